@@ -1,0 +1,47 @@
+# Archway: `make run` and `make test` install what is missing, build, then run.
+BUILD_DIR ?= build
+PRESET    ?= release
+JOBS      ?= 2
+DATA_DIR  ?= ./data
+
+.PHONY: all deps build run test bench asan format lint clean
+
+all: build
+
+# Installs the Debian packages listed in packages.txt that are not installed yet (needs root or sudo).
+deps:
+	@missing=$$(grep -vE '^\s*(#|$$)' packages.txt | while read -r p; do \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || echo "$$p"; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing: $$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	cmake --preset $(PRESET) >/dev/null
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+run: build
+	./$(BUILD_DIR)/$(PRESET)/archway serve --data-dir $(DATA_DIR)
+
+test: build
+	ctest --preset $(PRESET) -j $(JOBS)
+
+bench: build
+	bench/run.sh ./$(BUILD_DIR)/$(PRESET)/archway
+
+asan: deps
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
+
+format:
+	find src tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+lint:
+	cmake --preset $(PRESET) >/dev/null
+	find src/gateway src/http -name '*.cc' | xargs clang-tidy -p $(BUILD_DIR)/$(PRESET) --quiet
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,60 @@
+// archway: one binary, every plane. `archway serve` runs them all in one process.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/serve.h"
+#include "common/config.h"
+
+namespace {
+
+constexpr const char* kDescription =
+    "Archway: an API manager in one binary.\n"
+    "\n"
+    "Roles:\n"
+    "  serve    Every plane in one process on embedded SQLite: the management REST APIs\n"
+    "           (Publisher at /api/am/publisher/v4) on ports 9763/9443 and the API gateway on\n"
+    "           ports 8280/8243. Data lives in --data-dir (default ./data).\n"
+    "  version  Print the version.\n"
+    "\n"
+    "Configuration: archway.toml (or --config FILE), then ARCHWAY_* environment variables\n"
+    "(ARCHWAY_GATEWAY_HTTP_PORT sets gateway.http_port), then flags; flags win.\n"
+    "See docs/configuration.md for every key.";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{kDescription, "archway"};
+  app.require_subcommand(1);
+
+  archway::app::ServeOptions serve;
+  std::string data_dir;
+  std::vector<std::string> sets;
+  auto* serve_cmd = app.add_subcommand("serve", "Run every plane in one process on embedded SQLite");
+  serve_cmd->add_option("-c,--config", serve.config_file, "Configuration file (default: ./archway.toml if present)");
+  serve_cmd->add_option("-d,--data-dir", data_dir, "Data directory (server.data_dir, default ./data)");
+  serve_cmd->add_option("--set", sets, "Set a configuration key, e.g. --set gateway.http_port=8281 (repeatable)");
+  serve_cmd->add_option("--ready-file", serve.ready_file,
+                        "Write the bound ports as JSON to this file once every listener is up");
+  std::string keys_help = "Keys:";
+  for (const auto& k : archway::common::config_keys()) keys_help += " " + k;
+  serve_cmd->footer(keys_help);
+
+  app.add_subcommand("version", "Print the version")->callback([] { std::cout << "archway 0.1.0\n"; });
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (serve_cmd->parsed()) {
+    if (!data_dir.empty()) serve.settings.emplace_back("server.data_dir", data_dir);
+    for (const auto& s : sets) {
+      const auto eq = s.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        std::cerr << "archway: --set expects key=value, got '" << s << "'\n";
+        return 2;
+      }
+      serve.settings.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+    }
+    return archway::app::run_serve(serve);
+  }
+  return 0;
+}

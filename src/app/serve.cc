@@ -1,0 +1,178 @@
+#include "app/serve.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/ids.h"
+#include "common/logging.h"
+#include "crypto/password_hash.h"
+#include "crypto/random.h"
+#include "crypto/tls_identity.h"
+#include "gateway/gateway_server.h"
+#include "http/rest_server.h"
+#include "http/tls_context.h"
+#include "publisher/api_service.h"
+#include "publisher/auth.h"
+#include "publisher/publisher_rest.h"
+#include "store/store.h"
+#include "sync/change_feed.h"
+
+namespace archway::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_private_file(const fs::path& p, const std::string& content) {
+  const mode_t old = umask(077);
+  std::ofstream f(p, std::ios::trunc);
+  umask(old);
+  f << content;
+  f.close();
+  fs::permissions(p, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+}
+
+// Creates the admin user on first start. The password comes from ARCHWAY_ADMIN_PASSWORD or is
+// generated, printed once and kept in <data>/initial-admin-password (0600).
+void bootstrap_admin(store::Store& store, const common::Config& cfg) {
+  if (store.count_users() > 0) return;
+  std::string password = cfg.admin_password;
+  const bool generated = password.empty();
+  if (generated) password = crypto::random_password(20);
+  domain::User admin;
+  admin.id = common::new_uuid();
+  admin.username = "admin";
+  admin.password_hash = crypto::hash_password(password);
+  admin.roles = {std::string(domain::kRoleAdmin)};
+  admin.created_time = common::now_millis();
+  store.create_user(admin);
+  if (generated) {
+    const fs::path file = fs::path(cfg.data_dir) / "initial-admin-password";
+    write_private_file(file, password + "\n");
+    std::cout << "Created user 'admin' with generated password: " << password << "\n"
+              << "(also written to " << file.string() << "; it is not shown again)" << std::endl;
+  } else {
+    spdlog::info("created user 'admin' with the password from ARCHWAY_ADMIN_PASSWORD");
+  }
+}
+
+}  // namespace
+
+int run_serve(const ServeOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  common::Config cfg;
+  try {
+    common::ConfigSources src;
+    src.config_file = options.config_file;
+    src.environment = common::archway_environment();
+    src.flags = options.settings;
+    cfg = common::load_config(src);
+  } catch (const common::ConfigError& e) {
+    std::cerr << "archway: configuration error: " << e.what() << std::endl;
+    return 2;
+  }
+  common::init_logging(cfg.log_level);
+
+  // Signals are handled by sigwait in this thread; block them before any other thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  try {
+    fs::create_directories(cfg.data_dir);
+    fs::permissions(cfg.data_dir, fs::perms::owner_all, fs::perm_options::replace);
+    auto store = store::open_sqlite_store((fs::path(cfg.data_dir) / "archway.db").string());
+    bootstrap_admin(*store, cfg);
+
+    crypto::TlsIdentity tls{cfg.tls_cert_file, cfg.tls_key_file};
+    if (tls.cert_file.empty()) tls = crypto::ensure_self_signed((fs::path(cfg.data_dir) / "tls").string());
+    auto server_tls = http::make_server_tls(tls.cert_file, tls.key_file);
+
+    gateway::GatewayOptions gw;
+    gw.host = cfg.gateway.host;
+    gw.http_port = cfg.gateway.http_port;
+    gw.https_port = cfg.gateway.https_port;
+    gw.workers = cfg.gateway_workers;
+    gw.max_header_bytes = static_cast<std::size_t>(cfg.gateway_max_header_bytes);
+    gw.max_body_bytes = static_cast<std::uint64_t>(cfg.gateway_max_body_bytes);
+    gw.connect_timeout_ms = cfg.gateway_connect_timeout_ms;
+    gw.upstream_timeout_ms = cfg.gateway_upstream_timeout_ms;
+    gw.client_idle_timeout_ms = cfg.gateway_client_idle_timeout_ms;
+    gw.max_idle_upstream = static_cast<std::size_t>(cfg.gateway_max_idle_upstream_connections);
+    gw.server_tls = server_tls;
+    gw.client_tls = http::make_client_tls();
+    gateway::GatewayServer gateway(gw);
+
+    std::uint64_t generation = 0;
+    sync::DeploymentFeed feed(*store, "Default", [&gateway, &generation](const auto& apis, std::int64_t rev) {
+      std::vector<std::string> warnings;
+      gateway.update(gateway::RuntimeSnapshot::build(apis, ++generation, &warnings));
+      for (const auto& w : warnings) spdlog::warn("gateway: {}", w);
+      spdlog::info("gateway serves {} API(s) at change revision {}", apis.size(), rev);
+    });
+
+    publisher::ApiService api_service(*store);
+    publisher::Authenticator auth(*store);
+    auto router = std::make_shared<http::RestRouter>();
+    publisher::add_publisher_routes(*router, api_service, auth);
+
+    http::RestServerOptions mo;
+    mo.host = cfg.management.host;
+    mo.http_port = cfg.management.http_port;
+    mo.https_port = cfg.management.https_port;
+    mo.threads = cfg.management_threads;
+    mo.max_body_bytes = static_cast<std::size_t>(cfg.management_max_body_bytes);
+    mo.tls = server_tls;
+    http::RestServer management(mo, router);
+
+    feed.start();
+    gateway.start();
+    management.start();
+
+    const auto ready_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("archway ready in {} ms: management http {} https {}, gateway http {} https {}, data {}", ready_ms,
+                 management.http_port(), management.https_port(), gateway.http_port(), gateway.https_port(),
+                 cfg.data_dir);
+    if (!options.ready_file.empty()) {
+      boost::json::object ports{{"management_http", management.http_port()},
+                                {"management_https", management.https_port()},
+                                {"gateway_http", gateway.http_port()},
+                                {"gateway_https", gateway.https_port()},
+                                {"pid", ::getpid()}};
+      const std::string tmp = options.ready_file + ".tmp";
+      std::ofstream(tmp) << boost::json::serialize(ports) << "\n";
+      fs::rename(tmp, options.ready_file);
+    }
+
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("received {}, shutting down (grace {} ms)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+                 cfg.shutdown_grace_ms);
+    // Both listeners drain at once: stop accepting, finish requests in flight, then exit.
+    std::thread mgmt_stop([&] { management.stop(cfg.shutdown_grace_ms); });
+    gateway.stop(cfg.shutdown_grace_ms);
+    mgmt_stop.join();
+    feed.stop();
+    spdlog::info("stopped");
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::critical("archway cannot start: {}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace archway::app

@@ -1,0 +1,216 @@
+#include "common/config.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <filesystem>
+#include <functional>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace archway::common {
+
+namespace {
+
+enum class Kind { kString, kInt, kBool };
+
+struct KeySpec {
+  const char* name;
+  Kind kind;
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+  std::function<void(Config&, const std::string&, std::int64_t)> set;
+};
+
+const std::vector<KeySpec>& specs() {
+  static const std::vector<KeySpec> kSpecs = {
+      {"server.data_dir", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.data_dir = s; }},
+      {"server.log_level", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.log_level = s; }},
+      {"server.shutdown_grace_ms", Kind::kInt, 0, 600000,
+       [](Config& c, const std::string&, std::int64_t v) { c.shutdown_grace_ms = v; }},
+      {"management.host", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.management.host = s; }},
+      {"management.http_port", Kind::kInt, -1, 65535,
+       [](Config& c, const std::string&, std::int64_t v) { c.management.http_port = int(v); }},
+      {"management.https_port", Kind::kInt, -1, 65535,
+       [](Config& c, const std::string&, std::int64_t v) { c.management.https_port = int(v); }},
+      {"management.threads", Kind::kInt, 1, 256,
+       [](Config& c, const std::string&, std::int64_t v) { c.management_threads = int(v); }},
+      {"management.max_body_bytes", Kind::kInt, 1024, std::int64_t(1) << 32,
+       [](Config& c, const std::string&, std::int64_t v) { c.management_max_body_bytes = v; }},
+      {"gateway.host", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.gateway.host = s; }},
+      {"gateway.http_port", Kind::kInt, -1, 65535,
+       [](Config& c, const std::string&, std::int64_t v) { c.gateway.http_port = int(v); }},
+      {"gateway.https_port", Kind::kInt, -1, 65535,
+       [](Config& c, const std::string&, std::int64_t v) { c.gateway.https_port = int(v); }},
+      {"gateway.workers", Kind::kInt, 0, 1024,
+       [](Config& c, const std::string&, std::int64_t v) { c.gateway_workers = int(v); }},
+      {"gateway.max_header_bytes", Kind::kInt, 1024, 1024 * 1024,
+       [](Config& c, const std::string&, std::int64_t v) { c.gateway_max_header_bytes = v; }},
+      {"gateway.max_body_bytes", Kind::kInt, 0, std::int64_t(1) << 40,
+       [](Config& c, const std::string&, std::int64_t v) { c.gateway_max_body_bytes = v; }},
+      {"gateway.connect_timeout_ms", Kind::kInt, 1, 600000,
+       [](Config& c, const std::string&, std::int64_t v) { c.gateway_connect_timeout_ms = v; }},
+      {"gateway.upstream_timeout_ms", Kind::kInt, 1, 3600000,
+       [](Config& c, const std::string&, std::int64_t v) { c.gateway_upstream_timeout_ms = v; }},
+      {"gateway.client_idle_timeout_ms", Kind::kInt, 100, 3600000,
+       [](Config& c, const std::string&, std::int64_t v) { c.gateway_client_idle_timeout_ms = v; }},
+      {"gateway.max_idle_upstream_connections", Kind::kInt, 0, 100000,
+       [](Config& c, const std::string&, std::int64_t v) {
+         c.gateway_max_idle_upstream_connections = int(v);
+       }},
+      {"tls.cert_file", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.tls_cert_file = s; }},
+      {"tls.key_file", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.tls_key_file = s; }},
+  };
+  return kSpecs;
+}
+
+const KeySpec* find_spec(std::string_view key) {
+  for (const auto& s : specs())
+    if (key == s.name) return &s;
+  return nullptr;
+}
+
+void apply_text(Config& c, const KeySpec& spec, const std::string& text, const std::string& source) {
+  switch (spec.kind) {
+    case Kind::kString:
+      spec.set(c, text, 0);
+      return;
+    case Kind::kBool: {
+      if (text == "true" || text == "1") return spec.set(c, text, 1);
+      if (text == "false" || text == "0") return spec.set(c, text, 0);
+      throw ConfigError(fmt::format("{}: '{}' must be true or false, got '{}'", source, spec.name, text));
+    }
+    case Kind::kInt: {
+      std::int64_t v = 0;
+      auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc() || p != text.data() + text.size())
+        throw ConfigError(fmt::format("{}: '{}' must be an integer, got '{}'", source, spec.name, text));
+      if (v < spec.min || v > spec.max)
+        throw ConfigError(fmt::format("{}: '{}' must be between {} and {}, got {}", source, spec.name,
+                                      spec.min, spec.max, v));
+      spec.set(c, text, v);
+      return;
+    }
+  }
+}
+
+void apply_toml(Config& c, const std::string& path) {
+  toml::table tbl;
+  try {
+    tbl = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column,
+                                  e.description()));
+  }
+  for (auto& [section, node] : tbl) {
+    const auto* sub = node.as_table();
+    if (!sub)
+      throw ConfigError(fmt::format("{}: unknown key '{}' (settings live in sections such as [gateway])",
+                                    path, section.str()));
+    for (auto& [key, value] : *sub) {
+      const std::string dotted = fmt::format("{}.{}", section.str(), key.str());
+      const KeySpec* spec = find_spec(dotted);
+      if (!spec) throw ConfigError(fmt::format("{}: unknown key '{}'", path, dotted));
+      std::string text;
+      if (auto s = value.as_string()) {
+        if (spec->kind != Kind::kString)
+          throw ConfigError(fmt::format("{}: '{}' must not be a string", path, dotted));
+        text = s->get();
+      } else if (auto i = value.as_integer()) {
+        if (spec->kind == Kind::kString)
+          throw ConfigError(fmt::format("{}: '{}' must be a string", path, dotted));
+        text = std::to_string(i->get());
+      } else if (auto b = value.as_boolean()) {
+        text = b->get() ? "true" : "false";
+      } else {
+        throw ConfigError(fmt::format("{}: '{}' has an unsupported value type", path, dotted));
+      }
+      apply_text(c, *spec, text, path);
+    }
+  }
+}
+
+std::string env_to_key(const std::string& var) {
+  // ARCHWAY_GATEWAY_HTTP_PORT -> gateway.http_port
+  std::string rest = var.substr(std::string("ARCHWAY_").size());
+  std::transform(rest.begin(), rest.end(), rest.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  auto us = rest.find('_');
+  if (us == std::string::npos) return rest;
+  rest[us] = '.';
+  return rest;
+}
+
+}  // namespace
+
+Config load_config(const ConfigSources& src) {
+  Config c;
+  std::string file = src.config_file;
+  if (auto it = src.environment.find("ARCHWAY_CONFIG"); file.empty() && it != src.environment.end())
+    file = it->second;
+  if (!file.empty()) {
+    if (!std::filesystem::exists(file)) throw ConfigError(fmt::format("config file '{}' does not exist", file));
+    apply_toml(c, file);
+  } else if (std::filesystem::exists("archway.toml")) {
+    apply_toml(c, "archway.toml");
+  }
+  for (const auto& [var, value] : src.environment) {
+    if (var == "ARCHWAY_CONFIG") continue;
+    if (var == "ARCHWAY_ADMIN_PASSWORD") {
+      c.admin_password = value;
+      continue;
+    }
+    std::string key = env_to_key(var);
+    const KeySpec* spec = find_spec(key);
+    if (!spec) {  // server keys may drop their section: ARCHWAY_DATA_DIR -> server.data_dir
+      std::string flat = key;
+      std::replace(flat.begin(), flat.end(), '.', '_');
+      if ((spec = find_spec("server." + flat))) key = "server." + flat;
+    }
+    if (!spec)
+      throw ConfigError(fmt::format("environment: unknown variable '{}' (no key '{}')", var, key));
+    apply_text(c, *spec, value, "environment " + var);
+  }
+  for (const auto& [key, value] : src.flags) {
+    const KeySpec* spec = find_spec(key);
+    if (!spec) throw ConfigError(fmt::format("command line: unknown key '{}'", key));
+    apply_text(c, *spec, value, "command line");
+  }
+  static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::find(std::begin(kLevels), std::end(kLevels), c.log_level) == std::end(kLevels))
+    throw ConfigError(fmt::format("'server.log_level' must be one of trace, debug, info, warn, error, "
+                                  "critical, off; got '{}'", c.log_level));
+  if (c.data_dir.empty()) throw ConfigError("'server.data_dir' must not be empty");
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty())
+    throw ConfigError("'tls.cert_file' and 'tls.key_file' must be set together");
+  return c;
+}
+
+std::map<std::string, std::string> archway_environment() {
+  std::map<std::string, std::string> out;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv(*e);
+    if (!kv.starts_with("ARCHWAY_")) continue;
+    auto eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    out.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+  }
+  return out;
+}
+
+std::vector<std::string> config_keys() {
+  std::vector<std::string> out;
+  for (const auto& s : specs()) out.emplace_back(s.name);
+  return out;
+}
+
+}  // namespace archway::common

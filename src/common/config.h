@@ -1,0 +1,62 @@
+#pragma once
+// Server configuration: defaults, then archway.toml, then ARCHWAY_* environment variables, then
+// command-line flags (flags win). Every key is listed in docs/configuration.md.
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace archway::common {
+
+struct ListenerConfig {
+  std::string host;
+  int http_port = 0;   // 0 picks a free port; -1 disables the listener
+  int https_port = 0;  // 0 picks a free port; -1 disables the listener
+};
+
+struct Config {
+  std::string data_dir = "./data";
+  std::string log_level = "info";
+  std::int64_t shutdown_grace_ms = 10000;
+
+  ListenerConfig management{"0.0.0.0", 9763, 9443};
+  int management_threads = 2;
+  std::int64_t management_max_body_bytes = 10 * 1024 * 1024;
+
+  ListenerConfig gateway{"0.0.0.0", 8280, 8243};
+  int gateway_workers = 0;  // 0 = one per core
+  std::int64_t gateway_max_header_bytes = 16 * 1024;
+  std::int64_t gateway_max_body_bytes = 10 * 1024 * 1024;
+  std::int64_t gateway_connect_timeout_ms = 5000;
+  std::int64_t gateway_upstream_timeout_ms = 60000;
+  std::int64_t gateway_client_idle_timeout_ms = 60000;
+  int gateway_max_idle_upstream_connections = 64;  // per worker per backend
+
+  std::string tls_cert_file;  // empty: self-signed certificate in <data_dir>/tls
+  std::string tls_key_file;
+
+  std::string admin_password;  // from ARCHWAY_ADMIN_PASSWORD only; never from a file
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ConfigSources {
+  std::string config_file;  // empty: ./archway.toml when it exists
+  std::map<std::string, std::string> environment;       // all ARCHWAY_* variables
+  std::vector<std::pair<std::string, std::string>> flags;  // dotted key -> value, in order
+};
+
+// Builds the configuration; throws ConfigError naming the offending key and its source.
+Config load_config(const ConfigSources& sources);
+
+// Reads ARCHWAY_* variables from the process environment.
+std::map<std::string, std::string> archway_environment();
+
+// The documented keys, dotted ("gateway.http_port"), for --help and docs.
+std::vector<std::string> config_keys();
+
+}  // namespace archway::common

@@ -1,0 +1,24 @@
+#include "common/problem.h"
+
+#include <boost/json.hpp>
+
+namespace archway::common {
+
+std::string Problem::to_json() const {
+  boost::json::object o;
+  o["code"] = code;
+  o["message"] = message;
+  o["description"] = description;
+  return boost::json::serialize(o);
+}
+
+Problem Problem::bad_request(std::string d) { return {400, 400, "Bad Request", std::move(d)}; }
+Problem Problem::unauthorized(std::string d) { return {401, 401, "Unauthorized", std::move(d)}; }
+Problem Problem::forbidden(std::string d) { return {403, 403, "Forbidden", std::move(d)}; }
+Problem Problem::not_found(std::string d) { return {404, 404, "Not Found", std::move(d)}; }
+Problem Problem::conflict(std::string d) { return {409, 409, "Conflict", std::move(d)}; }
+Problem Problem::internal(std::string d) {
+  return {500, 500, "Internal Server Error", std::move(d)};
+}
+
+}  // namespace archway::common

@@ -1,0 +1,89 @@
+#pragma once
+// The API as the Publisher designs it and a revision freezes it: plain data, no behaviour beyond
+// small queries. JSON shapes follow WSO2 API Manager 4.x (see api_json.h).
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/url.h"
+
+namespace archway::domain {
+
+inline constexpr std::string_view kLifecycleCreated = "CREATED";
+inline constexpr std::string_view kLifecyclePublished = "PUBLISHED";
+
+struct Endpoint {
+  std::string url;
+  std::optional<std::int64_t> timeout_ms;  // endpoint "config.actionDuration"
+};
+
+struct EndpointConfig {
+  std::string endpoint_type = "http";
+  std::optional<Endpoint> production;
+  std::optional<Endpoint> sandbox;
+  boost::json::object raw;  // the document as given, returned as-is so nothing is lost
+};
+
+struct Operation {
+  std::string id;
+  std::string target;  // URL template: /pets/{petId}, /*
+  std::string verb;    // GET, POST, ...
+  std::string auth_type = "Application & Application User";
+  std::string throttling_policy = "Unlimited";
+  std::vector<std::string> scopes;
+};
+
+struct Api {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::string context;  // leading slash, no trailing slash
+  std::string version;
+  std::string provider;
+  std::string lifecycle_status = std::string(kLifecycleCreated);
+  bool is_default_version = false;
+  std::string type = "HTTP";
+  std::vector<std::string> transport{"http", "https"};
+  std::vector<std::string> tags;
+  std::vector<std::string> policies;
+  std::string api_throttling_policy;
+  std::vector<std::string> security_scheme{"oauth2"};
+  std::string visibility = "PUBLIC";
+  EndpointConfig endpoint_config;
+  std::vector<Operation> operations;
+  std::int64_t created_time = 0;  // epoch millis
+  std::int64_t last_updated_time = 0;
+};
+
+struct Revision {
+  std::string id;
+  std::string api_id;
+  int number = 0;  // "Revision N"
+  std::string description;
+  std::int64_t created_time = 0;
+  Api api;  // the API as it was when the revision was made
+};
+
+struct Deployment {
+  std::string api_id;
+  std::string revision_id;
+  std::string name = "Default";  // gateway environment
+  std::string vhost = "localhost";
+  bool display_on_devportal = true;
+  std::int64_t deployed_time = 0;
+};
+
+// An API revision that a gateway serves.
+struct DeployedApi {
+  std::string api_id;
+  std::string revision_id;
+  Api api;
+};
+
+inline constexpr std::string_view kHttpVerbs[] = {"GET",  "POST", "PUT",    "DELETE",
+                                                  "PATCH", "HEAD", "OPTIONS"};
+bool is_http_verb(std::string_view verb);
+
+}  // namespace archway::domain

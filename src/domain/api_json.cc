@@ -1,0 +1,154 @@
+#include "domain/api_json.h"
+
+#include <fmt/format.h>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "common/problem.h"
+
+namespace archway::domain {
+
+namespace json = boost::json;
+using common::opt_array;
+using common::opt_bool;
+using common::opt_int;
+using common::opt_object;
+using common::opt_string;
+
+namespace {
+
+std::vector<std::string> string_list(const json::object& o, std::string_view key) {
+  std::vector<std::string> out;
+  const json::array* a = opt_array(o, key, key);
+  if (!a) return out;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    if (!(*a)[i].is_string())
+      throw common::ProblemError(
+          common::Problem::bad_request(fmt::format("'{}[{}]' must be a string", key, i)));
+    out.emplace_back((*a)[i].get_string());
+  }
+  return out;
+}
+
+json::array to_array(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+std::optional<Endpoint> endpoint_from(const json::object& cfg, std::string_view key) {
+  const auto path = std::string(key);
+  auto it = cfg.find(key);
+  if (it == cfg.end() || it->value().is_null()) return std::nullopt;
+  const json::object* obj = nullptr;
+  if (it->value().is_array()) {  // load_balance/failover lists: the first one serves until those land
+    const auto& a = it->value().get_array();
+    if (a.empty()) return std::nullopt;
+    obj = &common::as_object(a[0], path + "[0]");
+  } else {
+    obj = &common::as_object(it->value(), path);
+  }
+  Endpoint e;
+  auto url = opt_string(*obj, "url", path + ".url");
+  if (!url) return std::nullopt;
+  e.url = *url;
+  if (const json::object* c = opt_object(*obj, "config", path + ".config")) {
+    e.timeout_ms = opt_int(*c, "actionDuration", path + ".config.actionDuration");
+  }
+  return e;
+}
+
+}  // namespace
+
+EndpointConfig endpoint_config_from_json(const json::object& o) {
+  EndpointConfig ec;
+  ec.raw = o;
+  ec.endpoint_type = opt_string(o, "endpoint_type", "endpointConfig.endpoint_type").value_or("http");
+  ec.production = endpoint_from(o, "production_endpoints");
+  ec.sandbox = endpoint_from(o, "sandbox_endpoints");
+  return ec;
+}
+
+Api api_from_json(const json::object& o) {
+  Api api;
+  api.id = opt_string(o, "id", "id").value_or("");
+  api.name = opt_string(o, "name", "name").value_or("");
+  api.description = opt_string(o, "description", "description").value_or("");
+  api.context = opt_string(o, "context", "context").value_or("");
+  api.version = opt_string(o, "version", "version").value_or("");
+  api.provider = opt_string(o, "provider", "provider").value_or("");
+  if (auto s = opt_string(o, "lifeCycleStatus", "lifeCycleStatus")) api.lifecycle_status = *s;
+  api.is_default_version = opt_bool(o, "isDefaultVersion", "isDefaultVersion").value_or(false);
+  if (auto s = opt_string(o, "type", "type")) api.type = *s;
+  if (o.contains("transport")) api.transport = string_list(o, "transport");
+  api.tags = string_list(o, "tags");
+  api.policies = string_list(o, "policies");
+  api.api_throttling_policy = opt_string(o, "apiThrottlingPolicy", "apiThrottlingPolicy").value_or("");
+  if (o.contains("securityScheme")) api.security_scheme = string_list(o, "securityScheme");
+  if (auto s = opt_string(o, "visibility", "visibility")) api.visibility = *s;
+  if (const json::object* ec = opt_object(o, "endpointConfig", "endpointConfig"))
+    api.endpoint_config = endpoint_config_from_json(*ec);
+  if (const json::array* ops = opt_array(o, "operations", "operations")) {
+    for (std::size_t i = 0; i < ops->size(); ++i) {
+      const std::string p = fmt::format("operations[{}]", i);
+      const json::object& op = common::as_object((*ops)[i], p);
+      Operation x;
+      x.id = opt_string(op, "id", p + ".id").value_or("");
+      x.target = opt_string(op, "target", p + ".target").value_or("");
+      x.verb = opt_string(op, "verb", p + ".verb").value_or("");
+      if (auto s = opt_string(op, "authType", p + ".authType")) x.auth_type = *s;
+      if (auto s = opt_string(op, "throttlingPolicy", p + ".throttlingPolicy")) x.throttling_policy = *s;
+      if (const json::array* sc = opt_array(op, "scopes", p + ".scopes")) {
+        for (const auto& s : *sc) {
+          if (s.is_string()) x.scopes.emplace_back(s.get_string());
+          else if (s.is_object() && s.get_object().contains("name") && s.get_object().at("name").is_string())
+            x.scopes.emplace_back(s.get_object().at("name").get_string());
+          else
+            throw common::ProblemError(common::Problem::bad_request(
+                fmt::format("'{}.scopes' must hold scope names", p)));
+        }
+      }
+      api.operations.push_back(std::move(x));
+    }
+  }
+  return api;
+}
+
+json::object api_to_json(const Api& api) {
+  json::object o;
+  o["id"] = api.id;
+  o["name"] = api.name;
+  o["description"] = api.description;
+  o["context"] = api.context;
+  o["version"] = api.version;
+  o["provider"] = api.provider;
+  o["lifeCycleStatus"] = api.lifecycle_status;
+  o["isDefaultVersion"] = api.is_default_version;
+  o["type"] = api.type;
+  o["transport"] = to_array(api.transport);
+  o["tags"] = to_array(api.tags);
+  o["policies"] = to_array(api.policies);
+  if (api.api_throttling_policy.empty()) o["apiThrottlingPolicy"] = nullptr;
+  else o["apiThrottlingPolicy"] = api.api_throttling_policy;
+  o["securityScheme"] = to_array(api.security_scheme);
+  o["visibility"] = api.visibility;
+  o["endpointConfig"] = api.endpoint_config.raw.empty() ? json::value(nullptr)
+                                                          : json::value(api.endpoint_config.raw);
+  json::array ops;
+  for (const auto& op : api.operations) {
+    json::object x;
+    x["id"] = op.id;
+    x["target"] = op.target;
+    x["verb"] = op.verb;
+    x["authType"] = op.auth_type;
+    x["throttlingPolicy"] = op.throttling_policy;
+    x["scopes"] = to_array(op.scopes);
+    ops.emplace_back(std::move(x));
+  }
+  o["operations"] = std::move(ops);
+  if (api.created_time) o["createdTime"] = common::iso8601_utc(api.created_time);
+  if (api.last_updated_time) o["lastUpdatedTime"] = common::iso8601_utc(api.last_updated_time);
+  return o;
+}
+
+}  // namespace archway::domain

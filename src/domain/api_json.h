@@ -1,0 +1,16 @@
+#pragma once
+// JSON codec for Api in the WSO2 API Manager 4.x Publisher shape (field names as the product's).
+// Reading checks types and names the offending field; semantic rules live in the publisher.
+#include <boost/json.hpp>
+
+#include "domain/api.h"
+
+namespace archway::domain {
+
+// Throws common::ProblemError(400) naming the field when a value has the wrong type.
+Api api_from_json(const boost::json::object& o);
+boost::json::object api_to_json(const Api& api);
+
+EndpointConfig endpoint_config_from_json(const boost::json::object& o);
+
+}  // namespace archway::domain

@@ -1,0 +1,160 @@
+#include "gateway/gateway_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/internal/worker.h"
+#include "http/listener.h"
+
+namespace archway::gateway {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using internal::Worker;
+
+namespace internal {
+
+Worker::Worker(const GatewayOptions& o, SnapshotSource& source)
+    : opts(o), pool(o.max_idle_upstream, std::chrono::seconds(30)), source_(source) {}
+
+std::shared_ptr<const RuntimeSnapshot> Worker::snapshot() {
+  const auto gen = source_.generation.load(std::memory_order_acquire);
+  if (gen != seen_generation_) {
+    std::shared_ptr<const RuntimeSnapshot> latest;
+    {
+      std::lock_guard lock(source_.mu);
+      latest = source_.current;
+    }
+    pin_ = std::make_shared<const std::shared_ptr<const RuntimeSnapshot>>(std::move(latest));
+    seen_generation_ = gen;
+  }
+  if (!pin_ || !*pin_) return nullptr;
+  return std::shared_ptr<const RuntimeSnapshot>(pin_, pin_->get());  // aliases the worker's pin
+}
+
+asio::awaitable<void> Worker::accept_loop(tcp::acceptor& acc, bool tls) {
+  for (;;) {
+    auto [ec, sock] = co_await acc.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (stopping || !acc.is_open()) co_return;
+      spdlog::warn("gateway accept failed: {}", ec.message());
+      if (ec == asio::error::no_descriptors) {  // back off instead of spinning on EMFILE
+        asio::steady_timer t(io, std::chrono::milliseconds(50));
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+      }
+      continue;
+    }
+    asio::co_spawn(io, serve_client(*this, std::move(sock), tls), asio::detached);
+  }
+}
+
+void Worker::start_accepting() {
+  if (http_acceptor) asio::co_spawn(io, accept_loop(*http_acceptor, false), asio::detached);
+  if (https_acceptor) asio::co_spawn(io, accept_loop(*https_acceptor, true), asio::detached);
+}
+
+void Worker::begin_stop() {
+  stopping = true;
+  boost::system::error_code ec;
+  if (http_acceptor) http_acceptor->close(ec);
+  if (https_acceptor) https_acceptor->close(ec);
+  for (auto& c : connections)
+    if (!c.busy) c.close();
+  pool.clear();
+}
+
+}  // namespace internal
+
+struct GatewayServer::Impl {
+  GatewayOptions opts;
+  internal::SnapshotSource source;
+  std::vector<std::unique_ptr<Worker>> workers;
+  int http_port = -1;
+  int https_port = -1;
+  bool running = false;
+};
+
+GatewayServer::GatewayServer(GatewayOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->opts = std::move(options);
+}
+
+GatewayServer::~GatewayServer() {
+  if (impl_->running) stop(0);
+}
+
+void GatewayServer::start() {
+  auto& i = *impl_;
+  int n = i.opts.workers > 0 ? i.opts.workers : static_cast<int>(std::thread::hardware_concurrency());
+  if (n <= 0) n = 1;
+  int http_port = i.opts.http_port;
+  int https_port = i.opts.https_port;
+  {
+    // SO_REUSEPORT would let us share a port another process holds; a plain bind first makes a
+    // port in use an error instead.
+    asio::io_context probe_io;
+    for (int p : {http_port, https_port})
+      if (p > 0) http::make_acceptor(probe_io, i.opts.host, p, false).close();
+  }
+  for (int k = 0; k < n; ++k) {
+    auto w = std::make_unique<Worker>(i.opts, i.source);
+    if (http_port >= 0) {
+      w->http_acceptor.emplace(http::make_acceptor(w->io, i.opts.host, http_port, true));
+      http_port = w->http_acceptor->local_endpoint().port();  // later workers share the chosen port
+    }
+    if (https_port >= 0) {
+      w->https_acceptor.emplace(http::make_acceptor(w->io, i.opts.host, https_port, true));
+      https_port = w->https_acceptor->local_endpoint().port();
+    }
+    i.workers.push_back(std::move(w));
+  }
+  i.http_port = http_port;
+  i.https_port = https_port;
+  for (auto& w : i.workers) {
+    w->start_accepting();
+    Worker* wp = w.get();
+    w->thread = std::thread([wp] {
+      for (;;) {
+        try {
+          wp->io.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("gateway worker: {}", e.what());
+        }
+      }
+    });
+  }
+  i.running = true;
+}
+
+void GatewayServer::update(std::shared_ptr<const RuntimeSnapshot> snapshot) {
+  auto& s = impl_->source;
+  {
+    std::lock_guard lock(s.mu);
+    s.current = std::move(snapshot);
+  }
+  s.generation.fetch_add(1, std::memory_order_acq_rel);
+}
+
+int GatewayServer::http_port() const { return impl_->http_port; }
+int GatewayServer::https_port() const { return impl_->https_port; }
+
+void GatewayServer::stop(std::int64_t grace_ms) {
+  auto& i = *impl_;
+  if (!i.running) return;
+  for (auto& w : i.workers) {
+    Worker* wp = w.get();
+    asio::post(wp->io, [wp] { wp->begin_stop(); });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
+  for (;;) {
+    int live = 0;
+    for (auto& w : i.workers) live += w->live.load(std::memory_order_relaxed);
+    if (live == 0 || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (auto& w : i.workers) w->io.stop();
+  for (auto& w : i.workers)
+    if (w->thread.joinable()) w->thread.join();
+  i.running = false;
+}
+
+}  // namespace archway::gateway

@@ -1,0 +1,49 @@
+#pragma once
+// The gateway listener (data plane): one worker thread per core, each with its own io_context,
+// SO_REUSEPORT acceptors and upstream keep-alive pools. Serves the RuntimeSnapshot handed to
+// update(); no lock is taken per request.
+#include <boost/asio/ssl/context.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "gateway/runtime_snapshot.h"
+
+namespace archway::gateway {
+
+struct GatewayOptions {
+  std::string host = "0.0.0.0";
+  int http_port = 8280;   // 0 picks a free port, -1 disables
+  int https_port = 8243;  // 0 picks a free port, -1 disables
+  int workers = 0;        // 0: one per core
+  std::size_t max_header_bytes = 16 * 1024;
+  std::uint64_t max_body_bytes = 10 * 1024 * 1024;
+  std::int64_t connect_timeout_ms = 5000;
+  std::int64_t upstream_timeout_ms = 60000;
+  std::int64_t client_idle_timeout_ms = 60000;
+  std::size_t max_idle_upstream = 64;
+  std::shared_ptr<boost::asio::ssl::context> server_tls;  // required when https_port >= 0
+  std::shared_ptr<boost::asio::ssl::context> client_tls;  // for https backends; system trust by default
+};
+
+class GatewayServer {
+ public:
+  explicit GatewayServer(GatewayOptions options);
+  ~GatewayServer();
+  GatewayServer(const GatewayServer&) = delete;
+  GatewayServer& operator=(const GatewayServer&) = delete;
+
+  void start();  // binds (throws on failure) and starts the workers
+  // Swaps in a new snapshot; new requests see it at once, requests in flight keep theirs.
+  void update(std::shared_ptr<const RuntimeSnapshot> snapshot);
+  int http_port() const;
+  int https_port() const;
+  // Stops accepting, closes idle connections, lets requests in flight finish within grace_ms.
+  void stop(std::int64_t grace_ms);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace archway::gateway

@@ -1,0 +1,63 @@
+#pragma once
+// A gateway worker: one thread, one io_context, its own acceptors, upstream pool and connection
+// registry. Everything here is touched only from the worker's own thread, except `live` and the
+// snapshot source.
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <atomic>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "gateway/gateway_server.h"
+#include "gateway/upstream_pool.h"
+
+namespace archway::gateway::internal {
+
+// The latest snapshot, shared by all workers; read under the mutex only when `generation` moved.
+struct SnapshotSource {
+  std::mutex mu;
+  std::shared_ptr<const RuntimeSnapshot> current;
+  std::atomic<std::uint64_t> generation{0};
+};
+
+struct ClientConnection {
+  std::function<void()> close;
+  bool busy = false;
+};
+
+class Worker {
+ public:
+  Worker(const GatewayOptions& opts, SnapshotSource& source);
+
+  boost::asio::io_context io;
+  const GatewayOptions& opts;
+  UpstreamPool pool;
+  std::optional<boost::asio::ip::tcp::acceptor> http_acceptor;
+  std::optional<boost::asio::ip::tcp::acceptor> https_acceptor;
+  std::list<ClientConnection> connections;
+  std::atomic<int> live{0};
+  bool stopping = false;
+  std::thread thread;
+
+  // A reference to the current snapshot that keeps it alive; the copy touches a control block
+  // that only this worker uses, so requests on different workers share no cache line.
+  std::shared_ptr<const RuntimeSnapshot> snapshot();
+
+  void start_accepting();
+  void begin_stop();  // runs on the worker thread
+
+ private:
+  boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acc, bool tls);
+
+  SnapshotSource& source_;
+  std::uint64_t seen_generation_ = UINT64_MAX;
+  std::shared_ptr<const std::shared_ptr<const RuntimeSnapshot>> pin_;
+};
+
+// Serves one client connection until it closes (proxy_session.cc).
+boost::asio::awaitable<void> serve_client(Worker& w, boost::asio::ip::tcp::socket socket, bool tls);
+
+}  // namespace archway::gateway::internal

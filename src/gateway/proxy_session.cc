@@ -1,0 +1,437 @@
+// The request path of the gateway: read a request, route it, forward it to the backend over a
+// pooled keep-alive connection, stream the response back. Bodies are streamed in both directions
+// through a fixed buffer; nothing here throws on the data path.
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+#include "common/problem.h"
+#include "gateway/internal/worker.h"
+
+namespace archway::gateway::internal {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using common::Problem;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kChunk = 16 * 1024;
+using ms = std::chrono::milliseconds;
+
+Problem no_resource() {
+  return {404, 900906, "No matching resource found for given API Request",
+          "No API operation matches the method and path of this request"};
+}
+Problem method_not_allowed(std::string_view m) {
+  return {405, 405, "Method not allowed", "Method " + std::string(m) + " is not allowed on this resource"};
+}
+Problem backend_unavailable(const std::string& why) {
+  return {503, 101503, "Error connecting to the back end", why};
+}
+Problem backend_timeout() {
+  return {504, 101504, "Backend connection timeout", "The backend did not answer within the endpoint timeout"};
+}
+Problem bad_backend_response(const std::string& why) {
+  return {502, 101505, "Invalid response from the back end", why};
+}
+
+bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
+
+// Removes hop-by-hop headers (RFC 9110 §7.6.1), including those the Connection header names.
+template <class Fields>
+void strip_hop_by_hop(Fields& f) {
+  auto conn = f.find(bhttp::field::connection);
+  if (conn != f.end()) {
+    std::string names(conn->value());
+    std::size_t i = 0;
+    while (i < names.size()) {
+      std::size_t j = names.find(',', i);
+      if (j == std::string::npos) j = names.size();
+      std::string_view tok(names.data() + i, j - i);
+      while (!tok.empty() && (tok.front() == ' ' || tok.front() == '\t')) tok.remove_prefix(1);
+      while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t')) tok.remove_suffix(1);
+      if (!tok.empty() && !iequals(tok, "close") && !iequals(tok, "keep-alive")) f.erase(tok);
+      i = j + 1;
+    }
+  }
+  f.erase(bhttp::field::connection);
+  f.erase(bhttp::field::keep_alive);
+  f.erase(bhttp::field::proxy_connection);
+  f.erase(bhttp::field::te);
+  f.erase(bhttp::field::trailer);
+  f.erase(bhttp::field::transfer_encoding);
+  f.erase(bhttp::field::upgrade);
+  f.erase(bhttp::field::proxy_authorization);
+  f.erase(bhttp::field::proxy_authenticate);
+}
+
+template <class Stream>
+asio::awaitable<bool> write_problem(Stream& s, unsigned version, const Problem& p, bool keep_alive) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(p.status), version};
+  res.set(bhttp::field::content_type, "application/json");
+  res.keep_alive(keep_alive);
+  res.body() = p.to_json();
+  res.prepare_payload();
+  beast::get_lowest_layer(s).expires_after(std::chrono::seconds(10));
+  auto [ec, n] = co_await bhttp::async_write(s, res, kTuple);
+  co_return !ec;
+}
+
+// Streams the body `p` reads from `in` to `out` through `sr` (which also writes the header first).
+enum class Relay { kOk, kReadError, kWriteError, kReadTimeout, kTooLarge };
+
+template <class In, class Out, bool IsRequest>
+asio::awaitable<Relay> relay(In& in, beast::flat_buffer& inbuf, bhttp::parser<IsRequest, bhttp::buffer_body>& p,
+                             Out& out, bhttp::serializer<IsRequest, bhttp::buffer_body>& sr, char* buf,
+                             ms read_timeout, ms write_timeout) {
+  auto& body = p.get().body();
+  do {
+    if (!p.is_done()) {
+      body.data = buf;
+      body.size = kChunk;
+      beast::get_lowest_layer(in).expires_after(read_timeout);
+      auto [ec, n] = co_await bhttp::async_read(in, inbuf, p, kTuple);
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) {
+        if (ec == beast::error::timeout) co_return Relay::kReadTimeout;
+        if (ec == bhttp::error::body_limit) co_return Relay::kTooLarge;
+        co_return Relay::kReadError;
+      }
+      body.size = kChunk - body.size;
+      body.data = buf;
+      body.more = !p.is_done();
+    } else {
+      body.data = nullptr;
+      body.size = 0;
+      body.more = false;
+    }
+    beast::get_lowest_layer(out).expires_after(write_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(out, sr, kTuple);
+    if (wec == bhttp::error::need_buffer) wec = {};
+    if (wec) co_return Relay::kWriteError;
+  } while (!p.is_done() || !sr.is_done());
+  co_return Relay::kOk;
+}
+
+// Writes the whole request header and any body that fits; used when the request has no body left.
+enum class Exchange { kDone, kRetry, kErrorSent, kClientGone };
+
+struct RequestContext {
+  bhttp::request_parser<bhttp::buffer_body>* rp;
+  beast::flat_buffer* client_buffer;
+  const ApiRuntime* api;
+  unsigned client_version;
+  bool client_keep_alive;
+  bool head;
+  bool body_expected;  // the client still had body bytes to send when routing finished
+  char* buf;
+};
+
+class Session {
+ public:
+  explicit Session(Worker& w) : w_(w) {}
+
+  template <class Client>
+  asio::awaitable<void> run(Client& client, const std::string& remote_ip, bool tls, ClientConnection& entry);
+
+ private:
+  struct Acquired {
+    std::unique_ptr<UpstreamConnection> conn;
+    bool reused = false;
+    std::optional<Problem> error;
+  };
+  asio::awaitable<Acquired> acquire(const ApiRuntime& api, bool allow_reuse);
+
+  template <class Client, class Up>
+  asio::awaitable<Exchange> exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
+                                     bool reused, RequestContext& ctx);
+
+  Worker& w_;
+  std::array<char, kChunk> buf_;
+};
+
+asio::awaitable<Session::Acquired> Session::acquire(const ApiRuntime& api, bool allow_reuse) {
+  Acquired a;
+  if (allow_reuse) {
+    a.conn = w_.pool.take(api.production_key);
+    if (a.conn) {
+      a.reused = true;
+      co_return a;
+    }
+  }
+  const domain::BackendUrl& be = *api.production;
+  auto conn = std::make_unique<UpstreamConnection>(w_.io.get_executor());
+  conn->key = api.production_key;
+  const std::string host_port = be.host + ":" + std::to_string(be.port);
+  const auto* cached = w_.pool.cached_resolution(host_port);
+  tcp::resolver::results_type results;
+  if (cached) {
+    results = *cached;
+  } else {
+    tcp::resolver resolver(w_.io);
+    auto [rec, r] = co_await resolver.async_resolve(be.host, std::to_string(be.port), kTuple);
+    if (rec) {
+      a.error = backend_unavailable("Cannot resolve backend host '" + be.host + "': " + rec.message());
+      co_return a;
+    }
+    w_.pool.cache_resolution(host_port, r);
+    results = std::move(r);
+  }
+  conn->tcp.expires_after(ms(w_.opts.connect_timeout_ms));
+  auto [cec, ep] = co_await conn->tcp.async_connect(results, kTuple);
+  if (cec) {
+    if (cec == beast::error::timeout)
+      a.error = Problem{504, 101504, "Backend connection timeout",
+                        "Connecting to " + be.authority() + " timed out"};
+    else
+      a.error = backend_unavailable("Cannot connect to " + be.authority() + ": " + cec.message());
+    co_return a;
+  }
+  boost::system::error_code ec;
+  conn->tcp.socket().set_option(tcp::no_delay(true), ec);
+  if (be.tls) {
+    if (!w_.opts.client_tls) {
+      a.error = backend_unavailable("No TLS client context for https backends");
+      co_return a;
+    }
+    conn->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream&>>(conn->tcp, *w_.opts.client_tls);
+    if (!SSL_set_tlsext_host_name(conn->tls->native_handle(), be.host.c_str())) {
+      a.error = backend_unavailable("Cannot set SNI for " + be.host);
+      co_return a;
+    }
+    conn->tls->set_verify_callback(asio::ssl::host_name_verification(be.host));
+    conn->tcp.expires_after(ms(w_.opts.connect_timeout_ms));
+    auto [hec] = co_await conn->tls->async_handshake(asio::ssl::stream_base::client, kTuple);
+    if (hec) {
+      a.error = Problem{502, 101505, "TLS handshake with the back end failed",
+                        be.authority() + ": " + hec.message()};
+      co_return a;
+    }
+  }
+  a.conn = std::move(conn);
+  co_return a;
+}
+
+template <class Client, class Up>
+asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
+                                            bool reused, RequestContext& ctx) {
+  auto& rp = *ctx.rp;
+  const ms upstream_timeout(ctx.api->timeout_ms > 0 ? ctx.api->timeout_ms : w_.opts.upstream_timeout_ms);
+  const ms client_timeout(w_.opts.client_idle_timeout_ms);
+
+  // Request: header and body, streamed.
+  bhttp::request_serializer<bhttp::buffer_body> rs{rp.get()};
+  const Relay sent = co_await relay(client, *ctx.client_buffer, rp, up, rs, ctx.buf, client_timeout, upstream_timeout);
+  if (sent == Relay::kWriteError || sent == Relay::kReadTimeout) {
+    if (sent == Relay::kWriteError && reused && !ctx.body_expected) co_return Exchange::kRetry;
+    if (sent == Relay::kReadTimeout) co_return Exchange::kClientGone;
+    const bool ok = co_await write_problem(client, ctx.client_version,
+                                           backend_unavailable("The backend closed the connection"), false);
+    co_return ok ? Exchange::kErrorSent : Exchange::kClientGone;
+  }
+  if (sent == Relay::kTooLarge) {
+    Problem p{413, 413, "Payload Too Large", "Request body exceeds the gateway's limit"};
+    co_await write_problem(client, ctx.client_version, p, false);
+    co_return Exchange::kClientGone;
+  }
+  if (sent == Relay::kReadError) co_return Exchange::kClientGone;
+
+  // Response header.
+  bhttp::response_parser<bhttp::buffer_body> sp;
+  sp.header_limit(64 * 1024);
+  sp.body_limit(boost::none);
+  if (ctx.head) sp.skip(true);
+  beast::get_lowest_layer(up).expires_after(upstream_timeout);
+  auto [hec, hn] = co_await bhttp::async_read_header(up, conn->buffer, sp, kTuple);
+  if (hec) {
+    if (hec == beast::error::timeout) {
+      const bool ok = co_await write_problem(client, ctx.client_version, backend_timeout(), false);
+      co_return ok ? Exchange::kErrorSent : Exchange::kClientGone;
+    }
+    if (reused && !ctx.body_expected && conn->buffer.size() == 0) co_return Exchange::kRetry;
+    const bool ok = co_await write_problem(client, ctx.client_version,
+                                           bad_backend_response("Reading the response header failed: " + hec.message()),
+                                           ctx.client_keep_alive);
+    co_return ok ? Exchange::kErrorSent : Exchange::kClientGone;
+  }
+
+  auto& res = sp.get();
+  bool upstream_keep_alive = res.keep_alive();
+  const bool was_chunked = res.chunked();
+  const bool body_to_eof = !sp.is_done() && !was_chunked && !res.has_content_length();
+  strip_hop_by_hop(res);
+  bool keep = ctx.client_keep_alive && !w_.stopping;
+  res.version(ctx.client_version);
+  if (body_to_eof) upstream_keep_alive = false;
+  if ((was_chunked || body_to_eof) && !sp.is_done()) {
+    if (ctx.client_version >= 11) res.chunked(true);
+    else keep = false;  // HTTP/1.0 client: the end of the connection frames the body
+  }
+  res.keep_alive(keep);
+
+  bhttp::response_serializer<bhttp::buffer_body> ss{res};
+  const Relay got = co_await relay(up, conn->buffer, sp, client, ss, ctx.buf, upstream_timeout, client_timeout);
+  if (got != Relay::kOk) {
+    // Mid-body failure: the status line is gone already, so the only honest signal is to close.
+    if (got == Relay::kReadTimeout || got == Relay::kReadError)
+      spdlog::debug("backend {} failed mid-response", conn->key);
+    co_return Exchange::kClientGone;
+  }
+  if (upstream_keep_alive && sp.is_done()) w_.pool.put(std::move(conn));
+  co_return keep ? Exchange::kDone : Exchange::kClientGone;
+}
+
+template <class Client>
+asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip, bool tls, ClientConnection& entry) {
+  beast::flat_buffer cbuf;
+  const ms idle(w_.opts.client_idle_timeout_ms);
+  for (;;) {
+    entry.busy = false;
+    if (w_.stopping) co_return;
+    bhttp::request_parser<bhttp::buffer_body> rp;
+    rp.header_limit(static_cast<std::uint32_t>(w_.opts.max_header_bytes));
+    rp.body_limit(w_.opts.max_body_bytes);
+    beast::get_lowest_layer(client).expires_after(idle);
+    auto [ec, n] = co_await bhttp::async_read_header(client, cbuf, rp, kTuple);
+    if (ec) {
+      std::optional<Problem> p;
+      if (ec == bhttp::error::header_limit)
+        p = Problem{431, 431, "Request Header Fields Too Large", "Request headers exceed the gateway's limit"};
+      else if (ec == bhttp::error::body_limit)
+        p = Problem{413, 413, "Payload Too Large", "Request body exceeds the gateway's limit"};
+      else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+               ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
+        p = Problem::bad_request("Malformed HTTP request: " + ec.message());
+      if (p) co_await write_problem(client, 11, *p, false);
+      co_return;
+    }
+    entry.busy = true;
+    auto& req = rp.get();
+    const unsigned version = req.version();
+    const bool client_keep_alive = req.keep_alive();
+    const std::string_view target = req.target();
+    const std::size_t q = target.find('?');
+    const std::string_view path = target.substr(0, q);
+
+    if (path == "/health" && (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head)) {
+      bhttp::response<bhttp::string_body> res{bhttp::status::ok, version};
+      res.set(bhttp::field::content_type, "application/json");
+      res.body() = R"({"status":"UP"})";
+      res.keep_alive(client_keep_alive && rp.is_done());
+      res.prepare_payload();
+      auto [wec, wn] = co_await bhttp::async_write(client, res, kTuple);
+      if (wec || !res.keep_alive()) co_return;
+      continue;
+    }
+
+    const auto snap = w_.snapshot();
+    const RouteMatch m = snap ? snap->router().match(req.method_string(), path) : RouteMatch{};
+    if (m.status != MatchStatus::kFound) {
+      const Problem p = m.status == MatchStatus::kMethodNotAllowed ? method_not_allowed(req.method_string())
+                                                                   : no_resource();
+      const bool keep = client_keep_alive && rp.is_done();  // an unread body forces a close
+      if (!co_await write_problem(client, version, p, keep) || !keep) co_return;
+      continue;
+    }
+
+    const ApiRuntime& api = *m.api;
+    // Rewrite the request in place into the upstream request.
+    std::string up_target;
+    const std::string_view resource = path.substr(m.resource_offset);
+    up_target.reserve(api.production->base_path.size() + target.size());
+    up_target.append(api.production->base_path);
+    if (resource.empty() || resource.front() != '/') up_target.push_back('/');
+    up_target.append(resource);
+    if (q != std::string_view::npos) up_target.append(target.substr(q));
+
+    const bool chunked = req.chunked();
+    const bool expect_continue = iequals(req[bhttp::field::expect], "100-continue");
+    std::string forwarded_for;
+    if (auto xff = req.find("X-Forwarded-For"); xff != req.end()) {
+      forwarded_for.assign(xff->value());
+      forwarded_for.append(", ");
+    }
+    forwarded_for.append(remote_ip);
+    std::string original_host(req[bhttp::field::host]);
+    strip_hop_by_hop(req);
+    req.erase(bhttp::field::expect);
+    req.target(up_target);
+    req.version(11);
+    req.set(bhttp::field::host, api.production_authority);
+    req.set("X-Forwarded-For", forwarded_for);
+    req.set("X-Forwarded-Proto", tls ? "https" : "http");
+    if (!original_host.empty()) req.set("X-Forwarded-Host", original_host);
+    if (chunked) req.chunked(true);
+
+    const bool body_expected = !rp.is_done();
+    if (expect_continue && body_expected) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      beast::get_lowest_layer(client).expires_after(idle);
+      auto [cec, cn] = co_await asio::async_write(client, asio::buffer(kContinue), kTuple);
+      if (cec) co_return;
+    }
+
+    RequestContext ctx{&rp, &cbuf, &api, version, client_keep_alive, req.method() == bhttp::verb::head,
+                       body_expected, buf_.data()};
+    Exchange outcome = Exchange::kClientGone;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      Acquired a = co_await acquire(api, attempt == 0);
+      if (a.error) {
+        const bool keep = client_keep_alive && !body_expected;
+        if (!co_await write_problem(client, version, *a.error, keep) || !keep) co_return;
+        outcome = Exchange::kErrorSent;
+        break;
+      }
+      outcome = a.conn->tls ? co_await exchange(client, *a.conn->tls, a.conn, a.reused, ctx)
+                            : co_await exchange(client, a.conn->tcp, a.conn, a.reused, ctx);
+      if (outcome != Exchange::kRetry) break;
+    }
+    if (outcome == Exchange::kClientGone || outcome == Exchange::kRetry) co_return;
+    if (outcome == Exchange::kErrorSent && (!client_keep_alive || !rp.is_done())) co_return;
+  }
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_client(Worker& w, tcp::socket socket, bool tls) {
+  boost::system::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  auto rep = socket.remote_endpoint(ec);
+  const std::string remote_ip = ec ? std::string() : rep.address().to_string();
+  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+  w.connections.push_front(ClientConnection{});
+  auto entry = w.connections.begin();
+  entry->close = [weak = std::weak_ptr<beast::tcp_stream>(stream)] {
+    if (auto s = weak.lock()) {
+      boost::system::error_code ignored;
+      s->socket().close(ignored);
+    }
+  };
+  w.live.fetch_add(1, std::memory_order_relaxed);
+  auto session = std::make_unique<Session>(w);
+  if (!tls) {
+    co_await session->run(*stream, remote_ip, false, *entry);
+    stream->socket().shutdown(tcp::socket::shutdown_send, ec);
+  } else {
+    beast::ssl_stream<beast::tcp_stream&> ssl(*stream, *w.opts.server_tls);
+    stream->expires_after(std::chrono::seconds(10));
+    auto [hec] = co_await ssl.async_handshake(asio::ssl::stream_base::server, kTuple);
+    if (!hec) {
+      co_await session->run(ssl, remote_ip, true, *entry);
+      stream->expires_after(std::chrono::seconds(2));
+      co_await ssl.async_shutdown(kTuple);
+    }
+  }
+  w.connections.erase(entry);
+  w.live.fetch_sub(1, std::memory_order_relaxed);
+}
+
+}  // namespace archway::gateway::internal

@@ -1,0 +1,142 @@
+#include "gateway/router.h"
+
+namespace archway::gateway {
+
+namespace {
+
+constexpr std::string_view kVerbNames[Router::kVerbs] = {"GET",   "POST", "PUT",    "DELETE",
+                                                         "PATCH", "HEAD", "OPTIONS"};
+constexpr int kHead = 5;
+
+bool is_param(std::string_view seg) { return seg.size() >= 2 && seg.front() == '{' && seg.back() == '}'; }
+
+// Iterates the non-empty '/'-separated segments of `path`.
+template <class F>
+void for_each_segment(std::string_view path, F&& f) {
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    std::size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    f(path.substr(i, j - i));
+    i = j;
+  }
+}
+
+// Skips slashes at `pos`; returns the next segment's [begin, end) or begin == path.size() at the end.
+std::pair<std::size_t, std::size_t> next_segment(std::string_view path, std::size_t pos) {
+  while (pos < path.size() && path[pos] == '/') ++pos;
+  std::size_t end = path.find('/', pos);
+  if (end == std::string_view::npos) end = path.size();
+  return {pos, end};
+}
+
+}  // namespace
+
+int verb_index(std::string_view method) {
+  for (int i = 0; i < Router::kVerbs; ++i)
+    if (kVerbNames[i] == method) return i;
+  return -1;
+}
+
+std::uint32_t Router::child(std::uint32_t node, std::string_view segment) {
+  if (is_param(segment)) {
+    if (nodes_[node].param == kNone) {
+      nodes_.emplace_back();
+      nodes_[node].param = static_cast<std::uint32_t>(nodes_.size() - 1);
+    }
+    return nodes_[node].param;
+  }
+  for (const auto& [lit, idx] : nodes_[node].literals)
+    if (lit == segment) return idx;
+  nodes_.emplace_back();
+  const auto idx = static_cast<std::uint32_t>(nodes_.size() - 1);
+  nodes_[node].literals.emplace_back(std::string(segment), idx);
+  return idx;
+}
+
+bool Router::add(std::string_view prefix, std::string_view target, std::string_view verb,
+                 const ApiRuntime* api, const OperationRuntime* op) {
+  const int v = verb_index(verb);
+  if (v < 0) return false;
+  std::uint32_t node = 0;
+  std::uint16_t prefix_segments = 0;
+  for_each_segment(prefix, [&](std::string_view seg) {
+    node = child(node, seg);
+    ++prefix_segments;
+  });
+  bool wildcard = false;
+  std::vector<std::string_view> segs;
+  for_each_segment(target, [&](std::string_view seg) { segs.push_back(seg); });
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    if (segs[i] == "*" && i + 1 == segs.size()) {
+      wildcard = true;
+      break;
+    }
+    node = child(node, segs[i]);
+  }
+  std::uint32_t& table = wildcard ? nodes_[node].wildcard : nodes_[node].exact;
+  if (table == kNone) {
+    tables_.emplace_back();
+    table = static_cast<std::uint32_t>(tables_.size() - 1);
+  }
+  Leaf& leaf = tables_[table][v];
+  if (leaf.op != nullptr) return false;
+  leaf = Leaf{api, op, prefix_segments};
+  return true;
+}
+
+bool Router::pick(const MethodTable& t, int verb, std::string_view path, RouteMatch& out) const {
+  const Leaf* leaf = verb >= 0 ? &t[verb] : nullptr;
+  if ((!leaf || !leaf->op) && verb == kHead) leaf = &t[0];  // HEAD is served by GET
+  if (!leaf || !leaf->op) return false;
+  out.status = MatchStatus::kFound;
+  out.api = leaf->api;
+  out.op = leaf->op;
+  std::size_t pos = 0;
+  for (std::uint16_t i = 0; i < leaf->prefix_segments; ++i) pos = next_segment(path, pos).second;
+  out.resource_offset = pos;
+  return true;
+}
+
+void Router::match_from(std::uint32_t node_idx, std::string_view path, std::size_t pos, int verb,
+                        RouteMatch& best, bool& method_mismatch) const {
+  const Node& node = nodes_[node_idx];
+  auto [b, e] = next_segment(path, pos);
+  if (b >= path.size()) {
+    if (node.exact != kNone) {
+      if (pick(tables_[node.exact], verb, path, best)) return;
+      method_mismatch = true;
+    }
+  } else {
+    const std::string_view seg = path.substr(b, e - b);
+    for (const auto& [lit, idx] : node.literals) {
+      if (lit == seg) {
+        match_from(idx, path, e, verb, best, method_mismatch);
+        if (best.status == MatchStatus::kFound) return;
+        break;
+      }
+    }
+    if (node.param != kNone) {
+      match_from(node.param, path, e, verb, best, method_mismatch);
+      if (best.status == MatchStatus::kFound) return;
+    }
+  }
+  if (node.wildcard != kNone) {
+    if (pick(tables_[node.wildcard], verb, path, best)) return;
+    method_mismatch = true;
+  }
+}
+
+RouteMatch Router::match(std::string_view method, std::string_view path) const {
+  RouteMatch best;
+  bool method_mismatch = false;
+  match_from(0, path, 0, verb_index(method), best, method_mismatch);
+  if (best.status != MatchStatus::kFound && method_mismatch) best.status = MatchStatus::kMethodNotAllowed;
+  return best;
+}
+
+}  // namespace archway::gateway

@@ -1,0 +1,49 @@
+#pragma once
+// Upstream keep-alive connections of one worker, keyed by backend (scheme, host, port).
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace archway::gateway {
+
+struct UpstreamConnection {
+  explicit UpstreamConnection(const boost::asio::any_io_executor& ex) : tcp(ex) {}
+  boost::beast::tcp_stream tcp;
+  std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream&>> tls;  // set for https
+  boost::beast::flat_buffer buffer;
+  std::string key;
+  std::chrono::steady_clock::time_point idle_since;
+};
+
+class UpstreamPool {
+ public:
+  UpstreamPool(std::size_t max_idle_per_key, std::chrono::milliseconds max_idle_age)
+      : max_idle_(max_idle_per_key), max_age_(max_idle_age) {}
+
+  // An idle connection to `key` that is not too old, or nullptr.
+  std::unique_ptr<UpstreamConnection> take(const std::string& key);
+  // Keeps the connection for reuse (or closes it when the pool for its key is full).
+  void put(std::unique_ptr<UpstreamConnection> conn);
+  void clear();
+
+  // Cached name resolution; entries live for 30 s.
+  const boost::asio::ip::tcp::resolver::results_type* cached_resolution(const std::string& host_port);
+  void cache_resolution(const std::string& host_port, boost::asio::ip::tcp::resolver::results_type r);
+
+ private:
+  std::size_t max_idle_;
+  std::chrono::milliseconds max_age_;
+  std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
+  struct Resolved {
+    boost::asio::ip::tcp::resolver::results_type results;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::unordered_map<std::string, Resolved> dns_;
+};
+
+}  // namespace archway::gateway

@@ -1,0 +1,122 @@
+#include "http/rest_router.h"
+
+namespace archway::http {
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    std::size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string_view RestRequest::header(std::string_view lower_name) const {
+  for (const auto& [k, v] : headers)
+    if (k == lower_name) return v;
+  return {};
+}
+
+const std::string* RestRequest::query_param(std::string_view name) const {
+  auto it = query.find(std::string(name));
+  return it == query.end() ? nullptr : &it->second;
+}
+
+RestResponse RestResponse::json(int status, std::string body) {
+  RestResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+RestResponse RestResponse::empty(int status) {
+  RestResponse r;
+  r.status = status;
+  r.content_type.clear();
+  return r;
+}
+
+void RestRouter::add(std::string_view method, std::string_view pattern, RestHandler handler) {
+  Route r;
+  r.method = std::string(method);
+  for (auto seg : split_path(pattern)) r.segments.emplace_back(seg);
+  r.handler = std::move(handler);
+  routes_.push_back(std::move(r));
+}
+
+const RestHandler* RestRouter::match(RestRequest& req, bool& path_known) const {
+  path_known = false;
+  const auto segs = split_path(req.path);
+  for (const auto& r : routes_) {
+    if (r.segments.size() != segs.size()) continue;
+    std::map<std::string, std::string> params;
+    bool ok = true;
+    for (std::size_t i = 0; i < segs.size() && ok; ++i) {
+      const auto& p = r.segments[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+        params[p.substr(1, p.size() - 2)] = percent_decode(segs[i]);
+      } else {
+        ok = p == segs[i];
+      }
+    }
+    if (!ok) continue;
+    path_known = true;
+    if (r.method != req.method) continue;
+    req.path_params = std::move(params);
+    return &r.handler;
+  }
+  return nullptr;
+}
+
+std::string percent_decode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else if (s[i] == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view q) {
+  std::map<std::string, std::string> out;
+  std::size_t i = 0;
+  while (i <= q.size()) {
+    std::size_t amp = q.find('&', i);
+    if (amp == std::string_view::npos) amp = q.size();
+    auto part = q.substr(i, amp - i);
+    if (!part.empty()) {
+      auto eq = part.find('=');
+      if (eq == std::string_view::npos) out[percent_decode(part, true)] = "";
+      else out[percent_decode(part.substr(0, eq), true)] = percent_decode(part.substr(eq + 1), true);
+    }
+    i = amp + 1;
+  }
+  return out;
+}
+
+}  // namespace archway::http

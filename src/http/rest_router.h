@@ -1,0 +1,61 @@
+#pragma once
+// The management plane's REST routing: method + path pattern ("/apis/{apiId}") to a handler.
+// Handlers may throw common::ProblemError; the server turns it into a JSON problem response.
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace archway::http {
+
+struct RestRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // decoded path, no query
+  std::map<std::string, std::string> query;  // decoded; last value wins
+  std::map<std::string, std::string> path_params;
+  std::vector<std::pair<std::string, std::string>> headers;  // lower-case names
+  std::string body;
+  std::string remote_address;
+  bool secure = false;
+
+  std::string_view header(std::string_view lower_name) const;
+  const std::string* query_param(std::string_view name) const;
+};
+
+struct RestResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static RestResponse json(int status, std::string body);
+  static RestResponse empty(int status);
+};
+
+using RestHandler = std::function<RestResponse(RestRequest&)>;
+
+class RestRouter {
+ public:
+  void add(std::string_view method, std::string_view pattern, RestHandler handler);
+
+  // Finds the handler; fills path params. Returns nullptr and sets `path_known` when the path
+  // matched some route under another method (the caller answers 405) or not at all (404).
+  const RestHandler* match(RestRequest& req, bool& path_known) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // "{name}" marks a parameter
+    RestHandler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+// Splits "a=1&b=x%20y" into decoded pairs.
+std::map<std::string, std::string> parse_query(std::string_view query);
+// Decodes %XX escapes; '+' becomes a space only in query strings.
+std::string percent_decode(std::string_view s, bool plus_is_space = false);
+
+}  // namespace archway::http

@@ -1,0 +1,260 @@
+#include "http/rest_server.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <list>
+#include <mutex>
+
+#include "common/problem.h"
+#include "http/listener.h"
+
+namespace archway::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using common::Problem;
+
+namespace {
+
+constexpr auto kIdleTimeout = std::chrono::seconds(60);
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+RestResponse problem_response(const Problem& p) {
+  RestResponse r = RestResponse::json(p.status, p.to_json());
+  return r;
+}
+
+}  // namespace
+
+struct RestServer::Impl {
+  RestServerOptions opts;
+  std::shared_ptr<const RestRouter> router;
+  asio::io_context io;
+  std::optional<tcp::acceptor> http_acc;
+  std::optional<tcp::acceptor> https_acc;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+
+  struct Conn {
+    std::function<void()> close;  // posts a close of the socket
+    bool busy = false;
+  };
+  std::mutex conns_mu;
+  std::list<Conn> conns;
+
+  std::list<Conn>::iterator track(std::function<void()> close) {
+    std::lock_guard lock(conns_mu);
+    conns.push_front(Conn{std::move(close), false});
+    return conns.begin();
+  }
+  void untrack(std::list<Conn>::iterator it) {
+    std::lock_guard lock(conns_mu);
+    conns.erase(it);
+  }
+  void set_busy(std::list<Conn>::iterator it, bool busy) {
+    std::lock_guard lock(conns_mu);
+    it->busy = busy;
+  }
+
+  RestResponse dispatch(RestRequest& req) {
+    if (req.path == "/health" && (req.method == "GET" || req.method == "HEAD"))
+      return RestResponse::json(200, R"({"status":"UP"})");
+    bool path_known = false;
+    const RestHandler* h = router->match(req, path_known);
+    if (!h) {
+      if (path_known) {
+        Problem p{405, 405, "Method Not Allowed",
+                  "Method " + req.method + " is not supported on " + req.path};
+        return problem_response(p);
+      }
+      return problem_response(Problem::not_found("No resource at " + req.path));
+    }
+    try {
+      return (*h)(req);
+    } catch (const common::ProblemError& e) {
+      return problem_response(e.problem());
+    } catch (const std::exception& e) {
+      spdlog::error("{} {} failed: {}", req.method, req.path, e.what());
+      return problem_response(Problem::internal("The server failed to handle the request; see its log"));
+    }
+  }
+
+  static RestRequest to_rest(const bhttp::request<bhttp::string_body>& m, const std::string& remote,
+                             bool secure) {
+    RestRequest r;
+    r.method = std::string(m.method_string());
+    std::string_view target = m.target();
+    auto q = target.find('?');
+    r.path = percent_decode(target.substr(0, q));
+    if (q != std::string_view::npos) r.query = parse_query(target.substr(q + 1));
+    for (const auto& f : m) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers.emplace_back(std::move(name), std::string(f.value()));
+    }
+    r.body = m.body();
+    r.remote_address = remote;
+    r.secure = secure;
+    return r;
+  }
+
+  template <class Stream>
+  asio::awaitable<void> serve(Stream& stream, std::string remote, bool secure,
+                              std::list<Conn>::iterator conn) {
+    beast::flat_buffer buffer;
+    for (;;) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
+      parser.body_limit(opts.max_body_bytes);
+      beast::get_lowest_layer(stream).expires_after(kIdleTimeout);
+      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      if (ec) {
+        std::optional<Problem> p;
+        if (ec == bhttp::error::header_limit)
+          p = Problem{431, 431, "Request Header Fields Too Large", "Request headers exceed the limit"};
+        else if (ec == bhttp::error::body_limit)
+          p = Problem{413, 413, "Payload Too Large",
+                      "Request body exceeds " + std::to_string(opts.max_body_bytes) + " bytes"};
+        else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+                 ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
+          p = Problem::bad_request("Malformed HTTP request: " + ec.message());
+        if (p) {
+          bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(p->status), 11};
+          res.set(bhttp::field::content_type, "application/json");
+          res.keep_alive(false);
+          res.body() = p->to_json();
+          res.prepare_payload();
+          co_await bhttp::async_write(stream, res, kTuple);
+        }
+        break;
+      }
+      set_busy(conn, true);
+      auto& msg = parser.get();
+      RestRequest req = to_rest(msg, remote, secure);
+      RestResponse out = dispatch(req);
+      bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(out.status), msg.version()};
+      res.set(bhttp::field::server, "Archway");
+      if (!out.content_type.empty()) res.set(bhttp::field::content_type, out.content_type);
+      for (const auto& [k, v] : out.headers) res.set(k, v);
+      const bool keep = msg.keep_alive() && !stopping.load(std::memory_order_relaxed);
+      res.keep_alive(keep);
+      res.body() = std::move(out.body);
+      res.prepare_payload();
+      if (msg.method() == bhttp::verb::head) res.body().clear();
+      auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
+      set_busy(conn, false);
+      if (wec || !keep) break;
+    }
+  }
+
+  asio::awaitable<void> session(tcp::socket sock, bool tls) {
+    boost::system::error_code ec;
+    auto rep = sock.remote_endpoint(ec);
+    const std::string remote = ec ? "" : rep.address().to_string();
+    sock.set_option(tcp::no_delay(true), ec);
+    auto stream = std::make_shared<beast::tcp_stream>(std::move(sock));
+    // The socket's executor is a strand, so the close runs serialised with this coroutine.
+    auto conn = track([weak = std::weak_ptr<beast::tcp_stream>(stream)] {
+      if (auto s = weak.lock())
+        asio::post(s->get_executor(), [weak] {
+          if (auto s2 = weak.lock()) s2->socket().close();
+        });
+    });
+    if (!tls) {
+      co_await serve(*stream, remote, false, conn);
+      stream->socket().shutdown(tcp::socket::shutdown_send, ec);
+    } else {
+      beast::ssl_stream<beast::tcp_stream&> ssl(*stream, *opts.tls);
+      stream->expires_after(std::chrono::seconds(10));
+      auto [hec] = co_await ssl.async_handshake(asio::ssl::stream_base::server, kTuple);
+      if (!hec) {
+        co_await serve(ssl, remote, true, conn);
+        stream->expires_after(std::chrono::seconds(2));
+        co_await ssl.async_shutdown(kTuple);
+      }
+    }
+    untrack(conn);
+  }
+
+  asio::awaitable<void> accept_loop(tcp::acceptor& acc, bool tls) {
+    for (;;) {
+      auto [ec, sock] = co_await acc.async_accept(asio::make_strand(io), kTuple);
+      if (ec) {
+        if (!acc.is_open() || stopping) co_return;
+        spdlog::warn("management accept failed: {}", ec.message());
+        continue;
+      }
+      auto ex = sock.get_executor();
+      asio::co_spawn(ex, session(std::move(sock), tls), asio::detached);
+    }
+  }
+};
+
+RestServer::RestServer(RestServerOptions options, std::shared_ptr<const RestRouter> router)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->opts = std::move(options);
+  impl_->router = std::move(router);
+}
+
+RestServer::~RestServer() {
+  if (!impl_->threads.empty()) stop(0);
+}
+
+void RestServer::start() {
+  auto& i = *impl_;
+  if (i.opts.http_port >= 0) i.http_acc.emplace(make_acceptor(i.io, i.opts.host, i.opts.http_port, false));
+  if (i.opts.https_port >= 0) i.https_acc.emplace(make_acceptor(i.io, i.opts.host, i.opts.https_port, false));
+  if (i.http_acc) asio::co_spawn(i.io, i.accept_loop(*i.http_acc, false), asio::detached);
+  if (i.https_acc) asio::co_spawn(i.io, i.accept_loop(*i.https_acc, true), asio::detached);
+  for (int t = 0; t < std::max(1, i.opts.threads); ++t)
+    i.threads.emplace_back([&i] {
+      for (;;) {
+        try {
+          i.io.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("management thread: {}", e.what());
+        }
+      }
+    });
+}
+
+int RestServer::http_port() const {
+  return impl_->http_acc ? impl_->http_acc->local_endpoint().port() : -1;
+}
+int RestServer::https_port() const {
+  return impl_->https_acc ? impl_->https_acc->local_endpoint().port() : -1;
+}
+
+void RestServer::stop(std::int64_t grace_ms) {
+  auto& i = *impl_;
+  i.stopping = true;
+  asio::post(i.io, [&i] {
+    boost::system::error_code ec;
+    if (i.http_acc) i.http_acc->close(ec);
+    if (i.https_acc) i.https_acc->close(ec);
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
+  for (;;) {
+    {
+      std::lock_guard lock(i.conns_mu);
+      for (auto& c : i.conns)
+        if (!c.busy) c.close();
+      if (i.conns.empty()) break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  i.io.stop();
+  for (auto& t : i.threads) t.join();
+  i.threads.clear();
+}
+
+}  // namespace archway::http

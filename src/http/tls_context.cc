@@ -1,0 +1,30 @@
+#include "http/tls_context.h"
+
+#include <fmt/format.h>
+
+namespace archway::http {
+
+namespace ssl = boost::asio::ssl;
+
+std::shared_ptr<ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  boost::system::error_code ec;
+  ctx->use_certificate_chain_file(cert_file, ec);
+  if (ec) throw std::runtime_error(fmt::format("TLS certificate '{}': {}", cert_file, ec.message()));
+  ctx->use_private_key_file(key_file, ssl::context::pem, ec);
+  if (ec) throw std::runtime_error(fmt::format("TLS key '{}': {}", key_file, ec.message()));
+  return ctx;
+}
+
+std::shared_ptr<ssl::context> make_client_tls() {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  ctx->set_default_verify_paths();
+  ctx->set_verify_mode(ssl::verify_peer);
+  return ctx;
+}
+
+}  // namespace archway::http

@@ -1,0 +1,16 @@
+#pragma once
+// TLS contexts for our listeners (server side) and for HTTPS backends (client side).
+#include <boost/asio/ssl/context.hpp>
+#include <memory>
+#include <string>
+
+namespace archway::http {
+
+// TLS 1.2+ server context from PEM files; throws std::runtime_error naming the file on failure.
+std::shared_ptr<boost::asio::ssl::context> make_server_tls(const std::string& cert_file,
+                                                           const std::string& key_file);
+
+// TLS 1.2+ client context verifying peers against the system trust store.
+std::shared_ptr<boost::asio::ssl::context> make_client_tls();
+
+}  // namespace archway::http

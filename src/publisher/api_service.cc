@@ -1,0 +1,160 @@
+#include "publisher/api_service.h"
+
+#include <fmt/format.h>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/problem.h"
+#include "publisher/api_validation.h"
+
+namespace archway::publisher {
+
+using common::Problem;
+using common::ProblemError;
+
+namespace {
+[[noreturn]] void api_not_found(const std::string& id) {
+  throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", id)));
+}
+}  // namespace
+
+const std::vector<std::string>& ApiService::environments() {
+  static const std::vector<std::string> kEnvs = {"Default"};
+  return kEnvs;
+}
+
+domain::Api ApiService::create(domain::Api api, const domain::User& caller) {
+  normalise_and_validate(api);
+  api.id = common::new_uuid();
+  if (api.provider.empty()) api.provider = caller.username;
+  api.lifecycle_status = std::string(domain::kLifecycleCreated);
+  api.created_time = api.last_updated_time = common::now_millis();
+  store_.create_api(api);
+  return api;
+}
+
+domain::Api ApiService::get(const std::string& id) {
+  auto api = store_.get_api(id);
+  if (!api) api_not_found(id);
+  return *api;
+}
+
+store::ApiPage ApiService::list(const store::ApiQuery& q) { return store_.list_apis(q); }
+
+domain::Api ApiService::update(const std::string& id, domain::Api changes) {
+  domain::Api current = get(id);
+  normalise_and_validate(changes);
+  if (changes.name != current.name)
+    throw ProblemError(Problem::bad_request(fmt::format("'name' cannot be changed (is '{}')", current.name)));
+  if (changes.version != current.version)
+    throw ProblemError(Problem::bad_request(fmt::format("'version' cannot be changed (is '{}'); copy the API "
+                                                        "to make a new version", current.version)));
+  if (changes.context != current.context)
+    throw ProblemError(Problem::bad_request(fmt::format("'context' cannot be changed (is '{}')", current.context)));
+  changes.id = current.id;
+  changes.provider = current.provider;
+  changes.lifecycle_status = current.lifecycle_status;
+  changes.created_time = current.created_time;
+  changes.last_updated_time = common::now_millis();
+  store_.update_api(changes);
+  return changes;
+}
+
+void ApiService::remove(const std::string& id) {
+  if (!store_.delete_api(id)) api_not_found(id);
+}
+
+std::vector<std::string> ApiService::available_actions(std::string_view state) {
+  if (state == domain::kLifecycleCreated) return {"Publish"};
+  return {};
+}
+
+LifecycleResult ApiService::change_lifecycle(const std::string& id, const std::string& action) {
+  domain::Api api = get(id);
+  const auto allowed = available_actions(api.lifecycle_status);
+  if (std::find(allowed.begin(), allowed.end(), action) == allowed.end())
+    throw ProblemError(Problem::bad_request(fmt::format(
+        "Action '{}' is not allowed from lifecycle state '{}'{}", action, api.lifecycle_status,
+        allowed.empty() ? std::string() : fmt::format(" (allowed: {})", fmt::join(allowed, ", ")))));
+  if (action == "Publish") api.lifecycle_status = std::string(domain::kLifecyclePublished);
+  api.last_updated_time = common::now_millis();
+  store_.update_api(api);
+  return {api.lifecycle_status, available_actions(api.lifecycle_status)};
+}
+
+domain::Revision ApiService::create_revision(const std::string& api_id, const std::string& description) {
+  domain::Api api = get(api_id);
+  if (description.size() > 255)
+    throw ProblemError(Problem::bad_request("'description' must be at most 255 characters"));
+  return store_.create_revision(api, description);
+}
+
+std::vector<domain::Revision> ApiService::revisions(const std::string& api_id) {
+  get(api_id);
+  return store_.list_revisions(api_id);
+}
+
+domain::Revision ApiService::revision(const std::string& api_id, const std::string& revision_id) {
+  get(api_id);
+  auto r = store_.get_revision(api_id, revision_id);
+  if (!r)
+    throw ProblemError(Problem::not_found(fmt::format("Revision '{}' of API '{}' not found", revision_id, api_id)));
+  return *r;
+}
+
+void ApiService::delete_revision(const std::string& api_id, const std::string& revision_id) {
+  revision(api_id, revision_id);
+  store_.delete_revision(api_id, revision_id);
+}
+
+domain::Api ApiService::restore_revision(const std::string& api_id, const std::string& revision_id) {
+  domain::Api current = get(api_id);
+  domain::Api restored = revision(api_id, revision_id).api;
+  restored.lifecycle_status = current.lifecycle_status;
+  restored.created_time = current.created_time;
+  restored.last_updated_time = common::now_millis();
+  store_.update_api(restored);
+  return restored;
+}
+
+std::vector<domain::Deployment> ApiService::deploy(const std::string& api_id, const std::string& revision_id,
+                                                   std::vector<domain::Deployment> targets) {
+  revision(api_id, revision_id);
+  if (targets.empty())
+    throw ProblemError(Problem::bad_request("The body must list at least one gateway environment to deploy to"));
+  const auto& envs = environments();
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (std::find(envs.begin(), envs.end(), targets[i].name) == envs.end())
+      throw ProblemError(Problem::bad_request(fmt::format("[{}].name: unknown gateway environment '{}' (known: {})",
+                                                          i, targets[i].name, fmt::join(envs, ", "))));
+    for (std::size_t j = 0; j < i; ++j)
+      if (targets[j].name == targets[i].name)
+        throw ProblemError(Problem::bad_request(fmt::format("[{}].name: environment '{}' is listed twice", i,
+                                                            targets[i].name)));
+  }
+  return store_.deploy_revision(api_id, revision_id, targets);
+}
+
+std::vector<domain::Deployment> ApiService::undeploy(const std::string& api_id, const std::string& revision_id,
+                                                     std::vector<std::string> environments) {
+  revision(api_id, revision_id);
+  std::vector<domain::Deployment> removed;
+  for (const auto& d : store_.list_deployments(api_id))
+    if (d.revision_id == revision_id &&
+        std::find(environments.begin(), environments.end(), d.name) != environments.end())
+      removed.push_back(d);
+  if (removed.empty())
+    throw ProblemError(Problem::not_found(fmt::format("Revision '{}' is not deployed to {}", revision_id,
+                                                      fmt::join(environments, ", "))));
+  std::vector<std::string> names;
+  for (const auto& d : removed) names.push_back(d.name);
+  store_.undeploy_revision(api_id, revision_id, names);
+  return removed;
+}
+
+std::vector<domain::Deployment> ApiService::deployments(const std::string& api_id) {
+  get(api_id);
+  return store_.list_deployments(api_id);
+}
+
+}  // namespace archway::publisher

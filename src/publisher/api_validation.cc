@@ -1,0 +1,126 @@
+#include "publisher/api_validation.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "common/problem.h"
+
+namespace archway::publisher {
+
+using common::Problem;
+using common::ProblemError;
+
+namespace {
+
+[[noreturn]] void bad(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
+
+std::string trim(std::string s) {
+  auto ws = [](unsigned char c) { return std::isspace(c) != 0; };
+  s.erase(s.begin(), std::find_if_not(s.begin(), s.end(), ws));
+  s.erase(std::find_if_not(s.rbegin(), s.rend(), ws).base(), s.end());
+  return s;
+}
+
+bool path_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+void validate_endpoint(const std::optional<domain::Endpoint>& e, std::string_view key) {
+  if (!e) return;
+  std::string why;
+  if (!domain::parse_backend_url(e->url, &why))
+    bad(fmt::format("'endpointConfig.{}.url' {}: '{}'", key, why, e->url));
+  if (e->timeout_ms && (*e->timeout_ms <= 0 || *e->timeout_ms > 3600000))
+    bad(fmt::format("'endpointConfig.{}.config.actionDuration' must be between 1 and 3600000 ms", key));
+}
+
+}  // namespace
+
+void normalise_and_validate(domain::Api& api) {
+  api.name = trim(api.name);
+  if (api.name.empty()) bad("'name' is required");
+  if (api.name.size() > 60) bad("'name' must be at most 60 characters");
+  static constexpr std::string_view kIllegalName = "~!@#;:%^*()+={}|\\<>\"',&$[]/";
+  if (api.name.find_first_of(kIllegalName) != std::string::npos)
+    bad(fmt::format("'name' contains an illegal character (none of {} are allowed)", kIllegalName));
+
+  api.version = trim(api.version);
+  if (api.version.empty()) bad("'version' is required");
+  if (api.version.size() > 30) bad("'version' must be at most 30 characters");
+  if (!std::all_of(api.version.begin(), api.version.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+      }))
+    bad("'version' may hold only letters, digits, '.', '-' and '_'");
+
+  api.context = trim(api.context);
+  if (api.context.empty()) bad("'context' is required");
+  if (api.context.front() != '/') bad(fmt::format("'context' must start with '/': '{}'", api.context));
+  while (api.context.size() > 1 && api.context.back() == '/') api.context.pop_back();
+  if (api.context == "/") bad("'context' must name at least one path segment");
+  if (api.context.size() > 200) bad("'context' must be at most 200 characters");
+  if (!std::all_of(api.context.begin(), api.context.end(), path_char))
+    bad(fmt::format("'context' contains an illegal character: '{}' (allowed: letters, digits, / - _ . ~)",
+                    api.context));
+  if (api.context.find("//") != std::string::npos) bad("'context' must not contain an empty segment ('//')");
+  if (api.context == "/health" || api.context.starts_with("/health/"))
+    bad("'context' '/health' is reserved for the gateway's health check");
+
+  if (api.type != "HTTP") bad(fmt::format("'type' must be HTTP, got '{}'", api.type));
+  if (api.transport.empty()) bad("'transport' must name at least one of http, https");
+  for (const auto& t : api.transport)
+    if (t != "http" && t != "https") bad(fmt::format("'transport' may hold only http and https, got '{}'", t));
+  if (api.visibility != "PUBLIC" && api.visibility != "PRIVATE" && api.visibility != "RESTRICTED")
+    bad(fmt::format("'visibility' must be PUBLIC, PRIVATE or RESTRICTED, got '{}'", api.visibility));
+
+  const auto& ec = api.endpoint_config;
+  if (!ec.raw.empty()) {
+    if (ec.endpoint_type != "http")
+      bad(fmt::format("'endpointConfig.endpoint_type' '{}' is not supported; use 'http'", ec.endpoint_type));
+    if (ec.raw.contains("production_endpoints") && !ec.production)
+      bad("'endpointConfig.production_endpoints.url' is required");
+    validate_endpoint(ec.production, "production_endpoints");
+    validate_endpoint(ec.sandbox, "sandbox_endpoints");
+  }
+
+  if (api.operations.empty()) {
+    for (std::string_view verb : {"GET", "PUT", "POST", "DELETE", "PATCH"}) {
+      domain::Operation op;
+      op.target = "/*";
+      op.verb = std::string(verb);
+      api.operations.push_back(std::move(op));
+    }
+  }
+  static const std::set<std::string> kAuthTypes = {"None", "Application & Application User", "Application",
+                                                   "Application User", "Any"};
+  std::set<std::pair<std::string, std::string>> seen;
+  for (std::size_t i = 0; i < api.operations.size(); ++i) {
+    auto& op = api.operations[i];
+    std::transform(op.verb.begin(), op.verb.end(), op.verb.begin(), [](unsigned char c) { return std::toupper(c); });
+    if (op.verb.empty()) bad(fmt::format("'operations[{}].verb' is required", i));
+    if (!domain::is_http_verb(op.verb))
+      bad(fmt::format("'operations[{}].verb' '{}' is not an HTTP method (GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS)",
+                      i, op.verb));
+    if (op.target.empty()) bad(fmt::format("'operations[{}].target' is required", i));
+    if (op.target.front() != '/') bad(fmt::format("'operations[{}].target' must start with '/': '{}'", i, op.target));
+    for (std::size_t k = 0; k < op.target.size(); ++k) {
+      const char c = op.target[k];
+      const bool ok = path_char(c) || c == '{' || c == '}' || c == '*' || c == '%' || c == ':' || c == '@' ||
+                      c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '+' ||
+                      c == ',' || c == ';' || c == '=';
+      if (!ok) bad(fmt::format("'operations[{}].target' contains an illegal character: '{}'", i, op.target));
+    }
+    const auto star = op.target.find('*');
+    if (star != std::string::npos && !(star == op.target.size() - 1 && op.target[star - 1] == '/'))
+      bad(fmt::format("'operations[{}].target' may use '*' only as a final '/*' segment", i));
+    if (!kAuthTypes.count(op.auth_type))
+      bad(fmt::format("'operations[{}].authType' must be one of None, Application & Application User, "
+                      "Application, Application User, Any; got '{}'", i, op.auth_type));
+    if (op.throttling_policy.empty()) op.throttling_policy = "Unlimited";
+    if (!seen.emplace(op.verb, op.target).second)
+      bad(fmt::format("'operations[{}]' duplicates {} {}", i, op.verb, op.target));
+  }
+}
+
+}  // namespace archway::publisher

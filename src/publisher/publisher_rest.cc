@@ -1,0 +1,310 @@
+#include "publisher/publisher_rest.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "common/problem.h"
+#include "domain/api_json.h"
+
+namespace archway::publisher {
+
+namespace json = boost::json;
+using common::Problem;
+using common::ProblemError;
+using http::RestRequest;
+using http::RestResponse;
+
+namespace {
+
+std::string path(std::string_view suffix) { return std::string(kPublisherBase) + std::string(suffix); }
+
+RestResponse ok_json(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
+
+std::int64_t int_param(const RestRequest& req, std::string_view name, std::int64_t def, std::int64_t min,
+                       std::int64_t max) {
+  const std::string* s = req.query_param(name);
+  if (!s) return def;
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  if (ec != std::errc() || p != s->data() + s->size() || v < min || v > max)
+    throw ProblemError(Problem::bad_request(
+        fmt::format("Query parameter '{}' must be an integer between {} and {}, got '{}'", name, min, max, *s)));
+  return v;
+}
+
+const std::string& required_param(const RestRequest& req, std::string_view name) {
+  const std::string* s = req.query_param(name);
+  if (!s || s->empty())
+    throw ProblemError(Problem::bad_request(fmt::format("Query parameter '{}' is required", name)));
+  return *s;
+}
+
+json::object api_info(const domain::Api& a) {
+  json::object o;
+  o["id"] = a.id;
+  o["name"] = a.name;
+  o["description"] = a.description;
+  o["context"] = a.context;
+  o["version"] = a.version;
+  o["provider"] = a.provider;
+  o["type"] = a.type;
+  o["lifeCycleStatus"] = a.lifecycle_status;
+  o["isDefaultVersion"] = a.is_default_version;
+  json::array tags;
+  for (const auto& t : a.tags) tags.emplace_back(t);
+  o["tags"] = std::move(tags);
+  o["createdTime"] = common::iso8601_utc(a.created_time);
+  o["updatedTime"] = common::iso8601_utc(a.last_updated_time);
+  return o;
+}
+
+json::object deployment_json(const domain::Deployment& d) {
+  json::object o;
+  o["revisionUuid"] = d.revision_id;
+  o["name"] = d.name;
+  o["vhost"] = d.vhost;
+  o["displayOnDevportal"] = d.display_on_devportal;
+  o["deployedTime"] = common::iso8601_utc(d.deployed_time);
+  o["successDeployedTime"] = common::iso8601_utc(d.deployed_time);
+  return o;
+}
+
+json::object revision_json(const domain::Revision& r, const std::vector<domain::Deployment>& deployments) {
+  json::object o;
+  o["displayName"] = fmt::format("Revision {}", r.number);
+  o["id"] = r.id;
+  o["description"] = r.description;
+  o["createdTime"] = common::iso8601_utc(r.created_time);
+  o["apiInfo"] = json::object{{"id", r.api_id}};
+  json::array deps;
+  for (const auto& d : deployments)
+    if (d.revision_id == r.id) deps.push_back(deployment_json(d));
+  o["deploymentInfo"] = std::move(deps);
+  return o;
+}
+
+json::object list_of(json::array items) {
+  json::object o;
+  o["count"] = items.size();
+  o["list"] = std::move(items);
+  return o;
+}
+
+std::string page_link(std::int64_t limit, std::int64_t offset, const std::string& query) {
+  return fmt::format("/apis?limit={}&offset={}&query={}", limit, offset, query);
+}
+
+domain::Api api_from_body(const RestRequest& req) {
+  return domain::api_from_json(common::as_object(common::parse_json_body(req.body), ""));
+}
+
+// Reads the deployment targets body: [{"name":"Default","vhost":"localhost","displayOnDevportal":true}].
+std::vector<domain::Deployment> deployments_from_body(const RestRequest& req, bool allow_empty) {
+  std::vector<domain::Deployment> out;
+  if (req.body.empty() && allow_empty) return out;
+  const json::value v = common::parse_json_body(req.body);
+  if (!v.is_array()) throw ProblemError(Problem::bad_request("The body must be a JSON array of deployments"));
+  const auto& arr = v.get_array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    const std::string p = fmt::format("[{}]", i);
+    const json::object& o = common::as_object(arr[i], p);
+    domain::Deployment d;
+    auto name = common::opt_string(o, "name", p + ".name");
+    if (!name || name->empty()) throw ProblemError(Problem::bad_request(fmt::format("'{}.name' is required", p)));
+    d.name = *name;
+    d.vhost = common::opt_string(o, "vhost", p + ".vhost").value_or("localhost");
+    d.display_on_devportal = common::opt_bool(o, "displayOnDevportal", p + ".displayOnDevportal").value_or(true);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_publisher_routes(http::RestRouter& r, ApiService& apis, Authenticator& auth) {
+  auto reader = [&auth](const RestRequest& req) {
+    auto u = auth.authenticate(req);
+    Authenticator::require_any_role(u, {domain::kRoleCreator, domain::kRolePublisher});
+    return u;
+  };
+  auto creator = [&auth](const RestRequest& req) {
+    auto u = auth.authenticate(req);
+    Authenticator::require_any_role(u, {domain::kRoleCreator});
+    return u;
+  };
+  auto publisher = [&auth](const RestRequest& req) {
+    auto u = auth.authenticate(req);
+    Authenticator::require_any_role(u, {domain::kRolePublisher});
+    return u;
+  };
+
+  r.add("POST", path("/apis"), [&, creator](RestRequest& req) {
+    const auto user = creator(req);
+    domain::Api created = apis.create(api_from_body(req), user);
+    RestResponse res = ok_json(201, domain::api_to_json(created));
+    res.headers.emplace_back("Location", path("/apis/" + created.id));
+    return res;
+  });
+
+  r.add("GET", path("/apis"), [&, reader](RestRequest& req) {
+    reader(req);
+    store::ApiQuery q;
+    q.limit = int_param(req, "limit", 25, 1, 1000);
+    q.offset = int_param(req, "offset", 0, 0, INT64_MAX / 2);
+    std::string query = req.query_param("query") ? *req.query_param("query") : "";
+    q.text = query;
+    if (auto colon = q.text.find(':'); colon != std::string::npos) q.text = q.text.substr(colon + 1);
+    const store::ApiPage page = apis.list(q);
+    json::array items;
+    for (const auto& a : page.list) items.push_back(api_info(a));
+    json::object body = list_of(std::move(items));
+    json::object pagination;
+    pagination["offset"] = q.offset;
+    pagination["limit"] = q.limit;
+    pagination["total"] = page.total;
+    pagination["next"] = q.offset + q.limit < page.total ? page_link(q.limit, q.offset + q.limit, query) : "";
+    pagination["previous"] = q.offset > 0 ? page_link(q.limit, std::max<std::int64_t>(0, q.offset - q.limit), query) : "";
+    body["pagination"] = std::move(pagination);
+    return ok_json(200, body);
+  });
+
+  r.add("GET", path("/apis/{apiId}"), [&, reader](RestRequest& req) {
+    reader(req);
+    return ok_json(200, domain::api_to_json(apis.get(req.path_params["apiId"])));
+  });
+
+  r.add("PUT", path("/apis/{apiId}"), [&, creator](RestRequest& req) {
+    creator(req);
+    return ok_json(200, domain::api_to_json(apis.update(req.path_params["apiId"], api_from_body(req))));
+  });
+
+  r.add("DELETE", path("/apis/{apiId}"), [&, creator](RestRequest& req) {
+    creator(req);
+    apis.remove(req.path_params["apiId"]);
+    return RestResponse::empty(200);
+  });
+
+  r.add("POST", path("/apis/change-lifecycle"), [&, publisher](RestRequest& req) {
+    publisher(req);
+    const std::string& id = required_param(req, "apiId");
+    const std::string& action = required_param(req, "action");
+    const LifecycleResult lr = apis.change_lifecycle(id, action);
+    json::object state;
+    state["state"] = lr.state;
+    state["checkItems"] = json::array();
+    json::array transitions;
+    for (const auto& t : lr.available_transitions)
+      transitions.push_back(json::object{{"event", t}, {"targetState", ""}});
+    state["availableTransitions"] = std::move(transitions);
+    json::object body;
+    body["workflowStatus"] = "APPROVED";
+    body["jsonPayload"] = nullptr;
+    body["lifecycleState"] = std::move(state);
+    return ok_json(200, body);
+  });
+
+  r.add("GET", path("/apis/{apiId}/lifecycle-state"), [&, reader](RestRequest& req) {
+    reader(req);
+    const domain::Api a = apis.get(req.path_params["apiId"]);
+    json::array transitions;
+    for (const auto& t : ApiService::available_actions(a.lifecycle_status))
+      transitions.push_back(json::object{{"event", t}, {"targetState", ""}});
+    return ok_json(200, json::object{{"state", a.lifecycle_status},
+                                     {"checkItems", json::array()},
+                                     {"availableTransitions", std::move(transitions)}});
+  });
+
+  r.add("POST", path("/apis/{apiId}/revisions"), [&, creator](RestRequest& req) {
+    creator(req);
+    std::string description;
+    if (!req.body.empty()) {
+      const json::value v = common::parse_json_body(req.body);
+      description = common::opt_string(common::as_object(v, ""), "description", "description").value_or("");
+    }
+    const domain::Revision rev = apis.create_revision(req.path_params["apiId"], description);
+    return ok_json(201, revision_json(rev, {}));
+  });
+
+  r.add("GET", path("/apis/{apiId}/revisions"), [&, reader](RestRequest& req) {
+    reader(req);
+    const std::string& id = req.path_params["apiId"];
+    const auto deployments = apis.deployments(id);
+    const std::string* query = req.query_param("query");
+    const bool only_deployed = query && *query == "deployed:true";
+    if (query && !query->empty() && !only_deployed && *query != "deployed:false")
+      throw ProblemError(Problem::bad_request("Query parameter 'query' must be 'deployed:true' or 'deployed:false'"));
+    json::array items;
+    for (const auto& rev : apis.revisions(id)) {
+      const bool deployed = std::any_of(deployments.begin(), deployments.end(),
+                                        [&](const auto& d) { return d.revision_id == rev.id; });
+      if (query && !query->empty() && deployed != only_deployed) continue;
+      items.push_back(revision_json(rev, deployments));
+    }
+    return ok_json(200, list_of(std::move(items)));
+  });
+
+  r.add("GET", path("/apis/{apiId}/revisions/{revisionId}"), [&, reader](RestRequest& req) {
+    reader(req);
+    const std::string& id = req.path_params["apiId"];
+    return ok_json(200, revision_json(apis.revision(id, req.path_params["revisionId"]), apis.deployments(id)));
+  });
+
+  r.add("DELETE", path("/apis/{apiId}/revisions/{revisionId}"), [&, creator](RestRequest& req) {
+    creator(req);
+    const std::string& id = req.path_params["apiId"];
+    apis.delete_revision(id, req.path_params["revisionId"]);
+    json::array items;
+    const auto deployments = apis.deployments(id);
+    for (const auto& rev : apis.revisions(id)) items.push_back(revision_json(rev, deployments));
+    return ok_json(200, list_of(std::move(items)));
+  });
+
+  r.add("POST", path("/apis/{apiId}/restore-revision"), [&, creator](RestRequest& req) {
+    creator(req);
+    const domain::Api a = apis.restore_revision(req.path_params["apiId"], required_param(req, "revisionId"));
+    return ok_json(201, domain::api_to_json(a));
+  });
+
+  r.add("POST", path("/apis/{apiId}/deploy-revision"), [&, publisher](RestRequest& req) {
+    publisher(req);
+    const auto done = apis.deploy(req.path_params["apiId"], required_param(req, "revisionId"),
+                                  deployments_from_body(req, false));
+    json::array items;
+    for (const auto& d : done) items.push_back(deployment_json(d));
+    return ok_json(201, items);
+  });
+
+  r.add("POST", path("/apis/{apiId}/undeploy-revision"), [&, publisher](RestRequest& req) {
+    publisher(req);
+    std::vector<std::string> envs;
+    const std::string* all = req.query_param("allEnvironments");
+    if (all && *all == "true") {
+      envs = ApiService::environments();
+    } else {
+      for (const auto& d : deployments_from_body(req, true)) envs.push_back(d.name);
+      if (const std::string* e = req.query_param("environments"); e && !e->empty()) envs.push_back(*e);
+    }
+    if (envs.empty())
+      throw ProblemError(Problem::bad_request(
+          "Name the environments to undeploy from in the body, or set allEnvironments=true"));
+    const auto removed = apis.undeploy(req.path_params["apiId"], required_param(req, "revisionId"), envs);
+    json::array items;
+    for (const auto& d : removed) items.push_back(deployment_json(d));
+    return ok_json(201, items);
+  });
+
+  auto list_deployments = [&, reader](RestRequest& req) {
+    reader(req);
+    json::array items;
+    for (const auto& d : apis.deployments(req.path_params["apiId"])) items.push_back(deployment_json(d));
+    return ok_json(200, list_of(std::move(items)));
+  };
+  r.add("GET", path("/apis/{apiId}/deployments"), list_deployments);
+  r.add("GET", path("/apis/{apiId}/deploy-revision"), list_deployments);
+}
+
+}  // namespace archway::publisher

@@ -1,0 +1,13 @@
+#pragma once
+// Publisher REST API v4 (/api/am/publisher/v4), WSO2 API Manager 4.x paths and JSON shapes.
+#include "http/rest_router.h"
+#include "publisher/api_service.h"
+#include "publisher/auth.h"
+
+namespace archway::publisher {
+
+inline constexpr std::string_view kPublisherBase = "/api/am/publisher/v4";
+
+void add_publisher_routes(http::RestRouter& router, ApiService& apis, Authenticator& auth);
+
+}  // namespace archway::publisher

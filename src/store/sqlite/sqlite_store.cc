@@ -1,0 +1,445 @@
+// SQLite implementation of Store: one connection (WAL) serialised by a mutex; every public method
+// is one transaction, and change events are appended inside it.
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <mutex>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/problem.h"
+#include "domain/api_json.h"
+#include "store/migrations.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
+
+namespace archway::store {
+
+namespace json = boost::json;
+using sqlite::Db;
+using sqlite::SqliteError;
+using sqlite::Stmt;
+using sqlite::Transaction;
+
+namespace {
+
+std::string search_text(const domain::Api& api) {
+  std::string s = api.name + "\n" + api.context + "\n" + api.provider + "\n" + api.version + "\n" +
+                  api.description;
+  for (const auto& t : api.tags) s += "\n" + t;
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+domain::Api api_from_definition(const std::string& text) {
+  return domain::api_from_json(json::parse(text).as_object());
+}
+
+std::string join_roles(const std::vector<std::string>& roles) {
+  std::string out;
+  for (const auto& r : roles) out += (out.empty() ? "" : ",") + r;
+  return out;
+}
+
+std::vector<std::string> split_roles(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    auto comma = s.find(',', start);
+    if (comma == std::string::npos) comma = s.size();
+    if (comma > start) out.push_back(s.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path) : db_(path) { migrate(); }
+
+  std::optional<domain::User> find_user(std::string_view username) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT id, username, password_hash, roles, created_time FROM users WHERE username = ?");
+    s.bind(1, username);
+    if (!s.step()) return std::nullopt;
+    return domain::User{s.text(0), s.text(1), s.text(2), split_roles(s.text(3)), s.integer(4)};
+  }
+
+  void create_user(const domain::User& u) override {
+    std::lock_guard lock(mu_);
+    try {
+      db_.prepare("INSERT INTO users (id, username, password_hash, roles, created_time) VALUES (?,?,?,?,?)")
+          .bind(1, u.id).bind(2, u.username).bind(3, u.password_hash).bind(4, join_roles(u.roles))
+          .bind(5, u.created_time).run();
+    } catch (const SqliteError& e) {
+      if (e.is_constraint())
+        throw common::ProblemError(common::Problem::conflict(fmt::format("User '{}' already exists", u.username)));
+      throw;
+    }
+  }
+
+  std::int64_t count_users() override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT COUNT(*) FROM users");
+    s.step();
+    return s.integer(0);
+  }
+
+  void create_api(const domain::Api& api) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    check_unique(api);
+    db_.prepare(
+           "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
+           "definition, created_time, last_updated_time) VALUES (?,?,?,?,?,?,?,?,?,?)")
+        .bind(1, api.id).bind(2, api.name).bind(3, api.version).bind(4, api.context)
+        .bind(5, api.provider).bind(6, api.lifecycle_status).bind(7, search_text(api))
+        .bind(8, json::serialize(domain::api_to_json(api))).bind(9, api.created_time)
+        .bind(10, api.last_updated_time).run();
+    tx.commit();
+  }
+
+  std::optional<domain::Api> get_api(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    return get_api_locked(id);
+  }
+
+  ApiPage list_apis(const ApiQuery& q) override {
+    std::lock_guard lock(mu_);
+    std::string needle = q.text;
+    std::transform(needle.begin(), needle.end(), needle.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string like = "%" + escape_like(needle) + "%";
+    ApiPage page;
+    {
+      Stmt s = db_.prepare("SELECT COUNT(*) FROM apis WHERE search_text LIKE ? ESCAPE '\\'");
+      s.bind(1, like);
+      s.step();
+      page.total = s.integer(0);
+    }
+    Stmt s = db_.prepare(
+        "SELECT definition, created_time, last_updated_time FROM apis WHERE search_text LIKE ? ESCAPE '\\' "
+        "ORDER BY created_time, id LIMIT ? OFFSET ?");
+    s.bind(1, like).bind(2, q.limit).bind(3, q.offset);
+    while (s.step()) {
+      domain::Api api = api_from_definition(s.text(0));
+      api.created_time = s.integer(1);
+      api.last_updated_time = s.integer(2);
+      page.list.push_back(std::move(api));
+    }
+    return page;
+  }
+
+  void update_api(const domain::Api& api) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    check_unique(api);
+    Stmt s = db_.prepare(
+        "UPDATE apis SET name=?, version=?, context=?, provider=?, lifecycle_status=?, search_text=?, "
+        "definition=?, last_updated_time=? WHERE id=?");
+    s.bind(1, api.name).bind(2, api.version).bind(3, api.context).bind(4, api.provider)
+        .bind(5, api.lifecycle_status).bind(6, search_text(api))
+        .bind(7, json::serialize(domain::api_to_json(api))).bind(8, api.last_updated_time).bind(9, api.id)
+        .run();
+    if (db_.changes() == 0)
+      throw common::ProblemError(common::Problem::not_found(fmt::format("API '{}' not found", api.id)));
+    tx.commit();
+  }
+
+  bool delete_api(std::string_view id) override {
+    std::int64_t rev = 0;
+    {
+      std::lock_guard lock(mu_);
+      Transaction tx(db_);
+      bool deployed = false;
+      {
+        Stmt s = db_.prepare("SELECT environment FROM api_deployments WHERE api_id = ?");
+        s.bind(1, id);
+        while (s.step()) {
+          deployed = true;
+          rev = append_event("api.undeployed", id, undeploy_payload(id, s.text(0)));
+        }
+      }
+      db_.prepare("DELETE FROM apis WHERE id = ?").bind(1, id).run();
+      if (db_.changes() == 0) return false;
+      tx.commit();
+      if (!deployed) rev = 0;
+    }
+    notify(rev);
+    return true;
+  }
+
+  domain::Revision create_revision(const domain::Api& snapshot, std::string_view description) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    int number = 1;
+    {
+      Stmt s = db_.prepare("SELECT last_number FROM api_revision_counters WHERE api_id = ?");
+      s.bind(1, snapshot.id);
+      if (s.step()) number = static_cast<int>(s.integer(0)) + 1;
+    }
+    db_.prepare("INSERT INTO api_revision_counters (api_id, last_number) VALUES (?, ?) "
+                "ON CONFLICT(api_id) DO UPDATE SET last_number = excluded.last_number")
+        .bind(1, snapshot.id).bind(2, std::int64_t{number}).run();
+    domain::Revision r;
+    r.id = common::new_uuid();
+    r.api_id = snapshot.id;
+    r.number = number;
+    r.description = std::string(description);
+    r.created_time = common::now_millis();
+    r.api = snapshot;
+    db_.prepare("INSERT INTO api_revisions (id, api_id, number, description, definition, created_time) "
+                "VALUES (?,?,?,?,?,?)")
+        .bind(1, r.id).bind(2, r.api_id).bind(3, std::int64_t{r.number}).bind(4, r.description)
+        .bind(5, json::serialize(domain::api_to_json(snapshot))).bind(6, r.created_time).run();
+    tx.commit();
+    return r;
+  }
+
+  std::vector<domain::Revision> list_revisions(std::string_view api_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT id, api_id, number, description, definition, created_time "
+                         "FROM api_revisions WHERE api_id = ? ORDER BY number");
+    s.bind(1, api_id);
+    std::vector<domain::Revision> out;
+    while (s.step()) out.push_back(revision_from(s));
+    return out;
+  }
+
+  std::optional<domain::Revision> get_revision(std::string_view api_id, std::string_view revision_id) override {
+    std::lock_guard lock(mu_);
+    return get_revision_locked(api_id, revision_id);
+  }
+
+  bool delete_revision(std::string_view api_id, std::string_view revision_id) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    {
+      Stmt s = db_.prepare("SELECT COUNT(*) FROM api_deployments WHERE api_id = ? AND revision_id = ?");
+      s.bind(1, api_id).bind(2, revision_id);
+      s.step();
+      if (s.integer(0) > 0)
+        throw common::ProblemError(common::Problem::conflict(
+            fmt::format("Revision '{}' is deployed; undeploy it before deleting it", revision_id)));
+    }
+    db_.prepare("DELETE FROM api_revisions WHERE api_id = ? AND id = ?").bind(1, api_id).bind(2, revision_id).run();
+    const bool removed = db_.changes() > 0;
+    tx.commit();
+    return removed;
+  }
+
+  std::vector<domain::Deployment> deploy_revision(std::string_view api_id, std::string_view revision_id,
+                                                  const std::vector<domain::Deployment>& targets) override {
+    std::vector<domain::Deployment> out;
+    std::int64_t rev = 0;
+    {
+      std::lock_guard lock(mu_);
+      Transaction tx(db_);
+      auto revision = get_revision_locked(api_id, revision_id);
+      if (!revision)
+        throw common::ProblemError(common::Problem::not_found(
+            fmt::format("Revision '{}' of API '{}' not found", revision_id, api_id)));
+      const std::int64_t now = common::now_millis();
+      for (domain::Deployment d : targets) {
+        d.api_id = std::string(api_id);
+        d.revision_id = std::string(revision_id);
+        d.deployed_time = now;
+        db_.prepare("INSERT INTO api_deployments (api_id, environment, revision_id, vhost, display_on_devportal, "
+                    "deployed_time) VALUES (?,?,?,?,?,?) ON CONFLICT(api_id, environment) DO UPDATE SET "
+                    "revision_id=excluded.revision_id, vhost=excluded.vhost, "
+                    "display_on_devportal=excluded.display_on_devportal, deployed_time=excluded.deployed_time")
+            .bind(1, d.api_id).bind(2, d.name).bind(3, d.revision_id).bind(4, d.vhost)
+            .bind(5, std::int64_t{d.display_on_devportal}).bind(6, d.deployed_time).run();
+        json::object payload;
+        payload["apiId"] = d.api_id;
+        payload["revisionId"] = d.revision_id;
+        payload["environment"] = d.name;
+        payload["vhost"] = d.vhost;
+        payload["api"] = domain::api_to_json(revision->api);
+        rev = append_event("api.deployed", api_id, json::serialize(payload));
+        out.push_back(std::move(d));
+      }
+      tx.commit();
+    }
+    notify(rev);
+    return out;
+  }
+
+  int undeploy_revision(std::string_view api_id, std::string_view revision_id,
+                        const std::vector<std::string>& environments) override {
+    int removed = 0;
+    std::int64_t rev = 0;
+    {
+      std::lock_guard lock(mu_);
+      Transaction tx(db_);
+      for (const auto& env : environments) {
+        db_.prepare("DELETE FROM api_deployments WHERE api_id = ? AND revision_id = ? AND environment = ?")
+            .bind(1, api_id).bind(2, revision_id).bind(3, env).run();
+        if (db_.changes() > 0) {
+          ++removed;
+          rev = append_event("api.undeployed", api_id, undeploy_payload(api_id, env));
+        }
+      }
+      tx.commit();
+    }
+    notify(rev);
+    return removed;
+  }
+
+  std::vector<domain::Deployment> list_deployments(std::string_view api_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT api_id, revision_id, environment, vhost, display_on_devportal, deployed_time "
+                         "FROM api_deployments WHERE api_id = ? ORDER BY environment");
+    s.bind(1, api_id);
+    std::vector<domain::Deployment> out;
+    while (s.step())
+      out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.integer(5)});
+    return out;
+  }
+
+  DeployedState deployed_state() override {
+    std::lock_guard lock(mu_);
+    db_.exec("BEGIN");
+    DeployedState st;
+    try {
+      Stmt s = db_.prepare("SELECT d.api_id, d.revision_id, r.definition FROM api_deployments d "
+                           "JOIN api_revisions r ON r.id = d.revision_id ORDER BY d.api_id, d.environment");
+      while (s.step()) st.apis.push_back({s.text(0), s.text(1), api_from_definition(s.text(2))});
+      Stmt m = db_.prepare("SELECT COALESCE(MAX(revision), 0) FROM change_log");
+      m.step();
+      st.revision = m.integer(0);
+    } catch (...) {
+      db_.exec("ROLLBACK");
+      throw;
+    }
+    db_.exec("COMMIT");
+    return st;
+  }
+
+  std::vector<ChangeEvent> events_after(std::int64_t revision, std::size_t limit) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT revision, type, entity_id, payload, created_time FROM change_log "
+                         "WHERE revision > ? ORDER BY revision LIMIT ?");
+    s.bind(1, revision).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<ChangeEvent> out;
+    while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4)});
+    return out;
+  }
+
+  void set_commit_listener(std::function<void(std::int64_t)> listener) override {
+    std::lock_guard lock(listener_mu_);
+    listener_ = std::move(listener);
+  }
+
+ private:
+  void migrate() {
+    db_.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+             "applied_time INTEGER NOT NULL)");
+    std::int64_t current = 0;
+    {
+      Stmt s = db_.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+      s.step();
+      current = s.integer(0);
+    }
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version <= current) continue;
+      Transaction tx(db_);
+      db_.exec(m.sql);
+      db_.prepare("INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,?)")
+          .bind(1, std::int64_t{m.version}).bind(2, m.description).bind(3, common::now_millis()).run();
+      tx.commit();
+    }
+  }
+
+  static std::string escape_like(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    return out;
+  }
+
+  void check_unique(const domain::Api& api) {
+    {
+      Stmt s = db_.prepare("SELECT 1 FROM apis WHERE name = ? AND version = ? AND id <> ?");
+      s.bind(1, api.name).bind(2, api.version).bind(3, api.id);
+      if (s.step())
+        throw common::ProblemError(common::Problem::conflict(fmt::format(
+            "An API named '{}' with version '{}' already exists", api.name, api.version)));
+    }
+    {
+      Stmt s = db_.prepare("SELECT 1 FROM apis WHERE context = ? AND version = ? AND id <> ?");
+      s.bind(1, api.context).bind(2, api.version).bind(3, api.id);
+      if (s.step())
+        throw common::ProblemError(common::Problem::conflict(fmt::format(
+            "An API with context '{}' and version '{}' already exists", api.context, api.version)));
+    }
+  }
+
+  std::optional<domain::Api> get_api_locked(std::string_view id) {
+    Stmt s = db_.prepare("SELECT definition, created_time, last_updated_time FROM apis WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    domain::Api api = api_from_definition(s.text(0));
+    api.created_time = s.integer(1);
+    api.last_updated_time = s.integer(2);
+    return api;
+  }
+
+  std::optional<domain::Revision> get_revision_locked(std::string_view api_id, std::string_view revision_id) {
+    Stmt s = db_.prepare("SELECT id, api_id, number, description, definition, created_time "
+                         "FROM api_revisions WHERE api_id = ? AND id = ?");
+    s.bind(1, api_id).bind(2, revision_id);
+    if (!s.step()) return std::nullopt;
+    return revision_from(s);
+  }
+
+  static domain::Revision revision_from(const Stmt& s) {
+    domain::Revision r;
+    r.id = s.text(0);
+    r.api_id = s.text(1);
+    r.number = static_cast<int>(s.integer(2));
+    r.description = s.text(3);
+    r.api = api_from_definition(s.text(4));
+    r.created_time = s.integer(5);
+    return r;
+  }
+
+  static std::string undeploy_payload(std::string_view api_id, std::string_view env) {
+    json::object p;
+    p["apiId"] = api_id;
+    p["environment"] = env;
+    return json::serialize(p);
+  }
+
+  std::int64_t append_event(std::string_view type, std::string_view entity, const std::string& payload) {
+    db_.prepare("INSERT INTO change_log (type, entity_id, payload, created_time) VALUES (?,?,?,?)")
+        .bind(1, type).bind(2, entity).bind(3, payload).bind(4, common::now_millis()).run();
+    return db_.last_insert_rowid();
+  }
+
+  void notify(std::int64_t revision) {
+    if (revision == 0) return;
+    std::function<void(std::int64_t)> l;
+    {
+      std::lock_guard lock(listener_mu_);
+      l = listener_;
+    }
+    if (l) l(revision);
+  }
+
+  std::mutex mu_;
+  Db db_;
+  std::mutex listener_mu_;
+  std::function<void(std::int64_t)> listener_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path) {
+  return std::make_unique<SqliteStore>(path);
+}
+
+}  // namespace archway::store

@@ -1,0 +1,97 @@
+#include "sync/change_feed.h"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "domain/api_json.h"
+
+namespace archway::sync {
+
+namespace json = boost::json;
+
+DeploymentFeed::DeploymentFeed(store::Store& store, std::string environment, Subscriber subscriber)
+    : store_(store), environment_(std::move(environment)), subscriber_(std::move(subscriber)) {}
+
+DeploymentFeed::~DeploymentFeed() { stop(); }
+
+void DeploymentFeed::start() {
+  store::DeployedState st = store_.deployed_state();
+  for (auto& d : st.apis) apis_[d.api_id] = std::move(d);
+  applied_ = st.revision;
+  subscriber_(current(), applied_);
+  store_.set_commit_listener([this](std::int64_t rev) {
+    {
+      std::lock_guard lock(mu_);
+      notified_ = std::max(notified_, rev);
+    }
+    cv_.notify_one();
+  });
+  thread_ = std::thread([this] { run(); });
+}
+
+void DeploymentFeed::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stop_) return;
+    stop_ = true;
+  }
+  store_.set_commit_listener(nullptr);
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::int64_t DeploymentFeed::revision() const {
+  std::lock_guard lock(mu_);
+  return applied_;
+}
+
+void DeploymentFeed::run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      // Wake on a commit, and every second regardless, so a missed notification cannot stall us.
+      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_ || notified_ > applied_; });
+      if (stop_) return;
+    }
+    try {
+      bool changed = false;
+      for (;;) {
+        auto events = store_.events_after(revision(), 500);
+        if (events.empty()) break;
+        for (const auto& e : events) {
+          apply(e);
+          std::lock_guard lock(mu_);
+          applied_ = e.revision;
+        }
+        changed = true;
+      }
+      if (changed) subscriber_(current(), revision());
+    } catch (const std::exception& e) {
+      spdlog::error("change feed: {}", e.what());
+    }
+  }
+}
+
+void DeploymentFeed::apply(const store::ChangeEvent& e) {
+  if (e.type != "api.deployed" && e.type != "api.undeployed") return;
+  const json::object p = json::parse(e.payload).as_object();
+  if (p.contains("environment") && p.at("environment").as_string() != environment_) return;
+  if (e.type == "api.undeployed") {
+    apis_.erase(e.entity_id);
+    return;
+  }
+  domain::DeployedApi d;
+  d.api_id = std::string(p.at("apiId").as_string());
+  d.revision_id = std::string(p.at("revisionId").as_string());
+  d.api = domain::api_from_json(p.at("api").as_object());
+  apis_[d.api_id] = std::move(d);
+}
+
+std::vector<domain::DeployedApi> DeploymentFeed::current() const {
+  std::vector<domain::DeployedApi> out;
+  out.reserve(apis_.size());
+  for (const auto& [id, d] : apis_) out.push_back(d);
+  return out;
+}
+
+}  // namespace archway::sync

@@ -1,0 +1,49 @@
+#pragma once
+// The in-process change feed (DESIGN.md §6) for `archway serve`: keeps the set of deployed APIs
+// current by applying the store's change log in revision order, and hands every new state to the
+// subscriber. Each event is applied exactly once, in order; a gap is impossible because events are
+// read by revision from the log, not from the notification.
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "domain/api.h"
+#include "store/store.h"
+
+namespace archway::sync {
+
+class DeploymentFeed {
+ public:
+  using Subscriber = std::function<void(const std::vector<domain::DeployedApi>& apis, std::int64_t revision)>;
+
+  // `environment`: the gateway environment this node serves ("Default").
+  DeploymentFeed(store::Store& store, std::string environment, Subscriber subscriber);
+  ~DeploymentFeed();
+
+  // Loads the full state, delivers it, then follows the log on a background thread.
+  void start();
+  void stop();
+  std::int64_t revision() const;
+
+ private:
+  void run();
+  void apply(const store::ChangeEvent& e);
+  std::vector<domain::DeployedApi> current() const;
+
+  store::Store& store_;
+  std::string environment_;
+  Subscriber subscriber_;
+  std::map<std::string, domain::DeployedApi> apis_;  // by API id (feed thread only)
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::int64_t applied_ = 0;
+  std::int64_t notified_ = 0;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace archway::sync

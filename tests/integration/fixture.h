@@ -1,0 +1,105 @@
+#pragma once
+// Shared set-up for integration tests: one real `archway serve` per test suite, a real backend,
+// and helpers for the Publisher REST calls that most tests need.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "support/backend.h"
+#include "support/http_client.h"
+#include "support/server_process.h"
+
+namespace archway::testing {
+
+// A JSON value as text, for comparisons with std::string.
+inline std::string str(const boost::json::value& v) {
+  return v.is_string() ? std::string(v.get_string()) : boost::json::serialize(v);
+}
+
+inline constexpr const char* kAdmin = "admin";
+inline constexpr const char* kPassword = "test-admin-pw";
+inline const std::string kApis = "/api/am/publisher/v4/apis";
+
+class ServerSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess();
+    backend_ = new Backend();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete backend_;
+    server_ = nullptr;
+    backend_ = nullptr;
+  }
+
+  HttpClient mgmt() { return HttpClient("127.0.0.1", server_->management_port()); }
+  HttpClient gw() { return HttpClient("127.0.0.1", server_->gateway_port()); }
+
+  HttpResponse admin(const std::string& method, const std::string& target, const std::string& body = "") {
+    return mgmt().call(method, target, body, kAdmin, kPassword);
+  }
+
+  static boost::json::object json_of(const HttpResponse& r) {
+    return boost::json::parse(r.body).as_object();
+  }
+
+  // A unique API body with one operation set; `ops` is a JSON array text.
+  std::string api_body(const std::string& name, const std::string& context,
+                       const std::string& ops = R"([{"target":"/*","verb":"GET","authType":"None"},
+                                                    {"target":"/*","verb":"POST","authType":"None"}])",
+                       const std::string& endpoint = "", const std::string& extra = "") {
+    const std::string url = endpoint.empty() ? backend_->url("/backend") : endpoint;
+    return R"({"name":")" + name + R"(","context":")" + context + R"(","version":"1.0.0",)" +
+           R"("endpointConfig":{"endpoint_type":"http","production_endpoints":{"url":")" + url + R"("}},)" +
+           extra + R"("operations":)" + ops + "}";
+  }
+
+  std::string create_api(const std::string& body) {
+    auto r = admin("POST", kApis, body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::string(json_of(r).at("id").as_string());
+  }
+
+  std::string create_revision(const std::string& id) {
+    auto r = admin("POST", kApis + "/" + id + "/revisions", R"({"description":"test"})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::string(json_of(r).at("id").as_string());
+  }
+
+  void deploy(const std::string& id, const std::string& rev) {
+    auto r = admin("POST", kApis + "/" + id + "/deploy-revision?revisionId=" + rev,
+                   R"([{"name":"Default","vhost":"localhost","displayOnDevportal":true}])");
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+
+  // Creates, revisions and deploys an API; waits until the gateway routes it.
+  std::string deployed_api(const std::string& body, const std::string& probe_path) {
+    const std::string id = create_api(body);
+    deploy(id, create_revision(id));
+    wait_for_status(probe_path, [](int s) { return s != 404; });
+    return id;
+  }
+
+  // Polls the gateway until `pred(status)` holds (at most 2 s); returns the last status.
+  int wait_for_status(const std::string& path, const std::function<bool(int)>& pred) {
+    int status = 0;
+    for (int i = 0; i < 400; ++i) {
+      status = gw().get(path).status;
+      if (pred(status)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return status;
+  }
+
+  static ServerProcess* server_;
+  static Backend* backend_;
+};
+
+inline ServerProcess* ServerSuite::server_ = nullptr;
+inline Backend* ServerSuite::backend_ = nullptr;
+
+}  // namespace archway::testing

@@ -1,0 +1,139 @@
+// `archway serve` as a process: start-up, configuration errors, first-start admin, TLS, shutdown.
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "support/backend.h"
+#include "support/http_client.h"
+#include "support/server_process.h"
+
+namespace archway::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(Serve, HealthAnswersOnAllFourListeners) {
+  ServerProcess s;
+  EXPECT_EQ(HttpClient("127.0.0.1", s.management_port()).get("/health").status, 200);
+  EXPECT_EQ(HttpClient("127.0.0.1", s.gateway_port()).get("/health").status, 200);
+  EXPECT_EQ(HttpClient("127.0.0.1", s.management_tls_port(), true).get("/health").status, 200);
+  EXPECT_EQ(HttpClient("127.0.0.1", s.gateway_tls_port(), true).get("/health").status, 200);
+  EXPECT_TRUE(fs::exists(s.data_dir() + "/tls/server.crt"));
+  EXPECT_TRUE(fs::exists(s.data_dir() + "/archway.db"));
+}
+
+TEST(Serve, FirstStartGeneratesAdminPasswordIntoPrivateFile) {
+  ServerOptions o;
+  o.admin_password = "";
+  ServerProcess s(o);
+  const std::string file = s.data_dir() + "/initial-admin-password";
+  ASSERT_TRUE(fs::exists(file));
+  struct stat st{};
+  stat(file.c_str(), &st);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  std::string password;
+  std::ifstream(file) >> password;
+  EXPECT_GE(password.size(), 16u);
+  EXPECT_NE(s.output().find(password), std::string::npos);  // printed once
+  HttpClient c("127.0.0.1", s.management_port());
+  EXPECT_EQ(c.call("GET", "/api/am/publisher/v4/apis", "", "admin", password).status, 200);
+  EXPECT_EQ(c.call("GET", "/api/am/publisher/v4/apis", "", "admin", "wrong").status, 401);
+}
+
+TEST(Serve, PasswordFromEnvironmentAndNoPasswordFile) {
+  ServerProcess s;  // ARCHWAY_ADMIN_PASSWORD=test-admin-pw
+  EXPECT_FALSE(fs::exists(s.data_dir() + "/initial-admin-password"));
+  HttpClient c("127.0.0.1", s.management_port());
+  EXPECT_EQ(c.call("GET", "/api/am/publisher/v4/apis", "", "admin", "test-admin-pw").status, 200);
+}
+
+TEST(Serve, DataSurvivesARestart) {
+  const std::string dir = make_temp_dir() + "/data";
+  std::string id;
+  {
+    ServerOptions o;
+    o.data_dir = dir;
+    ServerProcess s(o);
+    auto r = HttpClient("127.0.0.1", s.management_port())
+                 .call("POST", "/api/am/publisher/v4/apis",
+                       R"({"name":"Keep","context":"/keep","version":"1"})", "admin", "test-admin-pw");
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(s.stop(), 0);
+  }
+  ServerOptions o;
+  o.data_dir = dir;
+  o.admin_password = "ignored-now";
+  ServerProcess s(o);
+  auto r = HttpClient("127.0.0.1", s.management_port())
+               .call("GET", "/api/am/publisher/v4/apis", "", "admin", "test-admin-pw");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("Keep"), std::string::npos);
+}
+
+TEST(Serve, UnknownConfigKeyStopsTheStartNamingIt) {
+  const std::string dir = make_temp_dir();
+  std::ofstream(dir + "/archway.toml") << "[gateway]\nhttp_prot = 9\n";
+  std::string out;
+  int rc = run_archway({"serve", "--data-dir", dir + "/data", "--config", dir + "/archway.toml"}, {}, out);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("gateway.http_prot"), std::string::npos) << out;
+}
+
+TEST(Serve, InvalidEnvironmentValueStopsTheStartNamingIt) {
+  std::string out;
+  int rc = run_archway({"serve", "--data-dir", make_temp_dir()}, {{"ARCHWAY_GATEWAY_HTTP_PORT", "http"}}, out);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("gateway.http_port"), std::string::npos) << out;
+}
+
+TEST(Serve, HelpExplainsTheRoles) {
+  std::string out;
+  EXPECT_EQ(run_archway({"--help"}, {}, out), 0);
+  EXPECT_NE(out.find("serve"), std::string::npos);
+  EXPECT_NE(out.find("Roles"), std::string::npos);
+}
+
+TEST(Serve, PortInUseFailsWithAClearMessage) {
+  ServerProcess first;
+  std::string out;
+  int rc = run_archway({"serve", "--data-dir", make_temp_dir(), "--set",
+                        "gateway.http_port=" + std::to_string(first.gateway_port()), "--set", "gateway.host=127.0.0.1",
+                        "--set", "gateway.https_port=0", "--set", "management.http_port=0", "--set",
+                        "management.https_port=0"},
+                       {{"ARCHWAY_ADMIN_PASSWORD", "x"}}, out);
+  EXPECT_EQ(rc, 1);
+  EXPECT_NE(out.find("cannot listen"), std::string::npos) << out;
+}
+
+TEST(Serve, SigtermFinishesRequestsInFlightThenExitsZero) {
+  Backend backend;
+  ServerProcess s;
+  HttpClient m("127.0.0.1", s.management_port());
+  auto r = m.call("POST", "/api/am/publisher/v4/apis",
+                  R"({"name":"Slow","context":"/slow","version":"1","endpointConfig":{"endpoint_type":"http",)"
+                  R"("production_endpoints":{"url":")" + backend.url() + R"("}},"operations":[{"target":"/*","verb":"GET","authType":"None"}]})",
+                  "admin", "test-admin-pw");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = boost::json::parse(r.body).at("id").as_string().c_str();
+  auto rev = m.call("POST", "/api/am/publisher/v4/apis/" + id + "/revisions", "{}", "admin", "test-admin-pw");
+  const std::string rev_id = boost::json::parse(rev.body).at("id").as_string().c_str();
+  ASSERT_EQ(m.call("POST", "/api/am/publisher/v4/apis/" + id + "/deploy-revision?revisionId=" + rev_id,
+                   R"([{"name":"Default"}])", "admin", "test-admin-pw").status, 201);
+  HttpClient g("127.0.0.1", s.gateway_port());
+  for (int i = 0; i < 400 && g.get("/slow/1/status/200").status != 200; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  int status = 0;
+  std::thread inflight([&] { status = HttpClient("127.0.0.1", s.gateway_port()).get("/slow/1/slow/700").status; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(s.stop(), 0);
+  inflight.join();
+  EXPECT_EQ(status, 200);
+}
+
+}  // namespace
+}  // namespace archway::testing

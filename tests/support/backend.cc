@@ -1,0 +1,133 @@
+#include "support/backend.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <boost/json.hpp>
+#include <thread>
+
+namespace archway::testing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace json = boost::json;
+using tcp = asio::ip::tcp;
+
+namespace {
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+}
+
+struct Backend::Impl {
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  std::thread thread;
+  Backend* owner;
+
+  asio::awaitable<void> session(tcp::socket sock) {
+    beast::flat_buffer buf;
+    for (;;) {
+      bhttp::request<bhttp::string_body> req;
+      auto [ec, n] = co_await bhttp::async_read(sock, buf, req, kTuple);
+      if (ec) co_return;
+      owner->served_++;
+      std::string target(req.target());
+      bhttp::response<bhttp::string_body> res{bhttp::status::ok, req.version()};
+      res.keep_alive(req.keep_alive());
+      if (target.starts_with("/status/")) {
+        res.result(static_cast<unsigned>(std::stoi(target.substr(8))));
+      } else if (target.starts_with("/slow/")) {
+        asio::steady_timer t(sock.get_executor(), std::chrono::milliseconds(std::stoi(target.substr(6))));
+        co_await t.async_wait(kTuple);
+        res.body() = "slow";
+      } else if (target == "/chunked") {
+        std::string head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n";
+        std::string chunks;
+        for (int i = 0; i < 3; ++i) {
+          std::string part = "part-" + std::to_string(i) + " ";
+          char size[16];
+          std::snprintf(size, sizeof size, "%zx\r\n", part.size());
+          chunks += size + part + "\r\n";
+        }
+        chunks += "0\r\n\r\n";
+        co_await asio::async_write(sock, asio::buffer(head + chunks), kTuple);
+        continue;
+      } else if (target == "/nolength") {
+        std::string raw = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nuntil-eof-body";
+        co_await asio::async_write(sock, asio::buffer(raw), kTuple);
+        boost::system::error_code ignored;
+        sock.shutdown(tcp::socket::shutdown_both, ignored);
+        co_return;
+      } else if (target == "/close-mid-body") {
+        std::string raw = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n0123456789";
+        co_await asio::async_write(sock, asio::buffer(raw), kTuple);
+        co_return;
+      } else if (target.starts_with("/big/")) {
+        res.body() = std::string(std::stoul(target.substr(5)), 'x');
+      } else {
+        json::object o;
+        o["method"] = std::string(req.method_string());
+        o["target"] = target;
+        json::object h;
+        for (const auto& f : req) {
+          std::string k(f.name_string());
+          for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          h[k] = std::string(f.value());
+        }
+        o["headers"] = std::move(h);
+        o["body"] = req.body();
+        res.set(bhttp::field::content_type, "application/json");
+        res.body() = json::serialize(o);
+      }
+      res.prepare_payload();
+      if (req.method() == bhttp::verb::head) {
+        bhttp::response<bhttp::empty_body> h{res.result(), res.version()};
+        for (const auto& f : res) h.set(f.name_string(), f.value());
+        bhttp::response_serializer<bhttp::empty_body> sr{h};
+        auto [hec, hn] = co_await bhttp::async_write_header(sock, sr, kTuple);
+        if (hec) co_return;
+      } else {
+        auto [wec, wn] = co_await bhttp::async_write(sock, res, kTuple);
+        if (wec) co_return;
+      }
+      if (!req.keep_alive()) co_return;
+    }
+  }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, sock] = co_await acceptor.async_accept(kTuple);
+      if (ec) co_return;
+      owner->accepted_++;
+      asio::co_spawn(io, session(std::move(sock)), asio::detached);
+    }
+  }
+};
+
+Backend::Backend() : impl_(std::make_unique<Impl>()) {
+  impl_->owner = this;
+  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
+  impl_->acceptor.open(ep.protocol());
+  impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
+  impl_->acceptor.bind(ep);
+  impl_->acceptor.listen();
+  port_ = impl_->acceptor.local_endpoint().port();
+  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+  impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+Backend::~Backend() {
+  impl_->io.stop();
+  impl_->thread.join();
+}
+
+std::string Backend::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+int unused_port() {
+  asio::io_context io;
+  tcp::acceptor a(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  return a.local_endpoint().port();
+}
+
+}  // namespace archway::testing

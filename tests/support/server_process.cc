@@ -1,0 +1,150 @@
+#include "support/server_process.h"
+
+#include <boost/json.hpp>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace archway::testing {
+
+namespace fs = std::filesystem;
+
+std::string archway_binary() { return ARCHWAY_BINARY; }
+
+std::string make_temp_dir() {
+  std::string tmpl = (fs::temp_directory_path() / "archway-test-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+namespace {
+
+int spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+          const std::string& log_file) {
+  std::vector<std::string> envs;
+  for (char** e = environ; *e; ++e) {
+    std::string kv(*e);
+    if (kv.starts_with("ARCHWAY_")) continue;  // tests control the child's configuration fully
+    envs.push_back(kv);
+  }
+  for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+    }
+    std::vector<char*> argv;
+    std::string bin = archway_binary();
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (auto& e : envs) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    execve(bin.c_str(), argv.data(), envp.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_exit(int pid, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    int status = 0;
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -2;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(ServerOptions o) {
+  own_dir_ = o.data_dir.empty();
+  const std::string root = make_temp_dir();
+  data_dir_ = own_dir_ ? root + "/data" : o.data_dir;
+  log_file_ = root + "/server.log";
+  const std::string ready = root + "/ready.json";
+  std::vector<std::string> args = {"serve",
+                                   "--data-dir", data_dir_,
+                                   "--ready-file", ready,
+                                   "--set", "management.host=127.0.0.1",
+                                   "--set", "gateway.host=127.0.0.1",
+                                   "--set", "management.http_port=0",
+                                   "--set", "management.https_port=0",
+                                   "--set", "gateway.http_port=0",
+                                   "--set", "gateway.https_port=0",
+                                   "--set", "gateway.workers=2"};
+  for (const auto& a : o.extra_args) args.push_back(a);
+  auto env = o.env;
+  if (!o.admin_password.empty()) env["ARCHWAY_ADMIN_PASSWORD"] = o.admin_password;
+  const auto start = std::chrono::steady_clock::now();
+  pid_ = spawn(args, env, log_file_);
+  for (;;) {
+    if (fs::exists(ready)) break;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("archway exited before it was ready:\n" + slurp(log_file_));
+    }
+    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(20))
+      throw std::runtime_error("archway was not ready within 20 s:\n" + slurp(log_file_));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ready_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const auto v = boost::json::parse(slurp(ready)).as_object();
+  for (const auto& [k, val] : v) ports_[std::string(k)] = static_cast<int>(val.as_int64());
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) stop(5000);
+}
+
+int ServerProcess::stop(int timeout_ms) {
+  if (pid_ <= 0) return -3;
+  kill(pid_, SIGTERM);
+  int rc = wait_exit(pid_, timeout_ms);
+  pid_ = -1;
+  return rc;
+}
+
+std::string ServerProcess::output() const { return slurp(log_file_); }
+
+int run_archway(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                std::string& output, int timeout_ms) {
+  const std::string dir = make_temp_dir();
+  const std::string log = dir + "/out.log";
+  int pid = spawn(args, env, log);
+  int rc = wait_exit(pid, timeout_ms);
+  output = slurp(log);
+  return rc;
+}
+
+}  // namespace archway::testing

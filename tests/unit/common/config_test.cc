@@ -1,0 +1,108 @@
+#include "common/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace archway::common {
+namespace {
+
+std::string write_toml(const std::string& text) {
+  static int n = 0;
+  auto p = std::filesystem::temp_directory_path() / ("archway-config-test-" + std::to_string(getpid()) + "-" +
+                                                     std::to_string(n++) + ".toml");
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+TEST(Config, DefaultsMatchTheDocumentedPorts) {
+  Config c = load_config({});
+  EXPECT_EQ(c.management.http_port, 9763);
+  EXPECT_EQ(c.management.https_port, 9443);
+  EXPECT_EQ(c.gateway.http_port, 8280);
+  EXPECT_EQ(c.gateway.https_port, 8243);
+  EXPECT_EQ(c.data_dir, "./data");
+}
+
+TEST(Config, FlagsOverrideEnvironmentWhichOverridesFile) {
+  ConfigSources s;
+  s.config_file = write_toml("[gateway]\nhttp_port = 1111\nhttps_port = 2222\n[management]\nhttp_port = 3333\n");
+  s.environment = {{"ARCHWAY_GATEWAY_HTTP_PORT", "4444"}, {"ARCHWAY_MANAGEMENT_HTTP_PORT", "5555"}};
+  s.flags = {{"gateway.http_port", "6666"}};
+  Config c = load_config(s);
+  EXPECT_EQ(c.gateway.http_port, 6666);
+  EXPECT_EQ(c.management.http_port, 5555);
+  EXPECT_EQ(c.gateway.https_port, 2222);
+}
+
+TEST(Config, UnknownFileKeyIsRejectedByName) {
+  ConfigSources s;
+  s.config_file = write_toml("[gateway]\nhttp_prot = 1\n");
+  try {
+    load_config(s);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("gateway.http_prot"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Config, InvalidValueIsRejectedByName) {
+  ConfigSources s;
+  s.flags = {{"gateway.http_port", "eighty"}};
+  try {
+    load_config(s);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("gateway.http_port"), std::string::npos);
+  }
+  s.flags = {{"gateway.http_port", "70000"}};
+  EXPECT_THROW(load_config(s), ConfigError);
+  s.flags = {{"server.log_level", "loud"}};
+  EXPECT_THROW(load_config(s), ConfigError);
+}
+
+TEST(Config, UnknownEnvironmentVariableIsRejectedByName) {
+  ConfigSources s;
+  s.environment = {{"ARCHWAY_GATEWAY_HTTP_PROT", "1"}};
+  try {
+    load_config(s);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("ARCHWAY_GATEWAY_HTTP_PROT"), std::string::npos);
+  }
+}
+
+TEST(Config, ServerKeysMayDropTheirSectionInTheEnvironment) {
+  ConfigSources s;
+  s.environment = {{"ARCHWAY_DATA_DIR", "/tmp/x"}, {"ARCHWAY_ADMIN_PASSWORD", "pw"}};
+  Config c = load_config(s);
+  EXPECT_EQ(c.data_dir, "/tmp/x");
+  EXPECT_EQ(c.admin_password, "pw");
+}
+
+TEST(Config, MalformedTomlNamesTheFileAndLine) {
+  ConfigSources s;
+  s.config_file = write_toml("[gateway]\nhttp_port = = 1\n");
+  try {
+    load_config(s);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(":2:"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Config, WrongTypeInFileIsRejected) {
+  ConfigSources s;
+  s.config_file = write_toml("[gateway]\nhttp_port = \"8280\"\n");
+  EXPECT_THROW(load_config(s), ConfigError);
+}
+
+TEST(Config, MissingConfigFileIsAnError) {
+  ConfigSources s;
+  s.config_file = "/nonexistent/archway.toml";
+  EXPECT_THROW(load_config(s), ConfigError);
+}
+
+}  // namespace
+}  // namespace archway::common

@@ -1,0 +1,51 @@
+#include "domain/api_json.h"
+
+#include <gtest/gtest.h>
+
+#include "common/problem.h"
+
+namespace archway::domain {
+namespace {
+
+namespace json = boost::json;
+
+TEST(ApiJson, RoundTripsTheProductShape) {
+  const auto in = json::parse(R"({
+    "name":"Pets","description":"d","context":"/pets","version":"1.0.0","isDefaultVersion":true,
+    "transport":["https"],"tags":["a","b"],"policies":["Gold"],
+    "endpointConfig":{"endpoint_type":"http","production_endpoints":{"url":"http://b:9/x","config":{"actionDuration":"3000"}},
+                      "sandbox_endpoints":{"url":"http://s:9/"}},
+    "operations":[{"target":"/pets/{petId}","verb":"GET","authType":"None","throttlingPolicy":"Unlimited"}]})").as_object();
+  Api api = api_from_json(in);
+  EXPECT_EQ(api.name, "Pets");
+  EXPECT_TRUE(api.is_default_version);
+  ASSERT_TRUE(api.endpoint_config.production);
+  EXPECT_EQ(api.endpoint_config.production->url, "http://b:9/x");
+  EXPECT_EQ(api.endpoint_config.production->timeout_ms, 3000);
+  ASSERT_EQ(api.operations.size(), 1u);
+  EXPECT_EQ(api.operations[0].auth_type, "None");
+  json::object out = api_to_json(api);
+  EXPECT_EQ(out["endpointConfig"], in.at("endpointConfig"));
+  Api again = api_from_json(out);
+  EXPECT_EQ(again.operations[0].target, "/pets/{petId}");
+  EXPECT_EQ(again.tags, api.tags);
+}
+
+TEST(ApiJson, WrongTypeNamesTheField) {
+  try {
+    api_from_json(json::parse(R"({"name": 5})").as_object());
+    FAIL();
+  } catch (const common::ProblemError& e) {
+    EXPECT_EQ(e.problem().status, 400);
+    EXPECT_NE(e.problem().description.find("'name'"), std::string::npos);
+  }
+  try {
+    api_from_json(json::parse(R"({"operations":[{"verb":"GET","target":7}]})").as_object());
+    FAIL();
+  } catch (const common::ProblemError& e) {
+    EXPECT_NE(e.problem().description.find("operations[0].target"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace archway::domain
