@@ -87,7 +87,7 @@ def ms(v):
     n, u = re.match(r"([\d.]+)(\w+)", v).groups(); n = float(n)
     return n / 1000 if u == "us" else n * 1000 if u == "s" else n
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", t).group(1)); p99 = ms(re.search(r"99%\s+(\S+)", t).group(1))
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1)); p99 = ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
 err = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
 if err: sys.exit("non-2xx responses: " + err.group(1))
 print(f"{rps:.0f} {p50:.3f} {p99:.3f}")'
