@@ -59,6 +59,27 @@ TEST_F(GatewayProxy, UndeployAndDeleteStopServing) {
   EXPECT_EQ(wait_for_status("/gone/1.0.0/x", [](int s) { return s == 404; }), 404);
 }
 
+TEST_F(GatewayProxy, RequestsInFlightSurviveAnUndeploy) {
+  const std::string id = deployed_api(
+      api_body("Flight", "/flight", R"([{"target":"/*","verb":"GET","authType":"None"}])", backend_->url()),
+      "/flight/1.0.0/status/200");
+  int status = 0;
+  std::string body;
+  std::thread inflight([&] {
+    auto r = gw().get("/flight/1.0.0/slow/600");
+    status = r.status;
+    body = r.body;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  auto deps = json_of(admin("GET", kApis + "/" + id + "/deployments"));
+  const std::string rev(deps["list"].as_array()[0].at("revisionUuid").as_string());
+  ASSERT_EQ(admin("POST", kApis + "/" + id + "/undeploy-revision?revisionId=" + rev, R"([{"name":"Default"}])").status, 201);
+  EXPECT_EQ(wait_for_status("/flight/1.0.0/status/200", [](int s) { return s == 404; }), 404);
+  inflight.join();
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(body, "slow");
+}
+
 TEST_F(GatewayProxy, UrlTemplatesWildcardsAnd404And405AsJson) {
   deployed_api(api_body("Tpl", "/tpl", R"([{"target":"/pets/{petId}","verb":"GET","authType":"None"},
                                           {"target":"/files/*","verb":"PUT","authType":"None"}])"),
