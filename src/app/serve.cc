@@ -17,10 +17,14 @@
 #include "common/logging.h"
 #include "crypto/password_hash.h"
 #include "crypto/random.h"
+#include "crypto/secret_box.h"
 #include "crypto/tls_identity.h"
+#include "devportal/devportal_rest.h"
 #include "gateway/gateway_server.h"
 #include "http/rest_server.h"
 #include "http/tls_context.h"
+#include "keymanager/key_manager.h"
+#include "keymanager/oauth_rest.h"
 #include "publisher/api_service.h"
 #include "publisher/auth.h"
 #include "publisher/publisher_rest.h"
@@ -116,10 +120,18 @@ int run_serve(const ServeOptions& options) {
     gw.client_tls = http::make_client_tls();
     gateway::GatewayServer gateway(gw);
 
+    keymanager::KeyManagerOptions kmo;
+    kmo.issuer = cfg.keymanager_issuer;
+    kmo.alg = *crypto::parse_alg(cfg.keymanager_signing_alg);
+    keymanager::KeyManager key_manager(
+        *store, crypto::SecretBox::from_key_file((fs::path(cfg.data_dir) / "master.key").string()), kmo);
+    key_manager.init();
+
+    gateway::SnapshotSettings snapshot_settings{kmo.issuer, kmo.leeway_s};
     std::uint64_t generation = 0;
-    sync::DeploymentFeed feed(*store, "Default", [&gateway, &generation](const auto& apis, std::int64_t rev) {
+    sync::DeploymentFeed feed(*store, "Default", [&](const auto& apis, const auto& security, std::int64_t rev) {
       std::vector<std::string> warnings;
-      gateway.update(gateway::RuntimeSnapshot::build(apis, ++generation, &warnings));
+      gateway.update(gateway::RuntimeSnapshot::build(apis, security, snapshot_settings, ++generation, &warnings));
       for (const auto& w : warnings) spdlog::warn("gateway: {}", w);
       spdlog::info("gateway serves {} API(s) at change revision {}", apis.size(), rev);
     });
@@ -128,6 +140,8 @@ int run_serve(const ServeOptions& options) {
     publisher::Authenticator auth(*store);
     auto router = std::make_shared<http::RestRouter>();
     publisher::add_publisher_routes(*router, api_service, auth);
+    devportal::add_devportal_routes(*router, *store, key_manager, auth);
+    keymanager::add_oauth_routes(*router, key_manager, *store);
 
     http::RestServerOptions mo;
     mo.host = cfg.management.host;

@@ -66,6 +66,10 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string&, std::int64_t v) {
          c.gateway_max_idle_upstream_connections = int(v);
        }},
+      {"keymanager.issuer", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.keymanager_issuer = s; }},
+      {"keymanager.signing_alg", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.keymanager_signing_alg = s; }},
       {"tls.cert_file", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.tls_cert_file = s; }},
       {"tls.key_file", Kind::kString, 0, 0,
@@ -189,6 +193,9 @@ Config load_config(const ConfigSources& src) {
   if (std::find(std::begin(kLevels), std::end(kLevels), c.log_level) == std::end(kLevels))
     throw ConfigError(fmt::format("'server.log_level' must be one of trace, debug, info, warn, error, "
                                   "critical, off; got '{}'", c.log_level));
+  if (c.keymanager_signing_alg != "RS256" && c.keymanager_signing_alg != "ES256")
+    throw ConfigError("'keymanager.signing_alg' must be RS256 or ES256, got '" + c.keymanager_signing_alg + "'");
+  if (c.keymanager_issuer.empty()) throw ConfigError("'keymanager.issuer' must not be empty");
   if (c.data_dir.empty()) throw ConfigError("'server.data_dir' must not be empty");
   if (c.tls_cert_file.empty() != c.tls_key_file.empty())
     throw ConfigError("'tls.cert_file' and 'tls.key_file' must be set together");

@@ -26,7 +26,7 @@ struct Config {
 
   ListenerConfig gateway{"0.0.0.0", 8280, 8243};
   int gateway_workers = 0;  // 0 = one per core
-  std::int64_t gateway_max_header_bytes = 16 * 1024;
+  std::int64_t gateway_max_header_bytes = 32 * 1024;
   std::int64_t gateway_max_body_bytes = 10 * 1024 * 1024;
   std::int64_t gateway_connect_timeout_ms = 5000;
   std::int64_t gateway_upstream_timeout_ms = 60000;
@@ -35,6 +35,9 @@ struct Config {
 
   std::string tls_cert_file;  // empty: self-signed certificate in <data_dir>/tls
   std::string tls_key_file;
+
+  std::string keymanager_issuer = "https://localhost:9443/oauth2/token";
+  std::string keymanager_signing_alg = "RS256";
 
   std::string admin_password;  // from ARCHWAY_ADMIN_PASSWORD only; never from a file
 };

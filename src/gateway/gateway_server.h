@@ -16,7 +16,7 @@ struct GatewayOptions {
   int http_port = 8280;   // 0 picks a free port, -1 disables
   int https_port = 8243;  // 0 picks a free port, -1 disables
   int workers = 0;        // 0: one per core
-  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_header_bytes = 32 * 1024;
   std::uint64_t max_body_bytes = 10 * 1024 * 1024;
   std::int64_t connect_timeout_ms = 5000;
   std::int64_t upstream_timeout_ms = 60000;

@@ -11,6 +11,7 @@
 
 #include "common/problem.h"
 #include "gateway/internal/worker.h"
+#include "gateway/token_authenticator.h"
 
 namespace archway::gateway::internal {
 
@@ -45,6 +46,21 @@ Problem bad_backend_response(const std::string& why) {
 
 bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
 
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Problem auth_problem(const AuthDecision& d) {
+  switch (d.outcome) {
+    case AuthOutcome::kMissingCredentials:
+      return {401, 900902, "Missing Credentials", std::string(d.description)};
+    case AuthOutcome::kInvalidCredentials:
+      return {401, 900901, "Invalid Credentials", std::string(d.description)};
+    default:
+      return {403, 900908, "Resource forbidden", std::string(d.description)};
+  }
+}
+
 // Removes hop-by-hop headers (RFC 9110 §7.6.1), including those the Connection header names.
 template <class Fields>
 void strip_hop_by_hop(Fields& f) {
@@ -74,9 +90,11 @@ void strip_hop_by_hop(Fields& f) {
 }
 
 template <class Stream>
-asio::awaitable<bool> write_problem(Stream& s, unsigned version, const Problem& p, bool keep_alive) {
+asio::awaitable<bool> write_problem(Stream& s, unsigned version, const Problem& p, bool keep_alive,
+                                    std::string_view www_authenticate = {}) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(p.status), version};
   res.set(bhttp::field::content_type, "application/json");
+  if (!www_authenticate.empty()) res.set(bhttp::field::www_authenticate, www_authenticate);
   res.keep_alive(keep_alive);
   res.body() = p.to_json();
   res.prepare_payload();
@@ -127,7 +145,7 @@ enum class Exchange { kDone, kRetry, kErrorSent, kClientGone };
 struct RequestContext {
   bhttp::request_parser<bhttp::buffer_body>* rp;
   beast::flat_buffer* client_buffer;
-  const ApiRuntime* api;
+  const EndpointRuntime* endpoint;
   unsigned client_version;
   bool client_keep_alive;
   bool head;
@@ -148,7 +166,7 @@ class Session {
     bool reused = false;
     std::optional<Problem> error;
   };
-  asio::awaitable<Acquired> acquire(const ApiRuntime& api, bool allow_reuse);
+  asio::awaitable<Acquired> acquire(const EndpointRuntime& ep, bool allow_reuse);
 
   template <class Client, class Up>
   asio::awaitable<Exchange> exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
@@ -158,18 +176,18 @@ class Session {
   std::array<char, kChunk> buf_;
 };
 
-asio::awaitable<Session::Acquired> Session::acquire(const ApiRuntime& api, bool allow_reuse) {
+asio::awaitable<Session::Acquired> Session::acquire(const EndpointRuntime& ep, bool allow_reuse) {
   Acquired a;
   if (allow_reuse) {
-    a.conn = w_.pool.take(api.production_key);
+    a.conn = w_.pool.take(ep.pool_key);
     if (a.conn) {
       a.reused = true;
       co_return a;
     }
   }
-  const domain::BackendUrl& be = *api.production;
+  const domain::BackendUrl& be = ep.url;
   auto conn = std::make_unique<UpstreamConnection>(w_.io.get_executor());
-  conn->key = api.production_key;
+  conn->key = ep.pool_key;
   const std::string host_port = be.host + ":" + std::to_string(be.port);
   const auto* cached = w_.pool.cached_resolution(host_port);
   tcp::resolver::results_type results;
@@ -186,7 +204,7 @@ asio::awaitable<Session::Acquired> Session::acquire(const ApiRuntime& api, bool 
     results = std::move(r);
   }
   conn->tcp.expires_after(ms(w_.opts.connect_timeout_ms));
-  auto [cec, ep] = co_await conn->tcp.async_connect(results, kTuple);
+  auto [cec, connected] = co_await conn->tcp.async_connect(results, kTuple);
   if (cec) {
     if (cec == beast::error::timeout)
       a.error = Problem{504, 101504, "Backend connection timeout",
@@ -224,7 +242,7 @@ template <class Client, class Up>
 asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
                                             bool reused, RequestContext& ctx) {
   auto& rp = *ctx.rp;
-  const ms upstream_timeout(ctx.api->timeout_ms > 0 ? ctx.api->timeout_ms : w_.opts.upstream_timeout_ms);
+  const ms upstream_timeout(ctx.endpoint->timeout_ms > 0 ? ctx.endpoint->timeout_ms : w_.opts.upstream_timeout_ms);
   const ms client_timeout(w_.opts.client_idle_timeout_ms);
 
   // Request: header and body, streamed.
@@ -343,11 +361,26 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     }
 
     const ApiRuntime& api = *m.api;
+    const EndpointRuntime* endpoint = &*api.production;
+    if (m.op->secured) {
+      const AuthDecision d = authorize(*snap, api, req[bhttp::field::authorization], w_.tokens, now_seconds());
+      if (d.outcome != AuthOutcome::kAllowed) {
+        const bool keep = client_keep_alive && rp.is_done();
+        const Problem p = auth_problem(d);
+        const std::string_view challenge =
+            d.outcome == AuthOutcome::kMissingCredentials ? "Bearer realm=\"archway\""
+            : d.outcome == AuthOutcome::kInvalidCredentials ? "Bearer realm=\"archway\", error=\"invalid_token\""
+                                                             : "";
+        if (!co_await write_problem(client, version, p, keep, challenge) || !keep) co_return;
+        continue;
+      }
+      endpoint = d.endpoint;
+    }
     // Rewrite the request in place into the upstream request.
     std::string up_target;
     const std::string_view resource = path.substr(m.resource_offset);
-    up_target.reserve(api.production->base_path.size() + target.size());
-    up_target.append(api.production->base_path);
+    up_target.reserve(endpoint->url.base_path.size() + target.size());
+    up_target.append(endpoint->url.base_path);
     if (resource.empty() || resource.front() != '/') up_target.push_back('/');
     up_target.append(resource);
     if (q != std::string_view::npos) up_target.append(target.substr(q));
@@ -365,7 +398,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     req.erase(bhttp::field::expect);
     req.target(up_target);
     req.version(11);
-    req.set(bhttp::field::host, api.production_authority);
+    req.set(bhttp::field::host, endpoint->authority);
     req.set("X-Forwarded-For", forwarded_for);
     req.set("X-Forwarded-Proto", tls ? "https" : "http");
     if (!original_host.empty()) req.set("X-Forwarded-Host", original_host);
@@ -379,11 +412,11 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       if (cec) co_return;
     }
 
-    RequestContext ctx{&rp, &cbuf, &api, version, client_keep_alive, req.method() == bhttp::verb::head,
+    RequestContext ctx{&rp, &cbuf, endpoint, version, client_keep_alive, req.method() == bhttp::verb::head,
                        body_expected, buf_.data()};
     Exchange outcome = Exchange::kClientGone;
     for (int attempt = 0; attempt < 2; ++attempt) {
-      Acquired a = co_await acquire(api, attempt == 0);
+      Acquired a = co_await acquire(*endpoint, attempt == 0);
       if (a.error) {
         const bool keep = client_keep_alive && !body_expected;
         if (!co_await write_problem(client, version, *a.error, keep) || !keep) co_return;

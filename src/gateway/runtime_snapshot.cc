@@ -1,17 +1,68 @@
 #include "gateway/runtime_snapshot.h"
 
+#include <boost/json.hpp>
 #include <fmt/format.h>
 
 namespace archway::gateway {
 
+namespace {
+
+std::optional<EndpointRuntime> endpoint_of(const std::optional<domain::Endpoint>& e) {
+  if (!e) return std::nullopt;
+  auto url = domain::parse_backend_url(e->url);
+  if (!url) return std::nullopt;
+  EndpointRuntime rt;
+  rt.pool_key = fmt::format("{}://{}:{}", url->tls ? "https" : "http", url->host, url->port);
+  rt.authority = url->authority();
+  rt.timeout_ms = e->timeout_ms.value_or(0);
+  rt.url = std::move(*url);
+  return rt;
+}
+
+}  // namespace
+
+const ClientRuntime* RuntimeSnapshot::client(std::string_view consumer_key) const {
+  auto it = clients_.find(consumer_key);
+  return it == clients_.end() ? nullptr : &it->second;
+}
+
+const crypto::VerificationKey* RuntimeSnapshot::key(std::string_view kid) const {
+  auto it = keys_.find(kid);
+  return it == keys_.end() ? nullptr : &it->second;
+}
+
 std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<domain::DeployedApi>& apis,
+                                                              const domain::SecurityState& security,
+                                                              const SnapshotSettings& settings,
                                                               std::uint64_t generation,
                                                               std::vector<std::string>* warnings) {
   auto snap = std::make_shared<RuntimeSnapshot>();
   snap->generation_ = generation;
+  snap->settings_ = settings;
   auto warn = [&](std::string w) {
     if (warnings) warnings->push_back(std::move(w));
   };
+
+  std::unordered_map<std::string, std::uint32_t> app_index;
+  for (const auto& a : security.applications) {
+    app_index.emplace(a.id, static_cast<std::uint32_t>(snap->applications_.size()));
+    snap->applications_.push_back({a.id, a.name, a.owner, a.throttling_policy});
+  }
+  for (const auto& k : security.key_mappings) {
+    auto it = app_index.find(k.application_id);
+    if (it == app_index.end()) continue;
+    snap->clients_.emplace(k.consumer_key, ClientRuntime{it->second, k.key_type == domain::kKeyTypeSandbox});
+  }
+  for (const auto& t : security.revoked_tokens) snap->revoked_.insert(t.jti);
+  for (const auto& jwk : security.public_jwks) {
+    std::string why;
+    auto vk = crypto::VerificationKey::from_jwk(boost::json::parse(jwk).as_object(), &why);
+    if (vk) snap->keys_.emplace(vk->kid(), std::move(*vk));
+    else warn("signing key not usable: " + why);
+  }
+  std::unordered_map<std::string, std::vector<const domain::Subscription*>> subs_by_api;
+  for (const auto& s : security.subscriptions) subs_by_api[s.api_id].push_back(&s);
+
   for (const auto& d : apis) {
     const domain::Api& a = d.api;
     auto rt = std::make_unique<ApiRuntime>();
@@ -20,21 +71,19 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     rt->name = a.name;
     rt->context = a.context;
     rt->version = a.version;
-    if (a.endpoint_config.production) {
-      rt->production = domain::parse_backend_url(a.endpoint_config.production->url);
-      rt->timeout_ms = a.endpoint_config.production->timeout_ms.value_or(0);
-    }
-    if (a.endpoint_config.sandbox) rt->sandbox = domain::parse_backend_url(a.endpoint_config.sandbox->url);
+    rt->production = endpoint_of(a.endpoint_config.production);
+    rt->sandbox = endpoint_of(a.endpoint_config.sandbox);
     if (!rt->production) {
       warn(fmt::format("API {} {}: no usable production endpoint; not served", a.name, a.version));
       continue;
     }
-    rt->production_key = fmt::format("{}://{}:{}", rt->production->tls ? "https" : "http",
-                                     rt->production->host, rt->production->port);
-    rt->production_authority = rt->production->authority();
+    for (const auto* s : subs_by_api[d.api_id]) {
+      auto it = app_index.find(s->application_id);
+      if (it != app_index.end()) rt->subscriptions.emplace(it->second, SubscriptionRuntime{s->status, s->throttling_policy});
+    }
     rt->operations.reserve(a.operations.size());
     for (const auto& op : a.operations)
-      rt->operations.push_back({op.verb, op.target, op.auth_type, op.throttling_policy});
+      rt->operations.push_back({op.verb, op.target, op.auth_type, op.throttling_policy, op.auth_type != "None"});
     const std::string versioned = a.context + "/" + a.version;
     for (const auto& op : rt->operations) {
       if (!snap->router_.add(versioned, op.target, op.verb, rt.get(), &op))

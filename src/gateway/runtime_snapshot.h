@@ -1,13 +1,19 @@
 #pragma once
-// RuntimeSnapshot: everything the gateway needs to serve requests, immutable once built. A change
-// builds a new one that replaces the old atomically; requests in flight keep the one they began with.
+// RuntimeSnapshot: everything the gateway needs to serve requests, immutable once built — routes,
+// endpoints, and the in-memory map used to authorise calls (clients, applications, subscriptions,
+// revoked tokens, trusted keys). A change builds a new one that replaces the old atomically;
+// requests in flight keep the one they began with.
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "crypto/jwk.h"
 #include "domain/api.h"
+#include "domain/application.h"
 #include "domain/url.h"
 #include "gateway/router.h"
 
@@ -18,6 +24,19 @@ struct OperationRuntime {
   std::string target;
   std::string auth_type;
   std::string throttling_policy;
+  bool secured = true;  // authType other than "None"
+};
+
+struct EndpointRuntime {
+  domain::BackendUrl url;
+  std::string pool_key;   // upstream pool key: scheme://host:port
+  std::string authority;  // Host header toward the backend
+  std::int64_t timeout_ms = 0;  // 0: the gateway's default upstream timeout
+};
+
+struct SubscriptionRuntime {
+  std::string status;
+  std::string tier;
 };
 
 struct ApiRuntime {
@@ -26,29 +45,69 @@ struct ApiRuntime {
   std::string name;
   std::string context;
   std::string version;
-  std::optional<domain::BackendUrl> production;
-  std::string production_key;        // upstream pool key: scheme://host:port
-  std::string production_authority;  // Host header toward the backend
-  std::optional<domain::BackendUrl> sandbox;
-  std::int64_t timeout_ms = 0;  // 0: the gateway's default upstream timeout
+  std::optional<EndpointRuntime> production;
+  std::optional<EndpointRuntime> sandbox;
   std::vector<OperationRuntime> operations;
+  std::unordered_map<std::uint32_t, SubscriptionRuntime> subscriptions;  // by application index
+};
+
+struct ApplicationRuntime {
+  std::string id;
+  std::string name;
+  std::string owner;
+  std::string tier;
+};
+
+struct ClientRuntime {
+  std::uint32_t application = 0;  // index into applications()
+  bool sandbox = false;
+};
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <class V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
+struct SnapshotSettings {
+  std::string issuer;  // tokens of the resident Key Manager carry this iss
+  std::int64_t leeway_s = 30;
 };
 
 class RuntimeSnapshot {
  public:
-  // Compiles deployed APIs into routes. APIs that cannot be served (no production endpoint, a path
-  // clash with an API already placed) are skipped and described in `warnings`.
+  // Compiles deployed APIs into routes and the security state into lookup tables. APIs that cannot
+  // be served (no production endpoint, a path clash with an API already placed) are skipped and
+  // described in `warnings`.
+  static std::shared_ptr<const RuntimeSnapshot> build(const std::vector<domain::DeployedApi>& apis,
+                                                      const domain::SecurityState& security,
+                                                      const SnapshotSettings& settings, std::uint64_t generation,
+                                                      std::vector<std::string>* warnings = nullptr);
   static std::shared_ptr<const RuntimeSnapshot> build(const std::vector<domain::DeployedApi>& apis,
                                                       std::uint64_t generation,
-                                                      std::vector<std::string>* warnings = nullptr);
+                                                      std::vector<std::string>* warnings = nullptr) {
+    return build(apis, {}, {}, generation, warnings);
+  }
 
   const Router& router() const { return router_; }
   const std::vector<std::unique_ptr<ApiRuntime>>& apis() const { return apis_; }
+  const std::vector<ApplicationRuntime>& applications() const { return applications_; }
+  const ClientRuntime* client(std::string_view consumer_key) const;
+  const crypto::VerificationKey* key(std::string_view kid) const;
+  bool revoked(std::string_view jti) const { return revoked_.find(jti) != revoked_.end(); }
+  const SnapshotSettings& settings() const { return settings_; }
   std::uint64_t generation() const { return generation_; }
 
  private:
   std::vector<std::unique_ptr<ApiRuntime>> apis_;
   Router router_;
+  std::vector<ApplicationRuntime> applications_;
+  StringMap<ClientRuntime> clients_;
+  StringMap<crypto::VerificationKey> keys_;
+  StringSet revoked_;
+  SnapshotSettings settings_;
   std::uint64_t generation_ = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "http/rest_router.h"
 
+#include <boost/beast/core/detail/base64.hpp>
+
 namespace archway::http {
 
 namespace {
@@ -100,6 +102,22 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
     }
   }
   return out;
+}
+
+std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_view h) {
+  namespace b64 = boost::beast::detail::base64;
+  if (h.size() < 7 || !(h.substr(0, 6) == "Basic " || h.substr(0, 6) == "basic ")) return std::nullopt;
+  std::string_view in = h.substr(6);
+  while (!in.empty() && in.front() == ' ') in.remove_prefix(1);
+  std::string out(b64::decoded_size(in.size()), '\0');
+  auto [written, read] = b64::decode(out.data(), in.data(), in.size());
+  // decode() stops at the first character outside the alphabet; only '=' padding may follow.
+  if (in.empty() || in.find_first_not_of('=', read) != std::string_view::npos || in.size() - read > 2)
+    return std::nullopt;
+  out.resize(written);
+  const auto colon = out.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  return std::make_pair(out.substr(0, colon), out.substr(colon + 1));
 }
 
 std::map<std::string, std::string> parse_query(std::string_view q) {

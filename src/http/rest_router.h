@@ -3,6 +3,7 @@
 // Handlers may throw common::ProblemError; the server turns it into a JSON problem response.
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,6 +53,9 @@ class RestRouter {
   };
   std::vector<Route> routes_;
 };
+
+// Decodes "Basic base64(user:password)"; nullopt when absent or malformed.
+std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_view authorization);
 
 // Splits "a=1&b=x%20y" into decoded pairs.
 std::map<std::string, std::string> parse_query(std::string_view query);

@@ -152,6 +152,17 @@ std::vector<domain::Deployment> ApiService::undeploy(const std::string& api_id, 
   return removed;
 }
 
+void ApiService::set_subscription_status(const std::string& subscription_id, const std::string& status) {
+  if (!store_.get_subscription(subscription_id))
+    throw ProblemError(Problem::not_found(fmt::format("Subscription '{}' not found", subscription_id)));
+  store_.update_subscription_status(subscription_id, status);
+}
+
+std::vector<domain::Subscription> ApiService::subscriptions_of(const std::string& api_id) {
+  get(api_id);
+  return store_.list_subscriptions("", api_id);
+}
+
 std::vector<domain::Deployment> ApiService::deployments(const std::string& api_id) {
   get(api_id);
   return store_.list_deployments(api_id);

@@ -40,6 +40,9 @@ class ApiService {
                                            std::vector<std::string> environments);
   std::vector<domain::Deployment> deployments(const std::string& api_id);
 
+  void set_subscription_status(const std::string& subscription_id, const std::string& status);
+  std::vector<domain::Subscription> subscriptions_of(const std::string& api_id);
+
   // Gateway environments a revision can be deployed to.
   static const std::vector<std::string>& environments();
 

@@ -297,6 +297,33 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, Authenticator& 
     return ok_json(201, items);
   });
 
+  r.add("POST", path("/subscriptions/block-subscription"), [&, publisher](RestRequest& req) {
+    publisher(req);
+    const std::string& state = required_param(req, "blockState");
+    if (state != domain::kSubscriptionBlocked && state != domain::kSubscriptionProdOnlyBlocked)
+      throw ProblemError(Problem::bad_request("'blockState' must be BLOCKED or PROD_ONLY_BLOCKED, got '" + state + "'"));
+    apis.set_subscription_status(required_param(req, "subscriptionId"), state);
+    return RestResponse::empty(200);
+  });
+
+  r.add("POST", path("/subscriptions/unblock-subscription"), [&, publisher](RestRequest& req) {
+    publisher(req);
+    apis.set_subscription_status(required_param(req, "subscriptionId"), std::string(domain::kSubscriptionUnblocked));
+    return RestResponse::empty(200);
+  });
+
+  r.add("GET", path("/subscriptions"), [&, reader](RestRequest& req) {
+    reader(req);
+    const std::string& api_id = required_param(req, "apiId");
+    json::array items;
+    for (const auto& s : apis.subscriptions_of(api_id))
+      items.push_back(json::object{{"subscriptionId", s.id},
+                                   {"applicationInfo", json::object{{"applicationId", s.application_id}}},
+                                   {"throttlingPolicy", s.throttling_policy},
+                                   {"subscriptionStatus", s.status}});
+    return ok_json(200, list_of(std::move(items)));
+  });
+
   auto list_deployments = [&, reader](RestRequest& req) {
     reader(req);
     json::array items;

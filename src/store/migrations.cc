@@ -56,6 +56,54 @@ CREATE TABLE change_log (
   created_time INTEGER NOT NULL
 );
 )sql"},
+      {2, "applications, key mappings, subscriptions, signing keys, revoked tokens", R"sql(
+CREATE TABLE applications (
+  id                TEXT PRIMARY KEY,
+  name              TEXT NOT NULL,
+  owner             TEXT NOT NULL,
+  throttling_policy TEXT NOT NULL,
+  description       TEXT NOT NULL,
+  token_type        TEXT NOT NULL,
+  status            TEXT NOT NULL,
+  created_time      INTEGER NOT NULL,
+  updated_time      INTEGER NOT NULL,
+  UNIQUE (owner, name)
+);
+CREATE TABLE application_keys (
+  id                   TEXT PRIMARY KEY,
+  application_id       TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+  key_type             TEXT NOT NULL,
+  consumer_key         TEXT NOT NULL UNIQUE,
+  consumer_secret_hash TEXT NOT NULL,
+  grant_types          TEXT NOT NULL,
+  callback_url         TEXT NOT NULL,
+  validity_seconds     INTEGER NOT NULL,
+  created_time         INTEGER NOT NULL,
+  UNIQUE (application_id, key_type)
+);
+CREATE TABLE subscriptions (
+  id                TEXT PRIMARY KEY,
+  application_id    TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+  api_id            TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  throttling_policy TEXT NOT NULL,
+  status            TEXT NOT NULL,
+  created_time      INTEGER NOT NULL,
+  UNIQUE (application_id, api_id)
+);
+CREATE TABLE signing_keys (
+  kid                TEXT PRIMARY KEY,
+  alg                TEXT NOT NULL,
+  sealed_private_pem TEXT NOT NULL,
+  public_jwk         TEXT NOT NULL,
+  created_time       INTEGER NOT NULL,
+  retired_time       INTEGER NOT NULL
+);
+CREATE TABLE revoked_tokens (
+  jti          TEXT PRIMARY KEY,
+  expires_at   INTEGER NOT NULL,
+  revoked_time INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/api.h"
+#include "domain/application.h"
 #include "domain/user.h"
 
 namespace archway::store {
@@ -73,6 +74,39 @@ class Store {
                                 const std::vector<std::string>& environments) = 0;
   virtual std::vector<domain::Deployment> list_deployments(std::string_view api_id) = 0;
   virtual DeployedState deployed_state() = 0;
+
+  // Applications (unique per owner and name); deleting one removes its keys and subscriptions.
+  virtual void create_application(const domain::Application& app) = 0;
+  virtual std::optional<domain::Application> get_application(std::string_view id) = 0;
+  // Empty owner lists every owner's applications.
+  virtual std::vector<domain::Application> list_applications(std::string_view owner) = 0;
+  virtual void update_application(const domain::Application& app) = 0;
+  virtual bool delete_application(std::string_view id) = 0;
+
+  // OAuth2 clients of applications (one per application and key type).
+  virtual void create_key_mapping(const domain::KeyMapping& km) = 0;
+  virtual std::vector<domain::KeyMapping> list_key_mappings(std::string_view application_id) = 0;
+  virtual std::optional<domain::KeyMapping> find_key_mapping(std::string_view consumer_key) = 0;
+  virtual void update_consumer_secret(std::string_view key_mapping_id, std::string_view secret_hash) = 0;
+
+  // Subscriptions (one per application and API).
+  virtual void create_subscription(const domain::Subscription& sub) = 0;
+  virtual std::optional<domain::Subscription> get_subscription(std::string_view id) = 0;
+  virtual std::vector<domain::Subscription> list_subscriptions(std::string_view application_id,
+                                                               std::string_view api_id) = 0;
+  virtual void update_subscription_status(std::string_view id, std::string_view status) = 0;
+  virtual bool delete_subscription(std::string_view id) = 0;
+
+  // Key Manager signing keys and token revocations.
+  virtual void add_signing_key(const domain::SigningKeyRecord& key) = 0;
+  // Marks every other active key retired at `now`; they stay trusted until their tokens expire.
+  virtual void retire_signing_keys_except(std::string_view kid, std::int64_t now) = 0;
+  virtual std::vector<domain::SigningKeyRecord> list_signing_keys() = 0;
+  virtual void revoke_token(const domain::RevokedToken& token) = 0;
+  virtual bool is_token_revoked(std::string_view jti) = 0;
+
+  // What gateways need to authorise calls (secrets cleared), with the change-log revision.
+  virtual domain::SecurityState security_state(std::int64_t now_s, std::int64_t retired_key_grace_s) = 0;
 
   // Change log
   virtual std::vector<ChangeEvent> events_after(std::int64_t revision, std::size_t limit) = 0;

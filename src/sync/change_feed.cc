@@ -3,11 +3,16 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/clock.h"
 #include "domain/api_json.h"
 
 namespace archway::sync {
 
 namespace json = boost::json;
+
+namespace {
+constexpr std::int64_t kRetiredKeyGraceS = 24 * 3600;  // matches the Key Manager's
+}
 
 DeploymentFeed::DeploymentFeed(store::Store& store, std::string environment, Subscriber subscriber)
     : store_(store), environment_(std::move(environment)), subscriber_(std::move(subscriber)) {}
@@ -18,7 +23,8 @@ void DeploymentFeed::start() {
   store::DeployedState st = store_.deployed_state();
   for (auto& d : st.apis) apis_[d.api_id] = std::move(d);
   applied_ = st.revision;
-  subscriber_(current(), applied_);
+  security_ = store_.security_state(common::now_millis() / 1000, kRetiredKeyGraceS);
+  subscriber_(current(), security_, applied_);
   store_.set_commit_listener([this](std::int64_t rev) {
     {
       std::lock_guard lock(mu_);
@@ -65,7 +71,11 @@ void DeploymentFeed::run() {
         }
         changed = true;
       }
-      if (changed) subscriber_(current(), revision());
+      if (security_dirty_) {
+        security_ = store_.security_state(common::now_millis() / 1000, kRetiredKeyGraceS);
+        security_dirty_ = false;
+      }
+      if (changed) subscriber_(current(), security_, revision());
     } catch (const std::exception& e) {
       spdlog::error("change feed: {}", e.what());
     }
@@ -73,7 +83,10 @@ void DeploymentFeed::run() {
 }
 
 void DeploymentFeed::apply(const store::ChangeEvent& e) {
-  if (e.type != "api.deployed" && e.type != "api.undeployed") return;
+  if (e.type != "api.deployed" && e.type != "api.undeployed") {
+    security_dirty_ = true;
+    return;
+  }
   const json::object p = json::parse(e.payload).as_object();
   if (p.contains("environment") && p.at("environment").as_string() != environment_) return;
   if (e.type == "api.undeployed") {

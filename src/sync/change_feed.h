@@ -1,7 +1,8 @@
 #pragma once
 // The in-process change feed (DESIGN.md §6) for `archway serve`: keeps the set of deployed APIs
-// current by applying the store's change log in revision order, and hands every new state to the
-// subscriber. Each event is applied exactly once, in order; a gap is impossible because events are
+// and the security state (applications, keys, subscriptions, revocations, signing keys) current by
+// applying the store's change log in revision order, and hands every new state to the subscriber.
+// Deployment events are applied one by one; any security event reloads the security state whole. Each event is applied exactly once, in order; a gap is impossible because events are
 // read by revision from the log, not from the notification.
 #include <condition_variable>
 #include <cstdint>
@@ -12,13 +13,15 @@
 #include <vector>
 
 #include "domain/api.h"
+#include "domain/application.h"
 #include "store/store.h"
 
 namespace archway::sync {
 
 class DeploymentFeed {
  public:
-  using Subscriber = std::function<void(const std::vector<domain::DeployedApi>& apis, std::int64_t revision)>;
+  using Subscriber = std::function<void(const std::vector<domain::DeployedApi>& apis,
+                                        const domain::SecurityState& security, std::int64_t revision)>;
 
   // `environment`: the gateway environment this node serves ("Default").
   DeploymentFeed(store::Store& store, std::string environment, Subscriber subscriber);
@@ -38,6 +41,8 @@ class DeploymentFeed {
   std::string environment_;
   Subscriber subscriber_;
   std::map<std::string, domain::DeployedApi> apis_;  // by API id (feed thread only)
+  domain::SecurityState security_;                    // feed thread only
+  bool security_dirty_ = false;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::int64_t applied_ = 0;

@@ -220,7 +220,7 @@ TEST_F(GatewayProxy, BackendClosingMidBodyClosesTheClientWithoutCrashing) {
 
 TEST_F(GatewayProxy, OversizedHeadersAre431AndBodiesAre413) {
   deployed_api(api_body("Lim", "/lim"), "/lim/1.0.0/x");
-  std::string raw = "GET /lim/1.0.0/x HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'h') + "\r\n\r\n";
+  std::string raw = "GET /lim/1.0.0/x HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'h') + "\r\n\r\n";
   EXPECT_TRUE(raw_exchange("127.0.0.1", server_->gateway_port(), raw).starts_with("HTTP/1.1 431"));
   raw = "POST /lim/1.0.0/x HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\n\r\nabc";
   const std::string out = raw_exchange("127.0.0.1", server_->gateway_port(), raw);

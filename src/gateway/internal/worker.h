@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "gateway/gateway_server.h"
+#include "gateway/token_authenticator.h"
 #include "gateway/upstream_pool.h"
 
 namespace archway::gateway::internal {
@@ -35,6 +36,7 @@ class Worker {
   boost::asio::io_context io;
   const GatewayOptions& opts;
   UpstreamPool pool;
+  TokenCache tokens;
   std::optional<boost::asio::ip::tcp::acceptor> http_acceptor;
   std::optional<boost::asio::ip::tcp::acceptor> https_acceptor;
   std::list<ClientConnection> connections;

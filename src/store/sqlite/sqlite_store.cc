@@ -317,6 +317,250 @@ class SqliteStore final : public Store {
     return st;
   }
 
+
+  void create_application(const domain::Application& a) override {
+    write([&] {
+      try {
+        db_.prepare("INSERT INTO applications (id, name, owner, throttling_policy, description, token_type, status, "
+                    "created_time, updated_time) VALUES (?,?,?,?,?,?,?,?,?)")
+            .bind(1, a.id).bind(2, a.name).bind(3, a.owner).bind(4, a.throttling_policy).bind(5, a.description)
+            .bind(6, a.token_type).bind(7, a.status).bind(8, a.created_time).bind(9, a.updated_time).run();
+      } catch (const SqliteError& e) {
+        if (e.is_constraint())
+          throw common::ProblemError(common::Problem::conflict(
+              fmt::format("An application named '{}' already exists for '{}'", a.name, a.owner)));
+        throw;
+      }
+      return append_event("application.changed", a.id, "{}");
+    });
+  }
+
+  std::optional<domain::Application> get_application(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(kAppColumns + std::string(" WHERE id = ?"));
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return app_from(s);
+  }
+
+  std::vector<domain::Application> list_applications(std::string_view owner) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(kAppColumns + std::string(" WHERE ? = '' OR owner = ? ORDER BY created_time, id"));
+    s.bind(1, owner).bind(2, owner);
+    std::vector<domain::Application> out;
+    while (s.step()) out.push_back(app_from(s));
+    return out;
+  }
+
+  void update_application(const domain::Application& a) override {
+    write([&] {
+      try {
+        db_.prepare("UPDATE applications SET name=?, throttling_policy=?, description=?, token_type=?, "
+                    "updated_time=? WHERE id=?")
+            .bind(1, a.name).bind(2, a.throttling_policy).bind(3, a.description).bind(4, a.token_type)
+            .bind(5, a.updated_time).bind(6, a.id).run();
+      } catch (const SqliteError& e) {
+        if (e.is_constraint())
+          throw common::ProblemError(common::Problem::conflict(
+              fmt::format("An application named '{}' already exists for '{}'", a.name, a.owner)));
+        throw;
+      }
+      if (db_.changes() == 0)
+        throw common::ProblemError(common::Problem::not_found(fmt::format("Application '{}' not found", a.id)));
+      return append_event("application.changed", a.id, "{}");
+    });
+  }
+
+  bool delete_application(std::string_view id) override {
+    bool removed = false;
+    write([&]() -> std::int64_t {
+      db_.prepare("DELETE FROM applications WHERE id = ?").bind(1, id).run();
+      removed = db_.changes() > 0;
+      return removed ? append_event("application.changed", id, "{}") : 0;
+    });
+    return removed;
+  }
+
+  void create_key_mapping(const domain::KeyMapping& k) override {
+    write([&] {
+      try {
+        db_.prepare("INSERT INTO application_keys (id, application_id, key_type, consumer_key, consumer_secret_hash, "
+                    "grant_types, callback_url, validity_seconds, created_time) VALUES (?,?,?,?,?,?,?,?,?)")
+            .bind(1, k.id).bind(2, k.application_id).bind(3, k.key_type).bind(4, k.consumer_key)
+            .bind(5, k.consumer_secret_hash).bind(6, join_roles(k.grant_types)).bind(7, k.callback_url)
+            .bind(8, k.validity_seconds).bind(9, k.created_time).run();
+      } catch (const SqliteError& e) {
+        if (e.is_constraint())
+          throw common::ProblemError(common::Problem::conflict(
+              fmt::format("Keys of type {} already exist for this application", k.key_type)));
+        throw;
+      }
+      return append_event("keys.changed", k.application_id, "{}");
+    });
+  }
+
+  std::vector<domain::KeyMapping> list_key_mappings(std::string_view application_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(kKeyColumns + std::string(" WHERE application_id = ? ORDER BY key_type"));
+    s.bind(1, application_id);
+    std::vector<domain::KeyMapping> out;
+    while (s.step()) out.push_back(key_from(s));
+    return out;
+  }
+
+  std::optional<domain::KeyMapping> find_key_mapping(std::string_view consumer_key) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(kKeyColumns + std::string(" WHERE consumer_key = ?"));
+    s.bind(1, consumer_key);
+    if (!s.step()) return std::nullopt;
+    return key_from(s);
+  }
+
+  void update_consumer_secret(std::string_view key_mapping_id, std::string_view secret_hash) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("UPDATE application_keys SET consumer_secret_hash = ? WHERE id = ?")
+        .bind(1, secret_hash).bind(2, key_mapping_id).run();
+  }
+
+  void create_subscription(const domain::Subscription& sub) override {
+    write([&] {
+      try {
+        db_.prepare("INSERT INTO subscriptions (id, application_id, api_id, throttling_policy, status, created_time) "
+                    "VALUES (?,?,?,?,?,?)")
+            .bind(1, sub.id).bind(2, sub.application_id).bind(3, sub.api_id).bind(4, sub.throttling_policy)
+            .bind(5, sub.status).bind(6, sub.created_time).run();
+      } catch (const SqliteError& e) {
+        if (e.is_constraint())
+          throw common::ProblemError(
+              common::Problem::conflict("The application is already subscribed to this API"));
+        throw;
+      }
+      return append_event("subscription.changed", sub.id, "{}");
+    });
+  }
+
+  std::optional<domain::Subscription> get_subscription(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(kSubColumns + std::string(" WHERE id = ?"));
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return sub_from(s);
+  }
+
+  std::vector<domain::Subscription> list_subscriptions(std::string_view application_id,
+                                                       std::string_view api_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(kSubColumns + std::string(" WHERE (? = '' OR application_id = ?) AND (? = '' OR api_id = ?) "
+                                                   "ORDER BY created_time, id"));
+    s.bind(1, application_id).bind(2, application_id).bind(3, api_id).bind(4, api_id);
+    std::vector<domain::Subscription> out;
+    while (s.step()) out.push_back(sub_from(s));
+    return out;
+  }
+
+  void update_subscription_status(std::string_view id, std::string_view status) override {
+    write([&] {
+      db_.prepare("UPDATE subscriptions SET status = ? WHERE id = ?").bind(1, status).bind(2, id).run();
+      if (db_.changes() == 0)
+        throw common::ProblemError(common::Problem::not_found(fmt::format("Subscription '{}' not found", id)));
+      return append_event("subscription.changed", id, "{}");
+    });
+  }
+
+  bool delete_subscription(std::string_view id) override {
+    bool removed = false;
+    write([&]() -> std::int64_t {
+      db_.prepare("DELETE FROM subscriptions WHERE id = ?").bind(1, id).run();
+      removed = db_.changes() > 0;
+      return removed ? append_event("subscription.changed", id, "{}") : 0;
+    });
+    return removed;
+  }
+
+  void add_signing_key(const domain::SigningKeyRecord& k) override {
+    write([&] {
+      db_.prepare("INSERT INTO signing_keys (kid, alg, sealed_private_pem, public_jwk, created_time, retired_time) "
+                  "VALUES (?,?,?,?,?,?)")
+          .bind(1, k.kid).bind(2, k.alg).bind(3, k.sealed_private_pem).bind(4, k.public_jwk)
+          .bind(5, k.created_time).bind(6, k.retired_time).run();
+      return append_event("signing_key.changed", k.kid, "{}");
+    });
+  }
+
+  void retire_signing_keys_except(std::string_view kid, std::int64_t now) override {
+    write([&] {
+      db_.prepare("UPDATE signing_keys SET retired_time = ? WHERE kid <> ? AND retired_time = 0")
+          .bind(1, now).bind(2, kid).run();
+      return append_event("signing_key.changed", kid, "{}");
+    });
+  }
+
+  std::vector<domain::SigningKeyRecord> list_signing_keys() override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT kid, alg, sealed_private_pem, public_jwk, created_time, retired_time "
+                         "FROM signing_keys ORDER BY created_time DESC, kid");
+    std::vector<domain::SigningKeyRecord> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5)});
+    return out;
+  }
+
+  void revoke_token(const domain::RevokedToken& t) override {
+    write([&]() -> std::int64_t {
+      db_.prepare("INSERT INTO revoked_tokens (jti, expires_at, revoked_time) VALUES (?,?,?) "
+                  "ON CONFLICT(jti) DO NOTHING")
+          .bind(1, t.jti).bind(2, t.expires_at).bind(3, common::now_millis()).run();
+      if (db_.changes() == 0) return 0;
+      db_.prepare("DELETE FROM revoked_tokens WHERE expires_at < ?").bind(1, common::now_millis() / 1000 - 3600).run();
+      return append_event("token.revoked", t.jti, "{}");
+    });
+  }
+
+  bool is_token_revoked(std::string_view jti) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT 1 FROM revoked_tokens WHERE jti = ?");
+    s.bind(1, jti);
+    return s.step();
+  }
+
+  domain::SecurityState security_state(std::int64_t now_s, std::int64_t grace_s) override {
+    std::lock_guard lock(mu_);
+    db_.exec("BEGIN");
+    domain::SecurityState st;
+    try {
+      {
+        Stmt s = db_.prepare(kAppColumns);
+        while (s.step()) st.applications.push_back(app_from(s));
+      }
+      {
+        Stmt s = db_.prepare(kKeyColumns);
+        while (s.step()) {
+          auto k = key_from(s);
+          k.consumer_secret_hash.clear();
+          st.key_mappings.push_back(std::move(k));
+        }
+      }
+      {
+        Stmt s = db_.prepare(kSubColumns);
+        while (s.step()) st.subscriptions.push_back(sub_from(s));
+      }
+      {
+        Stmt s = db_.prepare("SELECT jti, expires_at FROM revoked_tokens WHERE expires_at >= ?");
+        s.bind(1, now_s - 300);
+        while (s.step()) st.revoked_tokens.push_back({s.text(0), s.integer(1)});
+      }
+      {
+        Stmt s = db_.prepare("SELECT public_jwk FROM signing_keys WHERE retired_time = 0 OR retired_time >= ?");
+        s.bind(1, (now_s - grace_s) * 1000);
+        while (s.step()) st.public_jwks.push_back(s.text(0));
+      }
+    } catch (...) {
+      db_.exec("ROLLBACK");
+      throw;
+    }
+    db_.exec("COMMIT");
+    return st;
+  }
+
   std::vector<ChangeEvent> events_after(std::int64_t revision, std::size_t limit) override {
     std::lock_guard lock(mu_);
     Stmt s = db_.prepare("SELECT revision, type, entity_id, payload, created_time FROM change_log "
@@ -333,6 +577,40 @@ class SqliteStore final : public Store {
   }
 
  private:
+  static constexpr const char* kAppColumns =
+      "SELECT id, name, owner, throttling_policy, description, token_type, status, created_time, updated_time "
+      "FROM applications";
+  static constexpr const char* kKeyColumns =
+      "SELECT id, application_id, key_type, consumer_key, consumer_secret_hash, grant_types, callback_url, "
+      "validity_seconds, created_time FROM application_keys";
+  static constexpr const char* kSubColumns =
+      "SELECT id, application_id, api_id, throttling_policy, status, created_time FROM subscriptions";
+
+  static domain::Application app_from(const Stmt& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.integer(7), s.integer(8)};
+  }
+  static domain::KeyMapping key_from(const Stmt& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), split_roles(s.text(5)), s.text(6),
+            s.integer(7), s.integer(8)};
+  }
+  static domain::Subscription sub_from(const Stmt& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5)};
+  }
+
+  // Runs `body` in a write transaction; body returns the revision of the event it appended (0 for
+  // none). The commit listener hears of it after the commit.
+  template <class F>
+  void write(F&& body) {
+    std::int64_t rev = 0;
+    {
+      std::lock_guard lock(mu_);
+      Transaction tx(db_);
+      rev = body();
+      tx.commit();
+    }
+    notify(rev);
+  }
+
   void migrate() {
     db_.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
              "applied_time INTEGER NOT NULL)");

@@ -22,8 +22,8 @@ TEST(RuntimeSnapshot, ApiWithoutEndpointIsSkippedWithAWarning) {
   EXPECT_EQ(snap->apis().size(), 1u);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("production endpoint"), std::string::npos);
-  EXPECT_EQ(snap->apis()[0]->timeout_ms, 1500);
-  EXPECT_EQ(snap->apis()[0]->production_key, "http://h:1");
+  EXPECT_EQ(snap->apis()[0]->production->timeout_ms, 1500);
+  EXPECT_EQ(snap->apis()[0]->production->pool_key, "http://h:1");
 }
 
 TEST(RuntimeSnapshot, ClashingRoutesAreReported) {

@@ -1,0 +1,73 @@
+#pragma once
+// Applications, their OAuth2 key mappings and their subscriptions to APIs: the consumer side.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace archway::domain {
+
+inline constexpr std::string_view kKeyTypeProduction = "PRODUCTION";
+inline constexpr std::string_view kKeyTypeSandbox = "SANDBOX";
+inline constexpr std::string_view kSubscriptionUnblocked = "UNBLOCKED";
+inline constexpr std::string_view kSubscriptionBlocked = "BLOCKED";
+inline constexpr std::string_view kSubscriptionProdOnlyBlocked = "PROD_ONLY_BLOCKED";
+
+struct Application {
+  std::string id;
+  std::string name;
+  std::string owner;  // username
+  std::string throttling_policy = "Unlimited";
+  std::string description;
+  std::string token_type = "JWT";
+  std::string status = "APPROVED";
+  std::int64_t created_time = 0;
+  std::int64_t updated_time = 0;
+};
+
+// The OAuth2 client of an application for one key type (PRODUCTION or SANDBOX).
+struct KeyMapping {
+  std::string id;  // keyMappingId
+  std::string application_id;
+  std::string key_type;
+  std::string consumer_key;          // the OAuth2 client_id
+  std::string consumer_secret_hash;  // SHA-256 of a 256-bit random secret
+  std::vector<std::string> grant_types;
+  std::string callback_url;
+  std::int64_t validity_seconds = 3600;  // lifetime of tokens issued to this client
+  std::int64_t created_time = 0;
+};
+
+struct Subscription {
+  std::string id;
+  std::string application_id;
+  std::string api_id;
+  std::string throttling_policy;
+  std::string status = std::string(kSubscriptionUnblocked);
+  std::int64_t created_time = 0;
+};
+
+// A token signing key of the resident Key Manager. The private key is sealed at rest.
+struct SigningKeyRecord {
+  std::string kid;
+  std::string alg;
+  std::string sealed_private_pem;
+  std::string public_jwk;  // JSON
+  std::int64_t created_time = 0;
+  std::int64_t retired_time = 0;  // 0 while it signs new tokens
+};
+
+struct RevokedToken {
+  std::string jti;
+  std::int64_t expires_at = 0;  // epoch seconds; kept until then
+};
+
+// What a gateway needs to authorise calls, read in one transaction.
+struct SecurityState {
+  std::vector<Application> applications;
+  std::vector<KeyMapping> key_mappings;  // secrets never leave the control plane: hashes cleared
+  std::vector<Subscription> subscriptions;
+  std::vector<RevokedToken> revoked_tokens;
+  std::vector<std::string> public_jwks;  // JSON, current and retired-but-trusted keys
+};
+
+}  // namespace archway::domain

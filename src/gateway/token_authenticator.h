@@ -1,0 +1,51 @@
+#pragma once
+// The gateway's security filter for secured operations: Bearer JWT from the resident Key Manager
+// (signature by a trusted kid, iss, exp/nbf with leeway, not revoked), then the caller's
+// subscription to the API from the snapshot's in-memory map. Verified tokens are cached per worker
+// until they expire; revocations and subscription changes are checked on every request.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "gateway/runtime_snapshot.h"
+
+namespace archway::gateway {
+
+enum class AuthOutcome {
+  kAllowed,
+  kMissingCredentials,  // 401, code 900902
+  kInvalidCredentials,  // 401, code 900901
+  kForbidden,           // 403, code 900908: not subscribed, or the subscription is blocked
+};
+
+struct AuthDecision {
+  AuthOutcome outcome = AuthOutcome::kAllowed;
+  std::string_view description;
+  const EndpointRuntime* endpoint = nullptr;  // production or sandbox, by the token's key type
+  const ApplicationRuntime* application = nullptr;
+};
+
+// Per-worker cache of verified tokens; bounded, never shared between threads.
+class TokenCache {
+ public:
+  struct Entry {
+    std::string kid;
+    std::string client_id;
+    std::string jti;
+    std::int64_t exp = 0;
+    bool sandbox = false;
+  };
+  const Entry* find(std::string_view token) const;
+  void put(std::string_view token, Entry e);
+  std::size_t size() const { return map_.size(); }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 20000;
+  StringMap<Entry> map_;
+};
+
+AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, std::string_view authorization,
+                       TokenCache& cache, std::int64_t now_s);
+
+}  // namespace archway::gateway

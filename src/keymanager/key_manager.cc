@@ -1,0 +1,254 @@
+#include "keymanager/key_manager.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/problem.h"
+#include "crypto/base64url.h"
+#include "crypto/jwt.h"
+#include "crypto/password_hash.h"
+#include "crypto/random.h"
+
+namespace archway::keymanager {
+
+namespace json = boost::json;
+using common::Problem;
+using common::ProblemError;
+
+namespace {
+
+constexpr std::int64_t kRetiredKeyGraceS = 24 * 3600;  // longer than any token we issue
+
+bool same_secret(std::string_view stored_hash, std::string_view secret) {
+  const std::string h = crypto::sha256_hex(secret);
+  return h.size() == stored_hash.size() && CRYPTO_memcmp(h.data(), stored_hash.data(), h.size()) == 0;
+}
+
+std::string new_consumer_key() { return crypto::base64url_encode(crypto::random_bytes(18)); }
+std::string new_consumer_secret() { return crypto::base64url_encode(crypto::random_bytes(32)); }
+
+OAuthError oauth(int status, std::string error, std::string description) {
+  return {status, std::move(error), std::move(description)};
+}
+
+bool has_grant(const domain::KeyMapping& km, std::string_view grant) {
+  for (const auto& g : km.grant_types)
+    if (g == grant) return true;
+  return false;
+}
+
+}  // namespace
+
+KeyManager::KeyManager(store::Store& store, crypto::SecretBox box, KeyManagerOptions options)
+    : store_(store), box_(std::move(box)), opts_(std::move(options)) {}
+
+void KeyManager::init() {
+  if (store_.list_signing_keys().empty()) store_new_key();
+  load_keys();
+}
+
+std::string KeyManager::store_new_key() {
+  crypto::SigningKey k = crypto::SigningKey::generate(opts_.alg);
+  domain::SigningKeyRecord rec;
+  rec.kid = k.kid();
+  rec.alg = std::string(crypto::alg_name(k.alg()));
+  rec.sealed_private_pem = box_.seal(k.private_pem());
+  rec.public_jwk = json::serialize(k.public_jwk());
+  rec.created_time = common::now_millis();
+  store_.add_signing_key(rec);
+  return rec.kid;
+}
+
+void KeyManager::load_keys() {
+  const std::int64_t now_ms = common::now_millis();
+  std::optional<crypto::SigningKey> signer;
+  std::vector<crypto::VerificationKey> verifiers;
+  for (const auto& rec : store_.list_signing_keys()) {
+    if (rec.retired_time != 0 && rec.retired_time < now_ms - kRetiredKeyGraceS * 1000) continue;
+    auto alg = crypto::parse_alg(rec.alg);
+    auto pem = box_.open(rec.sealed_private_pem);
+    if (!alg || !pem)
+      throw std::runtime_error("signing key '" + rec.kid + "' cannot be opened (wrong master.key?)");
+    crypto::SigningKey k = crypto::SigningKey::from_pem(*pem, rec.kid, *alg);
+    verifiers.push_back(k.verification_key());
+    if (rec.retired_time == 0 && !signer) signer = std::move(k);
+  }
+  if (!signer) throw std::runtime_error("no active signing key");
+  auto next = std::make_shared<ActiveKeys>(ActiveKeys{std::move(*signer), std::move(verifiers)});
+  std::lock_guard lock(mu_);
+  keys_ = std::move(next);
+}
+
+std::shared_ptr<const KeyManager::ActiveKeys> KeyManager::keys() const {
+  std::lock_guard lock(mu_);
+  return keys_;
+}
+
+json::object KeyManager::jwks() const {
+  json::array keys;
+  const std::int64_t now_ms = common::now_millis();
+  for (const auto& rec : store_.list_signing_keys()) {
+    if (rec.retired_time != 0 && rec.retired_time < now_ms - kRetiredKeyGraceS * 1000) continue;
+    keys.push_back(json::parse(rec.public_jwk));
+  }
+  return json::object{{"keys", std::move(keys)}};
+}
+
+std::string KeyManager::rotate_signing_key() {
+  const std::string kid = store_new_key();
+  store_.retire_signing_keys_except(kid, common::now_millis());
+  load_keys();
+  return kid;
+}
+
+NewClient KeyManager::create_client(const domain::Application& app, std::string key_type,
+                                    std::vector<std::string> grant_types, std::string callback_url,
+                                    std::int64_t validity_s) {
+  NewClient c;
+  c.consumer_secret = new_consumer_secret();
+  c.mapping.id = common::new_uuid();
+  c.mapping.application_id = app.id;
+  c.mapping.key_type = std::move(key_type);
+  c.mapping.consumer_key = new_consumer_key();
+  c.mapping.consumer_secret_hash = crypto::sha256_hex(c.consumer_secret);
+  c.mapping.grant_types = std::move(grant_types);
+  c.mapping.callback_url = std::move(callback_url);
+  c.mapping.validity_seconds = validity_s > 0 ? validity_s : opts_.default_validity_s;
+  c.mapping.created_time = common::now_millis();
+  store_.create_key_mapping(c.mapping);
+  return c;
+}
+
+std::string KeyManager::regenerate_secret(const domain::KeyMapping& km) {
+  const std::string secret = new_consumer_secret();
+  store_.update_consumer_secret(km.id, crypto::sha256_hex(secret));
+  return secret;
+}
+
+std::optional<domain::KeyMapping> KeyManager::authenticate_client(std::string_view id, std::string_view secret) {
+  if (id.empty() || id.size() > 256) return std::nullopt;
+  auto km = store_.find_key_mapping(id);
+  if (!km || !same_secret(km->consumer_secret_hash, secret)) return std::nullopt;
+  return km;
+}
+
+IssuedToken KeyManager::issue(const domain::KeyMapping& km, const domain::Application& app,
+                              const std::string& subject, const std::string& scope, std::int64_t validity_s) {
+  const auto k = keys();
+  const std::int64_t now = common::now_millis() / 1000;
+  IssuedToken t;
+  t.jti = common::new_uuid();
+  t.expires_in = validity_s > 0 ? validity_s : km.validity_seconds;
+  t.scope = scope.empty() ? "default" : scope;
+  json::object claims;
+  claims["iss"] = opts_.issuer;
+  claims["sub"] = subject;
+  claims["aud"] = km.consumer_key;
+  claims["azp"] = km.consumer_key;
+  claims["client_id"] = km.consumer_key;
+  claims["scope"] = t.scope;
+  claims["iat"] = now;
+  claims["nbf"] = now;
+  claims["exp"] = now + t.expires_in;
+  claims["jti"] = t.jti;
+  claims["keytype"] = km.key_type;
+  claims["application"] = json::object{{"id", app.id},
+                                       {"uuid", app.id},
+                                       {"name", app.name},
+                                       {"owner", app.owner},
+                                       {"tier", app.throttling_policy}};
+  t.access_token = crypto::sign_jwt(k->signer, claims);
+  return t;
+}
+
+KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
+  auto field = [&](const char* k) -> std::string {
+    auto it = req.form.find(k);
+    return it == req.form.end() ? std::string() : it->second;
+  };
+  const std::string grant = field("grant_type");
+  if (grant.empty()) return {std::nullopt, oauth(400, "invalid_request", "grant_type is required")};
+
+  std::string client_id = req.basic ? req.basic->first : field("client_id");
+  std::string secret = req.basic ? req.basic->second : field("client_secret");
+  if (req.basic && !field("client_secret").empty())
+    return {std::nullopt, oauth(400, "invalid_request", "use one client authentication method, not two")};
+  auto client = authenticate_client(client_id, secret);
+  if (!client) return {std::nullopt, oauth(401, "invalid_client", "Client authentication failed")};
+  auto app = store_.get_application(client->application_id);
+  if (!app) return {std::nullopt, oauth(401, "invalid_client", "The client's application no longer exists")};
+
+  std::int64_t validity = client->validity_seconds;
+  if (const std::string v = field("validity_period"); !v.empty()) {
+    try {
+      validity = std::stoll(v);
+    } catch (const std::exception&) {
+      return {std::nullopt, oauth(400, "invalid_request", "validity_period must be a number of seconds")};
+    }
+    if (validity <= 0 || validity > 365LL * 24 * 3600)
+      return {std::nullopt, oauth(400, "invalid_request", "validity_period is out of range")};
+  }
+  const std::string scope = "default";  // API scopes and their role bindings come with scope support
+
+  if (grant == "client_credentials") {
+    if (!has_grant(*client, "client_credentials"))
+      return {std::nullopt, oauth(400, "unauthorized_client", "client_credentials is not enabled for this client")};
+    return {issue(*client, *app, app->owner, scope, validity), std::nullopt};
+  }
+  if (grant == "password") {
+    if (!has_grant(*client, "password"))
+      return {std::nullopt, oauth(400, "unauthorized_client", "password is not enabled for this client")};
+    const std::string username = field("username");
+    const std::string password = field("password");
+    if (username.empty() || password.empty())
+      return {std::nullopt, oauth(400, "invalid_request", "username and password are required")};
+    auto user = store_.find_user(username);
+    if (!user || !crypto::verify_password(user->password_hash, password))
+      return {std::nullopt, oauth(400, "invalid_grant", "Invalid resource owner credentials")};
+    return {issue(*client, *app, user->username, scope, validity), std::nullopt};
+  }
+  return {std::nullopt, oauth(400, "unsupported_grant_type", fmt::format("grant_type '{}' is not supported", grant))};
+}
+
+void KeyManager::revoke(const domain::KeyMapping& client, std::string_view token) {
+  auto jwt = crypto::parse_jwt(token, nullptr);
+  if (!jwt) return;  // RFC 7009 §2.2: invalid tokens need no action
+  const auto k = keys();
+  bool verified = false;
+  for (const auto& v : k->verifiers)
+    if (v.kid() == jwt->kid && crypto::verify_jwt_signature(*jwt, v)) verified = true;
+  if (!verified) return;
+  auto* cid = jwt->claims.if_contains("client_id");
+  auto* jti = jwt->claims.if_contains("jti");
+  auto* exp = jwt->claims.if_contains("exp");
+  if (!cid || !cid->is_string() || cid->get_string() != client.consumer_key) return;  // not this client's
+  if (!jti || !jti->is_string() || !exp || !exp->is_int64()) return;
+  store_.revoke_token({std::string(jti->get_string()), exp->get_int64()});
+}
+
+json::object KeyManager::introspect(std::string_view token) {
+  json::object inactive{{"active", false}};
+  crypto::JwtError err;
+  auto jwt = crypto::parse_jwt(token, &err);
+  if (!jwt) return inactive;
+  const auto k = keys();
+  bool verified = false;
+  for (const auto& v : k->verifiers)
+    if (v.kid() == jwt->kid && crypto::verify_jwt_signature(*jwt, v)) verified = true;
+  if (!verified) return inactive;
+  if (crypto::check_claims(jwt->claims, common::now_millis() / 1000, opts_.leeway_s, opts_.issuer) !=
+      crypto::JwtError::kNone)
+    return inactive;
+  auto* jti = jwt->claims.if_contains("jti");
+  if (jti && jti->is_string() && store_.is_token_revoked(jti->get_string())) return inactive;
+  json::object out = jwt->claims;
+  out["active"] = true;
+  out["token_type"] = "Bearer";
+  if (auto* sub = jwt->claims.if_contains("sub")) out["username"] = *sub;
+  return out;
+}
+
+}  // namespace archway::keymanager

@@ -1,0 +1,100 @@
+#pragma once
+// The resident Key Manager: OAuth2 clients of applications, JWT access tokens signed with keys
+// kept sealed in the Store, revocation (RFC 7009) and introspection (RFC 7662).
+#include <boost/json/object.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/jwk.h"
+#include "crypto/secret_box.h"
+#include "domain/application.h"
+#include "store/store.h"
+
+namespace archway::keymanager {
+
+struct KeyManagerOptions {
+  std::string issuer = "https://localhost:9443/oauth2/token";
+  crypto::JwsAlg alg = crypto::JwsAlg::kRS256;
+  std::int64_t default_validity_s = 3600;
+  std::int64_t leeway_s = 30;
+};
+
+// An RFC 6749 §5.2 error: {"error": code, "error_description": description} with its status.
+struct OAuthError {
+  int status;
+  std::string error;
+  std::string description;
+};
+
+struct IssuedToken {
+  std::string access_token;
+  std::int64_t expires_in = 0;
+  std::string scope;
+  std::string jti;
+};
+
+struct NewClient {
+  domain::KeyMapping mapping;
+  std::string consumer_secret;  // shown once
+};
+
+class KeyManager {
+ public:
+  KeyManager(store::Store& store, crypto::SecretBox box, KeyManagerOptions options);
+
+  // Loads the signing keys, creating the first one when there is none.
+  void init();
+  const KeyManagerOptions& options() const { return opts_; }
+
+  boost::json::object jwks() const;
+  // Creates a new signing key; older keys stop signing but stay in the JWKS until their tokens expire.
+  std::string rotate_signing_key();
+
+  NewClient create_client(const domain::Application& app, std::string key_type,
+                          std::vector<std::string> grant_types, std::string callback_url,
+                          std::int64_t validity_s);
+  std::string regenerate_secret(const domain::KeyMapping& km);
+
+  // Client authentication: nullopt when the client is unknown or the secret is wrong.
+  std::optional<domain::KeyMapping> authenticate_client(std::string_view client_id, std::string_view secret);
+
+  IssuedToken issue(const domain::KeyMapping& km, const domain::Application& app, const std::string& subject,
+                    const std::string& scope, std::int64_t validity_s);
+
+  // The token endpoint's grants; `form` is the decoded body, `basic` the Basic credentials if sent.
+  struct TokenRequest {
+    std::map<std::string, std::string> form;
+    std::optional<std::pair<std::string, std::string>> basic;
+  };
+  struct TokenResult {
+    std::optional<IssuedToken> token;
+    std::optional<OAuthError> error;
+  };
+  TokenResult token(const TokenRequest& req);
+
+  // RFC 7009: revokes a JWT access token issued to `client` (unknown tokens are ignored).
+  void revoke(const domain::KeyMapping& client, std::string_view token);
+  // RFC 7662 answer for `token`.
+  boost::json::object introspect(std::string_view token);
+
+ private:
+  struct ActiveKeys {
+    crypto::SigningKey signer;
+    std::vector<crypto::VerificationKey> verifiers;
+  };
+  std::shared_ptr<const ActiveKeys> keys() const;
+  void load_keys();
+  std::string store_new_key();
+
+  store::Store& store_;
+  crypto::SecretBox box_;
+  KeyManagerOptions opts_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const ActiveKeys> keys_;
+};
+
+}  // namespace archway::keymanager

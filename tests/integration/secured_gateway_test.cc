@@ -1,0 +1,296 @@
+// Key Manager, Developer Portal and the gateway's token checks, end to end against the real binary.
+#include "crypto/base64url.h"
+#include "crypto/jwt.h"
+#include "integration/fixture.h"
+
+namespace archway::testing {
+namespace {
+
+namespace json = boost::json;
+const std::string kDev = "/api/am/devportal/v3";
+
+class SecuredGateway : public ServerSuite {
+ protected:
+  struct Client {
+    std::string app_id;
+    std::string key_mapping_id;
+    std::string consumer_key;
+    std::string consumer_secret;
+    std::string token;
+  };
+
+  // A published, deployed API whose operations need a token, offering the Unlimited tier.
+  std::string secured_api(const std::string& name, const std::string& context) {
+    const std::string id = create_api(api_body(name, context, R"([{"target":"/*","verb":"GET"},{"target":"/*","verb":"POST"}])",
+                                               "", R"("policies":["Unlimited","Gold"],)"));
+    EXPECT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+    deploy(id, create_revision(id));
+    wait_for_status(context + "/1.0.0/x", [](int s) { return s == 401; });
+    return id;
+  }
+
+  Client application(const std::string& name, const std::string& key_type = "PRODUCTION") {
+    Client c;
+    auto r = admin("POST", kDev + "/applications", R"({"name":")" + name + R"(","throttlingPolicy":"Unlimited"})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    c.app_id = str(json_of(r)["applicationId"]);
+    auto k = admin("POST", kDev + "/applications/" + c.app_id + "/generate-keys",
+                   R"({"keyType":")" + key_type + R"(","grantTypesToBeSupported":["client_credentials","password"],"validityTime":3600})");
+    EXPECT_EQ(k.status, 200) << k.body;
+    auto o = json_of(k);
+    c.key_mapping_id = str(o["keyMappingId"]);
+    c.consumer_key = str(o["consumerKey"]);
+    c.consumer_secret = str(o["consumerSecret"]);
+    c.token = str(o["token"].at("accessToken"));
+    return c;
+  }
+
+  std::string subscribe(const std::string& app_id, const std::string& api_id, const std::string& tier = "Unlimited") {
+    auto r = admin("POST", kDev + "/subscriptions",
+                   R"({"applicationId":")" + app_id + R"(","apiId":")" + api_id + R"(","throttlingPolicy":")" + tier + R"("})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return str(json_of(r)["subscriptionId"]);
+  }
+
+  HttpResponse call(const std::string& path, const std::string& token) {
+    return gw().get(path, {{"Authorization", "Bearer " + token}});
+  }
+
+  int wait_for_call(const std::string& path, const std::string& token, int want) {
+    int status = 0;
+    for (int i = 0; i < 200; ++i) {  // 1 s
+      status = call(path, token).status;
+      if (status == want) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return status;
+  }
+
+  HttpResponse form(const std::string& target, const std::string& body, const std::string& basic_user = "",
+                    const std::string& basic_password = "") {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = target;
+    r.body = body;
+    r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    if (!basic_user.empty()) r.headers.emplace_back("Authorization", basic_auth(basic_user, basic_password));
+    return mgmt().send(r);
+  }
+};
+
+TEST_F(SecuredGateway, SubscribedApplicationTokenIsAcceptedAndOthersAreNot) {
+  const std::string api = secured_api("Sec", "/sec");
+  Client c = application("SecApp");
+  auto missing = gw().get("/sec/1.0.0/x");
+  EXPECT_EQ(missing.status, 401);
+  EXPECT_EQ(json_of(missing)["code"], 900902);
+  EXPECT_NE(missing.header("www-authenticate").find("Bearer"), std::string::npos);
+  auto unsubscribed = call("/sec/1.0.0/x", c.token);
+  EXPECT_EQ(unsubscribed.status, 403);
+  EXPECT_EQ(json_of(unsubscribed)["code"], 900908);
+  subscribe(c.app_id, api);
+  EXPECT_EQ(wait_for_call("/sec/1.0.0/x", c.token, 200), 200);
+  auto ok = call("/sec/1.0.0/pets", c.token);
+  EXPECT_EQ(str(json_of(ok)["target"]), "/backend/pets");
+}
+
+TEST_F(SecuredGateway, TokenEndpointIssuesClientCredentialsTokensTheGatewayAccepts) {
+  const std::string api = secured_api("Tok", "/tok");
+  Client c = application("TokApp");
+  subscribe(c.app_id, api);
+  auto r = form("/oauth2/token", "grant_type=client_credentials", c.consumer_key, c.consumer_secret);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("cache-control"), "no-store");
+  auto o = json_of(r);
+  EXPECT_EQ(o["token_type"], "Bearer");
+  EXPECT_EQ(o["expires_in"], 3600);
+  const std::string token = str(o["access_token"]);
+  EXPECT_EQ(wait_for_call("/tok/1.0.0/x", token, 200), 200);
+
+  // The claims the product's tokens carry, signed by a key the JWKS publishes.
+  auto jwt = crypto::parse_jwt(token, nullptr);
+  ASSERT_TRUE(jwt);
+  for (const char* claim : {"iss", "sub", "aud", "azp", "client_id", "scope", "iat", "nbf", "exp", "jti", "keytype", "application"})
+    EXPECT_TRUE(jwt->claims.contains(claim)) << claim;
+  EXPECT_EQ(str(jwt->claims["keytype"]), "PRODUCTION");
+  EXPECT_EQ(str(jwt->claims["application"].at("name")), "TokApp");
+  auto jwks = json_of(mgmt().get("/oauth2/jwks"));
+  bool found = false;
+  for (const auto& k : jwks["keys"].as_array())
+    if (str(k.at("kid")) == jwt->kid) found = crypto::VerificationKey::from_jwk(k.as_object()).has_value();
+  EXPECT_TRUE(found);
+
+  // Form-field client authentication and the password grant work too.
+  EXPECT_EQ(form("/oauth2/token", "grant_type=client_credentials&client_id=" + c.consumer_key + "&client_secret=" +
+                                      c.consumer_secret).status, 200);
+  auto pw = form("/oauth2/token", std::string("grant_type=password&username=admin&password=") + kPassword,
+                 c.consumer_key, c.consumer_secret);
+  ASSERT_EQ(pw.status, 200) << pw.body;
+  auto pjwt = crypto::parse_jwt(str(json_of(pw)["access_token"]), nullptr);
+  EXPECT_EQ(str(pjwt->claims["sub"]), "admin");
+}
+
+TEST_F(SecuredGateway, TokenEndpointErrorsFollowRfc6749) {
+  Client c = application("ErrApp");
+  auto bad_secret = form("/oauth2/token", "grant_type=client_credentials", c.consumer_key, "wrong");
+  EXPECT_EQ(bad_secret.status, 401);
+  EXPECT_EQ(json_of(bad_secret)["error"], "invalid_client");
+  EXPECT_NE(bad_secret.header("www-authenticate").find("Basic"), std::string::npos);
+  EXPECT_EQ(json_of(form("/oauth2/token", "grant_type=client_credentials", "nobody", "x"))["error"], "invalid_client");
+  auto grant = form("/oauth2/token", "grant_type=magic", c.consumer_key, c.consumer_secret);
+  EXPECT_EQ(grant.status, 400);
+  EXPECT_EQ(json_of(grant)["error"], "unsupported_grant_type");
+  EXPECT_EQ(json_of(form("/oauth2/token", "", c.consumer_key, c.consumer_secret))["error"], "invalid_request");
+  auto pw = form("/oauth2/token", "grant_type=password&username=admin&password=nope", c.consumer_key, c.consumer_secret);
+  EXPECT_EQ(pw.status, 400);
+  EXPECT_EQ(json_of(pw)["error"], "invalid_grant");
+  auto json_body = mgmt().call("POST", "/oauth2/token", R"({"grant_type":"client_credentials"})", "", "");
+  EXPECT_EQ(json_body.status, 400);
+}
+
+TEST_F(SecuredGateway, RevokedTokenIsRejectedWithin1s) {
+  const std::string api = secured_api("Rev", "/revoke");
+  Client c = application("RevApp");
+  subscribe(c.app_id, api);
+  ASSERT_EQ(wait_for_call("/revoke/1.0.0/x", c.token, 200), 200);
+  auto r = form("/oauth2/revoke", "token=" + c.token, c.consumer_key, c.consumer_secret);
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto after = wait_for_call("/revoke/1.0.0/x", c.token, 401);
+  EXPECT_EQ(after, 401);
+  auto intro = form("/oauth2/introspect", "token=" + c.token, c.consumer_key, c.consumer_secret);
+  EXPECT_EQ(json_of(intro)["active"], false);
+  EXPECT_EQ(form("/oauth2/revoke", "token=" + c.token, c.consumer_key, "wrong").status, 401);
+  EXPECT_EQ(form("/oauth2/revoke", "token=garbage", c.consumer_key, c.consumer_secret).status, 200);
+}
+
+TEST_F(SecuredGateway, IntrospectionShowsActiveTokensToAuthenticatedCallers) {
+  Client c = application("IntroApp");
+  auto r = form("/oauth2/introspect", "token=" + c.token, kAdmin, kPassword);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto o = json_of(r);
+  EXPECT_EQ(o["active"], true);
+  EXPECT_EQ(str(o["client_id"]), c.consumer_key);
+  EXPECT_EQ(form("/oauth2/introspect", "token=" + c.token).status, 401);
+  EXPECT_EQ(json_of(form("/oauth2/introspect", "token=abc.def.ghi", kAdmin, kPassword))["active"], false);
+}
+
+TEST_F(SecuredGateway, BlockedSubscriptionAndDeletedApplicationLoseAccess) {
+  const std::string api = secured_api("Blk", "/blk");
+  Client c = application("BlkApp");
+  const std::string sub = subscribe(c.app_id, api);
+  ASSERT_EQ(wait_for_call("/blk/1.0.0/x", c.token, 200), 200);
+  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/subscriptions/block-subscription?subscriptionId=" + sub +
+                              "&blockState=BLOCKED").status, 200);
+  EXPECT_EQ(wait_for_call("/blk/1.0.0/x", c.token, 403), 403);
+  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/subscriptions/unblock-subscription?subscriptionId=" + sub).status, 200);
+  EXPECT_EQ(wait_for_call("/blk/1.0.0/x", c.token, 200), 200);
+  EXPECT_EQ(admin("POST", "/api/am/publisher/v4/subscriptions/block-subscription?subscriptionId=" + sub +
+                              "&blockState=SOMETIMES").status, 400);
+  ASSERT_EQ(admin("DELETE", kDev + "/subscriptions/" + sub).status, 200);
+  EXPECT_EQ(wait_for_call("/blk/1.0.0/x", c.token, 403), 403);
+  subscribe(c.app_id, api);
+  EXPECT_EQ(wait_for_call("/blk/1.0.0/x", c.token, 200), 200);
+  ASSERT_EQ(admin("DELETE", kDev + "/applications/" + c.app_id).status, 200);
+  EXPECT_EQ(wait_for_call("/blk/1.0.0/x", c.token, 401), 401);
+}
+
+TEST_F(SecuredGateway, HostileTokensAreRejectedAndTheGatewayKeepsServing) {
+  const std::string api = secured_api("Bad", "/badtok");
+  Client c = application("BadApp");
+  subscribe(c.app_id, api);
+  ASSERT_EQ(wait_for_call("/badtok/1.0.0/x", c.token, 200), 200);
+  const auto d1 = c.token.find('.');
+  const auto d2 = c.token.find('.', d1 + 1);
+  const std::string header = c.token.substr(0, d1);
+  const std::string payload = c.token.substr(d1 + 1, d2 - d1 - 1);
+  const std::string sig = c.token.substr(d2 + 1);
+  auto claims = json::parse(*crypto::base64url_decode(payload)).as_object();
+  claims["sub"] = "mallory";
+  const std::string forged_payload = crypto::base64url_encode(json::serialize(claims));
+  auto other_key = crypto::SigningKey::generate(crypto::JwsAlg::kRS256);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"alg none", crypto::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + payload + "."},
+      {"HS256 with the public key", crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + payload + "." + sig},
+      {"tampered payload", header + "." + forged_payload + "." + sig},
+      {"unknown kid", crypto::sign_jwt(other_key, claims)},
+      {"malformed base64", header + ".@@@." + sig},
+      {"malformed json", crypto::base64url_encode("{not json") + "." + payload + "." + sig},
+      {"16 KB token", std::string(16 * 1024, 'A')},
+      {"not a jwt", "opaque-token-value"},
+  };
+  for (const auto& [what, token] : cases) {
+    auto r = call("/badtok/1.0.0/x", token);
+    EXPECT_EQ(r.status, 401) << what;
+    EXPECT_EQ(json_of(r)["code"], 900901) << what;
+  }
+  EXPECT_EQ(call("/badtok/1.0.0/x", c.token).status, 200);
+}
+
+TEST_F(SecuredGateway, OtherApplicationsTokenIsForbidden) {
+  const std::string api = secured_api("Two", "/two");
+  Client a = application("TwoA");
+  Client b = application("TwoB");
+  subscribe(a.app_id, api);
+  ASSERT_EQ(wait_for_call("/two/1.0.0/x", a.token, 200), 200);
+  EXPECT_EQ(call("/two/1.0.0/x", b.token).status, 403);
+}
+
+TEST_F(SecuredGateway, SandboxTokenNeedsASandboxEndpoint) {
+  const std::string api = secured_api("Sbx", "/sbx");
+  Client c = application("SbxApp", "SANDBOX");
+  subscribe(c.app_id, api);
+  EXPECT_EQ(wait_for_call("/sbx/1.0.0/x", c.token, 401), 401);
+}
+
+TEST_F(SecuredGateway, DevportalValidatesApplicationsKeysAndSubscriptions) {
+  EXPECT_EQ(admin("POST", kDev + "/applications", R"({"throttlingPolicy":"Unlimited"})").status, 400);
+  EXPECT_EQ(admin("POST", kDev + "/applications", R"({"name":"V","throttlingPolicy":"Platinum"})").status, 400);
+  Client c = application("ValApp");
+  EXPECT_EQ(admin("POST", kDev + "/applications", R"({"name":"ValApp"})").status, 409);
+  EXPECT_EQ(admin("POST", kDev + "/applications/" + c.app_id + "/generate-keys", R"({"keyType":"PRODUCTION"})").status, 409);
+  EXPECT_EQ(admin("POST", kDev + "/applications/" + c.app_id + "/generate-keys", R"({"keyType":"TEST"})").status, 400);
+  auto keys = json_of(admin("GET", kDev + "/applications/" + c.app_id + "/oauth-keys"));
+  EXPECT_EQ(keys["count"], 1);
+  EXPECT_TRUE(keys["list"].as_array()[0].at("consumerSecret").is_null());  // shown once only
+  const std::string api = secured_api("ValApi", "/valapi");
+  EXPECT_EQ(admin("POST", kDev + "/subscriptions", R"({"applicationId":")" + c.app_id + R"(","apiId":")" + api +
+                                                       R"(","throttlingPolicy":"Bronze"})").status, 400);
+  subscribe(c.app_id, api, "Gold");
+  EXPECT_EQ(admin("POST", kDev + "/subscriptions", R"({"applicationId":")" + c.app_id + R"(","apiId":")" + api +
+                                                       R"(","throttlingPolicy":"Gold"})").status, 409);
+  auto subs = json_of(admin("GET", kDev + "/subscriptions?applicationId=" + c.app_id));
+  EXPECT_EQ(subs["count"], 1);
+  EXPECT_EQ(str(subs["list"].as_array()[0].at("status")), "UNBLOCKED");
+  EXPECT_EQ(admin("GET", kDev + "/subscriptions").status, 400);
+  EXPECT_EQ(admin("GET", kDev + "/applications/00000000-0000-0000-0000-000000000000").status, 404);
+  // Token generation needs the consumer secret; a new secret replaces the old one.
+  const std::string gen = kDev + "/applications/" + c.app_id + "/oauth-keys/" + c.key_mapping_id + "/generate-token";
+  EXPECT_EQ(admin("POST", gen, R"({"validityPeriod":60})").status, 400);
+  EXPECT_EQ(admin("POST", gen, R"({"consumerSecret":"wrong"})").status, 401);
+  auto tok = admin("POST", gen, R"({"consumerSecret":")" + c.consumer_secret + R"(","validityPeriod":60})");
+  ASSERT_EQ(tok.status, 200) << tok.body;
+  EXPECT_EQ(json_of(tok)["validityTime"], 60);
+  auto regen = admin("POST", kDev + "/applications/" + c.app_id + "/oauth-keys/" + c.key_mapping_id + "/regenerate-secret");
+  ASSERT_EQ(regen.status, 200);
+  EXPECT_EQ(form("/oauth2/token", "grant_type=client_credentials", c.consumer_key, c.consumer_secret).status, 401);
+  EXPECT_EQ(form("/oauth2/token", "grant_type=client_credentials", c.consumer_key, str(json_of(regen)["consumerSecret"])).status,
+            200);
+  // Only published APIs show in the portal.
+  create_api(api_body("Hidden", "/hidden"));
+  auto listed = admin("GET", kDev + "/apis");
+  EXPECT_EQ(listed.body.find("Hidden"), std::string::npos);
+  EXPECT_NE(listed.body.find("ValApi"), std::string::npos);
+}
+
+TEST_F(SecuredGateway, DiscoveryDocumentsNameTheEndpoints) {
+  for (const char* p : {"/.well-known/openid-configuration", "/oauth2/token/.well-known/openid-configuration"}) {
+    auto r = mgmt().get(p);
+    ASSERT_EQ(r.status, 200);
+    auto o = json_of(r);
+    EXPECT_EQ(o["issuer"], "https://localhost:9443/oauth2/token");
+    EXPECT_EQ(o["jwks_uri"], "https://localhost:9443/oauth2/jwks");
+  }
+}
+
+}  // namespace
+}  // namespace archway::testing
