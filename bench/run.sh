@@ -76,11 +76,34 @@ rev=$(curl -sf "${auth[@]}" -d '{"description":"bench"}' "$api/apis/$id/revision
 curl -sf "${auth[@]}" -d '[{"name":"Default","vhost":"localhost"}]' "$api/apis/$id/deploy-revision?revisionId=$rev" >/dev/null
 for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW/bench/1.0/1k")" = 200 ] && break; sleep 0.02; done
 
+# A second API whose operation needs a token: an application subscribed to it gets one.
+sid=$(curl -sf "${auth[@]}" -d "{\"name\":\"BenchSecure\",\"context\":\"/secure\",\"version\":\"1.0\",\"policies\":[\"Unlimited\"],
+  \"endpointConfig\":{\"endpoint_type\":\"http\",\"production_endpoints\":{\"url\":\"http://127.0.0.1:$BACKEND\"}},
+  \"operations\":[{\"target\":\"/*\",\"verb\":\"GET\"}]}" "$api/apis" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+curl -sf "${auth[@]}" -X POST "$api/apis/change-lifecycle?apiId=$sid&action=Publish" >/dev/null
+srev=$(curl -sf "${auth[@]}" -d '{}' "$api/apis/$sid/revisions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+curl -sf "${auth[@]}" -d '[{"name":"Default"}]' "$api/apis/$sid/deploy-revision?revisionId=$srev" >/dev/null
+dev=http://127.0.0.1:$MGMT/api/am/devportal/v3
+app=$(curl -sf "${auth[@]}" -d '{"name":"BenchApp","throttlingPolicy":"Unlimited"}' "$dev/applications" | python3 -c 'import json,sys; print(json.load(sys.stdin)["applicationId"])')
+curl -sf "${auth[@]}" -d '{"keyType":"PRODUCTION","grantTypesToBeSupported":["client_credentials"]}' "$dev/applications/$app/generate-keys" > "$work/keys.json"
+TOKEN=$(python3 -c "import json; print(json.load(open('$work/keys.json'))['token']['accessToken'])")
+CK=$(python3 -c "import json; print(json.load(open('$work/keys.json'))['consumerKey'])")
+CS=$(python3 -c "import json; print(json.load(open('$work/keys.json'))['consumerSecret'])")
+curl -sf "${auth[@]}" -d "{\"applicationId\":\"$app\",\"apiId\":\"$sid\",\"throttlingPolicy\":\"Unlimited\"}" "$dev/subscriptions" >/dev/null
+for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$GW/secure/1.0/1k")" = 200 ] && break; sleep 0.02; done
+cat > "$work/token.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "grant_type=client_credentials"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Authorization"] = "Basic $(printf '%s:%s' "$CK" "$CS" | base64 -w0)"
+LUA
+
 # Correctness first: the same body through both proxies.
 cmp <(curl -sf "http://127.0.0.1:$PROXY/1k") <(curl -sf "http://127.0.0.1:$GW/bench/1.0/1k")
 
-run_wrk() {  # prints "rps p50_ms p99_ms"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1" | python3 -c '
+run_wrk() {  # prints "rps p50_ms p99_ms"; extra arguments go to wrk
+  local url=$1; shift
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" | python3 -c '
 import re, sys
 t = sys.stdin.read()
 def ms(v):
@@ -95,21 +118,27 @@ print(f"{rps:.0f} {p50:.3f} {p99:.3f}")'
 
 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "http://127.0.0.1:$PROXY/1k" >/dev/null   # warm-up
 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "http://127.0.0.1:$GW/bench/1.0/1k" >/dev/null
-declare -a N A
+declare -a N A S
 for r in $(seq "$ROUNDS"); do
   N+=("$(run_wrk "http://127.0.0.1:$PROXY/1k")")
   A+=("$(run_wrk "http://127.0.0.1:$GW/bench/1.0/1k")")
+  S+=("$(run_wrk "http://127.0.0.1:$GW/secure/1.0/1k" -H "Authorization: Bearer $TOKEN")")
 done
-python3 - "$ROUNDS" "${N[@]}" "${A[@]}" <<'PY'
+T=$(CONNECTIONS=8 run_wrk "http://127.0.0.1:$MGMT/oauth2/token" -s "$work/token.lua")
+python3 - "$ROUNDS" "$T" "${N[@]}" "${A[@]}" "${S[@]}" <<'PY'
 import statistics, sys
-r = int(sys.argv[1]); vals = [list(map(float, v.split())) for v in sys.argv[2:]]
-n, a = vals[:r], vals[r:]
+r = int(sys.argv[1]); t = list(map(float, sys.argv[2].split()))
+vals = [list(map(float, v.split())) for v in sys.argv[3:]]
+n, a, s = vals[:r], vals[r:2*r], vals[2*r:]
 med = lambda xs, i: statistics.median(x[i] for x in xs)
-nr, ar = med(n, 0), med(a, 0)
+nr, ar, sr = med(n, 0), med(a, 0), med(s, 0)
 print("| proxy | requests/s | p50 ms | p99 ms |")
 print("|---|---|---|---|")
 print(f"| nginx (proxy_pass, keepalive) | {nr:.0f} | {med(n,1):.3f} | {med(n,2):.3f} |")
-print(f"| archway gateway | {ar:.0f} | {med(a,1):.3f} | {med(a,2):.3f} |")
+print(f"| archway gateway, unsecured API | {ar:.0f} | {med(a,1):.3f} | {med(a,2):.3f} |")
+print(f"| archway gateway, JWT + subscription check | {sr:.0f} | {med(s,1):.3f} | {med(s,2):.3f} |")
+print(f"| archway /oauth2/token client_credentials (8 connections) | {t[0]:.0f} | {t[1]:.3f} | {t[2]:.3f} |")
 print(f"\nthroughput ratio archway/nginx: {ar/nr:.2f}   p99 ratio archway/nginx: {med(a,2)/med(n,2):.2f}")
-print("rounds (rps p50 p99): nginx", [v for v in n], "archway", [v for v in a])
+print(f"throughput ratio secured/unsecured: {sr/ar:.2f}")
+print("rounds (rps p50 p99): nginx", n, "archway", a, "secured", s)
 PY
