@@ -375,6 +375,8 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
         continue;
       }
       endpoint = d.endpoint;
+      // Like the product (RemoveOAuthHeadersFromOutMessage), the caller's token stays at the gateway.
+      req.erase(bhttp::field::authorization);
     }
     // Rewrite the request in place into the upstream request.
     std::string up_target;

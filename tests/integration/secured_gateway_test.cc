@@ -92,6 +92,7 @@ TEST_F(SecuredGateway, SubscribedApplicationTokenIsAcceptedAndOthersAreNot) {
   EXPECT_EQ(wait_for_call("/sec/1.0.0/x", c.token, 200), 200);
   auto ok = call("/sec/1.0.0/pets", c.token);
   EXPECT_EQ(str(json_of(ok)["target"]), "/backend/pets");
+  EXPECT_FALSE(json_of(ok)["headers"].as_object().contains("authorization"));  // the token stays at the gateway
 }
 
 TEST_F(SecuredGateway, TokenEndpointIssuesClientCredentialsTokensTheGatewayAccepts) {
