@@ -26,7 +26,9 @@
 #include "keymanager/key_manager.h"
 #include "keymanager/oauth_rest.h"
 #include "publisher/api_service.h"
-#include "publisher/auth.h"
+#include "admin/admin_rest.h"
+#include "identity/authenticator.h"
+#include "identity/user_service.h"
 #include "publisher/publisher_rest.h"
 #include "store/store.h"
 #include "sync/change_feed.h"
@@ -137,10 +139,13 @@ int run_serve(const ServeOptions& options) {
     });
 
     publisher::ApiService api_service(*store);
-    publisher::Authenticator auth(*store);
+    identity::Authenticator auth(*store);
+    auth.set_bearer_verifier([&key_manager](std::string_view token) { return key_manager.verify_bearer(token); });
+    identity::UserService users(*store, auth);
     auto router = std::make_shared<http::RestRouter>();
     publisher::add_publisher_routes(*router, api_service, auth);
-    devportal::add_devportal_routes(*router, *store, key_manager, auth);
+    devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
+    admin::add_admin_routes(*router, users, auth, key_manager, *store);
     keymanager::add_oauth_routes(*router, key_manager, *store);
 
     http::RestServerOptions mo;

@@ -70,6 +70,8 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string& s, std::int64_t) { c.keymanager_issuer = s; }},
       {"keymanager.signing_alg", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.keymanager_signing_alg = s; }},
+      {"devportal.self_signup", Kind::kBool, 0, 0,
+       [](Config& c, const std::string&, std::int64_t v) { c.devportal_self_signup = v != 0; }},
       {"tls.cert_file", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.tls_cert_file = s; }},
       {"tls.key_file", Kind::kString, 0, 0,

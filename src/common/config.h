@@ -39,6 +39,8 @@ struct Config {
   std::string keymanager_issuer = "https://localhost:9443/oauth2/token";
   std::string keymanager_signing_alg = "RS256";
 
+  bool devportal_self_signup = true;
+
   std::string admin_password;  // from ARCHWAY_ADMIN_PASSWORD only; never from a file
 };
 

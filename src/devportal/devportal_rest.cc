@@ -10,6 +10,7 @@
 #include "common/json.h"
 #include "common/problem.h"
 #include "domain/api_json.h"
+#include "identity/roles.h"
 
 namespace archway::devportal {
 
@@ -118,11 +119,20 @@ std::string key_type_of(const std::string& s, std::string_view field) {
 }  // namespace
 
 void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::KeyManager& km,
-                          publisher::Authenticator& auth) {
+                          identity::Authenticator& auth, identity::UserService& users, bool self_signup) {
+  r.add("POST", path("/me/sign-up"), [&users, self_signup](RestRequest& req) {
+    if (!self_signup)
+      throw ProblemError(Problem::forbidden("Self sign-up is disabled on this server (devportal.self_signup)"));
+    json::value holder;
+    const auto& o = body_object(req, holder);
+    const auto u = users.create(common::opt_string(o, "username", "username").value_or(""),
+                                common::opt_string(o, "password", "password").value_or(""),
+                                {std::string(domain::kRoleSubscriber)});
+    return ok(201, json::object{{"username", u.username}, {"roles", json::array{"subscriber"}}});
+  });
+
   auto user_of = [&auth](const RestRequest& req) {
-    auto u = auth.authenticate(req);
-    publisher::Authenticator::require_any_role(u, {domain::kRoleSubscriber});
-    return u;
+    return auth.authorize(req, {domain::kRoleSubscriber}, identity::kScopeSubscribe).user;
   };
   // The caller's application, or 404: another user's application does not exist for the caller.
   auto own_app = [&store](const domain::User& u, const std::string& id) {

@@ -3,14 +3,16 @@
 // published APIs, applications, keys and tokens, subscriptions.
 #include "http/rest_router.h"
 #include "keymanager/key_manager.h"
-#include "publisher/auth.h"
+#include "identity/authenticator.h"
+#include "identity/user_service.h"
 #include "store/store.h"
 
 namespace archway::devportal {
 
 inline constexpr std::string_view kDevportalBase = "/api/am/devportal/v3";
 
+// `self_signup`: whether POST /me/sign-up creates subscriber accounts.
 void add_devportal_routes(http::RestRouter& router, store::Store& store, keymanager::KeyManager& km,
-                          publisher::Authenticator& auth);
+                          identity::Authenticator& auth, identity::UserService& users, bool self_signup);
 
 }  // namespace archway::devportal

@@ -11,6 +11,7 @@
 #include "crypto/jwt.h"
 #include "crypto/password_hash.h"
 #include "crypto/random.h"
+#include "identity/roles.h"
 
 namespace archway::keymanager {
 
@@ -191,12 +192,16 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     if (validity <= 0 || validity > 365LL * 24 * 3600)
       return {std::nullopt, oauth(400, "invalid_request", "validity_period is out of range")};
   }
-  const std::string scope = "default";  // API scopes and their role bindings come with scope support
+  // Scopes: what was asked for and what the subject's roles allow (RFC 6749 §3.3 lets us grant less).
+  auto scope_for = [&](const std::string& username) {
+    auto user = store_.find_user(username);
+    return identity::grant_scopes(field("scope"), user ? user->roles : std::vector<std::string>{});
+  };
 
   if (grant == "client_credentials") {
     if (!has_grant(*client, "client_credentials"))
       return {std::nullopt, oauth(400, "unauthorized_client", "client_credentials is not enabled for this client")};
-    return {issue(*client, *app, app->owner, scope, validity), std::nullopt};
+    return {issue(*client, *app, app->owner, scope_for(app->owner), validity), std::nullopt};
   }
   if (grant == "password") {
     if (!has_grant(*client, "password"))
@@ -208,7 +213,7 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     auto user = store_.find_user(username);
     if (!user || !crypto::verify_password(user->password_hash, password))
       return {std::nullopt, oauth(400, "invalid_grant", "Invalid resource owner credentials")};
-    return {issue(*client, *app, user->username, scope, validity), std::nullopt};
+    return {issue(*client, *app, user->username, scope_for(user->username), validity), std::nullopt};
   }
   return {std::nullopt, oauth(400, "unsupported_grant_type", fmt::format("grant_type '{}' is not supported", grant))};
 }
@@ -227,6 +232,25 @@ void KeyManager::revoke(const domain::KeyMapping& client, std::string_view token
   if (!cid || !cid->is_string() || cid->get_string() != client.consumer_key) return;  // not this client's
   if (!jti || !jti->is_string() || !exp || !exp->is_int64()) return;
   store_.revoke_token({std::string(jti->get_string()), exp->get_int64()});
+}
+
+std::optional<identity::BearerIdentity> KeyManager::verify_bearer(std::string_view token) {
+  json::object claims = introspect(token);
+  if (!claims["active"].as_bool()) return std::nullopt;
+  identity::BearerIdentity id;
+  if (auto* sub = claims.if_contains("sub"); sub && sub->is_string()) id.subject = std::string(sub->get_string());
+  if (auto* scope = claims.if_contains("scope"); scope && scope->is_string()) {
+    std::string_view s = scope->get_string();
+    std::size_t i = 0;
+    while (i < s.size()) {
+      std::size_t j = s.find(' ', i);
+      if (j == std::string_view::npos) j = s.size();
+      if (j > i) id.scopes.emplace_back(s.substr(i, j - i));
+      i = j + 1;
+    }
+  }
+  if (id.subject.empty()) return std::nullopt;
+  return id;
 }
 
 json::object KeyManager::introspect(std::string_view token) {

@@ -12,6 +12,7 @@
 #include "crypto/jwk.h"
 #include "crypto/secret_box.h"
 #include "domain/application.h"
+#include "identity/authenticator.h"
 #include "store/store.h"
 
 namespace archway::keymanager {
@@ -80,6 +81,8 @@ class KeyManager {
   void revoke(const domain::KeyMapping& client, std::string_view token);
   // RFC 7662 answer for `token`.
   boost::json::object introspect(std::string_view token);
+  // For management REST calls made with our access tokens.
+  std::optional<identity::BearerIdentity> verify_bearer(std::string_view token);
 
  private:
   struct ActiveKeys {

@@ -9,6 +9,7 @@
 #include "common/json.h"
 #include "common/problem.h"
 #include "domain/api_json.h"
+#include "identity/roles.h"
 
 namespace archway::publisher {
 
@@ -125,21 +126,18 @@ std::vector<domain::Deployment> deployments_from_body(const RestRequest& req, bo
 
 }  // namespace
 
-void add_publisher_routes(http::RestRouter& r, ApiService& apis, Authenticator& auth) {
+void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authenticator& auth) {
+  using identity::kScopeApiCreate;
+  using identity::kScopeApiPublish;
+  using identity::kScopeApiView;
   auto reader = [&auth](const RestRequest& req) {
-    auto u = auth.authenticate(req);
-    Authenticator::require_any_role(u, {domain::kRoleCreator, domain::kRolePublisher});
-    return u;
+    return auth.authorize(req, {domain::kRoleCreator, domain::kRolePublisher}, kScopeApiView).user;
   };
   auto creator = [&auth](const RestRequest& req) {
-    auto u = auth.authenticate(req);
-    Authenticator::require_any_role(u, {domain::kRoleCreator});
-    return u;
+    return auth.authorize(req, {domain::kRoleCreator}, kScopeApiCreate).user;
   };
   auto publisher = [&auth](const RestRequest& req) {
-    auto u = auth.authenticate(req);
-    Authenticator::require_any_role(u, {domain::kRolePublisher});
-    return u;
+    return auth.authorize(req, {domain::kRolePublisher}, kScopeApiPublish).user;
   };
 
   r.add("POST", path("/apis"), [&, creator](RestRequest& req) {

@@ -2,12 +2,12 @@
 // Publisher REST API v4 (/api/am/publisher/v4), WSO2 API Manager 4.x paths and JSON shapes.
 #include "http/rest_router.h"
 #include "publisher/api_service.h"
-#include "publisher/auth.h"
+#include "identity/authenticator.h"
 
 namespace archway::publisher {
 
 inline constexpr std::string_view kPublisherBase = "/api/am/publisher/v4";
 
-void add_publisher_routes(http::RestRouter& router, ApiService& apis, Authenticator& auth);
+void add_publisher_routes(http::RestRouter& router, ApiService& apis, identity::Authenticator& auth);
 
 }  // namespace archway::publisher

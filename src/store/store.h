@@ -49,6 +49,9 @@ class Store {
   virtual std::optional<domain::User> find_user(std::string_view username) = 0;
   virtual void create_user(const domain::User& user) = 0;
   virtual std::int64_t count_users() = 0;
+  virtual std::vector<domain::User> list_users() = 0;
+  virtual void update_user(const domain::User& user) = 0;  // password hash and roles
+  virtual bool delete_user(std::string_view username) = 0;
 
   // APIs (working copies)
   virtual void create_api(const domain::Api& api) = 0;

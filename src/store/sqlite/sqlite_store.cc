@@ -87,6 +87,28 @@ class SqliteStore final : public Store {
     return s.integer(0);
   }
 
+  std::vector<domain::User> list_users() override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT id, username, password_hash, roles, created_time FROM users ORDER BY username");
+    std::vector<domain::User> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), split_roles(s.text(3)), s.integer(4)});
+    return out;
+  }
+
+  void update_user(const domain::User& u) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("UPDATE users SET password_hash = ?, roles = ? WHERE username = ?")
+        .bind(1, u.password_hash).bind(2, join_roles(u.roles)).bind(3, u.username).run();
+    if (db_.changes() == 0)
+      throw common::ProblemError(common::Problem::not_found(fmt::format("User '{}' not found", u.username)));
+  }
+
+  bool delete_user(std::string_view username) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("DELETE FROM users WHERE username = ?").bind(1, username).run();
+    return db_.changes() > 0;
+  }
+
   void create_api(const domain::Api& api) override {
     std::lock_guard lock(mu_);
     Transaction tx(db_);

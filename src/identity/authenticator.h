@@ -1,0 +1,64 @@
+#pragma once
+// Authenticates management REST calls: HTTP Basic against stored users, or a Bearer access token
+// from our Key Manager whose scope holds the call's apim:* scope. Successful Basic checks are
+// cached briefly by a digest of the credentials so argon2id runs once per client, not per call.
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/user.h"
+#include "http/rest_router.h"
+#include "store/store.h"
+
+namespace archway::identity {
+
+// What a verified Bearer token says about its caller.
+struct BearerIdentity {
+  std::string subject;  // username
+  std::vector<std::string> scopes;
+};
+// Verifies a Bearer token; nullopt when it is not a valid, unrevoked token of ours.
+using BearerVerifier = std::function<std::optional<BearerIdentity>(std::string_view token)>;
+
+struct Caller {
+  domain::User user;
+  bool with_token = false;
+  std::vector<std::string> scopes;  // with_token only
+};
+
+class Authenticator {
+ public:
+  explicit Authenticator(store::Store& store) : store_(store) {}
+  void set_bearer_verifier(BearerVerifier v) { bearer_ = std::move(v); }
+
+  // The caller, or throws ProblemError(401) when credentials are missing or wrong.
+  Caller authenticate(const http::RestRequest& req);
+  // Throws ProblemError(403) unless a token caller holds `scope`, or a Basic caller has one of the
+  // roles (admin always passes). A token caller must also still have one of the roles.
+  static void require(const Caller& caller, std::initializer_list<std::string_view> roles, std::string_view scope);
+  // authenticate() + require().
+  Caller authorize(const http::RestRequest& req, std::initializer_list<std::string_view> roles,
+                   std::string_view scope) {
+    Caller c = authenticate(req);
+    require(c, roles, scope);
+    return c;
+  }
+  // Drops cached Basic credentials of a user whose password or roles changed.
+  void forget(std::string_view username);
+
+ private:
+  store::Store& store_;
+  BearerVerifier bearer_;
+  std::mutex mu_;
+  struct Cached {
+    domain::User user;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::unordered_map<std::string, Cached> cache_;
+};
+
+}  // namespace archway::identity

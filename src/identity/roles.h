@@ -1,0 +1,24 @@
+#pragma once
+// Roles and the apim:* scopes they may hold. A token carries the scopes that were both requested
+// and allowed by its user's roles; a management call needs its scope (with a token) or one of its
+// roles (with Basic credentials).
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace archway::identity {
+
+inline constexpr std::string_view kScopeApiView = "apim:api_view";
+inline constexpr std::string_view kScopeApiCreate = "apim:api_create";
+inline constexpr std::string_view kScopeApiPublish = "apim:api_publish";
+inline constexpr std::string_view kScopeSubscribe = "apim:subscribe";
+inline constexpr std::string_view kScopeAdmin = "apim:admin";
+
+bool is_known_role(std::string_view role);
+const std::vector<std::string_view>& known_roles();
+// The apim:* scopes the roles allow.
+std::vector<std::string> scopes_for_roles(const std::vector<std::string>& roles);
+// Space-separated `requested` scopes filtered to what `roles` allow; "default" when nothing is left.
+std::string grant_scopes(std::string_view requested, const std::vector<std::string>& roles);
+
+}  // namespace archway::identity

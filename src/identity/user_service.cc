@@ -1,0 +1,86 @@
+#include "identity/user_service.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/problem.h"
+#include "crypto/password_hash.h"
+#include "identity/roles.h"
+
+namespace archway::identity {
+
+using common::Problem;
+using common::ProblemError;
+
+namespace {
+
+void check_password(const std::string& password) {
+  if (password.size() < 8) throw ProblemError(Problem::bad_request("'password' must be at least 8 characters"));
+  if (password.size() > 256) throw ProblemError(Problem::bad_request("'password' must be at most 256 characters"));
+}
+
+void check_roles(const std::vector<std::string>& roles) {
+  if (roles.empty()) throw ProblemError(Problem::bad_request("'roles' must name at least one role"));
+  for (const auto& r : roles)
+    if (!is_known_role(r))
+      throw ProblemError(Problem::bad_request(
+          fmt::format("'roles': unknown role '{}' (known: admin, creator, publisher, subscriber)", r)));
+}
+
+}  // namespace
+
+domain::User UserService::create(const std::string& username, const std::string& password,
+                                 std::vector<std::string> roles) {
+  if (username.size() < 3 || username.size() > 64)
+    throw ProblemError(Problem::bad_request("'username' must be 3 to 64 characters"));
+  if (!std::all_of(username.begin(), username.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@';
+      }))
+    throw ProblemError(Problem::bad_request("'username' may hold only letters, digits and . _ - @"));
+  check_password(password);
+  check_roles(roles);
+  domain::User u;
+  u.id = common::new_uuid();
+  u.username = username;
+  u.password_hash = crypto::hash_password(password);
+  u.roles = std::move(roles);
+  u.created_time = common::now_millis();
+  store_.create_user(u);
+  return u;
+}
+
+domain::User UserService::get(const std::string& username) {
+  auto u = store_.find_user(username);
+  if (!u) throw ProblemError(Problem::not_found(fmt::format("User '{}' not found", username)));
+  return *u;
+}
+
+std::vector<domain::User> UserService::list() { return store_.list_users(); }
+
+domain::User UserService::update(const std::string& username, const std::string& password,
+                                 std::vector<std::string> roles) {
+  domain::User u = get(username);
+  if (!password.empty()) {
+    check_password(password);
+    u.password_hash = crypto::hash_password(password);
+  }
+  if (!roles.empty()) {
+    check_roles(roles);
+    u.roles = std::move(roles);
+  }
+  store_.update_user(u);
+  auth_.forget(username);
+  return u;
+}
+
+void UserService::remove(const std::string& username) {
+  if (username == "admin") throw ProblemError(Problem::bad_request("The 'admin' user cannot be deleted"));
+  if (!store_.delete_user(username))
+    throw ProblemError(Problem::not_found(fmt::format("User '{}' not found", username)));
+  auth_.forget(username);
+}
+
+}  // namespace archway::identity

@@ -1,0 +1,29 @@
+#pragma once
+// Users: creation with validated names, passwords and roles; self sign-up as a subscriber.
+#include <string>
+#include <vector>
+
+#include "domain/user.h"
+#include "identity/authenticator.h"
+#include "store/store.h"
+
+namespace archway::identity {
+
+class UserService {
+ public:
+  UserService(store::Store& store, Authenticator& auth) : store_(store), auth_(auth) {}
+
+  // Throws ProblemError 400 naming the field, 409 when the username is taken.
+  domain::User create(const std::string& username, const std::string& password, std::vector<std::string> roles);
+  domain::User get(const std::string& username);
+  std::vector<domain::User> list();
+  // Empty password keeps the current one; empty roles keep the current ones.
+  domain::User update(const std::string& username, const std::string& password, std::vector<std::string> roles);
+  void remove(const std::string& username);
+
+ private:
+  store::Store& store_;
+  Authenticator& auth_;
+};
+
+}  // namespace archway::identity

@@ -1,0 +1,189 @@
+// Users, roles, self sign-up, and management calls with Bearer tokens carrying apim:* scopes.
+#include "crypto/jwt.h"
+#include "integration/fixture.h"
+
+namespace archway::testing {
+namespace {
+
+namespace json = boost::json;
+const std::string kDev = "/api/am/devportal/v3";
+const std::string kAdminApi = "/api/am/admin/v4";
+const std::string kPw = "password-123";
+
+class UsersRoles : public ServerSuite {
+ protected:
+  void make_user(const std::string& name, const std::string& role) {
+    auto r = admin("POST", kAdminApi + "/users",
+                   R"({"username":")" + name + R"(","password":")" + kPw + R"(","roles":[")" + role + R"("]})");
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  HttpResponse as(const std::string& user, const std::string& method, const std::string& target,
+                  const std::string& body = "") {
+    return mgmt().call(method, target, body, user, kPw);
+  }
+  HttpResponse bearer(const std::string& token, const std::string& method, const std::string& target,
+                      const std::string& body = "") {
+    HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.body = body;
+    r.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
+    return mgmt().send(r);
+  }
+  HttpResponse form(const std::string& target, const std::string& body, const std::string& user,
+                    const std::string& password) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = target;
+    r.body = body;
+    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", basic_auth(user, password)}};
+    return mgmt().send(r);
+  }
+  // An application of `user` with keys allowing the password grant: {consumerKey, consumerSecret}.
+  std::pair<std::string, std::string> client_of(const std::string& user, const std::string& app_name) {
+    auto as = [&](const std::string& u, const std::string& m, const std::string& t, const std::string& b = "") {
+      return mgmt().call(m, t, b, u, u == kAdmin ? kPassword : kPw);
+    };
+    auto a = as(user, "POST", kDev + "/applications", R"({"name":")" + app_name + R"("})");
+    EXPECT_EQ(a.status, 201) << a.body;
+    auto k = as(user, "POST", kDev + "/applications/" + str(json_of(a)["applicationId"]) + "/generate-keys",
+                R"({"keyType":"PRODUCTION","grantTypesToBeSupported":["password","client_credentials"]})");
+    EXPECT_EQ(k.status, 200) << k.body;
+    return {str(json_of(k)["consumerKey"]), str(json_of(k)["consumerSecret"])};
+  }
+};
+
+TEST_F(UsersRoles, AdminManagesUsersWithValidation) {
+  make_user("uma", "subscriber");
+  EXPECT_EQ(admin("POST", kAdminApi + "/users", R"({"username":"uma","password":"password-123","roles":["subscriber"]})").status, 409);
+  auto short_pw = admin("POST", kAdminApi + "/users", R"({"username":"ulf","password":"short","roles":["subscriber"]})");
+  EXPECT_EQ(short_pw.status, 400);
+  EXPECT_NE(short_pw.body.find("'password'"), std::string::npos);
+  auto bad_role = admin("POST", kAdminApi + "/users", R"({"username":"ulf","password":"password-123","roles":["king"]})");
+  EXPECT_EQ(bad_role.status, 400);
+  EXPECT_NE(bad_role.body.find("'roles'"), std::string::npos);
+  EXPECT_EQ(admin("POST", kAdminApi + "/users", R"({"username":"a b","password":"password-123","roles":["subscriber"]})").status, 400);
+  auto got = json_of(admin("GET", kAdminApi + "/users/uma"));
+  EXPECT_EQ(str(got["roles"].as_array()[0]), "subscriber");
+  EXPECT_FALSE(got.contains("password_hash"));
+  EXPECT_EQ(as("uma", "GET", kAdminApi + "/users").status, 403);
+  ASSERT_EQ(admin("PUT", kAdminApi + "/users/uma", R"({"roles":["subscriber","creator"]})").status, 200);
+  EXPECT_EQ(as("uma", "GET", "/api/am/publisher/v4/apis").status, 200);
+  ASSERT_EQ(admin("DELETE", kAdminApi + "/users/uma").status, 200);
+  EXPECT_EQ(as("uma", "GET", kDev + "/applications").status, 401);
+  EXPECT_EQ(admin("DELETE", kAdminApi + "/users/admin").status, 400);
+  EXPECT_EQ(admin("GET", kAdminApi + "/users/nobody").status, 404);
+}
+
+TEST_F(UsersRoles, SubscriberCannotSeeAnotherUsersApplications) {
+  make_user("alice", "subscriber");
+  make_user("bob", "subscriber");
+  auto a = as("alice", "POST", kDev + "/applications", R"({"name":"AliceApp"})");
+  ASSERT_EQ(a.status, 201);
+  const std::string id = str(json_of(a)["applicationId"]);
+  EXPECT_EQ(str(json_of(a)["owner"]), "alice");
+  EXPECT_EQ(as("bob", "GET", kDev + "/applications/" + id).status, 404);
+  EXPECT_EQ(as("bob", "PUT", kDev + "/applications/" + id, R"({"name":"Mine"})").status, 404);
+  EXPECT_EQ(as("bob", "DELETE", kDev + "/applications/" + id).status, 404);
+  EXPECT_EQ(as("bob", "GET", kDev + "/applications/" + id + "/oauth-keys").status, 404);
+  EXPECT_EQ(as("bob", "GET", kDev + "/subscriptions?applicationId=" + id).status, 404);
+  EXPECT_EQ(json_of(as("bob", "GET", kDev + "/applications"))["count"], 0);
+  EXPECT_EQ(as("alice", "GET", kDev + "/applications/" + id).status, 200);
+  // Same name for another owner is fine.
+  EXPECT_EQ(as("bob", "POST", kDev + "/applications", R"({"name":"AliceApp"})").status, 201);
+}
+
+TEST_F(UsersRoles, RolesGatePublisherActions) {
+  make_user("carol", "creator");
+  make_user("dave", "publisher");
+  make_user("sam", "subscriber");
+  auto created = as("carol", "POST", kApis, api_body("RoleApi", "/roleapi"));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = str(json_of(created)["id"]);
+  EXPECT_EQ(str(json_of(created)["provider"]), "carol");
+  EXPECT_EQ(as("carol", "POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 403);
+  EXPECT_EQ(as("dave", "POST", kApis, api_body("RoleApi2", "/roleapi2")).status, 403);
+  EXPECT_EQ(as("dave", "POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+  EXPECT_EQ(as("sam", "GET", kApis).status, 403);
+  EXPECT_EQ(as("carol", "GET", kDev + "/applications").status, 403);
+}
+
+TEST_F(UsersRoles, SelfSignUpCreatesSubscribers) {
+  auto r = mgmt().call("POST", kDev + "/me/sign-up", R"({"username":"eve","password":"password-123"})", "", "");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(mgmt().call("GET", kDev + "/applications", "", "eve", "password-123").status, 200);
+  EXPECT_EQ(mgmt().call("GET", kApis, "", "eve", "password-123").status, 403);
+  EXPECT_EQ(mgmt().call("POST", kDev + "/me/sign-up", R"({"username":"eve","password":"password-123"})", "", "").status, 409);
+  EXPECT_EQ(mgmt().call("POST", kDev + "/me/sign-up", R"({"username":"eve2","password":"x"})", "", "").status, 400);
+}
+
+TEST_F(UsersRoles, BearerTokensCarryOnlyTheScopesTheUsersRolesAllow) {
+  make_user("tina", "subscriber");
+  auto [ck, cs] = client_of("tina", "TinaApp");
+  auto t = form("/oauth2/token", "grant_type=password&username=tina&password=" + kPw + "&scope=apim:subscribe%20apim:api_create",
+                ck, cs);
+  ASSERT_EQ(t.status, 200) << t.body;
+  EXPECT_EQ(str(json_of(t)["scope"]), "apim:subscribe");
+  const std::string token = str(json_of(t)["access_token"]);
+  EXPECT_EQ(bearer(token, "GET", kDev + "/applications").status, 200);
+  EXPECT_EQ(bearer(token, "GET", kApis).status, 403);
+  EXPECT_EQ(bearer("not-a-token", "GET", kDev + "/applications").status, 401);
+
+  // An admin token limited to apim:api_view reads APIs but cannot create them.
+  auto [ack, acs] = client_of("admin", "AdminApp");
+  auto at = form("/oauth2/token", std::string("grant_type=password&username=admin&password=") + kPassword +
+                                      "&scope=apim:api_view",
+                 ack, acs);
+  ASSERT_EQ(at.status, 200) << at.body;
+  const std::string admin_token = str(json_of(at)["access_token"]);
+  EXPECT_EQ(bearer(admin_token, "GET", kApis).status, 200);
+  auto denied = bearer(admin_token, "POST", kApis, api_body("ByToken", "/bytoken"));
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_NE(denied.body.find("apim:api_create"), std::string::npos);
+
+  // Revoked: refused at once on the management plane.
+  ASSERT_EQ(form("/oauth2/revoke", "token=" + token, ck, cs).status, 200);
+  EXPECT_EQ(bearer(token, "GET", kDev + "/applications").status, 401);
+}
+
+TEST_F(UsersRoles, RotatedSigningKeyKeepsOldTokensValid) {
+  const std::string api = create_api(api_body("Rot", "/rot", R"([{"target":"/*","verb":"GET"}])", "", R"("policies":["Unlimited"],)"));
+  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + api + "&action=Publish").status, 200);
+  deploy(api, create_revision(api));
+  auto [ck, cs] = client_of("admin", "RotApp");
+  auto apps = json_of(admin("GET", kDev + "/applications"));
+  std::string app_id;
+  for (const auto& a : apps["list"].as_array())
+    if (str(a.at("name")) == "RotApp") app_id = str(a.at("applicationId"));
+  ASSERT_EQ(admin("POST", kDev + "/subscriptions", R"({"applicationId":")" + app_id + R"(","apiId":")" + api +
+                                                       R"(","throttlingPolicy":"Unlimited"})").status, 201);
+  const std::string old_token = str(json_of(form("/oauth2/token", "grant_type=client_credentials", ck, cs))["access_token"]);
+  ASSERT_EQ(wait_for_status("/rot/1.0.0/x", [](int s) { return s == 401; }), 401);
+  auto rot = admin("POST", kAdminApi + "/signing-keys/rotate");
+  ASSERT_EQ(rot.status, 201) << rot.body;
+  const std::string new_kid = str(json_of(rot)["kid"]);
+  const std::string new_token = str(json_of(form("/oauth2/token", "grant_type=client_credentials", ck, cs))["access_token"]);
+  EXPECT_EQ(crypto::parse_jwt(new_token, nullptr)->kid, new_kid);
+  EXPECT_EQ(json_of(mgmt().get("/oauth2/jwks"))["keys"].as_array().size(), 2u);
+  for (const auto& t : {old_token, new_token}) {
+    int status = 0;
+    for (int i = 0; i < 200 && status != 200; ++i) {
+      status = gw().get("/rot/1.0.0/x", {{"Authorization", "Bearer " + t}}).status;
+      if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_EQ(status, 200);
+  }
+  EXPECT_EQ(as("nobody", "POST", kAdminApi + "/signing-keys/rotate").status, 401);
+}
+
+TEST(SelfSignUp, CanBeSwitchedOff) {
+  ServerOptions o;
+  o.extra_args = {"--set", "devportal.self_signup=false"};
+  ServerProcess s(o);
+  auto r = HttpClient("127.0.0.1", s.management_port())
+               .call("POST", kDev + "/me/sign-up", R"({"username":"eve","password":"password-123"})", "", "");
+  EXPECT_EQ(r.status, 403);
+}
+
+}  // namespace
+}  // namespace archway::testing
