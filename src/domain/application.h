@@ -61,6 +61,16 @@ struct RevokedToken {
   std::int64_t expires_at = 0;  // epoch seconds; kept until then
 };
 
+// A refresh token (RFC 6749 §6), stored by its SHA-256; each one can be used once (rotation).
+struct RefreshToken {
+  std::string token_hash;
+  std::string consumer_key;
+  std::string subject;
+  std::string scope;
+  std::int64_t expires_at = 0;  // epoch seconds
+  bool used = false;
+};
+
 // What a gateway needs to authorise calls, read in one transaction.
 struct SecurityState {
   std::vector<Application> applications;

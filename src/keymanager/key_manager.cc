@@ -213,9 +213,56 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     auto user = store_.find_user(username);
     if (!user || !crypto::verify_password(user->password_hash, password))
       return {std::nullopt, oauth(400, "invalid_grant", "Invalid resource owner credentials")};
-    return {issue(*client, *app, user->username, scope_for(user->username), validity), std::nullopt};
+    IssuedToken t = issue(*client, *app, user->username, scope_for(user->username), validity);
+    attach_refresh_token(t, *client, user->username);
+    return {std::move(t), std::nullopt};
+  }
+  if (grant == "refresh_token") {
+    if (!has_grant(*client, "refresh_token"))
+      return {std::nullopt, oauth(400, "unauthorized_client", "refresh_token is not enabled for this client")};
+    const std::string presented = field("refresh_token");
+    if (presented.empty()) return {std::nullopt, oauth(400, "invalid_request", "refresh_token is required")};
+    const std::string hash = crypto::sha256_hex(presented);
+    auto rt = store_.find_refresh_token(hash);
+    if (!rt || rt->consumer_key != client->consumer_key)
+      return {std::nullopt, oauth(400, "invalid_grant", "The refresh token is unknown or belongs to another client")};
+    if (rt->used) return {std::nullopt, oauth(400, "invalid_grant", "The refresh token was already used")};
+    if (rt->expires_at < common::now_millis() / 1000)
+      return {std::nullopt, oauth(400, "invalid_grant", "The refresh token has expired")};
+    auto user = store_.find_user(rt->subject);
+    if (!user) return {std::nullopt, oauth(400, "invalid_grant", "The refresh token's user no longer exists")};
+    // A refresh may narrow the scope, never widen it (RFC 6749 §6).
+    std::string scope = rt->scope;
+    if (const std::string asked = field("scope"); !asked.empty()) {
+      scope = identity::grant_scopes(asked, user->roles);
+      for (std::size_t i = 0; i < scope.size();) {
+        std::size_t j = scope.find(' ', i);
+        if (j == std::string::npos) j = scope.size();
+        const std::string one = scope.substr(i, j - i);
+        if ((" " + rt->scope + " ").find(" " + one + " ") == std::string::npos)
+          return {std::nullopt, oauth(400, "invalid_scope", "scope '" + one + "' was not granted originally")};
+        i = j + 1;
+      }
+    }
+    if (!store_.consume_refresh_token(hash))
+      return {std::nullopt, oauth(400, "invalid_grant", "The refresh token was already used")};
+    IssuedToken t = issue(*client, *app, user->username, scope, validity);
+    attach_refresh_token(t, *client, user->username);
+    return {std::move(t), std::nullopt};
   }
   return {std::nullopt, oauth(400, "unsupported_grant_type", fmt::format("grant_type '{}' is not supported", grant))};
+}
+
+void KeyManager::attach_refresh_token(IssuedToken& t, const domain::KeyMapping& km, const std::string& subject) {
+  if (!has_grant(km, "refresh_token")) return;
+  t.refresh_token = crypto::base64url_encode(crypto::random_bytes(32));
+  domain::RefreshToken rt;
+  rt.token_hash = crypto::sha256_hex(t.refresh_token);
+  rt.consumer_key = km.consumer_key;
+  rt.subject = subject;
+  rt.scope = t.scope;
+  rt.expires_at = common::now_millis() / 1000 + opts_.refresh_validity_s;
+  store_.save_refresh_token(rt);
 }
 
 void KeyManager::revoke(const domain::KeyMapping& client, std::string_view token) {

@@ -22,6 +22,7 @@ struct KeyManagerOptions {
   crypto::JwsAlg alg = crypto::JwsAlg::kRS256;
   std::int64_t default_validity_s = 3600;
   std::int64_t leeway_s = 30;
+  std::int64_t refresh_validity_s = 24 * 3600;
 };
 
 // An RFC 6749 §5.2 error: {"error": code, "error_description": description} with its status.
@@ -33,6 +34,7 @@ struct OAuthError {
 
 struct IssuedToken {
   std::string access_token;
+  std::string refresh_token;  // empty unless the client may use the refresh_token grant
   std::int64_t expires_in = 0;
   std::string scope;
   std::string jti;
@@ -90,6 +92,7 @@ class KeyManager {
     std::vector<crypto::VerificationKey> verifiers;
   };
   std::shared_ptr<const ActiveKeys> keys() const;
+  void attach_refresh_token(IssuedToken& t, const domain::KeyMapping& km, const std::string& subject);
   void load_keys();
   std::string store_new_key();
 

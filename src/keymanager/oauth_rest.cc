@@ -60,10 +60,12 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store) 
     const auto result = km.token(tr);
     if (result.error) return oauth_error(*result.error, basic_sent);
     const IssuedToken& t = *result.token;
-    RestResponse res = RestResponse::json(200, json::serialize(json::object{{"access_token", t.access_token},
-                                                                            {"token_type", "Bearer"},
-                                                                            {"expires_in", t.expires_in},
-                                                                            {"scope", t.scope}}));
+    json::object body{{"access_token", t.access_token},
+                      {"token_type", "Bearer"},
+                      {"expires_in", t.expires_in},
+                      {"scope", t.scope}};
+    if (!t.refresh_token.empty()) body["refresh_token"] = t.refresh_token;
+    RestResponse res = RestResponse::json(200, json::serialize(body));
     res.headers.emplace_back("Cache-Control", "no-store");
     res.headers.emplace_back("Pragma", "no-cache");
     return res;
@@ -116,7 +118,7 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store) 
                    {"jwks_uri", base + "/oauth2/jwks"},
                    {"revocation_endpoint", base + "/oauth2/revoke"},
                    {"introspection_endpoint", base + "/oauth2/introspect"},
-                   {"grant_types_supported", json::array{"client_credentials", "password"}},
+                   {"grant_types_supported", json::array{"client_credentials", "password", "refresh_token"}},
                    {"token_endpoint_auth_methods_supported", json::array{"client_secret_basic", "client_secret_post"}},
                    {"response_types_supported", json::array{}},
                    {"subject_types_supported", json::array{"public"}},

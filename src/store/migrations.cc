@@ -104,6 +104,17 @@ CREATE TABLE revoked_tokens (
   revoked_time INTEGER NOT NULL
 );
 )sql"},
+      {3, "refresh tokens", R"sql(
+CREATE TABLE refresh_tokens (
+  token_hash   TEXT PRIMARY KEY,
+  consumer_key TEXT NOT NULL REFERENCES application_keys(consumer_key) ON DELETE CASCADE,
+  subject      TEXT NOT NULL,
+  scope        TEXT NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  used         INTEGER NOT NULL,
+  created_time INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -107,6 +107,10 @@ class Store {
   virtual std::vector<domain::SigningKeyRecord> list_signing_keys() = 0;
   virtual void revoke_token(const domain::RevokedToken& token) = 0;
   virtual bool is_token_revoked(std::string_view jti) = 0;
+  virtual void save_refresh_token(const domain::RefreshToken& token) = 0;
+  virtual std::optional<domain::RefreshToken> find_refresh_token(std::string_view token_hash) = 0;
+  // Marks the token used; false when it was used already (so two concurrent uses cannot both win).
+  virtual bool consume_refresh_token(std::string_view token_hash) = 0;
 
   // What gateways need to authorise calls (secrets cleared), with the change-log revision.
   virtual domain::SecurityState security_state(std::int64_t now_s, std::int64_t retired_key_grace_s) = 0;

@@ -35,7 +35,7 @@ class SecuredGateway : public ServerSuite {
     EXPECT_EQ(r.status, 201) << r.body;
     c.app_id = str(json_of(r)["applicationId"]);
     auto k = admin("POST", kDev + "/applications/" + c.app_id + "/generate-keys",
-                   R"({"keyType":")" + key_type + R"(","grantTypesToBeSupported":["client_credentials","password"],"validityTime":3600})");
+                   R"({"keyType":")" + key_type + R"(","grantTypesToBeSupported":["client_credentials","password","refresh_token"],"validityTime":3600})");
     EXPECT_EQ(k.status, 200) << k.body;
     auto o = json_of(k);
     c.key_mapping_id = str(o["keyMappingId"]);
@@ -147,6 +147,40 @@ TEST_F(SecuredGateway, TokenEndpointErrorsFollowRfc6749) {
   EXPECT_EQ(json_of(pw)["error"], "invalid_grant");
   auto json_body = mgmt().call("POST", "/oauth2/token", R"({"grant_type":"client_credentials"})", "", "");
   EXPECT_EQ(json_body.status, 400);
+}
+
+TEST_F(SecuredGateway, RefreshTokensRotateAndCannotBeReused) {
+  Client c = application("RefreshApp");
+  Client other = application("RefreshOther");
+  auto pw = form("/oauth2/token", std::string("grant_type=password&username=admin&password=") + kPassword +
+                                      "&scope=apim:api_view%20apim:subscribe",
+                 c.consumer_key, c.consumer_secret);
+  ASSERT_EQ(pw.status, 200) << pw.body;
+  const std::string first = str(json_of(pw)["refresh_token"]);
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(json_of(form("/oauth2/token", "grant_type=client_credentials", c.consumer_key, c.consumer_secret))
+                .contains("refresh_token"), false);  // no user, no refresh token
+  auto wrong_client = form("/oauth2/token", "grant_type=refresh_token&refresh_token=" + first, other.consumer_key,
+                           other.consumer_secret);
+  EXPECT_EQ(json_of(wrong_client)["error"], "invalid_grant");
+  auto widened = form("/oauth2/token", "grant_type=refresh_token&scope=apim:admin&refresh_token=" + first,
+                      c.consumer_key, c.consumer_secret);
+  EXPECT_EQ(widened.status, 400);
+  // Failed attempts do not consume it; only the owner's successful use does.
+  auto r = form("/oauth2/token", "grant_type=refresh_token&refresh_token=" + first, c.consumer_key, c.consumer_secret);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string second = str(json_of(r)["refresh_token"]);
+  EXPECT_NE(second, first);
+  EXPECT_EQ(str(json_of(r)["scope"]), "apim:api_view apim:subscribe");
+  auto reuse = form("/oauth2/token", "grant_type=refresh_token&refresh_token=" + first, c.consumer_key, c.consumer_secret);
+  EXPECT_EQ(reuse.status, 400);
+  EXPECT_EQ(json_of(reuse)["error"], "invalid_grant");
+  auto narrowed = form("/oauth2/token", "grant_type=refresh_token&scope=apim:api_view&refresh_token=" + second,
+                       c.consumer_key, c.consumer_secret);
+  ASSERT_EQ(narrowed.status, 200) << narrowed.body;
+  EXPECT_EQ(str(json_of(narrowed)["scope"]), "apim:api_view");
+  EXPECT_EQ(json_of(form("/oauth2/token", "grant_type=refresh_token&refresh_token=bogus", c.consumer_key,
+                         c.consumer_secret))["error"], "invalid_grant");
 }
 
 TEST_F(SecuredGateway, RevokedTokenIsRejectedWithin1s) {

@@ -544,6 +544,32 @@ class SqliteStore final : public Store {
     return s.step();
   }
 
+  void save_refresh_token(const domain::RefreshToken& t) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    db_.prepare("DELETE FROM refresh_tokens WHERE expires_at < ?").bind(1, common::now_millis() / 1000 - 86400).run();
+    db_.prepare("INSERT INTO refresh_tokens (token_hash, consumer_key, subject, scope, expires_at, used, created_time) "
+                "VALUES (?,?,?,?,?,0,?)")
+        .bind(1, t.token_hash).bind(2, t.consumer_key).bind(3, t.subject).bind(4, t.scope).bind(5, t.expires_at)
+        .bind(6, common::now_millis()).run();
+    tx.commit();
+  }
+
+  std::optional<domain::RefreshToken> find_refresh_token(std::string_view hash) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT token_hash, consumer_key, subject, scope, expires_at, used FROM refresh_tokens "
+                         "WHERE token_hash = ?");
+    s.bind(1, hash);
+    if (!s.step()) return std::nullopt;
+    return domain::RefreshToken{s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5) != 0};
+  }
+
+  bool consume_refresh_token(std::string_view hash) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0").bind(1, hash).run();
+    return db_.changes() > 0;
+  }
+
   domain::SecurityState security_state(std::int64_t now_s, std::int64_t grace_s) override {
     std::lock_guard lock(mu_);
     db_.exec("BEGIN");
