@@ -92,13 +92,14 @@ bool verify_jwt_signature(const Jwt& jwt, const VerificationKey& key) {
   return key.verify(jwt.signing_input, jwt.signature);
 }
 
-JwtError check_claims(const json::object& c, std::int64_t now, std::int64_t leeway, std::string_view issuer) {
+JwtError check_claims(const json::object& c, std::int64_t now, std::int64_t leeway, std::string_view issuer,
+                      bool require_exp) {
   bool malformed = false;
   const auto exp = int_claim(c, "exp", malformed);
   const auto nbf = int_claim(c, "nbf", malformed);
   const auto iat = int_claim(c, "iat", malformed);
-  if (malformed || !exp) return JwtError::kMalformed;
-  if (now > *exp + leeway) return JwtError::kExpired;
+  if (malformed || (!exp && require_exp)) return JwtError::kMalformed;
+  if (exp && now > *exp + leeway) return JwtError::kExpired;
   if (nbf && now + leeway < *nbf) return JwtError::kNotYetValid;
   if (iat && now + leeway < *iat) return JwtError::kNotYetValid;
   if (!issuer.empty()) {

@@ -40,7 +40,8 @@ std::string sign_jwt(const SigningKey& key, const boost::json::object& claims);
 bool verify_jwt_signature(const Jwt& jwt, const VerificationKey& key);
 
 // Checks exp (required), nbf and iat-in-the-future with `leeway_s`, and iss when `issuer` is set.
+// `require_exp` false accepts a token without exp (API keys that do not expire).
 JwtError check_claims(const boost::json::object& claims, std::int64_t now_s, std::int64_t leeway_s,
-                      std::string_view issuer);
+                      std::string_view issuer, bool require_exp = true);
 
 }  // namespace archway::crypto

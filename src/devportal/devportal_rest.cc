@@ -287,6 +287,32 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
           return ok(200, json::object{{"consumerKey", mapping.consumer_key}, {"consumerSecret", secret}});
         });
 
+  r.add("POST", path("/applications/{applicationId}/api-keys/{keyType}/generate"), [&, user_of, own_app](RestRequest& req) {
+    const auto app = own_app(user_of(req), req.path_params["applicationId"]);
+    const std::string key_type = key_type_of(req.path_params["keyType"], "keyType");
+    std::int64_t validity = -1;
+    if (!req.body.empty()) {
+      json::value holder;
+      const auto& o = body_object(req, holder);
+      validity = common::opt_int(o, "validityPeriod", "validityPeriod").value_or(-1);
+      if (validity == 0 || validity < -1 || validity > 10LL * 365 * 24 * 3600)
+        bad("'validityPeriod' must be -1 (no expiry) or between 1 and 315360000 seconds");
+    }
+    const auto key = km.issue_api_key(app, key_type, validity);
+    return ok(200, json::object{{"keyName", app.name + "_" + key_type}, {"apikey", key.api_key}, {"validityTime", key.validity_s}});
+  });
+
+  r.add("POST", path("/applications/{applicationId}/api-keys/{keyType}/revoke"), [&, user_of, own_app](RestRequest& req) {
+    const auto app = own_app(user_of(req), req.path_params["applicationId"]);
+    key_type_of(req.path_params["keyType"], "keyType");
+    json::value holder;
+    const auto& o = body_object(req, holder);
+    const std::string key = common::opt_string(o, "apikey", "apikey").value_or("");
+    if (key.empty()) bad("'apikey' is required");
+    if (!km.revoke_api_key(app, key)) bad("'apikey' is not an API key of this application");
+    return RestResponse::empty(200);
+  });
+
   r.add("POST", path("/subscriptions"), [&, user_of, own_app](RestRequest& req) {
     const auto u = user_of(req);
     json::value holder;

@@ -363,7 +363,8 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     const ApiRuntime& api = *m.api;
     const EndpointRuntime* endpoint = &*api.production;
     if (m.op->secured) {
-      const AuthDecision d = authorize(*snap, api, req[bhttp::field::authorization], w_.tokens, now_seconds());
+      const AuthDecision d =
+          authorize(*snap, api, req[bhttp::field::authorization], req["apikey"], w_.tokens, now_seconds());
       if (d.outcome != AuthOutcome::kAllowed) {
         const bool keep = client_keep_alive && rp.is_done();
         const Problem p = auth_problem(d);
@@ -375,8 +376,9 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
         continue;
       }
       endpoint = d.endpoint;
-      // Like the product (RemoveOAuthHeadersFromOutMessage), the caller's token stays at the gateway.
+      // Like the product (RemoveOAuthHeadersFromOutMessage), the caller's credentials stay at the gateway.
       req.erase(bhttp::field::authorization);
+      req.erase("apikey");
     }
     // Rewrite the request in place into the upstream request.
     std::string up_target;

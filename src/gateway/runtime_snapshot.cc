@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace archway::gateway {
 
 namespace {
@@ -26,6 +28,11 @@ const ClientRuntime* RuntimeSnapshot::client(std::string_view consumer_key) cons
   return it == clients_.end() ? nullptr : &it->second;
 }
 
+std::int64_t RuntimeSnapshot::application_index(std::string_view id) const {
+  auto it = application_ids_.find(id);
+  return it == application_ids_.end() ? -1 : it->second;
+}
+
 const crypto::VerificationKey* RuntimeSnapshot::key(std::string_view kid) const {
   auto it = keys_.find(kid);
   return it == keys_.end() ? nullptr : &it->second;
@@ -46,6 +53,7 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
   std::unordered_map<std::string, std::uint32_t> app_index;
   for (const auto& a : security.applications) {
     app_index.emplace(a.id, static_cast<std::uint32_t>(snap->applications_.size()));
+    snap->application_ids_.emplace(a.id, static_cast<std::uint32_t>(snap->applications_.size()));
     snap->applications_.push_back({a.id, a.name, a.owner, a.throttling_policy});
   }
   for (const auto& k : security.key_mappings) {
@@ -73,6 +81,11 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     rt->version = a.version;
     rt->production = endpoint_of(a.endpoint_config.production);
     rt->sandbox = endpoint_of(a.endpoint_config.sandbox);
+    auto has = [&](std::string_view scheme) {
+      return std::find(a.security_scheme.begin(), a.security_scheme.end(), scheme) != a.security_scheme.end();
+    };
+    rt->oauth2 = has("oauth2") || !has("api_key");
+    rt->api_key = has("api_key");
     if (!rt->production) {
       warn(fmt::format("API {} {}: no usable production endpoint; not served", a.name, a.version));
       continue;

@@ -49,6 +49,8 @@ struct ApiRuntime {
   std::optional<EndpointRuntime> sandbox;
   std::vector<OperationRuntime> operations;
   std::unordered_map<std::uint32_t, SubscriptionRuntime> subscriptions;  // by application index
+  bool oauth2 = true;    // securityScheme allows Bearer access tokens
+  bool api_key = false;  // securityScheme allows API keys (apikey header)
 };
 
 struct ApplicationRuntime {
@@ -95,6 +97,8 @@ class RuntimeSnapshot {
   const std::vector<std::unique_ptr<ApiRuntime>>& apis() const { return apis_; }
   const std::vector<ApplicationRuntime>& applications() const { return applications_; }
   const ClientRuntime* client(std::string_view consumer_key) const;
+  // Index into applications() of the application with that id, or -1.
+  std::int64_t application_index(std::string_view id) const;
   const crypto::VerificationKey* key(std::string_view kid) const;
   bool revoked(std::string_view jti) const { return revoked_.find(jti) != revoked_.end(); }
   const SnapshotSettings& settings() const { return settings_; }
@@ -105,6 +109,7 @@ class RuntimeSnapshot {
   Router router_;
   std::vector<ApplicationRuntime> applications_;
   StringMap<ClientRuntime> clients_;
+  StringMap<std::uint32_t> application_ids_;
   StringMap<crypto::VerificationKey> keys_;
   StringSet revoked_;
   SnapshotSettings settings_;

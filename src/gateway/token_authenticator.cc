@@ -36,42 +36,97 @@ std::string string_claim(const boost::json::object& c, std::string_view k) {
 
 }  // namespace
 
-AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, std::string_view authorization,
-                       TokenCache& cache, std::int64_t now_s) {
-  const std::string_view token = bearer_token(authorization);
-  if (token.empty()) return deny(AuthOutcome::kMissingCredentials, "Send an access token: Authorization: Bearer <token>");
-  const auto& settings = snap.settings();
+namespace {
 
+// Verifies `token` (an access token, or an API key when `api_key`) and caches what it says.
+const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view token, bool api_key,
+                                  TokenCache& cache, std::int64_t now_s, std::string_view& why) {
+  const auto& settings = snap.settings();
   const TokenCache::Entry* entry = cache.find(token);
-  if (entry && (now_s > entry->exp + settings.leeway_s || !snap.key(entry->kid))) entry = nullptr;
-  if (!entry) {
-    crypto::JwtError err = crypto::JwtError::kNone;
-    auto jwt = crypto::parse_jwt(token, &err);
-    if (!jwt) return deny(AuthOutcome::kInvalidCredentials, crypto::describe(err));
-    const crypto::VerificationKey* key = snap.key(jwt->kid);
-    if (!key) return deny(AuthOutcome::kInvalidCredentials, crypto::describe(crypto::JwtError::kUnknownKey));
-    if (!crypto::verify_jwt_signature(*jwt, *key))
-      return deny(AuthOutcome::kInvalidCredentials, crypto::describe(crypto::JwtError::kBadSignature));
-    err = crypto::check_claims(jwt->claims, now_s, settings.leeway_s, settings.issuer);
-    if (err != crypto::JwtError::kNone) return deny(AuthOutcome::kInvalidCredentials, crypto::describe(err));
-    TokenCache::Entry e;
-    e.kid = jwt->kid;
-    e.client_id = string_claim(jwt->claims, "client_id");
-    e.jti = string_claim(jwt->claims, "jti");
-    e.exp = jwt->claims.at("exp").to_number<std::int64_t>();
-    e.sandbox = string_claim(jwt->claims, "keytype") == "SANDBOX";
-    if (e.client_id.empty() || e.jti.empty())
-      return deny(AuthOutcome::kInvalidCredentials, "the token carries no client_id or jti");
-    cache.put(token, std::move(e));
-    entry = cache.find(token);
+  if (entry && (entry->api_key != api_key || (entry->exp != 0 && now_s > entry->exp + settings.leeway_s) ||
+                !snap.key(entry->kid)))
+    entry = nullptr;
+  if (entry) return entry;
+  crypto::JwtError err = crypto::JwtError::kNone;
+  auto jwt = crypto::parse_jwt(token, &err);
+  if (!jwt) {
+    why = crypto::describe(err);
+    return nullptr;
   }
+  const crypto::VerificationKey* key = snap.key(jwt->kid);
+  if (!key) {
+    why = crypto::describe(crypto::JwtError::kUnknownKey);
+    return nullptr;
+  }
+  if (!crypto::verify_jwt_signature(*jwt, *key)) {
+    why = crypto::describe(crypto::JwtError::kBadSignature);
+    return nullptr;
+  }
+  err = crypto::check_claims(jwt->claims, now_s, settings.leeway_s, settings.issuer, !api_key);
+  if (err != crypto::JwtError::kNone) {
+    why = crypto::describe(err);
+    return nullptr;
+  }
+  if ((string_claim(jwt->claims, "token_type") == "apiKey") != api_key) {
+    why = api_key ? "an access token is not an API key" : "an API key is not an access token";
+    return nullptr;
+  }
+  TokenCache::Entry e;
+  e.kid = jwt->kid;
+  e.api_key = api_key;
+  e.jti = string_claim(jwt->claims, "jti");
+  if (auto* exp = jwt->claims.if_contains("exp")) e.exp = exp->to_number<std::int64_t>();
+  e.sandbox = string_claim(jwt->claims, "keytype") == "SANDBOX";
+  if (api_key) {
+    if (auto* app = jwt->claims.if_contains("application"); app && app->is_object())
+      e.application_id = string_claim(app->get_object(), "id");
+    if (e.application_id.empty()) {
+      why = "the API key names no application";
+      return nullptr;
+    }
+  } else {
+    e.client_id = string_claim(jwt->claims, "client_id");
+    if (e.client_id.empty()) {
+      why = "the token carries no client_id";
+      return nullptr;
+    }
+  }
+  if (e.jti.empty()) {
+    why = "the token carries no jti";
+    return nullptr;
+  }
+  cache.put(token, std::move(e));
+  return cache.find(token);
+}
+
+}  // namespace
+
+AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, std::string_view authorization,
+                       std::string_view api_key, TokenCache& cache, std::int64_t now_s) {
+  const bool use_key = api.api_key && !api_key.empty();
+  const std::string_view token = use_key ? api_key : api.oauth2 ? bearer_token(authorization) : std::string_view();
+  if (token.empty())
+    return deny(AuthOutcome::kMissingCredentials, api.oauth2 ? (api.api_key ? "Send an access token (Authorization: Bearer) or an API key (apikey header)"
+                                                                            : "Send an access token: Authorization: Bearer <token>")
+                                                             : "Send an API key in the apikey header");
+  std::string_view why;
+  const TokenCache::Entry* entry = verified(snap, token, use_key, cache, now_s, why);
+  if (!entry) return deny(AuthOutcome::kInvalidCredentials, why);
   if (snap.revoked(entry->jti)) return deny(AuthOutcome::kInvalidCredentials, "the token has been revoked");
 
-  const ClientRuntime* client = snap.client(entry->client_id);
-  if (!client) return deny(AuthOutcome::kInvalidCredentials, "the token's application no longer exists");
-  if (client->sandbox != entry->sandbox)
-    return deny(AuthOutcome::kInvalidCredentials, "the token's key type does not match its client");
-  auto sub = api.subscriptions.find(client->application);
+  std::uint32_t app_index = 0;
+  if (use_key) {
+    const std::int64_t idx = snap.application_index(entry->application_id);
+    if (idx < 0) return deny(AuthOutcome::kInvalidCredentials, "the API key's application no longer exists");
+    app_index = static_cast<std::uint32_t>(idx);
+  } else {
+    const ClientRuntime* client = snap.client(entry->client_id);
+    if (!client) return deny(AuthOutcome::kInvalidCredentials, "the token's application no longer exists");
+    if (client->sandbox != entry->sandbox)
+      return deny(AuthOutcome::kInvalidCredentials, "the token's key type does not match its client");
+    app_index = client->application;
+  }
+  auto sub = api.subscriptions.find(app_index);
   if (sub == api.subscriptions.end())
     return deny(AuthOutcome::kForbidden, "The application is not subscribed to this API");
   if (sub->second.status == domain::kSubscriptionBlocked ||
@@ -79,7 +134,7 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, std::
     return deny(AuthOutcome::kForbidden, "The subscription to this API is blocked");
 
   AuthDecision d;
-  d.application = &snap.applications()[client->application];
+  d.application = &snap.applications()[app_index];
   if (entry->sandbox) {
     if (!api.sandbox) return deny(AuthOutcome::kInvalidCredentials, "the API has no sandbox endpoint for a SANDBOX token");
     d.endpoint = &*api.sandbox;

@@ -1,7 +1,8 @@
 #pragma once
-// The gateway's security filter for secured operations: Bearer JWT from the resident Key Manager
-// (signature by a trusted kid, iss, exp/nbf with leeway, not revoked), then the caller's
-// subscription to the API from the snapshot's in-memory map. Verified tokens are cached per worker
+// The gateway's security filter for secured operations: a Bearer access token or an API key
+// (`apikey` header), as the API's securityScheme allows — both JWTs of the resident Key Manager
+// (signature by a trusted kid, iss, exp/nbf with leeway, not revoked) — then the caller's
+// application's subscription to the API from the snapshot's in-memory map. Verified tokens are cached per worker
 // until they expire; revocations and subscription changes are checked on every request.
 #include <cstdint>
 #include <string>
@@ -31,10 +32,12 @@ class TokenCache {
  public:
   struct Entry {
     std::string kid;
-    std::string client_id;
+    std::string client_id;       // access tokens
+    std::string application_id;  // API keys
     std::string jti;
-    std::int64_t exp = 0;
+    std::int64_t exp = 0;  // 0: does not expire
     bool sandbox = false;
+    bool api_key = false;
   };
   const Entry* find(std::string_view token) const;
   void put(std::string_view token, Entry e);
@@ -46,6 +49,6 @@ class TokenCache {
 };
 
 AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, std::string_view authorization,
-                       TokenCache& cache, std::int64_t now_s);
+                       std::string_view api_key, TokenCache& cache, std::int64_t now_s);
 
 }  // namespace archway::gateway

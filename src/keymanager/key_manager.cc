@@ -253,6 +253,45 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
   return {std::nullopt, oauth(400, "unsupported_grant_type", fmt::format("grant_type '{}' is not supported", grant))};
 }
 
+KeyManager::IssuedApiKey KeyManager::issue_api_key(const domain::Application& app, const std::string& key_type,
+                                                  std::int64_t validity_s) {
+  const auto k = keys();
+  const std::int64_t now = common::now_millis() / 1000;
+  json::object claims;
+  claims["iss"] = opts_.issuer;
+  claims["sub"] = app.owner;
+  claims["iat"] = now;
+  claims["jti"] = common::new_uuid();
+  claims["keytype"] = key_type;
+  claims["token_type"] = "apiKey";
+  claims["application"] = json::object{{"id", app.id}, {"uuid", app.id}, {"name", app.name},
+                                       {"owner", app.owner}, {"tier", app.throttling_policy}};
+  if (validity_s > 0) claims["exp"] = now + validity_s;
+  return {crypto::sign_jwt(k->signer, claims), validity_s > 0 ? validity_s : -1};
+}
+
+bool KeyManager::revoke_api_key(const domain::Application& app, std::string_view api_key) {
+  auto jwt = crypto::parse_jwt(api_key, nullptr);
+  if (!jwt) return false;
+  const auto k = keys();
+  bool verified = false;
+  for (const auto& v : k->verifiers)
+    if (v.kid() == jwt->kid && crypto::verify_jwt_signature(*jwt, v)) verified = true;
+  if (!verified) return false;
+  auto* type = jwt->claims.if_contains("token_type");
+  auto* application = jwt->claims.if_contains("application");
+  auto* jti = jwt->claims.if_contains("jti");
+  if (!type || !type->is_string() || type->get_string() != "apiKey" || !application || !application->is_object() ||
+      !jti || !jti->is_string())
+    return false;
+  auto* id = application->get_object().if_contains("id");
+  if (!id || !id->is_string() || id->get_string() != app.id) return false;
+  std::int64_t exp = common::now_millis() / 1000 + 100LL * 365 * 24 * 3600;  // keys without exp: keep the mark
+  if (auto* e = jwt->claims.if_contains("exp"); e && e->is_int64()) exp = e->get_int64();
+  store_.revoke_token({std::string(jti->get_string()), exp});
+  return true;
+}
+
 void KeyManager::attach_refresh_token(IssuedToken& t, const domain::KeyMapping& km, const std::string& subject) {
   if (!has_grant(km, "refresh_token")) return;
   t.refresh_token = crypto::base64url_encode(crypto::random_bytes(32));

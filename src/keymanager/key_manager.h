@@ -79,6 +79,16 @@ class KeyManager {
   };
   TokenResult token(const TokenRequest& req);
 
+  // API keys: self-signed JWTs naming the application, sent by clients in the `apikey` header.
+  // validity_s <= 0 makes a key that does not expire (until revoked).
+  struct IssuedApiKey {
+    std::string api_key;
+    std::int64_t validity_s = -1;
+  };
+  IssuedApiKey issue_api_key(const domain::Application& app, const std::string& key_type, std::int64_t validity_s);
+  // Revokes an API key of `app`; false when it is not a valid API key of that application.
+  bool revoke_api_key(const domain::Application& app, std::string_view api_key);
+
   // RFC 7009: revokes a JWT access token issued to `client` (unknown tokens are ignored).
   void revoke(const domain::KeyMapping& client, std::string_view token);
   // RFC 7662 answer for `token`.

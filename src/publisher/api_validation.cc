@@ -74,6 +74,15 @@ void normalise_and_validate(domain::Api& api) {
   if (api.visibility != "PUBLIC" && api.visibility != "PRIVATE" && api.visibility != "RESTRICTED")
     bad(fmt::format("'visibility' must be PUBLIC, PRIVATE or RESTRICTED, got '{}'", api.visibility));
 
+  if (api.security_scheme.empty()) bad("'securityScheme' must name at least one scheme");
+  for (const auto& sch : api.security_scheme)
+    if (sch != "oauth2" && sch != "api_key" && sch != "oauth_basic_auth_api_key_mandatory")
+      bad(fmt::format("'securityScheme' '{}' is not supported (supported: oauth2, api_key, "
+                      "oauth_basic_auth_api_key_mandatory)", sch));
+  if (std::find(api.security_scheme.begin(), api.security_scheme.end(), "oauth2") == api.security_scheme.end() &&
+      std::find(api.security_scheme.begin(), api.security_scheme.end(), "api_key") == api.security_scheme.end())
+    bad("'securityScheme' must include oauth2 or api_key");
+
   const auto& ec = api.endpoint_config;
   if (!ec.raw.empty()) {
     if (ec.endpoint_type != "http")

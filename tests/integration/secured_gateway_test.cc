@@ -183,6 +183,52 @@ TEST_F(SecuredGateway, RefreshTokensRotateAndCannotBeReused) {
                          c.consumer_secret))["error"], "invalid_grant");
 }
 
+TEST_F(SecuredGateway, ApiKeysWorkWhereTheSecuritySchemeAllowsThemAndCanBeRevoked) {
+  const std::string id = create_api(api_body("Keyed", "/keyed", R"([{"target":"/*","verb":"GET"}])", "",
+                                             R"("policies":["Unlimited"],"securityScheme":["oauth2","api_key"],)"));
+  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+  deploy(id, create_revision(id));
+  const std::string only_oauth = secured_api("NoKeys", "/nokeys");
+  Client c = application("KeyApp");
+  subscribe(c.app_id, id);
+  subscribe(c.app_id, only_oauth);
+  auto k = admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/PRODUCTION/generate", R"({"validityPeriod":3600})");
+  ASSERT_EQ(k.status, 200) << k.body;
+  const std::string key = str(json_of(k)["apikey"]);
+  EXPECT_EQ(json_of(k)["validityTime"], 3600);
+  EXPECT_TRUE(crypto::parse_jwt(key, nullptr)->claims.contains("exp"));
+  auto with_key = [&](const std::string& path, const std::string& k2) { return gw().get(path, {{"apikey", k2}}); };
+  int status = 0;
+  for (int i = 0; i < 200 && status != 200; ++i) {
+    status = with_key("/keyed/1.0.0/x", key).status;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(status, 200);
+  auto echoed = json_of(with_key("/keyed/1.0.0/x", key));
+  EXPECT_FALSE(echoed["headers"].as_object().contains("apikey"));  // the key stays at the gateway
+  EXPECT_EQ(wait_for_call("/keyed/1.0.0/x", c.token, 200), 200);  // access tokens still work here
+  EXPECT_EQ(call("/keyed/1.0.0/x", key).status, 401);                // an API key is not a Bearer token
+  EXPECT_EQ(with_key("/keyed/1.0.0/x", c.token).status, 401);        // nor a token an API key
+  auto ignored = with_key("/nokeys/1.0.0/x", key);                   // oauth2-only API: apikey is no credential
+  EXPECT_EQ(ignored.status, 401);
+  EXPECT_EQ(json_of(ignored)["code"], 900902);
+  EXPECT_EQ(admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/PRODUCTION/revoke", R"({"apikey":"junk"})").status, 400);
+  ASSERT_EQ(admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/PRODUCTION/revoke",
+                  R"({"apikey":")" + key + R"("})").status, 200);
+  for (int i = 0; i < 200 && status != 401; ++i) {
+    status = with_key("/keyed/1.0.0/x", key).status;
+    if (status != 401) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(status, 401);
+  auto forever = admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/PRODUCTION/generate", "");
+  ASSERT_EQ(forever.status, 200);
+  EXPECT_EQ(json_of(forever)["validityTime"], -1);
+  EXPECT_EQ(admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/PRODUCTION/generate", R"({"validityPeriod":0})").status, 400);
+  EXPECT_EQ(admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/TEST/generate", "").status, 400);
+  EXPECT_EQ(admin("POST", kApis, api_body("Basic", "/basicauth", R"([{"target":"/*","verb":"GET"}])", "",
+                                          R"("securityScheme":["basic_auth"],)")).status, 400);
+}
+
 TEST_F(SecuredGateway, RevokedTokenIsRejectedWithin1s) {
   const std::string api = secured_api("Rev", "/revoke");
   Client c = application("RevApp");
