@@ -35,6 +35,14 @@ struct Operation {
   std::vector<std::string> scopes;
 };
 
+// An OAuth2 scope an API defines; `bindings` are the roles allowed to obtain it (empty: anyone).
+struct ApiScope {
+  std::string name;
+  std::string display_name;
+  std::string description;
+  std::vector<std::string> bindings;
+};
+
 struct Api {
   std::string id;
   std::string name;
@@ -53,6 +61,7 @@ struct Api {
   std::string visibility = "PUBLIC";
   EndpointConfig endpoint_config;
   std::vector<Operation> operations;
+  std::vector<ApiScope> scopes;
   std::int64_t created_time = 0;  // epoch millis
   std::int64_t last_updated_time = 0;
 };

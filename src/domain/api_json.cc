@@ -111,6 +111,27 @@ Api api_from_json(const json::object& o) {
       api.operations.push_back(std::move(x));
     }
   }
+  if (const json::array* scopes = opt_array(o, "scopes", "scopes")) {
+    for (std::size_t i = 0; i < scopes->size(); ++i) {
+      const std::string p = fmt::format("scopes[{}]", i);
+      const json::object& entry = common::as_object((*scopes)[i], p);
+      // The product nests the definition: {"scope": {...}, "shared": false}; a flat object is accepted too.
+      const json::object* def = opt_object(entry, "scope", p + ".scope");
+      const std::string dp = def ? p + ".scope" : p;
+      if (!def) def = &entry;
+      ApiScope sc;
+      sc.name = opt_string(*def, "name", dp + ".name").value_or("");
+      sc.display_name = opt_string(*def, "displayName", dp + ".displayName").value_or(sc.name);
+      sc.description = opt_string(*def, "description", dp + ".description").value_or("");
+      if (const json::array* b = opt_array(*def, "bindings", dp + ".bindings"))
+        for (std::size_t k = 0; k < b->size(); ++k) {
+          if (!(*b)[k].is_string())
+            throw common::ProblemError(common::Problem::bad_request(fmt::format("'{}.bindings[{}]' must be a role name", dp, k)));
+          sc.bindings.emplace_back((*b)[k].get_string());
+        }
+      api.scopes.push_back(std::move(sc));
+    }
+  }
   return api;
 }
 
@@ -146,6 +167,14 @@ json::object api_to_json(const Api& api) {
     ops.emplace_back(std::move(x));
   }
   o["operations"] = std::move(ops);
+  json::array scopes;
+  for (const auto& sc : api.scopes)
+    scopes.push_back(json::object{{"scope", json::object{{"name", sc.name},
+                                                         {"displayName", sc.display_name},
+                                                         {"description", sc.description},
+                                                         {"bindings", to_array(sc.bindings)}}},
+                                  {"shared", false}});
+  o["scopes"] = std::move(scopes);
   if (api.created_time) o["createdTime"] = common::iso8601_utc(api.created_time);
   if (api.last_updated_time) o["lastUpdatedTime"] = common::iso8601_utc(api.last_updated_time);
   return o;

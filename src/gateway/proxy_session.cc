@@ -56,6 +56,9 @@ Problem auth_problem(const AuthDecision& d) {
       return {401, 900902, "Missing Credentials", std::string(d.description)};
     case AuthOutcome::kInvalidCredentials:
       return {401, 900901, "Invalid Credentials", std::string(d.description)};
+    case AuthOutcome::kScopeMissing:
+      return {403, 900910, "The access token does not allow you to access the requested resource",
+              std::string(d.description)};
     default:
       return {403, 900908, "Resource forbidden", std::string(d.description)};
   }
@@ -364,7 +367,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     const EndpointRuntime* endpoint = &*api.production;
     if (m.op->secured) {
       const AuthDecision d =
-          authorize(*snap, api, req[bhttp::field::authorization], req["apikey"], w_.tokens, now_seconds());
+          authorize(*snap, api, *m.op, req[bhttp::field::authorization], req["apikey"], w_.tokens, now_seconds());
       if (d.outcome != AuthOutcome::kAllowed) {
         const bool keep = client_keep_alive && rp.is_done();
         const Problem p = auth_problem(d);

@@ -96,7 +96,8 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     }
     rt->operations.reserve(a.operations.size());
     for (const auto& op : a.operations)
-      rt->operations.push_back({op.verb, op.target, op.auth_type, op.throttling_policy, op.auth_type != "None"});
+      rt->operations.push_back(
+          {op.verb, op.target, op.auth_type, op.throttling_policy, op.auth_type != "None", op.scopes});
     const std::string versioned = a.context + "/" + a.version;
     for (const auto& op : rt->operations) {
       if (!snap->router_.add(versioned, op.target, op.verb, rt.get(), &op))

@@ -25,6 +25,7 @@ struct OperationRuntime {
   std::string auth_type;
   std::string throttling_policy;
   bool secured = true;  // authType other than "None"
+  std::vector<std::string> scopes;  // a token needs one of them (empty: none needed)
 };
 
 struct EndpointRuntime {

@@ -29,6 +29,14 @@ std::string_view bearer_token(std::string_view h) {
   return h;
 }
 
+// Whether `word` is one of the space-separated words of `padded` (which starts and ends with ' ').
+bool has_word(std::string_view padded, std::string_view word) {
+  for (std::size_t at = padded.find(word); at != std::string_view::npos; at = padded.find(word, at + 1))
+    if (at > 0 && padded[at - 1] == ' ' && at + word.size() < padded.size() && padded[at + word.size()] == ' ')
+      return true;
+  return false;
+}
+
 std::string string_claim(const boost::json::object& c, std::string_view k) {
   auto* v = c.if_contains(k);
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
@@ -77,6 +85,7 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
   e.jti = string_claim(jwt->claims, "jti");
   if (auto* exp = jwt->claims.if_contains("exp")) e.exp = exp->to_number<std::int64_t>();
   e.sandbox = string_claim(jwt->claims, "keytype") == "SANDBOX";
+  e.scope = " " + string_claim(jwt->claims, "scope") + " ";
   if (api_key) {
     if (auto* app = jwt->claims.if_contains("application"); app && app->is_object())
       e.application_id = string_claim(app->get_object(), "id");
@@ -101,8 +110,9 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
 
 }  // namespace
 
-AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, std::string_view authorization,
-                       std::string_view api_key, TokenCache& cache, std::int64_t now_s) {
+AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const OperationRuntime& op,
+                       std::string_view authorization, std::string_view api_key, TokenCache& cache,
+                       std::int64_t now_s) {
   const bool use_key = api.api_key && !api_key.empty();
   const std::string_view token = use_key ? api_key : api.oauth2 ? bearer_token(authorization) : std::string_view();
   if (token.empty())
@@ -132,6 +142,12 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, std::
   if (sub->second.status == domain::kSubscriptionBlocked ||
       (sub->second.status == domain::kSubscriptionProdOnlyBlocked && !entry->sandbox))
     return deny(AuthOutcome::kForbidden, "The subscription to this API is blocked");
+
+  if (!op.scopes.empty()) {
+    bool granted = false;
+    for (const auto& sc : op.scopes) granted = granted || has_word(entry->scope, sc);
+    if (!granted) return deny(AuthOutcome::kScopeMissing, "The access token does not allow this operation's scopes");
+  }
 
   AuthDecision d;
   d.application = &snap.applications()[app_index];

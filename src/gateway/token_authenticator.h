@@ -18,6 +18,7 @@ enum class AuthOutcome {
   kMissingCredentials,  // 401, code 900902
   kInvalidCredentials,  // 401, code 900901
   kForbidden,           // 403, code 900908: not subscribed, or the subscription is blocked
+  kScopeMissing,        // 403, code 900910: the token lacks every scope the operation accepts
 };
 
 struct AuthDecision {
@@ -36,6 +37,7 @@ class TokenCache {
     std::string application_id;  // API keys
     std::string jti;
     std::int64_t exp = 0;  // 0: does not expire
+    std::string scope;  // " a b c ": space-padded for whole-word search
     bool sandbox = false;
     bool api_key = false;
   };
@@ -48,7 +50,8 @@ class TokenCache {
   StringMap<Entry> map_;
 };
 
-AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, std::string_view authorization,
-                       std::string_view api_key, TokenCache& cache, std::int64_t now_s);
+AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const OperationRuntime& op,
+                       std::string_view authorization, std::string_view api_key, TokenCache& cache,
+                       std::int64_t now_s);
 
 }  // namespace archway::gateway

@@ -43,8 +43,10 @@ std::vector<std::string> scopes_for_roles(const std::vector<std::string>& roles)
   return out;
 }
 
-std::string grant_scopes(std::string_view requested, const std::vector<std::string>& roles) {
-  const auto allowed = scopes_for_roles(roles);
+std::string grant_scopes(std::string_view requested, const std::vector<std::string>& roles,
+                         const std::vector<std::string>& extra_allowed) {
+  auto allowed = scopes_for_roles(roles);
+  allowed.insert(allowed.end(), extra_allowed.begin(), extra_allowed.end());
   std::string out;
   std::size_t i = 0;
   while (i < requested.size()) {

@@ -19,6 +19,8 @@ const std::vector<std::string_view>& known_roles();
 // The apim:* scopes the roles allow.
 std::vector<std::string> scopes_for_roles(const std::vector<std::string>& roles);
 // Space-separated `requested` scopes filtered to what `roles` allow; "default" when nothing is left.
-std::string grant_scopes(std::string_view requested, const std::vector<std::string>& roles);
+// `extra_allowed` are further scopes the caller may hold (API scopes whose role bindings match).
+std::string grant_scopes(std::string_view requested, const std::vector<std::string>& roles,
+                         const std::vector<std::string>& extra_allowed = {});
 
 }  // namespace archway::identity

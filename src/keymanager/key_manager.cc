@@ -165,6 +165,20 @@ IssuedToken KeyManager::issue(const domain::KeyMapping& km, const domain::Applic
   return t;
 }
 
+std::vector<std::string> KeyManager::api_scopes_for(const std::vector<std::string>& roles) {
+  std::vector<std::string> out;
+  store::ApiQuery q;
+  q.limit = 1000000;
+  for (const auto& api : store_.list_apis(q).list)
+    for (const auto& sc : api.scopes) {
+      bool ok = sc.bindings.empty();
+      for (const auto& b : sc.bindings) ok = ok || std::find(roles.begin(), roles.end(), b) != roles.end();
+      if (std::find(roles.begin(), roles.end(), "admin") != roles.end()) ok = true;
+      if (ok) out.push_back(sc.name);
+    }
+  return out;
+}
+
 KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
   auto field = [&](const char* k) -> std::string {
     auto it = req.form.find(k);
@@ -195,7 +209,8 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
   // Scopes: what was asked for and what the subject's roles allow (RFC 6749 §3.3 lets us grant less).
   auto scope_for = [&](const std::string& username) {
     auto user = store_.find_user(username);
-    return identity::grant_scopes(field("scope"), user ? user->roles : std::vector<std::string>{});
+    const std::vector<std::string> roles = user ? user->roles : std::vector<std::string>{};
+    return identity::grant_scopes(field("scope"), roles, api_scopes_for(roles));
   };
 
   if (grant == "client_credentials") {
@@ -234,7 +249,7 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     // A refresh may narrow the scope, never widen it (RFC 6749 §6).
     std::string scope = rt->scope;
     if (const std::string asked = field("scope"); !asked.empty()) {
-      scope = identity::grant_scopes(asked, user->roles);
+      scope = identity::grant_scopes(asked, user->roles, api_scopes_for(user->roles));
       for (std::size_t i = 0; i < scope.size();) {
         std::size_t j = scope.find(' ', i);
         if (j == std::string::npos) j = scope.size();

@@ -102,6 +102,8 @@ class KeyManager {
     std::vector<crypto::VerificationKey> verifiers;
   };
   std::shared_ptr<const ActiveKeys> keys() const;
+  // Scopes defined by APIs that `roles` may hold (by the scopes' role bindings).
+  std::vector<std::string> api_scopes_for(const std::vector<std::string>& roles);
   void attach_refresh_token(IssuedToken& t, const domain::KeyMapping& km, const std::string& subject);
   void load_keys();
   std::string store_new_key();

@@ -93,6 +93,21 @@ void normalise_and_validate(domain::Api& api) {
     validate_endpoint(ec.sandbox, "sandbox_endpoints");
   }
 
+  std::set<std::string> scope_names;
+  for (std::size_t i = 0; i < api.scopes.size(); ++i) {
+    const auto& sc = api.scopes[i];
+    if (sc.name.empty()) bad(fmt::format("'scopes[{}].scope.name' is required", i));
+    if (sc.name.size() > 100 || !std::all_of(sc.name.begin(), sc.name.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '_' || c == '.' || c == '-';
+        }))
+      bad(fmt::format("'scopes[{}].scope.name' may hold only letters, digits and : _ . - (at most 100)", i));
+    if (sc.name.starts_with("apim:")) bad(fmt::format("'scopes[{}].scope.name': the apim: prefix is reserved", i));
+    if (!scope_names.insert(sc.name).second) bad(fmt::format("'scopes[{}]' duplicates scope '{}'", i, sc.name));
+    for (const auto& role : sc.bindings)
+      if (role != "admin" && role != "creator" && role != "publisher" && role != "subscriber")
+        bad(fmt::format("'scopes[{}].scope.bindings': unknown role '{}'", i, role));
+  }
+
   if (api.operations.empty()) {
     for (std::string_view verb : {"GET", "PUT", "POST", "DELETE", "PATCH"}) {
       domain::Operation op;
@@ -127,6 +142,9 @@ void normalise_and_validate(domain::Api& api) {
       bad(fmt::format("'operations[{}].authType' must be one of None, Application & Application User, "
                       "Application, Application User, Any; got '{}'", i, op.auth_type));
     if (op.throttling_policy.empty()) op.throttling_policy = "Unlimited";
+    for (const auto& sc : op.scopes)
+      if (!scope_names.count(sc))
+        bad(fmt::format("'operations[{}].scopes': scope '{}' is not defined in the API's 'scopes'", i, sc));
     if (!seen.emplace(op.verb, op.target).second)
       bad(fmt::format("'operations[{}]' duplicates {} {}", i, op.verb, op.target));
   }

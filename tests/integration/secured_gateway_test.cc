@@ -229,6 +229,33 @@ TEST_F(SecuredGateway, ApiKeysWorkWhereTheSecuritySchemeAllowsThemAndCanBeRevoke
                                           R"("securityScheme":["basic_auth"],)")).status, 400);
 }
 
+TEST_F(SecuredGateway, OperationScopesNeedATokenHoldingOne) {
+  const std::string scopes = R"("scopes":[{"scope":{"name":"pets:write","displayName":"Write pets","bindings":["admin"]},"shared":false},)"
+                             R"({"scope":{"name":"pets:admin","bindings":["publisher"]},"shared":false}],)";
+  const std::string id = create_api(api_body("Scoped", "/scoped",
+                                             R"([{"target":"/read","verb":"GET"},{"target":"/write","verb":"GET","scopes":["pets:write"]}])",
+                                             "", R"("policies":["Unlimited"],)" + scopes));
+  auto got = json_of(admin("GET", kApis + "/" + id));
+  EXPECT_EQ(str(got["scopes"].as_array()[0].at("scope").at("name")), "pets:write");
+  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+  deploy(id, create_revision(id));
+  Client c = application("ScopeApp");
+  subscribe(c.app_id, id);
+  EXPECT_EQ(wait_for_call("/scoped/1.0.0/read", c.token, 200), 200);
+  auto denied = call("/scoped/1.0.0/write", c.token);  // token scope "default"
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_EQ(json_of(denied)["code"], 900910);
+  auto t = form("/oauth2/token", "grant_type=client_credentials&scope=pets:write%20pets:admin%20pets:unknown",
+                c.consumer_key, c.consumer_secret);
+  ASSERT_EQ(t.status, 200) << t.body;
+  // The owner (admin) may hold both API scopes; unknown scopes are dropped.
+  EXPECT_EQ(str(json_of(t)["scope"]), "pets:write pets:admin");
+  EXPECT_EQ(call("/scoped/1.0.0/write", str(json_of(t)["access_token"])).status, 200);
+  // Operations may only name scopes the API defines.
+  EXPECT_EQ(admin("PUT", kApis + "/" + id, api_body("Scoped", "/scoped",
+                                                    R"([{"target":"/x","verb":"GET","scopes":["nope"]}])")).status, 400);
+}
+
 TEST_F(SecuredGateway, RevokedTokenIsRejectedWithin1s) {
   const std::string api = secured_api("Rev", "/revoke");
   Client c = application("RevApp");
