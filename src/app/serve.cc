@@ -146,7 +146,7 @@ int run_serve(const ServeOptions& options) {
     publisher::add_publisher_routes(*router, api_service, auth);
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
     admin::add_admin_routes(*router, users, auth, key_manager, *store);
-    keymanager::add_oauth_routes(*router, key_manager, *store);
+    keymanager::add_oauth_routes(*router, key_manager, *store, auth);
 
     http::RestServerOptions mo;
     mo.host = cfg.management.host;

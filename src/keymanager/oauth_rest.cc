@@ -2,6 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/json.h"
+#include "common/problem.h"
 #include "crypto/password_hash.h"
 
 namespace archway::keymanager {
@@ -45,7 +49,87 @@ std::optional<domain::KeyMapping> calling_client(KeyManager& km, const RestReque
 
 }  // namespace
 
-void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store) {
+void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, identity::Authenticator& auth) {
+  r.add("POST", "/client-registration/v0.17/register", [&km, &store, &auth](RestRequest& req) {
+    const auto caller = auth.authenticate(req);
+    const json::value v = common::parse_json_body(req.body);
+    const json::object& o = common::as_object(v, "");
+    std::string name = common::opt_string(o, "clientName", "clientName").value_or("");
+    if (name.empty()) name = common::opt_string(o, "client_name", "client_name").value_or("");
+    if (name.empty() || name.size() > 60)
+      throw common::ProblemError(common::Problem::bad_request("'clientName' is required (at most 60 characters)"));
+    std::string owner = common::opt_string(o, "owner", "owner").value_or(caller.user.username);
+    if (owner != caller.user.username && !caller.user.has_role(domain::kRoleAdmin))
+      throw common::ProblemError(common::Problem::forbidden("Only an admin may register clients for another owner"));
+    if (!store.find_user(owner))
+      throw common::ProblemError(common::Problem::bad_request("'owner': no user '" + owner + "'"));
+    std::vector<std::string> grants;
+    auto add_grants = [&grants](std::string_view text) {
+      std::size_t i = 0;
+      while (i < text.size()) {
+        std::size_t j = text.find(' ', i);
+        if (j == std::string_view::npos) j = text.size();
+        if (j > i) grants.emplace_back(text.substr(i, j - i));
+        i = j + 1;
+      }
+    };
+    add_grants(common::opt_string(o, "grantType", "grantType").value_or(""));
+    if (const json::array* g = common::opt_array(o, "grant_types", "grant_types"))
+      for (const auto& x : *g)
+        if (x.is_string()) grants.emplace_back(x.get_string());
+    if (grants.empty()) grants = {"client_credentials"};
+    for (const auto& g : grants)
+      if (g != "client_credentials" && g != "password" && g != "refresh_token")
+        throw common::ProblemError(common::Problem::bad_request("'grantType': unsupported grant type '" + g + "'"));
+    std::string callback = common::opt_string(o, "callbackUrl", "callbackUrl").value_or("");
+    if (const json::array* u = common::opt_array(o, "redirect_uris", "redirect_uris"); u && !u->empty() && callback.empty())
+      if ((*u)[0].is_string()) callback = std::string((*u)[0].get_string());
+
+    // The product names the OAuth application "<owner>_<clientName>" and hands back the same client on
+    // a repeated registration; we store secrets hashed, so a repeat issues a new secret for that client.
+    const std::string app_name = owner + "_" + name;
+    std::optional<domain::Application> app;
+    for (auto& a : store.list_applications(owner))
+      if (a.name == app_name) app = a;
+    std::string client_id, secret;
+    if (app) {
+      auto keys = store.list_key_mappings(app->id);
+      if (keys.empty()) throw common::ProblemError(common::Problem::conflict("Application '" + app_name + "' has no keys"));
+      client_id = keys[0].consumer_key;
+      secret = km.regenerate_secret(keys[0]);
+    } else {
+      domain::Application a;
+      a.id = common::new_uuid();
+      a.name = app_name;
+      a.owner = owner;
+      a.description = "Registered through dynamic client registration";
+      a.created_time = a.updated_time = common::now_millis();
+      store.create_application(a);
+      auto c = km.create_client(a, std::string(domain::kKeyTypeProduction), grants, callback, 0);
+      client_id = c.mapping.consumer_key;
+      secret = c.consumer_secret;
+    }
+    std::string grant_text;
+    for (const auto& g : grants) grant_text += (grant_text.empty() ? "" : " ") + g;
+    json::object out{{"clientId", client_id},
+                     {"clientName", app_name},
+                     {"callBackURL", callback},
+                     {"clientSecret", secret},
+                     {"isSaasApplication", common::opt_bool(o, "saasApp", "saasApp").value_or(false)},
+                     {"appOwner", owner},
+                     {"jsonString", json::serialize(json::object{{"grant_types", grant_text},
+                                                                 {"redirect_uris", callback},
+                                                                 {"client_name", app_name}})},
+                     {"jsonAppAttribute", "{}"},
+                     {"tokenType", nullptr},
+                     {"client_id", client_id},
+                     {"client_secret", secret},
+                     {"client_name", app_name},
+                     {"grant_types", json::array(grants.begin(), grants.end())},
+                     {"redirect_uris", callback.empty() ? json::array() : json::array{callback}}};
+    return RestResponse::json(app ? 200 : 201, json::serialize(out));
+  });
+
   r.add("POST", "/oauth2/token", [&km](RestRequest& req) {
     auto form = form_of(req);
     const bool basic_sent = !req.header("authorization").empty();
@@ -117,6 +201,7 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store) 
                    {"token_endpoint", base + "/oauth2/token"},
                    {"jwks_uri", base + "/oauth2/jwks"},
                    {"revocation_endpoint", base + "/oauth2/revoke"},
+                   {"registration_endpoint", base + "/client-registration/v0.17/register"},
                    {"introspection_endpoint", base + "/oauth2/introspect"},
                    {"grant_types_supported", json::array{"client_credentials", "password", "refresh_token"}},
                    {"token_endpoint_auth_methods_supported", json::array{"client_secret_basic", "client_secret_post"}},

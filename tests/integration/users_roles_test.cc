@@ -176,6 +176,32 @@ TEST_F(UsersRoles, RotatedSigningKeyKeepsOldTokensValid) {
   EXPECT_EQ(as("nobody", "POST", kAdminApi + "/signing-keys/rotate").status, 401);
 }
 
+TEST_F(UsersRoles, DynamicClientRegistrationGivesAClientForTheTokenEndpoint) {
+  make_user("dcr", "creator");
+  const std::string body = R"({"callbackUrl":"www.example.com","clientName":"rest_api_publisher","owner":"dcr",)"
+                           R"("grantType":"client_credentials password refresh_token","saasApp":true})";
+  auto r = as("dcr", "POST", "/client-registration/v0.17/register", body);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto o = json_of(r);
+  EXPECT_EQ(str(o["clientName"]), "dcr_rest_api_publisher");
+  EXPECT_EQ(str(o["appOwner"]), "dcr");
+  const std::string id = str(o["clientId"]);
+  auto t = form("/oauth2/token", "grant_type=password&username=dcr&password=" + kPw + "&scope=apim:api_view%20apim:api_create",
+                id, str(o["clientSecret"]));
+  ASSERT_EQ(t.status, 200) << t.body;
+  EXPECT_EQ(str(json_of(t)["scope"]), "apim:api_view apim:api_create");
+  EXPECT_EQ(bearer(str(json_of(t)["access_token"]), "GET", kApis).status, 200);
+  // Registering again returns the same client with a new secret.
+  auto again = as("dcr", "POST", "/client-registration/v0.17/register", body);
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(str(json_of(again)["clientId"]), id);
+  EXPECT_EQ(form("/oauth2/token", "grant_type=client_credentials", id, str(o["clientSecret"])).status, 401);
+  EXPECT_EQ(form("/oauth2/token", "grant_type=client_credentials", id, str(json_of(again)["clientSecret"])).status, 200);
+  EXPECT_EQ(as("dcr", "POST", "/client-registration/v0.17/register", R"({"owner":"dcr"})").status, 400);
+  EXPECT_EQ(as("dcr", "POST", "/client-registration/v0.17/register", R"({"clientName":"x","owner":"admin"})").status, 403);
+  EXPECT_EQ(mgmt().call("POST", "/client-registration/v0.17/register", body, "", "").status, 401);
+}
+
 TEST(SelfSignUp, CanBeSwitchedOff) {
   ServerOptions o;
   o.extra_args = {"--set", "devportal.self_signup=false"};
