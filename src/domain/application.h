@@ -71,6 +71,19 @@ struct RefreshToken {
   bool used = false;
 };
 
+// An authorization code (RFC 6749 §4.1) bound to its client, redirect URI and PKCE challenge
+// (RFC 7636, S256); stored by its SHA-256, usable once, for a minute.
+struct AuthorizationCode {
+  std::string code_hash;
+  std::string consumer_key;
+  std::string redirect_uri;
+  std::string subject;
+  std::string scope;
+  std::string code_challenge;
+  std::int64_t expires_at = 0;  // epoch seconds
+  bool used = false;
+};
+
 // What a gateway needs to authorise calls, read in one transaction.
 struct SecurityState {
   std::vector<Application> applications;

@@ -191,7 +191,13 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
   std::string secret = req.basic ? req.basic->second : field("client_secret");
   if (req.basic && !field("client_secret").empty())
     return {std::nullopt, oauth(400, "invalid_request", "use one client authentication method, not two")};
-  auto client = authenticate_client(client_id, secret);
+  std::optional<domain::KeyMapping> client;
+  if (grant == "authorization_code" && !req.basic && secret.empty()) {
+    client = store_.find_key_mapping(client_id);  // a public client: PKCE stands in for the secret
+    if (client && !has_grant(*client, "authorization_code")) client.reset();
+  } else {
+    client = authenticate_client(client_id, secret);
+  }
   if (!client) return {std::nullopt, oauth(401, "invalid_client", "Client authentication failed")};
   auto app = store_.get_application(client->application_id);
   if (!app) return {std::nullopt, oauth(401, "invalid_client", "The client's application no longer exists")};
@@ -230,6 +236,33 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
       return {std::nullopt, oauth(400, "invalid_grant", "Invalid resource owner credentials")};
     IssuedToken t = issue(*client, *app, user->username, scope_for(user->username), validity);
     attach_refresh_token(t, *client, user->username);
+    return {std::move(t), std::nullopt};
+  }
+  if (grant == "authorization_code") {
+    if (!has_grant(*client, "authorization_code"))
+      return {std::nullopt, oauth(400, "unauthorized_client", "authorization_code is not enabled for this client")};
+    const std::string code = field("code");
+    const std::string verifier = field("code_verifier");
+    if (code.empty()) return {std::nullopt, oauth(400, "invalid_request", "code is required")};
+    if (verifier.size() < 43 || verifier.size() > 128 ||
+        verifier.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") !=
+            std::string::npos)
+      return {std::nullopt, oauth(400, "invalid_request", "code_verifier must be 43 to 128 unreserved characters")};
+    const std::string hash = crypto::sha256_hex(code);
+    auto ac = store_.find_authorization_code(hash);
+    if (!ac || ac->consumer_key != client->consumer_key)
+      return {std::nullopt, oauth(400, "invalid_grant", "The code is unknown or belongs to another client")};
+    if (ac->used) return {std::nullopt, oauth(400, "invalid_grant", "The code was already used")};
+    if (ac->expires_at < common::now_millis() / 1000) return {std::nullopt, oauth(400, "invalid_grant", "The code has expired")};
+    if (field("redirect_uri") != ac->redirect_uri)
+      return {std::nullopt, oauth(400, "invalid_grant", "redirect_uri does not match the authorization request")};
+    if (crypto::base64url_encode(crypto::sha256(verifier)) != ac->code_challenge)
+      return {std::nullopt, oauth(400, "invalid_grant", "code_verifier does not match the code_challenge")};
+    if (!store_.consume_authorization_code(hash))
+      return {std::nullopt, oauth(400, "invalid_grant", "The code was already used")};
+    if (!store_.find_user(ac->subject)) return {std::nullopt, oauth(400, "invalid_grant", "The user no longer exists")};
+    IssuedToken t = issue(*client, *app, ac->subject, ac->scope, validity);
+    attach_refresh_token(t, *client, ac->subject);
     return {std::move(t), std::nullopt};
   }
   if (grant == "refresh_token") {
@@ -305,6 +338,35 @@ bool KeyManager::revoke_api_key(const domain::Application& app, std::string_view
   if (auto* e = jwt->claims.if_contains("exp"); e && e->is_int64()) exp = e->get_int64();
   store_.revoke_token({std::string(jti->get_string()), exp});
   return true;
+}
+
+std::optional<OAuthError> KeyManager::check_authorize(const AuthorizeRequest& req, bool& redirectable) {
+  redirectable = false;
+  auto client = store_.find_key_mapping(req.client_id);
+  if (!client) return oauth(400, "invalid_client", "Unknown client_id");
+  if (req.redirect_uri.empty() || req.redirect_uri != client->callback_url)
+    return oauth(400, "invalid_request", "redirect_uri must equal the client's registered callback URL");
+  redirectable = true;
+  if (req.response_type != "code") return oauth(400, "unsupported_response_type", "response_type must be code");
+  if (!has_grant(*client, "authorization_code"))
+    return oauth(400, "unauthorized_client", "authorization_code is not enabled for this client");
+  if (req.code_challenge.size() != 43 || req.code_challenge_method != "S256")
+    return oauth(400, "invalid_request", "PKCE is required: code_challenge with code_challenge_method=S256");
+  return std::nullopt;
+}
+
+std::string KeyManager::create_code(const AuthorizeRequest& req, const domain::User& user) {
+  const std::string code = crypto::base64url_encode(crypto::random_bytes(32));
+  domain::AuthorizationCode ac;
+  ac.code_hash = crypto::sha256_hex(code);
+  ac.consumer_key = req.client_id;
+  ac.redirect_uri = req.redirect_uri;
+  ac.subject = user.username;
+  ac.scope = identity::grant_scopes(req.scope, user.roles, api_scopes_for(user.roles));
+  ac.code_challenge = req.code_challenge;
+  ac.expires_at = common::now_millis() / 1000 + 60;
+  store_.save_authorization_code(ac);
+  return code;
 }
 
 void KeyManager::attach_refresh_token(IssuedToken& t, const domain::KeyMapping& km, const std::string& subject) {

@@ -89,6 +89,22 @@ class KeyManager {
   // Revokes an API key of `app`; false when it is not a valid API key of that application.
   bool revoke_api_key(const domain::Application& app, std::string_view api_key);
 
+  // Authorization code flow with PKCE (RFC 6749 §4.1, RFC 7636 S256 only).
+  struct AuthorizeRequest {
+    std::string response_type;
+    std::string client_id;
+    std::string redirect_uri;
+    std::string scope;
+    std::string state;
+    std::string code_challenge;
+    std::string code_challenge_method;
+  };
+  // Checks the request. `redirectable` tells whether an error may be sent to redirect_uri (only
+  // once client and redirect URI are known to match).
+  std::optional<OAuthError> check_authorize(const AuthorizeRequest& req, bool& redirectable);
+  // After the user signed in: a one-time code for the client, valid for 60 s.
+  std::string create_code(const AuthorizeRequest& req, const domain::User& user);
+
   // RFC 7009: revokes a JWT access token issued to `client` (unknown tokens are ignored).
   void revoke(const domain::KeyMapping& client, std::string_view token);
   // RFC 7662 answer for `token`.

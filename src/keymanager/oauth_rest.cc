@@ -47,6 +47,84 @@ std::optional<domain::KeyMapping> calling_client(KeyManager& km, const RestReque
   return km.authenticate_client(id->second, secret->second);
 }
 
+std::string html_escape(std::string_view in) {
+  std::string out;
+  for (char c : in) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string url_encode(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+KeyManager::AuthorizeRequest authorize_request(const std::map<std::string, std::string>& p) {
+  auto get = [&p](const char* k) {
+    auto it = p.find(k);
+    return it == p.end() ? std::string() : it->second;
+  };
+  return {get("response_type"), get("client_id"), get("redirect_uri"), get("scope"), get("state"),
+          get("code_challenge"), get("code_challenge_method")};
+}
+
+RestResponse redirect(const std::string& uri, const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string location = uri + (uri.find('?') == std::string::npos ? "?" : "&");
+  bool first = true;
+  for (const auto& [k, v] : params) {
+    if (v.empty()) continue;
+    location += (first ? "" : "&") + k + "=" + url_encode(v);
+    first = false;
+  }
+  RestResponse r = RestResponse::empty(302);
+  r.headers.emplace_back("Location", location);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+RestResponse login_page(const KeyManager::AuthorizeRequest& a, const std::string& error) {
+  std::string hidden;
+  for (const auto& [k, v] : std::vector<std::pair<const char*, const std::string*>>{
+           {"response_type", &a.response_type}, {"client_id", &a.client_id}, {"redirect_uri", &a.redirect_uri},
+           {"scope", &a.scope}, {"state", &a.state}, {"code_challenge", &a.code_challenge},
+           {"code_challenge_method", &a.code_challenge_method}})
+    hidden += "<input type=\"hidden\" name=\"" + std::string(k) + "\" value=\"" + html_escape(*v) + "\">";
+  RestResponse r;
+  r.status = error.empty() ? 200 : 401;
+  r.content_type = "text/html; charset=utf-8";
+  r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in - Archway</title>"
+           "<style>body{font-family:sans-serif;max-width:22rem;margin:4rem auto}label,input,button{display:block;"
+           "width:100%;margin:.4rem 0}input{padding:.4rem}.err{color:#b00}</style></head><body>"
+           "<h1>Sign in</h1><p>to continue to <b>" + html_escape(a.client_id) + "</b></p>" +
+           (error.empty() ? "" : "<p class=\"err\">" + html_escape(error) + "</p>") +
+           "<form method=\"post\" action=\"/oauth2/authorize\">" + hidden +
+           "<label>Username<input name=\"username\" autocomplete=\"username\" required></label>"
+           "<label>Password<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
+           "</label><button type=\"submit\">Sign in</button></form></body></html>";
+  return r;
+}
+
 }  // namespace
 
 void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, identity::Authenticator& auth) {
@@ -79,7 +157,7 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
         if (x.is_string()) grants.emplace_back(x.get_string());
     if (grants.empty()) grants = {"client_credentials"};
     for (const auto& g : grants)
-      if (g != "client_credentials" && g != "password" && g != "refresh_token")
+      if (g != "client_credentials" && g != "password" && g != "refresh_token" && g != "authorization_code")
         throw common::ProblemError(common::Problem::bad_request("'grantType': unsupported grant type '" + g + "'"));
     std::string callback = common::opt_string(o, "callbackUrl", "callbackUrl").value_or("");
     if (const json::array* u = common::opt_array(o, "redirect_uris", "redirect_uris"); u && !u->empty() && callback.empty())
@@ -155,6 +233,31 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
     return res;
   });
 
+  r.add("GET", "/oauth2/authorize", [&km](RestRequest& req) {
+    const auto a = authorize_request(req.query);
+    bool redirectable = false;
+    if (auto err = km.check_authorize(a, redirectable)) {
+      if (redirectable) return redirect(a.redirect_uri, {{"error", err->error}, {"error_description", err->description}, {"state", a.state}});
+      return oauth_error(*err, false);
+    }
+    return login_page(a, "");
+  });
+
+  r.add("POST", "/oauth2/authorize", [&km, &store](RestRequest& req) {
+    auto form = form_of(req);
+    if (!form) return oauth_error({400, "invalid_request", "the body must be application/x-www-form-urlencoded"}, false);
+    const auto a = authorize_request(*form);
+    bool redirectable = false;
+    if (auto err = km.check_authorize(a, redirectable)) {
+      if (redirectable) return redirect(a.redirect_uri, {{"error", err->error}, {"error_description", err->description}, {"state", a.state}});
+      return oauth_error(*err, false);
+    }
+    auto user = store.find_user((*form)["username"]);
+    if (!user || !crypto::verify_password(user->password_hash, (*form)["password"]))
+      return login_page(a, "Invalid username or password");
+    return redirect(a.redirect_uri, {{"code", km.create_code(a, *user)}, {"state", a.state}});
+  });
+
   r.add("POST", "/oauth2/revoke", [&km](RestRequest& req) {
     auto form = form_of(req);
     const bool basic_sent = !req.header("authorization").empty();
@@ -203,9 +306,11 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
                    {"revocation_endpoint", base + "/oauth2/revoke"},
                    {"registration_endpoint", base + "/client-registration/v0.17/register"},
                    {"introspection_endpoint", base + "/oauth2/introspect"},
-                   {"grant_types_supported", json::array{"client_credentials", "password", "refresh_token"}},
+                   {"authorization_endpoint", base + "/oauth2/authorize"},
+                   {"grant_types_supported", json::array{"client_credentials", "password", "refresh_token", "authorization_code"}},
+                   {"code_challenge_methods_supported", json::array{"S256"}},
                    {"token_endpoint_auth_methods_supported", json::array{"client_secret_basic", "client_secret_post"}},
-                   {"response_types_supported", json::array{}},
+                   {"response_types_supported", json::array{"code"}},
                    {"subject_types_supported", json::array{"public"}},
                    {"id_token_signing_alg_values_supported", json::array{"RS256", "ES256"}},
                    {"scopes_supported", json::array{"default"}}};

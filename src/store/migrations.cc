@@ -115,6 +115,18 @@ CREATE TABLE refresh_tokens (
   created_time INTEGER NOT NULL
 );
 )sql"},
+      {4, "authorization codes", R"sql(
+CREATE TABLE authorization_codes (
+  code_hash      TEXT PRIMARY KEY,
+  consumer_key   TEXT NOT NULL REFERENCES application_keys(consumer_key) ON DELETE CASCADE,
+  redirect_uri   TEXT NOT NULL,
+  subject        TEXT NOT NULL,
+  scope          TEXT NOT NULL,
+  code_challenge TEXT NOT NULL,
+  expires_at     INTEGER NOT NULL,
+  used           INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -108,6 +108,10 @@ class Store {
   virtual void revoke_token(const domain::RevokedToken& token) = 0;
   virtual bool is_token_revoked(std::string_view jti) = 0;
   virtual void save_refresh_token(const domain::RefreshToken& token) = 0;
+  virtual void save_authorization_code(const domain::AuthorizationCode& code) = 0;
+  virtual std::optional<domain::AuthorizationCode> find_authorization_code(std::string_view code_hash) = 0;
+  // Marks the code used; false when it was used already.
+  virtual bool consume_authorization_code(std::string_view code_hash) = 0;
   virtual std::optional<domain::RefreshToken> find_refresh_token(std::string_view token_hash) = 0;
   // Marks the token used; false when it was used already (so two concurrent uses cannot both win).
   virtual bool consume_refresh_token(std::string_view token_hash) = 0;

@@ -1,6 +1,7 @@
 // Key Manager, Developer Portal and the gateway's token checks, end to end against the real binary.
 #include "crypto/base64url.h"
 #include "crypto/jwt.h"
+#include "crypto/random.h"
 #include "integration/fixture.h"
 
 namespace archway::testing {
@@ -255,6 +256,58 @@ TEST_F(SecuredGateway, OperationScopesNeedATokenHoldingOne) {
   // Operations may only name scopes the API defines.
   EXPECT_EQ(admin("PUT", kApis + "/" + id, api_body("Scoped", "/scoped",
                                                     R"([{"target":"/x","verb":"GET","scopes":["nope"]}])")).status, 400);
+}
+
+TEST_F(SecuredGateway, AuthorizationCodeWithPkceSignsTheUserIn) {
+  auto a = admin("POST", kDev + "/applications", R"({"name":"Portal"})");
+  const std::string app_id = str(json_of(a)["applicationId"]);
+  auto k = admin("POST", kDev + "/applications/" + app_id + "/generate-keys",
+                 R"({"keyType":"PRODUCTION","grantTypesToBeSupported":["authorization_code","refresh_token"],)"
+                 R"("callbackUrl":"https://portal.example/cb"})");
+  ASSERT_EQ(k.status, 200) << k.body;
+  const std::string client_id = str(json_of(k)["consumerKey"]);
+  const std::string verifier = "verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
+  const std::string challenge = crypto::base64url_encode(crypto::sha256(verifier));
+  const std::string query = "?response_type=code&client_id=" + client_id +
+                            "&redirect_uri=https%3A%2F%2Fportal.example%2Fcb&scope=apim:subscribe&state=xyz"
+                            "&code_challenge=" + challenge + "&code_challenge_method=S256";
+  auto page = mgmt().get("/oauth2/authorize" + query);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.header("content-type").find("text/html"), std::string::npos);
+  EXPECT_NE(page.body.find("<form"), std::string::npos);
+  // A redirect URI that is not the client's is never redirected to.
+  auto evil = mgmt().get("/oauth2/authorize?response_type=code&client_id=" + client_id +
+                         "&redirect_uri=https%3A%2F%2Fevil.example%2F&code_challenge=" + challenge +
+                         "&code_challenge_method=S256");
+  EXPECT_EQ(evil.status, 400);
+  EXPECT_TRUE(evil.header("location").empty());
+  auto no_pkce = mgmt().get("/oauth2/authorize?response_type=code&client_id=" + client_id +
+                            "&redirect_uri=https%3A%2F%2Fportal.example%2Fcb&state=s1");
+  EXPECT_EQ(no_pkce.status, 302);
+  EXPECT_NE(no_pkce.header("location").find("error=invalid_request"), std::string::npos);
+
+  auto sign_in = [&](const std::string& password) {
+    return form("/oauth2/authorize", query.substr(1) + "&username=admin&password=" + password);
+  };
+  EXPECT_EQ(sign_in("wrong").status, 401);
+  auto redirected = sign_in(kPassword);
+  ASSERT_EQ(redirected.status, 302) << redirected.body;
+  const std::string location = redirected.header("location");
+  ASSERT_TRUE(location.starts_with("https://portal.example/cb?code=")) << location;
+  EXPECT_NE(location.find("state=xyz"), std::string::npos);
+  const std::string code = location.substr(location.find("code=") + 5, location.find('&') - location.find("code=") - 5);
+
+  const std::string exchange = "grant_type=authorization_code&code=" + code +
+                               "&redirect_uri=https%3A%2F%2Fportal.example%2Fcb&client_id=" + client_id;
+  EXPECT_EQ(json_of(form("/oauth2/token", exchange + "&code_verifier=" + std::string(43, 'x')))["error"], "invalid_grant");
+  auto t = form("/oauth2/token", exchange + "&code_verifier=" + verifier);
+  ASSERT_EQ(t.status, 200) << t.body;
+  auto o = json_of(t);
+  EXPECT_EQ(str(o["scope"]), "apim:subscribe");
+  EXPECT_FALSE(str(o["refresh_token"]).empty());
+  EXPECT_EQ(str(crypto::parse_jwt(str(o["access_token"]), nullptr)->claims["sub"]), "admin");
+  auto again = form("/oauth2/token", exchange + "&code_verifier=" + verifier);
+  EXPECT_EQ(json_of(again)["error"], "invalid_grant");  // one use only
 }
 
 TEST_F(SecuredGateway, RevokedTokenIsRejectedWithin1s) {

@@ -555,6 +555,33 @@ class SqliteStore final : public Store {
     tx.commit();
   }
 
+  void save_authorization_code(const domain::AuthorizationCode& c) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    db_.prepare("DELETE FROM authorization_codes WHERE expires_at < ?").bind(1, common::now_millis() / 1000 - 3600).run();
+    db_.prepare("INSERT INTO authorization_codes (code_hash, consumer_key, redirect_uri, subject, scope, code_challenge, "
+                "expires_at, used) VALUES (?,?,?,?,?,?,?,0)")
+        .bind(1, c.code_hash).bind(2, c.consumer_key).bind(3, c.redirect_uri).bind(4, c.subject).bind(5, c.scope)
+        .bind(6, c.code_challenge).bind(7, c.expires_at).run();
+    tx.commit();
+  }
+
+  std::optional<domain::AuthorizationCode> find_authorization_code(std::string_view hash) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT code_hash, consumer_key, redirect_uri, subject, scope, code_challenge, expires_at, used "
+                         "FROM authorization_codes WHERE code_hash = ?");
+    s.bind(1, hash);
+    if (!s.step()) return std::nullopt;
+    return domain::AuthorizationCode{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6),
+                                     s.integer(7) != 0};
+  }
+
+  bool consume_authorization_code(std::string_view hash) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("UPDATE authorization_codes SET used = 1 WHERE code_hash = ? AND used = 0").bind(1, hash).run();
+    return db_.changes() > 0;
+  }
+
   std::optional<domain::RefreshToken> find_refresh_token(std::string_view hash) override {
     std::lock_guard lock(mu_);
     Stmt s = db_.prepare("SELECT token_hash, consumer_key, subject, scope, expires_at, used FROM refresh_tokens "
