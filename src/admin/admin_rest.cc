@@ -2,7 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "common/clock.h"
+#include "common/ids.h"
 #include "common/json.h"
 #include "common/problem.h"
 #include "identity/roles.h"
@@ -36,10 +39,56 @@ std::vector<std::string> roles_of(const json::object& o) {
   return out;
 }
 
+json::object km_json(const domain::ExternalKeyManager& k) {
+  return json::object{{"id", k.id},
+                      {"name", k.name},
+                      {"displayName", k.display_name},
+                      {"type", k.type},
+                      {"description", k.description},
+                      {"enabled", k.enabled},
+                      {"issuer", k.issuer},
+                      {"certificates", json::object{{"type", "JWKS"}, {"value", k.jwks_url}}},
+                      {"consumerKeyClaim", k.consumer_key_claim},
+                      {"scopesClaim", k.scopes_claim},
+                      {"enableSelfValidationJWT", true},
+                      {"jwksFetchedTime", k.jwks_fetched_time ? json::value(common::iso8601_utc(k.jwks_fetched_time))
+                                                              : json::value(nullptr)}};
+}
+
+// Reads a key manager body; `base` supplies unchanged fields on update.
+domain::ExternalKeyManager km_from_body(const RestRequest& req, domain::ExternalKeyManager base) {
+  const json::value v = common::parse_json_body(req.body);
+  const auto& o = common::as_object(v, "");
+  auto bad = [](const std::string& d) { throw ProblemError(Problem::bad_request(d)); };
+  if (auto s = common::opt_string(o, "name", "name")) base.name = *s;
+  if (auto s = common::opt_string(o, "displayName", "displayName")) base.display_name = *s;
+  if (auto s = common::opt_string(o, "type", "type")) base.type = *s;
+  if (auto s = common::opt_string(o, "description", "description")) base.description = *s;
+  if (auto s = common::opt_string(o, "issuer", "issuer")) base.issuer = *s;
+  if (auto s = common::opt_string(o, "consumerKeyClaim", "consumerKeyClaim")) base.consumer_key_claim = *s;
+  if (auto s = common::opt_string(o, "scopesClaim", "scopesClaim")) base.scopes_claim = *s;
+  if (auto b = common::opt_bool(o, "enabled", "enabled")) base.enabled = *b;
+  if (const json::object* c = common::opt_object(o, "certificates", "certificates")) {
+    const std::string type = common::opt_string(*c, "type", "certificates.type").value_or("JWKS");
+    if (type != "JWKS") bad("'certificates.type' must be JWKS (PEM certificates are not supported yet)");
+    base.jwks_url = common::opt_string(*c, "value", "certificates.value").value_or("");
+  }
+  if (base.name.empty() || base.name.size() > 100) bad("'name' is required (at most 100 characters)");
+  if (base.name == domain::kResidentKeyManager) bad("'name' 'Resident Key Manager' is reserved");
+  if (base.display_name.empty()) base.display_name = base.name;
+  if (base.issuer.empty()) bad("'issuer' is required");
+  const bool http_url = base.jwks_url.starts_with("https://") || base.jwks_url.starts_with("http://");
+  if (!http_url || base.jwks_url.find(' ') != std::string::npos)
+    bad("'certificates.value' must be the JWKS URL (http or https) of the key manager");
+  if (base.consumer_key_claim.empty()) bad("'consumerKeyClaim' must not be empty");
+  if (base.scopes_claim.empty()) bad("'scopesClaim' must not be empty");
+  return base;
+}
+
 }  // namespace
 
 void add_admin_routes(http::RestRouter& r, identity::UserService& users, identity::Authenticator& auth,
-                      keymanager::KeyManager& km, store::Store& store) {
+                      keymanager::KeyManager& km, keymanager::JwksFetcher& jwks, store::Store& store) {
   auto admin = [&auth](const RestRequest& req) {
     auth.authorize(req, {domain::kRoleAdmin}, identity::kScopeAdmin);
   };
@@ -80,6 +129,60 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
   r.add("DELETE", path("/users/{username}"), [&, admin](RestRequest& req) {
     admin(req);
     users.remove(req.path_params["username"]);
+    return RestResponse::empty(200);
+  });
+
+  r.add("GET", path("/key-managers"), [&, admin](RestRequest& req) {
+    admin(req);
+    json::array items;
+    items.push_back(json::object{{"id", "resident"},
+                                 {"name", domain::kResidentKeyManager},
+                                 {"displayName", domain::kResidentKeyManager},
+                                 {"type", "default"},
+                                 {"enabled", true},
+                                 {"issuer", km.options().issuer}});
+    for (const auto& k : store.list_key_managers()) items.push_back(km_json(k));
+    const std::size_t n = items.size();
+    return RestResponse::json(200, json::serialize(json::object{{"count", n}, {"list", std::move(items)}}));
+  });
+
+  r.add("POST", path("/key-managers"), [&, admin](RestRequest& req) {
+    admin(req);
+    domain::ExternalKeyManager k = km_from_body(req, {});
+    if (k.issuer == km.options().issuer) throw ProblemError(Problem::conflict("'issuer' is the resident Key Manager's"));
+    k.id = common::new_uuid();
+    k.created_time = common::now_millis();
+    store.create_key_manager(k);
+    if (const std::string err = jwks.refresh(k.id); !err.empty())  // a bad URL shows at once, not on the first call
+      spdlog::warn("key manager '{}': {}", k.name, err);
+    RestResponse res = RestResponse::json(201, json::serialize(km_json(*store.get_key_manager(k.id))));
+    res.headers.emplace_back("Location", path("/key-managers/" + k.id));
+    return res;
+  });
+
+  auto existing = [&store](const std::string& id) {
+    auto k = store.get_key_manager(id);
+    if (!k) throw ProblemError(Problem::not_found("Key manager '" + id + "' not found"));
+    return *k;
+  };
+
+  r.add("GET", path("/key-managers/{keyManagerId}"), [&, admin, existing](RestRequest& req) {
+    admin(req);
+    return RestResponse::json(200, json::serialize(km_json(existing(req.path_params["keyManagerId"]))));
+  });
+
+  r.add("PUT", path("/key-managers/{keyManagerId}"), [&, admin, existing](RestRequest& req) {
+    admin(req);
+    domain::ExternalKeyManager k = km_from_body(req, existing(req.path_params["keyManagerId"]));
+    store.update_key_manager(k);
+    jwks.refresh(k.id);
+    return RestResponse::json(200, json::serialize(km_json(*store.get_key_manager(k.id))));
+  });
+
+  r.add("DELETE", path("/key-managers/{keyManagerId}"), [&, admin](RestRequest& req) {
+    admin(req);
+    if (!store.delete_key_manager(req.path_params["keyManagerId"]))
+      throw ProblemError(Problem::not_found("Key manager '" + req.path_params["keyManagerId"] + "' not found"));
     return RestResponse::empty(200);
   });
 

@@ -23,6 +23,7 @@
 #include "gateway/gateway_server.h"
 #include "http/rest_server.h"
 #include "http/tls_context.h"
+#include "keymanager/jwks_fetcher.h"
 #include "keymanager/key_manager.h"
 #include "keymanager/oauth_rest.h"
 #include "publisher/api_service.h"
@@ -120,6 +121,10 @@ int run_serve(const ServeOptions& options) {
     gw.max_idle_upstream = static_cast<std::size_t>(cfg.gateway_max_idle_upstream_connections);
     gw.server_tls = server_tls;
     gw.client_tls = http::make_client_tls();
+    keymanager::JwksFetcher jwks_fetcher(*store, http::make_client_tls(),
+                                         std::chrono::seconds(cfg.keymanager_jwks_refresh_s),
+                                         std::chrono::milliseconds(cfg.keymanager_jwks_min_refetch_ms));
+    gw.on_unknown_key = [&jwks_fetcher](std::string_view issuer) { jwks_fetcher.request_refresh(issuer); };
     gateway::GatewayServer gateway(gw);
 
     keymanager::KeyManagerOptions kmo;
@@ -145,7 +150,7 @@ int run_serve(const ServeOptions& options) {
     auto router = std::make_shared<http::RestRouter>();
     publisher::add_publisher_routes(*router, api_service, auth);
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
-    admin::add_admin_routes(*router, users, auth, key_manager, *store);
+    admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);
 
     http::RestServerOptions mo;
@@ -158,6 +163,7 @@ int run_serve(const ServeOptions& options) {
     http::RestServer management(mo, router);
 
     feed.start();
+    jwks_fetcher.start();
     gateway.start();
     management.start();
 
@@ -185,6 +191,7 @@ int run_serve(const ServeOptions& options) {
     std::thread mgmt_stop([&] { management.stop(cfg.shutdown_grace_ms); });
     gateway.stop(cfg.shutdown_grace_ms);
     mgmt_stop.join();
+    jwks_fetcher.stop();
     feed.stop();
     spdlog::info("stopped");
     return 0;

@@ -38,6 +38,8 @@ struct Config {
 
   std::string keymanager_issuer = "https://localhost:9443/oauth2/token";
   std::string keymanager_signing_alg = "RS256";
+  std::int64_t keymanager_jwks_refresh_s = 900;       // external key managers' JWKS, refreshed this often
+  std::int64_t keymanager_jwks_min_refetch_ms = 5000;  // at most this often on unknown kids
 
   bool devportal_self_signup = true;
 

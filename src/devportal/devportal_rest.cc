@@ -61,7 +61,7 @@ json::object app_json(const domain::Application& a, std::size_t subscriptions) {
 
 json::object key_json(const domain::KeyMapping& k, const std::string& secret) {
   json::object o{{"keyMappingId", k.id},
-                 {"keyManager", "Resident Key Manager"},
+                 {"keyManager", k.key_manager},
                  {"consumerKey", k.consumer_key},
                  {"supportedGrantTypes", json::array(k.grant_types.begin(), k.grant_types.end())},
                  {"callbackUrl", k.callback_url},
@@ -246,6 +246,32 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     auto client = km.create_client(app, key_type, grants, callback, validity);
     json::object out = key_json(client.mapping, client.consumer_secret);
     out["token"] = token_json(km.issue(client.mapping, app, app.owner, "default", validity));
+    return ok(200, out);
+  });
+
+  // Maps a client of an external key manager to the application, so its tokens call APIs as it.
+  r.add("POST", path("/applications/{applicationId}/map-keys"), [&, user_of, own_app](RestRequest& req) {
+    const auto app = own_app(user_of(req), req.path_params["applicationId"]);
+    json::value holder;
+    const auto& o = body_object(req, holder);
+    const std::string key_type = key_type_of(common::opt_string(o, "keyType", "keyType").value_or(""), "keyType");
+    const std::string consumer_key = common::opt_string(o, "consumerKey", "consumerKey").value_or("");
+    const std::string manager = common::opt_string(o, "keyManager", "keyManager").value_or("");
+    if (consumer_key.empty() || consumer_key.size() > 256) bad("'consumerKey' is required (at most 256 characters)");
+    std::optional<domain::ExternalKeyManager> ext;
+    for (auto& k : store.list_key_managers())
+      if (k.name == manager || k.id == manager) ext = k;
+    if (!ext) bad("'keyManager' must name an external key manager registered by an admin");
+    domain::KeyMapping km_row;
+    km_row.id = common::new_uuid();
+    km_row.application_id = app.id;
+    km_row.key_type = key_type;
+    km_row.consumer_key = consumer_key;
+    km_row.key_manager = ext->name;
+    km_row.created_time = common::now_millis();
+    store.create_key_mapping(km_row);
+    json::object out = key_json(km_row, "");
+    out["keyManager"] = ext->name;
     return ok(200, out);
   });
 

@@ -25,6 +25,8 @@ struct Application {
 };
 
 // The OAuth2 client of an application for one key type (PRODUCTION or SANDBOX).
+inline constexpr std::string_view kResidentKeyManager = "Resident Key Manager";
+
 struct KeyMapping {
   std::string id;  // keyMappingId
   std::string application_id;
@@ -34,6 +36,24 @@ struct KeyMapping {
   std::vector<std::string> grant_types;
   std::string callback_url;
   std::int64_t validity_seconds = 3600;  // lifetime of tokens issued to this client
+  std::int64_t created_time = 0;
+  std::string key_manager = std::string(kResidentKeyManager);  // or an external key manager's name
+};
+
+// An external identity provider whose JWTs the gateway accepts (Admin: /key-managers).
+struct ExternalKeyManager {
+  std::string id;
+  std::string name;
+  std::string display_name;
+  std::string type = "custom";
+  std::string description;
+  std::string issuer;
+  std::string jwks_url;
+  std::string consumer_key_claim = "azp";
+  std::string scopes_claim = "scope";
+  bool enabled = true;
+  std::string jwks;  // the last JWKS fetched (JSON), empty until the first fetch
+  std::int64_t jwks_fetched_time = 0;
   std::int64_t created_time = 0;
 };
 
@@ -91,6 +111,7 @@ struct SecurityState {
   std::vector<Subscription> subscriptions;
   std::vector<RevokedToken> revoked_tokens;
   std::vector<std::string> public_jwks;  // JSON, current and retired-but-trusted keys
+  std::vector<ExternalKeyManager> external_key_managers;  // enabled ones
 };
 
 }  // namespace archway::domain

@@ -4,6 +4,7 @@
 // update(); no lock is taken per request.
 #include <boost/asio/ssl/context.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,8 @@ struct GatewayOptions {
   std::size_t max_idle_upstream = 64;
   std::shared_ptr<boost::asio::ssl::context> server_tls;  // required when https_port >= 0
   std::shared_ptr<boost::asio::ssl::context> client_tls;  // for https backends; system trust by default
+  // Told when a token of a known external issuer carries an unknown kid (see token_authenticator.h).
+  std::function<void(std::string_view issuer)> on_unknown_key;
 };
 
 class GatewayServer {

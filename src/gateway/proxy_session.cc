@@ -367,7 +367,8 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     const EndpointRuntime* endpoint = &*api.production;
     if (m.op->secured) {
       const AuthDecision d =
-          authorize(*snap, api, *m.op, req[bhttp::field::authorization], req["apikey"], w_.tokens, now_seconds());
+          authorize(*snap, api, *m.op, req[bhttp::field::authorization], req["apikey"], w_.tokens, now_seconds(),
+                    w_.opts.on_unknown_key);
       if (d.outcome != AuthOutcome::kAllowed) {
         const bool keep = client_keep_alive && rp.is_done();
         const Problem p = auth_problem(d);

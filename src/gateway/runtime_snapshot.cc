@@ -28,6 +28,21 @@ const ClientRuntime* RuntimeSnapshot::client(std::string_view consumer_key) cons
   return it == clients_.end() ? nullptr : &it->second;
 }
 
+const ClientRuntime* RuntimeSnapshot::external_client(std::string_view key_manager,
+                                                     std::string_view consumer_key) const {
+  std::string k;
+  k.reserve(key_manager.size() + 1 + consumer_key.size());
+  k.append(key_manager).push_back('\n');
+  k.append(consumer_key);
+  auto it = external_clients_.find(k);
+  return it == external_clients_.end() ? nullptr : &it->second;
+}
+
+const ExternalIssuer* RuntimeSnapshot::issuer(std::string_view iss) const {
+  auto it = issuers_.find(iss);
+  return it == issuers_.end() ? nullptr : &it->second;
+}
+
 std::int64_t RuntimeSnapshot::application_index(std::string_view id) const {
   auto it = application_ids_.find(id);
   return it == application_ids_.end() ? -1 : it->second;
@@ -59,7 +74,9 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
   for (const auto& k : security.key_mappings) {
     auto it = app_index.find(k.application_id);
     if (it == app_index.end()) continue;
-    snap->clients_.emplace(k.consumer_key, ClientRuntime{it->second, k.key_type == domain::kKeyTypeSandbox});
+    const ClientRuntime c{it->second, k.key_type == domain::kKeyTypeSandbox};
+    if (k.key_manager == domain::kResidentKeyManager) snap->clients_.emplace(k.consumer_key, c);
+    else snap->external_clients_.emplace(k.key_manager + "\n" + k.consumer_key, c);
   }
   for (const auto& t : security.revoked_tokens) snap->revoked_.insert(t.jti);
   for (const auto& jwk : security.public_jwks) {
@@ -67,6 +84,20 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     auto vk = crypto::VerificationKey::from_jwk(boost::json::parse(jwk).as_object(), &why);
     if (vk) snap->keys_.emplace(vk->kid(), std::move(*vk));
     else warn("signing key not usable: " + why);
+  }
+  for (const auto& ekm : security.external_key_managers) {
+    ExternalIssuer ei{ekm.name, ekm.consumer_key_claim, ekm.scopes_claim, {}};
+    if (!ekm.jwks.empty()) {
+      boost::system::error_code ec;
+      auto v = boost::json::parse(ekm.jwks, ec);
+      if (!ec && v.is_object() && v.as_object().contains("keys") && v.as_object().at("keys").is_array())
+        for (const auto& jwk : v.as_object().at("keys").as_array()) {
+          if (!jwk.is_object()) continue;
+          auto vk = crypto::VerificationKey::from_jwk(jwk.as_object());
+          if (vk) ei.keys.emplace(vk->kid(), std::move(*vk));  // keys we cannot use (enc, HMAC, ...) are skipped
+        }
+    }
+    snap->issuers_.emplace(ekm.issuer, std::move(ei));
   }
   std::unordered_map<std::string, std::vector<const domain::Subscription*>> subs_by_api;
   for (const auto& s : security.subscriptions) subs_by_api[s.api_id].push_back(&s);

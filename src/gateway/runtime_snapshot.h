@@ -74,6 +74,14 @@ template <class V>
 using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
 using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
+// An external key manager whose tokens the gateway accepts.
+struct ExternalIssuer {
+  std::string name;
+  std::string consumer_key_claim;
+  std::string scopes_claim;
+  StringMap<crypto::VerificationKey> keys;  // by kid
+};
+
 struct SnapshotSettings {
   std::string issuer;  // tokens of the resident Key Manager carry this iss
   std::int64_t leeway_s = 30;
@@ -98,6 +106,9 @@ class RuntimeSnapshot {
   const std::vector<std::unique_ptr<ApiRuntime>>& apis() const { return apis_; }
   const std::vector<ApplicationRuntime>& applications() const { return applications_; }
   const ClientRuntime* client(std::string_view consumer_key) const;
+  // A client of an external key manager, by the key manager's name and the token's consumer key.
+  const ClientRuntime* external_client(std::string_view key_manager, std::string_view consumer_key) const;
+  const ExternalIssuer* issuer(std::string_view iss) const;
   // Index into applications() of the application with that id, or -1.
   std::int64_t application_index(std::string_view id) const;
   const crypto::VerificationKey* key(std::string_view kid) const;
@@ -111,6 +122,8 @@ class RuntimeSnapshot {
   std::vector<ApplicationRuntime> applications_;
   StringMap<ClientRuntime> clients_;
   StringMap<std::uint32_t> application_ids_;
+  StringMap<ClientRuntime> external_clients_;  // "<key manager>\n<consumer key>"
+  StringMap<ExternalIssuer> issuers_;
   StringMap<crypto::VerificationKey> keys_;
   StringSet revoked_;
   SnapshotSettings settings_;

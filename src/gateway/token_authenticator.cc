@@ -47,12 +47,32 @@ std::string string_claim(const boost::json::object& c, std::string_view k) {
 namespace {
 
 // Verifies `token` (an access token, or an API key when `api_key`) and caches what it says.
+const crypto::VerificationKey* key_of(const RuntimeSnapshot& snap, std::string_view issuer, std::string_view kid) {
+  if (issuer.empty()) return snap.key(kid);
+  const ExternalIssuer* ei = snap.issuer(issuer);
+  if (!ei) return nullptr;
+  auto it = ei->keys.find(kid);
+  return it == ei->keys.end() ? nullptr : &it->second;
+}
+
+// A claim holding scopes as a space-separated string or an array of strings, as " a b ".
+std::string padded_scopes(const boost::json::object& c, std::string_view claim) {
+  std::string out = " ";
+  auto* v = c.if_contains(claim);
+  if (v && v->is_string()) out.append(v->get_string()).push_back(' ');
+  if (v && v->is_array())
+    for (const auto& s : v->get_array())
+      if (s.is_string()) out.append(s.get_string()).push_back(' ');
+  return out;
+}
+
 const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view token, bool api_key,
-                                  TokenCache& cache, std::int64_t now_s, std::string_view& why) {
+                                  TokenCache& cache, std::int64_t now_s, std::string_view& why,
+                                  const UnknownKeyHandler& on_unknown_key) {
   const auto& settings = snap.settings();
   const TokenCache::Entry* entry = cache.find(token);
   if (entry && (entry->api_key != api_key || (entry->exp != 0 && now_s > entry->exp + settings.leeway_s) ||
-                !snap.key(entry->kid)))
+                !key_of(snap, entry->issuer, entry->kid)))
     entry = nullptr;
   if (entry) return entry;
   crypto::JwtError err = crypto::JwtError::kNone;
@@ -61,8 +81,19 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
     why = crypto::describe(err);
     return nullptr;
   }
-  const crypto::VerificationKey* key = snap.key(jwt->kid);
+  // Whose token is it? Ours, or a registered external key manager's (never for API keys).
+  const std::string iss = string_claim(jwt->claims, "iss");
+  const ExternalIssuer* external = nullptr;
+  if (iss != settings.issuer) {
+    external = api_key ? nullptr : snap.issuer(iss);
+    if (!external) {
+      why = crypto::describe(crypto::JwtError::kWrongIssuer);
+      return nullptr;
+    }
+  }
+  const crypto::VerificationKey* key = key_of(snap, external ? std::string_view(iss) : std::string_view(), jwt->kid);
   if (!key) {
+    if (external && on_unknown_key) on_unknown_key(iss);  // perhaps the IdP rotated its keys
     why = crypto::describe(crypto::JwtError::kUnknownKey);
     return nullptr;
   }
@@ -70,7 +101,7 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
     why = crypto::describe(crypto::JwtError::kBadSignature);
     return nullptr;
   }
-  err = crypto::check_claims(jwt->claims, now_s, settings.leeway_s, settings.issuer, !api_key);
+  err = crypto::check_claims(jwt->claims, now_s, settings.leeway_s, iss, !api_key);
   if (err != crypto::JwtError::kNone) {
     why = crypto::describe(err);
     return nullptr;
@@ -85,7 +116,8 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
   e.jti = string_claim(jwt->claims, "jti");
   if (auto* exp = jwt->claims.if_contains("exp")) e.exp = exp->to_number<std::int64_t>();
   e.sandbox = string_claim(jwt->claims, "keytype") == "SANDBOX";
-  e.scope = " " + string_claim(jwt->claims, "scope") + " ";
+  e.scope = padded_scopes(jwt->claims, external ? std::string_view(external->scopes_claim) : std::string_view("scope"));
+  if (external) e.issuer = iss;
   if (api_key) {
     if (auto* app = jwt->claims.if_contains("application"); app && app->is_object())
       e.application_id = string_claim(app->get_object(), "id");
@@ -94,13 +126,14 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
       return nullptr;
     }
   } else {
-    e.client_id = string_claim(jwt->claims, "client_id");
+    e.client_id = string_claim(jwt->claims, external ? std::string_view(external->consumer_key_claim)
+                                                     : std::string_view("client_id"));
     if (e.client_id.empty()) {
       why = "the token carries no client_id";
       return nullptr;
     }
   }
-  if (e.jti.empty()) {
+  if (e.jti.empty() && !external) {  // external IdPs need not issue jti; revocation is theirs
     why = "the token carries no jti";
     return nullptr;
   }
@@ -112,7 +145,7 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
 
 AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const OperationRuntime& op,
                        std::string_view authorization, std::string_view api_key, TokenCache& cache,
-                       std::int64_t now_s) {
+                       std::int64_t now_s, const UnknownKeyHandler& on_unknown_key) {
   const bool use_key = api.api_key && !api_key.empty();
   const std::string_view token = use_key ? api_key : api.oauth2 ? bearer_token(authorization) : std::string_view();
   if (token.empty())
@@ -120,15 +153,23 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
                                                                             : "Send an access token: Authorization: Bearer <token>")
                                                              : "Send an API key in the apikey header");
   std::string_view why;
-  const TokenCache::Entry* entry = verified(snap, token, use_key, cache, now_s, why);
+  const TokenCache::Entry* entry = verified(snap, token, use_key, cache, now_s, why, on_unknown_key);
   if (!entry) return deny(AuthOutcome::kInvalidCredentials, why);
-  if (snap.revoked(entry->jti)) return deny(AuthOutcome::kInvalidCredentials, "the token has been revoked");
+  if (!entry->jti.empty() && snap.revoked(entry->jti))
+    return deny(AuthOutcome::kInvalidCredentials, "the token has been revoked");
 
   std::uint32_t app_index = 0;
+  bool sandbox = entry->sandbox;
   if (use_key) {
     const std::int64_t idx = snap.application_index(entry->application_id);
     if (idx < 0) return deny(AuthOutcome::kInvalidCredentials, "the API key's application no longer exists");
     app_index = static_cast<std::uint32_t>(idx);
+  } else if (!entry->issuer.empty()) {
+    const ExternalIssuer* ei = snap.issuer(entry->issuer);
+    const ClientRuntime* client = ei ? snap.external_client(ei->name, entry->client_id) : nullptr;
+    if (!client) return deny(AuthOutcome::kInvalidCredentials, "the token's client is not mapped to an application");
+    app_index = client->application;
+    sandbox = client->sandbox;  // external tokens carry no key type: the mapping decides
   } else {
     const ClientRuntime* client = snap.client(entry->client_id);
     if (!client) return deny(AuthOutcome::kInvalidCredentials, "the token's application no longer exists");
@@ -140,7 +181,7 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
   if (sub == api.subscriptions.end())
     return deny(AuthOutcome::kForbidden, "The application is not subscribed to this API");
   if (sub->second.status == domain::kSubscriptionBlocked ||
-      (sub->second.status == domain::kSubscriptionProdOnlyBlocked && !entry->sandbox))
+      (sub->second.status == domain::kSubscriptionProdOnlyBlocked && !sandbox))
     return deny(AuthOutcome::kForbidden, "The subscription to this API is blocked");
 
   if (!op.scopes.empty()) {
@@ -151,7 +192,7 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
 
   AuthDecision d;
   d.application = &snap.applications()[app_index];
-  if (entry->sandbox) {
+  if (sandbox) {
     if (!api.sandbox) return deny(AuthOutcome::kInvalidCredentials, "the API has no sandbox endpoint for a SANDBOX token");
     d.endpoint = &*api.sandbox;
   } else {

@@ -5,6 +5,7 @@
 // application's subscription to the API from the snapshot's in-memory map. Verified tokens are cached per worker
 // until they expire; revocations and subscription changes are checked on every request.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,7 +38,8 @@ class TokenCache {
     std::string application_id;  // API keys
     std::string jti;
     std::int64_t exp = 0;  // 0: does not expire
-    std::string scope;  // " a b c ": space-padded for whole-word search
+    std::string scope;   // " a b c ": space-padded for whole-word search
+    std::string issuer;  // empty for the resident Key Manager, else the external issuer
     bool sandbox = false;
     bool api_key = false;
   };
@@ -50,8 +52,12 @@ class TokenCache {
   StringMap<Entry> map_;
 };
 
+// Told about a token of a known external issuer signed with a kid we do not have (so the
+// control plane can refetch that issuer's JWKS); must be cheap and thread-safe.
+using UnknownKeyHandler = std::function<void(std::string_view issuer)>;
+
 AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const OperationRuntime& op,
                        std::string_view authorization, std::string_view api_key, TokenCache& cache,
-                       std::int64_t now_s);
+                       std::int64_t now_s, const UnknownKeyHandler& on_unknown_key = {});
 
 }  // namespace archway::gateway

@@ -127,6 +127,24 @@ CREATE TABLE authorization_codes (
   used           INTEGER NOT NULL
 );
 )sql"},
+      {5, "external key managers", R"sql(
+CREATE TABLE key_managers (
+  id                 TEXT PRIMARY KEY,
+  name               TEXT NOT NULL UNIQUE,
+  display_name       TEXT NOT NULL,
+  type               TEXT NOT NULL,
+  description        TEXT NOT NULL,
+  issuer             TEXT NOT NULL UNIQUE,
+  jwks_url           TEXT NOT NULL,
+  consumer_key_claim TEXT NOT NULL,
+  scopes_claim       TEXT NOT NULL,
+  enabled            INTEGER NOT NULL,
+  jwks               TEXT NOT NULL,
+  jwks_fetched_time  INTEGER NOT NULL,
+  created_time       INTEGER NOT NULL
+);
+ALTER TABLE application_keys ADD COLUMN key_manager TEXT NOT NULL DEFAULT 'Resident Key Manager';
+)sql"},
   };
   return kMigrations;
 }

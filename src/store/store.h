@@ -100,6 +100,14 @@ class Store {
   virtual void update_subscription_status(std::string_view id, std::string_view status) = 0;
   virtual bool delete_subscription(std::string_view id) = 0;
 
+  // External key managers (unique name and issuer).
+  virtual void create_key_manager(const domain::ExternalKeyManager& km) = 0;
+  virtual std::vector<domain::ExternalKeyManager> list_key_managers() = 0;
+  virtual std::optional<domain::ExternalKeyManager> get_key_manager(std::string_view id) = 0;
+  virtual void update_key_manager(const domain::ExternalKeyManager& km) = 0;  // not the cached JWKS
+  virtual bool delete_key_manager(std::string_view id) = 0;
+  virtual void set_key_manager_jwks(std::string_view id, std::string_view jwks, std::int64_t fetched_time) = 0;
+
   // Key Manager signing keys and token revocations.
   virtual void add_signing_key(const domain::SigningKeyRecord& key) = 0;
   // Marks every other active key retired at `now`; they stay trusted until their tokens expire.

@@ -3,6 +3,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/json.hpp>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 namespace archway::testing {
@@ -18,6 +21,8 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 }
 
 struct Backend::Impl {
+  std::mutex static_mu;
+  std::map<std::string, std::string> statics;
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::thread thread;
@@ -33,7 +38,15 @@ struct Backend::Impl {
       std::string target(req.target());
       bhttp::response<bhttp::string_body> res{bhttp::status::ok, req.version()};
       res.keep_alive(req.keep_alive());
-      if (target.starts_with("/status/")) {
+      std::optional<std::string> fixed;
+      {
+        std::lock_guard lock(static_mu);
+        if (auto it = statics.find(target); it != statics.end()) fixed = it->second;
+      }
+      if (fixed) {
+        res.set(bhttp::field::content_type, "application/json");
+        res.body() = *fixed;
+      } else if (target.starts_with("/status/")) {
         res.result(static_cast<unsigned>(std::stoi(target.substr(8))));
       } else if (target.starts_with("/slow/")) {
         asio::steady_timer t(sock.get_executor(), std::chrono::milliseconds(std::stoi(target.substr(6))));
@@ -118,6 +131,11 @@ Backend::Backend() : impl_(std::make_unique<Impl>()) {
 Backend::~Backend() {
   impl_->io.stop();
   impl_->thread.join();
+}
+
+void Backend::serve_static(const std::string& path, const std::string& body) {
+  std::lock_guard lock(impl_->static_mu);
+  impl_->statics[path] = body;
 }
 
 std::string Backend::url(const std::string& path) const {

@@ -20,6 +20,8 @@ class Backend {
   int port() const { return port_; }
   std::string url(const std::string& path = "") const;
   int connections_accepted() const { return accepted_.load(); }
+  // Answers GET `path` with 200 and `body` (application/json) from now on.
+  void serve_static(const std::string& path, const std::string& body);
   int requests_served() const { return served_.load(); }
 
  private:

@@ -407,10 +407,10 @@ class SqliteStore final : public Store {
     write([&] {
       try {
         db_.prepare("INSERT INTO application_keys (id, application_id, key_type, consumer_key, consumer_secret_hash, "
-                    "grant_types, callback_url, validity_seconds, created_time) VALUES (?,?,?,?,?,?,?,?,?)")
+                    "grant_types, callback_url, validity_seconds, created_time, key_manager) VALUES (?,?,?,?,?,?,?,?,?,?)")
             .bind(1, k.id).bind(2, k.application_id).bind(3, k.key_type).bind(4, k.consumer_key)
             .bind(5, k.consumer_secret_hash).bind(6, join_roles(k.grant_types)).bind(7, k.callback_url)
-            .bind(8, k.validity_seconds).bind(9, k.created_time).run();
+            .bind(8, k.validity_seconds).bind(9, k.created_time).bind(10, k.key_manager).run();
       } catch (const SqliteError& e) {
         if (e.is_constraint())
           throw common::ProblemError(common::Problem::conflict(
@@ -497,6 +497,79 @@ class SqliteStore final : public Store {
       return removed ? append_event("subscription.changed", id, "{}") : 0;
     });
     return removed;
+  }
+
+  void create_key_manager(const domain::ExternalKeyManager& k) override {
+    write([&] {
+      try {
+        db_.prepare("INSERT INTO key_managers (id, name, display_name, type, description, issuer, jwks_url, "
+                    "consumer_key_claim, scopes_claim, enabled, jwks, jwks_fetched_time, created_time) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+            .bind(1, k.id).bind(2, k.name).bind(3, k.display_name).bind(4, k.type).bind(5, k.description)
+            .bind(6, k.issuer).bind(7, k.jwks_url).bind(8, k.consumer_key_claim).bind(9, k.scopes_claim)
+            .bind(10, std::int64_t{k.enabled}).bind(11, k.jwks).bind(12, k.jwks_fetched_time).bind(13, k.created_time)
+            .run();
+      } catch (const SqliteError& e) {
+        if (e.is_constraint())
+          throw common::ProblemError(common::Problem::conflict(
+              fmt::format("A key manager named '{}' or with issuer '{}' already exists", k.name, k.issuer)));
+        throw;
+      }
+      return append_event("keymanager.changed", k.id, "{}");
+    });
+  }
+
+  std::vector<domain::ExternalKeyManager> list_key_managers() override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(kKmColumns + std::string(" ORDER BY name"));
+    std::vector<domain::ExternalKeyManager> out;
+    while (s.step()) out.push_back(km_from(s));
+    return out;
+  }
+
+  std::optional<domain::ExternalKeyManager> get_key_manager(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(kKmColumns + std::string(" WHERE id = ?"));
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return km_from(s);
+  }
+
+  void update_key_manager(const domain::ExternalKeyManager& k) override {
+    write([&] {
+      try {
+        db_.prepare("UPDATE key_managers SET name=?, display_name=?, type=?, description=?, issuer=?, jwks_url=?, "
+                    "consumer_key_claim=?, scopes_claim=?, enabled=? WHERE id=?")
+            .bind(1, k.name).bind(2, k.display_name).bind(3, k.type).bind(4, k.description).bind(5, k.issuer)
+            .bind(6, k.jwks_url).bind(7, k.consumer_key_claim).bind(8, k.scopes_claim)
+            .bind(9, std::int64_t{k.enabled}).bind(10, k.id).run();
+      } catch (const SqliteError& e) {
+        if (e.is_constraint())
+          throw common::ProblemError(common::Problem::conflict("Another key manager has that name or issuer"));
+        throw;
+      }
+      if (db_.changes() == 0)
+        throw common::ProblemError(common::Problem::not_found(fmt::format("Key manager '{}' not found", k.id)));
+      return append_event("keymanager.changed", k.id, "{}");
+    });
+  }
+
+  bool delete_key_manager(std::string_view id) override {
+    bool removed = false;
+    write([&]() -> std::int64_t {
+      db_.prepare("DELETE FROM key_managers WHERE id = ?").bind(1, id).run();
+      removed = db_.changes() > 0;
+      return removed ? append_event("keymanager.changed", id, "{}") : 0;
+    });
+    return removed;
+  }
+
+  void set_key_manager_jwks(std::string_view id, std::string_view jwks, std::int64_t fetched) override {
+    write([&]() -> std::int64_t {
+      db_.prepare("UPDATE key_managers SET jwks = ?, jwks_fetched_time = ? WHERE id = ? AND jwks <> ?")
+          .bind(1, jwks).bind(2, fetched).bind(3, id).bind(4, jwks).run();
+      return db_.changes() > 0 ? append_event("keymanager.changed", id, "{}") : 0;
+    });
   }
 
   void add_signing_key(const domain::SigningKeyRecord& k) override {
@@ -628,6 +701,10 @@ class SqliteStore final : public Store {
         s.bind(1, (now_s - grace_s) * 1000);
         while (s.step()) st.public_jwks.push_back(s.text(0));
       }
+      {
+        Stmt s = db_.prepare(kKmColumns + std::string(" WHERE enabled = 1"));
+        while (s.step()) st.external_key_managers.push_back(km_from(s));
+      }
     } catch (...) {
       db_.exec("ROLLBACK");
       throw;
@@ -657,16 +734,24 @@ class SqliteStore final : public Store {
       "FROM applications";
   static constexpr const char* kKeyColumns =
       "SELECT id, application_id, key_type, consumer_key, consumer_secret_hash, grant_types, callback_url, "
-      "validity_seconds, created_time FROM application_keys";
+      "validity_seconds, created_time, key_manager FROM application_keys";
   static constexpr const char* kSubColumns =
       "SELECT id, application_id, api_id, throttling_policy, status, created_time FROM subscriptions";
+
+  static constexpr const char* kKmColumns =
+      "SELECT id, name, display_name, type, description, issuer, jwks_url, consumer_key_claim, scopes_claim, enabled, "
+      "jwks, jwks_fetched_time, created_time FROM key_managers";
+  static domain::ExternalKeyManager km_from(const Stmt& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8),
+            s.integer(9) != 0, s.text(10), s.integer(11), s.integer(12)};
+  }
 
   static domain::Application app_from(const Stmt& s) {
     return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.integer(7), s.integer(8)};
   }
   static domain::KeyMapping key_from(const Stmt& s) {
     return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), split_roles(s.text(5)), s.text(6),
-            s.integer(7), s.integer(8)};
+            s.integer(7), s.integer(8), s.text(9)};
   }
   static domain::Subscription sub_from(const Stmt& s) {
     return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5)};
