@@ -24,7 +24,7 @@ namespace {
 
 const std::vector<std::string> kApplicationTiers = {"Unlimited", "10PerMin", "20PerMin", "50PerMin"};
 const std::vector<std::string> kGrantTypes = {"client_credentials", "password", "refresh_token",
-                                              "authorization_code"};
+                                              "authorization_code", "urn:ietf:params:oauth:grant-type:jwt-bearer"};
 
 std::string path(std::string_view suffix) { return std::string(kDevportalBase) + std::string(suffix); }
 RestResponse ok(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }

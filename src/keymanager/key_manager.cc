@@ -22,6 +22,7 @@ using common::ProblemError;
 namespace {
 
 constexpr std::int64_t kRetiredKeyGraceS = 24 * 3600;  // longer than any token we issue
+constexpr std::string_view kJwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 bool same_secret(std::string_view stored_hash, std::string_view secret) {
   const std::string h = crypto::sha256_hex(secret);
@@ -265,6 +266,19 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     attach_refresh_token(t, *client, ac->subject);
     return {std::move(t), std::nullopt};
   }
+  if (grant == kJwtBearerGrant) {
+    if (!has_grant(*client, kJwtBearerGrant))
+      return {std::nullopt, oauth(400, "unauthorized_client", "the JWT bearer grant is not enabled for this client")};
+    const std::string assertion = field("assertion");
+    if (assertion.empty()) return {std::nullopt, oauth(400, "invalid_request", "assertion is required")};
+    std::string why;
+    auto subject = verify_assertion(assertion, why);
+    if (!subject) return {std::nullopt, oauth(400, "invalid_grant", why)};
+    auto user = store_.find_user(*subject);  // a local account of that name brings its roles' scopes
+    const std::vector<std::string> roles = user ? user->roles : std::vector<std::string>{};
+    return {issue(*client, *app, *subject, identity::grant_scopes(field("scope"), roles, api_scopes_for(roles)), validity),
+            std::nullopt};
+  }
   if (grant == "refresh_token") {
     if (!has_grant(*client, "refresh_token"))
       return {std::nullopt, oauth(400, "unauthorized_client", "refresh_token is not enabled for this client")};
@@ -338,6 +352,61 @@ bool KeyManager::revoke_api_key(const domain::Application& app, std::string_view
   if (auto* e = jwt->claims.if_contains("exp"); e && e->is_int64()) exp = e->get_int64();
   store_.revoke_token({std::string(jti->get_string()), exp});
   return true;
+}
+
+std::optional<std::string> KeyManager::verify_assertion(std::string_view assertion, std::string& why) {
+  crypto::JwtError err;
+  auto jwt = crypto::parse_jwt(assertion, &err);
+  if (!jwt) {
+    why = std::string("assertion: ") + std::string(crypto::describe(err));
+    return std::nullopt;
+  }
+  auto* iss = jwt->claims.if_contains("iss");
+  if (!iss || !iss->is_string()) {
+    why = "assertion: no iss";
+    return std::nullopt;
+  }
+  std::optional<domain::ExternalKeyManager> idp;
+  for (auto& k : store_.list_key_managers())
+    if (k.enabled && k.issuer == iss->get_string()) idp = std::move(k);
+  if (!idp) {
+    why = "assertion: the issuer is not a trusted key manager";
+    return std::nullopt;
+  }
+  std::optional<crypto::VerificationKey> key;
+  boost::system::error_code ec;
+  auto set = json::parse(idp->jwks, ec);
+  if (!ec && set.is_object() && set.as_object().contains("keys") && set.as_object().at("keys").is_array())
+    for (const auto& j : set.as_object().at("keys").as_array())
+      if (j.is_object())
+        if (auto vk = crypto::VerificationKey::from_jwk(j.as_object()); vk && vk->kid() == jwt->kid) key = std::move(vk);
+  if (!key || !crypto::verify_jwt_signature(*jwt, *key)) {
+    why = "assertion: the signature does not verify with the issuer's keys";
+    return std::nullopt;
+  }
+  err = crypto::check_claims(jwt->claims, common::now_millis() / 1000, opts_.leeway_s, idp->issuer);
+  if (err != crypto::JwtError::kNone) {
+    why = std::string("assertion: ") + std::string(crypto::describe(err));
+    return std::nullopt;
+  }
+  // RFC 7523 §3: the audience must name this authorization server.
+  const std::string base = opts_.issuer;
+  bool for_us = false;
+  if (auto* aud = jwt->claims.if_contains("aud")) {
+    if (aud->is_string()) for_us = aud->get_string() == base;
+    if (aud->is_array())
+      for (const auto& a : aud->get_array()) for_us = for_us || (a.is_string() && a.get_string() == base);
+  }
+  if (!for_us) {
+    why = "assertion: aud must name " + base;
+    return std::nullopt;
+  }
+  auto* sub = jwt->claims.if_contains("sub");
+  if (!sub || !sub->is_string() || sub->get_string().empty()) {
+    why = "assertion: no sub";
+    return std::nullopt;
+  }
+  return std::string(sub->get_string());
 }
 
 std::optional<OAuthError> KeyManager::check_authorize(const AuthorizeRequest& req, bool& redirectable) {

@@ -118,6 +118,9 @@ class KeyManager {
     std::vector<crypto::VerificationKey> verifiers;
   };
   std::shared_ptr<const ActiveKeys> keys() const;
+  // RFC 7523: the subject of a JWT assertion from a registered external key manager, or nullopt
+  // with `why` set.
+  std::optional<std::string> verify_assertion(std::string_view assertion, std::string& why);
   // Scopes defined by APIs that `roles` may hold (by the scopes' role bindings).
   std::vector<std::string> api_scopes_for(const std::vector<std::string>& roles);
   void attach_refresh_token(IssuedToken& t, const domain::KeyMapping& km, const std::string& subject);

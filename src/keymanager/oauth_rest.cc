@@ -157,7 +157,8 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
         if (x.is_string()) grants.emplace_back(x.get_string());
     if (grants.empty()) grants = {"client_credentials"};
     for (const auto& g : grants)
-      if (g != "client_credentials" && g != "password" && g != "refresh_token" && g != "authorization_code")
+      if (g != "client_credentials" && g != "password" && g != "refresh_token" && g != "authorization_code" &&
+          g != "urn:ietf:params:oauth:grant-type:jwt-bearer")
         throw common::ProblemError(common::Problem::bad_request("'grantType': unsupported grant type '" + g + "'"));
     std::string callback = common::opt_string(o, "callbackUrl", "callbackUrl").value_or("");
     if (const json::array* u = common::opt_array(o, "redirect_uris", "redirect_uris"); u && !u->empty() && callback.empty())
@@ -307,7 +308,8 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
                    {"registration_endpoint", base + "/client-registration/v0.17/register"},
                    {"introspection_endpoint", base + "/oauth2/introspect"},
                    {"authorization_endpoint", base + "/oauth2/authorize"},
-                   {"grant_types_supported", json::array{"client_credentials", "password", "refresh_token", "authorization_code"}},
+                   {"grant_types_supported", json::array{"client_credentials", "password", "refresh_token", "authorization_code",
+                                                         "urn:ietf:params:oauth:grant-type:jwt-bearer"}},
                    {"code_challenge_methods_supported", json::array{"S256"}},
                    {"token_endpoint_auth_methods_supported", json::array{"client_secret_basic", "client_secret_post"}},
                    {"response_types_supported", json::array{"code"}},

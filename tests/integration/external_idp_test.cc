@@ -111,5 +111,41 @@ TEST_F(ExternalIdp, TokensOfARegisteredIdpCallApisForMappedApplications) {
   EXPECT_EQ(HttpClient("127.0.0.1", server_->management_port()).send(t).status, 401);
 }
 
+TEST_F(ExternalIdp, JwtBearerGrantExchangesAnIdpAssertionForOurToken) {
+  const auto idp_key = crypto::SigningKey::generate(crypto::JwsAlg::kRS256);
+  backend_->serve_static("/jwks2", jwks_of({&idp_key}));
+  const std::string issuer = "https://assertions.example.org";
+  ASSERT_EQ(admin("POST", kKms, R"({"name":"Assertions","issuer":")" + issuer +
+                                    R"(","certificates":{"type":"JWKS","value":")" + backend_->url("/jwks2") + R"("}})").status,
+            201);
+  auto app = admin("POST", kDev + "/applications", R"({"name":"BearerApp"})");
+  const std::string app_id(json::parse(app.body).at("applicationId").as_string());
+  auto keys = json::parse(admin("POST", kDev + "/applications/" + app_id + "/generate-keys",
+                                R"({"keyType":"PRODUCTION","grantTypesToBeSupported":["urn:ietf:params:oauth:grant-type:jwt-bearer"]})").body);
+  const std::string ck(keys.at("consumerKey").as_string()), cs(keys.at("consumerSecret").as_string());
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto assertion = [&](const std::string& aud, const crypto::SigningKey& key) {
+    return crypto::sign_jwt(key, json::object{{"iss", issuer}, {"sub", "alice@idp"}, {"aud", aud}, {"iat", now}, {"exp", now + 120}});
+  };
+  auto exchange = [&](const std::string& a) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/oauth2/token";
+    r.body = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=" + a;
+    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", basic_auth(ck, cs)}};
+    return HttpClient("127.0.0.1", server_->management_port()).send(r);
+  };
+  auto ok = exchange(assertion("https://localhost:9443/oauth2/token", idp_key));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  auto jwt = crypto::parse_jwt(std::string(json::parse(ok.body).at("access_token").as_string()), nullptr);
+  EXPECT_EQ(jwt->claims.at("sub"), "alice@idp");
+  auto wrong_aud = exchange(assertion("https://elsewhere", idp_key));
+  EXPECT_EQ(wrong_aud.status, 400);
+  EXPECT_EQ(json::parse(wrong_aud.body).at("error"), "invalid_grant");
+  const auto stranger = crypto::SigningKey::generate(crypto::JwsAlg::kRS256);
+  EXPECT_EQ(json::parse(exchange(assertion("https://localhost:9443/oauth2/token", stranger)).body).at("error"), "invalid_grant");
+  EXPECT_EQ(json::parse(exchange("not-a-jwt").body).at("error"), "invalid_grant");
+}
+
 }  // namespace
 }  // namespace archway::testing

@@ -401,14 +401,13 @@ TEST_F(SecuredGateway, SandboxTokenNeedsASandboxEndpoint) {
   const std::string api = secured_api("Sbx", "/sbx");
   Client c = application("SbxApp", "SANDBOX");
   subscribe(c.app_id, api);
-  std::string body;
-  for (int i = 0; i < 200 && body.find("sandbox endpoint") == std::string::npos; ++i) {
-    auto r = call("/sbx/1.0.0/x", c.token);
-    EXPECT_EQ(r.status, 401);
-    body = r.body;
+  HttpResponse r;
+  for (int i = 0; i < 200 && r.body.find("sandbox endpoint") == std::string::npos; ++i) {
+    r = call("/sbx/1.0.0/x", c.token);  // until application and subscription reached the gateway
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  EXPECT_NE(body.find("sandbox endpoint"), std::string::npos) << body;
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("sandbox endpoint"), std::string::npos) << r.body;
 }
 
 TEST_F(SecuredGateway, DevportalValidatesApplicationsKeysAndSubscriptions) {
