@@ -62,7 +62,8 @@ struct Api {
   EndpointConfig endpoint_config;
   std::vector<Operation> operations;
   std::vector<ApiScope> scopes;
-  std::int64_t created_time = 0;  // epoch millis
+  bool enable_backend_jwt = false;  // gateway sends the caller's claims as a signed X-JWT-Assertion
+  std::int64_t created_time = 0;    // epoch millis
   std::int64_t last_updated_time = 0;
 };
 

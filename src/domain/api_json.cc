@@ -111,6 +111,7 @@ Api api_from_json(const json::object& o) {
       api.operations.push_back(std::move(x));
     }
   }
+  api.enable_backend_jwt = opt_bool(o, "enableBackendJWT", "enableBackendJWT").value_or(false);
   if (const json::array* scopes = opt_array(o, "scopes", "scopes")) {
     for (std::size_t i = 0; i < scopes->size(); ++i) {
       const std::string p = fmt::format("scopes[{}]", i);
@@ -175,6 +176,7 @@ json::object api_to_json(const Api& api) {
                                                          {"bindings", to_array(sc.bindings)}}},
                                   {"shared", false}});
   o["scopes"] = std::move(scopes);
+  o["enableBackendJWT"] = api.enable_backend_jwt;
   if (api.created_time) o["createdTime"] = common::iso8601_utc(api.created_time);
   if (api.last_updated_time) o["lastUpdatedTime"] = common::iso8601_utc(api.last_updated_time);
   return o;

@@ -66,6 +66,7 @@ void Worker::begin_stop() {
 
 struct GatewayServer::Impl {
   GatewayOptions opts;
+  BackendJwtSigner backend_jwt;
   internal::SnapshotSource source;
   std::vector<std::unique_ptr<Worker>> workers;
   int http_port = -1;
@@ -96,6 +97,7 @@ void GatewayServer::start() {
   }
   for (int k = 0; k < n; ++k) {
     auto w = std::make_unique<Worker>(i.opts, i.source);
+    w->backend_jwt_signer = &i.backend_jwt;
     if (http_port >= 0) {
       w->http_acceptor.emplace(http::make_acceptor(w->io, i.opts.host, http_port, true));
       http_port = w->http_acceptor->local_endpoint().port();  // later workers share the chosen port

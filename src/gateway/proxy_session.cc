@@ -353,6 +353,17 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       continue;
     }
 
+    if (path == "/.well-known/jwks.json" && req.method() == bhttp::verb::get) {
+      bhttp::response<bhttp::string_body> res{bhttp::status::ok, version};
+      res.set(bhttp::field::content_type, "application/jwk-set+json");
+      res.body() = w_.backend_jwt_signer->jwks_json();
+      res.keep_alive(client_keep_alive && rp.is_done());
+      res.prepare_payload();
+      auto [wec, wn] = co_await bhttp::async_write(client, res, kTuple);
+      if (wec || !res.keep_alive()) co_return;
+      continue;
+    }
+
     const auto snap = w_.snapshot();
     const RouteMatch m = snap ? snap->router().match(req.method_string(), path) : RouteMatch{};
     if (m.status != MatchStatus::kFound) {
@@ -383,6 +394,11 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       // Like the product (RemoveOAuthHeadersFromOutMessage), the caller's credentials stay at the gateway.
       req.erase(bhttp::field::authorization);
       req.erase("apikey");
+      if (api.backend_jwt && d.token && d.application)
+        req.set("X-JWT-Assertion",
+                w_.backend_jwts.get(*w_.backend_jwt_signer, api, *d.application, *d.token, now_seconds()));
+    } else if (api.backend_jwt) {
+      req.erase("X-JWT-Assertion");  // backends of this API trust the header: callers must not forge it
     }
     // Rewrite the request in place into the upstream request.
     std::string up_target;

@@ -117,6 +117,7 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     };
     rt->oauth2 = has("oauth2") || !has("api_key");
     rt->api_key = has("api_key");
+    rt->backend_jwt = a.enable_backend_jwt;
     if (!rt->production) {
       warn(fmt::format("API {} {}: no usable production endpoint; not served", a.name, a.version));
       continue;

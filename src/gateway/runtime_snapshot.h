@@ -52,6 +52,7 @@ struct ApiRuntime {
   std::unordered_map<std::uint32_t, SubscriptionRuntime> subscriptions;  // by application index
   bool oauth2 = true;    // securityScheme allows Bearer access tokens
   bool api_key = false;  // securityScheme allows API keys (apikey header)
+  bool backend_jwt = false;
 };
 
 struct ApplicationRuntime {

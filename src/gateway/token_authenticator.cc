@@ -114,6 +114,7 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
   e.kid = jwt->kid;
   e.api_key = api_key;
   e.jti = string_claim(jwt->claims, "jti");
+  e.subject = string_claim(jwt->claims, "sub");
   if (auto* exp = jwt->claims.if_contains("exp")) e.exp = exp->to_number<std::int64_t>();
   e.sandbox = string_claim(jwt->claims, "keytype") == "SANDBOX";
   e.scope = padded_scopes(jwt->claims, external ? std::string_view(external->scopes_claim) : std::string_view("scope"));
@@ -192,6 +193,7 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
 
   AuthDecision d;
   d.application = &snap.applications()[app_index];
+  d.token = entry;
   if (sandbox) {
     if (!api.sandbox) return deny(AuthOutcome::kInvalidCredentials, "the API has no sandbox endpoint for a SANDBOX token");
     d.endpoint = &*api.sandbox;

@@ -22,27 +22,33 @@ enum class AuthOutcome {
   kScopeMissing,        // 403, code 900910: the token lacks every scope the operation accepts
 };
 
+// What a verified credential says, as the per-worker cache keeps it.
+struct TokenCacheEntry {
+  std::string kid;
+  std::string client_id;       // access tokens
+  std::string application_id;  // API keys
+  std::string subject;
+  std::string jti;
+  std::int64_t exp = 0;  // 0: does not expire
+  std::string scope;   // " a b c ": space-padded for whole-word search
+  std::string issuer;  // empty for the resident Key Manager, else the external issuer
+  bool sandbox = false;
+  bool api_key = false;
+};
+
 struct AuthDecision {
   AuthOutcome outcome = AuthOutcome::kAllowed;
   std::string_view description;
   const EndpointRuntime* endpoint = nullptr;  // production or sandbox, by the token's key type
   const ApplicationRuntime* application = nullptr;
+  const TokenCacheEntry* token = nullptr;  // what the credential said (valid until the next cache write)
 };
+
 
 // Per-worker cache of verified tokens; bounded, never shared between threads.
 class TokenCache {
  public:
-  struct Entry {
-    std::string kid;
-    std::string client_id;       // access tokens
-    std::string application_id;  // API keys
-    std::string jti;
-    std::int64_t exp = 0;  // 0: does not expire
-    std::string scope;   // " a b c ": space-padded for whole-word search
-    std::string issuer;  // empty for the resident Key Manager, else the external issuer
-    bool sandbox = false;
-    bool api_key = false;
-  };
+  using Entry = TokenCacheEntry;
   const Entry* find(std::string_view token) const;
   void put(std::string_view token, Entry e);
   std::size_t size() const { return map_.size(); }

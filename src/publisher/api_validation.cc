@@ -66,6 +66,8 @@ void normalise_and_validate(domain::Api& api) {
   if (api.context.find("//") != std::string::npos) bad("'context' must not contain an empty segment ('//')");
   if (api.context == "/health" || api.context.starts_with("/health/"))
     bad("'context' '/health' is reserved for the gateway's health check");
+  if (api.context == "/.well-known" || api.context.starts_with("/.well-known/"))
+    bad("'context' '/.well-known' is reserved for the gateway's key set");
 
   if (api.type != "HTTP") bad(fmt::format("'type' must be HTTP, got '{}'", api.type));
   if (api.transport.empty()) bad("'transport' must name at least one of http, https");

@@ -310,6 +310,30 @@ TEST_F(SecuredGateway, AuthorizationCodeWithPkceSignsTheUserIn) {
   EXPECT_EQ(json_of(again)["error"], "invalid_grant");  // one use only
 }
 
+TEST_F(SecuredGateway, BackendJwtCarriesTheCallersClaimsSignedByTheGateway) {
+  const std::string id = create_api(api_body("Bjwt", "/bjwt", R"([{"target":"/*","verb":"GET"},{"target":"/open","verb":"GET","authType":"None"}])",
+                                             "", R"("policies":["Unlimited"],"enableBackendJWT":true,)"));
+  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+  deploy(id, create_revision(id));
+  Client c = application("BjwtApp");
+  subscribe(c.app_id, id);
+  ASSERT_EQ(wait_for_call("/bjwt/1.0.0/x", c.token, 200), 200);
+  auto echo = json_of(call("/bjwt/1.0.0/x", c.token));
+  const std::string assertion = str(echo["headers"].at("x-jwt-assertion"));
+  auto jwt = crypto::parse_jwt(assertion, nullptr);
+  ASSERT_TRUE(jwt);
+  EXPECT_EQ(str(jwt->claims["sub"]), "admin");
+  EXPECT_EQ(str(jwt->claims["application"].at("name")), "BjwtApp");
+  EXPECT_EQ(str(jwt->claims["api"].at("context")), "/bjwt");
+  auto jwks = json::parse(gw().get("/.well-known/jwks.json").body).as_object();
+  auto key = crypto::VerificationKey::from_jwk(jwks["keys"].as_array()[0].as_object());
+  ASSERT_TRUE(key);
+  EXPECT_TRUE(crypto::verify_jwt_signature(*jwt, *key));
+  // A caller cannot smuggle its own assertion to the backend.
+  auto open = json_of(gw().get("/bjwt/1.0.0/open", {{"X-JWT-Assertion", "forged"}}));
+  EXPECT_FALSE(open["headers"].as_object().contains("x-jwt-assertion"));
+}
+
 TEST_F(SecuredGateway, RevokedTokenIsRejectedWithin1s) {
   const std::string api = secured_api("Rev", "/revoke");
   Client c = application("RevApp");

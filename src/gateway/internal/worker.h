@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "gateway/gateway_server.h"
+#include "gateway/backend_jwt.h"
 #include "gateway/token_authenticator.h"
 #include "gateway/upstream_pool.h"
 
@@ -37,6 +38,8 @@ class Worker {
   const GatewayOptions& opts;
   UpstreamPool pool;
   TokenCache tokens;
+  BackendJwtCache backend_jwts;
+  const BackendJwtSigner* backend_jwt_signer = nullptr;
   std::optional<boost::asio::ip::tcp::acceptor> http_acceptor;
   std::optional<boost::asio::ip::tcp::acceptor> https_acceptor;
   std::list<ClientConnection> connections;
