@@ -125,6 +125,13 @@ int run_serve(const ServeOptions& options) {
                                          std::chrono::seconds(cfg.keymanager_jwks_refresh_s),
                                          std::chrono::milliseconds(cfg.keymanager_jwks_min_refetch_ms));
     gw.on_unknown_key = [&jwks_fetcher](std::string_view issuer) { jwks_fetcher.request_refresh(issuer); };
+    // Basic-auth APIs check the control plane's users (in process here; remote gateways will ask it).
+    gw.basic_auth_verifier = [&store](const std::string& user, const std::string& password)
+        -> std::optional<std::vector<std::string>> {
+      auto u = store->find_user(user);
+      if (!u || !crypto::verify_password(u->password_hash, password)) return std::nullopt;
+      return u->roles;
+    };
     gateway::GatewayServer gateway(gw);
 
     keymanager::KeyManagerOptions kmo;

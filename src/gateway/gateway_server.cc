@@ -67,6 +67,7 @@ void Worker::begin_stop() {
 struct GatewayServer::Impl {
   GatewayOptions opts;
   BackendJwtSigner backend_jwt;
+  asio::thread_pool verify_pool{1};
   internal::SnapshotSource source;
   std::vector<std::unique_ptr<Worker>> workers;
   int http_port = -1;
@@ -98,6 +99,7 @@ void GatewayServer::start() {
   for (int k = 0; k < n; ++k) {
     auto w = std::make_unique<Worker>(i.opts, i.source);
     w->backend_jwt_signer = &i.backend_jwt;
+    w->verify_pool = &i.verify_pool;
     if (http_port >= 0) {
       w->http_acceptor.emplace(http::make_acceptor(w->io, i.opts.host, http_port, true));
       http_port = w->http_acceptor->local_endpoint().port();  // later workers share the chosen port
@@ -156,6 +158,8 @@ void GatewayServer::stop(std::int64_t grace_ms) {
   for (auto& w : i.workers) w->io.stop();
   for (auto& w : i.workers)
     if (w->thread.joinable()) w->thread.join();
+  i.verify_pool.stop();
+  i.verify_pool.join();
   i.running = false;
 }
 

@@ -5,6 +5,8 @@
 #include <boost/asio/ssl/context.hpp>
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -27,6 +29,10 @@ struct GatewayOptions {
   std::shared_ptr<boost::asio::ssl::context> client_tls;  // for https backends; system trust by default
   // Told when a token of a known external issuer carries an unknown kid (see token_authenticator.h).
   std::function<void(std::string_view issuer)> on_unknown_key;
+  // Checks Basic credentials for APIs with the basic_auth scheme: the user's roles, or nullopt.
+  // It may be slow (a password hash); the gateway calls it off its event loops and caches results.
+  std::function<std::optional<std::vector<std::string>>(const std::string& user, const std::string& password)>
+      basic_auth_verifier;
 };
 
 class GatewayServer {

@@ -11,6 +11,7 @@
 
 #include "common/problem.h"
 #include "gateway/internal/worker.h"
+#include "http/rest_router.h"
 #include "gateway/token_authenticator.h"
 
 namespace archway::gateway::internal {
@@ -171,6 +172,11 @@ class Session {
   };
   asio::awaitable<Acquired> acquire(const EndpointRuntime& ep, bool allow_reuse);
 
+  // HTTP Basic against the control plane's users (verified off the event loop, cached 5 min);
+  // with operation scopes, one of them must be bound to one of the user's roles.
+  asio::awaitable<std::optional<Problem>> authorize_basic(const ApiRuntime& api, const OperationRuntime& op,
+                                                          std::string_view authorization);
+
   template <class Client, class Up>
   asio::awaitable<Exchange> exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
                                      bool reused, RequestContext& ctx);
@@ -239,6 +245,48 @@ asio::awaitable<Session::Acquired> Session::acquire(const EndpointRuntime& ep, b
   }
   a.conn = std::move(conn);
   co_return a;
+}
+
+asio::awaitable<std::optional<Problem>> Session::authorize_basic(const ApiRuntime& api, const OperationRuntime& op,
+                                                                 std::string_view authorization) {
+  if (authorization.empty())
+    co_return Problem{401, 900902, "Missing Credentials", "Send HTTP Basic credentials"};
+  const auto now = std::chrono::steady_clock::now();
+  const Worker::BasicUser* user = nullptr;
+  if (auto it = w_.basic_users.find(authorization); it != w_.basic_users.end() && it->second.expires > now)
+    user = &it->second;
+  if (!user) {
+    auto creds = http::parse_basic_auth(authorization);
+    if (!creds || !w_.opts.basic_auth_verifier)
+      co_return Problem{401, 900901, "Invalid Credentials", "Malformed Basic credentials"};
+    const auto& verifier = w_.opts.basic_auth_verifier;
+    // The password hash is slow on purpose: run it on the verification pool, then resume here.
+    std::optional<std::vector<std::string>> roles = co_await asio::co_spawn(
+        *w_.verify_pool,
+        [&verifier, &creds]() -> asio::awaitable<std::optional<std::vector<std::string>>> {
+          co_return verifier(creds->first, creds->second);
+        },
+        asio::use_awaitable);
+    if (!roles) co_return Problem{401, 900901, "Invalid Credentials", "Invalid username or password"};
+    if (w_.basic_users.size() >= 10000) w_.basic_users.clear();
+    auto [it, inserted] = w_.basic_users.insert_or_assign(std::string(authorization),
+                                                          Worker::BasicUser{std::move(*roles), now + std::chrono::minutes(5)});
+    user = &it->second;
+  }
+  if (!op.scopes.empty()) {
+    bool granted = false;
+    for (const auto& sc : op.scopes) {
+      auto bound = api.scope_roles.find(sc);
+      if (bound == api.scope_roles.end()) continue;
+      for (const auto& role : user->roles)
+        granted = granted || role == "admin" || bound->second.empty() ||
+                  std::find(bound->second.begin(), bound->second.end(), role) != bound->second.end();
+    }
+    if (!granted)
+      co_return Problem{403, 900910, "The access token does not allow you to access the requested resource",
+                        "The user's roles are not bound to any of this operation's scopes"};
+  }
+  co_return std::nullopt;
 }
 
 template <class Client, class Up>
@@ -376,10 +424,22 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
 
     const ApiRuntime& api = *m.api;
     const EndpointRuntime* endpoint = &*api.production;
-    if (m.op->secured) {
+    const std::string_view authorization = req[bhttp::field::authorization];
+    const bool basic_credentials = authorization.size() > 6 && beast::iequals(authorization.substr(0, 6), "Basic ");
+    if (m.op->secured && api.basic_auth &&
+        (basic_credentials || (!api.oauth2 && (!api.api_key || req["apikey"].empty())))) {
+      const std::optional<Problem> denied = co_await authorize_basic(api, *m.op, authorization);
+      if (denied) {
+        const bool keep = client_keep_alive && rp.is_done();
+        if (!co_await write_problem(client, version, *denied, keep, denied->status == 401 ? "Basic realm=\"archway\"" : ""))
+          co_return;
+        if (!keep) co_return;
+        continue;
+      }
+      req.erase(bhttp::field::authorization);
+    } else if (m.op->secured) {
       const AuthDecision d =
-          authorize(*snap, api, *m.op, req[bhttp::field::authorization], req["apikey"], w_.tokens, now_seconds(),
-                    w_.opts.on_unknown_key);
+          authorize(*snap, api, *m.op, authorization, req["apikey"], w_.tokens, now_seconds(), w_.opts.on_unknown_key);
       if (d.outcome != AuthOutcome::kAllowed) {
         const bool keep = client_keep_alive && rp.is_done();
         const Problem p = auth_problem(d);

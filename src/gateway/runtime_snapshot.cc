@@ -115,8 +115,10 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     auto has = [&](std::string_view scheme) {
       return std::find(a.security_scheme.begin(), a.security_scheme.end(), scheme) != a.security_scheme.end();
     };
-    rt->oauth2 = has("oauth2") || !has("api_key");
+    rt->oauth2 = has("oauth2") || (!has("api_key") && !has("basic_auth"));
     rt->api_key = has("api_key");
+    rt->basic_auth = has("basic_auth");
+    for (const auto& sc : a.scopes) rt->scope_roles.emplace(sc.name, sc.bindings);
     rt->backend_jwt = a.enable_backend_jwt;
     if (!rt->production) {
       warn(fmt::format("API {} {}: no usable production endpoint; not served", a.name, a.version));

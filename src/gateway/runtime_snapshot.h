@@ -19,6 +19,14 @@
 
 namespace archway::gateway {
 
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <class V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
 struct OperationRuntime {
   std::string verb;
   std::string target;
@@ -53,6 +61,8 @@ struct ApiRuntime {
   bool oauth2 = true;    // securityScheme allows Bearer access tokens
   bool api_key = false;  // securityScheme allows API keys (apikey header)
   bool backend_jwt = false;
+  bool basic_auth = false;  // securityScheme allows HTTP Basic with the users of the control plane
+  StringMap<std::vector<std::string>> scope_roles;  // API scope -> roles bound to it
 };
 
 struct ApplicationRuntime {
@@ -67,13 +77,6 @@ struct ClientRuntime {
   bool sandbox = false;
 };
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-template <class V>
-using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
-using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
 // An external key manager whose tokens the gateway accepts.
 struct ExternalIssuer {

@@ -78,12 +78,14 @@ void normalise_and_validate(domain::Api& api) {
 
   if (api.security_scheme.empty()) bad("'securityScheme' must name at least one scheme");
   for (const auto& sch : api.security_scheme)
-    if (sch != "oauth2" && sch != "api_key" && sch != "oauth_basic_auth_api_key_mandatory")
-      bad(fmt::format("'securityScheme' '{}' is not supported (supported: oauth2, api_key, "
+    if (sch != "oauth2" && sch != "api_key" && sch != "basic_auth" && sch != "oauth_basic_auth_api_key_mandatory")
+      bad(fmt::format("'securityScheme' '{}' is not supported (supported: oauth2, api_key, basic_auth, "
                       "oauth_basic_auth_api_key_mandatory)", sch));
-  if (std::find(api.security_scheme.begin(), api.security_scheme.end(), "oauth2") == api.security_scheme.end() &&
-      std::find(api.security_scheme.begin(), api.security_scheme.end(), "api_key") == api.security_scheme.end())
-    bad("'securityScheme' must include oauth2 or api_key");
+  auto has_scheme = [&](std::string_view s) {
+    return std::find(api.security_scheme.begin(), api.security_scheme.end(), s) != api.security_scheme.end();
+  };
+  if (!has_scheme("oauth2") && !has_scheme("api_key") && !has_scheme("basic_auth"))
+    bad("'securityScheme' must include oauth2, api_key or basic_auth");
 
   const auto& ec = api.endpoint_config;
   if (!ec.raw.empty()) {

@@ -227,8 +227,8 @@ TEST_F(SecuredGateway, ApiKeysWorkWhereTheSecuritySchemeAllowsThemAndCanBeRevoke
   EXPECT_EQ(json_of(forever)["validityTime"], -1);
   EXPECT_EQ(admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/PRODUCTION/generate", R"({"validityPeriod":0})").status, 400);
   EXPECT_EQ(admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/TEST/generate", "").status, 400);
-  EXPECT_EQ(admin("POST", kApis, api_body("Basic", "/basicauth", R"([{"target":"/*","verb":"GET"}])", "",
-                                          R"("securityScheme":["basic_auth"],)")).status, 400);
+  EXPECT_EQ(admin("POST", kApis, api_body("Mtls", "/mtls", R"([{"target":"/*","verb":"GET"}])", "",
+                                          R"("securityScheme":["mutualssl"],)")).status, 400);
 }
 
 TEST_F(SecuredGateway, OperationScopesNeedATokenHoldingOne) {

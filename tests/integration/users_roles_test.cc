@@ -202,6 +202,33 @@ TEST_F(UsersRoles, DynamicClientRegistrationGivesAClientForTheTokenEndpoint) {
   EXPECT_EQ(mgmt().call("POST", "/client-registration/v0.17/register", body, "", "").status, 401);
 }
 
+TEST_F(UsersRoles, BasicAuthApisCheckUsersAndTheirRolesAgainstScopes) {
+  make_user("bella", "subscriber");
+  make_user("pete", "publisher");
+  const std::string id = create_api(api_body(
+      "BasicApi", "/basicapi",
+      R"([{"target":"/open","verb":"GET"},{"target":"/admin","verb":"GET","scopes":["ops:manage"]}])", "",
+      R"("securityScheme":["basic_auth"],"scopes":[{"scope":{"name":"ops:manage","bindings":["publisher"]}}],)"));
+  deploy(id, create_revision(id));
+  ASSERT_EQ(wait_for_status("/basicapi/1.0.0/open", [](int s) { return s == 401; }), 401);
+  auto get = [&](const std::string& path, const std::string& user, const std::string& pw) {
+    return gw().get(path, {{"Authorization", basic_auth(user, pw)}});
+  };
+  auto missing = gw().get("/basicapi/1.0.0/open");
+  EXPECT_EQ(json_of(missing)["code"], 900902);
+  EXPECT_NE(missing.header("www-authenticate").find("Basic"), std::string::npos);
+  auto ok = get("/basicapi/1.0.0/open", "bella", kPw);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_FALSE(json_of(ok)["headers"].as_object().contains("authorization"));  // credentials stay at the gateway
+  auto wrong = get("/basicapi/1.0.0/open", "bella", "nope-nope");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(json_of(wrong)["code"], 900901);
+  EXPECT_EQ(json_of(get("/basicapi/1.0.0/admin", "bella", kPw))["code"], 900910);
+  EXPECT_EQ(get("/basicapi/1.0.0/admin", "pete", kPw).status, 200);
+  EXPECT_EQ(get("/basicapi/1.0.0/open", "nobody", kPw).status, 401);
+  EXPECT_EQ(gw().get("/basicapi/1.0.0/open", {{"Authorization", "Basic %%%"}}).status, 401);
+}
+
 TEST(SelfSignUp, CanBeSwitchedOff) {
   ServerOptions o;
   o.extra_args = {"--set", "devportal.self_signup=false"};

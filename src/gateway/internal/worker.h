@@ -39,6 +39,12 @@ class Worker {
   UpstreamPool pool;
   TokenCache tokens;
   BackendJwtCache backend_jwts;
+  struct BasicUser {
+    std::vector<std::string> roles;
+    std::chrono::steady_clock::time_point expires;
+  };
+  StringMap<BasicUser> basic_users;  // by the Authorization header value
+  boost::asio::thread_pool* verify_pool = nullptr;  // slow credential checks run here
   const BackendJwtSigner* backend_jwt_signer = nullptr;
   std::optional<boost::asio::ip::tcp::acceptor> http_acceptor;
   std::optional<boost::asio::ip::tcp::acceptor> https_acceptor;
