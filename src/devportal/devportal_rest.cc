@@ -9,6 +9,7 @@
 #include "common/ids.h"
 #include "common/json.h"
 #include "common/problem.h"
+#include "common/strings.h"
 #include "domain/api_json.h"
 #include "identity/roles.h"
 
@@ -76,13 +77,7 @@ json::object key_json(const domain::KeyMapping& k, const std::string& secret) {
 
 json::object token_json(const keymanager::IssuedToken& t) {
   json::array scopes;
-  std::size_t i = 0;
-  while (i < t.scope.size()) {
-    std::size_t j = t.scope.find(' ', i);
-    if (j == std::string::npos) j = t.scope.size();
-    if (j > i) scopes.emplace_back(t.scope.substr(i, j - i));
-    i = j + 1;
-  }
+  for (const auto& sc : common::split_words(t.scope)) scopes.emplace_back(sc);
   return json::object{{"accessToken", t.access_token}, {"tokenScopes", std::move(scopes)}, {"validityTime", t.expires_in}};
 }
 

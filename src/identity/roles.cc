@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
 #include "domain/user.h"
 
 namespace archway::identity {
@@ -47,17 +48,13 @@ std::string grant_scopes(std::string_view requested, const std::vector<std::stri
                          const std::vector<std::string>& extra_allowed) {
   auto allowed = scopes_for_roles(roles);
   allowed.insert(allowed.end(), extra_allowed.begin(), extra_allowed.end());
+  std::vector<std::string> granted;
+  for (auto& scope : common::split_words(requested))
+    if (std::find(allowed.begin(), allowed.end(), scope) != allowed.end() &&
+        std::find(granted.begin(), granted.end(), scope) == granted.end())
+      granted.push_back(std::move(scope));
   std::string out;
-  std::size_t i = 0;
-  while (i < requested.size()) {
-    std::size_t j = requested.find(' ', i);
-    if (j == std::string_view::npos) j = requested.size();
-    const std::string scope(requested.substr(i, j - i));
-    if (!scope.empty() && std::find(allowed.begin(), allowed.end(), scope) != allowed.end() &&
-        (" " + out + " ").find(" " + scope + " ") == std::string::npos)
-      out += (out.empty() ? "" : " ") + scope;
-    i = j + 1;
-  }
+  for (const auto& g : granted) out += (out.empty() ? "" : " ") + g;
   return out.empty() ? "default" : out;
 }
 

@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/problem.h"
+#include "common/strings.h"
 #include "crypto/base64url.h"
 #include "crypto/jwt.h"
 #include "crypto/password_hash.h"
@@ -82,6 +83,13 @@ void KeyManager::load_keys() {
   auto next = std::make_shared<ActiveKeys>(ActiveKeys{std::move(*signer), std::move(verifiers)});
   std::lock_guard lock(mu_);
   keys_ = std::move(next);
+}
+
+bool KeyManager::signed_by_us(const crypto::Jwt& jwt) const {
+  const auto k = keys();
+  for (const auto& v : k->verifiers)
+    if (v.kid() == jwt.kid) return crypto::verify_jwt_signature(jwt, v);
+  return false;
 }
 
 std::shared_ptr<const KeyManager::ActiveKeys> KeyManager::keys() const {
@@ -297,14 +305,10 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     std::string scope = rt->scope;
     if (const std::string asked = field("scope"); !asked.empty()) {
       scope = identity::grant_scopes(asked, user->roles, api_scopes_for(user->roles));
-      for (std::size_t i = 0; i < scope.size();) {
-        std::size_t j = scope.find(' ', i);
-        if (j == std::string::npos) j = scope.size();
-        const std::string one = scope.substr(i, j - i);
-        if ((" " + rt->scope + " ").find(" " + one + " ") == std::string::npos)
+      const auto original = common::split_words(rt->scope);
+      for (const auto& one : common::split_words(scope))
+        if (std::find(original.begin(), original.end(), one) == original.end())
           return {std::nullopt, oauth(400, "invalid_scope", "scope '" + one + "' was not granted originally")};
-        i = j + 1;
-      }
     }
     if (!store_.consume_refresh_token(hash))
       return {std::nullopt, oauth(400, "invalid_grant", "The refresh token was already used")};
@@ -335,11 +339,7 @@ KeyManager::IssuedApiKey KeyManager::issue_api_key(const domain::Application& ap
 bool KeyManager::revoke_api_key(const domain::Application& app, std::string_view api_key) {
   auto jwt = crypto::parse_jwt(api_key, nullptr);
   if (!jwt) return false;
-  const auto k = keys();
-  bool verified = false;
-  for (const auto& v : k->verifiers)
-    if (v.kid() == jwt->kid && crypto::verify_jwt_signature(*jwt, v)) verified = true;
-  if (!verified) return false;
+  if (!signed_by_us(*jwt)) return false;
   auto* type = jwt->claims.if_contains("token_type");
   auto* application = jwt->claims.if_contains("application");
   auto* jti = jwt->claims.if_contains("jti");
@@ -453,11 +453,7 @@ void KeyManager::attach_refresh_token(IssuedToken& t, const domain::KeyMapping& 
 void KeyManager::revoke(const domain::KeyMapping& client, std::string_view token) {
   auto jwt = crypto::parse_jwt(token, nullptr);
   if (!jwt) return;  // RFC 7009 §2.2: invalid tokens need no action
-  const auto k = keys();
-  bool verified = false;
-  for (const auto& v : k->verifiers)
-    if (v.kid() == jwt->kid && crypto::verify_jwt_signature(*jwt, v)) verified = true;
-  if (!verified) return;
+  if (!signed_by_us(*jwt)) return;
   auto* cid = jwt->claims.if_contains("client_id");
   auto* jti = jwt->claims.if_contains("jti");
   auto* exp = jwt->claims.if_contains("exp");
@@ -471,16 +467,8 @@ std::optional<identity::BearerIdentity> KeyManager::verify_bearer(std::string_vi
   if (!claims["active"].as_bool()) return std::nullopt;
   identity::BearerIdentity id;
   if (auto* sub = claims.if_contains("sub"); sub && sub->is_string()) id.subject = std::string(sub->get_string());
-  if (auto* scope = claims.if_contains("scope"); scope && scope->is_string()) {
-    std::string_view s = scope->get_string();
-    std::size_t i = 0;
-    while (i < s.size()) {
-      std::size_t j = s.find(' ', i);
-      if (j == std::string_view::npos) j = s.size();
-      if (j > i) id.scopes.emplace_back(s.substr(i, j - i));
-      i = j + 1;
-    }
-  }
+  if (auto* scope = claims.if_contains("scope"); scope && scope->is_string())
+    id.scopes = common::split_words(scope->get_string());
   if (id.subject.empty()) return std::nullopt;
   return id;
 }
@@ -490,11 +478,7 @@ json::object KeyManager::introspect(std::string_view token) {
   crypto::JwtError err;
   auto jwt = crypto::parse_jwt(token, &err);
   if (!jwt) return inactive;
-  const auto k = keys();
-  bool verified = false;
-  for (const auto& v : k->verifiers)
-    if (v.kid() == jwt->kid && crypto::verify_jwt_signature(*jwt, v)) verified = true;
-  if (!verified) return inactive;
+  if (!signed_by_us(*jwt)) return inactive;
   if (crypto::check_claims(jwt->claims, common::now_millis() / 1000, opts_.leeway_s, opts_.issuer) !=
       crypto::JwtError::kNone)
     return inactive;

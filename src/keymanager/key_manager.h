@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "crypto/jwk.h"
+#include "crypto/jwt.h"
 #include "crypto/secret_box.h"
 #include "domain/application.h"
 #include "identity/authenticator.h"
@@ -118,6 +119,7 @@ class KeyManager {
     std::vector<crypto::VerificationKey> verifiers;
   };
   std::shared_ptr<const ActiveKeys> keys() const;
+  bool signed_by_us(const crypto::Jwt& jwt) const;
   // RFC 7523: the subject of a JWT assertion from a registered external key manager, or nullopt
   // with `why` set.
   std::optional<std::string> verify_assertion(std::string_view assertion, std::string& why);

@@ -6,6 +6,7 @@
 #include "common/ids.h"
 #include "common/json.h"
 #include "common/problem.h"
+#include "common/strings.h"
 #include "crypto/password_hash.h"
 
 namespace archway::keymanager {
@@ -141,17 +142,7 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
       throw common::ProblemError(common::Problem::forbidden("Only an admin may register clients for another owner"));
     if (!store.find_user(owner))
       throw common::ProblemError(common::Problem::bad_request("'owner': no user '" + owner + "'"));
-    std::vector<std::string> grants;
-    auto add_grants = [&grants](std::string_view text) {
-      std::size_t i = 0;
-      while (i < text.size()) {
-        std::size_t j = text.find(' ', i);
-        if (j == std::string_view::npos) j = text.size();
-        if (j > i) grants.emplace_back(text.substr(i, j - i));
-        i = j + 1;
-      }
-    };
-    add_grants(common::opt_string(o, "grantType", "grantType").value_or(""));
+    std::vector<std::string> grants = common::split_words(common::opt_string(o, "grantType", "grantType").value_or(""));
     if (const json::array* g = common::opt_array(o, "grant_types", "grant_types"))
       for (const auto& x : *g)
         if (x.is_string()) grants.emplace_back(x.get_string());

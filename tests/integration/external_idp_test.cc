@@ -95,6 +95,17 @@ TEST_F(ExternalIdp, TokensOfARegisteredIdpCallApisForMappedApplications) {
                                                        R"(","throttlingPolicy":"Unlimited"})").status, 201);
 
   EXPECT_EQ(call(token(key1, "ext-client"), 200), 200);
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::string expired = crypto::sign_jwt(key1, json::object{{"iss", kIdp}, {"cid", "ext-client"}, {"iat", now - 600},
+                                                                  {"exp", now - 120}});
+  const std::string early = crypto::sign_jwt(key1, json::object{{"iss", kIdp}, {"cid", "ext-client"}, {"nbf", now + 600},
+                                                                {"exp", now + 900}});
+  for (const auto& [what, t] : {std::pair{"expired", expired}, std::pair{"nbf in the future", early}}) {
+    auto r = HttpClient("127.0.0.1", server_->gateway_port()).get("/ext/1.0.0/x", {{"Authorization", "Bearer " + t}});
+    EXPECT_EQ(r.status, 401) << what;
+    EXPECT_NE(r.body.find("900901"), std::string::npos) << what;
+  }
   EXPECT_EQ(call(token(key1, "unmapped-client"), 401), 401);
   EXPECT_EQ(call(token(key1, "ext-client", "https://evil.example/"), 401), 401);
   // The IdP rotates to a key we have not seen: the unknown kid triggers a (rate-limited) refetch.

@@ -1,4 +1,7 @@
 // Key Manager, Developer Portal and the gateway's token checks, end to end against the real binary.
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "crypto/base64url.h"
 #include "crypto/jwt.h"
 #include "crypto/random.h"
@@ -12,6 +15,20 @@ const std::string kDev = "/api/am/devportal/v3";
 
 class SecuredGateway : public ServerSuite {
  protected:
+  // The classic key-confusion attack: HS256 "signed" with the server's RSA public key as the secret.
+  std::string hmac_forgery(const std::string& payload) {
+    auto jwks = json_of(mgmt().get("/oauth2/jwks"));
+    const auto& jwk = jwks["keys"].as_array()[0].as_object();
+    const std::string secret = json::serialize(jwk);  // what a naive verifier would use
+    const std::string input =
+        crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT","kid":")" + str(jwk.at("kid")) + R"("})") + "." + payload;
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(input.data()),
+         input.size(), mac, &len);
+    return input + "." + crypto::base64url_encode(std::string(reinterpret_cast<char*>(mac), len));
+  }
+
   struct Client {
     std::string app_id;
     std::string key_mapping_id;
@@ -396,7 +413,7 @@ TEST_F(SecuredGateway, HostileTokensAreRejectedAndTheGatewayKeepsServing) {
   auto other_key = crypto::SigningKey::generate(crypto::JwsAlg::kRS256);
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"alg none", crypto::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + payload + "."},
-      {"HS256 with the public key", crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + payload + "." + sig},
+      {"HS256 with the public key", hmac_forgery(payload)},
       {"tampered payload", header + "." + forged_payload + "." + sig},
       {"unknown kid", crypto::sign_jwt(other_key, claims)},
       {"malformed base64", header + ".@@@." + sig},
