@@ -66,11 +66,34 @@ Problem auth_problem(const AuthDecision& d) {
 }
 
 // Removes hop-by-hop headers (RFC 9110 §7.6.1), including those the Connection header names.
+// One pass over the fields finds them; most messages have none but Connection, so the common case
+// costs a scan and no tree lookups.
 template <class Fields>
 void strip_hop_by_hop(Fields& f) {
-  auto conn = f.find(bhttp::field::connection);
-  if (conn != f.end()) {
-    std::string names(conn->value());
+  bool any = false;
+  bool connection = false;
+  for (const auto& field : f) {
+    switch (field.name()) {
+      case bhttp::field::connection:
+        connection = true;
+        [[fallthrough]];
+      case bhttp::field::keep_alive:
+      case bhttp::field::proxy_connection:
+      case bhttp::field::te:
+      case bhttp::field::trailer:
+      case bhttp::field::transfer_encoding:
+      case bhttp::field::upgrade:
+      case bhttp::field::proxy_authorization:
+      case bhttp::field::proxy_authenticate:
+        any = true;
+        break;
+      default:
+        break;
+    }
+  }
+  if (!any) return;
+  if (connection) {
+    std::string names(f[bhttp::field::connection]);
     std::size_t i = 0;
     while (i < names.size()) {
       std::size_t j = names.find(',', i);
@@ -82,15 +105,23 @@ void strip_hop_by_hop(Fields& f) {
       i = j + 1;
     }
   }
-  f.erase(bhttp::field::connection);
-  f.erase(bhttp::field::keep_alive);
-  f.erase(bhttp::field::proxy_connection);
-  f.erase(bhttp::field::te);
-  f.erase(bhttp::field::trailer);
-  f.erase(bhttp::field::transfer_encoding);
-  f.erase(bhttp::field::upgrade);
-  f.erase(bhttp::field::proxy_authorization);
-  f.erase(bhttp::field::proxy_authenticate);
+  for (auto it = f.begin(); it != f.end();) {
+    switch (it->name()) {
+      case bhttp::field::connection:
+      case bhttp::field::keep_alive:
+      case bhttp::field::proxy_connection:
+      case bhttp::field::te:
+      case bhttp::field::trailer:
+      case bhttp::field::transfer_encoding:
+      case bhttp::field::upgrade:
+      case bhttp::field::proxy_authorization:
+      case bhttp::field::proxy_authenticate:
+        it = f.erase(it);
+        break;
+      default:
+        ++it;
+    }
+  }
 }
 
 template <class Stream>
@@ -424,7 +455,8 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
 
     const ApiRuntime& api = *m.api;
     const EndpointRuntime* endpoint = &*api.production;
-    const std::string_view authorization = req[bhttp::field::authorization];
+    const std::string_view authorization =
+        m.op->secured ? std::string_view(req[bhttp::field::authorization]) : std::string_view();
     const bool basic_credentials = authorization.size() > 6 && beast::iequals(authorization.substr(0, 6), "Basic ");
     if (m.op->secured && api.basic_auth &&
         (basic_credentials || (!api.oauth2 && (!api.api_key || req["apikey"].empty())))) {

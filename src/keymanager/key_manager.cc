@@ -174,8 +174,14 @@ IssuedToken KeyManager::issue(const domain::KeyMapping& km, const domain::Applic
   return t;
 }
 
-std::vector<std::string> KeyManager::api_scopes_for(const std::vector<std::string>& roles) {
+std::vector<std::string> KeyManager::api_scopes_for(const std::vector<std::string>& roles,
+                                                    std::string_view requested) {
   std::vector<std::string> out;
+  // Reading every API's scopes costs a scan of the APIs: only do it when an API scope is asked for.
+  bool wants_api_scope = false;
+  for (const auto& w : common::split_words(requested))
+    wants_api_scope = wants_api_scope || (w != "default" && !w.starts_with("apim:"));
+  if (!wants_api_scope) return out;
   store::ApiQuery q;
   q.limit = 1000000;
   for (const auto& api : store_.list_apis(q).list)
@@ -225,7 +231,7 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
   auto scope_for = [&](const std::string& username) {
     auto user = store_.find_user(username);
     const std::vector<std::string> roles = user ? user->roles : std::vector<std::string>{};
-    return identity::grant_scopes(field("scope"), roles, api_scopes_for(roles));
+    return identity::grant_scopes(field("scope"), roles, api_scopes_for(roles, field("scope")));
   };
 
   if (grant == "client_credentials") {
@@ -284,7 +290,8 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     if (!subject) return {std::nullopt, oauth(400, "invalid_grant", why)};
     auto user = store_.find_user(*subject);  // a local account of that name brings its roles' scopes
     const std::vector<std::string> roles = user ? user->roles : std::vector<std::string>{};
-    return {issue(*client, *app, *subject, identity::grant_scopes(field("scope"), roles, api_scopes_for(roles)), validity),
+    return {issue(*client, *app, *subject,
+                  identity::grant_scopes(field("scope"), roles, api_scopes_for(roles, field("scope"))), validity),
             std::nullopt};
   }
   if (grant == "refresh_token") {
@@ -304,7 +311,7 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     // A refresh may narrow the scope, never widen it (RFC 6749 §6).
     std::string scope = rt->scope;
     if (const std::string asked = field("scope"); !asked.empty()) {
-      scope = identity::grant_scopes(asked, user->roles, api_scopes_for(user->roles));
+      scope = identity::grant_scopes(asked, user->roles, api_scopes_for(user->roles, asked));
       const auto original = common::split_words(rt->scope);
       for (const auto& one : common::split_words(scope))
         if (std::find(original.begin(), original.end(), one) == original.end())
@@ -431,7 +438,7 @@ std::string KeyManager::create_code(const AuthorizeRequest& req, const domain::U
   ac.consumer_key = req.client_id;
   ac.redirect_uri = req.redirect_uri;
   ac.subject = user.username;
-  ac.scope = identity::grant_scopes(req.scope, user.roles, api_scopes_for(user.roles));
+  ac.scope = identity::grant_scopes(req.scope, user.roles, api_scopes_for(user.roles, req.scope));
   ac.code_challenge = req.code_challenge;
   ac.expires_at = common::now_millis() / 1000 + 60;
   store_.save_authorization_code(ac);

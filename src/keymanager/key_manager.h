@@ -124,7 +124,7 @@ class KeyManager {
   // with `why` set.
   std::optional<std::string> verify_assertion(std::string_view assertion, std::string& why);
   // Scopes defined by APIs that `roles` may hold (by the scopes' role bindings).
-  std::vector<std::string> api_scopes_for(const std::vector<std::string>& roles);
+  std::vector<std::string> api_scopes_for(const std::vector<std::string>& roles, std::string_view requested);
   void attach_refresh_token(IssuedToken& t, const domain::KeyMapping& km, const std::string& subject);
   void load_keys();
   std::string store_new_key();
