@@ -65,35 +65,33 @@ Problem auth_problem(const AuthDecision& d) {
   }
 }
 
+bool is_hop_by_hop(bhttp::field name) {
+  switch (name) {
+    case bhttp::field::connection:
+    case bhttp::field::keep_alive:
+    case bhttp::field::proxy_connection:
+    case bhttp::field::te:
+    case bhttp::field::trailer:
+    case bhttp::field::transfer_encoding:
+    case bhttp::field::upgrade:
+    case bhttp::field::proxy_authorization:
+    case bhttp::field::proxy_authenticate:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Removes hop-by-hop headers (RFC 9110 §7.6.1), including those the Connection header names.
 // One pass over the fields finds them; most messages have none but Connection, so the common case
 // costs a scan and no tree lookups.
 template <class Fields>
 void strip_hop_by_hop(Fields& f) {
   bool any = false;
-  bool connection = false;
-  for (const auto& field : f) {
-    switch (field.name()) {
-      case bhttp::field::connection:
-        connection = true;
-        [[fallthrough]];
-      case bhttp::field::keep_alive:
-      case bhttp::field::proxy_connection:
-      case bhttp::field::te:
-      case bhttp::field::trailer:
-      case bhttp::field::transfer_encoding:
-      case bhttp::field::upgrade:
-      case bhttp::field::proxy_authorization:
-      case bhttp::field::proxy_authenticate:
-        any = true;
-        break;
-      default:
-        break;
-    }
-  }
+  for (const auto& field : f) any = any || is_hop_by_hop(field.name());
   if (!any) return;
-  if (connection) {
-    std::string names(f[bhttp::field::connection]);
+  if (auto conn = f.find(bhttp::field::connection); conn != f.end()) {
+    std::string names(conn->value());
     std::size_t i = 0;
     while (i < names.size()) {
       std::size_t j = names.find(',', i);
@@ -105,23 +103,7 @@ void strip_hop_by_hop(Fields& f) {
       i = j + 1;
     }
   }
-  for (auto it = f.begin(); it != f.end();) {
-    switch (it->name()) {
-      case bhttp::field::connection:
-      case bhttp::field::keep_alive:
-      case bhttp::field::proxy_connection:
-      case bhttp::field::te:
-      case bhttp::field::trailer:
-      case bhttp::field::transfer_encoding:
-      case bhttp::field::upgrade:
-      case bhttp::field::proxy_authorization:
-      case bhttp::field::proxy_authenticate:
-        it = f.erase(it);
-        break;
-      default:
-        ++it;
-    }
-  }
+  for (auto it = f.begin(); it != f.end();) it = is_hop_by_hop(it->name()) ? f.erase(it) : std::next(it);
 }
 
 template <class Stream>
