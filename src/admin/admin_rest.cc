@@ -2,12 +2,15 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/json.h"
 #include "common/problem.h"
+#include "domain/policy_json.h"
 #include "identity/roles.h"
 
 namespace archway::admin {
@@ -185,6 +188,72 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
       throw ProblemError(Problem::not_found("Key manager '" + req.path_params["keyManagerId"] + "' not found"));
     return RestResponse::empty(200);
   });
+
+  // Throttling policies: /throttling/policies/{subscription|application}[/{policyId}].
+  for (std::string_view level_name : {domain::kPolicyLevelSubscription, domain::kPolicyLevelApplication}) {
+    const std::string level(level_name);
+    const std::string base = path("/throttling/policies/" + level);
+    auto existing_policy = [&store, level](const std::string& id) {
+      auto p = store.get_policy(level, id);
+      if (!p) throw ProblemError(Problem::not_found("Policy '" + id + "' not found"));
+      return *p;
+    };
+    r.add("GET", base, [&, admin, level](RestRequest& req) {
+      admin(req);
+      json::array items;
+      for (const auto& p : store.list_policies(level)) items.push_back(domain::policy_to_json(p));
+      const std::size_t n = items.size();
+      return RestResponse::json(200, json::serialize(json::object{{"count", n}, {"list", std::move(items)}}));
+    });
+    r.add("POST", base, [&, admin, level, base](RestRequest& req) {
+      admin(req);
+      const json::value v = common::parse_json_body(req.body);
+      domain::ThrottlePolicy p = domain::policy_from_json(common::as_object(v, ""), level);
+      p.id = common::new_uuid();
+      store.create_policy(p);
+      RestResponse res = RestResponse::json(201, json::serialize(domain::policy_to_json(p)));
+      res.headers.emplace_back("Location", base + "/" + p.id);
+      return res;
+    });
+    r.add("GET", base + "/{policyId}", [&, admin, existing_policy](RestRequest& req) {
+      admin(req);
+      return RestResponse::json(200, json::serialize(domain::policy_to_json(existing_policy(req.path_params["policyId"]))));
+    });
+    r.add("PUT", base + "/{policyId}", [&, admin, existing_policy, level](RestRequest& req) {
+      admin(req);
+      const auto current = existing_policy(req.path_params["policyId"]);
+      if (current.unlimited) throw ProblemError(Problem::bad_request("The Unlimited tier cannot be changed"));
+      const json::value v = common::parse_json_body(req.body);
+      domain::ThrottlePolicy p = domain::policy_from_json(common::as_object(v, ""), level);
+      if (p.name != current.name)
+        throw ProblemError(Problem::bad_request("'policyName' cannot be changed (is '" + current.name + "')"));
+      p.id = current.id;
+      store.update_policy(p);
+      return RestResponse::json(200, json::serialize(domain::policy_to_json(p)));
+    });
+    r.add("DELETE", base + "/{policyId}", [&, admin, existing_policy, level](RestRequest& req) {
+      admin(req);
+      const auto p = existing_policy(req.path_params["policyId"]);
+      if (p.unlimited || p.name == "Unauthenticated")
+        throw ProblemError(Problem::bad_request("The built-in tier '" + p.name + "' cannot be deleted"));
+      if (level == domain::kPolicyLevelApplication) {
+        for (const auto& a : store.list_applications(""))
+          if (a.throttling_policy == p.name)
+            throw ProblemError(Problem::conflict("Tier '" + p.name + "' is used by application '" + a.name + "'"));
+      } else {
+        store::ApiQuery q;
+        q.limit = 1000000;
+        for (const auto& a : store.list_apis(q).list)
+          if (std::find(a.policies.begin(), a.policies.end(), p.name) != a.policies.end())
+            throw ProblemError(Problem::conflict("Tier '" + p.name + "' is offered by API '" + a.name + "'"));
+        for (const auto& s : store.list_subscriptions("", ""))
+          if (s.throttling_policy == p.name)
+            throw ProblemError(Problem::conflict("Tier '" + p.name + "' is used by a subscription"));
+      }
+      store.delete_policy(level, p.id);
+      return RestResponse::empty(200);
+    });
+  }
 
   r.add("GET", path("/signing-keys"), [&, admin](RestRequest& req) {
     admin(req);

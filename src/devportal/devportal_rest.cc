@@ -11,6 +11,7 @@
 #include "common/problem.h"
 #include "common/strings.h"
 #include "domain/api_json.h"
+#include "domain/policy_json.h"
 #include "identity/roles.h"
 
 namespace archway::devportal {
@@ -23,7 +24,6 @@ using http::RestResponse;
 
 namespace {
 
-const std::vector<std::string> kApplicationTiers = {"Unlimited", "10PerMin", "20PerMin", "50PerMin"};
 const std::vector<std::string> kGrantTypes = {"client_credentials", "password", "refresh_token",
                                               "authorization_code", "urn:ietf:params:oauth:grant-type:jwt-bearer"};
 
@@ -137,6 +137,21 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return *app;
   };
 
+  auto check_app_tier = [&store](const std::string& tier) {
+    if (!store.find_policy(domain::kPolicyLevelApplication, tier))
+      bad(fmt::format("'throttlingPolicy' '{}' is not an application tier (see /throttling-policies/application)", tier));
+  };
+
+  r.add("GET", path("/throttling-policies/{policyLevel}"), [&, user_of](RestRequest& req) {
+    user_of(req);
+    const std::string& level = req.path_params["policyLevel"];
+    if (level != domain::kPolicyLevelSubscription && level != domain::kPolicyLevelApplication)
+      bad("Policy level must be subscription or application, got '" + level + "'");
+    json::array items;
+    for (const auto& p : store.list_policies(level)) items.push_back(domain::policy_summary_json(p));
+    return ok(200, list_of(std::move(items)));
+  });
+
   r.add("GET", path("/apis"), [&, user_of](RestRequest& req) {
     user_of(req);
     json::array items;
@@ -157,7 +172,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return ok(200, o);
   });
 
-  r.add("POST", path("/applications"), [&, user_of](RestRequest& req) {
+  r.add("POST", path("/applications"), [&, user_of, check_app_tier](RestRequest& req) {
     const auto u = user_of(req);
     json::value holder;
     const auto& o = body_object(req, holder);
@@ -168,9 +183,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     if (app.name.empty()) bad("'name' is required");
     if (app.name.size() > 70) bad("'name' must be at most 70 characters");
     app.throttling_policy = common::opt_string(o, "throttlingPolicy", "throttlingPolicy").value_or("Unlimited");
-    if (std::find(kApplicationTiers.begin(), kApplicationTiers.end(), app.throttling_policy) == kApplicationTiers.end())
-      bad(fmt::format("'throttlingPolicy' '{}' is not an application tier (Unlimited, 10PerMin, 20PerMin, 50PerMin)",
-                      app.throttling_policy));
+    check_app_tier(app.throttling_policy);
     app.description = common::opt_string(o, "description", "description").value_or("");
     app.token_type = common::opt_string(o, "tokenType", "tokenType").value_or("JWT");
     if (app.token_type != "JWT") bad("'tokenType' must be JWT");
@@ -194,7 +207,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return ok(200, app_json(app, store.list_subscriptions(app.id, "").size()));
   });
 
-  r.add("PUT", path("/applications/{applicationId}"), [&, user_of, own_app](RestRequest& req) {
+  r.add("PUT", path("/applications/{applicationId}"), [&, user_of, own_app, check_app_tier](RestRequest& req) {
     auto app = own_app(user_of(req), req.path_params["applicationId"]);
     json::value holder;
     const auto& o = body_object(req, holder);
@@ -203,8 +216,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
       app.name = *n;
     }
     if (auto t = common::opt_string(o, "throttlingPolicy", "throttlingPolicy")) {
-      if (std::find(kApplicationTiers.begin(), kApplicationTiers.end(), *t) == kApplicationTiers.end())
-        bad(fmt::format("'throttlingPolicy' '{}' is not an application tier", *t));
+      check_app_tier(*t);
       app.throttling_policy = *t;
     }
     if (auto d = common::opt_string(o, "description", "description")) app.description = *d;

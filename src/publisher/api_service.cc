@@ -5,6 +5,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/problem.h"
+#include "domain/policy_json.h"
 #include "publisher/api_validation.h"
 
 namespace archway::publisher {
@@ -23,8 +24,17 @@ const std::vector<std::string>& ApiService::environments() {
   return kEnvs;
 }
 
+void ApiService::check_tiers(const domain::Api& api) {
+  for (std::size_t i = 0; i < api.policies.size(); ++i)
+    if (!store_.find_policy(domain::kPolicyLevelSubscription, api.policies[i]))
+      throw ProblemError(Problem::bad_request(
+          fmt::format("'policies[{}]': '{}' is not a subscription tier (see /throttling-policies/subscription)", i,
+                      api.policies[i])));
+}
+
 domain::Api ApiService::create(domain::Api api, const domain::User& caller) {
   normalise_and_validate(api);
+  check_tiers(api);
   api.id = common::new_uuid();
   if (api.provider.empty()) api.provider = caller.username;
   api.lifecycle_status = std::string(domain::kLifecycleCreated);
@@ -44,6 +54,7 @@ store::ApiPage ApiService::list(const store::ApiQuery& q) { return store_.list_a
 domain::Api ApiService::update(const std::string& id, domain::Api changes) {
   domain::Api current = get(id);
   normalise_and_validate(changes);
+  check_tiers(changes);
   if (changes.name != current.name)
     throw ProblemError(Problem::bad_request(fmt::format("'name' cannot be changed (is '{}')", current.name)));
   if (changes.version != current.version)
@@ -150,6 +161,16 @@ std::vector<domain::Deployment> ApiService::undeploy(const std::string& api_id, 
   for (const auto& d : removed) names.push_back(d.name);
   store_.undeploy_revision(api_id, revision_id, names);
   return removed;
+}
+
+boost::json::object ApiService::policy_list(const std::string& level) {
+  if (level != domain::kPolicyLevelSubscription && level != domain::kPolicyLevelApplication)
+    throw ProblemError(Problem::bad_request(
+        fmt::format("Policy level must be subscription or application, got '{}'", level)));
+  boost::json::array items;
+  for (const auto& p : store_.list_policies(level)) items.push_back(domain::policy_summary_json(p));
+  const std::size_t n = items.size();
+  return boost::json::object{{"count", n}, {"list", std::move(items)}};
 }
 
 void ApiService::set_subscription_status(const std::string& subscription_id, const std::string& status) {

@@ -1,6 +1,7 @@
 #pragma once
 // The Publisher's API operations over the Store: create, update, delete, lifecycle, revisions and
 // deployments. Throws common::ProblemError with the status the REST API answers.
+#include <boost/json/object.hpp>
 #include <string>
 #include <vector>
 
@@ -43,10 +44,14 @@ class ApiService {
   void set_subscription_status(const std::string& subscription_id, const std::string& status);
   std::vector<domain::Subscription> subscriptions_of(const std::string& api_id);
 
+  // {count, list} of the tiers of a level (subscription or application), for the portals.
+  boost::json::object policy_list(const std::string& level);
+
   // Gateway environments a revision can be deployed to.
   static const std::vector<std::string>& environments();
 
  private:
+  void check_tiers(const domain::Api& api);  // every name in `policies` is a subscription tier
   store::Store& store_;
 };
 

@@ -322,6 +322,11 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
     return ok_json(200, list_of(std::move(items)));
   });
 
+  r.add("GET", path("/throttling-policies/{policyLevel}"), [&, reader](RestRequest& req) {
+    reader(req);
+    return ok_json(200, apis.policy_list(req.path_params["policyLevel"]));
+  });
+
   auto list_deployments = [&, reader](RestRequest& req) {
     reader(req);
     json::array items;

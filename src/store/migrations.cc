@@ -145,6 +145,27 @@ CREATE TABLE key_managers (
 );
 ALTER TABLE application_keys ADD COLUMN key_manager TEXT NOT NULL DEFAULT 'Resident Key Manager';
 )sql"},
+      {6, "throttling policies, seeded with the product's default tiers", R"sql(
+CREATE TABLE throttle_policies (
+  id           TEXT PRIMARY KEY,
+  level        TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  unlimited    INTEGER NOT NULL,
+  definition   TEXT NOT NULL,
+  created_time INTEGER NOT NULL,
+  UNIQUE (level, name)
+);
+INSERT INTO throttle_policies (id, level, name, unlimited, definition, created_time) VALUES
+('5eed0000-0000-0000-0000-000000000001','subscription','Unlimited',1,'{"policyId":"5eed0000-0000-0000-0000-000000000001","policyName":"Unlimited","displayName":"Unlimited","description":"Allows unlimited requests","isDeployed":true,"type":"SubscriptionThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":2147483647}},"rateLimitCount":0,"rateLimitTimeUnit":null,"stopOnQuotaReach":true,"billingPlan":"FREE"}',0),
+('5eed0000-0000-0000-0000-000000000002','subscription','Gold',0,'{"policyId":"5eed0000-0000-0000-0000-000000000002","policyName":"Gold","displayName":"Gold","description":"Allows 5000 requests per minute","isDeployed":true,"type":"SubscriptionThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":5000}},"rateLimitCount":0,"rateLimitTimeUnit":null,"stopOnQuotaReach":true,"billingPlan":"FREE"}',0),
+('5eed0000-0000-0000-0000-000000000003','subscription','Silver',0,'{"policyId":"5eed0000-0000-0000-0000-000000000003","policyName":"Silver","displayName":"Silver","description":"Allows 2000 requests per minute","isDeployed":true,"type":"SubscriptionThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":2000}},"rateLimitCount":0,"rateLimitTimeUnit":null,"stopOnQuotaReach":true,"billingPlan":"FREE"}',0),
+('5eed0000-0000-0000-0000-000000000004','subscription','Bronze',0,'{"policyId":"5eed0000-0000-0000-0000-000000000004","policyName":"Bronze","displayName":"Bronze","description":"Allows 1000 requests per minute","isDeployed":true,"type":"SubscriptionThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":1000}},"rateLimitCount":0,"rateLimitTimeUnit":null,"stopOnQuotaReach":true,"billingPlan":"FREE"}',0),
+('5eed0000-0000-0000-0000-000000000005','subscription','Unauthenticated',0,'{"policyId":"5eed0000-0000-0000-0000-000000000005","policyName":"Unauthenticated","displayName":"Unauthenticated","description":"Allows 500 requests per minute","isDeployed":true,"type":"SubscriptionThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":500}},"rateLimitCount":0,"rateLimitTimeUnit":null,"stopOnQuotaReach":true,"billingPlan":"FREE"}',0),
+('5eed0000-0000-0000-0000-000000000006','application','Unlimited',1,'{"policyId":"5eed0000-0000-0000-0000-000000000006","policyName":"Unlimited","displayName":"Unlimited","description":"Allows unlimited requests","isDeployed":true,"type":"ApplicationThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":2147483647}}}',0),
+('5eed0000-0000-0000-0000-000000000007','application','10PerMin',0,'{"policyId":"5eed0000-0000-0000-0000-000000000007","policyName":"10PerMin","displayName":"10PerMin","description":"Allows 10 requests per minute","isDeployed":true,"type":"ApplicationThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":10}}}',0),
+('5eed0000-0000-0000-0000-000000000008','application','20PerMin',0,'{"policyId":"5eed0000-0000-0000-0000-000000000008","policyName":"20PerMin","displayName":"20PerMin","description":"Allows 20 requests per minute","isDeployed":true,"type":"ApplicationThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":20}}}',0),
+('5eed0000-0000-0000-0000-000000000009','application','50PerMin',0,'{"policyId":"5eed0000-0000-0000-0000-000000000009","policyName":"50PerMin","displayName":"50PerMin","description":"Allows 50 requests per minute","isDeployed":true,"type":"ApplicationThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":50}}}',0);
+)sql"},
   };
   return kMigrations;
 }

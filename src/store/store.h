@@ -11,6 +11,7 @@
 
 #include "domain/api.h"
 #include "domain/application.h"
+#include "domain/policy.h"
 #include "domain/user.h"
 
 namespace archway::store {
@@ -99,6 +100,14 @@ class Store {
                                                                std::string_view api_id) = 0;
   virtual void update_subscription_status(std::string_view id, std::string_view status) = 0;
   virtual bool delete_subscription(std::string_view id) = 0;
+
+  // Throttling policies (unique per level and name).
+  virtual void create_policy(const domain::ThrottlePolicy& p) = 0;
+  virtual std::vector<domain::ThrottlePolicy> list_policies(std::string_view level) = 0;
+  virtual std::optional<domain::ThrottlePolicy> get_policy(std::string_view level, std::string_view id) = 0;
+  virtual std::optional<domain::ThrottlePolicy> find_policy(std::string_view level, std::string_view name) = 0;
+  virtual void update_policy(const domain::ThrottlePolicy& p) = 0;  // the name cannot change
+  virtual bool delete_policy(std::string_view level, std::string_view id) = 0;
 
   // External key managers (unique name and issuer).
   virtual void create_key_manager(const domain::ExternalKeyManager& km) = 0;

@@ -11,6 +11,7 @@
 #include "common/ids.h"
 #include "common/problem.h"
 #include "domain/api_json.h"
+#include "domain/policy_json.h"
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
@@ -499,6 +500,69 @@ class SqliteStore final : public Store {
     return removed;
   }
 
+  void create_policy(const domain::ThrottlePolicy& p) override {
+    write([&] {
+      try {
+        db_.prepare("INSERT INTO throttle_policies (id, level, name, unlimited, definition, created_time) "
+                    "VALUES (?,?,?,?,?,?)")
+            .bind(1, p.id).bind(2, p.level).bind(3, p.name).bind(4, std::int64_t{p.unlimited})
+            .bind(5, json::serialize(domain::policy_to_json(p))).bind(6, common::now_millis()).run();
+      } catch (const SqliteError& e) {
+        if (e.is_constraint())
+          throw common::ProblemError(common::Problem::conflict(
+              fmt::format("A {} policy named '{}' already exists", p.level, p.name)));
+        throw;
+      }
+      return append_event("policy.changed", p.id, "{}");
+    });
+  }
+
+  std::vector<domain::ThrottlePolicy> list_policies(std::string_view level) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? "
+                         "ORDER BY unlimited DESC, created_time, name");
+    s.bind(1, level);
+    std::vector<domain::ThrottlePolicy> out;
+    while (s.step()) out.push_back(policy_from(s));
+    return out;
+  }
+
+  std::optional<domain::ThrottlePolicy> get_policy(std::string_view level, std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND id = ?");
+    s.bind(1, level).bind(2, id);
+    if (!s.step()) return std::nullopt;
+    return policy_from(s);
+  }
+
+  std::optional<domain::ThrottlePolicy> find_policy(std::string_view level, std::string_view name) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND name = ?");
+    s.bind(1, level).bind(2, name);
+    if (!s.step()) return std::nullopt;
+    return policy_from(s);
+  }
+
+  void update_policy(const domain::ThrottlePolicy& p) override {
+    write([&] {
+      db_.prepare("UPDATE throttle_policies SET definition = ? WHERE level = ? AND id = ?")
+          .bind(1, json::serialize(domain::policy_to_json(p))).bind(2, p.level).bind(3, p.id).run();
+      if (db_.changes() == 0)
+        throw common::ProblemError(common::Problem::not_found(fmt::format("Policy '{}' not found", p.id)));
+      return append_event("policy.changed", p.id, "{}");
+    });
+  }
+
+  bool delete_policy(std::string_view level, std::string_view id) override {
+    bool removed = false;
+    write([&]() -> std::int64_t {
+      db_.prepare("DELETE FROM throttle_policies WHERE level = ? AND id = ?").bind(1, level).bind(2, id).run();
+      removed = db_.changes() > 0;
+      return removed ? append_event("policy.changed", id, "{}") : 0;
+    });
+    return removed;
+  }
+
   void create_key_manager(const domain::ExternalKeyManager& k) override {
     write([&] {
       try {
@@ -737,6 +801,14 @@ class SqliteStore final : public Store {
       "validity_seconds, created_time, key_manager FROM application_keys";
   static constexpr const char* kSubColumns =
       "SELECT id, application_id, api_id, throttling_policy, status, created_time FROM subscriptions";
+
+  static domain::ThrottlePolicy policy_from(const Stmt& s) {
+    // Stored policies were validated on the way in; the seeded Unlimited ones carry a huge count.
+    domain::ThrottlePolicy p = domain::policy_from_json(json::parse(s.text(3)).as_object(), s.text(1));
+    p.id = s.text(0);
+    p.unlimited = s.integer(2) != 0;
+    return p;
+  }
 
   static constexpr const char* kKmColumns =
       "SELECT id, name, display_name, type, description, issuer, jwks_url, consumer_key_claim, scopes_claim, enabled, "
