@@ -77,7 +77,8 @@ class Store {
   virtual int undeploy_revision(std::string_view api_id, std::string_view revision_id,
                                 const std::vector<std::string>& environments) = 0;
   virtual std::vector<domain::Deployment> list_deployments(std::string_view api_id) = 0;
-  virtual DeployedState deployed_state() = 0;
+  // The revisions deployed to one gateway environment, with the change-log revision.
+  virtual DeployedState deployed_state(std::string_view environment) = 0;
 
   // Applications (unique per owner and name); deleting one removes its keys and subscriptions.
   virtual void create_application(const domain::Application& app) = 0;

@@ -20,7 +20,7 @@ DeploymentFeed::DeploymentFeed(store::Store& store, std::string environment, Sub
 DeploymentFeed::~DeploymentFeed() { stop(); }
 
 void DeploymentFeed::start() {
-  store::DeployedState st = store_.deployed_state();
+  store::DeployedState st = store_.deployed_state(environment_);
   for (auto& d : st.apis) apis_[d.api_id] = std::move(d);
   applied_ = st.revision;
   security_ = store_.security_state(common::now_millis() / 1000, kRetiredKeyGraceS);

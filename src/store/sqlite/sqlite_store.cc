@@ -321,13 +321,14 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  DeployedState deployed_state() override {
+  DeployedState deployed_state(std::string_view environment) override {
     std::lock_guard lock(mu_);
     db_.exec("BEGIN");
     DeployedState st;
     try {
       Stmt s = db_.prepare("SELECT d.api_id, d.revision_id, r.definition FROM api_deployments d "
-                           "JOIN api_revisions r ON r.id = d.revision_id ORDER BY d.api_id, d.environment");
+                           "JOIN api_revisions r ON r.id = d.revision_id WHERE d.environment = ? ORDER BY d.api_id");
+      s.bind(1, environment);
       while (s.step()) st.apis.push_back({s.text(0), s.text(1), api_from_definition(s.text(2))});
       Stmt m = db_.prepare("SELECT COALESCE(MAX(revision), 0) FROM change_log");
       m.step();

@@ -81,8 +81,9 @@ TEST_F(SqliteStoreTest, DeployAppendsEventsAndReplacesPerEnvironment) {
   auto deps = store_->list_deployments(a.id);
   ASSERT_EQ(deps.size(), 1u);
   EXPECT_EQ(deps[0].revision_id, r2.id);
-  auto st = store_->deployed_state();
+  auto st = store_->deployed_state("Default");
   ASSERT_EQ(st.apis.size(), 1u);
+  EXPECT_TRUE(store_->deployed_state("Other").apis.empty());
   EXPECT_EQ(st.apis[0].api.description, "changed");
   EXPECT_EQ(st.revision, 2);
   EXPECT_EQ(notified, 2);
@@ -91,7 +92,7 @@ TEST_F(SqliteStoreTest, DeployAppendsEventsAndReplacesPerEnvironment) {
   auto events = store_->events_after(0, 10);
   ASSERT_EQ(events.size(), 3u);
   EXPECT_EQ(events[2].type, "api.undeployed");
-  EXPECT_TRUE(store_->deployed_state().apis.empty());
+  EXPECT_TRUE(store_->deployed_state("Default").apis.empty());
 }
 
 TEST_F(SqliteStoreTest, DeletingADeployedApiUndeploysIt) {
@@ -102,7 +103,7 @@ TEST_F(SqliteStoreTest, DeletingADeployedApiUndeploysIt) {
   EXPECT_TRUE(store_->delete_api(a.id));
   EXPECT_FALSE(store_->get_api(a.id));
   EXPECT_TRUE(store_->list_revisions(a.id).empty());
-  EXPECT_TRUE(store_->deployed_state().apis.empty());
+  EXPECT_TRUE(store_->deployed_state("Default").apis.empty());
   EXPECT_EQ(store_->events_after(1, 10).at(0).type, "api.undeployed");
 }
 
