@@ -100,8 +100,7 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     admin(req);
     json::array items;
     for (const auto& u : users.list()) items.push_back(user_json(u));
-    const std::size_t n = items.size();
-    return RestResponse::json(200, json::serialize(json::object{{"count", n}, {"list", std::move(items)}}));
+    return RestResponse::json(200, json::serialize(common::list_body(std::move(items))));
   });
 
   r.add("POST", path("/users"), [&, admin](RestRequest& req) {
@@ -145,8 +144,7 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
                                  {"enabled", true},
                                  {"issuer", km.options().issuer}});
     for (const auto& k : store.list_key_managers()) items.push_back(km_json(k));
-    const std::size_t n = items.size();
-    return RestResponse::json(200, json::serialize(json::object{{"count", n}, {"list", std::move(items)}}));
+    return RestResponse::json(200, json::serialize(common::list_body(std::move(items))));
   });
 
   r.add("POST", path("/key-managers"), [&, admin](RestRequest& req) {
@@ -202,8 +200,7 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
       admin(req);
       json::array items;
       for (const auto& p : store.list_policies(level)) items.push_back(domain::policy_to_json(p));
-      const std::size_t n = items.size();
-      return RestResponse::json(200, json::serialize(json::object{{"count", n}, {"list", std::move(items)}}));
+      return RestResponse::json(200, json::serialize(common::list_body(std::move(items))));
     });
     r.add("POST", base, [&, admin, level, base](RestRequest& req) {
       admin(req);
@@ -263,8 +260,7 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
                                    {"alg", k.alg},
                                    {"createdTime", common::iso8601_utc(k.created_time)},
                                    {"active", k.retired_time == 0}});
-    const std::size_t n = items.size();
-    return RestResponse::json(200, json::serialize(json::object{{"count", n}, {"list", std::move(items)}}));
+    return RestResponse::json(200, json::serialize(common::list_body(std::move(items))));
   });
 
   r.add("POST", path("/signing-keys/rotate"), [&, admin](RestRequest& req) {

@@ -80,4 +80,9 @@ const boost::json::object& as_object(const boost::json::value& v, std::string_vi
   return v.get_object();
 }
 
+boost::json::object list_body(boost::json::array items) {
+  const std::size_t n = items.size();
+  return boost::json::object{{"count", n}, {"list", std::move(items)}};
+}
+
 }  // namespace archway::common

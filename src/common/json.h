@@ -24,4 +24,7 @@ const boost::json::array* opt_array(const boost::json::object& o, std::string_vi
                                     std::string_view path);
 const boost::json::object& as_object(const boost::json::value& v, std::string_view path);
 
+// The list shape of the REST APIs: {"count": n, "list": [...]}.
+boost::json::object list_body(boost::json::array items);
+
 }  // namespace archway::common

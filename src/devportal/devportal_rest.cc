@@ -94,11 +94,12 @@ json::object sub_json(const domain::Subscription& s, const std::optional<domain:
   return o;
 }
 
+// The product's lists here also carry pagination; ours are never paged yet.
 json::object list_of(json::array items) {
-  const std::size_t n = items.size();
-  return json::object{{"count", n},
-                      {"list", std::move(items)},
-                      {"pagination", json::object{{"offset", 0}, {"limit", n}, {"total", n}, {"next", ""}, {"previous", ""}}}};
+  json::object o = common::list_body(std::move(items));
+  const auto n = o["count"];
+  o["pagination"] = json::object{{"offset", 0}, {"limit", n}, {"total", n}, {"next", ""}, {"previous", ""}};
+  return o;
 }
 
 const json::object& body_object(const RestRequest& req, json::value& holder) {

@@ -120,6 +120,19 @@ asio::awaitable<bool> write_problem(Stream& s, unsigned version, const Problem& 
   co_return !ec;
 }
 
+template <class Stream>
+asio::awaitable<bool> write_fixed(Stream& s, unsigned version, std::string_view content_type, std::string_view body,
+                                  bool keep_alive, bool head) {
+  bhttp::response<bhttp::string_body> res{bhttp::status::ok, version};
+  res.set(bhttp::field::content_type, content_type);
+  res.body() = body;
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  if (head) res.body().clear();  // Content-Length stays; a response to HEAD has no body
+  auto [ec, n] = co_await bhttp::async_write(s, res, kTuple);
+  co_return !ec;
+}
+
 // Streams the body `p` reads from `in` to `out` through `sr` (which also writes the header first).
 enum class Relay { kOk, kReadError, kWriteError, kReadTimeout, kTooLarge };
 
@@ -403,25 +416,16 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     const std::size_t q = target.find('?');
     const std::string_view path = target.substr(0, q);
 
-    if (path == "/health" && (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head)) {
-      bhttp::response<bhttp::string_body> res{bhttp::status::ok, version};
-      res.set(bhttp::field::content_type, "application/json");
-      res.body() = R"({"status":"UP"})";
-      res.keep_alive(client_keep_alive && rp.is_done());
-      res.prepare_payload();
-      auto [wec, wn] = co_await bhttp::async_write(client, res, kTuple);
-      if (wec || !res.keep_alive()) co_return;
-      continue;
-    }
-
-    if (path == "/.well-known/jwks.json" && req.method() == bhttp::verb::get) {
-      bhttp::response<bhttp::string_body> res{bhttp::status::ok, version};
-      res.set(bhttp::field::content_type, "application/jwk-set+json");
-      res.body() = w_.backend_jwt_signer->jwks_json();
-      res.keep_alive(client_keep_alive && rp.is_done());
-      res.prepare_payload();
-      auto [wec, wn] = co_await bhttp::async_write(client, res, kTuple);
-      if (wec || !res.keep_alive()) co_return;
+    // The gateway's own resources: its health and the key set of its backend JWTs.
+    const bool health = path == "/health" && (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head);
+    const bool jwks = path == "/.well-known/jwks.json" && req.method() == bhttp::verb::get;
+    if (health || jwks) {
+      const bool keep = client_keep_alive && rp.is_done();
+      const bool ok = co_await write_fixed(client, version, health ? "application/json" : "application/jwk-set+json",
+                                           health ? std::string_view(R"({"status":"UP"})")
+                                                  : std::string_view(w_.backend_jwt_signer->jwks_json()),
+                                           keep, req.method() == bhttp::verb::head);
+      if (!ok || !keep) co_return;
       continue;
     }
 

@@ -4,6 +4,7 @@
 
 #include "common/clock.h"
 #include "common/ids.h"
+#include "common/json.h"
 #include "common/problem.h"
 #include "domain/policy_json.h"
 #include "publisher/api_validation.h"
@@ -169,8 +170,7 @@ boost::json::object ApiService::policy_list(const std::string& level) {
         fmt::format("Policy level must be subscription or application, got '{}'", level)));
   boost::json::array items;
   for (const auto& p : store_.list_policies(level)) items.push_back(domain::policy_summary_json(p));
-  const std::size_t n = items.size();
-  return boost::json::object{{"count", n}, {"list", std::move(items)}};
+  return common::list_body(std::move(items));
 }
 
 void ApiService::set_subscription_status(const std::string& subscription_id, const std::string& status) {

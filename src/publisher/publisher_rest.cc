@@ -88,12 +88,6 @@ json::object revision_json(const domain::Revision& r, const std::vector<domain::
   return o;
 }
 
-json::object list_of(json::array items) {
-  json::object o;
-  o["count"] = items.size();
-  o["list"] = std::move(items);
-  return o;
-}
 
 std::string page_link(std::int64_t limit, std::int64_t offset, const std::string& query) {
   return fmt::format("/apis?limit={}&offset={}&query={}", limit, offset, query);
@@ -159,7 +153,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
     const store::ApiPage page = apis.list(q);
     json::array items;
     for (const auto& a : page.list) items.push_back(api_info(a));
-    json::object body = list_of(std::move(items));
+    json::object body = common::list_body(std::move(items));
     json::object pagination;
     pagination["offset"] = q.offset;
     pagination["limit"] = q.limit;
@@ -242,7 +236,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
       if (query && !query->empty() && deployed != only_deployed) continue;
       items.push_back(revision_json(rev, deployments));
     }
-    return ok_json(200, list_of(std::move(items)));
+    return ok_json(200, common::list_body(std::move(items)));
   });
 
   r.add("GET", path("/apis/{apiId}/revisions/{revisionId}"), [&, reader](RestRequest& req) {
@@ -258,7 +252,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
     json::array items;
     const auto deployments = apis.deployments(id);
     for (const auto& rev : apis.revisions(id)) items.push_back(revision_json(rev, deployments));
-    return ok_json(200, list_of(std::move(items)));
+    return ok_json(200, common::list_body(std::move(items)));
   });
 
   r.add("POST", path("/apis/{apiId}/restore-revision"), [&, creator](RestRequest& req) {
@@ -319,7 +313,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
                                    {"applicationInfo", json::object{{"applicationId", s.application_id}}},
                                    {"throttlingPolicy", s.throttling_policy},
                                    {"subscriptionStatus", s.status}});
-    return ok_json(200, list_of(std::move(items)));
+    return ok_json(200, common::list_body(std::move(items)));
   });
 
   r.add("GET", path("/throttling-policies/{policyLevel}"), [&, reader](RestRequest& req) {
@@ -331,7 +325,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
     reader(req);
     json::array items;
     for (const auto& d : apis.deployments(req.path_params["apiId"])) items.push_back(deployment_json(d));
-    return ok_json(200, list_of(std::move(items)));
+    return ok_json(200, common::list_body(std::move(items)));
   };
   r.add("GET", path("/apis/{apiId}/deployments"), list_deployments);
   r.add("GET", path("/apis/{apiId}/deploy-revision"), list_deployments);

@@ -1,9 +1,9 @@
 // SQLite implementation of Store: one connection (WAL) serialised by a mutex; every public method
 // is one transaction, and change events are appended inside it.
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <filesystem>
 #include <mutex>
 
@@ -56,13 +56,24 @@ std::vector<std::string> split_roles(const std::string& s) {
   return out;
 }
 
+// Runs an insert or update; a uniqueness violation becomes a 409 whose description is `conflict`.
+void run_unique(Stmt& s, const std::string& conflict) {
+  try {
+    s.run();
+  } catch (const SqliteError& e) {
+    if (e.is_constraint()) throw common::ProblemError(common::Problem::conflict(conflict));
+    throw;
+  }
+}
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const std::string& path) : db_(path) { migrate(); }
 
   std::optional<domain::User> find_user(std::string_view username) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare("SELECT id, username, password_hash, roles, created_time FROM users WHERE username = ?");
+    Stmt s = db_.prepare(
+        "SELECT id, username, password_hash, roles, created_time FROM users WHERE username = ?");
     s.bind(1, username);
     if (!s.step()) return std::nullopt;
     return domain::User{s.text(0), s.text(1), s.text(2), split_roles(s.text(3)), s.integer(4)};
@@ -70,15 +81,14 @@ class SqliteStore final : public Store {
 
   void create_user(const domain::User& u) override {
     std::lock_guard lock(mu_);
-    try {
-      db_.prepare("INSERT INTO users (id, username, password_hash, roles, created_time) VALUES (?,?,?,?,?)")
-          .bind(1, u.id).bind(2, u.username).bind(3, u.password_hash).bind(4, join_roles(u.roles))
-          .bind(5, u.created_time).run();
-    } catch (const SqliteError& e) {
-      if (e.is_constraint())
-        throw common::ProblemError(common::Problem::conflict(fmt::format("User '{}' already exists", u.username)));
-      throw;
-    }
+    run_unique(db_.prepare("INSERT INTO users (id, username, password_hash, roles, created_time) "
+                           "VALUES (?,?,?,?,?)")
+                   .bind(1, u.id)
+                   .bind(2, u.username)
+                   .bind(3, u.password_hash)
+                   .bind(4, join_roles(u.roles))
+                   .bind(5, u.created_time),
+               fmt::format("User '{}' already exists", u.username));
   }
 
   std::int64_t count_users() override {
@@ -90,18 +100,24 @@ class SqliteStore final : public Store {
 
   std::vector<domain::User> list_users() override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare("SELECT id, username, password_hash, roles, created_time FROM users ORDER BY username");
+    Stmt s = db_.prepare(
+        "SELECT id, username, password_hash, roles, created_time FROM users ORDER BY username");
     std::vector<domain::User> out;
-    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), split_roles(s.text(3)), s.integer(4)});
+    while (s.step())
+      out.push_back({s.text(0), s.text(1), s.text(2), split_roles(s.text(3)), s.integer(4)});
     return out;
   }
 
   void update_user(const domain::User& u) override {
     std::lock_guard lock(mu_);
     db_.prepare("UPDATE users SET password_hash = ?, roles = ? WHERE username = ?")
-        .bind(1, u.password_hash).bind(2, join_roles(u.roles)).bind(3, u.username).run();
+        .bind(1, u.password_hash)
+        .bind(2, join_roles(u.roles))
+        .bind(3, u.username)
+        .run();
     if (db_.changes() == 0)
-      throw common::ProblemError(common::Problem::not_found(fmt::format("User '{}' not found", u.username)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("User '{}' not found", u.username)));
   }
 
   bool delete_user(std::string_view username) override {
@@ -117,10 +133,17 @@ class SqliteStore final : public Store {
     db_.prepare(
            "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
            "definition, created_time, last_updated_time) VALUES (?,?,?,?,?,?,?,?,?,?)")
-        .bind(1, api.id).bind(2, api.name).bind(3, api.version).bind(4, api.context)
-        .bind(5, api.provider).bind(6, api.lifecycle_status).bind(7, search_text(api))
-        .bind(8, json::serialize(domain::api_to_json(api))).bind(9, api.created_time)
-        .bind(10, api.last_updated_time).run();
+        .bind(1, api.id)
+        .bind(2, api.name)
+        .bind(3, api.version)
+        .bind(4, api.context)
+        .bind(5, api.provider)
+        .bind(6, api.lifecycle_status)
+        .bind(7, search_text(api))
+        .bind(8, json::serialize(domain::api_to_json(api)))
+        .bind(9, api.created_time)
+        .bind(10, api.last_updated_time)
+        .run();
     tx.commit();
   }
 
@@ -132,7 +155,8 @@ class SqliteStore final : public Store {
   ApiPage list_apis(const ApiQuery& q) override {
     std::lock_guard lock(mu_);
     std::string needle = q.text;
-    std::transform(needle.begin(), needle.end(), needle.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(needle.begin(), needle.end(), needle.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     const std::string like = "%" + escape_like(needle) + "%";
     ApiPage page;
     {
@@ -142,7 +166,8 @@ class SqliteStore final : public Store {
       page.total = s.integer(0);
     }
     Stmt s = db_.prepare(
-        "SELECT definition, created_time, last_updated_time FROM apis WHERE search_text LIKE ? ESCAPE '\\' "
+        "SELECT definition, created_time, last_updated_time FROM apis WHERE search_text LIKE ? "
+        "ESCAPE '\\' "
         "ORDER BY created_time, id LIMIT ? OFFSET ?");
     s.bind(1, like).bind(2, q.limit).bind(3, q.offset);
     while (s.step()) {
@@ -159,14 +184,22 @@ class SqliteStore final : public Store {
     Transaction tx(db_);
     check_unique(api);
     Stmt s = db_.prepare(
-        "UPDATE apis SET name=?, version=?, context=?, provider=?, lifecycle_status=?, search_text=?, "
+        "UPDATE apis SET name=?, version=?, context=?, provider=?, lifecycle_status=?, "
+        "search_text=?, "
         "definition=?, last_updated_time=? WHERE id=?");
-    s.bind(1, api.name).bind(2, api.version).bind(3, api.context).bind(4, api.provider)
-        .bind(5, api.lifecycle_status).bind(6, search_text(api))
-        .bind(7, json::serialize(domain::api_to_json(api))).bind(8, api.last_updated_time).bind(9, api.id)
+    s.bind(1, api.name)
+        .bind(2, api.version)
+        .bind(3, api.context)
+        .bind(4, api.provider)
+        .bind(5, api.lifecycle_status)
+        .bind(6, search_text(api))
+        .bind(7, json::serialize(domain::api_to_json(api)))
+        .bind(8, api.last_updated_time)
+        .bind(9, api.id)
         .run();
     if (db_.changes() == 0)
-      throw common::ProblemError(common::Problem::not_found(fmt::format("API '{}' not found", api.id)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("API '{}' not found", api.id)));
     tx.commit();
   }
 
@@ -193,7 +226,8 @@ class SqliteStore final : public Store {
     return true;
   }
 
-  domain::Revision create_revision(const domain::Api& snapshot, std::string_view description) override {
+  domain::Revision create_revision(const domain::Api& snapshot,
+                                   std::string_view description) override {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
     int number = 1;
@@ -202,9 +236,12 @@ class SqliteStore final : public Store {
       s.bind(1, snapshot.id);
       if (s.step()) number = static_cast<int>(s.integer(0)) + 1;
     }
-    db_.prepare("INSERT INTO api_revision_counters (api_id, last_number) VALUES (?, ?) "
-                "ON CONFLICT(api_id) DO UPDATE SET last_number = excluded.last_number")
-        .bind(1, snapshot.id).bind(2, std::int64_t{number}).run();
+    db_.prepare(
+           "INSERT INTO api_revision_counters (api_id, last_number) VALUES (?, ?) "
+           "ON CONFLICT(api_id) DO UPDATE SET last_number = excluded.last_number")
+        .bind(1, snapshot.id)
+        .bind(2, std::int64_t{number})
+        .run();
     domain::Revision r;
     r.id = common::new_uuid();
     r.api_id = snapshot.id;
@@ -212,25 +249,33 @@ class SqliteStore final : public Store {
     r.description = std::string(description);
     r.created_time = common::now_millis();
     r.api = snapshot;
-    db_.prepare("INSERT INTO api_revisions (id, api_id, number, description, definition, created_time) "
-                "VALUES (?,?,?,?,?,?)")
-        .bind(1, r.id).bind(2, r.api_id).bind(3, std::int64_t{r.number}).bind(4, r.description)
-        .bind(5, json::serialize(domain::api_to_json(snapshot))).bind(6, r.created_time).run();
+    db_.prepare(
+           "INSERT INTO api_revisions (id, api_id, number, description, definition, created_time) "
+           "VALUES (?,?,?,?,?,?)")
+        .bind(1, r.id)
+        .bind(2, r.api_id)
+        .bind(3, std::int64_t{r.number})
+        .bind(4, r.description)
+        .bind(5, json::serialize(domain::api_to_json(snapshot)))
+        .bind(6, r.created_time)
+        .run();
     tx.commit();
     return r;
   }
 
   std::vector<domain::Revision> list_revisions(std::string_view api_id) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare("SELECT id, api_id, number, description, definition, created_time "
-                         "FROM api_revisions WHERE api_id = ? ORDER BY number");
+    Stmt s = db_.prepare(
+        "SELECT id, api_id, number, description, definition, created_time "
+        "FROM api_revisions WHERE api_id = ? ORDER BY number");
     s.bind(1, api_id);
     std::vector<domain::Revision> out;
     while (s.step()) out.push_back(revision_from(s));
     return out;
   }
 
-  std::optional<domain::Revision> get_revision(std::string_view api_id, std::string_view revision_id) override {
+  std::optional<domain::Revision> get_revision(std::string_view api_id,
+                                               std::string_view revision_id) override {
     std::lock_guard lock(mu_);
     return get_revision_locked(api_id, revision_id);
   }
@@ -239,21 +284,26 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
     {
-      Stmt s = db_.prepare("SELECT COUNT(*) FROM api_deployments WHERE api_id = ? AND revision_id = ?");
+      Stmt s =
+          db_.prepare("SELECT COUNT(*) FROM api_deployments WHERE api_id = ? AND revision_id = ?");
       s.bind(1, api_id).bind(2, revision_id);
       s.step();
       if (s.integer(0) > 0)
         throw common::ProblemError(common::Problem::conflict(
             fmt::format("Revision '{}' is deployed; undeploy it before deleting it", revision_id)));
     }
-    db_.prepare("DELETE FROM api_revisions WHERE api_id = ? AND id = ?").bind(1, api_id).bind(2, revision_id).run();
+    db_.prepare("DELETE FROM api_revisions WHERE api_id = ? AND id = ?")
+        .bind(1, api_id)
+        .bind(2, revision_id)
+        .run();
     const bool removed = db_.changes() > 0;
     tx.commit();
     return removed;
   }
 
-  std::vector<domain::Deployment> deploy_revision(std::string_view api_id, std::string_view revision_id,
-                                                  const std::vector<domain::Deployment>& targets) override {
+  std::vector<domain::Deployment> deploy_revision(
+      std::string_view api_id, std::string_view revision_id,
+      const std::vector<domain::Deployment>& targets) override {
     std::vector<domain::Deployment> out;
     std::int64_t rev = 0;
     {
@@ -268,12 +318,20 @@ class SqliteStore final : public Store {
         d.api_id = std::string(api_id);
         d.revision_id = std::string(revision_id);
         d.deployed_time = now;
-        db_.prepare("INSERT INTO api_deployments (api_id, environment, revision_id, vhost, display_on_devportal, "
-                    "deployed_time) VALUES (?,?,?,?,?,?) ON CONFLICT(api_id, environment) DO UPDATE SET "
-                    "revision_id=excluded.revision_id, vhost=excluded.vhost, "
-                    "display_on_devportal=excluded.display_on_devportal, deployed_time=excluded.deployed_time")
-            .bind(1, d.api_id).bind(2, d.name).bind(3, d.revision_id).bind(4, d.vhost)
-            .bind(5, std::int64_t{d.display_on_devportal}).bind(6, d.deployed_time).run();
+        db_.prepare(
+               "INSERT INTO api_deployments (api_id, environment, revision_id, vhost, "
+               "display_on_devportal, "
+               "deployed_time) VALUES (?,?,?,?,?,?) ON CONFLICT(api_id, environment) DO UPDATE SET "
+               "revision_id=excluded.revision_id, vhost=excluded.vhost, "
+               "display_on_devportal=excluded.display_on_devportal, "
+               "deployed_time=excluded.deployed_time")
+            .bind(1, d.api_id)
+            .bind(2, d.name)
+            .bind(3, d.revision_id)
+            .bind(4, d.vhost)
+            .bind(5, std::int64_t{d.display_on_devportal})
+            .bind(6, d.deployed_time)
+            .run();
         json::object payload;
         payload["apiId"] = d.api_id;
         payload["revisionId"] = d.revision_id;
@@ -297,8 +355,13 @@ class SqliteStore final : public Store {
       std::lock_guard lock(mu_);
       Transaction tx(db_);
       for (const auto& env : environments) {
-        db_.prepare("DELETE FROM api_deployments WHERE api_id = ? AND revision_id = ? AND environment = ?")
-            .bind(1, api_id).bind(2, revision_id).bind(3, env).run();
+        db_.prepare(
+               "DELETE FROM api_deployments WHERE api_id = ? AND revision_id = ? AND environment = "
+               "?")
+            .bind(1, api_id)
+            .bind(2, revision_id)
+            .bind(3, env)
+            .run();
         if (db_.changes() > 0) {
           ++removed;
           rev = append_event("api.undeployed", api_id, undeploy_payload(api_id, env));
@@ -312,8 +375,9 @@ class SqliteStore final : public Store {
 
   std::vector<domain::Deployment> list_deployments(std::string_view api_id) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare("SELECT api_id, revision_id, environment, vhost, display_on_devportal, deployed_time "
-                         "FROM api_deployments WHERE api_id = ? ORDER BY environment");
+    Stmt s = db_.prepare(
+        "SELECT api_id, revision_id, environment, vhost, display_on_devportal, deployed_time "
+        "FROM api_deployments WHERE api_id = ? ORDER BY environment");
     s.bind(1, api_id);
     std::vector<domain::Deployment> out;
     while (s.step())
@@ -326,8 +390,9 @@ class SqliteStore final : public Store {
     db_.exec("BEGIN");
     DeployedState st;
     try {
-      Stmt s = db_.prepare("SELECT d.api_id, d.revision_id, r.definition FROM api_deployments d "
-                           "JOIN api_revisions r ON r.id = d.revision_id WHERE d.environment = ? ORDER BY d.api_id");
+      Stmt s = db_.prepare(
+          "SELECT d.api_id, d.revision_id, r.definition FROM api_deployments d "
+          "JOIN api_revisions r ON r.id = d.revision_id WHERE d.environment = ? ORDER BY d.api_id");
       s.bind(1, environment);
       while (s.step()) st.apis.push_back({s.text(0), s.text(1), api_from_definition(s.text(2))});
       Stmt m = db_.prepare("SELECT COALESCE(MAX(revision), 0) FROM change_log");
@@ -341,20 +406,21 @@ class SqliteStore final : public Store {
     return st;
   }
 
-
   void create_application(const domain::Application& a) override {
     write([&] {
-      try {
-        db_.prepare("INSERT INTO applications (id, name, owner, throttling_policy, description, token_type, status, "
-                    "created_time, updated_time) VALUES (?,?,?,?,?,?,?,?,?)")
-            .bind(1, a.id).bind(2, a.name).bind(3, a.owner).bind(4, a.throttling_policy).bind(5, a.description)
-            .bind(6, a.token_type).bind(7, a.status).bind(8, a.created_time).bind(9, a.updated_time).run();
-      } catch (const SqliteError& e) {
-        if (e.is_constraint())
-          throw common::ProblemError(common::Problem::conflict(
-              fmt::format("An application named '{}' already exists for '{}'", a.name, a.owner)));
-        throw;
-      }
+      run_unique(db_.prepare("INSERT INTO applications (id, name, owner, throttling_policy, "
+                             "description, token_type, status, "
+                             "created_time, updated_time) VALUES (?,?,?,?,?,?,?,?,?)")
+                     .bind(1, a.id)
+                     .bind(2, a.name)
+                     .bind(3, a.owner)
+                     .bind(4, a.throttling_policy)
+                     .bind(5, a.description)
+                     .bind(6, a.token_type)
+                     .bind(7, a.status)
+                     .bind(8, a.created_time)
+                     .bind(9, a.updated_time),
+                 fmt::format("An application named '{}' already exists for '{}'", a.name, a.owner));
       return append_event("application.changed", a.id, "{}");
     });
   }
@@ -369,7 +435,8 @@ class SqliteStore final : public Store {
 
   std::vector<domain::Application> list_applications(std::string_view owner) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(kAppColumns + std::string(" WHERE ? = '' OR owner = ? ORDER BY created_time, id"));
+    Stmt s = db_.prepare(kAppColumns +
+                         std::string(" WHERE ? = '' OR owner = ? ORDER BY created_time, id"));
     s.bind(1, owner).bind(2, owner);
     std::vector<domain::Application> out;
     while (s.step()) out.push_back(app_from(s));
@@ -378,19 +445,19 @@ class SqliteStore final : public Store {
 
   void update_application(const domain::Application& a) override {
     write([&] {
-      try {
-        db_.prepare("UPDATE applications SET name=?, throttling_policy=?, description=?, token_type=?, "
-                    "updated_time=? WHERE id=?")
-            .bind(1, a.name).bind(2, a.throttling_policy).bind(3, a.description).bind(4, a.token_type)
-            .bind(5, a.updated_time).bind(6, a.id).run();
-      } catch (const SqliteError& e) {
-        if (e.is_constraint())
-          throw common::ProblemError(common::Problem::conflict(
-              fmt::format("An application named '{}' already exists for '{}'", a.name, a.owner)));
-        throw;
-      }
+      run_unique(db_.prepare("UPDATE applications SET name=?, throttling_policy=?, description=?, "
+                             "token_type=?, "
+                             "updated_time=? WHERE id=?")
+                     .bind(1, a.name)
+                     .bind(2, a.throttling_policy)
+                     .bind(3, a.description)
+                     .bind(4, a.token_type)
+                     .bind(5, a.updated_time)
+                     .bind(6, a.id),
+                 fmt::format("An application named '{}' already exists for '{}'", a.name, a.owner));
       if (db_.changes() == 0)
-        throw common::ProblemError(common::Problem::not_found(fmt::format("Application '{}' not found", a.id)));
+        throw common::ProblemError(
+            common::Problem::not_found(fmt::format("Application '{}' not found", a.id)));
       return append_event("application.changed", a.id, "{}");
     });
   }
@@ -407,18 +474,21 @@ class SqliteStore final : public Store {
 
   void create_key_mapping(const domain::KeyMapping& k) override {
     write([&] {
-      try {
-        db_.prepare("INSERT INTO application_keys (id, application_id, key_type, consumer_key, consumer_secret_hash, "
-                    "grant_types, callback_url, validity_seconds, created_time, key_manager) VALUES (?,?,?,?,?,?,?,?,?,?)")
-            .bind(1, k.id).bind(2, k.application_id).bind(3, k.key_type).bind(4, k.consumer_key)
-            .bind(5, k.consumer_secret_hash).bind(6, join_roles(k.grant_types)).bind(7, k.callback_url)
-            .bind(8, k.validity_seconds).bind(9, k.created_time).bind(10, k.key_manager).run();
-      } catch (const SqliteError& e) {
-        if (e.is_constraint())
-          throw common::ProblemError(common::Problem::conflict(
-              fmt::format("Keys of type {} already exist for this application", k.key_type)));
-        throw;
-      }
+      run_unique(db_.prepare("INSERT INTO application_keys (id, application_id, key_type, "
+                             "consumer_key, consumer_secret_hash, "
+                             "grant_types, callback_url, validity_seconds, created_time, "
+                             "key_manager) VALUES (?,?,?,?,?,?,?,?,?,?)")
+                     .bind(1, k.id)
+                     .bind(2, k.application_id)
+                     .bind(3, k.key_type)
+                     .bind(4, k.consumer_key)
+                     .bind(5, k.consumer_secret_hash)
+                     .bind(6, join_roles(k.grant_types))
+                     .bind(7, k.callback_url)
+                     .bind(8, k.validity_seconds)
+                     .bind(9, k.created_time)
+                     .bind(10, k.key_manager),
+                 fmt::format("Keys of type {} already exist for this application", k.key_type));
       return append_event("keys.changed", k.application_id, "{}");
     });
   }
@@ -440,25 +510,27 @@ class SqliteStore final : public Store {
     return key_from(s);
   }
 
-  void update_consumer_secret(std::string_view key_mapping_id, std::string_view secret_hash) override {
+  void update_consumer_secret(std::string_view key_mapping_id,
+                              std::string_view secret_hash) override {
     std::lock_guard lock(mu_);
     db_.prepare("UPDATE application_keys SET consumer_secret_hash = ? WHERE id = ?")
-        .bind(1, secret_hash).bind(2, key_mapping_id).run();
+        .bind(1, secret_hash)
+        .bind(2, key_mapping_id)
+        .run();
   }
 
   void create_subscription(const domain::Subscription& sub) override {
     write([&] {
-      try {
-        db_.prepare("INSERT INTO subscriptions (id, application_id, api_id, throttling_policy, status, created_time) "
-                    "VALUES (?,?,?,?,?,?)")
-            .bind(1, sub.id).bind(2, sub.application_id).bind(3, sub.api_id).bind(4, sub.throttling_policy)
-            .bind(5, sub.status).bind(6, sub.created_time).run();
-      } catch (const SqliteError& e) {
-        if (e.is_constraint())
-          throw common::ProblemError(
-              common::Problem::conflict("The application is already subscribed to this API"));
-        throw;
-      }
+      run_unique(db_.prepare("INSERT INTO subscriptions (id, application_id, api_id, "
+                             "throttling_policy, status, created_time) "
+                             "VALUES (?,?,?,?,?,?)")
+                     .bind(1, sub.id)
+                     .bind(2, sub.application_id)
+                     .bind(3, sub.api_id)
+                     .bind(4, sub.throttling_policy)
+                     .bind(5, sub.status)
+                     .bind(6, sub.created_time),
+                 "The application is already subscribed to this API");
       return append_event("subscription.changed", sub.id, "{}");
     });
   }
@@ -474,8 +546,10 @@ class SqliteStore final : public Store {
   std::vector<domain::Subscription> list_subscriptions(std::string_view application_id,
                                                        std::string_view api_id) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(kSubColumns + std::string(" WHERE (? = '' OR application_id = ?) AND (? = '' OR api_id = ?) "
-                                                   "ORDER BY created_time, id"));
+    Stmt s =
+        db_.prepare(kSubColumns +
+                    std::string(" WHERE (? = '' OR application_id = ?) AND (? = '' OR api_id = ?) "
+                                "ORDER BY created_time, id"));
     s.bind(1, application_id).bind(2, application_id).bind(3, api_id).bind(4, api_id);
     std::vector<domain::Subscription> out;
     while (s.step()) out.push_back(sub_from(s));
@@ -484,9 +558,13 @@ class SqliteStore final : public Store {
 
   void update_subscription_status(std::string_view id, std::string_view status) override {
     write([&] {
-      db_.prepare("UPDATE subscriptions SET status = ? WHERE id = ?").bind(1, status).bind(2, id).run();
+      db_.prepare("UPDATE subscriptions SET status = ? WHERE id = ?")
+          .bind(1, status)
+          .bind(2, id)
+          .run();
       if (db_.changes() == 0)
-        throw common::ProblemError(common::Problem::not_found(fmt::format("Subscription '{}' not found", id)));
+        throw common::ProblemError(
+            common::Problem::not_found(fmt::format("Subscription '{}' not found", id)));
       return append_event("subscription.changed", id, "{}");
     });
   }
@@ -503,42 +581,48 @@ class SqliteStore final : public Store {
 
   void create_policy(const domain::ThrottlePolicy& p) override {
     write([&] {
-      try {
-        db_.prepare("INSERT INTO throttle_policies (id, level, name, unlimited, definition, created_time) "
-                    "VALUES (?,?,?,?,?,?)")
-            .bind(1, p.id).bind(2, p.level).bind(3, p.name).bind(4, std::int64_t{p.unlimited})
-            .bind(5, json::serialize(domain::policy_to_json(p))).bind(6, common::now_millis()).run();
-      } catch (const SqliteError& e) {
-        if (e.is_constraint())
-          throw common::ProblemError(common::Problem::conflict(
-              fmt::format("A {} policy named '{}' already exists", p.level, p.name)));
-        throw;
-      }
+      run_unique(db_.prepare("INSERT INTO throttle_policies (id, level, name, unlimited, "
+                             "definition, created_time) "
+                             "VALUES (?,?,?,?,?,?)")
+                     .bind(1, p.id)
+                     .bind(2, p.level)
+                     .bind(3, p.name)
+                     .bind(4, std::int64_t{p.unlimited})
+                     .bind(5, json::serialize(domain::policy_to_json(p)))
+                     .bind(6, common::now_millis()),
+                 fmt::format("A {} policy named '{}' already exists", p.level, p.name));
       return append_event("policy.changed", p.id, "{}");
     });
   }
 
   std::vector<domain::ThrottlePolicy> list_policies(std::string_view level) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare("SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? "
-                         "ORDER BY unlimited DESC, created_time, name");
+    Stmt s = db_.prepare(
+        "SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? "
+        "ORDER BY unlimited DESC, created_time, name");
     s.bind(1, level);
     std::vector<domain::ThrottlePolicy> out;
     while (s.step()) out.push_back(policy_from(s));
     return out;
   }
 
-  std::optional<domain::ThrottlePolicy> get_policy(std::string_view level, std::string_view id) override {
+  std::optional<domain::ThrottlePolicy> get_policy(std::string_view level,
+                                                   std::string_view id) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare("SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND id = ?");
+    Stmt s = db_.prepare(
+        "SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND id = "
+        "?");
     s.bind(1, level).bind(2, id);
     if (!s.step()) return std::nullopt;
     return policy_from(s);
   }
 
-  std::optional<domain::ThrottlePolicy> find_policy(std::string_view level, std::string_view name) override {
+  std::optional<domain::ThrottlePolicy> find_policy(std::string_view level,
+                                                    std::string_view name) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare("SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND name = ?");
+    Stmt s = db_.prepare(
+        "SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND name = "
+        "?");
     s.bind(1, level).bind(2, name);
     if (!s.step()) return std::nullopt;
     return policy_from(s);
@@ -547,9 +631,13 @@ class SqliteStore final : public Store {
   void update_policy(const domain::ThrottlePolicy& p) override {
     write([&] {
       db_.prepare("UPDATE throttle_policies SET definition = ? WHERE level = ? AND id = ?")
-          .bind(1, json::serialize(domain::policy_to_json(p))).bind(2, p.level).bind(3, p.id).run();
+          .bind(1, json::serialize(domain::policy_to_json(p)))
+          .bind(2, p.level)
+          .bind(3, p.id)
+          .run();
       if (db_.changes() == 0)
-        throw common::ProblemError(common::Problem::not_found(fmt::format("Policy '{}' not found", p.id)));
+        throw common::ProblemError(
+            common::Problem::not_found(fmt::format("Policy '{}' not found", p.id)));
       return append_event("policy.changed", p.id, "{}");
     });
   }
@@ -557,7 +645,10 @@ class SqliteStore final : public Store {
   bool delete_policy(std::string_view level, std::string_view id) override {
     bool removed = false;
     write([&]() -> std::int64_t {
-      db_.prepare("DELETE FROM throttle_policies WHERE level = ? AND id = ?").bind(1, level).bind(2, id).run();
+      db_.prepare("DELETE FROM throttle_policies WHERE level = ? AND id = ?")
+          .bind(1, level)
+          .bind(2, id)
+          .run();
       removed = db_.changes() > 0;
       return removed ? append_event("policy.changed", id, "{}") : 0;
     });
@@ -566,20 +657,26 @@ class SqliteStore final : public Store {
 
   void create_key_manager(const domain::ExternalKeyManager& k) override {
     write([&] {
-      try {
-        db_.prepare("INSERT INTO key_managers (id, name, display_name, type, description, issuer, jwks_url, "
-                    "consumer_key_claim, scopes_claim, enabled, jwks, jwks_fetched_time, created_time) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
-            .bind(1, k.id).bind(2, k.name).bind(3, k.display_name).bind(4, k.type).bind(5, k.description)
-            .bind(6, k.issuer).bind(7, k.jwks_url).bind(8, k.consumer_key_claim).bind(9, k.scopes_claim)
-            .bind(10, std::int64_t{k.enabled}).bind(11, k.jwks).bind(12, k.jwks_fetched_time).bind(13, k.created_time)
-            .run();
-      } catch (const SqliteError& e) {
-        if (e.is_constraint())
-          throw common::ProblemError(common::Problem::conflict(
-              fmt::format("A key manager named '{}' or with issuer '{}' already exists", k.name, k.issuer)));
-        throw;
-      }
+      run_unique(db_.prepare("INSERT INTO key_managers (id, name, display_name, type, description, "
+                             "issuer, jwks_url, "
+                             "consumer_key_claim, scopes_claim, enabled, jwks, jwks_fetched_time, "
+                             "created_time) "
+                             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                     .bind(1, k.id)
+                     .bind(2, k.name)
+                     .bind(3, k.display_name)
+                     .bind(4, k.type)
+                     .bind(5, k.description)
+                     .bind(6, k.issuer)
+                     .bind(7, k.jwks_url)
+                     .bind(8, k.consumer_key_claim)
+                     .bind(9, k.scopes_claim)
+                     .bind(10, std::int64_t{k.enabled})
+                     .bind(11, k.jwks)
+                     .bind(12, k.jwks_fetched_time)
+                     .bind(13, k.created_time),
+                 fmt::format("A key manager named '{}' or with issuer '{}' already exists", k.name,
+                             k.issuer));
       return append_event("keymanager.changed", k.id, "{}");
     });
   }
@@ -602,19 +699,23 @@ class SqliteStore final : public Store {
 
   void update_key_manager(const domain::ExternalKeyManager& k) override {
     write([&] {
-      try {
-        db_.prepare("UPDATE key_managers SET name=?, display_name=?, type=?, description=?, issuer=?, jwks_url=?, "
-                    "consumer_key_claim=?, scopes_claim=?, enabled=? WHERE id=?")
-            .bind(1, k.name).bind(2, k.display_name).bind(3, k.type).bind(4, k.description).bind(5, k.issuer)
-            .bind(6, k.jwks_url).bind(7, k.consumer_key_claim).bind(8, k.scopes_claim)
-            .bind(9, std::int64_t{k.enabled}).bind(10, k.id).run();
-      } catch (const SqliteError& e) {
-        if (e.is_constraint())
-          throw common::ProblemError(common::Problem::conflict("Another key manager has that name or issuer"));
-        throw;
-      }
+      run_unique(db_.prepare("UPDATE key_managers SET name=?, display_name=?, type=?, "
+                             "description=?, issuer=?, jwks_url=?, "
+                             "consumer_key_claim=?, scopes_claim=?, enabled=? WHERE id=?")
+                     .bind(1, k.name)
+                     .bind(2, k.display_name)
+                     .bind(3, k.type)
+                     .bind(4, k.description)
+                     .bind(5, k.issuer)
+                     .bind(6, k.jwks_url)
+                     .bind(7, k.consumer_key_claim)
+                     .bind(8, k.scopes_claim)
+                     .bind(9, std::int64_t{k.enabled})
+                     .bind(10, k.id),
+                 "Another key manager has that name or issuer");
       if (db_.changes() == 0)
-        throw common::ProblemError(common::Problem::not_found(fmt::format("Key manager '{}' not found", k.id)));
+        throw common::ProblemError(
+            common::Problem::not_found(fmt::format("Key manager '{}' not found", k.id)));
       return append_event("keymanager.changed", k.id, "{}");
     });
   }
@@ -629,20 +730,33 @@ class SqliteStore final : public Store {
     return removed;
   }
 
-  void set_key_manager_jwks(std::string_view id, std::string_view jwks, std::int64_t fetched) override {
+  void set_key_manager_jwks(std::string_view id, std::string_view jwks,
+                            std::int64_t fetched) override {
     write([&]() -> std::int64_t {
-      db_.prepare("UPDATE key_managers SET jwks = ?, jwks_fetched_time = ? WHERE id = ? AND jwks <> ?")
-          .bind(1, jwks).bind(2, fetched).bind(3, id).bind(4, jwks).run();
+      db_.prepare(
+             "UPDATE key_managers SET jwks = ?, jwks_fetched_time = ? WHERE id = ? AND jwks <> ?")
+          .bind(1, jwks)
+          .bind(2, fetched)
+          .bind(3, id)
+          .bind(4, jwks)
+          .run();
       return db_.changes() > 0 ? append_event("keymanager.changed", id, "{}") : 0;
     });
   }
 
   void add_signing_key(const domain::SigningKeyRecord& k) override {
     write([&] {
-      db_.prepare("INSERT INTO signing_keys (kid, alg, sealed_private_pem, public_jwk, created_time, retired_time) "
-                  "VALUES (?,?,?,?,?,?)")
-          .bind(1, k.kid).bind(2, k.alg).bind(3, k.sealed_private_pem).bind(4, k.public_jwk)
-          .bind(5, k.created_time).bind(6, k.retired_time).run();
+      db_.prepare(
+             "INSERT INTO signing_keys (kid, alg, sealed_private_pem, public_jwk, created_time, "
+             "retired_time) "
+             "VALUES (?,?,?,?,?,?)")
+          .bind(1, k.kid)
+          .bind(2, k.alg)
+          .bind(3, k.sealed_private_pem)
+          .bind(4, k.public_jwk)
+          .bind(5, k.created_time)
+          .bind(6, k.retired_time)
+          .run();
       return append_event("signing_key.changed", k.kid, "{}");
     });
   }
@@ -650,27 +764,37 @@ class SqliteStore final : public Store {
   void retire_signing_keys_except(std::string_view kid, std::int64_t now) override {
     write([&] {
       db_.prepare("UPDATE signing_keys SET retired_time = ? WHERE kid <> ? AND retired_time = 0")
-          .bind(1, now).bind(2, kid).run();
+          .bind(1, now)
+          .bind(2, kid)
+          .run();
       return append_event("signing_key.changed", kid, "{}");
     });
   }
 
   std::vector<domain::SigningKeyRecord> list_signing_keys() override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare("SELECT kid, alg, sealed_private_pem, public_jwk, created_time, retired_time "
-                         "FROM signing_keys ORDER BY created_time DESC, kid");
+    Stmt s = db_.prepare(
+        "SELECT kid, alg, sealed_private_pem, public_jwk, created_time, retired_time "
+        "FROM signing_keys ORDER BY created_time DESC, kid");
     std::vector<domain::SigningKeyRecord> out;
-    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5)});
+    while (s.step())
+      out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5)});
     return out;
   }
 
   void revoke_token(const domain::RevokedToken& t) override {
     write([&]() -> std::int64_t {
-      db_.prepare("INSERT INTO revoked_tokens (jti, expires_at, revoked_time) VALUES (?,?,?) "
-                  "ON CONFLICT(jti) DO NOTHING")
-          .bind(1, t.jti).bind(2, t.expires_at).bind(3, common::now_millis()).run();
+      db_.prepare(
+             "INSERT INTO revoked_tokens (jti, expires_at, revoked_time) VALUES (?,?,?) "
+             "ON CONFLICT(jti) DO NOTHING")
+          .bind(1, t.jti)
+          .bind(2, t.expires_at)
+          .bind(3, common::now_millis())
+          .run();
       if (db_.changes() == 0) return 0;
-      db_.prepare("DELETE FROM revoked_tokens WHERE expires_at < ?").bind(1, common::now_millis() / 1000 - 3600).run();
+      db_.prepare("DELETE FROM revoked_tokens WHERE expires_at < ?")
+          .bind(1, common::now_millis() / 1000 - 3600)
+          .run();
       return append_event("token.revoked", t.jti, "{}");
     });
   }
@@ -685,53 +809,80 @@ class SqliteStore final : public Store {
   void save_refresh_token(const domain::RefreshToken& t) override {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
-    db_.prepare("DELETE FROM refresh_tokens WHERE expires_at < ?").bind(1, common::now_millis() / 1000 - 86400).run();
-    db_.prepare("INSERT INTO refresh_tokens (token_hash, consumer_key, subject, scope, expires_at, used, created_time) "
-                "VALUES (?,?,?,?,?,0,?)")
-        .bind(1, t.token_hash).bind(2, t.consumer_key).bind(3, t.subject).bind(4, t.scope).bind(5, t.expires_at)
-        .bind(6, common::now_millis()).run();
+    db_.prepare("DELETE FROM refresh_tokens WHERE expires_at < ?")
+        .bind(1, common::now_millis() / 1000 - 86400)
+        .run();
+    db_.prepare(
+           "INSERT INTO refresh_tokens (token_hash, consumer_key, subject, scope, expires_at, "
+           "used, created_time) "
+           "VALUES (?,?,?,?,?,0,?)")
+        .bind(1, t.token_hash)
+        .bind(2, t.consumer_key)
+        .bind(3, t.subject)
+        .bind(4, t.scope)
+        .bind(5, t.expires_at)
+        .bind(6, common::now_millis())
+        .run();
     tx.commit();
   }
 
   void save_authorization_code(const domain::AuthorizationCode& c) override {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
-    db_.prepare("DELETE FROM authorization_codes WHERE expires_at < ?").bind(1, common::now_millis() / 1000 - 3600).run();
-    db_.prepare("INSERT INTO authorization_codes (code_hash, consumer_key, redirect_uri, subject, scope, code_challenge, "
-                "expires_at, used) VALUES (?,?,?,?,?,?,?,0)")
-        .bind(1, c.code_hash).bind(2, c.consumer_key).bind(3, c.redirect_uri).bind(4, c.subject).bind(5, c.scope)
-        .bind(6, c.code_challenge).bind(7, c.expires_at).run();
+    db_.prepare("DELETE FROM authorization_codes WHERE expires_at < ?")
+        .bind(1, common::now_millis() / 1000 - 3600)
+        .run();
+    db_.prepare(
+           "INSERT INTO authorization_codes (code_hash, consumer_key, redirect_uri, subject, "
+           "scope, code_challenge, "
+           "expires_at, used) VALUES (?,?,?,?,?,?,?,0)")
+        .bind(1, c.code_hash)
+        .bind(2, c.consumer_key)
+        .bind(3, c.redirect_uri)
+        .bind(4, c.subject)
+        .bind(5, c.scope)
+        .bind(6, c.code_challenge)
+        .bind(7, c.expires_at)
+        .run();
     tx.commit();
   }
 
   std::optional<domain::AuthorizationCode> find_authorization_code(std::string_view hash) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare("SELECT code_hash, consumer_key, redirect_uri, subject, scope, code_challenge, expires_at, used "
-                         "FROM authorization_codes WHERE code_hash = ?");
+    Stmt s = db_.prepare(
+        "SELECT code_hash, consumer_key, redirect_uri, subject, scope, code_challenge, expires_at, "
+        "used "
+        "FROM authorization_codes WHERE code_hash = ?");
     s.bind(1, hash);
     if (!s.step()) return std::nullopt;
-    return domain::AuthorizationCode{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6),
-                                     s.integer(7) != 0};
+    return domain::AuthorizationCode{s.text(0), s.text(1), s.text(2),    s.text(3),
+                                     s.text(4), s.text(5), s.integer(6), s.integer(7) != 0};
   }
 
   bool consume_authorization_code(std::string_view hash) override {
     std::lock_guard lock(mu_);
-    db_.prepare("UPDATE authorization_codes SET used = 1 WHERE code_hash = ? AND used = 0").bind(1, hash).run();
+    db_.prepare("UPDATE authorization_codes SET used = 1 WHERE code_hash = ? AND used = 0")
+        .bind(1, hash)
+        .run();
     return db_.changes() > 0;
   }
 
   std::optional<domain::RefreshToken> find_refresh_token(std::string_view hash) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare("SELECT token_hash, consumer_key, subject, scope, expires_at, used FROM refresh_tokens "
-                         "WHERE token_hash = ?");
+    Stmt s = db_.prepare(
+        "SELECT token_hash, consumer_key, subject, scope, expires_at, used FROM refresh_tokens "
+        "WHERE token_hash = ?");
     s.bind(1, hash);
     if (!s.step()) return std::nullopt;
-    return domain::RefreshToken{s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5) != 0};
+    return domain::RefreshToken{s.text(0), s.text(1),    s.text(2),
+                                s.text(3), s.integer(4), s.integer(5) != 0};
   }
 
   bool consume_refresh_token(std::string_view hash) override {
     std::lock_guard lock(mu_);
-    db_.prepare("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0").bind(1, hash).run();
+    db_.prepare("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0")
+        .bind(1, hash)
+        .run();
     return db_.changes() > 0;
   }
 
@@ -762,7 +913,8 @@ class SqliteStore final : public Store {
         while (s.step()) st.revoked_tokens.push_back({s.text(0), s.integer(1)});
       }
       {
-        Stmt s = db_.prepare("SELECT public_jwk FROM signing_keys WHERE retired_time = 0 OR retired_time >= ?");
+        Stmt s = db_.prepare(
+            "SELECT public_jwk FROM signing_keys WHERE retired_time = 0 OR retired_time >= ?");
         s.bind(1, (now_s - grace_s) * 1000);
         while (s.step()) st.public_jwks.push_back(s.text(0));
       }
@@ -780,8 +932,9 @@ class SqliteStore final : public Store {
 
   std::vector<ChangeEvent> events_after(std::int64_t revision, std::size_t limit) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare("SELECT revision, type, entity_id, payload, created_time FROM change_log "
-                         "WHERE revision > ? ORDER BY revision LIMIT ?");
+    Stmt s = db_.prepare(
+        "SELECT revision, type, entity_id, payload, created_time FROM change_log "
+        "WHERE revision > ? ORDER BY revision LIMIT ?");
     s.bind(1, revision).bind(2, static_cast<std::int64_t>(limit));
     std::vector<ChangeEvent> out;
     while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4)});
@@ -795,36 +948,43 @@ class SqliteStore final : public Store {
 
  private:
   static constexpr const char* kAppColumns =
-      "SELECT id, name, owner, throttling_policy, description, token_type, status, created_time, updated_time "
+      "SELECT id, name, owner, throttling_policy, description, token_type, status, created_time, "
+      "updated_time "
       "FROM applications";
   static constexpr const char* kKeyColumns =
-      "SELECT id, application_id, key_type, consumer_key, consumer_secret_hash, grant_types, callback_url, "
+      "SELECT id, application_id, key_type, consumer_key, consumer_secret_hash, grant_types, "
+      "callback_url, "
       "validity_seconds, created_time, key_manager FROM application_keys";
   static constexpr const char* kSubColumns =
-      "SELECT id, application_id, api_id, throttling_policy, status, created_time FROM subscriptions";
+      "SELECT id, application_id, api_id, throttling_policy, status, created_time FROM "
+      "subscriptions";
 
   static domain::ThrottlePolicy policy_from(const Stmt& s) {
     // Stored policies were validated on the way in; the seeded Unlimited ones carry a huge count.
-    domain::ThrottlePolicy p = domain::policy_from_json(json::parse(s.text(3)).as_object(), s.text(1));
+    domain::ThrottlePolicy p =
+        domain::policy_from_json(json::parse(s.text(3)).as_object(), s.text(1));
     p.id = s.text(0);
     p.unlimited = s.integer(2) != 0;
     return p;
   }
 
   static constexpr const char* kKmColumns =
-      "SELECT id, name, display_name, type, description, issuer, jwks_url, consumer_key_claim, scopes_claim, enabled, "
+      "SELECT id, name, display_name, type, description, issuer, jwks_url, consumer_key_claim, "
+      "scopes_claim, enabled, "
       "jwks, jwks_fetched_time, created_time FROM key_managers";
   static domain::ExternalKeyManager km_from(const Stmt& s) {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8),
-            s.integer(9) != 0, s.text(10), s.integer(11), s.integer(12)};
+    return {s.text(0),  s.text(1),     s.text(2),    s.text(3), s.text(4),
+            s.text(5),  s.text(6),     s.text(7),    s.text(8), s.integer(9) != 0,
+            s.text(10), s.integer(11), s.integer(12)};
   }
 
   static domain::Application app_from(const Stmt& s) {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.integer(7), s.integer(8)};
+    return {s.text(0), s.text(1), s.text(2),    s.text(3),   s.text(4),
+            s.text(5), s.text(6), s.integer(7), s.integer(8)};
   }
   static domain::KeyMapping key_from(const Stmt& s) {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), split_roles(s.text(5)), s.text(6),
-            s.integer(7), s.integer(8), s.text(9)};
+    return {s.text(0), s.text(1),    s.text(2),    s.text(3), s.text(4), split_roles(s.text(5)),
+            s.text(6), s.integer(7), s.integer(8), s.text(9)};
   }
   static domain::Subscription sub_from(const Stmt& s) {
     return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5)};
@@ -845,8 +1005,10 @@ class SqliteStore final : public Store {
   }
 
   void migrate() {
-    db_.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-             "applied_time INTEGER NOT NULL)");
+    db_.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description "
+        "TEXT NOT NULL, "
+        "applied_time INTEGER NOT NULL)");
     std::int64_t current = 0;
     {
       Stmt s = db_.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
@@ -857,8 +1019,12 @@ class SqliteStore final : public Store {
       if (m.version <= current) continue;
       Transaction tx(db_);
       db_.exec(m.sql);
-      db_.prepare("INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,?)")
-          .bind(1, std::int64_t{m.version}).bind(2, m.description).bind(3, common::now_millis()).run();
+      db_.prepare(
+             "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,?)")
+          .bind(1, std::int64_t{m.version})
+          .bind(2, m.description)
+          .bind(3, common::now_millis())
+          .run();
       tx.commit();
     }
   }
@@ -890,7 +1056,8 @@ class SqliteStore final : public Store {
   }
 
   std::optional<domain::Api> get_api_locked(std::string_view id) {
-    Stmt s = db_.prepare("SELECT definition, created_time, last_updated_time FROM apis WHERE id = ?");
+    Stmt s =
+        db_.prepare("SELECT definition, created_time, last_updated_time FROM apis WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     domain::Api api = api_from_definition(s.text(0));
@@ -899,9 +1066,11 @@ class SqliteStore final : public Store {
     return api;
   }
 
-  std::optional<domain::Revision> get_revision_locked(std::string_view api_id, std::string_view revision_id) {
-    Stmt s = db_.prepare("SELECT id, api_id, number, description, definition, created_time "
-                         "FROM api_revisions WHERE api_id = ? AND id = ?");
+  std::optional<domain::Revision> get_revision_locked(std::string_view api_id,
+                                                      std::string_view revision_id) {
+    Stmt s = db_.prepare(
+        "SELECT id, api_id, number, description, definition, created_time "
+        "FROM api_revisions WHERE api_id = ? AND id = ?");
     s.bind(1, api_id).bind(2, revision_id);
     if (!s.step()) return std::nullopt;
     return revision_from(s);
@@ -925,9 +1094,14 @@ class SqliteStore final : public Store {
     return json::serialize(p);
   }
 
-  std::int64_t append_event(std::string_view type, std::string_view entity, const std::string& payload) {
+  std::int64_t append_event(std::string_view type, std::string_view entity,
+                            const std::string& payload) {
     db_.prepare("INSERT INTO change_log (type, entity_id, payload, created_time) VALUES (?,?,?,?)")
-        .bind(1, type).bind(2, entity).bind(3, payload).bind(4, common::now_millis()).run();
+        .bind(1, type)
+        .bind(2, entity)
+        .bind(3, payload)
+        .bind(4, common::now_millis())
+        .run();
     return db_.last_insert_rowid();
   }
 
