@@ -56,7 +56,11 @@ struct Api {
   std::vector<std::string> transport{"http", "https"};
   std::vector<std::string> tags;
   std::vector<std::string> policies;
-  std::string api_throttling_policy;
+  std::string api_throttling_policy;  // an advanced tier for the whole API ("" or Unlimited: none)
+  // Backend rate limit (the product's maxTps): requests per second toward the production and
+  // sandbox endpoints across all callers; 0 = none.
+  std::int64_t max_tps_production = 0;
+  std::int64_t max_tps_sandbox = 0;
   std::vector<std::string> security_scheme{"oauth2"};
   std::string visibility = "PUBLIC";
   EndpointConfig endpoint_config;

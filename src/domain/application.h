@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/policy.h"
+
 namespace archway::domain {
 
 inline constexpr std::string_view kKeyTypeProduction = "PRODUCTION";
@@ -112,6 +114,8 @@ struct SecurityState {
   std::vector<RevokedToken> revoked_tokens;
   std::vector<std::string> public_jwks;  // JSON, current and retired-but-trusted keys
   std::vector<ExternalKeyManager> external_key_managers;  // enabled ones
+  std::vector<ThrottlePolicy> policies;          // every level (subscription, application, advanced)
+  std::vector<BlockCondition> block_conditions;  // enabled ones only
 };
 
 }  // namespace archway::domain
