@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/string_map.h"
 #include "crypto/jwk.h"
 #include "domain/api.h"
 #include "domain/application.h"
@@ -19,13 +20,9 @@
 
 namespace archway::gateway {
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-template <class V>
-using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
-using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+using common::StringHash;
+using common::StringMap;
+using common::StringSet;
 
 struct OperationRuntime {
   std::string verb;

@@ -1,0 +1,97 @@
+#pragma once
+// Rate-limit counters: fixed windows anchored at the first request of each key.
+//
+// A key's window opens with the first request counted against it and lasts one period; every
+// request in the window adds its cost, and a request is admitted while the window's total plus
+// its cost stays within the limit. The first request after the period opens a new window. On one
+// node this is exact: the check and the increment happen together under the key's shard lock, so
+// N threads firing at a limit of 10 get exactly 10 admissions per window.
+//
+// The table is split into shards (striped locks); a request touches only the shards of its keys,
+// so no lock is global. In cluster mode (see redis_sync.h) each key also tracks the total last
+// read from Redis, what this node admitted since, and how many gateways share the limit; a node
+// then admits at most its share of what remains until the next synchronisation.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/string_map.h"
+
+namespace archway::traffic {
+
+struct Verdict {
+  bool allowed = true;
+  std::int64_t limit = 0;
+  std::int64_t remaining = 0;  // after this request
+  std::int64_t reset_ms = 0;   // until the window ends
+};
+
+class CounterTable {
+ public:
+  explicit CounterTable(std::size_t shards = 64);
+  CounterTable(const CounterTable&) = delete;
+  CounterTable& operator=(const CounterTable&) = delete;
+
+  // Counts `cost` in the current window of `key` when the total stays within `limit`. With
+  // `enforce` false the cost is counted and the request admitted whatever the total (billing
+  // plans that let traffic through); `allowed` then still says whether it was within the limit.
+  Verdict take(std::string_view key, std::int64_t limit, std::int64_t period_ms, std::int64_t cost,
+               std::int64_t now_ms, bool enforce = true);
+  // Admits while the window's total is below the limit, counting nothing (bandwidth limits,
+  // whose cost is known only after the exchange; see add()).
+  Verdict peek(std::string_view key, std::int64_t limit, std::int64_t period_ms, std::int64_t now_ms);
+  // Adds `amount` (negative to give back what take() counted for a request refused later).
+  void add(std::string_view key, std::int64_t amount, std::int64_t period_ms, std::int64_t now_ms);
+
+  // Drops keys whose window ended and that have nothing left to synchronise; returns how many.
+  std::size_t sweep(std::int64_t now_ms);
+  std::size_t size() const;
+
+  // Cluster mode: admissions follow the shared totals; `gateways` is how many share them.
+  void set_cluster(bool on, int gateways);
+  bool cluster() const { return cluster_.load(std::memory_order_relaxed); }
+
+  // One key's change since the last synchronisation, taken by collect() for the sync thread.
+  struct Pending {
+    std::string key;
+    std::int64_t delta = 0;
+    std::int64_t period_ms = 0;
+    std::uint64_t epoch = 0;  // which window of the key it belongs to
+  };
+  // Moves what each key admitted since its last synchronisation into flight; keys refused since
+  // (which need a fresh total) come with delta 0.
+  std::vector<Pending> collect(std::int64_t now_ms);
+  // The shared total after `p.delta` was added, and how long the shared window still runs.
+  void apply(const Pending& p, std::int64_t total, std::int64_t ttl_ms, std::int64_t now_ms);
+  // The synchronisation failed: keeps the deltas for the next attempt.
+  void restore(const Pending& p);
+
+ private:
+  struct Entry {
+    std::int64_t window_end = 0;
+    std::int64_t period_ms = 0;
+    std::int64_t used = 0;       // what this node counted in the window
+    std::int64_t global = 0;     // cluster: the shared total last read (includes our synced part)
+    std::int64_t in_flight = 0;  // cluster: sent, not yet acknowledged
+    std::int64_t unsynced = 0;   // cluster: counted since the last collect()
+    std::uint64_t epoch = 0;
+    bool wanted = false;  // cluster: refused since the last synchronisation
+  };
+  struct alignas(64) Shard {
+    mutable std::mutex mu;
+    common::StringMap<Entry> map;
+  };
+  Shard& shard(std::string_view key);
+  Entry& entry(Shard& s, std::string_view key, std::int64_t period_ms, std::int64_t now_ms);
+  std::int64_t counted(const Entry& e, std::int64_t limit, std::int64_t cost, bool* within_share) const;
+
+  std::vector<std::unique_ptr<Shard>> shards_;
+  std::atomic<bool> cluster_{false};
+  std::atomic<int> gateways_{1};
+};
+
+}  // namespace archway::traffic
