@@ -88,6 +88,29 @@ domain::ExternalKeyManager km_from_body(const RestRequest& req, domain::External
   return base;
 }
 
+// Where an API names an advanced tier: "" when it does not.
+std::string advanced_tier_use(const domain::Api& api, const std::string& tier) {
+  if (api.api_throttling_policy == tier) return "'apiThrottlingPolicy'";
+  for (std::size_t i = 0; i < api.operations.size(); ++i)
+    if (api.operations[i].throttling_policy == tier) return "'operations[" + std::to_string(i) + "].throttlingPolicy'";
+  return "";
+}
+
+// An advanced tier named by an API or by one of its revisions (which may be deployed or restored)
+// cannot be deleted.
+void check_advanced_tier_unused(store::Store& store, const std::string& tier) {
+  store::ApiQuery q;
+  q.limit = 1000000;
+  for (const auto& a : store.list_apis(q).list) {
+    if (const std::string use = advanced_tier_use(a, tier); !use.empty())
+      throw ProblemError(Problem::conflict("Tier '" + tier + "' is used by API '" + a.name + "' (" + use + ")"));
+    for (const auto& r : store.list_revisions(a.id))
+      if (const std::string use = advanced_tier_use(r.api, tier); !use.empty())
+        throw ProblemError(Problem::conflict("Tier '" + tier + "' is used by revision " + std::to_string(r.number) +
+                                             " of API '" + a.name + "' (" + use + ")"));
+  }
+}
+
 }  // namespace
 
 void add_admin_routes(http::RestRouter& r, identity::UserService& users, identity::Authenticator& auth,
@@ -187,8 +210,9 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     return RestResponse::empty(200);
   });
 
-  // Throttling policies: /throttling/policies/{subscription|application}[/{policyId}].
-  for (std::string_view level_name : {domain::kPolicyLevelSubscription, domain::kPolicyLevelApplication}) {
+  // Throttling policies: /throttling/policies/{subscription|application|advanced}[/{policyId}].
+  for (std::string_view level_name :
+       {domain::kPolicyLevelSubscription, domain::kPolicyLevelApplication, domain::kPolicyLevelAdvanced}) {
     const std::string level(level_name);
     const std::string base = path("/throttling/policies/" + level);
     auto existing_policy = [&store, level](const std::string& id) {
@@ -231,12 +255,14 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     r.add("DELETE", base + "/{policyId}", [&, admin, existing_policy, level](RestRequest& req) {
       admin(req);
       const auto p = existing_policy(req.path_params["policyId"]);
-      if (p.unlimited || p.name == "Unauthenticated")
+      if (p.unlimited || (level == domain::kPolicyLevelSubscription && p.name == "Unauthenticated"))
         throw ProblemError(Problem::bad_request("The built-in tier '" + p.name + "' cannot be deleted"));
       if (level == domain::kPolicyLevelApplication) {
         for (const auto& a : store.list_applications(""))
           if (a.throttling_policy == p.name)
             throw ProblemError(Problem::conflict("Tier '" + p.name + "' is used by application '" + a.name + "'"));
+      } else if (level == domain::kPolicyLevelAdvanced) {
+        check_advanced_tier_unused(store, p.name);
       } else {
         store::ApiQuery q;
         q.limit = 1000000;
@@ -251,6 +277,53 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
       return RestResponse::empty(200);
     });
   }
+
+  // Deny policies (blocking conditions): the product lists and creates them under
+  // /throttling/deny-policies and addresses one under /throttling/deny-policy/{conditionId}.
+  auto existing_condition = [&store](const std::string& id) {
+    auto c = store.get_block_condition(id);
+    if (!c) throw ProblemError(Problem::not_found("Deny policy '" + id + "' not found"));
+    return *c;
+  };
+  r.add("GET", path("/throttling/deny-policies"), [&, admin](RestRequest& req) {
+    admin(req);
+    json::array items;
+    for (const auto& c : store.list_block_conditions()) items.push_back(domain::block_condition_to_json(c));
+    return RestResponse::json(200, json::serialize(common::list_body(std::move(items))));
+  });
+  r.add("POST", path("/throttling/deny-policies"), [&, admin](RestRequest& req) {
+    admin(req);
+    const json::value v = common::parse_json_body(req.body);
+    domain::BlockCondition c = domain::block_condition_from_json(common::as_object(v, ""));
+    c.id = common::new_uuid();
+    c.created_time = common::now_millis();
+    store.create_block_condition(c);
+    RestResponse res = RestResponse::json(201, json::serialize(domain::block_condition_to_json(c)));
+    res.headers.emplace_back("Location", path("/throttling/deny-policy/" + c.id));
+    return res;
+  });
+  r.add("GET", path("/throttling/deny-policy/{conditionId}"), [&, admin, existing_condition](RestRequest& req) {
+    admin(req);
+    return RestResponse::json(
+        200, json::serialize(domain::block_condition_to_json(existing_condition(req.path_params["conditionId"]))));
+  });
+  r.add("PATCH", path("/throttling/deny-policy/{conditionId}"), [&, admin, existing_condition](RestRequest& req) {
+    admin(req);
+    const std::string& id = req.path_params["conditionId"];
+    existing_condition(id);
+    const json::value v = common::parse_json_body(req.body);
+    const auto status = common::opt_bool(common::as_object(v, ""), "conditionStatus", "conditionStatus");
+    if (!status) throw ProblemError(Problem::bad_request("'conditionStatus' (true or false) is required"));
+    if (!store.set_block_condition_status(id, *status))  // deleted meanwhile
+      throw ProblemError(Problem::not_found("Deny policy '" + id + "' not found"));
+    return RestResponse::json(200, json::serialize(domain::block_condition_to_json(existing_condition(id))));
+  });
+  r.add("DELETE", path("/throttling/deny-policy/{conditionId}"), [&, admin](RestRequest& req) {
+    admin(req);
+    if (!store.delete_block_condition(req.path_params["conditionId"]))
+      throw ProblemError(Problem::not_found("Deny policy '" + req.path_params["conditionId"] + "' not found"));
+    return RestResponse::empty(200);
+  });
 
   r.add("GET", path("/signing-keys"), [&, admin](RestRequest& req) {
     admin(req);

@@ -58,6 +58,16 @@ std::optional<Endpoint> endpoint_from(const json::object& cfg, std::string_view 
   return e;
 }
 
+// One side of the product's maxTps object: requests per second, absent or null for none.
+std::int64_t max_tps_from(const json::object& tps, std::string_view key) {
+  const std::string path = "maxTps." + std::string(key);
+  const std::int64_t n = opt_int(tps, key, path).value_or(0);
+  if (n < 0)
+    throw common::ProblemError(
+        common::Problem::bad_request(fmt::format("'{}' must be a non-negative integer, got {}", path, n)));
+  return n;
+}
+
 }  // namespace
 
 EndpointConfig endpoint_config_from_json(const json::object& o) {
@@ -84,6 +94,10 @@ Api api_from_json(const json::object& o) {
   api.tags = string_list(o, "tags");
   api.policies = string_list(o, "policies");
   api.api_throttling_policy = opt_string(o, "apiThrottlingPolicy", "apiThrottlingPolicy").value_or("");
+  if (const json::object* tps = opt_object(o, "maxTps", "maxTps")) {
+    api.max_tps_production = max_tps_from(*tps, "production");
+    api.max_tps_sandbox = max_tps_from(*tps, "sandbox");
+  }
   if (o.contains("securityScheme")) api.security_scheme = string_list(o, "securityScheme");
   if (auto s = opt_string(o, "visibility", "visibility")) api.visibility = *s;
   if (const json::object* ec = opt_object(o, "endpointConfig", "endpointConfig"))
@@ -152,6 +166,14 @@ json::object api_to_json(const Api& api) {
   o["policies"] = to_array(api.policies);
   if (api.api_throttling_policy.empty()) o["apiThrottlingPolicy"] = nullptr;
   else o["apiThrottlingPolicy"] = api.api_throttling_policy;
+  if (api.max_tps_production == 0 && api.max_tps_sandbox == 0) {
+    o["maxTps"] = nullptr;
+  } else {
+    json::object tps;
+    if (api.max_tps_production) tps["production"] = api.max_tps_production;
+    if (api.max_tps_sandbox) tps["sandbox"] = api.max_tps_sandbox;
+    o["maxTps"] = std::move(tps);
+  }
   o["securityScheme"] = to_array(api.security_scheme);
   o["visibility"] = api.visibility;
   o["endpointConfig"] = api.endpoint_config.raw.empty() ? json::value(nullptr)

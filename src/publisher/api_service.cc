@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/json.h"
@@ -31,6 +33,16 @@ void ApiService::check_tiers(const domain::Api& api) {
       throw ProblemError(Problem::bad_request(
           fmt::format("'policies[{}]': '{}' is not a subscription tier (see /throttling-policies/subscription)", i,
                       api.policies[i])));
+  std::set<std::string> advanced;
+  for (const auto& p : store_.list_policies(domain::kPolicyLevelAdvanced)) advanced.insert(p.name);
+  auto check = [&advanced](const std::string& field, const std::string& tier) {
+    if (!tier.empty() && !advanced.count(tier))
+      throw ProblemError(Problem::bad_request(
+          fmt::format("'{}': '{}' is not an advanced tier (see /throttling-policies/api)", field, tier)));
+  };
+  check("apiThrottlingPolicy", api.api_throttling_policy);
+  for (std::size_t i = 0; i < api.operations.size(); ++i)
+    check(fmt::format("operations[{}].throttlingPolicy", i), api.operations[i].throttling_policy);
 }
 
 domain::Api ApiService::create(domain::Api api, const domain::User& caller) {
@@ -165,11 +177,14 @@ std::vector<domain::Deployment> ApiService::undeploy(const std::string& api_id, 
 }
 
 boost::json::object ApiService::policy_list(const std::string& level) {
-  if (level != domain::kPolicyLevelSubscription && level != domain::kPolicyLevelApplication)
+  // The product's levels: "api" lists the advanced (API and resource) tiers.
+  std::string_view stored = level;
+  if (level == "api") stored = domain::kPolicyLevelAdvanced;
+  else if (level != domain::kPolicyLevelSubscription && level != domain::kPolicyLevelApplication)
     throw ProblemError(Problem::bad_request(
-        fmt::format("Policy level must be subscription or application, got '{}'", level)));
+        fmt::format("Policy level must be subscription, api or application, got '{}'", level)));
   boost::json::array items;
-  for (const auto& p : store_.list_policies(level)) items.push_back(domain::policy_summary_json(p));
+  for (const auto& p : store_.list_policies(stored)) items.push_back(domain::policy_summary_json(p));
   return common::list_body(std::move(items));
 }
 

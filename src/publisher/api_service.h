@@ -44,14 +44,16 @@ class ApiService {
   void set_subscription_status(const std::string& subscription_id, const std::string& status);
   std::vector<domain::Subscription> subscriptions_of(const std::string& api_id);
 
-  // {count, list} of the tiers of a level (subscription or application), for the portals.
+  // {count, list} of the tiers of a level (subscription, api = advanced, or application).
   boost::json::object policy_list(const std::string& level);
 
   // Gateway environments a revision can be deployed to.
   static const std::vector<std::string>& environments();
 
  private:
-  void check_tiers(const domain::Api& api);  // every name in `policies` is a subscription tier
+  // Every name in `policies` is a subscription tier; apiThrottlingPolicy and each operation's
+  // throttlingPolicy name advanced tiers (or are empty).
+  void check_tiers(const domain::Api& api);
   store::Store& store_;
 };
 

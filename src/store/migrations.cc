@@ -166,6 +166,22 @@ INSERT INTO throttle_policies (id, level, name, unlimited, definition, created_t
 ('5eed0000-0000-0000-0000-000000000008','application','20PerMin',0,'{"policyId":"5eed0000-0000-0000-0000-000000000008","policyName":"20PerMin","displayName":"20PerMin","description":"Allows 20 requests per minute","isDeployed":true,"type":"ApplicationThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":20}}}',0),
 ('5eed0000-0000-0000-0000-000000000009','application','50PerMin',0,'{"policyId":"5eed0000-0000-0000-0000-000000000009","policyName":"50PerMin","displayName":"50PerMin","description":"Allows 50 requests per minute","isDeployed":true,"type":"ApplicationThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":50}}}',0);
 )sql"},
+      {7, "deny policies (blocking conditions); the product's advanced tiers", R"sql(
+CREATE TABLE block_conditions (
+  id           TEXT PRIMARY KEY,
+  type         TEXT NOT NULL,
+  value        TEXT NOT NULL,
+  definition   TEXT NOT NULL,
+  enabled      INTEGER NOT NULL,
+  created_time INTEGER NOT NULL,
+  UNIQUE (type, value)
+);
+INSERT INTO throttle_policies (id, level, name, unlimited, definition, created_time) VALUES
+('5eed0000-0000-0000-0000-00000000000a','advanced','Unlimited',1,'{"policyId":"5eed0000-0000-0000-0000-00000000000a","policyName":"Unlimited","displayName":"Unlimited","description":"Allows unlimited requests","isDeployed":true,"type":"AdvancedThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":2147483647}},"conditionalGroups":[]}',0),
+('5eed0000-0000-0000-0000-00000000000b','advanced','10KPerMin',0,'{"policyId":"5eed0000-0000-0000-0000-00000000000b","policyName":"10KPerMin","displayName":"10KPerMin","description":"Allows 10000 requests per minute","isDeployed":true,"type":"AdvancedThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":10000}},"conditionalGroups":[]}',0),
+('5eed0000-0000-0000-0000-00000000000c','advanced','20KPerMin',0,'{"policyId":"5eed0000-0000-0000-0000-00000000000c","policyName":"20KPerMin","displayName":"20KPerMin","description":"Allows 20000 requests per minute","isDeployed":true,"type":"AdvancedThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":20000}},"conditionalGroups":[]}',0),
+('5eed0000-0000-0000-0000-00000000000d','advanced','50KPerMin',0,'{"policyId":"5eed0000-0000-0000-0000-00000000000d","policyName":"50KPerMin","displayName":"50KPerMin","description":"Allows 50000 requests per minute","isDeployed":true,"type":"AdvancedThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":50000}},"conditionalGroups":[]}',0);
+)sql"},
   };
   return kMigrations;
 }

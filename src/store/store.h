@@ -30,7 +30,7 @@ struct ApiPage {
 // One entry of the change log, in revision order.
 struct ChangeEvent {
   std::int64_t revision = 0;
-  std::string type;       // "api.deployed", "api.undeployed"
+  std::string type;       // "api.deployed", "api.undeployed", "policy.changed", "blocking.changed", ...
   std::string entity_id;  // e.g. the API id
   std::string payload;    // JSON
   std::int64_t created_time = 0;
@@ -109,6 +109,14 @@ class Store {
   virtual std::optional<domain::ThrottlePolicy> find_policy(std::string_view level, std::string_view name) = 0;
   virtual void update_policy(const domain::ThrottlePolicy& p) = 0;  // the name cannot change
   virtual bool delete_policy(std::string_view level, std::string_view id) = 0;
+
+  // Deny policies (blocking conditions), unique per type and value (409 when one exists).
+  virtual void create_block_condition(const domain::BlockCondition& c) = 0;
+  virtual std::vector<domain::BlockCondition> list_block_conditions() = 0;
+  virtual std::optional<domain::BlockCondition> get_block_condition(std::string_view id) = 0;
+  // Enables or disables (conditionStatus); false when there is no such condition.
+  virtual bool set_block_condition_status(std::string_view id, bool enabled) = 0;
+  virtual bool delete_block_condition(std::string_view id) = 0;
 
   // External key managers (unique name and issuer).
   virtual void create_key_manager(const domain::ExternalKeyManager& km) = 0;

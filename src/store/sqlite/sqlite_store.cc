@@ -655,6 +655,61 @@ class SqliteStore final : public Store {
     return removed;
   }
 
+  void create_block_condition(const domain::BlockCondition& c) override {
+    write([&] {
+      run_unique(db_.prepare("INSERT INTO block_conditions (id, type, value, definition, enabled, "
+                             "created_time) VALUES (?,?,?,?,?,?)")
+                     .bind(1, c.id)
+                     .bind(2, c.type)
+                     .bind(3, domain::block_condition_key(c))
+                     .bind(4, json::serialize(domain::block_condition_to_json(c)))
+                     .bind(5, std::int64_t{c.enabled})
+                     .bind(6, c.created_time ? c.created_time : common::now_millis()),
+                 fmt::format("A deny policy of type {} for '{}' already exists", c.type,
+                             domain::block_condition_key(c)));
+      return append_event("blocking.changed", c.id, "{}");
+    });
+  }
+
+  std::vector<domain::BlockCondition> list_block_conditions() override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kBlockColumns) + " ORDER BY created_time, id");
+    std::vector<domain::BlockCondition> out;
+    while (s.step()) out.push_back(block_from(s));
+    return out;
+  }
+
+  std::optional<domain::BlockCondition> get_block_condition(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kBlockColumns) + " WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return block_from(s);
+  }
+
+  bool set_block_condition_status(std::string_view id, bool enabled) override {
+    bool found = false;
+    write([&]() -> std::int64_t {
+      db_.prepare("UPDATE block_conditions SET enabled = ? WHERE id = ?")
+          .bind(1, std::int64_t{enabled})
+          .bind(2, id)
+          .run();
+      found = db_.changes() > 0;
+      return found ? append_event("blocking.changed", id, "{}") : 0;
+    });
+    return found;
+  }
+
+  bool delete_block_condition(std::string_view id) override {
+    bool removed = false;
+    write([&]() -> std::int64_t {
+      db_.prepare("DELETE FROM block_conditions WHERE id = ?").bind(1, id).run();
+      removed = db_.changes() > 0;
+      return removed ? append_event("blocking.changed", id, "{}") : 0;
+    });
+    return removed;
+  }
+
   void create_key_manager(const domain::ExternalKeyManager& k) override {
     write([&] {
       run_unique(db_.prepare("INSERT INTO key_managers (id, name, display_name, type, description, "
@@ -922,6 +977,14 @@ class SqliteStore final : public Store {
         Stmt s = db_.prepare(kKmColumns + std::string(" WHERE enabled = 1"));
         while (s.step()) st.external_key_managers.push_back(km_from(s));
       }
+      {
+        Stmt s = db_.prepare("SELECT id, level, unlimited, definition FROM throttle_policies ORDER BY level, name");
+        while (s.step()) st.policies.push_back(policy_from(s));
+      }
+      {
+        Stmt s = db_.prepare(std::string(kBlockColumns) + " WHERE enabled = 1 ORDER BY created_time, id");
+        while (s.step()) st.block_conditions.push_back(block_from(s));
+      }
     } catch (...) {
       db_.exec("ROLLBACK");
       throw;
@@ -966,6 +1029,16 @@ class SqliteStore final : public Store {
     p.id = s.text(0);
     p.unlimited = s.integer(2) != 0;
     return p;
+  }
+
+  static constexpr const char* kBlockColumns =
+      "SELECT id, definition, enabled, created_time FROM block_conditions";
+  static domain::BlockCondition block_from(const Stmt& s) {
+    domain::BlockCondition c = domain::block_condition_from_json(json::parse(s.text(1)).as_object());
+    c.id = s.text(0);
+    c.enabled = s.integer(2) != 0;
+    c.created_time = s.integer(3);
+    return c;
   }
 
   static constexpr const char* kKmColumns =

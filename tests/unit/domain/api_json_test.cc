@@ -47,5 +47,38 @@ TEST(ApiJson, WrongTypeNamesTheField) {
   }
 }
 
+TEST(ApiJson, MaxTpsMapsToTheBackendLimits) {
+  Api api = api_from_json(json::parse(R"({"maxTps":{"production":100,"sandbox":10}})").as_object());
+  EXPECT_EQ(api.max_tps_production, 100);
+  EXPECT_EQ(api.max_tps_sandbox, 10);
+  EXPECT_EQ(api_to_json(api)["maxTps"], json::parse(R"({"production":100,"sandbox":10})"));
+  api = api_from_json(json::parse(R"({"maxTps":{"sandbox":3}})").as_object());
+  EXPECT_EQ(api.max_tps_production, 0);
+  EXPECT_EQ(api_to_json(api)["maxTps"], json::parse(R"({"sandbox":3})"));
+  for (const char* none : {R"({})", R"({"maxTps":null})", R"({"maxTps":{}})"}) {
+    Api n = api_from_json(json::parse(none).as_object());
+    EXPECT_EQ(n.max_tps_production + n.max_tps_sandbox, 0) << none;
+    EXPECT_TRUE(api_to_json(n)["maxTps"].is_null()) << none;
+  }
+}
+
+TEST(ApiJson, BadMaxTpsNamesTheField) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"maxTps":{"production":-1}})", "'maxTps.production'"},
+      {R"({"maxTps":{"production":2.5}})", "'maxTps.production'"},
+      {R"({"maxTps":{"sandbox":"many"}})", "'maxTps.sandbox'"},
+      {R"({"maxTps":[1]})", "'maxTps'"},
+  };
+  for (const auto& [body, field] : cases) {
+    try {
+      api_from_json(json::parse(body).as_object());
+      ADD_FAILURE() << body;
+    } catch (const common::ProblemError& e) {
+      EXPECT_EQ(e.problem().status, 400);
+      EXPECT_NE(e.problem().description.find(field), std::string::npos) << body << " -> " << e.problem().description;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace archway::domain

@@ -61,5 +61,172 @@ TEST(PolicyJson, RejectionsNameTheField) {
             std::string::npos);
 }
 
+const char* kLimit = R"({"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":100}})";
+
+// An advanced policy body with one conditional group holding `conditions` (a JSON array text).
+std::string advanced(const std::string& conditions, const std::string& limit = kLimit) {
+  return R"({"policyName":"Adv","defaultLimit":)" + std::string(kLimit) +
+         R"(,"conditionalGroups":[{"description":"g","conditions":)" + conditions + R"(,"limit":)" + limit + "}]}";
+}
+
+std::string deny_rejection(const std::string& body) {
+  try {
+    block_condition_from_json(json::parse(body).as_object());
+  } catch (const common::ProblemError& e) {
+    EXPECT_EQ(e.problem().status, 400);
+    return e.problem().description;
+  }
+  return "";
+}
+
+TEST(PolicyJson, RoundTripsAnAdvancedPolicyWithEveryConditionType) {
+  const auto in = json::parse(R"({"policyName":"Adv","displayName":"Advanced","description":"d",
+    "defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":1000}},
+    "conditionalGroups":[
+      {"description":"office","conditions":[
+         {"type":"IPCONDITION","invertCondition":false,"ipCondition":{"ipConditionType":"IPRANGE","startingIP":"10.0.0.1","endingIP":"10.0.0.255"}},
+         {"type":"HEADERCONDITION","invertCondition":true,"headerCondition":{"headerName":"X-Tier","headerValue":"gold"}}],
+       "limit":{"type":"BANDWIDTHLIMIT","bandwidth":{"timeUnit":"hour","unitTime":1,"dataAmount":5,"dataUnit":"MB"}}},
+      {"description":"partners","conditions":[
+         {"type":"QUERYPARAMETERCONDITION","queryParameterCondition":{"parameterName":"partner","parameterValue":"acme"}},
+         {"type":"JWTCLAIMSCONDITION","jwtClaimsCondition":{"claimUrl":"http://wso2.org/claims/role","attribute":"partner"}},
+         {"type":"IPCONDITION","ipCondition":{"ipConditionType":"IPSPECIFIC","specificIP":"2001:db8::1"}}],
+       "limit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"sec","unitTime":1,"requestCount":5}}}]})")
+                      .as_object();
+  ThrottlePolicy p = policy_from_json(in, kPolicyLevelAdvanced);
+  ASSERT_EQ(p.conditional_groups.size(), 2u);
+  const auto& office = p.conditional_groups[0];
+  ASSERT_EQ(office.conditions.size(), 2u);
+  EXPECT_EQ(office.conditions[0].ip_condition_type, "IPRANGE");
+  EXPECT_EQ(office.conditions[0].ending_ip, "10.0.0.255");
+  EXPECT_TRUE(office.conditions[1].invert);
+  EXPECT_EQ(office.conditions[1].name, "X-Tier");
+  EXPECT_EQ(office.limit.type, "BANDWIDTHLIMIT");
+  EXPECT_EQ(office.limit.data_unit, "MB");
+  const auto& partners = p.conditional_groups[1];
+  EXPECT_EQ(partners.conditions[0].value, "acme");
+  EXPECT_EQ(partners.conditions[1].name, "http://wso2.org/claims/role");
+  EXPECT_EQ(partners.conditions[2].specific_ip, "2001:db8::1");
+  EXPECT_EQ(partners.limit.request_count, 5);
+
+  json::object out = policy_to_json(p);
+  EXPECT_EQ(out["type"], "AdvancedThrottlePolicy");
+  EXPECT_EQ(out["conditionalGroups"].as_array()[0].at("conditions").as_array()[0].at("ipCondition").at("startingIP"),
+            "10.0.0.1");
+  ThrottlePolicy again = policy_from_json(out, kPolicyLevelAdvanced);
+  ASSERT_EQ(again.conditional_groups.size(), 2u);
+  EXPECT_EQ(again.conditional_groups[1].conditions[1].value, "partner");
+  EXPECT_EQ(again.conditional_groups[0].limit.data_amount, 5);
+  EXPECT_EQ(policy_summary_json(p)["policyLevel"], "api");
+}
+
+TEST(PolicyJson, AdvancedPolicyWithoutGroupsIsJustADefaultLimit) {
+  auto p = policy_from_json(json::parse(R"({"policyName":"10KPerMin","defaultLimit":)" + std::string(kLimit) + "}")
+                                .as_object(),
+                            kPolicyLevelAdvanced);
+  EXPECT_TRUE(p.conditional_groups.empty());
+  EXPECT_EQ(policy_to_json(p)["conditionalGroups"].as_array().size(), 0u);
+}
+
+TEST(PolicyJson, AdvancedRejectionsNameTheFieldPath) {
+  const std::string ip_range = R"({"type":"IPCONDITION","ipCondition":{"ipConditionType":"IPRANGE","startingIP":"10.0.0.1","endingIP":"10.0.0.9"}})";
+  const std::pair<std::string, std::string> cases[] = {
+      {advanced(R"([)" + ip_range + R"(,{"type":"IPCONDITION","ipCondition":{"ipConditionType":"IPRANGE","startingIP":"10.0.0.300","endingIP":"10.0.0.9"}}])"),
+       "'conditionalGroups[0].conditions[1].ipCondition.startingIP' is not an IP address"},
+      {advanced(R"([{"type":"IPCONDITION","ipCondition":{"ipConditionType":"IPRANGE","startingIP":"10.0.0.9","endingIP":"10.0.0.1"}}])"),
+       "'conditionalGroups[0].conditions[0].ipCondition.startingIP' ('10.0.0.9') is after"},
+      {advanced(R"([{"type":"IPCONDITION","ipCondition":{"ipConditionType":"IPSPECIFIC","specificIP":"localhost"}}])"),
+       "'conditionalGroups[0].conditions[0].ipCondition.specificIP' is not an IP address"},
+      {advanced(R"([{"type":"IPCONDITION","ipCondition":{"ipConditionType":"SUBNET"}}])"),
+       "'conditionalGroups[0].conditions[0].ipCondition.ipConditionType'"},
+      {advanced(R"([{"type":"IPCONDITION"}])"), "'conditionalGroups[0].conditions[0].ipCondition' is required"},
+      {advanced(R"([{"type":"COOKIECONDITION"}])"), "'conditionalGroups[0].conditions[0].type' must be"},
+      {advanced(R"([{"headerCondition":{"headerName":"a","headerValue":"b"}}])"), "'conditionalGroups[0].conditions[0].type'"},
+      {advanced(R"([{"type":"HEADERCONDITION","headerCondition":{"headerValue":"b"}}])"),
+       "'conditionalGroups[0].conditions[0].headerCondition.headerName' is required"},
+      {advanced(R"([{"type":"QUERYPARAMETERCONDITION","queryParameterCondition":{"parameterName":"p"}}])"),
+       "'conditionalGroups[0].conditions[0].queryParameterCondition.parameterValue' is required"},
+      {advanced(R"([{"type":"JWTCLAIMSCONDITION","jwtClaimsCondition":{"attribute":"x"}}])"),
+       "'conditionalGroups[0].conditions[0].jwtClaimsCondition.claimUrl' is required"},
+      {advanced(R"([{"type":"HEADERCONDITION","invertCondition":"yes","headerCondition":{"headerName":"a","headerValue":"b"}}])"),
+       "'conditionalGroups[0].conditions[0].invertCondition'"},
+      {advanced("[]"), "'conditionalGroups[0].conditions' must hold at least one condition"},
+      {advanced("[5]"), "'conditionalGroups[0].conditions[0]'"},
+      {advanced("[" + ip_range + "]", R"({"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":0}})"),
+       "'conditionalGroups[0].limit.requestCount.requestCount' must be a positive number"},
+      {advanced("[" + ip_range + "]", R"({"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":-3}})"),
+       "'conditionalGroups[0].limit.requestCount.requestCount'"},
+      {advanced("[" + ip_range + "]", R"({"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"fortnight","unitTime":1,"requestCount":3}})"),
+       "'conditionalGroups[0].limit.requestCount.timeUnit' must be sec, min, hour or day"},
+      {advanced("[" + ip_range + "]", R"({"type":"BANDWIDTHLIMIT","bandwidth":{"timeUnit":"min","unitTime":1,"dataAmount":0}})"),
+       "'conditionalGroups[0].limit.bandwidth.dataAmount'"},
+      {R"({"policyName":"Adv","defaultLimit":)" + std::string(kLimit) + R"(,"conditionalGroups":[{"conditions":[)" + ip_range + "]}]}",
+       "'conditionalGroups[0].limit' is required"},
+      {R"({"policyName":"Adv","defaultLimit":)" + std::string(kLimit) + R"(,"conditionalGroups":{}})", "'conditionalGroups' must be an array"},
+  };
+  for (const auto& [body, expected] : cases)
+    EXPECT_NE(rejection(body, kPolicyLevelAdvanced).find(expected), std::string::npos)
+        << body << " -> " << rejection(body, kPolicyLevelAdvanced);
+}
+
+TEST(PolicyJson, DenyPoliciesRoundTripForEveryType) {
+  const char* bodies[] = {
+      R"({"conditionType":"API","conditionValue":"/pizzashack/1.0.0","conditionStatus":true})",
+      R"({"conditionType":"APPLICATION","conditionValue":"admin:DefaultApplication","conditionStatus":false})",
+      R"({"conditionType":"USER","conditionValue":"mallory"})",
+      R"({"conditionType":"IP","conditionValue":{"fixedIp":"192.0.2.7","invert":true}})",
+      R"({"conditionType":"IPRANGE","conditionValue":{"startingIp":"192.0.2.1","endingIp":"192.0.2.99","invert":false}})",
+  };
+  for (const char* body : bodies) {
+    BlockCondition c = block_condition_from_json(json::parse(body).as_object());
+    c.id = "id-1";
+    json::object out = block_condition_to_json(c);
+    EXPECT_EQ(out["conditionId"], "id-1");
+    BlockCondition again = block_condition_from_json(out);
+    EXPECT_EQ(again.type, c.type) << body;
+    EXPECT_EQ(block_condition_key(again), block_condition_key(c)) << body;
+    EXPECT_EQ(again.enabled, c.enabled) << body;
+  }
+  auto ip = block_condition_from_json(json::parse(R"({"conditionType":"IP","conditionValue":{"fixedIp":"192.0.2.7","invert":true}})").as_object());
+  EXPECT_EQ(ip.fixed_ip, "192.0.2.7");
+  EXPECT_TRUE(ip.invert);
+  EXPECT_TRUE(ip.enabled);  // conditionStatus defaults to enabled
+}
+
+TEST(PolicyJson, DenyPolicyKeysCompareAddressesNotSpelling) {
+  auto key = [](const std::string& body) { return block_condition_key(block_condition_from_json(json::parse(body).as_object())); };
+  EXPECT_EQ(key(R"({"conditionType":"IP","conditionValue":{"fixedIp":"2001:DB8::1"}})"),
+            key(R"({"conditionType":"IP","conditionValue":{"fixedIp":"2001:db8:0::1"}})"));
+  EXPECT_EQ(key(R"({"conditionType":"IP","conditionValue":{"fixedIp":"::ffff:192.0.2.1"}})"),
+            key(R"({"conditionType":"IP","conditionValue":{"fixedIp":"192.0.2.1"}})"));
+  EXPECT_NE(key(R"({"conditionType":"IP","conditionValue":{"fixedIp":"192.0.2.1","invert":true}})"),
+            key(R"({"conditionType":"IP","conditionValue":{"fixedIp":"192.0.2.1"}})"));
+}
+
+TEST(PolicyJson, DenyPolicyRejectionsNameTheField) {
+  const std::pair<std::string, std::string> cases[] = {
+      {R"({"conditionValue":"/a"})", "'conditionType'"},
+      {R"({"conditionType":"COUNTRY","conditionValue":"NZ"})", "'conditionType' must be"},
+      {R"({"conditionType":"API"})", "'conditionValue' is required"},
+      {R"({"conditionType":"API","conditionValue":"pizzashack"})", "'conditionValue' must be an API context"},
+      {R"({"conditionType":"API","conditionValue":"/pizza shack"})", "'conditionValue' must be an API context"},
+      {R"({"conditionType":"API","conditionValue":{"context":"/a"}})", "'conditionValue' must be a string"},
+      {R"({"conditionType":"APPLICATION","conditionValue":"DefaultApplication"})", "'conditionValue' must be '<owner>:<application name>'"},
+      {R"({"conditionType":"APPLICATION","conditionValue":":app"})", "'conditionValue' must be '<owner>:<application name>'"},
+      {R"({"conditionType":"APPLICATION","conditionValue":"admin:"})", "'conditionValue' must be '<owner>:<application name>'"},
+      {R"({"conditionType":"USER","conditionValue":""})", "'conditionValue' must be a username"},
+      {R"({"conditionType":"IP","conditionValue":"192.0.2.1"})", "'conditionValue' must be a JSON object"},
+      {R"({"conditionType":"IP","conditionValue":{"fixedIp":"192.0.2.256"}})", "'conditionValue.fixedIp' is not an IP address"},
+      {R"({"conditionType":"IP","conditionValue":{}})", "'conditionValue.fixedIp' is required"},
+      {R"({"conditionType":"IP","conditionValue":{"fixedIp":"192.0.2.1","invert":"no"}})", "'conditionValue.invert'"},
+      {R"({"conditionType":"IPRANGE","conditionValue":{"startingIp":"192.0.2","endingIp":"192.0.2.9"}})", "'conditionValue.startingIp' is not an IP address"},
+      {R"({"conditionType":"IPRANGE","conditionValue":{"startingIp":"192.0.2.1","endingIp":"192.0.2.x"}})", "'conditionValue.endingIp' is not an IP address"},
+      {R"({"conditionType":"IPRANGE","conditionValue":{"startingIp":"192.0.2.9","endingIp":"192.0.2.1"}})", "'conditionValue.startingIp' ('192.0.2.9') is after"},
+      {R"({"conditionType":"USER","conditionValue":"bob","conditionStatus":"on"})", "'conditionStatus'"},
+  };
+  for (const auto& [body, expected] : cases)
+    EXPECT_NE(deny_rejection(body).find(expected), std::string::npos) << body << " -> " << deny_rejection(body);
+}
+
 }  // namespace
 }  // namespace archway::domain

@@ -114,5 +114,122 @@ TEST_F(SqliteStoreTest, MigrationsRunOnceAcrossReopen) {
   EXPECT_EQ(store_->list_apis({}).total, 1);
 }
 
+domain::BlockCondition ip_condition(const std::string& ip) {
+  domain::BlockCondition c;
+  c.id = common::new_uuid();
+  c.type = "IP";
+  c.fixed_ip = ip;
+  return c;
+}
+
+TEST_F(SqliteStoreTest, AdvancedTiersAreSeeded) {
+  std::vector<std::string> names;
+  for (const auto& p : store_->list_policies(domain::kPolicyLevelAdvanced)) names.push_back(p.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"Unlimited", "10KPerMin", "20KPerMin", "50KPerMin"}));
+  auto unlimited = store_->find_policy(domain::kPolicyLevelAdvanced, "Unlimited");
+  ASSERT_TRUE(unlimited);
+  EXPECT_TRUE(unlimited->unlimited);
+  EXPECT_EQ(unlimited->id, "5eed0000-0000-0000-0000-00000000000a");
+  EXPECT_EQ(store_->find_policy(domain::kPolicyLevelAdvanced, "20KPerMin")->limit.request_count, 20000);
+}
+
+TEST_F(SqliteStoreTest, AdvancedPolicyKeepsItsConditionalGroups) {
+  domain::ThrottlePolicy p;
+  p.id = common::new_uuid();
+  p.level = domain::kPolicyLevelAdvanced;
+  p.name = "Office";
+  p.display_name = "Office";
+  p.limit.request_count = 100;
+  domain::ConditionalGroup g;
+  g.description = "office network";
+  domain::ThrottleCondition c;
+  c.type = "IPCONDITION";
+  c.ip_condition_type = "IPRANGE";
+  c.starting_ip = "10.0.0.1";
+  c.ending_ip = "10.0.0.255";
+  g.conditions.push_back(c);
+  g.limit.request_count = 1000;
+  p.conditional_groups.push_back(g);
+  store_->create_policy(p);
+  auto got = store_->get_policy(domain::kPolicyLevelAdvanced, p.id);
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->conditional_groups.size(), 1u);
+  EXPECT_EQ(got->conditional_groups[0].conditions[0].ending_ip, "10.0.0.255");
+  EXPECT_EQ(got->conditional_groups[0].limit.request_count, 1000);
+  EXPECT_FALSE(store_->get_policy(domain::kPolicyLevelSubscription, p.id));  // levels do not mix
+  EXPECT_EQ(store_->events_after(0, 10).back().type, "policy.changed");
+}
+
+TEST_F(SqliteStoreTest, BlockConditionsAreCreatedListedToggledAndDeleted) {
+  auto c = ip_condition("192.0.2.7");
+  store_->create_block_condition(c);
+  auto got = store_->get_block_condition(c.id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->fixed_ip, "192.0.2.7");
+  EXPECT_TRUE(got->enabled);
+  EXPECT_GT(got->created_time, 0);
+  EXPECT_EQ(store_->list_block_conditions().size(), 1u);
+  EXPECT_TRUE(store_->set_block_condition_status(c.id, false));
+  EXPECT_FALSE(store_->get_block_condition(c.id)->enabled);
+  EXPECT_FALSE(store_->set_block_condition_status("no-such-id", true));
+  EXPECT_TRUE(store_->delete_block_condition(c.id));
+  EXPECT_FALSE(store_->delete_block_condition(c.id));
+  EXPECT_FALSE(store_->get_block_condition(c.id));
+}
+
+TEST_F(SqliteStoreTest, TheSameBlockConditionCannotBeAddedTwice) {
+  store_->create_block_condition(ip_condition("2001:db8::1"));
+  try {
+    store_->create_block_condition(ip_condition("2001:DB8:0::1"));  // the same address, spelt otherwise
+    FAIL();
+  } catch (const common::ProblemError& e) {
+    EXPECT_EQ(e.problem().status, 409);
+  }
+  auto user = domain::BlockCondition{};
+  user.id = common::new_uuid();
+  user.type = "USER";
+  user.value = "2001:db8::1";  // same text, another type: no clash
+  store_->create_block_condition(user);
+  EXPECT_EQ(store_->list_block_conditions().size(), 2u);
+}
+
+TEST_F(SqliteStoreTest, BlockConditionWritesAppendChangeEvents) {
+  std::int64_t notified = 0;
+  store_->set_commit_listener([&](std::int64_t rev) { notified = rev; });
+  auto c = ip_condition("192.0.2.1");
+  store_->create_block_condition(c);
+  store_->set_block_condition_status(c.id, false);
+  store_->delete_block_condition(c.id);
+  auto events = store_->events_after(0, 10);
+  ASSERT_EQ(events.size(), 3u);
+  for (const auto& e : events) {
+    EXPECT_EQ(e.type, "blocking.changed");
+    EXPECT_EQ(e.entity_id, c.id);
+  }
+  EXPECT_EQ(notified, events.back().revision);
+}
+
+TEST_F(SqliteStoreTest, SecurityStateCarriesPoliciesAndEnabledBlockConditions) {
+  auto on = ip_condition("192.0.2.1");
+  auto off = ip_condition("192.0.2.2");
+  off.enabled = false;
+  store_->create_block_condition(on);
+  store_->create_block_condition(off);
+  auto st = store_->security_state(0, 0);
+  ASSERT_EQ(st.block_conditions.size(), 1u);
+  EXPECT_EQ(st.block_conditions[0].id, on.id);
+  int advanced = 0, subscription = 0, application = 0;
+  for (const auto& p : st.policies) {
+    advanced += p.level == domain::kPolicyLevelAdvanced;
+    subscription += p.level == domain::kPolicyLevelSubscription;
+    application += p.level == domain::kPolicyLevelApplication;
+  }
+  EXPECT_EQ(advanced, 4);
+  EXPECT_EQ(subscription, 5);
+  EXPECT_EQ(application, 4);
+  store_->set_block_condition_status(off.id, true);
+  EXPECT_EQ(store_->security_state(0, 0).block_conditions.size(), 2u);
+}
+
 }  // namespace
 }  // namespace archway::store
