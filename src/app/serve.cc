@@ -33,6 +33,7 @@
 #include "publisher/publisher_rest.h"
 #include "store/store.h"
 #include "sync/change_feed.h"
+#include "traffic/traffic_manager.h"
 
 namespace archway::app {
 
@@ -132,6 +133,12 @@ int run_serve(const ServeOptions& options) {
       if (!u || !crypto::verify_password(u->password_hash, password)) return std::nullopt;
       return u->roles;
     };
+    traffic::TrafficOptions tro;
+    tro.redis_url = cfg.traffic_redis;
+    tro.sync_interval_ms = cfg.traffic_sync_interval_ms;
+    traffic::TrafficManager traffic_manager(tro);
+    traffic_manager.start();
+    gw.throttler = &traffic_manager.throttler();
     gateway::GatewayServer gateway(gw);
 
     keymanager::KeyManagerOptions kmo;

@@ -43,6 +43,9 @@ struct Config {
 
   bool devportal_self_signup = true;
 
+  std::string traffic_redis;                 // redis://host:port: share rate-limit counters; empty: this node only
+  std::int64_t traffic_sync_interval_ms = 20;  // how often counters are synchronised through Redis
+
   std::string admin_password;  // from ARCHWAY_ADMIN_PASSWORD only; never from a file
 };
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "gateway/runtime_snapshot.h"
+#include "traffic/throttler.h"
 
 namespace archway::gateway {
 
@@ -33,6 +34,8 @@ struct GatewayOptions {
   // It may be slow (a password hash); the gateway calls it off its event loops and caches results.
   std::function<std::optional<std::vector<std::string>>(const std::string& user, const std::string& password)>
       basic_auth_verifier;
+  // The Traffic Manager's decision (blocking and rate limits), shared by every worker; null: none.
+  const traffic::Throttler* throttler = nullptr;
 };
 
 class GatewayServer {

@@ -5,6 +5,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -13,6 +14,7 @@
 #include "gateway/internal/worker.h"
 #include "http/rest_router.h"
 #include "gateway/token_authenticator.h"
+#include "traffic/throttler.h"
 
 namespace archway::gateway::internal {
 
@@ -108,10 +110,18 @@ void strip_hop_by_hop(Fields& f) {
 
 template <class Stream>
 asio::awaitable<bool> write_problem(Stream& s, unsigned version, const Problem& p, bool keep_alive,
-                                    std::string_view www_authenticate = {}) {
+                                    std::string_view www_authenticate = {},
+                                    const traffic::Decision* throttled = nullptr) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(p.status), version};
   res.set(bhttp::field::content_type, "application/json");
   if (!www_authenticate.empty()) res.set(bhttp::field::www_authenticate, www_authenticate);
+  if (throttled && throttled->kind == traffic::Decision::Kind::kThrottled) {
+    const std::string reset = std::to_string(std::max<std::int64_t>(1, (throttled->reset_ms + 999) / 1000));
+    res.set(bhttp::field::retry_after, reset);
+    res.set("RateLimit-Limit", std::to_string(throttled->limit));
+    res.set("RateLimit-Remaining", "0");
+    res.set("RateLimit-Reset", reset);
+  }
   res.keep_alive(keep_alive);
   res.body() = p.to_json();
   res.prepare_payload();
@@ -139,7 +149,7 @@ enum class Relay { kOk, kReadError, kWriteError, kReadTimeout, kTooLarge };
 template <class In, class Out, bool IsRequest>
 asio::awaitable<Relay> relay(In& in, beast::flat_buffer& inbuf, bhttp::parser<IsRequest, bhttp::buffer_body>& p,
                              Out& out, bhttp::serializer<IsRequest, bhttp::buffer_body>& sr, char* buf,
-                             ms read_timeout, ms write_timeout) {
+                             ms read_timeout, ms write_timeout, std::int64_t* counted) {
   auto& body = p.get().body();
   do {
     if (!p.is_done()) {
@@ -154,6 +164,7 @@ asio::awaitable<Relay> relay(In& in, beast::flat_buffer& inbuf, bhttp::parser<Is
         co_return Relay::kReadError;
       }
       body.size = kChunk - body.size;
+      *counted += static_cast<std::int64_t>(body.size);
       body.data = buf;
       body.more = !p.is_done();
     } else {
@@ -181,6 +192,51 @@ struct RequestContext {
   bool head;
   bool body_expected;  // the client still had body bytes to send when routing finished
   char* buf;
+  std::int64_t bytes = 0;  // body bytes moved both ways (bandwidth limits)
+};
+
+std::int64_t steady_millis() {
+  return std::chrono::duration_cast<ms>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// What conditional groups of advanced policies look at: headers, query parameters, JWT claims.
+// Only policies with conditions call into it, so the common path parses nothing.
+class RequestFacts final : public traffic::RequestAttributes {
+ public:
+  RequestFacts(const bhttp::request<bhttp::buffer_body>& req, std::string_view query, const TokenCacheEntry* token)
+      : req_(req), query_(query), token_(token) {}
+
+  std::optional<std::string_view> header(std::string_view name) const override {
+    auto it = req_.find(name);
+    if (it == req_.end()) return std::nullopt;
+    return std::string_view(it->value());
+  }
+  std::optional<std::string_view> query(std::string_view name) const override {
+    std::string_view rest = query_;
+    while (!rest.empty()) {
+      const std::size_t amp = rest.find('&');
+      const std::string_view pair = rest.substr(0, amp);
+      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+      const std::size_t eq = pair.find('=');
+      if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    }
+    return std::nullopt;
+  }
+  std::optional<std::string> claim(std::string_view name) const override {
+    if (!token_ || token_->claims.empty()) return std::nullopt;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(token_->claims, ec);
+    if (ec || !v.is_object()) return std::nullopt;
+    auto* c = v.as_object().if_contains(name);
+    if (!c) return std::nullopt;
+    if (c->is_string()) return std::string(c->as_string());
+    return boost::json::serialize(*c);
+  }
+
+ private:
+  const bhttp::request<bhttp::buffer_body>& req_;
+  std::string_view query_;
+  const TokenCacheEntry* token_;
 };
 
 class Session {
@@ -188,7 +244,8 @@ class Session {
   explicit Session(Worker& w) : w_(w) {}
 
   template <class Client>
-  asio::awaitable<void> run(Client& client, const std::string& remote_ip, bool tls, ClientConnection& entry);
+  asio::awaitable<void> run(Client& client, const std::string& remote_ip, const domain::IpAddress& remote_addr,
+                            bool tls, ClientConnection& entry);
 
  private:
   struct Acquired {
@@ -324,7 +381,8 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
 
   // Request: header and body, streamed.
   bhttp::request_serializer<bhttp::buffer_body> rs{rp.get()};
-  const Relay sent = co_await relay(client, *ctx.client_buffer, rp, up, rs, ctx.buf, client_timeout, upstream_timeout);
+  const Relay sent = co_await relay(client, *ctx.client_buffer, rp, up, rs, ctx.buf, client_timeout, upstream_timeout,
+                                    &ctx.bytes);
   if (sent == Relay::kWriteError || sent == Relay::kReadTimeout) {
     if (sent == Relay::kWriteError && reused && !ctx.body_expected) co_return Exchange::kRetry;
     if (sent == Relay::kReadTimeout) co_return Exchange::kClientGone;
@@ -373,7 +431,8 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   res.keep_alive(keep);
 
   bhttp::response_serializer<bhttp::buffer_body> ss{res};
-  const Relay got = co_await relay(up, conn->buffer, sp, client, ss, ctx.buf, upstream_timeout, client_timeout);
+  const Relay got = co_await relay(up, conn->buffer, sp, client, ss, ctx.buf, upstream_timeout, client_timeout,
+                                   &ctx.bytes);
   if (got != Relay::kOk) {
     // Mid-body failure: the status line is gone already, so the only honest signal is to close.
     if (got == Relay::kReadTimeout || got == Relay::kReadError)
@@ -385,7 +444,8 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
 }
 
 template <class Client>
-asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip, bool tls, ClientConnection& entry) {
+asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip, const domain::IpAddress& remote_addr,
+                                   bool tls, ClientConnection& entry) {
   beast::flat_buffer cbuf;
   const ms idle(w_.opts.client_idle_timeout_ms);
   for (;;) {
@@ -444,6 +504,8 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     const std::string_view authorization =
         m.op->secured ? std::string_view(req[bhttp::field::authorization]) : std::string_view();
     const bool basic_credentials = authorization.size() > 6 && beast::iequals(authorization.substr(0, 6), "Basic ");
+    AuthDecision d;
+    std::string basic_user;
     if (m.op->secured && api.basic_auth &&
         (basic_credentials || (!api.oauth2 && (!api.api_key || req["apikey"].empty())))) {
       const std::optional<Problem> denied = co_await authorize_basic(api, *m.op, authorization);
@@ -454,10 +516,10 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
         if (!keep) co_return;
         continue;
       }
+      if (auto creds = http::parse_basic_auth(authorization)) basic_user = std::move(creds->first);
       req.erase(bhttp::field::authorization);
     } else if (m.op->secured) {
-      const AuthDecision d =
-          authorize(*snap, api, *m.op, authorization, req["apikey"], w_.tokens, now_seconds(), w_.opts.on_unknown_key);
+      d = authorize(*snap, api, *m.op, authorization, req["apikey"], w_.tokens, now_seconds(), w_.opts.on_unknown_key);
       if (d.outcome != AuthOutcome::kAllowed) {
         const bool keep = client_keep_alive && rp.is_done();
         const Problem p = auth_problem(d);
@@ -477,6 +539,48 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
                 w_.backend_jwts.get(*w_.backend_jwt_signer, api, *d.application, *d.token, now_seconds()));
     } else if (api.backend_jwt) {
       req.erase("X-JWT-Assertion");  // backends of this API trust the header: callers must not forge it
+    }
+
+    // Traffic Manager: blocking conditions and rate limits.
+    traffic::Decision throttle;
+    std::int64_t throttle_now = 0;
+    if (w_.opts.throttler) {
+      RequestFacts facts(req, q == std::string_view::npos ? std::string_view() : target.substr(q + 1), d.token);
+      traffic::Request tr;
+      tr.api_id = api.id;
+      tr.api_context = api.versioned_context;
+      tr.api_context_unversioned = api.context;
+      tr.resource = m.op->resource;
+      tr.api_policy = api.advanced;
+      tr.resource_policy = m.op->advanced;
+      tr.ip = &remote_addr;
+      tr.ip_text = remote_ip;
+      tr.attributes = &facts;
+      if (d.application) {
+        tr.authenticated = true;
+        tr.subscription_policy = d.subscription ? d.subscription->policy : nullptr;
+        tr.application_policy = d.application->policy;
+        tr.application_id = d.application->id;
+        tr.application_owner = d.application->owner;
+        tr.application_name = d.application->name;
+        tr.user = d.token ? std::string_view(d.token->subject) : std::string_view();
+        tr.sandbox = d.sandbox;
+      } else if (!basic_user.empty()) {
+        tr.authenticated = true;  // HTTP Basic: users, no application; API, backend and blocking limits apply
+        tr.user = basic_user;
+      } else {
+        tr.subscription_policy = snap->unauthenticated_policy();
+      }
+      tr.backend_tps = tr.sandbox ? api.max_tps_sandbox : api.max_tps_production;
+      throttle_now = steady_millis();
+      throttle = w_.opts.throttler->admit(snap->policies(), tr, throttle_now);
+      if (!throttle.allowed()) {
+        const bool keep = client_keep_alive && rp.is_done();
+        const Problem p{throttle.kind == traffic::Decision::Kind::kBlocked ? 403 : 429, throttle.code,
+                        throttle.message, throttle.description};
+        if (!co_await write_problem(client, version, p, keep, {}, &throttle) || !keep) co_return;
+        continue;
+      }
     }
     // Rewrite the request in place into the upstream request.
     std::string up_target;
@@ -529,6 +633,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
                             : co_await exchange(client, a.conn->tcp, a.conn, a.reused, ctx);
       if (outcome != Exchange::kRetry) break;
     }
+    if (!throttle.meters.empty()) w_.opts.throttler->record_bytes(throttle, ctx.bytes, steady_millis());
     if (outcome == Exchange::kClientGone || outcome == Exchange::kRetry) co_return;
     if (outcome == Exchange::kErrorSent && (!client_keep_alive || !rp.is_done())) co_return;
   }
@@ -541,6 +646,18 @@ asio::awaitable<void> serve_client(Worker& w, tcp::socket socket, bool tls) {
   socket.set_option(tcp::no_delay(true), ec);
   auto rep = socket.remote_endpoint(ec);
   const std::string remote_ip = ec ? std::string() : rep.address().to_string();
+  domain::IpAddress remote_addr{};
+  if (!ec) {
+    const auto addr = rep.address();
+    if (addr.is_v4()) {
+      const auto b = addr.to_v4().to_bytes();
+      remote_addr[10] = remote_addr[11] = 0xff;
+      for (int i = 0; i < 4; ++i) remote_addr[12 + i] = b[i];
+    } else {
+      const auto b = addr.to_v6().to_bytes();
+      for (int i = 0; i < 16; ++i) remote_addr[i] = b[i];
+    }
+  }
   auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
   w.connections.push_front(ClientConnection{});
   auto entry = w.connections.begin();
@@ -553,14 +670,14 @@ asio::awaitable<void> serve_client(Worker& w, tcp::socket socket, bool tls) {
   w.live.fetch_add(1, std::memory_order_relaxed);
   auto session = std::make_unique<Session>(w);
   if (!tls) {
-    co_await session->run(*stream, remote_ip, false, *entry);
+    co_await session->run(*stream, remote_ip, remote_addr, false, *entry);
     stream->socket().shutdown(tcp::socket::shutdown_send, ec);
   } else {
     beast::ssl_stream<beast::tcp_stream&> ssl(*stream, *w.opts.server_tls);
     stream->expires_after(std::chrono::seconds(10));
     auto [hec] = co_await ssl.async_handshake(asio::ssl::stream_base::server, kTuple);
     if (!hec) {
-      co_await session->run(ssl, remote_ip, true, *entry);
+      co_await session->run(ssl, remote_ip, remote_addr, true, *entry);
       stream->expires_after(std::chrono::seconds(2));
       co_await ssl.async_shutdown(kTuple);
     }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 namespace archway::gateway {
 
@@ -19,6 +20,19 @@ std::optional<EndpointRuntime> endpoint_of(const std::optional<domain::Endpoint>
   rt.timeout_ms = e->timeout_ms.value_or(0);
   rt.url = std::move(*url);
   return rt;
+}
+
+// A policy worth enforcing: Unlimited tiers (no limit, no burst, no groups) are left out.
+const traffic::Policy* enforced(const traffic::PolicySet& set, std::string_view level, std::string_view name,
+                                const std::function<void(std::string)>& warn) {
+  if (name.empty()) return nullptr;
+  const traffic::Policy* p = set.find(level, name);
+  if (!p) {
+    if (name == "Unlimited") return nullptr;  // built without the policy set (tests), or renamed
+    warn(fmt::format("{} tier '{}' is unknown; not enforced", level, name));
+    return nullptr;
+  }
+  return (p->limit || p->burst || !p->groups.empty()) ? p : nullptr;
 }
 
 }  // namespace
@@ -61,15 +75,20 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
   auto snap = std::make_shared<RuntimeSnapshot>();
   snap->generation_ = generation;
   snap->settings_ = settings;
-  auto warn = [&](std::string w) {
+  const std::function<void(std::string)> warn = [&](std::string w) {
     if (warnings) warnings->push_back(std::move(w));
   };
+  snap->policies_ = traffic::PolicySet::compile(security.policies, security.block_conditions, warnings);
+  const traffic::PolicySet& policies = *snap->policies_;
+  if (const auto* u = policies.find(domain::kPolicyLevelSubscription, "Unauthenticated"); u && (u->limit || u->burst))
+    snap->unauthenticated_ = u;
 
   std::unordered_map<std::string, std::uint32_t> app_index;
   for (const auto& a : security.applications) {
     app_index.emplace(a.id, static_cast<std::uint32_t>(snap->applications_.size()));
     snap->application_ids_.emplace(a.id, static_cast<std::uint32_t>(snap->applications_.size()));
-    snap->applications_.push_back({a.id, a.name, a.owner, a.throttling_policy});
+    snap->applications_.push_back({a.id, a.name, a.owner, a.throttling_policy,
+                                   enforced(policies, domain::kPolicyLevelApplication, a.throttling_policy, warn)});
   }
   for (const auto& k : security.key_mappings) {
     auto it = app_index.find(k.application_id);
@@ -126,13 +145,21 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     }
     for (const auto* s : subs_by_api[d.api_id]) {
       auto it = app_index.find(s->application_id);
-      if (it != app_index.end()) rt->subscriptions.emplace(it->second, SubscriptionRuntime{s->status, s->throttling_policy});
+      if (it != app_index.end())
+        rt->subscriptions.emplace(
+            it->second, SubscriptionRuntime{s->status, s->throttling_policy,
+                                            enforced(policies, domain::kPolicyLevelSubscription, s->throttling_policy, warn)});
     }
+    rt->versioned_context = a.context + "/" + a.version;
+    rt->advanced = enforced(policies, domain::kPolicyLevelAdvanced, a.api_throttling_policy, warn);
+    rt->max_tps_production = a.max_tps_production;
+    rt->max_tps_sandbox = a.max_tps_sandbox;
     rt->operations.reserve(a.operations.size());
     for (const auto& op : a.operations)
-      rt->operations.push_back(
-          {op.verb, op.target, op.auth_type, op.throttling_policy, op.auth_type != "None", op.scopes});
-    const std::string versioned = a.context + "/" + a.version;
+      rt->operations.push_back({op.verb, op.target, op.auth_type, op.throttling_policy, op.auth_type != "None",
+                                op.scopes, enforced(policies, domain::kPolicyLevelAdvanced, op.throttling_policy, warn),
+                                op.verb + " " + op.target});
+    const std::string& versioned = rt->versioned_context;
     for (const auto& op : rt->operations) {
       if (!snap->router_.add(versioned, op.target, op.verb, rt.get(), &op))
         warn(fmt::format("API {} {}: {} {}{} clashes with another API's route", a.name, a.version, op.verb,

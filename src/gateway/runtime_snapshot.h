@@ -17,6 +17,7 @@
 #include "domain/application.h"
 #include "domain/url.h"
 #include "gateway/router.h"
+#include "traffic/policy_set.h"
 
 namespace archway::gateway {
 
@@ -31,6 +32,8 @@ struct OperationRuntime {
   std::string throttling_policy;
   bool secured = true;  // authType other than "None"
   std::vector<std::string> scopes;  // a token needs one of them (empty: none needed)
+  const traffic::Policy* advanced = nullptr;  // resource-level advanced policy (none when Unlimited)
+  std::string resource;                       // "GET /items/{id}": the key of resource limits
 };
 
 struct EndpointRuntime {
@@ -43,6 +46,7 @@ struct EndpointRuntime {
 struct SubscriptionRuntime {
   std::string status;
   std::string tier;
+  const traffic::Policy* policy = nullptr;  // none when Unlimited or unknown
 };
 
 struct ApiRuntime {
@@ -60,6 +64,10 @@ struct ApiRuntime {
   bool backend_jwt = false;
   bool basic_auth = false;  // securityScheme allows HTTP Basic with the users of the control plane
   StringMap<std::vector<std::string>> scope_roles;  // API scope -> roles bound to it
+  std::string versioned_context;  // context + "/" + version, as deny policies name it
+  const traffic::Policy* advanced = nullptr;  // API-level advanced policy (overrides resource ones)
+  std::int64_t max_tps_production = 0;        // backend limits (maxTps); 0 = none
+  std::int64_t max_tps_sandbox = 0;
 };
 
 struct ApplicationRuntime {
@@ -67,6 +75,7 @@ struct ApplicationRuntime {
   std::string name;
   std::string owner;
   std::string tier;
+  const traffic::Policy* policy = nullptr;  // none when Unlimited or unknown
 };
 
 struct ClientRuntime {
@@ -115,6 +124,10 @@ class RuntimeSnapshot {
   const crypto::VerificationKey* key(std::string_view kid) const;
   bool revoked(std::string_view jti) const { return revoked_.find(jti) != revoked_.end(); }
   const SnapshotSettings& settings() const { return settings_; }
+  // Throttling and deny policies; never null.
+  const traffic::PolicySet& policies() const { return *policies_; }
+  // The tier of unauthenticated operations, counted per client IP (none when Unlimited).
+  const traffic::Policy* unauthenticated_policy() const { return unauthenticated_; }
   std::uint64_t generation() const { return generation_; }
 
  private:
@@ -128,6 +141,8 @@ class RuntimeSnapshot {
   StringMap<crypto::VerificationKey> keys_;
   StringSet revoked_;
   SnapshotSettings settings_;
+  std::shared_ptr<const traffic::PolicySet> policies_;
+  const traffic::Policy* unauthenticated_ = nullptr;
   std::uint64_t generation_ = 0;
 };
 

@@ -119,6 +119,7 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
   e.sandbox = string_claim(jwt->claims, "keytype") == "SANDBOX";
   e.scope = padded_scopes(jwt->claims, external ? std::string_view(external->scopes_claim) : std::string_view("scope"));
   if (external) e.issuer = iss;
+  e.claims = boost::json::serialize(jwt->claims);
   if (api_key) {
     if (auto* app = jwt->claims.if_contains("application"); app && app->is_object())
       e.application_id = string_claim(app->get_object(), "id");
@@ -194,6 +195,8 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
   AuthDecision d;
   d.application = &snap.applications()[app_index];
   d.token = entry;
+  d.subscription = &sub->second;
+  d.sandbox = sandbox;
   if (sandbox) {
     if (!api.sandbox) return deny(AuthOutcome::kInvalidCredentials, "the API has no sandbox endpoint for a SANDBOX token");
     d.endpoint = &*api.sandbox;

@@ -34,6 +34,7 @@ struct TokenCacheEntry {
   std::string issuer;  // empty for the resident Key Manager, else the external issuer
   bool sandbox = false;
   bool api_key = false;
+  std::string claims;  // the JWT payload (JSON), for JWT-claim conditions of throttling policies
 };
 
 struct AuthDecision {
@@ -42,6 +43,8 @@ struct AuthDecision {
   const EndpointRuntime* endpoint = nullptr;  // production or sandbox, by the token's key type
   const ApplicationRuntime* application = nullptr;
   const TokenCacheEntry* token = nullptr;  // what the credential said (valid until the next cache write)
+  const SubscriptionRuntime* subscription = nullptr;
+  bool sandbox = false;
 };
 
 

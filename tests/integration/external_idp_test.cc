@@ -9,7 +9,6 @@ namespace archway::testing {
 namespace {
 
 namespace json = boost::json;
-const std::string kDev = "/api/am/devportal/v3";
 const std::string kKms = "/api/am/admin/v4/key-managers";
 const std::string kIdp = "https://idp.example.org/oauth2";
 

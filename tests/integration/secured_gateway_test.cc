@@ -11,7 +11,6 @@ namespace archway::testing {
 namespace {
 
 namespace json = boost::json;
-const std::string kDev = "/api/am/devportal/v3";
 
 class SecuredGateway : public ServerSuite {
  protected:
@@ -27,61 +26,6 @@ class SecuredGateway : public ServerSuite {
     HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(input.data()),
          input.size(), mac, &len);
     return input + "." + crypto::base64url_encode(std::string(reinterpret_cast<char*>(mac), len));
-  }
-
-  struct Client {
-    std::string app_id;
-    std::string key_mapping_id;
-    std::string consumer_key;
-    std::string consumer_secret;
-    std::string token;
-  };
-
-  // A published, deployed API whose operations need a token, offering the Unlimited tier.
-  std::string secured_api(const std::string& name, const std::string& context) {
-    const std::string id = create_api(api_body(name, context, R"([{"target":"/*","verb":"GET"},{"target":"/*","verb":"POST"}])",
-                                               "", R"("policies":["Unlimited","Gold"],)"));
-    EXPECT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
-    deploy(id, create_revision(id));
-    wait_for_status(context + "/1.0.0/x", [](int s) { return s == 401; });
-    return id;
-  }
-
-  Client application(const std::string& name, const std::string& key_type = "PRODUCTION") {
-    Client c;
-    auto r = admin("POST", kDev + "/applications", R"({"name":")" + name + R"(","throttlingPolicy":"Unlimited"})");
-    EXPECT_EQ(r.status, 201) << r.body;
-    c.app_id = str(json_of(r)["applicationId"]);
-    auto k = admin("POST", kDev + "/applications/" + c.app_id + "/generate-keys",
-                   R"({"keyType":")" + key_type + R"(","grantTypesToBeSupported":["client_credentials","password","refresh_token"],"validityTime":3600})");
-    EXPECT_EQ(k.status, 200) << k.body;
-    auto o = json_of(k);
-    c.key_mapping_id = str(o["keyMappingId"]);
-    c.consumer_key = str(o["consumerKey"]);
-    c.consumer_secret = str(o["consumerSecret"]);
-    c.token = str(o["token"].at("accessToken"));
-    return c;
-  }
-
-  std::string subscribe(const std::string& app_id, const std::string& api_id, const std::string& tier = "Unlimited") {
-    auto r = admin("POST", kDev + "/subscriptions",
-                   R"({"applicationId":")" + app_id + R"(","apiId":")" + api_id + R"(","throttlingPolicy":")" + tier + R"("})");
-    EXPECT_EQ(r.status, 201) << r.body;
-    return str(json_of(r)["subscriptionId"]);
-  }
-
-  HttpResponse call(const std::string& path, const std::string& token) {
-    return gw().get(path, {{"Authorization", "Bearer " + token}});
-  }
-
-  int wait_for_call(const std::string& path, const std::string& token, int want) {
-    int status = 0;
-    for (int i = 0; i < 200; ++i) {  // 1 s
-      status = call(path, token).status;
-      if (status == want) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return status;
   }
 
   HttpResponse form(const std::string& target, const std::string& body, const std::string& basic_user = "",

@@ -6,7 +6,6 @@ namespace archway::testing {
 namespace {
 
 namespace json = boost::json;
-const std::string kDev = "/api/am/devportal/v3";
 const std::string kAdminApi = "/api/am/admin/v4";
 const std::string kPw = "password-123";
 
