@@ -34,8 +34,8 @@ std::int64_t CounterTable::counted(const Entry& e, std::int64_t limit, std::int6
   *within_share = true;
   if (!cluster_.load(std::memory_order_relaxed)) return e.used;
   const std::int64_t since = e.in_flight + e.unsynced;
-  const std::int64_t left = limit - e.global;
   const std::int64_t n = std::max(1, gateways_.load(std::memory_order_relaxed));
+  const std::int64_t left = limit - e.global - (n - 1) * e.last_delta;
   const std::int64_t share = std::max<std::int64_t>(1, (left + n - 1) / n);
   *within_share = since + cost <= share;
   return e.global + since;
@@ -141,6 +141,7 @@ void CounterTable::apply(const Pending& p, std::int64_t total, std::int64_t ttl_
   Entry& e = it->second;
   e.global = total;
   e.in_flight = 0;
+  e.last_delta = p.delta;
   // Adopt the shared window so that every gateway resets together.
   if (ttl_ms > 0) e.window_end = now_ms + ttl_ms;
 }

@@ -7,6 +7,14 @@
 // node this is exact: the check and the increment happen together under the key's shard lock, so
 // N threads firing at a limit of 10 get exactly 10 admissions per window.
 //
+// Cluster share rule: after a synchronisation that read the shared total G, a node assumes each
+// of the other N-1 gateways may have admitted as much as it did itself in its last interval and
+// not yet reported it, and admits until the next synchronisation at most
+//   share = max(1, ceil((L - G - (N-1) * last_delta) / N))
+// so that the gateways together stay close to L even when all of them are busy at once. What a
+// gateway admits unreported is at most its share, so the total in a window is at most
+// L + (N-1) * ceil(L/N) even when synchronisations stall, and L + N - 1 when they run on time.
+//
 // The table is split into shards (striped locks); a request touches only the shards of its keys,
 // so no lock is global. In cluster mode (see redis_sync.h) each key also tracks the total last
 // read from Redis, what this node admitted since, and how many gateways share the limit; a node
@@ -78,6 +86,7 @@ class CounterTable {
     std::int64_t global = 0;     // cluster: the shared total last read (includes our synced part)
     std::int64_t in_flight = 0;  // cluster: sent, not yet acknowledged
     std::int64_t unsynced = 0;   // cluster: counted since the last collect()
+    std::int64_t last_delta = 0;  // cluster: what this node admitted in its last interval
     std::uint64_t epoch = 0;
     bool wanted = false;  // cluster: refused since the last synchronisation
   };

@@ -94,11 +94,19 @@ TEST(ClusterCounter, ANodeAdmitsItsShareOfWhatRemainsBetweenSynchronisations) {
   auto pending = t.collect(1);
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_EQ(pending[0].delta, 50);
-  // Redis says the other gateway took 30 meanwhile: 80 in total, 20 left, our share is 10.
+  // Redis says the other gateway took 30 meanwhile: 80 in total. It may still hold as many
+  // unreported as we just sent (50), so nothing is left to share: one request per interval.
   t.apply(pending[0], 80, 59'000, 2);
   admitted = 0;
   for (int i = 0; i < 100; ++i) admitted += t.take("k", 100, kMinute, 1, 3).allowed;
-  EXPECT_EQ(admitted, 10);
+  EXPECT_EQ(admitted, 1);
+  // Next interval: 81 in total, we sent 1; (100 - 81 - 1) / 2 = 9 is our share.
+  pending = t.collect(4);
+  ASSERT_EQ(pending.size(), 1u);
+  t.apply(pending[0], 81, 58'000, 5);
+  admitted = 0;
+  for (int i = 0; i < 100; ++i) admitted += t.take("k", 100, kMinute, 1, 6).allowed;
+  EXPECT_EQ(admitted, 9);
 }
 
 TEST(ClusterCounter, RefusedKeysAskForAFreshTotalAndFailedSyncsKeepTheirDelta) {
