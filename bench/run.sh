@@ -8,7 +8,7 @@ DURATION=${DURATION:-8s}
 CONNECTIONS=${CONNECTIONS:-50}
 ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
-for tool in nginx wrk curl python3; do
+for tool in nginx wrk curl python3 redis-server; do
   command -v "$tool" >/dev/null || { echo "bench: '$tool' is missing (make deps installs it)"; exit 1; }
 done
 NGINX=$(command -v nginx)
@@ -18,7 +18,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-BACKEND=$(free_port); PROXY=$(free_port)
+BACKEND=$(free_port); PROXY=$(free_port); REDIS=$(free_port)
 mkdir -p "$work/www" "$work/backend" "$work/proxy"
 head -c 1024 /dev/zero | tr '\0' 'a' > "$work/www/1k"
 
@@ -69,6 +69,12 @@ MGMT=$(port management_http); GW=$(port gateway_http)
 
 api=http://127.0.0.1:$MGMT/api/am/publisher/v4
 auth=(-u admin:bench -H 'Content-Type: application/json')
+# Unauthenticated operations are limited per client IP by the Unauthenticated tier (500 per minute,
+# as in the product); wrk is one client, so raise it out of reach (it is still counted).
+unauth=$(curl -sf "${auth[@]}" "http://127.0.0.1:$MGMT/api/am/admin/v4/throttling/policies/subscription" \
+  | python3 -c 'import json,sys; print([p["policyId"] for p in json.load(sys.stdin)["list"] if p["policyName"]=="Unauthenticated"][0])')
+curl -sf "${auth[@]}" -X PUT -d '{"policyName":"Unauthenticated","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":2000000000}}}' \
+  "http://127.0.0.1:$MGMT/api/am/admin/v4/throttling/policies/subscription/$unauth" >/dev/null
 id=$(curl -sf "${auth[@]}" -d "{\"name\":\"Bench\",\"context\":\"/bench\",\"version\":\"1.0\",
   \"endpointConfig\":{\"endpoint_type\":\"http\",\"production_endpoints\":{\"url\":\"http://127.0.0.1:$BACKEND\"}},
   \"operations\":[{\"target\":\"/*\",\"verb\":\"GET\",\"authType\":\"None\"}]}" "$api/apis" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
@@ -98,6 +104,35 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Authorization"] = "Basic $(printf '%s:%s' "$CK" "$CS" | base64 -w0)"
 LUA
 
+# A third API behind high, never-reached subscription and application tiers: the cost of
+# counting. Measured on this node and on a second gateway process that shares its counters
+# through Redis (same database, traffic.redis set).
+curl -sf "${auth[@]}" -d '{"policyName":"BenchHigh","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":2000000000}}}' \
+  "http://127.0.0.1:$MGMT/api/am/admin/v4/throttling/policies/subscription" >/dev/null
+curl -sf "${auth[@]}" -d '{"policyName":"BenchHighApp","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":2000000000}}}' \
+  "http://127.0.0.1:$MGMT/api/am/admin/v4/throttling/policies/application" >/dev/null
+tid=$(curl -sf "${auth[@]}" -d "{\"name\":\"BenchThrottled\",\"context\":\"/throttled\",\"version\":\"1.0\",\"policies\":[\"BenchHigh\"],
+  \"endpointConfig\":{\"endpoint_type\":\"http\",\"production_endpoints\":{\"url\":\"http://127.0.0.1:$BACKEND\"}},
+  \"operations\":[{\"target\":\"/*\",\"verb\":\"GET\"}]}" "$api/apis" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+curl -sf "${auth[@]}" -X POST "$api/apis/change-lifecycle?apiId=$tid&action=Publish" >/dev/null
+trev=$(curl -sf "${auth[@]}" -d '{}' "$api/apis/$tid/revisions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+curl -sf "${auth[@]}" -d '[{"name":"Default"}]' "$api/apis/$tid/deploy-revision?revisionId=$trev" >/dev/null
+tapp=$(curl -sf "${auth[@]}" -d '{"name":"BenchThrottledApp","throttlingPolicy":"BenchHighApp"}' "$dev/applications" | python3 -c 'import json,sys; print(json.load(sys.stdin)["applicationId"])')
+TTOKEN=$(curl -sf "${auth[@]}" -d '{"keyType":"PRODUCTION","grantTypesToBeSupported":["client_credentials"]}' "$dev/applications/$tapp/generate-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"]["accessToken"])')
+curl -sf "${auth[@]}" -d "{\"applicationId\":\"$tapp\",\"apiId\":\"$tid\",\"throttlingPolicy\":\"BenchHigh\"}" "$dev/subscriptions" >/dev/null
+for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TTOKEN" "http://127.0.0.1:$GW/throttled/1.0/1k")" = 200 ] && break; sleep 0.02; done
+
+redis-server --port "$REDIS" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" --logfile "$work/redis.log" & pids+=($!)
+ARCHWAY_ADMIN_PASSWORD=bench "$ARCHWAY" serve --data-dir "$work/data" --ready-file "$work/ready2.json" \
+  --set server.log_level=info --set management.host=127.0.0.1 --set gateway.host=127.0.0.1 \
+  --set management.http_port=0 --set management.https_port=0 --set gateway.http_port=0 --set gateway.https_port=0 \
+  --set traffic.redis=redis://127.0.0.1:$REDIS > "$work/archway2.log" 2>&1 & pids+=($!)
+for _ in $(seq 200); do [ -f "$work/ready2.json" ] && break; sleep 0.05; done
+[ -f "$work/ready2.json" ] || { cat "$work/archway2.log"; exit 1; }
+GW2=$(python3 -c "import json; print(json.load(open('$work/ready2.json'))['gateway_http'])")
+for _ in $(seq 200); do [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TTOKEN" "http://127.0.0.1:$GW2/throttled/1.0/1k")" = 200 ] && break; sleep 0.02; done
+grep -q "using Redis" "$work/archway2.log" || { echo "bench: the second gateway did not connect to Redis"; cat "$work/archway2.log"; exit 1; }
+
 # Correctness first: the same body through both proxies.
 cmp <(curl -sf "http://127.0.0.1:$PROXY/1k") <(curl -sf "http://127.0.0.1:$GW/bench/1.0/1k")
 
@@ -112,33 +147,38 @@ def ms(v):
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
 p50 = ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1)); p99 = ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
 err = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-if err: sys.exit("non-2xx responses: " + err.group(1))
-print(f"{rps:.0f} {p50:.3f} {p99:.3f}")'
+if err: sys.exit("non-2xx responses: " + err.group(1) + " from " + sys.argv[1])
+print(f"{rps:.0f} {p50:.3f} {p99:.3f}")' "$url"
 }
 
 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "http://127.0.0.1:$PROXY/1k" >/dev/null   # warm-up
 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "http://127.0.0.1:$GW/bench/1.0/1k" >/dev/null
-declare -a N A S
+declare -a N A S R Q
 for r in $(seq "$ROUNDS"); do
   N+=("$(run_wrk "http://127.0.0.1:$PROXY/1k")")
   A+=("$(run_wrk "http://127.0.0.1:$GW/bench/1.0/1k")")
   S+=("$(run_wrk "http://127.0.0.1:$GW/secure/1.0/1k" -H "Authorization: Bearer $TOKEN")")
+  R+=("$(run_wrk "http://127.0.0.1:$GW/throttled/1.0/1k" -H "Authorization: Bearer $TTOKEN")")
+  Q+=("$(run_wrk "http://127.0.0.1:$GW2/throttled/1.0/1k" -H "Authorization: Bearer $TTOKEN")")
 done
 T=$(CONNECTIONS=8 run_wrk "http://127.0.0.1:$MGMT/oauth2/token" -s "$work/token.lua")
-python3 - "$ROUNDS" "$T" "${N[@]}" "${A[@]}" "${S[@]}" <<'PY'
+python3 - "$ROUNDS" "$T" "${N[@]}" "${A[@]}" "${S[@]}" "${R[@]}" "${Q[@]}" <<'PY'
 import statistics, sys
 r = int(sys.argv[1]); t = list(map(float, sys.argv[2].split()))
 vals = [list(map(float, v.split())) for v in sys.argv[3:]]
-n, a, s = vals[:r], vals[r:2*r], vals[2*r:]
+n, a, s, th, tq = vals[:r], vals[r:2*r], vals[2*r:3*r], vals[3*r:4*r], vals[4*r:]
 med = lambda xs, i: statistics.median(x[i] for x in xs)
-nr, ar, sr = med(n, 0), med(a, 0), med(s, 0)
+nr, ar, sr, tr, qr = med(n, 0), med(a, 0), med(s, 0), med(th, 0), med(tq, 0)
 print("| proxy | requests/s | p50 ms | p99 ms |")
 print("|---|---|---|---|")
 print(f"| nginx (proxy_pass, keepalive) | {nr:.0f} | {med(n,1):.3f} | {med(n,2):.3f} |")
 print(f"| archway gateway, unsecured API | {ar:.0f} | {med(a,1):.3f} | {med(a,2):.3f} |")
 print(f"| archway gateway, JWT + subscription check | {sr:.0f} | {med(s,1):.3f} | {med(s,2):.3f} |")
+print(f"| archway gateway, JWT + subscription + throttled (high tiers) | {tr:.0f} | {med(th,1):.3f} | {med(th,2):.3f} |")
+print(f"| archway gateway, same, counters shared through Redis | {qr:.0f} | {med(tq,1):.3f} | {med(tq,2):.3f} |")
 print(f"| archway /oauth2/token client_credentials (8 connections) | {t[0]:.0f} | {t[1]:.3f} | {t[2]:.3f} |")
 print(f"\nthroughput ratio archway/nginx: {ar/nr:.2f}   p99 ratio archway/nginx: {med(a,2)/med(n,2):.2f}")
 print(f"throughput ratio secured/unsecured: {sr/ar:.2f}")
-print("rounds (rps p50 p99): nginx", n, "archway", a, "secured", s)
+print(f"throughput ratio throttled/unthrottled (single node): {tr/sr:.2f}   with Redis: {qr/sr:.2f}")
+print("rounds (rps p50 p99): nginx", n, "archway", a, "secured", s, "throttled", th, "throttled+redis", tq)
 PY
