@@ -242,5 +242,56 @@ TEST_F(GatewayThrottling, DenyPoliciesBlockWith403AndCanBeSwitchedOff) {
   EXPECT_EQ(until("/deny/1.0.0/x", c.token, 200), 200);
 }
 
+TEST_F(GatewayThrottling, BandwidthTierCountsTheBytesMoved) {
+  auto t = admin("POST", kPolicies + "subscription",
+                 R"({"policyName":"TwoKB","defaultLimit":{"type":"BANDWIDTHLIMIT","bandwidth":{"timeUnit":"min","unitTime":1,"dataAmount":2,"dataUnit":"KB"}}})");
+  ASSERT_EQ(t.status, 201) << t.body;
+  const std::string id = create_api(api_body("Bw", "/bw", R"([{"target":"/*","verb":"GET"}])", backend_->url(),
+                                             R"("policies":["TwoKB"],)"));
+  ASSERT_EQ(admin("POST", kApis + "/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+  deploy(id, create_revision(id));
+  Client c = application("BwApp");
+  subscribe(c.app_id, id, "TwoKB");
+  ASSERT_EQ(until("/bw/1.0.0/big/10", c.token, 200), 200);
+  EXPECT_EQ(call("/bw/1.0.0/big/3000", c.token).status, 200);  // admitted: under 2 KB so far
+  auto r = call("/bw/1.0.0/big/10", c.token);                   // 3010 bytes moved: over
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(json_of(r)["code"], 900804);
+  EXPECT_EQ(r.header("ratelimit-limit"), "2048");
+}
+
+TEST_F(GatewayThrottling, ConditionalGroupsMatchJwtClaimsAndQueryParameters) {
+  auto p = admin("POST", kPolicies + "advanced", R"({"policyName":"ByClaim",
+      "defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":100}},
+      "conditionalGroups":[{"conditions":[{"type":"JWTCLAIMSCONDITION","invertCondition":false,
+        "jwtClaimsCondition":{"claimUrl":"sub","attribute":"admin"}}],
+        "limit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":2}}}]})");
+  ASSERT_EQ(p.status, 201) << p.body;
+  const std::string api = secured_api("Claim", "/claim", R"("policies":["Unlimited"],"apiThrottlingPolicy":"ByClaim",)");
+  Client c = application("ClaimApp");  // its tokens' sub is admin
+  subscribe(c.app_id, api);
+  ASSERT_EQ(until("/claim/1.0.0/x", c.token, 200), 200);
+  EXPECT_EQ(call("/claim/1.0.0/x", c.token).status, 200);
+  auto r = call("/claim/1.0.0/x", c.token);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(json_of(r)["code"], 900800);
+  EXPECT_NE(str(json_of(r)["description"]).find("conditional group 1"), std::string::npos);
+
+  auto q = admin("POST", kPolicies + "advanced", R"({"policyName":"ByQuery",
+      "defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":100}},
+      "conditionalGroups":[{"conditions":[{"type":"QUERYPARAMETERCONDITION","invertCondition":false,
+        "queryParameterCondition":{"parameterName":"plan","parameterValue":"free"}}],
+        "limit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":1}}}]})");
+  ASSERT_EQ(q.status, 201) << q.body;
+  deployed_api(api_body("Query", "/query", R"([{"target":"/*","verb":"GET","authType":"None"}])", "",
+                        R"("apiThrottlingPolicy":"ByQuery",)"),
+               "/query/1.0.0/probe");
+  auto g = gw();
+  EXPECT_EQ(g.get("/query/1.0.0/x?a=1&plan=free").status, 200);
+  EXPECT_EQ(g.get("/query/1.0.0/x?plan=free").status, 429);
+  EXPECT_EQ(g.get("/query/1.0.0/x?plan=paid").status, 200);
+  EXPECT_EQ(g.get("/query/1.0.0/x?plan=freedom").status, 200);
+}
+
 }  // namespace
 }  // namespace archway::testing
