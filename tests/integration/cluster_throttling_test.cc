@@ -10,8 +10,6 @@
 namespace archway::testing {
 namespace {
 
-const std::string kPolicies = "/api/am/admin/v4/throttling/policies/";
-
 class ClusterThrottling : public ServerSuite {
  protected:
   static void SetUpTestSuite() {
@@ -83,12 +81,8 @@ ServerProcess* ClusterThrottling::second_ = nullptr;
 // 201 for 200). Never fewer than L once clients keep asking.
 TEST_F(ClusterThrottling, TwoGatewaysShareOneLimitWithinTheStatedBound) {
   constexpr int kLimit = 200;
-  auto t = admin("POST", kPolicies + "subscription",
-                 R"({"policyName":"Shared","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":200}}})");
-  ASSERT_EQ(t.status, 201) << t.body;
-  const std::string api = secured_api("Clu", "/clu", R"("policies":["Shared"],)");
-  Client c = application("CluApp");
-  subscribe(c.app_id, api, "Shared");
+  subscription_tier("Shared", 200);
+  Client c = subscribed_on("Shared", "Clu", "/clu");
   ASSERT_EQ(until_at(server_->gateway_port(), "/clu/1.0.0/x", c.token, 200), 200);
   ASSERT_EQ(until_at(second_->gateway_port(), "/clu/1.0.0/x", c.token, 200), 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(700));  // both gateways have counted each other
@@ -103,12 +97,8 @@ TEST_F(ClusterThrottling, TwoGatewaysShareOneLimitWithinTheStatedBound) {
 
 TEST_F(ClusterThrottling, OneBusyGatewayStillGetsTheWholeSharedLimit) {
   constexpr int kLimit = 100;
-  auto t = admin("POST", kPolicies + "subscription",
-                 R"({"policyName":"Lopsided","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":100}}})");
-  ASSERT_EQ(t.status, 201) << t.body;
-  const std::string api = secured_api("Lop", "/lop", R"("policies":["Lopsided"],)");
-  Client c = application("LopApp");
-  subscribe(c.app_id, api, "Lopsided");
+  subscription_tier("Lopsided", 100);
+  Client c = subscribed_on("Lopsided", "Lop", "/lop");
   ASSERT_EQ(until_at(server_->gateway_port(), "/lop/1.0.0/x", c.token, 200), 200);
   const int admitted = 1 + hammer("/lop/1.0.0/x", c.token, 3, std::chrono::milliseconds(1500), false);
   std::printf("one of two gateways admitted %d for a limit of %d\n", admitted, kLimit);
@@ -117,12 +107,8 @@ TEST_F(ClusterThrottling, OneBusyGatewayStillGetsTheWholeSharedLimit) {
 }
 
 TEST_F(ClusterThrottling, GatewaysKeepServingWhenRedisGoesAwayAndRejoinWhenItReturns) {
-  auto t = admin("POST", kPolicies + "subscription",
-                 R"({"policyName":"Outage","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":100000}}})");
-  ASSERT_EQ(t.status, 201) << t.body;
-  const std::string api = secured_api("Out", "/out", R"("policies":["Outage"],)");
-  Client c = application("OutApp");
-  subscribe(c.app_id, api, "Outage");
+  subscription_tier("Outage", 100000);
+  Client c = subscribed_on("Outage", "Out", "/out");
   ASSERT_EQ(until_at(server_->gateway_port(), "/out/1.0.0/x", c.token, 200), 200);
 
   redis_->stop();

@@ -154,6 +154,24 @@ class ServerSuite : public ::testing::Test {
     return status;
   }
 
+  // A secured API offering `tier`, and a new application subscribed to it on that tier.
+  Client subscribed_on(const std::string& tier, const std::string& name, const std::string& context) {
+    const std::string api = secured_api(name, context, R"("policies":[")" + tier + R"("],)");
+    Client c = application(name + "App");
+    subscribe(c.app_id, api, tier);
+    return c;
+  }
+
+  // A subscription tier of `per_min` requests a minute; `extra` adds fields (",\"rateLimitCount\":3").
+  std::string subscription_tier(const std::string& name, long per_min, const std::string& extra = "") {
+    auto r = admin("POST", "/api/am/admin/v4/throttling/policies/subscription",
+                   R"({"policyName":")" + name +
+                       R"(","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":)" +
+                       std::to_string(per_min) + "}}" + extra + "}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return str(json_of(r)["policyId"]);
+  }
+
   static ServerProcess* server_;
   static Backend* backend_;
 };

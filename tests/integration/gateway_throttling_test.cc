@@ -22,14 +22,6 @@ class GatewayThrottling : public ServerSuite {
     backend_ = new Backend();
   }
 
-  std::string subscription_tier(const std::string& name, int per_min, const std::string& extra = "") {
-    auto r = admin("POST", kPolicies + "subscription",
-                   R"({"policyName":")" + name + R"(","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":)" +
-                       std::to_string(per_min) + "}}" + extra + "}");
-    EXPECT_EQ(r.status, 201) << r.body;
-    return str(json_of(r)["policyId"]);
-  }
-
   // Calls until the status is `want` (at most 1 s); the calls before that were not admitted
   // (401/403 come before throttling), so they use no quota.
   int until(const std::string& path, const std::string& token, int want) { return wait_for_call(path, token, want); }
@@ -58,9 +50,7 @@ class GatewayThrottling : public ServerSuite {
 
 TEST_F(GatewayThrottling, SubscriptionTierAdmitsExactlyItsLimitUnderConcurrentClients) {
   subscription_tier("Ten", 10);
-  const std::string api = secured_api("Exact", "/exact", R"("policies":["Ten"],)");
-  Client c = application("ExactApp");
-  subscribe(c.app_id, api, "Ten");
+  Client c = subscribed_on("Ten", "Exact", "/exact");
   ASSERT_EQ(until("/exact/1.0.0/x", c.token, 200), 200);  // one of the ten
   auto counts = burst("/exact/1.0.0/x", c.token, 8, 80);
   EXPECT_EQ(counts[200], 9);
@@ -100,9 +90,7 @@ TEST_F(GatewayThrottling, ApplicationTierCountsAcrossAllTheApplicationsApis) {
 
 TEST_F(GatewayThrottling, BurstControlCapsRequestsInsideTheQuota) {
   subscription_tier("Spiky", 1000, R"(,"rateLimitCount":3,"rateLimitTimeUnit":"min")");
-  const std::string api = secured_api("Spike", "/spike", R"("policies":["Spiky"],)");
-  Client c = application("SpikeApp");
-  subscribe(c.app_id, api, "Spiky");
+  Client c = subscribed_on("Spiky", "Spike", "/spike");
   ASSERT_EQ(until("/spike/1.0.0/x", c.token, 200), 200);
   auto counts = burst("/spike/1.0.0/x", c.token, 2, 10);
   EXPECT_EQ(counts[200], 2);
@@ -113,9 +101,7 @@ TEST_F(GatewayThrottling, BurstControlCapsRequestsInsideTheQuota) {
 
 TEST_F(GatewayThrottling, BillingPlanThatDoesNotStopOnQuotaLetsTrafficThrough) {
   subscription_tier("Metered", 2, R"(,"stopOnQuotaReach":false,"billingPlan":"COMMERCIAL")");
-  const std::string api = secured_api("Meter", "/meter", R"("policies":["Metered"],)");
-  Client c = application("MeterApp");
-  subscribe(c.app_id, api, "Metered");
+  Client c = subscribed_on("Metered", "Meter", "/meter");
   ASSERT_EQ(until("/meter/1.0.0/x", c.token, 200), 200);
   auto counts = burst("/meter/1.0.0/x", c.token, 2, 10);
   EXPECT_EQ(counts[200], 10);
@@ -200,9 +186,7 @@ TEST_F(GatewayThrottling, UnauthenticatedOperationsUseTheUnauthenticatedTierPerC
 
 TEST_F(GatewayThrottling, TierChangesReachTheGatewayWithinOneSecond) {
   const std::string tier = subscription_tier("Changing", 2);
-  const std::string api = secured_api("Chg", "/chg", R"("policies":["Changing"],)");
-  Client c = application("ChgApp");
-  subscribe(c.app_id, api, "Changing");
+  Client c = subscribed_on("Changing", "Chg", "/chg");
   ASSERT_EQ(until("/chg/1.0.0/x", c.token, 200), 200);
   EXPECT_EQ(call("/chg/1.0.0/x", c.token).status, 200);
   EXPECT_EQ(call("/chg/1.0.0/x", c.token).status, 429);
