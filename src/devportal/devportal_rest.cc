@@ -31,7 +31,13 @@ std::string path(std::string_view suffix) { return std::string(kDevportalBase) +
 RestResponse ok(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
 [[noreturn]] void bad(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
 
-bool visible(const domain::Api& a) { return a.lifecycle_status == "PUBLISHED" || a.lifecycle_status == "PROTOTYPED"; }
+// Developers see published APIs, prototypes to try and deprecated ones (their subscribers still
+// call them); CREATED, BLOCKED and RETIRED APIs do not exist here.
+bool visible(const domain::Api& a) {
+  return a.lifecycle_status == domain::kLifecyclePublished ||
+         a.lifecycle_status == domain::kLifecyclePrototyped ||
+         a.lifecycle_status == domain::kLifecycleDeprecated;
+}
 
 json::object api_info(const domain::Api& a) {
   json::object o{{"id", a.id},           {"name", a.name},       {"description", a.description},
@@ -358,8 +364,12 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     const auto app = own_app(u, app_id);
     auto api = store.get_api(api_id);
     if (!api || !visible(*api)) throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", api_id)));
-    if (api->lifecycle_status != "PUBLISHED")
-      bad(fmt::format("API '{}' is {} and accepts no subscriptions", api->name, api->lifecycle_status));
+    if (api->lifecycle_status != domain::kLifecyclePublished)
+      bad(fmt::format("API '{}' is {} and accepts no new subscriptions{}", api->name,
+                      api->lifecycle_status,
+                      api->lifecycle_status == domain::kLifecyclePrototyped
+                          ? " (a prototype is called without one)"
+                          : ""));
     const std::string tier = common::opt_string(o, "throttlingPolicy", "throttlingPolicy").value_or("");
     if (tier.empty()) bad("'throttlingPolicy' is required");
     if (std::find(api->policies.begin(), api->policies.end(), tier) == api->policies.end())

@@ -7,12 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "domain/lifecycle.h"
 #include "domain/url.h"
 
 namespace archway::domain {
-
-inline constexpr std::string_view kLifecycleCreated = "CREATED";
-inline constexpr std::string_view kLifecyclePublished = "PUBLISHED";
 
 struct Endpoint {
   std::string url;

@@ -43,6 +43,11 @@ Problem backend_unavailable(const std::string& why) {
 Problem backend_timeout() {
   return {504, 101504, "Backend connection timeout", "The backend did not answer within the endpoint timeout"};
 }
+Problem api_blocked() {
+  return {503, 700700, "API blocked",
+          "This API has been blocked temporarily. Please try again later or contact the system "
+          "administrators."};
+}
 Problem bad_backend_response(const std::string& why) {
   return {502, 101505, "Invalid response from the back end", why};
 }
@@ -500,6 +505,11 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     }
 
     const ApiRuntime& api = *m.api;
+    if (api.blocked) {  // lifecycle BLOCKED: refused before credentials are even looked at
+      const bool keep = client_keep_alive && rp.is_done();
+      if (!co_await write_problem(client, version, api_blocked(), keep) || !keep) co_return;
+      continue;
+    }
     const EndpointRuntime* endpoint = &*api.production;
     const std::string_view authorization =
         m.op->secured ? std::string_view(req[bhttp::field::authorization]) : std::string_view();

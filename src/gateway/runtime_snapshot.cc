@@ -139,6 +139,8 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     rt->basic_auth = has("basic_auth");
     for (const auto& sc : a.scopes) rt->scope_roles.emplace(sc.name, sc.bindings);
     rt->backend_jwt = a.enable_backend_jwt;
+    rt->blocked = a.lifecycle_status == domain::kLifecycleBlocked;
+    rt->prototyped = a.lifecycle_status == domain::kLifecyclePrototyped;
     if (!rt->production) {
       warn(fmt::format("API {} {}: no usable production endpoint; not served", a.name, a.version));
       continue;

@@ -68,6 +68,10 @@ struct ApiRuntime {
   const traffic::Policy* advanced = nullptr;  // API-level advanced policy (overrides resource ones)
   std::int64_t max_tps_production = 0;        // backend limits (maxTps); 0 = none
   std::int64_t max_tps_sandbox = 0;
+  // The API's lifecycle state: BLOCKED answers 503 (code 700700) to every call; PROTOTYPED
+  // needs no subscription (a valid credential of any application will do).
+  bool blocked = false;
+  bool prototyped = false;
 };
 
 struct ApplicationRuntime {

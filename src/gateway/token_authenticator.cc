@@ -179,12 +179,17 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
       return deny(AuthOutcome::kInvalidCredentials, "the token's key type does not match its client");
     app_index = client->application;
   }
-  auto sub = api.subscriptions.find(app_index);
-  if (sub == api.subscriptions.end())
-    return deny(AuthOutcome::kForbidden, "The application is not subscribed to this API");
-  if (sub->second.status == domain::kSubscriptionBlocked ||
-      (sub->second.status == domain::kSubscriptionProdOnlyBlocked && !sandbox))
-    return deny(AuthOutcome::kForbidden, "The subscription to this API is blocked");
+  // A prototype is tried out without subscribing (the product's PROTOTYPED state).
+  const SubscriptionRuntime* subscription = nullptr;
+  if (!api.prototyped) {
+    auto sub = api.subscriptions.find(app_index);
+    if (sub == api.subscriptions.end())
+      return deny(AuthOutcome::kForbidden, "The application is not subscribed to this API");
+    if (sub->second.status == domain::kSubscriptionBlocked ||
+        (sub->second.status == domain::kSubscriptionProdOnlyBlocked && !sandbox))
+      return deny(AuthOutcome::kForbidden, "The subscription to this API is blocked");
+    subscription = &sub->second;
+  }
 
   if (!op.scopes.empty()) {
     bool granted = false;
@@ -195,7 +200,7 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
   AuthDecision d;
   d.application = &snap.applications()[app_index];
   d.token = entry;
-  d.subscription = &sub->second;
+  d.subscription = subscription;
   d.sandbox = sandbox;
   if (sandbox) {
     if (!api.sandbox) return deny(AuthOutcome::kInvalidCredentials, "the API has no sandbox endpoint for a SANDBOX token");

@@ -2,8 +2,9 @@
 // The gateway's security filter for secured operations: a Bearer access token or an API key
 // (`apikey` header), as the API's securityScheme allows — both JWTs of the resident Key Manager
 // (signature by a trusted kid, iss, exp/nbf with leeway, not revoked) — then the caller's
-// application's subscription to the API from the snapshot's in-memory map. Verified tokens are cached per worker
-// until they expire; revocations and subscription changes are checked on every request.
+// application's subscription to the API from the snapshot's in-memory map (none needed for a
+// PROTOTYPED API). Verified tokens are cached per worker until they expire; revocations and
+// subscription changes are checked on every request.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -43,7 +44,7 @@ struct AuthDecision {
   const EndpointRuntime* endpoint = nullptr;  // production or sandbox, by the token's key type
   const ApplicationRuntime* application = nullptr;
   const TokenCacheEntry* token = nullptr;  // what the credential said (valid until the next cache write)
-  const SubscriptionRuntime* subscription = nullptr;
+  const SubscriptionRuntime* subscription = nullptr;  // none for a PROTOTYPED API
   bool sandbox = false;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "common/clock.h"
@@ -19,6 +20,25 @@ using common::ProblemError;
 namespace {
 [[noreturn]] void api_not_found(const std::string& id) {
   throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", id)));
+}
+
+// What an API must have to be in `state`: PUBLISHED (and BLOCKED and DEPRECATED, which were
+// published) an endpoint and a subscription tier, PROTOTYPED an endpoint. `doing` starts the error.
+void require_for_state(const domain::Api& api, std::string_view state, const std::string& doing) {
+  const bool needs_tier = state == domain::kLifecyclePublished ||
+                          state == domain::kLifecycleBlocked ||
+                          state == domain::kLifecycleDeprecated;
+  const bool needs_endpoint = needs_tier || state == domain::kLifecyclePrototyped;
+  std::vector<std::string> missing;
+  if (needs_endpoint && !api.endpoint_config.production && !api.endpoint_config.sandbox)
+    missing.emplace_back(
+        "an endpoint ('endpointConfig.production_endpoints' or "
+        "'endpointConfig.sandbox_endpoints')");
+  if (needs_tier && api.policies.empty())
+    missing.emplace_back("at least one subscription tier in 'policies'");
+  if (!missing.empty())
+    throw ProblemError(Problem::bad_request(
+        fmt::format("{}: a {} API needs {}", doing, state, fmt::join(missing, " and "))));
 }
 }  // namespace
 
@@ -75,6 +95,9 @@ domain::Api ApiService::update(const std::string& id, domain::Api changes) {
                                                         "to make a new version", current.version)));
   if (changes.context != current.context)
     throw ProblemError(Problem::bad_request(fmt::format("'context' cannot be changed (is '{}')", current.context)));
+  require_for_state(
+      changes, current.lifecycle_status,
+      fmt::format("API '{}' {} is {}", current.name, current.version, current.lifecycle_status));
   changes.id = current.id;
   changes.provider = current.provider;
   changes.lifecycle_status = current.lifecycle_status;
@@ -88,22 +111,75 @@ void ApiService::remove(const std::string& id) {
   if (!store_.delete_api(id)) api_not_found(id);
 }
 
-std::vector<std::string> ApiService::available_actions(std::string_view state) {
-  if (state == domain::kLifecycleCreated) return {"Publish"};
-  return {};
+std::string ApiService::change_lifecycle(const std::string& id, const std::string& action,
+                                         const std::string& checklist_text,
+                                         const domain::User& caller) {
+  const domain::Api api = get(id);
+  const std::string& state = api.lifecycle_status;
+  if (!domain::is_lifecycle_action(action))
+    throw ProblemError(
+        Problem::bad_request(fmt::format("Unknown lifecycle action '{}' (actions: {})", action,
+                                         fmt::join(domain::kLifecycleActions, ", "))));
+  const auto target = domain::lifecycle_target(state, action);
+  if (!target) {
+    std::vector<std::string_view> allowed;
+    for (const auto& t : domain::lifecycle_transitions(state)) allowed.push_back(t.event);
+    throw ProblemError(Problem::bad_request(
+        fmt::format("Action '{}' is not allowed from lifecycle state '{}' ({})", action, state,
+                    allowed.empty() ? std::string("no action is allowed: the state is final")
+                                    : fmt::format("allowed: {}", fmt::join(allowed, ", ")))));
+  }
+  const domain::LifecycleChecklist checklist = domain::parse_lifecycle_checklist(checklist_text);
+  if (*target == domain::kLifecyclePublished || *target == domain::kLifecyclePrototyped)
+    require_for_state(api, *target,
+                      fmt::format("Cannot {} API '{}' {}", action, api.name, api.version));
+
+  const std::int64_t now = common::now_millis();
+  std::vector<domain::LifecycleHistoryEntry> changes{
+      {api.id, state, std::string(*target), caller.username, now}};
+  std::vector<domain::Subscription> carried;
+  if (action == domain::kActionPublish) {
+    std::vector<domain::Api> older;
+    for (auto& v : store_.list_api_versions(api.name, api.provider))
+      if (v.id != api.id && domain::compare_versions(v.version, api.version) < 0)
+        older.push_back(std::move(v));
+    std::sort(older.begin(), older.end(), [](const auto& a, const auto& b) {
+      return domain::compare_versions(a.version, b.version) > 0;
+    });
+    if (checklist.deprecate_old_versions)
+      for (const auto& v : older)
+        if (v.lifecycle_status == domain::kLifecyclePublished)
+          changes.push_back({v.id, v.lifecycle_status, std::string(domain::kLifecycleDeprecated),
+                             caller.username, now});
+    if (!checklist.require_resubscription) carried = carried_subscriptions(api, older);
+  }
+  store_.change_lifecycle(changes, carried);
+  return std::string(*target);
 }
 
-LifecycleResult ApiService::change_lifecycle(const std::string& id, const std::string& action) {
-  domain::Api api = get(id);
-  const auto allowed = available_actions(api.lifecycle_status);
-  if (std::find(allowed.begin(), allowed.end(), action) == allowed.end())
-    throw ProblemError(Problem::bad_request(fmt::format(
-        "Action '{}' is not allowed from lifecycle state '{}'{}", action, api.lifecycle_status,
-        allowed.empty() ? std::string() : fmt::format(" (allowed: {})", fmt::join(allowed, ", ")))));
-  if (action == "Publish") api.lifecycle_status = std::string(domain::kLifecyclePublished);
-  api.last_updated_time = common::now_millis();
-  store_.update_api(api);
-  return {api.lifecycle_status, available_actions(api.lifecycle_status)};
+std::vector<domain::Subscription> ApiService::carried_subscriptions(
+    const domain::Api& api, const std::vector<domain::Api>& older) {
+  std::vector<domain::Subscription> out;
+  std::set<std::string> apps;
+  for (const auto& s : store_.list_subscriptions("", api.id)) apps.insert(s.application_id);
+  for (const auto& v : older)
+    for (const auto& s : store_.list_subscriptions("", v.id)) {
+      if (std::find(api.policies.begin(), api.policies.end(), s.throttling_policy) ==
+          api.policies.end())
+        continue;
+      if (!apps.insert(s.application_id).second) continue;
+      domain::Subscription copy = s;
+      copy.id = common::new_uuid();
+      copy.api_id = api.id;
+      copy.created_time = common::now_millis();
+      out.push_back(std::move(copy));
+    }
+  return out;
+}
+
+std::vector<domain::LifecycleHistoryEntry> ApiService::lifecycle_history(const std::string& id) {
+  get(id);
+  return store_.lifecycle_history(id);
 }
 
 domain::Revision ApiService::create_revision(const std::string& api_id, const std::string& description) {

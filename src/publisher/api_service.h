@@ -11,11 +11,6 @@
 
 namespace archway::publisher {
 
-struct LifecycleResult {
-  std::string state;
-  std::vector<std::string> available_transitions;
-};
-
 class ApiService {
  public:
   explicit ApiService(store::Store& store) : store_(store) {}
@@ -26,8 +21,14 @@ class ApiService {
   domain::Api update(const std::string& id, domain::Api changes);
   void remove(const std::string& id);
 
-  LifecycleResult change_lifecycle(const std::string& id, const std::string& action);
-  static std::vector<std::string> available_actions(std::string_view state);
+  // Applies a lifecycle action (domain/lifecycle.h) with the `lifecycleChecklist` items; returns
+  // the new state. A Publish also deprecates older PUBLISHED versions (same name and provider)
+  // when the checklist asks, and carries their subscriptions over unless it requires
+  // re-subscription. 400 for an unknown or illegal action or a working copy the target state
+  // cannot take; 409 when another change moved the API first.
+  std::string change_lifecycle(const std::string& id, const std::string& action,
+                               const std::string& checklist, const domain::User& caller);
+  std::vector<domain::LifecycleHistoryEntry> lifecycle_history(const std::string& id);
 
   domain::Revision create_revision(const std::string& api_id, const std::string& description);
   std::vector<domain::Revision> revisions(const std::string& api_id);
@@ -54,6 +55,10 @@ class ApiService {
   // Every name in `policies` is a subscription tier; apiThrottlingPolicy and each operation's
   // throttlingPolicy name advanced tiers (or are empty).
   void check_tiers(const domain::Api& api);
+  // Subscriptions of `older` versions (newest first, one per application) copied to `api`, at
+  // tiers `api` offers.
+  std::vector<domain::Subscription> carried_subscriptions(const domain::Api& api,
+                                                          const std::vector<domain::Api>& older);
   store::Store& store_;
 };
 

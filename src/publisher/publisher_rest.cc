@@ -88,6 +88,30 @@ json::object revision_json(const domain::Revision& r, const std::vector<domain::
   return o;
 }
 
+// The product's LifecycleState: the state, its check-list items and the transitions out of it.
+json::object lifecycle_state_json(std::string_view state) {
+  json::array transitions;
+  for (const auto& t : domain::lifecycle_transitions(state))
+    transitions.push_back(json::object{{"event", t.event}, {"targetState", t.target}});
+  json::array items;
+  if (state == domain::kLifecycleCreated || state == domain::kLifecyclePrototyped)
+    for (auto name : {domain::kCheckDeprecateOldVersions, domain::kCheckRequireResubscription})
+      items.push_back(
+          json::object{{"name", name}, {"value", false}, {"requiredStates", json::array()}});
+  return json::object{{"state", state},
+                      {"checkItems", std::move(items)},
+                      {"availableTransitions", std::move(transitions)}};
+}
+
+json::object history_json(const domain::LifecycleHistoryEntry& e) {
+  json::object o;
+  o["previousState"] =
+      e.previous_state.empty() ? json::value(nullptr) : json::value(e.previous_state);
+  o["postState"] = e.post_state;
+  o["user"] = e.user;
+  o["updatedTime"] = common::iso8601_utc(e.updated_time);
+  return o;
+}
 
 std::string page_link(std::int64_t limit, std::int64_t offset, const std::string& query) {
   return fmt::format("/apis?limit={}&offset={}&query={}", limit, offset, query);
@@ -181,33 +205,30 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
   });
 
   r.add("POST", path("/apis/change-lifecycle"), [&, publisher](RestRequest& req) {
-    publisher(req);
+    const auto user = publisher(req);
     const std::string& id = required_param(req, "apiId");
     const std::string& action = required_param(req, "action");
-    const LifecycleResult lr = apis.change_lifecycle(id, action);
-    json::object state;
-    state["state"] = lr.state;
-    state["checkItems"] = json::array();
-    json::array transitions;
-    for (const auto& t : lr.available_transitions)
-      transitions.push_back(json::object{{"event", t}, {"targetState", ""}});
-    state["availableTransitions"] = std::move(transitions);
+    const std::string* checklist = req.query_param("lifecycleChecklist");
+    const std::string state =
+        apis.change_lifecycle(id, action, checklist ? *checklist : std::string(), user);
     json::object body;
     body["workflowStatus"] = "APPROVED";
     body["jsonPayload"] = nullptr;
-    body["lifecycleState"] = std::move(state);
+    body["lifecycleState"] = lifecycle_state_json(state);
     return ok_json(200, body);
   });
 
   r.add("GET", path("/apis/{apiId}/lifecycle-state"), [&, reader](RestRequest& req) {
     reader(req);
-    const domain::Api a = apis.get(req.path_params["apiId"]);
-    json::array transitions;
-    for (const auto& t : ApiService::available_actions(a.lifecycle_status))
-      transitions.push_back(json::object{{"event", t}, {"targetState", ""}});
-    return ok_json(200, json::object{{"state", a.lifecycle_status},
-                                     {"checkItems", json::array()},
-                                     {"availableTransitions", std::move(transitions)}});
+    return ok_json(200, lifecycle_state_json(apis.get(req.path_params["apiId"]).lifecycle_status));
+  });
+
+  r.add("GET", path("/apis/{apiId}/lifecycle-history"), [&, reader](RestRequest& req) {
+    reader(req);
+    json::array items;
+    for (const auto& e : apis.lifecycle_history(req.path_params["apiId"]))
+      items.push_back(history_json(e));
+    return ok_json(200, common::list_body(std::move(items)));
   });
 
   r.add("POST", path("/apis/{apiId}/revisions"), [&, creator](RestRequest& req) {

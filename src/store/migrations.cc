@@ -182,6 +182,17 @@ INSERT INTO throttle_policies (id, level, name, unlimited, definition, created_t
 ('5eed0000-0000-0000-0000-00000000000c','advanced','20KPerMin',0,'{"policyId":"5eed0000-0000-0000-0000-00000000000c","policyName":"20KPerMin","displayName":"20KPerMin","description":"Allows 20000 requests per minute","isDeployed":true,"type":"AdvancedThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":20000}},"conditionalGroups":[]}',0),
 ('5eed0000-0000-0000-0000-00000000000d','advanced','50KPerMin',0,'{"policyId":"5eed0000-0000-0000-0000-00000000000d","policyName":"50KPerMin","displayName":"50KPerMin","description":"Allows 50000 requests per minute","isDeployed":true,"type":"AdvancedThrottlePolicy","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":50000}},"conditionalGroups":[]}',0);
 )sql"},
+      {8, "API lifecycle history", R"sql(
+CREATE TABLE api_lifecycle_history (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  api_id         TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  previous_state TEXT NOT NULL,
+  post_state     TEXT NOT NULL,
+  username       TEXT NOT NULL,
+  updated_time   INTEGER NOT NULL
+);
+CREATE INDEX api_lifecycle_history_by_api ON api_lifecycle_history (api_id, id);
+)sql"},
   };
   return kMigrations;
 }

@@ -30,7 +30,7 @@ struct ApiPage {
 // One entry of the change log, in revision order.
 struct ChangeEvent {
   std::int64_t revision = 0;
-  std::string type;       // "api.deployed", "api.undeployed", "policy.changed", "blocking.changed", ...
+  std::string type;  // "api.deployed", "api.undeployed", "api.lifecycle", "policy.changed", ...
   std::string entity_id;  // e.g. the API id
   std::string payload;    // JSON
   std::int64_t created_time = 0;
@@ -54,10 +54,15 @@ class Store {
   virtual void update_user(const domain::User& user) = 0;  // password hash and roles
   virtual bool delete_user(std::string_view username) = 0;
 
-  // APIs (working copies)
+  // APIs (working copies). Creating one starts its lifecycle history (user: the provider).
   virtual void create_api(const domain::Api& api) = 0;
   virtual std::optional<domain::Api> get_api(std::string_view id) = 0;
   virtual ApiPage list_apis(const ApiQuery& query) = 0;
+  // Every version of the API with this name and provider, in creation order.
+  virtual std::vector<domain::Api> list_api_versions(std::string_view name,
+                                                     std::string_view provider) = 0;
+  // Keeps the stored lifecycle state whatever api.lifecycle_status says: only change_lifecycle
+  // moves it, so an edit racing a lifecycle change cannot undo it.
   virtual void update_api(const domain::Api& api) = 0;
   // Deletes the API, its revisions and deployments; appends api.undeployed if it was deployed.
   virtual bool delete_api(std::string_view id) = 0;
@@ -69,7 +74,18 @@ class Store {
                                                        std::string_view revision_id) = 0;
   virtual bool delete_revision(std::string_view api_id, std::string_view revision_id) = 0;
 
-  // Deployments: at most one revision of an API per gateway environment; deploying replaces.
+  // Lifecycle: applies `changes` in order, in one transaction. Each moves an API from its
+  // previous_state (409 when the API is no longer in it: another call moved it first) to its
+  // post_state, is recorded in the history and appends "api.lifecycle" {apiId, state}; a move to
+  // RETIRED also removes the API's deployments (one api.undeployed each). `carried` subscriptions
+  // are added too, except those whose application is gone or already subscribed to that API.
+  virtual void change_lifecycle(const std::vector<domain::LifecycleHistoryEntry>& changes,
+                                const std::vector<domain::Subscription>& carried) = 0;
+  // An API's lifecycle history, oldest first.
+  virtual std::vector<domain::LifecycleHistoryEntry> lifecycle_history(std::string_view api_id) = 0;
+
+  // Deployments: at most one revision of an API per gateway environment; deploying replaces. The
+  // deployed copy carries the API's lifecycle state (which belongs to the API, not the revision).
   virtual std::vector<domain::Deployment> deploy_revision(
       std::string_view api_id, std::string_view revision_id,
       const std::vector<domain::Deployment>& targets) = 0;

@@ -83,6 +83,13 @@ void DeploymentFeed::run() {
 }
 
 void DeploymentFeed::apply(const store::ChangeEvent& e) {
+  if (e.type == "api.lifecycle") {
+    // The state belongs to the API, whatever revision each environment serves.
+    const json::object p = json::parse(e.payload).as_object();
+    if (auto it = apis_.find(e.entity_id); it != apis_.end())
+      it->second.api.lifecycle_status = std::string(p.at("state").as_string());
+    return;
+  }
   if (e.type != "api.deployed" && e.type != "api.undeployed") {
     security_dirty_ = true;
     return;

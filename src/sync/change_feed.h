@@ -2,8 +2,10 @@
 // The in-process change feed (DESIGN.md §6) for `archway serve`: keeps the set of deployed APIs
 // and the security state (applications, keys, subscriptions, revocations, signing keys) current by
 // applying the store's change log in revision order, and hands every new state to the subscriber.
-// Deployment events are applied one by one; any security event reloads the security state whole. Each event is applied exactly once, in order; a gap is impossible because events are
-// read by revision from the log, not from the notification.
+// Deployment events (api.deployed, api.undeployed, and api.lifecycle, which sets the lifecycle
+// state of the deployed copy in every environment) are applied one by one; any security event
+// reloads the security state whole. Each event is applied exactly once, in order; a gap is
+// impossible because events are read by revision from the log, not from the notification.
 #include <condition_variable>
 #include <cstdint>
 #include <functional>

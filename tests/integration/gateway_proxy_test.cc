@@ -10,7 +10,9 @@ namespace json = boost::json;
 class GatewayProxy : public ServerSuite {};
 
 TEST_F(GatewayProxy, CreatePublishRevisionDeployInvoke) {
-  const std::string id = create_api(api_body("Walk", "/walk"));
+  const std::string id =
+      create_api(api_body("Walk", "/walk", R"([{"target":"/*","verb":"GET","authType":"None"}])",
+                          "", R"("policies":["Unlimited"],)"));
   ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
   EXPECT_EQ(gw().get("/walk/1.0.0/pets").status, 404);  // not deployed yet
   deploy(id, create_revision(id));

@@ -129,13 +129,15 @@ TEST_F(PublisherApi, UpdateKeepsIdentityAndRefusesRenames) {
   EXPECT_EQ(admin("PUT", kApis + "/" + id, "{").status, 400);
 }
 
-TEST_F(PublisherApi, LifecyclePublishMovesCreatedToPublishedOnce) {
-  const std::string id = create_api(api_body("Life", "/life"));
+TEST_F(PublisherApi, LifecyclePublishMovesCreatedToPublished) {
+  const std::string id = create_api(api_body("Life", "/life", R"([{"target":"/*","verb":"GET"}])",
+                                             "", R"("policies":["Unlimited"],)"));
   auto r = admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json_of(r)["lifecycleState"].at("state"), "PUBLISHED");
   EXPECT_EQ(json_of(admin("GET", kApis + "/" + id))["lifeCycleStatus"], "PUBLISHED");
-  auto again = admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish");
+  auto again = admin(
+      "POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Re-Publish");
   EXPECT_EQ(again.status, 400);
   EXPECT_NE(again.body.find("PUBLISHED"), std::string::npos);
   EXPECT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id).status, 400);

@@ -96,7 +96,9 @@ TEST_F(UsersRoles, RolesGatePublisherActions) {
   make_user("carol", "creator");
   make_user("dave", "publisher");
   make_user("sam", "subscriber");
-  auto created = as("carol", "POST", kApis, api_body("RoleApi", "/roleapi"));
+  auto created = as("carol", "POST", kApis,
+                    api_body("RoleApi", "/roleapi", R"([{"target":"/*","verb":"GET"}])", "",
+                             R"("policies":["Unlimited"],)"));
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = str(json_of(created)["id"]);
   EXPECT_EQ(str(json_of(created)["provider"]), "carol");

@@ -144,6 +144,7 @@ class SqliteStore final : public Store {
         .bind(9, api.created_time)
         .bind(10, api.last_updated_time)
         .run();
+    insert_history({api.id, "", api.lifecycle_status, api.provider, api.created_time});
     tx.commit();
   }
 
@@ -179,9 +180,35 @@ class SqliteStore final : public Store {
     return page;
   }
 
-  void update_api(const domain::Api& api) override {
+  std::vector<domain::Api> list_api_versions(std::string_view name,
+                                             std::string_view provider) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(
+        "SELECT definition, created_time, last_updated_time FROM apis "
+        "WHERE name = ? AND provider = ? ORDER BY created_time, id");
+    s.bind(1, name).bind(2, provider);
+    std::vector<domain::Api> out;
+    while (s.step()) {
+      domain::Api api = api_from_definition(s.text(0));
+      api.created_time = s.integer(1);
+      api.last_updated_time = s.integer(2);
+      out.push_back(std::move(api));
+    }
+    return out;
+  }
+
+  void update_api(const domain::Api& changes) override {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
+    domain::Api api = changes;
+    {
+      Stmt st = db_.prepare("SELECT lifecycle_status FROM apis WHERE id = ?");
+      st.bind(1, api.id);
+      if (!st.step())
+        throw common::ProblemError(
+            common::Problem::not_found(fmt::format("API '{}' not found", api.id)));
+      api.lifecycle_status = st.text(0);
+    }
     check_unique(api);
     Stmt s = db_.prepare(
         "UPDATE apis SET name=?, version=?, context=?, provider=?, lifecycle_status=?, "
@@ -313,6 +340,15 @@ class SqliteStore final : public Store {
       if (!revision)
         throw common::ProblemError(common::Problem::not_found(
             fmt::format("Revision '{}' of API '{}' not found", revision_id, api_id)));
+      {
+        Stmt st = db_.prepare("SELECT lifecycle_status FROM apis WHERE id = ?");
+        st.bind(1, api_id);
+        st.step();
+        revision->api.lifecycle_status = st.text(0);
+      }
+      if (revision->api.lifecycle_status == domain::kLifecycleRetired)
+        throw common::ProblemError(common::Problem::conflict(fmt::format(
+            "API '{}' is RETIRED: a retired API cannot be deployed", revision->api.name)));
       const std::int64_t now = common::now_millis();
       for (domain::Deployment d : targets) {
         d.api_id = std::string(api_id);
@@ -373,6 +409,79 @@ class SqliteStore final : public Store {
     return removed;
   }
 
+  void change_lifecycle(const std::vector<domain::LifecycleHistoryEntry>& changes,
+                        const std::vector<domain::Subscription>& carried) override {
+    write([&] {
+      std::int64_t rev = 0;
+      for (const auto& c : changes) {
+        auto api = get_api_locked(c.api_id);
+        if (!api)
+          throw common::ProblemError(
+              common::Problem::not_found(fmt::format("API '{}' not found", c.api_id)));
+        if (api->lifecycle_status != c.previous_state)
+          throw common::ProblemError(common::Problem::conflict(
+              fmt::format("API '{}' {} is {} now, not {}: another change came first; read its "
+                          "lifecycle state and retry",
+                          api->name, api->version, api->lifecycle_status, c.previous_state)));
+        api->lifecycle_status = c.post_state;
+        api->last_updated_time = c.updated_time;
+        db_.prepare(
+               "UPDATE apis SET lifecycle_status = ?, definition = ?, last_updated_time = ? "
+               "WHERE id = ?")
+            .bind(1, api->lifecycle_status)
+            .bind(2, json::serialize(domain::api_to_json(*api)))
+            .bind(3, api->last_updated_time)
+            .bind(4, api->id)
+            .run();
+        insert_history(c);
+        json::object payload;
+        payload["apiId"] = c.api_id;
+        payload["state"] = c.post_state;
+        rev = append_event("api.lifecycle", c.api_id, json::serialize(payload));
+        if (c.post_state != domain::kLifecycleRetired) continue;
+        std::vector<std::string> environments;
+        {
+          Stmt s = db_.prepare(
+              "SELECT environment FROM api_deployments WHERE api_id = ? ORDER BY environment");
+          s.bind(1, c.api_id);
+          while (s.step()) environments.push_back(s.text(0));
+        }
+        db_.prepare("DELETE FROM api_deployments WHERE api_id = ?").bind(1, c.api_id).run();
+        for (const auto& env : environments)
+          rev = append_event("api.undeployed", c.api_id, undeploy_payload(c.api_id, env));
+      }
+      for (const auto& sub : carried) {
+        db_.prepare(
+               "INSERT INTO subscriptions (id, application_id, api_id, throttling_policy, "
+               "status, created_time) "
+               "SELECT ?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM applications WHERE id = ?) "
+               "AND EXISTS (SELECT 1 FROM apis WHERE id = ?) ON CONFLICT DO NOTHING")
+            .bind(1, sub.id)
+            .bind(2, sub.application_id)
+            .bind(3, sub.api_id)
+            .bind(4, sub.throttling_policy)
+            .bind(5, sub.status)
+            .bind(6, sub.created_time)
+            .bind(7, sub.application_id)
+            .bind(8, sub.api_id)
+            .run();
+        if (db_.changes() > 0) rev = append_event("subscription.changed", sub.id, "{}");
+      }
+      return rev;
+    });
+  }
+
+  std::vector<domain::LifecycleHistoryEntry> lifecycle_history(std::string_view api_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(
+        "SELECT api_id, previous_state, post_state, username, updated_time "
+        "FROM api_lifecycle_history WHERE api_id = ? ORDER BY id");
+    s.bind(1, api_id);
+    std::vector<domain::LifecycleHistoryEntry> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4)});
+    return out;
+  }
+
   std::vector<domain::Deployment> list_deployments(std::string_view api_id) override {
     std::lock_guard lock(mu_);
     Stmt s = db_.prepare(
@@ -391,10 +500,14 @@ class SqliteStore final : public Store {
     DeployedState st;
     try {
       Stmt s = db_.prepare(
-          "SELECT d.api_id, d.revision_id, r.definition FROM api_deployments d "
-          "JOIN api_revisions r ON r.id = d.revision_id WHERE d.environment = ? ORDER BY d.api_id");
+          "SELECT d.api_id, d.revision_id, r.definition, a.lifecycle_status FROM api_deployments d "
+          "JOIN api_revisions r ON r.id = d.revision_id JOIN apis a ON a.id = d.api_id "
+          "WHERE d.environment = ? ORDER BY d.api_id");
       s.bind(1, environment);
-      while (s.step()) st.apis.push_back({s.text(0), s.text(1), api_from_definition(s.text(2))});
+      while (s.step()) {
+        st.apis.push_back({s.text(0), s.text(1), api_from_definition(s.text(2))});
+        st.apis.back().api.lifecycle_status = s.text(3);  // the API's state, not the revision's
+      }
       Stmt m = db_.prepare("SELECT COALESCE(MAX(revision), 0) FROM change_log");
       m.step();
       st.revision = m.integer(0);
@@ -1158,6 +1271,18 @@ class SqliteStore final : public Store {
     r.api = api_from_definition(s.text(4));
     r.created_time = s.integer(5);
     return r;
+  }
+
+  void insert_history(const domain::LifecycleHistoryEntry& e) {
+    db_.prepare(
+           "INSERT INTO api_lifecycle_history "
+           "(api_id, previous_state, post_state, username, updated_time) VALUES (?,?,?,?,?)")
+        .bind(1, e.api_id)
+        .bind(2, e.previous_state)
+        .bind(3, e.post_state)
+        .bind(4, e.user)
+        .bind(5, e.updated_time)
+        .run();
   }
 
   static std::string undeploy_payload(std::string_view api_id, std::string_view env) {

@@ -34,5 +34,22 @@ TEST(RuntimeSnapshot, ClashingRoutesAreReported) {
   EXPECT_EQ(warnings.size(), 1u);
 }
 
+TEST(RuntimeSnapshot, LifecycleStateOfTheDeployedCopyIsCompiled) {
+  auto blocked = deployed("Blocked", "/b", "http://h:1");
+  blocked.api.lifecycle_status = "BLOCKED";
+  auto prototype = deployed("Proto", "/p", "http://h:1");
+  prototype.api.lifecycle_status = "PROTOTYPED";
+  auto published = deployed("Pub", "/q", "http://h:1");
+  published.api.lifecycle_status = "PUBLISHED";
+  auto snap = RuntimeSnapshot::build({blocked, prototype, published}, 1);
+  ASSERT_EQ(snap->apis().size(), 3u);
+  EXPECT_TRUE(snap->apis()[0]->blocked);
+  EXPECT_FALSE(snap->apis()[0]->prototyped);
+  EXPECT_FALSE(snap->apis()[1]->blocked);
+  EXPECT_TRUE(snap->apis()[1]->prototyped);
+  EXPECT_FALSE(snap->apis()[2]->blocked);
+  EXPECT_FALSE(snap->apis()[2]->prototyped);
+}
+
 }  // namespace
 }  // namespace archway::gateway

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "common/ids.h"
 #include "common/problem.h"
@@ -105,6 +106,139 @@ TEST_F(SqliteStoreTest, DeletingADeployedApiUndeploysIt) {
   EXPECT_TRUE(store_->list_revisions(a.id).empty());
   EXPECT_TRUE(store_->deployed_state("Default").apis.empty());
   EXPECT_EQ(store_->events_after(1, 10).at(0).type, "api.undeployed");
+}
+
+using History = domain::LifecycleHistoryEntry;
+
+int status_of(const std::function<void()>& f) {
+  try {
+    f();
+    return 0;
+  } catch (const common::ProblemError& e) {
+    return e.problem().status;
+  }
+}
+
+TEST_F(SqliteStoreTest, LifecycleChangeRecordsHistoryAndAppendsAnEvent) {
+  auto a = api("A", "/a");
+  store_->create_api(a);
+  std::int64_t notified = 0;
+  store_->set_commit_listener([&](std::int64_t rev) { notified = rev; });
+  store_->change_lifecycle({{a.id, "CREATED", "PUBLISHED", "dave", 5}}, {});
+  EXPECT_EQ(store_->get_api(a.id)->lifecycle_status, "PUBLISHED");
+  EXPECT_EQ(store_->get_api(a.id)->last_updated_time, 5);
+  auto h = store_->lifecycle_history(a.id);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].previous_state, "");  // the creation
+  EXPECT_EQ(h[0].post_state, "CREATED");
+  EXPECT_EQ(h[0].user, "admin");
+  EXPECT_EQ(h[1].previous_state, "CREATED");
+  EXPECT_EQ(h[1].post_state, "PUBLISHED");
+  EXPECT_EQ(h[1].user, "dave");
+  EXPECT_EQ(h[1].updated_time, 5);
+  auto events = store_->events_after(0, 10);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, "api.lifecycle");
+  EXPECT_EQ(events[0].entity_id, a.id);
+  EXPECT_EQ(events[0].payload, R"({"apiId":")" + a.id + R"(","state":"PUBLISHED"})");
+  EXPECT_EQ(notified, events[0].revision);
+}
+
+TEST_F(SqliteStoreTest, LifecycleChangeFromAStaleStateIs409AndWritesNothing) {
+  auto a = api("A", "/a");
+  auto b = api("B", "/b");
+  store_->create_api(a);
+  store_->create_api(b);
+  store_->change_lifecycle({{a.id, "CREATED", "PUBLISHED", "dave", 5}}, {});
+  EXPECT_EQ(status_of([&] {
+              store_->change_lifecycle({{a.id, "CREATED", "PROTOTYPED", "eve", 6}}, {});
+            }),
+            409);
+  // All or nothing: B's change is rolled back with A's stale one.
+  EXPECT_EQ(
+      status_of([&] {
+        store_->change_lifecycle(
+            {{b.id, "CREATED", "PUBLISHED", "eve", 7}, {a.id, "CREATED", "BLOCKED", "eve", 7}}, {});
+      }),
+      409);
+  EXPECT_EQ(store_->get_api(b.id)->lifecycle_status, "CREATED");
+  EXPECT_EQ(store_->lifecycle_history(b.id).size(), 1u);
+  EXPECT_EQ(store_->events_after(0, 10).size(), 1u);
+  EXPECT_EQ(status_of([&] {
+              store_->change_lifecycle({{"nope", "CREATED", "PUBLISHED", "eve", 7}}, {});
+            }),
+            404);
+}
+
+TEST_F(SqliteStoreTest, UpdateKeepsTheStoredLifecycleState) {
+  auto a = api("A", "/a");
+  store_->create_api(a);
+  store_->change_lifecycle({{a.id, "CREATED", "PUBLISHED", "dave", 5}}, {});
+  a.description = "edited";  // `a` still says CREATED: an edit read before the change
+  store_->update_api(a);
+  auto got = store_->get_api(a.id);
+  EXPECT_EQ(got->description, "edited");
+  EXPECT_EQ(got->lifecycle_status, "PUBLISHED");
+  EXPECT_EQ(store_->list_apis({}).list.at(0).lifecycle_status, "PUBLISHED");
+}
+
+TEST_F(SqliteStoreTest, DeployedCopyCarriesTheApisStateAndRetiringUndeploysEverywhere) {
+  auto a = api("A", "/a");
+  store_->create_api(a);
+  auto r1 = store_->create_revision(a, "");  // frozen while CREATED
+  store_->change_lifecycle({{a.id, "CREATED", "PUBLISHED", "dave", 5}}, {});
+  domain::Deployment other;
+  other.name = "Other";
+  store_->deploy_revision(a.id, r1.id, {domain::Deployment{}, other});
+  auto st = store_->deployed_state("Default");
+  ASSERT_EQ(st.apis.size(), 1u);
+  EXPECT_EQ(st.apis[0].api.lifecycle_status, "PUBLISHED");
+  auto deployed = store_->events_after(1, 10);
+  ASSERT_EQ(deployed.size(), 2u);
+  EXPECT_NE(deployed[0].payload.find(R"("lifeCycleStatus":"PUBLISHED")"), std::string::npos)
+      << deployed[0].payload;
+
+  store_->change_lifecycle(
+      {{a.id, "PUBLISHED", "DEPRECATED", "dave", 6}, {a.id, "DEPRECATED", "RETIRED", "dave", 6}},
+      {});
+  EXPECT_TRUE(store_->list_deployments(a.id).empty());
+  EXPECT_TRUE(store_->deployed_state("Default").apis.empty());
+  std::vector<std::string> types;
+  for (const auto& e : store_->events_after(3, 10)) types.push_back(e.type);
+  EXPECT_EQ(types, (std::vector<std::string>{"api.lifecycle", "api.lifecycle", "api.undeployed",
+                                             "api.undeployed"}));
+  EXPECT_EQ(status_of([&] { store_->deploy_revision(a.id, r1.id, {domain::Deployment{}}); }), 409);
+  EXPECT_EQ(store_->lifecycle_history(a.id).back().post_state, "RETIRED");
+}
+
+TEST_F(SqliteStoreTest, CarriedSubscriptionsSkipTakenAndVanishedApplications) {
+  auto v1 = api("A", "/a");
+  auto v2 = api("A", "/a");
+  v2.version = "2.0";
+  store_->create_api(v1);
+  store_->create_api(v2);
+  EXPECT_EQ(store_->list_api_versions("A", "admin").size(), 2u);
+  EXPECT_TRUE(store_->list_api_versions("A", "someone").empty());
+  for (const char* id : {"app1", "app2"}) {
+    domain::Application app;
+    app.id = id;
+    app.name = id;
+    app.owner = "sam";
+    store_->create_application(app);
+  }
+  store_->create_subscription({"s1", "app1", v2.id, "Gold", "UNBLOCKED", 1});
+  const std::vector<domain::Subscription> carried = {
+      {"c1", "app1", v2.id, "Unlimited", "UNBLOCKED", 2},
+      {"c2", "app2", v2.id, "Unlimited", "BLOCKED", 2},
+      {"c3", "gone", v2.id, "Unlimited", "UNBLOCKED", 2}};
+  store_->change_lifecycle({{v2.id, "CREATED", "PUBLISHED", "dave", 5}}, carried);
+  auto subs = store_->list_subscriptions("", v2.id);
+  ASSERT_EQ(subs.size(), 2u);
+  EXPECT_EQ(subs[0].id, "s1");
+  EXPECT_EQ(subs[0].throttling_policy, "Gold");  // the existing one is kept
+  EXPECT_EQ(subs[1].id, "c2");
+  EXPECT_EQ(subs[1].status, "BLOCKED");
+  EXPECT_EQ(store_->events_after(0, 10).back().type, "subscription.changed");
 }
 
 TEST_F(SqliteStoreTest, MigrationsRunOnceAcrossReopen) {

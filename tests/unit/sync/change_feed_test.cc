@@ -1,0 +1,102 @@
+#include "sync/change_feed.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+
+#include "common/ids.h"
+#include "store/store.h"
+
+namespace archway::sync {
+namespace {
+
+class ChangeFeedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("archway-feed-" + common::new_uuid());
+    std::filesystem::create_directories(dir_);
+    store_ = store::open_sqlite_store((dir_ / "archway.db").string());
+  }
+  void TearDown() override {
+    feed_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  domain::Api create(const std::string& name) {
+    domain::Api a;
+    a.id = common::new_uuid();
+    a.name = name;
+    a.context = "/" + name;
+    a.version = "1.0";
+    a.provider = "admin";
+    a.operations.push_back({"", "/*", "GET"});
+    store_->create_api(a);
+    return a;
+  }
+
+  void start() {
+    feed_ = std::make_unique<DeploymentFeed>(
+        *store_, "Default", [this](const auto& apis, const auto&, std::int64_t rev) {
+          std::lock_guard lock(mu_);
+          apis_ = apis;
+          revision_ = rev;
+          cv_.notify_all();
+        });
+    feed_->start();
+  }
+
+  // Waits (at most 5 s) until the subscriber has seen every event in the log, then returns the
+  // state of `api_id` ("" when it is not deployed).
+  std::string state_of(const std::string& api_id) {
+    const std::int64_t last = store_->events_after(0, 100000).back().revision;
+    std::unique_lock lock(mu_);
+    EXPECT_TRUE(cv_.wait_for(lock, std::chrono::seconds(5), [&] { return revision_ >= last; }));
+    for (const auto& d : apis_)
+      if (d.api_id == api_id) return d.api.lifecycle_status;
+    return "";
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<DeploymentFeed> feed_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<domain::DeployedApi> apis_;
+  std::int64_t revision_ = 0;
+};
+
+TEST_F(ChangeFeedTest, LifecycleEventsUpdateTheDeployedCopyAndRetiringRemovesIt) {
+  auto a = create("a");
+  auto rev = store_->create_revision(a, "");
+  store_->change_lifecycle({{a.id, "CREATED", "PUBLISHED", "admin", 1}}, {});
+  store_->deploy_revision(a.id, rev.id, {domain::Deployment{}});
+  start();
+  EXPECT_EQ(state_of(a.id),
+            "PUBLISHED");  // from the full load: the API's state, not the revision's
+
+  store_->change_lifecycle({{a.id, "PUBLISHED", "BLOCKED", "admin", 2}}, {});
+  EXPECT_EQ(state_of(a.id), "BLOCKED");
+  store_->change_lifecycle({{a.id, "BLOCKED", "PUBLISHED", "admin", 3}}, {});
+  EXPECT_EQ(state_of(a.id), "PUBLISHED");
+  store_->change_lifecycle({{a.id, "PUBLISHED", "DEPRECATED", "admin", 4}}, {});
+  EXPECT_EQ(state_of(a.id), "DEPRECATED");
+  store_->change_lifecycle({{a.id, "DEPRECATED", "RETIRED", "admin", 5}}, {});
+  EXPECT_EQ(state_of(a.id), "");
+}
+
+TEST_F(ChangeFeedTest, ChangesOfUndeployedApisAreKeptForTheirNextDeployment) {
+  auto a = create("b");
+  auto rev = store_->create_revision(a, "");
+  start();
+  store_->change_lifecycle({{a.id, "CREATED", "PROTOTYPED", "admin", 1}}, {});
+  EXPECT_EQ(state_of(a.id), "");  // not deployed: nothing to update, nothing added
+  store_->deploy_revision(a.id, rev.id, {domain::Deployment{}});
+  EXPECT_EQ(state_of(a.id), "PROTOTYPED");
+}
+
+}  // namespace
+}  // namespace archway::sync
