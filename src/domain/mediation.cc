@@ -1,0 +1,57 @@
+#include "domain/mediation.h"
+
+namespace archway::domain {
+
+namespace {
+
+constexpr const char* kHeaderName = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";  // an HTTP token (RFC 9110)
+constexpr const char* kMethod = "^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS)$";
+
+}  // namespace
+
+const std::vector<PolicySpec>& builtin_policies() {
+  static const std::vector<PolicySpec> kSpecs = {
+      {"addHeader", "Add Header", "Adds a header (another value if it is present already).", "Mediation",
+       {"request", "response", "fault"},
+       {{"headerName", "Header Name", "Name of the header to add", true, kHeaderName},
+        {"headerValue", "Header Value", "Value of the header", true, ""}}},
+      {"setHeader", "Set Header", "Sets a header, replacing any value it had.", "Mediation",
+       {"request", "response", "fault"},
+       {{"headerName", "Header Name", "Name of the header to set", true, kHeaderName},
+        {"headerValue", "Header Value", "Value of the header", true, ""}}},
+      {"removeHeader", "Remove Header", "Removes a header.", "Mediation", {"request", "response", "fault"},
+       {{"headerName", "Header Name", "Name of the header to remove", true, kHeaderName}}},
+      {"addQueryParam", "Add Query Param", "Adds a query parameter to the backend request.", "Mediation",
+       {"request"},
+       {{"paramKey", "Query Parameter Key", "Name of the query parameter", true, "^[^&=#]+$"},
+        {"paramValue", "Query Parameter Value", "Value of the query parameter", true, ""}}},
+      {"removeQueryParam", "Remove Query Param", "Removes a query parameter from the backend request.",
+       "Mediation", {"request"},
+       {{"paramKey", "Query Parameter Key", "Name of the query parameter", true, "^[^&=#]+$"}}},
+      {"rewriteMethod", "Rewrite HTTP Method", "Changes the HTTP method of the backend request.", "Mediation",
+       {"request"},
+       {{"currentMethod", "Current Method", "The method the operation is called with", false, kMethod},
+        {"updatedMethod", "Updated Method", "The method sent to the backend", true, kMethod}}},
+      {"rewritePath", "Rewrite Resource Path", "Replaces the resource path toward the backend; {param} "
+       "segments take the values of the operation's path parameters.", "Mediation", {"request"},
+       {{"resourcePath", "Resource Path", "The backend path, e.g. /v2/items/{itemId}", true, "^/.*$"},
+        {"includeQueryParams", "Include Query Parameters", "true to keep the query string", false,
+         "^(true|false)$"}}},
+      {"jsonToXML", "JSON to XML", "Transforms a JSON payload into XML.", "Mediation", {"request", "response"}, {}},
+      {"xmlToJson", "XML to JSON", "Transforms an XML payload into JSON.", "Mediation", {"request", "response"}, {}},
+      {"mockResponse", "Mock Response", "Answers at the gateway without calling the backend.", "Mediation",
+       {"request"},
+       {{"statusCode", "Status Code", "HTTP status of the answer", false, "^[1-5][0-9][0-9]$"},
+        {"contentType", "Content Type", "Media type of the body", false, ""},
+        {"body", "Body", "The body of the answer", false, ""}}},
+  };
+  return kSpecs;
+}
+
+const PolicySpec* find_builtin_policy(std::string_view name) {
+  for (const auto& s : builtin_policies())
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+}  // namespace archway::domain

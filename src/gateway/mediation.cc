@@ -1,0 +1,117 @@
+#include "gateway/mediation.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace archway::gateway {
+
+namespace {
+
+std::string param(const domain::PolicyRef& p, const char* name, std::string fallback = "") {
+  auto it = p.parameters.find(name);
+  return it == p.parameters.end() ? fallback : it->second;
+}
+
+void add(CompiledFlow& f, const domain::PolicyRef& p) {
+  using Kind = CompiledFlow::HeaderOp::Kind;
+  const std::string& n = p.name;
+  if (n == "addHeader") f.headers.push_back({Kind::kAdd, param(p, "headerName"), param(p, "headerValue")});
+  else if (n == "setHeader") f.headers.push_back({Kind::kSet, param(p, "headerName"), param(p, "headerValue")});
+  else if (n == "removeHeader") f.headers.push_back({Kind::kRemove, param(p, "headerName"), ""});
+  else if (n == "addQueryParam") f.add_query.emplace_back(param(p, "paramKey"), param(p, "paramValue"));
+  else if (n == "removeQueryParam") f.remove_query.push_back(param(p, "paramKey"));
+  else if (n == "rewriteMethod") {
+    f.method = param(p, "updatedMethod");
+    f.current_method = param(p, "currentMethod");
+  } else if (n == "rewritePath") {
+    f.path = param(p, "resourcePath");
+    f.keep_query = param(p, "includeQueryParams", "true") == "true";
+  } else if (n == "mockResponse") {
+    CompiledFlow::Mock m;
+    const std::string status = param(p, "statusCode", "200");
+    std::from_chars(status.data(), status.data() + status.size(), m.status);
+    m.content_type = param(p, "contentType", "application/json");
+    m.body = param(p, "body");
+    f.mock = std::move(m);
+  } else if (n == "jsonToXML") f.json_to_xml = true;
+  else if (n == "xmlToJson") f.xml_to_json = true;
+}
+
+}  // namespace
+
+CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& api_level,
+                          const std::vector<domain::PolicyRef>& operation_level) {
+  CompiledFlow f;
+  for (const auto& p : api_level) add(f, p);
+  for (const auto& p : operation_level) add(f, p);
+  return f;
+}
+
+std::string rewrite_query(std::string_view query, const CompiledFlow& flow) {
+  std::string out;
+  out.reserve(query.size() + 32);
+  std::string_view rest = query;
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    const std::string_view key = pair.substr(0, pair.find('='));
+    if (std::find(flow.remove_query.begin(), flow.remove_query.end(), key) != flow.remove_query.end()) continue;
+    if (!out.empty()) out.push_back('&');
+    out.append(pair);
+  }
+  for (const auto& [k, v] : flow.add_query) {
+    if (!out.empty()) out.push_back('&');
+    out.append(k).push_back('=');
+    out.append(v);
+  }
+  return out;
+}
+
+std::string expand_path(std::string_view path,
+                        const std::vector<std::pair<std::string_view, std::string_view>>& params) {
+  std::string out;
+  out.reserve(path.size() + 16);
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '{') {
+      const std::size_t close = path.find('}', i);
+      if (close != std::string_view::npos) {
+        const std::string_view name = path.substr(i + 1, close - i - 1);
+        auto it = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == name; });
+        if (it != params.end()) {
+          out.append(it->second);
+          i = close + 1;
+          continue;
+        }
+      }
+    }
+    out.push_back(path[i++]);
+  }
+  return out;
+}
+
+std::optional<std::string_view> CompiledCors::allow_origin(std::string_view origin) const {
+  if (!enabled || origin.empty()) return std::nullopt;
+  // With credentials a wildcard cannot be sent (Fetch standard): echo the origin instead.
+  if (any_origin) return credentials ? origin : std::string_view("*");
+  for (const auto& o : origins)
+    if (o == origin) return origin;
+  return std::nullopt;
+}
+
+CompiledCors compile_cors(const domain::CorsConfiguration& c) {
+  CompiledCors out;
+  out.enabled = c.enabled;
+  out.credentials = c.allow_credentials;
+  for (const auto& o : c.allow_origins) {
+    if (o == "*") out.any_origin = true;
+    else out.origins.push_back(o);
+  }
+  for (const auto& m : c.allow_methods) out.methods += (out.methods.empty() ? "" : ",") + m;
+  for (const auto& h : c.allow_headers) out.headers += (out.headers.empty() ? "" : ",") + h;
+  return out;
+}
+
+}  // namespace archway::gateway
