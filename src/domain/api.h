@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/mediation.h"
+
 #include "domain/lifecycle.h"
 #include "domain/url.h"
 
@@ -31,6 +33,7 @@ struct Operation {
   std::string auth_type = "Application & Application User";
   std::string throttling_policy = "Unlimited";
   std::vector<std::string> scopes;
+  PolicyFlows policies;  // operationPolicies: run after the API's own
 };
 
 // An OAuth2 scope an API defines; `bindings` are the roles allowed to obtain it (empty: anyone).
@@ -65,6 +68,8 @@ struct Api {
   std::vector<Operation> operations;
   std::vector<ApiScope> scopes;
   bool enable_backend_jwt = false;  // gateway sends the caller's claims as a signed X-JWT-Assertion
+  PolicyFlows api_policies;         // apiPolicies: request, response and fault flows of every operation
+  CorsConfiguration cors;           // corsConfiguration
   std::int64_t created_time = 0;    // epoch millis
   std::int64_t last_updated_time = 0;
 };

@@ -1,5 +1,7 @@
 #include "domain/api_json.h"
 
+#include "domain/mediation_json.h"
+
 #include <fmt/format.h>
 
 #include "common/clock.h"
@@ -122,9 +124,13 @@ Api api_from_json(const json::object& o) {
                 fmt::format("'{}.scopes' must hold scope names", p)));
         }
       }
+      if (const json::value* pol = op.if_contains("operationPolicies"))
+        x.policies = policy_flows_from_json(*pol, p + ".operationPolicies");
       api.operations.push_back(std::move(x));
     }
   }
+  if (const json::value* pol = o.if_contains("apiPolicies")) api.api_policies = policy_flows_from_json(*pol, "apiPolicies");
+  if (const json::value* cors = o.if_contains("corsConfiguration")) api.cors = cors_from_json(*cors, "corsConfiguration");
   api.enable_backend_jwt = opt_bool(o, "enableBackendJWT", "enableBackendJWT").value_or(false);
   if (const json::array* scopes = opt_array(o, "scopes", "scopes")) {
     for (std::size_t i = 0; i < scopes->size(); ++i) {
@@ -187,9 +193,12 @@ json::object api_to_json(const Api& api) {
     x["authType"] = op.auth_type;
     x["throttlingPolicy"] = op.throttling_policy;
     x["scopes"] = to_array(op.scopes);
+    x["operationPolicies"] = policy_flows_to_json(op.policies);
     ops.emplace_back(std::move(x));
   }
   o["operations"] = std::move(ops);
+  o["apiPolicies"] = policy_flows_to_json(api.api_policies);
+  o["corsConfiguration"] = cors_to_json(api.cors);
   json::array scopes;
   for (const auto& sc : api.scopes)
     scopes.push_back(json::object{{"scope", json::object{{"name", sc.name},

@@ -37,8 +37,6 @@ const std::vector<PolicySpec>& builtin_policies() {
        {{"resourcePath", "Resource Path", "The backend path, e.g. /v2/items/{itemId}", true, "^/.*$"},
         {"includeQueryParams", "Include Query Parameters", "true to keep the query string", false,
          "^(true|false)$"}}},
-      {"jsonToXML", "JSON to XML", "Transforms a JSON payload into XML.", "Mediation", {"request", "response"}, {}},
-      {"xmlToJson", "XML to JSON", "Transforms an XML payload into JSON.", "Mediation", {"request", "response"}, {}},
       {"mockResponse", "Mock Response", "Answers at the gateway without calling the backend.", "Mediation",
        {"request"},
        {{"statusCode", "Status Code", "HTTP status of the answer", false, "^[1-5][0-9][0-9]$"},

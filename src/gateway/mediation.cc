@@ -33,8 +33,7 @@ void add(CompiledFlow& f, const domain::PolicyRef& p) {
     m.content_type = param(p, "contentType", "application/json");
     m.body = param(p, "body");
     f.mock = std::move(m);
-  } else if (n == "jsonToXML") f.json_to_xml = true;
-  else if (n == "xmlToJson") f.xml_to_json = true;
+  }
 }
 
 }  // namespace
@@ -65,6 +64,24 @@ std::string rewrite_query(std::string_view query, const CompiledFlow& flow) {
     if (!out.empty()) out.push_back('&');
     out.append(k).push_back('=');
     out.append(v);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string_view, std::string_view>> template_params(std::string_view target,
+                                                                          std::string_view resource) {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  auto next = [](std::string_view& s) {
+    while (!s.empty() && s.front() == '/') s.remove_prefix(1);
+    const std::size_t slash = s.find('/');
+    std::string_view seg = s.substr(0, slash);
+    s = slash == std::string_view::npos ? std::string_view() : s.substr(slash);
+    return seg;
+  };
+  while (!target.empty() && !resource.empty()) {
+    const std::string_view t = next(target);
+    const std::string_view r = next(resource);
+    if (t.size() > 2 && t.front() == '{' && t.back() == '}') out.emplace_back(t.substr(1, t.size() - 2), r);
   }
   return out;
 }

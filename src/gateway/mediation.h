@@ -32,12 +32,10 @@ struct CompiledFlow {
   std::string path;           // rewritePath template ({param} from the operation): empty = unchanged
   bool keep_query = true;     // rewritePath includeQueryParams
   std::optional<Mock> mock;
-  bool json_to_xml = false;
-  bool xml_to_json = false;
 
   bool empty() const {
     return headers.empty() && add_query.empty() && remove_query.empty() && method.empty() && path.empty() &&
-           !mock && !json_to_xml && !xml_to_json;
+           !mock;
   }
   bool touches_query() const { return !add_query.empty() || !remove_query.empty(); }
 };
@@ -48,6 +46,10 @@ CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& api_level,
 
 // The query string (without '?') after the flow's removals and additions.
 std::string rewrite_query(std::string_view query, const CompiledFlow& flow);
+
+// The values of a URL template's {param} segments in `resource` (same segment count expected).
+std::vector<std::pair<std::string_view, std::string_view>> template_params(std::string_view target,
+                                                                          std::string_view resource);
 
 // `path` with {name} segments replaced by the values of `params` (names without braces).
 std::string expand_path(std::string_view path, const std::vector<std::pair<std::string_view, std::string_view>>& params);

@@ -198,6 +198,9 @@ struct RequestContext {
   bool body_expected;  // the client still had body bytes to send when routing finished
   char* buf;
   std::int64_t bytes = 0;  // body bytes moved both ways (bandwidth limits)
+  const CompiledFlow* response = nullptr;  // response mediation
+  const CompiledCors* cors = nullptr;
+  std::string_view cors_origin;  // empty: no CORS headers
 };
 
 std::int64_t steady_millis() {
@@ -426,6 +429,20 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   const bool was_chunked = res.chunked();
   const bool body_to_eof = !sp.is_done() && !was_chunked && !res.has_content_length();
   strip_hop_by_hop(res);
+  if (ctx.response) {
+    for (const auto& h : ctx.response->headers) {
+      switch (h.kind) {
+        case CompiledFlow::HeaderOp::Kind::kAdd: res.insert(h.name, h.value); break;
+        case CompiledFlow::HeaderOp::Kind::kSet: res.set(h.name, h.value); break;
+        case CompiledFlow::HeaderOp::Kind::kRemove: res.erase(h.name); break;
+      }
+    }
+  }
+  if (!ctx.cors_origin.empty()) {
+    res.set(bhttp::field::access_control_allow_origin, ctx.cors_origin);
+    if (ctx.cors->credentials) res.set(bhttp::field::access_control_allow_credentials, "true");
+    if (ctx.cors_origin != "*") res.set(bhttp::field::vary, "Origin");
+  }
   bool keep = ctx.client_keep_alive && !w_.stopping;
   res.version(ctx.client_version);
   if (body_to_eof) upstream_keep_alive = false;
@@ -495,6 +512,29 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     }
 
     const auto snap = w_.snapshot();
+    // CORS preflight of an API with a CORS configuration: answered here, never forwarded.
+    if (req.method() == bhttp::verb::options && snap) {
+      const std::string_view requested = req[bhttp::field::access_control_request_method];
+      const std::string_view origin = req[bhttp::field::origin];
+      const RouteMatch pm = requested.empty() || origin.empty() ? RouteMatch{} : snap->router().match(requested, path);
+      if (pm.status == MatchStatus::kFound && pm.api->cors.enabled) {
+        const CompiledCors& cors = pm.api->cors;
+        bhttp::response<bhttp::empty_body> res{bhttp::status::no_content, version};
+        if (auto allowed = cors.allow_origin(origin)) {
+          res.set(bhttp::field::access_control_allow_origin, *allowed);
+          res.set(bhttp::field::access_control_allow_methods, cors.methods);
+          res.set(bhttp::field::access_control_allow_headers, cors.headers);
+          if (cors.credentials) res.set(bhttp::field::access_control_allow_credentials, "true");
+          if (*allowed != "*") res.set(bhttp::field::vary, "Origin");
+        }
+        const bool keep = client_keep_alive && rp.is_done();
+        res.keep_alive(keep);
+        res.prepare_payload();
+        auto [pec, pn] = co_await bhttp::async_write(client, res, kTuple);
+        if (pec || !keep) co_return;
+        continue;
+      }
+    }
     const RouteMatch m = snap ? snap->router().match(req.method_string(), path) : RouteMatch{};
     if (m.status != MatchStatus::kFound) {
       const Problem p = m.status == MatchStatus::kMethodNotAllowed ? method_not_allowed(req.method_string())
@@ -592,14 +632,53 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
         continue;
       }
     }
+    // Request mediation, compiled with the snapshot: a mock answers here; headers, method, path
+    // and query are rewritten in the order the policies were given.
+    const CompiledFlow& flow = m.op->request;
+    if (flow.mock) {
+      bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(flow.mock->status), version};
+      if (!flow.mock->content_type.empty()) res.set(bhttp::field::content_type, flow.mock->content_type);
+      res.body() = flow.mock->body;
+      const bool keep = client_keep_alive && rp.is_done();
+      res.keep_alive(keep);
+      res.prepare_payload();
+      if (req.method() == bhttp::verb::head) res.body().clear();
+      auto [mec, mn] = co_await bhttp::async_write(client, res, kTuple);
+      if (mec || !keep) co_return;
+      continue;
+    }
+    for (const auto& h : flow.headers) {
+      switch (h.kind) {
+        case CompiledFlow::HeaderOp::Kind::kAdd: req.insert(h.name, h.value); break;
+        case CompiledFlow::HeaderOp::Kind::kSet: req.set(h.name, h.value); break;
+        case CompiledFlow::HeaderOp::Kind::kRemove: req.erase(h.name); break;
+      }
+    }
+    if (!flow.method.empty() && (flow.current_method.empty() || flow.current_method == req.method_string()))
+      req.method(bhttp::string_to_verb(flow.method));
+
     // Rewrite the request in place into the upstream request.
     std::string up_target;
     const std::string_view resource = path.substr(m.resource_offset);
     up_target.reserve(endpoint->url.base_path.size() + target.size());
     up_target.append(endpoint->url.base_path);
-    if (resource.empty() || resource.front() != '/') up_target.push_back('/');
-    up_target.append(resource);
-    if (q != std::string_view::npos) up_target.append(target.substr(q));
+    if (!flow.path.empty()) {
+      up_target.append(expand_path(flow.path, template_params(m.op->target, resource)));
+    } else {
+      if (resource.empty() || resource.front() != '/') up_target.push_back('/');
+      up_target.append(resource);
+    }
+    if (flow.path.empty() || flow.keep_query) {
+      if (flow.touches_query()) {
+        const std::string query = rewrite_query(q == std::string_view::npos ? std::string_view() : target.substr(q + 1), flow);
+        if (!query.empty()) up_target.append("?").append(query);
+      } else if (q != std::string_view::npos) {
+        up_target.append(target.substr(q));
+      }
+    }
+    std::string cors_origin;  // Access-Control-Allow-Origin for the response, when CORS allows it
+    if (api.cors.enabled)
+      if (auto allowed = api.cors.allow_origin(req[bhttp::field::origin])) cors_origin.assign(*allowed);
 
     const bool chunked = req.chunked();
     const bool expect_continue = iequals(req[bhttp::field::expect], "100-continue");
@@ -630,6 +709,9 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
 
     RequestContext ctx{&rp, &cbuf, endpoint, version, client_keep_alive, req.method() == bhttp::verb::head,
                        body_expected, buf_.data()};
+    if (!m.op->response.headers.empty()) ctx.response = &m.op->response;
+    ctx.cors = &api.cors;
+    ctx.cors_origin = cors_origin;
     Exchange outcome = Exchange::kClientGone;
     for (int attempt = 0; attempt < 2; ++attempt) {
       Acquired a = co_await acquire(*endpoint, attempt == 0);

@@ -160,7 +160,10 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     for (const auto& op : a.operations)
       rt->operations.push_back({op.verb, op.target, op.auth_type, op.throttling_policy, op.auth_type != "None",
                                 op.scopes, enforced(policies, domain::kPolicyLevelAdvanced, op.throttling_policy, warn),
-                                op.verb + " " + op.target});
+                                op.verb + " " + op.target,
+                                compile_flow(a.api_policies.request, op.policies.request),
+                                compile_flow(a.api_policies.response, op.policies.response)});
+    rt->cors = compile_cors(a.cors);
     const std::string& versioned = rt->versioned_context;
     for (const auto& op : rt->operations) {
       if (!snap->router_.add(versioned, op.target, op.verb, rt.get(), &op))

@@ -16,6 +16,7 @@
 #include "domain/api.h"
 #include "domain/application.h"
 #include "domain/url.h"
+#include "gateway/mediation.h"
 #include "gateway/router.h"
 #include "traffic/policy_set.h"
 
@@ -34,6 +35,8 @@ struct OperationRuntime {
   std::vector<std::string> scopes;  // a token needs one of them (empty: none needed)
   const traffic::Policy* advanced = nullptr;  // resource-level advanced policy (none when Unlimited)
   std::string resource;                       // "GET /items/{id}": the key of resource limits
+  CompiledFlow request;   // the API's request policies, then the operation's
+  CompiledFlow response;  // the API's response policies, then the operation's
 };
 
 struct EndpointRuntime {
@@ -68,6 +71,7 @@ struct ApiRuntime {
   const traffic::Policy* advanced = nullptr;  // API-level advanced policy (overrides resource ones)
   std::int64_t max_tps_production = 0;        // backend limits (maxTps); 0 = none
   std::int64_t max_tps_sandbox = 0;
+  CompiledCors cors;  // corsConfiguration: preflight answered by the gateway
   // The API's lifecycle state: BLOCKED answers 503 (code 700700) to every call; PROTOTYPED
   // needs no subscription (a valid credential of any application will do).
   bool blocked = false;

@@ -9,6 +9,7 @@
 #include "common/json.h"
 #include "common/problem.h"
 #include "domain/api_json.h"
+#include "domain/mediation_json.h"
 #include "identity/roles.h"
 
 namespace archway::publisher {
@@ -340,6 +341,21 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
   r.add("GET", path("/throttling-policies/{policyLevel}"), [&, reader](RestRequest& req) {
     reader(req);
     return ok_json(200, apis.policy_list(req.path_params["policyLevel"]));
+  });
+
+  // The built-in mediation policies APIs and operations can name (apiPolicies, operationPolicies).
+  r.add("GET", path("/operation-policies"), [&, reader](RestRequest& req) {
+    reader(req);
+    json::array items;
+    for (const auto& spec : domain::builtin_policies()) items.push_back(domain::policy_spec_to_json(spec));
+    return ok_json(200, common::list_body(std::move(items)));
+  });
+  r.add("GET", path("/operation-policies/{operationPolicyId}"), [&, reader](RestRequest& req) {
+    reader(req);
+    const std::string& id = req.path_params["operationPolicyId"];
+    const domain::PolicySpec* spec = domain::find_builtin_policy(id);
+    if (!spec) throw ProblemError(Problem::not_found("Operation policy '" + id + "' does not exist"));
+    return ok_json(200, domain::policy_spec_to_json(*spec));
   });
 
   auto list_deployments = [&, reader](RestRequest& req) {

@@ -61,7 +61,7 @@ TEST(MediationJson, BadPoliciesAre400NamingTheField) {
   EXPECT_NE(error_of(R"({"request":[{"policyName":"removeHeader","parameters":{"headerName":"X","extra":"1"}}]})")
                 .find("'apiPolicies.request[0].parameters.extra': policy 'removeHeader' has no such parameter"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"request":[{"policyName":"jsonToXML","policyVersion":"v2"}]})").find("policyVersion"),
+  EXPECT_NE(error_of(R"({"request":[{"policyName":"removeHeader","policyVersion":"v2","parameters":{"headerName":"X"}}]})").find("policyVersion"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"request":[{"parameters":{}}]})").find("'apiPolicies.request[0].policyName' is required"),
             std::string::npos);
@@ -88,6 +88,6 @@ TEST(MediationJson, CatalogueListsEveryBuiltInWithItsAttributes) {
   const auto o = domain::policy_spec_to_json(*domain::find_builtin_policy("addHeader"));
   EXPECT_EQ(o.at("name").as_string(), "addHeader");
   EXPECT_EQ(o.at("policyAttributes").as_array().size(), 2u);
-  for (const char* n : {"removeHeader", "addQueryParam", "removeQueryParam", "rewriteMethod", "jsonToXML", "xmlToJson"})
+  for (const char* n : {"removeHeader", "addQueryParam", "removeQueryParam", "rewriteMethod", "rewritePath", "mockResponse"})
     EXPECT_NE(domain::find_builtin_policy(n), nullptr) << n;
 }

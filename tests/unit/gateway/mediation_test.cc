@@ -37,6 +37,11 @@ TEST(Mediation, QueryParametersAreRemovedThenAdded) {
 TEST(Mediation, PathTemplatesTakeTheOperationsParameters) {
   EXPECT_EQ(gateway::expand_path("/v2/items/{itemId}/parts/{p}", {{"itemId", "42"}, {"p", "a"}}), "/v2/items/42/parts/a");
   EXPECT_EQ(gateway::expand_path("/v2/{unknown}", {}), "/v2/{unknown}");
+  const auto params = gateway::template_params("/items/{itemId}/parts/{p}", "/items/42/parts/a");
+  ASSERT_EQ(params.size(), 2u);
+  EXPECT_EQ(params[0].first, "itemId");
+  EXPECT_EQ(params[0].second, "42");
+  EXPECT_EQ(gateway::expand_path("/v2/{itemId}", params), "/v2/42");
 }
 
 TEST(Mediation, MethodRewriteAndMockAreCompiled) {
