@@ -82,6 +82,23 @@ rev=$(curl -sf "${auth[@]}" -d '{"description":"bench"}' "$api/apis/$id/revision
 curl -sf "${auth[@]}" -d '[{"name":"Default","vhost":"localhost"}]' "$api/apis/$id/deploy-revision?revisionId=$rev" >/dev/null
 for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW/bench/1.0/1k")" = 200 ] && break; sleep 0.02; done
 
+# The same route with five header policies (three on the request, two on the response) and CORS.
+mid=$(curl -sf "${auth[@]}" -d "{\"name\":\"BenchMediated\",\"context\":\"/mediated\",\"version\":\"1.0\",
+  \"corsConfiguration\":{\"corsConfigurationEnabled\":true,\"accessControlAllowOrigins\":[\"https://app.example.com\"]},
+  \"endpointConfig\":{\"endpoint_type\":\"http\",\"production_endpoints\":{\"url\":\"http://127.0.0.1:$BACKEND\"}},
+  \"operations\":[{\"target\":\"/*\",\"verb\":\"GET\",\"authType\":\"None\",\"operationPolicies\":{
+    \"request\":[{\"policyName\":\"addHeader\",\"parameters\":{\"headerName\":\"X-Tenant\",\"headerValue\":\"bench\"}},
+                 {\"policyName\":\"setHeader\",\"parameters\":{\"headerName\":\"X-Route\",\"headerValue\":\"mediated\"}},
+                 {\"policyName\":\"removeHeader\",\"parameters\":{\"headerName\":\"X-Debug\"}}],
+    \"response\":[{\"policyName\":\"addHeader\",\"parameters\":{\"headerName\":\"X-Served-By\",\"headerValue\":\"archway\"}},
+                  {\"policyName\":\"removeHeader\",\"parameters\":{\"headerName\":\"Server\"}}]}}]}" "$api/apis" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+mrev=$(curl -sf "${auth[@]}" -d '{}' "$api/apis/$mid/revisions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+curl -sf "${auth[@]}" -d '[{"name":"Default"}]' "$api/apis/$mid/deploy-revision?revisionId=$mrev" >/dev/null
+for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW/mediated/1.0/1k")" = 200 ] && break; sleep 0.02; done
+curl -sfi -H 'Origin: https://app.example.com' "http://127.0.0.1:$GW/mediated/1.0/1k" | grep -qi '^x-served-by: archway' \
+  || { echo "bench: the mediated route does not apply its policies"; exit 1; }
+
 # A second API whose operation needs a token: an application subscribed to it gets one.
 sid=$(curl -sf "${auth[@]}" -d "{\"name\":\"BenchSecure\",\"context\":\"/secure\",\"version\":\"1.0\",\"policies\":[\"Unlimited\"],
   \"endpointConfig\":{\"endpoint_type\":\"http\",\"production_endpoints\":{\"url\":\"http://127.0.0.1:$BACKEND\"}},
@@ -153,32 +170,35 @@ print(f"{rps:.0f} {p50:.3f} {p99:.3f}")' "$url"
 
 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "http://127.0.0.1:$PROXY/1k" >/dev/null   # warm-up
 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "http://127.0.0.1:$GW/bench/1.0/1k" >/dev/null
-declare -a N A S R Q
+declare -a N A M S R Q
 for r in $(seq "$ROUNDS"); do
   N+=("$(run_wrk "http://127.0.0.1:$PROXY/1k")")
   A+=("$(run_wrk "http://127.0.0.1:$GW/bench/1.0/1k")")
+  M+=("$(run_wrk "http://127.0.0.1:$GW/mediated/1.0/1k" -H 'Origin: https://app.example.com')")
   S+=("$(run_wrk "http://127.0.0.1:$GW/secure/1.0/1k" -H "Authorization: Bearer $TOKEN")")
   R+=("$(run_wrk "http://127.0.0.1:$GW/throttled/1.0/1k" -H "Authorization: Bearer $TTOKEN")")
   Q+=("$(run_wrk "http://127.0.0.1:$GW2/throttled/1.0/1k" -H "Authorization: Bearer $TTOKEN")")
 done
 T=$(CONNECTIONS=8 run_wrk "http://127.0.0.1:$MGMT/oauth2/token" -s "$work/token.lua")
-python3 - "$ROUNDS" "$T" "${N[@]}" "${A[@]}" "${S[@]}" "${R[@]}" "${Q[@]}" <<'PY'
+python3 - "$ROUNDS" "$T" "${N[@]}" "${A[@]}" "${S[@]}" "${R[@]}" "${Q[@]}" "${M[@]}" <<'PY'
 import statistics, sys
 r = int(sys.argv[1]); t = list(map(float, sys.argv[2].split()))
 vals = [list(map(float, v.split())) for v in sys.argv[3:]]
-n, a, s, th, tq = vals[:r], vals[r:2*r], vals[2*r:3*r], vals[3*r:4*r], vals[4*r:]
+n, a, s, th, tq, mm = vals[:r], vals[r:2*r], vals[2*r:3*r], vals[3*r:4*r], vals[4*r:5*r], vals[5*r:]
 med = lambda xs, i: statistics.median(x[i] for x in xs)
-nr, ar, sr, tr, qr = med(n, 0), med(a, 0), med(s, 0), med(th, 0), med(tq, 0)
+nr, ar, sr, tr, qr, mr = med(n, 0), med(a, 0), med(s, 0), med(th, 0), med(tq, 0), med(mm, 0)
 print("| proxy | requests/s | p50 ms | p99 ms |")
 print("|---|---|---|---|")
 print(f"| nginx (proxy_pass, keepalive) | {nr:.0f} | {med(n,1):.3f} | {med(n,2):.3f} |")
 print(f"| archway gateway, unsecured API | {ar:.0f} | {med(a,1):.3f} | {med(a,2):.3f} |")
+print(f"| archway gateway, 5 header policies + CORS | {mr:.0f} | {med(mm,1):.3f} | {med(mm,2):.3f} |")
 print(f"| archway gateway, JWT + subscription check | {sr:.0f} | {med(s,1):.3f} | {med(s,2):.3f} |")
 print(f"| archway gateway, JWT + subscription + throttled (high tiers) | {tr:.0f} | {med(th,1):.3f} | {med(th,2):.3f} |")
 print(f"| archway gateway, same, counters shared through Redis | {qr:.0f} | {med(tq,1):.3f} | {med(tq,2):.3f} |")
 print(f"| archway /oauth2/token client_credentials (8 connections) | {t[0]:.0f} | {t[1]:.3f} | {t[2]:.3f} |")
 print(f"\nthroughput ratio archway/nginx: {ar/nr:.2f}   p99 ratio archway/nginx: {med(a,2)/med(n,2):.2f}")
 print(f"throughput ratio secured/unsecured: {sr/ar:.2f}")
+print(f"throughput ratio mediated (5 header policies + CORS)/bare: {mr/ar:.2f}")
 print(f"throughput ratio throttled/unthrottled (single node): {tr/sr:.2f}   with Redis: {qr/sr:.2f}")
-print("rounds (rps p50 p99): nginx", n, "archway", a, "secured", s, "throttled", th, "throttled+redis", tq)
+print("rounds (rps p50 p99): nginx", n, "archway", a, "secured", s, "throttled", th, "throttled+redis", tq, "mediated", mm)
 PY

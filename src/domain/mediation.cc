@@ -12,14 +12,14 @@ constexpr const char* kMethod = "^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS)$";
 const std::vector<PolicySpec>& builtin_policies() {
   static const std::vector<PolicySpec> kSpecs = {
       {"addHeader", "Add Header", "Adds a header (another value if it is present already).", "Mediation",
-       {"request", "response", "fault"},
+       {"request", "response"},
        {{"headerName", "Header Name", "Name of the header to add", true, kHeaderName},
         {"headerValue", "Header Value", "Value of the header", true, ""}}},
       {"setHeader", "Set Header", "Sets a header, replacing any value it had.", "Mediation",
-       {"request", "response", "fault"},
+       {"request", "response"},
        {{"headerName", "Header Name", "Name of the header to set", true, kHeaderName},
         {"headerValue", "Header Value", "Value of the header", true, ""}}},
-      {"removeHeader", "Remove Header", "Removes a header.", "Mediation", {"request", "response", "fault"},
+      {"removeHeader", "Remove Header", "Removes a header.", "Mediation", {"request", "response"},
        {{"headerName", "Header Name", "Name of the header to remove", true, kHeaderName}}},
       {"addQueryParam", "Add Query Param", "Adds a query parameter to the backend request.", "Mediation",
        {"request"},
