@@ -17,12 +17,24 @@ namespace archway::domain {
 struct Endpoint {
   std::string url;
   std::optional<std::int64_t> timeout_ms;  // endpoint "config.actionDuration"
+  std::int64_t weight = 1;                 // load_balance: share of the weighted round robin
 };
 
+inline constexpr std::string_view kRoundRobin =
+    "org.apache.synapse.endpoints.algorithms.RoundRobin";
+
+// The product's endpointConfig: endpoint_type "http" (one endpoint per key type), "load_balance"
+// (production_endpoints / sandbox_endpoints as lists) or "failover" (production_endpoints plus the
+// production_failovers list, tried in order).
 struct EndpointConfig {
   std::string endpoint_type = "http";
+  // http: the endpoint; load_balance: the first of the list; failover: the primary
   std::optional<Endpoint> production;
   std::optional<Endpoint> sandbox;
+  // Every endpoint of the key type in order (failover: the primary, then the failovers); empty for
+  // http, where `production` / `sandbox` alone serve.
+  std::vector<Endpoint> production_group;
+  std::vector<Endpoint> sandbox_group;
   boost::json::object raw;  // the document as given, returned as-is so nothing is lost
 };
 

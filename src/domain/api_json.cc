@@ -1,12 +1,13 @@
 #include "domain/api_json.h"
 
-#include "domain/mediation_json.h"
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "common/clock.h"
 #include "common/json.h"
 #include "common/problem.h"
+#include "domain/mediation_json.h"
 
 namespace archway::domain {
 
@@ -60,6 +61,76 @@ std::optional<Endpoint> endpoint_from(const json::object& cfg, std::string_view 
   return e;
 }
 
+[[noreturn]] void bad_endpoint(std::string description) {
+  throw common::ProblemError(common::Problem::bad_request(std::move(description)));
+}
+
+// One member of a load_balance or failover group, checked here so the field is named exactly.
+Endpoint group_member(const json::value& v, const std::string& path, bool weighted) {
+  const json::object& obj = common::as_object(v, path);
+  Endpoint e;
+  auto url = opt_string(obj, "url", path + ".url");
+  if (!url) bad_endpoint(fmt::format("'{}.url' is required", path));
+  std::string why;
+  if (!parse_backend_url(*url, &why))
+    bad_endpoint(fmt::format("'{}.url' {}: '{}'", path, why, *url));
+  e.url = *url;
+  if (const json::object* c = opt_object(obj, "config", path + ".config")) {
+    e.timeout_ms = opt_int(*c, "actionDuration", path + ".config.actionDuration");
+    if (e.timeout_ms && (*e.timeout_ms <= 0 || *e.timeout_ms > 3600000))
+      bad_endpoint(
+          fmt::format("'{}.config.actionDuration' must be between 1 and 3600000 ms", path));
+  }
+  if (obj.contains("weight")) {
+    if (!weighted)
+      bad_endpoint(fmt::format("'{}.weight' applies to load_balance endpoints only", path));
+    const json::value& w = obj.at("weight");
+    if (!w.is_int64() && !w.is_uint64())
+      bad_endpoint(fmt::format("'{}.weight' must be an integer between 1 and 1000", path));
+    const std::int64_t n =
+        w.is_int64() ? w.get_int64()
+                     : static_cast<std::int64_t>(std::min<std::uint64_t>(w.get_uint64(), 1001));
+    if (n < 1 || n > 1000)
+      bad_endpoint(
+          fmt::format("'{}.weight' must be an integer between 1 and 1000, got {}", path, n));
+    e.weight = n;
+  }
+  return e;
+}
+
+// A list of endpoints: absent or null gives none; anything but a non-empty array is refused.
+std::vector<Endpoint> endpoint_list(const json::object& cfg, std::string_view key, bool weighted) {
+  const std::string path = "endpointConfig." + std::string(key);
+  std::vector<Endpoint> out;
+  const json::value* v = cfg.if_contains(key);
+  if (!v || v->is_null()) return out;
+  if (!v->is_array()) bad_endpoint(fmt::format("'{}' must be an array of endpoints", path));
+  const json::array& a = v->get_array();
+  if (a.empty()) bad_endpoint(fmt::format("'{}' must list at least one endpoint", path));
+  if (a.size() > 100) bad_endpoint(fmt::format("'{}' may list at most 100 endpoints", path));
+  for (std::size_t i = 0; i < a.size(); ++i)
+    out.push_back(group_member(a[i], fmt::format("{}[{}]", path, i), weighted));
+  return out;
+}
+
+// The failover primary: one endpoint object (absent or null: none).
+std::vector<Endpoint> failover_group(const json::object& cfg, std::string_view key,
+                                     std::string_view failovers) {
+  const std::string path = "endpointConfig." + std::string(key);
+  std::vector<Endpoint> out;
+  const json::value* v = cfg.if_contains(key);
+  if (v && !v->is_null()) {
+    if (!v->is_object())
+      bad_endpoint(fmt::format("'{}' must be one endpoint object for failover", path));
+    out.push_back(group_member(*v, path, false));
+  }
+  std::vector<Endpoint> rest = endpoint_list(cfg, failovers, false);
+  if (!rest.empty() && out.empty())
+    bad_endpoint(fmt::format("'endpointConfig.{}' needs a primary in '{}'", failovers, path));
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
+}
+
 // One side of the product's maxTps object: requests per second, absent or null for none.
 std::int64_t max_tps_from(const json::object& tps, std::string_view key) {
   const std::string path = "maxTps." + std::string(key);
@@ -76,8 +147,29 @@ EndpointConfig endpoint_config_from_json(const json::object& o) {
   EndpointConfig ec;
   ec.raw = o;
   ec.endpoint_type = opt_string(o, "endpoint_type", "endpointConfig.endpoint_type").value_or("http");
-  ec.production = endpoint_from(o, "production_endpoints");
-  ec.sandbox = endpoint_from(o, "sandbox_endpoints");
+  if (ec.endpoint_type == "http") {
+    ec.production = endpoint_from(o, "production_endpoints");
+    ec.sandbox = endpoint_from(o, "sandbox_endpoints");
+    return ec;
+  }
+  if (ec.endpoint_type == "load_balance") {
+    const std::string algo =
+        opt_string(o, "algoCombo", "endpointConfig.algoCombo").value_or(std::string(kRoundRobin));
+    if (algo != kRoundRobin)
+      bad_endpoint(fmt::format("'endpointConfig.algoCombo' '{}' is not supported; use '{}'", algo,
+                               kRoundRobin));
+    ec.production_group = endpoint_list(o, "production_endpoints", true);
+    ec.sandbox_group = endpoint_list(o, "sandbox_endpoints", true);
+  } else if (ec.endpoint_type == "failover") {
+    ec.production_group = failover_group(o, "production_endpoints", "production_failovers");
+    ec.sandbox_group = failover_group(o, "sandbox_endpoints", "sandbox_failovers");
+  } else {
+    bad_endpoint(fmt::format(
+        "'endpointConfig.endpoint_type' must be http, load_balance or failover, got '{}'",
+        ec.endpoint_type));
+  }
+  if (!ec.production_group.empty()) ec.production = ec.production_group.front();
+  if (!ec.sandbox_group.empty()) ec.sandbox = ec.sandbox_group.front();
   return ec;
 }
 

@@ -550,7 +550,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       if (!co_await write_problem(client, version, api_blocked(), keep) || !keep) co_return;
       continue;
     }
-    const EndpointRuntime* endpoint = &*api.production;
+    const EndpointGroup* group = &*api.production;
     const std::string_view authorization =
         m.op->secured ? std::string_view(req[bhttp::field::authorization]) : std::string_view();
     const bool basic_credentials = authorization.size() > 6 && beast::iequals(authorization.substr(0, 6), "Basic ");
@@ -580,7 +580,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
         if (!co_await write_problem(client, version, p, keep, challenge) || !keep) co_return;
         continue;
       }
-      endpoint = d.endpoint;
+      group = d.endpoint;
       // Like the product (RemoveOAuthHeadersFromOutMessage), the caller's credentials stay at the gateway.
       req.erase(bhttp::field::authorization);
       req.erase("apikey");
@@ -658,6 +658,8 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       req.method(bhttp::string_to_verb(flow.method));
 
     // Rewrite the request in place into the upstream request.
+    std::size_t member = group->first();
+    const EndpointRuntime* endpoint = &group->members[member];
     std::string up_target;
     const std::string_view resource = path.substr(m.resource_offset);
     up_target.reserve(endpoint->url.base_path.size() + target.size());
@@ -713,17 +715,39 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     ctx.cors = &api.cors;
     ctx.cors_origin = cors_origin;
     Exchange outcome = Exchange::kClientGone;
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      Acquired a = co_await acquire(*endpoint, attempt == 0);
+    std::size_t tried = 1;    // members of the group tried so far, this one included
+    bool allow_reuse = true;  // false after a stale pooled connection: the retry dials afresh
+    while (true) {
+      Acquired a = co_await acquire(*endpoint, allow_reuse);
       if (a.error) {
+        // Nothing has gone upstream yet: the next member of the group may take the request.
+        if (tried < group->members.size()) {
+          ++tried;
+          member = group->after(member);
+          const std::size_t old_base = endpoint->url.base_path.size();
+          endpoint = &group->members[member];
+          up_target.replace(0, old_base, endpoint->url.base_path);
+          req.target(up_target);
+          req.set(bhttp::field::host, endpoint->authority);
+          ctx.endpoint = endpoint;
+          allow_reuse = true;
+          continue;
+        }
+        const Problem p =
+            group->members.size() == 1
+                ? *a.error
+                : backend_unavailable(
+                      "None of the " + std::to_string(group->members.size()) +
+                      " endpoints accepted a connection; last: " + a.error->description);
         const bool keep = client_keep_alive && !body_expected;
-        if (!co_await write_problem(client, version, *a.error, keep) || !keep) co_return;
+        if (!co_await write_problem(client, version, p, keep) || !keep) co_return;
         outcome = Exchange::kErrorSent;
         break;
       }
       outcome = a.conn->tls ? co_await exchange(client, *a.conn->tls, a.conn, a.reused, ctx)
                             : co_await exchange(client, a.conn->tcp, a.conn, a.reused, ctx);
-      if (outcome != Exchange::kRetry) break;
+      if (outcome != Exchange::kRetry || !allow_reuse) break;
+      allow_reuse = false;
     }
     if (!throttle.meters.empty()) w_.opts.throttler->record_bytes(throttle, ctx.bytes, steady_millis());
     if (outcome == Exchange::kClientGone || outcome == Exchange::kRetry) co_return;

@@ -22,6 +22,29 @@ std::optional<EndpointRuntime> endpoint_of(const std::optional<domain::Endpoint>
   return rt;
 }
 
+// Fills `out` from the key type's endpoints; false when none is usable.
+bool group_of(const domain::EndpointConfig& ec, const std::optional<domain::Endpoint>& single,
+              const std::vector<domain::Endpoint>& group, EndpointGroup& out) {
+  std::vector<std::int64_t> weights;
+  if (group.empty()) {
+    if (auto rt = endpoint_of(single)) out.members.push_back(std::move(*rt));
+  } else {
+    for (const auto& e : group)
+      if (auto rt = endpoint_of(e)) {
+        out.members.push_back(std::move(*rt));
+        weights.push_back(e.weight);
+      }
+  }
+  if (out.members.empty()) return false;
+  if (ec.endpoint_type == "load_balance") {
+    out.mode = EndpointGroup::Mode::kLoadBalance;
+    out.schedule = weighted_schedule(weights);
+  } else if (ec.endpoint_type == "failover") {
+    out.mode = EndpointGroup::Mode::kFailover;
+  }
+  return true;
+}
+
 // A policy worth enforcing: Unlimited tiers (no limit, no burst, no groups) are left out.
 const traffic::Policy* enforced(const traffic::PolicySet& set, std::string_view level, std::string_view name,
                                 const std::function<void(std::string)>& warn) {
@@ -36,6 +59,24 @@ const traffic::Policy* enforced(const traffic::PolicySet& set, std::string_view 
 }
 
 }  // namespace
+
+std::vector<std::uint32_t> weighted_schedule(const std::vector<std::int64_t>& weights) {
+  std::int64_t total = 0;
+  for (auto w : weights) total += std::max<std::int64_t>(w, 1);
+  std::vector<std::int64_t> current(weights.size(), 0);
+  std::vector<std::uint32_t> out;
+  out.reserve(static_cast<std::size_t>(total));
+  for (std::int64_t n = 0; n < total; ++n) {
+    std::size_t best = 0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      current[i] += std::max<std::int64_t>(weights[i], 1);
+      if (current[i] > current[best]) best = i;
+    }
+    current[best] -= total;
+    out.push_back(static_cast<std::uint32_t>(best));
+  }
+  return out;
+}
 
 const ClientRuntime* RuntimeSnapshot::client(std::string_view consumer_key) const {
   auto it = clients_.find(consumer_key);
@@ -129,8 +170,10 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     rt->name = a.name;
     rt->context = a.context;
     rt->version = a.version;
-    rt->production = endpoint_of(a.endpoint_config.production);
-    rt->sandbox = endpoint_of(a.endpoint_config.sandbox);
+    const domain::EndpointConfig& ec = a.endpoint_config;
+    if (!group_of(ec, ec.production, ec.production_group, rt->production.emplace()))
+      rt->production.reset();
+    if (!group_of(ec, ec.sandbox, ec.sandbox_group, rt->sandbox.emplace())) rt->sandbox.reset();
     auto has = [&](std::string_view scheme) {
       return std::find(a.security_scheme.begin(), a.security_scheme.end(), scheme) != a.security_scheme.end();
     };

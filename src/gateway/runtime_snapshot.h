@@ -3,6 +3,7 @@
 // endpoints, and the in-memory map used to authorise calls (clients, applications, subscriptions,
 // revoked tokens, trusted keys). A change builds a new one that replaces the old atomically;
 // requests in flight keep the one they began with.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -46,6 +47,30 @@ struct EndpointRuntime {
   std::int64_t timeout_ms = 0;  // 0: the gateway's default upstream timeout
 };
 
+// The endpoints of one key type. A request tries first() and, when connecting fails before anything
+// was sent, the members after it in turn (each at most once).
+struct EndpointGroup {
+  enum class Mode { kSingle, kLoadBalance, kFailover };
+  Mode mode = Mode::kSingle;
+  std::vector<EndpointRuntime> members;  // failover: the primary first, then the failovers in order
+  // load_balance: member indices in smooth weighted round-robin order (weights 3:1 -> 0 0 1 0)
+  std::vector<std::uint32_t> schedule;
+
+  // The member a new request starts with: load_balance takes the schedule's next, others the first.
+  std::size_t first() const {
+    if (schedule.empty()) return 0;
+    // Relaxed: only the rotation matters, not ordering with other memory.
+    return schedule[turn_.fetch_add(1, std::memory_order_relaxed) % schedule.size()];
+  }
+  std::size_t after(std::size_t i) const { return (i + 1) % members.size(); }
+  const EndpointRuntime& primary() const { return members.front(); }
+
+  mutable std::atomic<std::uint64_t> turn_{0};
+};
+
+// Smooth weighted round robin (as nginx): spreads heavy members instead of bunching them.
+std::vector<std::uint32_t> weighted_schedule(const std::vector<std::int64_t>& weights);
+
 struct SubscriptionRuntime {
   std::string status;
   std::string tier;
@@ -58,8 +83,8 @@ struct ApiRuntime {
   std::string name;
   std::string context;
   std::string version;
-  std::optional<EndpointRuntime> production;
-  std::optional<EndpointRuntime> sandbox;
+  std::optional<EndpointGroup> production;
+  std::optional<EndpointGroup> sandbox;
   std::vector<OperationRuntime> operations;
   std::unordered_map<std::uint32_t, SubscriptionRuntime> subscriptions;  // by application index
   bool oauth2 = true;    // securityScheme allows Bearer access tokens

@@ -41,7 +41,7 @@ struct TokenCacheEntry {
 struct AuthDecision {
   AuthOutcome outcome = AuthOutcome::kAllowed;
   std::string_view description;
-  const EndpointRuntime* endpoint = nullptr;  // production or sandbox, by the token's key type
+  const EndpointGroup* endpoint = nullptr;  // production or sandbox, by the token's key type
   const ApplicationRuntime* application = nullptr;
   const TokenCacheEntry* token = nullptr;  // what the credential said (valid until the next cache write)
   const SubscriptionRuntime* subscription = nullptr;  // none for a PROTOTYPED API

@@ -89,8 +89,11 @@ void normalise_and_validate(domain::Api& api) {
 
   const auto& ec = api.endpoint_config;
   if (!ec.raw.empty()) {
-    if (ec.endpoint_type != "http")
-      bad(fmt::format("'endpointConfig.endpoint_type' '{}' is not supported; use 'http'", ec.endpoint_type));
+    if (ec.endpoint_type != "http" && ec.endpoint_type != "load_balance" &&
+        ec.endpoint_type != "failover")
+      bad(fmt::format("'endpointConfig.endpoint_type' '{}' is not supported; use http, "
+                      "load_balance or failover",
+                      ec.endpoint_type));
     if (ec.raw.contains("production_endpoints") && !ec.production)
       bad("'endpointConfig.production_endpoints.url' is required");
     validate_endpoint(ec.production, "production_endpoints");

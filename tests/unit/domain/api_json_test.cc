@@ -80,5 +80,69 @@ TEST(ApiJson, BadMaxTpsNamesTheField) {
   }
 }
 
+TEST(ApiJson, LoadBalanceListsEveryEndpointWithItsWeight) {
+  auto ec = endpoint_config_from_json(json::parse(R"({"endpoint_type":"load_balance",
+      "algoCombo":"org.apache.synapse.endpoints.algorithms.RoundRobin",
+      "production_endpoints":[{"url":"http://a:1/x","weight":3},{"url":"http://b:2","config":{"actionDuration":500}}],
+      "sandbox_endpoints":[{"url":"http://s:3"}]})").as_object());
+  ASSERT_EQ(ec.production_group.size(), 2u);
+  EXPECT_EQ(ec.production_group[0].weight, 3);
+  EXPECT_EQ(ec.production_group[1].weight, 1);
+  EXPECT_EQ(ec.production_group[1].timeout_ms, 500);
+  ASSERT_TRUE(ec.production);
+  EXPECT_EQ(ec.production->url, "http://a:1/x");
+  ASSERT_EQ(ec.sandbox_group.size(), 1u);
+}
+
+TEST(ApiJson, FailoverPutsThePrimaryFirstThenTheFailoversInOrder) {
+  auto ec = endpoint_config_from_json(json::parse(R"({"endpoint_type":"failover",
+      "production_endpoints":{"url":"http://p:1"},
+      "production_failovers":[{"url":"http://f1:1"},{"url":"http://f2:1"}]})").as_object());
+  ASSERT_EQ(ec.production_group.size(), 3u);
+  EXPECT_EQ(ec.production_group[0].url, "http://p:1");
+  EXPECT_EQ(ec.production_group[2].url, "http://f2:1");
+  EXPECT_TRUE(ec.sandbox_group.empty());
+  EXPECT_FALSE(ec.sandbox);
+}
+
+TEST(ApiJson, BadEndpointGroupsNameTheField) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"endpoint_type":"load_balance","production_endpoints":[]})",
+       "'endpointConfig.production_endpoints'"},
+      {R"({"endpoint_type":"load_balance","production_endpoints":{"url":"http://a:1"}})",
+       "'endpointConfig.production_endpoints'"},
+      {R"({"endpoint_type":"load_balance","production_endpoints":[{"url":"http://a:1"},{"url":"nope"}]})",
+       "'endpointConfig.production_endpoints[1].url'"},
+      {R"({"endpoint_type":"load_balance","production_endpoints":[{"url":"http://a:1"},{}]})",
+       "'endpointConfig.production_endpoints[1].url'"},
+      {R"({"endpoint_type":"load_balance","production_endpoints":[{"url":"http://a:1","weight":-2}]})",
+       "'endpointConfig.production_endpoints[0].weight'"},
+      {R"({"endpoint_type":"load_balance","production_endpoints":[{"url":"http://a:1","weight":1.5}]})",
+       "'endpointConfig.production_endpoints[0].weight'"},
+      {R"({"endpoint_type":"load_balance","production_endpoints":[{"url":"http://a:1","weight":100000}]})",
+       "'endpointConfig.production_endpoints[0].weight'"},
+      {R"({"endpoint_type":"load_balance","production_endpoints":[{"url":"http://a:1","config":{"actionDuration":0}}]})",
+       "'endpointConfig.production_endpoints[0].config.actionDuration'"},
+      {R"({"endpoint_type":"failover","production_endpoints":{"url":"http://a:1"},"production_failovers":"x"})",
+       "'endpointConfig.production_failovers'"},
+      {R"({"endpoint_type":"failover","production_endpoints":{"url":"http://a:1","weight":2}})",
+       "'endpointConfig.production_endpoints.weight'"},
+      {R"({"endpoint_type":"failover","sandbox_failovers":[{"url":"http://a:1"}]})",
+       "'endpointConfig.sandbox_failovers'"},
+      {R"({"endpoint_type":"weighted","production_endpoints":{"url":"http://a:1"}})",
+       "'endpointConfig.endpoint_type'"},
+  };
+  for (const auto& [text, field] : cases) {
+    try {
+      endpoint_config_from_json(json::parse(text).as_object());
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const common::ProblemError& e) {
+      EXPECT_EQ(e.problem().status, 400);
+      EXPECT_NE(e.problem().description.find(field), std::string::npos)
+          << text << " -> " << e.problem().description;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace archway::domain

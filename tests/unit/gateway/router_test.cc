@@ -71,7 +71,7 @@ TEST(RuntimeSnapshot, DefaultVersionIsReachableWithoutVersion) {
   auto m = snap->router().match("GET", "/a/x");
   ASSERT_EQ(m.status, MatchStatus::kFound);
   EXPECT_EQ(std::string_view("/a/x").substr(m.resource_offset), "/x");
-  EXPECT_EQ(m.api->production->authority, "127.0.0.1:1");
+  EXPECT_EQ(m.api->production->primary().authority, "127.0.0.1:1");
 }
 
 }  // namespace

@@ -22,8 +22,8 @@ TEST(RuntimeSnapshot, ApiWithoutEndpointIsSkippedWithAWarning) {
   EXPECT_EQ(snap->apis().size(), 1u);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("production endpoint"), std::string::npos);
-  EXPECT_EQ(snap->apis()[0]->production->timeout_ms, 1500);
-  EXPECT_EQ(snap->apis()[0]->production->pool_key, "http://h:1");
+  EXPECT_EQ(snap->apis()[0]->production->primary().timeout_ms, 1500);
+  EXPECT_EQ(snap->apis()[0]->production->primary().pool_key, "http://h:1");
 }
 
 TEST(RuntimeSnapshot, ClashingRoutesAreReported) {
@@ -49,6 +49,38 @@ TEST(RuntimeSnapshot, LifecycleStateOfTheDeployedCopyIsCompiled) {
   EXPECT_TRUE(snap->apis()[1]->prototyped);
   EXPECT_FALSE(snap->apis()[2]->blocked);
   EXPECT_FALSE(snap->apis()[2]->prototyped);
+}
+
+TEST(EndpointGroup, WeightedScheduleSpreadsHeavyMembers) {
+  EXPECT_EQ(weighted_schedule({3, 1}), (std::vector<std::uint32_t>{0, 0, 1, 0}));
+  EXPECT_EQ(weighted_schedule({1, 1, 1}), (std::vector<std::uint32_t>{0, 1, 2}));
+  EXPECT_EQ(weighted_schedule({5}), (std::vector<std::uint32_t>{0, 0, 0, 0, 0}));
+}
+
+TEST(EndpointGroup, LoadBalanceRotatesByWeightAndFailoverStartsAtThePrimary) {
+  auto lb = deployed("Lb", "/lb", "");
+  lb.api.endpoint_config.endpoint_type = "load_balance";
+  lb.api.endpoint_config.production_group = {{"http://a:1", std::nullopt, 3},
+                                             {"http://b:1", std::nullopt, 1}};
+  auto fo = deployed("Fo", "/fo", "");
+  fo.api.endpoint_config.endpoint_type = "failover";
+  fo.api.endpoint_config.production_group = {{"http://p:1", std::nullopt, 1},
+                                             {"http://f:1", std::nullopt, 1}};
+  auto snap = RuntimeSnapshot::build({lb, fo}, 1);
+  ASSERT_EQ(snap->apis().size(), 2u);
+  const EndpointGroup& g = *snap->apis()[0]->production;
+  EXPECT_EQ(g.mode, EndpointGroup::Mode::kLoadBalance);
+  ASSERT_EQ(g.members.size(), 2u);
+  int counts[2] = {0, 0};
+  for (int i = 0; i < 400; ++i) ++counts[g.first()];
+  EXPECT_EQ(counts[0], 300);
+  EXPECT_EQ(counts[1], 100);
+  EXPECT_EQ(g.after(1), 0u);
+  const EndpointGroup& f = *snap->apis()[1]->production;
+  EXPECT_EQ(f.mode, EndpointGroup::Mode::kFailover);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(f.first(), 0u);
+  EXPECT_EQ(f.members[f.after(0)].pool_key, "http://f:1");
+  EXPECT_FALSE(snap->apis()[1]->sandbox);
 }
 
 }  // namespace
