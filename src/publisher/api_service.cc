@@ -76,6 +76,23 @@ domain::Api ApiService::create(domain::Api api, const domain::User& caller) {
   return api;
 }
 
+domain::Api ApiService::copy(const std::string& id, const std::string& new_version, bool default_version,
+                             const domain::User& caller) {
+  domain::Api api = get(id);
+  if (new_version == api.version)
+    throw ProblemError(Problem::conflict(fmt::format("API '{}' already has version '{}'", api.name, new_version)));
+  api.version = new_version;
+  api.is_default_version = default_version;
+  normalise_and_validate(api);  // the new version must be a valid version string
+  check_tiers(api);
+  api.id = common::new_uuid();
+  (void)caller;  // the copy keeps the original's provider, as in the product
+  api.lifecycle_status = std::string(domain::kLifecycleCreated);
+  api.created_time = api.last_updated_time = common::now_millis();
+  store_.create_api(api);
+  return api;
+}
+
 domain::Api ApiService::get(const std::string& id) {
   auto api = store_.get_api(id);
   if (!api) api_not_found(id);
@@ -211,6 +228,7 @@ domain::Api ApiService::restore_revision(const std::string& api_id, const std::s
   domain::Api current = get(api_id);
   domain::Api restored = revision(api_id, revision_id).api;
   restored.lifecycle_status = current.lifecycle_status;
+  restored.is_default_version = current.is_default_version;  // the default flag belongs to the API too
   restored.created_time = current.created_time;
   restored.last_updated_time = common::now_millis();
   store_.update_api(restored);

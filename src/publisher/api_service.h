@@ -16,6 +16,10 @@ class ApiService {
   explicit ApiService(store::Store& store) : store_(store) {}
 
   domain::Api create(domain::Api api, const domain::User& caller);
+  // A new version of an API: operations, policies, endpoints and settings copied, in CREATED,
+  // not deployed; with `default_version` it becomes the API's only default version.
+  domain::Api copy(const std::string& id, const std::string& new_version, bool default_version,
+                   const domain::User& caller);
   domain::Api get(const std::string& id);
   store::ApiPage list(const store::ApiQuery& q);
   domain::Api update(const std::string& id, domain::Api changes);

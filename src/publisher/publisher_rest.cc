@@ -167,6 +167,23 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
     return res;
   });
 
+  // A new version of an API (the product's copy-api); defaultVersion makes it the default one.
+  r.add("POST", path("/apis/copy-api"), [&, creator](RestRequest& req) {
+    const auto user = creator(req);
+    const std::string& id = required_param(req, "apiId");
+    const std::string& version = required_param(req, "newVersion");
+    bool default_version = false;
+    if (const std::string* d = req.query_param("defaultVersion")) {
+      if (*d != "true" && *d != "false")
+        throw ProblemError(Problem::bad_request("'defaultVersion' must be true or false, got '" + *d + "'"));
+      default_version = *d == "true";
+    }
+    domain::Api created = apis.copy(id, version, default_version, user);
+    RestResponse res = ok_json(201, domain::api_to_json(created));
+    res.headers.emplace_back("Location", path("/apis/" + created.id));
+    return res;
+  });
+
   r.add("GET", path("/apis"), [&, reader](RestRequest& req) {
     reader(req);
     store::ApiQuery q;

@@ -193,6 +193,10 @@ CREATE TABLE api_lifecycle_history (
 );
 CREATE INDEX api_lifecycle_history_by_api ON api_lifecycle_history (api_id, id);
 )sql"},
+      {9, "default version flag of APIs as a column (one default version per API name and provider)", R"sql(
+ALTER TABLE apis ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;
+UPDATE apis SET is_default = 1 WHERE json_extract(definition, '$.isDefaultVersion') = 1;
+)sql"},
   };
   return kMigrations;
 }

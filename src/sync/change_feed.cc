@@ -90,6 +90,12 @@ void DeploymentFeed::apply(const store::ChangeEvent& e) {
       it->second.api.lifecycle_status = std::string(p.at("state").as_string());
     return;
   }
+  if (e.type == "api.default_version") {
+    const json::object p = json::parse(e.payload).as_object();
+    if (auto it = apis_.find(e.entity_id); it != apis_.end())
+      it->second.api.is_default_version = p.at("isDefaultVersion").as_bool();
+    return;
+  }
   if (e.type != "api.deployed" && e.type != "api.undeployed") {
     security_dirty_ = true;
     return;

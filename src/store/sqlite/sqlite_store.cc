@@ -127,12 +127,11 @@ class SqliteStore final : public Store {
   }
 
   void create_api(const domain::Api& api) override {
-    std::lock_guard lock(mu_);
-    Transaction tx(db_);
-    check_unique(api);
-    db_.prepare(
-           "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
-           "definition, created_time, last_updated_time) VALUES (?,?,?,?,?,?,?,?,?,?)")
+    write([&] {
+      check_unique(api);
+      db_.prepare(
+             "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
+             "definition, created_time, last_updated_time, is_default) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
         .bind(1, api.id)
         .bind(2, api.name)
         .bind(3, api.version)
@@ -143,9 +142,11 @@ class SqliteStore final : public Store {
         .bind(8, json::serialize(domain::api_to_json(api)))
         .bind(9, api.created_time)
         .bind(10, api.last_updated_time)
+        .bind(11, api.is_default_version ? 1 : 0)
         .run();
-    insert_history({api.id, "", api.lifecycle_status, api.provider, api.created_time});
-    tx.commit();
+      insert_history({api.id, "", api.lifecycle_status, api.provider, api.created_time});
+      return settle_default_version(api, false);
+    });
   }
 
   std::optional<domain::Api> get_api(std::string_view id) override {
@@ -198,22 +199,23 @@ class SqliteStore final : public Store {
   }
 
   void update_api(const domain::Api& changes) override {
-    std::lock_guard lock(mu_);
-    Transaction tx(db_);
+   write([&] {
     domain::Api api = changes;
+    bool was_default = false;
     {
-      Stmt st = db_.prepare("SELECT lifecycle_status FROM apis WHERE id = ?");
+      Stmt st = db_.prepare("SELECT lifecycle_status, is_default FROM apis WHERE id = ?");
       st.bind(1, api.id);
       if (!st.step())
         throw common::ProblemError(
             common::Problem::not_found(fmt::format("API '{}' not found", api.id)));
       api.lifecycle_status = st.text(0);
+      was_default = st.integer(1) != 0;
     }
     check_unique(api);
     Stmt s = db_.prepare(
         "UPDATE apis SET name=?, version=?, context=?, provider=?, lifecycle_status=?, "
         "search_text=?, "
-        "definition=?, last_updated_time=? WHERE id=?");
+        "definition=?, last_updated_time=?, is_default=? WHERE id=?");
     s.bind(1, api.name)
         .bind(2, api.version)
         .bind(3, api.context)
@@ -222,12 +224,46 @@ class SqliteStore final : public Store {
         .bind(6, search_text(api))
         .bind(7, json::serialize(domain::api_to_json(api)))
         .bind(8, api.last_updated_time)
-        .bind(9, api.id)
+        .bind(9, api.is_default_version ? 1 : 0)
+        .bind(10, api.id)
         .run();
     if (db_.changes() == 0)
       throw common::ProblemError(
           common::Problem::not_found(fmt::format("API '{}' not found", api.id)));
-    tx.commit();
+    return settle_default_version(api, was_default);
+   });
+  }
+
+  // The default version belongs to the API, not to a revision: exactly one version of an API
+  // (name and provider) is the default. When `api` became the default, the others stop being it;
+  // every change of the flag appends api.default_version so gateways route the bare context to
+  // the right deployed version. Returns the last event's revision (0: none).
+  std::int64_t settle_default_version(const domain::Api& api, bool was_default) {
+    std::int64_t rev = 0;
+    auto event = [&](const std::string& id, bool is_default) {
+      json::object payload{{"apiId", id}, {"isDefaultVersion", is_default}};
+      rev = append_event("api.default_version", id, json::serialize(payload));
+    };
+    if (api.is_default_version) {
+      std::vector<std::string> others;
+      {
+        Stmt s = db_.prepare("SELECT id FROM apis WHERE name = ? AND provider = ? AND id <> ? AND is_default = 1");
+        s.bind(1, api.name).bind(2, api.provider).bind(3, api.id);
+        while (s.step()) others.push_back(s.text(0));
+      }
+      for (const auto& id : others) {
+        auto other = get_api_locked(id);
+        if (!other) continue;
+        other->is_default_version = false;
+        db_.prepare("UPDATE apis SET is_default = 0, definition = ? WHERE id = ?")
+            .bind(1, json::serialize(domain::api_to_json(*other)))
+            .bind(2, id)
+            .run();
+        event(id, false);
+      }
+    }
+    if (api.is_default_version != was_default) event(api.id, api.is_default_version);
+    return rev;
   }
 
   bool delete_api(std::string_view id) override {
@@ -341,10 +377,11 @@ class SqliteStore final : public Store {
         throw common::ProblemError(common::Problem::not_found(
             fmt::format("Revision '{}' of API '{}' not found", revision_id, api_id)));
       {
-        Stmt st = db_.prepare("SELECT lifecycle_status FROM apis WHERE id = ?");
+        Stmt st = db_.prepare("SELECT lifecycle_status, is_default FROM apis WHERE id = ?");
         st.bind(1, api_id);
         st.step();
         revision->api.lifecycle_status = st.text(0);
+        revision->api.is_default_version = st.integer(1) != 0;
       }
       if (revision->api.lifecycle_status == domain::kLifecycleRetired)
         throw common::ProblemError(common::Problem::conflict(fmt::format(
@@ -500,13 +537,14 @@ class SqliteStore final : public Store {
     DeployedState st;
     try {
       Stmt s = db_.prepare(
-          "SELECT d.api_id, d.revision_id, r.definition, a.lifecycle_status FROM api_deployments d "
+          "SELECT d.api_id, d.revision_id, r.definition, a.lifecycle_status, a.is_default FROM api_deployments d "
           "JOIN api_revisions r ON r.id = d.revision_id JOIN apis a ON a.id = d.api_id "
           "WHERE d.environment = ? ORDER BY d.api_id");
       s.bind(1, environment);
       while (s.step()) {
         st.apis.push_back({s.text(0), s.text(1), api_from_definition(s.text(2))});
         st.apis.back().api.lifecycle_status = s.text(3);  // the API's state, not the revision's
+        st.apis.back().api.is_default_version = s.integer(4) != 0;  // likewise its default flag
       }
       Stmt m = db_.prepare("SELECT COALESCE(MAX(revision), 0) FROM change_log");
       m.step();
