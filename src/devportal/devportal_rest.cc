@@ -159,16 +159,26 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return ok(200, list_of(std::move(items)));
   });
 
-  r.add("GET", path("/apis"), [&, user_of](RestRequest& req) {
+  // GET /apis and GET /search take the product's search syntax (name:, tag:, context:,
+  // provider:, version:, status: and free text) over the APIs the portal shows.
+  auto search = [&, user_of](RestRequest& req, bool results) {
     user_of(req);
     json::array items;
-    store::ApiQuery q;
+    store::ApiQuery q = store::parse_api_query(req.query_param("query") ? *req.query_param("query") : "");
     q.limit = 1000;
-    if (auto* s = req.query_param("query")) q.text = *s;
-    for (const auto& a : store.list_apis(q).list)
-      if (visible(a)) items.push_back(api_info(a));
+    for (const auto& a : store.list_apis(q).list) {
+      if (!visible(a)) continue;
+      json::object info = api_info(a);
+      if (results) {
+        info["type"] = "API";
+        info["transportType"] = a.type;
+      }
+      items.push_back(std::move(info));
+    }
     return ok(200, list_of(std::move(items)));
-  });
+  };
+  r.add("GET", path("/apis"), [search](RestRequest& req) { return search(req, false); });
+  r.add("GET", path("/search"), [search](RestRequest& req) { return search(req, true); });
 
   r.add("GET", path("/apis/{apiId}"), [&, user_of](RestRequest& req) {
     user_of(req);

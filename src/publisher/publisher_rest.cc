@@ -184,17 +184,25 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
     return res;
   });
 
-  r.add("GET", path("/apis"), [&, reader](RestRequest& req) {
+  // GET /apis and GET /search take the product's search syntax (name:, tag:, context:,
+  // provider:, version:, status: prefixes and free text); /search answers in its result shape.
+  auto search = [&, reader](RestRequest& req, bool results) {
     reader(req);
-    store::ApiQuery q;
+    const std::string query = req.query_param("query") ? *req.query_param("query") : "";
+    store::ApiQuery q = store::parse_api_query(query);
     q.limit = int_param(req, "limit", 25, 1, 1000);
     q.offset = int_param(req, "offset", 0, 0, INT64_MAX / 2);
-    std::string query = req.query_param("query") ? *req.query_param("query") : "";
-    q.text = query;
-    if (auto colon = q.text.find(':'); colon != std::string::npos) q.text = q.text.substr(colon + 1);
     const store::ApiPage page = apis.list(q);
     json::array items;
-    for (const auto& a : page.list) items.push_back(api_info(a));
+    for (const auto& a : page.list) {
+      json::object info = api_info(a);
+      if (results) {
+        info["type"] = "API";
+        info["transportType"] = a.type;
+        info["status"] = a.lifecycle_status;
+      }
+      items.push_back(std::move(info));
+    }
     json::object body = common::list_body(std::move(items));
     json::object pagination;
     pagination["offset"] = q.offset;
@@ -204,7 +212,9 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
     pagination["previous"] = q.offset > 0 ? page_link(q.limit, std::max<std::int64_t>(0, q.offset - q.limit), query) : "";
     body["pagination"] = std::move(pagination);
     return ok_json(200, body);
-  });
+  };
+  r.add("GET", path("/apis"), [search](RestRequest& req) { return search(req, false); });
+  r.add("GET", path("/search"), [search](RestRequest& req) { return search(req, true); });
 
   r.add("GET", path("/apis/{apiId}"), [&, reader](RestRequest& req) {
     reader(req);

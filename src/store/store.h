@@ -17,10 +17,19 @@
 namespace archway::store {
 
 struct ApiQuery {
-  std::string text;  // matches name, context, provider or tag (substring, case-insensitive)
+  std::string text;  // matches name, context, provider, version, description or tag (substring, case-insensitive)
   std::int64_t limit = 25;
   std::int64_t offset = 0;
+  // Field filters from the product's search syntax ("name:pizza tag:food"), all of which must
+  // hold: name, context, provider, version (substrings), tag (one tag equal), status (the
+  // lifecycle state). Lower case.
+  std::vector<std::pair<std::string, std::string>> fields;
 };
+
+// Parses the product's search query: space-separated terms, each "prefix:value" (name, tag,
+// context, provider, version, status; also the product's "lifecycle") or free text. Throws
+// ProblemError(400) naming an unknown prefix.
+ApiQuery parse_api_query(std::string_view query);
 
 struct ApiPage {
   std::vector<domain::Api> list;

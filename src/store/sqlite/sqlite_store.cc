@@ -161,19 +161,57 @@ class SqliteStore final : public Store {
                    [](unsigned char c) { return std::tolower(c); });
     const std::string like = "%" + escape_like(needle) + "%";
     ApiPage page;
-    {
-      Stmt s = db_.prepare("SELECT COUNT(*) FROM apis WHERE search_text LIKE ? ESCAPE '\\'");
-      s.bind(1, like);
-      s.step();
-      page.total = s.integer(0);
+    if (q.fields.empty()) {
+      {
+        Stmt s = db_.prepare("SELECT COUNT(*) FROM apis WHERE search_text LIKE ? ESCAPE '\\'");
+        s.bind(1, like);
+        s.step();
+        page.total = s.integer(0);
+      }
+      Stmt s = db_.prepare(
+          "SELECT definition, created_time, last_updated_time FROM apis WHERE search_text LIKE ? "
+          "ESCAPE '\\' "
+          "ORDER BY created_time, id LIMIT ? OFFSET ?");
+      s.bind(1, like).bind(2, q.limit).bind(3, q.offset);
+      while (s.step()) {
+        domain::Api api = api_from_definition(s.text(0));
+        api.created_time = s.integer(1);
+        api.last_updated_time = s.integer(2);
+        page.list.push_back(std::move(api));
+      }
+      return page;
     }
-    Stmt s = db_.prepare(
-        "SELECT definition, created_time, last_updated_time FROM apis WHERE search_text LIKE ? "
-        "ESCAPE '\\' "
-        "ORDER BY created_time, id LIMIT ? OFFSET ?");
-    s.bind(1, like).bind(2, q.limit).bind(3, q.offset);
+    // Field filters: narrow with the search text (every value appears in it, except the state),
+    // then check each field and paginate what matched.
+    std::string sql = "SELECT definition, created_time, last_updated_time FROM apis WHERE search_text LIKE ? ESCAPE '\\'";
+    std::vector<std::string> likes{like};
+    for (const auto& [field, value] : q.fields) {
+      if (field == "status") continue;
+      sql += " AND search_text LIKE ? ESCAPE '\\'";
+      likes.push_back("%" + escape_like(value) + "%");
+    }
+    sql += " ORDER BY created_time, id";
+    Stmt s = db_.prepare(sql);
+    for (std::size_t i = 0; i < likes.size(); ++i) s.bind(static_cast<int>(i + 1), likes[i]);
+    auto lower = [](std::string v) {
+      std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+      return v;
+    };
+    auto contains = [&](const std::string& hay, const std::string& n) { return lower(hay).find(n) != std::string::npos; };
     while (s.step()) {
       domain::Api api = api_from_definition(s.text(0));
+      bool ok = true;
+      for (const auto& [field, value] : q.fields) {
+        if (field == "name") ok = ok && contains(api.name, value);
+        else if (field == "context") ok = ok && contains(api.context, value);
+        else if (field == "provider") ok = ok && contains(api.provider, value);
+        else if (field == "version") ok = ok && contains(api.version, value);
+        else if (field == "status") ok = ok && lower(api.lifecycle_status) == value;
+        else if (field == "tag")
+          ok = ok && std::any_of(api.tags.begin(), api.tags.end(), [&](const std::string& t) { return lower(t) == value; });
+      }
+      if (!ok) continue;
+      if (page.total++ < q.offset || static_cast<std::int64_t>(page.list.size()) >= q.limit) continue;
       api.created_time = s.integer(1);
       api.last_updated_time = s.integer(2);
       page.list.push_back(std::move(api));

@@ -56,6 +56,14 @@ TEST_F(SqliteStoreTest, ListSearchesAndPages) {
   EXPECT_EQ(page.total, 6);
   EXPECT_EQ(page.list.size(), 2u);
   EXPECT_EQ(store_->list_apis({"%", 25, 0}).total, 0);  // LIKE wildcards are literal
+  auto by_name = store::parse_api_query("name:api version:1");
+  by_name.limit = 2;
+  by_name.offset = 1;
+  page = store_->list_apis(by_name);
+  EXPECT_EQ(page.total, 5);  // every ApiN, paginated after filtering
+  ASSERT_EQ(page.list.size(), 2u);
+  EXPECT_EQ(page.list[0].name.substr(0, 3), "Api");
+  EXPECT_EQ(store_->list_apis(store::parse_api_query("name:weather tag:none")).total, 0);
 }
 
 TEST_F(SqliteStoreTest, RevisionsAreNumberedAndNeverReused) {
