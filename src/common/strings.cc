@@ -1,5 +1,7 @@
 #include "common/strings.h"
 
+#include <cctype>
+
 namespace archway::common {
 
 std::vector<std::string> split_words(std::string_view text) {
@@ -12,6 +14,11 @@ std::vector<std::string> split_words(std::string_view text) {
     i = j + 1;
   }
   return out;
+}
+
+std::string to_lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
 }
 
 }  // namespace archway::common

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <cstring>
 #include <string>
 
 namespace archway::domain {
@@ -12,10 +13,9 @@ std::optional<IpAddress> parse_ip(std::string_view text) {
   IpAddress out{};
   in_addr v4{};
   if (inet_pton(AF_INET, s.c_str(), &v4) == 1) {
-    out[10] = out[11] = 0xff;
-    const auto* b = reinterpret_cast<const std::uint8_t*>(&v4.s_addr);
-    for (int i = 0; i < 4; ++i) out[12 + i] = b[i];
-    return out;
+    std::array<std::uint8_t, 4> b{};
+    std::memcpy(b.data(), &v4.s_addr, 4);
+    return ipv4_mapped(b);
   }
   in6_addr v6{};
   if (inet_pton(AF_INET6, s.c_str(), &v6) == 1) {

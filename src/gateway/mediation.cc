@@ -36,7 +36,26 @@ void add(CompiledFlow& f, const domain::PolicyRef& p) {
   }
 }
 
+// Walks "k=v&k2=v2": the next non-empty pair, advancing `rest`; empty when there is none.
+std::string_view next_pair(std::string_view& rest) {
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (!pair.empty()) return pair;
+  }
+  return {};
+}
+
 }  // namespace
+
+std::optional<std::string_view> query_value(std::string_view query, std::string_view name) {
+  for (std::string_view pair = next_pair(query); !pair.empty(); pair = next_pair(query)) {
+    const std::size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+  }
+  return std::nullopt;
+}
 
 CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& api_level,
                           const std::vector<domain::PolicyRef>& operation_level) {
@@ -50,11 +69,7 @@ std::string rewrite_query(std::string_view query, const CompiledFlow& flow) {
   std::string out;
   out.reserve(query.size() + 32);
   std::string_view rest = query;
-  while (!rest.empty()) {
-    const std::size_t amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    if (pair.empty()) continue;
+  for (std::string_view pair = next_pair(rest); !pair.empty(); pair = next_pair(rest)) {
     const std::string_view key = pair.substr(0, pair.find('='));
     if (std::find(flow.remove_query.begin(), flow.remove_query.end(), key) != flow.remove_query.end()) continue;
     if (!out.empty()) out.push_back('&');

@@ -219,17 +219,7 @@ class RequestFacts final : public traffic::RequestAttributes {
     if (it == req_.end()) return std::nullopt;
     return std::string_view(it->value());
   }
-  std::optional<std::string_view> query(std::string_view name) const override {
-    std::string_view rest = query_;
-    while (!rest.empty()) {
-      const std::size_t amp = rest.find('&');
-      const std::string_view pair = rest.substr(0, amp);
-      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-      const std::size_t eq = pair.find('=');
-      if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    }
-    return std::nullopt;
-  }
+  std::optional<std::string_view> query(std::string_view name) const override { return query_value(query_, name); }
   std::optional<std::string> claim(std::string_view name) const override {
     if (!token_ || token_->claims.empty()) return std::nullopt;
     boost::system::error_code ec;
@@ -429,15 +419,7 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   const bool was_chunked = res.chunked();
   const bool body_to_eof = !sp.is_done() && !was_chunked && !res.has_content_length();
   strip_hop_by_hop(res);
-  if (ctx.response) {
-    for (const auto& h : ctx.response->headers) {
-      switch (h.kind) {
-        case CompiledFlow::HeaderOp::Kind::kAdd: res.insert(h.name, h.value); break;
-        case CompiledFlow::HeaderOp::Kind::kSet: res.set(h.name, h.value); break;
-        case CompiledFlow::HeaderOp::Kind::kRemove: res.erase(h.name); break;
-      }
-    }
-  }
+  if (ctx.response) apply_header_ops(ctx.response->headers, res);
   if (!ctx.cors_origin.empty()) {
     res.set(bhttp::field::access_control_allow_origin, ctx.cors_origin);
     if (ctx.cors->credentials) res.set(bhttp::field::access_control_allow_credentials, "true");
@@ -647,13 +629,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       if (mec || !keep) co_return;
       continue;
     }
-    for (const auto& h : flow.headers) {
-      switch (h.kind) {
-        case CompiledFlow::HeaderOp::Kind::kAdd: req.insert(h.name, h.value); break;
-        case CompiledFlow::HeaderOp::Kind::kSet: req.set(h.name, h.value); break;
-        case CompiledFlow::HeaderOp::Kind::kRemove: req.erase(h.name); break;
-      }
-    }
+    apply_header_ops(flow.headers, req);
     if (!flow.method.empty() && (flow.current_method.empty() || flow.current_method == req.method_string()))
       req.method(bhttp::string_to_verb(flow.method));
 
@@ -765,14 +741,8 @@ asio::awaitable<void> serve_client(Worker& w, tcp::socket socket, bool tls) {
   domain::IpAddress remote_addr{};
   if (!ec) {
     const auto addr = rep.address();
-    if (addr.is_v4()) {
-      const auto b = addr.to_v4().to_bytes();
-      remote_addr[10] = remote_addr[11] = 0xff;
-      for (int i = 0; i < 4; ++i) remote_addr[12 + i] = b[i];
-    } else {
-      const auto b = addr.to_v6().to_bytes();
-      for (int i = 0; i < 16; ++i) remote_addr[i] = b[i];
-    }
+    if (addr.is_v4()) remote_addr = domain::ipv4_mapped(addr.to_v4().to_bytes());
+    else remote_addr = addr.to_v6().to_bytes();
   }
   auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
   w.connections.push_front(ClientConnection{});

@@ -1,5 +1,7 @@
 #include "http/rest_server.h"
 
+#include "common/strings.h"
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
@@ -95,9 +97,7 @@ struct RestServer::Impl {
     r.path = percent_decode(target.substr(0, q));
     if (q != std::string_view::npos) r.query = parse_query(target.substr(q + 1));
     for (const auto& f : m) {
-      std::string name(f.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      r.headers.emplace_back(std::move(name), std::string(f.value()));
+      r.headers.emplace_back(common::to_lower(std::string(f.name_string())), std::string(f.value()));
     }
     r.body = m.body();
     r.remote_address = remote;

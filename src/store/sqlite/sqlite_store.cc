@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/problem.h"
+#include "common/strings.h"
 #include "domain/api_json.h"
 #include "domain/policy_json.h"
 #include "store/migrations.h"
@@ -30,8 +31,7 @@ std::string search_text(const domain::Api& api) {
   std::string s = api.name + "\n" + api.context + "\n" + api.provider + "\n" + api.version + "\n" +
                   api.description;
   for (const auto& t : api.tags) s += "\n" + t;
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
+  return common::to_lower(std::move(s));
 }
 
 domain::Api api_from_definition(const std::string& text) {
@@ -156,9 +156,7 @@ class SqliteStore final : public Store {
 
   ApiPage list_apis(const ApiQuery& q) override {
     std::lock_guard lock(mu_);
-    std::string needle = q.text;
-    std::transform(needle.begin(), needle.end(), needle.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
+    const std::string needle = common::to_lower(q.text);
     const std::string like = "%" + escape_like(needle) + "%";
     ApiPage page;
     if (q.fields.empty()) {
@@ -193,11 +191,8 @@ class SqliteStore final : public Store {
     sql += " ORDER BY created_time, id";
     Stmt s = db_.prepare(sql);
     for (std::size_t i = 0; i < likes.size(); ++i) s.bind(static_cast<int>(i + 1), likes[i]);
-    auto lower = [](std::string v) {
-      std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
-      return v;
-    };
-    auto contains = [&](const std::string& hay, const std::string& n) { return lower(hay).find(n) != std::string::npos; };
+    using common::to_lower;
+    auto contains = [](const std::string& hay, const std::string& n) { return to_lower(hay).find(n) != std::string::npos; };
     while (s.step()) {
       domain::Api api = api_from_definition(s.text(0));
       bool ok = true;
@@ -206,9 +201,9 @@ class SqliteStore final : public Store {
         else if (field == "context") ok = ok && contains(api.context, value);
         else if (field == "provider") ok = ok && contains(api.provider, value);
         else if (field == "version") ok = ok && contains(api.version, value);
-        else if (field == "status") ok = ok && lower(api.lifecycle_status) == value;
+        else if (field == "status") ok = ok && to_lower(api.lifecycle_status) == value;
         else if (field == "tag")
-          ok = ok && std::any_of(api.tags.begin(), api.tags.end(), [&](const std::string& t) { return lower(t) == value; });
+          ok = ok && std::any_of(api.tags.begin(), api.tags.end(), [&](const std::string& t) { return to_lower(t) == value; });
       }
       if (!ok) continue;
       if (page.total++ < q.offset || static_cast<std::int64_t>(page.list.size()) >= q.limit) continue;
