@@ -44,6 +44,16 @@ class ServerSuite : public ::testing::Test {
     return mgmt().call(method, target, body, kAdmin, kPassword);
   }
 
+  // An admin call with a multipart/form-data body (uploads).
+  HttpResponse admin_form(const std::string& method, const std::string& target, const Multipart& form) {
+    HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.body = form.body();
+    r.headers = {{"Authorization", basic_auth(kAdmin, kPassword)}, {"Content-Type", form.content_type()}};
+    return mgmt().send(r);
+  }
+
   static boost::json::object json_of(const HttpResponse& r) {
     return boost::json::parse(r.body).as_object();
   }

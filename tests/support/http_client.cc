@@ -145,4 +145,18 @@ std::string basic_auth(const std::string& user, const std::string& password) {
   return "Basic " + out;
 }
 
+Multipart& Multipart::field(const std::string& name, const std::string& value, const std::string& type) {
+  body_ += "--" + boundary_ + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n";
+  if (!type.empty()) body_ += "Content-Type: " + type + "\r\n";
+  body_ += "\r\n" + value + "\r\n";
+  return *this;
+}
+
+Multipart& Multipart::file(const std::string& name, const std::string& filename, const std::string& bytes,
+                           const std::string& type) {
+  body_ += "--" + boundary_ + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" +
+           filename + "\"\r\nContent-Type: " + type + "\r\n\r\n" + bytes + "\r\n";
+  return *this;
+}
+
 }  // namespace archway::testing

@@ -51,4 +51,18 @@ std::string raw_exchange(const std::string& host, int port, const std::string& b
 
 std::string basic_auth(const std::string& user, const std::string& password);
 
+// A multipart/form-data body: add fields and files, then send `body()` with `content_type()`.
+class Multipart {
+ public:
+  Multipart& field(const std::string& name, const std::string& value, const std::string& type = "");
+  Multipart& file(const std::string& name, const std::string& filename, const std::string& bytes,
+                  const std::string& type = "application/octet-stream");
+  std::string body() const { return body_ + "--" + boundary_ + "--\r\n"; }
+  std::string content_type() const { return "multipart/form-data; boundary=" + boundary_; }
+
+ private:
+  std::string boundary_ = "archway-test-7MA4YWxkTrZu0gW";
+  std::string body_;
+};
+
 }  // namespace archway::testing
