@@ -2,6 +2,8 @@
 # Gateway benchmark: Archway's gateway against nginx as a reverse proxy, both in front of the same
 # nginx backend serving a 1 KB response, keep-alive on both sides, loaded by wrk on this machine.
 # Usage: bench/run.sh [path/to/archway]   (env: DURATION=8s CONNECTIONS=50 ROUNDS=3)
+#        ONLY=json2xml bench/run.sh ...      runs only the JSON-to-XML scenario (10 KB JSON POSTed
+#                                            through a jsonToXML request policy) and prints its line
 set -euo pipefail
 ARCHWAY=${1:-build/release/archway}
 DURATION=${DURATION:-8s}
@@ -31,7 +33,10 @@ events { worker_connections 4096; }
 http {
   access_log off;
   keepalive_requests 1000000;
-  server { listen 127.0.0.1:$BACKEND; root $work/www; location / { } }
+  server {
+    listen 127.0.0.1:$BACKEND; root $work/www; location / { }
+    location = /accept { default_type application/json; return 200 '{"ok":true}'; }
+  }
 }
 CONF
 cat > "$work/proxy/nginx.conf" <<CONF
@@ -99,6 +104,36 @@ for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.
 curl -sfi -H 'Origin: https://app.example.com' "http://127.0.0.1:$GW/mediated/1.0/1k" | grep -qi '^x-served-by: archway' \
   || { echo "bench: the mediated route does not apply its policies"; exit 1; }
 
+# The JSON-to-XML scenario: a 10 KB JSON document POSTed through a jsonToXML request policy
+# (read whole, converted, sent as XML) to a backend location that accepts any body.
+python3 - "$work/10k.json" <<'PY'
+import json, sys
+items, doc = [], {}
+i = 0
+while len(json.dumps({"order": {"id": "A-1", "items": items}})) < 10 * 1024 - 120:
+    items.append({"sku": f"p{i:05d}", "name": f"Item <{i}> & co", "qty": i % 7, "price": i * 1.25, "gift": i % 2 == 0})
+    i += 1
+open(sys.argv[1], "w").write(json.dumps({"order": {"id": "A-1", "items": items}}))
+PY
+xid=$(curl -sf "${auth[@]}" -d "{\"name\":\"BenchJsonToXml\",\"context\":\"/json2xml\",\"version\":\"1.0\",
+  \"endpointConfig\":{\"endpoint_type\":\"http\",\"production_endpoints\":{\"url\":\"http://127.0.0.1:$BACKEND\"}},
+  \"operations\":[{\"target\":\"/*\",\"verb\":\"POST\",\"authType\":\"None\",
+    \"operationPolicies\":{\"request\":[{\"policyName\":\"jsonToXML\",\"parameters\":{\"rootElement\":\"orders\"}}]}},
+    {\"target\":\"/*\",\"verb\":\"GET\",\"authType\":\"None\"}]}" "$api/apis" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+xrev=$(curl -sf "${auth[@]}" -d '{}' "$api/apis/$xid/revisions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+curl -sf "${auth[@]}" -d '[{"name":"Default"}]' "$api/apis/$xid/deploy-revision?revisionId=$xrev" >/dev/null
+for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW/json2xml/1.0/1k")" = 200 ] && break; sleep 0.02; done
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$work/10k.json" \
+     "http://127.0.0.1:$GW/json2xml/1.0/accept")" = 200 ] || { echo "bench: the jsonToXML route does not answer 200"; exit 1; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{"bad":' \
+     "http://127.0.0.1:$GW/json2xml/1.0/accept")" = 400 ] || { echo "bench: the jsonToXML route does not convert"; exit 1; }
+python3 - "$work/10k.json" "$work/json2xml.lua" <<'PY'
+import sys
+body = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [==[' + body + ']==]\n')
+PY
+
 # A second API whose operation needs a token: an application subscribed to it gets one.
 sid=$(curl -sf "${auth[@]}" -d "{\"name\":\"BenchSecure\",\"context\":\"/secure\",\"version\":\"1.0\",\"policies\":[\"Unlimited\"],
   \"endpointConfig\":{\"endpoint_type\":\"http\",\"production_endpoints\":{\"url\":\"http://127.0.0.1:$BACKEND\"}},
@@ -150,9 +185,6 @@ GW2=$(python3 -c "import json; print(json.load(open('$work/ready2.json'))['gatew
 for _ in $(seq 200); do [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TTOKEN" "http://127.0.0.1:$GW2/throttled/1.0/1k")" = 200 ] && break; sleep 0.02; done
 grep -q "using Redis" "$work/archway2.log" || { echo "bench: the second gateway did not connect to Redis"; cat "$work/archway2.log"; exit 1; }
 
-# Correctness first: the same body through both proxies.
-cmp <(curl -sf "http://127.0.0.1:$PROXY/1k") <(curl -sf "http://127.0.0.1:$GW/bench/1.0/1k")
-
 run_wrk() {  # prints "rps p50_ms p99_ms"; extra arguments go to wrk
   local url=$1; shift
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" | python3 -c '
@@ -168,9 +200,29 @@ if err: sys.exit("non-2xx responses: " + err.group(1) + " from " + sys.argv[1])
 print(f"{rps:.0f} {p50:.3f} {p99:.3f}")' "$url"
 }
 
+if [ "${ONLY:-}" = json2xml ]; then
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s "$work/json2xml.lua" "http://127.0.0.1:$GW/json2xml/1.0/accept" >/dev/null
+  J=()
+  for r in $(seq "$ROUNDS"); do J+=("$(run_wrk "http://127.0.0.1:$GW/json2xml/1.0/accept" -s "$work/json2xml.lua")"); done
+  python3 - "$(stat -c %s "$work/10k.json")" "${J[@]}" <<'PY'
+import statistics, sys
+size = int(sys.argv[1]); j = [list(map(float, v.split())) for v in sys.argv[2:]]
+med = lambda i: statistics.median(x[i] for x in j)
+print("| proxy | requests/s | p50 ms | p99 ms |")
+print("|---|---|---|---|")
+print(f"| archway gateway, jsonToXML on a {size} B JSON POST body | {med(0):.0f} | {med(1):.3f} | {med(2):.3f} |")
+print("rounds (rps p50 p99):", j)
+PY
+  exit 0
+fi
+
+# Correctness first: the same body through both proxies.
+cmp <(curl -sf "http://127.0.0.1:$PROXY/1k") <(curl -sf "http://127.0.0.1:$GW/bench/1.0/1k")
+
+
 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "http://127.0.0.1:$PROXY/1k" >/dev/null   # warm-up
 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "http://127.0.0.1:$GW/bench/1.0/1k" >/dev/null
-declare -a N A M S R Q
+declare -a N A M S R Q J
 for r in $(seq "$ROUNDS"); do
   N+=("$(run_wrk "http://127.0.0.1:$PROXY/1k")")
   A+=("$(run_wrk "http://127.0.0.1:$GW/bench/1.0/1k")")
@@ -178,13 +230,14 @@ for r in $(seq "$ROUNDS"); do
   S+=("$(run_wrk "http://127.0.0.1:$GW/secure/1.0/1k" -H "Authorization: Bearer $TOKEN")")
   R+=("$(run_wrk "http://127.0.0.1:$GW/throttled/1.0/1k" -H "Authorization: Bearer $TTOKEN")")
   Q+=("$(run_wrk "http://127.0.0.1:$GW2/throttled/1.0/1k" -H "Authorization: Bearer $TTOKEN")")
+  J+=("$(run_wrk "http://127.0.0.1:$GW/json2xml/1.0/accept" -s "$work/json2xml.lua")")
 done
 T=$(CONNECTIONS=8 run_wrk "http://127.0.0.1:$MGMT/oauth2/token" -s "$work/token.lua")
-python3 - "$ROUNDS" "$T" "${N[@]}" "${A[@]}" "${S[@]}" "${R[@]}" "${Q[@]}" "${M[@]}" <<'PY'
+python3 - "$ROUNDS" "$T" "${N[@]}" "${A[@]}" "${S[@]}" "${R[@]}" "${Q[@]}" "${M[@]}" "${J[@]}" <<'PY'
 import statistics, sys
 r = int(sys.argv[1]); t = list(map(float, sys.argv[2].split()))
 vals = [list(map(float, v.split())) for v in sys.argv[3:]]
-n, a, s, th, tq, mm = vals[:r], vals[r:2*r], vals[2*r:3*r], vals[3*r:4*r], vals[4*r:5*r], vals[5*r:]
+n, a, s, th, tq, mm, jx = (vals[k*r:(k+1)*r] for k in range(7))
 med = lambda xs, i: statistics.median(x[i] for x in xs)
 nr, ar, sr, tr, qr, mr = med(n, 0), med(a, 0), med(s, 0), med(th, 0), med(tq, 0), med(mm, 0)
 print("| proxy | requests/s | p50 ms | p99 ms |")
@@ -195,10 +248,11 @@ print(f"| archway gateway, 5 header policies + CORS | {mr:.0f} | {med(mm,1):.3f}
 print(f"| archway gateway, JWT + subscription check | {sr:.0f} | {med(s,1):.3f} | {med(s,2):.3f} |")
 print(f"| archway gateway, JWT + subscription + throttled (high tiers) | {tr:.0f} | {med(th,1):.3f} | {med(th,2):.3f} |")
 print(f"| archway gateway, same, counters shared through Redis | {qr:.0f} | {med(tq,1):.3f} | {med(tq,2):.3f} |")
+print(f"| archway gateway, jsonToXML on a 10 KB JSON POST body | {med(jx,0):.0f} | {med(jx,1):.3f} | {med(jx,2):.3f} |")
 print(f"| archway /oauth2/token client_credentials (8 connections) | {t[0]:.0f} | {t[1]:.3f} | {t[2]:.3f} |")
 print(f"\nthroughput ratio archway/nginx: {ar/nr:.2f}   p99 ratio archway/nginx: {med(a,2)/med(n,2):.2f}")
 print(f"throughput ratio secured/unsecured: {sr/ar:.2f}")
 print(f"throughput ratio mediated (5 header policies + CORS)/bare: {mr/ar:.2f}")
 print(f"throughput ratio throttled/unthrottled (single node): {tr/sr:.2f}   with Redis: {qr/sr:.2f}")
-print("rounds (rps p50 p99): nginx", n, "archway", a, "secured", s, "throttled", th, "throttled+redis", tq, "mediated", mm)
+print("rounds (rps p50 p99): nginx", n, "archway", a, "secured", s, "throttled", th, "throttled+redis", tq, "mediated", mm, "json2xml", jx)
 PY

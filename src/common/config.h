@@ -28,6 +28,7 @@ struct Config {
   int gateway_workers = 0;  // 0 = one per core
   std::int64_t gateway_max_header_bytes = 32 * 1024;
   std::int64_t gateway_max_body_bytes = 10 * 1024 * 1024;
+  std::int64_t gateway_max_transform_bytes = 4 * 1024 * 1024;  // largest body a payload policy buffers
   std::int64_t gateway_connect_timeout_ms = 5000;
   std::int64_t gateway_upstream_timeout_ms = 60000;
   std::int64_t gateway_client_idle_timeout_ms = 60000;

@@ -40,6 +40,7 @@ struct PolicyAttribute {
   std::string description;
   bool required = true;
   std::string validation_regex;  // empty: any value
+  std::string type = "String";   // "JSON": given as a JSON value (kept as its text), e.g. jsonTransform's operations
 };
 
 struct PolicySpec {

@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 #include "common/problem.h"
+#include "domain/json_transform.h"
 
 namespace archway::domain {
 
@@ -44,7 +45,7 @@ PolicyRef policy_from_json(const json::value& v, std::string_view flow, const st
                                [&](const PolicyAttribute& a) { return a.name == std::string_view(k); });
       if (attr == spec->attributes.end()) bad(fmt::format("'{}': policy '{}' has no such parameter", field, p.name));
       if (val.is_null()) continue;
-      std::string text = scalar_text(val, field);
+      std::string text = attr->type == "JSON" && !val.is_string() ? json::serialize(val) : scalar_text(val, field);
       if (!attr->validation_regex.empty() && !std::regex_match(text, std::regex(attr->validation_regex)))
         bad(fmt::format("'{}': '{}' is not a valid {}", field, text, attr->display_name));
       p.parameters.emplace(std::string(k), std::move(text));
@@ -53,6 +54,8 @@ PolicyRef policy_from_json(const json::value& v, std::string_view flow, const st
   for (const auto& a : spec->attributes)
     if (a.required && !p.parameters.count(a.name))
       bad(fmt::format("'{}.parameters.{}' is required by policy '{}'", path, a.name, p.name));
+  // Policies with a program are compiled now, so a definition the gateway could not run is refused here.
+  if (p.name == "jsonTransform") parse_json_transform(p.parameters.at("operations"), path + ".parameters.operations");
   return p;
 }
 
@@ -69,7 +72,15 @@ json::array flow_to_json(const std::vector<PolicyRef>& flow) {
   json::array a;
   for (const auto& p : flow) {
     json::object params;
-    for (const auto& [k, v] : p.parameters) params[k] = v;
+    const PolicySpec* spec = find_builtin_policy(p.name);
+    for (const auto& [k, v] : p.parameters) {
+      const bool structured = spec && std::any_of(spec->attributes.begin(), spec->attributes.end(), [&](const auto& a) {
+                                return a.name == k && a.type == "JSON";
+                              });
+      boost::system::error_code ec;
+      json::value parsed = structured ? json::parse(v, ec) : json::value();
+      params[k] = structured && !ec ? std::move(parsed) : json::value(v);
+    }
     json::object o{{"policyName", p.name}, {"policyVersion", p.version}, {"parameters", std::move(params)}};
     o["policyId"] = p.id.empty() ? json::value(nullptr) : json::value(p.id);
     a.push_back(std::move(o));
@@ -157,7 +168,7 @@ json::object policy_spec_to_json(const PolicySpec& s) {
                                  {"description", a.description},
                                  {"validationRegex", a.validation_regex.empty() ? json::value(nullptr)
                                                                                 : json::value(a.validation_regex)},
-                                 {"type", "String"},
+                                 {"type", a.type},
                                  {"required", a.required}});
   return json::object{{"id", s.name},
                       {"category", s.category},

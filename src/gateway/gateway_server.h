@@ -22,6 +22,9 @@ struct GatewayOptions {
   int workers = 0;        // 0: one per core
   std::size_t max_header_bytes = 32 * 1024;
   std::uint64_t max_body_bytes = 10 * 1024 * 1024;
+  // Largest body a payload policy (jsonToXML, xmlToJson, jsonTransform) reads whole: 413 above for
+  // requests, 502 for responses.
+  std::size_t max_transform_bytes = 4 * 1024 * 1024;
   std::int64_t connect_timeout_ms = 5000;
   std::int64_t upstream_timeout_ms = 60000;
   std::int64_t client_idle_timeout_ms = 60000;

@@ -1,5 +1,9 @@
 #include "gateway/mediation.h"
 
+#include "common/problem.h"
+
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <charconv>
 
@@ -30,9 +34,24 @@ void add(CompiledFlow& f, const domain::PolicyRef& p) {
     CompiledFlow::Mock m;
     const std::string status = param(p, "statusCode", "200");
     std::from_chars(status.data(), status.data() + status.size(), m.status);
+    m.status_given = p.parameters.count("statusCode") > 0;
     m.content_type = param(p, "contentType", "application/json");
     m.body = param(p, "body");
     f.mock = std::move(m);
+  } else if (n == "jsonToXML") {
+    BodyStep step;
+    step.root = param(p, "rootElement", "jsonObject");
+    f.body.push_back(std::move(step));
+  } else if (n == "xmlToJson") {
+    f.body.push_back(BodyStep{BodyStep::Kind::kXmlToJson, {}, {}});
+  } else if (n == "jsonTransform") {
+    // Checked when the policy was defined; a stored definition that no longer parses is left out, loudly.
+    try {
+      BodyStep step{BodyStep::Kind::kJsonTransform, {}, domain::parse_json_transform(param(p, "operations"), "operations")};
+      f.body.push_back(std::move(step));
+    } catch (const common::ProblemError& e) {
+      spdlog::error("jsonTransform policy left out of the flow: {}", e.problem().description);
+    }
   }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/mediation.h"
+#include "gateway/payload.h"
 
 namespace archway::gateway {
 
@@ -21,6 +22,7 @@ struct CompiledFlow {
   };
   struct Mock {
     int status = 200;
+    bool status_given = false;  // in the fault flow, a mock without statusCode keeps the error's status
     std::string content_type = "application/json";
     std::string body;
   };
@@ -32,10 +34,11 @@ struct CompiledFlow {
   std::string path;           // rewritePath template ({param} from the operation): empty = unchanged
   bool keep_query = true;     // rewritePath includeQueryParams
   std::optional<Mock> mock;
+  std::vector<BodyStep> body;  // jsonToXML, xmlToJson, jsonTransform: need the whole body, in order
 
   bool empty() const {
     return headers.empty() && add_query.empty() && remove_query.empty() && method.empty() && path.empty() &&
-           !mock;
+           !mock && body.empty();
   }
   bool touches_query() const { return !add_query.empty() || !remove_query.empty(); }
 };

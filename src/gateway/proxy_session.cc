@@ -12,6 +12,7 @@
 
 #include "common/problem.h"
 #include "gateway/internal/worker.h"
+#include "gateway/payload.h"
 #include "http/rest_router.h"
 #include "gateway/token_authenticator.h"
 #include "traffic/throttler.h"
@@ -50,6 +51,12 @@ Problem api_blocked() {
 }
 Problem bad_backend_response(const std::string& why) {
   return {502, 101505, "Invalid response from the back end", why};
+}
+Problem bad_payload(const std::string& why) { return {400, 101410, "Invalid request payload", why}; }
+Problem payload_too_large(std::size_t limit) {
+  return {413, 413, "Payload Too Large",
+          "A payload policy reads the whole body; this one exceeds " + std::to_string(limit) +
+              " bytes (gateway.max_transform_bytes)"};
 }
 
 bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
@@ -135,6 +142,40 @@ asio::awaitable<bool> write_problem(Stream& s, unsigned version, const Problem& 
   co_return !ec;
 }
 
+// An error the gateway answers itself once it deals with the payload or the backend (payload
+// refusals, 502/503/504), through the operation's fault flow when it has one: the problem body
+// goes through the flow's payload policies, a mock replaces it, header policies run last.
+template <class Stream>
+asio::awaitable<bool> write_fault(Stream& s, unsigned version, const Problem& p, bool keep_alive,
+                                  const CompiledFlow* fault) {
+  if (!fault) co_return co_await write_problem(s, version, p, keep_alive);
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(p.status), version};
+  std::string content_type = "application/json";
+  std::string body = p.to_json();
+  if (!fault->body.empty()) {
+    PayloadResult r = run_body_steps(fault->body, body, content_type);
+    if (r.ok()) {
+      body = std::move(r.body);
+    } else {
+      content_type = "application/json";
+      spdlog::warn("fault flow payload policy left the error as it was: {}", r.error);
+    }
+  }
+  if (fault->mock) {
+    if (fault->mock->status_given) res.result(static_cast<unsigned>(fault->mock->status));
+    content_type = fault->mock->content_type;
+    body = fault->mock->body;
+  }
+  if (!content_type.empty()) res.set(bhttp::field::content_type, content_type);
+  apply_header_ops(fault->headers, res);
+  res.keep_alive(keep_alive);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  beast::get_lowest_layer(s).expires_after(std::chrono::seconds(10));
+  auto [ec, n] = co_await bhttp::async_write(s, res, kTuple);
+  co_return !ec;
+}
+
 template <class Stream>
 asio::awaitable<bool> write_fixed(Stream& s, unsigned version, std::string_view content_type, std::string_view body,
                                   bool keep_alive, bool head) {
@@ -185,7 +226,40 @@ asio::awaitable<Relay> relay(In& in, beast::flat_buffer& inbuf, bhttp::parser<Is
   co_return Relay::kOk;
 }
 
-// Writes the whole request header and any body that fits; used when the request has no body left.
+// Reads the rest of the body `p` parses into `out`, at most `limit` bytes: for payload policies.
+template <class In, bool IsRequest>
+asio::awaitable<Relay> read_whole(In& in, beast::flat_buffer& inbuf, bhttp::parser<IsRequest, bhttp::buffer_body>& p,
+                                  char* buf, std::size_t limit, ms timeout, std::string& out, std::int64_t* counted) {
+  if (auto announced = p.content_length(); announced && *announced > limit) co_return Relay::kTooLarge;
+  auto& body = p.get().body();
+  while (!p.is_done()) {
+    body.data = buf;
+    body.size = kChunk;
+    beast::get_lowest_layer(in).expires_after(timeout);
+    auto [ec, n] = co_await bhttp::async_read(in, inbuf, p, kTuple);
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec) co_return ec == beast::error::timeout ? Relay::kReadTimeout : Relay::kReadError;
+    const std::size_t got = kChunk - body.size;
+    if (out.size() + got > limit) co_return Relay::kTooLarge;
+    out.append(buf, got);
+    *counted += static_cast<std::int64_t>(got);
+  }
+  co_return Relay::kOk;
+}
+
+// Writes a request whose (transformed) body is in memory.
+template <class Out>
+asio::awaitable<Relay> send_buffered(Out& out, bhttp::request<bhttp::buffer_body>& req, const std::string& body,
+                                     ms timeout) {
+  req.body().data = const_cast<char*>(body.data());
+  req.body().size = body.size();
+  req.body().more = false;
+  bhttp::request_serializer<bhttp::buffer_body> sr{req};
+  beast::get_lowest_layer(out).expires_after(timeout);
+  auto [ec, n] = co_await bhttp::async_write(out, sr, kTuple);
+  co_return ec ? Relay::kWriteError : Relay::kOk;
+}
+
 enum class Exchange { kDone, kRetry, kErrorSent, kClientGone };
 
 struct RequestContext {
@@ -199,6 +273,8 @@ struct RequestContext {
   char* buf;
   std::int64_t bytes = 0;  // body bytes moved both ways (bandwidth limits)
   const CompiledFlow* response = nullptr;  // response mediation
+  const std::string* request_body = nullptr;  // the body after request payload policies (sent from memory)
+  const CompiledFlow* fault = nullptr;        // the operation's fault flow (null: none)
   const CompiledCors* cors = nullptr;
   std::string_view cors_origin;  // empty: no CORS headers
 };
@@ -261,6 +337,12 @@ class Session {
   template <class Client, class Up>
   asio::awaitable<Exchange> exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
                                      bool reused, RequestContext& ctx);
+
+  // The response flow's payload policies: reads the whole response, transforms it, answers.
+  template <class Client, class Up>
+  asio::awaitable<Exchange> transform_response(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
+                                               bhttp::response_parser<bhttp::buffer_body>& sp, bool upstream_keep_alive,
+                                               bool keep, RequestContext& ctx, ms upstream_timeout);
 
   Worker& w_;
   std::array<char, kChunk> buf_;
@@ -379,18 +461,19 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
 
   // Request: header and body, streamed.
   bhttp::request_serializer<bhttp::buffer_body> rs{rp.get()};
-  const Relay sent = co_await relay(client, *ctx.client_buffer, rp, up, rs, ctx.buf, client_timeout, upstream_timeout,
-                                    &ctx.bytes);
+  const Relay sent = ctx.request_body ? co_await send_buffered(up, rp.get(), *ctx.request_body, upstream_timeout)
+                                      : co_await relay(client, *ctx.client_buffer, rp, up, rs, ctx.buf, client_timeout,
+                                                       upstream_timeout, &ctx.bytes);
   if (sent == Relay::kWriteError || sent == Relay::kReadTimeout) {
     if (sent == Relay::kWriteError && reused && !ctx.body_expected) co_return Exchange::kRetry;
     if (sent == Relay::kReadTimeout) co_return Exchange::kClientGone;
-    const bool ok = co_await write_problem(client, ctx.client_version,
-                                           backend_unavailable("The backend closed the connection"), false);
+    const bool ok = co_await write_fault(client, ctx.client_version,
+                                         backend_unavailable("The backend closed the connection"), false, ctx.fault);
     co_return ok ? Exchange::kErrorSent : Exchange::kClientGone;
   }
   if (sent == Relay::kTooLarge) {
     Problem p{413, 413, "Payload Too Large", "Request body exceeds the gateway's limit"};
-    co_await write_problem(client, ctx.client_version, p, false);
+    co_await write_fault(client, ctx.client_version, p, false, ctx.fault);
     co_return Exchange::kClientGone;
   }
   if (sent == Relay::kReadError) co_return Exchange::kClientGone;
@@ -404,13 +487,13 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   auto [hec, hn] = co_await bhttp::async_read_header(up, conn->buffer, sp, kTuple);
   if (hec) {
     if (hec == beast::error::timeout) {
-      const bool ok = co_await write_problem(client, ctx.client_version, backend_timeout(), false);
+      const bool ok = co_await write_fault(client, ctx.client_version, backend_timeout(), false, ctx.fault);
       co_return ok ? Exchange::kErrorSent : Exchange::kClientGone;
     }
     if (reused && !ctx.body_expected && conn->buffer.size() == 0) co_return Exchange::kRetry;
-    const bool ok = co_await write_problem(client, ctx.client_version,
-                                           bad_backend_response("Reading the response header failed: " + hec.message()),
-                                           ctx.client_keep_alive);
+    const bool ok = co_await write_fault(client, ctx.client_version,
+                                         bad_backend_response("Reading the response header failed: " + hec.message()),
+                                         ctx.client_keep_alive, ctx.fault);
     co_return ok ? Exchange::kErrorSent : Exchange::kClientGone;
   }
 
@@ -433,6 +516,8 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
     else keep = false;  // HTTP/1.0 client: the end of the connection frames the body
   }
   res.keep_alive(keep);
+  if (ctx.response && !ctx.response->body.empty() && !ctx.head && !sp.is_done())
+    co_return co_await transform_response(client, up, conn, sp, upstream_keep_alive, keep, ctx, upstream_timeout);
 
   bhttp::response_serializer<bhttp::buffer_body> ss{res};
   const Relay got = co_await relay(up, conn->buffer, sp, client, ss, ctx.buf, upstream_timeout, client_timeout,
@@ -444,6 +529,47 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
     co_return Exchange::kClientGone;
   }
   if (upstream_keep_alive && sp.is_done()) w_.pool.put(std::move(conn));
+  co_return keep ? Exchange::kDone : Exchange::kClientGone;
+}
+
+template <class Client, class Up>
+asio::awaitable<Exchange> Session::transform_response(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
+                                                      bhttp::response_parser<bhttp::buffer_body>& sp,
+                                                      bool upstream_keep_alive, bool keep, RequestContext& ctx,
+                                                      ms upstream_timeout) {
+  std::string raw;
+  const Relay got = co_await read_whole(up, conn->buffer, sp, ctx.buf, w_.opts.max_transform_bytes, upstream_timeout,
+                                        raw, &ctx.bytes);
+  auto& res = sp.get();
+  std::string content_type(res[bhttp::field::content_type]);
+  PayloadResult out;
+  if (got == Relay::kReadTimeout) {
+    const bool ok = co_await write_fault(client, ctx.client_version, backend_timeout(), false, ctx.fault);
+    co_return ok ? Exchange::kErrorSent : Exchange::kClientGone;
+  }
+  if (got == Relay::kTooLarge)
+    out.error = "the response body exceeds " + std::to_string(w_.opts.max_transform_bytes) +
+                " bytes (gateway.max_transform_bytes), too large for the response's payload policies";
+  else if (got != Relay::kOk)
+    out.error = "reading the response body failed";
+  else
+    out = run_body_steps(ctx.response->body, raw, content_type);
+  if (got == Relay::kOk && upstream_keep_alive && sp.is_done()) w_.pool.put(std::move(conn));
+  if (!out.ok()) {
+    const bool close = got != Relay::kOk;  // an unread upstream body: this connection is done
+    const bool ok =
+        co_await write_fault(client, ctx.client_version, bad_backend_response(out.error), keep && !close, ctx.fault);
+    co_return ok && keep && !close ? Exchange::kErrorSent : Exchange::kClientGone;
+  }
+  bhttp::response<bhttp::string_body> res_out{std::move(res.base())};
+  res_out.body() = std::move(out.body);
+  res_out.set(bhttp::field::content_type, content_type);
+  res_out.chunked(false);
+  res_out.keep_alive(keep);
+  res_out.prepare_payload();
+  beast::get_lowest_layer(client).expires_after(ms(w_.opts.client_idle_timeout_ms));
+  auto [wec, wn] = co_await bhttp::async_write(client, res_out, kTuple);
+  if (wec) co_return Exchange::kClientGone;
   co_return keep ? Exchange::kDone : Exchange::kClientGone;
 }
 
@@ -632,6 +758,36 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     apply_header_ops(flow.headers, req);
     if (!flow.method.empty() && (flow.current_method.empty() || flow.current_method == req.method_string()))
       req.method(bhttp::string_to_verb(flow.method));
+    const CompiledFlow* fault = m.op->fault.empty() ? nullptr : &m.op->fault;
+    // Payload policies read the whole body (bounded) and send the transformed one from memory.
+    std::string request_body;
+    std::int64_t request_bytes = 0;
+    const bool transform_request = !flow.body.empty() && !rp.is_done();
+    if (transform_request) {
+      if (iequals(req[bhttp::field::expect], "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        beast::get_lowest_layer(client).expires_after(idle);
+        auto [cec, cn] = co_await asio::async_write(client, asio::buffer(kContinue), kTuple);
+        if (cec) co_return;
+        req.erase(bhttp::field::expect);
+      }
+      std::string raw;
+      const Relay r = co_await read_whole(client, cbuf, rp, buf_.data(), w_.opts.max_transform_bytes, idle, raw,
+                                          &request_bytes);
+      if (r == Relay::kTooLarge)
+        co_await write_fault(client, version, payload_too_large(w_.opts.max_transform_bytes), false, fault);
+      if (r != Relay::kOk) co_return;
+      std::string content_type(req[bhttp::field::content_type]);
+      PayloadResult pr = run_body_steps(flow.body, raw, content_type);
+      if (!pr.ok()) {
+        if (!co_await write_fault(client, version, bad_payload(pr.error), client_keep_alive, fault) || !client_keep_alive)
+          co_return;
+        continue;
+      }
+      req.set(bhttp::field::content_type, content_type);
+      req.content_length(pr.body.size());
+      request_body = std::move(pr.body);
+    }
 
     // Rewrite the request in place into the upstream request.
     std::size_t member = group->first();
@@ -654,6 +810,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
         up_target.append(target.substr(q));
       }
     }
+    if (!m.op->response.body.empty()) req.erase(bhttp::field::accept_encoding);  // payload policies need plain bodies
     std::string cors_origin;  // Access-Control-Allow-Origin for the response, when CORS allows it
     if (api.cors.enabled)
       if (auto allowed = api.cors.allow_origin(req[bhttp::field::origin])) cors_origin.assign(*allowed);
@@ -687,7 +844,10 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
 
     RequestContext ctx{&rp, &cbuf, endpoint, version, client_keep_alive, req.method() == bhttp::verb::head,
                        body_expected, buf_.data()};
-    if (!m.op->response.headers.empty()) ctx.response = &m.op->response;
+    if (!m.op->response.empty()) ctx.response = &m.op->response;
+    if (transform_request) ctx.request_body = &request_body;
+    ctx.fault = fault;
+    ctx.bytes = request_bytes;
     ctx.cors = &api.cors;
     ctx.cors_origin = cors_origin;
     Exchange outcome = Exchange::kClientGone;
@@ -716,7 +876,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
                       "None of the " + std::to_string(group->members.size()) +
                       " endpoints accepted a connection; last: " + a.error->description);
         const bool keep = client_keep_alive && !body_expected;
-        if (!co_await write_problem(client, version, p, keep) || !keep) co_return;
+        if (!co_await write_fault(client, version, p, keep, fault) || !keep) co_return;
         outcome = Exchange::kErrorSent;
         break;
       }

@@ -205,7 +205,8 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
                                 op.scopes, enforced(policies, domain::kPolicyLevelAdvanced, op.throttling_policy, warn),
                                 op.verb + " " + op.target,
                                 compile_flow(a.api_policies.request, op.policies.request),
-                                compile_flow(a.api_policies.response, op.policies.response)});
+                                compile_flow(a.api_policies.response, op.policies.response),
+                                compile_flow(a.api_policies.fault, op.policies.fault)});
     rt->cors = compile_cors(a.cors);
     const std::string& versioned = rt->versioned_context;
     for (const auto& op : rt->operations) {

@@ -38,6 +38,7 @@ struct OperationRuntime {
   std::string resource;                       // "GET /items/{id}": the key of resource limits
   CompiledFlow request;   // the API's request policies, then the operation's
   CompiledFlow response;  // the API's response policies, then the operation's
+  CompiledFlow fault;     // the API's fault policies, then the operation's: on errors the gateway answers
 };
 
 struct EndpointRuntime {

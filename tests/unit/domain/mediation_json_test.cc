@@ -58,7 +58,7 @@ TEST(MediationJson, BadPoliciesAre400NamingTheField) {
   EXPECT_NE(error_of(R"({"response":[{"policyName":"addQueryParam","parameters":{"paramKey":"a","paramValue":"b"}}]})")
                 .find("cannot run in the response flow"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"fault":[{"policyName":"addHeader","parameters":{"headerName":"X","headerValue":"1"}}]})")
+  EXPECT_NE(error_of(R"({"fault":[{"policyName":"addQueryParam","parameters":{"paramKey":"a","paramValue":"b"}}]})")
                 .find("cannot run in the fault flow"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"request":[{"policyName":"removeHeader","parameters":{"headerName":"X","extra":"1"}}]})")

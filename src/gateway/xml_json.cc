@@ -1,0 +1,391 @@
+#include "gateway/xml_json.h"
+
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <vector>
+
+namespace archway::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kArrayItem = "jsonElement";  // an array's items inside an array or at the root
+constexpr std::string_view kText = "#text";
+
+bool name_start(unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c >= 0x80; }
+bool name_char(unsigned char c) {
+  return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+// An NCName: no colon.
+bool is_ncname(std::string_view s) {
+  if (s.empty() || !name_start(static_cast<unsigned char>(s.front()))) return false;
+  for (char c : s)
+    if (!name_char(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+// A prefix ("" when unprefixed) and the local part of a qualified name; false when it is not one.
+bool split_qname(std::string_view name, std::string_view& prefix, std::string_view& local) {
+  const std::size_t colon = name.find(':');
+  if (colon == std::string_view::npos) {
+    prefix = {};
+    local = name;
+    return is_ncname(name);
+  }
+  prefix = name.substr(0, colon);
+  local = name.substr(colon + 1);
+  return is_ncname(prefix) && is_ncname(local);
+}
+
+std::string quoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.push_back('\'');
+  for (char c : s.substr(0, 64)) out.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
+  if (s.size() > 64) out.append("...");
+  out.push_back('\'');
+  return out;
+}
+
+void append_number(std::string& out, const json::value& v) {
+  std::array<char, 32> buf{};
+  std::to_chars_result r{};
+  if (v.is_int64()) r = std::to_chars(buf.data(), buf.data() + buf.size(), v.get_int64());
+  else if (v.is_uint64()) r = std::to_chars(buf.data(), buf.data() + buf.size(), v.get_uint64());
+  else r = std::to_chars(buf.data(), buf.data() + buf.size(), v.get_double());
+  out.append(buf.data(), r.ptr);
+}
+
+// Writes elements for JSON values, checking names and namespace prefixes as it goes.
+class XmlWriter {
+ public:
+  explicit XmlWriter(std::string& out) : out_(out) {}
+
+  bool element(std::string_view name, const json::value& v, std::size_t depth) {
+    if (depth > kMaxPayloadDepth) return fail("the JSON payload nests deeper than " + std::to_string(kMaxPayloadDepth) + " levels");
+    if (v.is_array()) {
+      for (const auto& item : v.get_array()) {
+        if (item.is_array()) {
+          json::object wrapper;
+          wrapper[kArrayItem] = item;
+          if (!element(name, wrapper, depth + 1)) return false;
+        } else if (!element(name, item, depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    const std::size_t declared = ns_.size();
+    if (v.is_object())
+      for (const auto& [k, attr] : v.get_object())
+        if (std::string_view key = k; key.starts_with("@xmlns:")) ns_.push_back(key.substr(7));
+    const bool ok = open_and_write(name, v, depth);
+    ns_.resize(declared);
+    return ok;
+  }
+
+  std::string error;
+
+ private:
+  bool fail(std::string why) {
+    error = std::move(why);
+    return false;
+  }
+
+  bool check_name(std::string_view name, bool attribute) {
+    std::string_view prefix, local;
+    if (!split_qname(name, prefix, local))
+      return fail(std::string(attribute ? "attribute" : "member") + " name " + quoted(name) +
+                  " is not a valid XML name");
+    if (prefix.empty() || prefix == "xml" || (attribute && prefix == "xmlns")) return true;
+    for (auto p : ns_)
+      if (p == prefix) return true;
+    return fail("namespace prefix " + quoted(prefix) + " of " + quoted(name) + " is not declared (add \"@xmlns:" +
+                std::string(prefix) + "\" to this object or one around it)");
+  }
+
+  bool text(std::string_view s, bool attribute) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const char c = s[i];
+      switch (c) {
+        case '&': out_.append("&amp;"); break;
+        case '<': out_.append("&lt;"); break;
+        case '>': out_.append("&gt;"); break;
+        case '\r': out_.append("&#13;"); break;
+        case '"':
+          if (attribute) out_.append("&quot;");
+          else out_.push_back(c);
+          break;
+        case '\n':
+          if (attribute) out_.append("&#10;");
+          else out_.push_back(c);
+          break;
+        case '\t':
+          if (attribute) out_.append("&#9;");
+          else out_.push_back(c);
+          break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20)
+            return fail("the string " + quoted(s) + " holds control character U+00" +
+                        std::string(1, "0123456789ABCDEF"[(c >> 4) & 0xF]) + std::string(1, "0123456789ABCDEF"[c & 0xF]) +
+                        ", which XML 1.0 cannot carry");
+          out_.push_back(c);
+      }
+    }
+    return true;
+  }
+
+  bool scalar(const json::value& v, bool attribute) {
+    switch (v.kind()) {
+      case json::kind::string: return text(v.get_string(), attribute);
+      case json::kind::bool_: out_.append(v.get_bool() ? "true" : "false"); return true;
+      case json::kind::null: return true;
+      default: append_number(out_, v); return true;
+    }
+  }
+
+  bool open_and_write(std::string_view name, const json::value& v, std::size_t depth) {
+    if (!check_name(name, false)) return false;
+    out_.push_back('<');
+    out_.append(name);
+    if (!v.is_object()) {
+      if (v.is_null() || (v.is_string() && v.get_string().empty())) {
+        out_.append("/>");
+        return true;
+      }
+      out_.push_back('>');
+      if (!scalar(v, false)) return false;
+      return close(name);
+    }
+    const json::object& o = v.get_object();
+    bool has_content = false;
+    for (const auto& [k, member] : o) {
+      const std::string_view key = k;
+      if (!key.starts_with('@')) {
+        has_content = true;
+        continue;
+      }
+      const std::string_view attr = key.substr(1);
+      if (attr != "xmlns" && !check_name(attr, true)) return false;
+      if (member.is_object() || member.is_array())
+        return fail("attribute " + quoted(key) + " must be a string, a number, a boolean or null");
+      out_.push_back(' ');
+      out_.append(attr);
+      out_.append("=\"");
+      if (!scalar(member, true)) return false;
+      out_.push_back('"');
+    }
+    if (!has_content) {
+      out_.append("/>");
+      return true;
+    }
+    out_.push_back('>');
+    for (const auto& [k, member] : o) {
+      const std::string_view key = k;
+      if (key.starts_with('@')) continue;
+      if (key == kText) {
+        if (member.is_object() || member.is_array())
+          return fail("\"#text\" must be a string, a number, a boolean or null");
+        if (!scalar(member, false)) return false;
+        continue;
+      }
+      if (!element(key, member, depth + 1)) return false;
+    }
+    return close(name);
+  }
+
+  bool close(std::string_view name) {
+    out_.append("</");
+    out_.append(name);
+    out_.push_back('>');
+    return true;
+  }
+
+  std::string& out_;
+  std::vector<std::string_view> ns_;  // prefixes declared by the elements being written
+};
+
+// JSON number grammar (RFC 8259), so "007" or "1." stay strings.
+bool is_json_number(std::string_view s) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') ++i;
+  else if (!digits()) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+json::value typed(std::string_view s, json::storage_ptr sp) {
+  if (s == "true") return json::value(true, sp);
+  if (s == "false") return json::value(false, sp);
+  if (is_json_number(s)) {
+    boost::system::error_code ec;
+    json::value n = json::parse(s, ec, sp);
+    if (!ec) return n;
+  }
+  return json::value(json::string(s, sp));
+}
+
+class JsonBuilder {
+ public:
+  explicit JsonBuilder(json::storage_ptr sp) : sp_(std::move(sp)) {}
+
+  bool convert(const pugi::xml_node& el, std::size_t depth, json::value& out) {
+    if (depth > kMaxPayloadDepth) {
+      error = "the XML payload nests deeper than " + std::to_string(kMaxPayloadDepth) + " levels";
+      return false;
+    }
+    std::string text;
+    bool has_children = false;
+    for (const auto& child : el.children()) {
+      const auto type = child.type();
+      if (type == pugi::node_pcdata || type == pugi::node_cdata) text.append(child.value());
+      else if (type == pugi::node_element) has_children = true;
+    }
+    if (!has_children && !el.first_attribute()) {
+      out = text.empty() ? json::value(nullptr, sp_) : typed(text, sp_);
+      return true;
+    }
+    json::object o(sp_);
+    std::vector<std::string_view> repeated;  // names that became arrays by repetition, in this object
+    for (const auto& a : el.attributes()) o[std::string("@") + a.name()] = typed(a.value(), sp_);
+    for (const auto& child : el.children()) {
+      if (child.type() != pugi::node_element) continue;
+      json::value v;
+      if (!convert(child, depth + 1, v)) return false;
+      const std::string_view name = child.name();
+      json::value* existing = o.if_contains(name);
+      if (!existing) {
+        o.emplace(name, std::move(v));
+      } else if (std::find(repeated.begin(), repeated.end(), name) != repeated.end()) {
+        existing->get_array().push_back(std::move(v));
+      } else {
+        json::array a(sp_);
+        a.push_back(std::move(*existing));
+        a.push_back(std::move(v));
+        *existing = std::move(a);
+        repeated.push_back(name);
+      }
+    }
+    if (!text.empty()) o[kText] = typed(text, sp_);
+    out = std::move(o);
+    return true;
+  }
+
+  std::string error;
+
+ private:
+  json::storage_ptr sp_;
+};
+
+}  // namespace
+
+bool parse_json_payload(std::string_view text, json::value& out, json::storage_ptr sp, std::string& error) {
+  json::parse_options opts;
+  opts.max_depth = kMaxPayloadDepth + 1;
+  json::stream_parser p(json::storage_ptr(), opts);
+  p.reset(std::move(sp));
+  boost::system::error_code ec;
+  const std::size_t used = p.write(text.data(), text.size(), ec);
+  if (!ec) p.finish(ec);
+  if (ec) {
+    if (ec == json::error::too_deep)
+      error = "the JSON payload nests deeper than " + std::to_string(kMaxPayloadDepth) + " levels";
+    else if (text.empty())
+      error = "the payload is empty, not JSON";
+    else
+      error = "the payload is not valid JSON (at byte " + std::to_string(used) + "): " + ec.message();
+    return false;
+  }
+  out = p.release();
+  return true;
+}
+
+bool is_xml_name(std::string_view name) {
+  std::string_view prefix, local;
+  return split_qname(name, prefix, local);
+}
+
+PayloadResult json_to_xml(std::string_view text, std::string_view root) {
+  PayloadResult r;
+  unsigned char scratch[4096];
+  json::monotonic_resource mr(scratch, sizeof scratch);
+  json::value v;
+  if (!parse_json_payload(text, v, &mr, r.error)) return r;
+  r.body.reserve(text.size() + text.size() / 2 + 64);
+  XmlWriter w(r.body);
+  if (v.is_array()) {
+    json::object wrapper(&mr);
+    wrapper[kArrayItem] = std::move(v);
+    v = std::move(wrapper);
+  }
+  if (!w.element(root, v, 0)) {
+    r.body.clear();
+    r.error = "the JSON payload cannot be written as XML: " + w.error;
+  }
+  return r;
+}
+
+PayloadResult xml_to_json(std::string_view text) {
+  PayloadResult r;
+  pugi::xml_document doc;
+  const pugi::xml_parse_result pr =
+      doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!pr) {
+    r.error = "the payload is not valid XML: " + std::string(pr.description()) + " at byte " +
+              std::to_string(pr.offset);
+    return r;
+  }
+  pugi::xml_node root;
+  for (const auto& child : doc.children()) {
+    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+      r.error = "the payload is not valid XML: text outside the root element";
+      return r;
+    }
+    if (child.type() != pugi::node_element) continue;
+    if (root) {
+      r.error = "the payload is not valid XML: more than one root element";
+      return r;
+    }
+    root = child;
+  }
+  if (!root) {
+    r.error = "the payload is not valid XML: no root element";
+    return r;
+  }
+  unsigned char scratch[4096];
+  json::monotonic_resource mr(scratch, sizeof scratch);
+  JsonBuilder b(&mr);
+  json::value v;
+  if (!b.convert(root, 0, v)) {
+    r.error = b.error;
+    return r;
+  }
+  if (std::string_view(root.name()) != "jsonObject") {
+    json::object wrapped(&mr);
+    wrapped.emplace(root.name(), std::move(v));
+    v = std::move(wrapped);
+  }
+  r.body = json::serialize(v);
+  return r;
+}
+
+}  // namespace archway::gateway
