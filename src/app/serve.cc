@@ -117,6 +117,7 @@ int run_serve(const ServeOptions& options) {
     gw.max_header_bytes = static_cast<std::size_t>(cfg.gateway_max_header_bytes);
     gw.max_body_bytes = static_cast<std::uint64_t>(cfg.gateway_max_body_bytes);
     gw.max_transform_bytes = static_cast<std::size_t>(cfg.gateway_max_transform_bytes);
+    gw.response_cache_max_bytes = static_cast<std::size_t>(cfg.gateway_response_cache_max_bytes);
     gw.connect_timeout_ms = cfg.gateway_connect_timeout_ms;
     gw.upstream_timeout_ms = cfg.gateway_upstream_timeout_ms;
     gw.client_idle_timeout_ms = cfg.gateway_client_idle_timeout_ms;

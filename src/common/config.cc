@@ -58,6 +58,8 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string&, std::int64_t v) { c.gateway_max_body_bytes = v; }},
       {"gateway.max_transform_bytes", Kind::kInt, 1024, std::int64_t(1) << 32,
        [](Config& c, const std::string&, std::int64_t v) { c.gateway_max_transform_bytes = v; }},
+      {"gateway.response_cache_max_bytes", Kind::kInt, 0, std::int64_t(1) << 40,
+       [](Config& c, const std::string&, std::int64_t v) { c.gateway_response_cache_max_bytes = v; }},
       {"gateway.connect_timeout_ms", Kind::kInt, 1, 600000,
        [](Config& c, const std::string&, std::int64_t v) { c.gateway_connect_timeout_ms = v; }},
       {"gateway.upstream_timeout_ms", Kind::kInt, 1, 3600000,

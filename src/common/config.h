@@ -29,6 +29,7 @@ struct Config {
   std::int64_t gateway_max_header_bytes = 32 * 1024;
   std::int64_t gateway_max_body_bytes = 10 * 1024 * 1024;
   std::int64_t gateway_max_transform_bytes = 4 * 1024 * 1024;  // largest body a payload policy buffers
+  std::int64_t gateway_response_cache_max_bytes = 64 * 1024 * 1024;  // 0: response caching off
   std::int64_t gateway_connect_timeout_ms = 5000;
   std::int64_t gateway_upstream_timeout_ms = 60000;
   std::int64_t gateway_client_idle_timeout_ms = 60000;

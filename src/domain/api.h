@@ -46,6 +46,9 @@ struct Operation {
   std::string throttling_policy = "Unlimited";
   std::vector<std::string> scopes;
   PolicyFlows policies;  // operationPolicies: run after the API's own
+  // Response caching for this operation, overriding the API's (an Archway addition): unset = as the API.
+  std::optional<bool> response_caching;
+  std::optional<std::int64_t> cache_timeout_s;
 };
 
 // An OAuth2 scope an API defines; `bindings` are the roles allowed to obtain it (empty: anyone).
@@ -82,6 +85,9 @@ struct Api {
   bool enable_backend_jwt = false;  // gateway sends the caller's claims as a signed X-JWT-Assertion
   PolicyFlows api_policies;         // apiPolicies: request, response and fault flows of every operation
   CorsConfiguration cors;           // corsConfiguration
+  bool response_caching = false;    // responseCachingEnabled: GET/HEAD 200s served from the gateway's cache
+  std::int64_t cache_timeout_s = 300;            // cacheTimeout
+  std::vector<std::string> cache_key_headers;    // cacheKeyHeaders: request headers in the key (Archway)
   std::int64_t created_time = 0;    // epoch millis
   std::int64_t last_updated_time = 0;
 };
@@ -109,6 +115,7 @@ struct DeployedApi {
   std::string api_id;
   std::string revision_id;
   Api api;
+  std::uint64_t deployment = 0;  // the change-feed revision of the deployment: each redeploy differs
 };
 
 inline constexpr std::string_view kHttpVerbs[] = {"GET",  "POST", "PUT",    "DELETE",

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "common/clock.h"
 #include "common/json.h"
@@ -173,6 +174,12 @@ EndpointConfig endpoint_config_from_json(const json::object& o) {
   return ec;
 }
 
+static void check_cache_timeout(std::int64_t v, const std::string& field) {
+  if (v < 1 || v > 31536000)
+    throw common::ProblemError(common::Problem::bad_request(
+        fmt::format("'{}' must be between 1 and 31536000 seconds, got {}", field, v)));
+}
+
 Api api_from_json(const json::object& o) {
   Api api;
   api.id = opt_string(o, "id", "id").value_or("");
@@ -218,12 +225,29 @@ Api api_from_json(const json::object& o) {
       }
       if (const json::value* pol = op.if_contains("operationPolicies"))
         x.policies = policy_flows_from_json(*pol, p + ".operationPolicies");
+      x.response_caching = opt_bool(op, "responseCachingEnabled", p + ".responseCachingEnabled");
+      x.cache_timeout_s = opt_int(op, "cacheTimeout", p + ".cacheTimeout");
+      if (x.cache_timeout_s) check_cache_timeout(*x.cache_timeout_s, p + ".cacheTimeout");
       api.operations.push_back(std::move(x));
     }
   }
   if (const json::value* pol = o.if_contains("apiPolicies")) api.api_policies = policy_flows_from_json(*pol, "apiPolicies");
   if (const json::value* cors = o.if_contains("corsConfiguration")) api.cors = cors_from_json(*cors, "corsConfiguration");
   api.enable_backend_jwt = opt_bool(o, "enableBackendJWT", "enableBackendJWT").value_or(false);
+  api.response_caching = opt_bool(o, "responseCachingEnabled", "responseCachingEnabled").value_or(false);
+  api.cache_timeout_s = opt_int(o, "cacheTimeout", "cacheTimeout").value_or(300);
+  check_cache_timeout(api.cache_timeout_s, "cacheTimeout");
+  if (o.contains("cacheKeyHeaders")) {
+    api.cache_key_headers = string_list(o, "cacheKeyHeaders");
+    for (std::size_t i = 0; i < api.cache_key_headers.size(); ++i) {
+      const std::string& h = api.cache_key_headers[i];
+      if (h.empty() || !std::all_of(h.begin(), h.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+.^_`|~-").find(c) != std::string_view::npos;
+          }))
+        throw common::ProblemError(common::Problem::bad_request(
+            fmt::format("'cacheKeyHeaders[{}]': '{}' is not a header name", i, h)));
+    }
+  }
   if (const json::array* scopes = opt_array(o, "scopes", "scopes")) {
     for (std::size_t i = 0; i < scopes->size(); ++i) {
       const std::string p = fmt::format("scopes[{}]", i);
@@ -286,11 +310,16 @@ json::object api_to_json(const Api& api) {
     x["throttlingPolicy"] = op.throttling_policy;
     x["scopes"] = to_array(op.scopes);
     x["operationPolicies"] = policy_flows_to_json(op.policies);
+    x["responseCachingEnabled"] = op.response_caching ? json::value(*op.response_caching) : json::value(nullptr);
+    x["cacheTimeout"] = op.cache_timeout_s ? json::value(*op.cache_timeout_s) : json::value(nullptr);
     ops.emplace_back(std::move(x));
   }
   o["operations"] = std::move(ops);
   o["apiPolicies"] = policy_flows_to_json(api.api_policies);
   o["corsConfiguration"] = cors_to_json(api.cors);
+  o["responseCachingEnabled"] = api.response_caching;
+  o["cacheTimeout"] = api.cache_timeout_s;
+  o["cacheKeyHeaders"] = to_array(api.cache_key_headers);
   json::array scopes;
   for (const auto& sc : api.scopes)
     scopes.push_back(json::object{{"scope", json::object{{"name", sc.name},

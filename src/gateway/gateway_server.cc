@@ -68,6 +68,7 @@ struct GatewayServer::Impl {
   GatewayOptions opts;
   BackendJwtSigner backend_jwt;
   asio::thread_pool verify_pool{1};
+  std::unique_ptr<ResponseCache> cache;
   internal::SnapshotSource source;
   std::vector<std::unique_ptr<Worker>> workers;
   int http_port = -1;
@@ -96,10 +97,13 @@ void GatewayServer::start() {
     for (int p : {http_port, https_port})
       if (p > 0) http::make_acceptor(probe_io, i.opts.host, p, false).close();
   }
+  if (i.opts.response_cache_max_bytes > 0 && !i.cache)
+    i.cache = std::make_unique<ResponseCache>(i.opts.response_cache_max_bytes);
   for (int k = 0; k < n; ++k) {
     auto w = std::make_unique<Worker>(i.opts, i.source);
     w->backend_jwt_signer = &i.backend_jwt;
     w->verify_pool = &i.verify_pool;
+    w->cache = i.cache.get();
     if (http_port >= 0) {
       w->http_acceptor.emplace(http::make_acceptor(w->io, i.opts.host, http_port, true));
       http_port = w->http_acceptor->local_endpoint().port();  // later workers share the chosen port

@@ -25,6 +25,8 @@ struct GatewayOptions {
   // Largest body a payload policy (jsonToXML, xmlToJson, jsonTransform) reads whole: 413 above for
   // requests, 502 for responses.
   std::size_t max_transform_bytes = 4 * 1024 * 1024;
+  // Memory for cached responses of this gateway process (LRU beyond it); 0 turns caching off.
+  std::size_t response_cache_max_bytes = 64 * 1024 * 1024;
   std::int64_t connect_timeout_ms = 5000;
   std::int64_t upstream_timeout_ms = 60000;
   std::int64_t client_idle_timeout_ms = 60000;

@@ -189,6 +189,45 @@ asio::awaitable<bool> write_fixed(Stream& s, unsigned version, std::string_view 
   co_return !ec;
 }
 
+// The response cache key: method, the API's deployment, the target as sent, the key headers.
+template <class Request>
+std::string response_cache_key(const ApiRuntime& api, const Request& req, std::string_view target) {
+  std::string key;
+  key.reserve(target.size() + api.id.size() + 48);
+  key.append(req.method_string()).push_back(' ');
+  key.append(api.id).push_back('@');
+  key.append(std::to_string(api.deployment)).push_back(' ');
+  key.append(target);
+  for (const auto& h : api.cache_key_headers) {
+    key.push_back('\n');
+    key.append(h).push_back(':');
+    for (const auto& f : req)
+      if (iequals(f.name_string(), h)) key.append(f.value()).push_back(',');
+  }
+  return key;
+}
+
+// Answers from a cache entry, with CORS for this request's origin.
+template <class Stream>
+asio::awaitable<bool> write_cached(Stream& s, unsigned version, const CachedResponse& hit, const CompiledCors& cors,
+                                   std::string_view origin, bool keep_alive, bool head) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(hit.status), version};
+  for (const auto& [k, v] : hit.headers) res.insert(k, v);
+  res.set("X-Cache", "HIT");
+  if (cors.enabled)
+    if (auto allowed = cors.allow_origin(origin)) {
+      res.set(bhttp::field::access_control_allow_origin, *allowed);
+      if (cors.credentials) res.set(bhttp::field::access_control_allow_credentials, "true");
+      if (*allowed != "*") res.set(bhttp::field::vary, "Origin");
+    }
+  res.keep_alive(keep_alive);
+  res.content_length(hit.content_length);
+  if (!head) res.body() = hit.body;
+  beast::get_lowest_layer(s).expires_after(std::chrono::seconds(10));
+  auto [ec, n] = co_await bhttp::async_write(s, res, kTuple);
+  co_return !ec;
+}
+
 // Streams the body `p` reads from `in` to `out` through `sr` (which also writes the header first).
 enum class Relay { kOk, kReadError, kWriteError, kReadTimeout, kTooLarge };
 
@@ -275,6 +314,8 @@ struct RequestContext {
   const CompiledFlow* response = nullptr;  // response mediation
   const std::string* request_body = nullptr;  // the body after request payload policies (sent from memory)
   const CompiledFlow* fault = nullptr;        // the operation's fault flow (null: none)
+  std::string_view cache_key;                 // non-empty: a cacheable request of a caching operation
+  std::int64_t cache_ttl_ms = 0;
   const CompiledCors* cors = nullptr;
   std::string_view cors_origin;  // empty: no CORS headers
 };
@@ -338,11 +379,12 @@ class Session {
   asio::awaitable<Exchange> exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
                                      bool reused, RequestContext& ctx);
 
-  // The response flow's payload policies: reads the whole response, transforms it, answers.
+  // Responses read whole: for the response flow's payload policies and for the response cache.
+  // Transforms, stores a copy when `store`, answers.
   template <class Client, class Up>
-  asio::awaitable<Exchange> transform_response(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
-                                               bhttp::response_parser<bhttp::buffer_body>& sp, bool upstream_keep_alive,
-                                               bool keep, RequestContext& ctx, ms upstream_timeout);
+  asio::awaitable<Exchange> buffered_response(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
+                                              bhttp::response_parser<bhttp::buffer_body>& sp, bool upstream_keep_alive,
+                                              bool keep, bool store, RequestContext& ctx, ms upstream_timeout);
 
   Worker& w_;
   std::array<char, kChunk> buf_;
@@ -516,8 +558,16 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
     else keep = false;  // HTTP/1.0 client: the end of the connection frames the body
   }
   res.keep_alive(keep);
-  if (ctx.response && !ctx.response->body.empty() && !ctx.head && !sp.is_done())
-    co_return co_await transform_response(client, up, conn, sp, upstream_keep_alive, keep, ctx, upstream_timeout);
+  bool store = false;
+  if (!ctx.cache_key.empty()) {
+    res.set("X-Cache", "MISS");
+    // Only what fits an entry is read whole for the cache; a larger or open-ended body streams by.
+    store = res.result() == bhttp::status::ok &&
+            (ctx.head || sp.is_done() || (sp.content_length() && *sp.content_length() <= w_.cache->max_entry_bytes()) ||
+             (ctx.response && !ctx.response->body.empty()));
+  }
+  if (store || (ctx.response && !ctx.response->body.empty() && !ctx.head && !sp.is_done()))
+    co_return co_await buffered_response(client, up, conn, sp, upstream_keep_alive, keep, store, ctx, upstream_timeout);
 
   bhttp::response_serializer<bhttp::buffer_body> ss{res};
   const Relay got = co_await relay(up, conn->buffer, sp, client, ss, ctx.buf, upstream_timeout, client_timeout,
@@ -532,14 +582,25 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   co_return keep ? Exchange::kDone : Exchange::kClientGone;
 }
 
+// What the response cache keeps of a response: its headers without framing, CORS (set per request)
+// and X-Cache; nullopt when the response says it may not be stored (RFC 9111 §3), else its TTL.
+template <class Fields>
+std::optional<std::int64_t> cacheable_for(const Fields& res, std::int64_t ttl_ms) {
+  const CacheDirectives d = parse_cache_control(res[bhttp::field::cache_control], res[bhttp::field::pragma]);
+  if (d.no_store || d.no_cache || d.is_private || d.max_age_s == 0) return std::nullopt;
+  if (res.find(bhttp::field::set_cookie) != res.end() || res[bhttp::field::vary] == "*") return std::nullopt;
+  return d.max_age_s > 0 ? std::min<std::int64_t>(ttl_ms, d.max_age_s * 1000) : ttl_ms;
+}
+
 template <class Client, class Up>
-asio::awaitable<Exchange> Session::transform_response(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
-                                                      bhttp::response_parser<bhttp::buffer_body>& sp,
-                                                      bool upstream_keep_alive, bool keep, RequestContext& ctx,
-                                                      ms upstream_timeout) {
+asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
+                                                     bhttp::response_parser<bhttp::buffer_body>& sp,
+                                                     bool upstream_keep_alive, bool keep, bool store,
+                                                     RequestContext& ctx, ms upstream_timeout) {
   std::string raw;
-  const Relay got = co_await read_whole(up, conn->buffer, sp, ctx.buf, w_.opts.max_transform_bytes, upstream_timeout,
-                                        raw, &ctx.bytes);
+  const bool transform = ctx.response && !ctx.response->body.empty() && !ctx.head;
+  const std::size_t limit = transform ? w_.opts.max_transform_bytes : w_.cache->max_entry_bytes();
+  const Relay got = co_await read_whole(up, conn->buffer, sp, ctx.buf, limit, upstream_timeout, raw, &ctx.bytes);
   auto& res = sp.get();
   std::string content_type(res[bhttp::field::content_type]);
   PayloadResult out;
@@ -552,8 +613,10 @@ asio::awaitable<Exchange> Session::transform_response(Client& client, Up& up, st
                 " bytes (gateway.max_transform_bytes), too large for the response's payload policies";
   else if (got != Relay::kOk)
     out.error = "reading the response body failed";
-  else
+  else if (transform && !raw.empty())
     out = run_body_steps(ctx.response->body, raw, content_type);
+  else
+    out.body = std::move(raw);
   if (got == Relay::kOk && upstream_keep_alive && sp.is_done()) w_.pool.put(std::move(conn));
   if (!out.ok()) {
     const bool close = got != Relay::kOk;  // an unread upstream body: this connection is done
@@ -563,10 +626,39 @@ asio::awaitable<Exchange> Session::transform_response(Client& client, Up& up, st
   }
   bhttp::response<bhttp::string_body> res_out{std::move(res.base())};
   res_out.body() = std::move(out.body);
-  res_out.set(bhttp::field::content_type, content_type);
-  res_out.chunked(false);
+  if (!content_type.empty()) res_out.set(bhttp::field::content_type, content_type);
   res_out.keep_alive(keep);
-  res_out.prepare_payload();
+  if (!ctx.head) {
+    res_out.chunked(false);
+    res_out.prepare_payload();
+  }
+  if (store) {
+    if (auto ttl = cacheable_for(res_out, ctx.cache_ttl_ms)) {
+      auto entry = std::make_shared<CachedResponse>();
+      entry->status = res_out.result_int();
+      for (const auto& f : res_out) {
+        switch (f.name()) {
+          case bhttp::field::content_length:
+          case bhttp::field::transfer_encoding:
+          case bhttp::field::connection:
+          case bhttp::field::keep_alive:
+          case bhttp::field::access_control_allow_origin:
+          case bhttp::field::access_control_allow_credentials:
+            continue;
+          case bhttp::field::vary:
+            if (iequals(f.value(), "Origin")) continue;
+            break;
+          default:
+            if (iequals(f.name_string(), "X-Cache")) continue;
+        }
+        entry->headers.emplace_back(f.name_string(), f.value());
+      }
+      entry->body = res_out.body();
+      entry->content_length = ctx.head ? sp.content_length().value_or(0) : res_out.body().size();
+      entry->expires_ms = steady_millis() + *ttl;
+      w_.cache->insert(std::string(ctx.cache_key), std::move(entry));
+    }
+  }
   beast::get_lowest_layer(client).expires_after(ms(w_.opts.client_idle_timeout_ms));
   auto [wec, wn] = co_await bhttp::async_write(client, res_out, kTuple);
   if (wec) co_return Exchange::kClientGone;
@@ -758,6 +850,24 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     apply_header_ops(flow.headers, req);
     if (!flow.method.empty() && (flow.current_method.empty() || flow.current_method == req.method_string()))
       req.method(bhttp::string_to_verb(flow.method));
+    // Response cache: GET and HEAD of an operation with caching on; a fresh entry answers here,
+    // before request mediation and the backend. Cache-Control: no-cache skips the lookup, no-store
+    // the cache altogether.
+    std::string cache_key;
+    if (m.op->cache_ttl_ms > 0 && w_.cache && (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head)) {
+      const CacheDirectives asked = parse_cache_control(req[bhttp::field::cache_control], req[bhttp::field::pragma]);
+      if (!asked.no_store) {
+        cache_key = response_cache_key(api, req, target);
+        if (auto hit = asked.no_cache ? nullptr : w_.cache->find(cache_key, steady_millis())) {
+          const bool keep = client_keep_alive && rp.is_done();
+          if (!co_await write_cached(client, version, *hit, api.cors, req[bhttp::field::origin], keep,
+                                     req.method() == bhttp::verb::head) ||
+              !keep)
+            co_return;
+          continue;
+        }
+      }
+    }
     const CompiledFlow* fault = m.op->fault.empty() ? nullptr : &m.op->fault;
     // Payload policies read the whole body (bounded) and send the transformed one from memory.
     std::string request_body;
@@ -847,6 +957,8 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     if (!m.op->response.empty()) ctx.response = &m.op->response;
     if (transform_request) ctx.request_body = &request_body;
     ctx.fault = fault;
+    ctx.cache_key = cache_key;
+    ctx.cache_ttl_ms = m.op->cache_ttl_ms;
     ctx.bytes = request_bytes;
     ctx.cors = &api.cors;
     ctx.cors_origin = cors_origin;

@@ -167,6 +167,8 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     auto rt = std::make_unique<ApiRuntime>();
     rt->id = d.api_id;
     rt->revision_id = d.revision_id;
+    rt->deployment = d.deployment;
+    rt->cache_key_headers = a.cache_key_headers;
     rt->name = a.name;
     rt->context = a.context;
     rt->version = a.version;
@@ -206,7 +208,10 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
                                 op.verb + " " + op.target,
                                 compile_flow(a.api_policies.request, op.policies.request),
                                 compile_flow(a.api_policies.response, op.policies.response),
-                                compile_flow(a.api_policies.fault, op.policies.fault)});
+                                compile_flow(a.api_policies.fault, op.policies.fault),
+                                op.response_caching.value_or(a.response_caching)
+                                    ? op.cache_timeout_s.value_or(a.cache_timeout_s) * 1000
+                                    : 0});
     rt->cors = compile_cors(a.cors);
     const std::string& versioned = rt->versioned_context;
     for (const auto& op : rt->operations) {

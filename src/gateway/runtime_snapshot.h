@@ -39,6 +39,7 @@ struct OperationRuntime {
   CompiledFlow request;   // the API's request policies, then the operation's
   CompiledFlow response;  // the API's response policies, then the operation's
   CompiledFlow fault;     // the API's fault policies, then the operation's: on errors the gateway answers
+  std::int64_t cache_ttl_ms = 0;  // response caching (the operation's setting, else the API's): 0 = off
 };
 
 struct EndpointRuntime {
@@ -81,6 +82,8 @@ struct SubscriptionRuntime {
 struct ApiRuntime {
   std::string id;
   std::string revision_id;
+  std::uint64_t deployment = 0;  // differs on every (re)deployment: part of response cache keys
+  std::vector<std::string> cache_key_headers;  // request headers that are part of response cache keys
   std::string name;
   std::string context;
   std::string version;

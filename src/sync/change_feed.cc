@@ -109,6 +109,7 @@ void DeploymentFeed::apply(const store::ChangeEvent& e) {
   domain::DeployedApi d;
   d.api_id = std::string(p.at("apiId").as_string());
   d.revision_id = std::string(p.at("revisionId").as_string());
+  d.deployment = static_cast<std::uint64_t>(e.revision);
   d.api = domain::api_from_json(p.at("api").as_object());
   apis_[d.api_id] = std::move(d);
 }

@@ -13,6 +13,7 @@
 
 #include "gateway/gateway_server.h"
 #include "gateway/backend_jwt.h"
+#include "gateway/response_cache.h"
 #include "gateway/token_authenticator.h"
 #include "gateway/upstream_pool.h"
 
@@ -46,6 +47,7 @@ class Worker {
   StringMap<BasicUser> basic_users;  // by the Authorization header value
   boost::asio::thread_pool* verify_pool = nullptr;  // slow credential checks run here
   const BackendJwtSigner* backend_jwt_signer = nullptr;
+  ResponseCache* cache = nullptr;  // shared by the workers of this process; null: caching off
   std::optional<boost::asio::ip::tcp::acceptor> http_acceptor;
   std::optional<boost::asio::ip::tcp::acceptor> https_acceptor;
   std::list<ClientConnection> connections;
