@@ -1,11 +1,11 @@
 #include "gateway/mediation.h"
 
-#include "common/problem.h"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
+
+#include "common/problem.h"
 
 namespace archway::gateway {
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <vector>
 
 namespace archway::gateway {
@@ -210,6 +211,42 @@ class XmlWriter {
   std::vector<std::string_view> ns_;  // prefixes declared by the elements being written
 };
 
+// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629), or npos.
+std::size_t invalid_utf8_at(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // Continuation bytes after the lead byte, and the range of the first one (no overlong forms,
+    // no surrogates, nothing above U+10FFFF).
+    std::size_t n = 0;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + n >= s.size()) return i;  // truncated
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return i;
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
 // JSON number grammar (RFC 8259), so "007" or "1." stay strings.
 bool is_json_number(std::string_view s) {
   std::size_t i = 0;
@@ -239,7 +276,7 @@ json::value typed(std::string_view s, json::storage_ptr sp) {
   if (is_json_number(s)) {
     boost::system::error_code ec;
     json::value n = json::parse(s, ec, sp);
-    if (!ec) return n;
+    if (!ec && (!n.is_double() || std::isfinite(n.get_double()))) return n;  // 1e999 stays text
   }
   return json::value(json::string(s, sp));
 }
@@ -346,6 +383,10 @@ PayloadResult json_to_xml(std::string_view text, std::string_view root) {
 
 PayloadResult xml_to_json(std::string_view text) {
   PayloadResult r;
+  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
+    r.error = "the payload is not valid XML: not UTF-8 at byte " + std::to_string(bad);
+    return r;
+  }
   pugi::xml_document doc;
   const pugi::xml_parse_result pr =
       doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);

@@ -102,6 +102,7 @@ TEST(XmlToJson, AttributesTextAndNumbersFollowTheMapping) {
   EXPECT_EQ(to_json(R"(<p currency="EUR" n="007">9.50<!-- c --></p>)"),
             boost::json::parse(R"({"p":{"@currency":"EUR","@n":"007","#text":9.5}})"));
   EXPECT_EQ(to_json("<t>  1.0e2 </t>"), boost::json::parse(R"({"t":"  1.0e2 "})"));
+  EXPECT_EQ(to_json(R"(<t a="2e99999">-1e400</t>)"), boost::json::parse(R"({"t":{"@a":"2e99999","#text":"-1e400"}})"));
   EXPECT_EQ(to_json("<t><![CDATA[<b>&</b>]]></t>"), boost::json::parse(R"({"t":"<b>&</b>"})"));
   EXPECT_EQ(to_json("<t>a &amp; b &#x263A;</t>"), boost::json::parse(R"({"t":"a & b \u263a"})"));
 }
@@ -120,6 +121,17 @@ TEST(XmlToJson, InvalidXmlIsRefusedWithTheReasonAndPosition) {
   EXPECT_FALSE(xml_to_json("").ok());
   EXPECT_FALSE(xml_to_json("{\"json\":true}").ok());
   EXPECT_FALSE(xml_to_json("<a/><b/>").ok());
+}
+
+TEST(XmlToJson, RefusesBytesThatAreNotUtf8) {
+  auto r = xml_to_json("<a>\xb5</a>");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error.find("not UTF-8 at byte 3"), std::string::npos) << r.error;
+  EXPECT_FALSE(xml_to_json("<\xb5/>").ok());           // found by tests/fuzz/payload_fuzz.cc
+  EXPECT_FALSE(xml_to_json("<a>\xed\xa0\x80</a>").ok());  // a surrogate
+  EXPECT_FALSE(xml_to_json("<a>\xc0\xaf</a>").ok());      // overlong
+  EXPECT_FALSE(xml_to_json("<a>\xe2\x98</a>").ok());      // truncated
+  EXPECT_TRUE(xml_to_json("\xef\xbb\xbf<a>\xe2\x98\x83 \xf0\x9f\x98\x80</a>").ok());  // BOM, U+2603, U+1F600
 }
 
 TEST(XmlToJson, EntitiesFromADoctypeAreNotExpanded) {
