@@ -62,6 +62,18 @@ TEST_F(GatewayPayload, JsonToXmlConvertsTheRequestBodyForTheBackend) {
   EXPECT_EQ(str(json_of(g)["body"]), "");
 }
 
+TEST_F(GatewayPayload, AClientWaitingFor100ContinueGetsItBeforeTheBodyIsReadWhole) {
+  deployed_api(api_body("J2XC", "/j2xc", ops(policy("jsonToXML"), "")), "/j2xc/1.0.0/x");
+  const std::string body = R"({"a":"b"})";
+  const std::string out = raw_exchange("127.0.0.1", server_->gateway_port(),
+                                       "POST /j2xc/1.0.0/c HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                                       "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                                       "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_TRUE(out.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200")) << out;
+  EXPECT_NE(out.find("<jsonObject><a>b</a></jsonObject>"), std::string::npos) << out;
+  EXPECT_EQ(out.find("expect"), std::string::npos) << out;  // not forwarded to the backend
+}
+
 TEST_F(GatewayPayload, XmlToJsonConvertsTheBackendResponse) {
   backend_->serve_static("/backend/order.xml",
                          R"(<order xmlns:m="urn:m" id="7"><m:line>a</m:line><m:line>b</m:line><total>9.5</total></order>)");
