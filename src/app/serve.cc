@@ -123,7 +123,7 @@ int run_serve(const ServeOptions& options) {
     gw.client_idle_timeout_ms = cfg.gateway_client_idle_timeout_ms;
     gw.max_idle_upstream = static_cast<std::size_t>(cfg.gateway_max_idle_upstream_connections);
     gw.server_tls = server_tls;
-    gw.client_tls = http::make_client_tls();
+    gw.client_tls = http::make_client_tls(cfg.gateway_trust_store);
     keymanager::JwksFetcher jwks_fetcher(*store, http::make_client_tls(),
                                          std::chrono::seconds(cfg.keymanager_jwks_refresh_s),
                                          std::chrono::milliseconds(cfg.keymanager_jwks_min_refetch_ms));
@@ -146,11 +146,16 @@ int run_serve(const ServeOptions& options) {
     keymanager::KeyManagerOptions kmo;
     kmo.issuer = cfg.keymanager_issuer;
     kmo.alg = *crypto::parse_alg(cfg.keymanager_signing_alg);
-    keymanager::KeyManager key_manager(
-        *store, crypto::SecretBox::from_key_file((fs::path(cfg.data_dir) / "master.key").string()), kmo);
+    // One master key seals secrets at rest: signing keys and endpoint_security credentials.
+    const crypto::SecretBox secrets = crypto::SecretBox::from_key_file((fs::path(cfg.data_dir) / "master.key").string());
+    keymanager::KeyManager key_manager(*store, secrets, kmo);
     key_manager.init();
 
-    gateway::SnapshotSettings snapshot_settings{kmo.issuer, kmo.leeway_s};
+    gateway::SnapshotSettings snapshot_settings{kmo.issuer, kmo.leeway_s, {}};
+    snapshot_settings.open_secret = [&secrets](std::string_view sealed) -> std::optional<std::string> {
+      if (!sealed.starts_with(domain::kSealedSecretPrefix)) return std::nullopt;
+      return secrets.open(sealed.substr(domain::kSealedSecretPrefix.size()));
+    };
     std::uint64_t generation = 0;
     sync::DeploymentFeed feed(*store, "Default", [&](const auto& apis, const auto& security, std::int64_t rev) {
       std::vector<std::string> warnings;
@@ -159,7 +164,7 @@ int run_serve(const ServeOptions& options) {
       spdlog::info("gateway serves {} API(s) at change revision {}", apis.size(), rev);
     });
 
-    publisher::ApiService api_service(*store);
+    publisher::ApiService api_service(*store, &secrets);
     identity::Authenticator auth(*store);
     auth.set_bearer_verifier([&key_manager](std::string_view token) { return key_manager.verify_bearer(token); });
     identity::UserService users(*store, auth);

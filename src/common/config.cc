@@ -70,6 +70,8 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string&, std::int64_t v) {
          c.gateway_max_idle_upstream_connections = int(v);
        }},
+      {"gateway.trust_store", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.gateway_trust_store = s; }},
       {"keymanager.issuer", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.keymanager_issuer = s; }},
       {"keymanager.signing_alg", Kind::kString, 0, 0,

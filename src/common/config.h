@@ -34,6 +34,7 @@ struct Config {
   std::int64_t gateway_upstream_timeout_ms = 60000;
   std::int64_t gateway_client_idle_timeout_ms = 60000;
   int gateway_max_idle_upstream_connections = 64;  // per worker per backend
+  std::string gateway_trust_store;  // PEM CA bundle for https backends; empty: the system store
 
   std::string tls_cert_file;  // empty: self-signed certificate in <data_dir>/tls
   std::string tls_key_file;

@@ -14,10 +14,41 @@
 
 namespace archway::domain {
 
+// Failure kinds an endpoint "config" may name in retryErroCode / suspendErrorCode besides HTTP
+// statuses 500-599: the product's transport codes.
+inline constexpr int kCodeConnectFailed = 101503;   // refused, unreachable, TLS handshake failed
+inline constexpr int kCodeTimedOut = 101504;        // connect or read timeout
+inline constexpr int kCodeConnectionClosed = 101505;  // closed before a complete response
+
 struct Endpoint {
   std::string url;
-  std::optional<std::int64_t> timeout_ms;  // endpoint "config.actionDuration"
+  std::optional<std::int64_t> timeout_ms;  // endpoint "config.actionDuration": read timeout
   std::int64_t weight = 1;                 // load_balance: share of the weighted round robin
+  // The rest of the endpoint "config" (product names; connectTimeout and retryCount are ours).
+  std::optional<std::int64_t> connect_timeout_ms;  // connectTimeout
+  std::int64_t retry_count = 0;      // retryCount: extra attempts of an idempotent request
+  std::int64_t retry_delay_ms = 0;   // retryDelay: pause before each retry
+  std::vector<int> retry_codes;      // retryErroCode: 5xx statuses that are retried too
+  std::vector<int> suspend_codes;    // suspendErrorCode: failures that count (empty: transport ones)
+  std::int64_t retries_before_suspension = 0;  // retryTimeOut: failures tolerated in a row
+  std::int64_t suspend_duration_ms = 0;        // suspendDuration: first suspension (0: never)
+  std::int64_t suspend_max_duration_ms = 0;    // suspendMaxDuration (0: 24 h)
+  double factor = 1.0;                         // factor: growth of each further suspension
+};
+
+// Secrets of endpoint_security are stored as this prefix + crypto::SecretBox::seal(secret).
+inline constexpr std::string_view kSealedSecretPrefix = "sealed:";
+
+// Credentials the gateway sends to the backend (endpointConfig.endpoint_security.production /
+// .sandbox). Secrets are sealed (crypto::SecretBox) before they are stored; `sealed` says so.
+struct EndpointSecurity {
+  bool enabled = false;
+  std::string type;  // BASIC or APIKEY
+  std::string username;
+  std::string password;             // BASIC
+  std::string api_key_identifier;   // APIKEY: header or query parameter name
+  std::string api_key_value;        // APIKEY
+  std::string api_key_in = "HEADER";  // apiKeyIdentifierType: HEADER or QUERY_PARAMETER
 };
 
 inline constexpr std::string_view kRoundRobin =
@@ -35,6 +66,8 @@ struct EndpointConfig {
   // http, where `production` / `sandbox` alone serve.
   std::vector<Endpoint> production_group;
   std::vector<Endpoint> sandbox_group;
+  std::optional<EndpointSecurity> production_security;  // endpoint_security.production
+  std::optional<EndpointSecurity> sandbox_security;     // endpoint_security.sandbox
   boost::json::object raw;  // the document as given, returned as-is so nothing is lost
 };
 

@@ -40,6 +40,151 @@ json::array to_array(const std::vector<std::string>& v) {
   return a;
 }
 
+[[noreturn]] void bad_endpoint(std::string description) {
+  throw common::ProblemError(common::Problem::bad_request(std::move(description)));
+}
+
+// A number of the endpoint "config": absent, null or "" (the product's UI sends empty strings)
+// leave `fallback`; otherwise an integer (or a numeric string) within [lo, hi].
+std::int64_t config_int(const json::object& c, std::string_view key, const std::string& path,
+                        std::int64_t lo, std::int64_t hi, std::int64_t fallback) {
+  const json::value* v = c.if_contains(key);
+  if (!v || v->is_null() || (v->is_string() && v->get_string().empty())) return fallback;
+  const std::string field = path + "." + std::string(key);
+  std::int64_t n = 0;
+  if (v->is_double()) {
+    const double d = v->get_double();
+    if (d != static_cast<double>(static_cast<std::int64_t>(d)))
+      bad_endpoint(fmt::format("'{}' must be an integer", field));
+    n = static_cast<std::int64_t>(d);
+  } else {
+    n = *opt_int(c, key, field);
+  }
+  if (n < lo || n > hi)
+    bad_endpoint(fmt::format("'{}' must be between {} and {}, got {}", field, lo, hi, n));
+  return n;
+}
+
+// The failures retryErroCode / suspendErrorCode may name: 5xx statuses and the transport codes.
+std::vector<int> config_codes(const json::object& c, std::string_view key, const std::string& path) {
+  std::vector<int> out;
+  const json::value* v = c.if_contains(key);
+  if (!v || v->is_null()) return out;
+  const std::string field = path + "." + std::string(key);
+  std::vector<json::value> items;
+  if (v->is_array()) {
+    items.assign(v->get_array().begin(), v->get_array().end());
+  } else if (v->is_string()) {  // "101503,101504"
+    std::string_view rest = v->get_string();
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::string_view tok = rest.substr(0, comma);
+      while (!tok.empty() && tok.front() == ' ') tok.remove_prefix(1);
+      while (!tok.empty() && tok.back() == ' ') tok.remove_suffix(1);
+      if (!tok.empty()) items.emplace_back(json::string(tok));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  } else {
+    bad_endpoint(fmt::format("'{}' must be an array of error codes", field));
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const json::value& item = items[i];
+    std::int64_t n = -1;
+    if (item.is_int64()) n = item.get_int64();
+    else if (item.is_uint64()) n = static_cast<std::int64_t>(std::min<std::uint64_t>(item.get_uint64(), 1u << 30));
+    else if (item.is_string()) {
+      const std::string t(item.get_string());
+      if (!t.empty() && t.size() < 10 && std::all_of(t.begin(), t.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        n = std::stoll(t);
+    }
+    const bool known = (n >= 500 && n <= 599) || n == kCodeConnectFailed || n == kCodeTimedOut ||
+                       n == kCodeConnectionClosed;
+    if (!known)
+      bad_endpoint(fmt::format("'{}[{}]' must be an HTTP status 500-599 or one of {}, {}, {}, got {}", field, i,
+                               kCodeConnectFailed, kCodeTimedOut, kCodeConnectionClosed, json::serialize(item)));
+    out.push_back(static_cast<int>(n));
+  }
+  return out;
+}
+
+// The endpoint "config" object: timeouts, retries and suspension, each field checked and named.
+void endpoint_settings_from(const json::object& c, const std::string& path, Endpoint& e) {
+  constexpr std::int64_t kHour = 3600000, kDay = 86400000;
+  if (const std::int64_t t = config_int(c, "actionDuration", path, 1, kHour, 0)) e.timeout_ms = t;
+  if (const std::int64_t t = config_int(c, "connectTimeout", path, 1, 600000, 0)) e.connect_timeout_ms = t;
+  e.retry_count = config_int(c, "retryCount", path, 0, 10, 0);
+  e.retry_delay_ms = config_int(c, "retryDelay", path, 0, 60000, 0);
+  e.retry_codes = config_codes(c, "retryErroCode", path);
+  e.suspend_codes = config_codes(c, "suspendErrorCode", path);
+  e.retries_before_suspension = config_int(c, "retryTimeOut", path, 0, 1000, 0);
+  // The product turns suspension off with -1 or 0.
+  e.suspend_duration_ms = std::max<std::int64_t>(0, config_int(c, "suspendDuration", path, -1, kDay, 0));
+  e.suspend_max_duration_ms = std::max<std::int64_t>(0, config_int(c, "suspendMaxDuration", path, -1, kDay, 0));
+  if (e.suspend_max_duration_ms && e.suspend_max_duration_ms < e.suspend_duration_ms)
+    bad_endpoint(fmt::format("'{}.suspendMaxDuration' must not be less than '{}.suspendDuration'", path, path));
+  if (const json::value* f = c.if_contains("factor"); f && !f->is_null() && !(f->is_string() && f->get_string().empty())) {
+    double d = 0;
+    if (f->is_double()) d = f->get_double();
+    else if (f->is_int64()) d = static_cast<double>(f->get_int64());
+    else if (f->is_uint64()) d = static_cast<double>(f->get_uint64());
+    else if (f->is_string()) {
+      try {
+        std::size_t used = 0;
+        const std::string t(f->get_string());
+        d = std::stod(t, &used);
+        if (used != t.size()) d = 0;
+      } catch (const std::exception&) {
+        d = 0;
+      }
+    }
+    if (!(d >= 1.0 && d <= 100.0)) bad_endpoint(fmt::format("'{}.factor' must be a number between 1 and 100", path));
+    e.factor = d;
+  }
+}
+
+std::string upper(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// endpoint_security.production / .sandbox: shape and type checked here; a missing secret is the
+// publisher's to judge, since an update may keep the stored one by sending it empty.
+std::optional<EndpointSecurity> endpoint_security_from(const json::object& es, std::string_view side) {
+  const std::string path = "endpointConfig.endpoint_security." + std::string(side);
+  const json::object* o = opt_object(es, side, path);
+  if (!o) return std::nullopt;
+  EndpointSecurity s;
+  s.enabled = opt_bool(*o, "enabled", path + ".enabled").value_or(true);
+  s.type = upper(opt_string(*o, "type", path + ".type").value_or(""));
+  if (!s.enabled) return s;
+  if (s.type != "BASIC" && s.type != "APIKEY")
+    bad_endpoint(fmt::format("'{}.type' must be BASIC or APIKEY, got '{}'", path, s.type));
+  s.username = opt_string(*o, "username", path + ".username").value_or("");
+  s.password = opt_string(*o, "password", path + ".password").value_or("");
+  s.api_key_identifier = opt_string(*o, "apiKeyIdentifier", path + ".apiKeyIdentifier").value_or("");
+  s.api_key_value = opt_string(*o, "apiKeyValue", path + ".apiKeyValue").value_or("");
+  s.api_key_in = upper(opt_string(*o, "apiKeyIdentifierType", path + ".apiKeyIdentifierType").value_or("HEADER"));
+  if (s.type == "BASIC") {
+    if (s.username.empty()) bad_endpoint(fmt::format("'{}.username' is required for BASIC", path));
+    if (s.username.find(':') != std::string::npos)
+      bad_endpoint(fmt::format("'{}.username' must not contain ':'", path));
+  } else {
+    if (s.api_key_identifier.empty())
+      bad_endpoint(fmt::format("'{}.apiKeyIdentifier' is required for APIKEY", path));
+    if (!std::all_of(s.api_key_identifier.begin(), s.api_key_identifier.end(), [](unsigned char ch) {
+          return std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.';
+        }))
+      bad_endpoint(fmt::format("'{}.apiKeyIdentifier' may hold only letters, digits, '-', '_' and '.'", path));
+    if (s.api_key_in != "HEADER" && s.api_key_in != "QUERY_PARAMETER")
+      bad_endpoint(fmt::format("'{}.apiKeyIdentifierType' must be HEADER or QUERY_PARAMETER, got '{}'", path,
+                               s.api_key_in));
+  }
+  for (const std::string* v : {&s.password, &s.api_key_value, &s.username})
+    if (v->find_first_of("\r\n") != std::string::npos)
+      bad_endpoint(fmt::format("'{}' values must not contain line breaks", path));
+  return s;
+}
+
 std::optional<Endpoint> endpoint_from(const json::object& cfg, std::string_view key) {
   const auto path = std::string(key);
   auto it = cfg.find(key);
@@ -56,14 +201,9 @@ std::optional<Endpoint> endpoint_from(const json::object& cfg, std::string_view 
   auto url = opt_string(*obj, "url", path + ".url");
   if (!url) return std::nullopt;
   e.url = *url;
-  if (const json::object* c = opt_object(*obj, "config", path + ".config")) {
-    e.timeout_ms = opt_int(*c, "actionDuration", path + ".config.actionDuration");
-  }
+  if (const json::object* c = opt_object(*obj, "config", path + ".config"))
+    endpoint_settings_from(*c, "endpointConfig." + path + ".config", e);
   return e;
-}
-
-[[noreturn]] void bad_endpoint(std::string description) {
-  throw common::ProblemError(common::Problem::bad_request(std::move(description)));
 }
 
 // One member of a load_balance or failover group, checked here so the field is named exactly.
@@ -76,12 +216,8 @@ Endpoint group_member(const json::value& v, const std::string& path, bool weight
   if (!parse_backend_url(*url, &why))
     bad_endpoint(fmt::format("'{}.url' {}: '{}'", path, why, *url));
   e.url = *url;
-  if (const json::object* c = opt_object(obj, "config", path + ".config")) {
-    e.timeout_ms = opt_int(*c, "actionDuration", path + ".config.actionDuration");
-    if (e.timeout_ms && (*e.timeout_ms <= 0 || *e.timeout_ms > 3600000))
-      bad_endpoint(
-          fmt::format("'{}.config.actionDuration' must be between 1 and 3600000 ms", path));
-  }
+  if (const json::object* c = opt_object(obj, "config", path + ".config"))
+    endpoint_settings_from(*c, path + ".config", e);
   if (obj.contains("weight")) {
     if (!weighted)
       bad_endpoint(fmt::format("'{}.weight' applies to load_balance endpoints only", path));
@@ -144,10 +280,25 @@ std::int64_t max_tps_from(const json::object& tps, std::string_view key) {
 
 }  // namespace
 
+boost::json::object api_to_public_json(const Api& api) {
+  json::object o = api_to_json(api);
+  if (auto* ec = o.if_contains("endpointConfig"); ec && ec->is_object())
+    if (auto* es = ec->get_object().if_contains("endpoint_security"); es && es->is_object())
+      for (auto& side : es->get_object())
+        if (side.value().is_object())
+          for (std::string_view secret : {"password", "apiKeyValue"})
+            if (auto* v = side.value().get_object().if_contains(secret); v && v->is_string()) *v = "";
+  return o;
+}
+
 EndpointConfig endpoint_config_from_json(const json::object& o) {
   EndpointConfig ec;
   ec.raw = o;
   ec.endpoint_type = opt_string(o, "endpoint_type", "endpointConfig.endpoint_type").value_or("http");
+  if (const json::object* es = opt_object(o, "endpoint_security", "endpointConfig.endpoint_security")) {
+    ec.production_security = endpoint_security_from(*es, "production");
+    ec.sandbox_security = endpoint_security_from(*es, "sandbox");
+  }
   if (ec.endpoint_type == "http") {
     ec.production = endpoint_from(o, "production_endpoints");
     ec.sandbox = endpoint_from(o, "sandbox_endpoints");

@@ -10,6 +10,8 @@ namespace archway::domain {
 // Throws common::ProblemError(400) naming the field when a value has the wrong type.
 Api api_from_json(const boost::json::object& o);
 boost::json::object api_to_json(const Api& api);
+// api_to_json for REST answers: endpoint_security secrets (password, apiKeyValue) given as "".
+boost::json::object api_to_public_json(const Api& api);
 
 EndpointConfig endpoint_config_from_json(const boost::json::object& o);
 

@@ -58,6 +58,18 @@ Problem payload_too_large(std::size_t limit) {
           "A payload policy reads the whole body; this one exceeds " + std::to_string(limit) +
               " bytes (gateway.max_transform_bytes)"};
 }
+// The product's fault for a suspended endpoint (303001), with the time left.
+Problem endpoint_suspended(const EndpointRuntime& ep, std::int64_t remaining_ms) {
+  return {503, 303001, "Endpoint suspended",
+          "Currently, endpoint " + ep.url.authority() + " is SUSPENDED after repeated failures; it is tried again in " +
+              std::to_string(remaining_ms) + " ms"};
+}
+
+// Methods a retry cannot harm (RFC 9110 §9.2.2).
+bool idempotent(bhttp::verb v) {
+  return v == bhttp::verb::get || v == bhttp::verb::head || v == bhttp::verb::options || v == bhttp::verb::put ||
+         v == bhttp::verb::delete_;
+}
 
 bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
 
@@ -299,7 +311,9 @@ asio::awaitable<Relay> send_buffered(Out& out, bhttp::request<bhttp::buffer_body
   co_return ec ? Relay::kWriteError : Relay::kOk;
 }
 
-enum class Exchange { kDone, kRetry, kErrorSent, kClientGone };
+// kFailed: the backend failed before any of its response reached the client; nothing was written
+// to the client, so the caller may retry or answer with `RequestContext::problem`.
+enum class Exchange { kDone, kRetry, kErrorSent, kClientGone, kFailed };
 
 struct RequestContext {
   bhttp::request_parser<bhttp::buffer_body>* rp;
@@ -318,6 +332,10 @@ struct RequestContext {
   std::int64_t cache_ttl_ms = 0;
   const CompiledCors* cors = nullptr;
   std::string_view cors_origin;  // empty: no CORS headers
+  bool may_retry = false;  // a 5xx named by retryErroCode is given back as kFailed, not relayed
+  UpstreamFailure failure = UpstreamFailure::kNone;  // set with kFailed
+  unsigned failure_status = 0;
+  std::optional<Problem> problem;  // set with kFailed
 };
 
 std::int64_t steady_millis() {
@@ -367,6 +385,7 @@ class Session {
     std::unique_ptr<UpstreamConnection> conn;
     bool reused = false;
     std::optional<Problem> error;
+    UpstreamFailure failure = UpstreamFailure::kNone;
   };
   asio::awaitable<Acquired> acquire(const EndpointRuntime& ep, bool allow_reuse);
 
@@ -412,24 +431,30 @@ asio::awaitable<Session::Acquired> Session::acquire(const EndpointRuntime& ep, b
     auto [rec, r] = co_await resolver.async_resolve(be.host, std::to_string(be.port), kTuple);
     if (rec) {
       a.error = backend_unavailable("Cannot resolve backend host '" + be.host + "': " + rec.message());
+      a.failure = UpstreamFailure::kConnect;
       co_return a;
     }
     w_.pool.cache_resolution(host_port, r);
     results = std::move(r);
   }
-  conn->tcp.expires_after(ms(w_.opts.connect_timeout_ms));
+  const ms connect_timeout(ep.connect_timeout_ms > 0 ? ep.connect_timeout_ms : w_.opts.connect_timeout_ms);
+  conn->tcp.expires_after(connect_timeout);
   auto [cec, connected] = co_await conn->tcp.async_connect(results, kTuple);
   if (cec) {
-    if (cec == beast::error::timeout)
+    if (cec == beast::error::timeout) {
       a.error = Problem{504, 101504, "Backend connection timeout",
                         "Connecting to " + be.authority() + " timed out"};
-    else
+      a.failure = UpstreamFailure::kTimeout;
+    } else {
       a.error = backend_unavailable("Cannot connect to " + be.authority() + ": " + cec.message());
+      a.failure = UpstreamFailure::kConnect;
+    }
     co_return a;
   }
   boost::system::error_code ec;
   conn->tcp.socket().set_option(tcp::no_delay(true), ec);
   if (be.tls) {
+    a.failure = UpstreamFailure::kConnect;
     if (!w_.opts.client_tls) {
       a.error = backend_unavailable("No TLS client context for https backends");
       co_return a;
@@ -440,13 +465,19 @@ asio::awaitable<Session::Acquired> Session::acquire(const EndpointRuntime& ep, b
       co_return a;
     }
     conn->tls->set_verify_callback(asio::ssl::host_name_verification(be.host));
-    conn->tcp.expires_after(ms(w_.opts.connect_timeout_ms));
+    conn->tcp.expires_after(connect_timeout);
     auto [hec] = co_await conn->tls->async_handshake(asio::ssl::stream_base::client, kTuple);
     if (hec) {
-      a.error = Problem{502, 101505, "TLS handshake with the back end failed",
-                        be.authority() + ": " + hec.message()};
+      const long verify = SSL_get_verify_result(conn->tls->native_handle());
+      if (verify != X509_V_OK)
+        a.error = Problem{502, 101505, "Backend certificate verification failed",
+                          be.authority() + ": " + X509_verify_cert_error_string(verify) +
+                              " (trusted CAs: gateway.trust_store, or the system store)"};
+      else
+        a.error = Problem{502, 101505, "TLS handshake with the back end failed", be.authority() + ": " + hec.message()};
       co_return a;
     }
+    a.failure = UpstreamFailure::kNone;
   }
   a.conn = std::move(conn);
   co_return a;
@@ -509,9 +540,9 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   if (sent == Relay::kWriteError || sent == Relay::kReadTimeout) {
     if (sent == Relay::kWriteError && reused && !ctx.body_expected) co_return Exchange::kRetry;
     if (sent == Relay::kReadTimeout) co_return Exchange::kClientGone;
-    const bool ok = co_await write_fault(client, ctx.client_version,
-                                         backend_unavailable("The backend closed the connection"), false, ctx.fault);
-    co_return ok ? Exchange::kErrorSent : Exchange::kClientGone;
+    ctx.failure = UpstreamFailure::kClosed;
+    ctx.problem = backend_unavailable("The backend closed the connection");
+    co_return Exchange::kFailed;
   }
   if (sent == Relay::kTooLarge) {
     Problem p{413, 413, "Payload Too Large", "Request body exceeds the gateway's limit"};
@@ -529,17 +560,31 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   auto [hec, hn] = co_await bhttp::async_read_header(up, conn->buffer, sp, kTuple);
   if (hec) {
     if (hec == beast::error::timeout) {
-      const bool ok = co_await write_fault(client, ctx.client_version, backend_timeout(), false, ctx.fault);
-      co_return ok ? Exchange::kErrorSent : Exchange::kClientGone;
+      ctx.failure = UpstreamFailure::kTimeout;
+      ctx.problem = backend_timeout();
+      co_return Exchange::kFailed;
     }
     if (reused && !ctx.body_expected && conn->buffer.size() == 0) co_return Exchange::kRetry;
-    const bool ok = co_await write_fault(client, ctx.client_version,
-                                         bad_backend_response("Reading the response header failed: " + hec.message()),
-                                         ctx.client_keep_alive, ctx.fault);
-    co_return ok ? Exchange::kErrorSent : Exchange::kClientGone;
+    ctx.failure = UpstreamFailure::kClosed;
+    ctx.problem = bad_backend_response("Reading the response header failed: " + hec.message());
+    co_return Exchange::kFailed;
   }
 
   auto& res = sp.get();
+  EndpointHealth& health = *ctx.endpoint->health;
+  const unsigned status = res.result_int();
+  if (status >= 500 && status < 600) {
+    if (ctx.may_retry && ctx.endpoint->failures.retries_status(status)) {
+      ctx.failure = UpstreamFailure::kStatus;  // the connection is dropped with its unread body
+      ctx.failure_status = status;
+      ctx.problem = Problem{static_cast<int>(status), static_cast<int>(status), "Backend error",
+                            "The backend answered " + std::to_string(status)};
+      co_return Exchange::kFailed;
+    }
+    health.record_failure(ctx.endpoint->failures, UpstreamFailure::kStatus, status, steady_millis());
+  } else {
+    health.record_success();
+  }
   bool upstream_keep_alive = res.keep_alive();
   const bool was_chunked = res.chunked();
   const bool body_to_eof = !sp.is_done() && !was_chunked && !res.has_content_length();
@@ -574,8 +619,12 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
                                    &ctx.bytes);
   if (got != Relay::kOk) {
     // Mid-body failure: the status line is gone already, so the only honest signal is to close.
-    if (got == Relay::kReadTimeout || got == Relay::kReadError)
+    if (got == Relay::kReadTimeout || got == Relay::kReadError) {
       spdlog::debug("backend {} failed mid-response", conn->key);
+      health.record_failure(ctx.endpoint->failures,
+                            got == Relay::kReadTimeout ? UpstreamFailure::kTimeout : UpstreamFailure::kClosed, 0,
+                            steady_millis());
+    }
     co_return Exchange::kClientGone;
   }
   if (upstream_keep_alive && sp.is_done()) w_.pool.put(std::move(conn));
@@ -605,6 +654,7 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up, std
   std::string content_type(res[bhttp::field::content_type]);
   PayloadResult out;
   if (got == Relay::kReadTimeout) {
+    ctx.endpoint->health->record_failure(ctx.endpoint->failures, UpstreamFailure::kTimeout, 0, steady_millis());
     const bool ok = co_await write_fault(client, ctx.client_version, backend_timeout(), false, ctx.fault);
     co_return ok ? Exchange::kErrorSent : Exchange::kClientGone;
   }
@@ -921,6 +971,10 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       }
     }
     if (!m.op->response.body.empty()) req.erase(bhttp::field::accept_encoding);  // payload policies need plain bodies
+    // endpoint_security: the backend's own credentials (the caller's were removed above).
+    const BackendCredentials& creds = group->credentials;
+    if (!creds.query_param.empty())
+      up_target.append(up_target.find('?') == std::string::npos ? "?" : "&").append(creds.query_param);
     std::string cors_origin;  // Access-Control-Allow-Origin for the response, when CORS allows it
     if (api.cors.enabled)
       if (auto allowed = api.cors.allow_origin(req[bhttp::field::origin])) cors_origin.assign(*allowed);
@@ -942,6 +996,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     req.set("X-Forwarded-For", forwarded_for);
     req.set("X-Forwarded-Proto", tls ? "https" : "http");
     if (!original_host.empty()) req.set("X-Forwarded-Host", original_host);
+    if (!creds.header_name.empty()) req.set(creds.header_name, creds.header_value);
     if (chunked) req.chunked(true);
 
     const bool body_expected = !rp.is_done();
@@ -962,40 +1017,90 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     ctx.bytes = request_bytes;
     ctx.cors = &api.cors;
     ctx.cors_origin = cors_origin;
-    Exchange outcome = Exchange::kClientGone;
-    std::size_t tried = 1;    // members of the group tried so far, this one included
+    // Attempts: the first admitted member, then on a failure that allows it the next admitted
+    // member (the same one when alone), at most members - 1 + retryCount more times. Nothing sent
+    // yet (connect failures) always allows it; otherwise only idempotent requests whose body was
+    // not streamed from the client.
+    const std::size_t members = group->members.size();
+    const bool may_repeat = idempotent(req.method()) && !body_expected;
+    std::uint32_t budget = static_cast<std::uint32_t>(members - 1) + endpoint->retry_count;
+    auto switch_to = [&](std::size_t next) {
+      if (next == member) return;
+      const std::size_t old_base = endpoint->url.base_path.size();
+      member = next;
+      endpoint = &group->members[member];
+      up_target.replace(0, old_base, endpoint->url.base_path);
+      req.target(up_target);
+      req.set(bhttp::field::host, endpoint->authority);
+      ctx.endpoint = endpoint;
+    };
+    // The first member from `from` on that is not suspended (a suspension just over admits one trial).
+    auto pick = [&](std::size_t from) {
+      std::int64_t now = -1;
+      for (std::size_t k = 0; k < members; ++k) {
+        const std::size_t i = (from + k) % members;
+        const EndpointRuntime& ep = group->members[i];
+        if (ep.health->in_service()) {
+          switch_to(i);
+          return true;
+        }
+        if (now < 0) now = steady_millis();
+        const std::int64_t trial = (ep.connect_timeout_ms > 0 ? ep.connect_timeout_ms : w_.opts.connect_timeout_ms) +
+                                   (ep.timeout_ms > 0 ? ep.timeout_ms : w_.opts.upstream_timeout_ms);
+        if (ep.health->admit(now, trial)) {
+          switch_to(i);
+          return true;
+        }
+      }
+      return false;
+    };
+    Exchange outcome = Exchange::kFailed;
+    std::optional<Problem> failed;  // what the client hears when no attempt is left
+    bool only_connect_failures = true;
+    const bool admitted = pick(member);
+    if (!admitted) failed = endpoint_suspended(*endpoint, endpoint->health->remaining(steady_millis()));
     bool allow_reuse = true;  // false after a stale pooled connection: the retry dials afresh
-    while (true) {
+    while (admitted) {
       Acquired a = co_await acquire(*endpoint, allow_reuse);
+      UpstreamFailure failure = a.failure;
+      unsigned failure_status = 0;
+      bool sent = false;
       if (a.error) {
-        // Nothing has gone upstream yet: the next member of the group may take the request.
-        if (tried < group->members.size()) {
-          ++tried;
-          member = group->after(member);
-          const std::size_t old_base = endpoint->url.base_path.size();
-          endpoint = &group->members[member];
-          up_target.replace(0, old_base, endpoint->url.base_path);
-          req.target(up_target);
-          req.set(bhttp::field::host, endpoint->authority);
-          ctx.endpoint = endpoint;
-          allow_reuse = true;
+        failed = std::move(a.error);
+      } else {
+        ctx.may_retry = may_repeat && budget > 0;
+        ctx.failure = UpstreamFailure::kNone;
+        outcome = a.conn->tls ? co_await exchange(client, *a.conn->tls, a.conn, a.reused, ctx)
+                              : co_await exchange(client, a.conn->tcp, a.conn, a.reused, ctx);
+        if (outcome == Exchange::kRetry && allow_reuse) {
+          allow_reuse = false;
           continue;
         }
-        const Problem p =
-            group->members.size() == 1
-                ? *a.error
-                : backend_unavailable(
-                      "None of the " + std::to_string(group->members.size()) +
-                      " endpoints accepted a connection; last: " + a.error->description);
-        const bool keep = client_keep_alive && !body_expected;
-        if (!co_await write_fault(client, version, p, keep, fault) || !keep) co_return;
-        outcome = Exchange::kErrorSent;
-        break;
+        if (outcome != Exchange::kFailed) break;
+        failure = ctx.failure;
+        failure_status = ctx.failure_status;
+        failed = std::move(ctx.problem);
+        sent = true;
       }
-      outcome = a.conn->tls ? co_await exchange(client, *a.conn->tls, a.conn, a.reused, ctx)
-                            : co_await exchange(client, a.conn->tcp, a.conn, a.reused, ctx);
-      if (outcome != Exchange::kRetry || !allow_reuse) break;
-      allow_reuse = false;
+      only_connect_failures = only_connect_failures && failure == UpstreamFailure::kConnect;
+      endpoint->health->record_failure(endpoint->failures, failure, failure_status, steady_millis());
+      if ((sent && !may_repeat) || budget == 0) break;
+      --budget;
+      if (endpoint->retry_delay_ms > 0) {
+        asio::steady_timer pause(w_.io, ms(endpoint->retry_delay_ms));
+        co_await pause.async_wait(kTuple);
+      }
+      if (!pick(group->after(member))) break;
+      allow_reuse = true;
+    }
+    if (outcome == Exchange::kFailed) {
+      Problem p = failed ? *failed : backend_unavailable("No endpoint could serve the request");
+      if (members > 1 && only_connect_failures && p.code == 101503)
+        p = backend_unavailable("None of the " + std::to_string(members) +
+                                " endpoints accepted a connection; last: " + p.description);
+      const bool keep = client_keep_alive && rp.is_done();
+      outcome = co_await write_fault(client, version, p, keep, fault) && keep ? Exchange::kErrorSent
+                                                                               : Exchange::kClientGone;
     }
     if (!throttle.meters.empty()) w_.opts.throttler->record_bytes(throttle, ctx.bytes, steady_millis());
     if (outcome == Exchange::kClientGone || outcome == Exchange::kRetry) co_return;

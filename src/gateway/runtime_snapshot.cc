@@ -5,12 +5,51 @@
 
 #include <algorithm>
 #include <functional>
+#include <mutex>
 
 namespace archway::gateway {
 
 namespace {
 
-std::optional<EndpointRuntime> endpoint_of(const std::optional<domain::Endpoint>& e) {
+// Health records by endpoint identity, so suspensions survive snapshot rebuilds. Touched only
+// while a snapshot is built, never on the request path.
+std::shared_ptr<EndpointHealth> health_of(const std::string& key) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::weak_ptr<EndpointHealth>> registry;
+  std::lock_guard lock(mu);
+  if (registry.size() > 1024)
+    std::erase_if(registry, [](const auto& kv) { return kv.second.expired(); });
+  auto& slot = registry[key];
+  auto h = slot.lock();
+  if (!h) {
+    h = std::make_shared<EndpointHealth>();
+    slot = h;
+  }
+  return h;
+}
+
+FailurePolicy failure_policy(const domain::Endpoint& e) {
+  FailurePolicy p;
+  for (int c : e.retry_codes)
+    if (c >= 500 && c < 600) p.retry_statuses.set(static_cast<std::size_t>(c - 500));
+  if (!e.suspend_codes.empty()) {
+    p.suspend_on_connect = p.suspend_on_timeout = p.suspend_on_closed = false;
+    for (int c : e.suspend_codes) {
+      if (c >= 500 && c < 600) p.suspend_statuses.set(static_cast<std::size_t>(c - 500));
+      p.suspend_on_connect = p.suspend_on_connect || c == domain::kCodeConnectFailed;
+      p.suspend_on_timeout = p.suspend_on_timeout || c == domain::kCodeTimedOut;
+      p.suspend_on_closed = p.suspend_on_closed || c == domain::kCodeConnectionClosed;
+    }
+  }
+  p.retries_before_suspension = static_cast<std::uint32_t>(e.retries_before_suspension);
+  p.suspend_ms = e.suspend_duration_ms;
+  if (e.suspend_max_duration_ms > 0) p.suspend_max_ms = e.suspend_max_duration_ms;
+  p.suspend_max_ms = std::max(p.suspend_max_ms, p.suspend_ms);
+  p.factor = e.factor;
+  return p;
+}
+
+std::optional<EndpointRuntime> endpoint_of(const std::optional<domain::Endpoint>& e, const std::string& identity) {
   if (!e) return std::nullopt;
   auto url = domain::parse_backend_url(e->url);
   if (!url) return std::nullopt;
@@ -18,21 +57,87 @@ std::optional<EndpointRuntime> endpoint_of(const std::optional<domain::Endpoint>
   rt.pool_key = fmt::format("{}://{}:{}", url->tls ? "https" : "http", url->host, url->port);
   rt.authority = url->authority();
   rt.timeout_ms = e->timeout_ms.value_or(0);
+  rt.connect_timeout_ms = e->connect_timeout_ms.value_or(0);
+  rt.retry_count = static_cast<std::uint32_t>(e->retry_count);
+  rt.retry_delay_ms = e->retry_delay_ms;
+  rt.failures = failure_policy(*e);
+  rt.health = health_of(identity + "\n" + e->url);
   rt.url = std::move(*url);
   return rt;
 }
 
+std::string base64(std::string_view in) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const auto n = (std::uint32_t(std::uint8_t(in[i])) << 16) | (std::uint32_t(std::uint8_t(in[i + 1])) << 8) |
+                   std::uint8_t(in[i + 2]);
+    for (int s : {18, 12, 6, 0}) out.push_back(kAlphabet[(n >> s) & 63]);
+  }
+  if (i < in.size()) {
+    std::uint32_t n = std::uint32_t(std::uint8_t(in[i])) << 16;
+    if (i + 1 < in.size()) n |= std::uint32_t(std::uint8_t(in[i + 1])) << 8;
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::string percent_encode(std::string_view in) {
+  std::string out;
+  for (unsigned char c : in) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+// The credentials of endpoint_security, secrets opened; nullopt (with a warning) when a secret
+// cannot be opened.
+std::optional<BackendCredentials> credentials_of(const domain::EndpointSecurity& s, const SnapshotSettings& settings,
+                                                 const std::string& where,
+                                                 const std::function<void(std::string)>& warn) {
+  BackendCredentials c;
+  if (!s.enabled) return c;
+  const std::string& sealed = s.type == "BASIC" ? s.password : s.api_key_value;
+  std::optional<std::string> secret;
+  if (settings.open_secret && !sealed.empty()) secret = settings.open_secret(sealed);
+  if (!secret) {
+    warn(fmt::format("{}: the endpoint_security secret cannot be opened with this server's master key; "
+                     "requests go without credentials",
+                     where));
+    return std::nullopt;
+  }
+  if (s.type == "BASIC") {
+    c.header_name = "Authorization";
+    c.header_value = "Basic " + base64(s.username + ":" + *secret);
+  } else if (s.api_key_in == "QUERY_PARAMETER") {
+    c.query_param = percent_encode(s.api_key_identifier) + "=" + percent_encode(*secret);
+  } else {
+    c.header_name = s.api_key_identifier;
+    c.header_value = *secret;
+  }
+  return c;
+}
+
 // Fills `out` from the key type's endpoints; false when none is usable.
 bool group_of(const domain::EndpointConfig& ec, const std::optional<domain::Endpoint>& single,
-              const std::vector<domain::Endpoint>& group, EndpointGroup& out) {
+              const std::vector<domain::Endpoint>& group, EndpointGroup& out, const std::string& identity) {
   std::vector<std::int64_t> weights;
   if (group.empty()) {
-    if (auto rt = endpoint_of(single)) out.members.push_back(std::move(*rt));
+    if (auto rt = endpoint_of(single, identity + "\n0")) out.members.push_back(std::move(*rt));
   } else {
-    for (const auto& e : group)
-      if (auto rt = endpoint_of(e)) {
+    for (std::size_t i = 0; i < group.size(); ++i)
+      if (auto rt = endpoint_of(group[i], identity + "\n" + std::to_string(i))) {
         out.members.push_back(std::move(*rt));
-        weights.push_back(e.weight);
+        weights.push_back(group[i].weight);
       }
   }
   if (out.members.empty()) return false;
@@ -173,9 +278,16 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     rt->context = a.context;
     rt->version = a.version;
     const domain::EndpointConfig& ec = a.endpoint_config;
-    if (!group_of(ec, ec.production, ec.production_group, rt->production.emplace()))
+    if (!group_of(ec, ec.production, ec.production_group, rt->production.emplace(), d.api_id + "\nproduction"))
       rt->production.reset();
-    if (!group_of(ec, ec.sandbox, ec.sandbox_group, rt->sandbox.emplace())) rt->sandbox.reset();
+    if (!group_of(ec, ec.sandbox, ec.sandbox_group, rt->sandbox.emplace(), d.api_id + "\nsandbox"))
+      rt->sandbox.reset();
+    if (rt->production && ec.production_security)
+      if (auto c = credentials_of(*ec.production_security, settings, fmt::format("API {} {} production", a.name, a.version), warn))
+        rt->production->credentials = std::move(*c);
+    if (rt->sandbox && ec.sandbox_security)
+      if (auto c = credentials_of(*ec.sandbox_security, settings, fmt::format("API {} {} sandbox", a.name, a.version), warn))
+        rt->sandbox->credentials = std::move(*c);
     auto has = [&](std::string_view scheme) {
       return std::find(a.security_scheme.begin(), a.security_scheme.end(), scheme) != a.security_scheme.end();
     };

@@ -5,6 +5,7 @@
 // requests in flight keep the one they began with.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 #include "domain/api.h"
 #include "domain/application.h"
 #include "domain/url.h"
+#include "gateway/endpoint_health.h"
 #include "gateway/mediation.h"
 #include "gateway/router.h"
 #include "traffic/policy_set.h"
@@ -42,11 +44,23 @@ struct OperationRuntime {
   std::int64_t cache_ttl_ms = 0;  // response caching (the operation's setting, else the API's): 0 = off
 };
 
+// Credentials added to every request toward the backend (endpoint_security), precomputed.
+struct BackendCredentials {
+  std::string header_name;   // Authorization, or the API key header; empty: none
+  std::string header_value;
+  std::string query_param;   // "name=value", percent-encoded; empty: none
+};
+
 struct EndpointRuntime {
   domain::BackendUrl url;
   std::string pool_key;   // upstream pool key: scheme://host:port
   std::string authority;  // Host header toward the backend
-  std::int64_t timeout_ms = 0;  // 0: the gateway's default upstream timeout
+  std::int64_t timeout_ms = 0;          // read timeout; 0: the gateway's default upstream timeout
+  std::int64_t connect_timeout_ms = 0;  // 0: the gateway's default connect timeout
+  std::uint32_t retry_count = 0;        // extra attempts of an idempotent request
+  std::int64_t retry_delay_ms = 0;
+  FailurePolicy failures;
+  std::shared_ptr<EndpointHealth> health;  // never null; outlives snapshots (per process)
 };
 
 // The endpoints of one key type. A request tries first() and, when connecting fails before anything
@@ -68,6 +82,7 @@ struct EndpointGroup {
   const EndpointRuntime& primary() const { return members.front(); }
 
   mutable std::atomic<std::uint64_t> turn_{0};
+  BackendCredentials credentials;  // the key type's endpoint_security (empty: none)
 };
 
 // Smooth weighted round robin (as nginx): spreads heavy members instead of bunching them.
@@ -132,6 +147,9 @@ struct ExternalIssuer {
 struct SnapshotSettings {
   std::string issuer;  // tokens of the resident Key Manager carry this iss
   std::int64_t leeway_s = 30;
+  // Opens a secret sealed at rest (endpoint_security); unset or nullopt: the endpoint is left
+  // without credentials and a warning says why.
+  std::function<std::optional<std::string>(std::string_view)> open_secret;
 };
 
 class RuntimeSnapshot {

@@ -18,11 +18,17 @@ std::shared_ptr<ssl::context> make_server_tls(const std::string& cert_file, cons
   return ctx;
 }
 
-std::shared_ptr<ssl::context> make_client_tls() {
+std::shared_ptr<ssl::context> make_client_tls(const std::string& trust_store) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-  ctx->set_default_verify_paths();
+  if (trust_store.empty()) {
+    ctx->set_default_verify_paths();
+  } else {
+    boost::system::error_code ec;
+    ctx->load_verify_file(trust_store, ec);
+    if (ec) throw std::runtime_error(fmt::format("TLS trust store '{}': {}", trust_store, ec.message()));
+  }
   ctx->set_verify_mode(ssl::verify_peer);
   return ctx;
 }

@@ -10,7 +10,8 @@ namespace archway::http {
 std::shared_ptr<boost::asio::ssl::context> make_server_tls(const std::string& cert_file,
                                                            const std::string& key_file);
 
-// TLS 1.2+ client context verifying peers against the system trust store.
-std::shared_ptr<boost::asio::ssl::context> make_client_tls();
+// TLS 1.2+ client context verifying peers against `trust_store` (a PEM file of CA certificates)
+// or, when empty, the system trust store. Throws std::runtime_error naming an unreadable file.
+std::shared_ptr<boost::asio::ssl::context> make_client_tls(const std::string& trust_store = "");
 
 }  // namespace archway::http

@@ -65,9 +65,53 @@ void ApiService::check_tiers(const domain::Api& api) {
     check(fmt::format("operations[{}].throttlingPolicy", i), api.operations[i].throttling_policy);
 }
 
+void ApiService::seal_endpoint_secrets(domain::Api& api, const domain::Api* stored) {
+  namespace json = boost::json;
+  json::value* es = api.endpoint_config.raw.if_contains("endpoint_security");
+  if (!es || !es->is_object()) return;
+  const json::object* old_es = nullptr;
+  if (stored)
+    if (const auto* v = stored->endpoint_config.raw.if_contains("endpoint_security"); v && v->is_object())
+      old_es = &v->get_object();
+  for (std::string_view side : {"production", "sandbox"}) {
+    json::value* sv = es->get_object().if_contains(side);
+    if (!sv || !sv->is_object()) continue;
+    std::optional<domain::EndpointSecurity>& parsed =
+        side == "production" ? api.endpoint_config.production_security : api.endpoint_config.sandbox_security;
+    const json::object* old_side = nullptr;
+    if (old_es)
+      if (const auto* v = old_es->if_contains(side); v && v->is_object()) old_side = &v->get_object();
+    for (std::string_view field : {"password", "apiKeyValue"}) {
+      const bool required = parsed && parsed->enabled &&
+                            (field == "password" ? parsed->type == "BASIC" : parsed->type == "APIKEY");
+      json::value* v = sv->get_object().if_contains(field);
+      std::string value = v && v->is_string() ? std::string(v->get_string()) : std::string();
+      std::string old;
+      if (old_side)
+        if (const auto* ov = old_side->if_contains(field); ov && ov->is_string()) old = std::string(ov->get_string());
+      std::string sealed;
+      if (value.empty()) {
+        sealed = old;  // the product's GET gives secrets empty; sending them back keeps them
+      } else if (value == old) {
+        sealed = old;
+      } else {
+        if (!secrets_)
+          throw ProblemError(Problem::internal("endpoint_security secrets cannot be stored: no master key"));
+        sealed = std::string(domain::kSealedSecretPrefix) + secrets_->seal(value);
+      }
+      if (required && sealed.empty())
+        throw ProblemError(Problem::bad_request(fmt::format(
+            "'endpointConfig.endpoint_security.{}.{}' is required for {}", side, field, parsed->type)));
+      if (v || !sealed.empty()) sv->get_object()[field] = sealed;
+      if (parsed) (field == "password" ? parsed->password : parsed->api_key_value) = sealed;
+    }
+  }
+}
+
 domain::Api ApiService::create(domain::Api api, const domain::User& caller) {
   normalise_and_validate(api);
   check_tiers(api);
+  seal_endpoint_secrets(api, nullptr);
   api.id = common::new_uuid();
   if (api.provider.empty()) api.provider = caller.username;
   api.lifecycle_status = std::string(domain::kLifecycleCreated);
@@ -115,6 +159,7 @@ domain::Api ApiService::update(const std::string& id, domain::Api changes) {
   require_for_state(
       changes, current.lifecycle_status,
       fmt::format("API '{}' {} is {}", current.name, current.version, current.lifecycle_status));
+  seal_endpoint_secrets(changes, &current);
   changes.id = current.id;
   changes.provider = current.provider;
   changes.lifecycle_status = current.lifecycle_status;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/secret_box.h"
 #include "domain/api.h"
 #include "domain/user.h"
 #include "store/store.h"
@@ -13,7 +14,9 @@ namespace archway::publisher {
 
 class ApiService {
  public:
-  explicit ApiService(store::Store& store) : store_(store) {}
+  // `secrets` seals endpoint_security secrets at rest; without it such APIs are refused.
+  explicit ApiService(store::Store& store, const crypto::SecretBox* secrets = nullptr)
+      : store_(store), secrets_(secrets) {}
 
   domain::Api create(domain::Api api, const domain::User& caller);
   // A new version of an API: operations, policies, endpoints and settings copied, in CREATED,
@@ -63,7 +66,11 @@ class ApiService {
   // tiers `api` offers.
   std::vector<domain::Subscription> carried_subscriptions(const domain::Api& api,
                                                           const std::vector<domain::Api>& older);
+  // Seals the endpoint_security secrets of `api` (in its endpointConfig document too); an empty
+  // secret keeps the one `stored` has. 400 naming the field when a required secret is missing.
+  void seal_endpoint_secrets(domain::Api& api, const domain::Api* stored);
   store::Store& store_;
+  const crypto::SecretBox* secrets_;
 };
 
 }  // namespace archway::publisher

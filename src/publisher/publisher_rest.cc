@@ -162,7 +162,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
   r.add("POST", path("/apis"), [&, creator](RestRequest& req) {
     const auto user = creator(req);
     domain::Api created = apis.create(api_from_body(req), user);
-    RestResponse res = ok_json(201, domain::api_to_json(created));
+    RestResponse res = ok_json(201, domain::api_to_public_json(created));
     res.headers.emplace_back("Location", path("/apis/" + created.id));
     return res;
   });
@@ -179,7 +179,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
       default_version = *d == "true";
     }
     domain::Api created = apis.copy(id, version, default_version, user);
-    RestResponse res = ok_json(201, domain::api_to_json(created));
+    RestResponse res = ok_json(201, domain::api_to_public_json(created));
     res.headers.emplace_back("Location", path("/apis/" + created.id));
     return res;
   });
@@ -218,12 +218,12 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
 
   r.add("GET", path("/apis/{apiId}"), [&, reader](RestRequest& req) {
     reader(req);
-    return ok_json(200, domain::api_to_json(apis.get(req.path_params["apiId"])));
+    return ok_json(200, domain::api_to_public_json(apis.get(req.path_params["apiId"])));
   });
 
   r.add("PUT", path("/apis/{apiId}"), [&, creator](RestRequest& req) {
     creator(req);
-    return ok_json(200, domain::api_to_json(apis.update(req.path_params["apiId"], api_from_body(req))));
+    return ok_json(200, domain::api_to_public_json(apis.update(req.path_params["apiId"], api_from_body(req))));
   });
 
   r.add("DELETE", path("/apis/{apiId}"), [&, creator](RestRequest& req) {
@@ -307,7 +307,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
   r.add("POST", path("/apis/{apiId}/restore-revision"), [&, creator](RestRequest& req) {
     creator(req);
     const domain::Api a = apis.restore_revision(req.path_params["apiId"], required_param(req, "revisionId"));
-    return ok_json(201, domain::api_to_json(a));
+    return ok_json(201, domain::api_to_public_json(a));
   });
 
   r.add("POST", path("/apis/{apiId}/deploy-revision"), [&, publisher](RestRequest& req) {

@@ -1,6 +1,7 @@
 #include "support/backend.h"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
 #include <boost/json.hpp>
 #include <map>
@@ -27,8 +28,10 @@ struct Backend::Impl {
   tcp::acceptor acceptor{io};
   std::thread thread;
   Backend* owner;
+  std::unique_ptr<asio::ssl::context> tls;
 
-  asio::awaitable<void> session(tcp::socket sock) {
+  template <class Stream>
+  asio::awaitable<void> session(Stream& sock, std::string sni) {
     beast::flat_buffer buf;
     for (;;) {
       bhttp::request<bhttp::string_body> req;
@@ -36,6 +39,19 @@ struct Backend::Impl {
       if (ec) co_return;
       owner->served_++;
       std::string target(req.target());
+      const int failing = owner->fail_with_.load();
+      if (failing < 0 || target.starts_with("/close-before-response")) {
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(sock).shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(sock).close(ignored);
+        co_return;
+      }
+      if (target.starts_with("/hang")) {
+        asio::steady_timer t(sock.get_executor(), std::chrono::minutes(5));
+        co_await t.async_wait(kTuple);
+        co_return;
+      }
+      if (failing > 0) target = "/status/" + std::to_string(failing);
       bhttp::response<bhttp::string_body> res{bhttp::status::ok, req.version()};
       res.keep_alive(req.keep_alive());
       std::optional<std::string> fixed;
@@ -68,7 +84,7 @@ struct Backend::Impl {
         std::string raw = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nuntil-eof-body";
         co_await asio::async_write(sock, asio::buffer(raw), kTuple);
         boost::system::error_code ignored;
-        sock.shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(sock).shutdown(tcp::socket::shutdown_both, ignored);
         co_return;
       } else if (target == "/close-mid-body") {
         std::string raw = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n0123456789";
@@ -88,6 +104,7 @@ struct Backend::Impl {
         }
         o["headers"] = std::move(h);
         o["body"] = req.body();
+        if (tls) o["sni"] = sni;
         res.set(bhttp::field::content_type, "application/json");
         res.body() = json::serialize(o);
       }
@@ -111,12 +128,33 @@ struct Backend::Impl {
       auto [ec, sock] = co_await acceptor.async_accept(kTuple);
       if (ec) co_return;
       owner->accepted_++;
-      asio::co_spawn(io, session(std::move(sock)), asio::detached);
+      asio::co_spawn(io, serve(std::move(sock)), asio::detached);
     }
+  }
+
+  asio::awaitable<void> serve(tcp::socket sock) {
+    if (!tls) {
+      co_await session(sock, "");
+      co_return;
+    }
+    asio::ssl::stream<tcp::socket> s(std::move(sock), *tls);
+    auto [hec] = co_await s.async_handshake(asio::ssl::stream_base::server, kTuple);
+    if (hec) co_return;
+    const char* name = SSL_get_servername(s.native_handle(), TLSEXT_NAMETYPE_host_name);
+    co_await session(s, name ? name : "");
   }
 };
 
-Backend::Backend() : impl_(std::make_unique<Impl>()) {
+Backend::Backend() : impl_(std::make_unique<Impl>()) { start(); }
+
+Backend::Backend(const std::string& cert_file, const std::string& key_file) : impl_(std::make_unique<Impl>()) {
+  impl_->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  impl_->tls->use_certificate_chain_file(cert_file);
+  impl_->tls->use_private_key_file(key_file, asio::ssl::context::pem);
+  start();
+}
+
+void Backend::start() {
   impl_->owner = this;
   tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
   impl_->acceptor.open(ep.protocol());
@@ -139,7 +177,7 @@ void Backend::serve_static(const std::string& path, const std::string& body) {
 }
 
 std::string Backend::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
+  return std::string(impl_->tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) + path;
 }
 
 int unused_port() {

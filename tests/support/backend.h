@@ -6,7 +6,11 @@
 //   /nolength            answers without Content-Length and closes to end the body
 //   /big/{bytes}         answers that many 'x'
 //   /close-mid-body      announces 100000 bytes, sends 10, closes
-//   anything else        echoes the request as JSON: method, target, headers, body
+//   /hang...             reads the request and never answers (until the backend stops)
+//   /close-before-response...  reads the request and closes without a word
+//   anything else        echoes the request as JSON: method, target, headers, body (and "sni",
+//                        the TLS server name the client sent, on a TLS backend)
+// fail_with() turns every request into a failure until it is called with 0 again.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -16,6 +20,8 @@ namespace archway::testing {
 class Backend {
  public:
   Backend();
+  // An HTTPS backend presenting the PEM certificate chain and key in these files.
+  Backend(const std::string& cert_file, const std::string& key_file);
   ~Backend();
   int port() const { return port_; }
   std::string url(const std::string& path = "") const;
@@ -23,13 +29,18 @@ class Backend {
   // Answers GET `path` with 200 and `body` (application/json) from now on.
   void serve_static(const std::string& path, const std::string& body);
   int requests_served() const { return served_.load(); }
+  // From now on: 0 serves normally, an HTTP status answers every request with it, -1 closes every
+  // connection after reading its request.
+  void fail_with(int status) { fail_with_.store(status); }
 
  private:
+  void start();
   struct Impl;
   std::unique_ptr<Impl> impl_;
   int port_ = 0;
   std::atomic<int> accepted_{0};
   std::atomic<int> served_{0};
+  std::atomic<int> fail_with_{0};
 };
 
 // A port on loopback that nothing listens on (bound then closed).

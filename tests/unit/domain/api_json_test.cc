@@ -94,6 +94,58 @@ TEST(ApiJson, LoadBalanceListsEveryEndpointWithItsWeight) {
   ASSERT_EQ(ec.sandbox_group.size(), 1u);
 }
 
+TEST(ApiJson, EndpointConfigTakesTheProductsResilienceFieldsAsStringsOrNumbers) {
+  auto ec = endpoint_config_from_json(json::parse(R"({"endpoint_type":"http",
+      "production_endpoints":{"url":"http://p:1","config":{"actionSelect":"fault","actionDuration":"3000",
+        "connectTimeout":800,"retryCount":"2","retryDelay":"50","retryErroCode":["502","503"],
+        "suspendErrorCode":"101503, 101504,504","retryTimeOut":"3","suspendDuration":"30000",
+        "suspendMaxDuration":"","factor":"1.5"}},
+      "sandbox_endpoints":{"url":"http://s:1","config":{"suspendDuration":"-1","factor":"","retryErroCode":[]}}})")
+                                          .as_object());
+  ASSERT_TRUE(ec.production);
+  const Endpoint& e = *ec.production;
+  EXPECT_EQ(e.timeout_ms, 3000);
+  EXPECT_EQ(e.connect_timeout_ms, 800);
+  EXPECT_EQ(e.retry_count, 2);
+  EXPECT_EQ(e.retry_delay_ms, 50);
+  EXPECT_EQ(e.retry_codes, (std::vector<int>{502, 503}));
+  EXPECT_EQ(e.suspend_codes, (std::vector<int>{101503, 101504, 504}));
+  EXPECT_EQ(e.retries_before_suspension, 3);
+  EXPECT_EQ(e.suspend_duration_ms, 30000);
+  EXPECT_EQ(e.suspend_max_duration_ms, 0);
+  EXPECT_DOUBLE_EQ(e.factor, 1.5);
+  ASSERT_TRUE(ec.sandbox);
+  EXPECT_EQ(ec.sandbox->suspend_duration_ms, 0);  // -1: off, as in the product
+  EXPECT_DOUBLE_EQ(ec.sandbox->factor, 1.0);
+}
+
+TEST(ApiJson, EndpointSecurityIsReadPerKeyType) {
+  auto ec = endpoint_config_from_json(json::parse(R"({"endpoint_type":"http",
+      "production_endpoints":{"url":"http://p:1"},
+      "endpoint_security":{"production":{"enabled":true,"type":"basic","username":"u","password":"p"},
+        "sandbox":{"enabled":true,"type":"APIKEY","apiKeyIdentifier":"key","apiKeyValue":"v",
+                   "apiKeyIdentifierType":"QUERY_PARAMETER"}}})")
+                                          .as_object());
+  ASSERT_TRUE(ec.production_security);
+  EXPECT_EQ(ec.production_security->type, "BASIC");
+  EXPECT_EQ(ec.production_security->username, "u");
+  ASSERT_TRUE(ec.sandbox_security);
+  EXPECT_EQ(ec.sandbox_security->api_key_in, "QUERY_PARAMETER");
+  EXPECT_EQ(ec.sandbox_security->api_key_value, "v");
+}
+
+TEST(ApiJson, PublicJsonBlanksEndpointSecrets) {
+  Api api = api_from_json(json::parse(R"({"name":"A","context":"/a","version":"1",
+      "endpointConfig":{"endpoint_type":"http","production_endpoints":{"url":"http://p:1"},
+      "endpoint_security":{"production":{"enabled":true,"type":"BASIC","username":"u","password":"sealed:xyz"}}}})")
+                              .as_object());
+  const std::string stored = json::serialize(api_to_json(api));
+  const std::string shown = json::serialize(api_to_public_json(api));
+  EXPECT_NE(stored.find("sealed:xyz"), std::string::npos);
+  EXPECT_EQ(shown.find("sealed:xyz"), std::string::npos);
+  EXPECT_NE(shown.find(R"("username":"u")"), std::string::npos);
+}
+
 TEST(ApiJson, FailoverPutsThePrimaryFirstThenTheFailoversInOrder) {
   auto ec = endpoint_config_from_json(json::parse(R"({"endpoint_type":"failover",
       "production_endpoints":{"url":"http://p:1"},

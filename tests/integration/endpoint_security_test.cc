@@ -1,0 +1,177 @@
+// Toward the backend: endpoint_security (BASIC, APIKEY in a header or the query) added by the
+// gateway, its secrets sealed at rest and never given back by the Publisher; HTTPS backends
+// verified against the configured trust store (gateway.trust_store) with SNI from the endpoint's
+// host, and a 502 that says so when verification fails.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "crypto/tls_identity.h"
+#include "integration/fixture.h"
+
+namespace archway::testing {
+namespace {
+
+class EndpointSecurity : public ServerSuite {
+ protected:
+  static std::string body_with(const std::string& name, const std::string& context, const std::string& url,
+                               const std::string& security) {
+    return R"({"name":")" + name + R"(","context":")" + context +
+           R"(","version":"1.0.0","endpointConfig":{"endpoint_type":"http","production_endpoints":{"url":")" + url +
+           R"("},"endpoint_security":{"production":)" + security +
+           R"(}},"operations":[{"target":"/*","verb":"GET","authType":"None"}]})";
+  }
+
+  // Every byte the server stored (database and its write-ahead log).
+  static std::string stored_bytes() {
+    std::string all;
+    for (const auto& e : std::filesystem::directory_iterator(server_->data_dir())) {
+      if (e.path().filename().string().rfind("archway.db", 0) != 0) continue;
+      std::ifstream f(e.path(), std::ios::binary);
+      std::stringstream ss;
+      ss << f.rdbuf();
+      all += ss.str();
+    }
+    return all;
+  }
+};
+
+TEST_F(EndpointSecurity, BasicCredentialsReachTheBackendAndStaySecret) {
+  const std::string id = deployed_api(
+      body_with("EpBasic", "/epbasic", backend_->url("/b"),
+                R"({"enabled":true,"type":"BASIC","username":"svc","password":"s3cret-Backend-pw"})"),
+      "/epbasic/1.0.0/probe");
+  auto r = gw().get("/epbasic/1.0.0/x", {{"Authorization", "Bearer caller-token"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  // base64("svc:s3cret-Backend-pw")
+  EXPECT_EQ(str(json_of(r)["headers"].at("authorization")), "Basic c3ZjOnMzY3JldC1CYWNrZW5kLXB3");
+
+  auto got = admin("GET", kApis + "/" + id);
+  ASSERT_EQ(got.status, 200);
+  auto prod = json_of(got)["endpointConfig"].at("endpoint_security").at("production").as_object();
+  EXPECT_EQ(str(prod["password"]), "");
+  EXPECT_EQ(str(prod["username"]), "svc");
+  EXPECT_EQ(got.body.find("s3cret-Backend-pw"), std::string::npos);
+  EXPECT_EQ(stored_bytes().find("s3cret-Backend-pw"), std::string::npos);
+
+  // Sending the document back as GET gave it (password empty) keeps the stored secret.
+  auto put = admin("PUT", kApis + "/" + id, got.body);
+  ASSERT_EQ(put.status, 200) << put.body;
+  deploy(id, create_revision(id));
+  r = gw().get("/epbasic/1.0.0/x");
+  EXPECT_EQ(str(json_of(r)["headers"].at("authorization")), "Basic c3ZjOnMzY3JldC1CYWNrZW5kLXB3");
+}
+
+TEST_F(EndpointSecurity, ApiKeyGoesInTheNamedHeaderOrQueryParameter) {
+  deployed_api(body_with("EpKeyH", "/epkeyh", backend_->url("/b"),
+                         R"({"enabled":true,"type":"APIKEY","apiKeyIdentifier":"X-Backend-Key","apiKeyValue":"k-123",
+                             "apiKeyIdentifierType":"HEADER"})"),
+               "/epkeyh/1.0.0/probe");
+  auto r = gw().get("/epkeyh/1.0.0/x");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(str(json_of(r)["headers"].at("x-backend-key")), "k-123");
+
+  deployed_api(body_with("EpKeyQ", "/epkeyq", backend_->url("/b"),
+                         R"({"enabled":true,"type":"APIKEY","apiKeyIdentifier":"key","apiKeyValue":"a b&c",
+                             "apiKeyIdentifierType":"QUERY_PARAMETER"})"),
+               "/epkeyq/1.0.0/probe");
+  r = gw().get("/epkeyq/1.0.0/x?q=1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(str(json_of(r)["target"]), "/b/x?q=1&key=a%20b%26c");
+}
+
+TEST_F(EndpointSecurity, BadEndpointSecurityIsRefusedNamingTheField) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"enabled":true,"type":"DIGEST","username":"u","password":"p"})", "endpoint_security.production.type"},
+      {R"({"enabled":true,"type":"BASIC","username":"u"})", "endpoint_security.production.password"},
+      {R"({"enabled":true,"type":"BASIC","password":"p"})", "endpoint_security.production.username"},
+      {R"({"enabled":true,"type":"APIKEY","apiKeyIdentifier":"k"})", "endpoint_security.production.apiKeyValue"},
+      {R"({"enabled":true,"type":"APIKEY","apiKeyIdentifier":"k","apiKeyValue":"v","apiKeyIdentifierType":"COOKIE"})",
+       "endpoint_security.production.apiKeyIdentifierType"},
+  };
+  for (const auto& [sec, field] : cases) {
+    auto r = admin("POST", kApis, body_with("EpBad", "/epbad", backend_->url("/b"), sec));
+    EXPECT_EQ(r.status, 400) << sec;
+    EXPECT_NE(r.body.find(field), std::string::npos) << r.body;
+  }
+}
+
+// HTTPS backends: a certificate made in the test; one server trusts it through
+// gateway.trust_store, the suite's own server (system store) does not.
+class HttpsBackend : public ServerSuite {
+ protected:
+  static void SetUpTestSuite() {
+    ServerSuite::SetUpTestSuite();
+    dir_ = new std::string(make_temp_dir());
+    const auto id = crypto::ensure_self_signed(*dir_);  // its own CA; SAN localhost, 127.0.0.1
+    tls_backend_ = new Backend(id.cert_file, id.key_file);
+    ServerOptions o;
+    o.extra_args = {"--set", "gateway.trust_store=" + id.cert_file};
+    trusting_ = new ServerProcess(o);
+  }
+  static void TearDownTestSuite() {
+    delete trusting_;
+    delete tls_backend_;
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+    ServerSuite::TearDownTestSuite();
+  }
+
+  static HttpResponse on(ServerProcess& s, const std::string& method, const std::string& target,
+                         const std::string& body = "") {
+    return HttpClient("127.0.0.1", s.management_port()).call(method, target, body, kAdmin, kPassword);
+  }
+
+  // Creates and deploys the API on server `s`; waits until its gateway routes it.
+  static HttpResponse deploy_and_call(ServerProcess& s, const std::string& name, const std::string& url) {
+    const std::string ctx = "/" + name;
+    auto c = on(s, "POST", kApis,
+                R"({"name":")" + name + R"(","context":")" + ctx +
+                    R"(","version":"1.0.0","endpointConfig":{"endpoint_type":"http","production_endpoints":{"url":")" +
+                    url + R"("}},"operations":[{"target":"/*","verb":"GET","authType":"None"}]})");
+    EXPECT_EQ(c.status, 201) << c.body;
+    const std::string id = str(boost::json::parse(c.body).at("id"));
+    auto rev = on(s, "POST", kApis + "/" + id + "/revisions", R"({"description":"t"})");
+    const std::string rev_id = str(boost::json::parse(rev.body).at("id"));
+    EXPECT_EQ(on(s, "POST", kApis + "/" + id + "/deploy-revision?revisionId=" + rev_id,
+                 R"([{"name":"Default","vhost":"localhost","displayOnDevportal":true}])")
+                  .status,
+              201);
+    HttpResponse r;
+    for (int i = 0; i < 400; ++i) {
+      r = HttpClient("127.0.0.1", s.gateway_port()).get(ctx + "/1.0.0/x");
+      if (r.status != 404) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return r;
+  }
+
+  static std::string* dir_;
+  static Backend* tls_backend_;
+  static ServerProcess* trusting_;
+};
+
+std::string* HttpsBackend::dir_ = nullptr;
+Backend* HttpsBackend::tls_backend_ = nullptr;
+ServerProcess* HttpsBackend::trusting_ = nullptr;
+
+TEST_F(HttpsBackend, TrustedCertificateIsVerifiedAndSniNamesTheEndpointHost) {
+  auto r = deploy_and_call(*trusting_, "tlsok", "https://localhost:" + std::to_string(tls_backend_->port()) + "/secure");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto o = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(str(o["target"]), "/secure/x");
+  EXPECT_EQ(str(o["sni"]), "localhost");
+}
+
+TEST_F(HttpsBackend, UntrustedCertificateAnswers502SayingVerificationFailed) {
+  const int before = tls_backend_->requests_served();
+  auto r = deploy_and_call(*server_, "tlsbad", "https://localhost:" + std::to_string(tls_backend_->port()) + "/secure");
+  ASSERT_EQ(r.status, 502) << r.body;
+  auto o = json_of(r);
+  EXPECT_EQ(o["code"], 101505);
+  EXPECT_EQ(str(o["message"]), "Backend certificate verification failed");
+  EXPECT_EQ(tls_backend_->requests_served(), before);  // no request went over the unverified channel
+}
+
+}  // namespace
+}  // namespace archway::testing
