@@ -80,6 +80,36 @@ TEST_F(EndpointSecurity, ApiKeyGoesInTheNamedHeaderOrQueryParameter) {
   EXPECT_EQ(str(json_of(r)["target"]), "/b/x?q=1&key=a%20b%26c");
 }
 
+TEST_F(EndpointSecurity, ProductionAndSandboxTokensGetTheirKeyTypesCredentials) {
+  const std::string id = create_api(
+      R"({"name":"EpKeyTypes","context":"/epkt","version":"1.0.0","policies":["Unlimited"],
+          "endpointConfig":{"endpoint_type":"http","production_endpoints":{"url":")" + backend_->url("/prod") +
+      R"("},"sandbox_endpoints":{"url":")" + backend_->url("/sand") + R"("},
+          "endpoint_security":{
+            "production":{"enabled":true,"type":"APIKEY","apiKeyIdentifier":"X-Prod-Key","apiKeyValue":"p-1"},
+            "sandbox":{"enabled":true,"type":"BASIC","username":"sbx","password":"sandbox-pw"}}},
+          "operations":[{"target":"/*","verb":"GET"}]})");
+  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+  deploy(id, create_revision(id));
+  wait_for_status("/epkt/1.0.0/x", [](int s) { return s == 401; });
+  const Client prod = application("EpKtProd");
+  const Client sand = application("EpKtSand", "SANDBOX");
+  subscribe(prod.app_id, id);
+  subscribe(sand.app_id, id);
+  ASSERT_EQ(wait_for_call("/epkt/1.0.0/x", prod.token, 200), 200);
+  ASSERT_EQ(wait_for_call("/epkt/1.0.0/x", sand.token, 200), 200);
+
+  auto p = json_of(call("/epkt/1.0.0/x", prod.token));
+  EXPECT_EQ(str(p["target"]), "/prod/x");
+  EXPECT_EQ(str(p["headers"].at("x-prod-key")), "p-1");
+  EXPECT_FALSE(p["headers"].as_object().contains("authorization"));  // the caller's token stays at the gateway
+
+  auto s = json_of(call("/epkt/1.0.0/x", sand.token));
+  EXPECT_EQ(str(s["target"]), "/sand/x");
+  EXPECT_EQ(str(s["headers"].at("authorization")), "Basic c2J4OnNhbmRib3gtcHc=");  // base64("sbx:sandbox-pw")
+  EXPECT_FALSE(s["headers"].as_object().contains("x-prod-key"));
+}
+
 TEST_F(EndpointSecurity, BadEndpointSecurityIsRefusedNamingTheField) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"enabled":true,"type":"DIGEST","username":"u","password":"p"})", "endpoint_security.production.type"},
