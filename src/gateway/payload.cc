@@ -131,8 +131,9 @@ PayloadResult run_body_steps(const std::vector<BodyStep>& steps, std::string_vie
         break;
       case BodyStep::Kind::kJsonTransform: {
         json::monotonic_resource mr;
-        json::value doc;
-        if (!parse_json_payload(r.body, doc, &mr, next.error)) break;
+        std::optional<json::value> parsed = parse_json_payload(r.body, &mr, next.error);
+        if (!parsed) break;
+        json::value& doc = *parsed;
         apply_json_transform(step.operations, doc);
         next.body = json::serialize(doc);
         content_type = "application/json";

@@ -111,33 +111,30 @@ class XmlWriter {
   }
 
   bool text(std::string_view s, bool attribute) {
+    std::size_t run = 0;  // start of the characters not yet written
     for (std::size_t i = 0; i < s.size(); ++i) {
       const char c = s[i];
+      const auto u = static_cast<unsigned char>(c);
+      // Most bytes need no escape: find the next one that does, then write the run before it.
+      if (u >= 0x20 && c != '&' && c != '<' && c != '>' && (!attribute || c != '"')) continue;
+      if (!attribute && (c == '\n' || c == '\t')) continue;
+      out_.append(s.data() + run, i - run);
+      run = i + 1;
       switch (c) {
         case '&': out_.append("&amp;"); break;
         case '<': out_.append("&lt;"); break;
         case '>': out_.append("&gt;"); break;
+        case '"': out_.append("&quot;"); break;
         case '\r': out_.append("&#13;"); break;
-        case '"':
-          if (attribute) out_.append("&quot;");
-          else out_.push_back(c);
-          break;
-        case '\n':
-          if (attribute) out_.append("&#10;");
-          else out_.push_back(c);
-          break;
-        case '\t':
-          if (attribute) out_.append("&#9;");
-          else out_.push_back(c);
-          break;
+        case '\n': out_.append("&#10;"); break;
+        case '\t': out_.append("&#9;"); break;
         default:
-          if (static_cast<unsigned char>(c) < 0x20)
-            return fail("the string " + quoted(s) + " holds control character U+00" +
-                        std::string(1, "0123456789ABCDEF"[(c >> 4) & 0xF]) + std::string(1, "0123456789ABCDEF"[c & 0xF]) +
-                        ", which XML 1.0 cannot carry");
-          out_.push_back(c);
+          return fail("the string " + quoted(s) + " holds control character U+00" +
+                      std::string(1, "0123456789ABCDEF"[(u >> 4) & 0xF]) + std::string(1, "0123456789ABCDEF"[u & 0xF]) +
+                      ", which XML 1.0 cannot carry");
       }
     }
+    out_.append(s.data() + run, s.size() - run);
     return true;
   }
 
@@ -335,10 +332,11 @@ class JsonBuilder {
 
 }  // namespace
 
-bool parse_json_payload(std::string_view text, json::value& out, json::storage_ptr sp, std::string& error) {
+std::optional<json::value> parse_json_payload(std::string_view text, json::storage_ptr sp, std::string& error) {
   json::parse_options opts;
   opts.max_depth = kMaxPayloadDepth + 1;
-  json::stream_parser p(json::storage_ptr(), opts);
+  unsigned char temp[4096];  // the parser's own stack, off the heap for most documents
+  json::stream_parser p(json::storage_ptr(), opts, temp, sizeof temp);
   p.reset(std::move(sp));
   boost::system::error_code ec;
   const std::size_t used = p.write(text.data(), text.size(), ec);
@@ -350,10 +348,9 @@ bool parse_json_payload(std::string_view text, json::value& out, json::storage_p
       error = "the payload is empty, not JSON";
     else
       error = "the payload is not valid JSON (at byte " + std::to_string(used) + "): " + ec.message();
-    return false;
+    return std::nullopt;
   }
-  out = p.release();
-  return true;
+  return p.release();
 }
 
 bool is_xml_name(std::string_view name) {
@@ -363,10 +360,11 @@ bool is_xml_name(std::string_view name) {
 
 PayloadResult json_to_xml(std::string_view text, std::string_view root) {
   PayloadResult r;
-  unsigned char scratch[4096];
+  unsigned char scratch[32 * 1024];  // a payload of a few KB parses without touching the heap
   json::monotonic_resource mr(scratch, sizeof scratch);
-  json::value v;
-  if (!parse_json_payload(text, v, &mr, r.error)) return r;
+  std::optional<json::value> parsed = parse_json_payload(text, &mr, r.error);
+  if (!parsed) return r;
+  json::value& v = *parsed;
   r.body.reserve(text.size() + text.size() / 2 + 64);
   XmlWriter w(r.body);
   if (v.is_array()) {

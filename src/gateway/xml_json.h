@@ -6,6 +6,7 @@
 // them. Both directions refuse input they cannot map faithfully with a message saying where.
 #include <boost/json.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,10 +28,10 @@ PayloadResult json_to_xml(std::string_view json, std::string_view root);
 // any other root becomes the single member of the top-level object.
 PayloadResult xml_to_json(std::string_view xml);
 
-// Parses a JSON payload (at most kMaxPayloadDepth levels) into `out`; false with `error` saying
-// at which byte and why when it is not JSON.
-bool parse_json_payload(std::string_view text, boost::json::value& out, boost::json::storage_ptr sp,
-                        std::string& error);
+// Parses a JSON payload (at most kMaxPayloadDepth levels) into memory from `sp`; nullopt with
+// `error` saying at which byte and why when it is not JSON.
+std::optional<boost::json::value> parse_json_payload(std::string_view text, boost::json::storage_ptr sp,
+                                                     std::string& error);
 
 // Whether `name` is an XML 1.0 element or attribute name (ASCII rules; bytes >= 0x80 accepted).
 bool is_xml_name(std::string_view name);
