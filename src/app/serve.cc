@@ -28,6 +28,7 @@
 #include "keymanager/oauth_rest.h"
 #include "publisher/api_service.h"
 #include "admin/admin_rest.h"
+#include "catalog/catalog_rest.h"
 #include "identity/authenticator.h"
 #include "identity/user_service.h"
 #include "publisher/publisher_rest.h"
@@ -173,6 +174,8 @@ int run_serve(const ServeOptions& options) {
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);
+    catalog::ServiceCatalog service_catalog(*store);
+    catalog::add_catalog_routes(*router, service_catalog, auth);
 
     http::RestServerOptions mo;
     mo.host = cfg.management.host;

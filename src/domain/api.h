@@ -92,6 +92,15 @@ struct ApiScope {
   std::vector<std::string> bindings;
 };
 
+// The Service Catalog entry an API was created from (empty key: none). `md5` is the service's
+// digest when the API last took its definition: a different current digest means out of date.
+struct ServiceInfo {
+  std::string key;
+  std::string name;
+  std::string version;
+  std::string md5;
+};
+
 struct Api {
   std::string id;
   std::string name;
@@ -121,6 +130,7 @@ struct Api {
   bool response_caching = false;    // responseCachingEnabled: GET/HEAD 200s served from the gateway's cache
   std::int64_t cache_timeout_s = 300;            // cacheTimeout
   std::vector<std::string> cache_key_headers;    // cacheKeyHeaders: request headers in the key (Archway)
+  ServiceInfo service_info;         // serviceInfo: set by import-service, read-only to clients
   std::int64_t created_time = 0;    // epoch millis
   std::int64_t last_updated_time = 0;
 };

@@ -384,6 +384,13 @@ Api api_from_json(const json::object& o) {
   }
   if (const json::value* pol = o.if_contains("apiPolicies")) api.api_policies = policy_flows_from_json(*pol, "apiPolicies");
   if (const json::value* cors = o.if_contains("corsConfiguration")) api.cors = cors_from_json(*cors, "corsConfiguration");
+  if (const json::value* si = o.if_contains("serviceInfo"); si && !si->is_null()) {
+    const json::object& info = common::as_object(*si, "serviceInfo");
+    api.service_info.key = opt_string(info, "key", "serviceInfo.key").value_or("");
+    api.service_info.name = opt_string(info, "name", "serviceInfo.name").value_or("");
+    api.service_info.version = opt_string(info, "version", "serviceInfo.version").value_or("");
+    api.service_info.md5 = opt_string(info, "md5", "serviceInfo.md5").value_or("");
+  }
   api.enable_backend_jwt = opt_bool(o, "enableBackendJWT", "enableBackendJWT").value_or(false);
   api.response_caching = opt_bool(o, "responseCachingEnabled", "responseCachingEnabled").value_or(false);
   api.cache_timeout_s = opt_int(o, "cacheTimeout", "cacheTimeout").value_or(300);
@@ -471,6 +478,11 @@ json::object api_to_json(const Api& api) {
   o["responseCachingEnabled"] = api.response_caching;
   o["cacheTimeout"] = api.cache_timeout_s;
   o["cacheKeyHeaders"] = to_array(api.cache_key_headers);
+  if (!api.service_info.key.empty())
+    o["serviceInfo"] = {{"key", api.service_info.key},
+                        {"name", api.service_info.name},
+                        {"version", api.service_info.version},
+                        {"md5", api.service_info.md5}};
   json::array scopes;
   for (const auto& sc : api.scopes)
     scopes.push_back(json::object{{"scope", json::object{{"name", sc.name},

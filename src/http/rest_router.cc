@@ -1,6 +1,11 @@
 #include "http/rest_router.h"
 
 #include <boost/beast/core/detail/base64.hpp>
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "common/problem.h"
 
 namespace archway::http {
 
@@ -35,6 +40,34 @@ std::string_view RestRequest::header(std::string_view lower_name) const {
   for (const auto& [k, v] : headers)
     if (k == lower_name) return v;
   return {};
+}
+
+std::int64_t query_int(const RestRequest& req, std::string_view name, std::int64_t def, std::int64_t min,
+                       std::int64_t max) {
+  const std::string* s = req.query_param(name);
+  if (!s) return def;
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  if (ec != std::errc() || p != s->data() + s->size() || v < min || v > max)
+    throw common::ProblemError(common::Problem::bad_request(
+        fmt::format("Query parameter '{}' must be an integer between {} and {}, got '{}'", name, min, max, *s)));
+  return v;
+}
+
+bool query_bool(const RestRequest& req, std::string_view name, bool def) {
+  const std::string* s = req.query_param(name);
+  if (!s) return def;
+  if (*s != "true" && *s != "false")
+    throw common::ProblemError(common::Problem::bad_request(
+        fmt::format("Query parameter '{}' must be true or false, got '{}'", name, *s)));
+  return *s == "true";
+}
+
+const std::string& required_query(const RestRequest& req, std::string_view name) {
+  const std::string* s = req.query_param(name);
+  if (!s || s->empty())
+    throw common::ProblemError(common::Problem::bad_request(fmt::format("Query parameter '{}' is required", name)));
+  return *s;
 }
 
 const std::string* RestRequest::query_param(std::string_view name) const {

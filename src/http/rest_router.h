@@ -1,6 +1,7 @@
 #pragma once
 // The management plane's REST routing: method + path pattern ("/apis/{apiId}") to a handler.
 // Handlers may throw common::ProblemError; the server turns it into a JSON problem response.
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -53,6 +54,15 @@ class RestRouter {
   };
   std::vector<Route> routes_;
 };
+
+// Query parameters with checks: each throws common::ProblemError(400) naming the parameter.
+// The integer `name` within [min, max]; `def` when absent.
+std::int64_t query_int(const RestRequest& req, std::string_view name, std::int64_t def, std::int64_t min,
+                       std::int64_t max);
+// "true" or "false"; `def` when absent.
+bool query_bool(const RestRequest& req, std::string_view name, bool def);
+// A present, non-empty value.
+const std::string& required_query(const RestRequest& req, std::string_view name);
 
 // Decodes "Basic base64(user:password)"; nullopt when absent or malformed.
 std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_view authorization);

@@ -14,9 +14,10 @@ struct RoleScopes {
 };
 const std::vector<RoleScopes>& table() {
   static const std::vector<RoleScopes> kTable = {
-      {domain::kRoleAdmin, {kScopeApiView, kScopeApiCreate, kScopeApiPublish, kScopeSubscribe, kScopeAdmin}},
-      {domain::kRoleCreator, {kScopeApiView, kScopeApiCreate}},
-      {domain::kRolePublisher, {kScopeApiView, kScopeApiPublish}},
+      {domain::kRoleAdmin, {kScopeApiView, kScopeApiCreate, kScopeApiPublish, kScopeSubscribe, kScopeAdmin,
+                             kScopeServiceView, kScopeServiceWrite}},
+      {domain::kRoleCreator, {kScopeApiView, kScopeApiCreate, kScopeServiceView, kScopeServiceWrite}},
+      {domain::kRolePublisher, {kScopeApiView, kScopeApiPublish, kScopeServiceView}},
       {domain::kRoleSubscriber, {kScopeSubscribe}},
   };
   return kTable;

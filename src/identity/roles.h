@@ -13,6 +13,8 @@ inline constexpr std::string_view kScopeApiCreate = "apim:api_create";
 inline constexpr std::string_view kScopeApiPublish = "apim:api_publish";
 inline constexpr std::string_view kScopeSubscribe = "apim:subscribe";
 inline constexpr std::string_view kScopeAdmin = "apim:admin";
+inline constexpr std::string_view kScopeServiceView = "service_catalog:service_view";
+inline constexpr std::string_view kScopeServiceWrite = "service_catalog:service_write";
 
 bool is_known_role(std::string_view role);
 const std::vector<std::string_view>& known_roles();

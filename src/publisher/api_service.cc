@@ -164,6 +164,7 @@ domain::Api ApiService::update(const std::string& id, domain::Api changes) {
   changes.provider = current.provider;
   changes.lifecycle_status = current.lifecycle_status;
   changes.created_time = current.created_time;
+  changes.service_info = current.service_info;  // only import-service and reimport-service set it
   changes.last_updated_time = common::now_millis();
   store_.update_api(changes);
   return changes;

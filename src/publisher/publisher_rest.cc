@@ -119,7 +119,9 @@ std::string page_link(std::int64_t limit, std::int64_t offset, const std::string
 }
 
 domain::Api api_from_body(const RestRequest& req) {
-  return domain::api_from_json(common::as_object(common::parse_json_body(req.body), ""));
+  domain::Api api = domain::api_from_json(common::as_object(common::parse_json_body(req.body), ""));
+  api.service_info = {};  // read-only: set by import-service
+  return api;
 }
 
 // Reads the deployment targets body: [{"name":"Default","vhost":"localhost","displayOnDevportal":true}].

@@ -197,6 +197,21 @@ CREATE INDEX api_lifecycle_history_by_api ON api_lifecycle_history (api_id, id);
 ALTER TABLE apis ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;
 UPDATE apis SET is_default = 1 WHERE json_extract(definition, '$.isDefaultVersion') = 1;
 )sql"},
+      {10, "Service Catalog entries", R"sql(
+CREATE TABLE catalog_services (
+  id                TEXT PRIMARY KEY,
+  service_key       TEXT NOT NULL UNIQUE,
+  name              TEXT NOT NULL,
+  display_name      TEXT NOT NULL,
+  version           TEXT NOT NULL,
+  definition_type   TEXT NOT NULL,
+  metadata          TEXT NOT NULL,
+  definition        TEXT NOT NULL,
+  md5               TEXT NOT NULL,
+  created_time      INTEGER NOT NULL,
+  last_updated_time INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -12,6 +12,7 @@
 #include "domain/api.h"
 #include "domain/application.h"
 #include "domain/policy.h"
+#include "domain/service.h"
 #include "domain/user.h"
 
 namespace archway::store {
@@ -33,6 +34,24 @@ ApiQuery parse_api_query(std::string_view query);
 
 struct ApiPage {
   std::vector<domain::Api> list;
+  std::int64_t total = 0;
+};
+
+// Service Catalog listing filters (the product's GET /services query parameters).
+struct ServiceQuery {
+  std::string name;             // substring of the name, case-insensitive
+  std::string display_name;     // substring of the display name, case-insensitive
+  std::string version;          // exact
+  std::string definition_type;  // exact (OAS matches OAS2 and OAS3)
+  std::vector<std::string> keys;  // any of these keys
+  bool sort_by_definition_type = false;  // else by name
+  bool descending = false;
+  std::int64_t limit = 25;
+  std::int64_t offset = 0;
+};
+
+struct ServicePage {
+  std::vector<domain::CatalogService> list;
   std::int64_t total = 0;
 };
 
@@ -142,6 +161,19 @@ class Store {
   // Enables or disables (conditionStatus); false when there is no such condition.
   virtual bool set_block_condition_status(std::string_view id, bool enabled) = 0;
   virtual bool delete_block_condition(std::string_view id) = 0;
+
+  // Service Catalog entries (unique key "<name>-<version>": 409 when taken).
+  virtual void create_service(const domain::CatalogService& s) = 0;
+  virtual std::optional<domain::CatalogService> get_service(std::string_view id) = 0;
+  virtual std::optional<domain::CatalogService> find_service_by_key(std::string_view key) = 0;
+  virtual ServicePage list_services(const ServiceQuery& q) = 0;
+  // Replaces metadata and definition; 404 when the service is gone, 409 when the key is taken.
+  virtual void update_service(const domain::CatalogService& s) = 0;
+  // Deletes the service unless an API was created from it (409 naming the APIs, decided in the
+  // same transaction); false when there is no such service.
+  virtual bool delete_service(std::string_view id) = 0;
+  // The APIs created from the service with this key (their serviceInfo names it).
+  virtual std::vector<domain::Api> apis_using_service(std::string_view key) = 0;
 
   // External key managers (unique name and issuer).
   virtual void create_key_manager(const domain::ExternalKeyManager& km) = 0;

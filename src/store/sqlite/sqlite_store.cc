@@ -894,6 +894,153 @@ class SqliteStore final : public Store {
     return removed;
   }
 
+  void create_service(const domain::CatalogService& c) override {
+    write([&]() -> std::int64_t {
+      run_unique(db_.prepare("INSERT INTO catalog_services (id, service_key, name, display_name, version, "
+                             "definition_type, metadata, definition, md5, created_time, last_updated_time) "
+                             "VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+                     .bind(1, c.id)
+                     .bind(2, c.key)
+                     .bind(3, c.name)
+                     .bind(4, c.display_name)
+                     .bind(5, c.version)
+                     .bind(6, c.definition_type)
+                     .bind(7, service_metadata(c))
+                     .bind(8, c.definition)
+                     .bind(9, c.md5)
+                     .bind(10, c.created_time)
+                     .bind(11, c.last_updated_time),
+                 fmt::format("A service with key '{}' already exists", c.key));
+      return 0;
+    });
+  }
+
+  std::optional<domain::CatalogService> get_service(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kServiceColumns) + " WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return service_from(s);
+  }
+
+  std::optional<domain::CatalogService> find_service_by_key(std::string_view key) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kServiceColumns) + " WHERE service_key = ?");
+    s.bind(1, key);
+    if (!s.step()) return std::nullopt;
+    return service_from(s);
+  }
+
+  ServicePage list_services(const ServiceQuery& q) override {
+    std::lock_guard lock(mu_);
+    std::string where = " WHERE 1=1";
+    std::vector<std::string> args;
+    if (!q.name.empty()) {
+      where += " AND lower(name) LIKE ? ESCAPE '\\'";
+      args.push_back("%" + escape_like(common::to_lower(q.name)) + "%");
+    }
+    if (!q.display_name.empty()) {
+      where += " AND lower(display_name) LIKE ? ESCAPE '\\'";
+      args.push_back("%" + escape_like(common::to_lower(q.display_name)) + "%");
+    }
+    if (!q.version.empty()) {
+      where += " AND version = ?";
+      args.push_back(q.version);
+    }
+    if (q.definition_type == "OAS") {
+      where += " AND definition_type IN ('OAS2','OAS3')";
+    } else if (!q.definition_type.empty()) {
+      where += " AND definition_type = ?";
+      args.push_back(q.definition_type);
+    }
+    if (!q.keys.empty()) {
+      where += " AND service_key IN (";
+      for (std::size_t i = 0; i < q.keys.size(); ++i) {
+        where += i ? ",?" : "?";
+        args.push_back(q.keys[i]);
+      }
+      where += ")";
+    }
+    auto bind_all = [&](Stmt& s) {
+      for (std::size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
+    };
+    ServicePage page;
+    {
+      Stmt s = db_.prepare("SELECT COUNT(*) FROM catalog_services" + where);
+      bind_all(s);
+      s.step();
+      page.total = s.integer(0);
+    }
+    const std::string order = std::string(q.sort_by_definition_type ? "definition_type" : "lower(name)") +
+                              (q.descending ? " DESC" : " ASC") + ", version, id";
+    Stmt s = db_.prepare(std::string(kServiceColumns) + where + " ORDER BY " + order + " LIMIT ? OFFSET ?");
+    bind_all(s);
+    s.bind(static_cast<int>(args.size() + 1), q.limit).bind(static_cast<int>(args.size() + 2), q.offset);
+    while (s.step()) page.list.push_back(service_from(s));
+    return page;
+  }
+
+  void update_service(const domain::CatalogService& c) override {
+    write([&]() -> std::int64_t {
+      run_unique(db_.prepare("UPDATE catalog_services SET service_key = ?, name = ?, display_name = ?, "
+                             "version = ?, definition_type = ?, metadata = ?, definition = ?, md5 = ?, "
+                             "last_updated_time = ? WHERE id = ?")
+                     .bind(1, c.key)
+                     .bind(2, c.name)
+                     .bind(3, c.display_name)
+                     .bind(4, c.version)
+                     .bind(5, c.definition_type)
+                     .bind(6, service_metadata(c))
+                     .bind(7, c.definition)
+                     .bind(8, c.md5)
+                     .bind(9, c.last_updated_time)
+                     .bind(10, c.id),
+                 fmt::format("A service with key '{}' already exists", c.key));
+      if (db_.changes() == 0)
+        throw common::ProblemError(common::Problem::not_found(fmt::format("Service '{}' not found", c.id)));
+      return 0;
+    });
+  }
+
+  bool delete_service(std::string_view id) override {
+    bool removed = false;
+    write([&]() -> std::int64_t {
+      Stmt k = db_.prepare("SELECT service_key FROM catalog_services WHERE id = ?");
+      k.bind(1, id);
+      if (!k.step()) return 0;
+      const std::string key = k.text(0);
+      Stmt users = db_.prepare(
+          "SELECT name, version FROM apis WHERE json_extract(definition, '$.serviceInfo.key') = ? "
+          "ORDER BY created_time, id");
+      users.bind(1, key);
+      std::string names;
+      while (users.step()) names += (names.empty() ? "" : ", ") + users.text(0) + " " + users.text(1);
+      if (!names.empty())
+        throw common::ProblemError(common::Problem::conflict(
+            fmt::format("Service '{}' is used by API(s) {}; delete them first", key, names)));
+      db_.prepare("DELETE FROM catalog_services WHERE id = ?").bind(1, id).run();
+      removed = db_.changes() > 0;
+      return 0;
+    });
+    return removed;
+  }
+
+  std::vector<domain::Api> apis_using_service(std::string_view key) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(
+        "SELECT definition, created_time, last_updated_time FROM apis "
+        "WHERE json_extract(definition, '$.serviceInfo.key') = ? ORDER BY created_time, id");
+    s.bind(1, key);
+    std::vector<domain::Api> out;
+    while (s.step()) {
+      domain::Api api = api_from_definition(s.text(0));
+      api.created_time = s.integer(1);
+      api.last_updated_time = s.integer(2);
+      out.push_back(std::move(api));
+    }
+    return out;
+  }
+
   void create_key_manager(const domain::ExternalKeyManager& k) override {
     write([&] {
       run_unique(db_.prepare("INSERT INTO key_managers (id, name, display_name, type, description, "
@@ -1213,6 +1360,40 @@ class SqliteStore final : public Store {
     p.id = s.text(0);
     p.unlimited = s.integer(2) != 0;
     return p;
+  }
+
+  static constexpr const char* kServiceColumns =
+      "SELECT id, service_key, name, display_name, version, definition_type, metadata, definition, md5, "
+      "created_time, last_updated_time FROM catalog_services";
+  // The fields without their own column, as JSON.
+  static std::string service_metadata(const domain::CatalogService& c) {
+    json::object o;
+    o["description"] = c.description;
+    o["serviceUrl"] = c.service_url;
+    o["securityType"] = c.security_type;
+    o["mutualSSLEnabled"] = c.mutual_ssl_enabled;
+    o["definitionUrl"] = c.definition_url;
+    return json::serialize(o);
+  }
+  static domain::CatalogService service_from(const Stmt& s) {
+    domain::CatalogService c;
+    c.id = s.text(0);
+    c.key = s.text(1);
+    c.name = s.text(2);
+    c.display_name = s.text(3);
+    c.version = s.text(4);
+    c.definition_type = s.text(5);
+    const json::object m = json::parse(s.text(6)).as_object();
+    c.description = std::string(m.at("description").as_string());
+    c.service_url = std::string(m.at("serviceUrl").as_string());
+    c.security_type = std::string(m.at("securityType").as_string());
+    c.mutual_ssl_enabled = m.at("mutualSSLEnabled").as_bool();
+    c.definition_url = std::string(m.at("definitionUrl").as_string());
+    c.definition = s.text(7);
+    c.md5 = s.text(8);
+    c.created_time = s.integer(9);
+    c.last_updated_time = s.integer(10);
+    return c;
   }
 
   static constexpr const char* kBlockColumns =
