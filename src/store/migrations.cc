@@ -197,6 +197,16 @@ CREATE INDEX api_lifecycle_history_by_api ON api_lifecycle_history (api_id, id);
 ALTER TABLE apis ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;
 UPDATE apis SET is_default = 1 WHERE json_extract(definition, '$.isDefaultVersion') = 1;
 )sql"},
+      {10, "OpenAPI definitions of APIs and of their revisions", R"sql(
+CREATE TABLE api_definitions (
+  api_id     TEXT PRIMARY KEY REFERENCES apis(id) ON DELETE CASCADE,
+  definition TEXT NOT NULL
+);
+CREATE TABLE api_revision_definitions (
+  revision_id TEXT PRIMARY KEY REFERENCES api_revisions(id) ON DELETE CASCADE,
+  definition  TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }
