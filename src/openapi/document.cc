@@ -17,7 +17,9 @@ namespace json = boost::json;
 namespace {
 
 constexpr int kMaxDepth = 200;
-constexpr std::size_t kMaxNodes = 4'000'000;
+// Aliases may share nodes, but without them a document has fewer nodes than bytes: a YAML
+// document may expand to its size in nodes plus this many (an alias bomb cannot).
+constexpr std::size_t kAliasAllowance = 100'000;
 
 // 1-based line and column of byte `offset` in `text`.
 std::pair<int, int> line_column(std::string_view text, std::size_t offset) {
@@ -115,6 +117,7 @@ json::value plain_scalar(const std::string& s) {
 
 struct YamlConverter {
   std::vector<Issue>& errors;
+  std::size_t max_nodes = 0;
   std::size_t nodes = 0;
   bool failed = false;
 
@@ -125,8 +128,9 @@ struct YamlConverter {
 
   json::value convert(const YAML::Node& n, int depth, const std::string& loc) {
     if (failed) return nullptr;
-    if (++nodes > kMaxNodes) {
-      fail(n.Mark(), fmt::format("the YAML document expands to more than {} nodes (alias bomb?)", kMaxNodes), loc);
+    if (++nodes > max_nodes) {
+      fail(n.Mark(), fmt::format("the YAML document expands to more than {} nodes through its aliases", max_nodes),
+           loc);
       return nullptr;
     }
     if (depth > kMaxDepth) {
@@ -349,7 +353,7 @@ LoadResult load(std::string_view text) {
                           e.mark.line + 1, e.mark.column + 1});
       return r;
     }
-    YamlConverter conv{r.errors};
+    YamlConverter conv{r.errors, text.size() + kAliasAllowance};
     root = conv.convert(*yaml, 0, "");
     if (conv.failed) return r;
   }

@@ -43,8 +43,8 @@ struct LoadResult {
 };
 
 // Parses `text` (JSON when it starts with '{', YAML otherwise), detects the version and validates.
-// Bounded: documents nesting deeper than 200 levels or expanding YAML aliases beyond 4 million
-// nodes are refused with an error rather than parsed.
+// Bounded: documents nesting deeper than 200 levels, or YAML whose aliases expand it beyond its
+// size in bytes plus 100,000 nodes, are refused with an error rather than parsed.
 LoadResult load(std::string_view text);
 
 // Validates an already parsed document (the checks `load` runs after parsing).

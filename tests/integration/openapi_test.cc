@@ -24,19 +24,6 @@ struct Part {
   std::string filename;  // empty: a plain field
 };
 
-const std::string kBoundary = "----archway-openapi-test-7f3a";
-
-std::string multipart(const std::vector<Part>& parts) {
-  std::string body;
-  for (const auto& p : parts) {
-    body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + p.name + "\"";
-    if (!p.filename.empty()) body += "; filename=\"" + p.filename + "\"\r\nContent-Type: application/octet-stream";
-    body += "\r\n\r\n" + p.content + "\r\n";
-  }
-  body += "--" + kBoundary + "--\r\n";
-  return body;
-}
-
 // (verb, target, authType, throttlingPolicy, scopes) of every operation of an API body.
 std::set<std::tuple<std::string, std::string, std::string, std::string, std::string>> operations_of(
     const json::object& api) {
@@ -53,13 +40,18 @@ class OpenApi : public ServerSuite {
  protected:
   HttpResponse form(const std::string& method, const std::string& target, const std::vector<Part>& parts,
                     const std::string& accept = "") {
+    Multipart body;
+    for (const auto& p : parts) {
+      if (p.filename.empty()) body.field(p.name, p.content);
+      else body.file(p.name, p.filename, p.content);
+    }
+    if (accept.empty()) return admin_form(method, target, body);
     HttpRequest req;
     req.method = method;
     req.target = target;
-    req.headers = {{"Authorization", basic_auth(kAdmin, kPassword)},
-                   {"Content-Type", "multipart/form-data; boundary=" + kBoundary}};
-    if (!accept.empty()) req.headers.emplace_back("Accept", accept);
-    req.body = multipart(parts);
+    req.headers = {{"Authorization", basic_auth(kAdmin, kPassword)}, {"Content-Type", body.content_type()},
+                   {"Accept", accept}};
+    req.body = body.body();
     return mgmt().send(req);
   }
 

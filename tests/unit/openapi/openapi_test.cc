@@ -135,6 +135,32 @@ TEST(OpenApiErrors, DuplicateYamlKeyIsASyntaxError) {
   EXPECT_EQ(r.errors[0].line, 4);
 }
 
+TEST(OpenApiErrors, HostileInputsAreRefusedWithAnError) {
+  LoadResult deep_json = load(std::string(300, '[') + std::string(300, ']'));
+  ASSERT_EQ(deep_json.errors.size(), 1u);
+  EXPECT_NE(deep_json.errors[0].message.find("JSON syntax error"), std::string::npos) << deep_json.errors[0].message;
+
+  std::string deep_yaml = "openapi: 3.0.0\nx-deep: ";
+  for (int i = 0; i < 250; ++i) deep_yaml += "[";
+  for (int i = 0; i < 250; ++i) deep_yaml += "]";
+  LoadResult dy = load(deep_yaml + "\n");
+  ASSERT_FALSE(dy.errors.empty());
+  EXPECT_FALSE(dy.document);
+
+  // each level multiplies the previous by ten: 10^8 nodes if expanded
+  std::string bomb = "openapi: 3.0.0\nl0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 8; ++i) {
+    const std::string prev = "*l" + std::to_string(i - 1);
+    bomb += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) bomb += (k ? ", " : "") + prev;
+    bomb += "]\n";
+  }
+  LoadResult b = load(bomb);
+  ASSERT_EQ(b.errors.size(), 1u);
+  EXPECT_NE(b.errors[0].message.find("through its aliases"), std::string::npos) << b.errors[0].message;
+  EXPECT_FALSE(b.document);
+}
+
 TEST(OpenApiErrors, EmptyTextAndNonObjectsAndUnknownVersionsAreRefused) {
   EXPECT_NE(find_issue(load("  \n").errors, "", "empty"), nullptr);
   EXPECT_NE(find_issue(load("[1,2]").errors, "", "must be an object"), nullptr);
