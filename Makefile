@@ -17,6 +17,11 @@ deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@# the independent OpenAPI validator the integration tests run on exported definitions
+	@if [ ! -d tools/openapi-check/node_modules ]; then \
+	  command -v npm >/dev/null || { echo "npm is required (tools/openapi-check)"; exit 1; }; \
+	  (cd tools/openapi-check && npm ci --no-audit --no-fund); \
+	fi
 
 build: deps
 	cmake --preset $(PRESET) >/dev/null

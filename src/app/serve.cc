@@ -24,6 +24,7 @@
 #include "http/rest_server.h"
 #include "http/tls_context.h"
 #include "keymanager/jwks_fetcher.h"
+#include "publisher/openapi_rest.h"
 #include "keymanager/key_manager.h"
 #include "keymanager/oauth_rest.h"
 #include "publisher/api_service.h"
@@ -171,6 +172,15 @@ int run_serve(const ServeOptions& options) {
     identity::UserService users(*store, auth);
     auto router = std::make_shared<http::RestRouter>();
     publisher::add_publisher_routes(*router, api_service, auth);
+    publisher::OpenApiSettings openapi_settings;
+    openapi_settings.gateway_listeners = [&gateway]() {
+      return std::vector<std::pair<std::string, int>>{{"http", gateway.http_port()}, {"https", gateway.https_port()}};
+    };
+    openapi_settings.token_url = cfg.keymanager_issuer;
+    openapi_settings.client_tls = http::make_client_tls();
+    openapi_settings.max_definition_bytes = static_cast<std::size_t>(cfg.management_max_body_bytes);
+    publisher::OpenApiService openapi_service(api_service, openapi_settings);
+    publisher::add_openapi_routes(*router, openapi_service, auth);
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);

@@ -131,6 +131,10 @@ struct Api {
   std::int64_t cache_timeout_s = 300;            // cacheTimeout
   std::vector<std::string> cache_key_headers;    // cacheKeyHeaders: request headers in the key (Archway)
   ServiceInfo service_info;         // serviceInfo: set by import-service, read-only to clients
+  // The OpenAPI / Swagger definition (JSON text) the API was imported from or last given through
+  // PUT /swagger; empty for an API designed by hand. Not part of the REST shape: GET /swagger
+  // answers it, rewritten to the API's current state (openapi/openapi.h).
+  std::string openapi_definition;
   std::int64_t created_time = 0;    // epoch millis
   std::int64_t last_updated_time = 0;
 };

@@ -145,8 +145,9 @@ domain::Api ApiService::get(const std::string& id) {
 
 store::ApiPage ApiService::list(const store::ApiQuery& q) { return store_.list_apis(q); }
 
-domain::Api ApiService::update(const std::string& id, domain::Api changes) {
+domain::Api ApiService::update(const std::string& id, domain::Api changes, bool replace_definition) {
   domain::Api current = get(id);
+  if (!replace_definition) changes.openapi_definition = current.openapi_definition;
   normalise_and_validate(changes);
   check_tiers(changes);
   if (changes.name != current.name)

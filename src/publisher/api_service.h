@@ -25,7 +25,8 @@ class ApiService {
                    const domain::User& caller);
   domain::Api get(const std::string& id);
   store::ApiPage list(const store::ApiQuery& q);
-  domain::Api update(const std::string& id, domain::Api changes);
+  // Keeps the stored OpenAPI definition unless `replace_definition` (then changes' one is stored).
+  domain::Api update(const std::string& id, domain::Api changes, bool replace_definition = false);
   void remove(const std::string& id);
 
   // Applies a lifecycle action (domain/lifecycle.h) with the `lifecycleChecklist` items; returns

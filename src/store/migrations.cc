@@ -212,6 +212,16 @@ CREATE TABLE catalog_services (
   last_updated_time INTEGER NOT NULL
 );
 )sql"},
+      {11, "OpenAPI definitions of APIs and of their revisions", R"sql(
+CREATE TABLE api_definitions (
+  api_id     TEXT PRIMARY KEY REFERENCES apis(id) ON DELETE CASCADE,
+  definition TEXT NOT NULL
+);
+CREATE TABLE api_revision_definitions (
+  revision_id TEXT PRIMARY KEY REFERENCES api_revisions(id) ON DELETE CASCADE,
+  definition  TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -83,6 +83,8 @@ class Store {
   virtual bool delete_user(std::string_view username) = 0;
 
   // APIs (working copies). Creating one starts its lifecycle history (user: the provider).
+  // create_api, update_api and create_revision store api.openapi_definition beside the API (empty:
+  // none); get_api and get_revision / list_revisions load it, list queries leave it empty.
   virtual void create_api(const domain::Api& api) = 0;
   virtual std::optional<domain::Api> get_api(std::string_view id) = 0;
   virtual ApiPage list_apis(const ApiQuery& query) = 0;

@@ -145,6 +145,7 @@ class SqliteStore final : public Store {
         .bind(11, api.is_default_version ? 1 : 0)
         .run();
       insert_history({api.id, "", api.lifecycle_status, api.provider, api.created_time});
+      save_openapi_definition(api.id, api.openapi_definition);
       return settle_default_version(api, false);
     });
   }
@@ -263,6 +264,7 @@ class SqliteStore final : public Store {
     if (db_.changes() == 0)
       throw common::ProblemError(
           common::Problem::not_found(fmt::format("API '{}' not found", api.id)));
+    save_openapi_definition(api.id, api.openapi_definition);
     return settle_default_version(api, was_default);
    });
   }
@@ -355,6 +357,11 @@ class SqliteStore final : public Store {
         .bind(5, json::serialize(domain::api_to_json(snapshot)))
         .bind(6, r.created_time)
         .run();
+    if (!snapshot.openapi_definition.empty())
+      db_.prepare("INSERT INTO api_revision_definitions (revision_id, definition) VALUES (?, ?)")
+          .bind(1, r.id)
+          .bind(2, snapshot.openapi_definition)
+          .run();
     tx.commit();
     return r;
   }
@@ -367,6 +374,7 @@ class SqliteStore final : public Store {
     s.bind(1, api_id);
     std::vector<domain::Revision> out;
     while (s.step()) out.push_back(revision_from(s));
+    for (auto& r : out) load_revision_definition(r);
     return out;
   }
 
@@ -1501,7 +1509,30 @@ class SqliteStore final : public Store {
     domain::Api api = api_from_definition(s.text(0));
     api.created_time = s.integer(1);
     api.last_updated_time = s.integer(2);
+    Stmt d = db_.prepare("SELECT definition FROM api_definitions WHERE api_id = ?");
+    d.bind(1, id);
+    if (d.step()) api.openapi_definition = d.text(0);
     return api;
+  }
+
+  // The OpenAPI definition lives beside the API's row (it can be large and list queries skip it).
+  void save_openapi_definition(std::string_view api_id, const std::string& definition) {
+    if (definition.empty()) {
+      db_.prepare("DELETE FROM api_definitions WHERE api_id = ?").bind(1, api_id).run();
+      return;
+    }
+    db_.prepare(
+           "INSERT INTO api_definitions (api_id, definition) VALUES (?, ?) "
+           "ON CONFLICT(api_id) DO UPDATE SET definition = excluded.definition")
+        .bind(1, api_id)
+        .bind(2, definition)
+        .run();
+  }
+
+  void load_revision_definition(domain::Revision& r) {
+    Stmt d = db_.prepare("SELECT definition FROM api_revision_definitions WHERE revision_id = ?");
+    d.bind(1, r.id);
+    if (d.step()) r.api.openapi_definition = d.text(0);
   }
 
   std::optional<domain::Revision> get_revision_locked(std::string_view api_id,
@@ -1511,7 +1542,9 @@ class SqliteStore final : public Store {
         "FROM api_revisions WHERE api_id = ? AND id = ?");
     s.bind(1, api_id).bind(2, revision_id);
     if (!s.step()) return std::nullopt;
-    return revision_from(s);
+    domain::Revision r = revision_from(s);
+    load_revision_definition(r);
+    return r;
   }
 
   static domain::Revision revision_from(const Stmt& s) {

@@ -1,0 +1,146 @@
+#include "publisher/openapi_service.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "common/problem.h"
+#include "domain/api_json.h"
+#include "http/client.h"
+#include "http/tls_context.h"
+
+namespace archway::publisher {
+
+namespace json = boost::json;
+using common::Problem;
+using common::ProblemError;
+
+std::string describe_issues(const std::vector<openapi::Issue>& issues) {
+  constexpr std::size_t kShown = 25;
+  std::string out = "Invalid OpenAPI definition: ";
+  for (std::size_t i = 0; i < issues.size() && i < kShown; ++i) {
+    const auto& e = issues[i];
+    if (i) out += "; ";
+    out += e.location.empty() ? std::string("(root)") : e.location;
+    if (e.line) out += fmt::format(" (line {})", e.line);
+    out += ": " + e.message;
+  }
+  if (issues.size() > kShown) out += fmt::format("; and {} more", issues.size() - kShown);
+  return out;
+}
+
+std::string OpenApiService::fetch(const std::string& url) const {
+  if (!url.starts_with("http://") && !url.starts_with("https://"))
+    throw ProblemError(Problem::bad_request(fmt::format("'url' must be an http or https URL, got '{}'", url)));
+  auto tls = settings_.client_tls ? settings_.client_tls : http::make_client_tls();
+  const http::FetchResult r = http::fetch(url, *tls, settings_.fetch_timeout, settings_.max_definition_bytes);
+  if (r.status == 0) {
+    std::string why = r.error;  // without Boost's source location suffix
+    if (auto at = why.find(" [system:"); at != std::string::npos) why.resize(at);
+    throw ProblemError(Problem::bad_request(fmt::format("Could not fetch the definition from '{}': {}", url, why)));
+  }
+  if (r.status != 200)
+    throw ProblemError(Problem::bad_request(
+        fmt::format("Could not fetch the definition from '{}': it answered HTTP {}", url, r.status)));
+  return r.body;
+}
+
+openapi::LoadResult OpenApiService::validate(std::string_view text) const {
+  if (text.size() > settings_.max_definition_bytes) {
+    openapi::LoadResult r;
+    r.errors.push_back({"", fmt::format("the definition is larger than {} bytes", settings_.max_definition_bytes)});
+    return r;
+  }
+  return openapi::load(text);
+}
+
+openapi::Extracted OpenApiService::checked(std::string_view text) const {
+  openapi::LoadResult r = validate(text);
+  if (!r.ok()) throw ProblemError(Problem::bad_request(describe_issues(r.errors)));
+  openapi::Extracted x = openapi::extract(*r.document);
+  if (!x.errors.empty()) throw ProblemError(Problem::bad_request(describe_issues(x.errors)));
+  return x;
+}
+
+domain::Api OpenApiService::import_definition(std::string_view text, const json::object& additional,
+                                              const domain::User& caller) {
+  openapi::Extracted x = checked(text);
+  // additionalProperties override the definition field by field; operations stay the definition's,
+  // scopes merge by name (so additionalProperties can bind roles).
+  json::object merged = domain::api_to_json(x.api);
+  for (const auto& kv : additional) {
+    if (kv.key() == "operations" || kv.key() == "id") continue;
+    if (kv.key() == "scopes" && kv.value().is_array()) {
+      json::array& scopes = merged["scopes"].as_array();
+      for (const auto& s : kv.value().get_array()) {
+        const json::value* inner = s.is_object() ? s.get_object().if_contains("scope") : nullptr;
+        const json::value* name = inner && inner->is_object() ? inner->get_object().if_contains("name") : nullptr;
+        auto same = std::find_if(scopes.begin(), scopes.end(), [&](const json::value& have) {
+          return name && have.at("scope").at("name") == *name;
+        });
+        if (same != scopes.end()) *same = s;
+        else scopes.push_back(s);
+      }
+      continue;
+    }
+    merged[kv.key()] = kv.value();
+  }
+  domain::Api api = domain::api_from_json(merged);
+  api.openapi_definition = std::move(x.api.openapi_definition);
+  return apis_.create(std::move(api), caller);
+}
+
+json::object OpenApiService::export_definition(const std::string& api_id) {
+  return export_definition(apis_.get(api_id));
+}
+
+json::object OpenApiService::export_definition(const domain::Api& api) {
+  openapi::ExportOptions opt;
+  opt.token_url = settings_.token_url;
+  std::vector<std::string> hosts;
+  if (!api.id.empty())
+    for (const auto& d : apis_.deployments(api.id))
+      if (std::find(hosts.begin(), hosts.end(), d.vhost) == hosts.end()) hosts.push_back(d.vhost);
+  if (hosts.empty()) hosts.emplace_back("localhost");
+  if (settings_.gateway_listeners)
+    for (const auto& [scheme, port] : settings_.gateway_listeners()) {
+      if (port <= 0) continue;
+      if (std::find(api.transport.begin(), api.transport.end(), scheme) == api.transport.end()) continue;
+      for (const auto& h : hosts) opt.gateway_urls.push_back(fmt::format("{}://{}:{}", scheme, h, port));
+    }
+  return openapi::export_definition(api, opt);
+}
+
+json::object OpenApiService::replace_definition(const std::string& api_id, std::string_view text) {
+  domain::Api current = apis_.get(api_id);
+  openapi::Extracted x = checked(text);
+  domain::Api changes = current;
+  changes.operations.clear();
+  for (auto& op : x.api.operations) {
+    auto same = std::find_if(current.operations.begin(), current.operations.end(), [&](const domain::Operation& c) {
+      return c.verb == op.verb && c.target == op.target;
+    });
+    if (same != current.operations.end()) {
+      op.id = same->id;
+      op.policies = same->policies;
+    }
+    changes.operations.push_back(std::move(op));
+  }
+  std::vector<domain::ApiScope> scopes = x.api.scopes;
+  for (auto& s : scopes) {
+    auto have = std::find_if(current.scopes.begin(), current.scopes.end(),
+                             [&](const domain::ApiScope& c) { return c.name == s.name; });
+    if (have != current.scopes.end() && s.bindings.empty()) s.bindings = have->bindings;
+  }
+  for (const auto& c : current.scopes)
+    if (std::none_of(scopes.begin(), scopes.end(), [&](const domain::ApiScope& s) { return s.name == c.name; }))
+      scopes.push_back(c);
+  changes.scopes = std::move(scopes);
+  if (x.api.endpoint_config.production || x.api.endpoint_config.sandbox)
+    changes.endpoint_config = x.api.endpoint_config;
+  changes.openapi_definition = std::move(x.api.openapi_definition);
+  return export_definition(apis_.update(api_id, std::move(changes), true));
+}
+
+}  // namespace archway::publisher

@@ -1,0 +1,69 @@
+#pragma once
+// The Publisher's OpenAPI operations: import a definition as a new API, validate one, export an
+// API's definition (what GET /apis/{apiId}/swagger answers) and replace it (PUT), fetching by URL
+// when asked. Other features (the project archive export/import) build on `export_definition`
+// and `import_definition`. Throws common::ProblemError with the status the REST API answers.
+#include <boost/asio/ssl/context.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/api.h"
+#include "domain/user.h"
+#include "openapi/openapi.h"
+#include "publisher/api_service.h"
+
+namespace archway::publisher {
+
+struct OpenApiSettings {
+  // The gateway's listeners as (scheme, port), e.g. {"http", 8280}, {"https", 8243}; asked at
+  // export time (ports are known once the gateway listens).
+  std::function<std::vector<std::pair<std::string, int>>()> gateway_listeners;
+  std::string token_url = "https://localhost:9443/oauth2/token";
+  std::shared_ptr<boost::asio::ssl::context> client_tls;  // for definitions fetched by URL
+  std::chrono::milliseconds fetch_timeout{10000};
+  std::size_t max_definition_bytes = 10 * 1024 * 1024;
+};
+
+class OpenApiService {
+ public:
+  OpenApiService(ApiService& apis, OpenApiSettings settings) : apis_(apis), settings_(std::move(settings)) {}
+
+  // GETs a definition by URL (http or https, bounded in size and time); 400 when the URL is not
+  // http(s), unreachable, slow, too large or answers other than 200.
+  std::string fetch(const std::string& url) const;
+
+  // Parses and validates; the result lists every problem with its location.
+  openapi::LoadResult validate(std::string_view text) const;
+
+  // Creates an API from a definition. `additional` (the product's additionalProperties: name,
+  // version, context, endpointConfig, policies, ...) overrides what the definition says; the
+  // operations come from the definition. 400 listing every problem (with locations) when the
+  // definition is invalid; nothing is stored then.
+  domain::Api import_definition(std::string_view text, const boost::json::object& additional,
+                                const domain::User& caller);
+
+  // The API's definition, reflecting its current state, with the gateway URLs of its deployments.
+  boost::json::object export_definition(const std::string& api_id);
+  boost::json::object export_definition(const domain::Api& api);
+
+  // Replaces the API's definition and its operations with the definition's (operation policies of
+  // operations that stay are kept; scopes merged, keeping role bindings). Returns the export.
+  boost::json::object replace_definition(const std::string& api_id, std::string_view text);
+
+ private:
+  // Loads and extracts; throws 400 listing every problem.
+  openapi::Extracted checked(std::string_view text) const;
+
+  ApiService& apis_;
+  OpenApiSettings settings_;
+};
+
+// "Invalid OpenAPI definition: <location>: <message>; ..." (the first 25 problems).
+std::string describe_issues(const std::vector<openapi::Issue>& issues);
+
+}  // namespace archway::publisher
