@@ -165,11 +165,12 @@ int run_serve(const ServeOptions& options) {
     });
 
     publisher::ApiService api_service(*store, &secrets);
+    publisher::ApiService product_service(*store, &secrets, publisher::ApiKind::kProduct);
     identity::Authenticator auth(*store);
     auth.set_bearer_verifier([&key_manager](std::string_view token) { return key_manager.verify_bearer(token); });
     identity::UserService users(*store, auth);
     auto router = std::make_shared<http::RestRouter>();
-    publisher::add_publisher_routes(*router, api_service, auth);
+    publisher::add_publisher_routes(*router, api_service, product_service, auth);
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);

@@ -92,6 +92,21 @@ struct ApiScope {
   std::vector<std::string> bindings;
 };
 
+inline constexpr std::string_view kApiTypeProduct = "APIPRODUCT";
+
+// One API's share of an API product: the operations the product takes from it (named by target
+// and verb). Saving the product fills in the rest from the API: the operations' settings, the
+// API's endpoints and apiPolicies, so a revision of the product holds what the gateway needs to
+// send each operation to its own API's backend.
+struct ProductApi {
+  std::string api_id;
+  std::string name;
+  std::string version;
+  std::vector<Operation> operations;
+  EndpointConfig endpoint_config;  // the API's, when the product was saved
+  PolicyFlows api_policies;        // the API's apiPolicies: run before each operation's own
+};
+
 struct Api {
   std::string id;
   std::string name;
@@ -121,8 +136,15 @@ struct Api {
   bool response_caching = false;    // responseCachingEnabled: GET/HEAD 200s served from the gateway's cache
   std::int64_t cache_timeout_s = 300;            // cacheTimeout
   std::vector<std::string> cache_key_headers;    // cacheKeyHeaders: request headers in the key (Archway)
+  // Name of the header that carries the caller's credential (empty: Authorization).
+  std::string authorization_header;
+  // An API product (type APIPRODUCT): the APIs whose operations it bundles under its own context,
+  // tiers and lifecycle; `operations` stays empty.
+  std::vector<ProductApi> product_apis;
   std::int64_t created_time = 0;    // epoch millis
   std::int64_t last_updated_time = 0;
+
+  bool is_product() const { return type == kApiTypeProduct; }
 };
 
 struct Revision {

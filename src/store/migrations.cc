@@ -197,6 +197,15 @@ CREATE INDEX api_lifecycle_history_by_api ON api_lifecycle_history (api_id, id);
 ALTER TABLE apis ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;
 UPDATE apis SET is_default = 1 WHERE json_extract(definition, '$.isDefaultVersion') = 1;
 )sql"},
+      {10, "API products: the kind of a record (API or APIPRODUCT) and the APIs each product bundles", R"sql(
+ALTER TABLE apis ADD COLUMN kind TEXT NOT NULL DEFAULT 'API';
+CREATE TABLE api_product_members (
+  product_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  api_id     TEXT NOT NULL,
+  PRIMARY KEY (product_id, api_id)
+);
+CREATE INDEX api_product_members_by_api ON api_product_members (api_id);
+)sql"},
   };
   return kMigrations;
 }

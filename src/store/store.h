@@ -24,6 +24,8 @@ struct ApiQuery {
   // hold: name, context, provider, version (substrings), tag (one tag equal), status (the
   // lifecycle state). Lower case.
   std::vector<std::pair<std::string, std::string>> fields;
+  // "API" or "APIPRODUCT": only records of that kind; empty: both.
+  std::string kind;
 };
 
 // Parses the product's search query: space-separated terms, each "prefix:value" (name, tag,
@@ -64,6 +66,9 @@ class Store {
   virtual bool delete_user(std::string_view username) = 0;
 
   // APIs (working copies). Creating one starts its lifecycle history (user: the provider).
+  // API products (type APIPRODUCT) are stored with them: an API product and an API never share a
+  // context (409), and the APIs a product bundles are recorded so that deleting one of them is
+  // refused (409 naming the products).
   virtual void create_api(const domain::Api& api) = 0;
   virtual std::optional<domain::Api> get_api(std::string_view id) = 0;
   virtual ApiPage list_apis(const ApiQuery& query) = 0;
@@ -74,6 +79,7 @@ class Store {
   // moves it, so an edit racing a lifecycle change cannot undo it.
   virtual void update_api(const domain::Api& api) = 0;
   // Deletes the API, its revisions and deployments; appends api.undeployed if it was deployed.
+  // 409 while an API product bundles operations of it.
   virtual bool delete_api(std::string_view id) = 0;
 
   // Revisions: numbered 1, 2, ... per API, never reused.
