@@ -167,11 +167,12 @@ int run_serve(const ServeOptions& options) {
     });
 
     publisher::ApiService api_service(*store, &secrets);
+    publisher::ApiService product_service(*store, &secrets, publisher::ApiKind::kProduct);
     identity::Authenticator auth(*store);
     auth.set_bearer_verifier([&key_manager](std::string_view token) { return key_manager.verify_bearer(token); });
     identity::UserService users(*store, auth);
     auto router = std::make_shared<http::RestRouter>();
-    publisher::add_publisher_routes(*router, api_service, auth);
+    publisher::add_publisher_routes(*router, api_service, product_service, auth);
     publisher::OpenApiSettings openapi_settings;
     openapi_settings.gateway_listeners = [&gateway]() {
       return std::vector<std::pair<std::string, int>>{{"http", gateway.http_port()}, {"https", gateway.https_port()}};

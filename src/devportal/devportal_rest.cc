@@ -170,7 +170,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
       if (!visible(a)) continue;
       json::object info = api_info(a);
       if (results) {
-        info["type"] = "API";
+        info["type"] = a.is_product() ? "APIPRODUCT" : "API";
         info["transportType"] = a.type;
       }
       items.push_back(std::move(info));
@@ -186,6 +186,13 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     if (!a || !visible(*a)) throw ProblemError(Problem::not_found("API '" + req.path_params["apiId"] + "' not found"));
     json::object o = api_info(*a);
     o["operations"] = domain::api_to_json(*a)["operations"];
+    if (a->is_product()) {  // the bundled APIs and their operations, in the product's shape
+      o["apis"] = domain::product_to_json(*a)["apis"];
+      json::array ops;
+      for (const auto& entry : o["apis"].as_array())
+        for (const auto& op : entry.as_object().at("operations").as_array()) ops.push_back(op);
+      o["operations"] = std::move(ops);
+    }
     return ok(200, o);
   });
 

@@ -101,6 +101,21 @@ struct ServiceInfo {
   std::string md5;
 };
 
+inline constexpr std::string_view kApiTypeProduct = "APIPRODUCT";
+
+// One API's share of an API product: the operations the product takes from it (named by target
+// and verb). Saving the product fills in the rest from the API: the operations' settings, the
+// API's endpoints and apiPolicies, so a revision of the product holds what the gateway needs to
+// send each operation to its own API's backend.
+struct ProductApi {
+  std::string api_id;
+  std::string name;
+  std::string version;
+  std::vector<Operation> operations;
+  EndpointConfig endpoint_config;  // the API's, when the product was saved
+  PolicyFlows api_policies;        // the API's apiPolicies: run before each operation's own
+};
+
 struct Api {
   std::string id;
   std::string name;
@@ -135,8 +150,15 @@ struct Api {
   // PUT /swagger; empty for an API designed by hand. Not part of the REST shape: GET /swagger
   // answers it, rewritten to the API's current state (openapi/openapi.h).
   std::string openapi_definition;
+  // Name of the header that carries the caller's credential (empty: Authorization).
+  std::string authorization_header;
+  // An API product (type APIPRODUCT): the APIs whose operations it bundles under its own context,
+  // tiers and lifecycle; `operations` stays empty.
+  std::vector<ProductApi> product_apis;
   std::int64_t created_time = 0;    // epoch millis
   std::int64_t last_updated_time = 0;
+
+  bool is_product() const { return type == kApiTypeProduct; }
 };
 
 struct Revision {

@@ -278,6 +278,62 @@ std::int64_t max_tps_from(const json::object& tps, std::string_view key) {
   return n;
 }
 
+void check_cache_timeout(std::int64_t v, const std::string& field) {
+  if (v < 1 || v > 31536000)
+    throw common::ProblemError(common::Problem::bad_request(
+        fmt::format("'{}' must be between 1 and 31536000 seconds, got {}", field, v)));
+}
+
+Operation operation_from_json(const json::value& v, const std::string& p) {
+  const json::object& op = common::as_object(v, p);
+  Operation x;
+  x.id = opt_string(op, "id", p + ".id").value_or("");
+  x.target = opt_string(op, "target", p + ".target").value_or("");
+  x.verb = opt_string(op, "verb", p + ".verb").value_or("");
+  if (auto s = opt_string(op, "authType", p + ".authType")) x.auth_type = *s;
+  if (auto s = opt_string(op, "throttlingPolicy", p + ".throttlingPolicy")) x.throttling_policy = *s;
+  if (const json::array* sc = opt_array(op, "scopes", p + ".scopes")) {
+    for (const auto& s : *sc) {
+      if (s.is_string()) x.scopes.emplace_back(s.get_string());
+      else if (s.is_object() && s.get_object().contains("name") && s.get_object().at("name").is_string())
+        x.scopes.emplace_back(s.get_object().at("name").get_string());
+      else
+        throw common::ProblemError(common::Problem::bad_request(
+            fmt::format("'{}.scopes' must hold scope names", p)));
+    }
+  }
+  if (const json::value* pol = op.if_contains("operationPolicies"))
+    x.policies = policy_flows_from_json(*pol, p + ".operationPolicies");
+  x.response_caching = opt_bool(op, "responseCachingEnabled", p + ".responseCachingEnabled");
+  x.cache_timeout_s = opt_int(op, "cacheTimeout", p + ".cacheTimeout");
+  if (x.cache_timeout_s) check_cache_timeout(*x.cache_timeout_s, p + ".cacheTimeout");
+  return x;
+}
+
+json::object operation_to_json(const Operation& op) {
+  json::object x;
+  x["id"] = op.id;
+  x["target"] = op.target;
+  x["verb"] = op.verb;
+  x["authType"] = op.auth_type;
+  x["throttlingPolicy"] = op.throttling_policy;
+  x["scopes"] = to_array(op.scopes);
+  x["operationPolicies"] = policy_flows_to_json(op.policies);
+  x["responseCachingEnabled"] = op.response_caching ? json::value(*op.response_caching) : json::value(nullptr);
+  x["cacheTimeout"] = op.cache_timeout_s ? json::value(*op.cache_timeout_s) : json::value(nullptr);
+  return x;
+}
+
+// The product's ProductAPI: {name, apiId, version, operations}.
+json::object product_api_to_json(const ProductApi& pa) {
+  json::array ops;
+  for (const auto& op : pa.operations) ops.emplace_back(operation_to_json(op));
+  return json::object{{"name", pa.name},
+                      {"apiId", pa.api_id},
+                      {"version", pa.version},
+                      {"operations", std::move(ops)}};
+}
+
 }  // namespace
 
 boost::json::object api_to_public_json(const Api& api) {
@@ -325,12 +381,6 @@ EndpointConfig endpoint_config_from_json(const json::object& o) {
   return ec;
 }
 
-static void check_cache_timeout(std::int64_t v, const std::string& field) {
-  if (v < 1 || v > 31536000)
-    throw common::ProblemError(common::Problem::bad_request(
-        fmt::format("'{}' must be between 1 and 31536000 seconds, got {}", field, v)));
-}
-
 Api api_from_json(const json::object& o) {
   Api api;
   api.id = opt_string(o, "id", "id").value_or("");
@@ -354,34 +404,28 @@ Api api_from_json(const json::object& o) {
   if (auto s = opt_string(o, "visibility", "visibility")) api.visibility = *s;
   if (const json::object* ec = opt_object(o, "endpointConfig", "endpointConfig"))
     api.endpoint_config = endpoint_config_from_json(*ec);
-  if (const json::array* ops = opt_array(o, "operations", "operations")) {
-    for (std::size_t i = 0; i < ops->size(); ++i) {
-      const std::string p = fmt::format("operations[{}]", i);
-      const json::object& op = common::as_object((*ops)[i], p);
-      Operation x;
-      x.id = opt_string(op, "id", p + ".id").value_or("");
-      x.target = opt_string(op, "target", p + ".target").value_or("");
-      x.verb = opt_string(op, "verb", p + ".verb").value_or("");
-      if (auto s = opt_string(op, "authType", p + ".authType")) x.auth_type = *s;
-      if (auto s = opt_string(op, "throttlingPolicy", p + ".throttlingPolicy")) x.throttling_policy = *s;
-      if (const json::array* sc = opt_array(op, "scopes", p + ".scopes")) {
-        for (const auto& s : *sc) {
-          if (s.is_string()) x.scopes.emplace_back(s.get_string());
-          else if (s.is_object() && s.get_object().contains("name") && s.get_object().at("name").is_string())
-            x.scopes.emplace_back(s.get_object().at("name").get_string());
-          else
-            throw common::ProblemError(common::Problem::bad_request(
-                fmt::format("'{}.scopes' must hold scope names", p)));
-        }
-      }
-      if (const json::value* pol = op.if_contains("operationPolicies"))
-        x.policies = policy_flows_from_json(*pol, p + ".operationPolicies");
-      x.response_caching = opt_bool(op, "responseCachingEnabled", p + ".responseCachingEnabled");
-      x.cache_timeout_s = opt_int(op, "cacheTimeout", p + ".cacheTimeout");
-      if (x.cache_timeout_s) check_cache_timeout(*x.cache_timeout_s, p + ".cacheTimeout");
-      api.operations.push_back(std::move(x));
+  if (const json::array* ops = opt_array(o, "operations", "operations"))
+    for (std::size_t i = 0; i < ops->size(); ++i)
+      api.operations.push_back(operation_from_json((*ops)[i], fmt::format("operations[{}]", i)));
+  if (const json::array* apis = opt_array(o, "apis", "apis")) {
+    for (std::size_t i = 0; i < apis->size(); ++i) {
+      const std::string p = fmt::format("apis[{}]", i);
+      const json::object& entry = common::as_object((*apis)[i], p);
+      ProductApi pa;
+      pa.api_id = opt_string(entry, "apiId", p + ".apiId").value_or("");
+      pa.name = opt_string(entry, "name", p + ".name").value_or("");
+      pa.version = opt_string(entry, "version", p + ".version").value_or("");
+      if (const json::array* ops = opt_array(entry, "operations", p + ".operations"))
+        for (std::size_t k = 0; k < ops->size(); ++k)
+          pa.operations.push_back(operation_from_json((*ops)[k], fmt::format("{}.operations[{}]", p, k)));
+      if (const json::object* ec = opt_object(entry, "endpointConfig", p + ".endpointConfig"))
+        pa.endpoint_config = endpoint_config_from_json(*ec);
+      if (const json::value* pol = entry.if_contains("apiPolicies"))
+        pa.api_policies = policy_flows_from_json(*pol, p + ".apiPolicies");
+      api.product_apis.push_back(std::move(pa));
     }
   }
+  api.authorization_header = opt_string(o, "authorizationHeader", "authorizationHeader").value_or("");
   if (const json::value* pol = o.if_contains("apiPolicies")) api.api_policies = policy_flows_from_json(*pol, "apiPolicies");
   if (const json::value* cors = o.if_contains("corsConfiguration")) api.cors = cors_from_json(*cors, "corsConfiguration");
   if (const json::value* si = o.if_contains("serviceInfo"); si && !si->is_null()) {
@@ -459,20 +503,20 @@ json::object api_to_json(const Api& api) {
   o["endpointConfig"] = api.endpoint_config.raw.empty() ? json::value(nullptr)
                                                           : json::value(api.endpoint_config.raw);
   json::array ops;
-  for (const auto& op : api.operations) {
-    json::object x;
-    x["id"] = op.id;
-    x["target"] = op.target;
-    x["verb"] = op.verb;
-    x["authType"] = op.auth_type;
-    x["throttlingPolicy"] = op.throttling_policy;
-    x["scopes"] = to_array(op.scopes);
-    x["operationPolicies"] = policy_flows_to_json(op.policies);
-    x["responseCachingEnabled"] = op.response_caching ? json::value(*op.response_caching) : json::value(nullptr);
-    x["cacheTimeout"] = op.cache_timeout_s ? json::value(*op.cache_timeout_s) : json::value(nullptr);
-    ops.emplace_back(std::move(x));
-  }
+  for (const auto& op : api.operations) ops.emplace_back(operation_to_json(op));
   o["operations"] = std::move(ops);
+  if (api.is_product()) {  // the stored form: what the gateway needs to serve each operation
+    json::array apis;
+    for (const auto& pa : api.product_apis) {
+      json::object x = product_api_to_json(pa);
+      x["endpointConfig"] = pa.endpoint_config.raw.empty() ? json::value(nullptr)
+                                                           : json::value(pa.endpoint_config.raw);
+      x["apiPolicies"] = policy_flows_to_json(pa.api_policies);
+      apis.emplace_back(std::move(x));
+    }
+    o["apis"] = std::move(apis);
+  }
+  if (!api.authorization_header.empty()) o["authorizationHeader"] = api.authorization_header;
   o["apiPolicies"] = policy_flows_to_json(api.api_policies);
   o["corsConfiguration"] = cors_to_json(api.cors);
   o["responseCachingEnabled"] = api.response_caching;
@@ -494,6 +538,49 @@ json::object api_to_json(const Api& api) {
   o["enableBackendJWT"] = api.enable_backend_jwt;
   if (api.created_time) o["createdTime"] = common::iso8601_utc(api.created_time);
   if (api.last_updated_time) o["lastUpdatedTime"] = common::iso8601_utc(api.last_updated_time);
+  return o;
+}
+
+}  // namespace archway::domain
+
+namespace archway::domain {
+
+json::object product_to_json(const Api& p) {
+  json::object o;
+  o["id"] = p.id;
+  o["name"] = p.name;
+  o["context"] = p.context;
+  o["version"] = p.version;
+  o["description"] = p.description;
+  o["provider"] = p.provider;
+  o["hasThumbnail"] = false;
+  o["state"] = p.lifecycle_status;
+  o["lifeCycleStatus"] = p.lifecycle_status;
+  o["isDefaultVersion"] = p.is_default_version;
+  o["visibility"] = p.visibility;
+  o["apiType"] = kApiTypeProduct;
+  o["transport"] = to_array(p.transport);
+  o["tags"] = to_array(p.tags);
+  o["policies"] = to_array(p.policies);
+  if (p.api_throttling_policy.empty()) o["apiThrottlingPolicy"] = nullptr;
+  else o["apiThrottlingPolicy"] = p.api_throttling_policy;
+  if (p.authorization_header.empty()) o["authorizationHeader"] = nullptr;
+  else o["authorizationHeader"] = p.authorization_header;
+  o["securityScheme"] = to_array(p.security_scheme);
+  o["enableBackendJWT"] = p.enable_backend_jwt;
+  json::array apis;
+  for (const auto& pa : p.product_apis) apis.emplace_back(product_api_to_json(pa));
+  o["apis"] = std::move(apis);
+  json::array scopes;
+  for (const auto& sc : p.scopes)
+    scopes.push_back(json::object{{"scope", json::object{{"name", sc.name},
+                                                         {"displayName", sc.display_name},
+                                                         {"description", sc.description},
+                                                         {"bindings", to_array(sc.bindings)}}},
+                                  {"shared", false}});
+  o["scopes"] = std::move(scopes);
+  if (p.created_time) o["createdTime"] = common::iso8601_utc(p.created_time);
+  if (p.last_updated_time) o["lastUpdatedTime"] = common::iso8601_utc(p.last_updated_time);
   return o;
 }
 

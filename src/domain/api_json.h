@@ -13,6 +13,10 @@ boost::json::object api_to_json(const Api& api);
 // api_to_json for REST answers: endpoint_security secrets (password, apiKeyValue) given as "".
 boost::json::object api_to_public_json(const Api& api);
 
+// An API product in the product's APIProduct shape (apis: [{name, apiId, version, operations}],
+// state, apiType "APIPRODUCT"). api_to_json is the stored form, which adds what the gateway needs.
+boost::json::object product_to_json(const Api& product);
+
 EndpointConfig endpoint_config_from_json(const boost::json::object& o);
 
 }  // namespace archway::domain

@@ -800,9 +800,13 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       if (!co_await write_problem(client, version, api_blocked(), keep) || !keep) co_return;
       continue;
     }
-    const EndpointGroup* group = &*api.production;
+    const EndpointGroup* group = m.op->production;
+    // The credential travels in Authorization unless the API names another header (authorizationHeader).
+    const bool own_header = !api.authorization_header.empty();
     const std::string_view authorization =
-        m.op->secured ? std::string_view(req[bhttp::field::authorization]) : std::string_view();
+        !m.op->secured ? std::string_view()
+        : own_header   ? std::string_view(req[api.authorization_header])
+                       : std::string_view(req[bhttp::field::authorization]);
     const bool basic_credentials = authorization.size() > 6 && beast::iequals(authorization.substr(0, 6), "Basic ");
     AuthDecision d;
     std::string basic_user;
@@ -817,7 +821,8 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
         continue;
       }
       if (auto creds = http::parse_basic_auth(authorization)) basic_user = std::move(creds->first);
-      req.erase(bhttp::field::authorization);
+      if (own_header) req.erase(api.authorization_header);
+      else req.erase(bhttp::field::authorization);
     } else if (m.op->secured) {
       d = authorize(*snap, api, *m.op, authorization, req["apikey"], w_.tokens, now_seconds(), w_.opts.on_unknown_key);
       if (d.outcome != AuthOutcome::kAllowed) {
@@ -832,7 +837,8 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       }
       group = d.endpoint;
       // Like the product (RemoveOAuthHeadersFromOutMessage), the caller's credentials stay at the gateway.
-      req.erase(bhttp::field::authorization);
+      if (own_header) req.erase(api.authorization_header);
+      else req.erase(bhttp::field::authorization);
       req.erase("apikey");
       if (api.backend_jwt && d.token && d.application)
         req.set("X-JWT-Assertion",

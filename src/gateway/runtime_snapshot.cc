@@ -296,9 +296,10 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     rt->basic_auth = has("basic_auth");
     for (const auto& sc : a.scopes) rt->scope_roles.emplace(sc.name, sc.bindings);
     rt->backend_jwt = a.enable_backend_jwt;
+    rt->authorization_header = a.authorization_header;
     rt->blocked = a.lifecycle_status == domain::kLifecycleBlocked;
     rt->prototyped = a.lifecycle_status == domain::kLifecyclePrototyped;
-    if (!rt->production) {
+    if (!rt->production && !a.is_product()) {
       warn(fmt::format("API {} {}: no usable production endpoint; not served", a.name, a.version));
       continue;
     }
@@ -313,17 +314,51 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
     rt->advanced = enforced(policies, domain::kPolicyLevelAdvanced, a.api_throttling_policy, warn);
     rt->max_tps_production = a.max_tps_production;
     rt->max_tps_sandbox = a.max_tps_sandbox;
-    rt->operations.reserve(a.operations.size());
-    for (const auto& op : a.operations)
+    auto add_operation = [&](const domain::Operation& op, const domain::PolicyFlows& api_policies,
+                             const EndpointGroup* production, const EndpointGroup* sandbox) {
       rt->operations.push_back({op.verb, op.target, op.auth_type, op.throttling_policy, op.auth_type != "None",
                                 op.scopes, enforced(policies, domain::kPolicyLevelAdvanced, op.throttling_policy, warn),
                                 op.verb + " " + op.target,
-                                compile_flow(a.api_policies.request, op.policies.request),
-                                compile_flow(a.api_policies.response, op.policies.response),
-                                compile_flow(a.api_policies.fault, op.policies.fault),
+                                compile_flow(api_policies.request, op.policies.request),
+                                compile_flow(api_policies.response, op.policies.response),
+                                compile_flow(api_policies.fault, op.policies.fault),
                                 op.response_caching.value_or(a.response_caching)
                                     ? op.cache_timeout_s.value_or(a.cache_timeout_s) * 1000
-                                    : 0});
+                                    : 0,
+                                production, sandbox});
+    };
+    if (a.is_product()) {
+      // Each bundled API's operations go to that API's endpoints, with its policies.
+      std::size_t count = 0;
+      for (const auto& pa : a.product_apis) count += pa.operations.size();
+      rt->operations.reserve(count);
+      for (const auto& pa : a.product_apis) {
+        const domain::EndpointConfig& pec = pa.endpoint_config;
+        // Named after the API: the product's calls and the API's share its endpoints' health.
+        auto production = std::make_unique<EndpointGroup>();
+        if (!group_of(pec, pec.production, pec.production_group, *production, pa.api_id + "\nproduction")) {
+          warn(fmt::format("API product {} {}: API {} has no usable production endpoint; its operations are not served",
+                           a.name, a.version, pa.name));
+          continue;
+        }
+        auto sandbox = std::make_unique<EndpointGroup>();
+        if (!group_of(pec, pec.sandbox, pec.sandbox_group, *sandbox, pa.api_id + "\nsandbox")) sandbox.reset();
+        const std::string where = fmt::format("API product {} {}, API {}", a.name, a.version, pa.name);
+        if (pec.production_security)
+          if (auto c = credentials_of(*pec.production_security, settings, where + " production", warn))
+            production->credentials = std::move(*c);
+        if (sandbox && pec.sandbox_security)
+          if (auto c = credentials_of(*pec.sandbox_security, settings, where + " sandbox", warn))
+            sandbox->credentials = std::move(*c);
+        for (const auto& op : pa.operations) add_operation(op, pa.api_policies, production.get(), sandbox.get());
+        rt->product_endpoints.push_back(std::move(production));
+        if (sandbox) rt->product_endpoints.push_back(std::move(sandbox));
+      }
+    } else {
+      rt->operations.reserve(a.operations.size());
+      for (const auto& op : a.operations)
+        add_operation(op, a.api_policies, &*rt->production, rt->sandbox ? &*rt->sandbox : nullptr);
+    }
     rt->cors = compile_cors(a.cors);
     const std::string& versioned = rt->versioned_context;
     for (const auto& op : rt->operations) {

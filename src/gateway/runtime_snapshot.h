@@ -29,6 +29,8 @@ using common::StringHash;
 using common::StringMap;
 using common::StringSet;
 
+struct EndpointGroup;
+
 struct OperationRuntime {
   std::string verb;
   std::string target;
@@ -42,6 +44,10 @@ struct OperationRuntime {
   CompiledFlow response;  // the API's response policies, then the operation's
   CompiledFlow fault;     // the API's fault policies, then the operation's: on errors the gateway answers
   std::int64_t cache_ttl_ms = 0;  // response caching (the operation's setting, else the API's): 0 = off
+  // Where the operation is sent: its API's endpoints, or in an API product the endpoints of the API
+  // the operation comes from. Owned by the ApiRuntime; production is never null once built.
+  const EndpointGroup* production = nullptr;
+  const EndpointGroup* sandbox = nullptr;
 };
 
 // Credentials added to every request toward the backend (endpoint_security), precomputed.
@@ -104,12 +110,15 @@ struct ApiRuntime {
   std::string version;
   std::optional<EndpointGroup> production;
   std::optional<EndpointGroup> sandbox;
+  // An API product's operations go to their own APIs' endpoints, kept here (production, sandbox).
+  std::vector<std::unique_ptr<EndpointGroup>> product_endpoints;
   std::vector<OperationRuntime> operations;
   std::unordered_map<std::uint32_t, SubscriptionRuntime> subscriptions;  // by application index
   bool oauth2 = true;    // securityScheme allows Bearer access tokens
   bool api_key = false;  // securityScheme allows API keys (apikey header)
   bool backend_jwt = false;
   bool basic_auth = false;  // securityScheme allows HTTP Basic with the users of the control plane
+  std::string authorization_header;  // the header carrying the credential; empty: Authorization
   StringMap<std::vector<std::string>> scope_roles;  // API scope -> roles bound to it
   std::string versioned_context;  // context + "/" + version, as deny policies name it
   const traffic::Policy* advanced = nullptr;  // API-level advanced policy (overrides resource ones)

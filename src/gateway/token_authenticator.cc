@@ -203,10 +203,10 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
   d.subscription = subscription;
   d.sandbox = sandbox;
   if (sandbox) {
-    if (!api.sandbox) return deny(AuthOutcome::kInvalidCredentials, "the API has no sandbox endpoint for a SANDBOX token");
-    d.endpoint = &*api.sandbox;
+    if (!op.sandbox) return deny(AuthOutcome::kInvalidCredentials, "the API has no sandbox endpoint for a SANDBOX token");
+    d.endpoint = op.sandbox;
   } else {
-    d.endpoint = &*api.production;
+    d.endpoint = op.production;
   }
   return d;
 }

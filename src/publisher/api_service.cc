@@ -18,8 +18,8 @@ using common::Problem;
 using common::ProblemError;
 
 namespace {
-[[noreturn]] void api_not_found(const std::string& id) {
-  throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", id)));
+[[noreturn]] void bad(std::string description) {
+  throw ProblemError(Problem::bad_request(std::move(description)));
 }
 
 // What an API must have to be in `state`: PUBLISHED (and BLOCKED and DEPRECATED, which were
@@ -30,7 +30,13 @@ void require_for_state(const domain::Api& api, std::string_view state, const std
                           state == domain::kLifecycleDeprecated;
   const bool needs_endpoint = needs_tier || state == domain::kLifecyclePrototyped;
   std::vector<std::string> missing;
-  if (needs_endpoint && !api.endpoint_config.production && !api.endpoint_config.sandbox)
+  if (api.is_product()) {
+    for (std::size_t i = 0; needs_endpoint && i < api.product_apis.size(); ++i) {
+      const auto& ec = api.product_apis[i].endpoint_config;
+      if (!ec.production && !ec.sandbox)
+        missing.push_back(fmt::format("an endpoint in API '{}' ('apis[{}]')", api.product_apis[i].name, i));
+    }
+  } else if (needs_endpoint && !api.endpoint_config.production && !api.endpoint_config.sandbox)
     missing.emplace_back(
         "an endpoint ('endpointConfig.production_endpoints' or "
         "'endpointConfig.sandbox_endpoints')");
@@ -108,8 +114,53 @@ void ApiService::seal_endpoint_secrets(domain::Api& api, const domain::Api* stor
   }
 }
 
+void ApiService::not_found(const std::string& id) const {
+  throw ProblemError(Problem::not_found(fmt::format("{} '{}' not found", noun(), id)));
+}
+
+void ApiService::resolve_product(domain::Api& product) {
+  std::set<std::string> listed;
+  std::vector<domain::ApiScope> scopes;
+  std::set<std::string> scope_names;
+  for (std::size_t i = 0; i < product.product_apis.size(); ++i) {
+    domain::ProductApi& pa = product.product_apis[i];
+    if (!listed.insert(pa.api_id).second)
+      bad(fmt::format("'apis[{}].apiId': API '{}' is listed twice; list all its operations in one entry", i,
+                      pa.api_id));
+    const auto api = store_.get_api(pa.api_id);
+    if (!api || api->is_product()) bad(fmt::format("'apis[{}].apiId': there is no API '{}'", i, pa.api_id));
+    pa.name = api->name;
+    pa.version = api->version;
+    pa.endpoint_config = api->endpoint_config;
+    pa.api_policies = api->api_policies;
+    for (std::size_t k = 0; k < pa.operations.size(); ++k) {
+      domain::Operation& op = pa.operations[k];
+      const auto found = std::find_if(api->operations.begin(), api->operations.end(), [&](const auto& o) {
+        return o.verb == op.verb && o.target == op.target;
+      });
+      if (found == api->operations.end())
+        bad(fmt::format("'apis[{}].operations[{}]': API '{}' {} has no operation {} {}", i, k, api->name,
+                        api->version, op.verb, op.target));
+      op = *found;
+      for (const auto& name : op.scopes)
+        for (const auto& sc : api->scopes)
+          if (sc.name == name && scope_names.insert(name).second) scopes.push_back(sc);
+    }
+  }
+  product.scopes = std::move(scopes);
+}
+
 domain::Api ApiService::create(domain::Api api, const domain::User& caller) {
+  if (kind_ == ApiKind::kProduct) {
+    api.type = std::string(domain::kApiTypeProduct);
+    if (api.version.empty()) api.version = "1.0.0";  // the product's default for API products
+  } else if (api.is_product()) {
+    bad("'type' APIPRODUCT: API products are created at /api-products");
+  } else {
+    api.product_apis.clear();
+  }
   normalise_and_validate(api);
+  if (api.is_product()) resolve_product(api);
   check_tiers(api);
   seal_endpoint_secrets(api, nullptr);
   api.id = common::new_uuid();
@@ -139,8 +190,13 @@ domain::Api ApiService::copy(const std::string& id, const std::string& new_versi
 
 domain::Api ApiService::get(const std::string& id) {
   auto api = store_.get_api(id);
-  if (!api) api_not_found(id);
+  if (!api || api->is_product() != (kind_ == ApiKind::kProduct)) not_found(id);
   return *api;
+}
+
+bool ApiService::owns(const std::string& id) {
+  const auto api = store_.get_api(id);
+  return api && api->is_product() == (kind_ == ApiKind::kProduct);
 }
 
 store::ApiPage ApiService::list(const store::ApiQuery& q) { return store_.list_apis(q); }
@@ -148,7 +204,16 @@ store::ApiPage ApiService::list(const store::ApiQuery& q) { return store_.list_a
 domain::Api ApiService::update(const std::string& id, domain::Api changes, bool replace_definition) {
   domain::Api current = get(id);
   if (!replace_definition) changes.openapi_definition = current.openapi_definition;
+  if (kind_ == ApiKind::kProduct) {
+    changes.type = std::string(domain::kApiTypeProduct);
+    if (changes.version.empty()) changes.version = current.version;
+  } else if (changes.is_product()) {
+    bad("'type' cannot be changed to APIPRODUCT");
+  } else {
+    changes.product_apis.clear();
+  }
   normalise_and_validate(changes);
+  if (changes.is_product()) resolve_product(changes);
   check_tiers(changes);
   if (changes.name != current.name)
     throw ProblemError(Problem::bad_request(fmt::format("'name' cannot be changed (is '{}')", current.name)));
@@ -172,7 +237,8 @@ domain::Api ApiService::update(const std::string& id, domain::Api changes, bool 
 }
 
 void ApiService::remove(const std::string& id) {
-  if (!store_.delete_api(id)) api_not_found(id);
+  get(id);
+  if (!store_.delete_api(id)) not_found(id);
 }
 
 std::string ApiService::change_lifecycle(const std::string& id, const std::string& action,
@@ -250,6 +316,14 @@ domain::Revision ApiService::create_revision(const std::string& api_id, const st
   domain::Api api = get(api_id);
   if (description.size() > 255)
     throw ProblemError(Problem::bad_request("'description' must be at most 255 characters"));
+  if (api.is_product()) {  // the revision takes the APIs' endpoints and policies as they are now
+    try {
+      resolve_product(api);
+    } catch (const ProblemError& e) {
+      throw ProblemError(Problem::conflict(fmt::format(
+          "API Product '{}' no longer matches its APIs; update it first: {}", api.name, e.problem().description)));
+    }
+  }
   return store_.create_revision(api, description);
 }
 

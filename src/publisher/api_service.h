@@ -12,21 +12,33 @@
 
 namespace archway::publisher {
 
+// Which records a service manages: APIs, or API products (type APIPRODUCT), which share the
+// APIs' storage, revisions, deployments and lifecycle. Each kind's service answers 404 for the other.
+enum class ApiKind { kApi, kProduct };
+
 class ApiService {
  public:
   // `secrets` seals endpoint_security secrets at rest; without it such APIs are refused.
-  explicit ApiService(store::Store& store, const crypto::SecretBox* secrets = nullptr)
-      : store_(store), secrets_(secrets) {}
+  explicit ApiService(store::Store& store, const crypto::SecretBox* secrets = nullptr,
+                      ApiKind kind = ApiKind::kApi)
+      : store_(store), secrets_(secrets), kind_(kind) {}
 
+  ApiKind kind() const { return kind_; }
+
+  // An API product's operations must exist in the APIs it names (400 naming 'apis[i]...'); its
+  // context may not be an API's (409).
   domain::Api create(domain::Api api, const domain::User& caller);
   // A new version of an API: operations, policies, endpoints and settings copied, in CREATED,
   // not deployed; with `default_version` it becomes the API's only default version.
   domain::Api copy(const std::string& id, const std::string& new_version, bool default_version,
                    const domain::User& caller);
   domain::Api get(const std::string& id);
+  // Whether `id` is a record of this service's kind.
+  bool owns(const std::string& id);
   store::ApiPage list(const store::ApiQuery& q);
   // Keeps the stored OpenAPI definition unless `replace_definition` (then changes' one is stored).
   domain::Api update(const std::string& id, domain::Api changes, bool replace_definition = false);
+  // 409 while an API product bundles operations of the API.
   void remove(const std::string& id);
 
   // Applies a lifecycle action (domain/lifecycle.h) with the `lifecycleChecklist` items; returns
@@ -70,8 +82,16 @@ class ApiService {
   // Seals the endpoint_security secrets of `api` (in its endpointConfig document too); an empty
   // secret keeps the one `stored` has. 400 naming the field when a required secret is missing.
   void seal_endpoint_secrets(domain::Api& api, const domain::Api* stored);
+  // Fills an API product's operations, endpoints, policies and scopes in from the APIs it names;
+  // 400 naming the entry when an API or one of its operations does not exist.
+  void resolve_product(domain::Api& product);
+  // "API" or "API Product", for messages.
+  const char* noun() const { return kind_ == ApiKind::kProduct ? "API Product" : "API"; }
+  [[noreturn]] void not_found(const std::string& id) const;
+
   store::Store& store_;
   const crypto::SecretBox* secrets_;
+  ApiKind kind_;
 };
 
 }  // namespace archway::publisher

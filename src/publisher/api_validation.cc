@@ -36,6 +36,35 @@ void validate_endpoint(const std::optional<domain::Endpoint>& e, std::string_vie
     bad(fmt::format("'endpointConfig.{}.config.actionDuration' must be between 1 and 3600000 ms", key));
 }
 
+void normalise_verb(std::string& verb) {
+  std::transform(verb.begin(), verb.end(), verb.begin(), [](unsigned char c) { return std::toupper(c); });
+}
+
+// The shape of a product's `apis`: at least one operation, each naming an API and a target and
+// verb, none twice. Whether the API has that operation is the service's check (it needs the Store).
+void validate_product_operations(domain::Api& product) {
+  std::size_t total = 0;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (std::size_t i = 0; i < product.product_apis.size(); ++i) {
+    auto& pa = product.product_apis[i];
+    if (pa.api_id.empty()) bad(fmt::format("'apis[{}].apiId' is required", i));
+    for (std::size_t k = 0; k < pa.operations.size(); ++k) {
+      auto& op = pa.operations[k];
+      const std::string p = fmt::format("apis[{}].operations[{}]", i, k);
+      normalise_verb(op.verb);
+      if (op.verb.empty()) bad(fmt::format("'{}.verb' is required", p));
+      if (!domain::is_http_verb(op.verb)) bad(fmt::format("'{}.verb' '{}' is not an HTTP method", p, op.verb));
+      if (op.target.empty()) bad(fmt::format("'{}.target' is required", p));
+      if (!seen.emplace(op.verb, op.target).second)
+        bad(fmt::format("'{}' duplicates {} {}: a product serves each resource once", p, op.verb, op.target));
+      ++total;
+    }
+  }
+  if (total == 0) bad("'apis' must bundle at least one operation of an API");
+  product.operations.clear();
+  product.endpoint_config = {};  // each operation goes to its own API's endpoints
+}
+
 }  // namespace
 
 void normalise_and_validate(domain::Api& api) {
@@ -69,7 +98,7 @@ void normalise_and_validate(domain::Api& api) {
   if (api.context == "/.well-known" || api.context.starts_with("/.well-known/"))
     bad("'context' '/.well-known' is reserved for the gateway's key set");
 
-  if (api.type != "HTTP") bad(fmt::format("'type' must be HTTP, got '{}'", api.type));
+  if (api.type != "HTTP" && !api.is_product()) bad(fmt::format("'type' must be HTTP, got '{}'", api.type));
   if (api.transport.empty()) bad("'transport' must name at least one of http, https");
   for (const auto& t : api.transport)
     if (t != "http" && t != "https") bad(fmt::format("'transport' may hold only http and https, got '{}'", t));
@@ -86,6 +115,17 @@ void normalise_and_validate(domain::Api& api) {
   };
   if (!has_scheme("oauth2") && !has_scheme("api_key") && !has_scheme("basic_auth"))
     bad("'securityScheme' must include oauth2, api_key or basic_auth");
+
+  if (api.authorization_header.size() > 100 ||
+      !std::all_of(api.authorization_header.begin(), api.authorization_header.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+      }))
+    bad(fmt::format("'authorizationHeader' must be an HTTP header name, got '{}'", api.authorization_header));
+
+  if (api.is_product()) {
+    validate_product_operations(api);
+    return;
+  }
 
   const auto& ec = api.endpoint_config;
   if (!ec.raw.empty()) {
@@ -128,7 +168,7 @@ void normalise_and_validate(domain::Api& api) {
   std::set<std::pair<std::string, std::string>> seen;
   for (std::size_t i = 0; i < api.operations.size(); ++i) {
     auto& op = api.operations[i];
-    std::transform(op.verb.begin(), op.verb.end(), op.verb.begin(), [](unsigned char c) { return std::toupper(c); });
+    normalise_verb(op.verb);
     if (op.verb.empty()) bad(fmt::format("'operations[{}].verb' is required", i));
     if (!domain::is_http_verb(op.verb))
       bad(fmt::format("'operations[{}].verb' '{}' is not an HTTP method (GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS)",

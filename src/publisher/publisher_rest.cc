@@ -114,8 +114,9 @@ json::object history_json(const domain::LifecycleHistoryEntry& e) {
   return o;
 }
 
-std::string page_link(std::int64_t limit, std::int64_t offset, const std::string& query) {
-  return fmt::format("/apis?limit={}&offset={}&query={}", limit, offset, query);
+std::string page_link(std::string_view collection, std::int64_t limit, std::int64_t offset,
+                      const std::string& query) {
+  return fmt::format("{}?limit={}&offset={}&query={}", collection, limit, offset, query);
 }
 
 domain::Api api_from_body(const RestRequest& req) {
@@ -147,7 +148,8 @@ std::vector<domain::Deployment> deployments_from_body(const RestRequest& req, bo
 
 }  // namespace
 
-void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authenticator& auth) {
+void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& products,
+                          identity::Authenticator& auth) {
   using identity::kScopeApiCreate;
   using identity::kScopeApiPublish;
   using identity::kScopeApiView;
@@ -188,18 +190,21 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
 
   // GET /apis and GET /search take the product's search syntax (name:, tag:, context:,
   // provider:, version:, status: prefixes and free text); /search answers in its result shape.
-  auto search = [&, reader](RestRequest& req, bool results) {
+  // GET /api-products lists the API products alike; /search finds both kinds.
+  auto search = [&, reader](RestRequest& req, std::string_view kind, bool results) {
     reader(req);
     const std::string query = req.query_param("query") ? *req.query_param("query") : "";
     store::ApiQuery q = store::parse_api_query(query);
+    q.kind = std::string(kind);
     q.limit = int_param(req, "limit", 25, 1, 1000);
     q.offset = int_param(req, "offset", 0, 0, INT64_MAX / 2);
     const store::ApiPage page = apis.list(q);
     json::array items;
     for (const auto& a : page.list) {
       json::object info = api_info(a);
+      if (a.is_product()) info["state"] = a.lifecycle_status;
       if (results) {
-        info["type"] = "API";
+        info["type"] = a.is_product() ? "APIPRODUCT" : "API";
         info["transportType"] = a.type;
         info["status"] = a.lifecycle_status;
       }
@@ -210,13 +215,18 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
     pagination["offset"] = q.offset;
     pagination["limit"] = q.limit;
     pagination["total"] = page.total;
-    pagination["next"] = q.offset + q.limit < page.total ? page_link(q.limit, q.offset + q.limit, query) : "";
-    pagination["previous"] = q.offset > 0 ? page_link(q.limit, std::max<std::int64_t>(0, q.offset - q.limit), query) : "";
+    const std::string_view collection = kind == domain::kApiTypeProduct ? "/api-products" : "/apis";
+    pagination["next"] =
+        q.offset + q.limit < page.total ? page_link(collection, q.limit, q.offset + q.limit, query) : "";
+    pagination["previous"] =
+        q.offset > 0 ? page_link(collection, q.limit, std::max<std::int64_t>(0, q.offset - q.limit), query) : "";
     body["pagination"] = std::move(pagination);
     return ok_json(200, body);
   };
-  r.add("GET", path("/apis"), [search](RestRequest& req) { return search(req, false); });
-  r.add("GET", path("/search"), [search](RestRequest& req) { return search(req, true); });
+  r.add("GET", path("/apis"), [search](RestRequest& req) { return search(req, "API", false); });
+  r.add("GET", path("/api-products"),
+        [search](RestRequest& req) { return search(req, domain::kApiTypeProduct, false); });
+  r.add("GET", path("/search"), [search](RestRequest& req) { return search(req, "", true); });
 
   r.add("GET", path("/apis/{apiId}"), [&, reader](RestRequest& req) {
     reader(req);
@@ -234,111 +244,153 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
     return RestResponse::empty(200);
   });
 
-  r.add("POST", path("/apis/change-lifecycle"), [&, publisher](RestRequest& req) {
-    const auto user = publisher(req);
-    const std::string& id = required_param(req, "apiId");
-    const std::string& action = required_param(req, "action");
-    const std::string* checklist = req.query_param("lifecycleChecklist");
-    const std::string state =
-        apis.change_lifecycle(id, action, checklist ? *checklist : std::string(), user);
-    json::object body;
-    body["workflowStatus"] = "APPROVED";
-    body["jsonPayload"] = nullptr;
-    body["lifecycleState"] = lifecycle_state_json(state);
-    return ok_json(200, body);
+  // API products: operations of several APIs under one context, tiers and lifecycle.
+  r.add("POST", path("/api-products"), [&, creator](RestRequest& req) {
+    const auto user = creator(req);
+    domain::Api created = products.create(api_from_body(req), user);
+    RestResponse res = ok_json(201, domain::product_to_json(created));
+    res.headers.emplace_back("Location", path("/api-products/" + created.id));
+    return res;
   });
 
-  r.add("GET", path("/apis/{apiId}/lifecycle-state"), [&, reader](RestRequest& req) {
+  r.add("GET", path("/api-products/{apiProductId}"), [&, reader](RestRequest& req) {
     reader(req);
-    return ok_json(200, lifecycle_state_json(apis.get(req.path_params["apiId"]).lifecycle_status));
+    return ok_json(200, domain::product_to_json(products.get(req.path_params["apiProductId"])));
   });
 
-  r.add("GET", path("/apis/{apiId}/lifecycle-history"), [&, reader](RestRequest& req) {
-    reader(req);
-    json::array items;
-    for (const auto& e : apis.lifecycle_history(req.path_params["apiId"]))
-      items.push_back(history_json(e));
-    return ok_json(200, common::list_body(std::move(items)));
-  });
-
-  r.add("POST", path("/apis/{apiId}/revisions"), [&, creator](RestRequest& req) {
+  r.add("PUT", path("/api-products/{apiProductId}"), [&, creator](RestRequest& req) {
     creator(req);
-    std::string description;
-    if (!req.body.empty()) {
-      const json::value v = common::parse_json_body(req.body);
-      description = common::opt_string(common::as_object(v, ""), "description", "description").value_or("");
-    }
-    const domain::Revision rev = apis.create_revision(req.path_params["apiId"], description);
-    return ok_json(201, revision_json(rev, {}));
+    return ok_json(200, domain::product_to_json(
+                            products.update(req.path_params["apiProductId"], api_from_body(req))));
   });
 
-  r.add("GET", path("/apis/{apiId}/revisions"), [&, reader](RestRequest& req) {
-    reader(req);
-    const std::string& id = req.path_params["apiId"];
-    const auto deployments = apis.deployments(id);
-    const std::string* query = req.query_param("query");
-    const bool only_deployed = query && *query == "deployed:true";
-    if (query && !query->empty() && !only_deployed && *query != "deployed:false")
-      throw ProblemError(Problem::bad_request("Query parameter 'query' must be 'deployed:true' or 'deployed:false'"));
-    json::array items;
-    for (const auto& rev : apis.revisions(id)) {
-      const bool deployed = std::any_of(deployments.begin(), deployments.end(),
-                                        [&](const auto& d) { return d.revision_id == rev.id; });
-      if (query && !query->empty() && deployed != only_deployed) continue;
-      items.push_back(revision_json(rev, deployments));
-    }
-    return ok_json(200, common::list_body(std::move(items)));
-  });
-
-  r.add("GET", path("/apis/{apiId}/revisions/{revisionId}"), [&, reader](RestRequest& req) {
-    reader(req);
-    const std::string& id = req.path_params["apiId"];
-    return ok_json(200, revision_json(apis.revision(id, req.path_params["revisionId"]), apis.deployments(id)));
-  });
-
-  r.add("DELETE", path("/apis/{apiId}/revisions/{revisionId}"), [&, creator](RestRequest& req) {
+  r.add("DELETE", path("/api-products/{apiProductId}"), [&, creator](RestRequest& req) {
     creator(req);
-    const std::string& id = req.path_params["apiId"];
-    apis.delete_revision(id, req.path_params["revisionId"]);
-    json::array items;
-    const auto deployments = apis.deployments(id);
-    for (const auto& rev : apis.revisions(id)) items.push_back(revision_json(rev, deployments));
-    return ok_json(200, common::list_body(std::move(items)));
+    products.remove(req.path_params["apiProductId"]);
+    return RestResponse::empty(200);
   });
 
-  r.add("POST", path("/apis/{apiId}/restore-revision"), [&, creator](RestRequest& req) {
-    creator(req);
-    const domain::Api a = apis.restore_revision(req.path_params["apiId"], required_param(req, "revisionId"));
-    return ok_json(201, domain::api_to_public_json(a));
-  });
+  // Lifecycle, revisions and deployments, alike for APIs (/apis/{apiId}, change-lifecycle?apiId=)
+  // and API products (/api-products/{apiProductId}, change-lifecycle?apiProductId=).
+  auto governance = [&](ApiService& svc, const std::string& collection, const std::string& id_param) {
+    const std::string item = collection + "/{" + id_param + "}";
+    r.add("POST", path(collection + "/change-lifecycle"), [=, &svc](RestRequest& req) {
+      const auto user = publisher(req);
+      const std::string& id = required_param(req, id_param);
+      const std::string& action = required_param(req, "action");
+      const std::string* checklist = req.query_param("lifecycleChecklist");
+      const std::string state =
+          svc.change_lifecycle(id, action, checklist ? *checklist : std::string(), user);
+      json::object body;
+      body["workflowStatus"] = "APPROVED";
+      body["jsonPayload"] = nullptr;
+      body["lifecycleState"] = lifecycle_state_json(state);
+      return ok_json(200, body);
+    });
 
-  r.add("POST", path("/apis/{apiId}/deploy-revision"), [&, publisher](RestRequest& req) {
-    publisher(req);
-    const auto done = apis.deploy(req.path_params["apiId"], required_param(req, "revisionId"),
-                                  deployments_from_body(req, false));
-    json::array items;
-    for (const auto& d : done) items.push_back(deployment_json(d));
-    return ok_json(201, items);
-  });
+    r.add("GET", path(item + "/lifecycle-state"), [=, &svc](RestRequest& req) {
+      reader(req);
+      return ok_json(200, lifecycle_state_json(svc.get(req.path_params[id_param]).lifecycle_status));
+    });
 
-  r.add("POST", path("/apis/{apiId}/undeploy-revision"), [&, publisher](RestRequest& req) {
-    publisher(req);
-    std::vector<std::string> envs;
-    const std::string* all = req.query_param("allEnvironments");
-    if (all && *all == "true") {
-      envs = ApiService::environments();
-    } else {
-      for (const auto& d : deployments_from_body(req, true)) envs.push_back(d.name);
-      if (const std::string* e = req.query_param("environments"); e && !e->empty()) envs.push_back(*e);
-    }
-    if (envs.empty())
-      throw ProblemError(Problem::bad_request(
-          "Name the environments to undeploy from in the body, or set allEnvironments=true"));
-    const auto removed = apis.undeploy(req.path_params["apiId"], required_param(req, "revisionId"), envs);
-    json::array items;
-    for (const auto& d : removed) items.push_back(deployment_json(d));
-    return ok_json(201, items);
-  });
+    r.add("GET", path(item + "/lifecycle-history"), [=, &svc](RestRequest& req) {
+      reader(req);
+      json::array items;
+      for (const auto& e : svc.lifecycle_history(req.path_params[id_param]))
+        items.push_back(history_json(e));
+      return ok_json(200, common::list_body(std::move(items)));
+    });
+
+    r.add("POST", path(item + "/revisions"), [=, &svc](RestRequest& req) {
+      creator(req);
+      std::string description;
+      if (!req.body.empty()) {
+        const json::value v = common::parse_json_body(req.body);
+        description = common::opt_string(common::as_object(v, ""), "description", "description").value_or("");
+      }
+      const domain::Revision rev = svc.create_revision(req.path_params[id_param], description);
+      return ok_json(201, revision_json(rev, {}));
+    });
+
+    r.add("GET", path(item + "/revisions"), [=, &svc](RestRequest& req) {
+      reader(req);
+      const std::string& id = req.path_params[id_param];
+      const auto deployments = svc.deployments(id);
+      const std::string* query = req.query_param("query");
+      const bool only_deployed = query && *query == "deployed:true";
+      if (query && !query->empty() && !only_deployed && *query != "deployed:false")
+        throw ProblemError(Problem::bad_request("Query parameter 'query' must be 'deployed:true' or 'deployed:false'"));
+      json::array items;
+      for (const auto& rev : svc.revisions(id)) {
+        const bool deployed = std::any_of(deployments.begin(), deployments.end(),
+                                          [&](const auto& d) { return d.revision_id == rev.id; });
+        if (query && !query->empty() && deployed != only_deployed) continue;
+        items.push_back(revision_json(rev, deployments));
+      }
+      return ok_json(200, common::list_body(std::move(items)));
+    });
+
+    r.add("GET", path(item + "/revisions/{revisionId}"), [=, &svc](RestRequest& req) {
+      reader(req);
+      const std::string& id = req.path_params[id_param];
+      return ok_json(200, revision_json(svc.revision(id, req.path_params["revisionId"]), svc.deployments(id)));
+    });
+
+    r.add("DELETE", path(item + "/revisions/{revisionId}"), [=, &svc](RestRequest& req) {
+      creator(req);
+      const std::string& id = req.path_params[id_param];
+      svc.delete_revision(id, req.path_params["revisionId"]);
+      json::array items;
+      const auto deployments = svc.deployments(id);
+      for (const auto& rev : svc.revisions(id)) items.push_back(revision_json(rev, deployments));
+      return ok_json(200, common::list_body(std::move(items)));
+    });
+
+    r.add("POST", path(item + "/restore-revision"), [=, &svc](RestRequest& req) {
+      creator(req);
+      const domain::Api a = svc.restore_revision(req.path_params[id_param], required_param(req, "revisionId"));
+      return ok_json(201, (svc.kind() == ApiKind::kProduct ? domain::product_to_json(a) : domain::api_to_public_json(a)));
+    });
+
+    r.add("POST", path(item + "/deploy-revision"), [=, &svc](RestRequest& req) {
+      publisher(req);
+      const auto done = svc.deploy(req.path_params[id_param], required_param(req, "revisionId"),
+                                    deployments_from_body(req, false));
+      json::array items;
+      for (const auto& d : done) items.push_back(deployment_json(d));
+      return ok_json(201, items);
+    });
+
+    r.add("POST", path(item + "/undeploy-revision"), [=, &svc](RestRequest& req) {
+      publisher(req);
+      std::vector<std::string> envs;
+      const std::string* all = req.query_param("allEnvironments");
+      if (all && *all == "true") {
+        envs = ApiService::environments();
+      } else {
+        for (const auto& d : deployments_from_body(req, true)) envs.push_back(d.name);
+        if (const std::string* e = req.query_param("environments"); e && !e->empty()) envs.push_back(*e);
+      }
+      if (envs.empty())
+        throw ProblemError(Problem::bad_request(
+            "Name the environments to undeploy from in the body, or set allEnvironments=true"));
+      const auto removed = svc.undeploy(req.path_params[id_param], required_param(req, "revisionId"), envs);
+      json::array items;
+      for (const auto& d : removed) items.push_back(deployment_json(d));
+      return ok_json(201, items);
+    });
+
+    auto list_deployments = [=, &svc](RestRequest& req) {
+      reader(req);
+      json::array items;
+      for (const auto& d : svc.deployments(req.path_params[id_param])) items.push_back(deployment_json(d));
+      return ok_json(200, common::list_body(std::move(items)));
+    };
+    r.add("GET", path(item + "/deployments"), list_deployments);
+    r.add("GET", path(item + "/deploy-revision"), list_deployments);
+  };
+  governance(apis, "/apis", "apiId");
+  governance(products, "/api-products", "apiProductId");
 
   r.add("POST", path("/subscriptions/block-subscription"), [&, publisher](RestRequest& req) {
     publisher(req);
@@ -359,7 +411,8 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
     reader(req);
     const std::string& api_id = required_param(req, "apiId");
     json::array items;
-    for (const auto& s : apis.subscriptions_of(api_id))
+    ApiService& owner = products.owns(api_id) ? products : apis;
+    for (const auto& s : owner.subscriptions_of(api_id))
       items.push_back(json::object{{"subscriptionId", s.id},
                                    {"applicationInfo", json::object{{"applicationId", s.application_id}}},
                                    {"throttlingPolicy", s.throttling_policy},
@@ -387,14 +440,6 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, identity::Authe
     return ok_json(200, domain::policy_spec_to_json(*spec));
   });
 
-  auto list_deployments = [&, reader](RestRequest& req) {
-    reader(req);
-    json::array items;
-    for (const auto& d : apis.deployments(req.path_params["apiId"])) items.push_back(deployment_json(d));
-    return ok_json(200, common::list_body(std::move(items)));
-  };
-  r.add("GET", path("/apis/{apiId}/deployments"), list_deployments);
-  r.add("GET", path("/apis/{apiId}/deploy-revision"), list_deployments);
 }
 
 }  // namespace archway::publisher

@@ -8,6 +8,8 @@ namespace archway::publisher {
 
 inline constexpr std::string_view kPublisherBase = "/api/am/publisher/v4";
 
-void add_publisher_routes(http::RestRouter& router, ApiService& apis, identity::Authenticator& auth);
+// `apis` serves /apis, `products` (ApiKind::kProduct) /api-products.
+void add_publisher_routes(http::RestRouter& router, ApiService& apis, ApiService& products,
+                          identity::Authenticator& auth);
 
 }  // namespace archway::publisher

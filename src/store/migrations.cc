@@ -222,6 +222,15 @@ CREATE TABLE api_revision_definitions (
   definition  TEXT NOT NULL
 );
 )sql"},
+      {12, "API products: the kind of a record (API or APIPRODUCT) and the APIs each product bundles", R"sql(
+ALTER TABLE apis ADD COLUMN kind TEXT NOT NULL DEFAULT 'API';
+CREATE TABLE api_product_members (
+  product_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  api_id     TEXT NOT NULL,
+  PRIMARY KEY (product_id, api_id)
+);
+CREATE INDEX api_product_members_by_api ON api_product_members (api_id);
+)sql"},
   };
   return kMigrations;
 }

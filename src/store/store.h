@@ -25,6 +25,8 @@ struct ApiQuery {
   // hold: name, context, provider, version (substrings), tag (one tag equal), status (the
   // lifecycle state). Lower case.
   std::vector<std::pair<std::string, std::string>> fields;
+  // "API" or "APIPRODUCT": only records of that kind; empty: both.
+  std::string kind;
 };
 
 // Parses the product's search query: space-separated terms, each "prefix:value" (name, tag,
@@ -85,6 +87,9 @@ class Store {
   // APIs (working copies). Creating one starts its lifecycle history (user: the provider).
   // create_api, update_api and create_revision store api.openapi_definition beside the API (empty:
   // none); get_api and get_revision / list_revisions load it, list queries leave it empty.
+  // API products (type APIPRODUCT) are stored with them: an API product and an API never share a
+  // context (409), and the APIs a product bundles are recorded so that deleting one of them is
+  // refused (409 naming the products).
   virtual void create_api(const domain::Api& api) = 0;
   virtual std::optional<domain::Api> get_api(std::string_view id) = 0;
   virtual ApiPage list_apis(const ApiQuery& query) = 0;
@@ -95,6 +100,7 @@ class Store {
   // moves it, so an edit racing a lifecycle change cannot undo it.
   virtual void update_api(const domain::Api& api) = 0;
   // Deletes the API, its revisions and deployments; appends api.undeployed if it was deployed.
+  // 409 while an API product bundles operations of it.
   virtual bool delete_api(std::string_view id) = 0;
 
   // Revisions: numbered 1, 2, ... per API, never reused.

@@ -131,7 +131,7 @@ class SqliteStore final : public Store {
       check_unique(api);
       db_.prepare(
              "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
-             "definition, created_time, last_updated_time, is_default) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+             "definition, created_time, last_updated_time, is_default, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
         .bind(1, api.id)
         .bind(2, api.name)
         .bind(3, api.version)
@@ -143,7 +143,9 @@ class SqliteStore final : public Store {
         .bind(9, api.created_time)
         .bind(10, api.last_updated_time)
         .bind(11, api.is_default_version ? 1 : 0)
+        .bind(12, kind_of(api))
         .run();
+      record_product_members(api);
       insert_history({api.id, "", api.lifecycle_status, api.provider, api.created_time});
       save_openapi_definition(api.id, api.openapi_definition);
       return settle_default_version(api, false);
@@ -162,16 +164,17 @@ class SqliteStore final : public Store {
     ApiPage page;
     if (q.fields.empty()) {
       {
-        Stmt s = db_.prepare("SELECT COUNT(*) FROM apis WHERE search_text LIKE ? ESCAPE '\\'");
-        s.bind(1, like);
+        Stmt s = db_.prepare(
+            "SELECT COUNT(*) FROM apis WHERE search_text LIKE ? ESCAPE '\\' AND (? = '' OR kind = ?)");
+        s.bind(1, like).bind(2, q.kind).bind(3, q.kind);
         s.step();
         page.total = s.integer(0);
       }
       Stmt s = db_.prepare(
           "SELECT definition, created_time, last_updated_time FROM apis WHERE search_text LIKE ? "
-          "ESCAPE '\\' "
+          "ESCAPE '\\' AND (? = '' OR kind = ?) "
           "ORDER BY created_time, id LIMIT ? OFFSET ?");
-      s.bind(1, like).bind(2, q.limit).bind(3, q.offset);
+      s.bind(1, like).bind(2, q.kind).bind(3, q.kind).bind(4, q.limit).bind(5, q.offset);
       while (s.step()) {
         domain::Api api = api_from_definition(s.text(0));
         api.created_time = s.integer(1);
@@ -189,9 +192,10 @@ class SqliteStore final : public Store {
       sql += " AND search_text LIKE ? ESCAPE '\\'";
       likes.push_back("%" + escape_like(value) + "%");
     }
-    sql += " ORDER BY created_time, id";
+    sql += " AND (? = '' OR kind = ?) ORDER BY created_time, id";
     Stmt s = db_.prepare(sql);
     for (std::size_t i = 0; i < likes.size(); ++i) s.bind(static_cast<int>(i + 1), likes[i]);
+    s.bind(static_cast<int>(likes.size() + 1), q.kind).bind(static_cast<int>(likes.size() + 2), q.kind);
     using common::to_lower;
     auto contains = [](const std::string& hay, const std::string& n) { return to_lower(hay).find(n) != std::string::npos; };
     while (s.step()) {
@@ -265,6 +269,7 @@ class SqliteStore final : public Store {
       throw common::ProblemError(
           common::Problem::not_found(fmt::format("API '{}' not found", api.id)));
     save_openapi_definition(api.id, api.openapi_definition);
+    record_product_members(api);
     return settle_default_version(api, was_default);
    });
   }
@@ -306,6 +311,19 @@ class SqliteStore final : public Store {
     {
       std::lock_guard lock(mu_);
       Transaction tx(db_);
+      {
+        Stmt s = db_.prepare(
+            "SELECT p.name, p.version FROM api_product_members m JOIN apis p ON p.id = m.product_id "
+            "WHERE m.api_id = ? ORDER BY p.name, p.version");
+        s.bind(1, id);
+        std::vector<std::string> products;
+        while (s.step()) products.push_back(fmt::format("'{}' {}", s.text(0), s.text(1)));
+        if (!products.empty())
+          throw common::ProblemError(common::Problem::conflict(
+              fmt::format("API '{}' is used by API product{} {}; remove its operations from {} first", id,
+                          products.size() > 1 ? "s" : "", fmt::join(products, ", "),
+                          products.size() > 1 ? "them" : "it")));
+      }
       bool deployed = false;
       {
         Stmt s = db_.prepare("SELECT environment FROM api_deployments WHERE api_id = ?");
@@ -1485,6 +1503,14 @@ class SqliteStore final : public Store {
   }
 
   void check_unique(const domain::Api& api) {
+    {  // an API product and an API never share a context, whatever their versions
+      Stmt s = db_.prepare("SELECT name, version FROM apis WHERE context = ? AND kind <> ? AND id <> ?");
+      s.bind(1, api.context).bind(2, kind_of(api)).bind(3, api.id);
+      if (s.step())
+        throw common::ProblemError(common::Problem::conflict(fmt::format(
+            "Context '{}' is used by {} '{}' {}", api.context, api.is_product() ? "API" : "API product",
+            s.text(0), s.text(1))));
+    }
     {
       Stmt s = db_.prepare("SELECT 1 FROM apis WHERE name = ? AND version = ? AND id <> ?");
       s.bind(1, api.name).bind(2, api.version).bind(3, api.id);
@@ -1498,6 +1524,24 @@ class SqliteStore final : public Store {
       if (s.step())
         throw common::ProblemError(common::Problem::conflict(fmt::format(
             "An API with context '{}' and version '{}' already exists", api.context, api.version)));
+    }
+  }
+
+  static std::string kind_of(const domain::Api& api) { return api.is_product() ? "APIPRODUCT" : "API"; }
+
+  // The APIs an API product bundles, so that deleting one of them can be refused.
+  void record_product_members(const domain::Api& api) {
+    db_.prepare("DELETE FROM api_product_members WHERE product_id = ?").bind(1, api.id).run();
+    for (const auto& pa : api.product_apis) {
+      Stmt s = db_.prepare("SELECT 1 FROM apis WHERE id = ? AND kind = 'API'");
+      s.bind(1, pa.api_id);
+      if (!s.step())  // checked by the Publisher, but deleted since
+        throw common::ProblemError(common::Problem::conflict(
+            fmt::format("API '{}' of API product '{}' no longer exists", pa.api_id, api.name)));
+      db_.prepare("INSERT OR IGNORE INTO api_product_members (product_id, api_id) VALUES (?, ?)")
+          .bind(1, api.id)
+          .bind(2, pa.api_id)
+          .run();
     }
   }
 

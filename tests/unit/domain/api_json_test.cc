@@ -196,5 +196,50 @@ TEST(ApiJson, BadEndpointGroupsNameTheField) {
   }
 }
 
+TEST(ApiJson, AProductKeepsItsApisEndpointsWhenStoredButShowsTheProductShape) {
+  const auto in = json::parse(R"({
+    "name":"Shop","context":"/shop","type":"APIPRODUCT","policies":["Gold"],"authorizationHeader":"X-Auth",
+    "apis":[{"apiId":"a1","name":"Orders","version":"1.0.0",
+             "operations":[{"target":"/orders","verb":"GET","authType":"Any"}],
+             "endpointConfig":{"endpoint_type":"http","production_endpoints":{"url":"http://o:1/a"}},
+             "apiPolicies":{"request":[{"policyName":"addHeader","parameters":{"headerName":"X","headerValue":"1"}}]}}]})")
+                      .as_object();
+  const Api product = api_from_json(in);
+  ASSERT_TRUE(product.is_product());
+  ASSERT_EQ(product.product_apis.size(), 1u);
+  EXPECT_EQ(product.authorization_header, "X-Auth");
+  const ProductApi& pa = product.product_apis[0];
+  EXPECT_EQ(pa.api_id, "a1");
+  ASSERT_EQ(pa.operations.size(), 1u);
+  EXPECT_EQ(pa.operations[0].auth_type, "Any");
+  ASSERT_TRUE(pa.endpoint_config.production);
+  EXPECT_EQ(pa.endpoint_config.production->url, "http://o:1/a");
+  EXPECT_EQ(pa.api_policies.request.size(), 1u);
+
+  const Api again = api_from_json(api_to_json(product));  // the stored form loses nothing
+  ASSERT_EQ(again.product_apis.size(), 1u);
+  ASSERT_TRUE(again.product_apis[0].endpoint_config.production);
+  EXPECT_EQ(again.product_apis[0].endpoint_config.production->url, "http://o:1/a");
+  EXPECT_EQ(again.product_apis[0].api_policies.request.size(), 1u);
+
+  json::object shown = product_to_json(product);  // the REST form: no backend details
+  EXPECT_EQ(shown["apiType"], "APIPRODUCT");
+  EXPECT_EQ(shown["authorizationHeader"], "X-Auth");
+  const auto& entry = shown["apis"].as_array().at(0).as_object();
+  EXPECT_EQ(entry.at("name"), "Orders");
+  EXPECT_FALSE(entry.contains("endpointConfig"));
+  EXPECT_EQ(entry.at("operations").as_array().at(0).at("target"), "/orders");
+}
+
+TEST(ApiJson, AProductEntryOfTheWrongTypeIsNamed) {
+  try {
+    api_from_json(json::parse(R"({"apis":[{"apiId":"a","operations":[{"target":5}]}]})").as_object());
+    FAIL();
+  } catch (const common::ProblemError& e) {
+    EXPECT_NE(e.problem().description.find("apis[0].operations[0].target"), std::string::npos)
+        << e.problem().description;
+  }
+}
+
 }  // namespace
 }  // namespace archway::domain

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 namespace archway::gateway {
 namespace {
 
@@ -81,6 +83,46 @@ TEST(EndpointGroup, LoadBalanceRotatesByWeightAndFailoverStartsAtThePrimary) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(f.first(), 0u);
   EXPECT_EQ(f.members[f.after(0)].pool_key, "http://f:1");
   EXPECT_FALSE(snap->apis()[1]->sandbox);
+}
+
+TEST(RuntimeSnapshot, AProductsOperationsGoToTheirOwnApisEndpoints) {
+  domain::DeployedApi d;
+  d.api_id = "P";
+  d.api.name = "Shop";
+  d.api.context = "/shop";
+  d.api.version = "1.0.0";
+  d.api.type = std::string(domain::kApiTypeProduct);
+  for (const auto& [name, target, url] : {std::tuple{"Orders", "/orders", "http://o:1/a"},
+                                          std::tuple{"Stock", "/stock", "http://s:2/b"},
+                                          std::tuple{"Broken", "/broken", ""}}) {
+    domain::ProductApi pa;
+    pa.name = name;
+    pa.operations.push_back({"", target, "GET"});
+    if (*url) pa.endpoint_config.production = domain::Endpoint{url, std::nullopt};
+    d.api.product_apis.push_back(pa);
+  }
+  std::vector<std::string> warnings;
+  auto snap = RuntimeSnapshot::build({d}, 1, &warnings);
+  ASSERT_EQ(snap->apis().size(), 1u);  // served without an endpoint of its own
+  ASSERT_EQ(warnings.size(), 1u);       // the API without an endpoint is left out
+  EXPECT_NE(warnings[0].find("Broken"), std::string::npos);
+  auto orders = snap->router().match("GET", "/shop/1.0.0/orders");
+  auto stock = snap->router().match("GET", "/shop/1.0.0/stock");
+  ASSERT_EQ(orders.status, MatchStatus::kFound);
+  ASSERT_EQ(stock.status, MatchStatus::kFound);
+  EXPECT_EQ(orders.api, stock.api);  // one API at the gateway: one subscription, one tier
+  EXPECT_EQ(orders.op->production->primary().pool_key, "http://o:1");
+  EXPECT_EQ(stock.op->production->primary().pool_key, "http://s:2");
+  EXPECT_EQ(stock.op->production->primary().url.base_path, "/b");
+  EXPECT_EQ(snap->router().match("GET", "/shop/1.0.0/broken").status, MatchStatus::kNotFound);
+}
+
+TEST(RuntimeSnapshot, AnApisOperationsUseTheApisEndpoints) {
+  auto snap = RuntimeSnapshot::build({deployed("A", "/a", "http://h:1")}, 1);
+  const auto& api = *snap->apis()[0];
+  ASSERT_EQ(api.operations.size(), 1u);
+  EXPECT_EQ(api.operations[0].production, &*api.production);
+  EXPECT_EQ(api.operations[0].sandbox, nullptr);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "common/ids.h"
 #include "common/problem.h"
+#include "domain/api_json.h"
 #include "store/store.h"
 
 namespace archway::store {
@@ -371,6 +372,74 @@ TEST_F(SqliteStoreTest, SecurityStateCarriesPoliciesAndEnabledBlockConditions) {
   EXPECT_EQ(application, 4);
   store_->set_block_condition_status(off.id, true);
   EXPECT_EQ(store_->security_state(0, 0).block_conditions.size(), 2u);
+}
+
+domain::Api product_of(const domain::Api& member, const std::string& name, const std::string& context) {
+  domain::Api p;
+  p.id = common::new_uuid();
+  p.name = name;
+  p.context = context;
+  p.version = "1.0.0";
+  p.provider = "admin";
+  p.type = std::string(domain::kApiTypeProduct);
+  p.created_time = p.last_updated_time = 2;
+  domain::ProductApi pa;
+  pa.api_id = member.id;
+  pa.name = member.name;
+  pa.operations.push_back({"", "/*", "GET"});
+  pa.endpoint_config = domain::endpoint_config_from_json(boost::json::parse(
+      R"({"endpoint_type":"http","production_endpoints":{"url":"http://member:1"}})").as_object());
+  p.product_apis.push_back(pa);
+  return p;
+}
+
+TEST_F(SqliteStoreTest, AnApiAProductBundlesCannotBeDeletedUntilTheProductLetsGo) {
+  const domain::Api a = api("Member", "/member");
+  const domain::Api other = api("Other", "/other");
+  store_->create_api(a);
+  store_->create_api(other);
+  domain::Api p = product_of(a, "Bundle", "/bundle");
+  store_->create_api(p);
+  try {
+    store_->delete_api(a.id);
+    FAIL();
+  } catch (const common::ProblemError& e) {
+    EXPECT_EQ(e.problem().status, 409);
+    EXPECT_NE(e.problem().description.find("'Bundle'"), std::string::npos);
+  }
+  ASSERT_TRUE(store_->get_api(a.id));
+  p.product_apis[0].api_id = other.id;  // the product now bundles the other API
+  store_->update_api(p);
+  EXPECT_TRUE(store_->delete_api(a.id));
+  EXPECT_THROW(store_->delete_api(other.id), common::ProblemError);
+  EXPECT_TRUE(store_->delete_api(p.id));
+  EXPECT_TRUE(store_->delete_api(other.id));
+}
+
+TEST_F(SqliteStoreTest, ProductsAndApisNeverShareAContextAndListApartByKind) {
+  const domain::Api a = api("Member", "/member");
+  store_->create_api(a);
+  EXPECT_THROW(store_->create_api(product_of(a, "Clash", "/member")), common::ProblemError);
+  const domain::Api p = product_of(a, "Bundle", "/bundle");
+  store_->create_api(p);
+  domain::Api squatter = api("Squatter", "/bundle");
+  squatter.version = "2.0";
+  EXPECT_THROW(store_->create_api(squatter), common::ProblemError);
+  // The stored product keeps its bundled APIs, with what the gateway needs.
+  const auto stored = store_->get_api(p.id);
+  ASSERT_TRUE(stored);
+  ASSERT_TRUE(stored->is_product());
+  ASSERT_EQ(stored->product_apis.size(), 1u);
+  EXPECT_EQ(stored->product_apis[0].api_id, a.id);
+  ASSERT_TRUE(stored->product_apis[0].endpoint_config.production);
+  EXPECT_EQ(stored->product_apis[0].endpoint_config.production->url, "http://member:1");
+  ApiQuery q;
+  q.kind = "APIPRODUCT";
+  ASSERT_EQ(store_->list_apis(q).total, 1);
+  EXPECT_EQ(store_->list_apis(q).list[0].id, p.id);
+  q.kind = "API";
+  EXPECT_EQ(store_->list_apis(q).total, 1);
+  EXPECT_EQ(store_->list_apis({}).total, 2);
 }
 
 }  // namespace
