@@ -92,6 +92,14 @@ struct ApiScope {
   std::vector<std::string> bindings;
 };
 
+// The product's businessInformation: who owns the API on the business and the technical side.
+struct BusinessInformation {
+  std::string business_owner;
+  std::string business_owner_email;
+  std::string technical_owner;
+  std::string technical_owner_email;
+};
+
 struct Api {
   std::string id;
   std::string name;
@@ -121,6 +129,9 @@ struct Api {
   bool response_caching = false;    // responseCachingEnabled: GET/HEAD 200s served from the gateway's cache
   std::int64_t cache_timeout_s = 300;            // cacheTimeout
   std::vector<std::string> cache_key_headers;    // cacheKeyHeaders: request headers in the key (Archway)
+  std::vector<std::string> categories;  // names of Admin API categories
+  BusinessInformation business_information;
+  bool has_thumbnail = false;  // kept by the store: true once a thumbnail is uploaded
   std::int64_t created_time = 0;    // epoch millis
   std::int64_t last_updated_time = 0;
 };
