@@ -20,6 +20,7 @@
 #include "crypto/secret_box.h"
 #include "crypto/tls_identity.h"
 #include "devportal/devportal_rest.h"
+#include "devportal/document_rest.h"
 #include "gateway/gateway_server.h"
 #include "http/rest_server.h"
 #include "http/tls_context.h"
@@ -30,8 +31,10 @@
 #include "publisher/api_service.h"
 #include "admin/admin_rest.h"
 #include "catalog/catalog_rest.h"
+#include "admin/category_rest.h"
 #include "identity/authenticator.h"
 #include "identity/user_service.h"
+#include "publisher/document_rest.h"
 #include "publisher/publisher_rest.h"
 #include "store/store.h"
 #include "sync/change_feed.h"
@@ -168,6 +171,7 @@ int run_serve(const ServeOptions& options) {
 
     publisher::ApiService api_service(*store, &secrets);
     publisher::ApiService product_service(*store, &secrets, publisher::ApiKind::kProduct);
+    publisher::DocumentService document_service(*store);
     identity::Authenticator auth(*store);
     auth.set_bearer_verifier([&key_manager](std::string_view token) { return key_manager.verify_bearer(token); });
     identity::UserService users(*store, auth);
@@ -182,8 +186,11 @@ int run_serve(const ServeOptions& options) {
     openapi_settings.max_definition_bytes = static_cast<std::size_t>(cfg.management_max_body_bytes);
     publisher::OpenApiService openapi_service(api_service, openapi_settings);
     publisher::add_openapi_routes(*router, openapi_service, auth);
+    publisher::add_document_routes(*router, document_service, *store, auth);
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
+    devportal::add_document_routes(*router, *store, auth);
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
+    admin::add_category_routes(*router, auth, *store);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);
     catalog::ServiceCatalog service_catalog(*store);
     catalog::add_catalog_routes(*router, service_catalog, auth);

@@ -31,13 +31,7 @@ std::string path(std::string_view suffix) { return std::string(kDevportalBase) +
 RestResponse ok(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
 [[noreturn]] void bad(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
 
-// Developers see published APIs, prototypes to try and deprecated ones (their subscribers still
-// call them); CREATED, BLOCKED and RETIRED APIs do not exist here.
-bool visible(const domain::Api& a) {
-  return a.lifecycle_status == domain::kLifecyclePublished ||
-         a.lifecycle_status == domain::kLifecyclePrototyped ||
-         a.lifecycle_status == domain::kLifecycleDeprecated;
-}
+bool visible(const domain::Api& a) { return domain::shown_in_devportal(a.lifecycle_status); }
 
 json::object api_info(const domain::Api& a) {
   json::object o{{"id", a.id},           {"name", a.name},       {"description", a.description},
@@ -48,6 +42,10 @@ json::object api_info(const domain::Api& a) {
   o["throttlingPolicies"] = json::array(a.policies.begin(), a.policies.end());
   o["tiers"] = std::move(tiers);
   o["isDefaultVersion"] = a.is_default_version;
+  o["hasThumbnail"] = a.has_thumbnail;
+  const json::object full = domain::api_to_json(a);
+  o["categories"] = full.at("categories");
+  o["businessInformation"] = full.at("businessInformation");
   return o;
 }
 

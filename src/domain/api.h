@@ -116,6 +116,14 @@ struct ProductApi {
   PolicyFlows api_policies;        // the API's apiPolicies: run before each operation's own
 };
 
+// The product's businessInformation: who owns the API on the business and the technical side.
+struct BusinessInformation {
+  std::string business_owner;
+  std::string business_owner_email;
+  std::string technical_owner;
+  std::string technical_owner_email;
+};
+
 struct Api {
   std::string id;
   std::string name;
@@ -155,6 +163,9 @@ struct Api {
   // An API product (type APIPRODUCT): the APIs whose operations it bundles under its own context,
   // tiers and lifecycle; `operations` stays empty.
   std::vector<ProductApi> product_apis;
+  std::vector<std::string> categories;  // names of Admin API categories
+  BusinessInformation business_information;
+  bool has_thumbnail = false;  // kept by the store: true once a thumbnail is uploaded
   std::int64_t created_time = 0;    // epoch millis
   std::int64_t last_updated_time = 0;
 

@@ -450,6 +450,15 @@ Api api_from_json(const json::object& o) {
             fmt::format("'cacheKeyHeaders[{}]': '{}' is not a header name", i, h)));
     }
   }
+  api.categories = string_list(o, "categories");
+  if (const json::object* b = opt_object(o, "businessInformation", "businessInformation")) {
+    auto field = [b](std::string_view key) {
+      return opt_string(*b, key, "businessInformation." + std::string(key)).value_or("");
+    };
+    api.business_information = {field("businessOwner"), field("businessOwnerEmail"),
+                                field("technicalOwner"), field("technicalOwnerEmail")};
+  }
+  api.has_thumbnail = opt_bool(o, "hasThumbnail", "hasThumbnail").value_or(false);
   if (const json::array* scopes = opt_array(o, "scopes", "scopes")) {
     for (std::size_t i = 0; i < scopes->size(); ++i) {
       const std::string p = fmt::format("scopes[{}]", i);
@@ -536,6 +545,13 @@ json::object api_to_json(const Api& api) {
                                   {"shared", false}});
   o["scopes"] = std::move(scopes);
   o["enableBackendJWT"] = api.enable_backend_jwt;
+  o["categories"] = to_array(api.categories);
+  const BusinessInformation& b = api.business_information;
+  o["businessInformation"] = json::object{{"businessOwner", b.business_owner},
+                                          {"businessOwnerEmail", b.business_owner_email},
+                                          {"technicalOwner", b.technical_owner},
+                                          {"technicalOwnerEmail", b.technical_owner_email}};
+  o["hasThumbnail"] = api.has_thumbnail;
   if (api.created_time) o["createdTime"] = common::iso8601_utc(api.created_time);
   if (api.last_updated_time) o["lastUpdatedTime"] = common::iso8601_utc(api.last_updated_time);
   return o;

@@ -55,6 +55,10 @@ bool is_lifecycle_state(std::string_view state) {
          std::end(kLifecycleStates);
 }
 
+bool shown_in_devportal(std::string_view state) {
+  return state == kLifecyclePublished || state == kLifecyclePrototyped || state == kLifecycleDeprecated;
+}
+
 std::span<const LifecycleTransition> lifecycle_transitions(std::string_view state) {
   if (state == kLifecycleCreated) return kFromCreated;
   if (state == kLifecyclePrototyped) return kFromPrototyped;

@@ -40,6 +40,9 @@ struct LifecycleTransition {
 };
 
 bool is_lifecycle_state(std::string_view state);
+// Whether the Developer Portal shows an API in `state`: published, prototyped (to try) and
+// deprecated (its subscribers still call it); CREATED, BLOCKED and RETIRED APIs do not exist there.
+bool shown_in_devportal(std::string_view state);
 // Whether `action` is one of kLifecycleActions.
 bool is_lifecycle_action(std::string_view action);
 // The transitions out of `state`, in the product's order; empty for RETIRED and unknown states.

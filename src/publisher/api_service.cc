@@ -9,6 +9,7 @@
 #include "common/ids.h"
 #include "common/json.h"
 #include "common/problem.h"
+#include "common/strings.h"
 #include "domain/policy_json.h"
 #include "publisher/api_validation.h"
 
@@ -150,6 +151,20 @@ void ApiService::resolve_product(domain::Api& product) {
   product.scopes = std::move(scopes);
 }
 
+void ApiService::check_categories(domain::Api& api) {
+  if (api.categories.empty()) return;
+  const auto known = store_.list_categories();
+  for (std::size_t i = 0; i < api.categories.size(); ++i) {
+    const auto it = std::find_if(known.begin(), known.end(), [&](const domain::ApiCategory& c) {
+      return common::to_lower(c.name) == common::to_lower(api.categories[i]);
+    });
+    if (it == known.end())
+      throw ProblemError(Problem::bad_request(fmt::format(
+          "'categories[{}]': '{}' is not an API category (see /api-categories)", i, api.categories[i])));
+    api.categories[i] = it->name;  // as the Admin spelled it
+  }
+}
+
 domain::Api ApiService::create(domain::Api api, const domain::User& caller) {
   if (kind_ == ApiKind::kProduct) {
     api.type = std::string(domain::kApiTypeProduct);
@@ -163,6 +178,7 @@ domain::Api ApiService::create(domain::Api api, const domain::User& caller) {
   if (api.is_product()) resolve_product(api);
   check_tiers(api);
   seal_endpoint_secrets(api, nullptr);
+  check_categories(api);
   api.id = common::new_uuid();
   if (api.provider.empty()) api.provider = caller.username;
   api.lifecycle_status = std::string(domain::kLifecycleCreated);
@@ -184,8 +200,8 @@ domain::Api ApiService::copy(const std::string& id, const std::string& new_versi
   (void)caller;  // the copy keeps the original's provider, as in the product
   api.lifecycle_status = std::string(domain::kLifecycleCreated);
   api.created_time = api.last_updated_time = common::now_millis();
-  store_.create_api(api);
-  return api;
+  store_.create_api_version(api, id);  // with the documents and the thumbnail
+  return *store_.get_api(api.id);
 }
 
 domain::Api ApiService::get(const std::string& id) {
@@ -215,6 +231,7 @@ domain::Api ApiService::update(const std::string& id, domain::Api changes, bool 
   normalise_and_validate(changes);
   if (changes.is_product()) resolve_product(changes);
   check_tiers(changes);
+  check_categories(changes);
   if (changes.name != current.name)
     throw ProblemError(Problem::bad_request(fmt::format("'name' cannot be changed (is '{}')", current.name)));
   if (changes.version != current.version)
@@ -233,6 +250,7 @@ domain::Api ApiService::update(const std::string& id, domain::Api changes, bool 
   changes.service_info = current.service_info;  // only import-service and reimport-service set it
   changes.last_updated_time = common::now_millis();
   store_.update_api(changes);
+  changes.has_thumbnail = current.has_thumbnail;
   return changes;
 }
 
@@ -350,6 +368,7 @@ domain::Api ApiService::restore_revision(const std::string& api_id, const std::s
   domain::Api restored = revision(api_id, revision_id).api;
   restored.lifecycle_status = current.lifecycle_status;
   restored.is_default_version = current.is_default_version;  // the default flag belongs to the API too
+  restored.has_thumbnail = current.has_thumbnail;            // so does the thumbnail
   restored.created_time = current.created_time;
   restored.last_updated_time = common::now_millis();
   store_.update_api(restored);

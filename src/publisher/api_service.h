@@ -28,7 +28,8 @@ class ApiService {
   // An API product's operations must exist in the APIs it names (400 naming 'apis[i]...'); its
   // context may not be an API's (409).
   domain::Api create(domain::Api api, const domain::User& caller);
-  // A new version of an API: operations, policies, endpoints and settings copied, in CREATED,
+  // A new version of an API: operations, policies, endpoints, settings, documents and thumbnail
+  // copied, in CREATED,
   // not deployed; with `default_version` it becomes the API's only default version.
   domain::Api copy(const std::string& id, const std::string& new_version, bool default_version,
                    const domain::User& caller);
@@ -75,6 +76,9 @@ class ApiService {
   // Every name in `policies` is a subscription tier; apiThrottlingPolicy and each operation's
   // throttlingPolicy name advanced tiers (or are empty).
   void check_tiers(const domain::Api& api);
+  // Every name in `categories` is an Admin API category (400 naming the entry otherwise); names
+  // are spelled as the category is.
+  void check_categories(domain::Api& api);
   // Subscriptions of `older` versions (newest first, one per application) copied to `api`, at
   // tiers `api` offers.
   std::vector<domain::Subscription> carried_subscriptions(const domain::Api& api,

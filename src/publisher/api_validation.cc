@@ -65,6 +65,38 @@ void validate_product_operations(domain::Api& product) {
   product.endpoint_config = {};  // each operation goes to its own API's endpoints
 }
 
+// An address of the form local@domain.tld: no spaces or control characters, one '@', a dot in
+// the domain, at most 254 bytes (RFC 5321's path limit).
+bool is_email(std::string_view s) {
+  if (s.size() > 254) return false;
+  const std::size_t at = s.find('@');
+  if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) return false;
+  const std::string_view domain = s.substr(at + 1);
+  const std::size_t dot = domain.find('.');
+  if (dot == 0 || dot == std::string_view::npos || domain.back() == '.' || domain.find("..") != std::string_view::npos)
+    return false;
+  return std::none_of(s.begin(), s.end(), [](unsigned char c) {
+    return c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '(' || c == ')' || c == ',' || c == ';' ||
+           c == ':' || c == '\\' || c == '"' || c == '[' || c == ']';
+  });
+}
+
+void validate_business_information(domain::BusinessInformation& b) {
+  const std::pair<std::string*, std::string_view> owners[] = {{&b.business_owner, "businessOwner"},
+                                                              {&b.technical_owner, "technicalOwner"}};
+  for (const auto& [value, key] : owners) {
+    *value = trim(*value);
+    if (value->size() > 120) bad(fmt::format("'businessInformation.{}' must be at most 120 characters", key));
+  }
+  const std::pair<std::string*, std::string_view> emails[] = {{&b.business_owner_email, "businessOwnerEmail"},
+                                                              {&b.technical_owner_email, "technicalOwnerEmail"}};
+  for (const auto& [value, key] : emails) {
+    *value = trim(*value);
+    if (!value->empty() && !is_email(*value))
+      bad(fmt::format("'businessInformation.{}' is not an email address: '{}'", key, *value));
+  }
+}
+
 }  // namespace
 
 void normalise_and_validate(domain::Api& api) {
@@ -138,6 +170,17 @@ void normalise_and_validate(domain::Api& api) {
       bad("'endpointConfig.production_endpoints.url' is required");
     validate_endpoint(ec.production, "production_endpoints");
     validate_endpoint(ec.sandbox, "sandbox_endpoints");
+  }
+
+  validate_business_information(api.business_information);
+  std::set<std::string> category_names;
+  for (std::size_t i = 0; i < api.categories.size(); ++i) {
+    api.categories[i] = trim(api.categories[i]);
+    if (api.categories[i].empty()) bad(fmt::format("'categories[{}]' must name a category", i));
+    std::string lower = api.categories[i];
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!category_names.insert(lower).second)
+      bad(fmt::format("'categories[{}]' names '{}' twice", i, api.categories[i]));
   }
 
   std::set<std::string> scope_names;

@@ -59,6 +59,7 @@ json::object api_info(const domain::Api& a) {
   json::array tags;
   for (const auto& t : a.tags) tags.emplace_back(t);
   o["tags"] = std::move(tags);
+  o["hasThumbnail"] = a.has_thumbnail;
   o["createdTime"] = common::iso8601_utc(a.created_time);
   o["updatedTime"] = common::iso8601_utc(a.last_updated_time);
   return o;

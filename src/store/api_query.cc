@@ -19,10 +19,12 @@ ApiQuery parse_api_query(std::string_view query) {
     }
     std::string field = term.substr(0, colon);
     if (field == "lifecycle") field = "status";
-    static constexpr std::string_view kFields[] = {"name", "tag", "context", "provider", "version", "status"};
+    static constexpr std::string_view kFields[] = {"name",    "tag",    "context",
+                                                   "provider", "version", "status",
+                                                   "api-category"};
     if (std::find(std::begin(kFields), std::end(kFields), field) == std::end(kFields))
       throw common::ProblemError(common::Problem::bad_request(fmt::format(
-          "'query': unknown search prefix '{}:' (use name:, tag:, context:, provider:, version:, status: or free text)",
+          "'query': unknown search prefix '{}:' (use name:, tag:, context:, provider:, version:, status:, api-category: or free text)",
           field)));
     std::string value = term.substr(colon + 1);
     if (value.empty())

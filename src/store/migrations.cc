@@ -231,6 +231,39 @@ CREATE TABLE api_product_members (
 );
 CREATE INDEX api_product_members_by_api ON api_product_members (api_id);
 )sql"},
+      {13, "API documents, thumbnails and categories", R"sql(
+CREATE TABLE api_documents (
+  id              TEXT PRIMARY KEY,
+  api_id          TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  name            TEXT NOT NULL,
+  type            TEXT NOT NULL,
+  other_type_name TEXT NOT NULL,
+  summary         TEXT NOT NULL,
+  visibility      TEXT NOT NULL,
+  source_type     TEXT NOT NULL,
+  source_url      TEXT NOT NULL,
+  file_name       TEXT NOT NULL,
+  media_type      TEXT NOT NULL,
+  content         BLOB,
+  created_by      TEXT NOT NULL,
+  created_time    INTEGER NOT NULL,
+  updated_by      TEXT NOT NULL,
+  updated_time    INTEGER NOT NULL,
+  UNIQUE (api_id, name)
+);
+CREATE TABLE api_thumbnails (
+  api_id       TEXT PRIMARY KEY REFERENCES apis(id) ON DELETE CASCADE,
+  media_type   TEXT NOT NULL,
+  data         BLOB NOT NULL,
+  updated_time INTEGER NOT NULL
+);
+CREATE TABLE api_categories (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  description  TEXT NOT NULL,
+  created_time INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

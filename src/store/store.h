@@ -11,6 +11,8 @@
 
 #include "domain/api.h"
 #include "domain/application.h"
+#include "domain/category.h"
+#include "domain/document.h"
 #include "domain/policy.h"
 #include "domain/service.h"
 #include "domain/user.h"
@@ -18,19 +20,19 @@
 namespace archway::store {
 
 struct ApiQuery {
-  std::string text;  // matches name, context, provider, version, description or tag (substring, case-insensitive)
+  std::string text;  // matches name, context, provider, version, description, tag or category (substring, case-insensitive)
   std::int64_t limit = 25;
   std::int64_t offset = 0;
   // Field filters from the product's search syntax ("name:pizza tag:food"), all of which must
   // hold: name, context, provider, version (substrings), tag (one tag equal), status (the
-  // lifecycle state). Lower case.
+  // lifecycle state), api-category (one category equal). Lower case.
   std::vector<std::pair<std::string, std::string>> fields;
   // "API" or "APIPRODUCT": only records of that kind; empty: both.
   std::string kind;
 };
 
 // Parses the product's search query: space-separated terms, each "prefix:value" (name, tag,
-// context, provider, version, status; also the product's "lifecycle") or free text. Throws
+// context, provider, version, status, api-category; also the product's "lifecycle") or free text. Throws
 // ProblemError(400) naming an unknown prefix.
 ApiQuery parse_api_query(std::string_view query);
 
@@ -99,9 +101,35 @@ class Store {
   // Keeps the stored lifecycle state whatever api.lifecycle_status says: only change_lifecycle
   // moves it, so an edit racing a lifecycle change cannot undo it.
   virtual void update_api(const domain::Api& api) = 0;
-  // Deletes the API, its revisions and deployments; appends api.undeployed if it was deployed.
-  // 409 while an API product bundles operations of it.
+  // Deletes the API, its revisions, deployments, documents and thumbnail; appends api.undeployed
+  // if it was deployed. 409 while an API product bundles operations of it.
   virtual bool delete_api(std::string_view id) = 0;
+  // Creates `api` (a new version of `source_id`) with copies of the source's documents (new ids,
+  // same names and content) and thumbnail, in one transaction.
+  virtual void create_api_version(const domain::Api& api, std::string_view source_id) = 0;
+
+  // Documents of an API: names unique per API (409). The content (inline text or an uploaded
+  // file) is stored apart from the metadata; `has_content` and `file_name` are the store's.
+  virtual void create_document(const domain::Document& doc, const std::optional<domain::StoredFile>& content) = 0;
+  virtual std::vector<domain::Document> list_documents(std::string_view api_id) = 0;
+  virtual std::optional<domain::Document> get_document(std::string_view api_id, std::string_view id) = 0;
+  // Replaces the metadata; `content` replaces the stored content when given, and a change of
+  // source type drops content stored for the old one.
+  virtual void update_document(const domain::Document& doc, const std::optional<domain::StoredFile>& content) = 0;
+  virtual std::optional<domain::StoredFile> document_content(std::string_view api_id, std::string_view id) = 0;
+  virtual bool delete_document(std::string_view api_id, std::string_view id) = 0;
+
+  // An API's thumbnail (one per API); setting one marks the API hasThumbnail.
+  virtual void set_thumbnail(std::string_view api_id, const domain::StoredFile& image) = 0;
+  virtual std::optional<domain::StoredFile> thumbnail(std::string_view api_id) = 0;
+
+  // API categories (names unique case-insensitively: 409). APIs name them in `categories`;
+  // renaming one renames it in the APIs, deleting one that an API names is refused (409).
+  virtual void create_category(const domain::ApiCategory& c) = 0;
+  virtual std::vector<domain::ApiCategory> list_categories() = 0;
+  virtual std::optional<domain::ApiCategory> get_category(std::string_view id) = 0;
+  virtual void update_category(const domain::ApiCategory& c) = 0;
+  virtual bool delete_category(std::string_view id) = 0;
 
   // Revisions: numbered 1, 2, ... per API, never reused.
   virtual domain::Revision create_revision(const domain::Api& snapshot, std::string_view description) = 0;

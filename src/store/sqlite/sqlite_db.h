@@ -29,10 +29,12 @@ class Stmt {
 
   Stmt& bind(int index, std::string_view text);
   Stmt& bind(int index, std::int64_t value);
+  Stmt& bind_blob(int index, std::string_view bytes);
   Stmt& bind_null(int index);
   bool step();  // true while a row is available
   void run();   // steps to completion
   std::string text(int col) const;
+  std::string blob(int col) const;
   std::int64_t integer(int col) const;
   bool is_null(int col) const;
 

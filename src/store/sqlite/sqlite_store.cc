@@ -31,6 +31,7 @@ std::string search_text(const domain::Api& api) {
   std::string s = api.name + "\n" + api.context + "\n" + api.provider + "\n" + api.version + "\n" +
                   api.description;
   for (const auto& t : api.tags) s += "\n" + t;
+  for (const auto& c : api.categories) s += "\n" + c;
   return common::to_lower(std::move(s));
 }
 
@@ -128,10 +129,53 @@ class SqliteStore final : public Store {
 
   void create_api(const domain::Api& api) override {
     write([&] {
-      check_unique(api);
+      domain::Api fresh = api;
+      fresh.has_thumbnail = false;
+      return create_api_locked(fresh);
+    });
+  }
+
+  void create_api_version(const domain::Api& source_copy, std::string_view source_id) override {
+    write([&] {
+      domain::Api api = source_copy;
+      {
+        Stmt s = db_.prepare("SELECT 1 FROM api_thumbnails WHERE api_id = ?");
+        s.bind(1, source_id);
+        api.has_thumbnail = s.step();
+      }
+      const std::int64_t rev = create_api_locked(api);
+      std::vector<std::string> docs;
+      {
+        Stmt s = db_.prepare("SELECT id FROM api_documents WHERE api_id = ? ORDER BY created_time, id");
+        s.bind(1, source_id);
+        while (s.step()) docs.push_back(s.text(0));
+      }
+      for (const auto& doc_id : docs)
+        db_.prepare(
+               "INSERT INTO api_documents (id, api_id, name, type, other_type_name, summary, visibility, "
+               "source_type, source_url, file_name, media_type, content, created_by, created_time, updated_by, "
+               "updated_time) SELECT ?, ?, name, type, other_type_name, summary, visibility, source_type, "
+               "source_url, file_name, media_type, content, created_by, created_time, updated_by, updated_time "
+               "FROM api_documents WHERE id = ?")
+            .bind(1, common::new_uuid())
+            .bind(2, api.id)
+            .bind(3, doc_id)
+            .run();
       db_.prepare(
-             "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
-             "definition, created_time, last_updated_time, is_default, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+             "INSERT INTO api_thumbnails (api_id, media_type, data, updated_time) "
+             "SELECT ?, media_type, data, updated_time FROM api_thumbnails WHERE api_id = ?")
+          .bind(1, api.id)
+          .bind(2, source_id)
+          .run();
+      return rev;
+    });
+  }
+
+  std::int64_t create_api_locked(const domain::Api& api) {
+    check_unique(api);
+    db_.prepare(
+           "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
+           "definition, created_time, last_updated_time, is_default, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
         .bind(1, api.id)
         .bind(2, api.name)
         .bind(3, api.version)
@@ -145,11 +189,10 @@ class SqliteStore final : public Store {
         .bind(11, api.is_default_version ? 1 : 0)
         .bind(12, kind_of(api))
         .run();
-      record_product_members(api);
-      insert_history({api.id, "", api.lifecycle_status, api.provider, api.created_time});
-      save_openapi_definition(api.id, api.openapi_definition);
-      return settle_default_version(api, false);
-    });
+    record_product_members(api);
+    insert_history({api.id, "", api.lifecycle_status, api.provider, api.created_time});
+    save_openapi_definition(api.id, api.openapi_definition);
+    return settle_default_version(api, false);
   }
 
   std::optional<domain::Api> get_api(std::string_view id) override {
@@ -209,6 +252,9 @@ class SqliteStore final : public Store {
         else if (field == "status") ok = ok && to_lower(api.lifecycle_status) == value;
         else if (field == "tag")
           ok = ok && std::any_of(api.tags.begin(), api.tags.end(), [&](const std::string& t) { return to_lower(t) == value; });
+        else if (field == "api-category")
+          ok = ok && std::any_of(api.categories.begin(), api.categories.end(),
+                                 [&](const std::string& c) { return to_lower(c) == value; });
       }
       if (!ok) continue;
       if (page.total++ < q.offset || static_cast<std::int64_t>(page.list.size()) >= q.limit) continue;
@@ -248,6 +294,11 @@ class SqliteStore final : public Store {
             common::Problem::not_found(fmt::format("API '{}' not found", api.id)));
       api.lifecycle_status = st.text(0);
       was_default = st.integer(1) != 0;
+    }
+    {
+      Stmt st = db_.prepare("SELECT 1 FROM api_thumbnails WHERE api_id = ?");
+      st.bind(1, api.id);
+      api.has_thumbnail = st.step();
     }
     check_unique(api);
     Stmt s = db_.prepare(
@@ -339,6 +390,173 @@ class SqliteStore final : public Store {
       if (!deployed) rev = 0;
     }
     notify(rev);
+    return true;
+  }
+
+  // Documents
+
+  void create_document(const domain::Document& d, const std::optional<domain::StoredFile>& content) override {
+    write([&] {
+      require_api(d.api_id);
+      Stmt s = db_.prepare(
+          "INSERT INTO api_documents (id, api_id, name, type, other_type_name, summary, visibility, "
+          "source_type, source_url, file_name, media_type, content, created_by, created_time, updated_by, "
+          "updated_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      s.bind(1, d.id).bind(2, d.api_id);
+      bind_document(s, 3, d, content);
+      s.bind(13, d.created_by).bind(14, d.created_time).bind(15, d.updated_by).bind(16, d.updated_time);
+      run_unique(s, fmt::format("The API already has a document named '{}'", d.name));
+      return std::int64_t{0};
+    });
+  }
+
+  std::vector<domain::Document> list_documents(std::string_view api_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kDocumentColumns) + " WHERE api_id = ? ORDER BY created_time, id");
+    s.bind(1, api_id);
+    std::vector<domain::Document> out;
+    while (s.step()) out.push_back(document_from(s));
+    return out;
+  }
+
+  std::optional<domain::Document> get_document(std::string_view api_id, std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kDocumentColumns) + " WHERE api_id = ? AND id = ?");
+    s.bind(1, api_id).bind(2, id);
+    if (!s.step()) return std::nullopt;
+    return document_from(s);
+  }
+
+  void update_document(const domain::Document& d, const std::optional<domain::StoredFile>& content) override {
+    write([&] {
+      std::optional<domain::StoredFile> kept = content;
+      if (!kept) {
+        // Content stays while the source type does; a new source type starts without any.
+        Stmt s = db_.prepare(
+            "SELECT source_type, file_name, media_type, content FROM api_documents WHERE api_id = ? AND id = ?");
+        s.bind(1, d.api_id).bind(2, d.id);
+        if (!s.step())
+          throw common::ProblemError(common::Problem::not_found(fmt::format("Document '{}' not found", d.id)));
+        if (s.text(0) == d.source_type && !s.is_null(3)) kept = domain::StoredFile{s.text(2), s.text(1), s.blob(3)};
+      }
+      Stmt s = db_.prepare(
+          "UPDATE api_documents SET name=?, type=?, other_type_name=?, summary=?, visibility=?, source_type=?, "
+          "source_url=?, file_name=?, media_type=?, content=?, updated_by=?, updated_time=? "
+          "WHERE api_id = ? AND id = ?");
+      bind_document(s, 1, d, kept);
+      s.bind(11, d.updated_by).bind(12, d.updated_time).bind(13, d.api_id).bind(14, d.id);
+      run_unique(s, fmt::format("The API already has a document named '{}'", d.name));
+      if (db_.changes() == 0)
+        throw common::ProblemError(common::Problem::not_found(fmt::format("Document '{}' not found", d.id)));
+      return std::int64_t{0};
+    });
+  }
+
+  std::optional<domain::StoredFile> document_content(std::string_view api_id, std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT media_type, file_name, content FROM api_documents WHERE api_id = ? AND id = ?");
+    s.bind(1, api_id).bind(2, id);
+    if (!s.step() || s.is_null(2)) return std::nullopt;
+    return domain::StoredFile{s.text(0), s.text(1), s.blob(2)};
+  }
+
+  bool delete_document(std::string_view api_id, std::string_view id) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("DELETE FROM api_documents WHERE api_id = ? AND id = ?").bind(1, api_id).bind(2, id).run();
+    return db_.changes() > 0;
+  }
+
+  // Thumbnails
+
+  void set_thumbnail(std::string_view api_id, const domain::StoredFile& image) override {
+    write([&] {
+      require_api(api_id);
+      db_.prepare(
+             "INSERT INTO api_thumbnails (api_id, media_type, data, updated_time) VALUES (?,?,?,?) "
+             "ON CONFLICT(api_id) DO UPDATE SET media_type = excluded.media_type, data = excluded.data, "
+             "updated_time = excluded.updated_time")
+          .bind(1, api_id)
+          .bind(2, image.media_type)
+          .bind_blob(3, image.data)
+          .bind(4, common::now_millis())
+          .run();
+      db_.prepare("UPDATE apis SET definition = json_set(definition, '$.hasThumbnail', json('true')) WHERE id = ?")
+          .bind(1, api_id)
+          .run();
+      return std::int64_t{0};
+    });
+  }
+
+  std::optional<domain::StoredFile> thumbnail(std::string_view api_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT media_type, data FROM api_thumbnails WHERE api_id = ?");
+    s.bind(1, api_id);
+    if (!s.step()) return std::nullopt;
+    return domain::StoredFile{s.text(0), "", s.blob(1)};
+  }
+
+  // Categories
+
+  void create_category(const domain::ApiCategory& c) override {
+    std::lock_guard lock(mu_);
+    run_unique(db_.prepare("INSERT INTO api_categories (id, name, description, created_time) VALUES (?,?,?,?)")
+                   .bind(1, c.id)
+                   .bind(2, c.name)
+                   .bind(3, c.description)
+                   .bind(4, c.created_time),
+               fmt::format("An API category named '{}' already exists", c.name));
+  }
+
+  std::vector<domain::ApiCategory> list_categories() override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kCategoryColumns) + " ORDER BY c.name COLLATE NOCASE");
+    std::vector<domain::ApiCategory> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)});
+    return out;
+  }
+
+  std::optional<domain::ApiCategory> get_category(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    return get_category_locked(id);
+  }
+
+  void update_category(const domain::ApiCategory& c) override {
+    write([&] {
+      auto old = get_category_locked(c.id);
+      if (!old)
+        throw common::ProblemError(common::Problem::not_found(fmt::format("API category '{}' not found", c.id)));
+      run_unique(db_.prepare("UPDATE api_categories SET name = ?, description = ? WHERE id = ?")
+                     .bind(1, c.name)
+                     .bind(2, c.description)
+                     .bind(3, c.id),
+                 fmt::format("An API category named '{}' already exists", c.name));
+      if (old->name == c.name) return std::int64_t{0};
+      // The APIs name their categories: carry the new name into each working copy.
+      for (const auto& api_id : apis_in_category(old->name)) {
+        auto api = get_api_locked(api_id);
+        if (!api) continue;
+        for (auto& name : api->categories)
+          if (name == old->name) name = c.name;
+        db_.prepare("UPDATE apis SET search_text = ?, definition = ? WHERE id = ?")
+            .bind(1, search_text(*api))
+            .bind(2, json::serialize(domain::api_to_json(*api)))
+            .bind(3, api_id)
+            .run();
+      }
+      return std::int64_t{0};
+    });
+  }
+
+  bool delete_category(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    auto c = get_category_locked(id);
+    if (!c) return false;
+    if (c->api_count > 0)
+      throw common::ProblemError(common::Problem::conflict(fmt::format(
+          "API category '{}' is used by {} API(s); remove it from them first", c->name, c->api_count)));
+    db_.prepare("DELETE FROM api_categories WHERE id = ?").bind(1, id).run();
+    tx.commit();
     return true;
   }
 
@@ -1543,6 +1761,73 @@ class SqliteStore final : public Store {
           .bind(2, pa.api_id)
           .run();
     }
+  }
+
+  void require_api(std::string_view api_id) {
+    Stmt s = db_.prepare("SELECT 1 FROM apis WHERE id = ?");
+    s.bind(1, api_id);
+    if (!s.step())
+      throw common::ProblemError(common::Problem::not_found(fmt::format("API '{}' not found", api_id)));
+  }
+
+  static constexpr std::string_view kDocumentColumns =
+      "SELECT id, api_id, name, type, other_type_name, summary, visibility, source_type, source_url, file_name, "
+      "content IS NOT NULL, created_by, created_time, updated_by, updated_time FROM api_documents";
+
+  static domain::Document document_from(const Stmt& s) {
+    domain::Document d;
+    d.id = s.text(0);
+    d.api_id = s.text(1);
+    d.name = s.text(2);
+    d.type = s.text(3);
+    d.other_type_name = s.text(4);
+    d.summary = s.text(5);
+    d.visibility = s.text(6);
+    d.source_type = s.text(7);
+    d.source_url = s.text(8);
+    d.file_name = s.text(9);
+    d.has_content = s.integer(10) != 0;
+    d.created_by = s.text(11);
+    d.created_time = s.integer(12);
+    d.updated_by = s.text(13);
+    d.updated_time = s.integer(14);
+    return d;
+  }
+
+  // Binds name .. content (ten columns) from `first`.
+  static void bind_document(Stmt& s, int first, const domain::Document& d,
+                            const std::optional<domain::StoredFile>& content) {
+    s.bind(first, d.name)
+        .bind(first + 1, d.type)
+        .bind(first + 2, d.other_type_name)
+        .bind(first + 3, d.summary)
+        .bind(first + 4, d.visibility)
+        .bind(first + 5, d.source_type)
+        .bind(first + 6, d.source_url)
+        .bind(first + 7, content ? content->file_name : std::string())
+        .bind(first + 8, content ? content->media_type : std::string());
+    if (content) s.bind_blob(first + 9, content->data);
+    else s.bind_null(first + 9);
+  }
+
+  static constexpr std::string_view kCategoryColumns =
+      "SELECT c.id, c.name, c.description, (SELECT COUNT(*) FROM apis a, json_each(a.definition, "
+      "'$.categories') j WHERE j.value = c.name), c.created_time FROM api_categories c";
+
+  std::optional<domain::ApiCategory> get_category_locked(std::string_view id) {
+    Stmt s = db_.prepare(std::string(kCategoryColumns) + " WHERE c.id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return domain::ApiCategory{s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)};
+  }
+
+  std::vector<std::string> apis_in_category(const std::string& name) {
+    Stmt s = db_.prepare(
+        "SELECT DISTINCT a.id FROM apis a, json_each(a.definition, '$.categories') j WHERE j.value = ?");
+    s.bind(1, name);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
   }
 
   std::optional<domain::Api> get_api_locked(std::string_view id) {

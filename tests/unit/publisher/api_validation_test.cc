@@ -74,5 +74,31 @@ TEST(ApiValidation, RejectionsNameTheField) {
   EXPECT_NE(rejection(a).find("'*'"), std::string::npos);
 }
 
+TEST(ApiValidation, BusinessInformationEmailsMustBeAddresses) {
+  domain::Api a = valid();
+  a.business_information = {" Ann ", " ann@example.com ", "Tom", "tom@ops.example.org"};
+  EXPECT_EQ(rejection(a), "");
+  normalise_and_validate(a);
+  EXPECT_EQ(a.business_information.business_owner, "Ann");
+  EXPECT_EQ(a.business_information.business_owner_email, "ann@example.com");
+  for (const char* bad : {"ann", "ann@", "@example.com", "ann@example", "a b@example.com", "a@b@example.com",
+                          "ann@example..com", "ann@example.com."}) {
+    a = valid();
+    a.business_information.business_owner_email = bad;
+    EXPECT_NE(rejection(a).find("'businessInformation.businessOwnerEmail'"), std::string::npos) << bad;
+  }
+  a = valid();
+  a.business_information.technical_owner_email = "tom<at>example.com";
+  EXPECT_NE(rejection(a).find("'businessInformation.technicalOwnerEmail'"), std::string::npos);
+}
+
+TEST(ApiValidation, CategoriesAreNamedOnce) {
+  domain::Api a = valid();
+  a.categories = {"Finance", "finance"};
+  EXPECT_NE(rejection(a).find("'categories[1]'"), std::string::npos);
+  a.categories = {" "};
+  EXPECT_NE(rejection(a).find("'categories[0]'"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace archway::publisher

@@ -1,0 +1,130 @@
+#include "publisher/document_rest.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "common/json.h"
+#include "common/problem.h"
+#include "http/file_response.h"
+#include "identity/roles.h"
+#include "publisher/publisher_rest.h"
+
+namespace archway::publisher {
+
+namespace json = boost::json;
+using http::RestRequest;
+using http::RestResponse;
+
+namespace {
+
+std::string path(std::string_view suffix) { return std::string(kPublisherBase) + std::string(suffix); }
+
+RestResponse ok_json(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
+
+json::object document_list(const std::vector<domain::Document>& docs) {
+  json::array items;
+  for (const auto& d : docs) items.push_back(domain::document_to_json(d));
+  json::object body = common::list_body(std::move(items));
+  const auto n = static_cast<std::int64_t>(docs.size());
+  body["pagination"] = json::object{{"offset", 0}, {"limit", n}, {"total", n}, {"next", ""}, {"previous", ""}};
+  return body;
+}
+
+}  // namespace
+
+json::object category_json(const domain::ApiCategory& c) {
+  return json::object{{"id", c.id}, {"name", c.name}, {"description", c.description}, {"numberOfAPIs", c.api_count}};
+}
+
+RestResponse document_content_response(const DocumentService::Content& content) {
+  if (content.redirect) {
+    RestResponse r = RestResponse::empty(303);
+    r.headers.emplace_back("Location", *content.redirect);
+    return r;
+  }
+  return http::file_response(content.file.data, content.file.media_type, content.file.file_name);
+}
+
+void add_document_routes(http::RestRouter& r, DocumentService& docs, store::Store& store,
+                         identity::Authenticator& auth) {
+  auto reader = [&auth](const RestRequest& req) {
+    return auth.authorize(req, {domain::kRoleCreator, domain::kRolePublisher}, identity::kScopeApiView).user;
+  };
+  auto creator = [&auth](const RestRequest& req) {
+    return auth.authorize(req, {domain::kRoleCreator}, identity::kScopeApiCreate).user;
+  };
+  auto body_of = [](const RestRequest& req, json::value& holder) -> const json::object& {
+    holder = common::parse_json_body(req.body);
+    return common::as_object(holder, "");
+  };
+
+  r.add("GET", path("/apis/{apiId}/documents"), [&, reader](RestRequest& req) {
+    reader(req);
+    return ok_json(200, document_list(docs.list(req.path_params["apiId"])));
+  });
+
+  r.add("POST", path("/apis/{apiId}/documents"), [&, creator, body_of](RestRequest& req) {
+    const auto user = creator(req);
+    json::value holder;
+    const std::string& api_id = req.path_params["apiId"];
+    const domain::Document d = docs.create(api_id, body_of(req, holder), user);
+    RestResponse res = ok_json(201, domain::document_to_json(d));
+    res.headers.emplace_back("Location", path("/apis/" + api_id + "/documents/" + d.id));
+    return res;
+  });
+
+  r.add("GET", path("/apis/{apiId}/documents/{documentId}"), [&, reader](RestRequest& req) {
+    reader(req);
+    return ok_json(200, domain::document_to_json(docs.get(req.path_params["apiId"], req.path_params["documentId"])));
+  });
+
+  r.add("PUT", path("/apis/{apiId}/documents/{documentId}"), [&, creator, body_of](RestRequest& req) {
+    const auto user = creator(req);
+    json::value holder;
+    return ok_json(200, domain::document_to_json(docs.update(req.path_params["apiId"], req.path_params["documentId"],
+                                                             body_of(req, holder), user)));
+  });
+
+  r.add("DELETE", path("/apis/{apiId}/documents/{documentId}"), [&, creator](RestRequest& req) {
+    creator(req);
+    docs.remove(req.path_params["apiId"], req.path_params["documentId"]);
+    return RestResponse::empty(200);
+  });
+
+  r.add("POST", path("/apis/{apiId}/documents/{documentId}/content"), [&, creator](RestRequest& req) {
+    const auto user = creator(req);
+    const std::string& api_id = req.path_params["apiId"];
+    const std::string& doc_id = req.path_params["documentId"];
+    docs.get(api_id, doc_id);  // 404 before a body is looked at
+    const domain::Document d = docs.set_content(api_id, doc_id, http::form_parts(req), user);
+    return ok_json(201, domain::document_to_json(d));
+  });
+
+  r.add("GET", path("/apis/{apiId}/documents/{documentId}/content"), [&, reader](RestRequest& req) {
+    reader(req);
+    return document_content_response(docs.content(req.path_params["apiId"], req.path_params["documentId"]));
+  });
+
+  r.add("PUT", path("/apis/{apiId}/thumbnail"), [&, creator](RestRequest& req) {
+    creator(req);
+    const std::string& api_id = req.path_params["apiId"];
+    docs.require_api(api_id);  // 404 before a body is looked at
+    const std::string type = docs.set_thumbnail(api_id, http::form_parts(req));
+    return ok_json(200, json::object{{"relativePath", path("/apis/" + api_id + "/thumbnail")}, {"mediaType", type}});
+  });
+
+  r.add("GET", path("/apis/{apiId}/thumbnail"), [&, reader](RestRequest& req) {
+    reader(req);
+    domain::StoredFile t = docs.thumbnail(req.path_params["apiId"]);
+    return http::file_response(std::move(t.data), t.media_type, "");
+  });
+
+  r.add("GET", path("/api-categories"), [&, reader](RestRequest& req) {
+    reader(req);
+    json::array items;
+    for (const auto& c : store.list_categories()) items.push_back(category_json(c));
+    return ok_json(200, common::list_body(std::move(items)));
+  });
+}
+
+}  // namespace archway::publisher
