@@ -31,6 +31,7 @@
 #include "publisher/api_service.h"
 #include "admin/admin_rest.h"
 #include "catalog/catalog_rest.h"
+#include "publisher/service_import.h"
 #include "admin/category_rest.h"
 #include "identity/authenticator.h"
 #include "identity/user_service.h"
@@ -194,6 +195,8 @@ int run_serve(const ServeOptions& options) {
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);
     catalog::ServiceCatalog service_catalog(*store);
     catalog::add_catalog_routes(*router, service_catalog, auth);
+    publisher::ServiceImport service_import(api_service, openapi_service, service_catalog);
+    publisher::add_service_import_routes(*router, service_import, auth);
 
     http::RestServerOptions mo;
     mo.host = cfg.management.host;

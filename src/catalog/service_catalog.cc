@@ -11,6 +11,7 @@
 #include "common/problem.h"
 #include "crypto/random.h"
 #include "domain/url.h"
+#include "openapi/openapi.h"
 
 namespace archway::catalog {
 
@@ -68,15 +69,19 @@ void check_definition(const domain::CatalogService& s) {
   const std::string& d = s.definition;
   if (d.find_first_not_of(" \t\r\n") == std::string::npos) bad("'definitionFile' is required and must not be empty");
   if (d.size() > kMaxDefinitionBytes) bad(fmt::format("'definitionFile' exceeds {} bytes", kMaxDefinitionBytes));
-  const bool oas = s.definition_type == "OAS2" || s.definition_type == "OAS3";
-  if (oas) {
-    const bool swagger2 = d.find("swagger") != std::string::npos;
-    const bool openapi3 = d.find("openapi") != std::string::npos;
-    if (s.definition_type == "OAS2" && !swagger2)
-      bad("'definitionFile' is not a Swagger 2.0 document (no 'swagger' field) but definitionType is OAS2");
-    if (s.definition_type == "OAS3" && !openapi3)
-      bad("'definitionFile' is not an OpenAPI 3 document (no 'openapi' field) but definitionType is OAS3");
+  if (s.definition_type != "OAS2" && s.definition_type != "OAS3") return;
+  const openapi::LoadResult r = openapi::load(d);
+  if (!r.ok()) {
+    std::string problems;
+    for (std::size_t i = 0; i < r.errors.size() && i < 25; ++i)
+      problems += fmt::format("{}{}: {}", i ? "; " : "", r.errors[i].location.empty() ? "/" : r.errors[i].location,
+                              r.errors[i].message);
+    bad(fmt::format("'definitionFile' is not a valid OpenAPI definition: {}", problems));
   }
+  const bool swagger2 = r.document->version == openapi::SpecVersion::kSwagger20;
+  if (swagger2 != (s.definition_type == "OAS2"))
+    bad(fmt::format("'definitionType' is {} but 'definitionFile' is {} {}", s.definition_type,
+                    swagger2 ? "Swagger" : "OpenAPI", r.document->version_text));
 }
 
 }  // namespace
@@ -161,12 +166,6 @@ void ServiceCatalog::remove(const std::string& id) {
 
 std::vector<domain::Api> ServiceCatalog::usage(const std::string& id) {
   return store_.apis_using_service(get(id).key);
-}
-
-bool ServiceCatalog::outdated(const domain::Api& api) {
-  if (api.service_info.key.empty()) return false;
-  auto s = store_.find_service_by_key(api.service_info.key);
-  return s && s->md5 != api.service_info.md5;
 }
 
 }  // namespace archway::catalog

@@ -32,9 +32,6 @@ class ServiceCatalog {
   void remove(const std::string& id);
   std::vector<domain::Api> usage(const std::string& id);
 
-  // Whether an API created from a service has fallen behind the service's current definition.
-  bool outdated(const domain::Api& api);
-
  private:
   store::Store& store_;
 };

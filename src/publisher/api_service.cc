@@ -115,6 +115,12 @@ void ApiService::seal_endpoint_secrets(domain::Api& api, const domain::Api* stor
   }
 }
 
+bool ApiService::service_outdated(const domain::Api& api) {
+  if (api.service_info.key.empty()) return false;
+  const auto service = store_.find_service_by_key(api.service_info.key);
+  return service && service->md5 != api.service_info.md5;
+}
+
 void ApiService::not_found(const std::string& id) const {
   throw ProblemError(Problem::not_found(fmt::format("{} '{}' not found", noun(), id)));
 }
@@ -247,7 +253,8 @@ domain::Api ApiService::update(const std::string& id, domain::Api changes, bool 
   changes.provider = current.provider;
   changes.lifecycle_status = current.lifecycle_status;
   changes.created_time = current.created_time;
-  changes.service_info = current.service_info;  // only import-service and reimport-service set it
+  // Only import-service and reimport-service (through a definition replacement) set it.
+  if (!replace_definition) changes.service_info = current.service_info;
   changes.last_updated_time = common::now_millis();
   store_.update_api(changes);
   changes.has_thumbnail = current.has_thumbnail;

@@ -41,6 +41,9 @@ class ApiService {
   domain::Api update(const std::string& id, domain::Api changes, bool replace_definition = false);
   // 409 while an API product bundles operations of the API.
   void remove(const std::string& id);
+  // Whether the Service Catalog entry the API was created from has changed since (false for an
+  // API not created from a service).
+  bool service_outdated(const domain::Api& api);
 
   // Applies a lifecycle action (domain/lifecycle.h) with the `lifecycleChecklist` items; returns
   // the new state. A Publish also deprecates older PUBLISHED versions (same name and provider)

@@ -64,7 +64,7 @@ openapi::Extracted OpenApiService::checked(std::string_view text) const {
 }
 
 domain::Api OpenApiService::import_definition(std::string_view text, const json::object& additional,
-                                              const domain::User& caller) {
+                                              const domain::User& caller, const domain::ServiceInfo& service) {
   openapi::Extracted x = checked(text);
   // additionalProperties override the definition field by field; operations stay the definition's,
   // scopes merge by name (so additionalProperties can bind roles).
@@ -88,6 +88,7 @@ domain::Api OpenApiService::import_definition(std::string_view text, const json:
   }
   domain::Api api = domain::api_from_json(merged);
   api.openapi_definition = std::move(x.api.openapi_definition);
+  api.service_info = service;  // never taken from additionalProperties
   return apis_.create(std::move(api), caller);
 }
 
@@ -112,7 +113,8 @@ json::object OpenApiService::export_definition(const domain::Api& api) {
   return openapi::export_definition(api, opt);
 }
 
-json::object OpenApiService::replace_definition(const std::string& api_id, std::string_view text) {
+json::object OpenApiService::replace_definition(const std::string& api_id, std::string_view text,
+                                                const domain::ServiceInfo* service) {
   domain::Api current = apis_.get(api_id);
   openapi::Extracted x = checked(text);
   domain::Api changes = current;
@@ -140,6 +142,7 @@ json::object OpenApiService::replace_definition(const std::string& api_id, std::
   if (x.api.endpoint_config.production || x.api.endpoint_config.sandbox)
     changes.endpoint_config = x.api.endpoint_config;
   changes.openapi_definition = std::move(x.api.openapi_definition);
+  if (service) changes.service_info = *service;
   return export_definition(apis_.update(api_id, std::move(changes), true));
 }
 

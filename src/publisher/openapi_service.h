@@ -44,8 +44,9 @@ class OpenApiService {
   // version, context, endpointConfig, policies, ...) overrides what the definition says; the
   // operations come from the definition. 400 listing every problem (with locations) when the
   // definition is invalid; nothing is stored then.
+  // `service` links the API to the Service Catalog entry it comes from (import-service).
   domain::Api import_definition(std::string_view text, const boost::json::object& additional,
-                                const domain::User& caller);
+                                const domain::User& caller, const domain::ServiceInfo& service = {});
 
   // The API's definition, reflecting its current state, with the gateway URLs of its deployments.
   boost::json::object export_definition(const std::string& api_id);
@@ -53,7 +54,9 @@ class OpenApiService {
 
   // Replaces the API's definition and its operations with the definition's (operation policies of
   // operations that stay are kept; scopes merged, keeping role bindings). Returns the export.
-  boost::json::object replace_definition(const std::string& api_id, std::string_view text);
+  // With `service`, the API records that service digest (reimport-service).
+  boost::json::object replace_definition(const std::string& api_id, std::string_view text,
+                                         const domain::ServiceInfo* service = nullptr);
 
  private:
   // Loads and extracts; throws 400 listing every problem.

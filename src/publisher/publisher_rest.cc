@@ -231,7 +231,11 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
 
   r.add("GET", path("/apis/{apiId}"), [&, reader](RestRequest& req) {
     reader(req);
-    return ok_json(200, domain::api_to_public_json(apis.get(req.path_params["apiId"])));
+    const domain::Api api = apis.get(req.path_params["apiId"]);
+    json::object out = domain::api_to_public_json(api);
+    if (json::value* info = out.if_contains("serviceInfo"); info && info->is_object())
+      info->as_object()["outdated"] = apis.service_outdated(api);
+    return ok_json(200, out);
   });
 
   r.add("PUT", path("/apis/{apiId}"), [&, creator](RestRequest& req) {
