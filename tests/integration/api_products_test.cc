@@ -97,6 +97,8 @@ TEST_F(ApiProducts, OneSubscriptionCallsOperationsOfTwoApisEachOnItsOwnBackend) 
 
   publish_and_deploy(id, "/shop/1.0.0/stock");
   const Client c = application("ShopApp");
+  // A new application reaches the gateway through the change feed: wait until its token is known.
+  ASSERT_EQ(wait_for_call("/shop/1.0.0/orders", c.token, 403), 403);
   auto unsubscribed = call("/shop/1.0.0/orders", c.token);
   EXPECT_EQ(unsubscribed.status, 403);
   EXPECT_EQ(json_of(unsubscribed)["code"], 900908);
