@@ -19,7 +19,8 @@ deps:
 	fi
 	@# the independent OpenAPI validator the integration tests run on exported definitions
 	@if [ ! -d tools/openapi-check/node_modules ]; then \
-	  command -v npm >/dev/null || { echo "npm is required (tools/openapi-check)"; exit 1; }; \
+	  command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }; \
 	  (cd tools/openapi-check && npm ci --no-audit --no-fund); \
 	fi
 
