@@ -95,7 +95,8 @@ TEST_F(ApiDocuments, UrlDocumentRedirectsToItsAddress) {
 TEST_F(ApiDocuments, FileDocumentIsServedWithItsTypeAndName) {
   const std::string api = create_api(api_body("DocsFile", "/docs-file"));
   const std::string id = add_doc(api, R"({"name":"Spec","type":"API_MESSAGE_FORMAT","sourceType":"FILE"})");
-  const std::string pdf("%PDF-1.7\n\0\x01\x02\xff binary", 22);
+  static constexpr char kPdf[] = "%PDF-1.7\n\0\x01\x02\xff binary";
+  const std::string pdf(kPdf, sizeof kPdf - 1);  // keeps the NUL inside, not the terminator
   auto up = multipart("POST", docs_of(api) + "/" + id + "/content",
                       {{"file", pdf, "message-format.pdf", "application/pdf"}});
   ASSERT_EQ(up.status, 201) << up.body;
