@@ -71,13 +71,7 @@ void check_definition(const domain::CatalogService& s) {
   if (d.size() > kMaxDefinitionBytes) bad(fmt::format("'definitionFile' exceeds {} bytes", kMaxDefinitionBytes));
   if (s.definition_type != "OAS2" && s.definition_type != "OAS3") return;
   const openapi::LoadResult r = openapi::load(d);
-  if (!r.ok()) {
-    std::string problems;
-    for (std::size_t i = 0; i < r.errors.size() && i < 25; ++i)
-      problems += fmt::format("{}{}: {}", i ? "; " : "", r.errors[i].location.empty() ? "/" : r.errors[i].location,
-                              r.errors[i].message);
-    bad(fmt::format("'definitionFile' is not a valid OpenAPI definition: {}", problems));
-  }
+  if (!r.ok()) bad("'definitionFile': " + openapi::describe(r.errors));
   const bool swagger2 = r.document->version == openapi::SpecVersion::kSwagger20;
   if (swagger2 != (s.definition_type == "OAS2"))
     bad(fmt::format("'definitionType' is {} but 'definitionFile' is {} {}", s.definition_type,

@@ -332,6 +332,20 @@ std::string_view spec_version_name(SpecVersion v) {
   return "3.0";
 }
 
+std::string describe(const std::vector<Issue>& issues) {
+  constexpr std::size_t kShown = 25;
+  std::string out = "Invalid OpenAPI definition: ";
+  for (std::size_t i = 0; i < issues.size() && i < kShown; ++i) {
+    const auto& e = issues[i];
+    if (i) out += "; ";
+    out += e.location.empty() ? std::string("(root)") : e.location;
+    if (e.line) out += fmt::format(" (line {})", e.line);
+    out += ": " + e.message;
+  }
+  if (issues.size() > kShown) out += fmt::format("; and {} more", issues.size() - kShown);
+  return out;
+}
+
 LoadResult load(std::string_view text) {
   LoadResult r;
   std::size_t first = 0;

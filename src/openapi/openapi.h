@@ -85,6 +85,9 @@ std::string to_yaml(const boost::json::value& v);
 std::string pointer_escape(std::string_view token);
 std::string pointer_append(std::string_view base, std::string_view token);
 
-std::string_view spec_version_name(SpecVersion v);  // "2.0", "3.0", "3.1"
+std::string_view spec_version_name(SpecVersion v);
+
+// "Invalid OpenAPI definition: <location> (line N): <message>; ..." for the first 25 issues.
+std::string describe(const std::vector<Issue>& issues);  // "2.0", "3.0", "3.1"
 
 }  // namespace archway::openapi

@@ -16,20 +16,6 @@ namespace json = boost::json;
 using common::Problem;
 using common::ProblemError;
 
-std::string describe_issues(const std::vector<openapi::Issue>& issues) {
-  constexpr std::size_t kShown = 25;
-  std::string out = "Invalid OpenAPI definition: ";
-  for (std::size_t i = 0; i < issues.size() && i < kShown; ++i) {
-    const auto& e = issues[i];
-    if (i) out += "; ";
-    out += e.location.empty() ? std::string("(root)") : e.location;
-    if (e.line) out += fmt::format(" (line {})", e.line);
-    out += ": " + e.message;
-  }
-  if (issues.size() > kShown) out += fmt::format("; and {} more", issues.size() - kShown);
-  return out;
-}
-
 std::string OpenApiService::fetch(const std::string& url) const {
   if (!url.starts_with("http://") && !url.starts_with("https://"))
     throw ProblemError(Problem::bad_request(fmt::format("'url' must be an http or https URL, got '{}'", url)));
@@ -57,9 +43,9 @@ openapi::LoadResult OpenApiService::validate(std::string_view text) const {
 
 openapi::Extracted OpenApiService::checked(std::string_view text) const {
   openapi::LoadResult r = validate(text);
-  if (!r.ok()) throw ProblemError(Problem::bad_request(describe_issues(r.errors)));
+  if (!r.ok()) throw ProblemError(Problem::bad_request(openapi::describe(r.errors)));
   openapi::Extracted x = openapi::extract(*r.document);
-  if (!x.errors.empty()) throw ProblemError(Problem::bad_request(describe_issues(x.errors)));
+  if (!x.errors.empty()) throw ProblemError(Problem::bad_request(openapi::describe(x.errors)));
   return x;
 }
 

@@ -66,7 +66,5 @@ class OpenApiService {
   OpenApiSettings settings_;
 };
 
-// "Invalid OpenAPI definition: <location>: <message>; ..." (the first 25 problems).
-std::string describe_issues(const std::vector<openapi::Issue>& issues);
 
 }  // namespace archway::publisher

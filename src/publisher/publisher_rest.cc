@@ -26,25 +26,6 @@ std::string path(std::string_view suffix) { return std::string(kPublisherBase) +
 
 RestResponse ok_json(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
 
-std::int64_t int_param(const RestRequest& req, std::string_view name, std::int64_t def, std::int64_t min,
-                       std::int64_t max) {
-  const std::string* s = req.query_param(name);
-  if (!s) return def;
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
-  if (ec != std::errc() || p != s->data() + s->size() || v < min || v > max)
-    throw ProblemError(Problem::bad_request(
-        fmt::format("Query parameter '{}' must be an integer between {} and {}, got '{}'", name, min, max, *s)));
-  return v;
-}
-
-const std::string& required_param(const RestRequest& req, std::string_view name) {
-  const std::string* s = req.query_param(name);
-  if (!s || s->empty())
-    throw ProblemError(Problem::bad_request(fmt::format("Query parameter '{}' is required", name)));
-  return *s;
-}
-
 json::object api_info(const domain::Api& a) {
   json::object o;
   o["id"] = a.id;
@@ -175,14 +156,9 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
   // A new version of an API (the product's copy-api); defaultVersion makes it the default one.
   r.add("POST", path("/apis/copy-api"), [&, creator](RestRequest& req) {
     const auto user = creator(req);
-    const std::string& id = required_param(req, "apiId");
-    const std::string& version = required_param(req, "newVersion");
-    bool default_version = false;
-    if (const std::string* d = req.query_param("defaultVersion")) {
-      if (*d != "true" && *d != "false")
-        throw ProblemError(Problem::bad_request("'defaultVersion' must be true or false, got '" + *d + "'"));
-      default_version = *d == "true";
-    }
+    const std::string& id = http::required_query(req, "apiId");
+    const std::string& version = http::required_query(req, "newVersion");
+    const bool default_version = http::query_bool(req, "defaultVersion", false);
     domain::Api created = apis.copy(id, version, default_version, user);
     RestResponse res = ok_json(201, domain::api_to_public_json(created));
     res.headers.emplace_back("Location", path("/apis/" + created.id));
@@ -197,8 +173,8 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     const std::string query = req.query_param("query") ? *req.query_param("query") : "";
     store::ApiQuery q = store::parse_api_query(query);
     q.kind = std::string(kind);
-    q.limit = int_param(req, "limit", 25, 1, 1000);
-    q.offset = int_param(req, "offset", 0, 0, INT64_MAX / 2);
+    q.limit = http::query_int(req, "limit", 25, 1, 1000);
+    q.offset = http::query_int(req, "offset", 0, 0, INT64_MAX / 2);
     const store::ApiPage page = apis.list(q);
     json::array items;
     for (const auto& a : page.list) {
@@ -281,8 +257,8 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     const std::string item = collection + "/{" + id_param + "}";
     r.add("POST", path(collection + "/change-lifecycle"), [=, &svc](RestRequest& req) {
       const auto user = publisher(req);
-      const std::string& id = required_param(req, id_param);
-      const std::string& action = required_param(req, "action");
+      const std::string& id = http::required_query(req, id_param);
+      const std::string& action = http::required_query(req, "action");
       const std::string* checklist = req.query_param("lifecycleChecklist");
       const std::string state =
           svc.change_lifecycle(id, action, checklist ? *checklist : std::string(), user);
@@ -353,13 +329,13 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
 
     r.add("POST", path(item + "/restore-revision"), [=, &svc](RestRequest& req) {
       creator(req);
-      const domain::Api a = svc.restore_revision(req.path_params[id_param], required_param(req, "revisionId"));
+      const domain::Api a = svc.restore_revision(req.path_params[id_param], http::required_query(req, "revisionId"));
       return ok_json(201, (svc.kind() == ApiKind::kProduct ? domain::product_to_json(a) : domain::api_to_public_json(a)));
     });
 
     r.add("POST", path(item + "/deploy-revision"), [=, &svc](RestRequest& req) {
       publisher(req);
-      const auto done = svc.deploy(req.path_params[id_param], required_param(req, "revisionId"),
+      const auto done = svc.deploy(req.path_params[id_param], http::required_query(req, "revisionId"),
                                     deployments_from_body(req, false));
       json::array items;
       for (const auto& d : done) items.push_back(deployment_json(d));
@@ -379,7 +355,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
       if (envs.empty())
         throw ProblemError(Problem::bad_request(
             "Name the environments to undeploy from in the body, or set allEnvironments=true"));
-      const auto removed = svc.undeploy(req.path_params[id_param], required_param(req, "revisionId"), envs);
+      const auto removed = svc.undeploy(req.path_params[id_param], http::required_query(req, "revisionId"), envs);
       json::array items;
       for (const auto& d : removed) items.push_back(deployment_json(d));
       return ok_json(201, items);
@@ -399,22 +375,22 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
 
   r.add("POST", path("/subscriptions/block-subscription"), [&, publisher](RestRequest& req) {
     publisher(req);
-    const std::string& state = required_param(req, "blockState");
+    const std::string& state = http::required_query(req, "blockState");
     if (state != domain::kSubscriptionBlocked && state != domain::kSubscriptionProdOnlyBlocked)
       throw ProblemError(Problem::bad_request("'blockState' must be BLOCKED or PROD_ONLY_BLOCKED, got '" + state + "'"));
-    apis.set_subscription_status(required_param(req, "subscriptionId"), state);
+    apis.set_subscription_status(http::required_query(req, "subscriptionId"), state);
     return RestResponse::empty(200);
   });
 
   r.add("POST", path("/subscriptions/unblock-subscription"), [&, publisher](RestRequest& req) {
     publisher(req);
-    apis.set_subscription_status(required_param(req, "subscriptionId"), std::string(domain::kSubscriptionUnblocked));
+    apis.set_subscription_status(http::required_query(req, "subscriptionId"), std::string(domain::kSubscriptionUnblocked));
     return RestResponse::empty(200);
   });
 
   r.add("GET", path("/subscriptions"), [&, reader](RestRequest& req) {
     reader(req);
-    const std::string& api_id = required_param(req, "apiId");
+    const std::string& api_id = http::required_query(req, "apiId");
     json::array items;
     ApiService& owner = products.owns(api_id) ? products : apis;
     for (const auto& s : owner.subscriptions_of(api_id))
