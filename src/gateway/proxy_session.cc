@@ -135,10 +135,11 @@ void strip_hop_by_hop(Fields& f) {
 template <class Stream>
 asio::awaitable<bool> write_problem(Stream& s, unsigned version, const Problem& p, bool keep_alive,
                                     std::string_view www_authenticate = {},
-                                    const traffic::Decision* throttled = nullptr) {
+                                    const traffic::Decision* throttled = nullptr, std::int64_t retry_after_s = 0) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(p.status), version};
   res.set(bhttp::field::content_type, "application/json");
   if (!www_authenticate.empty()) res.set(bhttp::field::www_authenticate, www_authenticate);
+  if (retry_after_s > 0) res.set(bhttp::field::retry_after, std::to_string(retry_after_s));
   if (throttled && throttled->kind == traffic::Decision::Kind::kThrottled) {
     const std::string reset = std::to_string(std::max<std::int64_t>(1, (throttled->reset_ms + 999) / 1000));
     res.set(bhttp::field::retry_after, reset);
@@ -157,11 +158,13 @@ asio::awaitable<bool> write_problem(Stream& s, unsigned version, const Problem& 
 // An error the gateway answers itself once it deals with the payload or the backend (payload
 // refusals, 502/503/504), through the operation's fault flow when it has one: the problem body
 // goes through the flow's payload policies, a mock replaces it, header policies run last.
+// `retry_after_s` > 0 adds Retry-After (a suspended endpoint says when it is tried again).
 template <class Stream>
 asio::awaitable<bool> write_fault(Stream& s, unsigned version, const Problem& p, bool keep_alive,
-                                  const CompiledFlow* fault) {
-  if (!fault) co_return co_await write_problem(s, version, p, keep_alive);
+                                  const CompiledFlow* fault, std::int64_t retry_after_s = 0) {
+  if (!fault) co_return co_await write_problem(s, version, p, keep_alive, {}, nullptr, retry_after_s);
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(p.status), version};
+  if (retry_after_s > 0) res.set(bhttp::field::retry_after, std::to_string(retry_after_s));
   std::string content_type = "application/json";
   std::string body = p.to_json();
   if (!fault->body.empty()) {
@@ -1064,7 +1067,19 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     std::optional<Problem> failed;  // what the client hears when no attempt is left
     bool only_connect_failures = true;
     const bool admitted = pick(member);
-    if (!admitted) failed = endpoint_suspended(*endpoint, endpoint->health->remaining(steady_millis()));
+    std::int64_t retry_after_s = 0;  // set when every member is suspended
+    if (!admitted) {
+      // Every member is suspended: the client hears when the first of them comes back.
+      const std::int64_t now = steady_millis();
+      std::int64_t soonest = endpoint->health->remaining(now);
+      const EndpointRuntime* first_back = endpoint;
+      for (std::size_t k = 0; k < members; ++k) {
+        const std::int64_t left = group->members[k].health->remaining(now);
+        if (left < soonest) soonest = left, first_back = &group->members[k];
+      }
+      failed = endpoint_suspended(*first_back, soonest);
+      retry_after_s = std::max<std::int64_t>(1, (soonest + 999) / 1000);
+    }
     bool allow_reuse = true;  // false after a stale pooled connection: the retry dials afresh
     while (admitted) {
       Acquired a = co_await acquire(*endpoint, allow_reuse);
@@ -1105,8 +1120,9 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
         p = backend_unavailable("None of the " + std::to_string(members) +
                                 " endpoints accepted a connection; last: " + p.description);
       const bool keep = client_keep_alive && rp.is_done();
-      outcome = co_await write_fault(client, version, p, keep, fault) && keep ? Exchange::kErrorSent
-                                                                               : Exchange::kClientGone;
+      outcome = co_await write_fault(client, version, p, keep, fault, retry_after_s) && keep
+                    ? Exchange::kErrorSent
+                    : Exchange::kClientGone;
     }
     if (!throttle.meters.empty()) w_.opts.throttler->record_bytes(throttle, ctx.bytes, steady_millis());
     if (outcome == Exchange::kClientGone || outcome == Exchange::kRetry) co_return;

@@ -156,6 +156,7 @@ TEST_F(EndpointResilience, RepeatedFailuresSuspendTheEndpointAndATrialRecoversIt
   auto r = gw().get("/suspend/1.0.0/x");
   ASSERT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(json_of(r)["code"], 303001) << r.body;
+  EXPECT_EQ(r.header("retry-after"), "1");  // 300 ms left at most, rounded up to whole seconds
   EXPECT_EQ(flaky.requests_served(), served);  // a suspended endpoint is not called
 
   // The suspension ends; one trial reaches the (still failing) backend and suspends it again.
