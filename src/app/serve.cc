@@ -20,6 +20,7 @@
 #include "crypto/secret_box.h"
 #include "crypto/tls_identity.h"
 #include "devportal/devportal_rest.h"
+#include "devportal/definition_rest.h"
 #include "devportal/document_rest.h"
 #include "gateway/gateway_server.h"
 #include "http/rest_server.h"
@@ -190,6 +191,7 @@ int run_serve(const ServeOptions& options) {
     publisher::add_document_routes(*router, document_service, *store, auth);
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
     devportal::add_document_routes(*router, *store, auth);
+    devportal::add_definition_routes(*router, *store, openapi_service, auth);
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
     admin::add_category_routes(*router, auth, *store);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);

@@ -28,17 +28,6 @@ bool wants_yaml(const RestRequest& req) {
          accept.find("text/yaml") != std::string_view::npos;
 }
 
-RestResponse definition_response(const RestRequest& req, int status, const json::object& doc) {
-  RestResponse res;
-  res.status = status;
-  if (wants_yaml(req)) {
-    res.body = openapi::to_yaml(doc);
-    res.content_type = "application/yaml";
-  } else {
-    res.body = json::serialize(doc);
-  }
-  return res;
-}
 
 // The definition text a form carries: one of the named text/file parts, or `url` to fetch.
 std::string definition_from_form(const std::vector<http::FormPart>& parts, OpenApiService& openapi,
@@ -84,6 +73,18 @@ json::object issue_json(const openapi::Issue& e) {
 }
 
 }  // namespace
+
+RestResponse definition_response(const RestRequest& req, int status, const json::object& doc) {
+  RestResponse res;
+  res.status = status;
+  if (wants_yaml(req)) {
+    res.body = openapi::to_yaml(doc);
+    res.content_type = "application/yaml";
+  } else {
+    res.body = json::serialize(doc);
+  }
+  return res;
+}
 
 void add_openapi_routes(http::RestRouter& r, OpenApiService& openapi, identity::Authenticator& auth) {
   using identity::kScopeApiCreate;

@@ -329,5 +329,41 @@ TEST_F(OpenApi, ImportExportImportKeepsTheOperations) {
   }
 }
 
+TEST_F(OpenApi, DevPortalServesThePublishedDefinitionWithoutBackendEndpoints) {
+  const std::string id = imported(petstore_yaml(), R"({"name":"DevPetstore","context":"/dev-petstore","policies":["Unlimited"]})");
+  const std::string dev = kDev + "/apis/" + id + "/swagger";
+  EXPECT_EQ(admin("GET", dev).status, 404);  // CREATED: the portal does not show it yet
+  EXPECT_NE(str(json_of(swagger(id))["x-wso2-production-endpoints"]), "null");  // the publisher sees the backend
+  deploy(id, create_revision(id));
+  ASSERT_EQ(admin("POST", kApis + "/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+
+  auto j = admin("GET", dev);
+  ASSERT_EQ(j.status, 200) << j.body;
+  auto doc = json_of(j);
+  EXPECT_FALSE(doc.contains("x-wso2-production-endpoints")) << j.body.substr(0, 400);
+  EXPECT_FALSE(doc.contains("x-wso2-sandbox-endpoints"));
+  EXPECT_EQ(j.body.find("backend.example.com"), std::string::npos);  // the backend host is not named anywhere
+  const std::string gw = "http://localhost:" + std::to_string(server_->gateway_port()) + "/dev-petstore/1.0.0";
+  bool has_gw = false;
+  for (const auto& s : doc["servers"].as_array()) has_gw |= str(s.at("url")) == gw;
+  EXPECT_TRUE(has_gw) << json::serialize(doc["servers"]);
+  EXPECT_TRUE(doc["paths"].as_object().contains("/pets"));
+
+  HttpRequest yaml;
+  yaml.target = dev;
+  yaml.headers = {{"Authorization", basic_auth(kAdmin, kPassword)}, {"Accept", "application/yaml"}};
+  auto y = mgmt().send(yaml);
+  ASSERT_EQ(y.status, 200);
+  EXPECT_EQ(y.header("content-type"), "application/yaml");
+  expect_valid_by_independent_validator({{"devportal.json", j.body}, {"devportal.yaml", y.body}});
+
+  EXPECT_EQ(mgmt().get(dev).status, 401);  // anonymous
+  EXPECT_EQ(admin("GET", kDev + "/apis/no-such-api/swagger").status, 404);
+  ASSERT_EQ(admin("POST", kApis + "/change-lifecycle?apiId=" + id + "&action=Retire").status, 400);  // not from PUBLISHED
+  ASSERT_EQ(admin("POST", kApis + "/change-lifecycle?apiId=" + id + "&action=Deprecate").status, 200);
+  ASSERT_EQ(admin("POST", kApis + "/change-lifecycle?apiId=" + id + "&action=Retire").status, 200);
+  EXPECT_EQ(admin("GET", dev).status, 404);  // RETIRED leaves the portal
+}
+
 }  // namespace
 }  // namespace archway::testing

@@ -1,0 +1,33 @@
+#include "devportal/definition_rest.h"
+
+#include <fmt/format.h>
+
+#include "common/problem.h"
+#include "devportal/devportal_rest.h"
+#include "domain/lifecycle.h"
+#include "identity/roles.h"
+#include "publisher/openapi_rest.h"
+
+namespace archway::devportal {
+
+using common::Problem;
+using common::ProblemError;
+using http::RestRequest;
+
+void add_definition_routes(http::RestRouter& r, store::Store& store, publisher::OpenApiService& openapi,
+                           identity::Authenticator& auth) {
+  r.add("GET", std::string(kDevportalBase) + "/apis/{apiId}/swagger", [&](RestRequest& req) {
+    auth.authorize(req, {domain::kRoleSubscriber}, identity::kScopeSubscribe);
+    const std::string& id = req.path_params["apiId"];
+    auto api = store.get_api(id);
+    if (!api || !domain::shown_in_devportal(api->lifecycle_status))
+      throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", id)));
+    boost::json::object doc = openapi.export_definition(*api);
+    // Where the gateway sends requests is the publisher's business, not the developer's.
+    doc.erase("x-wso2-production-endpoints");
+    doc.erase("x-wso2-sandbox-endpoints");
+    return publisher::definition_response(req, 200, doc);
+  });
+}
+
+}  // namespace archway::devportal
