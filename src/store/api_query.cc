@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "common/problem.h"
 #include "common/strings.h"
@@ -8,9 +10,39 @@
 
 namespace archway::store {
 
+namespace {
+
+// Space-separated terms; double quotes keep spaces inside one term and are dropped
+// (`api-category:"Weather Data"`, `"credit card"`). An unclosed quote is a 400.
+std::vector<std::string> query_terms(std::string_view query) {
+  std::vector<std::string> terms;
+  std::string term;
+  bool quoted = false;
+  bool any = false;  // the term has begun (an empty "" still makes a term)
+  for (char c : query) {
+    if (c == '"') {
+      quoted = !quoted;
+      any = true;
+    } else if (c == ' ' && !quoted) {
+      if (any) terms.push_back(std::move(term));
+      term.clear();
+      any = false;
+    } else {
+      term += c;
+      any = true;
+    }
+  }
+  if (quoted)
+    throw common::ProblemError(common::Problem::bad_request("'query': a double quote is not closed"));
+  if (any) terms.push_back(std::move(term));
+  return terms;
+}
+
+}  // namespace
+
 ApiQuery parse_api_query(std::string_view query) {
   ApiQuery q;
-  for (std::string& term : common::split_words(query)) {
+  for (std::string& term : query_terms(query)) {
     term = common::to_lower(std::move(term));
     const std::size_t colon = term.find(':');
     if (colon == std::string::npos) {

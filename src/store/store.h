@@ -32,8 +32,9 @@ struct ApiQuery {
 };
 
 // Parses the product's search query: space-separated terms, each "prefix:value" (name, tag,
-// context, provider, version, status, api-category; also the product's "lifecycle") or free text. Throws
-// ProblemError(400) naming an unknown prefix.
+// context, provider, version, status, api-category; also the product's "lifecycle") or free text;
+// double quotes keep spaces in a value (api-category:"Weather Data"). Throws ProblemError(400)
+// naming an unknown prefix or an unclosed quote.
 ApiQuery parse_api_query(std::string_view query);
 
 struct ApiPage {

@@ -127,6 +127,13 @@ TEST_F(ApiCategories, DevPortalListsCategoriesAndFiltersApisByThem) {
   EXPECT_EQ(names("/api/am/publisher/v4/apis?query=api-category:sports"),
             (std::vector<std::string>{"Football", "Tennis"}));
   EXPECT_TRUE(names(kDev + "/apis?query=api-category:Nothing").empty());
+
+  category("Board Games");  // a name with a space is searched for in double quotes
+  const std::string chess = create_api(api_body("Chess", "/chess", R"([{"target":"/*","verb":"GET"}])", "",
+                                                R"("policies":["Unlimited"],"categories":["Board Games"],)"));
+  ASSERT_EQ(admin("POST", kApis + "/change-lifecycle?apiId=" + chess + "&action=Publish").status, 200);
+  EXPECT_EQ(names(kDev + "/apis?query=api-category:%22board%20games%22"), std::vector<std::string>{"Chess"});
+  EXPECT_EQ(admin("GET", kDev + "/apis?query=api-category:%22board").status, 400);
   auto one = json_of(admin("GET", kDev + "/apis/" + football));
   EXPECT_EQ(str(one["categories"].as_array()[0]), "Sports");
 }

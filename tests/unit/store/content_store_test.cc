@@ -170,5 +170,27 @@ TEST(ApiQueryParser, TakesTheApiCategoryPrefix) {
   EXPECT_EQ(q.fields[0].second, "weather");
 }
 
+TEST(ApiQueryParser, DoubleQuotesKeepSpacesInsideOneValue) {
+  const ApiQuery q = parse_api_query(R"(api-category:"Weather Data"  tag:"open data" "credit card" pizza)");
+  ASSERT_EQ(q.fields.size(), 2u);
+  EXPECT_EQ(q.fields[0], (std::pair<std::string, std::string>{"api-category", "weather data"}));
+  EXPECT_EQ(q.fields[1], (std::pair<std::string, std::string>{"tag", "open data"}));
+  EXPECT_EQ(q.text, "credit card pizza");
+}
+
+TEST_F(ContentStoreTest, SearchWithAnUnclosedQuoteOrAnEmptyQuotedValueIs400) {
+  EXPECT_EQ(status_of([] { parse_api_query(R"(name:"Pizza)"); }), 400);
+  EXPECT_EQ(status_of([] { parse_api_query(R"(api-category:"")"); }), 400);
+}
+
+TEST_F(ContentStoreTest, ACategoryWithSpacesIsFoundByAQuotedQuery) {
+  store_->create_category({common::new_uuid(), "Weather Data", "", 0, 1});
+  auto a = api("Forecast");
+  a.categories = {"Weather Data"};
+  store_->create_api(a);
+  EXPECT_EQ(store_->list_apis(parse_api_query(R"(api-category:"weather data")")).total, 1);
+  EXPECT_EQ(store_->list_apis(parse_api_query("api-category:weather")).total, 0);  // a category is matched whole
+}
+
 }  // namespace
 }  // namespace archway::store
