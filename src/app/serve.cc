@@ -207,6 +207,12 @@ int run_serve(const ServeOptions& options) {
     mo.threads = cfg.management_threads;
     mo.max_body_bytes = static_cast<std::size_t>(cfg.management_max_body_bytes);
     mo.tls = server_tls;
+    // Read-your-writes: a write is answered once this process's gateway serves it (deployments,
+    // keys, subscriptions, revocations), so a client may call the gateway right after.
+    mo.after_write = [&feed] {
+      if (!feed.wait_delivered(std::chrono::seconds(2)))
+        spdlog::warn("the gateway has not applied a change within 2 s; answering the write anyway");
+    };
     http::RestServer management(mo, router);
 
     feed.start();

@@ -79,7 +79,11 @@ struct RestServer::Impl {
       return problem_response(Problem::not_found("No resource at " + req.path));
     }
     try {
-      return (*h)(req);
+      RestResponse res = (*h)(req);
+      if (opts.after_write && res.status < 400 && req.method != "GET" && req.method != "HEAD" &&
+          req.method != "OPTIONS")
+        opts.after_write();
+      return res;
     } catch (const common::ProblemError& e) {
       return problem_response(e.problem());
     } catch (const std::exception& e) {

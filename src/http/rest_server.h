@@ -3,6 +3,7 @@
 // memory (bounded), dispatched to a RestRouter. Answers GET /health itself.
 #include <boost/asio/ssl/context.hpp>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -20,6 +21,9 @@ struct RestServerOptions {
   std::size_t max_body_bytes = 10 * 1024 * 1024;
   std::size_t max_header_bytes = 64 * 1024;
   std::shared_ptr<boost::asio::ssl::context> tls;  // required when https_port >= 0
+  // Runs after a request other than GET, HEAD or OPTIONS succeeded (2xx or 3xx), before the
+  // response is written: `archway serve` waits there until its gateway has the change.
+  std::function<void()> after_write;
 };
 
 class RestServer {

@@ -25,6 +25,10 @@ void DeploymentFeed::start() {
   applied_ = st.revision;
   security_ = store_.security_state(common::now_millis() / 1000, kRetiredKeyGraceS);
   subscriber_(current(), security_, applied_);
+  {
+    std::lock_guard lock(mu_);
+    delivered_ = applied_;
+  }
   store_.set_commit_listener([this](std::int64_t rev) {
     {
       std::lock_guard lock(mu_);
@@ -43,12 +47,19 @@ void DeploymentFeed::stop() {
   }
   store_.set_commit_listener(nullptr);
   cv_.notify_one();
+  delivered_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 std::int64_t DeploymentFeed::revision() const {
   std::lock_guard lock(mu_);
   return applied_;
+}
+
+bool DeploymentFeed::wait_delivered(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  const std::int64_t target = notified_;
+  return delivered_cv_.wait_for(lock, timeout, [&] { return stop_ || delivered_ >= target; });
 }
 
 void DeploymentFeed::run() {
@@ -75,7 +86,15 @@ void DeploymentFeed::run() {
         security_ = store_.security_state(common::now_millis() / 1000, kRetiredKeyGraceS);
         security_dirty_ = false;
       }
-      if (changed) subscriber_(current(), security_, revision());
+      if (changed) {
+        const std::int64_t rev = revision();
+        subscriber_(current(), security_, rev);
+        {
+          std::lock_guard lock(mu_);
+          delivered_ = rev;
+        }
+        delivered_cv_.notify_all();
+      }
     } catch (const std::exception& e) {
       spdlog::error("change feed: {}", e.what());
     }

@@ -6,6 +6,7 @@
 // state of the deployed copy in every environment) are applied one by one; any security event
 // reloads the security state whole. Each event is applied exactly once, in order; a gap is
 // impossible because events are read by revision from the log, not from the notification.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -34,6 +35,11 @@ class DeploymentFeed {
   void stop();
   std::int64_t revision() const;
 
+  // Waits until every change committed before the call has been handed to the subscriber (the
+  // local gateway serves it), for at most `timeout`; false on timeout. The management API calls it
+  // after each successful write, so a client that has its answer can use what it wrote at once.
+  bool wait_delivered(std::chrono::milliseconds timeout);
+
  private:
   void run();
   void apply(const store::ChangeEvent& e);
@@ -47,8 +53,10 @@ class DeploymentFeed {
   bool security_dirty_ = false;
   mutable std::mutex mu_;
   std::condition_variable cv_;
+  std::condition_variable delivered_cv_;
   std::int64_t applied_ = 0;
   std::int64_t notified_ = 0;
+  std::int64_t delivered_ = 0;  // the newest revision the subscriber has been given
   bool stop_ = false;
   std::thread thread_;
 };

@@ -445,5 +445,24 @@ TEST_F(SecuredGateway, DiscoveryDocumentsNameTheEndpoints) {
   }
 }
 
+// Read-your-writes: once the management API has answered a write, this process's gateway serves
+// it: no polling between deploying, subscribing, revoking and calling.
+TEST_F(SecuredGateway, TheGatewayServesAWriteAsSoonAsItIsAnswered) {
+  for (int i = 0; i < 8; ++i) {
+    const std::string n = std::to_string(i);
+    const std::string context = "/ryw" + n;
+    const std::string api = create_api(api_body("Ryw" + n, context, R"([{"target":"/*","verb":"GET"}])", "",
+                                                R"("policies":["Unlimited"],)"));
+    ASSERT_EQ(admin("POST", kApis + "/change-lifecycle?apiId=" + api + "&action=Publish").status, 200);
+    deploy(api, create_revision(api));
+    EXPECT_EQ(gw().get(context + "/1.0.0/x").status, 401) << "deployment not served yet, round " << n;
+    Client c = application("RywApp" + n);
+    subscribe(c.app_id, api);
+    EXPECT_EQ(call(context + "/1.0.0/x", c.token).status, 200) << "key or subscription not served yet, round " << n;
+    ASSERT_EQ(form("/oauth2/revoke", "token=" + c.token, c.consumer_key, c.consumer_secret).status, 200);
+    EXPECT_EQ(call(context + "/1.0.0/x", c.token).status, 401) << "revocation not served yet, round " << n;
+  }
+}
+
 }  // namespace
 }  // namespace archway::testing

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 
 #include "common/ids.h"
 #include "store/store.h"
@@ -41,6 +42,7 @@ class ChangeFeedTest : public ::testing::Test {
   void start() {
     feed_ = std::make_unique<DeploymentFeed>(
         *store_, "Default", [this](const auto& apis, const auto&, std::int64_t rev) {
+          std::this_thread::sleep_for(subscriber_delay_);  // a gateway slow to build its snapshot
           std::lock_guard lock(mu_);
           apis_ = apis;
           revision_ = rev;
@@ -67,6 +69,7 @@ class ChangeFeedTest : public ::testing::Test {
   std::condition_variable cv_;
   std::vector<domain::DeployedApi> apis_;
   std::int64_t revision_ = 0;
+  std::chrono::milliseconds subscriber_delay_{0};
 };
 
 TEST_F(ChangeFeedTest, LifecycleEventsUpdateTheDeployedCopyAndRetiringRemovesIt) {
@@ -96,6 +99,39 @@ TEST_F(ChangeFeedTest, ChangesOfUndeployedApisAreKeptForTheirNextDeployment) {
   EXPECT_EQ(state_of(a.id), "");  // not deployed: nothing to update, nothing added
   store_->deploy_revision(a.id, rev.id, {domain::Deployment{}});
   EXPECT_EQ(state_of(a.id), "PROTOTYPED");
+}
+
+TEST_F(ChangeFeedTest, WaitDeliveredReturnsOnlyOnceTheSubscriberHasTheChangesCommittedBeforeIt) {
+  auto a = create("slow");
+  auto rev = store_->create_revision(a, "");
+  subscriber_delay_ = std::chrono::milliseconds(150);
+  start();
+  store_->deploy_revision(a.id, rev.id, {domain::Deployment{}});
+  const std::int64_t committed = store_->events_after(0, 100000).back().revision;
+  {
+    std::lock_guard lock(mu_);
+    EXPECT_LT(revision_, committed);  // the slow subscriber cannot have it yet
+  }
+  EXPECT_TRUE(feed_->wait_delivered(std::chrono::seconds(5)));
+  std::lock_guard lock(mu_);
+  EXPECT_GE(revision_, committed);
+  ASSERT_EQ(apis_.size(), 1u);
+  EXPECT_EQ(apis_[0].api_id, a.id);
+}
+
+TEST_F(ChangeFeedTest, WaitDeliveredGivesUpAfterItsTimeout) {
+  auto a = create("slower");
+  auto rev = store_->create_revision(a, "");
+  subscriber_delay_ = std::chrono::milliseconds(400);
+  start();
+  store_->deploy_revision(a.id, rev.id, {domain::Deployment{}});
+  EXPECT_FALSE(feed_->wait_delivered(std::chrono::milliseconds(20)));
+  EXPECT_TRUE(feed_->wait_delivered(std::chrono::seconds(5)));
+}
+
+TEST_F(ChangeFeedTest, WaitDeliveredWithNothingPendingReturnsAtOnce) {
+  start();
+  EXPECT_TRUE(feed_->wait_delivered(std::chrono::milliseconds(0)));
 }
 
 }  // namespace
