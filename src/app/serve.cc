@@ -37,6 +37,7 @@
 #include "identity/authenticator.h"
 #include "identity/user_service.h"
 #include "publisher/document_rest.h"
+#include "publisher/project_archive_rest.h"
 #include "publisher/publisher_rest.h"
 #include "store/store.h"
 #include "sync/change_feed.h"
@@ -178,7 +179,6 @@ int run_serve(const ServeOptions& options) {
     auth.set_bearer_verifier([&key_manager](std::string_view token) { return key_manager.verify_bearer(token); });
     identity::UserService users(*store, auth);
     auto router = std::make_shared<http::RestRouter>();
-    publisher::add_publisher_routes(*router, api_service, product_service, auth);
     publisher::OpenApiSettings openapi_settings;
     openapi_settings.gateway_listeners = [&gateway]() {
       return std::vector<std::pair<std::string, int>>{{"http", gateway.http_port()}, {"https", gateway.https_port()}};
@@ -189,6 +189,10 @@ int run_serve(const ServeOptions& options) {
     publisher::OpenApiService openapi_service(api_service, openapi_settings);
     publisher::add_openapi_routes(*router, openapi_service, auth);
     publisher::add_document_routes(*router, document_service, *store, auth);
+    publisher::ProjectArchive project_archive(api_service, openapi_service, document_service, *store);
+    // Before the /apis/{apiId} routes: the router takes the first match, and "export" is no API id.
+    publisher::add_project_archive_routes(*router, project_archive, api_service, auth);
+    publisher::add_publisher_routes(*router, api_service, product_service, auth);
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
     devportal::add_document_routes(*router, *store, auth);
     devportal::add_definition_routes(*router, *store, openapi_service, auth);

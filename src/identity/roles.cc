@@ -15,8 +15,9 @@ struct RoleScopes {
 const std::vector<RoleScopes>& table() {
   static const std::vector<RoleScopes> kTable = {
       {domain::kRoleAdmin, {kScopeApiView, kScopeApiCreate, kScopeApiPublish, kScopeSubscribe, kScopeAdmin,
-                             kScopeServiceView, kScopeServiceWrite}},
-      {domain::kRoleCreator, {kScopeApiView, kScopeApiCreate, kScopeServiceView, kScopeServiceWrite}},
+                             kScopeServiceView, kScopeServiceWrite, kScopeApiImportExport}},
+      {domain::kRoleCreator, {kScopeApiView, kScopeApiCreate, kScopeServiceView, kScopeServiceWrite,
+                              kScopeApiImportExport}},
       {domain::kRolePublisher, {kScopeApiView, kScopeApiPublish, kScopeServiceView}},
       {domain::kRoleSubscriber, {kScopeSubscribe}},
   };

@@ -11,6 +11,9 @@ namespace archway::identity {
 inline constexpr std::string_view kScopeApiView = "apim:api_view";
 inline constexpr std::string_view kScopeApiCreate = "apim:api_create";
 inline constexpr std::string_view kScopeApiPublish = "apim:api_publish";
+// Project export and import (GET /apis/export, POST /apis/import); api_view also exports and
+// api_create also imports, as in the product.
+inline constexpr std::string_view kScopeApiImportExport = "apim:api_import_export";
 inline constexpr std::string_view kScopeSubscribe = "apim:subscribe";
 inline constexpr std::string_view kScopeAdmin = "apim:admin";
 inline constexpr std::string_view kScopeServiceView = "service_catalog:service_view";

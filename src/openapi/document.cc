@@ -346,32 +346,47 @@ std::string describe(const std::vector<Issue>& issues) {
   return out;
 }
 
-LoadResult load(std::string_view text) {
-  LoadResult r;
+namespace {
+// JSON or YAML text into JSON (bounded as `load` promises); `yaml` keeps the YAML tree for marks.
+std::optional<json::value> parse_root(std::string_view text, std::vector<Issue>& errors,
+                                      std::optional<YAML::Node>& yaml, std::string_view what) {
   std::size_t first = 0;
   while (first < text.size() && std::isspace(static_cast<unsigned char>(text[first]))) ++first;
   if (first == text.size()) {
-    r.errors.push_back({"", "the definition is empty"});
-    return r;
+    errors.push_back({"", fmt::format("the {} is empty", what)});
+    return std::nullopt;
   }
   json::value root;
-  std::optional<YAML::Node> yaml;
   if (text[first] == '{' || text[first] == '[') {
-    if (!parse_json_text(text, root, r.errors)) return r;
-  } else {
-    try {
-      yaml = YAML::Load(std::string(text));
-    } catch (const YAML::Exception& e) {
-      r.errors.push_back({"", fmt::format("YAML syntax error at line {}, column {}: {}", e.mark.line + 1,
-                                          e.mark.column + 1, e.msg),
-                          e.mark.line + 1, e.mark.column + 1});
-      return r;
-    }
-    YamlConverter conv{r.errors, text.size() + kAliasAllowance};
-    root = conv.convert(*yaml, 0, "");
-    if (conv.failed) return r;
+    if (!parse_json_text(text, root, errors)) return std::nullopt;
+    return root;
   }
-  r.document = detect(std::move(root), r.errors);
+  try {
+    yaml = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    errors.push_back({"", fmt::format("YAML syntax error at line {}, column {}: {}", e.mark.line + 1,
+                                      e.mark.column + 1, e.msg),
+                      e.mark.line + 1, e.mark.column + 1});
+    return std::nullopt;
+  }
+  YamlConverter conv{errors, text.size() + kAliasAllowance};
+  root = conv.convert(*yaml, 0, "");
+  if (conv.failed) return std::nullopt;
+  return root;
+}
+}  // namespace
+
+std::optional<json::value> parse_text(std::string_view text, std::vector<Issue>& errors) {
+  std::optional<YAML::Node> yaml;
+  return parse_root(text, errors, yaml, "document");
+}
+
+LoadResult load(std::string_view text) {
+  LoadResult r;
+  std::optional<YAML::Node> yaml;
+  std::optional<json::value> root = parse_root(text, r.errors, yaml, "definition");
+  if (!root) return r;
+  r.document = detect(std::move(*root), r.errors);
   if (!r.document) return r;
   r.errors = validate(*r.document);
   if (yaml)

@@ -47,6 +47,11 @@ struct LoadResult {
 // size in bytes plus 100,000 nodes, are refused with an error rather than parsed.
 LoadResult load(std::string_view text);
 
+// Parses JSON or YAML text (JSON when it starts with '{' or '[') into JSON with the bounds `load`
+// applies, without any OpenAPI check: for other documents such as a project archive's api.yaml.
+// nullopt with `errors` filled when the text does not parse.
+std::optional<boost::json::value> parse_text(std::string_view text, std::vector<Issue>& errors);
+
 // Validates an already parsed document (the checks `load` runs after parsing).
 std::vector<Issue> validate(const Document& doc);
 

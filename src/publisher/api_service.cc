@@ -23,30 +23,6 @@ namespace {
   throw ProblemError(Problem::bad_request(std::move(description)));
 }
 
-// What an API must have to be in `state`: PUBLISHED (and BLOCKED and DEPRECATED, which were
-// published) an endpoint and a subscription tier, PROTOTYPED an endpoint. `doing` starts the error.
-void require_for_state(const domain::Api& api, std::string_view state, const std::string& doing) {
-  const bool needs_tier = state == domain::kLifecyclePublished ||
-                          state == domain::kLifecycleBlocked ||
-                          state == domain::kLifecycleDeprecated;
-  const bool needs_endpoint = needs_tier || state == domain::kLifecyclePrototyped;
-  std::vector<std::string> missing;
-  if (api.is_product()) {
-    for (std::size_t i = 0; needs_endpoint && i < api.product_apis.size(); ++i) {
-      const auto& ec = api.product_apis[i].endpoint_config;
-      if (!ec.production && !ec.sandbox)
-        missing.push_back(fmt::format("an endpoint in API '{}' ('apis[{}]')", api.product_apis[i].name, i));
-    }
-  } else if (needs_endpoint && !api.endpoint_config.production && !api.endpoint_config.sandbox)
-    missing.emplace_back(
-        "an endpoint ('endpointConfig.production_endpoints' or "
-        "'endpointConfig.sandbox_endpoints')");
-  if (needs_tier && api.policies.empty())
-    missing.emplace_back("at least one subscription tier in 'policies'");
-  if (!missing.empty())
-    throw ProblemError(Problem::bad_request(
-        fmt::format("{}: a {} API needs {}", doing, state, fmt::join(missing, " and "))));
-}
 }  // namespace
 
 const std::vector<std::string>& ApiService::environments() {
@@ -172,6 +148,12 @@ void ApiService::check_categories(domain::Api& api) {
 }
 
 domain::Api ApiService::create(domain::Api api, const domain::User& caller) {
+  api = checked_new(std::move(api), caller);
+  store_.create_api(api);
+  return api;
+}
+
+domain::Api ApiService::checked_new(domain::Api api, const domain::User& caller) {
   if (kind_ == ApiKind::kProduct) {
     api.type = std::string(domain::kApiTypeProduct);
     if (api.version.empty()) api.version = "1.0.0";  // the product's default for API products
@@ -189,7 +171,6 @@ domain::Api ApiService::create(domain::Api api, const domain::User& caller) {
   if (api.provider.empty()) api.provider = caller.username;
   api.lifecycle_status = std::string(domain::kLifecycleCreated);
   api.created_time = api.last_updated_time = common::now_millis();
-  store_.create_api(api);
   return api;
 }
 
@@ -224,6 +205,14 @@ bool ApiService::owns(const std::string& id) {
 store::ApiPage ApiService::list(const store::ApiQuery& q) { return store_.list_apis(q); }
 
 domain::Api ApiService::update(const std::string& id, domain::Api changes, bool replace_definition) {
+  const bool had_thumbnail = get(id).has_thumbnail;
+  changes = checked_update(id, std::move(changes), replace_definition);
+  store_.update_api(changes);
+  changes.has_thumbnail = had_thumbnail;
+  return changes;
+}
+
+domain::Api ApiService::checked_update(const std::string& id, domain::Api changes, bool replace_definition) {
   domain::Api current = get(id);
   if (!replace_definition) changes.openapi_definition = current.openapi_definition;
   if (kind_ == ApiKind::kProduct) {
@@ -256,7 +245,6 @@ domain::Api ApiService::update(const std::string& id, domain::Api changes, bool 
   // Only import-service and reimport-service (through a definition replacement) set it.
   if (!replace_definition) changes.service_info = current.service_info;
   changes.last_updated_time = common::now_millis();
-  store_.update_api(changes);
   changes.has_thumbnail = current.has_thumbnail;
   return changes;
 }

@@ -33,6 +33,12 @@ class ApiService {
   // not deployed; with `default_version` it becomes the API's only default version.
   domain::Api copy(const std::string& id, const std::string& new_version, bool default_version,
                    const domain::User& caller);
+  // What create() and update() store, checked and completed (id, provider, times, sealed
+  // secrets) but not written: for a writer that stores the API together with other records in
+  // one transaction (the project import). Throws as create() and update() do.
+  domain::Api checked_new(domain::Api api, const domain::User& caller);
+  domain::Api checked_update(const std::string& id, domain::Api changes, bool replace_definition);
+
   domain::Api get(const std::string& id);
   // Whether `id` is a record of this service's kind.
   bool owns(const std::string& id);

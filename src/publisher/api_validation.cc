@@ -240,4 +240,29 @@ void normalise_and_validate(domain::Api& api) {
   }
 }
 
+// What an API must have to be in `state`: PUBLISHED (and BLOCKED and DEPRECATED, which were
+// published) an endpoint and a subscription tier, PROTOTYPED an endpoint. `doing` starts the error.
+void require_for_state(const domain::Api& api, std::string_view state, const std::string& doing) {
+  const bool needs_tier = state == domain::kLifecyclePublished ||
+                          state == domain::kLifecycleBlocked ||
+                          state == domain::kLifecycleDeprecated;
+  const bool needs_endpoint = needs_tier || state == domain::kLifecyclePrototyped;
+  std::vector<std::string> missing;
+  if (api.is_product()) {
+    for (std::size_t i = 0; needs_endpoint && i < api.product_apis.size(); ++i) {
+      const auto& ec = api.product_apis[i].endpoint_config;
+      if (!ec.production && !ec.sandbox)
+        missing.push_back(fmt::format("an endpoint in API '{}' ('apis[{}]')", api.product_apis[i].name, i));
+    }
+  } else if (needs_endpoint && !api.endpoint_config.production && !api.endpoint_config.sandbox)
+    missing.emplace_back(
+        "an endpoint ('endpointConfig.production_endpoints' or "
+        "'endpointConfig.sandbox_endpoints')");
+  if (needs_tier && api.policies.empty())
+    missing.emplace_back("at least one subscription tier in 'policies'");
+  if (!missing.empty())
+    throw ProblemError(Problem::bad_request(
+        fmt::format("{}: a {} API needs {}", doing, state, fmt::join(missing, " and "))));
+}
+
 }  // namespace archway::publisher

@@ -99,6 +99,30 @@ json::object OpenApiService::export_definition(const domain::Api& api) {
   return openapi::export_definition(api, opt);
 }
 
+domain::Api OpenApiService::with_definition(domain::Api api, std::string_view text) const {
+  openapi::Extracted x = checked(text);
+  for (auto& op : api.operations)
+    std::transform(op.verb.begin(), op.verb.end(), op.verb.begin(), [](unsigned char c) { return std::toupper(c); });
+  for (std::size_t i = 0; i < api.operations.size(); ++i) {
+    const domain::Operation& given = api.operations[i];
+    if (std::none_of(x.api.operations.begin(), x.api.operations.end(), [&](const domain::Operation& d) {
+          return d.verb == given.verb && d.target == given.target;
+        }))
+      throw ProblemError(Problem::bad_request(fmt::format(
+          "'operations[{}]' {} {} is not in the definition", i, given.verb, given.target)));
+  }
+  for (auto& op : x.api.operations)  // api's own operations keep their order; the definition's others follow
+    if (std::none_of(api.operations.begin(), api.operations.end(), [&](const domain::Operation& g) {
+          return g.verb == op.verb && g.target == op.target;
+        }))
+      api.operations.push_back(std::move(op));
+  for (auto& s : x.api.scopes)
+    if (std::none_of(api.scopes.begin(), api.scopes.end(), [&](const domain::ApiScope& c) { return c.name == s.name; }))
+      api.scopes.push_back(std::move(s));
+  api.openapi_definition = std::move(x.api.openapi_definition);
+  return api;
+}
+
 json::object OpenApiService::replace_definition(const std::string& api_id, std::string_view text,
                                                 const domain::ServiceInfo* service) {
   domain::Api current = apis_.get(api_id);

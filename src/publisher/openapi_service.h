@@ -52,6 +52,13 @@ class OpenApiService {
   boost::json::object export_definition(const std::string& api_id);
   boost::json::object export_definition(const domain::Api& api);
 
+  // `api` with `text` as its definition (for an API about to be stored, e.g. from a project
+  // archive): the operations become the definition's, each keeping what api.operations says of
+  // the same verb and target (id, auth type, tier, scopes, policies, caching); scopes the
+  // definition defines that api.scopes lacks are added. 400 listing the definition's problems,
+  // or naming an operation of `api` the definition does not have.
+  domain::Api with_definition(domain::Api api, std::string_view text) const;
+
   // Replaces the API's definition and its operations with the definition's (operation policies of
   // operations that stay are kept; scopes merged, keeping role bindings). Returns the export.
   // With `service`, the API records that service digest (reimport-service).

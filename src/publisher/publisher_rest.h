@@ -1,5 +1,8 @@
 #pragma once
 // Publisher REST API v4 (/api/am/publisher/v4), WSO2 API Manager 4.x paths and JSON shapes.
+#include <string>
+#include <string_view>
+
 #include "http/rest_router.h"
 #include "publisher/api_service.h"
 #include "identity/authenticator.h"
@@ -7,6 +10,11 @@
 namespace archway::publisher {
 
 inline constexpr std::string_view kPublisherBase = "/api/am/publisher/v4";
+
+// kPublisherBase + `suffix` ("/apis/{apiId}").
+inline std::string publisher_path(std::string_view suffix) {
+  return std::string(kPublisherBase) + std::string(suffix);
+}
 
 // `apis` serves /apis, `products` (ApiKind::kProduct) /api-products.
 void add_publisher_routes(http::RestRouter& router, ApiService& apis, ApiService& products,

@@ -75,6 +75,20 @@ struct DeployedState {
   std::int64_t revision = 0;
 };
 
+// An API project to store at once (the Publisher's project import): the API, created or, with
+// `replace`, replacing the stored API of the same id; its documents (each with its content) and
+// thumbnail. With `replace` the API's documents and thumbnail become exactly these.
+struct ImportedDocument {
+  domain::Document document;
+  std::optional<domain::StoredFile> content;
+};
+struct ApiImport {
+  domain::Api api;
+  bool replace = false;
+  std::vector<ImportedDocument> documents;
+  std::optional<domain::StoredFile> thumbnail;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -108,6 +122,10 @@ class Store {
   // Creates `api` (a new version of `source_id`) with copies of the source's documents (new ids,
   // same names and content) and thumbnail, in one transaction.
   virtual void create_api_version(const domain::Api& api, std::string_view source_id) = 0;
+
+  // Writes an ApiImport in one transaction: all of it or nothing (409 on a name, version or
+  // context another API holds).
+  virtual void import_api(const ApiImport& project) = 0;
 
   // Documents of an API: names unique per API (409). The content (inline text or an uploaded
   // file) is stored apart from the metadata; `has_content` and `file_name` are the store's.

@@ -283,7 +283,10 @@ class SqliteStore final : public Store {
   }
 
   void update_api(const domain::Api& changes) override {
-   write([&] {
+    write([&] { return update_api_locked(changes); });
+  }
+
+  std::int64_t update_api_locked(const domain::Api& changes) {
     domain::Api api = changes;
     bool was_default = false;
     {
@@ -322,7 +325,24 @@ class SqliteStore final : public Store {
     save_openapi_definition(api.id, api.openapi_definition);
     record_product_members(api);
     return settle_default_version(api, was_default);
-   });
+  }
+
+  void import_api(const ApiImport& in) override {
+    write([&] {
+      std::int64_t rev = 0;
+      if (in.replace) {
+        db_.prepare("DELETE FROM api_documents WHERE api_id = ?").bind(1, in.api.id).run();
+        db_.prepare("DELETE FROM api_thumbnails WHERE api_id = ?").bind(1, in.api.id).run();
+        rev = update_api_locked(in.api);
+      } else {
+        domain::Api fresh = in.api;
+        fresh.has_thumbnail = false;
+        rev = create_api_locked(fresh);
+      }
+      for (const auto& d : in.documents) insert_document_locked(d.document, d.content);
+      if (in.thumbnail) set_thumbnail_locked(in.api.id, *in.thumbnail);
+      return rev;
+    });
   }
 
   // The default version belongs to the API, not to a revision: exactly one version of an API
@@ -397,17 +417,21 @@ class SqliteStore final : public Store {
 
   void create_document(const domain::Document& d, const std::optional<domain::StoredFile>& content) override {
     write([&] {
-      require_api(d.api_id);
-      Stmt s = db_.prepare(
-          "INSERT INTO api_documents (id, api_id, name, type, other_type_name, summary, visibility, "
-          "source_type, source_url, file_name, media_type, content, created_by, created_time, updated_by, "
-          "updated_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-      s.bind(1, d.id).bind(2, d.api_id);
-      bind_document(s, 3, d, content);
-      s.bind(13, d.created_by).bind(14, d.created_time).bind(15, d.updated_by).bind(16, d.updated_time);
-      run_unique(s, fmt::format("The API already has a document named '{}'", d.name));
+      insert_document_locked(d, content);
       return std::int64_t{0};
     });
+  }
+
+  void insert_document_locked(const domain::Document& d, const std::optional<domain::StoredFile>& content) {
+    require_api(d.api_id);
+    Stmt s = db_.prepare(
+        "INSERT INTO api_documents (id, api_id, name, type, other_type_name, summary, visibility, "
+        "source_type, source_url, file_name, media_type, content, created_by, created_time, updated_by, "
+        "updated_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, d.id).bind(2, d.api_id);
+    bind_document(s, 3, d, content);
+    s.bind(13, d.created_by).bind(14, d.created_time).bind(15, d.updated_by).bind(16, d.updated_time);
+    run_unique(s, fmt::format("The API already has a document named '{}'", d.name));
   }
 
   std::vector<domain::Document> list_documents(std::string_view api_id) override {
@@ -470,21 +494,25 @@ class SqliteStore final : public Store {
 
   void set_thumbnail(std::string_view api_id, const domain::StoredFile& image) override {
     write([&] {
-      require_api(api_id);
-      db_.prepare(
-             "INSERT INTO api_thumbnails (api_id, media_type, data, updated_time) VALUES (?,?,?,?) "
-             "ON CONFLICT(api_id) DO UPDATE SET media_type = excluded.media_type, data = excluded.data, "
-             "updated_time = excluded.updated_time")
-          .bind(1, api_id)
-          .bind(2, image.media_type)
-          .bind_blob(3, image.data)
-          .bind(4, common::now_millis())
-          .run();
-      db_.prepare("UPDATE apis SET definition = json_set(definition, '$.hasThumbnail', json('true')) WHERE id = ?")
-          .bind(1, api_id)
-          .run();
+      set_thumbnail_locked(api_id, image);
       return std::int64_t{0};
     });
+  }
+
+  void set_thumbnail_locked(std::string_view api_id, const domain::StoredFile& image) {
+    require_api(api_id);
+    db_.prepare(
+           "INSERT INTO api_thumbnails (api_id, media_type, data, updated_time) VALUES (?,?,?,?) "
+           "ON CONFLICT(api_id) DO UPDATE SET media_type = excluded.media_type, data = excluded.data, "
+           "updated_time = excluded.updated_time")
+        .bind(1, api_id)
+        .bind(2, image.media_type)
+        .bind_blob(3, image.data)
+        .bind(4, common::now_millis())
+        .run();
+    db_.prepare("UPDATE apis SET definition = json_set(definition, '$.hasThumbnail', json('true')) WHERE id = ?")
+        .bind(1, api_id)
+        .run();
   }
 
   std::optional<domain::StoredFile> thumbnail(std::string_view api_id) override {
