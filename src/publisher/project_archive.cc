@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "common/clock.h"
@@ -89,58 +90,6 @@ std::string content_entry_name(const domain::Document& d) {
   return name;
 }
 
-// The archive read into its project files: the root folder and the entries below it by path.
-class Project {
- public:
-  explicit Project(std::vector<archive::ZipEntry> entries) : entries_(std::move(entries)) {
-    std::vector<std::string> roots;
-    for (const auto& e : entries_) {
-      const std::size_t slash = e.name.find('/');
-      const std::string base = slash == std::string::npos ? e.name : e.name.substr(slash + 1);
-      if ((base == "api.yaml" || base == "api.json") &&
-          (slash == std::string::npos || base.find('/') == std::string::npos))
-        roots.push_back(e.name);
-    }
-    if (roots.empty())
-      bad("'file': the archive has no api.yaml (or api.json), neither at its root nor in its top folder "
-          "(<Name>-<Version>/api.yaml)");
-    if (roots.size() > 1)
-      bad(fmt::format("'file': the archive holds more than one API definition: '{}'", fmt::join(roots, "', '")));
-    const std::size_t slash = roots[0].find('/');
-    root_ = slash == std::string::npos ? "" : roots[0].substr(0, slash + 1);
-  }
-
-  const std::string& root() const { return root_; }
-
-  // The entry `<root><stem>.yaml` or `<root><stem>.json` (400 when both are present).
-  const archive::ZipEntry* either(std::string_view stem) const {
-    const archive::ZipEntry* yaml = find(root_ + std::string(stem) + ".yaml");
-    const archive::ZipEntry* json_entry = find(root_ + std::string(stem) + ".json");
-    if (yaml && json_entry)
-      bad(fmt::format("'{}' and '{}': give one of them, not both", yaml->name, json_entry->name));
-    return yaml ? yaml : json_entry;
-  }
-
-  // Entries under `<root><folder>/`, in archive order.
-  std::vector<const archive::ZipEntry*> under(std::string_view folder) const {
-    const std::string prefix = root_ + std::string(folder) + "/";
-    std::vector<const archive::ZipEntry*> out;
-    for (const auto& e : entries_)
-      if (e.name.starts_with(prefix)) out.push_back(&e);
-    return out;
-  }
-
- private:
-  const archive::ZipEntry* find(const std::string& name) const {
-    for (const auto& e : entries_)
-      if (e.name == name) return &e;
-    return nullptr;
-  }
-
-  std::vector<archive::ZipEntry> entries_;
-  std::string root_;
-};
-
 // The `data` of a {type, version, data} file of the given type.
 json::value envelope_data(const archive::ZipEntry& e, std::string_view type) {
   std::vector<openapi::Issue> issues;
@@ -166,6 +115,69 @@ struct DocumentFolder {
 
 }  // namespace
 
+// An archive's project files: the root folder holding `<stem>.yaml` (or .json) and the entries
+// below it by path. The entries are shared with sub-projects (an API product's APIs/ folders).
+class ProjectFiles {
+ public:
+  ProjectFiles(std::shared_ptr<const std::vector<archive::ZipEntry>> entries, std::string_view stem)
+      : entries_(std::move(entries)) {
+    std::vector<std::string> roots;
+    const std::string yaml = std::string(stem) + ".yaml", json_name = std::string(stem) + ".json";
+    for (const auto& e : *entries_) {
+      const std::size_t slash = e.name.find('/');
+      const std::string base = slash == std::string::npos ? e.name : e.name.substr(slash + 1);
+      if ((base == yaml || base == json_name) && base.find('/') == std::string::npos) roots.push_back(e.name);
+    }
+    if (roots.empty())
+      bad(fmt::format("'file': the archive has no {} (or {}), neither at its root nor in its top folder "
+                      "(<Name>-<Version>/{})", yaml, json_name, yaml));
+    if (roots.size() > 1)
+      bad(fmt::format("'file': the archive holds more than one {} definition: '{}'", stem, fmt::join(roots, "', '")));
+    const std::size_t slash = roots[0].find('/');
+    root_ = slash == std::string::npos ? "" : roots[0].substr(0, slash + 1);
+  }
+  // The project in folder `root` ("Shop-1.0.0/APIs/Pets-1.0.0/") of the same archive.
+  ProjectFiles(std::shared_ptr<const std::vector<archive::ZipEntry>> entries, std::string root, bool)
+      : entries_(std::move(entries)), root_(std::move(root)) {}
+
+  const std::string& root() const { return root_; }
+
+  // The entry `<root><stem>.yaml` or `<root><stem>.json` (400 when both are present).
+  const archive::ZipEntry* either(std::string_view stem) const {
+    const archive::ZipEntry* yaml = find(root_ + std::string(stem) + ".yaml");
+    const archive::ZipEntry* json_entry = find(root_ + std::string(stem) + ".json");
+    if (yaml && json_entry)
+      bad(fmt::format("'{}' and '{}': give one of them, not both", yaml->name, json_entry->name));
+    return yaml ? yaml : json_entry;
+  }
+
+  // Entries under `<root><folder>/`, in archive order.
+  std::vector<const archive::ZipEntry*> under(std::string_view folder) const {
+    const std::string prefix = root_ + std::string(folder) + "/";
+    std::vector<const archive::ZipEntry*> out;
+    for (const auto& e : *entries_)
+      if (e.name.starts_with(prefix)) out.push_back(&e);
+    return out;
+  }
+
+  const std::shared_ptr<const std::vector<archive::ZipEntry>>& entries() const { return entries_; }
+
+ private:
+  const archive::ZipEntry* find(const std::string& name) const {
+    for (const auto& e : *entries_)
+      if (e.name == name) return &e;
+    return nullptr;
+  }
+
+  std::shared_ptr<const std::vector<archive::ZipEntry>> entries_;
+  std::string root_;
+};
+
+struct ProjectArchive::Prepared {
+  store::ApiImport write;
+  std::vector<domain::Deployment> targets;
+};
+
 archive::ZipLimits ProjectArchive::limits() {
   archive::ZipLimits l;
   l.max_entries = 2000;
@@ -173,9 +185,10 @@ archive::ZipLimits ProjectArchive::limits() {
   return l;
 }
 
-std::optional<domain::Api> ProjectArchive::find_api(const std::string& name, const std::string& version) {
+std::optional<domain::Api> ProjectArchive::find_api(const std::string& name, const std::string& version,
+                                                    ApiKind kind) {
   store::ApiQuery q;
-  q.kind = "API";
+  q.kind = kind == ApiKind::kProduct ? std::string(domain::kApiTypeProduct) : "API";
   q.limit = 1000;
   q.fields = {{"name", common::to_lower(name)}, {"version", common::to_lower(version)}};
   for (auto& a : store_.list_apis(q).list)
@@ -183,52 +196,79 @@ std::optional<domain::Api> ProjectArchive::find_api(const std::string& name, con
   return std::nullopt;
 }
 
-ProjectExport ProjectArchive::export_api(const std::string& api_id, ProjectFormat format, bool preserve_status) {
-  const domain::Api api = apis_.get(api_id);
+std::vector<archive::ZipEntry> ProjectArchive::project_entries(const domain::Api& api, ApiKind kind,
+                                                               const std::string& root, ProjectFormat format,
+                                                               bool preserve_status) {
   const std::string ext = format == ProjectFormat::kJson ? ".json" : ".yaml";
-  const std::string root = segment(api.name + "-" + api.version) + "/";
   std::vector<archive::ZipEntry> entries;
-
-  json::object data = domain::api_to_public_json(api);
-  if (!preserve_status) data["lifeCycleStatus"] = domain::kLifecycleCreated;
-  entries.push_back({root + "api" + ext, render(envelope("api", std::move(data)), format)});
-  entries.push_back({root + "Definitions/swagger" + ext, render(openapi_.export_definition(api), format)});
-
-  for (const auto& d : documents_.list(api_id)) {
+  const bool product = kind == ApiKind::kProduct;
+  json::object data = product ? domain::product_to_json(api) : domain::api_to_public_json(api);
+  if (!preserve_status) {
+    data["lifeCycleStatus"] = domain::kLifecycleCreated;
+    if (product) data["state"] = domain::kLifecycleCreated;
+  }
+  if (product) {
+    entries.push_back({root + "api_product" + ext, render(envelope("api_product", std::move(data)), format)});
+  } else {
+    entries.push_back({root + "api" + ext, render(envelope("api", std::move(data)), format)});
+    entries.push_back({root + "Definitions/swagger" + ext, render(openapi_.export_definition(api), format)});
+  }
+  for (const auto& d : store_.list_documents(api.id)) {
     const std::string folder = root + "Docs/" + segment(d.name) + "/";
     entries.push_back({folder + "document" + ext, render(envelope("document", domain::document_to_json(d)), format)});
     if (d.source_type == "URL" || !d.has_content) continue;
-    if (auto content = store_.document_content(api_id, d.id))
+    if (auto content = store_.document_content(api.id, d.id))
       entries.push_back({folder + content_entry_name(d), std::move(content->data)});
   }
-  if (auto thumb = store_.thumbnail(api_id))
+  if (auto thumb = store_.thumbnail(api.id))
     entries.push_back({root + "Image/icon." + std::string(image_extension(thumb->media_type)), std::move(thumb->data)});
-
   json::array envs;
-  for (const auto& d : apis_.deployments(api_id))
+  for (const auto& d : store_.list_deployments(api.id))
     envs.push_back(json::object{{"displayOnDevportal", d.display_on_devportal},
                                 {"deploymentEnvironment", d.name},
                                 {"deploymentVhost", d.vhost}});
   if (!envs.empty())
     entries.push_back({root + "deployment_environments" + ext,
                        render(envelope("deployment_environments", std::move(envs)), format)});
-
-  return {segment(api.name + "-" + api.version) + ".zip", archive::write_zip(entries)};
+  return entries;
 }
 
-ProjectImportResult ProjectArchive::import_api(std::string_view zip, const ProjectImportOptions& options,
-                                               const domain::User& caller) {
-  archive::ZipReadResult read = archive::read_zip(zip, limits());
-  if (!read.ok()) bad("'file': " + read.error);
-  const Project project(std::move(read.entries));
+ProjectExport ProjectArchive::export_api(const std::string& api_id, ProjectFormat format, bool preserve_status) {
+  const domain::Api api = apis_.get(api_id);
+  const std::string name = segment(api.name + "-" + api.version);
+  return {name + ".zip",
+          archive::write_zip(project_entries(api, ApiKind::kApi, name + "/", format, preserve_status))};
+}
 
-  // api.yaml
-  const archive::ZipEntry* api_file = project.either("api");
-  const json::value api_data = envelope_data(*api_file, "api");
+ProjectExport ProjectArchive::export_product(const std::string& product_id, ProjectFormat format,
+                                             bool preserve_status) {
+  const domain::Api product = products_.get(product_id);
+  const std::string name = segment(product.name + "-" + product.version);
+  std::vector<archive::ZipEntry> entries =
+      project_entries(product, ApiKind::kProduct, name + "/", format, preserve_status);
+  for (const auto& pa : product.product_apis) {
+    const auto api = store_.get_api(pa.api_id);
+    if (!api) continue;  // the store refuses to delete an API a product bundles
+    auto more = project_entries(*api, ApiKind::kApi, name + "/APIs/" + segment(api->name + "-" + api->version) + "/",
+                                format, preserve_status);
+    std::move(more.begin(), more.end(), std::back_inserter(entries));
+  }
+  return {name + ".zip", archive::write_zip(entries)};
+}
+
+ProjectArchive::Prepared ProjectArchive::prepare(const ProjectFiles& project, ApiKind kind,
+                                                 const ProjectImportOptions& options, const domain::User& caller) {
+  const bool product = kind == ApiKind::kProduct;
+  const std::string_view stem = product ? "api_product" : "api";
+
+  // api.yaml (api_product.yaml)
+  const archive::ZipEntry* api_file = project.either(stem);
+  if (!api_file) bad(fmt::format("'{}': the folder has no {}.yaml (or {}.json)", project.root(), stem, stem));
+  const json::value api_data = envelope_data(*api_file, stem);
   domain::Api api = in_entry(api_file->name, [&] {
     return domain::api_from_json(common::as_object(api_data, "data"));
   });
-  if (api.is_product())
+  if (!product && api.is_product())
     bad(fmt::format("'{}': 'data.type' is APIPRODUCT: import API products at /api-products/import", api_file->name));
   api.service_info = {};  // read-only: set by import-service
   std::string state = api.lifecycle_status.empty() ? std::string(domain::kLifecycleCreated) : api.lifecycle_status;
@@ -236,21 +276,34 @@ ProjectImportResult ProjectArchive::import_api(std::string_view zip, const Proje
     bad(fmt::format("'{}': 'data.lifeCycleStatus' '{}' is not a lifecycle state", api_file->name, state));
   if (!options.preserve_provider) api.provider.clear();
 
-  // Definitions/swagger.yaml: the operations it defines, with api.yaml's settings for each
-  if (const archive::ZipEntry* def = project.either("Definitions/swagger"))
+  if (product) {
+    // The archive names each bundled API by its id on the server it came from: take this server's.
+    for (std::size_t i = 0; i < api.product_apis.size(); ++i) {
+      auto& pa = api.product_apis[i];
+      const auto here = find_api(pa.name, pa.version);
+      if (!here)
+        bad(fmt::format("'{}': 'data.apis[{}]': API '{}' version '{}' is not on this server; import it first, or "
+                        "with importAPIs=true from the archive's APIs/ folder",
+                        api_file->name, i, pa.name, pa.version));
+      pa.api_id = here->id;
+    }
+  } else if (const archive::ZipEntry* def = project.either("Definitions/swagger")) {
+    // Definitions/swagger.yaml: the operations it defines, with api.yaml's settings for each
     api = in_entry(def->name, [&] { return openapi_.with_definition(std::move(api), def->data); });
-  else
+  } else {
     api.openapi_definition.clear();
+  }
 
   // The API as it will be stored, checked against what exists
-  const std::optional<domain::Api> existing = find_api(api.name, api.version);
+  const std::optional<domain::Api> existing = find_api(api.name, api.version, kind);
   if (existing && !options.overwrite)
     throw ProblemError(Problem::conflict(fmt::format(
-        "API '{}' version '{}' already exists (id {}); import with overwrite=true to update it", api.name,
-        api.version, existing->id)));
+        "{} '{}' version '{}' already exists (id {}); import with {}=true to update it", product ? "API Product" : "API",
+        api.name, api.version, existing->id, product ? "overwriteAPIProduct" : "overwrite")));
+  ApiService& svc = service(kind);
   domain::Api prepared = in_entry(api_file->name, [&] {
-    if (existing) return apis_.checked_update(existing->id, api, true);
-    domain::Api fresh = apis_.checked_new(api, caller);
+    if (existing) return svc.checked_update(existing->id, api, true);
+    domain::Api fresh = svc.checked_new(api, caller);
     if (state != domain::kLifecycleCreated) {
       require_for_state(fresh, state, fmt::format("'data.lifeCycleStatus' {}", state));
       fresh.lifecycle_status = state;
@@ -363,22 +416,74 @@ ProjectImportResult ProjectArchive::import_api(std::string_view zip, const Proje
     }
   }
 
-  // Everything checked: one transaction writes the API, its documents and its thumbnail.
-  store::ApiImport write;
-  write.api = prepared;
-  write.replace = existing.has_value();
-  write.documents = std::move(documents);
-  write.thumbnail = std::move(thumbnail);
-  store_.import_api(write);
+  Prepared out;
+  out.write.api = std::move(prepared);
+  out.write.replace = existing.has_value();
+  out.write.documents = std::move(documents);
+  out.write.thumbnail = std::move(thumbnail);
+  out.targets = std::move(targets);
+  return out;
+}
 
+ProjectImportResult ProjectArchive::commit(Prepared prepared, ApiKind kind) {
+  // Everything checked: one transaction writes the API, its documents and its thumbnail.
+  store_.import_api(prepared.write);
+  const std::string id = prepared.write.api.id;
   ProjectImportResult result;
-  result.created = !existing;
-  if (!targets.empty()) {
-    const domain::Revision rev = apis_.create_revision(prepared.id, "Imported from a project archive");
-    result.deployments = apis_.deploy(prepared.id, rev.id, std::move(targets));
+  result.created = !prepared.write.replace;
+  ApiService& svc = service(kind);
+  if (!prepared.targets.empty()) {
+    const domain::Revision rev = svc.create_revision(id, "Imported from a project archive");
+    result.deployments = svc.deploy(id, rev.id, std::move(prepared.targets));
   }
-  result.api = apis_.get(prepared.id);
+  result.api = svc.get(id);
   return result;
+}
+
+namespace {
+std::shared_ptr<const std::vector<archive::ZipEntry>> read_archive(std::string_view zip) {
+  archive::ZipReadResult read = archive::read_zip(zip, ProjectArchive::limits());
+  if (!read.ok()) bad("'file': " + read.error);
+  return std::make_shared<const std::vector<archive::ZipEntry>>(std::move(read.entries));
+}
+}  // namespace
+
+ProjectImportResult ProjectArchive::import_api(std::string_view zip, const ProjectImportOptions& options,
+                                               const domain::User& caller) {
+  const ProjectFiles project(read_archive(zip), "api");
+  return commit(prepare(project, ApiKind::kApi, options, caller), ApiKind::kApi);
+}
+
+ProjectImportResult ProjectArchive::import_product(std::string_view zip, const ProjectImportOptions& options,
+                                                   const domain::User& caller) {
+  const ProjectFiles project(read_archive(zip), "api_product");
+  // The APIs the product names that this server lacks come from APIs/<Name>-<Version>/ first;
+  // each is imported atomically, and all of them are removed again if the product then fails.
+  std::vector<std::string> created;
+  try {
+    if (options.import_apis) {
+      const archive::ZipEntry* file = project.either("api_product");
+      const json::value data = envelope_data(*file, "api_product");
+      const domain::Api named = in_entry(file->name, [&] {
+        return domain::api_from_json(common::as_object(data, "data"));
+      });
+      for (const auto& pa : named.product_apis) {
+        if (find_api(pa.name, pa.version)) continue;
+        const std::string root = project.root() + "APIs/" + segment(pa.name + "-" + pa.version) + "/";
+        if (project.under("APIs/" + segment(pa.name + "-" + pa.version)).empty())
+          bad(fmt::format("'{}': API '{}' version '{}' is neither on this server nor in the archive", root, pa.name,
+                          pa.version));
+        ProjectImportOptions api_options = options;
+        api_options.overwrite = false;
+        const ProjectFiles sub(project.entries(), root, true);
+        created.push_back(commit(prepare(sub, ApiKind::kApi, api_options, caller), ApiKind::kApi).api.id);
+      }
+    }
+    return commit(prepare(project, ApiKind::kProduct, options, caller), ApiKind::kProduct);
+  } catch (...) {
+    for (auto it = created.rbegin(); it != created.rend(); ++it) store_.delete_api(*it);
+    throw;
+  }
 }
 
 }  // namespace archway::publisher

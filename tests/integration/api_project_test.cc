@@ -465,3 +465,142 @@ TEST_F(ApiProject, TokensNeedImportExportOrTheViewAndCreateScopes) {
 
 }  // namespace
 }  // namespace archway::testing
+
+namespace archway::testing {
+namespace {
+
+const std::string kProducts = "/api/am/publisher/v4/api-products";
+
+// API products travel as the product's CLI lays them out: api_product.yaml beside APIs/<Name>-<Version>/
+// holding the project of each API the product bundles.
+class ApiProductProject : public ApiProject {
+ protected:
+  // Two APIs and a product bundling an operation of each, deployed; names get `tag`.
+  std::string deployed_product(const std::string& tag) {
+    const std::string a = create_api(api_body("PA" + tag, "/pa" + tag, R"([{"target":"/items","verb":"GET","authType":"None"}])"));
+    const std::string b = create_api(api_body("PB" + tag, "/pb" + tag, R"([{"target":"/stock","verb":"GET","authType":"None"}])"));
+    auto r = admin("POST", kProducts,
+                   R"({"name":"Shop)" + tag + R"(","context":"/shop)" + tag + R"(","policies":["Unlimited"],"description":"shop",
+                       "apis":[{"apiId":")" + a + R"(","operations":[{"target":"/items","verb":"GET"}]},
+                               {"apiId":")" + b + R"(","operations":[{"target":"/stock","verb":"GET"}]}]})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    const std::string id = str(json_of(r)["id"]);
+    auto rev = admin("POST", kProducts + "/" + id + "/revisions", R"({"description":"r"})");
+    EXPECT_EQ(rev.status, 201) << rev.body;
+    auto dep = admin("POST", kProducts + "/" + id + "/deploy-revision?revisionId=" + str(json_of(rev)["id"]),
+                     R"([{"name":"Default","vhost":"localhost"}])");
+    EXPECT_EQ(dep.status, 201) << dep.body;
+    return id;
+  }
+  HttpResponse import_product(const std::string& zip, const std::string& query = "") {
+    return admin_form("POST", kProducts + "/import" + query, Multipart().file("file", "shop.zip", zip, "application/zip"));
+  }
+  static json::object comparable_product(json::value v) {
+    json::object o = comparable_api(std::move(v));
+    for (auto& a : o["apis"].as_array()) a.as_object().erase("apiId");
+    return o;
+  }
+  std::int64_t product_count() { return json_of(admin("GET", kProducts + "?limit=1000"))["pagination"].at("total").as_int64(); }
+};
+
+TEST_F(ApiProductProject, ExportHoldsTheProductAndTheProjectOfEachApi) {
+  const std::string id = deployed_product("X");
+  auto r = admin("GET", kProducts + "/export?apiProductId=" + id);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/zip");
+  EXPECT_NE(r.header("content-disposition").find("ShopX-1.0.0.zip"), std::string::npos);
+  const auto files = files_of(r.body);
+  for (const char* f : {"ShopX-1.0.0/api_product.yaml", "ShopX-1.0.0/deployment_environments.yaml",
+                        "ShopX-1.0.0/APIs/PAX-1.0.0/api.yaml", "ShopX-1.0.0/APIs/PAX-1.0.0/Definitions/swagger.yaml",
+                        "ShopX-1.0.0/APIs/PBX-1.0.0/api.yaml", "ShopX-1.0.0/APIs/PBX-1.0.0/Definitions/swagger.yaml"})
+    EXPECT_TRUE(files.count(f)) << f;
+  const json::value product = parsed(files.at("ShopX-1.0.0/api_product.yaml"));
+  EXPECT_EQ(str(product.at("type")), "api_product");
+  EXPECT_EQ(product.at("data"), json::parse(admin("GET", kProducts + "/" + id).body));
+  EXPECT_EQ(admin("GET", kProducts + "/export?name=ShopX&version=1.0.0").status, 200);
+  EXPECT_EQ(admin("GET", kProducts + "/export?apiProductId=nope").status, 404);
+  // An API id is no product id, and the other way round.
+  const std::string api_id = str(product.at("data").at("apis").at(0).at("apiId"));
+  EXPECT_EQ(admin("GET", kProducts + "/export?apiProductId=" + api_id).status, 404);
+  EXPECT_EQ(admin("GET", kApis + "/export?apiId=" + id).status, 404);
+}
+
+TEST_F(ApiProductProject, RoundTripsWithItsApisAndAnswersThroughTheGateway) {
+  const std::string id = deployed_product("R");
+  ASSERT_EQ(wait_for_status("/shopR/1.0.0/items", [](int s) { return s == 200; }), 200);
+  const std::string zip = admin("GET", kProducts + "/export?apiProductId=" + id).body;
+  const auto first = files_of(zip);
+  const json::value data = parsed(first.at("ShopR-1.0.0/api_product.yaml")).at("data");
+  ASSERT_EQ(admin("DELETE", kProducts + "/" + id).status, 200);
+  for (const auto& a : data.at("apis").as_array())
+    ASSERT_EQ(admin("DELETE", kApis + "/" + str(a.at("apiId"))).status, 200);
+  EXPECT_EQ(wait_for_status("/shopR/1.0.0/items", [](int s) { return s == 404; }), 404);
+
+  // Without importAPIs the missing APIs are named, and nothing is created.
+  const std::int64_t apis_before = api_count(), products_before = product_count();
+  auto refused = import_product(zip);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(description(refused).find("'data.apis[0]'"), std::string::npos) << refused.body;
+  EXPECT_NE(description(refused).find("importAPIs=true"), std::string::npos) << refused.body;
+  EXPECT_EQ(api_count(), apis_before);
+  EXPECT_EQ(product_count(), products_before);
+
+  auto imported = import_product(zip, "?importAPIs=true&preserveProvider=true");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  const std::string new_id = str(json_of(imported)["id"]);
+  EXPECT_EQ(imported.header("location"), kProducts + "/" + new_id);
+  EXPECT_EQ(api_count(), apis_before + 2);
+  EXPECT_EQ(wait_for_status("/shopR/1.0.0/items", [](int s) { return s == 200; }), 200);
+  EXPECT_EQ(wait_for_status("/shopR/1.0.0/stock", [](int s) { return s == 200; }), 200);
+
+  const auto second = files_of(admin("GET", kProducts + "/export?apiProductId=" + new_id).body);
+  ASSERT_EQ(first.size(), second.size());
+  EXPECT_EQ(json::serialize(comparable_product(parsed(first.at("ShopR-1.0.0/api_product.yaml")))),
+            json::serialize(comparable_product(parsed(second.at("ShopR-1.0.0/api_product.yaml")))));
+  EXPECT_EQ(json::serialize(comparable_api(parsed(first.at("ShopR-1.0.0/APIs/PAR-1.0.0/api.yaml")))),
+            json::serialize(comparable_api(parsed(second.at("ShopR-1.0.0/APIs/PAR-1.0.0/api.yaml")))));
+
+  // Again: 409 naming the product, unless overwriteAPIProduct=true (the APIs on the server stay).
+  auto conflict = import_product(zip, "?importAPIs=true");
+  EXPECT_EQ(conflict.status, 409) << conflict.body;
+  EXPECT_NE(description(conflict).find("overwriteAPIProduct=true"), std::string::npos);
+  auto over = import_product(zip, "?importAPIs=true&overwriteAPIProduct=true");
+  ASSERT_EQ(over.status, 200) << over.body;
+  EXPECT_EQ(str(json_of(over)["id"]), new_id);
+  EXPECT_EQ(api_count(), apis_before + 2);
+  EXPECT_EQ(import_product(zip, "?overwriteAPIProduct=true&overwriteAPIs=true").status, 400);
+}
+
+// A product that cannot be imported removes the APIs its import created from APIs/.
+TEST_F(ApiProductProject, FailedImportRemovesTheApisItCreated) {
+  const std::string id = deployed_product("F");
+  const std::string zip = admin("GET", kProducts + "/export?apiProductId=" + id).body;
+  const json::value data = parsed(files_of(zip).at("ShopF-1.0.0/api_product.yaml")).at("data");
+  ASSERT_EQ(admin("DELETE", kProducts + "/" + id).status, 200);
+  for (const auto& a : data.at("apis").as_array())
+    ASSERT_EQ(admin("DELETE", kApis + "/" + str(a.at("apiId"))).status, 200);
+  std::vector<ZipEntry> entries;
+  for (const auto& [name, bytes] : files_of(zip)) {
+    std::string d = bytes;
+    if (name == "ShopF-1.0.0/api_product.yaml") {
+      json::value v = parsed(bytes);
+      v.at("data").as_object()["policies"] = json::array{"Platinum"};
+      d = openapi::to_yaml(v);
+    }
+    entries.push_back({name, d});
+  }
+  const std::int64_t apis_before = api_count(), products_before = product_count();
+  auto r = import_product(archive::write_zip(entries), "?importAPIs=true");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(description(r).find("ShopF-1.0.0/api_product.yaml"), std::string::npos) << r.body;
+  EXPECT_NE(description(r).find("Platinum"), std::string::npos) << r.body;
+  EXPECT_EQ(api_count(), apis_before);
+  EXPECT_EQ(product_count(), products_before);
+  // An API archive is not a product archive
+  auto wrong = import_product(admin("GET", kApis + "/export?apiId=" + create_api(api_body("PlainF", "/plainf"))).body);
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_NE(description(wrong).find("api_product.yaml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace archway::testing
