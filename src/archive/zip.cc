@@ -47,6 +47,8 @@ bool safe_entry_name(std::string_view name) {
 }
 
 std::string write_zip(const std::vector<ZipEntry>& entries) {
+  // libzip writes nothing at all for an archive without entries; an empty zip is its end record.
+  if (entries.empty()) return std::string("PK\x05\x06", 4) + std::string(18, '\0');
   zip_error_t err;
   zip_error_init(&err);
   std::unique_ptr<zip_source_t, SourceFree> sink(zip_source_buffer_create(nullptr, 0, 0, &err));

@@ -16,7 +16,7 @@ struct ZipEntry {
 };
 
 // Builds a deflate-compressed zip holding `entries` in order (directories are implied by the
-// names). Throws std::runtime_error only when libzip itself fails.
+// names); no entries give an empty archive. Throws std::runtime_error only when libzip itself fails.
 std::string write_zip(const std::vector<ZipEntry>& entries);
 
 struct ZipLimits {

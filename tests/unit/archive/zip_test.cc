@@ -26,6 +26,12 @@ TEST(Zip, WrittenArchiveReadsBackEveryEntryByteForByte) {
   }
 }
 
+TEST(Zip, EmptyArchiveIsWrittenAndReadBack) {
+  const ZipReadResult r = read_zip(write_zip({}));
+  EXPECT_TRUE(r.ok()) << r.error;
+  EXPECT_TRUE(r.entries.empty());
+}
+
 TEST(Zip, TextThatIsNotAZipIsRefusedWithAReason) {
   const ZipReadResult r = read_zip("type: api\nversion: v4.2.0\n");
   EXPECT_FALSE(r.ok());
