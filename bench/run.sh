@@ -4,6 +4,9 @@
 # Usage: bench/run.sh [path/to/archway]   (env: DURATION=8s CONNECTIONS=50 ROUNDS=3)
 #        ONLY=json2xml bench/run.sh ...      runs only the JSON-to-XML scenario (10 KB JSON POSTed
 #                                            through a jsonToXML request policy) and prints its line
+#        ONLY=schemaval bench/run.sh ...     runs only the schema validation scenario (a 1 KB JSON
+#                                            POST to the same definition with enableSchemaValidation
+#                                            on and off) and prints both lines and their ratio
 set -euo pipefail
 ARCHWAY=${1:-build/release/archway}
 DURATION=${DURATION:-8s}
@@ -134,6 +137,51 @@ body = open(sys.argv[1]).read()
 open(sys.argv[2], "w").write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [==[' + body + ']==]\n')
 PY
 
+# The schema validation scenario: one OpenAPI definition imported twice, with enableSchemaValidation
+# on (/validated) and off (/unvalidated); a ~1 KB order is POSTed to /accept on both.
+python3 - "$work/orders-def.json" "$work/1k-order.json" "$work/schemaval.lua" <<'PY'
+import json, sys
+definition = {"openapi": "3.0.3", "info": {"title": "BenchOrders", "version": "1.0"},
+  "paths": {"/accept": {"post": {"x-auth-type": "None",
+    "parameters": [{"name": "dryRun", "in": "query", "schema": {"type": "boolean"}}],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
+    "responses": {"200": {"description": "ok"}}}}},
+  "components": {"schemas": {
+    "Order": {"type": "object", "required": ["id", "customer", "items"], "additionalProperties": False, "properties": {
+      "id": {"type": "string", "pattern": "^[A-Z]-[0-9]+$"},
+      "customer": {"type": "object", "required": ["email"], "properties": {
+        "email": {"type": "string", "format": "email"}, "name": {"type": "string", "maxLength": 100}}},
+      "created": {"type": "string", "format": "date-time"},
+      "items": {"type": "array", "minItems": 1, "maxItems": 100, "items": {"$ref": "#/components/schemas/Line"}}}},
+    "Line": {"type": "object", "required": ["sku", "qty", "price"], "properties": {
+      "sku": {"type": "string", "pattern": "^p[0-9]{5}$"}, "name": {"type": "string"},
+      "qty": {"type": "integer", "minimum": 1, "maximum": 1000}, "price": {"type": "number", "minimum": 0},
+      "gift": {"type": "boolean"}}}}}}
+items, i = [], 0
+order = {"id": "A-1", "customer": {"email": "ann@example.com", "name": "Ann"}, "created": "2026-11-25T10:00:00Z", "items": items}
+while len(json.dumps(order)) < 1024 - 80:
+    items.append({"sku": f"p{i:05d}", "name": f"Item {i}", "qty": i % 7 + 1, "price": i * 1.25, "gift": i % 2 == 0})
+    i += 1
+open(sys.argv[1], "w").write(json.dumps(definition))
+open(sys.argv[2], "w").write(json.dumps(order))
+open(sys.argv[3], "w").write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [==[' + json.dumps(order) + ']==]\n')
+PY
+for variant in validated:true unvalidated:false; do
+  ctx=${variant%%:*}; on=${variant##*:}
+  vid=$(curl -sf -u admin:bench -F "file=@$work/orders-def.json" \
+    -F "additionalProperties={\"name\":\"Bench-$ctx\",\"context\":\"/$ctx\",\"version\":\"1.0\",\"enableSchemaValidation\":$on,
+      \"endpointConfig\":{\"endpoint_type\":\"http\",\"production_endpoints\":{\"url\":\"http://127.0.0.1:$BACKEND\"}}}" \
+    "$api/apis/import-openapi" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  vrev=$(curl -sf "${auth[@]}" -d '{}' "$api/apis/$vid/revisions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  curl -sf "${auth[@]}" -d '[{"name":"Default"}]' "$api/apis/$vid/deploy-revision?revisionId=$vrev" >/dev/null
+  for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data-binary "@$work/1k-order.json" "http://127.0.0.1:$GW/$ctx/1.0/accept")" = 200 ] && break; sleep 0.02; done
+done
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{"id":"A-1"}' \
+     "http://127.0.0.1:$GW/validated/1.0/accept")" = 400 ] || { echo "bench: the validated route does not validate"; exit 1; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$work/1k-order.json" \
+     "http://127.0.0.1:$GW/validated/1.0/accept")" = 200 ] || { echo "bench: the validated route refuses a valid order"; exit 1; }
+
 # A second API whose operation needs a token: an application subscribed to it gets one.
 sid=$(curl -sf "${auth[@]}" -d "{\"name\":\"BenchSecure\",\"context\":\"/secure\",\"version\":\"1.0\",\"policies\":[\"Unlimited\"],
   \"endpointConfig\":{\"endpoint_type\":\"http\",\"production_endpoints\":{\"url\":\"http://127.0.0.1:$BACKEND\"}},
@@ -212,6 +260,31 @@ print("| proxy | requests/s | p50 ms | p99 ms |")
 print("|---|---|---|---|")
 print(f"| archway gateway, jsonToXML on a {size} B JSON POST body | {med(0):.0f} | {med(1):.3f} | {med(2):.3f} |")
 print("rounds (rps p50 p99):", j)
+PY
+  exit 0
+fi
+
+if [ "${ONLY:-}" = schemaval ]; then
+  for ctx in validated unvalidated; do
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s "$work/schemaval.lua" "http://127.0.0.1:$GW/$ctx/1.0/accept" >/dev/null
+  done
+  V=(); U=()
+  for r in $(seq "$ROUNDS"); do
+    V+=("$(run_wrk "http://127.0.0.1:$GW/validated/1.0/accept" -s "$work/schemaval.lua")")
+    U+=("$(run_wrk "http://127.0.0.1:$GW/unvalidated/1.0/accept" -s "$work/schemaval.lua")")
+  done
+  python3 - "$(stat -c %s "$work/1k-order.json")" "$ROUNDS" "${V[@]}" "${U[@]}" <<'PY'
+import statistics, sys
+size, n = int(sys.argv[1]), int(sys.argv[2])
+rows = [list(map(float, v.split())) for v in sys.argv[3:]]
+v, u = rows[:n], rows[n:]
+med = lambda xs, i: statistics.median(x[i] for x in xs)
+print("| proxy | requests/s | p50 ms | p99 ms |")
+print("|---|---|---|---|")
+print(f"| archway gateway, {size} B JSON POST, enableSchemaValidation on | {med(v,0):.0f} | {med(v,1):.3f} | {med(v,2):.3f} |")
+print(f"| archway gateway, same API, validation off | {med(u,0):.0f} | {med(u,1):.3f} | {med(u,2):.3f} |")
+print(f"throughput ratio validated/unvalidated: {med(v,0)/med(u,0):.2f}")
+print("rounds (rps p50 p99): validated", v, "unvalidated", u)
 PY
   exit 0
 fi

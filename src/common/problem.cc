@@ -9,6 +9,13 @@ std::string Problem::to_json() const {
   o["code"] = code;
   o["message"] = message;
   o["description"] = description;
+  if (!extra_json.empty()) {
+    boost::system::error_code ec;
+    const boost::json::value extra = boost::json::parse(extra_json, ec);
+    if (!ec && extra.is_object())
+      for (const auto& [k, v] : extra.get_object())
+        if (!o.contains(k)) o[k] = v;
+  }
   return boost::json::serialize(o);
 }
 

@@ -12,6 +12,8 @@ struct Problem {
   std::int64_t code = 500;  // product error code (the HTTP status unless a product code applies)
   std::string message;      // short, stable text
   std::string description;  // what exactly went wrong, naming the field or value
+  // Further members of the body as a serialized JSON object ("{\"location\":\"query.limit\"}"); empty: none.
+  std::string extra_json;
 
   std::string to_json() const;
 

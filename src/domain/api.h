@@ -153,6 +153,12 @@ struct Api {
   bool response_caching = false;    // responseCachingEnabled: GET/HEAD 200s served from the gateway's cache
   std::int64_t cache_timeout_s = 300;            // cacheTimeout
   std::vector<std::string> cache_key_headers;    // cacheKeyHeaders: request headers in the key (Archway)
+  // enableSchemaValidation: the gateway checks requests (parameters, JSON body) against the API's
+  // OpenAPI definition and answers 400 where they fail.
+  bool enable_schema_validation = false;
+  // enableResponseSchemaValidation (Archway): with schema validation on, JSON responses are checked
+  // too and a failing one is answered with 500.
+  bool enable_response_validation = false;
   ServiceInfo service_info;         // serviceInfo: set by import-service, read-only to clients
   // The OpenAPI / Swagger definition (JSON text) the API was imported from or last given through
   // PUT /swagger; empty for an API designed by hand. Not part of the REST shape: GET /swagger

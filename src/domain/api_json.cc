@@ -437,6 +437,9 @@ Api api_from_json(const json::object& o) {
   }
   api.enable_backend_jwt = opt_bool(o, "enableBackendJWT", "enableBackendJWT").value_or(false);
   api.response_caching = opt_bool(o, "responseCachingEnabled", "responseCachingEnabled").value_or(false);
+  api.enable_schema_validation = opt_bool(o, "enableSchemaValidation", "enableSchemaValidation").value_or(false);
+  api.enable_response_validation =
+      opt_bool(o, "enableResponseSchemaValidation", "enableResponseSchemaValidation").value_or(false);
   api.cache_timeout_s = opt_int(o, "cacheTimeout", "cacheTimeout").value_or(300);
   check_cache_timeout(api.cache_timeout_s, "cacheTimeout");
   if (o.contains("cacheKeyHeaders")) {
@@ -529,6 +532,8 @@ json::object api_to_json(const Api& api) {
   o["apiPolicies"] = policy_flows_to_json(api.api_policies);
   o["corsConfiguration"] = cors_to_json(api.cors);
   o["responseCachingEnabled"] = api.response_caching;
+  o["enableSchemaValidation"] = api.enable_schema_validation;
+  o["enableResponseSchemaValidation"] = api.enable_response_validation;
   o["cacheTimeout"] = api.cache_timeout_s;
   o["cacheKeyHeaders"] = to_array(api.cache_key_headers);
   if (!api.service_info.key.empty())

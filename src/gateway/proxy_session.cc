@@ -58,6 +58,38 @@ Problem payload_too_large(std::size_t limit) {
           "A payload policy reads the whole body; this one exceeds " + std::to_string(limit) +
               " bytes (gateway.max_transform_bytes)"};
 }
+// Schema validation failures (enableSchemaValidation) as the product words them, with where each
+// failure is: "location" names the first, "errors" lists them all (at most a few).
+Problem schema_problem(int status, std::string_view message, std::string_view flow,
+                       const std::vector<openapi::SchemaError>& failures) {
+  Problem p{status, status, std::string(message), fmt::format("Schema validation failed in the {}", flow)};
+  boost::json::array errors;
+  for (std::size_t i = 0; i < failures.size(); ++i) {
+    p.description.append(i ? "; " : ": ").append(failures[i].location).append(": ").append(failures[i].message);
+    errors.push_back(boost::json::object{{"location", failures[i].location}, {"message", failures[i].message}});
+  }
+  boost::json::object extra;
+  if (!failures.empty()) extra["location"] = failures.front().location;
+  extra["errors"] = std::move(errors);
+  p.extra_json = boost::json::serialize(extra);
+  return p;
+}
+
+// Request headers as schema validation looks them up.
+template <class Fields>
+class HeaderLookup final : public openapi::HeaderSource {
+ public:
+  explicit HeaderLookup(const Fields& f) : f_(f) {}
+  std::optional<std::string_view> header(std::string_view name) const override {
+    auto it = f_.find(name);
+    if (it == f_.end()) return std::nullopt;
+    return std::string_view(it->value());
+  }
+
+ private:
+  const Fields& f_;
+};
+
 // The product's fault for a suspended endpoint (303001), with the time left.
 Problem endpoint_suspended(const EndpointRuntime& ep, std::int64_t remaining_ms) {
   return {503, 303001, "Endpoint suspended",
@@ -331,6 +363,7 @@ struct RequestContext {
   const CompiledFlow* response = nullptr;  // response mediation
   const std::string* request_body = nullptr;  // the body after request payload policies (sent from memory)
   const CompiledFlow* fault = nullptr;        // the operation's fault flow (null: none)
+  const openapi::OperationValidator* response_validator = nullptr;  // enableResponseSchemaValidation
   std::string_view cache_key;                 // non-empty: a cacheable request of a caching operation
   std::int64_t cache_ttl_ms = 0;
   const CompiledCors* cors = nullptr;
@@ -614,7 +647,9 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
             (ctx.head || sp.is_done() || (sp.content_length() && *sp.content_length() <= w_.cache->max_entry_bytes()) ||
              (ctx.response && !ctx.response->body.empty()));
   }
-  if (store || (ctx.response && !ctx.response->body.empty() && !ctx.head && !sp.is_done()))
+  const bool validate = ctx.response_validator && !ctx.head &&
+                        ctx.response_validator->response_schema(status, res[bhttp::field::content_type]);
+  if (store || validate || (ctx.response && !ctx.response->body.empty() && !ctx.head && !sp.is_done()))
     co_return co_await buffered_response(client, up, conn, sp, upstream_keep_alive, keep, store, ctx, upstream_timeout);
 
   bhttp::response_serializer<bhttp::buffer_body> ss{res};
@@ -651,7 +686,10 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up, std
                                                      RequestContext& ctx, ms upstream_timeout) {
   std::string raw;
   const bool transform = ctx.response && !ctx.response->body.empty() && !ctx.head;
-  const std::size_t limit = transform ? w_.opts.max_transform_bytes : w_.cache->max_entry_bytes();
+  const unsigned status = sp.get().result_int();
+  const bool validate = ctx.response_validator && !ctx.head &&
+                        ctx.response_validator->response_schema(status, sp.get()[bhttp::field::content_type]);
+  const std::size_t limit = transform || validate || !w_.cache ? w_.opts.max_transform_bytes : w_.cache->max_entry_bytes();
   const Relay got = co_await read_whole(up, conn->buffer, sp, ctx.buf, limit, upstream_timeout, raw, &ctx.bytes);
   auto& res = sp.get();
   std::string content_type(res[bhttp::field::content_type]);
@@ -663,13 +701,23 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up, std
   }
   if (got == Relay::kTooLarge)
     out.error = "the response body exceeds " + std::to_string(w_.opts.max_transform_bytes) +
-                " bytes (gateway.max_transform_bytes), too large for the response's payload policies";
+                " bytes (gateway.max_transform_bytes), too large for the response's payload policies or schema validation";
   else if (got != Relay::kOk)
     out.error = "reading the response body failed";
-  else if (transform && !raw.empty())
-    out = run_body_steps(ctx.response->body, raw, content_type);
-  else
-    out.body = std::move(raw);
+  if (got == Relay::kOk && validate) {
+    std::vector<openapi::SchemaError> failures;
+    if (!ctx.response_validator->check_response(status, content_type, raw, failures)) {
+      if (upstream_keep_alive && sp.is_done()) w_.pool.put(std::move(conn));
+      const Problem p = schema_problem(500, "Internal Server Error", "Response", failures);
+      spdlog::warn("response of {} failed schema validation: {}", ctx.endpoint->url.authority(), p.description);
+      const bool ok = co_await write_fault(client, ctx.client_version, p, keep, ctx.fault);
+      co_return ok && keep ? Exchange::kErrorSent : Exchange::kClientGone;
+    }
+  }
+  if (out.ok()) {
+    if (transform && !raw.empty()) out = run_body_steps(ctx.response->body, raw, content_type);
+    else out.body = std::move(raw);
+  }
   if (got == Relay::kOk && upstream_keep_alive && sp.is_done()) w_.pool.put(std::move(conn));
   if (!out.ok()) {
     const bool close = got != Relay::kOk;  // an unread upstream body: this connection is done
@@ -891,6 +939,26 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
         continue;
       }
     }
+    const CompiledFlow* fault = m.op->fault.empty() ? nullptr : &m.op->fault;
+    // Schema validation of the request as the client sent it: parameters here, the body once read.
+    const openapi::OperationValidator* validator = m.op->validator.get();
+    std::vector<openapi::SchemaError> failures;
+    if (validator) {
+      const HeaderLookup<std::decay_t<decltype(req.base())>> headers(req.base());
+      openapi::RequestView view{q == std::string_view::npos ? std::string_view() : target.substr(q + 1),
+                                template_params(m.op->target, path.substr(m.resource_offset)), &headers};
+      openapi::BodyVerdict verdict = openapi::BodyVerdict::kValid;
+      if (validator->check_parameters(view, failures) && rp.is_done() && validator->inspects_body())
+        verdict = validator->check_body(req[bhttp::field::content_type], {}, failures);
+      if (!failures.empty()) {
+        const Problem p = verdict == openapi::BodyVerdict::kUnsupportedMediaType
+                              ? schema_problem(415, "Unsupported Media Type", "Request", failures)
+                              : schema_problem(400, "Bad Request", "Request", failures);
+        const bool keep = client_keep_alive && rp.is_done();
+        if (!co_await write_fault(client, version, p, keep, fault) || !keep) co_return;
+        continue;
+      }
+    }
     // Request mediation, compiled with the snapshot: a mock answers here; headers, method, path
     // and query are rewritten in the order the policies were given.
     const CompiledFlow& flow = m.op->request;
@@ -927,11 +995,11 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
         }
       }
     }
-    const CompiledFlow* fault = m.op->fault.empty() ? nullptr : &m.op->fault;
-    // Payload policies read the whole body (bounded) and send the transformed one from memory.
+    // Payload policies and schema validation read the whole body (bounded) and send it (transformed)
+    // from memory.
     std::string request_body;
     std::int64_t request_bytes = 0;
-    const bool transform_request = !flow.body.empty() && !rp.is_done();
+    const bool transform_request = (!flow.body.empty() || (validator && validator->inspects_body())) && !rp.is_done();
     if (transform_request) {
       if (iequals(req[bhttp::field::expect], "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -947,15 +1015,29 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
         co_await write_fault(client, version, payload_too_large(w_.opts.max_transform_bytes), false, fault);
       if (r != Relay::kOk) co_return;
       std::string content_type(req[bhttp::field::content_type]);
-      PayloadResult pr = run_body_steps(flow.body, raw, content_type);
-      if (!pr.ok()) {
-        if (!co_await write_fault(client, version, bad_payload(pr.error), client_keep_alive, fault) || !client_keep_alive)
-          co_return;
-        continue;
+      if (validator) {
+        const openapi::BodyVerdict verdict = validator->check_body(content_type, raw, failures);
+        if (verdict != openapi::BodyVerdict::kValid) {
+          const Problem p = verdict == openapi::BodyVerdict::kUnsupportedMediaType
+                                ? schema_problem(415, "Unsupported Media Type", "Request", failures)
+                                : schema_problem(400, "Bad Request", "Request", failures);
+          if (!co_await write_fault(client, version, p, client_keep_alive, fault) || !client_keep_alive) co_return;
+          continue;
+        }
       }
-      req.set(bhttp::field::content_type, content_type);
-      req.content_length(pr.body.size());
-      request_body = std::move(pr.body);
+      if (flow.body.empty()) {
+        request_body = std::move(raw);
+      } else {
+        PayloadResult pr = run_body_steps(flow.body, raw, content_type);
+        if (!pr.ok()) {
+          if (!co_await write_fault(client, version, bad_payload(pr.error), client_keep_alive, fault) || !client_keep_alive)
+            co_return;
+          continue;
+        }
+        req.set(bhttp::field::content_type, content_type);
+        request_body = std::move(pr.body);
+      }
+      req.content_length(request_body.size());
     }
 
     // Rewrite the request in place into the upstream request.
@@ -1021,6 +1103,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     if (!m.op->response.empty()) ctx.response = &m.op->response;
     if (transform_request) ctx.request_body = &request_body;
     ctx.fault = fault;
+    if (validator && m.op->validate_response) ctx.response_validator = validator;
     ctx.cache_key = cache_key;
     ctx.cache_ttl_ms = m.op->cache_ttl_ms;
     ctx.bytes = request_bytes;

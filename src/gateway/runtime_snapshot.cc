@@ -356,8 +356,20 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
       }
     } else {
       rt->operations.reserve(a.operations.size());
-      for (const auto& op : a.operations)
+      std::optional<openapi::ApiValidators> validators;
+      if (a.enable_schema_validation) {
+        validators = openapi::compile_validators(a);
+        if (!validators->errors.empty())
+          warn(fmt::format("API {} {}: schema validation skips what cannot be compiled: {}", a.name, a.version,
+                           openapi::describe(validators->errors)));
+      }
+      for (const auto& op : a.operations) {
         add_operation(op, a.api_policies, &*rt->production, rt->sandbox ? &*rt->sandbox : nullptr);
+        if (validators) {
+          rt->operations.back().validator = validators->find(op.verb, op.target);
+          rt->operations.back().validate_response = a.enable_response_validation;
+        }
+      }
     }
     rt->cors = compile_cors(a.cors);
     const std::string& versioned = rt->versioned_context;

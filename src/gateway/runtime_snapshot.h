@@ -21,6 +21,7 @@
 #include "gateway/endpoint_health.h"
 #include "gateway/mediation.h"
 #include "gateway/router.h"
+#include "openapi/operation_validator.h"
 #include "traffic/policy_set.h"
 
 namespace archway::gateway {
@@ -48,6 +49,10 @@ struct OperationRuntime {
   // the operation comes from. Owned by the ApiRuntime; production is never null once built.
   const EndpointGroup* production = nullptr;
   const EndpointGroup* sandbox = nullptr;
+  // Schema validation (enableSchemaValidation), compiled from the API's definition: null when off or
+  // when the definition does not describe the operation.
+  std::shared_ptr<const openapi::OperationValidator> validator;
+  bool validate_response = false;  // enableResponseSchemaValidation
 };
 
 // Credentials added to every request toward the backend (endpoint_security), precomputed.

@@ -11,6 +11,7 @@
 #include "common/problem.h"
 #include "common/strings.h"
 #include "domain/policy_json.h"
+#include "openapi/operation_validator.h"
 #include "publisher/api_validation.h"
 
 namespace archway::publisher {
@@ -23,6 +24,15 @@ namespace {
   throw ProblemError(Problem::bad_request(std::move(description)));
 }
 
+// With enableSchemaValidation on, the gateway compiles the API's definition into validators; one
+// that cannot be compiled (a dangling $ref, a bad pattern) is refused here, naming where.
+void check_schema_validation(const domain::Api& api) {
+  if (!api.enable_schema_validation || api.is_product()) return;
+  const openapi::ApiValidators v = openapi::compile_validators(api);
+  if (!v.errors.empty())
+    bad("'enableSchemaValidation': the API's definition cannot be used to validate requests: " +
+        openapi::describe(v.errors));
+}
 }  // namespace
 
 const std::vector<std::string>& ApiService::environments() {
@@ -165,6 +175,7 @@ domain::Api ApiService::checked_new(domain::Api api, const domain::User& caller)
   normalise_and_validate(api);
   if (api.is_product()) resolve_product(api);
   check_tiers(api);
+  check_schema_validation(api);
   seal_endpoint_secrets(api, nullptr);
   check_categories(api);
   api.id = common::new_uuid();
@@ -227,6 +238,7 @@ domain::Api ApiService::checked_update(const std::string& id, domain::Api change
   if (changes.is_product()) resolve_product(changes);
   check_tiers(changes);
   check_categories(changes);
+  check_schema_validation(changes);
   if (changes.name != current.name)
     throw ProblemError(Problem::bad_request(fmt::format("'name' cannot be changed (is '{}')", current.name)));
   if (changes.version != current.version)

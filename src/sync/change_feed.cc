@@ -130,6 +130,8 @@ void DeploymentFeed::apply(const store::ChangeEvent& e) {
   d.revision_id = std::string(p.at("revisionId").as_string());
   d.deployment = static_cast<std::uint64_t>(e.revision);
   d.api = domain::api_from_json(p.at("api").as_object());
+  if (const json::value* def = p.if_contains("openapiDefinition"); def && def->is_string())
+    d.api.openapi_definition = std::string(def->get_string());
   apis_[d.api_id] = std::move(d);
 }
 

@@ -716,6 +716,9 @@ class SqliteStore final : public Store {
         payload["environment"] = d.name;
         payload["vhost"] = d.vhost;
         payload["api"] = domain::api_to_json(revision->api);
+        // Schema validation needs the definition at the gateway; other APIs keep the event small.
+        if (revision->api.enable_schema_validation && !revision->api.openapi_definition.empty())
+          payload["openapiDefinition"] = revision->api.openapi_definition;
         rev = append_event("api.deployed", api_id, json::serialize(payload));
         out.push_back(std::move(d));
       }
@@ -842,14 +845,18 @@ class SqliteStore final : public Store {
     DeployedState st;
     try {
       Stmt s = db_.prepare(
-          "SELECT d.api_id, d.revision_id, r.definition, a.lifecycle_status, a.is_default FROM api_deployments d "
+          "SELECT d.api_id, d.revision_id, r.definition, a.lifecycle_status, a.is_default, rd.definition "
+          "FROM api_deployments d "
           "JOIN api_revisions r ON r.id = d.revision_id JOIN apis a ON a.id = d.api_id "
+          "LEFT JOIN api_revision_definitions rd ON rd.revision_id = d.revision_id "
           "WHERE d.environment = ? ORDER BY d.api_id");
       s.bind(1, environment);
       while (s.step()) {
         st.apis.push_back({s.text(0), s.text(1), api_from_definition(s.text(2))});
         st.apis.back().api.lifecycle_status = s.text(3);  // the API's state, not the revision's
         st.apis.back().api.is_default_version = s.integer(4) != 0;  // likewise its default flag
+        // Schema validation compiles the revision's OpenAPI definition into the gateway's snapshot.
+        if (st.apis.back().api.enable_schema_validation) st.apis.back().api.openapi_definition = s.text(5);
       }
       Stmt m = db_.prepare("SELECT COALESCE(MAX(revision), 0) FROM change_log");
       m.step();

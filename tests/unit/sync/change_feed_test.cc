@@ -134,5 +134,39 @@ TEST_F(ChangeFeedTest, WaitDeliveredWithNothingPendingReturnsAtOnce) {
   EXPECT_TRUE(feed_->wait_delivered(std::chrono::milliseconds(0)));
 }
 
+TEST_F(ChangeFeedTest, DefinitionOfASchemaValidatedApiReachesTheGatewayOnLoadAndOnDeploy) {
+  const std::string definition = R"({"openapi":"3.0.3","info":{"title":"v","version":"1.0"},"paths":{}})";
+  auto definition_of = [&](const std::string& api_id) {
+    state_of(api_id);
+    std::lock_guard lock(mu_);
+    for (const auto& d : apis_)
+      if (d.api_id == api_id) return d.api.openapi_definition;
+    return std::string("(not deployed)");
+  };
+  domain::Api validated;
+  validated.id = common::new_uuid();
+  validated.name = "validated";
+  validated.context = "/validated";
+  validated.version = "1.0";
+  validated.provider = "admin";
+  validated.operations.push_back({"", "/*", "GET"});
+  validated.enable_schema_validation = true;
+  validated.openapi_definition = definition;
+  store_->create_api(validated);
+  auto plain = validated;
+  plain.id = common::new_uuid();
+  plain.name = "plain";
+  plain.context = "/plain";
+  plain.enable_schema_validation = false;
+  store_->create_api(plain);
+  store_->deploy_revision(validated.id, store_->create_revision(validated, "").id, {domain::Deployment{}});
+  start();  // full load
+  EXPECT_EQ(definition_of(validated.id), definition);
+  store_->deploy_revision(plain.id, store_->create_revision(plain, "").id, {domain::Deployment{}});  // event
+  EXPECT_EQ(definition_of(plain.id), "");  // not needed without validation
+  store_->deploy_revision(validated.id, store_->create_revision(validated, "").id, {domain::Deployment{}});
+  EXPECT_EQ(definition_of(validated.id), definition);
+}
+
 }  // namespace
 }  // namespace archway::sync
