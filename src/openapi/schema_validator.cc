@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <tuple>
 #include <cstdint>
@@ -60,7 +61,18 @@ struct Node {
   std::optional<Pattern> pattern;
   Format format = Format::kNone;
   std::string format_name;
-  common::StringMap<const Node*> properties;
+  // properties: a few are found faster by a scan than by hashing; many go through `property_index`.
+  std::vector<std::pair<std::string, const Node*>> properties;
+  common::StringMap<const Node*> property_index;  // filled when there are more than kScanned
+  const Node* property(std::string_view name) const {
+    if (!property_index.empty()) {
+      auto it = property_index.find(name);
+      return it == property_index.end() ? nullptr : it->second;
+    }
+    for (const auto& [key, node] : properties)
+      if (key.size() == name.size() && key == name) return node;
+    return nullptr;
+  }
   std::vector<std::string> required;
   std::vector<std::pair<Pattern, const Node*>> pattern_properties;
   const Node* additional = nullptr;  // additionalProperties schema
@@ -70,6 +82,8 @@ struct Node {
   std::vector<const Node*> all_of, any_of, one_of;
   const Node* negated = nullptr;  // not
 };
+
+inline constexpr std::size_t kScanned = 12;
 
 struct Tree {
   std::vector<std::unique_ptr<Node>> nodes;
@@ -258,7 +272,9 @@ struct Compiler {
       if (!ps->is_object()) fail(at, "must be an object");
       else
         for (const auto& [name, schema] : ps->get_object())
-          n->properties.emplace(std::string(name), compile(schema, pointer_append(at, name)));
+          n->properties.emplace_back(std::string(name), compile(schema, pointer_append(at, name)));
+      if (n->properties.size() > kScanned)
+        for (const auto& [name, node] : n->properties) n->property_index.emplace(name, node);
     }
     if (const json::value* pp = o.if_contains("patternProperties")) {
       const std::string at = pointer_append(loc, "patternProperties");
@@ -414,6 +430,23 @@ bool valid_ipv4(std::string_view s) {
   return i == s.size();
 }
 
+// Appends "/" and `token` escaped as a JSON pointer token (RFC 6901) without a temporary.
+void append_token(std::string& loc, std::string_view token) {
+  loc.push_back('/');
+  for (char c : token) {
+    if (c == '~') loc.append("~0");
+    else if (c == '/') loc.append("~1");
+    else loc.push_back(c);
+  }
+}
+
+void append_index(std::string& loc, std::size_t i) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, i);
+  loc.push_back('/');
+  loc.append(digits, end);
+}
+
 std::size_t code_points(std::string_view s) {
   std::size_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
@@ -523,8 +556,7 @@ struct Checker {
       for (std::size_t i = 0; i < a.size() && !full(); ++i) {
         const Node* item = i < n.prefix_items.size() ? n.prefix_items[i] : n.items;
         if (!item) continue;
-        loc.push_back('/');
-        loc.append(std::to_string(i));
+        append_index(loc, i);
         const bool good = check(*item, a[i], loc, depth + 1);
         loc.resize(base);
         if (!good) {
@@ -541,7 +573,7 @@ struct Checker {
       const std::size_t base = loc.size();
       for (const std::string& name : n.required) {
         if (o.contains(name)) continue;
-        loc.append("/").append(pointer_escape(name));
+        append_token(loc, name);
         ok = fail(loc, "is required");
         loc.resize(base);
         if (!out) return false;
@@ -549,12 +581,12 @@ struct Checker {
       const bool walk = !n.properties.empty() || !n.pattern_properties.empty() || n.additional || n.additional_forbidden;
       for (auto it = o.begin(); walk && it != o.end() && !full(); ++it) {
         const std::string_view key = it->key();
-        loc.append("/").append(pointer_escape(key));
+        append_token(loc, key);
         bool good = true;
         bool matched = false;
-        if (auto p = n.properties.find(key); p != n.properties.end()) {
+        if (const Node* p = n.property(key)) {
           matched = true;
-          good = check(*p->second, it->value(), loc, depth + 1);
+          good = check(*p, it->value(), loc, depth + 1);
         }
         for (const auto& [pattern, schema] : n.pattern_properties) {
           bool dummy = true;

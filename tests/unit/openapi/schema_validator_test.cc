@@ -85,6 +85,23 @@ TEST(SchemaValidator, AdditionalPropertiesFalseRefusesUnknownMembersAndASchemaCh
   EXPECT_EQ(typed.first(), "/body/x: expected integer, found string");
 }
 
+TEST(SchemaValidator, ManyPropertiesAreFoundAsWellAsAFew) {
+  std::string props;
+  for (int i = 0; i < 20; ++i) props += (i ? "," : "") + std::string("\"p") + std::to_string(i) + "\":{\"type\":\"integer\"}";
+  Case c(R"({"type":"object","additionalProperties":false,"properties":{)" + props + "}}");
+  EXPECT_TRUE(c.valid(R"({"p0":1,"p13":2,"p19":3})"));
+  EXPECT_FALSE(c.valid(R"({"p0":1,"p17":"x"})"));
+  EXPECT_EQ(c.first(), "/body/p17: expected integer, found string");
+  EXPECT_FALSE(c.valid(R"({"p20":1})"));
+  EXPECT_EQ(c.first(), "/body/p20: is not allowed (additionalProperties)");
+}
+
+TEST(SchemaValidator, LocationsEscapeSlashAndTildeInPropertyNames) {
+  Case c(R"({"type":"object","properties":{"a/b~c":{"type":"integer"}}})");
+  EXPECT_FALSE(c.valid(R"({"a/b~c":"x"})"));
+  EXPECT_EQ(c.first(), "/body/a~1b~0c: expected integer, found string");
+}
+
 TEST(SchemaValidator, EnumAndConstCompareJsonValues) {
   Case e(R"({"enum":["a","b",3]})");
   EXPECT_TRUE(e.valid(R"("b")"));
