@@ -240,7 +240,8 @@ struct Builder {
         out.errors.push_back(std::move(e));
       }
       const json::value* cf = o.if_contains("collectionFormat");
-      const std::string_view format = cf && cf->is_string() ? cf->get_string() : "csv";
+      const std::string_view format =
+          cf && cf->is_string() ? std::string_view(cf->get_string()) : std::string_view("csv");
       param.explode = format == "multi";
       param.separator = format == "pipes" ? '|' : format == "ssv" ? ' ' : format == "tsv" ? '\t' : ',';
     } else if (const json::value* s = o.if_contains("schema")) {
@@ -248,7 +249,10 @@ struct Builder {
       param.item_type = declared_type(doc.root, items_of(doc.root, s));
       param.schema = schema_at(loc + "/schema");
       const json::value* style = o.if_contains("style");
-      const std::string_view st = style && style->is_string() ? style->get_string() : (query ? "form" : "simple");
+      // Both arms as string_view: a json::string arm would make the literal a temporary json::string.
+      const std::string_view st = style && style->is_string() ? std::string_view(style->get_string())
+                                  : query                     ? std::string_view("form")
+                                                              : std::string_view("simple");
       const json::value* ex = o.if_contains("explode");
       param.explode = ex && ex->is_bool() ? ex->get_bool() : st == "form";
       param.separator = st == "pipeDelimited" ? '|' : st == "spaceDelimited" ? ' ' : ',';
