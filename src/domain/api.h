@@ -43,12 +43,20 @@ inline constexpr std::string_view kSealedSecretPrefix = "sealed:";
 // .sandbox). Secrets are sealed (crypto::SecretBox) before they are stored; `sealed` says so.
 struct EndpointSecurity {
   bool enabled = false;
-  std::string type;  // BASIC or APIKEY
-  std::string username;
-  std::string password;             // BASIC
+  std::string type;  // BASIC, APIKEY or OAUTH
+  std::string username;             // BASIC; OAUTH with the PASSWORD grant
+  std::string password;             // BASIC; OAUTH with the PASSWORD grant
   std::string api_key_identifier;   // APIKEY: header or query parameter name
   std::string api_key_value;        // APIKEY
   std::string api_key_in = "HEADER";  // apiKeyIdentifierType: HEADER or QUERY_PARAMETER
+  // OAUTH: the gateway gets an access token from token_url (RFC 6749 §4.4 client credentials or
+  // §4.3 password grant, client authenticated with HTTP Basic), caches it until shortly before it
+  // expires, and sends it to the backend as "Authorization: Bearer".
+  std::string grant_type;     // CLIENT_CREDENTIALS or PASSWORD
+  std::string token_url;      // http(s)
+  std::string client_id;
+  std::string client_secret;  // sealed
+  std::vector<std::pair<std::string, std::string>> custom_parameters;  // added to the token request
 };
 
 inline constexpr std::string_view kRoundRobin =

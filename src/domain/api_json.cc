@@ -157,8 +157,8 @@ std::optional<EndpointSecurity> endpoint_security_from(const json::object& es, s
   s.enabled = opt_bool(*o, "enabled", path + ".enabled").value_or(true);
   s.type = upper(opt_string(*o, "type", path + ".type").value_or(""));
   if (!s.enabled) return s;
-  if (s.type != "BASIC" && s.type != "APIKEY")
-    bad_endpoint(fmt::format("'{}.type' must be BASIC or APIKEY, got '{}'", path, s.type));
+  if (s.type != "BASIC" && s.type != "APIKEY" && s.type != "OAUTH")
+    bad_endpoint(fmt::format("'{}.type' must be BASIC, APIKEY or OAUTH, got '{}'", path, s.type));
   s.username = opt_string(*o, "username", path + ".username").value_or("");
   s.password = opt_string(*o, "password", path + ".password").value_or("");
   s.api_key_identifier = opt_string(*o, "apiKeyIdentifier", path + ".apiKeyIdentifier").value_or("");
@@ -168,6 +168,30 @@ std::optional<EndpointSecurity> endpoint_security_from(const json::object& es, s
     if (s.username.empty()) bad_endpoint(fmt::format("'{}.username' is required for BASIC", path));
     if (s.username.find(':') != std::string::npos)
       bad_endpoint(fmt::format("'{}.username' must not contain ':'", path));
+  } else if (s.type == "OAUTH") {
+    s.grant_type = upper(opt_string(*o, "grantType", path + ".grantType").value_or(""));
+    s.token_url = opt_string(*o, "tokenUrl", path + ".tokenUrl").value_or("");
+    s.client_id = opt_string(*o, "clientId", path + ".clientId").value_or("");
+    s.client_secret = opt_string(*o, "clientSecret", path + ".clientSecret").value_or("");
+    if (s.grant_type != "CLIENT_CREDENTIALS" && s.grant_type != "PASSWORD")
+      bad_endpoint(fmt::format("'{}.grantType' must be CLIENT_CREDENTIALS or PASSWORD for OAUTH, got '{}'", path,
+                               s.grant_type));
+    std::string why;
+    if (s.token_url.empty()) bad_endpoint(fmt::format("'{}.tokenUrl' is required for OAUTH", path));
+    if (!parse_backend_url(s.token_url, &why))
+      bad_endpoint(fmt::format("'{}.tokenUrl' is not an http(s) URL: {}", path, why));
+    if (s.client_id.empty()) bad_endpoint(fmt::format("'{}.clientId' is required for OAUTH", path));
+    if (s.client_id.find(':') != std::string::npos)
+      bad_endpoint(fmt::format("'{}.clientId' must not contain ':'", path));
+    if (s.grant_type == "PASSWORD" && s.username.empty())
+      bad_endpoint(fmt::format("'{}.username' is required for the PASSWORD grant", path));
+    if (const json::object* cp = opt_object(*o, "customParameters", path + ".customParameters"))
+      for (const auto& [k, v] : *cp) {
+        if (!v.is_string())
+          bad_endpoint(fmt::format("'{}.customParameters.{}' must be a string", path, std::string(k)));
+        if (k.empty()) bad_endpoint(fmt::format("'{}.customParameters' names must not be empty", path));
+        s.custom_parameters.emplace_back(std::string(k), std::string(v.get_string()));
+      }
   } else {
     if (s.api_key_identifier.empty())
       bad_endpoint(fmt::format("'{}.apiKeyIdentifier' is required for APIKEY", path));
@@ -179,7 +203,7 @@ std::optional<EndpointSecurity> endpoint_security_from(const json::object& es, s
       bad_endpoint(fmt::format("'{}.apiKeyIdentifierType' must be HEADER or QUERY_PARAMETER, got '{}'", path,
                                s.api_key_in));
   }
-  for (const std::string* v : {&s.password, &s.api_key_value, &s.username})
+  for (const std::string* v : {&s.password, &s.api_key_value, &s.username, &s.client_id, &s.client_secret})
     if (v->find_first_of("\r\n") != std::string::npos)
       bad_endpoint(fmt::format("'{}' values must not contain line breaks", path));
   return s;
@@ -342,7 +366,7 @@ boost::json::object api_to_public_json(const Api& api) {
     if (auto* es = ec->get_object().if_contains("endpoint_security"); es && es->is_object())
       for (auto& side : es->get_object())
         if (side.value().is_object())
-          for (std::string_view secret : {"password", "apiKeyValue"})
+          for (std::string_view secret : {"password", "apiKeyValue", "clientSecret"})
             if (auto* v = side.value().get_object().if_contains(secret); v && v->is_string()) *v = "";
   return o;
 }

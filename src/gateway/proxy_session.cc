@@ -8,7 +8,9 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
+#include <variant>
 
 #include "common/problem.h"
 #include "gateway/internal/worker.h"
@@ -369,6 +371,7 @@ struct RequestContext {
   const CompiledCors* cors = nullptr;
   std::string_view cors_origin;  // empty: no CORS headers
   bool may_retry = false;  // a 5xx named by retryErroCode is given back as kFailed, not relayed
+  unsigned status = 0;     // the backend's response status, once its header is read
   UpstreamFailure failure = UpstreamFailure::kNone;  // set with kFailed
   unsigned failure_status = 0;
   std::optional<Problem> problem;  // set with kFailed
@@ -433,6 +436,15 @@ class Session {
   template <class Client, class Up>
   asio::awaitable<Exchange> exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
                                      bool reused, RequestContext& ctx);
+
+  // OAUTH endpoint security: "Bearer <token>" for the backend, from this worker's cache or, when it
+  // has none or it is about to expire, from the token endpoint (one fetch at a time; concurrent
+  // requests wait for it). A problem when the token endpoint gives none.
+  asio::awaitable<std::variant<std::string, Problem>> backend_authorization(const BackendOAuth& oauth);
+  // Drops the cached token when it is still `sent` (the backend refused it with 401).
+  void forget_backend_token(const BackendOAuth& oauth, std::string_view sent);
+  asio::awaitable<std::variant<std::pair<std::string, std::int64_t>, Problem>> fetch_backend_token(
+      const BackendOAuth& oauth);
 
   // Responses read whole: for the response flow's payload policies and for the response cache.
   // Transforms, stores a copy when `store`, answers.
@@ -517,6 +529,121 @@ asio::awaitable<Session::Acquired> Session::acquire(const EndpointRuntime& ep, b
   }
   a.conn = std::move(conn);
   co_return a;
+}
+
+Problem backend_token_problem(const BackendOAuth& oauth, const std::string& why) {
+  return backend_unavailable("Could not get an access token for the back end from " + oauth.token_url + ": " + why);
+}
+
+// One token request on an open connection: POST the form, read a bounded JSON answer.
+template <class Stream>
+asio::awaitable<std::variant<std::pair<std::string, std::int64_t>, Problem>> token_exchange(
+    Stream& s, const BackendOAuth& oauth, ms timeout) {
+  bhttp::request<bhttp::string_body> req{bhttp::verb::post, oauth.target, 11};
+  req.set(bhttp::field::host, oauth.token_endpoint->authority);
+  req.set(bhttp::field::authorization, oauth.client_auth);
+  req.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
+  req.set(bhttp::field::accept, "application/json");
+  req.keep_alive(false);
+  req.body() = oauth.form;
+  req.prepare_payload();
+  beast::get_lowest_layer(s).expires_after(timeout);
+  auto [wec, wn] = co_await bhttp::async_write(s, req, kTuple);
+  if (wec) co_return backend_token_problem(oauth, "sending the token request failed: " + wec.message());
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> p;
+  p.body_limit(64 * 1024);
+  beast::get_lowest_layer(s).expires_after(timeout);
+  auto [rec, rn] = co_await bhttp::async_read(s, buffer, p, kTuple);
+  if (rec)
+    co_return backend_token_problem(
+        oauth, rec == beast::error::timeout ? "the token endpoint did not answer in time" : "reading the answer failed: " + rec.message());
+  const auto& res = p.get();
+  boost::system::error_code jec;
+  const boost::json::value v = boost::json::parse(res.body(), jec);
+  const boost::json::object* o = !jec && v.is_object() ? &v.get_object() : nullptr;
+  auto field = [o](std::string_view name) -> std::string {
+    if (!o) return {};
+    const auto* f = o->if_contains(name);
+    return f && f->is_string() ? std::string(f->get_string()) : std::string();
+  };
+  if (res.result_int() != 200) {
+    std::string why = "the token endpoint answered " + std::to_string(res.result_int());
+    if (const std::string e = field("error"); !e.empty()) why += " " + e;
+    if (const std::string d = field("error_description"); !d.empty()) why += ": " + d;
+    co_return backend_token_problem(oauth, why);
+  }
+  const std::string token = field("access_token");
+  if (token.empty() || token.find_first_of("\r\n") != std::string::npos)
+    co_return backend_token_problem(oauth, "the answer has no usable access_token");
+  if (const std::string type = field("token_type"); !type.empty() && !iequals(type, "bearer"))
+    co_return backend_token_problem(oauth, "token_type '" + type + "' is not Bearer");
+  std::int64_t expires_in = 3600;  // RFC 6749 §5.1: optional; the server's default applies
+  if (o)
+    if (const auto* e = o->if_contains("expires_in")) {
+      if (e->is_int64()) expires_in = e->get_int64();
+      else if (e->is_uint64()) expires_in = static_cast<std::int64_t>(std::min<std::uint64_t>(e->get_uint64(), 1u << 30));
+      else if (e->is_double()) expires_in = static_cast<std::int64_t>(e->get_double());
+    }
+  co_return std::pair<std::string, std::int64_t>{"Bearer " + token, std::max<std::int64_t>(1, expires_in)};
+}
+
+asio::awaitable<std::variant<std::pair<std::string, std::int64_t>, Problem>> Session::fetch_backend_token(
+    const BackendOAuth& oauth) {
+  Acquired a = co_await acquire(*oauth.token_endpoint, false);
+  if (a.error) co_return backend_token_problem(oauth, a.error->description);
+  const ms timeout(w_.opts.upstream_timeout_ms);
+  if (a.conn->tls) co_return co_await token_exchange(*a.conn->tls, oauth, timeout);
+  co_return co_await token_exchange(a.conn->tcp, oauth, timeout);
+}
+
+asio::awaitable<std::variant<std::string, Problem>> Session::backend_authorization(const BackendOAuth& oauth) {
+  auto it = w_.backend_tokens.find(oauth.key);
+  if (it == w_.backend_tokens.end()) {
+    if (w_.backend_tokens.size() >= 1024)  // credentials replaced many times over: start afresh
+      std::erase_if(w_.backend_tokens, [](const auto& e) { return !e.second->fetching; });
+    it = w_.backend_tokens.emplace(oauth.key, std::make_shared<Worker::BackendToken>()).first;
+  }
+  const std::shared_ptr<Worker::BackendToken> t = it->second;  // stays valid across suspensions
+  for (;;) {
+    const std::int64_t now = steady_millis();
+    if (!t->authorization.empty() && now < t->refresh_at_ms) co_return t->authorization;
+    if (t->fetching) {
+      const auto ready = t->ready;
+      co_await ready->async_wait(kTuple);  // ends when the fetch in flight cancels it
+      if (!t->fetching && t->failure && steady_millis() < t->failed_until_ms) co_return *t->failure;
+      continue;
+    }
+    if (t->failure && now < t->failed_until_ms) co_return *t->failure;
+    t->fetching = true;
+    t->ready = std::make_shared<asio::steady_timer>(w_.io, std::chrono::steady_clock::time_point::max());
+    auto got = co_await fetch_backend_token(oauth);
+    t->fetching = false;
+    const auto ready = std::move(t->ready);
+    ready->cancel();
+    if (auto* p = std::get_if<Problem>(&got)) {
+      spdlog::warn("backend token: {}", p->description);
+      t->authorization.clear();
+      t->failure = *p;
+      t->failed_until_ms = steady_millis() + 1000;  // one try a second while the token endpoint fails
+      co_return *p;
+    }
+    auto& [authorization, expires_in] = std::get<0>(got);
+    t->authorization = std::move(authorization);
+    t->failure.reset();
+    // Renew before the backend would see it expire: 10% of its life early, at most 60 s.
+    const std::int64_t life_ms = expires_in * 1000;
+    t->refresh_at_ms = steady_millis() + life_ms - std::min<std::int64_t>(60000, life_ms / 10);
+    co_return t->authorization;
+  }
+}
+
+void Session::forget_backend_token(const BackendOAuth& oauth, std::string_view sent) {
+  auto it = w_.backend_tokens.find(oauth.key);
+  if (it != w_.backend_tokens.end() && it->second->authorization == sent && !it->second->fetching) {
+    it->second->authorization.clear();
+    it->second->refresh_at_ms = 0;
+  }
 }
 
 asio::awaitable<std::optional<Problem>> Session::authorize_basic(const ApiRuntime& api, const OperationRuntime& op,
@@ -609,6 +736,7 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   auto& res = sp.get();
   EndpointHealth& health = *ctx.endpoint->health;
   const unsigned status = res.result_int();
+  ctx.status = status;
   if (status >= 500 && status < 600) {
     if (ctx.may_retry && ctx.endpoint->failures.retries_status(status)) {
       ctx.failure = UpstreamFailure::kStatus;  // the connection is dropped with its unread body
@@ -1088,6 +1216,17 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     req.set("X-Forwarded-Proto", tls ? "https" : "http");
     if (!original_host.empty()) req.set("X-Forwarded-Host", original_host);
     if (!creds.header_name.empty()) req.set(creds.header_name, creds.header_value);
+    std::string backend_bearer;  // OAUTH endpoint security: the token sent, dropped if refused
+    if (creds.oauth) {
+      auto auth = co_await backend_authorization(*creds.oauth);
+      if (auto* p = std::get_if<Problem>(&auth)) {
+        const bool keep = client_keep_alive && rp.is_done();
+        if (!co_await write_fault(client, version, *p, keep, fault) || !keep) co_return;
+        continue;
+      }
+      backend_bearer = std::move(std::get<std::string>(auth));
+      req.set(bhttp::field::authorization, backend_bearer);
+    }
     if (chunked) req.chunked(true);
 
     const bool body_expected = !rp.is_done();
@@ -1207,6 +1346,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
                     ? Exchange::kErrorSent
                     : Exchange::kClientGone;
     }
+    if (!backend_bearer.empty() && ctx.status == 401) forget_backend_token(*creds.oauth, backend_bearer);
     if (!throttle.meters.empty()) w_.opts.throttler->record_bytes(throttle, ctx.bytes, steady_millis());
     if (outcome == Exchange::kClientGone || outcome == Exchange::kRetry) co_return;
     if (outcome == Exchange::kErrorSent && (!client_keep_alive || !rp.is_done())) co_return;

@@ -106,15 +106,46 @@ std::optional<BackendCredentials> credentials_of(const domain::EndpointSecurity&
                                                  const std::function<void(std::string)>& warn) {
   BackendCredentials c;
   if (!s.enabled) return c;
-  const std::string& sealed = s.type == "BASIC" ? s.password : s.api_key_value;
-  std::optional<std::string> secret;
-  if (settings.open_secret && !sealed.empty()) secret = settings.open_secret(sealed);
-  if (!secret) {
-    warn(fmt::format("{}: the endpoint_security secret cannot be opened with this server's master key; "
-                     "requests go without credentials",
-                     where));
-    return std::nullopt;
+  auto open = [&](const std::string& sealed) -> std::optional<std::string> {
+    std::optional<std::string> secret;
+    if (settings.open_secret && !sealed.empty()) secret = settings.open_secret(sealed);
+    if (!secret)
+      warn(fmt::format("{}: the endpoint_security secret cannot be opened with this server's master key; "
+                       "requests go without credentials",
+                       where));
+    return secret;
+  };
+  if (s.type == "OAUTH") {
+    auto client_secret = open(s.client_secret);
+    if (!client_secret) return std::nullopt;
+    auto url = domain::parse_backend_url(s.token_url);
+    if (!url) return std::nullopt;  // checked when the API was saved
+    auto oauth = std::make_shared<BackendOAuth>();
+    auto ep = std::make_shared<EndpointRuntime>();
+    ep->pool_key = fmt::format("{}://{}:{}", url->tls ? "https" : "http", url->host, url->port);
+    ep->authority = url->authority();
+    ep->health = std::make_shared<EndpointHealth>();
+    oauth->target = url->base_path.empty() ? "/" : url->base_path;
+    ep->url = std::move(*url);
+    oauth->token_endpoint = std::move(ep);
+    oauth->token_url = s.token_url;
+    oauth->client_auth = "Basic " + base64(percent_encode(s.client_id) + ":" + percent_encode(*client_secret));
+    if (s.grant_type == "PASSWORD") {
+      auto password = open(s.password);
+      if (!password) return std::nullopt;
+      oauth->form = "grant_type=password&username=" + percent_encode(s.username) + "&password=" +
+                    percent_encode(*password);
+    } else {
+      oauth->form = "grant_type=client_credentials";
+    }
+    for (const auto& [k, v] : s.custom_parameters) oauth->form += "&" + percent_encode(k) + "=" + percent_encode(v);
+    oauth->key = s.token_url + "\n" + oauth->client_auth + "\n" + oauth->form;
+    c.oauth = std::move(oauth);
+    return c;
   }
+  const std::string& sealed = s.type == "BASIC" ? s.password : s.api_key_value;
+  std::optional<std::string> secret = open(sealed);
+  if (!secret) return std::nullopt;
   if (s.type == "BASIC") {
     c.header_name = "Authorization";
     c.header_value = "Basic " + base64(s.username + ":" + *secret);

@@ -55,11 +55,25 @@ struct OperationRuntime {
   bool validate_response = false;  // enableResponseSchemaValidation
 };
 
+struct EndpointRuntime;
+
+// OAUTH endpoint security: the token request, precomputed. Each worker keeps the token it got
+// (keyed by `key`) until shortly before it expires.
+struct BackendOAuth {
+  std::shared_ptr<const EndpointRuntime> token_endpoint;
+  std::string target;       // the token URL's path
+  std::string client_auth;  // "Basic base64(urlencode(client_id):urlencode(client_secret))"
+  std::string form;         // "grant_type=client_credentials&..." (application/x-www-form-urlencoded)
+  std::string token_url;    // for messages
+  std::string key;          // identity of the credentials: token URL, client, form
+};
+
 // Credentials added to every request toward the backend (endpoint_security), precomputed.
 struct BackendCredentials {
   std::string header_name;   // Authorization, or the API key header; empty: none
   std::string header_value;
   std::string query_param;   // "name=value", percent-encoded; empty: none
+  std::shared_ptr<const BackendOAuth> oauth;  // set: "Authorization: Bearer <token from oauth>"
 };
 
 struct EndpointRuntime {

@@ -74,9 +74,22 @@ void ApiService::seal_endpoint_secrets(domain::Api& api, const domain::Api* stor
     const json::object* old_side = nullptr;
     if (old_es)
       if (const auto* v = old_es->if_contains(side); v && v->is_object()) old_side = &v->get_object();
-    for (std::string_view field : {"password", "apiKeyValue"}) {
-      const bool required = parsed && parsed->enabled &&
-                            (field == "password" ? parsed->type == "BASIC" : parsed->type == "APIKEY");
+    for (std::string_view field : {"password", "apiKeyValue", "clientSecret"}) {
+      bool required = false;
+      std::string* target = nullptr;  // where the parsed form keeps this secret
+      if (parsed && parsed->enabled) {
+        const std::string& t = parsed->type;
+        if (field == "password") {
+          required = t == "BASIC" || (t == "OAUTH" && parsed->grant_type == "PASSWORD");
+          target = &parsed->password;
+        } else if (field == "apiKeyValue") {
+          required = t == "APIKEY";
+          target = &parsed->api_key_value;
+        } else {
+          required = t == "OAUTH";
+          target = &parsed->client_secret;
+        }
+      }
       json::value* v = sv->get_object().if_contains(field);
       std::string value = v && v->is_string() ? std::string(v->get_string()) : std::string();
       std::string old;
@@ -96,7 +109,7 @@ void ApiService::seal_endpoint_secrets(domain::Api& api, const domain::Api* stor
         throw ProblemError(Problem::bad_request(fmt::format(
             "'endpointConfig.endpoint_security.{}.{}' is required for {}", side, field, parsed->type)));
       if (v || !sealed.empty()) sv->get_object()[field] = sealed;
-      if (parsed) (field == "password" ? parsed->password : parsed->api_key_value) = sealed;
+      if (target) *target = sealed;
     }
   }
 }

@@ -4,13 +4,18 @@
 // host, and a 502 that says so when verification fails.
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <thread>
 #include <sstream>
 
+#include "crypto/base64url.h"
 #include "crypto/tls_identity.h"
 #include "integration/fixture.h"
 
 namespace archway::testing {
 namespace {
+
+namespace json = boost::json;
 
 class EndpointSecurity : public ServerSuite {
  protected:
@@ -112,7 +117,23 @@ TEST_F(EndpointSecurity, ProductionAndSandboxTokensGetTheirKeyTypesCredentials) 
 
 TEST_F(EndpointSecurity, BadEndpointSecurityIsRefusedNamingTheField) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {R"({"enabled":true,"type":"DIGEST","username":"u","password":"p"})", "endpoint_security.production.type"},
+      {R"({"enabled":true,"type":"NTLM","username":"u","password":"p"})", "endpoint_security.production.type"},
+      {R"({"enabled":true,"type":"OAUTH","grantType":"IMPLICIT","tokenUrl":"http://t/","clientId":"c","clientSecret":"s"})",
+       "endpoint_security.production.grantType"},
+      {R"({"enabled":true,"type":"OAUTH","grantType":"CLIENT_CREDENTIALS","clientId":"c","clientSecret":"s"})",
+       "endpoint_security.production.tokenUrl"},
+      {R"({"enabled":true,"type":"OAUTH","grantType":"CLIENT_CREDENTIALS","tokenUrl":"ftp://t/","clientId":"c","clientSecret":"s"})",
+       "endpoint_security.production.tokenUrl"},
+      {R"({"enabled":true,"type":"OAUTH","grantType":"CLIENT_CREDENTIALS","tokenUrl":"http://t/","clientSecret":"s"})",
+       "endpoint_security.production.clientId"},
+      {R"({"enabled":true,"type":"OAUTH","grantType":"CLIENT_CREDENTIALS","tokenUrl":"http://t/","clientId":"c"})",
+       "endpoint_security.production.clientSecret"},
+      {R"({"enabled":true,"type":"OAUTH","grantType":"PASSWORD","tokenUrl":"http://t/","clientId":"c","clientSecret":"s","password":"p"})",
+       "endpoint_security.production.username"},
+      {R"({"enabled":true,"type":"OAUTH","grantType":"PASSWORD","tokenUrl":"http://t/","clientId":"c","clientSecret":"s","username":"u"})",
+       "endpoint_security.production.password"},
+      {R"({"enabled":true,"type":"OAUTH","grantType":"CLIENT_CREDENTIALS","tokenUrl":"http://t/","clientId":"c","clientSecret":"s","customParameters":{"a":1}})",
+       "endpoint_security.production.customParameters.a"},
       {R"({"enabled":true,"type":"BASIC","username":"u"})", "endpoint_security.production.password"},
       {R"({"enabled":true,"type":"BASIC","password":"p"})", "endpoint_security.production.username"},
       {R"({"enabled":true,"type":"APIKEY","apiKeyIdentifier":"k"})", "endpoint_security.production.apiKeyValue"},
@@ -124,6 +145,132 @@ TEST_F(EndpointSecurity, BadEndpointSecurityIsRefusedNamingTheField) {
     EXPECT_EQ(r.status, 400) << sec;
     EXPECT_NE(r.body.find(field), std::string::npos) << r.body;
   }
+}
+
+// OAUTH endpoint security against a real token endpoint: this server's own /oauth2/token, with
+// one gateway worker so that "the worker's cached token" is one token.
+class EndpointOAuth : public EndpointSecurity {
+ protected:
+  static void SetUpTestSuite() {
+    ServerOptions o;
+    o.extra_args = {"--set", "gateway.workers=1"};
+    server_ = new ServerProcess(o);
+    backend_ = new Backend();
+  }
+
+  std::string token_url() const { return "http://127.0.0.1:" + std::to_string(server_->management_port()) + "/oauth2/token"; }
+
+  std::string oauth(const Client& c, const std::string& extra = "") const {
+    return R"({"enabled":true,"type":"OAUTH","grantType":"CLIENT_CREDENTIALS","tokenUrl":")" + token_url() +
+           R"(","clientId":")" + c.consumer_key + R"(","clientSecret":")" + c.consumer_secret + "\"" + extra + "}";
+  }
+
+  static json::object jwt_claims(const std::string& bearer) {
+    const std::string jwt = bearer.substr(std::string("Bearer ").size());
+    const auto a = jwt.find('.');
+    const auto b = jwt.find('.', a + 1);
+    return json::parse(*crypto::base64url_decode(jwt.substr(a + 1, b - a - 1))).as_object();
+  }
+
+  HttpResponse token_form(const std::string& target, const std::string& body, const Client& c) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = target;
+    r.body = body;
+    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Authorization", basic_auth(c.consumer_key, c.consumer_secret)}};
+    return mgmt().send(r);
+  }
+};
+
+TEST_F(EndpointOAuth, AClientCredentialsTokenIsFetchedOnceAndSentToTheBackend) {
+  Client c = application("EpOAuthApp");
+  const std::string id = deployed_api(
+      body_with("EpOAuth", "/epoauth", backend_->url("/o"), oauth(c, R"(,"customParameters":{"validity_period":"120"})")),
+      "/epoauth/1.0.0/probe");
+  std::set<std::string> seen;
+  for (int i = 0; i < 5; ++i) {
+    auto r = gw().get("/epoauth/1.0.0/x", {{"Authorization", "Bearer caller-token"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    seen.insert(str(json_of(r)["headers"].at("authorization")));
+  }
+  ASSERT_EQ(seen.size(), 1u);  // one token, cached, for every request
+  const std::string bearer = *seen.begin();
+  ASSERT_EQ(bearer.rfind("Bearer ", 0), 0u) << bearer;
+  auto claims = jwt_claims(bearer);
+  EXPECT_EQ(claims["exp"].as_int64() - claims["iat"].as_int64(), 120);  // customParameters
+  auto intro = token_form("/oauth2/introspect", "token=" + bearer.substr(7), c);
+  ASSERT_EQ(intro.status, 200) << intro.body;
+  EXPECT_EQ(json_of(intro)["active"], true);
+  EXPECT_EQ(str(json_of(intro)["client_id"]), c.consumer_key);
+
+  auto got = admin("GET", kApis + "/" + id);
+  auto prod = json_of(got)["endpointConfig"].at("endpoint_security").at("production").as_object();
+  EXPECT_EQ(str(prod["clientSecret"]), "");
+  EXPECT_EQ(str(prod["clientId"]), c.consumer_key);
+  EXPECT_EQ(got.body.find(c.consumer_secret), std::string::npos);
+  EXPECT_EQ(stored_bytes().find(c.consumer_secret), std::string::npos);
+}
+
+TEST_F(EndpointOAuth, ConcurrentFirstRequestsShareOneTokenFetch) {
+  Client c = application("EpOAuthBurstApp");
+  deployed_api(body_with("EpOAuthBurst", "/epoauthburst", backend_->url("/o"), oauth(c)), "/epoauthburst/1.0.0/probe");
+  // The probe above fetched nothing: the first authorised request does. Twenty at once:
+  std::vector<std::string> seen(20);
+  std::vector<int> status(20);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 20; ++i)
+    callers.emplace_back([&, i] {
+      auto r = gw().get("/epoauthburst/1.0.0/x/" + std::to_string(i));
+      status[i] = r.status;
+      if (r.status == 200) seen[i] = str(json::parse(r.body).as_object()["headers"].at("authorization"));
+    });
+  for (auto& t : callers) t.join();
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(status[i], 200) << i;
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 1u);  // one fetch, one token
+}
+
+TEST_F(EndpointOAuth, ThePasswordGrantGetsATokenForTheUser) {
+  Client c = application("EpOAuthPwApp");
+  deployed_api(body_with("EpOAuthPw", "/epoauthpw", backend_->url("/o"),
+                         R"({"enabled":true,"type":"OAUTH","grantType":"PASSWORD","tokenUrl":")" + token_url() +
+                             R"(","clientId":")" + c.consumer_key + R"(","clientSecret":")" + c.consumer_secret +
+                             R"(","username":")" + kAdmin + R"(","password":")" + kPassword + R"("})"),
+               "/epoauthpw/1.0.0/probe");
+  auto r = gw().get("/epoauthpw/1.0.0/x");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(str(jwt_claims(str(json_of(r)["headers"].at("authorization")))["sub"]), kAdmin);
+}
+
+TEST_F(EndpointOAuth, ATokenEndpointThatRefusesIs503NamingItAndTheBackendIsNotCalled) {
+  Client c = application("EpOAuthBadApp");
+  c.consumer_secret = "not-the-secret";
+  Backend quiet;
+  deployed_api(body_with("EpOAuthBad", "/epoauthbad", quiet.url("/o"), oauth(c)), "/epoauthbad/1.0.0/probe");
+  auto r = gw().get("/epoauthbad/1.0.0/x");
+  ASSERT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(json_of(r)["code"], 101503);
+  EXPECT_NE(r.body.find(token_url()), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("401 invalid_client"), std::string::npos) << r.body;
+  EXPECT_EQ(gw().get("/epoauthbad/1.0.0/x").status, 503);  // failing fast for a second, then trying again
+  EXPECT_EQ(quiet.requests_served(), 0);
+}
+
+TEST_F(EndpointOAuth, ATokenTheBackendRefusesIsReplacedByAFreshOne) {
+  // The backend is an API of this same gateway that needs a subscribed application's token.
+  const std::string inner = secured_api("EpOAuthInner", "/epoauthinner");
+  Client c = application("EpOAuthChainApp");
+  subscribe(c.app_id, inner);
+  const std::string inner_url = "http://127.0.0.1:" + std::to_string(server_->gateway_port()) + "/epoauthinner/1.0.0";
+  deployed_api(body_with("EpOAuthOuter", "/epoauthouter", inner_url, oauth(c)), "/epoauthouter/1.0.0/probe");
+  deployed_api(body_with("EpOAuthEcho", "/epoauthecho", backend_->url("/o"), oauth(c)), "/epoauthecho/1.0.0/probe");
+  ASSERT_EQ(gw().get("/epoauthouter/1.0.0/x").status, 200);
+  // Same credentials, same cached token: the echo shows it.
+  const std::string bearer = str(json_of(gw().get("/epoauthecho/1.0.0/x"))["headers"].at("authorization"));
+  ASSERT_EQ(token_form("/oauth2/revoke", "token=" + bearer.substr(7), c).status, 200);
+  EXPECT_EQ(gw().get("/epoauthouter/1.0.0/x").status, 401);  // the revoked token, refused: dropped
+  EXPECT_EQ(gw().get("/epoauthouter/1.0.0/x").status, 200);  // a fresh one
+  EXPECT_NE(str(json_of(gw().get("/epoauthecho/1.0.0/x"))["headers"].at("authorization")), bearer);
 }
 
 // HTTPS backends: a certificate made in the test; one server trusts it through
