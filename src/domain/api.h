@@ -43,9 +43,9 @@ inline constexpr std::string_view kSealedSecretPrefix = "sealed:";
 // .sandbox). Secrets are sealed (crypto::SecretBox) before they are stored; `sealed` says so.
 struct EndpointSecurity {
   bool enabled = false;
-  std::string type;  // BASIC, APIKEY or OAUTH
-  std::string username;             // BASIC; OAUTH with the PASSWORD grant
-  std::string password;             // BASIC; OAUTH with the PASSWORD grant
+  std::string type;  // BASIC, DIGEST, APIKEY or OAUTH
+  std::string username;             // BASIC, DIGEST; OAUTH with the PASSWORD grant
+  std::string password;             // BASIC, DIGEST; OAUTH with the PASSWORD grant
   std::string api_key_identifier;   // APIKEY: header or query parameter name
   std::string api_key_value;        // APIKEY
   std::string api_key_in = "HEADER";  // apiKeyIdentifierType: HEADER or QUERY_PARAMETER

@@ -157,15 +157,15 @@ std::optional<EndpointSecurity> endpoint_security_from(const json::object& es, s
   s.enabled = opt_bool(*o, "enabled", path + ".enabled").value_or(true);
   s.type = upper(opt_string(*o, "type", path + ".type").value_or(""));
   if (!s.enabled) return s;
-  if (s.type != "BASIC" && s.type != "APIKEY" && s.type != "OAUTH")
-    bad_endpoint(fmt::format("'{}.type' must be BASIC, APIKEY or OAUTH, got '{}'", path, s.type));
+  if (s.type != "BASIC" && s.type != "DIGEST" && s.type != "APIKEY" && s.type != "OAUTH")
+    bad_endpoint(fmt::format("'{}.type' must be BASIC, DIGEST, APIKEY or OAUTH, got '{}'", path, s.type));
   s.username = opt_string(*o, "username", path + ".username").value_or("");
   s.password = opt_string(*o, "password", path + ".password").value_or("");
   s.api_key_identifier = opt_string(*o, "apiKeyIdentifier", path + ".apiKeyIdentifier").value_or("");
   s.api_key_value = opt_string(*o, "apiKeyValue", path + ".apiKeyValue").value_or("");
   s.api_key_in = upper(opt_string(*o, "apiKeyIdentifierType", path + ".apiKeyIdentifierType").value_or("HEADER"));
-  if (s.type == "BASIC") {
-    if (s.username.empty()) bad_endpoint(fmt::format("'{}.username' is required for BASIC", path));
+  if (s.type == "BASIC" || s.type == "DIGEST") {
+    if (s.username.empty()) bad_endpoint(fmt::format("'{}.username' is required for {}", path, s.type));
     if (s.username.find(':') != std::string::npos)
       bad_endpoint(fmt::format("'{}.username' must not contain ':'", path));
   } else if (s.type == "OAUTH") {

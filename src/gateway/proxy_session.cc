@@ -13,6 +13,8 @@
 #include <variant>
 
 #include "common/problem.h"
+#include "crypto/http_digest.h"
+#include "crypto/random.h"
 #include "gateway/internal/worker.h"
 #include "gateway/payload.h"
 #include "http/rest_router.h"
@@ -350,7 +352,9 @@ asio::awaitable<Relay> send_buffered(Out& out, bhttp::request<bhttp::buffer_body
 
 // kFailed: the backend failed before any of its response reached the client; nothing was written
 // to the client, so the caller may retry or answer with `RequestContext::problem`.
-enum class Exchange { kDone, kRetry, kErrorSent, kClientGone, kFailed };
+// kAuthRetry: the backend challenged a DIGEST endpoint's request (401); it is sent again with the
+// answer (only when its body can be sent again).
+enum class Exchange { kDone, kRetry, kErrorSent, kClientGone, kFailed, kAuthRetry };
 
 struct RequestContext {
   bhttp::request_parser<bhttp::buffer_body>* rp;
@@ -372,6 +376,9 @@ struct RequestContext {
   std::string_view cors_origin;  // empty: no CORS headers
   bool may_retry = false;  // a 5xx named by retryErroCode is given back as kFailed, not relayed
   unsigned status = 0;     // the backend's response status, once its header is read
+  const BackendDigest* digest = nullptr;  // DIGEST endpoint security
+  bool digest_retried = false;            // the request was sent again with a Digest answer
+  bool digest_answered = false;           // this attempt carried a Digest answer
   UpstreamFailure failure = UpstreamFailure::kNone;  // set with kFailed
   unsigned failure_status = 0;
   std::optional<Problem> problem;  // set with kFailed
@@ -411,6 +418,8 @@ class RequestFacts final : public traffic::RequestAttributes {
   const TokenCacheEntry* token_;
 };
 
+std::string digest_state_key(const BackendDigest& d, const EndpointRuntime& ep) { return d.key + "\n" + ep.pool_key; }
+
 class Session {
  public:
   explicit Session(Worker& w) : w_(w) {}
@@ -441,6 +450,11 @@ class Session {
   // has none or it is about to expire, from the token endpoint (one fetch at a time; concurrent
   // requests wait for it). A problem when the token endpoint gives none.
   asio::awaitable<std::variant<std::string, Problem>> backend_authorization(const BackendOAuth& oauth);
+  // DIGEST: answers the endpoint's last challenge in the request's Authorization header (removes the
+  // header while this worker has seen none). Call with the request's final method and target.
+  // Returns whether an answer was set.
+  bool set_digest_authorization(bhttp::request<bhttp::buffer_body>& req, const BackendDigest& d,
+                                const EndpointRuntime& ep);
   // Drops the cached token when it is still `sent` (the backend refused it with 401).
   void forget_backend_token(const BackendOAuth& oauth, std::string_view sent);
   asio::awaitable<std::variant<std::pair<std::string, std::int64_t>, Problem>> fetch_backend_token(
@@ -638,6 +652,23 @@ asio::awaitable<std::variant<std::string, Problem>> Session::backend_authorizati
   }
 }
 
+bool Session::set_digest_authorization(bhttp::request<bhttp::buffer_body>& req, const BackendDigest& d,
+                                       const EndpointRuntime& ep) {
+  auto it = w_.backend_digests.find(digest_state_key(d, ep));
+  if (it == w_.backend_digests.end()) {
+    req.erase(bhttp::field::authorization);
+    return false;
+  }
+  Worker::DigestState& st = it->second;
+  const std::string raw = crypto::random_bytes(12);
+  std::string cnonce;
+  for (unsigned char c : raw) cnonce += fmt::format("{:02x}", c);
+  req.set(bhttp::field::authorization,
+          crypto::digest_authorization(st.challenge, d.username, d.password, req.method_string(), req.target(), ++st.nc,
+                                       cnonce));
+  return true;
+}
+
 void Session::forget_backend_token(const BackendOAuth& oauth, std::string_view sent) {
   auto it = w_.backend_tokens.find(oauth.key);
   if (it != w_.backend_tokens.end() && it->second->authorization == sent && !it->second->fetching) {
@@ -737,6 +768,18 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   EndpointHealth& health = *ctx.endpoint->health;
   const unsigned status = res.result_int();
   ctx.status = status;
+  if (status == 401 && ctx.digest) {
+    // The challenge is kept for the next requests; this one goes again when it can (once).
+    if (auto challenge = crypto::parse_digest_challenge(res[bhttp::field::www_authenticate])) {
+      w_.backend_digests.insert_or_assign(digest_state_key(*ctx.digest, *ctx.endpoint),
+                                          Worker::DigestState{std::move(*challenge), 0});
+      // Sent again when the first attempt had no answer or only its nonce was stale (RFC 7616
+      // §3.3); an answer refused without stale=true means wrong credentials: the 401 goes back.
+      const bool stale = w_.backend_digests.find(digest_state_key(*ctx.digest, *ctx.endpoint))->second.challenge.stale;
+      if (!ctx.digest_retried && !ctx.body_expected && (!ctx.digest_answered || stale))
+        co_return Exchange::kAuthRetry;  // the 401's connection is dropped
+    }
+  }
   if (status >= 500 && status < 600) {
     if (ctx.may_retry && ctx.endpoint->failures.retries_status(status)) {
       ctx.failure = UpstreamFailure::kStatus;  // the connection is dropped with its unread body
@@ -1171,6 +1214,25 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     // Rewrite the request in place into the upstream request.
     std::size_t member = group->first();
     const EndpointRuntime* endpoint = &group->members[member];
+    // DIGEST: the backend may answer 401 with a (new or stale) challenge, and the request then goes
+    // again with the answer, so its body is read whole first (bounded by max_transform_bytes).
+    bool buffered_request = transform_request;
+    if (group->credentials.digest && !buffered_request && !rp.is_done()) {
+      if (iequals(req[bhttp::field::expect], "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        beast::get_lowest_layer(client).expires_after(idle);
+        auto [cec, cn] = co_await asio::async_write(client, asio::buffer(kContinue), kTuple);
+        if (cec) co_return;
+        req.erase(bhttp::field::expect);
+      }
+      const Relay r = co_await read_whole(client, cbuf, rp, buf_.data(), w_.opts.max_transform_bytes, idle,
+                                          request_body, &request_bytes);
+      if (r == Relay::kTooLarge)
+        co_await write_fault(client, version, payload_too_large(w_.opts.max_transform_bytes), false, fault);
+      if (r != Relay::kOk) co_return;
+      req.content_length(request_body.size());
+      buffered_request = true;
+    }
     std::string up_target;
     const std::string_view resource = path.substr(m.resource_offset);
     up_target.reserve(endpoint->url.base_path.size() + target.size());
@@ -1240,7 +1302,8 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     RequestContext ctx{&rp, &cbuf, endpoint, version, client_keep_alive, req.method() == bhttp::verb::head,
                        body_expected, buf_.data()};
     if (!m.op->response.empty()) ctx.response = &m.op->response;
-    if (transform_request) ctx.request_body = &request_body;
+    if (buffered_request) ctx.request_body = &request_body;
+    ctx.digest = creds.digest.get();
     ctx.fault = fault;
     if (validator && m.op->validate_response) ctx.response_validator = validator;
     ctx.cache_key = cache_key;
@@ -1313,10 +1376,15 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       } else {
         ctx.may_retry = may_repeat && budget > 0;
         ctx.failure = UpstreamFailure::kNone;
+        if (ctx.digest) ctx.digest_answered = set_digest_authorization(req, *ctx.digest, *endpoint);
         outcome = a.conn->tls ? co_await exchange(client, *a.conn->tls, a.conn, a.reused, ctx)
                               : co_await exchange(client, a.conn->tcp, a.conn, a.reused, ctx);
         if (outcome == Exchange::kRetry && allow_reuse) {
           allow_reuse = false;
+          continue;
+        }
+        if (outcome == Exchange::kAuthRetry) {  // challenged: once more, answering it
+          ctx.digest_retried = true;
           continue;
         }
         if (outcome != Exchange::kFailed) break;

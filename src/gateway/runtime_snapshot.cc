@@ -143,10 +143,16 @@ std::optional<BackendCredentials> credentials_of(const domain::EndpointSecurity&
     c.oauth = std::move(oauth);
     return c;
   }
-  const std::string& sealed = s.type == "BASIC" ? s.password : s.api_key_value;
+  const std::string& sealed = s.type == "BASIC" || s.type == "DIGEST" ? s.password : s.api_key_value;
   std::optional<std::string> secret = open(sealed);
   if (!secret) return std::nullopt;
-  if (s.type == "BASIC") {
+  if (s.type == "DIGEST") {
+    auto d = std::make_shared<BackendDigest>();
+    d->username = s.username;
+    d->password = *secret;
+    d->key = "digest\n" + s.username + "\n" + s.password;  // the sealed form: distinct per secret
+    c.digest = std::move(d);
+  } else if (s.type == "BASIC") {
     c.header_name = "Authorization";
     c.header_value = "Basic " + base64(s.username + ":" + *secret);
   } else if (s.api_key_in == "QUERY_PARAMETER") {

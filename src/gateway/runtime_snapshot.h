@@ -68,12 +68,21 @@ struct BackendOAuth {
   std::string key;          // identity of the credentials: token URL, client, form
 };
 
+// DIGEST endpoint security (RFC 7616): each worker answers the backend's challenge, remembered per
+// endpoint (keyed by `key` and the endpoint's pool key), on every request after the first.
+struct BackendDigest {
+  std::string username;
+  std::string password;
+  std::string key;
+};
+
 // Credentials added to every request toward the backend (endpoint_security), precomputed.
 struct BackendCredentials {
   std::string header_name;   // Authorization, or the API key header; empty: none
   std::string header_value;
   std::string query_param;   // "name=value", percent-encoded; empty: none
   std::shared_ptr<const BackendOAuth> oauth;  // set: "Authorization: Bearer <token from oauth>"
+  std::shared_ptr<const BackendDigest> digest;  // set: "Authorization: Digest ..." once challenged
 };
 
 struct EndpointRuntime {

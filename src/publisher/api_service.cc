@@ -80,7 +80,7 @@ void ApiService::seal_endpoint_secrets(domain::Api& api, const domain::Api* stor
       if (parsed && parsed->enabled) {
         const std::string& t = parsed->type;
         if (field == "password") {
-          required = t == "BASIC" || (t == "OAUTH" && parsed->grant_type == "PASSWORD");
+          required = t == "BASIC" || t == "DIGEST" || (t == "OAUTH" && parsed->grant_type == "PASSWORD");
           target = &parsed->password;
         } else if (field == "apiKeyValue") {
           required = t == "APIKEY";

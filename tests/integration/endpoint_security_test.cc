@@ -118,6 +118,8 @@ TEST_F(EndpointSecurity, ProductionAndSandboxTokensGetTheirKeyTypesCredentials) 
 TEST_F(EndpointSecurity, BadEndpointSecurityIsRefusedNamingTheField) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"enabled":true,"type":"NTLM","username":"u","password":"p"})", "endpoint_security.production.type"},
+      {R"({"enabled":true,"type":"DIGEST","password":"p"})", "endpoint_security.production.username"},
+      {R"({"enabled":true,"type":"DIGEST","username":"u"})", "endpoint_security.production.password"},
       {R"({"enabled":true,"type":"OAUTH","grantType":"IMPLICIT","tokenUrl":"http://t/","clientId":"c","clientSecret":"s"})",
        "endpoint_security.production.grantType"},
       {R"({"enabled":true,"type":"OAUTH","grantType":"CLIENT_CREDENTIALS","clientId":"c","clientSecret":"s"})",
@@ -271,6 +273,73 @@ TEST_F(EndpointOAuth, ATokenTheBackendRefusesIsReplacedByAFreshOne) {
   EXPECT_EQ(gw().get("/epoauthouter/1.0.0/x").status, 401);  // the revoked token, refused: dropped
   EXPECT_EQ(gw().get("/epoauthouter/1.0.0/x").status, 200);  // a fresh one
   EXPECT_NE(str(json_of(gw().get("/epoauthecho/1.0.0/x"))["headers"].at("authorization")), bearer);
+}
+
+// DIGEST endpoint security against a backend that implements RFC 7616 itself (tests/support).
+class EndpointDigest : public EndpointOAuth {
+ protected:
+  static std::string digest(const std::string& password = "digest-pw") {
+    return R"({"enabled":true,"type":"DIGEST","username":"svc","password":")" + password + R"("})";
+  }
+  static std::string with_post(std::string body) {
+    const std::string get = R"([{"target":"/*","verb":"GET","authType":"None"}])";
+    return body.replace(body.find(get), get.size(),
+                        R"([{"target":"/*","verb":"GET","authType":"None"},{"target":"/*","verb":"POST","authType":"None"}])");
+  }
+};
+
+TEST_F(EndpointDigest, TheFirstRequestAnswersTheChallengeAndLaterOnesAnswerUpFront) {
+  Backend digest_backend;
+  const std::string id = deployed_api(body_with("EpDigest", "/epdigest", digest_backend.url("/digest"), digest()),
+                                      "/epdigest/1.0.0/probe");
+  const int before = digest_backend.digest_challenges();  // the probe's own challenge
+  auto r = gw().get("/epdigest/1.0.0/x");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string auth = str(json_of(r)["headers"].at("authorization"));
+  EXPECT_EQ(auth.rfind("Digest username=\"svc\"", 0), 0u) << auth;
+  for (int i = 0; i < 4; ++i) ASSERT_EQ(gw().get("/epdigest/1.0.0/x/" + std::to_string(i)).status, 200);
+  EXPECT_EQ(digest_backend.digest_challenges(), before);  // every one answered up front
+  auto last = str(json_of(gw().get("/epdigest/1.0.0/y"))["headers"].at("authorization"));
+  EXPECT_EQ(last.find("nc=00000001"), std::string::npos) << last;  // the nonce count moves on
+
+  auto got = admin("GET", kApis + "/" + id);
+  EXPECT_EQ(str(json_of(got)["endpointConfig"].at("endpoint_security").at("production").at("password")), "");
+  EXPECT_EQ(stored_bytes().find("digest-pw"), std::string::npos);
+}
+
+TEST_F(EndpointDigest, APostIsSentAgainWithItsBodyWhenTheNonceWentStale) {
+  Backend digest_backend;
+  deployed_api(with_post(body_with("EpDigestPost", "/epdigestpost", digest_backend.url("/digest"), digest())),
+               "/epdigestpost/1.0.0/probe");
+  // A fresh endpoint for this worker: the probe (GET) above saw the challenge; change the nonce so
+  // that the POST itself is refused first.
+  digest_backend.rotate_digest_nonce();
+  const int before = digest_backend.digest_challenges();
+  auto r = gw().call("POST", "/epdigestpost/1.0.0/orders", R"({"item":"tea"})", "", "");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(str(json_of(r)["method"]), "POST");
+  EXPECT_EQ(str(json_of(r)["body"]), R"({"item":"tea"})");
+  EXPECT_EQ(digest_backend.digest_challenges(), before + 1);  // refused once (stale), then answered
+}
+
+TEST_F(EndpointDigest, Sha256ChallengesAreAnswered) {
+  Backend digest_backend;
+  deployed_api(body_with("EpDigest256", "/epdigest256", digest_backend.url("/digest-sha256"), digest()),
+               "/epdigest256/1.0.0/probe");
+  auto r = gw().get("/epdigest256/1.0.0/x");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(str(json_of(r)["headers"].at("authorization")).find("algorithm=SHA-256"), std::string::npos);
+}
+
+TEST_F(EndpointDigest, AWrongPasswordGivesTheBackends401) {
+  Backend digest_backend;
+  deployed_api(body_with("EpDigestBad", "/epdigestbad", digest_backend.url("/digest"), digest("wrong-pw")),
+               "/epdigestbad/1.0.0/probe");
+  const int before = digest_backend.digest_challenges();
+  auto r = gw().get("/epdigestbad/1.0.0/x");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.body, "digest credentials required");
+  EXPECT_EQ(digest_backend.digest_challenges(), before + 1);  // answered up front, refused, not repeated
 }
 
 // HTTPS backends: a certificate made in the test; one server trusts it through

@@ -4,6 +4,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
 #include <boost/json.hpp>
+#include <openssl/evp.h>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -21,8 +22,53 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 }
 
+namespace {
+
+std::string hex_digest(const EVP_MD* md, const std::string& data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), out, &len, md, nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) {
+    char b[3];
+    std::snprintf(b, sizeof b, "%02x", out[i]);
+    hex += b;
+  }
+  return hex;
+}
+
+// name=value / name="value" pairs after "Digest " (no escapes: the test's values have none).
+std::map<std::string, std::string> digest_params(std::string_view h) {
+  std::map<std::string, std::string> out;
+  if (!h.starts_with("Digest ")) return out;
+  std::size_t i = 7;
+  while (i < h.size()) {
+    while (i < h.size() && (h[i] == ' ' || h[i] == ',')) ++i;
+    const std::size_t eq = h.find('=', i);
+    if (eq == std::string_view::npos) break;
+    std::string name(h.substr(i, eq - i));
+    i = eq + 1;
+    std::string value;
+    if (i < h.size() && h[i] == '"') {
+      const std::size_t end = h.find('"', i + 1);
+      if (end == std::string_view::npos) break;
+      value = std::string(h.substr(i + 1, end - i - 1));
+      i = end + 1;
+    } else {
+      const std::size_t end = std::min(h.find(',', i), h.size());
+      value = std::string(h.substr(i, end - i));
+      i = end;
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+}  // namespace
+
 struct Backend::Impl {
   std::mutex static_mu;
+  std::string digest_nonce = "nonce-1";  // under static_mu
   std::map<std::string, std::string> statics;
   asio::io_context io;
   tcp::acceptor acceptor{io};
@@ -59,7 +105,41 @@ struct Backend::Impl {
         std::lock_guard lock(static_mu);
         if (auto it = statics.find(target); it != statics.end()) fixed = it->second;
       }
-      if (fixed) {
+      bool digest_refused = false;
+      if (target.starts_with("/digest/") || target.starts_with("/digest-sha256/")) {
+        // RFC 7616 with qop auth: svc / digest-pw in realm archway-test, one nonce at a time.
+        const bool sha = target.starts_with("/digest-sha256/");
+        std::string nonce;
+        {
+          std::lock_guard lock(static_mu);
+          nonce = digest_nonce;
+        }
+        auto p = digest_params(req[bhttp::field::authorization]);
+        const EVP_MD* md = sha ? EVP_sha256() : EVP_md5();
+        bool stale = false;
+        bool ok = p["username"] == "svc" && p["realm"] == "archway-test" && p["uri"] == target && p["qop"] == "auth" &&
+                  p["algorithm"] == (sha ? "SHA-256" : "MD5") && p["opaque"] == "opaque-1";
+        if (ok && p["nonce"] != nonce) {
+          ok = false;
+          stale = true;
+        }
+        if (ok) {
+          const std::string ha1 = hex_digest(md, "svc:archway-test:digest-pw");
+          const std::string ha2 = hex_digest(md, std::string(req.method_string()) + ":" + target);
+          ok = p["response"] == hex_digest(md, ha1 + ":" + nonce + ":" + p["nc"] + ":" + p["cnonce"] + ":auth:" + ha2);
+        }
+        if (!ok) {
+          owner->digest_challenges_++;
+          digest_refused = true;
+          res.result(bhttp::status::unauthorized);
+          res.set(bhttp::field::www_authenticate, std::string("Digest realm=\"archway-test\", qop=\"auth\", algorithm=") +
+                                                      (sha ? "SHA-256" : "MD5") + ", nonce=\"" + nonce +
+                                                      "\", opaque=\"opaque-1\"" + (stale ? ", stale=true" : ""));
+          res.body() = "digest credentials required";
+        }
+      }
+      if (digest_refused) {
+      } else if (fixed) {
         res.set(bhttp::field::content_type, "application/json");
         res.body() = *fixed;
       } else if (target.starts_with("/status/")) {
@@ -169,6 +249,11 @@ void Backend::start() {
 Backend::~Backend() {
   impl_->io.stop();
   impl_->thread.join();
+}
+
+void Backend::rotate_digest_nonce() {
+  std::lock_guard lock(impl_->static_mu);
+  impl_->digest_nonce = "nonce-" + std::to_string(++digest_rotations_ + 1);
 }
 
 void Backend::serve_static(const std::string& path, const std::string& body) {

@@ -7,6 +7,9 @@
 //   /big/{bytes}         answers that many 'x'
 //   /close-mid-body      announces 100000 bytes, sends 10, closes
 //   /hang...             reads the request and never answers (until the backend stops)
+//   /digest/..., /digest-sha256/...  need HTTP Digest (RFC 7616, qop auth, MD5 or SHA-256) as
+//                        user "svc", password "digest-pw", realm "archway-test"; otherwise 401 with
+//                        the challenge (stale=true for an old nonce); then they echo as below
 //   /close-before-response...  reads the request and closes without a word
 //   anything else        echoes the request as JSON: method, target, headers, body (and "sni",
 //                        the TLS server name the client sent, on a TLS backend)
@@ -29,6 +32,9 @@ class Backend {
   // Answers GET `path` with 200 and `body` (application/json) from now on.
   void serve_static(const std::string& path, const std::string& body);
   int requests_served() const { return served_.load(); }
+  // Digest paths: how many 401 challenges were sent; rotating makes the current nonce stale.
+  int digest_challenges() const { return digest_challenges_.load(); }
+  void rotate_digest_nonce();
   // From now on: 0 serves normally, an HTTP status answers every request with it, -1 closes every
   // connection after reading its request.
   void fail_with(int status) { fail_with_.store(status); }
@@ -41,6 +47,8 @@ class Backend {
   std::atomic<int> accepted_{0};
   std::atomic<int> served_{0};
   std::atomic<int> fail_with_{0};
+  std::atomic<int> digest_challenges_{0};
+  int digest_rotations_ = 0;
 };
 
 // A port on loopback that nothing listens on (bound then closed).

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/problem.h"
+#include "crypto/http_digest.h"
 #include "gateway/gateway_server.h"
 #include "gateway/backend_jwt.h"
 #include "gateway/response_cache.h"
@@ -57,6 +58,13 @@ class Worker {
     std::shared_ptr<boost::asio::steady_timer> ready;  // cancelled when the fetch in flight ends
   };
   StringMap<std::shared_ptr<BackendToken>> backend_tokens;
+  // DIGEST endpoint security: the last challenge each backend endpoint sent, and how many times
+  // its nonce was used, by BackendDigest::key + "\n" + the endpoint's pool key.
+  struct DigestState {
+    crypto::DigestChallenge challenge;
+    std::uint32_t nc = 0;
+  };
+  StringMap<DigestState> backend_digests;
   boost::asio::thread_pool* verify_pool = nullptr;  // slow credential checks run here
   const BackendJwtSigner* backend_jwt_signer = nullptr;
   ResponseCache* cache = nullptr;  // shared by the workers of this process; null: caching off
