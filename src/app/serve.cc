@@ -191,7 +191,6 @@ int run_serve(const ServeOptions& options) {
     publisher::add_document_routes(*router, document_service, *store, auth);
     publisher::ProjectArchive project_archive(api_service, product_service, openapi_service, document_service,
                                               *store);
-    // Before the /apis/{apiId} routes: the router takes the first match, and "export" is no API id.
     publisher::add_project_archive_routes(*router, project_archive, api_service, product_service, auth);
     publisher::add_publisher_routes(*router, api_service, product_service, auth);
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);

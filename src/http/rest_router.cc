@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdint>
 
 #include "common/problem.h"
 
@@ -100,25 +101,36 @@ void RestRouter::add(std::string_view method, std::string_view pattern, RestHand
 const RestHandler* RestRouter::match(RestRequest& req, bool& path_known) const {
   path_known = false;
   const auto segs = split_path(req.path);
+  // The most specific route wins whatever the order routes were added in: a literal segment beats
+  // a parameter at the first place they differ (GET /apis/export before GET /apis/{apiId}).
+  const Route* best = nullptr;
+  std::uint64_t best_score = 0;
   for (const auto& r : routes_) {
     if (r.segments.size() != segs.size()) continue;
-    std::map<std::string, std::string> params;
     bool ok = true;
+    std::uint64_t score = 0;
     for (std::size_t i = 0; i < segs.size() && ok; ++i) {
       const auto& p = r.segments[i];
-      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-        params[p.substr(1, p.size() - 2)] = percent_decode(segs[i]);
-      } else {
-        ok = p == segs[i];
-      }
+      const bool param = p.size() > 2 && p.front() == '{' && p.back() == '}';
+      if (!param) ok = p == segs[i];
+      if (!param && i < 64) score |= std::uint64_t{1} << (63 - i);
     }
     if (!ok) continue;
     path_known = true;
     if (r.method != req.method) continue;
-    req.path_params = std::move(params);
-    return &r.handler;
+    if (!best || score > best_score) {
+      best = &r;
+      best_score = score;
+    }
   }
-  return nullptr;
+  if (!best) return nullptr;
+  std::map<std::string, std::string> params;
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    const auto& p = best->segments[i];
+    if (p.size() > 2 && p.front() == '{' && p.back() == '}') params[p.substr(1, p.size() - 2)] = percent_decode(segs[i]);
+  }
+  req.path_params = std::move(params);
+  return &best->handler;
 }
 
 std::string percent_decode(std::string_view s, bool plus_is_space) {

@@ -42,8 +42,10 @@ class RestRouter {
  public:
   void add(std::string_view method, std::string_view pattern, RestHandler handler);
 
-  // Finds the handler; fills path params. Returns nullptr and sets `path_known` when the path
-  // matched some route under another method (the caller answers 405) or not at all (404).
+  // Finds the handler; fills path params. Where several routes match, the most specific wins: a
+  // literal segment beats a parameter at the first place they differ, whatever the order of add().
+  // Returns nullptr and sets `path_known` when the path matched some route under another method
+  // (the caller answers 405) or not at all (404).
   const RestHandler* match(RestRequest& req, bool& path_known) const;
 
  private:

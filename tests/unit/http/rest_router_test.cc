@@ -27,6 +27,28 @@ TEST(RestRouter, MatchesParamsAndDistinguishesMethodFromPath) {
   EXPECT_NE(r.match(req, known), nullptr);
 }
 
+TEST(RestRouter, ALiteralSegmentWinsOverAParameterWhateverTheOrderOfAdding) {
+  RestRouter r;
+  r.add("GET", "/apis/{apiId}", [](RestRequest& q) { return RestResponse::json(200, "api " + q.path_params["apiId"]); });
+  r.add("GET", "/apis/{apiId}/documents/{documentId}", [](RestRequest&) { return RestResponse::json(200, "doc"); });
+  r.add("GET", "/apis/export", [](RestRequest&) { return RestResponse::json(200, "export"); });
+  r.add("GET", "/apis/{apiId}/documents/search", [](RestRequest&) { return RestResponse::json(200, "search"); });
+  r.add("GET", "/{any}/export", [](RestRequest&) { return RestResponse::json(200, "any"); });
+  auto body = [&](const std::string& path) {
+    RestRequest req;
+    req.method = "GET";
+    req.path = path;
+    bool known = false;
+    auto* h = r.match(req, known);
+    return h ? (*h)(req).body : std::string("none");
+  };
+  EXPECT_EQ(body("/apis/export"), "export");
+  EXPECT_EQ(body("/apis/42"), "api 42");
+  EXPECT_EQ(body("/apis/42/documents/search"), "search");
+  EXPECT_EQ(body("/apis/42/documents/7"), "doc");
+  EXPECT_EQ(body("/things/export"), "any");
+}
+
 TEST(QueryString, DecodesPairs) {
   auto q = parse_query("a=1&b=x%20y+z&flag&=skip");
   EXPECT_EQ(q["a"], "1");
