@@ -41,8 +41,9 @@ PolicyRef policy_from_json(const json::value& v, std::string_view flow, const st
   if (const json::object* params = common::opt_object(o, "parameters", path + ".parameters")) {
     for (const auto& [k, val] : *params) {
       const std::string field = fmt::format("{}.parameters.{}", path, std::string_view(k));
+      const std::string_view name = k;  // captured by name: clang before 16 cannot capture a binding
       auto attr = std::find_if(spec->attributes.begin(), spec->attributes.end(),
-                               [&](const PolicyAttribute& a) { return a.name == std::string_view(k); });
+                               [&](const PolicyAttribute& a) { return a.name == name; });
       if (attr == spec->attributes.end()) bad(fmt::format("'{}': policy '{}' has no such parameter", field, p.name));
       if (val.is_null()) continue;
       std::string text = attr->type == "JSON" && !val.is_string() ? json::serialize(val) : scalar_text(val, field);
@@ -74,8 +75,9 @@ json::array flow_to_json(const std::vector<PolicyRef>& flow) {
     json::object params;
     const PolicySpec* spec = find_builtin_policy(p.name);
     for (const auto& [k, v] : p.parameters) {
+      const std::string& name = k;  // captured by name: clang before 16 cannot capture a binding
       const bool structured = spec && std::any_of(spec->attributes.begin(), spec->attributes.end(), [&](const auto& a) {
-                                return a.name == k && a.type == "JSON";
+                                return a.name == name && a.type == "JSON";
                               });
       boost::system::error_code ec;
       json::value parsed = structured ? json::parse(v, ec) : json::value();
