@@ -1167,11 +1167,13 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       }
     }
     // Payload policies and schema validation read the whole body (bounded) and send it (transformed)
-    // from memory.
+    // from memory; so does DIGEST endpoint security, whose backend may ask for the request again
+    // with an answer to its challenge.
     std::string request_body;
     std::int64_t request_bytes = 0;
-    const bool transform_request = (!flow.body.empty() || (validator && validator->inspects_body())) && !rp.is_done();
-    if (transform_request) {
+    const bool buffered_request =
+        (!flow.body.empty() || (validator && validator->inspects_body()) || group->credentials.digest) && !rp.is_done();
+    if (buffered_request) {
       if (iequals(req[bhttp::field::expect], "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         beast::get_lowest_layer(client).expires_after(idle);
@@ -1214,25 +1216,6 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     // Rewrite the request in place into the upstream request.
     std::size_t member = group->first();
     const EndpointRuntime* endpoint = &group->members[member];
-    // DIGEST: the backend may answer 401 with a (new or stale) challenge, and the request then goes
-    // again with the answer, so its body is read whole first (bounded by max_transform_bytes).
-    bool buffered_request = transform_request;
-    if (group->credentials.digest && !buffered_request && !rp.is_done()) {
-      if (iequals(req[bhttp::field::expect], "100-continue")) {
-        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        beast::get_lowest_layer(client).expires_after(idle);
-        auto [cec, cn] = co_await asio::async_write(client, asio::buffer(kContinue), kTuple);
-        if (cec) co_return;
-        req.erase(bhttp::field::expect);
-      }
-      const Relay r = co_await read_whole(client, cbuf, rp, buf_.data(), w_.opts.max_transform_bytes, idle,
-                                          request_body, &request_bytes);
-      if (r == Relay::kTooLarge)
-        co_await write_fault(client, version, payload_too_large(w_.opts.max_transform_bytes), false, fault);
-      if (r != Relay::kOk) co_return;
-      req.content_length(request_body.size());
-      buffered_request = true;
-    }
     std::string up_target;
     const std::string_view resource = path.substr(m.resource_offset);
     up_target.reserve(endpoint->url.base_path.size() + target.size());
