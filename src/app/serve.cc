@@ -175,6 +175,7 @@ int run_serve(const ServeOptions& options) {
     publisher::ApiService api_service(*store, &secrets);
     publisher::ApiService product_service(*store, &secrets, publisher::ApiKind::kProduct);
     publisher::DocumentService document_service(*store);
+    publisher::DocumentService product_document_service(*store, publisher::ApiKind::kProduct);
     identity::Authenticator auth(*store);
     auth.set_bearer_verifier([&key_manager](std::string_view token) { return key_manager.verify_bearer(token); });
     identity::UserService users(*store, auth);
@@ -186,9 +187,9 @@ int run_serve(const ServeOptions& options) {
     openapi_settings.token_url = cfg.keymanager_issuer;
     openapi_settings.client_tls = http::make_client_tls();
     openapi_settings.max_definition_bytes = static_cast<std::size_t>(cfg.management_max_body_bytes);
-    publisher::OpenApiService openapi_service(api_service, openapi_settings);
+    publisher::OpenApiService openapi_service(api_service, openapi_settings, &product_service);
     publisher::add_openapi_routes(*router, openapi_service, auth);
-    publisher::add_document_routes(*router, document_service, *store, auth);
+    publisher::add_document_routes(*router, document_service, product_document_service, *store, auth);
     publisher::ProjectArchive project_archive(api_service, product_service, openapi_service, document_service,
                                               *store);
     publisher::add_project_archive_routes(*router, project_archive, api_service, product_service, auth);

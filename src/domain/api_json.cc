@@ -598,7 +598,7 @@ json::object product_to_json(const Api& p) {
   o["version"] = p.version;
   o["description"] = p.description;
   o["provider"] = p.provider;
-  o["hasThumbnail"] = false;
+  o["hasThumbnail"] = p.has_thumbnail;
   o["state"] = p.lifecycle_status;
   o["lifeCycleStatus"] = p.lifecycle_status;
   o["isDefaultVersion"] = p.is_default_version;

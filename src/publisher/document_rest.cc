@@ -45,8 +45,8 @@ RestResponse document_content_response(const DocumentService::Content& content) 
   return http::file_response(content.file.data, content.file.media_type, content.file.file_name);
 }
 
-void add_document_routes(http::RestRouter& r, DocumentService& docs, store::Store& store,
-                         identity::Authenticator& auth) {
+void add_document_routes(http::RestRouter& r, DocumentService& api_docs, DocumentService& product_docs,
+                         store::Store& store, identity::Authenticator& auth) {
   auto reader = [&auth](const RestRequest& req) {
     return auth.authorize(req, {domain::kRoleCreator, domain::kRolePublisher}, identity::kScopeApiView).user;
   };
@@ -58,66 +58,76 @@ void add_document_routes(http::RestRouter& r, DocumentService& docs, store::Stor
     return common::as_object(holder, "");
   };
 
-  r.add("GET", path("/apis/{apiId}/documents"), [&, reader](RestRequest& req) {
-    reader(req);
-    return ok_json(200, document_list(docs.list(req.path_params["apiId"])));
-  });
+  // Documents and thumbnail, alike for APIs (/apis/{apiId}) and API products
+  // (/api-products/{apiProductId}); each collection's service answers 404 for the other kind.
+  auto owned = [&](DocumentService& docs, const std::string& collection, const std::string& id_param) {
+    const std::string item = collection + "/{" + id_param + "}";
+    r.add("GET", path(item + "/documents"), [=, &docs](RestRequest& req) {
+      reader(req);
+      return ok_json(200, document_list(docs.list(req.path_params[id_param])));
+    });
 
-  r.add("POST", path("/apis/{apiId}/documents"), [&, creator, body_of](RestRequest& req) {
-    const auto user = creator(req);
-    json::value holder;
-    const std::string& api_id = req.path_params["apiId"];
-    const domain::Document d = docs.create(api_id, body_of(req, holder), user);
-    RestResponse res = ok_json(201, domain::document_to_json(d));
-    res.headers.emplace_back("Location", path("/apis/" + api_id + "/documents/" + d.id));
-    return res;
-  });
+    r.add("POST", path(item + "/documents"), [=, &docs](RestRequest& req) {
+      const auto user = creator(req);
+      json::value holder;
+      const std::string& api_id = req.path_params[id_param];
+      const domain::Document d = docs.create(api_id, body_of(req, holder), user);
+      RestResponse res = ok_json(201, domain::document_to_json(d));
+      res.headers.emplace_back("Location", path(collection + "/" + api_id + "/documents/" + d.id));
+      return res;
+    });
 
-  r.add("GET", path("/apis/{apiId}/documents/{documentId}"), [&, reader](RestRequest& req) {
-    reader(req);
-    return ok_json(200, domain::document_to_json(docs.get(req.path_params["apiId"], req.path_params["documentId"])));
-  });
+    r.add("GET", path(item + "/documents/{documentId}"), [=, &docs](RestRequest& req) {
+      reader(req);
+      return ok_json(200,
+                     domain::document_to_json(docs.get(req.path_params[id_param], req.path_params["documentId"])));
+    });
 
-  r.add("PUT", path("/apis/{apiId}/documents/{documentId}"), [&, creator, body_of](RestRequest& req) {
-    const auto user = creator(req);
-    json::value holder;
-    return ok_json(200, domain::document_to_json(docs.update(req.path_params["apiId"], req.path_params["documentId"],
-                                                             body_of(req, holder), user)));
-  });
+    r.add("PUT", path(item + "/documents/{documentId}"), [=, &docs](RestRequest& req) {
+      const auto user = creator(req);
+      json::value holder;
+      return ok_json(200, domain::document_to_json(docs.update(req.path_params[id_param],
+                                                               req.path_params["documentId"], body_of(req, holder),
+                                                               user)));
+    });
 
-  r.add("DELETE", path("/apis/{apiId}/documents/{documentId}"), [&, creator](RestRequest& req) {
-    creator(req);
-    docs.remove(req.path_params["apiId"], req.path_params["documentId"]);
-    return RestResponse::empty(200);
-  });
+    r.add("DELETE", path(item + "/documents/{documentId}"), [=, &docs](RestRequest& req) {
+      creator(req);
+      docs.remove(req.path_params[id_param], req.path_params["documentId"]);
+      return RestResponse::empty(200);
+    });
 
-  r.add("POST", path("/apis/{apiId}/documents/{documentId}/content"), [&, creator](RestRequest& req) {
-    const auto user = creator(req);
-    const std::string& api_id = req.path_params["apiId"];
-    const std::string& doc_id = req.path_params["documentId"];
-    docs.get(api_id, doc_id);  // 404 before a body is looked at
-    const domain::Document d = docs.set_content(api_id, doc_id, http::form_parts(req), user);
-    return ok_json(201, domain::document_to_json(d));
-  });
+    r.add("POST", path(item + "/documents/{documentId}/content"), [=, &docs](RestRequest& req) {
+      const auto user = creator(req);
+      const std::string& api_id = req.path_params[id_param];
+      const std::string& doc_id = req.path_params["documentId"];
+      docs.get(api_id, doc_id);  // 404 before a body is looked at
+      const domain::Document d = docs.set_content(api_id, doc_id, http::form_parts(req), user);
+      return ok_json(201, domain::document_to_json(d));
+    });
 
-  r.add("GET", path("/apis/{apiId}/documents/{documentId}/content"), [&, reader](RestRequest& req) {
-    reader(req);
-    return document_content_response(docs.content(req.path_params["apiId"], req.path_params["documentId"]));
-  });
+    r.add("GET", path(item + "/documents/{documentId}/content"), [=, &docs](RestRequest& req) {
+      reader(req);
+      return document_content_response(docs.content(req.path_params[id_param], req.path_params["documentId"]));
+    });
 
-  r.add("PUT", path("/apis/{apiId}/thumbnail"), [&, creator](RestRequest& req) {
-    creator(req);
-    const std::string& api_id = req.path_params["apiId"];
-    docs.require_api(api_id);  // 404 before a body is looked at
-    const std::string type = docs.set_thumbnail(api_id, http::form_parts(req));
-    return ok_json(200, json::object{{"relativePath", path("/apis/" + api_id + "/thumbnail")}, {"mediaType", type}});
-  });
+    r.add("PUT", path(item + "/thumbnail"), [=, &docs](RestRequest& req) {
+      creator(req);
+      const std::string& api_id = req.path_params[id_param];
+      docs.require_api(api_id);  // 404 before a body is looked at
+      const std::string type = docs.set_thumbnail(api_id, http::form_parts(req));
+      return ok_json(200, json::object{{"relativePath", path(collection + "/" + api_id + "/thumbnail")},
+                                       {"mediaType", type}});
+    });
 
-  r.add("GET", path("/apis/{apiId}/thumbnail"), [&, reader](RestRequest& req) {
-    reader(req);
-    domain::StoredFile t = docs.thumbnail(req.path_params["apiId"]);
-    return http::file_response(std::move(t.data), t.media_type, "");
-  });
+    r.add("GET", path(item + "/thumbnail"), [=, &docs](RestRequest& req) {
+      reader(req);
+      domain::StoredFile t = docs.thumbnail(req.path_params[id_param]);
+      return http::file_response(std::move(t.data), t.media_type, "");
+    });
+  };
+  owned(api_docs, "/apis", "apiId");
+  owned(product_docs, "/api-products", "apiProductId");
 
   r.add("GET", path("/api-categories"), [&, reader](RestRequest& req) {
     reader(req);

@@ -23,7 +23,9 @@ domain::StoredFile inline_text(const std::string& source_type, std::string text)
 }
 
 void DocumentService::require_api(const std::string& api_id) {
-  if (!store_.get_api(api_id)) throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", api_id)));
+  const auto api = store_.get_api(api_id);
+  if (!api || api->is_product() != (kind_ == ApiKind::kProduct))
+    throw ProblemError(Problem::not_found(fmt::format("{} '{}' not found", noun(), api_id)));
 }
 
 std::vector<domain::Document> DocumentService::list(const std::string& api_id) {
@@ -51,7 +53,7 @@ domain::Document DocumentService::get(const std::string& api_id, const std::stri
   auto d = store_.get_document(api_id, document_id);
   if (!d)
     throw ProblemError(
-        Problem::not_found(fmt::format("Document '{}' of API '{}' not found", document_id, api_id)));
+        Problem::not_found(fmt::format("Document '{}' of {} '{}' not found", document_id, noun(), api_id)));
   return *d;
 }
 
@@ -139,7 +141,7 @@ std::string DocumentService::set_thumbnail(const std::string& api_id, const std:
 domain::StoredFile DocumentService::thumbnail(const std::string& api_id) {
   require_api(api_id);
   auto t = store_.thumbnail(api_id);
-  if (!t) throw ProblemError(Problem::not_found(fmt::format("API '{}' has no thumbnail", api_id)));
+  if (!t) throw ProblemError(Problem::not_found(fmt::format("{} '{}' has no thumbnail", noun(), api_id)));
   return *t;
 }
 

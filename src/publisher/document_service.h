@@ -1,6 +1,6 @@
 #pragma once
-// The Publisher's documents and thumbnails of an API over the Store. Throws common::ProblemError
-// with the status the REST API answers (400 naming the field, 404, 409).
+// The Publisher's documents and thumbnails of an API or an API product over the Store. Throws
+// common::ProblemError with the status the REST API answers (400 naming the field, 404, 409).
 #include <boost/json/object.hpp>
 #include <optional>
 #include <string>
@@ -9,13 +9,15 @@
 #include "domain/document.h"
 #include "domain/user.h"
 #include "http/multipart.h"
+#include "publisher/api_service.h"
 #include "store/store.h"
 
 namespace archway::publisher {
 
 class DocumentService {
  public:
-  explicit DocumentService(store::Store& store) : store_(store) {}
+  // Serves the records of one kind: an id of the other kind is 404, as one that does not exist.
+  explicit DocumentService(store::Store& store, ApiKind kind = ApiKind::kApi) : store_(store), kind_(kind) {}
 
   std::vector<domain::Document> list(const std::string& api_id);
   // A Document body; INLINE and MARKDOWN documents may carry their text in `inlineContent`.
@@ -42,11 +44,15 @@ class DocumentService {
   std::string set_thumbnail(const std::string& api_id, const std::vector<http::FormPart>& parts);
   domain::StoredFile thumbnail(const std::string& api_id);
 
-  // 404 unless the API exists.
+  // 404 unless the API (or, for kProduct, the API product) exists.
   void require_api(const std::string& api_id);
 
  private:
+  // "API" or "API Product", for messages.
+  const char* noun() const { return kind_ == ApiKind::kProduct ? "API Product" : "API"; }
+
   store::Store& store_;
+  ApiKind kind_;
 };
 
 // The inline text of a document as stored: text/plain for INLINE, text/markdown for MARKDOWN.

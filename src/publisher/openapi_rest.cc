@@ -149,6 +149,11 @@ void add_openapi_routes(http::RestRouter& r, OpenApiService& openapi, identity::
     return definition_response(req, 200, openapi.export_definition(req.path_params["apiId"]));
   });
 
+  r.add("GET", path("/api-products/{apiProductId}/swagger"), [&, reader](RestRequest& req) {
+    reader(req);
+    return definition_response(req, 200, openapi.export_product_definition(req.path_params["apiProductId"]));
+  });
+
   r.add("PUT", path("/apis/{apiId}/swagger"), [&, creator](RestRequest& req) {
     creator(req);
     const std::string& id = req.path_params["apiId"];

@@ -1,6 +1,7 @@
 #pragma once
 // Publisher REST v4 OpenAPI resources: POST /apis/import-openapi, POST /apis/validate-openapi,
-// GET and PUT /apis/{apiId}/swagger (JSON, or YAML for Accept: application/yaml).
+// GET and PUT /apis/{apiId}/swagger and GET /api-products/{apiProductId}/swagger (JSON, or YAML
+// for Accept: application/yaml).
 #include <boost/json.hpp>
 
 #include "http/rest_router.h"

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "common/problem.h"
@@ -82,12 +83,50 @@ json::object OpenApiService::export_definition(const std::string& api_id) {
   return export_definition(apis_.get(api_id));
 }
 
-json::object OpenApiService::export_definition(const domain::Api& api) {
+json::object OpenApiService::export_product_definition(const std::string& product_id) {
+  if (!products_) throw ProblemError(Problem::not_found(fmt::format("API Product '{}' not found", product_id)));
+  return export_definition(products_->get(product_id));
+}
+
+namespace {
+
+// A product as the exporter takes it: the bundled APIs' operations as its own, each tagged with
+// the name of the API it comes from.
+domain::Api flattened_product(const domain::Api& product) {
+  domain::Api flat = product;
+  flat.operations.clear();
+  json::object paths;
+  json::array tags;
+  for (const auto& pa : product.product_apis) {
+    tags.push_back(json::object{{"name", pa.name}, {"description", fmt::format("API {} {}", pa.name, pa.version)}});
+    for (const auto& op : pa.operations) {
+      std::string method = op.verb;
+      std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::tolower(c); });
+      json::value& item = paths[op.target];
+      if (!item.is_object()) item = json::object();
+      item.as_object()[method] = json::object{{"tags", json::array{json::string(pa.name)}}};
+      flat.operations.push_back(op);
+    }
+  }
+  flat.openapi_definition = json::serialize(json::object{
+      {"openapi", "3.0.1"}, {"info", json::object()}, {"tags", std::move(tags)}, {"paths", std::move(paths)}});
+  return flat;
+}
+
+}  // namespace
+
+json::object OpenApiService::export_definition(const domain::Api& given) {
+  const bool product = given.is_product();
+  if (product && !products_)
+    throw ProblemError(Problem::not_found(fmt::format("API Product '{}' not found", given.id)));
+  const domain::Api flat = product ? flattened_product(given) : domain::Api();
+  const domain::Api& api = product ? flat : given;
+  ApiService& owner = product ? *products_ : apis_;
   openapi::ExportOptions opt;
   opt.token_url = settings_.token_url;
   std::vector<std::string> hosts;
   if (!api.id.empty())
-    for (const auto& d : apis_.deployments(api.id))
+    for (const auto& d : owner.deployments(api.id))
       if (std::find(hosts.begin(), hosts.end(), d.vhost) == hosts.end()) hosts.push_back(d.vhost);
   if (hosts.empty()) hosts.emplace_back("localhost");
   if (settings_.gateway_listeners)

@@ -31,7 +31,9 @@ struct OpenApiSettings {
 
 class OpenApiService {
  public:
-  OpenApiService(ApiService& apis, OpenApiSettings settings) : apis_(apis), settings_(std::move(settings)) {}
+  // `products` (ApiKind::kProduct) exports API products; without it only APIs are exported.
+  OpenApiService(ApiService& apis, OpenApiSettings settings, ApiService* products = nullptr)
+      : apis_(apis), products_(products), settings_(std::move(settings)) {}
 
   // GETs a definition by URL (http or https, bounded in size and time); 400 when the URL is not
   // http(s), unreachable, slow, too large or answers other than 200.
@@ -50,7 +52,11 @@ class OpenApiService {
 
   // The API's definition, reflecting its current state, with the gateway URLs of its deployments.
   boost::json::object export_definition(const std::string& api_id);
+  // An API product's: each bundled operation under its own path (tagged with its API's name),
+  // with the product's context, security, tiers and gateway URLs.
   boost::json::object export_definition(const domain::Api& api);
+  // What GET /api-products/{apiProductId}/swagger answers; 404 for an unknown product.
+  boost::json::object export_product_definition(const std::string& product_id);
 
   // `api` with `text` as its definition (for an API about to be stored, e.g. from a project
   // archive): the operations become the definition's, each keeping what api.operations says of
@@ -70,6 +76,7 @@ class OpenApiService {
   openapi::Extracted checked(std::string_view text) const;
 
   ApiService& apis_;
+  ApiService* products_;
   OpenApiSettings settings_;
 };
 

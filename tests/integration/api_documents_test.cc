@@ -7,23 +7,8 @@ namespace {
 
 namespace json = boost::json;
 
-struct Part {
-  std::string name;
-  std::string body;
-  std::string filename;      // empty: a plain field
-  std::string content_type;  // fields: empty sends none
-};
-
 class ApiDocuments : public ServerSuite {
  protected:
-  HttpResponse multipart(const std::string& method, const std::string& target, const std::vector<Part>& parts) {
-    Multipart form;
-    for (const auto& p : parts) {
-      if (p.filename.empty()) form.field(p.name, p.body, p.content_type);
-      else form.file(p.name, p.filename, p.body, p.content_type);
-    }
-    return admin_form(method, target, form);
-  }
   std::string docs_of(const std::string& api) { return kApis + "/" + api + "/documents"; }
   std::string add_doc(const std::string& api, const std::string& body) {
     auto r = admin("POST", docs_of(api), body);
@@ -39,8 +24,6 @@ class ApiDocuments : public ServerSuite {
                                        R"("policies":["Unlimited"],)")));
   }
   static std::string description(const HttpResponse& r) { return str(json_of(r)["description"]); }
-
-  const std::string kPng = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0", 26);
 };
 
 TEST_F(ApiDocuments, InlineDocumentIsCreatedListedAndServedAsText) {
@@ -64,7 +47,7 @@ TEST_F(ApiDocuments, InlineDocumentIsCreatedListedAndServedAsText) {
   EXPECT_EQ(content.header("content-type").rfind("text/plain", 0), 0u);
 
   // New text through the product's content upload (form field inlineContent).
-  auto up = multipart("POST", docs_of(api) + "/" + id + "/content", {{"inlineContent", "Call GET /hello twice."}});
+  auto up = admin_upload("POST", docs_of(api) + "/" + id + "/content", {{"inlineContent", "Call GET /hello twice."}});
   EXPECT_EQ(up.status, 201) << up.body;
   EXPECT_EQ(admin("GET", docs_of(api) + "/" + id + "/content").body, "Call GET /hello twice.");
 }
@@ -73,7 +56,7 @@ TEST_F(ApiDocuments, MarkdownDocumentIsServedAsMarkdown) {
   const std::string api = create_api(api_body("DocsMd", "/docs-md"));
   const std::string id = add_doc(api, R"({"name":"Guide","type":"SAMPLES","sourceType":"MARKDOWN"})");
   EXPECT_EQ(admin("GET", docs_of(api) + "/" + id + "/content").status, 404);  // no content yet
-  ASSERT_EQ(multipart("POST", docs_of(api) + "/" + id + "/content", {{"inlineContent", "# Guide\n\n*bold*"}}).status,
+  ASSERT_EQ(admin_upload("POST", docs_of(api) + "/" + id + "/content", {{"inlineContent", "# Guide\n\n*bold*"}}).status,
             201);
   auto content = admin("GET", docs_of(api) + "/" + id + "/content");
   EXPECT_EQ(content.body, "# Guide\n\n*bold*");
@@ -87,7 +70,7 @@ TEST_F(ApiDocuments, UrlDocumentRedirectsToItsAddress) {
   auto content = admin("GET", docs_of(api) + "/" + id + "/content");
   EXPECT_EQ(content.status, 303);
   EXPECT_EQ(content.header("location"), "https://forum.example.com/x");
-  auto up = multipart("POST", docs_of(api) + "/" + id + "/content", {{"inlineContent", "x"}});
+  auto up = admin_upload("POST", docs_of(api) + "/" + id + "/content", {{"inlineContent", "x"}});
   EXPECT_EQ(up.status, 400);
   EXPECT_NE(description(up).find("sourceUrl"), std::string::npos);
 }
@@ -97,7 +80,7 @@ TEST_F(ApiDocuments, FileDocumentIsServedWithItsTypeAndName) {
   const std::string id = add_doc(api, R"({"name":"Spec","type":"API_MESSAGE_FORMAT","sourceType":"FILE"})");
   static constexpr char kPdf[] = "%PDF-1.7\n\0\x01\x02\xff binary";
   const std::string pdf(kPdf, sizeof kPdf - 1);  // keeps the NUL inside, not the terminator
-  auto up = multipart("POST", docs_of(api) + "/" + id + "/content",
+  auto up = admin_upload("POST", docs_of(api) + "/" + id + "/content",
                       {{"file", pdf, "message-format.pdf", "application/pdf"}});
   ASSERT_EQ(up.status, 201) << up.body;
   EXPECT_EQ(str(json_of(up)["fileName"]), "message-format.pdf");
@@ -109,10 +92,10 @@ TEST_F(ApiDocuments, FileDocumentIsServedWithItsTypeAndName) {
   EXPECT_EQ(content.header("x-content-type-options"), "nosniff");
 
   // A FILE document takes a file, not text; and a path in the file name is dropped.
-  auto text = multipart("POST", docs_of(api) + "/" + id + "/content", {{"inlineContent", "x"}});
+  auto text = admin_upload("POST", docs_of(api) + "/" + id + "/content", {{"inlineContent", "x"}});
   EXPECT_EQ(text.status, 400);
   EXPECT_NE(description(text).find("'file'"), std::string::npos);
-  auto pathy = multipart("POST", docs_of(api) + "/" + id + "/content", {{"file", "x", "../../etc/passwd", "text/plain"}});
+  auto pathy = admin_upload("POST", docs_of(api) + "/" + id + "/content", {{"file", "x", "../../etc/passwd", "text/plain"}});
   EXPECT_EQ(pathy.status, 201);
   EXPECT_EQ(str(json_of(pathy)["fileName"]), "passwd");
   // Not multipart at all.
@@ -122,7 +105,7 @@ TEST_F(ApiDocuments, FileDocumentIsServedWithItsTypeAndName) {
 TEST_F(ApiDocuments, OversizedFileIs400) {
   const std::string api = create_api(api_body("DocsBig", "/docs-big"));
   const std::string id = add_doc(api, R"({"name":"Big","type":"OTHER","otherTypeName":"Dump","sourceType":"FILE"})");
-  auto r = multipart("POST", docs_of(api) + "/" + id + "/content",
+  auto r = admin_upload("POST", docs_of(api) + "/" + id + "/content",
                      {{"file", std::string(8 * 1024 * 1024 + 1, 'x'), "big.bin", "application/octet-stream"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(description(r).find("'file' must be at most"), std::string::npos);
@@ -198,9 +181,9 @@ TEST_F(ApiDocuments, CopyApiCopiesDocumentsAndThumbnail) {
   const std::string api = create_api(api_body("DocsCopy", "/docs-copy"));
   add_doc(api, R"({"name":"Guide","type":"HOWTO","sourceType":"MARKDOWN","inlineContent":"# v1 guide"})");
   const std::string file = add_doc(api, R"({"name":"Spec","type":"SAMPLES","sourceType":"FILE"})");
-  ASSERT_EQ(multipart("POST", docs_of(api) + "/" + file + "/content", {{"file", "abc", "s.txt", "text/plain"}}).status,
+  ASSERT_EQ(admin_upload("POST", docs_of(api) + "/" + file + "/content", {{"file", "abc", "s.txt", "text/plain"}}).status,
             201);
-  ASSERT_EQ(multipart("PUT", kApis + "/" + api + "/thumbnail", {{"file", kPng, "logo.png", "image/png"}}).status, 200);
+  ASSERT_EQ(admin_upload("PUT", kApis + "/" + api + "/thumbnail", {{"file", kPng, "logo.png", "image/png"}}).status, 200);
 
   auto copy = admin("POST", kApis + "/copy-api?apiId=" + api + "&newVersion=2.0.0");
   ASSERT_EQ(copy.status, 201) << copy.body;
@@ -225,7 +208,7 @@ TEST_F(ApiDocuments, ThumbnailIsStoredCheckedAndServedWithItsType) {
   EXPECT_FALSE(json_of(admin("GET", kApis + "/" + api))["hasThumbnail"].as_bool());
   EXPECT_EQ(admin("GET", kApis + "/" + api + "/thumbnail").status, 404);
 
-  auto put = multipart("PUT", kApis + "/" + api + "/thumbnail", {{"file", kPng, "logo.png", "image/png"}});
+  auto put = admin_upload("PUT", kApis + "/" + api + "/thumbnail", {{"file", kPng, "logo.png", "image/png"}});
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(str(json_of(put)["mediaType"]), "image/png");
   auto got = admin("GET", kApis + "/" + api + "/thumbnail");
@@ -236,7 +219,7 @@ TEST_F(ApiDocuments, ThumbnailIsStoredCheckedAndServedWithItsType) {
 
   // The type comes from the bytes, not from what the client claims; SVG is served under a CSP.
   const std::string svg = R"(<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>)";
-  ASSERT_EQ(multipart("PUT", kApis + "/" + api + "/thumbnail", {{"file", svg, "logo.png", "image/png"}}).status, 200);
+  ASSERT_EQ(admin_upload("PUT", kApis + "/" + api + "/thumbnail", {{"file", svg, "logo.png", "image/png"}}).status, 200);
   got = admin("GET", kApis + "/" + api + "/thumbnail");
   EXPECT_EQ(got.header("content-type"), "image/svg+xml");
   EXPECT_NE(got.header("content-security-policy").find("default-src 'none'"), std::string::npos);
@@ -251,18 +234,18 @@ TEST_F(ApiDocuments, ThumbnailIsStoredCheckedAndServedWithItsType) {
 
 TEST_F(ApiDocuments, BadThumbnailsAre400) {
   const std::string api = create_api(api_body("ThumbsBad", "/thumbs-bad"));
-  auto r = multipart("PUT", kApis + "/" + api + "/thumbnail", {{"file", "%PDF-1.7", "x.png", "image/png"}});
+  auto r = admin_upload("PUT", kApis + "/" + api + "/thumbnail", {{"file", "%PDF-1.7", "x.png", "image/png"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(description(r).find("'file'"), std::string::npos);
-  r = multipart("PUT", kApis + "/" + api + "/thumbnail", {{"image", kPng, "x.png", "image/png"}});
+  r = admin_upload("PUT", kApis + "/" + api + "/thumbnail", {{"image", kPng, "x.png", "image/png"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(description(r).find("'file' is required"), std::string::npos);
-  r = multipart("PUT", kApis + "/" + api + "/thumbnail",
+  r = admin_upload("PUT", kApis + "/" + api + "/thumbnail",
                 {{"file", kPng + std::string(1024 * 1024, '\0'), "x.png", "image/png"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(description(r).find("at most"), std::string::npos);
   EXPECT_EQ(admin("GET", kApis + "/" + api + "/thumbnail").status, 404);
-  EXPECT_EQ(multipart("PUT", kApis + "/no-such-api/thumbnail", {{"file", kPng, "x.png", "image/png"}}).status, 404);
+  EXPECT_EQ(admin_upload("PUT", kApis + "/no-such-api/thumbnail", {{"file", kPng, "x.png", "image/png"}}).status, 404);
 }
 
 TEST_F(ApiDocuments, DevPortalShowsApiLevelDocumentsOfPublishedApisOnly) {
@@ -281,7 +264,7 @@ TEST_F(ApiDocuments, DevPortalShowsApiLevelDocumentsOfPublishedApisOnly) {
   // Read-only there.
   EXPECT_EQ(admin("POST", dev_docs, R"({"name":"x","type":"HOWTO","sourceType":"INLINE"})").status, 405);
 
-  ASSERT_EQ(multipart("PUT", kApis + "/" + api + "/thumbnail", {{"file", kPng, "logo.png", "image/png"}}).status, 200);
+  ASSERT_EQ(admin_upload("PUT", kApis + "/" + api + "/thumbnail", {{"file", kPng, "logo.png", "image/png"}}).status, 200);
   EXPECT_EQ(admin("GET", kDev + "/apis/" + api + "/thumbnail").body, kPng);
   EXPECT_TRUE(json_of(admin("GET", kDev + "/apis/" + api))["hasThumbnail"].as_bool());
 

@@ -103,7 +103,6 @@ class ApiProject : public ServerSuite {
   std::int64_t api_count() { return json_of(admin("GET", kApis + "?limit=1000"))["pagination"].at("total").as_int64(); }
   static std::string description(const HttpResponse& r) { return str(json_of(r)["description"]); }
 
-  const std::string kPng = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0", 26);
   const std::string kPdf = std::string("%PDF-1.4\n\0\x01\x02 binary\xff\xfe pdf body\n%%EOF\n", 38);
 };
 

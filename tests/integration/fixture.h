@@ -2,9 +2,14 @@
 // Shared set-up for integration tests: one real `archway serve` per test suite, a real backend,
 // and helpers for the Publisher REST calls that most tests need.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <thread>
 
@@ -53,6 +58,28 @@ class ServerSuite : public ::testing::Test {
     r.headers = {{"Authorization", basic_auth(kAdmin, kPassword)}, {"Content-Type", form.content_type()}};
     return mgmt().send(r);
   }
+
+  // One part of an upload: a plain field when `filename` is empty, else a file.
+  struct UploadPart {
+    std::string name;
+    std::string body;
+    std::string filename;
+    std::string content_type;  // fields: empty sends none
+  };
+  // An admin call with a multipart/form-data body made of `parts`.
+  HttpResponse admin_upload(const std::string& method, const std::string& target,
+                            const std::vector<UploadPart>& parts) {
+    Multipart form;
+    for (const auto& p : parts) {
+      if (p.filename.empty()) form.field(p.name, p.body, p.content_type);
+      else form.file(p.name, p.filename, p.body, p.content_type);
+    }
+    return admin_form(method, target, form);
+  }
+
+  // The smallest PNG header an image check accepts: the bytes of a 1x1 RGBA image's start.
+  inline static const std::string kPng =
+      std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0", 26);
 
   static boost::json::object json_of(const HttpResponse& r) {
     return boost::json::parse(r.body).as_object();
@@ -188,5 +215,30 @@ class ServerSuite : public ::testing::Test {
 
 inline ServerProcess* ServerSuite::server_ = nullptr;
 inline Backend* ServerSuite::backend_ = nullptr;
+
+// Runs the independent OpenAPI validator (tools/openapi-check: @apidevtools/swagger-parser under
+// node) on the (file name, content) pairs; fails the test (never skips) when node or the
+// validator is missing or a file is invalid.
+inline void expect_valid_by_independent_validator(const std::vector<std::pair<std::string, std::string>>& files) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("archway-openapi-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string cmd = "node " + std::string(ARCHWAY_SOURCE_DIR) + "/tools/openapi-check/check.js";
+  for (const auto& [name, content] : files) {
+    std::ofstream(dir / name) << content;
+    cmd += " " + (dir / name).string();
+  }
+  cmd += " 2>&1";
+  std::string output;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr) << "cannot run: " << cmd;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) output.append(buf, n);
+  const int status = ::pclose(p);
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  ASSERT_NE(WEXITSTATUS(status), 127) << "node is required for this test (install nodejs, then make deps): " << output;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the independent validator refused an export:\n" << output;
+  fs::remove_all(dir);
+}
 
 }  // namespace archway::testing

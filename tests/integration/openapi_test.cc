@@ -69,29 +69,6 @@ class OpenApi : public ServerSuite {
     return mgmt().send(req);
   }
 
-  // Runs the independent validator on the files; fails the test (never skips) when node or the
-  // validator is missing or a file is invalid.
-  void expect_valid_by_independent_validator(const std::vector<std::pair<std::string, std::string>>& files) {
-    const fs::path dir = fs::temp_directory_path() / ("archway-openapi-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    std::string cmd = "node " + std::string(ARCHWAY_SOURCE_DIR) + "/tools/openapi-check/check.js";
-    for (const auto& [name, content] : files) {
-      std::ofstream(dir / name) << content;
-      cmd += " " + (dir / name).string();
-    }
-    cmd += " 2>&1";
-    std::string output;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    ASSERT_NE(p, nullptr) << "cannot run: " << cmd;
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) output.append(buf, n);
-    const int status = ::pclose(p);
-    ASSERT_TRUE(WIFEXITED(status)) << output;
-    ASSERT_NE(WEXITSTATUS(status), 127) << "node is required for this test (install nodejs, then make deps): " << output;
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "the independent validator refused an export:\n" << output;
-    fs::remove_all(dir);
-  }
-
   std::string imported(const std::string& definition, const std::string& additional) {
     auto r = import(definition, additional);
     EXPECT_EQ(r.status, 201) << r.body;
