@@ -771,6 +771,7 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   if (status == 401 && ctx.digest) {
     // The challenge is kept for the next requests; this one goes again when it can (once).
     if (auto challenge = crypto::parse_digest_challenge(res[bhttp::field::www_authenticate])) {
+      if (w_.backend_digests.size() >= 1024) w_.backend_digests.clear();  // credentials replaced many times over
       w_.backend_digests.insert_or_assign(digest_state_key(*ctx.digest, *ctx.endpoint),
                                           Worker::DigestState{std::move(*challenge), 0});
       // Sent again when the first attempt had no answer or only its nonce was stale (RFC 7616
