@@ -5,6 +5,9 @@
 
 #include <cctype>
 
+#include "common/strings.h"
+#include "crypto/random.h"
+
 namespace archway::crypto {
 
 namespace {
@@ -30,20 +33,11 @@ std::string token_at(std::string_view s, std::size_t& i) {
   return std::string(s.substr(start, i - start));
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string hex_hash(std::string_view algorithm, std::string_view data) {
-  const bool sha256 = algorithm.starts_with("SHA-256");
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out, &len, sha256 ? EVP_sha256() : EVP_md5(), nullptr);
-  std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned int k = 0; k < len; ++k) hex += fmt::format("{:02x}", out[k]);
-  return hex;
+  EVP_Digest(data.data(), data.size(), out, &len, algorithm.starts_with("SHA-256") ? EVP_sha256() : EVP_md5(), nullptr);
+  return hex(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 
 // A quoted-string for a header parameter: backslash before '"' and '\'.
@@ -90,7 +84,7 @@ std::optional<std::map<std::string, std::string>> auth_params(std::string_view h
         // token68 values may end in '='
         while (i < h.size() && h[i] == '=') value.push_back(h[i++]);
       }
-      if (in_scheme) params.emplace(lower(name), std::move(value));
+      if (in_scheme) params.emplace(common::to_lower(name), std::move(value));
       continue;
     }
     // A scheme name: the one asked for begins; any other ends it.

@@ -660,9 +660,7 @@ bool Session::set_digest_authorization(bhttp::request<bhttp::buffer_body>& req, 
     return false;
   }
   Worker::DigestState& st = it->second;
-  const std::string raw = crypto::random_bytes(12);
-  std::string cnonce;
-  for (unsigned char c : raw) cnonce += fmt::format("{:02x}", c);
+  const std::string cnonce = crypto::hex(crypto::random_bytes(12));
   req.set(bhttp::field::authorization,
           crypto::digest_authorization(st.challenge, d.username, d.password, req.method_string(), req.target(), ++st.nc,
                                        cnonce));
@@ -771,12 +769,12 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   if (status == 401 && ctx.digest) {
     // The challenge is kept for the next requests; this one goes again when it can (once).
     if (auto challenge = crypto::parse_digest_challenge(res[bhttp::field::www_authenticate])) {
+      // Sent again when the first attempt had no answer or only its nonce was stale (RFC 7616
+      // §3.3); an answer refused without stale=true means wrong credentials: the 401 goes back.
+      const bool stale = challenge->stale;
       if (w_.backend_digests.size() >= 1024) w_.backend_digests.clear();  // credentials replaced many times over
       w_.backend_digests.insert_or_assign(digest_state_key(*ctx.digest, *ctx.endpoint),
                                           Worker::DigestState{std::move(*challenge), 0});
-      // Sent again when the first attempt had no answer or only its nonce was stale (RFC 7616
-      // §3.3); an answer refused without stale=true means wrong credentials: the 401 goes back.
-      const bool stale = w_.backend_digests.find(digest_state_key(*ctx.digest, *ctx.endpoint))->second.challenge.stale;
       if (!ctx.digest_retried && !ctx.body_expected && (!ctx.digest_answered || stale))
         co_return Exchange::kAuthRetry;  // the 401's connection is dropped
     }
