@@ -17,8 +17,6 @@ using http::RestResponse;
 
 namespace {
 
-std::string path(std::string_view suffix) { return std::string(kPublisherBase) + std::string(suffix); }
-
 RestResponse ok_json(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
 
 json::object document_list(const std::vector<domain::Document>& docs) {
@@ -62,28 +60,28 @@ void add_document_routes(http::RestRouter& r, DocumentService& api_docs, Documen
   // (/api-products/{apiProductId}); each collection's service answers 404 for the other kind.
   auto owned = [&](DocumentService& docs, const std::string& collection, const std::string& id_param) {
     const std::string item = collection + "/{" + id_param + "}";
-    r.add("GET", path(item + "/documents"), [=, &docs](RestRequest& req) {
+    r.add("GET", publisher_path(item + "/documents"), [=, &docs](RestRequest& req) {
       reader(req);
       return ok_json(200, document_list(docs.list(req.path_params[id_param])));
     });
 
-    r.add("POST", path(item + "/documents"), [=, &docs](RestRequest& req) {
+    r.add("POST", publisher_path(item + "/documents"), [=, &docs](RestRequest& req) {
       const auto user = creator(req);
       json::value holder;
       const std::string& api_id = req.path_params[id_param];
       const domain::Document d = docs.create(api_id, body_of(req, holder), user);
       RestResponse res = ok_json(201, domain::document_to_json(d));
-      res.headers.emplace_back("Location", path(collection + "/" + api_id + "/documents/" + d.id));
+      res.headers.emplace_back("Location", publisher_path(collection + "/" + api_id + "/documents/" + d.id));
       return res;
     });
 
-    r.add("GET", path(item + "/documents/{documentId}"), [=, &docs](RestRequest& req) {
+    r.add("GET", publisher_path(item + "/documents/{documentId}"), [=, &docs](RestRequest& req) {
       reader(req);
       return ok_json(200,
                      domain::document_to_json(docs.get(req.path_params[id_param], req.path_params["documentId"])));
     });
 
-    r.add("PUT", path(item + "/documents/{documentId}"), [=, &docs](RestRequest& req) {
+    r.add("PUT", publisher_path(item + "/documents/{documentId}"), [=, &docs](RestRequest& req) {
       const auto user = creator(req);
       json::value holder;
       return ok_json(200, domain::document_to_json(docs.update(req.path_params[id_param],
@@ -91,13 +89,13 @@ void add_document_routes(http::RestRouter& r, DocumentService& api_docs, Documen
                                                                user)));
     });
 
-    r.add("DELETE", path(item + "/documents/{documentId}"), [=, &docs](RestRequest& req) {
+    r.add("DELETE", publisher_path(item + "/documents/{documentId}"), [=, &docs](RestRequest& req) {
       creator(req);
       docs.remove(req.path_params[id_param], req.path_params["documentId"]);
       return RestResponse::empty(200);
     });
 
-    r.add("POST", path(item + "/documents/{documentId}/content"), [=, &docs](RestRequest& req) {
+    r.add("POST", publisher_path(item + "/documents/{documentId}/content"), [=, &docs](RestRequest& req) {
       const auto user = creator(req);
       const std::string& api_id = req.path_params[id_param];
       const std::string& doc_id = req.path_params["documentId"];
@@ -106,21 +104,21 @@ void add_document_routes(http::RestRouter& r, DocumentService& api_docs, Documen
       return ok_json(201, domain::document_to_json(d));
     });
 
-    r.add("GET", path(item + "/documents/{documentId}/content"), [=, &docs](RestRequest& req) {
+    r.add("GET", publisher_path(item + "/documents/{documentId}/content"), [=, &docs](RestRequest& req) {
       reader(req);
       return document_content_response(docs.content(req.path_params[id_param], req.path_params["documentId"]));
     });
 
-    r.add("PUT", path(item + "/thumbnail"), [=, &docs](RestRequest& req) {
+    r.add("PUT", publisher_path(item + "/thumbnail"), [=, &docs](RestRequest& req) {
       creator(req);
       const std::string& api_id = req.path_params[id_param];
       docs.require_api(api_id);  // 404 before a body is looked at
       const std::string type = docs.set_thumbnail(api_id, http::form_parts(req));
-      return ok_json(200, json::object{{"relativePath", path(collection + "/" + api_id + "/thumbnail")},
+      return ok_json(200, json::object{{"relativePath", publisher_path(collection + "/" + api_id + "/thumbnail")},
                                        {"mediaType", type}});
     });
 
-    r.add("GET", path(item + "/thumbnail"), [=, &docs](RestRequest& req) {
+    r.add("GET", publisher_path(item + "/thumbnail"), [=, &docs](RestRequest& req) {
       reader(req);
       domain::StoredFile t = docs.thumbnail(req.path_params[id_param]);
       return http::file_response(std::move(t.data), t.media_type, "");
@@ -129,7 +127,7 @@ void add_document_routes(http::RestRouter& r, DocumentService& api_docs, Documen
   owned(api_docs, "/apis", "apiId");
   owned(product_docs, "/api-products", "apiProductId");
 
-  r.add("GET", path("/api-categories"), [&, reader](RestRequest& req) {
+  r.add("GET", publisher_path("/api-categories"), [&, reader](RestRequest& req) {
     reader(req);
     json::array items;
     for (const auto& c : store.list_categories()) items.push_back(category_json(c));

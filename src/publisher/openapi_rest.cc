@@ -19,8 +19,6 @@ using http::RestResponse;
 
 namespace {
 
-std::string path(std::string_view suffix) { return std::string(kPublisherBase) + std::string(suffix); }
-
 bool wants_yaml(const RestRequest& req) {
   const std::string_view accept = req.header("accept");
   return accept.find("application/yaml") != std::string_view::npos ||
@@ -96,7 +94,7 @@ void add_openapi_routes(http::RestRouter& r, OpenApiService& openapi, identity::
     return auth.authorize(req, {domain::kRoleCreator}, kScopeApiCreate).user;
   };
 
-  r.add("POST", path("/apis/import-openapi"), [&, creator](RestRequest& req) {
+  r.add("POST", publisher_path("/apis/import-openapi"), [&, creator](RestRequest& req) {
     const auto user = creator(req);
     const auto parts = http::form_parts(req);
     const std::string text = definition_from_form(parts, openapi, {"file", "inlineAPIDefinition"});
@@ -109,12 +107,12 @@ void add_openapi_routes(http::RestRouter& r, OpenApiService& openapi, identity::
     }
     const domain::Api created = openapi.import_definition(text, additional, user);
     RestResponse res = RestResponse::json(201, json::serialize(domain::api_to_json(created)));
-    res.headers.emplace_back("Location", path("/apis/" + created.id));
+    res.headers.emplace_back("Location", publisher_path("/apis/" + created.id));
     return res;
   });
 
   // Answers 200 whether or not the definition is valid, as the product does; isValid says which.
-  r.add("POST", path("/apis/validate-openapi"), [&, creator](RestRequest& req) {
+  r.add("POST", publisher_path("/apis/validate-openapi"), [&, creator](RestRequest& req) {
     creator(req);
     const auto parts = http::form_parts(req);
     const std::string text = definition_from_form(parts, openapi, {"file", "inlineAPIDefinition"});
@@ -144,17 +142,17 @@ void add_openapi_routes(http::RestRouter& r, OpenApiService& openapi, identity::
     return RestResponse::json(200, json::serialize(body));
   });
 
-  r.add("GET", path("/apis/{apiId}/swagger"), [&, reader](RestRequest& req) {
+  r.add("GET", publisher_path("/apis/{apiId}/swagger"), [&, reader](RestRequest& req) {
     reader(req);
     return definition_response(req, 200, openapi.export_definition(req.path_params["apiId"]));
   });
 
-  r.add("GET", path("/api-products/{apiProductId}/swagger"), [&, reader](RestRequest& req) {
+  r.add("GET", publisher_path("/api-products/{apiProductId}/swagger"), [&, reader](RestRequest& req) {
     reader(req);
     return definition_response(req, 200, openapi.export_product_definition(req.path_params["apiProductId"]));
   });
 
-  r.add("PUT", path("/apis/{apiId}/swagger"), [&, creator](RestRequest& req) {
+  r.add("PUT", publisher_path("/apis/{apiId}/swagger"), [&, creator](RestRequest& req) {
     creator(req);
     const std::string& id = req.path_params["apiId"];
     const auto parts = http::form_parts(req);

@@ -22,8 +22,6 @@ using http::RestResponse;
 
 namespace {
 
-std::string path(std::string_view suffix) { return std::string(kPublisherBase) + std::string(suffix); }
-
 RestResponse ok_json(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
 
 json::object api_info(const domain::Api& a) {
@@ -145,23 +143,23 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     return auth.authorize(req, {domain::kRolePublisher}, kScopeApiPublish).user;
   };
 
-  r.add("POST", path("/apis"), [&, creator](RestRequest& req) {
+  r.add("POST", publisher_path("/apis"), [&, creator](RestRequest& req) {
     const auto user = creator(req);
     domain::Api created = apis.create(api_from_body(req), user);
     RestResponse res = ok_json(201, domain::api_to_public_json(created));
-    res.headers.emplace_back("Location", path("/apis/" + created.id));
+    res.headers.emplace_back("Location", publisher_path("/apis/" + created.id));
     return res;
   });
 
   // A new version of an API (the product's copy-api); defaultVersion makes it the default one.
-  r.add("POST", path("/apis/copy-api"), [&, creator](RestRequest& req) {
+  r.add("POST", publisher_path("/apis/copy-api"), [&, creator](RestRequest& req) {
     const auto user = creator(req);
     const std::string& id = http::required_query(req, "apiId");
     const std::string& version = http::required_query(req, "newVersion");
     const bool default_version = http::query_bool(req, "defaultVersion", false);
     domain::Api created = apis.copy(id, version, default_version, user);
     RestResponse res = ok_json(201, domain::api_to_public_json(created));
-    res.headers.emplace_back("Location", path("/apis/" + created.id));
+    res.headers.emplace_back("Location", publisher_path("/apis/" + created.id));
     return res;
   });
 
@@ -200,12 +198,12 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     body["pagination"] = std::move(pagination);
     return ok_json(200, body);
   };
-  r.add("GET", path("/apis"), [search](RestRequest& req) { return search(req, "API", false); });
-  r.add("GET", path("/api-products"),
+  r.add("GET", publisher_path("/apis"), [search](RestRequest& req) { return search(req, "API", false); });
+  r.add("GET", publisher_path("/api-products"),
         [search](RestRequest& req) { return search(req, domain::kApiTypeProduct, false); });
-  r.add("GET", path("/search"), [search](RestRequest& req) { return search(req, "", true); });
+  r.add("GET", publisher_path("/search"), [search](RestRequest& req) { return search(req, "", true); });
 
-  r.add("GET", path("/apis/{apiId}"), [&, reader](RestRequest& req) {
+  r.add("GET", publisher_path("/apis/{apiId}"), [&, reader](RestRequest& req) {
     reader(req);
     const domain::Api api = apis.get(req.path_params["apiId"]);
     json::object out = domain::api_to_public_json(api);
@@ -214,38 +212,38 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     return ok_json(200, out);
   });
 
-  r.add("PUT", path("/apis/{apiId}"), [&, creator](RestRequest& req) {
+  r.add("PUT", publisher_path("/apis/{apiId}"), [&, creator](RestRequest& req) {
     creator(req);
     return ok_json(200, domain::api_to_public_json(apis.update(req.path_params["apiId"], api_from_body(req))));
   });
 
-  r.add("DELETE", path("/apis/{apiId}"), [&, creator](RestRequest& req) {
+  r.add("DELETE", publisher_path("/apis/{apiId}"), [&, creator](RestRequest& req) {
     creator(req);
     apis.remove(req.path_params["apiId"]);
     return RestResponse::empty(200);
   });
 
   // API products: operations of several APIs under one context, tiers and lifecycle.
-  r.add("POST", path("/api-products"), [&, creator](RestRequest& req) {
+  r.add("POST", publisher_path("/api-products"), [&, creator](RestRequest& req) {
     const auto user = creator(req);
     domain::Api created = products.create(api_from_body(req), user);
     RestResponse res = ok_json(201, domain::product_to_json(created));
-    res.headers.emplace_back("Location", path("/api-products/" + created.id));
+    res.headers.emplace_back("Location", publisher_path("/api-products/" + created.id));
     return res;
   });
 
-  r.add("GET", path("/api-products/{apiProductId}"), [&, reader](RestRequest& req) {
+  r.add("GET", publisher_path("/api-products/{apiProductId}"), [&, reader](RestRequest& req) {
     reader(req);
     return ok_json(200, domain::product_to_json(products.get(req.path_params["apiProductId"])));
   });
 
-  r.add("PUT", path("/api-products/{apiProductId}"), [&, creator](RestRequest& req) {
+  r.add("PUT", publisher_path("/api-products/{apiProductId}"), [&, creator](RestRequest& req) {
     creator(req);
     return ok_json(200, domain::product_to_json(
                             products.update(req.path_params["apiProductId"], api_from_body(req))));
   });
 
-  r.add("DELETE", path("/api-products/{apiProductId}"), [&, creator](RestRequest& req) {
+  r.add("DELETE", publisher_path("/api-products/{apiProductId}"), [&, creator](RestRequest& req) {
     creator(req);
     products.remove(req.path_params["apiProductId"]);
     return RestResponse::empty(200);
@@ -255,7 +253,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
   // and API products (/api-products/{apiProductId}, change-lifecycle?apiProductId=).
   auto governance = [&](ApiService& svc, const std::string& collection, const std::string& id_param) {
     const std::string item = collection + "/{" + id_param + "}";
-    r.add("POST", path(collection + "/change-lifecycle"), [=, &svc](RestRequest& req) {
+    r.add("POST", publisher_path(collection + "/change-lifecycle"), [=, &svc](RestRequest& req) {
       const auto user = publisher(req);
       const std::string& id = http::required_query(req, id_param);
       const std::string& action = http::required_query(req, "action");
@@ -269,12 +267,12 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
       return ok_json(200, body);
     });
 
-    r.add("GET", path(item + "/lifecycle-state"), [=, &svc](RestRequest& req) {
+    r.add("GET", publisher_path(item + "/lifecycle-state"), [=, &svc](RestRequest& req) {
       reader(req);
       return ok_json(200, lifecycle_state_json(svc.get(req.path_params[id_param]).lifecycle_status));
     });
 
-    r.add("GET", path(item + "/lifecycle-history"), [=, &svc](RestRequest& req) {
+    r.add("GET", publisher_path(item + "/lifecycle-history"), [=, &svc](RestRequest& req) {
       reader(req);
       json::array items;
       for (const auto& e : svc.lifecycle_history(req.path_params[id_param]))
@@ -282,7 +280,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
       return ok_json(200, common::list_body(std::move(items)));
     });
 
-    r.add("POST", path(item + "/revisions"), [=, &svc](RestRequest& req) {
+    r.add("POST", publisher_path(item + "/revisions"), [=, &svc](RestRequest& req) {
       creator(req);
       std::string description;
       if (!req.body.empty()) {
@@ -293,7 +291,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
       return ok_json(201, revision_json(rev, {}));
     });
 
-    r.add("GET", path(item + "/revisions"), [=, &svc](RestRequest& req) {
+    r.add("GET", publisher_path(item + "/revisions"), [=, &svc](RestRequest& req) {
       reader(req);
       const std::string& id = req.path_params[id_param];
       const auto deployments = svc.deployments(id);
@@ -311,13 +309,13 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
       return ok_json(200, common::list_body(std::move(items)));
     });
 
-    r.add("GET", path(item + "/revisions/{revisionId}"), [=, &svc](RestRequest& req) {
+    r.add("GET", publisher_path(item + "/revisions/{revisionId}"), [=, &svc](RestRequest& req) {
       reader(req);
       const std::string& id = req.path_params[id_param];
       return ok_json(200, revision_json(svc.revision(id, req.path_params["revisionId"]), svc.deployments(id)));
     });
 
-    r.add("DELETE", path(item + "/revisions/{revisionId}"), [=, &svc](RestRequest& req) {
+    r.add("DELETE", publisher_path(item + "/revisions/{revisionId}"), [=, &svc](RestRequest& req) {
       creator(req);
       const std::string& id = req.path_params[id_param];
       svc.delete_revision(id, req.path_params["revisionId"]);
@@ -327,13 +325,13 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
       return ok_json(200, common::list_body(std::move(items)));
     });
 
-    r.add("POST", path(item + "/restore-revision"), [=, &svc](RestRequest& req) {
+    r.add("POST", publisher_path(item + "/restore-revision"), [=, &svc](RestRequest& req) {
       creator(req);
       const domain::Api a = svc.restore_revision(req.path_params[id_param], http::required_query(req, "revisionId"));
       return ok_json(201, (svc.kind() == ApiKind::kProduct ? domain::product_to_json(a) : domain::api_to_public_json(a)));
     });
 
-    r.add("POST", path(item + "/deploy-revision"), [=, &svc](RestRequest& req) {
+    r.add("POST", publisher_path(item + "/deploy-revision"), [=, &svc](RestRequest& req) {
       publisher(req);
       const auto done = svc.deploy(req.path_params[id_param], http::required_query(req, "revisionId"),
                                     deployments_from_body(req, false));
@@ -342,7 +340,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
       return ok_json(201, items);
     });
 
-    r.add("POST", path(item + "/undeploy-revision"), [=, &svc](RestRequest& req) {
+    r.add("POST", publisher_path(item + "/undeploy-revision"), [=, &svc](RestRequest& req) {
       publisher(req);
       std::vector<std::string> envs;
       const std::string* all = req.query_param("allEnvironments");
@@ -367,13 +365,13 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
       for (const auto& d : svc.deployments(req.path_params[id_param])) items.push_back(deployment_json(d));
       return ok_json(200, common::list_body(std::move(items)));
     };
-    r.add("GET", path(item + "/deployments"), list_deployments);
-    r.add("GET", path(item + "/deploy-revision"), list_deployments);
+    r.add("GET", publisher_path(item + "/deployments"), list_deployments);
+    r.add("GET", publisher_path(item + "/deploy-revision"), list_deployments);
   };
   governance(apis, "/apis", "apiId");
   governance(products, "/api-products", "apiProductId");
 
-  r.add("POST", path("/subscriptions/block-subscription"), [&, publisher](RestRequest& req) {
+  r.add("POST", publisher_path("/subscriptions/block-subscription"), [&, publisher](RestRequest& req) {
     publisher(req);
     const std::string& state = http::required_query(req, "blockState");
     if (state != domain::kSubscriptionBlocked && state != domain::kSubscriptionProdOnlyBlocked)
@@ -382,13 +380,13 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     return RestResponse::empty(200);
   });
 
-  r.add("POST", path("/subscriptions/unblock-subscription"), [&, publisher](RestRequest& req) {
+  r.add("POST", publisher_path("/subscriptions/unblock-subscription"), [&, publisher](RestRequest& req) {
     publisher(req);
     apis.set_subscription_status(http::required_query(req, "subscriptionId"), std::string(domain::kSubscriptionUnblocked));
     return RestResponse::empty(200);
   });
 
-  r.add("GET", path("/subscriptions"), [&, reader](RestRequest& req) {
+  r.add("GET", publisher_path("/subscriptions"), [&, reader](RestRequest& req) {
     reader(req);
     const std::string& api_id = http::required_query(req, "apiId");
     json::array items;
@@ -401,19 +399,19 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     return ok_json(200, common::list_body(std::move(items)));
   });
 
-  r.add("GET", path("/throttling-policies/{policyLevel}"), [&, reader](RestRequest& req) {
+  r.add("GET", publisher_path("/throttling-policies/{policyLevel}"), [&, reader](RestRequest& req) {
     reader(req);
     return ok_json(200, apis.policy_list(req.path_params["policyLevel"]));
   });
 
   // The built-in mediation policies APIs and operations can name (apiPolicies, operationPolicies).
-  r.add("GET", path("/operation-policies"), [&, reader](RestRequest& req) {
+  r.add("GET", publisher_path("/operation-policies"), [&, reader](RestRequest& req) {
     reader(req);
     json::array items;
     for (const auto& spec : domain::builtin_policies()) items.push_back(domain::policy_spec_to_json(spec));
     return ok_json(200, common::list_body(std::move(items)));
   });
-  r.add("GET", path("/operation-policies/{operationPolicyId}"), [&, reader](RestRequest& req) {
+  r.add("GET", publisher_path("/operation-policies/{operationPolicyId}"), [&, reader](RestRequest& req) {
     reader(req);
     const std::string& id = req.path_params["operationPolicyId"];
     const domain::PolicySpec* spec = domain::find_builtin_policy(id);
