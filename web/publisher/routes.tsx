@@ -1,12 +1,23 @@
 import type { RouteObject } from 'react-router';
 import { Navigate } from 'react-router';
-import { IconApi } from '@tabler/icons-react';
+import { IconApi, IconBox, IconBuildingWarehouse } from '@tabler/icons-react';
 import { RequireAuth } from '@shared/auth/RequireAuth';
 import { PortalShell, type NavItem } from '@shared/layout/PortalShell';
 import { ApiListPage } from './pages/ApiListPage';
+import { ProductCreatePage } from './pages/products/ProductCreatePage';
+import { ProductDetailPage } from './pages/products/ProductDetailPage';
+import { ProductListPage } from './pages/products/ProductListPage';
+import { ServiceDetailPage } from './pages/catalog/ServiceDetailPage';
+import { ServiceListPage } from './pages/catalog/ServiceListPage';
 
-const nav: NavItem[] = [{ to: '/apis', label: 'APIs', icon: <IconApi size={18} /> }];
+const nav: NavItem[] = [
+  { to: '/apis', label: 'APIs', icon: <IconApi size={18} /> },
+  { to: '/api-products', label: 'API products', icon: <IconBox size={18} /> },
+  { to: '/service-catalog', label: 'Service Catalog', icon: <IconBuildingWarehouse size={18} /> },
+];
 
+// API routes (list, create, the API page and its tabs) are added by the API pages' owner;
+// API products and the Service Catalog have their own sections.
 export const routes: RouteObject[] = [
   {
     element: (
@@ -17,6 +28,11 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <Navigate to="/apis" replace /> },
       { path: 'apis', element: <ApiListPage /> },
+      { path: 'api-products', element: <ProductListPage /> },
+      { path: 'api-products/create', element: <ProductCreatePage /> },
+      { path: 'api-products/:productId/*', element: <ProductDetailPage /> },
+      { path: 'service-catalog', element: <ServiceListPage /> },
+      { path: 'service-catalog/:serviceId', element: <ServiceDetailPage /> },
       { path: '*', element: <Navigate to="/apis" replace /> },
     ],
   },
