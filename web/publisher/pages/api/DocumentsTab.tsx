@@ -1,6 +1,7 @@
-import { Text } from '@mantine/core';
+import { PUBLISHER } from '@shared/api/client';
+import { DocumentsPanel } from './documents/DocumentsPanel';
 import type { ApiTabProps } from './tabs';
 
 export function DocumentsTab({ api }: ApiTabProps) {
-  return <Text c="dimmed">{api.name}</Text>;
+  return <DocumentsPanel base={`${PUBLISHER}/apis/${api.id}`} />;
 }

@@ -1,6 +1,7 @@
-import { Text } from '@mantine/core';
+import { PolicyEditor } from './policies/PolicyEditor';
 import type { ApiTabProps } from './tabs';
 
 export function PoliciesTab({ api }: ApiTabProps) {
-  return <Text c="dimmed">{api.name}</Text>;
+  // A saved or reloaded API starts the editor afresh.
+  return <PolicyEditor key={`${api.id}:${String(api.lastUpdatedTime ?? '')}`} api={api} />;
 }
