@@ -4,6 +4,8 @@ import { IconApi, IconBox, IconBuildingWarehouse } from '@tabler/icons-react';
 import { RequireAuth } from '@shared/auth/RequireAuth';
 import { PortalShell, type NavItem } from '@shared/layout/PortalShell';
 import { ApiListPage } from './pages/ApiListPage';
+import { CreateApiPage } from './pages/apis/CreateApiPage';
+import { ApiPage } from './pages/api/ApiPage';
 import { ProductCreatePage } from './pages/products/ProductCreatePage';
 import { ProductDetailPage } from './pages/products/ProductDetailPage';
 import { ProductListPage } from './pages/products/ProductListPage';
@@ -16,8 +18,7 @@ const nav: NavItem[] = [
   { to: '/service-catalog', label: 'Service Catalog', icon: <IconBuildingWarehouse size={18} /> },
 ];
 
-// API routes (list, create, the API page and its tabs) are added by the API pages' owner;
-// API products and the Service Catalog have their own sections.
+// APIs (list, create, the API page with a URL per tab), API products and the Service Catalog.
 export const routes: RouteObject[] = [
   {
     element: (
@@ -28,6 +29,8 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <Navigate to="/apis" replace /> },
       { path: 'apis', element: <ApiListPage /> },
+      { path: 'apis/create/:kind?', element: <CreateApiPage /> },
+      { path: 'apis/:apiId/*', element: <ApiPage /> },
       { path: 'api-products', element: <ProductListPage /> },
       { path: 'api-products/create', element: <ProductCreatePage /> },
       { path: 'api-products/:productId/*', element: <ProductDetailPage /> },

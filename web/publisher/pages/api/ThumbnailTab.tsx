@@ -1,0 +1,82 @@
+// The API's image on the portals: preview, and upload (PUT /apis/{apiId}/thumbnail, multipart `file`).
+import { useState } from 'react';
+import { Button, FileInput, Group, Stack, Text } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { IconPhoto } from '@tabler/icons-react';
+import { api as call, PUBLISHER } from '@shared/api/client';
+import { notifySuccess } from '@shared/components/forms';
+import type { ApiDetail } from '../../api/types';
+import { ApiThumbnail, thumbnailKey } from '../../components/ApiThumbnail';
+import { keys } from './queries';
+
+const TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'];
+const MAX = 1024 * 1024;
+
+export function checkImage(file: File | null): string | null {
+  if (!file) return 'Choose an image';
+  if (file.type && !TYPES.includes(file.type)) return 'The image must be PNG, JPEG, GIF, WebP or SVG';
+  if (file.size > MAX) return 'The image must be at most 1 MiB';
+  return null;
+}
+
+export function ThumbnailTab({ api }: { api: ApiDetail }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const client = useQueryClient();
+  const upload = useMutation({
+    mutationFn: (f: File) => {
+      const data = new FormData();
+      data.append('file', f);
+      return call(`${PUBLISHER}/apis/${api.id}/thumbnail`, { method: 'PUT', body: data });
+    },
+    onSuccess: () => {
+      setFile(null);
+      void client.invalidateQueries({ queryKey: thumbnailKey(api.id) });
+      void client.invalidateQueries({ queryKey: keys.api(api.id) });
+      void client.invalidateQueries({ queryKey: keys.apis });
+      notifySuccess('Thumbnail uploaded');
+    },
+    onError: (e) => setError(e.message),
+  });
+  return (
+    <Stack maw={560}>
+      <Group>
+        <ApiThumbnail apiId={api.id} name={api.name} hasThumbnail={api.hasThumbnail} size={120} />
+        <Text size="sm" c="dimmed">
+          {api.hasThumbnail ? 'The current thumbnail.' : 'No thumbnail yet: the portals show the initials.'}
+        </Text>
+      </Group>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          const problem = checkImage(file);
+          setError(problem);
+          if (!problem && file) upload.mutate(file);
+        }}
+      >
+        <Stack>
+          <FileInput
+            label="New thumbnail"
+            description="PNG, JPEG, GIF, WebP or SVG, at most 1 MiB"
+            placeholder="Choose an image"
+            accept={TYPES.join(',')}
+            leftSection={<IconPhoto size={16} />}
+            clearable
+            value={file}
+            error={error}
+            onChange={(f) => {
+              setFile(f);
+              setError(f ? checkImage(f) : null);
+            }}
+          />
+          <Group justify="flex-end">
+            <Button type="submit" loading={upload.isPending} disabled={!file}>
+              Upload
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Stack>
+  );
+}
