@@ -5,7 +5,8 @@ startPortal(
   {
     clientId: 'archway-admin',
     basePath: '/admin',
-    scopes: ['apim:admin'],
+    // apim:api_view reads the gateway environments from the Publisher's settings.
+    scopes: ['apim:admin', 'apim:api_view'],
     requiredScopes: ['apim:admin'],
   },
   routes,

@@ -1,11 +1,36 @@
 import type { RouteObject } from 'react-router';
 import { Navigate } from 'react-router';
-import { IconUsers } from '@tabler/icons-react';
+import {
+  IconBan,
+  IconCategory,
+  IconGauge,
+  IconHome,
+  IconKey,
+  IconSettings,
+  IconUsers,
+} from '@tabler/icons-react';
 import { RequireAuth } from '@shared/auth/RequireAuth';
 import { PortalShell, type NavItem } from '@shared/layout/PortalShell';
+import { CategoriesPage } from './pages/CategoriesPage';
+import { HomePage } from './pages/HomePage';
+import { KeyManagersPage } from './pages/KeyManagersPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { DenyPoliciesPage } from './pages/throttling/DenyPoliciesPage';
+import { PoliciesPage } from './pages/throttling/PoliciesPage';
 import { UsersPage } from './pages/UsersPage';
 
-const nav: NavItem[] = [{ to: '/users', label: 'Users', icon: <IconUsers size={18} /> }];
+// The server has no custom (Siddhi) policies (/throttling/policies/custom), so neither has the portal.
+const nav: NavItem[] = [
+  { to: '/', label: 'Dashboard', icon: <IconHome size={18} /> },
+  { to: '/throttling/advanced', label: 'Advanced policies', icon: <IconGauge size={18} /> },
+  { to: '/throttling/application', label: 'Application policies', icon: <IconGauge size={18} /> },
+  { to: '/throttling/subscription', label: 'Subscription policies', icon: <IconGauge size={18} /> },
+  { to: '/throttling/deny', label: 'Deny policies', icon: <IconBan size={18} /> },
+  { to: '/key-managers', label: 'Key managers', icon: <IconKey size={18} /> },
+  { to: '/users', label: 'Users', icon: <IconUsers size={18} /> },
+  { to: '/categories', label: 'API categories', icon: <IconCategory size={18} /> },
+  { to: '/settings', label: 'Settings', icon: <IconSettings size={18} /> },
+];
 
 export const routes: RouteObject[] = [
   {
@@ -15,9 +40,18 @@ export const routes: RouteObject[] = [
       </RequireAuth>
     ),
     children: [
-      { index: true, element: <Navigate to="/users" replace /> },
+      { index: true, element: <HomePage /> },
+      { path: 'throttling', element: <Navigate to="/throttling/advanced" replace /> },
+      // key: each level is its own page, so its search and dialogs start afresh.
+      { path: 'throttling/advanced', element: <PoliciesPage key="advanced" level="advanced" /> },
+      { path: 'throttling/application', element: <PoliciesPage key="application" level="application" /> },
+      { path: 'throttling/subscription', element: <PoliciesPage key="subscription" level="subscription" /> },
+      { path: 'throttling/deny', element: <DenyPoliciesPage /> },
+      { path: 'key-managers', element: <KeyManagersPage /> },
       { path: 'users', element: <UsersPage /> },
-      { path: '*', element: <Navigate to="/users" replace /> },
+      { path: 'categories', element: <CategoriesPage /> },
+      { path: 'settings', element: <SettingsPage /> },
+      { path: '*', element: <Navigate to="/" replace /> },
     ],
   },
 ];

@@ -1,0 +1,165 @@
+// A level's throttling policies: a searchable list, create, edit and delete.
+import { Badge, Stack, Table, Text } from '@mantine/core';
+import { api } from '@shared/api/client';
+import { QueryState } from '@shared/components/QueryState';
+import { useQueryClient } from '@tanstack/react-query';
+import { keys, paths, useList } from '../../api/admin';
+import type { AnyPolicy, PolicyLevel } from '../../api/types';
+import { ConfirmDelete, FormModal, RowActions, useDialog } from '../../components/dialogs';
+import { CreateButton, ListTable, PageHeader } from '../../components/ListLayout';
+import { usePagedSearch } from '../../components/paging';
+import { describeLimit } from './model';
+import { PolicyForm } from './PolicyForm';
+
+const LEVELS: Record<PolicyLevel, { title: string; one: string; description: string }> = {
+  advanced: {
+    title: 'Advanced policies',
+    one: 'advanced policy',
+    description:
+      'Limits for a whole API or for one of its resources, for all callers together; conditional groups give other limits to requests from an IP range, or with a header, query parameter or JWT claim.',
+  },
+  application: {
+    title: 'Application policies',
+    one: 'application policy',
+    description:
+      'Limits an application (per user) across all its APIs. Developers choose one when they create an application.',
+  },
+  subscription: {
+    title: 'Subscription policies',
+    one: 'subscription policy',
+    description:
+      'The tiers an API offers: the quota of one application on one API, with optional burst control and billing plan.',
+  },
+};
+
+const isUnlimited = (p: AnyPolicy) => p.policyName === 'Unlimited';
+
+export function quotaOf(p: AnyPolicy) {
+  if (isUnlimited(p)) return 'Unlimited';
+  return describeLimit(p.defaultLimit);
+}
+
+export function PoliciesPage({ level }: { level: PolicyLevel }) {
+  const meta = LEVELS[level];
+  const query = useList<AnyPolicy>(keys.policies(level), paths.policies(level));
+  const client = useQueryClient();
+  const dialog = useDialog<AnyPolicy>();
+  const paged = usePagedSearch(
+    query.data?.list,
+    (p) => `${p.policyName} ${p.displayName ?? ''} ${p.description ?? ''}`,
+  );
+  const { state } = dialog;
+  return (
+    <Stack>
+      <PageHeader
+        title={meta.title}
+        description={meta.description}
+        action={<CreateButton label={`Create ${meta.one}`} onClick={dialog.create} />}
+      />
+      <QueryState query={query} label={`Loading ${meta.title.toLowerCase()}`}>
+        {() => (
+          <ListTable
+            paged={paged}
+            searchLabel={`Search ${meta.title.toLowerCase()}`}
+            empty={`No ${meta.title.toLowerCase()} yet.`}
+            head={
+              <>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Quota</Table.Th>
+                {level === 'subscription' && <Table.Th>Burst</Table.Th>}
+                {level === 'subscription' && <Table.Th>Billing</Table.Th>}
+                {level === 'advanced' && <Table.Th>Conditional groups</Table.Th>}
+                <Table.Th>
+                  <Text size="sm" fw={700} ta="right">
+                    Actions
+                  </Text>
+                </Table.Th>
+              </>
+            }
+          >
+            {paged.items.map((p) => (
+              <Table.Tr key={p.policyId ?? p.policyName}>
+                <Table.Td>
+                  <Text size="sm" fw={500}>
+                    {p.displayName && p.displayName !== p.policyName
+                      ? `${p.displayName} (${p.policyName})`
+                      : p.policyName}
+                  </Text>
+                  {p.description && (
+                    <Text size="xs" c="dimmed" lineClamp={2}>
+                      {p.description}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>{quotaOf(p)}</Table.Td>
+                {'billingPlan' in p && (
+                  <>
+                    <Table.Td>
+                      {p.rateLimitCount > 0
+                        ? `${p.rateLimitCount} per ${p.rateLimitTimeUnit === 'sec' ? 'second' : 'minute'}`
+                        : '—'}
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color={p.billingPlan === 'COMMERCIAL' ? 'grape' : 'gray'}>
+                        {p.billingPlan}
+                      </Badge>
+                      {!p.stopOnQuotaReach && (
+                        <Text size="xs" c="dimmed">
+                          continues past quota
+                        </Text>
+                      )}
+                    </Table.Td>
+                  </>
+                )}
+                {'conditionalGroups' in p && <Table.Td>{p.conditionalGroups.length || '—'}</Table.Td>}
+                <Table.Td>
+                  {isUnlimited(p) ? (
+                    <Text size="xs" c="dimmed" ta="right">
+                      built in
+                    </Text>
+                  ) : (
+                    <RowActions
+                      name={p.policyName}
+                      onEdit={() => dialog.edit(p)}
+                      onDelete={
+                        level === 'subscription' && p.policyName === 'Unauthenticated'
+                          ? undefined
+                          : () => dialog.remove(p)
+                      }
+                    />
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </ListTable>
+        )}
+      </QueryState>
+      <FormModal
+        opened={state.mode === 'create' || state.mode === 'edit'}
+        onClose={dialog.close}
+        title={state.mode === 'edit' ? `Edit ${meta.one} ${state.item.policyName}` : `Create ${meta.one}`}
+        size={level === 'advanced' ? 'xl' : 'lg'}
+      >
+        {(state.mode === 'create' || state.mode === 'edit') && (
+          <PolicyForm
+            level={level}
+            policy={state.mode === 'edit' ? state.item : undefined}
+            onDone={dialog.close}
+          />
+        )}
+      </FormModal>
+      {state.mode === 'delete' && (
+        <ConfirmDelete
+          opened
+          what={`${meta.one} ${state.item.policyName}`}
+          consequence="A policy in use (offered by an API, chosen by an application or a subscription) cannot be deleted; the server says where it is used."
+          onClose={dialog.close}
+          onDelete={async () => {
+            await api(`${paths.policies(level)}/${state.item.policyId}`, { method: 'DELETE' });
+            await client.invalidateQueries({ queryKey: keys.policies(level) });
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,151 @@
+import '../../test/jsdom';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { mockFetch, renderPage } from '@shared/test/render';
+import { choose } from '../../test/select';
+import { PolicyForm } from './PolicyForm';
+import type { SubscriptionPolicy } from '../../api/types';
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('throttling policy form', { timeout: 30_000 }, () => {
+  it('creates a request count policy', async () => {
+    const user = userEvent.setup();
+    const fetchMock = mockFetch((_m, _u, body) => ({
+      status: 201,
+      body: { policyId: 'p1', ...(body as object) },
+    }));
+    const onDone = vi.fn();
+    renderPage(<PolicyForm level="application" onDone={onDone} />);
+    await user.type(screen.getByLabelText(/^Name/), 'E2EFivePerMin');
+    await user.type(screen.getByLabelText(/^Requests/), '5');
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe('/api/am/admin/v4/throttling/policies/application');
+    expect(JSON.parse(init!.body as string)).toEqual({
+      policyName: 'E2EFivePerMin',
+      displayName: 'E2EFivePerMin',
+      description: '',
+      defaultLimit: {
+        type: 'REQUESTCOUNTLIMIT',
+        requestCount: { timeUnit: 'min', unitTime: 1, requestCount: 5 },
+      },
+    });
+  });
+
+  it('switches the quota to bandwidth', async () => {
+    const user = userEvent.setup();
+    const fetchMock = mockFetch((_m, _u, body) => ({
+      status: 201,
+      body: { policyId: 'p1', ...(body as object) },
+    }));
+    renderPage(<PolicyForm level="application" onDone={() => {}} />);
+    expect(screen.queryByLabelText(/^Data amount/)).not.toBeInTheDocument();
+    await user.click(screen.getByRole('radio', { name: 'Bandwidth' }));
+    expect(screen.queryByLabelText(/^Requests/)).not.toBeInTheDocument();
+    await user.type(screen.getByLabelText(/^Name/), 'Big');
+    await user.type(screen.getByLabelText(/^Data amount/), '10');
+    await choose(user, 'Data unit', 'GB');
+    await choose(user, 'Time unit', 'hour(s)');
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    const body = JSON.parse(fetchMock.mock.calls[0][1]!.body as string) as { defaultLimit: unknown };
+    expect(body.defaultLimit).toEqual({
+      type: 'BANDWIDTHLIMIT',
+      bandwidth: { timeUnit: 'hour', unitTime: 1, dataAmount: 10, dataUnit: 'GB' },
+    });
+  });
+
+  it('checks the fields as the server does before sending', async () => {
+    const user = userEvent.setup();
+    const fetchMock = mockFetch(() => ({ status: 500 }));
+    renderPage(<PolicyForm level="application" onDone={() => {}} />);
+    await user.type(screen.getByLabelText(/^Name/), 'has space');
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    expect(await screen.findByText("Only letters, digits, '_', '-' and '.'")).toBeInTheDocument();
+    expect(screen.getByText('Enter a positive number of requests')).toBeInTheDocument();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it("shows the server's message under the field it names, and a taken name under Name", async () => {
+    const user = userEvent.setup();
+    let reply = {
+      status: 400,
+      body: {
+        code: 400,
+        message: 'Bad Request',
+        description: "'defaultLimit.requestCount.unitTime' must be at most 1000",
+      },
+    };
+    mockFetch(() => reply);
+    renderPage(<PolicyForm level="application" onDone={() => {}} />);
+    await user.type(screen.getByLabelText(/^Name/), 'Gold');
+    await user.type(screen.getByLabelText(/^Requests/), '5');
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    const per = screen.getByLabelText(/^Per/);
+    await waitFor(() =>
+      expect(per).toHaveAccessibleDescription(
+        expect.stringContaining("'defaultLimit.requestCount.unitTime' must be at most 1000"),
+      ),
+    );
+    reply = {
+      status: 409,
+      body: {
+        code: 409,
+        message: 'Conflict',
+        description: "A application policy named 'Gold' already exists",
+      },
+    };
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText(/^Name/)).toHaveAccessibleDescription(
+        expect.stringContaining("A application policy named 'Gold' already exists"),
+      ),
+    );
+  });
+
+  it('edits a subscription policy: name read-only, burst control and billing', async () => {
+    const user = userEvent.setup();
+    const fetchMock = mockFetch((_m, _u, body) => ({
+      status: 200,
+      body: { policyId: 's1', ...(body as object) },
+    }));
+    const policy: SubscriptionPolicy = {
+      policyId: 's1',
+      policyName: 'Gold',
+      displayName: 'Gold',
+      description: '',
+      defaultLimit: {
+        type: 'REQUESTCOUNTLIMIT',
+        requestCount: { timeUnit: 'min', unitTime: 1, requestCount: 5000 },
+      },
+      rateLimitCount: 0,
+      rateLimitTimeUnit: null,
+      stopOnQuotaReach: true,
+      billingPlan: 'FREE',
+    };
+    renderPage(<PolicyForm level="subscription" policy={policy} onDone={() => {}} />);
+    expect(screen.getByLabelText(/^Name/)).toHaveAttribute('readonly');
+    await user.type(screen.getByLabelText(/^Requests \(burst\)/), '{selectall}20');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Choose per second or per minute')).toBeInTheDocument();
+    expect(fetchMock).not.toHaveBeenCalled();
+    await choose(user, 'Burst time unit', 'per second');
+    await choose(user, 'Billing plan', 'Commercial');
+    await user.click(screen.getByRole('switch', { name: /Stop on quota reach/ }));
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe('/api/am/admin/v4/throttling/policies/subscription/s1');
+    expect(init!.method).toBe('PUT');
+    expect(JSON.parse(init!.body as string)).toMatchObject({
+      policyName: 'Gold',
+      rateLimitCount: 20,
+      rateLimitTimeUnit: 'sec',
+      billingPlan: 'COMMERCIAL',
+      stopOnQuotaReach: false,
+    });
+  });
+});

@@ -1,0 +1,170 @@
+// Create or edit a throttling policy of one level: its name, quota and, per level, burst control
+// and billing (subscription) or conditional groups (advanced).
+import {
+  Button,
+  Divider,
+  Group,
+  NumberInput,
+  Select,
+  Stack,
+  Switch,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '@shared/api/client';
+import { notifySuccess } from '@shared/components/forms';
+import { keys, paths } from '../../api/admin';
+import type { AnyPolicy, PolicyLevel } from '../../api/types';
+import { reportAdminError } from '../../components/serverErrors';
+import { ConditionalGroups } from './ConditionalGroups';
+import { LimitFields } from './LimitFields';
+import { emptyPolicy, formPathOf, policyValues, toPolicy, validatePolicy, type PolicyValues } from './model';
+
+const FIELDS = [
+  'policyName',
+  'displayName',
+  'description',
+  'defaultLimit',
+  'rateLimitCount',
+  'rateLimitTimeUnit',
+  'stopOnQuotaReach',
+  'billingPlan',
+  'conditionalGroups',
+];
+
+export function PolicyForm({
+  level,
+  policy,
+  onDone,
+}: {
+  level: PolicyLevel;
+  policy?: AnyPolicy;
+  onDone: () => void;
+}) {
+  const client = useQueryClient();
+  const editing = Boolean(policy?.policyId);
+  const form = useForm<PolicyValues>({
+    mode: 'controlled',
+    initialValues: policy ? policyValues(policy) : emptyPolicy(),
+    validate: (values) => validatePolicy(level, values),
+  });
+  const save = useMutation({
+    mutationFn: (values: PolicyValues) =>
+      api<AnyPolicy>(editing ? `${paths.policies(level)}/${policy!.policyId}` : paths.policies(level), {
+        method: editing ? 'PUT' : 'POST',
+        body: toPolicy(level, values),
+      }),
+    onSuccess: (saved) => {
+      void client.invalidateQueries({ queryKey: keys.policies(level) });
+      notifySuccess(`${editing ? 'Saved' : 'Created'} policy ${saved.policyName}`);
+      onDone();
+    },
+    onError: (error) =>
+      reportAdminError(form, error, { fields: FIELDS, conflictField: 'policyName', toFormPath: formPathOf }),
+  });
+  const rate = Number(form.values.rateLimitCount) || 0;
+  return (
+    <form onSubmit={form.onSubmit((v) => save.mutate(v))} noValidate>
+      <Stack gap="md">
+        <TextInput
+          label="Name"
+          description={
+            editing
+              ? 'The name cannot change once created'
+              : "Letters, digits, '_', '-' and '.'; at most 60 characters"
+          }
+          withAsterisk
+          readOnly={editing}
+          {...form.getInputProps('policyName')}
+        />
+        <TextInput
+          label="Display name"
+          description="Shown to developers; the name when empty"
+          {...form.getInputProps('displayName')}
+        />
+        <Textarea
+          label="Description"
+          autosize
+          minRows={2}
+          maxRows={5}
+          {...form.getInputProps('description')}
+        />
+        <LimitFields
+          form={form}
+          path="defaultLimit"
+          value={form.values.defaultLimit}
+          label={level === 'advanced' ? 'Default limit' : 'Quota'}
+        />
+        {level === 'subscription' && (
+          <>
+            <Divider label="Burst control" labelPosition="left" />
+            <Group grow align="flex-start" wrap="wrap" preventGrowOverflow={false}>
+              <NumberInput
+                label="Requests (burst)"
+                description="0: no burst control"
+                min={0}
+                allowDecimal={false}
+                allowNegative={false}
+                miw={160}
+                {...form.getInputProps('rateLimitCount')}
+              />
+              <Select
+                label="Burst time unit"
+                data={[
+                  { value: 'sec', label: 'per second' },
+                  { value: 'min', label: 'per minute' },
+                ]}
+                placeholder={rate > 0 ? 'Choose' : 'No burst control'}
+                disabled={rate <= 0}
+                withAsterisk={rate > 0}
+                clearable
+                miw={160}
+                {...form.getInputProps('rateLimitTimeUnit')}
+                value={form.values.rateLimitTimeUnit || null}
+                onChange={(v) =>
+                  form.setFieldValue('rateLimitTimeUnit', (v ?? '') as PolicyValues['rateLimitTimeUnit'])
+                }
+              />
+            </Group>
+            <Divider label="Billing" labelPosition="left" />
+            <Group grow align="flex-start" wrap="wrap" preventGrowOverflow={false}>
+              <Select
+                label="Billing plan"
+                data={[
+                  { value: 'FREE', label: 'Free' },
+                  { value: 'COMMERCIAL', label: 'Commercial' },
+                ]}
+                allowDeselect={false}
+                miw={160}
+                {...form.getInputProps('billingPlan')}
+              />
+              <Switch
+                mt={30}
+                label="Stop on quota reach"
+                description="Off: requests beyond the quota still pass (and are counted)"
+                miw={200}
+                {...form.getInputProps('stopOnQuotaReach', { type: 'checkbox' })}
+              />
+            </Group>
+          </>
+        )}
+        {level === 'advanced' && (
+          <>
+            <Divider />
+            <ConditionalGroups form={form} />
+          </>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={save.isPending}>
+            {editing ? 'Save' : 'Create'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
