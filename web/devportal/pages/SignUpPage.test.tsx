@@ -14,22 +14,29 @@ async function fill(username: string, password: string, confirm = password) {
 }
 
 describe('sign-up', () => {
-  it('checks username and password as the server does before sending anything', { timeout: 20_000 }, async () => {
-    const fetchMock = mockFetch(() => ({ status: 201, body: {} }));
-    renderPage(<SignUpPage />, { session: testSession() });
-    await fill('a b', 'short', 'other');
-    expect(await screen.findByText('Use only letters, digits and . _ - @')).toBeVisible();
-    expect(screen.getByText('A password has at least 8 characters')).toBeVisible();
-    expect(screen.getByText('The passwords differ')).toBeVisible();
-    await userEvent.clear(screen.getByLabelText(/^Username/));
-    await userEvent.type(screen.getByLabelText(/^Username/), 'ab');
-    await userEvent.click(screen.getByRole('button', { name: 'Sign up' }));
-    expect(await screen.findByText('A username has 3 to 64 characters')).toBeVisible();
-    expect(fetchMock).not.toHaveBeenCalled();
-  });
+  it(
+    'checks username and password as the server does before sending anything',
+    { timeout: 20_000 },
+    async () => {
+      const fetchMock = mockFetch(() => ({ status: 201, body: {} }));
+      renderPage(<SignUpPage />, { session: testSession() });
+      await fill('a b', 'short', 'other');
+      expect(await screen.findByText('Use only letters, digits and . _ - @')).toBeVisible();
+      expect(screen.getByText('A password has at least 8 characters')).toBeVisible();
+      expect(screen.getByText('The passwords differ')).toBeVisible();
+      await userEvent.clear(screen.getByLabelText(/^Username/));
+      await userEvent.type(screen.getByLabelText(/^Username/), 'ab');
+      await userEvent.click(screen.getByRole('button', { name: 'Sign up' }));
+      expect(await screen.findByText('A username has 3 to 64 characters')).toBeVisible();
+      expect(fetchMock).not.toHaveBeenCalled();
+    },
+  );
 
   it("puts the server's message under the field it names", { timeout: 20_000 }, async () => {
-    mockFetch(() => ({ status: 409, body: { code: 409, message: 'Conflict', description: "'username' dev.one is taken" } }));
+    mockFetch(() => ({
+      status: 409,
+      body: { code: 409, message: 'Conflict', description: "'username' dev.one is taken" },
+    }));
     renderPage(<SignUpPage />, { session: testSession() });
     await fill('dev.one', 'long-enough-pw');
     expect(await screen.findByText("'username' dev.one is taken")).toBeVisible();
@@ -39,7 +46,11 @@ describe('sign-up', () => {
   it('says so when self sign-up is disabled', { timeout: 20_000 }, async () => {
     mockFetch(() => ({
       status: 403,
-      body: { code: 403, message: 'Forbidden', description: 'Self sign-up is disabled on this server (devportal.self_signup)' },
+      body: {
+        code: 403,
+        message: 'Forbidden',
+        description: 'Self sign-up is disabled on this server (devportal.self_signup)',
+      },
     }));
     renderPage(<SignUpPage />, { session: testSession() });
     await fill('dev.one', 'long-enough-pw');
@@ -49,7 +60,10 @@ describe('sign-up', () => {
   });
 
   it('creates the account without a token and offers to sign in', { timeout: 20_000 }, async () => {
-    const fetchMock = mockFetch((_m, _u, body) => ({ status: 201, body: { username: (body as { username: string }).username, roles: ['subscriber'] } }));
+    const fetchMock = mockFetch((_m, _u, body) => ({
+      status: 201,
+      body: { username: (body as { username: string }).username, roles: ['subscriber'] },
+    }));
     renderPage(<SignUpPage />, { session: testSession() });
     await fill('dev.one', 'long-enough-pw');
     expect(await screen.findByText('Welcome, dev.one')).toBeVisible();

@@ -294,7 +294,7 @@ function TestToken({ app, mapping }: { app: Application; mapping: ApplicationKey
           />
           <Group grow align="flex-start" wrap="wrap">
             <NumberInput
-              label="Validity (seconds)"
+              label="Token validity (seconds)"
               min={1}
               max={MAX_TOKEN_VALIDITY}
               allowDecimal={false}
@@ -384,7 +384,7 @@ function ApiKeys({ app, keyType }: { app: Application; keyType: KeyType }) {
       </Text>
       <Group align="flex-end" wrap="wrap">
         <NumberInput
-          label="Validity (seconds)"
+          label="API key validity (seconds)"
           description="Empty: no expiry"
           min={1}
           max={315_360_000}
