@@ -79,14 +79,14 @@ export function reportApiError(form: FieldErrors, error: unknown, fields: Record
 }
 
 /**
- * For forms holding lists in the server's own shape (`operations.2.throttlingPolicy`): the server's
- * `'operations[2].throttlingPolicy'` goes under that field when its path starts with one of
- * `prefixes`; otherwise a notice.
+ * For forms holding lists in the server's own shape: the server's `'operations[2].scopes[0]'` goes
+ * under the form field `operations.2.scopes` when that path matches one of `fields` (trailing list
+ * indices dropped); otherwise a notice.
  */
-export function reportListError(form: FieldErrors, error: unknown, prefixes: string[]) {
+export function reportListError(form: FieldErrors, error: unknown, fields: RegExp[]) {
   if (error instanceof ApiError && error.field) {
-    const path = error.field.replace(/\[(\d+)\]/g, '.$1');
-    if (prefixes.some((p) => path === p || path.startsWith(p + '.'))) {
+    const path = error.field.replace(/\[(\d+)\]/g, '.$1').replace(/(\.\d+)+$/, '');
+    if (fields.some((f) => f.test(path))) {
       form.setFieldError(path, error.message);
       return;
     }

@@ -95,7 +95,7 @@ export function ResourcesTab({ api }: { api: ApiDetail }) {
       { operations, scopes, apiThrottlingPolicy: v.apiThrottlingPolicy || undefined },
       {
         onSuccess: () => notifySuccess('Resources saved'),
-        onError: (e) => reportListError(form, e, ['operations', 'apiThrottlingPolicy']),
+        onError: (e) => reportListError(form, e, [/^operations\.\d+\.(scopes|throttlingPolicy)$/, /^apiThrottlingPolicy$/]),
       },
     );
   });
