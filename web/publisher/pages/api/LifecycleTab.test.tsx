@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
-import type { ApiDetail } from '../../api/types';
+import type { ApiDetail, LifecycleChange } from '../../api/types';
 import { LifecycleTab } from './LifecycleTab';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -40,7 +40,7 @@ const published = {
 describe('Lifecycle tab', () => {
   it('offers the allowed actions, sends the check-list, and shows the new state and history', { timeout: 30_000 }, async () => {
     let state = created;
-    const history = [{ previousState: null, postState: 'CREATED', user: 'admin', updatedTime: '2025-01-02T03:04:05Z' }];
+    const history: LifecycleChange[] = [{ previousState: null, postState: 'CREATED', user: 'admin', updatedTime: '2025-01-02T03:04:05Z' }];
     const calls: string[] = [];
     mockFetch((method, url) => {
       if (url.endsWith('/lifecycle-state')) return { body: state };
