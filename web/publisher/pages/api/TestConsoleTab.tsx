@@ -1,6 +1,6 @@
-import { Text } from '@mantine/core';
+import { TestConsole } from './console/TestConsole';
 import type { ApiTabProps } from './tabs';
 
 export function TestConsoleTab({ api }: ApiTabProps) {
-  return <Text c="dimmed">{api.name}</Text>;
+  return <TestConsole key={api.id} api={api} />;
 }
