@@ -87,7 +87,7 @@ export function UserForm({ user, onDone }: { user?: User; onDone: () => void }) 
         />
         <PasswordInput
           label={editing ? 'New password' : 'Password'}
-          description={editing ? 'Leave empty to keep the current password' : 'At least 8 characters'}
+          description={editing ? 'Leave empty to keep the current password' : '8 to 256 characters'}
           withAsterisk={!editing}
           autoComplete="new-password"
           {...form.getInputProps('password')}

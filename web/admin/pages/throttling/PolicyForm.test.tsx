@@ -11,7 +11,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('throttling policy form', { timeout: 30_000 }, () => {
   it('creates a request count policy', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const fetchMock = mockFetch((_m, _u, body) => ({
       status: 201,
       body: { policyId: 'p1', ...(body as object) },
@@ -36,7 +36,7 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
   });
 
   it('switches the quota to bandwidth', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const fetchMock = mockFetch((_m, _u, body) => ({
       status: 201,
       body: { policyId: 'p1', ...(body as object) },
@@ -59,7 +59,7 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
   });
 
   it('checks the fields as the server does before sending', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const fetchMock = mockFetch(() => ({ status: 500 }));
     renderPage(<PolicyForm level="application" onDone={() => {}} />);
     await user.type(screen.getByLabelText(/^Name/), 'has space');
@@ -70,7 +70,7 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
   });
 
   it("shows the server's message under the field it names, and a taken name under Name", async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     let reply = {
       status: 400,
       body: {
@@ -107,7 +107,7 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
   });
 
   it('edits a subscription policy: name read-only, burst control and billing', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const fetchMock = mockFetch((_m, _u, body) => ({
       status: 200,
       body: { policyId: 's1', ...(body as object) },
