@@ -171,4 +171,8 @@ export interface Settings {
   grantTypes?: string[];
   scopes?: string[];
   apiGatewayEndpoint?: string;
+  /** Archway: whether `POST /me/sign-up` takes new accounts. */
+  selfSignUpEnabled?: boolean;
+  passwordPolicyMinLength?: number;
+  passwordPolicyMaxLength?: number;
 }

@@ -28,7 +28,7 @@ describe('sign-up', () => {
       await userEvent.type(screen.getByLabelText(/^Username/), 'ab');
       await userEvent.click(screen.getByRole('button', { name: 'Sign up' }));
       expect(await screen.findByText('A username has 3 to 64 characters')).toBeVisible();
-      expect(fetchMock).not.toHaveBeenCalled();
+      expect(fetchMock.mock.calls.filter(([, init]) => init?.method === 'POST')).toHaveLength(0);
     },
   );
 
@@ -59,6 +59,15 @@ describe('sign-up', () => {
     expect(alert).toHaveTextContent('Self sign-up is disabled on this server');
   });
 
+  it('says up front when the settings say sign-up is closed', { timeout: 20_000 }, async () => {
+    mockFetch((_m, url) =>
+      url.endsWith('/settings') ? { body: { selfSignUpEnabled: false } } : { status: 404, body: {} },
+    );
+    renderPage(<SignUpPage />, { session: testSession() });
+    expect(await screen.findByText('Sign-up is closed')).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Sign up' })).toBeDisabled();
+  });
+
   it('creates the account without a token and offers to sign in', { timeout: 20_000 }, async () => {
     const fetchMock = mockFetch((_m, _u, body) => ({
       status: 201,
@@ -68,7 +77,7 @@ describe('sign-up', () => {
     await fill('dev.one', 'long-enough-pw');
     expect(await screen.findByText('Welcome, dev.one')).toBeVisible();
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeVisible();
-    const [url, init] = fetchMock.mock.calls[0];
+    const [url, init] = fetchMock.mock.calls.find(([, i]) => i?.method === 'POST')!;
     expect(url).toBe('/api/am/devportal/v3/me/sign-up');
     expect(JSON.parse(String(init?.body))).toEqual({ username: 'dev.one', password: 'long-enough-pw' });
     expect((init?.headers as Record<string, string>).Authorization).toBeUndefined();

@@ -6,6 +6,7 @@ import { api, ApiError, DEVPORTAL } from '@shared/api/client';
 import { applyServerError } from '@shared/components/forms';
 import { ErrorNotice } from '@shared/components/QueryState';
 import { useAuth } from '@shared/auth/AuthContext';
+import { useSettings } from '../api/queries';
 import type { SignUpRequest } from '../api/types';
 
 interface Values {
@@ -29,6 +30,8 @@ export function passwordError(v: string): string | null {
 
 export function SignUpPage() {
   const { session } = useAuth();
+  const settings = useSettings();
+  const closed = settings.data?.selfSignUpEnabled === false;
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: { username: '', password: '', confirm: '' },
@@ -72,6 +75,11 @@ export function SignUpPage() {
               <Text size="sm" c="dimmed">
                 Developers sign up here to subscribe to APIs and get keys.
               </Text>
+              {closed && (
+                <Alert color="yellow" title="Sign-up is closed">
+                  This server does not take new accounts; ask an administrator for one.
+                </Alert>
+              )}
               {refused && (
                 <ErrorNotice
                   error={signUp.error}
@@ -102,7 +110,7 @@ export function SignUpPage() {
                 required
                 {...form.getInputProps('confirm')}
               />
-              <Button type="submit" loading={signUp.isPending}>
+              <Button type="submit" loading={signUp.isPending} disabled={closed}>
                 Sign up
               </Button>
               <Text size="sm">
