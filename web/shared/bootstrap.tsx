@@ -12,7 +12,7 @@ import { ApiError, configureApi } from './api/client';
 import { AuthProvider } from './auth/AuthContext';
 import { CallbackPage } from './auth/pages';
 import { AuthSession, type PortalAuthConfig } from './auth/session';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 export function makeQueryClient() {
   return new QueryClient({
@@ -29,7 +29,7 @@ export function makeQueryClient() {
 
 export function Providers({ session, client, children }: { session: AuthSession; client: QueryClient; children: React.ReactNode }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} defaultColorScheme="auto" cssVariablesResolver={cssVariablesResolver}>
       <Notifications position="top-right" />
       <QueryClientProvider client={client}>
         <AuthProvider session={session}>{children}</AuthProvider>
