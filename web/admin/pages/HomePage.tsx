@@ -41,7 +41,7 @@ function Tile({
   children: ReactNode;
 }) {
   return (
-    <UnstyledButton component={Link} to={to} aria-label={`${title}: open`} style={{ display: 'block' }}>
+    <UnstyledButton component={Link} to={to} style={{ display: 'block' }}>
       <Card withBorder h="100%" padding="md">
         <Group gap="sm" wrap="nowrap" align="flex-start">
           <ThemeIcon variant="light" size="lg">

@@ -2,7 +2,7 @@ import '../test/jsdom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { mockFetch, renderPage } from '@shared/test/render';
+import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import { choose, fill } from '../test/select';
 import { UserForm } from './UserForm';
 
@@ -67,6 +67,23 @@ describe('user form', { timeout: 30_000 }, () => {
     expect(url).toBe('/api/am/admin/v4/users/bob');
     expect(init!.method).toBe('PUT');
     expect(JSON.parse(init!.body as string)).toEqual({ roles: ['subscriber', 'publisher'] });
+  });
+
+  it('keeps the admin role on your own account', async () => {
+    const user = userEvent.setup({ delay: null });
+    const fetchMock = mockFetch(() => ({ status: 500 }));
+    renderPage(<UserForm user={{ username: 'alice', roles: ['admin'] }} onDone={() => {}} />, {
+      session: testSession({ username: 'alice', scopes: ['apim:admin'] }),
+    });
+    // Backspace in the roles field removes the last role: admin.
+    await user.click(screen.getByRole('combobox', { name: /^Roles/ }));
+    await user.keyboard('{Backspace}');
+    await choose(user, /^Roles/, /^subscriber/);
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(
+      await screen.findByText(/Keep the admin role: without it you could not sign in here again/),
+    ).toBeInTheDocument();
+    expect(fetchMock).not.toHaveBeenCalled();
   });
 
   it('resets a password', async () => {

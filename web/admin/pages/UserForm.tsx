@@ -3,6 +3,7 @@ import { Button, Group, MultiSelect, PasswordInput, Stack, TextInput } from '@ma
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@shared/api/client';
+import { useAuth } from '@shared/auth/AuthContext';
 import { notifySuccess } from '@shared/components/forms';
 import { keys, paths } from '../api/admin';
 import type { User } from '../api/types';
@@ -22,7 +23,7 @@ interface UserValues {
   roles: string[];
 }
 
-export function validateUser(v: UserValues, editing: boolean): Record<string, string> {
+export function validateUser(v: UserValues, editing: boolean, me?: string | null): Record<string, string> {
   const e: Record<string, string> = {};
   if (!editing) {
     if (v.username.length < 3 || v.username.length > 64) e.username = 'Enter 3 to 64 characters';
@@ -37,12 +38,16 @@ export function validateUser(v: UserValues, editing: boolean): Record<string, st
     else if (v.confirm !== v.password) e.confirm = 'The passwords differ';
   }
   if (v.roles.length === 0) e.roles = 'Choose at least one role';
+  // The server lets it happen, and nobody could then open this portal to undo it.
+  else if (editing && (v.username === me || v.username === 'admin') && !v.roles.includes('admin'))
+    e.roles = `Keep the admin role: without it ${v.username === me ? 'you' : 'admin'} could not sign in here again`;
   return e;
 }
 
 export function UserForm({ user, onDone }: { user?: User; onDone: () => void }) {
   const client = useQueryClient();
   const editing = Boolean(user);
+  const { username: me } = useAuth();
   const form = useForm<UserValues>({
     mode: 'controlled',
     initialValues: {
@@ -51,7 +56,7 @@ export function UserForm({ user, onDone }: { user?: User; onDone: () => void }) 
       confirm: '',
       roles: user?.roles ?? ['subscriber'],
     },
-    validate: (v) => validateUser(v, editing),
+    validate: (v) => validateUser(v, editing, me),
   });
   const save = useMutation({
     mutationFn: (v: UserValues) => {

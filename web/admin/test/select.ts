@@ -4,7 +4,7 @@ import type { UserEvent } from '@testing-library/user-event';
 
 export async function choose(user: UserEvent, label: string | RegExp, option: string | RegExp) {
   const box = screen.getByRole('combobox', { name: label });
-  await user.click(box);
+  if (box.getAttribute('aria-expanded') !== 'true') await user.click(box);
   const listbox = await waitFor(() => {
     const el = document.getElementById(box.getAttribute('aria-controls') ?? '');
     if (!el) throw new Error(`the options of ${String(label)} did not open`);
