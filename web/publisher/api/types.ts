@@ -209,9 +209,9 @@ export interface CatalogService {
   definitionType?: string;
 }
 
-/** Publisher GET /settings (environments the gateway offers). */
+/** Publisher GET /settings (the gateway environments, as the product names them). */
 export interface PublisherSettings {
-  environments?: { name: string; displayName?: string; vhosts?: { host: string }[] }[];
+  environment?: { name: string; displayName?: string; vhosts?: { host: string; httpPort?: number; httpContext?: string }[] }[];
   [field: string]: unknown;
 }
 

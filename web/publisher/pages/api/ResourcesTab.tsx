@@ -113,6 +113,7 @@ export function ResourcesTab({ api }: { api: ApiDetail }) {
             style={{ flex: 1, minWidth: 220 }}
             key={form.key('apiThrottlingPolicy')}
             {...form.getInputProps('apiThrottlingPolicy')}
+            value={values.apiThrottlingPolicy || null}
             onChange={(v) => form.setFieldValue('apiThrottlingPolicy', v ?? '')}
           />
           <TagsInput

@@ -3,15 +3,10 @@ import { Checkbox, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifySuccess } from '@shared/components/forms';
 import { QueryState } from '@shared/components/QueryState';
-import type { ApiDetail, ThrottlingPolicy } from '../../api/types';
+import type { ApiDetail } from '../../api/types';
 import { reportApiError } from '../../components/apiRules';
 import { SaveBar } from '../../components/SaveBar';
-import { useSaveApi, useTiers } from './queries';
-
-function limitOf(t: ThrottlingPolicy) {
-  if (!t.requestCount) return t.description || 'No limit';
-  return `${t.requestCount} requests per ${t.unitTime && t.unitTime > 1 ? `${t.unitTime} ` : ''}${t.timeUnit ?? ''}`;
-}
+import { limitOf, useSaveApi, useTiers } from './queries';
 
 export function TiersTab({ api }: { api: ApiDetail }) {
   const tiers = useTiers('subscription');
@@ -46,7 +41,7 @@ export function TiersTab({ api }: { api: ApiDetail }) {
                       <Checkbox.Indicator />
                       <Text fw={600}>{t.displayName || t.name}</Text>
                       <Text size="sm" c="dimmed">
-                        {limitOf(t)}
+                        {t.description || limitOf(t)}
                       </Text>
                       {t.tierPlan && (
                         <Text size="xs" c="dimmed">

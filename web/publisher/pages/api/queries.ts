@@ -58,16 +58,19 @@ export function useEnvironments() {
     staleTime: 5 * 60_000,
     retry: false,
   });
-  const envs = query.data?.environments?.length
-    ? query.data.environments.map((e) => ({ name: e.name, label: e.displayName || e.name, vhost: e.vhosts?.[0]?.host ?? 'localhost' }))
+  const envs = query.data?.environment?.length
+    ? query.data.environment.map((e) => ({ name: e.name, label: e.displayName || e.name, vhost: e.vhosts?.[0]?.host ?? 'localhost' }))
     : [{ name: 'Default', label: 'Default', vhost: 'localhost' }];
   return { envs, isPending: query.isPending };
 }
 
+/** A tier's limit in words ("5000 requests per min"; "No limit" for the unlimited ones). */
+export function limitOf(t: ThrottlingPolicy): string {
+  if (!t.requestCount || t.requestCount >= 2147483647) return 'No limit';
+  return `${t.requestCount} requests per ${t.unitTime && t.unitTime > 1 ? `${t.unitTime} ` : ''}${t.timeUnit ?? ''}`.trim();
+}
+
 /** The tier names of a GET /throttling-policies answer, for a Select's data. */
 export function tierOptions(list: ThrottlingPolicy[] | undefined) {
-  return (list ?? []).map((t) => ({
-    value: t.name,
-    label: t.requestCount && t.timeUnit ? `${t.displayName || t.name} (${t.requestCount}/${t.unitTime && t.unitTime > 1 ? `${t.unitTime} ` : ''}${t.timeUnit})` : t.displayName || t.name,
-  }));
+  return (list ?? []).map((t) => ({ value: t.name, label: `${t.displayName || t.name} (${limitOf(t)})` }));
 }

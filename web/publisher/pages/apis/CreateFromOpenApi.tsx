@@ -48,7 +48,7 @@ function Problems({ errors }: { errors: OpenApiProblem[] }) {
                 </Text>
               </Table.Td>
               <Table.Td>{e.line ? `${e.line}${e.column ? `:${e.column}` : ''}` : ''}</Table.Td>
-              <Table.Td>{e.description || e.message}</Table.Td>
+              <Table.Td>{e.location ? e.message : e.description || e.message}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
