@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import { DocumentsPanel } from './DocumentsPanel';
 import { validateDocument, type DocumentFormValues } from './DocumentForm';
 
 afterEach(() => vi.unstubAllGlobals());
+// Parallel test files make first renders slow; wait for them as a person would.
+configure({ asyncUtilTimeout: 10_000 });
 
 // jsdom has no document.fonts, which Mantine's autosizing Textarea listens to.
 if (!('fonts' in document))
