@@ -36,7 +36,7 @@ export function validateParameters(spec: PolicySpec, values: Values): Record<str
         errors[a.name] = `'${a.name}' must be JSON`;
       }
     } else if (a.validationRegex && !matches(a.validationRegex, v)) {
-      errors[a.name] = `'${a.name}' must match ${a.validationRegex}`;
+      errors[a.name] = `'${a.name}': '${v}' is not a valid ${a.displayName}`;
     }
   }
   return errors;
