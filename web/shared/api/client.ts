@@ -52,6 +52,8 @@ export interface RequestOptions {
   as?: 'json' | 'text' | 'blob';
   /** Send the call without a token even when signed in. */
   anonymous?: boolean;
+  /** A 401 here refuses something else than the session (e.g. a wrong consumer secret): keep the session. */
+  keepSessionOn401?: boolean;
 }
 
 export function withQuery(path: string, query?: Query): string {
@@ -126,7 +128,7 @@ export async function api<T = unknown>(path: string, options: RequestOptions = {
   }
   if (!res.ok) {
     const err = await problemOf(res);
-    if (res.status === 401 && token) unauthorized();
+    if (res.status === 401 && token && !options.keepSessionOn401) unauthorized();
     throw err;
   }
   if (options.as === 'text') return (await res.text()) as T;
