@@ -88,7 +88,7 @@ describe('Developer Portal', () => {
     await page.getByRole('button', { name: 'Generate keys' }).click();
     const shown = page.getByRole('dialog', { name: 'Production keys' });
     await shown.waitFor();
-    const codes = shown.locator('code');
+    const codes = shown.locator('code, pre');
     const consumerKey = (await codes.nth(0).textContent()) ?? '';
     const consumerSecret = (await codes.nth(1).textContent()) ?? '';
     expect(consumerKey).toMatch(/\S{8,}/);

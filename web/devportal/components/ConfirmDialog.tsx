@@ -27,7 +27,7 @@ export function ConfirmDialog({
           <Button variant="default" onClick={onClose} data-autofocus>
             Cancel
           </Button>
-          <Button color="red" onClick={onConfirm} loading={pending}>
+          <Button color="red.8" onClick={onConfirm} loading={pending}>
             {confirmLabel}
           </Button>
         </Group>

@@ -58,12 +58,12 @@ export function ApiCard({ api }: { api: ApiInfo }) {
               {api.version}
             </Text>
             {product && (
-              <Badge size="sm" variant="light" color="grape">
+              <Badge size="sm" variant="light" color="grape.9">
                 Product
               </Badge>
             )}
             {api.lifeCycleStatus && api.lifeCycleStatus !== 'PUBLISHED' && (
-              <Badge size="sm" variant="outline" color="gray">
+              <Badge size="sm" variant="default">
                 {api.lifeCycleStatus.toLowerCase()}
               </Badge>
             )}

@@ -60,7 +60,7 @@ export function SignUpPage() {
         {signUp.isSuccess ? (
           <Stack>
             <Title order={2}>Welcome, {signUp.data.username}</Title>
-            <Alert color="teal" title="Your account is ready">
+            <Alert color="teal.9" title="Your account is ready">
               Sign in to create applications, subscribe to APIs and get keys.
             </Alert>
             <Button onClick={() => session.signIn('/applications')}>Sign in</Button>

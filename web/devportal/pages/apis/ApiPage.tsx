@@ -44,7 +44,7 @@ export function ApiPage() {
                   <Group gap={6}>
                     <Text c="dimmed">{a.version}</Text>
                     {a.type === 'APIPRODUCT' && (
-                      <Badge variant="light" color="grape">
+                      <Badge variant="light" color="grape.9">
                         Product
                       </Badge>
                     )}

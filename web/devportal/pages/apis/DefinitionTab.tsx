@@ -54,6 +54,7 @@ function TryItPanel({
         `${DEVPORTAL}/applications/${chosen}/oauth-keys/${mapping!.keyMappingId}/generate-token`,
         {
           method: 'POST',
+          keepSessionOn401: true,
           body: { consumerSecret: secret, validityPeriod: 3600, scopes: [] },
         },
       ),

@@ -87,7 +87,7 @@ export function ApplicationPage() {
                 {a.name}
               </Title>
               {a.status && (
-                <Badge variant="light" color={a.status === 'APPROVED' ? 'teal' : 'gray'}>
+                <Badge variant="light" color={a.status === 'APPROVED' ? 'teal.9' : 'gray.9'}>
                   {a.status.toLowerCase()}
                 </Badge>
               )}

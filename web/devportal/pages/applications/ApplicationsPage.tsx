@@ -106,7 +106,7 @@ export function ApplicationsPage() {
                         <Table.Td>{a.throttlingPolicy}</Table.Td>
                         <Table.Td>{a.subscriptionCount ?? 0}</Table.Td>
                         <Table.Td>
-                          <Badge variant="light" color={a.status === 'APPROVED' ? 'teal' : 'gray'}>
+                          <Badge variant="light" color={a.status === 'APPROVED' ? 'teal.9' : 'gray.9'}>
                             {a.status?.toLowerCase() ?? 'unknown'}
                           </Badge>
                         </Table.Td>

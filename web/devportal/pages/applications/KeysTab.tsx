@@ -273,6 +273,7 @@ function TestToken({ app, mapping }: { app: Application; mapping: ApplicationKey
         `${DEVPORTAL}/applications/${app.applicationId}/oauth-keys/${mapping.keyMappingId}/generate-token`,
         {
           method: 'POST',
+          keepSessionOn401: true,
           body: {
             consumerSecret: v.consumerSecret,
             validityPeriod: Number(v.validityPeriod),
@@ -404,7 +405,7 @@ function ApiKeys({ app, keyType }: { app: Application; keyType: KeyType }) {
           onChange={(e) => setToRevoke(e.currentTarget.value)}
           style={{ flex: '1 1 12rem' }}
         />
-        <Button color="red" variant="light" disabled={!toRevoke.trim()} onClick={() => setConfirming(true)}>
+        <Button color="red.9" variant="light" disabled={!toRevoke.trim()} onClick={() => setConfirming(true)}>
           Revoke
         </Button>
       </Group>
@@ -496,7 +497,7 @@ export function KeysTab({ app, keyType }: { app: Application; keyType: KeyType }
                         </Button>
                         <Button
                           variant="light"
-                          color="orange"
+                          color="orange.9"
                           size="xs"
                           onClick={() => setConfirmRegenerate(true)}
                         >

@@ -1,7 +1,7 @@
 // A secret the server shows once (consumer secret, API key): copy buttons and a warning, and the
 // dialog closes only when the user says so.
 import type { ReactNode } from 'react';
-import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 
 export function ShownOnce({
   opened,
@@ -17,8 +17,11 @@ export function ShownOnce({
   return (
     <Modal opened={opened} onClose={onClose} title={title} size="lg" closeOnClickOutside={false}>
       <Stack>
-        <Alert color="yellow" title="Copy it now">
-          It is shown only this once. Archway keeps only a hash of it.
+        <Alert color="yellow">
+          <Text fw={700} size="sm">
+            Copy it now
+          </Text>
+          <Text size="sm">It is shown only this once. Archway keeps only a hash of it.</Text>
         </Alert>
         {children}
         <Group justify="flex-end">

@@ -234,14 +234,14 @@ export function SubscriptionsTab({ app }: { app: Application }) {
                           {nameOf(s)}
                         </Anchor>
                         {s.apiInfo?.type === 'APIPRODUCT' && (
-                          <Badge ml={6} size="xs" variant="light" color="grape">
+                          <Badge ml={6} size="xs" variant="light" color="grape.9">
                             Product
                           </Badge>
                         )}
                       </Table.Td>
                       <Table.Td>{s.throttlingPolicy}</Table.Td>
                       <Table.Td>
-                        <Badge variant="light" color={s.status === 'UNBLOCKED' ? 'teal' : 'orange'}>
+                        <Badge variant="light" color={s.status === 'UNBLOCKED' ? 'teal.9' : 'orange.9'}>
                           {s.status.toLowerCase().replace(/_/g, ' ')}
                         </Badge>
                       </Table.Td>
