@@ -9,10 +9,13 @@ const colors: Record<string, string> = {
   RETIRED: 'dark',
 };
 
+/** Alert titles in the text colour: the coloured ones miss the contrast ratio on the light tint. */
+export const plainTitle = { title: { color: 'var(--mantine-color-text)' } };
+
 /** An API's lifecycle state as a badge (the same colour for a state on every page). */
 export function LifecycleBadge({ state, size = 'sm' }: { state: string; size?: 'xs' | 'sm' | 'md' | 'lg' }) {
   return (
-    <Badge color={colors[state] ?? 'gray'} variant="light" size={size}>
+    <Badge color={colors[state] ?? 'gray'} variant="dot" size={size}>
       {state}
     </Badge>
   );

@@ -10,7 +10,7 @@ import { notifySuccess } from '@shared/components/forms';
 import { ErrorNotice, QueryState } from '@shared/components/QueryState';
 import { useAuth } from '@shared/auth/AuthContext';
 import type { ApiDetail, LifecycleChange, LifecycleState } from '../../api/types';
-import { LifecycleBadge } from '../../components/LifecycleBadge';
+import { LifecycleBadge, plainTitle } from '../../components/LifecycleBadge';
 import { keys } from './queries';
 
 /** What each action does, said before it is done (the irreversible ones ask to confirm). */
@@ -93,7 +93,7 @@ export function LifecycleTab({ api }: { api: ApiDetail }) {
               </Paper>
             )}
             {missing.length > 0 && s.availableTransitions?.some((t) => t.event === 'Publish') && (
-              <Alert color="yellow" title="Before publishing">
+              <Alert color="yellow" title="Before publishing" styles={plainTitle}>
                 The API needs {missing.join(' and ')}.
               </Alert>
             )}

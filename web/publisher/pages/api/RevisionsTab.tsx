@@ -168,7 +168,7 @@ export function RevisionsTab({ api }: { api: ApiDetail }) {
                                 </Text>
                               ) : (
                                 deployed.map((d) => (
-                                  <Badge key={d.name} color="teal" variant="light">
+                                  <Badge key={d.name} color="teal" variant="dot">
                                     {d.name}
                                   </Badge>
                                 ))

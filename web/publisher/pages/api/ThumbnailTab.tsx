@@ -59,7 +59,6 @@ export function ThumbnailTab({ api }: { api: ApiDetail }) {
           <FileInput
             label="New thumbnail"
             description="PNG, JPEG, GIF, WebP or SVG, at most 1 MiB"
-            placeholder="Choose an image"
             accept={TYPES.join(',')}
             leftSection={<IconPhoto size={16} />}
             clearable

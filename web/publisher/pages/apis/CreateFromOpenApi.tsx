@@ -9,6 +9,7 @@ import { api, ApiError, messageOf, PUBLISHER } from '@shared/api/client';
 import { notifySuccess } from '@shared/components/forms';
 import type { ApiDetail, OpenApiProblem, OpenApiValidation } from '../../api/types';
 import { reportApiError } from '../../components/apiRules';
+import { plainTitle } from '../../components/LifecycleBadge';
 import { keys } from '../api/queries';
 import { BasicsFields, basicsBody, basicsFields, useBasicsForm } from './basics';
 
@@ -123,7 +124,6 @@ export function CreateFromOpenApi() {
         <FileInput
           label="OpenAPI definition"
           description="OpenAPI 3.x or Swagger 2.0, JSON or YAML"
-          placeholder="Choose a file"
           accept=".json,.yaml,.yml,application/json,application/yaml"
           leftSection={<IconUpload size={16} />}
           clearable
@@ -153,17 +153,17 @@ export function CreateFromOpenApi() {
       )}
       {validate.isPending && kind === 'file' && <Text size="sm" c="dimmed">Checking the definition…</Text>}
       {validate.isError && (
-        <Alert color="red" title="The definition could not be checked" role="alert">
+        <Alert color="red" title="The definition could not be checked" role="alert" styles={plainTitle}>
           {messageOf(validate.error)}
         </Alert>
       )}
       {result && !result.isValid && (
-        <Alert color="red" icon={<IconAlertTriangle size={18} />} title={`The definition has ${result.errors?.length ?? 0} problem(s)`} role="alert">
+        <Alert color="red" icon={<IconAlertTriangle size={18} />} title={`The definition has ${result.errors?.length ?? 0} problem(s)`} role="alert" styles={plainTitle}>
           <Problems errors={result.errors ?? []} />
         </Alert>
       )}
       {checked && result.info && (
-        <Alert color="teal" icon={<IconCircleCheck size={18} />} title="The definition is valid">
+        <Alert color="teal" icon={<IconCircleCheck size={18} />} title="The definition is valid" styles={plainTitle}>
           <Text size="sm">
             {result.info.name} {result.info.version} · OpenAPI {result.info.openAPIVersion} · {result.info.operationCount ?? 0} operation(s)
             {result.info.endpoints?.length ? ` · server ${result.info.endpoints.join(', ')}` : ''}
@@ -177,7 +177,7 @@ export function CreateFromOpenApi() {
           <Stack>
             <BasicsFields form={form} />
             {importProblems.length > 0 && (
-              <Alert color="red" title="The server refused the definition" role="alert">
+              <Alert color="red" title="The server refused the definition" role="alert" styles={plainTitle}>
                 <List size="sm">
                   {importProblems.map((p, i) => (
                     <List.Item key={i}>{p}</List.Item>
