@@ -109,7 +109,7 @@ export function OverviewTab({ api }: { api: ApiDetail }) {
       <form onSubmit={submit} noValidate>
         <Stack>
           <Textarea label="Description" rows={4} key={form.key('description')} {...form.getInputProps('description')} />
-          <TagsInput label="Tags" description="Press Enter after each tag" clearable key={form.key('tags')} {...form.getInputProps('tags')} />
+          <TagsInput label="Tags" description="Press Enter after each tag" clearable clearButtonProps={{ 'aria-label': 'Remove all tags' }} key={form.key('tags')} {...form.getInputProps('tags')} />
           <MultiSelect
             label="Categories"
             description="Categories the Admin portal defines; the Developer Portal groups APIs by them"

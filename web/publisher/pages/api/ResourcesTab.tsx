@@ -109,6 +109,7 @@ export function ResourcesTab({ api }: { api: ApiDetail }) {
             description="An advanced tier over all operations; none: each operation's own"
             placeholder="None"
             clearable
+            clearButtonProps={{ 'aria-label': 'No rate limit for the whole API' }}
             data={tierData}
             style={{ flex: 1, minWidth: 220 }}
             key={form.key('apiThrottlingPolicy')}

@@ -62,6 +62,7 @@ export function ThumbnailTab({ api }: { api: ApiDetail }) {
             accept={TYPES.join(',')}
             leftSection={<IconPhoto size={16} />}
             clearable
+            clearButtonProps={{ 'aria-label': 'Remove the image' }}
             value={file}
             error={error}
             onChange={(f) => {

@@ -127,6 +127,7 @@ export function CreateFromOpenApi() {
           accept=".json,.yaml,.yml,application/json,application/yaml"
           leftSection={<IconUpload size={16} />}
           clearable
+          clearButtonProps={{ 'aria-label': 'Remove the file' }}
           value={file}
           onChange={(f) => {
             setFile(f);
