@@ -1,6 +1,6 @@
 // The API's image on the portals: preview, and upload (PUT /apis/{apiId}/thumbnail, multipart `file`).
-import { useState } from 'react';
-import { Button, FileInput, Group, Stack, Text } from '@mantine/core';
+import { useEffect, useMemo, useState } from 'react';
+import { Button, FileInput, Group, Image, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPhoto } from '@tabler/icons-react';
 import { api as call, PUBLISHER } from '@shared/api/client';
@@ -23,6 +23,11 @@ export function ThumbnailTab({ api }: { api: ApiDetail }) {
   const [file, setFile] = useState<File | null>(null);
   const [error, setError] = useState<string | null>(null);
   const client = useQueryClient();
+  // The chosen image, shown before it is uploaded.
+  const preview = useMemo(() => (file && !checkImage(file) && typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : null), [file]);
+  useEffect(() => () => {
+    if (preview) URL.revokeObjectURL(preview);
+  }, [preview]);
   const upload = useMutation({
     mutationFn: (f: File) => {
       const data = new FormData();
@@ -70,6 +75,14 @@ export function ThumbnailTab({ api }: { api: ApiDetail }) {
               setError(f ? checkImage(f) : null);
             }}
           />
+          {preview && (
+            <Group>
+              <Image src={preview} alt="The new thumbnail" w={120} h={120} fit="contain" radius="md" />
+              <Text size="sm" c="dimmed">
+                The new thumbnail, once uploaded.
+              </Text>
+            </Group>
+          )}
           <Group justify="flex-end">
             <Button type="submit" loading={upload.isPending} disabled={!file}>
               Upload

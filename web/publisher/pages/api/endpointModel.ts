@@ -134,10 +134,11 @@ export function toConfig(v: EndpointValues, previous: EndpointConfig | undefined
  * `endpointConfig.endpoint_security.sandbox.username` is `sandboxSecurity.username`.
  */
 export function formFieldOf(field: string, type: EndpointType): string | null {
-  let m = /^endpointConfig\.(production|sandbox)_(endpoints|failovers)(?:\[(\d+)\])?(?:\.(url|weight))?/.exec(field);
+  let m = /^endpointConfig\.(production|sandbox)_(endpoints|failovers)(?:\[(\d+)\])?(?:\.(url|weight|config\.actionDuration))?/.exec(field);
   if (m) {
     const index = Number(m[3] ?? 0) + (m[2] === 'failovers' ? 1 : 0);
-    const leaf = m[4] ?? 'url';
+    // Other config fields (retries, suspension) have no field here: the message goes under the URL.
+    const leaf = m[4] === 'config.actionDuration' ? 'timeout' : (m[4] ?? 'url');
     return type === 'http' && index > 0 ? null : `${m[1]}.${index}.${leaf}`;
   }
   m = /^endpointConfig\.endpoint_security\.(production|sandbox)\.(\w+)/.exec(field);
