@@ -80,7 +80,7 @@ export function ConfirmDelete({
           <Button variant="default" onClick={close}>
             Cancel
           </Button>
-          <Button color="red" loading={mutation.isPending} onClick={() => mutation.mutate()}>
+          <Button color="red.9" loading={mutation.isPending} onClick={() => mutation.mutate()}>
             {actionLabel}
           </Button>
         </Group>

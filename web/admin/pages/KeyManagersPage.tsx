@@ -84,7 +84,7 @@ export function KeyManagersPage() {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Badge variant="light" color={k.enabled ? 'teal' : 'gray'}>
+                  <Badge variant="dot" color={k.enabled ? 'teal' : 'gray'}>
                     {k.enabled ? 'Enabled' : 'Disabled'}
                   </Badge>
                 </Table.Td>

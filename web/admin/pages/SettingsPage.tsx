@@ -70,7 +70,7 @@ function EnvironmentsCard() {
                 <div key={env.name}>
                   <Group gap="xs">
                     <Text fw={500}>{env.displayName || env.name}</Text>
-                    {env.type && <Badge variant="light">{env.type}</Badge>}
+                    {env.type && <Badge variant="default">{env.type}</Badge>}
                   </Group>
                   <List size="sm" spacing={2}>
                     {(env.endpointURIs ?? []).map((u) => (
@@ -146,7 +146,7 @@ function SigningKeysCard() {
                     <Table.Td>{k.alg}</Table.Td>
                     <Table.Td>{dayjs(k.createdTime).format('YYYY-MM-DD HH:mm')}</Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={k.active ? 'teal' : 'gray'}>
+                      <Badge variant="dot" color={k.active ? 'teal' : 'gray'}>
                         {k.active ? 'Active' : 'Retired'}
                       </Badge>
                     </Table.Td>

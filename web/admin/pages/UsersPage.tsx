@@ -62,7 +62,7 @@ export function UsersPage() {
                 <Table.Td>
                   <Group gap={4}>
                     {u.roles.map((r) => (
-                      <Badge key={r} variant="light" color={r === 'admin' ? 'red' : 'blue'}>
+                      <Badge key={r} variant="dot" color={r === 'admin' ? 'red' : 'blue'}>
                         {r}
                       </Badge>
                     ))}

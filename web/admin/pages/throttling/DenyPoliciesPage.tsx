@@ -83,7 +83,7 @@ export function DenyPoliciesPage() {
             {paged.items.map((p) => (
               <Table.Tr key={p.conditionId}>
                 <Table.Td>
-                  <Badge variant="light">{typeLabel(p.conditionType)}</Badge>
+                  <Badge variant="default">{typeLabel(p.conditionType)}</Badge>
                 </Table.Td>
                 <Table.Td style={{ wordBreak: 'break-all' }}>{denyValueText(p)}</Table.Td>
                 <Table.Td>

@@ -100,7 +100,7 @@ export function PoliciesPage({ level }: { level: PolicyLevel }) {
                         : '—'}
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={p.billingPlan === 'COMMERCIAL' ? 'grape' : 'gray'}>
+                      <Badge variant="dot" color={p.billingPlan === 'COMMERCIAL' ? 'grape' : 'gray'}>
                         {p.billingPlan}
                       </Badge>
                       {!p.stopOnQuotaReach && (
