@@ -72,7 +72,8 @@ export function documentsApi(base: string) {
     file: (id: string) => api<Blob>(`${docs}/${id}/content`, { as: 'blob' }),
     saveInline: (id: string, text: string) => {
       const form = new FormData();
-      form.set('inlineContent', text);
+      // As a Blob part: browsers turn the newlines of string fields into CRLF, a Blob's bytes stay as typed.
+      form.set('inlineContent', new Blob([text], { type: 'text/plain' }));
       return api<ApiDocument>(`${docs}/${id}/content`, { method: 'POST', body: form });
     },
     saveFile: (id: string, file: File) => {

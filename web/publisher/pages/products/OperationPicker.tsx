@@ -120,6 +120,7 @@ export function OperationPicker({ value, onChange, error }: Props) {
                         type="button"
                         key={a.id}
                         active={selected?.id === a.id}
+                        variant="subtle"
                         label={`${a.name} ${a.version}`}
                         description={a.context}
                         aria-current={selected?.id === a.id ? 'true' : undefined}

@@ -89,6 +89,11 @@ describe('documents', () => {
     const create = calls.find((c) => c.method === 'POST' && c.url.endsWith('/documents'));
     expect(create?.body).toEqual({ name: 'Guide', type: 'HOWTO', summary: '', sourceType: 'MARKDOWN', visibility: 'API_LEVEL' });
     const content = calls.find((c) => c.url.endsWith('/content'))?.body as FormData;
-    expect(content.get('inlineContent')).toBe('# Getting started\nCall **GET /items**.');
+    const text = await new Promise<string>((resolve) => {
+      const r = new FileReader();
+      r.onload = () => resolve(String(r.result));
+      r.readAsText(content.get('inlineContent') as Blob);
+    });
+    expect(text).toBe('# Getting started\nCall **GET /items**.');
   }, 20_000);
 });

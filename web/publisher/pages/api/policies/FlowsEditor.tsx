@@ -132,7 +132,7 @@ export function FlowsEditor({ label, flows, specs, onChange, error }: Props) {
               variant="light"
               size="xs"
               leftSection={<IconPlus size={14} />}
-              aria-label={`Add a ${flow} policy to ${label}`}
+              aria-label={`Add policy to the ${flow} flow of ${label}`}
               onClick={() => open({ flow })}
             >
               Add policy

@@ -68,7 +68,7 @@ describe('operation policies', () => {
     renderPage(<PoliciesTab api={api} />, { session: testSession({ scopes: ['apim:api_create'] }) });
     await userEvent.click(await screen.findByRole('button', { name: 'Move Remove Header (request 2) of GET /items up' }));
     await userEvent.click(screen.getByRole('button', { name: 'Remove Add Header (request 2) of GET /items' }));
-    await userEvent.click(screen.getByRole('button', { name: 'Add a response policy to GET /items' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Add policy to the response flow of GET /items' }));
     const dialog = await screen.findByRole('dialog');
     await userEvent.click(within(dialog).getByRole('combobox', { name: 'Policy' }));
     await userEvent.click(await screen.findByRole('option', { name: 'Set Header', hidden: true }));

@@ -1,0 +1,150 @@
+// The Publisher's documents, operation policies, API products and Service Catalog, in a real browser against a real server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+  adminCall,
+  ADMIN_PASSWORD,
+  expectAccessible,
+  launchBrowser,
+  signInOnKeyManager,
+  startArchway,
+  startBackend,
+  type Archway,
+  type Backend,
+} from './harness';
+
+const PUB = '/api/am/publisher/v4';
+let server: Archway;
+let backend: Backend;
+let browser: Browser;
+let page: Page;
+let apiId: string;
+
+beforeAll(async () => {
+  server = await startArchway();
+  backend = await startBackend();
+  browser = await launchBrowser();
+  const created = await adminCall<{ id: string }>(server, 'POST', `${PUB}/apis`, {
+    name: 'Orders',
+    context: '/orders',
+    version: '1.0.0',
+    policies: ['Unlimited'],
+    endpointConfig: { endpoint_type: 'http', production_endpoints: { url: backend.url } },
+    operations: [
+      { target: '/orders', verb: 'GET' },
+      { target: '/orders', verb: 'POST' },
+    ],
+  });
+  apiId = created.id;
+  page = await browser.newPage();
+  await page.goto(`${server.url}/publisher/`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInOnKeyManager(page, 'admin', ADMIN_PASSWORD);
+  await page.waitForURL(/\/publisher\/apis/);
+});
+afterAll(async () => {
+  await browser?.close();
+  await backend?.stop();
+  await server?.stop();
+});
+
+interface ApiJson {
+  operations: { target: string; verb: string; operationPolicies?: { request: { policyName: string; parameters: Record<string, string> }[] } }[];
+}
+
+describe('Publisher documents, policies, products and catalog', () => {
+  it('adds a markdown document written in the editor and shows its preview', async () => {
+    await page.goto(`${server.url}/publisher/apis/${apiId}/documents`);
+    await page.getByRole('button', { name: 'Add document' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a document' });
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Guide');
+    await dialog.getByRole('textbox', { name: 'Content (Markdown)', exact: true }).fill('# Welcome\n\nList orders with **GET /orders**.');
+    // Side by side on a wide screen; the Preview tab on a narrow one.
+    const previewTab = dialog.getByRole('tab', { name: 'Preview' });
+    if (await previewTab.isVisible()) await previewTab.click();
+    const preview = dialog.getByRole('region', { name: 'Preview' });
+    await preview.getByRole('heading', { name: 'Welcome' }).waitFor();
+    await expectAccessible(page, 'the document editor');
+    await dialog.getByRole('button', { name: 'Add document' }).click();
+    await page.getByRole('button', { name: 'Guide', exact: true }).waitFor();
+    await expectAccessible(page, 'the documents tab');
+    const docs = await adminCall<{ list: { documentId: string; sourceType: string }[] }>(server, 'GET', `${PUB}/apis/${apiId}/documents`);
+    expect(docs.list.map((d) => d.sourceType)).toEqual(['MARKDOWN']);
+    const res = await fetch(`${server.url}${PUB}/apis/${apiId}/documents/${docs.list[0].documentId}/content`, {
+      headers: { Authorization: 'Basic ' + Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64') },
+    });
+    expect(await res.text()).toBe('# Welcome\n\nList orders with **GET /orders**.');
+  });
+
+  it('adds an operation policy from its parameter form and saves the API', async () => {
+    await page.goto(`${server.url}/publisher/apis/${apiId}/policies`);
+    await page.getByRole('button', { name: /^GET\s*\/orders/ }).click();
+    await page.getByRole('button', { name: 'Add policy to the request flow of GET /orders' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: 'Policy' }).click();
+    await page.getByRole('option', { name: 'Add Header' }).click();
+    await dialog.getByRole('textbox', { name: 'Header Name', exact: true }).fill('X-Trace');
+    await dialog.getByRole('textbox', { name: 'Header Value', exact: true }).fill('e2e');
+    await expectAccessible(page, 'the policy form');
+    await dialog.getByRole('button', { name: 'Add policy' }).click();
+    await page.getByRole('button', { name: 'Save policies' }).click();
+    await expect
+      .poll(async () => (await adminCall<ApiJson>(server, 'GET', `${PUB}/apis/${apiId}`)).operations[0].operationPolicies?.request ?? [], { timeout: 10_000 })
+      .toEqual([expect.objectContaining({ policyName: 'addHeader', parameters: { headerName: 'X-Trace', headerValue: 'e2e' } })]);
+    await expectAccessible(page, 'the policies tab');
+  });
+
+  it("creates an API product from the API's operations", async () => {
+    await page.goto(`${server.url}/publisher/api-products/create`);
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Shop');
+    await page.getByRole('textbox', { name: 'Context', exact: true }).fill('/shop');
+    await page.getByRole('button', { name: /Orders 1\.0\.0/ }).click();
+    await page.getByRole('checkbox', { name: 'GET /orders' }).check();
+    await expectAccessible(page, 'the API product form');
+    await page.getByRole('button', { name: 'Create API product' }).click();
+    await page.waitForURL(/\/publisher\/api-products\/[^/]+$/);
+    await page.getByRole('heading', { name: 'Shop' }).waitFor();
+    await expectAccessible(page, 'the API product page');
+    const products = await adminCall<{ list: { id: string; name: string }[] }>(server, 'GET', `${PUB}/api-products`);
+    const product = await adminCall<{ apis: { apiId: string; operations: { target: string; verb: string }[] }[] }>(
+      server,
+      'GET',
+      `${PUB}/api-products/${products.list[0].id}`,
+    );
+    expect(product.apis.map((a) => [a.apiId, a.operations.map((o) => `${o.verb} ${o.target}`)])).toEqual([[apiId, ['GET /orders']]]);
+    await page.goto(`${server.url}/publisher/api-products`);
+    await page.getByRole('link', { name: 'Shop' }).waitFor();
+    await expectAccessible(page, 'the API product list');
+  });
+
+  it('registers a service and creates an API from it', async () => {
+    await page.goto(`${server.url}/publisher/service-catalog`);
+    await page.getByRole('button', { name: 'Register service' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Register a service' });
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('PetsBackend');
+    await dialog.getByRole('textbox', { name: 'Service URL', exact: true }).fill(`${backend.url}/pets`);
+    await dialog.getByText('Paste the definition').click();
+    await dialog.getByRole('textbox', { name: 'Definition', exact: true }).fill(
+      JSON.stringify({
+        openapi: '3.0.1',
+        info: { title: 'Pets', version: '1.0.0' },
+        paths: { '/pets': { get: { responses: { '200': { description: 'ok' } } } } },
+      }),
+    );
+    await expectAccessible(page, 'the service registration form');
+    await dialog.getByRole('button', { name: 'Register service' }).click();
+    await page.waitForURL(/\/publisher\/service-catalog\/[^/]+$/);
+    await page.getByRole('heading', { name: 'PetsBackend' }).waitFor();
+    await expectAccessible(page, 'the service page');
+    await page.getByRole('button', { name: 'Create API' }).click();
+    const create = page.getByRole('dialog');
+    await create.getByRole('button', { name: 'Create API' }).click();
+    await page.waitForURL(/\/publisher\/apis\/[^/]+/);
+    const newId = /\/apis\/([^/]+)/.exec(page.url())?.[1] ?? '';
+    const created = await adminCall<{ name: string; serviceInfo?: { key: string } }>(server, 'GET', `${PUB}/apis/${newId}`);
+    expect(created.serviceInfo?.key).toBe('PetsBackend-v1');
+    await page.goto(`${server.url}/publisher/service-catalog`);
+    await page.getByRole('link', { name: 'PetsBackend' }).waitFor();
+    await expectAccessible(page, 'the Service Catalog');
+  });
+});
