@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { screen, waitFor } from '@testing-library/react';
+import { configure, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import { CatalogPage, catalogQuery, PAGE_SIZE } from './CatalogPage';
 
 afterEach(() => vi.unstubAllGlobals());
+// The machine may be busy (other builds): wait for the screen longer than the default second.
+configure({ asyncUtilTimeout: 10_000 });
 
 const all = Array.from({ length: 500 }, (_, i) => ({
   id: `id-${i}`,
@@ -92,14 +94,32 @@ describe('catalog', () => {
           ? { status: 404, body: { code: 404, message: 'Not Found', description: 'No such path' } }
           : url.includes('/apis')
             ? {
-                status: 401,
-                body: { code: 401, message: 'Unauthorized', description: 'Sign in to see the APIs' },
+                status: 400,
+                body: {
+                  code: 400,
+                  message: 'Bad Request',
+                  description: "'query': a double quote is not closed",
+                },
               }
             : { body: { count: 0, list: [] } },
       );
-      renderPage(<CatalogPage />, { session: testSession() });
-      expect(await screen.findByRole('alert')).toHaveTextContent('Sign in to see the APIs');
+      renderPage(<CatalogPage />, { session: testSession({ scopes: ['apim:subscribe'] }) });
+      expect(await screen.findByRole('alert')).toHaveTextContent("'query': a double quote is not closed");
       await waitFor(() => expect(screen.getByRole('combobox', { name: 'Tag' })).toBeDisabled());
+    },
+  );
+
+  it(
+    'offers an anonymous visitor to sign in when the server wants a token',
+    { timeout: 30_000 },
+    async () => {
+      mockFetch(() => ({
+        status: 401,
+        body: { code: 401, message: 'Unauthorized', description: 'Authentication required' },
+      }));
+      renderPage(<CatalogPage />, { session: testSession() });
+      expect(await screen.findByText('Sign in to see this')).toBeVisible();
+      expect(screen.getByRole('button', { name: 'Sign in' })).toBeVisible();
     },
   );
 });

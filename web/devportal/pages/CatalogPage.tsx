@@ -18,10 +18,11 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
-import { ErrorNotice, Loading } from '@shared/components/QueryState';
+import { Loading } from '@shared/components/QueryState';
 import { useApis, useCategories, useTags } from '../api/queries';
 import type { ApiInfo } from '../api/types';
 import { ApiThumbnail } from '../components/ApiThumbnail';
+import { LoadError } from '../components/SignInNotice';
 
 export const PAGE_SIZE = 24;
 
@@ -159,7 +160,7 @@ export function CatalogPage() {
       {apis.isPending ? (
         <Loading label="Loading APIs" />
       ) : apis.isError ? (
-        <ErrorNotice
+        <LoadError
           error={apis.error}
           onRetry={() => void apis.refetch()}
           title="The APIs could not be loaded"

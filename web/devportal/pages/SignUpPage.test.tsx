@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { screen } from '@testing-library/react';
+import { configure, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import { SignUpPage } from './SignUpPage';
 
 afterEach(() => vi.unstubAllGlobals());
+// The machine may be busy (other builds): wait for the screen longer than the default second.
+configure({ asyncUtilTimeout: 10_000 });
 
 async function fill(username: string, password: string, confirm = password) {
   if (username) await userEvent.type(screen.getByLabelText(/^Username/), username);
