@@ -4,7 +4,7 @@ PRESET    ?= release
 JOBS      ?= 2
 DATA_DIR  ?= ./data
 
-.PHONY: all deps build run test bench asan format lint clean
+.PHONY: all deps web build run test bench asan format lint clean
 
 all: build
 
@@ -24,7 +24,11 @@ deps:
 	  (cd tools/openapi-check && npm ci --no-audit --no-fund); \
 	fi
 
-build: deps
+# The web portals (web/dist), rebuilt only when their sources or lockfile changed.
+web: deps
+	tools/build-web.sh
+
+build: deps web
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
@@ -37,7 +41,7 @@ test: build
 bench: build
 	bench/run.sh ./$(BUILD_DIR)/$(PRESET)/archway
 
-asan: deps
+asan: deps web
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
@@ -46,6 +50,7 @@ format:
 	find src tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 lint:
+	cd web && npm run lint
 	cmake --preset $(PRESET) >/dev/null
 	find src/gateway src/http -name '*.cc' | xargs clang-tidy -p $(BUILD_DIR)/$(PRESET) --quiet
 

@@ -38,6 +38,7 @@
 #include "identity/user_service.h"
 #include "publisher/document_rest.h"
 #include "publisher/project_archive_rest.h"
+#include "webui/static_site.h"
 #include "publisher/publisher_rest.h"
 #include "store/store.h"
 #include "sync/change_feed.h"
@@ -48,6 +49,28 @@ namespace archway::app {
 namespace fs = std::filesystem;
 
 namespace {
+
+// `gateway.cors_allow_origins`: "*" or comma-separated scheme://host[:port] origins.
+std::vector<std::string> cors_origins(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string o = text.substr(start, comma - start);
+    o.erase(0, o.find_first_not_of(" \t"));
+    o.erase(o.find_last_not_of(" \t") + 1);
+    start = comma + 1;
+    if (o.empty()) continue;
+    const auto scheme_end = o.find("://");
+    const bool origin = (o.starts_with("http://") || o.starts_with("https://")) &&
+                        o.find('/', scheme_end + 3) == std::string::npos && o.size() > scheme_end + 3;
+    if (o != "*" && !origin)
+      throw std::runtime_error("gateway.cors_allow_origins: '" + o + "' is not * or scheme://host[:port]");
+    out.push_back(std::move(o));
+  }
+  return out;
+}
 
 void write_private_file(const fs::path& p, const std::string& content) {
   const mode_t old = umask(077);
@@ -158,8 +181,14 @@ int run_serve(const ServeOptions& options) {
     const crypto::SecretBox secrets = crypto::SecretBox::from_key_file((fs::path(cfg.data_dir) / "master.key").string());
     keymanager::KeyManager key_manager(*store, secrets, kmo);
     key_manager.init();
+    // The web portals sign in as public clients of our own Key Manager (authorization code + PKCE).
+    for (std::string_view portal : webui::StaticSite::kPortals)
+      key_manager.ensure_public_client("archway-" + std::string(portal), "Archway " + std::string(portal),
+                                       "/" + std::string(portal) + "/callback");
 
-    gateway::SnapshotSettings snapshot_settings{kmo.issuer, kmo.leeway_s, {}};
+    gateway::SnapshotSettings snapshot_settings{kmo.issuer, kmo.leeway_s, {}, {}};
+    snapshot_settings.default_cors.enabled = cfg.gateway_cors_enabled;
+    snapshot_settings.default_cors.allow_origins = cors_origins(cfg.gateway_cors_allow_origins);
     snapshot_settings.open_secret = [&secrets](std::string_view sealed) -> std::optional<std::string> {
       if (!sealed.starts_with(domain::kSealedSecretPrefix)) return std::nullopt;
       return secrets.open(sealed.substr(domain::kSealedSecretPrefix.size()));
@@ -204,6 +233,14 @@ int run_serve(const ServeOptions& options) {
     catalog::add_catalog_routes(*router, service_catalog, auth);
     publisher::ServiceImport service_import(api_service, openapi_service, service_catalog);
     publisher::add_service_import_routes(*router, service_import, auth);
+    webui::LoadedWebAssets web_from_dir;
+    if (!cfg.web_dir.empty()) {
+      web_from_dir = webui::load_web_assets(cfg.web_dir);
+      spdlog::info("serving the web portals from {} ({} files)", cfg.web_dir, web_from_dir.table.size());
+    }
+    const webui::StaticSite web_portals(cfg.web_dir.empty() ? webui::embedded_web_assets()
+                                                            : std::span<const webui::WebAsset>(web_from_dir.table));
+    web_portals.add_routes(*router);
 
     http::RestServerOptions mo;
     mo.host = cfg.management.host;

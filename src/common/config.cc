@@ -70,6 +70,10 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string&, std::int64_t v) {
          c.gateway_max_idle_upstream_connections = int(v);
        }},
+      {"gateway.cors_enabled", Kind::kBool, 0, 0,
+       [](Config& c, const std::string&, std::int64_t v) { c.gateway_cors_enabled = v != 0; }},
+      {"gateway.cors_allow_origins", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.gateway_cors_allow_origins = s; }},
       {"gateway.trust_store", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.gateway_trust_store = s; }},
       {"keymanager.issuer", Kind::kString, 0, 0,
@@ -82,6 +86,8 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string&, std::int64_t v) { c.keymanager_jwks_min_refetch_ms = v; }},
       {"devportal.self_signup", Kind::kBool, 0, 0,
        [](Config& c, const std::string&, std::int64_t v) { c.devportal_self_signup = v != 0; }},
+      {"web.dir", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.web_dir = s; }},
       {"traffic.redis", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.traffic_redis = s; }},
       {"traffic.sync_interval_ms", Kind::kInt, 5, 10000,

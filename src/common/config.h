@@ -34,6 +34,8 @@ struct Config {
   std::int64_t gateway_upstream_timeout_ms = 60000;
   std::int64_t gateway_client_idle_timeout_ms = 60000;
   int gateway_max_idle_upstream_connections = 64;  // per worker per backend
+  bool gateway_cors_enabled = true;          // CORS for APIs without their own corsConfiguration
+  std::string gateway_cors_allow_origins = "*";  // comma-separated origins, or *
   std::string gateway_trust_store;  // PEM CA bundle for https backends; empty: the system store
 
   std::string tls_cert_file;  // empty: self-signed certificate in <data_dir>/tls
@@ -45,6 +47,7 @@ struct Config {
   std::int64_t keymanager_jwks_min_refetch_ms = 5000;  // at most this often on unknown kids
 
   bool devportal_self_signup = true;
+  std::string web_dir;  // serve the portals from this directory instead of the embedded build
 
   std::string traffic_redis;                 // redis://host:port: share rate-limit counters; empty: this node only
   std::int64_t traffic_sync_interval_ms = 20;  // how often counters are synchronised through Redis

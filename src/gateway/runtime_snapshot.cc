@@ -408,7 +408,7 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
         }
       }
     }
-    rt->cors = compile_cors(a.cors);
+    rt->cors = compile_cors(a.cors.enabled ? a.cors : settings.default_cors);
     const std::string& versioned = rt->versioned_context;
     for (const auto& op : rt->operations) {
       if (!snap->router_.add(versioned, op.target, op.verb, rt.get(), &op))

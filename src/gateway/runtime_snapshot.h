@@ -187,6 +187,9 @@ struct SnapshotSettings {
   // Opens a secret sealed at rest (endpoint_security); unset or nullopt: the endpoint is left
   // without credentials and a warning says why.
   std::function<std::optional<std::string>(std::string_view)> open_secret;
+  // CORS for APIs that have none of their own (`gateway.cors_*`): lets the Developer Portal's
+  // try-it and other browser clients call APIs, as the product's global CORS setting does.
+  domain::CorsConfiguration default_cors;
 };
 
 class RuntimeSnapshot {

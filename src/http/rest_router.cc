@@ -106,14 +106,16 @@ const RestHandler* RestRouter::match(RestRequest& req, bool& path_known) const {
   const Route* best = nullptr;
   std::uint64_t best_score = 0;
   for (const auto& r : routes_) {
-    if (r.segments.size() != segs.size()) continue;
+    const bool rest = r.takes_rest();
+    const std::size_t fixed = rest ? r.segments.size() - 1 : r.segments.size();
+    if (rest ? segs.size() < fixed : segs.size() != fixed) continue;
     bool ok = true;
-    std::uint64_t score = 0;
-    for (std::size_t i = 0; i < segs.size() && ok; ++i) {
+    std::uint64_t score = rest ? 0 : 1;  // at equal literals, an exact length beats a "{rest...}" route
+    for (std::size_t i = 0; i < fixed && ok; ++i) {
       const auto& p = r.segments[i];
       const bool param = p.size() > 2 && p.front() == '{' && p.back() == '}';
       if (!param) ok = p == segs[i];
-      if (!param && i < 64) score |= std::uint64_t{1} << (63 - i);
+      if (!param && i < 63) score |= std::uint64_t{1} << (63 - i);
     }
     if (!ok) continue;
     path_known = true;
@@ -125,9 +127,17 @@ const RestHandler* RestRouter::match(RestRequest& req, bool& path_known) const {
   }
   if (!best) return nullptr;
   std::map<std::string, std::string> params;
-  for (std::size_t i = 0; i < segs.size(); ++i) {
+  const bool rest = best->takes_rest();
+  const std::size_t fixed = rest ? best->segments.size() - 1 : best->segments.size();
+  for (std::size_t i = 0; i < fixed; ++i) {
     const auto& p = best->segments[i];
     if (p.size() > 2 && p.front() == '{' && p.back() == '}') params[p.substr(1, p.size() - 2)] = percent_decode(segs[i]);
+  }
+  if (rest) {
+    std::string tail;
+    for (std::size_t i = fixed; i < segs.size(); ++i) tail += (i == fixed ? "" : "/") + percent_decode(segs[i]);
+    const auto& p = best->segments.back();
+    params[p.substr(1, p.size() - 5)] = std::move(tail);
   }
   req.path_params = std::move(params);
   return &best->handler;

@@ -42,7 +42,8 @@ class RestRouter {
  public:
   void add(std::string_view method, std::string_view pattern, RestHandler handler);
 
-  // Finds the handler; fills path params. Where several routes match, the most specific wins: a
+  // Finds the handler; fills path params. A pattern ending in "{name...}" matches any number of
+  // further segments (none too), joined by '/' into that parameter. Where several routes match, the most specific wins: a
   // literal segment beats a parameter at the first place they differ, whatever the order of add().
   // Returns nullptr and sets `path_known` when the path matched some route under another method
   // (the caller answers 405) or not at all (404).
@@ -51,8 +52,9 @@ class RestRouter {
  private:
   struct Route {
     std::string method;
-    std::vector<std::string> segments;  // "{name}" marks a parameter
+    std::vector<std::string> segments;  // "{name}" marks a parameter; a last "{name...}" takes the rest
     RestHandler handler;
+    bool takes_rest() const { return !segments.empty() && segments.back().ends_with("...}"); }
   };
   std::vector<Route> routes_;
 };

@@ -138,6 +138,43 @@ std::string KeyManager::regenerate_secret(const domain::KeyMapping& km) {
   return secret;
 }
 
+void KeyManager::ensure_public_client(const std::string& client_id, const std::string& name,
+                                      const std::string& callback_path) {
+  if (store_.find_key_mapping(client_id)) return;
+  // '$' is not allowed in user names, so no user ever sees or owns these applications.
+  const std::string owner = "$archway";
+  std::optional<domain::Application> app;
+  for (auto& a : store_.list_applications(owner))
+    if (a.name == name) app = a;
+  if (!app) {
+    domain::Application a;
+    a.id = common::new_uuid();
+    a.name = name;
+    a.owner = owner;
+    a.description = "The server's own web portal";
+    a.created_time = a.updated_time = common::now_millis();
+    store_.create_application(a);
+    app = a;
+  }
+  domain::KeyMapping m;
+  m.id = common::new_uuid();
+  m.application_id = app->id;
+  m.key_type = std::string(domain::kKeyTypeProduction);
+  m.consumer_key = client_id;
+  m.grant_types = {"authorization_code", "refresh_token"};
+  m.callback_url = callback_path;
+  m.validity_seconds = opts_.default_validity_s;
+  m.created_time = common::now_millis();
+  store_.create_key_mapping(m);
+}
+
+std::optional<domain::KeyMapping> KeyManager::find_public_client(std::string_view client_id) {
+  if (client_id.empty() || client_id.size() > 256) return std::nullopt;
+  auto km = store_.find_key_mapping(client_id);
+  if (!km || !is_public(*km)) return std::nullopt;
+  return km;
+}
+
 std::optional<domain::KeyMapping> KeyManager::authenticate_client(std::string_view id, std::string_view secret) {
   if (id.empty() || id.size() > 256) return std::nullopt;
   auto km = store_.find_key_mapping(id);
@@ -210,6 +247,9 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
   if (grant == "authorization_code" && !req.basic && secret.empty()) {
     client = store_.find_key_mapping(client_id);  // a public client: PKCE stands in for the secret
     if (client && !has_grant(*client, "authorization_code")) client.reset();
+  } else if (grant == "refresh_token" && !req.basic && secret.empty()) {
+    client = store_.find_key_mapping(client_id);  // only a client without a secret refreshes without one
+    if (client && !is_public(*client)) client.reset();
   } else {
     client = authenticate_client(client_id, secret);
   }
@@ -420,7 +460,11 @@ std::optional<OAuthError> KeyManager::check_authorize(const AuthorizeRequest& re
   redirectable = false;
   auto client = store_.find_key_mapping(req.client_id);
   if (!client) return oauth(400, "invalid_client", "Unknown client_id");
-  if (req.redirect_uri.empty() || req.redirect_uri != client->callback_url)
+  // A callback registered as a path ("/publisher/callback") is on the origin the browser came from.
+  const std::string expected =
+      client->callback_url.starts_with("/") && !req.origin.empty() ? req.origin + client->callback_url
+                                                                    : client->callback_url;
+  if (req.redirect_uri.empty() || req.redirect_uri != expected)
     return oauth(400, "invalid_request", "redirect_uri must equal the client's registered callback URL");
   redirectable = true;
   if (req.response_type != "code") return oauth(400, "unsupported_response_type", "response_type must be code");
@@ -459,7 +503,12 @@ void KeyManager::attach_refresh_token(IssuedToken& t, const domain::KeyMapping& 
 
 void KeyManager::revoke(const domain::KeyMapping& client, std::string_view token) {
   auto jwt = crypto::parse_jwt(token, nullptr);
-  if (!jwt) return;  // RFC 7009 §2.2: invalid tokens need no action
+  if (!jwt) {  // a refresh token, or nothing of ours (RFC 7009 §2.2: invalid tokens need no action)
+    const std::string hash = crypto::sha256_hex(token);
+    if (auto rt = store_.find_refresh_token(hash); rt && rt->consumer_key == client.consumer_key)
+      store_.consume_refresh_token(hash);
+    return;
+  }
   if (!signed_by_us(*jwt)) return;
   auto* cid = jwt->claims.if_contains("client_id");
   auto* jti = jwt->claims.if_contains("jti");

@@ -63,6 +63,14 @@ class KeyManager {
                           std::int64_t validity_s);
   std::string regenerate_secret(const domain::KeyMapping& km);
 
+  // A public client (no secret; PKCE guards its codes) of the server's own: the web portals.
+  // Registered on first start under an application no user owns. `callback_path` ("/publisher/
+  // callback") is a redirect back to the same origin the browser used to reach the Key Manager.
+  void ensure_public_client(const std::string& client_id, const std::string& name, const std::string& callback_path);
+  static bool is_public(const domain::KeyMapping& km) { return km.consumer_secret_hash.empty(); }
+  // A public client by its id (it authenticates with the id alone, as RFC 7009 §2.1 allows).
+  std::optional<domain::KeyMapping> find_public_client(std::string_view client_id);
+
   // Client authentication: nullopt when the client is unknown or the secret is wrong.
   std::optional<domain::KeyMapping> authenticate_client(std::string_view client_id, std::string_view secret);
 
@@ -99,6 +107,7 @@ class KeyManager {
     std::string state;
     std::string code_challenge;
     std::string code_challenge_method;
+    std::string origin;  // "https://host:port" as the browser reached us, for same-origin callbacks
   };
   // Checks the request. `redirectable` tells whether an error may be sent to redirect_uri (only
   // once client and redirect URI are known to match).
@@ -106,7 +115,8 @@ class KeyManager {
   // After the user signed in: a one-time code for the client, valid for 60 s.
   std::string create_code(const AuthorizeRequest& req, const domain::User& user);
 
-  // RFC 7009: revokes a JWT access token issued to `client` (unknown tokens are ignored).
+  // RFC 7009: revokes a JWT access token or a refresh token issued to `client` (unknown tokens
+  // and other clients' tokens are ignored).
   void revoke(const domain::KeyMapping& client, std::string_view token);
   // RFC 7662 answer for `token`.
   boost::json::object introspect(std::string_view token);

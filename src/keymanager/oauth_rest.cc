@@ -37,13 +37,16 @@ std::string base_url(const std::string& issuer) {
   return issuer.ends_with(suffix) ? issuer.substr(0, issuer.size() - suffix.size()) : issuer;
 }
 
-// The calling client, from Basic credentials or client_id/client_secret form fields.
+// The calling client, from Basic credentials or client_id/client_secret form fields; with
+// `allow_public`, a public client by its client_id alone.
 std::optional<domain::KeyMapping> calling_client(KeyManager& km, const RestRequest& req,
-                                                 const std::map<std::string, std::string>& form) {
+                                                 const std::map<std::string, std::string>& form,
+                                                 bool allow_public = false) {
   if (auto basic = http::parse_basic_auth(req.header("authorization")))
     return km.authenticate_client(basic->first, basic->second);
   auto id = form.find("client_id");
   auto secret = form.find("client_secret");
+  if (id != form.end() && secret == form.end() && allow_public) return km.find_public_client(id->second);
   if (id == form.end() || secret == form.end()) return std::nullopt;
   return km.authenticate_client(id->second, secret->second);
 }
@@ -78,13 +81,17 @@ std::string url_encode(std::string_view in) {
   return out;
 }
 
-KeyManager::AuthorizeRequest authorize_request(const std::map<std::string, std::string>& p) {
+// The request's parameters (query of GET, form of POST) and the origin the browser reached us on.
+KeyManager::AuthorizeRequest authorize_request(const std::map<std::string, std::string>& p, const RestRequest& req) {
   auto get = [&p](const char* k) {
     auto it = p.find(k);
     return it == p.end() ? std::string() : it->second;
   };
+  const std::string_view host = req.header("host");
+  const bool sane_host = !host.empty() && host.find_first_of("/\\@ ") == std::string_view::npos;
   return {get("response_type"), get("client_id"), get("redirect_uri"), get("scope"), get("state"),
-          get("code_challenge"), get("code_challenge_method")};
+          get("code_challenge"), get("code_challenge_method"),
+          sane_host ? (req.secure ? "https://" : "http://") + std::string(host) : std::string()};
 }
 
 RestResponse redirect(const std::string& uri, const std::vector<std::pair<std::string, std::string>>& params) {
@@ -108,21 +115,47 @@ RestResponse login_page(const KeyManager::AuthorizeRequest& a, const std::string
            {"scope", &a.scope}, {"state", &a.state}, {"code_challenge", &a.code_challenge},
            {"code_challenge_method", &a.code_challenge_method}})
     hidden += "<input type=\"hidden\" name=\"" + std::string(k) + "\" value=\"" + html_escape(*v) + "\">";
+  // The server's own portals get their names; other clients are named by their client_id.
+  std::string client = a.client_id;
+  if (a.client_id == "archway-publisher") client = "the Archway Publisher";
+  else if (a.client_id == "archway-devportal") client = "the Archway Developer Portal";
+  else if (a.client_id == "archway-admin") client = "the Archway Admin portal";
+  const std::string sign_up = a.client_id == "archway-devportal"
+                                  ? "<p class=\"alt\">New here? <a href=\"/devportal/sign-up\">Create an account</a></p>"
+                                  : "";
   RestResponse r;
   r.status = error.empty() ? 200 : 401;
   r.content_type = "text/html; charset=utf-8";
   r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
   r.headers.emplace_back("X-Frame-Options", "DENY");
   r.headers.emplace_back("Cache-Control", "no-store");
-  r.body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in - Archway</title>"
-           "<style>body{font-family:sans-serif;max-width:22rem;margin:4rem auto}label,input,button{display:block;"
-           "width:100%;margin:.4rem 0}input{padding:.4rem}.err{color:#b00}</style></head><body>"
-           "<h1>Sign in</h1><p>to continue to <b>" + html_escape(a.client_id) + "</b></p>" +
-           (error.empty() ? "" : "<p class=\"err\">" + html_escape(error) + "</p>") +
+  r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+           "<meta name=\"color-scheme\" content=\"light dark\"><title>Sign in - Archway</title><style>"
+           ":root{color-scheme:light dark;--bg:#f1f3f5;--card:#fff;--fg:#212529;--muted:#5c636a;--line:#ced4da;"
+           "--accent:#4263eb;--err:#c92a2a;--errbg:#fff5f5}"
+           "@media (prefers-color-scheme:dark){:root{--bg:#1a1b1e;--card:#25262b;--fg:#e9ecef;--muted:#adb5bd;"
+           "--line:#495057;--accent:#748ffc;--err:#ffa8a8;--errbg:#3b1f22}}"
+           "body{margin:0;min-height:100vh;display:grid;place-items:center;background:var(--bg);color:var(--fg);"
+           "font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}"
+           "main{background:var(--card);width:min(22rem,calc(100vw - 2rem));padding:2rem;border-radius:12px;"
+           "box-shadow:0 2px 12px rgba(0,0,0,.12)}h1{margin:0 0 .25rem;font-size:1.5rem}"
+           "p{margin:.25rem 0 1rem;color:var(--muted)}label{display:block;font-weight:600;margin-top:1rem}"
+           "input{box-sizing:border-box;width:100%;margin-top:.3rem;padding:.55rem .7rem;border:1px solid var(--line);"
+           "border-radius:8px;background:transparent;color:inherit;font:inherit}"
+           "input:focus,button:focus{outline:2px solid var(--accent);outline-offset:2px}"
+           "button{width:100%;margin-top:1.5rem;padding:.6rem;border:0;border-radius:8px;background:var(--accent);"
+           "color:#fff;font:inherit;font-weight:600;cursor:pointer}"
+           ".err{color:var(--err);background:var(--errbg);border-radius:8px;padding:.5rem .75rem}"
+           ".alt{margin:1rem 0 0;text-align:center}a{color:var(--accent)}</style></head><body><main>"
+           "<h1>Sign in</h1><p>to continue to <b>" + html_escape(client) + "</b></p>" +
+           (error.empty() ? "" : "<p class=\"err\" role=\"alert\">" + html_escape(error) + "</p>") +
            "<form method=\"post\" action=\"/oauth2/authorize\">" + hidden +
-           "<label>Username<input name=\"username\" autocomplete=\"username\" required></label>"
-           "<label>Password<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
-           "</label><button type=\"submit\">Sign in</button></form></body></html>";
+           "<label for=\"username\">Username</label><input id=\"username\" name=\"username\" "
+           "autocomplete=\"username\" required autofocus>"
+           "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" "
+           "autocomplete=\"current-password\" required>"
+           "<button type=\"submit\">Sign in</button></form>" + sign_up + "</main></body></html>";
   return r;
 }
 
@@ -226,7 +259,7 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
   });
 
   r.add("GET", "/oauth2/authorize", [&km](RestRequest& req) {
-    const auto a = authorize_request(req.query);
+    const auto a = authorize_request(req.query, req);
     bool redirectable = false;
     if (auto err = km.check_authorize(a, redirectable)) {
       if (redirectable) return redirect(a.redirect_uri, {{"error", err->error}, {"error_description", err->description}, {"state", a.state}});
@@ -238,7 +271,7 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
   r.add("POST", "/oauth2/authorize", [&km, &store](RestRequest& req) {
     auto form = form_of(req);
     if (!form) return oauth_error({400, "invalid_request", "the body must be application/x-www-form-urlencoded"}, false);
-    const auto a = authorize_request(*form);
+    const auto a = authorize_request(*form, req);
     bool redirectable = false;
     if (auto err = km.check_authorize(a, redirectable)) {
       if (redirectable) return redirect(a.redirect_uri, {{"error", err->error}, {"error_description", err->description}, {"state", a.state}});
@@ -255,7 +288,7 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
     const bool basic_sent = !req.header("authorization").empty();
     if (!form)
       return oauth_error({400, "invalid_request", "the body must be application/x-www-form-urlencoded"}, basic_sent);
-    auto client = calling_client(km, req, *form);
+    auto client = calling_client(km, req, *form, true);
     if (!client) return oauth_error({401, "invalid_client", "Client authentication failed"}, basic_sent);
     auto token = form->find("token");
     if (token == form->end() || token->second.empty())

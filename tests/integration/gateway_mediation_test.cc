@@ -86,11 +86,15 @@ TEST_F(GatewayMediation, CorsPreflightIsAnsweredAtTheGatewayAndResponsesCarryThe
   EXPECT_EQ(get.header("access-control-allow-origin"), "https://app.example.com");
   EXPECT_EQ(get.header("vary"), "Origin");
 
-  // An API without CORS does not answer preflights for its operations.
+  // An API without its own CORS configuration gets the gateway's default (gateway.cors_*): any
+  // origin, without credentials, so browser clients such as the Developer Portal's try-it work.
   deployed_api(api_body("NoCors", "/nocors", R"([{"target":"/*","verb":"GET","authType":"None"}])"), "/nocors/1.0.0/p");
   pre.target = "/nocors/1.0.0/items";
   pre.headers = {{"Origin", "https://app.example.com"}, {"Access-Control-Request-Method", "GET"}};
-  EXPECT_EQ(gw().send(pre).status, 405);
+  auto fallback = gw().send(pre);
+  EXPECT_EQ(fallback.status, 204);
+  EXPECT_EQ(fallback.header("access-control-allow-origin"), "*");
+  EXPECT_EQ(fallback.header("access-control-allow-credentials"), "");
 }
 
 TEST_F(GatewayMediation, PublisherListsBuiltInPoliciesAndRefusesBadOnes) {

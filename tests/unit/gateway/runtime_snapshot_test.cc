@@ -53,6 +53,26 @@ TEST(RuntimeSnapshot, LifecycleStateOfTheDeployedCopyIsCompiled) {
   EXPECT_FALSE(snap->apis()[2]->prototyped);
 }
 
+TEST(RuntimeSnapshot, ApisWithoutTheirOwnCorsTakeTheGatewayDefault) {
+  auto plain = deployed("Plain", "/plain", "http://h:1");
+  auto own = deployed("Own", "/own", "http://h:1");
+  own.api.cors.enabled = true;
+  own.api.cors.allow_origins = {"https://app.example"};
+  SnapshotSettings settings;
+  settings.default_cors.enabled = true;  // allow_origins "*" by default
+  auto snap = RuntimeSnapshot::build({plain, own}, {}, settings, 1);
+  ASSERT_EQ(snap->apis().size(), 2u);
+  EXPECT_TRUE(snap->apis()[0]->cors.enabled);
+  EXPECT_EQ(snap->apis()[0]->cors.allow_origin("https://any.example"), "*");
+  EXPECT_EQ(snap->apis()[1]->cors.allow_origin("https://app.example"), "https://app.example");
+  EXPECT_FALSE(snap->apis()[1]->cors.allow_origin("https://any.example"));
+
+  settings.default_cors.enabled = false;  // gateway.cors_enabled = false
+  auto off = RuntimeSnapshot::build({plain, own}, {}, settings, 2);
+  EXPECT_FALSE(off->apis()[0]->cors.enabled);
+  EXPECT_TRUE(off->apis()[1]->cors.enabled);
+}
+
 TEST(EndpointGroup, WeightedScheduleSpreadsHeavyMembers) {
   EXPECT_EQ(weighted_schedule({3, 1}), (std::vector<std::uint32_t>{0, 0, 1, 0}));
   EXPECT_EQ(weighted_schedule({1, 1, 1}), (std::vector<std::uint32_t>{0, 1, 2}));

@@ -49,6 +49,24 @@ TEST(RestRouter, ALiteralSegmentWinsOverAParameterWhateverTheOrderOfAdding) {
   EXPECT_EQ(body("/things/export"), "any");
 }
 
+TEST(RestRouter, ARestParameterTakesTheRemainingSegmentsAndLosesToExactRoutes) {
+  RestRouter r;
+  r.add("GET", "/publisher/{path...}", [](RestRequest& q) { return RestResponse::json(200, "spa " + q.path_params["path"]); });
+  r.add("GET", "/publisher/{page}", [](RestRequest& q) { return RestResponse::json(200, "page " + q.path_params["page"]); });
+  auto body = [&](const std::string& path) {
+    RestRequest req;
+    req.method = "GET";
+    req.path = path;
+    bool known = false;
+    auto* h = r.match(req, known);
+    return h ? (*h)(req).body : std::string("none");
+  };
+  EXPECT_EQ(body("/publisher"), "spa ");
+  EXPECT_EQ(body("/publisher/apis/42/resources"), "spa apis/42/resources");
+  EXPECT_EQ(body("/publisher/apis"), "page apis");
+  EXPECT_EQ(body("/devportal/x"), "none");
+}
+
 TEST(QueryString, DecodesPairs) {
   auto q = parse_query("a=1&b=x%20y+z&flag&=skip");
   EXPECT_EQ(q["a"], "1");
