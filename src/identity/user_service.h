@@ -22,6 +22,8 @@ class UserService {
   void remove(const std::string& username);
 
  private:
+  // True when no user but `username` holds the admin role (the Admin API must keep one).
+  bool is_last_admin(const std::string& username);
   store::Store& store_;
   Authenticator& auth_;
 };

@@ -74,6 +74,19 @@ TEST_F(UsersRoles, AdminManagesUsersWithValidation) {
   EXPECT_EQ(admin("GET", kAdminApi + "/users/nobody").status, 404);
 }
 
+TEST_F(UsersRoles, TheLastAdminCannotLoseTheAdminRole) {
+  auto last = admin("PUT", kAdminApi + "/users/admin", R"({"roles":["subscriber"]})");
+  EXPECT_EQ(last.status, 409);
+  EXPECT_NE(last.body.find("last user with the admin role"), std::string::npos);
+  EXPECT_EQ(admin("GET", kAdminApi + "/users").status, 200);  // still an admin
+  // With a second admin the first may step down, and back up again.
+  make_user("ada", "admin");
+  ASSERT_EQ(admin("PUT", kAdminApi + "/users/ada", R"({"roles":["admin","creator"]})").status, 200);
+  EXPECT_EQ(as("ada", "PUT", kAdminApi + "/users/admin", R"({"roles":["creator"]})").status, 200);
+  EXPECT_EQ(as("ada", "PUT", kAdminApi + "/users/admin", R"({"roles":["admin"]})").status, 200);
+  ASSERT_EQ(admin("DELETE", kAdminApi + "/users/ada").status, 200);
+}
+
 TEST_F(UsersRoles, SubscriberCannotSeeAnotherUsersApplications) {
   make_user("alice", "subscriber");
   make_user("bob", "subscriber");
