@@ -22,6 +22,7 @@
 #include "devportal/devportal_rest.h"
 #include "devportal/definition_rest.h"
 #include "devportal/document_rest.h"
+#include "devportal/settings_rest.h"
 #include "gateway/gateway_server.h"
 #include "http/rest_server.h"
 #include "http/tls_context.h"
@@ -215,6 +216,7 @@ int run_serve(const ServeOptions& options) {
     };
     publisher::add_settings_routes(*router, api_service, *store, auth, server_info);
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
+    devportal::add_settings_routes(*router, *store, auth, server_info, cfg.devportal_self_signup);
     devportal::add_document_routes(*router, *store, auth);
     devportal::add_definition_routes(*router, *store, openapi_service, auth);
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
