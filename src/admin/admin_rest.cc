@@ -157,6 +157,23 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     return RestResponse::empty(200);
   });
 
+  // What the Admin portal needs to offer: its scopes and the key manager types it can register.
+  r.add("GET", path("/settings"), [admin](RestRequest& req) {
+    admin(req);
+    json::object custom{{"type", "custom"},
+                        {"displayName", "JWT issuer (validated by its JWKS)"},
+                        {"defaultConsumerKeyClaim", "azp"},
+                        {"defaultScopesClaim", "scope"},
+                        {"configurations", json::array()},
+                        {"endpointConfigurations", json::array()}};
+    json::object o{{"scopes", json::array{identity::kScopeAdmin}},
+                   {"gatewayTypes", json::array{"Regular"}},
+                   {"keyManagerConfiguration", json::array{std::move(custom)}},
+                   {"analyticsEnabled", false},
+                   {"transactionCounterEnable", false}};
+    return RestResponse::json(200, json::serialize(o));
+  });
+
   r.add("GET", path("/key-managers"), [&, admin](RestRequest& req) {
     admin(req);
     json::array items;

@@ -22,6 +22,7 @@
 #include "devportal/devportal_rest.h"
 #include "devportal/definition_rest.h"
 #include "devportal/document_rest.h"
+#include "devportal/settings_rest.h"
 #include "gateway/gateway_server.h"
 #include "http/rest_server.h"
 #include "http/tls_context.h"
@@ -40,6 +41,7 @@
 #include "publisher/project_archive_rest.h"
 #include "webui/static_site.h"
 #include "publisher/publisher_rest.h"
+#include "publisher/settings_rest.h"
 #include "store/store.h"
 #include "sync/change_feed.h"
 #include "traffic/traffic_manager.h"
@@ -223,7 +225,27 @@ int run_serve(const ServeOptions& options) {
                                               *store);
     publisher::add_project_archive_routes(*router, project_archive, api_service, product_service, auth);
     publisher::add_publisher_routes(*router, api_service, product_service, auth);
+    // What the settings and key-manager calls announce: the gateway's URLs (asked when called, as
+    // its ports are known once it listens) and the Key Manager's endpoints.
+    const std::string oauth_base = keymanager::endpoint_base(cfg.keymanager_issuer);
+    const std::string& gw_host = cfg.gateway.host;
+    const std::string url_host = gw_host.empty() || gw_host == "0.0.0.0" || gw_host == "::" ? "localhost" : gw_host;
+    domain::ServerInfoSource server_info = [&gateway, oauth_base, url_host] {
+      domain::ServerInfo info;
+      domain::GatewayEnvironment env;
+      env.name = env.display_name = publisher::ApiService::environments().front();
+      env.host = url_host;
+      env.http_port = gateway.http_port();
+      env.https_port = gateway.https_port();
+      info.environments.push_back(std::move(env));
+      info.management_url = oauth_base;
+      info.token_endpoint = oauth_base + "/oauth2/token";
+      info.revoke_endpoint = oauth_base + "/oauth2/revoke";
+      return info;
+    };
+    publisher::add_settings_routes(*router, api_service, *store, auth, server_info);
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
+    devportal::add_settings_routes(*router, *store, auth, server_info, cfg.devportal_self_signup);
     devportal::add_document_routes(*router, *store, auth);
     devportal::add_definition_routes(*router, *store, openapi_service, auth);
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);

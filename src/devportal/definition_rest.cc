@@ -4,8 +4,7 @@
 
 #include "common/problem.h"
 #include "devportal/devportal_rest.h"
-#include "domain/lifecycle.h"
-#include "identity/roles.h"
+#include "devportal/visibility.h"
 #include "publisher/openapi_rest.h"
 
 namespace archway::devportal {
@@ -17,10 +16,10 @@ using http::RestRequest;
 void add_definition_routes(http::RestRouter& r, store::Store& store, publisher::OpenApiService& openapi,
                            identity::Authenticator& auth) {
   r.add("GET", std::string(kDevportalBase) + "/apis/{apiId}/swagger", [&](RestRequest& req) {
-    auth.authorize(req, {domain::kRoleSubscriber}, identity::kScopeSubscribe);
+    const auto reader = reader_of(auth, req);
     const std::string& id = req.path_params["apiId"];
     auto api = store.get_api(id);
-    if (!api || !domain::shown_in_devportal(api->lifecycle_status))
+    if (!api || !shown_to(*api, reader))
       throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", id)));
     boost::json::object doc = openapi.export_definition(*api);
     // Where the gateway sends requests is the publisher's business, not the developer's.

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "common/clock.h"
 #include "common/ids.h"
@@ -12,6 +13,7 @@
 #include "common/strings.h"
 #include "domain/api_json.h"
 #include "domain/policy_json.h"
+#include "devportal/visibility.h"
 #include "identity/roles.h"
 
 namespace archway::devportal {
@@ -24,14 +26,9 @@ using http::RestResponse;
 
 namespace {
 
-const std::vector<std::string> kGrantTypes = {"client_credentials", "password", "refresh_token",
-                                              "authorization_code", "urn:ietf:params:oauth:grant-type:jwt-bearer"};
-
 std::string path(std::string_view suffix) { return std::string(kDevportalBase) + std::string(suffix); }
 RestResponse ok(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
 [[noreturn]] void bad(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
-
-bool visible(const domain::Api& a) { return domain::shown_in_devportal(a.lifecycle_status); }
 
 json::object api_info(const domain::Api& a) {
   json::object o{{"id", a.id},           {"name", a.name},       {"description", a.description},
@@ -73,7 +70,7 @@ json::object key_json(const domain::KeyMapping& k, const std::string& secret) {
                  {"keyState", "COMPLETED"},
                  {"keyType", k.key_type},
                  {"mode", "CREATED"},
-                 {"additionalProperties", json::object{{"application_access_token_expiry_time", k.validity_seconds}}}};
+                 {"additionalProperties", json::object{{domain::kTokenExpiryProperty, k.validity_seconds}}}};
   // The secret is stored hashed: it is shown once, when it is created or regenerated.
   o["consumerSecret"] = secret.empty() ? json::value(nullptr) : json::value(secret);
   return o;
@@ -98,11 +95,30 @@ json::object sub_json(const domain::Subscription& s, const std::optional<domain:
   return o;
 }
 
-// The product's lists here also carry pagination; ours are never paged yet.
+// The product's lists here also carry pagination; these are never paged.
 json::object list_of(json::array items) {
   json::object o = common::list_body(std::move(items));
   const auto n = o["count"];
   o["pagination"] = json::object{{"offset", 0}, {"limit", n}, {"total", n}, {"next", ""}, {"previous", ""}};
+  return o;
+}
+
+// One page (query parameters limit, default 25, and offset) of `all`, with the product's
+// pagination links to the neighbouring pages of `collection` (which may carry a query already).
+json::object page_of(const RestRequest& req, json::array all, const std::string& collection) {
+  const std::int64_t limit = http::query_int(req, "limit", 25, 1, 1000);
+  const std::int64_t offset = http::query_int(req, "offset", 0, 0, INT64_MAX / 2);
+  const auto total = static_cast<std::int64_t>(all.size());
+  json::array items;
+  for (std::int64_t i = offset; i < total && i < offset + limit; ++i) items.push_back(std::move(all[i]));
+  json::object o = common::list_body(std::move(items));
+  const char sep = collection.find('?') == std::string::npos ? '?' : '&';
+  auto link = [&](std::int64_t at) { return fmt::format("{}{}limit={}&offset={}", collection, sep, limit, at); };
+  o["pagination"] = json::object{{"offset", offset},
+                                 {"limit", limit},
+                                 {"total", total},
+                                 {"next", offset + limit < total ? link(offset + limit) : ""},
+                                 {"previous", offset > 0 ? link(std::max<std::int64_t>(0, offset - limit)) : ""}};
   return o;
 }
 
@@ -114,6 +130,63 @@ const json::object& body_object(const RestRequest& req, json::value& holder) {
 std::string key_type_of(const std::string& s, std::string_view field) {
   if (s == domain::kKeyTypeProduction || s == domain::kKeyTypeSandbox) return s;
   bad(fmt::format("'{}' must be PRODUCTION or SANDBOX, got '{}'", field, s));
+}
+
+// Grant type names the resident Key Manager supports, from the array at `field`.
+std::vector<std::string> grant_types_of(const json::array& a, std::string_view field) {
+  std::vector<std::string> grants;
+  for (const auto& v : a) {
+    if (!v.is_string()) bad(fmt::format("'{}' must hold grant type names", field));
+    const std::string name(v.get_string());
+    if (std::find(std::begin(domain::kSupportedGrantTypes), std::end(domain::kSupportedGrantTypes), name) ==
+        std::end(domain::kSupportedGrantTypes))
+      bad(fmt::format("'{}': unknown grant type '{}'", field, name));
+    if (std::find(grants.begin(), grants.end(), name) == grants.end()) grants.push_back(name);
+  }
+  return grants;
+}
+
+std::int64_t validity_of(std::int64_t seconds, std::string_view field) {
+  if (seconds <= 0 || seconds > domain::kMaxTokenValiditySeconds)
+    bad(fmt::format("'{}' must be between 1 and {} seconds", field, domain::kMaxTokenValiditySeconds));
+  return seconds;
+}
+
+// The changes an ApplicationKey body (PUT oauth-keys/{keyMappingId}) makes to `k`: supportedGrantTypes,
+// callbackUrl and additionalProperties.application_access_token_expiry_time (a number or a string of
+// digits, as the product's portal sends it). Read-only fields of the shape are ignored.
+domain::KeyMapping key_changes(const json::object& o, domain::KeyMapping k) {
+  if (const json::array* g = common::opt_array(o, "supportedGrantTypes", "supportedGrantTypes")) {
+    k.grant_types = grant_types_of(*g, "supportedGrantTypes");
+    if (k.grant_types.empty()) bad("'supportedGrantTypes' must name at least one grant type");
+  }
+  if (auto cb = common::opt_string(o, "callbackUrl", "callbackUrl")) {
+    if (cb->size() > 2048) bad("'callbackUrl' must be at most 2048 characters");
+    if (std::any_of(cb->begin(), cb->end(), [](unsigned char c) { return std::isspace(c) || std::iscntrl(c); }))
+      bad("'callbackUrl' must not contain spaces or control characters");
+    k.callback_url = *cb;
+  }
+  if (const json::object* props = common::opt_object(o, "additionalProperties", "additionalProperties")) {
+    for (const auto& [key, v] : *props) {
+      const std::string name(key.data(), key.size());
+      const std::string path = "additionalProperties." + name;
+      if (name != domain::kTokenExpiryProperty)
+        bad(fmt::format("'{}' is not a setting of this key manager (known: {})", path, domain::kTokenExpiryProperty));
+      std::int64_t seconds = 0;
+      if (v.is_int64()) {
+        seconds = v.get_int64();
+      } else if (v.is_string()) {
+        const std::string text(v.get_string());
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+        if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+          bad(fmt::format("'{}' must be a number of seconds, got '{}'", path, text));
+      } else {
+        bad(fmt::format("'{}' must be a number of seconds", path));
+      }
+      k.validity_seconds = validity_of(seconds, path);
+    }
+  }
+  return k;
 }
 
 }  // namespace
@@ -142,30 +215,55 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return *app;
   };
 
+  r.add("POST", path("/me/change-password"), [&, user_of](RestRequest& req) {
+    const auto u = user_of(req);
+    json::value holder;
+    const auto& o = body_object(req, holder);
+    users.change_password(u.username, common::opt_string(o, "currentPassword", "currentPassword").value_or(""),
+                          common::opt_string(o, "newPassword", "newPassword").value_or(""));
+    return RestResponse::empty(200);
+  });
+
   auto check_app_tier = [&store](const std::string& tier) {
     if (!store.find_policy(domain::kPolicyLevelApplication, tier))
       bad(fmt::format("'throttlingPolicy' '{}' is not an application tier (see /throttling-policies/application)", tier));
   };
 
-  r.add("GET", path("/throttling-policies/{policyLevel}"), [&, user_of](RestRequest& req) {
-    user_of(req);
-    const std::string& level = req.path_params["policyLevel"];
+  auto policy_level = [](const RestRequest& req) {
+    const std::string& level = req.path_params.at("policyLevel");
     if (level != domain::kPolicyLevelSubscription && level != domain::kPolicyLevelApplication)
       bad("Policy level must be subscription or application, got '" + level + "'");
+    return level;
+  };
+  r.add("GET", path("/throttling-policies/{policyLevel}"), [&, policy_level](RestRequest& req) {
+    reader_of(auth, req);
     json::array items;
-    for (const auto& p : store.list_policies(level)) items.push_back(domain::policy_summary_json(p));
+    for (const auto& p : store.list_policies(policy_level(req))) items.push_back(domain::policy_summary_json(p));
     return ok(200, list_of(std::move(items)));
   });
+  // {policyId} is the tier's name, as in the product.
+  r.add("GET", path("/throttling-policies/{policyLevel}/{policyId}"), [&, policy_level](RestRequest& req) {
+    reader_of(auth, req);
+    const std::string& name = req.path_params["policyId"];
+    auto p = store.find_policy(policy_level(req), name);
+    if (!p) throw ProblemError(Problem::not_found(fmt::format("Throttling policy '{}' not found", name)));
+    return ok(200, domain::policy_summary_json(*p));
+  });
 
-  // GET /apis and GET /search take the product's search syntax (name:, tag:, context:,
-  // provider:, version:, status: and free text) over the APIs the portal shows.
-  auto search = [&, user_of](RestRequest& req, bool results) {
-    user_of(req);
-    json::array items;
+  // The APIs matching the product's search syntax (name:, tag:, context:, provider:, version:,
+  // status: and free text) that the portal shows the caller (anonymous callers: PUBLIC ones).
+  auto shown_apis = [&](const RestRequest& req) {
+    const auto reader = reader_of(auth, req);
     store::ApiQuery q = store::parse_api_query(req.query_param("query") ? *req.query_param("query") : "");
-    q.limit = 1000;
-    for (const auto& a : store.list_apis(q).list) {
-      if (!visible(a)) continue;
+    q.limit = 1000000;
+    std::vector<domain::Api> out;
+    for (auto& a : store.list_apis(q).list)
+      if (shown_to(a, reader)) out.push_back(std::move(a));
+    return out;
+  };
+  auto search = [shown_apis](RestRequest& req, bool results) {
+    json::array items;
+    for (const auto& a : shown_apis(req)) {
       json::object info = api_info(a);
       if (results) {
         info["type"] = a.is_product() ? "APIPRODUCT" : "API";
@@ -178,10 +276,18 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
   r.add("GET", path("/apis"), [search](RestRequest& req) { return search(req, false); });
   r.add("GET", path("/search"), [search](RestRequest& req) { return search(req, true); });
 
-  r.add("GET", path("/apis/{apiId}"), [&, user_of](RestRequest& req) {
-    user_of(req);
+  // The tags of the APIs the caller sees, with how many of them carry each.
+  r.add("GET", path("/tags"), [shown_apis](RestRequest& req) {
+    json::array items;
+    for (const auto& [tag, n] : domain::tag_counts(shown_apis(req)))
+      items.push_back(json::object{{"value", tag}, {"count", n}});
+    return ok(200, page_of(req, std::move(items), path("/tags")));
+  });
+
+  r.add("GET", path("/apis/{apiId}"), [&](RestRequest& req) {
+    const auto reader = reader_of(auth, req);
     auto a = store.get_api(req.path_params["apiId"]);
-    if (!a || !visible(*a)) throw ProblemError(Problem::not_found("API '" + req.path_params["apiId"] + "' not found"));
+    if (!a || !shown_to(*a, reader)) throw ProblemError(Problem::not_found("API '" + req.path_params["apiId"] + "' not found"));
     json::object o = api_info(*a);
     o["operations"] = domain::api_to_json(*a)["operations"];
     if (a->is_product()) {  // the bundled APIs and their operations, in the product's shape
@@ -259,19 +365,11 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     const auto& o = body_object(req, holder);
     const std::string key_type = key_type_of(common::opt_string(o, "keyType", "keyType").value_or(""), "keyType");
     std::vector<std::string> grants{"client_credentials"};
-    if (const json::array* g = common::opt_array(o, "grantTypesToBeSupported", "grantTypesToBeSupported")) {
-      grants.clear();
-      for (const auto& v : *g) {
-        if (!v.is_string()) bad("'grantTypesToBeSupported' must hold grant type names");
-        const std::string name(v.get_string());
-        if (std::find(kGrantTypes.begin(), kGrantTypes.end(), name) == kGrantTypes.end())
-          bad(fmt::format("'grantTypesToBeSupported': unknown grant type '{}'", name));
-        grants.push_back(name);
-      }
-    }
+    if (const json::array* g = common::opt_array(o, "grantTypesToBeSupported", "grantTypesToBeSupported"))
+      grants = grant_types_of(*g, "grantTypesToBeSupported");
     const std::string callback = common::opt_string(o, "callbackUrl", "callbackUrl").value_or("");
-    const std::int64_t validity = common::opt_int(o, "validityTime", "validityTime").value_or(3600);
-    if (validity <= 0 || validity > 365LL * 24 * 3600) bad("'validityTime' must be between 1 and 31536000 seconds");
+    const std::int64_t validity =
+        validity_of(common::opt_int(o, "validityTime", "validityTime").value_or(3600), "validityTime");
     auto client = km.create_client(app, key_type, grants, callback, validity);
     json::object out = key_json(client.mapping, client.consumer_secret);
     out["token"] = token_json(km.issue(client.mapping, app, app.owner, "default", validity));
@@ -327,10 +425,8 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
           if (secret.empty()) bad("'consumerSecret' is required");
           if (!km.authenticate_client(mapping.consumer_key, secret))
             throw ProblemError(Problem::unauthorized("'consumerSecret' does not match this application's keys"));
-          const std::int64_t validity =
-              common::opt_int(o, "validityPeriod", "validityPeriod").value_or(mapping.validity_seconds);
-          if (validity <= 0 || validity > 365LL * 24 * 3600)
-            bad("'validityPeriod' must be between 1 and 31536000 seconds");
+          const std::int64_t validity = validity_of(
+              common::opt_int(o, "validityPeriod", "validityPeriod").value_or(mapping.validity_seconds), "validityPeriod");
           return ok(200, token_json(km.issue(mapping, app, app.owner, "default", validity)));
         });
 
@@ -340,6 +436,40 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
           const auto mapping = find_mapping(app, req.path_params["keyMappingId"]);
           const std::string secret = km.regenerate_secret(mapping);
           return ok(200, json::object{{"consumerKey", mapping.consumer_key}, {"consumerSecret", secret}});
+        });
+
+  r.add("GET", path("/applications/{applicationId}/oauth-keys/{keyMappingId}"),
+        [&, user_of, own_app, find_mapping](RestRequest& req) {
+          const auto app = own_app(user_of(req), req.path_params["applicationId"]);
+          return ok(200, key_json(find_mapping(app, req.path_params["keyMappingId"]), ""));
+        });
+
+  // Changes the client's grant types, callback URL and token lifetime; the token endpoint and
+  // the gateway follow at once (they read the stored mapping).
+  r.add("PUT", path("/applications/{applicationId}/oauth-keys/{keyMappingId}"),
+        [&, user_of, own_app, find_mapping](RestRequest& req) {
+          const auto app = own_app(user_of(req), req.path_params["applicationId"]);
+          const auto mapping = find_mapping(app, req.path_params["keyMappingId"]);
+          json::value holder;
+          const auto& o = body_object(req, holder);
+          if (mapping.key_manager != domain::kResidentKeyManager)
+            bad(fmt::format("The keys of '{}' are managed by that key manager; map other keys instead",
+                            mapping.key_manager));
+          if (auto t = common::opt_string(o, "keyType", "keyType"); t && *t != mapping.key_type)
+            bad(fmt::format("'keyType' cannot change (this mapping holds {} keys)", mapping.key_type));
+          const domain::KeyMapping changed = key_changes(o, mapping);
+          store.update_key_mapping(changed);
+          return ok(200, key_json(changed, ""));
+        });
+
+  // The product's clean-up after a failed key generation: removes the mapping and its client.
+  r.add("POST", path("/applications/{applicationId}/oauth-keys/{keyMappingId}/clean-up"),
+        [&, user_of, own_app, find_mapping](RestRequest& req) {
+          const auto app = own_app(user_of(req), req.path_params["applicationId"]);
+          const auto mapping = find_mapping(app, req.path_params["keyMappingId"]);
+          if (!store.delete_key_mapping(mapping.id))
+            throw ProblemError(Problem::not_found(fmt::format("Key mapping '{}' not found", mapping.id)));
+          return RestResponse::empty(200);
         });
 
   r.add("POST", path("/applications/{applicationId}/api-keys/{keyType}/generate"), [&, user_of, own_app](RestRequest& req) {
@@ -368,7 +498,17 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return RestResponse::empty(200);
   });
 
-  r.add("POST", path("/subscriptions"), [&, user_of, own_app](RestRequest& req) {
+  // The body's throttlingPolicy: required, and one of the tiers `api` offers.
+  auto offered_tier = [](const json::object& o, const domain::Api& api) {
+    const std::string tier = common::opt_string(o, "throttlingPolicy", "throttlingPolicy").value_or("");
+    if (tier.empty()) bad("'throttlingPolicy' is required");
+    if (std::find(api.policies.begin(), api.policies.end(), tier) == api.policies.end())
+      bad(fmt::format("'throttlingPolicy' '{}' is not offered by API '{}' (offered: {})", tier, api.name,
+                      api.policies.empty() ? std::string("none") : fmt::format("{}", fmt::join(api.policies, ", "))));
+    return tier;
+  };
+
+  r.add("POST", path("/subscriptions"), [&, user_of, own_app, offered_tier](RestRequest& req) {
     const auto u = user_of(req);
     json::value holder;
     const auto& o = body_object(req, holder);
@@ -378,18 +518,14 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     if (api_id.empty()) bad("'apiId' is required");
     const auto app = own_app(u, app_id);
     auto api = store.get_api(api_id);
-    if (!api || !visible(*api)) throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", api_id)));
+    if (!api || !shown_to(*api, u)) throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", api_id)));
     if (api->lifecycle_status != domain::kLifecyclePublished)
       bad(fmt::format("API '{}' is {} and accepts no new subscriptions{}", api->name,
                       api->lifecycle_status,
                       api->lifecycle_status == domain::kLifecyclePrototyped
                           ? " (a prototype is called without one)"
                           : ""));
-    const std::string tier = common::opt_string(o, "throttlingPolicy", "throttlingPolicy").value_or("");
-    if (tier.empty()) bad("'throttlingPolicy' is required");
-    if (std::find(api->policies.begin(), api->policies.end(), tier) == api->policies.end())
-      bad(fmt::format("'throttlingPolicy' '{}' is not offered by API '{}' (offered: {})", tier, api->name,
-                      api->policies.empty() ? std::string("none") : fmt::format("{}", fmt::join(api->policies, ", "))));
+    const std::string tier = offered_tier(o, *api);
     domain::Subscription s;
     s.id = common::new_uuid();
     s.application_id = app.id;
@@ -404,10 +540,13 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
 
   r.add("GET", path("/subscriptions"), [&, user_of, own_app](RestRequest& req) {
     const auto u = user_of(req);
+    std::string collection = path("/subscriptions");
     const std::string* app_id = req.query_param("applicationId");
     const std::string* api_id = req.query_param("apiId");
     if (!app_id && !api_id) bad("Query parameter 'applicationId' or 'apiId' is required");
     std::vector<domain::Subscription> subs;
+    if (app_id) collection += "?applicationId=" + *app_id;
+    if (api_id) collection += std::string(app_id ? "&" : "?") + "apiId=" + *api_id;
     if (app_id) {
       own_app(u, *app_id);
       subs = store.list_subscriptions(*app_id, api_id ? *api_id : "");
@@ -417,7 +556,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     }
     json::array items;
     for (const auto& s : subs) items.push_back(sub_json(s, store.get_api(s.api_id), std::nullopt));
-    return ok(200, list_of(std::move(items)));
+    return ok(200, page_of(req, std::move(items), collection));
   });
 
   r.add("GET", path("/subscriptions/{subscriptionId}"), [&, user_of, own_app](RestRequest& req) {
@@ -426,6 +565,25 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     if (!s) throw ProblemError(Problem::not_found("Subscription not found"));
     own_app(u, s->application_id);
     return ok(200, sub_json(*s, store.get_api(s->api_id), std::nullopt));
+  });
+
+  // Moves the subscription to another of the API's tiers; the gateway throttles by it at once.
+  r.add("PUT", path("/subscriptions/{subscriptionId}"), [&, user_of, own_app, offered_tier](RestRequest& req) {
+    const auto u = user_of(req);
+    auto s = store.get_subscription(req.path_params["subscriptionId"]);
+    if (!s) throw ProblemError(Problem::not_found("Subscription not found"));
+    const auto app = own_app(u, s->application_id);
+    json::value holder;
+    const auto& o = body_object(req, holder);
+    if (auto a = common::opt_string(o, "applicationId", "applicationId"); a && *a != s->application_id)
+      bad("'applicationId' cannot change: subscribe the other application instead");
+    if (auto a = common::opt_string(o, "apiId", "apiId"); a && *a != s->api_id)
+      bad("'apiId' cannot change: subscribe to the other API instead");
+    auto api = store.get_api(s->api_id);
+    if (!api) throw ProblemError(Problem::not_found("Subscription not found"));
+    s->throttling_policy = offered_tier(o, *api);
+    store.update_subscription_tier(s->id, s->throttling_policy);
+    return ok(200, sub_json(*s, api, app));
   });
 
   r.add("DELETE", path("/subscriptions/{subscriptionId}"), [&, user_of, own_app](RestRequest& req) {

@@ -1,6 +1,7 @@
 #pragma once
 // Developer Portal REST API v3 (/api/am/devportal/v3), WSO2 API Manager 4.x paths and shapes:
-// published APIs, applications, keys and tokens, subscriptions.
+// published APIs (browsable anonymously, see visibility.h), tags, applications, keys and tokens,
+// subscriptions, the caller's password.
 #include "http/rest_router.h"
 #include "keymanager/key_manager.h"
 #include "identity/authenticator.h"

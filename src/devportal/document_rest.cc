@@ -6,9 +6,8 @@
 #include "common/json.h"
 #include "common/problem.h"
 #include "devportal/devportal_rest.h"
-#include "domain/lifecycle.h"
+#include "devportal/visibility.h"
 #include "http/file_response.h"
-#include "identity/roles.h"
 
 namespace archway::devportal {
 
@@ -26,29 +25,27 @@ RestResponse ok(int status, const json::value& v) { return RestResponse::json(st
 }  // namespace
 
 void add_document_routes(http::RestRouter& r, store::Store& store, identity::Authenticator& auth) {
-  auto user_of = [&auth](const RestRequest& req) {
-    return auth.authorize(req, {domain::kRoleSubscriber}, identity::kScopeSubscribe).user;
-  };
-  // The API when the portal shows it; 404 otherwise, as for an API that does not exist.
-  auto shown_api = [&store](const std::string& id) {
+  // The API when the portal shows it to the caller (anonymous or signed in); 404 otherwise, as for
+  // an API that does not exist.
+  auto shown_api = [&store, &auth](const RestRequest& req) {
+    const std::string& id = req.path_params.at("apiId");
+    const auto reader = reader_of(auth, req);
     auto a = store.get_api(id);
-    if (!a || !domain::shown_in_devportal(a->lifecycle_status))
-      throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", id)));
+    if (!a || !shown_to(*a, reader)) throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", id)));
     return *a;
   };
-  // A document developers may read: API_LEVEL visibility, of an API the portal shows.
-  auto shown_document = [&store, shown_api](const std::string& api_id, const std::string& id) {
-    shown_api(api_id);
+  // A document developers may read: API_LEVEL visibility, of an API the portal shows the caller.
+  auto shown_document = [&store, shown_api](const RestRequest& req) {
+    const std::string& api_id = shown_api(req).id;
+    const std::string& id = req.path_params.at("documentId");
     auto d = store.get_document(api_id, id);
     if (!d || d->visibility != "API_LEVEL")
       throw ProblemError(Problem::not_found(fmt::format("Document '{}' of API '{}' not found", id, api_id)));
     return *d;
   };
 
-  r.add("GET", path("/apis/{apiId}/documents"), [&, user_of, shown_api](RestRequest& req) {
-    user_of(req);
-    const std::string& api_id = req.path_params["apiId"];
-    shown_api(api_id);
+  r.add("GET", path("/apis/{apiId}/documents"), [&, shown_api](RestRequest& req) {
+    const std::string api_id = shown_api(req).id;
     json::array items;
     for (const auto& d : store.list_documents(api_id))
       if (d.visibility == "API_LEVEL") items.push_back(domain::document_to_json(d));
@@ -58,15 +55,13 @@ void add_document_routes(http::RestRouter& r, store::Store& store, identity::Aut
     return ok(200, body);
   });
 
-  r.add("GET", path("/apis/{apiId}/documents/{documentId}"), [&, user_of, shown_document](RestRequest& req) {
-    user_of(req);
-    return ok(200, domain::document_to_json(shown_document(req.path_params["apiId"], req.path_params["documentId"])));
+  r.add("GET", path("/apis/{apiId}/documents/{documentId}"), [&, shown_document](RestRequest& req) {
+    return ok(200, domain::document_to_json(shown_document(req)));
   });
 
-  r.add("GET", path("/apis/{apiId}/documents/{documentId}/content"), [&, user_of, shown_document](RestRequest& req) {
-    user_of(req);
+  r.add("GET", path("/apis/{apiId}/documents/{documentId}/content"), [&, shown_document](RestRequest& req) {
     const std::string& api_id = req.path_params["apiId"];
-    const domain::Document d = shown_document(api_id, req.path_params["documentId"]);
+    const domain::Document d = shown_document(req);
     if (d.source_type == "URL") {
       RestResponse res = RestResponse::empty(303);
       res.headers.emplace_back("Location", d.source_url);
@@ -77,17 +72,15 @@ void add_document_routes(http::RestRouter& r, store::Store& store, identity::Aut
     return http::file_response(std::move(content->data), content->media_type, content->file_name);
   });
 
-  r.add("GET", path("/apis/{apiId}/thumbnail"), [&, user_of, shown_api](RestRequest& req) {
-    user_of(req);
-    const std::string& api_id = req.path_params["apiId"];
-    shown_api(api_id);
+  r.add("GET", path("/apis/{apiId}/thumbnail"), [&, shown_api](RestRequest& req) {
+    const std::string api_id = shown_api(req).id;
     auto t = store.thumbnail(api_id);
     if (!t) throw ProblemError(Problem::not_found(fmt::format("API '{}' has no thumbnail", api_id)));
     return http::file_response(std::move(t->data), t->media_type, "");
   });
 
-  r.add("GET", path("/api-categories"), [&, user_of](RestRequest& req) {
-    user_of(req);
+  r.add("GET", path("/api-categories"), [&](RestRequest& req) {
+    reader_of(auth, req);
     json::array items;
     for (const auto& c : store.list_categories())
       items.push_back(json::object{{"id", c.id}, {"name", c.name}, {"description", c.description}});

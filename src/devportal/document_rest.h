@@ -1,6 +1,7 @@
 #pragma once
-// Developer Portal REST API v3, read-only: the documents of the APIs the portal shows (API_LEVEL
-// visibility only), their thumbnails, and the API categories (/api-categories).
+// Developer Portal REST API v3, read-only: the documents of the APIs the portal shows the caller
+// (API_LEVEL visibility only), their thumbnails, and the API categories (/api-categories).
+// Anonymous callers may read them (devportal/visibility.h).
 #include "http/rest_router.h"
 #include "identity/authenticator.h"
 #include "store/store.h"

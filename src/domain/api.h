@@ -151,7 +151,10 @@ struct Api {
   std::int64_t max_tps_production = 0;
   std::int64_t max_tps_sandbox = 0;
   std::vector<std::string> security_scheme{"oauth2"};
+  // Who sees the API in the Developer Portal: PUBLIC (anyone, signed in or not), PRIVATE (signed-in
+  // users) or RESTRICTED (signed-in users holding one of visible_roles).
   std::string visibility = "PUBLIC";
+  std::vector<std::string> visible_roles;  // visibleRoles: RESTRICTED only
   EndpointConfig endpoint_config;
   std::vector<Operation> operations;
   std::vector<ApiScope> scopes;
@@ -215,5 +218,8 @@ struct DeployedApi {
 inline constexpr std::string_view kHttpVerbs[] = {"GET",  "POST", "PUT",    "DELETE",
                                                   "PATCH", "HEAD", "OPTIONS"};
 bool is_http_verb(std::string_view verb);
+
+// How many of `apis` carry each tag, by tag (the product's TagList entries), sorted by tag.
+std::vector<std::pair<std::string, std::int64_t>> tag_counts(const std::vector<Api>& apis);
 
 }  // namespace archway::domain

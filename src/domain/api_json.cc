@@ -426,6 +426,7 @@ Api api_from_json(const json::object& o) {
   }
   if (o.contains("securityScheme")) api.security_scheme = string_list(o, "securityScheme");
   if (auto s = opt_string(o, "visibility", "visibility")) api.visibility = *s;
+  api.visible_roles = string_list(o, "visibleRoles");
   if (const json::object* ec = opt_object(o, "endpointConfig", "endpointConfig"))
     api.endpoint_config = endpoint_config_from_json(*ec);
   if (const json::array* ops = opt_array(o, "operations", "operations"))
@@ -536,6 +537,7 @@ json::object api_to_json(const Api& api) {
   }
   o["securityScheme"] = to_array(api.security_scheme);
   o["visibility"] = api.visibility;
+  o["visibleRoles"] = to_array(api.visible_roles);
   o["endpointConfig"] = api.endpoint_config.raw.empty() ? json::value(nullptr)
                                                           : json::value(api.endpoint_config.raw);
   json::array ops;
@@ -603,6 +605,7 @@ json::object product_to_json(const Api& p) {
   o["lifeCycleStatus"] = p.lifecycle_status;
   o["isDefaultVersion"] = p.is_default_version;
   o["visibility"] = p.visibility;
+  o["visibleRoles"] = to_array(p.visible_roles);
   o["apiType"] = kApiTypeProduct;
   o["transport"] = to_array(p.transport);
   o["tags"] = to_array(p.tags);

@@ -29,6 +29,14 @@ struct Application {
 // The OAuth2 client of an application for one key type (PRODUCTION or SANDBOX).
 inline constexpr std::string_view kResidentKeyManager = "Resident Key Manager";
 
+// The grant types the resident Key Manager's clients may be given (RFC 6749, RFC 7523).
+inline constexpr std::string_view kSupportedGrantTypes[] = {
+    "client_credentials", "password", "refresh_token", "authorization_code",
+    "urn:ietf:params:oauth:grant-type:jwt-bearer"};
+// The key mapping's additionalProperties entry that sets the lifetime of its tokens (seconds).
+inline constexpr std::string_view kTokenExpiryProperty = "application_access_token_expiry_time";
+inline constexpr std::int64_t kMaxTokenValiditySeconds = 365LL * 24 * 3600;
+
 struct KeyMapping {
   std::string id;  // keyMappingId
   std::string application_id;

@@ -37,6 +37,12 @@ class Authenticator {
 
   // The caller, or throws ProblemError(401) when credentials are missing or wrong.
   Caller authenticate(const http::RestRequest& req);
+  // For calls anonymous callers may make too: nullopt without an Authorization header; credentials
+  // that are sent must be right (401 otherwise).
+  std::optional<Caller> identify(const http::RestRequest& req) {
+    if (req.header("authorization").empty()) return std::nullopt;
+    return authenticate(req);
+  }
   // Throws ProblemError(403) unless a token caller holds `scope`, or a Basic caller has one of the
   // roles (admin always passes). A token caller must also still have one of the roles.
   static void require(const Caller& caller, std::initializer_list<std::string_view> roles, std::string_view scope);

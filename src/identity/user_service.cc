@@ -17,9 +17,11 @@ using common::ProblemError;
 
 namespace {
 
-void check_password(const std::string& password) {
-  if (password.size() < 8) throw ProblemError(Problem::bad_request("'password' must be at least 8 characters"));
-  if (password.size() > 256) throw ProblemError(Problem::bad_request("'password' must be at most 256 characters"));
+void check_password(const std::string& password, std::string_view field = "password") {
+  if (password.size() < kPasswordMinLength)
+    throw ProblemError(Problem::bad_request(fmt::format("'{}' must be at least {} characters", field, kPasswordMinLength)));
+  if (password.size() > kPasswordMaxLength)
+    throw ProblemError(Problem::bad_request(fmt::format("'{}' must be at most {} characters", field, kPasswordMaxLength)));
 }
 
 void check_roles(const std::vector<std::string>& roles) {
@@ -86,6 +88,18 @@ bool UserService::is_last_admin(const std::string& username) {
   return std::none_of(all.begin(), all.end(), [&](const domain::User& o) {
     return o.username != username && o.has_role(domain::kRoleAdmin);
   });
+}
+
+void UserService::change_password(const std::string& username, const std::string& current,
+                                  const std::string& new_password) {
+  domain::User u = get(username);
+  if (current.empty()) throw ProblemError(Problem::bad_request("'currentPassword' is required"));
+  if (!crypto::verify_password(u.password_hash, current))
+    throw ProblemError(Problem::bad_request("'currentPassword' is not the user's current password"));
+  check_password(new_password, "newPassword");
+  u.password_hash = crypto::hash_password(new_password);
+  store_.update_user(u);
+  auth_.forget(username);
 }
 
 void UserService::remove(const std::string& username) {

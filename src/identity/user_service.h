@@ -9,6 +9,10 @@
 
 namespace archway::identity {
 
+// Password rules (the Developer Portal's settings announce them).
+inline constexpr std::size_t kPasswordMinLength = 8;
+inline constexpr std::size_t kPasswordMaxLength = 256;
+
 class UserService {
  public:
   UserService(store::Store& store, Authenticator& auth) : store_(store), auth_(auth) {}
@@ -20,6 +24,9 @@ class UserService {
   // Empty password keeps the current one; empty roles keep the current ones.
   domain::User update(const std::string& username, const std::string& password, std::vector<std::string> roles);
   void remove(const std::string& username);
+  // The user's own change (DevPortal /me/change-password): 400 when `current` is not the user's
+  // password or `new_password` breaks the rules.
+  void change_password(const std::string& username, const std::string& current, const std::string& new_password);
 
  private:
   // True when no user but `username` holds the admin role (the Admin API must keep one).

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/json.h"
@@ -32,10 +34,6 @@ std::optional<std::map<std::string, std::string>> form_of(const RestRequest& req
   return http::parse_query(req.body);
 }
 
-std::string base_url(const std::string& issuer) {
-  const std::string suffix = "/oauth2/token";
-  return issuer.ends_with(suffix) ? issuer.substr(0, issuer.size() - suffix.size()) : issuer;
-}
 
 // The calling client, from Basic credentials or client_id/client_secret form fields; with
 // `allow_public`, a public client by its client_id alone.
@@ -161,6 +159,11 @@ RestResponse login_page(const KeyManager::AuthorizeRequest& a, const std::string
 
 }  // namespace
 
+std::string endpoint_base(const std::string& issuer) {
+  const std::string suffix = "/oauth2/token";
+  return issuer.ends_with(suffix) ? issuer.substr(0, issuer.size() - suffix.size()) : issuer;
+}
+
 void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, identity::Authenticator& auth) {
   r.add("POST", "/client-registration/v0.17/register", [&km, &store, &auth](RestRequest& req) {
     const auto caller = auth.authenticate(req);
@@ -181,8 +184,8 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
         if (x.is_string()) grants.emplace_back(x.get_string());
     if (grants.empty()) grants = {"client_credentials"};
     for (const auto& g : grants)
-      if (g != "client_credentials" && g != "password" && g != "refresh_token" && g != "authorization_code" &&
-          g != "urn:ietf:params:oauth:grant-type:jwt-bearer")
+      if (std::find(std::begin(domain::kSupportedGrantTypes), std::end(domain::kSupportedGrantTypes), g) ==
+          std::end(domain::kSupportedGrantTypes))
         throw common::ProblemError(common::Problem::bad_request("'grantType': unsupported grant type '" + g + "'"));
     std::string callback = common::opt_string(o, "callbackUrl", "callbackUrl").value_or("");
     if (const json::array* u = common::opt_array(o, "redirect_uris", "redirect_uris"); u && !u->empty() && callback.empty())
@@ -324,7 +327,7 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
   });
 
   auto discovery = [&km](RestRequest&) {
-    const std::string base = base_url(km.options().issuer);
+    const std::string base = endpoint_base(km.options().issuer);
     json::object o{{"issuer", km.options().issuer},
                    {"token_endpoint", base + "/oauth2/token"},
                    {"jwks_uri", base + "/oauth2/jwks"},
@@ -332,8 +335,8 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
                    {"registration_endpoint", base + "/client-registration/v0.17/register"},
                    {"introspection_endpoint", base + "/oauth2/introspect"},
                    {"authorization_endpoint", base + "/oauth2/authorize"},
-                   {"grant_types_supported", json::array{"client_credentials", "password", "refresh_token", "authorization_code",
-                                                         "urn:ietf:params:oauth:grant-type:jwt-bearer"}},
+                   {"grant_types_supported", json::array(std::begin(domain::kSupportedGrantTypes),
+                                                         std::end(domain::kSupportedGrantTypes))},
                    {"code_challenge_methods_supported", json::array{"S256"}},
                    {"token_endpoint_auth_methods_supported", json::array{"client_secret_basic", "client_secret_post"}},
                    {"response_types_supported", json::array{"code"}},

@@ -8,6 +8,10 @@
 
 namespace archway::keymanager {
 
+// Where the Key Manager's endpoints live: the issuer without its "/oauth2/token" suffix
+// (https://localhost:9443 for the default issuer); its token endpoint is this + "/oauth2/token".
+std::string endpoint_base(const std::string& issuer);
+
 // Also dynamic client registration (/client-registration/v0.17/register), for signed-in users.
 void add_oauth_routes(http::RestRouter& router, KeyManager& km, store::Store& store, identity::Authenticator& auth);
 

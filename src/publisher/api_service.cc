@@ -20,6 +20,16 @@ using common::Problem;
 using common::ProblemError;
 
 namespace {
+
+// The stored level of one the REST API names: "api" is the advanced (API and resource) tiers.
+std::string_view stored_policy_level(const std::string& level) {
+  if (level == "api") return domain::kPolicyLevelAdvanced;
+  if (level != domain::kPolicyLevelSubscription && level != domain::kPolicyLevelApplication)
+    throw ProblemError(Problem::bad_request(
+        fmt::format("Policy level must be subscription, api or application, got '{}'", level)));
+  return level;
+}
+
 [[noreturn]] void bad(std::string description) {
   throw ProblemError(Problem::bad_request(std::move(description)));
 }
@@ -431,15 +441,28 @@ std::vector<domain::Deployment> ApiService::undeploy(const std::string& api_id, 
 }
 
 boost::json::object ApiService::policy_list(const std::string& level) {
-  // The product's levels: "api" lists the advanced (API and resource) tiers.
-  std::string_view stored = level;
-  if (level == "api") stored = domain::kPolicyLevelAdvanced;
-  else if (level != domain::kPolicyLevelSubscription && level != domain::kPolicyLevelApplication)
-    throw ProblemError(Problem::bad_request(
-        fmt::format("Policy level must be subscription, api or application, got '{}'", level)));
   boost::json::array items;
-  for (const auto& p : store_.list_policies(stored)) items.push_back(domain::policy_summary_json(p));
+  for (const auto& p : store_.list_policies(stored_policy_level(level))) items.push_back(domain::policy_summary_json(p));
   return common::list_body(std::move(items));
+}
+
+domain::ThrottlePolicy ApiService::policy(const std::string& level, const std::string& name) {
+  auto p = store_.find_policy(stored_policy_level(level), name);
+  if (!p) throw ProblemError(Problem::not_found(fmt::format("Throttling policy '{}' of level {} not found", name, level)));
+  return *p;
+}
+
+std::vector<domain::ThrottlePolicy> ApiService::subscription_policies(const std::string& api_id) {
+  std::vector<domain::ThrottlePolicy> out;
+  for (const auto& name : get(api_id).policies)  // a tier in use cannot be deleted, so each exists
+    if (auto p = store_.find_policy(domain::kPolicyLevelSubscription, name)) out.push_back(std::move(*p));
+  return out;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> ApiService::tags() {
+  store::ApiQuery q;
+  q.limit = 1000000;
+  return domain::tag_counts(store_.list_apis(q).list);
 }
 
 void ApiService::set_subscription_status(const std::string& subscription_id, const std::string& status) {

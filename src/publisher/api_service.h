@@ -77,6 +77,12 @@ class ApiService {
 
   // {count, list} of the tiers of a level (subscription, api = advanced, or application).
   boost::json::object policy_list(const std::string& level);
+  // One tier of a level, by name (404 when there is none).
+  domain::ThrottlePolicy policy(const std::string& level, const std::string& name);
+  // The subscription tiers the API offers (its `policies`), in its order.
+  std::vector<domain::ThrottlePolicy> subscription_policies(const std::string& api_id);
+  // The tags of every API and API product, with how many carry each.
+  std::vector<std::pair<std::string, std::int64_t>> tags();
 
   // Gateway environments a revision can be deployed to.
   static const std::vector<std::string>& environments();

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/problem.h"
+#include "identity/roles.h"
 
 namespace archway::publisher {
 
@@ -136,6 +137,13 @@ void normalise_and_validate(domain::Api& api) {
     if (t != "http" && t != "https") bad(fmt::format("'transport' may hold only http and https, got '{}'", t));
   if (api.visibility != "PUBLIC" && api.visibility != "PRIVATE" && api.visibility != "RESTRICTED")
     bad(fmt::format("'visibility' must be PUBLIC, PRIVATE or RESTRICTED, got '{}'", api.visibility));
+  if (api.visibility == "RESTRICTED" && api.visible_roles.empty())
+    bad("'visibleRoles' must name at least one role when 'visibility' is RESTRICTED");
+  for (std::size_t i = 0; i < api.visible_roles.size(); ++i)
+    if (!identity::is_known_role(api.visible_roles[i]))
+      bad(fmt::format("'visibleRoles[{}]': unknown role '{}' (known: admin, creator, publisher, subscriber)", i,
+                      api.visible_roles[i]));
+  if (api.visibility != "RESTRICTED") api.visible_roles.clear();
 
   if (api.security_scheme.empty()) bad("'securityScheme' must name at least one scheme");
   for (const auto& sch : api.security_scheme)

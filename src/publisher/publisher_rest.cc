@@ -10,6 +10,7 @@
 #include "common/problem.h"
 #include "domain/api_json.h"
 #include "domain/mediation_json.h"
+#include "domain/policy_json.h"
 #include "identity/roles.h"
 
 namespace archway::publisher {
@@ -402,6 +403,20 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
   r.add("GET", publisher_path("/throttling-policies/{policyLevel}"), [&, reader](RestRequest& req) {
     reader(req);
     return ok_json(200, apis.policy_list(req.path_params["policyLevel"]));
+  });
+
+  r.add("GET", publisher_path("/throttling-policies/{policyLevel}/{policyName}"), [&, reader](RestRequest& req) {
+    reader(req);
+    return ok_json(200, domain::policy_summary_json(apis.policy(req.path_params["policyLevel"], req.path_params["policyName"])));
+  });
+
+  // The subscription tiers an API offers, as full policies; a plain array, as the product answers.
+  r.add("GET", publisher_path("/apis/{apiId}/subscription-policies"), [&, reader](RestRequest& req) {
+    reader(req);
+    json::array items;
+    for (const auto& p : apis.subscription_policies(req.path_params["apiId"]))
+      items.push_back(domain::policy_summary_json(p));
+    return ok_json(200, items);
   });
 
   // The built-in mediation policies APIs and operations can name (apiPolicies, operationPolicies).

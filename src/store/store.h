@@ -192,6 +192,10 @@ class Store {
   virtual std::vector<domain::KeyMapping> list_key_mappings(std::string_view application_id) = 0;
   virtual std::optional<domain::KeyMapping> find_key_mapping(std::string_view consumer_key) = 0;
   virtual void update_consumer_secret(std::string_view key_mapping_id, std::string_view secret_hash) = 0;
+  // Replaces the grant types, callback URL and token validity of a key mapping (404 when it is gone).
+  virtual void update_key_mapping(const domain::KeyMapping& km) = 0;
+  // Removes a key mapping: its client no longer authenticates and its tokens no longer reach APIs.
+  virtual bool delete_key_mapping(std::string_view key_mapping_id) = 0;
 
   // Subscriptions (one per application and API).
   virtual void create_subscription(const domain::Subscription& sub) = 0;
@@ -199,6 +203,8 @@ class Store {
   virtual std::vector<domain::Subscription> list_subscriptions(std::string_view application_id,
                                                                std::string_view api_id) = 0;
   virtual void update_subscription_status(std::string_view id, std::string_view status) = 0;
+  // Moves a subscription to another tier (404 when it is gone).
+  virtual void update_subscription_tier(std::string_view id, std::string_view tier) = 0;
   virtual bool delete_subscription(std::string_view id) = 0;
 
   // Throttling policies (unique per level and name).

@@ -334,7 +334,8 @@ TEST_F(OpenApi, DevPortalServesThePublishedDefinitionWithoutBackendEndpoints) {
   EXPECT_EQ(y.header("content-type"), "application/yaml");
   expect_valid_by_independent_validator({{"devportal.json", j.body}, {"devportal.yaml", y.body}});
 
-  EXPECT_EQ(mgmt().get(dev).status, 401);  // anonymous
+  EXPECT_EQ(mgmt().get(dev).status, 200);  // anonymous callers read public APIs' definitions
+  EXPECT_EQ(mgmt().call("GET", dev, "", kAdmin, "wrong-password").status, 401);
   EXPECT_EQ(admin("GET", kDev + "/apis/no-such-api/swagger").status, 404);
   ASSERT_EQ(admin("POST", kApis + "/change-lifecycle?apiId=" + id + "&action=Retire").status, 400);  // not from PUBLISHED
   ASSERT_EQ(admin("POST", kApis + "/change-lifecycle?apiId=" + id + "&action=Deprecate").status, 200);

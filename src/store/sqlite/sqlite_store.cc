@@ -982,6 +982,30 @@ class SqliteStore final : public Store {
         .run();
   }
 
+  void update_key_mapping(const domain::KeyMapping& k) override {
+    write([&] {
+      db_.prepare("UPDATE application_keys SET grant_types = ?, callback_url = ?, validity_seconds = ? WHERE id = ?")
+          .bind(1, join_roles(k.grant_types))
+          .bind(2, k.callback_url)
+          .bind(3, k.validity_seconds)
+          .bind(4, k.id)
+          .run();
+      if (db_.changes() == 0)
+        throw common::ProblemError(common::Problem::not_found(fmt::format("Key mapping '{}' not found", k.id)));
+      return append_event("keys.changed", k.application_id, "{}");
+    });
+  }
+
+  bool delete_key_mapping(std::string_view key_mapping_id) override {
+    bool removed = false;
+    write([&]() -> std::int64_t {
+      db_.prepare("DELETE FROM application_keys WHERE id = ?").bind(1, key_mapping_id).run();
+      removed = db_.changes() > 0;
+      return removed ? append_event("keys.changed", key_mapping_id, "{}") : 0;
+    });
+    return removed;
+  }
+
   void create_subscription(const domain::Subscription& sub) override {
     write([&] {
       run_unique(db_.prepare("INSERT INTO subscriptions (id, application_id, api_id, "
@@ -1028,6 +1052,15 @@ class SqliteStore final : public Store {
       if (db_.changes() == 0)
         throw common::ProblemError(
             common::Problem::not_found(fmt::format("Subscription '{}' not found", id)));
+      return append_event("subscription.changed", id, "{}");
+    });
+  }
+
+  void update_subscription_tier(std::string_view id, std::string_view tier) override {
+    write([&] {
+      db_.prepare("UPDATE subscriptions SET throttling_policy = ? WHERE id = ?").bind(1, tier).bind(2, id).run();
+      if (db_.changes() == 0)
+        throw common::ProblemError(common::Problem::not_found(fmt::format("Subscription '{}' not found", id)));
       return append_event("subscription.changed", id, "{}");
     });
   }

@@ -1,0 +1,81 @@
+#include "publisher/settings_rest.h"
+
+#include <boost/json.hpp>
+
+#include "common/json.h"
+#include "domain/key_manager_info.h"
+#include "identity/roles.h"
+#include "publisher/publisher_rest.h"
+
+namespace archway::publisher {
+
+namespace json = boost::json;
+using http::RestRequest;
+using http::RestResponse;
+
+namespace {
+
+RestResponse ok(const json::value& v) { return RestResponse::json(200, json::serialize(v)); }
+
+// The product's Environment: the gateway's virtual host with its ports and the URLs it answers on.
+json::object environment_json(const domain::GatewayEnvironment& env, const std::string& server_url) {
+  json::object vhost{{"host", env.host}, {"httpContext", ""}};
+  if (env.http_port >= 0) vhost["httpPort"] = env.http_port;
+  if (env.https_port >= 0) vhost["httpsPort"] = env.https_port;
+  json::array uris;
+  for (const auto& url : domain::gateway_urls(env))
+    uris.push_back(json::object{{"protocol", url.substr(0, url.find(':'))}, {"endpointURI", url}});
+  return json::object{{"name", env.name},
+                      {"displayName", env.display_name},
+                      {"type", env.type},
+                      {"serverUrl", server_url},
+                      {"showInApiConsole", true},
+                      {"vhosts", json::array{std::move(vhost)}},
+                      {"endpointURIs", std::move(uris)},
+                      {"additionalProperties", json::array()}};
+}
+
+}  // namespace
+
+void add_settings_routes(http::RestRouter& r, ApiService& apis, store::Store& store,
+                         identity::Authenticator& auth, domain::ServerInfoSource server) {
+  auto reader = [&auth](const RestRequest& req) {
+    auth.authorize(req, {domain::kRoleCreator, domain::kRolePublisher}, identity::kScopeApiView);
+  };
+
+  r.add("GET", publisher_path("/settings"), [reader, server](RestRequest& req) {
+    reader(req);
+    const domain::ServerInfo info = server();
+    json::array envs;
+    for (const auto& env : info.environments) envs.push_back(environment_json(env, info.management_url));
+    json::object o;
+    o["environment"] = std::move(envs);
+    o["gatewayTypes"] = json::array{"Regular"};
+    o["scopes"] = json::array{identity::kScopeApiView, identity::kScopeApiCreate, identity::kScopeApiPublish,
+                              identity::kScopeApiImportExport};
+    o["monetizationEnabled"] = false;
+    o["monetizationAttributes"] = json::array();
+    o["subscriberContactAttributes"] = json::array();
+    o["externalStoresEnabled"] = false;
+    o["docVisibilityEnabled"] = true;  // documents take API_LEVEL, PRIVATE or OWNER_ONLY visibility
+    o["crossTenantSubscriptionEnabled"] = false;
+    o["defaultAdvancePolicy"] = "Unlimited";
+    o["defaultSubscriptionPolicy"] = "Unlimited";
+    o["authorizationHeader"] = "Authorization";
+    return ok(o);
+  });
+
+  r.add("GET", publisher_path("/key-managers"), [&store, reader, server](RestRequest& req) {
+    reader(req);
+    return ok(domain::key_manager_list(server(), store.list_key_managers()));
+  });
+
+  r.add("GET", publisher_path("/tags"), [&apis, reader](RestRequest& req) {
+    reader(req);
+    json::array items;
+    for (const auto& [tag, n] : apis.tags()) items.push_back(json::object{{"value", tag}, {"count", n}});
+    return ok(common::list_body(std::move(items)));
+  });
+}
+
+}  // namespace archway::publisher
