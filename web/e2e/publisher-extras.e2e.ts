@@ -147,4 +147,35 @@ describe('Publisher documents, policies, products and catalog', () => {
     await page.getByRole('link', { name: 'PetsBackend' }).waitFor();
     await expectAccessible(page, 'the Service Catalog');
   });
+
+  it('calls the gateway from the test console with a token it gets for the signed-in user', async () => {
+    const echo = await adminCall<{ id: string }>(server, 'POST', `${PUB}/apis`, {
+      name: 'Echo',
+      context: '/echo',
+      version: '1.0.0',
+      policies: ['Unlimited'],
+      endpointConfig: { endpoint_type: 'http', production_endpoints: { url: backend.url } },
+      corsConfiguration: {
+        corsConfigurationEnabled: true,
+        accessControlAllowOrigins: ['*'],
+        accessControlAllowMethods: ['GET'],
+        accessControlAllowHeaders: ['authorization', 'accept', 'content-type'],
+      },
+      operations: [{ target: '/items/{id}', verb: 'GET' }],
+    });
+    await adminCall(server, 'POST', `${PUB}/apis/change-lifecycle?apiId=${echo.id}&action=Publish`);
+    const rev = await adminCall<{ id: string }>(server, 'POST', `${PUB}/apis/${echo.id}/revisions`, { description: 'e2e' });
+    await adminCall(server, 'POST', `${PUB}/apis/${echo.id}/deploy-revision?revisionId=${rev.id}`, [
+      { name: 'Default', vhost: 'localhost', displayOnDevportal: true },
+    ]);
+    await page.goto(`${server.url}/publisher/apis/${echo.id}/test`);
+    await page.getByRole('button', { name: 'Get a test token' }).click();
+    await page.getByText("Token of 'PublisherTestConsole'").waitFor();
+    await page.getByRole('textbox', { name: 'Path parameter id', exact: true }).fill('42');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const response = page.getByRole('region', { name: 'Response' });
+    await response.getByText('200').first().waitFor();
+    await response.getByText('"path": "/items/42"').waitFor();
+    await expectAccessible(page, 'the test console with an answer');
+  });
 });

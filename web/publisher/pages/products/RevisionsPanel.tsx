@@ -91,7 +91,7 @@ export function RevisionsPanel({ productId }: { productId: string }) {
                         </Table.Td>
                         <Table.Td>{r.createdTime ? dayjs(r.createdTime).format('YYYY-MM-DD HH:mm') : ''}</Table.Td>
                         <Table.Td>
-                          {deployed.length ? deployed.map((d) => <Badge key={d.name} color="teal">{d.name}</Badge>) : <Text size="sm" c="dimmed">no</Text>}
+                          {deployed.length ? deployed.map((d) => <Badge key={d.name} color="teal.9">{d.name}</Badge>) : <Text size="sm" c="dimmed">no</Text>}
                         </Table.Td>
                         <Table.Td>
                           <Group gap="xs" wrap="nowrap">
