@@ -121,6 +121,7 @@ describe('Developer Portal', () => {
     await expect
       .poll(() => page.getByLabel(/Access token sent by/).inputValue(), { timeout: 10_000 })
       .not.toBe('');
+    await expectAccessible(page, 'the API definition with try-it');
     const op = page.locator('.opblock-get').first();
     await op.locator('.opblock-summary').first().click();
     await op.getByRole('button', { name: 'Try it out' }).click();

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import SwaggerUI from 'swagger-ui-react';
 import 'swagger-ui-react/swagger-ui.css';
+import './SwaggerView.css';
 import { Paper } from '@mantine/core';
 
 export interface TryItCredential {
@@ -36,10 +37,16 @@ export default function SwaggerView({
     }
     return req;
   }, []);
+  const box = useRef<HTMLDivElement>(null);
+  // Swagger UI leaves its server picker without a label.
+  const label = useCallback(
+    () => box.current?.querySelector('select#servers')?.setAttribute('aria-label', 'Server'),
+    [],
+  );
   return (
     // Swagger UI has a light theme only; it keeps it in dark mode too.
-    <Paper withBorder p="xs" bg="white" c="black" style={{ overflowX: 'auto' }}>
-      <SwaggerUI spec={spec} requestInterceptor={intercept} />
+    <Paper ref={box} withBorder p="xs" bg="white" c="black" style={{ overflowX: 'auto' }}>
+      <SwaggerUI spec={spec} requestInterceptor={intercept} onComplete={label} />
     </Paper>
   );
 }
