@@ -2,7 +2,7 @@
 // (/apis/:apiId/resources, ...). Tabs edit a part of the API and save it with PUT /apis/{apiId}.
 import { lazy, Suspense, type ComponentType } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { Anchor, Breadcrumbs, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Anchor, Breadcrumbs, Group, Select, Stack, Tabs, Text, Title } from '@mantine/core';
 import { QueryState, Loading } from '@shared/components/QueryState';
 import type { ApiDetail } from '../../api/types';
 import { ApiThumbnail } from '../../components/ApiThumbnail';
@@ -57,7 +57,7 @@ function ApiHeader({ api }: { api: ApiDetail }) {
           <LifecycleBadge state={api.lifeCycleStatus} size="md" />
         </Group>
         <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-          {api.context}/{api.version} · version {api.version}
+          {api.context} · version {api.version}
           {api.provider ? ` · by ${api.provider}` : ''}
         </Text>
       </Stack>
@@ -82,8 +82,17 @@ export function ApiPage() {
         {(apiObj) => (
           <Stack>
             <ApiHeader api={apiObj} />
+            {/* On a phone the twelve tabs would take half the screen: a select chooses the section. */}
+            <Select
+              hiddenFrom="sm"
+              label="Section"
+              data={apiTabs.map(({ value, label }) => ({ value, label }))}
+              value={tab}
+              allowDeselect={false}
+              onChange={(v) => navigate(`/apis/${apiId}/${v ?? 'overview'}`)}
+            />
             <Tabs value={tab} onChange={(v) => navigate(`/apis/${apiId}/${v ?? 'overview'}`)} keepMounted={false}>
-              <Tabs.List style={{ flexWrap: 'wrap' }}>
+              <Tabs.List visibleFrom="sm" style={{ flexWrap: 'wrap' }}>
                 {apiTabs.map((t) => (
                   <Tabs.Tab key={t.value} value={t.value}>
                     {t.label}

@@ -104,9 +104,9 @@ export function LifecycleTab({ api }: { api: ApiDetail }) {
             ) : (
               <Stack gap="xs">
                 {s.availableTransitions?.map((t) => (
-                  <Group key={t.event} wrap="nowrap" align="center">
+                  <Group key={t.event} wrap="wrap" align="center" gap="xs">
                     <Button
-                      w={200}
+                      w={{ base: '100%', xs: 220 }}
                       variant={t.event === 'Publish' || t.event === 'Re-Publish' ? 'filled' : 'default'}
                       color={effects[t.event]?.confirm ? 'red' : undefined}
                       disabled={!canChange || (change.isPending && change.variables !== t.event)}
