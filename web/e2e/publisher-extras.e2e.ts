@@ -178,4 +178,32 @@ describe('Publisher documents, policies, products and catalog', () => {
     await response.getByText('"path": "/items/42"').waitFor();
     await expectAccessible(page, 'the test console with an answer');
   });
+
+  it("publishes and deploys the API product from its tabs, and its pages fit a phone's width", async () => {
+    const products = await adminCall<{ list: { id: string }[] }>(server, 'GET', `${PUB}/api-products`);
+    const productId = products.list[0].id;
+    await page.goto(`${server.url}/publisher/api-products/${productId}/documents`);
+    await page.getByRole('button', { name: 'Add document' }).waitFor();
+    await expectAccessible(page, "the API product's documents");
+    await page.getByRole('tab', { name: 'Lifecycle' }).click();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('PUBLISHED', { exact: true }).first().waitFor();
+    await expectAccessible(page, "the API product's lifecycle");
+    await page.getByRole('tab', { name: 'Revisions & deployments' }).click();
+    await page.getByRole('button', { name: 'Create revision' }).click();
+    await page.getByRole('button', { name: 'Deploy Revision 1' }).click();
+    await page.getByRole('button', { name: 'Undeploy' }).waitFor();
+    await expectAccessible(page, "the API product's revisions");
+    const deployments = await adminCall<{ list: { name: string }[] }>(server, 'GET', `${PUB}/api-products/${productId}/deployments`);
+    expect(deployments.list.map((d) => d.name)).toEqual(['Default']);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of ['/publisher/api-products/create', `/publisher/apis/${apiId}/policies`, '/publisher/service-catalog']) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByRole('main').getByRole('heading').first().waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+    }
+    await expectAccessible(page, 'the Service Catalog on a phone');
+    await page.setViewportSize({ width: 1280, height: 720 });
+  });
 });

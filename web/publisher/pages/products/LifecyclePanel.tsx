@@ -35,7 +35,7 @@ export function LifecyclePanel({ productId }: { productId: string }) {
                 {s.availableTransitions.map((t) => (
                   <Button
                     key={t.event}
-                    variant={t.event === 'Publish' ? 'filled' : 'light'}
+                    variant={t.event === 'Publish' ? 'filled' : 'default'}
                     loading={change.isPending && change.variables === t.event}
                     disabled={change.isPending && change.variables !== t.event}
                     onClick={() => change.mutate(t.event)}

@@ -96,7 +96,7 @@ export function RevisionsPanel({ productId }: { productId: string }) {
                         <Table.Td>
                           <Group gap="xs" wrap="nowrap">
                             {deployed.length ? (
-                              <Button size="xs" variant="light" loading={busy('undeploy', r.id)} onClick={() => act.mutate({ kind: 'undeploy', id: r.id })}>
+                              <Button size="xs" variant="default" loading={busy('undeploy', r.id)} onClick={() => act.mutate({ kind: 'undeploy', id: r.id })}>
                                 Undeploy
                               </Button>
                             ) : (
