@@ -49,7 +49,11 @@ afterAll(async () => {
 });
 
 interface ApiJson {
-  operations: { target: string; verb: string; operationPolicies?: { request: { policyName: string; parameters: Record<string, string> }[] } }[];
+  operations: {
+    target: string;
+    verb: string;
+    operationPolicies?: { request: { policyName: string; parameters: Record<string, string> }[] };
+  }[];
 }
 
 describe('Publisher documents, policies, products and catalog', () => {
@@ -58,7 +62,9 @@ describe('Publisher documents, policies, products and catalog', () => {
     await page.getByRole('button', { name: 'Add document' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a document' });
     await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Guide');
-    await dialog.getByRole('textbox', { name: 'Content (Markdown)', exact: true }).fill('# Welcome\n\nList orders with **GET /orders**.');
+    await dialog
+      .getByRole('textbox', { name: 'Content (Markdown)', exact: true })
+      .fill('# Welcome\n\nList orders with **GET /orders**.');
     // Side by side on a wide screen; the Preview tab on a narrow one.
     const previewTab = dialog.getByRole('tab', { name: 'Preview' });
     if (await previewTab.isVisible()) await previewTab.click();
@@ -68,11 +74,18 @@ describe('Publisher documents, policies, products and catalog', () => {
     await dialog.getByRole('button', { name: 'Add document' }).click();
     await page.getByRole('button', { name: 'Guide', exact: true }).waitFor();
     await expectAccessible(page, 'the documents tab');
-    const docs = await adminCall<{ list: { documentId: string; sourceType: string }[] }>(server, 'GET', `${PUB}/apis/${apiId}/documents`);
+    const docs = await adminCall<{ list: { documentId: string; sourceType: string }[] }>(
+      server,
+      'GET',
+      `${PUB}/apis/${apiId}/documents`,
+    );
     expect(docs.list.map((d) => d.sourceType)).toEqual(['MARKDOWN']);
-    const res = await fetch(`${server.url}${PUB}/apis/${apiId}/documents/${docs.list[0].documentId}/content`, {
-      headers: { Authorization: 'Basic ' + Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64') },
-    });
+    const res = await fetch(
+      `${server.url}${PUB}/apis/${apiId}/documents/${docs.list[0].documentId}/content`,
+      {
+        headers: { Authorization: 'Basic ' + Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64') },
+      },
+    );
     expect(await res.text()).toBe('# Welcome\n\nList orders with **GET /orders**.');
   });
 
@@ -89,8 +102,18 @@ describe('Publisher documents, policies, products and catalog', () => {
     await dialog.getByRole('button', { name: 'Add policy' }).click();
     await page.getByRole('button', { name: 'Save policies' }).click();
     await expect
-      .poll(async () => (await adminCall<ApiJson>(server, 'GET', `${PUB}/apis/${apiId}`)).operations[0].operationPolicies?.request ?? [], { timeout: 10_000 })
-      .toEqual([expect.objectContaining({ policyName: 'addHeader', parameters: { headerName: 'X-Trace', headerValue: 'e2e' } })]);
+      .poll(
+        async () =>
+          (await adminCall<ApiJson>(server, 'GET', `${PUB}/apis/${apiId}`)).operations[0].operationPolicies
+            ?.request ?? [],
+        { timeout: 10_000 },
+      )
+      .toEqual([
+        expect.objectContaining({
+          policyName: 'addHeader',
+          parameters: { headerName: 'X-Trace', headerValue: 'e2e' },
+        }),
+      ]);
     await expectAccessible(page, 'the policies tab');
   });
 
@@ -105,13 +128,17 @@ describe('Publisher documents, policies, products and catalog', () => {
     await page.waitForURL(/\/publisher\/api-products\/[^/]+$/);
     await page.getByRole('heading', { name: 'Shop' }).waitFor();
     await expectAccessible(page, 'the API product page');
-    const products = await adminCall<{ list: { id: string; name: string }[] }>(server, 'GET', `${PUB}/api-products`);
-    const product = await adminCall<{ apis: { apiId: string; operations: { target: string; verb: string }[] }[] }>(
+    const products = await adminCall<{ list: { id: string; name: string }[] }>(
       server,
       'GET',
-      `${PUB}/api-products/${products.list[0].id}`,
+      `${PUB}/api-products`,
     );
-    expect(product.apis.map((a) => [a.apiId, a.operations.map((o) => `${o.verb} ${o.target}`)])).toEqual([[apiId, ['GET /orders']]]);
+    const product = await adminCall<{
+      apis: { apiId: string; operations: { target: string; verb: string }[] }[];
+    }>(server, 'GET', `${PUB}/api-products/${products.list[0].id}`);
+    expect(product.apis.map((a) => [a.apiId, a.operations.map((o) => `${o.verb} ${o.target}`)])).toEqual([
+      [apiId, ['GET /orders']],
+    ]);
     await page.goto(`${server.url}/publisher/api-products`);
     await page.getByRole('link', { name: 'Shop' }).waitFor();
     await expectAccessible(page, 'the API product list');
@@ -141,7 +168,11 @@ describe('Publisher documents, policies, products and catalog', () => {
     await create.getByRole('button', { name: 'Create API' }).click();
     await page.waitForURL(/\/publisher\/apis\/[^/]+/);
     const newId = /\/apis\/([^/]+)/.exec(page.url())?.[1] ?? '';
-    const created = await adminCall<{ name: string; serviceInfo?: { key: string } }>(server, 'GET', `${PUB}/apis/${newId}`);
+    const created = await adminCall<{ name: string; serviceInfo?: { key: string } }>(
+      server,
+      'GET',
+      `${PUB}/apis/${newId}`,
+    );
     expect(created.serviceInfo?.key).toBe('PetsBackend-v1');
     await page.goto(`${server.url}/publisher/service-catalog`);
     await page.getByRole('link', { name: 'PetsBackend' }).waitFor();
@@ -164,7 +195,9 @@ describe('Publisher documents, policies, products and catalog', () => {
       operations: [{ target: '/items/{id}', verb: 'GET' }],
     });
     await adminCall(server, 'POST', `${PUB}/apis/change-lifecycle?apiId=${echo.id}&action=Publish`);
-    const rev = await adminCall<{ id: string }>(server, 'POST', `${PUB}/apis/${echo.id}/revisions`, { description: 'e2e' });
+    const rev = await adminCall<{ id: string }>(server, 'POST', `${PUB}/apis/${echo.id}/revisions`, {
+      description: 'e2e',
+    });
     await adminCall(server, 'POST', `${PUB}/apis/${echo.id}/deploy-revision?revisionId=${rev.id}`, [
       { name: 'Default', vhost: 'localhost', displayOnDevportal: true },
     ]);
@@ -194,11 +227,19 @@ describe('Publisher documents, policies, products and catalog', () => {
     await page.getByRole('button', { name: 'Deploy Revision 1' }).click();
     await page.getByRole('button', { name: 'Undeploy' }).waitFor();
     await expectAccessible(page, "the API product's revisions");
-    const deployments = await adminCall<{ list: { name: string }[] }>(server, 'GET', `${PUB}/api-products/${productId}/deployments`);
+    const deployments = await adminCall<{ list: { name: string }[] }>(
+      server,
+      'GET',
+      `${PUB}/api-products/${productId}/deployments`,
+    );
     expect(deployments.list.map((d) => d.name)).toEqual(['Default']);
 
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const path of ['/publisher/api-products/create', `/publisher/apis/${apiId}/policies`, '/publisher/service-catalog']) {
+    for (const path of [
+      '/publisher/api-products/create',
+      `/publisher/apis/${apiId}/policies`,
+      '/publisher/service-catalog',
+    ]) {
       await page.goto(`${server.url}${path}`);
       await page.getByRole('main').getByRole('heading').first().waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);

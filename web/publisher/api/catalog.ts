@@ -50,23 +50,39 @@ export interface ServiceList {
 
 export interface ServiceUsage {
   count: number;
-  list: { id: string; name: string; version: string; context: string; provider?: string; lifeCycleStatus?: string }[];
+  list: {
+    id: string;
+    name: string;
+    version: string;
+    context: string;
+    provider?: string;
+    lifeCycleStatus?: string;
+  }[];
 }
 
 export const catalogApi = {
   list: (query: { name?: string; limit: number; offset: number }, signal?: AbortSignal) =>
     api<ServiceList>(`${CATALOG}/services`, { query, signal }),
   get: (id: string, signal?: AbortSignal) => api<CatalogService>(`${CATALOG}/services/${id}`, { signal }),
-  definition: (id: string, signal?: AbortSignal) => api<string>(`${CATALOG}/services/${id}/definition`, { as: 'text', signal }),
-  usage: (id: string, signal?: AbortSignal) => api<ServiceUsage>(`${CATALOG}/services/${id}/usage`, { signal }),
+  definition: (id: string, signal?: AbortSignal) =>
+    api<string>(`${CATALOG}/services/${id}/definition`, { as: 'text', signal }),
+  usage: (id: string, signal?: AbortSignal) =>
+    api<ServiceUsage>(`${CATALOG}/services/${id}/usage`, { signal }),
   remove: (id: string) => api<null>(`${CATALOG}/services/${id}`, { method: 'DELETE' }),
   register: (metadata: ServiceMetadata, definition: Blob, fileName: string) => {
     const form = new FormData();
-    form.set('serviceMetadata', new Blob([JSON.stringify(metadata)], { type: 'application/json' }), 'metadata.json');
+    form.set(
+      'serviceMetadata',
+      new Blob([JSON.stringify(metadata)], { type: 'application/json' }),
+      'metadata.json',
+    );
     form.set('definitionFile', definition, fileName);
     return api<CatalogService>(`${CATALOG}/services`, { method: 'POST', body: form });
   },
   /** Publisher v4: an API from the service's definition. */
-  createApi: (serviceKey: string, body: { name: string; context: string; version: string; policies: string[] }) =>
+  createApi: (
+    serviceKey: string,
+    body: { name: string; context: string; version: string; policies: string[] },
+  ) =>
     api<{ id: string }>(`${PUBLISHER}/apis/import-service`, { method: 'POST', query: { serviceKey }, body }),
 };

@@ -49,7 +49,10 @@ export async function testToken(apiId: string, tier: string | null): Promise<Tes
     }));
   if (tier) {
     try {
-      await api(`${DEVPORTAL}/subscriptions`, { method: 'POST', body: { applicationId: app.applicationId, apiId, throttlingPolicy: tier } });
+      await api(`${DEVPORTAL}/subscriptions`, {
+        method: 'POST',
+        body: { applicationId: app.applicationId, apiId, throttlingPolicy: tier },
+      });
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 409)) throw e; // 409: subscribed already
     }
@@ -60,7 +63,10 @@ export async function testToken(apiId: string, tier: string | null): Promise<Tes
   let token: IssuedToken;
   if (production) {
     // The secret is shown once only; the console's own application takes a new one.
-    const secret = await api<{ consumerSecret: string }>(`${base}/oauth-keys/${production.keyMappingId}/regenerate-secret`, { method: 'POST' });
+    const secret = await api<{ consumerSecret: string }>(
+      `${base}/oauth-keys/${production.keyMappingId}/regenerate-secret`,
+      { method: 'POST' },
+    );
     token = await api<IssuedToken>(`${base}/oauth-keys/${production.keyMappingId}/generate-token`, {
       method: 'POST',
       body: { consumerSecret: secret.consumerSecret, validityPeriod: 3600 },
@@ -72,5 +78,9 @@ export async function testToken(apiId: string, tier: string | null): Promise<Tes
     });
     token = generated.token;
   }
-  return { accessToken: token.accessToken, expiresAt: Date.now() + token.validityTime * 1000, application: app.name };
+  return {
+    accessToken: token.accessToken,
+    expiresAt: Date.now() + token.validityTime * 1000,
+    application: app.name,
+  };
 }

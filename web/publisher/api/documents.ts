@@ -68,7 +68,8 @@ export function documentsApi(base: string) {
     create: (body: DocumentBody) => api<ApiDocument>(docs, { method: 'POST', body }),
     update: (id: string, body: DocumentBody) => api<ApiDocument>(`${docs}/${id}`, { method: 'PUT', body }),
     remove: (id: string) => api<null>(`${docs}/${id}`, { method: 'DELETE' }),
-    content: (id: string, signal?: AbortSignal) => api<string>(`${docs}/${id}/content`, { as: 'text', signal }),
+    content: (id: string, signal?: AbortSignal) =>
+      api<string>(`${docs}/${id}/content`, { as: 'text', signal }),
     file: (id: string) => api<Blob>(`${docs}/${id}/content`, { as: 'blob' }),
     saveInline: (id: string, text: string) => {
       const form = new FormData();

@@ -104,7 +104,10 @@ export const PRODUCTS = `${PUBLISHER}/api-products`;
 export function selectionBody(apis: ProductApiSelection[]): ProductApiSelection[] {
   return apis
     .filter((a) => a.operations.length > 0)
-    .map((a) => ({ apiId: a.apiId, operations: a.operations.map((o) => ({ target: o.target, verb: o.verb })) }));
+    .map((a) => ({
+      apiId: a.apiId,
+      operations: a.operations.map((o) => ({ target: o.target, verb: o.verb })),
+    }));
 }
 
 export const productsApi = {

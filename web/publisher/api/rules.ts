@@ -4,7 +4,8 @@ export function checkApiName(name: string): string | null {
   const n = name.trim();
   if (!n) return "'name' is required";
   if (n.length > 60) return "'name' must be at most 60 characters";
-  if (/[~!@#;:%^*()+={}|\\<>"',&$[\]/]/.test(n)) return "'name' must not contain any of ~!@#;:%^*()+={}|\\<>\"',&$[]/";
+  if (/[~!@#;:%^*()+={}|\\<>"',&$[\]/]/.test(n))
+    return "'name' must not contain any of ~!@#;:%^*()+={}|\\<>\"',&$[]/";
   return null;
 }
 

@@ -12,7 +12,8 @@ export interface SubscriptionTier {
 export function useSubscriptionTiers() {
   return useQuery({
     queryKey: ['publisher', 'throttling-policies', 'subscription'],
-    queryFn: ({ signal }) => api<{ list: SubscriptionTier[] }>(`${PUBLISHER}/throttling-policies/subscription`, { signal }),
+    queryFn: ({ signal }) =>
+      api<{ list: SubscriptionTier[] }>(`${PUBLISHER}/throttling-policies/subscription`, { signal }),
     staleTime: 5 * 60_000,
   });
 }

@@ -14,11 +14,24 @@ interface Values {
   policies: string[];
 }
 
-export function CreateApiForm({ service, onCreated, onCancel }: { service: CatalogService; onCreated: (id: string) => void; onCancel: () => void }) {
+export function CreateApiForm({
+  service,
+  onCreated,
+  onCancel,
+}: {
+  service: CatalogService;
+  onCreated: (id: string) => void;
+  onCancel: () => void;
+}) {
   const tiers = useSubscriptionTiers();
   const base = service.name.replace(/[^A-Za-z0-9_-]/g, '');
   const form = useForm<Values>({
-    initialValues: { name: base, context: `/${base.toLowerCase()}`, version: '1.0.0', policies: ['Unlimited'] },
+    initialValues: {
+      name: base,
+      context: `/${base.toLowerCase()}`,
+      version: '1.0.0',
+      policies: ['Unlimited'],
+    },
     validate: {
       name: checkApiName,
       context: checkContext,
@@ -28,7 +41,12 @@ export function CreateApiForm({ service, onCreated, onCancel }: { service: Catal
   });
   const create = useMutation({
     mutationFn: (v: Values) =>
-      catalogApi.createApi(service.key, { name: v.name.trim(), context: v.context.trim(), version: v.version.trim(), policies: v.policies }),
+      catalogApi.createApi(service.key, {
+        name: v.name.trim(),
+        context: v.context.trim(),
+        version: v.version.trim(),
+        policies: v.policies,
+      }),
     onSuccess: (created) => onCreated(created.id),
     onError: (e) => reportFormError(form, e, ['name', 'context', 'version', 'policies']),
   });

@@ -1,7 +1,22 @@
 // One catalogued service: its metadata, definition and the APIs made from it; delete it or create an API from it.
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { Anchor, Badge, Breadcrumbs, Button, Code, Group, Modal, ScrollArea, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Breadcrumbs,
+  Button,
+  Code,
+  Group,
+  Modal,
+  ScrollArea,
+  SimpleGrid,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconApi, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -21,7 +36,10 @@ function pretty(text: string): string {
 }
 
 function Definition({ id }: { id: string }) {
-  const q = useQuery({ queryKey: ['catalog', 'service', id, 'definition'], queryFn: ({ signal }) => catalogApi.definition(id, signal) });
+  const q = useQuery({
+    queryKey: ['catalog', 'service', id, 'definition'],
+    queryFn: ({ signal }) => catalogApi.definition(id, signal),
+  });
   return (
     <QueryState query={q} label="Loading the definition">
       {(text) => (
@@ -36,7 +54,10 @@ function Definition({ id }: { id: string }) {
 }
 
 function Usage({ id }: { id: string }) {
-  const q = useQuery({ queryKey: ['catalog', 'service', id, 'usage'], queryFn: ({ signal }) => catalogApi.usage(id, signal) });
+  const q = useQuery({
+    queryKey: ['catalog', 'service', id, 'usage'],
+    queryFn: ({ signal }) => catalogApi.usage(id, signal),
+  });
   return (
     <QueryState query={q} label="Loading the APIs">
       {(usage) =>
@@ -113,7 +134,10 @@ export function ServiceDetailPage() {
   const client = useQueryClient();
   const small = useMediaQuery('(max-width: 48em)');
   const [dialog, setDialog] = useState<'delete' | 'api' | null>(null);
-  const query = useQuery({ queryKey: ['catalog', 'service', serviceId], queryFn: ({ signal }) => catalogApi.get(serviceId, signal) });
+  const query = useQuery({
+    queryKey: ['catalog', 'service', serviceId],
+    queryFn: ({ signal }) => catalogApi.get(serviceId, signal),
+  });
   const remove = useMutation({
     mutationFn: () => catalogApi.remove(serviceId),
     onSuccess: () => {
@@ -156,7 +180,12 @@ export function ServiceDetailPage() {
                 >
                   Create API
                 </Button>
-                <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setDialog('delete')}>
+                <Button
+                  color="red"
+                  variant="light"
+                  leftSection={<IconTrash size={16} />}
+                  onClick={() => setDialog('delete')}
+                >
                   Delete
                 </Button>
               </Group>
@@ -206,8 +235,8 @@ export function ServiceDetailPage() {
             >
               <Stack>
                 <Text>
-                  Delete <b>{s.displayName || s.name}</b> ({s.key}) from the catalog? A service cannot be deleted while APIs created from it
-                  exist.
+                  Delete <b>{s.displayName || s.name}</b> ({s.key}) from the catalog? A service cannot be
+                  deleted while APIs created from it exist.
                 </Text>
                 {remove.isError && <ErrorNotice error={remove.error} title="The service was not deleted" />}
                 <Group justify="flex-end">

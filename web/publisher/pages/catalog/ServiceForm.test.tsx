@@ -8,7 +8,9 @@ afterEach(() => vi.unstubAllGlobals());
 // Parallel test files make first renders slow; wait for them as a person would.
 configure({ asyncUtilTimeout: 10_000 });
 if (!('fonts' in document))
-  Object.defineProperty(document, 'fonts', { value: { addEventListener: () => {}, removeEventListener: () => {} } });
+  Object.defineProperty(document, 'fonts', {
+    value: { addEventListener: () => {}, removeEventListener: () => {} },
+  });
 
 // jsdom's Blob has no text(); FileReader reads it.
 const read = (b: Blob) =>
@@ -18,7 +20,8 @@ const read = (b: Blob) =>
     r.readAsText(b);
   });
 
-const session = () => testSession({ scopes: ['service_catalog:service_view', 'service_catalog:service_write'] });
+const session = () =>
+  testSession({ scopes: ['service_catalog:service_view', 'service_catalog:service_write'] });
 
 describe('service registration', () => {
   it('sends the metadata and the definition as the multipart form the catalog takes', async () => {
@@ -29,7 +32,11 @@ describe('service registration', () => {
         if (posts.length === 1)
           return {
             status: 400,
-            body: { code: 400, message: 'Bad Request', description: "'serviceUrl' must be an absolute http or https URL: no host" },
+            body: {
+              code: 400,
+              message: 'Bad Request',
+              description: "'serviceUrl' must be an absolute http or https URL: no host",
+            },
           };
         return { status: 201, body: { id: 's1', name: 'Pets', key: 'Pets-v1', version: 'v1', md5: 'x' } };
       }
@@ -46,11 +53,15 @@ describe('service registration', () => {
 
     await userEvent.type(within(dialog).getByLabelText(/^Name/), 'Pets');
     await userEvent.type(within(dialog).getByLabelText(/^Service URL/), 'http://pets.example:8080/v1');
-    const file = new File(['openapi: 3.0.1\ninfo: {title: Pets, version: "1"}\npaths: {}\n'], 'pets.yaml', { type: 'application/yaml' });
+    const file = new File(['openapi: 3.0.1\ninfo: {title: Pets, version: "1"}\npaths: {}\n'], 'pets.yaml', {
+      type: 'application/yaml',
+    });
     expect(within(dialog).getByRole('button', { name: /^Definition file/ })).toBeVisible();
     await userEvent.upload(dialog.querySelector<HTMLInputElement>('input[type=file]')!, file);
     await userEvent.click(within(dialog).getByRole('button', { name: 'Register service' }));
-    expect(await within(dialog).findByText("'serviceUrl' must be an absolute http or https URL: no host")).toBeVisible();
+    expect(
+      await within(dialog).findByText("'serviceUrl' must be an absolute http or https URL: no host"),
+    ).toBeVisible();
     await waitFor(() => expect(posts).toHaveLength(1));
     const meta = JSON.parse(await read(posts[0].get('serviceMetadata') as Blob)) as Record<string, unknown>;
     expect(meta).toEqual({

@@ -1,9 +1,27 @@
 // Registering a service: its metadata and its definition (a file, or text pasted in).
-import { Button, FileInput, Group, SegmentedControl, Select, SimpleGrid, Stack, Switch, Textarea, TextInput } from '@mantine/core';
+import {
+  Button,
+  FileInput,
+  Group,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { reportFormError } from '@shared/components/forms';
-import { catalogApi, DEFINITION_TYPES, SECURITY_TYPES, type CatalogService, type DefinitionType, type SecurityType } from '../../api/catalog';
+import {
+  catalogApi,
+  DEFINITION_TYPES,
+  SECURITY_TYPES,
+  type CatalogService,
+  type DefinitionType,
+  type SecurityType,
+} from '../../api/catalog';
 
 export interface ServiceFormValues {
   name: string;
@@ -43,13 +61,20 @@ export function validateService(v: ServiceFormValues): Partial<Record<keyof Serv
   const url = v.serviceUrl.trim();
   if (!url) e.serviceUrl = "'serviceUrl' is required";
   else if (url.length > 2048) e.serviceUrl = "'serviceUrl' must be at most 2048 characters";
-  else if (!/^https?:\/\/[^\s/?#]+/i.test(url)) e.serviceUrl = "'serviceUrl' must be an absolute http or https URL";
+  else if (!/^https?:\/\/[^\s/?#]+/i.test(url))
+    e.serviceUrl = "'serviceUrl' must be an absolute http or https URL";
   if (v.source === 'file' && !v.file) e.file = "'definitionFile' is required";
   if (v.source === 'text' && !v.text.trim()) e.text = "'definitionFile' is required and must not be empty";
   return e;
 }
 
-export function ServiceForm({ onSaved, onCancel }: { onSaved: (s: CatalogService) => void; onCancel: () => void }) {
+export function ServiceForm({
+  onSaved,
+  onCancel,
+}: {
+  onSaved: (s: CatalogService) => void;
+  onCancel: () => void;
+}) {
   const form = useForm<ServiceFormValues>({
     initialValues: {
       name: '',
@@ -102,20 +127,41 @@ export function ServiceForm({ onSaved, onCancel }: { onSaved: (s: CatalogService
     <form onSubmit={form.onSubmit((v) => save.mutate(v))} noValidate>
       <Stack>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput label="Name" withAsterisk description="With the version it makes the service's key" {...form.getInputProps('name')} />
+          <TextInput
+            label="Name"
+            withAsterisk
+            description="With the version it makes the service's key"
+            {...form.getInputProps('name')}
+          />
           <TextInput label="Version" withAsterisk {...form.getInputProps('version')} />
           <TextInput label="Display name" {...form.getInputProps('displayName')} />
-          <TextInput label="Service URL" withAsterisk placeholder="https://backend.example.com/v1" {...form.getInputProps('serviceUrl')} />
+          <TextInput
+            label="Service URL"
+            withAsterisk
+            placeholder="https://backend.example.com/v1"
+            {...form.getInputProps('serviceUrl')}
+          />
           <Select
             label="Definition type"
             allowDeselect={false}
             data={DEFINITION_TYPES.map((t) => ({ value: t, label: definitionLabels[t] }))}
             {...form.getInputProps('definitionType')}
           />
-          <Select label="Security" allowDeselect={false} data={[...SECURITY_TYPES]} {...form.getInputProps('securityType')} />
+          <Select
+            label="Security"
+            allowDeselect={false}
+            data={[...SECURITY_TYPES]}
+            {...form.getInputProps('securityType')}
+          />
         </SimpleGrid>
         <Switch label="Mutual TLS" {...form.getInputProps('mutualSSLEnabled', { type: 'checkbox' })} />
-        <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.getInputProps('description')} />
+        <Textarea
+          label="Description"
+          autosize
+          minRows={2}
+          maxRows={6}
+          {...form.getInputProps('description')}
+        />
         <SegmentedControl
           aria-label="How to give the definition"
           data={[

@@ -1,7 +1,19 @@
 // The Service Catalog: registered backend services, searched by name, a page at a time.
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { Anchor, Badge, Button, Group, Modal, Pagination, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Pagination,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -55,11 +67,19 @@ export function ServiceListPage() {
       <QueryState query={query} label="Loading the services">
         {(data) =>
           data.list.length === 0 ? (
-            <Text c="dimmed">{name ? `No service name contains '${name}'.` : 'No services yet. Register one to create APIs from it.'}</Text>
+            <Text c="dimmed">
+              {name
+                ? `No service name contains '${name}'.`
+                : 'No services yet. Register one to create APIs from it.'}
+            </Text>
           ) : (
             <>
               <Table.ScrollContainer minWidth={640}>
-                <Table highlightOnHover verticalSpacing="xs" style={{ opacity: query.isPlaceholderData ? 0.6 : 1 }}>
+                <Table
+                  highlightOnHover
+                  verticalSpacing="xs"
+                  style={{ opacity: query.isPlaceholderData ? 0.6 : 1 }}
+                >
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>Name</Table.Th>
@@ -87,14 +107,21 @@ export function ServiceListPage() {
                           <Badge variant="light">{s.definitionType}</Badge>
                         </Table.Td>
                         <Table.Td style={{ wordBreak: 'break-all' }}>{s.serviceUrl}</Table.Td>
-                        <Table.Td>{s.lastUpdatedTime ? dayjs(s.lastUpdatedTime).format('YYYY-MM-DD') : ''}</Table.Td>
+                        <Table.Td>
+                          {s.lastUpdatedTime ? dayjs(s.lastUpdatedTime).format('YYYY-MM-DD') : ''}
+                        </Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
                 </Table>
               </Table.ScrollContainer>
               {total > PAGE && (
-                <Pagination total={Math.ceil(total / PAGE)} value={page} onChange={setPage} getControlProps={(c) => ({ 'aria-label': `${c} page` })} />
+                <Pagination
+                  total={Math.ceil(total / PAGE)}
+                  value={page}
+                  onChange={setPage}
+                  getControlProps={(c) => ({ 'aria-label': `${c} page` })}
+                />
               )}
             </>
           )

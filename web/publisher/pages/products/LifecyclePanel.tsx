@@ -10,11 +10,20 @@ import { PRODUCTS, type LifecycleHistory, type LifecycleState } from '../../api/
 export function LifecyclePanel({ productId }: { productId: string }) {
   const client = useQueryClient();
   const key = ['publisher', 'api-product', productId, 'lifecycle'];
-  const state = useQuery({ queryKey: [...key, 'state'], queryFn: ({ signal }) => api<LifecycleState>(`${PRODUCTS}/${productId}/lifecycle-state`, { signal }) });
-  const history = useQuery({ queryKey: [...key, 'history'], queryFn: ({ signal }) => api<LifecycleHistory>(`${PRODUCTS}/${productId}/lifecycle-history`, { signal }) });
+  const state = useQuery({
+    queryKey: [...key, 'state'],
+    queryFn: ({ signal }) => api<LifecycleState>(`${PRODUCTS}/${productId}/lifecycle-state`, { signal }),
+  });
+  const history = useQuery({
+    queryKey: [...key, 'history'],
+    queryFn: ({ signal }) => api<LifecycleHistory>(`${PRODUCTS}/${productId}/lifecycle-history`, { signal }),
+  });
   const change = useMutation({
     mutationFn: (action: string) =>
-      api<{ lifecycleState: LifecycleState }>(`${PRODUCTS}/change-lifecycle`, { method: 'POST', query: { apiProductId: productId, action } }),
+      api<{ lifecycleState: LifecycleState }>(`${PRODUCTS}/change-lifecycle`, {
+        method: 'POST',
+        query: { apiProductId: productId, action },
+      }),
     onSuccess: (r, action) => {
       notifySuccess(`${action}: the product is now ${r.lifecycleState.state}`);
       void client.invalidateQueries({ queryKey: ['publisher', 'api-product', productId] });
@@ -56,7 +65,10 @@ export function LifecyclePanel({ productId }: { productId: string }) {
         {(h) => (
           <Timeline active={h.list.length - 1} bulletSize={14} lineWidth={2}>
             {h.list.map((e, i) => (
-              <Timeline.Item key={i} title={e.previousState ? `${e.previousState} → ${e.postState}` : `Created (${e.postState})`}>
+              <Timeline.Item
+                key={i}
+                title={e.previousState ? `${e.previousState} → ${e.postState}` : `Created (${e.postState})`}
+              >
                 <Text size="xs" c="dimmed">
                   {e.user} · {dayjs(e.updatedTime).format('YYYY-MM-DD HH:mm')}
                 </Text>

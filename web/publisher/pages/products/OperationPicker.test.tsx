@@ -8,7 +8,9 @@ afterEach(() => vi.unstubAllGlobals());
 // Parallel test files make first renders slow; wait for them as a person would.
 configure({ asyncUtilTimeout: 10_000 });
 if (!('fonts' in document))
-  Object.defineProperty(document, 'fonts', { value: { addEventListener: () => {}, removeEventListener: () => {} } });
+  Object.defineProperty(document, 'fonts', {
+    value: { addEventListener: () => {}, removeEventListener: () => {} },
+  });
 
 const apis = [
   { id: 'orders', name: 'Orders', version: '1.0.0', context: '/orders' },
@@ -30,12 +32,17 @@ describe('API product creation', () => {
       const path = url.split('?')[0];
       if (method === 'POST' && path.endsWith('/api-products')) {
         created = body;
-        return { status: 201, body: { id: 'p1', name: 'Shop', context: '/shop', version: '1.0.0', apis: [] } };
+        return {
+          status: 201,
+          body: { id: 'p1', name: 'Shop', context: '/shop', version: '1.0.0', apis: [] },
+        };
       }
-      if (path.endsWith('/apis')) return { body: { count: 2, list: apis, pagination: { offset: 0, limit: 25, total: 2 } } };
+      if (path.endsWith('/apis'))
+        return { body: { count: 2, list: apis, pagination: { offset: 0, limit: 25, total: 2 } } };
       const id = path.split('/').pop() ?? '';
       if (ops[id]) return { body: { ...apis.find((a) => a.id === id), operations: ops[id] } };
-      if (path.endsWith('/throttling-policies/subscription')) return { body: { list: [{ name: 'Unlimited' }, { name: 'Gold' }] } };
+      if (path.endsWith('/throttling-policies/subscription'))
+        return { body: { list: [{ name: 'Unlimited' }, { name: 'Gold' }] } };
       return { status: 404, body: { code: 404, message: 'Not Found', description: 'nothing' } };
     });
     renderPage(<ProductCreatePage />, { session: testSession({ scopes: ['apim:api_create'] }) });
@@ -64,7 +71,13 @@ describe('API product creation', () => {
       policies: ['Unlimited'],
       visibility: 'PUBLIC',
       apis: [
-        { apiId: 'orders', operations: [{ target: '/orders', verb: 'GET' }, { target: '/orders/{id}', verb: 'GET' }] },
+        {
+          apiId: 'orders',
+          operations: [
+            { target: '/orders', verb: 'GET' },
+            { target: '/orders/{id}', verb: 'GET' },
+          ],
+        },
         { apiId: 'stock', operations: [{ target: '/stock', verb: 'GET' }] },
       ],
     });

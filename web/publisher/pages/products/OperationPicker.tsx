@@ -1,6 +1,17 @@
 // Picking a product's operations: APIs on the left (searchable), the chosen API's operations on the right.
 import { useState } from 'react';
-import { Badge, Checkbox, Group, NavLink, Paper, ScrollArea, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Badge,
+  Checkbox,
+  Group,
+  NavLink,
+  Paper,
+  ScrollArea,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -17,7 +28,15 @@ interface Props {
   error?: React.ReactNode;
 }
 
-function Operations({ summary, value, onChange }: { summary: ApiSummary; value: ProductApiSelection[]; onChange: Props['onChange'] }) {
+function Operations({
+  summary,
+  value,
+  onChange,
+}: {
+  summary: ApiSummary;
+  value: ProductApiSelection[];
+  onChange: Props['onChange'];
+}) {
   const q = useQuery({
     queryKey: ['publisher', 'api', summary.id],
     queryFn: ({ signal }) => api<Api>(`${PUBLISHER}/apis/${summary.id}`, { signal }),
@@ -26,7 +45,11 @@ function Operations({ summary, value, onChange }: { summary: ApiSummary; value: 
   const chosen = new Set((current?.operations ?? []).map(opKey));
   const set = (ops: OperationRef[]) => {
     const others = value.filter((v) => v.apiId !== summary.id);
-    onChange(ops.length ? [...others, { apiId: summary.id, name: summary.name, version: summary.version, operations: ops }] : others);
+    onChange(
+      ops.length
+        ? [...others, { apiId: summary.id, name: summary.name, version: summary.version, operations: ops }]
+        : others,
+    );
   };
   return (
     <QueryState query={q} label={`Loading the operations of ${summary.name}`}>
@@ -58,7 +81,11 @@ function Operations({ summary, value, onChange }: { summary: ApiSummary; value: 
                 aria-label={`${o.verb} ${o.target}`}
                 checked={chosen.has(opKey(o))}
                 onChange={(e) =>
-                  set(e.currentTarget.checked ? [...(current?.operations ?? []), o] : (current?.operations ?? []).filter((x) => opKey(x) !== opKey(o)))
+                  set(
+                    e.currentTarget.checked
+                      ? [...(current?.operations ?? []), o]
+                      : (current?.operations ?? []).filter((x) => opKey(x) !== opKey(o)),
+                  )
                 }
               />
             ))}
@@ -76,7 +103,8 @@ export function OperationPicker({ value, onChange, error }: Props) {
   const [selected, setSelected] = useState<ApiSummary | null>(null);
   const apis = useQuery({
     queryKey: ['publisher', 'apis', 'picker', query],
-    queryFn: ({ signal }) => api<Paged<ApiSummary>>(`${PUBLISHER}/apis`, { query: { query, limit: 25, offset: 0 }, signal }),
+    queryFn: ({ signal }) =>
+      api<Paged<ApiSummary>>(`${PUBLISHER}/apis`, { query: { query, limit: 25, offset: 0 }, signal }),
     placeholderData: keepPreviousData,
   });
   const count = (id: string) => value.find((v) => v.apiId === id)?.operations.length ?? 0;

@@ -12,7 +12,15 @@ export function ProductCreatePage() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const form = useForm<ProductFormValues>({
-    initialValues: { name: '', context: '', version: '1.0.0', description: '', policies: ['Unlimited'], visibility: 'PUBLIC', apis: [] },
+    initialValues: {
+      name: '',
+      context: '',
+      version: '1.0.0',
+      description: '',
+      policies: ['Unlimited'],
+      visibility: 'PUBLIC',
+      apis: [],
+    },
     validate: productRules,
   });
   const create = useMutation({
@@ -45,7 +53,11 @@ export function ProductCreatePage() {
       <form onSubmit={form.onSubmit((v) => create.mutate(v))} noValidate>
         <Stack>
           <ProductFields form={form} />
-          <OperationPicker value={form.values.apis} onChange={(apis) => form.setFieldValue('apis', apis)} error={form.errors.apis} />
+          <OperationPicker
+            value={form.values.apis}
+            onChange={(apis) => form.setFieldValue('apis', apis)}
+            error={form.errors.apis}
+          />
           <Group justify="flex-end">
             <Button variant="default" component={Link} to="/api-products">
               Cancel

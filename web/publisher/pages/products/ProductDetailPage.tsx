@@ -31,7 +31,12 @@ function valuesOf(p: ApiProduct): ProductFormValues {
     description: p.description ?? '',
     policies: p.policies ?? [],
     visibility: p.visibility ?? 'PUBLIC',
-    apis: p.apis.map((a) => ({ apiId: a.apiId, name: a.name, version: a.version, operations: a.operations.map((o) => ({ target: o.target, verb: o.verb.toUpperCase() })) })),
+    apis: p.apis.map((a) => ({
+      apiId: a.apiId,
+      name: a.name,
+      version: a.version,
+      operations: a.operations.map((o) => ({ target: o.target, verb: o.verb.toUpperCase() })),
+    })),
   };
 }
 
@@ -39,7 +44,12 @@ function useSave(product: ApiProduct) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (v: ProductFormValues) =>
-      productsApi.update(product, { description: v.description, policies: v.policies, visibility: v.visibility, apis: v.apis }),
+      productsApi.update(product, {
+        description: v.description,
+        policies: v.policies,
+        visibility: v.visibility,
+        apis: v.apis,
+      }),
     onSuccess: (saved) => {
       notifySuccess('API product saved. Create and deploy a revision to apply the changes on the gateway.');
       client.setQueryData(['publisher', 'api-product', product.id], saved);
@@ -52,7 +62,12 @@ function Overview({ product }: { product: ApiProduct }) {
   const form = useForm<ProductFormValues>({ initialValues: valuesOf(product), validate: productRules });
   const save = useSave(product);
   return (
-    <form onSubmit={form.onSubmit((v) => save.mutate(v, { onError: (e) => reportFormError(form, e, productFields) }))} noValidate>
+    <form
+      onSubmit={form.onSubmit((v) =>
+        save.mutate(v, { onError: (e) => reportFormError(form, e, productFields) }),
+      )}
+      noValidate
+    >
       <Stack>
         <ProductFields form={form} fixed />
         <Group justify="flex-end">
@@ -72,9 +87,18 @@ function Operations({ product }: { product: ApiProduct }) {
   const form = useForm<ProductFormValues>({ initialValues: valuesOf(product), validate: productRules });
   const save = useSave(product);
   return (
-    <form onSubmit={form.onSubmit((v) => save.mutate(v, { onError: (e) => reportFormError(form, e, productFields) }))} noValidate>
+    <form
+      onSubmit={form.onSubmit((v) =>
+        save.mutate(v, { onError: (e) => reportFormError(form, e, productFields) }),
+      )}
+      noValidate
+    >
       <Stack>
-        <OperationPicker value={form.values.apis} onChange={(apis) => form.setFieldValue('apis', apis)} error={form.errors.apis} />
+        <OperationPicker
+          value={form.values.apis}
+          onChange={(apis) => form.setFieldValue('apis', apis)}
+          error={form.errors.apis}
+        />
         <Group justify="flex-end">
           <Button variant="default" disabled={!form.isDirty()} onClick={() => form.reset()}>
             Discard changes
@@ -127,14 +151,24 @@ export function ProductDetailPage() {
                 </Group>
                 <Text size="sm" c="dimmed">
                   {p.context}/{p.version}
-                  {p.provider ? ` · by ${p.provider}` : ''} · {p.apis.reduce((n, a) => n + a.operations.length, 0)} operations from {p.apis.length} APIs
+                  {p.provider ? ` · by ${p.provider}` : ''} ·{' '}
+                  {p.apis.reduce((n, a) => n + a.operations.length, 0)} operations from {p.apis.length} APIs
                 </Text>
               </div>
-              <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setDeleting(true)}>
+              <Button
+                color="red"
+                variant="light"
+                leftSection={<IconTrash size={16} />}
+                onClick={() => setDeleting(true)}
+              >
                 Delete
               </Button>
             </Group>
-            <Tabs value={tab} onChange={(v) => navigate(`/api-products/${productId}/${v ?? 'overview'}`)} keepMounted={false}>
+            <Tabs
+              value={tab}
+              onChange={(v) => navigate(`/api-products/${productId}/${v ?? 'overview'}`)}
+              keepMounted={false}
+            >
               <Tabs.List style={{ flexWrap: 'wrap' }}>
                 {tabs.map((t) => (
                   <Tabs.Tab key={t.value} value={t.value}>
@@ -158,10 +192,16 @@ export function ProductDetailPage() {
                 <RevisionsPanel productId={p.id} />
               </Tabs.Panel>
             </Tabs>
-            <Modal opened={deleting} onClose={() => setDeleting(false)} title="Delete the API product?" closeButtonProps={{ 'aria-label': 'Close' }}>
+            <Modal
+              opened={deleting}
+              onClose={() => setDeleting(false)}
+              title="Delete the API product?"
+              closeButtonProps={{ 'aria-label': 'Close' }}
+            >
               <Stack>
                 <Text>
-                  Delete <b>{p.name}</b> with its revisions, deployments and subscriptions? The APIs it bundles stay.
+                  Delete <b>{p.name}</b> with its revisions, deployments and subscriptions? The APIs it
+                  bundles stay.
                 </Text>
                 {remove.isError && <ErrorNotice error={remove.error} title="The product was not deleted" />}
                 <Group justify="flex-end">

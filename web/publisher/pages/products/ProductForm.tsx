@@ -19,7 +19,8 @@ export const productRules = {
   name: checkApiName,
   context: checkContext,
   version: checkVersion,
-  apis: (apis: ProductApiSelection[]) => (apis.some((a) => a.operations.length > 0) ? null : "'apis': choose at least one operation"),
+  apis: (apis: ProductApiSelection[]) =>
+    apis.some((a) => a.operations.length > 0) ? null : "'apis': choose at least one operation",
 };
 
 /** Server fields to form fields, for the server's refusals. */
@@ -33,14 +34,26 @@ export const productFields = {
   apis: 'apis',
 };
 
-export function ProductFields({ form, fixed }: { form: UseFormReturnType<ProductFormValues>; fixed?: boolean }) {
+export function ProductFields({
+  form,
+  fixed,
+}: {
+  form: UseFormReturnType<ProductFormValues>;
+  fixed?: boolean;
+}) {
   const tiers = useSubscriptionTiers();
   const data = tierData(tiers.data?.list);
   return (
     <>
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         <TextInput label="Name" withAsterisk disabled={fixed} {...form.getInputProps('name')} />
-        <TextInput label="Context" withAsterisk disabled={fixed} placeholder="/shop" {...form.getInputProps('context')} />
+        <TextInput
+          label="Context"
+          withAsterisk
+          disabled={fixed}
+          placeholder="/shop"
+          {...form.getInputProps('context')}
+        />
         <TextInput label="Version" withAsterisk disabled={fixed} {...form.getInputProps('version')} />
       </SimpleGrid>
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.getInputProps('description')} />

@@ -1,7 +1,18 @@
 // API products: searched (the Publisher's search syntax) and paged on the server.
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Anchor, Badge, Button, Group, Pagination, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Pagination,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -51,7 +62,11 @@ export function ProductListPage() {
           ) : (
             <>
               <Table.ScrollContainer minWidth={560}>
-                <Table highlightOnHover verticalSpacing="xs" style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }}>
+                <Table
+                  highlightOnHover
+                  verticalSpacing="xs"
+                  style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }}
+                >
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>Name</Table.Th>
@@ -81,7 +96,12 @@ export function ProductListPage() {
                 </Table>
               </Table.ScrollContainer>
               {total > PAGE && (
-                <Pagination total={Math.ceil(total / PAGE)} value={page} onChange={setPage} getControlProps={(c) => ({ 'aria-label': `${c} page` })} />
+                <Pagination
+                  total={Math.ceil(total / PAGE)}
+                  value={page}
+                  onChange={setPage}
+                  getControlProps={(c) => ({ 'aria-label': `${c} page` })}
+                />
               )}
             </>
           )

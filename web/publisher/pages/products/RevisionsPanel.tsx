@@ -16,7 +16,10 @@ export function RevisionsPanel({ productId }: { productId: string }) {
   const base = `${PRODUCTS}/${productId}`;
   const key = ['publisher', 'api-product', productId, 'revisions'];
   const [description, setDescription] = useState('');
-  const revisions = useQuery({ queryKey: key, queryFn: ({ signal }) => api<{ list: Revision[] }>(`${base}/revisions`, { signal }) });
+  const revisions = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => api<{ list: Revision[] }>(`${base}/revisions`, { signal }),
+  });
   const deployments = useQuery({
     queryKey: [...key, 'deployments'],
     queryFn: ({ signal }) => api<{ list: Deployment[] }>(`${base}/deployments`, { signal }),
@@ -30,7 +33,11 @@ export function RevisionsPanel({ productId }: { productId: string }) {
         case 'deploy':
           return api(`${base}/deploy-revision`, { method: 'POST', query: { revisionId: a.id }, body: [ENV] });
         case 'undeploy':
-          return api(`${base}/undeploy-revision`, { method: 'POST', query: { revisionId: a.id }, body: [{ name: ENV.name }] });
+          return api(`${base}/undeploy-revision`, {
+            method: 'POST',
+            query: { revisionId: a.id },
+            body: [{ name: ENV.name }],
+          });
         case 'restore':
           return api(`${base}/restore-revision`, { method: 'POST', query: { revisionId: a.id } });
         case 'delete':
@@ -38,25 +45,40 @@ export function RevisionsPanel({ productId }: { productId: string }) {
       }
     },
     onSuccess: (_, a) => {
-      const done = { create: 'Revision created', deploy: 'Revision deployed to Default', undeploy: 'Revision undeployed', restore: 'Working copy restored from the revision', delete: 'Revision deleted' };
+      const done = {
+        create: 'Revision created',
+        deploy: 'Revision deployed to Default',
+        undeploy: 'Revision undeployed',
+        restore: 'Working copy restored from the revision',
+        delete: 'Revision deleted',
+      };
       notifySuccess(done[a.kind]);
       if (a.kind === 'create') setDescription('');
       void refresh();
-      if (a.kind === 'restore') void client.invalidateQueries({ queryKey: ['publisher', 'api-product', productId] });
+      if (a.kind === 'restore')
+        void client.invalidateQueries({ queryKey: ['publisher', 'api-product', productId] });
     },
     onError: (e) => notifyError(e, 'The revision action failed'),
   });
   const deployedOf = (id: string) => (deployments.data?.list ?? []).filter((d) => d.revisionUuid === id);
-  const busy = (kind: string, id?: string) => act.isPending && act.variables?.kind === kind && act.variables.id === id;
+  const busy = (kind: string, id?: string) =>
+    act.isPending && act.variables?.kind === kind && act.variables.id === id;
 
   return (
     <Stack>
       <Title order={4}>Revisions</Title>
       <Text size="sm" c="dimmed">
-        A revision freezes the product with its APIs' endpoints and policies as they are now; deploy one to put it on the gateway.
+        A revision freezes the product with its APIs' endpoints and policies as they are now; deploy one to
+        put it on the gateway.
       </Text>
       <Group align="flex-end">
-        <TextInput label="Description of a new revision" value={description} onChange={(e) => setDescription(e.currentTarget.value)} style={{ flex: 1 }} maw={420} />
+        <TextInput
+          label="Description of a new revision"
+          value={description}
+          onChange={(e) => setDescription(e.currentTarget.value)}
+          style={{ flex: 1 }}
+          maw={420}
+        />
         <Button loading={busy('create')} onClick={() => act.mutate({ kind: 'create' })}>
           Create revision
         </Button>
@@ -89,30 +111,63 @@ export function RevisionsPanel({ productId }: { productId: string }) {
                             </Text>
                           )}
                         </Table.Td>
-                        <Table.Td>{r.createdTime ? dayjs(r.createdTime).format('YYYY-MM-DD HH:mm') : ''}</Table.Td>
                         <Table.Td>
-                          {deployed.length ? deployed.map((d) => <Badge key={d.name} color="teal.9">{d.name}</Badge>) : <Text size="sm" c="dimmed">no</Text>}
+                          {r.createdTime ? dayjs(r.createdTime).format('YYYY-MM-DD HH:mm') : ''}
+                        </Table.Td>
+                        <Table.Td>
+                          {deployed.length ? (
+                            deployed.map((d) => (
+                              <Badge key={d.name} color="teal.9">
+                                {d.name}
+                              </Badge>
+                            ))
+                          ) : (
+                            <Text size="sm" c="dimmed">
+                              no
+                            </Text>
+                          )}
                         </Table.Td>
                         <Table.Td>
                           <Group gap="xs" wrap="nowrap">
                             {deployed.length ? (
-                              <Button size="xs" variant="default" loading={busy('undeploy', r.id)} onClick={() => act.mutate({ kind: 'undeploy', id: r.id })}>
+                              <Button
+                                size="xs"
+                                variant="default"
+                                loading={busy('undeploy', r.id)}
+                                onClick={() => act.mutate({ kind: 'undeploy', id: r.id })}
+                              >
                                 Undeploy
                               </Button>
                             ) : (
-                              <Button size="xs" loading={busy('deploy', r.id)} onClick={() => act.mutate({ kind: 'deploy', id: r.id })} aria-label={`Deploy ${r.displayName}`}>
+                              <Button
+                                size="xs"
+                                loading={busy('deploy', r.id)}
+                                onClick={() => act.mutate({ kind: 'deploy', id: r.id })}
+                                aria-label={`Deploy ${r.displayName}`}
+                              >
                                 Deploy
                               </Button>
                             )}
                             <Menu position="bottom-end">
                               <Menu.Target>
-                                <Button size="xs" variant="subtle" aria-label={`More actions for ${r.displayName}`} px={6}>
+                                <Button
+                                  size="xs"
+                                  variant="subtle"
+                                  aria-label={`More actions for ${r.displayName}`}
+                                  px={6}
+                                >
                                   <IconDots size={16} />
                                 </Button>
                               </Menu.Target>
                               <Menu.Dropdown>
-                                <Menu.Item onClick={() => act.mutate({ kind: 'restore', id: r.id })}>Restore the working copy</Menu.Item>
-                                <Menu.Item color="red" disabled={deployed.length > 0} onClick={() => act.mutate({ kind: 'delete', id: r.id })}>
+                                <Menu.Item onClick={() => act.mutate({ kind: 'restore', id: r.id })}>
+                                  Restore the working copy
+                                </Menu.Item>
+                                <Menu.Item
+                                  color="red"
+                                  disabled={deployed.length > 0}
+                                  onClick={() => act.mutate({ kind: 'delete', id: r.id })}
+                                >
                                   Delete
                                 </Menu.Item>
                               </Menu.Dropdown>

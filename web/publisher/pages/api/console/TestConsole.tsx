@@ -1,6 +1,24 @@
 // Trying an API through the gateway: a token for the signed-in user, an operation, its parameters, the answer.
 import { useState } from 'react';
-import { Alert, Badge, Button, Code, Group, Paper, PasswordInput, ScrollArea, Select, SimpleGrid, Stack, Table, Tabs, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Paper,
+  PasswordInput,
+  ScrollArea,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { IconKey, IconSend } from '@tabler/icons-react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
@@ -61,8 +79,16 @@ export function TestConsole({ api }: { api: Api }) {
   const send = useMutation({
     mutationFn: () => {
       const url = requestUrl(gatewayUrl, op?.target ?? '/', params, query);
-      const all = hasBody && body && !headers.some((h) => h.name.toLowerCase() === 'content-type') ? [...headers, { name: 'Content-Type', value: 'application/json' }] : headers;
-      return sendRequest(url, { method: verb, headers: all, body: hasBody ? body : undefined, token: token || undefined });
+      const all =
+        hasBody && body && !headers.some((h) => h.name.toLowerCase() === 'content-type')
+          ? [...headers, { name: 'Content-Type', value: 'application/json' }]
+          : headers;
+      return sendRequest(url, {
+        method: verb,
+        headers: all,
+        body: hasBody ? body : undefined,
+        token: token || undefined,
+      });
     },
   });
   const url = op ? requestUrl(gatewayUrl, op.target, params, query) : '';
@@ -86,14 +112,25 @@ export function TestConsole({ api }: { api: Api }) {
             </Text>
           ) : (
             <Alert color="blue">
-              Getting a token needs the Developer Portal's scope (apim:subscribe), which your account lacks: a subscriber role is needed. Paste a token
-              from the Developer Portal below, or call operations that need no token.
+              Getting a token needs the Developer Portal's scope (apim:subscribe), which your account lacks: a
+              subscriber role is needed. Paste a token from the Developer Portal below, or call operations
+              that need no token.
             </Alert>
           )}
           <Group align="flex-end">
-            <PasswordInput label="Access token" value={token} onChange={(e) => setToken(e.currentTarget.value)} style={{ flex: 1 }} miw={220} />
+            <PasswordInput
+              label="Access token"
+              value={token}
+              onChange={(e) => setToken(e.currentTarget.value)}
+              style={{ flex: 1 }}
+              miw={220}
+            />
             {canSubscribe && (
-              <Button leftSection={<IconKey size={16} />} loading={getToken.isPending} onClick={() => getToken.mutate()}>
+              <Button
+                leftSection={<IconKey size={16} />}
+                loading={getToken.isPending}
+                onClick={() => getToken.mutate()}
+              >
                 Get a test token
               </Button>
             )}
@@ -115,7 +152,9 @@ export function TestConsole({ api }: { api: Api }) {
               description="Where the gateway serves this API (context and version included)"
               value={gatewayUrl}
               onChange={(e) => setGateway(e.currentTarget.value)}
-              error={swagger.isError ? `The definition could not be read: ${messageOf(swagger.error)}` : undefined}
+              error={
+                swagger.isError ? `The definition could not be read: ${messageOf(swagger.error)}` : undefined
+              }
             />
             <Select
               label="Operation"
@@ -132,7 +171,12 @@ export function TestConsole({ api }: { api: Api }) {
           {op && pathParams(op.target).length > 0 && (
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
               {pathParams(op.target).map((p) => (
-                <TextInput key={p} label={`Path parameter ${p}`} value={params[p] ?? ''} onChange={(e) => setParams({ ...params, [p]: e.currentTarget.value })} />
+                <TextInput
+                  key={p}
+                  label={`Path parameter ${p}`}
+                  value={params[p] ?? ''}
+                  onChange={(e) => setParams({ ...params, [p]: e.currentTarget.value })}
+                />
               ))}
             </SimpleGrid>
           )}
@@ -155,7 +199,12 @@ export function TestConsole({ api }: { api: Api }) {
             <Code style={{ wordBreak: 'break-all' }}>
               {verb} {url}
             </Code>
-            <Button leftSection={<IconSend size={16} />} loading={send.isPending} disabled={!op || !gatewayUrl} onClick={() => send.mutate()}>
+            <Button
+              leftSection={<IconSend size={16} />}
+              loading={send.isPending}
+              disabled={!op || !gatewayUrl}
+              onClick={() => send.mutate()}
+            >
               Send
             </Button>
           </Group>

@@ -19,7 +19,12 @@ export function pathParams(target: string): string[] {
 }
 
 /** The gateway URL for an operation: base (`http://host:port/context/version`), target with its parameters, query. */
-export function requestUrl(base: string, target: string, params: Record<string, string>, query: Pair[]): string {
+export function requestUrl(
+  base: string,
+  target: string,
+  params: Record<string, string>,
+  query: Pair[],
+): string {
   let path = target.replace(/\{([^}]+)}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
   path = path.replace(/\/\*$/, '/');
   const q = new URLSearchParams();
@@ -58,7 +63,8 @@ export async function sendRequest(
       millis: Math.round(performance.now() - started),
     };
   } catch (e) {
-    if (controller.signal.aborted) throw new GatewayUnreachable(`The gateway did not answer within ${timeoutMs / 1000} s.`);
+    if (controller.signal.aborted)
+      throw new GatewayUnreachable(`The gateway did not answer within ${timeoutMs / 1000} s.`);
     throw new GatewayUnreachable(
       `The browser could not call ${new URL(url).origin}: the gateway is not reachable from here, or it does not allow ` +
         `calls from this portal's origin (${window.location.origin}) through CORS. Enable CORS for the API (Runtime settings) ` +

@@ -11,7 +11,9 @@ configure({ asyncUtilTimeout: 10_000 });
 
 // jsdom has no document.fonts, which Mantine's autosizing Textarea listens to.
 if (!('fonts' in document))
-  Object.defineProperty(document, 'fonts', { value: { addEventListener: () => {}, removeEventListener: () => {} } });
+  Object.defineProperty(document, 'fonts', {
+    value: { addEventListener: () => {}, removeEventListener: () => {} },
+  });
 
 const base = '/api/am/publisher/v4/apis/a1';
 const session = () => testSession({ scopes: ['apim:api_view', 'apim:api_create'] });
@@ -46,8 +48,12 @@ describe('documents', () => {
       otherTypeName: "'otherTypeName' is required when 'type' is OTHER",
       sourceUrl: "'sourceUrl' must be an http or https URL, got 'ftp://x'",
     });
-    expect(validateDocument({ ...base, otherTypeName: 'Policy', sourceUrl: 'https://example.com/doc' })).toEqual({});
-    expect(validateDocument({ ...base, type: 'HOWTO', sourceType: 'MARKDOWN', summary: 'x'.repeat(1025) })).toEqual({
+    expect(
+      validateDocument({ ...base, otherTypeName: 'Policy', sourceUrl: 'https://example.com/doc' }),
+    ).toEqual({});
+    expect(
+      validateDocument({ ...base, type: 'HOWTO', sourceType: 'MARKDOWN', summary: 'x'.repeat(1025) }),
+    ).toEqual({
       summary: "'summary' must be at most 1024 characters",
     });
   });
@@ -55,7 +61,14 @@ describe('documents', () => {
   it("shows the server's refusal under the field it names", async () => {
     mockFetch((method) =>
       method === 'POST'
-        ? { status: 409, body: { code: 409, message: 'Conflict', description: "'name' Guide is already a document of this API" } }
+        ? {
+            status: 409,
+            body: {
+              code: 409,
+              message: 'Conflict',
+              description: "'name' Guide is already a document of this API",
+            },
+          }
         : { body: { count: 0, list: [] } },
     );
     renderPage(<DocumentsPanel base={base} />, { session: session() });
@@ -71,9 +84,28 @@ describe('documents', () => {
     mockFetch((method, url, body) => {
       calls.push({ method, url, body });
       if (method === 'POST' && url.endsWith('/documents'))
-        return { status: 201, body: { documentId: 'd1', name: 'Guide', type: 'HOWTO', sourceType: 'MARKDOWN', visibility: 'API_LEVEL' } };
+        return {
+          status: 201,
+          body: {
+            documentId: 'd1',
+            name: 'Guide',
+            type: 'HOWTO',
+            sourceType: 'MARKDOWN',
+            visibility: 'API_LEVEL',
+          },
+        };
       if (method === 'POST' && url.endsWith('/content'))
-        return { status: 201, body: { documentId: 'd1', name: 'Guide', type: 'HOWTO', sourceType: 'MARKDOWN', visibility: 'API_LEVEL', hasContent: true } };
+        return {
+          status: 201,
+          body: {
+            documentId: 'd1',
+            name: 'Guide',
+            type: 'HOWTO',
+            sourceType: 'MARKDOWN',
+            visibility: 'API_LEVEL',
+            hasContent: true,
+          },
+        };
       return { body: { count: 0, list: [] } };
     });
     renderPage(<DocumentsPanel base={base} />, { session: session() });
@@ -82,12 +114,20 @@ describe('documents', () => {
     await userEvent.click(screen.getByLabelText('Content (Markdown)'));
     await userEvent.paste('# Getting started\nCall **GET /items**.');
     await userEvent.click(screen.getByRole('tab', { name: 'Preview' }));
-    expect(await screen.findByRole('heading', { name: 'Getting started' }, { timeout: 10_000 })).toBeVisible();
+    expect(
+      await screen.findByRole('heading', { name: 'Getting started' }, { timeout: 10_000 }),
+    ).toBeVisible();
     expect(screen.getByText('GET /items').tagName).toBe('STRONG');
     await userEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Add document' }));
     await waitFor(() => expect(calls.some((c) => c.url.endsWith('/documents/d1/content'))).toBe(true));
     const create = calls.find((c) => c.method === 'POST' && c.url.endsWith('/documents'));
-    expect(create?.body).toEqual({ name: 'Guide', type: 'HOWTO', summary: '', sourceType: 'MARKDOWN', visibility: 'API_LEVEL' });
+    expect(create?.body).toEqual({
+      name: 'Guide',
+      type: 'HOWTO',
+      summary: '',
+      sourceType: 'MARKDOWN',
+      visibility: 'API_LEVEL',
+    });
     const content = calls.find((c) => c.url.endsWith('/content'))?.body as FormData;
     const text = await new Promise<string>((resolve) => {
       const r = new FileReader();

@@ -59,21 +59,31 @@ export function validateDocument(v: DocumentFormValues): Partial<Record<keyof Do
   const e: Partial<Record<keyof DocumentFormValues, string>> = {};
   const name = v.name.trim();
   if (!name) e.name = "'name' is required";
-  else if (name.length > DOCUMENT_LIMITS.name) e.name = `'name' must be at most ${DOCUMENT_LIMITS.name} characters`;
-  else if (/[/\\]/.test(name) || CONTROL.test(name)) e.name = "'name' must not contain slashes or control characters";
-  if (v.type === 'OTHER' && !v.otherTypeName.trim()) e.otherTypeName = "'otherTypeName' is required when 'type' is OTHER";
+  else if (name.length > DOCUMENT_LIMITS.name)
+    e.name = `'name' must be at most ${DOCUMENT_LIMITS.name} characters`;
+  else if (/[/\\]/.test(name) || CONTROL.test(name))
+    e.name = "'name' must not contain slashes or control characters";
+  if (v.type === 'OTHER' && !v.otherTypeName.trim())
+    e.otherTypeName = "'otherTypeName' is required when 'type' is OTHER";
   else if (v.otherTypeName.length > DOCUMENT_LIMITS.name)
     e.otherTypeName = `'otherTypeName' must be at most ${DOCUMENT_LIMITS.name} characters`;
-  if (v.summary.length > DOCUMENT_LIMITS.summary) e.summary = `'summary' must be at most ${DOCUMENT_LIMITS.summary} characters`;
+  if (v.summary.length > DOCUMENT_LIMITS.summary)
+    e.summary = `'summary' must be at most ${DOCUMENT_LIMITS.summary} characters`;
   if (v.sourceType === 'URL') {
     const url = v.sourceUrl.trim();
     if (!url) e.sourceUrl = "'sourceUrl' is required when 'sourceType' is URL";
-    else if (url.length > DOCUMENT_LIMITS.url) e.sourceUrl = `'sourceUrl' must be at most ${DOCUMENT_LIMITS.url} characters`;
-    else if (!/^https?:\/\/[^\s/?#]+/i.test(url)) e.sourceUrl = `'sourceUrl' must be an http or https URL, got '${url}'`;
+    else if (url.length > DOCUMENT_LIMITS.url)
+      e.sourceUrl = `'sourceUrl' must be at most ${DOCUMENT_LIMITS.url} characters`;
+    else if (!/^https?:\/\/[^\s/?#]+/i.test(url))
+      e.sourceUrl = `'sourceUrl' must be an http or https URL, got '${url}'`;
   }
-  if ((v.sourceType === 'INLINE' || v.sourceType === 'MARKDOWN') && byteLength(v.content) > DOCUMENT_LIMITS.inlineBytes)
+  if (
+    (v.sourceType === 'INLINE' || v.sourceType === 'MARKDOWN') &&
+    byteLength(v.content) > DOCUMENT_LIMITS.inlineBytes
+  )
     e.content = "'inlineContent' must be at most 2 MiB";
-  if (v.sourceType === 'FILE' && v.file && v.file.size > DOCUMENT_LIMITS.fileBytes) e.file = "'file' must be at most 8 MiB";
+  if (v.sourceType === 'FILE' && v.file && v.file.size > DOCUMENT_LIMITS.fileBytes)
+    e.file = "'file' must be at most 8 MiB";
   return e;
 }
 
@@ -125,7 +135,8 @@ export function DocumentForm({ base, document, initialContent = '', onSaved, onC
       setSaved(doc);
       const textual = v.sourceType === 'INLINE' || v.sourceType === 'MARKDOWN';
       const contentChanged = v.content !== initialContent || !saved || saved.sourceType !== v.sourceType;
-      if (textual && contentChanged && (v.content !== '' || doc.hasContent)) doc = await calls.saveInline(doc.documentId, v.content);
+      if (textual && contentChanged && (v.content !== '' || doc.hasContent))
+        doc = await calls.saveInline(doc.documentId, v.content);
       if (v.sourceType === 'FILE' && v.file) doc = await calls.saveFile(doc.documentId, v.file);
       return doc;
     },
@@ -148,7 +159,12 @@ export function DocumentForm({ base, document, initialContent = '', onSaved, onC
     <form onSubmit={form.onSubmit((values) => save.mutate(values))} noValidate>
       <Stack>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput label="Name" withAsterisk maxLength={DOCUMENT_LIMITS.name} {...form.getInputProps('name')} />
+          <TextInput
+            label="Name"
+            withAsterisk
+            maxLength={DOCUMENT_LIMITS.name}
+            {...form.getInputProps('name')}
+          />
           <Select
             label="Type"
             withAsterisk
@@ -156,7 +172,9 @@ export function DocumentForm({ base, document, initialContent = '', onSaved, onC
             data={DOCUMENT_TYPES.map((t) => ({ value: t, label: typeLabels[t] }))}
             {...form.getInputProps('type')}
           />
-          {v.type === 'OTHER' && <TextInput label="Type name" withAsterisk {...form.getInputProps('otherTypeName')} />}
+          {v.type === 'OTHER' && (
+            <TextInput label="Type name" withAsterisk {...form.getInputProps('otherTypeName')} />
+          )}
           <Select
             label="Visibility"
             allowDeselect={false}
@@ -182,13 +200,21 @@ export function DocumentForm({ base, document, initialContent = '', onSaved, onC
           />
         )}
         {v.sourceType === 'URL' && (
-          <TextInput label="URL" withAsterisk placeholder="https://" type="url" {...form.getInputProps('sourceUrl')} />
+          <TextInput
+            label="URL"
+            withAsterisk
+            placeholder="https://"
+            type="url"
+            {...form.getInputProps('sourceUrl')}
+          />
         )}
         {v.sourceType === 'FILE' && (
           <FileInput
             label="File"
             description={
-              saved?.fileName ? `Stored: ${saved.fileName}. Choose a file to replace it (at most 8 MiB).` : 'At most 8 MiB'
+              saved?.fileName
+                ? `Stored: ${saved.fileName}. Choose a file to replace it (at most 8 MiB).`
+                : 'At most 8 MiB'
             }
             clearable
             {...form.getInputProps('file')}

@@ -1,6 +1,19 @@
 // The documents of an API or an API product: list, add, edit (metadata and content), read, delete.
 import { useState } from 'react';
-import { ActionIcon, Anchor, Badge, Button, Group, Modal, Stack, Table, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import {
+  ActionIcon,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconDownload, IconEye, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -12,7 +25,11 @@ import { documentsApi, type ApiDocument } from '../../../api/documents';
 import { DocumentForm } from './DocumentForm';
 import { Preview } from './MarkdownEditor';
 
-type Dialog = { kind: 'create' } | { kind: 'edit'; doc: ApiDocument } | { kind: 'view'; doc: ApiDocument } | { kind: 'delete'; doc: ApiDocument };
+type Dialog =
+  | { kind: 'create' }
+  | { kind: 'edit'; doc: ApiDocument }
+  | { kind: 'view'; doc: ApiDocument }
+  | { kind: 'delete'; doc: ApiDocument };
 
 const textual = (d: ApiDocument) => d.sourceType === 'INLINE' || d.sourceType === 'MARKDOWN';
 
@@ -32,12 +49,29 @@ function useContent(base: string, doc: ApiDocument | undefined) {
   });
 }
 
-function EditDocument({ base, doc, onDone }: { base: string; doc: ApiDocument; onDone: (d?: ApiDocument) => void }) {
+function EditDocument({
+  base,
+  doc,
+  onDone,
+}: {
+  base: string;
+  doc: ApiDocument;
+  onDone: (d?: ApiDocument) => void;
+}) {
   const content = useContent(base, doc);
-  if (!textual(doc)) return <DocumentForm base={base} document={doc} onSaved={onDone} onCancel={() => onDone()} />;
+  if (!textual(doc))
+    return <DocumentForm base={base} document={doc} onSaved={onDone} onCancel={() => onDone()} />;
   return (
     <QueryState query={content} label="Loading the document">
-      {(text) => <DocumentForm base={base} document={doc} initialContent={text} onSaved={onDone} onCancel={() => onDone()} />}
+      {(text) => (
+        <DocumentForm
+          base={base}
+          document={doc}
+          initialContent={text}
+          onSaved={onDone}
+          onCancel={() => onDone()}
+        />
+      )}
     </QueryState>
   );
 }
@@ -104,7 +138,9 @@ export function DocumentsPanel({ base }: { base: string }) {
       <QueryState query={list} label="Loading the documents">
         {(data) =>
           data.list.length === 0 ? (
-            <Text c="dimmed">No documents yet. Add a guide, samples or a link so developers know how to use it.</Text>
+            <Text c="dimmed">
+              No documents yet. Add a guide, samples or a link so developers know how to use it.
+            </Text>
           ) : (
             <Table.ScrollContainer minWidth={560}>
               <Table verticalSpacing="xs" highlightOnHover>
@@ -123,7 +159,11 @@ export function DocumentsPanel({ base }: { base: string }) {
                   {data.list.map((doc) => (
                     <Table.Tr key={doc.documentId}>
                       <Table.Td>
-                        <Anchor component="button" type="button" onClick={() => setDialog({ kind: 'view', doc })}>
+                        <Anchor
+                          component="button"
+                          type="button"
+                          onClick={() => setDialog({ kind: 'view', doc })}
+                        >
                           {doc.name}
                         </Anchor>
                         {doc.summary && (
@@ -132,7 +172,11 @@ export function DocumentsPanel({ base }: { base: string }) {
                           </Text>
                         )}
                       </Table.Td>
-                      <Table.Td>{doc.type === 'OTHER' ? doc.otherTypeName : doc.type.replaceAll('_', ' ').toLowerCase()}</Table.Td>
+                      <Table.Td>
+                        {doc.type === 'OTHER'
+                          ? doc.otherTypeName
+                          : doc.type.replaceAll('_', ' ').toLowerCase()}
+                      </Table.Td>
                       <Table.Td>
                         <Group gap={4}>
                           <Badge variant="light">{doc.sourceType}</Badge>
@@ -143,11 +187,17 @@ export function DocumentsPanel({ base }: { base: string }) {
                           )}
                         </Group>
                       </Table.Td>
-                      <Table.Td>{doc.lastUpdatedTime ? dayjs(doc.lastUpdatedTime).format('YYYY-MM-DD HH:mm') : ''}</Table.Td>
+                      <Table.Td>
+                        {doc.lastUpdatedTime ? dayjs(doc.lastUpdatedTime).format('YYYY-MM-DD HH:mm') : ''}
+                      </Table.Td>
                       <Table.Td>
                         <Group gap={4} wrap="nowrap" justify="flex-end">
                           <Tooltip label="Read">
-                            <ActionIcon variant="subtle" aria-label={`Read ${doc.name}`} onClick={() => setDialog({ kind: 'view', doc })}>
+                            <ActionIcon
+                              variant="subtle"
+                              aria-label={`Read ${doc.name}`}
+                              onClick={() => setDialog({ kind: 'view', doc })}
+                            >
                               <IconEye size={16} />
                             </ActionIcon>
                           </Tooltip>
@@ -156,7 +206,9 @@ export function DocumentsPanel({ base }: { base: string }) {
                               <ActionIcon
                                 variant="subtle"
                                 aria-label={`Download ${doc.name}`}
-                                loading={download.isPending && download.variables?.documentId === doc.documentId}
+                                loading={
+                                  download.isPending && download.variables?.documentId === doc.documentId
+                                }
                                 onClick={() => download.mutate(doc)}
                               >
                                 <IconDownload size={16} />
@@ -164,7 +216,11 @@ export function DocumentsPanel({ base }: { base: string }) {
                             </Tooltip>
                           )}
                           <Tooltip label="Edit">
-                            <ActionIcon variant="subtle" aria-label={`Edit ${doc.name}`} onClick={() => setDialog({ kind: 'edit', doc })}>
+                            <ActionIcon
+                              variant="subtle"
+                              aria-label={`Edit ${doc.name}`}
+                              onClick={() => setDialog({ kind: 'edit', doc })}
+                            >
                               <IconPencil size={16} />
                             </ActionIcon>
                           </Tooltip>
@@ -197,13 +253,27 @@ export function DocumentsPanel({ base }: { base: string }) {
         size="80rem"
         fullScreen={small}
       >
-        {dialog?.kind === 'create' && <DocumentForm base={base} onSaved={saved} onCancel={() => setDialog(null)} />}
+        {dialog?.kind === 'create' && (
+          <DocumentForm base={base} onSaved={saved} onCancel={() => setDialog(null)} />
+        )}
         {dialog?.kind === 'edit' && <EditDocument base={base} doc={dialog.doc} onDone={saved} />}
       </Modal>
-      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={dialog?.kind === 'view'} onClose={() => setDialog(null)} title={dialog?.kind === 'view' ? dialog.doc.name : ''} size="xl" fullScreen={small}>
+      <Modal
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        opened={dialog?.kind === 'view'}
+        onClose={() => setDialog(null)}
+        title={dialog?.kind === 'view' ? dialog.doc.name : ''}
+        size="xl"
+        fullScreen={small}
+      >
         {dialog?.kind === 'view' && <ViewDocument base={base} doc={dialog.doc} />}
       </Modal>
-      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={dialog?.kind === 'delete'} onClose={() => setDialog(null)} title="Delete the document?">
+      <Modal
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        opened={dialog?.kind === 'delete'}
+        onClose={() => setDialog(null)}
+        title="Delete the document?"
+      >
         {dialog?.kind === 'delete' && (
           <Stack>
             <Text>

@@ -1,6 +1,18 @@
 // The request, response and fault flows of one operation (or of the whole API): add, order, edit, remove.
 import { useState } from 'react';
-import { ActionIcon, Badge, Button, Group, Modal, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import type { OperationPolicy } from '../../../api/types';
 import { POLICY_FLOWS, type PolicyFlow, type PolicySpec } from '../../../api/policies';
@@ -80,7 +92,12 @@ export function FlowsEditor({ label, flows, specs, onChange, error }: Props) {
               const where = `${name} (${flowTitles[flow].toLowerCase()} ${i + 1}) of ${label}`;
               const refused = error?.at === `${flow}:${i}` ? error.message : undefined;
               return (
-                <Paper key={d.key} withBorder p="xs" style={refused ? { borderColor: 'var(--mantine-color-error)' } : undefined}>
+                <Paper
+                  key={d.key}
+                  withBorder
+                  p="xs"
+                  style={refused ? { borderColor: 'var(--mantine-color-error)' } : undefined}
+                >
                   <Group justify="space-between" wrap="nowrap" align="flex-start">
                     <div style={{ minWidth: 0 }}>
                       <Group gap={6}>
@@ -101,7 +118,12 @@ export function FlowsEditor({ label, flows, specs, onChange, error }: Props) {
                       )}
                     </div>
                     <Group gap={2} wrap="nowrap">
-                      <ActionIcon variant="subtle" aria-label={`Move ${where} up`} disabled={i === 0} onClick={() => move(flow, i, -1)}>
+                      <ActionIcon
+                        variant="subtle"
+                        aria-label={`Move ${where} up`}
+                        disabled={i === 0}
+                        onClick={() => move(flow, i, -1)}
+                      >
                         <IconArrowUp size={16} />
                       </ActionIcon>
                       <ActionIcon
@@ -112,14 +134,23 @@ export function FlowsEditor({ label, flows, specs, onChange, error }: Props) {
                       >
                         <IconArrowDown size={16} />
                       </ActionIcon>
-                      <ActionIcon variant="subtle" aria-label={`Edit ${where}`} onClick={() => open({ flow, index: i })}>
+                      <ActionIcon
+                        variant="subtle"
+                        aria-label={`Edit ${where}`}
+                        onClick={() => open({ flow, index: i })}
+                      >
                         <IconPencil size={16} />
                       </ActionIcon>
                       <ActionIcon
                         variant="subtle"
                         color="red"
                         aria-label={`Remove ${where}`}
-                        onClick={() => update(flow, flows[flow].filter((_, k) => k !== i))}
+                        onClick={() =>
+                          update(
+                            flow,
+                            flows[flow].filter((_, k) => k !== i),
+                          )
+                        }
                       >
                         <IconTrash size={16} />
                       </ActionIcon>
@@ -170,14 +201,19 @@ export function FlowsEditor({ label, flows, specs, onChange, error }: Props) {
                 onCancel={() => setDialog(null)}
                 onSubmit={(policy) => {
                   const list = [...flows[dialog.flow]];
-                  if (editing && dialog.index !== undefined) list[dialog.index] = { key: editing.key, policy };
+                  if (editing && dialog.index !== undefined)
+                    list[dialog.index] = { key: editing.key, policy };
                   else list.push(draftOf(policy));
                   update(dialog.flow, list);
                   setDialog(null);
                 }}
               />
             )}
-            {editing && !spec && <Text c="red">This API uses the policy '{editing.policy.policyName}', which the server does not offer.</Text>}
+            {editing && !spec && (
+              <Text c="red">
+                This API uses the policy '{editing.policy.policyName}', which the server does not offer.
+              </Text>
+            )}
           </Stack>
         )}
       </Modal>

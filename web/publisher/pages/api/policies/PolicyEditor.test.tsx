@@ -17,11 +17,31 @@ const header = (name: string, display: string): PolicySpec => ({
   displayName: display,
   applicableFlows: ['request', 'response', 'fault'],
   policyAttributes: [
-    { name: 'headerName', displayName: 'Header Name', required: true, validationRegex: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", type: 'String' },
-    ...(name === 'removeHeader' ? [] : [{ name: 'headerValue', displayName: 'Header Value', required: true, validationRegex: null, type: 'String' }]),
+    {
+      name: 'headerName',
+      displayName: 'Header Name',
+      required: true,
+      validationRegex: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",
+      type: 'String',
+    },
+    ...(name === 'removeHeader'
+      ? []
+      : [
+          {
+            name: 'headerValue',
+            displayName: 'Header Value',
+            required: true,
+            validationRegex: null,
+            type: 'String',
+          },
+        ]),
   ],
 });
-const specs = [header('addHeader', 'Add Header'), header('setHeader', 'Set Header'), header('removeHeader', 'Remove Header')];
+const specs = [
+  header('addHeader', 'Add Header'),
+  header('setHeader', 'Set Header'),
+  header('removeHeader', 'Remove Header'),
+];
 
 const api: Api = {
   id: 'a1',
@@ -38,7 +58,11 @@ const api: Api = {
       authType: 'Application & Application User',
       operationPolicies: {
         request: [
-          { policyName: 'addHeader', policyVersion: 'v1', parameters: { headerName: 'X-A', headerValue: '1' } },
+          {
+            policyName: 'addHeader',
+            policyVersion: 'v1',
+            parameters: { headerName: 'X-A', headerValue: '1' },
+          },
           { policyName: 'removeHeader', policyVersion: 'v1', parameters: { headerName: 'X-B' } },
         ],
         response: [],
@@ -66,9 +90,15 @@ describe('operation policies', () => {
   it('reorders, removes and adds policies and saves the API with them', async () => {
     const puts = serve();
     renderPage(<PoliciesTab api={api} />, { session: testSession({ scopes: ['apim:api_create'] }) });
-    await userEvent.click(await screen.findByRole('button', { name: 'Move Remove Header (request 2) of GET /items up' }));
-    await userEvent.click(screen.getByRole('button', { name: 'Remove Add Header (request 2) of GET /items' }));
-    await userEvent.click(screen.getByRole('button', { name: 'Add policy to the response flow of GET /items' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Move Remove Header (request 2) of GET /items up' }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Remove Add Header (request 2) of GET /items' }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Add policy to the response flow of GET /items' }),
+    );
     const dialog = await screen.findByRole('dialog');
     await userEvent.click(within(dialog).getByRole('combobox', { name: 'Policy' }));
     await userEvent.click(await screen.findByRole('option', { name: 'Set Header', hidden: true }));
@@ -77,7 +107,9 @@ describe('operation policies', () => {
     await userEvent.type(within(dialog).getByLabelText(/Header Name/), 'bad header');
     await userEvent.type(within(dialog).getByLabelText(/Header Value/), 'no-store');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Add policy' }));
-    expect(await within(dialog).findByText("'headerName': 'bad header' is not a valid Header Name")).toBeVisible();
+    expect(
+      await within(dialog).findByText("'headerName': 'bad header' is not a valid Header Name"),
+    ).toBeVisible();
     await userEvent.clear(within(dialog).getByLabelText(/Header Name/));
     await userEvent.type(within(dialog).getByLabelText(/Header Name/), 'Cache-Control');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Add policy' }));
@@ -90,7 +122,13 @@ describe('operation policies', () => {
           ...api.operations![0],
           operationPolicies: {
             request: [{ policyName: 'removeHeader', policyVersion: 'v1', parameters: { headerName: 'X-B' } }],
-            response: [{ policyName: 'setHeader', policyVersion: 'v1', parameters: { headerName: 'Cache-Control', headerValue: 'no-store' } }],
+            response: [
+              {
+                policyName: 'setHeader',
+                policyVersion: 'v1',
+                parameters: { headerName: 'Cache-Control', headerValue: 'no-store' },
+              },
+            ],
             fault: [],
           },
         },
@@ -105,14 +143,22 @@ describe('operation policies', () => {
       if (method === 'PUT')
         return {
           status: 400,
-          body: { code: 400, message: 'Bad Request', description: "'operations[0].operationPolicies.request[0].parameters.headerName' is not valid" },
+          body: {
+            code: 400,
+            message: 'Bad Request',
+            description: "'operations[0].operationPolicies.request[0].parameters.headerName' is not valid",
+          },
         };
       return { status: 404, body: {} };
     });
     renderPage(<PoliciesTab api={api} />, { session: testSession({ scopes: ['apim:api_create'] }) });
-    await userEvent.click(await screen.findByRole('button', { name: 'Move Add Header (request 1) of GET /items down' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Move Add Header (request 1) of GET /items down' }),
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Save policies' }));
-    const alerts = await screen.findAllByText("'operations[0].operationPolicies.request[0].parameters.headerName' is not valid");
+    const alerts = await screen.findAllByText(
+      "'operations[0].operationPolicies.request[0].parameters.headerName' is not valid",
+    );
     expect(alerts.length).toBe(2); // the notice and the policy's own line
   }, 20_000);
 });

@@ -14,7 +14,11 @@ function toDraft(flows: Partial<PolicyFlows> | undefined | null): DraftFlows {
   return { request: f(flows?.request), response: f(flows?.response), fault: f(flows?.fault) };
 }
 function fromDraft(d: DraftFlows): PolicyFlows {
-  return { request: d.request.map((x) => x.policy), response: d.response.map((x) => x.policy), fault: d.fault.map((x) => x.policy) };
+  return {
+    request: d.request.map((x) => x.policy),
+    response: d.response.map((x) => x.policy),
+    fault: d.fault.map((x) => x.policy),
+  };
 }
 const count = (d: DraftFlows) => POLICY_FLOWS.reduce((n, f) => n + d[f].length, 0);
 
@@ -128,7 +132,9 @@ export function PolicyEditor({ api }: { api: Api }) {
                     <Text fw={500} style={{ wordBreak: 'break-all' }}>
                       {op.target}
                     </Text>
-                    {count(draft.operations[i]) > 0 && <Badge variant="light">{count(draft.operations[i])}</Badge>}
+                    {count(draft.operations[i]) > 0 && (
+                      <Badge variant="light">{count(draft.operations[i])}</Badge>
+                    )}
                   </Group>
                 </Accordion.Control>
                 <Accordion.Panel>
@@ -136,7 +142,12 @@ export function PolicyEditor({ api }: { api: Api }) {
                     label={`${op.verb} ${op.target}`}
                     flows={draft.operations[i]}
                     specs={list.list}
-                    onChange={(flows) => setDraft({ ...draft, operations: draft.operations.map((f, k) => (k === i ? flows : f)) })}
+                    onChange={(flows) =>
+                      setDraft({
+                        ...draft,
+                        operations: draft.operations.map((f, k) => (k === i ? flows : f)),
+                      })
+                    }
                     error={refused?.scope === `op:${i}` ? refused : undefined}
                   />
                 </Accordion.Panel>

@@ -63,7 +63,9 @@ interface Props {
 
 export function PolicyParametersForm({ spec, initial, submitLabel, onSubmit, onCancel }: Props) {
   const form = useForm<Values>({
-    initialValues: Object.fromEntries(spec.policyAttributes.map((a) => [a.name, asText(initial?.parameters?.[a.name])])),
+    initialValues: Object.fromEntries(
+      spec.policyAttributes.map((a) => [a.name, asText(initial?.parameters?.[a.name])]),
+    ),
     validate: (values) => validateParameters(spec, values),
   });
   return (
