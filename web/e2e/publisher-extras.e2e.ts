@@ -89,6 +89,45 @@ describe('Publisher documents, policies, products and catalog', () => {
     expect(await res.text()).toBe('# Welcome\n\nList orders with **GET /orders**.');
   });
 
+  it('edits a document with its stored text and uploads a file document', async () => {
+    await page.getByRole('button', { name: 'Edit Guide' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Guide' });
+    const editor = edit.getByRole('textbox', { name: 'Content (Markdown)', exact: true });
+    await expect.poll(() => editor.inputValue(), { timeout: 10_000 }).toContain('# Welcome');
+    await editor.fill('# Welcome back');
+    await edit.getByRole('button', { name: 'Save document' }).click();
+    await edit.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: 'Add document' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a document' });
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Samples');
+    await dialog.getByRole('combobox', { name: 'Source' }).click();
+    await page.getByRole('option', { name: 'File' }).click();
+    await dialog
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'samples.txt', mimeType: 'text/plain', buffer: Buffer.from('curl ...') });
+    await dialog.getByRole('button', { name: 'Add document' }).click();
+    await page.getByRole('button', { name: 'Download Samples' }).waitFor();
+    await expectAccessible(page, 'the documents tab with a file');
+
+    const docs = await adminCall<{ list: { documentId: string; name: string; fileName: string | null }[] }>(
+      server,
+      'GET',
+      `${PUB}/apis/${apiId}/documents`,
+    );
+    expect(docs.list.map((d) => [d.name, d.fileName])).toEqual(
+      expect.arrayContaining([
+        ['Guide', null],
+        ['Samples', 'samples.txt'],
+      ]),
+    );
+    const guide = docs.list.find((d) => d.name === 'Guide');
+    const res = await fetch(`${server.url}${PUB}/apis/${apiId}/documents/${guide?.documentId}/content`, {
+      headers: { Authorization: 'Basic ' + Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64') },
+    });
+    expect(await res.text()).toBe('# Welcome back');
+  });
+
   it('adds an operation policy from its parameter form and saves the API', async () => {
     await page.goto(`${server.url}/publisher/apis/${apiId}/policies`);
     await page.getByRole('button', { name: /^GET\s*\/orders/ }).click();
