@@ -75,7 +75,8 @@ describe('application keys', () => {
       await userEvent.click(screen.getByRole('button', { name: 'Generate keys' }));
 
       const dialog = await screen.findByRole('dialog', { name: 'Production keys' });
-      expect(within(dialog).getByText('cs-secret-456')).toBeVisible();
+      // The dialog fades in.
+      await waitFor(() => expect(within(dialog).getByText('cs-secret-456')).toBeVisible());
       expect(within(dialog).getByRole('button', { name: 'Copy Consumer secret' })).toBeVisible();
       expect(within(dialog).getByRole('button', { name: 'Copy Consumer key' })).toBeVisible();
       expect(
@@ -90,7 +91,8 @@ describe('application keys', () => {
 
       await userEvent.click(within(dialog).getByRole('button', { name: 'I have copied it' }));
       await waitFor(() => expect(screen.queryByText('cs-secret-456')).not.toBeInTheDocument());
-      expect(await screen.findByText('ck-123')).toBeVisible();
+      // Later the key only.
+      await waitFor(() => expect(screen.getByText('ck-123')).toBeVisible());
     },
   );
 
