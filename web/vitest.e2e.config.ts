@@ -5,7 +5,7 @@ export default defineConfig({
   root: import.meta.dirname,
   test: {
     environment: 'node',
-    include: ['e2e/**/*.{e2e,shots}.ts'],
+    include: ['e2e/**/*.{e2e,shots,measure}.ts'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
     fileParallelism: false,
