@@ -43,6 +43,7 @@ json::object api_info(const domain::Api& a) {
   const json::object full = domain::api_to_json(a);
   o["categories"] = full.at("categories");
   o["businessInformation"] = full.at("businessInformation");
+  o["tags"] = full.at("tags");
   return o;
 }
 
@@ -152,6 +153,12 @@ std::int64_t validity_of(std::int64_t seconds, std::string_view field) {
   return seconds;
 }
 
+// The authorization code grant redirects to the client's callback URL, so it needs one.
+void check_callback_for_grants(const std::vector<std::string>& grants, const std::string& callback) {
+  if (callback.empty() && std::find(grants.begin(), grants.end(), "authorization_code") != grants.end())
+    bad("'callbackUrl' is required with the authorization_code grant type");
+}
+
 // The changes an ApplicationKey body (PUT oauth-keys/{keyMappingId}) makes to `k`: supportedGrantTypes,
 // callbackUrl and additionalProperties.application_access_token_expiry_time (a number or a string of
 // digits, as the product's portal sends it). Read-only fields of the shape are ignored.
@@ -166,6 +173,7 @@ domain::KeyMapping key_changes(const json::object& o, domain::KeyMapping k) {
       bad("'callbackUrl' must not contain spaces or control characters");
     k.callback_url = *cb;
   }
+  check_callback_for_grants(k.grant_types, k.callback_url);
   if (const json::object* props = common::opt_object(o, "additionalProperties", "additionalProperties")) {
     for (const auto& [key, v] : *props) {
       const std::string name(key.data(), key.size());
@@ -368,6 +376,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     if (const json::array* g = common::opt_array(o, "grantTypesToBeSupported", "grantTypesToBeSupported"))
       grants = grant_types_of(*g, "grantTypesToBeSupported");
     const std::string callback = common::opt_string(o, "callbackUrl", "callbackUrl").value_or("");
+    check_callback_for_grants(grants, callback);
     const std::int64_t validity =
         validity_of(common::opt_int(o, "validityTime", "validityTime").value_or(3600), "validityTime");
     auto client = km.create_client(app, key_type, grants, callback, validity);

@@ -83,6 +83,7 @@ TEST_F(ApplicationKeys, KeyMappingUpdateRefusesBadInputAndWritesNothing) {
       {R"({"supportedGrantTypes":[7]})", "supportedGrantTypes"},
       {R"({"callbackUrl":"https://a b"})", "callbackUrl"},
       {R"({"callbackUrl":12})", "callbackUrl"},
+      {R"({"supportedGrantTypes":["authorization_code"],"callbackUrl":""})", "callbackUrl"},
       {R"({"additionalProperties":{"application_access_token_expiry_time":"soon"}})", "application_access_token_expiry_time"},
       {R"({"additionalProperties":{"application_access_token_expiry_time":0}})", "application_access_token_expiry_time"},
       {R"({"additionalProperties":{"application_access_token_expiry_time":99999999999}})", "application_access_token_expiry_time"},
@@ -100,6 +101,10 @@ TEST_F(ApplicationKeys, KeyMappingUpdateRefusesBadInputAndWritesNothing) {
     }
   }
   EXPECT_EQ(admin("GET", key_path(c)).body, before);
+  auto no_callback = admin("POST", kDev + "/applications/" + c.app_id + "/generate-keys",
+                           R"({"keyType":"SANDBOX","grantTypesToBeSupported":["authorization_code"]})");
+  EXPECT_EQ(no_callback.status, 400);
+  EXPECT_NE(str(json_of(no_callback)["description"]).find("callbackUrl"), std::string::npos);
   EXPECT_EQ(admin("PUT", kDev + "/applications/" + c.app_id + "/oauth-keys/no-such-mapping", "{}").status, 404);
   EXPECT_EQ(admin("GET", kDev + "/applications/" + c.app_id + "/oauth-keys/no-such-mapping").status, 404);
 
