@@ -155,6 +155,9 @@ describe('Admin portal', () => {
       endpointConfig: { endpoint_type: 'http', production_endpoints: { url: 'http://127.0.0.1:9/' } },
       operations: [{ target: '/today', verb: 'GET' }],
     });
+    // The API was made behind the portal's back: load the page afresh rather than wait for the
+    // cached category counts to go stale.
+    await page.reload();
     await openSection('API categories');
     const row = page.getByRole('row').filter({ hasText: 'E2EWeather' });
     await expect.poll(() => row.textContent()).toContain('1');
