@@ -388,6 +388,15 @@ domain::Revision ApiService::revision(const std::string& api_id, const std::stri
   return *r;
 }
 
+std::optional<domain::Revision> ApiService::find_revision(const std::string& revision_id) {
+  store::ApiQuery q;
+  q.limit = 1000000;
+  q.kind = kind_ == ApiKind::kProduct ? std::string(domain::kApiTypeProduct) : "API";
+  for (const auto& a : store_.list_apis(q).list)
+    if (auto r = store_.get_revision(a.id, revision_id)) return r;
+  return std::nullopt;
+}
+
 void ApiService::delete_revision(const std::string& api_id, const std::string& revision_id) {
   revision(api_id, revision_id);
   store_.delete_revision(api_id, revision_id);

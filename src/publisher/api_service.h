@@ -63,6 +63,9 @@ class ApiService {
   domain::Revision create_revision(const std::string& api_id, const std::string& description);
   std::vector<domain::Revision> revisions(const std::string& api_id);
   domain::Revision revision(const std::string& api_id, const std::string& revision_id);
+  // A revision by its id alone (the product's GET /apis/{revisionId}); nullopt when none of this
+  // kind's APIs has it. Asks each API in turn: meant for that read, not for hot paths.
+  std::optional<domain::Revision> find_revision(const std::string& revision_id);
   void delete_revision(const std::string& api_id, const std::string& revision_id);
   domain::Api restore_revision(const std::string& api_id, const std::string& revision_id);
 

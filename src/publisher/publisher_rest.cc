@@ -206,7 +206,18 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
 
   r.add("GET", publisher_path("/apis/{apiId}"), [&, reader](RestRequest& req) {
     reader(req);
-    const domain::Api api = apis.get(req.path_params["apiId"]);
+    const std::string& id = req.path_params["apiId"];
+    // As in the product, a revision's id reads the API as that revision froze it.
+    if (!apis.owns(id))
+      if (auto rev = apis.find_revision(id)) {
+        json::object out = domain::api_to_public_json(rev->api);
+        out["id"] = rev->id;
+        out["isRevision"] = true;
+        out["revisionedApiId"] = rev->api_id;
+        out["revisionId"] = rev->number;
+        return ok_json(200, out);
+      }
+    const domain::Api api = apis.get(id);
     json::object out = domain::api_to_public_json(api);
     if (json::value* info = out.if_contains("serviceInfo"); info && info->is_object())
       info->as_object()["outdated"] = apis.service_outdated(api);

@@ -152,6 +152,18 @@ TEST_F(PublisherApi, RevisionsDeploymentsAndUndeploy) {
   EXPECT_EQ(rev["description"], "first");
   EXPECT_EQ(str(rev["apiInfo"].at("id")), id);
   const std::string rev_id(rev["id"].as_string());
+  // The revision reads as the API it froze (GET /apis/{revisionId}), whatever the working copy does next.
+  ASSERT_EQ(admin("PUT", kApis + "/" + id, api_body("Revs", "/revs", R"([{"target":"/later","verb":"GET"}])")).status, 200);
+  auto frozen = admin("GET", kApis + "/" + rev_id);
+  ASSERT_EQ(frozen.status, 200) << frozen.body;
+  auto fo = json_of(frozen);
+  EXPECT_EQ(str(fo["id"]), rev_id);
+  EXPECT_EQ(fo["isRevision"], true);
+  EXPECT_EQ(str(fo["revisionedApiId"]), id);
+  EXPECT_EQ(fo["revisionId"], 1);
+  EXPECT_EQ(str(fo["name"]), "Revs");
+  EXPECT_EQ(fo["operations"].as_array().size() == 1 && str(fo["operations"].as_array()[0].at("target")) == "/later", false);
+  EXPECT_EQ(admin("GET", kApis + "/no-such-api-or-revision").status, 404);
 
   EXPECT_EQ(admin("POST", kApis + "/" + id + "/deploy-revision?revisionId=" + rev_id, R"([{"name":"Nowhere"}])").status,
             400);

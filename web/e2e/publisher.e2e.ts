@@ -126,6 +126,9 @@ describe('Publisher API pages', () => {
     await dialog.getByRole('button', { name: 'Deploy', exact: true }).click();
     await notice(page, 'Revision 1 deployed to Default');
     await expectAccessible(page, 'the revisions tab');
+    // The revision as frozen (GET /apis/{revisionId}) against the working copy: nothing changed since.
+    await page.getByRole('button', { name: 'Show changes' }).click();
+    await expect.poll(() => page.getByText('No differences.').isVisible(), { timeout: 15_000 }).toBe(true);
 
     // The gateway serves the deployed revision: the open operation reaches the backend, the secured
     // one asks for a token.
