@@ -19,7 +19,7 @@ import { keys, paths, useList } from '../api/admin';
 import type { AnyPolicy, ApiCategory, DenyPolicy, KeyManager, List, User } from '../api/types';
 
 function count(query: UseQueryResult<List<unknown>>) {
-  if (query.isPending) return <Loader size="xs" aria-label="Loading" />;
+  if (query.isPending) return <Loader size="xs" role="status" aria-label="Loading" />;
   if (query.isError)
     return (
       <Text size="xs" c="red" role="alert">

@@ -44,7 +44,7 @@ export function CallbackPage() {
   return (
     <Center mih="60vh">
       <Group>
-        <Loader size="sm" aria-label="Signing in" />
+        <Loader size="sm" role="status" aria-label="Signing in" />
         <Text>Signing in…</Text>
       </Group>
     </Center>

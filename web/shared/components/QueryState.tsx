@@ -23,7 +23,7 @@ export function ErrorNotice({ error, onRetry, title }: { error: unknown; onRetry
 export function Loading({ label = 'Loading' }: { label?: string }) {
   return (
     <Center py="xl">
-      <Loader size="sm" aria-label={label} />
+      <Loader size="sm" role="status" aria-label={label} />
     </Center>
   );
 }
