@@ -38,15 +38,24 @@ export default function SwaggerView({
     return req;
   }, []);
   const box = useRef<HTMLDivElement>(null);
-  // Swagger UI leaves its server picker without a label.
-  const label = useCallback(
-    () => box.current?.querySelector('select#servers')?.setAttribute('aria-label', 'Server'),
-    [],
-  );
+  // Swagger UI leaves its server picker without a label, and renders it again whenever its state
+  // changes: name it each time it appears.
+  useEffect(() => {
+    const root = box.current;
+    if (!root) return;
+    const label = () => {
+      const select = root.querySelector('select#servers');
+      if (select && !select.hasAttribute('aria-label')) select.setAttribute('aria-label', 'Server');
+    };
+    label();
+    const observer = new MutationObserver(label);
+    observer.observe(root, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, []);
   return (
     // Swagger UI has a light theme only; it keeps it in dark mode too.
     <Paper ref={box} withBorder p="xs" bg="white" c="black" style={{ overflowX: 'auto' }}>
-      <SwaggerUI spec={spec} requestInterceptor={intercept} onComplete={label} />
+      <SwaggerUI spec={spec} requestInterceptor={intercept} />
     </Paper>
   );
 }
