@@ -1,13 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import { CatalogPage, catalogQuery, PAGE_SIZE } from './CatalogPage';
 
 afterEach(() => vi.unstubAllGlobals());
-// The machine may be busy (other builds): wait for the screen longer than the default second.
-configure({ asyncUtilTimeout: 10_000 });
-
 const all = Array.from({ length: 500 }, (_, i) => ({
   id: `id-${i}`,
   name: `Api${i}`,

@@ -1,13 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, screen } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import { SignUpPage } from './SignUpPage';
 
 afterEach(() => vi.unstubAllGlobals());
-// The machine may be busy (other builds): wait for the screen longer than the default second.
-configure({ asyncUtilTimeout: 10_000 });
-
 async function fill(username: string, password: string, confirm = password) {
   if (username) await userEvent.type(screen.getByLabelText(/^Username/), username);
   if (password) await userEvent.type(screen.getByLabelText(/^Password/), password);

@@ -1,8 +1,11 @@
 import '@testing-library/jest-dom/vitest';
 import { afterEach } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 
 afterEach(() => cleanup());
+
+// Test files run in parallel on a small machine: wait for the screen as a patient person would.
+configure({ asyncUtilTimeout: 10_000 });
 
 // jsdom lacks these; Mantine reads them.
 if (!window.matchMedia)
@@ -26,4 +29,6 @@ window.ResizeObserver ??= NoopResizeObserver as unknown as typeof ResizeObserver
 Element.prototype.scrollIntoView ??= () => {};
 // Mantine's auto-growing Textarea waits for document.fonts, which jsdom lacks.
 if (!('fonts' in document))
-  Object.defineProperty(document, 'fonts', { value: { ready: Promise.resolve(), addEventListener: () => {}, removeEventListener: () => {} } });
+  Object.defineProperty(document, 'fonts', {
+    value: { ready: Promise.resolve(), addEventListener: () => {}, removeEventListener: () => {} },
+  });

@@ -1,17 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import { ApplicationsPage } from './ApplicationsPage';
 
 afterEach(() => vi.unstubAllGlobals());
-// The machine may be busy (other builds): wait for the screen longer than the default second.
-configure({ asyncUtilTimeout: 10_000 });
-if (!('fonts' in document))
-  Object.defineProperty(document, 'fonts', {
-    value: { addEventListener: () => {}, removeEventListener: () => {} },
-  });
-
 const tiers = [
   { name: 'Unlimited', displayName: 'Unlimited', description: 'Allows unlimited requests' },
   { name: '10PerMin', displayName: '10PerMin', description: 'Allows 10 requests per minute' },

@@ -1,14 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import type { Application, ApplicationKey } from '../../api/types';
 import { KeysTab } from './KeysTab';
 
 afterEach(() => vi.unstubAllGlobals());
-// The machine may be busy (other builds): wait for the screen longer than the default second.
-configure({ asyncUtilTimeout: 10_000 });
-
 const app: Application = {
   applicationId: 'app1',
   name: 'Mobile',

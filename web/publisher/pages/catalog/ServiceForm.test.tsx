@@ -1,17 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import { ServiceListPage } from './ServiceListPage';
 
 afterEach(() => vi.unstubAllGlobals());
-// Parallel test files make first renders slow; wait for them as a person would.
-configure({ asyncUtilTimeout: 10_000 });
-if (!('fonts' in document))
-  Object.defineProperty(document, 'fonts', {
-    value: { addEventListener: () => {}, removeEventListener: () => {} },
-  });
-
 // jsdom's Blob has no text(); FileReader reads it.
 const read = (b: Blob) =>
   new Promise<string>((resolve) => {

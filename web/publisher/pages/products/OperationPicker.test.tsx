@@ -1,17 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import { ProductCreatePage } from './ProductCreatePage';
 
 afterEach(() => vi.unstubAllGlobals());
-// Parallel test files make first renders slow; wait for them as a person would.
-configure({ asyncUtilTimeout: 10_000 });
-if (!('fonts' in document))
-  Object.defineProperty(document, 'fonts', {
-    value: { addEventListener: () => {}, removeEventListener: () => {} },
-  });
-
 const apis = [
   { id: 'orders', name: 'Orders', version: '1.0.0', context: '/orders' },
   { id: 'stock', name: 'Stock', version: '2.0.0', context: '/stock' },

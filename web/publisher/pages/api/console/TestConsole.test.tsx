@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import type { Api } from '../../../api/types';
@@ -7,9 +7,6 @@ import { TestConsole } from './TestConsole';
 import { requestUrl } from './request';
 
 afterEach(() => vi.unstubAllGlobals());
-// Parallel test files make first renders slow; wait for them as a person would.
-configure({ asyncUtilTimeout: 10_000 });
-
 const api: Api = {
   id: 'a1',
   name: 'Pets',

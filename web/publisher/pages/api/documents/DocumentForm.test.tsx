@@ -1,20 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import { DocumentsPanel } from './DocumentsPanel';
 import { validateDocument, type DocumentFormValues } from './DocumentForm';
 
 afterEach(() => vi.unstubAllGlobals());
-// Parallel test files make first renders slow; wait for them as a person would.
-configure({ asyncUtilTimeout: 10_000 });
-
-// jsdom has no document.fonts, which Mantine's autosizing Textarea listens to.
-if (!('fonts' in document))
-  Object.defineProperty(document, 'fonts', {
-    value: { addEventListener: () => {}, removeEventListener: () => {} },
-  });
-
 const base = '/api/am/publisher/v4/apis/a1';
 const session = () => testSession({ scopes: ['apim:api_view', 'apim:api_create'] });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage, testSession } from '@shared/test/render';
 import type { Api } from '../../../api/types';
@@ -7,9 +7,6 @@ import type { PolicySpec } from '../../../api/policies';
 import { PoliciesTab } from '../PoliciesTab';
 
 afterEach(() => vi.unstubAllGlobals());
-// Parallel test files make first renders slow; wait for them as a person would.
-configure({ asyncUtilTimeout: 10_000 });
-
 const header = (name: string, display: string): PolicySpec => ({
   id: name,
   name,
