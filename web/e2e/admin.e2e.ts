@@ -12,12 +12,14 @@ import {
   signInOnKeyManager,
   startArchway,
   type Archway,
+  describePageOnFailure,
 } from './harness';
 
 let server: Archway;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+describePageOnFailure(() => page);
 
 const POLICY = 'E2EFivePerMin';
 const DEV = { username: 'e2edev', password: 'e2e-dev-password' };

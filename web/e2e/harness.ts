@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterEach, expect } from 'vitest';
 
 export const ADMIN_PASSWORD = 'e2e-admin-pw';
 
@@ -177,4 +177,34 @@ export async function publishedApi(server: Archway, backend: Backend, name: stri
     { name: 'Default', vhost: 'localhost', displayOnDevportal: true },
   ]);
   return apiObj.id;
+}
+
+/**
+ * Prints what the page showed (its accessibility tree and URL) when a test of the file fails, so a
+ * failure met only on a loaded CI machine can be read from the log.
+ */
+export function describePageOnFailure(current: () => Page | undefined) {
+  afterEach(async (ctx) => {
+    const page = current();
+    if (ctx.task.result?.state !== 'fail' || !page || page.isClosed()) return;
+    const tree = await page.locator('body').ariaSnapshot({ timeout: 5_000 }).catch((e: unknown) => String(e));
+    console.log(`The page at ${page.url()} when "${ctx.task.name}" failed:\n${tree}`);
+  });
+}
+
+/**
+ * Clicks `trigger` until `inside` (something in the dialog it opens) shows: a click that lands while
+ * the page still settles (an accordion opening) may miss; a dialog already open is not clicked again.
+ */
+export async function openDialog(page: Page, trigger: Locator, inside: Locator, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (!(await page.getByRole('dialog').isVisible())) await trigger.click();
+    try {
+      await inside.waitFor({ timeout: 3_000 });
+      return;
+    } catch (e) {
+      if (Date.now() > until) throw e;
+    }
+  }
 }

@@ -11,6 +11,8 @@ import {
   startBackend,
   type Archway,
   type Backend,
+  describePageOnFailure,
+  openDialog,
 } from './harness';
 
 const PUB = '/api/am/publisher/v4';
@@ -18,6 +20,7 @@ let server: Archway;
 let backend: Backend;
 let browser: Browser;
 let page: Page;
+describePageOnFailure(() => page);
 let apiId: string;
 
 beforeAll(async () => {
@@ -131,9 +134,10 @@ describe('Publisher documents, policies, products and catalog', () => {
   it('adds an operation policy from its parameter form and saves the API', async () => {
     await page.goto(`${server.url}/publisher/apis/${apiId}/policies`);
     await page.getByRole('button', { name: /^GET\s*\/orders/ }).click();
-    await page.getByRole('button', { name: 'Add policy to the request flow of GET /orders' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByRole('combobox', { name: 'Policy' }).click();
+    const picker = dialog.getByRole('combobox', { name: 'Policy' });
+    await openDialog(page, page.getByRole('button', { name: 'Add policy to the request flow of GET /orders' }), picker);
+    await picker.click();
     await page.getByRole('option', { name: 'Add Header' }).click();
     await dialog.getByRole('textbox', { name: 'Header Name', exact: true }).fill('X-Trace');
     await dialog.getByRole('textbox', { name: 'Header Value', exact: true }).fill('e2e');
