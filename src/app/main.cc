@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "app/bulk_load.h"
 #include "app/serve.h"
 #include "common/config.h"
 
@@ -15,6 +16,7 @@ constexpr const char* kDescription =
     "  serve    Every plane in one process on embedded SQLite: the management REST APIs\n"
     "           (Publisher at /api/am/publisher/v4) on ports 9763/9443 and the API gateway on\n"
     "           ports 8280/8243. Data lives in --data-dir (default ./data).\n"
+    "  bulk-load  Write a large configuration into a data directory (for benchmarks).\n"
     "  version  Print the version.\n"
     "\n"
     "Configuration: archway.toml (or --config FILE), then ARCHWAY_* environment variables\n"
@@ -40,6 +42,18 @@ int main(int argc, char** argv) {
   for (const auto& k : archway::common::config_keys()) keys_help += " " + k;
   serve_cmd->footer(keys_help);
 
+  archway::app::BulkLoadOptions bulk;
+  auto* bulk_cmd = app.add_subcommand(
+      "bulk-load", "Write a large configuration into a data directory (benchmarks): published, deployed APIs, "
+                   "applications with keys, subscriptions spread over them");
+  bulk_cmd->add_option("-d,--data-dir", bulk.data_dir, "Data directory (default ./data)");
+  bulk_cmd->add_option("--apis", bulk.apis, "APIs to create, publish and deploy");
+  bulk_cmd->add_option("--operations-per-api", bulk.operations_per_api, "Operations of each API (default 5)");
+  bulk_cmd->add_option("--applications", bulk.applications, "Applications, each with production keys");
+  bulk_cmd->add_option("--subscriptions", bulk.subscriptions, "Subscriptions (at most apis x applications)");
+  bulk_cmd->add_option("--backend", bulk.backend_url, "The APIs' production endpoint (default http://127.0.0.1:8080)");
+  bulk_cmd->add_option("--prefix", bulk.prefix, "Names and contexts: <prefix>N, /<prefix>N (default bulk)");
+
   app.add_subcommand("version", "Print the version")->callback([] { std::cout << "archway 0.1.0\n"; });
 
   CLI11_PARSE(app, argc, argv);
@@ -56,5 +70,6 @@ int main(int argc, char** argv) {
     }
     return archway::app::run_serve(serve);
   }
+  if (bulk_cmd->parsed()) return archway::app::run_bulk_load(bulk);
   return 0;
 }

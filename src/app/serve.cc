@@ -24,6 +24,7 @@
 #include "devportal/document_rest.h"
 #include "devportal/settings_rest.h"
 #include "gateway/gateway_server.h"
+#include "gateway/snapshot_builder.h"
 #include "http/rest_server.h"
 #include "http/tls_context.h"
 #include "keymanager/jwks_fetcher.h"
@@ -195,13 +196,38 @@ int run_serve(const ServeOptions& options) {
       if (!sealed.starts_with(domain::kSealedSecretPrefix)) return std::nullopt;
       return secrets.open(sealed.substr(domain::kSealedSecretPrefix.size()));
     };
+    // The gateway's state follows the change feed: loaded whole at start, then changed by what each
+    // write names (both on the feed's thread); every batch is published as a new snapshot.
     std::uint64_t generation = 0;
-    sync::DeploymentFeed feed(*store, "Default", [&](const auto& apis, const auto& security, std::int64_t rev) {
-      std::vector<std::string> warnings;
-      gateway.update(gateway::RuntimeSnapshot::build(apis, security, snapshot_settings, ++generation, &warnings));
-      for (const auto& w : warnings) spdlog::warn("gateway: {}", w);
-      spdlog::info("gateway serves {} API(s) at change revision {}", apis.size(), rev);
-    });
+    gateway::SnapshotBuilder snapshots(snapshot_settings);
+    auto publish = [&] {
+      gateway.update(snapshots.snapshot(++generation));
+      for (const auto& w : snapshots.take_warnings()) spdlog::warn("gateway: {}", w);
+    };
+    sync::DeploymentFeed::Subscriber subscriber;
+    subscriber.load = [&](const auto& apis, const auto& security, std::int64_t rev) {
+      const auto began = std::chrono::steady_clock::now();
+      snapshots.reset(apis, security);
+      publish();
+      spdlog::info("gateway serves {} API(s), {} application(s), {} subscription(s) at change revision {} "
+                   "(loaded in {} ms)",
+                   apis.size(), security.applications.size(), security.subscriptions.size(), rev,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count());
+    };
+    subscriber.apply = [&](const std::vector<domain::ConfigChange>& changes, std::int64_t) {
+      for (const auto& c : changes)
+        if (!snapshots.apply(c)) return false;
+      publish();
+      return true;
+    };
+    subscriber.tick = [&](std::int64_t now_s) {
+      // Retired signing keys stop being trusted once their grace ends; expired revocations go.
+      snapshots.prune_revoked(now_s);
+      (void)snapshots.apply(domain::SigningKeysChange{
+          store->security_settings(now_s, sync::ChangeReader::kRetiredKeyGraceS).public_jwks});
+      publish();
+    };
+    sync::DeploymentFeed feed(*store, "Default", std::move(subscriber));
 
     publisher::ApiService api_service(*store, &secrets);
     publisher::ApiService product_service(*store, &secrets, publisher::ApiKind::kProduct);

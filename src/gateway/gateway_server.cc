@@ -2,6 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <condition_variable>
+#include <iterator>
+#include <utility>
+
 #include "gateway/internal/worker.h"
 #include "http/listener.h"
 
@@ -70,7 +75,26 @@ struct GatewayServer::Impl {
   asio::thread_pool verify_pool{1};
   std::unique_ptr<ResponseCache> cache;
   internal::SnapshotSource source;
+  // Snapshots replaced while workers may still hold them: freed here, never on a request thread
+  // (a worker dropping the last reference would pay for freeing a whole snapshot mid-request).
+  std::mutex retired_mu;
+  std::condition_variable retired_cv;
+  std::vector<std::shared_ptr<const RuntimeSnapshot>> retired;
+  bool retiring_stopped = false;
+  std::thread janitor;
   std::vector<std::unique_ptr<Worker>> workers;
+
+  // Frees the retired snapshots nobody else holds any more.
+  void free_unused_retired() {
+    std::vector<std::shared_ptr<const RuntimeSnapshot>> unused;
+    {
+      std::lock_guard lock(retired_mu);
+      auto keep = std::partition(retired.begin(), retired.end(), [](const auto& p) { return p.use_count() > 1; });
+      std::move(keep, retired.end(), std::back_inserter(unused));
+      retired.erase(keep, retired.end());
+    }
+    unused.clear();  // outside the lock: freeing a large snapshot takes a while
+  }
   int http_port = -1;
   int https_port = -1;
   bool running = false;
@@ -78,10 +102,26 @@ struct GatewayServer::Impl {
 
 GatewayServer::GatewayServer(GatewayOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->opts = std::move(options);
+  Impl* i = impl_.get();
+  i->janitor = std::thread([i] {
+    std::unique_lock lock(i->retired_mu);
+    while (!i->retiring_stopped) {
+      i->retired_cv.wait_for(lock, std::chrono::milliseconds(500));
+      lock.unlock();
+      i->free_unused_retired();
+      lock.lock();
+    }
+  });
 }
 
 GatewayServer::~GatewayServer() {
   if (impl_->running) stop(0);
+  {
+    std::lock_guard lock(impl_->retired_mu);
+    impl_->retiring_stopped = true;
+  }
+  impl_->retired_cv.notify_all();
+  impl_->janitor.join();
 }
 
 void GatewayServer::start() {
@@ -135,11 +175,17 @@ void GatewayServer::start() {
 
 void GatewayServer::update(std::shared_ptr<const RuntimeSnapshot> snapshot) {
   auto& s = impl_->source;
+  std::shared_ptr<const RuntimeSnapshot> previous;
   {
     std::lock_guard lock(s.mu);
-    s.current = std::move(snapshot);
+    previous = std::exchange(s.current, std::move(snapshot));
   }
   s.generation.fetch_add(1, std::memory_order_acq_rel);
+  if (previous) {
+    std::lock_guard lock(impl_->retired_mu);
+    impl_->retired.push_back(std::move(previous));
+  }
+  impl_->free_unused_retired();  // those already let go of, on the caller's thread
 }
 
 int GatewayServer::http_port() const { return impl_->http_port; }

@@ -1,10 +1,12 @@
 #include "gateway/router.h"
 
+#include "gateway/runtime_snapshot.h"
+
 namespace archway::gateway {
 
 namespace {
 
-constexpr std::string_view kVerbNames[Router::kVerbs] = {"GET",   "POST", "PUT",    "DELETE",
+constexpr std::string_view kVerbNames[kRouteVerbs] = {"GET",   "POST", "PUT",    "DELETE",
                                                          "PATCH", "HEAD", "OPTIONS"};
 constexpr int kHead = 5;
 
@@ -37,12 +39,12 @@ std::pair<std::size_t, std::size_t> next_segment(std::string_view path, std::siz
 }  // namespace
 
 int verb_index(std::string_view method) {
-  for (int i = 0; i < Router::kVerbs; ++i)
+  for (int i = 0; i < kRouteVerbs; ++i)
     if (kVerbNames[i] == method) return i;
   return -1;
 }
 
-std::uint32_t Router::child(std::uint32_t node, std::string_view segment) {
+std::uint32_t RouteTrie::child(std::uint32_t node, std::string_view segment) {
   if (is_param(segment)) {
     if (nodes_[node].param == kNone) {
       nodes_.emplace_back();
@@ -58,8 +60,8 @@ std::uint32_t Router::child(std::uint32_t node, std::string_view segment) {
   return idx;
 }
 
-bool Router::add(std::string_view prefix, std::string_view target, std::string_view verb,
-                 const ApiRuntime* api, const OperationRuntime* op) {
+bool RouteTrie::add(std::string_view prefix, std::string_view target, std::string_view verb,
+                    const ApiRuntime* api, const OperationRuntime* op) {
   const int v = verb_index(verb);
   if (v < 0) return false;
   std::uint32_t node = 0;
@@ -89,7 +91,7 @@ bool Router::add(std::string_view prefix, std::string_view target, std::string_v
   return true;
 }
 
-bool Router::pick(const MethodTable& t, int verb, std::string_view path, RouteMatch& out) const {
+bool RouteTrie::pick(const MethodTable& t, int verb, std::string_view path, RouteMatch& out) const {
   const Leaf* leaf = verb >= 0 ? &t[verb] : nullptr;
   if ((!leaf || !leaf->op) && verb == kHead) leaf = &t[0];  // HEAD is served by GET
   if (!leaf || !leaf->op) return false;
@@ -102,7 +104,7 @@ bool Router::pick(const MethodTable& t, int verb, std::string_view path, RouteMa
   return true;
 }
 
-void Router::match_from(std::uint32_t node_idx, std::string_view path, std::size_t pos, int verb,
+void RouteTrie::match_from(std::uint32_t node_idx, std::string_view path, std::size_t pos, int verb,
                         RouteMatch& best, bool& method_mismatch) const {
   const Node& node = nodes_[node_idx];
   auto [b, e] = next_segment(path, pos);
@@ -131,10 +133,62 @@ void Router::match_from(std::uint32_t node_idx, std::string_view path, std::size
   }
 }
 
+void RouteTrie::match(std::string_view path, int verb, RouteMatch& best, bool& method_mismatch) const {
+  match_from(0, path, 0, verb, best, method_mismatch);
+}
+
+void RouteTrie::describe_from(std::uint32_t node_idx, const std::string& path, std::vector<std::string>& out) const {
+  const Node& node = nodes_[node_idx];
+  auto leaves = [&](std::uint32_t table, const std::string& at) {
+    if (table == kNone) return;
+    for (int v = 0; v < kVerbs; ++v)
+      if (const Leaf& l = tables_[table][v]; l.op)
+        out.push_back("route " + std::string(kVerbNames[v]) + " " + at + " -> " + l.api->id + " " + l.op->target);
+  };
+  leaves(node.exact, path.empty() ? "/" : path);
+  leaves(node.wildcard, path + "/*");
+  for (const auto& [lit, idx] : node.literals) describe_from(idx, path + "/" + lit, out);
+  if (node.param != kNone) describe_from(node.param, path + "/{}", out);
+}
+
+void RouteTrie::describe(std::vector<std::string>& out) const { describe_from(0, "", out); }
+
+void Router::describe(std::vector<std::string>& out) const {
+  buckets_.for_each([&](const std::string&, const std::shared_ptr<const RouteTrie>& t) {
+    if (t) t->describe(out);
+  });
+}
+
+std::string_view Router::bucket_of(std::string_view path) {
+  auto [b, e] = next_segment(path, 0);
+  return path.substr(b, e - b);
+}
+
+bool Router::add(std::string_view prefix, std::string_view target, std::string_view verb,
+                 const ApiRuntime* api, const OperationRuntime* op) {
+  const std::string_view bucket = bucket_of(prefix);
+  const auto* current = buckets_.find(bucket);
+  auto trie = current && *current ? std::make_shared<RouteTrie>(**current) : std::make_shared<RouteTrie>();
+  const bool added = trie->add(prefix, target, verb, api, op);
+  buckets_.put(std::string(bucket), std::move(trie));
+  return added;
+}
+
+void Router::set_bucket(std::string_view bucket, std::shared_ptr<const RouteTrie> trie) {
+  if (trie) buckets_.put(std::string(bucket), std::move(trie));
+  else buckets_.erase(bucket);
+}
+
 RouteMatch Router::match(std::string_view method, std::string_view path) const {
   RouteMatch best;
   bool method_mismatch = false;
-  match_from(0, path, 0, verb_index(method), best, method_mismatch);
+  const int verb = verb_index(method);
+  if (const auto* trie = buckets_.find(bucket_of(path)); trie && *trie)
+    (*trie)->match(path, verb, best, method_mismatch);
+  // APIs whose context has no segment of its own (bucket "") serve what no other bucket does.
+  if (best.status != MatchStatus::kFound && !bucket_of(path).empty())
+    if (const auto* root = buckets_.find(std::string_view()); root && *root)
+      (*root)->match(path, verb, best, method_mismatch);
   if (best.status != MatchStatus::kFound && method_mismatch) best.status = MatchStatus::kMethodNotAllowed;
   return best;
 }

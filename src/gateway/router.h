@@ -1,12 +1,19 @@
 #pragma once
-// Router: a segment trie over invocation paths (/{context}/{version}/{resource}) built once per
-// snapshot. Literal segments win over {params}, which win over a trailing /* wildcard.
-// Matching allocates nothing.
+// Router: segment tries over invocation paths (/{context}/{version}/{resource}). Literal segments
+// win over {params}, which win over a trailing /* wildcard. Matching allocates nothing.
+//
+// The routes are kept in buckets, one trie per first path segment (the first segment of the
+// contexts of the APIs in it), so a deployment rebuilds only the trie of its API's bucket and a
+// snapshot shares every other bucket with the one before it.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/string_map.h"
+#include "gateway/sharded_map.h"
 
 namespace archway::gateway {
 
@@ -25,18 +32,25 @@ struct RouteMatch {
 // Verb index used by the router, or -1 for a method no operation can declare.
 int verb_index(std::string_view method);
 
-class Router {
+inline constexpr int kRouteVerbs = 7;  // GET POST PUT DELETE PATCH HEAD OPTIONS
+
+// The routes of one bucket. It keeps alive what its routes point to (`keep`).
+class RouteTrie {
  public:
-  static constexpr int kVerbs = 7;  // GET POST PUT DELETE PATCH HEAD OPTIONS
+  static constexpr int kVerbs = kRouteVerbs;
 
   // Adds `prefix` (context [+ version]) + `target` for `verb`. Returns false when that exact route
   // already belongs to another operation.
   bool add(std::string_view prefix, std::string_view target, std::string_view verb,
            const ApiRuntime* api, const OperationRuntime* op);
+  void keep(std::shared_ptr<const void> owner) { owners_.push_back(std::move(owner)); }
 
-  RouteMatch match(std::string_view method, std::string_view path) const;
+  // Matches from the root; `verb` is verb_index(method).
+  void match(std::string_view path, int verb, RouteMatch& best, bool& method_mismatch) const;
 
   std::size_t node_count() const { return nodes_.size(); }
+  // One line per route: "route <verb> <path> -> <API id> <operation target>".
+  void describe(std::vector<std::string>& out) const;
 
  private:
   struct Leaf {
@@ -57,9 +71,34 @@ class Router {
   void match_from(std::uint32_t node, std::string_view path, std::size_t pos, int verb,
                   RouteMatch& best, bool& method_mismatch) const;
   bool pick(const MethodTable& t, int verb, std::string_view path, RouteMatch& out) const;
+  void describe_from(std::uint32_t node, const std::string& path, std::vector<std::string>& out) const;
 
   std::vector<Node> nodes_{Node{}};
   std::vector<MethodTable> tables_;
+  std::vector<std::shared_ptr<const void>> owners_;
+};
+
+class Router {
+ public:
+  static constexpr int kVerbs = kRouteVerbs;
+
+  // The bucket of a context or path: its first segment ("" when it has none).
+  static std::string_view bucket_of(std::string_view path);
+
+  // Adds a route to the bucket of `prefix` (copying the bucket's trie first when a published
+  // router still shares it). Returns false when that exact route belongs to another operation.
+  bool add(std::string_view prefix, std::string_view target, std::string_view verb,
+           const ApiRuntime* api, const OperationRuntime* op);
+  // Replaces a bucket's routes (null: the bucket is emptied).
+  void set_bucket(std::string_view bucket, std::shared_ptr<const RouteTrie> trie);
+
+  RouteMatch match(std::string_view method, std::string_view path) const;
+
+  std::size_t bucket_count() const { return buckets_.size(); }
+  void describe(std::vector<std::string>& out) const;
+
+ private:
+  ShardedMap<std::string, std::shared_ptr<const RouteTrie>, common::StringHash, std::equal_to<>> buckets_;
 };
 
 }  // namespace archway::gateway

@@ -2,10 +2,14 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <functional>
 #include <mutex>
+#include <unordered_set>
+
+#include "gateway/snapshot_builder.h"
 
 namespace archway::gateway {
 
@@ -16,9 +20,14 @@ namespace {
 std::shared_ptr<EndpointHealth> health_of(const std::string& key) {
   static std::mutex mu;
   static std::unordered_map<std::string, std::weak_ptr<EndpointHealth>> registry;
+  static std::size_t sweep_at = 1024;
   std::lock_guard lock(mu);
-  if (registry.size() > 1024)
+  // Forget endpoints no snapshot uses once the registry has doubled since the last sweep: each
+  // sweep is paid for by as many registrations, so a registration costs O(1) however many exist.
+  if (registry.size() >= sweep_at) {
     std::erase_if(registry, [](const auto& kv) { return kv.second.expired(); });
+    sweep_at = std::max<std::size_t>(1024, 2 * registry.size());
+  }
   auto& slot = registry[key];
   auto h = slot.lock();
   if (!h) {
@@ -220,34 +229,199 @@ std::vector<std::uint32_t> weighted_schedule(const std::vector<std::int64_t>& we
   return out;
 }
 
-const ClientRuntime* RuntimeSnapshot::client(std::string_view consumer_key) const {
-  auto it = clients_.find(consumer_key);
-  return it == clients_.end() ? nullptr : &it->second;
+std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std::uint32_t handle,
+                                              const SnapshotSettings& settings, const traffic::PolicySet& policies,
+                                              const std::function<void(std::string)>& warn) {
+  const domain::Api& a = d.api;
+  auto rt = std::make_shared<ApiRuntime>();
+  rt->id = d.api_id;
+  rt->handle = handle;
+  rt->revision_id = d.revision_id;
+  rt->deployment = d.deployment;
+  rt->cache_key_headers = a.cache_key_headers;
+  rt->name = a.name;
+  rt->context = a.context;
+  rt->version = a.version;
+  const domain::EndpointConfig& ec = a.endpoint_config;
+  if (!group_of(ec, ec.production, ec.production_group, rt->production.emplace(), d.api_id + "\nproduction"))
+    rt->production.reset();
+  if (!group_of(ec, ec.sandbox, ec.sandbox_group, rt->sandbox.emplace(), d.api_id + "\nsandbox"))
+    rt->sandbox.reset();
+  if (rt->production && ec.production_security)
+    if (auto c = credentials_of(*ec.production_security, settings, fmt::format("API {} {} production", a.name, a.version), warn))
+      rt->production->credentials = std::move(*c);
+  if (rt->sandbox && ec.sandbox_security)
+    if (auto c = credentials_of(*ec.sandbox_security, settings, fmt::format("API {} {} sandbox", a.name, a.version), warn))
+      rt->sandbox->credentials = std::move(*c);
+  auto has = [&](std::string_view scheme) {
+    return std::find(a.security_scheme.begin(), a.security_scheme.end(), scheme) != a.security_scheme.end();
+  };
+  rt->oauth2 = has("oauth2") || (!has("api_key") && !has("basic_auth"));
+  rt->api_key = has("api_key");
+  rt->basic_auth = has("basic_auth");
+  for (const auto& sc : a.scopes) rt->scope_roles.emplace(sc.name, sc.bindings);
+  rt->backend_jwt = a.enable_backend_jwt;
+  rt->authorization_header = a.authorization_header;
+  rt->blocked = a.lifecycle_status == domain::kLifecycleBlocked;
+  rt->prototyped = a.lifecycle_status == domain::kLifecyclePrototyped;
+  if (!rt->production && !a.is_product()) {
+    warn(fmt::format("API {} {}: no usable production endpoint; not served", a.name, a.version));
+    return nullptr;
+  }
+  rt->versioned_context = a.context + "/" + a.version;
+  rt->is_default_version = a.is_default_version;
+  rt->advanced = enforced(policies, domain::kPolicyLevelAdvanced, a.api_throttling_policy, warn);
+  rt->max_tps_production = a.max_tps_production;
+  rt->max_tps_sandbox = a.max_tps_sandbox;
+  auto add_operation = [&](const domain::Operation& op, const domain::PolicyFlows& api_policies,
+                           const EndpointGroup* production, const EndpointGroup* sandbox) {
+    rt->operations.push_back({op.verb, op.target, op.auth_type, op.throttling_policy, op.auth_type != "None",
+                              op.scopes, enforced(policies, domain::kPolicyLevelAdvanced, op.throttling_policy, warn),
+                              op.verb + " " + op.target,
+                              compile_flow(api_policies.request, op.policies.request),
+                              compile_flow(api_policies.response, op.policies.response),
+                              compile_flow(api_policies.fault, op.policies.fault),
+                              op.response_caching.value_or(a.response_caching)
+                                  ? op.cache_timeout_s.value_or(a.cache_timeout_s) * 1000
+                                  : 0,
+                              production, sandbox});
+  };
+  if (a.is_product()) {
+    // Each bundled API's operations go to that API's endpoints, with its policies.
+    std::size_t count = 0;
+    for (const auto& pa : a.product_apis) count += pa.operations.size();
+    rt->operations.reserve(count);
+    for (const auto& pa : a.product_apis) {
+      const domain::EndpointConfig& pec = pa.endpoint_config;
+      // Named after the API: the product's calls and the API's share its endpoints' health.
+      auto production = std::make_unique<EndpointGroup>();
+      if (!group_of(pec, pec.production, pec.production_group, *production, pa.api_id + "\nproduction")) {
+        warn(fmt::format("API product {} {}: API {} has no usable production endpoint; its operations are not served",
+                         a.name, a.version, pa.name));
+        continue;
+      }
+      auto sandbox = std::make_unique<EndpointGroup>();
+      if (!group_of(pec, pec.sandbox, pec.sandbox_group, *sandbox, pa.api_id + "\nsandbox")) sandbox.reset();
+      const std::string where = fmt::format("API product {} {}, API {}", a.name, a.version, pa.name);
+      if (pec.production_security)
+        if (auto c = credentials_of(*pec.production_security, settings, where + " production", warn))
+          production->credentials = std::move(*c);
+      if (sandbox && pec.sandbox_security)
+        if (auto c = credentials_of(*pec.sandbox_security, settings, where + " sandbox", warn))
+          sandbox->credentials = std::move(*c);
+      for (const auto& op : pa.operations) add_operation(op, pa.api_policies, production.get(), sandbox.get());
+      rt->product_endpoints.push_back(std::move(production));
+      if (sandbox) rt->product_endpoints.push_back(std::move(sandbox));
+    }
+  } else {
+    rt->operations.reserve(a.operations.size());
+    std::optional<openapi::ApiValidators> validators;
+    if (a.enable_schema_validation) {
+      validators = openapi::compile_validators(a);
+      if (!validators->errors.empty())
+        warn(fmt::format("API {} {}: schema validation skips what cannot be compiled: {}", a.name, a.version,
+                         openapi::describe(validators->errors)));
+    }
+    for (const auto& op : a.operations) {
+      add_operation(op, a.api_policies, &*rt->production, rt->sandbox ? &*rt->sandbox : nullptr);
+      if (validators) {
+        rt->operations.back().validator = validators->find(op.verb, op.target);
+        rt->operations.back().validate_response = a.enable_response_validation;
+      }
+    }
+  }
+  rt->cors = compile_cors(a.cors.enabled ? a.cors : settings.default_cors);
+  return rt;
+}
+
+const traffic::Policy* enforced_policy(const traffic::PolicySet& set, std::string_view level, std::string_view name,
+                                       const std::function<void(std::string)>& warn) {
+  return enforced(set, level, name, warn);
+}
+
+std::string_view interned(std::string_view s) {
+  static std::mutex mu;
+  static std::unordered_set<std::string, StringHash, std::equal_to<>> pool;
+  std::lock_guard lock(mu);
+  auto it = pool.find(s);
+  if (it == pool.end()) it = pool.emplace(s).first;
+  return *it;
 }
 
 const ClientRuntime* RuntimeSnapshot::external_client(std::string_view key_manager,
                                                      std::string_view consumer_key) const {
+  std::array<char, 256> buf;  // "<key manager>\n<consumer key>" without allocating when it fits
+  const std::size_t n = key_manager.size() + 1 + consumer_key.size();
+  if (n <= buf.size()) {
+    std::copy(key_manager.begin(), key_manager.end(), buf.begin());
+    buf[key_manager.size()] = '\n';
+    std::copy(consumer_key.begin(), consumer_key.end(), buf.begin() + static_cast<std::ptrdiff_t>(key_manager.size() + 1));
+    return external_clients_.find(std::string_view(buf.data(), n));
+  }
   std::string k;
-  k.reserve(key_manager.size() + 1 + consumer_key.size());
+  k.reserve(n);
   k.append(key_manager).push_back('\n');
   k.append(consumer_key);
-  auto it = external_clients_.find(k);
-  return it == external_clients_.end() ? nullptr : &it->second;
+  return external_clients_.find(std::string_view(k));
 }
 
 const ExternalIssuer* RuntimeSnapshot::issuer(std::string_view iss) const {
-  auto it = issuers_.find(iss);
-  return it == issuers_.end() ? nullptr : &it->second;
-}
-
-std::int64_t RuntimeSnapshot::application_index(std::string_view id) const {
-  auto it = application_ids_.find(id);
-  return it == application_ids_.end() ? -1 : it->second;
+  if (!issuers_) return nullptr;
+  auto it = issuers_->find(iss);
+  return it == issuers_->end() ? nullptr : &it->second;
 }
 
 const crypto::VerificationKey* RuntimeSnapshot::key(std::string_view kid) const {
-  auto it = keys_.find(kid);
-  return it == keys_.end() ? nullptr : &it->second;
+  if (!keys_) return nullptr;
+  auto it = keys_->find(kid);
+  return it == keys_->end() ? nullptr : &it->second;
+}
+
+std::string RuntimeSnapshot::describe() const {
+  std::vector<std::string> lines;
+  auto policy_name = [](const traffic::Policy* p) { return p ? p->level + "/" + p->name : std::string("-"); };
+  std::unordered_map<std::uint32_t, std::string> app_by_handle, api_by_handle;
+  application_handles_.for_each([&](const std::string& id, std::uint32_t h) { app_by_handle[h] = id; });
+  api_handles_.for_each([&](const std::string& id, std::uint32_t h) { api_by_handle[h] = id; });
+  for (const auto& a : *apis_) {
+    lines.push_back(fmt::format("api {} rev={} deployment={} {} {} {} blocked={} prototyped={} advanced={}", a->id,
+                                a->revision_id, a->deployment, a->name, a->context, a->version, a->blocked,
+                                a->prototyped, policy_name(a->advanced)));
+    for (const auto& op : a->operations)
+      lines.push_back(fmt::format("op {} {} {} advanced={}", a->id, op.verb, op.target, policy_name(op.advanced)));
+  }
+  router_.describe(lines);
+  applications_.for_each([&](std::uint32_t h, const ApplicationRuntime& a) {
+    lines.push_back(fmt::format("app {} {} {} {} policy={} handle-known={}", a.id, a.name, a.owner, a.tier,
+                                policy_name(a.policy), app_by_handle.count(h) == 1 && app_by_handle[h] == a.id));
+  });
+  auto client_line = [&](std::string_view kind, const std::string& key, const ClientRuntime& c) {
+    const ApplicationRuntime* a = application(c.application);
+    lines.push_back(fmt::format("{} {} app={} sandbox={}", kind, key, a ? a->id : "?", c.sandbox));
+  };
+  clients_.for_each([&](const std::string& k, const ClientRuntime& c) { client_line("client", k, c); });
+  external_clients_.for_each([&](const std::string& k, const ClientRuntime& c) { client_line("external-client", k, c); });
+  subscriptions_.for_each([&](std::uint64_t k, const SubscriptionRuntime& s) {
+    const auto api = api_by_handle.find(static_cast<std::uint32_t>(k >> 32));
+    const auto app = app_by_handle.find(static_cast<std::uint32_t>(k & 0xffffffffu));
+    lines.push_back(fmt::format("subscription api={} app={} {} {} policy={}",
+                                api == api_by_handle.end() ? "?" : api->second,
+                                app == app_by_handle.end() ? "?" : app->second, s.status, s.tier, policy_name(s.policy)));
+  });
+  revoked_.for_each([&](const std::string& jti, std::int64_t) { lines.push_back("revoked " + jti); });
+  if (keys_)
+    for (const auto& [kid, k] : *keys_) lines.push_back("key " + kid);
+  if (issuers_)
+    for (const auto& [iss, ei] : *issuers_) {
+      std::vector<std::string> kids;
+      for (const auto& [kid, k] : ei.keys) kids.push_back(kid);
+      std::sort(kids.begin(), kids.end());
+      lines.push_back(fmt::format("issuer {} {} {} {} keys={}", iss, ei.name, ei.consumer_key_claim, ei.scopes_claim,
+                                  fmt::join(kids, ",")));
+    }
+  lines.push_back("unauthenticated " + policy_name(unauthenticated_));
+  std::sort(lines.begin(), lines.end());
+  return fmt::format("{}\n", fmt::join(lines, "\n"));
 }
 
 std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<domain::DeployedApi>& apis,
@@ -255,171 +429,11 @@ std::shared_ptr<const RuntimeSnapshot> RuntimeSnapshot::build(const std::vector<
                                                               const SnapshotSettings& settings,
                                                               std::uint64_t generation,
                                                               std::vector<std::string>* warnings) {
-  auto snap = std::make_shared<RuntimeSnapshot>();
-  snap->generation_ = generation;
-  snap->settings_ = settings;
-  const std::function<void(std::string)> warn = [&](std::string w) {
-    if (warnings) warnings->push_back(std::move(w));
-  };
-  snap->policies_ = traffic::PolicySet::compile(security.policies, security.block_conditions, warnings);
-  const traffic::PolicySet& policies = *snap->policies_;
-  if (const auto* u = policies.find(domain::kPolicyLevelSubscription, "Unauthenticated"); u && (u->limit || u->burst))
-    snap->unauthenticated_ = u;
-
-  std::unordered_map<std::string, std::uint32_t> app_index;
-  for (const auto& a : security.applications) {
-    app_index.emplace(a.id, static_cast<std::uint32_t>(snap->applications_.size()));
-    snap->application_ids_.emplace(a.id, static_cast<std::uint32_t>(snap->applications_.size()));
-    snap->applications_.push_back({a.id, a.name, a.owner, a.throttling_policy,
-                                   enforced(policies, domain::kPolicyLevelApplication, a.throttling_policy, warn)});
-  }
-  for (const auto& k : security.key_mappings) {
-    auto it = app_index.find(k.application_id);
-    if (it == app_index.end()) continue;
-    const ClientRuntime c{it->second, k.key_type == domain::kKeyTypeSandbox};
-    if (k.key_manager == domain::kResidentKeyManager) snap->clients_.emplace(k.consumer_key, c);
-    else snap->external_clients_.emplace(k.key_manager + "\n" + k.consumer_key, c);
-  }
-  for (const auto& t : security.revoked_tokens) snap->revoked_.insert(t.jti);
-  for (const auto& jwk : security.public_jwks) {
-    std::string why;
-    auto vk = crypto::VerificationKey::from_jwk(boost::json::parse(jwk).as_object(), &why);
-    if (vk) snap->keys_.emplace(vk->kid(), std::move(*vk));
-    else warn("signing key not usable: " + why);
-  }
-  for (const auto& ekm : security.external_key_managers) {
-    ExternalIssuer ei{ekm.name, ekm.consumer_key_claim, ekm.scopes_claim, {}};
-    if (!ekm.jwks.empty()) {
-      boost::system::error_code ec;
-      auto v = boost::json::parse(ekm.jwks, ec);
-      if (!ec && v.is_object() && v.as_object().contains("keys") && v.as_object().at("keys").is_array())
-        for (const auto& jwk : v.as_object().at("keys").as_array()) {
-          if (!jwk.is_object()) continue;
-          auto vk = crypto::VerificationKey::from_jwk(jwk.as_object());
-          if (vk) ei.keys.emplace(vk->kid(), std::move(*vk));  // keys we cannot use (enc, HMAC, ...) are skipped
-        }
-    }
-    snap->issuers_.emplace(ekm.issuer, std::move(ei));
-  }
-  std::unordered_map<std::string, std::vector<const domain::Subscription*>> subs_by_api;
-  for (const auto& s : security.subscriptions) subs_by_api[s.api_id].push_back(&s);
-
-  for (const auto& d : apis) {
-    const domain::Api& a = d.api;
-    auto rt = std::make_unique<ApiRuntime>();
-    rt->id = d.api_id;
-    rt->revision_id = d.revision_id;
-    rt->deployment = d.deployment;
-    rt->cache_key_headers = a.cache_key_headers;
-    rt->name = a.name;
-    rt->context = a.context;
-    rt->version = a.version;
-    const domain::EndpointConfig& ec = a.endpoint_config;
-    if (!group_of(ec, ec.production, ec.production_group, rt->production.emplace(), d.api_id + "\nproduction"))
-      rt->production.reset();
-    if (!group_of(ec, ec.sandbox, ec.sandbox_group, rt->sandbox.emplace(), d.api_id + "\nsandbox"))
-      rt->sandbox.reset();
-    if (rt->production && ec.production_security)
-      if (auto c = credentials_of(*ec.production_security, settings, fmt::format("API {} {} production", a.name, a.version), warn))
-        rt->production->credentials = std::move(*c);
-    if (rt->sandbox && ec.sandbox_security)
-      if (auto c = credentials_of(*ec.sandbox_security, settings, fmt::format("API {} {} sandbox", a.name, a.version), warn))
-        rt->sandbox->credentials = std::move(*c);
-    auto has = [&](std::string_view scheme) {
-      return std::find(a.security_scheme.begin(), a.security_scheme.end(), scheme) != a.security_scheme.end();
-    };
-    rt->oauth2 = has("oauth2") || (!has("api_key") && !has("basic_auth"));
-    rt->api_key = has("api_key");
-    rt->basic_auth = has("basic_auth");
-    for (const auto& sc : a.scopes) rt->scope_roles.emplace(sc.name, sc.bindings);
-    rt->backend_jwt = a.enable_backend_jwt;
-    rt->authorization_header = a.authorization_header;
-    rt->blocked = a.lifecycle_status == domain::kLifecycleBlocked;
-    rt->prototyped = a.lifecycle_status == domain::kLifecyclePrototyped;
-    if (!rt->production && !a.is_product()) {
-      warn(fmt::format("API {} {}: no usable production endpoint; not served", a.name, a.version));
-      continue;
-    }
-    for (const auto* s : subs_by_api[d.api_id]) {
-      auto it = app_index.find(s->application_id);
-      if (it != app_index.end())
-        rt->subscriptions.emplace(
-            it->second, SubscriptionRuntime{s->status, s->throttling_policy,
-                                            enforced(policies, domain::kPolicyLevelSubscription, s->throttling_policy, warn)});
-    }
-    rt->versioned_context = a.context + "/" + a.version;
-    rt->advanced = enforced(policies, domain::kPolicyLevelAdvanced, a.api_throttling_policy, warn);
-    rt->max_tps_production = a.max_tps_production;
-    rt->max_tps_sandbox = a.max_tps_sandbox;
-    auto add_operation = [&](const domain::Operation& op, const domain::PolicyFlows& api_policies,
-                             const EndpointGroup* production, const EndpointGroup* sandbox) {
-      rt->operations.push_back({op.verb, op.target, op.auth_type, op.throttling_policy, op.auth_type != "None",
-                                op.scopes, enforced(policies, domain::kPolicyLevelAdvanced, op.throttling_policy, warn),
-                                op.verb + " " + op.target,
-                                compile_flow(api_policies.request, op.policies.request),
-                                compile_flow(api_policies.response, op.policies.response),
-                                compile_flow(api_policies.fault, op.policies.fault),
-                                op.response_caching.value_or(a.response_caching)
-                                    ? op.cache_timeout_s.value_or(a.cache_timeout_s) * 1000
-                                    : 0,
-                                production, sandbox});
-    };
-    if (a.is_product()) {
-      // Each bundled API's operations go to that API's endpoints, with its policies.
-      std::size_t count = 0;
-      for (const auto& pa : a.product_apis) count += pa.operations.size();
-      rt->operations.reserve(count);
-      for (const auto& pa : a.product_apis) {
-        const domain::EndpointConfig& pec = pa.endpoint_config;
-        // Named after the API: the product's calls and the API's share its endpoints' health.
-        auto production = std::make_unique<EndpointGroup>();
-        if (!group_of(pec, pec.production, pec.production_group, *production, pa.api_id + "\nproduction")) {
-          warn(fmt::format("API product {} {}: API {} has no usable production endpoint; its operations are not served",
-                           a.name, a.version, pa.name));
-          continue;
-        }
-        auto sandbox = std::make_unique<EndpointGroup>();
-        if (!group_of(pec, pec.sandbox, pec.sandbox_group, *sandbox, pa.api_id + "\nsandbox")) sandbox.reset();
-        const std::string where = fmt::format("API product {} {}, API {}", a.name, a.version, pa.name);
-        if (pec.production_security)
-          if (auto c = credentials_of(*pec.production_security, settings, where + " production", warn))
-            production->credentials = std::move(*c);
-        if (sandbox && pec.sandbox_security)
-          if (auto c = credentials_of(*pec.sandbox_security, settings, where + " sandbox", warn))
-            sandbox->credentials = std::move(*c);
-        for (const auto& op : pa.operations) add_operation(op, pa.api_policies, production.get(), sandbox.get());
-        rt->product_endpoints.push_back(std::move(production));
-        if (sandbox) rt->product_endpoints.push_back(std::move(sandbox));
-      }
-    } else {
-      rt->operations.reserve(a.operations.size());
-      std::optional<openapi::ApiValidators> validators;
-      if (a.enable_schema_validation) {
-        validators = openapi::compile_validators(a);
-        if (!validators->errors.empty())
-          warn(fmt::format("API {} {}: schema validation skips what cannot be compiled: {}", a.name, a.version,
-                           openapi::describe(validators->errors)));
-      }
-      for (const auto& op : a.operations) {
-        add_operation(op, a.api_policies, &*rt->production, rt->sandbox ? &*rt->sandbox : nullptr);
-        if (validators) {
-          rt->operations.back().validator = validators->find(op.verb, op.target);
-          rt->operations.back().validate_response = a.enable_response_validation;
-        }
-      }
-    }
-    rt->cors = compile_cors(a.cors.enabled ? a.cors : settings.default_cors);
-    const std::string& versioned = rt->versioned_context;
-    for (const auto& op : rt->operations) {
-      if (!snap->router_.add(versioned, op.target, op.verb, rt.get(), &op))
-        warn(fmt::format("API {} {}: {} {}{} clashes with another API's route", a.name, a.version, op.verb,
-                         versioned, op.target));
-      if (a.is_default_version && !snap->router_.add(a.context, op.target, op.verb, rt.get(), &op))
-        warn(fmt::format("API {} {}: default-version route {} {}{} clashes with another API's route", a.name,
-                         a.version, op.verb, a.context, op.target));
-    }
-    snap->apis_.push_back(std::move(rt));
-  }
+  SnapshotBuilder builder(settings);
+  builder.reset(apis, security);
+  auto snap = builder.snapshot(generation);
+  if (warnings)
+    for (auto& w : builder.take_warnings()) warnings->push_back(std::move(w));
   return snap;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // RuntimeSnapshot: everything the gateway needs to serve requests, immutable once built — routes,
 // endpoints, and the in-memory map used to authorise calls (clients, applications, subscriptions,
-// revoked tokens, trusted keys). A change builds a new one that replaces the old atomically;
-// requests in flight keep the one they began with.
+// revoked tokens, trusted keys). A change makes a new one that replaces the old atomically;
+// requests in flight keep the one they began with. Snapshots made one after another share all
+// that a change did not touch (see SnapshotBuilder): compiled APIs, route buckets, map shards.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -21,6 +22,7 @@
 #include "gateway/endpoint_health.h"
 #include "gateway/mediation.h"
 #include "gateway/router.h"
+#include "gateway/sharded_map.h"
 #include "openapi/operation_validator.h"
 #include "traffic/policy_set.h"
 
@@ -122,14 +124,16 @@ struct EndpointGroup {
 // Smooth weighted round robin (as nginx): spreads heavy members instead of bunching them.
 std::vector<std::uint32_t> weighted_schedule(const std::vector<std::int64_t>& weights);
 
+// Interned: one copy of each distinct status and tier name, shared by every entry (never freed).
 struct SubscriptionRuntime {
-  std::string status;
-  std::string tier;
+  std::string_view status;
+  std::string_view tier;
   const traffic::Policy* policy = nullptr;  // none when Unlimited or unknown
 };
 
 struct ApiRuntime {
   std::string id;
+  std::uint32_t handle = 0;  // the API's number in this process: the key of its subscriptions
   std::string revision_id;
   std::uint64_t deployment = 0;  // differs on every (re)deployment: part of response cache keys
   std::vector<std::string> cache_key_headers;  // request headers that are part of response cache keys
@@ -141,7 +145,6 @@ struct ApiRuntime {
   // An API product's operations go to their own APIs' endpoints, kept here (production, sandbox).
   std::vector<std::unique_ptr<EndpointGroup>> product_endpoints;
   std::vector<OperationRuntime> operations;
-  std::unordered_map<std::uint32_t, SubscriptionRuntime> subscriptions;  // by application index
   bool oauth2 = true;    // securityScheme allows Bearer access tokens
   bool api_key = false;  // securityScheme allows API keys (apikey header)
   bool backend_jwt = false;
@@ -149,6 +152,7 @@ struct ApiRuntime {
   std::string authorization_header;  // the header carrying the credential; empty: Authorization
   StringMap<std::vector<std::string>> scope_roles;  // API scope -> roles bound to it
   std::string versioned_context;  // context + "/" + version, as deny policies name it
+  bool is_default_version = false;  // also routed at the context without the version
   const traffic::Policy* advanced = nullptr;  // API-level advanced policy (overrides resource ones)
   std::int64_t max_tps_production = 0;        // backend limits (maxTps); 0 = none
   std::int64_t max_tps_sandbox = 0;
@@ -168,7 +172,7 @@ struct ApplicationRuntime {
 };
 
 struct ClientRuntime {
-  std::uint32_t application = 0;  // index into applications()
+  std::uint32_t application = 0;  // the application's handle: RuntimeSnapshot::application()
   bool sandbox = false;
 };
 
@@ -192,11 +196,13 @@ struct SnapshotSettings {
   domain::CorsConfiguration default_cors;
 };
 
+class SnapshotBuilder;
+
 class RuntimeSnapshot {
  public:
   // Compiles deployed APIs into routes and the security state into lookup tables. APIs that cannot
   // be served (no production endpoint, a path clash with an API already placed) are skipped and
-  // described in `warnings`.
+  // described in `warnings`. (A SnapshotBuilder does the same and then follows changes.)
   static std::shared_ptr<const RuntimeSnapshot> build(const std::vector<domain::DeployedApi>& apis,
                                                       const domain::SecurityState& security,
                                                       const SnapshotSettings& settings, std::uint64_t generation,
@@ -208,34 +214,54 @@ class RuntimeSnapshot {
   }
 
   const Router& router() const { return router_; }
-  const std::vector<std::unique_ptr<ApiRuntime>>& apis() const { return apis_; }
-  const std::vector<ApplicationRuntime>& applications() const { return applications_; }
-  const ClientRuntime* client(std::string_view consumer_key) const;
+  // The APIs served, in the order they were deployed (a redeployed API keeps its place).
+  const std::vector<std::shared_ptr<const ApiRuntime>>& apis() const { return *apis_; }
+  const ApplicationRuntime* application(std::uint32_t handle) const { return applications_.find(handle); }
+  // The handle of the application with that id (API keys name their application by id).
+  const std::uint32_t* application_handle(std::string_view id) const { return application_handles_.find(id); }
+  const ClientRuntime* client(std::string_view consumer_key) const { return clients_.find(consumer_key); }
   // A client of an external key manager, by the key manager's name and the token's consumer key.
   const ClientRuntime* external_client(std::string_view key_manager, std::string_view consumer_key) const;
   const ExternalIssuer* issuer(std::string_view iss) const;
-  // Index into applications() of the application with that id, or -1.
-  std::int64_t application_index(std::string_view id) const;
+  // The application's subscription to the API, if any.
+  const SubscriptionRuntime* subscription(const ApiRuntime& api, std::uint32_t application) const {
+    return subscriptions_.find(subscription_key(api.handle, application));
+  }
   const crypto::VerificationKey* key(std::string_view kid) const;
-  bool revoked(std::string_view jti) const { return revoked_.find(jti) != revoked_.end(); }
-  const SnapshotSettings& settings() const { return settings_; }
+  bool revoked(std::string_view jti) const { return revoked_.find(jti) != nullptr; }
+  const SnapshotSettings& settings() const { return *settings_; }
   // Throttling and deny policies; never null.
   const traffic::PolicySet& policies() const { return *policies_; }
   // The tier of unauthenticated operations, counted per client IP (none when Unlimited).
   const traffic::Policy* unauthenticated_policy() const { return unauthenticated_; }
   std::uint64_t generation() const { return generation_; }
 
+  // Everything the snapshot holds, one sorted line per fact (routes, applications, clients,
+  // subscriptions, revocations, keys, issuers, policies): equal texts, equal behaviour. For tests
+  // and diagnostics.
+  std::string describe() const;
+
+  static std::uint64_t subscription_key(std::uint32_t api, std::uint32_t application) {
+    return (static_cast<std::uint64_t>(api) << 32) | application;
+  }
+
  private:
-  std::vector<std::unique_ptr<ApiRuntime>> apis_;
+  friend class SnapshotBuilder;
+  using IdMap = ShardedMap<std::string, std::uint32_t, StringHash, std::equal_to<>>;
+  using ClientMap = ShardedMap<std::string, ClientRuntime, StringHash, std::equal_to<>>;
+
+  std::shared_ptr<const std::vector<std::shared_ptr<const ApiRuntime>>> apis_;
   Router router_;
-  std::vector<ApplicationRuntime> applications_;
-  StringMap<ClientRuntime> clients_;
-  StringMap<std::uint32_t> application_ids_;
-  StringMap<ClientRuntime> external_clients_;  // "<key manager>\n<consumer key>"
-  StringMap<ExternalIssuer> issuers_;
-  StringMap<crypto::VerificationKey> keys_;
-  StringSet revoked_;
-  SnapshotSettings settings_;
+  ShardedMap<std::uint32_t, ApplicationRuntime> applications_;  // by handle
+  IdMap application_handles_;                                   // application id -> handle
+  IdMap api_handles_;                                           // API id -> handle
+  ClientMap clients_;                                           // consumer key -> client
+  ClientMap external_clients_;                                  // "<key manager>\n<consumer key>"
+  ShardedMap<std::uint64_t, SubscriptionRuntime, std::hash<std::uint64_t>, std::equal_to<>, 10> subscriptions_;
+  ShardedMap<std::string, std::int64_t, StringHash, std::equal_to<>> revoked_;  // jti -> expires_at
+  std::shared_ptr<const StringMap<ExternalIssuer>> issuers_;
+  std::shared_ptr<const StringMap<crypto::VerificationKey>> keys_;
+  std::shared_ptr<const SnapshotSettings> settings_;
   std::shared_ptr<const traffic::PolicySet> policies_;
   const traffic::Policy* unauthenticated_ = nullptr;
   std::uint64_t generation_ = 0;

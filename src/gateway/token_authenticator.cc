@@ -160,35 +160,35 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
   if (!entry->jti.empty() && snap.revoked(entry->jti))
     return deny(AuthOutcome::kInvalidCredentials, "the token has been revoked");
 
-  std::uint32_t app_index = 0;
+  std::uint32_t app = 0;  // the application's handle
   bool sandbox = entry->sandbox;
   if (use_key) {
-    const std::int64_t idx = snap.application_index(entry->application_id);
-    if (idx < 0) return deny(AuthOutcome::kInvalidCredentials, "the API key's application no longer exists");
-    app_index = static_cast<std::uint32_t>(idx);
+    const std::uint32_t* handle = snap.application_handle(entry->application_id);
+    if (!handle) return deny(AuthOutcome::kInvalidCredentials, "the API key's application no longer exists");
+    app = *handle;
   } else if (!entry->issuer.empty()) {
     const ExternalIssuer* ei = snap.issuer(entry->issuer);
     const ClientRuntime* client = ei ? snap.external_client(ei->name, entry->client_id) : nullptr;
     if (!client) return deny(AuthOutcome::kInvalidCredentials, "the token's client is not mapped to an application");
-    app_index = client->application;
+    app = client->application;
     sandbox = client->sandbox;  // external tokens carry no key type: the mapping decides
   } else {
     const ClientRuntime* client = snap.client(entry->client_id);
     if (!client) return deny(AuthOutcome::kInvalidCredentials, "the token's application no longer exists");
     if (client->sandbox != entry->sandbox)
       return deny(AuthOutcome::kInvalidCredentials, "the token's key type does not match its client");
-    app_index = client->application;
+    app = client->application;
   }
+  const ApplicationRuntime* application = snap.application(app);
+  if (!application) return deny(AuthOutcome::kInvalidCredentials, "the token's application no longer exists");
   // A prototype is tried out without subscribing (the product's PROTOTYPED state).
   const SubscriptionRuntime* subscription = nullptr;
   if (!api.prototyped) {
-    auto sub = api.subscriptions.find(app_index);
-    if (sub == api.subscriptions.end())
-      return deny(AuthOutcome::kForbidden, "The application is not subscribed to this API");
-    if (sub->second.status == domain::kSubscriptionBlocked ||
-        (sub->second.status == domain::kSubscriptionProdOnlyBlocked && !sandbox))
+    subscription = snap.subscription(api, app);
+    if (!subscription) return deny(AuthOutcome::kForbidden, "The application is not subscribed to this API");
+    if (subscription->status == domain::kSubscriptionBlocked ||
+        (subscription->status == domain::kSubscriptionProdOnlyBlocked && !sandbox))
       return deny(AuthOutcome::kForbidden, "The subscription to this API is blocked");
-    subscription = &sub->second;
   }
 
   if (!op.scopes.empty()) {
@@ -198,7 +198,7 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
   }
 
   AuthDecision d;
-  d.application = &snap.applications()[app_index];
+  d.application = application;
   d.token = entry;
   d.subscription = subscription;
   d.sandbox = sandbox;

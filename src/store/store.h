@@ -262,6 +262,9 @@ class Store {
 
   // What gateways need to authorise calls (secrets cleared), with the change-log revision.
   virtual domain::SecurityState security_state(std::int64_t now_s, std::int64_t retired_key_grace_s) = 0;
+  // Only the small sets of it that change rarely: policies, block conditions, trusted signing keys
+  // and external key managers (applications, keys, subscriptions and revocations left empty).
+  virtual domain::SecurityState security_settings(std::int64_t now_s, std::int64_t retired_key_grace_s) = 0;
 
   // Change log
   virtual std::vector<ChangeEvent> events_after(std::int64_t revision, std::size_t limit) = 0;

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "common/clock.h"
 #include "domain/api_json.h"
 
@@ -10,21 +12,123 @@ namespace archway::sync {
 
 namespace json = boost::json;
 
-namespace {
-constexpr std::int64_t kRetiredKeyGraceS = 24 * 3600;  // matches the Key Manager's
+ChangeReader::ChangeReader(store::Store& store, std::string environment)
+    : store_(store), environment_(std::move(environment)) {}
+
+std::int64_t ChangeReader::load_deployed() {
+  store::DeployedState st = store_.deployed_state(environment_);
+  apis_.clear();
+  for (auto& d : st.apis) apis_[d.api_id] = std::move(d);
+  return st.revision;
+}
+
+std::vector<domain::DeployedApi> ChangeReader::deployed_list() const {
+  std::vector<domain::DeployedApi> out;
+  out.reserve(apis_.size());
+  for (const auto& [id, d] : apis_) out.push_back(d);
+  return out;
+}
+
+// Deployment events carry what they change; the deployed copy they leave is the change.
+std::optional<domain::ConfigChange> ChangeReader::api_change(const store::ChangeEvent& e) {
+  auto current = [&]() -> domain::ConfigChange {
+    auto it = apis_.find(e.entity_id);
+    return domain::ApiChange{e.entity_id, it == apis_.end() ? std::nullopt : std::optional(it->second), false};
+  };
+  if (e.type == "api.deleted") {
+    apis_.erase(e.entity_id);
+    return domain::ApiChange{e.entity_id, std::nullopt, true};
+  }
+  const json::object p = json::parse(e.payload).as_object();
+  if (e.type == "api.lifecycle") {
+    // The state belongs to the API, whatever revision each environment serves.
+    auto it = apis_.find(e.entity_id);
+    if (it == apis_.end()) return std::nullopt;
+    it->second.api.lifecycle_status = std::string(p.at("state").as_string());
+    return current();
+  }
+  if (e.type == "api.default_version") {
+    auto it = apis_.find(e.entity_id);
+    if (it == apis_.end()) return std::nullopt;
+    it->second.api.is_default_version = p.at("isDefaultVersion").as_bool();
+    return current();
+  }
+  if (p.contains("environment") && p.at("environment").as_string() != environment_) return std::nullopt;
+  if (e.type == "api.undeployed") {
+    apis_.erase(e.entity_id);
+    return current();
+  }
+  domain::DeployedApi d;
+  d.api_id = std::string(p.at("apiId").as_string());
+  d.revision_id = std::string(p.at("revisionId").as_string());
+  d.deployment = static_cast<std::uint64_t>(e.revision);
+  d.api = domain::api_from_json(p.at("api").as_object());
+  if (const json::value* def = p.if_contains("openapiDefinition"); def && def->is_string())
+    d.api.openapi_definition = std::string(def->get_string());
+  apis_[d.api_id] = std::move(d);
+  return current();
+}
+
+std::vector<domain::ConfigChange> ChangeReader::changes(const std::vector<store::ChangeEvent>& events,
+                                                        std::int64_t now_s) {
+  std::vector<domain::ConfigChange> out;
+  // Entities are read as they are now, so one read serves every event naming the same entity.
+  std::set<std::pair<std::string_view, std::string_view>> read;
+  bool settings_read = false;
+  auto first_time = [&](const store::ChangeEvent& e) { return read.emplace(e.type, e.entity_id).second; };
+  for (const auto& e : events) {
+    if (e.type.starts_with("api.")) {
+      if (auto c = api_change(e)) out.push_back(std::move(*c));
+    } else if (e.type == "application.changed") {
+      if (first_time(e)) out.push_back(domain::ApplicationChange{e.entity_id, store_.get_application(e.entity_id)});
+    } else if (e.type == "keys.changed") {
+      if (!first_time(e)) continue;
+      auto keys = store_.list_key_mappings(e.entity_id);
+      for (auto& k : keys) k.consumer_secret_hash.clear();  // secrets never leave the control plane
+      out.push_back(domain::KeysChange{e.entity_id, std::move(keys)});
+    } else if (e.type == "subscription.changed") {
+      if (first_time(e)) out.push_back(domain::SubscriptionChange{e.entity_id, store_.get_subscription(e.entity_id)});
+    } else if (e.type == "token.revoked") {
+      std::int64_t expires_at = 0;
+      boost::system::error_code ec;
+      const json::value p = json::parse(e.payload, ec);
+      if (!ec && p.is_object())
+        if (const json::value* x = p.as_object().if_contains("expiresAt"); x && x->is_int64()) expires_at = x->get_int64();
+      if (expires_at == 0) expires_at = now_s + 365LL * 24 * 3600;  // logged before expiries were: keep it
+      out.push_back(domain::TokenRevoked{{e.entity_id, expires_at}});
+    } else if (e.type == "policy.changed" || e.type == "blocking.changed" || e.type == "keymanager.changed" ||
+               e.type == "signing_key.changed") {
+      if (settings_read) continue;
+      settings_read = true;  // small sets, read whole, once per batch
+      domain::SecurityState s = store_.security_settings(now_s, kRetiredKeyGraceS);
+      out.push_back(domain::PoliciesChange{std::move(s.policies), std::move(s.block_conditions)});
+      out.push_back(domain::SigningKeysChange{std::move(s.public_jwks)});
+      out.push_back(domain::KeyManagersChange{std::move(s.external_key_managers)});
+    } else {
+      spdlog::warn("change feed: event type '{}' (revision {}) is unknown; ignored", e.type, e.revision);
+    }
+  }
+  return out;
 }
 
 DeploymentFeed::DeploymentFeed(store::Store& store, std::string environment, Subscriber subscriber)
-    : store_(store), environment_(std::move(environment)), subscriber_(std::move(subscriber)) {}
+    : store_(store), reader_(store, std::move(environment)), subscriber_(std::move(subscriber)) {}
 
 DeploymentFeed::~DeploymentFeed() { stop(); }
 
+void DeploymentFeed::load_all() {
+  const domain::SecurityState security =
+      store_.security_state(common::now_millis() / 1000, ChangeReader::kRetiredKeyGraceS);
+  subscriber_.load(reader_.deployed_list(), security, revision());
+}
+
 void DeploymentFeed::start() {
-  store::DeployedState st = store_.deployed_state(environment_);
-  for (auto& d : st.apis) apis_[d.api_id] = std::move(d);
-  applied_ = st.revision;
-  security_ = store_.security_state(common::now_millis() / 1000, kRetiredKeyGraceS);
-  subscriber_(current(), security_, applied_);
+  const std::int64_t rev = reader_.load_deployed();
+  {
+    std::lock_guard lock(mu_);
+    applied_ = rev;
+  }
+  load_all();
   {
     std::lock_guard lock(mu_);
     delivered_ = applied_;
@@ -63,6 +167,7 @@ bool DeploymentFeed::wait_delivered(std::chrono::milliseconds timeout) {
 }
 
 void DeploymentFeed::run() {
+  auto last_tick = std::chrono::steady_clock::now();
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -75,71 +180,31 @@ void DeploymentFeed::run() {
       for (;;) {
         auto events = store_.events_after(revision(), 500);
         if (events.empty()) break;
-        for (const auto& e : events) {
-          apply(e);
+        const std::int64_t now_s = common::now_millis() / 1000;
+        const std::vector<domain::ConfigChange> changes = reader_.changes(events, now_s);
+        {
           std::lock_guard lock(mu_);
-          applied_ = e.revision;
+          applied_ = events.back().revision;
         }
+        if (!subscriber_.apply(changes, events.back().revision)) load_all();
         changed = true;
-      }
-      if (security_dirty_) {
-        security_ = store_.security_state(common::now_millis() / 1000, kRetiredKeyGraceS);
-        security_dirty_ = false;
       }
       if (changed) {
         const std::int64_t rev = revision();
-        subscriber_(current(), security_, rev);
         {
           std::lock_guard lock(mu_);
           delivered_ = rev;
         }
         delivered_cv_.notify_all();
       }
+      if (subscriber_.tick && std::chrono::steady_clock::now() - last_tick >= std::chrono::minutes(1)) {
+        last_tick = std::chrono::steady_clock::now();
+        subscriber_.tick(common::now_millis() / 1000);
+      }
     } catch (const std::exception& e) {
       spdlog::error("change feed: {}", e.what());
     }
   }
-}
-
-void DeploymentFeed::apply(const store::ChangeEvent& e) {
-  if (e.type == "api.lifecycle") {
-    // The state belongs to the API, whatever revision each environment serves.
-    const json::object p = json::parse(e.payload).as_object();
-    if (auto it = apis_.find(e.entity_id); it != apis_.end())
-      it->second.api.lifecycle_status = std::string(p.at("state").as_string());
-    return;
-  }
-  if (e.type == "api.default_version") {
-    const json::object p = json::parse(e.payload).as_object();
-    if (auto it = apis_.find(e.entity_id); it != apis_.end())
-      it->second.api.is_default_version = p.at("isDefaultVersion").as_bool();
-    return;
-  }
-  if (e.type != "api.deployed" && e.type != "api.undeployed") {
-    security_dirty_ = true;
-    return;
-  }
-  const json::object p = json::parse(e.payload).as_object();
-  if (p.contains("environment") && p.at("environment").as_string() != environment_) return;
-  if (e.type == "api.undeployed") {
-    apis_.erase(e.entity_id);
-    return;
-  }
-  domain::DeployedApi d;
-  d.api_id = std::string(p.at("apiId").as_string());
-  d.revision_id = std::string(p.at("revisionId").as_string());
-  d.deployment = static_cast<std::uint64_t>(e.revision);
-  d.api = domain::api_from_json(p.at("api").as_object());
-  if (const json::value* def = p.if_contains("openapiDefinition"); def && def->is_string())
-    d.api.openapi_definition = std::string(def->get_string());
-  apis_[d.api_id] = std::move(d);
-}
-
-std::vector<domain::DeployedApi> DeploymentFeed::current() const {
-  std::vector<domain::DeployedApi> out;
-  out.reserve(apis_.size());
-  for (const auto& [id, d] : apis_) out.push_back(d);
-  return out;
 }
 
 }  // namespace archway::sync

@@ -1,11 +1,10 @@
 #pragma once
-// The in-process change feed (DESIGN.md §6) for `archway serve`: keeps the set of deployed APIs
-// and the security state (applications, keys, subscriptions, revocations, signing keys) current by
-// applying the store's change log in revision order, and hands every new state to the subscriber.
-// Deployment events (api.deployed, api.undeployed, and api.lifecycle, which sets the lifecycle
-// state of the deployed copy in every environment) are applied one by one; any security event
-// reloads the security state whole. Each event is applied exactly once, in order; a gap is
-// impossible because events are read by revision from the log, not from the notification.
+// The in-process change feed (DESIGN.md §6) for `archway serve`: follows the store's change log in
+// revision order and hands each batch of changes to the subscriber as ConfigChanges (the new state
+// of each entity an event names, read from the store), so the gateway updates only what changed.
+// Each event is applied exactly once, in order; a gap is impossible because events are read by
+// revision from the log, not from the notification. At start, and whenever the subscriber cannot
+// apply a batch alone (throttling policies changed), it hands over the full state instead.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -17,14 +16,47 @@
 
 #include "domain/api.h"
 #include "domain/application.h"
+#include "domain/config_change.h"
 #include "store/store.h"
 
 namespace archway::sync {
 
+// Turns change-log events into ConfigChanges for one gateway environment. Keeps the deployed copy
+// of every API (as the log describes it) to answer lifecycle and default-version events.
+class ChangeReader {
+ public:
+  ChangeReader(store::Store& store, std::string environment);
+
+  // Loads the deployed APIs; returns the change-log revision they reflect.
+  std::int64_t load_deployed();
+  const std::map<std::string, domain::DeployedApi>& deployed() const { return apis_; }
+  std::vector<domain::DeployedApi> deployed_list() const;
+
+  // The changes that `events` (in revision order) make. An entity named twice is read once.
+  std::vector<domain::ConfigChange> changes(const std::vector<store::ChangeEvent>& events, std::int64_t now_s);
+
+  static constexpr std::int64_t kRetiredKeyGraceS = 24 * 3600;  // matches the Key Manager's
+
+ private:
+  std::optional<domain::ConfigChange> api_change(const store::ChangeEvent& e);
+
+  store::Store& store_;
+  std::string environment_;
+  std::map<std::string, domain::DeployedApi> apis_;  // by API id
+};
+
 class DeploymentFeed {
  public:
-  using Subscriber = std::function<void(const std::vector<domain::DeployedApi>& apis,
-                                        const domain::SecurityState& security, std::int64_t revision)>;
+  struct Subscriber {
+    // Everything, to load afresh (at start, and when `apply` could not take a batch).
+    std::function<void(const std::vector<domain::DeployedApi>& apis, const domain::SecurityState& security,
+                       std::int64_t revision)>
+        load;
+    // A batch of changes in order; false: it cannot be applied alone (load() follows).
+    std::function<bool(const std::vector<domain::ConfigChange>& changes, std::int64_t revision)> apply;
+    // Called about once a minute on the feed's thread, for what time changes (expired revocations).
+    std::function<void(std::int64_t now_s)> tick;
+  };
 
   // `environment`: the gateway environment this node serves ("Default").
   DeploymentFeed(store::Store& store, std::string environment, Subscriber subscriber);
@@ -42,15 +74,11 @@ class DeploymentFeed {
 
  private:
   void run();
-  void apply(const store::ChangeEvent& e);
-  std::vector<domain::DeployedApi> current() const;
+  void load_all();
 
   store::Store& store_;
-  std::string environment_;
+  ChangeReader reader_;
   Subscriber subscriber_;
-  std::map<std::string, domain::DeployedApi> apis_;  // by API id (feed thread only)
-  domain::SecurityState security_;                    // feed thread only
-  bool security_dirty_ = false;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::condition_variable delivered_cv_;

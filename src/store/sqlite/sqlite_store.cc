@@ -406,8 +406,10 @@ class SqliteStore final : public Store {
       }
       db_.prepare("DELETE FROM apis WHERE id = ?").bind(1, id).run();
       if (db_.changes() == 0) return false;
+      (void)deployed;
+      // Its subscriptions went with it: gateways forget them.
+      rev = append_event("api.deleted", id, "{}");
       tx.commit();
-      if (!deployed) rev = 0;
     }
     notify(rev);
     return true;
@@ -999,9 +1001,17 @@ class SqliteStore final : public Store {
   bool delete_key_mapping(std::string_view key_mapping_id) override {
     bool removed = false;
     write([&]() -> std::int64_t {
+      std::string application_id;
+      {
+        Stmt s = db_.prepare("SELECT application_id FROM application_keys WHERE id = ?");
+        s.bind(1, key_mapping_id);
+        if (!s.step()) return 0;
+        application_id = s.text(0);
+      }
       db_.prepare("DELETE FROM application_keys WHERE id = ?").bind(1, key_mapping_id).run();
       removed = db_.changes() > 0;
-      return removed ? append_event("keys.changed", key_mapping_id, "{}") : 0;
+      // Named after the application, as every keys.changed: gateways reload that application's keys.
+      return removed ? append_event("keys.changed", application_id, "{}") : 0;
     });
     return removed;
   }
@@ -1493,7 +1503,7 @@ class SqliteStore final : public Store {
       db_.prepare("DELETE FROM revoked_tokens WHERE expires_at < ?")
           .bind(1, common::now_millis() / 1000 - 3600)
           .run();
-      return append_event("token.revoked", t.jti, "{}");
+      return append_event("token.revoked", t.jti, json::serialize(json::object{{"expiresAt", t.expires_at}}));
     });
   }
 
@@ -1585,15 +1595,25 @@ class SqliteStore final : public Store {
   }
 
   domain::SecurityState security_state(std::int64_t now_s, std::int64_t grace_s) override {
+    return read_security(now_s, grace_s, true);
+  }
+
+  domain::SecurityState security_settings(std::int64_t now_s, std::int64_t grace_s) override {
+    return read_security(now_s, grace_s, false);
+  }
+
+  // With `entries` false: only the small, rarely changed sets (policies, block conditions, signing
+  // keys, external key managers).
+  domain::SecurityState read_security(std::int64_t now_s, std::int64_t grace_s, bool entries) {
     std::lock_guard lock(mu_);
     db_.exec("BEGIN");
     domain::SecurityState st;
     try {
-      {
+      if (entries) {
         Stmt s = db_.prepare(kAppColumns);
         while (s.step()) st.applications.push_back(app_from(s));
       }
-      {
+      if (entries) {
         Stmt s = db_.prepare(kKeyColumns);
         while (s.step()) {
           auto k = key_from(s);
@@ -1601,11 +1621,11 @@ class SqliteStore final : public Store {
           st.key_mappings.push_back(std::move(k));
         }
       }
-      {
+      if (entries) {
         Stmt s = db_.prepare(kSubColumns);
         while (s.step()) st.subscriptions.push_back(sub_from(s));
       }
-      {
+      if (entries) {
         Stmt s = db_.prepare("SELECT jti, expires_at FROM revoked_tokens WHERE expires_at >= ?");
         s.bind(1, now_s - 300);
         while (s.step()) st.revoked_tokens.push_back({s.text(0), s.integer(1)});

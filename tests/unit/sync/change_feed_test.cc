@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -40,14 +41,28 @@ class ChangeFeedTest : public ::testing::Test {
   }
 
   void start() {
-    feed_ = std::make_unique<DeploymentFeed>(
-        *store_, "Default", [this](const auto& apis, const auto&, std::int64_t rev) {
-          std::this_thread::sleep_for(subscriber_delay_);  // a gateway slow to build its snapshot
-          std::lock_guard lock(mu_);
-          apis_ = apis;
-          revision_ = rev;
-          cv_.notify_all();
-        });
+    DeploymentFeed::Subscriber subscriber;
+    subscriber.load = [this](const auto& apis, const auto&, std::int64_t rev) {
+      std::this_thread::sleep_for(subscriber_delay_);  // a gateway slow to build its snapshot
+      std::lock_guard lock(mu_);
+      apis_.clear();
+      for (const auto& d : apis) apis_[d.api_id] = d;
+      revision_ = rev;
+      cv_.notify_all();
+    };
+    subscriber.apply = [this](const std::vector<domain::ConfigChange>& changes, std::int64_t rev) {
+      std::this_thread::sleep_for(subscriber_delay_);
+      std::lock_guard lock(mu_);
+      for (const auto& c : changes)
+        if (const auto* a = std::get_if<domain::ApiChange>(&c)) {
+          if (a->deployed) apis_[a->api_id] = *a->deployed;
+          else apis_.erase(a->api_id);
+        }
+      revision_ = rev;
+      cv_.notify_all();
+      return true;
+    };
+    feed_ = std::make_unique<DeploymentFeed>(*store_, "Default", std::move(subscriber));
     feed_->start();
   }
 
@@ -57,9 +72,8 @@ class ChangeFeedTest : public ::testing::Test {
     const std::int64_t last = store_->events_after(0, 100000).back().revision;
     std::unique_lock lock(mu_);
     EXPECT_TRUE(cv_.wait_for(lock, std::chrono::seconds(5), [&] { return revision_ >= last; }));
-    for (const auto& d : apis_)
-      if (d.api_id == api_id) return d.api.lifecycle_status;
-    return "";
+    auto it = apis_.find(api_id);
+    return it == apis_.end() ? "" : it->second.api.lifecycle_status;
   }
 
   std::filesystem::path dir_;
@@ -67,7 +81,7 @@ class ChangeFeedTest : public ::testing::Test {
   std::unique_ptr<DeploymentFeed> feed_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<domain::DeployedApi> apis_;
+  std::map<std::string, domain::DeployedApi> apis_;
   std::int64_t revision_ = 0;
   std::chrono::milliseconds subscriber_delay_{0};
 };
@@ -116,7 +130,7 @@ TEST_F(ChangeFeedTest, WaitDeliveredReturnsOnlyOnceTheSubscriberHasTheChangesCom
   std::lock_guard lock(mu_);
   EXPECT_GE(revision_, committed);
   ASSERT_EQ(apis_.size(), 1u);
-  EXPECT_EQ(apis_[0].api_id, a.id);
+  EXPECT_EQ(apis_.begin()->first, a.id);
 }
 
 TEST_F(ChangeFeedTest, WaitDeliveredGivesUpAfterItsTimeout) {
@@ -139,9 +153,8 @@ TEST_F(ChangeFeedTest, DefinitionOfASchemaValidatedApiReachesTheGatewayOnLoadAnd
   auto definition_of = [&](const std::string& api_id) {
     state_of(api_id);
     std::lock_guard lock(mu_);
-    for (const auto& d : apis_)
-      if (d.api_id == api_id) return d.api.openapi_definition;
-    return std::string("(not deployed)");
+    auto it = apis_.find(api_id);
+    return it == apis_.end() ? std::string("(not deployed)") : it->second.api.openapi_definition;
   };
   domain::Api validated;
   validated.id = common::new_uuid();

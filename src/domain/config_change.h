@@ -1,0 +1,62 @@
+#pragma once
+// ConfigChange: one change to what a gateway serves, as the change feed hands it on. Each names one
+// entity and carries its state after the change (absent: it is gone), so applying a change twice or
+// late does no harm, and a sequence of them can be sent to a remote gateway as it is. A gateway that
+// applies every change in order holds the same state as one that loads everything afresh.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/api.h"
+#include "domain/application.h"
+#include "domain/policy.h"
+
+namespace archway::domain {
+
+// The deployed copy of an API in the gateway's environment; none: not deployed there (any more).
+// `deleted`: the API itself is gone, and with it every subscription to it.
+struct ApiChange {
+  std::string api_id;
+  std::optional<DeployedApi> deployed;
+  bool deleted = false;
+};
+
+// An application's own fields; none: deleted, with its keys and subscriptions.
+struct ApplicationChange {
+  std::string id;
+  std::optional<Application> application;
+};
+
+// Every key mapping (OAuth2 client) of one application, resident and external (secrets cleared).
+struct KeysChange {
+  std::string application_id;
+  std::vector<KeyMapping> keys;
+};
+
+struct SubscriptionChange {
+  std::string id;
+  std::optional<Subscription> subscription;
+};
+
+struct TokenRevoked {
+  RevokedToken token;
+};
+
+// The small sets that change rarely, each carried whole.
+struct PoliciesChange {
+  std::vector<ThrottlePolicy> policies;          // every level
+  std::vector<BlockCondition> block_conditions;  // enabled ones
+};
+struct SigningKeysChange {
+  std::vector<std::string> public_jwks;  // current and retired-but-trusted
+};
+struct KeyManagersChange {
+  std::vector<ExternalKeyManager> key_managers;  // enabled ones
+};
+
+using ConfigChange = std::variant<ApiChange, ApplicationChange, KeysChange, SubscriptionChange, TokenRevoked,
+                                  PoliciesChange, SigningKeysChange, KeyManagersChange>;
+
+}  // namespace archway::domain

@@ -1,0 +1,279 @@
+#include "gateway/snapshot_builder.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace archway::gateway {
+
+SnapshotBuilder::SnapshotBuilder(SnapshotSettings settings)
+    : settings_(std::make_shared<const SnapshotSettings>(std::move(settings))) {
+  next_.settings_ = settings_;
+  set_policies({}, {});
+}
+
+const traffic::Policy* SnapshotBuilder::enforced(std::string_view level, std::string_view name) {
+  return enforced_policy(*next_.policies_, level, name, [this](std::string w) { warnings_.push_back(std::move(w)); });
+}
+
+void SnapshotBuilder::reset(const std::vector<domain::DeployedApi>& apis, const domain::SecurityState& security) {
+  const auto settings = settings_;
+  auto warnings = std::move(warnings_);
+  const std::uint32_t handles = next_handle_;
+  *this = SnapshotBuilder(*settings);
+  settings_ = settings;
+  next_.settings_ = settings;
+  warnings_ = std::move(warnings);
+  next_handle_ = handles;  // handles are never reused within the process
+
+  set_policies(security.policies, security.block_conditions);
+  set_signing_keys(security.public_jwks);
+  set_key_managers(security.external_key_managers);
+  for (const auto& a : security.applications) put_application(a);
+  std::map<std::string_view, std::vector<domain::KeyMapping>> keys;
+  for (const auto& k : security.key_mappings) keys[k.application_id].push_back(k);
+  for (const auto& [app, list] : keys) set_keys(std::string(app), list);
+  for (const auto& s : security.subscriptions) put_subscription(s);
+  for (const auto& t : security.revoked_tokens) next_.revoked_.put(t.jti, t.expires_at);
+  for (const auto& d : apis) put_api(d);
+}
+
+bool SnapshotBuilder::apply(const domain::ConfigChange& change) {
+  return std::visit(
+      [this](const auto& c) -> bool {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, domain::ApiChange>) {
+          if (c.deployed && !c.deleted) put_api(*c.deployed);
+          else remove_api(c.api_id, c.deleted);
+        } else if constexpr (std::is_same_v<T, domain::ApplicationChange>) {
+          if (c.application) put_application(*c.application);
+          else remove_application(c.id);
+        } else if constexpr (std::is_same_v<T, domain::KeysChange>) {
+          set_keys(c.application_id, c.keys);
+        } else if constexpr (std::is_same_v<T, domain::SubscriptionChange>) {
+          if (c.subscription) put_subscription(*c.subscription);
+          else remove_subscription(c.id);
+        } else if constexpr (std::is_same_v<T, domain::TokenRevoked>) {
+          next_.revoked_.put(c.token.jti, c.token.expires_at);
+        } else if constexpr (std::is_same_v<T, domain::PoliciesChange>) {
+          return false;  // every compiled API and entry points into the policies: reload whole
+        } else if constexpr (std::is_same_v<T, domain::SigningKeysChange>) {
+          set_signing_keys(c.public_jwks);
+        } else if constexpr (std::is_same_v<T, domain::KeyManagersChange>) {
+          set_key_managers(c.key_managers);
+        }
+        return true;
+      },
+      change);
+}
+
+void SnapshotBuilder::prune_revoked(std::int64_t now_s) {
+  // As the store's security state: revocations are kept five minutes past the token's expiry.
+  next_.revoked_.erase_if([&](const std::string&, std::int64_t expires_at) { return expires_at < now_s - 300; });
+}
+
+void SnapshotBuilder::set_policies(const std::vector<domain::ThrottlePolicy>& policies,
+                                   const std::vector<domain::BlockCondition>& conditions) {
+  next_.policies_ = traffic::PolicySet::compile(policies, conditions, &warnings_);
+  next_.unauthenticated_ = nullptr;
+  if (const auto* u = next_.policies_->find(domain::kPolicyLevelSubscription, "Unauthenticated"); u && (u->limit || u->burst))
+    next_.unauthenticated_ = u;
+}
+
+void SnapshotBuilder::set_signing_keys(const std::vector<std::string>& public_jwks) {
+  auto keys = std::make_shared<StringMap<crypto::VerificationKey>>();
+  for (const auto& jwk : public_jwks) {
+    std::string why;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(jwk, ec);
+    auto vk = !ec && v.is_object() ? crypto::VerificationKey::from_jwk(v.as_object(), &why) : std::nullopt;
+    if (vk) keys->emplace(vk->kid(), std::move(*vk));
+    else warnings_.push_back("signing key not usable: " + (why.empty() ? std::string("not a JSON object") : why));
+  }
+  next_.keys_ = std::move(keys);
+}
+
+void SnapshotBuilder::set_key_managers(const std::vector<domain::ExternalKeyManager>& key_managers) {
+  auto issuers = std::make_shared<StringMap<ExternalIssuer>>();
+  for (const auto& ekm : key_managers) {
+    ExternalIssuer ei{ekm.name, ekm.consumer_key_claim, ekm.scopes_claim, {}};
+    if (!ekm.jwks.empty()) {
+      boost::system::error_code ec;
+      auto v = boost::json::parse(ekm.jwks, ec);
+      if (!ec && v.is_object() && v.as_object().contains("keys") && v.as_object().at("keys").is_array())
+        for (const auto& jwk : v.as_object().at("keys").as_array()) {
+          if (!jwk.is_object()) continue;
+          auto vk = crypto::VerificationKey::from_jwk(jwk.as_object());
+          if (vk) ei.keys.emplace(vk->kid(), std::move(*vk));  // keys we cannot use (enc, HMAC, ...) are skipped
+        }
+    }
+    issuers->emplace(ekm.issuer, std::move(ei));
+  }
+  next_.issuers_ = std::move(issuers);
+}
+
+void SnapshotBuilder::put_application(const domain::Application& a) {
+  auto [it, added] = apps_.try_emplace(a.id);
+  if (added) it->second.handle = next_handle_++;
+  const std::uint32_t h = it->second.handle;
+  next_.applications_.put(h, ApplicationRuntime{a.id, a.name, a.owner, a.throttling_policy,
+                                                enforced(domain::kPolicyLevelApplication, a.throttling_policy)});
+  if (added) next_.application_handles_.put(a.id, h);
+}
+
+void SnapshotBuilder::remove_application(const std::string& id) {
+  auto it = apps_.find(id);
+  if (it == apps_.end()) return;
+  set_keys(id, {});
+  const std::vector<const std::string*> subs = it->second.subscriptions;
+  for (const std::string* s : subs) remove_subscription(std::string(*s));
+  next_.applications_.erase(it->second.handle);
+  next_.application_handles_.erase(std::string_view(id));
+  apps_.erase(it);
+}
+
+void SnapshotBuilder::set_keys(const std::string& application_id, const std::vector<domain::KeyMapping>& keys) {
+  auto it = apps_.find(application_id);
+  if (it == apps_.end()) return;  // keys of an application the gateway does not know (any more)
+  AppEntry& app = it->second;
+  for (const auto& c : app.clients) (c.external ? next_.external_clients_ : next_.clients_).erase(std::string_view(c.key));
+  app.clients.clear();
+  for (const auto& k : keys) {
+    const ClientRuntime c{app.handle, k.key_type == domain::kKeyTypeSandbox};
+    const bool external = k.key_manager != domain::kResidentKeyManager;
+    std::string key = external ? k.key_manager + "\n" + k.consumer_key : k.consumer_key;
+    (external ? next_.external_clients_ : next_.clients_).put(key, c);
+    app.clients.push_back({std::move(key), external});
+  }
+}
+
+SnapshotBuilder::ApiMap::iterator SnapshotBuilder::api_entry(const std::string& id) {
+  auto [it, added] = apis_.try_emplace(id);
+  if (added) {
+    it->second.handle = next_handle_++;
+    next_.api_handles_.put(id, it->second.handle);
+  }
+  return it;
+}
+
+void SnapshotBuilder::put_subscription(const domain::Subscription& s) {
+  auto app = apps_.find(s.application_id);
+  auto existing = subs_.find(s.id);
+  if (app == apps_.end()) {  // its application is gone (or not known yet): nothing to authorise
+    if (existing != subs_.end()) remove_subscription(s.id);
+    return;
+  }
+  const auto api_it = api_entry(s.api_id);
+  ApiEntry& api = api_it->second;
+  if (existing != subs_.end() && (existing->second.api != api.handle || existing->second.application != app->second.handle)) {
+    remove_subscription(s.id);
+    existing = subs_.end();
+  }
+  next_.subscriptions_.put(RuntimeSnapshot::subscription_key(api.handle, app->second.handle),
+                           SubscriptionRuntime{interned(s.status), interned(s.throttling_policy),
+                                               enforced(domain::kPolicyLevelSubscription, s.throttling_policy)});
+  if (existing == subs_.end()) {
+    auto [sit, added] = subs_.try_emplace(s.id, SubEntry{api.handle, app->second.handle, &app->first, &api_it->first});
+    app->second.subscriptions.push_back(&sit->first);
+    api.subscriptions.insert(&sit->first);
+  }
+}
+
+void SnapshotBuilder::remove_subscription(const std::string& id) {
+  auto it = subs_.find(id);
+  if (it == subs_.end()) return;
+  const SubEntry& e = it->second;
+  next_.subscriptions_.erase(RuntimeSnapshot::subscription_key(e.api, e.application));
+  if (auto app = apps_.find(*e.application_id); app != apps_.end()) std::erase(app->second.subscriptions, &it->first);
+  if (auto api = apis_.find(*e.api_id); api != apis_.end()) api->second.subscriptions.erase(&it->first);
+  subs_.erase(it);
+}
+
+void SnapshotBuilder::put_api(const domain::DeployedApi& d) {
+  ApiEntry& e = api_entry(d.api_id)->second;
+  auto rt = compile_api(d, e.handle, *settings_, *next_.policies_,
+                        [this](std::string w) { warnings_.push_back(std::move(w)); });
+  if (e.runtime) {
+    buckets_[e.bucket].erase(d.api_id);
+    dirty_buckets_.insert(e.bucket);
+  }
+  if (!rt) {
+    if (e.runtime) {
+      e.runtime.reset();
+      api_list_dirty_ = true;
+    }
+    return;
+  }
+  const bool listed = e.runtime != nullptr;
+  e.runtime = std::move(rt);
+  e.bucket = std::string(Router::bucket_of(e.runtime->context));
+  buckets_[e.bucket].insert(d.api_id);
+  dirty_buckets_.insert(e.bucket);
+  if (!listed) e.position = api_order_++;
+  api_list_dirty_ = true;
+}
+
+void SnapshotBuilder::remove_api(const std::string& id, bool deleted) {
+  auto it = apis_.find(id);
+  if (it == apis_.end()) return;
+  ApiEntry& e = it->second;
+  if (e.runtime) {
+    buckets_[e.bucket].erase(id);
+    dirty_buckets_.insert(e.bucket);
+    e.runtime.reset();
+    api_list_dirty_ = true;
+  }
+  if (!deleted) return;
+  const std::vector<const std::string*> subs(e.subscriptions.begin(), e.subscriptions.end());
+  for (const std::string* s : subs) remove_subscription(std::string(*s));
+  next_.api_handles_.erase(std::string_view(id));
+  apis_.erase(it);
+}
+
+void SnapshotBuilder::rebuild_bucket(const std::string& bucket) {
+  auto ids = buckets_.find(bucket);
+  if (ids == buckets_.end() || ids->second.empty()) {
+    if (ids != buckets_.end()) buckets_.erase(ids);
+    next_.router_.set_bucket(bucket, nullptr);
+    return;
+  }
+  // APIs are placed in the order of their ids, as a full load places them: the first one placed
+  // keeps a route another API also declares.
+  auto trie = std::make_shared<RouteTrie>();
+  for (const std::string& id : ids->second) {
+    const auto& rt = apis_.at(id).runtime;
+    for (const auto& op : rt->operations) {
+      if (!trie->add(rt->versioned_context, op.target, op.verb, rt.get(), &op))
+        warnings_.push_back(fmt::format("API {} {}: {} {}{} clashes with another API's route", rt->name, rt->version,
+                                        op.verb, rt->versioned_context, op.target));
+      if (rt->is_default_version && !trie->add(rt->context, op.target, op.verb, rt.get(), &op))
+        warnings_.push_back(fmt::format("API {} {}: default-version route {} {}{} clashes with another API's route",
+                                        rt->name, rt->version, op.verb, rt->context, op.target));
+    }
+    trie->keep(rt);
+  }
+  next_.router_.set_bucket(bucket, std::move(trie));
+}
+
+std::shared_ptr<const RuntimeSnapshot> SnapshotBuilder::snapshot(std::uint64_t generation) {
+  for (const auto& b : dirty_buckets_) rebuild_bucket(b);
+  dirty_buckets_.clear();
+  if (api_list_dirty_ || !next_.apis_) {
+    std::vector<std::pair<std::size_t, std::shared_ptr<const ApiRuntime>>> order;
+    order.reserve(apis_.size());
+    for (const auto& [id, e] : apis_)
+      if (e.runtime) order.emplace_back(e.position, e.runtime);
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto list = std::make_shared<std::vector<std::shared_ptr<const ApiRuntime>>>();
+    list->reserve(order.size());
+    for (auto& [pos, rt] : order) list->push_back(std::move(rt));
+    next_.apis_ = std::move(list);
+    api_list_dirty_ = false;
+  }
+  auto snap = std::make_shared<RuntimeSnapshot>(next_);
+  snap->generation_ = generation;
+  return snap;
+}
+
+}  // namespace archway::gateway

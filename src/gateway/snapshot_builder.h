@@ -1,0 +1,109 @@
+#pragma once
+// SnapshotBuilder: keeps the gateway's state current by applying configuration changes one by one,
+// and makes RuntimeSnapshots of it that share everything a change did not touch. A change costs
+// what it names: a deployment compiles that API alone and rebuilds its route bucket; a new
+// application, key, subscription or revocation changes one shard of one map.
+//
+// A full load (reset) happens at start, and when the throttling policies or blocking conditions
+// change: every compiled API and entry refers to the compiled policies, so they are compiled again
+// (apply() returns false and the caller resets with the full state).
+//
+// One thread uses a builder; the snapshots it makes are immutable and shared freely.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "domain/config_change.h"
+#include "gateway/runtime_snapshot.h"
+
+namespace archway::gateway {
+
+// Compiles one deployed API (endpoints, credentials, policy chains, validators, CORS); null when it
+// cannot be served (no usable production endpoint), said through `warn`.
+std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std::uint32_t handle,
+                                              const SnapshotSettings& settings, const traffic::PolicySet& policies,
+                                              const std::function<void(std::string)>& warn);
+// The policy of that level and name when it limits anything (Unlimited: none); unknown: warns.
+const traffic::Policy* enforced_policy(const traffic::PolicySet& set, std::string_view level, std::string_view name,
+                                       const std::function<void(std::string)>& warn);
+// One process-wide copy of a short string that many entries share (tier names, statuses).
+std::string_view interned(std::string_view s);
+
+class SnapshotBuilder {
+ public:
+  explicit SnapshotBuilder(SnapshotSettings settings);
+
+  // Replaces the whole state.
+  void reset(const std::vector<domain::DeployedApi>& apis, const domain::SecurityState& security);
+  // Applies one change; false when it cannot be applied alone (policies changed): reset instead.
+  [[nodiscard]] bool apply(const domain::ConfigChange& change);
+  // Forgets revocations of tokens that expired before `now_s` (they are refused as expired anyway).
+  void prune_revoked(std::int64_t now_s);
+
+  // The current state as a snapshot.
+  std::shared_ptr<const RuntimeSnapshot> snapshot(std::uint64_t generation);
+  // What could not be served or enforced since the last call (unknown tiers, route clashes, ...).
+  std::vector<std::string> take_warnings() { return std::move(warnings_); }
+
+ private:
+  struct ClientKey {
+    std::string key;  // consumer key, or "<key manager>\n<consumer key>" for external clients
+    bool external = false;
+  };
+  struct AppEntry {
+    std::uint32_t handle = 0;
+    std::vector<ClientKey> clients;
+    std::vector<const std::string*> subscriptions;  // keys of subs_
+  };
+  struct SubEntry {
+    std::uint32_t api = 0;
+    std::uint32_t application = 0;
+    const std::string* application_id = nullptr;  // key of apps_
+    const std::string* api_id = nullptr;          // key of apis_
+  };
+  struct ApiEntry {
+    std::uint32_t handle = 0;
+    std::shared_ptr<const ApiRuntime> runtime;  // null: not deployed here
+    std::string bucket;                          // of the deployed context
+    std::size_t position = 0;                    // its place in the API list (order of first deployment)
+    std::unordered_set<const std::string*> subscriptions;  // keys of subs_
+  };
+
+  void set_policies(const std::vector<domain::ThrottlePolicy>& policies,
+                    const std::vector<domain::BlockCondition>& conditions);
+  void set_signing_keys(const std::vector<std::string>& public_jwks);
+  void set_key_managers(const std::vector<domain::ExternalKeyManager>& key_managers);
+  void put_application(const domain::Application& a);
+  void remove_application(const std::string& id);
+  void set_keys(const std::string& application_id, const std::vector<domain::KeyMapping>& keys);
+  void put_subscription(const domain::Subscription& s);
+  void remove_subscription(const std::string& id);
+  void put_api(const domain::DeployedApi& d);
+  void remove_api(const std::string& id, bool deleted);
+  using ApiMap = std::map<std::string, ApiEntry, std::less<>>;
+  ApiMap::iterator api_entry(const std::string& id);
+  std::shared_ptr<const ApiRuntime> compile(const domain::DeployedApi& d, std::uint32_t handle);
+  void rebuild_bucket(const std::string& bucket);
+  const traffic::Policy* enforced(std::string_view level, std::string_view name);
+
+  std::shared_ptr<const SnapshotSettings> settings_;
+  // What the next snapshot publishes (its maps share shards with the snapshots made before).
+  RuntimeSnapshot next_;
+  // What changes need to find their way: by id, the entries that refer to each other.
+  std::map<std::string, AppEntry, std::less<>> apps_;
+  std::map<std::string, SubEntry, std::less<>> subs_;
+  ApiMap apis_;
+  std::map<std::string, std::set<std::string>, std::less<>> buckets_;  // bucket -> deployed API ids
+  std::set<std::string> dirty_buckets_;
+  std::size_t api_order_ = 0;  // the next deployed API's place in the API list
+  bool api_list_dirty_ = true;
+  std::uint32_t next_handle_ = 1;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace archway::gateway
