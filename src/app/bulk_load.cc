@@ -1,5 +1,7 @@
 #include "app/bulk_load.h"
 
+#include <boost/json.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -7,6 +9,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "crypto/random.h"
+#include "domain/api_json.h"
 #include "store/store.h"
 
 namespace archway::app {
@@ -32,7 +35,9 @@ domain::Api api_of(const BulkLoadOptions& o, std::int64_t i) {
   a.version = "1.0.0";
   a.provider = "admin";
   a.policies = {"Unlimited"};
-  a.endpoint_config.production = domain::Endpoint{.url = o.backend_url};
+  // As the REST API stores it: the endpoint document as given, and what it says.
+  a.endpoint_config = domain::endpoint_config_from_json(boost::json::object{
+      {"endpoint_type", "http"}, {"production_endpoints", boost::json::object{{"url", o.backend_url}}}});
   for (std::int64_t k = 0; k < o.operations_per_api; ++k)
     a.operations.push_back({"", "/r" + std::to_string(k / 5) + (k % 5 == 0 ? "" : "/{id}"), kVerbs[k % 5]});
   a.created_time = a.last_updated_time = common::now_millis();

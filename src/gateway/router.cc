@@ -1,5 +1,7 @@
 #include "gateway/router.h"
 
+#include <algorithm>
+
 #include "gateway/runtime_snapshot.h"
 
 namespace archway::gateway {
@@ -52,11 +54,13 @@ std::uint32_t RouteTrie::child(std::uint32_t node, std::string_view segment) {
     }
     return nodes_[node].param;
   }
-  for (const auto& [lit, idx] : nodes_[node].literals)
-    if (lit == segment) return idx;
+  auto& literals = nodes_[node].literals;
+  auto at = std::lower_bound(literals.begin(), literals.end(), segment,
+                             [](const auto& l, std::string_view s) { return std::string_view(l.first) < s; });
+  if (at != literals.end() && at->first == segment) return at->second;
+  const auto idx = static_cast<std::uint32_t>(nodes_.size());
+  literals.emplace(at, std::string(segment), idx);  // kept sorted: found by binary search
   nodes_.emplace_back();
-  const auto idx = static_cast<std::uint32_t>(nodes_.size() - 1);
-  nodes_[node].literals.emplace_back(std::string(segment), idx);
   return idx;
 }
 
@@ -104,6 +108,18 @@ bool RouteTrie::pick(const MethodTable& t, int verb, std::string_view path, Rout
   return true;
 }
 
+std::uint32_t RouteTrie::literal(const Node& node, std::string_view segment) {
+  const auto& literals = node.literals;
+  if (literals.size() <= 8) {  // a short scan beats a binary search
+    for (const auto& [lit, idx] : literals)
+      if (lit == segment) return idx;
+    return kNone;
+  }
+  auto at = std::lower_bound(literals.begin(), literals.end(), segment,
+                             [](const auto& l, std::string_view s) { return std::string_view(l.first) < s; });
+  return at != literals.end() && at->first == segment ? at->second : kNone;
+}
+
 void RouteTrie::match_from(std::uint32_t node_idx, std::string_view path, std::size_t pos, int verb,
                         RouteMatch& best, bool& method_mismatch) const {
   const Node& node = nodes_[node_idx];
@@ -115,12 +131,9 @@ void RouteTrie::match_from(std::uint32_t node_idx, std::string_view path, std::s
     }
   } else {
     const std::string_view seg = path.substr(b, e - b);
-    for (const auto& [lit, idx] : node.literals) {
-      if (lit == seg) {
-        match_from(idx, path, e, verb, best, method_mismatch);
-        if (best.status == MatchStatus::kFound) return;
-        break;
-      }
+    if (const std::uint32_t idx = literal(node, seg); idx != kNone) {
+      match_from(idx, path, e, verb, best, method_mismatch);
+      if (best.status == MatchStatus::kFound) return;
     }
     if (node.param != kNone) {
       match_from(node.param, path, e, verb, best, method_mismatch);

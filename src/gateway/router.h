@@ -61,13 +61,14 @@ class RouteTrie {
   using MethodTable = std::array<Leaf, kVerbs>;
   static constexpr std::uint32_t kNone = UINT32_MAX;
   struct Node {
-    std::vector<std::pair<std::string, std::uint32_t>> literals;
+    std::vector<std::pair<std::string, std::uint32_t>> literals;  // sorted by segment
     std::uint32_t param = kNone;
     std::uint32_t exact = kNone;     // index into tables_: operations ending here
     std::uint32_t wildcard = kNone;  // index into tables_: /* operations rooted here
   };
 
   std::uint32_t child(std::uint32_t node, std::string_view segment);
+  static std::uint32_t literal(const Node& node, std::string_view segment);  // kNone: no such child
   void match_from(std::uint32_t node, std::string_view path, std::size_t pos, int verb,
                   RouteMatch& best, bool& method_mismatch) const;
   bool pick(const MethodTable& t, int verb, std::string_view path, RouteMatch& out) const;

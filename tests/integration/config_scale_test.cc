@@ -92,3 +92,47 @@ TEST_F(ConfigScale, FiveHundredApisAndFiveThousandSubscriptionsKeepEveryWriteAsF
 
 }  // namespace
 }  // namespace archway::testing
+
+namespace archway::testing {
+namespace {
+
+TEST(BulkLoad, WritesPublishedDeployedApisApplicationsAndSubscriptionsAServerThenServes) {
+  const std::string dir = make_temp_dir();
+  std::string out;
+  ASSERT_EQ(run_archway({"bulk-load", "--data-dir", dir, "--apis", "6", "--operations-per-api", "3", "--applications",
+                         "4", "--subscriptions", "20", "--backend", "http://127.0.0.1:9/base"},
+                        {}, out, 60000),
+            0)
+      << out;
+  EXPECT_NE(out.find("loaded 6 API(s), 4 application(s), 20 subscription(s)"), std::string::npos) << out;
+
+  ServerOptions opts;
+  opts.data_dir = dir;
+  ServerProcess server(opts);
+  HttpClient mgmt("127.0.0.1", server.management_port());
+  auto apis = mgmt.call("GET", "/api/am/publisher/v4/apis?limit=100", "", kAdmin, kPassword);
+  ASSERT_EQ(apis.status, 200) << apis.body;
+  const auto list = boost::json::parse(apis.body).as_object().at("list").as_array();
+  ASSERT_EQ(list.size(), 6u);
+  EXPECT_EQ(list[0].as_object().at("lifeCycleStatus").as_string(), "PUBLISHED");
+  auto subs = mgmt.call("GET", "/api/am/devportal/v3/subscriptions?apiId=" + std::string(list[0].as_object().at("id").as_string()),
+                        "", kAdmin, kPassword);
+  ASSERT_EQ(subs.status, 200) << subs.body;
+  EXPECT_GE(boost::json::parse(subs.body).as_object().at("count").as_int64(), 3);  // 20 spread over 6 APIs
+  // Deployed and secured: the gateway routes every API and asks for a token.
+  HttpClient gw("127.0.0.1", server.gateway_port());
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(gw.get("/bulk" + std::to_string(i) + "/1.0.0/r0").status, 401) << i;
+  EXPECT_EQ(server.output().find("no usable production endpoint"), std::string::npos) << server.output();
+}
+
+TEST(BulkLoad, RefusesImpossibleCountsWithAClearMessage) {
+  std::string out;
+  EXPECT_EQ(run_archway({"bulk-load", "--data-dir", make_temp_dir(), "--apis", "2", "--applications", "2",
+                         "--subscriptions", "5"},
+                        {}, out),
+            2);
+  EXPECT_NE(out.find("at most apis x applications"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace archway::testing

@@ -74,5 +74,30 @@ TEST(RuntimeSnapshot, DefaultVersionIsReachableWithoutVersion) {
   EXPECT_EQ(m.api->production->primary().authority, "127.0.0.1:1");
 }
 
+TEST(Router, ManyContextsAndManySiblingsEachFindTheirOwnOperation) {
+  // Thousands of contexts (one bucket each) and hundreds of siblings in one bucket, added in no
+  // particular order: literal children are searched, not scanned.
+  std::vector<ApiRuntime> apis(3000);
+  std::vector<OperationRuntime> ops(3000);
+  Router r;
+  for (int k = 0; k < 3000; ++k) {
+    const int i = (k * 7919) % 3000;  // a permutation of 0..2999
+    apis[i].id = std::to_string(i);
+    ops[i] = OperationRuntime{"GET", "/items/{id}"};
+    const std::string prefix = i % 10 == 0 ? "/shop/p" + std::to_string(i) + "/1.0" : "/c" + std::to_string(i) + "/1.0";
+    ASSERT_TRUE(r.add(prefix, "/items/{id}", "GET", &apis[i], &ops[i]));
+  }
+  EXPECT_EQ(r.bucket_count(), 2701u);  // 2,700 contexts of their own and one "shop" bucket
+  for (int i : {0, 1, 10, 999, 1000, 2990, 2999}) {
+    const std::string path = (i % 10 == 0 ? "/shop/p" + std::to_string(i) : "/c" + std::to_string(i)) + "/1.0/items/7";
+    const RouteMatch m = r.match("GET", path);
+    ASSERT_EQ(m.status, MatchStatus::kFound) << path;
+    EXPECT_EQ(m.api, &apis[i]) << path;
+    EXPECT_EQ(m.op, &ops[i]) << path;
+  }
+  EXPECT_EQ(r.match("GET", "/shop/p5/1.0/items/7").status, MatchStatus::kNotFound);
+  EXPECT_EQ(r.match("GET", "/c3000/1.0/items/7").status, MatchStatus::kNotFound);
+}
+
 }  // namespace
 }  // namespace archway::gateway
