@@ -35,9 +35,13 @@ struct KeysChange {
   std::vector<KeyMapping> keys;
 };
 
+// A subscription as it is now; none: removed, and then `application_id` and `api_id` say which
+// (empty when the change log did not say: a subscription made and removed between two reads).
 struct SubscriptionChange {
   std::string id;
   std::optional<Subscription> subscription;
+  std::string application_id;
+  std::string api_id;
 };
 
 struct TokenRevoked {

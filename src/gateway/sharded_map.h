@@ -75,6 +75,12 @@ class ShardedMap {
     return erased;
   }
 
+  // Makes room for about `n` entries in all, before a bulk load.
+  void reserve(std::size_t n) {
+    if (n < kShards) return;
+    for (std::size_t i = 0; i < kShards; ++i) writable_at(i).reserve(n / kShards + n / kShards / 4 + 1);
+  }
+
   void clear() {
     shards_ = {};
     size_ = 0;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace archway::gateway {
 
@@ -27,11 +28,17 @@ void SnapshotBuilder::reset(const std::vector<domain::DeployedApi>& apis, const 
   warnings_ = std::move(warnings);
   next_handle_ = handles;  // handles are never reused within the process
 
+  apps_.reserve(security.applications.size());
+  apis_.reserve(apis.size());
+  next_.applications_.reserve(security.applications.size());
+  next_.application_handles_.reserve(security.applications.size());
+  next_.clients_.reserve(security.key_mappings.size());
+  next_.subscriptions_.reserve(security.subscriptions.size());
   set_policies(security.policies, security.block_conditions);
   set_signing_keys(security.public_jwks);
   set_key_managers(security.external_key_managers);
   for (const auto& a : security.applications) put_application(a);
-  std::map<std::string_view, std::vector<domain::KeyMapping>> keys;
+  std::unordered_map<std::string_view, std::vector<domain::KeyMapping>> keys;
   for (const auto& k : security.key_mappings) keys[k.application_id].push_back(k);
   for (const auto& [app, list] : keys) set_keys(std::string(app), list);
   for (const auto& s : security.subscriptions) put_subscription(s);
@@ -53,7 +60,7 @@ bool SnapshotBuilder::apply(const domain::ConfigChange& change) {
           set_keys(c.application_id, c.keys);
         } else if constexpr (std::is_same_v<T, domain::SubscriptionChange>) {
           if (c.subscription) put_subscription(*c.subscription);
-          else remove_subscription(c.id);
+          else if (!c.application_id.empty()) remove_subscription(c.application_id, c.api_id);
         } else if constexpr (std::is_same_v<T, domain::TokenRevoked>) {
           next_.revoked_.put(c.token.jti, c.token.expires_at);
         } else if constexpr (std::is_same_v<T, domain::PoliciesChange>) {
@@ -126,8 +133,8 @@ void SnapshotBuilder::remove_application(const std::string& id) {
   auto it = apps_.find(id);
   if (it == apps_.end()) return;
   set_keys(id, {});
-  const std::vector<const std::string*> subs = it->second.subscriptions;
-  for (const std::string* s : subs) remove_subscription(std::string(*s));
+  for (const std::uint32_t api : it->second.subscriptions)
+    next_.subscriptions_.erase(RuntimeSnapshot::subscription_key(api, it->second.handle));
   next_.applications_.erase(it->second.handle);
   next_.application_handles_.erase(std::string_view(id));
   apps_.erase(it);
@@ -159,35 +166,21 @@ SnapshotBuilder::ApiMap::iterator SnapshotBuilder::api_entry(const std::string& 
 
 void SnapshotBuilder::put_subscription(const domain::Subscription& s) {
   auto app = apps_.find(s.application_id);
-  auto existing = subs_.find(s.id);
-  if (app == apps_.end()) {  // its application is gone (or not known yet): nothing to authorise
-    if (existing != subs_.end()) remove_subscription(s.id);
-    return;
-  }
-  const auto api_it = api_entry(s.api_id);
-  ApiEntry& api = api_it->second;
-  if (existing != subs_.end() && (existing->second.api != api.handle || existing->second.application != app->second.handle)) {
-    remove_subscription(s.id);
-    existing = subs_.end();
-  }
-  next_.subscriptions_.put(RuntimeSnapshot::subscription_key(api.handle, app->second.handle),
-                           SubscriptionRuntime{interned(s.status), interned(s.throttling_policy),
-                                               enforced(domain::kPolicyLevelSubscription, s.throttling_policy)});
-  if (existing == subs_.end()) {
-    auto [sit, added] = subs_.try_emplace(s.id, SubEntry{api.handle, app->second.handle, &app->first, &api_it->first});
-    app->second.subscriptions.push_back(&sit->first);
-    api.subscriptions.insert(&sit->first);
-  }
+  if (app == apps_.end()) return;  // its application is gone (or not known yet): nothing to authorise
+  const std::uint32_t api = api_entry(s.api_id)->second.handle;
+  const std::uint64_t key = RuntimeSnapshot::subscription_key(api, app->second.handle);
+  const bool known = next_.subscriptions_.find(key) != nullptr;
+  next_.subscriptions_.put(key, SubscriptionRuntime{interned(s.status), interned(s.throttling_policy),
+                                                    enforced(domain::kPolicyLevelSubscription, s.throttling_policy)});
+  if (!known) app->second.subscriptions.push_back(api);
 }
 
-void SnapshotBuilder::remove_subscription(const std::string& id) {
-  auto it = subs_.find(id);
-  if (it == subs_.end()) return;
-  const SubEntry& e = it->second;
-  next_.subscriptions_.erase(RuntimeSnapshot::subscription_key(e.api, e.application));
-  if (auto app = apps_.find(*e.application_id); app != apps_.end()) std::erase(app->second.subscriptions, &it->first);
-  if (auto api = apis_.find(*e.api_id); api != apis_.end()) api->second.subscriptions.erase(&it->first);
-  subs_.erase(it);
+void SnapshotBuilder::remove_subscription(const std::string& application_id, const std::string& api_id) {
+  auto app = apps_.find(application_id);
+  auto api = apis_.find(api_id);
+  if (app == apps_.end() || api == apis_.end()) return;
+  if (next_.subscriptions_.erase(RuntimeSnapshot::subscription_key(api->second.handle, app->second.handle)))
+    std::erase(app->second.subscriptions, api->second.handle);
 }
 
 void SnapshotBuilder::put_api(const domain::DeployedApi& d) {
@@ -225,8 +218,10 @@ void SnapshotBuilder::remove_api(const std::string& id, bool deleted) {
     api_list_dirty_ = true;
   }
   if (!deleted) return;
-  const std::vector<const std::string*> subs(e.subscriptions.begin(), e.subscriptions.end());
-  for (const std::string* s : subs) remove_subscription(std::string(*s));
+  // Its subscriptions go with it (a scan: deleting an API is rare). The applications' lists keep
+  // the handle, which is never given again, so looking it up later finds nothing.
+  const std::uint32_t handle = e.handle;
+  next_.subscriptions_.erase_if([&](std::uint64_t key, const SubscriptionRuntime&) { return key >> 32 == handle; });
   next_.api_handles_.erase(std::string_view(id));
   apis_.erase(it);
 }

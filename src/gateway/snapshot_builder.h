@@ -58,20 +58,14 @@ class SnapshotBuilder {
   struct AppEntry {
     std::uint32_t handle = 0;
     std::vector<ClientKey> clients;
-    std::vector<const std::string*> subscriptions;  // keys of subs_
-  };
-  struct SubEntry {
-    std::uint32_t api = 0;
-    std::uint32_t application = 0;
-    const std::string* application_id = nullptr;  // key of apps_
-    const std::string* api_id = nullptr;          // key of apis_
+    // The handles of the APIs it subscribes to (may name APIs deleted since: handles are not reused).
+    std::vector<std::uint32_t> subscriptions;
   };
   struct ApiEntry {
     std::uint32_t handle = 0;
     std::shared_ptr<const ApiRuntime> runtime;  // null: not deployed here
     std::string bucket;                          // of the deployed context
     std::size_t position = 0;                    // its place in the API list (order of first deployment)
-    std::unordered_set<const std::string*> subscriptions;  // keys of subs_
   };
 
   void set_policies(const std::vector<domain::ThrottlePolicy>& policies,
@@ -82,10 +76,10 @@ class SnapshotBuilder {
   void remove_application(const std::string& id);
   void set_keys(const std::string& application_id, const std::vector<domain::KeyMapping>& keys);
   void put_subscription(const domain::Subscription& s);
-  void remove_subscription(const std::string& id);
+  void remove_subscription(const std::string& application_id, const std::string& api_id);
   void put_api(const domain::DeployedApi& d);
   void remove_api(const std::string& id, bool deleted);
-  using ApiMap = std::map<std::string, ApiEntry, std::less<>>;
+  using ApiMap = StringMap<ApiEntry>;
   ApiMap::iterator api_entry(const std::string& id);
   std::shared_ptr<const ApiRuntime> compile(const domain::DeployedApi& d, std::uint32_t handle);
   void rebuild_bucket(const std::string& bucket);
@@ -95,8 +89,7 @@ class SnapshotBuilder {
   // What the next snapshot publishes (its maps share shards with the snapshots made before).
   RuntimeSnapshot next_;
   // What changes need to find their way: by id, the entries that refer to each other.
-  std::map<std::string, AppEntry, std::less<>> apps_;
-  std::map<std::string, SubEntry, std::less<>> subs_;
+  StringMap<AppEntry> apps_;
   ApiMap apis_;
   std::map<std::string, std::set<std::string>, std::less<>> buckets_;  // bucket -> deployed API ids
   std::set<std::string> dirty_buckets_;

@@ -69,6 +69,27 @@ std::optional<domain::ConfigChange> ChangeReader::api_change(const store::Change
   return current();
 }
 
+namespace {
+
+// The application and API of a removed subscription, from the removal's event in `events`.
+void removed_pair(const std::vector<store::ChangeEvent>& events, std::string_view id, std::string& application_id,
+                  std::string& api_id) {
+  for (const auto& e : events) {
+    if (e.type != "subscription.changed" || e.entity_id != id) continue;
+    boost::system::error_code ec;
+    const json::value p = json::parse(e.payload, ec);
+    if (ec || !p.is_object()) continue;
+    const auto* app = p.as_object().if_contains("applicationId");
+    const auto* api = p.as_object().if_contains("apiId");
+    if (app && app->is_string() && api && api->is_string()) {
+      application_id = std::string(app->get_string());
+      api_id = std::string(api->get_string());
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<domain::ConfigChange> ChangeReader::changes(const std::vector<store::ChangeEvent>& events,
                                                         std::int64_t now_s) {
   std::vector<domain::ConfigChange> out;
@@ -87,7 +108,10 @@ std::vector<domain::ConfigChange> ChangeReader::changes(const std::vector<store:
       for (auto& k : keys) k.consumer_secret_hash.clear();  // secrets never leave the control plane
       out.push_back(domain::KeysChange{e.entity_id, std::move(keys)});
     } else if (e.type == "subscription.changed") {
-      if (first_time(e)) out.push_back(domain::SubscriptionChange{e.entity_id, store_.get_subscription(e.entity_id)});
+      if (!first_time(e)) continue;
+      domain::SubscriptionChange c{e.entity_id, store_.get_subscription(e.entity_id), {}, {}};
+      if (!c.subscription) removed_pair(events, e.entity_id, c.application_id, c.api_id);
+      out.push_back(std::move(c));
     } else if (e.type == "token.revoked") {
       std::int64_t expires_at = 0;
       boost::system::error_code ec;

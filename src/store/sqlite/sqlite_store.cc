@@ -1078,9 +1078,16 @@ class SqliteStore final : public Store {
   bool delete_subscription(std::string_view id) override {
     bool removed = false;
     write([&]() -> std::int64_t {
+      json::object pair;  // gateways find a removed subscription by its application and API
+      {
+        Stmt s = db_.prepare("SELECT application_id, api_id FROM subscriptions WHERE id = ?");
+        s.bind(1, id);
+        if (!s.step()) return 0;
+        pair = {{"applicationId", s.text(0)}, {"apiId", s.text(1)}};
+      }
       db_.prepare("DELETE FROM subscriptions WHERE id = ?").bind(1, id).run();
       removed = db_.changes() > 0;
-      return removed ? append_event("subscription.changed", id, "{}") : 0;
+      return removed ? append_event("subscription.changed", id, json::serialize(pair)) : 0;
     });
     return removed;
   }

@@ -118,7 +118,7 @@ TEST(SnapshotBuilder, KeysAndSubscriptionsChangeOneAtATime) {
   st.applications = {application("app")};
   b.reset({deployed("a", "/a")}, st);
   ASSERT_TRUE(b.apply(domain::KeysChange{"app", {key("app", "ck1")}}));
-  ASSERT_TRUE(b.apply(domain::SubscriptionChange{"s1", subscription("s1", "app", "a")}));
+  ASSERT_TRUE(b.apply(domain::SubscriptionChange{"s1", subscription("s1", "app", "a"), {}, {}}));
   auto s1 = b.snapshot(1);
   ASSERT_NE(s1->client("ck1"), nullptr);
   const SubscriptionRuntime* sub = s1->subscription(*api_named(*s1, "a"), s1->client("ck1")->application);
@@ -127,7 +127,7 @@ TEST(SnapshotBuilder, KeysAndSubscriptionsChangeOneAtATime) {
 
   auto blocked = subscription("s1", "app", "a");
   blocked.status = "BLOCKED";
-  ASSERT_TRUE(b.apply(domain::SubscriptionChange{"s1", blocked}));
+  ASSERT_TRUE(b.apply(domain::SubscriptionChange{"s1", blocked, {}, {}}));
   ASSERT_TRUE(b.apply(domain::KeysChange{"app", {key("app", "ck2")}}));  // keys regenerated
   auto s2 = b.snapshot(2);
   EXPECT_EQ(s2->client("ck1"), nullptr);
@@ -135,7 +135,7 @@ TEST(SnapshotBuilder, KeysAndSubscriptionsChangeOneAtATime) {
   EXPECT_EQ(s2->subscription(*api_named(*s2, "a"), s2->client("ck2")->application)->status, "BLOCKED");
   EXPECT_EQ(sub->status, "UNBLOCKED");  // what the first snapshot holds never changes
 
-  ASSERT_TRUE(b.apply(domain::SubscriptionChange{"s1", std::nullopt}));
+  ASSERT_TRUE(b.apply(domain::SubscriptionChange{"s1", std::nullopt, "app", "a"}));
   auto s3 = b.snapshot(3);
   EXPECT_EQ(s3->subscription(*api_named(*s3, "a"), s3->client("ck2")->application), nullptr);
 }
