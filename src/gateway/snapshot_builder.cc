@@ -194,16 +194,17 @@ void SnapshotBuilder::put_api(const domain::DeployedApi& d) {
   if (!rt) {
     if (e.runtime) {
       e.runtime.reset();
+      listed_.erase(e.position);
       api_list_dirty_ = true;
     }
     return;
   }
-  const bool listed = e.runtime != nullptr;
+  if (!e.runtime) e.position = api_order_++;
   e.runtime = std::move(rt);
   e.bucket = std::string(Router::bucket_of(e.runtime->context));
   buckets_[e.bucket].insert(d.api_id);
   dirty_buckets_.insert(e.bucket);
-  if (!listed) e.position = api_order_++;
+  listed_[e.position] = e.runtime;
   api_list_dirty_ = true;
 }
 
@@ -215,6 +216,7 @@ void SnapshotBuilder::remove_api(const std::string& id, bool deleted) {
     buckets_[e.bucket].erase(id);
     dirty_buckets_.insert(e.bucket);
     e.runtime.reset();
+    listed_.erase(e.position);
     api_list_dirty_ = true;
   }
   if (!deleted) return;
@@ -255,14 +257,9 @@ std::shared_ptr<const RuntimeSnapshot> SnapshotBuilder::snapshot(std::uint64_t g
   for (const auto& b : dirty_buckets_) rebuild_bucket(b);
   dirty_buckets_.clear();
   if (api_list_dirty_ || !next_.apis_) {
-    std::vector<std::pair<std::size_t, std::shared_ptr<const ApiRuntime>>> order;
-    order.reserve(apis_.size());
-    for (const auto& [id, e] : apis_)
-      if (e.runtime) order.emplace_back(e.position, e.runtime);
-    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     auto list = std::make_shared<std::vector<std::shared_ptr<const ApiRuntime>>>();
-    list->reserve(order.size());
-    for (auto& [pos, rt] : order) list->push_back(std::move(rt));
+    list->reserve(listed_.size());
+    for (const auto& [position, rt] : listed_) list->push_back(rt);
     next_.apis_ = std::move(list);
     api_list_dirty_ = false;
   }

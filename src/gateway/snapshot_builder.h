@@ -93,6 +93,7 @@ class SnapshotBuilder {
   ApiMap apis_;
   std::map<std::string, std::set<std::string>, std::less<>> buckets_;  // bucket -> deployed API ids
   std::set<std::string> dirty_buckets_;
+  std::map<std::size_t, std::shared_ptr<const ApiRuntime>> listed_;  // the deployed APIs by place
   std::size_t api_order_ = 0;  // the next deployed API's place in the API list
   bool api_list_dirty_ = true;
   std::uint32_t next_handle_ = 1;
