@@ -88,26 +88,25 @@ domain::ExternalKeyManager km_from_body(const RestRequest& req, domain::External
   return base;
 }
 
-// Where an API names an advanced tier: "" when it does not.
-std::string advanced_tier_use(const domain::Api& api, const std::string& tier) {
-  if (api.api_throttling_policy == tier) return "'apiThrottlingPolicy'";
-  for (std::size_t i = 0; i < api.operations.size(); ++i)
-    if (api.operations[i].throttling_policy == tier) return "'operations[" + std::to_string(i) + "].throttlingPolicy'";
-  return "";
-}
-
-// An advanced tier named by an API or by one of its revisions (which may be deployed or restored)
-// cannot be deleted.
-void check_advanced_tier_unused(store::Store& store, const std::string& tier) {
-  store::ApiQuery q;
-  q.limit = 1000000;
-  for (const auto& a : store.list_apis(q).list) {
-    if (const std::string use = advanced_tier_use(a, tier); !use.empty())
-      throw ProblemError(Problem::conflict("Tier '" + tier + "' is used by API '" + a.name + "' (" + use + ")"));
-    for (const auto& r : store.list_revisions(a.id))
-      if (const std::string use = advanced_tier_use(r.api, tier); !use.empty())
-        throw ProblemError(Problem::conflict("Tier '" + tier + "' is used by revision " + std::to_string(r.number) +
-                                             " of API '" + a.name + "' (" + use + ")"));
+// Refuses to delete a tier something still names: an application, an API offering it or a
+// subscription on it, an API, one of its operations or one of its revisions (which may be
+// deployed or restored). One index lookup each.
+void check_tier_unused(store::Store& store, const std::string& level, const std::string& tier) {
+  const auto use = store.find_policy_use(level, tier);
+  if (!use) return;
+  const std::string what = "Tier '" + tier + "' ";
+  switch (use->by) {
+    case store::PolicyUse::By::kApplication:
+      throw ProblemError(Problem::conflict(what + "is used by application '" + use->name + "'"));
+    case store::PolicyUse::By::kSubscription:
+      throw ProblemError(Problem::conflict(what + "is used by a subscription"));
+    case store::PolicyUse::By::kRevision:
+      throw ProblemError(Problem::conflict(what + "is used by revision " + std::to_string(use->revision_number) +
+                                           " of API '" + use->name + "' ('" + use->place + "')"));
+    case store::PolicyUse::By::kApi:
+      if (level == domain::kPolicyLevelSubscription)
+        throw ProblemError(Problem::conflict(what + "is offered by API '" + use->name + "'"));
+      throw ProblemError(Problem::conflict(what + "is used by API '" + use->name + "' ('" + use->place + "')"));
   }
 }
 
@@ -274,22 +273,7 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
       const auto p = existing_policy(req.path_params["policyId"]);
       if (p.unlimited || (level == domain::kPolicyLevelSubscription && p.name == "Unauthenticated"))
         throw ProblemError(Problem::bad_request("The built-in tier '" + p.name + "' cannot be deleted"));
-      if (level == domain::kPolicyLevelApplication) {
-        for (const auto& a : store.list_applications(""))
-          if (a.throttling_policy == p.name)
-            throw ProblemError(Problem::conflict("Tier '" + p.name + "' is used by application '" + a.name + "'"));
-      } else if (level == domain::kPolicyLevelAdvanced) {
-        check_advanced_tier_unused(store, p.name);
-      } else {
-        store::ApiQuery q;
-        q.limit = 1000000;
-        for (const auto& a : store.list_apis(q).list)
-          if (std::find(a.policies.begin(), a.policies.end(), p.name) != a.policies.end())
-            throw ProblemError(Problem::conflict("Tier '" + p.name + "' is offered by API '" + a.name + "'"));
-        for (const auto& s : store.list_subscriptions("", ""))
-          if (s.throttling_policy == p.name)
-            throw ProblemError(Problem::conflict("Tier '" + p.name + "' is used by a subscription"));
-      }
+      check_tier_unused(store, level, p.name);
       store.delete_policy(level, p.id);
       return RestResponse::empty(200);
     });

@@ -104,23 +104,36 @@ json::object list_of(json::array items) {
   return o;
 }
 
-// One page (query parameters limit, default 25, and offset) of `all`, with the product's
-// pagination links to the neighbouring pages of `collection` (which may carry a query already).
-json::object page_of(const RestRequest& req, json::array all, const std::string& collection) {
-  const std::int64_t limit = http::query_int(req, "limit", 25, 1, 1000);
-  const std::int64_t offset = http::query_int(req, "offset", 0, 0, INT64_MAX / 2);
-  const auto total = static_cast<std::int64_t>(all.size());
-  json::array items;
-  for (std::int64_t i = offset; i < total && i < offset + limit; ++i) items.push_back(std::move(all[i]));
+// The page the query parameters limit (default 25) and offset ask for.
+struct PageRequest {
+  std::int64_t limit;
+  std::int64_t offset;
+};
+PageRequest page_request(const RestRequest& req) {
+  return {http::query_int(req, "limit", 25, 1, 1000), http::query_int(req, "offset", 0, 0, INT64_MAX / 2)};
+}
+
+// One page of a list of `total` entries, with the product's pagination links to the neighbouring
+// pages of `collection` (which may carry a query already).
+json::object paged(const PageRequest& p, json::array items, std::int64_t total, const std::string& collection) {
   json::object o = common::list_body(std::move(items));
   const char sep = collection.find('?') == std::string::npos ? '?' : '&';
-  auto link = [&](std::int64_t at) { return fmt::format("{}{}limit={}&offset={}", collection, sep, limit, at); };
-  o["pagination"] = json::object{{"offset", offset},
-                                 {"limit", limit},
+  auto link = [&](std::int64_t at) { return fmt::format("{}{}limit={}&offset={}", collection, sep, p.limit, at); };
+  o["pagination"] = json::object{{"offset", p.offset},
+                                 {"limit", p.limit},
                                  {"total", total},
-                                 {"next", offset + limit < total ? link(offset + limit) : ""},
-                                 {"previous", offset > 0 ? link(std::max<std::int64_t>(0, offset - limit)) : ""}};
+                                 {"next", p.offset + p.limit < total ? link(p.offset + p.limit) : ""},
+                                 {"previous", p.offset > 0 ? link(std::max<std::int64_t>(0, p.offset - p.limit)) : ""}};
   return o;
+}
+
+// One page of `all` (a list built whole).
+json::object page_of(const RestRequest& req, json::array all, const std::string& collection) {
+  const PageRequest p = page_request(req);
+  const auto total = static_cast<std::int64_t>(all.size());
+  json::array items;
+  for (std::int64_t i = p.offset; i < total && i < p.offset + p.limit; ++i) items.push_back(std::move(all[i]));
+  return paged(p, std::move(items), total, collection);
 }
 
 const json::object& body_object(const RestRequest& req, json::value& holder) {
@@ -332,15 +345,16 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
 
   r.add("GET", path("/applications"), [&, user_of](RestRequest& req) {
     const auto u = user_of(req);
+    const PageRequest p = page_request(req);
+    const store::ApplicationPage page = store.list_applications_page(u.username, p.limit, p.offset);
     json::array items;
-    for (const auto& a : store.list_applications(u.username))
-      items.push_back(app_json(a, store.list_subscriptions(a.id, "").size()));
-    return ok(200, list_of(std::move(items)));
+    for (const auto& e : page.list) items.push_back(app_json(e.application, e.subscription_count));
+    return ok(200, paged(p, std::move(items), page.total, path("/applications")));
   });
 
   r.add("GET", path("/applications/{applicationId}"), [&, user_of, own_app](RestRequest& req) {
     const auto app = own_app(user_of(req), req.path_params["applicationId"]);
-    return ok(200, app_json(app, store.list_subscriptions(app.id, "").size()));
+    return ok(200, app_json(app, store.count_subscriptions(app.id)));
   });
 
   r.add("PUT", path("/applications/{applicationId}"), [&, user_of, own_app, check_app_tier](RestRequest& req) {
@@ -358,7 +372,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     if (auto d = common::opt_string(o, "description", "description")) app.description = *d;
     app.updated_time = common::now_millis();
     store.update_application(app);
-    return ok(200, app_json(app, store.list_subscriptions(app.id, "").size()));
+    return ok(200, app_json(app, store.count_subscriptions(app.id)));
   });
 
   r.add("DELETE", path("/applications/{applicationId}"), [&, user_of, own_app](RestRequest& req) {
@@ -553,19 +567,23 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     const std::string* app_id = req.query_param("applicationId");
     const std::string* api_id = req.query_param("apiId");
     if (!app_id && !api_id) bad("Query parameter 'applicationId' or 'apiId' is required");
-    std::vector<domain::Subscription> subs;
     if (app_id) collection += "?applicationId=" + *app_id;
     if (api_id) collection += std::string(app_id ? "&" : "?") + "apiId=" + *api_id;
+    const PageRequest p = page_request(req);
+    store::SubscriptionQuery q;
+    q.limit = p.limit;
+    q.offset = p.offset;
+    if (api_id) q.api_id = *api_id;
     if (app_id) {
       own_app(u, *app_id);
-      subs = store.list_subscriptions(*app_id, api_id ? *api_id : "");
+      q.application_id = *app_id;
     } else {
-      for (const auto& a : store.list_applications(u.username))
-        for (auto& s : store.list_subscriptions(a.id, *api_id)) subs.push_back(std::move(s));
+      q.owner = u.username;  // the caller's applications' subscriptions to the API
     }
+    const store::SubscriptionPage page = store.list_subscriptions_page(q);
     json::array items;
-    for (const auto& s : subs) items.push_back(sub_json(s, store.get_api(s.api_id), std::nullopt));
-    return ok(200, page_of(req, std::move(items), collection));
+    for (const auto& s : page.list) items.push_back(sub_json(s, store.get_api(s.api_id), std::nullopt));
+    return ok(200, paged(p, std::move(items), page.total, collection));
   });
 
   r.add("GET", path("/subscriptions/{subscriptionId}"), [&, user_of, own_app](RestRequest& req) {

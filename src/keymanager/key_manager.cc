@@ -143,9 +143,7 @@ void KeyManager::ensure_public_client(const std::string& client_id, const std::s
   if (store_.find_key_mapping(client_id)) return;
   // '$' is not allowed in user names, so no user ever sees or owns these applications.
   const std::string owner = "$archway";
-  std::optional<domain::Application> app;
-  for (auto& a : store_.list_applications(owner))
-    if (a.name == name) app = a;
+  std::optional<domain::Application> app = store_.find_application(owner, name);
   if (!app) {
     domain::Application a;
     a.id = common::new_uuid();

@@ -194,9 +194,7 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
     // The product names the OAuth application "<owner>_<clientName>" and hands back the same client on
     // a repeated registration; we store secrets hashed, so a repeat issues a new secret for that client.
     const std::string app_name = owner + "_" + name;
-    std::optional<domain::Application> app;
-    for (auto& a : store.list_applications(owner))
-      if (a.name == app_name) app = a;
+    std::optional<domain::Application> app = store.find_application(owner, app_name);
     std::string client_id, secret;
     if (app) {
       auto keys = store.list_key_mappings(app->id);

@@ -389,12 +389,9 @@ domain::Revision ApiService::revision(const std::string& api_id, const std::stri
 }
 
 std::optional<domain::Revision> ApiService::find_revision(const std::string& revision_id) {
-  store::ApiQuery q;
-  q.limit = 1000000;
-  q.kind = kind_ == ApiKind::kProduct ? std::string(domain::kApiTypeProduct) : "API";
-  for (const auto& a : store_.list_apis(q).list)
-    if (auto r = store_.get_revision(a.id, revision_id)) return r;
-  return std::nullopt;
+  auto r = store_.find_revision(revision_id);
+  if (!r || r->api.is_product() != (kind_ == ApiKind::kProduct)) return std::nullopt;
+  return r;
 }
 
 void ApiService::delete_revision(const std::string& api_id, const std::string& revision_id) {

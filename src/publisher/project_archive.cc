@@ -187,13 +187,9 @@ archive::ZipLimits ProjectArchive::limits() {
 
 std::optional<domain::Api> ProjectArchive::find_api(const std::string& name, const std::string& version,
                                                     ApiKind kind) {
-  store::ApiQuery q;
-  q.kind = kind == ApiKind::kProduct ? std::string(domain::kApiTypeProduct) : "API";
-  q.limit = 1000;
-  q.fields = {{"name", common::to_lower(name)}, {"version", common::to_lower(version)}};
-  for (auto& a : store_.list_apis(q).list)
-    if (a.name == name && a.version == version) return std::move(a);
-  return std::nullopt;
+  auto api = store_.find_api_by_name_version(name, version);
+  if (!api || api->is_product() != (kind == ApiKind::kProduct)) return std::nullopt;
+  return api;
 }
 
 std::vector<archive::ZipEntry> ProjectArchive::project_entries(const domain::Api& api, ApiKind kind,

@@ -264,6 +264,60 @@ CREATE TABLE api_categories (
   created_time INTEGER NOT NULL
 );
 )sql"},
+      {14, "indexes for management reads and usage checks; what each API names (policies, categories) as rows", R"sql(
+CREATE INDEX applications_by_owner ON applications (owner, created_time, id);
+CREATE INDEX applications_by_policy ON applications (throttling_policy);
+CREATE INDEX subscriptions_by_application ON subscriptions (application_id, created_time, id);
+CREATE INDEX subscriptions_by_api ON subscriptions (api_id, created_time, id);
+CREATE INDEX subscriptions_by_policy ON subscriptions (throttling_policy);
+CREATE INDEX refresh_tokens_by_consumer_key ON refresh_tokens (consumer_key);
+CREATE INDEX authorization_codes_by_consumer_key ON authorization_codes (consumer_key);
+CREATE INDEX api_deployments_by_revision ON api_deployments (revision_id);
+CREATE INDEX api_deployments_by_environment ON api_deployments (environment, api_id);
+CREATE INDEX apis_by_kind ON apis (kind, created_time, id);
+CREATE INDEX apis_by_created ON apis (created_time, id);
+CREATE INDEX apis_by_name_provider ON apis (name, provider);
+CREATE INDEX apis_by_service_key ON apis (json_extract(definition, '$.serviceInfo.key'));
+-- The tiers an API's working copy (revision_id '') or one of its revisions names: 'subscription'
+-- (the tiers it offers) or 'advanced' (its own or an operation's tier); `place` says where.
+CREATE TABLE api_policy_refs (
+  api_id      TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  revision_id TEXT NOT NULL,
+  level       TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  place       TEXT NOT NULL
+);
+CREATE INDEX api_policy_refs_by_policy ON api_policy_refs (level, name, revision_id);
+CREATE INDEX api_policy_refs_by_owner ON api_policy_refs (api_id, revision_id);
+CREATE TABLE api_category_refs (
+  api_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  name   TEXT NOT NULL,
+  PRIMARY KEY (api_id, name)
+);
+CREATE INDEX api_category_refs_by_name ON api_category_refs (name);
+INSERT OR IGNORE INTO api_category_refs (api_id, name)
+  SELECT a.id, j.value FROM apis a, json_each(a.definition, '$.categories') j WHERE j.type = 'text';
+INSERT INTO api_policy_refs (api_id, revision_id, level, name, place)
+  SELECT a.id, '', 'subscription', j.value, 'policies'
+  FROM apis a, json_each(a.definition, '$.policies') j WHERE j.type = 'text';
+INSERT INTO api_policy_refs (api_id, revision_id, level, name, place)
+  SELECT a.id, '', 'advanced', json_extract(a.definition, '$.apiThrottlingPolicy'), 'apiThrottlingPolicy'
+  FROM apis a WHERE COALESCE(json_extract(a.definition, '$.apiThrottlingPolicy'), '') <> '';
+INSERT INTO api_policy_refs (api_id, revision_id, level, name, place)
+  SELECT a.id, '', 'advanced', json_extract(o.value, '$.throttlingPolicy'), 'operations[' || o.key || '].throttlingPolicy'
+  FROM apis a, json_each(a.definition, '$.operations') o
+  WHERE COALESCE(json_extract(o.value, '$.throttlingPolicy'), '') <> '';
+INSERT INTO api_policy_refs (api_id, revision_id, level, name, place)
+  SELECT r.api_id, r.id, 'subscription', j.value, 'policies'
+  FROM api_revisions r, json_each(r.definition, '$.policies') j WHERE j.type = 'text';
+INSERT INTO api_policy_refs (api_id, revision_id, level, name, place)
+  SELECT r.api_id, r.id, 'advanced', json_extract(r.definition, '$.apiThrottlingPolicy'), 'apiThrottlingPolicy'
+  FROM api_revisions r WHERE COALESCE(json_extract(r.definition, '$.apiThrottlingPolicy'), '') <> '';
+INSERT INTO api_policy_refs (api_id, revision_id, level, name, place)
+  SELECT r.api_id, r.id, 'advanced', json_extract(o.value, '$.throttlingPolicy'), 'operations[' || o.key || '].throttlingPolicy'
+  FROM api_revisions r, json_each(r.definition, '$.operations') o
+  WHERE COALESCE(json_extract(o.value, '$.throttlingPolicy'), '') <> '';
+)sql"},
   };
   return kMigrations;
 }

@@ -60,6 +60,40 @@ struct ServicePage {
   std::int64_t total = 0;
 };
 
+// One page of an owner's applications, each with how many subscriptions it has.
+struct ApplicationPage {
+  struct Entry {
+    domain::Application application;
+    std::int64_t subscription_count = 0;
+  };
+  std::vector<Entry> list;
+  std::int64_t total = 0;
+};
+
+// Subscriptions filtered by any of: application, API, owner of the application (empty: any).
+// Ordered by the application's creation when `owner` is given, else by the subscription's.
+struct SubscriptionQuery {
+  std::string application_id;
+  std::string api_id;
+  std::string owner;
+  std::int64_t limit = 25;
+  std::int64_t offset = 0;
+};
+
+struct SubscriptionPage {
+  std::vector<domain::Subscription> list;
+  std::int64_t total = 0;
+};
+
+// Something that still names a throttling policy, so deleting it would leave a dangling name.
+struct PolicyUse {
+  enum class By { kApplication, kApi, kRevision, kSubscription };
+  By by = By::kApi;
+  std::string name;         // the application's or API's name (empty for a subscription)
+  int revision_number = 0;  // kRevision
+  std::string place;        // where the API names it: "policies", "apiThrottlingPolicy", "operations[2].throttlingPolicy"
+};
+
 // One entry of the change log, in revision order.
 struct ChangeEvent {
   std::int64_t revision = 0;
@@ -110,6 +144,8 @@ class Store {
   virtual void create_api(const domain::Api& api) = 0;
   virtual std::optional<domain::Api> get_api(std::string_view id) = 0;
   virtual ApiPage list_apis(const ApiQuery& query) = 0;
+  // The API or API product with this name and version (unique together), as lists return it.
+  virtual std::optional<domain::Api> find_api_by_name_version(std::string_view name, std::string_view version) = 0;
   // Every version of the API with this name and provider, in creation order.
   virtual std::vector<domain::Api> list_api_versions(std::string_view name,
                                                      std::string_view provider) = 0;
@@ -156,6 +192,8 @@ class Store {
   virtual std::optional<domain::Revision> get_revision(std::string_view api_id,
                                                        std::string_view revision_id) = 0;
   virtual bool delete_revision(std::string_view api_id, std::string_view revision_id) = 0;
+  // The revision with this id, whichever API it belongs to (a lookup by its key).
+  virtual std::optional<domain::Revision> find_revision(std::string_view revision_id) = 0;
 
   // Lifecycle: applies `changes` in order, in one transaction. Each moves an API from its
   // previous_state (409 when the API is no longer in it: another call moved it first) to its
@@ -184,6 +222,11 @@ class Store {
   virtual std::optional<domain::Application> get_application(std::string_view id) = 0;
   // Empty owner lists every owner's applications.
   virtual std::vector<domain::Application> list_applications(std::string_view owner) = 0;
+  // One page of an owner's applications in creation order, with the total.
+  virtual ApplicationPage list_applications_page(std::string_view owner, std::int64_t limit,
+                                                 std::int64_t offset) = 0;
+  virtual std::optional<domain::Application> find_application(std::string_view owner,
+                                                              std::string_view name) = 0;
   virtual void update_application(const domain::Application& app) = 0;
   virtual bool delete_application(std::string_view id) = 0;
 
@@ -202,6 +245,8 @@ class Store {
   virtual std::optional<domain::Subscription> get_subscription(std::string_view id) = 0;
   virtual std::vector<domain::Subscription> list_subscriptions(std::string_view application_id,
                                                                std::string_view api_id) = 0;
+  virtual SubscriptionPage list_subscriptions_page(const SubscriptionQuery& query) = 0;
+  virtual std::int64_t count_subscriptions(std::string_view application_id) = 0;
   virtual void update_subscription_status(std::string_view id, std::string_view status) = 0;
   // Moves a subscription to another tier (404 when it is gone).
   virtual void update_subscription_tier(std::string_view id, std::string_view tier) = 0;
@@ -214,6 +259,10 @@ class Store {
   virtual std::optional<domain::ThrottlePolicy> find_policy(std::string_view level, std::string_view name) = 0;
   virtual void update_policy(const domain::ThrottlePolicy& p) = 0;  // the name cannot change
   virtual bool delete_policy(std::string_view level, std::string_view id) = 0;
+  // Something that names the policy of this level and name, if anything does: an application
+  // (application tiers); an API offering it or a subscription on it (subscription tiers); an API,
+  // one of its operations or one of its revisions (advanced tiers).
+  virtual std::optional<PolicyUse> find_policy_use(std::string_view level, std::string_view name) = 0;
 
   // Deny policies (blocking conditions), unique per type and value (409 when one exists).
   virtual void create_block_condition(const domain::BlockCondition& c) = 0;

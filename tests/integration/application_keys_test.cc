@@ -189,6 +189,39 @@ TEST_F(ApplicationKeys, SubscriptionListIsPaged) {
   EXPECT_EQ(admin("GET", base + "&limit=ten").status, 400);
 }
 
+TEST_F(ApplicationKeys, ApplicationListIsPagedWithSubscriptionCounts) {
+  make_user("pager");
+  auto as = [this](const std::string& method, const std::string& target, const std::string& body = "") {
+    return mgmt().call(method, target, body, "pager", kPw);
+  };
+  std::string first_id;
+  for (const char* name : {"PagerOne", "PagerTwo", "PagerThree"}) {
+    auto r = as("POST", kDev + "/applications", std::string(R"({"name":")") + name + R"(","throttlingPolicy":"Unlimited"})");
+    ASSERT_EQ(r.status, 201);
+    if (first_id.empty()) first_id = str(json_of(r)["applicationId"]);
+  }
+  const std::string api = secured_api("PagerApi", "/pager-api");
+  ASSERT_EQ(as("POST", kDev + "/subscriptions",
+               R"({"applicationId":")" + first_id + R"(","apiId":")" + api + R"(","throttlingPolicy":"Unlimited"})")
+                .status,
+            201);
+  auto first = json_of(as("GET", kDev + "/applications?limit=2"));
+  EXPECT_EQ(first["count"], 2);
+  EXPECT_EQ(first["pagination"].at("total"), 3);
+  EXPECT_EQ(str(first["list"].as_array().at(0).at("name")), "PagerOne");
+  EXPECT_EQ(first["list"].as_array().at(0).at("subscriptionCount"), 1);
+  EXPECT_EQ(first["list"].as_array().at(1).at("subscriptionCount"), 0);
+  EXPECT_NE(str(first["pagination"].at("next")).find("offset=2"), std::string::npos);
+  auto second = json_of(as("GET", kDev + "/applications?limit=2&offset=2"));
+  EXPECT_EQ(second["count"], 1);
+  EXPECT_EQ(str(second["list"].as_array().at(0).at("name")), "PagerThree");
+  EXPECT_EQ(str(second["pagination"].at("next")), "");
+  EXPECT_EQ(json_of(as("GET", kDev + "/applications"))["count"], 3);
+  EXPECT_EQ(as("GET", kDev + "/applications?limit=0").status, 400);
+  EXPECT_EQ(as("GET", kDev + "/applications?offset=-1").status, 400);
+  EXPECT_EQ(as("GET", kDev + "/applications?limit=ten").status, 400);
+}
+
 TEST_F(ApplicationKeys, UsersChangeTheirOwnPassword) {
   make_user("pw-user");
   const std::string target = kDev + "/me/change-password";

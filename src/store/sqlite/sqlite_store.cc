@@ -14,6 +14,7 @@
 #include "domain/api_json.h"
 #include "domain/policy_json.h"
 #include "store/migrations.h"
+#include "store/sqlite/queries.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
 
@@ -24,6 +25,7 @@ using sqlite::Db;
 using sqlite::SqliteError;
 using sqlite::Stmt;
 using sqlite::Transaction;
+namespace sql = sqlite::sql;
 
 namespace {
 
@@ -190,6 +192,7 @@ class SqliteStore final : public Store {
         .bind(12, kind_of(api))
         .run();
     record_product_members(api);
+    record_api_refs(api);
     insert_history({api.id, "", api.lifecycle_status, api.provider, api.created_time});
     save_openapi_definition(api.id, api.openapi_definition);
     return settle_default_version(api, false);
@@ -205,6 +208,20 @@ class SqliteStore final : public Store {
     const std::string needle = common::to_lower(q.text);
     const std::string like = "%" + escape_like(needle) + "%";
     ApiPage page;
+    if (q.fields.empty() && needle.empty()) {  // the plain list: an index walk of one page
+      {
+        Stmt s = db_.prepare(q.kind.empty() ? "SELECT COUNT(*) FROM apis" : std::string(sql::kApisOfKindCount));
+        if (!q.kind.empty()) s.bind(1, q.kind);
+        s.step();
+        page.total = s.integer(0);
+      }
+      Stmt s = db_.prepare(q.kind.empty() ? sql::kApisPage : sql::kApisOfKindPage);
+      const int first = q.kind.empty() ? 1 : 2;
+      if (!q.kind.empty()) s.bind(1, q.kind);
+      s.bind(first, q.limit).bind(first + 1, q.offset);
+      while (s.step()) page.list.push_back(api_from_row(s));
+      return page;
+    }
     if (q.fields.empty()) {
       {
         Stmt s = db_.prepare(
@@ -265,12 +282,18 @@ class SqliteStore final : public Store {
     return page;
   }
 
+  std::optional<domain::Api> find_api_by_name_version(std::string_view name, std::string_view version) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::kApiByNameVersion);
+    s.bind(1, name).bind(2, version);
+    if (!s.step()) return std::nullopt;
+    return api_from_row(s);
+  }
+
   std::vector<domain::Api> list_api_versions(std::string_view name,
                                              std::string_view provider) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(
-        "SELECT definition, created_time, last_updated_time FROM apis "
-        "WHERE name = ? AND provider = ? ORDER BY created_time, id");
+    Stmt s = db_.prepare(sql::kApiVersions);
     s.bind(1, name).bind(2, provider);
     std::vector<domain::Api> out;
     while (s.step()) {
@@ -324,6 +347,7 @@ class SqliteStore final : public Store {
           common::Problem::not_found(fmt::format("API '{}' not found", api.id)));
     save_openapi_definition(api.id, api.openapi_definition);
     record_product_members(api);
+    record_api_refs(api);
     return settle_default_version(api, was_default);
   }
 
@@ -358,7 +382,7 @@ class SqliteStore final : public Store {
     if (api.is_default_version) {
       std::vector<std::string> others;
       {
-        Stmt s = db_.prepare("SELECT id FROM apis WHERE name = ? AND provider = ? AND id <> ? AND is_default = 1");
+        Stmt s = db_.prepare(sql::kOtherDefaultVersions);
         s.bind(1, api.name).bind(2, api.provider).bind(3, api.id);
         while (s.step()) others.push_back(s.text(0));
       }
@@ -383,9 +407,7 @@ class SqliteStore final : public Store {
       std::lock_guard lock(mu_);
       Transaction tx(db_);
       {
-        Stmt s = db_.prepare(
-            "SELECT p.name, p.version FROM api_product_members m JOIN apis p ON p.id = m.product_id "
-            "WHERE m.api_id = ? ORDER BY p.name, p.version");
+        Stmt s = db_.prepare(sql::kProductsBundling);
         s.bind(1, id);
         std::vector<std::string> products;
         while (s.step()) products.push_back(fmt::format("'{}' {}", s.text(0), s.text(1)));
@@ -539,7 +561,7 @@ class SqliteStore final : public Store {
 
   std::vector<domain::ApiCategory> list_categories() override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(std::string(kCategoryColumns) + " ORDER BY c.name COLLATE NOCASE");
+    Stmt s = db_.prepare(std::string(sql::kCategoryColumns) + " ORDER BY c.name COLLATE NOCASE");
     std::vector<domain::ApiCategory> out;
     while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)});
     return out;
@@ -572,6 +594,7 @@ class SqliteStore final : public Store {
             .bind(2, json::serialize(domain::api_to_json(*api)))
             .bind(3, api_id)
             .run();
+        record_category_refs(*api);
       }
       return std::int64_t{0};
     });
@@ -628,15 +651,14 @@ class SqliteStore final : public Store {
           .bind(1, r.id)
           .bind(2, snapshot.openapi_definition)
           .run();
+    insert_policy_refs(snapshot, r.id);
     tx.commit();
     return r;
   }
 
   std::vector<domain::Revision> list_revisions(std::string_view api_id) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(
-        "SELECT id, api_id, number, description, definition, created_time "
-        "FROM api_revisions WHERE api_id = ? ORDER BY number");
+    Stmt s = db_.prepare(sql::kRevisionsOfApi);
     s.bind(1, api_id);
     std::vector<domain::Revision> out;
     while (s.step()) out.push_back(revision_from(s));
@@ -654,8 +676,7 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
     {
-      Stmt s =
-          db_.prepare("SELECT COUNT(*) FROM api_deployments WHERE api_id = ? AND revision_id = ?");
+      Stmt s = db_.prepare(sql::kDeploymentsOfRevision);
       s.bind(1, api_id).bind(2, revision_id);
       s.step();
       if (s.integer(0) > 0)
@@ -667,8 +688,23 @@ class SqliteStore final : public Store {
         .bind(2, revision_id)
         .run();
     const bool removed = db_.changes() > 0;
+    if (removed)
+      db_.prepare("DELETE FROM api_policy_refs WHERE api_id = ? AND revision_id = ?")
+          .bind(1, api_id)
+          .bind(2, revision_id)
+          .run();
     tx.commit();
     return removed;
+  }
+
+  std::optional<domain::Revision> find_revision(std::string_view revision_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::kRevisionById);
+    s.bind(1, revision_id);
+    if (!s.step()) return std::nullopt;
+    domain::Revision r = revision_from(s);
+    load_revision_definition(r);
+    return r;
   }
 
   std::vector<domain::Deployment> deploy_revision(
@@ -831,9 +867,7 @@ class SqliteStore final : public Store {
 
   std::vector<domain::Deployment> list_deployments(std::string_view api_id) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(
-        "SELECT api_id, revision_id, environment, vhost, display_on_devportal, deployed_time "
-        "FROM api_deployments WHERE api_id = ? ORDER BY environment");
+    Stmt s = db_.prepare(sql::kDeploymentsOfApi);
     s.bind(1, api_id);
     std::vector<domain::Deployment> out;
     while (s.step())
@@ -892,7 +926,7 @@ class SqliteStore final : public Store {
 
   std::optional<domain::Application> get_application(std::string_view id) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(kAppColumns + std::string(" WHERE id = ?"));
+    Stmt s = db_.prepare(sql::kAppById);
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return app_from(s);
@@ -900,12 +934,36 @@ class SqliteStore final : public Store {
 
   std::vector<domain::Application> list_applications(std::string_view owner) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(kAppColumns +
-                         std::string(" WHERE ? = '' OR owner = ? ORDER BY created_time, id"));
-    s.bind(1, owner).bind(2, owner);
+    Stmt s = db_.prepare(owner.empty() ? std::string(sql::kAppColumns) + " ORDER BY created_time, id"
+                                       : std::string(sql::kAppsOfOwner));
+    if (!owner.empty()) s.bind(1, owner);
     std::vector<domain::Application> out;
     while (s.step()) out.push_back(app_from(s));
     return out;
+  }
+
+  ApplicationPage list_applications_page(std::string_view owner, std::int64_t limit,
+                                         std::int64_t offset) override {
+    std::lock_guard lock(mu_);
+    ApplicationPage page;
+    {
+      Stmt s = db_.prepare(sql::kAppsOfOwnerCount);
+      s.bind(1, owner);
+      s.step();
+      page.total = s.integer(0);
+    }
+    Stmt s = db_.prepare(sql::kAppsOfOwnerPage);
+    s.bind(1, owner).bind(2, limit).bind(3, offset);
+    while (s.step()) page.list.push_back({app_from(s), s.integer(9)});
+    return page;
+  }
+
+  std::optional<domain::Application> find_application(std::string_view owner, std::string_view name) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::kAppByOwnerAndName);
+    s.bind(1, owner).bind(2, name);
+    if (!s.step()) return std::nullopt;
+    return app_from(s);
   }
 
   void update_application(const domain::Application& a) override {
@@ -960,7 +1018,7 @@ class SqliteStore final : public Store {
 
   std::vector<domain::KeyMapping> list_key_mappings(std::string_view application_id) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(kKeyColumns + std::string(" WHERE application_id = ? ORDER BY key_type"));
+    Stmt s = db_.prepare(sql::kKeysOfApplication);
     s.bind(1, application_id);
     std::vector<domain::KeyMapping> out;
     while (s.step()) out.push_back(key_from(s));
@@ -969,7 +1027,7 @@ class SqliteStore final : public Store {
 
   std::optional<domain::KeyMapping> find_key_mapping(std::string_view consumer_key) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(kKeyColumns + std::string(" WHERE consumer_key = ?"));
+    Stmt s = db_.prepare(sql::kKeyByConsumerKey);
     s.bind(1, consumer_key);
     if (!s.step()) return std::nullopt;
     return key_from(s);
@@ -1034,7 +1092,7 @@ class SqliteStore final : public Store {
 
   std::optional<domain::Subscription> get_subscription(std::string_view id) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(kSubColumns + std::string(" WHERE id = ?"));
+    Stmt s = db_.prepare(sql::kSubById);
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return sub_from(s);
@@ -1042,15 +1100,46 @@ class SqliteStore final : public Store {
 
   std::vector<domain::Subscription> list_subscriptions(std::string_view application_id,
                                                        std::string_view api_id) override {
+    SubscriptionQuery q;
+    q.application_id = std::string(application_id);
+    q.api_id = std::string(api_id);
+    q.limit = -1;  // SQLite: no limit
+    return list_subscriptions_page(q).list;
+  }
+
+  SubscriptionPage list_subscriptions_page(const SubscriptionQuery& q) override {
     std::lock_guard lock(mu_);
-    Stmt s =
-        db_.prepare(kSubColumns +
-                    std::string(" WHERE (? = '' OR application_id = ?) AND (? = '' OR api_id = ?) "
-                                "ORDER BY created_time, id"));
-    s.bind(1, application_id).bind(2, application_id).bind(3, api_id).bind(4, api_id);
-    std::vector<domain::Subscription> out;
-    while (s.step()) out.push_back(sub_from(s));
-    return out;
+    auto bind_filters = [&](Stmt& s) {
+      int i = 1;
+      if (!q.application_id.empty()) s.bind(i++, q.application_id);
+      if (!q.api_id.empty()) s.bind(i++, q.api_id);
+      if (!q.owner.empty()) s.bind(i++, q.owner);
+      return i;
+    };
+    SubscriptionPage page;
+    Stmt s = db_.prepare(sql::subscriptions_sql(q, false));
+    const int next = bind_filters(s);
+    s.bind(next, q.limit).bind(next + 1, q.offset);
+    while (s.step()) page.list.push_back(sub_from(s));
+    const auto n = static_cast<std::int64_t>(page.list.size());
+    // A whole list, or a short page that is not past the end, tells the total without a count.
+    if (q.limit < 0 || (n < q.limit && (n > 0 || q.offset == 0))) {
+      page.total = q.offset + n;
+      return page;
+    }
+    Stmt c = db_.prepare(sql::subscriptions_sql(q, true));
+    bind_filters(c);
+    c.step();
+    page.total = c.integer(0);
+    return page;
+  }
+
+  std::int64_t count_subscriptions(std::string_view application_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::kSubsOfApplicationCount);
+    s.bind(1, application_id);
+    s.step();
+    return s.integer(0);
   }
 
   void update_subscription_status(std::string_view id, std::string_view status) override {
@@ -1110,9 +1199,7 @@ class SqliteStore final : public Store {
 
   std::vector<domain::ThrottlePolicy> list_policies(std::string_view level) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(
-        "SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? "
-        "ORDER BY unlimited DESC, created_time, name");
+    Stmt s = db_.prepare(sql::kPoliciesOfLevel);
     s.bind(1, level);
     std::vector<domain::ThrottlePolicy> out;
     while (s.step()) out.push_back(policy_from(s));
@@ -1122,9 +1209,7 @@ class SqliteStore final : public Store {
   std::optional<domain::ThrottlePolicy> get_policy(std::string_view level,
                                                    std::string_view id) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(
-        "SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND id = "
-        "?");
+    Stmt s = db_.prepare(sql::kPolicyById);
     s.bind(1, level).bind(2, id);
     if (!s.step()) return std::nullopt;
     return policy_from(s);
@@ -1133,9 +1218,7 @@ class SqliteStore final : public Store {
   std::optional<domain::ThrottlePolicy> find_policy(std::string_view level,
                                                     std::string_view name) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(
-        "SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND name = "
-        "?");
+    Stmt s = db_.prepare(sql::kPolicyByName);
     s.bind(1, level).bind(2, name);
     if (!s.step()) return std::nullopt;
     return policy_from(s);
@@ -1166,6 +1249,33 @@ class SqliteStore final : public Store {
       return removed ? append_event("policy.changed", id, "{}") : 0;
     });
     return removed;
+  }
+
+  std::optional<PolicyUse> find_policy_use(std::string_view level, std::string_view name) override {
+    std::lock_guard lock(mu_);
+    if (level == domain::kPolicyLevelApplication) {
+      Stmt s = db_.prepare(sql::kAppUsingPolicy);
+      s.bind(1, name);
+      if (s.step()) return PolicyUse{PolicyUse::By::kApplication, s.text(0), 0, ""};
+      return std::nullopt;
+    }
+    if (level == domain::kPolicyLevelAdvanced) {
+      Stmt s = db_.prepare(sql::kAnyRefToPolicy);
+      s.bind(1, level).bind(2, name);
+      if (!s.step()) return std::nullopt;
+      const int number = static_cast<int>(s.integer(2));
+      return PolicyUse{number > 0 ? PolicyUse::By::kRevision : PolicyUse::By::kApi, s.text(0), number, s.text(1)};
+    }
+    {
+      Stmt s = db_.prepare(sql::kApiRefToPolicy);
+      s.bind(1, level).bind(2, name);
+      if (s.step()) return PolicyUse{PolicyUse::By::kApi, s.text(0), 0, s.text(1)};
+    }
+    if (level != domain::kPolicyLevelSubscription) return std::nullopt;
+    Stmt s = db_.prepare(sql::kSubUsingPolicy);
+    s.bind(1, name);
+    if (s.step()) return PolicyUse{PolicyUse::By::kSubscription, "", 0, ""};
+    return std::nullopt;
   }
 
   void create_block_condition(const domain::BlockCondition& c) override {
@@ -1356,9 +1466,7 @@ class SqliteStore final : public Store {
 
   std::vector<domain::Api> apis_using_service(std::string_view key) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(
-        "SELECT definition, created_time, last_updated_time FROM apis "
-        "WHERE json_extract(definition, '$.serviceInfo.key') = ? ORDER BY created_time, id");
+    Stmt s = db_.prepare(sql::kApisUsingService);
     s.bind(1, key);
     std::vector<domain::Api> out;
     while (s.step()) {
@@ -1665,9 +1773,7 @@ class SqliteStore final : public Store {
 
   std::vector<ChangeEvent> events_after(std::int64_t revision, std::size_t limit) override {
     std::lock_guard lock(mu_);
-    Stmt s = db_.prepare(
-        "SELECT revision, type, entity_id, payload, created_time FROM change_log "
-        "WHERE revision > ? ORDER BY revision LIMIT ?");
+    Stmt s = db_.prepare(sql::kEventsAfter);
     s.bind(1, revision).bind(2, static_cast<std::int64_t>(limit));
     std::vector<ChangeEvent> out;
     while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4)});
@@ -1817,7 +1923,7 @@ class SqliteStore final : public Store {
 
   void check_unique(const domain::Api& api) {
     {  // an API product and an API never share a context, whatever their versions
-      Stmt s = db_.prepare("SELECT name, version FROM apis WHERE context = ? AND kind <> ? AND id <> ?");
+      Stmt s = db_.prepare(sql::kContextOfOtherKind);
       s.bind(1, api.context).bind(2, kind_of(api)).bind(3, api.id);
       if (s.step())
         throw common::ProblemError(common::Problem::conflict(fmt::format(
@@ -1825,14 +1931,14 @@ class SqliteStore final : public Store {
             s.text(0), s.text(1))));
     }
     {
-      Stmt s = db_.prepare("SELECT 1 FROM apis WHERE name = ? AND version = ? AND id <> ?");
+      Stmt s = db_.prepare(sql::kNameVersionTaken);
       s.bind(1, api.name).bind(2, api.version).bind(3, api.id);
       if (s.step())
         throw common::ProblemError(common::Problem::conflict(fmt::format(
             "An API named '{}' with version '{}' already exists", api.name, api.version)));
     }
     {
-      Stmt s = db_.prepare("SELECT 1 FROM apis WHERE context = ? AND version = ? AND id <> ?");
+      Stmt s = db_.prepare(sql::kContextVersionTaken);
       s.bind(1, api.context).bind(2, api.version).bind(3, api.id);
       if (s.step())
         throw common::ProblemError(common::Problem::conflict(fmt::format(
@@ -1856,6 +1962,50 @@ class SqliteStore final : public Store {
           .bind(2, pa.api_id)
           .run();
     }
+  }
+
+  // What the API names as rows (its tiers and categories), so that usage checks are index lookups.
+  void record_api_refs(const domain::Api& api) {
+    db_.prepare("DELETE FROM api_policy_refs WHERE api_id = ? AND revision_id = ''").bind(1, api.id).run();
+    insert_policy_refs(api, "");
+    record_category_refs(api);
+  }
+
+  // The tiers a copy of the API (revision_id: '' for the working copy) names; the same rows
+  // migration 14 derives from the stored definitions.
+  void insert_policy_refs(const domain::Api& api, std::string_view revision_id) {
+    auto insert = [&](std::string_view level, const std::string& name, const std::string& place) {
+      db_.prepare("INSERT INTO api_policy_refs (api_id, revision_id, level, name, place) VALUES (?,?,?,?,?)")
+          .bind(1, api.id)
+          .bind(2, revision_id)
+          .bind(3, level)
+          .bind(4, name)
+          .bind(5, place)
+          .run();
+    };
+    for (const auto& p : api.policies) insert(domain::kPolicyLevelSubscription, p, "policies");
+    if (!api.api_throttling_policy.empty())
+      insert(domain::kPolicyLevelAdvanced, api.api_throttling_policy, "apiThrottlingPolicy");
+    for (std::size_t i = 0; i < api.operations.size(); ++i)
+      if (!api.operations[i].throttling_policy.empty())
+        insert(domain::kPolicyLevelAdvanced, api.operations[i].throttling_policy,
+               fmt::format("operations[{}].throttlingPolicy", i));
+  }
+
+  void record_category_refs(const domain::Api& api) {
+    db_.prepare("DELETE FROM api_category_refs WHERE api_id = ?").bind(1, api.id).run();
+    for (const auto& c : api.categories)
+      db_.prepare("INSERT OR IGNORE INTO api_category_refs (api_id, name) VALUES (?, ?)")
+          .bind(1, api.id)
+          .bind(2, c)
+          .run();
+  }
+
+  static domain::Api api_from_row(const Stmt& s) {
+    domain::Api api = api_from_definition(s.text(0));
+    api.created_time = s.integer(1);
+    api.last_updated_time = s.integer(2);
+    return api;
   }
 
   void require_api(std::string_view api_id) {
@@ -1905,20 +2055,15 @@ class SqliteStore final : public Store {
     else s.bind_null(first + 9);
   }
 
-  static constexpr std::string_view kCategoryColumns =
-      "SELECT c.id, c.name, c.description, (SELECT COUNT(*) FROM apis a, json_each(a.definition, "
-      "'$.categories') j WHERE j.value = c.name), c.created_time FROM api_categories c";
-
   std::optional<domain::ApiCategory> get_category_locked(std::string_view id) {
-    Stmt s = db_.prepare(std::string(kCategoryColumns) + " WHERE c.id = ?");
+    Stmt s = db_.prepare(std::string(sql::kCategoryColumns) + " WHERE c.id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return domain::ApiCategory{s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)};
   }
 
   std::vector<std::string> apis_in_category(const std::string& name) {
-    Stmt s = db_.prepare(
-        "SELECT DISTINCT a.id FROM apis a, json_each(a.definition, '$.categories') j WHERE j.value = ?");
+    Stmt s = db_.prepare(sql::kApisInCategory);
     s.bind(1, name);
     std::vector<std::string> out;
     while (s.step()) out.push_back(s.text(0));
@@ -1926,8 +2071,7 @@ class SqliteStore final : public Store {
   }
 
   std::optional<domain::Api> get_api_locked(std::string_view id) {
-    Stmt s =
-        db_.prepare("SELECT definition, created_time, last_updated_time FROM apis WHERE id = ?");
+    Stmt s = db_.prepare(sql::kApiById);
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     domain::Api api = api_from_definition(s.text(0));
@@ -1961,9 +2105,7 @@ class SqliteStore final : public Store {
 
   std::optional<domain::Revision> get_revision_locked(std::string_view api_id,
                                                       std::string_view revision_id) {
-    Stmt s = db_.prepare(
-        "SELECT id, api_id, number, description, definition, created_time "
-        "FROM api_revisions WHERE api_id = ? AND id = ?");
+    Stmt s = db_.prepare(sql::kRevisionOfApi);
     s.bind(1, api_id).bind(2, revision_id);
     if (!s.step()) return std::nullopt;
     domain::Revision r = revision_from(s);

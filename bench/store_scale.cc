@@ -1,0 +1,158 @@
+// Management reads and writes at scale (issue 14): fills a store with 10,000 APIs (each with a
+// revision), 100,000 applications of 10,000 owners and 1,000,000 subscriptions (bulk inserts in one
+// transaction), then times the reads and writes a management call makes, median of a few runs.
+// Build: cmake --build --preset release --target archway_store_scale
+// Run:   build/release/bench/archway_store_scale [data dir] (filled on the first run, reused after)
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/ids.h"
+#include "domain/api_json.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
+
+using namespace archway;  // a one-file program
+using Clock = std::chrono::steady_clock;
+
+template <class F>
+double median_ms(int runs, F&& f) {
+  std::vector<double> t;
+  for (int i = 0; i < runs; ++i) {
+    auto s = Clock::now();
+    f(i);
+    t.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s).count());
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+int main(int argc, char** argv) {
+  const std::string dir = argc > 1 ? argv[1] : "store-scale-data";
+  const bool fresh = !std::filesystem::exists(dir + "/archway.db");
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/archway.db";
+  constexpr int kApis = 10000, kApps = 100000, kSubsPerApp = 10, kOwners = 10000;
+  std::vector<std::string> api_ids, rev_ids;
+  auto store = store::open_sqlite_store(path);
+  if (fresh) {
+    auto t0 = Clock::now();
+    for (int i = 0; i < kApis; ++i) {
+      domain::Api a;
+      a.id = "api-" + std::to_string(i);
+      a.name = "Api" + std::to_string(i);
+      a.context = "/c" + std::to_string(i);
+      a.version = "1.0";
+      a.provider = "admin";
+      a.policies = {"Gold", "Silver"};
+      a.created_time = a.last_updated_time = 1000 + i;
+      for (int k = 0; k < 5; ++k) a.operations.push_back({"", "/r" + std::to_string(k), "GET"});
+      store->create_api(a);
+      store->create_revision(a, "");
+    }
+    std::printf("APIs and revisions: %.1f s\n",
+                std::chrono::duration<double>(Clock::now() - t0).count());
+    t0 = Clock::now();
+    store::sqlite::Db db(path);
+    db.exec("BEGIN");
+    {
+      auto ins = [&](int i) {
+        db.prepare(
+              "INSERT INTO applications (id, name, owner, throttling_policy, description, "
+              "token_type, status, "
+              "created_time, updated_time) VALUES (?,?,?,?,'','JWT','APPROVED',?,?)")
+            .bind(1, "app-" + std::to_string(i))
+            .bind(2, "app" + std::to_string(i))
+            .bind(3, "user" + std::to_string(i % kOwners))
+            .bind(4, std::string(i % 2 ? "Unlimited" : "10PerMin"))
+            .bind(5, std::int64_t{i})
+            .bind(6, std::int64_t{i})
+            .run();
+      };
+      for (int i = 0; i < kApps; ++i) ins(i);
+      for (int i = 0; i < kApps; ++i)
+        for (int k = 0; k < kSubsPerApp; ++k)
+          db.prepare(
+                "INSERT INTO subscriptions (id, application_id, api_id, throttling_policy, status, "
+                "created_time) "
+                "VALUES (?,?,?,?,'UNBLOCKED',?)")
+              .bind(1, "sub-" + std::to_string(i) + "-" + std::to_string(k))
+              .bind(2, "app-" + std::to_string(i))
+              .bind(3, "api-" + std::to_string((i * 7 + k * 997) % kApis))
+              .bind(4, std::string(k % 2 ? "Gold" : "Silver"))
+              .bind(5, std::int64_t{i * kSubsPerApp + k})
+              .run();
+    }
+    db.exec("COMMIT");
+    std::printf("applications and subscriptions: %.1f s\n",
+                std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+  std::string last_rev;
+  {
+    store::sqlite::Db db(path);
+    auto s = db.prepare("SELECT id FROM api_revisions WHERE api_id = 'api-9999'");
+    s.step();
+    last_rev = s.text(0);
+  }
+  const int runs = 9;
+  // One owner's first page of applications (25) with subscription counts: DevPortal GET
+  // /applications.
+  double owner_page = median_ms(runs, [&](int i) {
+    const std::string owner = "user" + std::to_string(i * 37);
+    (void)store->list_applications_page(owner, 25, 0);
+  });
+  // One application's first page of subscriptions (25): DevPortal GET
+  // /subscriptions?applicationId=.
+  double app_subs = median_ms(runs, [&](int i) {
+    const std::string app = "app-" + std::to_string(i * 1013);
+    store::SubscriptionQuery q;
+    q.application_id = app;
+    (void)store->list_subscriptions_page(q);
+  });
+  // The subscriptions of one API (a page of 25): Publisher / DevPortal by apiId.
+  double api_subs = median_ms(runs, [&](int i) {
+    const std::string api = "api-" + std::to_string(i * 101);
+    store::SubscriptionQuery q;
+    q.api_id = api;
+    (void)store->list_subscriptions_page(q);
+  });
+  // Is the subscription tier 'Bronze' still used (it is not: the worst case)?
+  double sub_usage =
+      median_ms(runs, [&](int) { (void)store->find_policy_use("subscription", "Bronze"); });
+  // Is the application tier '20PerMin' still used (no)?
+  double app_usage =
+      median_ms(runs, [&](int) { (void)store->find_policy_use("application", "20PerMin"); });
+  // Is the advanced tier '50KPerMin' still used (no; APIs and their revisions)?
+  double adv_usage =
+      median_ms(runs, [&](int) { (void)store->find_policy_use("advanced", "50KPerMin"); });
+  // Creating an application (the uniqueness check of owner and name).
+  double create_app = median_ms(runs, [&](int) {
+    domain::Application a;
+    a.id = common::new_uuid();
+    a.name = "bench-" + a.id;
+    a.owner = "user42";
+    store->create_application(a);
+  });
+  // GET one API.
+  double get_api =
+      median_ms(runs, [&](int i) { (void)store->get_api("api-" + std::to_string(i * 1111)); });
+  // GET /apis/{revisionId}: the revision of the newest API.
+  double find_rev = median_ms(runs, [&](int) { (void)store->find_revision(last_rev); });
+  // Deleting an API (its ~100 subscriptions go with it: the foreign key's cascade).
+  double del_api =
+      median_ms(3, [&](int i) { (void)store->delete_api("api-" + std::to_string(5000 + i)); });
+  std::printf("delete an API                      %10.3f ms\n", del_api);
+  std::printf("owner's applications page          %10.3f ms\n", owner_page);
+  std::printf("application's subscriptions page   %10.3f ms\n", app_subs);
+  std::printf("API's subscriptions page           %10.3f ms\n", api_subs);
+  std::printf("subscription tier usage check      %10.3f ms\n", sub_usage);
+  std::printf("application tier usage check       %10.3f ms\n", app_usage);
+  std::printf("advanced tier usage check          %10.3f ms\n", adv_usage);
+  std::printf("create application                 %10.3f ms\n", create_app);
+  std::printf("GET one API                        %10.3f ms\n", get_api);
+  std::printf("GET /apis/{revisionId}             %10.3f ms\n", find_rev);
+}

@@ -1,0 +1,144 @@
+#pragma once
+// The SQL of the store's hot management queries (lists, lookups by key, usage and uniqueness
+// checks), named, so that a test can check every one of them against the schema's indexes.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/store.h"
+
+namespace archway::store::sqlite::sql {
+
+inline constexpr std::string_view kAppColumns =
+    "SELECT id, name, owner, throttling_policy, description, token_type, status, created_time, "
+    "updated_time "
+    "FROM applications";
+
+inline constexpr std::string_view kAppById =
+    "SELECT id, name, owner, throttling_policy, description, token_type, status, created_time, "
+    "updated_time "
+    "FROM applications WHERE id = ?";
+inline constexpr std::string_view kAppByOwnerAndName =
+    "SELECT id, name, owner, throttling_policy, description, token_type, status, created_time, "
+    "updated_time "
+    "FROM applications WHERE owner = ? AND name = ?";
+inline constexpr std::string_view kAppsOfOwner =
+    "SELECT id, name, owner, throttling_policy, description, token_type, status, created_time, "
+    "updated_time "
+    "FROM applications WHERE owner = ? ORDER BY created_time, id";
+// With each application's subscription count (an index count per application of the page).
+inline constexpr std::string_view kAppsOfOwnerPage =
+    "SELECT a.id, a.name, a.owner, a.throttling_policy, a.description, a.token_type, a.status, "
+    "a.created_time, "
+    "a.updated_time, (SELECT COUNT(*) FROM subscriptions s WHERE s.application_id = a.id) "
+    "FROM applications a WHERE a.owner = ? ORDER BY a.created_time, a.id LIMIT ? OFFSET ?";
+inline constexpr std::string_view kAppsOfOwnerCount =
+    "SELECT COUNT(*) FROM applications WHERE owner = ?";
+inline constexpr std::string_view kAppUsingPolicy =
+    "SELECT name FROM applications WHERE throttling_policy = ? LIMIT 1";
+
+inline constexpr std::string_view kKeyByConsumerKey =
+    "SELECT id, application_id, key_type, consumer_key, consumer_secret_hash, grant_types, "
+    "callback_url, "
+    "validity_seconds, created_time, key_manager FROM application_keys WHERE consumer_key = ?";
+inline constexpr std::string_view kKeysOfApplication =
+    "SELECT id, application_id, key_type, consumer_key, consumer_secret_hash, grant_types, "
+    "callback_url, "
+    "validity_seconds, created_time, key_manager FROM application_keys WHERE application_id = ? "
+    "ORDER BY key_type";
+
+inline constexpr std::string_view kSubById =
+    "SELECT id, application_id, api_id, throttling_policy, status, created_time FROM subscriptions "
+    "WHERE id = ?";
+inline constexpr std::string_view kSubsOfApplicationCount =
+    "SELECT COUNT(*) FROM subscriptions WHERE application_id = ?";
+inline constexpr std::string_view kSubUsingPolicy =
+    "SELECT 1 FROM subscriptions WHERE throttling_policy = ? LIMIT 1";
+
+// The subscriptions of a query (id, application_id, api_id, throttling_policy, status,
+// created_time), one page of them or (count) how many.
+std::string subscriptions_sql(const SubscriptionQuery& q, bool count);
+
+inline constexpr std::string_view kApiById =
+    "SELECT definition, created_time, last_updated_time FROM apis WHERE id = ?";
+inline constexpr std::string_view kApiVersions =
+    "SELECT definition, created_time, last_updated_time FROM apis WHERE name = ? AND provider = ? "
+    "ORDER BY created_time, id";
+inline constexpr std::string_view kApiByNameVersion =
+    "SELECT definition, created_time, last_updated_time FROM apis WHERE name = ? AND version = ?";
+inline constexpr std::string_view kApisOfKindPage =
+    "SELECT definition, created_time, last_updated_time FROM apis WHERE kind = ? ORDER BY "
+    "created_time, id "
+    "LIMIT ? OFFSET ?";
+inline constexpr std::string_view kApisOfKindCount = "SELECT COUNT(*) FROM apis WHERE kind = ?";
+inline constexpr std::string_view kApisPage =
+    "SELECT definition, created_time, last_updated_time FROM apis ORDER BY created_time, id LIMIT "
+    "? OFFSET ?";
+inline constexpr std::string_view kContextOfOtherKind =
+    "SELECT name, version FROM apis WHERE context = ? AND kind <> ? AND id <> ?";
+inline constexpr std::string_view kNameVersionTaken =
+    "SELECT 1 FROM apis WHERE name = ? AND version = ? AND id <> ?";
+inline constexpr std::string_view kContextVersionTaken =
+    "SELECT 1 FROM apis WHERE context = ? AND version = ? AND id <> ?";
+inline constexpr std::string_view kOtherDefaultVersions =
+    "SELECT id FROM apis WHERE name = ? AND provider = ? AND id <> ? AND is_default = 1";
+inline constexpr std::string_view kProductsBundling =
+    "SELECT p.name, p.version FROM api_product_members m JOIN apis p ON p.id = m.product_id "
+    "WHERE m.api_id = ? ORDER BY p.name, p.version";
+// The same expression as the index apis_by_service_key.
+inline constexpr std::string_view kApisUsingService =
+    "SELECT definition, created_time, last_updated_time FROM apis "
+    "WHERE json_extract(definition, '$.serviceInfo.key') = ? ORDER BY created_time, id";
+inline constexpr std::string_view kCategoryColumns =
+    "SELECT c.id, c.name, c.description, (SELECT COUNT(*) FROM api_category_refs r WHERE r.name = "
+    "c.name), "
+    "c.created_time FROM api_categories c";
+inline constexpr std::string_view kApisInCategory =
+    "SELECT api_id FROM api_category_refs WHERE name = ?";
+
+// Usage of a policy by an API's working copy (subscription tiers it offers) or by any copy
+// (advanced tiers, revisions included): the first that names it, with its API and revision.
+inline constexpr std::string_view kApiRefToPolicy =
+    "SELECT a.name, p.place FROM api_policy_refs p JOIN apis a ON a.id = p.api_id "
+    "WHERE p.level = ? AND p.name = ? AND p.revision_id = '' LIMIT 1";
+inline constexpr std::string_view kAnyRefToPolicy =
+    "SELECT a.name, p.place, COALESCE(r.number, 0) FROM api_policy_refs p JOIN apis a ON a.id = "
+    "p.api_id "
+    "LEFT JOIN api_revisions r ON r.id = p.revision_id WHERE p.level = ? AND p.name = ? LIMIT 1";
+
+inline constexpr std::string_view kRevisionById =
+    "SELECT id, api_id, number, description, definition, created_time FROM api_revisions WHERE id "
+    "= ?";
+inline constexpr std::string_view kRevisionOfApi =
+    "SELECT id, api_id, number, description, definition, created_time FROM api_revisions "
+    "WHERE api_id = ? AND id = ?";
+inline constexpr std::string_view kRevisionsOfApi =
+    "SELECT id, api_id, number, description, definition, created_time FROM api_revisions "
+    "WHERE api_id = ? ORDER BY number";
+inline constexpr std::string_view kDeploymentsOfApi =
+    "SELECT api_id, revision_id, environment, vhost, display_on_devportal, deployed_time "
+    "FROM api_deployments WHERE api_id = ? ORDER BY environment";
+inline constexpr std::string_view kDeploymentsOfRevision =
+    "SELECT COUNT(*) FROM api_deployments WHERE api_id = ? AND revision_id = ?";
+
+inline constexpr std::string_view kPoliciesOfLevel =
+    "SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? "
+    "ORDER BY unlimited DESC, created_time, name";
+inline constexpr std::string_view kPolicyById =
+    "SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND id = ?";
+inline constexpr std::string_view kPolicyByName =
+    "SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND name = ?";
+
+inline constexpr std::string_view kEventsAfter =
+    "SELECT revision, type, entity_id, payload, created_time FROM change_log "
+    "WHERE revision > ? ORDER BY revision LIMIT ?";
+
+struct NamedQuery {
+  std::string name;
+  std::string sql;
+};
+
+// Every query above (subscriptions_sql in each of its shapes), for the query-plan test.
+std::vector<NamedQuery> hot_queries();
+
+}  // namespace archway::store::sqlite::sql

@@ -1,0 +1,418 @@
+// Management reads and usage checks of the SQLite store: pages and totals, lookups by key, the
+// rows that record what each API names (and their backfill by migration 14), and the query plan
+// of every hot query (no full scan of a big table).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <set>
+
+#include "common/ids.h"
+#include "common/problem.h"
+#include "domain/api_json.h"
+#include "store/migrations.h"
+#include "store/sqlite/queries.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
+
+namespace archway::store {
+namespace {
+
+class ManagementQueriesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("archway-mgmt-" + common::new_uuid());
+    std::filesystem::create_directories(dir_);
+    store_ = open_sqlite_store(db_path());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::string db_path() const { return (dir_ / "archway.db").string(); }
+
+  static domain::Api api(const std::string& name, const std::string& context) {
+    domain::Api a;
+    a.id = common::new_uuid();
+    a.name = name;
+    a.context = context;
+    a.version = "1.0";
+    a.provider = "admin";
+    a.created_time = a.last_updated_time = 1;
+    a.policies = {"Gold"};
+    a.operations.push_back({"", "/*", "GET"});
+    return a;
+  }
+  domain::Application app(const std::string& owner, const std::string& name, std::int64_t created,
+                          const std::string& tier = "Unlimited") {
+    domain::Application a;
+    a.id = common::new_uuid();
+    a.owner = owner;
+    a.name = name;
+    a.throttling_policy = tier;
+    a.created_time = a.updated_time = created;
+    store_->create_application(a);
+    return a;
+  }
+  domain::Subscription subscribe(const std::string& app_id, const std::string& api_id,
+                                 std::int64_t created, const std::string& tier = "Gold") {
+    domain::Subscription s;
+    s.id = common::new_uuid();
+    s.application_id = app_id;
+    s.api_id = api_id;
+    s.throttling_policy = tier;
+    s.created_time = created;
+    store_->create_subscription(s);
+    return s;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ManagementQueriesTest, ApplicationPagesHoldOneOwnersApplicationsInCreationOrderWithTotals) {
+  for (int i = 0; i < 5; ++i) app("ann", "app" + std::to_string(i), 10 + i);
+  app("bob", "other", 1);
+  const auto first = store_->list_applications_page("ann", 2, 0);
+  EXPECT_EQ(first.total, 5);
+  ASSERT_EQ(first.list.size(), 2u);
+  EXPECT_EQ(first.list[0].application.name, "app0");
+  EXPECT_EQ(first.list[1].application.name, "app1");
+  const auto last = store_->list_applications_page("ann", 2, 4);
+  EXPECT_EQ(last.total, 5);
+  ASSERT_EQ(last.list.size(), 1u);
+  EXPECT_EQ(last.list[0].application.name, "app4");
+  const auto past = store_->list_applications_page("ann", 2, 5);
+  EXPECT_EQ(past.total, 5);
+  EXPECT_TRUE(past.list.empty());
+  EXPECT_EQ(store_->list_applications_page("nobody", 25, 0).total, 0);
+}
+
+TEST_F(ManagementQueriesTest, ApplicationPageCountsEachApplicationsSubscriptions) {
+  const auto a = api("A", "/a");
+  const auto b = api("B", "/b");
+  store_->create_api(a);
+  store_->create_api(b);
+  const auto x = app("ann", "x", 1);
+  const auto y = app("ann", "y", 2);
+  subscribe(x.id, a.id, 1);
+  subscribe(x.id, b.id, 2);
+  const auto page = store_->list_applications_page("ann", 25, 0);
+  ASSERT_EQ(page.list.size(), 2u);
+  EXPECT_EQ(page.list[0].subscription_count, 2);
+  EXPECT_EQ(page.list[1].subscription_count, 0);
+  EXPECT_EQ(store_->count_subscriptions(x.id), 2);
+  EXPECT_EQ(store_->count_subscriptions(y.id), 0);
+}
+
+TEST_F(ManagementQueriesTest, FindApplicationLooksUpOneOwnersApplicationByName) {
+  const auto a = app("ann", "shop", 1);
+  ASSERT_TRUE(store_->find_application("ann", "shop"));
+  EXPECT_EQ(store_->find_application("ann", "shop")->id, a.id);
+  EXPECT_FALSE(store_->find_application("bob", "shop"));
+  EXPECT_FALSE(store_->find_application("ann", "Shop"));
+  // and the uniqueness check behind creation is still a 409
+  try {
+    app("ann", "shop", 2);
+    FAIL();
+  } catch (const common::ProblemError& e) {
+    EXPECT_EQ(e.problem().status, 409);
+  }
+}
+
+TEST_F(ManagementQueriesTest, SubscriptionPagesByApplicationByApiAndByOwnerCarryTheirTotals) {
+  std::vector<domain::Api> apis;
+  for (int i = 0; i < 4; ++i) {
+    apis.push_back(api("Api" + std::to_string(i), "/c" + std::to_string(i)));
+    store_->create_api(apis.back());
+  }
+  const auto x = app("ann", "x", 1);
+  const auto y = app("ann", "y", 2);
+  const auto z = app("bob", "z", 3);
+  for (int i = 0; i < 4; ++i) subscribe(x.id, apis[i].id, 10 + i);
+  subscribe(y.id, apis[0].id, 1);
+  subscribe(z.id, apis[0].id, 2);
+
+  SubscriptionQuery q;
+  q.application_id = x.id;
+  q.limit = 3;
+  auto page = store_->list_subscriptions_page(q);
+  EXPECT_EQ(page.total, 4);
+  ASSERT_EQ(page.list.size(), 3u);
+  EXPECT_EQ(page.list[0].api_id, apis[0].id);
+  q.offset = 3;
+  page = store_->list_subscriptions_page(q);
+  EXPECT_EQ(page.total, 4);
+  ASSERT_EQ(page.list.size(), 1u);
+  EXPECT_EQ(page.list[0].api_id, apis[3].id);
+  q.offset = 10;
+  page = store_->list_subscriptions_page(q);
+  EXPECT_EQ(page.total, 4);
+  EXPECT_TRUE(page.list.empty());
+
+  SubscriptionQuery by_api;
+  by_api.api_id = apis[0].id;
+  page = store_->list_subscriptions_page(by_api);
+  EXPECT_EQ(page.total, 3);
+  by_api.limit = 1;
+  page = store_->list_subscriptions_page(by_api);
+  EXPECT_EQ(page.total, 3);
+  ASSERT_EQ(page.list.size(), 1u);
+  EXPECT_EQ(page.list[0].application_id, y.id);  // the oldest subscription first
+
+  SubscriptionQuery owners;  // ann's applications' subscriptions to API 0, in application order
+  owners.api_id = apis[0].id;
+  owners.owner = "ann";
+  page = store_->list_subscriptions_page(owners);
+  EXPECT_EQ(page.total, 2);
+  ASSERT_EQ(page.list.size(), 2u);
+  EXPECT_EQ(page.list[0].application_id, x.id);
+  EXPECT_EQ(page.list[1].application_id, y.id);
+
+  // The unpaged list keeps answering with everything that matches.
+  EXPECT_EQ(store_->list_subscriptions(x.id, "").size(), 4u);
+  EXPECT_EQ(store_->list_subscriptions("", apis[0].id).size(), 3u);
+  EXPECT_EQ(store_->list_subscriptions(x.id, apis[2].id).size(), 1u);
+}
+
+TEST_F(ManagementQueriesTest, ApplicationTierIsInUseWhileAnApplicationNamesIt) {
+  EXPECT_FALSE(store_->find_policy_use("application", "10PerMin"));
+  const auto a = app("ann", "x", 1, "10PerMin");
+  const auto use = store_->find_policy_use("application", "10PerMin");
+  ASSERT_TRUE(use);
+  EXPECT_EQ(use->by, PolicyUse::By::kApplication);
+  EXPECT_EQ(use->name, "x");
+  store_->delete_application(a.id);
+  EXPECT_FALSE(store_->find_policy_use("application", "10PerMin"));
+}
+
+TEST_F(ManagementQueriesTest, SubscriptionTierIsInUseWhileAnApiOffersItOrASubscriptionIsOnIt) {
+  domain::Api a = api("Shop", "/shop");
+  a.policies = {"Gold", "Silver"};
+  store_->create_api(a);
+  auto use = store_->find_policy_use("subscription", "Silver");
+  ASSERT_TRUE(use);
+  EXPECT_EQ(use->by, PolicyUse::By::kApi);
+  EXPECT_EQ(use->name, "Shop");
+  EXPECT_FALSE(store_->find_policy_use("subscription", "Bronze"));
+
+  const auto x = app("ann", "x", 1);
+  subscribe(x.id, a.id, 1, "Silver");
+  a.policies = {"Gold"};  // no longer offered, but a subscription still uses it
+  store_->update_api(a);
+  use = store_->find_policy_use("subscription", "Silver");
+  ASSERT_TRUE(use);
+  EXPECT_EQ(use->by, PolicyUse::By::kSubscription);
+  store_->delete_application(x.id);
+  EXPECT_FALSE(store_->find_policy_use("subscription", "Silver"));
+}
+
+TEST_F(ManagementQueriesTest, AdvancedTierIsInUseWhileAnApiAnOperationOrARevisionNamesIt) {
+  domain::Api a = api("Shop", "/shop");
+  a.api_throttling_policy = "10KPerMin";
+  a.operations[0].throttling_policy = "20KPerMin";
+  store_->create_api(a);
+  auto use = store_->find_policy_use("advanced", "10KPerMin");
+  ASSERT_TRUE(use);
+  EXPECT_EQ(use->by, PolicyUse::By::kApi);
+  EXPECT_EQ(use->place, "apiThrottlingPolicy");
+  use = store_->find_policy_use("advanced", "20KPerMin");
+  ASSERT_TRUE(use);
+  EXPECT_EQ(use->place, "operations[0].throttlingPolicy");
+
+  const auto rev = store_->create_revision(a, "frozen");
+  a.api_throttling_policy.clear();
+  a.operations[0].throttling_policy = "Unlimited";
+  store_->update_api(a);
+  use = store_->find_policy_use("advanced", "10KPerMin");  // only the revision names it now
+  ASSERT_TRUE(use);
+  EXPECT_EQ(use->by, PolicyUse::By::kRevision);
+  EXPECT_EQ(use->revision_number, 1);
+  EXPECT_EQ(use->name, "Shop");
+  EXPECT_TRUE(store_->delete_revision(a.id, rev.id));
+  EXPECT_FALSE(store_->find_policy_use("advanced", "10KPerMin"));
+  EXPECT_FALSE(store_->find_policy_use("advanced", "20KPerMin"));
+  EXPECT_FALSE(store_->find_policy_use("advanced", "50KPerMin"));
+}
+
+TEST_F(ManagementQueriesTest, DeletingAnApiDropsWhatItNamed) {
+  domain::Api a = api("Shop", "/shop");
+  a.policies = {"Bronze"};
+  a.api_throttling_policy = "50KPerMin";
+  store_->create_api(a);
+  store_->create_revision(a, "");
+  ASSERT_TRUE(store_->find_policy_use("advanced", "50KPerMin"));
+  store_->delete_api(a.id);
+  EXPECT_FALSE(store_->find_policy_use("advanced", "50KPerMin"));
+  EXPECT_FALSE(store_->find_policy_use("subscription", "Bronze"));
+}
+
+TEST_F(ManagementQueriesTest, CategoryCountsFollowTheApisThatNameItThroughRenames) {
+  store_->create_category({"c1", "Weather", "", 0, 1});
+  domain::Api a = api("Shop", "/shop");
+  a.categories = {"Weather"};
+  store_->create_api(a);
+  EXPECT_EQ(store_->get_category("c1")->api_count, 1);
+  EXPECT_THROW(store_->delete_category("c1"), common::ProblemError);
+  store_->update_category({"c1", "Climate", "", 0, 1});
+  EXPECT_EQ(store_->get_category("c1")->api_count, 1);
+  EXPECT_EQ(store_->get_api(a.id)->categories, std::vector<std::string>{"Climate"});
+  a.categories.clear();
+  store_->update_api(a);
+  EXPECT_EQ(store_->get_category("c1")->api_count, 0);
+  EXPECT_TRUE(store_->delete_category("c1"));
+}
+
+TEST_F(ManagementQueriesTest, FindRevisionLooksARevisionUpByItsIdAlone) {
+  domain::Api a = api("Shop", "/shop");
+  store_->create_api(a);
+  const auto rev = store_->create_revision(a, "first");
+  const auto found = store_->find_revision(rev.id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->api_id, a.id);
+  EXPECT_EQ(found->number, 1);
+  EXPECT_EQ(found->api.name, "Shop");
+  EXPECT_FALSE(store_->find_revision(a.id));
+  EXPECT_FALSE(store_->find_revision("no-such-revision"));
+}
+
+TEST_F(ManagementQueriesTest, FindApiByNameAndVersionIsExact) {
+  const domain::Api a = api("Shop", "/shop");
+  store_->create_api(a);
+  ASSERT_TRUE(store_->find_api_by_name_version("Shop", "1.0"));
+  EXPECT_EQ(store_->find_api_by_name_version("Shop", "1.0")->id, a.id);
+  EXPECT_FALSE(store_->find_api_by_name_version("shop", "1.0"));
+  EXPECT_FALSE(store_->find_api_by_name_version("Shop", "1"));
+}
+
+TEST_F(ManagementQueriesTest, ApisUsingAServiceAreFoundByItsKey) {
+  domain::Api a = api("Shop", "/shop");
+  a.service_info.key = "shop-1.0.0";
+  store_->create_api(a);
+  store_->create_api(api("Other", "/other"));
+  const auto users = store_->apis_using_service("shop-1.0.0");
+  ASSERT_EQ(users.size(), 1u);
+  EXPECT_EQ(users[0].id, a.id);
+  EXPECT_TRUE(store_->apis_using_service("none-1.0.0").empty());
+}
+
+TEST_F(ManagementQueriesTest, PlainApiListsPageByKindWithTotals) {
+  for (int i = 0; i < 5; ++i) {
+    domain::Api a = api("Api" + std::to_string(i), "/c" + std::to_string(i));
+    a.created_time = 10 + i;
+    store_->create_api(a);
+  }
+  ApiQuery q;
+  q.kind = "API";
+  q.limit = 2;
+  q.offset = 3;
+  auto page = store_->list_apis(q);
+  EXPECT_EQ(page.total, 5);
+  ASSERT_EQ(page.list.size(), 2u);
+  EXPECT_EQ(page.list[0].name, "Api3");
+  EXPECT_EQ(page.list[0].created_time, 13);
+  q.kind = "APIPRODUCT";
+  EXPECT_EQ(store_->list_apis(q).total, 0);
+  q.kind.clear();
+  q.offset = 4;
+  page = store_->list_apis(q);
+  EXPECT_EQ(page.total, 5);
+  ASSERT_EQ(page.list.size(), 1u);
+  EXPECT_EQ(page.list[0].name, "Api4");
+}
+
+// A database as release 13 left it, with an API and a revision that name tiers and a category:
+// migration 14 derives the rows that the usage checks read.
+TEST_F(ManagementQueriesTest, MigrationBackfillsWhatExistingApisAndRevisionsName) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  domain::Api a = api("Legacy", "/legacy");
+  a.policies = {"Silver"};
+  a.api_throttling_policy = "";
+  a.operations[0].throttling_policy = "20KPerMin";
+  a.categories = {"Weather"};
+  domain::Api frozen = a;
+  frozen.api_throttling_policy = "10KPerMin";
+  frozen.operations[0].throttling_policy = "Unlimited";
+  {
+    sqlite::Db db(db_path());
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+        "applied_time INTEGER NOT NULL)");
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version > 13) continue;
+      db.exec(m.sql);
+      db.prepare(
+            "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,0)")
+          .bind(1, std::int64_t{m.version})
+          .bind(2, m.description)
+          .run();
+    }
+    db.prepare(
+          "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
+          "definition, "
+          "created_time, last_updated_time) VALUES (?, 'Legacy', '1.0', '/legacy', 'admin', "
+          "'CREATED', '', ?, 1, 1)")
+        .bind(1, a.id)
+        .bind(2, boost::json::serialize(domain::api_to_json(a)))
+        .run();
+    db.prepare(
+          "INSERT INTO api_revisions (id, api_id, number, description, definition, created_time) "
+          "VALUES ('r1', ?, 1, '', ?, 1)")
+        .bind(1, a.id)
+        .bind(2, boost::json::serialize(domain::api_to_json(frozen)))
+        .run();
+    db.exec(
+        "INSERT INTO api_categories (id, name, description, created_time) VALUES ('c1', 'Weather', "
+        "'', 1)");
+  }
+  store_ = open_sqlite_store(db_path());
+  auto use = store_->find_policy_use("subscription", "Silver");
+  ASSERT_TRUE(use);
+  EXPECT_EQ(use->name, "Legacy");
+  use = store_->find_policy_use("advanced", "20KPerMin");
+  ASSERT_TRUE(use);
+  EXPECT_EQ(use->place, "operations[0].throttlingPolicy");
+  use = store_->find_policy_use("advanced", "10KPerMin");
+  ASSERT_TRUE(use);
+  EXPECT_EQ(use->by, PolicyUse::By::kRevision);
+  EXPECT_EQ(use->revision_number, 1);
+  EXPECT_EQ(use->place, "apiThrottlingPolicy");
+  EXPECT_FALSE(store_->find_policy_use("advanced", "50KPerMin"));
+  EXPECT_EQ(store_->get_category("c1")->api_count, 1);
+  // Writes after the migration keep the rows: the API stops naming the tier.
+  a.operations[0].throttling_policy = "Unlimited";
+  store_->update_api(a);
+  EXPECT_FALSE(store_->find_policy_use("advanced", "20KPerMin"));
+}
+
+// The guard of issue 14: every hot query finds its rows through an index. A "SCAN" line is a
+// walk of a whole table (or of a whole index) and costs what exists, not what the query touches.
+TEST_F(ManagementQueriesTest, HotQueriesNeverScanATable) {
+  // A SCAN accepted, with why: the unfiltered API list walks the (created_time, id) index in
+  // order and stops after offset + limit rows; it never reads the rest of the table.
+  const std::set<std::string> ordered_walks = {"page of APIs"};
+  sqlite::Db db(db_path());
+  int checked = 0;
+  for (const auto& q : sqlite::sql::hot_queries()) {
+    sqlite::Stmt plan = db.prepare("EXPLAIN QUERY PLAN " + q.sql);
+    std::string lines;
+    while (plan.step()) {
+      const std::string detail = plan.text(3);
+      lines += detail + "\n";
+      if (!detail.starts_with("SCAN ")) continue;
+      const bool accepted =
+          ordered_walks.contains(q.name) && detail.find(" USING INDEX ") != std::string::npos;
+      EXPECT_TRUE(accepted) << q.name << " scans: " << detail << "\n" << q.sql;
+    }
+    if (!ordered_walks.contains(q.name)) {
+      EXPECT_NE(lines.find("SEARCH"), std::string::npos) << q.name << " uses no index:\n" << lines;
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 40);
+}
+
+}  // namespace
+}  // namespace archway::store
