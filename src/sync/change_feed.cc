@@ -141,13 +141,19 @@ DeploymentFeed::DeploymentFeed(store::Store& store, std::string environment, Sub
 DeploymentFeed::~DeploymentFeed() { stop(); }
 
 void DeploymentFeed::load_all() {
+  const auto began = std::chrono::steady_clock::now();
   const domain::SecurityState security =
       store_.security_state(common::now_millis() / 1000, ChangeReader::kRetiredKeyGraceS);
+  spdlog::info("change feed: read the security state in {} ms",
+               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count());
   subscriber_.load(reader_.deployed_list(), security, revision());
 }
 
 void DeploymentFeed::start() {
+  const auto began = std::chrono::steady_clock::now();
   const std::int64_t rev = reader_.load_deployed();
+  spdlog::info("change feed: read {} deployed API(s) in {} ms", reader_.deployed().size(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count());
   {
     std::lock_guard lock(mu_);
     applied_ = rev;
