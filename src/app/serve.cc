@@ -206,15 +206,18 @@ int run_serve(const ServeOptions& options) {
       for (const auto& w : snapshots.take_warnings()) spdlog::warn("gateway: {}", w);
     };
     sync::DeploymentFeed::Subscriber subscriber;
-    subscriber.load = [&](const auto& apis, const auto& security, std::int64_t rev) {
+    subscriber.load = [&](const auto& apis, const auto& security, const auto& subscriptions, std::int64_t rev) {
       const auto began = std::chrono::steady_clock::now();
       snapshots.reset(apis, security);
+      std::size_t count = 0;
+      for (std::vector<domain::Subscription> chunk; subscriptions(chunk); count += chunk.size())
+        snapshots.add_subscriptions(chunk);
       publish();
       // A full load reads everything into temporary lists first: give their memory back.
       malloc_trim(0);
       spdlog::info("gateway serves {} API(s), {} application(s), {} subscription(s) at change revision {} "
                    "(loaded in {} ms)",
-                   apis.size(), security.applications.size(), security.subscriptions.size(), rev,
+                   apis.size(), security.applications.size(), count, rev,
                    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count());
     };
     subscriber.apply = [&](const std::vector<domain::ConfigChange>& changes, std::int64_t) {

@@ -40,6 +40,10 @@ class SnapshotBuilder {
 
   // Replaces the whole state.
   void reset(const std::vector<domain::DeployedApi>& apis, const domain::SecurityState& security);
+  // Adds subscriptions after a reset (a full load streams them in chunks).
+  void add_subscriptions(const std::vector<domain::Subscription>& subscriptions) {
+    for (const auto& s : subscriptions) put_subscription(s);
+  }
   // Applies one change; false when it cannot be applied alone (policies changed): reset instead.
   [[nodiscard]] bool apply(const domain::ConfigChange& change);
   // Forgets revocations of tokens that expired before `now_s` (they are refused as expired anyway).

@@ -314,6 +314,11 @@ class Store {
   // Only the small sets of it that change rarely: policies, block conditions, trusted signing keys
   // and external key managers (applications, keys, subscriptions and revocations left empty).
   virtual domain::SecurityState security_settings(std::int64_t now_s, std::int64_t retired_key_grace_s) = 0;
+  // security_state() without the subscriptions (the bulk of it), which for_each_subscription reads:
+  // a gateway loading everything builds the rest while they stream in.
+  virtual domain::SecurityState security_state_except_subscriptions(std::int64_t now_s,
+                                                                    std::int64_t retired_key_grace_s) = 0;
+  virtual void for_each_subscription(const std::function<void(domain::Subscription&&)>& f) = 0;
 
   // Change log
   virtual std::vector<ChangeEvent> events_after(std::int64_t revision, std::size_t limit) = 0;

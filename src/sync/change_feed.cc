@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <deque>
+#include <exception>
 #include <set>
 
 #include "common/clock.h"
@@ -140,13 +142,96 @@ DeploymentFeed::DeploymentFeed(store::Store& store, std::string environment, Sub
 
 DeploymentFeed::~DeploymentFeed() { stop(); }
 
+namespace {
+
+// Subscriptions read by one thread and built by another, in chunks.
+class ChunkQueue {
+ public:
+  void push(std::vector<domain::Subscription>&& chunk) {
+    {
+      std::lock_guard lock(mu_);
+      chunks_.push_back(std::move(chunk));
+    }
+    cv_.notify_one();
+  }
+  void close(std::exception_ptr error = nullptr) {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+      error_ = error;
+    }
+    cv_.notify_one();
+  }
+  // The next chunk; false once the reader is done and every chunk was taken. Rethrows its error.
+  bool pop(std::vector<domain::Subscription>& out) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !chunks_.empty() || closed_; });
+    if (error_) std::rethrow_exception(error_);
+    if (chunks_.empty()) return false;
+    out = std::move(chunks_.front());
+    chunks_.pop_front();
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<domain::Subscription>> chunks_;
+  bool closed_ = false;
+  std::exception_ptr error_;
+};
+
+}  // namespace
+
 void DeploymentFeed::load_all() {
   const auto began = std::chrono::steady_clock::now();
   const domain::SecurityState security =
-      store_.security_state(common::now_millis() / 1000, ChangeReader::kRetiredKeyGraceS);
-  spdlog::info("change feed: read the security state in {} ms",
+      store_.security_state_except_subscriptions(common::now_millis() / 1000, ChangeReader::kRetiredKeyGraceS);
+  ChunkQueue queue;
+  std::thread reader([&] {
+    try {
+      constexpr std::size_t kChunk = 16384;
+      std::vector<domain::Subscription> chunk;
+      chunk.reserve(kChunk);
+      store_.for_each_subscription([&](domain::Subscription&& s) {
+        chunk.push_back(std::move(s));
+        if (chunk.size() == kChunk) {
+          queue.push(std::move(chunk));
+          chunk = {};
+          chunk.reserve(kChunk);
+        }
+      });
+      if (!chunk.empty()) queue.push(std::move(chunk));
+      queue.close();
+    } catch (...) {
+      queue.close(std::current_exception());
+    }
+  });
+  std::size_t subscriptions = 0;
+  try {
+    subscriber_.load(reader_.deployed_list(), security,
+                     [&](std::vector<domain::Subscription>& chunk) {
+                       if (!queue.pop(chunk)) return false;
+                       subscriptions += chunk.size();
+                       return true;
+                     },
+                     revision());
+  } catch (...) {
+    while (true) {  // let the reader finish before its queue goes
+      std::vector<domain::Subscription> rest;
+      try {
+        if (!queue.pop(rest)) break;
+      } catch (...) {
+        break;
+      }
+    }
+    reader.join();
+    throw;
+  }
+  reader.join();
+  spdlog::info("change feed: loaded {} application(s) and {} subscription(s) in {} ms", security.applications.size(),
+               subscriptions,
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count());
-  subscriber_.load(reader_.deployed_list(), security, revision());
 }
 
 void DeploymentFeed::start() {

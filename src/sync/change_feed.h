@@ -47,10 +47,15 @@ class ChangeReader {
 
 class DeploymentFeed {
  public:
+  // Fills `chunk` with the next subscriptions of a full load; false when there are no more.
+  using SubscriptionChunks = std::function<bool(std::vector<domain::Subscription>& chunk)>;
+
   struct Subscriber {
-    // Everything, to load afresh (at start, and when `apply` could not take a batch).
+    // Everything, to load afresh (at start, and when `apply` could not take a batch): the security
+    // state without its subscriptions, which `subscriptions` then hands over in chunks as a second
+    // thread reads them from the store (so building and reading overlap).
     std::function<void(const std::vector<domain::DeployedApi>& apis, const domain::SecurityState& security,
-                       std::int64_t revision)>
+                       const SubscriptionChunks& subscriptions, std::int64_t revision)>
         load;
     // A batch of changes in order; false: it cannot be applied alone (load() follows).
     std::function<bool(const std::vector<domain::ConfigChange>& changes, std::int64_t revision)> apply;

@@ -1710,16 +1710,26 @@ class SqliteStore final : public Store {
   }
 
   domain::SecurityState security_state(std::int64_t now_s, std::int64_t grace_s) override {
-    return read_security(now_s, grace_s, true);
+    return read_security(now_s, grace_s, true, true);
   }
 
   domain::SecurityState security_settings(std::int64_t now_s, std::int64_t grace_s) override {
-    return read_security(now_s, grace_s, false);
+    return read_security(now_s, grace_s, false, false);
+  }
+
+  domain::SecurityState security_state_except_subscriptions(std::int64_t now_s, std::int64_t grace_s) override {
+    return read_security(now_s, grace_s, true, false);
+  }
+
+  void for_each_subscription(const std::function<void(domain::Subscription&&)>& f) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(kSubColumns);
+    while (s.step()) f(sub_from(s));
   }
 
   // With `entries` false: only the small, rarely changed sets (policies, block conditions, signing
   // keys, external key managers).
-  domain::SecurityState read_security(std::int64_t now_s, std::int64_t grace_s, bool entries) {
+  domain::SecurityState read_security(std::int64_t now_s, std::int64_t grace_s, bool entries, bool subscriptions) {
     std::lock_guard lock(mu_);
     db_.exec("BEGIN");
     domain::SecurityState st;
@@ -1736,7 +1746,7 @@ class SqliteStore final : public Store {
           st.key_mappings.push_back(std::move(k));
         }
       }
-      if (entries) {
+      if (subscriptions) {
         Stmt s = db_.prepare(kSubColumns);
         while (s.step()) st.subscriptions.push_back(sub_from(s));
       }

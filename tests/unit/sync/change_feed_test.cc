@@ -42,7 +42,9 @@ class ChangeFeedTest : public ::testing::Test {
 
   void start() {
     DeploymentFeed::Subscriber subscriber;
-    subscriber.load = [this](const auto& apis, const auto&, std::int64_t rev) {
+    subscriber.load = [this](const auto& apis, const auto&, const auto& subscriptions, std::int64_t rev) {
+      for (std::vector<domain::Subscription> chunk; subscriptions(chunk);) {
+      }
       std::this_thread::sleep_for(subscriber_delay_);  // a gateway slow to build its snapshot
       std::lock_guard lock(mu_);
       apis_.clear();
