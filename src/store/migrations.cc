@@ -318,6 +318,11 @@ INSERT INTO api_policy_refs (api_id, revision_id, level, name, place)
   FROM api_revisions r, json_each(r.definition, '$.operations') o
   WHERE COALESCE(json_extract(o.value, '$.throttlingPolicy'), '') <> '';
 )sql"},
+      {15, "expiry indexes of revoked tokens, refresh tokens and authorization codes (the cleanup on every save)", R"sql(
+CREATE INDEX revoked_tokens_by_expiry ON revoked_tokens (expires_at);
+CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+CREATE INDEX authorization_codes_by_expiry ON authorization_codes (expires_at);
+)sql"},
   };
   return kMigrations;
 }

@@ -63,6 +63,9 @@ std::vector<NamedQuery> hot_queries() {
       {"policy by id", std::string(kPolicyById)},
       {"policy by name", std::string(kPolicyByName)},
       {"events after a revision", std::string(kEventsAfter)},
+      {"revoked tokens expired before a time", std::string(kDeleteRevokedTokensBefore)},
+      {"refresh tokens expired before a time", std::string(kDeleteRefreshTokensBefore)},
+      {"authorization codes expired before a time", std::string(kDeleteAuthorizationCodesBefore)},
   };
   const SubscriptionQuery shapes[] = {{"app", "", "", 25, 0},
                                       {"", "api", "", 25, 0},

@@ -129,6 +129,14 @@ inline constexpr std::string_view kPolicyById =
 inline constexpr std::string_view kPolicyByName =
     "SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND name = ?";
 
+// The cleanup each token save does: what expired before a cut-off (an expiry index range).
+inline constexpr std::string_view kDeleteRevokedTokensBefore =
+    "DELETE FROM revoked_tokens WHERE expires_at < ?";
+inline constexpr std::string_view kDeleteRefreshTokensBefore =
+    "DELETE FROM refresh_tokens WHERE expires_at < ?";
+inline constexpr std::string_view kDeleteAuthorizationCodesBefore =
+    "DELETE FROM authorization_codes WHERE expires_at < ?";
+
 inline constexpr std::string_view kEventsAfter =
     "SELECT revision, type, entity_id, payload, created_time FROM change_log "
     "WHERE revision > ? ORDER BY revision LIMIT ?";

@@ -1615,7 +1615,7 @@ class SqliteStore final : public Store {
           .bind(3, common::now_millis())
           .run();
       if (db_.changes() == 0) return 0;
-      db_.prepare("DELETE FROM revoked_tokens WHERE expires_at < ?")
+      db_.prepare(sql::kDeleteRevokedTokensBefore)
           .bind(1, common::now_millis() / 1000 - 3600)
           .run();
       return append_event("token.revoked", t.jti, json::serialize(json::object{{"expiresAt", t.expires_at}}));
@@ -1632,7 +1632,7 @@ class SqliteStore final : public Store {
   void save_refresh_token(const domain::RefreshToken& t) override {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
-    db_.prepare("DELETE FROM refresh_tokens WHERE expires_at < ?")
+    db_.prepare(sql::kDeleteRefreshTokensBefore)
         .bind(1, common::now_millis() / 1000 - 86400)
         .run();
     db_.prepare(
@@ -1652,7 +1652,7 @@ class SqliteStore final : public Store {
   void save_authorization_code(const domain::AuthorizationCode& c) override {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
-    db_.prepare("DELETE FROM authorization_codes WHERE expires_at < ?")
+    db_.prepare(sql::kDeleteAuthorizationCodesBefore)
         .bind(1, common::now_millis() / 1000 - 3600)
         .run();
     db_.prepare(

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "common/clock.h"
 #include "common/ids.h"
 #include "common/problem.h"
 #include "domain/api_json.h"
@@ -385,6 +386,36 @@ TEST_F(ManagementQueriesTest, MigrationBackfillsWhatExistingApisAndRevisionsName
   a.operations[0].throttling_policy = "Unlimited";
   store_->update_api(a);
   EXPECT_FALSE(store_->find_policy_use("advanced", "20KPerMin"));
+}
+
+// The cleanup on each token save goes by the expiry index; it drops what expired before its grace
+// (revoked tokens and codes: an hour, refresh tokens: a day) and keeps everything else.
+TEST_F(ManagementQueriesTest, SavingATokenDropsOnlyTheTokensLongExpired) {
+  const auto owner = app("ann", "tokens", 1);
+  domain::KeyMapping km;
+  km.id = common::new_uuid();
+  km.application_id = owner.id;
+  km.key_type = "PRODUCTION";
+  km.consumer_key = "ck";
+  store_->create_key_mapping(km);
+  const std::int64_t now = common::now_millis() / 1000;
+
+  store_->save_refresh_token({"old-refresh", "ck", "ann", "", now - 2 * 86400, false});
+  store_->save_refresh_token({"recent-refresh", "ck", "ann", "", now - 3600, false});
+  store_->save_refresh_token({"new-refresh", "ck", "ann", "", now + 3600, false});
+  EXPECT_FALSE(store_->find_refresh_token("old-refresh"));
+  EXPECT_TRUE(store_->find_refresh_token("recent-refresh"));
+  EXPECT_TRUE(store_->find_refresh_token("new-refresh"));
+
+  store_->save_authorization_code({"old-code", "ck", "", "ann", "", "", now - 7200, false});
+  store_->save_authorization_code({"new-code", "ck", "", "ann", "", "", now + 60, false});
+  EXPECT_FALSE(store_->find_authorization_code("old-code"));
+  EXPECT_TRUE(store_->find_authorization_code("new-code"));
+
+  store_->revoke_token({"old-jti", now - 7200});
+  store_->revoke_token({"new-jti", now + 60});
+  EXPECT_FALSE(store_->is_token_revoked("old-jti"));
+  EXPECT_TRUE(store_->is_token_revoked("new-jti"));
 }
 
 // The guard of issue 14: every hot query finds its rows through an index. A "SCAN" line is a
