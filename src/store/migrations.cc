@@ -323,6 +323,21 @@ CREATE INDEX revoked_tokens_by_expiry ON revoked_tokens (expires_at);
 CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
 CREATE INDEX authorization_codes_by_expiry ON authorization_codes (expires_at);
 )sql"},
+      {16, "the roles of each user as rows (who holds a role is an index lookup)", R"sql(
+CREATE TABLE user_roles (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role    TEXT NOT NULL,
+  PRIMARY KEY (user_id, role)
+);
+CREATE INDEX user_roles_by_role ON user_roles (role);
+WITH RECURSIVE split(user_id, role, rest) AS (
+  SELECT id, '', roles || ',' FROM users
+  UNION ALL
+  SELECT user_id, substr(rest, 1, instr(rest, ',') - 1), substr(rest, instr(rest, ',') + 1)
+  FROM split WHERE rest <> ''
+)
+INSERT OR IGNORE INTO user_roles (user_id, role) SELECT user_id, role FROM split WHERE role <> '';
+)sql"},
   };
   return kMigrations;
 }

@@ -132,6 +132,7 @@ class Store {
   virtual void create_user(const domain::User& user) = 0;
   virtual std::int64_t count_users() = 0;
   virtual std::vector<domain::User> list_users() = 0;
+  virtual std::int64_t count_users_with_role(std::string_view role) = 0;
   virtual void update_user(const domain::User& user) = 0;  // password hash and roles
   virtual bool delete_user(std::string_view username) = 0;
 

@@ -87,6 +87,17 @@ TEST_F(UsersRoles, TheLastAdminCannotLoseTheAdminRole) {
   ASSERT_EQ(admin("DELETE", kAdminApi + "/users/ada").status, 200);
 }
 
+TEST_F(UsersRoles, TheLastAdminCannotBeDeletedUnderAnotherSpellingOfTheName) {
+  make_user("edna", "admin");
+  ASSERT_EQ(as("edna", "PUT", kAdminApi + "/users/admin", R"({"roles":["creator"]})").status, 200);
+  // User names ignore case: "EDNA" is edna, the only admin left.
+  const auto last = as("edna", "DELETE", kAdminApi + "/users/EDNA");
+  EXPECT_EQ(last.status, 409) << last.body;
+  EXPECT_NE(last.body.find("last user with the admin role"), std::string::npos);
+  ASSERT_EQ(as("edna", "PUT", kAdminApi + "/users/admin", R"({"roles":["admin"]})").status, 200);
+  ASSERT_EQ(admin("DELETE", kAdminApi + "/users/edna").status, 200);
+}
+
 TEST_F(UsersRoles, SubscriberCannotSeeAnotherUsersApplications) {
   make_user("alice", "subscriber");
   make_user("bob", "subscriber");

@@ -27,6 +27,7 @@ std::string subscriptions_sql(const SubscriptionQuery& q, bool count) {
 
 std::vector<NamedQuery> hot_queries() {
   std::vector<NamedQuery> out = {
+      {"count of the users holding a role", std::string(kUsersWithRoleCount)},
       {"application by id", std::string(kAppById)},
       {"application by owner and name (uniqueness)", std::string(kAppByOwnerAndName)},
       {"applications of an owner", std::string(kAppsOfOwner)},

@@ -9,6 +9,9 @@
 
 namespace archway::store::sqlite::sql {
 
+inline constexpr std::string_view kUsersWithRoleCount =
+    "SELECT COUNT(*) FROM user_roles WHERE role = ?";
+
 inline constexpr std::string_view kAppColumns =
     "SELECT id, name, owner, throttling_policy, description, token_type, status, created_time, "
     "updated_time "

@@ -84,6 +84,7 @@ class SqliteStore final : public Store {
 
   void create_user(const domain::User& u) override {
     std::lock_guard lock(mu_);
+    Transaction tx(db_);
     run_unique(db_.prepare("INSERT INTO users (id, username, password_hash, roles, created_time) "
                            "VALUES (?,?,?,?,?)")
                    .bind(1, u.id)
@@ -92,6 +93,26 @@ class SqliteStore final : public Store {
                    .bind(4, join_roles(u.roles))
                    .bind(5, u.created_time),
                fmt::format("User '{}' already exists", u.username));
+    record_user_roles(u.id, u.roles);
+    tx.commit();
+  }
+
+  // The user's roles as rows as well, so that who holds a role is an index lookup.
+  void record_user_roles(std::string_view user_id, const std::vector<std::string>& roles) {
+    db_.prepare("DELETE FROM user_roles WHERE user_id = ?").bind(1, user_id).run();
+    for (const auto& r : roles)
+      db_.prepare("INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?, ?)")
+          .bind(1, user_id)
+          .bind(2, r)
+          .run();
+  }
+
+  std::int64_t count_users_with_role(std::string_view role) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::kUsersWithRoleCount);
+    s.bind(1, role);
+    s.step();
+    return s.integer(0);
   }
 
   std::int64_t count_users() override {
@@ -113,6 +134,7 @@ class SqliteStore final : public Store {
 
   void update_user(const domain::User& u) override {
     std::lock_guard lock(mu_);
+    Transaction tx(db_);
     db_.prepare("UPDATE users SET password_hash = ?, roles = ? WHERE username = ?")
         .bind(1, u.password_hash)
         .bind(2, join_roles(u.roles))
@@ -121,6 +143,10 @@ class SqliteStore final : public Store {
     if (db_.changes() == 0)
       throw common::ProblemError(
           common::Problem::not_found(fmt::format("User '{}' not found", u.username)));
+    Stmt s = db_.prepare("SELECT id FROM users WHERE username = ?");
+    s.bind(1, u.username);
+    if (s.step()) record_user_roles(s.text(0), u.roles);
+    tx.commit();
   }
 
   bool delete_user(std::string_view username) override {

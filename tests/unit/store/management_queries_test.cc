@@ -388,6 +388,58 @@ TEST_F(ManagementQueriesTest, MigrationBackfillsWhatExistingApisAndRevisionsName
   EXPECT_FALSE(store_->find_policy_use("advanced", "20KPerMin"));
 }
 
+TEST_F(ManagementQueriesTest, UsersHoldingARoleAreCountedAsTheirRolesChange) {
+  auto user = [&](const std::string& name, std::vector<std::string> roles) {
+    domain::User u{common::new_uuid(), name, "hash", std::move(roles), 1};
+    store_->create_user(u);
+    return u;
+  };
+  EXPECT_EQ(store_->count_users_with_role("admin"), 0);
+  auto ann = user("ann", {"admin", "publisher"});
+  user("bob", {"subscriber"});
+  EXPECT_EQ(store_->count_users_with_role("admin"), 1);
+  EXPECT_EQ(store_->count_users_with_role("publisher"), 1);
+  ann.roles = {"subscriber"};
+  store_->update_user(ann);
+  EXPECT_EQ(store_->count_users_with_role("admin"), 0);
+  EXPECT_EQ(store_->count_users_with_role("subscriber"), 2);
+  ASSERT_TRUE(store_->delete_user("ANN"));
+  EXPECT_EQ(store_->count_users_with_role("subscriber"), 1);
+  // a second user of the same name is refused and leaves no role behind
+  EXPECT_THROW(user("BOB", {"admin"}), common::ProblemError);
+  EXPECT_EQ(store_->count_users_with_role("admin"), 0);
+}
+
+TEST_F(ManagementQueriesTest, MigrationBackfillsTheRolesOfExistingUsers) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  {
+    sqlite::Db db(db_path());
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+        "applied_time INTEGER NOT NULL)");
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version > 15) continue;
+      db.exec(m.sql);
+      db.prepare(
+            "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,0)")
+          .bind(1, std::int64_t{m.version})
+          .bind(2, m.description)
+          .run();
+    }
+    db.exec(
+        "INSERT INTO users (id, username, password_hash, roles, created_time) VALUES "
+        "('u1', 'ann', 'h', 'admin,publisher', 1), ('u2', 'bob', 'h', 'admin', 1), "
+        "('u3', 'cy', 'h', 'subscriber', 1), ('u4', 'dee', 'h', '', 1)");
+  }
+  store_ = open_sqlite_store(db_path());
+  EXPECT_EQ(store_->count_users_with_role("admin"), 2);
+  EXPECT_EQ(store_->count_users_with_role("publisher"), 1);
+  EXPECT_EQ(store_->count_users_with_role("subscriber"), 1);
+  EXPECT_EQ(store_->count_users_with_role("creator"), 0);
+}
+
 // The cleanup on each token save goes by the expiry index; it drops what expired before its grace
 // (revoked tokens and codes: an hour, refresh tokens: a day) and keeps everything else.
 TEST_F(ManagementQueriesTest, SavingATokenDropsOnlyTheTokensLongExpired) {
