@@ -338,6 +338,22 @@ WITH RECURSIVE split(user_id, role, rest) AS (
 )
 INSERT OR IGNORE INTO user_roles (user_id, role) SELECT user_id, role FROM split WHERE role <> '';
 )sql"},
+      {17, "the scopes each API declares with their role bindings, as rows (the token endpoint's lookup)", R"sql(
+-- One row per (scope, role) an API's working copy binds; a scope bound to no role has one row
+-- with open = 1 and role ''.
+CREATE TABLE api_scope_refs (
+  api_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  scope  TEXT NOT NULL,
+  open   INTEGER NOT NULL,
+  role   TEXT NOT NULL
+);
+CREATE INDEX api_scope_refs_by_scope ON api_scope_refs (scope, open, role);
+CREATE INDEX api_scope_refs_by_api ON api_scope_refs (api_id);
+INSERT INTO api_scope_refs (api_id, scope, open, role)
+  SELECT a.id, COALESCE(json_extract(s.value, '$.scope.name'), ''), b.value IS NULL, COALESCE(b.value, '')
+  FROM apis a, json_each(a.definition, '$.scopes') s
+  LEFT JOIN json_each(s.value, '$.scope.bindings') b;
+)sql"},
   };
   return kMigrations;
 }

@@ -94,6 +94,13 @@ struct PolicyUse {
   std::string place;        // where the API names it: "policies", "apiThrottlingPolicy", "operations[2].throttlingPolicy"
 };
 
+// How the APIs (working copies) that declare a scope bind it to roles, for the token endpoint.
+struct ScopeBindings {
+  bool declared = false;           // some API declares the scope
+  bool open = false;               // one of them binds it to no role: anyone may hold it
+  std::vector<std::string> roles;  // the roles any of them binds it to
+};
+
 // One entry of the change log, in revision order.
 struct ChangeEvent {
   std::int64_t revision = 0;
@@ -145,6 +152,8 @@ class Store {
   virtual void create_api(const domain::Api& api) = 0;
   virtual std::optional<domain::Api> get_api(std::string_view id) = 0;
   virtual ApiPage list_apis(const ApiQuery& query) = 0;
+  // The bindings of the scope named `scope` over every API that declares it (an index lookup).
+  virtual ScopeBindings api_scope_bindings(std::string_view scope) = 0;
   // The API or API product with this name and version (unique together), as lists return it.
   virtual std::optional<domain::Api> find_api_by_name_version(std::string_view name, std::string_view version) = 0;
   // Every version of the API with this name and provider, in creation order.

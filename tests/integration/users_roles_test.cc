@@ -254,6 +254,30 @@ TEST_F(UsersRoles, BasicAuthApisCheckUsersAndTheirRolesAgainstScopes) {
   EXPECT_EQ(gw().get("/basicapi/1.0.0/open", {{"Authorization", "Basic %%%"}}).status, 401);
 }
 
+TEST_F(UsersRoles, TokensCarryTheApiScopesTheUsersRolesAreBoundToAsApisChange) {
+  make_user("sam", "publisher");
+  auto [ck, cs] = client_of("admin", "ScopeShopApp");  // the password grant: sam's roles decide
+  auto scopes_of_sam = [&, ck = ck, cs = cs] {
+    auto t = form("/oauth2/token", "grant_type=password&username=sam&password=" + kPw +
+                                       "&scope=shop:open%20shop:pub%20shop:admin%20shop:none%20shop:open",
+                  ck, cs);
+    EXPECT_EQ(t.status, 200) << t.body;
+    return str(json_of(t)["scope"]);
+  };
+  auto body = [&](const std::string& admin_binding) {
+    return api_body("ScopeShop", "/scopeshop", R"([{"target":"/*","verb":"GET"}])", "",
+                    R"("scopes":[{"scope":{"name":"shop:open","bindings":[]}},)"
+                    R"({"scope":{"name":"shop:pub","bindings":["subscriber","publisher"]}},)"
+                    R"({"scope":{"name":"shop:admin","bindings":[")" + admin_binding + R"("]}}],)");
+  };
+  const std::string id = create_api(body("admin"));
+  EXPECT_EQ(scopes_of_sam(), "shop:open shop:pub");
+  ASSERT_EQ(admin("PUT", kApis + "/" + id, body("publisher")).status, 200);
+  EXPECT_EQ(scopes_of_sam(), "shop:open shop:pub shop:admin");
+  ASSERT_EQ(admin("DELETE", kApis + "/" + id).status, 200);
+  EXPECT_EQ(scopes_of_sam(), "default");
+}
+
 TEST(SelfSignUp, CanBeSwitchedOff) {
   ServerOptions o;
   o.extra_args = {"--set", "devportal.self_signup=false"};

@@ -53,6 +53,7 @@ std::vector<NamedQuery> hot_queries() {
       {"APIs using a service", std::string(kApisUsingService)},
       {"category with its API count", std::string(kCategoryColumns) + " WHERE c.id = ?"},
       {"APIs in a category", std::string(kApisInCategory)},
+      {"role bindings of an API scope", std::string(kScopeBindings)},
       {"API offering a policy", std::string(kApiRefToPolicy)},
       {"API or revision naming a policy", std::string(kAnyRefToPolicy)},
       {"revision by id", std::string(kRevisionById)},

@@ -92,6 +92,8 @@ inline constexpr std::string_view kProductsBundling =
 inline constexpr std::string_view kApisUsingService =
     "SELECT definition, created_time, last_updated_time FROM apis "
     "WHERE json_extract(definition, '$.serviceInfo.key') = ? ORDER BY created_time, id";
+inline constexpr std::string_view kScopeBindings =
+    "SELECT DISTINCT open, role FROM api_scope_refs WHERE scope = ?";
 inline constexpr std::string_view kCategoryColumns =
     "SELECT c.id, c.name, c.description, (SELECT COUNT(*) FROM api_category_refs r WHERE r.name = "
     "c.name), "

@@ -308,6 +308,19 @@ class SqliteStore final : public Store {
     return page;
   }
 
+  ScopeBindings api_scope_bindings(std::string_view scope) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::kScopeBindings);
+    s.bind(1, scope);
+    ScopeBindings out;
+    while (s.step()) {
+      out.declared = true;
+      if (s.integer(0) != 0) out.open = true;
+      else out.roles.push_back(s.text(1));
+    }
+    return out;
+  }
+
   std::optional<domain::Api> find_api_by_name_version(std::string_view name, std::string_view version) override {
     std::lock_guard lock(mu_);
     Stmt s = db_.prepare(sql::kApiByNameVersion);
@@ -1995,6 +2008,23 @@ class SqliteStore final : public Store {
     db_.prepare("DELETE FROM api_policy_refs WHERE api_id = ? AND revision_id = ''").bind(1, api.id).run();
     insert_policy_refs(api, "");
     record_category_refs(api);
+    record_scope_refs(api);
+  }
+
+  void record_scope_refs(const domain::Api& api) {
+    db_.prepare("DELETE FROM api_scope_refs WHERE api_id = ?").bind(1, api.id).run();
+    auto insert = [&](const std::string& scope, bool open, std::string_view role) {
+      db_.prepare("INSERT INTO api_scope_refs (api_id, scope, open, role) VALUES (?,?,?,?)")
+          .bind(1, api.id)
+          .bind(2, scope)
+          .bind(3, open ? 1 : 0)
+          .bind(4, role)
+          .run();
+    };
+    for (const auto& sc : api.scopes) {
+      if (sc.bindings.empty()) insert(sc.name, true, "");
+      for (const auto& role : sc.bindings) insert(sc.name, false, role);
+    }
   }
 
   // The tiers a copy of the API (revision_id: '' for the working copy) names; the same rows

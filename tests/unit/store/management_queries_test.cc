@@ -440,6 +440,73 @@ TEST_F(ManagementQueriesTest, MigrationBackfillsTheRolesOfExistingUsers) {
   EXPECT_EQ(store_->count_users_with_role("creator"), 0);
 }
 
+TEST_F(ManagementQueriesTest, ScopeBindingsGatherEveryApiDeclaringTheScope) {
+  auto a = api("A", "/a");
+  a.scopes = {{"read", "", "", {"publisher", "creator"}}, {"write", "", "", {"admin"}}};
+  auto b = api("B", "/b");
+  b.scopes = {{"read", "", "", {"subscriber"}}};
+  store_->create_api(a);
+  store_->create_api(b);
+  auto read = store_->api_scope_bindings("read");
+  EXPECT_TRUE(read.declared);
+  EXPECT_FALSE(read.open);
+  EXPECT_EQ(std::set<std::string>(read.roles.begin(), read.roles.end()),
+            (std::set<std::string>{"publisher", "creator", "subscriber"}));
+  EXPECT_FALSE(store_->api_scope_bindings("nope").declared);
+  // An update rewrites the API's rows: a scope bound to no role is open to anyone.
+  b.scopes = {{"read", "", "", {}}};
+  store_->update_api(b);
+  read = store_->api_scope_bindings("read");
+  EXPECT_TRUE(read.open);
+  EXPECT_EQ(std::set<std::string>(read.roles.begin(), read.roles.end()),
+            (std::set<std::string>{"publisher", "creator"}));
+  ASSERT_TRUE(store_->delete_api(a.id));
+  EXPECT_FALSE(store_->api_scope_bindings("write").declared);
+  read = store_->api_scope_bindings("read");
+  EXPECT_TRUE(read.open);
+  EXPECT_TRUE(read.roles.empty());
+}
+
+TEST_F(ManagementQueriesTest, MigrationBackfillsTheScopesExistingApisDeclare) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  domain::Api a = api("Legacy", "/legacy");
+  a.scopes = {{"read", "", "", {"publisher", "creator"}}, {"open", "", "", {}}};
+  {
+    sqlite::Db db(db_path());
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+        "applied_time INTEGER NOT NULL)");
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version > 16) continue;
+      db.exec(m.sql);
+      db.prepare(
+            "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,0)")
+          .bind(1, std::int64_t{m.version})
+          .bind(2, m.description)
+          .run();
+    }
+    db.prepare(
+          "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
+          "definition, created_time, last_updated_time) VALUES (?, 'Legacy', '1.0', '/legacy', "
+          "'admin', 'CREATED', '', ?, 1, 1)")
+        .bind(1, a.id)
+        .bind(2, boost::json::serialize(domain::api_to_json(a)))
+        .run();
+  }
+  store_ = open_sqlite_store(db_path());
+  const auto read = store_->api_scope_bindings("read");
+  EXPECT_TRUE(read.declared);
+  EXPECT_FALSE(read.open);
+  EXPECT_EQ(std::set<std::string>(read.roles.begin(), read.roles.end()),
+            (std::set<std::string>{"publisher", "creator"}));
+  const auto open = store_->api_scope_bindings("open");
+  EXPECT_TRUE(open.declared);
+  EXPECT_TRUE(open.open);
+  EXPECT_TRUE(open.roles.empty());
+}
+
 // The cleanup on each token save goes by the expiry index; it drops what expired before its grace
 // (revoked tokens and codes: an hour, refresh tokens: a day) and keeps everything else.
 TEST_F(ManagementQueriesTest, SavingATokenDropsOnlyTheTokensLongExpired) {
