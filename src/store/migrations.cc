@@ -354,6 +354,34 @@ INSERT INTO api_scope_refs (api_id, scope, open, role)
   FROM apis a, json_each(a.definition, '$.scopes') s
   LEFT JOIN json_each(s.value, '$.scope.bindings') b;
 )sql"},
+      {18, "who the Developer Portal shows each API to, as rows (its lists page in SQL)", R"sql(
+-- Rows only while the API's lifecycle state is one the portal shows: 'admin' (admins see every
+-- such API), 'anyone' (PUBLIC), 'signed-in' (PUBLIC and PRIVATE) and 'role:<role>' (any other
+-- visibility: each of its visibleRoles). created_time is the API's, for the lists' order.
+CREATE TABLE api_audiences (
+  api_id       TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  audience     TEXT NOT NULL,
+  created_time INTEGER NOT NULL,
+  PRIMARY KEY (api_id, audience)
+);
+CREATE INDEX api_audiences_by_audience ON api_audiences (audience, created_time, api_id);
+INSERT OR IGNORE INTO api_audiences (api_id, audience, created_time)
+  SELECT id, 'admin', created_time FROM apis
+  WHERE lifecycle_status IN ('PUBLISHED', 'PROTOTYPED', 'DEPRECATED');
+INSERT OR IGNORE INTO api_audiences (api_id, audience, created_time)
+  SELECT id, 'anyone', created_time FROM apis
+  WHERE lifecycle_status IN ('PUBLISHED', 'PROTOTYPED', 'DEPRECATED')
+    AND COALESCE(json_extract(definition, '$.visibility'), 'PUBLIC') = 'PUBLIC';
+INSERT OR IGNORE INTO api_audiences (api_id, audience, created_time)
+  SELECT id, 'signed-in', created_time FROM apis
+  WHERE lifecycle_status IN ('PUBLISHED', 'PROTOTYPED', 'DEPRECATED')
+    AND COALESCE(json_extract(definition, '$.visibility'), 'PUBLIC') IN ('PUBLIC', 'PRIVATE');
+INSERT OR IGNORE INTO api_audiences (api_id, audience, created_time)
+  SELECT a.id, 'role:' || j.value, a.created_time FROM apis a, json_each(a.definition, '$.visibleRoles') j
+  WHERE a.lifecycle_status IN ('PUBLISHED', 'PROTOTYPED', 'DEPRECATED')
+    AND COALESCE(json_extract(a.definition, '$.visibility'), 'PUBLIC') NOT IN ('PUBLIC', 'PRIVATE')
+    AND j.type = 'text';
+)sql"},
   };
   return kMigrations;
 }

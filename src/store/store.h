@@ -101,6 +101,14 @@ struct ScopeBindings {
   std::vector<std::string> roles;  // the roles any of them binds it to
 };
 
+// Who reads the Developer Portal, for its lists: an anonymous caller, a signed-in user with roles,
+// or an admin (who sees every API the portal shows).
+struct PortalReader {
+  bool signed_in = false;
+  bool admin = false;
+  std::vector<std::string> roles;
+};
+
 // One entry of the change log, in revision order.
 struct ChangeEvent {
   std::int64_t revision = 0;
@@ -152,6 +160,10 @@ class Store {
   virtual void create_api(const domain::Api& api) = 0;
   virtual std::optional<domain::Api> get_api(std::string_view id) = 0;
   virtual ApiPage list_apis(const ApiQuery& query) = 0;
+  // The APIs and API products the Developer Portal shows `reader` (a lifecycle state the portal
+  // shows, a visibility that admits the reader), a page of them in creation order with the total.
+  // Who sees an API is kept as rows, so a page costs the page (and the total an index count).
+  virtual ApiPage list_portal_apis(const PortalReader& reader, std::int64_t limit, std::int64_t offset) = 0;
   // The bindings of the scope named `scope` over every API that declares it (an index lookup).
   virtual ScopeBindings api_scope_bindings(std::string_view scope) = 0;
   // The API or API product with this name and version (unique together), as lists return it.

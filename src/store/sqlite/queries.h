@@ -94,6 +94,11 @@ inline constexpr std::string_view kApisUsingService =
     "WHERE json_extract(definition, '$.serviceInfo.key') = ? ORDER BY created_time, id";
 inline constexpr std::string_view kScopeBindings =
     "SELECT DISTINCT open, role FROM api_scope_refs WHERE scope = ?";
+// The DevPortal's lists: the APIs one of `audiences` may see (migration 18), a page of their ids
+// in creation order or (count) how many. One audience walks its index in order; several are
+// merged and sorted (narrow index rows, never the definitions).
+std::string portal_apis_sql(std::size_t audiences, bool count);
+
 inline constexpr std::string_view kCategoryColumns =
     "SELECT c.id, c.name, c.description, (SELECT COUNT(*) FROM api_category_refs r WHERE r.name = "
     "c.name), "

@@ -12,6 +12,7 @@
 #include "common/problem.h"
 #include "common/strings.h"
 #include "domain/api_json.h"
+#include "domain/lifecycle.h"
 #include "domain/policy_json.h"
 #include "store/migrations.h"
 #include "store/sqlite/queries.h"
@@ -304,6 +305,38 @@ class SqliteStore final : public Store {
       api.created_time = s.integer(1);
       api.last_updated_time = s.integer(2);
       page.list.push_back(std::move(api));
+    }
+    return page;
+  }
+
+  ApiPage list_portal_apis(const PortalReader& reader, std::int64_t limit, std::int64_t offset) override {
+    std::vector<std::string> audiences;
+    if (reader.admin) audiences.push_back("admin");
+    else if (!reader.signed_in) audiences.push_back("anyone");
+    else {
+      audiences.push_back("signed-in");
+      for (const auto& role : reader.roles) audiences.push_back("role:" + role);
+    }
+    std::lock_guard lock(mu_);
+    ApiPage page;
+    {
+      Stmt s = db_.prepare(sql::portal_apis_sql(audiences.size(), true));
+      for (std::size_t i = 0; i < audiences.size(); ++i) s.bind(static_cast<int>(i + 1), audiences[i]);
+      s.step();
+      page.total = s.integer(0);
+    }
+    std::vector<std::string> ids;
+    {
+      Stmt s = db_.prepare(sql::portal_apis_sql(audiences.size(), false));
+      const int n = static_cast<int>(audiences.size());
+      for (int i = 0; i < n; ++i) s.bind(i + 1, audiences[static_cast<std::size_t>(i)]);
+      s.bind(n + 1, limit).bind(n + 2, offset);
+      while (s.step()) ids.push_back(s.text(0));
+    }
+    for (const auto& id : ids) {
+      Stmt s = db_.prepare(sql::kApiById);
+      s.bind(1, id);
+      if (s.step()) page.list.push_back(api_from_row(s));
     }
     return page;
   }
@@ -856,6 +889,7 @@ class SqliteStore final : public Store {
             .bind(4, api->id)
             .run();
         insert_history(c);
+        record_audiences(*api);
         json::object payload;
         payload["apiId"] = c.api_id;
         payload["state"] = c.post_state;
@@ -2009,6 +2043,30 @@ class SqliteStore final : public Store {
     insert_policy_refs(api, "");
     record_category_refs(api);
     record_scope_refs(api);
+    record_audiences(api);
+  }
+
+  // Who the Developer Portal shows the API to (see migration 18); none while its lifecycle state
+  // keeps it out of the portal. The same rule as devportal::shown_to.
+  void record_audiences(const domain::Api& api) {
+    db_.prepare("DELETE FROM api_audiences WHERE api_id = ?").bind(1, api.id).run();
+    if (!domain::shown_in_devportal(api.lifecycle_status)) return;
+    // The stored creation time: an update's copy of the API may not carry it.
+    auto insert = [&](const std::string& audience) {
+      db_.prepare(
+             "INSERT OR IGNORE INTO api_audiences (api_id, audience, created_time) "
+             "SELECT id, ?, created_time FROM apis WHERE id = ?")
+          .bind(1, audience)
+          .bind(2, api.id)
+          .run();
+    };
+    insert("admin");
+    if (api.visibility == "PUBLIC") insert("anyone");
+    if (api.visibility == "PUBLIC" || api.visibility == "PRIVATE") {
+      insert("signed-in");
+      return;
+    }
+    for (const auto& role : api.visible_roles) insert("role:" + role);
   }
 
   void record_scope_refs(const domain::Api& api) {

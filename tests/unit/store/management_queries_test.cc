@@ -507,6 +507,123 @@ TEST_F(ManagementQueriesTest, MigrationBackfillsTheScopesExistingApisDeclare) {
   EXPECT_TRUE(open.roles.empty());
 }
 
+TEST_F(ManagementQueriesTest, PortalListsShowEachReaderWhatTheVisibilityAdmitsAPageAtATime) {
+  auto make = [&](const std::string& name, const std::string& state, const std::string& visibility,
+                  std::vector<std::string> roles, std::int64_t created) {
+    auto a = api(name, "/" + name);
+    a.lifecycle_status = state;
+    a.visibility = visibility;
+    a.visible_roles = std::move(roles);
+    a.created_time = a.last_updated_time = created;
+    store_->create_api(a);
+    return a;
+  };
+  auto names = [](const ApiPage& p) {
+    std::vector<std::string> out;
+    for (const auto& a : p.list) out.push_back(a.name);
+    return out;
+  };
+  const auto pub = make("pub", "PUBLISHED", "PUBLIC", {}, 50);
+  make("draft", "CREATED", "PUBLIC", {}, 10);
+  make("priv", "PROTOTYPED", "PRIVATE", {}, 40);
+  make("creators", "DEPRECATED", "RESTRICTED", {"creator", "publisher"}, 30);
+  make("old", "RETIRED", "PUBLIC", {}, 20);
+  const PortalReader anonymous;
+  const PortalReader subscriber{true, false, {"subscriber"}};
+  const PortalReader creator{true, false, {"subscriber", "creator", "publisher"}};
+  const PortalReader admin{true, true, {"admin"}};
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names(store_->list_portal_apis(anonymous, 25, 0)), V{"pub"});
+  EXPECT_EQ(names(store_->list_portal_apis(subscriber, 25, 0)), (V{"priv", "pub"}));
+  EXPECT_EQ(names(store_->list_portal_apis(creator, 25, 0)), (V{"creators", "priv", "pub"}));
+  EXPECT_EQ(names(store_->list_portal_apis(admin, 25, 0)), (V{"creators", "priv", "pub"}));
+  // Pages and totals (an API bound to two of the reader's roles counts once).
+  auto page = store_->list_portal_apis(creator, 2, 1);
+  EXPECT_EQ(page.total, 3);
+  EXPECT_EQ(names(page), (V{"priv", "pub"}));
+  page = store_->list_portal_apis(admin, 1, 2);
+  EXPECT_EQ(page.total, 3);
+  EXPECT_EQ(names(page), V{"pub"});
+  EXPECT_TRUE(store_->list_portal_apis(admin, 25, 3).list.empty());
+  // The rows follow updates (visibility) and lifecycle changes (out of the portal and back).
+  auto changed = pub;
+  changed.visibility = "RESTRICTED";
+  changed.visible_roles = {"publisher"};
+  changed.created_time = 0;  // as a PUT's body would: the order stays the stored creation time's
+  store_->update_api(changed);
+  EXPECT_TRUE(store_->list_portal_apis(anonymous, 25, 0).list.empty());
+  EXPECT_EQ(store_->list_portal_apis(anonymous, 25, 0).total, 0);
+  EXPECT_EQ(names(store_->list_portal_apis(subscriber, 25, 0)), V{"priv"});
+  EXPECT_EQ(names(store_->list_portal_apis(creator, 25, 0)), (V{"creators", "priv", "pub"}));
+  store_->change_lifecycle({{pub.id, "PUBLISHED", "BLOCKED", "admin", 60}}, {});
+  EXPECT_EQ(names(store_->list_portal_apis(admin, 25, 0)), (V{"creators", "priv"}));
+  store_->change_lifecycle({{pub.id, "BLOCKED", "PUBLISHED", "admin", 70}}, {});
+  EXPECT_EQ(names(store_->list_portal_apis(admin, 25, 0)), (V{"creators", "priv", "pub"}));
+  ASSERT_TRUE(store_->delete_api(pub.id));
+  EXPECT_EQ(store_->list_portal_apis(admin, 25, 0).total, 2);
+}
+
+TEST_F(ManagementQueriesTest, MigrationBackfillsWhoThePortalShowsExistingApisTo) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  struct Old {
+    std::string name, state, visibility;
+    std::vector<std::string> roles;
+  };
+  const std::vector<Old> olds = {{"pub", "PUBLISHED", "PUBLIC", {}},
+                                 {"draft", "CREATED", "PUBLIC", {}},
+                                 {"priv", "PUBLISHED", "PRIVATE", {}},
+                                 {"creators", "DEPRECATED", "RESTRICTED", {"creator"}}};
+  {
+    sqlite::Db db(db_path());
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+        "applied_time INTEGER NOT NULL)");
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version > 17) continue;
+      db.exec(m.sql);
+      db.prepare(
+            "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,0)")
+          .bind(1, std::int64_t{m.version})
+          .bind(2, m.description)
+          .run();
+    }
+    std::int64_t created = 1;
+    for (const auto& o : olds) {
+      auto a = api(o.name, "/" + o.name);
+      a.lifecycle_status = o.state;
+      a.visibility = o.visibility;
+      a.visible_roles = o.roles;
+      db.prepare(
+            "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, "
+            "search_text, definition, created_time, last_updated_time) "
+            "VALUES (?, ?, '1.0', ?, 'admin', ?, '', ?, ?, 1)")
+          .bind(1, a.id)
+          .bind(2, o.name)
+          .bind(3, "/" + o.name)
+          .bind(4, o.state)
+          .bind(5, boost::json::serialize(domain::api_to_json(a)))
+          .bind(6, created++)
+          .run();
+    }
+  }
+  store_ = open_sqlite_store(db_path());
+  auto names = [](const ApiPage& p) {
+    std::vector<std::string> out;
+    for (const auto& a : p.list) out.push_back(a.name);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names(store_->list_portal_apis({}, 25, 0)), V{"pub"});
+  EXPECT_EQ(names(store_->list_portal_apis({true, false, {"subscriber"}}, 25, 0)),
+            (V{"pub", "priv"}));
+  EXPECT_EQ(names(store_->list_portal_apis({true, false, {"creator"}}, 25, 0)),
+            (V{"pub", "priv", "creators"}));
+  EXPECT_EQ(names(store_->list_portal_apis({true, true, {"admin"}}, 25, 0)),
+            (V{"pub", "priv", "creators"}));
+}
+
 // The cleanup on each token save goes by the expiry index; it drops what expired before its grace
 // (revoked tokens and codes: an hour, refresh tokens: a day) and keeps everything else.
 TEST_F(ManagementQueriesTest, SavingATokenDropsOnlyTheTokensLongExpired) {
