@@ -2,7 +2,8 @@
 // revision), 100,000 applications of 10,000 owners and 1,000,000 subscriptions (bulk inserts in one
 // transaction), then times the reads and writes a management call makes, median of a few runs.
 // Build: cmake --build --preset release --target archway_store_scale
-// Run:   build/release/bench/archway_store_scale [data dir] (filled on the first run, reused after)
+// Run:   build/release/bench/archway_store_scale [data dir] (filled on the first run, reused after;
+//        a directory filled before the DevPortal and scope rows has its APIs unpublished: refill)
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
@@ -50,6 +51,14 @@ int main(int argc, char** argv) {
       a.provider = "admin";
       a.policies = {"Gold", "Silver"};
       a.created_time = a.last_updated_time = 1000 + i;
+      // In the DevPortal: 80% PUBLIC, 10% PRIVATE, 10% RESTRICTED to creators; one scope each.
+      a.lifecycle_status = "PUBLISHED";
+      if (i % 10 == 8) a.visibility = "PRIVATE";
+      if (i % 10 == 9) {
+        a.visibility = "RESTRICTED";
+        a.visible_roles = {"creator"};
+      }
+      a.scopes = {{"scope" + std::to_string(i), "", "", {"publisher"}}};
       for (int k = 0; k < 5; ++k) a.operations.push_back({"", "/r" + std::to_string(k), "GET"});
       store->create_api(a);
       store->create_revision(a, "");
@@ -145,6 +154,67 @@ int main(int argc, char** argv) {
   // Deleting an API (its ~100 subscriptions go with it: the foreign key's cascade).
   double del_api =
       median_ms(3, [&](int i) { (void)store->delete_api("api-" + std::to_string(5000 + i)); });
+  // DevPortal GET /apis, first page of 25: an anonymous caller (one audience) and a signed-in
+  // subscriber (two); before, every API was read and its visibility checked in C++.
+  double portal_anon = median_ms(runs, [&](int) { (void)store->list_portal_apis({}, 25, 0); });
+  double portal_sub = median_ms(runs, [&](int) {
+    (void)store->list_portal_apis({true, false, {"subscriber"}}, 25, 0);
+  });
+  double portal_deep = median_ms(runs, [&](int) { (void)store->list_portal_apis({}, 25, 5000); });
+  double every_api = median_ms(3, [&](int) {
+    store::ApiQuery q;
+    q.limit = 1000000;
+    (void)store->list_apis(q);
+  });
+  // The token endpoint asked for one API scope: its bindings (before: every API's scopes).
+  double scope_lookup = median_ms(
+      runs, [&](int i) { (void)store->api_scope_bindings("scope" + std::to_string(i * 997)); });
+  // The cleanup a token save does, with 200,000 live refresh tokens: by the expiry index, and
+  // (before) the same DELETE kept off it, which reads the whole table.
+  {
+    store::sqlite::Db db(path);
+    auto n = db.prepare("SELECT COUNT(*) FROM refresh_tokens");
+    n.step();
+    if (n.integer(0) == 0) {
+      db.exec("BEGIN");
+      db.exec(
+          "INSERT INTO application_keys (id, application_id, key_type, consumer_key, "
+          "consumer_secret_hash, grant_types, callback_url, validity_seconds, created_time) "
+          "VALUES ('bench-key', 'app-0', 'PRODUCTION', 'bench-ck', '', 'refresh_token', '', 3600, "
+          "0)");
+      for (int i = 0; i < 200000; ++i)
+        db.prepare(
+              "INSERT INTO refresh_tokens (token_hash, consumer_key, subject, scope, expires_at, "
+              "used, created_time) VALUES (?, 'bench-ck', 'user1', '', ?, 0, 0)")
+            .bind(1, "rt-" + std::to_string(i))
+            .bind(2, std::int64_t{4000000000} + i)
+            .run();
+      db.exec("COMMIT");
+    }
+  }
+  double token_save = median_ms(runs, [&](int i) {
+    store->save_refresh_token({"bench-rt-" + common::new_uuid() + std::to_string(i), "bench-ck",
+                               "user1", "", std::int64_t{4000000000}, false});
+  });
+  store::sqlite::Db cleanup_db(path);
+  double token_cleanup_scan = median_ms(runs, [&](int) {
+    cleanup_db.prepare("DELETE FROM refresh_tokens NOT INDEXED WHERE expires_at < ?")
+        .bind(1, std::int64_t{1})
+        .run();
+  });
+  double token_cleanup_index = median_ms(runs, [&](int) {
+    cleanup_db.prepare("DELETE FROM refresh_tokens WHERE expires_at < ?")
+        .bind(1, std::int64_t{1})
+        .run();
+  });
+  std::printf("save a refresh token (200k live)   %10.3f ms\n", token_save);
+  std::printf("its cleanup: index / scan (before) %10.3f / %.3f ms\n", token_cleanup_index,
+              token_cleanup_scan);
+  std::printf("DevPortal /apis page, anonymous    %10.3f ms\n", portal_anon);
+  std::printf("DevPortal /apis page, subscriber   %10.3f ms\n", portal_sub);
+  std::printf("DevPortal /apis page at 5000, anon %10.3f ms\n", portal_deep);
+  std::printf("token endpoint: one API scope      %10.3f ms\n", scope_lookup);
+  std::printf("every API read (before, both)      %10.3f ms\n", every_api);
   std::printf("delete an API                      %10.3f ms\n", del_api);
   std::printf("owner's applications page          %10.3f ms\n", owner_page);
   std::printf("application's subscriptions page   %10.3f ms\n", app_subs);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "common/clock.h"
@@ -134,6 +135,24 @@ json::object page_of(const RestRequest& req, json::array all, const std::string&
   json::array items;
   for (std::int64_t i = p.offset; i < total && i < p.offset + p.limit; ++i) items.push_back(std::move(all[i]));
   return paged(p, std::move(items), total, collection);
+}
+
+// A query parameter's value as it goes into a link (RFC 3986: unreserved characters stay).
+std::string query_component(std::string_view v) {
+  std::string out;
+  for (const unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
+    else out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+// No page limit: every API the caller sees (the tags of all of them).
+constexpr std::int64_t kAllOfThem = INT64_MAX / 2;
+
+store::PortalReader portal_reader(const std::optional<domain::User>& reader) {
+  if (!reader) return {};
+  return {true, reader->has_role(domain::kRoleAdmin), reader->roles};
 }
 
 const json::object& body_object(const RestRequest& req, json::value& holder) {
@@ -271,20 +290,28 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return ok(200, domain::policy_summary_json(*p));
   });
 
-  // The APIs matching the product's search syntax (name:, tag:, context:, provider:, version:,
-  // status: and free text) that the portal shows the caller (anonymous callers: PUBLIC ones).
-  auto shown_apis = [&](const RestRequest& req) {
-    const auto reader = reader_of(auth, req);
+  // A page of the APIs the portal shows the caller (anonymous callers: PUBLIC ones) that match the
+  // product's search syntax (name:, tag:, context:, provider:, version:, status: and free text).
+  // Without search terms the store pages them in SQL; search terms are matched over every API.
+  auto shown_page = [&](const RestRequest& req) {
+    const auto reader = reader_of(auth, req);  // 401 for wrong credentials before anything else
     store::ApiQuery q = store::parse_api_query(req.query_param("query") ? *req.query_param("query") : "");
+    const PageRequest p = page_request(req);
+    if (q.text.empty() && q.fields.empty())
+      return std::pair{p, store.list_portal_apis(portal_reader(reader), p.limit, p.offset)};
     q.limit = 1000000;
-    std::vector<domain::Api> out;
-    for (auto& a : store.list_apis(q).list)
-      if (shown_to(a, reader)) out.push_back(std::move(a));
-    return out;
+    store::ApiPage page;
+    for (auto& a : store.list_apis(q).list) {
+      if (!shown_to(a, reader)) continue;
+      if (page.total++ < p.offset || static_cast<std::int64_t>(page.list.size()) >= p.limit) continue;
+      page.list.push_back(std::move(a));
+    }
+    return std::pair{p, std::move(page)};
   };
-  auto search = [shown_apis](RestRequest& req, bool results) {
+  auto search = [shown_page](RestRequest& req, bool results) {
+    const auto [p, page] = shown_page(req);
     json::array items;
-    for (const auto& a : shown_apis(req)) {
+    for (const auto& a : page.list) {
       json::object info = api_info(a);
       if (results) {
         info["type"] = a.is_product() ? "APIPRODUCT" : "API";
@@ -292,16 +319,20 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
       }
       items.push_back(std::move(info));
     }
-    return ok(200, list_of(std::move(items)));
+    const std::string* query = req.query_param("query");
+    const std::string collection = path(results ? "/search" : "/apis") +
+                                   (query && !query->empty() ? "?query=" + query_component(*query) : "");
+    return ok(200, paged(p, std::move(items), page.total, collection));
   };
   r.add("GET", path("/apis"), [search](RestRequest& req) { return search(req, false); });
   r.add("GET", path("/search"), [search](RestRequest& req) { return search(req, true); });
 
   // The tags of the APIs the caller sees, with how many of them carry each.
-  r.add("GET", path("/tags"), [shown_apis](RestRequest& req) {
+  r.add("GET", path("/tags"), [&](RestRequest& req) {
+    const auto reader = reader_of(auth, req);
     json::array items;
-    for (const auto& [tag, n] : domain::tag_counts(shown_apis(req)))
-      items.push_back(json::object{{"value", tag}, {"count", n}});
+    const auto shown = store.list_portal_apis(portal_reader(reader), kAllOfThem, 0).list;
+    for (const auto& [tag, n] : domain::tag_counts(shown)) items.push_back(json::object{{"value", tag}, {"count", n}});
     return ok(200, page_of(req, std::move(items), path("/tags")));
   });
 

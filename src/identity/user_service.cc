@@ -73,7 +73,7 @@ domain::User UserService::update(const std::string& username, const std::string&
     check_roles(roles);
     // Nobody could manage users, policies or key managers any more: keep one admin at least.
     const bool keeps_admin = std::find(roles.begin(), roles.end(), domain::kRoleAdmin) != roles.end();
-    if (u.has_role(domain::kRoleAdmin) && !keeps_admin && is_last_admin(u.username))
+    if (u.has_role(domain::kRoleAdmin) && !keeps_admin && is_last_admin())
       throw ProblemError(Problem::conflict(fmt::format(
           "'roles': '{}' is the last user with the admin role; give another user the admin role first", username)));
     u.roles = std::move(roles);
@@ -83,11 +83,8 @@ domain::User UserService::update(const std::string& username, const std::string&
   return u;
 }
 
-bool UserService::is_last_admin(const std::string& username) {
-  const auto all = store_.list_users();
-  return std::none_of(all.begin(), all.end(), [&](const domain::User& o) {
-    return o.username != username && o.has_role(domain::kRoleAdmin);
-  });
+bool UserService::is_last_admin() {
+  return store_.count_users_with_role(domain::kRoleAdmin) <= 1;
 }
 
 void UserService::change_password(const std::string& username, const std::string& current,
@@ -104,7 +101,7 @@ void UserService::change_password(const std::string& username, const std::string
 
 void UserService::remove(const std::string& username) {
   if (username == "admin") throw ProblemError(Problem::bad_request("The 'admin' user cannot be deleted"));
-  if (auto u = store_.find_user(username); u && u->has_role(domain::kRoleAdmin) && is_last_admin(username))
+  if (auto u = store_.find_user(username); u && u->has_role(domain::kRoleAdmin) && is_last_admin())
     throw ProblemError(Problem::conflict(
         fmt::format("'{}' is the last user with the admin role; give another user the admin role first", username)));
   if (!store_.delete_user(username))

@@ -29,8 +29,9 @@ class UserService {
   void change_password(const std::string& username, const std::string& current, const std::string& new_password);
 
  private:
-  // True when no user but `username` holds the admin role (the Admin API must keep one).
-  bool is_last_admin(const std::string& username);
+  // Asked about a user holding the admin role: true when nobody else holds it (the Admin API must
+  // keep one). A count over the role index, whatever the number of users.
+  bool is_last_admin();
   store::Store& store_;
   Authenticator& auth_;
 };

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 
+#include <algorithm>
+
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/problem.h"
@@ -212,20 +214,19 @@ IssuedToken KeyManager::issue(const domain::KeyMapping& km, const domain::Applic
 std::vector<std::string> KeyManager::api_scopes_for(const std::vector<std::string>& roles,
                                                     std::string_view requested) {
   std::vector<std::string> out;
-  // Reading every API's scopes costs a scan of the APIs: only do it when an API scope is asked for.
-  bool wants_api_scope = false;
-  for (const auto& w : common::split_words(requested))
-    wants_api_scope = wants_api_scope || (w != "default" && !w.starts_with("apim:"));
+  // Only when an API scope is asked for; then each scope asked for is one index lookup.
+  const auto words = common::split_words(requested);
+  const bool wants_api_scope = std::any_of(words.begin(), words.end(), [](const std::string& w) {
+    return w != "default" && !w.starts_with("apim:");
+  });
   if (!wants_api_scope) return out;
-  store::ApiQuery q;
-  q.limit = 1000000;
-  for (const auto& api : store_.list_apis(q).list)
-    for (const auto& sc : api.scopes) {
-      bool ok = sc.bindings.empty();
-      for (const auto& b : sc.bindings) ok = ok || std::find(roles.begin(), roles.end(), b) != roles.end();
-      if (std::find(roles.begin(), roles.end(), "admin") != roles.end()) ok = true;
-      if (ok) out.push_back(sc.name);
-    }
+  auto holds = [&](const std::string& role) { return std::find(roles.begin(), roles.end(), role) != roles.end(); };
+  const bool admin = holds("admin");
+  for (const auto& w : words) {
+    if (std::find(out.begin(), out.end(), w) != out.end()) continue;
+    const store::ScopeBindings b = store_.api_scope_bindings(w);
+    if (b.declared && (admin || b.open || std::any_of(b.roles.begin(), b.roles.end(), holds))) out.push_back(w);
+  }
   return out;
 }
 

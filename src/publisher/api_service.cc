@@ -477,9 +477,14 @@ void ApiService::set_subscription_status(const std::string& subscription_id, con
   store_.update_subscription_status(subscription_id, status);
 }
 
-std::vector<domain::Subscription> ApiService::subscriptions_of(const std::string& api_id) {
+store::SubscriptionPage ApiService::subscriptions_of(const std::string& api_id, std::int64_t limit,
+                                                    std::int64_t offset) {
   get(api_id);
-  return store_.list_subscriptions("", api_id);
+  store::SubscriptionQuery q;
+  q.api_id = api_id;
+  q.limit = limit;
+  q.offset = offset;
+  return store_.list_subscriptions_page(q);
 }
 
 std::vector<domain::Deployment> ApiService::deployments(const std::string& api_id) {

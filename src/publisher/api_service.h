@@ -76,7 +76,8 @@ class ApiService {
   std::vector<domain::Deployment> deployments(const std::string& api_id);
 
   void set_subscription_status(const std::string& subscription_id, const std::string& status);
-  std::vector<domain::Subscription> subscriptions_of(const std::string& api_id);
+  // A page of the API's subscriptions, oldest first, with the total (404 for an unknown API).
+  store::SubscriptionPage subscriptions_of(const std::string& api_id, std::int64_t limit, std::int64_t offset);
 
   // {count, list} of the tiers of a level (subscription, api = advanced, or application).
   boost::json::object policy_list(const std::string& level);

@@ -401,14 +401,26 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
   r.add("GET", publisher_path("/subscriptions"), [&, reader](RestRequest& req) {
     reader(req);
     const std::string& api_id = http::required_query(req, "apiId");
-    json::array items;
+    const std::int64_t limit = http::query_int(req, "limit", 25, 1, 1000);
+    const std::int64_t offset = http::query_int(req, "offset", 0, 0, INT64_MAX / 2);
     ApiService& owner = products.owns(api_id) ? products : apis;
-    for (const auto& s : owner.subscriptions_of(api_id))
+    const store::SubscriptionPage page = owner.subscriptions_of(api_id, limit, offset);
+    json::array items;
+    for (const auto& s : page.list)
       items.push_back(json::object{{"subscriptionId", s.id},
                                    {"applicationInfo", json::object{{"applicationId", s.application_id}}},
                                    {"throttlingPolicy", s.throttling_policy},
                                    {"subscriptionStatus", s.status}});
-    return ok_json(200, common::list_body(std::move(items)));
+    json::object body = common::list_body(std::move(items));
+    auto link = [&](std::int64_t at) {
+      return fmt::format("/subscriptions?apiId={}&limit={}&offset={}", api_id, limit, at);
+    };
+    body["pagination"] = json::object{{"offset", offset},
+                                      {"limit", limit},
+                                      {"total", page.total},
+                                      {"next", offset + limit < page.total ? link(offset + limit) : ""},
+                                      {"previous", offset > 0 ? link(std::max<std::int64_t>(0, offset - limit)) : ""}};
+    return ok_json(200, body);
   });
 
   r.add("GET", publisher_path("/throttling-policies/{policyLevel}"), [&, reader](RestRequest& req) {

@@ -318,6 +318,70 @@ INSERT INTO api_policy_refs (api_id, revision_id, level, name, place)
   FROM api_revisions r, json_each(r.definition, '$.operations') o
   WHERE COALESCE(json_extract(o.value, '$.throttlingPolicy'), '') <> '';
 )sql"},
+      {15, "expiry indexes of revoked tokens, refresh tokens and authorization codes (the cleanup on every save)", R"sql(
+CREATE INDEX revoked_tokens_by_expiry ON revoked_tokens (expires_at);
+CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+CREATE INDEX authorization_codes_by_expiry ON authorization_codes (expires_at);
+)sql"},
+      {16, "the roles of each user as rows (who holds a role is an index lookup)", R"sql(
+CREATE TABLE user_roles (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role    TEXT NOT NULL,
+  PRIMARY KEY (user_id, role)
+);
+CREATE INDEX user_roles_by_role ON user_roles (role);
+WITH RECURSIVE split(user_id, role, rest) AS (
+  SELECT id, '', roles || ',' FROM users
+  UNION ALL
+  SELECT user_id, substr(rest, 1, instr(rest, ',') - 1), substr(rest, instr(rest, ',') + 1)
+  FROM split WHERE rest <> ''
+)
+INSERT OR IGNORE INTO user_roles (user_id, role) SELECT user_id, role FROM split WHERE role <> '';
+)sql"},
+      {17, "the scopes each API declares with their role bindings, as rows (the token endpoint's lookup)", R"sql(
+-- One row per (scope, role) an API's working copy binds; a scope bound to no role has one row
+-- with open = 1 and role ''.
+CREATE TABLE api_scope_refs (
+  api_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  scope  TEXT NOT NULL,
+  open   INTEGER NOT NULL,
+  role   TEXT NOT NULL
+);
+CREATE INDEX api_scope_refs_by_scope ON api_scope_refs (scope, open, role);
+CREATE INDEX api_scope_refs_by_api ON api_scope_refs (api_id);
+INSERT INTO api_scope_refs (api_id, scope, open, role)
+  SELECT a.id, COALESCE(json_extract(s.value, '$.scope.name'), ''), b.value IS NULL, COALESCE(b.value, '')
+  FROM apis a, json_each(a.definition, '$.scopes') s
+  LEFT JOIN json_each(s.value, '$.scope.bindings') b;
+)sql"},
+      {18, "who the Developer Portal shows each API to, as rows (its lists page in SQL)", R"sql(
+-- Rows only while the API's lifecycle state is one the portal shows: 'admin' (admins see every
+-- such API), 'anyone' (PUBLIC), 'signed-in' (PUBLIC and PRIVATE) and 'role:<role>' (any other
+-- visibility: each of its visibleRoles). created_time is the API's, for the lists' order.
+CREATE TABLE api_audiences (
+  api_id       TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  audience     TEXT NOT NULL,
+  created_time INTEGER NOT NULL,
+  PRIMARY KEY (api_id, audience)
+);
+CREATE INDEX api_audiences_by_audience ON api_audiences (audience, created_time, api_id);
+INSERT OR IGNORE INTO api_audiences (api_id, audience, created_time)
+  SELECT id, 'admin', created_time FROM apis
+  WHERE lifecycle_status IN ('PUBLISHED', 'PROTOTYPED', 'DEPRECATED');
+INSERT OR IGNORE INTO api_audiences (api_id, audience, created_time)
+  SELECT id, 'anyone', created_time FROM apis
+  WHERE lifecycle_status IN ('PUBLISHED', 'PROTOTYPED', 'DEPRECATED')
+    AND COALESCE(json_extract(definition, '$.visibility'), 'PUBLIC') = 'PUBLIC';
+INSERT OR IGNORE INTO api_audiences (api_id, audience, created_time)
+  SELECT id, 'signed-in', created_time FROM apis
+  WHERE lifecycle_status IN ('PUBLISHED', 'PROTOTYPED', 'DEPRECATED')
+    AND COALESCE(json_extract(definition, '$.visibility'), 'PUBLIC') IN ('PUBLIC', 'PRIVATE');
+INSERT OR IGNORE INTO api_audiences (api_id, audience, created_time)
+  SELECT a.id, 'role:' || j.value, a.created_time FROM apis a, json_each(a.definition, '$.visibleRoles') j
+  WHERE a.lifecycle_status IN ('PUBLISHED', 'PROTOTYPED', 'DEPRECATED')
+    AND COALESCE(json_extract(a.definition, '$.visibility'), 'PUBLIC') NOT IN ('PUBLIC', 'PRIVATE')
+    AND j.type = 'text';
+)sql"},
   };
   return kMigrations;
 }

@@ -94,6 +94,21 @@ struct PolicyUse {
   std::string place;        // where the API names it: "policies", "apiThrottlingPolicy", "operations[2].throttlingPolicy"
 };
 
+// How the APIs (working copies) that declare a scope bind it to roles, for the token endpoint.
+struct ScopeBindings {
+  bool declared = false;           // some API declares the scope
+  bool open = false;               // one of them binds it to no role: anyone may hold it
+  std::vector<std::string> roles;  // the roles any of them binds it to
+};
+
+// Who reads the Developer Portal, for its lists: an anonymous caller, a signed-in user with roles,
+// or an admin (who sees every API the portal shows).
+struct PortalReader {
+  bool signed_in = false;
+  bool admin = false;
+  std::vector<std::string> roles;
+};
+
 // One entry of the change log, in revision order.
 struct ChangeEvent {
   std::int64_t revision = 0;
@@ -132,6 +147,7 @@ class Store {
   virtual void create_user(const domain::User& user) = 0;
   virtual std::int64_t count_users() = 0;
   virtual std::vector<domain::User> list_users() = 0;
+  virtual std::int64_t count_users_with_role(std::string_view role) = 0;
   virtual void update_user(const domain::User& user) = 0;  // password hash and roles
   virtual bool delete_user(std::string_view username) = 0;
 
@@ -144,6 +160,12 @@ class Store {
   virtual void create_api(const domain::Api& api) = 0;
   virtual std::optional<domain::Api> get_api(std::string_view id) = 0;
   virtual ApiPage list_apis(const ApiQuery& query) = 0;
+  // The APIs and API products the Developer Portal shows `reader` (a lifecycle state the portal
+  // shows, a visibility that admits the reader), a page of them in creation order with the total.
+  // Who sees an API is kept as rows, so a page costs the page (and the total an index count).
+  virtual ApiPage list_portal_apis(const PortalReader& reader, std::int64_t limit, std::int64_t offset) = 0;
+  // The bindings of the scope named `scope` over every API that declares it (an index lookup).
+  virtual ScopeBindings api_scope_bindings(std::string_view scope) = 0;
   // The API or API product with this name and version (unique together), as lists return it.
   virtual std::optional<domain::Api> find_api_by_name_version(std::string_view name, std::string_view version) = 0;
   // Every version of the API with this name and provider, in creation order.

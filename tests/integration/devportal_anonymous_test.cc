@@ -1,5 +1,7 @@
 // The Developer Portal for anonymous callers, and API visibility (PUBLIC, PRIVATE, RESTRICTED with
 // visibleRoles) for anonymous and signed-in readers.
+#include <functional>
+
 #include "integration/fixture.h"
 
 namespace archway::testing {
@@ -156,6 +158,68 @@ TEST_F(DevportalAnonymous, RestrictedApisShowOnlyToReadersHoldingAListedRole) {
     if (str(t.at("value")) == "vis-tag") {
       EXPECT_EQ(t.at("count"), 2);
     }
+  }
+}
+
+TEST_F(DevportalAnonymous, ApiListsPageInCreationOrderForEachKindOfReader) {
+  make_user("page-cre", R"(["subscriber","creator"])");
+  auto publish = [&](const std::string& name, const std::string& extra) {
+    const std::string id = create_api(api_body(name, "/" + name, R"([{"target":"/*","verb":"GET"}])", "",
+                                               R"("policies":["Unlimited"],)" + extra));
+    EXPECT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+    return id;
+  };
+  const std::string pub = publish("pagepub", "");
+  const std::string priv = publish("pagepriv", R"("visibility":"PRIVATE",)");
+  const std::string restricted = publish("pagerestricted", R"("visibility":"RESTRICTED","visibleRoles":["creator"],)");
+  // Each reader's pages of two, walked by their links, are the whole list in creation order.
+  auto walk = [&](const std::function<HttpResponse(const std::string&)>& get) {
+    const auto all = get(kDev + "/apis?limit=1000");
+    EXPECT_EQ(all.status, 200) << all.body;
+    std::vector<std::string> paged;
+    std::string next = kDev + "/apis?limit=2&offset=0";
+    for (int pages = 0; !next.empty() && pages < 100; ++pages) {
+      const auto r = get(next);
+      EXPECT_EQ(r.status, 200) << r.body;
+      const auto body = json_of(r);
+      const auto& pagination = body.at("pagination").as_object();
+      EXPECT_EQ(pagination.at("total"), json_of(all).at("pagination").at("total"));
+      EXPECT_EQ(pagination.at("limit"), 2);
+      EXPECT_LE(body.at("count").as_int64(), 2);
+      for (const auto& id : ids_of(r)) paged.push_back(id);
+      next = str(pagination.at("next"));
+    }
+    EXPECT_EQ(paged, ids_of(all));
+    EXPECT_EQ(static_cast<std::int64_t>(paged.size()), json_of(all).at("pagination").at("total").as_int64());
+    return paged;
+  };
+  auto has = [](const std::vector<std::string>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  const auto anonymous = walk([&](const std::string& t) { return anon(t); });
+  EXPECT_TRUE(has(anonymous, pub));
+  EXPECT_FALSE(has(anonymous, priv));
+  EXPECT_FALSE(has(anonymous, restricted));
+  const auto creator = walk([&](const std::string& t) { return as("page-cre", "GET", t); });
+  EXPECT_TRUE(has(creator, pub) && has(creator, priv) && has(creator, restricted));
+  const auto admins = walk([&](const std::string& t) { return admin("GET", t); });
+  EXPECT_TRUE(has(admins, restricted));
+  auto first = json_of(anon(kDev + "/apis?limit=1&offset=1"));
+  EXPECT_EQ(str(first["pagination"].at("previous")), kDev + "/apis?limit=1&offset=0");
+  // A search keeps its query in the links.
+  auto search = json_of(admin("GET", kDev + "/search?query=name:page&limit=1"));
+  EXPECT_EQ(search["pagination"].at("total"), 3);
+  EXPECT_EQ(str(search["pagination"].at("next")), kDev + "/search?query=name%3Apage&limit=1&offset=1");
+  // Blocking takes an API out of every reader's list.
+  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + pub + "&action=Block").status, 200);
+  EXPECT_FALSE(has(ids_of(anon(kDev + "/apis?limit=1000")), pub));
+  EXPECT_FALSE(has(ids_of(admin("GET", kDev + "/apis?limit=1000")), pub));
+  // Bad paging is a 400 problem, after the credentials are checked.
+  EXPECT_EQ(mgmt().call("GET", kDev + "/apis?limit=0", "", kAdmin, "wrong-password").status, 401);
+  for (const auto& q : {"limit=0", "limit=1001", "limit=x", "offset=-1"}) {
+    const auto bad = anon(kDev + "/apis?" + std::string(q));
+    EXPECT_EQ(bad.status, 400) << q;
+    EXPECT_EQ(json_of(bad)["code"], 400) << bad.body;
   }
 }
 

@@ -321,6 +321,38 @@ TEST_F(SecuredGateway, IntrospectionShowsActiveTokensToAuthenticatedCallers) {
   EXPECT_EQ(json_of(form("/oauth2/introspect", "token=abc.def.ghi", kAdmin, kPassword))["active"], false);
 }
 
+TEST_F(SecuredGateway, PublisherListsAnApisSubscriptionsOnePageAtATime) {
+  const std::string api = create_api(api_body("SubPages", "/subpages", R"([{"target":"/*","verb":"GET"}])", "",
+                                              R"("policies":["Unlimited"],)"));
+  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + api + "&action=Publish").status, 200);
+  std::vector<std::string> subs;
+  for (int i = 0; i < 3; ++i) {
+    auto a = admin("POST", kDev + "/applications", R"({"name":"SubPagesApp)" + std::to_string(i) + R"("})");
+    ASSERT_EQ(a.status, 201) << a.body;
+    subs.push_back(subscribe(str(json_of(a)["applicationId"]), api));
+  }
+  const std::string list = "/api/am/publisher/v4/subscriptions?apiId=" + api;
+  auto first = admin("GET", list + "&limit=2");
+  ASSERT_EQ(first.status, 200) << first.body;
+  auto body = json_of(first);
+  EXPECT_EQ(body["count"], 2);
+  EXPECT_EQ(str(body["list"].at(0).at("subscriptionId")), subs[0]);
+  EXPECT_EQ(str(body["list"].at(1).at("subscriptionId")), subs[1]);
+  EXPECT_EQ(body["pagination"].at("total"), 3);
+  EXPECT_EQ(str(body["pagination"].at("next")), "/subscriptions?apiId=" + api + "&limit=2&offset=2");
+  EXPECT_EQ(str(body["pagination"].at("previous")), "");
+  body = json_of(admin("GET", list + "&limit=2&offset=2"));
+  EXPECT_EQ(body["count"], 1);
+  EXPECT_EQ(str(body["list"].at(0).at("subscriptionId")), subs[2]);
+  EXPECT_EQ(str(body["pagination"].at("next")), "");
+  EXPECT_EQ(str(body["pagination"].at("previous")), "/subscriptions?apiId=" + api + "&limit=2&offset=0");
+  EXPECT_EQ(json_of(admin("GET", list))["pagination"].at("limit"), 25);
+  EXPECT_EQ(admin("GET", list + "&limit=0").status, 400);
+  EXPECT_EQ(admin("GET", list + "&offset=x").status, 400);
+  EXPECT_EQ(admin("GET", "/api/am/publisher/v4/subscriptions?apiId=nope").status, 404);
+  EXPECT_EQ(admin("GET", "/api/am/publisher/v4/subscriptions").status, 400);
+}
+
 TEST_F(SecuredGateway, BlockedSubscriptionAndDeletedApplicationLoseAccess) {
   const std::string api = secured_api("Blk", "/blk");
   Client c = application("BlkApp");

@@ -87,6 +87,17 @@ TEST_F(UsersRoles, TheLastAdminCannotLoseTheAdminRole) {
   ASSERT_EQ(admin("DELETE", kAdminApi + "/users/ada").status, 200);
 }
 
+TEST_F(UsersRoles, TheLastAdminCannotBeDeletedUnderAnotherSpellingOfTheName) {
+  make_user("edna", "admin");
+  ASSERT_EQ(as("edna", "PUT", kAdminApi + "/users/admin", R"({"roles":["creator"]})").status, 200);
+  // User names ignore case: "EDNA" is edna, the only admin left.
+  const auto last = as("edna", "DELETE", kAdminApi + "/users/EDNA");
+  EXPECT_EQ(last.status, 409) << last.body;
+  EXPECT_NE(last.body.find("last user with the admin role"), std::string::npos);
+  ASSERT_EQ(as("edna", "PUT", kAdminApi + "/users/admin", R"({"roles":["admin"]})").status, 200);
+  ASSERT_EQ(admin("DELETE", kAdminApi + "/users/edna").status, 200);
+}
+
 TEST_F(UsersRoles, SubscriberCannotSeeAnotherUsersApplications) {
   make_user("alice", "subscriber");
   make_user("bob", "subscriber");
@@ -241,6 +252,30 @@ TEST_F(UsersRoles, BasicAuthApisCheckUsersAndTheirRolesAgainstScopes) {
   EXPECT_EQ(get("/basicapi/1.0.0/admin", "pete", kPw).status, 200);
   EXPECT_EQ(get("/basicapi/1.0.0/open", "nobody", kPw).status, 401);
   EXPECT_EQ(gw().get("/basicapi/1.0.0/open", {{"Authorization", "Basic %%%"}}).status, 401);
+}
+
+TEST_F(UsersRoles, TokensCarryTheApiScopesTheUsersRolesAreBoundToAsApisChange) {
+  make_user("sam", "publisher");
+  auto [ck, cs] = client_of("admin", "ScopeShopApp");  // the password grant: sam's roles decide
+  auto scopes_of_sam = [&, ck = ck, cs = cs] {
+    auto t = form("/oauth2/token", "grant_type=password&username=sam&password=" + kPw +
+                                       "&scope=shop:open%20shop:pub%20shop:admin%20shop:none%20shop:open",
+                  ck, cs);
+    EXPECT_EQ(t.status, 200) << t.body;
+    return str(json_of(t)["scope"]);
+  };
+  auto body = [&](const std::string& admin_binding) {
+    return api_body("ScopeShop", "/scopeshop", R"([{"target":"/*","verb":"GET"}])", "",
+                    R"("scopes":[{"scope":{"name":"shop:open","bindings":[]}},)"
+                    R"({"scope":{"name":"shop:pub","bindings":["subscriber","publisher"]}},)"
+                    R"({"scope":{"name":"shop:admin","bindings":[")" + admin_binding + R"("]}}],)");
+  };
+  const std::string id = create_api(body("admin"));
+  EXPECT_EQ(scopes_of_sam(), "shop:open shop:pub");
+  ASSERT_EQ(admin("PUT", kApis + "/" + id, body("publisher")).status, 200);
+  EXPECT_EQ(scopes_of_sam(), "shop:open shop:pub shop:admin");
+  ASSERT_EQ(admin("DELETE", kApis + "/" + id).status, 200);
+  EXPECT_EQ(scopes_of_sam(), "default");
 }
 
 TEST(SelfSignUp, CanBeSwitchedOff) {

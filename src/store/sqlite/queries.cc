@@ -1,5 +1,7 @@
 #include "store/sqlite/queries.h"
 
+#include <fmt/format.h>
+
 namespace archway::store::sqlite::sql {
 
 // Filters are added only when given (an "? = '' OR column = ?" form would keep SQLite from using
@@ -25,8 +27,22 @@ std::string subscriptions_sql(const SubscriptionQuery& q, bool count) {
   return sql + " LIMIT ? OFFSET ?";
 }
 
+std::string portal_apis_sql(std::size_t audiences, bool count) {
+  if (audiences == 1)
+    return count ? "SELECT COUNT(*) FROM api_audiences WHERE audience = ?"
+                 : "SELECT api_id FROM api_audiences WHERE audience = ? "
+                   "ORDER BY created_time, api_id LIMIT ? OFFSET ?";
+  std::string in = "?";
+  for (std::size_t i = 1; i < audiences; ++i) in += ",?";
+  if (count)
+    return "SELECT COUNT(DISTINCT api_id) FROM api_audiences WHERE audience IN (" + in + ")";
+  return "SELECT api_id, MIN(created_time) AS c FROM api_audiences WHERE audience IN (" + in +
+         ") GROUP BY api_id ORDER BY c, api_id LIMIT ? OFFSET ?";
+}
+
 std::vector<NamedQuery> hot_queries() {
   std::vector<NamedQuery> out = {
+      {"count of the users holding a role", std::string(kUsersWithRoleCount)},
       {"application by id", std::string(kAppById)},
       {"application by owner and name (uniqueness)", std::string(kAppByOwnerAndName)},
       {"applications of an owner", std::string(kAppsOfOwner)},
@@ -52,6 +68,7 @@ std::vector<NamedQuery> hot_queries() {
       {"APIs using a service", std::string(kApisUsingService)},
       {"category with its API count", std::string(kCategoryColumns) + " WHERE c.id = ?"},
       {"APIs in a category", std::string(kApisInCategory)},
+      {"role bindings of an API scope", std::string(kScopeBindings)},
       {"API offering a policy", std::string(kApiRefToPolicy)},
       {"API or revision naming a policy", std::string(kAnyRefToPolicy)},
       {"revision by id", std::string(kRevisionById)},
@@ -63,7 +80,15 @@ std::vector<NamedQuery> hot_queries() {
       {"policy by id", std::string(kPolicyById)},
       {"policy by name", std::string(kPolicyByName)},
       {"events after a revision", std::string(kEventsAfter)},
+      {"revoked tokens expired before a time", std::string(kDeleteRevokedTokensBefore)},
+      {"refresh tokens expired before a time", std::string(kDeleteRefreshTokensBefore)},
+      {"authorization codes expired before a time", std::string(kDeleteAuthorizationCodesBefore)},
   };
+  for (std::size_t n : {1, 3})
+    for (bool count : {false, true})
+      out.push_back(
+          {fmt::format("DevPortal APIs of {} audience(s) ({})", n, count ? "count" : "page"),
+           portal_apis_sql(n, count)});
   const SubscriptionQuery shapes[] = {{"app", "", "", 25, 0},
                                       {"", "api", "", 25, 0},
                                       {"app", "api", "", 25, 0},

@@ -9,6 +9,9 @@
 
 namespace archway::store::sqlite::sql {
 
+inline constexpr std::string_view kUsersWithRoleCount =
+    "SELECT COUNT(*) FROM user_roles WHERE role = ?";
+
 inline constexpr std::string_view kAppColumns =
     "SELECT id, name, owner, throttling_policy, description, token_type, status, created_time, "
     "updated_time "
@@ -89,6 +92,13 @@ inline constexpr std::string_view kProductsBundling =
 inline constexpr std::string_view kApisUsingService =
     "SELECT definition, created_time, last_updated_time FROM apis "
     "WHERE json_extract(definition, '$.serviceInfo.key') = ? ORDER BY created_time, id";
+inline constexpr std::string_view kScopeBindings =
+    "SELECT DISTINCT open, role FROM api_scope_refs WHERE scope = ?";
+// The DevPortal's lists: the APIs one of `audiences` may see (migration 18), a page of their ids
+// in creation order or (count) how many. One audience walks its index in order; several are
+// merged and sorted (narrow index rows, never the definitions).
+std::string portal_apis_sql(std::size_t audiences, bool count);
+
 inline constexpr std::string_view kCategoryColumns =
     "SELECT c.id, c.name, c.description, (SELECT COUNT(*) FROM api_category_refs r WHERE r.name = "
     "c.name), "
@@ -128,6 +138,14 @@ inline constexpr std::string_view kPolicyById =
     "SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND id = ?";
 inline constexpr std::string_view kPolicyByName =
     "SELECT id, level, unlimited, definition FROM throttle_policies WHERE level = ? AND name = ?";
+
+// The cleanup each token save does: what expired before a cut-off (an expiry index range).
+inline constexpr std::string_view kDeleteRevokedTokensBefore =
+    "DELETE FROM revoked_tokens WHERE expires_at < ?";
+inline constexpr std::string_view kDeleteRefreshTokensBefore =
+    "DELETE FROM refresh_tokens WHERE expires_at < ?";
+inline constexpr std::string_view kDeleteAuthorizationCodesBefore =
+    "DELETE FROM authorization_codes WHERE expires_at < ?";
 
 inline constexpr std::string_view kEventsAfter =
     "SELECT revision, type, entity_id, payload, created_time FROM change_log "

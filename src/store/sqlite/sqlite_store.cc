@@ -12,6 +12,7 @@
 #include "common/problem.h"
 #include "common/strings.h"
 #include "domain/api_json.h"
+#include "domain/lifecycle.h"
 #include "domain/policy_json.h"
 #include "store/migrations.h"
 #include "store/sqlite/queries.h"
@@ -84,6 +85,7 @@ class SqliteStore final : public Store {
 
   void create_user(const domain::User& u) override {
     std::lock_guard lock(mu_);
+    Transaction tx(db_);
     run_unique(db_.prepare("INSERT INTO users (id, username, password_hash, roles, created_time) "
                            "VALUES (?,?,?,?,?)")
                    .bind(1, u.id)
@@ -92,6 +94,26 @@ class SqliteStore final : public Store {
                    .bind(4, join_roles(u.roles))
                    .bind(5, u.created_time),
                fmt::format("User '{}' already exists", u.username));
+    record_user_roles(u.id, u.roles);
+    tx.commit();
+  }
+
+  // The user's roles as rows as well, so that who holds a role is an index lookup.
+  void record_user_roles(std::string_view user_id, const std::vector<std::string>& roles) {
+    db_.prepare("DELETE FROM user_roles WHERE user_id = ?").bind(1, user_id).run();
+    for (const auto& r : roles)
+      db_.prepare("INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?, ?)")
+          .bind(1, user_id)
+          .bind(2, r)
+          .run();
+  }
+
+  std::int64_t count_users_with_role(std::string_view role) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::kUsersWithRoleCount);
+    s.bind(1, role);
+    s.step();
+    return s.integer(0);
   }
 
   std::int64_t count_users() override {
@@ -113,6 +135,7 @@ class SqliteStore final : public Store {
 
   void update_user(const domain::User& u) override {
     std::lock_guard lock(mu_);
+    Transaction tx(db_);
     db_.prepare("UPDATE users SET password_hash = ?, roles = ? WHERE username = ?")
         .bind(1, u.password_hash)
         .bind(2, join_roles(u.roles))
@@ -121,6 +144,10 @@ class SqliteStore final : public Store {
     if (db_.changes() == 0)
       throw common::ProblemError(
           common::Problem::not_found(fmt::format("User '{}' not found", u.username)));
+    Stmt s = db_.prepare("SELECT id FROM users WHERE username = ?");
+    s.bind(1, u.username);
+    if (s.step()) record_user_roles(s.text(0), u.roles);
+    tx.commit();
   }
 
   bool delete_user(std::string_view username) override {
@@ -280,6 +307,51 @@ class SqliteStore final : public Store {
       page.list.push_back(std::move(api));
     }
     return page;
+  }
+
+  ApiPage list_portal_apis(const PortalReader& reader, std::int64_t limit, std::int64_t offset) override {
+    std::vector<std::string> audiences;
+    if (reader.admin) audiences.push_back("admin");
+    else if (!reader.signed_in) audiences.push_back("anyone");
+    else {
+      audiences.push_back("signed-in");
+      for (const auto& role : reader.roles) audiences.push_back("role:" + role);
+    }
+    std::lock_guard lock(mu_);
+    ApiPage page;
+    {
+      Stmt s = db_.prepare(sql::portal_apis_sql(audiences.size(), true));
+      for (std::size_t i = 0; i < audiences.size(); ++i) s.bind(static_cast<int>(i + 1), audiences[i]);
+      s.step();
+      page.total = s.integer(0);
+    }
+    std::vector<std::string> ids;
+    {
+      Stmt s = db_.prepare(sql::portal_apis_sql(audiences.size(), false));
+      const int n = static_cast<int>(audiences.size());
+      for (int i = 0; i < n; ++i) s.bind(i + 1, audiences[static_cast<std::size_t>(i)]);
+      s.bind(n + 1, limit).bind(n + 2, offset);
+      while (s.step()) ids.push_back(s.text(0));
+    }
+    for (const auto& id : ids) {
+      Stmt s = db_.prepare(sql::kApiById);
+      s.bind(1, id);
+      if (s.step()) page.list.push_back(api_from_row(s));
+    }
+    return page;
+  }
+
+  ScopeBindings api_scope_bindings(std::string_view scope) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::kScopeBindings);
+    s.bind(1, scope);
+    ScopeBindings out;
+    while (s.step()) {
+      out.declared = true;
+      if (s.integer(0) != 0) out.open = true;
+      else out.roles.push_back(s.text(1));
+    }
+    return out;
   }
 
   std::optional<domain::Api> find_api_by_name_version(std::string_view name, std::string_view version) override {
@@ -817,6 +889,7 @@ class SqliteStore final : public Store {
             .bind(4, api->id)
             .run();
         insert_history(c);
+        record_audiences(*api);
         json::object payload;
         payload["apiId"] = c.api_id;
         payload["state"] = c.post_state;
@@ -1615,7 +1688,7 @@ class SqliteStore final : public Store {
           .bind(3, common::now_millis())
           .run();
       if (db_.changes() == 0) return 0;
-      db_.prepare("DELETE FROM revoked_tokens WHERE expires_at < ?")
+      db_.prepare(sql::kDeleteRevokedTokensBefore)
           .bind(1, common::now_millis() / 1000 - 3600)
           .run();
       return append_event("token.revoked", t.jti, json::serialize(json::object{{"expiresAt", t.expires_at}}));
@@ -1632,7 +1705,7 @@ class SqliteStore final : public Store {
   void save_refresh_token(const domain::RefreshToken& t) override {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
-    db_.prepare("DELETE FROM refresh_tokens WHERE expires_at < ?")
+    db_.prepare(sql::kDeleteRefreshTokensBefore)
         .bind(1, common::now_millis() / 1000 - 86400)
         .run();
     db_.prepare(
@@ -1652,7 +1725,7 @@ class SqliteStore final : public Store {
   void save_authorization_code(const domain::AuthorizationCode& c) override {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
-    db_.prepare("DELETE FROM authorization_codes WHERE expires_at < ?")
+    db_.prepare(sql::kDeleteAuthorizationCodesBefore)
         .bind(1, common::now_millis() / 1000 - 3600)
         .run();
     db_.prepare(
@@ -1979,6 +2052,47 @@ class SqliteStore final : public Store {
     db_.prepare("DELETE FROM api_policy_refs WHERE api_id = ? AND revision_id = ''").bind(1, api.id).run();
     insert_policy_refs(api, "");
     record_category_refs(api);
+    record_scope_refs(api);
+    record_audiences(api);
+  }
+
+  // Who the Developer Portal shows the API to (see migration 18); none while its lifecycle state
+  // keeps it out of the portal. The same rule as devportal::shown_to.
+  void record_audiences(const domain::Api& api) {
+    db_.prepare("DELETE FROM api_audiences WHERE api_id = ?").bind(1, api.id).run();
+    if (!domain::shown_in_devportal(api.lifecycle_status)) return;
+    // The stored creation time: an update's copy of the API may not carry it.
+    auto insert = [&](const std::string& audience) {
+      db_.prepare(
+             "INSERT OR IGNORE INTO api_audiences (api_id, audience, created_time) "
+             "SELECT id, ?, created_time FROM apis WHERE id = ?")
+          .bind(1, audience)
+          .bind(2, api.id)
+          .run();
+    };
+    insert("admin");
+    if (api.visibility == "PUBLIC") insert("anyone");
+    if (api.visibility == "PUBLIC" || api.visibility == "PRIVATE") {
+      insert("signed-in");
+      return;
+    }
+    for (const auto& role : api.visible_roles) insert("role:" + role);
+  }
+
+  void record_scope_refs(const domain::Api& api) {
+    db_.prepare("DELETE FROM api_scope_refs WHERE api_id = ?").bind(1, api.id).run();
+    auto insert = [&](const std::string& scope, bool open, std::string_view role) {
+      db_.prepare("INSERT INTO api_scope_refs (api_id, scope, open, role) VALUES (?,?,?,?)")
+          .bind(1, api.id)
+          .bind(2, scope)
+          .bind(3, open ? 1 : 0)
+          .bind(4, role)
+          .run();
+    };
+    for (const auto& sc : api.scopes) {
+      if (sc.bindings.empty()) insert(sc.name, true, "");
+      for (const auto& role : sc.bindings) insert(sc.name, false, role);
+    }
   }
 
   // The tiers a copy of the API (revision_id: '' for the working copy) names; the same rows

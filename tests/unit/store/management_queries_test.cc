@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "common/clock.h"
 #include "common/ids.h"
 #include "common/problem.h"
 #include "domain/api_json.h"
@@ -385,6 +386,272 @@ TEST_F(ManagementQueriesTest, MigrationBackfillsWhatExistingApisAndRevisionsName
   a.operations[0].throttling_policy = "Unlimited";
   store_->update_api(a);
   EXPECT_FALSE(store_->find_policy_use("advanced", "20KPerMin"));
+}
+
+TEST_F(ManagementQueriesTest, UsersHoldingARoleAreCountedAsTheirRolesChange) {
+  auto user = [&](const std::string& name, std::vector<std::string> roles) {
+    domain::User u{common::new_uuid(), name, "hash", std::move(roles), 1};
+    store_->create_user(u);
+    return u;
+  };
+  EXPECT_EQ(store_->count_users_with_role("admin"), 0);
+  auto ann = user("ann", {"admin", "publisher"});
+  user("bob", {"subscriber"});
+  EXPECT_EQ(store_->count_users_with_role("admin"), 1);
+  EXPECT_EQ(store_->count_users_with_role("publisher"), 1);
+  ann.roles = {"subscriber"};
+  store_->update_user(ann);
+  EXPECT_EQ(store_->count_users_with_role("admin"), 0);
+  EXPECT_EQ(store_->count_users_with_role("subscriber"), 2);
+  ASSERT_TRUE(store_->delete_user("ANN"));
+  EXPECT_EQ(store_->count_users_with_role("subscriber"), 1);
+  // a second user of the same name is refused and leaves no role behind
+  EXPECT_THROW(user("BOB", {"admin"}), common::ProblemError);
+  EXPECT_EQ(store_->count_users_with_role("admin"), 0);
+}
+
+TEST_F(ManagementQueriesTest, MigrationBackfillsTheRolesOfExistingUsers) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  {
+    sqlite::Db db(db_path());
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+        "applied_time INTEGER NOT NULL)");
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version > 15) continue;
+      db.exec(m.sql);
+      db.prepare(
+            "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,0)")
+          .bind(1, std::int64_t{m.version})
+          .bind(2, m.description)
+          .run();
+    }
+    db.exec(
+        "INSERT INTO users (id, username, password_hash, roles, created_time) VALUES "
+        "('u1', 'ann', 'h', 'admin,publisher', 1), ('u2', 'bob', 'h', 'admin', 1), "
+        "('u3', 'cy', 'h', 'subscriber', 1), ('u4', 'dee', 'h', '', 1)");
+  }
+  store_ = open_sqlite_store(db_path());
+  EXPECT_EQ(store_->count_users_with_role("admin"), 2);
+  EXPECT_EQ(store_->count_users_with_role("publisher"), 1);
+  EXPECT_EQ(store_->count_users_with_role("subscriber"), 1);
+  EXPECT_EQ(store_->count_users_with_role("creator"), 0);
+}
+
+TEST_F(ManagementQueriesTest, ScopeBindingsGatherEveryApiDeclaringTheScope) {
+  auto a = api("A", "/a");
+  a.scopes = {{"read", "", "", {"publisher", "creator"}}, {"write", "", "", {"admin"}}};
+  auto b = api("B", "/b");
+  b.scopes = {{"read", "", "", {"subscriber"}}};
+  store_->create_api(a);
+  store_->create_api(b);
+  auto read = store_->api_scope_bindings("read");
+  EXPECT_TRUE(read.declared);
+  EXPECT_FALSE(read.open);
+  EXPECT_EQ(std::set<std::string>(read.roles.begin(), read.roles.end()),
+            (std::set<std::string>{"publisher", "creator", "subscriber"}));
+  EXPECT_FALSE(store_->api_scope_bindings("nope").declared);
+  // An update rewrites the API's rows: a scope bound to no role is open to anyone.
+  b.scopes = {{"read", "", "", {}}};
+  store_->update_api(b);
+  read = store_->api_scope_bindings("read");
+  EXPECT_TRUE(read.open);
+  EXPECT_EQ(std::set<std::string>(read.roles.begin(), read.roles.end()),
+            (std::set<std::string>{"publisher", "creator"}));
+  ASSERT_TRUE(store_->delete_api(a.id));
+  EXPECT_FALSE(store_->api_scope_bindings("write").declared);
+  read = store_->api_scope_bindings("read");
+  EXPECT_TRUE(read.open);
+  EXPECT_TRUE(read.roles.empty());
+}
+
+TEST_F(ManagementQueriesTest, MigrationBackfillsTheScopesExistingApisDeclare) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  domain::Api a = api("Legacy", "/legacy");
+  a.scopes = {{"read", "", "", {"publisher", "creator"}}, {"open", "", "", {}}};
+  {
+    sqlite::Db db(db_path());
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+        "applied_time INTEGER NOT NULL)");
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version > 16) continue;
+      db.exec(m.sql);
+      db.prepare(
+            "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,0)")
+          .bind(1, std::int64_t{m.version})
+          .bind(2, m.description)
+          .run();
+    }
+    db.prepare(
+          "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
+          "definition, created_time, last_updated_time) VALUES (?, 'Legacy', '1.0', '/legacy', "
+          "'admin', 'CREATED', '', ?, 1, 1)")
+        .bind(1, a.id)
+        .bind(2, boost::json::serialize(domain::api_to_json(a)))
+        .run();
+  }
+  store_ = open_sqlite_store(db_path());
+  const auto read = store_->api_scope_bindings("read");
+  EXPECT_TRUE(read.declared);
+  EXPECT_FALSE(read.open);
+  EXPECT_EQ(std::set<std::string>(read.roles.begin(), read.roles.end()),
+            (std::set<std::string>{"publisher", "creator"}));
+  const auto open = store_->api_scope_bindings("open");
+  EXPECT_TRUE(open.declared);
+  EXPECT_TRUE(open.open);
+  EXPECT_TRUE(open.roles.empty());
+}
+
+TEST_F(ManagementQueriesTest, PortalListsShowEachReaderWhatTheVisibilityAdmitsAPageAtATime) {
+  auto make = [&](const std::string& name, const std::string& state, const std::string& visibility,
+                  std::vector<std::string> roles, std::int64_t created) {
+    auto a = api(name, "/" + name);
+    a.lifecycle_status = state;
+    a.visibility = visibility;
+    a.visible_roles = std::move(roles);
+    a.created_time = a.last_updated_time = created;
+    store_->create_api(a);
+    return a;
+  };
+  auto names = [](const ApiPage& p) {
+    std::vector<std::string> out;
+    for (const auto& a : p.list) out.push_back(a.name);
+    return out;
+  };
+  const auto pub = make("pub", "PUBLISHED", "PUBLIC", {}, 50);
+  make("draft", "CREATED", "PUBLIC", {}, 10);
+  make("priv", "PROTOTYPED", "PRIVATE", {}, 40);
+  make("creators", "DEPRECATED", "RESTRICTED", {"creator", "publisher"}, 30);
+  make("old", "RETIRED", "PUBLIC", {}, 20);
+  const PortalReader anonymous;
+  const PortalReader subscriber{true, false, {"subscriber"}};
+  const PortalReader creator{true, false, {"subscriber", "creator", "publisher"}};
+  const PortalReader admin{true, true, {"admin"}};
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names(store_->list_portal_apis(anonymous, 25, 0)), V{"pub"});
+  EXPECT_EQ(names(store_->list_portal_apis(subscriber, 25, 0)), (V{"priv", "pub"}));
+  EXPECT_EQ(names(store_->list_portal_apis(creator, 25, 0)), (V{"creators", "priv", "pub"}));
+  EXPECT_EQ(names(store_->list_portal_apis(admin, 25, 0)), (V{"creators", "priv", "pub"}));
+  // Pages and totals (an API bound to two of the reader's roles counts once).
+  auto page = store_->list_portal_apis(creator, 2, 1);
+  EXPECT_EQ(page.total, 3);
+  EXPECT_EQ(names(page), (V{"priv", "pub"}));
+  page = store_->list_portal_apis(admin, 1, 2);
+  EXPECT_EQ(page.total, 3);
+  EXPECT_EQ(names(page), V{"pub"});
+  EXPECT_TRUE(store_->list_portal_apis(admin, 25, 3).list.empty());
+  // The rows follow updates (visibility) and lifecycle changes (out of the portal and back).
+  auto changed = pub;
+  changed.visibility = "RESTRICTED";
+  changed.visible_roles = {"publisher"};
+  changed.created_time = 0;  // as a PUT's body would: the order stays the stored creation time's
+  store_->update_api(changed);
+  EXPECT_TRUE(store_->list_portal_apis(anonymous, 25, 0).list.empty());
+  EXPECT_EQ(store_->list_portal_apis(anonymous, 25, 0).total, 0);
+  EXPECT_EQ(names(store_->list_portal_apis(subscriber, 25, 0)), V{"priv"});
+  EXPECT_EQ(names(store_->list_portal_apis(creator, 25, 0)), (V{"creators", "priv", "pub"}));
+  store_->change_lifecycle({{pub.id, "PUBLISHED", "BLOCKED", "admin", 60}}, {});
+  EXPECT_EQ(names(store_->list_portal_apis(admin, 25, 0)), (V{"creators", "priv"}));
+  store_->change_lifecycle({{pub.id, "BLOCKED", "PUBLISHED", "admin", 70}}, {});
+  EXPECT_EQ(names(store_->list_portal_apis(admin, 25, 0)), (V{"creators", "priv", "pub"}));
+  ASSERT_TRUE(store_->delete_api(pub.id));
+  EXPECT_EQ(store_->list_portal_apis(admin, 25, 0).total, 2);
+}
+
+TEST_F(ManagementQueriesTest, MigrationBackfillsWhoThePortalShowsExistingApisTo) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  struct Old {
+    std::string name, state, visibility;
+    std::vector<std::string> roles;
+  };
+  const std::vector<Old> olds = {{"pub", "PUBLISHED", "PUBLIC", {}},
+                                 {"draft", "CREATED", "PUBLIC", {}},
+                                 {"priv", "PUBLISHED", "PRIVATE", {}},
+                                 {"creators", "DEPRECATED", "RESTRICTED", {"creator"}}};
+  {
+    sqlite::Db db(db_path());
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+        "applied_time INTEGER NOT NULL)");
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version > 17) continue;
+      db.exec(m.sql);
+      db.prepare(
+            "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,0)")
+          .bind(1, std::int64_t{m.version})
+          .bind(2, m.description)
+          .run();
+    }
+    std::int64_t created = 1;
+    for (const auto& o : olds) {
+      auto a = api(o.name, "/" + o.name);
+      a.lifecycle_status = o.state;
+      a.visibility = o.visibility;
+      a.visible_roles = o.roles;
+      db.prepare(
+            "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, "
+            "search_text, definition, created_time, last_updated_time) "
+            "VALUES (?, ?, '1.0', ?, 'admin', ?, '', ?, ?, 1)")
+          .bind(1, a.id)
+          .bind(2, o.name)
+          .bind(3, "/" + o.name)
+          .bind(4, o.state)
+          .bind(5, boost::json::serialize(domain::api_to_json(a)))
+          .bind(6, created++)
+          .run();
+    }
+  }
+  store_ = open_sqlite_store(db_path());
+  auto names = [](const ApiPage& p) {
+    std::vector<std::string> out;
+    for (const auto& a : p.list) out.push_back(a.name);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names(store_->list_portal_apis({}, 25, 0)), V{"pub"});
+  EXPECT_EQ(names(store_->list_portal_apis({true, false, {"subscriber"}}, 25, 0)),
+            (V{"pub", "priv"}));
+  EXPECT_EQ(names(store_->list_portal_apis({true, false, {"creator"}}, 25, 0)),
+            (V{"pub", "priv", "creators"}));
+  EXPECT_EQ(names(store_->list_portal_apis({true, true, {"admin"}}, 25, 0)),
+            (V{"pub", "priv", "creators"}));
+}
+
+// The cleanup on each token save goes by the expiry index; it drops what expired before its grace
+// (revoked tokens and codes: an hour, refresh tokens: a day) and keeps everything else.
+TEST_F(ManagementQueriesTest, SavingATokenDropsOnlyTheTokensLongExpired) {
+  const auto owner = app("ann", "tokens", 1);
+  domain::KeyMapping km;
+  km.id = common::new_uuid();
+  km.application_id = owner.id;
+  km.key_type = "PRODUCTION";
+  km.consumer_key = "ck";
+  store_->create_key_mapping(km);
+  const std::int64_t now = common::now_millis() / 1000;
+
+  store_->save_refresh_token({"old-refresh", "ck", "ann", "", now - 2 * 86400, false});
+  store_->save_refresh_token({"recent-refresh", "ck", "ann", "", now - 3600, false});
+  store_->save_refresh_token({"new-refresh", "ck", "ann", "", now + 3600, false});
+  EXPECT_FALSE(store_->find_refresh_token("old-refresh"));
+  EXPECT_TRUE(store_->find_refresh_token("recent-refresh"));
+  EXPECT_TRUE(store_->find_refresh_token("new-refresh"));
+
+  store_->save_authorization_code({"old-code", "ck", "", "ann", "", "", now - 7200, false});
+  store_->save_authorization_code({"new-code", "ck", "", "ann", "", "", now + 60, false});
+  EXPECT_FALSE(store_->find_authorization_code("old-code"));
+  EXPECT_TRUE(store_->find_authorization_code("new-code"));
+
+  store_->revoke_token({"old-jti", now - 7200});
+  store_->revoke_token({"new-jti", now + 60});
+  EXPECT_FALSE(store_->is_token_revoked("old-jti"));
+  EXPECT_TRUE(store_->is_token_revoked("new-jti"));
 }
 
 // The guard of issue 14: every hot query finds its rows through an index. A "SCAN" line is a
