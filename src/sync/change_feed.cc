@@ -301,7 +301,15 @@ void DeploymentFeed::run() {
           std::lock_guard lock(mu_);
           applied_ = events.back().revision;
         }
-        if (!subscriber_.apply(changes, events.back().revision)) load_all();
+        bool applied = false;
+        try {
+          applied = subscriber_.apply(changes, events.back().revision);
+        } catch (const std::exception& e) {
+          // Half a batch may be in: load everything rather than serve a state no log revision had.
+          spdlog::error("change feed: applying changes up to revision {} failed ({}); loading everything",
+                        events.back().revision, e.what());
+        }
+        if (!applied) load_all();
         changed = true;
       }
       if (changed) {
