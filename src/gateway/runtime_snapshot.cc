@@ -196,9 +196,11 @@ bool group_of(const domain::EndpointConfig& ec, const std::optional<domain::Endp
   return true;
 }
 
+}  // namespace
+
 // A policy worth enforcing: Unlimited tiers (no limit, no burst, no groups) are left out.
-const traffic::Policy* enforced(const traffic::PolicySet& set, std::string_view level, std::string_view name,
-                                const std::function<void(std::string)>& warn) {
+const traffic::Policy* enforced_policy(const traffic::PolicySet& set, std::string_view level, std::string_view name,
+                                       const std::function<void(std::string)>& warn) {
   if (name.empty()) return nullptr;
   const traffic::Policy* p = set.find(level, name);
   if (!p) {
@@ -208,8 +210,6 @@ const traffic::Policy* enforced(const traffic::PolicySet& set, std::string_view 
   }
   return (p->limit || p->burst || !p->groups.empty()) ? p : nullptr;
 }
-
-}  // namespace
 
 std::vector<std::uint32_t> weighted_schedule(const std::vector<std::int64_t>& weights) {
   std::int64_t total = 0;
@@ -270,13 +270,13 @@ std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std:
   }
   rt->versioned_context = a.context + "/" + a.version;
   rt->is_default_version = a.is_default_version;
-  rt->advanced = enforced(policies, domain::kPolicyLevelAdvanced, a.api_throttling_policy, warn);
+  rt->advanced = enforced_policy(policies, domain::kPolicyLevelAdvanced, a.api_throttling_policy, warn);
   rt->max_tps_production = a.max_tps_production;
   rt->max_tps_sandbox = a.max_tps_sandbox;
   auto add_operation = [&](const domain::Operation& op, const domain::PolicyFlows& api_policies,
                            const EndpointGroup* production, const EndpointGroup* sandbox) {
     rt->operations.push_back({op.verb, op.target, op.auth_type, op.throttling_policy, op.auth_type != "None",
-                              op.scopes, enforced(policies, domain::kPolicyLevelAdvanced, op.throttling_policy, warn),
+                              op.scopes, enforced_policy(policies, domain::kPolicyLevelAdvanced, op.throttling_policy, warn),
                               op.verb + " " + op.target,
                               compile_flow(api_policies.request, op.policies.request),
                               compile_flow(api_policies.response, op.policies.response),
@@ -332,11 +332,6 @@ std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std:
   }
   rt->cors = compile_cors(a.cors.enabled ? a.cors : settings.default_cors);
   return rt;
-}
-
-const traffic::Policy* enforced_policy(const traffic::PolicySet& set, std::string_view level, std::string_view name,
-                                       const std::function<void(std::string)>& warn) {
-  return enforced(set, level, name, warn);
 }
 
 std::string_view interned(std::string_view s) {

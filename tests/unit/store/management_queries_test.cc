@@ -31,6 +31,20 @@ class ManagementQueriesTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   std::string db_path() const { return (dir_ / "archway.db").string(); }
+  // Applies the migrations up to `version` only, as a database an older release left.
+  static void migrate_up_to(sqlite::Db& db, int version) {
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+        "applied_time INTEGER NOT NULL)");
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version > version) continue;
+      db.exec(m.sql);
+      db.prepare("INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,0)")
+          .bind(1, std::int64_t{m.version})
+          .bind(2, m.description)
+          .run();
+    }
+  }
 
   static domain::Api api(const std::string& name, const std::string& context) {
     domain::Api a;
@@ -338,18 +352,7 @@ TEST_F(ManagementQueriesTest, MigrationBackfillsWhatExistingApisAndRevisionsName
   frozen.operations[0].throttling_policy = "Unlimited";
   {
     sqlite::Db db(db_path());
-    db.exec(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-        "applied_time INTEGER NOT NULL)");
-    for (const auto& m : sqlite_migrations()) {
-      if (m.version > 13) continue;
-      db.exec(m.sql);
-      db.prepare(
-            "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,0)")
-          .bind(1, std::int64_t{m.version})
-          .bind(2, m.description)
-          .run();
-    }
+    migrate_up_to(db, 13);
     db.prepare(
           "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
           "definition, "
@@ -416,18 +419,7 @@ TEST_F(ManagementQueriesTest, MigrationBackfillsTheRolesOfExistingUsers) {
   std::filesystem::create_directories(dir_);
   {
     sqlite::Db db(db_path());
-    db.exec(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-        "applied_time INTEGER NOT NULL)");
-    for (const auto& m : sqlite_migrations()) {
-      if (m.version > 15) continue;
-      db.exec(m.sql);
-      db.prepare(
-            "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,0)")
-          .bind(1, std::int64_t{m.version})
-          .bind(2, m.description)
-          .run();
-    }
+    migrate_up_to(db, 15);
     db.exec(
         "INSERT INTO users (id, username, password_hash, roles, created_time) VALUES "
         "('u1', 'ann', 'h', 'admin,publisher', 1), ('u2', 'bob', 'h', 'admin', 1), "
@@ -475,18 +467,7 @@ TEST_F(ManagementQueriesTest, MigrationBackfillsTheScopesExistingApisDeclare) {
   a.scopes = {{"read", "", "", {"publisher", "creator"}}, {"open", "", "", {}}};
   {
     sqlite::Db db(db_path());
-    db.exec(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-        "applied_time INTEGER NOT NULL)");
-    for (const auto& m : sqlite_migrations()) {
-      if (m.version > 16) continue;
-      db.exec(m.sql);
-      db.prepare(
-            "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,0)")
-          .bind(1, std::int64_t{m.version})
-          .bind(2, m.description)
-          .run();
-    }
+    migrate_up_to(db, 16);
     db.prepare(
           "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
           "definition, created_time, last_updated_time) VALUES (?, 'Legacy', '1.0', '/legacy', "
@@ -577,18 +558,7 @@ TEST_F(ManagementQueriesTest, MigrationBackfillsWhoThePortalShowsExistingApisTo)
                                  {"creators", "DEPRECATED", "RESTRICTED", {"creator"}}};
   {
     sqlite::Db db(db_path());
-    db.exec(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-        "applied_time INTEGER NOT NULL)");
-    for (const auto& m : sqlite_migrations()) {
-      if (m.version > 17) continue;
-      db.exec(m.sql);
-      db.prepare(
-            "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,0)")
-          .bind(1, std::int64_t{m.version})
-          .bind(2, m.description)
-          .run();
-    }
+    migrate_up_to(db, 17);
     std::int64_t created = 1;
     for (const auto& o : olds) {
       auto a = api(o.name, "/" + o.name);
