@@ -7,15 +7,38 @@
 #        ONLY=schemaval bench/run.sh ...     runs only the schema validation scenario (a 1 KB JSON
 #                                            POST to the same definition with enableSchemaValidation
 #                                            on and off) and prints both lines and their ratio
+#        MODE=pinned bench/run.sh ...        one-core mode (issue 15): the backend and the proxy under
+#                                            test share CPU 0 (taskset -c 0), wrk -t1 -c50 runs on
+#                                            CPU 1; one worker each: nginx (worker_processes 1,
+#                                            upstream keep-alive pool), HAProxy (nbthread 1, RS256
+#                                            jwt_verify of the bearer token + a stick-table request
+#                                            rate limit never reached), Archway (gateway.workers=1,
+#                                            /bench unsecured and /throttled: JWT + subscription +
+#                                            subscription and application tiers counted). Prints
+#                                            requests/s, p50, p99 and the CPU microseconds per
+#                                            request of the proxy and of the backend (utime+stime of
+#                                            their process trees around each wrk run), then runs a
+#                                            second Archway under bench/alloc_count.c (LD_PRELOAD)
+#                                            and prints its allocations per request. Needs haproxy,
+#                                            taskset, cc and 2 CPUs; ONLY= is ignored in this mode.
 set -euo pipefail
 ARCHWAY=${1:-build/release/archway}
 DURATION=${DURATION:-8s}
 CONNECTIONS=${CONNECTIONS:-50}
 ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
-for tool in nginx wrk curl python3 redis-server; do
+MODE=${MODE:-default}
+case "$MODE" in
+  default) tools=(nginx wrk curl python3 redis-server); PIN0=(); PROXY_WORKERS=2; GW_ARGS=() ;;
+  pinned) tools=(nginx wrk curl python3 haproxy taskset cc); PIN0=(taskset -c 0); PROXY_WORKERS=1
+          GW_ARGS=(--set gateway.workers=1) ;;
+  *) echo "bench: MODE must be 'default' or 'pinned', not '$MODE'"; exit 1 ;;
+esac
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || { echo "bench: '$tool' is missing (make deps installs it)"; exit 1; }
 done
+command -v "$ARCHWAY" >/dev/null || { echo "bench: no Archway binary at '$ARCHWAY'"; exit 1; }
+if [ "$MODE" = pinned ] && [ "$(nproc)" -lt 2 ]; then echo "bench: MODE=pinned needs 2 CPUs, this machine has $(nproc)"; exit 1; fi
 NGINX=$(command -v nginx)
 work=$(mktemp -d /tmp/archway-bench-XXXXXX)
 pids=()
@@ -43,7 +66,7 @@ http {
 }
 CONF
 cat > "$work/proxy/nginx.conf" <<CONF
-worker_processes 2;
+worker_processes $PROXY_WORKERS;
 user root;
 error_log $work/proxy/error.log warn;
 pid $work/proxy/nginx.pid;
@@ -63,13 +86,13 @@ http {
   }
 }
 CONF
-"$NGINX" -p "$work/backend" -c "$work/backend/nginx.conf" -g 'daemon off;' & pids+=($!)
-"$NGINX" -p "$work/proxy" -c "$work/proxy/nginx.conf" -g 'daemon off;' & pids+=($!)
+"${PIN0[@]}" "$NGINX" -p "$work/backend" -c "$work/backend/nginx.conf" -g 'daemon off;' & pids+=($!); BACKEND_PID=$!
+"${PIN0[@]}" "$NGINX" -p "$work/proxy" -c "$work/proxy/nginx.conf" -g 'daemon off;' & pids+=($!); NGINX_PID=$!
 
-ARCHWAY_ADMIN_PASSWORD=bench "$ARCHWAY" serve --data-dir "$work/data" --ready-file "$work/ready.json" \
+ARCHWAY_ADMIN_PASSWORD=bench "${PIN0[@]}" "$ARCHWAY" serve --data-dir "$work/data" --ready-file "$work/ready.json" \
   --set server.log_level=warn --set management.host=127.0.0.1 --set gateway.host=127.0.0.1 \
   --set management.http_port=0 --set management.https_port=0 --set gateway.http_port=0 --set gateway.https_port=0 \
-  > "$work/archway.log" 2>&1 & pids+=($!)
+  "${GW_ARGS[@]}" > "$work/archway.log" 2>&1 & pids+=($!); ARCHWAY_PID=$!
 for _ in $(seq 200); do [ -f "$work/ready.json" ] && break; sleep 0.05; done
 [ -f "$work/ready.json" ] || { cat "$work/archway.log"; exit 1; }
 port() { python3 -c "import json,sys; print(json.load(open('$work/ready.json'))['$1'])"; }
@@ -221,6 +244,8 @@ tapp=$(curl -sf "${auth[@]}" -d '{"name":"BenchThrottledApp","throttlingPolicy":
 TTOKEN=$(curl -sf "${auth[@]}" -d '{"keyType":"PRODUCTION","grantTypesToBeSupported":["client_credentials"]}' "$dev/applications/$tapp/generate-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"]["accessToken"])')
 curl -sf "${auth[@]}" -d "{\"applicationId\":\"$tapp\",\"apiId\":\"$tid\",\"throttlingPolicy\":\"BenchHigh\"}" "$dev/subscriptions" >/dev/null
 for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TTOKEN" "http://127.0.0.1:$GW/throttled/1.0/1k")" = 200 ] && break; sleep 0.02; done
+
+if [ "$MODE" = pinned ]; then . "$(dirname "$0")/pinned.sh"; exit 0; fi
 
 redis-server --port "$REDIS" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" --logfile "$work/redis.log" & pids+=($!)
 ARCHWAY_ADMIN_PASSWORD=bench "$ARCHWAY" serve --data-dir "$work/data" --ready-file "$work/ready2.json" \
