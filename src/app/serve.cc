@@ -142,7 +142,8 @@ int run_serve(const ServeOptions& options) {
 
     crypto::TlsIdentity tls{cfg.tls_cert_file, cfg.tls_key_file};
     if (tls.cert_file.empty()) tls = crypto::ensure_self_signed((fs::path(cfg.data_dir) / "tls").string());
-    auto server_tls = http::make_server_tls(tls.cert_file, tls.key_file);
+    auto server_tls = http::make_server_tls(tls.cert_file, tls.key_file,
+                                            cfg.tls_ciphers.empty() ? http::kDefaultTls12Ciphers : cfg.tls_ciphers);
 
     gateway::GatewayOptions gw;
     gw.host = cfg.gateway.host;
@@ -152,6 +153,7 @@ int run_serve(const ServeOptions& options) {
     gw.max_header_bytes = static_cast<std::size_t>(cfg.gateway_max_header_bytes);
     gw.max_body_bytes = static_cast<std::uint64_t>(cfg.gateway_max_body_bytes);
     gw.max_transform_bytes = static_cast<std::size_t>(cfg.gateway_max_transform_bytes);
+    gw.allow_encoded_slashes = cfg.gateway_allow_encoded_slashes;
     gw.response_cache_max_bytes = static_cast<std::size_t>(cfg.gateway_response_cache_max_bytes);
     gw.connect_timeout_ms = cfg.gateway_connect_timeout_ms;
     gw.upstream_timeout_ms = cfg.gateway_upstream_timeout_ms;

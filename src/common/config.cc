@@ -74,6 +74,8 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string&, std::int64_t v) { c.gateway_cors_enabled = v != 0; }},
       {"gateway.cors_allow_origins", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.gateway_cors_allow_origins = s; }},
+      {"gateway.allow_encoded_slashes", Kind::kBool, 0, 0,
+       [](Config& c, const std::string&, std::int64_t v) { c.gateway_allow_encoded_slashes = v != 0; }},
       {"gateway.trust_store", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.gateway_trust_store = s; }},
       {"keymanager.issuer", Kind::kString, 0, 0,
@@ -96,6 +98,8 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string& s, std::int64_t) { c.tls_cert_file = s; }},
       {"tls.key_file", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.tls_key_file = s; }},
+      {"tls.ciphers", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.tls_ciphers = s; }},
   };
   return kSpecs;
 }

@@ -36,10 +36,12 @@ struct Config {
   int gateway_max_idle_upstream_connections = 64;  // per worker per backend
   bool gateway_cors_enabled = true;          // CORS for APIs without their own corsConfiguration
   std::string gateway_cors_allow_origins = "*";  // comma-separated origins, or *
+  bool gateway_allow_encoded_slashes = false;  // %2F / %5C in gateway paths: refused (400) unless true
   std::string gateway_trust_store;  // PEM CA bundle for https backends; empty: the system store
 
   std::string tls_cert_file;  // empty: self-signed certificate in <data_dir>/tls
   std::string tls_key_file;
+  std::string tls_ciphers;  // TLS 1.2 cipher list (OpenSSL syntax); empty: AEAD suites with forward secrecy
 
   std::string keymanager_issuer = "https://localhost:9443/oauth2/token";
   std::string keymanager_signing_alg = "RS256";

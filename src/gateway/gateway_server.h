@@ -31,6 +31,8 @@ struct GatewayOptions {
   std::int64_t upstream_timeout_ms = 60000;
   std::int64_t client_idle_timeout_ms = 60000;
   std::size_t max_idle_upstream = 64;
+  // Paths with %2F or %5C: refused with 400 (false), or routed and forwarded still encoded (true).
+  bool allow_encoded_slashes = false;
   std::shared_ptr<boost::asio::ssl::context> server_tls;  // required when https_port >= 0
   std::shared_ptr<boost::asio::ssl::context> client_tls;  // for https backends; system trust by default
   // Told when a token of a known external issuer carries an unknown kid (see token_authenticator.h).

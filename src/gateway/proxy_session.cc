@@ -17,6 +17,7 @@
 #include "crypto/random.h"
 #include "gateway/internal/worker.h"
 #include "gateway/payload.h"
+#include "http/request_checks.h"
 #include "http/rest_router.h"
 #include "gateway/token_authenticator.h"
 #include "traffic/throttler.h"
@@ -469,6 +470,7 @@ class Session {
 
   Worker& w_;
   std::array<char, kChunk> buf_;
+  std::string normal_target_;  // the request target with its path normalised, when that changed it
 };
 
 asio::awaitable<Session::Acquired> Session::acquire(const EndpointRuntime& ep, bool allow_reuse) {
@@ -965,9 +967,30 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     auto& req = rp.get();
     const unsigned version = req.version();
     const bool client_keep_alive = req.keep_alive();
-    const std::string_view target = req.target();
-    const std::size_t q = target.find('?');
-    const std::string_view path = target.substr(0, q);
+    // Framing two parsers could read differently (smuggling) is refused, and the connection closed.
+    if (const auto bad = http::framing_problem(req.base())) {
+      co_await write_problem(client, version, *bad, false);
+      co_return;
+    }
+    std::string_view target = req.target();
+    std::size_t q = target.find('?');
+    std::string_view path = target.substr(0, q);
+    // Routing and the backend see the normal form of the path (no dot segments, no needless escapes).
+    switch (const http::PathVerdict v = http::normalize_path(path, w_.opts.allow_encoded_slashes, normal_target_)) {
+      case http::PathVerdict::kSame:
+        break;
+      case http::PathVerdict::kNormalized:
+        if (q != std::string_view::npos) normal_target_.append(target.substr(q));
+        target = normal_target_;
+        q = target.find('?');
+        path = target.substr(0, q);
+        break;
+      default: {
+        const bool keep = client_keep_alive && rp.is_done();
+        if (!co_await write_problem(client, version, http::path_problem(v), keep) || !keep) co_return;
+        continue;
+      }
+    }
 
     // The gateway's own resources: its health and the key set of its backend JWTs.
     const bool health = path == "/health" && (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head);

@@ -14,6 +14,7 @@
 
 #include "common/problem.h"
 #include "http/listener.h"
+#include "http/request_checks.h"
 
 namespace archway::http {
 
@@ -109,6 +110,18 @@ struct RestServer::Impl {
     return r;
   }
 
+  // What the client hears when reading its request failed (nothing when it went away).
+  static std::optional<Problem> read_problem(boost::system::error_code ec, std::uint64_t max_body_bytes) {
+    if (ec == bhttp::error::header_limit)
+      return Problem{431, 431, "Request Header Fields Too Large", "Request headers exceed the limit"};
+    if (ec == bhttp::error::body_limit)
+      return Problem{413, 413, "Payload Too Large", "Request body exceeds " + std::to_string(max_body_bytes) + " bytes"};
+    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
+      return Problem::bad_request("Malformed HTTP request: " + ec.message());
+    return std::nullopt;
+  }
+
   template <class Stream>
   asio::awaitable<void> serve(Stream& stream, std::string remote, bool secure,
                               std::list<Conn>::iterator conn) {
@@ -118,17 +131,12 @@ struct RestServer::Impl {
       parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
       parser.body_limit(opts.max_body_bytes);
       beast::get_lowest_layer(stream).expires_after(kIdleTimeout);
-      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-      if (ec) {
-        std::optional<Problem> p;
-        if (ec == bhttp::error::header_limit)
-          p = Problem{431, 431, "Request Header Fields Too Large", "Request headers exceed the limit"};
-        else if (ec == bhttp::error::body_limit)
-          p = Problem{413, 413, "Payload Too Large",
-                      "Request body exceeds " + std::to_string(opts.max_body_bytes) + " bytes"};
-        else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
-                 ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-          p = Problem::bad_request("Malformed HTTP request: " + ec.message());
+      auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+      // Framing two parsers could read differently (smuggling): refused before the body is read.
+      std::optional<Problem> bad_framing = ec ? std::nullopt : framing_problem(parser.get().base());
+      if (!ec && !bad_framing && !parser.is_done()) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      if (ec || bad_framing) {
+        std::optional<Problem> p = bad_framing ? std::move(bad_framing) : read_problem(ec, opts.max_body_bytes);
         if (p) {
           bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(p->status), 11};
           res.set(bhttp::field::content_type, "application/json");

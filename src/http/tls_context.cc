@@ -6,10 +6,14 @@ namespace archway::http {
 
 namespace ssl = boost::asio::ssl;
 
-std::shared_ptr<ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file) {
+std::shared_ptr<ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file,
+                                              const std::string& tls12_ciphers) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  if (SSL_CTX_set_cipher_list(ctx->native_handle(), tls12_ciphers.c_str()) != 1)
+    throw std::runtime_error(fmt::format("TLS cipher list '{}' names no cipher this OpenSSL knows", tls12_ciphers));
+  SSL_CTX_set_options(ctx->native_handle(), SSL_OP_CIPHER_SERVER_PREFERENCE);
   boost::system::error_code ec;
   ctx->use_certificate_chain_file(cert_file, ec);
   if (ec) throw std::runtime_error(fmt::format("TLS certificate '{}': {}", cert_file, ec.message()));

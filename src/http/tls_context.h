@@ -6,9 +6,17 @@
 
 namespace archway::http {
 
-// TLS 1.2+ server context from PEM files; throws std::runtime_error naming the file on failure.
-std::shared_ptr<boost::asio::ssl::context> make_server_tls(const std::string& cert_file,
-                                                           const std::string& key_file);
+// Forward-secret AEAD suites only (ECDHE/DHE with AES-GCM or ChaCha20-Poly1305) for TLS 1.2, in
+// OpenSSL's cipher-list syntax; TLS 1.3's suites are all AEAD and stay as OpenSSL offers them.
+inline constexpr const char* kDefaultTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+
+// TLS 1.2+ server context from PEM files, offering `tls12_ciphers` under TLS 1.2; throws
+// std::runtime_error naming the file, or the cipher list, on failure.
+std::shared_ptr<boost::asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file,
+                                                           const std::string& tls12_ciphers = kDefaultTls12Ciphers);
 
 // TLS 1.2+ client context verifying peers against `trust_store` (a PEM file of CA certificates)
 // or, when empty, the system trust store. Throws std::runtime_error naming an unreadable file.

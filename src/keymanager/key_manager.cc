@@ -14,6 +14,7 @@
 #include "crypto/jwt.h"
 #include "crypto/password_hash.h"
 #include "crypto/random.h"
+#include "http/rest_router.h"
 #include "identity/roles.h"
 
 namespace archway::keymanager {
@@ -182,6 +183,15 @@ std::optional<domain::KeyMapping> KeyManager::authenticate_client(std::string_vi
   return km;
 }
 
+std::optional<domain::KeyMapping> KeyManager::authenticate_basic_client(
+    const std::pair<std::string, std::string>& basic) {
+  const std::string id = http::percent_decode(basic.first, true);
+  const std::string secret = http::percent_decode(basic.second, true);
+  if (auto client = authenticate_client(id, secret)) return client;
+  if (id == basic.first && secret == basic.second) return std::nullopt;
+  return authenticate_client(basic.first, basic.second);
+}
+
 IssuedToken KeyManager::issue(const domain::KeyMapping& km, const domain::Application& app,
                               const std::string& subject, const std::string& scope, std::int64_t validity_s) {
   const auto k = keys();
@@ -250,7 +260,7 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     client = store_.find_key_mapping(client_id);  // only a client without a secret refreshes without one
     if (client && !is_public(*client)) client.reset();
   } else {
-    client = authenticate_client(client_id, secret);
+    client = req.basic ? authenticate_basic_client(*req.basic) : authenticate_client(client_id, secret);
   }
   if (!client) return {std::nullopt, oauth(401, "invalid_client", "Client authentication failed")};
   auto app = store_.get_application(client->application_id);

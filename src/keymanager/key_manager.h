@@ -73,6 +73,10 @@ class KeyManager {
 
   // Client authentication: nullopt when the client is unknown or the secret is wrong.
   std::optional<domain::KeyMapping> authenticate_client(std::string_view client_id, std::string_view secret);
+  // Client authentication with HTTP Basic (RFC 6749 §2.3.1): the id and secret were form-urlencoded
+  // before the Basic encoding, so they are decoded first; clients that skipped that encoding still
+  // authenticate with their raw id and secret.
+  std::optional<domain::KeyMapping> authenticate_basic_client(const std::pair<std::string, std::string>& basic);
 
   IssuedToken issue(const domain::KeyMapping& km, const domain::Application& app, const std::string& subject,
                     const std::string& scope, std::int64_t validity_s);

@@ -41,7 +41,7 @@ std::optional<domain::KeyMapping> calling_client(KeyManager& km, const RestReque
                                                  const std::map<std::string, std::string>& form,
                                                  bool allow_public = false) {
   if (auto basic = http::parse_basic_auth(req.header("authorization")))
-    return km.authenticate_client(basic->first, basic->second);
+    return km.authenticate_basic_client(*basic);
   auto id = form.find("client_id");
   auto secret = form.find("client_secret");
   if (id != form.end() && secret == form.end() && allow_public) return km.find_public_client(id->second);
