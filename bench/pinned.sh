@@ -89,7 +89,7 @@ cmp -s "$work/www/1k" <(curl -sf -H "Authorization: Bearer $TTOKEN" "http://127.
 cmp -s "$work/www/1k" <(curl -sf -H "Authorization: Bearer $TTOKEN" "http://127.0.0.1:$GW/throttled/1.0/1k") || { echo "bench: archway /throttled body differs"; exit 1; }
 echo "bench: checked: haproxy answers 200 to Archway's token, 401 to a tampered, an unsigned and no token; archway 401 to the tampered one"
 
-cpu_ticks() {  # utime+stime in clock ticks of each argument's process tree, then CPU 0's busy ticks
+cpu_ticks() {  # utime+stime in clock ticks of each argument's process tree, then CPU 0's busy and nice ticks
   python3 - "$@" <<'PY'
 import os, sys
 procs, kids = {}, {}
@@ -107,10 +107,10 @@ for pid, (ppid, _) in procs.items():
 total = lambda pid: procs.get(pid, (0, 0))[1] + sum(total(k) for k in kids.get(pid, []))
 cpu0 = next(l.split() for l in open("/proc/stat") if l.startswith("cpu0 "))
 busy = sum(int(v) for i, v in enumerate(cpu0[1:9]) if i not in (3, 4))  # all but idle and iowait
-print(" ".join(str(total(int(a))) for a in sys.argv[1:]), busy)
+print(" ".join(str(total(int(a))) for a in sys.argv[1:]), busy, cpu0[2])
 PY
 }
-run_pinned() {  # $1 proxy pid, $2 url, rest to wrk; prints "rps p50 p99 requests proxy_us/req backend_us/req other_cpu0_%"
+run_pinned() {  # $1 proxy pid, $2 url, rest to wrk; prints "rps p50 p99 requests proxy_us/req backend_us/req other_cpu0_% niced_cpu0_%"
   local pid=$1 url=$2 before after out; shift 2
   before=$(cpu_ticks "$pid" "$BACKEND_PID")
   out=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url")
@@ -130,9 +130,9 @@ req, secs = re.search(r"(\d+) requests in ([\d.]+)(\w+)", t).groups()[:2]
 req = int(req)
 p50 = ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1)); p99 = ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
 us = 1e6 / os.sysconf("SC_CLK_TCK")
-proxy, backend, cpu0 = (a[i] - b[i] for i in range(3))
+proxy, backend, cpu0, nice = (a[i] - b[i] for i in range(4))
 other = max(0, cpu0 - proxy - backend) / max(1, cpu0) * 100
-print(f"{rps:.0f} {p50:.3f} {p99:.3f} {req} {proxy * us / req:.2f} {backend * us / req:.2f} {other:.1f}")' "$url" "$before" "$after"
+print(f"{rps:.0f} {p50:.3f} {p99:.3f} {req} {proxy * us / req:.2f} {backend * us / req:.2f} {other:.1f} {nice / max(1, cpu0) * 100:.1f}")' "$url" "$before" "$after"
 }
 
 H=(-H "Authorization: Bearer $TTOKEN")
@@ -213,10 +213,10 @@ labels = {
     "archway_throttled": "archway gateway, JWT + subscription + sub/app tiers counted (/throttled), 1 worker",
 }
 print(f"pinned: backend + proxy on CPU 0, wrk -t1 on CPU 1; {cpu}; medians of {rounds} rounds")
-print("| proxy | requests/s | p50 ms | p99 ms | CPU us/request, proxy | CPU us/request, backend | CPU 0 used by others |")
+print("| proxy | requests/s | p50 ms | p99 ms | CPU us/request, proxy | CPU us/request, backend | CPU 0 to other processes (nice'd) |")
 print("|---|---|---|---|---|---|---|")
 for k, label in labels.items():
-    print(f"| {label} | {med(k,0):.0f} | {med(k,1):.3f} | {med(k,2):.3f} | {med(k,4):.2f} | {med(k,5):.2f} | {med(k,6):.1f}% |")
+    print(f"| {label} | {med(k,0):.0f} | {med(k,1):.3f} | {med(k,2):.3f} | {med(k,4):.2f} | {med(k,5):.2f} | {med(k,6):.1f}% ({med(k,7):.1f}%) |")
 print()
 for k, vs in (("archway", "nginx"), ("archway_throttled", "nginx"), ("haproxy", "nginx"), ("haproxy_jwt", "nginx"),
               ("archway", "haproxy"), ("archway_throttled", "haproxy_jwt")):
@@ -231,5 +231,5 @@ for c in counted:
           f"{allocs/req:.2f} (malloc {d[0]/req:.2f}, calloc {d[1]/req:.2f}, realloc {d[2]/req:.2f}, aligned {d[3]/req:.2f}), "
           f"frees {d[4]/req:.2f}, bytes requested {d[5]/req:.0f}")
 print()
-print("rounds (rps p50 p99 requests proxy_us backend_us other%):", {k: v for k, v in by.items()})
+print("rounds (rps p50 p99 requests proxy_us backend_us other% niced%):", {k: v for k, v in by.items()})
 PY
