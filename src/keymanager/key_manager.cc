@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "common/clock.h"
 #include "common/ids.h"
@@ -482,6 +483,22 @@ std::optional<OAuthError> KeyManager::check_authorize(const AuthorizeRequest& re
   if (req.code_challenge.size() != 43 || req.code_challenge_method != "S256")
     return oauth(400, "invalid_request", "PKCE is required: code_challenge with code_challenge_method=S256");
   return std::nullopt;
+}
+
+std::string KeyManager::sign_in_form_token(std::string_view browser_nonce) const {
+  return box_.seal(fmt::format("sign-in:{}:{}", common::now_millis() / 1000 + kSignInFormLifetimeS, browser_nonce));
+}
+
+bool KeyManager::valid_sign_in_form_token(std::string_view token, std::string_view browser_nonce) const {
+  if (token.empty() || browser_nonce.empty() || token.size() > 512) return false;
+  const std::optional<std::string> plain = box_.open(token);
+  if (!plain || !plain->starts_with("sign-in:")) return false;
+  const std::string_view rest = std::string_view(*plain).substr(8);
+  const std::size_t colon = rest.find(':');
+  if (colon == std::string_view::npos || rest.substr(colon + 1) != browser_nonce) return false;
+  std::int64_t expires = 0;
+  const auto [end, ec] = std::from_chars(rest.data(), rest.data() + colon, expires);
+  return ec == std::errc() && end == rest.data() + colon && common::now_millis() / 1000 <= expires;
 }
 
 std::string KeyManager::create_code(const AuthorizeRequest& req, const domain::User& user) {

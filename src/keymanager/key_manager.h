@@ -119,6 +119,13 @@ class KeyManager {
   // After the user signed in: a one-time code for the client, valid for 60 s.
   std::string create_code(const AuthorizeRequest& req, const domain::User& user);
 
+  // Login CSRF: the sign-in form carries a token bound to a random value in a cookie of the browser
+  // that asked for the form, sealed with the master key (so any control-plane node checks it) and
+  // valid for `kSignInFormLifetimeS`. A page elsewhere can neither read the cookie nor make a token.
+  static constexpr std::int64_t kSignInFormLifetimeS = 3600;
+  std::string sign_in_form_token(std::string_view browser_nonce) const;
+  bool valid_sign_in_form_token(std::string_view token, std::string_view browser_nonce) const;
+
   // RFC 7009: revokes a JWT access token or a refresh token issued to `client` (unknown tokens
   // and other clients' tokens are ignored).
   void revoke(const domain::KeyMapping& client, std::string_view token);

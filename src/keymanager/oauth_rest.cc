@@ -9,7 +9,9 @@
 #include "common/json.h"
 #include "common/problem.h"
 #include "common/strings.h"
+#include "crypto/base64url.h"
 #include "crypto/password_hash.h"
+#include "crypto/random.h"
 
 namespace archway::keymanager {
 
@@ -106,8 +108,9 @@ RestResponse redirect(const std::string& uri, const std::vector<std::pair<std::s
   return r;
 }
 
-RestResponse login_page(const KeyManager::AuthorizeRequest& a, const std::string& error) {
-  std::string hidden;
+RestResponse login_page(const KeyManager::AuthorizeRequest& a, const std::string& error, const std::string& csrf_token,
+                        int status) {
+  std::string hidden = "<input type=\"hidden\" name=\"csrf_token\" value=\"" + html_escape(csrf_token) + "\">";
   for (const auto& [k, v] : std::vector<std::pair<const char*, const std::string*>>{
            {"response_type", &a.response_type}, {"client_id", &a.client_id}, {"redirect_uri", &a.redirect_uri},
            {"scope", &a.scope}, {"state", &a.state}, {"code_challenge", &a.code_challenge},
@@ -122,7 +125,7 @@ RestResponse login_page(const KeyManager::AuthorizeRequest& a, const std::string
                                   ? "<p class=\"alt\">New here? <a href=\"/devportal/sign-up\">Create an account</a></p>"
                                   : "";
   RestResponse r;
-  r.status = error.empty() ? 200 : 401;
+  r.status = status;
   r.content_type = "text/html; charset=utf-8";
   r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
   r.headers.emplace_back("X-Frame-Options", "DENY");
@@ -155,6 +158,42 @@ RestResponse login_page(const KeyManager::AuthorizeRequest& a, const std::string
            "autocomplete=\"current-password\" required>"
            "<button type=\"submit\">Sign in</button></form>" + sign_up + "</main></body></html>";
   return r;
+}
+
+// The sign-in form's browser binding (login CSRF): a random value in an HttpOnly, SameSite=Strict
+// cookie scoped to /oauth2, and the form's csrf_token sealed over it (KeyManager::sign_in_form_token).
+constexpr std::string_view kSignInCookie = "archway_signin";
+
+std::string cookie_value(const RestRequest& req, std::string_view name) {
+  std::string_view cookies = req.header("cookie");
+  while (!cookies.empty()) {
+    const std::size_t semi = cookies.find(';');
+    std::string_view pair = cookies.substr(0, semi);
+    cookies = semi == std::string_view::npos ? std::string_view() : cookies.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=')
+      return std::string(pair.substr(name.size() + 1));
+  }
+  return {};
+}
+
+bool plausible_nonce(std::string_view v) {
+  return v.size() == 43 && v.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+                               std::string_view::npos;
+}
+
+// The sign-in page for this browser: its cookie's value, or a new one set with the page.
+RestResponse sign_in_page(const KeyManager& km, const RestRequest& req, const KeyManager::AuthorizeRequest& a,
+                          const std::string& error, int status) {
+  std::string nonce = cookie_value(req, kSignInCookie);
+  const bool fresh = !plausible_nonce(nonce);
+  if (fresh) nonce = crypto::base64url_encode(crypto::random_bytes(32));
+  RestResponse page = login_page(a, error, km.sign_in_form_token(nonce), status);
+  if (fresh)
+    page.headers.emplace_back(
+        "Set-Cookie", std::string(kSignInCookie) + "=" + nonce + "; Path=/oauth2; HttpOnly; SameSite=Strict; Max-Age=" +
+                          std::to_string(KeyManager::kSignInFormLifetimeS) + (req.secure ? "; Secure" : ""));
+  return page;
 }
 
 }  // namespace
@@ -266,7 +305,7 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
       if (redirectable) return redirect(a.redirect_uri, {{"error", err->error}, {"error_description", err->description}, {"state", a.state}});
       return oauth_error(*err, false);
     }
-    return login_page(a, "");
+    return sign_in_page(km, req, a, "", 200);
   });
 
   r.add("POST", "/oauth2/authorize", [&km, &store](RestRequest& req) {
@@ -278,9 +317,13 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
       if (redirectable) return redirect(a.redirect_uri, {{"error", err->error}, {"error_description", err->description}, {"state", a.state}});
       return oauth_error(*err, false);
     }
+    // Only a form this server gave to this browser signs in (no login CSRF); checked before the password.
+    if (!km.valid_sign_in_form_token((*form)["csrf_token"], cookie_value(req, kSignInCookie)))
+      return sign_in_page(km, req, a, "This sign-in form has expired or was not issued to this browser. Please sign in again.",
+                          403);
     auto user = store.find_user((*form)["username"]);
     if (!user || !crypto::verify_password(user->password_hash, (*form)["password"]))
-      return login_page(a, "Invalid username or password");
+      return sign_in_page(km, req, a, "Invalid username or password", 401);
     return redirect(a.redirect_uri, {{"code", km.create_code(a, *user)}, {"state", a.state}});
   });
 

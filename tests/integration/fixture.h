@@ -59,6 +59,27 @@ class ServerSuite : public ::testing::Test {
     return mgmt().send(r);
   }
 
+  // The /oauth2/authorize sign-in form as a browser uses it: GET the page with `params` (the query,
+  // without '?'), then POST it with the page's cookie and csrf_token plus `fields`
+  // ("username=..&password=.."). Returns the POST's answer.
+  HttpResponse sign_in_through_form(const std::string& params, const std::string& fields) {
+    auto page = mgmt().get("/oauth2/authorize?" + params);
+    EXPECT_EQ(page.status, 200) << page.body;
+    std::string cookie = page.header("set-cookie");
+    cookie = cookie.substr(0, cookie.find(';'));
+    const std::string marker = "name=\"csrf_token\" value=\"";
+    const std::size_t at = page.body.find(marker);
+    EXPECT_NE(at, std::string::npos) << page.body;
+    const std::size_t from = at == std::string::npos ? 0 : at + marker.size();
+    const std::string token = page.body.substr(from, page.body.find('"', from) - from);
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/oauth2/authorize";
+    r.body = params + "&" + fields + "&csrf_token=" + token;
+    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", cookie}};
+    return mgmt().send(r);
+  }
+
   // One part of an upload: a plain field when `filename` is empty, else a file.
   struct UploadPart {
     std::string name;

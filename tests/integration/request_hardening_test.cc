@@ -150,6 +150,52 @@ TEST_F(RequestHardening, Tls12OffersOnlyAeadSuitesWithForwardSecrecy) {
   }
 }
 
+// The Publisher portal's own client signs in through the form, as in the browser.
+std::string portal_authorize_params(int management_port) {
+  const std::string redirect = "http%3A%2F%2F127.0.0.1%3A" + std::to_string(management_port) + "%2Fpublisher%2Fcallback";
+  return "response_type=code&client_id=archway-publisher&redirect_uri=" + redirect +
+         "&scope=apim%3Aapi_view&state=st&code_challenge=" + std::string(43, 'c') + "&code_challenge_method=S256";
+}
+
+TEST_F(RequestHardening, TheSignInFormOnlyAcceptsPostsCarryingTheTokenBoundToThisBrowser) {
+  const std::string params = portal_authorize_params(server_->management_port());
+  const std::string creds = "username=admin&password=test-admin-pw";
+  auto post = [&](const std::string& body, const std::string& cookie) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/oauth2/authorize";
+    r.body = body;
+    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+    if (!cookie.empty()) r.headers.emplace_back("Cookie", cookie);
+    return mgmt().send(r);
+  };
+  // A page elsewhere posting the right credentials: no cookie, no token.
+  auto forged = post(params + "&" + creds, "");
+  EXPECT_EQ(forged.status, 403) << forged.body;
+  EXPECT_TRUE(forged.header("location").empty());
+  // The page sets the browser's cookie and embeds a token for it.
+  auto page = mgmt().get("/oauth2/authorize?" + params);
+  ASSERT_EQ(page.status, 200);
+  const std::string set_cookie = page.header("set-cookie");
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("SameSite=Strict"), std::string::npos) << set_cookie;
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const std::string marker = "name=\"csrf_token\" value=\"";
+  const std::size_t at = page.body.find(marker) + marker.size();
+  const std::string token = page.body.substr(at, page.body.find('"', at) - at);
+  ASSERT_FALSE(token.empty());
+  // The token without its cookie, with another browser's cookie, or altered: refused.
+  EXPECT_EQ(post(params + "&" + creds + "&csrf_token=" + token, "").status, 403);
+  EXPECT_EQ(post(params + "&" + creds + "&csrf_token=" + token, "archway_signin=" + std::string(43, 'A')).status, 403);
+  std::string altered = token;
+  altered[altered.size() / 2] = altered[altered.size() / 2] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(post(params + "&" + creds + "&csrf_token=" + altered, cookie).status, 403);
+  // The browser that got the page signs in.
+  auto ok = post(params + "&" + creds + "&csrf_token=" + token, cookie);
+  ASSERT_EQ(ok.status, 302) << ok.body;
+  EXPECT_NE(ok.header("location").find("code="), std::string::npos);
+}
+
 class EncodedSlashesAllowed : public ServerSuite {
  protected:
   static void SetUpTestSuite() {

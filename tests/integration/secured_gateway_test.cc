@@ -248,7 +248,7 @@ TEST_F(SecuredGateway, AuthorizationCodeWithPkceSignsTheUserIn) {
   EXPECT_NE(no_pkce.header("location").find("error=invalid_request"), std::string::npos);
 
   auto sign_in = [&](const std::string& password) {
-    return form("/oauth2/authorize", query.substr(1) + "&username=admin&password=" + password);
+    return sign_in_through_form(query.substr(1), "username=admin&password=" + password);
   };
   EXPECT_EQ(sign_in("wrong").status, 401);
   auto redirected = sign_in(kPassword);

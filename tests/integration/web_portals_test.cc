@@ -41,9 +41,7 @@ class WebPortals : public ServerSuite {
     const std::string params = "response_type=code&client_id=archway-" + portal + "&redirect_uri=" + enc(redirect) +
                                "&scope=" + enc(scope) + "&state=st&code_challenge=" + challenge +
                                "&code_challenge_method=S256";
-    auto page = mgmt().get("/oauth2/authorize?" + params);
-    EXPECT_EQ(page.status, 200) << page.body;
-    auto back = form("/oauth2/authorize", params + "&username=" + user + "&password=" + enc(password));
+    auto back = sign_in_through_form(params, "username=" + user + "&password=" + enc(password));
     EXPECT_EQ(back.status, 302) << back.body;
     const std::string location = back.header("location");
     EXPECT_TRUE(location.starts_with(redirect + "?code=")) << location;
