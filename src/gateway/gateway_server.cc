@@ -18,6 +18,11 @@ using internal::Worker;
 
 namespace internal {
 
+std::size_t Worker::next_local_slot() {
+  static std::atomic<std::size_t> next{0};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 Worker::Worker(const GatewayOptions& o, SnapshotSource& source)
     : opts(o), pool(o.max_idle_upstream, std::chrono::seconds(30)), source_(source) {}
 

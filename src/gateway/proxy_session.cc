@@ -15,6 +15,8 @@
 #include "common/problem.h"
 #include "crypto/http_digest.h"
 #include "crypto/random.h"
+#include "gateway/filter.h"
+#include "gateway/filters/schema_validation.h"
 #include "gateway/internal/worker.h"
 #include "gateway/payload.h"
 #include "http/request_checks.h"
@@ -49,11 +51,6 @@ Problem backend_unavailable(const std::string& why) {
 Problem backend_timeout() {
   return {504, 101504, "Backend connection timeout", "The backend did not answer within the endpoint timeout"};
 }
-Problem api_blocked() {
-  return {503, 700700, "API blocked",
-          "This API has been blocked temporarily. Please try again later or contact the system "
-          "administrators."};
-}
 Problem bad_backend_response(const std::string& why) {
   return {502, 101505, "Invalid response from the back end", why};
 }
@@ -63,38 +60,6 @@ Problem payload_too_large(std::size_t limit) {
           "A payload policy reads the whole body; this one exceeds " + std::to_string(limit) +
               " bytes (gateway.max_transform_bytes)"};
 }
-// Schema validation failures (enableSchemaValidation) as the product words them, with where each
-// failure is: "location" names the first, "errors" lists them all (at most a few).
-Problem schema_problem(int status, std::string_view message, std::string_view flow,
-                       const std::vector<openapi::SchemaError>& failures) {
-  Problem p{status, status, std::string(message), fmt::format("Schema validation failed in the {}", flow)};
-  boost::json::array errors;
-  for (std::size_t i = 0; i < failures.size(); ++i) {
-    p.description.append(i ? "; " : ": ").append(failures[i].location).append(": ").append(failures[i].message);
-    errors.push_back(boost::json::object{{"location", failures[i].location}, {"message", failures[i].message}});
-  }
-  boost::json::object extra;
-  if (!failures.empty()) extra["location"] = failures.front().location;
-  extra["errors"] = std::move(errors);
-  p.extra_json = boost::json::serialize(extra);
-  return p;
-}
-
-// Request headers as schema validation looks them up.
-template <class Fields>
-class HeaderLookup final : public openapi::HeaderSource {
- public:
-  explicit HeaderLookup(const Fields& f) : f_(f) {}
-  std::optional<std::string_view> header(std::string_view name) const override {
-    auto it = f_.find(name);
-    if (it == f_.end()) return std::nullopt;
-    return std::string_view(it->value());
-  }
-
- private:
-  const Fields& f_;
-};
-
 // The product's fault for a suspended endpoint (303001), with the time left.
 Problem endpoint_suspended(const EndpointRuntime& ep, std::int64_t remaining_ms) {
   return {503, 303001, "Endpoint suspended",
@@ -109,24 +74,6 @@ bool idempotent(bhttp::verb v) {
 }
 
 bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-Problem auth_problem(const AuthDecision& d) {
-  switch (d.outcome) {
-    case AuthOutcome::kMissingCredentials:
-      return {401, 900902, "Missing Credentials", std::string(d.description)};
-    case AuthOutcome::kInvalidCredentials:
-      return {401, 900901, "Invalid Credentials", std::string(d.description)};
-    case AuthOutcome::kScopeMissing:
-      return {403, 900910, "The access token does not allow you to access the requested resource",
-              std::string(d.description)};
-    default:
-      return {403, 900908, "Resource forbidden", std::string(d.description)};
-  }
-}
 
 bool is_hop_by_hop(bhttp::field name) {
   switch (name) {
@@ -239,24 +186,6 @@ asio::awaitable<bool> write_fixed(Stream& s, unsigned version, std::string_view 
   if (head) res.body().clear();  // Content-Length stays; a response to HEAD has no body
   auto [ec, n] = co_await bhttp::async_write(s, res, kTuple);
   co_return !ec;
-}
-
-// The response cache key: method, the API's deployment, the target as sent, the key headers.
-template <class Request>
-std::string response_cache_key(const ApiRuntime& api, const Request& req, std::string_view target) {
-  std::string key;
-  key.reserve(target.size() + api.id.size() + 48);
-  key.append(req.method_string()).push_back(' ');
-  key.append(api.id).push_back('@');
-  key.append(std::to_string(api.deployment)).push_back(' ');
-  key.append(target);
-  for (const auto& h : api.cache_key_headers) {
-    key.push_back('\n');
-    key.append(h).push_back(':');
-    for (const auto& f : req)
-      if (iequals(f.name_string(), h)) key.append(f.value()).push_back(',');
-  }
-  return key;
 }
 
 // Answers from a cache entry, with CORS for this request's origin.
@@ -389,37 +318,43 @@ std::int64_t steady_millis() {
   return std::chrono::duration_cast<ms>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// What conditional groups of advanced policies look at: headers, query parameters, JWT claims.
-// Only policies with conditions call into it, so the common path parses nothing.
-class RequestFacts final : public traffic::RequestAttributes {
- public:
-  RequestFacts(const bhttp::request<bhttp::buffer_body>& req, std::string_view query, const TokenCacheEntry* token)
-      : req_(req), query_(query), token_(token) {}
-
-  std::optional<std::string_view> header(std::string_view name) const override {
-    auto it = req_.find(name);
-    if (it == req_.end()) return std::nullopt;
-    return std::string_view(it->value());
-  }
-  std::optional<std::string_view> query(std::string_view name) const override { return query_value(query_, name); }
-  std::optional<std::string> claim(std::string_view name) const override {
-    if (!token_ || token_->claims.empty()) return std::nullopt;
-    boost::system::error_code ec;
-    auto v = boost::json::parse(token_->claims, ec);
-    if (ec || !v.is_object()) return std::nullopt;
-    auto* c = v.as_object().if_contains(name);
-    if (!c) return std::nullopt;
-    if (c->is_string()) return std::string(c->as_string());
-    return boost::json::serialize(*c);
-  }
-
- private:
-  const bhttp::request<bhttp::buffer_body>& req_;
-  std::string_view query_;
-  const TokenCacheEntry* token_;
-};
-
 std::string digest_state_key(const BackendDigest& d, const EndpointRuntime& ep) { return d.key + "\n" + ep.pool_key; }
+
+// Runs the operation's filters in order until one answers.
+asio::awaitable<Flow> run_filters(Call& call) {
+  for (const auto& f : call.op.filters) {
+    const Flow flow = f->suspends() ? co_await f->on_request_async(call) : f->on_request(call);
+    if (flow != Flow::kNext) co_return flow;
+  }
+  co_return Flow::kNext;
+}
+
+// Writes the answer of the filter that stopped `call`.
+template <class Stream>
+asio::awaitable<bool> write_answer(Stream& s, unsigned version, const Call& call, bool keep, const CompiledFlow* fault) {
+  const Answer& a = call.answer;
+  const bool head = call.request.method() == bhttp::verb::head;
+  switch (a.kind) {
+    case Answer::Kind::kProblem:
+      co_return co_await write_problem(s, version, a.problem, keep, a.challenge, a.throttled ? &call.throttle : nullptr);
+    case Answer::Kind::kFault:
+      co_return co_await write_fault(s, version, a.problem, keep, fault);
+    case Answer::Kind::kCached:
+      co_return co_await write_cached(s, version, *a.cached, call.api.cors, call.request[bhttp::field::origin], keep, head);
+    case Answer::Kind::kMock: {
+      const CompiledFlow::Mock& mock = *call.op.request.mock;
+      bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(mock.status), version};
+      if (!mock.content_type.empty()) res.set(bhttp::field::content_type, mock.content_type);
+      res.body() = mock.body;
+      res.keep_alive(keep);
+      res.prepare_payload();
+      if (head) res.body().clear();  // Content-Length stays
+      auto [ec, n] = co_await bhttp::async_write(s, res, kTuple);
+      co_return !ec;
+    }
+  }
+  co_return false;
+}
 
 class Session {
  public:
@@ -437,11 +372,6 @@ class Session {
     UpstreamFailure failure = UpstreamFailure::kNone;
   };
   asio::awaitable<Acquired> acquire(const EndpointRuntime& ep, bool allow_reuse);
-
-  // HTTP Basic against the control plane's users (verified off the event loop, cached 5 min);
-  // with operation scopes, one of them must be bound to one of the user's roles.
-  asio::awaitable<std::optional<Problem>> authorize_basic(const ApiRuntime& api, const OperationRuntime& op,
-                                                          std::string_view authorization);
 
   template <class Client, class Up>
   asio::awaitable<Exchange> exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
@@ -677,48 +607,6 @@ void Session::forget_backend_token(const BackendOAuth& oauth, std::string_view s
   }
 }
 
-asio::awaitable<std::optional<Problem>> Session::authorize_basic(const ApiRuntime& api, const OperationRuntime& op,
-                                                                 std::string_view authorization) {
-  if (authorization.empty())
-    co_return Problem{401, 900902, "Missing Credentials", "Send HTTP Basic credentials"};
-  const auto now = std::chrono::steady_clock::now();
-  const Worker::BasicUser* user = nullptr;
-  if (auto it = w_.basic_users.find(authorization); it != w_.basic_users.end() && it->second.expires > now)
-    user = &it->second;
-  if (!user) {
-    auto creds = http::parse_basic_auth(authorization);
-    if (!creds || !w_.opts.basic_auth_verifier)
-      co_return Problem{401, 900901, "Invalid Credentials", "Malformed Basic credentials"};
-    const auto& verifier = w_.opts.basic_auth_verifier;
-    // The password hash is slow on purpose: run it on the verification pool, then resume here.
-    std::optional<std::vector<std::string>> roles = co_await asio::co_spawn(
-        *w_.verify_pool,
-        [&verifier, &creds]() -> asio::awaitable<std::optional<std::vector<std::string>>> {
-          co_return verifier(creds->first, creds->second);
-        },
-        asio::use_awaitable);
-    if (!roles) co_return Problem{401, 900901, "Invalid Credentials", "Invalid username or password"};
-    if (w_.basic_users.size() >= 10000) w_.basic_users.clear();
-    auto [it, inserted] = w_.basic_users.insert_or_assign(std::string(authorization),
-                                                          Worker::BasicUser{std::move(*roles), now + std::chrono::minutes(5)});
-    user = &it->second;
-  }
-  if (!op.scopes.empty()) {
-    bool granted = false;
-    for (const auto& sc : op.scopes) {
-      auto bound = api.scope_roles.find(sc);
-      if (bound == api.scope_roles.end()) continue;
-      for (const auto& role : user->roles)
-        granted = granted || role == "admin" || bound->second.empty() ||
-                  std::find(bound->second.begin(), bound->second.end(), role) != bound->second.end();
-    }
-    if (!granted)
-      co_return Problem{403, 900910, "The access token does not allow you to access the requested resource",
-                        "The user's roles are not bound to any of this operation's scopes"};
-  }
-  co_return std::nullopt;
-}
-
 template <class Client, class Up>
 asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
                                             bool reused, RequestContext& ctx) {
@@ -880,7 +768,7 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up, std
     std::vector<openapi::SchemaError> failures;
     if (!ctx.response_validator->check_response(status, content_type, raw, failures)) {
       if (upstream_keep_alive && sp.is_done()) w_.pool.put(std::move(conn));
-      const Problem p = schema_problem(500, "Internal Server Error", "Response", failures);
+      const Problem p = filters::schema_problem(500, "Internal Server Error", "Response", failures);
       spdlog::warn("response of {} failed schema validation: {}", ctx.endpoint->url.authority(), p.description);
       const bool ok = co_await write_fault(client, ctx.client_version, p, keep, ctx.fault);
       co_return ok && keep ? Exchange::kErrorSent : Exchange::kClientGone;
@@ -1039,155 +927,24 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     }
 
     const ApiRuntime& api = *m.api;
-    if (api.blocked) {  // lifecycle BLOCKED: refused before credentials are even looked at
-      const bool keep = client_keep_alive && rp.is_done();
-      if (!co_await write_problem(client, version, api_blocked(), keep) || !keep) co_return;
+    // The operation's filters, composed when it was deployed: each may stop the request with an answer.
+    Call call{w_, *snap, api, *m.op, req, target, path,
+              q == std::string_view::npos ? std::string_view() : target.substr(q + 1), m.resource_offset,
+              remote_ip, remote_addr};
+    call.endpoint = m.op->production;
+    call.body_done = rp.is_done();
+    const CompiledFlow* fault = m.op->fault.empty() ? nullptr : &m.op->fault;
+    if (co_await run_filters(call) == Flow::kAnswer) {
+      const bool keep = client_keep_alive && rp.is_done();  // an unread body forces a close
+      if (!co_await write_answer(client, version, call, keep, fault) || !keep) co_return;
       continue;
     }
-    const EndpointGroup* group = m.op->production;
-    // The credential travels in Authorization unless the API names another header (authorizationHeader).
-    const bool own_header = !api.authorization_header.empty();
-    const std::string_view authorization =
-        !m.op->secured ? std::string_view()
-        : own_header   ? std::string_view(req[api.authorization_header])
-                       : std::string_view(req[bhttp::field::authorization]);
-    const bool basic_credentials = authorization.size() > 6 && beast::iequals(authorization.substr(0, 6), "Basic ");
-    AuthDecision d;
-    std::string basic_user;
-    if (m.op->secured && api.basic_auth &&
-        (basic_credentials || (!api.oauth2 && (!api.api_key || req["apikey"].empty())))) {
-      const std::optional<Problem> denied = co_await authorize_basic(api, *m.op, authorization);
-      if (denied) {
-        const bool keep = client_keep_alive && rp.is_done();
-        if (!co_await write_problem(client, version, *denied, keep, denied->status == 401 ? "Basic realm=\"archway\"" : ""))
-          co_return;
-        if (!keep) co_return;
-        continue;
-      }
-      if (auto creds = http::parse_basic_auth(authorization)) basic_user = std::move(creds->first);
-      if (own_header) req.erase(api.authorization_header);
-      else req.erase(bhttp::field::authorization);
-    } else if (m.op->secured) {
-      d = authorize(*snap, api, *m.op, authorization, req["apikey"], w_.tokens, now_seconds(), w_.opts.on_unknown_key);
-      if (d.outcome != AuthOutcome::kAllowed) {
-        const bool keep = client_keep_alive && rp.is_done();
-        const Problem p = auth_problem(d);
-        const std::string_view challenge =
-            d.outcome == AuthOutcome::kMissingCredentials ? "Bearer realm=\"archway\""
-            : d.outcome == AuthOutcome::kInvalidCredentials ? "Bearer realm=\"archway\", error=\"invalid_token\""
-                                                             : "";
-        if (!co_await write_problem(client, version, p, keep, challenge) || !keep) co_return;
-        continue;
-      }
-      group = d.endpoint;
-      // Like the product (RemoveOAuthHeadersFromOutMessage), the caller's credentials stay at the gateway.
-      if (own_header) req.erase(api.authorization_header);
-      else req.erase(bhttp::field::authorization);
-      req.erase("apikey");
-      if (api.backend_jwt && d.token && d.application)
-        req.set("X-JWT-Assertion",
-                w_.backend_jwts.get(*w_.backend_jwt_signer, api, *d.application, *d.token, now_seconds()));
-    } else if (api.backend_jwt) {
-      req.erase("X-JWT-Assertion");  // backends of this API trust the header: callers must not forge it
-    }
-
-    // Traffic Manager: blocking conditions and rate limits.
-    traffic::Decision throttle;
-    std::int64_t throttle_now = 0;
-    if (w_.opts.throttler) {
-      RequestFacts facts(req, q == std::string_view::npos ? std::string_view() : target.substr(q + 1), d.token);
-      traffic::Request tr;
-      tr.api_id = api.id;
-      tr.api_context = api.versioned_context;
-      tr.api_context_unversioned = api.context;
-      tr.resource = m.op->resource;
-      tr.api_policy = api.advanced;
-      tr.resource_policy = m.op->advanced;
-      tr.ip = &remote_addr;
-      tr.ip_text = remote_ip;
-      tr.attributes = &facts;
-      if (d.application) {
-        tr.authenticated = true;
-        tr.subscription_policy = d.subscription ? d.subscription->policy : nullptr;
-        tr.application_policy = d.application->policy;
-        tr.application_id = d.application->id;
-        tr.application_owner = d.application->owner;
-        tr.application_name = d.application->name;
-        tr.user = d.token ? std::string_view(d.token->subject) : std::string_view();
-        tr.sandbox = d.sandbox;
-      } else if (!basic_user.empty()) {
-        tr.authenticated = true;  // HTTP Basic: users, no application; API, backend and blocking limits apply
-        tr.user = basic_user;
-      } else {
-        tr.subscription_policy = snap->unauthenticated_policy();
-      }
-      tr.backend_tps = tr.sandbox ? api.max_tps_sandbox : api.max_tps_production;
-      throttle_now = steady_millis();
-      throttle = w_.opts.throttler->admit(snap->policies(), tr, throttle_now);
-      if (!throttle.allowed()) {
-        const bool keep = client_keep_alive && rp.is_done();
-        const Problem p{throttle.kind == traffic::Decision::Kind::kBlocked ? 403 : 429, throttle.code,
-                        throttle.message, throttle.description};
-        if (!co_await write_problem(client, version, p, keep, {}, &throttle) || !keep) co_return;
-        continue;
-      }
-    }
-    const CompiledFlow* fault = m.op->fault.empty() ? nullptr : &m.op->fault;
-    // Schema validation of the request as the client sent it: parameters here, the body once read.
+    const EndpointGroup* group = call.endpoint;
+    const traffic::Decision& throttle = call.throttle;
     const openapi::OperationValidator* validator = m.op->validator.get();
     std::vector<openapi::SchemaError> failures;
-    if (validator) {
-      const HeaderLookup<std::decay_t<decltype(req.base())>> headers(req.base());
-      openapi::RequestView view{q == std::string_view::npos ? std::string_view() : target.substr(q + 1),
-                                template_params(m.op->target, path.substr(m.resource_offset)), &headers};
-      openapi::BodyVerdict verdict = openapi::BodyVerdict::kValid;
-      if (validator->check_parameters(view, failures) && rp.is_done() && validator->inspects_body())
-        verdict = validator->check_body(req[bhttp::field::content_type], {}, failures);
-      if (!failures.empty()) {
-        const Problem p = verdict == openapi::BodyVerdict::kUnsupportedMediaType
-                              ? schema_problem(415, "Unsupported Media Type", "Request", failures)
-                              : schema_problem(400, "Bad Request", "Request", failures);
-        const bool keep = client_keep_alive && rp.is_done();
-        if (!co_await write_fault(client, version, p, keep, fault) || !keep) co_return;
-        continue;
-      }
-    }
-    // Request mediation, compiled with the snapshot: a mock answers here; headers, method, path
-    // and query are rewritten in the order the policies were given.
     const CompiledFlow& flow = m.op->request;
-    if (flow.mock) {
-      bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(flow.mock->status), version};
-      if (!flow.mock->content_type.empty()) res.set(bhttp::field::content_type, flow.mock->content_type);
-      res.body() = flow.mock->body;
-      const bool keep = client_keep_alive && rp.is_done();
-      res.keep_alive(keep);
-      res.prepare_payload();
-      if (req.method() == bhttp::verb::head) res.body().clear();
-      auto [mec, mn] = co_await bhttp::async_write(client, res, kTuple);
-      if (mec || !keep) co_return;
-      continue;
-    }
-    apply_header_ops(flow.headers, req);
-    if (!flow.method.empty() && (flow.current_method.empty() || flow.current_method == req.method_string()))
-      req.method(bhttp::string_to_verb(flow.method));
-    // Response cache: GET and HEAD of an operation with caching on; a fresh entry answers here,
-    // before request mediation and the backend. Cache-Control: no-cache skips the lookup, no-store
-    // the cache altogether.
-    std::string cache_key;
-    if (m.op->cache_ttl_ms > 0 && w_.cache && (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head)) {
-      const CacheDirectives asked = parse_cache_control(req[bhttp::field::cache_control], req[bhttp::field::pragma]);
-      if (!asked.no_store) {
-        cache_key = response_cache_key(api, req, target);
-        if (auto hit = asked.no_cache ? nullptr : w_.cache->find(cache_key, steady_millis())) {
-          const bool keep = client_keep_alive && rp.is_done();
-          if (!co_await write_cached(client, version, *hit, api.cors, req[bhttp::field::origin], keep,
-                                     req.method() == bhttp::verb::head) ||
-              !keep)
-            co_return;
-          continue;
-        }
-      }
-    }
+    const std::string& cache_key = call.cache_key;
     // Payload policies and schema validation read the whole body (bounded) and send it (transformed)
     // from memory; so does DIGEST endpoint security, whose backend may ask for the request again
     // with an answer to its challenge.
@@ -1213,9 +970,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       if (validator) {
         const openapi::BodyVerdict verdict = validator->check_body(content_type, raw, failures);
         if (verdict != openapi::BodyVerdict::kValid) {
-          const Problem p = verdict == openapi::BodyVerdict::kUnsupportedMediaType
-                                ? schema_problem(415, "Unsupported Media Type", "Request", failures)
-                                : schema_problem(400, "Bad Request", "Request", failures);
+          const Problem p = filters::request_schema_problem(verdict, failures);
           if (!co_await write_fault(client, version, p, client_keep_alive, fault) || !client_keep_alive) co_return;
           continue;
         }

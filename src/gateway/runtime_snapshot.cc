@@ -1,5 +1,7 @@
 #include "gateway/runtime_snapshot.h"
 
+#include "gateway/filter.h"
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -9,6 +11,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "gateway/filter.h"
 #include "gateway/snapshot_builder.h"
 
 namespace archway::gateway {
@@ -331,6 +334,7 @@ std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std:
     }
   }
   rt->cors = compile_cors(a.cors.enabled ? a.cors : settings.default_cors);
+  for (OperationRuntime& op : rt->operations) op.filters = compose_chain(*rt, op);
   return rt;
 }
 

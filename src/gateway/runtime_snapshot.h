@@ -33,6 +33,7 @@ using common::StringMap;
 using common::StringSet;
 
 struct EndpointGroup;
+class Filter;
 
 struct OperationRuntime {
   std::string verb;
@@ -55,6 +56,8 @@ struct OperationRuntime {
   // when the definition does not describe the operation.
   std::shared_ptr<const openapi::OperationValidator> validator;
   bool validate_response = false;  // enableResponseSchemaValidation
+  // The filters a request to this operation runs through, in order (filter.h, compose_chain).
+  std::vector<std::shared_ptr<const Filter>> filters;
 };
 
 struct EndpointRuntime;

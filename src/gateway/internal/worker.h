@@ -40,13 +40,6 @@ class Worker {
   boost::asio::io_context io;
   const GatewayOptions& opts;
   UpstreamPool pool;
-  TokenCache tokens;
-  BackendJwtCache backend_jwts;
-  struct BasicUser {
-    std::vector<std::string> roles;
-    std::chrono::steady_clock::time_point expires;
-  };
-  StringMap<BasicUser> basic_users;  // by the Authorization header value
   // OAUTH endpoint security: the backend access token this worker holds per set of credentials
   // (BackendOAuth::key). One fetch at a time per entry; the other requests wait on `ready`.
   struct BackendToken {
@@ -75,6 +68,16 @@ class Worker {
   bool stopping = false;
   std::thread thread;
 
+  // What a filter keeps per worker (its caches), made on first use. Only this worker's thread
+  // touches it, so filters need no lock.
+  template <class T>
+  T& local() {
+    static const std::size_t slot = next_local_slot();
+    if (slot >= locals_.size()) locals_.resize(slot + 1);
+    if (!locals_[slot]) locals_[slot] = std::make_shared<T>();
+    return *static_cast<T*>(locals_[slot].get());
+  }
+
   // A reference to the current snapshot that keeps it alive; the copy touches a control block
   // that only this worker uses, so requests on different workers share no cache line.
   std::shared_ptr<const RuntimeSnapshot> snapshot();
@@ -83,11 +86,13 @@ class Worker {
   void begin_stop();  // runs on the worker thread
 
  private:
+  static std::size_t next_local_slot();
   boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acc, bool tls);
 
   SnapshotSource& source_;
   std::uint64_t seen_generation_ = UINT64_MAX;
   std::shared_ptr<const std::shared_ptr<const RuntimeSnapshot>> pin_;
+  std::vector<std::shared_ptr<void>> locals_;
 };
 
 // Serves one client connection until it closes (proxy_session.cc).

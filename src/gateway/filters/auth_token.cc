@@ -1,0 +1,61 @@
+// Bearer access tokens and API keys (the `apikey` header), as the API's securityScheme allows, then
+// the caller's application's subscription to the API (token_authenticator.h). Verified tokens are
+// cached per worker. The caller's credentials are not forwarded.
+#include <chrono>
+
+#include "gateway/filters/credentials.h"
+#include "gateway/filters/filters.h"
+#include "gateway/internal/worker.h"
+
+namespace archway::gateway::filters {
+
+namespace {
+
+common::Problem auth_problem(const AuthDecision& d) {
+  switch (d.outcome) {
+    case AuthOutcome::kMissingCredentials:
+      return {401, 900902, "Missing Credentials", std::string(d.description)};
+    case AuthOutcome::kInvalidCredentials:
+      return {401, 900901, "Invalid Credentials", std::string(d.description)};
+    case AuthOutcome::kScopeMissing:
+      return {403, 900910, "The access token does not allow you to access the requested resource",
+              std::string(d.description)};
+    default:
+      return {403, 900908, "Resource forbidden", std::string(d.description)};
+  }
+}
+
+class TokenAuth final : public Filter {
+ public:
+  std::string_view name() const override { return "token_auth"; }
+
+  Flow on_request(Call& call) const override {
+    if (call.by_basic) return Flow::kNext;
+    internal::Worker& w = call.worker;
+    const std::int64_t now_s =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    call.auth = authorize(call.snapshot, call.api, call.op, credential_of(call), call.request["apikey"],
+                          w.local<TokenCache>(), now_s, w.opts.on_unknown_key);
+    const AuthDecision& d = call.auth;
+    if (d.outcome != AuthOutcome::kAllowed) {
+      const std::string_view challenge =
+          d.outcome == AuthOutcome::kMissingCredentials   ? "Bearer realm=\"archway\""
+          : d.outcome == AuthOutcome::kInvalidCredentials ? "Bearer realm=\"archway\", error=\"invalid_token\""
+                                                          : "";
+      return answer(call, auth_problem(d), challenge);
+    }
+    call.endpoint = d.endpoint;
+    drop_credential(call);
+    call.request.erase("apikey");
+    return Flow::kNext;
+  }
+};
+
+}  // namespace
+
+const Filter& token_auth() {
+  static const TokenAuth instance;
+  return instance;
+}
+
+}  // namespace archway::gateway::filters

@@ -1,0 +1,41 @@
+// Filter defaults and the composition of an operation's chain.
+#include "gateway/filter.h"
+#include "gateway/filters/filters.h"
+
+namespace archway::gateway {
+
+Flow Filter::on_request(Call&) const { return Flow::kNext; }
+
+boost::asio::awaitable<Flow> Filter::on_request_async(Call& call) const { co_return on_request(call); }
+
+namespace {
+
+// The filters are static: their shared_ptr owns nothing.
+std::shared_ptr<const Filter> use(const Filter& f) { return std::shared_ptr<const Filter>(std::shared_ptr<const Filter>(), &f); }
+
+}  // namespace
+
+std::vector<std::shared_ptr<const Filter>> compose_chain(const ApiRuntime& api, const OperationRuntime& op) {
+  std::vector<std::shared_ptr<const Filter>> chain;
+  if (api.blocked) {  // refused before credentials are even looked at
+    chain.push_back(use(filters::blocked_api()));
+    return chain;
+  }
+  if (op.secured) {
+    if (api.basic_auth) chain.push_back(use(filters::basic_auth()));
+    // Basic alone as the scheme: the Basic filter decides every request.
+    if (!api.basic_auth || api.oauth2 || api.api_key) chain.push_back(use(filters::token_auth()));
+  }
+  if (api.backend_jwt) chain.push_back(use(filters::backend_jwt()));
+  chain.push_back(use(filters::throttle()));  // every request is counted (the Unauthenticated tier too)
+  if (op.validator) chain.push_back(use(filters::schema_validation()));
+  if (op.request.mock) {
+    chain.push_back(use(filters::mock()));
+    return chain;  // nothing after a mock runs
+  }
+  if (!op.request.headers.empty() || !op.request.method.empty()) chain.push_back(use(filters::header_mediation()));
+  if (op.cache_ttl_ms > 0) chain.push_back(use(filters::response_cache()));
+  return chain;
+}
+
+}  // namespace archway::gateway

@@ -1,0 +1,19 @@
+#pragma once
+// The filters of the gateway's request path, one file each; compose_chain (chain.cc) picks the
+// ones an operation needs. Each returns its single, stateless instance: what it needs to know about
+// the operation it reads from the Call; what it keeps per worker it keeps in Worker::local<>().
+#include "gateway/filter.h"
+
+namespace archway::gateway::filters {
+
+const Filter& blocked_api();       // lifecycle.cc: a BLOCKED API answers 503 (700700)
+const Filter& basic_auth();        // auth_basic.cc: HTTP Basic against the control plane's users
+const Filter& token_auth();        // auth_token.cc: Bearer access token or API key, and the subscription
+const Filter& backend_jwt();       // backend_jwt.cc: X-JWT-Assertion for the backend, never the caller's
+const Filter& throttle();          // throttle.cc: deny policies and rate limits (Traffic Manager)
+const Filter& schema_validation();  // schema_validation.cc: the request's parameters (and an empty body)
+const Filter& mock();              // mock.cc: mockResponse answers without the backend
+const Filter& header_mediation();  // header_mediation.cc: request header policies and rewriteMethod
+const Filter& response_cache();    // response_cache.cc: a fresh cached response answers
+
+}  // namespace archway::gateway::filters

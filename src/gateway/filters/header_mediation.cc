@@ -1,0 +1,32 @@
+// Header policies of the request flow (addHeader, setHeader, removeHeader, in their order) and
+// rewriteMethod (only from currentMethod when given). Path and query rewrites are applied where the
+// upstream target is built; response header policies where the backend's header comes back.
+#include <boost/beast/http/verb.hpp>
+
+#include "gateway/filters/filters.h"
+#include "gateway/mediation.h"
+
+namespace archway::gateway::filters {
+
+namespace {
+
+class HeaderMediation final : public Filter {
+ public:
+  std::string_view name() const override { return "header_mediation"; }
+  Flow on_request(Call& call) const override {
+    const CompiledFlow& flow = call.op.request;
+    apply_header_ops(flow.headers, call.request);
+    if (!flow.method.empty() && (flow.current_method.empty() || flow.current_method == call.request.method_string()))
+      call.request.method(boost::beast::http::string_to_verb(flow.method));
+    return Flow::kNext;
+  }
+};
+
+}  // namespace
+
+const Filter& header_mediation() {
+  static const HeaderMediation instance;
+  return instance;
+}
+
+}  // namespace archway::gateway::filters

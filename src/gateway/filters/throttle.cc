@@ -1,0 +1,102 @@
+// The Traffic Manager at the gateway: deny policies, then the API or resource advanced limit, the
+// subscription tier, the application tier and the backend's maxTps (traffic/throttler.h). Callers
+// without an application are counted by the Unauthenticated tier per client IP; Basic users count
+// against API, backend and blocking limits only. The bytes the request moves are added to its
+// bandwidth limits when it ends.
+#include <boost/json.hpp>
+
+#include <chrono>
+
+#include "gateway/filters/filters.h"
+#include "gateway/internal/worker.h"
+#include "gateway/mediation.h"
+
+namespace archway::gateway::filters {
+
+namespace {
+
+// What conditional groups of advanced policies look at: headers, query parameters, JWT claims.
+// Only policies with conditions call into it, so the common path parses nothing.
+class RequestFacts final : public traffic::RequestAttributes {
+ public:
+  RequestFacts(const ClientRequest& req, std::string_view query, const TokenCacheEntry* token)
+      : req_(req), query_(query), token_(token) {}
+
+  std::optional<std::string_view> header(std::string_view name) const override {
+    auto it = req_.find(name);
+    if (it == req_.end()) return std::nullopt;
+    return std::string_view(it->value());
+  }
+  std::optional<std::string_view> query(std::string_view name) const override { return query_value(query_, name); }
+  std::optional<std::string> claim(std::string_view name) const override {
+    if (!token_ || token_->claims.empty()) return std::nullopt;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(token_->claims, ec);
+    if (ec || !v.is_object()) return std::nullopt;
+    auto* c = v.as_object().if_contains(name);
+    if (!c) return std::nullopt;
+    if (c->is_string()) return std::string(c->as_string());
+    return boost::json::serialize(*c);
+  }
+
+ private:
+  const ClientRequest& req_;
+  std::string_view query_;
+  const TokenCacheEntry* token_;
+};
+
+class Throttle final : public Filter {
+ public:
+  std::string_view name() const override { return "throttle"; }
+
+  Flow on_request(Call& call) const override {
+    const traffic::Throttler* throttler = call.worker.opts.throttler;
+    if (!throttler) return Flow::kNext;
+    const AuthDecision& d = call.auth;
+    const ApiRuntime& api = call.api;
+    RequestFacts facts(call.request, call.query, d.token);
+    traffic::Request tr;
+    tr.api_id = api.id;
+    tr.api_context = api.versioned_context;
+    tr.api_context_unversioned = api.context;
+    tr.resource = call.op.resource;
+    tr.api_policy = api.advanced;
+    tr.resource_policy = call.op.advanced;
+    tr.ip = &call.remote_address;
+    tr.ip_text = call.remote_ip;
+    tr.attributes = &facts;
+    if (d.application) {
+      tr.authenticated = true;
+      tr.subscription_policy = d.subscription ? d.subscription->policy : nullptr;
+      tr.application_policy = d.application->policy;
+      tr.application_id = d.application->id;
+      tr.application_owner = d.application->owner;
+      tr.application_name = d.application->name;
+      tr.user = d.token ? std::string_view(d.token->subject) : std::string_view();
+      tr.sandbox = d.sandbox;
+    } else if (call.by_basic) {
+      tr.authenticated = true;
+      tr.user = call.basic_user;
+    } else {
+      tr.subscription_policy = call.snapshot.unauthenticated_policy();
+    }
+    tr.backend_tps = tr.sandbox ? api.max_tps_sandbox : api.max_tps_production;
+    const std::int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    call.throttle = throttler->admit(call.snapshot.policies(), tr, now_ms);
+    if (call.throttle.allowed()) return Flow::kNext;
+    const traffic::Decision& t = call.throttle;
+    answer(call, {t.kind == traffic::Decision::Kind::kBlocked ? 403 : 429, t.code, t.message, t.description});
+    call.answer.throttled = true;
+    return Flow::kAnswer;
+  }
+};
+
+}  // namespace
+
+const Filter& throttle() {
+  static const Throttle instance;
+  return instance;
+}
+
+}  // namespace archway::gateway::filters
