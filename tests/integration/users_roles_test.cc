@@ -254,6 +254,17 @@ TEST_F(UsersRoles, BasicAuthApisCheckUsersAndTheirRolesAgainstScopes) {
   EXPECT_EQ(gw().get("/basicapi/1.0.0/open", {{"Authorization", "Basic %%%"}}).status, 401);
 }
 
+TEST_F(UsersRoles, ABasicAuthenticatedCallerCannotForgeTheBackendJwt) {
+  make_user("bert", "subscriber");
+  const std::string id = create_api(api_body("BasicJwt", "/basicjwt", R"([{"target":"/*","verb":"GET"}])", "",
+                                             R"("securityScheme":["basic_auth"],"enableBackendJWT":true,)"));
+  deploy(id, create_revision(id));
+  ASSERT_EQ(wait_for_status("/basicjwt/1.0.0/x", [](int s) { return s == 401; }), 401);
+  auto r = gw().get("/basicjwt/1.0.0/x", {{"Authorization", basic_auth("bert", kPw)}, {"X-JWT-Assertion", "forged"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(json_of(r)["headers"].as_object().contains("x-jwt-assertion")) << r.body;
+}
+
 TEST_F(UsersRoles, TokensCarryTheApiScopesTheUsersRolesAreBoundToAsApisChange) {
   make_user("sam", "publisher");
   auto [ck, cs] = client_of("admin", "ScopeShopApp");  // the password grant: sam's roles decide

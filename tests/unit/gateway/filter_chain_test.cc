@@ -1,0 +1,76 @@
+// Each operation's filter chain is composed when its API is compiled, with only what it needs.
+#include <gtest/gtest.h>
+
+#include "gateway/filter.h"
+#include "gateway/runtime_snapshot.h"
+
+namespace archway::gateway {
+namespace {
+
+domain::DeployedApi api_with(std::vector<domain::Operation> ops) {
+  domain::DeployedApi d;
+  d.api_id = "A";
+  d.api.name = "A";
+  d.api.context = "/a";
+  d.api.version = "1.0";
+  d.api.endpoint_config.production = domain::Endpoint{"http://h:1", 0};
+  d.api.operations = std::move(ops);
+  return d;
+}
+
+domain::Operation op(std::string target, std::string auth = "Application & Application User") {
+  domain::Operation o;
+  o.target = std::move(target);
+  o.verb = "GET";
+  o.auth_type = std::move(auth);
+  return o;
+}
+
+// The names of each operation's filters, "a,b,c".
+std::vector<std::string> chains(const domain::DeployedApi& d) {
+  auto snap = RuntimeSnapshot::build({d}, 1);
+  EXPECT_EQ(snap->apis().size(), 1u);
+  std::vector<std::string> out;
+  for (const auto& o : snap->apis()[0]->operations) {
+    std::string names;
+    for (const auto& f : o.filters) names.append(names.empty() ? "" : ",").append(f->name());
+    out.push_back(names);
+  }
+  return out;
+}
+
+TEST(FilterChain, AnUnsecuredOperationWithoutPoliciesOnlyCountsTraffic) {
+  EXPECT_EQ(chains(api_with({op("/open", "None")})), std::vector<std::string>{"throttle"});
+}
+
+TEST(FilterChain, ASecuredOperationAuthenticatesBeforeItIsCounted) {
+  EXPECT_EQ(chains(api_with({op("/secure")})), std::vector<std::string>{"token_auth,throttle"});
+  auto basic = api_with({op("/secure")});
+  basic.api.security_scheme = {"basic_auth"};
+  EXPECT_EQ(chains(basic), std::vector<std::string>{"basic_auth,throttle"});
+  auto both = api_with({op("/secure")});
+  both.api.security_scheme = {"oauth2", "basic_auth"};
+  both.api.enable_backend_jwt = true;
+  EXPECT_EQ(chains(both), std::vector<std::string>{"basic_auth,token_auth,backend_jwt,throttle"});
+}
+
+TEST(FilterChain, PoliciesAndCachingAddTheirFiltersInOrder) {
+  auto o = op("/x", "None");
+  o.policies.request.push_back({"addHeader", "v1", "", {{"headerName", "X-A"}, {"headerValue", "1"}}});
+  o.response_caching = true;
+  o.cache_timeout_s = 60;
+  auto mocked = op("/m", "None");
+  mocked.policies.request.push_back({"mockResponse", "v1", "", {{"body", "{}"}, {"statusCode", "200"}}});
+  mocked.policies.request.push_back({"addHeader", "v1", "", {{"headerName", "X-A"}, {"headerValue", "1"}}});
+  EXPECT_EQ(chains(api_with({o, mocked})),
+            (std::vector<std::string>{"throttle,header_mediation,response_cache", "throttle,mock"}));
+}
+
+TEST(FilterChain, ABlockedApiRunsNothingButItsRefusal) {
+  auto d = api_with({op("/secure"), op("/open", "None")});
+  d.api.lifecycle_status = "BLOCKED";
+  EXPECT_EQ(chains(d), (std::vector<std::string>{"blocked_api", "blocked_api"}));
+}
+
+}  // namespace
+}  // namespace archway::gateway
