@@ -1,59 +1,10 @@
 #include "gateway/mediation.h"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
-#include <charconv>
-
-#include "common/problem.h"
 
 namespace archway::gateway {
 
 namespace {
-
-std::string param(const domain::PolicyRef& p, const char* name, std::string fallback = "") {
-  auto it = p.parameters.find(name);
-  return it == p.parameters.end() ? fallback : it->second;
-}
-
-void add(CompiledFlow& f, const domain::PolicyRef& p) {
-  using Kind = CompiledFlow::HeaderOp::Kind;
-  const std::string& n = p.name;
-  if (n == "addHeader") f.headers.push_back({Kind::kAdd, param(p, "headerName"), param(p, "headerValue")});
-  else if (n == "setHeader") f.headers.push_back({Kind::kSet, param(p, "headerName"), param(p, "headerValue")});
-  else if (n == "removeHeader") f.headers.push_back({Kind::kRemove, param(p, "headerName"), ""});
-  else if (n == "addQueryParam") f.add_query.emplace_back(param(p, "paramKey"), param(p, "paramValue"));
-  else if (n == "removeQueryParam") f.remove_query.push_back(param(p, "paramKey"));
-  else if (n == "rewriteMethod") {
-    f.method = param(p, "updatedMethod");
-    f.current_method = param(p, "currentMethod");
-  } else if (n == "rewritePath") {
-    f.path = param(p, "resourcePath");
-    f.keep_query = param(p, "includeQueryParams", "true") == "true";
-  } else if (n == "mockResponse") {
-    CompiledFlow::Mock m;
-    const std::string status = param(p, "statusCode", "200");
-    std::from_chars(status.data(), status.data() + status.size(), m.status);
-    m.status_given = p.parameters.count("statusCode") > 0;
-    m.content_type = param(p, "contentType", "application/json");
-    m.body = param(p, "body");
-    f.mock = std::move(m);
-  } else if (n == "jsonToXML") {
-    BodyStep step;
-    step.root = param(p, "rootElement", "jsonObject");
-    f.body.push_back(std::move(step));
-  } else if (n == "xmlToJson") {
-    f.body.push_back(BodyStep{BodyStep::Kind::kXmlToJson, {}, {}});
-  } else if (n == "jsonTransform") {
-    // Checked when the policy was defined; a stored definition that no longer parses is left out, loudly.
-    try {
-      BodyStep step{BodyStep::Kind::kJsonTransform, {}, domain::parse_json_transform(param(p, "operations"), "operations")};
-      f.body.push_back(std::move(step));
-    } catch (const common::ProblemError& e) {
-      spdlog::error("jsonTransform policy left out of the flow: {}", e.problem().description);
-    }
-  }
-}
 
 // Walks "k=v&k2=v2": the next non-empty pair, advancing `rest`; empty when there is none.
 std::string_view next_pair(std::string_view& rest) {
@@ -74,14 +25,6 @@ std::optional<std::string_view> query_value(std::string_view query, std::string_
     if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
   }
   return std::nullopt;
-}
-
-CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& api_level,
-                          const std::vector<domain::PolicyRef>& operation_level) {
-  CompiledFlow f;
-  for (const auto& p : api_level) add(f, p);
-  for (const auto& p : operation_level) add(f, p);
-  return f;
 }
 
 std::string rewrite_query(std::string_view query, const CompiledFlow& flow) {

@@ -43,7 +43,8 @@ struct CompiledFlow {
   bool touches_query() const { return !add_query.empty() || !remove_query.empty(); }
 };
 
-// API-level policies run before the operation's (both in their given order).
+// API-level policies run before the operation's (both in their given order); each use is compiled
+// by its policy's function (gateway/policies/registry.cc).
 CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& api_level,
                           const std::vector<domain::PolicyRef>& operation_level);
 

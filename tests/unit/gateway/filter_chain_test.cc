@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "gateway/filter.h"
+#include "gateway/policies/policies.h"
 #include "gateway/runtime_snapshot.h"
 
 namespace archway::gateway {
@@ -70,6 +71,23 @@ TEST(FilterChain, ABlockedApiRunsNothingButItsRefusal) {
   auto d = api_with({op("/secure"), op("/open", "None")});
   d.api.lifecycle_status = "BLOCKED";
   EXPECT_EQ(chains(d), (std::vector<std::string>{"blocked_api", "blocked_api"}));
+}
+
+TEST(PolicyRegistry, EveryPolicyThePublisherOffersIsCompiledByTheGateway) {
+  for (const auto& spec : domain::builtin_policies())
+    EXPECT_NE(policies::find(spec.name), nullptr) << spec.name << " has no compile function in gateway/policies";
+  EXPECT_EQ(policies::find("noSuchPolicy"), nullptr);
+}
+
+TEST(PolicyRegistry, AFlowRunsTheApisPoliciesBeforeTheOperationsInOrder) {
+  const CompiledFlow f = compile_flow({{"setHeader", "v1", "", {{"headerName", "X-A"}, {"headerValue", "api"}}}},
+                                      {{"removeHeader", "v1", "", {{"headerName", "X-A"}}},
+                                       {"addHeader", "v1", "", {{"headerName", "X-B"}, {"headerValue", "op"}}},
+                                       {"noSuchPolicy", "v1", "", {}}});
+  ASSERT_EQ(f.headers.size(), 3u);
+  EXPECT_EQ(f.headers[0].kind, CompiledFlow::HeaderOp::Kind::kSet);
+  EXPECT_EQ(f.headers[1].kind, CompiledFlow::HeaderOp::Kind::kRemove);
+  EXPECT_EQ(f.headers[2].value, "op");
 }
 
 }  // namespace
