@@ -1,6 +1,6 @@
 # MODE=pinned part of bench/run.sh (issue 15), sourced by it once Archway's APIs are set up; see the
 # header of run.sh. Uses its variables: work, BACKEND, BACKEND_PID, PROXY, NGINX_PID, ARCHWAY,
-# ARCHWAY_PID, GW, MGMT, TTOKEN, pids, DURATION, CONNECTIONS, ROUNDS.
+# ARCHWAY_PID, GW, MGMT, TOKEN, TTOKEN, pids, DURATION, CONNECTIONS, ROUNDS.
 # CPU 0: the nginx backend and every proxy under test (one worker each; only the loaded one is
 # busy). CPU 1: wrk -t1. CPU per request is utime+stime of a process tree around one wrk run.
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -173,9 +173,10 @@ ALLOC_COUNT_FILE="$work/allocs.txt" LD_PRELOAD="$work/alloc_count.so" ARCHWAY_AD
 for _ in $(seq 200); do [ -f "$work/ready3.json" ] && break; sleep 0.05; done
 [ -f "$work/ready3.json" ] || { echo "bench: Archway under alloc_count.so did not start"; cat "$work/archway3.log"; exit 1; }
 GW3=$(python3 -c "import json; print(json.load(open('$work/ready3.json'))['gateway_http'])")
-for p in bench/1.0/1k throttled/1.0/1k; do
-  for _ in $(seq 200); do [ "$(code "${H[@]}" "http://127.0.0.1:$GW3/$p")" = 200 ] && break; sleep 0.02; done
-  [ "$(code "${H[@]}" "http://127.0.0.1:$GW3/$p")" = 200 ] || { echo "bench: Archway under alloc_count.so does not serve /$p"; exit 1; }
+for p in bench/1.0/1k throttled/1.0/1k secure/1.0/1k; do
+  if [ "$p" = secure/1.0/1k ]; then args=(-H "Authorization: Bearer $TOKEN"); else args=("${H[@]}"); fi
+  for _ in $(seq 200); do [ "$(code "${args[@]}" "http://127.0.0.1:$GW3/$p")" = 200 ] && break; sleep 0.02; done
+  [ "$(code "${args[@]}" "http://127.0.0.1:$GW3/$p")" = 200 ] || { echo "bench: Archway under alloc_count.so does not serve /$p"; exit 1; }
 done
 allocs() {  # prints "mallocs callocs reallocs aligned frees bytes" of the counted Archway
   rm -f "$work/allocs.txt"; kill -USR2 "$COUNTED_PID"
@@ -185,8 +186,8 @@ allocs() {  # prints "mallocs callocs reallocs aligned frees bytes" of the count
 }
 allocs >/dev/null
 counted=()
-for p in bench/1.0/1k throttled/1.0/1k; do
-  if [ "$p" = bench/1.0/1k ]; then args=(); else args=("${H[@]}"); fi
+for p in bench/1.0/1k secure/1.0/1k throttled/1.0/1k; do
+  case $p in bench/*) args=() ;; secure/*) args=(-H "Authorization: Bearer $TOKEN") ;; *) args=("${H[@]}") ;; esac
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s "${args[@]}" "http://127.0.0.1:$GW3/$p" >/dev/null
   a0=$(allocs)
   line=$(run_pinned "$COUNTED_PID" "http://127.0.0.1:$GW3/$p" "${args[@]}")
