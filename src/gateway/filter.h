@@ -5,8 +5,9 @@
 // code at all. A filter looks at one Call (the request, what routing found, what the filters before
 // it learned) and either lets it go on or stops it with an Answer the session writes.
 //
-// Phases today: the request header (on_request). The body, response and completion phases of the
-// design in docs/architecture.md ("The filter chain") are added as the remaining steps of the
+// Phases today: the request header (on_request) and the backend's response header (on_response,
+// in the same order, before it goes to the client). The body and completion phases of the design in
+// docs/architecture.md ("The gateway's request path") are added as the remaining steps of the
 // session move into filters.
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/buffer_body.hpp>
@@ -30,6 +31,7 @@ class Worker;
 struct CachedResponse;
 
 using ClientRequest = boost::beast::http::request<boost::beast::http::buffer_body>;
+using ResponseHeader = boost::beast::http::response_header<>;
 
 // What the gateway answers itself when a filter stops a request.
 struct Answer {
@@ -68,6 +70,7 @@ struct Call {
   bool body_done = false;                   // the request had no body left to read after its header
   traffic::Decision throttle;               // the Traffic Manager's admission (bytes recorded at the end)
   std::string cache_key;                    // set: a cacheable request whose response may be stored
+  std::string cors_origin;                  // Access-Control-Allow-Origin for the response; empty: none
   Answer answer;                            // set by the filter that stopped the request
 };
 
@@ -82,6 +85,8 @@ class Filter {
   virtual bool suspends() const { return false; }
   virtual Flow on_request(Call& call) const;
   virtual boost::asio::awaitable<Flow> on_request_async(Call& call) const;
+  // The backend's response header, hop-by-hop fields already removed.
+  virtual void on_response(Call& call, ResponseHeader& response) const;
 
  protected:
   static Flow answer(Call& call, common::Problem problem, std::string_view challenge = {}) {

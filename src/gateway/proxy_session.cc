@@ -302,8 +302,7 @@ struct RequestContext {
   const openapi::OperationValidator* response_validator = nullptr;  // enableResponseSchemaValidation
   std::string_view cache_key;                 // non-empty: a cacheable request of a caching operation
   std::int64_t cache_ttl_ms = 0;
-  const CompiledCors* cors = nullptr;
-  std::string_view cors_origin;  // empty: no CORS headers
+  Call* call = nullptr;  // the request and its filters (their response phase runs on the backend's header)
   bool may_retry = false;  // a 5xx named by retryErroCode is given back as kFailed, not relayed
   unsigned status = 0;     // the backend's response status, once its header is read
   const BackendDigest* digest = nullptr;  // DIGEST endpoint security
@@ -685,12 +684,7 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   const bool was_chunked = res.chunked();
   const bool body_to_eof = !sp.is_done() && !was_chunked && !res.has_content_length();
   strip_hop_by_hop(res);
-  if (ctx.response) apply_header_ops(ctx.response->headers, res);
-  if (!ctx.cors_origin.empty()) {
-    res.set(bhttp::field::access_control_allow_origin, ctx.cors_origin);
-    if (ctx.cors->credentials) res.set(bhttp::field::access_control_allow_credentials, "true");
-    if (ctx.cors_origin != "*") res.set(bhttp::field::vary, "Origin");
-  }
+  for (const auto& f : ctx.call->op.filters) f->on_response(*ctx.call, res.base());
   bool keep = ctx.client_keep_alive && !w_.stopping;
   res.version(ctx.client_version);
   if (body_to_eof) upstream_keep_alive = false;
@@ -1016,9 +1010,6 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     const BackendCredentials& creds = group->credentials;
     if (!creds.query_param.empty())
       up_target.append(up_target.find('?') == std::string::npos ? "?" : "&").append(creds.query_param);
-    std::string cors_origin;  // Access-Control-Allow-Origin for the response, when CORS allows it
-    if (api.cors.enabled)
-      if (auto allowed = api.cors.allow_origin(req[bhttp::field::origin])) cors_origin.assign(*allowed);
 
     const bool chunked = req.chunked();
     const bool expect_continue = iequals(req[bhttp::field::expect], "100-continue");
@@ -1069,8 +1060,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     ctx.cache_key = cache_key;
     ctx.cache_ttl_ms = m.op->cache_ttl_ms;
     ctx.bytes = request_bytes;
-    ctx.cors = &api.cors;
-    ctx.cors_origin = cors_origin;
+    ctx.call = &call;
     // Attempts: the first admitted member, then on a failure that allows it the next admitted
     // member (the same one when alone), at most members - 1 + retryCount more times. Nothing sent
     // yet (connect failures) always allows it; otherwise only idempotent requests whose body was

@@ -8,6 +8,8 @@ Flow Filter::on_request(Call&) const { return Flow::kNext; }
 
 boost::asio::awaitable<Flow> Filter::on_request_async(Call& call) const { co_return on_request(call); }
 
+void Filter::on_response(Call&, ResponseHeader&) const {}
+
 namespace {
 
 // The filters are static: their shared_ptr owns nothing.
@@ -33,7 +35,9 @@ std::vector<std::shared_ptr<const Filter>> compose_chain(const ApiRuntime& api, 
     chain.push_back(use(filters::mock()));
     return chain;  // nothing after a mock runs
   }
-  if (!op.request.headers.empty() || !op.request.method.empty()) chain.push_back(use(filters::header_mediation()));
+  if (!op.request.headers.empty() || !op.request.method.empty() || !op.response.headers.empty())
+    chain.push_back(use(filters::header_mediation()));
+  if (api.cors.enabled) chain.push_back(use(filters::cors()));
   if (op.cache_ttl_ms > 0) chain.push_back(use(filters::response_cache()));
   return chain;
 }

@@ -13,7 +13,8 @@ const Filter& backend_jwt();       // backend_jwt.cc: X-JWT-Assertion for the ba
 const Filter& throttle();          // throttle.cc: deny policies and rate limits (Traffic Manager)
 const Filter& schema_validation();  // schema_validation.cc: the request's parameters (and an empty body)
 const Filter& mock();              // mock.cc: mockResponse answers without the backend
-const Filter& header_mediation();  // header_mediation.cc: request header policies and rewriteMethod
+const Filter& header_mediation();  // header_mediation.cc: header policies both ways, rewriteMethod
+const Filter& cors();              // cors.cc: Access-Control-Allow-* on responses to allowed origins
 const Filter& response_cache();    // response_cache.cc: a fresh cached response answers
 
 }  // namespace archway::gateway::filters

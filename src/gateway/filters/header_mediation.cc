@@ -1,6 +1,6 @@
-// Header policies of the request flow (addHeader, setHeader, removeHeader, in their order) and
-// rewriteMethod (only from currentMethod when given). Path and query rewrites are applied where the
-// upstream target is built; response header policies where the backend's header comes back.
+// Header policies (addHeader, setHeader, removeHeader, in their order) of the request flow on the
+// request and of the response flow on the backend's response header, and rewriteMethod (only from
+// currentMethod when given). Path and query rewrites are applied where the upstream target is built.
 #include <boost/beast/http/verb.hpp>
 
 #include "gateway/filters/filters.h"
@@ -19,6 +19,9 @@ class HeaderMediation final : public Filter {
     if (!flow.method.empty() && (flow.current_method.empty() || flow.current_method == call.request.method_string()))
       call.request.method(boost::beast::http::string_to_verb(flow.method));
     return Flow::kNext;
+  }
+  void on_response(Call& call, ResponseHeader& response) const override {
+    apply_header_ops(call.op.response.headers, response);
   }
 };
 

@@ -67,6 +67,15 @@ TEST(FilterChain, PoliciesAndCachingAddTheirFiltersInOrder) {
             (std::vector<std::string>{"throttle,header_mediation,response_cache", "throttle,mock"}));
 }
 
+TEST(FilterChain, ResponseHeaderPoliciesAndCorsWorkOnTheResponseHeader) {
+  auto o = op("/x", "None");
+  o.policies.response.push_back({"removeHeader", "v1", "", {{"headerName", "Server"}}});
+  auto d = api_with({o});
+  d.api.cors.enabled = true;
+  d.api.cors.allow_origins = {"https://app.example"};
+  EXPECT_EQ(chains(d), std::vector<std::string>{"throttle,header_mediation,cors"});
+}
+
 TEST(FilterChain, ABlockedApiRunsNothingButItsRefusal) {
   auto d = api_with({op("/secure"), op("/open", "None")});
   d.api.lifecycle_status = "BLOCKED";
