@@ -95,8 +95,9 @@ inline constexpr std::string_view kApisUsingService =
 inline constexpr std::string_view kScopeBindings =
     "SELECT DISTINCT open, role FROM api_scope_refs WHERE scope = ?";
 // The DevPortal's lists: the APIs one of `audiences` may see (migration 18), a page of their ids
-// in creation order or (count) how many. One audience walks its index in order; several are
-// merged and sorted (narrow index rows, never the definitions).
+// in creation order or (count) how many. One audience walks its index in order; with several the
+// page walks every API the portal shows in order and keeps those one of them may see (no sort of
+// all the reader's APIs), the count counts their distinct rows.
 std::string portal_apis_sql(std::size_t audiences, bool count);
 
 inline constexpr std::string_view kCategoryColumns =

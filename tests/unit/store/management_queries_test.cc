@@ -646,6 +646,10 @@ TEST_F(ManagementQueriesTest, HotQueriesNeverScanATable) {
     if (!ordered_walks.contains(q.name)) {
       EXPECT_NE(lines.find("SEARCH"), std::string::npos) << q.name << " uses no index:\n" << lines;
     }
+    // A page of the DevPortal's signed-in list walks an index in order instead of sorting.
+    if (q.name.starts_with("DevPortal APIs of") && q.name.ends_with("(page)")) {
+      EXPECT_EQ(lines.find("TEMP B-TREE"), std::string::npos) << q.name << " sorts:\n" << lines;
+    }
     ++checked;
   }
   EXPECT_GE(checked, 40);
