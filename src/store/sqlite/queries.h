@@ -98,7 +98,7 @@ inline constexpr std::string_view kScopeBindings =
 // The DevPortal's lists: the APIs one of `audiences` may see (migration 18), a page of their ids
 // in creation order or (count) how many. One audience walks its index in order; with several the
 // page walks every API the portal shows in order and keeps those one of them may see (no sort of
-// all the reader's APIs), the count counts their distinct rows.
+// all the reader's APIs); several audiences are 'signed-in' first, then the reader's roles.
 std::string portal_apis_sql(std::size_t audiences, bool count);
 
 // An API search (the product's search syntax, migration 19): a page of the matching API ids in
