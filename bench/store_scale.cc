@@ -3,10 +3,12 @@
 // transaction), then times the reads and writes a management call makes, median of a few runs.
 // Build: cmake --build --preset release --target archway_store_scale
 // Run:   build/release/bench/archway_store_scale [data dir] (filled on the first run, reused after;
-//        a directory filled before the DevPortal and scope rows has its APIs unpublished: refill)
+//        a directory filled before the DevPortal and scope rows has its APIs unpublished, one
+//        filled before the search timings has no tags or descriptions: refill)
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -59,6 +61,12 @@ int main(int argc, char** argv) {
         a.visible_roles = {"creator"};
       }
       a.scopes = {{"scope" + std::to_string(i), "", "", {"publisher"}}};
+      // For search: a description, one of 50 tags, and "food" on every tenth API.
+      static const char* const kWords[] = {"weather", "payments", "maps", "music", "travel"};
+      a.description =
+          "Serves " + std::string(kWords[i % 5]) + " data for clients, number " + std::to_string(i);
+      a.tags = {"tag" + std::to_string(i % 50)};
+      if (i % 10 == 0) a.tags.push_back("food");
       for (int k = 0; k < 5; ++k) a.operations.push_back({"", "/r" + std::to_string(k), "GET"});
       store->create_api(a);
       store->create_revision(a, "");
@@ -146,6 +154,21 @@ int main(int argc, char** argv) {
     a.owner = "user42";
     store->create_application(a);
   });
+  // Creating an API (its rows: tiers, scopes, audiences, search rows and full-text entry).
+  double create_api = median_ms(runs, [&](int) {
+    domain::Api a;
+    a.id = common::new_uuid();
+    a.name = "Bench" + a.id;
+    a.context = "/bench-" + a.id;
+    a.version = "1.0";
+    a.provider = "admin";
+    a.policies = {"Gold"};
+    a.description = "Serves bench data for clients";
+    a.tags = {"tag1", "food"};
+    a.lifecycle_status = "PUBLISHED";
+    for (int k = 0; k < 5; ++k) a.operations.push_back({"", "/r" + std::to_string(k), "GET"});
+    store->create_api(a);
+  });
   // GET one API.
   double get_api =
       median_ms(runs, [&](int i) { (void)store->get_api("api-" + std::to_string(i * 1111)); });
@@ -207,6 +230,93 @@ int main(int argc, char** argv) {
         .bind(1, std::int64_t{1})
         .run();
   });
+  // Search (migration 19): the store calls behind the Publisher's GET /apis?query= (kind API) and
+  // the DevPortal's GET /search, first page of 25; "before" runs what list_apis did before on the
+  // same data: search_text LIKE over the apis table and, for field filters and the DevPortal (which
+  // then filtered visibility and paged in C++), every candidate's definition parsed.
+  auto query = [](std::string_view text, const std::string& kind) {
+    store::ApiQuery q = store::parse_api_query(text);
+    q.kind = kind;
+    return q;
+  };
+  struct Search {
+    const char* label;
+    std::string query;
+    std::vector<std::string> before_needles;  // what the old code narrowed search_text by
+    bool before_parsed_every_match;
+  };
+  const Search publisher_searches[] = {
+      {"free text, 11 matches (api123)", "api123", {"api123"}, false},
+      {"free text, all 10,000 match (api)", "api", {"api"}, false},
+      {"name:api42 (111 matches)", "name:api42", {"", "api42"}, true},
+      {"tag:tag7 (200)", "tag:tag7", {"", "tag7"}, true},
+      {"context:/c999 (11)", "context:/c999", {"", "/c999"}, true},
+      {"status:published (all)", "status:published", {""}, true},
+      {"version:1 (short: a scan, all)", "version:1", {"", "1"}, true},
+  };
+  store::sqlite::Db before_db(path);
+  auto before = [&](const std::vector<std::string>& needles, bool parse_every_match) {
+    std::string where = " WHERE kind = 'API'";
+    for (std::size_t k = 0; k < needles.size(); ++k) where += " AND search_text LIKE ? ESCAPE '\\'";
+    auto bind = [&](store::sqlite::Stmt& st) {
+      for (std::size_t k = 0; k < needles.size(); ++k)
+        st.bind(static_cast<int>(k + 1), "%" + needles[k] + "%");
+    };
+    if (!parse_every_match) {
+      auto count = before_db.prepare("SELECT COUNT(*) FROM apis" + where);
+      bind(count);
+      count.step();
+    }
+    auto st =
+        before_db.prepare("SELECT definition FROM apis" + where + " ORDER BY created_time, id" +
+                          (parse_every_match ? "" : " LIMIT 25"));
+    bind(st);
+    std::size_t n = 0;
+    while (st.step())
+      n += domain::api_from_json(boost::json::parse(st.text(0)).as_object()).name.size();
+    return n;
+  };
+  std::printf("search (first page of 25)                     before ms    after ms\n");
+  for (const auto& sr : publisher_searches) {
+    const double after =
+        median_ms(runs, [&](int) { (void)store->list_apis(query(sr.query, "API")); });
+    const double was = median_ms(
+        runs, [&](int) { (void)before(sr.before_needles, sr.before_parsed_every_match); });
+    std::printf("Publisher %-36s %10.3f %10.3f\n", sr.label, was, after);
+  }
+  const store::PortalReader anonymous, subscriber{true, false, {"subscriber"}};
+  struct PortalSearch {
+    const char* label;
+    std::string query;
+    const store::PortalReader& reader;
+    std::vector<std::string> before_needles;
+  };
+  const PortalSearch portal_searches[] = {
+      {"api42, anonymous", "api42", anonymous, {"api42"}},
+      {"api42, subscriber", "api42", subscriber, {"api42"}},
+      {"api (all match), subscriber", "api", subscriber, {"api"}},
+      {"tag:food, anonymous", "tag:food", anonymous, {"", "food"}},
+  };
+  for (const auto& sr : portal_searches) {
+    const double after = median_ms(
+        runs, [&](int) { (void)store->search_portal_apis(sr.reader, query(sr.query, "")); });
+    const double was = median_ms(3, [&](int) { (void)before(sr.before_needles, true); });
+    std::printf("DevPortal %-36s %10.3f %10.3f\n", sr.label, was, after);
+  }
+  // GET /tags: before, every API the reader sees was read (list_portal_apis of them all).
+  const std::pair<const char*, const store::PortalReader*> tag_readers[] = {
+      {"anonymous", &anonymous}, {"subscriber", &subscriber}};
+  for (const auto& [label, reader] : tag_readers) {
+    const double after = median_ms(runs, [&](int) { (void)store->tag_counts(*reader); });
+    const double was =
+        median_ms(3, [&](int) { (void)store->list_portal_apis(*reader, INT64_MAX / 2, 0); });
+    std::printf("DevPortal /tags, %-29s %10.3f %10.3f\n", label, was, after);
+  }
+  const double publisher_tags =
+      median_ms(runs, [&](int) { (void)store->tag_counts(std::nullopt); });
+  std::printf("Publisher /tags (every API)                     %10.3f %10.3f\n", every_api,
+              publisher_tags);
+
   std::printf("save a refresh token (200k live)   %10.3f ms\n", token_save);
   std::printf("its cleanup: index / scan (before) %10.3f / %.3f ms\n", token_cleanup_index,
               token_cleanup_scan);
@@ -223,6 +333,21 @@ int main(int argc, char** argv) {
   std::printf("application tier usage check       %10.3f ms\n", app_usage);
   std::printf("advanced tier usage check          %10.3f ms\n", adv_usage);
   std::printf("create application                 %10.3f ms\n", create_app);
+  std::printf("create an API                      %10.3f ms\n", create_api);
   std::printf("GET one API                        %10.3f ms\n", get_api);
   std::printf("GET /apis/{revisionId}             %10.3f ms\n", find_rev);
+
+  // Migration 19 on this store: its objects dropped, then the store opened again (the backfill).
+  store.reset();
+  {
+    store::sqlite::Db db(path);
+    db.exec(
+        "DROP TABLE api_search; DROP TABLE api_search_rows; DROP TABLE api_tags; "
+        "DROP INDEX api_category_refs_by_folded_name; DELETE FROM schema_migrations WHERE version "
+        "= 19");
+  }
+  const auto m0 = Clock::now();
+  store = store::open_sqlite_store(path);
+  std::printf("migration 19 (search rows of every API) %6.2f s\n",
+              std::chrono::duration<double>(Clock::now() - m0).count());
 }

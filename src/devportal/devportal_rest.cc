@@ -147,9 +147,6 @@ std::string query_component(std::string_view v) {
   return out;
 }
 
-// No page limit: every API the caller sees (the tags of all of them).
-constexpr std::int64_t kAllOfThem = INT64_MAX / 2;
-
 store::PortalReader portal_reader(const std::optional<domain::User>& reader) {
   if (!reader) return {};
   return {true, reader->has_role(domain::kRoleAdmin), reader->roles};
@@ -291,22 +288,15 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
   });
 
   // A page of the APIs the portal shows the caller (anonymous callers: PUBLIC ones) that match the
-  // product's search syntax (name:, tag:, context:, provider:, version:, status: and free text).
-  // Without search terms the store pages them in SQL; search terms are matched over every API.
+  // product's search syntax (name:, tag:, context:, provider:, version:, status: and free text),
+  // matched, counted and paged by the store in SQL.
   auto shown_page = [&](const RestRequest& req) {
     const auto reader = reader_of(auth, req);  // 401 for wrong credentials before anything else
     store::ApiQuery q = store::parse_api_query(req.query_param("query") ? *req.query_param("query") : "");
     const PageRequest p = page_request(req);
-    if (q.text.empty() && q.fields.empty())
-      return std::pair{p, store.list_portal_apis(portal_reader(reader), p.limit, p.offset)};
-    q.limit = 1000000;
-    store::ApiPage page;
-    for (auto& a : store.list_apis(q).list) {
-      if (!shown_to(a, reader)) continue;
-      if (page.total++ < p.offset || static_cast<std::int64_t>(page.list.size()) >= p.limit) continue;
-      page.list.push_back(std::move(a));
-    }
-    return std::pair{p, std::move(page)};
+    q.limit = p.limit;
+    q.offset = p.offset;
+    return std::pair{p, store.search_portal_apis(portal_reader(reader), q)};
   };
   auto search = [shown_page](RestRequest& req, bool results) {
     const auto [p, page] = shown_page(req);
@@ -331,8 +321,8 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
   r.add("GET", path("/tags"), [&](RestRequest& req) {
     const auto reader = reader_of(auth, req);
     json::array items;
-    const auto shown = store.list_portal_apis(portal_reader(reader), kAllOfThem, 0).list;
-    for (const auto& [tag, n] : domain::tag_counts(shown)) items.push_back(json::object{{"value", tag}, {"count", n}});
+    for (const auto& [tag, n] : store.tag_counts(portal_reader(reader)))
+      items.push_back(json::object{{"value", tag}, {"count", n}});
     return ok(200, page_of(req, std::move(items), path("/tags")));
   });
 

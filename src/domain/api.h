@@ -219,7 +219,4 @@ inline constexpr std::string_view kHttpVerbs[] = {"GET",  "POST", "PUT",    "DEL
                                                   "PATCH", "HEAD", "OPTIONS"};
 bool is_http_verb(std::string_view verb);
 
-// How many of `apis` carry each tag, by tag (the product's TagList entries), sorted by tag.
-std::vector<std::pair<std::string, std::int64_t>> tag_counts(const std::vector<Api>& apis);
-
 }  // namespace archway::domain

@@ -466,9 +466,7 @@ std::vector<domain::ThrottlePolicy> ApiService::subscription_policies(const std:
 }
 
 std::vector<std::pair<std::string, std::int64_t>> ApiService::tags() {
-  store::ApiQuery q;
-  q.limit = 1000000;
-  return domain::tag_counts(store_.list_apis(q).list);
+  return store_.tag_counts(std::nullopt);
 }
 
 void ApiService::set_subscription_status(const std::string& subscription_id, const std::string& status) {

@@ -382,6 +382,45 @@ INSERT OR IGNORE INTO api_audiences (api_id, audience, created_time)
     AND COALESCE(json_extract(a.definition, '$.visibility'), 'PUBLIC') NOT IN ('PUBLIC', 'PRIVATE')
     AND j.type = 'text';
 )sql"},
+      {19, "API search through indexes: a trigram full-text table of what searches match, tags as rows", R"sql(
+-- One row per API (products too): the rowid of its api_search row and what searches filter and
+-- order by. status is the lifecycle state in lower case (status: matches it exactly).
+CREATE TABLE api_search_rows (
+  id           INTEGER PRIMARY KEY,
+  api_id       TEXT NOT NULL UNIQUE REFERENCES apis(id) ON DELETE CASCADE,
+  kind         TEXT NOT NULL,
+  status       TEXT NOT NULL,
+  created_time INTEGER NOT NULL
+);
+CREATE INDEX api_search_rows_by_status ON api_search_rows (status, created_time, api_id);
+-- text is what free text matches (apis.search_text: name, context, provider, version, description,
+-- tags and categories, lower case); the others are the fields of the name:, context:, provider:
+-- and version: prefixes. The trigram tokenizer finds any substring of 3 characters or more,
+-- case-insensitively, through the index.
+CREATE VIRTUAL TABLE api_search USING fts5(
+  text, name, context, provider, version, tokenize = 'trigram'
+);
+-- A virtual table takes no part in foreign keys: its row goes with the API's api_search_rows row.
+CREATE TRIGGER api_search_rows_deleted AFTER DELETE ON api_search_rows
+BEGIN
+  DELETE FROM api_search WHERE rowid = old.id;
+END;
+-- tag: and api-category: match one tag or category whole, ignoring (ASCII) case.
+CREATE TABLE api_tags (
+  api_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  tag    TEXT NOT NULL,
+  PRIMARY KEY (api_id, tag)
+);
+CREATE INDEX api_tags_by_tag ON api_tags (tag COLLATE NOCASE, api_id);
+CREATE INDEX api_category_refs_by_folded_name ON api_category_refs (name COLLATE NOCASE, api_id);
+INSERT INTO api_search_rows (api_id, kind, status, created_time)
+  SELECT id, kind, lower(lifecycle_status), created_time FROM apis ORDER BY created_time, id;
+INSERT INTO api_search (rowid, text, name, context, provider, version)
+  SELECT r.id, a.search_text, a.name, a.context, a.provider, a.version
+  FROM api_search_rows r JOIN apis a ON a.id = r.api_id;
+INSERT OR IGNORE INTO api_tags (api_id, tag)
+  SELECT a.id, j.value FROM apis a, json_each(a.definition, '$.tags') j WHERE j.type = 'text';
+)sql"},
   };
   return kMigrations;
 }

@@ -159,11 +159,21 @@ class Store {
   // refused (409 naming the products).
   virtual void create_api(const domain::Api& api) = 0;
   virtual std::optional<domain::Api> get_api(std::string_view id) = 0;
+  // The APIs matching `query`, a page of them in creation order with the total. Matching,
+  // counting and paging run in SQL through indexes (migration 19): a page of a search costs its
+  // matches, never a read of every API's definition.
   virtual ApiPage list_apis(const ApiQuery& query) = 0;
   // The APIs and API products the Developer Portal shows `reader` (a lifecycle state the portal
   // shows, a visibility that admits the reader), a page of them in creation order with the total.
   // Who sees an API is kept as rows, so a page costs the page (and the total an index count).
   virtual ApiPage list_portal_apis(const PortalReader& reader, std::int64_t limit, std::int64_t offset) = 0;
+  // Those of them that match `query` (its limit and offset page them), matched, counted and paged
+  // in SQL as list_apis does; a query without terms is list_portal_apis.
+  virtual ApiPage search_portal_apis(const PortalReader& reader, const ApiQuery& query) = 0;
+  // How many APIs and API products carry each tag, by tag (byte order; an API counts once per
+  // tag): of all of them, or of those the Developer Portal shows `reader`.
+  virtual std::vector<std::pair<std::string, std::int64_t>> tag_counts(
+      const std::optional<PortalReader>& reader) = 0;
   // The bindings of the scope named `scope` over every API that declares it (an index lookup).
   virtual ScopeBindings api_scope_bindings(std::string_view scope) = 0;
   // The API or API product with this name and version (unique together), as lists return it.

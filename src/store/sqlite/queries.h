@@ -1,6 +1,7 @@
 #pragma once
 // The SQL of the store's hot management queries (lists, lookups by key, usage and uniqueness
 // checks), named, so that a test can check every one of them against the schema's indexes.
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,9 +96,30 @@ inline constexpr std::string_view kApisUsingService =
 inline constexpr std::string_view kScopeBindings =
     "SELECT DISTINCT open, role FROM api_scope_refs WHERE scope = ?";
 // The DevPortal's lists: the APIs one of `audiences` may see (migration 18), a page of their ids
-// in creation order or (count) how many. One audience walks its index in order; several are
-// merged and sorted (narrow index rows, never the definitions).
+// in creation order or (count) how many. One audience walks its index in order; with several the
+// page walks every API the portal shows in order and keeps those one of them may see (no sort of
+// all the reader's APIs); several audiences are 'signed-in' first, then the reader's roles.
 std::string portal_apis_sql(std::size_t audiences, bool count);
+
+// An API search (the product's search syntax, migration 19): a page of the matching API ids in
+// creation order or (count) how many match, with the text parameters in binding order (a page
+// binds limit and offset after them). Matching, counting and paging run in SQL, driven by one
+// index: the trigram full-text index when a text term has 3 characters or more, else a tag's or
+// a category's rows, else the lifecycle state's. Shorter text terms are checked with LIKE on the
+// full-text table's rows, which scans it when nothing else narrows the search. With `audiences`
+// (the DevPortal reader's, as in portal_apis_sql) only the APIs one of them may see match.
+// The query needs a term (free text or a field); an unknown field is a std::invalid_argument.
+inline constexpr std::size_t kTrigram = 3;  // characters a text term needs to use the index
+struct ApiSearchSql {
+  std::string sql;
+  std::vector<std::string> params;
+};
+ApiSearchSql api_search_sql(const ApiQuery& q, const std::vector<std::string>& audiences,
+                            bool count);
+
+// How many APIs carry each tag, by tag (BINARY order): of every API, or (with audiences) of those
+// one of them may see in the DevPortal (tag rows of the visible APIs only).
+std::string tag_counts_sql(std::size_t audiences);
 
 inline constexpr std::string_view kCategoryColumns =
     "SELECT c.id, c.name, c.description, (SELECT COUNT(*) FROM api_category_refs r WHERE r.name = "

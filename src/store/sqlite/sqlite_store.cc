@@ -232,91 +232,25 @@ class SqliteStore final : public Store {
 
   ApiPage list_apis(const ApiQuery& q) override {
     std::lock_guard lock(mu_);
-    const std::string needle = common::to_lower(q.text);
-    const std::string like = "%" + escape_like(needle) + "%";
-    ApiPage page;
-    if (q.fields.empty() && needle.empty()) {  // the plain list: an index walk of one page
-      {
-        Stmt s = db_.prepare(q.kind.empty() ? "SELECT COUNT(*) FROM apis" : std::string(sql::kApisOfKindCount));
-        if (!q.kind.empty()) s.bind(1, q.kind);
-        s.step();
-        page.total = s.integer(0);
-      }
-      Stmt s = db_.prepare(q.kind.empty() ? sql::kApisPage : sql::kApisOfKindPage);
-      const int first = q.kind.empty() ? 1 : 2;
+    if (!q.text.empty() || !q.fields.empty()) return search_locked(q, {});
+    ApiPage page;  // the plain list: an index walk of one page
+    {
+      Stmt s = db_.prepare(q.kind.empty() ? "SELECT COUNT(*) FROM apis"
+                                          : std::string(sql::kApisOfKindCount));
       if (!q.kind.empty()) s.bind(1, q.kind);
-      s.bind(first, q.limit).bind(first + 1, q.offset);
-      while (s.step()) page.list.push_back(api_from_row(s));
-      return page;
+      s.step();
+      page.total = s.integer(0);
     }
-    if (q.fields.empty()) {
-      {
-        Stmt s = db_.prepare(
-            "SELECT COUNT(*) FROM apis WHERE search_text LIKE ? ESCAPE '\\' AND (? = '' OR kind = ?)");
-        s.bind(1, like).bind(2, q.kind).bind(3, q.kind);
-        s.step();
-        page.total = s.integer(0);
-      }
-      Stmt s = db_.prepare(
-          "SELECT definition, created_time, last_updated_time FROM apis WHERE search_text LIKE ? "
-          "ESCAPE '\\' AND (? = '' OR kind = ?) "
-          "ORDER BY created_time, id LIMIT ? OFFSET ?");
-      s.bind(1, like).bind(2, q.kind).bind(3, q.kind).bind(4, q.limit).bind(5, q.offset);
-      while (s.step()) {
-        domain::Api api = api_from_definition(s.text(0));
-        api.created_time = s.integer(1);
-        api.last_updated_time = s.integer(2);
-        page.list.push_back(std::move(api));
-      }
-      return page;
-    }
-    // Field filters: narrow with the search text (every value appears in it, except the state),
-    // then check each field and paginate what matched.
-    std::string sql = "SELECT definition, created_time, last_updated_time FROM apis WHERE search_text LIKE ? ESCAPE '\\'";
-    std::vector<std::string> likes{like};
-    for (const auto& [field, value] : q.fields) {
-      if (field == "status") continue;
-      sql += " AND search_text LIKE ? ESCAPE '\\'";
-      likes.push_back("%" + escape_like(value) + "%");
-    }
-    sql += " AND (? = '' OR kind = ?) ORDER BY created_time, id";
-    Stmt s = db_.prepare(sql);
-    for (std::size_t i = 0; i < likes.size(); ++i) s.bind(static_cast<int>(i + 1), likes[i]);
-    s.bind(static_cast<int>(likes.size() + 1), q.kind).bind(static_cast<int>(likes.size() + 2), q.kind);
-    using common::to_lower;
-    auto contains = [](const std::string& hay, const std::string& n) { return to_lower(hay).find(n) != std::string::npos; };
-    while (s.step()) {
-      domain::Api api = api_from_definition(s.text(0));
-      bool ok = true;
-      for (const auto& [field, value] : q.fields) {
-        if (field == "name") ok = ok && contains(api.name, value);
-        else if (field == "context") ok = ok && contains(api.context, value);
-        else if (field == "provider") ok = ok && contains(api.provider, value);
-        else if (field == "version") ok = ok && contains(api.version, value);
-        else if (field == "status") ok = ok && to_lower(api.lifecycle_status) == value;
-        else if (field == "tag")
-          ok = ok && std::any_of(api.tags.begin(), api.tags.end(), [&](const std::string& t) { return to_lower(t) == value; });
-        else if (field == "api-category")
-          ok = ok && std::any_of(api.categories.begin(), api.categories.end(),
-                                 [&](const std::string& c) { return to_lower(c) == value; });
-      }
-      if (!ok) continue;
-      if (page.total++ < q.offset || static_cast<std::int64_t>(page.list.size()) >= q.limit) continue;
-      api.created_time = s.integer(1);
-      api.last_updated_time = s.integer(2);
-      page.list.push_back(std::move(api));
-    }
+    Stmt s = db_.prepare(q.kind.empty() ? sql::kApisPage : sql::kApisOfKindPage);
+    const int first = q.kind.empty() ? 1 : 2;
+    if (!q.kind.empty()) s.bind(1, q.kind);
+    s.bind(first, q.limit).bind(first + 1, q.offset);
+    while (s.step()) page.list.push_back(api_from_row(s));
     return page;
   }
 
   ApiPage list_portal_apis(const PortalReader& reader, std::int64_t limit, std::int64_t offset) override {
-    std::vector<std::string> audiences;
-    if (reader.admin) audiences.push_back("admin");
-    else if (!reader.signed_in) audiences.push_back("anyone");
-    else {
-      audiences.push_back("signed-in");
-      for (const auto& role : reader.roles) audiences.push_back("role:" + role);
-    }
+    const std::vector<std::string> audiences = portal_audiences(reader);
     std::lock_guard lock(mu_);
     ApiPage page;
     {
@@ -333,12 +267,76 @@ class SqliteStore final : public Store {
       s.bind(n + 1, limit).bind(n + 2, offset);
       while (s.step()) ids.push_back(s.text(0));
     }
+    page.list = apis_by_ids(ids);
+    return page;
+  }
+
+  ApiPage search_portal_apis(const PortalReader& reader, const ApiQuery& q) override {
+    if (q.text.empty() && q.fields.empty()) return list_portal_apis(reader, q.limit, q.offset);
+    std::lock_guard lock(mu_);
+    return search_locked(q, portal_audiences(reader));
+  }
+
+  // A search (with audiences: the DevPortal's) in two statements over migration 19's rows: the
+  // total, and the ids of one page, whose definitions alone are read.
+  ApiPage search_locked(const ApiQuery& q, const std::vector<std::string>& audiences) {
+    ApiPage page;
+    {
+      const auto search = sql::api_search_sql(q, audiences, true);
+      Stmt s = db_.prepare(search.sql);
+      bind_all(s, search.params);
+      s.step();
+      page.total = s.integer(0);
+    }
+    std::vector<std::string> ids;
+    {
+      const auto search = sql::api_search_sql(q, audiences, false);
+      Stmt s = db_.prepare(search.sql);
+      const int n = bind_all(s, search.params);
+      s.bind(n + 1, q.limit).bind(n + 2, q.offset);
+      while (s.step()) ids.push_back(s.text(0));
+    }
+    page.list = apis_by_ids(ids);
+    return page;
+  }
+
+  std::vector<std::pair<std::string, std::int64_t>> tag_counts(
+      const std::optional<PortalReader>& reader) override {
+    const std::vector<std::string> audiences =
+        reader ? portal_audiences(*reader) : std::vector<std::string>{};
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::tag_counts_sql(audiences.size()));
+    bind_all(s, audiences);
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    while (s.step()) out.emplace_back(s.text(0), s.integer(1));
+    return out;
+  }
+
+  // Binds `params` as the first parameters of `s`; returns how many.
+  static int bind_all(Stmt& s, const std::vector<std::string>& params) {
+    int n = 0;
+    for (const auto& p : params) s.bind(++n, p);
+    return n;
+  }
+
+  // The APIs with these ids, in this order, as lists return them.
+  std::vector<domain::Api> apis_by_ids(const std::vector<std::string>& ids) {
+    std::vector<domain::Api> out;
     for (const auto& id : ids) {
       Stmt s = db_.prepare(sql::kApiById);
       s.bind(1, id);
-      if (s.step()) page.list.push_back(api_from_row(s));
+      if (s.step()) out.push_back(api_from_row(s));
     }
-    return page;
+    return out;
+  }
+
+  // Who the reader is to the portal, as the audiences of migration 18.
+  static std::vector<std::string> portal_audiences(const PortalReader& reader) {
+    if (reader.admin) return {"admin"};
+    if (!reader.signed_in) return {"anyone"};
+    std::vector<std::string> audiences{"signed-in"};
+    for (const auto& role : reader.roles) audiences.push_back("role:" + role);
+    return audiences;
   }
 
   ScopeBindings api_scope_bindings(std::string_view scope) override {
@@ -667,6 +665,7 @@ class SqliteStore final : public Store {
             .bind(3, api_id)
             .run();
         record_category_refs(*api);
+        record_search(*api);
       }
       return std::int64_t{0};
     });
@@ -890,6 +889,7 @@ class SqliteStore final : public Store {
             .run();
         insert_history(c);
         record_audiences(*api);
+        record_search(*api);
         json::object payload;
         payload["apiId"] = c.api_id;
         payload["state"] = c.post_state;
@@ -2047,13 +2047,52 @@ class SqliteStore final : public Store {
     }
   }
 
-  // What the API names as rows (its tiers and categories), so that usage checks are index lookups.
+  // What the API names as rows (its tiers and categories), so that usage checks are index lookups;
+  // who the portal shows it to and what searches find it by.
   void record_api_refs(const domain::Api& api) {
     db_.prepare("DELETE FROM api_policy_refs WHERE api_id = ? AND revision_id = ''").bind(1, api.id).run();
     insert_policy_refs(api, "");
     record_category_refs(api);
     record_scope_refs(api);
     record_audiences(api);
+    record_search(api);
+  }
+
+  // What searches find the API by (migration 19): its text and tags from `api`; its kind,
+  // lifecycle state and creation time from the stored row (an update's copy may not carry them).
+  // Its api_search row keeps its rowid across updates.
+  void record_search(const domain::Api& api) {
+    db_.prepare(
+           "INSERT INTO api_search_rows (api_id, kind, status, created_time) "
+           "SELECT id, kind, lower(lifecycle_status), created_time FROM apis WHERE id = ? "
+           "ON CONFLICT (api_id) DO UPDATE SET kind = excluded.kind, status = excluded.status, "
+           "created_time = excluded.created_time")
+        .bind(1, api.id)
+        .run();
+    std::int64_t row = 0;
+    {
+      Stmt s = db_.prepare("SELECT id FROM api_search_rows WHERE api_id = ?");
+      s.bind(1, api.id);
+      if (!s.step()) return;  // no such API: nothing to find
+      row = s.integer(0);
+    }
+    db_.prepare("DELETE FROM api_search WHERE rowid = ?").bind(1, row).run();
+    db_.prepare(
+           "INSERT INTO api_search (rowid, text, name, context, provider, version) VALUES "
+           "(?,?,?,?,?,?)")
+        .bind(1, row)
+        .bind(2, search_text(api))
+        .bind(3, api.name)
+        .bind(4, api.context)
+        .bind(5, api.provider)
+        .bind(6, api.version)
+        .run();
+    db_.prepare("DELETE FROM api_tags WHERE api_id = ?").bind(1, api.id).run();
+    for (const auto& t : api.tags)
+      db_.prepare("INSERT OR IGNORE INTO api_tags (api_id, tag) VALUES (?, ?)")
+          .bind(1, api.id)
+          .bind(2, t)
+          .run();
   }
 
   // Who the Developer Portal shows the API to (see migration 18); none while its lifecycle state

@@ -3,6 +3,7 @@
 // of every hot query (no full scan of a big table).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <set>
@@ -594,6 +595,79 @@ TEST_F(ManagementQueriesTest, MigrationBackfillsWhoThePortalShowsExistingApisTo)
             (V{"pub", "priv", "creators"}));
 }
 
+TEST_F(ManagementQueriesTest, MigrationBackfillsWhatSearchesFindExistingApisBy) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  struct Old {
+    std::string name, state, kind;
+    std::vector<std::string> tags;
+  };
+  const std::vector<Old> olds = {{"PizzaShack", "PUBLISHED", "API", {"Food", "italian"}},
+                                 {"BurgerBar", "CREATED", "API", {"food"}},
+                                 {"Bundle", "PUBLISHED", "APIPRODUCT", {}}};
+  {
+    sqlite::Db db(db_path());
+    migrate_up_to(db, 17);
+    std::int64_t created = 1;
+    for (const auto& o : olds) {
+      auto a = api(o.name, "/" + o.name);
+      a.lifecycle_status = o.state;
+      a.tags = o.tags;
+      a.description = "Made in " + o.name + "Town";
+      // The search text the store kept (lower case, one field a line).
+      std::string text = a.name + "\n" + a.context + "\nadmin\n1.0\n" + a.description;
+      for (const auto& t : a.tags) text += "\n" + t;
+      std::transform(text.begin(), text.end(), text.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+      db.prepare(
+            "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, "
+            "search_text, definition, created_time, last_updated_time, kind) "
+            "VALUES (?, ?, '1.0', ?, 'admin', ?, ?, ?, ?, 1, ?)")
+          .bind(1, a.id)
+          .bind(2, o.name)
+          .bind(3, "/" + o.name)
+          .bind(4, o.state)
+          .bind(5, text)
+          .bind(6, boost::json::serialize(domain::api_to_json(a)))
+          .bind(7, created++)
+          .bind(8, o.kind)
+          .run();
+    }
+  }
+  store_ = open_sqlite_store(db_path());
+  auto found = [&](std::string_view query, const std::string& kind = "") {
+    ApiQuery q = parse_api_query(query);
+    q.kind = kind;
+    std::vector<std::string> out;
+    for (const auto& a : store_->list_apis(q).list) out.push_back(a.name);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(found("pizzashacktown"), V{"PizzaShack"});
+  EXPECT_EQ(found("name:burg"), V{"BurgerBar"});
+  EXPECT_EQ(found("context:/bund"), V{"Bundle"});
+  EXPECT_EQ(found("tag:food"), (V{"PizzaShack", "BurgerBar"}));
+  EXPECT_EQ(found("status:created"), V{"BurgerBar"});
+  EXPECT_EQ(found("status:published", "APIPRODUCT"), V{"Bundle"});
+  EXPECT_EQ(found("town", "API"), (V{"PizzaShack", "BurgerBar"}));
+  ApiQuery q = parse_api_query("tag:food");
+  ASSERT_EQ(store_->search_portal_apis({}, q).list.size(), 1u);
+  EXPECT_EQ(store_->search_portal_apis({}, q).list[0].name, "PizzaShack");
+  using Counts = std::vector<std::pair<std::string, std::int64_t>>;
+  EXPECT_EQ(store_->tag_counts(std::nullopt), (Counts{{"Food", 1}, {"food", 1}, {"italian", 1}}));
+  // Writes after the migration keep the backfilled rows in step, and new APIs join them.
+  auto pizza =
+      *store_->get_api(store_->list_apis(parse_api_query("name:pizzashack")).list.at(0).id);
+  pizza.description = "Stone oven";
+  store_->update_api(pizza);
+  EXPECT_TRUE(found("pizzashacktown").empty());
+  EXPECT_EQ(found("stone"), V{"PizzaShack"});
+  store_->create_api(api("Newcomer", "/newcomer"));
+  EXPECT_EQ(found("comer"), V{"Newcomer"});
+  EXPECT_EQ(found("name:pizza"), V{"PizzaShack"});
+}
+
 // The cleanup on each token save goes by the expiry index; it drops what expired before its grace
 // (revoked tokens and codes: an hour, refresh tokens: a day) and keeps everything else.
 TEST_F(ManagementQueriesTest, SavingATokenDropsOnlyTheTokensLongExpired) {
@@ -627,9 +701,16 @@ TEST_F(ManagementQueriesTest, SavingATokenDropsOnlyTheTokensLongExpired) {
 // The guard of issue 14: every hot query finds its rows through an index. A "SCAN" line is a
 // walk of a whole table (or of a whole index) and costs what exists, not what the query touches.
 TEST_F(ManagementQueriesTest, HotQueriesNeverScanATable) {
-  // A SCAN accepted, with why: the unfiltered API list walks the (created_time, id) index in
-  // order and stops after offset + limit rows; it never reads the rest of the table.
+  // The scans accepted, with why: the unfiltered API list walks the (created_time, id) index in
+  // order and stops after offset + limit rows; the tag counts of every API read every tag row
+  // (narrow rows, never a definition); a search whose text terms are all under 3 characters has
+  // no trigram to look up and reads every full-text row (docs/rest-api.md says so). Full-text
+  // lookups (MATCH, rowid) show as "SCAN <table> VIRTUAL TABLE INDEX 0:<constraints>".
   const std::set<std::string> ordered_walks = {"page of APIs"};
+  const std::set<std::string> whole_reads = {"tags of every API"};
+  auto under_a_trigram = [](const std::string& name) {
+    return name.find("under 3 characters") != std::string::npos;
+  };
   sqlite::Db db(db_path());
   int checked = 0;
   for (const auto& q : sqlite::sql::hot_queries()) {
@@ -638,17 +719,30 @@ TEST_F(ManagementQueriesTest, HotQueriesNeverScanATable) {
     while (plan.step()) {
       const std::string detail = plan.text(3);
       lines += detail + "\n";
-      if (!detail.starts_with("SCAN ")) continue;
+      // "SCAN CONSTANT ROW": a SELECT of subquery results, which reads no table itself.
+      if (!detail.starts_with("SCAN ") || detail == "SCAN CONSTANT ROW") continue;
+      if (const auto at = detail.find(" VIRTUAL TABLE INDEX "); at != std::string::npos) {
+        const bool constrained = !detail.ends_with(":");
+        EXPECT_TRUE(constrained || under_a_trigram(q.name))
+            << q.name << " reads every full-text row: " << detail << "\n"
+            << q.sql;
+        continue;
+      }
       const bool accepted =
-          ordered_walks.contains(q.name) && detail.find(" USING INDEX ") != std::string::npos;
+          (ordered_walks.contains(q.name) && detail.find(" USING INDEX ") != std::string::npos) ||
+          whole_reads.contains(q.name);
       EXPECT_TRUE(accepted) << q.name << " scans: " << detail << "\n" << q.sql;
     }
-    if (!ordered_walks.contains(q.name)) {
+    if (!ordered_walks.contains(q.name) && !whole_reads.contains(q.name)) {
       EXPECT_NE(lines.find("SEARCH"), std::string::npos) << q.name << " uses no index:\n" << lines;
+    }
+    // A page of the DevPortal's signed-in list walks an index in order instead of sorting.
+    if (q.name.starts_with("DevPortal APIs of") && q.name.ends_with("(page)")) {
+      EXPECT_EQ(lines.find("TEMP B-TREE"), std::string::npos) << q.name << " sorts:\n" << lines;
     }
     ++checked;
   }
-  EXPECT_GE(checked, 40);
+  EXPECT_GE(checked, 90);
 }
 
 }  // namespace
