@@ -16,6 +16,7 @@
 #include "crypto/http_digest.h"
 #include "crypto/random.h"
 #include "gateway/filter.h"
+#include "gateway/filters/cors.h"
 #include "gateway/filters/schema_validation.h"
 #include "gateway/internal/worker.h"
 #include "gateway/payload.h"
@@ -889,27 +890,13 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
 
     const auto snap = w_.snapshot();
     // CORS preflight of an API with a CORS configuration: answered here, never forwarded.
-    if (req.method() == bhttp::verb::options && snap) {
-      const std::string_view requested = req[bhttp::field::access_control_request_method];
-      const std::string_view origin = req[bhttp::field::origin];
-      const RouteMatch pm = requested.empty() || origin.empty() ? RouteMatch{} : snap->router().match(requested, path);
-      if (pm.status == MatchStatus::kFound && pm.api->cors.enabled) {
-        const CompiledCors& cors = pm.api->cors;
-        bhttp::response<bhttp::empty_body> res{bhttp::status::no_content, version};
-        if (auto allowed = cors.allow_origin(origin)) {
-          res.set(bhttp::field::access_control_allow_origin, *allowed);
-          res.set(bhttp::field::access_control_allow_methods, cors.methods);
-          res.set(bhttp::field::access_control_allow_headers, cors.headers);
-          if (cors.credentials) res.set(bhttp::field::access_control_allow_credentials, "true");
-          if (*allowed != "*") res.set(bhttp::field::vary, "Origin");
-        }
-        const bool keep = client_keep_alive && rp.is_done();
-        res.keep_alive(keep);
-        res.prepare_payload();
-        auto [pec, pn] = co_await bhttp::async_write(client, res, kTuple);
-        if (pec || !keep) co_return;
-        continue;
-      }
+    if (auto res = snap ? filters::preflight_answer(*snap, req, path) : std::nullopt) {
+      const bool keep = client_keep_alive && rp.is_done();
+      res->keep_alive(keep);
+      res->prepare_payload();
+      auto [pec, pn] = co_await bhttp::async_write(client, *res, kTuple);
+      if (pec || !keep) co_return;
+      continue;
     }
     const RouteMatch m = snap ? snap->router().match(req.method_string(), path) : RouteMatch{};
     if (m.status != MatchStatus::kFound) {
