@@ -1,6 +1,7 @@
 #pragma once
 // Applications, their OAuth2 key mappings and their subscriptions to APIs: the consumer side.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -99,6 +100,7 @@ struct RefreshToken {
   std::string scope;
   std::int64_t expires_at = 0;  // epoch seconds
   bool used = false;
+  std::string family_id;  // its token family; empty for tokens issued before families existed
 };
 
 // An authorization code (RFC 6749 §4.1) bound to its client, redirect URI and PKCE challenge
@@ -112,6 +114,18 @@ struct AuthorizationCode {
   std::string code_challenge;
   std::int64_t expires_at = 0;  // epoch seconds
   bool used = false;
+  std::string family_id;  // the token family the tokens issued for it join
+};
+
+// What one token response adds to a token family (RFC 9700 §4.14, RFC 6749 §4.1.2): an
+// authorization code or a password grant, the tokens issued for it and every token issued by
+// refreshing down that chain share one family id. A used code or refresh token presented again
+// revokes the whole family, so the access tokens are kept (jti, expiry) until they expire.
+struct FamilyIssue {
+  std::string family_id;
+  std::string access_jti;
+  std::int64_t access_expires_at = 0;   // epoch seconds
+  std::optional<RefreshToken> refresh;  // with family_id set
 };
 
 // What a gateway needs to authorise calls, read in one transaction.

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
@@ -210,7 +211,8 @@ IssuedToken KeyManager::issue(const domain::KeyMapping& km, const domain::Applic
   claims["scope"] = t.scope;
   claims["iat"] = now;
   claims["nbf"] = now;
-  claims["exp"] = now + t.expires_in;
+  t.expires_at = now + t.expires_in;
+  claims["exp"] = t.expires_at;
   claims["jti"] = t.jti;
   claims["keytype"] = km.key_type;
   claims["application"] = json::object{{"id", app.id},
@@ -300,7 +302,9 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     if (!user || !crypto::verify_password(user->password_hash, password))
       return {std::nullopt, oauth(400, "invalid_grant", "Invalid resource owner credentials")};
     IssuedToken t = issue(*client, *app, user->username, scope_for(user->username), validity);
-    attach_refresh_token(t, *client, user->username);
+    // A refresh token starts a family: its reuse revokes every token issued down its chain.
+    domain::FamilyIssue issued = family_issue(t, *client, user->username, common::new_uuid());
+    if (issued.refresh) store_.record_family_issue(issued);
     return {std::move(t), std::nullopt};
   }
   if (grant == "authorization_code") {
@@ -317,17 +321,21 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     auto ac = store_.find_authorization_code(hash);
     if (!ac || ac->consumer_key != client->consumer_key)
       return {std::nullopt, oauth(400, "invalid_grant", "The code is unknown or belongs to another client")};
-    if (ac->used) return {std::nullopt, oauth(400, "invalid_grant", "The code was already used")};
+    // RFC 6749 §4.1.2: a code used twice revokes the tokens issued for it (and refreshed from them).
+    if (ac->used) return reused(ac->family_id, "The code was already used; the tokens issued for it are revoked");
     if (ac->expires_at < common::now_millis() / 1000) return {std::nullopt, oauth(400, "invalid_grant", "The code has expired")};
     if (field("redirect_uri") != ac->redirect_uri)
       return {std::nullopt, oauth(400, "invalid_grant", "redirect_uri does not match the authorization request")};
-    if (crypto::base64url_encode(crypto::sha256(verifier)) != ac->code_challenge)
+    // A wrong verifier uses the code up: whoever holds a stolen code gets one guess, not many.
+    if (crypto::base64url_encode(crypto::sha256(verifier)) != ac->code_challenge) {
+      store_.consume_authorization_code(hash);
       return {std::nullopt, oauth(400, "invalid_grant", "code_verifier does not match the code_challenge")};
-    if (!store_.consume_authorization_code(hash))
-      return {std::nullopt, oauth(400, "invalid_grant", "The code was already used")};
+    }
     if (!store_.find_user(ac->subject)) return {std::nullopt, oauth(400, "invalid_grant", "The user no longer exists")};
     IssuedToken t = issue(*client, *app, ac->subject, ac->scope, validity);
-    attach_refresh_token(t, *client, ac->subject);
+    const std::string family = ac->family_id.empty() ? common::new_uuid() : ac->family_id;
+    if (!store_.redeem_authorization_code(hash, family_issue(t, *client, ac->subject, family)))
+      return reused(ac->family_id, "The code was already used; the tokens issued for it are revoked");
     return {std::move(t), std::nullopt};
   }
   if (grant == kJwtBearerGrant) {
@@ -353,7 +361,10 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     auto rt = store_.find_refresh_token(hash);
     if (!rt || rt->consumer_key != client->consumer_key)
       return {std::nullopt, oauth(400, "invalid_grant", "The refresh token is unknown or belongs to another client")};
-    if (rt->used) return {std::nullopt, oauth(400, "invalid_grant", "The refresh token was already used")};
+    // RFC 9700 §4.14.2: a rotated refresh token presented again means one of its holders is not
+    // its client; the whole family is revoked, the legitimate client signs in again.
+    if (rt->used)
+      return reused(rt->family_id, "The refresh token was already used; the tokens of its grant are revoked");
     if (rt->expires_at < common::now_millis() / 1000)
       return {std::nullopt, oauth(400, "invalid_grant", "The refresh token has expired")};
     auto user = store_.find_user(rt->subject);
@@ -367,10 +378,10 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
         if (std::find(original.begin(), original.end(), one) == original.end())
           return {std::nullopt, oauth(400, "invalid_scope", "scope '" + one + "' was not granted originally")};
     }
-    if (!store_.consume_refresh_token(hash))
-      return {std::nullopt, oauth(400, "invalid_grant", "The refresh token was already used")};
     IssuedToken t = issue(*client, *app, user->username, scope, validity);
-    attach_refresh_token(t, *client, user->username);
+    const std::string family = rt->family_id.empty() ? common::new_uuid() : rt->family_id;
+    if (!store_.redeem_refresh_token(hash, family_issue(t, *client, user->username, family)))
+      return reused(rt->family_id, "The refresh token was already used; the tokens of its grant are revoked");
     return {std::move(t), std::nullopt};
   }
   return {std::nullopt, oauth(400, "unsupported_grant_type", fmt::format("grant_type '{}' is not supported", grant))};
@@ -511,12 +522,18 @@ std::string KeyManager::create_code(const AuthorizeRequest& req, const domain::U
   ac.scope = identity::grant_scopes(req.scope, user.roles, api_scopes_for(user.roles, req.scope));
   ac.code_challenge = req.code_challenge;
   ac.expires_at = common::now_millis() / 1000 + 60;
+  ac.family_id = common::new_uuid();
   store_.save_authorization_code(ac);
   return code;
 }
 
-void KeyManager::attach_refresh_token(IssuedToken& t, const domain::KeyMapping& km, const std::string& subject) {
-  if (!has_grant(km, "refresh_token")) return;
+domain::FamilyIssue KeyManager::family_issue(IssuedToken& t, const domain::KeyMapping& km, const std::string& subject,
+                                             const std::string& family_id) {
+  domain::FamilyIssue f;
+  f.family_id = family_id;
+  f.access_jti = t.jti;
+  f.access_expires_at = t.expires_at;
+  if (!has_grant(km, "refresh_token")) return f;
   t.refresh_token = crypto::base64url_encode(crypto::random_bytes(32));
   domain::RefreshToken rt;
   rt.token_hash = crypto::sha256_hex(t.refresh_token);
@@ -524,15 +541,28 @@ void KeyManager::attach_refresh_token(IssuedToken& t, const domain::KeyMapping& 
   rt.subject = subject;
   rt.scope = t.scope;
   rt.expires_at = common::now_millis() / 1000 + opts_.refresh_validity_s;
-  store_.save_refresh_token(rt);
+  rt.family_id = family_id;
+  f.refresh = std::move(rt);
+  return f;
+}
+
+KeyManager::TokenResult KeyManager::reused(const std::string& family_id, std::string description) {
+  const std::size_t revoked = store_.revoke_token_family(family_id);
+  if (!family_id.empty())
+    spdlog::warn("key manager: a used code or refresh token was presented again; token family {} revoked "
+                 "({} access token(s))", family_id, revoked);
+  return {std::nullopt, oauth(400, "invalid_grant", std::move(description))};
 }
 
 void KeyManager::revoke(const domain::KeyMapping& client, std::string_view token) {
   auto jwt = crypto::parse_jwt(token, nullptr);
   if (!jwt) {  // a refresh token, or nothing of ours (RFC 7009 §2.2: invalid tokens need no action)
     const std::string hash = crypto::sha256_hex(token);
-    if (auto rt = store_.find_refresh_token(hash); rt && rt->consumer_key == client.consumer_key)
+    if (auto rt = store_.find_refresh_token(hash); rt && rt->consumer_key == client.consumer_key) {
+      // RFC 7009 §2.1: the access tokens of the same grant go with it.
       store_.consume_refresh_token(hash);
+      store_.revoke_token_family(rt->family_id);
+    }
     return;
   }
   if (!signed_by_us(*jwt)) return;

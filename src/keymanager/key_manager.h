@@ -39,6 +39,7 @@ struct IssuedToken {
   std::int64_t expires_in = 0;
   std::string scope;
   std::string jti;
+  std::int64_t expires_at = 0;  // the access token's exp
 };
 
 struct NewClient {
@@ -146,7 +147,12 @@ class KeyManager {
   std::optional<std::string> verify_assertion(std::string_view assertion, std::string& why);
   // Scopes defined by APIs that `roles` may hold (by the scopes' role bindings).
   std::vector<std::string> api_scopes_for(const std::vector<std::string>& roles, std::string_view requested);
-  void attach_refresh_token(IssuedToken& t, const domain::KeyMapping& km, const std::string& subject);
+  // What `t` adds to the token family `family_id`; gives `t` a refresh token when the client may
+  // refresh.
+  domain::FamilyIssue family_issue(IssuedToken& t, const domain::KeyMapping& km, const std::string& subject,
+                                   const std::string& family_id);
+  // The answer to a used code or refresh token presented again: its family is revoked.
+  TokenResult reused(const std::string& family_id, std::string description);
   void load_keys();
   std::string store_new_key();
 

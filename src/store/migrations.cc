@@ -421,6 +421,20 @@ INSERT INTO api_search (rowid, text, name, context, provider, version)
 INSERT OR IGNORE INTO api_tags (api_id, tag)
   SELECT a.id, j.value FROM apis a, json_each(a.definition, '$.tags') j WHERE j.type = 'text';
 )sql"},
+      {20, "token families: the family of each refresh token and code, and the access tokens of each family", R"sql(
+-- RFC 9700 §4.14: a reused refresh token or code revokes every token of its family. Rows from
+-- before families existed keep an empty family id and revoke only themselves.
+ALTER TABLE refresh_tokens ADD COLUMN family_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE authorization_codes ADD COLUMN family_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
+CREATE TABLE family_access_tokens (
+  jti        TEXT PRIMARY KEY,
+  family_id  TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX family_access_tokens_by_family ON family_access_tokens (family_id, expires_at);
+CREATE INDEX family_access_tokens_by_expiry ON family_access_tokens (expires_at);
+)sql"},
   };
   return kMigrations;
 }

@@ -341,6 +341,18 @@ class Store {
   // Marks the token used; false when it was used already (so two concurrent uses cannot both win).
   virtual bool consume_refresh_token(std::string_view token_hash) = 0;
 
+  // Token families (RFC 9700 §4.14). Records the tokens a grant that starts a family issued.
+  virtual void record_family_issue(const domain::FamilyIssue& issue) = 0;
+  // Marks the code (or refresh token) used and records what was issued for it in one transaction;
+  // false, recording nothing, when it was used already. So whoever loses a race for it finds the
+  // winner's tokens in the family when it revokes the family.
+  virtual bool redeem_authorization_code(std::string_view code_hash, const domain::FamilyIssue& issue) = 0;
+  virtual bool redeem_refresh_token(std::string_view token_hash, const domain::FamilyIssue& issue) = 0;
+  // Revokes a family in one transaction: every refresh token of it becomes used, and every access
+  // token of it not yet expired is revoked as revoke_token() does (one token.revoked event each).
+  // Returns how many access tokens were revoked.
+  virtual std::size_t revoke_token_family(std::string_view family_id) = 0;
+
   // What gateways need to authorise calls (secrets cleared), with the change-log revision.
   virtual domain::SecurityState security_state(std::int64_t now_s, std::int64_t retired_key_grace_s) = 0;
   // Only the small sets of it that change rarely: policies, block conditions, trusted signing keys

@@ -251,6 +251,9 @@ std::vector<NamedQuery> hot_queries() {
       {"revoked tokens expired before a time", std::string(kDeleteRevokedTokensBefore)},
       {"refresh tokens expired before a time", std::string(kDeleteRefreshTokensBefore)},
       {"authorization codes expired before a time", std::string(kDeleteAuthorizationCodesBefore)},
+      {"family access tokens expired before a time", std::string(kDeleteFamilyAccessTokensBefore)},
+      {"refresh tokens of a family", std::string(kUseFamilyRefreshTokens)},
+      {"unexpired access tokens of a family", std::string(kFamilyAccessTokens)},
   };
   for (std::size_t n : {1, 3})
     for (bool count : {false, true})

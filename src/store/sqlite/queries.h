@@ -168,6 +168,14 @@ inline constexpr std::string_view kDeleteRefreshTokensBefore =
     "DELETE FROM refresh_tokens WHERE expires_at < ?";
 inline constexpr std::string_view kDeleteAuthorizationCodesBefore =
     "DELETE FROM authorization_codes WHERE expires_at < ?";
+inline constexpr std::string_view kDeleteFamilyAccessTokensBefore =
+    "DELETE FROM family_access_tokens WHERE expires_at < ?";
+
+// Revoking a token family: its refresh tokens, and its access tokens not yet expired.
+inline constexpr std::string_view kUseFamilyRefreshTokens =
+    "UPDATE refresh_tokens SET used = 1 WHERE family_id = ? AND used = 0";
+inline constexpr std::string_view kFamilyAccessTokens =
+    "SELECT jti, expires_at FROM family_access_tokens WHERE family_id = ? AND expires_at >= ?";
 
 inline constexpr std::string_view kEventsAfter =
     "SELECT revision, type, entity_id, payload, created_time FROM change_log "

@@ -1680,19 +1680,27 @@ class SqliteStore final : public Store {
 
   void revoke_token(const domain::RevokedToken& t) override {
     write([&]() -> std::int64_t {
-      db_.prepare(
-             "INSERT INTO revoked_tokens (jti, expires_at, revoked_time) VALUES (?,?,?) "
-             "ON CONFLICT(jti) DO NOTHING")
-          .bind(1, t.jti)
-          .bind(2, t.expires_at)
-          .bind(3, common::now_millis())
-          .run();
-      if (db_.changes() == 0) return 0;
-      db_.prepare(sql::kDeleteRevokedTokensBefore)
-          .bind(1, common::now_millis() / 1000 - 3600)
-          .run();
-      return append_event("token.revoked", t.jti, json::serialize(json::object{{"expiresAt", t.expires_at}}));
+      const std::int64_t rev = insert_revocation(t);
+      if (rev != 0)
+        db_.prepare(sql::kDeleteRevokedTokensBefore)
+            .bind(1, common::now_millis() / 1000 - 3600)
+            .run();
+      return rev;
     });
+  }
+
+  // Within a write: records the revocation and its token.revoked event (the gateway's change feed
+  // applies it); 0 when the token was revoked already.
+  std::int64_t insert_revocation(const domain::RevokedToken& t) {
+    db_.prepare(
+           "INSERT INTO revoked_tokens (jti, expires_at, revoked_time) VALUES (?,?,?) "
+           "ON CONFLICT(jti) DO NOTHING")
+        .bind(1, t.jti)
+        .bind(2, t.expires_at)
+        .bind(3, common::now_millis())
+        .run();
+    if (db_.changes() == 0) return 0;
+    return append_event("token.revoked", t.jti, json::serialize(json::object{{"expiresAt", t.expires_at}}));
   }
 
   bool is_token_revoked(std::string_view jti) override {
@@ -1705,21 +1713,99 @@ class SqliteStore final : public Store {
   void save_refresh_token(const domain::RefreshToken& t) override {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
+    insert_refresh_token(t);
+    tx.commit();
+  }
+
+  // Within a transaction: the token, after the cleanup of those expired a day ago.
+  void insert_refresh_token(const domain::RefreshToken& t) {
     db_.prepare(sql::kDeleteRefreshTokensBefore)
         .bind(1, common::now_millis() / 1000 - 86400)
         .run();
     db_.prepare(
            "INSERT INTO refresh_tokens (token_hash, consumer_key, subject, scope, expires_at, "
-           "used, created_time) "
-           "VALUES (?,?,?,?,?,0,?)")
+           "used, created_time, family_id) "
+           "VALUES (?,?,?,?,?,0,?,?)")
         .bind(1, t.token_hash)
         .bind(2, t.consumer_key)
         .bind(3, t.subject)
         .bind(4, t.scope)
         .bind(5, t.expires_at)
         .bind(6, common::now_millis())
+        .bind(7, t.family_id)
         .run();
+  }
+
+  // Within a transaction: the family's new access token (and refresh token), after the cleanup of
+  // access tokens expired an hour ago (revoking them would change nothing).
+  void insert_family_issue(const domain::FamilyIssue& f) {
+    db_.prepare(sql::kDeleteFamilyAccessTokensBefore)
+        .bind(1, common::now_millis() / 1000 - 3600)
+        .run();
+    db_.prepare("INSERT INTO family_access_tokens (jti, family_id, expires_at) VALUES (?,?,?)")
+        .bind(1, f.access_jti)
+        .bind(2, f.family_id)
+        .bind(3, f.access_expires_at)
+        .run();
+    if (f.refresh) insert_refresh_token(*f.refresh);
+  }
+
+  void record_family_issue(const domain::FamilyIssue& f) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    insert_family_issue(f);
     tx.commit();
+  }
+
+  bool redeem_authorization_code(std::string_view hash, const domain::FamilyIssue& f) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    db_.prepare("UPDATE authorization_codes SET used = 1 WHERE code_hash = ? AND used = 0")
+        .bind(1, hash)
+        .run();
+    if (db_.changes() == 0) return false;
+    insert_family_issue(f);
+    tx.commit();
+    return true;
+  }
+
+  bool redeem_refresh_token(std::string_view hash, const domain::FamilyIssue& f) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    db_.prepare("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0")
+        .bind(1, hash)
+        .run();
+    if (db_.changes() == 0) return false;
+    insert_family_issue(f);
+    tx.commit();
+    return true;
+  }
+
+  std::size_t revoke_token_family(std::string_view family_id) override {
+    if (family_id.empty()) return 0;
+    std::size_t revoked = 0;
+    write([&]() -> std::int64_t {
+      db_.prepare(sql::kUseFamilyRefreshTokens).bind(1, family_id).run();
+      std::vector<domain::RevokedToken> tokens;
+      {
+        Stmt s = db_.prepare(sql::kFamilyAccessTokens);
+        s.bind(1, family_id);
+        s.bind(2, common::now_millis() / 1000);
+        while (s.step()) tokens.push_back({s.text(0), s.integer(1)});
+      }
+      std::int64_t rev = 0;
+      for (const auto& t : tokens)
+        if (const std::int64_t r = insert_revocation(t); r != 0) {
+          rev = r;
+          ++revoked;
+        }
+      if (rev != 0)
+        db_.prepare(sql::kDeleteRevokedTokensBefore)
+            .bind(1, common::now_millis() / 1000 - 3600)
+            .run();
+      return rev;
+    });
+    return revoked;
   }
 
   void save_authorization_code(const domain::AuthorizationCode& c) override {
@@ -1731,7 +1817,7 @@ class SqliteStore final : public Store {
     db_.prepare(
            "INSERT INTO authorization_codes (code_hash, consumer_key, redirect_uri, subject, "
            "scope, code_challenge, "
-           "expires_at, used) VALUES (?,?,?,?,?,?,?,0)")
+           "expires_at, used, family_id) VALUES (?,?,?,?,?,?,?,0,?)")
         .bind(1, c.code_hash)
         .bind(2, c.consumer_key)
         .bind(3, c.redirect_uri)
@@ -1739,6 +1825,7 @@ class SqliteStore final : public Store {
         .bind(5, c.scope)
         .bind(6, c.code_challenge)
         .bind(7, c.expires_at)
+        .bind(8, c.family_id)
         .run();
     tx.commit();
   }
@@ -1747,12 +1834,13 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     Stmt s = db_.prepare(
         "SELECT code_hash, consumer_key, redirect_uri, subject, scope, code_challenge, expires_at, "
-        "used "
+        "used, family_id "
         "FROM authorization_codes WHERE code_hash = ?");
     s.bind(1, hash);
     if (!s.step()) return std::nullopt;
-    return domain::AuthorizationCode{s.text(0), s.text(1), s.text(2),    s.text(3),
-                                     s.text(4), s.text(5), s.integer(6), s.integer(7) != 0};
+    return domain::AuthorizationCode{s.text(0),    s.text(1),         s.text(2),
+                                     s.text(3),    s.text(4),         s.text(5),
+                                     s.integer(6), s.integer(7) != 0, s.text(8)};
   }
 
   bool consume_authorization_code(std::string_view hash) override {
@@ -1766,12 +1854,12 @@ class SqliteStore final : public Store {
   std::optional<domain::RefreshToken> find_refresh_token(std::string_view hash) override {
     std::lock_guard lock(mu_);
     Stmt s = db_.prepare(
-        "SELECT token_hash, consumer_key, subject, scope, expires_at, used FROM refresh_tokens "
-        "WHERE token_hash = ?");
+        "SELECT token_hash, consumer_key, subject, scope, expires_at, used, family_id "
+        "FROM refresh_tokens WHERE token_hash = ?");
     s.bind(1, hash);
     if (!s.step()) return std::nullopt;
-    return domain::RefreshToken{s.text(0), s.text(1),    s.text(2),
-                                s.text(3), s.integer(4), s.integer(5) != 0};
+    return domain::RefreshToken{s.text(0),    s.text(1),         s.text(2), s.text(3),
+                                s.integer(4), s.integer(5) != 0, s.text(6)};
   }
 
   bool consume_refresh_token(std::string_view hash) override {

@@ -3,9 +3,11 @@
 #include <filesystem>
 #include <functional>
 
+#include "common/clock.h"
 #include "common/ids.h"
 #include "common/problem.h"
 #include "domain/api_json.h"
+#include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
 
 namespace archway::store {
@@ -440,6 +442,88 @@ TEST_F(SqliteStoreTest, ProductsAndApisNeverShareAContextAndListApartByKind) {
   q.kind = "API";
   EXPECT_EQ(store_->list_apis(q).total, 1);
   EXPECT_EQ(store_->list_apis({}).total, 2);
+}
+
+// Token families (RFC 9700 §4.14): what a client of key "ck" was issued, as the Key Manager records it.
+class TokenFamilyTest : public SqliteStoreTest {
+ protected:
+  void SetUp() override {
+    SqliteStoreTest::SetUp();
+    domain::Application app;
+    app.id = "app";
+    app.name = "app";
+    app.owner = "ann";
+    store_->create_application(app);
+    domain::KeyMapping km;
+    km.id = "km";
+    km.application_id = app.id;
+    km.key_type = "PRODUCTION";
+    km.consumer_key = "ck";
+    store_->create_key_mapping(km);
+  }
+  static std::int64_t now() { return common::now_millis() / 1000; }
+  static domain::FamilyIssue issue(const std::string& family, const std::string& jti, const std::string& refresh,
+                                   std::int64_t access_expires_at = now() + 3600) {
+    domain::FamilyIssue f{family, jti, access_expires_at, std::nullopt};
+    if (!refresh.empty()) f.refresh = domain::RefreshToken{refresh, "ck", "ann", "default", now() + 86400, false, family};
+    return f;
+  }
+  std::vector<std::string> revoked_events() {
+    std::vector<std::string> out;
+    for (const auto& e : store_->events_after(0, 1000))
+      if (e.type == "token.revoked") out.push_back(e.entity_id);
+    return out;
+  }
+};
+
+TEST_F(TokenFamilyTest, ReuseRevokesTheFamilysUnexpiredAccessTokensAndEveryRefreshToken) {
+  store_->record_family_issue(issue("F", "a1", "r1"));
+  ASSERT_TRUE(store_->redeem_refresh_token("r1", issue("F", "a2", "r2")));
+  store_->record_family_issue(issue("F", "a-expired", "", now() - 10));
+  store_->record_family_issue(issue("G", "g1", "s1"));  // another family of the same client and user
+  EXPECT_EQ(store_->find_refresh_token("r2")->family_id, "F");
+
+  EXPECT_EQ(store_->revoke_token_family("F"), 2u);
+  EXPECT_TRUE(store_->is_token_revoked("a1"));
+  EXPECT_TRUE(store_->is_token_revoked("a2"));
+  EXPECT_FALSE(store_->is_token_revoked("a-expired"));
+  EXPECT_TRUE(store_->find_refresh_token("r2")->used);
+  EXPECT_FALSE(store_->redeem_refresh_token("r2", issue("F", "a3", "r3")));
+  EXPECT_FALSE(store_->find_refresh_token("r3"));
+  EXPECT_FALSE(store_->is_token_revoked("g1"));
+  EXPECT_FALSE(store_->find_refresh_token("s1")->used);
+  // Each revocation is a token.revoked event the gateways' change feed applies; a second revocation
+  // of the family adds none.
+  EXPECT_EQ(revoked_events(), (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_EQ(store_->revoke_token_family("F"), 0u);
+  EXPECT_EQ(revoked_events().size(), 2u);
+  EXPECT_EQ(store_->revoke_token_family(""), 0u);  // tokens from before families revoke nothing else
+}
+
+TEST_F(TokenFamilyTest, ACodeOrRefreshTokenIsRedeemedOnceAndTheLoserRecordsNothing) {
+  domain::AuthorizationCode code{"c1", "ck", "https://cb", "ann", "default", "challenge", now() + 60, false, "F"};
+  store_->save_authorization_code(code);
+  EXPECT_EQ(store_->find_authorization_code("c1")->family_id, "F");
+  ASSERT_TRUE(store_->redeem_authorization_code("c1", issue("F", "a1", "r1")));
+  EXPECT_FALSE(store_->redeem_authorization_code("c1", issue("F", "a2", "r2")));
+  EXPECT_FALSE(store_->find_refresh_token("r2"));
+  EXPECT_EQ(store_->revoke_token_family("F"), 1u);  // a2 was never recorded, so never handed out
+  // A code used up by a failed PKCE check has no tokens: its family revokes nothing.
+  store_->save_authorization_code({"c2", "ck", "https://cb", "ann", "default", "challenge", now() + 60, false, "H"});
+  EXPECT_TRUE(store_->consume_authorization_code("c2"));
+  EXPECT_FALSE(store_->redeem_authorization_code("c2", issue("H", "h1", "")));
+  EXPECT_EQ(store_->revoke_token_family("H"), 0u);
+}
+
+TEST_F(TokenFamilyTest, AccessTokensLongExpiredAreDroppedOnTheNextIssue) {
+  store_->record_family_issue(issue("F", "old", "", now() - 7200));
+  store_->record_family_issue(issue("F", "recent", "", now() - 60));
+  store_->record_family_issue(issue("F", "new", "r1"));
+  sqlite::Db db((dir_ / "archway.db").string());
+  sqlite::Stmt s = db.prepare("SELECT jti FROM family_access_tokens ORDER BY jti");
+  std::vector<std::string> kept;
+  while (s.step()) kept.push_back(s.text(0));
+  EXPECT_EQ(kept, (std::vector<std::string>{"new", "recent"}));
 }
 
 }  // namespace
