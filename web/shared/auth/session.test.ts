@@ -98,6 +98,31 @@ describe('portal sign-in session', () => {
     void s;
   });
 
+  it('lets one tab refresh at a time, so two tabs never present one refresh token twice', async () => {
+    let queue: Promise<unknown> = Promise.resolve();
+    const locks = {
+      request: (_name: string, task: () => Promise<unknown>) => {
+        const run = queue.then(task);
+        queue = run.catch(() => undefined);
+        return run;
+      },
+    };
+    vi.stubGlobal('navigator', Object.assign(Object.create(navigator) as Navigator, { locks }));
+    const storage = new MemoryStorage() as unknown as Storage;
+    storage.setItem(
+      'archway.session.archway-publisher',
+      JSON.stringify({ status: 'signed-in', tokens: { accessToken: 'old', refreshToken: 'r1', expiresAt: Date.now() + 1000, scopes: [], username: 'a' } }),
+    );
+    const config = { clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] };
+    const tab1 = new AuthSession(config, storage, storage);
+    const tab2 = new AuthSession(config, storage, storage);
+    const fetchMock = mockFetch(() => ({ body: { access_token: jwt({ sub: 'a' }), refresh_token: 'r2', expires_in: 3600, scope: '' } }));
+    const [a, b] = await Promise.all([tab1.refresh(), tab2.refresh()]);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(b?.accessToken).toBe(a?.accessToken);
+    expect(b?.refreshToken).toBe('r2');
+  });
+
   it('revokes both tokens on sign-out', async () => {
     const { s, storage } = session();
     storage.setItem(

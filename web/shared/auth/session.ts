@@ -142,6 +142,13 @@ export class AuthSession {
   }
 
   private async doRefresh(): Promise<Tokens | null> {
+    // Tabs share one refresh token, and the Key Manager treats a rotated refresh token used twice
+    // as stolen (it revokes the session): one tab refreshes at a time, the next takes its tokens.
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    return locks ? await locks.request(`${this.key}.refresh`, () => this.refreshOnce()) : this.refreshOnce();
+  }
+
+  private async refreshOnce(): Promise<Tokens | null> {
     const fromOtherTab = this.load();  // another tab may have refreshed already
     if (fromOtherTab.status === 'signed-in' && fromOtherTab.tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS) {
       this.set(fromOtherTab, false);
