@@ -38,6 +38,7 @@
 #include "publisher/service_import.h"
 #include "admin/category_rest.h"
 #include "identity/authenticator.h"
+#include "identity/login_throttle.h"
 #include "identity/user_service.h"
 #include "publisher/document_rest.h"
 #include "publisher/project_archive_rest.h"
@@ -185,7 +186,13 @@ int run_serve(const ServeOptions& options) {
     kmo.alg = *crypto::parse_alg(cfg.keymanager_signing_alg);
     // One master key seals secrets at rest: signing keys and endpoint_security credentials.
     const crypto::SecretBox secrets = crypto::SecretBox::from_key_file((fs::path(cfg.data_dir) / "master.key").string());
-    keymanager::KeyManager key_manager(*store, secrets, kmo);
+    // Failed sign-ins anywhere (token endpoint, sign-in form, management Basic) share one throttle.
+    identity::LoginThrottle login_throttle(identity::LoginThrottleOptions{
+        cfg.security_login_free_attempts, cfg.security_login_free_attempts_per_address,
+        std::chrono::milliseconds(cfg.security_login_backoff_base_ms),
+        std::chrono::milliseconds(cfg.security_login_backoff_max_ms),
+        static_cast<std::size_t>(cfg.security_login_max_tracked)});
+    keymanager::KeyManager key_manager(*store, secrets, kmo, &login_throttle);
     key_manager.init();
     // The web portals sign in as public clients of our own Key Manager (authorization code + PKCE).
     for (std::string_view portal : webui::StaticSite::kPortals)
@@ -241,7 +248,7 @@ int run_serve(const ServeOptions& options) {
     publisher::ApiService product_service(*store, &secrets, publisher::ApiKind::kProduct);
     publisher::DocumentService document_service(*store);
     publisher::DocumentService product_document_service(*store, publisher::ApiKind::kProduct);
-    identity::Authenticator auth(*store);
+    identity::Authenticator auth(*store, &login_throttle);
     auth.set_bearer_verifier([&key_manager](std::string_view token) { return key_manager.verify_bearer(token); });
     identity::UserService users(*store, auth);
     auto router = std::make_shared<http::RestRouter>();

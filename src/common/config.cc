@@ -94,6 +94,16 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string& s, std::int64_t) { c.traffic_redis = s; }},
       {"traffic.sync_interval_ms", Kind::kInt, 5, 10000,
        [](Config& c, const std::string&, std::int64_t v) { c.traffic_sync_interval_ms = v; }},
+      {"security.login_free_attempts", Kind::kInt, 0, 1000,
+       [](Config& c, const std::string&, std::int64_t v) { c.security_login_free_attempts = int(v); }},
+      {"security.login_free_attempts_per_address", Kind::kInt, 0, 1000000,
+       [](Config& c, const std::string&, std::int64_t v) { c.security_login_free_attempts_per_address = int(v); }},
+      {"security.login_backoff_base_ms", Kind::kInt, 1, 3600000,
+       [](Config& c, const std::string&, std::int64_t v) { c.security_login_backoff_base_ms = v; }},
+      {"security.login_backoff_max_ms", Kind::kInt, 1, 86400000,
+       [](Config& c, const std::string&, std::int64_t v) { c.security_login_backoff_max_ms = v; }},
+      {"security.login_max_tracked", Kind::kInt, 16, 100000000,
+       [](Config& c, const std::string&, std::int64_t v) { c.security_login_max_tracked = v; }},
       {"tls.cert_file", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.tls_cert_file = s; }},
       {"tls.key_file", Kind::kString, 0, 0,
@@ -223,6 +233,8 @@ Config load_config(const ConfigSources& src) {
     throw ConfigError("'keymanager.signing_alg' must be RS256 or ES256, got '" + c.keymanager_signing_alg + "'");
   if (c.keymanager_issuer.empty()) throw ConfigError("'keymanager.issuer' must not be empty");
   if (c.data_dir.empty()) throw ConfigError("'server.data_dir' must not be empty");
+  if (c.security_login_backoff_base_ms > c.security_login_backoff_max_ms)
+    throw ConfigError("'security.login_backoff_base_ms' must not exceed 'security.login_backoff_max_ms'");
   if (c.tls_cert_file.empty() != c.tls_key_file.empty())
     throw ConfigError("'tls.cert_file' and 'tls.key_file' must be set together");
   return c;

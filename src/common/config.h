@@ -54,6 +54,14 @@ struct Config {
   std::string traffic_redis;                 // redis://host:port: share rate-limit counters; empty: this node only
   std::int64_t traffic_sync_interval_ms = 20;  // how often counters are synchronised through Redis
 
+  // Credential guessing: failures past the free ones lock the client id / username (and, past
+  // more, the source address) for base × 2^k ms, up to max.
+  int security_login_free_attempts = 5;
+  int security_login_free_attempts_per_address = 20;
+  std::int64_t security_login_backoff_base_ms = 1000;
+  std::int64_t security_login_backoff_max_ms = 15 * 60 * 1000;
+  std::int64_t security_login_max_tracked = 100000;  // per kind of key (client, user, address)
+
   std::string admin_password;  // from ARCHWAY_ADMIN_PASSWORD only; never from a file
 };
 

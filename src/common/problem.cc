@@ -24,6 +24,11 @@ Problem Problem::unauthorized(std::string d) { return {401, 401, "Unauthorized",
 Problem Problem::forbidden(std::string d) { return {403, 403, "Forbidden", std::move(d)}; }
 Problem Problem::not_found(std::string d) { return {404, 404, "Not Found", std::move(d)}; }
 Problem Problem::conflict(std::string d) { return {409, 409, "Conflict", std::move(d)}; }
+Problem Problem::too_many_requests(std::string d, std::int64_t retry_after_s) {
+  Problem p{429, 429, "Too Many Requests", std::move(d)};
+  p.retry_after_s = retry_after_s;
+  return p;
+}
 Problem Problem::internal(std::string d) {
   return {500, 500, "Internal Server Error", std::move(d)};
 }

@@ -14,6 +14,7 @@ struct Problem {
   std::string description;  // what exactly went wrong, naming the field or value
   // Further members of the body as a serialized JSON object ("{\"location\":\"query.limit\"}"); empty: none.
   std::string extra_json;
+  std::int64_t retry_after_s = 0;  // > 0: sent as Retry-After (429, 503)
 
   std::string to_json() const;
 
@@ -22,6 +23,7 @@ struct Problem {
   static Problem forbidden(std::string description);
   static Problem not_found(std::string description);
   static Problem conflict(std::string description);
+  static Problem too_many_requests(std::string description, std::int64_t retry_after_s);
   static Problem internal(std::string description);
 };
 

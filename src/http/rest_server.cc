@@ -31,6 +31,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 RestResponse problem_response(const Problem& p) {
   RestResponse r = RestResponse::json(p.status, p.to_json());
+  if (p.retry_after_s > 0) r.headers.emplace_back("Retry-After", std::to_string(p.retry_after_s));
   return r;
 }
 

@@ -30,20 +30,36 @@ Caller Authenticator::authenticate(const http::RestRequest& req) {
   auto creds = http::parse_basic_auth(h);
   if (!creds) throw ProblemError(Problem::unauthorized("Malformed credentials; use HTTP Basic or Bearer"));
   const auto& [username, password] = *creds;
+  // Locked keys are refused before any check, the cache's included: even the right password waits.
+  const std::string user_key = LoginThrottle::user_key(username);
+  const std::string address_key = LoginThrottle::address_key(req.remote_address);
+  const std::initializer_list<LoginKey> keys = {{LoginKeyKind::kUser, user_key},
+                                                {LoginKeyKind::kAddress, address_key}};
+  if (throttle_)
+    if (const auto wait = throttle_->locked_for(keys); wait.count() > 0)
+      throw ProblemError(Problem::too_many_requests(
+          "Too many failed sign-ins for this user or from this address; try again later",
+          LoginThrottle::retry_after_s(wait)));
   const std::string key = crypto::sha256_hex(username + ":" + password);
   const auto now = std::chrono::steady_clock::now();
+  std::optional<domain::User> user;
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(key);
-    if (it != cache_.end() && it->second.expires > now) return Caller{it->second.user, false, {}};
+    if (it != cache_.end() && it->second.expires > now) user = it->second.user;
   }
-  auto user = store_.find_user(username);
-  if (!user || !crypto::verify_password(user->password_hash, password))
-    throw ProblemError(Problem::unauthorized("Invalid username or password"));
-  std::lock_guard lock(mu_);
-  if (cache_.size() >= kMaxCacheEntries) cache_.clear();
-  cache_[key] = Cached{*user, now + kCacheTtl};
-  return Caller{*user, false, {}};
+  if (!user) {
+    user = store_.find_user(username);
+    if (!user || !crypto::verify_password(user->password_hash, password)) {
+      if (throttle_) throttle_->failed(keys);
+      throw ProblemError(Problem::unauthorized("Invalid username or password"));
+    }
+    std::lock_guard lock(mu_);
+    if (cache_.size() >= kMaxCacheEntries) cache_.clear();
+    cache_[key] = Cached{*user, now + kCacheTtl};
+  }
+  if (throttle_) throttle_->succeeded(keys);
+  return Caller{std::move(*user), false, {}};
 }
 
 void Authenticator::require(const Caller& c, std::initializer_list<std::string_view> roles, std::string_view scope) {

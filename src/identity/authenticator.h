@@ -1,7 +1,8 @@
 #pragma once
 // Authenticates management REST calls: HTTP Basic against stored users, or a Bearer access token
 // from our Key Manager whose scope holds the call's apim:* scope. Successful Basic checks are
-// cached briefly by a digest of the credentials so argon2id runs once per client, not per call.
+// cached briefly by a digest of the credentials so argon2id runs once per client, not per call;
+// failed ones count towards the login throttle's locks.
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -12,6 +13,7 @@
 
 #include "domain/user.h"
 #include "http/rest_router.h"
+#include "identity/login_throttle.h"
 #include "store/store.h"
 
 namespace archway::identity {
@@ -32,7 +34,9 @@ struct Caller {
 
 class Authenticator {
  public:
-  explicit Authenticator(store::Store& store) : store_(store) {}
+  // With `throttle`, failed Basic sign-ins lock the username and the source address for a while
+  // (429 with Retry-After while locked).
+  explicit Authenticator(store::Store& store, LoginThrottle* throttle = nullptr) : store_(store), throttle_(throttle) {}
   void set_bearer_verifier(BearerVerifier v) { bearer_ = std::move(v); }
 
   // The caller, or throws ProblemError(401) when credentials are missing or wrong.
@@ -58,6 +62,7 @@ class Authenticator {
 
  private:
   store::Store& store_;
+  LoginThrottle* throttle_;
   BearerVerifier bearer_;
   std::mutex mu_;
   struct Cached {

@@ -42,6 +42,14 @@ OAuthError oauth(int status, std::string error, std::string description) {
   return {status, std::move(error), std::move(description)};
 }
 
+// RFC 6749 defines no error for "too many attempts"; slow_down (RFC 8628 §3.5, registered for the
+// token endpoint) says what the client should do, with 429 and Retry-After saying for how long.
+OAuthError slow_down(std::chrono::milliseconds wait) {
+  OAuthError e{429, "slow_down", "Too many failed authentications for this client, user or address; retry later"};
+  e.retry_after_s = identity::LoginThrottle::retry_after_s(wait);
+  return e;
+}
+
 bool has_grant(const domain::KeyMapping& km, std::string_view grant) {
   for (const auto& g : km.grant_types)
     if (g == grant) return true;
@@ -50,8 +58,9 @@ bool has_grant(const domain::KeyMapping& km, std::string_view grant) {
 
 }  // namespace
 
-KeyManager::KeyManager(store::Store& store, crypto::SecretBox box, KeyManagerOptions options)
-    : store_(store), box_(std::move(box)), opts_(std::move(options)) {}
+KeyManager::KeyManager(store::Store& store, crypto::SecretBox box, KeyManagerOptions options,
+                       identity::LoginThrottle* throttle)
+    : store_(store), box_(std::move(box)), opts_(std::move(options)), throttle_(throttle) {}
 
 void KeyManager::init() {
   if (store_.list_signing_keys().empty()) store_new_key();
@@ -194,6 +203,53 @@ std::optional<domain::KeyMapping> KeyManager::authenticate_basic_client(
   return authenticate_client(basic.first, basic.second);
 }
 
+bool KeyManager::is_confidential_client(std::string_view client_id) {
+  if (client_id.empty() || client_id.size() > 256) return false;
+  auto km = store_.find_key_mapping(client_id);
+  return km && !is_public(*km);
+}
+
+KeyManager::ClientAuth KeyManager::authenticate_client_throttled(
+    std::string_view client_id, std::string_view secret, const std::optional<std::pair<std::string, std::string>>& basic,
+    std::string_view remote_address) {
+  using identity::LoginKeyKind;
+  const std::string client_key = basic ? http::percent_decode(basic->first, true) : std::string(client_id);
+  const std::string address_key = identity::LoginThrottle::address_key(remote_address);
+  const std::initializer_list<identity::LoginKey> keys = {{LoginKeyKind::kClient, client_key},
+                                                          {LoginKeyKind::kAddress, address_key}};
+  if (throttle_)
+    if (const auto wait = throttle_->locked_for(keys); wait.count() > 0) return {std::nullopt, slow_down(wait)};
+  auto client = basic ? authenticate_basic_client(*basic) : authenticate_client(client_id, secret);
+  if (!client) {
+    if (throttle_) throttle_->failed(keys);
+    return {std::nullopt, oauth(401, "invalid_client", "Client authentication failed")};
+  }
+  if (throttle_) throttle_->succeeded(keys);
+  return {std::move(client), std::nullopt};
+}
+
+std::optional<domain::User> KeyManager::authenticate_user(std::string_view username, std::string_view password,
+                                                          std::string_view remote_address,
+                                                          std::chrono::milliseconds& locked_for) {
+  using identity::LoginKeyKind;
+  locked_for = std::chrono::milliseconds(0);
+  const std::string user_key = identity::LoginThrottle::user_key(username);
+  const std::string address_key = identity::LoginThrottle::address_key(remote_address);
+  const std::initializer_list<identity::LoginKey> keys = {{LoginKeyKind::kUser, user_key},
+                                                          {LoginKeyKind::kAddress, address_key}};
+  if (throttle_) {
+    locked_for = throttle_->locked_for(keys);
+    if (locked_for.count() > 0) return std::nullopt;
+  }
+  auto user = store_.find_user(username);
+  if (!user || !crypto::verify_password(user->password_hash, password)) {
+    if (throttle_) throttle_->failed(keys);
+    return std::nullopt;
+  }
+  if (throttle_) throttle_->succeeded(keys);
+  return user;
+}
+
 IssuedToken KeyManager::issue(const domain::KeyMapping& km, const domain::Application& app,
                               const std::string& subject, const std::string& scope, std::int64_t validity_s) {
   const auto k = keys();
@@ -263,7 +319,9 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     client = store_.find_key_mapping(client_id);  // only a client without a secret refreshes without one
     if (client && !is_public(*client)) client.reset();
   } else {
-    client = req.basic ? authenticate_basic_client(*req.basic) : authenticate_client(client_id, secret);
+    ClientAuth auth = authenticate_client_throttled(client_id, secret, req.basic, req.remote_address);
+    if (auth.error) return {std::nullopt, std::move(auth.error)};
+    client = std::move(auth.client);
   }
   if (!client) return {std::nullopt, oauth(401, "invalid_client", "Client authentication failed")};
   auto app = store_.get_application(client->application_id);
@@ -298,9 +356,10 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     const std::string password = field("password");
     if (username.empty() || password.empty())
       return {std::nullopt, oauth(400, "invalid_request", "username and password are required")};
-    auto user = store_.find_user(username);
-    if (!user || !crypto::verify_password(user->password_hash, password))
-      return {std::nullopt, oauth(400, "invalid_grant", "Invalid resource owner credentials")};
+    std::chrono::milliseconds locked{0};
+    auto user = authenticate_user(username, password, req.remote_address, locked);
+    if (locked.count() > 0) return {std::nullopt, slow_down(locked)};
+    if (!user) return {std::nullopt, oauth(400, "invalid_grant", "Invalid resource owner credentials")};
     IssuedToken t = issue(*client, *app, user->username, scope_for(user->username), validity);
     // A refresh token starts a family: its reuse revokes every token issued down its chain.
     domain::FamilyIssue issued = family_issue(t, *client, user->username, common::new_uuid());

@@ -2,6 +2,7 @@
 // The resident Key Manager: OAuth2 clients of applications, JWT access tokens signed with keys
 // kept sealed in the Store, revocation (RFC 7009) and introspection (RFC 7662).
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include "crypto/secret_box.h"
 #include "domain/application.h"
 #include "identity/authenticator.h"
+#include "identity/login_throttle.h"
 #include "store/store.h"
 
 namespace archway::keymanager {
@@ -31,6 +33,7 @@ struct OAuthError {
   int status;
   std::string error;
   std::string description;
+  std::int64_t retry_after_s = 0;  // > 0: sent as Retry-After (429 while a credential is locked)
 };
 
 struct IssuedToken {
@@ -49,7 +52,10 @@ struct NewClient {
 
 class KeyManager {
  public:
-  KeyManager(store::Store& store, crypto::SecretBox box, KeyManagerOptions options);
+  // With `throttle`, failed client and resource owner authentications lock their client id,
+  // username and source address for a while (429 slow_down while locked).
+  KeyManager(store::Store& store, crypto::SecretBox box, KeyManagerOptions options,
+             identity::LoginThrottle* throttle = nullptr);
 
   // Loads the signing keys, creating the first one when there is none.
   void init();
@@ -74,6 +80,21 @@ class KeyManager {
 
   // Client authentication: nullopt when the client is unknown or the secret is wrong.
   std::optional<domain::KeyMapping> authenticate_client(std::string_view client_id, std::string_view secret);
+  // Client authentication of an OAuth endpoint, guarded by the login throttle: the client, or the
+  // error to answer (401 invalid_client; 429 slow_down while the client id or address is locked).
+  struct ClientAuth {
+    std::optional<domain::KeyMapping> client;
+    std::optional<OAuthError> error;
+  };
+  ClientAuth authenticate_client_throttled(std::string_view client_id, std::string_view secret,
+                                           const std::optional<std::pair<std::string, std::string>>& basic,
+                                           std::string_view remote_address);
+  // A resource owner's password, guarded by the login throttle (username and address): the user,
+  // or nullopt with `locked_for` set when a key is locked, or nullopt for wrong credentials.
+  std::optional<domain::User> authenticate_user(std::string_view username, std::string_view password,
+                                                std::string_view remote_address, std::chrono::milliseconds& locked_for);
+  // Whether `client_id` names a client that authenticates with a secret.
+  bool is_confidential_client(std::string_view client_id);
   // Client authentication with HTTP Basic (RFC 6749 §2.3.1): the id and secret were form-urlencoded
   // before the Basic encoding, so they are decoded first; clients that skipped that encoding still
   // authenticate with their raw id and secret.
@@ -86,6 +107,7 @@ class KeyManager {
   struct TokenRequest {
     std::map<std::string, std::string> form;
     std::optional<std::pair<std::string, std::string>> basic;
+    std::string remote_address;  // the peer, for the login throttle
   };
   struct TokenResult {
     std::optional<IssuedToken> token;
@@ -159,6 +181,7 @@ class KeyManager {
   store::Store& store_;
   crypto::SecretBox box_;
   KeyManagerOptions opts_;
+  identity::LoginThrottle* throttle_;
   mutable std::mutex mu_;
   std::shared_ptr<const ActiveKeys> keys_;
 };

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 
 #include "common/clock.h"
 #include "common/ids.h"
@@ -10,7 +11,6 @@
 #include "common/problem.h"
 #include "common/strings.h"
 #include "crypto/base64url.h"
-#include "crypto/password_hash.h"
 #include "crypto/random.h"
 
 namespace archway::keymanager {
@@ -26,6 +26,7 @@ RestResponse oauth_error(const OAuthError& e, bool basic_used) {
       e.status, json::serialize(json::object{{"error", e.error}, {"error_description", e.description}}));
   r.headers.emplace_back("Cache-Control", "no-store");
   if (e.status == 401) r.headers.emplace_back("WWW-Authenticate", basic_used ? "Basic realm=\"archway\"" : "Bearer");
+  if (e.retry_after_s > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after_s));
   return r;
 }
 
@@ -37,18 +38,21 @@ std::optional<std::map<std::string, std::string>> form_of(const RestRequest& req
 }
 
 
-// The calling client, from Basic credentials or client_id/client_secret form fields; with
-// `allow_public`, a public client by its client_id alone.
-std::optional<domain::KeyMapping> calling_client(KeyManager& km, const RestRequest& req,
-                                                 const std::map<std::string, std::string>& form,
-                                                 bool allow_public = false) {
-  if (auto basic = http::parse_basic_auth(req.header("authorization")))
-    return km.authenticate_basic_client(*basic);
+// The calling client, from Basic credentials or client_id/client_secret form fields (guarded by
+// the login throttle); with `allow_public`, a public client by its client_id alone.
+KeyManager::ClientAuth calling_client(KeyManager& km, const RestRequest& req,
+                                      const std::map<std::string, std::string>& form, bool allow_public = false) {
+  const KeyManager::ClientAuth refused{std::nullopt, OAuthError{401, "invalid_client", "Client authentication failed"}};
+  auto basic = http::parse_basic_auth(req.header("authorization"));
+  if (basic) return km.authenticate_client_throttled("", "", basic, req.remote_address);
   auto id = form.find("client_id");
   auto secret = form.find("client_secret");
-  if (id != form.end() && secret == form.end() && allow_public) return km.find_public_client(id->second);
-  if (id == form.end() || secret == form.end()) return std::nullopt;
-  return km.authenticate_client(id->second, secret->second);
+  if (id != form.end() && secret == form.end() && allow_public) {
+    auto client = km.find_public_client(id->second);
+    return client ? KeyManager::ClientAuth{std::move(client), std::nullopt} : refused;
+  }
+  if (id == form.end() || secret == form.end()) return refused;
+  return km.authenticate_client_throttled(id->second, secret->second, std::nullopt, req.remote_address);
 }
 
 std::string html_escape(std::string_view in) {
@@ -280,6 +284,7 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
       return oauth_error({400, "invalid_request", "the body must be application/x-www-form-urlencoded"}, basic_sent);
     KeyManager::TokenRequest tr;
     tr.form = std::move(*form);
+    tr.remote_address = req.remote_address;
     if (basic_sent) {
       tr.basic = http::parse_basic_auth(req.header("authorization"));
       if (!tr.basic) return oauth_error({401, "invalid_client", "malformed Basic client credentials"}, true);
@@ -308,7 +313,7 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
     return sign_in_page(km, req, a, "", 200);
   });
 
-  r.add("POST", "/oauth2/authorize", [&km, &store](RestRequest& req) {
+  r.add("POST", "/oauth2/authorize", [&km](RestRequest& req) {
     auto form = form_of(req);
     if (!form) return oauth_error({400, "invalid_request", "the body must be application/x-www-form-urlencoded"}, false);
     const auto a = authorize_request(*form, req);
@@ -321,9 +326,16 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
     if (!km.valid_sign_in_form_token((*form)["csrf_token"], cookie_value(req, kSignInCookie)))
       return sign_in_page(km, req, a, "This sign-in form has expired or was not issued to this browser. Please sign in again.",
                           403);
-    auto user = store.find_user((*form)["username"]);
-    if (!user || !crypto::verify_password(user->password_hash, (*form)["password"]))
-      return sign_in_page(km, req, a, "Invalid username or password", 401);
+    std::chrono::milliseconds locked{0};
+    auto user = km.authenticate_user((*form)["username"], (*form)["password"], req.remote_address, locked);
+    if (locked.count() > 0) {
+      const std::int64_t seconds = identity::LoginThrottle::retry_after_s(locked);
+      RestResponse page = sign_in_page(km, req, a, "Too many failed sign-ins; try again in " + std::to_string(seconds) +
+                                                       (seconds == 1 ? " second" : " seconds"), 429);
+      page.headers.emplace_back("Retry-After", std::to_string(seconds));
+      return page;
+    }
+    if (!user) return sign_in_page(km, req, a, "Invalid username or password", 401);
     return redirect(a.redirect_uri, {{"code", km.create_code(a, *user)}, {"state", a.state}});
   });
 
@@ -332,27 +344,37 @@ void add_oauth_routes(http::RestRouter& r, KeyManager& km, store::Store& store, 
     const bool basic_sent = !req.header("authorization").empty();
     if (!form)
       return oauth_error({400, "invalid_request", "the body must be application/x-www-form-urlencoded"}, basic_sent);
-    auto client = calling_client(km, req, *form, true);
-    if (!client) return oauth_error({401, "invalid_client", "Client authentication failed"}, basic_sent);
+    auto auth = calling_client(km, req, *form, true);
+    if (auth.error) return oauth_error(*auth.error, basic_sent);
     auto token = form->find("token");
     if (token == form->end() || token->second.empty())
       return oauth_error({400, "invalid_request", "token is required"}, basic_sent);
-    km.revoke(*client, token->second);
+    km.revoke(*auth.client, token->second);
     return RestResponse::empty(200);
   });
 
-  r.add("POST", "/oauth2/introspect", [&km, &store](RestRequest& req) {
+  r.add("POST", "/oauth2/introspect", [&km](RestRequest& req) {
     auto form = form_of(req);
     const bool basic_sent = !req.header("authorization").empty();
     if (!form)
       return oauth_error({400, "invalid_request", "the body must be application/x-www-form-urlencoded"}, basic_sent);
-    bool allowed = calling_client(km, req, *form).has_value();
-    if (!allowed) {  // or an admin user
-      if (auto basic = http::parse_basic_auth(req.header("authorization"))) {
-        auto user = store.find_user(basic->first);
-        allowed = user && user->has_role(domain::kRoleAdmin) &&
-                  crypto::verify_password(user->password_hash, basic->second);
-      }
+    // A client (its credentials), or an admin user (Basic credentials that are not a client's).
+    auto basic = http::parse_basic_auth(req.header("authorization"));
+    const bool as_user = basic && !km.is_confidential_client(http::percent_decode(basic->first, true)) &&
+                         !km.is_confidential_client(basic->first);
+    bool allowed = false;
+    if (as_user) {
+      std::chrono::milliseconds locked{0};
+      auto user = km.authenticate_user(basic->first, basic->second, req.remote_address, locked);
+      if (locked.count() > 0)
+        return oauth_error({429, "slow_down", "Too many failed authentications; retry later",
+                            identity::LoginThrottle::retry_after_s(locked)},
+                           true);
+      allowed = user && user->has_role(domain::kRoleAdmin);
+    } else {
+      auto auth = calling_client(km, req, *form);
+      if (auth.error && auth.error->status == 429) return oauth_error(*auth.error, basic_sent);
+      allowed = auth.client.has_value();
     }
     if (!allowed) return oauth_error({401, "invalid_client", "Authentication required to introspect"}, true);
     auto token = form->find("token");
