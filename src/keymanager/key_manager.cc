@@ -313,8 +313,10 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     return {std::nullopt, oauth(400, "invalid_request", "use one client authentication method, not two")};
   std::optional<domain::KeyMapping> client;
   if (grant == "authorization_code" && !req.basic && secret.empty()) {
-    client = store_.find_key_mapping(client_id);  // a public client: PKCE stands in for the secret
-    if (client && !has_grant(*client, "authorization_code")) client.reset();
+    // Only a public client exchanges a code without its secret (PKCE stands in for it); a
+    // confidential one authenticates (RFC 6749 section 4.1.3).
+    client = store_.find_key_mapping(client_id);
+    if (client && (!has_grant(*client, "authorization_code") || !is_public(*client))) client.reset();
   } else if (grant == "refresh_token" && !req.basic && secret.empty()) {
     client = store_.find_key_mapping(client_id);  // only a client without a secret refreshes without one
     if (client && !is_public(*client)) client.reset();

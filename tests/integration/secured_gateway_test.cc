@@ -228,6 +228,7 @@ TEST_F(SecuredGateway, AuthorizationCodeWithPkceSignsTheUserIn) {
                  R"("callbackUrl":"https://portal.example/cb"})");
   ASSERT_EQ(k.status, 200) << k.body;
   const std::string client_id = str(json_of(k)["consumerKey"]);
+  const std::string client_secret = str(json_of(k)["consumerSecret"]);
   const std::string verifier = "verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
   const std::string challenge = crypto::base64url_encode(crypto::sha256(verifier));
   const std::string query = "?response_type=code&client_id=" + client_id +
@@ -261,13 +262,18 @@ TEST_F(SecuredGateway, AuthorizationCodeWithPkceSignsTheUserIn) {
 
   const std::string exchange = "grant_type=authorization_code&code=" + code +
                                "&redirect_uri=https%3A%2F%2Fportal.example%2Fcb&client_id=" + client_id;
-  auto t = form("/oauth2/token", exchange + "&code_verifier=" + verifier);
+  // A confidential client authenticates to exchange its code (RFC 6749 section 4.1.3): PKCE alone
+  // is not enough, and the refused attempt does not use the code up.
+  auto unauthenticated = form("/oauth2/token", exchange + "&code_verifier=" + verifier);
+  EXPECT_EQ(unauthenticated.status, 401) << unauthenticated.body;
+  EXPECT_EQ(json_of(unauthenticated)["error"], "invalid_client");
+  auto t = form("/oauth2/token", exchange + "&code_verifier=" + verifier + "&client_secret=" + client_secret);
   ASSERT_EQ(t.status, 200) << t.body;
   auto o = json_of(t);
   EXPECT_EQ(str(o["scope"]), "apim:subscribe");
   EXPECT_FALSE(str(o["refresh_token"]).empty());
   EXPECT_EQ(str(crypto::parse_jwt(str(o["access_token"]), nullptr)->claims["sub"]), "admin");
-  auto again = form("/oauth2/token", exchange + "&code_verifier=" + verifier);
+  auto again = form("/oauth2/token", exchange + "&code_verifier=" + verifier + "&client_secret=" + client_secret);
   EXPECT_EQ(json_of(again)["error"], "invalid_grant");  // one use only
 }
 
