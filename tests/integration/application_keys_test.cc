@@ -11,15 +11,6 @@ const std::string kPw = "password-123";
 
 class ApplicationKeys : public ServerSuite {
  protected:
-  HttpResponse form(const std::string& target, const std::string& body, const std::string& user,
-                    const std::string& password) {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = target;
-    r.body = body;
-    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", basic_auth(user, password)}};
-    return mgmt().send(r);
-  }
   std::string key_path(const Client& c) { return kDev + "/applications/" + c.app_id + "/oauth-keys/" + c.key_mapping_id; }
   void make_user(const std::string& name) {
     auto r = admin("POST", "/api/am/admin/v4/users",

@@ -27,25 +27,6 @@ class CredentialGuessing : public ServerSuite {
     backend_ = new Backend();
   }
 
-  HttpResponse form(const std::string& target, const std::string& body, const std::string& user = "",
-                    const std::string& password = "", const std::string& cookie = "") {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = target;
-    r.body = body;
-    r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    if (!user.empty()) r.headers.emplace_back("Authorization", basic_auth(user, password));
-    if (!cookie.empty()) r.headers.emplace_back("Cookie", cookie);
-    return mgmt().send(r);
-  }
-  static std::string enc(const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out.push_back(char(c));
-      else out += "%" + std::string(1, "0123456789ABCDEF"[c >> 4]) + "0123456789ABCDEF"[c & 15];
-    }
-    return out;
-  }
   void make_user(const std::string& name, const std::string& password) {
     auto r = admin("POST", "/api/am/admin/v4/users",
                    R"({"username":")" + name + R"(","password":")" + password + R"(","roles":["subscriber"]})");

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -57,6 +58,28 @@ class ServerSuite : public ::testing::Test {
     r.body = form.body();
     r.headers = {{"Authorization", basic_auth(kAdmin, kPassword)}, {"Content-Type", form.content_type()}};
     return mgmt().send(r);
+  }
+
+  // A form POST to the management listener, with HTTP Basic and a cookie when given.
+  HttpResponse form(const std::string& target, const std::string& body, const std::string& user = "",
+                    const std::string& password = "", const std::string& cookie = "") {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = target;
+    r.body = body;
+    r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    if (!user.empty()) r.headers.emplace_back("Authorization", basic_auth(user, password));
+    if (!cookie.empty()) r.headers.emplace_back("Cookie", cookie);
+    return mgmt().send(r);
+  }
+  // Percent-encodes all but unreserved characters (RFC 3986), for form fields and query values.
+  static std::string enc(const std::string& s) {
+    std::string out;
+    for (unsigned char c : s) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out.push_back(char(c));
+      else out += "%" + std::string(1, "0123456789ABCDEF"[c >> 4]) + "0123456789ABCDEF"[c & 15];
+    }
+    return out;
   }
 
   // The /oauth2/authorize sign-in form as a browser uses it: GET the page with `params` (the query,

@@ -28,16 +28,6 @@ class SecuredGateway : public ServerSuite {
     return input + "." + crypto::base64url_encode(std::string(reinterpret_cast<char*>(mac), len));
   }
 
-  HttpResponse form(const std::string& target, const std::string& body, const std::string& basic_user = "",
-                    const std::string& basic_password = "") {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = target;
-    r.body = body;
-    r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    if (!basic_user.empty()) r.headers.emplace_back("Authorization", basic_auth(basic_user, basic_password));
-    return mgmt().send(r);
-  }
 };
 
 TEST_F(SecuredGateway, SubscribedApplicationTokenIsAcceptedAndOthersAreNot) {

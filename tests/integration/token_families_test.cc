@@ -16,25 +16,6 @@ const std::string kCallback = "https://families.example/cb";
 
 class TokenFamilies : public ServerSuite {
  protected:
-  HttpResponse form(const std::string& target, const std::string& body, const std::string& user = "",
-                    const std::string& password = "", const std::string& cookie = "") {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = target;
-    r.body = body;
-    r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    if (!user.empty()) r.headers.emplace_back("Authorization", basic_auth(user, password));
-    if (!cookie.empty()) r.headers.emplace_back("Cookie", cookie);
-    return mgmt().send(r);
-  }
-  static std::string enc(const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out.push_back(char(c));
-      else out += "%" + std::string(1, "0123456789ABCDEF"[c >> 4]) + "0123456789ABCDEF"[c & 15];
-    }
-    return out;
-  }
 
   struct Grant {
     std::string access;

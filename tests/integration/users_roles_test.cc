@@ -29,15 +29,6 @@ class UsersRoles : public ServerSuite {
     r.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
     return mgmt().send(r);
   }
-  HttpResponse form(const std::string& target, const std::string& body, const std::string& user,
-                    const std::string& password) {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = target;
-    r.body = body;
-    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", basic_auth(user, password)}};
-    return mgmt().send(r);
-  }
   // An application of `user` with keys allowing the password grant: {consumerKey, consumerSecret}.
   std::pair<std::string, std::string> client_of(const std::string& user, const std::string& app_name) {
     auto as = [&](const std::string& u, const std::string& m, const std::string& t, const std::string& b = "") {

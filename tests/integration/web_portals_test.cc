@@ -12,23 +12,7 @@ namespace {
 
 class WebPortals : public ServerSuite {
  protected:
-  HttpResponse form(const std::string& target, const std::string& body) {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = target;
-    r.body = body;
-    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-    return mgmt().send(r);
-  }
   std::string origin() { return "http://127.0.0.1:" + std::to_string(server_->management_port()); }
-  static std::string enc(const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out.push_back(char(c));
-      else out += "%" + std::string(1, "0123456789ABCDEF"[c >> 4]) + "0123456789ABCDEF"[c & 15];
-    }
-    return out;
-  }
   struct Tokens {
     std::string access, refresh, scope;
   };

@@ -1758,23 +1758,19 @@ class SqliteStore final : public Store {
   }
 
   bool redeem_authorization_code(std::string_view hash, const domain::FamilyIssue& f) override {
-    std::lock_guard lock(mu_);
-    Transaction tx(db_);
-    db_.prepare("UPDATE authorization_codes SET used = 1 WHERE code_hash = ? AND used = 0")
-        .bind(1, hash)
-        .run();
-    if (db_.changes() == 0) return false;
-    insert_family_issue(f);
-    tx.commit();
-    return true;
+    return redeem("UPDATE authorization_codes SET used = 1 WHERE code_hash = ? AND used = 0", hash, f);
   }
 
   bool redeem_refresh_token(std::string_view hash, const domain::FamilyIssue& f) override {
+    return redeem("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0", hash, f);
+  }
+
+  // Marks a code or refresh token used (`consume`, one row by its hash, only if unused) and records
+  // what was issued from it, in one transaction: of two racing redemptions exactly one succeeds.
+  bool redeem(const char* consume, std::string_view hash, const domain::FamilyIssue& f) {
     std::lock_guard lock(mu_);
     Transaction tx(db_);
-    db_.prepare("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0")
-        .bind(1, hash)
-        .run();
+    db_.prepare(consume).bind(1, hash).run();
     if (db_.changes() == 0) return false;
     insert_family_issue(f);
     tx.commit();
