@@ -825,6 +825,7 @@ template <class Client>
 asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip, const domain::IpAddress& remote_addr,
                                    bool tls, ClientConnection& entry) {
   beast::flat_buffer cbuf;
+  cbuf.reserve(16 * 1024);  // one recv takes a whole request head (see UpstreamConnection)
   const ms idle(w_.opts.client_idle_timeout_ms);
   for (;;) {
     entry.busy = false;

@@ -12,7 +12,9 @@
 namespace archway::gateway {
 
 struct UpstreamConnection {
-  explicit UpstreamConnection(const boost::asio::any_io_executor& ex) : tcp(ex) {}
+  // The read buffer starts with room for a typical response, so one recv takes it whole (Beast
+  // reads at most the free capacity, 512 bytes for an empty buffer).
+  explicit UpstreamConnection(const boost::asio::any_io_executor& ex) : tcp(ex) { buffer.reserve(16 * 1024); }
   boost::beast::tcp_stream tcp;
   std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream&>> tls;  // set for https
   boost::beast::flat_buffer buffer;
