@@ -5,10 +5,14 @@
 // code at all. A filter looks at one Call (the request, what routing found, what the filters before
 // it learned) and either lets it go on or stops it with an Answer the session writes.
 //
-// Phases today: the request header (on_request) and the backend's response header (on_response,
-// in the same order, before it goes to the client). The body and completion phases of the design in
-// docs/architecture.md ("The gateway's request path") are added as the remaining steps of the
-// session move into filters.
+// Phases, each run in chain order:
+//   on_request        the client's request header (hop-by-hop fields already removed);
+//   on_request_body   the whole request body, for the filters that read it (reads_request_body);
+//                     the session reads it (bounded by gateway.max_transform_bytes) only then;
+//   on_response       the backend's response header, before it goes to the client;
+//   on_response_body  the whole response body, for the filters that read it (reads_response_body);
+//   on_complete       once the exchange is over, whatever its outcome (counters, statistics).
+// Bodies nobody reads stream through the session without being held.
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/message.hpp>
@@ -71,6 +75,10 @@ struct Call {
   traffic::Decision throttle;               // the Traffic Manager's admission (bytes recorded at the end)
   std::string cache_key;                    // set: a cacheable request whose response may be stored
   std::string cors_origin;                  // Access-Control-Allow-Origin for the response; empty: none
+  std::string backend_authorization;        // OAUTH endpoint security: the token sent (dropped on a 401)
+  bool head = false;                        // a HEAD request: responses carry no body
+  unsigned status = 0;                      // the backend's status, once its header is read
+  std::int64_t bytes = 0;                   // body bytes moved both ways (bandwidth limits)
   Answer answer;                            // set by the filter that stopped the request
 };
 
@@ -85,8 +93,21 @@ class Filter {
   virtual bool suspends() const { return false; }
   virtual Flow on_request(Call& call) const;
   virtual boost::asio::awaitable<Flow> on_request_async(Call& call) const;
+  // Whether on_request_body needs the request's body whole (asked once its header passed).
+  virtual bool reads_request_body(const Call&) const { return false; }
+  // The whole body and its media type, both of which the filter may replace; an answer stops the
+  // request (Answer::Kind::kFault: through the operation's fault flow).
+  virtual Flow on_request_body(Call& call, std::string& body, std::string& content_type) const;
   // The backend's response header, hop-by-hop fields already removed.
   virtual void on_response(Call& call, ResponseHeader& response) const;
+  // Whether on_response_body needs this response's body whole; its third argument says whether
+  // the body is complete already (none, or all of it read with the header).
+  virtual bool reads_response_body(const Call&, const ResponseHeader&, bool /*complete*/) const { return false; }
+  // The whole response body and its media type (replaceable); an answer replaces the response
+  // (Answer::Kind::kFault) and the filters after this one do not run.
+  virtual Flow on_response_body(Call& call, ResponseHeader& response, std::string& body,
+                                std::string& content_type) const;
+  virtual void on_complete(Call& call) const;
 
  protected:
   static Flow answer(Call& call, common::Problem problem, std::string_view challenge = {}) {
@@ -95,7 +116,17 @@ class Filter {
     call.answer.challenge = challenge;
     return Flow::kAnswer;
   }
+  // Stops the request with `problem` sent through the operation's fault flow.
+  static Flow fault(Call& call, common::Problem problem) {
+    call.answer.kind = Answer::Kind::kFault;
+    call.answer.problem = std::move(problem);
+    return Flow::kAnswer;
+  }
 };
+
+// What the session asks of an operation's chain before it reads a body.
+bool chain_reads_request_body(const Call& call);
+bool chain_reads_response_body(const Call& call, const ResponseHeader& response, bool complete);
 
 // The filters `op` of `api` needs, in the order they run (built once per deployment).
 std::vector<std::shared_ptr<const Filter>> compose_chain(const ApiRuntime& api, const OperationRuntime& op);

@@ -8,7 +8,25 @@ Flow Filter::on_request(Call&) const { return Flow::kNext; }
 
 boost::asio::awaitable<Flow> Filter::on_request_async(Call& call) const { co_return on_request(call); }
 
+Flow Filter::on_request_body(Call&, std::string&, std::string&) const { return Flow::kNext; }
+
 void Filter::on_response(Call&, ResponseHeader&) const {}
+
+Flow Filter::on_response_body(Call&, ResponseHeader&, std::string&, std::string&) const { return Flow::kNext; }
+
+void Filter::on_complete(Call&) const {}
+
+bool chain_reads_request_body(const Call& call) {
+  for (const auto& f : call.op.filters)
+    if (f->reads_request_body(call)) return true;
+  return false;
+}
+
+bool chain_reads_response_body(const Call& call, const ResponseHeader& response, bool complete) {
+  for (const auto& f : call.op.filters)
+    if (f->reads_response_body(call, response, complete)) return true;
+  return false;
+}
 
 namespace {
 
@@ -39,6 +57,14 @@ std::vector<std::shared_ptr<const Filter>> compose_chain(const ApiRuntime& api, 
     chain.push_back(use(filters::header_mediation()));
   if (api.cors.enabled) chain.push_back(use(filters::cors()));
   if (op.cache_ttl_ms > 0) chain.push_back(use(filters::response_cache()));
+  if (!op.request.body.empty() || !op.response.body.empty()) chain.push_back(use(filters::payload_mediation()));
+  const auto secured_backend = [](const EndpointGroup* g) {
+    return g && (!g->credentials.header_name.empty() || g->credentials.oauth || g->credentials.digest);
+  };
+  if (secured_backend(op.production) || secured_backend(op.sandbox))
+    chain.push_back(use(filters::endpoint_security()));
+  // Last: it keeps the response as the client gets it, after every other filter changed it.
+  if (op.cache_ttl_ms > 0) chain.push_back(use(filters::response_cache_store()));
   return chain;
 }
 

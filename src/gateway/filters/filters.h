@@ -16,5 +16,8 @@ const Filter& mock();              // mock.cc: mockResponse answers without the 
 const Filter& header_mediation();  // header_mediation.cc: header policies both ways, rewriteMethod
 const Filter& cors();              // cors.cc: Access-Control-Allow-* on responses to allowed origins
 const Filter& response_cache();    // response_cache.cc: a fresh cached response answers
+const Filter& payload_mediation();  // payload_mediation.cc: payload policies on whole bodies both ways
+const Filter& endpoint_security();  // endpoint_security.cc: the backend's own credentials
+const Filter& response_cache_store();  // response_cache.cc: keeps cacheable responses (runs last)
 
 }  // namespace archway::gateway::filters

@@ -1,8 +1,12 @@
 // Response caching (the operation's or the API's responseCaching): GET and HEAD are looked up here,
 // before the backend; a fresh entry answers with X-Cache: HIT. Cache-Control: no-cache from the
 // client skips the lookup, no-store the cache altogether. Keys: method, the API's deployment, the
-// target as routed, and the API's key headers. (Responses are stored where they come back.)
+// target as routed, and the API's key headers. A 200 that may be stored (RFC 9111 section 3) is
+// kept by the store filter, last in the chain, as the client gets it.
+#include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <optional>
 
 #include "gateway/filters/filters.h"
 #include "gateway/internal/worker.h"
@@ -51,12 +55,93 @@ class ResponseCacheLookup final : public Filter {
     call.answer.cached = std::move(hit);
     return Flow::kAnswer;
   }
+
+  void on_response(Call& call, ResponseHeader& response) const override {
+    if (!call.cache_key.empty()) response.set("X-Cache", "MISS");
+  }
+};
+
+std::optional<std::uint64_t> content_length(const ResponseHeader& response) {
+  auto it = response.find(bhttp::field::content_length);
+  if (it == response.end()) return std::nullopt;
+  std::uint64_t n = 0;
+  const std::string_view v = it->value();
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size()) return std::nullopt;
+  return n;
+}
+
+// How long the response may be kept: nullopt when it says it may not be stored, else the
+// operation's TTL capped by its max-age.
+std::optional<std::int64_t> cacheable_for(const ResponseHeader& res, std::int64_t ttl_ms) {
+  const CacheDirectives d = parse_cache_control(res[bhttp::field::cache_control], res[bhttp::field::pragma]);
+  if (d.no_store || d.no_cache || d.is_private || d.max_age_s == 0) return std::nullopt;
+  if (res.find(bhttp::field::set_cookie) != res.end() || res[bhttp::field::vary] == "*") return std::nullopt;
+  return d.max_age_s > 0 ? std::min<std::int64_t>(ttl_ms, d.max_age_s * 1000) : ttl_ms;
+}
+
+class ResponseCacheStore final : public Filter {
+ public:
+  std::string_view name() const override { return "response_cache_store"; }
+
+  // Only what fits an entry is read whole for the cache; a larger or open-ended body streams by.
+  bool reads_response_body(const Call& call, const ResponseHeader& response, bool complete) const override {
+    if (call.cache_key.empty() || !call.worker.cache || call.status != 200) return false;
+    if (call.head || complete || !call.op.response.body.empty()) return true;
+    const auto length = content_length(response);
+    return length && *length <= call.worker.cache->max_entry_bytes();
+  }
+
+  Flow on_response_body(Call& call, ResponseHeader& response, std::string& body,
+                        std::string& content_type) const override {
+    ResponseCache* cache = call.worker.cache;
+    if (call.cache_key.empty() || !cache || call.status != 200) return Flow::kNext;
+    const auto ttl = cacheable_for(response, call.op.cache_ttl_ms);
+    if (!ttl) return Flow::kNext;
+    // The headers without framing, CORS (set per request) and X-Cache.
+    auto entry = std::make_shared<CachedResponse>();
+    entry->status = 200;
+    bool typed = false;
+    for (const auto& f : response) {
+      switch (f.name()) {
+        case bhttp::field::content_length:
+        case bhttp::field::transfer_encoding:
+        case bhttp::field::connection:
+        case bhttp::field::keep_alive:
+        case bhttp::field::access_control_allow_origin:
+        case bhttp::field::access_control_allow_credentials:
+          continue;
+        case bhttp::field::content_type:
+          typed = true;
+          entry->headers.emplace_back(f.name_string(), content_type);
+          continue;
+        case bhttp::field::vary:
+          if (boost::beast::iequals(f.value(), "Origin")) continue;
+          break;
+        default:
+          if (boost::beast::iequals(f.name_string(), "X-Cache")) continue;
+      }
+      entry->headers.emplace_back(f.name_string(), f.value());
+    }
+    if (!typed && !content_type.empty()) entry->headers.emplace_back("Content-Type", content_type);
+    entry->body = body;
+    entry->content_length = call.head ? content_length(response).value_or(0) : body.size();
+    entry->expires_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch()).count() + *ttl;
+    cache->insert(call.cache_key, std::move(entry));
+    return Flow::kNext;
+  }
 };
 
 }  // namespace
 
 const Filter& response_cache() {
   static const ResponseCacheLookup instance;
+  return instance;
+}
+
+const Filter& response_cache_store() {
+  static const ResponseCacheStore instance;
   return instance;
 }
 

@@ -1,10 +1,12 @@
-// Schema validation of the request as the client sent it, against the operation's definition: its
-// parameters here (and its body when it has none); a body is checked once read whole, before
-// payload mediation (the session's body step). Failures go through the operation's fault flow.
+// Schema validation against the operation's definition: the request as the client sent it (its
+// parameters with the header, its body once read whole, before payload mediation) and, with
+// enableResponseSchemaValidation, the backend's response before response policies change it.
+// Failures go through the operation's fault flow (a response failure is the gateway's 500).
 #include "gateway/filters/schema_validation.h"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "gateway/filters/filters.h"
 #include "gateway/mediation.h"
@@ -62,9 +64,36 @@ class SchemaValidation final : public Filter {
     if (validator.check_parameters(view, failures) && call.body_done && validator.inspects_body())
       verdict = validator.check_body(call.request[boost::beast::http::field::content_type], {}, failures);
     if (failures.empty()) return Flow::kNext;
-    call.answer.kind = Answer::Kind::kFault;
-    call.answer.problem = request_schema_problem(verdict, failures);
-    return Flow::kAnswer;
+    return fault(call, request_schema_problem(verdict, failures));
+  }
+
+  bool reads_request_body(const Call& call) const override {
+    return !call.body_done && call.op.validator->inspects_body();
+  }
+
+  Flow on_request_body(Call& call, std::string& body, std::string& content_type) const override {
+    const openapi::OperationValidator& validator = *call.op.validator;
+    if (!validator.inspects_body()) return Flow::kNext;
+    std::vector<openapi::SchemaError> failures;
+    const openapi::BodyVerdict verdict = validator.check_body(content_type, body, failures);
+    if (verdict == openapi::BodyVerdict::kValid) return Flow::kNext;
+    return fault(call, request_schema_problem(verdict, failures));
+  }
+
+  // enableResponseSchemaValidation: the backend's body as it sent it, before response policies.
+  bool reads_response_body(const Call& call, const ResponseHeader& response, bool) const override {
+    return call.op.validate_response && !call.head &&
+           call.op.validator->response_schema(call.status, response[boost::beast::http::field::content_type]);
+  }
+
+  Flow on_response_body(Call& call, ResponseHeader& response, std::string& body,
+                        std::string& content_type) const override {
+    if (!reads_response_body(call, response, true)) return Flow::kNext;
+    std::vector<openapi::SchemaError> failures;
+    if (call.op.validator->check_response(call.status, content_type, body, failures)) return Flow::kNext;
+    common::Problem p = schema_problem(500, "Internal Server Error", "Response", failures);
+    spdlog::warn("response of {} {} failed schema validation: {}", call.op.verb, call.op.target, p.description);
+    return fault(call, std::move(p));
   }
 };
 

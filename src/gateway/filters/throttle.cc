@@ -90,6 +90,14 @@ class Throttle final : public Filter {
     call.answer.throttled = true;
     return Flow::kAnswer;
   }
+
+  // Bandwidth limits count the body bytes the request moved, both ways.
+  void on_complete(Call& call) const override {
+    if (call.throttle.meters.empty() || call.bytes == 0) return;
+    const std::int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    call.worker.opts.throttler->record_bytes(call.throttle, call.bytes, now_ms);
+  }
 };
 
 }  // namespace

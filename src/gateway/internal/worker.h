@@ -12,7 +12,6 @@
 #include <thread>
 
 #include "common/problem.h"
-#include "crypto/http_digest.h"
 #include "gateway/gateway_server.h"
 #include "gateway/backend_jwt.h"
 #include "gateway/response_cache.h"
@@ -40,24 +39,6 @@ class Worker {
   boost::asio::io_context io;
   const GatewayOptions& opts;
   UpstreamPool pool;
-  // OAUTH endpoint security: the backend access token this worker holds per set of credentials
-  // (BackendOAuth::key). One fetch at a time per entry; the other requests wait on `ready`.
-  struct BackendToken {
-    std::string authorization;         // "Bearer <token>"; empty: none yet
-    std::int64_t refresh_at_ms = 0;    // steady ms from which a new token is fetched
-    std::int64_t failed_until_ms = 0;  // after a failed fetch, requests fail fast until then
-    std::optional<common::Problem> failure;
-    bool fetching = false;
-    std::shared_ptr<boost::asio::steady_timer> ready;  // cancelled when the fetch in flight ends
-  };
-  StringMap<std::shared_ptr<BackendToken>> backend_tokens;
-  // DIGEST endpoint security: the last challenge each backend endpoint sent, and how many times
-  // its nonce was used, by BackendDigest::key + "\n" + the endpoint's pool key.
-  struct DigestState {
-    crypto::DigestChallenge challenge;
-    std::uint32_t nc = 0;
-  };
-  StringMap<DigestState> backend_digests;
   boost::asio::thread_pool* verify_pool = nullptr;  // slow credential checks run here
   const BackendJwtSigner* backend_jwt_signer = nullptr;
   ResponseCache* cache = nullptr;  // shared by the workers of this process; null: caching off
