@@ -3,6 +3,22 @@
 // caller's read buffer, so parsing copies nothing and allocates nothing, and a Head can be reused
 // for every message of a connection. The parser is strict where two parsers could disagree about
 // where a message ends (request smuggling); every refusal maps to an HTTP status and a short text.
+//
+// Decisions (each where it differs from Beast is in tests/unit/http/h1_differential_test.cc):
+// - Lines end in CRLF only: a bare CR or a bare LF anywhere in a head is refused (as Beast does).
+// - Requests take framing_problem's rules (request_checks.h) with its statuses: one Host in HTTP/1.1,
+//   no Transfer-Encoding in HTTP/1.0 or with Content-Length, a final coding of exactly "chunked"
+//   named once (400), other codings before it (501). Content-Length is 1*DIGIT that fits 64 bits,
+//   given once: repeats and lists ("5, 5") are refused even when equal (Beast merges them).
+// - obs-fold (a line starting with SP or HTAB, also right after the start line) is refused; Beast
+//   unfolds it.
+// - The request target is any run of visible characters and obs-text, every form, as Beast takes it.
+// - A version other than HTTP/1.0 and 1.1 that is well-formed ("HTTP/2.0") is 505; malformed is 400.
+// - A status code below 100 is refused; a reason phrase may be empty, the space before it may not.
+// - Responses: Content-Length with Transfer-Encoding, repeated Content-Length, "chunked" twice and
+//   Transfer-Encoding in HTTP/1.0 are errors (the gateway answers 502); a final coding other than
+//   chunked reads until close (RFC 9112 section 6.3); 1xx, 204, 304 and answers to HEAD have no
+//   body; 101 is reported as an upgrade.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -93,7 +109,8 @@ struct Limits {
 };
 
 // A parsed head. Views point into the buffer given to parse_request/parse_response and stay valid
-// while those bytes do; nothing is owned, so reusing a Head never allocates.
+// while those bytes do; nothing is owned, so reusing a Head never allocates. Its members mean
+// something only after kDone.
 struct Head {
   static constexpr std::size_t kMaxFields = 128;
 
