@@ -49,8 +49,10 @@ constexpr unsigned char lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == b[i]) continue;  // names mostly arrive in the case they are compared with
     if (lower(static_cast<unsigned char>(a[i])) != lower(static_cast<unsigned char>(b[i]))) return false;
+  }
   return true;
 }
 

@@ -87,6 +87,7 @@ class HeadParser {
     ++p_;
 
     const char* const target_start = p_;
+    p_ = internal::skip_printable<0x21>(p_, p_ + std::min(left(), limits_.max_target_bytes));
     while (p_ < end_ && is(*p_, kTargetChar)) {
       if (static_cast<std::size_t>(p_ - target_start) >= limits_.max_target_bytes)
         return fail(ParseError::kTargetTooLong);
@@ -115,6 +116,7 @@ class HeadParser {
     head_.status = status;
     p_ += 4;
     const char* const reason_start = p_;
+    p_ = internal::skip_printable<0x20>(p_, end_);
     while (p_ < end_ && is(*p_, kValueChar)) ++p_;
     if (p_ == end_) return ParseStatus::kNeedMore;
     if (*p_ != '\r' && *p_ != '\n') return fail(ParseError::kBadReason);
@@ -168,6 +170,7 @@ class HeadParser {
 
       while (p_ < end_ && is_ows(*p_)) ++p_;
       const char* const value_start = p_;
+      p_ = internal::skip_printable<0x20>(p_, end_);
       while (p_ < end_ && is(*p_, kValueChar)) ++p_;
       if (p_ == end_) return ParseStatus::kNeedMore;
       if (*p_ == '\n') return fail(ParseError::kBadLineEnding);

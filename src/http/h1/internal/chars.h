@@ -3,6 +3,7 @@
 // decoder and the field table.
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace archway::http::h1::internal {
@@ -30,6 +31,25 @@ inline constexpr std::array<std::uint8_t, 256> kCharClass = [] {
   }
   return t;
 }();
+
+// Skips eight bytes at a time while none of them is below `limit` (0x20: a CTL; 0x21: also SP) or
+// DEL; the caller's per-byte loop judges the rest exactly. The word tests are the classic "has a byte
+// less than n" and "has a zero byte" bit tricks, exact as yes/no answers for n <= 128.
+template <std::uint64_t Limit>
+inline const char* skip_printable(const char* p, const char* end) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const std::uint64_t below = (w - kOnes * Limit) & ~w & kHigh;
+    const std::uint64_t x = w ^ (kOnes * 0x7f);
+    const std::uint64_t del = (x - kOnes) & ~x & kHigh;
+    if ((below | del) != 0) break;
+    p += 8;
+  }
+  return p;
+}
 
 inline bool is(char c, CharClass k) { return (kCharClass[static_cast<unsigned char>(c)] & k) != 0; }
 inline bool is_ows(char c) { return c == ' ' || c == '\t'; }
