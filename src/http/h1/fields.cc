@@ -1,6 +1,7 @@
 #include "http/h1/fields.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "http/h1/internal/chars.h"
@@ -125,10 +126,32 @@ bool Fields::listed_in_connection(std::string_view name) const noexcept {
 
 std::size_t Fields::erase_hop_by_hop() noexcept {
   const std::size_t before = fields_.size();
-  // Fields named in Connection first, back to front, while the Connection fields are still here.
-  for (std::size_t i = fields_.size(); i-- > 0;)
-    if (fields_[i].id != FieldId::kConnection && listed_in_connection(fields_[i].name))
-      fields_.erase(fields_.begin() + static_cast<std::ptrdiff_t>(i));
+  // Fields named in Connection first, while the Connection fields are still here. The names are
+  // gathered first (views of bytes the table does not move); past a handful, each field is checked
+  // against the Connection fields instead, back to front.
+  std::array<std::string_view, 8> named;
+  std::size_t n = 0;
+  bool overflow = false;
+  for (const Field& f : fields_) {
+    if (f.id != FieldId::kConnection) continue;
+    std::string_view v = f.value;
+    while (!v.empty()) {
+      const std::size_t comma = v.find(',');
+      const std::string_view token = internal::trim_ows(v.substr(0, comma));
+      v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+      if (token.empty()) continue;
+      if (n == named.size()) overflow = true;
+      else named[n++] = token;
+    }
+  }
+  if (!overflow) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (field_id(named[i]) != FieldId::kConnection) erase(named[i]);
+  } else {
+    for (std::size_t i = fields_.size(); i-- > 0;)
+      if (fields_[i].id != FieldId::kConnection && listed_in_connection(fields_[i].name))
+        fields_.erase(fields_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
   std::erase_if(fields_, [](const Field& f) {
     switch (f.id) {
       case FieldId::kConnection:

@@ -91,6 +91,21 @@ TEST(H1Fields, EraseHopByHopRemovesConnectionAndWhatItNames) {
   EXPECT_EQ(fields.erase_hop_by_hop(), 3u);
 }
 
+TEST(H1Fields, EraseHopByHopHandlesAConnectionFieldNamingManyFields) {
+  Fields fields;
+  std::string connection;
+  for (int i = 0; i < 12; ++i) {
+    connection += (i ? ", x-h" : "x-h") + std::to_string(i);
+    ASSERT_TRUE(fields.add("X-H" + std::to_string(i), "v"));
+  }
+  ASSERT_TRUE(fields.add("X-Kept", "v"));
+  ASSERT_TRUE(fields.add(FieldId::kConnection, connection));
+  ASSERT_TRUE(fields.add(FieldId::kConnection, "close"));
+  EXPECT_EQ(fields.erase_hop_by_hop(), 14u);
+  ASSERT_EQ(fields.size(), 1u);
+  EXPECT_EQ(fields.view()[0].name, "X-Kept");
+}
+
 TEST(H1Writer, ARequestHeadParsesBackToWhatWasWritten) {
   Head head;
   ASSERT_TRUE(parse_request(kRequest, head).done());
