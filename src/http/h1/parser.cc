@@ -210,7 +210,8 @@ class HeadParser {
         facts_.has_upgrade = true;
         return ParseError::kNone;
       case FieldId::kExpect:
-        if (iequals(f.value, "100-continue")) head_.expect_continue = true;
+        // RFC 9110 section 10.1.1: an HTTP/1.0 request's 100-continue is ignored (no 1xx to 1.0 clients).
+        if (head_.version >= 11 && iequals(f.value, "100-continue")) head_.expect_continue = true;
         return ParseError::kNone;
       default:
         return ParseError::kNone;

@@ -131,7 +131,7 @@ struct Head {
   Framing framing = Framing::kNone;
   std::uint64_t content_length = 0;  // with Framing::kContentLength
   bool keep_alive = true;  // the connection may carry another message after this one
-  bool expect_continue = false;  // Expect: 100-continue (requests)
+  bool expect_continue = false;  // Expect: 100-continue in an HTTP/1.1 request
   // Requests: Connection names "upgrade" and an Upgrade field is present; responses: 101.
   bool upgrade = false;
   std::size_t head_bytes = 0;  // the head's size in the buffer, the blank line included

@@ -126,6 +126,14 @@ TEST(H1Parser, RefusesAConnectionFieldThatIsNotATokenList) {
   EXPECT_EQ(request_error(with_fields("Host: a\r\nConnection: keep alive\r\n")), ParseError::kBadConnection);
 }
 
+TEST(H1Parser, ExpectContinueCountsOnlyInHttp11) {
+  Head head;
+  ASSERT_TRUE(request("PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n", head).done());
+  EXPECT_TRUE(head.expect_continue);
+  ASSERT_TRUE(request("PUT / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n", head).done());
+  EXPECT_FALSE(head.expect_continue);
+}
+
 TEST(H1Parser, UpgradeNeedsTheConnectionTokenAndTheUpgradeField) {
   Head head;
   ASSERT_TRUE(request("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n", head).done());
