@@ -114,10 +114,9 @@ void one(std::string_view data, bool request, bool head_request, std::size_t spl
   Fields fields;
   fields.assign(head.fields());
   std::string out;
-  if (request)
-    write_request_head(out, head.method_text, head.target, head.version, fields.view());
-  else
-    write_response_head(out, head.version, head.status, head.reason.empty() ? " " : head.reason, fields.view());
+  check(request ? write_request_head(out, head.method_text, head.target, head.version, fields.view())
+                : write_response_head(out, head.version, head.status, head.reason.empty() ? " " : head.reason,
+                                      fields.view()));
   Head back;
   Limits roomy = limits;
   roomy.max_head_bytes = out.size() + 1;
@@ -129,10 +128,8 @@ void one(std::string_view data, bool request, bool head_request, std::size_t spl
   const std::string_view value = data.substr(0, std::min<std::size_t>(data.size(), 32));
   fields.erase_hop_by_hop();
   const bool added = fields.add("X-Fuzz", value);
-  if (request)
-    write_request_head(out, head.method_text, head.target, head.version, fields.view());
-  else
-    write_response_head(out, head.version, head.status, "OK", fields.view());
+  check(request ? write_request_head(out, head.method_text, head.target, head.version, fields.view())
+                : write_response_head(out, head.version, head.status, "OK", fields.view()));
   roomy.max_head_bytes = out.size() + 1;
   roomy.max_fields = Head::kMaxFields;
   const ParseResult edited = parse(out, back, request, head_request, roomy);

@@ -18,6 +18,7 @@ class Fields {
   Fields();
   Fields(const Fields&) = delete;
   Fields& operator=(const Fields&) = delete;
+  // A moved-from table may only be destroyed or assigned to.
   Fields(Fields&&) noexcept = default;
   Fields& operator=(Fields&&) noexcept = default;
   ~Fields();

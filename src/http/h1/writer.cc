@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "http/h1/internal/chars.h"
+
 namespace archway::http::h1 {
 
 namespace {
@@ -31,8 +33,14 @@ std::string_view version_text(int version) { return version == 10 ? "HTTP/1.0" :
 
 }  // namespace
 
-void write_request_head(std::string& out, std::string_view method, std::string_view target, int version,
+bool write_request_head(std::string& out, std::string_view method, std::string_view target, int version,
                         std::span<const Field> fields) {
+  bool ok = internal::is_token(method) && !target.empty();
+  for (const char c : target) ok &= internal::is(c, internal::kTargetChar);
+  if (!ok) {
+    out.clear();
+    return false;
+  }
   out.resize(method.size() + 1 + target.size() + 1 + 8 + 2 + fields_bytes(fields));
   char* p = out.data();
   p = put(p, method);
@@ -42,12 +50,16 @@ void write_request_head(std::string& out, std::string_view method, std::string_v
   p = put(p, version_text(version));
   p = put(p, "\r\n");
   put_fields(p, fields);
+  return true;
 }
 
-void write_response_head(std::string& out, int version, int status, std::string_view reason,
+bool write_response_head(std::string& out, int version, int status, std::string_view reason,
                          std::span<const Field> fields) {
+  if (status < 100 || status > 999 || !internal::is_field_value(reason)) {
+    out.clear();
+    return false;
+  }
   if (reason.empty()) reason = reason_phrase(status);
-  if (status < 100 || status > 999) status = 500;
   out.resize(8 + 1 + 3 + 1 + reason.size() + 2 + fields_bytes(fields));
   char* p = out.data();
   p = put(p, version_text(version));
@@ -59,6 +71,7 @@ void write_response_head(std::string& out, int version, int status, std::string_
   p = put(p, reason);
   p = put(p, "\r\n");
   put_fields(p, fields);
+  return true;
 }
 
 std::string_view reason_phrase(int status) noexcept {

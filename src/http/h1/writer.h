@@ -12,14 +12,16 @@
 namespace archway::http::h1 {
 
 // `out` is overwritten with "METHOD SP target SP HTTP/1.x CRLF", a line per field and the blank
-// line. Fields are written as they are: they come from the parser or from Fields, both of which
-// refuse CR and LF in names and values.
-void write_request_head(std::string& out, std::string_view method, std::string_view target, int version,
+// line. false, and `out` empty, when the method is not a token or the target holds a space or a
+// control character (a rewritten path must not split the head). Fields are written as they are:
+// they come from the parser or from Fields, both of which refuse CR and LF in names and values.
+bool write_request_head(std::string& out, std::string_view method, std::string_view target, int version,
                         std::span<const Field> fields);
 
 // `out` is overwritten with "HTTP/1.x SP status SP reason CRLF", the fields and the blank line; an
-// empty `reason` writes the standard one for the status.
-void write_response_head(std::string& out, int version, int status, std::string_view reason,
+// empty `reason` writes the standard one for the status. false, and `out` empty, when the status is
+// not three digits from 100 or the reason holds a control character other than HTAB.
+bool write_response_head(std::string& out, int version, int status, std::string_view reason,
                          std::span<const Field> fields);
 
 // The standard reason phrase of a status ("Not Found"), or "" for an unknown one.

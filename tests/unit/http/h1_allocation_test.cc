@@ -96,7 +96,7 @@ TEST(H1Allocations, SteadyStateParseEditAndWriteAllocateNothing) {
     ok &= fields.add(FieldId::kXForwardedFor, "198.51.100.7");
     ok &= fields.add(FieldId::kContentLength, "19");
     fields.erase(FieldId::kAuthorization);
-    write_request_head(out, head.method_text, "/orders?expand=items", 11, fields.view());
+    ok &= write_request_head(out, head.method_text, "/orders?expand=items", 11, fields.view());
     ok &= body.size() == 19;
 
     // The response: parse, edit, write.
@@ -107,7 +107,7 @@ TEST(H1Allocations, SteadyStateParseEditAndWriteAllocateNothing) {
     fields.erase(FieldId::kServer);
     ok &= fields.add(FieldId::kVia, "1.1 archway");
     ok &= fields.set("X-Ratelimit-Remaining", "99");
-    write_response_head(out, 11, head.status, head.reason, fields.view());
+    ok &= write_response_head(out, 11, head.status, head.reason, fields.view());
     counting = false;
   }
   EXPECT_TRUE(ok);

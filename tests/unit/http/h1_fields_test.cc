@@ -115,7 +115,7 @@ TEST(H1Writer, ARequestHeadParsesBackToWhatWasWritten) {
   ASSERT_TRUE(fields.set(FieldId::kHost, "backend:8080"));
   ASSERT_TRUE(fields.add(FieldId::kXForwardedFor, "192.0.2.1"));
   std::string out;
-  write_request_head(out, head.method_text, "/items?q=1", 11, fields.view());
+  ASSERT_TRUE(write_request_head(out, head.method_text, "/items?q=1", 11, fields.view()));
   EXPECT_EQ(out.substr(0, 30), "POST /items?q=1 HTTP/1.1\r\nHost");
   Head back;
   const ParseResult r = parse_request(out, back);
@@ -135,14 +135,27 @@ TEST(H1Writer, AResponseHeadGetsTheStandardReasonWhenNoneIsGiven) {
   Fields fields;
   ASSERT_TRUE(fields.add(FieldId::kContentLength, "0"));
   std::string out;
-  write_response_head(out, 11, 404, "", fields.view());
+  ASSERT_TRUE(write_response_head(out, 11, 404, "", fields.view()));
   EXPECT_EQ(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
-  write_response_head(out, 10, 299, "Custom", {});
+  ASSERT_TRUE(write_response_head(out, 10, 299, "Custom", {}));
   EXPECT_EQ(out, "HTTP/1.0 299 Custom\r\n\r\n");
   Head back;
   ASSERT_TRUE(parse_response(out, back, false).done());
   EXPECT_EQ(back.status, 299);
   EXPECT_EQ(back.reason, "Custom");
+}
+
+TEST(H1Writer, RefusesAStartLineThatWouldSplitTheHead) {
+  std::string out = "old";
+  EXPECT_FALSE(write_request_head(out, "GET", "/a\r\nX-Injected: 1", 11, {}));
+  EXPECT_TRUE(out.empty());
+  EXPECT_FALSE(write_request_head(out, "GET", "/a b", 11, {}));
+  EXPECT_FALSE(write_request_head(out, "GET", "", 11, {}));
+  EXPECT_FALSE(write_request_head(out, "G T", "/", 11, {}));
+  EXPECT_FALSE(write_response_head(out, 11, 200, "OK\r\nX-Injected: 1", {}));
+  EXPECT_FALSE(write_response_head(out, 11, 99, "Low", {}));
+  EXPECT_FALSE(write_response_head(out, 11, 1000, "High", {}));
+  EXPECT_TRUE(write_response_head(out, 11, 200, "Fine\tthanks", {}));
 }
 
 }  // namespace
