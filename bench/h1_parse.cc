@@ -26,9 +26,11 @@ namespace {
 
 const std::string kRequest =
     "GET /shop/1.0.0/orders/42?expand=items HTTP/1.1\r\nHost: gateway.example.com:8280\r\n"
-    "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0\r\n"
+    "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0\r\n"
     "Accept: application/json, text/plain, */*\r\nAccept-Language: en-GB,en;q=0.9\r\n"
-    "Accept-Encoding: gzip, deflate, br\r\nAuthorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln\r\n"
+    "Accept-Encoding: gzip, deflate, br\r\nAuthorization: Bearer "
+    "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln\r\n"
     "Cookie: session=0123456789abcdef; theme=dark\r\nOrigin: https://portal.example.com\r\n"
     "Connection: keep-alive\r\nX-Request-Id: 6f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b\r\n\r\n";
 
@@ -47,7 +49,8 @@ double ns_per_op(int iterations, F&& f) {
   for (int r = 0; r < 7; ++r) {
     const auto start = Clock::now();
     for (int i = 0; i < iterations; ++i) f();
-    runs.push_back(std::chrono::duration<double, std::nano>(Clock::now() - start).count() / iterations);
+    runs.push_back(std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
+                   iterations);
   }
   std::sort(runs.begin(), runs.end());
   return runs[runs.size() / 2];
@@ -77,7 +80,8 @@ int main(int argc, char** argv) {
     fields.erase_hop_by_hop();
     fields.set(h1::FieldId::kHost, "backend.internal:9000");
     fields.add(h1::FieldId::kXForwardedFor, "198.51.100.7");
-    if (!h1::write_request_head(out, head.method_text, head.target, 11, fields.view())) fail("ours: write");
+    if (!h1::write_request_head(out, head.method_text, head.target, 11, fields.view()))
+      fail("ours: write");
     sink = out.size();
   });
   const double ours_resp = ns_per_op(n, [&] {
@@ -95,7 +99,8 @@ int main(int argc, char** argv) {
     fields.assign(head.fields());
     fields.erase_hop_by_hop();
     fields.add(h1::FieldId::kVia, "1.1 archway");
-    if (!h1::write_response_head(out, 11, head.status, head.reason, fields.view())) fail("ours: write");
+    if (!h1::write_response_head(out, 11, head.status, head.reason, fields.view()))
+      fail("ours: write");
     sink = out.size() + s.data.size();
   });
 
@@ -126,7 +131,7 @@ int main(int argc, char** argv) {
     p.get().body().data = body_buf.data();
     p.get().body().size = body_buf.size();
     boost::beast::error_code ec;
-    p.put(boost::asio::buffer(resp), ec);  // the head
+    p.put(boost::asio::buffer(resp), ec);                                               // the head
     if (!ec) p.put(boost::asio::buffer(resp.data() + (resp.size() - 1024), 1024), ec);  // the body
     if ((ec && ec != bhttp::error::need_buffer) || !p.is_done()) fail("beast: response");
     sink = p.get().result_int();

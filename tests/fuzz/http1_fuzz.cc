@@ -1,18 +1,18 @@
-// libFuzzer target for the HTTP/1.1 parser (src/http/h1), which reads untrusted bytes from clients and
-// backends: the input is parsed as a request and as a response, whole and split at a position the
-// fuzzer chooses, and then:
+// libFuzzer target for the HTTP/1.1 parser (src/http/h1), which reads untrusted bytes from clients
+// and backends: the input is parsed as a request and as a response, whole and split at a position
+// the fuzzer chooses, and then:
 // - consumed never exceeds the input, and every view of a parsed head lies inside the input;
 // - a prefix decides like the whole: a head complete in the prefix is the same head, an error in
 //   the prefix is an error in the whole;
-// - a parsed head written out again (writer.h, through the editable Fields table) parses back to the
-//   same head;
-// - a chunked body decoded in two slices gives the same bytes as decoded at once, its data spans lie
-//   inside what was presented, and they sum to what the decoder reports.
-// An input is two control bytes (bit 0 of the first: the response answers HEAD; the second: where to
-// split, as a fraction of the rest) and then the message.
-// Not part of the CMake build (libFuzzer needs clang); build, seed from tests/corpus/http1 and run it
-// from the repository root:
-//   clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+// - a parsed head written out again (writer.h, through the editable Fields table) parses back
+//   to the same head;
+// - a chunked body decoded in two slices gives the same bytes as decoded at once, its data
+//   spans lie inside what was presented, and they sum to what the decoder reports.
+// An input is two control bytes (bit 0 of the first: the response answers HEAD; the second: where
+// to split, as a fraction of the rest) and then the message. Not part of the CMake build (libFuzzer
+// needs clang); build, seed from tests/corpus/http1 and run it from the repository root:
+//   clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined \
+//     -fno-sanitize-recover=undefined \
 //     -Isrc src/http/h1/*.cc tests/fuzz/http1_fuzz.cc -o /tmp/http1_fuzz
 //   mkdir -p /tmp/http1_seeds /tmp/http1_corpus && for f in tests/corpus/http1/*.http; do \
 //     (printf '\000\200'; cat "$f") > /tmp/http1_seeds/$(basename "$f"); done
@@ -36,23 +36,27 @@ void check(bool ok) {
 }
 
 bool inside(std::string_view part, std::string_view whole) {
-  return part.empty() || (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
+  return part.empty() ||
+         (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
 }
 
-ParseResult parse(std::string_view buf, Head& head, bool request, bool head_request, const Limits& limits) {
-  return request ? parse_request(buf, head, limits) : parse_response(buf, head, head_request, limits);
+ParseResult parse(std::string_view buf, Head& head, bool request, bool head_request,
+                  const Limits& limits) {
+  return request ? parse_request(buf, head, limits)
+                 : parse_response(buf, head, head_request, limits);
 }
 
 bool same_head(const Head& a, const Head& b, bool request) {
   if (a.version != b.version || a.field_count != b.field_count || a.framing != b.framing ||
-      a.content_length != b.content_length || a.keep_alive != b.keep_alive || a.expect_continue != b.expect_continue ||
-      a.upgrade != b.upgrade)
+      a.content_length != b.content_length || a.keep_alive != b.keep_alive ||
+      a.expect_continue != b.expect_continue || a.upgrade != b.upgrade)
     return false;
   if (request ? (a.method_text != b.method_text || a.target != b.target || a.method != b.method)
               : (a.status != b.status || a.reason != b.reason))
     return false;
   for (std::size_t i = 0; i < a.field_count; ++i)
-    if (a.field_table[i].name != b.field_table[i].name || a.field_table[i].value != b.field_table[i].value ||
+    if (a.field_table[i].name != b.field_table[i].name ||
+        a.field_table[i].value != b.field_table[i].value ||
         a.field_table[i].id != b.field_table[i].id)
       return false;
   return true;
@@ -64,7 +68,7 @@ struct Decoded {
   std::size_t consumed = 0;
 };
 
-// Decodes `in` offering the first `split` bytes, then everything (unconsumed bytes presented again).
+// Decodes `in` offering the first `split` bytes, then everything (unconsumed bytes again).
 Decoded decode(std::string_view in, std::size_t split, const ChunkedLimits& limits) {
   ChunkedDecoder dec(limits);
   Decoded out;
@@ -99,24 +103,31 @@ void one(std::string_view data, bool request, bool head_request, std::size_t spl
   const ParseResult whole = parse(data, head, request, head_request, limits);
   check(whole.consumed <= data.size());
   Head prefix_head;
-  const ParseResult prefix = parse(data.substr(0, split), prefix_head, request, head_request, limits);
-  if (prefix.status == ParseStatus::kDone) check(whole.done() && whole.consumed == prefix.consumed && same_head(head, prefix_head, request));
-  if (prefix.status == ParseStatus::kError && split < limits.max_head_bytes) check(whole.status == ParseStatus::kError);
+  const ParseResult prefix =
+      parse(data.substr(0, split), prefix_head, request, head_request, limits);
+  if (prefix.status == ParseStatus::kDone)
+    check(whole.done() && whole.consumed == prefix.consumed &&
+          same_head(head, prefix_head, request));
+  if (prefix.status == ParseStatus::kError && split < limits.max_head_bytes)
+    check(whole.status == ParseStatus::kError);
   if (whole.done() && whole.consumed <= split) check(prefix.done());
   if (!whole.done()) return;
 
   check(head.head_bytes == whole.consumed && head.field_count <= limits.max_fields);
   const std::string_view head_text = data.substr(0, whole.consumed);
-  check(inside(head.method_text, head_text) && inside(head.target, head_text) && inside(head.reason, head_text));
-  for (const Field& f : head.fields()) check(!f.name.empty() && inside(f.name, head_text) && inside(f.value, head_text));
+  check(inside(head.method_text, head_text) && inside(head.target, head_text) &&
+        inside(head.reason, head_text));
+  for (const Field& f : head.fields())
+    check(!f.name.empty() && inside(f.name, head_text) && inside(f.value, head_text));
 
   // Written out again through the field table, the head parses back to itself.
   Fields fields;
   fields.assign(head.fields());
   std::string out;
-  check(request ? write_request_head(out, head.method_text, head.target, head.version, fields.view())
-                : write_response_head(out, head.version, head.status, head.reason.empty() ? " " : head.reason,
-                                      fields.view()));
+  check(request
+            ? write_request_head(out, head.method_text, head.target, head.version, fields.view())
+            : write_response_head(out, head.version, head.status,
+                                  head.reason.empty() ? " " : head.reason, fields.view()));
   Head back;
   Limits roomy = limits;
   roomy.max_head_bytes = out.size() + 1;
@@ -128,8 +139,9 @@ void one(std::string_view data, bool request, bool head_request, std::size_t spl
   const std::string_view value = data.substr(0, std::min<std::size_t>(data.size(), 32));
   fields.erase_hop_by_hop();
   const bool added = fields.add("X-Fuzz", value);
-  check(request ? write_request_head(out, head.method_text, head.target, head.version, fields.view())
-                : write_response_head(out, head.version, head.status, "OK", fields.view()));
+  check(request
+            ? write_request_head(out, head.method_text, head.target, head.version, fields.view())
+            : write_response_head(out, head.version, head.status, "OK", fields.view()));
   roomy.max_head_bytes = out.size() + 1;
   roomy.max_fields = Head::kMaxFields;
   const ParseResult edited = parse(out, back, request, head_request, roomy);

@@ -81,7 +81,9 @@ class SizeLineParser {
     return r;
   }
   // After expect/token/quoted said no: the input ran out, or a character was wrong.
-  SizeLine status_of_last() { return ran_out_ ? SizeLine{} : error(ParseError::kBadChunkExtension); }
+  SizeLine status_of_last() {
+    return ran_out_ ? SizeLine{} : error(ParseError::kBadChunkExtension);
+  }
   bool expect(char c) {
     if (i_ == in_.size()) return !(ran_out_ = true);
     if (in_[i_] != c) return false;
@@ -154,8 +156,10 @@ Trailers parse_trailers(std::string_view in) {
     }
     ++i;
     while (i < in.size() && is(in[i], kValueChar)) ++i;
-    if (in.size() - i < 3) return i < in.size() && in[i] != '\r' ? error(ParseError::kBadTrailer) : r;
-    if (in[i] != '\r' || in[i + 1] != '\n' || is_ows(in[i + 2])) return error(ParseError::kBadTrailer);
+    if (in.size() - i < 3)
+      return i < in.size() && in[i] != '\r' ? error(ParseError::kBadTrailer) : r;
+    if (in[i] != '\r' || in[i + 1] != '\n' || is_ows(in[i + 2]))
+      return error(ParseError::kBadTrailer);
     i += 2;
   }
 }
@@ -188,7 +192,8 @@ BodyStep ChunkedDecoder::next(std::string_view in) noexcept {
         const SizeLine line = SizeLineParser(rest.substr(0, limits_.max_line_bytes)).parse();
         if (line.status == LineStatus::kError) return fail(line.error, used);
         if (line.status == LineStatus::kNeedMore) {
-          if (rest.size() >= limits_.max_line_bytes) return fail(ParseError::kChunkLineTooLong, used);
+          if (rest.size() >= limits_.max_line_bytes)
+            return fail(ParseError::kChunkLineTooLong, used);
           return {BodyStatus::kNeedMore, used};
         }
         used += line.length;
@@ -196,14 +201,16 @@ BodyStep ChunkedDecoder::next(std::string_view in) noexcept {
           state_ = State::kTrailers;
           break;
         }
-        if (line.size > limits_.max_body_bytes - total_) return fail(ParseError::kBodyTooLarge, used);
+        if (line.size > limits_.max_body_bytes - total_)
+          return fail(ParseError::kBodyTooLarge, used);
         remaining_ = line.size;
         state_ = State::kData;
         break;
       }
       case State::kData: {
         if (rest.empty()) return {BodyStatus::kNeedMore, used};
-        const std::size_t n = remaining_ < rest.size() ? static_cast<std::size_t>(remaining_) : rest.size();
+        const std::size_t n =
+            remaining_ < rest.size() ? static_cast<std::size_t>(remaining_) : rest.size();
         remaining_ -= n;
         total_ += n;
         if (remaining_ == 0) state_ = State::kDataEnd;
@@ -226,7 +233,8 @@ BodyStep ChunkedDecoder::next(std::string_view in) noexcept {
         const Trailers t = parse_trailers(rest.substr(0, limits_.max_trailer_bytes));
         if (t.status == LineStatus::kError) return fail(t.error, used);
         if (t.status == LineStatus::kNeedMore) {
-          if (rest.size() >= limits_.max_trailer_bytes) return fail(ParseError::kTrailerTooLarge, used);
+          if (rest.size() >= limits_.max_trailer_bytes)
+            return fail(ParseError::kTrailerTooLarge, used);
           return {BodyStatus::kNeedMore, used};
         }
         state_ = State::kDone;

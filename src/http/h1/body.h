@@ -1,8 +1,8 @@
 #pragma once
-// Message bodies of HTTP/1.1 (RFC 9112 section 6 and 7.1) read in place: the chunked decoder and the
-// Content-Length tracker hand back views of the caller's input, never copies. Input a step did not
-// consume (an incomplete chunk-size line, CRLF or trailer section) must be presented again, followed
-// by more bytes; a line is bounded, so the read buffer never needs more than that much kept.
+// Message bodies of HTTP/1.1 (RFC 9112 section 6 and 7.1) read in place: the chunked decoder and
+// the Content-Length tracker hand back views of the caller's input, never copies. Input a step did
+// not consume (an incomplete chunk-size line, CRLF or trailer section) must be presented again,
+// followed by more bytes; lines are bounded, so the read buffer never keeps more than that.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -12,8 +12,8 @@
 namespace archway::http::h1 {
 
 struct ChunkedLimits {
-  std::size_t max_line_bytes = 4096;           // a chunk-size line, extensions and CRLF included
-  std::size_t max_trailer_bytes = 16 * 1024;   // the trailer section and its blank line
+  std::size_t max_line_bytes = 4096;          // a chunk-size line, extensions and CRLF included
+  std::size_t max_trailer_bytes = 16 * 1024;  // the trailer section and its blank line
   std::uint64_t max_body_bytes = UINT64_MAX;  // the decoded body; over: kBodyTooLarge (413)
 };
 
@@ -26,8 +26,8 @@ enum class BodyStatus : std::uint8_t {
 
 struct BodyStep {
   BodyStatus status = BodyStatus::kNeedMore;
-  std::size_t consumed = 0;  // input bytes this step used up (framing and data)
-  std::string_view data;     // kData: a view into the input
+  std::size_t consumed = 0;   // input bytes this step used up (framing and data)
+  std::string_view data;      // kData: a view into the input
   std::string_view trailers;  // kDone of a chunked body: the trailer field lines, CRLFs included
   ParseError error = ParseError::kNone;
 };

@@ -51,7 +51,8 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i] == b[i]) continue;  // names mostly arrive in the case they are compared with
-    if (lower(static_cast<unsigned char>(a[i])) != lower(static_cast<unsigned char>(b[i]))) return false;
+    if (lower(static_cast<unsigned char>(a[i])) != lower(static_cast<unsigned char>(b[i])))
+      return false;
   }
   return true;
 }
@@ -59,7 +60,9 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 FieldId field_id(std::string_view name) noexcept {
   // Names are short; a switch on the length and first letter leaves one or two compares.
   if (name.empty()) return FieldId::kOther;
-  const auto candidate = [&](FieldId id) { return iequals(name, kNames[static_cast<std::size_t>(id)]); };
+  const auto candidate = [&](FieldId id) {
+    return iequals(name, kNames[static_cast<std::size_t>(id)]);
+  };
   switch (lower(static_cast<unsigned char>(name[0]))) {
     case 'a':
       if (candidate(FieldId::kAuthorization)) return FieldId::kAuthorization;

@@ -1,6 +1,6 @@
 #pragma once
-// The header fields an HTTP/1.1 proxy acts on, as small ids, so a head's field table can be searched
-// by id (one integer compare per field) instead of by case-insensitive name.
+// The header fields an HTTP/1.1 proxy acts on, as small ids, so a head's field table can be
+// searched by id (one integer compare per field) instead of by case-insensitive name.
 #include <cstdint>
 #include <string_view>
 

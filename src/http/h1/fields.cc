@@ -18,7 +18,8 @@ class Fields::Arena {
       used_ = 0;
     }
     if (block_ == blocks_.size()) {
-      blocks_.push_back({std::make_unique<char[]>(std::max(kBlockBytes, s.size())), std::max(kBlockBytes, s.size())});
+      blocks_.push_back({std::make_unique<char[]>(std::max(kBlockBytes, s.size())),
+                         std::max(kBlockBytes, s.size())});
       used_ = 0;
     }
     char* dst = blocks_[block_].data.get() + used_;
@@ -70,7 +71,8 @@ const Field* Fields::find(std::string_view name) const noexcept {
 }
 
 std::size_t Fields::count(FieldId id) const noexcept {
-  return static_cast<std::size_t>(std::count_if(fields_.begin(), fields_.end(), [id](const Field& f) { return f.id == id; }));
+  return static_cast<std::size_t>(
+      std::count_if(fields_.begin(), fields_.end(), [id](const Field& f) { return f.id == id; }));
 }
 
 std::string_view Fields::copy(std::string_view s) { return arena_->copy(s); }
@@ -78,7 +80,9 @@ std::string_view Fields::copy(std::string_view s) { return arena_->copy(s); }
 bool Fields::put(std::string_view name, FieldId id, std::string_view value, bool replace) {
   if (!internal::is_token(name) || !internal::is_field_value(value)) return false;
   value = internal::trim_ows(value);
-  const auto same = [&](const Field& f) { return id != FieldId::kOther ? f.id == id : f.id == FieldId::kOther && iequals(f.name, name); };
+  const auto same = [&](const Field& f) {
+    return id != FieldId::kOther ? f.id == id : f.id == FieldId::kOther && iequals(f.name, name);
+  };
   if (replace) {
     auto first = std::find_if(fields_.begin(), fields_.end(), same);
     if (first != fields_.end()) {
@@ -92,11 +96,15 @@ bool Fields::put(std::string_view name, FieldId id, std::string_view value, bool
   return true;
 }
 
-bool Fields::set(std::string_view name, std::string_view value) { return put(name, field_id(name), value, true); }
+bool Fields::set(std::string_view name, std::string_view value) {
+  return put(name, field_id(name), value, true);
+}
 bool Fields::set(FieldId id, std::string_view value) {
   return id != FieldId::kOther && put(field_name(id), id, value, true);
 }
-bool Fields::add(std::string_view name, std::string_view value) { return put(name, field_id(name), value, false); }
+bool Fields::add(std::string_view name, std::string_view value) {
+  return put(name, field_id(name), value, false);
+}
 bool Fields::add(FieldId id, std::string_view value) {
   return id != FieldId::kOther && put(field_name(id), id, value, false);
 }
@@ -108,7 +116,8 @@ std::size_t Fields::erase(FieldId id) noexcept {
 std::size_t Fields::erase(std::string_view name) noexcept {
   const FieldId id = field_id(name);
   if (id != FieldId::kOther) return erase(id);
-  return std::erase_if(fields_, [name](const Field& f) { return f.id == FieldId::kOther && iequals(f.name, name); });
+  return std::erase_if(
+      fields_, [name](const Field& f) { return f.id == FieldId::kOther && iequals(f.name, name); });
 }
 
 bool Fields::listed_in_connection(std::string_view name) const noexcept {
@@ -140,8 +149,10 @@ std::size_t Fields::erase_hop_by_hop() noexcept {
       const std::string_view token = internal::trim_ows(v.substr(0, comma));
       v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
       if (token.empty()) continue;
-      if (n == named.size()) overflow = true;
-      else named[n++] = token;
+      if (n == named.size())
+        overflow = true;
+      else
+        named[n++] = token;
     }
   }
   if (!overflow) {

@@ -34,7 +34,7 @@ class Fields {
 
   // Replace the value of the first field of that name (keeping its place) and erase the others, or
   // append the field. Name and value are copied. false, and no change, when the name is not a token
-  // or the value holds CR, LF or another control character (the caller's input must not split a head).
+  // or the value holds CR, LF or another control character (input must not split the head).
   bool set(std::string_view name, std::string_view value);
   bool set(FieldId id, std::string_view value);  // the canonical name; id must not be kOther
   // Appends a field (a repeated name stays a separate line).

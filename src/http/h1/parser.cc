@@ -128,7 +128,8 @@ class HeadParser {
   ParseStatus version() {
     if (left() < 8) return ParseStatus::kNeedMore;
     const std::string_view v(p_, 8);
-    if (v.substr(0, 5) != "HTTP/" || v[5] < '0' || v[5] > '9' || v[6] != '.' || v[7] < '0' || v[7] > '9')
+    if (v.substr(0, 5) != "HTTP/" || v[5] < '0' || v[5] > '9' || v[6] != '.' || v[7] < '0' ||
+        v[7] > '9')
       return fail(ParseError::kBadVersion);
     const int version = (v[5] - '0') * 10 + (v[7] - '0');
     if (version != 10 && version != 11) return fail(ParseError::kUnsupportedVersion);
@@ -158,7 +159,8 @@ class HeadParser {
         return ParseStatus::kDone;
       }
       if (*p_ == '\n') return fail(ParseError::kBadLineEnding);
-      if (is_ows(*p_)) return fail(ParseError::kObsFold);  // RFC 9112 section 5.2; also SP after the start line
+      if (is_ows(*p_))
+        return fail(ParseError::kObsFold);  // RFC 9112 section 5.2; also SP after the start line
 
       const char* const name_start = p_;
       while (p_ < end_ && is(*p_, kTokenChar)) ++p_;
@@ -178,7 +180,9 @@ class HeadParser {
       const char* value_end = p_;
       while (value_end > value_start && is_ows(value_end[-1])) --value_end;
       // The CRLF and one byte past it, to tell an obs-fold from the next field.
-      if (left() < 3) return left() == 2 && p_[1] != '\n' ? fail(ParseError::kBadLineEnding) : ParseStatus::kNeedMore;
+      if (left() < 3)
+        return left() == 2 && p_[1] != '\n' ? fail(ParseError::kBadLineEnding)
+                                            : ParseStatus::kNeedMore;
       if (p_[1] != '\n') return fail(ParseError::kBadLineEnding);
       if (is_ows(p_[2])) return fail(ParseError::kObsFold);
       p_ += 2;
@@ -210,7 +214,7 @@ class HeadParser {
         facts_.has_upgrade = true;
         return ParseError::kNone;
       case FieldId::kExpect:
-        // RFC 9110 section 10.1.1: an HTTP/1.0 request's 100-continue is ignored (no 1xx to 1.0 clients).
+        // RFC 9110 section 10.1.1: ignored from HTTP/1.0 clients, which must get no 1xx.
         if (head_.version >= 11 && iequals(f.value, "100-continue")) head_.expect_continue = true;
         return ParseError::kNone;
       default:
@@ -220,7 +224,8 @@ class HeadParser {
 
   ParseError content_length(std::string_view v) {
     if (facts_.has_transfer_encoding) return ParseError::kContentLengthWithTransferEncoding;
-    if (facts_.has_content_length || v.find(',') != std::string_view::npos) return ParseError::kMultipleContentLength;
+    if (facts_.has_content_length || v.find(',') != std::string_view::npos)
+      return ParseError::kMultipleContentLength;
     if (v.empty()) return ParseError::kBadContentLength;
     std::uint64_t n = 0;
     for (const char c : v) {
@@ -252,7 +257,7 @@ class HeadParser {
     return ParseError::kNone;
   }
 
-  // #token (RFC 9110 section 5.6.1): tokens and commas with optional whitespace, empty elements allowed.
+  // #token (RFC 9110 section 5.6.1): tokens, commas, optional whitespace; empty elements pass.
   ParseError connection(std::string_view v) {
     while (!v.empty()) {
       const std::size_t comma = v.find(',');
@@ -260,9 +265,12 @@ class HeadParser {
       v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
       if (element.empty()) continue;
       if (!internal::is_token(element)) return ParseError::kBadConnection;
-      if (iequals(element, "close")) facts_.close = true;
-      else if (iequals(element, "keep-alive")) facts_.keep_alive = true;
-      else if (iequals(element, "upgrade")) facts_.connection_upgrade = true;
+      if (iequals(element, "close"))
+        facts_.close = true;
+      else if (iequals(element, "keep-alive"))
+        facts_.keep_alive = true;
+      else if (iequals(element, "upgrade"))
+        facts_.connection_upgrade = true;
     }
     return ParseError::kNone;
   }
@@ -367,7 +375,8 @@ ParseResult parse_request(std::string_view buf, Head& head, const Limits& limits
   return HeadParser(buf, head, limits).request();
 }
 
-ParseResult parse_response(std::string_view buf, Head& head, bool request_was_head, const Limits& limits) noexcept {
+ParseResult parse_response(std::string_view buf, Head& head, bool request_was_head,
+                           const Limits& limits) noexcept {
   return HeadParser(buf, head, limits).response(request_was_head);
 }
 
@@ -400,72 +409,121 @@ Method method_of(std::string_view t) noexcept {
 
 std::string_view method_name(Method m) noexcept {
   switch (m) {
-    case Method::kGet: return "GET";
-    case Method::kHead: return "HEAD";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kDelete: return "DELETE";
-    case Method::kConnect: return "CONNECT";
-    case Method::kOptions: return "OPTIONS";
-    case Method::kTrace: return "TRACE";
-    case Method::kPatch: return "PATCH";
-    case Method::kOther: break;
+    case Method::kGet:
+      return "GET";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kDelete:
+      return "DELETE";
+    case Method::kConnect:
+      return "CONNECT";
+    case Method::kOptions:
+      return "OPTIONS";
+    case Method::kTrace:
+      return "TRACE";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kOther:
+      break;
   }
   return {};
 }
 
 int error_status(ParseError e) noexcept {
   switch (e) {
-    case ParseError::kNone: return 200;
-    case ParseError::kTargetTooLong: return 414;
+    case ParseError::kNone:
+      return 200;
+    case ParseError::kTargetTooLong:
+      return 414;
     case ParseError::kHeadTooLarge:
-    case ParseError::kTooManyFields: return 431;
+    case ParseError::kTooManyFields:
+      return 431;
     case ParseError::kMethodTooLong:
-    case ParseError::kUnsupportedTransferCoding: return 501;
-    case ParseError::kUnsupportedVersion: return 505;
-    case ParseError::kBodyTooLarge: return 413;
-    default: return 400;
+    case ParseError::kUnsupportedTransferCoding:
+      return 501;
+    case ParseError::kUnsupportedVersion:
+      return 505;
+    case ParseError::kBodyTooLarge:
+      return 413;
+    default:
+      return 400;
   }
 }
 
 std::string_view error_message(ParseError e) noexcept {
   switch (e) {
-    case ParseError::kNone: return "no error";
-    case ParseError::kBadMethod: return "The request method is not a token followed by one space";
-    case ParseError::kMethodTooLong: return "The request method is longer than any this server implements";
-    case ParseError::kBadTarget: return "The request target is empty or holds a character it cannot hold";
-    case ParseError::kTargetTooLong: return "The request target is longer than this server accepts";
-    case ParseError::kBadVersion: return "The HTTP version is malformed";
-    case ParseError::kUnsupportedVersion: return "Only HTTP/1.0 and HTTP/1.1 are supported on this connection";
-    case ParseError::kBadStatus: return "The status code is not three digits from 100 followed by a space";
-    case ParseError::kBadReason: return "The reason phrase holds a control character";
-    case ParseError::kBadLineEnding: return "A line ends in a bare CR or LF instead of CRLF";
-    case ParseError::kBadFieldName: return "A header field name is empty or not a token";
+    case ParseError::kNone:
+      return "no error";
+    case ParseError::kBadMethod:
+      return "The request method is not a token followed by one space";
+    case ParseError::kMethodTooLong:
+      return "The request method is longer than any this server implements";
+    case ParseError::kBadTarget:
+      return "The request target is empty or holds a character it cannot hold";
+    case ParseError::kTargetTooLong:
+      return "The request target is longer than this server accepts";
+    case ParseError::kBadVersion:
+      return "The HTTP version is malformed";
+    case ParseError::kUnsupportedVersion:
+      return "Only HTTP/1.0 and HTTP/1.1 are supported on this connection";
+    case ParseError::kBadStatus:
+      return "The status code is not three digits from 100 followed by a space";
+    case ParseError::kBadReason:
+      return "The reason phrase holds a control character";
+    case ParseError::kBadLineEnding:
+      return "A line ends in a bare CR or LF instead of CRLF";
+    case ParseError::kBadFieldName:
+      return "A header field name is empty or not a token";
     case ParseError::kSpaceBeforeColon:
       return "Whitespace between a header field name and its colon (RFC 9112 section 5.1)";
-    case ParseError::kBadFieldValue: return "A header field value holds a control character";
-    case ParseError::kObsFold: return "A header line starts with whitespace (obsolete line folding, RFC 9112 section 5.2)";
-    case ParseError::kHeadTooLarge: return "The request header is larger than this server accepts";
-    case ParseError::kTooManyFields: return "The request has more header fields than this server accepts";
-    case ParseError::kMissingHost: return "An HTTP/1.1 request needs a Host header (RFC 9112 section 3.2)";
-    case ParseError::kMultipleHost: return "A request carries one Host header; this one has several";
-    case ParseError::kBadContentLength: return "Content-Length is not a decimal number of bytes";
-    case ParseError::kMultipleContentLength: return "Content-Length is given more than once";
+    case ParseError::kBadFieldValue:
+      return "A header field value holds a control character";
+    case ParseError::kObsFold:
+      return "A header line starts with whitespace (obsolete line folding, RFC 9112 section 5.2)";
+    case ParseError::kHeadTooLarge:
+      return "The request header is larger than this server accepts";
+    case ParseError::kTooManyFields:
+      return "The request has more header fields than this server accepts";
+    case ParseError::kMissingHost:
+      return "An HTTP/1.1 request needs a Host header (RFC 9112 section 3.2)";
+    case ParseError::kMultipleHost:
+      return "A request carries one Host header; this one has several";
+    case ParseError::kBadContentLength:
+      return "Content-Length is not a decimal number of bytes";
+    case ParseError::kMultipleContentLength:
+      return "Content-Length is given more than once";
     case ParseError::kContentLengthWithTransferEncoding:
-      return "A message cannot carry both Content-Length and Transfer-Encoding (RFC 9112 section 6.3)";
-    case ParseError::kTransferEncodingInHttp10: return "Transfer-Encoding is not allowed in an HTTP/1.0 message";
+      return "A message cannot carry both Content-Length and Transfer-Encoding (RFC 9112 section "
+             "6.3)";
+    case ParseError::kTransferEncodingInHttp10:
+      return "Transfer-Encoding is not allowed in an HTTP/1.0 message";
     case ParseError::kBadTransferEncoding:
       return "The final transfer coding must be chunked, named once (RFC 9112 section 6.1)";
-    case ParseError::kUnsupportedTransferCoding: return "Transfer codings other than chunked are not supported";
-    case ParseError::kBadConnection: return "Connection is not a list of tokens";
-    case ParseError::kBodyTooLarge: return "The body is larger than this server accepts";
-    case ParseError::kBadChunkSize: return "A chunk size is not a hexadecimal number that fits 64 bits";
-    case ParseError::kBadChunkExtension: return "A chunk extension is malformed";
-    case ParseError::kChunkLineTooLong: return "A chunk-size line is longer than this server accepts";
-    case ParseError::kMissingChunkCrlf: return "Chunk data is not followed by CRLF";
-    case ParseError::kBadTrailer: return "A trailer field is malformed";
-    case ParseError::kForbiddenTrailer: return "A trailer field names framing or routing (Content-Length, Transfer-Encoding, Host, Connection)";
-    case ParseError::kTrailerTooLarge: return "The trailer section is larger than this server accepts";
+    case ParseError::kUnsupportedTransferCoding:
+      return "Transfer codings other than chunked are not supported";
+    case ParseError::kBadConnection:
+      return "Connection is not a list of tokens";
+    case ParseError::kBodyTooLarge:
+      return "The body is larger than this server accepts";
+    case ParseError::kBadChunkSize:
+      return "A chunk size is not a hexadecimal number that fits 64 bits";
+    case ParseError::kBadChunkExtension:
+      return "A chunk extension is malformed";
+    case ParseError::kChunkLineTooLong:
+      return "A chunk-size line is longer than this server accepts";
+    case ParseError::kMissingChunkCrlf:
+      return "Chunk data is not followed by CRLF";
+    case ParseError::kBadTrailer:
+      return "A trailer field is malformed";
+    case ParseError::kForbiddenTrailer:
+      return "A trailer field names framing or routing (Content-Length, Transfer-Encoding, Host, "
+             "Connection)";
+    case ParseError::kTrailerTooLarge:
+      return "The trailer section is larger than this server accepts";
   }
   return "malformed HTTP/1.1 message";
 }
@@ -474,12 +532,23 @@ common::Problem error_problem(ParseError e) {
   const int status = error_status(e);
   const char* title = "Bad Request";
   switch (status) {
-    case 413: title = "Payload Too Large"; break;
-    case 414: title = "URI Too Long"; break;
-    case 431: title = "Request Header Fields Too Large"; break;
-    case 501: title = "Not Implemented"; break;
-    case 505: title = "HTTP Version Not Supported"; break;
-    default: break;
+    case 413:
+      title = "Payload Too Large";
+      break;
+    case 414:
+      title = "URI Too Long";
+      break;
+    case 431:
+      title = "Request Header Fields Too Large";
+      break;
+    case 501:
+      title = "Not Implemented";
+      break;
+    case 505:
+      title = "HTTP Version Not Supported";
+      break;
+    default:
+      break;
   }
   return {status, status, title, std::string(error_message(e))};
 }

@@ -6,14 +6,16 @@
 //
 // Decisions (each where it differs from Beast is in tests/unit/http/h1_differential_test.cc):
 // - Lines end in CRLF only: a bare CR or a bare LF anywhere in a head is refused (as Beast does).
-// - Requests take framing_problem's rules (request_checks.h) with its statuses: one Host in HTTP/1.1,
-//   no Transfer-Encoding in HTTP/1.0 or with Content-Length, a final coding of exactly "chunked"
-//   named once (400), other codings before it (501). Content-Length is 1*DIGIT that fits 64 bits,
-//   given once: repeats and lists ("5, 5") are refused even when equal (Beast merges them).
+// - Requests take framing_problem's rules (request_checks.h) with its statuses: one Host in
+//   HTTP/1.1, no Transfer-Encoding in HTTP/1.0 or with Content-Length, a final coding of exactly
+//   "chunked" named once (400), other codings before it (501). Content-Length is 1*DIGIT that fits
+//   64 bits, given once: repeats and lists ("5, 5") are refused even when equal (Beast merges
+//   them).
 // - obs-fold (a line starting with SP or HTAB, also right after the start line) is refused; Beast
 //   unfolds it.
-// - The request target is any run of visible characters and obs-text, every form, as Beast takes it.
-// - A version other than HTTP/1.0 and 1.1 that is well-formed ("HTTP/2.0") is 505; malformed is 400.
+// - The request target is any run of visible characters and obs-text, in every form, as Beast
+//   takes it.
+// - A well-formed version other than HTTP/1.0 and 1.1 ("HTTP/2.0") is 505; a malformed one, 400.
 // - A status code below 100 is refused; a reason phrase may be empty, the space before it may not.
 // - Responses: Content-Length with Transfer-Encoding, repeated Content-Length, "chunked" twice and
 //   Transfer-Encoding in HTTP/1.0 are errors (the gateway answers 502); a final coding other than
@@ -101,10 +103,10 @@ std::string_view error_message(ParseError e) noexcept;
 common::Problem error_problem(ParseError e);
 
 struct Limits {
-  std::size_t max_head_bytes = 64 * 1024;  // start line + fields + the blank line; over: 431
-  std::size_t max_fields = 100;            // over: 431 (clamped to Head::kMaxFields)
-  std::size_t max_target_bytes = 8 * 1024;  // over: 414
-  std::size_t max_method_bytes = 32;        // over: 501 (no method that long exists)
+  std::size_t max_head_bytes = 64 * 1024;     // start line + fields + the blank line; over: 431
+  std::size_t max_fields = 100;               // over: 431 (clamped to Head::kMaxFields)
+  std::size_t max_target_bytes = 8 * 1024;    // over: 414
+  std::size_t max_method_bytes = 32;          // over: 501 (no method that long exists)
   std::uint64_t max_body_bytes = UINT64_MAX;  // a larger Content-Length: 413
 };
 
@@ -130,8 +132,8 @@ struct Head {
   // Derived from the fields.
   Framing framing = Framing::kNone;
   std::uint64_t content_length = 0;  // with Framing::kContentLength
-  bool keep_alive = true;  // the connection may carry another message after this one
-  bool expect_continue = false;  // Expect: 100-continue in an HTTP/1.1 request
+  bool keep_alive = true;            // the connection may carry another message after this one
+  bool expect_continue = false;      // Expect: 100-continue in an HTTP/1.1 request
   // Requests: Connection names "upgrade" and an Upgrade field is present; responses: 101.
   bool upgrade = false;
   std::size_t head_bytes = 0;  // the head's size in the buffer, the blank line included

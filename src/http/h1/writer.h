@@ -1,7 +1,7 @@
 #pragma once
 // Serialises a request line or status line and its fields into a caller-owned std::string that is
-// reused across messages (its capacity is kept, so steady state does not allocate). The gateway then
-// sends head and body with one gathered write: asio::async_write(socket, std::array{
+// reused across messages (its capacity is kept, so steady state does not allocate). The gateway
+// then sends head and body with one gathered write: asio::async_write(socket, std::array{
 // asio::buffer(head), asio::buffer(body)}).
 #include <span>
 #include <string>
@@ -15,8 +15,8 @@ namespace archway::http::h1 {
 // line. false, and `out` empty, when the method is not a token or the target holds a space or a
 // control character (a rewritten path must not split the head). Fields are written as they are:
 // they come from the parser or from Fields, both of which refuse CR and LF in names and values.
-bool write_request_head(std::string& out, std::string_view method, std::string_view target, int version,
-                        std::span<const Field> fields);
+bool write_request_head(std::string& out, std::string_view method, std::string_view target,
+                        int version, std::span<const Field> fields);
 
 // `out` is overwritten with "HTTP/1.x SP status SP reason CRLF", the fields and the blank line; an
 // empty `reason` writes the standard one for the status. false, and `out` empty, when the status is

@@ -1,6 +1,6 @@
-// Steady state of the HTTP/1.1 path allocates nothing: parse, edit and write a request and a response
-// with reused objects, counting operator new. The replacement below counts only on this test's thread
-// and only while `counting` is set, so the rest of the binary sees the usual allocator.
+// Steady state of the HTTP/1.1 path allocates nothing: parse, edit and write a request and a
+// response with reused objects, counting operator new. The replacement below counts only on
+// this test's thread while `counting` is set; the rest of the binary sees the usual allocator.
 #include <gtest/gtest.h>
 
 #include <charconv>
@@ -37,21 +37,27 @@ namespace {
 std::string typical_request() {
   std::string r =
       "POST /shop/1.0.0/orders?expand=items HTTP/1.1\r\nHost: gateway.example.com:8280\r\n"
-      "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36\r\n"
+      "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/120.0 Safari/537.36\r\n"
       "Accept: application/json, text/plain, */*\r\nAccept-Language: en-GB,en;q=0.9\r\n"
       "Accept-Encoding: gzip, deflate, br\r\nContent-Type: application/json\r\n"
-      "Authorization: Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1c2VyIiwic2NvcGUiOiJyZWFkIn0.c2ln\r\n"
+      "Authorization: Bearer "
+      "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1c2VyIiwic2NvcGUiOiJyZWFkIn0.c2ln\r\n"
       "Cookie: session=0123456789abcdef0123456789abcdef; theme=dark; consent=yes\r\n"
-      "Origin: https://portal.example.com\r\nConnection: keep-alive\r\nX-Request-Id: 6f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b\r\n"
+      "Origin: https://portal.example.com\r\nConnection: keep-alive\r\nX-Request-Id: "
+      "6f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b\r\n"
       "Transfer-Encoding: chunked\r\n\r\n";
   r += "10\r\n{\"sku\":\"A-1\",\"n\"\r\n3;ext=1\r\n:1}\r\n0\r\n\r\n";
-  while (r.size() < 1000) r.insert(r.find("\r\n\r\n") + 2, "X-Pad: " + std::string(40, 'p') + "\r\n");
+  while (r.size() < 1000)
+    r.insert(r.find("\r\n\r\n") + 2, "X-Pad: " + std::string(40, 'p') + "\r\n");
   return r;
 }
 
 const std::string kResponse =
-    "HTTP/1.1 200 OK\r\nDate: Sun, 06 Dec 2026 10:00:00 GMT\r\nServer: backend/1.0\r\nContent-Type: application/json\r\n"
-    "Content-Length: 27\r\nCache-Control: no-store\r\nVary: Accept-Encoding\r\nSet-Cookie: a=1; Path=/\r\n"
+    "HTTP/1.1 200 OK\r\nDate: Sun, 06 Dec 2026 10:00:00 GMT\r\nServer: "
+    "backend/1.0\r\nContent-Type: application/json\r\n"
+    "Content-Length: 27\r\nCache-Control: no-store\r\nVary: Accept-Encoding\r\nSet-Cookie: a=1; "
+    "Path=/\r\n"
     "Set-Cookie: b=2; Path=/\r\nConnection: keep-alive\r\n\r\n{\"id\":42,\"status\":\"placed\"}";
 
 TEST(H1Allocations, SteadyStateParseEditAndWriteAllocateNothing) {

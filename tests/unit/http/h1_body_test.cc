@@ -1,10 +1,10 @@
 // Bodies of HTTP/1.1 messages read in place (src/http/h1/body.h): the chunked decoder fed whole and
 // in every split, its refusals, and the Content-Length tracker.
-#include "http/h1/body.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "http/h1/body.h"
 
 namespace archway::http::h1 {
 namespace {
@@ -47,7 +47,8 @@ Decoded decode(std::string_view in, std::size_t step = SIZE_MAX, const ChunkedLi
 
 TEST(H1Chunked, DecodesChunksExtensionsAndTrailers) {
   const std::string in =
-      "5\r\nhello\r\n6;name=value;flag ; q=\"a \\\" b\"\r\n world\r\n000\r\nX-Checksum: abc\r\nX-B: 1\r\n\r\nNEXT";
+      "5\r\nhello\r\n6;name=value;flag ; q=\"a \\\" b\"\r\n world\r\n000\r\nX-Checksum: "
+      "abc\r\nX-B: 1\r\n\r\nNEXT";
   const Decoded d = decode(in);
   EXPECT_EQ(d.status, BodyStatus::kDone);
   EXPECT_EQ(d.body, "hello world");
@@ -85,7 +86,8 @@ TEST(H1Chunked, RefusesBadChunkSizes) {
                          "10000000000000000\r\n", "fffffffffffffffff\r\n"}) {
     const Decoded d = decode(in);
     EXPECT_EQ(d.status, BodyStatus::kError) << in;
-    EXPECT_TRUE(d.error == ParseError::kBadChunkSize || d.error == ParseError::kBadChunkExtension) << in;
+    EXPECT_TRUE(d.error == ParseError::kBadChunkSize || d.error == ParseError::kBadChunkExtension)
+        << in;
     EXPECT_EQ(error_status(d.error), 400);
   }
   const Decoded max = decode("ffffffffffffffff\r\n");
@@ -93,8 +95,9 @@ TEST(H1Chunked, RefusesBadChunkSizes) {
 }
 
 TEST(H1Chunked, RefusesMalformedExtensions) {
-  for (const char* in : {"5;\r\n", "5;=v\r\n", "5;a=\r\n", "5;a \r\n", "5;a=b \r\n", "5;a=\"b\r\n", "5;a=\"b\"c\r\n",
-                         "5;a=\"b\x01\"\r\n", "5;a=\"b\nc\"\r\n", "5;a=b c\r\n", "5;a\rb\r\n", "5\n"}) {
+  for (const char* in :
+       {"5;\r\n", "5;=v\r\n", "5;a=\r\n", "5;a \r\n", "5;a=b \r\n", "5;a=\"b\r\n", "5;a=\"b\"c\r\n",
+        "5;a=\"b\x01\"\r\n", "5;a=\"b\nc\"\r\n", "5;a=b c\r\n", "5;a\rb\r\n", "5\n"}) {
     const Decoded d = decode(std::string(in) + "hello\r\n0\r\n\r\n");
     EXPECT_EQ(d.status, BodyStatus::kError) << in;
     EXPECT_EQ(d.error, ParseError::kBadChunkExtension) << in;
@@ -102,8 +105,8 @@ TEST(H1Chunked, RefusesMalformedExtensions) {
 }
 
 TEST(H1Chunked, RefusesChunkDataNotFollowedByCrlf) {
-  for (const char* in : {"5\r\nhelloX\r\n0\r\n\r\n", "5\r\nhello\rX0\r\n\r\n", "5\r\nhello\n0\r\n\r\n",
-                         "3\r\nhello\r\n0\r\n\r\n"}) {
+  for (const char* in : {"5\r\nhelloX\r\n0\r\n\r\n", "5\r\nhello\rX0\r\n\r\n",
+                         "5\r\nhello\n0\r\n\r\n", "3\r\nhello\r\n0\r\n\r\n"}) {
     const Decoded d = decode(in);
     EXPECT_EQ(d.status, BodyStatus::kError) << in;
     EXPECT_EQ(d.error, ParseError::kMissingChunkCrlf) << in;
@@ -125,12 +128,14 @@ TEST(H1Chunked, BoundsTheChunkLineAndTheTrailers) {
 }
 
 TEST(H1Chunked, RefusesMalformedAndForbiddenTrailers) {
-  for (const char* t : {"X : v\r\n", "X: v\r\n folded\r\n", "X: v\n", "X: v\x01\r\n", ": v\r\n", "X: v\r\r\n"}) {
+  for (const char* t :
+       {"X : v\r\n", "X: v\r\n folded\r\n", "X: v\n", "X: v\x01\r\n", ": v\r\n", "X: v\r\r\n"}) {
     const Decoded d = decode(std::string("0\r\n") + t + "\r\n");
     EXPECT_EQ(d.status, BodyStatus::kError) << t;
     EXPECT_EQ(d.error, ParseError::kBadTrailer) << t;
   }
-  for (const char* t : {"Content-Length: 5\r\n", "transfer-encoding: chunked\r\n", "Host: a\r\n", "Connection: close\r\n"}) {
+  for (const char* t : {"Content-Length: 5\r\n", "transfer-encoding: chunked\r\n", "Host: a\r\n",
+                        "Connection: close\r\n"}) {
     const Decoded d = decode(std::string("0\r\n") + t + "\r\n");
     EXPECT_EQ(d.error, ParseError::kForbiddenTrailer) << t;
   }

@@ -1,17 +1,16 @@
-// Differential test of the HTTP/1.1 parser against Beast's (the parser the gateway uses today), over
-// the committed corpus in tests/corpus/http1 and variants generated from it: every file cut at every
-// position, CRLF turned into LF, header names in other cases, each head line repeated.
+// Differential test of the HTTP/1.1 parser against Beast's (the parser the gateway uses today),
+// over the committed corpus in tests/corpus/http1 and variants generated from it: every file cut at
+// every position, CRLF turned into LF, header names in other cases, each head line repeated.
 //
 // When both accept a message they must agree on method, target, version, status, reason, the field
-// sequence (trailers included), body bytes, keep-alive and bytes consumed. When Beast refuses, we must
-// refuse. When we refuse what Beast accepts, the refusal must be one of the stricter rules listed in
-// `stricter_rule` below (the smuggling shapes of RFC 9112 and request_checks), each checked against the
-// shape of the message Beast read; anything else fails the test.
+// sequence (trailers included), body bytes, keep-alive and bytes consumed. When Beast refuses, we
+// must refuse. When we refuse what Beast accepts, the refusal must be one of the stricter rules
+// listed in `stricter_rule` below (the smuggling shapes of RFC 9112 and request_checks), each
+// checked against the shape of the message Beast read; anything else fails the test.
 #include <gtest/gtest.h>
 
-#include <boost/beast/http.hpp>
-
 #include <algorithm>
+#include <boost/beast/http.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -44,10 +43,11 @@ struct Message {
 };
 
 std::ostream& operator<<(std::ostream& os, const Message& m) {
-  os << "{" << m.method << " " << m.target << " v" << m.version << " " << m.status << " '" << m.reason << "' fields[";
+  os << "{" << m.method << " " << m.target << " v" << m.version << " " << m.status << " '"
+     << m.reason << "' fields[";
   for (const auto& [k, v] : m.fields) os << k << ": " << v << "; ";
-  return os << "] body(" << m.body.size() << ")='" << m.body.substr(0, 40) << "' keep_alive=" << m.keep_alive
-            << " consumed=" << m.consumed << "}";
+  return os << "] body(" << m.body.size() << ")='" << m.body.substr(0, 40)
+            << "' keep_alive=" << m.keep_alive << " consumed=" << m.consumed << "}";
 }
 
 enum class End { kComplete, kIncomplete, kRejected };
@@ -91,7 +91,8 @@ End beast_one(std::string_view buf, bool head_request, Message& m, std::string& 
     m.reason = std::string(msg.reason());
   }
   m.version = static_cast<int>(msg.version());
-  for (const auto& f : msg) m.fields.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : msg)
+    m.fields.emplace_back(std::string(f.name_string()), std::string(f.value()));
   m.body = msg.body();
   m.keep_alive = p.keep_alive();
   m.consumed = n;
@@ -102,7 +103,8 @@ Outcome beast_parse(std::string_view buf, bool request, bool head_request) {
   Outcome out;
   while (!buf.empty()) {
     Message m;
-    const End e = request ? beast_one<true>(buf, false, m, out.beast_error) : beast_one<false>(buf, head_request, m, out.beast_error);
+    const End e = request ? beast_one<true>(buf, false, m, out.beast_error)
+                          : beast_one<false>(buf, head_request, m, out.beast_error);
     if (e != End::kComplete) {
       out.end = e;
       return out;
@@ -119,7 +121,8 @@ void add_trailers(std::string_view t, Message& m) {
     const std::string_view line = t.substr(0, eol);
     const std::size_t colon = line.find(':');
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
     m.fields.emplace_back(std::string(line.substr(0, colon)), std::string(value));
     t.remove_prefix(eol + 2);
@@ -132,7 +135,8 @@ Outcome our_parse(std::string_view buf, bool request, bool head_request) {
   limits.max_head_bytes = kHeadLimit;
   Head head;
   while (!buf.empty()) {
-    const ParseResult r = request ? parse_request(buf, head, limits) : parse_response(buf, head, head_request, limits);
+    const ParseResult r = request ? parse_request(buf, head, limits)
+                                  : parse_response(buf, head, head_request, limits);
     if (r.status != ParseStatus::kDone) {
       out.end = r.status == ParseStatus::kNeedMore ? End::kIncomplete : End::kRejected;
       out.error = r.error;
@@ -145,11 +149,13 @@ Outcome our_parse(std::string_view buf, bool request, bool head_request) {
     } else {
       m.status = head.status;
       // Beast's reason() gives the standard phrase for an empty reason; compare on those terms.
-      m.reason = head.reason.empty() ? std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(head.status)))
-                                     : std::string(head.reason);
+      m.reason = head.reason.empty()
+                     ? std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(head.status)))
+                     : std::string(head.reason);
     }
     m.version = head.version;
-    for (const Field& f : head.fields()) m.fields.emplace_back(std::string(f.name), std::string(f.value));
+    for (const Field& f : head.fields())
+      m.fields.emplace_back(std::string(f.name), std::string(f.value));
     m.keep_alive = head.keep_alive;
     std::string_view rest = buf.substr(r.consumed);
     std::size_t used = r.consumed;
@@ -197,30 +203,34 @@ Outcome our_parse(std::string_view buf, bool request, bool head_request) {
 }
 
 std::size_t count_fields(const Message& m, std::string_view name) {
-  return static_cast<std::size_t>(std::count_if(m.fields.begin(), m.fields.end(),
-                                                [&](const auto& f) { return iequals(f.first, name); }));
+  return static_cast<std::size_t>(std::count_if(
+      m.fields.begin(), m.fields.end(), [&](const auto& f) { return iequals(f.first, name); }));
 }
 
 bool has_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f; });
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f; });
 }
 
 // The rules where we refuse what Beast accepts, each with the shape it must see in Beast's message
 // (`beast`, read from `raw`) so that a refusal for any other reason still fails. Returns why, or
 // nullopt when the refusal is not one of them.
-std::optional<std::string> stricter_rule(ParseError ours, const Message& beast, std::string_view raw, bool request) {
+std::optional<std::string> stricter_rule(ParseError ours, const Message& beast,
+                                         std::string_view raw, bool request) {
   const std::string_view head = raw.substr(0, std::min(raw.size(), raw.find("\r\n\r\n")));
   switch (ours) {
     case ParseError::kMultipleContentLength:
-      // RFC 9112 section 6.3 lets a recipient merge equal repeats; we refuse lists and repeats outright.
+      // RFC 9112 section 6.3 lets a recipient merge equal repeats; we refuse lists and repeats.
       if (count_fields(beast, "content-length") > 1 || head.find(',') != std::string_view::npos)
         return "repeated or listed Content-Length";
       break;
     case ParseError::kBadTransferEncoding:
     case ParseError::kUnsupportedTransferCoding:
-      // Beast reads a request whose final coding is not chunked as having no body, and a response's as
-      // running until close after "chunked, chunked"; request_checks refuses these (400 and 501).
-      if (count_fields(beast, "transfer-encoding") > 0) return "Transfer-Encoding without one final chunked";
+      // Beast reads a request whose final coding is not chunked as having no body, and a
+      // response after "chunked, chunked" as running until close; request_checks refuses these
+      // (400 and 501).
+      if (count_fields(beast, "transfer-encoding") > 0)
+        return "Transfer-Encoding without one final chunked";
       break;
     case ParseError::kContentLengthWithTransferEncoding:
       // Beast takes Content-Length after a Transfer-Encoding that does not end in chunked.
@@ -228,39 +238,44 @@ std::optional<std::string> stricter_rule(ParseError ours, const Message& beast, 
         return "Content-Length with Transfer-Encoding";
       break;
     case ParseError::kTransferEncodingInHttp10:
-      if (beast.version == 10 && count_fields(beast, "transfer-encoding") > 0) return "Transfer-Encoding in HTTP/1.0";
+      if (beast.version == 10 && count_fields(beast, "transfer-encoding") > 0)
+        return "Transfer-Encoding in HTTP/1.0";
       break;
     case ParseError::kMissingHost:
-      if (request && beast.version == 11 && count_fields(beast, "host") == 0) return "HTTP/1.1 without Host";
+      if (request && beast.version == 11 && count_fields(beast, "host") == 0)
+        return "HTTP/1.1 without Host";
       break;
     case ParseError::kMultipleHost:
       if (count_fields(beast, "host") > 1) return "more than one Host";
       break;
     case ParseError::kObsFold:
       // Beast unfolds obs-fold; RFC 9112 section 5.2 lets a server reject it, and we do.
-      if (head.find("\r\n ") != std::string_view::npos || head.find("\r\n\t") != std::string_view::npos)
+      if (head.find("\r\n ") != std::string_view::npos ||
+          head.find("\r\n\t") != std::string_view::npos)
         return "obs-fold";
       break;
     case ParseError::kTooManyFields:
       if (beast.fields.size() > Limits{}.max_fields) return "more fields than the limit";
       break;
     case ParseError::kHeadTooLarge:
-      // Beast applies its limit to the start line and to the field block separately; ours is the total.
+      // Beast limits the start line and the field block separately; ours limits the total.
       if (head.size() + 4 > kHeadLimit) return "head larger than the limit";
       break;
     case ParseError::kBadStatus:
       if (beast.status < 100) return "status below 100";
       break;
     case ParseError::kForbiddenTrailer:
-      // Beast applies a trailer's Connection to the connection; we refuse framing fields in trailers.
-      if (count_fields(beast, "connection") + count_fields(beast, "proxy-connection") > 0) return "Connection in trailer";
+      // Beast applies a trailer's Connection to the connection; we refuse it in trailers.
+      if (count_fields(beast, "connection") + count_fields(beast, "proxy-connection") > 0)
+        return "Connection in trailer";
       break;
     case ParseError::kBadTrailer:
-      if (raw.find("\r\n ") != std::string_view::npos || raw.find("\r\n\t") != std::string_view::npos)
+      if (raw.find("\r\n ") != std::string_view::npos ||
+          raw.find("\r\n\t") != std::string_view::npos)
         return "obs-fold in trailer";
       break;
     case ParseError::kBadChunkExtension:
-      // Beast lets any byte but '"' and '\' through a quoted chunk extension value; we hold it to qdtext.
+      // Beast lets any byte but '"' and '\' through a quoted chunk extension; we want qdtext.
       if (raw.find('"') != std::string_view::npos && has_control(raw.substr(head.size() + 4)))
         return "control character in a quoted chunk extension";
       break;
@@ -310,13 +325,15 @@ void compare(const Input& in, bool whole_rejected, Tally& tally) {
   ASSERT_LT(ours.messages.size(), beast.messages.size())
       << in.name << ": we accepted a message Beast did not (" << beast.beast_error << ")";
   const Message& accepted = beast.messages[ours.messages.size()];
-  ASSERT_EQ(ours.end, End::kRejected) << in.name << ": we wait for more where Beast accepted " << accepted;
+  ASSERT_EQ(ours.end, End::kRejected)
+      << in.name << ": we wait for more where Beast accepted " << accepted;
   std::size_t offset = 0;
   for (std::size_t i = 0; i < ours.messages.size(); ++i) offset += ours.messages[i].consumed;
   const std::string_view raw = std::string_view(in.bytes).substr(offset, accepted.consumed);
   const std::optional<std::string> rule = stricter_rule(ours.error, accepted, raw, in.request);
   ASSERT_TRUE(rule.has_value()) << in.name << ": we refused (" << error_message(ours.error)
-                                << ") a message Beast accepted and no stricter rule covers it: " << accepted;
+                                << ") a message Beast accepted and no stricter rule covers it: "
+                                << accepted;
   ++tally.stricter;
   ++tally.stricter_by_rule[*rule];
 }
@@ -332,7 +349,8 @@ std::vector<Input> corpus() {
     Input in{name, ss.str(), name.rfind("req-", 0) == 0, name.rfind("resp-head-", 0) == 0};
     inputs.push_back(std::move(in));
   }
-  std::sort(inputs.begin(), inputs.end(), [](const Input& a, const Input& b) { return a.name < b.name; });
+  std::sort(inputs.begin(), inputs.end(),
+            [](const Input& a, const Input& b) { return a.name < b.name; });
   return inputs;
 }
 
@@ -399,9 +417,11 @@ void run(const std::vector<Input>& inputs, Tally& tally) {
 }
 
 void report(const char* what, const Tally& t) {
-  std::cout << what << ": " << t.inputs << " inputs; both accept " << t.both_accept << ", both refuse " << t.both_reject
-            << ", we refuse first or earlier " << t.deferred << ", stricter than Beast " << t.stricter << "\n";
-  for (const auto& [rule, n] : t.stricter_by_rule) std::cout << "  stricter: " << rule << " x" << n << "\n";
+  std::cout << what << ": " << t.inputs << " inputs; both accept " << t.both_accept
+            << ", both refuse " << t.both_reject << ", we refuse first or earlier " << t.deferred
+            << ", stricter than Beast " << t.stricter << "\n";
+  for (const auto& [rule, n] : t.stricter_by_rule)
+    std::cout << "  stricter: " << rule << " x" << n << "\n";
 }
 
 TEST(H1Differential, AgreesWithBeastOnTheCorpusCutAtEveryPosition) {

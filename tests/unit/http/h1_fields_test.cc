@@ -1,19 +1,20 @@
 // The editable field table and the head writer (src/http/h1/fields.h, writer.h): a proxy's edits,
 // their safety, and heads that parse back to what was written.
-#include "http/h1/fields.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "http/h1/fields.h"
 #include "http/h1/writer.h"
 
 namespace archway::http::h1 {
 namespace {
 
 const std::string kRequest =
-    "POST /cap/1.0.0/items?q=1 HTTP/1.1\r\nHost: gw.example\r\nUser-Agent: test\r\nAuthorization: Bearer abc\r\n"
-    "Connection: keep-alive, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: timeout=5\r\nContent-Length: 4\r\nX-Trace: t1\r\n"
+    "POST /cap/1.0.0/items?q=1 HTTP/1.1\r\nHost: gw.example\r\nUser-Agent: test\r\nAuthorization: "
+    "Bearer abc\r\n"
+    "Connection: keep-alive, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: timeout=5\r\nContent-Length: "
+    "4\r\nX-Trace: t1\r\n"
     "x-trace: t2\r\n\r\nbody";
 
 TEST(H1Fields, StartsAsViewsOfTheParsedHead) {
@@ -67,7 +68,8 @@ TEST(H1Fields, CopiedValuesOutliveTheirSourceAndStayPutAsTheTableGrows) {
   ASSERT_TRUE(fields.add("X-0", source));
   const std::string_view first = fields.find("x-0")->value;
   source = "XXXXX";
-  for (int i = 1; i < 500; ++i) ASSERT_TRUE(fields.add("X-" + std::to_string(i), std::string(100, 'a' + i % 26)));
+  for (int i = 1; i < 500; ++i)
+    ASSERT_TRUE(fields.add("X-" + std::to_string(i), std::string(100, 'a' + i % 26)));
   ASSERT_TRUE(fields.add("X-Big", std::string(10000, 'b')));
   EXPECT_EQ(first, "first");
   EXPECT_EQ(first.data(), fields.find("x-0")->value.data());

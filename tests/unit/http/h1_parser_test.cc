@@ -1,11 +1,10 @@
 // The HTTP/1.1 head parser (src/http/h1/parser.h): what it accepts, what it derives, and every
 // refusal with the status the gateway answers.
-#include "http/h1/parser.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "http/h1/parser.h"
 #include "http/request_checks.h"
 
 namespace archway::http::h1 {
@@ -36,7 +35,8 @@ std::string with_fields(const std::string& fields, const std::string& version = 
 
 TEST(H1Parser, ParsesARequestIntoViewsOfTheBuffer) {
   const std::string text =
-      "GET /pets/1?x=y HTTP/1.1\r\nHost: api.example\r\nX-Empty:\r\nAccept:  text/plain \t\r\n\r\nrest";
+      "GET /pets/1?x=y HTTP/1.1\r\nHost: api.example\r\nX-Empty:\r\nAccept:  text/plain "
+      "\t\r\n\r\nrest";
   Head head;
   const ParseResult r = request(text, head);
   ASSERT_TRUE(r.done());
@@ -92,7 +92,8 @@ TEST(H1Parser, PipelinedRequestsParseOneAfterTheOther) {
 
 TEST(H1Parser, AHeadSplitAtEveryByteNeedsMoreUntilItIsComplete) {
   const std::string text =
-      "PUT /v1/items/7 HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+      "PUT /v1/items/7 HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nTransfer-Encoding: "
+      "chunked\r\n"
       "Connection: keep-alive, Upgrade\r\nUpgrade: websocket\r\nExpect: 100-continue\r\n\r\n";
   Head whole;
   ASSERT_TRUE(request(text, whole).done());
@@ -117,20 +118,27 @@ TEST(H1Parser, KeepAliveFollowsTheVersionAndConnectionTokens) {
   EXPECT_FALSE(head.keep_alive);
   ASSERT_TRUE(request("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", head).done());
   EXPECT_TRUE(head.keep_alive);
-  ASSERT_TRUE(request("GET / HTTP/1.1\r\nHost: a\r\nConnection: ,, TE ,close\r\n\r\n", head).done());
+  ASSERT_TRUE(
+      request("GET / HTTP/1.1\r\nHost: a\r\nConnection: ,, TE ,close\r\n\r\n", head).done());
   EXPECT_FALSE(head.keep_alive);
 }
 
 TEST(H1Parser, RefusesAConnectionFieldThatIsNotATokenList) {
-  EXPECT_EQ(request_error(with_fields("Host: a\r\nConnection: close; x\r\n")), ParseError::kBadConnection);
-  EXPECT_EQ(request_error(with_fields("Host: a\r\nConnection: keep alive\r\n")), ParseError::kBadConnection);
+  EXPECT_EQ(request_error(with_fields("Host: a\r\nConnection: close; x\r\n")),
+            ParseError::kBadConnection);
+  EXPECT_EQ(request_error(with_fields("Host: a\r\nConnection: keep alive\r\n")),
+            ParseError::kBadConnection);
 }
 
 TEST(H1Parser, ExpectContinueCountsOnlyInHttp11) {
   Head head;
-  ASSERT_TRUE(request("PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n", head).done());
+  ASSERT_TRUE(
+      request("PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n",
+              head)
+          .done());
   EXPECT_TRUE(head.expect_continue);
-  ASSERT_TRUE(request("PUT / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n", head).done());
+  ASSERT_TRUE(
+      request("PUT / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n", head).done());
   EXPECT_FALSE(head.expect_continue);
 }
 
@@ -158,16 +166,19 @@ TEST(H1Parser, RefusesTransferEncodingInHttp10) {
 }
 
 TEST(H1Parser, RefusesATransferEncodingWhoseFinalCodingIsNotExactlyChunked) {
-  for (const char* te : {"chunked, identity", "xchunked", "identity", "chunked;ext=1", "gzip", ",", "chunked, chunked",
-                         "chunked chunked", "\"chunked\""}) {
-    const ParseError e = request_error(with_fields("Host: x\r\nTransfer-Encoding: " + std::string(te) + "\r\n"));
+  for (const char* te : {"chunked, identity", "xchunked", "identity", "chunked;ext=1", "gzip", ",",
+                         "chunked, chunked", "chunked chunked", "\"chunked\""}) {
+    const ParseError e =
+        request_error(with_fields("Host: x\r\nTransfer-Encoding: " + std::string(te) + "\r\n"));
     EXPECT_EQ(e, ParseError::kBadTransferEncoding) << te;
     EXPECT_EQ(error_status(e), 400) << te;
   }
-  // Two fields are one list: chunked, then anything, is refused as soon as the second field is read.
-  EXPECT_EQ(request_error(with_fields("Host: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n")),
+  // Two fields are one list: chunked, then anything, is refused when the second field is read.
+  EXPECT_EQ(request_error(with_fields(
+                "Host: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n")),
             ParseError::kBadTransferEncoding);
-  EXPECT_EQ(request_error(with_fields("Host: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n")),
+  EXPECT_EQ(request_error(with_fields(
+                "Host: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n")),
             ParseError::kBadTransferEncoding);
 }
 
@@ -175,13 +186,17 @@ TEST(H1Parser, AcceptsChunkedInAnyCaseAndSpreadOverFields) {
   Head head;
   ASSERT_TRUE(request(with_fields("Host: x\r\nTransfer-Encoding: CHUNKED\r\n"), head).done());
   EXPECT_EQ(head.framing, Framing::kChunked);
-  ASSERT_TRUE(request(with_fields("Host: x\r\nTransfer-Encoding: ,\r\nTransfer-Encoding: chunked\r\n"), head).done());
+  ASSERT_TRUE(
+      request(with_fields("Host: x\r\nTransfer-Encoding: ,\r\nTransfer-Encoding: chunked\r\n"),
+              head)
+          .done());
   EXPECT_EQ(head.framing, Framing::kChunked);
 }
 
 TEST(H1Parser, OtherCodingsBeforeChunkedAre501) {
   for (const char* te : {"gzip, chunked", "gzip\r\nTransfer-Encoding: chunked"}) {
-    const ParseError e = request_error(with_fields("Host: x\r\nTransfer-Encoding: " + std::string(te) + "\r\n"));
+    const ParseError e =
+        request_error(with_fields("Host: x\r\nTransfer-Encoding: " + std::string(te) + "\r\n"));
     EXPECT_EQ(e, ParseError::kUnsupportedTransferCoding) << te;
     EXPECT_EQ(error_status(e), 501);
   }
@@ -190,13 +205,15 @@ TEST(H1Parser, OtherCodingsBeforeChunkedAre501) {
 TEST(H1Parser, RefusesRepeatedOrListedContentLength) {
   EXPECT_EQ(request_error(with_fields("Host: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n")),
             ParseError::kMultipleContentLength);
-  EXPECT_EQ(request_error(with_fields("Host: a\r\nContent-Length: 5, 5\r\n")), ParseError::kMultipleContentLength);
+  EXPECT_EQ(request_error(with_fields("Host: a\r\nContent-Length: 5, 5\r\n")),
+            ParseError::kMultipleContentLength);
   EXPECT_EQ(request_error(with_fields("Host: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n")),
             ParseError::kMultipleContentLength);
 }
 
 TEST(H1Parser, RefusesAContentLengthThatIsNotPlainDigits) {
-  for (const char* cl : {"+5", "-5", "5 5", "0x10", "5a", "", "1 ", "18446744073709551616", "99999999999999999999"}) {
+  for (const char* cl : {"+5", "-5", "5 5", "0x10", "5a", "", "1 ", "18446744073709551616",
+                         "99999999999999999999"}) {
     const std::string fields = "Host: a\r\nContent-Length: " + std::string(cl) + "\r\n";
     const ParseError e = request_error(with_fields(fields));
     // "1 " is "1": trailing whitespace is not part of the value.
@@ -207,21 +224,25 @@ TEST(H1Parser, RefusesAContentLengthThatIsNotPlainDigits) {
     EXPECT_EQ(e, ParseError::kBadContentLength) << cl;
   }
   Head head;
-  ASSERT_TRUE(request(with_fields("Host: a\r\nContent-Length: 18446744073709551615\r\n"), head).done());
+  ASSERT_TRUE(
+      request(with_fields("Host: a\r\nContent-Length: 18446744073709551615\r\n"), head).done());
   EXPECT_EQ(head.content_length, UINT64_MAX);
 }
 
 TEST(H1Parser, AContentLengthOverTheBodyLimitIs413) {
   Limits limits;
   limits.max_body_bytes = 10;
-  EXPECT_EQ(request_error(with_fields("Host: a\r\nContent-Length: 11\r\n"), limits), ParseError::kBodyTooLarge);
+  EXPECT_EQ(request_error(with_fields("Host: a\r\nContent-Length: 11\r\n"), limits),
+            ParseError::kBodyTooLarge);
   EXPECT_EQ(error_status(ParseError::kBodyTooLarge), 413);
-  EXPECT_EQ(request_error(with_fields("Host: a\r\nContent-Length: 10\r\n"), limits), ParseError::kNone);
+  EXPECT_EQ(request_error(with_fields("Host: a\r\nContent-Length: 10\r\n"), limits),
+            ParseError::kNone);
 }
 
 TEST(H1Parser, RefusesWhitespaceBetweenFieldNameAndColon) {
   EXPECT_EQ(request_error(with_fields("Host : a\r\n")), ParseError::kSpaceBeforeColon);
-  EXPECT_EQ(request_error(with_fields("Host: a\r\nContent-Length\t: 1\r\n")), ParseError::kSpaceBeforeColon);
+  EXPECT_EQ(request_error(with_fields("Host: a\r\nContent-Length\t: 1\r\n")),
+            ParseError::kSpaceBeforeColon);
 }
 
 TEST(H1Parser, RefusesObsFoldAndWhitespaceBeforeTheFirstField) {
@@ -260,14 +281,17 @@ TEST(H1Parser, RefusesBareCrAndBareLf) {
 
 TEST(H1Parser, AnHttp11RequestNeedsExactlyOneHost) {
   EXPECT_EQ(request_error("GET / HTTP/1.1\r\n\r\n"), ParseError::kMissingHost);
-  EXPECT_EQ(request_error("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n"), ParseError::kMultipleHost);
-  EXPECT_EQ(request_error("GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n"), ParseError::kMultipleHost);
+  EXPECT_EQ(request_error("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n"),
+            ParseError::kMultipleHost);
+  EXPECT_EQ(request_error("GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n"),
+            ParseError::kMultipleHost);
   EXPECT_EQ(request_error("GET / HTTP/1.0\r\n\r\n"), ParseError::kNone);
 }
 
 TEST(H1Parser, AcceptsEveryTargetFormAsBeastDoes) {
   // Beast takes any run of visible characters; routing decides what it serves.
-  for (const char* target : {"/a", "*", "http://example.com/a?b", "example.com:443", "/a%20b?c=d#e"}) {
+  for (const char* target :
+       {"/a", "*", "http://example.com/a?b", "example.com:443", "/a%20b?c=d#e"}) {
     Head head;
     const std::string text = "OPTIONS " + std::string(target) + " HTTP/1.1\r\nHost: a\r\n\r\n";
     ASSERT_TRUE(request(text, head).done()) << target;
@@ -301,21 +325,25 @@ TEST(H1Parser, LimitsGiveTheirStatuses) {
   limits.max_target_bytes = 16;
   EXPECT_EQ(request_error("GET /" + std::string(16, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n", limits),
             ParseError::kTargetTooLong);
-  EXPECT_EQ(request_error("GET /" + std::string(15, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n", limits), ParseError::kNone);
+  EXPECT_EQ(request_error("GET /" + std::string(15, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n", limits),
+            ParseError::kNone);
   // A target too long is refused before the line is complete.
   Head head;
-  EXPECT_EQ(request("GET /" + std::string(40, 'a'), head, limits).error, ParseError::kTargetTooLong);
+  EXPECT_EQ(request("GET /" + std::string(40, 'a'), head, limits).error,
+            ParseError::kTargetTooLong);
   EXPECT_EQ(error_status(ParseError::kTargetTooLong), 414);
 
   limits = {};
   limits.max_method_bytes = 8;
-  EXPECT_EQ(request_error("ABCDEFGHI / HTTP/1.1\r\nHost: a\r\n\r\n", limits), ParseError::kMethodTooLong);
+  EXPECT_EQ(request_error("ABCDEFGHI / HTTP/1.1\r\nHost: a\r\n\r\n", limits),
+            ParseError::kMethodTooLong);
   EXPECT_EQ(error_status(ParseError::kMethodTooLong), 501);
 
   limits = {};
   limits.max_fields = 3;
   EXPECT_EQ(request_error(with_fields("Host: a\r\nA: 1\r\nB: 2\r\n"), limits), ParseError::kNone);
-  EXPECT_EQ(request_error(with_fields("Host: a\r\nA: 1\r\nB: 2\r\nC: 3\r\n"), limits), ParseError::kTooManyFields);
+  EXPECT_EQ(request_error(with_fields("Host: a\r\nA: 1\r\nB: 2\r\nC: 3\r\n"), limits),
+            ParseError::kTooManyFields);
   EXPECT_EQ(error_status(ParseError::kTooManyFields), 431);
 }
 
@@ -330,18 +358,24 @@ TEST(H1Parser, AHeadLargerThanTheLimitIs431EvenBeforeItEnds) {
             ParseError::kHeadTooLarge);
   Head head;
   const std::string endless = "GET / HTTP/1.1\r\nHost: a\r\nX: " + std::string(200, 'v');
-  EXPECT_EQ(request(std::string_view(endless).substr(0, 63), head, limits).status, ParseStatus::kNeedMore);
-  EXPECT_EQ(request(std::string_view(endless).substr(0, 64), head, limits).error, ParseError::kHeadTooLarge);
+  EXPECT_EQ(request(std::string_view(endless).substr(0, 63), head, limits).status,
+            ParseStatus::kNeedMore);
+  EXPECT_EQ(request(std::string_view(endless).substr(0, 64), head, limits).error,
+            ParseError::kHeadTooLarge);
   EXPECT_EQ(error_status(ParseError::kHeadTooLarge), 431);
   // The default is 64 KiB.
-  EXPECT_EQ(request_error("GET / HTTP/1.1\r\nHost: a\r\nX: " + std::string(70000, 'v') + "\r\n\r\n"),
-            ParseError::kHeadTooLarge);
+  EXPECT_EQ(
+      request_error("GET / HTTP/1.1\r\nHost: a\r\nX: " + std::string(70000, 'v') + "\r\n\r\n"),
+      ParseError::kHeadTooLarge);
 }
 
 TEST(H1Parser, ReusingAHeadForgetsThePreviousMessage) {
   Head head;
-  ASSERT_TRUE(request(with_fields("Host: a\r\nContent-Length: 4\r\nExpect: 100-continue\r\nConnection: close\r\n"), head)
-                  .done());
+  ASSERT_TRUE(
+      request(with_fields(
+                  "Host: a\r\nContent-Length: 4\r\nExpect: 100-continue\r\nConnection: close\r\n"),
+              head)
+          .done());
   ASSERT_TRUE(request("GET / HTTP/1.1\r\nHost: b\r\n\r\n", head).done());
   EXPECT_EQ(head.fields().size(), 1u);
   EXPECT_EQ(head.framing, Framing::kNone);
@@ -352,22 +386,23 @@ TEST(H1Parser, ReusingAHeadForgetsThePreviousMessage) {
 // The same refusal the Beast path gives through request_checks' framing_problem, status for status.
 TEST(H1Parser, GivesFramingProblemsStatusForTheSameShapes) {
   namespace bhttp = boost::beast::http;
-  const std::vector<std::pair<unsigned, std::vector<std::pair<std::string, std::string>>>> shapes = {
-      {11, {{"Host", "x"}}},
-      {11, {{"Host", "x"}, {"Transfer-Encoding", "chunked"}}},
-      {11, {{"Host", "x"}, {"Transfer-Encoding", " Chunked "}}},
-      {10, {}},
-      {11, {}},
-      {11, {{"Host", "a"}, {"Host", "b"}}},
-      {11, {{"Host", "x"}, {"Transfer-Encoding", "chunked, identity"}}},
-      {11, {{"Host", "x"}, {"Transfer-Encoding", "xchunked"}}},
-      {11, {{"Host", "x"}, {"Transfer-Encoding", "chunked;ext=1"}}},
-      {11, {{"Host", "x"}, {"Transfer-Encoding", ","}}},
-      {11, {{"Host", "x"}, {"Transfer-Encoding", "chunked, chunked"}}},
-      {11, {{"Host", "x"}, {"Transfer-Encoding", "gzip, chunked"}}},
-      {11, {{"Host", "x"}, {"Transfer-Encoding", "chunked"}, {"Content-Length", "3"}}},
-      {10, {{"Transfer-Encoding", "chunked"}}},
-  };
+  const std::vector<std::pair<unsigned, std::vector<std::pair<std::string, std::string>>>> shapes =
+      {
+          {11, {{"Host", "x"}}},
+          {11, {{"Host", "x"}, {"Transfer-Encoding", "chunked"}}},
+          {11, {{"Host", "x"}, {"Transfer-Encoding", " Chunked "}}},
+          {10, {}},
+          {11, {}},
+          {11, {{"Host", "a"}, {"Host", "b"}}},
+          {11, {{"Host", "x"}, {"Transfer-Encoding", "chunked, identity"}}},
+          {11, {{"Host", "x"}, {"Transfer-Encoding", "xchunked"}}},
+          {11, {{"Host", "x"}, {"Transfer-Encoding", "chunked;ext=1"}}},
+          {11, {{"Host", "x"}, {"Transfer-Encoding", ","}}},
+          {11, {{"Host", "x"}, {"Transfer-Encoding", "chunked, chunked"}}},
+          {11, {{"Host", "x"}, {"Transfer-Encoding", "gzip, chunked"}}},
+          {11, {{"Host", "x"}, {"Transfer-Encoding", "chunked"}, {"Content-Length", "3"}}},
+          {10, {{"Transfer-Encoding", "chunked"}}},
+      };
   for (const auto& [version, fields] : shapes) {
     bhttp::request_header<> h;
     h.method(bhttp::verb::post);
@@ -394,7 +429,8 @@ TEST(H1Parser, ErrorsMapToAProblemWithAMessage) {
 
 TEST(H1Parser, ParsesAResponseAndItsFraming) {
   Head head;
-  const std::string text = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nhi";
+  const std::string text =
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nhi";
   ParseResult r = parse_response(text, head, false);
   ASSERT_TRUE(r.done());
   EXPECT_EQ(head.status, 200);
@@ -403,56 +439,70 @@ TEST(H1Parser, ParsesAResponseAndItsFraming) {
   EXPECT_EQ(head.count(FieldId::kSetCookie), 2u);
   EXPECT_EQ(r.consumed, text.size() - 2);
 
-  ASSERT_TRUE(parse_response("HTTP/1.1 200 \r\nTransfer-Encoding: chunked\r\n\r\n", head, false).done());
+  ASSERT_TRUE(
+      parse_response("HTTP/1.1 200 \r\nTransfer-Encoding: chunked\r\n\r\n", head, false).done());
   EXPECT_EQ(head.reason, "");
   EXPECT_EQ(head.framing, Framing::kChunked);
   ASSERT_TRUE(parse_response("HTTP/1.1 200 OK\r\n\r\n", head, false).done());
   EXPECT_EQ(head.framing, Framing::kUntilClose);
   EXPECT_FALSE(head.keep_alive);
   // RFC 9112 section 6.3: a final coding other than chunked means "read until close".
-  ASSERT_TRUE(parse_response("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", head, false).done());
+  ASSERT_TRUE(
+      parse_response("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", head, false).done());
   EXPECT_EQ(head.framing, Framing::kUntilClose);
   EXPECT_FALSE(head.keep_alive);
-  ASSERT_TRUE(parse_response("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", head, false).done());
+  ASSERT_TRUE(
+      parse_response("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", head, false)
+          .done());
   EXPECT_EQ(head.framing, Framing::kChunked);
 }
 
 TEST(H1Parser, InterimNoContentNotModifiedAndHeadResponsesHaveNoBody) {
   Head head;
-  for (const char* status : {"100 Continue", "103 Early Hints", "204 No Content", "304 Not Modified"}) {
-    ASSERT_TRUE(parse_response(std::string("HTTP/1.1 ") + status + "\r\nContent-Length: 10\r\n\r\n", head, false).done());
+  for (const char* status :
+       {"100 Continue", "103 Early Hints", "204 No Content", "304 Not Modified"}) {
+    ASSERT_TRUE(parse_response(std::string("HTTP/1.1 ") + status + "\r\nContent-Length: 10\r\n\r\n",
+                               head, false)
+                    .done());
     EXPECT_EQ(head.framing, Framing::kNone) << status;
     EXPECT_TRUE(head.keep_alive) << status;
   }
   ASSERT_TRUE(parse_response("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", head, true).done());
   EXPECT_EQ(head.framing, Framing::kNone);
-  ASSERT_TRUE(parse_response("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", head, true).done());
+  ASSERT_TRUE(
+      parse_response("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", head, true).done());
   EXPECT_EQ(head.framing, Framing::kNone);
 }
 
 TEST(H1Parser, SwitchingProtocolsIsAnUpgrade) {
   Head head;
-  ASSERT_TRUE(parse_response("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n", head,
-                             false)
-                  .done());
+  ASSERT_TRUE(
+      parse_response(
+          "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+          head, false)
+          .done());
   EXPECT_TRUE(head.upgrade);
   EXPECT_EQ(head.framing, Framing::kNone);
 }
 
 TEST(H1Parser, RefusesResponseSmugglingShapes) {
-  EXPECT_EQ(response_error("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"),
-            ParseError::kContentLengthWithTransferEncoding);
-  EXPECT_EQ(response_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"),
-            ParseError::kContentLengthWithTransferEncoding);
+  EXPECT_EQ(
+      response_error("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"),
+      ParseError::kContentLengthWithTransferEncoding);
+  EXPECT_EQ(
+      response_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"),
+      ParseError::kContentLengthWithTransferEncoding);
   EXPECT_EQ(response_error("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n"),
             ParseError::kMultipleContentLength);
   EXPECT_EQ(response_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n"),
             ParseError::kBadTransferEncoding);
-  EXPECT_EQ(response_error("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), ParseError::kTransferEncodingInHttp10);
+  EXPECT_EQ(response_error("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            ParseError::kTransferEncodingInHttp10);
 }
 
 TEST(H1Parser, RefusesMalformedStatusLines) {
-  EXPECT_EQ(response_error("HTTP/1.1 200\r\n\r\n"), ParseError::kBadStatus);  // the space before the reason is required
+  EXPECT_EQ(response_error("HTTP/1.1 200\r\n\r\n"),
+            ParseError::kBadStatus);  // the space before the reason is required
   EXPECT_EQ(response_error("HTTP/1.1 20 OK\r\n\r\n"), ParseError::kBadStatus);
   EXPECT_EQ(response_error("HTTP/1.1 099 Low\r\n\r\n"), ParseError::kBadStatus);
   EXPECT_EQ(response_error("HTTP/1.1 2000 OK\r\n\r\n"), ParseError::kBadStatus);

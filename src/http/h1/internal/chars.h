@@ -21,20 +21,22 @@ inline constexpr std::array<std::uint8_t, 256> kCharClass = [] {
   for (int c = 0; c < 256; ++c) {
     std::uint8_t v = 0;
     const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (alnum || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos)
+    if (alnum ||
+        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos)
       v |= kTokenChar;
     if (c == '\t' || (c >= 0x20 && c != 0x7f)) v |= kValueChar;
     if ((c > 0x20 && c < 0x7f) || c >= 0x80) v |= kTargetChar;
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) v |= kHexChar;
-    if (c == '\t' || c == ' ' || (c > 0x20 && c < 0x7f && c != '"' && c != '\\') || c >= 0x80) v |= kQdChar;
+    if (c == '\t' || c == ' ' || (c > 0x20 && c < 0x7f && c != '"' && c != '\\') || c >= 0x80)
+      v |= kQdChar;
     t[static_cast<std::size_t>(c)] = v;
   }
   return t;
 }();
 
 // Skips eight bytes at a time while none of them is below `limit` (0x20: a CTL; 0x21: also SP) or
-// DEL; the caller's per-byte loop judges the rest exactly. The word tests are the classic "has a byte
-// less than n" and "has a zero byte" bit tricks, exact as yes/no answers for n <= 128.
+// DEL; the caller's per-byte loop judges the rest exactly. The word tests are the classic "has a
+// byte less than n" and "has a zero byte" bit tricks, exact as yes/no answers for n <= 128.
 template <std::uint64_t Limit>
 inline const char* skip_printable(const char* p, const char* end) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ull;
