@@ -29,7 +29,9 @@ domain::Operation op(std::string target, std::string auth = "Application & Appli
 
 // The names of each operation's filters, "a,b,c".
 std::vector<std::string> chains(const domain::DeployedApi& d) {
-  auto snap = RuntimeSnapshot::build({d}, 1);
+  SnapshotSettings settings;
+  settings.open_secret = [](std::string_view sealed) { return std::optional<std::string>(sealed); };
+  auto snap = RuntimeSnapshot::build({d}, {}, settings, 1);
   EXPECT_EQ(snap->apis().size(), 1u);
   std::vector<std::string> out;
   for (const auto& o : snap->apis()[0]->operations) {
@@ -64,7 +66,21 @@ TEST(FilterChain, PoliciesAndCachingAddTheirFiltersInOrder) {
   mocked.policies.request.push_back({"mockResponse", "v1", "", {{"body", "{}"}, {"statusCode", "200"}}});
   mocked.policies.request.push_back({"addHeader", "v1", "", {{"headerName", "X-A"}, {"headerValue", "1"}}});
   EXPECT_EQ(chains(api_with({o, mocked})),
-            (std::vector<std::string>{"throttle,header_mediation,response_cache", "throttle,mock"}));
+            (std::vector<std::string>{"throttle,header_mediation,response_cache,response_cache_store", "throttle,mock"}));
+}
+
+TEST(FilterChain, PayloadPoliciesAndBackendCredentialsAddTheirFilters) {
+  auto transformed = op("/x", "None");
+  transformed.policies.request.push_back({"jsonToXML", "v1", "", {}});
+  auto d = api_with({transformed, op("/y", "None")});
+  domain::EndpointSecurity basic;
+  basic.enabled = true;
+  basic.type = "BASIC";
+  basic.username = "u";
+  basic.password = "p";
+  d.api.endpoint_config.production_security = basic;
+  EXPECT_EQ(chains(d), (std::vector<std::string>{"throttle,payload_mediation,endpoint_security",
+                                                 "throttle,endpoint_security"}));
 }
 
 TEST(FilterChain, ResponseHeaderPoliciesAndCorsWorkOnTheResponseHeader) {
