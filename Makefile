@@ -4,7 +4,7 @@ PRESET    ?= release
 JOBS      ?= 2
 DATA_DIR  ?= ./data
 
-.PHONY: all deps web build run test bench asan format lint clean
+.PHONY: all deps web build server run test bench asan format lint clean
 
 all: build
 
@@ -32,7 +32,12 @@ build: deps web
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
-run: build
+# Only the server binary (with the web portals embedded), not the test targets.
+server: deps web
+	cmake --preset $(PRESET) >/dev/null
+	cmake --build --preset $(PRESET) -j $(JOBS) --target archway
+
+run: server
 	./$(BUILD_DIR)/$(PRESET)/archway serve --data-dir $(DATA_DIR)
 
 test: build

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "common/config.h"
 #include "support/backend.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -82,6 +83,29 @@ TEST(Serve, UnknownConfigKeyStopsTheStartNamingIt) {
   int rc = run_archway({"serve", "--data-dir", dir + "/data", "--config", dir + "/archway.toml"}, {}, out);
   EXPECT_NE(rc, 0);
   EXPECT_NE(out.find("gateway.http_prot"), std::string::npos) << out;
+}
+
+TEST(Serve, TheShippedExampleConfigurationStartsAndNamesEveryKey) {
+  const std::string example = std::string(ARCHWAY_SOURCE_DIR) + "/archway.toml.example";
+  std::ifstream in(example);
+  ASSERT_TRUE(in) << example;
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Each key appears as "name =" in its section, set or commented out.
+  for (const std::string& key : common::config_keys()) {
+    const std::size_t dot = key.find('.');
+    if (dot == std::string::npos) continue;
+    const std::string section = "[" + key.substr(0, dot) + "]";
+    const std::size_t at = text.find(section);
+    ASSERT_NE(at, std::string::npos) << section << " is missing from archway.toml.example";
+    const std::size_t end = text.find("\n[", at + 1);
+    const std::string body = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    EXPECT_NE(body.find(key.substr(dot + 1) + " ="), std::string::npos) << key << " is missing from archway.toml.example";
+  }
+  ServerOptions o;
+  o.extra_args = {"--config", example};
+  ServerProcess s(o);  // the test's own data directory and free ports override the file's
+  EXPECT_EQ(HttpClient("127.0.0.1", s.gateway_port()).get("/health").status, 200);
+  EXPECT_EQ(HttpClient("127.0.0.1", s.management_tls_port(), true).get("/health").status, 200);
 }
 
 TEST(Serve, InvalidEnvironmentValueStopsTheStartNamingIt) {
