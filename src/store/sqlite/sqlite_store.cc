@@ -2065,6 +2065,14 @@ class SqliteStore final : public Store {
       s.step();
       current = s.integer(0);
     }
+    // A database a newer Archway migrated may hold what this one cannot read or would overwrite:
+    // refuse it rather than run on half-understood tables.
+    const std::int64_t known = sqlite_migrations().empty() ? 0 : sqlite_migrations().back().version;
+    if (current > known)
+      throw std::runtime_error(fmt::format(
+          "the database's schema is at version {}, newer than the {} this Archway knows: it was written by a "
+          "newer release. Run that release (or newer), or restore a backup made with this one (docs/operations.md)",
+          current, known));
     for (const auto& m : sqlite_migrations()) {
       if (m.version <= current) continue;
       Transaction tx(db_);

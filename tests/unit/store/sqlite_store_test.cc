@@ -39,6 +39,26 @@ class SqliteStoreTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
+TEST_F(SqliteStoreTest, ADatabaseMigratedByANewerReleaseIsRefusedAndLeftAsItIs) {
+  const std::string path = (dir_ / "archway.db").string();
+  store_.reset();
+  {
+    sqlite::Db db(path);
+    db.exec("INSERT INTO schema_migrations (version, description, applied_time) VALUES (100000, 'future', 1)");
+  }
+  try {
+    open_sqlite_store(path);
+    FAIL() << "a database from a newer release was opened";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("version 100000"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("newer release"), std::string::npos) << e.what();
+  }
+  sqlite::Db db(path);  // untouched: the future row is still there
+  sqlite::Stmt s = db.prepare("SELECT COUNT(*) FROM schema_migrations WHERE version = 100000");
+  ASSERT_TRUE(s.step());
+  EXPECT_EQ(s.integer(0), 1);
+}
+
 TEST_F(SqliteStoreTest, DuplicateNameVersionOrContextVersionConflicts) {
   store_->create_api(api("A", "/a"));
   try {
