@@ -3,8 +3,14 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <malloc.h>
+#include <netdb.h>
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
@@ -86,6 +92,56 @@ void write_private_file(const fs::path& p, const std::string& content) {
   fs::permissions(p, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
 }
 
+// Whether host:port can be bound now (another process would make the listener fail later). Only
+// a probe: the socket is closed at once; the listeners bind for real after the data is opened.
+std::optional<std::string> port_taken(const std::string& what, const std::string& host, int port) {
+  if (port <= 0) return std::nullopt;  // 0 picks a free port, -1 disables the listener
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string service = std::to_string(port);
+  if (getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found) != 0 || !found)
+    return std::nullopt;  // the listener says what is wrong with the host
+  std::optional<std::string> taken;
+  const int fd = socket(found->ai_family, found->ai_socktype, found->ai_protocol);
+  if (fd >= 0) {
+    const int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (bind(fd, found->ai_addr, found->ai_addrlen) != 0 && errno == EADDRINUSE)
+      taken = fmt::format("cannot listen on {}:{} for the {} listener: the port is in use by another process", host,
+                          port, what);
+    close(fd);
+  }
+  freeaddrinfo(found);
+  return taken;
+}
+
+// Marks the data directory as used by this process (an advisory lock held until it exits). A
+// second process on the same directory still starts (several gateways on one machine share a
+// database on purpose), but says so, naming the first one.
+int lock_data_dir(const std::string& data_dir) {
+  const std::string path = (fs::path(data_dir) / "archway.lock").string();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return -1;
+  if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    const std::string pid = std::to_string(getpid()) + "\n";
+    if (ftruncate(fd, 0) == 0 && pwrite(fd, pid.data(), pid.size(), 0) < 0) spdlog::debug("cannot write {}", path);
+    return fd;
+  }
+  char other[32] = {};
+  const ssize_t n = pread(fd, other, sizeof other - 1, 0);
+  std::string holder = n > 0 ? std::string(other, static_cast<std::size_t>(n)) : std::string("?");
+  while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+  spdlog::warn("another archway process (pid {}) serves from the data directory {}: both use its database and "
+               "its change log. That is how several gateways share one configuration on one machine; if it is "
+               "not what you meant, stop one of them",
+               holder, data_dir);
+  ::close(fd);
+  return -1;
+}
+
 // Creates the admin user on first start. The password comes from ARCHWAY_ADMIN_PASSWORD or is
 // generated, printed once and kept in <data>/initial-admin-password (0600).
 void bootstrap_admin(store::Store& store, const common::Config& cfg) {
@@ -136,7 +192,15 @@ int run_serve(const ServeOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);
 
   try {
+    // Nothing is created (data directory, admin password) when the start would fail on a port.
+    for (const auto& taken : {port_taken("management HTTP", cfg.management.host, cfg.management.http_port),
+                              port_taken("management HTTPS", cfg.management.host, cfg.management.https_port),
+                              port_taken("gateway HTTP", cfg.gateway.host, cfg.gateway.http_port),
+                              port_taken("gateway HTTPS", cfg.gateway.host, cfg.gateway.https_port)})
+      if (taken) throw std::runtime_error(*taken + " (change it with --set or archway.toml)");
     fs::create_directories(cfg.data_dir);
+    const int data_lock = lock_data_dir(cfg.data_dir);  // held (open) until the process exits
+    (void)data_lock;
     fs::permissions(cfg.data_dir, fs::perms::owner_all, fs::perm_options::replace);
     auto store = store::open_sqlite_store((fs::path(cfg.data_dir) / "archway.db").string());
     bootstrap_admin(*store, cfg);

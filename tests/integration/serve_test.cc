@@ -134,6 +134,32 @@ TEST(Serve, PortInUseFailsWithAClearMessage) {
   EXPECT_NE(out.find("cannot listen"), std::string::npos) << out;
 }
 
+TEST(Serve, AStartThatFailsOnAPortCreatesNothing) {
+  ServerProcess first;
+  const std::string data = make_temp_dir() + "/not-yet";
+  std::string out;
+  int rc = run_archway({"serve", "--data-dir", data, "--set",
+                        "management.http_port=" + std::to_string(first.management_port()), "--set",
+                        "management.host=127.0.0.1", "--set", "management.https_port=0", "--set",
+                        "gateway.http_port=0", "--set", "gateway.https_port=0"},
+                       {}, out);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("management HTTP"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(data)) << "the data directory was created by a start that failed";
+  EXPECT_EQ(out.find("password"), std::string::npos) << out;
+}
+
+TEST(Serve, ASecondServerOnTheSameDataDirectoryNamesTheFirst) {
+  ServerProcess first;
+  ServerOptions o;
+  o.data_dir = first.data_dir();
+  ServerProcess second(o);
+  EXPECT_EQ(HttpClient("127.0.0.1", second.gateway_port()).get("/health").status, 200);
+  const std::string log = second.output();
+  EXPECT_NE(log.find("another archway process (pid " + std::to_string(first.pid()) + ")"), std::string::npos) << log;
+  EXPECT_EQ(first.output().find("another archway process"), std::string::npos);
+}
+
 TEST(Serve, SigtermFinishesRequestsInFlightThenExitsZero) {
   Backend backend;
   ServerProcess s;
