@@ -10,6 +10,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <iostream>
 
 #include "common/clock.h"
@@ -304,6 +305,12 @@ int run_serve(const ServeOptions& options) {
     const webui::StaticSite web_portals(cfg.web_dir.empty() ? webui::embedded_web_assets()
                                                             : std::span<const webui::WebAsset>(web_from_dir.table));
     web_portals.add_routes(*router);
+    if (!options.routes_file.empty()) {
+      // The route list the REST parity check (docs/rest-parity.md) compares against.
+      std::ofstream out(options.routes_file);
+      for (const auto& r : router->routes()) out << r.method << ' ' << r.pattern << '\n';
+      if (!out) throw std::runtime_error("cannot write the routes file " + options.routes_file);
+    }
 
     http::RestServerOptions mo;
     mo.host = cfg.management.host;
