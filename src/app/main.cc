@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--set", sets, "Set a configuration key, e.g. --set gateway.http_port=8281 (repeatable)");
   serve_cmd->add_option("--ready-file", serve.ready_file,
                         "Write the bound ports as JSON to this file once every listener is up");
+  serve_cmd->add_option("--routes-file", serve.routes_file,
+                        "Write the management REST routes to this file, one \"METHOD /pattern\" a line");
   std::string keys_help = "Keys:";
   for (const auto& k : archway::common::config_keys()) keys_help += " " + k;
   serve_cmd->footer(keys_help);

@@ -16,6 +16,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <iostream>
 
 #include "common/clock.h"
@@ -43,6 +44,7 @@
 #include "catalog/catalog_rest.h"
 #include "publisher/service_import.h"
 #include "admin/category_rest.h"
+#include "admin/system_scope_rest.h"
 #include "identity/authenticator.h"
 #include "identity/login_throttle.h"
 #include "identity/user_service.h"
@@ -51,6 +53,7 @@
 #include "webui/static_site.h"
 #include "publisher/publisher_rest.h"
 #include "publisher/settings_rest.h"
+#include "publisher/scope_rest.h"
 #include "store/store.h"
 #include "sync/change_feed.h"
 #include "traffic/traffic_manager.h"
@@ -314,6 +317,9 @@ int run_serve(const ServeOptions& options) {
     publisher::DocumentService product_document_service(*store, publisher::ApiKind::kProduct);
     identity::Authenticator auth(*store, &login_throttle);
     auth.set_bearer_verifier([&key_manager](std::string_view token) { return key_manager.verify_bearer(token); });
+    identity::SystemScopes system_scopes(*store);
+    auth.set_system_scopes(&system_scopes);
+    key_manager.set_system_scopes(&system_scopes);
     identity::UserService users(*store, auth);
     auto router = std::make_shared<http::RestRouter>();
     publisher::OpenApiSettings openapi_settings;
@@ -349,12 +355,14 @@ int run_serve(const ServeOptions& options) {
       return info;
     };
     publisher::add_settings_routes(*router, api_service, *store, auth, server_info);
+    publisher::add_scope_routes(*router, *store, auth, system_scopes);
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
     devportal::add_settings_routes(*router, *store, auth, server_info, cfg.devportal_self_signup);
     devportal::add_document_routes(*router, *store, auth);
     devportal::add_definition_routes(*router, *store, openapi_service, auth);
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
     admin::add_category_routes(*router, auth, *store);
+    admin::add_system_scope_routes(*router, auth, *store, system_scopes);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);
     catalog::ServiceCatalog service_catalog(*store);
     catalog::add_catalog_routes(*router, service_catalog, auth);
@@ -368,6 +376,12 @@ int run_serve(const ServeOptions& options) {
     const webui::StaticSite web_portals(cfg.web_dir.empty() ? webui::embedded_web_assets()
                                                             : std::span<const webui::WebAsset>(web_from_dir.table));
     web_portals.add_routes(*router);
+    if (!options.routes_file.empty()) {
+      // The route list the REST parity check (docs/rest-parity.md) compares against.
+      std::ofstream out(options.routes_file);
+      for (const auto& r : router->routes()) out << r.method << ' ' << r.pattern << '\n';
+      if (!out) throw std::runtime_error("cannot write the routes file " + options.routes_file);
+    }
 
     http::RestServerOptions mo;
     mo.host = cfg.management.host;

@@ -342,6 +342,17 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return ok(200, o);
   });
 
+  // The subscription tiers an API shown here offers (its `policies`), as the Publisher lists them.
+  r.add("GET", path("/apis/{apiId}/subscription-policies"), [&](RestRequest& req) {
+    const auto reader = reader_of(auth, req);
+    auto a = store.get_api(req.path_params["apiId"]);
+    if (!a || !shown_to(*a, reader)) throw ProblemError(Problem::not_found("API '" + req.path_params["apiId"] + "' not found"));
+    json::array items;
+    for (const auto& name : a->policies)
+      if (auto p = store.find_policy(domain::kPolicyLevelSubscription, name)) items.push_back(domain::policy_summary_json(*p));
+    return ok(200, items);
+  });
+
   r.add("POST", path("/applications"), [&, user_of, check_app_tier](RestRequest& req) {
     const auto u = user_of(req);
     json::value holder;

@@ -92,12 +92,14 @@ struct Operation {
   std::optional<std::int64_t> cache_timeout_s;
 };
 
-// An OAuth2 scope an API defines; `bindings` are the roles allowed to obtain it (empty: anyone).
+// An OAuth2 scope an API defines or (shared) references; `bindings` are the roles allowed to obtain
+// it (empty: anyone).
 struct ApiScope {
   std::string name;
   std::string display_name;
   std::string description;
   std::vector<std::string> bindings;
+  bool shared = false;  // a reference to a shared scope (/scopes): its definition is the shared one
 };
 
 // The Service Catalog entry an API was created from (empty key: none). `md5` is the service's

@@ -505,6 +505,7 @@ Api api_from_json(const json::object& o) {
             throw common::ProblemError(common::Problem::bad_request(fmt::format("'{}.bindings[{}]' must be a role name", dp, k)));
           sc.bindings.emplace_back((*b)[k].get_string());
         }
+      sc.shared = opt_bool(entry, "shared", p + ".shared").value_or(false);
       api.scopes.push_back(std::move(sc));
     }
   }
@@ -573,7 +574,7 @@ json::object api_to_json(const Api& api) {
                                                          {"displayName", sc.display_name},
                                                          {"description", sc.description},
                                                          {"bindings", to_array(sc.bindings)}}},
-                                  {"shared", false}});
+                                  {"shared", sc.shared}});
   o["scopes"] = std::move(scopes);
   o["enableBackendJWT"] = api.enable_backend_jwt;
   o["categories"] = to_array(api.categories);
@@ -625,7 +626,7 @@ json::object product_to_json(const Api& p) {
                                                          {"displayName", sc.display_name},
                                                          {"description", sc.description},
                                                          {"bindings", to_array(sc.bindings)}}},
-                                  {"shared", false}});
+                                  {"shared", sc.shared}});
   o["scopes"] = std::move(scopes);
   if (p.created_time) o["createdTime"] = common::iso8601_utc(p.created_time);
   if (p.last_updated_time) o["lastUpdatedTime"] = common::iso8601_utc(p.last_updated_time);

@@ -98,6 +98,17 @@ void RestRouter::add(std::string_view method, std::string_view pattern, RestHand
   routes_.push_back(std::move(r));
 }
 
+std::vector<RestRouter::RouteInfo> RestRouter::routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) {
+    std::string pattern;
+    for (const auto& seg : r.segments) pattern += "/" + seg;
+    out.push_back({r.method, pattern.empty() ? "/" : pattern});
+  }
+  return out;
+}
+
 const RestHandler* RestRouter::match(RestRequest& req, bool& path_known) const {
   path_known = false;
   const auto segs = split_path(req.path);

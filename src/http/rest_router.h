@@ -49,6 +49,13 @@ class RestRouter {
   // (the caller answers 405) or not at all (404).
   const RestHandler* match(RestRequest& req, bool& path_known) const;
 
+  // What is registered, in the order of add(): the method and the pattern as given ("/a/{b}").
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+  };
+  std::vector<RouteInfo> routes() const;
+
  private:
   struct Route {
     std::string method;

@@ -64,7 +64,9 @@ Caller Authenticator::authenticate(const http::RestRequest& req) {
 
 void Authenticator::require(const Caller& c, std::initializer_list<std::string_view> roles, std::string_view scope) {
   bool role_ok = c.user.has_role(domain::kRoleAdmin);
-  for (auto r : roles) role_ok = role_ok || c.user.has_role(r);
+  if (system_scopes_) role_ok = role_ok || system_scopes_->allows(c.user.roles, scope);
+  else
+    for (auto r : roles) role_ok = role_ok || c.user.has_role(r);
   if (!role_ok)
     throw ProblemError(Problem::forbidden("User '" + c.user.username + "' is not allowed to perform this action"));
   if (c.with_token && std::find(c.scopes.begin(), c.scopes.end(), scope) == c.scopes.end())

@@ -14,6 +14,7 @@
 #include "domain/user.h"
 #include "http/rest_router.h"
 #include "identity/login_throttle.h"
+#include "identity/system_scopes.h"
 #include "store/store.h"
 
 namespace archway::identity {
@@ -47,9 +48,12 @@ class Authenticator {
     if (req.header("authorization").empty()) return std::nullopt;
     return authenticate(req);
   }
-  // Throws ProblemError(403) unless a token caller holds `scope`, or a Basic caller has one of the
-  // roles (admin always passes). A token caller must also still have one of the roles.
-  static void require(const Caller& caller, std::initializer_list<std::string_view> roles, std::string_view scope);
+  // Which roles hold which management scope (the Admin's /system-scopes). Without it, `roles` of
+  // require() decide.
+  void set_system_scopes(SystemScopes* scopes) { system_scopes_ = scopes; }
+  // Throws ProblemError(403) unless the caller's roles hold `scope` (by the system scope mapping,
+  // else: one of `roles`; admin always passes), and a token caller's token carries `scope`.
+  void require(const Caller& caller, std::initializer_list<std::string_view> roles, std::string_view scope);
   // authenticate() + require().
   Caller authorize(const http::RestRequest& req, std::initializer_list<std::string_view> roles,
                    std::string_view scope) {
@@ -63,6 +67,7 @@ class Authenticator {
  private:
   store::Store& store_;
   LoginThrottle* throttle_;
+  SystemScopes* system_scopes_ = nullptr;
   BearerVerifier bearer_;
   std::mutex mu_;
   struct Cached {

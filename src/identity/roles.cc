@@ -1,8 +1,10 @@
 #include "identity/roles.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "common/strings.h"
+#include "crypto/base64url.h"
 #include "domain/user.h"
 
 namespace archway::identity {
@@ -15,15 +17,23 @@ struct RoleScopes {
 const std::vector<RoleScopes>& table() {
   static const std::vector<RoleScopes> kTable = {
       {domain::kRoleAdmin, {kScopeApiView, kScopeApiCreate, kScopeApiPublish, kScopeSubscribe, kScopeAdmin,
-                             kScopeServiceView, kScopeServiceWrite, kScopeApiImportExport}},
+                             kScopeServiceView, kScopeServiceWrite, kScopeApiImportExport, kScopeSharedScopeManage,
+                             kScopeScopeManage}},
       {domain::kRoleCreator, {kScopeApiView, kScopeApiCreate, kScopeServiceView, kScopeServiceWrite,
-                              kScopeApiImportExport}},
+                              kScopeApiImportExport, kScopeSharedScopeManage}},
       {domain::kRolePublisher, {kScopeApiView, kScopeApiPublish, kScopeServiceView}},
       {domain::kRoleSubscriber, {kScopeSubscribe}},
   };
   return kTable;
 }
 }  // namespace
+
+const std::vector<std::string_view>& system_scope_names() {
+  static const std::vector<std::string_view> kNames = {
+      kScopeAdmin,     kScopeApiCreate,   kScopeApiImportExport,   kScopeApiPublish,  kScopeApiView,
+      kScopeScopeManage, kScopeSharedScopeManage, kScopeSubscribe, kScopeServiceView, kScopeServiceWrite};
+  return kNames;
+}
 
 const std::vector<std::string_view>& known_roles() {
   static const std::vector<std::string_view> kRoles = {domain::kRoleAdmin, domain::kRoleCreator,
@@ -58,6 +68,28 @@ std::string grant_scopes(std::string_view requested, const std::vector<std::stri
   std::string out;
   for (const auto& g : granted) out += (out.empty() ? "" : " ") + g;
   return out.empty() ? "default" : out;
+}
+
+std::optional<std::string> decode_name_id(std::string_view id) {
+  std::string text(id);
+  while (!text.empty() && text.back() == '=') text.pop_back();
+  for (char& c : text) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  auto decoded = crypto::base64url_decode(text);
+  if (!decoded) return std::nullopt;
+  // The product's own examples carry trailing whitespace after the name.
+  while (!decoded->empty() && std::isspace(static_cast<unsigned char>(decoded->back()))) decoded->pop_back();
+  if (decoded->empty()) return std::nullopt;
+  return decoded;
+}
+
+std::optional<std::string> known_role_named(std::string_view name) {
+  std::string lower = common::to_lower(std::string(name));
+  if (lower.starts_with("internal/")) lower.erase(0, 9);
+  if (!is_known_role(lower)) return std::nullopt;
+  return lower;
 }
 
 }  // namespace archway::identity

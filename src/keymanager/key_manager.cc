@@ -299,6 +299,14 @@ std::vector<std::string> KeyManager::api_scopes_for(const std::vector<std::strin
   return out;
 }
 
+std::string KeyManager::granted_scope(std::string_view requested, const std::vector<std::string>& roles) {
+  std::vector<std::string> api = api_scopes_for(roles, requested);
+  if (!system_scopes_) return identity::grant_scopes(requested, roles, api);
+  std::vector<std::string> allowed = system_scopes_->scopes_for_roles(roles);
+  allowed.insert(allowed.end(), api.begin(), api.end());
+  return identity::grant_scopes(requested, {}, allowed);
+}
+
 KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
   auto field = [&](const char* k) -> std::string {
     auto it = req.form.find(k);
@@ -343,7 +351,7 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
   auto scope_for = [&](const std::string& username) {
     auto user = store_.find_user(username);
     const std::vector<std::string> roles = user ? user->roles : std::vector<std::string>{};
-    return identity::grant_scopes(field("scope"), roles, api_scopes_for(roles, field("scope")));
+    return granted_scope(field("scope"), roles);
   };
 
   if (grant == "client_credentials") {
@@ -410,7 +418,7 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     auto user = store_.find_user(*subject);  // a local account of that name brings its roles' scopes
     const std::vector<std::string> roles = user ? user->roles : std::vector<std::string>{};
     return {issue(*client, *app, *subject,
-                  identity::grant_scopes(field("scope"), roles, api_scopes_for(roles, field("scope"))), validity),
+                  granted_scope(field("scope"), roles), validity),
             std::nullopt};
   }
   if (grant == "refresh_token") {
@@ -433,7 +441,7 @@ KeyManager::TokenResult KeyManager::token(const TokenRequest& req) {
     // A refresh may narrow the scope, never widen it (RFC 6749 §6).
     std::string scope = rt->scope;
     if (const std::string asked = field("scope"); !asked.empty()) {
-      scope = identity::grant_scopes(asked, user->roles, api_scopes_for(user->roles, asked));
+      scope = granted_scope(asked, user->roles);
       const auto original = common::split_words(rt->scope);
       for (const auto& one : common::split_words(scope))
         if (std::find(original.begin(), original.end(), one) == original.end())
@@ -580,7 +588,7 @@ std::string KeyManager::create_code(const AuthorizeRequest& req, const domain::U
   ac.consumer_key = req.client_id;
   ac.redirect_uri = req.redirect_uri;
   ac.subject = user.username;
-  ac.scope = identity::grant_scopes(req.scope, user.roles, api_scopes_for(user.roles, req.scope));
+  ac.scope = granted_scope(req.scope, user.roles);
   ac.code_challenge = req.code_challenge;
   ac.expires_at = common::now_millis() / 1000 + 60;
   ac.family_id = common::new_uuid();

@@ -157,6 +157,9 @@ class KeyManager {
   // For management REST calls made with our access tokens.
   std::optional<identity::BearerIdentity> verify_bearer(std::string_view token);
 
+  // Grants management scopes by the stored mapping (the Admin's /system-scopes) from now on.
+  void set_system_scopes(identity::SystemScopes* scopes) { system_scopes_ = scopes; }
+
  private:
   struct ActiveKeys {
     crypto::SigningKey signer;
@@ -169,6 +172,9 @@ class KeyManager {
   std::optional<std::string> verify_assertion(std::string_view assertion, std::string& why);
   // Scopes defined by APIs that `roles` may hold (by the scopes' role bindings).
   std::vector<std::string> api_scopes_for(const std::vector<std::string>& roles, std::string_view requested);
+  // The requested scopes `roles` may hold: system scopes by the /system-scopes mapping (or the
+  // built-in table without one) and API scopes by their bindings; "default" when none.
+  std::string granted_scope(std::string_view requested, const std::vector<std::string>& roles);
   // What `t` adds to the token family `family_id`; gives `t` a refresh token when the client may
   // refresh.
   domain::FamilyIssue family_issue(IssuedToken& t, const domain::KeyMapping& km, const std::string& subject,
@@ -179,6 +185,7 @@ class KeyManager {
   std::string store_new_key();
 
   store::Store& store_;
+  identity::SystemScopes* system_scopes_ = nullptr;
   crypto::SecretBox box_;
   KeyManagerOptions opts_;
   identity::LoginThrottle* throttle_;

@@ -166,6 +166,23 @@ void ApiService::resolve_product(domain::Api& product) {
   product.scopes = std::move(scopes);
 }
 
+void ApiService::check_scopes(domain::Api& api) {
+  for (std::size_t i = 0; i < api.scopes.size(); ++i) {
+    auto& sc = api.scopes[i];
+    auto shared = store_.find_shared_scope(sc.name);
+    if (sc.shared && !shared)
+      throw ProblemError(Problem::bad_request(
+          fmt::format("'scopes[{}]': there is no shared scope named '{}' (see /scopes)", i, sc.name)));
+    if (!sc.shared && shared)
+      throw ProblemError(Problem::bad_request(fmt::format(
+          "'scopes[{}].scope.name': '{}' is a shared scope; reference it with \"shared\": true", i, sc.name)));
+    if (!shared) continue;
+    sc.display_name = shared->display_name;
+    sc.description = shared->description;
+    sc.bindings = shared->bindings;
+  }
+}
+
 void ApiService::check_categories(domain::Api& api) {
   if (api.categories.empty()) return;
   const auto known = store_.list_categories();
@@ -201,6 +218,7 @@ domain::Api ApiService::checked_new(domain::Api api, const domain::User& caller)
   check_schema_validation(api);
   seal_endpoint_secrets(api, nullptr);
   check_categories(api);
+  check_scopes(api);
   api.id = common::new_uuid();
   if (api.provider.empty()) api.provider = caller.username;
   api.lifecycle_status = std::string(domain::kLifecycleCreated);
@@ -261,6 +279,7 @@ domain::Api ApiService::checked_update(const std::string& id, domain::Api change
   if (changes.is_product()) resolve_product(changes);
   check_tiers(changes);
   check_categories(changes);
+  check_scopes(changes);
   check_schema_validation(changes);
   if (changes.name != current.name)
     throw ProblemError(Problem::bad_request(fmt::format("'name' cannot be changed (is '{}')", current.name)));

@@ -98,6 +98,9 @@ class ApiService {
   // Every name in `categories` is an Admin API category (400 naming the entry otherwise); names
   // are spelled as the category is.
   void check_categories(domain::Api& api);
+  // Shared scope references must name an existing shared scope (their definition is copied from
+  // it); a local scope may not take a shared scope's name. 400 otherwise.
+  void check_scopes(domain::Api& api);
   // Subscriptions of `older` versions (newest first, one per application) copied to `api`, at
   // tiers `api` offers.
   std::vector<domain::Subscription> carried_subscriptions(const domain::Api& api,

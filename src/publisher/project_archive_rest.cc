@@ -29,7 +29,7 @@ identity::Caller authorize(identity::Authenticator& auth, const RestRequest& req
   identity::Caller c = auth.authenticate(req);
   const bool import_export = c.with_token && std::find(c.scopes.begin(), c.scopes.end(),
                                                        identity::kScopeApiImportExport) != c.scopes.end();
-  identity::Authenticator::require(c, roles, import_export ? identity::kScopeApiImportExport : scope);
+  auth.require(c, roles, import_export ? identity::kScopeApiImportExport : scope);
   return c;
 }
 

@@ -52,7 +52,7 @@ void add_settings_routes(http::RestRouter& r, ApiService& apis, store::Store& st
     o["environment"] = std::move(envs);
     o["gatewayTypes"] = json::array{"Regular"};
     o["scopes"] = json::array{identity::kScopeApiView, identity::kScopeApiCreate, identity::kScopeApiPublish,
-                              identity::kScopeApiImportExport};
+                              identity::kScopeApiImportExport, identity::kScopeSharedScopeManage};
     o["monetizationEnabled"] = false;
     o["monetizationAttributes"] = json::array();
     o["subscriberContactAttributes"] = json::array();

@@ -435,6 +435,40 @@ CREATE TABLE family_access_tokens (
 CREATE INDEX family_access_tokens_by_family ON family_access_tokens (family_id, expires_at);
 CREATE INDEX family_access_tokens_by_expiry ON family_access_tokens (expires_at);
 )sql"},
+      {21, "shared scopes; the roles of the management (system) scopes and role aliases", R"sql(
+CREATE TABLE shared_scopes (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  description  TEXT NOT NULL,
+  bindings     TEXT NOT NULL,
+  created_time INTEGER NOT NULL
+);
+CREATE INDEX shared_scopes_by_time ON shared_scopes (created_time, id);
+CREATE TABLE system_scope_roles (
+  scope TEXT NOT NULL,
+  role  TEXT NOT NULL,
+  PRIMARY KEY (scope, role)
+);
+CREATE TABLE role_aliases (
+  role  TEXT NOT NULL,
+  alias TEXT NOT NULL,
+  PRIMARY KEY (role, alias)
+);
+-- The roles that held each scope before the mapping could change (identity/roles.cc).
+INSERT INTO system_scope_roles (scope, role) VALUES
+  ('apim:api_view', 'admin'), ('apim:api_view', 'creator'), ('apim:api_view', 'publisher'),
+  ('apim:api_create', 'admin'), ('apim:api_create', 'creator'),
+  ('apim:api_publish', 'admin'), ('apim:api_publish', 'publisher'),
+  ('apim:api_import_export', 'admin'), ('apim:api_import_export', 'creator'),
+  ('apim:subscribe', 'admin'), ('apim:subscribe', 'subscriber'),
+  ('apim:admin', 'admin'),
+  ('apim:shared_scope_manage', 'admin'), ('apim:shared_scope_manage', 'creator'),
+  ('apim:scope_manage', 'admin'),
+  ('service_catalog:service_view', 'admin'), ('service_catalog:service_view', 'creator'),
+  ('service_catalog:service_view', 'publisher'),
+  ('service_catalog:service_write', 'admin'), ('service_catalog:service_write', 'creator');
+)sql"},
   };
   return kMigrations;
 }

@@ -12,6 +12,7 @@
 #include "domain/api.h"
 #include "domain/application.h"
 #include "domain/category.h"
+#include "domain/shared_scope.h"
 #include "domain/document.h"
 #include "domain/policy.h"
 #include "domain/service.h"
@@ -209,6 +210,28 @@ class Store {
   // An API's thumbnail (one per API); setting one marks the API hasThumbnail.
   virtual void set_thumbnail(std::string_view api_id, const domain::StoredFile& image) = 0;
   virtual std::optional<domain::StoredFile> thumbnail(std::string_view api_id) = 0;
+
+  // Shared scopes (names unique: 409). APIs name them in `scopes` with "shared": true; the token
+  // endpoint grants one by the shared scope's own bindings (api_scope_bindings answers with them).
+  virtual void create_shared_scope(const domain::SharedScope& s) = 0;
+  virtual std::vector<domain::SharedScope> list_shared_scopes(std::int64_t offset, std::int64_t limit) = 0;
+  virtual std::int64_t count_shared_scopes() = 0;
+  virtual std::optional<domain::SharedScope> get_shared_scope(std::string_view id) = 0;
+  virtual std::optional<domain::SharedScope> find_shared_scope(std::string_view name) = 0;
+  // The name cannot change; throws 404 for an unknown id.
+  virtual void update_shared_scope(const domain::SharedScope& s) = 0;
+  // False for an unknown id; throws 409 while an API uses it.
+  virtual bool delete_shared_scope(std::string_view id) = 0;
+  // The ids of the APIs (working copies) that declare a scope of this name (an index lookup).
+  virtual std::vector<std::string> apis_declaring_scope(std::string_view name) = 0;
+
+  // Which roles hold each management (system) scope, and role aliases (a role that counts as
+  // another wherever the mapping names it): the Admin's /system-scopes. Seeded by migration 21.
+  using RoleMap = std::vector<std::pair<std::string, std::vector<std::string>>>;
+  virtual RoleMap system_scope_roles() = 0;
+  virtual void set_system_scope_roles(const RoleMap& scopes) = 0;  // replaces the roles of the scopes given
+  virtual RoleMap role_aliases() = 0;
+  virtual void set_role_aliases(const RoleMap& aliases) = 0;  // replaces every alias
 
   // API categories (names unique case-insensitively: 409). APIs name them in `categories`;
   // renaming one renames it in the APIs, deleting one that an API names is refused (409).

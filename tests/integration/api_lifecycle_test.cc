@@ -13,13 +13,6 @@ namespace {
 
 const std::string kLifecycle = "/api/am/publisher/v4/apis/change-lifecycle";
 
-// Spaces of action and checklist names, encoded for a query string.
-std::string enc(const std::string& s) {
-  std::string out;
-  for (char c : s) out += c == ' ' ? std::string("%20") : std::string(1, c);
-  return out;
-}
-
 class ApiLifecycle : public ServerSuite {
  protected:
   HttpResponse change(const std::string& id, const std::string& action,

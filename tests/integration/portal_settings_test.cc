@@ -1,5 +1,6 @@
 // What the portals read before they draw anything: /settings of the Publisher, Developer Portal and
 // Admin APIs, the key managers, tags, an API's subscription tiers and single throttling policies.
+#include "crypto/base64url.h"
 #include "integration/fixture.h"
 
 namespace archway::testing {
@@ -169,6 +170,30 @@ TEST_F(PortalSettings, OneThrottlingPolicyIsReadByName) {
   EXPECT_EQ(json_of(app)["requestCount"], 10);
   EXPECT_EQ(mgmt().get(kDev + "/throttling-policies/subscription/Platinum").status, 404);
   EXPECT_EQ(mgmt().get(kDev + "/throttling-policies/api/Unlimited").status, 400);  // not a DevPortal level
+}
+
+TEST_F(PortalSettings, DevportalListsTheTiersOfAnApiItShows) {
+  const std::string id = create_api(
+      api_body("DevTiers", "/dev-tiers", R"([{"target":"/*","verb":"GET"}])", "", R"("policies":["Silver"],)"));
+  EXPECT_EQ(mgmt().get(kDev + "/apis/" + id + "/subscription-policies").status, 404);  // CREATED: not shown
+  ASSERT_EQ(admin("POST", kPub + "/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+  auto r = mgmt().get(kDev + "/apis/" + id + "/subscription-policies");  // anonymous, PUBLIC API
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto tiers = json::parse(r.body).as_array();
+  ASSERT_EQ(tiers.size(), 1u);
+  EXPECT_EQ(str(tiers[0].at("name")), "Silver");
+  EXPECT_EQ(mgmt().get(kDev + "/apis/no-such-api/subscription-policies").status, 404);
+}
+
+TEST_F(PortalSettings, RolesAreCheckedByTheirEncodedNames) {
+  auto id = [](const std::string& name) { return crypto::base64url_encode(name); };
+  EXPECT_EQ(admin("HEAD", kPub + "/roles/" + id("creator")).status, 200);
+  EXPECT_EQ(admin("HEAD", kPub + "/roles/" + id("Internal/publisher")).status, 200);
+  EXPECT_EQ(admin("HEAD", kPub + "/roles/" + id("king")).status, 404);
+  EXPECT_EQ(admin("HEAD", kPub + "/roles/%2A%2A").status, 404);
+  EXPECT_EQ(admin("HEAD", kPub + "/me/roles/" + id("admin")).status, 200);
+  EXPECT_EQ(admin("HEAD", kPub + "/me/roles/" + id("Internal/creator")).status, 404);  // admin holds only admin
+  EXPECT_EQ(mgmt().call("HEAD", kPub + "/roles/" + id("creator"), "", "", "").status, 401);
 }
 
 }  // namespace

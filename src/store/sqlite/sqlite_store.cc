@@ -341,6 +341,14 @@ class SqliteStore final : public Store {
 
   ScopeBindings api_scope_bindings(std::string_view scope) override {
     std::lock_guard lock(mu_);
+    // A shared scope is granted by its own bindings, whatever copy the APIs using it keep.
+    if (auto shared = shared_scope_where("name", scope, false)) {
+      ScopeBindings out;
+      out.declared = true;
+      out.open = shared->bindings.empty();
+      out.roles = shared->bindings;
+      return out;
+    }
     Stmt s = db_.prepare(sql::kScopeBindings);
     s.bind(1, scope);
     ScopeBindings out;
@@ -615,6 +623,112 @@ class SqliteStore final : public Store {
     s.bind(1, api_id);
     if (!s.step()) return std::nullopt;
     return domain::StoredFile{s.text(0), "", s.blob(1)};
+  }
+
+  // Shared scopes
+
+  void create_shared_scope(const domain::SharedScope& sc) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    // A local scope of an API may not take the name (the token endpoint must know whose bindings count).
+    if (!apis_declaring_scope_locked(sc.name).empty())
+      throw common::ProblemError(common::Problem::conflict(
+          fmt::format("Scope '{}' is already defined by an API; a shared scope needs a name of its own", sc.name)));
+    run_unique(db_.prepare("INSERT INTO shared_scopes (id, name, display_name, description, bindings, created_time) "
+                           "VALUES (?,?,?,?,?,?)")
+                   .bind(1, sc.id)
+                   .bind(2, sc.name)
+                   .bind(3, sc.display_name)
+                   .bind(4, sc.description)
+                   .bind(5, bindings_text(sc.bindings))
+                   .bind(6, common::now_millis()),
+               fmt::format("A shared scope named '{}' already exists", sc.name));
+    tx.commit();
+  }
+
+  std::vector<domain::SharedScope> list_shared_scopes(std::int64_t offset, std::int64_t limit) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kSharedScopeColumns) + " ORDER BY created_time, id LIMIT ? OFFSET ?");
+    s.bind(1, limit).bind(2, offset);
+    std::vector<domain::SharedScope> out;
+    while (s.step()) out.push_back(shared_scope_from_row(s));
+    for (auto& sc : out) sc.usage_count = static_cast<std::int64_t>(apis_declaring_scope_locked(sc.name).size());
+    return out;
+  }
+
+  std::int64_t count_shared_scopes() override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT COUNT(*) FROM shared_scopes");
+    s.step();
+    return s.integer(0);
+  }
+
+  std::optional<domain::SharedScope> get_shared_scope(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    return shared_scope_where("id", id);
+  }
+
+  std::optional<domain::SharedScope> find_shared_scope(std::string_view name) override {
+    std::lock_guard lock(mu_);
+    return shared_scope_where("name", name);
+  }
+
+  void update_shared_scope(const domain::SharedScope& sc) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("UPDATE shared_scopes SET display_name = ?, description = ?, bindings = ? WHERE id = ?");
+    s.bind(1, sc.display_name).bind(2, sc.description).bind(3, bindings_text(sc.bindings)).bind(4, sc.id);
+    s.run();
+    if (db_.changes() == 0)
+      throw common::ProblemError(common::Problem::not_found(fmt::format("Shared scope '{}' not found", sc.id)));
+  }
+
+  bool delete_shared_scope(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    auto sc = shared_scope_where("id", id);
+    if (!sc) return false;
+    if (sc->usage_count > 0)
+      throw common::ProblemError(common::Problem::conflict(fmt::format(
+          "Shared scope '{}' is used by {} API(s); remove it from them first", sc->name, sc->usage_count)));
+    db_.prepare("DELETE FROM shared_scopes WHERE id = ?").bind(1, id).run();
+    tx.commit();
+    return true;
+  }
+
+  std::vector<std::string> apis_declaring_scope(std::string_view name) override {
+    std::lock_guard lock(mu_);
+    return apis_declaring_scope_locked(name);
+  }
+
+  RoleMap system_scope_roles() override {
+    std::lock_guard lock(mu_);
+    return role_map("SELECT scope, role FROM system_scope_roles ORDER BY scope, role");
+  }
+
+  void set_system_scope_roles(const RoleMap& scopes) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    for (const auto& [scope, roles] : scopes) {
+      db_.prepare("DELETE FROM system_scope_roles WHERE scope = ?").bind(1, scope).run();
+      for (const auto& role : roles)
+        db_.prepare("INSERT OR IGNORE INTO system_scope_roles (scope, role) VALUES (?, ?)").bind(1, scope).bind(2, role).run();
+    }
+    tx.commit();
+  }
+
+  RoleMap role_aliases() override {
+    std::lock_guard lock(mu_);
+    return role_map("SELECT role, alias FROM role_aliases ORDER BY role, alias");
+  }
+
+  void set_role_aliases(const RoleMap& aliases) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    db_.prepare("DELETE FROM role_aliases").run();
+    for (const auto& [role, names] : aliases)
+      for (const auto& alias : names)
+        db_.prepare("INSERT OR IGNORE INTO role_aliases (role, alias) VALUES (?, ?)").bind(1, role).bind(2, alias).run();
+    tx.commit();
   }
 
   // Categories
@@ -2208,6 +2322,51 @@ class SqliteStore final : public Store {
       return;
     }
     for (const auto& role : api.visible_roles) insert("role:" + role);
+  }
+
+  static constexpr std::string_view kSharedScopeColumns =
+      "SELECT id, name, display_name, description, bindings FROM shared_scopes";
+
+  static std::string bindings_text(const std::vector<std::string>& roles) {
+    json::array a;
+    for (const auto& r : roles) a.emplace_back(r);
+    return json::serialize(a);
+  }
+
+  static domain::SharedScope shared_scope_from_row(Stmt& s) {
+    domain::SharedScope sc{s.text(0), s.text(1), s.text(2), s.text(3), {}, 0};
+    const json::value v = json::parse(s.text(4));
+    for (const auto& r : v.as_array()) sc.bindings.emplace_back(r.as_string());
+    return sc;
+  }
+
+  std::optional<domain::SharedScope> shared_scope_where(std::string_view column, std::string_view value,
+                                                       bool with_usage = true) {
+    Stmt s = db_.prepare(std::string(kSharedScopeColumns) + " WHERE " + std::string(column) + " = ?");
+    s.bind(1, value);
+    if (!s.step()) return std::nullopt;
+    domain::SharedScope sc = shared_scope_from_row(s);
+    if (with_usage) sc.usage_count = static_cast<std::int64_t>(apis_declaring_scope_locked(sc.name).size());
+    return sc;
+  }
+
+  std::vector<std::string> apis_declaring_scope_locked(std::string_view name) {
+    Stmt s = db_.prepare("SELECT DISTINCT api_id FROM api_scope_refs WHERE scope = ? ORDER BY api_id");
+    s.bind(1, name);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+
+  RoleMap role_map(const char* sql) {
+    Stmt s = db_.prepare(sql);
+    RoleMap out;
+    while (s.step()) {
+      std::string key = s.text(0);
+      if (out.empty() || out.back().first != key) out.emplace_back(std::move(key), std::vector<std::string>{});
+      out.back().second.push_back(s.text(1));
+    }
+    return out;
   }
 
   void record_scope_refs(const domain::Api& api) {

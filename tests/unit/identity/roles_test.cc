@@ -24,5 +24,20 @@ TEST(Roles, KnownRolesOnly) {
   EXPECT_EQ(scopes_for_roles({"subscriber"}), std::vector<std::string>{"apim:subscribe"});
 }
 
+TEST(Roles, NameIdsDecodeAsTheProductEncodesThem) {
+  EXPECT_EQ(decode_name_id("YXBpbTphcGlfdmlldw"), "apim:api_view");      // base64url, no padding
+  EXPECT_EQ(decode_name_id("YXBpbTpzdWJzY3JpYmU="), "apim:subscribe");  // padded
+  EXPECT_EQ(decode_name_id("SW50ZXJuYWwvcHVibGlzaGVyCQ"), "Internal/publisher");  // trailing tab dropped
+  EXPECT_FALSE(decode_name_id("!!").has_value());
+  EXPECT_FALSE(decode_name_id("").has_value());
+}
+
+TEST(Roles, ProductRoleNamesAreArchwayRoles) {
+  EXPECT_EQ(known_role_named("Internal/creator"), "creator");
+  EXPECT_EQ(known_role_named("publisher"), "publisher");
+  EXPECT_EQ(known_role_named("ADMIN"), "admin");
+  EXPECT_FALSE(known_role_named("Internal/everyone").has_value());
+}
+
 }  // namespace
 }  // namespace archway::identity
