@@ -1,6 +1,8 @@
 // archway: one binary, every plane. `archway serve` runs them all in one process.
 #include <CLI/CLI.hpp>
 
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include "app/bulk_load.h"
@@ -17,7 +19,7 @@ constexpr const char* kDescription =
     "           (Publisher at /api/am/publisher/v4) on ports 9763/9443 and the API gateway on\n"
     "           ports 8280/8243. Data lives in --data-dir (default ./data).\n"
     "  bulk-load  Write a large configuration into a data directory (for benchmarks).\n"
-    "  version  Print the version.\n"
+    "  version  Print the version (also: archway --version).\n"
     "\n"
     "Configuration: archway.toml (or --config FILE), then ARCHWAY_* environment variables\n"
     "(ARCHWAY_GATEWAY_HTTP_PORT sets gateway.http_port), then flags; flags win.\n"
@@ -27,7 +29,8 @@ constexpr const char* kDescription =
 
 int main(int argc, char** argv) {
   CLI::App app{kDescription, "archway"};
-  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("archway ") + ARCHWAY_VERSION);
+  app.require_subcommand(0, 1);
 
   archway::app::ServeOptions serve;
   std::string data_dir;
@@ -40,8 +43,10 @@ int main(int argc, char** argv) {
                         "Write the bound ports as JSON to this file once every listener is up");
   serve_cmd->add_option("--routes-file", serve.routes_file,
                         "Write the management REST routes to this file, one \"METHOD /pattern\" a line");
-  std::string keys_help = "Keys:";
-  for (const auto& k : archway::common::config_keys()) keys_help += " " + k;
+  std::string keys_help = "Configuration keys (archway.toml section.key, --set section.key=value), with defaults:\n";
+  for (const auto& k : archway::common::config_key_docs())
+    keys_help += fmt::format("  {:<42} {:<14} {}\n", k.name, k.default_value, k.help);
+  keys_help += "Every key is explained in docs/configuration.md; archway.toml.example sets each.";
   serve_cmd->footer(keys_help);
 
   archway::app::BulkLoadOptions bulk;
@@ -56,7 +61,7 @@ int main(int argc, char** argv) {
   bulk_cmd->add_option("--backend", bulk.backend_url, "The APIs' production endpoint (default http://127.0.0.1:8080)");
   bulk_cmd->add_option("--prefix", bulk.prefix, "Names and contexts: <prefix>N, /<prefix>N (default bulk)");
 
-  app.add_subcommand("version", "Print the version")->callback([] { std::cout << "archway 0.1.0\n"; });
+  app.add_subcommand("version", "Print the version")->callback([] { std::cout << "archway " ARCHWAY_VERSION "\n"; });
 
   CLI11_PARSE(app, argc, argv);
 
@@ -73,5 +78,9 @@ int main(int argc, char** argv) {
     return archway::app::run_serve(serve);
   }
   if (bulk_cmd->parsed()) return archway::app::run_bulk_load(bulk);
+  if (app.get_subcommands().empty()) {  // bare `archway`: who it is and what it can do
+    std::cout << "archway " ARCHWAY_VERSION "\n\n" << app.help();
+    return 0;
+  }
   return 0;
 }

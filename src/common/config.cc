@@ -258,4 +258,70 @@ std::vector<std::string> config_keys() {
   return out;
 }
 
+namespace {
+
+// What `archway serve --help` says of each key: its default and one line (docs/configuration.md
+// has the whole story). Every key of specs() has a row; a unit test holds them together.
+struct KeyHelp {
+  const char* name;
+  const char* default_value;
+  const char* line;
+};
+
+constexpr KeyHelp kKeyHelp[] = {
+    {"server.data_dir", "./data", "database, master.key and TLS material (back them up together)"},
+    {"server.log_level", "info", "trace, debug, info, warn, error, critical or off"},
+    {"server.shutdown_grace_ms", "10000", "time requests in flight get to finish on SIGTERM/SIGINT"},
+    {"management.host", "0.0.0.0", "address of the management listener (REST APIs, portals, OAuth2)"},
+    {"management.http_port", "9763", "plain HTTP port; 0 picks a free one, -1 disables it"},
+    {"management.https_port", "9443", "HTTPS port; 0 picks a free one, -1 disables it"},
+    {"management.threads", "2", "threads serving management requests"},
+    {"management.max_body_bytes", "10485760", "largest REST request body (413 above)"},
+    {"gateway.host", "0.0.0.0", "address of the gateway listener"},
+    {"gateway.http_port", "8280", "plain HTTP port; 0 picks a free one, -1 disables it"},
+    {"gateway.https_port", "8243", "HTTPS port; 0 picks a free one, -1 disables it"},
+    {"gateway.workers", "0", "worker threads, each with its own event loop; 0: one per core"},
+    {"gateway.max_header_bytes", "32768", "largest request header block (431 above)"},
+    {"gateway.max_body_bytes", "10485760", "largest request body (413 above)"},
+    {"gateway.max_transform_bytes", "4194304", "largest body payload policies and schema validation read whole"},
+    {"gateway.response_cache_max_bytes", "67108864", "memory for cached responses; 0 turns caching off"},
+    {"gateway.connect_timeout_ms", "5000", "time to connect to a backend (504 above)"},
+    {"gateway.upstream_timeout_ms", "60000", "time a backend may take to answer, unless its endpoint says (504)"},
+    {"gateway.client_idle_timeout_ms", "60000", "an idle client keep-alive connection closes after this"},
+    {"gateway.max_idle_upstream_connections", "64", "idle keep-alive connections per worker per backend"},
+    {"gateway.cors_enabled", "true", "CORS for APIs without a configuration of their own"},
+    {"gateway.cors_allow_origins", "*", "origins that default allows: * or a comma-separated list"},
+    {"gateway.allow_encoded_slashes", "false", "whether %2F and %5C may appear in request paths (else 400)"},
+    {"gateway.trust_store", "(system store)", "PEM file of the CAs https backends must chain to"},
+    {"keymanager.issuer", "(derived)", "the iss of tokens issued here; https://localhost:<https_port>/oauth2/token"},
+    {"keymanager.signing_alg", "RS256", "RS256 or ES256 for new signing keys"},
+    {"keymanager.jwks_refresh_s", "900", "how often external key managers' JWKS are fetched again"},
+    {"keymanager.jwks_min_refetch_ms", "5000", "least time between refetches caused by an unknown kid"},
+    {"devportal.self_signup", "true", "whether the Developer Portal's sign-up creates accounts"},
+    {"web.dir", "(embedded)", "serve the web portals from this directory instead of the binary"},
+    {"traffic.redis", "(none)", "redis://host:port shared by gateways for common rate limits"},
+    {"traffic.sync_interval_ms", "20", "how often counters are synchronised through Redis"},
+    {"security.login_free_attempts", "5", "failed logins a client id or user may have before back-off"},
+    {"security.login_free_attempts_per_address", "20", "failed logins a source address may have before back-off"},
+    {"security.login_backoff_base_ms", "1000", "the first lock after the free attempts (doubles each time)"},
+    {"security.login_backoff_max_ms", "900000", "the longest lock"},
+    {"security.login_max_tracked", "100000", "client ids, users and addresses remembered per kind"},
+    {"tls.cert_file", "(self-signed)", "PEM certificate chain of both HTTPS listeners"},
+    {"tls.key_file", "(self-signed)", "PEM private key of that certificate"},
+    {"tls.ciphers", "(AEAD + PFS)", "TLS 1.2 cipher suites (AEAD, forward secrecy), in OpenSSL's cipher-list syntax"},
+};
+
+}  // namespace
+
+std::vector<ConfigKeyDoc> config_key_docs() {
+  std::vector<ConfigKeyDoc> out;
+  for (const auto& s : specs()) {
+    ConfigKeyDoc d{s.name, "", ""};
+    for (const auto& h : kKeyHelp)
+      if (d.name == h.name) d.default_value = h.default_value, d.help = h.line;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 }  // namespace archway::common

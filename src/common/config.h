@@ -85,4 +85,12 @@ std::map<std::string, std::string> archway_environment();
 // The documented keys, dotted ("gateway.http_port"), for --help and docs.
 std::vector<std::string> config_keys();
 
+struct ConfigKeyDoc {
+  std::string name;
+  std::string default_value;
+  std::string help;  // one line; empty only for a key that has none yet (a test forbids it)
+};
+// Every key with its default and one line, in the order of config_keys().
+std::vector<ConfigKeyDoc> config_key_docs();
+
 }  // namespace archway::common

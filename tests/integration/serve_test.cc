@@ -122,6 +122,24 @@ TEST(Serve, HelpExplainsTheRoles) {
   EXPECT_NE(out.find("Roles"), std::string::npos);
 }
 
+TEST(Serve, VersionAndBareCommandPrintWhoItIsAndServeHelpShowsDefaults) {
+  std::string out;
+  EXPECT_EQ(run_archway({"--version"}, {}, out), 0);
+  EXPECT_EQ(out.rfind("archway ", 0), 0u) << out;
+  EXPECT_NE(out.find('.'), std::string::npos) << out;
+  const std::string version = out.substr(0, out.find('\n'));
+  EXPECT_EQ(run_archway({}, {}, out), 0) << out;
+  EXPECT_NE(out.find(version), std::string::npos) << out;
+  EXPECT_NE(out.find("serve"), std::string::npos) << out;
+  EXPECT_EQ(run_archway({"serve", "--help"}, {}, out), 0);
+  for (const auto& k : common::config_key_docs()) {
+    const std::size_t at = out.find(k.name + " ");
+    ASSERT_NE(at, std::string::npos) << k.name << " missing from serve --help";
+    const std::string line = out.substr(at, out.find('\n', at) - at);
+    EXPECT_NE(line.find(k.default_value), std::string::npos) << line;
+  }
+}
+
 TEST(Serve, PortInUseFailsWithAClearMessage) {
   ServerProcess first;
   std::string out;

@@ -16,6 +16,15 @@ std::string write_toml(const std::string& text) {
   return p.string();
 }
 
+TEST(Config, EveryKeyHasADefaultAndAHelpLine) {
+  const auto docs = config_key_docs();
+  ASSERT_EQ(docs.size(), config_keys().size());
+  for (const auto& d : docs) {
+    EXPECT_FALSE(d.default_value.empty()) << d.name << " has no default in config_key_docs";
+    EXPECT_FALSE(d.help.empty()) << d.name << " has no help line in config_key_docs";
+  }
+}
+
 TEST(Config, DefaultsMatchTheDocumentedPorts) {
   Config c = load_config({});
   EXPECT_EQ(c.management.http_port, 9763);
