@@ -8,6 +8,7 @@
 
 #include "common/problem.h"
 #include "domain/api_json.h"
+#include "domain/url.h"
 #include "http/client.h"
 #include "http/tls_context.h"
 
@@ -73,6 +74,17 @@ domain::Api OpenApiService::import_definition(std::string_view text, const json:
     }
     merged[kv.key()] = kv.value();
   }
+  // No endpoint from the definition's extensions nor from additionalProperties: the definition's
+  // first absolute server URL becomes the production endpoint (relative or templated ones cannot).
+  const json::value* given = merged.if_contains("endpointConfig");
+  const bool has_endpoint = given && given->is_object() && !given->get_object().empty();
+  if (!has_endpoint)
+    for (const std::string& url : x.endpoints)
+      if (url.find('{') == std::string::npos && domain::parse_backend_url(url)) {
+        merged["endpointConfig"] =
+            json::object{{"endpoint_type", "http"}, {"production_endpoints", json::object{{"url", url}}}};
+        break;
+      }
   domain::Api api = domain::api_from_json(merged);
   api.openapi_definition = std::move(x.api.openapi_definition);
   api.service_info = service;  // never taken from additionalProperties

@@ -92,6 +92,31 @@ TEST_F(OpenApi, ImportingAYamlFileCreatesTheApiWithOperationsScopesAndEndpoint) 
   EXPECT_EQ(api["scopes"].as_array().size(), 2u);
 }
 
+TEST_F(OpenApi, TheFirstAbsoluteServerUrlBecomesTheProductionEndpointWhenNoneIsGiven) {
+  const auto definition = [](const std::string& servers, const std::string& title) {
+    return "openapi: 3.0.1\ninfo:\n  title: " + title + "\n  version: '1'\nservers:\n" + servers +
+           "paths:\n  /items:\n    get:\n      responses:\n        '200':\n          description: ok\n";
+  };
+  const auto endpoint_of = [&](const std::string& id) {
+    return json_of(admin("GET", kApis + "/" + id))["endpointConfig"];
+  };
+  // Templated and relative URLs cannot be an endpoint: the first absolute one is taken.
+  const std::string id = imported(definition("  - url: '{scheme}://x.example'\n    variables:\n      scheme:\n        default: https\n"
+                                             "  - url: /v1\n"
+                                             "  - url: https://items.example.com/v2\n", "ServersEndpoint"),
+                                  "");
+  EXPECT_EQ(str(endpoint_of(id).at("production_endpoints").at("url")), "https://items.example.com/v2");
+  EXPECT_FALSE(endpoint_of(id).as_object().contains("sandbox_endpoints"));
+  // additionalProperties still win.
+  const std::string given = imported(definition("  - url: https://items.example.com/v2\n", "ServersGiven"),
+                                     R"({"endpointConfig":{"endpoint_type":"http",)"
+                                     R"("production_endpoints":{"url":"http://other.example:8080/x"}}})");
+  EXPECT_EQ(str(endpoint_of(given).at("production_endpoints").at("url")), "http://other.example:8080/x");
+  // Only relative ones: no endpoint, as before.
+  const std::string none = imported(definition("  - url: /v1\n", "ServersRelative"), "");
+  EXPECT_TRUE(endpoint_of(none).is_null()) << json::serialize(endpoint_of(none));
+}
+
 TEST_F(OpenApi, ImportingByUrlFetchesTheDefinitionWithHundredsOfOperations) {
   backend_->serve_static("/defs/inventory.json", large_definition_json(SampleFlavour::kOpenApi30, 60));
   auto r = form("POST", kApis + "/import-openapi",
