@@ -9,6 +9,8 @@
 //   on_request        the client's request header (hop-by-hop fields already removed);
 //   on_request_body   the whole request body, for the filters that read it (reads_request_body);
 //                     the session reads it (bounded by gateway.max_transform_bytes) only then;
+//   on_forward        the request as the backend gets it (hop-by-hop fields removed, X-Forwarded-*
+//                     set), for the filters that say they act there (acts_on_forward);
 //   on_response       the backend's response header, before it goes to the client;
 //   on_response_body  the whole response body, for the filters that read it (reads_response_body);
 //   on_complete       once the exchange is over, whatever its outcome (counters, statistics).
@@ -76,7 +78,8 @@ struct Call {
   std::string cache_key;                    // set: a cacheable request whose response may be stored
   std::string cors_origin;                  // Access-Control-Allow-Origin for the response; empty: none
   std::string backend_authorization;        // OAUTH endpoint security: the token sent (dropped on a 401)
-  bool head = false;                        // a HEAD request: responses carry no body
+  bool head = false;                        // HEAD: the client's method, then (once forwarded) the backend's
+  bool forwarded = false;                   // the request went on to the backend
   unsigned status = 0;                      // the backend's status, once its header is read
   std::int64_t bytes = 0;                   // body bytes moved both ways (bandwidth limits)
   Answer answer;                            // set by the filter that stopped the request
@@ -98,6 +101,9 @@ class Filter {
   // The whole body and its media type, both of which the filter may replace; an answer stops the
   // request (Answer::Kind::kFault: through the operation's fault flow).
   virtual Flow on_request_body(Call& call, std::string& body, std::string& content_type) const;
+  // Whether on_forward has work: it is a coroutine, called only for the filters that say so.
+  virtual bool acts_on_forward() const { return false; }
+  virtual boost::asio::awaitable<Flow> on_forward(Call& call) const;
   // The backend's response header, hop-by-hop fields already removed.
   virtual void on_response(Call& call, ResponseHeader& response) const;
   // Whether on_response_body needs this response's body whole; its third argument says whether

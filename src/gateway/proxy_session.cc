@@ -158,7 +158,7 @@ class Session {
                               const std::string& remote_ip, const domain::IpAddress& remote_addr, bool tls);
   // The request past its filters: its body phase, the attempts on the endpoints, the response.
   template <class Client>
-  asio::awaitable<bool> forward(Client& client, ExchangeState& x, bool expect_continue);
+  asio::awaitable<bool> forward(Client& client, ExchangeState& x, bool tls);
   template <class Client, class Up>
   asio::awaitable<Exchange> exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn, bool reused,
                                      ExchangeState& x);
@@ -272,35 +272,19 @@ asio::awaitable<bool> Session::serve(Client& client, beast::flat_buffer& cbuf,
   call.head = req.method() == bhttp::verb::head;
   const CompiledFlow* fault = m.op->fault.empty() ? nullptr : &m.op->fault;
 
-  // What the backend must not see (hop-by-hop fields) goes before the filters look at the request;
-  // the framing stays with the parser, the client's address with the forwarded fields.
-  const bool chunked = req.chunked();
-  const bool expect_continue = iequals(req[bhttp::field::expect], "100-continue");
-  std::string forwarded_for;
-  if (auto xff = req.find("X-Forwarded-For"); xff != req.end()) forwarded_for.append(xff->value()).append(", ");
-  forwarded_for.append(remote_ip);
-  std::string original_host(req[bhttp::field::host]);
-  strip_hop_by_hop(req);
-  req.erase(bhttp::field::expect);
-
   bool ok = false;
   if (co_await run_request_filters(call) == Flow::kAnswer) {
     ok = co_await write_answer(client, version, call, keep(), fault) && keep();
   } else {
-    req.version(11);
-    req.set("X-Forwarded-For", forwarded_for);
-    req.set("X-Forwarded-Proto", tls ? "https" : "http");
-    if (!original_host.empty()) req.set("X-Forwarded-Host", original_host);
-    if (chunked) req.chunked(true);
     ExchangeState x{call, rp, cbuf, version, client_keep_alive, false, fault, nullptr};
-    ok = co_await forward(client, x, expect_continue);
+    ok = co_await forward(client, x, tls);
   }
   for (const auto& f : call.op.filters) f->on_complete(call);
   co_return ok;
 }
 
 template <class Client>
-asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool expect_continue) {
+asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tls) {
   Call& call = x.call;
   auto& rp = x.rp;
   auto& req = rp.get();
@@ -308,6 +292,7 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool ex
   const auto keep = [&] { return x.client_keep_alive && rp.is_done(); };
 
   // The body phase: the filters that read the body whole get it, and it is sent from memory.
+  bool expect_continue = iequals(req[bhttp::field::expect], "100-continue");
   std::string request_body;
   if (chain_reads_request_body(call)) {
     if (expect_continue) {
@@ -332,6 +317,27 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool ex
     x.request_body = &request_body;
   }
 
+  // The request as the backend gets it: no hop-by-hop fields (the framing stays with the parser),
+  // the client's address and host in X-Forwarded-*, then the filters' last word (credentials).
+  const bool chunked = req.chunked();
+  std::string forwarded_for;
+  if (auto xff = req.find("X-Forwarded-For"); xff != req.end()) forwarded_for.append(xff->value()).append(", ");
+  forwarded_for.append(call.remote_ip);
+  std::string original_host(req[bhttp::field::host]);
+  strip_hop_by_hop(req);
+  req.erase(bhttp::field::expect);
+  req.version(11);
+  req.set("X-Forwarded-For", forwarded_for);
+  req.set("X-Forwarded-Proto", tls ? "https" : "http");
+  if (!original_host.empty()) req.set("X-Forwarded-Host", original_host);
+  if (chunked) req.chunked(true);
+  for (const auto& f : call.op.filters)
+    if (f->acts_on_forward() && co_await f->on_forward(call) == Flow::kAnswer)
+      co_return co_await write_answer(client, x.client_version, call, keep(), x.fault) && keep();
+  // From here on, HEAD is the backend's method (a rewriteMethod policy may have changed it).
+  call.head = req.method() == bhttp::verb::head;
+  call.forwarded = true;
+
   x.body_expected = !rp.is_done();
   if (expect_continue && x.body_expected) {
     beast::get_lowest_layer(client).expires_after(idle);
@@ -353,6 +359,7 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool ex
     req.set(bhttp::field::host, ep->authority);
     x.endpoint = ep;
     Acquired a = co_await acquire(w_, *ep, allow_reuse);
+    outcome = Exchange::kFailed;  // until an exchange says otherwise (after a kRetry or kAuthRetry too)
     if (a.error) {
       co_await attempts.next(a.failure, 0, std::move(a.error), false);
       allow_reuse = true;

@@ -43,6 +43,39 @@ TEST_F(GatewayMediation, MethodAndPathRewritesUseTheOperationsPathParameters) {
   EXPECT_EQ(str(echo["target"]), "/backend/v2/things/42?q=1");
 }
 
+TEST_F(GatewayMediation, HeaderPoliciesSeeTheClientsForwardedFieldsBeforeTheGatewayAddsItsOwn) {
+  deployed_api(api_body("Fwd", "/fwd", R"([{"target":"/*","verb":"GET","authType":"None",
+      "operationPolicies":{"request":[
+        {"policyName":"removeHeader","parameters":{"headerName":"X-Forwarded-For"}},
+        {"policyName":"setHeader","parameters":{"headerName":"X-Forwarded-Host","headerValue":"policy.example"}}]}}])"),
+               "/fwd/1.0.0/probe");
+  auto r = gw().get("/fwd/1.0.0/x", {{"X-Forwarded-For", "10.0.0.1"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto echo = json_of(r);
+  const auto& h = echo["headers"].as_object();
+  // The client's hop was removed by the policy: the backend sees only the gateway's peer.
+  EXPECT_EQ(str(h.at("x-forwarded-for")), "127.0.0.1");
+  // The gateway still names the host the client asked for.
+  EXPECT_NE(str(h.at("x-forwarded-host")), "policy.example");
+}
+
+TEST_F(GatewayMediation, AHeadRewrittenToGetReadsTheBackendsBodyAndLeavesThePooledConnectionClean) {
+  deployed_api(api_body("HeadRw", "/headrw", R"([{"target":"/*","verb":"GET","authType":"None",
+      "operationPolicies":{"request":[
+        {"policyName":"rewriteMethod","parameters":{"currentMethod":"HEAD","updatedMethod":"GET"}}]}}])"),
+               "/headrw/1.0.0/probe");
+  HttpRequest head;
+  head.method = "HEAD";
+  head.target = "/headrw/1.0.0/first";
+  EXPECT_EQ(HttpClient("127.0.0.1", server_->gateway_port()).send(head).status, 200);
+  // The backend's GET answer had a body; the next requests reuse that upstream connection.
+  for (int i = 0; i < 4; ++i) {
+    auto r = gw().get("/headrw/1.0.0/next" + std::to_string(i));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(str(json_of(r)["target"]), "/backend/next" + std::to_string(i));
+  }
+}
+
 TEST_F(GatewayMediation, MockResponsesAnswerWithoutTheBackend) {
   deployed_api(api_body("Mock", "/mock", R"([{"target":"/hello","verb":"GET","authType":"None",
       "operationPolicies":{"request":[{"policyName":"mockResponse",

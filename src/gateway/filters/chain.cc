@@ -10,6 +10,8 @@ boost::asio::awaitable<Flow> Filter::on_request_async(Call& call) const { co_ret
 
 Flow Filter::on_request_body(Call&, std::string&, std::string&) const { return Flow::kNext; }
 
+boost::asio::awaitable<Flow> Filter::on_forward(Call&) const { co_return Flow::kNext; }
+
 void Filter::on_response(Call&, ResponseHeader&) const {}
 
 Flow Filter::on_response_body(Call&, ResponseHeader&, std::string&, std::string&) const { return Flow::kNext; }

@@ -169,9 +169,11 @@ asio::awaitable<std::variant<std::string, Problem>> backend_authorization(intern
 class EndpointSecurity final : public Filter {
  public:
   std::string_view name() const override { return "endpoint_security"; }
-  bool suspends() const override { return true; }
+  bool acts_on_forward() const override { return true; }
 
-  asio::awaitable<Flow> on_request_async(Call& call) const override {
+  // After the body phase and the removal of hop-by-hop fields, so a client naming the header in
+  // Connection cannot strip the backend's credentials, and a refused body costs no token fetch.
+  asio::awaitable<Flow> on_forward(Call& call) const override {
     const BackendCredentials& creds = call.endpoint->credentials;
     if (!creds.header_name.empty()) call.request.set(creds.header_name, creds.header_value);
     if (creds.oauth) {

@@ -31,8 +31,9 @@ class PayloadMediation final : public Filter {
     return Flow::kNext;
   }
 
-  bool reads_response_body(const Call& call, const ResponseHeader&, bool) const override {
-    return !call.op.response.body.empty() && !call.head;
+  // A response already complete (no body: 204, 304, Content-Length 0) goes through untouched.
+  bool reads_response_body(const Call& call, const ResponseHeader&, bool complete) const override {
+    return !call.op.response.body.empty() && !call.head && !complete;
   }
 
   Flow on_response_body(Call& call, ResponseHeader&, std::string& body, std::string& content_type) const override {

@@ -91,9 +91,9 @@ class Throttle final : public Filter {
     return Flow::kAnswer;
   }
 
-  // Bandwidth limits count the body bytes the request moved, both ways.
+  // Bandwidth limits count the body bytes a forwarded request moved, both ways.
   void on_complete(Call& call) const override {
-    if (call.throttle.meters.empty() || call.bytes == 0) return;
+    if (!call.forwarded || call.throttle.meters.empty() || call.bytes == 0) return;
     const std::int64_t now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
     call.worker.opts.throttler->record_bytes(call.throttle, call.bytes, now_ms);
