@@ -21,6 +21,8 @@ struct RestRequest {
   std::string body;
   std::string remote_address;
   bool secure = false;
+  // Who the authenticator found the caller to be (user name), for the audit log; empty: nobody.
+  mutable std::string principal;
 
   std::string_view header(std::string_view lower_name) const;
   const std::string* query_param(std::string_view name) const;

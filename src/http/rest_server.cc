@@ -80,18 +80,30 @@ struct RestServer::Impl {
       }
       return problem_response(Problem::not_found("No resource at " + req.path));
     }
+    const bool write = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
+    RestResponse res;
     try {
-      RestResponse res = (*h)(req);
-      if (opts.after_write && res.status < 400 && req.method != "GET" && req.method != "HEAD" &&
-          req.method != "OPTIONS")
-        opts.after_write();
-      return res;
+      res = (*h)(req);
+      if (opts.after_write && res.status < 400 && write) opts.after_write();
     } catch (const common::ProblemError& e) {
-      return problem_response(e.problem());
+      res = problem_response(e.problem());
     } catch (const std::exception& e) {
       spdlog::error("{} {} failed: {}", req.method, req.path, e.what());
-      return problem_response(Problem::internal("The server failed to handle the request; see its log"));
+      res = problem_response(Problem::internal("The server failed to handle the request; see its log"));
     }
+    audit(req, res, write);
+    return res;
+  }
+
+  // The audit log: every management write (who, what, from where, how it ended) and every
+  // refused call (401, 403, 429), at info, each line starting with "audit:".
+  static void audit(const RestRequest& req, const RestResponse& res, bool write) {
+    const bool refused = res.status == 401 || res.status == 403 || res.status == 429;
+    // Token requests are the OAuth2 server's traffic, not configuration: only their refusals.
+    if (!refused && (!write || req.path.starts_with("/oauth2/"))) return;
+    spdlog::info("audit: {} {} {} by {} from {}: {}", refused ? "refused" : "write", req.method, req.path,
+              req.principal.empty() ? std::string_view("(anonymous)") : std::string_view(req.principal),
+              req.remote_address.empty() ? std::string_view("-") : std::string_view(req.remote_address), res.status);
   }
 
   static RestRequest to_rest(const bhttp::request<bhttp::string_body>& m, const std::string& remote,

@@ -17,6 +17,12 @@ constexpr std::size_t kMaxCacheEntries = 10000;
 }  // namespace
 
 Caller Authenticator::authenticate(const http::RestRequest& req) {
+  Caller caller = authenticate_caller(req);
+  req.principal = caller.user.username;
+  return caller;
+}
+
+Caller Authenticator::authenticate_caller(const http::RestRequest& req) {
   const std::string_view h = req.header("authorization");
   if (h.empty())
     throw ProblemError(Problem::unauthorized("Authentication required: send HTTP Basic credentials or a Bearer token"));

@@ -65,6 +65,7 @@ class Authenticator {
   void forget(std::string_view username);
 
  private:
+  Caller authenticate_caller(const http::RestRequest& req);
   store::Store& store_;
   LoginThrottle* throttle_;
   SystemScopes* system_scopes_ = nullptr;

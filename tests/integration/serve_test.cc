@@ -140,6 +140,23 @@ TEST(Serve, VersionAndBareCommandPrintWhoItIsAndServeHelpShowsDefaults) {
   }
 }
 
+TEST(Serve, TheAuditLogNamesWhoWroteWhatFromWhereAndTheRefusedCalls) {
+  ServerProcess s;
+  HttpClient m("127.0.0.1", s.management_port());
+  const auto created = m.call("POST", "/api/am/admin/v4/api-categories", R"({"name":"Audited"})", "admin",
+                              "test-admin-pw");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(m.call("GET", "/api/am/admin/v4/api-categories", "", "admin", "wrong").status, 401);
+  EXPECT_EQ(m.call("GET", "/api/am/admin/v4/api-categories", "", "admin", "test-admin-pw").status, 200);
+  const std::string log = s.output();
+  EXPECT_NE(log.find("audit: write POST /api/am/admin/v4/api-categories by admin from 127.0.0.1: 201"),
+            std::string::npos) << log;
+  EXPECT_NE(log.find("audit: refused GET /api/am/admin/v4/api-categories by (anonymous) from 127.0.0.1: 401"),
+            std::string::npos) << log;
+  // Reads that succeed are not audited.
+  EXPECT_EQ(log.find("audit: write GET"), std::string::npos) << log;
+}
+
 TEST(Serve, PortInUseFailsWithAClearMessage) {
   ServerProcess first;
   std::string out;
