@@ -184,7 +184,7 @@ int run_serve(const ServeOptions& options) {
     std::cerr << "archway: configuration error: " << e.what() << std::endl;
     return 2;
   }
-  common::init_logging(cfg.log_level);
+  common::init_logging(cfg.log_level, cfg.log_format == "json");
 
   // Signals are handled by sigwait in this thread; block them before any other thread starts.
   sigset_t signals;

@@ -32,6 +32,8 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string& s, std::int64_t) { c.data_dir = s; }},
       {"server.log_level", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.log_level = s; }},
+      {"server.log_format", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.log_format = s; }},
       {"server.shutdown_grace_ms", Kind::kInt, 0, 600000,
        [](Config& c, const std::string&, std::int64_t v) { c.shutdown_grace_ms = v; }},
       {"management.host", Kind::kString, 0, 0,
@@ -229,6 +231,8 @@ Config load_config(const ConfigSources& src) {
   if (std::find(std::begin(kLevels), std::end(kLevels), c.log_level) == std::end(kLevels))
     throw ConfigError(fmt::format("'server.log_level' must be one of trace, debug, info, warn, error, "
                                   "critical, off; got '{}'", c.log_level));
+  if (c.log_format != "text" && c.log_format != "json")
+    throw ConfigError("'server.log_format' must be text or json, got '" + c.log_format + "'");
   if (c.keymanager_signing_alg != "RS256" && c.keymanager_signing_alg != "ES256")
     throw ConfigError("'keymanager.signing_alg' must be RS256 or ES256, got '" + c.keymanager_signing_alg + "'");
   if (c.keymanager_issuer.empty()) throw ConfigError("'keymanager.issuer' must not be empty");
@@ -271,6 +275,7 @@ struct KeyHelp {
 constexpr KeyHelp kKeyHelp[] = {
     {"server.data_dir", "./data", "database, master.key and TLS material (back them up together)"},
     {"server.log_level", "info", "trace, debug, info, warn, error, critical or off"},
+    {"server.log_format", "text", "text, or json: one JSON object a line (time, level, message)"},
     {"server.shutdown_grace_ms", "10000", "time requests in flight get to finish on SIGTERM/SIGINT"},
     {"management.host", "0.0.0.0", "address of the management listener (REST APIs, portals, OAuth2)"},
     {"management.http_port", "9763", "plain HTTP port; 0 picks a free one, -1 disables it"},

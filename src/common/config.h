@@ -18,6 +18,7 @@ struct ListenerConfig {
 struct Config {
   std::string data_dir = "./data";
   std::string log_level = "info";
+  std::string log_format = "text";  // or "json"
   std::int64_t shutdown_grace_ms = 10000;
 
   ListenerConfig management{"0.0.0.0", 9763, 9443};

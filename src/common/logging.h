@@ -4,7 +4,9 @@
 
 namespace archway::common {
 
-// Level names: trace, debug, info, warn, error, off. Returns false for an unknown name.
-bool init_logging(std::string_view level);
+// Level names: trace, debug, info, warn, error, critical, off. Returns false for an unknown name.
+// `json`: each line is one JSON object {"time","level","message"} (the message escaped), for log
+// collectors; else a readable line "time level message".
+bool init_logging(std::string_view level, bool json = false);
 
 }  // namespace archway::common

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "common/config.h"
@@ -155,6 +156,33 @@ TEST(Serve, TheAuditLogNamesWhoWroteWhatFromWhereAndTheRefusedCalls) {
             std::string::npos) << log;
   // Reads that succeed are not audited.
   EXPECT_EQ(log.find("audit: write GET"), std::string::npos) << log;
+}
+
+TEST(Serve, JsonLogsAreOneObjectALineWithTheMessageEscaped) {
+  ServerOptions o;
+  o.extra_args = {"--set", "server.log_format=json"};
+  ServerProcess s(o);
+  HttpClient m("127.0.0.1", s.management_port());
+  // A path with a quote and a backslash ends up in the audit line's message.
+  EXPECT_EQ(m.call("DELETE", "/api/am/admin/v4/api-categories/a%22b%5Cc", "", "admin", "nope").status, 401);
+  s.stop();
+  std::istringstream lines(s.output());
+  std::string line;
+  int objects = 0;
+  bool audited = false;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    boost::system::error_code ec;
+    const boost::json::value v = boost::json::parse(line, ec);
+    ASSERT_FALSE(ec) << "not JSON: " << line;
+    ASSERT_TRUE(v.is_object()) << line;
+    const auto& o = v.as_object();
+    EXPECT_TRUE(o.contains("time") && o.contains("level") && o.contains("message")) << line;
+    ++objects;
+    if (std::string_view(o.at("message").as_string()).starts_with("audit: refused DELETE")) audited = true;
+  }
+  EXPECT_GT(objects, 3);
+  EXPECT_TRUE(audited) << s.output();
 }
 
 TEST(Serve, PortInUseFailsWithAClearMessage) {
