@@ -23,6 +23,7 @@
 
 #include "common/problem.h"
 #include "domain/ip.h"
+#include "gateway/response_header.h"
 #include "gateway/runtime_snapshot.h"
 #include "gateway/token_authenticator.h"
 #include "traffic/throttler.h"
@@ -35,7 +36,6 @@ class Worker;
 struct CachedResponse;
 
 using ClientRequest = boost::beast::http::request<boost::beast::http::buffer_body>;
-using ResponseHeader = boost::beast::http::response_header<>;
 
 // What the gateway answers itself when a filter stops a request.
 struct Answer {

@@ -11,6 +11,7 @@
 
 #include "domain/mediation.h"
 #include "gateway/payload.h"
+#include "http/h1/fields.h"
 
 namespace archway::gateway {
 
@@ -49,6 +50,7 @@ CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& api_level,
                           const std::vector<domain::PolicyRef>& operation_level);
 
 // Applies header operations, in order, to a request's or a response's fields.
+void apply_header_ops(const std::vector<CompiledFlow::HeaderOp>& ops, http::h1::Fields& fields);
 template <class Fields>
 void apply_header_ops(const std::vector<CompiledFlow::HeaderOp>& ops, Fields& fields) {
   for (const auto& h : ops) {

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <charconv>
 
 #include "common/problem.h"
 #include "gateway/filter.h"
@@ -54,6 +55,9 @@ bool idempotent(bhttp::verb v) {
 }
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// A backend's read buffer grows up to this for a large response head (the parser's limit is 64 KiB).
+constexpr std::size_t kMaxUpstreamBuffer = 128 * 1024;
 
 // kFailed: the backend failed before any of its response reached the client; nothing was written
 // to the client, so another attempt may follow (ExchangeState::problem says why it failed).
@@ -165,12 +169,17 @@ class Session {
   // A response some filter reads whole: read it (bounded), run the filters on it, write it.
   template <class Client, class Up>
   asio::awaitable<Exchange> buffered_response(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
-                                              bhttp::response_parser<bhttp::buffer_body>& sp, bool upstream_keep_alive,
-                                              bool keep, ExchangeState& x, ms upstream_timeout);
+                                              bool upstream_keep_alive, bool keep, ExchangeState& x,
+                                              ms upstream_timeout);
 
   Worker& w_;
   std::array<char, kChunk> buf_;
   std::string normal_target_;  // the request target as routed: its path normalised
+  // Reused by every response of the connection, so the steady state allocates nothing for them.
+  h1::Head up_head_;        // the backend's response head as parsed (views of its read buffer)
+  ResponseHeader response_;  // ... as the filters change it
+  BodyReader up_body_;       // where its body ends
+  std::string head_out_;     // a head as written to the client
 };
 
 template <class Client>
@@ -411,34 +420,38 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   }
   if (sent == Relay::kReadError) co_return Exchange::kClientGone;
 
-  // Response header.
-  bhttp::response_parser<bhttp::buffer_body> sp;
-  sp.header_limit(64 * 1024);
-  sp.body_limit(boost::none);
-  if (call.head) sp.skip(true);
-  beast::get_lowest_layer(up).expires_after(upstream_timeout);
-  auto [hec, hn] = co_await bhttp::async_read_header(up, conn->buffer, sp, kTuple);
-  if (hec) {
-    if (hec == beast::error::timeout) {
+  // Response header: parsed in the connection's read buffer; its fields stay views of it until the
+  // head is written (or copied, for a body read whole).
+  h1::Limits limits;
+  limits.max_fields = h1::Head::kMaxFields;
+  const HeadRead hr = co_await read_head(up, conn->buffer, kMaxUpstreamBuffer, upstream_timeout,
+                                         [this, &limits, head = call.head](std::string_view in) {
+                                           return h1::parse_response(in, up_head_, head, limits);
+                                         });
+  if (!hr.parsed.done()) {
+    if (hr.ec == beast::error::timeout) {
       x.failure = UpstreamFailure::kTimeout;
       x.problem = backend_timeout();
       co_return Exchange::kFailed;
     }
-    if (reused && !x.body_expected && conn->buffer.size() == 0) co_return Exchange::kRetry;
+    if (hr.ec && reused && !x.body_expected && conn->buffer.empty()) co_return Exchange::kRetry;
     x.failure = UpstreamFailure::kClosed;
-    x.problem = bad_backend_response("Reading the response header failed: " + hec.message());
+    x.problem = bad_backend_response("Reading the response header failed: " +
+                                     (hr.ec ? hr.ec.message() : std::string(h1::error_message(hr.parsed.error))));
     co_return Exchange::kFailed;
   }
+  conn->buffer.consume(hr.parsed.consumed);  // the head's bytes stay where they are until the next read
 
-  auto& res = sp.get();
+  ResponseHeader& res = response_;
+  res.assign(up_head_);
   EndpointHealth& health = *x.endpoint->health;
-  const unsigned status = res.result_int();
+  const unsigned status = static_cast<unsigned>(up_head_.status);
   call.status = status;
   if (status == 401 && x.digest) {
     // The challenge is kept for the next requests. This one goes again when it had no answer or
     // only its nonce was stale (RFC 7616 section 3.3); an answer refused without stale=true means
     // wrong credentials: the 401 goes back.
-    if (auto stale = filters::remember_digest_challenge(call, *x.digest, *x.endpoint, res[bhttp::field::www_authenticate]))
+    if (auto stale = filters::remember_digest_challenge(call, *x.digest, *x.endpoint, res[h1::FieldId::kWwwAuthenticate]))
       if (!x.digest_retried && !x.body_expected && (!x.digest_answered || *stale))
         co_return Exchange::kAuthRetry;  // the 401's connection is dropped
   }
@@ -454,25 +467,33 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   } else {
     health.record_success();
   }
-  bool upstream_keep_alive = res.keep_alive();
-  const bool was_chunked = res.chunked();
-  const bool body_to_eof = !sp.is_done() && !was_chunked && !res.has_content_length();
-  strip_hop_by_hop(res);
-  for (const auto& f : call.op.filters) f->on_response(call, res.base());
+  const h1::Framing framing = up_head_.framing;
+  const bool upstream_keep_alive = up_head_.keep_alive && framing != h1::Framing::kUntilClose;
+  up_body_.start(framing, up_head_.content_length);
+  const bool no_body = up_body_.none();
+  strip_hop_by_hop(res.fields);
+  for (const auto& f : call.op.filters) f->on_response(call, res);
   bool keep = x.client_keep_alive && !w_.stopping;
-  res.version(x.client_version);
-  if (body_to_eof) upstream_keep_alive = false;
-  if ((was_chunked || body_to_eof) && !sp.is_done()) {
-    if (x.client_version >= 11) res.chunked(true);
-    else keep = false;  // HTTP/1.0 client: the end of the connection frames the body
+  res.version = static_cast<int>(x.client_version);
+  // A body of unknown length goes to an HTTP/1.1 client chunked; an HTTP/1.0 client reads it until
+  // the connection closes.
+  bool rechunk = false;
+  if ((framing == h1::Framing::kChunked || framing == h1::Framing::kUntilClose) && !no_body) {
+    if (x.client_version >= 11) rechunk = true;
+    else keep = false;
   }
-  res.keep_alive(keep);
-  if (chain_reads_response_body(call, res.base(), sp.is_done()))
-    co_return co_await buffered_response(client, up, conn, sp, upstream_keep_alive, keep, x, upstream_timeout);
+  if (chain_reads_response_body(call, res, no_body))
+    co_return co_await buffered_response(client, up, conn, upstream_keep_alive, keep, x, upstream_timeout);
 
-  bhttp::response_serializer<bhttp::buffer_body> ss{res};
-  const Relay got =
-      co_await relay(up, conn->buffer, sp, client, ss, buf_.data(), upstream_timeout, client_timeout, &call.bytes);
+  set_keep_alive(res.fields, res.version, keep);
+  if (rechunk) res.fields.set(h1::FieldId::kTransferEncoding, "chunked");
+  if (!h1::write_response_head(head_out_, res.version, res.status, res.reason, res.fields.view())) {
+    x.failure = UpstreamFailure::kClosed;
+    x.problem = bad_backend_response("The response header cannot be forwarded");
+    co_return Exchange::kFailed;
+  }
+  const Relay got = co_await relay_body(up, conn->buffer, up_body_, client, head_out_, rechunk, upstream_timeout,
+                                        client_timeout, &call.bytes);
   if (got != Relay::kOk) {
     // Mid-body failure: the status line is gone already, so the only honest signal is to close.
     if (got == Relay::kReadTimeout || got == Relay::kReadError) {
@@ -483,26 +504,27 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
     }
     co_return Exchange::kClientGone;
   }
-  if (upstream_keep_alive && sp.is_done()) w_.pool.put(std::move(conn));
+  if (upstream_keep_alive && up_body_.done()) w_.pool.put(std::move(conn));
   co_return keep ? Exchange::kDone : Exchange::kClientGone;
 }
 
 template <class Client, class Up>
 asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
-                                                     bhttp::response_parser<bhttp::buffer_body>& sp,
                                                      bool upstream_keep_alive, bool keep, ExchangeState& x,
                                                      ms upstream_timeout) {
   Call& call = x.call;
+  ResponseHeader& res = response_;
+  res.detach();  // the read buffer takes the body next
   // Only the response cache reads it: as much as an entry holds; else what payload policies and
   // schema validation may read.
+  const bool no_body = up_body_.none();
   bool only_cache = w_.cache != nullptr;
   for (const auto& f : call.op.filters)
-    if (f.get() != &filters::response_cache_store() && f->reads_response_body(call, sp.get().base(), sp.is_done()))
+    if (f.get() != &filters::response_cache_store() && f->reads_response_body(call, res, no_body))
       only_cache = false;
   const std::size_t limit = only_cache ? w_.cache->max_entry_bytes() : w_.opts.max_transform_bytes;
   std::string body;
-  const Relay got = co_await read_whole(up, conn->buffer, sp, buf_.data(), limit, upstream_timeout, body, &call.bytes);
-  auto& res = sp.get();
+  const Relay got = co_await read_body(up, conn->buffer, up_body_, limit, upstream_timeout, body, &call.bytes);
   if (got == Relay::kReadTimeout) {
     x.endpoint->health->record_failure(x.endpoint->failures, UpstreamFailure::kTimeout, 0, steady_millis());
     const bool ok = co_await write_fault(client, x.client_version, backend_timeout(), false, x.fault);
@@ -518,23 +540,33 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up, std
     co_await write_fault(client, x.client_version, bad_backend_response(why), false, x.fault);
     co_return Exchange::kClientGone;
   }
-  if (upstream_keep_alive && sp.is_done()) w_.pool.put(std::move(conn));
-  std::string content_type(res[bhttp::field::content_type]);
+  if (upstream_keep_alive && up_body_.done()) w_.pool.put(std::move(conn));
+  std::string content_type(res[h1::FieldId::kContentType]);
   for (const auto& f : call.op.filters)
-    if (f->on_response_body(call, res.base(), body, content_type) == Flow::kAnswer) {
+    if (f->on_response_body(call, res, body, content_type) == Flow::kAnswer) {
       const bool ok = co_await write_fault(client, x.client_version, call.answer.problem, keep, x.fault);
       co_return ok && keep ? Exchange::kErrorSent : Exchange::kClientGone;
     }
-  bhttp::response<bhttp::string_body> out{std::move(res.base())};
-  out.body() = std::move(body);
-  if (!content_type.empty()) out.set(bhttp::field::content_type, content_type);
-  out.keep_alive(keep);
-  if (!call.head) {
-    out.chunked(false);
-    out.prepare_payload();
+  if (!content_type.empty()) res.fields.set(h1::FieldId::kContentType, content_type);
+  set_keep_alive(res.fields, res.version, keep);
+  if (call.head) {
+    body.clear();  // Content-Length stays as the backend gave it
+  } else if (res.status / 100 == 1 || res.status == 204 || res.status == 304) {
+    res.fields.erase(h1::FieldId::kContentLength);  // such a response has no body
+    body.clear();
+  } else {
+    std::array<char, 24> length;
+    const auto end = std::to_chars(length.data(), length.data() + length.size(), body.size()).ptr;
+    res.fields.set(h1::FieldId::kContentLength, std::string_view(length.data(), end - length.data()));
+  }
+  if (!h1::write_response_head(head_out_, res.version, res.status, res.reason, res.fields.view())) {
+    co_await write_fault(client, x.client_version, bad_backend_response("The response header cannot be forwarded"),
+                         false, x.fault);
+    co_return Exchange::kClientGone;
   }
   beast::get_lowest_layer(client).expires_after(ms(w_.opts.client_idle_timeout_ms));
-  auto [wec, wn] = co_await bhttp::async_write(client, out, kTuple);
+  const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_), asio::buffer(body)};
+  auto [wec, wn] = co_await asio::async_write(client, out, kTuple);
   if (wec) co_return Exchange::kClientGone;
   co_return keep ? Exchange::kDone : Exchange::kClientGone;
 }

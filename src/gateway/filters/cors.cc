@@ -23,9 +23,9 @@ class Cors final : public Filter {
   }
   void on_response(Call& call, ResponseHeader& response) const override {
     if (call.cors_origin.empty()) return;
-    response.set(bhttp::field::access_control_allow_origin, call.cors_origin);
-    if (call.api.cors.credentials) response.set(bhttp::field::access_control_allow_credentials, "true");
-    if (call.cors_origin != "*") response.set(bhttp::field::vary, "Origin");
+    response.fields.set("Access-Control-Allow-Origin", call.cors_origin);
+    if (call.api.cors.credentials) response.fields.set("Access-Control-Allow-Credentials", "true");
+    if (call.cors_origin != "*") response.fields.set(http::h1::FieldId::kVary, "Origin");
   }
 };
 

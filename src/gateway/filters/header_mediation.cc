@@ -21,7 +21,7 @@ class HeaderMediation final : public Filter {
     return Flow::kNext;
   }
   void on_response(Call& call, ResponseHeader& response) const override {
-    apply_header_ops(call.op.response.headers, response);
+    apply_header_ops(call.op.response.headers, response.fields);
   }
 };
 

@@ -83,7 +83,7 @@ class SchemaValidation final : public Filter {
   // enableResponseSchemaValidation: the backend's body as it sent it, before response policies.
   bool reads_response_body(const Call& call, const ResponseHeader& response, bool) const override {
     return call.op.validate_response && !call.head &&
-           call.op.validator->response_schema(call.status, response[boost::beast::http::field::content_type]);
+           call.op.validator->response_schema(call.status, response[http::h1::FieldId::kContentType]);
   }
 
   Flow on_response_body(Call& call, ResponseHeader& response, std::string& body,

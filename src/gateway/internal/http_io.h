@@ -7,6 +7,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <span>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -14,8 +18,12 @@
 #include "common/problem.h"
 #include "gateway/mediation.h"
 #include "gateway/payload.h"
+#include "gateway/read_buffer.h"
 #include "gateway/response_cache.h"
 #include "gateway/runtime_snapshot.h"
+#include "http/h1/body.h"
+#include "http/h1/parser.h"
+#include "http/h1/writer.h"
 #include "traffic/throttler.h"
 
 namespace archway::gateway::internal::io {
@@ -23,6 +31,7 @@ namespace archway::gateway::internal::io {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
+namespace h1 = archway::http::h1;
 using common::Problem;
 using ms = std::chrono::milliseconds;
 
@@ -234,6 +243,194 @@ asio::awaitable<Relay> send_buffered(Out& out, bhttp::request<bhttp::buffer_body
   beast::get_lowest_layer(out).expires_after(timeout);
   auto [ec, n] = co_await bhttp::async_write(out, sr, kTuple);
   co_return ec ? Relay::kWriteError : Relay::kOk;
+}
+
+// Where a message body ends, found as its bytes go by (views of the input, never copies).
+class BodyReader {
+ public:
+  void start(h1::Framing framing, std::uint64_t content_length) noexcept {
+    framing_ = framing;
+    ended_ = false;
+    if (framing == h1::Framing::kContentLength) length_.reset(content_length);
+    if (framing == h1::Framing::kChunked) chunked_.reset();
+  }
+  h1::Framing framing() const noexcept { return framing_; }
+  // No body at all, or an empty one: the message ended with its head.
+  bool none() const noexcept {
+    return framing_ == h1::Framing::kNone ||
+           (framing_ == h1::Framing::kContentLength && length_.remaining() == 0 && length_.done());
+  }
+  std::uint64_t announced() const noexcept { return length_.remaining(); }
+  bool done() const noexcept {
+    switch (framing_) {
+      case h1::Framing::kNone: return true;
+      case h1::Framing::kContentLength: return length_.done();
+      case h1::Framing::kChunked: return chunked_.done();
+      case h1::Framing::kUntilClose: return ended_;
+    }
+    return false;
+  }
+  h1::BodyStep next(std::string_view in) noexcept {
+    switch (framing_) {
+      case h1::Framing::kContentLength: return length_.next(in);
+      case h1::Framing::kChunked: return chunked_.next(in);
+      case h1::Framing::kUntilClose:
+        if (ended_) return {h1::BodyStatus::kDone};
+        if (in.empty()) return {};
+        return {h1::BodyStatus::kData, in.size(), in};
+      case h1::Framing::kNone: break;
+    }
+    return {h1::BodyStatus::kDone};
+  }
+  // The peer closed its side: the end of an until-close body; false for a body framed otherwise.
+  bool end_of_stream() noexcept {
+    if (framing_ != h1::Framing::kUntilClose) return false;
+    ended_ = true;
+    return true;
+  }
+
+ private:
+  h1::Framing framing_ = h1::Framing::kNone;
+  bool ended_ = false;
+  h1::LengthBody length_;
+  h1::ChunkedDecoder chunked_;
+};
+
+struct HeadRead {
+  h1::ParseResult parsed;          // kDone, or kError for a malformed head
+  boost::system::error_code ec;    // set: the stream failed (timeout, closed) before a whole head came
+};
+
+// Reads from `s` into `buf` until `parse` (over the buffered bytes) finds a whole head or an error;
+// the buffer grows up to `max_capacity` for a large head.
+template <class Stream, class Parse>
+asio::awaitable<HeadRead> read_head(Stream& s, ReadBuffer& buf, std::size_t max_capacity, ms timeout, Parse parse) {
+  HeadRead r;
+  for (;;) {
+    if (!buf.empty()) {
+      r.parsed = parse(buf.data());
+      if (r.parsed.status != h1::ParseStatus::kNeedMore) co_return r;
+    }
+    const asio::mutable_buffer space = buf.prepare(std::min(max_capacity, buf.capacity() * 2));
+    if (space.size() == 0) {
+      r.parsed = {h1::ParseStatus::kError, 0, h1::ParseError::kHeadTooLarge};
+      co_return r;
+    }
+    beast::get_lowest_layer(s).expires_after(timeout);
+    auto [ec, n] = co_await s.async_read_some(space, kTuple);
+    if (ec) {
+      r.ec = ec;
+      co_return r;
+    }
+    buf.commit(n);
+  }
+}
+
+// Writes `head` and then the body `body` finds in `in` (its first bytes already in `buf`) to `out`:
+// the head goes with the body bytes read with it in one gathered write, then each read's bytes as
+// they come. `rechunk`: the body goes out in the chunked coding, a chunk per piece decoded (the
+// backend's chunk extensions and trailers are not forwarded); else as bare bytes.
+template <class In, class Out>
+asio::awaitable<Relay> relay_body(In& in, ReadBuffer& buf, BodyReader& body, Out& out, std::string_view head,
+                                  bool rechunk, ms read_timeout, ms write_timeout, std::int64_t* counted) {
+  constexpr std::size_t kPieces = 8;
+  static constexpr std::string_view kCrlf = "\r\n";
+  static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+  std::array<asio::const_buffer, 2 + 3 * kPieces> out_bufs;
+  std::array<std::array<char, 20>, kPieces> size_lines;
+  bool done = body.done();
+  for (;;) {
+    std::size_t n = 0;
+    std::size_t used = 0;
+    if (!head.empty()) out_bufs[n++] = asio::buffer(head);
+    head = {};
+    for (std::size_t piece = 0; !done && piece < kPieces;) {
+      const h1::BodyStep step = body.next(buf.data().substr(used));
+      used += step.consumed;
+      if (step.status == h1::BodyStatus::kError) co_return Relay::kReadError;
+      if (step.status == h1::BodyStatus::kDone) done = true;
+      if (step.status != h1::BodyStatus::kData) break;
+      if (step.data.empty()) continue;
+      *counted += static_cast<std::int64_t>(step.data.size());
+      if (rechunk) {
+        char* line = size_lines[piece].data();
+        const auto r = std::to_chars(line, line + 16, step.data.size(), 16);
+        std::memcpy(r.ptr, "\r\n", 2);
+        out_bufs[n++] = asio::buffer(line, static_cast<std::size_t>(r.ptr + 2 - line));
+        out_bufs[n++] = asio::buffer(step.data);
+        out_bufs[n++] = asio::buffer(kCrlf);
+      } else {
+        out_bufs[n++] = asio::buffer(step.data);
+      }
+      ++piece;
+    }
+    if (done && rechunk) out_bufs[n++] = asio::buffer(kLastChunk);
+    if (n > 0) {
+      beast::get_lowest_layer(out).expires_after(write_timeout);
+      auto [wec, wn] = co_await asio::async_write(out, std::span<const asio::const_buffer>(out_bufs.data(), n), kTuple);
+      if (wec) co_return Relay::kWriteError;
+    }
+    buf.consume(used);
+    if (done) co_return Relay::kOk;
+    if (used > 0) continue;  // more pieces may wait in the buffer
+    beast::get_lowest_layer(in).expires_after(read_timeout);
+    auto [ec, got] = co_await in.async_read_some(buf.prepare(), kTuple);
+    if (ec) {
+      if (ec == asio::error::eof && body.end_of_stream()) {
+        done = true;
+        continue;
+      }
+      co_return ec == beast::error::timeout ? Relay::kReadTimeout : Relay::kReadError;
+    }
+    buf.commit(got);
+  }
+}
+
+// Reads the rest of the body `body` finds in `in` (its first bytes already in `buf`) into `out`, at
+// most `limit` bytes: for the filters that read it whole.
+template <class In>
+asio::awaitable<Relay> read_body(In& in, ReadBuffer& buf, BodyReader& body, std::size_t limit, ms timeout,
+                                 std::string& out, std::int64_t* counted) {
+  if (body.framing() == h1::Framing::kContentLength && body.announced() > limit) co_return Relay::kTooLarge;
+  while (!body.done()) {
+    std::size_t used = 0;
+    h1::BodyStep step;
+    do {
+      step = body.next(buf.data().substr(used));
+      used += step.consumed;
+      if (step.status == h1::BodyStatus::kError) co_return Relay::kReadError;
+      if (step.status == h1::BodyStatus::kData) {
+        if (out.size() + step.data.size() > limit) co_return Relay::kTooLarge;
+        out.append(step.data);
+        *counted += static_cast<std::int64_t>(step.data.size());
+      }
+    } while (step.status == h1::BodyStatus::kData);
+    buf.consume(used);
+    if (step.status == h1::BodyStatus::kDone) break;
+    beast::get_lowest_layer(in).expires_after(timeout);
+    auto [ec, got] = co_await in.async_read_some(buf.prepare(), kTuple);
+    if (ec) {
+      if (ec == asio::error::eof && body.end_of_stream()) break;
+      co_return ec == beast::error::timeout ? Relay::kReadTimeout : Relay::kReadError;
+    }
+    buf.commit(got);
+  }
+  co_return Relay::kOk;
+}
+
+// Removes the hop-by-hop fields (RFC 9110 section 7.6.1), those Connection names included, and the
+// proxy's own credentials fields.
+inline void strip_hop_by_hop(h1::Fields& f) {
+  f.erase_hop_by_hop();
+  f.erase(h1::FieldId::kProxyAuthorization);
+  f.erase(h1::FieldId::kProxyAuthenticate);
+}
+
+// Connection for the client's version: "close" when an HTTP/1.1 connection ends after this message,
+// "keep-alive" when an HTTP/1.0 one does not.
+inline void set_keep_alive(h1::Fields& f, int version, bool keep) {
+  if (version >= 11 && !keep) f.set(h1::FieldId::kConnection, "close");
+  else if (version < 11 && keep) f.set(h1::FieldId::kConnection, "keep-alive");
 }
 
 }  // namespace archway::gateway::internal::io
