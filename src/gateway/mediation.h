@@ -51,16 +51,6 @@ CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& api_level,
 
 // Applies header operations, in order, to a request's or a response's fields.
 void apply_header_ops(const std::vector<CompiledFlow::HeaderOp>& ops, http::h1::Fields& fields);
-template <class Fields>
-void apply_header_ops(const std::vector<CompiledFlow::HeaderOp>& ops, Fields& fields) {
-  for (const auto& h : ops) {
-    switch (h.kind) {
-      case CompiledFlow::HeaderOp::Kind::kAdd: fields.insert(h.name, h.value); break;
-      case CompiledFlow::HeaderOp::Kind::kSet: fields.set(h.name, h.value); break;
-      case CompiledFlow::HeaderOp::Kind::kRemove: fields.erase(h.name); break;
-    }
-  }
-}
 
 // The value of the first `name` parameter of a query string (without '?'), as sent.
 std::optional<std::string_view> query_value(std::string_view query, std::string_view name);

@@ -16,8 +16,6 @@ namespace archway::gateway::filters {
 
 namespace {
 
-namespace bhttp = boost::beast::http;
-
 std::string cache_key(const Call& call) {
   const ApiRuntime& api = call.api;
   std::string key;
@@ -29,8 +27,8 @@ std::string cache_key(const Call& call) {
   for (const auto& h : api.cache_key_headers) {
     key.push_back('\n');
     key.append(h).push_back(':');
-    for (const auto& f : call.request)
-      if (boost::beast::iequals(f.name_string(), h)) key.append(f.value()).push_back(',');
+    for (const http::h1::Field& f : call.request)
+      if (http::h1::iequals(f.name, h)) key.append(f.value).push_back(',');
   }
   return key;
 }
@@ -40,10 +38,10 @@ class ResponseCacheLookup final : public Filter {
   std::string_view name() const override { return "response_cache"; }
   Flow on_request(Call& call) const override {
     ResponseCache* cache = call.worker.cache;
-    const bhttp::verb method = call.request.method();
-    if (!cache || (method != bhttp::verb::get && method != bhttp::verb::head)) return Flow::kNext;
-    const CacheDirectives asked =
-        parse_cache_control(call.request[bhttp::field::cache_control], call.request[bhttp::field::pragma]);
+    const http::h1::Method method = call.request.method();
+    if (!cache || (method != http::h1::Method::kGet && method != http::h1::Method::kHead)) return Flow::kNext;
+    const CacheDirectives asked = parse_cache_control(call.request[http::h1::FieldId::kCacheControl],
+                                                      call.request[http::h1::FieldId::kPragma]);
     if (asked.no_store) return Flow::kNext;
     call.cache_key = cache_key(call);
     if (asked.no_cache) return Flow::kNext;
