@@ -16,8 +16,6 @@
 //   on_complete       once the exchange is over, whatever its outcome (counters, statistics).
 // Bodies nobody reads stream through the session without being held.
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/message.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +23,8 @@
 
 #include "common/problem.h"
 #include "domain/ip.h"
+#include "gateway/request_header.h"
+#include "gateway/response_header.h"
 #include "gateway/runtime_snapshot.h"
 #include "gateway/token_authenticator.h"
 #include "traffic/throttler.h"
@@ -36,8 +36,6 @@ class Worker;
 }
 struct CachedResponse;
 
-using ClientRequest = boost::beast::http::request<boost::beast::http::buffer_body>;
-using ResponseHeader = boost::beast::http::response_header<>;
 
 // What the gateway answers itself when a filter stops a request.
 struct Answer {
@@ -60,7 +58,7 @@ struct Call {
   const RuntimeSnapshot& snapshot;
   const ApiRuntime& api;
   const OperationRuntime& op;
-  ClientRequest& request;
+  RequestHeader& request;
   std::string_view target;  // as routed: the normalised path and the query
   std::string_view path;
   std::string_view query;  // without '?'

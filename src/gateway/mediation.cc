@@ -19,6 +19,16 @@ std::string_view next_pair(std::string_view& rest) {
 
 }  // namespace
 
+void apply_header_ops(const std::vector<CompiledFlow::HeaderOp>& ops, http::h1::Fields& fields) {
+  for (const auto& h : ops) {
+    switch (h.kind) {
+      case CompiledFlow::HeaderOp::Kind::kAdd: fields.add(h.name, h.value); break;
+      case CompiledFlow::HeaderOp::Kind::kSet: fields.set(h.name, h.value); break;
+      case CompiledFlow::HeaderOp::Kind::kRemove: fields.erase(h.name); break;
+    }
+  }
+}
+
 std::optional<std::string_view> query_value(std::string_view query, std::string_view name) {
   for (std::string_view pair = next_pair(query); !pair.empty(); pair = next_pair(query)) {
     const std::size_t eq = pair.find('=');

@@ -11,6 +11,7 @@
 
 #include "domain/mediation.h"
 #include "gateway/payload.h"
+#include "http/h1/fields.h"
 
 namespace archway::gateway {
 
@@ -49,16 +50,7 @@ CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& api_level,
                           const std::vector<domain::PolicyRef>& operation_level);
 
 // Applies header operations, in order, to a request's or a response's fields.
-template <class Fields>
-void apply_header_ops(const std::vector<CompiledFlow::HeaderOp>& ops, Fields& fields) {
-  for (const auto& h : ops) {
-    switch (h.kind) {
-      case CompiledFlow::HeaderOp::Kind::kAdd: fields.insert(h.name, h.value); break;
-      case CompiledFlow::HeaderOp::Kind::kSet: fields.set(h.name, h.value); break;
-      case CompiledFlow::HeaderOp::Kind::kRemove: fields.erase(h.name); break;
-    }
-  }
-}
+void apply_header_ops(const std::vector<CompiledFlow::HeaderOp>& ops, http::h1::Fields& fields);
 
 // The value of the first `name` parameter of a query string (without '?'), as sent.
 std::optional<std::string_view> query_value(std::string_view query, std::string_view name);

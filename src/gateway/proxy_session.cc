@@ -5,11 +5,12 @@
 // the data path.
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/beast.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <charconv>
 
 #include "common/problem.h"
 #include "gateway/filter.h"
@@ -19,6 +20,7 @@
 #include "gateway/internal/http_io.h"
 #include "gateway/internal/worker.h"
 #include "gateway/upstream.h"
+#include "http/h1/writer.h"
 #include "http/request_checks.h"
 
 namespace archway::gateway::internal {
@@ -48,12 +50,15 @@ Problem payload_too_large(std::size_t limit) {
 }
 
 // Methods a retry cannot harm (RFC 9110 section 9.2.2).
-bool idempotent(bhttp::verb v) {
-  return v == bhttp::verb::get || v == bhttp::verb::head || v == bhttp::verb::options || v == bhttp::verb::put ||
-         v == bhttp::verb::delete_;
+bool idempotent(h1::Method m) {
+  return m == h1::Method::kGet || m == h1::Method::kHead || m == h1::Method::kOptions || m == h1::Method::kPut ||
+         m == h1::Method::kDelete;
 }
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// A backend's read buffer grows up to this for a large response head (the parser's limit is 64 KiB).
+constexpr std::size_t kMaxUpstreamBuffer = 128 * 1024;
 
 // kFailed: the backend failed before any of its response reached the client; nothing was written
 // to the client, so another attempt may follow (ExchangeState::problem says why it failed).
@@ -64,8 +69,6 @@ enum class Exchange { kDone, kRetry, kErrorSent, kClientGone, kFailed, kAuthRetr
 // One request's side of the exchanges with the backend, across attempts.
 struct ExchangeState {
   Call& call;
-  bhttp::request_parser<bhttp::buffer_body>& rp;
-  beast::flat_buffer& client_buffer;
   unsigned client_version;
   bool client_keep_alive;
   bool body_expected;  // the client still had body bytes to send when the filters were done
@@ -100,30 +103,25 @@ asio::awaitable<bool> write_answer(Stream& s, unsigned version, const Call& call
     case Answer::Kind::kFault:
       co_return co_await write_fault(s, version, a.problem, keep, fault);
     case Answer::Kind::kCached:
-      co_return co_await write_cached(s, version, *a.cached, call.api.cors, call.request[bhttp::field::origin], keep,
+      co_return co_await write_cached(s, version, *a.cached, call.api.cors, call.request[h1::FieldId::kOrigin], keep,
                                       call.head);
     case Answer::Kind::kMock: {
       const CompiledFlow::Mock& mock = *call.op.request.mock;
-      bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(mock.status), version};
-      if (!mock.content_type.empty()) res.set(bhttp::field::content_type, mock.content_type);
-      res.body() = mock.body;
-      res.keep_alive(keep);
-      res.prepare_payload();
-      if (call.head) res.body().clear();  // Content-Length stays
-      auto [ec, n] = co_await bhttp::async_write(s, res, kTuple);
-      co_return !ec;
+      h1::Fields f;
+      if (!mock.content_type.empty()) f.set(h1::FieldId::kContentType, mock.content_type);
+      co_return co_await write_response(s, version, mock.status, f, mock.body, keep, call.head);  // Content-Length stays
     }
   }
   co_return false;
 }
 
 // The target toward the backend after the endpoint's base path: the resource (rewritten by a
-// rewrite policy), the query (rewritten by query policies), and endpoint security's query parameter.
-std::string resource_target(const Call& call) {
+// rewrite policy), the query (rewritten by query policies), and endpoint security's query parameter;
+// into `out`, whose capacity is reused.
+void resource_target(const Call& call, std::string& out) {
   const CompiledFlow& flow = call.op.request;
   const std::string_view resource = call.path.substr(call.resource_offset);
-  std::string out;
-  out.reserve(call.target.size() + 16);
+  out.clear();
   if (!flow.path.empty()) {
     out.append(expand_path(flow.path, template_params(call.op.target, resource)));
   } else {
@@ -140,22 +138,25 @@ std::string resource_target(const Call& call) {
   }
   const std::string& param = call.endpoint->credentials.query_param;
   if (!param.empty()) out.append(out.find('?') == std::string::npos ? "?" : "&").append(param);
-  return out;
 }
 
 class Session {
  public:
-  explicit Session(Worker& w) : w_(w) {}
+  explicit Session(Worker& w) : w_(w) {
+    h1::ChunkedLimits limits;
+    limits.max_body_bytes = w.opts.max_body_bytes;
+    req_body_ = BodyReader(limits);
+  }
 
   template <class Client>
   asio::awaitable<void> run(Client& client, const std::string& remote_ip, const domain::IpAddress& remote_addr,
                             bool tls, ClientConnection& entry);
 
  private:
-  // One request whose header `rp` holds; whether the connection serves another after it.
+  // One request whose head `req_head_` holds; whether the connection serves another after it.
   template <class Client>
-  asio::awaitable<bool> serve(Client& client, beast::flat_buffer& cbuf, bhttp::request_parser<bhttp::buffer_body>& rp,
-                              const std::string& remote_ip, const domain::IpAddress& remote_addr, bool tls);
+  asio::awaitable<bool> serve(Client& client, const std::string& remote_ip, const domain::IpAddress& remote_addr,
+                              bool tls);
   // The request past its filters: its body phase, the attempts on the endpoints, the response.
   template <class Client>
   asio::awaitable<bool> forward(Client& client, ExchangeState& x, bool tls);
@@ -165,58 +166,64 @@ class Session {
   // A response some filter reads whole: read it (bounded), run the filters on it, write it.
   template <class Client, class Up>
   asio::awaitable<Exchange> buffered_response(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
-                                              bhttp::response_parser<bhttp::buffer_body>& sp, bool upstream_keep_alive,
-                                              bool keep, ExchangeState& x, ms upstream_timeout);
+                                              bool upstream_keep_alive, bool keep, ExchangeState& x,
+                                              ms upstream_timeout);
 
   Worker& w_;
-  std::array<char, kChunk> buf_;
   std::string normal_target_;  // the request target as routed: its path normalised
+  // Reused by every request of the connection, so the steady state allocates nothing for them.
+  ReadBuffer client_buffer_{16 * 1024};  // one recv takes a whole request head; pipelined bytes stay
+  h1::Head req_head_;                    // the request head as parsed (views of client_buffer_)
+  RequestHeader request_;                // ... as the filters change it
+  BodyReader req_body_;                  // where its body ends
+  std::string forwarded_for_;
+  std::string original_host_;
+  std::string up_target_;
+  std::string resource_;
+  // Reused by every response of the connection, so the steady state allocates nothing for them.
+  h1::Head up_head_;        // the backend's response head as parsed (views of its read buffer)
+  ResponseHeader response_;  // ... as the filters change it
+  BodyReader up_body_;       // where its body ends
+  std::string head_out_;     // a head as written to the client
 };
 
 template <class Client>
 asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip, const domain::IpAddress& remote_addr,
                                    bool tls, ClientConnection& entry) {
-  beast::flat_buffer cbuf;
-  cbuf.reserve(16 * 1024);  // one recv takes a whole request head (see UpstreamConnection)
+  h1::Limits limits;
+  limits.max_head_bytes = w_.opts.max_header_bytes;
+  limits.max_fields = h1::Head::kMaxFields;
+  limits.max_body_bytes = w_.opts.max_body_bytes;
+  const std::size_t max_buffer = w_.opts.max_header_bytes + 16 * 1024;
   for (;;) {
     entry.busy = false;
     if (w_.stopping) co_return;
-    bhttp::request_parser<bhttp::buffer_body> rp;
-    rp.header_limit(static_cast<std::uint32_t>(w_.opts.max_header_bytes));
-    rp.body_limit(w_.opts.max_body_bytes);
-    beast::get_lowest_layer(client).expires_after(ms(w_.opts.client_idle_timeout_ms));
-    auto [ec, n] = co_await bhttp::async_read_header(client, cbuf, rp, kTuple);
-    if (ec) {
-      std::optional<Problem> p;
-      if (ec == bhttp::error::header_limit)
-        p = Problem{431, 431, "Request Header Fields Too Large", "Request headers exceed the gateway's limit"};
-      else if (ec == bhttp::error::body_limit)
-        p = Problem{413, 413, "Payload Too Large", "Request body exceeds the gateway's limit"};
-      else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
-               ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-        p = Problem::bad_request("Malformed HTTP request: " + ec.message());
-      if (p) co_await write_problem(client, 11, *p, false);
+    // A malformed head, or framing two parsers could read differently (smuggling), is refused and
+    // the connection closed; a client that goes away or idles out is just let go.
+    const HeadRead hr = co_await read_head(client, client_buffer_, max_buffer, ms(w_.opts.client_idle_timeout_ms),
+                                           [this, &limits](std::string_view in) {
+                                             return h1::parse_request(in, req_head_, limits);
+                                           });
+    if (!hr.parsed.done()) {
+      if (!hr.ec) co_await write_problem(client, 11, h1::error_problem(hr.parsed.error), false);
       co_return;
     }
+    client_buffer_.consume(hr.parsed.consumed);  // the head's bytes stay where they are until the next read
     entry.busy = true;
-    if (!co_await serve(client, cbuf, rp, remote_ip, remote_addr, tls)) co_return;
+    if (!co_await serve(client, remote_ip, remote_addr, tls)) co_return;
   }
 }
 
 template <class Client>
-asio::awaitable<bool> Session::serve(Client& client, beast::flat_buffer& cbuf,
-                                     bhttp::request_parser<bhttp::buffer_body>& rp, const std::string& remote_ip,
+asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_ip,
                                      const domain::IpAddress& remote_addr, bool tls) {
-  auto& req = rp.get();
-  const unsigned version = req.version();
-  const bool client_keep_alive = req.keep_alive();
+  RequestHeader& req = request_;
+  req.assign(req_head_);
+  req_body_.start(req_head_.framing, req_head_.content_length);
+  const unsigned version = static_cast<unsigned>(req_head_.version);
+  const bool client_keep_alive = req_head_.keep_alive;
   // An answer given before the body was read leaves it unread: the connection closes after it.
-  const auto keep = [&] { return client_keep_alive && rp.is_done(); };
-  // Framing two parsers could read differently (smuggling) is refused, and the connection closed.
-  if (const auto bad = http::framing_problem(req.base())) {
-    co_await write_problem(client, version, *bad, false);
-    co_return false;
-  }
+  const auto keep = [&] { return client_keep_alive && req_body_.done(); };
   std::string_view target = req.target();
   std::size_t q = target.find('?');
   std::string_view path = target.substr(0, q);
@@ -240,23 +247,19 @@ asio::awaitable<bool> Session::serve(Client& client, beast::flat_buffer& cbuf,
   }
 
   // The gateway's own resources: its health and the key set of its backend JWTs.
-  const bool health = path == "/health" && (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head);
-  const bool jwks = path == "/.well-known/jwks.json" && req.method() == bhttp::verb::get;
+  const bool health = path == "/health" && (req.method() == h1::Method::kGet || req.method() == h1::Method::kHead);
+  const bool jwks = path == "/.well-known/jwks.json" && req.method() == h1::Method::kGet;
   if (health || jwks)
     co_return co_await write_fixed(client, version, health ? "application/json" : "application/jwk-set+json",
                                    health ? std::string_view(R"({"status":"UP"})")
                                           : std::string_view(w_.backend_jwt_signer->jwks_json()),
-                                   keep(), req.method() == bhttp::verb::head) &&
+                                   keep(), req.method() == h1::Method::kHead) &&
         keep();
 
   const auto snap = w_.snapshot();
   // CORS preflight of an API with a CORS configuration: answered here, never forwarded.
-  if (auto res = snap ? filters::preflight_answer(*snap, req, path) : std::nullopt) {
-    res->keep_alive(keep());
-    res->prepare_payload();
-    auto [pec, pn] = co_await bhttp::async_write(client, *res, kTuple);
-    co_return !pec && keep();
-  }
+  if (snap && filters::preflight_answer(*snap, req, path, response_.fields))
+    co_return co_await write_response(client, version, 204, response_.fields, {}, keep()) && keep();
   const RouteMatch m = snap ? snap->router().match(req.method_string(), path) : RouteMatch{};
   if (m.status != MatchStatus::kFound) {
     const Problem p = m.status == MatchStatus::kMethodNotAllowed ? method_not_allowed(req.method_string())
@@ -268,15 +271,15 @@ asio::awaitable<bool> Session::serve(Client& client, beast::flat_buffer& cbuf,
             q == std::string_view::npos ? std::string_view() : target.substr(q + 1), m.resource_offset,
             remote_ip, remote_addr};
   call.endpoint = m.op->production;
-  call.body_done = rp.is_done();
-  call.head = req.method() == bhttp::verb::head;
+  call.body_done = req_body_.none();
+  call.head = req.method() == h1::Method::kHead;
   const CompiledFlow* fault = m.op->fault.empty() ? nullptr : &m.op->fault;
 
   bool ok = false;
   if (co_await run_request_filters(call) == Flow::kAnswer) {
     ok = co_await write_answer(client, version, call, keep(), fault) && keep();
   } else {
-    ExchangeState x{call, rp, cbuf, version, client_keep_alive, false, fault, nullptr};
+    ExchangeState x{call, version, client_keep_alive, false, fault, nullptr};
     ok = co_await forward(client, x, tls);
   }
   for (const auto& f : call.op.filters) f->on_complete(call);
@@ -286,13 +289,12 @@ asio::awaitable<bool> Session::serve(Client& client, beast::flat_buffer& cbuf,
 template <class Client>
 asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tls) {
   Call& call = x.call;
-  auto& rp = x.rp;
-  auto& req = rp.get();
+  RequestHeader& req = request_;
   const ms idle(w_.opts.client_idle_timeout_ms);
-  const auto keep = [&] { return x.client_keep_alive && rp.is_done(); };
+  const auto keep = [&] { return x.client_keep_alive && req_body_.done(); };
 
   // The body phase: the filters that read the body whole get it, and it is sent from memory.
-  bool expect_continue = iequals(req[bhttp::field::expect], "100-continue");
+  bool expect_continue = req_head_.expect_continue;
   std::string request_body;
   if (chain_reads_request_body(call)) {
     if (expect_continue) {
@@ -301,44 +303,45 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
       if (cec) co_return false;
       expect_continue = false;
     }
-    const Relay r = co_await read_whole(client, x.client_buffer, rp, buf_.data(), w_.opts.max_transform_bytes, idle,
-                                        request_body, &call.bytes);
+    req.detach();  // the read buffer takes the body next
+    const Relay r = co_await read_body(client, client_buffer_, req_body_, w_.opts.max_transform_bytes, idle,
+                                       request_body, &call.bytes);
     if (r == Relay::kTooLarge)
       co_await write_fault(client, x.client_version, payload_too_large(w_.opts.max_transform_bytes), false, x.fault);
     if (r != Relay::kOk) co_return false;
-    const std::string sent_type(req[bhttp::field::content_type]);
+    const std::string sent_type(req[h1::FieldId::kContentType]);
     std::string content_type = sent_type;
     for (const auto& f : call.op.filters)
       if (f->on_request_body(call, request_body, content_type) == Flow::kAnswer)
         co_return co_await write_answer(client, x.client_version, call, x.client_keep_alive, x.fault) &&
             x.client_keep_alive;
-    if (content_type != sent_type) req.set(bhttp::field::content_type, content_type);
-    req.content_length(request_body.size());
+    if (content_type != sent_type) req.set(h1::FieldId::kContentType, content_type);
+    req.erase(h1::FieldId::kTransferEncoding);
+    set_content_length(req.fields, request_body.size());
     x.request_body = &request_body;
   }
 
   // The request as the backend gets it: no hop-by-hop fields (the framing stays with the parser),
   // the client's address and host in X-Forwarded-*, then the filters' last word (credentials).
-  const bool chunked = req.chunked();
-  std::string forwarded_for;
-  if (auto xff = req.find("X-Forwarded-For"); xff != req.end()) forwarded_for.append(xff->value()).append(", ");
-  forwarded_for.append(call.remote_ip);
-  std::string original_host(req[bhttp::field::host]);
-  strip_hop_by_hop(req);
-  req.erase(bhttp::field::expect);
-  req.version(11);
-  req.set("X-Forwarded-For", forwarded_for);
-  req.set("X-Forwarded-Proto", tls ? "https" : "http");
-  if (!original_host.empty()) req.set("X-Forwarded-Host", original_host);
-  if (chunked) req.chunked(true);
+  const bool chunked = req_head_.framing == h1::Framing::kChunked && !x.request_body;
+  forwarded_for_.clear();
+  if (auto* xff = req.fields.find(h1::FieldId::kXForwardedFor)) forwarded_for_.append(xff->value).append(", ");
+  forwarded_for_.append(call.remote_ip);
+  original_host_.assign(req[h1::FieldId::kHost]);
+  strip_hop_by_hop(req.fields);
+  req.erase(h1::FieldId::kExpect);
+  req.set(h1::FieldId::kXForwardedFor, forwarded_for_);
+  req.set(h1::FieldId::kXForwardedProto, tls ? "https" : "http");
+  if (!original_host_.empty()) req.set(h1::FieldId::kXForwardedHost, original_host_);
+  if (chunked) req.set(h1::FieldId::kTransferEncoding, "chunked");
   for (const auto& f : call.op.filters)
     if (f->acts_on_forward() && co_await f->on_forward(call) == Flow::kAnswer)
       co_return co_await write_answer(client, x.client_version, call, keep(), x.fault) && keep();
   // From here on, HEAD is the backend's method (a rewriteMethod policy may have changed it).
-  call.head = req.method() == bhttp::verb::head;
+  call.head = req.method() == h1::Method::kHead;
   call.forwarded = true;
 
-  x.body_expected = !rp.is_done();
+  x.body_expected = !req_body_.done();
   if (expect_continue && x.body_expected) {
     beast::get_lowest_layer(client).expires_after(idle);
     auto [cec, cn] = co_await asio::async_write(client, asio::buffer(kContinue), kTuple);
@@ -348,15 +351,14 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
 
   // The attempts: the upstream unit picks each endpoint; a stale pooled connection is replaced
   // once, a Digest challenge answered once, without counting as attempts.
-  const std::string resource = resource_target(call);
-  std::string up_target;
+  resource_target(call, resource_);
   Attempts attempts(w_, *call.endpoint, idempotent(req.method()) && !x.body_expected);
   Exchange outcome = Exchange::kFailed;
   bool allow_reuse = true;
   while (const EndpointRuntime* ep = attempts.endpoint()) {
-    up_target.assign(ep->url.base_path).append(resource);
-    req.target(up_target);
-    req.set(bhttp::field::host, ep->authority);
+    up_target_.assign(ep->url.base_path).append(resource_);
+    req.target(up_target_);
+    req.set(h1::FieldId::kHost, ep->authority);
     x.endpoint = ep;
     Acquired a = co_await acquire(w_, *ep, allow_reuse);
     outcome = Exchange::kFailed;  // until an exchange says otherwise (after a kRetry or kAuthRetry too)
@@ -395,15 +397,28 @@ template <class Client, class Up>
 asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
                                             bool reused, ExchangeState& x) {
   Call& call = x.call;
-  auto& rp = x.rp;
+  const RequestHeader& req = request_;
   const ms upstream_timeout(x.endpoint->timeout_ms > 0 ? x.endpoint->timeout_ms : w_.opts.upstream_timeout_ms);
   const ms client_timeout(w_.opts.client_idle_timeout_ms);
 
-  // Request: header and body, streamed (or from memory).
-  bhttp::request_serializer<bhttp::buffer_body> rs{rp.get()};
-  const Relay sent = x.request_body ? co_await send_buffered(up, rp.get(), *x.request_body, upstream_timeout)
-                                    : co_await relay(client, x.client_buffer, rp, up, rs, buf_.data(), client_timeout,
-                                                     upstream_timeout, &call.bytes);
+  // Request: head and body, streamed (or from memory), the head with the body bytes at hand in
+  // one write. A target a rewrite made unwritable (a space, a control character) is the client's 400.
+  if (!h1::write_request_head(head_out_, req.method_string(), req.target(), 11, req.fields.view())) {
+    co_await write_problem(client, x.client_version,
+                           Problem::bad_request("The request target cannot be sent to the backend"), false);
+    co_return Exchange::kClientGone;
+  }
+  Relay sent = Relay::kOk;
+  if (x.request_body) {
+    beast::get_lowest_layer(up).expires_after(upstream_timeout);
+    const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_), asio::buffer(*x.request_body)};
+    auto [wec, wn] = co_await asio::async_write(up, out, kTuple);
+    if (wec) sent = Relay::kWriteError;
+  } else {
+    sent = co_await relay_body(client, client_buffer_, req_body_, up, head_out_,
+                               req_head_.framing == h1::Framing::kChunked, client_timeout, upstream_timeout,
+                               &call.bytes);
+  }
   if (sent == Relay::kWriteError || sent == Relay::kReadTimeout) {
     if (sent == Relay::kWriteError && reused && !x.body_expected) co_return Exchange::kRetry;
     if (sent == Relay::kReadTimeout) co_return Exchange::kClientGone;
@@ -418,34 +433,38 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   }
   if (sent == Relay::kReadError) co_return Exchange::kClientGone;
 
-  // Response header.
-  bhttp::response_parser<bhttp::buffer_body> sp;
-  sp.header_limit(64 * 1024);
-  sp.body_limit(boost::none);
-  if (call.head) sp.skip(true);
-  beast::get_lowest_layer(up).expires_after(upstream_timeout);
-  auto [hec, hn] = co_await bhttp::async_read_header(up, conn->buffer, sp, kTuple);
-  if (hec) {
-    if (hec == beast::error::timeout) {
+  // Response header: parsed in the connection's read buffer; its fields stay views of it until the
+  // head is written (or copied, for a body read whole).
+  h1::Limits limits;
+  limits.max_fields = h1::Head::kMaxFields;
+  const HeadRead hr = co_await read_head(up, conn->buffer, kMaxUpstreamBuffer, upstream_timeout,
+                                         [this, &limits, head = call.head](std::string_view in) {
+                                           return h1::parse_response(in, up_head_, head, limits);
+                                         });
+  if (!hr.parsed.done()) {
+    if (hr.ec == beast::error::timeout) {
       x.failure = UpstreamFailure::kTimeout;
       x.problem = backend_timeout();
       co_return Exchange::kFailed;
     }
-    if (reused && !x.body_expected && conn->buffer.size() == 0) co_return Exchange::kRetry;
+    if (hr.ec && reused && !x.body_expected && conn->buffer.empty()) co_return Exchange::kRetry;
     x.failure = UpstreamFailure::kClosed;
-    x.problem = bad_backend_response("Reading the response header failed: " + hec.message());
+    x.problem = bad_backend_response("Reading the response header failed: " +
+                                     (hr.ec ? hr.ec.message() : std::string(h1::error_message(hr.parsed.error))));
     co_return Exchange::kFailed;
   }
+  conn->buffer.consume(hr.parsed.consumed);  // the head's bytes stay where they are until the next read
 
-  auto& res = sp.get();
+  ResponseHeader& res = response_;
+  res.assign(up_head_);
   EndpointHealth& health = *x.endpoint->health;
-  const unsigned status = res.result_int();
+  const unsigned status = static_cast<unsigned>(up_head_.status);
   call.status = status;
   if (status == 401 && x.digest) {
     // The challenge is kept for the next requests. This one goes again when it had no answer or
     // only its nonce was stale (RFC 7616 section 3.3); an answer refused without stale=true means
     // wrong credentials: the 401 goes back.
-    if (auto stale = filters::remember_digest_challenge(call, *x.digest, *x.endpoint, res[bhttp::field::www_authenticate]))
+    if (auto stale = filters::remember_digest_challenge(call, *x.digest, *x.endpoint, res[h1::FieldId::kWwwAuthenticate]))
       if (!x.digest_retried && !x.body_expected && (!x.digest_answered || *stale))
         co_return Exchange::kAuthRetry;  // the 401's connection is dropped
   }
@@ -461,25 +480,33 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   } else {
     health.record_success();
   }
-  bool upstream_keep_alive = res.keep_alive();
-  const bool was_chunked = res.chunked();
-  const bool body_to_eof = !sp.is_done() && !was_chunked && !res.has_content_length();
-  strip_hop_by_hop(res);
-  for (const auto& f : call.op.filters) f->on_response(call, res.base());
+  const h1::Framing framing = up_head_.framing;
+  const bool upstream_keep_alive = up_head_.keep_alive && framing != h1::Framing::kUntilClose;
+  up_body_.start(framing, up_head_.content_length);
+  const bool no_body = up_body_.none();
+  strip_hop_by_hop(res.fields);
+  for (const auto& f : call.op.filters) f->on_response(call, res);
   bool keep = x.client_keep_alive && !w_.stopping;
-  res.version(x.client_version);
-  if (body_to_eof) upstream_keep_alive = false;
-  if ((was_chunked || body_to_eof) && !sp.is_done()) {
-    if (x.client_version >= 11) res.chunked(true);
-    else keep = false;  // HTTP/1.0 client: the end of the connection frames the body
+  res.version = static_cast<int>(x.client_version);
+  // A body of unknown length goes to an HTTP/1.1 client chunked; an HTTP/1.0 client reads it until
+  // the connection closes.
+  bool rechunk = false;
+  if ((framing == h1::Framing::kChunked || framing == h1::Framing::kUntilClose) && !no_body) {
+    if (x.client_version >= 11) rechunk = true;
+    else keep = false;
   }
-  res.keep_alive(keep);
-  if (chain_reads_response_body(call, res.base(), sp.is_done()))
-    co_return co_await buffered_response(client, up, conn, sp, upstream_keep_alive, keep, x, upstream_timeout);
+  if (chain_reads_response_body(call, res, no_body))
+    co_return co_await buffered_response(client, up, conn, upstream_keep_alive, keep, x, upstream_timeout);
 
-  bhttp::response_serializer<bhttp::buffer_body> ss{res};
-  const Relay got =
-      co_await relay(up, conn->buffer, sp, client, ss, buf_.data(), upstream_timeout, client_timeout, &call.bytes);
+  set_keep_alive(res.fields, res.version, keep);
+  if (rechunk) res.fields.set(h1::FieldId::kTransferEncoding, "chunked");
+  if (!h1::write_response_head(head_out_, res.version, res.status, res.reason, res.fields.view())) {
+    x.failure = UpstreamFailure::kClosed;
+    x.problem = bad_backend_response("The response header cannot be forwarded");
+    co_return Exchange::kFailed;
+  }
+  const Relay got = co_await relay_body(up, conn->buffer, up_body_, client, head_out_, rechunk, upstream_timeout,
+                                        client_timeout, &call.bytes);
   if (got != Relay::kOk) {
     // Mid-body failure: the status line is gone already, so the only honest signal is to close.
     if (got == Relay::kReadTimeout || got == Relay::kReadError) {
@@ -490,26 +517,27 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
     }
     co_return Exchange::kClientGone;
   }
-  if (upstream_keep_alive && sp.is_done()) w_.pool.put(std::move(conn));
+  if (upstream_keep_alive && up_body_.done()) w_.pool.put(std::move(conn));
   co_return keep ? Exchange::kDone : Exchange::kClientGone;
 }
 
 template <class Client, class Up>
 asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
-                                                     bhttp::response_parser<bhttp::buffer_body>& sp,
                                                      bool upstream_keep_alive, bool keep, ExchangeState& x,
                                                      ms upstream_timeout) {
   Call& call = x.call;
+  ResponseHeader& res = response_;
+  res.detach();  // the read buffer takes the body next
   // Only the response cache reads it: as much as an entry holds; else what payload policies and
   // schema validation may read.
+  const bool no_body = up_body_.none();
   bool only_cache = w_.cache != nullptr;
   for (const auto& f : call.op.filters)
-    if (f.get() != &filters::response_cache_store() && f->reads_response_body(call, sp.get().base(), sp.is_done()))
+    if (f.get() != &filters::response_cache_store() && f->reads_response_body(call, res, no_body))
       only_cache = false;
   const std::size_t limit = only_cache ? w_.cache->max_entry_bytes() : w_.opts.max_transform_bytes;
   std::string body;
-  const Relay got = co_await read_whole(up, conn->buffer, sp, buf_.data(), limit, upstream_timeout, body, &call.bytes);
-  auto& res = sp.get();
+  const Relay got = co_await read_body(up, conn->buffer, up_body_, limit, upstream_timeout, body, &call.bytes);
   if (got == Relay::kReadTimeout) {
     x.endpoint->health->record_failure(x.endpoint->failures, UpstreamFailure::kTimeout, 0, steady_millis());
     const bool ok = co_await write_fault(client, x.client_version, backend_timeout(), false, x.fault);
@@ -525,23 +553,33 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up, std
     co_await write_fault(client, x.client_version, bad_backend_response(why), false, x.fault);
     co_return Exchange::kClientGone;
   }
-  if (upstream_keep_alive && sp.is_done()) w_.pool.put(std::move(conn));
-  std::string content_type(res[bhttp::field::content_type]);
+  if (upstream_keep_alive && up_body_.done()) w_.pool.put(std::move(conn));
+  std::string content_type(res[h1::FieldId::kContentType]);
   for (const auto& f : call.op.filters)
-    if (f->on_response_body(call, res.base(), body, content_type) == Flow::kAnswer) {
+    if (f->on_response_body(call, res, body, content_type) == Flow::kAnswer) {
       const bool ok = co_await write_fault(client, x.client_version, call.answer.problem, keep, x.fault);
       co_return ok && keep ? Exchange::kErrorSent : Exchange::kClientGone;
     }
-  bhttp::response<bhttp::string_body> out{std::move(res.base())};
-  out.body() = std::move(body);
-  if (!content_type.empty()) out.set(bhttp::field::content_type, content_type);
-  out.keep_alive(keep);
-  if (!call.head) {
-    out.chunked(false);
-    out.prepare_payload();
+  if (!content_type.empty()) res.fields.set(h1::FieldId::kContentType, content_type);
+  set_keep_alive(res.fields, res.version, keep);
+  if (call.head) {
+    body.clear();  // Content-Length stays as the backend gave it
+  } else if (res.status / 100 == 1 || res.status == 204 || res.status == 304) {
+    res.fields.erase(h1::FieldId::kContentLength);  // such a response has no body
+    body.clear();
+  } else {
+    std::array<char, 24> length;
+    const auto end = std::to_chars(length.data(), length.data() + length.size(), body.size()).ptr;
+    res.fields.set(h1::FieldId::kContentLength, std::string_view(length.data(), end - length.data()));
+  }
+  if (!h1::write_response_head(head_out_, res.version, res.status, res.reason, res.fields.view())) {
+    co_await write_fault(client, x.client_version, bad_backend_response("The response header cannot be forwarded"),
+                         false, x.fault);
+    co_return Exchange::kClientGone;
   }
   beast::get_lowest_layer(client).expires_after(ms(w_.opts.client_idle_timeout_ms));
-  auto [wec, wn] = co_await bhttp::async_write(client, out, kTuple);
+  const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_), asio::buffer(body)};
+  auto [wec, wn] = co_await asio::async_write(client, out, kTuple);
   if (wec) co_return Exchange::kClientGone;
   co_return keep ? Exchange::kDone : Exchange::kClientGone;
 }

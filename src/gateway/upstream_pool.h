@@ -9,15 +9,17 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gateway/read_buffer.h"
+
 namespace archway::gateway {
 
 struct UpstreamConnection {
-  // The read buffer starts with room for a typical response, so one recv takes it whole (Beast
-  // reads at most the free capacity, 512 bytes for an empty buffer).
-  explicit UpstreamConnection(const boost::asio::any_io_executor& ex) : tcp(ex) { buffer.reserve(16 * 1024); }
+  // The read buffer has room for a typical response, so one recv takes it whole; it grows for a
+  // larger head (up to the response head limit) and keeps bytes read past a response.
+  explicit UpstreamConnection(const boost::asio::any_io_executor& ex) : tcp(ex), buffer(16 * 1024) {}
   boost::beast::tcp_stream tcp;
   std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream&>> tls;  // set for https
-  boost::beast::flat_buffer buffer;
+  ReadBuffer buffer;
   std::string key;
   std::chrono::steady_clock::time_point idle_since;
 };

@@ -34,7 +34,7 @@ class TokenAuth final : public Filter {
     internal::Worker& w = call.worker;
     const std::int64_t now_s =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    call.auth = authorize(call.snapshot, call.api, call.op, credential_of(call), call.request["apikey"],
+    call.auth = authorize(call.snapshot, call.api, call.op, credential_of(call), call.request[http::h1::FieldId::kApikey],
                           w.local<TokenCache>(), now_s, w.opts.on_unknown_key);
     const AuthDecision& d = call.auth;
     if (d.outcome != AuthOutcome::kAllowed) {
@@ -46,7 +46,7 @@ class TokenAuth final : public Filter {
     }
     call.endpoint = d.endpoint;
     drop_credential(call);
-    call.request.erase("apikey");
+    call.request.erase(http::h1::FieldId::kApikey);
     return Flow::kNext;
   }
 };

@@ -15,7 +15,7 @@ class BackendJwt final : public Filter {
   std::string_view name() const override { return "backend_jwt"; }
 
   Flow on_request(Call& call) const override {
-    call.request.erase("X-JWT-Assertion");
+    call.request.erase(std::string_view("X-JWT-Assertion"));
     const AuthDecision& d = call.auth;
     if (call.op.secured && !call.by_basic && d.token && d.application) {
       internal::Worker& w = call.worker;

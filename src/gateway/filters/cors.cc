@@ -4,51 +4,49 @@
 // reaches an operation (the session), cached answers where they are written.
 #include "gateway/filters/cors.h"
 
-#include <boost/beast/http/field.hpp>
-
 #include "gateway/filters/filters.h"
 
 namespace archway::gateway::filters {
 
 namespace {
 
-namespace bhttp = boost::beast::http;
+using http::h1::FieldId;
 
 class Cors final : public Filter {
  public:
   std::string_view name() const override { return "cors"; }
   Flow on_request(Call& call) const override {
-    if (auto allowed = call.api.cors.allow_origin(call.request[bhttp::field::origin])) call.cors_origin.assign(*allowed);
+    if (auto allowed = call.api.cors.allow_origin(call.request[FieldId::kOrigin])) call.cors_origin.assign(*allowed);
     return Flow::kNext;
   }
   void on_response(Call& call, ResponseHeader& response) const override {
     if (call.cors_origin.empty()) return;
-    response.set(bhttp::field::access_control_allow_origin, call.cors_origin);
-    if (call.api.cors.credentials) response.set(bhttp::field::access_control_allow_credentials, "true");
-    if (call.cors_origin != "*") response.set(bhttp::field::vary, "Origin");
+    response.fields.set("Access-Control-Allow-Origin", call.cors_origin);
+    if (call.api.cors.credentials) response.fields.set("Access-Control-Allow-Credentials", "true");
+    if (call.cors_origin != "*") response.fields.set(http::h1::FieldId::kVary, "Origin");
   }
 };
 
 }  // namespace
 
-std::optional<bhttp::response<bhttp::empty_body>> preflight_answer(const RuntimeSnapshot& snapshot,
-                                                                  const ClientRequest& request, std::string_view path) {
-  if (request.method() != bhttp::verb::options) return std::nullopt;
-  const std::string_view requested = request[bhttp::field::access_control_request_method];
-  const std::string_view origin = request[bhttp::field::origin];
-  if (requested.empty() || origin.empty()) return std::nullopt;
+bool preflight_answer(const RuntimeSnapshot& snapshot, const RequestHeader& request, std::string_view path,
+                      http::h1::Fields& answer) {
+  if (request.method() != http::h1::Method::kOptions) return false;
+  const std::string_view requested = request[std::string_view("Access-Control-Request-Method")];
+  const std::string_view origin = request[FieldId::kOrigin];
+  if (requested.empty() || origin.empty()) return false;
   const RouteMatch m = snapshot.router().match(requested, path);
-  if (m.status != MatchStatus::kFound || !m.api->cors.enabled) return std::nullopt;
+  if (m.status != MatchStatus::kFound || !m.api->cors.enabled) return false;
   const CompiledCors& cors = m.api->cors;
-  bhttp::response<bhttp::empty_body> res{bhttp::status::no_content, request.version()};
+  answer.clear();
   if (auto allowed = cors.allow_origin(origin)) {
-    res.set(bhttp::field::access_control_allow_origin, *allowed);
-    res.set(bhttp::field::access_control_allow_methods, cors.methods);
-    res.set(bhttp::field::access_control_allow_headers, cors.headers);
-    if (cors.credentials) res.set(bhttp::field::access_control_allow_credentials, "true");
-    if (*allowed != "*") res.set(bhttp::field::vary, "Origin");
+    answer.set("Access-Control-Allow-Origin", *allowed);
+    answer.set("Access-Control-Allow-Methods", cors.methods);
+    answer.set("Access-Control-Allow-Headers", cors.headers);
+    if (cors.credentials) answer.set("Access-Control-Allow-Credentials", "true");
+    if (*allowed != "*") answer.set(FieldId::kVary, "Origin");
   }
-  return res;
+  return true;
 }
 
 const Filter& cors() {

@@ -180,7 +180,7 @@ class EndpointSecurity final : public Filter {
       auto auth = co_await backend_authorization(call.worker, *creds.oauth);
       if (auto* p = std::get_if<Problem>(&auth)) co_return fault(call, std::move(*p));
       call.backend_authorization = std::move(std::get<std::string>(auth));
-      call.request.set(bhttp::field::authorization, call.backend_authorization);
+      call.request.set(http::h1::FieldId::kAuthorization, call.backend_authorization);
     }
     co_return Flow::kNext;
   }
@@ -209,12 +209,12 @@ bool set_digest_authorization(Call& call, const BackendDigest& d, const Endpoint
   auto& states = call.worker.local<DigestStates>().by_key;
   auto it = states.find(digest_state_key(d, ep));
   if (it == states.end()) {
-    call.request.erase(bhttp::field::authorization);
+    call.request.erase(http::h1::FieldId::kAuthorization);
     return false;
   }
   DigestState& st = it->second;
   const std::string cnonce = crypto::hex(crypto::random_bytes(12));
-  call.request.set(bhttp::field::authorization,
+  call.request.set(http::h1::FieldId::kAuthorization,
                    crypto::digest_authorization(st.challenge, d.username, d.password, call.request.method_string(),
                                                 call.request.target(), ++st.nc, cnonce));
   return true;

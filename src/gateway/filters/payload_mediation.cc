@@ -2,8 +2,6 @@
 // body and of the response flow on the backend's, each read whole (gateway.max_transform_bytes).
 // A request body they cannot transform is the client's mistake (400); a response body, the
 // backend's (502). Both go through the operation's fault flow.
-#include <boost/beast/http/field.hpp>
-
 #include "gateway/filters/filters.h"
 #include "gateway/payload.h"
 
@@ -17,7 +15,7 @@ class PayloadMediation final : public Filter {
 
   Flow on_request(Call& call) const override {
     // The response policies need a body they can read: no compressed answers from the backend.
-    if (!call.op.response.body.empty()) call.request.erase(boost::beast::http::field::accept_encoding);
+    if (!call.op.response.body.empty()) call.request.erase(http::h1::FieldId::kAcceptEncoding);
     return Flow::kNext;
   }
 

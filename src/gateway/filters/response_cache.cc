@@ -16,8 +16,6 @@ namespace archway::gateway::filters {
 
 namespace {
 
-namespace bhttp = boost::beast::http;
-
 std::string cache_key(const Call& call) {
   const ApiRuntime& api = call.api;
   std::string key;
@@ -29,8 +27,8 @@ std::string cache_key(const Call& call) {
   for (const auto& h : api.cache_key_headers) {
     key.push_back('\n');
     key.append(h).push_back(':');
-    for (const auto& f : call.request)
-      if (boost::beast::iequals(f.name_string(), h)) key.append(f.value()).push_back(',');
+    for (const http::h1::Field& f : call.request)
+      if (http::h1::iequals(f.name, h)) key.append(f.value).push_back(',');
   }
   return key;
 }
@@ -40,10 +38,10 @@ class ResponseCacheLookup final : public Filter {
   std::string_view name() const override { return "response_cache"; }
   Flow on_request(Call& call) const override {
     ResponseCache* cache = call.worker.cache;
-    const bhttp::verb method = call.request.method();
-    if (!cache || (method != bhttp::verb::get && method != bhttp::verb::head)) return Flow::kNext;
-    const CacheDirectives asked =
-        parse_cache_control(call.request[bhttp::field::cache_control], call.request[bhttp::field::pragma]);
+    const http::h1::Method method = call.request.method();
+    if (!cache || (method != http::h1::Method::kGet && method != http::h1::Method::kHead)) return Flow::kNext;
+    const CacheDirectives asked = parse_cache_control(call.request[http::h1::FieldId::kCacheControl],
+                                                      call.request[http::h1::FieldId::kPragma]);
     if (asked.no_store) return Flow::kNext;
     call.cache_key = cache_key(call);
     if (asked.no_cache) return Flow::kNext;
@@ -57,15 +55,15 @@ class ResponseCacheLookup final : public Filter {
   }
 
   void on_response(Call& call, ResponseHeader& response) const override {
-    if (!call.cache_key.empty()) response.set("X-Cache", "MISS");
+    if (!call.cache_key.empty()) response.fields.set("X-Cache", "MISS");
   }
 };
 
 std::optional<std::uint64_t> content_length(const ResponseHeader& response) {
-  auto it = response.find(bhttp::field::content_length);
-  if (it == response.end()) return std::nullopt;
+  const http::h1::Field* f = response.fields.find(http::h1::FieldId::kContentLength);
+  if (!f) return std::nullopt;
   std::uint64_t n = 0;
-  const std::string_view v = it->value();
+  const std::string_view v = f->value;
   const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || end != v.data() + v.size()) return std::nullopt;
   return n;
@@ -74,9 +72,10 @@ std::optional<std::uint64_t> content_length(const ResponseHeader& response) {
 // How long the response may be kept: nullopt when it says it may not be stored, else the
 // operation's TTL capped by its max-age.
 std::optional<std::int64_t> cacheable_for(const ResponseHeader& res, std::int64_t ttl_ms) {
-  const CacheDirectives d = parse_cache_control(res[bhttp::field::cache_control], res[bhttp::field::pragma]);
+  using http::h1::FieldId;
+  const CacheDirectives d = parse_cache_control(res[FieldId::kCacheControl], res[FieldId::kPragma]);
   if (d.no_store || d.no_cache || d.is_private || d.max_age_s == 0) return std::nullopt;
-  if (res.find(bhttp::field::set_cookie) != res.end() || res[bhttp::field::vary] == "*") return std::nullopt;
+  if (res.fields.find(FieldId::kSetCookie) || res[FieldId::kVary] == "*") return std::nullopt;
   return d.max_age_s > 0 ? std::min<std::int64_t>(ttl_ms, d.max_age_s * 1000) : ttl_ms;
 }
 
@@ -102,26 +101,28 @@ class ResponseCacheStore final : public Filter {
     auto entry = std::make_shared<CachedResponse>();
     entry->status = 200;
     bool typed = false;
-    for (const auto& f : response) {
-      switch (f.name()) {
-        case bhttp::field::content_length:
-        case bhttp::field::transfer_encoding:
-        case bhttp::field::connection:
-        case bhttp::field::keep_alive:
-        case bhttp::field::access_control_allow_origin:
-        case bhttp::field::access_control_allow_credentials:
+    using http::h1::FieldId;
+    using http::h1::iequals;
+    for (const http::h1::Field& f : response.fields) {
+      switch (f.id) {
+        case FieldId::kContentLength:
+        case FieldId::kTransferEncoding:
+        case FieldId::kConnection:
+        case FieldId::kKeepAlive:
           continue;
-        case bhttp::field::content_type:
+        case FieldId::kContentType:
           typed = true;
-          entry->headers.emplace_back(f.name_string(), content_type);
+          entry->headers.emplace_back(f.name, content_type);
           continue;
-        case bhttp::field::vary:
-          if (boost::beast::iequals(f.value(), "Origin")) continue;
+        case FieldId::kVary:
+          if (iequals(f.value, "Origin")) continue;
           break;
         default:
-          if (boost::beast::iequals(f.name_string(), "X-Cache")) continue;
+          if (iequals(f.name, "X-Cache") || iequals(f.name, "Access-Control-Allow-Origin") ||
+              iequals(f.name, "Access-Control-Allow-Credentials"))
+            continue;
       }
-      entry->headers.emplace_back(f.name_string(), f.value());
+      entry->headers.emplace_back(f.name, f.value);
     }
     if (!typed && !content_type.empty()) entry->headers.emplace_back("Content-Type", content_type);
     entry->body = body;

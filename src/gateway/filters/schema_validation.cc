@@ -39,15 +39,15 @@ namespace {
 // Request headers as schema validation looks them up.
 class HeaderLookup final : public openapi::HeaderSource {
  public:
-  explicit HeaderLookup(const ClientRequest& r) : r_(r) {}
+  explicit HeaderLookup(const RequestHeader& r) : r_(r) {}
   std::optional<std::string_view> header(std::string_view name) const override {
-    auto it = r_.find(name);
-    if (it == r_.end()) return std::nullopt;
-    return std::string_view(it->value());
+    const http::h1::Field* f = r_.find(name);
+    if (!f) return std::nullopt;
+    return f->value;
   }
 
  private:
-  const ClientRequest& r_;
+  const RequestHeader& r_;
 };
 
 class SchemaValidation final : public Filter {
@@ -62,7 +62,7 @@ class SchemaValidation final : public Filter {
     std::vector<openapi::SchemaError> failures;
     openapi::BodyVerdict verdict = openapi::BodyVerdict::kValid;
     if (validator.check_parameters(view, failures) && call.body_done && validator.inspects_body())
-      verdict = validator.check_body(call.request[boost::beast::http::field::content_type], {}, failures);
+      verdict = validator.check_body(call.request[http::h1::FieldId::kContentType], {}, failures);
     if (failures.empty()) return Flow::kNext;
     return fault(call, request_schema_problem(verdict, failures));
   }
@@ -83,7 +83,7 @@ class SchemaValidation final : public Filter {
   // enableResponseSchemaValidation: the backend's body as it sent it, before response policies.
   bool reads_response_body(const Call& call, const ResponseHeader& response, bool) const override {
     return call.op.validate_response && !call.head &&
-           call.op.validator->response_schema(call.status, response[boost::beast::http::field::content_type]);
+           call.op.validator->response_schema(call.status, response[http::h1::FieldId::kContentType]);
   }
 
   Flow on_response_body(Call& call, ResponseHeader& response, std::string& body,

@@ -19,13 +19,13 @@ namespace {
 // Only policies with conditions call into it, so the common path parses nothing.
 class RequestFacts final : public traffic::RequestAttributes {
  public:
-  RequestFacts(const ClientRequest& req, std::string_view query, const TokenCacheEntry* token)
+  RequestFacts(const RequestHeader& req, std::string_view query, const TokenCacheEntry* token)
       : req_(req), query_(query), token_(token) {}
 
   std::optional<std::string_view> header(std::string_view name) const override {
-    auto it = req_.find(name);
-    if (it == req_.end()) return std::nullopt;
-    return std::string_view(it->value());
+    const http::h1::Field* f = req_.find(name);
+    if (!f) return std::nullopt;
+    return f->value;
   }
   std::optional<std::string_view> query(std::string_view name) const override { return query_value(query_, name); }
   std::optional<std::string> claim(std::string_view name) const override {
@@ -40,7 +40,7 @@ class RequestFacts final : public traffic::RequestAttributes {
   }
 
  private:
-  const ClientRequest& req_;
+  const RequestHeader& req_;
   std::string_view query_;
   const TokenCacheEntry* token_;
 };

@@ -45,6 +45,8 @@ class Fields::Arena {
 
 Fields::Fields() : arena_(std::make_unique<Arena>()) { fields_.reserve(32); }
 Fields::~Fields() = default;
+Fields::Fields(Fields&&) noexcept = default;
+Fields& Fields::operator=(Fields&&) noexcept = default;
 
 void Fields::assign(std::span<const Field> parsed) {
   clear();

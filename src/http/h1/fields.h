@@ -19,8 +19,9 @@ class Fields {
   Fields(const Fields&) = delete;
   Fields& operator=(const Fields&) = delete;
   // A moved-from table may only be destroyed or assigned to.
-  Fields(Fields&&) noexcept = default;
-  Fields& operator=(Fields&&) noexcept = default;
+  // Defined where Arena is complete, so a table can be moved (swapped) outside fields.cc.
+  Fields(Fields&&) noexcept;
+  Fields& operator=(Fields&&) noexcept;
   ~Fields();
 
   // Takes the parsed fields as they are: views into the read buffer, which must outlive their use.
