@@ -84,15 +84,6 @@ struct ExchangeState {
   std::optional<Problem> problem;  // set with kFailed
 };
 
-// Runs the operation's filters on the request header in order until one answers.
-asio::awaitable<Flow> run_request_filters(Call& call) {
-  for (const auto& f : call.op.filters) {
-    const Flow flow = f->suspends() ? co_await f->on_request_async(call) : f->on_request(call);
-    if (flow != Flow::kNext) co_return flow;
-  }
-  co_return Flow::kNext;
-}
-
 // Writes the answer of the filter that stopped `call`.
 template <class Stream>
 asio::awaitable<bool> write_answer(Stream& s, unsigned version, const Call& call, bool keep, const CompiledFlow* fault) {
@@ -200,10 +191,17 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     if (w_.stopping) co_return;
     // A malformed head, or framing two parsers could read differently (smuggling), is refused and
     // the connection closed; a client that goes away or idles out is just let go.
-    const HeadRead hr = co_await read_head(client, client_buffer_, max_buffer, ms(w_.opts.client_idle_timeout_ms),
-                                           [this, &limits](std::string_view in) {
-                                             return h1::parse_request(in, req_head_, limits);
-                                           });
+    HeadRead hr;
+    for (asio::mutable_buffer space;;) {
+      hr.parsed = buffered_head(client_buffer_, max_buffer, space, [this, &limits](std::string_view in) {
+        return h1::parse_request(in, req_head_, limits);
+      });
+      if (hr.parsed.status != h1::ParseStatus::kNeedMore) break;
+      beast::get_lowest_layer(client).expires_after(ms(w_.opts.client_idle_timeout_ms));
+      auto [ec, n] = co_await client.async_read_some(space, kTuple);
+      if ((hr.ec = ec)) break;
+      client_buffer_.commit(n);
+    }
     if (!hr.parsed.done()) {
       if (!hr.ec) co_await write_problem(client, 11, h1::error_problem(hr.parsed.error), false);
       co_return;
@@ -276,7 +274,14 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
   const CompiledFlow* fault = m.op->fault.empty() ? nullptr : &m.op->fault;
 
   bool ok = false;
-  if (co_await run_request_filters(call) == Flow::kAnswer) {
+  // The filters in order until one answers (in this frame: a nested coroutine would cost an
+  // allocation per request).
+  Flow flow = Flow::kNext;
+  for (const auto& f : call.op.filters) {
+    flow = f->suspends() ? co_await f->on_request_async(call) : f->on_request(call);
+    if (flow != Flow::kNext) break;
+  }
+  if (flow == Flow::kAnswer) {
     ok = co_await write_answer(client, version, call, keep(), fault) && keep();
   } else {
     ExchangeState x{call, version, client_keep_alive, false, fault, nullptr};
@@ -360,7 +365,11 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
     req.target(up_target_);
     req.set(h1::FieldId::kHost, ep->authority);
     x.endpoint = ep;
-    Acquired a = co_await acquire(w_, *ep, allow_reuse);
+    // A pooled connection is taken here; only a new one needs the coroutine (and its frame).
+    Acquired a;
+    if (allow_reuse) a.conn = w_.pool.take(ep->pool_key);
+    if (a.conn) a.reused = true;
+    else a = co_await acquire(w_, *ep, false);
     outcome = Exchange::kFailed;  // until an exchange says otherwise (after a kRetry or kAuthRetry too)
     if (a.error) {
       co_await attempts.next(a.failure, 0, std::move(a.error), false);
@@ -414,6 +423,10 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
     const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_), asio::buffer(*x.request_body)};
     auto [wec, wn] = co_await asio::async_write(up, out, kTuple);
     if (wec) sent = Relay::kWriteError;
+  } else if (req_body_.done()) {  // no body: the head alone, without the relay's frame
+    beast::get_lowest_layer(up).expires_after(upstream_timeout);
+    auto [wec, wn] = co_await asio::async_write(up, asio::buffer(head_out_), kTuple);
+    if (wec) sent = Relay::kWriteError;
   } else {
     sent = co_await relay_body(client, client_buffer_, req_body_, up, head_out_,
                                req_head_.framing == h1::Framing::kChunked, client_timeout, upstream_timeout,
@@ -437,10 +450,17 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   // head is written (or copied, for a body read whole).
   h1::Limits limits;
   limits.max_fields = h1::Head::kMaxFields;
-  const HeadRead hr = co_await read_head(up, conn->buffer, kMaxUpstreamBuffer, upstream_timeout,
-                                         [this, &limits, head = call.head](std::string_view in) {
-                                           return h1::parse_response(in, up_head_, head, limits);
-                                         });
+  HeadRead hr;
+  for (asio::mutable_buffer space;;) {
+    hr.parsed = buffered_head(conn->buffer, kMaxUpstreamBuffer, space, [&](std::string_view in) {
+      return h1::parse_response(in, up_head_, call.head, limits);
+    });
+    if (hr.parsed.status != h1::ParseStatus::kNeedMore) break;
+    beast::get_lowest_layer(up).expires_after(upstream_timeout);
+    auto [ec, n] = co_await up.async_read_some(space, kTuple);
+    if ((hr.ec = ec)) break;
+    conn->buffer.commit(n);
+  }
   if (!hr.parsed.done()) {
     if (hr.ec == beast::error::timeout) {
       x.failure = UpstreamFailure::kTimeout;

@@ -221,29 +221,18 @@ struct HeadRead {
   boost::system::error_code ec;    // set: the stream failed (timeout, closed) before a whole head came
 };
 
-// Reads from `s` into `buf` until `parse` (over the buffered bytes) finds a whole head or an error;
-// the buffer grows up to `max_capacity` for a large head.
-template <class Stream, class Parse>
-asio::awaitable<HeadRead> read_head(Stream& s, ReadBuffer& buf, std::size_t max_capacity, ms timeout, Parse parse) {
-  HeadRead r;
-  for (;;) {
-    if (!buf.empty()) {
-      r.parsed = parse(buf.data());
-      if (r.parsed.status != h1::ParseStatus::kNeedMore) co_return r;
-    }
-    const asio::mutable_buffer space = buf.prepare(std::min(max_capacity, buf.capacity() * 2));
-    if (space.size() == 0) {
-      r.parsed = {h1::ParseStatus::kError, 0, h1::ParseError::kHeadTooLarge};
-      co_return r;
-    }
-    beast::get_lowest_layer(s).expires_after(timeout);
-    auto [ec, n] = co_await s.async_read_some(space, kTuple);
-    if (ec) {
-      r.ec = ec;
-      co_return r;
-    }
-    buf.commit(n);
+// One step of reading a head: `parse` over the bytes `buf` holds. kNeedMore: read into `space`
+// (the buffer grown, up to `max_capacity`, when full) and commit, then call again. Not a coroutine:
+// the caller's loop awaits the reads, so no frame is allocated per head.
+template <class Parse>
+h1::ParseResult buffered_head(ReadBuffer& buf, std::size_t max_capacity, asio::mutable_buffer& space, Parse&& parse) {
+  if (!buf.empty()) {
+    const h1::ParseResult r = parse(buf.data());
+    if (r.status != h1::ParseStatus::kNeedMore) return r;
   }
+  space = buf.prepare(std::min(max_capacity, buf.capacity() * 2));
+  if (space.size() == 0) return {h1::ParseStatus::kError, 0, h1::ParseError::kHeadTooLarge};
+  return {};
 }
 
 // Writes `head` and then the body `body` finds in `in` (its first bytes already in `buf`) to `out`:
