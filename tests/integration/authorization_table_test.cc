@@ -19,9 +19,7 @@ struct Route {
 
 std::vector<Route> registered_routes(const std::string& file) {
   std::vector<Route> out;
-  std::ifstream in(file);
-  std::string method, pattern;
-  while (in >> method >> pattern)
+  for (auto& [method, pattern] : read_routes_file(file))
     if (pattern.starts_with("/api/am/")) out.push_back({method, pattern});
   return out;
 }

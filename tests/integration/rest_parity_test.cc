@@ -66,10 +66,8 @@ class RestParity : public ::testing::Test {
     routes_file_ = nullptr;
   }
   static std::set<std::string> routes() {
-    std::ifstream in(*routes_file_);
     std::set<std::string> out;
-    std::string method, path;
-    while (in >> method >> path) out.insert(method + " " + normalise(path));
+    for (const auto& [method, path] : read_routes_file(*routes_file_)) out.insert(method + " " + normalise(path));
     return out;
   }
   static ServerProcess* server_;

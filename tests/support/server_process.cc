@@ -147,4 +147,12 @@ int run_archway(const std::vector<std::string>& args, const std::map<std::string
   return rc;
 }
 
+std::vector<std::pair<std::string, std::string>> read_routes_file(const std::string& file) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::ifstream in(file);
+  std::string method, pattern;
+  while (in >> method >> pattern) out.emplace_back(method, pattern);
+  return out;
+}
+
 }  // namespace archway::testing

@@ -46,4 +46,7 @@ int run_archway(const std::vector<std::string>& args, const std::map<std::string
 std::string archway_binary();
 std::string make_temp_dir();
 
+// The management routes a server started with `--routes-file FILE` wrote there: {method, pattern}.
+std::vector<std::pair<std::string, std::string>> read_routes_file(const std::string& file);
+
 }  // namespace archway::testing
