@@ -13,6 +13,15 @@ namespace archway::admin {
 
 inline constexpr std::string_view kAdminBase = "/api/am/admin/v4";
 
+// The {name, description} body of categories and labels: the name is required, at most 255
+// characters, without control characters or surrounding spaces (trimmed); the description at most
+// 1024 characters. 400 naming the field otherwise.
+struct NameAndDescription {
+  std::string name;
+  std::string description;
+};
+NameAndDescription name_and_description(const http::RestRequest& req);
+
 void add_admin_routes(http::RestRouter& router, identity::UserService& users, identity::Authenticator& auth,
                       keymanager::KeyManager& km, keymanager::JwksFetcher& jwks, store::Store& store);
 

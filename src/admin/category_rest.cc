@@ -30,12 +30,20 @@ json::object category_json(const domain::ApiCategory& c) {
   return json::object{{"id", c.id}, {"name", c.name}, {"description", c.description}, {"numberOfAPIs", c.api_count}};
 }
 
-// Reads {name, description}: the name is required, at most 255 characters, without control
-// characters or surrounding spaces; the description at most 1024 characters.
 domain::ApiCategory category_from(const RestRequest& req) {
+  auto [name, description] = name_and_description(req);
+  domain::ApiCategory c;
+  c.name = std::move(name);
+  c.description = std::move(description);
+  return c;
+}
+
+}  // namespace
+
+NameAndDescription name_and_description(const RestRequest& req) {
   const json::value v = common::parse_json_body(req.body);
   const json::object& o = common::as_object(v, "");
-  domain::ApiCategory c;
+  NameAndDescription c;
   c.name = common::opt_string(o, "name", "name").value_or("");
   const auto space = [](unsigned char ch) { return std::isspace(ch) != 0; };
   c.name.erase(c.name.begin(), std::find_if_not(c.name.begin(), c.name.end(), space));
@@ -48,8 +56,6 @@ domain::ApiCategory category_from(const RestRequest& req) {
   if (c.description.size() > 1024) bad("'description' must be at most 1024 characters");
   return c;
 }
-
-}  // namespace
 
 void add_category_routes(http::RestRouter& r, identity::Authenticator& auth, store::Store& store) {
   auto admin = [&auth](const RestRequest& req) {

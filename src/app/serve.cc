@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -44,6 +46,7 @@
 #include "catalog/catalog_rest.h"
 #include "publisher/service_import.h"
 #include "admin/category_rest.h"
+#include "admin/environment_rest.h"
 #include "admin/system_scope_rest.h"
 #include "identity/authenticator.h"
 #include "identity/login_throttle.h"
@@ -53,6 +56,7 @@
 #include "webui/static_site.h"
 #include "publisher/publisher_rest.h"
 #include "publisher/settings_rest.h"
+#include "publisher/environment_rest.h"
 #include "publisher/scope_rest.h"
 #include "store/store.h"
 #include "sync/change_feed.h"
@@ -167,6 +171,21 @@ void bootstrap_admin(store::Store& store, const common::Config& cfg) {
   } else {
     spdlog::info("created user 'admin' with the password from ARCHWAY_ADMIN_PASSWORD");
   }
+}
+
+// The built-in gateway environment: this server's own gateway, answering on any host name.
+domain::Environment builtin_environment(const std::string& host, int http_port, int https_port) {
+  domain::Environment env;
+  env.id = env.name = env.display_name = std::string(domain::kDefaultEnvironment);
+  env.description = "This server's gateway";
+  env.read_only = true;
+  domain::VirtualHost vhost;
+  vhost.host = host;
+  vhost.http_port = http_port;
+  vhost.https_port = https_port;
+  vhost.ws_port = vhost.wss_port = -1;
+  env.vhosts.push_back(std::move(vhost));
+  return env;
 }
 
 }  // namespace
@@ -302,14 +321,34 @@ int run_serve(const ServeOptions& options) {
       publish();
       return true;
     };
+    // Each gateway node records itself under its environment (the Admin API's
+    // /environments/{id}/gateways), at start and then once a minute from the feed's thread.
+    std::atomic<bool> gateway_listening = false;
+    auto heartbeat = [&] {
+      if (!gateway_listening) return;
+      char host[256] = {};
+      if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
+      const int port = gateway.http_port() >= 0 ? gateway.http_port() : gateway.https_port();
+      try {
+        store->record_gateway_heartbeat({fmt::format("{}:{}", host, port), cfg.gateway_environment,
+                                         common::now_millis()});
+      } catch (const std::exception& e) {
+        spdlog::warn("gateway: could not record its heartbeat: {}", e.what());
+      }
+    };
     subscriber.tick = [&](std::int64_t now_s) {
+      heartbeat();
       // Retired signing keys stop being trusted once their grace ends; expired revocations go.
       snapshots.prune_revoked(now_s);
       (void)snapshots.apply(domain::SigningKeysChange{
           store->security_settings(now_s, sync::ChangeReader::kRetiredKeyGraceS).public_jwks});
       publish();
     };
-    sync::DeploymentFeed feed(*store, "Default", std::move(subscriber));
+    if (cfg.gateway_environment != domain::kDefaultEnvironment && !store->find_environment(cfg.gateway_environment))
+      spdlog::warn("gateway: environment '{}' (gateway.environment) is not defined yet; the gateway serves what is "
+                   "deployed to it once an administrator adds it (POST /api/am/admin/v4/environments)",
+                   cfg.gateway_environment);
+    sync::DeploymentFeed feed(*store, cfg.gateway_environment, std::move(subscriber));
 
     publisher::ApiService api_service(*store, &secrets);
     publisher::ApiService product_service(*store, &secrets, publisher::ApiKind::kProduct);
@@ -341,20 +380,17 @@ int run_serve(const ServeOptions& options) {
     const std::string oauth_base = keymanager::endpoint_base(cfg.keymanager_issuer);
     const std::string& gw_host = cfg.gateway.host;
     const std::string url_host = gw_host.empty() || gw_host == "0.0.0.0" || gw_host == "::" ? "localhost" : gw_host;
-    domain::ServerInfoSource server_info = [&gateway, oauth_base, url_host] {
+    domain::ServerInfoSource server_info = [&gateway, &store, oauth_base, url_host] {
       domain::ServerInfo info;
-      domain::GatewayEnvironment env;
-      env.name = env.display_name = publisher::ApiService::environments().front();
-      env.host = url_host;
-      env.http_port = gateway.http_port();
-      env.https_port = gateway.https_port();
-      info.environments.push_back(std::move(env));
+      info.environments.push_back(builtin_environment(url_host, gateway.http_port(), gateway.https_port()));
+      for (auto& env : store->list_environments()) info.environments.push_back(std::move(env));
       info.management_url = oauth_base;
       info.token_endpoint = oauth_base + "/oauth2/token";
       info.revoke_endpoint = oauth_base + "/oauth2/revoke";
       return info;
     };
     publisher::add_settings_routes(*router, api_service, *store, auth, server_info);
+    publisher::add_environment_routes(*router, api_service, product_service, auth);
     publisher::add_scope_routes(*router, *store, auth, system_scopes);
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
     devportal::add_settings_routes(*router, *store, auth, server_info, cfg.devportal_self_signup);
@@ -362,6 +398,7 @@ int run_serve(const ServeOptions& options) {
     devportal::add_definition_routes(*router, *store, openapi_service, auth);
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
     admin::add_category_routes(*router, auth, *store);
+    admin::add_environment_routes(*router, auth, *store, server_info);
     admin::add_system_scope_routes(*router, auth, *store, system_scopes);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);
     catalog::ServiceCatalog service_catalog(*store);
@@ -401,6 +438,8 @@ int run_serve(const ServeOptions& options) {
     feed.start();
     jwks_fetcher.start();
     gateway.start();
+    gateway_listening = true;
+    heartbeat();
     management.start();
 
     const auto ready_ms =

@@ -52,6 +52,14 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string&, std::int64_t v) { c.gateway.http_port = int(v); }},
       {"gateway.https_port", Kind::kInt, -1, 65535,
        [](Config& c, const std::string&, std::int64_t v) { c.gateway.https_port = int(v); }},
+      {"gateway.environment", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) {
+         const bool valid = !s.empty() && s.size() <= 255 && std::all_of(s.begin(), s.end(), [](unsigned char ch) {
+           return std::isalnum(ch) || ch == '_' || ch == '-';
+         });
+         if (!valid) throw ConfigError("gateway.environment must be 1-255 letters, digits, '_' or '-'");
+         c.gateway_environment = s;
+       }},
       {"gateway.workers", Kind::kInt, 0, 1024,
        [](Config& c, const std::string&, std::int64_t v) { c.gateway_workers = int(v); }},
       {"gateway.max_header_bytes", Kind::kInt, 1024, 1024 * 1024,
@@ -286,6 +294,7 @@ constexpr KeyHelp kKeyHelp[] = {
     {"gateway.http_port", "8280", "plain HTTP port; 0 picks a free one, -1 disables it"},
     {"gateway.https_port", "8243", "HTTPS port; 0 picks a free one, -1 disables it"},
     {"gateway.workers", "0", "worker threads, each with its own event loop; 0: one per core"},
+    {"gateway.environment", "Default", "the gateway environment whose deployments this gateway serves"},
     {"gateway.max_header_bytes", "32768", "largest request header block (431 above)"},
     {"gateway.max_body_bytes", "10485760", "largest request body (413 above)"},
     {"gateway.max_transform_bytes", "4194304", "largest body payload policies and schema validation read whole"},

@@ -27,6 +27,7 @@ struct Config {
 
   ListenerConfig gateway{"0.0.0.0", 8280, 8243};
   int gateway_workers = 0;  // 0 = one per core
+  std::string gateway_environment = "Default";  // the gateway environment whose deployments this gateway serves
   std::int64_t gateway_max_header_bytes = 32 * 1024;
   std::int64_t gateway_max_body_bytes = 10 * 1024 * 1024;
   std::int64_t gateway_max_transform_bytes = 4 * 1024 * 1024;  // largest body a payload policy buffers

@@ -31,8 +31,9 @@ void add_settings_routes(http::RestRouter& r, store::Store& store, identity::Aut
     json::array grants;
     for (auto g : domain::kSupportedGrantTypes) grants.emplace_back(g);
     std::vector<std::string> urls;
-    for (const auto& env : info.environments)
-      for (auto& u : domain::gateway_urls(env)) urls.push_back(std::move(u));
+    if (!info.environments.empty())  // this server's own gateway
+      for (const auto& vhost : info.environments.front().vhosts)
+        for (auto& u : domain::gateway_urls(vhost)) urls.push_back(std::move(u));
     json::object o;
     o["grantTypes"] = std::move(grants);
     o["scopes"] = json::array{identity::kScopeSubscribe};

@@ -237,7 +237,7 @@ Endpoint group_member(const json::value& v, const std::string& path, bool weight
   auto url = opt_string(obj, "url", path + ".url");
   if (!url) bad_endpoint(fmt::format("'{}.url' is required", path));
   std::string why;
-  if (!parse_backend_url(*url, &why))
+  if (!valid_endpoint_url(*url, &why))
     bad_endpoint(fmt::format("'{}.url' {}: '{}'", path, why, *url));
   e.url = *url;
   if (const json::object* c = opt_object(obj, "config", path + ".config"))

@@ -4,11 +4,12 @@
 
 namespace archway::domain {
 
-std::vector<std::string> gateway_urls(const GatewayEnvironment& env) {
+std::vector<std::string> gateway_urls(const VirtualHost& vhost) {
   std::vector<std::string> out;
-  const std::string host = env.host.find(':') == std::string::npos ? env.host : "[" + env.host + "]";  // IPv6
-  if (env.http_port >= 0) out.push_back(fmt::format("http://{}:{}", host, env.http_port));
-  if (env.https_port >= 0) out.push_back(fmt::format("https://{}:{}", host, env.https_port));
+  const std::string host = vhost.host.find(':') == std::string::npos ? vhost.host : "[" + vhost.host + "]";  // IPv6
+  if (vhost.http_port >= 0) out.push_back(fmt::format("http://{}:{}{}", host, vhost.http_port, vhost.http_context));
+  if (vhost.https_port >= 0)
+    out.push_back(fmt::format("https://{}:{}{}", host, vhost.https_port, vhost.http_context));
   return out;
 }
 

@@ -6,20 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "domain/environment.h"
+
 namespace archway::domain {
 
-// A gateway environment APIs are deployed to (the product's Environment).
-struct GatewayEnvironment {
-  std::string name = "Default";
-  std::string display_name = "Default";
-  std::string type = "hybrid";  // serves production and sandbox keys
-  std::string host = "localhost";
-  int http_port = -1;   // -1: no plain listener
-  int https_port = -1;  // -1: no TLS listener
-};
-
 struct ServerInfo {
-  std::vector<GatewayEnvironment> environments;
+  std::vector<Environment> environments;  // the built-in one first
   std::string management_url;   // where the REST APIs answer, e.g. https://localhost:9443
   std::string token_endpoint;   // the resident Key Manager's
   std::string revoke_endpoint;
@@ -27,7 +19,7 @@ struct ServerInfo {
 
 using ServerInfoSource = std::function<ServerInfo()>;
 
-// "http://host:port" and "https://host:port" of the environment's listeners, in that order.
-std::vector<std::string> gateway_urls(const GatewayEnvironment& env);
+// "http://host:port[/context]" and "https://..." of a virtual host's listeners, in that order.
+std::vector<std::string> gateway_urls(const VirtualHost& vhost);
 
 }  // namespace archway::domain

@@ -1,7 +1,10 @@
 #include "domain/url.h"
 
 #include <boost/url/parse.hpp>
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <string>
 
 namespace archway::domain {
 
@@ -46,6 +49,29 @@ std::optional<BackendUrl> parse_backend_url(std::string_view text, std::string* 
   while (!path.empty() && path.back() == '/') path.pop_back();
   out.base_path = std::move(path);
   return out;
+}
+
+bool valid_endpoint_url(std::string_view url, std::string* error) {
+  std::string filled;
+  std::size_t at = 0;
+  while (at < url.size()) {
+    const std::size_t open = url.find("{{", at);
+    if (open == std::string_view::npos) break;
+    const std::size_t close = url.find("}}", open + 2);
+    const std::string_view name = close == std::string_view::npos ? "" : url.substr(open + 2, close - open - 2);
+    const bool valid = !name.empty() && name.size() <= 255 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '_' || c == '-' || c == '.';
+    });
+    if (!valid) {
+      if (error) *error = "has a '{{' placeholder that is not '{{name}}' (letters, digits, '_', '-', '.')";
+      return false;
+    }
+    filled.append(url, at, open - at);
+    filled += "placeholder";
+    at = close + 2;
+  }
+  filled.append(url, at);
+  return parse_backend_url(filled, error).has_value();
 }
 
 }  // namespace archway::domain

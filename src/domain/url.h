@@ -19,4 +19,9 @@ struct BackendUrl {
 // Parses an absolute http(s) URL; nullopt with `error` set when it does not parse or is not http(s).
 std::optional<BackendUrl> parse_backend_url(std::string_view url, std::string* error = nullptr);
 
+// Whether an endpoint URL as an API states it is well formed: an absolute http(s) URL once each
+// "{{name}}" placeholder (letters, digits, '_', '-', '.'; filled per gateway environment) stands for
+// a host or path word. false with `error` set otherwise.
+bool valid_endpoint_url(std::string_view url, std::string* error = nullptr);
+
 }  // namespace archway::domain

@@ -11,6 +11,7 @@
 #include "common/problem.h"
 #include "common/strings.h"
 #include "domain/policy_json.h"
+#include "domain/url.h"
 #include "openapi/operation_validator.h"
 #include "publisher/api_validation.h"
 
@@ -45,9 +46,10 @@ void check_schema_validation(const domain::Api& api) {
 }
 }  // namespace
 
-const std::vector<std::string>& ApiService::environments() {
-  static const std::vector<std::string> kEnvs = {"Default"};
-  return kEnvs;
+std::vector<std::string> ApiService::environments() const {
+  std::vector<std::string> out{std::string(domain::kDefaultEnvironment)};
+  for (const auto& env : store_.list_environments()) out.push_back(env.name);
+  return out;
 }
 
 void ApiService::check_tiers(const domain::Api& api) {
@@ -432,18 +434,40 @@ domain::Api ApiService::restore_revision(const std::string& api_id, const std::s
 
 std::vector<domain::Deployment> ApiService::deploy(const std::string& api_id, const std::string& revision_id,
                                                    std::vector<domain::Deployment> targets) {
-  revision(api_id, revision_id);
+  const domain::Revision rev = revision(api_id, revision_id);
   if (targets.empty())
     throw ProblemError(Problem::bad_request("The body must list at least one gateway environment to deploy to"));
-  const auto& envs = environments();
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    if (std::find(envs.begin(), envs.end(), targets[i].name) == envs.end())
+    domain::Deployment& d = targets[i];
+    if (d.name == domain::kDefaultEnvironment) {
+      if (d.vhost.empty()) d.vhost = "localhost";  // the built-in environment answers on any host name
+    } else if (auto env = store_.find_environment(d.name)) {
+      // A deployment names one of its environment's virtual hosts; the first when it names none.
+      if (d.vhost.empty() && !env->vhosts.empty()) d.vhost = env->vhosts.front().host;
+      if (std::none_of(env->vhosts.begin(), env->vhosts.end(), [&](const auto& v) { return v.host == d.vhost; }))
+        throw ProblemError(Problem::bad_request(fmt::format(
+            "[{}].vhost: '{}' is not a virtual host of gateway environment '{}' (see the Admin API's /environments)",
+            i, d.vhost, d.name)));
+    } else {
       throw ProblemError(Problem::bad_request(fmt::format("[{}].name: unknown gateway environment '{}' (known: {})",
-                                                          i, targets[i].name, fmt::join(envs, ", "))));
+                                                          i, d.name, fmt::join(environments(), ", "))));
+    }
     for (std::size_t j = 0; j < i; ++j)
       if (targets[j].name == targets[i].name)
         throw ProblemError(Problem::bad_request(fmt::format("[{}].name: environment '{}' is listed twice", i,
                                                             targets[i].name)));
+  }
+  // Endpoint placeholders must be filled by each environment's properties.
+  for (const auto& d : targets) {
+    domain::Api api = rev.api;
+    domain::apply_environment_properties(api, store_.environment_properties(api_id, d.name));
+    for (const auto& url : domain::endpoint_urls(api)) {
+      std::string error;
+      if (!domain::parse_backend_url(url, &error))
+        bad(fmt::format("the endpoint '{}' is not a URL in gateway environment '{}' ({}): give the environment the "
+                        "properties its placeholders name (PUT /apis/{}/environments/{{envId}}/keys)",
+                        url, d.name, error, api_id));
+    }
   }
   return store_.deploy_revision(api_id, revision_id, targets);
 }
@@ -463,6 +487,63 @@ std::vector<domain::Deployment> ApiService::undeploy(const std::string& api_id, 
   for (const auto& d : removed) names.push_back(d.name);
   store_.undeploy_revision(api_id, revision_id, names);
   return removed;
+}
+
+domain::Deployment ApiService::set_deployment_visibility(const std::string& api_id, const std::string& environment,
+                                                         bool display_on_devportal) {
+  get(api_id);
+  auto d = store_.update_deployment(api_id, environment, display_on_devportal);
+  if (!d)
+    throw ProblemError(Problem::not_found(
+        fmt::format("{} '{}' is not deployed to gateway environment '{}'", noun(), api_id, environment)));
+  return *d;
+}
+
+namespace {
+std::string environment_name(store::Store& store, const std::string& env_id) {
+  if (env_id == domain::kDefaultEnvironment) return env_id;
+  auto env = store.get_environment(env_id);
+  if (!env) throw ProblemError(Problem::not_found(fmt::format("Gateway environment '{}' not found", env_id)));
+  return env->name;
+}
+}  // namespace
+
+domain::EnvironmentProperties ApiService::environment_properties(const std::string& api_id,
+                                                                 const std::string& env_id) {
+  get(api_id);
+  return store_.environment_properties(api_id, environment_name(store_, env_id));
+}
+
+domain::EnvironmentProperties ApiService::set_environment_properties(const std::string& api_id,
+                                                                     const std::string& env_id,
+                                                                     const domain::EnvironmentProperties& properties) {
+  domain::Api api = get(api_id);
+  const std::string env = environment_name(store_, env_id);
+  for (const char* key : {"productionEndpoint", "sandboxEndpoint"}) {
+    const auto it = properties.find(key);
+    std::string error;
+    if (it != properties.end() && !domain::parse_backend_url(it->second, &error))
+      bad(fmt::format("'{}': {}", key, error));
+  }
+  domain::apply_environment_properties(api, properties);
+  for (const auto& url : domain::endpoint_urls(api)) {
+    std::string error;
+    if (!domain::parse_backend_url(url, &error))
+      bad(fmt::format("with these properties the endpoint '{}' would not be a URL: {}", url, error));
+  }
+  store_.set_environment_properties(api_id, env, properties);
+  return properties;
+}
+
+std::vector<domain::Label> ApiService::labels(const std::string& api_id) {
+  get(api_id);
+  return store_.api_labels(api_id);
+}
+
+std::vector<domain::Label> ApiService::change_labels(const std::string& api_id,
+                                                     const std::vector<std::string>& label_ids, bool attach) {
+  get(api_id);
+  return store_.change_api_labels(api_id, label_ids, attach);
 }
 
 boost::json::object ApiService::policy_list(const std::string& level) {

@@ -74,6 +74,20 @@ class ApiService {
   std::vector<domain::Deployment> undeploy(const std::string& api_id, const std::string& revision_id,
                                            std::vector<std::string> environments);
   std::vector<domain::Deployment> deployments(const std::string& api_id);
+  // Whether the Developer Portal shows the deployment to `environment` (404 when there is none).
+  domain::Deployment set_deployment_visibility(const std::string& api_id, const std::string& environment,
+                                               bool display_on_devportal);
+  // The API's properties for one gateway environment (`env_id`: an id, or the built-in one's name);
+  // 404 for an unknown API or environment.
+  domain::EnvironmentProperties environment_properties(const std::string& api_id, const std::string& env_id);
+  // Replaces them. "productionEndpoint" and "sandboxEndpoint" must be http(s) URLs, and every
+  // endpoint URL of the API must stay one once the properties apply (400 naming the property).
+  domain::EnvironmentProperties set_environment_properties(const std::string& api_id, const std::string& env_id,
+                                                           const domain::EnvironmentProperties& properties);
+  // Labels attached to the API; attaching or detaching names label ids (400 for an unknown one).
+  std::vector<domain::Label> labels(const std::string& api_id);
+  std::vector<domain::Label> change_labels(const std::string& api_id, const std::vector<std::string>& label_ids,
+                                           bool attach);
 
   void set_subscription_status(const std::string& subscription_id, const std::string& status);
   // A page of the API's subscriptions, oldest first, with the total (404 for an unknown API).
@@ -88,8 +102,9 @@ class ApiService {
   // The tags of every API and API product, with how many carry each.
   std::vector<std::pair<std::string, std::int64_t>> tags();
 
-  // Gateway environments a revision can be deployed to.
-  static const std::vector<std::string>& environments();
+  // Names of the gateway environments a revision can be deployed to: the built-in one, then those
+  // the Admin API added.
+  std::vector<std::string> environments() const;
 
  private:
   // Every name in `policies` is a subscription tier; apiThrottlingPolicy and each operation's

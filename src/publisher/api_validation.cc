@@ -31,7 +31,7 @@ bool path_char(char c) {
 void validate_endpoint(const std::optional<domain::Endpoint>& e, std::string_view key) {
   if (!e) return;
   std::string why;
-  if (!domain::parse_backend_url(e->url, &why))
+  if (!domain::valid_endpoint_url(e->url, &why))
     bad(fmt::format("'endpointConfig.{}.url' {}: '{}'", key, why, e->url));
   if (e->timeout_ms && (*e->timeout_ms <= 0 || *e->timeout_ms > 3600000))
     bad(fmt::format("'endpointConfig.{}.config.actionDuration' must be between 1 and 3600000 ms", key));

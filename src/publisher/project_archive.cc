@@ -387,7 +387,7 @@ ProjectArchive::Prepared ProjectArchive::prepare(const ProjectFiles& project, Ap
   if (const archive::ZipEntry* envs = project.either("deployment_environments")) {
     const json::value data = envelope_data(*envs, "deployment_environments");
     if (!data.is_array()) bad(fmt::format("'{}': 'data' must be a list of deployment environments", envs->name));
-    const auto& known = ApiService::environments();
+    const auto known = apis_.environments();
     for (std::size_t i = 0; i < data.get_array().size(); ++i) {
       const std::string at = fmt::format("data[{}]", i);
       const json::object& o = in_entry(envs->name, [&]() -> const json::object& {
@@ -403,7 +403,7 @@ ProjectArchive::Prepared ProjectArchive::prepare(const ProjectFiles& project, Ap
       if (std::any_of(targets.begin(), targets.end(), [&](const auto& t) { return t.name == d.name; }))
         bad(fmt::format("'{}': '{}' lists environment '{}' twice", envs->name, at, d.name));
       in_entry(envs->name, [&] {
-        d.vhost = common::opt_string(o, "deploymentVhost", at + ".deploymentVhost").value_or("localhost");
+        d.vhost = common::opt_string(o, "deploymentVhost", at + ".deploymentVhost").value_or("");
         d.display_on_devportal =
             common::opt_bool(o, "displayOnDevportal", at + ".displayOnDevportal").value_or(true);
         return 0;

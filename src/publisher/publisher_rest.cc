@@ -45,16 +45,6 @@ json::object api_info(const domain::Api& a) {
   return o;
 }
 
-json::object deployment_json(const domain::Deployment& d) {
-  json::object o;
-  o["revisionUuid"] = d.revision_id;
-  o["name"] = d.name;
-  o["vhost"] = d.vhost;
-  o["displayOnDevportal"] = d.display_on_devportal;
-  o["deployedTime"] = common::iso8601_utc(d.deployed_time);
-  o["successDeployedTime"] = common::iso8601_utc(d.deployed_time);
-  return o;
-}
 
 json::object revision_json(const domain::Revision& r, const std::vector<domain::Deployment>& deployments) {
   json::object o;
@@ -120,7 +110,7 @@ std::vector<domain::Deployment> deployments_from_body(const RestRequest& req, bo
     auto name = common::opt_string(o, "name", p + ".name");
     if (!name || name->empty()) throw ProblemError(Problem::bad_request(fmt::format("'{}.name' is required", p)));
     d.name = *name;
-    d.vhost = common::opt_string(o, "vhost", p + ".vhost").value_or("localhost");
+    d.vhost = common::opt_string(o, "vhost", p + ".vhost").value_or("");  // "": the environment's first
     d.display_on_devportal = common::opt_bool(o, "displayOnDevportal", p + ".displayOnDevportal").value_or(true);
     out.push_back(std::move(d));
   }
@@ -357,7 +347,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
       std::vector<std::string> envs;
       const std::string* all = req.query_param("allEnvironments");
       if (all && *all == "true") {
-        envs = ApiService::environments();
+        envs = svc.environments();
       } else {
         for (const auto& d : deployments_from_body(req, true)) envs.push_back(d.name);
         if (const std::string* e = req.query_param("environments"); e && !e->empty()) envs.push_back(*e);
@@ -457,6 +447,17 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     return ok_json(200, domain::policy_spec_to_json(*spec));
   });
 
+}
+
+json::object deployment_json(const domain::Deployment& d) {
+  json::object o;
+  o["revisionUuid"] = d.revision_id;
+  o["name"] = d.name;
+  o["vhost"] = d.vhost;
+  o["displayOnDevportal"] = d.display_on_devportal;
+  o["deployedTime"] = common::iso8601_utc(d.deployed_time);
+  o["successDeployedTime"] = common::iso8601_utc(d.deployed_time);
+  return o;
 }
 
 }  // namespace archway::publisher

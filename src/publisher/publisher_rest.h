@@ -1,5 +1,6 @@
 #pragma once
 // Publisher REST API v4 (/api/am/publisher/v4), WSO2 API Manager 4.x paths and JSON shapes.
+#include <boost/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,9 @@ inline constexpr std::string_view kPublisherBase = "/api/am/publisher/v4";
 inline std::string publisher_path(std::string_view suffix) {
   return std::string(kPublisherBase) + std::string(suffix);
 }
+
+// The product's APIRevisionDeployment.
+boost::json::object deployment_json(const domain::Deployment& d);
 
 // `apis` serves /apis, `products` (ApiKind::kProduct) /api-products.
 void add_publisher_routes(http::RestRouter& router, ApiService& apis, ApiService& products,

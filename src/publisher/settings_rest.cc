@@ -17,22 +17,33 @@ namespace {
 
 RestResponse ok(const json::value& v) { return RestResponse::json(200, json::serialize(v)); }
 
-// The product's Environment: the gateway's virtual host with its ports and the URLs it answers on.
-json::object environment_json(const domain::GatewayEnvironment& env, const std::string& server_url) {
-  json::object vhost{{"host", env.host}, {"httpContext", ""}};
-  if (env.http_port >= 0) vhost["httpPort"] = env.http_port;
-  if (env.https_port >= 0) vhost["httpsPort"] = env.https_port;
+// The product's Environment as the Publisher's settings list it: its virtual hosts with their
+// ports and the URLs they answer on.
+json::object environment_json(const domain::Environment& env, const std::string& server_url) {
+  json::array vhosts;
   json::array uris;
-  for (const auto& url : domain::gateway_urls(env))
-    uris.push_back(json::object{{"protocol", url.substr(0, url.find(':'))}, {"endpointURI", url}});
-  return json::object{{"name", env.name},
+  for (const auto& v : env.vhosts) {
+    json::object vhost{{"host", v.host}, {"httpContext", v.http_context}};
+    if (v.http_port >= 0) vhost["httpPort"] = v.http_port;
+    if (v.https_port >= 0) vhost["httpsPort"] = v.https_port;
+    if (v.ws_port >= 0) vhost["wsPort"] = v.ws_port;
+    if (v.wss_port >= 0) vhost["wssPort"] = v.wss_port;
+    vhosts.push_back(std::move(vhost));
+    for (const auto& url : domain::gateway_urls(v))
+      uris.push_back(json::object{{"protocol", url.substr(0, url.find(':'))}, {"endpointURI", url}});
+  }
+  json::array props;
+  for (const auto& [k, v] : env.additional_properties) props.push_back(json::object{{"key", k}, {"value", v}});
+  return json::object{{"id", env.id},
+                      {"name", env.name},
                       {"displayName", env.display_name},
                       {"type", env.type},
+                      {"provider", env.provider},
                       {"serverUrl", server_url},
                       {"showInApiConsole", true},
-                      {"vhosts", json::array{std::move(vhost)}},
+                      {"vhosts", std::move(vhosts)},
                       {"endpointURIs", std::move(uris)},
-                      {"additionalProperties", json::array()}};
+                      {"additionalProperties", std::move(props)}};
 }
 
 }  // namespace

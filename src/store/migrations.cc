@@ -469,6 +469,38 @@ INSERT INTO system_scope_roles (scope, role) VALUES
   ('service_catalog:service_view', 'publisher'),
   ('service_catalog:service_write', 'admin'), ('service_catalog:service_write', 'creator');
 )sql"},
+      {24, "gateway environments, their gateways' heartbeats, environment-specific API properties, labels", R"sql(
+CREATE TABLE gateway_environments (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL UNIQUE,
+  definition   TEXT NOT NULL,
+  created_time INTEGER NOT NULL
+);
+CREATE TABLE gateway_instances (
+  gateway_id  TEXT PRIMARY KEY,
+  environment TEXT NOT NULL,
+  last_active INTEGER NOT NULL
+);
+CREATE INDEX gateway_instances_by_environment ON gateway_instances (environment, gateway_id);
+CREATE TABLE api_environment_properties (
+  api_id      TEXT NOT NULL REFERENCES apis (id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  properties  TEXT NOT NULL,
+  PRIMARY KEY (api_id, environment)
+);
+CREATE INDEX api_environment_properties_by_environment ON api_environment_properties (environment, api_id);
+CREATE TABLE labels (
+  id          TEXT PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  description TEXT NOT NULL
+);
+CREATE TABLE api_labels (
+  api_id   TEXT NOT NULL REFERENCES apis (id) ON DELETE CASCADE,
+  label_id TEXT NOT NULL REFERENCES labels (id),
+  PRIMARY KEY (api_id, label_id)
+);
+CREATE INDEX api_labels_by_label ON api_labels (label_id, api_id);
+)sql"},
   };
   return kMigrations;
 }

@@ -4,6 +4,7 @@
 // transaction (DESIGN.md §6). Uniqueness violations throw common::ProblemError with status 409.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "domain/api.h"
 #include "domain/application.h"
 #include "domain/category.h"
+#include "domain/environment.h"
 #include "domain/shared_scope.h"
 #include "domain/document.h"
 #include "domain/policy.h"
@@ -271,6 +273,43 @@ class Store {
   virtual std::vector<domain::Deployment> list_deployments(std::string_view api_id) = 0;
   // The revisions deployed to one gateway environment, with the change-log revision.
   virtual DeployedState deployed_state(std::string_view environment) = 0;
+  // Sets a deployment's Developer Portal visibility; nullopt when the API is not deployed there.
+  virtual std::optional<domain::Deployment> update_deployment(std::string_view api_id, std::string_view environment,
+                                                              bool display_on_devportal) = 0;
+
+  // Gateway environments added through the Admin API (the built-in one is not stored). Names are
+  // unique and never change (409 on a taken name). Deleting one is refused (409) while API
+  // revisions are deployed to it; false when there is no such environment.
+  virtual void create_environment(const domain::Environment& env) = 0;
+  virtual std::vector<domain::Environment> list_environments() = 0;
+  virtual std::optional<domain::Environment> get_environment(std::string_view id) = 0;
+  virtual std::optional<domain::Environment> find_environment(std::string_view name) = 0;
+  virtual void update_environment(const domain::Environment& env) = 0;
+  virtual bool delete_environment(std::string_view id) = 0;
+  // Gateway nodes: each records itself every minute or so under the environment it serves.
+  virtual void record_gateway_heartbeat(const domain::GatewayInstance& gateway) = 0;
+  virtual std::vector<domain::GatewayInstance> list_gateway_instances(std::string_view environment) = 0;
+  // Environment-specific API properties (by environment name). Setting them delivers the API's
+  // deployment to that environment again (api.deployed), so its gateways apply them at once.
+  virtual domain::EnvironmentProperties environment_properties(std::string_view api_id,
+                                                               std::string_view environment) = 0;
+  virtual std::map<std::string, domain::EnvironmentProperties> environment_properties_of(
+      std::string_view environment) = 0;  // by API id
+  virtual void set_environment_properties(std::string_view api_id, std::string_view environment,
+                                          const domain::EnvironmentProperties& properties) = 0;
+
+  // Labels (names unique case-insensitively: 409) and the APIs they are attached to. Deleting a
+  // label still attached to an API is refused (409); false when there is no such label.
+  virtual void create_label(const domain::Label& label) = 0;
+  virtual std::vector<domain::Label> list_labels() = 0;
+  virtual std::optional<domain::Label> get_label(std::string_view id) = 0;
+  virtual void update_label(const domain::Label& label) = 0;
+  virtual bool delete_label(std::string_view id) = 0;
+  virtual std::vector<std::string> label_usage(std::string_view label_id) = 0;  // API ids
+  virtual std::vector<domain::Label> api_labels(std::string_view api_id) = 0;
+  // Attaches (or, with `attach` false, detaches) labels; unknown label ids are a 400, in one transaction.
+  virtual std::vector<domain::Label> change_api_labels(std::string_view api_id,
+                                                       const std::vector<std::string>& label_ids, bool attach) = 0;
 
   // Applications (unique per owner and name); deleting one removes its keys and subscriptions.
   virtual void create_application(const domain::Application& app) = 0;

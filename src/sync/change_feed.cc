@@ -9,6 +9,7 @@
 
 #include "common/clock.h"
 #include "domain/api_json.h"
+#include "domain/environment.h"
 
 namespace archway::sync {
 
@@ -19,8 +20,12 @@ ChangeReader::ChangeReader(store::Store& store, std::string environment)
 
 std::int64_t ChangeReader::load_deployed() {
   store::DeployedState st = store_.deployed_state(environment_);
+  const auto properties = store_.environment_properties_of(environment_);
   apis_.clear();
-  for (auto& d : st.apis) apis_[d.api_id] = std::move(d);
+  for (auto& d : st.apis) {
+    if (auto p = properties.find(d.api_id); p != properties.end()) domain::apply_environment_properties(d.api, p->second);
+    apis_[d.api_id] = std::move(d);
+  }
   return st.revision;
 }
 
@@ -67,6 +72,7 @@ std::optional<domain::ConfigChange> ChangeReader::api_change(const store::Change
   d.api = domain::api_from_json(p.at("api").as_object());
   if (const json::value* def = p.if_contains("openapiDefinition"); def && def->is_string())
     d.api.openapi_definition = std::string(def->get_string());
+  domain::apply_environment_properties(d.api, store_.environment_properties(d.api_id, environment_));
   apis_[d.api_id] = std::move(d);
   return current();
 }
@@ -130,6 +136,9 @@ std::vector<domain::ConfigChange> ChangeReader::changes(const std::vector<store:
       out.push_back(domain::PoliciesChange{std::move(s.policies), std::move(s.block_conditions)});
       out.push_back(domain::SigningKeysChange{std::move(s.public_jwks)});
       out.push_back(domain::KeyManagersChange{std::move(s.external_key_managers)});
+    } else if (e.type == "environment.changed") {
+      // An environment's record (names, virtual hosts) is management data: gateways serve what is
+      // deployed to their environment whatever it says.
     } else {
       spdlog::warn("change feed: event type '{}' (revision {}) is unknown; ignored", e.type, e.revision);
     }

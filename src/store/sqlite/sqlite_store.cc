@@ -70,6 +70,74 @@ void run_unique(Stmt& s, const std::string& conflict) {
   }
 }
 
+// Storage codec of gateway environments (the `definition` column): the store's own field names,
+// independent of the REST shape.
+std::string environment_to_text(const domain::Environment& e) {
+  json::array vhosts;
+  for (const auto& v : e.vhosts)
+    vhosts.push_back(json::object{{"host", v.host},         {"http_context", v.http_context},
+                                  {"http_port", v.http_port}, {"https_port", v.https_port},
+                                  {"ws_port", v.ws_port},     {"wss_port", v.wss_port},
+                                  {"ws_host", v.ws_host},     {"wss_host", v.wss_host}});
+  json::array props;
+  for (const auto& [k, v] : e.additional_properties) props.push_back(json::array{json::string(k), json::string(v)});
+  json::array roles;
+  for (const auto& r : e.permission_roles) roles.emplace_back(r);
+  return json::serialize(json::object{{"display_name", e.display_name},
+                                      {"description", e.description},
+                                      {"provider", e.provider},
+                                      {"type", e.type},
+                                      {"gateway_type", e.gateway_type},
+                                      {"vhosts", std::move(vhosts)},
+                                      {"additional_properties", std::move(props)},
+                                      {"permission_type", e.permission_type},
+                                      {"permission_roles", std::move(roles)},
+                                      {"updated_time", e.updated_time}});
+}
+
+// Reads id, name, definition, created_time.
+domain::Environment environment_from(const Stmt& s) {
+  domain::Environment e;
+  e.id = s.text(0);
+  e.name = s.text(1);
+  e.created_time = s.integer(3);
+  const json::object o = json::parse(s.text(2)).as_object();
+  auto str = [&o](const char* k) { return std::string(o.at(k).as_string()); };
+  e.display_name = str("display_name");
+  e.description = str("description");
+  e.provider = str("provider");
+  e.type = str("type");
+  e.gateway_type = str("gateway_type");
+  for (const auto& v : o.at("vhosts").as_array()) {
+    const json::object& vo = v.as_object();
+    domain::VirtualHost h;
+    h.host = std::string(vo.at("host").as_string());
+    h.http_context = std::string(vo.at("http_context").as_string());
+    h.http_port = static_cast<int>(vo.at("http_port").as_int64());
+    h.https_port = static_cast<int>(vo.at("https_port").as_int64());
+    h.ws_port = static_cast<int>(vo.at("ws_port").as_int64());
+    h.wss_port = static_cast<int>(vo.at("wss_port").as_int64());
+    h.ws_host = std::string(vo.at("ws_host").as_string());
+    h.wss_host = std::string(vo.at("wss_host").as_string());
+    e.vhosts.push_back(std::move(h));
+  }
+  for (const auto& p : o.at("additional_properties").as_array())
+    e.additional_properties.emplace_back(std::string(p.as_array().at(0).as_string()),
+                                         std::string(p.as_array().at(1).as_string()));
+  e.permission_type = str("permission_type");
+  for (const auto& r : o.at("permission_roles").as_array()) e.permission_roles.emplace_back(r.as_string());
+  e.updated_time = o.at("updated_time").as_int64();
+  return e;
+}
+
+domain::EnvironmentProperties properties_from_text(const std::string& text) {
+  domain::EnvironmentProperties out;
+  const json::value parsed = json::parse(text);
+  for (const auto& [k, v] : parsed.as_object())
+    if (v.is_string()) out[std::string(k)] = std::string(v.get_string());
+  return out;
+}
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const std::string& path) : db_(path) { migrate(); }
@@ -933,16 +1001,7 @@ class SqliteStore final : public Store {
             .bind(5, std::int64_t{d.display_on_devportal})
             .bind(6, d.deployed_time)
             .run();
-        json::object payload;
-        payload["apiId"] = d.api_id;
-        payload["revisionId"] = d.revision_id;
-        payload["environment"] = d.name;
-        payload["vhost"] = d.vhost;
-        payload["api"] = domain::api_to_json(revision->api);
-        // Schema validation needs the definition at the gateway; other APIs keep the event small.
-        if (revision->api.enable_schema_validation && !revision->api.openapi_definition.empty())
-          payload["openapiDefinition"] = revision->api.openapi_definition;
-        rev = append_event("api.deployed", api_id, json::serialize(payload));
+        rev = append_deployed_event(d, revision->api);
         out.push_back(std::move(d));
       }
       tx.commit();
@@ -1091,6 +1150,247 @@ class SqliteStore final : public Store {
     db_.exec("COMMIT");
     return st;
   }
+
+  std::optional<domain::Deployment> update_deployment(std::string_view api_id, std::string_view environment,
+                                                      bool display_on_devportal) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("UPDATE api_deployments SET display_on_devportal = ? WHERE api_id = ? AND environment = ?")
+        .bind(1, std::int64_t{display_on_devportal})
+        .bind(2, api_id)
+        .bind(3, environment)
+        .run();
+    if (db_.changes() == 0) return std::nullopt;
+    return deployment_locked(api_id, environment);
+  }
+
+  void create_environment(const domain::Environment& env) override {
+    write([&] {
+      Stmt s = db_.prepare("INSERT INTO gateway_environments (id, name, definition, created_time) VALUES (?,?,?,?)");
+      s.bind(1, env.id).bind(2, env.name).bind(3, environment_to_text(env)).bind(4, env.created_time);
+      run_unique(s, fmt::format("A gateway environment named '{}' already exists", env.name));
+      return append_event("environment.changed", env.id, "{}");
+    });
+  }
+
+  std::vector<domain::Environment> list_environments() override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(
+        "SELECT id, name, definition, created_time FROM gateway_environments ORDER BY created_time, id");
+    std::vector<domain::Environment> out;
+    while (s.step()) out.push_back(environment_from(s));
+    return out;
+  }
+
+  std::optional<domain::Environment> get_environment(std::string_view id) override {
+    return environment_where("id", id);
+  }
+
+  std::optional<domain::Environment> find_environment(std::string_view name) override {
+    return environment_where("name", name);
+  }
+
+  void update_environment(const domain::Environment& env) override {
+    write([&] {
+      db_.prepare("UPDATE gateway_environments SET definition = ? WHERE id = ? AND name = ?")
+          .bind(1, environment_to_text(env))
+          .bind(2, env.id)
+          .bind(3, env.name)
+          .run();
+      if (db_.changes() == 0)
+        throw common::ProblemError(
+            common::Problem::not_found(fmt::format("Gateway environment '{}' not found", env.id)));
+      return append_event("environment.changed", env.id, "{}");
+    });
+  }
+
+  bool delete_environment(std::string_view id) override {
+    bool found = false;
+    write([&]() -> std::int64_t {
+      Stmt s = db_.prepare("SELECT name FROM gateway_environments WHERE id = ?");
+      s.bind(1, id);
+      if (!s.step()) return 0;
+      found = true;
+      const std::string name = s.text(0);
+      Stmt d = db_.prepare("SELECT COUNT(*) FROM api_deployments WHERE environment = ?");
+      d.bind(1, name);
+      d.step();
+      if (d.integer(0) > 0)
+        throw common::ProblemError(common::Problem::conflict(fmt::format(
+            "Gateway environment '{}' cannot be deleted: {} API revision(s) are deployed to it; undeploy them first",
+            name, d.integer(0))));
+      db_.prepare("DELETE FROM gateway_environments WHERE id = ?").bind(1, id).run();
+      db_.prepare("DELETE FROM api_environment_properties WHERE environment = ?").bind(1, name).run();
+      db_.prepare("DELETE FROM gateway_instances WHERE environment = ?").bind(1, name).run();
+      return append_event("environment.changed", id, "{}");
+    });
+    return found;
+  }
+
+  void record_gateway_heartbeat(const domain::GatewayInstance& g) override {
+    std::lock_guard lock(mu_);
+    db_.prepare(
+           "INSERT INTO gateway_instances (gateway_id, environment, last_active) VALUES (?,?,?) "
+           "ON CONFLICT(gateway_id) DO UPDATE SET environment = excluded.environment, "
+           "last_active = excluded.last_active")
+        .bind(1, g.gateway_id)
+        .bind(2, g.environment)
+        .bind(3, g.last_active)
+        .run();
+    // Nodes gone for a day are forgotten.
+    db_.prepare("DELETE FROM gateway_instances WHERE last_active < ?").bind(1, g.last_active - 86'400'000).run();
+  }
+
+  std::vector<domain::GatewayInstance> list_gateway_instances(std::string_view environment) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(
+        "SELECT gateway_id, environment, last_active FROM gateway_instances WHERE environment = ? "
+        "ORDER BY gateway_id");
+    s.bind(1, environment);
+    std::vector<domain::GatewayInstance> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2)});
+    return out;
+  }
+
+  domain::EnvironmentProperties environment_properties(std::string_view api_id,
+                                                       std::string_view environment) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT properties FROM api_environment_properties WHERE api_id = ? AND environment = ?");
+    s.bind(1, api_id).bind(2, environment);
+    return s.step() ? properties_from_text(s.text(0)) : domain::EnvironmentProperties{};
+  }
+
+  std::map<std::string, domain::EnvironmentProperties> environment_properties_of(
+      std::string_view environment) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT api_id, properties FROM api_environment_properties WHERE environment = ?");
+    s.bind(1, environment);
+    std::map<std::string, domain::EnvironmentProperties> out;
+    while (s.step()) out[s.text(0)] = properties_from_text(s.text(1));
+    return out;
+  }
+
+  void set_environment_properties(std::string_view api_id, std::string_view environment,
+                                  const domain::EnvironmentProperties& properties) override {
+    write([&]() -> std::int64_t {
+      if (!get_api_locked(api_id))
+        throw common::ProblemError(common::Problem::not_found(fmt::format("API '{}' not found", api_id)));
+      if (properties.empty()) {
+        db_.prepare("DELETE FROM api_environment_properties WHERE api_id = ? AND environment = ?")
+            .bind(1, api_id)
+            .bind(2, environment)
+            .run();
+      } else {
+        json::object o;
+        for (const auto& [k, v] : properties) o[k] = v;
+        db_.prepare(
+               "INSERT INTO api_environment_properties (api_id, environment, properties) VALUES (?,?,?) "
+               "ON CONFLICT(api_id, environment) DO UPDATE SET properties = excluded.properties")
+            .bind(1, api_id)
+            .bind(2, environment)
+            .bind(3, json::serialize(o))
+            .run();
+      }
+      // A deployment to that environment is delivered again, so its gateways apply the properties.
+      const auto deployed = deployment_locked(api_id, environment);
+      if (!deployed) return 0;
+      auto revision = get_revision_locked(api_id, deployed->revision_id);
+      if (!revision) return 0;
+      Stmt st = db_.prepare("SELECT lifecycle_status, is_default FROM apis WHERE id = ?");
+      st.bind(1, api_id);
+      st.step();
+      revision->api.lifecycle_status = st.text(0);
+      revision->api.is_default_version = st.integer(1) != 0;
+      return append_deployed_event(*deployed, revision->api);
+    });
+  }
+
+  void create_label(const domain::Label& label) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("INSERT INTO labels (id, name, description) VALUES (?,?,?)");
+    s.bind(1, label.id).bind(2, label.name).bind(3, label.description);
+    run_unique(s, fmt::format("Label with name '{}' already exists", label.name));
+  }
+
+  std::vector<domain::Label> list_labels() override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT id, name, description FROM labels ORDER BY name COLLATE NOCASE, id");
+    std::vector<domain::Label> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2)});
+    return out;
+  }
+
+  std::optional<domain::Label> get_label(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT id, name, description FROM labels WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return domain::Label{s.text(0), s.text(1), s.text(2)};
+  }
+
+  void update_label(const domain::Label& label) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("UPDATE labels SET name = ?, description = ? WHERE id = ?");
+    s.bind(1, label.name).bind(2, label.description).bind(3, label.id);
+    run_unique(s, fmt::format("Label with name '{}' already exists", label.name));
+    if (db_.changes() == 0)
+      throw common::ProblemError(common::Problem::not_found(fmt::format("Label '{}' not found", label.id)));
+  }
+
+  bool delete_label(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    Stmt u = db_.prepare("SELECT COUNT(*) FROM api_labels WHERE label_id = ?");
+    u.bind(1, id);
+    u.step();
+    if (u.integer(0) > 0)
+      throw common::ProblemError(common::Problem::conflict(fmt::format(
+          "The label cannot be deleted: it is attached to {} API(s); detach it first (see its usage)",
+          u.integer(0))));
+    db_.prepare("DELETE FROM labels WHERE id = ?").bind(1, id).run();
+    const bool found = db_.changes() > 0;
+    tx.commit();
+    return found;
+  }
+
+  std::vector<std::string> label_usage(std::string_view label_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(
+        "SELECT l.api_id FROM api_labels l JOIN apis a ON a.id = l.api_id WHERE l.label_id = ? "
+        "ORDER BY a.created_time, a.id");
+    s.bind(1, label_id);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+
+  std::vector<domain::Label> api_labels(std::string_view api_id) override {
+    std::lock_guard lock(mu_);
+    return api_labels_locked(api_id);
+  }
+
+  std::vector<domain::Label> change_api_labels(std::string_view api_id, const std::vector<std::string>& label_ids,
+                                               bool attach) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    if (!get_api_locked(api_id))
+      throw common::ProblemError(common::Problem::not_found(fmt::format("API '{}' not found", api_id)));
+    for (std::size_t i = 0; i < label_ids.size(); ++i) {
+      Stmt s = db_.prepare("SELECT 1 FROM labels WHERE id = ?");
+      s.bind(1, label_ids[i]);
+      if (!s.step())
+        throw common::ProblemError(common::Problem::bad_request(
+            fmt::format("'labels[{}]': no label with id '{}' (see the Admin API's /labels)", i, label_ids[i])));
+      db_.prepare(attach ? "INSERT OR IGNORE INTO api_labels (api_id, label_id) VALUES (?,?)"
+                         : "DELETE FROM api_labels WHERE api_id = ? AND label_id = ?")
+          .bind(1, api_id)
+          .bind(2, label_ids[i])
+          .run();
+    }
+    auto out = api_labels_locked(api_id);
+    tx.commit();
+    return out;
+  }
+
 
   void create_application(const domain::Application& a) override {
     write([&] {
@@ -2555,6 +2855,49 @@ class SqliteStore final : public Store {
     p["apiId"] = api_id;
     p["environment"] = env;
     return json::serialize(p);
+  }
+
+  // The environment whose `column` (id or name) is `value`.
+  std::optional<domain::Environment> environment_where(std::string_view column, std::string_view value) {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(fmt::format(
+        "SELECT id, name, definition, created_time FROM gateway_environments WHERE {} = ?", column));
+    s.bind(1, value);
+    if (!s.step()) return std::nullopt;
+    return environment_from(s);
+  }
+
+  std::vector<domain::Label> api_labels_locked(std::string_view api_id) {
+    Stmt s = db_.prepare(
+        "SELECT b.id, b.name, b.description FROM api_labels l JOIN labels b ON b.id = l.label_id "
+        "WHERE l.api_id = ? ORDER BY b.name COLLATE NOCASE, b.id");
+    s.bind(1, api_id);
+    std::vector<domain::Label> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2)});
+    return out;
+  }
+
+  std::optional<domain::Deployment> deployment_locked(std::string_view api_id, std::string_view environment) {
+    Stmt s = db_.prepare(sql::kDeploymentsOfApi);
+    s.bind(1, api_id);
+    while (s.step())
+      if (s.text(2) == environment)
+        return domain::Deployment{s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.integer(5)};
+    return std::nullopt;
+  }
+
+  // The api.deployed event of a deployment: what its environment's gateways serve.
+  std::int64_t append_deployed_event(const domain::Deployment& d, const domain::Api& api) {
+    json::object payload;
+    payload["apiId"] = d.api_id;
+    payload["revisionId"] = d.revision_id;
+    payload["environment"] = d.name;
+    payload["vhost"] = d.vhost;
+    payload["api"] = domain::api_to_json(api);
+    // Schema validation needs the definition at the gateway; other APIs keep the event small.
+    if (api.enable_schema_validation && !api.openapi_definition.empty())
+      payload["openapiDefinition"] = api.openapi_definition;
+    return append_event("api.deployed", d.api_id, json::serialize(payload));
   }
 
   std::int64_t append_event(std::string_view type, std::string_view entity,
