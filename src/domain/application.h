@@ -138,6 +138,7 @@ struct SecurityState {
   std::vector<ExternalKeyManager> external_key_managers;  // enabled ones
   std::vector<ThrottlePolicy> policies;          // every level (subscription, application, advanced)
   std::vector<BlockCondition> block_conditions;  // enabled ones only
+  std::string environment_type = "hybrid";       // of the gateway's environment: hybrid, production, sandbox
 };
 
 }  // namespace archway::domain

@@ -60,7 +60,12 @@ struct KeyManagersChange {
   std::vector<ExternalKeyManager> key_managers;  // enabled ones
 };
 
+// The type of the gateway's environment changed: which key types it serves.
+struct EnvironmentChange {
+  std::string type;  // hybrid, production or sandbox
+};
+
 using ConfigChange = std::variant<ApiChange, ApplicationChange, KeysChange, SubscriptionChange, TokenRevoked,
-                                  PoliciesChange, SigningKeysChange, KeyManagersChange>;
+                                  PoliciesChange, SigningKeysChange, KeyManagersChange, EnvironmentChange>;
 
 }  // namespace archway::domain

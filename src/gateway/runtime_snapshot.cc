@@ -382,6 +382,7 @@ std::string RuntimeSnapshot::describe() const {
   std::unordered_map<std::uint32_t, std::string> app_by_handle, api_by_handle;
   application_handles_.for_each([&](const std::string& id, std::uint32_t h) { app_by_handle[h] = id; });
   api_handles_.for_each([&](const std::string& id, std::uint32_t h) { api_by_handle[h] = id; });
+  if (production_only_ || sandbox_only_) lines.push_back(production_only_ ? "serves PRODUCTION" : "serves SANDBOX");
   for (const auto& a : *apis_) {
     lines.push_back(fmt::format("api {} rev={} deployment={} {} {} {} blocked={} prototyped={} advanced={}", a->id,
                                 a->revision_id, a->deployment, a->name, a->context, a->version, a->blocked,

@@ -232,6 +232,9 @@ class RuntimeSnapshot {
   }
   const crypto::VerificationKey* key(std::string_view kid) const;
   bool revoked(std::string_view jti) const { return revoked_.find(jti) != nullptr; }
+  // Whether the gateway's environment serves tokens of this key type (a production environment
+  // refuses SANDBOX keys, a sandbox one PRODUCTION keys).
+  bool serves_key_type(bool sandbox) const { return sandbox ? !production_only_ : !sandbox_only_; }
   const SnapshotSettings& settings() const { return *settings_; }
   // Throttling and deny policies; never null.
   const traffic::PolicySet& policies() const { return *policies_; }
@@ -267,6 +270,8 @@ class RuntimeSnapshot {
   std::shared_ptr<const SnapshotSettings> settings_;
   std::shared_ptr<const traffic::PolicySet> policies_;
   const traffic::Policy* unauthenticated_ = nullptr;
+  bool production_only_ = false;
+  bool sandbox_only_ = false;
   std::uint64_t generation_ = 0;
 };
 

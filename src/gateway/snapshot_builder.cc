@@ -28,6 +28,7 @@ void SnapshotBuilder::reset(const std::vector<domain::DeployedApi>& apis, const 
   warnings_ = std::move(warnings);
   next_handle_ = handles;  // handles are never reused within the process
 
+  set_environment_type(security.environment_type);
   apps_.reserve(security.applications.size());
   apis_.reserve(apis.size());
   next_.applications_.reserve(security.applications.size());
@@ -69,6 +70,8 @@ bool SnapshotBuilder::apply(const domain::ConfigChange& change) {
           set_signing_keys(c.public_jwks);
         } else if constexpr (std::is_same_v<T, domain::KeyManagersChange>) {
           set_key_managers(c.key_managers);
+        } else if constexpr (std::is_same_v<T, domain::EnvironmentChange>) {
+          set_environment_type(c.type);
         }
         return true;
       },
@@ -86,6 +89,11 @@ void SnapshotBuilder::set_policies(const std::vector<domain::ThrottlePolicy>& po
   next_.unauthenticated_ = nullptr;
   if (const auto* u = next_.policies_->find(domain::kPolicyLevelSubscription, "Unauthenticated"); u && (u->limit || u->burst))
     next_.unauthenticated_ = u;
+}
+
+void SnapshotBuilder::set_environment_type(const std::string& type) {
+  next_.production_only_ = type == "production";
+  next_.sandbox_only_ = type == "sandbox";
 }
 
 void SnapshotBuilder::set_signing_keys(const std::vector<std::string>& public_jwks) {

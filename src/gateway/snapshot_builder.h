@@ -73,6 +73,7 @@ class SnapshotBuilder {
 
   void set_policies(const std::vector<domain::ThrottlePolicy>& policies,
                     const std::vector<domain::BlockCondition>& conditions);
+  void set_environment_type(const std::string& type);
   void set_signing_keys(const std::vector<std::string>& public_jwks);
   void set_key_managers(const std::vector<domain::ExternalKeyManager>& key_managers);
   void put_application(const domain::Application& a);

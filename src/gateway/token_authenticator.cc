@@ -179,6 +179,9 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
       return deny(AuthOutcome::kInvalidCredentials, "the token's key type does not match its client");
     app = client->application;
   }
+  if (!snap.serves_key_type(sandbox))
+    return deny(AuthOutcome::kInvalidCredentials, sandbox ? "this gateway environment serves PRODUCTION keys only"
+                                                          : "this gateway environment serves SANDBOX keys only");
   const ApplicationRuntime* application = snap.application(app);
   if (!application) return deny(AuthOutcome::kInvalidCredentials, "the token's application no longer exists");
   // A prototype is tried out without subscribing (the product's PROTOTYPED state).

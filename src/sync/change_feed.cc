@@ -29,6 +29,12 @@ std::int64_t ChangeReader::load_deployed() {
   return st.revision;
 }
 
+std::string ChangeReader::environment_type() {
+  if (environment_ == domain::kDefaultEnvironment) return "hybrid";
+  auto env = store_.find_environment(environment_);
+  return env ? env->type : "hybrid";
+}
+
 std::vector<domain::DeployedApi> ChangeReader::deployed_list() const {
   std::vector<domain::DeployedApi> out;
   out.reserve(apis_.size());
@@ -137,8 +143,8 @@ std::vector<domain::ConfigChange> ChangeReader::changes(const std::vector<store:
       out.push_back(domain::SigningKeysChange{std::move(s.public_jwks)});
       out.push_back(domain::KeyManagersChange{std::move(s.external_key_managers)});
     } else if (e.type == "environment.changed") {
-      // An environment's record (names, virtual hosts) is management data: gateways serve what is
-      // deployed to their environment whatever it says.
+      // Of an environment's record, its type reaches gateways: which key types they serve.
+      if (first_time(e)) out.push_back(domain::EnvironmentChange{environment_type()});
     } else {
       spdlog::warn("change feed: event type '{}' (revision {}) is unknown; ignored", e.type, e.revision);
     }
@@ -194,8 +200,9 @@ class ChunkQueue {
 
 void DeploymentFeed::load_all() {
   const auto began = std::chrono::steady_clock::now();
-  const domain::SecurityState security =
+  domain::SecurityState security =
       store_.security_state_except_subscriptions(common::now_millis() / 1000, ChangeReader::kRetiredKeyGraceS);
+  security.environment_type = reader_.environment_type();
   ChunkQueue queue;
   std::thread reader([&] {
     try {

@@ -31,6 +31,8 @@ class ChangeReader {
   std::int64_t load_deployed();
   const std::map<std::string, domain::DeployedApi>& deployed() const { return apis_; }
   std::vector<domain::DeployedApi> deployed_list() const;
+  // The type of the environment (hybrid when it is the built-in one or not defined).
+  std::string environment_type();
 
   // The changes that `events` (in revision order) make. An entity named twice is read once.
   std::vector<domain::ConfigChange> changes(const std::vector<store::ChangeEvent>& events, std::int64_t now_s);

@@ -328,5 +328,54 @@ TEST_F(GatewayEnvironments, TheGatewayOfEachEnvironmentServesOnlyWhatIsDeployedT
   EXPECT_EQ(admin("GET", kEnvironments + "/no-such-env/gateways").status, 404);
 }
 
+TEST_F(GatewayEnvironments, AProductionEnvironmentServesProductionKeysOnlyAndASandboxOneSandboxKeys) {
+  auto created = admin("POST", kEnvironments, environment_body("keyed", "keyed.example.com", R"("type":"production",)"));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string env_id = str(json_of(created)["id"]);
+  ServerOptions options;
+  options.data_dir = server_->data_dir();
+  options.env["ARCHWAY_GATEWAY_ENVIRONMENT"] = "keyed";
+  ServerProcess keyed(options);
+  HttpClient keyed_gw("127.0.0.1", keyed.gateway_port());
+
+  const std::string body =
+      R"({"name":"KeyTyped","context":"/keytyped","version":"1.0.0","policies":["Unlimited"],)"
+      R"("endpointConfig":{"endpoint_type":"http","production_endpoints":{"url":")" + backend_->url("/prod") +
+      R"("},"sandbox_endpoints":{"url":")" + backend_->url("/sandbox") + R"("}},)"
+      R"("operations":[{"target":"/*","verb":"GET"}]})";
+  const std::string api = create_api(body);
+  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + api + "&action=Publish").status, 200);
+  ASSERT_EQ(deploy_to(api, create_revision(api), "keyed").status, 201);
+  const Client production = application("KeyedProd");
+  const Client sandbox = application("KeyedSandbox", "SANDBOX");
+  subscribe(production.app_id, api);
+  subscribe(sandbox.app_id, api);
+
+  auto status_of = [&](const Client& c) {
+    return keyed_gw.get("/keytyped/1.0.0/x", {{"Authorization", "Bearer " + c.token}}).status;
+  };
+  auto wait_until = [&](const Client& c, int want) {
+    int status = 0;
+    for (int i = 0; i < 600 && status != want; ++i) {
+      status = status_of(c);
+      if (status != want) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return status;
+  };
+  EXPECT_EQ(wait_until(production, 200), 200);
+  auto refused = keyed_gw.get("/keytyped/1.0.0/x", {{"Authorization", "Bearer " + sandbox.token}});
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_NE(refused.body.find("PRODUCTION keys only"), std::string::npos) << refused.body;
+
+  // Turned into a sandbox environment, the same gateway serves the other key type.
+  ASSERT_EQ(admin("PUT", kEnvironments + "/" + env_id, environment_body("keyed", "keyed.example.com", R"("type":"sandbox",)"))
+                .status,
+            200);
+  EXPECT_EQ(wait_until(sandbox, 200), 200);
+  EXPECT_NE(keyed_gw.get("/keytyped/1.0.0/x", {{"Authorization", "Bearer " + sandbox.token}}).body.find("/sandbox/x"),
+            std::string::npos);
+  EXPECT_EQ(status_of(production), 401);
+}
+
 }  // namespace
 }  // namespace archway::testing
