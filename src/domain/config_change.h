@@ -48,6 +48,13 @@ struct TokenRevoked {
   RevokedToken token;
 };
 
+// The application-tier counters of one user on one application start afresh (the DevPortal's
+// reset-throttle-policy). Not state of the snapshot: the gateway's Traffic Manager applies it.
+struct ThrottleReset {
+  std::string application_id;
+  std::string user;
+};
+
 // The small sets that change rarely, each carried whole.
 struct PoliciesChange {
   std::vector<ThrottlePolicy> policies;          // every level
@@ -61,6 +68,6 @@ struct KeyManagersChange {
 };
 
 using ConfigChange = std::variant<ApiChange, ApplicationChange, KeysChange, SubscriptionChange, TokenRevoked,
-                                  PoliciesChange, SigningKeysChange, KeyManagersChange>;
+                                  PoliciesChange, SigningKeysChange, KeyManagersChange, ThrottleReset>;
 
 }  // namespace archway::domain

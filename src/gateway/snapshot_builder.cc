@@ -69,7 +69,7 @@ bool SnapshotBuilder::apply(const domain::ConfigChange& change) {
           set_signing_keys(c.public_jwks);
         } else if constexpr (std::is_same_v<T, domain::KeyManagersChange>) {
           set_key_managers(c.key_managers);
-        }
+        }  // ThrottleReset changes counters, not the snapshot (app/serve.cc applies it)
         return true;
       },
       change);
