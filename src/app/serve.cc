@@ -45,6 +45,7 @@
 #include "admin/admin_rest.h"
 #include "catalog/catalog_rest.h"
 #include "publisher/service_import.h"
+#include "admin/application_rest.h"
 #include "admin/category_rest.h"
 #include "admin/environment_rest.h"
 #include "admin/system_scope_rest.h"
@@ -316,6 +317,10 @@ int run_serve(const ServeOptions& options) {
                    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count());
     };
     subscriber.apply = [&](const std::vector<domain::ConfigChange>& changes, std::int64_t) {
+      // Counter resets first: a batch that makes the snapshot reload whole ends the loop below.
+      for (const auto& c : changes)
+        if (const auto* t = std::get_if<domain::ThrottleReset>(&c))
+          traffic_manager.reset_application(t->application_id, t->user);
       for (const auto& c : changes)
         if (!snapshots.apply(c)) return false;
       publish();
@@ -399,6 +404,7 @@ int run_serve(const ServeOptions& options) {
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
     admin::add_category_routes(*router, auth, *store);
     admin::add_environment_routes(*router, auth, *store, server_info);
+    admin::add_application_routes(*router, auth, *store);
     admin::add_system_scope_routes(*router, auth, *store, system_scopes);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);
     catalog::ServiceCatalog service_catalog(*store);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <functional>
 
 #include "common/clock.h"
 #include "common/ids.h"
@@ -13,6 +14,7 @@
 #include "common/problem.h"
 #include "common/strings.h"
 #include "domain/api_json.h"
+#include "domain/application_json.h"
 #include "domain/policy_json.h"
 #include "devportal/visibility.h"
 #include "identity/roles.h"
@@ -48,19 +50,8 @@ json::object api_info(const domain::Api& a) {
   return o;
 }
 
-json::object app_json(const domain::Application& a, std::size_t subscriptions) {
-  return json::object{{"applicationId", a.id},
-                      {"name", a.name},
-                      {"throttlingPolicy", a.throttling_policy},
-                      {"description", a.description},
-                      {"tokenType", a.token_type},
-                      {"status", a.status},
-                      {"groups", json::array()},
-                      {"subscriptionCount", subscriptions},
-                      {"attributes", json::object()},
-                      {"owner", a.owner},
-                      {"createdTime", common::iso8601_utc(a.created_time)},
-                      {"updatedTime", common::iso8601_utc(a.updated_time)}};
+json::object app_json(const domain::Application& a, std::int64_t subscriptions) {
+  return domain::application_to_json(a, subscriptions);
 }
 
 json::object key_json(const domain::KeyMapping& k, const std::string& secret) {
@@ -413,6 +404,21 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return RestResponse::empty(200);
   });
 
+  // Resets the application-tier counters of one user of the application (the product's
+  // ApplicationThrottleReset body); every gateway applies it from the change feed before the
+  // answer, so a user the tier throttled may call again at once.
+  r.add("POST", path("/applications/{applicationId}/reset-throttle-policy"), [&, user_of, own_app](RestRequest& req) {
+    const auto app = own_app(user_of(req), req.path_params["applicationId"]);
+    json::value holder;
+    const auto& o = body_object(req, holder);
+    const std::string user = common::opt_string(o, "userName", "userName").value_or("");
+    if (user.empty() || user.size() > 255) bad("'userName' is required (1 to 255 characters)");
+    if (std::any_of(user.begin(), user.end(), [](unsigned char c) { return std::iscntrl(c); }))
+      bad("'userName' must not contain control characters");
+    store.reset_application_throttle(app.id, user);
+    return RestResponse::empty(200);
+  });
+
   r.add("POST", path("/applications/{applicationId}/generate-keys"), [&, user_of, own_app](RestRequest& req) {
     const auto app = own_app(user_of(req), req.path_params["applicationId"]);
     json::value holder;
@@ -464,68 +470,99 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return ok(200, list_of(std::move(items)));
   });
 
-  auto find_mapping = [&store](const domain::Application& app, const std::string& id) {
-    for (auto& k : store.list_key_mappings(app.id))
-      if (k.id == id) return k;
-    throw ProblemError(Problem::not_found(fmt::format("Key mapping '{}' not found", id)));
+  // The routes of one key mapping under `base`, found in the caller's application by `mapping_of`:
+  // the oauth-keys routes find it by its id, the older keys routes by its key type.
+  using MappingOf = std::function<domain::KeyMapping(const domain::Application&, const RestRequest&)>;
+  auto add_mapping_routes = [&, user_of, own_app](const std::string& base, const MappingOf& mapping_of) {
+    auto app_and_mapping = [user_of, own_app, mapping_of](const RestRequest& req) {
+      auto app = own_app(user_of(req), req.path_params.at("applicationId"));
+      auto mapping = mapping_of(app, req);
+      return std::pair{std::move(app), std::move(mapping)};
+    };
+
+    r.add("POST", base + "/generate-token", [&, app_and_mapping](RestRequest& req) {
+      const auto [app, mapping] = app_and_mapping(req);
+      json::value holder;
+      const auto& o = body_object(req, holder);
+      const std::string secret = common::opt_string(o, "consumerSecret", "consumerSecret").value_or("");
+      if (secret.empty()) bad("'consumerSecret' is required");
+      if (!km.authenticate_client(mapping.consumer_key, secret))
+        throw ProblemError(Problem::unauthorized("'consumerSecret' does not match this application's keys"));
+      const std::int64_t validity = validity_of(
+          common::opt_int(o, "validityPeriod", "validityPeriod").value_or(mapping.validity_seconds), "validityPeriod");
+      return ok(200, token_json(km.issue(mapping, app, app.owner, "default", validity)));
+    });
+
+    r.add("POST", base + "/regenerate-secret", [&, app_and_mapping](RestRequest& req) {
+      const auto [app, mapping] = app_and_mapping(req);
+      const std::string secret = km.regenerate_secret(mapping);
+      return ok(200, json::object{{"consumerKey", mapping.consumer_key}, {"consumerSecret", secret}});
+    });
+
+    r.add("GET", base, [app_and_mapping](RestRequest& req) { return ok(200, key_json(app_and_mapping(req).second, "")); });
+
+    // Changes the client's grant types, callback URL and token lifetime; the token endpoint and
+    // the gateway follow at once (they read the stored mapping).
+    r.add("PUT", base, [&, app_and_mapping](RestRequest& req) {
+      const auto [app, mapping] = app_and_mapping(req);
+      json::value holder;
+      const auto& o = body_object(req, holder);
+      if (mapping.key_manager != domain::kResidentKeyManager)
+        bad(fmt::format("The keys of '{}' are managed by that key manager; map other keys instead", mapping.key_manager));
+      if (auto t = common::opt_string(o, "keyType", "keyType"); t && *t != mapping.key_type)
+        bad(fmt::format("'keyType' cannot change (this mapping holds {} keys)", mapping.key_type));
+      const domain::KeyMapping changed = key_changes(o, mapping);
+      store.update_key_mapping(changed);
+      return ok(200, key_json(changed, ""));
+    });
+
+    // The product's clean-up after a failed key generation: removes the mapping and its client.
+    r.add("POST", base + "/clean-up", [&, app_and_mapping](RestRequest& req) {
+      const auto [app, mapping] = app_and_mapping(req);
+      if (!store.delete_key_mapping(mapping.id))
+        throw ProblemError(Problem::not_found(fmt::format("Key mapping '{}' not found", mapping.id)));
+      return RestResponse::empty(200);
+    });
   };
 
-  r.add("POST", path("/applications/{applicationId}/oauth-keys/{keyMappingId}/generate-token"),
-        [&, user_of, own_app, find_mapping](RestRequest& req) {
-          const auto app = own_app(user_of(req), req.path_params["applicationId"]);
-          const auto mapping = find_mapping(app, req.path_params["keyMappingId"]);
-          json::value holder;
-          const auto& o = body_object(req, holder);
-          const std::string secret = common::opt_string(o, "consumerSecret", "consumerSecret").value_or("");
-          if (secret.empty()) bad("'consumerSecret' is required");
-          if (!km.authenticate_client(mapping.consumer_key, secret))
-            throw ProblemError(Problem::unauthorized("'consumerSecret' does not match this application's keys"));
-          const std::int64_t validity = validity_of(
-              common::opt_int(o, "validityPeriod", "validityPeriod").value_or(mapping.validity_seconds), "validityPeriod");
-          return ok(200, token_json(km.issue(mapping, app, app.owner, "default", validity)));
-        });
+  add_mapping_routes(path("/applications/{applicationId}/oauth-keys/{keyMappingId}"),
+                     [&store](const domain::Application& app, const RestRequest& req) {
+                       const std::string& id = req.path_params.at("keyMappingId");
+                       for (auto& k : store.list_key_mappings(app.id))
+                         if (k.id == id) return k;
+                       throw ProblemError(Problem::not_found(fmt::format("Key mapping '{}' not found", id)));
+                     });
 
-  r.add("POST", path("/applications/{applicationId}/oauth-keys/{keyMappingId}/regenerate-secret"),
-        [&, user_of, own_app, find_mapping](RestRequest& req) {
-          const auto app = own_app(user_of(req), req.path_params["applicationId"]);
-          const auto mapping = find_mapping(app, req.path_params["keyMappingId"]);
-          const std::string secret = km.regenerate_secret(mapping);
-          return ok(200, json::object{{"consumerKey", mapping.consumer_key}, {"consumerSecret", secret}});
-        });
+  // The older (deprecated in the product, still called by scripts) keys routes: views over the
+  // same key mappings, by key type, of the resident Key Manager unless `keyManager` (an Archway
+  // addition: an external key manager's name or id) names another.
+  auto key_manager_of = [&store](const RestRequest& req) -> std::string {
+    const std::string* name = req.query_param("keyManager");
+    if (!name || name->empty() || *name == domain::kResidentKeyManager || *name == "resident")
+      return std::string(domain::kResidentKeyManager);
+    for (auto& k : store.list_key_managers())
+      if (k.name == *name || k.id == *name) return k.name;
+    bad(fmt::format("'keyManager' '{}' is not a key manager of this server (see /key-managers)", *name));
+  };
 
-  r.add("GET", path("/applications/{applicationId}/oauth-keys/{keyMappingId}"),
-        [&, user_of, own_app, find_mapping](RestRequest& req) {
-          const auto app = own_app(user_of(req), req.path_params["applicationId"]);
-          return ok(200, key_json(find_mapping(app, req.path_params["keyMappingId"]), ""));
-        });
+  r.add("GET", path("/applications/{applicationId}/keys"), [&, user_of, own_app, key_manager_of](RestRequest& req) {
+    const auto app = own_app(user_of(req), req.path_params["applicationId"]);
+    const std::string manager = key_manager_of(req);
+    json::array items;
+    for (const auto& k : store.list_key_mappings(app.id))
+      if (k.key_manager == manager) items.push_back(key_json(k, ""));
+    return ok(200, list_of(std::move(items)));
+  });
 
-  // Changes the client's grant types, callback URL and token lifetime; the token endpoint and
-  // the gateway follow at once (they read the stored mapping).
-  r.add("PUT", path("/applications/{applicationId}/oauth-keys/{keyMappingId}"),
-        [&, user_of, own_app, find_mapping](RestRequest& req) {
-          const auto app = own_app(user_of(req), req.path_params["applicationId"]);
-          const auto mapping = find_mapping(app, req.path_params["keyMappingId"]);
-          json::value holder;
-          const auto& o = body_object(req, holder);
-          if (mapping.key_manager != domain::kResidentKeyManager)
-            bad(fmt::format("The keys of '{}' are managed by that key manager; map other keys instead",
-                            mapping.key_manager));
-          if (auto t = common::opt_string(o, "keyType", "keyType"); t && *t != mapping.key_type)
-            bad(fmt::format("'keyType' cannot change (this mapping holds {} keys)", mapping.key_type));
-          const domain::KeyMapping changed = key_changes(o, mapping);
-          store.update_key_mapping(changed);
-          return ok(200, key_json(changed, ""));
-        });
-
-  // The product's clean-up after a failed key generation: removes the mapping and its client.
-  r.add("POST", path("/applications/{applicationId}/oauth-keys/{keyMappingId}/clean-up"),
-        [&, user_of, own_app, find_mapping](RestRequest& req) {
-          const auto app = own_app(user_of(req), req.path_params["applicationId"]);
-          const auto mapping = find_mapping(app, req.path_params["keyMappingId"]);
-          if (!store.delete_key_mapping(mapping.id))
-            throw ProblemError(Problem::not_found(fmt::format("Key mapping '{}' not found", mapping.id)));
-          return RestResponse::empty(200);
-        });
+  add_mapping_routes(path("/applications/{applicationId}/keys/{keyType}"),
+                     [&store, key_manager_of](const domain::Application& app, const RestRequest& req) {
+                       const std::string key_type = key_type_of(req.path_params.at("keyType"), "keyType");
+                       const std::string manager = key_manager_of(req);
+                       for (auto& k : store.list_key_mappings(app.id))
+                         if (k.key_type == key_type && k.key_manager == manager) return k;
+                       throw ProblemError(Problem::not_found(
+                           fmt::format("Application '{}' has no {} keys of '{}'", app.name, key_type, manager)));
+                     });
 
   r.add("POST", path("/applications/{applicationId}/api-keys/{keyType}/generate"), [&, user_of, own_app](RestRequest& req) {
     const auto app = own_app(user_of(req), req.path_params["applicationId"]);
@@ -563,10 +600,14 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return tier;
   };
 
-  r.add("POST", path("/subscriptions"), [&, user_of, own_app, offered_tier](RestRequest& req) {
-    const auto u = user_of(req);
-    json::value holder;
-    const auto& o = body_object(req, holder);
+  // A new subscription as a Subscription body `o` asks for it (not stored yet): the caller's
+  // application, a PUBLISHED API shown to the caller, one of its tiers.
+  struct NewSubscription {
+    domain::Subscription subscription;
+    domain::Api api;
+    domain::Application application;
+  };
+  auto new_subscription = [&, own_app, offered_tier](const domain::User& u, const json::object& o) {
     const std::string app_id = common::opt_string(o, "applicationId", "applicationId").value_or("");
     const std::string api_id = common::opt_string(o, "apiId", "apiId").value_or("");
     if (app_id.empty()) bad("'applicationId' is required");
@@ -580,17 +621,79 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
                       api->lifecycle_status == domain::kLifecyclePrototyped
                           ? " (a prototype is called without one)"
                           : ""));
-    const std::string tier = offered_tier(o, *api);
     domain::Subscription s;
     s.id = common::new_uuid();
     s.application_id = app.id;
     s.api_id = api->id;
-    s.throttling_policy = tier;
+    s.throttling_policy = offered_tier(o, *api);
     s.created_time = common::now_millis();
-    store.create_subscription(s);
-    RestResponse res = ok(201, sub_json(s, api, app));
-    res.headers.emplace_back("Location", path("/subscriptions/" + s.id));
+    return NewSubscription{std::move(s), std::move(*api), app};
+  };
+
+  r.add("POST", path("/subscriptions"), [&, user_of, new_subscription](RestRequest& req) {
+    const auto u = user_of(req);
+    json::value holder;
+    const auto n = new_subscription(u, body_object(req, holder));
+    store.create_subscription(n.subscription);
+    RestResponse res = ok(201, sub_json(n.subscription, n.api, n.application));
+    res.headers.emplace_back("Location", path("/subscriptions/" + n.subscription.id));
     return res;
+  });
+
+  // Several subscriptions at once, all or none: the first item that cannot be subscribed fails
+  // the call with its own status and its position in the description, and nothing is stored.
+  r.add("POST", path("/subscriptions/multiple"), [&, user_of, new_subscription](RestRequest& req) {
+    const auto u = user_of(req);
+    json::value holder = common::parse_json_body(req.body);
+    if (!holder.is_array()) bad("The body must be an array of subscriptions");
+    const json::array& items = holder.as_array();
+    if (items.empty()) bad("The body must name at least one subscription");
+    if (items.size() > 100) bad("At most 100 subscriptions at once");
+    std::vector<NewSubscription> made;
+    std::vector<domain::Subscription> subs;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      try {
+        if (!items[i].is_object()) bad("must be a Subscription object");
+        made.push_back(new_subscription(u, items[i].as_object()));
+      } catch (const ProblemError& e) {
+        Problem p = e.problem();
+        p.description = fmt::format("[{}]: {}; nothing was subscribed", i, p.description);
+        throw ProblemError(std::move(p));
+      }
+      subs.push_back(made.back().subscription);
+    }
+    store.create_subscriptions(subs);
+    json::array out;
+    for (const auto& n : made) out.push_back(sub_json(n.subscription, n.api, n.application));
+    return ok(200, out);
+  });
+
+  // The product's additional subscription information (Solace event brokers) for the caller's
+  // subscriptions to an API: Archway has no such brokers, so each entry says isSolaceAPI false.
+  r.add("GET", path("/subscriptions/{apiId}/additionalInfo"), [&, user_of](RestRequest& req) {
+    const auto u = user_of(req);
+    const std::string& api_id = req.path_params["apiId"];
+    auto api = store.get_api(api_id);
+    if (!api || !shown_to(*api, u)) throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", api_id)));
+    const PageRequest p = page_request(req);
+    store::SubscriptionQuery q;
+    q.api_id = api->id;
+    q.owner = u.username;
+    q.limit = p.limit;
+    q.offset = p.offset;
+    const store::SubscriptionPage page = store.list_subscriptions_page(q);
+    json::array items;
+    for (const auto& s : page.list) {
+      const auto app = store.get_application(s.application_id);
+      items.push_back(json::object{{"subscriptionId", s.id},
+                                   {"applicationId", s.application_id},
+                                   {"applicationName", app ? app->name : ""},
+                                   {"apiId", s.api_id},
+                                   {"isSolaceAPI", false},
+                                   {"solaceOrganization", ""},
+                                   {"solaceDeployedEnvironments", json::array()}});
+    }
+    return ok(200, paged(p, std::move(items), page.total, path("/subscriptions/" + api->id + "/additionalInfo")));
   });
 
   r.add("GET", path("/subscriptions"), [&, user_of, own_app](RestRequest& req) {

@@ -48,6 +48,13 @@ struct TokenRevoked {
   RevokedToken token;
 };
 
+// The application-tier counters of one user on one application start afresh (the DevPortal's
+// reset-throttle-policy). Not state of the snapshot: the gateway's Traffic Manager applies it.
+struct ThrottleReset {
+  std::string application_id;
+  std::string user;
+};
+
 // The small sets that change rarely, each carried whole.
 struct PoliciesChange {
   std::vector<ThrottlePolicy> policies;          // every level
@@ -66,6 +73,7 @@ struct EnvironmentChange {
 };
 
 using ConfigChange = std::variant<ApiChange, ApplicationChange, KeysChange, SubscriptionChange, TokenRevoked,
-                                  PoliciesChange, SigningKeysChange, KeyManagersChange, EnvironmentChange>;
+                                  PoliciesChange, SigningKeysChange, KeyManagersChange, EnvironmentChange,
+                                  ThrottleReset>;
 
 }  // namespace archway::domain

@@ -72,7 +72,7 @@ bool SnapshotBuilder::apply(const domain::ConfigChange& change) {
           set_key_managers(c.key_managers);
         } else if constexpr (std::is_same_v<T, domain::EnvironmentChange>) {
           set_environment_type(c.type);
-        }
+        }  // ThrottleReset changes counters, not the snapshot (app/serve.cc applies it)
         return true;
       },
       change);

@@ -575,6 +575,20 @@ void ApiService::set_subscription_status(const std::string& subscription_id, con
   store_.update_subscription_status(subscription_id, status);
 }
 
+domain::User ApiService::subscriber_of(const std::string& subscription_id) {
+  auto not_found = [&] {
+    return common::ProblemError(common::Problem::not_found(fmt::format("Subscription '{}' not found", subscription_id)));
+  };
+  const auto s = store_.get_subscription(subscription_id);
+  if (!s) throw not_found();
+  const auto app = store_.get_application(s->application_id);
+  if (!app) throw not_found();
+  if (auto u = store_.find_user(app->owner)) return *u;
+  domain::User gone;  // an owner no longer in the user store is still the subscriber
+  gone.username = app->owner;
+  return gone;
+}
+
 store::SubscriptionPage ApiService::subscriptions_of(const std::string& api_id, std::int64_t limit,
                                                     std::int64_t offset) {
   get(api_id);

@@ -92,6 +92,8 @@ class ApiService {
   void set_subscription_status(const std::string& subscription_id, const std::string& status);
   // A page of the API's subscriptions, oldest first, with the total (404 for an unknown API).
   store::SubscriptionPage subscriptions_of(const std::string& api_id, std::int64_t limit, std::int64_t offset);
+  // Who subscribed: the owner of the subscription's application (404 for an unknown subscription).
+  domain::User subscriber_of(const std::string& subscription_id);
 
   // {count, list} of the tiers of a level (subscription, api = advanced, or application).
   boost::json::object policy_list(const std::string& level);

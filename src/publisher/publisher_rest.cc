@@ -413,6 +413,19 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     return ok_json(200, body);
   });
 
+  // SubscriberInfo: the owner of the subscription's application, with the claims the user store
+  // holds (the username and the roles).
+  r.add("GET", publisher_path("/subscriptions/{subscriptionId}/subscriber-info"), [&, reader](RestRequest& req) {
+    reader(req);
+    const domain::User u = apis.subscriber_of(req.path_params["subscriptionId"]);
+    std::string roles;
+    for (const auto& role : u.roles) roles += (roles.empty() ? "" : ",") + role;
+    json::array claims{
+        json::object{{"name", "Username"}, {"URI", "http://wso2.org/claims/username"}, {"value", u.username}},
+        json::object{{"name", "Role"}, {"URI", "http://wso2.org/claims/role"}, {"value", roles}}};
+    return ok_json(200, json::object{{"name", u.username}, {"claims", std::move(claims)}});
+  });
+
   r.add("GET", publisher_path("/throttling-policies/{policyLevel}"), [&, reader](RestRequest& req) {
     reader(req);
     return ok_json(200, apis.policy_list(req.path_params["policyLevel"]));

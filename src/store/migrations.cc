@@ -469,6 +469,9 @@ INSERT INTO system_scope_roles (scope, role) VALUES
   ('service_catalog:service_view', 'publisher'),
   ('service_catalog:service_write', 'admin'), ('service_catalog:service_write', 'creator');
 )sql"},
+      {22, "the Admin's application list in name order", R"sql(
+CREATE INDEX applications_by_name ON applications (name, owner);
+)sql"},
       {24, "gateway environments, their gateways' heartbeats, environment-specific API properties, labels", R"sql(
 CREATE TABLE gateway_environments (
   id           TEXT PRIMARY KEY,

@@ -73,6 +73,17 @@ struct ApplicationPage {
   std::int64_t total = 0;
 };
 
+// Every owner's applications (the Admin's GET /applications): filtered by owner (exact) and name
+// (a substring, case-insensitive), ordered by name or owner (the other breaks ties).
+struct ApplicationQuery {
+  std::string owner;
+  std::string name;
+  bool by_owner = false;  // else by name
+  bool descending = false;
+  std::int64_t limit = 25;
+  std::int64_t offset = 0;
+};
+
 // Subscriptions filtered by any of: application, API, owner of the application (empty: any).
 // Ordered by the application's creation when `owner` is given, else by the subscription's.
 struct SubscriptionQuery {
@@ -319,10 +330,17 @@ class Store {
   // One page of an owner's applications in creation order, with the total.
   virtual ApplicationPage list_applications_page(std::string_view owner, std::int64_t limit,
                                                  std::int64_t offset) = 0;
+  // One page of the applications `query` selects, with the total.
+  virtual ApplicationPage search_applications(const ApplicationQuery& query) = 0;
   virtual std::optional<domain::Application> find_application(std::string_view owner,
                                                               std::string_view name) = 0;
+  // Replaces name, owner, tier, description and token type (409 when the owner has another
+  // application of that name, 404 when it is gone).
   virtual void update_application(const domain::Application& app) = 0;
   virtual bool delete_application(std::string_view id) = 0;
+  // Asks every gateway to reset the application-tier counters of `user` on the application
+  // (appends a throttle.reset event; nothing else is stored).
+  virtual void reset_application_throttle(std::string_view application_id, std::string_view user) = 0;
 
   // OAuth2 clients of applications (one per application and key type).
   virtual void create_key_mapping(const domain::KeyMapping& km) = 0;
@@ -336,6 +354,9 @@ class Store {
 
   // Subscriptions (one per application and API).
   virtual void create_subscription(const domain::Subscription& sub) = 0;
+  // Creates all of them in one transaction, or none: 409 naming the position of the first that
+  // repeats an existing subscription or an earlier one of the list.
+  virtual void create_subscriptions(const std::vector<domain::Subscription>& subs) = 0;
   virtual std::optional<domain::Subscription> get_subscription(std::string_view id) = 0;
   virtual std::vector<domain::Subscription> list_subscriptions(std::string_view application_id,
                                                                std::string_view api_id) = 0;

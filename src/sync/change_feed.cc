@@ -134,6 +134,11 @@ std::vector<domain::ConfigChange> ChangeReader::changes(const std::vector<store:
         if (const json::value* x = p.as_object().if_contains("expiresAt"); x && x->is_int64()) expires_at = x->get_int64();
       if (expires_at == 0) expires_at = now_s + 365LL * 24 * 3600;  // logged before expiries were: keep it
       out.push_back(domain::TokenRevoked{{e.entity_id, expires_at}});
+    } else if (e.type == "throttle.reset") {
+      boost::system::error_code ec;
+      const json::value p = json::parse(e.payload, ec);
+      const json::value* user = !ec && p.is_object() ? p.as_object().if_contains("userName") : nullptr;
+      if (user && user->is_string()) out.push_back(domain::ThrottleReset{e.entity_id, std::string(user->get_string())});
     } else if (e.type == "policy.changed" || e.type == "blocking.changed" || e.type == "keymanager.changed" ||
                e.type == "signing_key.changed") {
       if (settings_read) continue;

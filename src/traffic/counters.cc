@@ -86,6 +86,16 @@ void CounterTable::add(std::string_view key, std::int64_t amount, std::int64_t p
   e.unsynced += amount;
 }
 
+void CounterTable::reset(std::string_view key) {
+  Shard& s = shard(key);
+  std::lock_guard lock(s.mu);
+  auto it = s.map.find(key);
+  if (it == s.map.end()) return;
+  const std::uint64_t epoch = it->second.epoch + 1;
+  it->second = Entry{};
+  it->second.epoch = epoch;  // window_end 0: ended
+}
+
 std::size_t CounterTable::sweep(std::int64_t now_ms) {
   std::size_t removed = 0;
   for (auto& sp : shards_) {

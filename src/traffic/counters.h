@@ -55,6 +55,10 @@ class CounterTable {
   // Adds `amount` (negative to give back what take() counted for a request refused later).
   void add(std::string_view key, std::int64_t amount, std::int64_t period_ms, std::int64_t now_ms);
 
+  // Ends the current window of `key` (if it has one): its next request opens a new one. An
+  // answer of a synchronisation still in flight for the ended window is ignored.
+  void reset(std::string_view key);
+
   // Drops keys whose window ended and that have nothing left to synchronise; returns how many.
   std::size_t sweep(std::int64_t now_ms);
   std::size_t size() const;

@@ -191,7 +191,7 @@ Decision Throttler::admit(const PolicySet& policies, const Request& r, std::int6
   // Application tier: all of the application's APIs, per user.
   if (const Policy* app_tier = r.application_policy) {
     Key k;
-    k.add("P").add(r.application_id).add(r.user);
+    k.add("P").add(r.application_id).add(r.user);  // as application_key()
     if (!run.check(k, app_tier->limit, true, kCodeApplicationThrottled,
                    {"the application tier", app_tier->name, app_tier->display}, d))
       return fail();
@@ -208,6 +208,12 @@ Decision Throttler::admit(const PolicySet& policies, const Request& r, std::int6
     }
   }
   return d;
+}
+
+std::string Throttler::application_key(std::string_view application_id, std::string_view user) {
+  Key k;
+  k.add("P").add(application_id).add(user);
+  return std::string(k.view());
 }
 
 void Throttler::record_bytes(const Decision& d, std::int64_t bytes, std::int64_t now_ms) const {

@@ -69,6 +69,8 @@ class Throttler {
   // Adds the bytes an admitted request moved to its bandwidth limits.
   void record_bytes(const Decision& d, std::int64_t bytes, std::int64_t now_ms) const;
   CounterTable& counters() const { return counters_; }
+  // The counter key of the application tier for one user of one application.
+  static std::string application_key(std::string_view application_id, std::string_view user);
 
  private:
   CounterTable& counters_;

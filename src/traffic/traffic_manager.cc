@@ -147,6 +147,14 @@ void TrafficManager::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void TrafficManager::reset_application(std::string_view application_id, std::string_view user) {
+  const std::string key = Throttler::application_key(application_id, user);
+  counters_.reset(key);
+  if (options_.redis_url.empty()) return;
+  std::lock_guard lock(mu_);
+  resets_.push_back(key);
+}
+
 void TrafficManager::run() {
   std::unique_ptr<Redis> redis;
   if (!options_.redis_url.empty()) {
@@ -209,8 +217,17 @@ bool TrafficManager::sync(Redis& r, std::int64_t now) {
                        static_cast<long long>(wall - kGatewayTtlMs));
     redisAppendCommand(c, "ZCARD %s", gateways_key.c_str());
   }
-  std::vector<CounterTable::Pending> pending = counters_.collect(now);
+  std::vector<std::string> resets;
+  {
+    std::lock_guard lock(mu_);
+    resets.swap(resets_);
+  }
   std::string key;
+  for (const auto& k : resets) {
+    key.assign(options_.key_prefix).append("rl:").append(k);
+    redisAppendCommand(c, "DEL %b", key.data(), key.size());
+  }
+  std::vector<CounterTable::Pending> pending = counters_.collect(now);
   for (const auto& p : pending) {
     key.assign(options_.key_prefix).append("rl:").append(p.key);
     redisAppendCommand(c, "EVALSHA %s 1 %b %lld %lld", r.script_sha.c_str(), key.data(), key.size(),
@@ -220,15 +237,23 @@ bool TrafficManager::sync(Redis& r, std::int64_t now) {
     for (std::size_t i = from; i < pending.size(); ++i) counters_.restore(pending[i]);
     return false;
   };
+  auto fail_with_resets = [&](std::size_t from) {  // the resets not acknowledged are retried next time
+    std::lock_guard lock(mu_);
+    resets_.insert(resets_.end(), resets.begin() + static_cast<std::ptrdiff_t>(from), resets.end());
+    return fail(0);
+  };
   if (heartbeat) {
     Reply a = get_reply(c), b = get_reply(c), n = get_reply(c);
-    if (!a || !b || !n || n->type != REDIS_REPLY_INTEGER) return fail(0);
+    if (!a || !b || !n || n->type != REDIS_REPLY_INTEGER) return fail_with_resets(0);
     const int gw = static_cast<int>(std::max<long long>(1, n->integer));
     gateways_.store(gw);
     counters_.set_cluster(true, gw);
     connected_.store(true);
     r.next_heartbeat = now + 500;
   }
+  // Replies in the order sent: the heartbeat's, the resets', then the counters'.
+  for (std::size_t i = 0; i < resets.size(); ++i)
+    if (!get_reply(c)) return fail_with_resets(i);
   const std::int64_t after = steady_ms();
   for (std::size_t i = 0; i < pending.size(); ++i) {
     Reply rep = get_reply(c);

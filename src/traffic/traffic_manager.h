@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "traffic/counters.h"
 #include "traffic/throttler.h"
@@ -42,6 +43,9 @@ class TrafficManager {
 
   const Throttler& throttler() const { return throttler_; }
   CounterTable& counters() { return counters_; }
+  // Resets the application-tier counters of `user` on the application, on this node and (cluster
+  // mode) in Redis at the next synchronisation, so the user's next call is admitted.
+  void reset_application(std::string_view application_id, std::string_view user);
   bool redis_connected() const { return connected_.load(std::memory_order_relaxed); }
   int gateways() const { return gateways_.load(std::memory_order_relaxed); }
 
@@ -57,6 +61,7 @@ class TrafficManager {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  std::vector<std::string> resets_;  // cluster: shared counters to delete at the next synchronisation
   std::thread thread_;
   std::atomic<bool> connected_{false};
   std::atomic<int> gateways_{1};

@@ -133,5 +133,33 @@ TEST_F(ClusterThrottling, GatewaysKeepServingWhenRedisGoesAwayAndRejoinWhenItRet
   EXPECT_EQ(call_at(server_->gateway_port(), "/out/1.0.0/x", c.token).status, 200);
 }
 
+// The DevPortal's reset-throttle-policy reaches every gateway of the cluster: the node that took
+// the call resets at once and deletes the shared counter in Redis, the other node resets when it
+// follows the change log; neither brings the old total back.
+TEST_F(ClusterThrottling, ThrottleResetFreesTheUserOnEveryGateway) {
+  auto t = admin("POST", "/api/am/admin/v4/throttling/policies/application",
+                 R"({"policyName":"ClusterTwo","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":2}}})");
+  ASSERT_EQ(t.status, 201) << t.body;
+  const std::string api = secured_api("ClReset", "/cl-reset");
+  Client c = application("ClResetApp", "PRODUCTION", "ClusterTwo");
+  subscribe(c.app_id, api);
+  const std::string path = "/cl-reset/1.0.0/x";
+  const int first = server_->gateway_port();
+  const int second = second_->gateway_port();
+  ASSERT_EQ(until_at(first, path, c.token, 200), 200);
+  ASSERT_EQ(until_at(second, path, c.token, 200), 200);
+  // Both nodes see the shared total of 2 once they have synchronised.
+  ASSERT_EQ(until_at(first, path, c.token, 429), 429);
+  ASSERT_EQ(until_at(second, path, c.token, 429), 429);
+
+  ASSERT_EQ(admin("POST", kDev + "/applications/" + c.app_id + "/reset-throttle-policy", R"({"userName":"admin"})").status,
+            200);
+  EXPECT_EQ(call_at(first, path, c.token).status, 200);
+  EXPECT_EQ(until_at(second, path, c.token, 200), 200);  // within the second node's poll of the change log
+  // The tier still holds after the reset: both nodes throttle the user again.
+  EXPECT_EQ(until_at(first, path, c.token, 429), 429);
+  EXPECT_EQ(until_at(second, path, c.token, 429), 429);
+}
+
 }  // namespace
 }  // namespace archway::testing

@@ -1445,6 +1445,38 @@ class SqliteStore final : public Store {
     return page;
   }
 
+  ApplicationPage search_applications(const ApplicationQuery& q) override {
+    std::lock_guard lock(mu_);
+    // Filters in SQL; the order walks an index (name: migration 22, owner: the unique one).
+    std::string where = " WHERE 1=1";
+    if (!q.owner.empty()) where += " AND a.owner = ?";
+    if (!q.name.empty()) where += " AND a.name LIKE ? ESCAPE '\\'";
+    auto bind_filters = [&](Stmt& s) {
+      int i = 1;
+      if (!q.owner.empty()) s.bind(i++, q.owner);
+      if (!q.name.empty()) s.bind(i++, "%" + escape_like(q.name) + "%");
+      return i;
+    };
+    ApplicationPage page;
+    {
+      Stmt s = db_.prepare("SELECT COUNT(*) FROM applications a" + where);
+      bind_filters(s);
+      s.step();
+      page.total = s.integer(0);
+    }
+    const char* dir = q.descending ? " DESC" : "";
+    const std::string order = q.by_owner ? fmt::format(" ORDER BY a.owner{0}, a.name{0}", dir)
+                                         : fmt::format(" ORDER BY a.name{0}, a.owner{0}", dir);
+    Stmt s = db_.prepare(
+        "SELECT a.id, a.name, a.owner, a.throttling_policy, a.description, a.token_type, a.status, a.created_time, "
+        "a.updated_time, (SELECT COUNT(*) FROM subscriptions s WHERE s.application_id = a.id) FROM applications a" +
+        where + order + " LIMIT ? OFFSET ?");
+    const int i = bind_filters(s);
+    s.bind(i, q.limit).bind(i + 1, q.offset);
+    while (s.step()) page.list.push_back({app_from(s), s.integer(9)});
+    return page;
+  }
+
   std::optional<domain::Application> find_application(std::string_view owner, std::string_view name) override {
     std::lock_guard lock(mu_);
     Stmt s = db_.prepare(sql::kAppByOwnerAndName);
@@ -1457,13 +1489,14 @@ class SqliteStore final : public Store {
     write([&] {
       run_unique(db_.prepare("UPDATE applications SET name=?, throttling_policy=?, description=?, "
                              "token_type=?, "
-                             "updated_time=? WHERE id=?")
+                             "updated_time=?, owner=? WHERE id=?")
                      .bind(1, a.name)
                      .bind(2, a.throttling_policy)
                      .bind(3, a.description)
                      .bind(4, a.token_type)
                      .bind(5, a.updated_time)
-                     .bind(6, a.id),
+                     .bind(6, a.owner)
+                     .bind(7, a.id),
                  fmt::format("An application named '{}' already exists for '{}'", a.name, a.owner));
       if (db_.changes() == 0)
         throw common::ProblemError(
@@ -1574,6 +1607,33 @@ class SqliteStore final : public Store {
                      .bind(6, sub.created_time),
                  "The application is already subscribed to this API");
       return append_event("subscription.changed", sub.id, "{}");
+    });
+  }
+
+  void create_subscriptions(const std::vector<domain::Subscription>& subs) override {
+    write([&] {
+      std::int64_t rev = 0;
+      for (std::size_t i = 0; i < subs.size(); ++i) {
+        const auto& sub = subs[i];
+        run_unique(db_.prepare("INSERT INTO subscriptions (id, application_id, api_id, "
+                               "throttling_policy, status, created_time) "
+                               "VALUES (?,?,?,?,?,?)")
+                       .bind(1, sub.id)
+                       .bind(2, sub.application_id)
+                       .bind(3, sub.api_id)
+                       .bind(4, sub.throttling_policy)
+                       .bind(5, sub.status)
+                       .bind(6, sub.created_time),
+                   fmt::format("[{}]: the application is already subscribed to this API; nothing was subscribed", i));
+        rev = append_event("subscription.changed", sub.id, "{}");
+      }
+      return rev;
+    });
+  }
+
+  void reset_application_throttle(std::string_view application_id, std::string_view user) override {
+    write([&] {
+      return append_event("throttle.reset", application_id, json::serialize(json::object{{"userName", user}}));
     });
   }
 

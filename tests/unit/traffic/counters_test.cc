@@ -85,6 +85,37 @@ TEST(FixedWindowCounter, SweepDropsEndedWindowsOnly) {
   EXPECT_EQ(t.size(), 1u);
 }
 
+TEST(FixedWindowCounter, ResetEndsTheWindowOfOneKeyOnly) {
+  CounterTable t;
+  EXPECT_TRUE(t.take("k", 2, kMinute, 1, 0).allowed);
+  EXPECT_TRUE(t.take("k", 2, kMinute, 1, 1).allowed);
+  EXPECT_TRUE(t.take("other", 1, kMinute, 1, 1).allowed);
+  EXPECT_FALSE(t.take("k", 2, kMinute, 1, 2).allowed);
+  t.reset("k");
+  t.reset("never-counted");  // nothing to end
+  auto v = t.take("k", 2, kMinute, 1, 3);
+  EXPECT_TRUE(v.allowed);
+  EXPECT_EQ(v.remaining, 1);
+  EXPECT_EQ(v.reset_ms, kMinute);  // a new window, opened by this request
+  EXPECT_FALSE(t.take("other", 1, kMinute, 1, 3).allowed);
+}
+
+TEST(ClusterCounter, ASynchronisationOfTheWindowBeforeAResetIsIgnored) {
+  CounterTable t;
+  t.set_cluster(true, 1);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(t.take("k", 3, kMinute, 1, 0).allowed);
+  auto p = t.collect(1);
+  ASSERT_EQ(p.size(), 1u);
+  t.reset("k");
+  EXPECT_TRUE(t.take("k", 3, kMinute, 1, 2).allowed);  // the new window's first request
+  t.apply(p[0], 3, 50'000, 3);  // Redis's answer about the ended window: not the new window's total
+  EXPECT_TRUE(t.take("k", 3, kMinute, 1, 4).allowed);
+  t.restore(p[0]);  // nor does a failed synchronisation of it bring its delta back
+  p = t.collect(5);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].delta, 2);
+}
+
 TEST(ClusterCounter, ANodeAdmitsItsShareOfWhatRemainsBetweenSynchronisations) {
   CounterTable t;
   t.set_cluster(true, 2);

@@ -1,0 +1,22 @@
+#include "domain/application_json.h"
+
+#include "common/clock.h"
+
+namespace archway::domain {
+
+boost::json::object application_to_json(const Application& a, std::int64_t subscription_count) {
+  return boost::json::object{{"applicationId", a.id},
+                             {"name", a.name},
+                             {"throttlingPolicy", a.throttling_policy},
+                             {"description", a.description},
+                             {"tokenType", a.token_type},
+                             {"status", a.status},
+                             {"groups", boost::json::array()},
+                             {"subscriptionCount", subscription_count},
+                             {"attributes", boost::json::object()},
+                             {"owner", a.owner},
+                             {"createdTime", common::iso8601_utc(a.created_time)},
+                             {"updatedTime", common::iso8601_utc(a.updated_time)}};
+}
+
+}  // namespace archway::domain
