@@ -42,6 +42,7 @@
 #include "keymanager/oauth_rest.h"
 #include "publisher/api_service.h"
 #include "admin/admin_rest.h"
+#include "admin/api_rest.h"
 #include "catalog/catalog_rest.h"
 #include "publisher/service_import.h"
 #include "admin/category_rest.h"
@@ -367,6 +368,7 @@ int run_serve(const ServeOptions& options) {
     devportal::add_definition_routes(*router, *store, openapi_service, auth);
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
     admin::add_category_routes(*router, auth, *store);
+    admin::add_api_routes(*router, auth, *store);
     admin::add_system_scope_routes(*router, auth, *store, system_scopes);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);
     catalog::ServiceCatalog service_catalog(*store);

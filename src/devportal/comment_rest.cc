@@ -118,7 +118,7 @@ void add_comment_routes(http::RestRouter& r, store::Store& store, publisher::Com
     if (reader)
       if (auto mine = store.get_rating(api_id, reader->username)) own = mine->rating;
     o["userRating"] = own;
-    o["pagination"] = publisher::pagination_json(path("/apis/" + api_id + "/ratings"), limit, offset, page.total);
+    o["pagination"] = common::pagination_json(path("/apis/" + api_id + "/ratings"), limit, offset, page.total);
     return ok(200, o);
   });
 

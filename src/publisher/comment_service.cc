@@ -58,17 +58,6 @@ bool moderates_comments(const identity::Caller& caller) {
           std::find(caller.scopes.begin(), caller.scopes.end(), identity::kScopeAdmin) != caller.scopes.end());
 }
 
-json::object pagination_json(std::string_view collection, std::int64_t limit, std::int64_t offset,
-                             std::int64_t total) {
-  const char sep = collection.find('?') == std::string_view::npos ? '?' : '&';
-  auto link = [&](std::int64_t at) { return fmt::format("{}{}limit={}&offset={}", collection, sep, limit, at); };
-  return json::object{{"offset", offset},
-                      {"limit", limit},
-                      {"total", total},
-                      {"next", offset + limit < total ? link(offset + limit) : ""},
-                      {"previous", offset > 0 ? link(std::max<std::int64_t>(0, offset - limit)) : ""}};
-}
-
 domain::Comment CommentService::create(const std::string& api_id, std::string_view body, const std::string& reply_to,
                                        const domain::User& author, std::string_view entry_point) {
   const json::value v = common::parse_json_body(body);
@@ -143,7 +132,7 @@ json::object CommentService::replies_json(const domain::Comment& parent, const V
   json::array items;
   for (const auto& r : page.list) items.push_back(comment_json(r, view, 0, 0));
   json::object o = common::list_body(std::move(items));
-  o["pagination"] = pagination_json(view.collection + "/" + parent.id + "/replies", limit, offset, page.total);
+  o["pagination"] = common::pagination_json(view.collection + "/" + parent.id + "/replies", limit, offset, page.total);
   return o;
 }
 
@@ -154,7 +143,7 @@ json::object CommentService::list_json(const std::string& api_id, const std::str
   json::array items;
   for (const auto& c : page.list) items.push_back(comment_json(c, view, kDefaultReplyPage, 0));
   json::object o = common::list_body(std::move(items));
-  o["pagination"] = pagination_json(view.collection, limit, offset, page.total);
+  o["pagination"] = common::pagination_json(view.collection, limit, offset, page.total);
   return o;
 }
 

@@ -53,9 +53,4 @@ class CommentService {
 // with one) carries apim:admin.
 bool moderates_comments(const identity::Caller& caller);
 
-// The product's Pagination object of one page of `total` entries of `collection`, with links to
-// the neighbouring pages ("" where there is none).
-boost::json::object pagination_json(std::string_view collection, std::int64_t limit, std::int64_t offset,
-                                    std::int64_t total);
-
 }  // namespace archway::publisher

@@ -198,6 +198,10 @@ class Store {
   // Keeps the stored lifecycle state whatever api.lifecycle_status says: only change_lifecycle
   // moves it, so an edit racing a lifecycle change cannot undo it.
   virtual void update_api(const domain::Api& api) = 0;
+  // Makes the user `provider` the provider of the API `id` (not an API product), as the user's name
+  // is stored, in one transaction; returns the API as changed. 404 for an unknown API, 400 when
+  // there is no such user.
+  virtual domain::Api change_api_provider(std::string_view id, std::string_view provider) = 0;
   // Deletes the API, its revisions, deployments, documents and thumbnail; appends api.undeployed
   // if it was deployed. 409 while an API product bundles operations of it.
   virtual bool delete_api(std::string_view id) = 0;

@@ -388,6 +388,25 @@ class SqliteStore final : public Store {
     write([&] { return update_api_locked(changes); });
   }
 
+  domain::Api change_api_provider(std::string_view id, std::string_view provider) override {
+    domain::Api api;
+    write([&] {
+      auto found = get_api_locked(id);
+      if (!found || found->is_product())
+        throw common::ProblemError(common::Problem::not_found(fmt::format("API '{}' not found", id)));
+      Stmt u = db_.prepare("SELECT username FROM users WHERE username = ?");
+      u.bind(1, provider);
+      if (!u.step())
+        throw common::ProblemError(
+            common::Problem::bad_request(fmt::format("'provider': there is no user named '{}'", provider)));
+      api = std::move(*found);
+      api.provider = u.text(0);
+      api.last_updated_time = std::max(common::now_millis(), api.last_updated_time);
+      return update_api_locked(api);
+    });
+    return api;
+  }
+
   std::int64_t update_api_locked(const domain::Api& changes) {
     domain::Api api = changes;
     bool was_default = false;
