@@ -469,7 +469,7 @@ INSERT INTO system_scope_roles (scope, role) VALUES
   ('service_catalog:service_view', 'publisher'),
   ('service_catalog:service_write', 'admin'), ('service_catalog:service_write', 'creator');
 )sql"},
-      {23, "comments on APIs (with one level of replies) and users' ratings of APIs", R"sql(
+      {23, "comments on APIs (with one level of replies), users' ratings of APIs, name and context lookups ignoring case", R"sql(
 -- A comment belongs to its API and a reply to its comment: deleting either removes what hangs on it.
 CREATE TABLE api_comments (
   id             TEXT PRIMARY KEY,
@@ -497,6 +497,9 @@ CREATE TABLE api_ratings (
   PRIMARY KEY (api_id, rated_by)
 );
 CREATE INDEX api_ratings_by_time ON api_ratings (api_id, created_time);
+-- The Publisher's POST /apis/validate: is a name or a context taken, whatever its case.
+CREATE INDEX apis_by_folded_name ON apis (name COLLATE NOCASE, version);
+CREATE INDEX apis_by_folded_context ON apis (context COLLATE NOCASE, version);
 -- Comments are written by the admin, creator and publisher roles in the Publisher (the product's
 -- apim:comment_write; subscribers comment in the Developer Portal with apim:subscribe).
 INSERT INTO system_scope_roles (scope, role) VALUES

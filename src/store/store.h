@@ -192,6 +192,10 @@ class Store {
   virtual ScopeBindings api_scope_bindings(std::string_view scope) = 0;
   // The API or API product with this name and version (unique together), as lists return it.
   virtual std::optional<domain::Api> find_api_by_name_version(std::string_view name, std::string_view version) = 0;
+  // Whether an API or API product has this name and/or this context (each ignoring case; empty:
+  // any), and this version when `version` is not empty; an index lookup. At least one of name
+  // and context must be given.
+  virtual bool api_exists(std::string_view name, std::string_view context, std::string_view version) = 0;
   // Every version of the API with this name and provider, in creation order.
   virtual std::vector<domain::Api> list_api_versions(std::string_view name,
                                                      std::string_view provider) = 0;

@@ -206,6 +206,10 @@ inline constexpr std::string_view kRatingsPage =
 inline constexpr std::string_view kRatingTotals =
     "SELECT COUNT(*), COALESCE(SUM(rating), 0) FROM api_ratings WHERE api_id = ?";
 
+// POST /apis/validate (Publisher): whether a name, a context or both are taken, optionally at a
+// version; each ignores case.
+std::string api_exists_sql(bool name, bool context, bool version);
+
 struct NamedQuery {
   std::string name;
   std::string sql;

@@ -388,6 +388,16 @@ class SqliteStore final : public Store {
     write([&] { return update_api_locked(changes); });
   }
 
+  bool api_exists(std::string_view name, std::string_view context, std::string_view version) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::api_exists_sql(!name.empty(), !context.empty(), !version.empty()));
+    int i = 0;
+    if (!name.empty()) s.bind(++i, name);
+    if (!context.empty()) s.bind(++i, context);
+    if (!version.empty()) s.bind(++i, version);
+    return s.step();
+  }
+
   domain::Api change_api_provider(std::string_view id, std::string_view provider) override {
     domain::Api api;
     write([&] {
