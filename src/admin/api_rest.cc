@@ -1,8 +1,8 @@
 #include "admin/api_rest.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <cctype>
 
 #include "admin/admin_rest.h"
@@ -24,8 +24,10 @@ std::string path(std::string_view suffix) { return std::string(kAdminBase) + std
 std::string query_component(std::string_view v) {
   std::string out;
   for (const unsigned char c : v) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
   }
   return out;
 }
@@ -48,7 +50,8 @@ void add_api_routes(http::RestRouter& r, identity::Authenticator& auth, store::S
     const store::ApiPage page = store.list_apis(q);
     json::array items;
     for (const auto& a : page.list)
-      items.push_back(json::object{{"provider", a.provider}, {"name", a.name}, {"version", a.version}, {"id", a.id}});
+      items.push_back(json::object{
+          {"provider", a.provider}, {"name", a.name}, {"version", a.version}, {"id", a.id}});
     json::object o{{"count", items.size()}, {"apis", std::move(items)}};
     const std::string collection =
         path("/apis") + (text && !text->empty() ? "?query=" + query_component(*text) : "");
