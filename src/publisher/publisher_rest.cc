@@ -165,6 +165,19 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     return res;
   });
 
+  // A new version of an API product (createNewAPIProductVersion): its APIs, documents and
+  // thumbnail copied, in CREATED, not deployed.
+  r.add("POST", publisher_path("/api-products/copy-api-products"), [&, creator](RestRequest& req) {
+    const auto user = creator(req);
+    const std::string& id = http::required_query(req, "apiProductId");
+    const std::string& version = http::required_query(req, "newVersion");
+    const bool default_version = http::query_bool(req, "defaultVersion", false);
+    domain::Api created = products.copy(id, version, default_version, user);
+    RestResponse res = ok_json(201, domain::product_to_json(created));
+    res.headers.emplace_back("Location", publisher_path("/api-products/" + created.id));
+    return res;
+  });
+
   // GET /apis and GET /search take the product's search syntax (name:, tag:, context:,
   // provider:, version:, status: prefixes and free text); /search answers in its result shape.
   // GET /api-products lists the API products alike; /search finds both kinds.
