@@ -31,6 +31,7 @@
 #include "crypto/tls_identity.h"
 #include "devportal/devportal_rest.h"
 #include "devportal/definition_rest.h"
+#include "devportal/comment_rest.h"
 #include "devportal/document_rest.h"
 #include "devportal/settings_rest.h"
 #include "gateway/gateway_server.h"
@@ -43,6 +44,7 @@
 #include "keymanager/oauth_rest.h"
 #include "publisher/api_service.h"
 #include "admin/admin_rest.h"
+#include "admin/api_rest.h"
 #include "catalog/catalog_rest.h"
 #include "publisher/service_import.h"
 #include "admin/application_rest.h"
@@ -52,6 +54,7 @@
 #include "identity/authenticator.h"
 #include "identity/login_throttle.h"
 #include "identity/user_service.h"
+#include "publisher/comment_rest.h"
 #include "publisher/document_rest.h"
 #include "publisher/project_archive_rest.h"
 #include "webui/static_site.h"
@@ -376,6 +379,8 @@ int run_serve(const ServeOptions& options) {
     publisher::OpenApiService openapi_service(api_service, openapi_settings, &product_service);
     publisher::add_openapi_routes(*router, openapi_service, auth);
     publisher::add_document_routes(*router, document_service, product_document_service, *store, auth);
+    publisher::CommentService comment_service(*store);
+    publisher::add_comment_routes(*router, api_service, comment_service, auth);
     publisher::ProjectArchive project_archive(api_service, product_service, openapi_service, document_service,
                                               *store);
     publisher::add_project_archive_routes(*router, project_archive, api_service, product_service, auth);
@@ -400,11 +405,13 @@ int run_serve(const ServeOptions& options) {
     devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
     devportal::add_settings_routes(*router, *store, auth, server_info, cfg.devportal_self_signup);
     devportal::add_document_routes(*router, *store, auth);
+    devportal::add_comment_routes(*router, *store, comment_service, auth);
     devportal::add_definition_routes(*router, *store, openapi_service, auth);
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
     admin::add_category_routes(*router, auth, *store);
     admin::add_environment_routes(*router, auth, *store, server_info);
     admin::add_application_routes(*router, auth, *store);
+    admin::add_api_routes(*router, auth, *store);
     admin::add_system_scope_routes(*router, auth, *store, system_scopes);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);
     catalog::ServiceCatalog service_catalog(*store);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/problem.h"
 
 namespace archway::common {
@@ -83,6 +85,17 @@ const boost::json::object& as_object(const boost::json::value& v, std::string_vi
 boost::json::object list_body(boost::json::array items) {
   const std::size_t n = items.size();
   return boost::json::object{{"count", n}, {"list", std::move(items)}};
+}
+
+boost::json::object pagination_json(std::string_view collection, std::int64_t limit, std::int64_t offset,
+                                    std::int64_t total) {
+  const char sep = collection.find('?') == std::string_view::npos ? '?' : '&';
+  auto link = [&](std::int64_t at) { return fmt::format("{}{}limit={}&offset={}", collection, sep, limit, at); };
+  return boost::json::object{{"offset", offset},
+                             {"limit", limit},
+                             {"total", total},
+                             {"next", offset + limit < total ? link(offset + limit) : ""},
+                             {"previous", offset > 0 ? link(std::max<std::int64_t>(0, offset - limit)) : ""}};
 }
 
 }  // namespace archway::common

@@ -27,4 +27,9 @@ const boost::json::object& as_object(const boost::json::value& v, std::string_vi
 // The list shape of the REST APIs: {"count": n, "list": [...]}.
 boost::json::object list_body(boost::json::array items);
 
+// The product's Pagination object of one page of `total` entries of `collection` (a path, with a
+// query or not): {offset, limit, total, next, previous}, the links "" where there is no such page.
+boost::json::object pagination_json(std::string_view collection, std::int64_t limit, std::int64_t offset,
+                                    std::int64_t total);
+
 }  // namespace archway::common

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <functional>
+#include <map>
 
 #include "common/clock.h"
 #include "common/ids.h"
@@ -16,6 +17,7 @@
 #include "domain/api_json.h"
 #include "domain/application_json.h"
 #include "domain/policy_json.h"
+#include "devportal/comment_rest.h"
 #include "devportal/visibility.h"
 #include "identity/roles.h"
 
@@ -289,11 +291,22 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     q.offset = p.offset;
     return std::pair{p, store.search_portal_apis(portal_reader(reader), q)};
   };
-  auto search = [shown_page](RestRequest& req, bool results) {
+  // The product's avgRating of each API of a page (an index lookup each).
+  auto average_ratings = [&store](const std::vector<domain::Api>& apis) {
+    std::vector<std::string> ids;
+    for (const auto& a : apis) ids.push_back(a.id);
+    std::map<std::string, std::string> out;
+    for (const auto& [id, t] : store.rating_totals(ids)) out[id] = average_rating(t.count, t.sum);
+    return out;
+  };
+  auto search = [shown_page, average_ratings](RestRequest& req, bool results) {
     const auto [p, page] = shown_page(req);
+    const auto ratings = average_ratings(page.list);
     json::array items;
     for (const auto& a : page.list) {
       json::object info = api_info(a);
+      const auto rated = ratings.find(a.id);
+      info["avgRating"] = rated == ratings.end() ? average_rating(0, 0) : rated->second;
       if (results) {
         info["type"] = a.is_product() ? "APIPRODUCT" : "API";
         info["transportType"] = a.type;
@@ -317,11 +330,13 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return ok(200, page_of(req, std::move(items), path("/tags")));
   });
 
-  r.add("GET", path("/apis/{apiId}"), [&](RestRequest& req) {
+  r.add("GET", path("/apis/{apiId}"), [&, average_ratings](RestRequest& req) {
     const auto reader = reader_of(auth, req);
     auto a = store.get_api(req.path_params["apiId"]);
     if (!a || !shown_to(*a, reader)) throw ProblemError(Problem::not_found("API '" + req.path_params["apiId"] + "' not found"));
     json::object o = api_info(*a);
+    const auto ratings = average_ratings({*a});
+    o["avgRating"] = ratings.empty() ? average_rating(0, 0) : ratings.begin()->second;
     o["operations"] = domain::api_to_json(*a)["operations"];
     if (a->is_product()) {  // the bundled APIs and their operations, in the product's shape
       o["apis"] = domain::product_to_json(*a)["apis"];

@@ -18,10 +18,10 @@ const std::vector<RoleScopes>& table() {
   static const std::vector<RoleScopes> kTable = {
       {domain::kRoleAdmin, {kScopeApiView, kScopeApiCreate, kScopeApiPublish, kScopeSubscribe, kScopeAdmin,
                              kScopeServiceView, kScopeServiceWrite, kScopeApiImportExport, kScopeSharedScopeManage,
-                             kScopeScopeManage}},
+                             kScopeScopeManage, kScopeCommentWrite}},
       {domain::kRoleCreator, {kScopeApiView, kScopeApiCreate, kScopeServiceView, kScopeServiceWrite,
-                              kScopeApiImportExport, kScopeSharedScopeManage}},
-      {domain::kRolePublisher, {kScopeApiView, kScopeApiPublish, kScopeServiceView}},
+                              kScopeApiImportExport, kScopeSharedScopeManage, kScopeCommentWrite}},
+      {domain::kRolePublisher, {kScopeApiView, kScopeApiPublish, kScopeServiceView, kScopeCommentWrite}},
       {domain::kRoleSubscriber, {kScopeSubscribe}},
   };
   return kTable;
@@ -31,7 +31,8 @@ const std::vector<RoleScopes>& table() {
 const std::vector<std::string_view>& system_scope_names() {
   static const std::vector<std::string_view> kNames = {
       kScopeAdmin,     kScopeApiCreate,   kScopeApiImportExport,   kScopeApiPublish,  kScopeApiView,
-      kScopeScopeManage, kScopeSharedScopeManage, kScopeSubscribe, kScopeServiceView, kScopeServiceWrite};
+      kScopeCommentWrite, kScopeScopeManage, kScopeSharedScopeManage, kScopeSubscribe, kScopeServiceView,
+      kScopeServiceWrite};
   return kNames;
 }
 

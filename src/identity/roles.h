@@ -20,6 +20,8 @@ inline constexpr std::string_view kScopeAdmin = "apim:admin";
 // Shared scopes (the Publisher's /scopes) and the management scope mapping (the Admin's /system-scopes).
 inline constexpr std::string_view kScopeSharedScopeManage = "apim:shared_scope_manage";
 inline constexpr std::string_view kScopeScopeManage = "apim:scope_manage";
+// Writing comments on APIs in the Publisher (the DevPortal's comments need apim:subscribe).
+inline constexpr std::string_view kScopeCommentWrite = "apim:comment_write";
 // Every management (system) scope, in the order the Admin API lists them.
 const std::vector<std::string_view>& system_scope_names();
 // A role id in a path (/roles/{roleId}) or a scope name (/scopes/{name}, /system-scopes/{name}):

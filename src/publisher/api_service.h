@@ -43,6 +43,11 @@ class ApiService {
   // Whether `id` is a record of this service's kind.
   bool owns(const std::string& id);
   store::ApiPage list(const store::ApiQuery& q);
+  // Whether an API or API product has this name and/or context (ignoring case) and, when given,
+  // this version (the product's POST /apis/validate).
+  bool exists(std::string_view name, std::string_view context, std::string_view version) {
+    return store_.api_exists(name, context, version);
+  }
   // Keeps the stored OpenAPI definition unless `replace_definition` (then changes' one is stored).
   domain::Api update(const std::string& id, domain::Api changes, bool replace_definition = false);
   // 409 while an API product bundles operations of the API.

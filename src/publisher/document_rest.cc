@@ -127,6 +127,17 @@ void add_document_routes(http::RestRouter& r, DocumentService& api_docs, Documen
   owned(api_docs, "/apis", "apiId");
   owned(product_docs, "/api-products", "apiProductId");
 
+  // Whether the API has a document of this name: 200, or 404 (also for an unknown API).
+  r.add("POST", publisher_path("/apis/{apiId}/documents/validate"), [&, creator](RestRequest& req) {
+    creator(req);
+    const std::string& name = http::required_query(req, "name");
+    const std::string& api_id = req.path_params["apiId"];
+    for (const auto& d : api_docs.list(api_id))
+      if (d.name == name) return RestResponse::empty(200);
+    throw common::ProblemError(
+        common::Problem::not_found(fmt::format("API '{}' has no document named '{}'", api_id, name)));
+  });
+
   r.add("GET", publisher_path("/api-categories"), [&, reader](RestRequest& req) {
     reader(req);
     json::array items;

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "common/problem.h"
+#include "common/strings.h"
 #include "domain/api_json.h"
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
@@ -154,6 +155,19 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     return res;
   });
 
+  // A new version of an API product (createNewAPIProductVersion): its APIs, documents and
+  // thumbnail copied, in CREATED, not deployed.
+  r.add("POST", publisher_path("/api-products/copy-api-products"), [&, creator](RestRequest& req) {
+    const auto user = creator(req);
+    const std::string& id = http::required_query(req, "apiProductId");
+    const std::string& version = http::required_query(req, "newVersion");
+    const bool default_version = http::query_bool(req, "defaultVersion", false);
+    domain::Api created = products.copy(id, version, default_version, user);
+    RestResponse res = ok_json(201, domain::product_to_json(created));
+    res.headers.emplace_back("Location", publisher_path("/api-products/" + created.id));
+    return res;
+  });
+
   // GET /apis and GET /search take the product's search syntax (name:, tag:, context:,
   // provider:, version:, status: prefixes and free text); /search answers in its result shape.
   // GET /api-products lists the API products alike; /search finds both kinds.
@@ -193,6 +207,49 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
   r.add("GET", publisher_path("/api-products"),
         [search](RestRequest& req) { return search(req, domain::kApiTypeProduct, false); });
   r.add("GET", publisher_path("/search"), [search](RestRequest& req) { return search(req, "", true); });
+
+  // Whether an API with this name or context exists (200) or not (404), in the product's query
+  // syntax: "name:..", "context:..", "version:.." terms (a bare word is a name), all of which one
+  // API must match, ignoring case.
+  r.add("POST", publisher_path("/apis/validate"), [&, creator](RestRequest& req) {
+    creator(req);
+    std::string name, context, version;
+    for (const std::string& term : common::split_words(http::required_query(req, "query"))) {
+      const auto colon = term.find(':');
+      const std::string key = colon == std::string::npos ? "name" : common::to_lower(term.substr(0, colon));
+      const std::string value = colon == std::string::npos ? term : term.substr(colon + 1);
+      std::string* slot = key == "name" ? &name : key == "context" ? &context : key == "version" ? &version : nullptr;
+      if (!slot)
+        throw ProblemError(Problem::bad_request(
+            fmt::format("'query': unknown attribute '{}' (name, context or version)", key)));
+      if (value.empty()) throw ProblemError(Problem::bad_request(fmt::format("'query': '{}:' needs a value", key)));
+      *slot = value;
+    }
+    if (name.empty() && context.empty())
+      throw ProblemError(Problem::bad_request("'query' must give a name or a context"));
+    if (!context.empty() && context.front() != '/') context.insert(0, "/");
+    if (!apis.exists(name, context, version))
+      throw ProblemError(Problem::not_found(fmt::format("No API matches '{}'", *req.query_param("query"))));
+    return RestResponse::empty(200);
+  });
+
+  // The operations of an API as the product's ResourcePathList, a page of them in their order.
+  r.add("GET", publisher_path("/apis/{apiId}/resource-paths"), [&, reader](RestRequest& req) {
+    reader(req);
+    const domain::Api api = apis.get(req.path_params["apiId"]);
+    const std::int64_t limit = http::query_int(req, "limit", 25, 1, 1000);
+    const std::int64_t offset = http::query_int(req, "offset", 0, 0, INT64_MAX / 2);
+    const auto total = static_cast<std::int64_t>(api.operations.size());
+    json::array items;
+    for (std::int64_t i = offset; i < total && i < offset + limit; ++i) {
+      const auto& op = api.operations[static_cast<std::size_t>(i)];
+      items.push_back(json::object{{"id", i}, {"resourcePath", op.target}, {"httpVerb", op.verb}});
+    }
+    json::object body = common::list_body(std::move(items));
+    body["pagination"] =
+        common::pagination_json(publisher_path("/apis/" + api.id + "/resource-paths"), limit, offset, total);
+    return ok_json(200, body);
+  });
 
   r.add("GET", publisher_path("/apis/{apiId}"), [&, reader](RestRequest& req) {
     reader(req);

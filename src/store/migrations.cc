@@ -472,6 +472,42 @@ INSERT INTO system_scope_roles (scope, role) VALUES
       {22, "the Admin's application list in name order", R"sql(
 CREATE INDEX applications_by_name ON applications (name, owner);
 )sql"},
+      {23, "comments on APIs (with one level of replies), users' ratings of APIs, name and context lookups ignoring case", R"sql(
+-- A comment belongs to its API and a reply to its comment: deleting either removes what hangs on it.
+CREATE TABLE api_comments (
+  id             TEXT PRIMARY KEY,
+  api_id         TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  parent_id      TEXT REFERENCES api_comments(id) ON DELETE CASCADE,
+  content        TEXT NOT NULL,
+  category       TEXT NOT NULL,
+  entry_point    TEXT NOT NULL,
+  created_by     TEXT NOT NULL,
+  created_time   INTEGER NOT NULL,
+  updated_time   INTEGER NOT NULL
+);
+-- Pages of an API's top-level comments (parent_id NULL) and of a comment's replies, in order
+-- (the rowid, which ends every index, orders comments made in the same millisecond).
+CREATE INDEX api_comments_by_api ON api_comments (api_id, parent_id, created_time);
+-- For the cascade from a deleted comment to its replies.
+CREATE INDEX api_comments_by_parent ON api_comments (parent_id);
+CREATE TABLE api_ratings (
+  id           TEXT NOT NULL UNIQUE,
+  api_id       TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  rated_by     TEXT NOT NULL,
+  rating       INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+  created_time INTEGER NOT NULL,
+  updated_time INTEGER NOT NULL,
+  PRIMARY KEY (api_id, rated_by)
+);
+CREATE INDEX api_ratings_by_time ON api_ratings (api_id, created_time);
+-- The Publisher's POST /apis/validate: is a name or a context taken, whatever its case.
+CREATE INDEX apis_by_folded_name ON apis (name COLLATE NOCASE, version);
+CREATE INDEX apis_by_folded_context ON apis (context COLLATE NOCASE, version);
+-- Comments are written by the admin, creator and publisher roles in the Publisher (the product's
+-- apim:comment_write; subscribers comment in the Developer Portal with apim:subscribe).
+INSERT INTO system_scope_roles (scope, role) VALUES
+  ('apim:comment_write', 'admin'), ('apim:comment_write', 'creator'), ('apim:comment_write', 'publisher');
+)sql"},
       {24, "gateway environments, their gateways' heartbeats, environment-specific API properties, labels", R"sql(
 CREATE TABLE gateway_environments (
   id           TEXT PRIMARY KEY,

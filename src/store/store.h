@@ -13,6 +13,7 @@
 #include "domain/api.h"
 #include "domain/application.h"
 #include "domain/category.h"
+#include "domain/comment.h"
 #include "domain/environment.h"
 #include "domain/shared_scope.h"
 #include "domain/document.h"
@@ -123,6 +124,18 @@ struct PortalReader {
   std::vector<std::string> roles;
 };
 
+struct CommentPage {
+  std::vector<domain::Comment> list;
+  std::int64_t total = 0;
+};
+
+// One page of an API's ratings with what all of them add up to.
+struct RatingPage {
+  std::vector<domain::Rating> list;
+  std::int64_t total = 0;
+  std::int64_t sum = 0;  // of every rating of the API, not only the page's
+};
+
 // One entry of the change log, in revision order.
 struct ChangeEvent {
   std::int64_t revision = 0;
@@ -192,12 +205,20 @@ class Store {
   virtual ScopeBindings api_scope_bindings(std::string_view scope) = 0;
   // The API or API product with this name and version (unique together), as lists return it.
   virtual std::optional<domain::Api> find_api_by_name_version(std::string_view name, std::string_view version) = 0;
+  // Whether an API or API product has this name and/or this context (each ignoring case; empty:
+  // any), and this version when `version` is not empty; an index lookup. At least one of name
+  // and context must be given.
+  virtual bool api_exists(std::string_view name, std::string_view context, std::string_view version) = 0;
   // Every version of the API with this name and provider, in creation order.
   virtual std::vector<domain::Api> list_api_versions(std::string_view name,
                                                      std::string_view provider) = 0;
   // Keeps the stored lifecycle state whatever api.lifecycle_status says: only change_lifecycle
   // moves it, so an edit racing a lifecycle change cannot undo it.
   virtual void update_api(const domain::Api& api) = 0;
+  // Makes the user `provider` the provider of the API `id` (not an API product), as the user's name
+  // is stored, in one transaction; returns the API as changed. 404 for an unknown API, 400 when
+  // there is no such user.
+  virtual domain::Api change_api_provider(std::string_view id, std::string_view provider) = 0;
   // Deletes the API, its revisions, deployments, documents and thumbnail; appends api.undeployed
   // if it was deployed. 409 while an API product bundles operations of it.
   virtual bool delete_api(std::string_view id) = 0;
@@ -223,6 +244,35 @@ class Store {
   // An API's thumbnail (one per API); setting one marks the API hasThumbnail.
   virtual void set_thumbnail(std::string_view api_id, const domain::StoredFile& image) = 0;
   virtual std::optional<domain::StoredFile> thumbnail(std::string_view api_id) = 0;
+
+  // Comments on an API or API product; they go with it when it is deleted, and a comment's
+  // replies go with the comment. None of this reaches gateways (no change event).
+  // Checks in its transaction that the API exists (404) and, for a reply, that the parent is a
+  // top-level comment of the same API (404 when there is no such comment, 400 for a reply's reply).
+  virtual void create_comment(const domain::Comment& c) = 0;
+  virtual std::optional<domain::Comment> get_comment(std::string_view api_id, std::string_view id) = 0;
+  // A page of the API's top-level comments (empty `parent_id`), newest first, or of the replies
+  // of `parent_id`, oldest first, with the total.
+  virtual CommentPage list_comments(std::string_view api_id, std::string_view parent_id, std::int64_t limit,
+                                    std::int64_t offset) = 0;
+  // Replaces content, category and updated time; false when the comment is gone.
+  virtual bool update_comment(const domain::Comment& c) = 0;
+  virtual bool delete_comment(std::string_view api_id, std::string_view id) = 0;
+
+  // Ratings: one per user and API. set_rating adds the user's rating or replaces its value (the
+  // id and created time stay) and returns it as stored; 404 when the API is gone.
+  virtual domain::Rating set_rating(const domain::Rating& r) = 0;
+  virtual std::optional<domain::Rating> get_rating(std::string_view api_id, std::string_view user) = 0;
+  virtual bool delete_rating(std::string_view api_id, std::string_view user) = 0;
+  // A page of the API's ratings, oldest first, with their count and sum.
+  virtual RatingPage list_ratings(std::string_view api_id, std::int64_t limit, std::int64_t offset) = 0;
+  // The count and sum of the ratings of each of `api_ids` (an index range each; APIs without
+  // ratings are left out), for the average a list shows per API.
+  struct RatingTotals {
+    std::int64_t count = 0;
+    std::int64_t sum = 0;
+  };
+  virtual std::vector<std::pair<std::string, RatingTotals>> rating_totals(const std::vector<std::string>& api_ids) = 0;
 
   // Shared scopes (names unique: 409). APIs name them in `scopes` with "shared": true; the token
   // endpoint grants one by the shared scope's own bindings (api_scope_bindings answers with them).

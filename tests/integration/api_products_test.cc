@@ -314,5 +314,56 @@ TEST_F(ApiProducts, ListsUpdatesAndRevisionsOfProducts) {
   EXPECT_EQ(admin("DELETE", kProducts + "/" + id + "/revisions/" + rev_id).status, 409);  // deployed
 }
 
+
+TEST_F(ApiProducts, CopyApiProductsMakesANewVersionInCreatedWithTheSameApis) {
+  const Pair p = two_apis("Copy");
+  const std::string id = create_product(product_body("CopyShop", "/copyshop", p));
+  ASSERT_EQ(admin("POST", kProducts + "/" + id + "/documents",
+                  R"({"name":"Guide","type":"HOWTO","sourceType":"INLINE","visibility":"API_LEVEL"})")
+                .status,
+            201);
+  ASSERT_EQ(lifecycle(id, "Publish"), 200);
+
+  auto copied = admin("POST", kProducts + "/copy-api-products?apiProductId=" + id + "&newVersion=2.0.0&defaultVersion=true");
+  ASSERT_EQ(copied.status, 201) << copied.body;
+  auto product = json_of(copied);
+  const std::string copy_id = str(product.at("id"));
+  EXPECT_NE(copy_id, id);
+  EXPECT_EQ(copied.header("location"), kProducts + "/" + copy_id);
+  EXPECT_EQ(str(product.at("version")), "2.0.0");
+  EXPECT_EQ(str(product.at("name")), "CopyShop");
+  EXPECT_EQ(str(product.at("state")), "CREATED");
+  EXPECT_EQ(product.at("apis").as_array().size(), 2u);
+  EXPECT_EQ(str(product.at("apis").as_array()[0].at("apiId")), p.orders);
+  EXPECT_EQ(json_of(admin("GET", kProducts + "/" + copy_id + "/documents"))["count"], 1);
+  EXPECT_EQ(str(json_of(admin("GET", kProducts + "/" + id)).at("state")), "PUBLISHED");  // the original stays
+  // The bundled APIs are now used by both versions.
+  EXPECT_EQ(admin("DELETE", kApis + "/" + p.stock).status, 409);
+}
+
+TEST_F(ApiProducts, CopyApiProductsRefusesBadRequests) {
+  const Pair p = two_apis("CopyBad");
+  const std::string id = create_product(product_body("CopyBadShop", "/copybadshop", p));
+  EXPECT_EQ(admin("POST", kProducts + "/copy-api-products?apiProductId=" + id).status, 400);
+  EXPECT_EQ(admin("POST", kProducts + "/copy-api-products?newVersion=2.0.0").status, 400);
+  EXPECT_EQ(admin("POST", kProducts + "/copy-api-products?apiProductId=" + id + "&newVersion=1.0.0").status, 409);
+  EXPECT_EQ(admin("POST", kProducts + "/copy-api-products?apiProductId=" + id + "&newVersion=2.0&defaultVersion=maybe")
+                .status,
+            400);
+  auto unknown = admin("POST", kProducts + "/copy-api-products?apiProductId=01234567-89ab-cdef-0123-456789abcdef&newVersion=2.0.0");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  // An API's id is no API product's.
+  EXPECT_EQ(admin("POST", kProducts + "/copy-api-products?apiProductId=" + p.orders + "&newVersion=2.0.0").status, 404);
+  ASSERT_EQ(admin("POST", "/api/am/admin/v4/users",
+                  R"({"username":"copy-pub","password":"password-123","roles":["publisher"]})")
+                .status,
+            201);
+  EXPECT_EQ(mgmt().call("POST", kProducts + "/copy-api-products?apiProductId=" + id + "&newVersion=3.0.0", "",
+                        "copy-pub", "password-123")
+                .status,
+            403);
+  EXPECT_EQ(json_of(admin("GET", kProducts + "?query=name:CopyBadShop"))["count"], 1);  // nothing half-made
+}
+
 }  // namespace
 }  // namespace archway::testing

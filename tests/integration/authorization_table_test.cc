@@ -30,7 +30,7 @@ std::string concrete(const std::string& pattern) {
 }
 
 // Routes anonymous callers may use: the Developer Portal's public catalog (APIs whose visibility
-// is PUBLIC, their documents, definitions and tiers), sign-up and the settings the portal reads
+// is PUBLIC, their documents, definitions, tiers, comments and ratings), sign-up and the settings the portal reads
 // before anyone signs in. An unknown id there is a 404, as for any reader.
 const std::set<std::string> kPublic = {
     "POST /api/am/devportal/v3/me/sign-up",
@@ -45,6 +45,10 @@ const std::set<std::string> kPublic = {
     "GET /api/am/devportal/v3/apis/{apiId}/documents/{documentId}/content",
     "GET /api/am/devportal/v3/apis/{apiId}/thumbnail",
     "GET /api/am/devportal/v3/apis/{apiId}/swagger",
+    "GET /api/am/devportal/v3/apis/{apiId}/comments",
+    "GET /api/am/devportal/v3/apis/{apiId}/comments/{commentId}",
+    "GET /api/am/devportal/v3/apis/{apiId}/comments/{commentId}/replies",
+    "GET /api/am/devportal/v3/apis/{apiId}/ratings",
     "GET /api/am/devportal/v3/settings",
     "GET /api/am/devportal/v3/settings/application-attributes",
     "GET /api/am/devportal/v3/key-managers",

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace archway::store::sqlite::sql {
 
@@ -208,6 +209,15 @@ std::string tag_counts_sql(std::size_t audiences) {
          placeholders(audiences) + ")) GROUP BY tag ORDER BY tag";
 }
 
+std::string api_exists_sql(bool name, bool context, bool version) {
+  std::string sql = "SELECT 1 FROM apis WHERE ";
+  std::string sep;
+  if (name) sql += std::exchange(sep, " AND ") + "name = ? COLLATE NOCASE";
+  if (context) sql += std::exchange(sep, " AND ") + "context = ? COLLATE NOCASE";
+  if (version) sql += std::exchange(sep, " AND ") + "version = ?";
+  return sql + " LIMIT 1";
+}
+
 std::vector<NamedQuery> hot_queries() {
   std::vector<NamedQuery> out = {
       {"count of the users holding a role", std::string(kUsersWithRoleCount)},
@@ -223,6 +233,17 @@ std::vector<NamedQuery> hot_queries() {
       {"subscription count of an application", std::string(kSubsOfApplicationCount)},
       {"subscription using a policy", std::string(kSubUsingPolicy)},
       {"API by id", std::string(kApiById)},
+      {"API with a name (any case)", api_exists_sql(true, false, false)},
+      {"API with a context at a version (any case)", api_exists_sql(false, true, true)},
+      {"API with a name and a context (any case)", api_exists_sql(true, true, false)},
+      {"comment by id", std::string(kCommentById)},
+      {"page of an API's comments", std::string(kTopCommentsPage)},
+      {"count of an API's comments", std::string(kTopCommentsCount)},
+      {"page of a comment's replies", std::string(kRepliesPage)},
+      {"count of a comment's replies", std::string(kRepliesCount)},
+      {"rating of a user", std::string(kRatingOf)},
+      {"page of an API's ratings", std::string(kRatingsPage)},
+      {"rating totals of an API", std::string(kRatingTotals)},
       {"versions of an API", std::string(kApiVersions)},
       {"API by name and version", std::string(kApiByNameVersion)},
       {"page of APIs of a kind", std::string(kApisOfKindPage)},

@@ -181,6 +181,35 @@ inline constexpr std::string_view kEventsAfter =
     "SELECT revision, type, entity_id, payload, created_time FROM change_log "
     "WHERE revision > ? ORDER BY revision LIMIT ?";
 
+// Comments and ratings (migration 23).
+inline constexpr std::string_view kCommentById =
+    "SELECT id, api_id, COALESCE(parent_id, ''), content, category, entry_point, created_by, created_time, "
+    "updated_time FROM api_comments WHERE api_id = ? AND id = ?";
+inline constexpr std::string_view kTopCommentsPage =
+    "SELECT id, api_id, COALESCE(parent_id, ''), content, category, entry_point, created_by, created_time, "
+    "updated_time FROM api_comments WHERE api_id = ? AND parent_id IS NULL "
+    "ORDER BY created_time DESC, rowid DESC LIMIT ? OFFSET ?";
+inline constexpr std::string_view kTopCommentsCount =
+    "SELECT COUNT(*) FROM api_comments WHERE api_id = ? AND parent_id IS NULL";
+inline constexpr std::string_view kRepliesPage =
+    "SELECT id, api_id, COALESCE(parent_id, ''), content, category, entry_point, created_by, created_time, "
+    "updated_time FROM api_comments WHERE api_id = ? AND parent_id = ? "
+    "ORDER BY created_time, rowid LIMIT ? OFFSET ?";
+inline constexpr std::string_view kRepliesCount =
+    "SELECT COUNT(*) FROM api_comments WHERE api_id = ? AND parent_id = ?";
+inline constexpr std::string_view kRatingOf =
+    "SELECT id, api_id, rated_by, rating, created_time, updated_time FROM api_ratings "
+    "WHERE api_id = ? AND rated_by = ?";
+inline constexpr std::string_view kRatingsPage =
+    "SELECT id, api_id, rated_by, rating, created_time, updated_time FROM api_ratings "
+    "WHERE api_id = ? ORDER BY created_time, rowid LIMIT ? OFFSET ?";
+inline constexpr std::string_view kRatingTotals =
+    "SELECT COUNT(*), COALESCE(SUM(rating), 0) FROM api_ratings WHERE api_id = ?";
+
+// POST /apis/validate (Publisher): whether a name, a context or both are taken, optionally at a
+// version; each ignores case.
+std::string api_exists_sql(bool name, bool context, bool version);
+
 struct NamedQuery {
   std::string name;
   std::string sql;

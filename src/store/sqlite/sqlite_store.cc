@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <mutex>
+#include <set>
 
 #include "common/clock.h"
 #include "common/ids.h"
@@ -455,6 +456,35 @@ class SqliteStore final : public Store {
     write([&] { return update_api_locked(changes); });
   }
 
+  bool api_exists(std::string_view name, std::string_view context, std::string_view version) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::api_exists_sql(!name.empty(), !context.empty(), !version.empty()));
+    int i = 0;
+    if (!name.empty()) s.bind(++i, name);
+    if (!context.empty()) s.bind(++i, context);
+    if (!version.empty()) s.bind(++i, version);
+    return s.step();
+  }
+
+  domain::Api change_api_provider(std::string_view id, std::string_view provider) override {
+    domain::Api api;
+    write([&] {
+      auto found = get_api_locked(id);
+      if (!found || found->is_product())
+        throw common::ProblemError(common::Problem::not_found(fmt::format("API '{}' not found", id)));
+      Stmt u = db_.prepare("SELECT username FROM users WHERE username = ?");
+      u.bind(1, provider);
+      if (!u.step())
+        throw common::ProblemError(
+            common::Problem::bad_request(fmt::format("'provider': there is no user named '{}'", provider)));
+      api = std::move(*found);
+      api.provider = u.text(0);
+      api.last_updated_time = std::max(common::now_millis(), api.last_updated_time);
+      return update_api_locked(api);
+    });
+    return api;
+  }
+
   std::int64_t update_api_locked(const domain::Api& changes) {
     domain::Api api = changes;
     bool was_default = false;
@@ -658,6 +688,170 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     db_.prepare("DELETE FROM api_documents WHERE api_id = ? AND id = ?").bind(1, api_id).bind(2, id).run();
     return db_.changes() > 0;
+  }
+
+  // Comments and ratings
+
+  static domain::Comment comment_from(const Stmt& s) {
+    domain::Comment c;
+    c.id = s.text(0);
+    c.api_id = s.text(1);
+    c.parent_id = s.text(2);
+    c.content = s.text(3);
+    c.category = s.text(4);
+    c.entry_point = s.text(5);
+    c.created_by = s.text(6);
+    c.created_time = s.integer(7);
+    c.updated_time = s.integer(8);
+    return c;
+  }
+
+  void create_comment(const domain::Comment& c) override {
+    write([&] {
+      require_api(c.api_id);
+      if (!c.parent_id.empty()) {
+        Stmt p = db_.prepare(sql::kCommentById);
+        p.bind(1, c.api_id).bind(2, c.parent_id);
+        if (!p.step())
+          throw common::ProblemError(common::Problem::not_found(
+              fmt::format("Comment '{}' of API '{}' not found", c.parent_id, c.api_id)));
+        if (!comment_from(p).parent_id.empty())
+          throw common::ProblemError(common::Problem::bad_request(
+              fmt::format("'replyTo': comment '{}' is a reply; replies nest one level", c.parent_id)));
+      }
+      Stmt s = db_.prepare(
+          "INSERT INTO api_comments (id, api_id, parent_id, content, category, entry_point, created_by, "
+          "created_time, updated_time) VALUES (?,?,?,?,?,?,?,?,?)");
+      s.bind(1, c.id).bind(2, c.api_id);
+      if (c.parent_id.empty()) s.bind_null(3);
+      else s.bind(3, c.parent_id);
+      s.bind(4, c.content).bind(5, c.category).bind(6, c.entry_point).bind(7, c.created_by);
+      s.bind(8, c.created_time).bind(9, c.updated_time);
+      s.run();
+      return std::int64_t{0};
+    });
+  }
+
+  std::optional<domain::Comment> get_comment(std::string_view api_id, std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::kCommentById);
+    s.bind(1, api_id).bind(2, id);
+    if (!s.step()) return std::nullopt;
+    return comment_from(s);
+  }
+
+  CommentPage list_comments(std::string_view api_id, std::string_view parent_id, std::int64_t limit,
+                            std::int64_t offset) override {
+    std::lock_guard lock(mu_);
+    CommentPage page;
+    const bool replies = !parent_id.empty();
+    {
+      Stmt s = db_.prepare(replies ? sql::kRepliesPage : sql::kTopCommentsPage);
+      s.bind(1, api_id);
+      if (replies) s.bind(2, parent_id);
+      const int at = replies ? 3 : 2;
+      s.bind(at, limit).bind(at + 1, offset);
+      while (s.step()) page.list.push_back(comment_from(s));
+    }
+    Stmt n = db_.prepare(replies ? sql::kRepliesCount : sql::kTopCommentsCount);
+    n.bind(1, api_id);
+    if (replies) n.bind(2, parent_id);
+    n.step();
+    page.total = n.integer(0);
+    return page;
+  }
+
+  bool update_comment(const domain::Comment& c) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("UPDATE api_comments SET content = ?, category = ?, updated_time = ? WHERE api_id = ? AND id = ?")
+        .bind(1, c.content)
+        .bind(2, c.category)
+        .bind(3, c.updated_time)
+        .bind(4, c.api_id)
+        .bind(5, c.id)
+        .run();
+    return db_.changes() > 0;
+  }
+
+  bool delete_comment(std::string_view api_id, std::string_view id) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("DELETE FROM api_comments WHERE api_id = ? AND id = ?").bind(1, api_id).bind(2, id).run();
+    return db_.changes() > 0;
+  }
+
+  static domain::Rating rating_from(const Stmt& s) {
+    domain::Rating r;
+    r.id = s.text(0);
+    r.api_id = s.text(1);
+    r.rated_by = s.text(2);
+    r.rating = static_cast<int>(s.integer(3));
+    r.created_time = s.integer(4);
+    r.updated_time = s.integer(5);
+    return r;
+  }
+
+  domain::Rating set_rating(const domain::Rating& r) override {
+    domain::Rating stored;
+    write([&] {
+      require_api(r.api_id);
+      db_.prepare(
+             "INSERT INTO api_ratings (id, api_id, rated_by, rating, created_time, updated_time) VALUES (?,?,?,?,?,?) "
+             "ON CONFLICT (api_id, rated_by) DO UPDATE SET rating = excluded.rating, updated_time = excluded.updated_time")
+          .bind(1, r.id)
+          .bind(2, r.api_id)
+          .bind(3, r.rated_by)
+          .bind(4, std::int64_t{r.rating})
+          .bind(5, r.created_time)
+          .bind(6, r.updated_time)
+          .run();
+      Stmt s = db_.prepare(sql::kRatingOf);
+      s.bind(1, r.api_id).bind(2, r.rated_by);
+      s.step();
+      stored = rating_from(s);
+      return std::int64_t{0};
+    });
+    return stored;
+  }
+
+  std::optional<domain::Rating> get_rating(std::string_view api_id, std::string_view user) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql::kRatingOf);
+    s.bind(1, api_id).bind(2, user);
+    if (!s.step()) return std::nullopt;
+    return rating_from(s);
+  }
+
+  bool delete_rating(std::string_view api_id, std::string_view user) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("DELETE FROM api_ratings WHERE api_id = ? AND rated_by = ?").bind(1, api_id).bind(2, user).run();
+    return db_.changes() > 0;
+  }
+
+  RatingPage list_ratings(std::string_view api_id, std::int64_t limit, std::int64_t offset) override {
+    std::lock_guard lock(mu_);
+    RatingPage page;
+    {
+      Stmt s = db_.prepare(sql::kRatingsPage);
+      s.bind(1, api_id).bind(2, limit).bind(3, offset);
+      while (s.step()) page.list.push_back(rating_from(s));
+    }
+    Stmt n = db_.prepare(sql::kRatingTotals);
+    n.bind(1, api_id);
+    n.step();
+    page.total = n.integer(0);
+    page.sum = n.integer(1);
+    return page;
+  }
+
+  std::vector<std::pair<std::string, RatingTotals>> rating_totals(const std::vector<std::string>& api_ids) override {
+    std::lock_guard lock(mu_);
+    std::vector<std::pair<std::string, RatingTotals>> out;
+    for (const auto& id : api_ids) {
+      Stmt s = db_.prepare(sql::kRatingTotals);
+      s.bind(1, id);
+      if (s.step() && s.integer(0) > 0) out.emplace_back(id, RatingTotals{s.integer(0), s.integer(1)});
+    }
+    return out;
   }
 
   // Thumbnails
@@ -2547,8 +2741,15 @@ class SqliteStore final : public Store {
           "the database's schema is at version {}, newer than the {} this Archway knows: it was written by a "
           "newer release. Run that release (or newer), or restore a backup made with this one (docs/operations.md)",
           current, known));
+    // Each migration not yet recorded runs, in order: versions may have gaps (branches take
+    // numbers apart), and one merged later than a higher one still runs once.
+    std::set<std::int64_t> applied;
+    {
+      Stmt s = db_.prepare("SELECT version FROM schema_migrations");
+      while (s.step()) applied.insert(s.integer(0));
+    }
     for (const auto& m : sqlite_migrations()) {
-      if (m.version <= current) continue;
+      if (applied.count(m.version)) continue;
       Transaction tx(db_);
       db_.exec(m.sql);
       db_.prepare(
