@@ -176,6 +176,20 @@ class Session {
   std::string head_out_;     // a head as written to the client
 };
 
+}  // namespace
+}  // namespace archway::gateway::internal
+
+// The session's coroutines (serve, forward, exchange, ...: nested per request, 1-2 KiB each) take
+// their frames from the worker thread's pool (frame_pool.h), so a request allocates none.
+template <class T, class... Args>
+struct std::coroutine_traits<boost::asio::awaitable<T, boost::asio::any_io_executor>,
+                             archway::gateway::internal::Session&, Args...> {
+  using promise_type = archway::gateway::internal::PooledFrame<T>;
+};
+
+namespace archway::gateway::internal {
+namespace {
+
 template <class Client>
 asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip, const domain::IpAddress& remote_addr,
                                    bool tls, ClientConnection& entry) {

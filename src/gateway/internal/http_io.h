@@ -18,6 +18,7 @@
 #include "common/problem.h"
 #include "gateway/mediation.h"
 #include "gateway/payload.h"
+#include "gateway/internal/frame_pool.h"
 #include "gateway/read_buffer.h"
 #include "gateway/response_cache.h"
 #include "gateway/runtime_snapshot.h"
