@@ -5,8 +5,6 @@
 // the data path.
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -178,6 +176,20 @@ class Session {
   std::string head_out_;     // a head as written to the client
 };
 
+}  // namespace
+}  // namespace archway::gateway::internal
+
+// The session's coroutines (serve, forward, exchange, ...: nested per request, 1-2 KiB each) take
+// their frames from the worker thread's pool (frame_pool.h), so a request allocates none.
+template <class T, class... Args>
+struct std::coroutine_traits<boost::asio::awaitable<T, boost::asio::any_io_executor>,
+                             archway::gateway::internal::Session&, Args...> {
+  using promise_type = archway::gateway::internal::PooledFrame<T>;
+};
+
+namespace archway::gateway::internal {
+namespace {
+
 template <class Client>
 asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip, const domain::IpAddress& remote_addr,
                                    bool tls, ClientConnection& entry) {
@@ -197,8 +209,9 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
         return h1::parse_request(in, req_head_, limits);
       });
       if (hr.parsed.status != h1::ParseStatus::kNeedMore) break;
-      beast::get_lowest_layer(client).expires_after(ms(w_.opts.client_idle_timeout_ms));
+      timed(client).arm(ms(w_.opts.client_idle_timeout_ms));
       auto [ec, n] = co_await client.async_read_some(space, kTuple);
+      timed(client).settle(ec);
       if ((hr.ec = ec)) break;
       client_buffer_.commit(n);
     }
@@ -303,8 +316,9 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
   std::string request_body;
   if (chain_reads_request_body(call)) {
     if (expect_continue) {
-      beast::get_lowest_layer(client).expires_after(idle);
+      timed(client).arm(idle);
       auto [cec, cn] = co_await asio::async_write(client, asio::buffer(kContinue), kTuple);
+      timed(client).settle(cec);
       if (cec) co_return false;
       expect_continue = false;
     }
@@ -348,8 +362,9 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
 
   x.body_expected = !req_body_.done();
   if (expect_continue && x.body_expected) {
-    beast::get_lowest_layer(client).expires_after(idle);
+    timed(client).arm(idle);
     auto [cec, cn] = co_await asio::async_write(client, asio::buffer(kContinue), kTuple);
+    timed(client).settle(cec);
     if (cec) co_return false;
   }
   x.digest = call.endpoint->credentials.digest.get();
@@ -419,13 +434,15 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
   }
   Relay sent = Relay::kOk;
   if (x.request_body) {
-    beast::get_lowest_layer(up).expires_after(upstream_timeout);
+    timed(up).arm(upstream_timeout);
     const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_), asio::buffer(*x.request_body)};
     auto [wec, wn] = co_await asio::async_write(up, out, kTuple);
+    timed(up).settle(wec);
     if (wec) sent = Relay::kWriteError;
   } else if (req_body_.done()) {  // no body: the head alone, without the relay's frame
-    beast::get_lowest_layer(up).expires_after(upstream_timeout);
+    timed(up).arm(upstream_timeout);
     auto [wec, wn] = co_await asio::async_write(up, asio::buffer(head_out_), kTuple);
+    timed(up).settle(wec);
     if (wec) sent = Relay::kWriteError;
   } else {
     sent = co_await relay_body(client, client_buffer_, req_body_, up, head_out_,
@@ -456,13 +473,14 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up, std::unique_
       return h1::parse_response(in, up_head_, call.head, limits);
     });
     if (hr.parsed.status != h1::ParseStatus::kNeedMore) break;
-    beast::get_lowest_layer(up).expires_after(upstream_timeout);
+    timed(up).arm(upstream_timeout);
     auto [ec, n] = co_await up.async_read_some(space, kTuple);
+    timed(up).settle(ec);
     if ((hr.ec = ec)) break;
     conn->buffer.commit(n);
   }
   if (!hr.parsed.done()) {
-    if (hr.ec == beast::error::timeout) {
+    if (hr.ec == asio::error::timed_out) {
       x.failure = UpstreamFailure::kTimeout;
       x.problem = backend_timeout();
       co_return Exchange::kFailed;
@@ -597,9 +615,10 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up, std
                          false, x.fault);
     co_return Exchange::kClientGone;
   }
-  beast::get_lowest_layer(client).expires_after(ms(w_.opts.client_idle_timeout_ms));
+  timed(client).arm(ms(w_.opts.client_idle_timeout_ms));
   const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_), asio::buffer(body)};
   auto [wec, wn] = co_await asio::async_write(client, out, kTuple);
+  timed(client).settle(wec);
   if (wec) co_return Exchange::kClientGone;
   co_return keep ? Exchange::kDone : Exchange::kClientGone;
 }
@@ -617,28 +636,30 @@ asio::awaitable<void> serve_client(Worker& w, tcp::socket socket, bool tls) {
     if (addr.is_v4()) remote_addr = domain::ipv4_mapped(addr.to_v4().to_bytes());
     else remote_addr = addr.to_v6().to_bytes();
   }
-  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+  auto stream = std::make_shared<TimedSocket>(std::move(socket));
   w.connections.push_front(ClientConnection{});
   auto entry = w.connections.begin();
-  entry->close = [weak = std::weak_ptr<beast::tcp_stream>(stream)] {
+  entry->close = [weak = std::weak_ptr<TimedSocket>(stream)] {
     if (auto s = weak.lock()) {
       boost::system::error_code ignored;
-      s->socket().close(ignored);
+      s->close(ignored);
     }
   };
   w.live.fetch_add(1, std::memory_order_relaxed);
   auto session = std::make_unique<Session>(w);
   if (!tls) {
     co_await session->run(*stream, remote_ip, remote_addr, false, *entry);
-    stream->socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream->shutdown(tcp::socket::shutdown_send, ec);
   } else {
-    beast::ssl_stream<beast::tcp_stream&> ssl(*stream, *w.opts.server_tls);
-    stream->expires_after(std::chrono::seconds(10));
+    asio::ssl::stream<TimedSocket&> ssl(*stream, *w.opts.server_tls);
+    stream->arm(std::chrono::seconds(10));
     auto [hec] = co_await ssl.async_handshake(asio::ssl::stream_base::server, kTuple);
+    stream->settle(hec);
     if (!hec) {
       co_await session->run(ssl, remote_ip, remote_addr, true, *entry);
-      stream->expires_after(std::chrono::seconds(2));
-      co_await ssl.async_shutdown(kTuple);
+      stream->arm(std::chrono::seconds(2));
+      auto [sec] = co_await ssl.async_shutdown(kTuple);
+      stream->settle(sec);
     }
   }
   w.connections.erase(entry);

@@ -3,8 +3,6 @@
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -14,7 +12,6 @@
 namespace archway::gateway::internal {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 using common::Problem;
 using ms = std::chrono::milliseconds;
@@ -69,10 +66,11 @@ asio::awaitable<Acquired> acquire(Worker& w, const EndpointRuntime& ep, bool all
     results = std::move(r);
   }
   const ms connect_timeout(ep.connect_timeout_ms > 0 ? ep.connect_timeout_ms : w.opts.connect_timeout_ms);
-  conn->tcp.expires_after(connect_timeout);
-  auto [cec, connected] = co_await conn->tcp.async_connect(results, kTuple);
+  conn->tcp.arm(connect_timeout);
+  auto [cec, connected] = co_await asio::async_connect(conn->tcp, results, kTuple);
+  conn->tcp.settle(cec);
   if (cec) {
-    if (cec == beast::error::timeout) {
+    if (cec == asio::error::timed_out) {
       a.error = Problem{504, 101504, "Backend connection timeout", "Connecting to " + be.authority() + " timed out"};
       a.failure = UpstreamFailure::kTimeout;
     } else {
@@ -82,21 +80,22 @@ asio::awaitable<Acquired> acquire(Worker& w, const EndpointRuntime& ep, bool all
     co_return a;
   }
   boost::system::error_code ec;
-  conn->tcp.socket().set_option(tcp::no_delay(true), ec);
+  conn->tcp.set_option(tcp::no_delay(true), ec);
   if (be.tls) {
     a.failure = UpstreamFailure::kConnect;
     if (!w.opts.client_tls) {
       a.error = backend_unavailable("No TLS client context for https backends");
       co_return a;
     }
-    conn->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream&>>(conn->tcp, *w.opts.client_tls);
+    conn->tls = std::make_unique<asio::ssl::stream<TimedSocket&>>(conn->tcp, *w.opts.client_tls);
     if (!SSL_set_tlsext_host_name(conn->tls->native_handle(), be.host.c_str())) {
       a.error = backend_unavailable("Cannot set SNI for " + be.host);
       co_return a;
     }
     conn->tls->set_verify_callback(asio::ssl::host_name_verification(be.host));
-    conn->tcp.expires_after(connect_timeout);
+    conn->tcp.arm(connect_timeout);
     auto [hec] = co_await conn->tls->async_handshake(asio::ssl::stream_base::client, kTuple);
+    conn->tcp.settle(hec);
     if (hec) {
       const long verify = SSL_get_verify_result(conn->tls->native_handle());
       if (verify != X509_V_OK)

@@ -10,7 +10,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key) {
   while (!v.empty()) {
     auto c = std::move(v.back());
     v.pop_back();
-    if (now - c->idle_since <= max_age_ && c->tcp.socket().is_open()) return c;
+    if (now - c->idle_since <= max_age_ && c->tcp.is_open()) return c;
   }
   return nullptr;
 }

@@ -1,8 +1,7 @@
 #pragma once
 // Upstream keep-alive connections of one worker, keyed by backend (scheme, host, port).
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "gateway/read_buffer.h"
+#include "gateway/timed_socket.h"
 
 namespace archway::gateway {
 
@@ -17,8 +17,8 @@ struct UpstreamConnection {
   // The read buffer has room for a typical response, so one recv takes it whole; it grows for a
   // larger head (up to the response head limit) and keeps bytes read past a response.
   explicit UpstreamConnection(const boost::asio::any_io_executor& ex) : tcp(ex), buffer(16 * 1024) {}
-  boost::beast::tcp_stream tcp;
-  std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream&>> tls;  // set for https
+  TimedSocket tcp;
+  std::unique_ptr<boost::asio::ssl::stream<TimedSocket&>> tls;  // set for https
   ReadBuffer buffer;
   std::string key;
   std::chrono::steady_clock::time_point idle_since;

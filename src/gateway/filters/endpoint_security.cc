@@ -72,16 +72,18 @@ asio::awaitable<TokenOrProblem> token_exchange(Stream& s, const BackendOAuth& oa
   req.keep_alive(false);
   req.body() = oauth.form;
   req.prepare_payload();
-  beast::get_lowest_layer(s).expires_after(timeout);
+  timed(s).arm(timeout);
   auto [wec, wn] = co_await bhttp::async_write(s, req, kTuple);
+  timed(s).settle(wec);
   if (wec) co_return backend_token_problem(oauth, "sending the token request failed: " + wec.message());
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> p;
   p.body_limit(64 * 1024);
-  beast::get_lowest_layer(s).expires_after(timeout);
+  timed(s).arm(timeout);
   auto [rec, rn] = co_await bhttp::async_read(s, buffer, p, kTuple);
+  timed(s).settle(rec);
   if (rec)
-    co_return backend_token_problem(oauth, rec == beast::error::timeout ? "the token endpoint did not answer in time"
+    co_return backend_token_problem(oauth, rec == asio::error::timed_out ? "the token endpoint did not answer in time"
                                                                         : "reading the answer failed: " + rec.message());
   const auto& res = p.get();
   boost::system::error_code jec;

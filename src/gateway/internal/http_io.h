@@ -3,8 +3,6 @@
 // stream type): answers the gateway makes itself, bodies streamed through a fixed buffer or read
 // whole (bounded), hop-by-hop fields removed. Nothing here throws on the data path.
 #include <boost/asio.hpp>
-#include <boost/beast/core/stream_traits.hpp>
-#include <boost/beast/core/error.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -20,9 +18,11 @@
 #include "common/problem.h"
 #include "gateway/mediation.h"
 #include "gateway/payload.h"
+#include "gateway/internal/frame_pool.h"
 #include "gateway/read_buffer.h"
 #include "gateway/response_cache.h"
 #include "gateway/runtime_snapshot.h"
+#include "gateway/timed_socket.h"
 #include "http/h1/body.h"
 #include "http/h1/fields.h"
 #include "http/h1/parser.h"
@@ -32,7 +32,6 @@
 namespace archway::gateway::internal::io {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
 namespace h1 = archway::http::h1;
 using common::Problem;
 using ms = std::chrono::milliseconds;
@@ -75,7 +74,9 @@ asio::awaitable<bool> write_response(Stream& s, unsigned version, int status, h1
   std::string out;
   if (!h1::write_response_head(out, static_cast<int>(version), status, {}, fields.view())) co_return false;
   const std::array<asio::const_buffer, 2> bufs{asio::buffer(out), asio::buffer(body)};
+  timed(s).arm(std::chrono::seconds(10));
   auto [ec, n] = co_await asio::async_write(s, bufs, kTuple);
+  timed(s).settle(ec);
   co_return !ec;
 }
 
@@ -94,7 +95,6 @@ asio::awaitable<bool> write_problem(Stream& s, unsigned version, const Problem& 
     f.set("RateLimit-Remaining", "0");
     f.set("RateLimit-Reset", reset);
   }
-  beast::get_lowest_layer(s).expires_after(std::chrono::seconds(10));
   co_return co_await write_response(s, version, p.status, f, p.to_json(), keep_alive);
 }
 
@@ -127,7 +127,6 @@ asio::awaitable<bool> write_fault(Stream& s, unsigned version, const Problem& p,
   }
   if (!content_type.empty()) f.set(h1::FieldId::kContentType, content_type);
   apply_header_ops(fault->headers, f);
-  beast::get_lowest_layer(s).expires_after(std::chrono::seconds(10));
   co_return co_await write_response(s, version, status, f, body, keep_alive);
 }
 
@@ -152,7 +151,6 @@ asio::awaitable<bool> write_cached(Stream& s, unsigned version, const CachedResp
       if (cors.credentials) f.set("Access-Control-Allow-Credentials", "true");
       if (*allowed != "*") f.set(h1::FieldId::kVary, "Origin");
     }
-  beast::get_lowest_layer(s).expires_after(std::chrono::seconds(10));
   co_return co_await write_response(s, version, static_cast<int>(hit.status), f, hit.body, keep_alive, head,
                                     hit.content_length);
 }
@@ -275,21 +273,23 @@ asio::awaitable<Relay> relay_body(In& in, ReadBuffer& buf, BodyReader& body, Out
     }
     if (done && rechunk) out_bufs[n++] = asio::buffer(kLastChunk);
     if (n > 0) {
-      beast::get_lowest_layer(out).expires_after(write_timeout);
+      timed(out).arm(write_timeout);
       auto [wec, wn] = co_await asio::async_write(out, std::span<const asio::const_buffer>(out_bufs.data(), n), kTuple);
+      timed(out).settle(wec);
       if (wec) co_return Relay::kWriteError;
     }
     buf.consume(used);
     if (done) co_return Relay::kOk;
     if (used > 0) continue;  // more pieces may wait in the buffer
-    beast::get_lowest_layer(in).expires_after(read_timeout);
+    timed(in).arm(read_timeout);
     auto [ec, got] = co_await in.async_read_some(buf.prepare(), kTuple);
+    timed(in).settle(ec);
     if (ec) {
       if (ec == asio::error::eof && body.end_of_stream()) {
         done = true;
         continue;
       }
-      co_return ec == beast::error::timeout ? Relay::kReadTimeout : Relay::kReadError;
+      co_return ec == asio::error::timed_out ? Relay::kReadTimeout : Relay::kReadError;
     }
     buf.commit(got);
   }
@@ -316,11 +316,12 @@ asio::awaitable<Relay> read_body(In& in, ReadBuffer& buf, BodyReader& body, std:
     } while (step.status == h1::BodyStatus::kData);
     buf.consume(used);
     if (step.status == h1::BodyStatus::kDone) break;
-    beast::get_lowest_layer(in).expires_after(timeout);
+    timed(in).arm(timeout);
     auto [ec, got] = co_await in.async_read_some(buf.prepare(), kTuple);
+    timed(in).settle(ec);
     if (ec) {
       if (ec == asio::error::eof && body.end_of_stream()) break;
-      co_return ec == beast::error::timeout ? Relay::kReadTimeout : Relay::kReadError;
+      co_return ec == asio::error::timed_out ? Relay::kReadTimeout : Relay::kReadError;
     }
     buf.commit(got);
   }
