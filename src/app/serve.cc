@@ -402,7 +402,7 @@ int run_serve(const ServeOptions& options) {
     publisher::add_settings_routes(*router, api_service, *store, auth, server_info);
     publisher::add_environment_routes(*router, api_service, product_service, auth);
     publisher::add_scope_routes(*router, *store, auth, system_scopes);
-    devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup);
+    devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup, server_info);
     devportal::add_settings_routes(*router, *store, auth, server_info, cfg.devportal_self_signup);
     devportal::add_document_routes(*router, *store, auth);
     devportal::add_comment_routes(*router, *store, comment_service, auth);

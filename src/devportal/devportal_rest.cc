@@ -52,6 +52,35 @@ json::object api_info(const domain::Api& a) {
   return o;
 }
 
+// The product's endpointURLs: for each deployment the Developer Portal shows, the URLs of the API on
+// that environment's virtual host (the deployment's), and the versionless ones of a default version.
+json::array endpoint_urls(const domain::Api& a, const std::vector<domain::Deployment>& deployments,
+                          const domain::ServerInfo& info) {
+  json::array out;
+  for (const auto& d : deployments) {
+    if (!d.display_on_devportal) continue;
+    const auto env = std::find_if(info.environments.begin(), info.environments.end(),
+                                  [&](const domain::Environment& e) { return e.name == d.name; });
+    if (env == info.environments.end() || env->vhosts.empty()) continue;
+    auto vhost = std::find_if(env->vhosts.begin(), env->vhosts.end(),
+                              [&](const domain::VirtualHost& v) { return v.host == d.vhost; });
+    if (vhost == env->vhosts.end()) vhost = env->vhosts.begin();  // the built-in one answers on any host name
+    json::object urls{{"http", nullptr}, {"https", nullptr}, {"ws", nullptr}, {"wss", nullptr}};
+    json::object defaults = urls;
+    for (const auto& base : domain::gateway_urls(*vhost)) {
+      const std::string scheme = base.substr(0, base.find(':'));
+      urls[scheme] = base + a.context + "/" + a.version;
+      if (a.is_default_version) defaults[scheme] = base + a.context;
+    }
+    out.push_back(json::object{{"environmentName", env->name},
+                               {"environmentDisplayName", env->display_name},
+                               {"environmentType", env->type},
+                               {"URLs", std::move(urls)},
+                               {"defaultVersionURLs", std::move(defaults)}});
+  }
+  return out;
+}
+
 json::object app_json(const domain::Application& a, std::int64_t subscriptions) {
   return domain::application_to_json(a, subscriptions);
 }
@@ -222,7 +251,8 @@ domain::KeyMapping key_changes(const json::object& o, domain::KeyMapping k) {
 }  // namespace
 
 void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::KeyManager& km,
-                          identity::Authenticator& auth, identity::UserService& users, bool self_signup) {
+                          identity::Authenticator& auth, identity::UserService& users, bool self_signup,
+                          domain::ServerInfoSource server) {
   r.add("POST", path("/me/sign-up"), [&users, self_signup](RestRequest& req) {
     if (!self_signup)
       throw ProblemError(Problem::forbidden("Self sign-up is disabled on this server (devportal.self_signup)"));
@@ -330,7 +360,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return ok(200, page_of(req, std::move(items), path("/tags")));
   });
 
-  r.add("GET", path("/apis/{apiId}"), [&, average_ratings](RestRequest& req) {
+  r.add("GET", path("/apis/{apiId}"), [&, average_ratings, server](RestRequest& req) {
     const auto reader = reader_of(auth, req);
     auto a = store.get_api(req.path_params["apiId"]);
     if (!a || !shown_to(*a, reader)) throw ProblemError(Problem::not_found("API '" + req.path_params["apiId"] + "' not found"));
@@ -338,6 +368,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     const auto ratings = average_ratings({*a});
     o["avgRating"] = ratings.empty() ? average_rating(0, 0) : ratings.begin()->second;
     o["operations"] = domain::api_to_json(*a)["operations"];
+    o["endpointURLs"] = endpoint_urls(*a, store.list_deployments(a->id), server());
     if (a->is_product()) {  // the bundled APIs and their operations, in the product's shape
       o["apis"] = domain::product_to_json(*a)["apis"];
       json::array ops;

@@ -377,5 +377,39 @@ TEST_F(GatewayEnvironments, AProductionEnvironmentServesProductionKeysOnlyAndASa
   EXPECT_EQ(status_of(production), 401);
 }
 
+TEST_F(GatewayEnvironments, TheDeveloperPortalListsTheUrlsOfEachDeploymentItShows) {
+  environment("portal-env", "portal.example.com");
+  const std::string api = create_api(api_body("EnvPortal", "/envportal", R"([{"target":"/*","verb":"GET","authType":"None"}])",
+                                              "", R"("policies":["Unlimited"],)"));
+  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + api + "&action=Publish").status, 200);
+  const std::string rev = create_revision(api);
+  ASSERT_EQ(deploy_to(api, rev, "portal-env").status, 201);
+  deploy(api, rev);
+  auto urls_of = [&] {
+    auto r = admin("GET", kDev + "/apis/" + api);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json_of(r)["endpointURLs"].as_array();
+  };
+  auto urls = urls_of();
+  ASSERT_EQ(urls.size(), 2u) << json::serialize(urls);
+  const json::object* portal = nullptr;
+  for (const auto& u : urls)
+    if (str(u.at("environmentName")) == "portal-env") portal = &u.as_object();
+  ASSERT_NE(portal, nullptr);
+  EXPECT_EQ(str(portal->at("environmentType")), "hybrid");
+  EXPECT_EQ(str(portal->at("URLs").at("https")), "https://portal.example.com:8443/envportal/1.0.0");
+  EXPECT_EQ(str(portal->at("URLs").at("http")), "http://portal.example.com:8080/envportal/1.0.0");
+  EXPECT_TRUE(portal->at("URLs").at("ws").is_null());
+
+  // Hidden from the portal, a deployment's URLs go.
+  ASSERT_EQ(admin("PUT", kApis + "/" + api + "/deployments/" + base64url("portal-env"), R"({"displayOnDevportal":false})")
+                .status,
+            200);
+  urls = urls_of();
+  ASSERT_EQ(urls.size(), 1u);
+  EXPECT_EQ(str(urls[0].at("environmentName")), "Default");
+  EXPECT_NE(str(urls[0].at("URLs").at("http")).find("/envportal/1.0.0"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace archway::testing
