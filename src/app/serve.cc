@@ -50,6 +50,7 @@
 #include "admin/application_rest.h"
 #include "admin/category_rest.h"
 #include "admin/environment_rest.h"
+#include "admin/policy_transfer_rest.h"
 #include "admin/system_scope_rest.h"
 #include "identity/authenticator.h"
 #include "identity/login_throttle.h"
@@ -409,6 +410,7 @@ int run_serve(const ServeOptions& options) {
     devportal::add_definition_routes(*router, *store, openapi_service, auth);
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
     admin::add_category_routes(*router, auth, *store);
+    admin::add_policy_transfer_routes(*router, auth, *store);
     admin::add_environment_routes(*router, auth, *store, server_info);
     admin::add_application_routes(*router, auth, *store);
     admin::add_api_routes(*router, auth, *store);
