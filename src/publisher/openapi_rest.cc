@@ -112,6 +112,16 @@ void add_openapi_routes(http::RestRouter& r, OpenApiService& openapi, identity::
   });
 
   // Answers 200 whether or not the definition is valid, as the product does; isValid says which.
+  // The product's validate-endpoint: whether a backend answers, as {statusCode, statusMessage, error}
+  // (statusCode 0 and the reason in `error` when it cannot be reached).
+  r.add("POST", publisher_path("/apis/validate-endpoint"), [&, creator](RestRequest& req) {
+    creator(req);
+    const auto probe = openapi.probe_endpoint(http::required_query(req, "endpointUrl"));
+    json::object body{{"statusCode", probe.status}, {"statusMessage", probe.message}};
+    body["error"] = probe.error.empty() ? json::value(nullptr) : json::value(probe.error);
+    return RestResponse::json(200, json::serialize(body));
+  });
+
   r.add("POST", publisher_path("/apis/validate-openapi"), [&, creator](RestRequest& req) {
     creator(req);
     const auto parts = http::form_parts(req);

@@ -10,6 +10,7 @@
 #include "domain/api_json.h"
 #include "domain/url.h"
 #include "http/client.h"
+#include "http/h1/writer.h"
 #include "http/tls_context.h"
 
 namespace archway::publisher {
@@ -32,6 +33,24 @@ std::string OpenApiService::fetch(const std::string& url) const {
     throw ProblemError(Problem::bad_request(
         fmt::format("Could not fetch the definition from '{}': it answered HTTP {}", url, r.status)));
   return r.body;
+}
+
+OpenApiService::EndpointProbe OpenApiService::probe_endpoint(const std::string& url) const {
+  std::string why;
+  if (!domain::parse_backend_url(url, &why))
+    throw ProblemError(Problem::bad_request(fmt::format("'endpointUrl' {}: '{}'", why, url)));
+  auto tls = settings_.client_tls ? settings_.client_tls : http::make_client_tls();
+  const http::FetchResult r = http::fetch(url, *tls, settings_.fetch_timeout, settings_.max_definition_bytes);
+  EndpointProbe p;
+  p.status = r.status;
+  if (r.status == 0) {
+    p.error = r.error;  // without Boost's source location suffix
+    if (auto at = p.error.find(" [system:"); at != std::string::npos) p.error.resize(at);
+    p.message = "Could not reach the endpoint";
+  } else {
+    p.message = std::string(http::h1::reason_phrase(r.status));
+  }
+  return p;
 }
 
 openapi::LoadResult OpenApiService::validate(std::string_view text) const {

@@ -39,6 +39,15 @@ class OpenApiService {
   // http(s), unreachable, slow, too large or answers other than 200.
   std::string fetch(const std::string& url) const;
 
+  // Calls an endpoint once (GET, bounded like fetch) to tell whether it answers: its status and
+  // reason, or why it could not be reached (status 0). 400 when `url` is not an http(s) URL.
+  struct EndpointProbe {
+    int status = 0;
+    std::string message;
+    std::string error;
+  };
+  EndpointProbe probe_endpoint(const std::string& url) const;
+
   // Parses and validates; the result lists every problem with its location.
   openapi::LoadResult validate(std::string_view text) const;
 

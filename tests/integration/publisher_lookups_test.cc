@@ -92,3 +92,34 @@ TEST_F(PublisherLookups, ResourcePathsListTheApisOperationsAPageAtATime) {
 
 }  // namespace
 }  // namespace archway::testing
+
+namespace archway::testing {
+namespace {
+
+class EndpointValidation : public ServerSuite {};
+
+TEST_F(EndpointValidation, ReportsWhatTheEndpointAnswersOrWhyItCannotBeReached) {
+  const std::string target = kApis + "/validate-endpoint?endpointUrl=";
+  auto ok = admin("POST", target + enc(backend_->url("/status/204")));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(json_of(ok)["statusCode"].as_int64(), 204);
+  EXPECT_EQ(str(json_of(ok)["statusMessage"]), "No Content");
+  EXPECT_TRUE(json_of(ok)["error"].is_null());
+
+  auto missing = admin("POST", target + enc(backend_->url("/status/404")));
+  EXPECT_EQ(json_of(missing)["statusCode"].as_int64(), 404);
+
+  // Nothing listens on port 1: the call still answers 200, with the reason.
+  auto down = admin("POST", target + enc("http://127.0.0.1:1/x"));
+  ASSERT_EQ(down.status, 200) << down.body;
+  EXPECT_EQ(json_of(down)["statusCode"].as_int64(), 0);
+  EXPECT_FALSE(str(json_of(down)["error"]).empty());
+
+  EXPECT_EQ(admin("POST", target + enc("ftp://example.com/x")).status, 400);
+  EXPECT_EQ(admin("POST", kApis + "/validate-endpoint").status, 400);
+  HttpClient c = mgmt();
+  EXPECT_EQ(c.call("POST", target + enc(backend_->url("/x")), "", "", "").status, 401);
+}
+
+}  // namespace
+}  // namespace archway::testing
