@@ -23,7 +23,6 @@ using http::RestResponse;
 
 namespace {
 
-std::string path(std::string_view suffix) { return std::string(kAdminBase) + std::string(suffix); }
 
 json::object user_json(const domain::User& u) {
   return json::object{{"userId", u.id},
@@ -118,30 +117,30 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     auth.authorize(req, {domain::kRoleAdmin}, identity::kScopeAdmin);
   };
 
-  r.add("GET", path("/users"), [&, admin](RestRequest& req) {
+  r.add("GET", admin_path("/users"), [&, admin](RestRequest& req) {
     admin(req);
     json::array items;
     for (const auto& u : users.list()) items.push_back(user_json(u));
     return RestResponse::json(200, json::serialize(common::list_body(std::move(items))));
   });
 
-  r.add("POST", path("/users"), [&, admin](RestRequest& req) {
+  r.add("POST", admin_path("/users"), [&, admin](RestRequest& req) {
     admin(req);
     const json::value v = common::parse_json_body(req.body);
     const auto& o = common::as_object(v, "");
     const auto u = users.create(common::opt_string(o, "username", "username").value_or(""),
                                 common::opt_string(o, "password", "password").value_or(""), roles_of(o));
     RestResponse res = RestResponse::json(201, json::serialize(user_json(u)));
-    res.headers.emplace_back("Location", path("/users/" + u.username));
+    res.headers.emplace_back("Location", admin_path("/users/" + u.username));
     return res;
   });
 
-  r.add("GET", path("/users/{username}"), [&, admin](RestRequest& req) {
+  r.add("GET", admin_path("/users/{username}"), [&, admin](RestRequest& req) {
     admin(req);
     return RestResponse::json(200, json::serialize(user_json(users.get(req.path_params["username"]))));
   });
 
-  r.add("PUT", path("/users/{username}"), [&, admin](RestRequest& req) {
+  r.add("PUT", admin_path("/users/{username}"), [&, admin](RestRequest& req) {
     admin(req);
     const json::value v = common::parse_json_body(req.body);
     const auto& o = common::as_object(v, "");
@@ -150,14 +149,14 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     return RestResponse::json(200, json::serialize(user_json(u)));
   });
 
-  r.add("DELETE", path("/users/{username}"), [&, admin](RestRequest& req) {
+  r.add("DELETE", admin_path("/users/{username}"), [&, admin](RestRequest& req) {
     admin(req);
     users.remove(req.path_params["username"]);
     return RestResponse::empty(200);
   });
 
   // What the Admin portal needs to offer: its scopes and the key manager types it can register.
-  r.add("GET", path("/settings"), [admin](RestRequest& req) {
+  r.add("GET", admin_path("/settings"), [admin](RestRequest& req) {
     admin(req);
     json::object custom{{"type", "custom"},
                         {"displayName", "JWT issuer (validated by its JWKS)"},
@@ -173,7 +172,7 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     return RestResponse::json(200, json::serialize(o));
   });
 
-  r.add("GET", path("/key-managers"), [&, admin](RestRequest& req) {
+  r.add("GET", admin_path("/key-managers"), [&, admin](RestRequest& req) {
     admin(req);
     json::array items;
     items.push_back(json::object{{"id", "resident"},
@@ -186,7 +185,7 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     return RestResponse::json(200, json::serialize(common::list_body(std::move(items))));
   });
 
-  r.add("POST", path("/key-managers"), [&, admin](RestRequest& req) {
+  r.add("POST", admin_path("/key-managers"), [&, admin](RestRequest& req) {
     admin(req);
     domain::ExternalKeyManager k = km_from_body(req, {});
     if (k.issuer == km.options().issuer) throw ProblemError(Problem::conflict("'issuer' is the resident Key Manager's"));
@@ -196,7 +195,7 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     if (const std::string err = jwks.refresh(k.id); !err.empty())  // a bad URL shows at once, not on the first call
       spdlog::warn("key manager '{}': {}", k.name, err);
     RestResponse res = RestResponse::json(201, json::serialize(km_json(*store.get_key_manager(k.id))));
-    res.headers.emplace_back("Location", path("/key-managers/" + k.id));
+    res.headers.emplace_back("Location", admin_path("/key-managers/" + k.id));
     return res;
   });
 
@@ -206,12 +205,12 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     return *k;
   };
 
-  r.add("GET", path("/key-managers/{keyManagerId}"), [&, admin, existing](RestRequest& req) {
+  r.add("GET", admin_path("/key-managers/{keyManagerId}"), [&, admin, existing](RestRequest& req) {
     admin(req);
     return RestResponse::json(200, json::serialize(km_json(existing(req.path_params["keyManagerId"]))));
   });
 
-  r.add("PUT", path("/key-managers/{keyManagerId}"), [&, admin, existing](RestRequest& req) {
+  r.add("PUT", admin_path("/key-managers/{keyManagerId}"), [&, admin, existing](RestRequest& req) {
     admin(req);
     domain::ExternalKeyManager k = km_from_body(req, existing(req.path_params["keyManagerId"]));
     store.update_key_manager(k);
@@ -219,7 +218,7 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     return RestResponse::json(200, json::serialize(km_json(*store.get_key_manager(k.id))));
   });
 
-  r.add("DELETE", path("/key-managers/{keyManagerId}"), [&, admin](RestRequest& req) {
+  r.add("DELETE", admin_path("/key-managers/{keyManagerId}"), [&, admin](RestRequest& req) {
     admin(req);
     if (!store.delete_key_manager(req.path_params["keyManagerId"]))
       throw ProblemError(Problem::not_found("Key manager '" + req.path_params["keyManagerId"] + "' not found"));
@@ -230,7 +229,7 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
   for (std::string_view level_name :
        {domain::kPolicyLevelSubscription, domain::kPolicyLevelApplication, domain::kPolicyLevelAdvanced}) {
     const std::string level(level_name);
-    const std::string base = path("/throttling/policies/" + level);
+    const std::string base = admin_path("/throttling/policies/" + level);
     auto existing_policy = [&store, level](const std::string& id) {
       auto p = store.get_policy(level, id);
       if (!p) throw ProblemError(Problem::not_found("Policy '" + id + "' not found"));
@@ -286,13 +285,13 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     if (!c) throw ProblemError(Problem::not_found("Deny policy '" + id + "' not found"));
     return *c;
   };
-  r.add("GET", path("/throttling/deny-policies"), [&, admin](RestRequest& req) {
+  r.add("GET", admin_path("/throttling/deny-policies"), [&, admin](RestRequest& req) {
     admin(req);
     json::array items;
     for (const auto& c : store.list_block_conditions()) items.push_back(domain::block_condition_to_json(c));
     return RestResponse::json(200, json::serialize(common::list_body(std::move(items))));
   });
-  r.add("POST", path("/throttling/deny-policies"), [&, admin](RestRequest& req) {
+  r.add("POST", admin_path("/throttling/deny-policies"), [&, admin](RestRequest& req) {
     admin(req);
     const json::value v = common::parse_json_body(req.body);
     domain::BlockCondition c = domain::block_condition_from_json(common::as_object(v, ""));
@@ -300,15 +299,15 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     c.created_time = common::now_millis();
     store.create_block_condition(c);
     RestResponse res = RestResponse::json(201, json::serialize(domain::block_condition_to_json(c)));
-    res.headers.emplace_back("Location", path("/throttling/deny-policy/" + c.id));
+    res.headers.emplace_back("Location", admin_path("/throttling/deny-policy/" + c.id));
     return res;
   });
-  r.add("GET", path("/throttling/deny-policy/{conditionId}"), [&, admin, existing_condition](RestRequest& req) {
+  r.add("GET", admin_path("/throttling/deny-policy/{conditionId}"), [&, admin, existing_condition](RestRequest& req) {
     admin(req);
     return RestResponse::json(
         200, json::serialize(domain::block_condition_to_json(existing_condition(req.path_params["conditionId"]))));
   });
-  r.add("PATCH", path("/throttling/deny-policy/{conditionId}"), [&, admin, existing_condition](RestRequest& req) {
+  r.add("PATCH", admin_path("/throttling/deny-policy/{conditionId}"), [&, admin, existing_condition](RestRequest& req) {
     admin(req);
     const std::string& id = req.path_params["conditionId"];
     existing_condition(id);
@@ -319,14 +318,14 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
       throw ProblemError(Problem::not_found("Deny policy '" + id + "' not found"));
     return RestResponse::json(200, json::serialize(domain::block_condition_to_json(existing_condition(id))));
   });
-  r.add("DELETE", path("/throttling/deny-policy/{conditionId}"), [&, admin](RestRequest& req) {
+  r.add("DELETE", admin_path("/throttling/deny-policy/{conditionId}"), [&, admin](RestRequest& req) {
     admin(req);
     if (!store.delete_block_condition(req.path_params["conditionId"]))
       throw ProblemError(Problem::not_found("Deny policy '" + req.path_params["conditionId"] + "' not found"));
     return RestResponse::empty(200);
   });
 
-  r.add("GET", path("/signing-keys"), [&, admin](RestRequest& req) {
+  r.add("GET", admin_path("/signing-keys"), [&, admin](RestRequest& req) {
     admin(req);
     json::array items;
     for (const auto& k : store.list_signing_keys())
@@ -337,7 +336,7 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     return RestResponse::json(200, json::serialize(common::list_body(std::move(items))));
   });
 
-  r.add("POST", path("/signing-keys/rotate"), [&, admin](RestRequest& req) {
+  r.add("POST", admin_path("/signing-keys/rotate"), [&, admin](RestRequest& req) {
     admin(req);
     const std::string kid = km.rotate_signing_key();
     return RestResponse::json(201, json::serialize(json::object{{"kid", kid}, {"active", true}}));

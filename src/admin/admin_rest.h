@@ -3,6 +3,9 @@
 // policies (subscription, application, advanced), deny policies, and the resident Key Manager's
 // signing keys.
 // Users are an Archway extension (the product manages them through its identity server).
+#include <string>
+#include <string_view>
+
 #include "http/rest_router.h"
 #include "identity/authenticator.h"
 #include "identity/user_service.h"
@@ -12,6 +15,9 @@
 namespace archway::admin {
 
 inline constexpr std::string_view kAdminBase = "/api/am/admin/v4";
+
+// kAdminBase + `suffix` ("/environments").
+inline std::string admin_path(std::string_view suffix) { return std::string(kAdminBase) + std::string(suffix); }
 
 // The {name, description} body of categories and labels: the name is required, at most 255
 // characters, without control characters or surrounding spaces (trimmed); the description at most

@@ -18,7 +18,6 @@ using http::RestResponse;
 
 namespace {
 
-std::string path(std::string_view suffix) { return std::string(kAdminBase) + std::string(suffix); }
 
 // A query value as it goes into a link (RFC 3986 unreserved characters stay).
 std::string query_component(std::string_view v) {
@@ -40,7 +39,7 @@ void add_api_routes(http::RestRouter& r, identity::Authenticator& auth, store::S
   };
 
   // APIs only (not API products), oldest first; `query` takes the Publisher's search syntax.
-  r.add("GET", path("/apis"), [&, admin](RestRequest& req) {
+  r.add("GET", admin_path("/apis"), [&, admin](RestRequest& req) {
     admin(req);
     const std::string* text = req.query_param("query");
     store::ApiQuery q = store::parse_api_query(text ? *text : "");
@@ -54,12 +53,12 @@ void add_api_routes(http::RestRouter& r, identity::Authenticator& auth, store::S
           {"provider", a.provider}, {"name", a.name}, {"version", a.version}, {"id", a.id}});
     json::object o{{"count", items.size()}, {"apis", std::move(items)}};
     const std::string collection =
-        path("/apis") + (text && !text->empty() ? "?query=" + query_component(*text) : "");
+        admin_path("/apis") + (text && !text->empty() ? "?query=" + query_component(*text) : "");
     o["pagination"] = common::pagination_json(collection, q.limit, q.offset, page.total);
     return RestResponse::json(200, json::serialize(o));
   });
 
-  r.add("POST", path("/apis/{apiId}/change-provider"), [&, admin](RestRequest& req) {
+  r.add("POST", admin_path("/apis/{apiId}/change-provider"), [&, admin](RestRequest& req) {
     admin(req);
     const std::string& provider = http::required_query(req, "provider");
     store.change_api_provider(req.path_params["apiId"], provider);

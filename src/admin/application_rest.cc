@@ -23,7 +23,6 @@ using http::RestResponse;
 
 namespace {
 
-std::string path(std::string_view suffix) { return std::string(kAdminBase) + std::string(suffix); }
 RestResponse ok(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
 [[noreturn]] void bad(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
 
@@ -66,7 +65,7 @@ void add_application_routes(http::RestRouter& r, identity::Authenticator& auth, 
   };
 
   // Every owner's applications (or one owner's with `user`), paged and sorted in SQL.
-  r.add("GET", path("/applications"), [&, admin](RestRequest& req) {
+  r.add("GET", admin_path("/applications"), [&, admin](RestRequest& req) {
     admin(req);
     store::ApplicationQuery q;
     if (const std::string* u = req.query_param("user")) q.owner = *u;
@@ -97,7 +96,7 @@ void add_application_routes(http::RestRouter& r, identity::Authenticator& auth, 
     return ok(200, body);
   });
 
-  r.add("GET", path("/applications/{applicationId}"), [&, admin, app_of](RestRequest& req) {
+  r.add("GET", admin_path("/applications/{applicationId}"), [&, admin, app_of](RestRequest& req) {
     admin(req);
     const auto app = app_of(req.path_params["applicationId"]);
     return ok(200, domain::application_to_json(app, store.count_subscriptions(app.id)));
@@ -105,7 +104,7 @@ void add_application_routes(http::RestRouter& r, identity::Authenticator& auth, 
 
   // Removes the application with its keys and subscriptions; the gateway stops accepting its
   // tokens before the answer (the change feed has delivered the removal).
-  r.add("DELETE", path("/applications/{applicationId}"), [&, admin, app_of](RestRequest& req) {
+  r.add("DELETE", admin_path("/applications/{applicationId}"), [&, admin, app_of](RestRequest& req) {
     admin(req);
     const auto app = app_of(req.path_params["applicationId"]);
     if (!store.delete_application(app.id))
@@ -115,7 +114,7 @@ void add_application_routes(http::RestRouter& r, identity::Authenticator& auth, 
 
   // The product's older owner change (deprecated there for change-settings): ?owner= an existing
   // user; 409 when that user has an application of the same name.
-  r.add("POST", path("/applications/{applicationId}/change-owner"), [&, admin, app_of, new_owner](RestRequest& req) {
+  r.add("POST", admin_path("/applications/{applicationId}/change-owner"), [&, admin, app_of, new_owner](RestRequest& req) {
     admin(req);
     auto app = app_of(req.path_params["applicationId"]);
     const std::string* owner = req.query_param("owner");
@@ -127,7 +126,7 @@ void add_application_routes(http::RestRouter& r, identity::Authenticator& auth, 
 
   // ApplicationUpdateRequest: the settings given change (owner: an existing user; tokenType: JWT,
   // the only kind Archway issues); answers the application.
-  r.add("POST", path("/applications/{applicationId}/change-settings"), [&, admin, app_of, new_owner](RestRequest& req) {
+  r.add("POST", admin_path("/applications/{applicationId}/change-settings"), [&, admin, app_of, new_owner](RestRequest& req) {
     admin(req);
     auto app = app_of(req.path_params["applicationId"]);
     const json::value v = common::parse_json_body(req.body);

@@ -22,7 +22,6 @@ using http::RestResponse;
 
 namespace {
 
-std::string path(std::string_view suffix) { return std::string(kAdminBase) + std::string(suffix); }
 RestResponse ok(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
 [[noreturn]] void bad(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
 
@@ -67,30 +66,30 @@ void add_category_routes(http::RestRouter& r, identity::Authenticator& auth, sto
     return *c;
   };
 
-  r.add("GET", path("/api-categories"), [&, admin](RestRequest& req) {
+  r.add("GET", admin_path("/api-categories"), [&, admin](RestRequest& req) {
     admin(req);
     json::array items;
     for (const auto& c : store.list_categories()) items.push_back(category_json(c));
     return ok(200, common::list_body(std::move(items)));
   });
 
-  r.add("POST", path("/api-categories"), [&, admin, existing](RestRequest& req) {
+  r.add("POST", admin_path("/api-categories"), [&, admin, existing](RestRequest& req) {
     admin(req);
     domain::ApiCategory c = category_from(req);
     c.id = common::new_uuid();
     c.created_time = common::now_millis();
     store.create_category(c);
     RestResponse res = ok(201, category_json(existing(c.id)));
-    res.headers.emplace_back("Location", path("/api-categories/" + c.id));
+    res.headers.emplace_back("Location", admin_path("/api-categories/" + c.id));
     return res;
   });
 
-  r.add("GET", path("/api-categories/{apiCategoryId}"), [&, admin, existing](RestRequest& req) {
+  r.add("GET", admin_path("/api-categories/{apiCategoryId}"), [&, admin, existing](RestRequest& req) {
     admin(req);
     return ok(200, category_json(existing(req.path_params["apiCategoryId"])));
   });
 
-  r.add("PUT", path("/api-categories/{apiCategoryId}"), [&, admin, existing](RestRequest& req) {
+  r.add("PUT", admin_path("/api-categories/{apiCategoryId}"), [&, admin, existing](RestRequest& req) {
     admin(req);
     const std::string& id = req.path_params["apiCategoryId"];
     existing(id);
@@ -100,7 +99,7 @@ void add_category_routes(http::RestRouter& r, identity::Authenticator& auth, sto
     return ok(200, category_json(existing(id)));
   });
 
-  r.add("DELETE", path("/api-categories/{apiCategoryId}"), [&, admin](RestRequest& req) {
+  r.add("DELETE", admin_path("/api-categories/{apiCategoryId}"), [&, admin](RestRequest& req) {
     admin(req);
     const std::string& id = req.path_params["apiCategoryId"];
     if (!store.delete_category(id))

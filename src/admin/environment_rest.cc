@@ -1,9 +1,9 @@
 #include "admin/environment_rest.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 
 #include "admin/admin_rest.h"
@@ -26,13 +26,15 @@ namespace {
 // A gateway node counts as active while its heartbeat (about once a minute) is this recent.
 constexpr std::int64_t kActiveWithinMs = 3 * 60 * 1000;
 
-std::string path(std::string_view suffix) { return std::string(kAdminBase) + std::string(suffix); }
-RestResponse ok(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
+RestResponse ok(int status, const json::value& v) {
+  return RestResponse::json(status, json::serialize(v));
+}
 [[noreturn]] void bad(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
 
 bool is_name(std::string_view s) {
-  return !s.empty() && s.size() <= 255 &&
-         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
+  return !s.empty() && s.size() <= 255 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '-';
+  });
 }
 
 bool is_host_name(std::string_view s) {
@@ -41,8 +43,10 @@ bool is_host_name(std::string_view s) {
     std::size_t dot = s.find('.', start);
     if (dot == std::string_view::npos) dot = s.size();
     const std::string_view label = s.substr(start, dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
-    if (!std::all_of(label.begin(), label.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; }))
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
+    if (!std::all_of(label.begin(), label.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-'; }))
       return false;
     start = dot + 1;
   }
@@ -66,10 +70,12 @@ json::object environment_json(const domain::Environment& env) {
     if (!v.wss_host.empty()) o["wssHost"] = v.wss_host;
     vhosts.push_back(std::move(o));
     for (const auto& url : domain::gateway_urls(v))
-      uris.push_back(json::object{{"protocol", url.substr(0, url.find(':'))}, {"endpointURI", url}});
+      uris.push_back(
+          json::object{{"protocol", url.substr(0, url.find(':'))}, {"endpointURI", url}});
   }
   json::array props;
-  for (const auto& [k, v] : env.additional_properties) props.push_back(json::object{{"key", k}, {"value", v}});
+  for (const auto& [k, v] : env.additional_properties)
+    props.push_back(json::object{{"key", k}, {"value", v}});
   json::array roles;
   for (const auto& r : env.permission_roles) roles.emplace_back(r);
   return json::object{{"id", env.id},
@@ -84,7 +90,8 @@ json::object environment_json(const domain::Environment& env) {
                       {"vhosts", std::move(vhosts)},
                       {"endpointURIs", std::move(uris)},
                       {"additionalProperties", std::move(props)},
-                      {"permissions", json::object{{"permissionType", env.permission_type}, {"roles", std::move(roles)}}}};
+                      {"permissions", json::object{{"permissionType", env.permission_type},
+                                                   {"roles", std::move(roles)}}}};
 }
 
 int port_field(const json::object& o, std::string_view key, const std::string& at, int fallback) {
@@ -115,7 +122,8 @@ domain::Environment environment_from(const RestRequest& req) {
     bad(fmt::format("'type' must be hybrid, production or sandbox, not '{}'", env.type));
   env.gateway_type = common::opt_string(o, "gatewayType", "gatewayType").value_or("Regular");
   if (env.gateway_type != "Regular")
-    bad(fmt::format("'gatewayType': '{}' is not a gateway type of this server (Regular)", env.gateway_type));
+    bad(fmt::format("'gatewayType': '{}' is not a gateway type of this server (Regular)",
+                    env.gateway_type));
   const json::array* vhosts = common::opt_array(o, "vhosts", "vhosts");
   if (!vhosts || vhosts->empty()) bad("'vhosts' must list at least one virtual host");
   for (std::size_t i = 0; i < vhosts->size(); ++i) {
@@ -123,7 +131,8 @@ domain::Environment environment_from(const RestRequest& req) {
     const json::object& vo = common::as_object((*vhosts)[i], at);
     domain::VirtualHost h;
     h.host = common::opt_string(vo, "host", at + ".host").value_or("");
-    if (!is_host_name(h.host)) bad(fmt::format("'{}.host' must be a host name (letters, digits, '-' and dots)", at));
+    if (!is_host_name(h.host))
+      bad(fmt::format("'{}.host' must be a host name (letters, digits, '-' and dots)", at));
     for (const auto& other : env.vhosts)
       if (other.host == h.host) bad(fmt::format("'{}.host': '{}' is listed twice", at, h.host));
     h.http_context = common::opt_string(vo, "httpContext", at + ".httpContext").value_or("");
@@ -140,23 +149,28 @@ domain::Environment environment_from(const RestRequest& req) {
     h.wss_port = port_field(vo, "wssPort", at, 8099);
     h.ws_host = common::opt_string(vo, "wsHost", at + ".wsHost").value_or("");
     h.wss_host = common::opt_string(vo, "wssHost", at + ".wssHost").value_or("");
-    if (!h.ws_host.empty() && !is_host_name(h.ws_host)) bad(fmt::format("'{}.wsHost' must be a host name", at));
-    if (!h.wss_host.empty() && !is_host_name(h.wss_host)) bad(fmt::format("'{}.wssHost' must be a host name", at));
+    if (!h.ws_host.empty() && !is_host_name(h.ws_host))
+      bad(fmt::format("'{}.wsHost' must be a host name", at));
+    if (!h.wss_host.empty() && !is_host_name(h.wss_host))
+      bad(fmt::format("'{}.wssHost' must be a host name", at));
     env.vhosts.push_back(std::move(h));
   }
-  if (const json::array* props = common::opt_array(o, "additionalProperties", "additionalProperties")) {
+  if (const json::array* props =
+          common::opt_array(o, "additionalProperties", "additionalProperties")) {
     for (std::size_t i = 0; i < props->size(); ++i) {
       const std::string at = fmt::format("additionalProperties[{}]", i);
       const json::object& po = common::as_object((*props)[i], at);
       std::string key = common::opt_string(po, "key", at + ".key").value_or("");
       if (key.empty()) bad(fmt::format("'{}.key' is required", at));
-      env.additional_properties.emplace_back(std::move(key),
-                                             common::opt_string(po, "value", at + ".value").value_or(""));
+      env.additional_properties.emplace_back(
+          std::move(key), common::opt_string(po, "value", at + ".value").value_or(""));
     }
   }
   if (const json::object* perm = common::opt_object(o, "permissions", "permissions")) {
-    env.permission_type = common::opt_string(*perm, "permissionType", "permissions.permissionType").value_or("PUBLIC");
-    if (env.permission_type != "PUBLIC" && env.permission_type != "ALLOW" && env.permission_type != "DENY")
+    env.permission_type = common::opt_string(*perm, "permissionType", "permissions.permissionType")
+                              .value_or("PUBLIC");
+    if (env.permission_type != "PUBLIC" && env.permission_type != "ALLOW" &&
+        env.permission_type != "DENY")
       bad("'permissions.permissionType' must be PUBLIC, ALLOW or DENY");
     if (const json::array* roles = common::opt_array(*perm, "roles", "permissions.roles")) {
       for (std::size_t i = 0; i < roles->size(); ++i) {
@@ -194,18 +208,19 @@ void add_environment_routes(http::RestRouter& r, identity::Authenticator& auth, 
   auto environment = [&store, server](const std::string& id) {
     if (id == domain::kDefaultEnvironment) return server().environments.front();
     auto env = store.get_environment(id);
-    if (!env) throw ProblemError(Problem::not_found(fmt::format("Gateway environment '{}' not found", id)));
+    if (!env)
+      throw ProblemError(Problem::not_found(fmt::format("Gateway environment '{}' not found", id)));
     return *env;
   };
 
-  r.add("GET", path("/environments"), [admin, server](RestRequest& req) {
+  r.add("GET", admin_path("/environments"), [admin, server](RestRequest& req) {
     admin(req);
     json::array items;
     for (const auto& env : server().environments) items.push_back(environment_json(env));
     return ok(200, common::list_body(std::move(items)));
   });
 
-  r.add("POST", path("/environments"), [&store, admin](RestRequest& req) {
+  r.add("POST", admin_path("/environments"), [&store, admin](RestRequest& req) {
     admin(req);
     domain::Environment env = environment_from(req);
     if (env.name == domain::kDefaultEnvironment || store.find_environment(env.name))
@@ -214,51 +229,61 @@ void add_environment_routes(http::RestRouter& r, identity::Authenticator& auth, 
     env.created_time = env.updated_time = common::now_millis();
     store.create_environment(env);
     RestResponse res = ok(201, environment_json(env));
-    res.headers.emplace_back("Location", path("/environments/" + env.id));
+    res.headers.emplace_back("Location", admin_path("/environments/" + env.id));
     return res;
   });
 
-  r.add("GET", path("/environments/{environmentId}"), [admin, environment](RestRequest& req) {
+  r.add("GET", admin_path("/environments/{environmentId}"), [admin, environment](RestRequest& req) {
     admin(req);
     return ok(200, environment_json(environment(req.path_params["environmentId"])));
   });
 
-  r.add("PUT", path("/environments/{environmentId}"), [&store, admin, environment](RestRequest& req) {
-    admin(req);
-    const domain::Environment current = environment(req.path_params["environmentId"]);
-    if (current.read_only)
-      bad(fmt::format("Gateway environment '{}' is read only: it is this server's own gateway", current.name));
-    domain::Environment env = environment_from(req);
-    if (env.name != current.name)
-      bad(fmt::format("'name' cannot change (it is '{}'): deployments and gateways refer to it", current.name));
-    env.id = current.id;
-    env.created_time = current.created_time;
-    env.updated_time = common::now_millis();
-    store.update_environment(env);
-    return ok(200, environment_json(env));
-  });
+  r.add(
+      "PUT", admin_path("/environments/{environmentId}"),
+      [&store, admin, environment](RestRequest& req) {
+        admin(req);
+        const domain::Environment current = environment(req.path_params["environmentId"]);
+        if (current.read_only)
+          bad(fmt::format("Gateway environment '{}' is read only: it is this server's own gateway",
+                          current.name));
+        domain::Environment env = environment_from(req);
+        if (env.name != current.name)
+          bad(fmt::format("'name' cannot change (it is '{}'): deployments and gateways refer to it",
+                          current.name));
+        env.id = current.id;
+        env.created_time = current.created_time;
+        env.updated_time = common::now_millis();
+        store.update_environment(env);
+        return ok(200, environment_json(env));
+      });
 
-  r.add("DELETE", path("/environments/{environmentId}"), [&store, admin, environment](RestRequest& req) {
-    admin(req);
-    const domain::Environment env = environment(req.path_params["environmentId"]);
-    if (env.read_only)
-      bad(fmt::format("Gateway environment '{}' is read only: it is this server's own gateway", env.name));
-    if (!store.delete_environment(env.id))
-      throw ProblemError(Problem::not_found(fmt::format("Gateway environment '{}' not found", env.id)));
-    return RestResponse::empty(200);
-  });
+  r.add(
+      "DELETE", admin_path("/environments/{environmentId}"),
+      [&store, admin, environment](RestRequest& req) {
+        admin(req);
+        const domain::Environment env = environment(req.path_params["environmentId"]);
+        if (env.read_only)
+          bad(fmt::format("Gateway environment '{}' is read only: it is this server's own gateway",
+                          env.name));
+        if (!store.delete_environment(env.id))
+          throw ProblemError(
+              Problem::not_found(fmt::format("Gateway environment '{}' not found", env.id)));
+        return RestResponse::empty(200);
+      });
 
-  r.add("GET", path("/environments/{environmentId}/gateways"), [&store, admin, environment](RestRequest& req) {
-    admin(req);
-    const domain::Environment env = environment(req.path_params["environmentId"]);
-    const std::int64_t now = common::now_millis();
-    json::array items;
-    for (const auto& g : store.list_gateway_instances(env.name))
-      items.push_back(json::object{{"gatewayId", g.gateway_id},
-                                   {"lastActive", common::iso8601_utc(g.last_active)},
-                                   {"status", now - g.last_active <= kActiveWithinMs ? "ACTIVE" : "EXPIRED"}});
-    return ok(200, common::list_body(std::move(items)));
-  });
+  r.add("GET", admin_path("/environments/{environmentId}/gateways"),
+        [&store, admin, environment](RestRequest& req) {
+          admin(req);
+          const domain::Environment env = environment(req.path_params["environmentId"]);
+          const std::int64_t now = common::now_millis();
+          json::array items;
+          for (const auto& g : store.list_gateway_instances(env.name))
+            items.push_back(json::object{
+                {"gatewayId", g.gateway_id},
+                {"lastActive", common::iso8601_utc(g.last_active)},
+                {"status", now - g.last_active <= kActiveWithinMs ? "ACTIVE" : "EXPIRED"}});
+          return ok(200, common::list_body(std::move(items)));
+        });
 
   // Labels.
   auto existing_label = [&store](const std::string& id) {
@@ -267,27 +292,28 @@ void add_environment_routes(http::RestRouter& r, identity::Authenticator& auth, 
     return *l;
   };
 
-  r.add("GET", path("/labels"), [&store, admin](RestRequest& req) {
+  r.add("GET", admin_path("/labels"), [&store, admin](RestRequest& req) {
     admin(req);
     json::array items;
     for (const auto& l : store.list_labels()) items.push_back(label_json(l));
     json::object body = common::list_body(std::move(items));
     const auto total = body["count"];
-    body["pagination"] = json::object{{"offset", 0}, {"limit", total}, {"total", total}, {"next", ""}, {"previous", ""}};
+    body["pagination"] = json::object{
+        {"offset", 0}, {"limit", total}, {"total", total}, {"next", ""}, {"previous", ""}};
     return ok(200, body);
   });
 
-  r.add("POST", path("/labels"), [&store, admin](RestRequest& req) {
+  r.add("POST", admin_path("/labels"), [&store, admin](RestRequest& req) {
     admin(req);
     domain::Label l = label_from(req);
     l.id = common::new_uuid();
     store.create_label(l);
     RestResponse res = ok(201, label_json(l));
-    res.headers.emplace_back("Location", path("/labels/" + l.id));
+    res.headers.emplace_back("Location", admin_path("/labels/" + l.id));
     return res;
   });
 
-  r.add("PUT", path("/labels/{labelId}"), [&store, admin, existing_label](RestRequest& req) {
+  r.add("PUT", admin_path("/labels/{labelId}"), [&store, admin, existing_label](RestRequest& req) {
     admin(req);
     const std::string& id = req.path_params["labelId"];
     existing_label(id);
@@ -297,23 +323,27 @@ void add_environment_routes(http::RestRouter& r, identity::Authenticator& auth, 
     return ok(200, label_json(l));
   });
 
-  r.add("DELETE", path("/labels/{labelId}"), [&store, admin](RestRequest& req) {
+  r.add("DELETE", admin_path("/labels/{labelId}"), [&store, admin](RestRequest& req) {
     admin(req);
     const std::string& id = req.path_params["labelId"];
-    if (!store.delete_label(id)) throw ProblemError(Problem::not_found(fmt::format("Label '{}' not found", id)));
+    if (!store.delete_label(id))
+      throw ProblemError(Problem::not_found(fmt::format("Label '{}' not found", id)));
     return RestResponse::empty(200);
   });
 
-  r.add("GET", path("/labels/{labelId}/usage"), [&store, admin, existing_label](RestRequest& req) {
-    admin(req);
-    existing_label(req.path_params["labelId"]);
-    json::array apis;
-    for (const auto& api_id : store.label_usage(req.path_params["labelId"]))
-      if (auto api = store.get_api(api_id))
-        apis.push_back(json::object{
-            {"provider", api->provider}, {"name", api->name}, {"version", api->version}, {"id", api->id}});
-    return ok(200, json::object{{"apis", common::list_body(std::move(apis))}});
-  });
+  r.add("GET", admin_path("/labels/{labelId}/usage"),
+        [&store, admin, existing_label](RestRequest& req) {
+          admin(req);
+          existing_label(req.path_params["labelId"]);
+          json::array apis;
+          for (const auto& api_id : store.label_usage(req.path_params["labelId"]))
+            if (auto api = store.get_api(api_id))
+              apis.push_back(json::object{{"provider", api->provider},
+                                          {"name", api->name},
+                                          {"version", api->version},
+                                          {"id", api->id}});
+          return ok(200, json::object{{"apis", common::list_body(std::move(apis))}});
+        });
 }
 
 }  // namespace archway::admin

@@ -1,10 +1,10 @@
 #include "admin/policy_transfer_rest.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <boost/json.hpp>
 
 #include "admin/admin_rest.h"
 #include "common/ids.h"
@@ -31,7 +31,7 @@ namespace {
 // A level as the product names it in searches ("sub"), exported files ("subscription policy") and
 // import messages ("Subscription").
 struct Level {
-  std::string_view level;     // ours
+  std::string_view level;  // ours
   std::string_view short_name;
   std::string_view subtype;
   std::string_view title;
@@ -48,7 +48,8 @@ std::vector<Level> levels_named(std::string_view type) {
   if (type.empty()) return {kLevels.begin(), kLevels.end()};
   const std::string t = common::to_lower(std::string(type));
   for (const auto& l : kLevels)
-    if (t == l.short_name || t == l.level || (l.level == domain::kPolicyLevelAdvanced && t == "advanced"))
+    if (t == l.short_name || t == l.level ||
+        (l.level == domain::kPolicyLevelAdvanced && t == "advanced"))
       return {l};
   if (t == "custom" || t == "global") return {};
   bad(fmt::format("unknown policy type '{}': use sub, app, api or custom", type));
@@ -56,11 +57,12 @@ std::vector<Level> levels_named(std::string_view type) {
 
 }  // namespace
 
-void add_policy_transfer_routes(http::RestRouter& r, identity::Authenticator& auth, store::Store& store) {
+void add_policy_transfer_routes(http::RestRouter& r, identity::Authenticator& auth,
+                                store::Store& store) {
   auto admin = [&auth](const RestRequest& req) {
     auth.authorize(req, {domain::kRoleAdmin}, identity::kScopeAdmin);
   };
-  const std::string base = std::string(kAdminBase) + "/throttling/policies";
+  const std::string base = admin_path("/throttling/policies");
 
   // ?query=type:app name:Gold (words without a prefix match names too, case-insensitively).
   r.add("GET", base + "/search", [&store, admin](RestRequest& req) {
@@ -69,15 +71,19 @@ void add_policy_transfer_routes(http::RestRouter& r, identity::Authenticator& au
     std::vector<std::string> names;
     if (const std::string* q = req.query_param("query"))
       for (const auto& word : common::split_words(*q)) {
-        if (word.starts_with("type:")) type = word.substr(5);
-        else if (word.starts_with("name:")) names.push_back(common::to_lower(word.substr(5)));
-        else names.push_back(common::to_lower(word));
+        if (word.starts_with("type:"))
+          type = word.substr(5);
+        else if (word.starts_with("name:"))
+          names.push_back(common::to_lower(word.substr(5)));
+        else
+          names.push_back(common::to_lower(word));
       }
     json::array items;
     for (const auto& l : levels_named(type))
       for (const auto& p : store.list_policies(l.level)) {
         const std::string lower = common::to_lower(p.name);
-        if (!std::all_of(names.begin(), names.end(), [&](const auto& n) { return lower.find(n) != std::string::npos; }))
+        if (!std::all_of(names.begin(), names.end(),
+                         [&](const auto& n) { return lower.find(n) != std::string::npos; }))
           continue;
         items.push_back(json::object{{"policyId", p.id},
                                      {"uuid", p.id},
@@ -99,19 +105,22 @@ void add_policy_transfer_routes(http::RestRouter& r, identity::Authenticator& au
     const std::string* format = req.query_param("format");
     const std::string fmt_name = format ? common::to_lower(*format) : "json";
     if (fmt_name != "json" && fmt_name != "yaml") bad("'format' must be JSON or YAML");
-    if ((!id || id->empty()) && (!name || name->empty())) bad("give the policy's 'policyId' or its 'name'");
+    if ((!id || id->empty()) && (!name || name->empty()))
+      bad("give the policy's 'policyId' or its 'name'");
     std::optional<domain::ThrottlePolicy> found;
     const Level* level = nullptr;
     for (const auto& l : levels_named(type ? *type : "")) {
-      found = id && !id->empty() ? store.get_policy(l.level, *id) : store.find_policy(l.level, *name);
+      found =
+          id && !id->empty() ? store.get_policy(l.level, *id) : store.find_policy(l.level, *name);
       if (found) {
-        level = std::find_if(kLevels.begin(), kLevels.end(), [&](const Level& k) { return k.level == l.level; });
+        level = std::find_if(kLevels.begin(), kLevels.end(),
+                             [&](const Level& k) { return k.level == l.level; });
         break;
       }
     }
     if (!found)
-      throw ProblemError(Problem::not_found(fmt::format("Throttling policy '{}' not found",
-                                                        id && !id->empty() ? *id : *name)));
+      throw ProblemError(Problem::not_found(
+          fmt::format("Throttling policy '{}' not found", id && !id->empty() ? *id : *name)));
     const json::object file{{"type", "throttling policy"},
                             {"subtype", level->subtype},
                             {"version", "v4.5.0"},
@@ -143,9 +152,12 @@ void add_policy_transfer_routes(http::RestRouter& r, identity::Authenticator& au
     if (common::opt_string(o, "type", "type").value_or("") != "throttling policy")
       bad("'type' must be \"throttling policy\"");
     const std::string subtype = common::opt_string(o, "subtype", "subtype").value_or("");
-    const auto level = std::find_if(kLevels.begin(), kLevels.end(), [&](const Level& l) { return l.subtype == subtype; });
+    const auto level = std::find_if(kLevels.begin(), kLevels.end(),
+                                    [&](const Level& l) { return l.subtype == subtype; });
     if (level == kLevels.end())
-      bad(fmt::format("'subtype' '{}' is not one Archway imports (subscription policy, application policy, advanced "
+      bad(
+          fmt::format("'subtype' '{}' is not one Archway imports (subscription policy, application "
+                      "policy, advanced "
                       "policy)",
                       subtype));
     const json::object* data = common::opt_object(o, "data", "data");
@@ -153,9 +165,9 @@ void add_policy_transfer_routes(http::RestRouter& r, identity::Authenticator& au
     domain::ThrottlePolicy p = domain::policy_from_json(*data, level->level);
     const auto existing = store.find_policy(level->level, p.name);
     if (existing && !overwrite)
-      throw ProblemError(Problem::conflict(
-          fmt::format("{} Policy with name {} already exists (import with overwrite=true to replace it)", level->title,
-                      p.name)));
+      throw ProblemError(Problem::conflict(fmt::format(
+          "{} Policy with name {} already exists (import with overwrite=true to replace it)",
+          level->title, p.name)));
     if (existing) {
       if (existing->unlimited) bad(fmt::format("The built-in tier '{}' cannot be changed", p.name));
       p.id = existing->id;

@@ -18,7 +18,6 @@ using http::RestResponse;
 
 namespace {
 
-std::string path(std::string_view suffix) { return std::string(kAdminBase) + std::string(suffix); }
 
 RestResponse ok(const json::value& v) { return RestResponse::json(200, json::serialize(v)); }
 
@@ -70,18 +69,18 @@ void add_system_scope_routes(http::RestRouter& r, identity::Authenticator& auth,
                              identity::SystemScopes& system_scopes) {
   auto admin = [&auth](const RestRequest& req) { auth.authorize(req, {domain::kRoleAdmin}, identity::kScopeAdmin); };
 
-  r.add("GET", path("/system-scopes"), [&, admin](RestRequest& req) {
+  r.add("GET", admin_path("/system-scopes"), [&, admin](RestRequest& req) {
     admin(req);
     return ok(role_map_json(system_scopes.scopes(), "name", "roles"));
   });
-  r.add("PUT", path("/system-scopes"), [&, admin](RestRequest& req) {
+  r.add("PUT", admin_path("/system-scopes"), [&, admin](RestRequest& req) {
     admin(req);
     system_scopes.set_scopes(role_map_from_body(req.body, "name", "roles"));
     return ok(role_map_json(system_scopes.scopes(), "name", "roles"));
   });
 
   // Whether a scope (its name base64url-encoded) exists, or with `username`, whether that user holds it.
-  r.add("GET", path("/system-scopes/{scopeName}"), [&, admin](RestRequest& req) {
+  r.add("GET", admin_path("/system-scopes/{scopeName}"), [&, admin](RestRequest& req) {
     admin(req);
     const auto name = identity::decode_name_id(req.path_params["scopeName"]);
     bool known = false;
@@ -97,17 +96,17 @@ void add_system_scope_routes(http::RestRouter& r, identity::Authenticator& auth,
     return ok(json::object{{"name", *name}});
   });
 
-  r.add("GET", path("/system-scopes/role-aliases"), [&, admin](RestRequest& req) {
+  r.add("GET", admin_path("/system-scopes/role-aliases"), [&, admin](RestRequest& req) {
     admin(req);
     return ok(role_map_json(system_scopes.aliases(), "role", "aliases"));
   });
-  r.add("PUT", path("/system-scopes/role-aliases"), [&, admin](RestRequest& req) {
+  r.add("PUT", admin_path("/system-scopes/role-aliases"), [&, admin](RestRequest& req) {
     admin(req);
     system_scopes.set_aliases(role_map_from_body(req.body, "role", "aliases"));
     return ok(role_map_json(system_scopes.aliases(), "role", "aliases"));
   });
 
-  r.add("HEAD", path("/roles/{roleId}"), [&, admin](RestRequest& req) {
+  r.add("HEAD", admin_path("/roles/{roleId}"), [&, admin](RestRequest& req) {
     admin(req);
     const auto name = identity::decode_name_id(req.path_params["roleId"]);
     return RestResponse::empty(name && identity::known_role_named(*name) ? 200 : 404);

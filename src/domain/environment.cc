@@ -26,8 +26,8 @@ std::string substitute(const std::string& text, const EnvironmentProperties& pro
   return out;
 }
 
-void apply_to(std::optional<Endpoint>& primary, std::vector<Endpoint>& group, const EnvironmentProperties& properties,
-              const char* override_key) {
+void apply_to(std::optional<Endpoint>& primary, std::vector<Endpoint>& group,
+              const EnvironmentProperties& properties, const char* override_key) {
   for (auto& e : group) e.url = substitute(e.url, properties);
   if (primary) primary->url = substitute(primary->url, properties);
   const auto it = properties.find(override_key);

@@ -54,7 +54,7 @@ inline bool accepts_key_type(const Environment& env, std::string_view key_type) 
 // A gateway node that serves an environment, as its last heartbeat recorded it.
 struct GatewayInstance {
   std::string gateway_id;
-  std::string environment;  // name
+  std::string environment;       // name
   std::int64_t last_active = 0;  // ms
 };
 

@@ -16,7 +16,8 @@ std::string base64url(const std::string& in) {
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+    const unsigned v =
+        (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
     for (int s : {18, 12, 6, 0}) out += kAlphabet[(v >> s) & 63];
   }
   if (i + 1 == in.size()) {
@@ -30,15 +31,18 @@ std::string base64url(const std::string& in) {
   return out;
 }
 
-std::string environment_body(const std::string& name, const std::string& host = "staging.example.com",
+std::string environment_body(const std::string& name,
+                             const std::string& host = "staging.example.com",
                              const std::string& extra = "") {
-  return R"({"name":")" + name + R"(","displayName":"Staging )" + name + R"(","description":"pre-production",)" +
-         extra + R"("vhosts":[{"host":")" + host + R"(","httpContext":"","httpPort":8080,"httpsPort":8443}]})";
+  return R"({"name":")" + name + R"(","displayName":"Staging )" + name +
+         R"(","description":"pre-production",)" + extra + R"("vhosts":[{"host":")" + host +
+         R"(","httpContext":"","httpPort":8080,"httpsPort":8443}]})";
 }
 
 class GatewayEnvironments : public ServerSuite {
  protected:
-  std::string environment(const std::string& name, const std::string& host = "staging.example.com") {
+  std::string environment(const std::string& name,
+                          const std::string& host = "staging.example.com") {
     auto r = admin("POST", kEnvironments, environment_body(name, host));
     EXPECT_EQ(r.status, 201) << r.body;
     return str(json_of(r)["id"]);
@@ -47,7 +51,8 @@ class GatewayEnvironments : public ServerSuite {
   HttpResponse deploy_to(const std::string& api, const std::string& rev, const std::string& env,
                          const std::string& vhost = "") {
     return admin("POST", kApis + "/" + api + "/deploy-revision?revisionId=" + rev,
-                 R"([{"name":")" + env + R"(")" + (vhost.empty() ? "" : R"(,"vhost":")" + vhost + R"(")") +
+                 R"([{"name":")" + env + R"(")" +
+                     (vhost.empty() ? "" : R"(,"vhost":")" + vhost + R"(")") +
                      R"(,"displayOnDevportal":true}])");
   }
   static std::vector<std::string> names_of(const json::object& list) {
@@ -58,8 +63,11 @@ class GatewayEnvironments : public ServerSuite {
 };
 
 TEST_F(GatewayEnvironments, AdminCreatesReadsUpdatesAndDeletesAnEnvironment) {
-  auto created = admin("POST", kEnvironments, environment_body("staging-a", "a.example.com",
-                                                               R"("type":"sandbox","additionalProperties":[{"key":"region","value":"eu"}],)"));
+  auto created =
+      admin("POST", kEnvironments,
+            environment_body(
+                "staging-a", "a.example.com",
+                R"("type":"sandbox","additionalProperties":[{"key":"region","value":"eu"}],)"));
   ASSERT_EQ(created.status, 201) << created.body;
   const auto env = json_of(created);
   const std::string id = str(env.at("id"));
@@ -69,7 +77,8 @@ TEST_F(GatewayEnvironments, AdminCreatesReadsUpdatesAndDeletesAnEnvironment) {
   EXPECT_EQ(str(env.at("gatewayType")), "Regular");
   EXPECT_FALSE(env.at("isReadOnly").as_bool());
   EXPECT_EQ(env.at("vhosts").as_array()[0].at("httpsPort").as_int64(), 8443);
-  EXPECT_EQ(str(env.at("endpointURIs").as_array()[1].at("endpointURI")), "https://a.example.com:8443");
+  EXPECT_EQ(str(env.at("endpointURIs").as_array()[1].at("endpointURI")),
+            "https://a.example.com:8443");
   EXPECT_EQ(str(env.at("additionalProperties").as_array()[0].at("value")), "eu");
 
   // Listed after the built-in, read-only environment.
@@ -81,8 +90,9 @@ TEST_F(GatewayEnvironments, AdminCreatesReadsUpdatesAndDeletesAnEnvironment) {
   EXPECT_NE(std::find(names.begin(), names.end(), "staging-a"), names.end());
   EXPECT_EQ(json_of(admin("GET", kEnvironments + "/Default"))["name"], "Default");
 
-  auto put = admin("PUT", kEnvironments + "/" + id,
-                   R"({"name":"staging-a","displayName":"Staging A","vhosts":[{"host":"b.example.com"}]})");
+  auto put = admin(
+      "PUT", kEnvironments + "/" + id,
+      R"({"name":"staging-a","displayName":"Staging A","vhosts":[{"host":"b.example.com"}]})");
   ASSERT_EQ(put.status, 200) << put.body;
   auto read = json_of(admin("GET", kEnvironments + "/" + id));
   EXPECT_EQ(str(read["displayName"]), "Staging A");
@@ -92,7 +102,8 @@ TEST_F(GatewayEnvironments, AdminCreatesReadsUpdatesAndDeletesAnEnvironment) {
   // The Publisher's settings offer it for deployment.
   auto settings = json_of(admin("GET", "/api/am/publisher/v4/settings"));
   bool offered = false;
-  for (const auto& e : settings["environment"].as_array()) offered = offered || str(e.at("name")) == "staging-a";
+  for (const auto& e : settings["environment"].as_array())
+    offered = offered || str(e.at("name")) == "staging-a";
   EXPECT_TRUE(offered);
 
   EXPECT_EQ(admin("DELETE", kEnvironments + "/" + id).status, 200);
@@ -109,17 +120,25 @@ TEST_F(GatewayEnvironments, BadDuplicateAndReadOnlyEnvironmentChangesAreRefused)
   EXPECT_EQ(admin("POST", kEnvironments, environment_body("Default")).status, 400);
   EXPECT_EQ(admin("POST", kEnvironments, environment_body("bad name")).status, 400);
   EXPECT_EQ(admin("POST", kEnvironments, R"({"name":"novhosts","vhosts":[]})").status, 400);
-  EXPECT_EQ(admin("POST", kEnvironments, R"({"name":"nohost","vhosts":[{"httpPort":80}]})").status, 400);
-  EXPECT_EQ(admin("POST", kEnvironments, environment_body("badtype", "x.example.com", R"("type":"mixed",)")).status,
+  EXPECT_EQ(admin("POST", kEnvironments, R"({"name":"nohost","vhosts":[{"httpPort":80}]})").status,
             400);
-  EXPECT_EQ(admin("POST", kEnvironments, environment_body("badport", "x.example.com").replace(
-                                             environment_body("badport", "x.example.com").find("8080"), 4, "70000"))
+  EXPECT_EQ(admin("POST", kEnvironments,
+                  environment_body("badtype", "x.example.com", R"("type":"mixed",)"))
                 .status,
             400);
-  auto twice = admin("POST", kEnvironments, R"({"name":"twice","vhosts":[{"host":"a.b"},{"host":"a.b"}]})");
+  EXPECT_EQ(
+      admin("POST", kEnvironments,
+            environment_body("badport", "x.example.com")
+                .replace(environment_body("badport", "x.example.com").find("8080"), 4, "70000"))
+          .status,
+      400);
+  auto twice =
+      admin("POST", kEnvironments, R"({"name":"twice","vhosts":[{"host":"a.b"},{"host":"a.b"}]})");
   EXPECT_EQ(twice.status, 400);
-  auto role = admin("POST", kEnvironments,
-                    environment_body("roles", "x.example.com", R"("permissions":{"permissionType":"ALLOW","roles":["nosuchrole"]},)"));
+  auto role = admin(
+      "POST", kEnvironments,
+      environment_body("roles", "x.example.com",
+                       R"("permissions":{"permissionType":"ALLOW","roles":["nosuchrole"]},)"));
   EXPECT_EQ(role.status, 400);
   EXPECT_NE(description(role).find("nosuchrole"), std::string::npos);
   EXPECT_EQ(admin("POST", kEnvironments, "{not json").status, 400);
@@ -134,10 +153,13 @@ TEST_F(GatewayEnvironments, BadDuplicateAndReadOnlyEnvironmentChangesAreRefused)
   // Only administrators manage environments.
   HttpClient c = mgmt();
   EXPECT_EQ(c.call("GET", kEnvironments, "", "", "").status, 401);
-  ASSERT_EQ(admin("POST", "/api/am/admin/v4/users", R"({"username":"envpub","password":"envpub-pw-1","roles":["publisher"]})")
+  ASSERT_EQ(admin("POST", "/api/am/admin/v4/users",
+                  R"({"username":"envpub","password":"envpub-pw-1","roles":["publisher"]})")
                 .status,
             201);
-  EXPECT_EQ(c.call("POST", kEnvironments, environment_body("pubenv"), "envpub", "envpub-pw-1").status, 403);
+  EXPECT_EQ(
+      c.call("POST", kEnvironments, environment_body("pubenv"), "envpub", "envpub-pw-1").status,
+      403);
   EXPECT_EQ(c.call("GET", kEnvironments, "", "envpub", "envpub-pw-1").status, 403);
 }
 
@@ -164,7 +186,8 @@ TEST_F(GatewayEnvironments, DeploymentsNameAKnownEnvironmentAndOneOfItsVirtualHo
   auto busy = admin("DELETE", kEnvironments + "/" + id);
   EXPECT_EQ(busy.status, 409);
   EXPECT_NE(description(busy).find("deployed"), std::string::npos);
-  ASSERT_EQ(admin("POST", kApis + "/" + api + "/undeploy-revision?revisionId=" + rev, R"([{"name":"vhost-env"}])")
+  ASSERT_EQ(admin("POST", kApis + "/" + api + "/undeploy-revision?revisionId=" + rev,
+                  R"([{"name":"vhost-env"}])")
                 .status,
             201);
   EXPECT_EQ(admin("DELETE", kEnvironments + "/" + id).status, 200);
@@ -181,13 +204,17 @@ TEST_F(GatewayEnvironments, ADeploymentsDeveloperPortalVisibilityChangesByItsEnv
   EXPECT_FALSE(list["list"].as_array()[0].at("displayOnDevportal").as_bool());
 
   EXPECT_EQ(admin("PUT", target, R"({"name":"Default"})").status, 400);
-  EXPECT_EQ(admin("PUT", kApis + "/" + api + "/deployments/" + base64url("Elsewhere"), R"({"displayOnDevportal":true})")
+  EXPECT_EQ(admin("PUT", kApis + "/" + api + "/deployments/" + base64url("Elsewhere"),
+                  R"({"displayOnDevportal":true})")
                 .status,
             404);
-  EXPECT_EQ(admin("PUT", kApis + "/no-such-api/deployments/" + base64url("Default"), R"({"displayOnDevportal":true})")
+  EXPECT_EQ(admin("PUT", kApis + "/no-such-api/deployments/" + base64url("Default"),
+                  R"({"displayOnDevportal":true})")
                 .status,
             404);
-  EXPECT_EQ(admin("PUT", kApis + "/" + api + "/deployments/%%%", R"({"displayOnDevportal":true})").status, 404);
+  EXPECT_EQ(
+      admin("PUT", kApis + "/" + api + "/deployments/%%%", R"({"displayOnDevportal":true})").status,
+      404);
 }
 
 TEST_F(GatewayEnvironments, EnvironmentPropertiesReplaceTheBackendOfThatEnvironmentAtOnce) {
@@ -198,7 +225,8 @@ TEST_F(GatewayEnvironments, EnvironmentPropertiesReplaceTheBackendOfThatEnvironm
   const std::string keys = kApis + "/" + api + "/environments/Default/keys";
   EXPECT_EQ(admin("GET", keys).body, "{}");
 
-  auto put = admin("PUT", keys, R"({"productionEndpoint":")" + backend_->url("/alternate") + R"("})");
+  auto put =
+      admin("PUT", keys, R"({"productionEndpoint":")" + backend_->url("/alternate") + R"("})");
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(str(json_of(admin("GET", keys))["productionEndpoint"]), backend_->url("/alternate"));
   // The gateway serves the deployment with the new backend path as soon as the write is answered.
@@ -219,7 +247,8 @@ TEST_F(GatewayEnvironments, EnvironmentPropertiesReplaceTheBackendOfThatEnvironm
 }
 
 TEST_F(GatewayEnvironments, PlaceholdersInEndpointUrlsTakeTheEnvironmentsValues) {
-  const std::string api = create_api(api_body("EnvHolder", "/envholder", R"([{"target":"/*","verb":"GET","authType":"None"}])",
+  const std::string api = create_api(api_body("EnvHolder", "/envholder",
+                                              R"([{"target":"/*","verb":"GET","authType":"None"}])",
                                               backend_->url("/{{stage}}")));
   const std::string keys = kApis + "/" + api + "/environments/Default/keys";
   ASSERT_EQ(admin("PUT", keys, R"({"stage":"blue"})").status, 200);
@@ -241,23 +270,29 @@ TEST_F(GatewayEnvironments, LabelsAreManagedAttachedToApisAndProtectedWhileInUse
   EXPECT_TRUE(list.contains("pagination"));
 
   const std::string api = create_api(api_body("Labelled", "/labelled"));
-  auto attach = admin("POST", kApis + "/" + api + "/attach-labels", R"({"labels":[")" + id + R"("]})");
+  auto attach =
+      admin("POST", kApis + "/" + api + "/attach-labels", R"({"labels":[")" + id + R"("]})");
   ASSERT_EQ(attach.status, 200) << attach.body;
   EXPECT_EQ(str(json_of(attach)["list"].as_array()[0].at("name")), "Health");
   EXPECT_EQ(json_of(admin("GET", kApis + "/" + api + "/labels"))["count"].as_int64(), 1);
   auto usage = json_of(admin("GET", kLabels + "/" + id + "/usage"));
   EXPECT_EQ(str(usage["apis"].at("list").as_array()[0].at("name")), "Labelled");
 
-  EXPECT_EQ(admin("POST", kApis + "/" + api + "/attach-labels", R"({"labels":["no-such-label"]})").status, 400);
+  EXPECT_EQ(
+      admin("POST", kApis + "/" + api + "/attach-labels", R"({"labels":["no-such-label"]})").status,
+      400);
   EXPECT_EQ(admin("POST", kApis + "/" + api + "/attach-labels", R"({"labels":[]})").status, 400);
   auto busy = admin("DELETE", kLabels + "/" + id);
   EXPECT_EQ(busy.status, 409);
 
   auto put = admin("PUT", kLabels + "/" + id, R"({"name":"Healthcare"})");
   ASSERT_EQ(put.status, 200) << put.body;
-  EXPECT_EQ(str(json_of(admin("GET", kApis + "/" + api + "/labels"))["list"].as_array()[0].at("name")), "Healthcare");
+  EXPECT_EQ(
+      str(json_of(admin("GET", kApis + "/" + api + "/labels"))["list"].as_array()[0].at("name")),
+      "Healthcare");
 
-  auto detach = admin("POST", kApis + "/" + api + "/detach-labels", R"({"labels":[")" + id + R"("]})");
+  auto detach =
+      admin("POST", kApis + "/" + api + "/detach-labels", R"({"labels":[")" + id + R"("]})");
   ASSERT_EQ(detach.status, 200) << detach.body;
   EXPECT_EQ(json_of(detach)["count"].as_int64(), 0);
   EXPECT_EQ(admin("DELETE", kLabels + "/" + id).status, 200);
@@ -271,8 +306,11 @@ TEST_F(GatewayEnvironments, DeletingAnApiDetachesItsLabelsAndDropsItsProperties)
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = str(json_of(created)["id"]);
   const std::string api = create_api(api_body("Ephemeral", "/ephemeral"));
-  ASSERT_EQ(admin("POST", kApis + "/" + api + "/attach-labels", R"({"labels":[")" + id + R"("]})").status, 200);
-  ASSERT_EQ(admin("PUT", kApis + "/" + api + "/environments/Default/keys", R"({"k":"v"})").status, 200);
+  ASSERT_EQ(
+      admin("POST", kApis + "/" + api + "/attach-labels", R"({"labels":[")" + id + R"("]})").status,
+      200);
+  ASSERT_EQ(admin("PUT", kApis + "/" + api + "/environments/Default/keys", R"({"k":"v"})").status,
+            200);
   ASSERT_EQ(admin("DELETE", kApis + "/" + api).status, 200);
   EXPECT_EQ(json_of(admin("GET", kLabels + "/" + id + "/usage"))["apis"].at("count").as_int64(), 0);
   EXPECT_EQ(admin("DELETE", kLabels + "/" + id).status, 200);
@@ -303,8 +341,10 @@ TEST_F(GatewayEnvironments, TheGatewayOfEachEnvironmentServesOnlyWhatIsDeployedT
   deploy(api, rev);
   EXPECT_EQ(wait_for_status("/edgeonly/1.0.0/x", [](int s) { return s == 200; }), 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past the edge feed's next poll
-  EXPECT_EQ(edge_gw.get("/edgeonly/1.0.0/x").status, 200);  // still its own deployment
-  ASSERT_EQ(admin("POST", kApis + "/" + api + "/undeploy-revision?revisionId=" + rev, R"([{"name":"edge"}])").status,
+  EXPECT_EQ(edge_gw.get("/edgeonly/1.0.0/x").status, 200);       // still its own deployment
+  ASSERT_EQ(admin("POST", kApis + "/" + api + "/undeploy-revision?revisionId=" + rev,
+                  R"([{"name":"edge"}])")
+                .status,
             201);
   for (int i = 0; i < 600 && status != 404; ++i) {
     status = edge_gw.get("/edgeonly/1.0.0/x").status;
@@ -321,15 +361,18 @@ TEST_F(GatewayEnvironments, TheGatewayOfEachEnvironmentServesOnlyWhatIsDeployedT
   auto gateways = json_of(admin("GET", kEnvironments + "/" + edge_id + "/gateways"));
   ASSERT_EQ(gateways["count"].as_int64(), 1) << json::serialize(gateways);
   EXPECT_EQ(str(gateways["list"].as_array()[0].at("status")), "ACTIVE");
-  EXPECT_NE(str(gateways["list"].as_array()[0].at("gatewayId")).find(std::to_string(edge.gateway_port())),
-            std::string::npos);
+  EXPECT_NE(
+      str(gateways["list"].as_array()[0].at("gatewayId")).find(std::to_string(edge.gateway_port())),
+      std::string::npos);
   auto own = json_of(admin("GET", kEnvironments + "/Default/gateways"));
   EXPECT_GE(own["count"].as_int64(), 1);
   EXPECT_EQ(admin("GET", kEnvironments + "/no-such-env/gateways").status, 404);
 }
 
-TEST_F(GatewayEnvironments, AProductionEnvironmentServesProductionKeysOnlyAndASandboxOneSandboxKeys) {
-  auto created = admin("POST", kEnvironments, environment_body("keyed", "keyed.example.com", R"("type":"production",)"));
+TEST_F(GatewayEnvironments,
+       AProductionEnvironmentServesProductionKeysOnlyAndASandboxOneSandboxKeys) {
+  auto created = admin("POST", kEnvironments,
+                       environment_body("keyed", "keyed.example.com", R"("type":"production",)"));
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string env_id = str(json_of(created)["id"]);
   ServerOptions options;
@@ -340,11 +383,15 @@ TEST_F(GatewayEnvironments, AProductionEnvironmentServesProductionKeysOnlyAndASa
 
   const std::string body =
       R"({"name":"KeyTyped","context":"/keytyped","version":"1.0.0","policies":["Unlimited"],)"
-      R"("endpointConfig":{"endpoint_type":"http","production_endpoints":{"url":")" + backend_->url("/prod") +
-      R"("},"sandbox_endpoints":{"url":")" + backend_->url("/sandbox") + R"("}},)"
+      R"("endpointConfig":{"endpoint_type":"http","production_endpoints":{"url":")" +
+      backend_->url("/prod") + R"("},"sandbox_endpoints":{"url":")" + backend_->url("/sandbox") +
+      R"("}},)"
       R"("operations":[{"target":"/*","verb":"GET"}]})";
   const std::string api = create_api(body);
-  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + api + "&action=Publish").status, 200);
+  ASSERT_EQ(
+      admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + api + "&action=Publish")
+          .status,
+      200);
   ASSERT_EQ(deploy_to(api, create_revision(api), "keyed").status, 201);
   const Client production = application("KeyedProd");
   const Client sandbox = application("KeyedSandbox", "SANDBOX");
@@ -368,20 +415,26 @@ TEST_F(GatewayEnvironments, AProductionEnvironmentServesProductionKeysOnlyAndASa
   EXPECT_NE(refused.body.find("PRODUCTION keys only"), std::string::npos) << refused.body;
 
   // Turned into a sandbox environment, the same gateway serves the other key type.
-  ASSERT_EQ(admin("PUT", kEnvironments + "/" + env_id, environment_body("keyed", "keyed.example.com", R"("type":"sandbox",)"))
+  ASSERT_EQ(admin("PUT", kEnvironments + "/" + env_id,
+                  environment_body("keyed", "keyed.example.com", R"("type":"sandbox",)"))
                 .status,
             200);
   EXPECT_EQ(wait_until(sandbox, 200), 200);
-  EXPECT_NE(keyed_gw.get("/keytyped/1.0.0/x", {{"Authorization", "Bearer " + sandbox.token}}).body.find("/sandbox/x"),
+  EXPECT_NE(keyed_gw.get("/keytyped/1.0.0/x", {{"Authorization", "Bearer " + sandbox.token}})
+                .body.find("/sandbox/x"),
             std::string::npos);
   EXPECT_EQ(status_of(production), 401);
 }
 
 TEST_F(GatewayEnvironments, TheDeveloperPortalListsTheUrlsOfEachDeploymentItShows) {
   environment("portal-env", "portal.example.com");
-  const std::string api = create_api(api_body("EnvPortal", "/envportal", R"([{"target":"/*","verb":"GET","authType":"None"}])",
+  const std::string api = create_api(api_body("EnvPortal", "/envportal",
+                                              R"([{"target":"/*","verb":"GET","authType":"None"}])",
                                               "", R"("policies":["Unlimited"],)"));
-  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + api + "&action=Publish").status, 200);
+  ASSERT_EQ(
+      admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + api + "&action=Publish")
+          .status,
+      200);
   const std::string rev = create_revision(api);
   ASSERT_EQ(deploy_to(api, rev, "portal-env").status, 201);
   deploy(api, rev);
@@ -402,7 +455,8 @@ TEST_F(GatewayEnvironments, TheDeveloperPortalListsTheUrlsOfEachDeploymentItShow
   EXPECT_TRUE(portal->at("URLs").at("ws").is_null());
 
   // Hidden from the portal, a deployment's URLs go.
-  ASSERT_EQ(admin("PUT", kApis + "/" + api + "/deployments/" + base64url("portal-env"), R"({"displayOnDevportal":false})")
+  ASSERT_EQ(admin("PUT", kApis + "/" + api + "/deployments/" + base64url("portal-env"),
+                  R"({"displayOnDevportal":false})")
                 .status,
             200);
   urls = urls_of();

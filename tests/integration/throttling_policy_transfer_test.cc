@@ -13,14 +13,16 @@ class ThrottlingPolicyTransfer : public ServerSuite {
  protected:
   HttpResponse import_file(const std::string& content, const std::string& query = "",
                            const std::string& filename = "policy.yaml") {
-    return admin_upload("POST", kPolicies + "/import" + query, {{"file", content, filename, "application/octet-stream"}});
+    return admin_upload("POST", kPolicies + "/import" + query,
+                        {{"file", content, filename, "application/octet-stream"}});
   }
   std::vector<std::string> search(const std::string& query) {
     auto r = admin("GET", kPolicies + "/search?query=" + enc(query));
     EXPECT_EQ(r.status, 200) << r.body;
     std::vector<std::string> out;
     const auto body = json_of(r);
-    for (const auto& p : body.at("list").as_array()) out.push_back(str(p.at("type")) + "/" + str(p.at("policyName")));
+    for (const auto& p : body.at("list").as_array())
+      out.push_back(str(p.at("type")) + "/" + str(p.at("policyName")));
     return out;
   }
 };
@@ -40,9 +42,10 @@ TEST_F(ThrottlingPolicyTransfer, SearchFindsPoliciesByTypeAndName) {
 }
 
 TEST_F(ThrottlingPolicyTransfer, AnExportedPolicyImportsElsewhereAndOverwritesOnlyWhenAsked) {
-  auto created = admin("POST", kPolicies + "/subscription",
-                       R"({"policyName":"Moved","displayName":"Moved","description":"30 a minute",)"
-                       R"("defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":30}}})");
+  auto created = admin(
+      "POST", kPolicies + "/subscription",
+      R"({"policyName":"Moved","displayName":"Moved","description":"30 a minute",)"
+      R"("defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":30}}})");
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = str(json_of(created)["policyId"]);
 
@@ -51,7 +54,8 @@ TEST_F(ThrottlingPolicyTransfer, AnExportedPolicyImportsElsewhereAndOverwritesOn
   const auto file = json_of(exported);
   EXPECT_EQ(str(file.at("type")), "throttling policy");
   EXPECT_EQ(str(file.at("subtype")), "subscription policy");
-  EXPECT_EQ(file.at("data").at("defaultLimit").at("requestCount").at("requestCount").as_int64(), 30);
+  EXPECT_EQ(file.at("data").at("defaultLimit").at("requestCount").at("requestCount").as_int64(),
+            30);
   auto yaml = admin("GET", kPolicies + "/export?policyId=" + id + "&format=YAML");
   ASSERT_EQ(yaml.status, 200) << yaml.body;
   EXPECT_NE(yaml.body.find("subtype: subscription policy"), std::string::npos) << yaml.body;
@@ -79,13 +83,17 @@ TEST_F(ThrottlingPolicyTransfer, BadExportsAndImportsAreRefusedAndChangeNothing)
   EXPECT_EQ(admin("GET", kPolicies + "/export").status, 400);
   EXPECT_EQ(admin("GET", kPolicies + "/export?name=NoSuchPolicy").status, 404);
   EXPECT_EQ(admin("GET", kPolicies + "/export?name=Gold&format=xml").status, 400);
-  EXPECT_EQ(admin("GET", kPolicies + "/export?name=Gold&type=app").status, 404);  // Gold is a subscription tier
+  EXPECT_EQ(admin("GET", kPolicies + "/export?name=Gold&type=app").status,
+            404);  // Gold is a subscription tier
 
   EXPECT_EQ(import_file("not: [valid").status, 400);
   EXPECT_EQ(import_file(R"({"type":"api","subtype":"subscription policy","data":{}})").status, 400);
-  EXPECT_EQ(import_file(R"({"type":"throttling policy","subtype":"custom policy","data":{}})").status, 400);
-  auto bad_limit = import_file(R"({"type":"throttling policy","subtype":"application policy",)"
-                               R"("data":{"policyName":"BadOne","defaultLimit":{"type":"REQUESTCOUNTLIMIT"}}})");
+  EXPECT_EQ(
+      import_file(R"({"type":"throttling policy","subtype":"custom policy","data":{}})").status,
+      400);
+  auto bad_limit =
+      import_file(R"({"type":"throttling policy","subtype":"application policy",)"
+                  R"("data":{"policyName":"BadOne","defaultLimit":{"type":"REQUESTCOUNTLIMIT"}}})");
   EXPECT_EQ(bad_limit.status, 400) << bad_limit.body;
   EXPECT_TRUE(search("name:BadOne").empty());
   EXPECT_EQ(import_file(R"({"type":"throttling policy"})", "?overwrite=maybe").status, 400);
