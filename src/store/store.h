@@ -79,6 +79,7 @@ struct ApplicationPage {
 struct ApplicationQuery {
   std::string owner;
   std::string name;
+  std::string key_manager;  // only applications with keys of this key manager (by name)
   bool by_owner = false;  // else by name
   bool descending = false;
   std::int64_t limit = 25;

@@ -1645,10 +1645,13 @@ class SqliteStore final : public Store {
     std::string where = " WHERE 1=1";
     if (!q.owner.empty()) where += " AND a.owner = ?";
     if (!q.name.empty()) where += " AND a.name LIKE ? ESCAPE '\\'";
+    if (!q.key_manager.empty())
+      where += " AND EXISTS (SELECT 1 FROM application_keys k WHERE k.application_id = a.id AND k.key_manager = ?)";
     auto bind_filters = [&](Stmt& s) {
       int i = 1;
       if (!q.owner.empty()) s.bind(i++, q.owner);
       if (!q.name.empty()) s.bind(i++, "%" + escape_like(q.name) + "%");
+      if (!q.key_manager.empty()) s.bind(i++, q.key_manager);
       return i;
     };
     ApplicationPage page;
