@@ -3,8 +3,6 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <charconv>
-#include <limits>
 
 #include <spdlog/spdlog.h>
 
@@ -217,22 +215,13 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
   auto key_manager_name = [existing](const std::string& id) {
     return id == "resident" ? std::string(domain::kResidentKeyManager) : existing(id).name;
   };
-  auto page_param = [](const RestRequest& req, const char* name, std::int64_t fallback, std::int64_t max) {
-    const std::string* v = req.query_param(name);
-    if (!v) return fallback;
-    std::int64_t n = -1;
-    const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc() || ptr != v->data() + v->size() || n < 0 || n > max)
-      throw ProblemError(Problem::bad_request(fmt::format("'{}' must be an integer from 0 to {}", name, max)));
-    return n;
-  };
   r.add("GET", admin_path("/key-managers/{keyManagerId}/app-usages"),
-        [&, admin, key_manager_name, page_param](RestRequest& req) {
+        [&, admin, key_manager_name](RestRequest& req) {
           admin(req);
           store::ApplicationQuery q;
           q.key_manager = key_manager_name(req.path_params["keyManagerId"]);
-          q.limit = page_param(req, "limit", 25, 1000);
-          q.offset = page_param(req, "offset", 0, std::numeric_limits<std::int32_t>::max());
+          q.limit = http::query_int(req, "limit", 25, 1, 1000);
+          q.offset = http::query_int(req, "offset", 0, 0, INT64_MAX / 2);
           const auto page = store.search_applications(q);
           json::array apps;
           for (const auto& e : page.list)
@@ -245,13 +234,13 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
               200, json::serialize(json::object{{"applicationCount", page.total}, {"applications", std::move(apps)}}));
         });
   r.add("GET", admin_path("/key-managers/{keyManagerId}/api-usages"),
-        [&, admin, key_manager_name, page_param](RestRequest& req) {
+        [&, admin, key_manager_name](RestRequest& req) {
           admin(req);
           const std::string name = key_manager_name(req.path_params["keyManagerId"]);
           store::ApiQuery q;
           q.kind = "API";
-          q.limit = page_param(req, "limit", 25, 1000);
-          q.offset = page_param(req, "offset", 0, std::numeric_limits<std::int32_t>::max());
+          q.limit = http::query_int(req, "limit", 25, 1, 1000);
+          q.offset = http::query_int(req, "offset", 0, 0, INT64_MAX / 2);
           const auto page = store.list_apis(q);
           json::array apis;
           for (const auto& a : page.list)

@@ -139,10 +139,7 @@ void add_policy_transfer_routes(http::RestRouter& r, identity::Authenticator& au
     const auto parts = http::form_parts(req);
     const http::FormPart* file = http::find_part(parts, "file");
     if (!file) bad("the form must carry the exported policy as 'file'");
-    const std::string* overwrite_param = req.query_param("overwrite");
-    if (overwrite_param && *overwrite_param != "true" && *overwrite_param != "false")
-      bad("'overwrite' must be true or false");
-    const bool overwrite = overwrite_param && *overwrite_param == "true";
+    const bool overwrite = http::query_bool(req, "overwrite", false);
     std::vector<openapi::Issue> errors;
     const auto doc = openapi::parse_text(file->body, errors);
     if (!doc || !doc->is_object())
