@@ -52,6 +52,7 @@
 #include "admin/environment_rest.h"
 #include "admin/policy_transfer_rest.h"
 #include "admin/system_scope_rest.h"
+#include "admin/workflow_rest.h"
 #include "identity/authenticator.h"
 #include "identity/login_throttle.h"
 #include "identity/user_service.h"
@@ -385,7 +386,10 @@ int run_serve(const ServeOptions& options) {
     publisher::ProjectArchive project_archive(api_service, product_service, openapi_service, document_service,
                                               *store);
     publisher::add_project_archive_routes(*router, project_archive, api_service, product_service, auth);
-    publisher::add_publisher_routes(*router, api_service, product_service, auth);
+    workflow::Approvals approvals(*store);
+    publisher::add_approval_completions(approvals, api_service, product_service);
+    devportal::add_approval_completions(approvals, *store);
+    publisher::add_publisher_routes(*router, api_service, product_service, auth, approvals);
     // What the settings and key-manager calls announce: the gateway's URLs (asked when called, as
     // its ports are known once it listens) and the Key Manager's endpoints.
     const std::string oauth_base = keymanager::endpoint_base(cfg.keymanager_issuer);
@@ -403,7 +407,8 @@ int run_serve(const ServeOptions& options) {
     publisher::add_settings_routes(*router, api_service, *store, auth, server_info);
     publisher::add_environment_routes(*router, api_service, product_service, auth);
     publisher::add_scope_routes(*router, *store, auth, system_scopes);
-    devportal::add_devportal_routes(*router, *store, key_manager, auth, users, cfg.devportal_self_signup, server_info);
+    devportal::add_devportal_routes(*router, *store, key_manager, approvals, auth, users, cfg.devportal_self_signup,
+                                    server_info);
     devportal::add_settings_routes(*router, *store, auth, server_info, cfg.devportal_self_signup);
     devportal::add_document_routes(*router, *store, auth);
     devportal::add_comment_routes(*router, *store, comment_service, auth);
@@ -415,6 +420,7 @@ int run_serve(const ServeOptions& options) {
     admin::add_application_routes(*router, auth, *store);
     admin::add_api_routes(*router, auth, *store);
     admin::add_system_scope_routes(*router, auth, *store, system_scopes);
+    admin::add_workflow_routes(*router, auth, *store, approvals);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);
     catalog::ServiceCatalog service_catalog(*store);
     catalog::add_catalog_routes(*router, service_catalog, auth);

@@ -20,6 +20,7 @@
 #include "devportal/comment_rest.h"
 #include "devportal/visibility.h"
 #include "identity/roles.h"
+#include "workflow/approvals.h"
 
 namespace archway::devportal {
 
@@ -251,6 +252,7 @@ domain::KeyMapping key_changes(const json::object& o, domain::KeyMapping k) {
 }  // namespace
 
 void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::KeyManager& km,
+                          workflow::Approvals& approvals,
                           identity::Authenticator& auth, identity::UserService& users, bool self_signup,
                           domain::ServerInfoSource server) {
   r.add("POST", path("/me/sign-up"), [&users, self_signup](RestRequest& req) {
@@ -273,6 +275,15 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     if (!app || (app->owner != u.username && !u.has_role(domain::kRoleAdmin)))
       throw ProblemError(Problem::not_found(fmt::format("Application '{}' not found", id)));
     return *app;
+  };
+  // Keys and subscriptions wait for an application's approval (409 while it is pending or after a rejection).
+  auto approved_app = [own_app](const domain::User& u, const std::string& id) {
+    auto app = own_app(u, id);
+    if (app.status != domain::kApplicationApproved)
+      throw ProblemError(Problem::conflict(fmt::format(
+          "Application '{}' is {}: keys and subscriptions wait for an administrator to approve it", app.name,
+          app.status == domain::kApplicationCreated ? std::string("waiting for approval") : app.status)));
+    return app;
   };
 
   r.add("POST", path("/me/change-password"), [&, user_of](RestRequest& req) {
@@ -406,7 +417,21 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     app.token_type = common::opt_string(o, "tokenType", "tokenType").value_or("JWT");
     if (app.token_type != "JWT") bad("'tokenType' must be JWT");
     app.created_time = app.updated_time = common::now_millis();
-    store.create_application(app);
+    if (approvals.required(domain::kWorkflowApplicationCreation)) {
+      app.status = std::string(domain::kApplicationCreated);
+      store.create_application(
+          app, workflow::Approvals::task(domain::kWorkflowApplicationCreation, app.id,
+                                         {{"applicationName", app.name},
+                                          {"applicationTier", app.throttling_policy},
+                                          {"applicationDescription", app.description},
+                                          {"userName", app.owner}},
+                                         fmt::format("Approve application [{}] creation request from application creator "
+                                                     "- {} with throttling tier - {}",
+                                                     app.name, app.owner, app.throttling_policy),
+                                         u.username));
+    } else {
+      store.create_application(app);
+    }
     RestResponse res = ok(201, app_json(app, 0));
     res.headers.emplace_back("Location", path("/applications/" + app.id));
     return res;
@@ -465,8 +490,8 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return RestResponse::empty(200);
   });
 
-  r.add("POST", path("/applications/{applicationId}/generate-keys"), [&, user_of, own_app](RestRequest& req) {
-    const auto app = own_app(user_of(req), req.path_params["applicationId"]);
+  r.add("POST", path("/applications/{applicationId}/generate-keys"), [&, user_of, approved_app](RestRequest& req) {
+    const auto app = approved_app(user_of(req), req.path_params["applicationId"]);
     json::value holder;
     const auto& o = body_object(req, holder);
     const std::string key_type = key_type_of(common::opt_string(o, "keyType", "keyType").value_or(""), "keyType");
@@ -484,8 +509,8 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
   });
 
   // Maps a client of an external key manager to the application, so its tokens call APIs as it.
-  r.add("POST", path("/applications/{applicationId}/map-keys"), [&, user_of, own_app](RestRequest& req) {
-    const auto app = own_app(user_of(req), req.path_params["applicationId"]);
+  r.add("POST", path("/applications/{applicationId}/map-keys"), [&, user_of, approved_app](RestRequest& req) {
+    const auto app = approved_app(user_of(req), req.path_params["applicationId"]);
     json::value holder;
     const auto& o = body_object(req, holder);
     const std::string key_type = key_type_of(common::opt_string(o, "keyType", "keyType").value_or(""), "keyType");
@@ -610,8 +635,8 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
                            fmt::format("Application '{}' has no {} keys of '{}'", app.name, key_type, manager)));
                      });
 
-  r.add("POST", path("/applications/{applicationId}/api-keys/{keyType}/generate"), [&, user_of, own_app](RestRequest& req) {
-    const auto app = own_app(user_of(req), req.path_params["applicationId"]);
+  r.add("POST", path("/applications/{applicationId}/api-keys/{keyType}/generate"), [&, user_of, approved_app](RestRequest& req) {
+    const auto app = approved_app(user_of(req), req.path_params["applicationId"]);
     const std::string key_type = key_type_of(req.path_params["keyType"], "keyType");
     std::int64_t validity = -1;
     if (!req.body.empty()) {
@@ -653,12 +678,12 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     domain::Api api;
     domain::Application application;
   };
-  auto new_subscription = [&, own_app, offered_tier](const domain::User& u, const json::object& o) {
+  auto new_subscription = [&, approved_app, offered_tier](const domain::User& u, const json::object& o) {
     const std::string app_id = common::opt_string(o, "applicationId", "applicationId").value_or("");
     const std::string api_id = common::opt_string(o, "apiId", "apiId").value_or("");
     if (app_id.empty()) bad("'applicationId' is required");
     if (api_id.empty()) bad("'apiId' is required");
-    const auto app = own_app(u, app_id);
+    const auto app = approved_app(u, app_id);
     auto api = store.get_api(api_id);
     if (!api || !shown_to(*api, u)) throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", api_id)));
     if (api->lifecycle_status != domain::kLifecyclePublished)
@@ -675,12 +700,31 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     s.created_time = common::now_millis();
     return NewSubscription{std::move(s), std::move(*api), app};
   };
+  // The task of a new subscription when subscriptions wait for approval (it is then ON_HOLD).
+  auto subscription_task = [&approvals](const domain::User& u, NewSubscription& n) -> std::optional<domain::Workflow> {
+    if (!approvals.required(domain::kWorkflowSubscriptionCreation)) return std::nullopt;
+    n.subscription.status = std::string(domain::kSubscriptionOnHold);
+    return workflow::Approvals::task(
+        domain::kWorkflowSubscriptionCreation, n.subscription.id,
+        {{"apiName", n.api.name},
+         {"apiVersion", n.api.version},
+         {"apiContext", n.api.context},
+         {"apiProvider", n.api.provider},
+         {"applicationName", n.application.name},
+         {"applicationId", n.application.id},
+         {"subscriber", n.application.owner},
+         {"throttlingPolicy", n.subscription.throttling_policy}},
+        fmt::format("Approve subscription of application [{}] to API [{} - {}] with tier {}", n.application.name,
+                    n.api.name, n.api.version, n.subscription.throttling_policy),
+        u.username);
+  };
 
-  r.add("POST", path("/subscriptions"), [&, user_of, new_subscription](RestRequest& req) {
+  r.add("POST", path("/subscriptions"), [&, user_of, new_subscription, subscription_task](RestRequest& req) {
     const auto u = user_of(req);
     json::value holder;
-    const auto n = new_subscription(u, body_object(req, holder));
-    store.create_subscription(n.subscription);
+    auto n = new_subscription(u, body_object(req, holder));
+    if (auto task = subscription_task(u, n)) store.create_subscription(n.subscription, *task);
+    else store.create_subscription(n.subscription);
     RestResponse res = ok(201, sub_json(n.subscription, n.api, n.application));
     res.headers.emplace_back("Location", path("/subscriptions/" + n.subscription.id));
     return res;
@@ -688,7 +732,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
 
   // Several subscriptions at once, all or none: the first item that cannot be subscribed fails
   // the call with its own status and its position in the description, and nothing is stored.
-  r.add("POST", path("/subscriptions/multiple"), [&, user_of, new_subscription](RestRequest& req) {
+  r.add("POST", path("/subscriptions/multiple"), [&, user_of, new_subscription, subscription_task](RestRequest& req) {
     const auto u = user_of(req);
     json::value holder = common::parse_json_body(req.body);
     if (!holder.is_array()) bad("The body must be an array of subscriptions");
@@ -697,6 +741,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     if (items.size() > 100) bad("At most 100 subscriptions at once");
     std::vector<NewSubscription> made;
     std::vector<domain::Subscription> subs;
+    std::vector<domain::Workflow> tasks;
     for (std::size_t i = 0; i < items.size(); ++i) {
       try {
         if (!items[i].is_object()) bad("must be a Subscription object");
@@ -706,9 +751,10 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
         p.description = fmt::format("[{}]: {}; nothing was subscribed", i, p.description);
         throw ProblemError(std::move(p));
       }
+      if (auto task = subscription_task(u, made.back())) tasks.push_back(std::move(*task));
       subs.push_back(made.back().subscription);
     }
-    store.create_subscriptions(subs);
+    store.create_subscriptions(subs, tasks);
     json::array out;
     for (const auto& n : made) out.push_back(sub_json(n.subscription, n.api, n.application));
     return ok(200, out);
@@ -772,7 +818,12 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     auto s = store.get_subscription(req.path_params["subscriptionId"]);
     if (!s) throw ProblemError(Problem::not_found("Subscription not found"));
     own_app(u, s->application_id);
-    return ok(200, sub_json(*s, store.get_api(s->api_id), std::nullopt));
+    json::object out = sub_json(*s, store.get_api(s->api_id), std::nullopt);
+    if (s->status == domain::kSubscriptionTierUpdatePending)
+      if (auto task = store.find_pending_workflow(domain::kWorkflowSubscriptionUpdate, s->id, ""))
+        if (auto props = json::parse(task->properties); props.is_object())
+          if (const auto* tier = props.as_object().if_contains("throttlingPolicy")) out["requestedThrottlingPolicy"] = *tier;
+    return ok(200, out);
   });
 
   // Moves the subscription to another of the API's tiers; the gateway throttles by it at once.
@@ -789,7 +840,32 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
       bad("'apiId' cannot change: subscribe to the other API instead");
     auto api = store.get_api(s->api_id);
     if (!api) throw ProblemError(Problem::not_found("Subscription not found"));
-    s->throttling_policy = offered_tier(o, *api);
+    const std::string tier = offered_tier(o, *api);
+    if (tier != s->throttling_policy && approvals.required(domain::kWorkflowSubscriptionUpdate)) {
+      // The tier changes once approved; the subscription keeps working on its current tier meanwhile.
+      if (s->status != domain::kSubscriptionUnblocked)
+        throw ProblemError(Problem::conflict(fmt::format(
+            "The subscription is {}: its tier can change only while it is UNBLOCKED", s->status)));
+      store.request_subscription_tier(
+          s->id, workflow::Approvals::task(
+                     domain::kWorkflowSubscriptionUpdate, s->id,
+                     {{"apiName", api->name},
+                      {"apiVersion", api->version},
+                      {"applicationName", app.name},
+                      {"applicationId", app.id},
+                      {"subscriber", app.owner},
+                      {"currentThrottlingPolicy", s->throttling_policy},
+                      {"throttlingPolicy", tier}},
+                     fmt::format("Approve the change of application [{}]'s subscription to API [{} - {}] from tier {} "
+                                 "to {}",
+                                 app.name, api->name, api->version, s->throttling_policy, tier),
+                     u.username));
+      s->status = std::string(domain::kSubscriptionTierUpdatePending);
+      json::object out = sub_json(*s, api, app);
+      out["requestedThrottlingPolicy"] = tier;
+      return ok(200, out);
+    }
+    s->throttling_policy = tier;
     store.update_subscription_tier(s->id, s->throttling_policy);
     return ok(200, sub_json(*s, api, app));
   });
@@ -801,6 +877,26 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     own_app(u, s->application_id);
     store.delete_subscription(s->id);
     return RestResponse::empty(200);
+  });
+}
+
+void add_approval_completions(workflow::Approvals& approvals, store::Store& store) {
+  approvals.on_complete(domain::kWorkflowApplicationCreation, [&store](const domain::Workflow& t, bool approved) {
+    store.set_application_status(t.subject_id, approved ? domain::kApplicationApproved : domain::kApplicationRejected);
+  });
+  approvals.on_complete(domain::kWorkflowSubscriptionCreation, [&store](const domain::Workflow& t, bool approved) {
+    store.update_subscription_status(t.subject_id,
+                                     approved ? domain::kSubscriptionUnblocked : domain::kSubscriptionRejected);
+  });
+  approvals.on_complete(domain::kWorkflowSubscriptionUpdate, [&store](const domain::Workflow& t, bool approved) {
+    if (approved) {
+      const json::value props = json::parse(t.properties);
+      const json::value* tier = props.is_object() ? props.as_object().if_contains("throttlingPolicy") : nullptr;
+      if (!tier || !tier->is_string())
+        throw ProblemError(Problem::internal(fmt::format("Workflow '{}' names no tier", t.reference_id)));
+      store.update_subscription_tier(t.subject_id, tier->as_string());
+    }
+    store.update_subscription_status(t.subject_id, domain::kSubscriptionUnblocked);
   });
 }
 

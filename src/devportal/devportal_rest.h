@@ -8,15 +8,22 @@
 #include "identity/authenticator.h"
 #include "identity/user_service.h"
 #include "store/store.h"
+#include "workflow/approvals.h"
 
 namespace archway::devportal {
 
 inline constexpr std::string_view kDevportalBase = "/api/am/devportal/v3";
 
 // `self_signup`: whether POST /me/sign-up creates subscriber accounts.
-// `server` names the gateway environments and their URLs (an API's endpointURLs).
+// `server` names the gateway environments and their URLs (an API's endpointURLs). Applications,
+// subscriptions and tier changes wait for approval when `approvals` says so.
 void add_devportal_routes(http::RestRouter& router, store::Store& store, keymanager::KeyManager& km,
+                          workflow::Approvals& approvals,
                           identity::Authenticator& auth, identity::UserService& users, bool self_signup,
                           domain::ServerInfoSource server);
+
+// What approving or rejecting the Developer Portal's tasks does: an application becomes APPROVED
+// (or REJECTED), a subscription UNBLOCKED (or REJECTED), a tier change applied (or dropped).
+void add_approval_completions(workflow::Approvals& approvals, store::Store& store);
 
 }  // namespace archway::devportal

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "crypto/jwt.h"
+#include "domain/workflow.h"
 
 namespace archway::gateway {
 
@@ -192,6 +193,11 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
     if (subscription->status == domain::kSubscriptionBlocked ||
         (subscription->status == domain::kSubscriptionProdOnlyBlocked && !sandbox))
       return deny(AuthOutcome::kForbidden, "The subscription to this API is blocked");
+    // Waiting for approval (ON_HOLD) or rejected; a pending tier change keeps the current tier.
+    if (subscription->status != domain::kSubscriptionUnblocked &&
+        subscription->status != domain::kSubscriptionProdOnlyBlocked &&
+        subscription->status != domain::kSubscriptionTierUpdatePending)
+      return deny(AuthOutcome::kForbidden, "The subscription to this API is not active");
   }
 
   if (!op.scopes.empty()) {

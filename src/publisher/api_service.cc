@@ -310,10 +310,7 @@ void ApiService::remove(const std::string& id) {
   if (!store_.delete_api(id)) not_found(id);
 }
 
-std::string ApiService::change_lifecycle(const std::string& id, const std::string& action,
-                                         const std::string& checklist_text,
-                                         const domain::User& caller) {
-  const domain::Api api = get(id);
+std::string ApiService::lifecycle_target(const domain::Api& api, const std::string& action) {
   const std::string& state = api.lifecycle_status;
   if (!domain::is_lifecycle_action(action))
     throw ProblemError(
@@ -328,10 +325,19 @@ std::string ApiService::change_lifecycle(const std::string& id, const std::strin
                     allowed.empty() ? std::string("no action is allowed: the state is final")
                                     : fmt::format("allowed: {}", fmt::join(allowed, ", ")))));
   }
-  const domain::LifecycleChecklist checklist = domain::parse_lifecycle_checklist(checklist_text);
   if (*target == domain::kLifecyclePublished || *target == domain::kLifecyclePrototyped)
     require_for_state(api, *target,
                       fmt::format("Cannot {} API '{}' {}", action, api.name, api.version));
+  return std::string(*target);
+}
+
+std::string ApiService::change_lifecycle(const std::string& id, const std::string& action,
+                                         const std::string& checklist_text,
+                                         const domain::User& caller) {
+  const domain::Api api = get(id);
+  const std::string& state = api.lifecycle_status;
+  const std::optional<std::string> target = lifecycle_target(api, action);
+  const domain::LifecycleChecklist checklist = domain::parse_lifecycle_checklist(checklist_text);
 
   const std::int64_t now = common::now_millis();
   std::vector<domain::LifecycleHistoryEntry> changes{
@@ -434,6 +440,12 @@ domain::Api ApiService::restore_revision(const std::string& api_id, const std::s
 
 std::vector<domain::Deployment> ApiService::deploy(const std::string& api_id, const std::string& revision_id,
                                                    std::vector<domain::Deployment> targets) {
+  return store_.deploy_revision(api_id, revision_id, checked_deployments(api_id, revision_id, std::move(targets)));
+}
+
+std::vector<domain::Deployment> ApiService::checked_deployments(const std::string& api_id,
+                                                                const std::string& revision_id,
+                                                                std::vector<domain::Deployment> targets) {
   const domain::Revision rev = revision(api_id, revision_id);
   if (targets.empty())
     throw ProblemError(Problem::bad_request("The body must list at least one gateway environment to deploy to"));
@@ -469,7 +481,7 @@ std::vector<domain::Deployment> ApiService::deploy(const std::string& api_id, co
                         url, d.name, error, api_id));
     }
   }
-  return store_.deploy_revision(api_id, revision_id, targets);
+  return targets;
 }
 
 std::vector<domain::Deployment> ApiService::undeploy(const std::string& api_id, const std::string& revision_id,

@@ -63,6 +63,9 @@ class ApiService {
   // cannot take; 409 when another change moved the API first.
   std::string change_lifecycle(const std::string& id, const std::string& action,
                                const std::string& checklist, const domain::User& caller);
+  // The state `action` would move `api` to, checked as change_lifecycle checks it, not applied
+  // (for a change that waits for approval).
+  std::string lifecycle_target(const domain::Api& api, const std::string& action);
   std::vector<domain::LifecycleHistoryEntry> lifecycle_history(const std::string& id);
 
   domain::Revision create_revision(const std::string& api_id, const std::string& description);
@@ -76,6 +79,9 @@ class ApiService {
 
   std::vector<domain::Deployment> deploy(const std::string& api_id, const std::string& revision_id,
                                          std::vector<domain::Deployment> targets);
+  // deploy()'s checks of the targets, completed (vhosts) but not deployed.
+  std::vector<domain::Deployment> checked_deployments(const std::string& api_id, const std::string& revision_id,
+                                                      std::vector<domain::Deployment> targets);
   std::vector<domain::Deployment> undeploy(const std::string& api_id, const std::string& revision_id,
                                            std::vector<std::string> environments);
   std::vector<domain::Deployment> deployments(const std::string& api_id);

@@ -121,7 +121,7 @@ std::vector<domain::Deployment> deployments_from_body(const RestRequest& req, bo
 }  // namespace
 
 void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& products,
-                          identity::Authenticator& auth) {
+                          identity::Authenticator& auth, workflow::Approvals& approvals) {
   using identity::kScopeApiCreate;
   using identity::kScopeApiPublish;
   using identity::kScopeApiView;
@@ -312,11 +312,36 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
   // and API products (/api-products/{apiProductId}, change-lifecycle?apiProductId=).
   auto governance = [&](ApiService& svc, const std::string& collection, const std::string& id_param) {
     const std::string item = collection + "/{" + id_param + "}";
-    r.add("POST", publisher_path(collection + "/change-lifecycle"), [=, &svc](RestRequest& req) {
+    r.add("POST", publisher_path(collection + "/change-lifecycle"), [=, &svc, &approvals](RestRequest& req) {
       const auto user = publisher(req);
       const std::string& id = http::required_query(req, id_param);
       const std::string& action = http::required_query(req, "action");
       const std::string* checklist = req.query_param("lifecycleChecklist");
+      const std::string_view type =
+          svc.kind() == ApiKind::kProduct ? domain::kWorkflowApiProductState : domain::kWorkflowApiState;
+      if (approvals.required(type)) {
+        // Checked now, applied when approved: the API stays in its state meanwhile.
+        const domain::Api api = svc.get(id);
+        const std::string target = svc.lifecycle_target(api, action);
+        approvals.add(workflow::Approvals::task(
+            type, api.id,
+            {{"apiName", api.name},
+             {"apiVersion", api.version},
+             {"apiProvider", api.provider},
+             {"currentState", api.lifecycle_status},
+             {"targetState", target},
+             {"action", action},
+             {"lifecycleChecklist", checklist ? *checklist : std::string()}},
+            fmt::format("Approve the lifecycle change of {} [{} - {}] from {} to {} ({})",
+                        svc.kind() == ApiKind::kProduct ? "API product" : "API", api.name, api.version,
+                        api.lifecycle_status, target, action),
+            user.username));
+        json::object body;
+        body["workflowStatus"] = "CREATED";
+        body["jsonPayload"] = nullptr;
+        body["lifecycleState"] = lifecycle_state_json(api.lifecycle_status);
+        return ok_json(200, body);
+      }
       const std::string state =
           svc.change_lifecycle(id, action, checklist ? *checklist : std::string(), user);
       json::object body;
@@ -329,6 +354,15 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     r.add("GET", publisher_path(item + "/lifecycle-state"), [=, &svc](RestRequest& req) {
       reader(req);
       return ok_json(200, lifecycle_state_json(svc.get(req.path_params[id_param]).lifecycle_status));
+    });
+
+    // Drops the API's pending lifecycle change (its approval task).
+    r.add("DELETE", publisher_path(item + "/lifecycle-state/pending-tasks"), [=, &svc, &approvals](RestRequest& req) {
+      publisher(req);
+      const domain::Api api = svc.get(req.path_params[id_param]);
+      approvals.cancel(svc.kind() == ApiKind::kProduct ? domain::kWorkflowApiProductState : domain::kWorkflowApiState,
+                       api.id);
+      return RestResponse::empty(200);
     });
 
     r.add("GET", publisher_path(item + "/lifecycle-history"), [=, &svc](RestRequest& req) {
@@ -390,14 +424,67 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
       return ok_json(201, (svc.kind() == ApiKind::kProduct ? domain::product_to_json(a) : domain::api_to_public_json(a)));
     });
 
-    r.add("POST", publisher_path(item + "/deploy-revision"), [=, &svc](RestRequest& req) {
-      publisher(req);
-      const auto done = svc.deploy(req.path_params[id_param], http::required_query(req, "revisionId"),
-                                    deployments_from_body(req, false));
+    r.add("POST", publisher_path(item + "/deploy-revision"), [=, &svc, &approvals](RestRequest& req) {
+      const auto user = publisher(req);
+      const std::string& api_id = req.path_params[id_param];
+      const std::string& revision_id = http::required_query(req, "revisionId");
+      if (approvals.required(domain::kWorkflowRevisionDeployment)) {
+        // One task per environment, deployed when approved; gateways see nothing before.
+        const domain::Api api = svc.get(api_id);
+        const auto targets = svc.checked_deployments(api_id, revision_id, deployments_from_body(req, false));
+        const auto pending = approvals.pending(api.id);
+        for (const auto& d : targets)
+          for (const auto& t : pending)
+            if (t.type == domain::kWorkflowRevisionDeployment && t.environment == d.name)
+              throw ProblemError(Problem::conflict(fmt::format(
+                    "A deployment of API '{}' to '{}' is already waiting for approval (cancel it with "
+                    "cancel-revision-workflow)",
+                    api.name, d.name)));
+        json::array items;
+        for (const auto& d : targets) {
+          approvals.add(workflow::Approvals::task(
+              domain::kWorkflowRevisionDeployment, api.id,
+              {{"apiName", api.name},
+               {"apiVersion", api.version},
+               {"revisionId", revision_id},
+               {"environment", d.name},
+               {"vhost", d.vhost},
+               {"displayOnDevportal", d.display_on_devportal}},
+              fmt::format("Approve the deployment of a revision of API [{} - {}] to gateway environment {}", api.name,
+                          api.version, d.name),
+              user.username, d.name));
+          json::object o = deployment_json(d);
+          o["status"] = "CREATED";
+          o["deployedTime"] = nullptr;
+          o["successDeployedTime"] = nullptr;
+          items.push_back(std::move(o));
+        }
+        return ok_json(201, items);
+      }
+      const auto done = svc.deploy(api_id, revision_id, deployments_from_body(req, false));
       json::array items;
       for (const auto& d : done) items.push_back(deployment_json(d));
       return ok_json(201, items);
     });
+
+    // Drops a revision deployment that waits for approval.
+    r.add("DELETE", publisher_path(item + "/cancel-revision-workflow/{revisionId}/{envName}"),
+          [=, &svc, &approvals](RestRequest& req) {
+            publisher(req);
+            const domain::Api api = svc.get(req.path_params[id_param]);
+            const std::string& revision_id = req.path_params["revisionId"];
+            const std::string& env = req.path_params["envName"];
+            for (const auto& t : approvals.pending(api.id)) {
+              if (t.type != domain::kWorkflowRevisionDeployment || t.environment != env) continue;
+              const json::value props = json::parse(t.properties);
+              const json::value* rev = props.is_object() ? props.as_object().if_contains("revisionId") : nullptr;
+              if (!rev || !rev->is_string() || rev->as_string() != revision_id) continue;
+              approvals.cancel(domain::kWorkflowRevisionDeployment, api.id, env);
+              return RestResponse::empty(200);
+            }
+            throw ProblemError(Problem::not_found(fmt::format(
+                "No deployment of revision '{}' to '{}' is waiting for approval", revision_id, env)));
+          });
 
     r.add("POST", publisher_path(item + "/undeploy-revision"), [=, &svc](RestRequest& req) {
       publisher(req);
@@ -418,10 +505,26 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
       return ok_json(201, items);
     });
 
-    auto list_deployments = [=, &svc](RestRequest& req) {
+    auto list_deployments = [=, &svc, &approvals](RestRequest& req) {
       reader(req);
       json::array items;
-      for (const auto& d : svc.deployments(req.path_params[id_param])) items.push_back(deployment_json(d));
+      const std::string& api_id = req.path_params[id_param];
+      for (const auto& d : svc.deployments(api_id)) items.push_back(deployment_json(d));
+      for (const auto& t : approvals.pending(api_id)) {  // deployments waiting for approval
+        if (t.type != domain::kWorkflowRevisionDeployment) continue;
+        const json::value props = json::parse(t.properties);
+        if (!props.is_object()) continue;
+        json::object o{{"revisionUuid", props.as_object().contains("revisionId") ? props.at("revisionId") : nullptr},
+                       {"name", t.environment},
+                       {"vhost", props.as_object().contains("vhost") ? props.at("vhost") : nullptr},
+                       {"displayOnDevportal", props.as_object().contains("displayOnDevportal")
+                                                  ? props.at("displayOnDevportal")
+                                                  : json::value(true)},
+                       {"deployedTime", nullptr},
+                       {"successDeployedTime", nullptr},
+                       {"status", "CREATED"}};
+        items.push_back(std::move(o));
+      }
       return ok_json(200, common::list_body(std::move(items)));
     };
     r.add("GET", publisher_path(item + "/deployments"), list_deployments);
@@ -527,7 +630,41 @@ json::object deployment_json(const domain::Deployment& d) {
   o["displayOnDevportal"] = d.display_on_devportal;
   o["deployedTime"] = common::iso8601_utc(d.deployed_time);
   o["successDeployedTime"] = common::iso8601_utc(d.deployed_time);
+  o["status"] = "APPROVED";
   return o;
+}
+
+void add_approval_completions(workflow::Approvals& approvals, ApiService& apis, ApiService& products) {
+  // A task's properties as the Publisher stored them (a string each).
+  auto property = [](const domain::Workflow& t, std::string_view name) {
+    const json::value props = json::parse(t.properties);
+    const json::value* v = props.is_object() ? props.as_object().if_contains(name) : nullptr;
+    if (!v || !v->is_string())
+      throw ProblemError(Problem::internal(fmt::format("Workflow '{}' has no '{}'", t.reference_id, name)));
+    return std::string(v->as_string());
+  };
+  auto lifecycle = [property](ApiService& svc) {
+    return [&svc, property](const domain::Workflow& t, bool approved) {
+      if (!approved) return;
+      domain::User requester;
+      requester.username = t.created_by;
+      svc.change_lifecycle(t.subject_id, property(t, "action"), property(t, "lifecycleChecklist"), requester);
+    };
+  };
+  approvals.on_complete(domain::kWorkflowApiState, lifecycle(apis));
+  approvals.on_complete(domain::kWorkflowApiProductState, lifecycle(products));
+  approvals.on_complete(domain::kWorkflowRevisionDeployment, [&apis, &products, property](const domain::Workflow& t,
+                                                                                           bool approved) {
+    if (!approved) return;
+    domain::Deployment d;
+    d.name = t.environment;
+    d.vhost = property(t, "vhost");
+    const json::value props = json::parse(t.properties);
+    if (const auto* shown = props.as_object().if_contains("displayOnDevportal"); shown && shown->is_bool())
+      d.display_on_devportal = shown->as_bool();
+    ApiService& svc = products.owns(t.subject_id) ? products : apis;
+    svc.deploy(t.subject_id, property(t, "revisionId"), {d});
+  });
 }
 
 }  // namespace archway::publisher

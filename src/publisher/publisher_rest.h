@@ -7,6 +7,7 @@
 #include "http/rest_router.h"
 #include "publisher/api_service.h"
 #include "identity/authenticator.h"
+#include "workflow/approvals.h"
 
 namespace archway::publisher {
 
@@ -20,8 +21,13 @@ inline std::string publisher_path(std::string_view suffix) {
 // The product's APIRevisionDeployment.
 boost::json::object deployment_json(const domain::Deployment& d);
 
-// `apis` serves /apis, `products` (ApiKind::kProduct) /api-products.
+// `apis` serves /apis, `products` (ApiKind::kProduct) /api-products. Lifecycle changes and
+// revision deployments wait for approval when `approvals` says so.
 void add_publisher_routes(http::RestRouter& router, ApiService& apis, ApiService& products,
-                          identity::Authenticator& auth);
+                          identity::Authenticator& auth, workflow::Approvals& approvals);
+
+// What approving the Publisher's tasks does: the lifecycle change or the deployment is applied
+// as its requester asked (rejecting drops it).
+void add_approval_completions(workflow::Approvals& approvals, ApiService& apis, ApiService& products);
 
 }  // namespace archway::publisher

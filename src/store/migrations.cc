@@ -540,6 +540,36 @@ CREATE TABLE api_labels (
 );
 CREATE INDEX api_labels_by_label ON api_labels (label_id, api_id);
 )sql"},
+      {28, "approval tasks (workflows) and which kinds of change wait for approval", R"sql(
+CREATE TABLE workflows (
+  reference_id TEXT PRIMARY KEY,
+  type         TEXT NOT NULL,
+  status       TEXT NOT NULL,
+  subject_id   TEXT NOT NULL,
+  environment  TEXT NOT NULL,
+  created_by   TEXT NOT NULL,
+  properties   TEXT NOT NULL,
+  description  TEXT NOT NULL,
+  note         TEXT NOT NULL,
+  created_time INTEGER NOT NULL,
+  updated_time INTEGER NOT NULL
+);
+-- One pending task per type, subject and environment; the approver's list reads pending tasks in order.
+CREATE UNIQUE INDEX workflows_one_pending ON workflows (type, subject_id, environment) WHERE status = 'CREATED';
+CREATE INDEX workflows_pending ON workflows (status, type, created_time);
+CREATE INDEX workflows_by_subject ON workflows (subject_id, status);
+CREATE TABLE workflow_settings (
+  type              TEXT PRIMARY KEY,
+  approval_required INTEGER NOT NULL
+);
+-- A task goes with what it concerns (cascaded deletes fire these too).
+CREATE TRIGGER workflows_of_deleted_application AFTER DELETE ON applications
+BEGIN DELETE FROM workflows WHERE subject_id = OLD.id; END;
+CREATE TRIGGER workflows_of_deleted_subscription AFTER DELETE ON subscriptions
+BEGIN DELETE FROM workflows WHERE subject_id = OLD.id; END;
+CREATE TRIGGER workflows_of_deleted_api AFTER DELETE ON apis
+BEGIN DELETE FROM workflows WHERE subject_id = OLD.id; END;
+)sql"},
   };
   return kMigrations;
 }

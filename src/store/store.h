@@ -20,6 +20,7 @@
 #include "domain/policy.h"
 #include "domain/service.h"
 #include "domain/user.h"
+#include "domain/workflow.h"
 
 namespace archway::store {
 
@@ -123,6 +124,11 @@ struct PortalReader {
   bool signed_in = false;
   bool admin = false;
   std::vector<std::string> roles;
+};
+
+struct WorkflowPage {
+  std::vector<domain::Workflow> list;
+  std::int64_t total = 0;
 };
 
 struct CommentPage {
@@ -375,6 +381,10 @@ class Store {
 
   // Applications (unique per owner and name); deleting one removes its keys and subscriptions.
   virtual void create_application(const domain::Application& app) = 0;
+  // An application waiting for approval (status CREATED) and its task, in one transaction.
+  virtual void create_application(const domain::Application& app, const domain::Workflow& approval) = 0;
+  // APPROVED, CREATED or REJECTED (404 when it is gone).
+  virtual void set_application_status(std::string_view id, std::string_view status) = 0;
   virtual std::optional<domain::Application> get_application(std::string_view id) = 0;
   // Empty owner lists every owner's applications.
   virtual std::vector<domain::Application> list_applications(std::string_view owner) = 0;
@@ -405,9 +415,16 @@ class Store {
 
   // Subscriptions (one per application and API).
   virtual void create_subscription(const domain::Subscription& sub) = 0;
+  // A subscription waiting for approval (status ON_HOLD) and its task, in one transaction.
+  virtual void create_subscription(const domain::Subscription& sub, const domain::Workflow& approval) = 0;
+  // A tier change waiting for approval: the status becomes TIER_UPDATE_PENDING (the tier stays
+  // until approval) and the task is stored, in one transaction (404 when it is gone).
+  virtual void request_subscription_tier(std::string_view id, const domain::Workflow& approval) = 0;
   // Creates all of them in one transaction, or none: 409 naming the position of the first that
-  // repeats an existing subscription or an earlier one of the list.
-  virtual void create_subscriptions(const std::vector<domain::Subscription>& subs) = 0;
+  // repeats an existing subscription or an earlier one of the list. `approvals` are stored with
+  // them (the tasks of subscriptions that wait for approval).
+  virtual void create_subscriptions(const std::vector<domain::Subscription>& subs,
+                                    const std::vector<domain::Workflow>& approvals) = 0;
   virtual std::optional<domain::Subscription> get_subscription(std::string_view id) = 0;
   virtual std::vector<domain::Subscription> list_subscriptions(std::string_view application_id,
                                                                std::string_view api_id) = 0;
@@ -497,6 +514,28 @@ class Store {
   virtual domain::SecurityState security_state_except_subscriptions(std::int64_t now_s,
                                                                     std::int64_t retired_key_grace_s) = 0;
   virtual void for_each_subscription(const std::function<void(domain::Subscription&&)>& f) = 0;
+
+  // Approval tasks (workflows). At most one pending task per type, subject and environment (409);
+  // deleting an application, subscription or API drops its tasks.
+  virtual void create_workflow(const domain::Workflow& w) = 0;
+  virtual std::optional<domain::Workflow> get_workflow(std::string_view reference_id) = 0;
+  virtual std::optional<domain::Workflow> find_pending_workflow(std::string_view type, std::string_view subject_id,
+                                                                std::string_view environment) = 0;
+  // The pending tasks of a subject (any type), oldest first.
+  virtual std::vector<domain::Workflow> pending_workflows_of(std::string_view subject_id) = 0;
+  // A page of the pending tasks, of one type unless `type` is empty, oldest first, with the total.
+  virtual WorkflowPage list_pending_workflows(std::string_view type, std::int64_t limit, std::int64_t offset) = 0;
+  // Marks a pending task APPROVED or REJECTED with the approver's note; false when it is no
+  // longer pending (another approver was first, or it was cancelled).
+  virtual bool finish_workflow(std::string_view reference_id, std::string_view status, std::string_view note,
+                               std::int64_t now) = 0;
+  // Drops the pending tasks of this type, subject and environment (any environment when empty);
+  // returns how many.
+  virtual int cancel_pending_workflows(std::string_view type, std::string_view subject_id,
+                                       std::string_view environment) = 0;
+  // Which types of change wait for approval (every type of domain::kWorkflowTypes, off unless set).
+  virtual std::vector<std::pair<std::string, bool>> workflow_settings() = 0;
+  virtual void set_workflow_setting(std::string_view type, bool approval_required) = 0;
 
   // Change log
   virtual std::vector<ChangeEvent> events_after(std::int64_t revision, std::size_t limit) = 0;

@@ -1586,22 +1586,22 @@ class SqliteStore final : public Store {
   }
 
 
-  void create_application(const domain::Application& a) override {
+  void create_application(const domain::Application& a) override { write([&] { return insert_application(a); }); }
+
+  void create_application(const domain::Application& a, const domain::Workflow& approval) override {
     write([&] {
-      run_unique(db_.prepare("INSERT INTO applications (id, name, owner, throttling_policy, "
-                             "description, token_type, status, "
-                             "created_time, updated_time) VALUES (?,?,?,?,?,?,?,?,?)")
-                     .bind(1, a.id)
-                     .bind(2, a.name)
-                     .bind(3, a.owner)
-                     .bind(4, a.throttling_policy)
-                     .bind(5, a.description)
-                     .bind(6, a.token_type)
-                     .bind(7, a.status)
-                     .bind(8, a.created_time)
-                     .bind(9, a.updated_time),
-                 fmt::format("An application named '{}' already exists for '{}'", a.name, a.owner));
-      return append_event("application.changed", a.id, "{}");
+      const std::int64_t rev = insert_application(a);
+      insert_workflow(approval);
+      return rev;
+    });
+  }
+
+  void set_application_status(std::string_view id, std::string_view status) override {
+    write([&] {
+      db_.prepare("UPDATE applications SET status = ? WHERE id = ?").bind(1, status).bind(2, id).run();
+      if (db_.changes() == 0)
+        throw common::ProblemError(common::Problem::not_found(fmt::format("Application '{}' not found", id)));
+      return append_event("application.changed", id, "{}");
     });
   }
 
@@ -1792,22 +1792,32 @@ class SqliteStore final : public Store {
   }
 
   void create_subscription(const domain::Subscription& sub) override {
+    write([&] { return insert_subscription(sub); });
+  }
+
+  void create_subscription(const domain::Subscription& sub, const domain::Workflow& approval) override {
     write([&] {
-      run_unique(db_.prepare("INSERT INTO subscriptions (id, application_id, api_id, "
-                             "throttling_policy, status, created_time) "
-                             "VALUES (?,?,?,?,?,?)")
-                     .bind(1, sub.id)
-                     .bind(2, sub.application_id)
-                     .bind(3, sub.api_id)
-                     .bind(4, sub.throttling_policy)
-                     .bind(5, sub.status)
-                     .bind(6, sub.created_time),
-                 "The application is already subscribed to this API");
-      return append_event("subscription.changed", sub.id, "{}");
+      const std::int64_t rev = insert_subscription(sub);
+      insert_workflow(approval);
+      return rev;
     });
   }
 
-  void create_subscriptions(const std::vector<domain::Subscription>& subs) override {
+  void request_subscription_tier(std::string_view id, const domain::Workflow& approval) override {
+    write([&] {
+      db_.prepare("UPDATE subscriptions SET status = ? WHERE id = ?")
+          .bind(1, domain::kSubscriptionTierUpdatePending)
+          .bind(2, id)
+          .run();
+      if (db_.changes() == 0)
+        throw common::ProblemError(common::Problem::not_found(fmt::format("Subscription '{}' not found", id)));
+      insert_workflow(approval);
+      return append_event("subscription.changed", id, "{}");
+    });
+  }
+
+  void create_subscriptions(const std::vector<domain::Subscription>& subs,
+                            const std::vector<domain::Workflow>& approvals) override {
     write([&] {
       std::int64_t rev = 0;
       for (std::size_t i = 0; i < subs.size(); ++i) {
@@ -1824,6 +1834,7 @@ class SqliteStore final : public Store {
                    fmt::format("[{}]: the application is already subscribed to this API; nothing was subscribed", i));
         rev = append_event("subscription.changed", sub.id, "{}");
       }
+      for (const auto& w : approvals) insert_workflow(w);
       return rev;
     });
   }
@@ -2609,6 +2620,102 @@ class SqliteStore final : public Store {
     return st;
   }
 
+  void create_workflow(const domain::Workflow& w) override {
+    std::lock_guard lock(mu_);
+    insert_workflow(w);
+  }
+
+  std::optional<domain::Workflow> get_workflow(std::string_view reference_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kWorkflowColumns) + " WHERE reference_id = ?");
+    s.bind(1, reference_id);
+    if (!s.step()) return std::nullopt;
+    return workflow_row(s);
+  }
+
+  std::optional<domain::Workflow> find_pending_workflow(std::string_view type, std::string_view subject_id,
+                                                        std::string_view environment) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kWorkflowColumns) +
+                         " WHERE type = ? AND subject_id = ? AND environment = ? AND status = 'CREATED'");
+    s.bind(1, type).bind(2, subject_id).bind(3, environment);
+    if (!s.step()) return std::nullopt;
+    return workflow_row(s);
+  }
+
+  std::vector<domain::Workflow> pending_workflows_of(std::string_view subject_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kWorkflowColumns) +
+                         " WHERE subject_id = ? AND status = 'CREATED' ORDER BY created_time, reference_id");
+    s.bind(1, subject_id);
+    std::vector<domain::Workflow> out;
+    while (s.step()) out.push_back(workflow_row(s));
+    return out;
+  }
+
+  WorkflowPage list_pending_workflows(std::string_view type, std::int64_t limit, std::int64_t offset) override {
+    std::lock_guard lock(mu_);
+    const std::string where = type.empty() ? " WHERE status = 'CREATED'" : " WHERE status = 'CREATED' AND type = ?";
+    WorkflowPage page;
+    Stmt s = db_.prepare(std::string(kWorkflowColumns) + where +
+                         " ORDER BY created_time, reference_id LIMIT ? OFFSET ?");
+    int i = 1;
+    if (!type.empty()) s.bind(i++, type);
+    s.bind(i, limit);
+    s.bind(i + 1, offset);
+    while (s.step()) page.list.push_back(workflow_row(s));
+    Stmt c = db_.prepare("SELECT COUNT(*) FROM workflows" + where);
+    if (!type.empty()) c.bind(1, type);
+    c.step();
+    page.total = c.integer(0);
+    return page;
+  }
+
+  bool finish_workflow(std::string_view reference_id, std::string_view status, std::string_view note,
+                       std::int64_t now) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("UPDATE workflows SET status = ?, note = ?, updated_time = ? WHERE reference_id = ? AND status = 'CREATED'")
+        .bind(1, status)
+        .bind(2, note)
+        .bind(3, now)
+        .bind(4, reference_id)
+        .run();
+    return db_.changes() > 0;
+  }
+
+  int cancel_pending_workflows(std::string_view type, std::string_view subject_id,
+                               std::string_view environment) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(environment.empty()
+                             ? "DELETE FROM workflows WHERE type = ? AND subject_id = ? AND status = 'CREATED'"
+                             : "DELETE FROM workflows WHERE type = ? AND subject_id = ? AND status = 'CREATED' "
+                               "AND environment = ?");
+    s.bind(1, type).bind(2, subject_id);
+    if (!environment.empty()) s.bind(3, environment);
+    s.run();
+    return db_.changes();
+  }
+
+  std::vector<std::pair<std::string, bool>> workflow_settings() override {
+    std::lock_guard lock(mu_);
+    std::vector<std::pair<std::string, bool>> out;
+    for (auto type : domain::kWorkflowTypes) out.emplace_back(std::string(type), false);
+    Stmt s = db_.prepare("SELECT type, approval_required FROM workflow_settings");
+    while (s.step())
+      for (auto& [type, required] : out)
+        if (type == s.text(0)) required = s.integer(1) != 0;
+    return out;
+  }
+
+  void set_workflow_setting(std::string_view type, bool approval_required) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("INSERT INTO workflow_settings (type, approval_required) VALUES (?, ?) "
+                "ON CONFLICT (type) DO UPDATE SET approval_required = excluded.approval_required")
+        .bind(1, type)
+        .bind(2, approval_required ? 1 : 0)
+        .run();
+  }
+
   std::vector<ChangeEvent> events_after(std::int64_t revision, std::size_t limit) override {
     std::lock_guard lock(mu_);
     Stmt s = db_.prepare(sql::kEventsAfter);
@@ -2709,6 +2816,74 @@ class SqliteStore final : public Store {
   }
   static domain::Subscription sub_from(const Stmt& s) {
     return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5)};
+  }
+
+  std::int64_t insert_application(const domain::Application& a) {
+    run_unique(db_.prepare("INSERT INTO applications (id, name, owner, throttling_policy, "
+                           "description, token_type, status, "
+                           "created_time, updated_time) VALUES (?,?,?,?,?,?,?,?,?)")
+                   .bind(1, a.id)
+                   .bind(2, a.name)
+                   .bind(3, a.owner)
+                   .bind(4, a.throttling_policy)
+                   .bind(5, a.description)
+                   .bind(6, a.token_type)
+                   .bind(7, a.status)
+                   .bind(8, a.created_time)
+                   .bind(9, a.updated_time),
+               fmt::format("An application named '{}' already exists for '{}'", a.name, a.owner));
+    return append_event("application.changed", a.id, "{}");
+  }
+
+  std::int64_t insert_subscription(const domain::Subscription& sub) {
+    run_unique(db_.prepare("INSERT INTO subscriptions (id, application_id, api_id, "
+                           "throttling_policy, status, created_time) "
+                           "VALUES (?,?,?,?,?,?)")
+                   .bind(1, sub.id)
+                   .bind(2, sub.application_id)
+                   .bind(3, sub.api_id)
+                   .bind(4, sub.throttling_policy)
+                   .bind(5, sub.status)
+                   .bind(6, sub.created_time),
+               "The application is already subscribed to this API");
+    return append_event("subscription.changed", sub.id, "{}");
+  }
+
+  static constexpr std::string_view kWorkflowColumns =
+      "SELECT reference_id, type, status, subject_id, environment, created_by, properties, description, note, "
+      "created_time, updated_time FROM workflows";
+
+  static domain::Workflow workflow_row(Stmt& s) {
+    domain::Workflow w;
+    w.reference_id = s.text(0);
+    w.type = s.text(1);
+    w.status = s.text(2);
+    w.subject_id = s.text(3);
+    w.environment = s.text(4);
+    w.created_by = s.text(5);
+    w.properties = s.text(6);
+    w.description = s.text(7);
+    w.note = s.text(8);
+    w.created_time = s.integer(9);
+    w.updated_time = s.integer(10);
+    return w;
+  }
+
+  void insert_workflow(const domain::Workflow& w) {
+    run_unique(db_.prepare("INSERT INTO workflows (reference_id, type, status, subject_id, environment, created_by, "
+                           "properties, description, note, created_time, updated_time) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+                   .bind(1, w.reference_id)
+                   .bind(2, w.type)
+                   .bind(3, w.status)
+                   .bind(4, w.subject_id)
+                   .bind(5, w.environment)
+                   .bind(6, w.created_by)
+                   .bind(7, w.properties)
+                   .bind(8, w.description)
+                   .bind(9, w.note)
+                   .bind(10, w.created_time)
+                   .bind(11, w.updated_time),
+               "A change of this kind is already waiting for approval");
   }
 
   // Runs `body` in a write transaction; body returns the revision of the event it appended (0 for
