@@ -31,6 +31,7 @@
 #include "crypto/tls_identity.h"
 #include "devportal/devportal_rest.h"
 #include "devportal/definition_rest.h"
+#include "devportal/application_transfer_rest.h"
 #include "devportal/comment_rest.h"
 #include "devportal/document_rest.h"
 #include "devportal/settings_rest.h"
@@ -409,6 +410,7 @@ int run_serve(const ServeOptions& options) {
     publisher::add_scope_routes(*router, *store, auth, system_scopes);
     devportal::add_devportal_routes(*router, *store, key_manager, approvals, auth, users, cfg.devportal_self_signup,
                                     server_info);
+    devportal::add_application_transfer_routes(*router, auth, *store);
     devportal::add_settings_routes(*router, *store, auth, server_info, cfg.devportal_self_signup);
     devportal::add_document_routes(*router, *store, auth);
     devportal::add_comment_routes(*router, *store, comment_service, auth);

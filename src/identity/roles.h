@@ -15,6 +15,7 @@ inline constexpr std::string_view kScopeApiPublish = "apim:api_publish";
 // Project export and import (GET /apis/export, POST /apis/import); api_view also exports and
 // api_create also imports, as in the product.
 inline constexpr std::string_view kScopeApiImportExport = "apim:api_import_export";
+inline constexpr std::string_view kScopeAppImportExport = "apim:app_import_export";
 inline constexpr std::string_view kScopeSubscribe = "apim:subscribe";
 inline constexpr std::string_view kScopeAdmin = "apim:admin";
 // Shared scopes (the Publisher's /scopes) and the management scope mapping (the Admin's /system-scopes).
