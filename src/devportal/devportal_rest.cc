@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 #include <cctype>
 #include <charconv>
 #include <functional>
@@ -94,7 +95,8 @@ json::object key_json(const domain::KeyMapping& k, const std::string& secret) {
                  {"callbackUrl", k.callback_url},
                  {"keyState", "COMPLETED"},
                  {"keyType", k.key_type},
-                 {"mode", "CREATED"},
+                 {"mode", k.key_manager == domain::kResidentKeyManager ? "CREATED" : "MAPPED"},
+                 {"groupId", nullptr},
                  {"additionalProperties", json::object{{domain::kTokenExpiryProperty, k.validity_seconds}}}};
   // The secret is stored hashed: it is shown once, when it is created or regenerated.
   o["consumerSecret"] = secret.empty() ? json::value(nullptr) : json::value(secret);
@@ -114,7 +116,8 @@ json::object sub_json(const domain::Subscription& s, const std::optional<domain:
                  {"apiId", s.api_id},
                  {"throttlingPolicy", s.throttling_policy},
                  {"requestedThrottlingPolicy", s.throttling_policy},
-                 {"status", s.status}};
+                 {"status", s.status},
+                 {"redirectionParams", ""}};
   if (api) o["apiInfo"] = api_info(*api);
   if (app) o["applicationInfo"] = app_json(*app, 0);
   return o;
@@ -379,7 +382,31 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     const auto ratings = average_ratings({*a});
     o["avgRating"] = ratings.empty() ? average_rating(0, 0) : ratings.begin()->second;
     o["operations"] = domain::api_to_json(*a)["operations"];
-    o["endpointURLs"] = endpoint_urls(*a, store.list_deployments(a->id), server());
+    const auto deployments = store.list_deployments(a->id);
+    o["endpointURLs"] = endpoint_urls(*a, deployments, server());
+    json::array environments;
+    for (const auto& e : o["endpointURLs"].as_array()) environments.push_back(e.at("environmentName"));
+    o["environmentList"] = std::move(environments);
+    o["transport"] = json::array(a->transport.begin(), a->transport.end());
+    o["securityScheme"] = json::array(a->security_scheme.begin(), a->security_scheme.end());
+    o["authorizationHeader"] = a->authorization_header.empty() ? std::string("Authorization") : a->authorization_header;
+    json::array scopes;  // the product's ScopeInfo
+    for (const auto& sc : a->scopes)
+      scopes.push_back(json::object{{"key", sc.name},
+                                    {"name", sc.display_name},
+                                    {"roles", json::array(sc.bindings.begin(), sc.bindings.end())},
+                                    {"description", sc.description}});
+    o["scopes"] = std::move(scopes);
+    o["additionalProperties"] = domain::displayed_properties_json(*a);
+    o["isSubscriptionAvailable"] = a->lifecycle_status == domain::kLifecyclePublished && !a->policies.empty();
+    o["keyManagers"] = json::array{"all"};
+    o["createdTime"] = a->created_time ? json::value(common::iso8601_utc(a->created_time)) : nullptr;
+    o["lastUpdatedTime"] = a->last_updated_time ? json::value(common::iso8601_utc(a->last_updated_time)) : nullptr;
+    o["wsdlUri"] = nullptr;
+    o["monetization"] = json::object{{"enabled", false}};
+    o["advertiseInfo"] = json::object{{"advertised", false}};
+    o["gatewayVendor"] = "wso2";
+    o["asyncTransportProtocols"] = json::array();
     if (a->is_product()) {  // the bundled APIs and their operations, in the product's shape
       o["apis"] = domain::product_to_json(*a)["apis"];
       json::array ops;
@@ -448,7 +475,23 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
 
   r.add("GET", path("/applications/{applicationId}"), [&, user_of, own_app](RestRequest& req) {
     const auto app = own_app(user_of(req), req.path_params["applicationId"]);
-    return ok(200, app_json(app, store.count_subscriptions(app.id)));
+    json::object o = app_json(app, store.count_subscriptions(app.id));
+    json::array keys;
+    for (const auto& k : store.list_key_mappings(app.id)) keys.push_back(key_json(k, ""));
+    o["keys"] = std::move(keys);
+    json::array scopes;  // the scopes of the APIs it subscribes to (the product's subscriptionScopes)
+    std::set<std::string> seen;
+    for (const auto& s : store.list_subscriptions(app.id, ""))
+      if (const auto api = store.get_api(s.api_id))
+        for (const auto& sc : api->scopes)
+          if (seen.insert(sc.name).second)
+            scopes.push_back(json::object{{"key", sc.name},
+                                        {"name", sc.display_name},
+                                        {"roles", json::array(sc.bindings.begin(), sc.bindings.end())},
+                                        {"description", sc.description}});
+    o["subscriptionScopes"] = std::move(scopes);
+    o["hashEnabled"] = true;  // client secrets are stored hashed and shown once
+    return ok(200, o);
   });
 
   r.add("PUT", path("/applications/{applicationId}"), [&, user_of, own_app, check_app_tier](RestRequest& req) {
@@ -809,7 +852,8 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     }
     const store::SubscriptionPage page = store.list_subscriptions_page(q);
     json::array items;
-    for (const auto& s : page.list) items.push_back(sub_json(s, store.get_api(s.api_id), std::nullopt));
+    for (const auto& s : page.list)
+      items.push_back(sub_json(s, store.get_api(s.api_id), store.get_application(s.application_id)));
     return ok(200, paged(p, std::move(items), page.total, collection));
   });
 
@@ -818,7 +862,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     auto s = store.get_subscription(req.path_params["subscriptionId"]);
     if (!s) throw ProblemError(Problem::not_found("Subscription not found"));
     own_app(u, s->application_id);
-    json::object out = sub_json(*s, store.get_api(s->api_id), std::nullopt);
+    json::object out = sub_json(*s, store.get_api(s->api_id), store.get_application(s->application_id));
     if (s->status == domain::kSubscriptionTierUpdatePending)
       if (auto task = store.find_pending_workflow(domain::kWorkflowSubscriptionUpdate, s->id, ""))
         if (auto props = json::parse(task->properties); props.is_object())

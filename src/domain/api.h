@@ -134,6 +134,14 @@ struct BusinessInformation {
   std::string technical_owner_email;
 };
 
+// A custom property of an API (the product's additionalProperties); `display` shows it in the
+// Developer Portal.
+struct AdditionalProperty {
+  std::string name;
+  std::string value;
+  bool display = false;
+};
+
 struct Api {
   std::string id;
   std::string name;
@@ -183,6 +191,7 @@ struct Api {
   // tiers and lifecycle; `operations` stays empty.
   std::vector<ProductApi> product_apis;
   std::vector<std::string> categories;  // names of Admin API categories
+  std::vector<AdditionalProperty> additional_properties;
   BusinessInformation business_information;
   bool has_thumbnail = false;  // kept by the store: true once a thumbnail is uploaded
   std::int64_t created_time = 0;    // epoch millis

@@ -334,6 +334,58 @@ Operation operation_from_json(const json::value& v, const std::string& p) {
   return x;
 }
 
+// The product's additionalProperties ([{name, value, display}]) or, when absent, its
+// additionalPropertiesMap ({name: {name, value, display}}). Names are unique, without spaces and
+// not one of the names the product reserves for its own search keys.
+std::vector<AdditionalProperty> additional_properties_from(const json::object& o) {
+  std::vector<json::object> items;
+  std::vector<std::string> paths;
+  if (const json::array* list = opt_array(o, "additionalProperties", "additionalProperties")) {
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      paths.push_back(fmt::format("additionalProperties[{}]", i));
+      items.push_back(common::as_object((*list)[i], paths.back()));
+    }
+  } else if (const json::object* map = opt_object(o, "additionalPropertiesMap", "additionalPropertiesMap")) {
+    for (const auto& [key, v] : *map) {
+      paths.push_back(fmt::format("additionalPropertiesMap.{}", std::string_view(key)));
+      json::object item = common::as_object(v, paths.back());
+      if (!item.contains("name")) item["name"] = key;
+      items.push_back(std::move(item));
+    }
+  }
+  static constexpr std::string_view kReserved[] = {"provider", "version", "context", "status", "description",
+                                                   "subcontext", "doc", "lcstate", "name", "tags"};
+  std::vector<AdditionalProperty> out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string& p = paths[i];
+    AdditionalProperty ap;
+    ap.name = opt_string(items[i], "name", p + ".name").value_or("");
+    ap.value = opt_string(items[i], "value", p + ".value").value_or("");
+    ap.display = opt_bool(items[i], "display", p + ".display").value_or(false);
+    auto bad = [&](std::string_view why) {
+      throw common::ProblemError(common::Problem::bad_request(fmt::format("'{}.name' {}", p, why)));
+    };
+    if (ap.name.empty() || ap.name.size() > 100) bad("must have 1 to 100 characters");
+    if (ap.name.find_first_of(" \t\r\n") != std::string::npos) bad("must not contain white space");
+    if (std::find(std::begin(kReserved), std::end(kReserved), ap.name) != std::end(kReserved))
+      bad(fmt::format("'{}' is a reserved name", ap.name));
+    if (ap.value.size() > 2048)
+      throw common::ProblemError(common::Problem::bad_request(fmt::format("'{}.value' must be at most 2048 characters", p)));
+    for (const auto& prior : out)
+      if (prior.name == ap.name) bad(fmt::format("'{}' is given twice", ap.name));
+    out.push_back(std::move(ap));
+  }
+  return out;
+}
+
+json::array additional_properties_to_json(const std::vector<AdditionalProperty>& props, bool displayed_only) {
+  json::array out;
+  for (const auto& ap : props)
+    if (!displayed_only || ap.display)
+      out.push_back(json::object{{"name", ap.name}, {"value", ap.value}, {"display", ap.display}});
+  return out;
+}
+
 json::object operation_to_json(const Operation& op) {
   json::object x;
   x["id"] = op.id;
@@ -360,8 +412,49 @@ json::object product_api_to_json(const ProductApi& pa) {
 
 }  // namespace
 
+boost::json::array displayed_properties_json(const Api& api) {
+  return additional_properties_to_json(api.additional_properties, true);
+}
+
 boost::json::object api_to_public_json(const Api& api) {
   json::object o = api_to_json(api);
+  // The rest of the product's API object: what holds for every API of this server (one tenant, no
+  // monetization, no WSDL or WebSub, the gateway's fixed API key header, every key manager accepted).
+  json::object map;
+  for (const auto& ap : api.additional_properties)
+    map[ap.name] = json::object{{"name", ap.name}, {"value", ap.value}, {"display", ap.display}};
+  o["additionalProperties"] = additional_properties_to_json(api.additional_properties, false);
+  o["additionalPropertiesMap"] = std::move(map);
+  if (!o.contains("serviceInfo")) o["serviceInfo"] = nullptr;
+  o["audience"] = nullptr;
+  o["isRevision"] = false;
+  o["revisionedApiId"] = nullptr;
+  o["revisionId"] = 0;
+  o["wsdlInfo"] = nullptr;
+  o["wsdlUrl"] = nullptr;
+  o["enableSubscriberVerification"] = false;
+  o["audiences"] = json::array();
+  o["apiKeyHeader"] = "apikey";
+  if (!o.contains("authorizationHeader")) o["authorizationHeader"] = "Authorization";
+  o["organizationPolicies"] = json::array();
+  o["visibleTenants"] = json::array();
+  o["visibleOrganizations"] = json::array();
+  o["subscriptionAvailability"] = "CURRENT_TENANT";
+  o["subscriptionAvailableTenants"] = json::array();
+  o["mediationPolicies"] = json::array();
+  o["monetization"] = json::object{{"enabled", false}, {"properties", json::object()}};
+  o["accessControl"] = "NONE";
+  o["accessControlRoles"] = json::array();
+  o["websubSubscriptionConfiguration"] = nullptr;
+  o["workflowStatus"] = nullptr;
+  o["lastUpdatedTimestamp"] = api.last_updated_time ? json::value(std::to_string(api.last_updated_time)) : nullptr;
+  o["endpointImplementationType"] = "ENDPOINT";
+  o["threatProtectionPolicies"] = nullptr;
+  o["keyManagers"] = json::array{"all"};
+  o["advertiseInfo"] = json::object{{"advertised", false}};
+  o["gatewayVendor"] = "wso2";
+  o["gatewayType"] = "wso2/synapse";
+  o["asyncTransportProtocols"] = json::array();
   if (auto* ec = o.if_contains("endpointConfig"); ec && ec->is_object())
     if (auto* es = ec->get_object().if_contains("endpoint_security"); es && es->is_object())
       for (auto& side : es->get_object())
@@ -451,6 +544,10 @@ Api api_from_json(const json::object& o) {
     }
   }
   api.authorization_header = opt_string(o, "authorizationHeader", "authorizationHeader").value_or("");
+  if (std::equal(api.authorization_header.begin(), api.authorization_header.end(), std::string_view("authorization").begin(),
+                 std::string_view("authorization").end(),
+                 [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+    api.authorization_header.clear();  // the default
   if (const json::value* pol = o.if_contains("apiPolicies")) api.api_policies = policy_flows_from_json(*pol, "apiPolicies");
   if (const json::value* cors = o.if_contains("corsConfiguration")) api.cors = cors_from_json(*cors, "corsConfiguration");
   if (const json::value* si = o.if_contains("serviceInfo"); si && !si->is_null()) {
@@ -487,6 +584,16 @@ Api api_from_json(const json::object& o) {
                                 field("technicalOwner"), field("technicalOwnerEmail")};
   }
   api.has_thumbnail = opt_bool(o, "hasThumbnail", "hasThumbnail").value_or(false);
+  api.additional_properties = additional_properties_from(o);
+  // Settings Archway does not enforce yet are refused rather than stored and ignored.
+  if (auto ac = opt_string(o, "accessControl", "accessControl"); ac && *ac != "NONE")
+    throw common::ProblemError(common::Problem::bad_request(
+        fmt::format("'accessControl' {} is not supported: Publisher access control is not enforced by this server "
+                    "(use NONE)",
+                    *ac)));
+  if (const json::array* aud = opt_array(o, "audiences", "audiences"); aud && !aud->empty())
+    throw common::ProblemError(common::Problem::bad_request(
+        "'audiences' is not supported: the gateway does not check token audiences per API (leave it empty)"));
   if (const json::array* scopes = opt_array(o, "scopes", "scopes")) {
     for (std::size_t i = 0; i < scopes->size(); ++i) {
       const std::string p = fmt::format("scopes[{}]", i);
@@ -584,6 +691,8 @@ json::object api_to_json(const Api& api) {
                                           {"technicalOwner", b.technical_owner},
                                           {"technicalOwnerEmail", b.technical_owner_email}};
   o["hasThumbnail"] = api.has_thumbnail;
+  if (!api.additional_properties.empty())
+    o["additionalProperties"] = additional_properties_to_json(api.additional_properties, false);
   if (api.created_time) o["createdTime"] = common::iso8601_utc(api.created_time);
   if (api.last_updated_time) o["lastUpdatedTime"] = common::iso8601_utc(api.last_updated_time);
   return o;

@@ -106,7 +106,7 @@ void add_openapi_routes(http::RestRouter& r, OpenApiService& openapi, identity::
       additional = v.get_object();
     }
     const domain::Api created = openapi.import_definition(text, additional, user);
-    RestResponse res = RestResponse::json(201, json::serialize(domain::api_to_json(created)));
+    RestResponse res = RestResponse::json(201, json::serialize(domain::api_to_public_json(created)));
     res.headers.emplace_back("Location", publisher_path("/apis/" + created.id));
     return res;
   });

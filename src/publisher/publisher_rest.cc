@@ -268,6 +268,8 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     json::object out = domain::api_to_public_json(api);
     if (json::value* info = out.if_contains("serviceInfo"); info && info->is_object())
       info->as_object()["outdated"] = apis.service_outdated(api);
+    for (const auto& t : approvals.pending(api.id))
+      if (t.type == domain::kWorkflowApiState) out["workflowStatus"] = "CREATED";  // a state change waits
     return ok_json(200, out);
   });
 

@@ -58,13 +58,13 @@ void add_service_import_routes(http::RestRouter& r, ServiceImport& import, ident
     json::object dto;
     if (!req.body.empty()) dto = common::as_object(common::parse_json_body(req.body), "");
     const domain::Api created = import.import(key, dto, user);
-    RestResponse res = RestResponse::json(201, json::serialize(domain::api_to_json(created)));
+    RestResponse res = RestResponse::json(201, json::serialize(domain::api_to_public_json(created)));
     res.headers.emplace_back("Location", base + "/apis/" + created.id);
     return res;
   });
   r.add("PUT", base + "/apis/{apiId}/reimport-service", [&](RestRequest& req) {
     auth.authorize(req, {domain::kRoleCreator}, identity::kScopeApiCreate);
-    return RestResponse::json(200, json::serialize(domain::api_to_json(import.reimport(req.path_params["apiId"]))));
+    return RestResponse::json(200, json::serialize(domain::api_to_public_json(import.reimport(req.path_params["apiId"]))));
   });
 }
 
