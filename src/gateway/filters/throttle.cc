@@ -81,6 +81,7 @@ class Throttle final : public Filter {
       tr.user = call.basic_user;
     } else {
       tr.subscription_policy = call.snapshot.unauthenticated_policy();
+      if (d.token) tr.user = d.token->subject;  // a Publisher test key: counted as anonymous, per IP
     }
     tr.backend_tps = tr.sandbox ? api.max_tps_sandbox : api.max_tps_production;
     const std::int64_t now_ms =
