@@ -9,7 +9,7 @@
 
 namespace archway::admin {
 
-void add_api_key_routes(http::RestRouter& router, identity::Authenticator& auth, keymanager::KeyManager& km,
-                        store::Store& store);
+void add_api_key_routes(http::RestRouter& router, identity::Authenticator& auth,
+                        keymanager::KeyManager& km, store::Store& store);
 
 }  // namespace archway::admin

@@ -20,15 +20,20 @@ using common::opt_string;
 
 namespace {
 
-[[noreturn]] void bad(std::string d) { throw common::ProblemError(common::Problem::bad_request(std::move(d))); }
+[[noreturn]] void bad(std::string d) {
+  throw common::ProblemError(common::Problem::bad_request(std::move(d)));
+}
 
 constexpr std::string_view kArchwayFields =
-    "give the rule as 'condition' (any of apiContext, apiVersion, userId, appId, clientIp, headers) and "
-    "'limit' ({requestCount, timeUnit, unitTime}) with a 'keyTemplate' (docs/rest-api.md, custom rules)";
+    "give the rule as 'condition' (any of apiContext, apiVersion, userId, appId, clientIp, "
+    "headers) and "
+    "'limit' ({requestCount, timeUnit, unitTime}) with a 'keyTemplate' (docs/rest-api.md, custom "
+    "rules)";
 
 bool is_token(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(char(c)) != std::string_view::npos;
+    return std::isalnum(c) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(char(c)) != std::string_view::npos;
   });
 }
 
@@ -39,7 +44,8 @@ bool has_control(std::string_view s) {
 // The super tenant's domain the product appends to user names ("admin@carbon.super").
 std::string without_tenant(std::string user) {
   constexpr std::string_view kSuperTenant = "@carbon.super";
-  if (user.size() > kSuperTenant.size() && user.ends_with(kSuperTenant)) user.resize(user.size() - kSuperTenant.size());
+  if (user.size() > kSuperTenant.size() && user.ends_with(kSuperTenant))
+    user.resize(user.size() - kSuperTenant.size());
   return user;
 }
 
@@ -47,13 +53,15 @@ CustomRuleMatch match_from_json(const json::object& c) {
   CustomRuleMatch m;
   for (const auto& field : c) {
     const std::string_view k = field.key();
-    if (k != "apiContext" && k != "apiVersion" && k != "userId" && k != "appId" && k != "clientIp" && k != "headers")
+    if (k != "apiContext" && k != "apiVersion" && k != "userId" && k != "appId" &&
+        k != "clientIp" && k != "headers")
       bad(fmt::format("'condition.{}' is not a condition Archway knows; {}", k, kArchwayFields));
   }
   auto text = [&](std::string_view key) {
     const std::string path = "condition." + std::string(key);
     std::string v = opt_string(c, key, path).value_or("");
-    if (v.size() > 255 || has_control(v)) bad(fmt::format("'{}' must be at most 255 printable characters", path));
+    if (v.size() > 255 || has_control(v))
+      bad(fmt::format("'{}' must be at most 255 printable characters", path));
     return v;
   };
   m.api_context = text("apiContext");
@@ -71,7 +79,8 @@ CustomRuleMatch match_from_json(const json::object& c) {
       const json::object& h = common::as_object((*hs)[i], p);
       std::string name = opt_string(h, "name", p + ".name").value_or("");
       std::string value = opt_string(h, "value", p + ".value").value_or("");
-      if (!is_token(name) || name.size() > 100) bad(fmt::format("'{}.name' must be a header name", p));
+      if (!is_token(name) || name.size() > 100)
+        bad(fmt::format("'{}.name' must be a header name", p));
       if (value.size() > 1024 || has_control(value))
         bad(fmt::format("'{}.value' must be at most 1024 printable characters", p));
       m.headers.emplace_back(std::move(name), std::move(value));
@@ -89,7 +98,8 @@ json::object match_to_json(const CustomRuleMatch& m) {
   if (!m.client_ip.empty()) o["clientIp"] = m.client_ip;
   if (!m.headers.empty()) {
     json::array hs;
-    for (const auto& [name, value] : m.headers) hs.push_back(json::object{{"name", name}, {"value", value}});
+    for (const auto& [name, value] : m.headers)
+      hs.push_back(json::object{{"name", name}, {"value", value}});
     o["headers"] = std::move(hs);
   }
   return o;
@@ -102,14 +112,16 @@ ThrottleLimit limit_from_json(const json::object& l) {
   out.time_unit = opt_string(l, "timeUnit", "limit.timeUnit").value_or("min");
   out.unit_time = opt_int(l, "unitTime", "limit.unitTime").value_or(1);
   if (out.request_count <= 0) bad("'limit.requestCount' must be a positive number");
-  if (out.time_unit != "sec" && out.time_unit != "min" && out.time_unit != "hour" && out.time_unit != "day")
+  if (out.time_unit != "sec" && out.time_unit != "min" && out.time_unit != "hour" &&
+      out.time_unit != "day")
     bad(fmt::format("'limit.timeUnit' must be sec, min, hour or day, got '{}'", out.time_unit));
   if (out.unit_time <= 0) bad("'limit.unitTime' must be a positive number");
   return out;
 }
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
   return s;
 }
 
@@ -117,7 +129,8 @@ std::string lower(std::string s) {
 
 std::string key_template_error(std::string_view t) {
   if (t.empty()) return "'keyTemplate' is required (e.g. $userId or $apiContext:$apiVersion)";
-  if (t.size() > 255 || has_control(t)) return "'keyTemplate' must be at most 255 printable characters";
+  if (t.size() > 255 || has_control(t))
+    return "'keyTemplate' must be at most 255 printable characters";
   bool any = false;
   for (std::size_t i = 0; i < t.size();) {
     if (t[i] != '$') {
@@ -129,9 +142,11 @@ std::string key_template_error(std::string_view t) {
     const std::string_view name = t.substr(i + 1, j - i - 1);
     if (std::find(std::begin(kKeyTemplateVariables), std::end(kKeyTemplateVariables), name) ==
         std::end(kKeyTemplateVariables))
-      return fmt::format("'keyTemplate' names '${}', which is not one of $userId, $apiContext, $apiVersion, $appId, "
-                         "$clientIp, $apiName",
-                         name);
+      return fmt::format(
+          "'keyTemplate' names '${}', which is not one of $userId, $apiContext, $apiVersion, "
+          "$appId, "
+          "$clientIp, $apiName",
+          name);
     any = true;
     i = j;
   }
@@ -152,18 +167,25 @@ std::optional<SiddhiRule> read_siddhi_template(std::string_view query, std::stri
   }
   const std::string test = q.substr(select + 6, eligible - select - 6);
   if (std::regex_search(lower(test), std::regex(R"(\bor\b|!=|\bnot\b)"))) {
-    why = "its eligibility test uses OR, != or NOT; Archway conditions are equalities joined by AND";
+    why =
+        "its eligibility test uses OR, != or NOT; Archway conditions are equalities joined by AND";
     return std::nullopt;
   }
   static const std::regex kEquality(R"re((\w+)\s*==\s*(?:'([^']*)'|"([^"]*)"))re");
-  for (auto it = std::sregex_iterator(test.begin(), test.end(), kEquality); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(test.begin(), test.end(), kEquality);
+       it != std::sregex_iterator(); ++it) {
     const std::string attr = (*it)[1];
     const std::string value = (*it)[2].matched ? std::string((*it)[2]) : std::string((*it)[3]);
-    if (attr == "userId") rule.match.user_id = without_tenant(value);
-    else if (attr == "apiContext") rule.match.api_context = value;
-    else if (attr == "apiVersion") rule.match.api_version = value;
-    else if (attr == "appId") rule.match.app_id = value;
-    else if (attr == "clientIp") rule.match.client_ip = value;
+    if (attr == "userId")
+      rule.match.user_id = without_tenant(value);
+    else if (attr == "apiContext")
+      rule.match.api_context = value;
+    else if (attr == "apiVersion")
+      rule.match.api_version = value;
+    else if (attr == "appId")
+      rule.match.app_id = value;
+    else if (attr == "clientIp")
+      rule.match.client_ip = value;
     else {
       why = fmt::format("its eligibility test compares '{}', which Archway cannot match", attr);
       return std::nullopt;
@@ -181,10 +203,14 @@ std::optional<SiddhiRule> read_siddhi_template(std::string_view query, std::stri
   }
   rule.limit.unit_time = std::stoll(m[1]);
   const std::string unit = lower(m[2]);
-  if (unit.starts_with("sec")) rule.limit.time_unit = "sec";
-  else if (unit.starts_with("min")) rule.limit.time_unit = "min";
-  else if (unit.starts_with("hour")) rule.limit.time_unit = "hour";
-  else if (unit.starts_with("day")) rule.limit.time_unit = "day";
+  if (unit.starts_with("sec"))
+    rule.limit.time_unit = "sec";
+  else if (unit.starts_with("min"))
+    rule.limit.time_unit = "min";
+  else if (unit.starts_with("hour"))
+    rule.limit.time_unit = "hour";
+  else if (unit.starts_with("day"))
+    rule.limit.time_unit = "day";
   else {
     why = fmt::format("its timeBatch unit '{}' is not sec, min, hour or day", std::string(m[2]));
     return std::nullopt;
@@ -225,8 +251,9 @@ ThrottlePolicy custom_rule_from_json(const json::object& o) {
     std::string why;
     auto rule = read_siddhi_template(p.siddhi_query, why);
     if (!rule)
-      bad(fmt::format("'siddhiQuery' is not one Archway can enforce ({}); Archway does not run Siddhi: {}", why,
-                      kArchwayFields));
+      bad(fmt::format(
+          "'siddhiQuery' is not one Archway can enforce ({}); Archway does not run Siddhi: {}", why,
+          kArchwayFields));
     p.match = std::move(rule->match);
     p.limit = rule->limit;
   } else {

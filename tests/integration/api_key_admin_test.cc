@@ -13,7 +13,9 @@ const std::string kAdminApi = "/api/am/admin/v4";
 
 class ApiKeyAdmin : public ServerSuite {
  protected:
-  HttpResponse with_key(const std::string& path, const std::string& key) { return gw().get(path, {{"apikey", key}}); }
+  HttpResponse with_key(const std::string& path, const std::string& key) {
+    return gw().get(path, {{"apikey", key}});
+  }
 
   // Calls with the key until the status is `want` (at most 1 s).
   int until_key(const std::string& path, const std::string& key, int want) {
@@ -37,12 +39,18 @@ class ApiKeyAdmin : public ServerSuite {
   }
 
   // The jti of an API key (its keyUUID).
-  static std::string id_of(const std::string& key) { return str(crypto::parse_jwt(key, nullptr)->claims.at("jti")); }
+  static std::string id_of(const std::string& key) {
+    return str(crypto::parse_jwt(key, nullptr)->claims.at("jti"));
+  }
 
   std::string keyed_api(const std::string& name, const std::string& context) {
-    const std::string id = create_api(api_body(name, context, R"([{"target":"/*","verb":"GET"}])", "",
-                                               R"("policies":["Unlimited"],"securityScheme":["oauth2","api_key"],)"));
-    EXPECT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+    const std::string id =
+        create_api(api_body(name, context, R"([{"target":"/*","verb":"GET"}])", "",
+                            R"("policies":["Unlimited"],"securityScheme":["oauth2","api_key"],)"));
+    EXPECT_EQ(
+        admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish")
+            .status,
+        200);
     deploy(id, create_revision(id));
     return id;
   }
@@ -50,7 +58,8 @@ class ApiKeyAdmin : public ServerSuite {
 
 TEST_F(ApiKeyAdmin, IssuedKeysAreListedWithOwnerApplicationTypeAndExpiry) {
   Client c = application("ListedKeys");
-  auto k = admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/SANDBOX/generate", R"({"validityPeriod":600})");
+  auto k = admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/SANDBOX/generate",
+                 R"({"validityPeriod":600})");
   ASSERT_EQ(k.status, 200) << k.body;
   const std::string key = str(json_of(k)["apikey"]);
   auto o = listed(id_of(key));
@@ -83,9 +92,11 @@ TEST_F(ApiKeyAdmin, ARevokedKeyIsRefusedByTheGateway) {
   const std::string id = id_of(key);
   ASSERT_EQ(admin("POST", kKeys + "/revoke", R"({"keyUUID":")" + id + R"("})").status, 200);
   EXPECT_EQ(until_key("/adrev/1.0.0/x", key, 401), 401);
-  EXPECT_EQ(str(json_of(with_key("/adrev/1.0.0/x", key))["description"]), "the token has been revoked");
+  EXPECT_EQ(str(json_of(with_key("/adrev/1.0.0/x", key))["description"]),
+            "the token has been revoked");
   EXPECT_EQ(str(listed(id)["status"]), "REVOKED");
-  EXPECT_EQ(admin("POST", kKeys + "/revoke", R"({"keyUUID":")" + id + R"("})").status, 200);  // again: no change
+  EXPECT_EQ(admin("POST", kKeys + "/revoke", R"({"keyUUID":")" + id + R"("})").status,
+            200);  // again: no change
 
   // By the key itself, and through the Developer Portal's revoke: the list follows both.
   auto k2 = admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/PRODUCTION/generate", "");
@@ -96,7 +107,9 @@ TEST_F(ApiKeyAdmin, ARevokedKeyIsRefusedByTheGateway) {
   auto k3 = admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/PRODUCTION/generate", "");
   const std::string key3 = str(json_of(k3)["apikey"]);
   ASSERT_EQ(admin("POST", kDev + "/applications/" + c.app_id + "/api-keys/PRODUCTION/revoke",
-                  R"({"apikey":")" + key3 + R"("})").status, 200);
+                  R"({"apikey":")" + key3 + R"("})")
+                .status,
+            200);
   EXPECT_EQ(str(listed(id_of(key3))["status"]), "REVOKED");
 }
 
@@ -108,9 +121,14 @@ TEST_F(ApiKeyAdmin, RevokeRefusesBadBodiesUnknownKeysAndNonAdmins) {
   auto unknown = admin("POST", kKeys + "/revoke", R"({"keyUUID":"no-such-key"})");
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(json_of(unknown)["code"], 404);
-  ASSERT_EQ(admin("POST", kAdminApi + "/users", R"({"username":"kim","password":"password-123","roles":["subscriber"]})").status, 201);
+  ASSERT_EQ(admin("POST", kAdminApi + "/users",
+                  R"({"username":"kim","password":"password-123","roles":["subscriber"]})")
+                .status,
+            201);
   EXPECT_EQ(mgmt().call("GET", kKeys, "", "kim", "password-123").status, 403);
-  EXPECT_EQ(mgmt().call("POST", kKeys + "/revoke", R"({"keyUUID":"x"})", "kim", "password-123").status, 403);
+  EXPECT_EQ(
+      mgmt().call("POST", kKeys + "/revoke", R"({"keyUUID":"x"})", "kim", "password-123").status,
+      403);
   EXPECT_EQ(mgmt().get(kKeys).status, 401);
 }
 
@@ -133,8 +151,13 @@ TEST_F(ApiKeyAdmin, PublisherTestKeyOpensItsApiOnlyUntilRevoked) {
   EXPECT_TRUE(o["applicationName"].is_null());
 
   EXPECT_EQ(admin("POST", kApis + "/no-such-api/generate-key").status, 404);
-  ASSERT_EQ(admin("POST", kAdminApi + "/users", R"({"username":"sue","password":"password-123","roles":["subscriber"]})").status, 201);
-  EXPECT_EQ(mgmt().call("POST", kApis + "/" + api + "/generate-key", "", "sue", "password-123").status, 403);
+  ASSERT_EQ(admin("POST", kAdminApi + "/users",
+                  R"({"username":"sue","password":"password-123","roles":["subscriber"]})")
+                .status,
+            201);
+  EXPECT_EQ(
+      mgmt().call("POST", kApis + "/" + api + "/generate-key", "", "sue", "password-123").status,
+      403);
 
   ASSERT_EQ(admin("POST", kKeys + "/revoke", R"({"keyUUID":")" + id_of(key) + R"("})").status, 200);
   EXPECT_EQ(until_key("/tryout/1.0.0/x", key, 401), 401);

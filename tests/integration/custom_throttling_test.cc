@@ -15,12 +15,14 @@ const std::string kSiddhiSample =
     "FROM RequestStream\nSELECT userId, ( userId == 'admin@carbon.super' ) AS isEligible , "
     "str:concat('admin@carbon.super','') as throttleKey\nINSERT INTO EligibilityStream; \n\n"
     "FROM EligibilityStream[isEligible==true]#throttler:timeBatch(1 min) \nSELECT throttleKey, "
-    "(count(userId) >= 10) as isThrottled, expiryTimeStamp group by throttleKey \nINSERT ALL EVENTS into ResultStream;";
+    "(count(userId) >= 10) as isThrottled, expiryTimeStamp group by throttleKey \nINSERT ALL "
+    "EVENTS into ResultStream;";
 
 std::string rule_body(const std::string& name, const std::string& condition, long count,
                       const std::string& key = "$userId") {
-  return R"({"policyName":")" + name + R"(","description":"test","keyTemplate":")" + key + R"(","condition":)" +
-         condition + R"(,"limit":{"requestCount":)" + std::to_string(count) + R"(,"timeUnit":"min","unitTime":1}})";
+  return R"({"policyName":")" + name + R"(","description":"test","keyTemplate":")" + key +
+         R"(","condition":)" + condition + R"(,"limit":{"requestCount":)" + std::to_string(count) +
+         R"(,"timeUnit":"min","unitTime":1}})";
 }
 
 class CustomThrottling : public ServerSuite {
@@ -31,21 +33,25 @@ class CustomThrottling : public ServerSuite {
   }
 
   void user(const std::string& name, const std::string& role) {
-    auto r = admin("POST", kAdminApi + "/users",
-                   R"({"username":")" + name + R"(","password":"password-123","roles":[")" + role + R"("]})");
+    auto r = admin(
+        "POST", kAdminApi + "/users",
+        R"({"username":")" + name + R"(","password":"password-123","roles":[")" + role + R"("]})");
     ASSERT_EQ(r.status, 201) << r.body;
   }
 
   // An application of `owner` (a subscriber) subscribed to `api`; returns its access token.
   std::string token_of(const std::string& owner, const std::string& app, const std::string& api) {
-    auto a = as(owner, "POST", kDev + "/applications", R"({"name":")" + app + R"(","throttlingPolicy":"Unlimited"})");
+    auto a = as(owner, "POST", kDev + "/applications",
+                R"({"name":")" + app + R"(","throttlingPolicy":"Unlimited"})");
     EXPECT_EQ(a.status, 201) << a.body;
     const std::string app_id = str(json_of(a)["applicationId"]);
-    auto k = as(owner, "POST", kDev + "/applications/" + app_id + "/generate-keys",
-                R"({"keyType":"PRODUCTION","grantTypesToBeSupported":["client_credentials"],"validityTime":3600})");
+    auto k = as(
+        owner, "POST", kDev + "/applications/" + app_id + "/generate-keys",
+        R"({"keyType":"PRODUCTION","grantTypesToBeSupported":["client_credentials"],"validityTime":3600})");
     EXPECT_EQ(k.status, 200) << k.body;
     auto s = as(owner, "POST", kDev + "/subscriptions",
-                R"({"applicationId":")" + app_id + R"(","apiId":")" + api + R"(","throttlingPolicy":"Unlimited"})");
+                R"({"applicationId":")" + app_id + R"(","apiId":")" + api +
+                    R"(","throttlingPolicy":"Unlimited"})");
     EXPECT_EQ(s.status, 201) << s.body;
     return str(json_of(k)["token"].at("accessToken"));
   }
@@ -54,14 +60,18 @@ class CustomThrottling : public ServerSuite {
   // API, every rule created before it is enforced.
   void wait_until_enforced(const std::string& probe) {
     auto d = admin("POST", kAdminApi + "/throttling/deny-policies",
-                   R"({"conditionType":"API","conditionValue":")" + probe + R"(/1.0.0","conditionStatus":true})");
+                   R"({"conditionType":"API","conditionValue":")" + probe +
+                       R"(/1.0.0","conditionStatus":true})");
     ASSERT_EQ(d.status, 201) << d.body;
     ASSERT_EQ(wait_for_status(probe + "/1.0.0/x", [](int s) { return s == 403; }), 403);
   }
 };
 
 TEST_F(CustomThrottling, RulesAreCreatedReadUpdatedAndDeleted) {
-  auto c = admin("POST", kCustom, rule_body("PerUser", R"({"apiContext":"/crud","headers":[{"name":"X-Lane","value":"a"}]})", 5));
+  auto c =
+      admin("POST", kCustom,
+            rule_body("PerUser",
+                      R"({"apiContext":"/crud","headers":[{"name":"X-Lane","value":"a"}]})", 5));
   ASSERT_EQ(c.status, 201) << c.body;
   auto o = json_of(c);
   const std::string id = str(o["policyId"]);
@@ -80,7 +90,8 @@ TEST_F(CustomThrottling, RulesAreCreatedReadUpdatedAndDeleted) {
   EXPECT_EQ(str(list["list"].at(0).at("policyId")), id);
   EXPECT_EQ(str(json_of(admin("GET", kCustom + "/" + id))["policyName"]), "PerUser");
 
-  auto u = admin("PUT", kCustom + "/" + id, rule_body("PerUser", R"({"userId":"bob"})", 7, "$userId:$apiContext"));
+  auto u = admin("PUT", kCustom + "/" + id,
+                 rule_body("PerUser", R"({"userId":"bob"})", 7, "$userId:$apiContext"));
   ASSERT_EQ(u.status, 200) << u.body;
   auto got = json_of(admin("GET", kCustom + "/" + id));
   EXPECT_EQ(got["limit"].at("requestCount"), 7);
@@ -99,14 +110,23 @@ TEST_F(CustomThrottling, BadRulesAreRefusedUnknownIdsAreNotFoundAndOnlyAdminsMan
   EXPECT_NE(str(json_of(missing_key)["description"]).find("keyTemplate"), std::string::npos);
   EXPECT_EQ(admin("POST", kCustom, rule_body("BadVar", "{}", 1, "$tenant")).status, 400);
   EXPECT_EQ(admin("POST", kCustom, rule_body("NoCount", "{}", 0)).status, 400);
-  EXPECT_EQ(admin("POST", kCustom, rule_body("BadIp", R"({"clientIp":"300.1.1.1"})", 1)).status, 400);
+  EXPECT_EQ(admin("POST", kCustom, rule_body("BadIp", R"({"clientIp":"300.1.1.1"})", 1)).status,
+            400);
   EXPECT_EQ(admin("POST", kCustom, rule_body("BadField", R"({"tenant":"x"})", 1)).status, 400);
-  EXPECT_EQ(admin("POST", kCustom, R"({"policyName":"Nothing","keyTemplate":"$userId"})").status, 400);
-  EXPECT_EQ(admin("POST", kCustom, R"({"policyName":"bad name!","keyTemplate":"$userId","limit":{"requestCount":1}})").status, 400);
+  EXPECT_EQ(admin("POST", kCustom, R"({"policyName":"Nothing","keyTemplate":"$userId"})").status,
+            400);
+  EXPECT_EQ(
+      admin("POST", kCustom,
+            R"({"policyName":"bad name!","keyTemplate":"$userId","limit":{"requestCount":1}})")
+          .status,
+      400);
   EXPECT_EQ(admin("POST", kCustom, "{not json").status, 400);
-  auto siddhi = admin("POST", kCustom, R"({"policyName":"Siddhi","keyTemplate":"$userId","siddhiQuery":"FROM X SELECT 1"})");
+  auto siddhi =
+      admin("POST", kCustom,
+            R"({"policyName":"Siddhi","keyTemplate":"$userId","siddhiQuery":"FROM X SELECT 1"})");
   EXPECT_EQ(siddhi.status, 400);
-  EXPECT_NE(str(json_of(siddhi)["description"]).find("condition"), std::string::npos) << siddhi.body;
+  EXPECT_NE(str(json_of(siddhi)["description"]).find("condition"), std::string::npos)
+      << siddhi.body;
 
   auto first = admin("POST", kCustom, rule_body("Twice", "{}", 3));
   ASSERT_EQ(first.status, 201) << first.body;
@@ -129,7 +149,9 @@ TEST_F(CustomThrottling, BadRulesAreRefusedUnknownIdsAreNotFoundAndOnlyAdminsMan
 }
 
 TEST_F(CustomThrottling, TheProductsSampleSiddhiQueryIsReadAsACondition) {
-  json::object body{{"policyName", "Sample"}, {"keyTemplate", "$userId"}, {"siddhiQuery", kSiddhiSample},
+  json::object body{{"policyName", "Sample"},
+                    {"keyTemplate", "$userId"},
+                    {"siddhiQuery", kSiddhiSample},
                     {"description", "Allow 10 requests per minute for admin user"}};
   auto r = admin("POST", kCustom, json::serialize(body));
   ASSERT_EQ(r.status, 201) << r.body;
@@ -151,7 +173,8 @@ TEST_F(CustomThrottling, ARuleKeyedByUserThrottlesThatUserOnly) {
   subscribe(other.app_id, api);
   ASSERT_EQ(wait_for_call("/cuser/1.0.0/x", bob, 200), 200);
 
-  auto r = admin("POST", kCustom, rule_body("BobThree", R"({"userId":"bob","apiContext":"/cuser"})", 3));
+  auto r =
+      admin("POST", kCustom, rule_body("BobThree", R"({"userId":"bob","apiContext":"/cuser"})", 3));
   ASSERT_EQ(r.status, 201) << r.body;
   wait_until_enforced("/cuprobe");
 
@@ -163,7 +186,8 @@ TEST_F(CustomThrottling, ARuleKeyedByUserThrottlesThatUserOnly) {
   EXPECT_EQ(str(o["message"]), "Message throttled out");
   EXPECT_NE(str(o["description"]).find("BobThree"), std::string::npos) << refused.body;
   EXPECT_FALSE(refused.header("retry-after").empty());
-  for (int i = 0; i < 6; ++i) EXPECT_EQ(call("/cuser/1.0.0/x", other.token).status, 200) << i;  // not bob
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(call("/cuser/1.0.0/x", other.token).status, 200) << i;  // not bob
 
   // Deleted, the rule no longer counts.
   ASSERT_EQ(admin("DELETE", kCustom + "/" + str(json_of(r)["policyId"])).status, 200);
@@ -175,7 +199,8 @@ TEST_F(CustomThrottling, EachExpandedKeyHasItsOwnWindow) {
   const std::string b = deployed_api(api_body("KeyedB", "/keyedb"), "/keyedb/1.0.0/x");
   deployed_api(api_body("KeyProbe", "/keyprobe"), "/keyprobe/1.0.0/x");
   auto r = admin("POST", kCustom,
-                 rule_body("PerContext", R"({"headers":[{"name":"X-Metered","value":"yes"}]})", 2, "$apiContext:$apiVersion"));
+                 rule_body("PerContext", R"({"headers":[{"name":"X-Metered","value":"yes"}]})", 2,
+                           "$apiContext:$apiVersion"));
   ASSERT_EQ(r.status, 201) << r.body;
   wait_until_enforced("/keyprobe");
   const std::vector<std::pair<std::string, std::string>> metered{{"X-Metered", "yes"}};
@@ -189,7 +214,8 @@ TEST_F(CustomThrottling, EachExpandedKeyHasItsOwnWindow) {
 }
 
 TEST_F(CustomThrottling, RulesAreExportedAndImportedAsGlobalPolicies) {
-  auto c = admin("POST", kCustom, rule_body("Moving", R"({"clientIp":"10.1.2.3"})", 9, "$clientIp"));
+  auto c =
+      admin("POST", kCustom, rule_body("Moving", R"({"clientIp":"10.1.2.3"})", 9, "$clientIp"));
   ASSERT_EQ(c.status, 201) << c.body;
   const std::string id = str(json_of(c)["policyId"]);
   auto e = admin("GET", "/api/am/admin/v4/throttling/policies/export?name=Moving&type=global");
@@ -197,7 +223,8 @@ TEST_F(CustomThrottling, RulesAreExportedAndImportedAsGlobalPolicies) {
   auto file = json_of(e);
   EXPECT_EQ(str(file["subtype"]), "custom rule");
   EXPECT_EQ(str(file["data"].at("keyTemplate")), "$clientIp");
-  auto found = json_of(admin("GET", "/api/am/admin/v4/throttling/policies/search?query=type:global"));
+  auto found =
+      json_of(admin("GET", "/api/am/admin/v4/throttling/policies/search?query=type:global"));
   EXPECT_EQ(found["count"], 1);
 
   Multipart form;
