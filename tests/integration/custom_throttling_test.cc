@@ -130,7 +130,9 @@ TEST_F(CustomThrottling, BadRulesAreRefusedUnknownIdsAreNotFoundAndOnlyAdminsMan
 
   auto first = admin("POST", kCustom, rule_body("Twice", "{}", 3));
   ASSERT_EQ(first.status, 201) << first.body;
-  EXPECT_EQ(admin("POST", kCustom, rule_body("Twice", "{}", 4)).status, 409);
+  auto twice = admin("POST", kCustom, rule_body("Twice", "{}", 4));
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_EQ(str(json_of(twice)["description"]), "A custom rule named 'Twice' already exists");
   const std::string id = str(json_of(first)["policyId"]);
   EXPECT_EQ(admin("PUT", kCustom + "/" + id, rule_body("Renamed", "{}", 3)).status, 400);
   EXPECT_EQ(admin("PUT", kCustom + "/" + id, rule_body("Twice", "{}", -1)).status, 400);

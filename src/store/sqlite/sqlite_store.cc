@@ -1936,7 +1936,9 @@ class SqliteStore final : public Store {
                      .bind(4, std::int64_t{p.unlimited})
                      .bind(5, json::serialize(domain::policy_to_json(p)))
                      .bind(6, common::now_millis()),
-                 fmt::format("A {} policy named '{}' already exists", p.level, p.name));
+                 p.level == domain::kPolicyLevelCustom
+                     ? fmt::format("A custom rule named '{}' already exists", p.name)
+                     : fmt::format("A {} policy named '{}' already exists", p.level, p.name));
       return append_event("policy.changed", p.id, "{}");
     });
   }
