@@ -275,14 +275,18 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     return RestResponse::empty(200);
   });
 
-  // Throttling policies: /throttling/policies/{subscription|application|advanced}[/{policyId}].
-  for (std::string_view level_name :
-       {domain::kPolicyLevelSubscription, domain::kPolicyLevelApplication, domain::kPolicyLevelAdvanced}) {
+  // Throttling policies: /throttling/policies/{subscription|application|advanced}[/{policyId}], and
+  // custom rules under /throttling/policies/custom[/{ruleId}] (stored as policies of level "custom").
+  for (std::string_view level_name : {domain::kPolicyLevelSubscription, domain::kPolicyLevelApplication,
+                                      domain::kPolicyLevelAdvanced, domain::kPolicyLevelCustom}) {
     const std::string level(level_name);
+    const bool custom = level_name == domain::kPolicyLevelCustom;
     const std::string base = admin_path("/throttling/policies/" + level);
-    auto existing_policy = [&store, level](const std::string& id) {
+    const std::string id_param = custom ? "ruleId" : "policyId";
+    const std::string what = custom ? "Custom rule" : "Policy";
+    auto existing_policy = [&store, level, what](const std::string& id) {
       auto p = store.get_policy(level, id);
-      if (!p) throw ProblemError(Problem::not_found("Policy '" + id + "' not found"));
+      if (!p) throw ProblemError(Problem::not_found(what + " '" + id + "' not found"));
       return *p;
     };
     r.add("GET", base, [&, admin, level](RestRequest& req) {
@@ -301,13 +305,13 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
       res.headers.emplace_back("Location", base + "/" + p.id);
       return res;
     });
-    r.add("GET", base + "/{policyId}", [&, admin, existing_policy](RestRequest& req) {
+    r.add("GET", base + "/{" + id_param + "}", [&, admin, existing_policy, id_param](RestRequest& req) {
       admin(req);
-      return RestResponse::json(200, json::serialize(domain::policy_to_json(existing_policy(req.path_params["policyId"]))));
+      return RestResponse::json(200, json::serialize(domain::policy_to_json(existing_policy(req.path_params[id_param]))));
     });
-    r.add("PUT", base + "/{policyId}", [&, admin, existing_policy, level](RestRequest& req) {
+    r.add("PUT", base + "/{" + id_param + "}", [&, admin, existing_policy, level, id_param](RestRequest& req) {
       admin(req);
-      const auto current = existing_policy(req.path_params["policyId"]);
+      const auto current = existing_policy(req.path_params[id_param]);
       if (current.unlimited) throw ProblemError(Problem::bad_request("The Unlimited tier cannot be changed"));
       const json::value v = common::parse_json_body(req.body);
       domain::ThrottlePolicy p = domain::policy_from_json(common::as_object(v, ""), level);
@@ -317,9 +321,9 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
       store.update_policy(p);
       return RestResponse::json(200, json::serialize(domain::policy_to_json(p)));
     });
-    r.add("DELETE", base + "/{policyId}", [&, admin, existing_policy, level](RestRequest& req) {
+    r.add("DELETE", base + "/{" + id_param + "}", [&, admin, existing_policy, level, id_param](RestRequest& req) {
       admin(req);
-      const auto p = existing_policy(req.path_params["policyId"]);
+      const auto p = existing_policy(req.path_params[id_param]);
       if (p.unlimited || (level == domain::kPolicyLevelSubscription && p.name == "Unauthenticated"))
         throw ProblemError(Problem::bad_request("The built-in tier '" + p.name + "' cannot be deleted"));
       check_tier_unused(store, level, p.name);

@@ -1,7 +1,7 @@
 #pragma once
 // Admin REST API v4 (/api/am/admin/v4): users and roles, external key managers, throttling
-// policies (subscription, application, advanced), deny policies, and the resident Key Manager's
-// signing keys.
+// policies (subscription, application, advanced), custom rules, deny policies, and the resident
+// Key Manager's signing keys.
 // Users are an Archway extension (the product manages them through its identity server).
 #include <string>
 #include <string_view>

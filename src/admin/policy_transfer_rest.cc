@@ -36,23 +36,22 @@ struct Level {
   std::string_view subtype;
   std::string_view title;
 };
-constexpr std::array<Level, 3> kLevels = {{
+// Custom rules are the product's "global" policies.
+constexpr std::array<Level, 4> kLevels = {{
     {domain::kPolicyLevelSubscription, "sub", "subscription policy", "Subscription"},
     {domain::kPolicyLevelApplication, "app", "application policy", "Application"},
     {domain::kPolicyLevelAdvanced, "api", "advanced policy", "Advanced"},
+    {domain::kPolicyLevelCustom, "global", "custom rule", "Custom"},
 }};
 
-// "sub"/"subscription", "app"/"application", "api"/"advanced": the levels a type names (all of
-// them for an empty type); none for "custom" and "global", which Archway does not have.
+// "sub"/"subscription", "app"/"application", "api"/"advanced", "global"/"custom": the levels a
+// type names (all of them for an empty type).
 std::vector<Level> levels_named(std::string_view type) {
   if (type.empty()) return {kLevels.begin(), kLevels.end()};
   const std::string t = common::to_lower(std::string(type));
   for (const auto& l : kLevels)
-    if (t == l.short_name || t == l.level ||
-        (l.level == domain::kPolicyLevelAdvanced && t == "advanced"))
-      return {l};
-  if (t == "custom" || t == "global") return {};
-  bad(fmt::format("unknown policy type '{}': use sub, app, api or custom", type));
+    if (t == l.short_name || t == l.level) return {l};
+  bad(fmt::format("unknown policy type '{}': use sub, app, api or global (custom rules)", type));
 }
 
 }  // namespace
@@ -154,8 +153,7 @@ void add_policy_transfer_routes(http::RestRouter& r, identity::Authenticator& au
     if (level == kLevels.end())
       bad(
           fmt::format("'subtype' '{}' is not one Archway imports (subscription policy, application "
-                      "policy, advanced "
-                      "policy)",
+                      "policy, advanced policy, custom rule)",
                       subtype));
     const json::object* data = common::opt_object(o, "data", "data");
     if (!data) bad("'data' (the policy) is required");

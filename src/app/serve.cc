@@ -51,6 +51,7 @@
 #include "admin/application_rest.h"
 #include "admin/category_rest.h"
 #include "admin/environment_rest.h"
+#include "admin/api_key_rest.h"
 #include "admin/policy_transfer_rest.h"
 #include "admin/system_scope_rest.h"
 #include "admin/workflow_rest.h"
@@ -65,6 +66,7 @@
 #include "publisher/settings_rest.h"
 #include "publisher/environment_rest.h"
 #include "publisher/scope_rest.h"
+#include "publisher/test_key_rest.h"
 #include "store/store.h"
 #include "sync/change_feed.h"
 #include "traffic/traffic_manager.h"
@@ -391,6 +393,7 @@ int run_serve(const ServeOptions& options) {
     publisher::add_approval_completions(approvals, api_service, product_service);
     devportal::add_approval_completions(approvals, *store);
     publisher::add_publisher_routes(*router, api_service, product_service, auth, approvals);
+    publisher::add_test_key_routes(*router, api_service, key_manager, auth);
     // What the settings and key-manager calls announce: the gateway's URLs (asked when called, as
     // its ports are known once it listens) and the Key Manager's endpoints.
     const std::string oauth_base = keymanager::endpoint_base(cfg.keymanager_issuer);
@@ -418,6 +421,7 @@ int run_serve(const ServeOptions& options) {
     admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
     admin::add_category_routes(*router, auth, *store);
     admin::add_policy_transfer_routes(*router, auth, *store);
+    admin::add_api_key_routes(*router, auth, key_manager, *store);
     admin::add_environment_routes(*router, auth, *store, server_info);
     admin::add_application_routes(*router, auth, *store);
     admin::add_api_routes(*router, auth, *store);

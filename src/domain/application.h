@@ -92,6 +92,24 @@ struct RevokedToken {
   std::int64_t expires_at = 0;  // epoch seconds; kept until then
 };
 
+// What is kept of an issued API key (the key itself, a self-contained JWT, is not): its jti as
+// id, for whom and what it was issued, and whether it was revoked. An application's key names
+// the application; a Publisher test key (POST /apis/{apiId}/generate-key) names the API instead.
+struct ApiKeyRecord {
+  std::string id;  // the JWT's jti (the product's keyUUID)
+  std::string name;
+  std::string application_id;  // empty for a test key
+  std::string application_name;
+  std::string api_id;  // test keys only
+  std::string api_name;
+  std::string key_type = "PRODUCTION";
+  std::string owner;  // the application's owner, or the Publisher user of a test key
+  std::int64_t issued_time = 0;    // epoch milliseconds
+  std::int64_t validity_s = -1;    // -1: does not expire
+  std::int64_t expires_at = 0;     // epoch seconds; 0: does not expire
+  std::int64_t revoked_time = 0;   // epoch milliseconds; 0: not revoked
+};
+
 // A refresh token (RFC 6749 §6), stored by its SHA-256; each one can be used once (rotation).
 struct RefreshToken {
   std::string token_hash;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/ip.h"
@@ -14,6 +15,7 @@ namespace archway::domain {
 inline constexpr std::string_view kPolicyLevelSubscription = "subscription";
 inline constexpr std::string_view kPolicyLevelApplication = "application";
 inline constexpr std::string_view kPolicyLevelAdvanced = "advanced";  // API and resource level
+inline constexpr std::string_view kPolicyLevelCustom = "custom";      // custom rules (the product's global policies)
 
 struct ThrottleLimit {
   std::string type = "REQUESTCOUNTLIMIT";  // or BANDWIDTHLIMIT
@@ -48,6 +50,21 @@ struct ConditionalGroup {
   ThrottleLimit limit;
 };
 
+// What requests a custom rule counts: every field that is set must match (an empty match counts
+// every request). The product writes this as a Siddhi query; Archway takes it as data.
+struct CustomRuleMatch {
+  std::string api_context;  // the API's context, with or without its version ("/pizzashack[/1.0.0]")
+  std::string api_version;
+  std::string user_id;    // the caller's user (the token's subject)
+  std::string app_id;     // the caller's application id
+  std::string client_ip;  // the client's address
+  std::vector<std::pair<std::string, std::string>> headers;  // request headers (name, value) that must be present
+  bool empty() const {
+    return api_context.empty() && api_version.empty() && user_id.empty() && app_id.empty() && client_ip.empty() &&
+           headers.empty();
+  }
+};
+
 struct ThrottlePolicy {
   std::string id;     // policyId
   std::string level;  // subscription | application | advanced
@@ -61,6 +78,11 @@ struct ThrottlePolicy {
   bool stop_on_quota_reach = true;    // subscription: false lets traffic through (billing plans)
   std::string billing_plan = "FREE";  // FREE, COMMERCIAL
   std::vector<ConditionalGroup> conditional_groups;  // advanced only
+  // Custom rules: each request `match` selects counts against `limit` (a request count) under the
+  // counter `key_template` names ("$userId", "$apiContext:$apiVersion", ...).
+  CustomRuleMatch match;
+  std::string key_template;
+  std::string siddhi_query;  // as given, for round trips; Archway enforces `match` and `limit`
 };
 
 // A deny policy (WSO2 BlockingCondition). `value` is the product's conditionValue:

@@ -8,6 +8,7 @@
 
 #include "common/json.h"
 #include "common/problem.h"
+#include "domain/custom_rule_json.h"
 
 namespace archway::domain {
 
@@ -192,15 +193,21 @@ std::string canonical_ip(const std::string& text) {
 
 }  // namespace
 
-ThrottlePolicy policy_from_json(const json::object& o, std::string_view level) {
-  ThrottlePolicy p;
-  p.level = std::string(level);
-  p.name = opt_string(o, "policyName", "policyName").value_or("");
-  if (p.name.empty() || p.name.size() > 60) bad("'policyName' is required (at most 60 characters)");
-  if (!std::all_of(p.name.begin(), p.name.end(), [](char c) {
+std::string policy_name_from_json(const json::object& o) {
+  std::string name = opt_string(o, "policyName", "policyName").value_or("");
+  if (name.empty() || name.size() > 60) bad("'policyName' is required (at most 60 characters)");
+  if (!std::all_of(name.begin(), name.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
       }))
     bad("'policyName' may hold only letters, digits, '_', '-' and '.'");
+  return name;
+}
+
+ThrottlePolicy policy_from_json(const json::object& o, std::string_view level) {
+  if (level == kPolicyLevelCustom) return custom_rule_from_json(o);
+  ThrottlePolicy p;
+  p.level = std::string(level);
+  p.name = policy_name_from_json(o);
   p.display_name = opt_string(o, "displayName", "displayName").value_or(p.name);
   p.description = opt_string(o, "description", "description").value_or("");
   const json::object* dl = opt_object(o, "defaultLimit", "defaultLimit");
@@ -222,6 +229,7 @@ ThrottlePolicy policy_from_json(const json::object& o, std::string_view level) {
 }
 
 json::object policy_to_json(const ThrottlePolicy& p) {
+  if (p.level == kPolicyLevelCustom) return custom_rule_to_json(p);
   json::object o{{"policyId", p.id},
                  {"policyName", p.name},
                  {"displayName", p.display_name},

@@ -9,9 +9,12 @@
 
 namespace archway::domain {
 
-// Reads and validates a policy body of `level`; throws ProblemError(400) naming the field.
+// Reads and validates a policy body of `level` (custom rules: custom_rule_json.h); throws
+// ProblemError(400) naming the field.
 ThrottlePolicy policy_from_json(const boost::json::object& o, std::string_view level);
 boost::json::object policy_to_json(const ThrottlePolicy& p);
+// The body's policyName: required, at most 60 letters, digits, '_', '-' and '.'; 400 otherwise.
+std::string policy_name_from_json(const boost::json::object& o);
 // The Publisher/DevPortal "throttling-policies" list entry (advanced tiers have policyLevel "api").
 boost::json::object policy_summary_json(const ThrottlePolicy& p);
 

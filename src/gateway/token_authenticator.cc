@@ -124,7 +124,9 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
   if (api_key) {
     if (auto* app = jwt->claims.if_contains("application"); app && app->is_object())
       e.application_id = string_claim(app->get_object(), "id");
-    if (e.application_id.empty()) {
+    else if (auto* test = jwt->claims.if_contains("api"); test && test->is_object())
+      e.test_api_id = string_claim(test->get_object(), "id");
+    if (e.application_id.empty() && e.test_api_id.empty()) {
       why = "the API key names no application";
       return nullptr;
     }
@@ -149,18 +151,36 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
 AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const OperationRuntime& op,
                        std::string_view authorization, std::string_view api_key, TokenCache& cache,
                        std::int64_t now_s, const UnknownKeyHandler& on_unknown_key) {
-  const bool use_key = api.api_key && !api_key.empty();
-  const std::string_view token = use_key ? api_key : api.oauth2 ? bearer_token(authorization) : std::string_view();
+  // An API key where the scheme allows one; else only a Publisher test key, which opens its API
+  // whatever the scheme (checked once verified), sent without a Bearer token.
+  const std::string_view bearer = api.oauth2 ? bearer_token(authorization) : std::string_view();
+  const bool use_key = !api_key.empty() && (api.api_key || bearer.empty());
+  const std::string_view token = use_key ? api_key : bearer;
   if (token.empty())
     return deny(AuthOutcome::kMissingCredentials, api.oauth2 ? (api.api_key ? "Send an access token (Authorization: Bearer) or an API key (apikey header)"
                                                                             : "Send an access token: Authorization: Bearer <token>")
                                                              : "Send an API key in the apikey header");
   std::string_view why;
   const TokenCache::Entry* entry = verified(snap, token, use_key, cache, now_s, why, on_unknown_key);
-  if (!entry) return deny(AuthOutcome::kInvalidCredentials, why);
+  // On an API without API keys, an apikey header that is no test key counts as no credential.
+  const bool only_test_key = use_key && !api.api_key;
+  if (!entry)
+    return only_test_key ? deny(AuthOutcome::kMissingCredentials, "Send an access token: Authorization: Bearer <token>")
+                         : deny(AuthOutcome::kInvalidCredentials, why);
   if (!entry->jti.empty() && snap.revoked(entry->jti))
     return deny(AuthOutcome::kInvalidCredentials, "the token has been revoked");
 
+  if (only_test_key && entry->test_api_id.empty())
+    return deny(AuthOutcome::kMissingCredentials, "Send an access token: Authorization: Bearer <token>");
+  if (use_key && !entry->test_api_id.empty()) {  // a Publisher test key: this API only, no subscription
+    if (entry->test_api_id != api.id) return deny(AuthOutcome::kInvalidCredentials, "the test key is for another API");
+    if (!snap.serves_key_type(false))
+      return deny(AuthOutcome::kInvalidCredentials, "this gateway environment serves SANDBOX keys only");
+    AuthDecision d;
+    d.token = entry;
+    d.endpoint = op.production;
+    return d;
+  }
   std::uint32_t app = 0;  // the application's handle
   bool sandbox = entry->sandbox;
   if (use_key) {

@@ -3,7 +3,8 @@
 // (`apikey` header), as the API's securityScheme allows — both JWTs of the resident Key Manager
 // (signature by a trusted kid, iss, exp/nbf with leeway, not revoked) — then the caller's
 // application's subscription to the API from the snapshot's in-memory map (none needed for a
-// PROTOTYPED API). Verified tokens are cached per worker until they expire; revocations and
+// PROTOTYPED API). A Publisher test key (an API key naming an API instead of an application)
+// opens only that API, as a caller of no application. Verified tokens are cached per worker until they expire; revocations and
 // subscription changes are checked on every request.
 #include <cstdint>
 #include <functional>
@@ -28,6 +29,7 @@ struct TokenCacheEntry {
   std::string kid;
   std::string client_id;       // access tokens
   std::string application_id;  // API keys
+  std::string test_api_id;     // Publisher test keys: the one API they open (no application)
   std::string subject;
   std::string jti;
   std::int64_t exp = 0;  // 0: does not expire

@@ -470,7 +470,39 @@ KeyManager::IssuedApiKey KeyManager::issue_api_key(const domain::Application& ap
   claims["application"] = json::object{{"id", app.id}, {"uuid", app.id}, {"name", app.name},
                                        {"owner", app.owner}, {"tier", app.throttling_policy}};
   if (validity_s > 0) claims["exp"] = now + validity_s;
-  return {crypto::sign_jwt(k->signer, claims), validity_s > 0 ? validity_s : -1};
+  IssuedApiKey out{crypto::sign_jwt(k->signer, claims), validity_s > 0 ? validity_s : -1};
+  store_.record_api_key({std::string(claims["jti"].as_string()), app.name + "_" + key_type, app.id, app.name, "", "",
+                         key_type, app.owner, now * 1000, out.validity_s, validity_s > 0 ? now + validity_s : 0, 0});
+  return out;
+}
+
+KeyManager::IssuedApiKey KeyManager::issue_test_key(const domain::Api& api, const std::string& owner,
+                                                   std::int64_t validity_s) {
+  const auto k = keys();
+  const std::int64_t now = common::now_millis() / 1000;
+  const std::string jti = common::new_uuid();
+  json::object claims;
+  claims["iss"] = opts_.issuer;
+  claims["sub"] = owner;
+  claims["iat"] = now;
+  claims["exp"] = now + validity_s;
+  claims["jti"] = jti;
+  claims["keytype"] = "PRODUCTION";
+  claims["token_type"] = "apiKey";
+  claims["api"] = json::object{{"id", api.id}, {"name", api.name}, {"context", api.context}, {"version", api.version}};
+  IssuedApiKey out{crypto::sign_jwt(k->signer, claims), validity_s};
+  store_.record_api_key({jti, api.name + "_test", "", "", api.id, api.name, "PRODUCTION", owner, now * 1000, validity_s,
+                         now + validity_s, 0});
+  return out;
+}
+
+std::optional<std::string> KeyManager::api_key_id(std::string_view api_key) const {
+  auto jwt = crypto::parse_jwt(api_key, nullptr);
+  if (!jwt || !signed_by_us(*jwt)) return std::nullopt;
+  auto* type = jwt->claims.if_contains("token_type");
+  auto* jti = jwt->claims.if_contains("jti");
+  if (!type || !type->is_string() || type->get_string() != "apiKey" || !jti || !jti->is_string()) return std::nullopt;
+  return std::string(jti->get_string());
 }
 
 bool KeyManager::revoke_api_key(const domain::Application& app, std::string_view api_key) {

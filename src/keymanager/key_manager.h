@@ -121,7 +121,13 @@ class KeyManager {
     std::string api_key;
     std::int64_t validity_s = -1;
   };
+  // Each key issued is recorded (store: api_keys) for the Admin's list and revocation.
   IssuedApiKey issue_api_key(const domain::Application& app, const std::string& key_type, std::int64_t validity_s);
+  // A Publisher test key ("Try out"): an API key for `api` only, of no application, issued to the
+  // Publisher user `owner`; the gateway admits it on that API without a subscription.
+  IssuedApiKey issue_test_key(const domain::Api& api, const std::string& owner, std::int64_t validity_s);
+  // The id (jti) of an API key this Key Manager signed; nullopt for anything else.
+  std::optional<std::string> api_key_id(std::string_view api_key) const;
   // Revokes an API key of `app`; false when it is not a valid API key of that application.
   bool revoke_api_key(const domain::Application& app, std::string_view api_key);
 

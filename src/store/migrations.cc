@@ -540,6 +540,23 @@ CREATE TABLE api_labels (
 );
 CREATE INDEX api_labels_by_label ON api_labels (label_id, api_id);
 )sql"},
+      {27, "issued API keys (metadata only, by jti) for the Admin's list and revocation", R"sql(
+CREATE TABLE api_keys (
+  id               TEXT PRIMARY KEY,
+  name             TEXT NOT NULL,
+  application_id   TEXT NOT NULL,
+  application_name TEXT NOT NULL,
+  api_id           TEXT NOT NULL,
+  api_name         TEXT NOT NULL,
+  key_type         TEXT NOT NULL,
+  owner            TEXT NOT NULL,
+  issued_time      INTEGER NOT NULL,
+  validity_seconds INTEGER NOT NULL,
+  expires_at       INTEGER NOT NULL,
+  revoked_time     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX api_keys_by_issue ON api_keys (issued_time, id);
+)sql"},
       {28, "approval tasks (workflows) and which kinds of change wait for approval", R"sql(
 CREATE TABLE workflows (
   reference_id TEXT PRIMARY KEY,

@@ -481,7 +481,13 @@ class Store {
   // Marks every other active key retired at `now`; they stay trusted until their tokens expire.
   virtual void retire_signing_keys_except(std::string_view kid, std::int64_t now) = 0;
   virtual std::vector<domain::SigningKeyRecord> list_signing_keys() = 0;
+  // Revokes (token.revoked event); an API key recorded under the jti is marked revoked with it.
   virtual void revoke_token(const domain::RevokedToken& token) = 0;
+  // Issued API keys (metadata only). list_api_keys: newest first, `limit` at most.
+  virtual void record_api_key(const domain::ApiKeyRecord& key) = 0;
+  virtual std::vector<domain::ApiKeyRecord> list_api_keys(std::int64_t limit, std::int64_t offset) = 0;
+  virtual std::int64_t count_api_keys() = 0;
+  virtual std::optional<domain::ApiKeyRecord> get_api_key(std::string_view id) = 0;
   virtual bool is_token_revoked(std::string_view jti) = 0;
   virtual void save_refresh_token(const domain::RefreshToken& token) = 0;
   virtual void save_authorization_code(const domain::AuthorizationCode& code) = 0;

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace archway::traffic {
 
 std::int64_t period_ms(std::string_view unit, std::int64_t unit_time) {
@@ -36,6 +39,35 @@ Limit compile_limit(const domain::ThrottleLimit& l) {
   return out;
 }
 
+// The key template "$userId:$apiContext" as parts; unknown names were refused by the Admin API.
+std::vector<CustomRule::KeyPart> key_parts(std::string_view t, bool& ok) {
+  using Kind = CustomRule::KeyPart::Kind;
+  std::vector<CustomRule::KeyPart> parts;
+  ok = true;
+  for (std::size_t i = 0; i < t.size();) {
+    if (t[i] != '$') {
+      const std::size_t next = std::min(t.find('$', i), t.size());
+      parts.push_back({Kind::kText, std::string(t.substr(i, next - i))});
+      i = next;
+      continue;
+    }
+    std::size_t j = i + 1;
+    while (j < t.size() && std::isalnum(static_cast<unsigned char>(t[j]))) ++j;
+    const std::string_view name = t.substr(i + 1, j - i - 1);
+    Kind k = Kind::kText;
+    if (name == "userId") k = Kind::kUserId;
+    else if (name == "apiContext") k = Kind::kApiContext;
+    else if (name == "apiVersion") k = Kind::kApiVersion;
+    else if (name == "appId") k = Kind::kAppId;
+    else if (name == "clientIp") k = Kind::kClientIp;
+    else if (name == "apiName") k = Kind::kApiName;
+    else ok = false;
+    parts.push_back({k, {}});
+    i = j;
+  }
+  return parts;
+}
+
 std::string describe(const domain::ThrottleLimit& l) {
   if (l.type == "BANDWIDTHLIMIT")
     return fmt::format("{} {} per {} {}", l.data_amount, l.data_unit, l.unit_time, l.time_unit);
@@ -49,6 +81,29 @@ std::shared_ptr<const PolicySet> PolicySet::compile(const std::vector<domain::Th
                                                     std::vector<std::string>* warnings) {
   auto set = std::make_shared<PolicySet>();
   for (const auto& p : policies) {
+    if (p.level == domain::kPolicyLevelCustom) {
+      CustomRule r;
+      r.name = p.name;
+      r.limit = compile_limit(p.limit);
+      r.display = describe(p.limit);
+      r.api_context = p.match.api_context;
+      r.api_version = p.match.api_version;
+      r.user_id = p.match.user_id;
+      r.app_id = p.match.app_id;
+      r.headers = p.match.headers;
+      bool ok = static_cast<bool>(r.limit) && !r.limit.bandwidth;
+      if (!p.match.client_ip.empty()) {
+        auto ip = domain::parse_ip(p.match.client_ip);
+        ok = ok && ip.has_value();
+        if (ip) r.ip = *ip;
+        r.has_ip = true;
+      }
+      bool key_ok = false;
+      r.key = key_parts(p.key_template, key_ok);
+      if (ok && key_ok && !r.key.empty()) set->custom_rules_.push_back(std::move(r));
+      else if (warnings) warnings->push_back("custom rule " + p.name + " cannot be enforced");
+      continue;
+    }
     Policy c;
     c.name = p.name;
     c.level = p.level;

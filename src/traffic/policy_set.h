@@ -1,6 +1,6 @@
 #pragma once
-// Throttling policies and deny policies compiled for the gateway: limits turned into counts per
-// period, IP conditions parsed, blocking conditions indexed. Built once per snapshot, read by
+// Throttling policies, custom rules and deny policies compiled for the gateway: limits turned into
+// counts per period, IP conditions parsed, key templates split, blocking conditions indexed. Built once per snapshot, read by
 // every worker without locks.
 #include <cstdint>
 #include <memory>
@@ -56,6 +56,27 @@ struct Policy {
   std::vector<Group> groups;  // advanced policies
 };
 
+// A custom rule compiled: what requests it counts, the limit, and the key template as parts.
+// Every request the match selects counts against the counter its expanded key names, so a rule
+// keyed by $userId gives each user their own window.
+struct CustomRule {
+  std::string name;
+  std::string display;  // "10 requests per 1 min"
+  Limit limit;
+  std::string api_context;  // matches the versioned or the unversioned context
+  std::string api_version;
+  std::string user_id;
+  std::string app_id;
+  bool has_ip = false;
+  domain::IpAddress ip{};
+  std::vector<std::pair<std::string, std::string>> headers;
+  struct KeyPart {
+    enum class Kind { kText, kUserId, kApiContext, kApiVersion, kAppId, kClientIp, kApiName } kind = Kind::kText;
+    std::string text;
+  };
+  std::vector<KeyPart> key;
+};
+
 class PolicySet {
  public:
   // Compiles what the store holds; a definition that cannot be enforced is skipped and described
@@ -65,6 +86,7 @@ class PolicySet {
                                                   std::vector<std::string>* warnings = nullptr);
 
   const Policy* find(std::string_view level, std::string_view name) const;
+  const std::vector<CustomRule>& custom_rules() const { return custom_rules_; }
 
   // Blocking conditions.
   struct BlockFacts {
@@ -88,6 +110,7 @@ class PolicySet {
   };
   std::vector<IpBlock> blocked_ips_;
   bool any_blocking_ = false;
+  std::vector<CustomRule> custom_rules_;
 };
 
 std::int64_t period_ms(std::string_view time_unit, std::int64_t unit_time);

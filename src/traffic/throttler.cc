@@ -21,6 +21,15 @@ class Key {
     for (char c : part) buf_[n_++] = c;
     return *this;
   }
+  // Appends without a separator (the literal and expanded parts of a key template).
+  Key& append(std::string_view part) {
+    if (n_ + part.size() > buf_.size()) {
+      overflow_ = true;
+      return *this;
+    }
+    for (char c : part) buf_[n_++] = c;
+    return *this;
+  }
   std::string_view view() const { return {buf_.data(), n_}; }
   bool ok() const { return !overflow_; }
 
@@ -56,6 +65,43 @@ bool matches(const Condition& c, const Request& r) {
       break;
   }
   return m != c.invert;
+}
+
+bool applies(const CustomRule& rule, const Request& r) {
+  if (!rule.api_context.empty() && rule.api_context != r.api_context && rule.api_context != r.api_context_unversioned)
+    return false;
+  if (!rule.api_version.empty() && rule.api_version != r.api_version) return false;
+  if (!rule.user_id.empty() && rule.user_id != r.user) return false;
+  if (!rule.app_id.empty() && rule.app_id != r.application_id) return false;
+  if (rule.has_ip && !(r.ip && *r.ip == rule.ip)) return false;
+  for (const auto& [name, value] : rule.headers) {
+    if (!r.attributes) return false;
+    auto v = r.attributes->header(name);
+    if (!v || *v != value) return false;
+  }
+  return true;
+}
+
+// The rule's counter: its name and the expanded key template. False when the request lacks an
+// attribute the template names (an anonymous call under $userId): the rule does not count it.
+bool custom_key(const CustomRule& rule, const Request& r, Key& k) {
+  using Kind = CustomRule::KeyPart::Kind;
+  k.add("C").add(rule.name).add("");
+  for (const auto& part : rule.key) {
+    std::string_view v;
+    switch (part.kind) {
+      case Kind::kText: k.append(part.text); continue;
+      case Kind::kUserId: v = r.user; break;
+      case Kind::kApiContext: v = r.api_context; break;
+      case Kind::kApiVersion: v = r.api_version; break;
+      case Kind::kAppId: v = r.application_id; break;
+      case Kind::kClientIp: v = r.ip_text; break;
+      case Kind::kApiName: v = r.api_name; break;
+    }
+    if (v.empty()) return false;
+    k.append(v);
+  }
+  return k.ok();
 }
 
 // What a refusal names: "the subscription tier 'Gold'", formatted only when refusing.
@@ -144,6 +190,15 @@ Decision Throttler::admit(const PolicySet& policies, const Request& r, std::int6
     d.meters.clear();
     return d;
   };
+
+  // Custom rules: across APIs, each under the counter its key template names for the request.
+  for (const CustomRule& rule : policies.custom_rules()) {
+    if (!applies(rule, r)) continue;
+    Key k;
+    if (!custom_key(rule, r, k)) continue;
+    if (!run.check(k, rule.limit, true, kCodeCustomThrottled, {"the custom rule", rule.name, rule.display}, d))
+      return fail();
+  }
 
   // API or resource (advanced) limits: an API-level policy overrides the resource policies.
   const Policy* adv = r.api_policy ? r.api_policy : r.resource_policy;

@@ -1,6 +1,6 @@
 #pragma once
 // The Traffic Manager's decision for one request, in the product's order: blocking conditions,
-// then the API or resource (advanced) limit, the subscription tier (spike arrest, then quota),
+// then the custom rules (each that matches counts under its expanded key template), the API or resource (advanced) limit, the subscription tier (spike arrest, then quota),
 // the application tier (across all of an application's APIs, per user), and the backend limit
 // of the endpoint. A limit that refuses a request gives back what the earlier ones counted for
 // it, so refused requests use no quota.
@@ -22,12 +22,15 @@ inline constexpr int kCodeResourceThrottled = 900802;
 inline constexpr int kCodeApplicationThrottled = 900803;
 inline constexpr int kCodeSubscriptionThrottled = 900804;
 inline constexpr int kCodeBlocked = 900805;
+inline constexpr int kCodeCustomThrottled = 900806;  // a custom rule
 inline constexpr int kCodeBurstThrottled = 900807;
 
 struct Request {
   std::string_view api_id;
   std::string_view api_context;              // /pizzashack/1.0.0
   std::string_view api_context_unversioned;  // /pizzashack
+  std::string_view api_version;              // 1.0.0 (custom rules)
+  std::string_view api_name;
   std::string_view resource;                 // "GET /menu/{id}": the operation, for resource limits
   const Policy* api_policy = nullptr;        // advanced, whole API (overrides resource policies)
   const Policy* resource_policy = nullptr;   // advanced, this operation

@@ -138,5 +138,25 @@ TEST_F(GatewayAllocations, TokenSubscriptionAndTiersAllocateNothingInSteadyState
   EXPECT_LT(fewest_allocations_per_request("/allocsecured/1.0.0/1k", {{"Authorization", "Bearer " + c.token}}), 0.02);
 }
 
+// A custom rule that matches every call, counted under its expanded key template and never reached.
+TEST_F(GatewayAllocations, CustomRulesAllocateNothingInSteadyState) {
+  ASSERT_EQ(admin("POST", "/api/am/admin/v4/throttling/policies/custom",
+                  R"({"policyName":"AllocRule","keyTemplate":"$userId:$apiContext:$clientIp",)"
+                  R"("condition":{"apiContext":"/alloccustom","headers":[{"name":"X-Plan","value":"free"}]},)"
+                  R"("limit":{"requestCount":2000000000,"timeUnit":"min","unitTime":1}})")
+                .status,
+            201);
+  const std::string id = create_api(api_body("AllocCustom", "/alloccustom", R"([{"target":"/*","verb":"GET"}])",
+                                             backend_->url(), R"("policies":["Unlimited"],)"));
+  ASSERT_EQ(admin("POST", "/api/am/publisher/v4/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+  deploy(id, create_revision(id));
+  const Client c = application("AllocCustomApp");
+  subscribe(c.app_id, id);
+  ASSERT_EQ(wait_for_call("/alloccustom/1.0.0/1k", c.token, 200), 200);
+  EXPECT_LT(fewest_allocations_per_request("/alloccustom/1.0.0/1k",
+                                           {{"Authorization", "Bearer " + c.token}, {"X-Plan", "free"}}),
+            0.02);
+}
+
 }  // namespace
 }  // namespace archway::testing

@@ -1,4 +1,4 @@
-// The Traffic Manager at the gateway: deny policies, then the API or resource advanced limit, the
+// The Traffic Manager at the gateway: deny policies, custom rules, then the API or resource advanced limit, the
 // subscription tier, the application tier and the backend's maxTps (traffic/throttler.h). Callers
 // without an application are counted by the Unauthenticated tier per client IP; Basic users count
 // against API, backend and blocking limits only. The bytes the request moves are added to its
@@ -59,6 +59,8 @@ class Throttle final : public Filter {
     tr.api_id = api.id;
     tr.api_context = api.versioned_context;
     tr.api_context_unversioned = api.context;
+    tr.api_version = api.version;
+    tr.api_name = api.name;
     tr.resource = call.op.resource;
     tr.api_policy = api.advanced;
     tr.resource_policy = call.op.advanced;
@@ -79,6 +81,7 @@ class Throttle final : public Filter {
       tr.user = call.basic_user;
     } else {
       tr.subscription_policy = call.snapshot.unauthenticated_policy();
+      if (d.token) tr.user = d.token->subject;  // a Publisher test key: counted as anonymous, per IP
     }
     tr.backend_tps = tr.sandbox ? api.max_tps_sandbox : api.max_tps_production;
     const std::int64_t now_ms =

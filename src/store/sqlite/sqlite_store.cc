@@ -1947,7 +1947,9 @@ class SqliteStore final : public Store {
                      .bind(4, std::int64_t{p.unlimited})
                      .bind(5, json::serialize(domain::policy_to_json(p)))
                      .bind(6, common::now_millis()),
-                 fmt::format("A {} policy named '{}' already exists", p.level, p.name));
+                 p.level == domain::kPolicyLevelCustom
+                     ? fmt::format("A custom rule named '{}' already exists", p.name)
+                     : fmt::format("A {} policy named '{}' already exists", p.level, p.name));
       return append_event("policy.changed", p.id, "{}");
     });
   }
@@ -2362,6 +2364,10 @@ class SqliteStore final : public Store {
 
   void revoke_token(const domain::RevokedToken& t) override {
     write([&]() -> std::int64_t {
+      db_.prepare("UPDATE api_keys SET revoked_time = ? WHERE id = ? AND revoked_time = 0")
+          .bind(1, common::now_millis())
+          .bind(2, t.jti)
+          .run();
       const std::int64_t rev = insert_revocation(t);
       if (rev != 0)
         db_.prepare(sql::kDeleteRevokedTokensBefore)
@@ -2369,6 +2375,58 @@ class SqliteStore final : public Store {
             .run();
       return rev;
     });
+  }
+
+  void record_api_key(const domain::ApiKeyRecord& k) override {
+    std::lock_guard lock(mu_);
+    db_.prepare(
+           "INSERT INTO api_keys (id, name, application_id, application_name, api_id, api_name, key_type, owner, "
+           "issued_time, validity_seconds, expires_at, revoked_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+        .bind(1, k.id)
+        .bind(2, k.name)
+        .bind(3, k.application_id)
+        .bind(4, k.application_name)
+        .bind(5, k.api_id)
+        .bind(6, k.api_name)
+        .bind(7, k.key_type)
+        .bind(8, k.owner)
+        .bind(9, k.issued_time)
+        .bind(10, k.validity_s)
+        .bind(11, k.expires_at)
+        .bind(12, k.revoked_time)
+        .run();
+  }
+
+  static constexpr const char* kApiKeyColumns =
+      "SELECT id, name, application_id, application_name, api_id, api_name, key_type, owner, issued_time, "
+      "validity_seconds, expires_at, revoked_time FROM api_keys";
+  static domain::ApiKeyRecord api_key_from(const Stmt& s) {
+    return {s.text(0),    s.text(1),    s.text(2),     s.text(3),     s.text(4),     s.text(5),
+            s.text(6),    s.text(7),    s.integer(8),  s.integer(9),  s.integer(10), s.integer(11)};
+  }
+
+  std::vector<domain::ApiKeyRecord> list_api_keys(std::int64_t limit, std::int64_t offset) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kApiKeyColumns) + " ORDER BY issued_time DESC, id LIMIT ? OFFSET ?");
+    s.bind(1, limit).bind(2, offset);
+    std::vector<domain::ApiKeyRecord> out;
+    while (s.step()) out.push_back(api_key_from(s));
+    return out;
+  }
+
+  std::int64_t count_api_keys() override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT COUNT(*) FROM api_keys");
+    s.step();
+    return s.integer(0);
+  }
+
+  std::optional<domain::ApiKeyRecord> get_api_key(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kApiKeyColumns) + " WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return api_key_from(s);
   }
 
   // Within a write: records the revocation and its token.revoked event (the gateway's change feed

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/problem.h"
+#include "domain/custom_rule_json.h"
 
 namespace archway::domain {
 namespace {
@@ -226,6 +227,63 @@ TEST(PolicyJson, DenyPolicyRejectionsNameTheField) {
   };
   for (const auto& [body, expected] : cases)
     EXPECT_NE(deny_rejection(body).find(expected), std::string::npos) << body << " -> " << deny_rejection(body);
+}
+
+}  // namespace
+}  // namespace archway::domain
+
+namespace archway::domain {
+namespace {
+
+TEST(CustomRuleJson, ArchwayFieldsRoundTrip) {
+  auto p = policy_from_json(json::parse(R"({"policyName":"R1","keyTemplate":"$userId:$apiContext",
+      "condition":{"userId":"bob@carbon.super","apiVersion":"2.0","headers":[{"name":"X-A","value":"b"}]},
+      "limit":{"requestCount":5,"timeUnit":"hour","unitTime":2}})").as_object(),
+                            kPolicyLevelCustom);
+  EXPECT_EQ(p.match.user_id, "bob");
+  EXPECT_EQ(p.limit.request_count, 5);
+  EXPECT_EQ(p.limit.time_unit, "hour");
+  auto o = policy_to_json(p);
+  EXPECT_EQ(o.at("type"), "CustomRule");
+  auto again = policy_from_json(o, kPolicyLevelCustom);
+  EXPECT_EQ(again.match.headers, p.match.headers);
+  EXPECT_EQ(again.key_template, "$userId:$apiContext");
+  EXPECT_EQ(again.limit.unit_time, 2);
+}
+
+TEST(CustomRuleJson, ReadsTheProductsSiddhiTemplateAndRefusesOtherQueries) {
+  std::string why;
+  auto r = read_siddhi_template(
+      "FROM RequestStream SELECT userId, ( userId == 'admin@carbon.super' AND apiContext == '/pizza/1.0.0' ) AS "
+      "isEligible, str:concat('a','') as throttleKey INSERT INTO EligibilityStream; FROM "
+      "EligibilityStream[isEligible==true]#throttler:timeBatch(5 seconds) SELECT throttleKey, (count(userId) > 9) as "
+      "isThrottled group by throttleKey INSERT ALL EVENTS into ResultStream;",
+      why);
+  ASSERT_TRUE(r) << why;
+  EXPECT_EQ(r->match.user_id, "admin");
+  EXPECT_EQ(r->match.api_context, "/pizza/1.0.0");
+  EXPECT_EQ(r->limit.time_unit, "sec");
+  EXPECT_EQ(r->limit.unit_time, 5);
+  EXPECT_EQ(r->limit.request_count, 10);
+  EXPECT_FALSE(read_siddhi_template("FROM S SELECT (userId == 'a' or userId == 'b') AS isEligible", why));
+  EXPECT_FALSE(read_siddhi_template("FROM S SELECT (tenant == 'a') AS isEligible timeBatch(1 min) count(x) >= 1", why));
+  EXPECT_NE(why.find("tenant"), std::string::npos);
+  EXPECT_FALSE(read_siddhi_template("", why));
+}
+
+TEST(CustomRuleJson, RejectionsNameTheField) {
+  auto reject = [](const std::string& body) { return rejection(body, kPolicyLevelCustom); };
+  EXPECT_NE(reject(R"({"policyName":"A","limit":{"requestCount":1}})").find("keyTemplate"), std::string::npos);
+  EXPECT_NE(reject(R"({"policyName":"A","keyTemplate":"$x","limit":{"requestCount":1}})").find("$x"), std::string::npos);
+  EXPECT_NE(reject(R"({"policyName":"A","keyTemplate":"abc","limit":{"requestCount":1}})").find("keyTemplate"),
+            std::string::npos);
+  EXPECT_NE(reject(R"({"policyName":"A","keyTemplate":"$userId","limit":{"requestCount":1,"timeUnit":"week"}})")
+                .find("limit.timeUnit"),
+            std::string::npos);
+  EXPECT_NE(reject(R"({"policyName":"A","keyTemplate":"$userId","condition":{}})").find("limit"), std::string::npos);
+  EXPECT_NE(reject(R"({"policyName":"A","keyTemplate":"$userId","condition":{"clientIp":"x"},"limit":{"requestCount":1}})")
+                .find("clientIp"),
+            std::string::npos);
 }
 
 }  // namespace

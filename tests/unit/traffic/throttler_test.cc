@@ -252,3 +252,53 @@ TEST_F(ThrottlerTest, BandwidthLimitsMeterTheBytesMoved) {
   EXPECT_FALSE(d.allowed());
   EXPECT_EQ(d.code, traffic::kCodeSubscriptionThrottled);
 }
+
+namespace {
+
+domain::ThrottlePolicy custom_rule(std::string name, std::int64_t count, std::string key_template) {
+  domain::ThrottlePolicy p = tier(std::string(domain::kPolicyLevelCustom), std::move(name), count);
+  p.key_template = std::move(key_template);
+  return p;
+}
+
+}  // namespace
+
+TEST_F(ThrottlerTest, CustomRuleCountsMatchingRequestsPerExpandedKey) {
+  auto rule = custom_rule("PerUser", 2, "$userId:$apiContext");
+  rule.match.api_context = "/shop";  // the unversioned context matches too
+  compile({rule});
+  ASSERT_EQ(set->custom_rules().size(), 1u);
+  auto alice = request();
+  alice.api_version = "1.0.0";
+  Decision d;
+  EXPECT_EQ(admitted(alice, 4, 0, &d), 2);
+  EXPECT_EQ(d.code, traffic::kCodeCustomThrottled);
+  EXPECT_NE(d.description.find("PerUser"), std::string::npos);
+  auto bob = alice;
+  bob.user = "bob";
+  EXPECT_EQ(admitted(bob, 3), 2);  // a key of its own
+  auto elsewhere = alice;
+  elsewhere.api_context = "/other/1.0.0";
+  elsewhere.api_context_unversioned = "/other";
+  EXPECT_EQ(admitted(elsewhere, 3), 3);  // not matched
+  auto anonymous = alice;
+  anonymous.user = "";
+  EXPECT_EQ(admitted(anonymous, 3), 3);  // no user to key by: not counted
+}
+
+TEST_F(ThrottlerTest, CustomRuleMatchesUserIpAndHeaders) {
+  auto rule = custom_rule("Narrow", 1, "$clientIp");
+  rule.match.user_id = "alice";
+  rule.match.client_ip = "10.0.0.7";
+  rule.match.headers = {{"X-Plan", "free"}};
+  compile({rule});
+  auto r = request();
+  EXPECT_EQ(admitted(r, 2), 2);  // the header is missing
+  attrs.headers["X-Plan"] = "free";
+  EXPECT_EQ(admitted(r, 2), 1);
+  auto other_ip = r;
+  domain::IpAddress ip2 = *domain::parse_ip("10.0.0.8");
+  other_ip.ip = &ip2;
+  other_ip.ip_text = "10.0.0.8";
+  EXPECT_EQ(admitted(other_ip, 2), 2);
+}
