@@ -145,6 +145,22 @@ TEST_F(OperationPolicies,
       << fault.body;
 }
 
+TEST_F(OperationPolicies, OversizedAndOverlongUploadsAreRefused) {
+  auto big =
+      upload(kPolicies, spec("big") + "# " + std::string(300 * 1024, 'x') + "\n", kTwoHeaders);
+  EXPECT_EQ(big.status, 400);
+  EXPECT_NE(description(big).find("larger than 256 KiB"), std::string::npos)
+      << big.body.substr(0, 300);
+  std::string many = "steps:\n";
+  for (int i = 0; i < 33; ++i)
+    many += "  - {policy: removeHeader, parameters: {headerName: X-" + std::to_string(i) + "}}\n";
+  auto overlong = upload(kPolicies, spec("long"), many);
+  EXPECT_EQ(overlong.status, 400);
+  EXPECT_NE(description(overlong).find("more than 32 steps"), std::string::npos) << overlong.body;
+  auto not_a_list = upload(kPolicies, spec("flat"), "steps: addHeader\n");
+  EXPECT_EQ(not_a_list.status, 400) << not_a_list.body;
+}
+
 TEST_F(OperationPolicies, BuiltInPoliciesCannotBeDeletedOrDownloadedAndUnknownIdsAre404) {
   EXPECT_EQ(admin("DELETE", kPolicies + "/addHeader").status, 403);
   EXPECT_EQ(admin("GET", kPolicies + "/addHeader/content").status, 404);
