@@ -65,6 +65,7 @@
 #include "publisher/publisher_rest.h"
 #include "publisher/settings_rest.h"
 #include "publisher/environment_rest.h"
+#include "publisher/operation_policy_rest.h"
 #include "publisher/scope_rest.h"
 #include "publisher/test_key_rest.h"
 #include "store/store.h"
@@ -410,6 +411,7 @@ int run_serve(const ServeOptions& options) {
     };
     publisher::add_settings_routes(*router, api_service, *store, auth, server_info);
     publisher::add_environment_routes(*router, api_service, product_service, auth);
+    publisher::add_operation_policy_routes(*router, api_service, *store, auth);
     publisher::add_scope_routes(*router, *store, auth, system_scopes);
     devportal::add_devportal_routes(*router, *store, key_manager, approvals, auth, users, cfg.devportal_self_signup,
                                     server_info);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/mediation.h"
 #include "domain/policy.h"
 
 namespace archway::domain {
@@ -157,6 +158,7 @@ struct SecurityState {
   std::vector<ThrottlePolicy> policies;          // every level (subscription, application, advanced)
   std::vector<BlockCondition> block_conditions;  // enabled ones only
   std::string environment_type = "hybrid";       // of the gateway's environment: hybrid, production, sandbox
+  PolicyFlows gateway_policies;  // of the gateway's environment (/gateway-policies), custom policies expanded
 };
 
 }  // namespace archway::domain

@@ -72,8 +72,14 @@ struct EnvironmentChange {
   std::string type;  // hybrid, production or sandbox
 };
 
+// The gateway policies of the gateway's environment changed (deployed, undeployed or edited):
+// every API runs them first, so every API is compiled again.
+struct GatewayPoliciesChange {
+  PolicyFlows flows;  // custom policies expanded
+};
+
 using ConfigChange = std::variant<ApiChange, ApplicationChange, KeysChange, SubscriptionChange, TokenRevoked,
                                   PoliciesChange, SigningKeysChange, KeyManagersChange, EnvironmentChange,
-                                  ThrottleReset>;
+                                  ThrottleReset, GatewayPoliciesChange>;
 
 }  // namespace archway::domain

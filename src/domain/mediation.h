@@ -41,6 +41,7 @@ struct PolicyAttribute {
   bool required = true;
   std::string validation_regex;  // empty: any value
   std::string type = "String";   // "JSON": given as a JSON value (kept as its text), e.g. jsonTransform's operations
+  std::string default_value;     // custom policies: the value a use that does not give it has
 };
 
 struct PolicySpec {

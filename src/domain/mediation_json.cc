@@ -24,15 +24,27 @@ std::string scalar_text(const json::value& v, const std::string& path) {
   bad(fmt::format("'{}' must be a string, a number or a boolean", path));
 }
 
+// A use of a policy that is not built in: a custom one (/operation-policies), checked against the
+// stored policies by the Publisher when an API is written (publisher/operation_policies.h).
+PolicyRef custom_policy_from_json(const json::object& o, PolicyRef p, const std::string& path) {
+  p.version = common::opt_string(o, "policyVersion", path + ".policyVersion").value_or("v1");
+  p.id = common::opt_string(o, "policyId", path + ".policyId").value_or("");
+  if (const json::object* params = common::opt_object(o, "parameters", path + ".parameters"))
+    for (const auto& [k, val] : *params) {
+      if (val.is_null()) continue;
+      const std::string field = fmt::format("{}.parameters.{}", path, std::string_view(k));
+      p.parameters.emplace(std::string(k), val.is_object() || val.is_array() ? json::serialize(val) : scalar_text(val, field));
+    }
+  return p;
+}
+
 PolicyRef policy_from_json(const json::value& v, std::string_view flow, const std::string& path) {
   const json::object& o = common::as_object(v, path);
   PolicyRef p;
   p.name = common::opt_string(o, "policyName", path + ".policyName").value_or("");
   if (p.name.empty()) bad(fmt::format("'{}.policyName' is required", path));
   const PolicySpec* spec = find_builtin_policy(p.name);
-  if (!spec)
-    bad(fmt::format("'{}.policyName': unknown policy '{}' (GET /api/am/publisher/v4/operation-policies lists them)",
-                    path, p.name));
+  if (!spec) return custom_policy_from_json(o, std::move(p), path);
   if (std::find(spec->flows.begin(), spec->flows.end(), flow) == spec->flows.end())
     bad(fmt::format("'{}': policy '{}' cannot run in the {} flow", path, p.name, flow));
   p.version = common::opt_string(o, "policyVersion", path + ".policyVersion").value_or("v1");

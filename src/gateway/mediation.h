@@ -44,10 +44,16 @@ struct CompiledFlow {
   bool touches_query() const { return !add_query.empty() || !remove_query.empty(); }
 };
 
-// API-level policies run before the operation's (both in their given order); each use is compiled
-// by its policy's function (gateway/policies/registry.cc).
-CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& api_level,
+// The gateway environment's policies (/gateway-policies) run first, then the API's, then the
+// operation's (each in its given order); each use is compiled by its policy's function
+// (gateway/policies/registry.cc).
+CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& gateway_level,
+                          const std::vector<domain::PolicyRef>& api_level,
                           const std::vector<domain::PolicyRef>& operation_level);
+inline CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& api_level,
+                                 const std::vector<domain::PolicyRef>& operation_level) {
+  return compile_flow({}, api_level, operation_level);
+}
 
 // Applies header operations, in order, to a request's or a response's fields.
 void apply_header_ops(const std::vector<CompiledFlow::HeaderOp>& ops, http::h1::Fields& fields);

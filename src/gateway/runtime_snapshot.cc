@@ -234,7 +234,8 @@ std::vector<std::uint32_t> weighted_schedule(const std::vector<std::int64_t>& we
 
 std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std::uint32_t handle,
                                               const SnapshotSettings& settings, const traffic::PolicySet& policies,
-                                              const std::function<void(std::string)>& warn) {
+                                              const std::function<void(std::string)>& warn,
+                                              const domain::PolicyFlows& gateway_policies) {
   const domain::Api& a = d.api;
   auto rt = std::make_shared<ApiRuntime>();
   rt->id = d.api_id;
@@ -281,9 +282,9 @@ std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std:
     rt->operations.push_back({op.verb, op.target, op.auth_type, op.throttling_policy, op.auth_type != "None",
                               op.scopes, enforced_policy(policies, domain::kPolicyLevelAdvanced, op.throttling_policy, warn),
                               op.verb + " " + op.target,
-                              compile_flow(api_policies.request, op.policies.request),
-                              compile_flow(api_policies.response, op.policies.response),
-                              compile_flow(api_policies.fault, op.policies.fault),
+                              compile_flow(gateway_policies.request, api_policies.request, op.policies.request),
+                              compile_flow(gateway_policies.response, api_policies.response, op.policies.response),
+                              compile_flow(gateway_policies.fault, api_policies.fault, op.policies.fault),
                               op.response_caching.value_or(a.response_caching)
                                   ? op.cache_timeout_s.value_or(a.cache_timeout_s) * 1000
                                   : 0,

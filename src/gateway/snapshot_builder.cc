@@ -29,6 +29,7 @@ void SnapshotBuilder::reset(const std::vector<domain::DeployedApi>& apis, const 
   next_handle_ = handles;  // handles are never reused within the process
 
   set_environment_type(security.environment_type);
+  gateway_policies_ = security.gateway_policies;
   apps_.reserve(security.applications.size());
   apis_.reserve(apis.size());
   next_.applications_.reserve(security.applications.size());
@@ -66,6 +67,8 @@ bool SnapshotBuilder::apply(const domain::ConfigChange& change) {
           next_.revoked_.put(c.token.jti, c.token.expires_at);
         } else if constexpr (std::is_same_v<T, domain::PoliciesChange>) {
           return false;  // every compiled API and entry points into the policies: reload whole
+        } else if constexpr (std::is_same_v<T, domain::GatewayPoliciesChange>) {
+          return false;  // every API runs them: reload whole (the load carries them)
         } else if constexpr (std::is_same_v<T, domain::SigningKeysChange>) {
           set_signing_keys(c.public_jwks);
         } else if constexpr (std::is_same_v<T, domain::KeyManagersChange>) {
@@ -194,7 +197,7 @@ void SnapshotBuilder::remove_subscription(const std::string& application_id, con
 void SnapshotBuilder::put_api(const domain::DeployedApi& d) {
   ApiEntry& e = api_entry(d.api_id)->second;
   auto rt = compile_api(d, e.handle, *settings_, *next_.policies_,
-                        [this](std::string w) { warnings_.push_back(std::move(w)); });
+                        [this](std::string w) { warnings_.push_back(std::move(w)); }, gateway_policies_);
   if (e.runtime) {
     buckets_[e.bucket].erase(d.api_id);
     dirty_buckets_.insert(e.bucket);

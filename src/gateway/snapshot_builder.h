@@ -24,9 +24,11 @@ namespace archway::gateway {
 
 // Compiles one deployed API (endpoints, credentials, policy chains, validators, CORS); null when it
 // cannot be served (no usable production endpoint), said through `warn`.
+// `gateway_policies` (the environment's /gateway-policies) run before the API's own in every flow.
 std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std::uint32_t handle,
                                               const SnapshotSettings& settings, const traffic::PolicySet& policies,
-                                              const std::function<void(std::string)>& warn);
+                                              const std::function<void(std::string)>& warn,
+                                              const domain::PolicyFlows& gateway_policies = {});
 // The policy of that level and name when it limits anything (Unlimited: none); unknown: warns.
 const traffic::Policy* enforced_policy(const traffic::PolicySet& set, std::string_view level, std::string_view name,
                                        const std::function<void(std::string)>& warn);
@@ -102,6 +104,7 @@ class SnapshotBuilder {
   bool api_list_dirty_ = true;
   std::uint32_t next_handle_ = 1;
   std::vector<std::string> warnings_;
+  domain::PolicyFlows gateway_policies_;  // the environment's, run first by every API
 };
 
 }  // namespace archway::gateway

@@ -14,6 +14,7 @@
 #include "domain/url.h"
 #include "openapi/operation_validator.h"
 #include "publisher/api_validation.h"
+#include "publisher/operation_policies.h"
 
 namespace archway::publisher {
 
@@ -221,6 +222,7 @@ domain::Api ApiService::checked_new(domain::Api api, const domain::User& caller)
   seal_endpoint_secrets(api, nullptr);
   check_categories(api);
   check_scopes(api);
+  OperationPolicyService(store_).check_uses(api, "");
   api.id = common::new_uuid();
   if (api.provider.empty()) api.provider = caller.username;
   api.lifecycle_status = std::string(domain::kLifecycleCreated);
@@ -242,6 +244,7 @@ domain::Api ApiService::copy(const std::string& id, const std::string& new_versi
   api.lifecycle_status = std::string(domain::kLifecycleCreated);
   api.created_time = api.last_updated_time = common::now_millis();
   store_.create_api_version(api, id);  // with the documents and the thumbnail
+  store_.copy_operation_policies(id, api.id);  // its own policies, which its operations may use
   return *store_.get_api(api.id);
 }
 
@@ -283,6 +286,7 @@ domain::Api ApiService::checked_update(const std::string& id, domain::Api change
   check_categories(changes);
   check_scopes(changes);
   check_schema_validation(changes);
+  OperationPolicyService(store_).check_uses(changes, id);
   if (changes.name != current.name)
     throw ProblemError(Problem::bad_request(fmt::format("'name' cannot be changed (is '{}')", current.name)));
   if (changes.version != current.version)

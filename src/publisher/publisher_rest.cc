@@ -607,20 +607,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     return ok_json(200, items);
   });
 
-  // The built-in mediation policies APIs and operations can name (apiPolicies, operationPolicies).
-  r.add("GET", publisher_path("/operation-policies"), [&, reader](RestRequest& req) {
-    reader(req);
-    json::array items;
-    for (const auto& spec : domain::builtin_policies()) items.push_back(domain::policy_spec_to_json(spec));
-    return ok_json(200, common::list_body(std::move(items)));
-  });
-  r.add("GET", publisher_path("/operation-policies/{operationPolicyId}"), [&, reader](RestRequest& req) {
-    reader(req);
-    const std::string& id = req.path_params["operationPolicyId"];
-    const domain::PolicySpec* spec = domain::find_builtin_policy(id);
-    if (!spec) throw ProblemError(Problem::not_found("Operation policy '" + id + "' does not exist"));
-    return ok_json(200, domain::policy_spec_to_json(*spec));
-  });
+  // /operation-policies (built-in and custom) and /gateway-policies: operation_policy_rest.cc.
 
 }
 

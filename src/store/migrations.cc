@@ -540,6 +540,34 @@ CREATE TABLE api_labels (
 );
 CREATE INDEX api_labels_by_label ON api_labels (label_id, api_id);
 )sql"},
+      {26, "custom operation policies and gateway policy mappings", R"sql(
+-- api_id '' holds the common policies; an API's own go with it (the trigger: '' cannot be a key).
+CREATE TABLE operation_policies (
+  id           TEXT PRIMARY KEY,
+  api_id       TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  version      TEXT NOT NULL,
+  record       TEXT NOT NULL,
+  created_time INTEGER NOT NULL,
+  UNIQUE (api_id, name, version)
+);
+CREATE TRIGGER operation_policies_go_with_their_api AFTER DELETE ON apis
+BEGIN
+  DELETE FROM operation_policies WHERE api_id = OLD.id;
+END;
+CREATE TABLE gateway_policy_mappings (
+  id           TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  description  TEXT NOT NULL,
+  flows        TEXT NOT NULL,
+  created_time INTEGER NOT NULL
+);
+CREATE TABLE gateway_policy_deployments (
+  environment TEXT PRIMARY KEY,
+  mapping_id  TEXT NOT NULL REFERENCES gateway_policy_mappings (id)
+);
+CREATE INDEX gateway_policy_deployments_by_mapping ON gateway_policy_deployments (mapping_id, environment);
+)sql"},
       {27, "issued API keys (metadata only, by jti) for the Admin's list and revocation", R"sql(
 CREATE TABLE api_keys (
   id               TEXT PRIMARY KEY,

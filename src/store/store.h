@@ -15,6 +15,7 @@
 #include "domain/category.h"
 #include "domain/comment.h"
 #include "domain/environment.h"
+#include "domain/operation_policy.h"
 #include "domain/shared_scope.h"
 #include "domain/document.h"
 #include "domain/policy.h"
@@ -378,6 +379,32 @@ class Store {
   // Attaches (or, with `attach` false, detaches) labels; unknown label ids are a 400, in one transaction.
   virtual std::vector<domain::Label> change_api_labels(std::string_view api_id,
                                                        const std::vector<std::string>& label_ids, bool attach) = 0;
+
+  // Custom operation policies (migration 26): common ones (api_id empty) and API-specific ones,
+  // name and version unique within their scope (409); an API's own go with it. Deleting one that
+  // an API (working copy or revision) or a gateway policy mapping uses is refused (409).
+  virtual void create_operation_policy(const domain::OperationPolicy& p) = 0;
+  // Empty api_id: the common ones; else that API's own.
+  virtual std::vector<domain::OperationPolicy> list_operation_policies(std::string_view api_id) = 0;
+  virtual std::optional<domain::OperationPolicy> get_operation_policy(std::string_view id) = 0;
+  virtual bool delete_operation_policy(std::string_view id) = 0;
+  // Copies an API's own policies to its new version.
+  virtual void copy_operation_policies(std::string_view from_api_id, std::string_view to_api_id) = 0;
+
+  // Gateway policy mappings (migration 26): policies every API of a gateway environment runs
+  // before its own. An environment has at most one mapping deployed (409). Changing a deployed
+  // mapping, deploying or undeploying appends `gateway_policy.changed`; deleting a deployed one is
+  // refused (412).
+  virtual void create_gateway_policy_mapping(const domain::GatewayPolicyMapping& m) = 0;
+  virtual std::vector<domain::GatewayPolicyMapping> list_gateway_policy_mappings() = 0;
+  virtual std::optional<domain::GatewayPolicyMapping> get_gateway_policy_mapping(std::string_view id) = 0;
+  virtual bool update_gateway_policy_mapping(const domain::GatewayPolicyMapping& m) = 0;  // false: no such
+  virtual bool delete_gateway_policy_mapping(std::string_view id) = 0;
+  // Deploys the mapping to `deploy` and undeploys it from `undeploy` (environment names), in one transaction.
+  virtual void deploy_gateway_policy_mapping(std::string_view id, const std::vector<std::string>& deploy,
+                                             const std::vector<std::string>& undeploy) = 0;
+  // The flows of the mapping deployed to an environment (empty: none).
+  virtual domain::PolicyFlows gateway_policies_of(std::string_view environment) = 0;
 
   // Applications (unique per owner and name); deleting one removes its keys and subscriptions.
   virtual void create_application(const domain::Application& app) = 0;

@@ -18,11 +18,72 @@ namespace json = boost::json;
 ChangeReader::ChangeReader(store::Store& store, std::string environment)
     : store_(store), environment_(std::move(environment)) {}
 
+namespace {
+
+// The custom policy a use names among `own` (the API's) then `common`: by policyId when it names
+// one, else by name and version.
+const domain::OperationPolicy* resolve(const domain::PolicyRef& use, const std::vector<domain::OperationPolicy>& own,
+                                       const std::vector<domain::OperationPolicy>& common) {
+  for (const auto* list : {&own, &common}) {
+    for (const auto& p : *list)
+      if (!use.id.empty() && p.id == use.id) return &p;
+    for (const auto& p : *list)
+      if (p.spec.name == use.name && p.version == use.version) return &p;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void ChangeReader::expand_custom_policies(domain::Api& api, const std::string& api_id,
+                                          const std::vector<domain::OperationPolicy>& common) {
+  bool any = domain::has_custom_policies(api.api_policies);
+  for (const auto& op : api.operations) any = any || domain::has_custom_policies(op.policies);
+  for (const auto& pa : api.product_apis) {
+    any = any || domain::has_custom_policies(pa.api_policies);
+    for (const auto& op : pa.operations) any = any || domain::has_custom_policies(op.policies);
+  }
+  if (!any) return;
+  std::map<std::string, std::vector<domain::OperationPolicy>> own_by_api;  // each API's own, read once
+  auto expand = [&](domain::PolicyFlows& flows, const std::string& owner) {
+    auto it = own_by_api.find(owner);
+    if (it == own_by_api.end()) it = own_by_api.emplace(owner, store_.list_operation_policies(owner)).first;
+    const std::vector<domain::OperationPolicy>& own = it->second;
+    domain::expand_custom_policies(
+        flows, [&](const domain::PolicyRef& use) { return resolve(use, own, common); },
+        [&](const domain::PolicyRef& use) {
+          spdlog::warn("change feed: API {} {} uses operation policy '{}' {}, which does not exist; left out",
+                       api.name, api.version, use.name, use.version);
+        });
+  };
+  expand(api.api_policies, api_id);
+  for (auto& op : api.operations) expand(op.policies, api_id);
+  for (auto& pa : api.product_apis) {
+    expand(pa.api_policies, pa.api_id);
+    for (auto& op : pa.operations) expand(op.policies, pa.api_id);
+  }
+}
+
+domain::PolicyFlows ChangeReader::gateway_policies() {
+  domain::PolicyFlows flows = store_.gateway_policies_of(environment_);
+  if (!domain::has_custom_policies(flows)) return flows;
+  const std::vector<domain::OperationPolicy> common = store_.list_operation_policies("");
+  domain::expand_custom_policies(
+      flows, [&](const domain::PolicyRef& use) { return resolve(use, {}, common); },
+      [&](const domain::PolicyRef& use) {
+        spdlog::warn("change feed: gateway policies of '{}' use operation policy '{}' {}, which does not exist; left out",
+                     environment_, use.name, use.version);
+      });
+  return flows;
+}
+
 std::int64_t ChangeReader::load_deployed() {
   store::DeployedState st = store_.deployed_state(environment_);
   const auto properties = store_.environment_properties_of(environment_);
+  const std::vector<domain::OperationPolicy> common = store_.list_operation_policies("");
   apis_.clear();
   for (auto& d : st.apis) {
+    expand_custom_policies(d.api, d.api_id, common);
     if (auto p = properties.find(d.api_id); p != properties.end()) domain::apply_environment_properties(d.api, p->second);
     apis_[d.api_id] = std::move(d);
   }
@@ -79,6 +140,7 @@ std::optional<domain::ConfigChange> ChangeReader::api_change(const store::Change
   if (const json::value* def = p.if_contains("openapiDefinition"); def && def->is_string())
     d.api.openapi_definition = std::string(def->get_string());
   domain::apply_environment_properties(d.api, store_.environment_properties(d.api_id, environment_));
+  expand_custom_policies(d.api, d.api_id, store_.list_operation_policies(""));
   apis_[d.api_id] = std::move(d);
   return current();
 }
@@ -110,6 +172,7 @@ std::vector<domain::ConfigChange> ChangeReader::changes(const std::vector<store:
   // Entities are read as they are now, so one read serves every event naming the same entity.
   std::set<std::pair<std::string_view, std::string_view>> read;
   bool settings_read = false;
+  bool gateway_policies_read = false;
   auto first_time = [&](const store::ChangeEvent& e) { return read.emplace(e.type, e.entity_id).second; };
   for (const auto& e : events) {
     if (e.type.starts_with("api.")) {
@@ -147,6 +210,9 @@ std::vector<domain::ConfigChange> ChangeReader::changes(const std::vector<store:
       out.push_back(domain::PoliciesChange{std::move(s.policies), std::move(s.block_conditions)});
       out.push_back(domain::SigningKeysChange{std::move(s.public_jwks)});
       out.push_back(domain::KeyManagersChange{std::move(s.external_key_managers)});
+    } else if (e.type == "gateway_policy.changed") {
+      if (!gateway_policies_read) out.push_back(domain::GatewayPoliciesChange{gateway_policies()});
+      gateway_policies_read = true;  // the environment's whole set, once per batch
     } else if (e.type == "environment.changed") {
       // Of an environment's record, its type reaches gateways: which key types they serve.
       if (first_time(e)) out.push_back(domain::EnvironmentChange{environment_type()});
@@ -208,6 +274,7 @@ void DeploymentFeed::load_all() {
   domain::SecurityState security =
       store_.security_state_except_subscriptions(common::now_millis() / 1000, ChangeReader::kRetiredKeyGraceS);
   security.environment_type = reader_.environment_type();
+  security.gateway_policies = reader_.gateway_policies();
   ChunkQueue queue;
   std::thread reader([&] {
     try {

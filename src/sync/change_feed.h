@@ -34,6 +34,9 @@ class ChangeReader {
   // The type of the environment (hybrid when it is the built-in one or not defined).
   std::string environment_type();
 
+  // The gateway policies deployed to this environment, custom policies expanded.
+  domain::PolicyFlows gateway_policies();
+
   // The changes that `events` (in revision order) make. An entity named twice is read once.
   std::vector<domain::ConfigChange> changes(const std::vector<store::ChangeEvent>& events, std::int64_t now_s);
 
@@ -41,6 +44,10 @@ class ChangeReader {
 
  private:
   std::optional<domain::ConfigChange> api_change(const store::ChangeEvent& e);
+  // Replaces an API's uses of custom operation policies by the built-in uses they stand for, so
+  // the gateway compiles only built-in policies (an unknown one is left out, with a warning).
+  void expand_custom_policies(domain::Api& api, const std::string& api_id,
+                              const std::vector<domain::OperationPolicy>& common);
 
   store::Store& store_;
   std::string environment_;

@@ -36,10 +36,11 @@ Compile find(std::string_view policy_name) {
 
 }  // namespace policies
 
-CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& api_level,
+CompiledFlow compile_flow(const std::vector<domain::PolicyRef>& gateway_level,
+                          const std::vector<domain::PolicyRef>& api_level,
                           const std::vector<domain::PolicyRef>& operation_level) {
   CompiledFlow f;
-  for (const auto* uses : {&api_level, &operation_level})
+  for (const auto* uses : {&gateway_level, &api_level, &operation_level})
     for (const auto& use : *uses) {
       if (const policies::Compile compile = policies::find(use.name)) compile(use, f);
       else spdlog::warn("mediation policy '{}' is unknown to the gateway; left out of the flow", use.name);

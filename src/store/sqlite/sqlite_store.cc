@@ -1,6 +1,7 @@
 // SQLite implementation of Store: one connection (WAL) serialised by a mutex; every public method
 // is one transaction, and change events are appended inside it.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -14,6 +15,7 @@
 #include "common/strings.h"
 #include "domain/api_json.h"
 #include "domain/lifecycle.h"
+#include "domain/mediation_json.h"
 #include "domain/policy_json.h"
 #include "store/migrations.h"
 #include "store/sqlite/queries.h"
@@ -69,6 +71,36 @@ void run_unique(Stmt& s, const std::string& conflict) {
     if (e.is_constraint()) throw common::ProblemError(common::Problem::conflict(conflict));
     throw;
   }
+}
+
+domain::OperationPolicy operation_policy_from(const std::string& record) {
+  const json::value v = json::parse(record);
+  return domain::operation_policy_from_record(v.as_object());
+}
+
+// Whether a stored definition (an API, a revision or policy flows) has a use of that policy.
+bool names_policy(const json::value& v, std::string_view name, std::string_view version) {
+  if (v.is_array()) {
+    for (const auto& x : v.get_array())
+      if (names_policy(x, name, version)) return true;
+  } else if (v.is_object()) {
+    const json::object& o = v.get_object();
+    const json::value* n = o.if_contains("policyName");
+    if (n && n->is_string() && n->get_string() == name) {
+      const json::value* ver = o.if_contains("policyVersion");
+      const std::string_view used = ver && ver->is_string() ? std::string_view(ver->get_string()) : "v1";
+      if (used == version) return true;
+    }
+    for (const auto& [k, x] : o)
+      if (names_policy(x, name, version)) return true;
+  }
+  return false;
+}
+
+bool names_policy(const std::string& definition, std::string_view name, std::string_view version) {
+  boost::system::error_code ec;
+  const json::value v = json::parse(definition, ec);
+  return !ec && names_policy(v, name, version);
 }
 
 // Storage codec of gateway environments (the `definition` column): the store's own field names,
@@ -1562,6 +1594,24 @@ class SqliteStore final : public Store {
     return api_labels_locked(api_id);
   }
 
+  std::vector<std::string> gateway_labels_locked(std::string_view mapping_id) {
+    Stmt s = db_.prepare("SELECT environment FROM gateway_policy_deployments WHERE mapping_id = ? ORDER BY environment");
+    s.bind(1, mapping_id);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+
+  domain::GatewayPolicyMapping gateway_mapping_from(const Stmt& s) {
+    domain::GatewayPolicyMapping m;
+    m.id = s.text(0);
+    m.display_name = s.text(1);
+    m.description = s.text(2);
+    m.flows = domain::policy_flows_from_json(json::parse(s.text(3)), "policyMapping");
+    m.labels = gateway_labels_locked(m.id);
+    return m;
+  }
+
   std::vector<domain::Label> change_api_labels(std::string_view api_id, const std::vector<std::string>& label_ids,
                                                bool attach) override {
     std::lock_guard lock(mu_);
@@ -1583,6 +1633,189 @@ class SqliteStore final : public Store {
     auto out = api_labels_locked(api_id);
     tx.commit();
     return out;
+  }
+
+  void create_operation_policy(const domain::OperationPolicy& p) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(
+        "INSERT INTO operation_policies (id, api_id, name, version, record, created_time) VALUES (?,?,?,?,?,?)");
+    s.bind(1, p.id).bind(2, p.api_id).bind(3, p.spec.name).bind(4, p.version);
+    s.bind(5, json::serialize(domain::operation_policy_record(p))).bind(6, p.created_time);
+    run_unique(s, fmt::format("{} policy '{}' {} already exists", p.api_id.empty() ? "A common" : "The API's",
+                              p.spec.name, p.version));
+  }
+
+  std::vector<domain::OperationPolicy> list_operation_policies(std::string_view api_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT record FROM operation_policies WHERE api_id = ? ORDER BY name, version");
+    s.bind(1, api_id);
+    std::vector<domain::OperationPolicy> out;
+    while (s.step()) out.push_back(operation_policy_from(s.text(0)));
+    return out;
+  }
+
+  std::optional<domain::OperationPolicy> get_operation_policy(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT record FROM operation_policies WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return operation_policy_from(s.text(0));
+  }
+
+  bool delete_operation_policy(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    Stmt s = db_.prepare("SELECT api_id, name, version FROM operation_policies WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return false;
+    const std::string api_id = s.text(0), name = s.text(1), version = s.text(2);
+    // A scan of the definitions that name the policy at all (a deletion is rare), then an exact check.
+    const std::string like = "%\"policyName\":\"" + name + "\"%";
+    std::vector<std::string> users;
+    auto scan = [&](const char* sql, bool with_api) {
+      Stmt q = db_.prepare(sql);
+      q.bind(1, like);
+      if (with_api) q.bind(2, api_id);
+      while (q.step())
+        if (names_policy(q.text(1), name, version)) users.push_back(q.text(0));
+    };
+    if (api_id.empty()) {
+      scan("SELECT name || ' ' || version, definition FROM apis WHERE definition LIKE ?", false);
+      scan("SELECT a.name || ' ' || a.version || ' (revision ' || r.number || ')', r.definition FROM api_revisions r "
+           "JOIN apis a ON a.id = r.api_id WHERE r.definition LIKE ?",
+           false);
+      scan("SELECT 'gateway policy mapping ' || display_name, flows FROM gateway_policy_mappings WHERE flows LIKE ?",
+           false);
+    } else {
+      scan("SELECT name || ' ' || version, definition FROM apis WHERE definition LIKE ? AND id = ?", true);
+      scan("SELECT a.name || ' ' || a.version || ' (revision ' || r.number || ')', r.definition FROM api_revisions r "
+           "JOIN apis a ON a.id = r.api_id WHERE r.definition LIKE ? AND r.api_id = ?",
+           true);
+    }
+    if (!users.empty())
+      throw common::ProblemError(common::Problem::conflict(
+          fmt::format("Operation policy '{}' {} cannot be deleted: it is used by {}", name, version,
+                      fmt::join(users, ", "))));
+    db_.prepare("DELETE FROM operation_policies WHERE id = ?").bind(1, id).run();
+    tx.commit();
+    return true;
+  }
+
+  void copy_operation_policies(std::string_view from_api_id, std::string_view to_api_id) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    Stmt s = db_.prepare("SELECT record FROM operation_policies WHERE api_id = ?");
+    s.bind(1, from_api_id);
+    std::vector<domain::OperationPolicy> copies;
+    while (s.step()) copies.push_back(operation_policy_from(s.text(0)));
+    for (auto& p : copies) {
+      p.id = common::new_uuid();
+      p.api_id = std::string(to_api_id);
+      db_.prepare("INSERT OR IGNORE INTO operation_policies (id, api_id, name, version, record, created_time) "
+                  "VALUES (?,?,?,?,?,?)")
+          .bind(1, p.id)
+          .bind(2, p.api_id)
+          .bind(3, p.spec.name)
+          .bind(4, p.version)
+          .bind(5, json::serialize(domain::operation_policy_record(p)))
+          .bind(6, p.created_time)
+          .run();
+    }
+    tx.commit();
+  }
+
+  void create_gateway_policy_mapping(const domain::GatewayPolicyMapping& m) override {
+    std::lock_guard lock(mu_);
+    db_.prepare("INSERT INTO gateway_policy_mappings (id, display_name, description, flows, created_time) "
+                "VALUES (?,?,?,?,?)")
+        .bind(1, m.id)
+        .bind(2, m.display_name)
+        .bind(3, m.description)
+        .bind(4, json::serialize(domain::policy_flows_to_json(m.flows)))
+        .bind(5, common::now_millis())
+        .run();
+  }
+
+  std::vector<domain::GatewayPolicyMapping> list_gateway_policy_mappings() override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(
+        "SELECT id, display_name, description, flows FROM gateway_policy_mappings ORDER BY created_time, id");
+    std::vector<domain::GatewayPolicyMapping> out;
+    while (s.step()) out.push_back(gateway_mapping_from(s));
+    return out;
+  }
+
+  std::optional<domain::GatewayPolicyMapping> get_gateway_policy_mapping(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT id, display_name, description, flows FROM gateway_policy_mappings WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return gateway_mapping_from(s);
+  }
+
+  bool update_gateway_policy_mapping(const domain::GatewayPolicyMapping& m) override {
+    bool found = false;
+    write([&]() -> std::int64_t {
+      db_.prepare("UPDATE gateway_policy_mappings SET display_name = ?, description = ?, flows = ? WHERE id = ?")
+          .bind(1, m.display_name)
+          .bind(2, m.description)
+          .bind(3, json::serialize(domain::policy_flows_to_json(m.flows)))
+          .bind(4, m.id)
+          .run();
+      found = db_.changes() > 0;
+      return found && !gateway_labels_locked(m.id).empty() ? append_event("gateway_policy.changed", m.id, "{}") : 0;
+    });
+    return found;
+  }
+
+  bool delete_gateway_policy_mapping(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Transaction tx(db_);
+    const auto labels = gateway_labels_locked(id);
+    if (!labels.empty()) {
+      common::Problem p = common::Problem::conflict(
+          fmt::format("The gateway policy mapping is deployed to {}; undeploy it first", fmt::join(labels, ", ")));
+      p.status = p.code = 412;  // as the product lists for this call
+      p.message = "Precondition Failed";
+      throw common::ProblemError(std::move(p));
+    }
+    db_.prepare("DELETE FROM gateway_policy_mappings WHERE id = ?").bind(1, id).run();
+    const bool found = db_.changes() > 0;
+    tx.commit();
+    return found;
+  }
+
+  void deploy_gateway_policy_mapping(std::string_view id, const std::vector<std::string>& deploy,
+                                     const std::vector<std::string>& undeploy) override {
+    write([&]() -> std::int64_t {
+      for (const auto& env : deploy) {
+        Stmt s = db_.prepare("SELECT mapping_id FROM gateway_policy_deployments WHERE environment = ?");
+        s.bind(1, env);
+        if (s.step() && s.text(0) != id)
+          throw common::ProblemError(common::Problem::conflict(fmt::format(
+              "Gateway '{}' already has gateway policy mapping '{}' deployed; undeploy it first", env, s.text(0))));
+        db_.prepare("INSERT OR IGNORE INTO gateway_policy_deployments (environment, mapping_id) VALUES (?,?)")
+            .bind(1, env)
+            .bind(2, id)
+            .run();
+      }
+      for (const auto& env : undeploy)
+        db_.prepare("DELETE FROM gateway_policy_deployments WHERE environment = ? AND mapping_id = ?")
+            .bind(1, env)
+            .bind(2, id)
+            .run();
+      return append_event("gateway_policy.changed", id, "{}");
+    });
+  }
+
+  domain::PolicyFlows gateway_policies_of(std::string_view environment) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(
+        "SELECT m.flows FROM gateway_policy_deployments d JOIN gateway_policy_mappings m ON m.id = d.mapping_id "
+        "WHERE d.environment = ?");
+    s.bind(1, environment);
+    if (!s.step()) return {};
+    return domain::policy_flows_from_json(json::parse(s.text(0)), "gatewayPolicies");
   }
 
 
