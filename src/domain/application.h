@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/certificate.h"
 #include "domain/policy.h"
 
 namespace archway::domain {
@@ -139,6 +140,8 @@ struct SecurityState {
   std::vector<ThrottlePolicy> policies;          // every level (subscription, application, advanced)
   std::vector<BlockCondition> block_conditions;  // enabled ones only
   std::string environment_type = "hybrid";       // of the gateway's environment: hybrid, production, sandbox
+  std::vector<EndpointCertificate> endpoint_certificates;
+  std::vector<ClientCertificate> client_certificates;
 };
 
 }  // namespace archway::domain

@@ -72,8 +72,14 @@ struct EnvironmentChange {
   std::string type;  // hybrid, production or sandbox
 };
 
+// Endpoint and client certificates, carried whole (a small set that changes rarely).
+struct CertificatesChange {
+  std::vector<EndpointCertificate> endpoint_certificates;
+  std::vector<ClientCertificate> client_certificates;
+};
+
 using ConfigChange = std::variant<ApiChange, ApplicationChange, KeysChange, SubscriptionChange, TokenRevoked,
                                   PoliciesChange, SigningKeysChange, KeyManagersChange, EnvironmentChange,
-                                  ThrottleReset>;
+                                  ThrottleReset, CertificatesChange>;
 
 }  // namespace archway::domain

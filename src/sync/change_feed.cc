@@ -110,6 +110,7 @@ std::vector<domain::ConfigChange> ChangeReader::changes(const std::vector<store:
   // Entities are read as they are now, so one read serves every event naming the same entity.
   std::set<std::pair<std::string_view, std::string_view>> read;
   bool settings_read = false;
+  bool certificates_read = false;
   auto first_time = [&](const store::ChangeEvent& e) { return read.emplace(e.type, e.entity_id).second; };
   for (const auto& e : events) {
     if (e.type.starts_with("api.")) {
@@ -147,6 +148,11 @@ std::vector<domain::ConfigChange> ChangeReader::changes(const std::vector<store:
       out.push_back(domain::PoliciesChange{std::move(s.policies), std::move(s.block_conditions)});
       out.push_back(domain::SigningKeysChange{std::move(s.public_jwks)});
       out.push_back(domain::KeyManagersChange{std::move(s.external_key_managers)});
+    } else if (e.type == "certificate.changed") {
+      if (certificates_read) continue;
+      certificates_read = true;  // a small set, read whole, once per batch
+      domain::SecurityState s = store_.security_settings(now_s, kRetiredKeyGraceS);
+      out.push_back(domain::CertificatesChange{std::move(s.endpoint_certificates), std::move(s.client_certificates)});
     } else if (e.type == "environment.changed") {
       // Of an environment's record, its type reaches gateways: which key types they serve.
       if (first_time(e)) out.push_back(domain::EnvironmentChange{environment_type()});
