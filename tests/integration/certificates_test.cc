@@ -1,6 +1,10 @@
 // Endpoint certificates (trusted for HTTPS backends at their endpoint) and client certificates of
 // APIs with mutual SSL, against the real binary: the Publisher routes, their errors, and what the
 // gateway does with the certificates (backend TLS verification, callers over TLS).
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 
@@ -41,6 +45,30 @@ KeyPair make_certificate(const std::string& dir, const std::string& cn) {
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   k.pem = read_file(k.cert_file);
   return k;
+}
+
+// A self-signed certificate whose validity ended yesterday (the openssl tool makes none).
+std::string expired_certificate_pem() {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -2 * 86400);
+  X509_gmtime_adj(X509_getm_notAfter(cert), -86400);
+  X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("expired"), -1, -1, 0);
+  X509_set_issuer_name(cert, X509_get_subject_name(cert));
+  X509_set_pubkey(cert, key);
+  X509_sign(cert, key, EVP_sha256());
+  BIO* out = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(out, cert);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(out, &data);
+  std::string pem(data, static_cast<std::size_t>(n));
+  BIO_free(out);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return pem;
 }
 
 // One GET over TLS to the gateway, presenting `client` (when given) as the client certificate.
@@ -179,6 +207,13 @@ TEST_F(EndpointCertificates, BadUploadsAreRefusedWithTheirStatus) {
                      {{"alias", "ep-junk"}, {"endpoint", "https://junk.example"}});
   EXPECT_EQ(junk.status, 400);
   EXPECT_NE(str(json_of(junk)["description"]).find("certificate"), std::string::npos);
+  auto expired = upload("POST", kEndpointCerts, expired_certificate_pem(),
+                        {{"alias", "ep-expired"}, {"endpoint", "https://old.example"}});
+  EXPECT_EQ(expired.status, 400);
+  EXPECT_NE(str(json_of(expired)["description"]).find("expired"), std::string::npos);
+  EXPECT_EQ(upload("POST", kEndpointCerts, a.pem + a.pem, {{"alias", "ep-chain"}, {"endpoint", "https://c.example"}})
+                .status,
+            400);
   EXPECT_EQ(upload("POST", kEndpointCerts, a.pem, {{"alias", "ep-nourl"}, {"endpoint", "ftp://x"}}).status, 400);
   EXPECT_EQ(upload("POST", kEndpointCerts, "", {{"alias", "ep-none"}, {"endpoint", "https://x.example"}}).status, 400);
   EXPECT_EQ(upload("POST", kEndpointCerts, a.pem, {{"endpoint", "https://x.example"}}).status, 400);
@@ -335,6 +370,30 @@ TEST_F(MutualTls, BothMandatoryNeedTheCertificateAndAToken) {
                     {{"Authorization", "Bearer " + c.token}})
                 .status,
             401);
+}
+
+TEST_F(MutualTls, ASandboxCertificateIsServedByTheSandboxEndpoint) {
+  const std::string body =
+      R"({"name":"MtlsSandbox","context":"/mtlssandbox","version":"1.0.0","policies":["Unlimited"],)"
+      R"("securityScheme":["mutualssl"],"endpointConfig":{"endpoint_type":"http",)"
+      R"("production_endpoints":{"url":")" + backend_->url("/prod") + R"("},)"
+      R"("sandbox_endpoints":{"url":")" + backend_->url("/sandbox") + R"("}},)"
+      R"("operations":[{"target":"/*","verb":"GET"}]})";
+  const std::string api = create_api(body);
+  ASSERT_EQ(admin("POST", kPublisher + "/apis/change-lifecycle?apiId=" + api + "&action=Publish").status, 200);
+  deploy(api, create_revision(api));
+  wait_for_status("/mtlssandbox/1.0.0/x", [](int s) { return s != 404; });
+  const KeyPair prod = make_certificate(*dir_, "mtls-prod");
+  const KeyPair sandbox = make_certificate(*dir_, "mtls-sandbox");
+  ASSERT_EQ(upload("POST", client_certs(api), prod.pem, {{"alias", "p"}, {"tier", "Unlimited"}}).status, 200);
+  ASSERT_EQ(upload("POST", client_certs(api, "SANDBOX"), sandbox.pem, {{"alias", "s"}, {"tier", "Unlimited"}}).status,
+            200);
+  auto p = tls_until("/mtlssandbox/1.0.0/x", &prod, 200);
+  ASSERT_EQ(p.status, 200) << p.body;
+  EXPECT_NE(p.body.find("/prod/x"), std::string::npos) << p.body;
+  auto s = tls_until("/mtlssandbox/1.0.0/x", &sandbox, 200);
+  ASSERT_EQ(s.status, 200) << s.body;
+  EXPECT_NE(s.body.find("/sandbox/x"), std::string::npos) << s.body;
 }
 
 TEST_F(MutualTls, TheCertificatesTierThrottlesItsCallers) {
