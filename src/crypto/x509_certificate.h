@@ -17,8 +17,8 @@ using CertificateFingerprint = std::array<unsigned char, 32>;  // SHA-256 of the
 struct CertificateFacts {
   std::string subject;  // RFC 2253 ("CN=client,O=Example")
   std::string issuer;
-  std::string serial;   // hex
-  int version = 3;      // X.509 version (1-3)
+  std::string serial;             // hex
+  int version = 3;                // X.509 version (1-3)
   std::int64_t not_before_s = 0;  // Unix seconds
   std::int64_t not_after_s = 0;
   CertificateFingerprint fingerprint{};

@@ -1,7 +1,8 @@
 #pragma once
 // Certificates the Publisher uploads: endpoint certificates (trusted, besides the gateway's trust
 // store, when the gateway calls an HTTPS backend at their endpoint) and client certificates of an
-// API (callers presenting one over TLS pass the API's mutual SSL check, with its key type and tier).
+// API (callers presenting one over TLS pass the API's mutual SSL check, with its key type and
+// tier).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,8 +19,8 @@ struct EndpointCertificate {
 struct ClientCertificate {
   std::string api_id;
   std::string key_type = "PRODUCTION";  // or SANDBOX
-  std::string alias;  // unique per API and key type
-  std::string tier;   // the subscription policy its callers are throttled by
+  std::string alias;                    // unique per API and key type
+  std::string tier;                     // the subscription policy its callers are throttled by
   std::string pem;
   std::int64_t created_time = 0;
 };

@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cstdint>
 #include <boost/json.hpp>
+#include <cctype>
 #include <chrono>
+#include <cstdint>
 
 #include "common/json.h"
 #include "common/problem.h"
@@ -31,7 +31,8 @@ namespace {
 [[noreturn]] void not_found(std::string d) { throw ProblemError(Problem::not_found(std::move(d))); }
 
 std::int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -39,7 +40,8 @@ RestResponse ok(const json::value& v) { return RestResponse::json(200, json::ser
 
 // The uploaded certificate, parsed: one PEM certificate, not expired.
 crypto::CertificateFacts certificate_of(const http::FormPart* part) {
-  if (!part || part->body.empty()) bad("'certificate' is required: send the PEM certificate in a multipart part");
+  if (!part || part->body.empty())
+    bad("'certificate' is required: send the PEM certificate in a multipart part");
   std::string error;
   auto facts = crypto::read_pem_certificate(part->body, error);
   if (!facts) bad("Invalid certificate: " + error);
@@ -62,14 +64,17 @@ void check_alias(const std::string& alias) {
 json::object info_json(const std::string& pem) {
   std::string error;
   auto facts = crypto::read_pem_certificate(pem, error);
-  if (!facts) throw ProblemError(Problem{500, 500, "Internal Server Error", "The stored certificate is unreadable"});
+  if (!facts)
+    throw ProblemError(
+        Problem{500, 500, "Internal Server Error", "The stored certificate is unreadable"});
   const std::int64_t now = now_s();
-  return json::object{
-      {"status", now > facts->not_after_s ? "Expired" : now < facts->not_before_s ? "Not yet valid" : "Active"},
-      {"validity",
-       json::object{{"from", crypto::iso8601_utc(facts->not_before_s)}, {"to", crypto::iso8601_utc(facts->not_after_s)}}},
-      {"version", std::to_string(facts->version)},
-      {"subject", facts->subject}};
+  return json::object{{"status", now > facts->not_after_s    ? "Expired"
+                                 : now < facts->not_before_s ? "Not yet valid"
+                                                             : "Active"},
+                      {"validity", json::object{{"from", crypto::iso8601_utc(facts->not_before_s)},
+                                                {"to", crypto::iso8601_utc(facts->not_after_s)}}},
+                      {"version", std::to_string(facts->version)},
+                      {"subject", facts->subject}};
 }
 
 RestResponse pem_file(const std::string& pem, const std::string& alias) {
@@ -77,7 +82,8 @@ RestResponse pem_file(const std::string& pem, const std::string& alias) {
 }
 
 // A page of `items` (already filtered) in the product's list shape under `key`.
-json::object page_json(std::string_view key, json::array items, const RestRequest& req, std::string_view collection) {
+json::object page_json(std::string_view key, json::array items, const RestRequest& req,
+                       std::string_view collection) {
   const std::int64_t limit = http::query_int(req, "limit", 25, 1, 1000);
   const std::int64_t offset = http::query_int(req, "offset", 0, 0, INT64_MAX);
   const auto total = static_cast<std::int64_t>(items.size());
@@ -104,11 +110,15 @@ bool same_origin(std::string_view a, std::string_view b) {
 
 bool api_uses(const domain::Api& api, std::string_view endpoint) {
   const domain::EndpointConfig& ec = api.endpoint_config;
-  auto uses = [&](const std::optional<domain::Endpoint>& e) { return e && same_origin(e->url, endpoint); };
-  auto any = [&](const std::vector<domain::Endpoint>& list) {
-    return std::any_of(list.begin(), list.end(), [&](const domain::Endpoint& e) { return same_origin(e.url, endpoint); });
+  auto uses = [&](const std::optional<domain::Endpoint>& e) {
+    return e && same_origin(e->url, endpoint);
   };
-  return uses(ec.production) || uses(ec.sandbox) || any(ec.production_group) || any(ec.sandbox_group);
+  auto any = [&](const std::vector<domain::Endpoint>& list) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const domain::Endpoint& e) { return same_origin(e.url, endpoint); });
+  };
+  return uses(ec.production) || uses(ec.sandbox) || any(ec.production_group) ||
+         any(ec.sandbox_group);
 }
 
 std::string key_type_of(const std::string& path_value) {
@@ -143,7 +153,9 @@ void add_certificate_routes(http::RestRouter& r, store::Store& store, ApiService
     json::array items;
     for (const auto& c : store.list_endpoint_certificates()) {
       if (alias && !alias->empty() && c.alias != *alias) continue;
-      if (endpoint && !endpoint->empty() && c.endpoint != *endpoint && !same_origin(c.endpoint, *endpoint)) continue;
+      if (endpoint && !endpoint->empty() && c.endpoint != *endpoint &&
+          !same_origin(c.endpoint, *endpoint))
+        continue;
       items.push_back(json::object{{"alias", c.alias}, {"endpoint", c.endpoint}});
     }
     return ok(page_json("certificates", std::move(items), req, base));
@@ -157,8 +169,10 @@ void add_certificate_routes(http::RestRouter& r, store::Store& store, ApiService
     c.endpoint = field(parts, "endpoint");
     check_alias(c.alias);
     std::string error;
-    if (c.endpoint.empty()) bad("'endpoint' is required: the backend URL the certificate is trusted for");
-    if (!domain::parse_backend_url(c.endpoint, &error)) bad(fmt::format("'endpoint' is not an http(s) URL: {}", error));
+    if (c.endpoint.empty())
+      bad("'endpoint' is required: the backend URL the certificate is trusted for");
+    if (!domain::parse_backend_url(c.endpoint, &error))
+      bad(fmt::format("'endpoint' is not an http(s) URL: {}", error));
     c.pem = certificate_of(http::find_part(parts, "certificate")).pem;
     c.created_time = now_s() * 1000;
     store.add_endpoint_certificate(c);
@@ -198,7 +212,8 @@ void add_certificate_routes(http::RestRouter& r, store::Store& store, ApiService
   r.add("DELETE", base + "/{alias}", [&store, writer](RestRequest& req) {
     writer(req);
     const std::string& alias = req.path_params.at("alias");
-    if (!store.delete_endpoint_certificate(alias)) not_found(fmt::format("Certificate with alias '{}' not found", alias));
+    if (!store.delete_endpoint_certificate(alias))
+      not_found(fmt::format("Certificate with alias '{}' not found", alias));
     return RestResponse::empty(200);
   });
 
@@ -213,8 +228,11 @@ void add_certificate_routes(http::RestRouter& r, store::Store& store, ApiService
       const store::ApiPage page = store.list_apis(q);
       for (const auto& api : page.list)
         if (api_uses(api, c.endpoint))
-          items.push_back(json::object{{"id", api.id}, {"name", api.name}, {"context", api.context},
-                                       {"version", api.version}, {"provider", api.provider}});
+          items.push_back(json::object{{"id", api.id},
+                                       {"name", api.name},
+                                       {"context", api.context},
+                                       {"version", api.version},
+                                       {"provider", api.provider}});
       if (page.list.size() < static_cast<std::size_t>(q.limit)) break;
     }
     return ok(page_json("list", std::move(items), req, base + "/" + c.alias + "/usage"));
@@ -222,7 +240,7 @@ void add_certificate_routes(http::RestRouter& r, store::Store& store, ApiService
 
   // Client certificates of an API, per key type; the older routes are PRODUCTION's.
   struct ClientRoutes {
-    std::string path;      // after /apis/{apiId}
+    std::string path;  // after /apis/{apiId}
     bool with_key_type;
   };
   for (const ClientRoutes& cr : {ClientRoutes{"/client-certs/{keyType}", true},
@@ -230,30 +248,36 @@ void add_certificate_routes(http::RestRouter& r, store::Store& store, ApiService
     const std::string collection = "/apis/{apiId}" + cr.path;
     const bool with_key_type = cr.with_key_type;
     auto key_type = [with_key_type](const RestRequest& req) {
-      return with_key_type ? key_type_of(req.path_params.at("keyType")) : std::string(domain::kKeyTypeProduction);
+      return with_key_type ? key_type_of(req.path_params.at("keyType"))
+                           : std::string(domain::kKeyTypeProduction);
     };
     auto client_cert = [&store, &apis, key_type](const RestRequest& req) {
       const std::string& api_id = req.path_params.at("apiId");
       apis.get(api_id);  // 404 for an unknown API
       const std::string& alias = req.path_params.at("alias");
       auto c = store.get_client_certificate(api_id, key_type(req), alias);
-      if (!c) not_found(fmt::format("Client certificate with alias '{}' not found for API '{}'", alias, api_id));
+      if (!c)
+        not_found(fmt::format("Client certificate with alias '{}' not found for API '{}'", alias,
+                              api_id));
       return *c;
     };
 
-    r.add("GET", publisher_path(collection), [&store, &apis, reader, key_type, collection](RestRequest& req) {
-      reader(req);
-      const std::string& api_id = req.path_params.at("apiId");
-      apis.get(api_id);
-      const std::string* alias = req.query_param("alias");
-      json::array items;
-      for (const auto& c : store.list_client_certificates(api_id, key_type(req)))
-        if (!alias || alias->empty() || c.alias == *alias) items.push_back(client_meta_json(c));
-      std::string path = collection;
-      path.replace(path.find("{apiId}"), 7, api_id);
-      if (const auto k = path.find("{keyType}"); k != std::string::npos) path.replace(k, 9, key_type(req));
-      return ok(page_json("certificates", std::move(items), req, publisher_path(path)));
-    });
+    r.add("GET", publisher_path(collection),
+          [&store, &apis, reader, key_type, collection](RestRequest& req) {
+            reader(req);
+            const std::string& api_id = req.path_params.at("apiId");
+            apis.get(api_id);
+            const std::string* alias = req.query_param("alias");
+            json::array items;
+            for (const auto& c : store.list_client_certificates(api_id, key_type(req)))
+              if (!alias || alias->empty() || c.alias == *alias)
+                items.push_back(client_meta_json(c));
+            std::string path = collection;
+            path.replace(path.find("{apiId}"), 7, api_id);
+            if (const auto k = path.find("{keyType}"); k != std::string::npos)
+              path.replace(k, 9, key_type(req));
+            return ok(page_json("certificates", std::move(items), req, publisher_path(path)));
+          });
 
     r.add("POST", publisher_path(collection), [&store, &apis, writer, key_type](RestRequest& req) {
       writer(req);
@@ -266,7 +290,9 @@ void add_certificate_routes(http::RestRouter& r, store::Store& store, ApiService
       c.alias = field(parts, "alias");
       c.tier = field(parts, "tier");
       check_alias(c.alias);
-      if (c.tier.empty()) bad("'tier' is required: the subscription policy the certificate's callers are throttled by");
+      if (c.tier.empty())
+        bad("'tier' is required: the subscription policy the certificate's callers are throttled "
+            "by");
       if (!store.find_policy(domain::kPolicyLevelSubscription, c.tier))
         bad(fmt::format("'tier': no subscription policy named '{}'", c.tier));
       const auto facts = certificate_of(http::find_part(parts, "certificate"));
@@ -276,8 +302,9 @@ void add_certificate_routes(http::RestRouter& r, store::Store& store, ApiService
         std::string ignored;
         const auto known = crypto::read_pem_certificate(other.pem, ignored);
         if (known && known->fingerprint == facts.fingerprint)
-          throw ProblemError(Problem::conflict(fmt::format(
-              "This certificate is already uploaded for the API as '{}' ({})", other.alias, other.key_type)));
+          throw ProblemError(Problem::conflict(
+              fmt::format("This certificate is already uploaded for the API as '{}' ({})",
+                          other.alias, other.key_type)));
       }
       c.created_time = now_s() * 1000;
       store.add_client_certificate(c);
@@ -291,37 +318,40 @@ void add_certificate_routes(http::RestRouter& r, store::Store& store, ApiService
       return ok(info_json(client_cert(req).pem));
     });
 
-    r.add("GET", publisher_path(collection + "/{alias}/content"), [reader, client_cert](RestRequest& req) {
-      reader(req);
-      const auto c = client_cert(req);
-      return pem_file(c.pem, c.alias);
-    });
+    r.add("GET", publisher_path(collection + "/{alias}/content"),
+          [reader, client_cert](RestRequest& req) {
+            reader(req);
+            const auto c = client_cert(req);
+            return pem_file(c.pem, c.alias);
+          });
 
-    r.add("PUT", publisher_path(collection + "/{alias}"), [&store, writer, client_cert](RestRequest& req) {
-      writer(req);
-      auto c = client_cert(req);
-      const auto parts = http::form_parts(req);
-      const std::string tier = field(parts, "tier");
-      if (!tier.empty() && !store.find_policy(domain::kPolicyLevelSubscription, tier))
-        bad(fmt::format("'tier': no subscription policy named '{}'", tier));
-      const http::FormPart* cert = http::find_part(parts, "certificate");
-      if (!cert && tier.empty()) bad("Send a new 'certificate', a new 'tier', or both");
-      domain::ClientCertificate change = c;
-      change.tier = tier;
-      change.pem = cert ? certificate_of(cert).pem : std::string();
-      if (!store.update_client_certificate(change))
-        not_found(fmt::format("Client certificate with alias '{}' not found", c.alias));
-      if (!tier.empty()) c.tier = tier;
-      return ok(client_meta_json(c));
-    });
+    r.add("PUT", publisher_path(collection + "/{alias}"),
+          [&store, writer, client_cert](RestRequest& req) {
+            writer(req);
+            auto c = client_cert(req);
+            const auto parts = http::form_parts(req);
+            const std::string tier = field(parts, "tier");
+            if (!tier.empty() && !store.find_policy(domain::kPolicyLevelSubscription, tier))
+              bad(fmt::format("'tier': no subscription policy named '{}'", tier));
+            const http::FormPart* cert = http::find_part(parts, "certificate");
+            if (!cert && tier.empty()) bad("Send a new 'certificate', a new 'tier', or both");
+            domain::ClientCertificate change = c;
+            change.tier = tier;
+            change.pem = cert ? certificate_of(cert).pem : std::string();
+            if (!store.update_client_certificate(change))
+              not_found(fmt::format("Client certificate with alias '{}' not found", c.alias));
+            if (!tier.empty()) c.tier = tier;
+            return ok(client_meta_json(c));
+          });
 
-    r.add("DELETE", publisher_path(collection + "/{alias}"), [&store, writer, client_cert](RestRequest& req) {
-      writer(req);
-      const auto c = client_cert(req);
-      if (!store.delete_client_certificate(c.api_id, c.key_type, c.alias))
-        not_found(fmt::format("Client certificate with alias '{}' not found", c.alias));
-      return RestResponse::empty(200);
-    });
+    r.add("DELETE", publisher_path(collection + "/{alias}"),
+          [&store, writer, client_cert](RestRequest& req) {
+            writer(req);
+            const auto c = client_cert(req);
+            if (!store.delete_client_certificate(c.api_id, c.key_type, c.alias))
+              not_found(fmt::format("Client certificate with alias '{}' not found", c.alias));
+            return RestResponse::empty(200);
+          });
   }
 }
 

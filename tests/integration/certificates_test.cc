@@ -7,7 +7,6 @@
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -40,8 +39,9 @@ struct KeyPair {
 // A self-signed EC certificate with that common name, made with the openssl tool.
 KeyPair make_certificate(const std::string& dir, const std::string& cn) {
   KeyPair k{dir + "/" + cn + ".crt", dir + "/" + cn + ".key", ""};
-  const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=" +
-                          cn + " -keyout " + k.key_file + " -out " + k.cert_file + " 2>/dev/null";
+  const std::string cmd =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=" +
+      cn + " -keyout " + k.key_file + " -out " + k.cert_file + " 2>/dev/null";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   k.pem = read_file(k.cert_file);
   return k;
@@ -82,7 +82,8 @@ HttpResponse tls_get(int port, const std::string& target, const KeyPair* client,
     ctx.use_private_key_file(client->key_file, asio::ssl::context::pem);
   }
   asio::ssl::stream<asio::ip::tcp::socket> s(io, ctx);
-  s.lowest_layer().connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  s.lowest_layer().connect(
+      {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
   SSL_set_tlsext_host_name(s.native_handle(), "localhost");
   s.handshake(asio::ssl::stream_base::client);
   std::string req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
@@ -127,11 +128,16 @@ class Certificates : public ServerSuite {
     return kApis + "/" + api + "/client-certs/" + key_type;
   }
 
-  // A published, deployed API with that securityScheme (a JSON array text) offering the Unlimited tier.
-  std::string api_with_scheme(const std::string& name, const std::string& context, const std::string& scheme) {
-    const std::string id = create_api(api_body(name, context, R"([{"target":"/*","verb":"GET"}])", "",
-                                               R"("policies":["Unlimited"],"securityScheme":)" + scheme + ","));
-    EXPECT_EQ(admin("POST", kPublisher + "/apis/change-lifecycle?apiId=" + id + "&action=Publish").status, 200);
+  // A published, deployed API with that securityScheme (a JSON array text) offering the Unlimited
+  // tier.
+  std::string api_with_scheme(const std::string& name, const std::string& context,
+                              const std::string& scheme) {
+    const std::string id =
+        create_api(api_body(name, context, R"([{"target":"/*","verb":"GET"}])", "",
+                            R"("policies":["Unlimited"],"securityScheme":)" + scheme + ","));
+    EXPECT_EQ(
+        admin("POST", kPublisher + "/apis/change-lifecycle?apiId=" + id + "&action=Publish").status,
+        200);
     deploy(id, create_revision(id));
     wait_for_status(context + "/1.0.0/x", [](int s) { return s != 404; });
     return id;
@@ -161,12 +167,15 @@ using MutualTls = Certificates;
 TEST_F(EndpointCertificates, AreStoredParsedListedByEndpointAndPaged) {
   const KeyPair a = make_certificate(*dir_, "ep-a.example");
   const KeyPair b = make_certificate(*dir_, "ep-b.example");
-  auto r = upload("POST", kEndpointCerts, a.pem, {{"alias", "ep-a"}, {"endpoint", "https://ep-a.example:8443"}});
+  auto r = upload("POST", kEndpointCerts, a.pem,
+                  {{"alias", "ep-a"}, {"endpoint", "https://ep-a.example:8443"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(json_of(r)["alias"]), "ep-a");
   EXPECT_EQ(str(json_of(r)["endpoint"]), "https://ep-a.example:8443");
   EXPECT_EQ(r.header("location"), kEndpointCerts + "/ep-a");
-  ASSERT_EQ(upload("POST", kEndpointCerts, b.pem, {{"alias", "ep-b"}, {"endpoint", "https://ep-b.example"}}).status,
+  ASSERT_EQ(upload("POST", kEndpointCerts, b.pem,
+                   {{"alias", "ep-b"}, {"endpoint", "https://ep-b.example"}})
+                .status,
             200);
 
   auto info = json_of(admin("GET", kEndpointCerts + "/ep-a"));
@@ -198,12 +207,16 @@ TEST_F(EndpointCertificates, AreStoredParsedListedByEndpointAndPaged) {
 
 TEST_F(EndpointCertificates, BadUploadsAreRefusedWithTheirStatus) {
   const KeyPair a = make_certificate(*dir_, "ep-dup.example");
-  ASSERT_EQ(upload("POST", kEndpointCerts, a.pem, {{"alias", "ep-dup"}, {"endpoint", "https://dup.example"}}).status,
+  ASSERT_EQ(upload("POST", kEndpointCerts, a.pem,
+                   {{"alias", "ep-dup"}, {"endpoint", "https://dup.example"}})
+                .status,
             200);
-  auto dup = upload("POST", kEndpointCerts, a.pem, {{"alias", "ep-dup"}, {"endpoint", "https://dup.example"}});
+  auto dup = upload("POST", kEndpointCerts, a.pem,
+                    {{"alias", "ep-dup"}, {"endpoint", "https://dup.example"}});
   EXPECT_EQ(dup.status, 409) << dup.body;
   EXPECT_EQ(json_of(dup)["code"], 409);
-  auto junk = upload("POST", kEndpointCerts, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n",
+  auto junk = upload("POST", kEndpointCerts,
+                     "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n",
                      {{"alias", "ep-junk"}, {"endpoint", "https://junk.example"}});
   EXPECT_EQ(junk.status, 400);
   EXPECT_NE(str(json_of(junk)["description"]).find("certificate"), std::string::npos);
@@ -211,11 +224,17 @@ TEST_F(EndpointCertificates, BadUploadsAreRefusedWithTheirStatus) {
                         {{"alias", "ep-expired"}, {"endpoint", "https://old.example"}});
   EXPECT_EQ(expired.status, 400);
   EXPECT_NE(str(json_of(expired)["description"]).find("expired"), std::string::npos);
-  EXPECT_EQ(upload("POST", kEndpointCerts, a.pem + a.pem, {{"alias", "ep-chain"}, {"endpoint", "https://c.example"}})
+  EXPECT_EQ(upload("POST", kEndpointCerts, a.pem + a.pem,
+                   {{"alias", "ep-chain"}, {"endpoint", "https://c.example"}})
                 .status,
             400);
-  EXPECT_EQ(upload("POST", kEndpointCerts, a.pem, {{"alias", "ep-nourl"}, {"endpoint", "ftp://x"}}).status, 400);
-  EXPECT_EQ(upload("POST", kEndpointCerts, "", {{"alias", "ep-none"}, {"endpoint", "https://x.example"}}).status, 400);
+  EXPECT_EQ(upload("POST", kEndpointCerts, a.pem, {{"alias", "ep-nourl"}, {"endpoint", "ftp://x"}})
+                .status,
+            400);
+  EXPECT_EQ(
+      upload("POST", kEndpointCerts, "", {{"alias", "ep-none"}, {"endpoint", "https://x.example"}})
+          .status,
+      400);
   EXPECT_EQ(upload("POST", kEndpointCerts, a.pem, {{"endpoint", "https://x.example"}}).status, 400);
   EXPECT_EQ(admin("GET", kEndpointCerts + "/nosuch/content").status, 404);
   EXPECT_EQ(admin("GET", kEndpointCerts + "/nosuch/usage").status, 404);
@@ -228,31 +247,38 @@ TEST_F(EndpointCertificates, BadUploadsAreRefusedWithTheirStatus) {
   HttpClient c = mgmt();
   EXPECT_EQ(c.call("GET", kEndpointCerts, "", "certpub", "certpub-pw-1").status, 200);
   Multipart form;
-  form.file("certificate", "c.crt", a.pem).field("alias", "ep-pub").field("endpoint", "https://pub.example");
+  form.file("certificate", "c.crt", a.pem)
+      .field("alias", "ep-pub")
+      .field("endpoint", "https://pub.example");
   HttpRequest req;
   req.method = "POST";
   req.target = kEndpointCerts;
   req.body = form.body();
-  req.headers = {{"Authorization", basic_auth("certpub", "certpub-pw-1")}, {"Content-Type", form.content_type()}};
+  req.headers = {{"Authorization", basic_auth("certpub", "certpub-pw-1")},
+                 {"Content-Type", form.content_type()}};
   auto denied = c.send(req);
   EXPECT_EQ(denied.status, 403);
   EXPECT_EQ(json_of(denied)["code"], 403);
   EXPECT_EQ(c.call("GET", kEndpointCerts, "", "", "").status, 401);
 }
 
-TEST_F(EndpointCertificates, AnHttpsBackendIsTrustedOnceItsCertificateIsUploadedAndUsageListsItsApis) {
+TEST_F(EndpointCertificates,
+       AnHttpsBackendIsTrustedOnceItsCertificateIsUploadedAndUsageListsItsApis) {
   const fs::path backend_dir = fs::path(*dir_) / "backend";
-  const auto id = crypto::ensure_self_signed(backend_dir.string());  // SAN localhost; not trusted by the gateway
+  const auto id = crypto::ensure_self_signed(
+      backend_dir.string());  // SAN localhost; not trusted by the gateway
   Backend tls_backend(id.cert_file, id.key_file);
   const std::string origin = "https://localhost:" + std::to_string(tls_backend.port());
-  const std::string api = create_api(api_body("EpTrust", "/eptrust", R"([{"target":"/*","verb":"GET","authType":"None"}])",
+  const std::string api = create_api(api_body("EpTrust", "/eptrust",
+                                              R"([{"target":"/*","verb":"GET","authType":"None"}])",
                                               origin + "/secure"));
   deploy(api, create_revision(api));
   const int refused = wait_for_status("/eptrust/1.0.0/x", [](int s) { return s != 404; });
   ASSERT_EQ(refused, 502);
   EXPECT_EQ(tls_backend.requests_served(), 0);
 
-  auto up = upload("POST", kEndpointCerts, read_file(id.cert_file), {{"alias", "eptrust"}, {"endpoint", origin}});
+  auto up = upload("POST", kEndpointCerts, read_file(id.cert_file),
+                   {{"alias", "eptrust"}, {"endpoint", origin}});
   ASSERT_EQ(up.status, 200) << up.body;
   EXPECT_EQ(wait_for_status("/eptrust/1.0.0/x", [](int s) { return s == 200; }), 200);
   auto r = gw().get("/eptrust/1.0.0/x");
@@ -276,7 +302,10 @@ TEST_F(ClientCertificates, AreStoredPerApiAndKeyTypeWithTheirTier) {
   EXPECT_EQ(str(meta["alias"]), "cc-a");
   EXPECT_EQ(str(meta["apiId"]), api);
   EXPECT_EQ(str(meta["tier"]), "Unlimited");
-  ASSERT_EQ(upload("POST", client_certs(api, "SANDBOX"), b.pem, {{"alias", "cc-b"}, {"tier", "Gold"}}).status, 200);
+  ASSERT_EQ(
+      upload("POST", client_certs(api, "SANDBOX"), b.pem, {{"alias", "cc-b"}, {"tier", "Gold"}})
+          .status,
+      200);
 
   auto prod = json_of(admin("GET", client_certs(api)));
   ASSERT_EQ(prod["count"], 1);
@@ -285,7 +314,8 @@ TEST_F(ClientCertificates, AreStoredPerApiAndKeyTypeWithTheirTier) {
   auto older = json_of(admin("GET", kApis + "/" + api + "/client-certificates"));
   ASSERT_EQ(older["count"], 1);
   EXPECT_EQ(str(older["certificates"].at(0).at("alias")), "cc-a");
-  EXPECT_EQ(str(json_of(admin("GET", kApis + "/" + api + "/client-certificates/cc-a"))["subject"]), "CN=cc-a");
+  EXPECT_EQ(str(json_of(admin("GET", kApis + "/" + api + "/client-certificates/cc-a"))["subject"]),
+            "CN=cc-a");
   EXPECT_EQ(admin("GET", client_certs(api, "SANDBOX") + "/cc-b/content").body, b.pem);
 
   auto tier = upload("PUT", client_certs(api, "SANDBOX") + "/cc-b", "", {{"tier", "Silver"}});
@@ -293,14 +323,26 @@ TEST_F(ClientCertificates, AreStoredPerApiAndKeyTypeWithTheirTier) {
   EXPECT_EQ(str(json_of(tier)["tier"]), "Silver");
 
   // Errors: the same alias (409), the same certificate again (409), bad input (400), unknown (404).
-  EXPECT_EQ(upload("POST", client_certs(api), b.pem, {{"alias", "cc-a"}, {"tier", "Unlimited"}}).status, 409);
-  EXPECT_EQ(upload("POST", client_certs(api), a.pem, {{"alias", "cc-a2"}, {"tier", "Unlimited"}}).status, 409);
-  EXPECT_EQ(upload("POST", client_certs(api), "garbage", {{"alias", "cc-g"}, {"tier", "Unlimited"}}).status, 400);
-  EXPECT_EQ(upload("POST", client_certs(api), b.pem, {{"alias", "cc-t"}, {"tier", "NoSuchTier"}}).status, 400);
-  EXPECT_EQ(upload("POST", client_certs(api, "STAGING"), b.pem, {{"alias", "cc-k"}, {"tier", "Unlimited"}}).status,
+  EXPECT_EQ(
+      upload("POST", client_certs(api), b.pem, {{"alias", "cc-a"}, {"tier", "Unlimited"}}).status,
+      409);
+  EXPECT_EQ(
+      upload("POST", client_certs(api), a.pem, {{"alias", "cc-a2"}, {"tier", "Unlimited"}}).status,
+      409);
+  EXPECT_EQ(upload("POST", client_certs(api), "garbage", {{"alias", "cc-g"}, {"tier", "Unlimited"}})
+                .status,
             400);
-  EXPECT_EQ(upload("POST", client_certs("no-such-api"), b.pem, {{"alias", "cc-n"}, {"tier", "Unlimited"}}).status,
-            404);
+  EXPECT_EQ(
+      upload("POST", client_certs(api), b.pem, {{"alias", "cc-t"}, {"tier", "NoSuchTier"}}).status,
+      400);
+  EXPECT_EQ(upload("POST", client_certs(api, "STAGING"), b.pem,
+                   {{"alias", "cc-k"}, {"tier", "Unlimited"}})
+                .status,
+            400);
+  EXPECT_EQ(
+      upload("POST", client_certs("no-such-api"), b.pem, {{"alias", "cc-n"}, {"tier", "Unlimited"}})
+          .status,
+      404);
   EXPECT_EQ(admin("GET", client_certs(api) + "/nosuch").status, 404);
 
   EXPECT_EQ(admin("DELETE", kApis + "/" + api + "/client-certificates/cc-a").status, 200);
@@ -312,7 +354,10 @@ TEST_F(MutualTls, ACallerWithTheUploadedCertificateIsServedWithoutAToken) {
   const std::string api = api_with_scheme("MtlsOnly", "/mtlsonly", R"(["mutualssl"])");
   const KeyPair good = make_certificate(*dir_, "mtls-good");
   const KeyPair other = make_certificate(*dir_, "mtls-other");
-  ASSERT_EQ(upload("POST", client_certs(api), good.pem, {{"alias", "mtls-good"}, {"tier", "Unlimited"}}).status, 200);
+  ASSERT_EQ(
+      upload("POST", client_certs(api), good.pem, {{"alias", "mtls-good"}, {"tier", "Unlimited"}})
+          .status,
+      200);
 
   auto r = tls_until("/mtlsonly/1.0.0/x", &good, 200);
   ASSERT_EQ(r.status, 200) << r.body;
@@ -333,10 +378,14 @@ TEST_F(MutualTls, AMandatoryCertificateIsRequiredEvenWithAValidToken) {
   const std::string api =
       api_with_scheme("MtlsMand", "/mtlsmand", R"(["mutualssl","oauth2","mutualssl_mandatory"])");
   const KeyPair cert = make_certificate(*dir_, "mtls-mand");
-  ASSERT_EQ(upload("POST", client_certs(api), cert.pem, {{"alias", "mtls-mand"}, {"tier", "Unlimited"}}).status, 200);
+  ASSERT_EQ(
+      upload("POST", client_certs(api), cert.pem, {{"alias", "mtls-mand"}, {"tier", "Unlimited"}})
+          .status,
+      200);
   Client c = application("MtlsMandApp");
   subscribe(c.app_id, api);
-  const std::vector<std::pair<std::string, std::string>> bearer = {{"Authorization", "Bearer " + c.token}};
+  const std::vector<std::pair<std::string, std::string>> bearer = {
+      {"Authorization", "Bearer " + c.token}};
   EXPECT_EQ(tls_get(server_->gateway_tls_port(), "/mtlsmand/1.0.0/x", nullptr, bearer).status, 401);
   EXPECT_EQ(call("/mtlsmand/1.0.0/x", c.token).status, 401);
   EXPECT_EQ(tls_until("/mtlsmand/1.0.0/x", &cert, 200, bearer).status, 200);
@@ -345,8 +394,10 @@ TEST_F(MutualTls, AMandatoryCertificateIsRequiredEvenWithAValidToken) {
 TEST_F(MutualTls, BesideOAuthAndNotMandatoryEitherCredentialSuffices) {
   const std::string api = api_with_scheme("MtlsEither", "/mtlseither", R"(["mutualssl","oauth2"])");
   const KeyPair cert = make_certificate(*dir_, "mtls-either");
-  ASSERT_EQ(upload("POST", client_certs(api), cert.pem, {{"alias", "mtls-either"}, {"tier", "Unlimited"}}).status,
-            200);
+  ASSERT_EQ(
+      upload("POST", client_certs(api), cert.pem, {{"alias", "mtls-either"}, {"tier", "Unlimited"}})
+          .status,
+      200);
   Client c = application("MtlsEitherApp");
   subscribe(c.app_id, api);
   EXPECT_EQ(tls_until("/mtlseither/1.0.0/x", &cert, 200).status, 200);
@@ -358,13 +409,19 @@ TEST_F(MutualTls, BesideOAuthAndNotMandatoryEitherCredentialSuffices) {
 }
 
 TEST_F(MutualTls, BothMandatoryNeedTheCertificateAndAToken) {
-  const std::string api = api_with_scheme("MtlsBoth", "/mtlsboth",
-                                          R"(["mutualssl","oauth2","mutualssl_mandatory","oauth_basic_auth_api_key_mandatory"])");
+  const std::string api = api_with_scheme(
+      "MtlsBoth", "/mtlsboth",
+      R"(["mutualssl","oauth2","mutualssl_mandatory","oauth_basic_auth_api_key_mandatory"])");
   const KeyPair cert = make_certificate(*dir_, "mtls-both");
-  ASSERT_EQ(upload("POST", client_certs(api), cert.pem, {{"alias", "mtls-both"}, {"tier", "Unlimited"}}).status, 200);
+  ASSERT_EQ(
+      upload("POST", client_certs(api), cert.pem, {{"alias", "mtls-both"}, {"tier", "Unlimited"}})
+          .status,
+      200);
   Client c = application("MtlsBothApp");
   subscribe(c.app_id, api);
-  EXPECT_EQ(tls_until("/mtlsboth/1.0.0/x", &cert, 200, {{"Authorization", "Bearer " + c.token}}).status, 200);
+  EXPECT_EQ(
+      tls_until("/mtlsboth/1.0.0/x", &cert, 200, {{"Authorization", "Bearer " + c.token}}).status,
+      200);
   EXPECT_EQ(tls_get(server_->gateway_tls_port(), "/mtlsboth/1.0.0/x", &cert).status, 401);
   EXPECT_EQ(tls_get(server_->gateway_tls_port(), "/mtlsboth/1.0.0/x", nullptr,
                     {{"Authorization", "Bearer " + c.token}})
@@ -376,17 +433,27 @@ TEST_F(MutualTls, ASandboxCertificateIsServedByTheSandboxEndpoint) {
   const std::string body =
       R"({"name":"MtlsSandbox","context":"/mtlssandbox","version":"1.0.0","policies":["Unlimited"],)"
       R"("securityScheme":["mutualssl"],"endpointConfig":{"endpoint_type":"http",)"
-      R"("production_endpoints":{"url":")" + backend_->url("/prod") + R"("},)"
-      R"("sandbox_endpoints":{"url":")" + backend_->url("/sandbox") + R"("}},)"
+      R"("production_endpoints":{"url":")" +
+      backend_->url("/prod") +
+      R"("},)"
+      R"("sandbox_endpoints":{"url":")" +
+      backend_->url("/sandbox") +
+      R"("}},)"
       R"("operations":[{"target":"/*","verb":"GET"}]})";
   const std::string api = create_api(body);
-  ASSERT_EQ(admin("POST", kPublisher + "/apis/change-lifecycle?apiId=" + api + "&action=Publish").status, 200);
+  ASSERT_EQ(
+      admin("POST", kPublisher + "/apis/change-lifecycle?apiId=" + api + "&action=Publish").status,
+      200);
   deploy(api, create_revision(api));
   wait_for_status("/mtlssandbox/1.0.0/x", [](int s) { return s != 404; });
   const KeyPair prod = make_certificate(*dir_, "mtls-prod");
   const KeyPair sandbox = make_certificate(*dir_, "mtls-sandbox");
-  ASSERT_EQ(upload("POST", client_certs(api), prod.pem, {{"alias", "p"}, {"tier", "Unlimited"}}).status, 200);
-  ASSERT_EQ(upload("POST", client_certs(api, "SANDBOX"), sandbox.pem, {{"alias", "s"}, {"tier", "Unlimited"}}).status,
+  ASSERT_EQ(
+      upload("POST", client_certs(api), prod.pem, {{"alias", "p"}, {"tier", "Unlimited"}}).status,
+      200);
+  ASSERT_EQ(upload("POST", client_certs(api, "SANDBOX"), sandbox.pem,
+                   {{"alias", "s"}, {"tier", "Unlimited"}})
+                .status,
             200);
   auto p = tls_until("/mtlssandbox/1.0.0/x", &prod, 200);
   ASSERT_EQ(p.status, 200) << p.body;
@@ -400,7 +467,9 @@ TEST_F(MutualTls, TheCertificatesTierThrottlesItsCallers) {
   subscription_tier("MtlsTwoPerMin", 2);
   const std::string api = api_with_scheme("MtlsTier", "/mtlstier", R"(["mutualssl"])");
   const KeyPair cert = make_certificate(*dir_, "mtls-tier");
-  ASSERT_EQ(upload("POST", client_certs(api), cert.pem, {{"alias", "mtls-tier"}, {"tier", "MtlsTwoPerMin"}}).status,
+  ASSERT_EQ(upload("POST", client_certs(api), cert.pem,
+                   {{"alias", "mtls-tier"}, {"tier", "MtlsTwoPerMin"}})
+                .status,
             200);
   ASSERT_EQ(tls_until("/mtlstier/1.0.0/x", &cert, 200).status, 200);
   EXPECT_EQ(tls_get(server_->gateway_tls_port(), "/mtlstier/1.0.0/x", &cert).status, 200);

@@ -15,17 +15,20 @@ class MutualTls final : public Filter {
   std::string_view name() const override { return "mutual_tls"; }
 
   Flow on_request(Call& call) const override {
-    const ClientCertRuntime* cert = call.snapshot.client_certificate(call.client_certificate, call.api.id);
+    const ClientCertRuntime* cert =
+        call.snapshot.client_certificate(call.client_certificate, call.api.id);
     if (cert && !call.snapshot.serves_key_type(cert->sandbox)) cert = nullptr;
     const EndpointGroup* endpoint = cert && cert->sandbox ? call.op.sandbox : call.op.production;
     if (cert && !endpoint)
-      return answer(call, {401, 900901, "Invalid Credentials",
-                           "The client certificate is for SANDBOX keys and the API has no sandbox endpoint"});
+      return answer(
+          call, {401, 900901, "Invalid Credentials",
+                 "The client certificate is for SANDBOX keys and the API has no sandbox endpoint"});
     if (!cert) {
       if (call.api.mutual_tls_mandatory)
         return answer(call, {401, 900901, "Invalid Credentials",
                              call.client_certificate.empty()
-                                 ? "Mutual SSL is required: call over HTTPS presenting a client certificate of this API"
+                                 ? "Mutual SSL is required: call over HTTPS presenting a client "
+                                   "certificate of this API"
                                  : "The client certificate presented is not one of this API's"});
       return Flow::kNext;
     }
