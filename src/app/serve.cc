@@ -64,6 +64,7 @@
 #include "webui/static_site.h"
 #include "publisher/publisher_rest.h"
 #include "publisher/settings_rest.h"
+#include "publisher/certificate_rest.h"
 #include "publisher/environment_rest.h"
 #include "publisher/operation_policy_rest.h"
 #include "publisher/scope_rest.h"
@@ -256,7 +257,11 @@ int run_serve(const ServeOptions& options) {
     gw.upstream_timeout_ms = cfg.gateway_upstream_timeout_ms;
     gw.client_idle_timeout_ms = cfg.gateway_client_idle_timeout_ms;
     gw.max_idle_upstream = static_cast<std::size_t>(cfg.gateway_max_idle_upstream_connections);
-    gw.server_tls = server_tls;
+    // The gateway's own context: it asks callers for a client certificate (mutual SSL), the
+    // management listener does not.
+    gw.server_tls = http::make_server_tls(tls.cert_file, tls.key_file,
+                                          cfg.tls_ciphers.empty() ? http::kDefaultTls12Ciphers : cfg.tls_ciphers);
+    http::request_client_certificates(*gw.server_tls);
     gw.client_tls = http::make_client_tls(cfg.gateway_trust_store);
     keymanager::JwksFetcher jwks_fetcher(*store, http::make_client_tls(),
                                          std::chrono::seconds(cfg.keymanager_jwks_refresh_s),
@@ -296,6 +301,7 @@ int run_serve(const ServeOptions& options) {
                                        "/" + std::string(portal) + "/callback");
 
     gateway::SnapshotSettings snapshot_settings{kmo.issuer, kmo.leeway_s, {}, {}};
+    snapshot_settings.trust_store = cfg.gateway_trust_store;
     snapshot_settings.default_cors.enabled = cfg.gateway_cors_enabled;
     snapshot_settings.default_cors.allow_origins = cors_origins(cfg.gateway_cors_allow_origins);
     snapshot_settings.open_secret = [&secrets](std::string_view sealed) -> std::optional<std::string> {
@@ -412,6 +418,7 @@ int run_serve(const ServeOptions& options) {
     publisher::add_settings_routes(*router, api_service, *store, auth, server_info);
     publisher::add_environment_routes(*router, api_service, product_service, auth);
     publisher::add_operation_policy_routes(*router, api_service, *store, auth);
+    publisher::add_certificate_routes(*router, *store, api_service, auth);
     publisher::add_scope_routes(*router, *store, auth, system_scopes);
     devportal::add_devportal_routes(*router, *store, key_manager, approvals, auth, users, cfg.devportal_self_signup,
                                     server_info);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/certificate.h"
 #include "domain/mediation.h"
 #include "domain/policy.h"
 
@@ -159,6 +160,8 @@ struct SecurityState {
   std::vector<BlockCondition> block_conditions;  // enabled ones only
   std::string environment_type = "hybrid";       // of the gateway's environment: hybrid, production, sandbox
   PolicyFlows gateway_policies;  // of the gateway's environment (/gateway-policies), custom policies expanded
+  std::vector<EndpointCertificate> endpoint_certificates;
+  std::vector<ClientCertificate> client_certificates;
 };
 
 }  // namespace archway::domain

@@ -78,8 +78,14 @@ struct GatewayPoliciesChange {
   PolicyFlows flows;  // custom policies expanded
 };
 
+// Endpoint and client certificates, carried whole (a small set that changes rarely).
+struct CertificatesChange {
+  std::vector<EndpointCertificate> endpoint_certificates;
+  std::vector<ClientCertificate> client_certificates;
+};
+
 using ConfigChange = std::variant<ApiChange, ApplicationChange, KeysChange, SubscriptionChange, TokenRevoked,
                                   PoliciesChange, SigningKeysChange, KeyManagersChange, EnvironmentChange,
-                                  ThrottleReset, GatewayPoliciesChange>;
+                                  ThrottleReset, GatewayPoliciesChange, CertificatesChange>;
 
 }  // namespace archway::domain

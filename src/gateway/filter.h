@@ -65,12 +65,16 @@ struct Call {
   std::size_t resource_offset = 0;  // where the resource part of `path` begins
   std::string_view remote_ip;
   const domain::IpAddress& remote_address;
+  // The SHA-256 fingerprint (32 bytes) of the certificate the caller presented over TLS; empty: none
+  // (plain HTTP, or no certificate sent).
+  std::string_view client_certificate = {};
 
   // Learned by filters, used by the ones after them and by the forwarding step.
   const EndpointGroup* endpoint = nullptr;  // production, or sandbox for a sandbox credential
   AuthDecision auth;                        // token and API key authentication
   bool by_basic = false;                    // HTTP Basic authenticated the caller
   std::string basic_user;                   // ... as this user
+  const ClientCertRuntime* client_cert = nullptr;  // mutual TLS matched one of the API's certificates
   bool body_done = false;                   // the request had no body left to read after its header
   traffic::Decision throttle;               // the Traffic Manager's admission (bytes recorded at the end)
   std::string cache_key;                    // set: a cacheable request whose response may be stored

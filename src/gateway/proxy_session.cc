@@ -11,6 +11,7 @@
 #include <charconv>
 
 #include "common/problem.h"
+#include "crypto/x509_certificate.h"
 #include "gateway/filter.h"
 #include "gateway/filters/cors.h"
 #include "gateway/filters/endpoint_security.h"
@@ -140,6 +141,11 @@ class Session {
   template <class Client>
   asio::awaitable<void> run(Client& client, const std::string& remote_ip, const domain::IpAddress& remote_addr,
                             bool tls, ClientConnection& entry);
+  // The certificate the client presented in the TLS handshake: mutual TLS checks it per request.
+  void set_client_certificate(const crypto::CertificateFingerprint& fingerprint) {
+    client_cert_ = fingerprint;
+    has_client_cert_ = true;
+  }
 
  private:
   // One request whose head `req_head_` holds; whether the connection serves another after it.
@@ -174,6 +180,8 @@ class Session {
   ResponseHeader response_;  // ... as the filters change it
   BodyReader up_body_;       // where its body ends
   std::string head_out_;     // a head as written to the client
+  crypto::CertificateFingerprint client_cert_{};  // of the TLS client certificate, when has_client_cert_
+  bool has_client_cert_ = false;
 };
 
 }  // namespace
@@ -282,6 +290,8 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
             q == std::string_view::npos ? std::string_view() : target.substr(q + 1), m.resource_offset,
             remote_ip, remote_addr};
   call.endpoint = m.op->production;
+  if (has_client_cert_)
+    call.client_certificate = std::string_view(reinterpret_cast<const char*>(client_cert_.data()), client_cert_.size());
   call.body_done = req_body_.none();
   call.head = req.method() == h1::Method::kHead;
   const CompiledFlow* fault = m.op->fault.empty() ? nullptr : &m.op->fault;
@@ -656,6 +666,9 @@ asio::awaitable<void> serve_client(Worker& w, tcp::socket socket, bool tls) {
     auto [hec] = co_await ssl.async_handshake(asio::ssl::stream_base::server, kTuple);
     stream->settle(hec);
     if (!hec) {
+      crypto::CertificateFingerprint fingerprint;
+      if (X509* peer = SSL_get0_peer_certificate(ssl.native_handle()); peer && crypto::fingerprint_of(peer, fingerprint))
+        session->set_client_certificate(fingerprint);
       co_await session->run(ssl, remote_ip, remote_addr, true, *entry);
       stream->arm(std::chrono::seconds(2));
       auto [sec] = co_await ssl.async_shutdown(kTuple);

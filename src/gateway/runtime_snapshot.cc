@@ -2,6 +2,8 @@
 
 #include "gateway/filter.h"
 
+#include <openssl/x509_vfy.h>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -260,7 +262,12 @@ std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std:
   auto has = [&](std::string_view scheme) {
     return std::find(a.security_scheme.begin(), a.security_scheme.end(), scheme) != a.security_scheme.end();
   };
-  rt->oauth2 = has("oauth2") || (!has("api_key") && !has("basic_auth"));
+  rt->oauth2 = has("oauth2") || (!has("api_key") && !has("basic_auth") && !has("mutualssl"));
+  rt->mutual_tls = has("mutualssl");
+  // Mutual SSL alone is mandatory by nature; beside other schemes, as mutualssl_mandatory says.
+  rt->mutual_tls_mandatory =
+      rt->mutual_tls && (has("mutualssl_mandatory") || (!rt->oauth2 && !has("api_key") && !has("basic_auth")));
+  rt->app_auth_mandatory = has("oauth_basic_auth_api_key_mandatory");
   rt->api_key = has("api_key");
   rt->basic_auth = has("basic_auth");
   for (const auto& sc : a.scopes) rt->scope_roles.emplace(sc.name, sc.bindings);
@@ -363,6 +370,24 @@ const ClientRuntime* RuntimeSnapshot::external_client(std::string_view key_manag
   k.append(key_manager).push_back('\n');
   k.append(consumer_key);
   return external_clients_.find(std::string_view(k));
+}
+
+void X509StoreFree::operator()(x509_store_st* s) const { X509_STORE_free(s); }
+
+const ClientCertRuntime* RuntimeSnapshot::client_certificate(std::string_view fingerprint,
+                                                             std::string_view api_id) const {
+  if (!certificates_ || fingerprint.empty()) return nullptr;
+  auto it = certificates_->clients.find(fingerprint);
+  if (it == certificates_->clients.end()) return nullptr;
+  for (const auto& c : it->second)
+    if (c.api_id == api_id) return &c;
+  return nullptr;
+}
+
+x509_store_st* RuntimeSnapshot::backend_trust(std::string_view origin) const {
+  if (!certificates_) return nullptr;
+  auto it = certificates_->backend_trust.find(origin);
+  return it == certificates_->backend_trust.end() ? nullptr : it->second.get();
 }
 
 const ExternalIssuer* RuntimeSnapshot::issuer(std::string_view iss) const {

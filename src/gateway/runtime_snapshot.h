@@ -26,6 +26,8 @@
 #include "openapi/operation_validator.h"
 #include "traffic/policy_set.h"
 
+struct x509_store_st;
+
 namespace archway::gateway {
 
 using common::StringHash;
@@ -152,6 +154,13 @@ struct ApiRuntime {
   bool api_key = false;  // securityScheme allows API keys (apikey header)
   bool backend_jwt = false;
   bool basic_auth = false;  // securityScheme allows HTTP Basic with the users of the control plane
+  // Mutual SSL (securityScheme mutualssl): a caller presenting one of the API's client certificates
+  // over TLS is let in with the certificate's key type and tier. With mutualssl_mandatory such a
+  // certificate is required; with oauth_basic_auth_api_key_mandatory the other schemes are too.
+  // Otherwise either suffices.
+  bool mutual_tls = false;
+  bool mutual_tls_mandatory = false;
+  bool app_auth_mandatory = false;
   std::string authorization_header;  // the header carrying the credential; empty: Authorization
   StringMap<std::vector<std::string>> scope_roles;  // API scope -> roles bound to it
   std::string versioned_context;  // context + "/" + version, as deny policies name it
@@ -197,6 +206,30 @@ struct SnapshotSettings {
   // CORS for APIs that have none of their own (`gateway.cors_*`): lets the Developer Portal's
   // try-it and other browser clients call APIs, as the product's global CORS setting does.
   domain::CorsConfiguration default_cors;
+  // The trust store of HTTPS backends (`gateway.trust_store`; empty: the system's). Endpoint
+  // certificates are trusted in addition to it, for their endpoint.
+  std::string trust_store;
+};
+
+// A client certificate of an API, as the mutual TLS filter finds it.
+struct ClientCertRuntime {
+  std::string api_id;
+  std::string alias;
+  bool sandbox = false;
+  std::string_view tier;                    // interned
+  const traffic::Policy* policy = nullptr;  // none when Unlimited or unknown
+};
+
+struct X509StoreFree {
+  void operator()(x509_store_st* s) const;
+};
+
+// The certificates of a snapshot, compiled: client certificates by SHA-256 fingerprint (32 raw
+// bytes), and per backend origin ("https://host:port") the trust store its endpoint certificates
+// make (the base trust store and them).
+struct CertificateTables {
+  StringMap<std::vector<ClientCertRuntime>> clients;
+  StringMap<std::shared_ptr<x509_store_st>> backend_trust;
 };
 
 class SnapshotBuilder;
@@ -236,6 +269,11 @@ class RuntimeSnapshot {
   // refuses SANDBOX keys, a sandbox one PRODUCTION keys).
   bool serves_key_type(bool sandbox) const { return sandbox ? !production_only_ : !sandbox_only_; }
   const SnapshotSettings& settings() const { return *settings_; }
+  // The client certificate of `api_id` with that fingerprint (32 bytes), or null.
+  const ClientCertRuntime* client_certificate(std::string_view fingerprint, std::string_view api_id) const;
+  // The trust store for an HTTPS backend at `origin` (a pool key) when endpoint certificates apply
+  // to it; null: the gateway's client TLS context decides alone.
+  x509_store_st* backend_trust(std::string_view origin) const;
   // Throttling and deny policies; never null.
   const traffic::PolicySet& policies() const { return *policies_; }
   // The tier of unauthenticated operations, counted per client IP (none when Unlimited).
@@ -269,6 +307,7 @@ class RuntimeSnapshot {
   std::shared_ptr<const StringMap<crypto::VerificationKey>> keys_;
   std::shared_ptr<const SnapshotSettings> settings_;
   std::shared_ptr<const traffic::PolicySet> policies_;
+  std::shared_ptr<const CertificateTables> certificates_;  // null: none
   const traffic::Policy* unauthenticated_ = nullptr;
   bool production_only_ = false;
   bool sandbox_only_ = false;

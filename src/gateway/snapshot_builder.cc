@@ -1,10 +1,17 @@
 #include "gateway/snapshot_builder.h"
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509_vfy.h>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <unordered_map>
+
+#include "crypto/x509_certificate.h"
+#include "domain/url.h"
 
 namespace archway::gateway {
 
@@ -39,6 +46,7 @@ void SnapshotBuilder::reset(const std::vector<domain::DeployedApi>& apis, const 
   set_policies(security.policies, security.block_conditions);
   set_signing_keys(security.public_jwks);
   set_key_managers(security.external_key_managers);
+  set_certificates(security.endpoint_certificates, security.client_certificates);
   for (const auto& a : security.applications) put_application(a);
   std::unordered_map<std::string_view, std::vector<domain::KeyMapping>> keys;
   for (const auto& k : security.key_mappings) keys[k.application_id].push_back(k);
@@ -75,6 +83,8 @@ bool SnapshotBuilder::apply(const domain::ConfigChange& change) {
           set_key_managers(c.key_managers);
         } else if constexpr (std::is_same_v<T, domain::EnvironmentChange>) {
           set_environment_type(c.type);
+        } else if constexpr (std::is_same_v<T, domain::CertificatesChange>) {
+          set_certificates(c.endpoint_certificates, c.client_certificates);
         }  // ThrottleReset changes counters, not the snapshot (app/serve.cc applies it)
         return true;
       },
@@ -97,6 +107,66 @@ void SnapshotBuilder::set_policies(const std::vector<domain::ThrottlePolicy>& po
 void SnapshotBuilder::set_environment_type(const std::string& type) {
   next_.production_only_ = type == "production";
   next_.sandbox_only_ = type == "sandbox";
+}
+
+namespace {
+
+// The origin ("https://host:port", as pool keys spell it) an endpoint certificate applies to.
+std::optional<std::string> origin_of(std::string_view endpoint) {
+  auto url = domain::parse_backend_url(endpoint);
+  if (!url) return std::nullopt;
+  return fmt::format("{}://{}:{}", url->tls ? "https" : "http", url->host, url->port);
+}
+
+X509* x509_of(const std::string& pem) {
+  BIO* in = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  if (!in) return nullptr;
+  X509* cert = PEM_read_bio_X509(in, nullptr, nullptr, nullptr);
+  BIO_free(in);
+  return cert;
+}
+
+}  // namespace
+
+void SnapshotBuilder::set_certificates(const std::vector<domain::EndpointCertificate>& endpoint_certificates,
+                                       const std::vector<domain::ClientCertificate>& client_certificates) {
+  auto tables = std::make_shared<CertificateTables>();
+  for (const auto& c : client_certificates) {
+    std::string error;
+    auto facts = crypto::read_pem_certificate(c.pem, error);
+    if (!facts) {
+      warnings_.push_back(fmt::format("client certificate '{}' of API {}: {}; ignored", c.alias, c.api_id, error));
+      continue;
+    }
+    const std::string key(reinterpret_cast<const char*>(facts->fingerprint.data()), facts->fingerprint.size());
+    tables->clients[key].push_back(ClientCertRuntime{c.api_id, c.alias, c.key_type == domain::kKeyTypeSandbox,
+                                                     interned(c.tier),
+                                                     enforced(domain::kPolicyLevelSubscription, c.tier)});
+  }
+  // One trust store per origin: the base trust (as the client TLS context has it) and the origin's
+  // certificates.
+  for (const auto& c : endpoint_certificates) {
+    const auto origin = origin_of(c.endpoint);
+    if (!origin) {
+      warnings_.push_back(fmt::format("endpoint certificate '{}': '{}' is not an http(s) URL; ignored", c.alias,
+                                      c.endpoint));
+      continue;
+    }
+    auto& store = tables->backend_trust[*origin];
+    if (!store) {
+      store = std::shared_ptr<X509_STORE>(X509_STORE_new(), X509StoreFree{});
+      const std::string& base = settings_->trust_store;
+      if (!store || (base.empty() ? X509_STORE_set_default_paths(store.get())
+                                  : X509_STORE_load_file(store.get(), base.c_str())) != 1)
+        warnings_.push_back(fmt::format("endpoint certificates of {}: the base trust store cannot be loaded", *origin));
+    }
+    X509* cert = x509_of(c.pem);
+    if (!store || !cert || X509_STORE_add_cert(store.get(), cert) != 1)
+      warnings_.push_back(fmt::format("endpoint certificate '{}' cannot be trusted; ignored", c.alias));
+    X509_free(cert);
+  }
+  ERR_clear_error();
+  next_.certificates_ = std::move(tables);
 }
 
 void SnapshotBuilder::set_signing_keys(const std::vector<std::string>& public_jwks) {

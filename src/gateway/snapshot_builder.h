@@ -78,6 +78,8 @@ class SnapshotBuilder {
   void set_environment_type(const std::string& type);
   void set_signing_keys(const std::vector<std::string>& public_jwks);
   void set_key_managers(const std::vector<domain::ExternalKeyManager>& key_managers);
+  void set_certificates(const std::vector<domain::EndpointCertificate>& endpoint_certificates,
+                        const std::vector<domain::ClientCertificate>& client_certificates);
   void put_application(const domain::Application& a);
   void remove_application(const std::string& id);
   void set_keys(const std::string& application_id, const std::vector<domain::KeyMapping>& keys);

@@ -92,6 +92,10 @@ asio::awaitable<Acquired> acquire(Worker& w, const EndpointRuntime& ep, bool all
       a.error = backend_unavailable("Cannot set SNI for " + be.host);
       co_return a;
     }
+    // Endpoint certificates for this origin: verified against them and the base trust store.
+    if (const auto snap = w.snapshot())
+      if (X509_STORE* trust = snap->backend_trust(ep.pool_key))
+        SSL_set1_verify_cert_store(conn->tls->native_handle(), trust);
     conn->tls->set_verify_callback(asio::ssl::host_name_verification(be.host));
     conn->tcp.arm(connect_timeout);
     auto [hec] = co_await conn->tls->async_handshake(asio::ssl::stream_base::client, kTuple);
@@ -101,7 +105,8 @@ asio::awaitable<Acquired> acquire(Worker& w, const EndpointRuntime& ep, bool all
       if (verify != X509_V_OK)
         a.error = Problem{502, 101505, "Backend certificate verification failed",
                           be.authority() + ": " + X509_verify_cert_error_string(verify) +
-                              " (trusted CAs: gateway.trust_store, or the system store)"};
+                              " (trusted CAs: gateway.trust_store, or the system store, and the endpoint certificates "
+                              "of this endpoint)"};
       else
         a.error = Problem{502, 101505, "TLS handshake with the back end failed", be.authority() + ": " + hec.message()};
       co_return a;

@@ -22,6 +22,13 @@ std::shared_ptr<ssl::context> make_server_tls(const std::string& cert_file, cons
   return ctx;
 }
 
+void request_client_certificates(ssl::context& ctx) {
+  // The chain is not verified here: a client certificate is known by being uploaded for the API.
+  SSL_CTX_set_verify(ctx.native_handle(), SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+  static constexpr unsigned char kSessionContext[] = "archway-gateway";
+  SSL_CTX_set_session_id_context(ctx.native_handle(), kSessionContext, sizeof kSessionContext - 1);
+}
+
 std::shared_ptr<ssl::context> make_client_tls(const std::string& trust_store) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |

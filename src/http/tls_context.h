@@ -18,6 +18,11 @@ inline constexpr const char* kDefaultTls12Ciphers =
 std::shared_ptr<boost::asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file,
                                                            const std::string& tls12_ciphers = kDefaultTls12Ciphers);
 
+// Makes a server context ask clients for a certificate without requiring one, and accept whatever
+// they present: the gateway compares it with the certificates uploaded for the API called (mutual
+// SSL). Sessions are resumable with it.
+void request_client_certificates(boost::asio::ssl::context& ctx);
+
 // TLS 1.2+ client context verifying peers against `trust_store` (a PEM file of CA certificates)
 // or, when empty, the system trust store. Throws std::runtime_error naming an unreadable file.
 std::shared_ptr<boost::asio::ssl::context> make_client_tls(const std::string& trust_store = "");

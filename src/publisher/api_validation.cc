@@ -147,14 +147,15 @@ void normalise_and_validate(domain::Api& api) {
 
   if (api.security_scheme.empty()) bad("'securityScheme' must name at least one scheme");
   for (const auto& sch : api.security_scheme)
-    if (sch != "oauth2" && sch != "api_key" && sch != "basic_auth" && sch != "oauth_basic_auth_api_key_mandatory")
-      bad(fmt::format("'securityScheme' '{}' is not supported (supported: oauth2, api_key, basic_auth, "
-                      "oauth_basic_auth_api_key_mandatory)", sch));
+    if (sch != "oauth2" && sch != "api_key" && sch != "basic_auth" && sch != "oauth_basic_auth_api_key_mandatory" &&
+        sch != "mutualssl" && sch != "mutualssl_mandatory")
+      bad(fmt::format("'securityScheme' '{}' is not supported (supported: oauth2, api_key, basic_auth, mutualssl, "
+                      "oauth_basic_auth_api_key_mandatory, mutualssl_mandatory)", sch));
   auto has_scheme = [&](std::string_view s) {
     return std::find(api.security_scheme.begin(), api.security_scheme.end(), s) != api.security_scheme.end();
   };
-  if (!has_scheme("oauth2") && !has_scheme("api_key") && !has_scheme("basic_auth"))
-    bad("'securityScheme' must include oauth2, api_key or basic_auth");
+  if (!has_scheme("oauth2") && !has_scheme("api_key") && !has_scheme("basic_auth") && !has_scheme("mutualssl"))
+    bad("'securityScheme' must include oauth2, api_key, basic_auth or mutualssl");
 
   if (api.authorization_header.size() > 100 ||
       !std::all_of(api.authorization_header.begin(), api.authorization_header.end(), [](char c) {

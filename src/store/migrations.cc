@@ -540,6 +540,23 @@ CREATE TABLE api_labels (
 );
 CREATE INDEX api_labels_by_label ON api_labels (label_id, api_id);
 )sql"},
+      {25, "endpoint certificates and API client certificates (mutual TLS)", R"sql(
+CREATE TABLE endpoint_certificates (
+  alias        TEXT PRIMARY KEY,
+  endpoint     TEXT NOT NULL,
+  certificate  TEXT NOT NULL,
+  created_time INTEGER NOT NULL
+);
+CREATE TABLE api_client_certificates (
+  api_id       TEXT NOT NULL REFERENCES apis (id) ON DELETE CASCADE,
+  key_type     TEXT NOT NULL CHECK (key_type IN ('PRODUCTION', 'SANDBOX')),
+  alias        TEXT NOT NULL,
+  tier         TEXT NOT NULL,
+  certificate  TEXT NOT NULL,
+  created_time INTEGER NOT NULL,
+  PRIMARY KEY (api_id, key_type, alias)
+);
+)sql"},
       {26, "custom operation policies and gateway policy mappings", R"sql(
 -- api_id '' holds the common policies; an API's own go with it (the trigger: '' cannot be a key).
 CREATE TABLE operation_policies (

@@ -527,6 +527,25 @@ class Store {
 
   // Token families (RFC 9700 §4.14). Records the tokens a grant that starts a family issued.
   virtual void record_family_issue(const domain::FamilyIssue& issue) = 0;
+  // Endpoint certificates (aliases unique: 409) and an API's client certificates (aliases unique per
+  // API and key type: 409). Every write appends certificate.changed, so gateways take them at once.
+  // Updates and deletes return false when there is no such certificate.
+  virtual void add_endpoint_certificate(const domain::EndpointCertificate& cert) = 0;
+  virtual std::vector<domain::EndpointCertificate> list_endpoint_certificates() = 0;  // by alias
+  virtual std::optional<domain::EndpointCertificate> get_endpoint_certificate(std::string_view alias) = 0;
+  virtual bool update_endpoint_certificate(std::string_view alias, std::string_view pem) = 0;
+  virtual bool delete_endpoint_certificate(std::string_view alias) = 0;
+  virtual void add_client_certificate(const domain::ClientCertificate& cert) = 0;
+  virtual std::vector<domain::ClientCertificate> list_client_certificates(std::string_view api_id,
+                                                                          std::string_view key_type) = 0;
+  virtual std::optional<domain::ClientCertificate> get_client_certificate(std::string_view api_id,
+                                                                          std::string_view key_type,
+                                                                          std::string_view alias) = 0;
+  // Replaces the certificate and the tier (each only when not empty).
+  virtual bool update_client_certificate(const domain::ClientCertificate& cert) = 0;
+  virtual bool delete_client_certificate(std::string_view api_id, std::string_view key_type,
+                                         std::string_view alias) = 0;
+
   // Marks the code (or refresh token) used and records what was issued for it in one transaction;
   // false, recording nothing, when it was used already. So whoever loses a race for it finds the
   // winner's tokens in the family when it revokes the family.
@@ -539,8 +558,9 @@ class Store {
 
   // What gateways need to authorise calls (secrets cleared), with the change-log revision.
   virtual domain::SecurityState security_state(std::int64_t now_s, std::int64_t retired_key_grace_s) = 0;
-  // Only the small sets of it that change rarely: policies, block conditions, trusted signing keys
-  // and external key managers (applications, keys, subscriptions and revocations left empty).
+  // Only the small sets of it that change rarely: policies, block conditions, trusted signing keys,
+  // external key managers and certificates (applications, keys, subscriptions and revocations left
+  // empty).
   virtual domain::SecurityState security_settings(std::int64_t now_s, std::int64_t retired_key_grace_s) = 0;
   // security_state() without the subscriptions (the bulk of it), which for_each_subscription reads:
   // a gateway loading everything builds the rest while they stream in.

@@ -173,6 +173,7 @@ std::vector<domain::ConfigChange> ChangeReader::changes(const std::vector<store:
   std::set<std::pair<std::string_view, std::string_view>> read;
   bool settings_read = false;
   bool gateway_policies_read = false;
+  bool certificates_read = false;
   auto first_time = [&](const store::ChangeEvent& e) { return read.emplace(e.type, e.entity_id).second; };
   for (const auto& e : events) {
     if (e.type.starts_with("api.")) {
@@ -213,6 +214,11 @@ std::vector<domain::ConfigChange> ChangeReader::changes(const std::vector<store:
     } else if (e.type == "gateway_policy.changed") {
       if (!gateway_policies_read) out.push_back(domain::GatewayPoliciesChange{gateway_policies()});
       gateway_policies_read = true;  // the environment's whole set, once per batch
+    } else if (e.type == "certificate.changed") {
+      if (certificates_read) continue;
+      certificates_read = true;  // a small set, read whole, once per batch
+      domain::SecurityState s = store_.security_settings(now_s, kRetiredKeyGraceS);
+      out.push_back(domain::CertificatesChange{std::move(s.endpoint_certificates), std::move(s.client_certificates)});
     } else if (e.type == "environment.changed") {
       // Of an environment's record, its type reaches gateways: which key types they serve.
       if (first_time(e)) out.push_back(domain::EnvironmentChange{environment_type()});

@@ -35,6 +35,7 @@ class BasicAuth final : public Filter {
   bool suspends() const override { return true; }
 
   asio::awaitable<Flow> on_request_async(Call& call) const override {
+    if (by_client_certificate(call)) co_return Flow::kNext;
     if (!basic_decides(call)) co_return Flow::kNext;  // a token or API key: the next filter's
     const std::string_view authorization = credential_of(call);
     constexpr std::string_view kChallenge = "Basic realm=\"archway\"";

@@ -30,7 +30,7 @@ class TokenAuth final : public Filter {
   std::string_view name() const override { return "token_auth"; }
 
   Flow on_request(Call& call) const override {
-    if (call.by_basic) return Flow::kNext;
+    if (call.by_basic || by_client_certificate(call)) return Flow::kNext;
     internal::Worker& w = call.worker;
     const std::int64_t now_s =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -44,9 +44,10 @@ std::vector<std::shared_ptr<const Filter>> compose_chain(const ApiRuntime& api, 
     return chain;
   }
   if (op.secured) {
+    if (api.mutual_tls) chain.push_back(use(filters::mutual_tls()));
     if (api.basic_auth) chain.push_back(use(filters::basic_auth()));
     // Basic alone as the scheme: the Basic filter decides every request.
-    if (!api.basic_auth || api.oauth2 || api.api_key) chain.push_back(use(filters::token_auth()));
+    if (api.oauth2 || api.api_key || (!api.basic_auth && !api.mutual_tls)) chain.push_back(use(filters::token_auth()));
   }
   if (api.backend_jwt) chain.push_back(use(filters::backend_jwt()));
   chain.push_back(use(filters::throttle()));  // every request is counted (the Unauthenticated tier too)

@@ -17,6 +17,9 @@ inline void drop_credential(Call& call) {
   else call.request.erase(std::string_view(call.api.authorization_header));
 }
 
+// Whether mutual TLS alone let the caller in: the other schemes then stand aside.
+inline bool by_client_certificate(const Call& call) { return call.client_cert && !call.api.app_auth_mandatory; }
+
 // Whether HTTP Basic decides this request: it carries Basic credentials, or Basic is the only
 // scheme that could apply to it.
 inline bool basic_decides(const Call& call) {

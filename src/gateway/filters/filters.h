@@ -7,6 +7,7 @@
 namespace archway::gateway::filters {
 
 const Filter& blocked_api();       // lifecycle.cc: a BLOCKED API answers 503 (700700)
+const Filter& mutual_tls();        // mutual_tls.cc: the caller's TLS client certificate (mutualssl)
 const Filter& basic_auth();        // auth_basic.cc: HTTP Basic against the control plane's users
 const Filter& token_auth();        // auth_token.cc: Bearer access token or API key, and the subscription
 const Filter& backend_jwt();       // backend_jwt.cc: X-JWT-Assertion for the backend, never the caller's

@@ -76,6 +76,11 @@ class Throttle final : public Filter {
       tr.application_name = d.application->name;
       tr.user = d.token ? std::string_view(d.token->subject) : std::string_view();
       tr.sandbox = d.sandbox;
+    } else if (call.client_cert) {  // mutual SSL: the certificate's tier and key type
+      tr.authenticated = true;
+      tr.subscription_policy = call.client_cert->policy;
+      tr.user = call.client_cert->alias;
+      tr.sandbox = call.client_cert->sandbox;
     } else if (call.by_basic) {
       tr.authenticated = true;
       tr.user = call.basic_user;

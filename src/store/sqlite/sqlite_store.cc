@@ -1537,6 +1537,117 @@ class SqliteStore final : public Store {
     run_unique(s, fmt::format("Label with name '{}' already exists", label.name));
   }
 
+  void add_endpoint_certificate(const domain::EndpointCertificate& c) override {
+    write([&] {
+      Stmt s = db_.prepare("INSERT INTO endpoint_certificates (alias, endpoint, certificate, created_time) VALUES (?,?,?,?)");
+      s.bind(1, c.alias).bind(2, c.endpoint).bind(3, c.pem).bind(4, c.created_time);
+      run_unique(s, fmt::format("A certificate with alias '{}' already exists", c.alias));
+      return append_event("certificate.changed", c.alias, "{}");
+    });
+  }
+
+  std::vector<domain::EndpointCertificate> list_endpoint_certificates() override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kEndpointCertColumns) + " ORDER BY alias");
+    std::vector<domain::EndpointCertificate> out;
+    while (s.step()) out.push_back(endpoint_cert_from(s));
+    return out;
+  }
+
+  std::optional<domain::EndpointCertificate> get_endpoint_certificate(std::string_view alias) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kEndpointCertColumns) + " WHERE alias = ?");
+    s.bind(1, alias);
+    if (!s.step()) return std::nullopt;
+    return endpoint_cert_from(s);
+  }
+
+  bool update_endpoint_certificate(std::string_view alias, std::string_view pem) override {
+    bool found = false;
+    write([&]() -> std::int64_t {
+      db_.prepare("UPDATE endpoint_certificates SET certificate = ? WHERE alias = ?").bind(1, pem).bind(2, alias).run();
+      if (!(found = db_.changes() > 0)) return 0;
+      return append_event("certificate.changed", alias, "{}");
+    });
+    return found;
+  }
+
+  bool delete_endpoint_certificate(std::string_view alias) override {
+    bool found = false;
+    write([&]() -> std::int64_t {
+      db_.prepare("DELETE FROM endpoint_certificates WHERE alias = ?").bind(1, alias).run();
+      if (!(found = db_.changes() > 0)) return 0;
+      return append_event("certificate.changed", alias, "{}");
+    });
+    return found;
+  }
+
+  void add_client_certificate(const domain::ClientCertificate& c) override {
+    write([&] {
+      Stmt s = db_.prepare(
+          "INSERT INTO api_client_certificates (api_id, key_type, alias, tier, certificate, created_time) "
+          "VALUES (?,?,?,?,?,?)");
+      s.bind(1, c.api_id).bind(2, c.key_type).bind(3, c.alias).bind(4, c.tier).bind(5, c.pem).bind(6, c.created_time);
+      run_unique(s, fmt::format("A client certificate with alias '{}' already exists for this API's {} keys", c.alias,
+                                c.key_type));
+      return append_event("certificate.changed", c.api_id, "{}");
+    });
+  }
+
+  std::vector<domain::ClientCertificate> list_client_certificates(std::string_view api_id,
+                                                                  std::string_view key_type) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kClientCertColumns) +
+                         " WHERE api_id = ? AND (? = '' OR key_type = ?) ORDER BY created_time, alias");
+    s.bind(1, api_id).bind(2, key_type).bind(3, key_type);
+    std::vector<domain::ClientCertificate> out;
+    while (s.step()) out.push_back(client_cert_from(s));
+    return out;
+  }
+
+  std::optional<domain::ClientCertificate> get_client_certificate(std::string_view api_id, std::string_view key_type,
+                                                                  std::string_view alias) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(std::string(kClientCertColumns) + " WHERE api_id = ? AND key_type = ? AND alias = ?");
+    s.bind(1, api_id).bind(2, key_type).bind(3, alias);
+    if (!s.step()) return std::nullopt;
+    return client_cert_from(s);
+  }
+
+  bool update_client_certificate(const domain::ClientCertificate& c) override {
+    bool found = false;
+    write([&]() -> std::int64_t {
+      db_.prepare(
+             "UPDATE api_client_certificates SET certificate = CASE WHEN ? = '' THEN certificate ELSE ? END, "
+             "tier = CASE WHEN ? = '' THEN tier ELSE ? END WHERE api_id = ? AND key_type = ? AND alias = ?")
+          .bind(1, c.pem)
+          .bind(2, c.pem)
+          .bind(3, c.tier)
+          .bind(4, c.tier)
+          .bind(5, c.api_id)
+          .bind(6, c.key_type)
+          .bind(7, c.alias)
+          .run();
+      if (!(found = db_.changes() > 0)) return 0;
+      return append_event("certificate.changed", c.api_id, "{}");
+    });
+    return found;
+  }
+
+  bool delete_client_certificate(std::string_view api_id, std::string_view key_type, std::string_view alias) override {
+    bool found = false;
+    write([&]() -> std::int64_t {
+      db_.prepare("DELETE FROM api_client_certificates WHERE api_id = ? AND key_type = ? AND alias = ?")
+          .bind(1, api_id)
+          .bind(2, key_type)
+          .bind(3, alias)
+          .run();
+      if (!(found = db_.changes() > 0)) return 0;
+      return append_event("certificate.changed", api_id, "{}");
+    });
+    return found;
+  }
+
   std::vector<domain::Label> list_labels() override {
     std::lock_guard lock(mu_);
     Stmt s = db_.prepare("SELECT id, name, description FROM labels ORDER BY name COLLATE NOCASE, id");
@@ -2903,6 +3014,14 @@ class SqliteStore final : public Store {
         Stmt s = db_.prepare(std::string(kBlockColumns) + " WHERE enabled = 1 ORDER BY created_time, id");
         while (s.step()) st.block_conditions.push_back(block_from(s));
       }
+      {
+        Stmt s = db_.prepare(std::string(kEndpointCertColumns) + " ORDER BY alias");
+        while (s.step()) st.endpoint_certificates.push_back(endpoint_cert_from(s));
+      }
+      {
+        Stmt s = db_.prepare(std::string(kClientCertColumns) + " ORDER BY api_id, key_type, alias");
+        while (s.step()) st.client_certificates.push_back(client_cert_from(s));
+      }
     } catch (...) {
       db_.exec("ROLLBACK");
       throw;
@@ -3033,6 +3152,18 @@ class SqliteStore final : public Store {
   static constexpr const char* kSubColumns =
       "SELECT id, application_id, api_id, throttling_policy, status, created_time FROM "
       "subscriptions";
+
+  static constexpr const char* kEndpointCertColumns =
+      "SELECT alias, endpoint, certificate, created_time FROM endpoint_certificates";
+  static constexpr const char* kClientCertColumns =
+      "SELECT api_id, key_type, alias, tier, certificate, created_time FROM api_client_certificates";
+
+  static domain::EndpointCertificate endpoint_cert_from(const Stmt& s) {
+    return {s.text(0), s.text(1), s.text(2), s.integer(3)};
+  }
+  static domain::ClientCertificate client_cert_from(const Stmt& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5)};
+  }
 
   static domain::ThrottlePolicy policy_from(const Stmt& s) {
     // Stored policies were validated on the way in; the seeded Unlimited ones carry a huge count.

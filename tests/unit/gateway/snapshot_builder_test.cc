@@ -2,6 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "crypto/tls_identity.h"
+#include "crypto/x509_certificate.h"
+
 namespace archway::gateway {
 namespace {
 
@@ -168,6 +177,40 @@ TEST(SnapshotBuilder, RoutesOfAnApiWithManyNeighboursInItsBucketStayExact) {
   EXPECT_EQ(s->router().match("GET", "/shop/p7/1.0/items").status, MatchStatus::kNotFound);
   EXPECT_EQ(s->router().match("GET", "/shop/p8/1.0/items").api, api_named(*s, "api8"));
   EXPECT_EQ(s->router().bucket_count(), 1u);
+}
+
+TEST(SnapshotBuilder, CertificatesAreLookedUpByFingerprintAndApiAndReplacedWhole) {
+  const auto dir = std::filesystem::temp_directory_path() / ("archway-sbcert-" + std::to_string(::getpid()));
+  const crypto::TlsIdentity id = crypto::ensure_self_signed(dir.string());
+  std::ifstream in(id.cert_file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::filesystem::remove_all(dir);
+  std::string error;
+  const auto facts = crypto::read_pem_certificate(ss.str(), error);
+  ASSERT_TRUE(facts) << error;
+  const std::string fingerprint(reinterpret_cast<const char*>(facts->fingerprint.data()), facts->fingerprint.size());
+
+  SnapshotBuilder b({});
+  domain::SecurityState security;
+  security.client_certificates.push_back({"api-1", "SANDBOX", "c1", "Unlimited", ss.str(), 0});
+  security.endpoint_certificates.push_back({"e1", "https://backend.example:8443/v1", ss.str(), 0});
+  b.reset({deployed("api-1", "/one")}, security);
+  auto snap = b.snapshot(1);
+  const ClientCertRuntime* c = snap->client_certificate(fingerprint, "api-1");
+  ASSERT_NE(c, nullptr);
+  EXPECT_TRUE(c->sandbox);
+  EXPECT_EQ(c->tier, "Unlimited");
+  EXPECT_EQ(snap->client_certificate(fingerprint, "api-2"), nullptr);
+  EXPECT_EQ(snap->client_certificate("", "api-1"), nullptr);
+  EXPECT_NE(snap->backend_trust("https://backend.example:8443"), nullptr);
+  EXPECT_EQ(snap->backend_trust("https://backend.example:9443"), nullptr);
+
+  ASSERT_TRUE(b.apply(domain::CertificatesChange{}));
+  auto after = b.snapshot(2);
+  EXPECT_EQ(after->client_certificate(fingerprint, "api-1"), nullptr);
+  EXPECT_EQ(after->backend_trust("https://backend.example:8443"), nullptr);
+  EXPECT_NE(snap->client_certificate(fingerprint, "api-1"), nullptr);  // the old snapshot keeps its own
 }
 
 }  // namespace
