@@ -22,8 +22,9 @@ Session::Session(Worker& w) : w_(w) {
 }
 
 template <class Client>
-asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip, const domain::IpAddress& remote_addr,
-                                   bool tls, ClientConnection& entry) {
+asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
+                                   const domain::IpAddress& remote_addr, bool tls,
+                                   ClientConnection& entry) {
   h1::Limits limits;
   limits.max_head_bytes = w_.opts.max_header_bytes;
   limits.max_fields = h1::Head::kMaxFields;
@@ -37,9 +38,10 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     // just let go.
     HeadRead hr;
     for (asio::mutable_buffer space;;) {
-      hr.parsed = buffered_head(client_buffer_, max_buffer, space, [this, &limits](std::string_view in) {
-        return h1::parse_request(in, req_head_, limits);
-      });
+      hr.parsed =
+          buffered_head(client_buffer_, max_buffer, space, [this, &limits](std::string_view in) {
+            return h1::parse_request(in, req_head_, limits);
+          });
       if (hr.parsed.status != h1::ParseStatus::kNeedMore) break;
       timed(client).arm(ms(w_.opts.client_idle_timeout_ms));
       auto [ec, n] = co_await client.async_read_some(space, kTuple);
@@ -51,7 +53,8 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       if (!hr.ec) co_await write_problem(client, 11, h1::error_problem(hr.parsed.error), false);
       co_return;
     }
-    client_buffer_.consume(hr.parsed.consumed);  // the head's bytes stay where they are until the next read
+    client_buffer_.consume(
+        hr.parsed.consumed);  // the head's bytes stay where they are until the next read
     entry.busy = true;
     if (!co_await serve(client, remote_ip, remote_addr, tls)) co_return;
   }
@@ -70,10 +73,14 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
 
   const Routing r = route_request(w_, req, normal_target_, response_.fields);
   if (r.outcome != Routing::Outcome::kOperation)
-    co_return co_await write_routing_answer(client, version, r, req, w_, response_.fields, keep()) && keep();
+    co_return co_await write_routing_answer(client, version, r, req, w_, response_.fields,
+                                            keep()) &&
+        keep();
 
-  Call call{w_, *r.snapshot, *r.match.api, *r.match.op, req, r.target, r.path, r.query, r.match.resource_offset,
-            remote_ip, remote_addr};
+  Call call{w_,          *r.snapshot, *r.match.api,
+            *r.match.op, req,         r.target,
+            r.path,      r.query,     r.match.resource_offset,
+            remote_ip,   remote_addr};
   call.endpoint = r.match.op->production;
   call.body_done = req_body_.none();
   call.head = req.method() == h1::Method::kHead;
@@ -105,8 +112,10 @@ asio::awaitable<void> serve_client(Worker& w, tcp::socket socket, bool tls) {
   domain::IpAddress remote_addr{};
   if (!ec) {
     const auto addr = rep.address();
-    if (addr.is_v4()) remote_addr = domain::ipv4_mapped(addr.to_v4().to_bytes());
-    else remote_addr = addr.to_v6().to_bytes();
+    if (addr.is_v4())
+      remote_addr = domain::ipv4_mapped(addr.to_v4().to_bytes());
+    else
+      remote_addr = addr.to_v6().to_bytes();
   }
   auto stream = std::make_shared<TimedSocket>(std::move(socket));
   w.connections.push_front(ClientConnection{});

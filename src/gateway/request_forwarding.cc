@@ -1,7 +1,8 @@
 // The request on to the backend (internal/session.h): the body phase for the filters that read the
 // body whole, the head as the backend gets it (no hop-by-hop fields, X-Forwarded-*, the filters'
-// last word), then the attempts on the endpoints of the operation's group. Which endpoint, how often
-// and after what pause is the upstream unit's (upstream.h); one attempt is upstream_exchange.cc's.
+// last word), then the attempts on the endpoints of the operation's group. Which endpoint, how
+// often and after what pause is the upstream unit's (upstream.h); one attempt is
+// upstream_exchange.cc's.
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 
@@ -19,15 +20,15 @@ namespace {
 
 // Methods a retry cannot harm (RFC 9110 section 9.2.2).
 bool idempotent(h1::Method m) {
-  return m == h1::Method::kGet || m == h1::Method::kHead || m == h1::Method::kOptions || m == h1::Method::kPut ||
-         m == h1::Method::kDelete;
+  return m == h1::Method::kGet || m == h1::Method::kHead || m == h1::Method::kOptions ||
+         m == h1::Method::kPut || m == h1::Method::kDelete;
 }
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // The target toward the backend after the endpoint's base path: the resource (rewritten by a
-// rewrite policy), the query (rewritten by query policies), and endpoint security's query parameter;
-// into `out`, whose capacity is reused.
+// rewrite policy), the query (rewritten by query policies), and endpoint security's query
+// parameter; into `out`, whose capacity is reused.
 void resource_target(const Call& call, std::string& out) {
   const CompiledFlow& flow = call.op.request;
   const std::string_view resource = call.path.substr(call.resource_offset);
@@ -71,16 +72,19 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
       expect_continue = false;
     }
     req.detach();  // the read buffer takes the body next
-    const Relay r = co_await read_body(client, client_buffer_, req_body_, w_.opts.max_transform_bytes, idle,
-                                       request_body, &call.bytes);
+    const Relay r =
+        co_await read_body(client, client_buffer_, req_body_, w_.opts.max_transform_bytes, idle,
+                           request_body, &call.bytes);
     if (r == Relay::kTooLarge)
-      co_await write_fault(client, x.client_version, payload_too_large(w_.opts.max_transform_bytes), false, x.fault);
+      co_await write_fault(client, x.client_version, payload_too_large(w_.opts.max_transform_bytes),
+                           false, x.fault);
     if (r != Relay::kOk) co_return false;
     const std::string sent_type(req[h1::FieldId::kContentType]);
     std::string content_type = sent_type;
     for (const auto& f : call.op.filters)
       if (f->on_request_body(call, request_body, content_type) == Flow::kAnswer)
-        co_return co_await write_answer(client, x.client_version, call, x.client_keep_alive, x.fault) &&
+        co_return co_await write_answer(client, x.client_version, call, x.client_keep_alive,
+                                        x.fault) &&
             x.client_keep_alive;
     if (content_type != sent_type) req.set(h1::FieldId::kContentType, content_type);
     req.erase(h1::FieldId::kTransferEncoding);
@@ -92,7 +96,8 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
   // the client's address and host in X-Forwarded-*, then the filters' last word (credentials).
   const bool chunked = req_head_.framing == h1::Framing::kChunked && !x.request_body;
   forwarded_for_.clear();
-  if (auto* xff = req.fields.find(h1::FieldId::kXForwardedFor)) forwarded_for_.append(xff->value).append(", ");
+  if (auto* xff = req.fields.find(h1::FieldId::kXForwardedFor))
+    forwarded_for_.append(xff->value).append(", ");
   forwarded_for_.append(call.remote_ip);
   original_host_.assign(req[h1::FieldId::kHost]);
   strip_hop_by_hop(req.fields);
@@ -131,9 +136,12 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
     // A pooled connection is taken here; only a new one needs the coroutine (and its frame).
     Acquired a;
     if (allow_reuse) a.conn = w_.pool.take(ep->pool_key);
-    if (a.conn) a.reused = true;
-    else a = co_await acquire(w_, *ep, false);
-    outcome = Exchange::kFailed;  // until an exchange says otherwise (after a kRetry or kAuthRetry too)
+    if (a.conn)
+      a.reused = true;
+    else
+      a = co_await acquire(w_, *ep, false);
+    outcome =
+        Exchange::kFailed;  // until an exchange says otherwise (after a kRetry or kAuthRetry too)
     if (a.error) {
       co_await attempts.next(a.failure, 0, std::move(a.error), false);
       allow_reuse = true;
@@ -158,7 +166,8 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
   }
   if (outcome == Exchange::kFailed)
     outcome = co_await write_fault(client, x.client_version, attempts.failure(), keep(), x.fault,
-                                   attempts.retry_after_s()) && keep()
+                                   attempts.retry_after_s()) &&
+                      keep()
                   ? Exchange::kErrorSent
                   : Exchange::kClientGone;
   if (outcome == Exchange::kClientGone || outcome == Exchange::kRetry) co_return false;

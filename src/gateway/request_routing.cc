@@ -8,7 +8,8 @@ namespace archway::gateway::internal {
 
 namespace h1 = http::h1;
 
-Routing route_request(Worker& w, const RequestHeader& req, std::string& normal_target, h1::Fields& preflight) {
+Routing route_request(Worker& w, const RequestHeader& req, std::string& normal_target,
+                      h1::Fields& preflight) {
   Routing r;
   std::string_view target = req.target();
   std::size_t q = target.find('?');

@@ -3,7 +3,6 @@
 // exchange with the backend (the product's codes), the answers of the gateway's own resources and
 // the answer of a filter that stopped a request. The writing is http_io.h's.
 #include <boost/asio/awaitable.hpp>
-
 #include <string>
 #include <string_view>
 
@@ -20,10 +19,12 @@ inline common::Problem no_resource() {
           "No API operation matches the method and path of this request"};
 }
 inline common::Problem method_not_allowed(std::string_view m) {
-  return {405, 405, "Method not allowed", "Method " + std::string(m) + " is not allowed on this resource"};
+  return {405, 405, "Method not allowed",
+          "Method " + std::string(m) + " is not allowed on this resource"};
 }
 inline common::Problem backend_timeout() {
-  return {504, 101504, "Backend connection timeout", "The backend did not answer within the endpoint timeout"};
+  return {504, 101504, "Backend connection timeout",
+          "The backend did not answer within the endpoint timeout"};
 }
 inline common::Problem bad_backend_response(const std::string& why) {
   return {502, 101505, "Invalid response from the back end", why};
@@ -47,8 +48,8 @@ boost::asio::awaitable<bool> write_answer(Stream& s, unsigned version, const Cal
     case Answer::Kind::kFault:
       co_return co_await io::write_fault(s, version, a.problem, keep, fault);
     case Answer::Kind::kCached:
-      co_return co_await io::write_cached(s, version, *a.cached, call.api.cors, call.request[h1::FieldId::kOrigin],
-                                          keep, call.head);
+      co_return co_await io::write_cached(s, version, *a.cached, call.api.cors,
+                                          call.request[h1::FieldId::kOrigin], keep, call.head);
     case Answer::Kind::kMock: {
       const CompiledFlow::Mock& mock = *call.op.request.mock;
       h1::Fields f;
@@ -64,8 +65,8 @@ boost::asio::awaitable<bool> write_answer(Stream& s, unsigned version, const Cal
 // kOperation); `preflight` holds the fields of a preflight's answer.
 template <class Stream>
 boost::asio::awaitable<bool> write_routing_answer(Stream& s, unsigned version, const Routing& r,
-                                                  const RequestHeader& req, Worker& w, http::h1::Fields& preflight,
-                                                  bool keep) {
+                                                  const RequestHeader& req, Worker& w,
+                                                  http::h1::Fields& preflight, bool keep) {
   using Outcome = Routing::Outcome;
   switch (r.outcome) {
     case Outcome::kBadPath:
@@ -74,12 +75,13 @@ boost::asio::awaitable<bool> write_routing_answer(Stream& s, unsigned version, c
       co_return co_await io::write_fixed(s, version, "application/json", R"({"status":"UP"})", keep,
                                          req.method() == http::h1::Method::kHead);
     case Outcome::kJwks:
-      co_return co_await io::write_fixed(s, version, "application/jwk-set+json", w.backend_jwt_signer->jwks_json(),
-                                         keep, false);
+      co_return co_await io::write_fixed(s, version, "application/jwk-set+json",
+                                         w.backend_jwt_signer->jwks_json(), keep, false);
     case Outcome::kPreflight:
       co_return co_await io::write_response(s, version, 204, preflight, {}, keep);
     case Outcome::kMethodNotAllowed:
-      co_return co_await io::write_problem(s, version, method_not_allowed(req.method_string()), keep);
+      co_return co_await io::write_problem(s, version, method_not_allowed(req.method_string()),
+                                           keep);
     case Outcome::kNotFound:
     case Outcome::kOperation:
       break;

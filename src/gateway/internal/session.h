@@ -11,7 +11,6 @@
 // what it defines for both.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/stream.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,9 +46,9 @@ struct ExchangeState {
   Call& call;
   unsigned client_version;
   bool client_keep_alive;
-  bool body_expected;                    // the client still had body bytes to send when the filters were done
-  const CompiledFlow* fault;             // the operation's fault flow (null: none)
-  const std::string* request_body;       // set: the body read whole (sent from memory)
+  bool body_expected;         // the client still had body bytes to send when the filters were done
+  const CompiledFlow* fault;  // the operation's fault flow (null: none)
+  const std::string* request_body;            // set: the body read whole (sent from memory)
   const EndpointRuntime* endpoint = nullptr;  // this attempt's
   bool may_retry = false;  // a 5xx named by retryErroCode is given back as kFailed, not relayed
   const BackendDigest* digest = nullptr;  // DIGEST endpoint security
@@ -67,7 +66,8 @@ class Session {
   // Serves requests until the client goes, the connection must close or the worker stops.
   template <class Client>
   boost::asio::awaitable<void> run(Client& client, const std::string& remote_ip,
-                                   const domain::IpAddress& remote_addr, bool tls, ClientConnection& entry);
+                                   const domain::IpAddress& remote_addr, bool tls,
+                                   ClientConnection& entry);
 
  private:
   // One request whose head `req_head_` holds; whether the connection serves another after it.
@@ -79,22 +79,25 @@ class Session {
   boost::asio::awaitable<bool> forward(Client& client, ExchangeState& x, bool tls);
   // One attempt on x.endpoint over `conn`.
   template <class Client, class Up>
-  boost::asio::awaitable<Exchange> exchange(Client& client, Up& up, std::unique_ptr<UpstreamConnection>& conn,
-                                            bool reused, ExchangeState& x);
+  boost::asio::awaitable<Exchange> exchange(Client& client, Up& up,
+                                            std::unique_ptr<UpstreamConnection>& conn, bool reused,
+                                            ExchangeState& x);
   // A response some filter reads whole: read it (bounded), run the filters on it, write it.
   template <class Client, class Up>
   boost::asio::awaitable<Exchange> buffered_response(Client& client, Up& up,
                                                      std::unique_ptr<UpstreamConnection>& conn,
-                                                     bool upstream_keep_alive, bool keep, ExchangeState& x,
+                                                     bool upstream_keep_alive, bool keep,
+                                                     ExchangeState& x,
                                                      std::chrono::milliseconds upstream_timeout);
 
   Worker& w_;
   std::string normal_target_;  // the request target as routed: its path normalised
   // Reused by every request of the connection, so the steady state allocates nothing for them.
-  ReadBuffer client_buffer_{16 * 1024};  // one recv takes a whole request head; pipelined bytes stay
-  http::h1::Head req_head_;              // the request head as parsed (views of client_buffer_)
-  RequestHeader request_;                // ... as the filters change it
-  io::BodyReader req_body_;              // where its body ends
+  ReadBuffer client_buffer_{16 *
+                            1024};  // one recv takes a whole request head; pipelined bytes stay
+  http::h1::Head req_head_;         // the request head as parsed (views of client_buffer_)
+  RequestHeader request_;           // ... as the filters change it
+  io::BodyReader req_body_;         // where its body ends
   std::string forwarded_for_;
   std::string original_host_;
   std::string up_target_;
