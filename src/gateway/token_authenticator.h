@@ -51,6 +51,19 @@ struct AuthDecision {
 };
 
 
+// Hashes a token by its length and its last 32 bytes: a JWT's signature (or an opaque token's
+// random tail) tells tokens apart, and hashing the whole of a ~900-byte token cost more than the
+// rest of the lookup. Equal tails only share a bucket (the key compares whole), and only tokens
+// whose signature verified are stored, so crafted tokens sharing a tail lengthen no chain.
+struct TokenHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view token) const noexcept {
+    constexpr std::size_t kTail = 32;
+    const std::string_view tail = token.size() > kTail ? token.substr(token.size() - kTail) : token;
+    return std::hash<std::string_view>{}(tail) ^ (token.size() * 0x9E3779B97F4A7C15ULL);
+  }
+};
+
 // Per-worker cache of verified tokens; bounded, never shared between threads.
 class TokenCache {
  public:
@@ -61,7 +74,7 @@ class TokenCache {
 
  private:
   static constexpr std::size_t kMaxEntries = 20000;
-  StringMap<Entry> map_;
+  std::unordered_map<std::string, Entry, TokenHash, std::equal_to<>> map_;
 };
 
 // Told about a token of a known external issuer signed with a kid we do not have (so the

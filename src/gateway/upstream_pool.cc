@@ -2,10 +2,22 @@
 
 namespace archway::gateway {
 
-std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key) {
+UpstreamPool::Idle* UpstreamPool::idle_for(const std::string& key, bool create) {
+  if (last_ && *last_key_ == key) return last_;
   auto it = idle_.find(key);
-  if (it == idle_.end()) return nullptr;
-  auto& v = it->second;
+  if (it == idle_.end()) {
+    if (!create) return nullptr;
+    it = idle_.emplace(key, Idle{}).first;
+  }
+  last_key_ = &it->first;
+  last_ = &it->second;
+  return last_;
+}
+
+std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key) {
+  Idle* idle = idle_for(key, false);
+  if (!idle) return nullptr;
+  auto& v = *idle;
   const auto now = std::chrono::steady_clock::now();
   while (!v.empty()) {
     auto c = std::move(v.back());
@@ -16,13 +28,17 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key) {
 }
 
 void UpstreamPool::put(std::unique_ptr<UpstreamConnection> conn) {
-  auto& v = idle_[conn->key];
+  auto& v = *idle_for(conn->key, true);
   if (v.size() >= max_idle_) return;  // dropping closes the socket
   conn->idle_since = std::chrono::steady_clock::now();
   v.push_back(std::move(conn));
 }
 
-void UpstreamPool::clear() { idle_.clear(); }
+void UpstreamPool::clear() {
+  idle_.clear();
+  last_key_ = nullptr;
+  last_ = nullptr;
+}
 
 const boost::asio::ip::tcp::resolver::results_type* UpstreamPool::cached_resolution(
     const std::string& host_port) {

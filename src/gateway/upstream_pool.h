@@ -42,7 +42,14 @@ class UpstreamPool {
  private:
   std::size_t max_idle_;
   std::chrono::milliseconds max_age_;
-  std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
+  using Idle = std::vector<std::unique_ptr<UpstreamConnection>>;
+  // The idle list of `key`; the last one used is remembered, since a worker's requests mostly go
+  // to the same few backends (a string compare instead of hashing the key twice per request).
+  Idle* idle_for(const std::string& key, bool create);
+
+  std::unordered_map<std::string, Idle> idle_;
+  const std::string* last_key_ = nullptr;  // the key of `last_` in idle_ (its nodes never move)
+  Idle* last_ = nullptr;
   struct Resolved {
     boost::asio::ip::tcp::resolver::results_type results;
     std::chrono::steady_clock::time_point expires;

@@ -7,7 +7,7 @@
 // A coroutine opts in through its promise type, PooledFrame<T> (Asio's frame with this pool's
 // operator new and delete), chosen by the std::coroutine_traits specialisations below for every
 // asio::awaitable whose first parameter is a gateway stream (a TimedSocket, or TLS over one; the
-// answers and relays of http_io.h) and, in proxy_session.cc, for the session's member coroutines.
+// answers and relays of http_io.h) and, in internal/session.h, for the session's member coroutines.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ssl/stream.hpp>

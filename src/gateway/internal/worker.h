@@ -36,7 +36,10 @@ class Worker {
  public:
   Worker(const GatewayOptions& opts, SnapshotSource& source);
 
-  boost::asio::io_context io;
+  // Run by the worker's thread alone, and its sockets are touched by no other thread, so the
+  // reactor takes no lock per socket operation (the scheduler keeps its lock: other threads post
+  // to it, the verify pool's answers and stop()).
+  boost::asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   const GatewayOptions& opts;
   UpstreamPool pool;
   boost::asio::thread_pool* verify_pool = nullptr;  // slow credential checks run here

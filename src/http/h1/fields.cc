@@ -80,7 +80,9 @@ std::size_t Fields::count(FieldId id) const noexcept {
 std::string_view Fields::copy(std::string_view s) { return arena_->copy(s); }
 
 bool Fields::put(std::string_view name, FieldId id, std::string_view value, bool replace) {
-  if (!internal::is_token(name) || !internal::is_field_value(value)) return false;
+  // A known field's canonical name (field_name) is a token: only other names are checked.
+  const bool canonical = id != FieldId::kOther && name.data() == field_name(id).data();
+  if ((!canonical && !internal::is_token(name)) || !internal::is_field_value(value)) return false;
   value = internal::trim_ows(value);
   const auto same = [&](const Field& f) {
     return id != FieldId::kOther ? f.id == id : f.id == FieldId::kOther && iequals(f.name, name);
@@ -93,7 +95,6 @@ bool Fields::put(std::string_view name, FieldId id, std::string_view value, bool
       return true;
     }
   }
-  const bool canonical = id != FieldId::kOther && name.data() == field_name(id).data();
   fields_.push_back({canonical ? name : copy(name), copy(value), id});
   return true;
 }

@@ -71,8 +71,9 @@ inline bool is_token(std::string_view s) {
 
 // A field value a writer may emit: field-vchar, SP and HTAB only (no CR, LF or NUL).
 inline bool is_field_value(std::string_view s) {
-  for (const char c : s)
-    if (!is(c, kValueChar)) return false;
+  const char* const end = s.data() + s.size();
+  for (const char* p = skip_printable<0x20>(s.data(), end); p < end; ++p)
+    if (!is(*p, kValueChar)) return false;
   return true;
 }
 
