@@ -10,7 +10,7 @@ import type { ApiDetail, Revision } from '../../api/types';
 
 export const WORKING_COPY = 'working-copy';
 // Fields that differ between any two copies and say nothing about the API's behaviour.
-const VOLATILE = new Set(['id', 'createdTime', 'lastUpdatedTime', 'updatedTime', 'revisionId', 'isRevision', 'revisionedApiId']);
+const VOLATILE = new Set(['id', 'createdTime', 'lastUpdatedTime', 'lastUpdatedTimestamp', 'updatedTime', 'revisionId', 'isRevision', 'revisionedApiId']);
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
