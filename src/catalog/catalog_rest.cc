@@ -3,9 +3,14 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "archive/zip.h"
 #include "common/clock.h"
 #include "common/problem.h"
+#include "http/file_response.h"
 #include "http/multipart.h"
+#include "openapi/openapi.h"
 #include "identity/roles.h"
 
 namespace archway::catalog {
@@ -163,6 +168,96 @@ void add_catalog_routes(http::RestRouter& r, ServiceCatalog& catalog, identity::
     viewer(req);
     json::array list;
     for (const auto& a : catalog.usage(req.path_params["serviceId"])) list.emplace_back(api_summary(a));
+    json::object out{{"count", list.size()}, {"list", std::move(list)}};
+    return ok_json(200, out);
+  });
+
+  // A service as a zip: <name>-<version>/metadata.json (its ServiceDTO) and its definition file.
+  r.add("GET", path("/services/export"), [&, viewer](RestRequest& req) {
+    viewer(req);
+    const std::string& name = http::required_query(req, "name");
+    const std::string& version = http::required_query(req, "version");
+    const domain::CatalogService s = catalog.get_by_key(name + "-" + version);
+    json::object metadata = service_to_json(s);
+    for (auto k : {"id", "createdTime", "lastUpdatedTime", "usage"}) metadata.erase(k);
+    const std::size_t first = s.definition.find_first_not_of(" \t\r\n");
+    const char c = first == std::string::npos ? ' ' : s.definition[first];
+    const std::string ext = c == '{' || c == '[' ? "json" : c == '<' ? "xml" : s.definition_type == "GRAPHQL_SDL" ? "graphql" : "yaml";
+    const std::string dir = s.key;
+    const std::string zip = archive::write_zip(
+        {{dir + "/metadata.json", json::serialize(metadata)}, {dir + "/definition." + ext, s.definition}});
+    return http::file_response(zip, "application/zip", dir + ".zip");
+  });
+
+  // Services from a zip of folders, each with a metadata file (JSON or YAML) and a definition file
+  // (definition.*). All or nothing: every folder is checked, and a service whose name and version
+  // exist is a 409 unless overwrite=true, before anything is written.
+  r.add("POST", path("/services/import"), [&, writer](RestRequest& req) {
+    writer(req);
+    const bool overwrite = http::query_bool(req, "overwrite", false);
+    const auto parts = http::form_parts(req);
+    const http::FormPart* file = http::find_part(parts, "file");
+    if (!file) throw ProblemError(Problem::bad_request("'file' is required: send the services zip in a multipart 'file' part"));
+    const archive::ZipReadResult zip = archive::read_zip(file->body, archive::ZipLimits{400, 64 * 1024 * 1024});
+    if (!zip.ok()) throw ProblemError(Problem::bad_request("'file' is not a readable zip: " + zip.error));
+    struct Folder {
+      std::string name;
+      const std::string* metadata = nullptr;
+      const std::string* definition = nullptr;
+    };
+    std::vector<Folder> folders;
+    for (const auto& e : zip.entries) {
+      const std::size_t slash = e.name.rfind('/');
+      const std::string dir = slash == std::string::npos ? "" : e.name.substr(0, slash);
+      const std::string base = slash == std::string::npos ? e.name : e.name.substr(slash + 1);
+      auto it = std::find_if(folders.begin(), folders.end(), [&](const Folder& f) { return f.name == dir; });
+      if (it == folders.end()) it = folders.insert(folders.end(), Folder{dir});
+      if (base == "metadata.json" || base == "metadata.yaml" || base == "metadata.yml") it->metadata = &e.data;
+      else if (base.starts_with("definition.")) it->definition = &e.data;
+    }
+    std::erase_if(folders, [](const Folder& f) { return !f.metadata && !f.definition; });
+    if (folders.empty()) throw ProblemError(Problem::bad_request("'file' holds no service (a folder with metadata.yaml and definition.*)"));
+    struct Planned {
+      json::object metadata;
+      std::string definition;
+      std::optional<domain::CatalogService> existing;
+    };
+    std::vector<Planned> plan;
+    for (const auto& f : folders) {
+      const std::string where = f.name.empty() ? std::string("the archive's root") : "'" + f.name + "'";
+      if (!f.metadata || !f.definition)
+        throw ProblemError(Problem::bad_request(fmt::format("{} needs both a metadata file and a definition file", where)));
+      std::vector<openapi::Issue> issues;
+      auto meta = openapi::parse_text(*f.metadata, issues);
+      if (!meta || !meta->is_object())
+        throw ProblemError(Problem::bad_request(fmt::format("The metadata of {} is not a JSON or YAML object", where)));
+      const json::value* n = meta->as_object().if_contains("name");
+      const json::value* v = meta->as_object().if_contains("version");
+      if (!n || !n->is_string() || !v || !v->is_string())
+        throw ProblemError(Problem::bad_request(fmt::format("The metadata of {} needs 'name' and 'version'", where)));
+      const std::string key = std::string(n->as_string()) + "-" + std::string(v->as_string());
+      for (const auto& p : plan)
+        if (p.metadata.at("name") == *n && p.metadata.at("version") == *v)
+          throw ProblemError(Problem::bad_request(fmt::format("Service '{}' is in the archive twice", key)));
+      try {
+        catalog.check(meta->as_object(), *f.definition);
+      } catch (const ProblemError& e) {
+        Problem named = e.problem();
+        named.description = fmt::format("{}: {} (nothing was imported)", where, named.description);
+        throw ProblemError(std::move(named));
+      }
+      Planned p{std::move(meta->as_object()), *f.definition, catalog.find_by_key(key)};
+      if (p.existing && !overwrite)
+        throw ProblemError(Problem::conflict(fmt::format(
+            "Service '{}' exists; import with overwrite=true to replace it (nothing was imported)", key)));
+      plan.push_back(std::move(p));
+    }
+    json::array list;
+    for (auto& p : plan) {
+      const domain::CatalogService s = p.existing ? catalog.update(p.existing->id, p.metadata, std::move(p.definition))
+                                                  : catalog.create(p.metadata, std::move(p.definition));
+      list.push_back(service_to_json(s, true));
+    }
     json::object out{{"count", list.size()}, {"list", std::move(list)}};
     return ok_json(200, out);
   });

@@ -146,6 +146,13 @@ domain::CatalogService ServiceCatalog::get(const std::string& id) {
   return *s;
 }
 
+void ServiceCatalog::check(const json::object& metadata, const std::string& definition) {
+  domain::CatalogService s;
+  read_metadata(metadata, s);
+  s.definition = definition;
+  check_definition(s);
+}
+
 domain::CatalogService ServiceCatalog::get_by_key(const std::string& key) {
   auto s = store_.find_service_by_key(key);
   if (!s) throw ProblemError(Problem::not_found(fmt::format("Service with key '{}' not found", key)));

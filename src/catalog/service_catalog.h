@@ -3,6 +3,7 @@
 // definitions, from which the Publisher creates APIs. Validates metadata and definitions; throws
 // common::ProblemError with the status the REST API answers.
 #include <boost/json/object.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,8 +26,11 @@ class ServiceCatalog {
   // Replaces metadata and definition; the key follows name and version.
   domain::CatalogService update(const std::string& id, const boost::json::object& metadata,
                                 std::string definition);
+  // create()'s checks of a service's metadata and definition, nothing written (400 naming the field).
+  void check(const boost::json::object& metadata, const std::string& definition);
   domain::CatalogService get(const std::string& id);
   domain::CatalogService get_by_key(const std::string& key);
+  std::optional<domain::CatalogService> find_by_key(const std::string& key) { return store_.find_service_by_key(key); }
   store::ServicePage list(const store::ServiceQuery& q);
   // 409 while an API created from the service exists.
   void remove(const std::string& id);
