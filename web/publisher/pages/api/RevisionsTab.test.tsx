@@ -8,7 +8,14 @@ import { jsonDiff } from './RevisionCompare';
 
 afterEach(() => vi.unstubAllGlobals());
 
-const apiObj: ApiDetail = { id: 'a1', name: 'Pets', context: '/pets', version: '1.0.0', lifeCycleStatus: 'PUBLISHED', description: 'new text' };
+const apiObj: ApiDetail = {
+  id: 'a1',
+  name: 'Pets',
+  context: '/pets',
+  version: '1.0.0',
+  lifeCycleStatus: 'PUBLISHED',
+  description: 'new text',
+};
 const session = () => testSession({ scopes: ['apim:api_view', 'apim:api_create', 'apim:api_publish'] });
 
 describe('Revisions tab', () => {
@@ -17,15 +24,26 @@ describe('Revisions tab', () => {
     const sent: { method: string; url: string; body: unknown }[] = [];
     mockFetch((method, url, body) => {
       sent.push({ method, url, body });
-      if (url.endsWith('/settings')) return { status: 404, body: { code: 404, message: 'Not Found', description: 'No such path' } };
-      if (url.endsWith('/revisions') && method === 'GET') return { body: { count: revisions.length, list: revisions } };
+      if (url.endsWith('/settings'))
+        return { status: 404, body: { code: 404, message: 'Not Found', description: 'No such path' } };
+      if (url.endsWith('/revisions') && method === 'GET')
+        return { body: { count: revisions.length, list: revisions } };
       if (url.endsWith('/revisions') && method === 'POST') {
-        const r = { id: 'r1', displayName: 'Revision 1', description: (body as { description: string }).description, createdTime: '2025-01-02T03:04:05Z', deploymentInfo: [] };
+        const r = {
+          id: 'r1',
+          displayName: 'Revision 1',
+          description: (body as { description: string }).description,
+          createdTime: '2025-01-02T03:04:05Z',
+          deploymentInfo: [],
+        };
         revisions.push(r);
         return { status: 201, body: r };
       }
       if (url.includes('/deploy-revision')) {
-        revisions[0] = { ...revisions[0], deploymentInfo: [{ name: 'Default', vhost: 'localhost', displayOnDevportal: true }] };
+        revisions[0] = {
+          ...revisions[0],
+          deploymentInfo: [{ name: 'Default', vhost: 'localhost', displayOnDevportal: true }],
+        };
         return { status: 201, body: revisions[0].deploymentInfo };
       }
       return { status: 404, body: {} };
@@ -50,11 +68,23 @@ describe('Revisions tab', () => {
   });
 
   it("shows the server's refusal to delete a deployed revision", { timeout: 30_000 }, async () => {
-    const rev: Revision = { id: 'r1', displayName: 'Revision 1', description: '', deploymentInfo: [{ name: 'Default' }] };
+    const rev: Revision = {
+      id: 'r1',
+      displayName: 'Revision 1',
+      description: '',
+      deploymentInfo: [{ name: 'Default' }],
+    };
     mockFetch((method, url) => {
       if (url.endsWith('/revisions') && method === 'GET') return { body: { count: 1, list: [rev] } };
       if (method === 'DELETE')
-        return { status: 409, body: { code: 409, message: 'Conflict', description: "Revision 1 is deployed to 'Default': undeploy it first" } };
+        return {
+          status: 409,
+          body: {
+            code: 409,
+            message: 'Conflict',
+            description: "Revision 1 is deployed to 'Default': undeploy it first",
+          },
+        };
       return { status: 404, body: {} };
     });
     renderPage(<RevisionsTab api={apiObj} />, { session: session() });
@@ -63,7 +93,9 @@ describe('Revisions tab', () => {
     await user.click((await screen.findAllByRole('menuitem', { name: 'Delete', hidden: true }))[0]);
     const dialog = await screen.findByRole('dialog', { name: 'Delete Revision 1?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
-    expect(await screen.findByText("Revision 1 is deployed to 'Default': undeploy it first")).toBeInTheDocument();
+    expect(
+      await screen.findByText("Revision 1 is deployed to 'Default': undeploy it first"),
+    ).toBeInTheDocument();
   });
 
   it('compares a revision with the working copy', { timeout: 30_000 }, async () => {
@@ -83,7 +115,10 @@ describe('Revisions tab', () => {
   });
 
   it('leaves ids and times out of a diff', () => {
-    const changes = jsonDiff({ id: 'a', lastUpdatedTime: '1', name: 'x' }, { id: 'b', lastUpdatedTime: '2', name: 'x' });
+    const changes = jsonDiff(
+      { id: 'a', lastUpdatedTime: '1', lastUpdatedTimestamp: '1000', name: 'x' },
+      { id: 'b', lastUpdatedTime: '2', lastUpdatedTimestamp: '2000', name: 'x' },
+    );
     expect(changes.some((c) => c.added || c.removed)).toBe(false);
   });
 });
