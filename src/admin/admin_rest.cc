@@ -61,7 +61,6 @@ json::object km_json(const domain::ExternalKeyManager& k) {
 domain::ExternalKeyManager km_from_body(const RestRequest& req, domain::ExternalKeyManager base) {
   const json::value v = common::parse_json_body(req.body);
   const auto& o = common::as_object(v, "");
-  auto bad = [](const std::string& d) { throw ProblemError(Problem::bad_request(d)); };
   if (auto s = common::opt_string(o, "name", "name")) base.name = *s;
   if (auto s = common::opt_string(o, "displayName", "displayName")) base.display_name = *s;
   if (auto s = common::opt_string(o, "type", "type")) base.type = *s;

@@ -3,9 +3,12 @@
 // policies (subscription, application, advanced), custom rules, deny policies, and the resident
 // Key Manager's signing keys.
 // Users are an Archway extension (the product manages them through its identity server).
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
 
+#include "common/problem.h"
 #include "http/rest_router.h"
 #include "identity/authenticator.h"
 #include "identity/user_service.h"
@@ -18,6 +21,15 @@ inline constexpr std::string_view kAdminBase = "/api/am/admin/v4";
 
 // kAdminBase + `suffix` ("/environments").
 inline std::string admin_path(std::string_view suffix) { return std::string(kAdminBase) + std::string(suffix); }
+
+// A JSON answer of the Admin routes.
+inline http::RestResponse ok(int status, const boost::json::value& v) {
+  return http::RestResponse::json(status, boost::json::serialize(v));
+}
+// A 400 problem with this description.
+[[noreturn]] inline void bad(std::string description) {
+  throw common::ProblemError(common::Problem::bad_request(std::move(description)));
+}
 
 // The {name, description} body of categories and labels: the name is required, at most 255
 // characters, without control characters or surrounding spaces (trimmed); the description at most

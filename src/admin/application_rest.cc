@@ -23,9 +23,6 @@ using http::RestResponse;
 
 namespace {
 
-RestResponse ok(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
-[[noreturn]] void bad(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
-
 // A query parameter's value as it goes into a pagination link (RFC 3986: unreserved characters stay).
 std::string query_component(std::string_view v) {
   std::string out;

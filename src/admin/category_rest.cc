@@ -22,9 +22,6 @@ using http::RestResponse;
 
 namespace {
 
-RestResponse ok(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
-[[noreturn]] void bad(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
-
 json::object category_json(const domain::ApiCategory& c) {
   return json::object{{"id", c.id}, {"name", c.name}, {"description", c.description}, {"numberOfAPIs", c.api_count}};
 }

@@ -26,10 +26,6 @@ namespace {
 // A gateway node counts as active while its heartbeat (about once a minute) is this recent.
 constexpr std::int64_t kActiveWithinMs = 3 * 60 * 1000;
 
-RestResponse ok(int status, const json::value& v) {
-  return RestResponse::json(status, json::serialize(v));
-}
-[[noreturn]] void bad(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
 
 bool is_name(std::string_view s) {
   return !s.empty() && s.size() <= 255 && std::all_of(s.begin(), s.end(), [](unsigned char c) {

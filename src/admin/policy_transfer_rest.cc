@@ -26,8 +26,6 @@ using http::RestResponse;
 
 namespace {
 
-[[noreturn]] void bad(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
-
 // A level as the product names it in searches ("sub"), exported files ("subscription policy") and
 // import messages ("Subscription").
 struct Level {

@@ -21,9 +21,6 @@ using http::RestResponse;
 
 namespace {
 
-RestResponse ok(int status, const json::value& v) { return RestResponse::json(status, json::serialize(v)); }
-[[noreturn]] void bad(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
-
 bool known_type(std::string_view type) {
   return std::find(std::begin(domain::kWorkflowTypes), std::end(domain::kWorkflowTypes), type) !=
          std::end(domain::kWorkflowTypes);
