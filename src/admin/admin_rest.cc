@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
@@ -11,6 +13,8 @@
 #include "common/json.h"
 #include "common/problem.h"
 #include "domain/policy_json.h"
+#include "domain/url.h"
+#include "http/multipart.h"
 #include "identity/roles.h"
 
 namespace archway::admin {
@@ -203,6 +207,53 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
     if (!k) throw ProblemError(Problem::not_found("Key manager '" + id + "' not found"));
     return *k;
   };
+
+  // The product's discovery: reads an identity provider's OpenID configuration (multipart `url`, the
+  // .well-known document, and `type`) into a key manager body to review and POST. 200 with
+  // valid false (and why) when the document cannot be read or is not one.
+  r.add("POST", admin_path("/key-managers/discover"), [&, admin](RestRequest& req) {
+    admin(req);
+    const auto parts = http::form_parts(req);
+    const http::FormPart* url_part = http::find_part(parts, "url");
+    if (!url_part || url_part->body.empty()) bad("'url' is required: the identity provider's .well-known/openid-configuration");
+    const std::string url(url_part->body);
+    std::string why;
+    if (!domain::parse_backend_url(url, &why)) bad(fmt::format("'url' must be an absolute http or https URL: {}", why));
+    const http::FormPart* type_part = http::find_part(parts, "type");
+    const std::string type = type_part && !type_part->body.empty() ? std::string(type_part->body) : "custom";
+    auto invalid = [](std::string reason) {
+      return ok(200, json::object{{"valid", false}, {"value", nullptr}, {"error", std::move(reason)}});
+    };
+    const http::FetchResult got = jwks.fetch_document(url);
+    if (got.status == 0) return invalid("the document could not be fetched: " + got.error);
+    if (got.status != 200) return invalid(fmt::format("the document answered HTTP {}", got.status));
+    boost::system::error_code ec;
+    const json::value doc = json::parse(got.body, ec);
+    if (ec || !doc.is_object()) return invalid("the document is not a JSON object");
+    const json::object& d = doc.as_object();
+    auto text = [&d](std::string_view key) -> json::value {
+      const json::value* v = d.if_contains(key);
+      return v && v->is_string() ? *v : json::value(nullptr);
+    };
+    if (text("issuer").is_null() || text("jwks_uri").is_null())
+      return invalid("the document names no 'issuer' or no 'jwks_uri'");
+    json::array grants;
+    if (const json::value* g = d.if_contains("grant_types_supported"); g && g->is_array()) grants = g->as_array();
+    json::object value{{"type", type},
+                       {"issuer", text("issuer")},
+                       {"certificates", json::object{{"type", "JWKS"}, {"value", text("jwks_uri")}}},
+                       {"wellKnownEndpoint", url},
+                       {"tokenEndpoint", text("token_endpoint")},
+                       {"authorizeEndpoint", text("authorization_endpoint")},
+                       {"revokeEndpoint", text("revocation_endpoint")},
+                       {"introspectionEndpoint", text("introspection_endpoint")},
+                       {"userInfoEndpoint", text("userinfo_endpoint")},
+                       {"availableGrantTypes", std::move(grants)},
+                       {"consumerKeyClaim", "azp"},
+                       {"scopesClaim", "scope"},
+                       {"enableSelfValidationJWT", true}};
+    return ok(200, json::object{{"valid", true}, {"value", std::move(value)}});
+  });
 
   r.add("GET", admin_path("/key-managers/{keyManagerId}"), [&, admin, existing](RestRequest& req) {
     admin(req);

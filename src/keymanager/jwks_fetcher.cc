@@ -84,4 +84,8 @@ void JwksFetcher::run() {
   }
 }
 
+http::FetchResult JwksFetcher::fetch_document(const std::string& url) {
+  return http::fetch(url, *tls_, std::chrono::seconds(5), 256 * 1024);
+}
+
 }  // namespace archway::keymanager

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "http/client.h"
 #include "store/store.h"
 
 namespace archway::keymanager {
@@ -30,6 +31,9 @@ class JwksFetcher {
   void request_refresh(std::string_view issuer);
   // Fetches one key manager's JWKS now; returns an error text, empty on success.
   std::string refresh(const std::string& key_manager_id);
+  // GETs an identity provider's OpenID discovery document (`url`, http or https, verified with the
+  // same trust store as the key sets), for the Admin's key manager discovery.
+  http::FetchResult fetch_document(const std::string& url);
 
  private:
   void run();
