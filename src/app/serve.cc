@@ -420,8 +420,11 @@ int run_serve(const ServeOptions& options) {
     publisher::add_operation_policy_routes(*router, api_service, *store, auth);
     publisher::add_certificate_routes(*router, *store, api_service, auth);
     publisher::add_scope_routes(*router, *store, auth, system_scopes);
-    devportal::add_devportal_routes(*router, *store, key_manager, approvals, auth, users, cfg.devportal_self_signup,
-                                    server_info);
+    devportal::add_devportal_routes(
+        *router, *store, key_manager, approvals, auth, users, cfg.devportal_self_signup, server_info,
+        [&openapi_service](const domain::Api& a) {
+          return boost::json::serialize(devportal::portal_definition(openapi_service, a));
+        });
     devportal::add_application_transfer_routes(*router, auth, *store);
     devportal::add_settings_routes(*router, *store, auth, server_info, cfg.devportal_self_signup);
     devportal::add_document_routes(*router, *store, auth);

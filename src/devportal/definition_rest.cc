@@ -21,12 +21,16 @@ void add_definition_routes(http::RestRouter& r, store::Store& store, publisher::
     auto api = store.get_api(id);
     if (!api || !shown_to(*api, reader))
       throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", id)));
-    boost::json::object doc = openapi.export_definition(*api);
-    // Where the gateway sends requests is the publisher's business, not the developer's.
-    doc.erase("x-wso2-production-endpoints");
-    doc.erase("x-wso2-sandbox-endpoints");
-    return publisher::definition_response(req, 200, doc);
+    return publisher::definition_response(req, 200, portal_definition(openapi, *api));
   });
+}
+
+boost::json::object portal_definition(publisher::OpenApiService& openapi, const domain::Api& api) {
+  boost::json::object doc = openapi.export_definition(api);
+  // Where the gateway sends requests is the publisher's business, not the developer's.
+  doc.erase("x-wso2-production-endpoints");
+  doc.erase("x-wso2-sandbox-endpoints");
+  return doc;
 }
 
 }  // namespace archway::devportal

@@ -257,7 +257,7 @@ domain::KeyMapping key_changes(const json::object& o, domain::KeyMapping k) {
 void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::KeyManager& km,
                           workflow::Approvals& approvals,
                           identity::Authenticator& auth, identity::UserService& users, bool self_signup,
-                          domain::ServerInfoSource server) {
+                          domain::ServerInfoSource server, DefinitionSource definition) {
   r.add("POST", path("/me/sign-up"), [&users, self_signup](RestRequest& req) {
     if (!self_signup)
       throw ProblemError(Problem::forbidden("Self sign-up is disabled on this server (devportal.self_signup)"));
@@ -374,7 +374,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return ok(200, page_of(req, std::move(items), path("/tags")));
   });
 
-  r.add("GET", path("/apis/{apiId}"), [&, average_ratings, server](RestRequest& req) {
+  r.add("GET", path("/apis/{apiId}"), [&, average_ratings, server, definition](RestRequest& req) {
     const auto reader = reader_of(auth, req);
     auto a = store.get_api(req.path_params["apiId"]);
     if (!a || !shown_to(*a, reader)) throw ProblemError(Problem::not_found("API '" + req.path_params["apiId"] + "' not found"));
@@ -407,6 +407,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     o["advertiseInfo"] = json::object{{"advertised", false}};
     o["gatewayVendor"] = "wso2";
     o["asyncTransportProtocols"] = json::array();
+    o["apiDefinition"] = definition ? json::value(definition(*a)) : json::value(nullptr);
     if (a->is_product()) {  // the bundled APIs and their operations, in the product's shape
       o["apis"] = domain::product_to_json(*a)["apis"];
       json::array ops;

@@ -55,7 +55,7 @@ TEST_F(FieldShapes, TheDeveloperPortalsObjectsHaveEveryFieldOfTheProducts) {
                                      R"({"name":"costCentre","value":"42","display":false}],)");
   const json::object api = json_of(admin("GET", kDev + "/apis/" + id));
   expect_fields(api,
-                {"id", "name", "description", "context", "version", "provider", "wsdlUri", "lifeCycleStatus",
+                {"id", "name", "description", "context", "version", "provider", "apiDefinition", "wsdlUri", "lifeCycleStatus",
                  "isDefaultVersion", "type", "transport", "operations", "authorizationHeader", "securityScheme", "tags",
                  "tiers", "hasThumbnail", "additionalProperties", "monetization", "endpointURLs", "businessInformation",
                  "environmentList", "scopes", "avgRating", "advertiseInfo", "isSubscriptionAvailable", "categories",
@@ -66,6 +66,10 @@ TEST_F(FieldShapes, TheDeveloperPortalsObjectsHaveEveryFieldOfTheProducts) {
   EXPECT_EQ(str(api.at("additionalProperties").as_array()[0].at("name")), "region");
   EXPECT_TRUE(api.at("isSubscriptionAvailable").as_bool());
   EXPECT_EQ(str(api.at("environmentList").as_array().at(0)), "Default");
+  // The definition as the portal's /swagger answers it: no backend endpoints.
+  const json::value definition = json::parse(str(api.at("apiDefinition")));
+  EXPECT_TRUE(definition.as_object().contains("openapi")) << str(api.at("apiDefinition"));
+  EXPECT_FALSE(definition.as_object().contains("x-wso2-production-endpoints"));
 
   Client c = application("ShapeApp");
   const std::string sub = subscribe(c.app_id, id);
