@@ -30,7 +30,6 @@ std::string known_types() { return fmt::format("{}", fmt::join(domain::kWorkflow
 
 // The product's WorkflowInfo: its workflowType drops the "AM_" of the type names the query takes.
 json::object workflow_json(const domain::Workflow& w) {
-  json::value props = json::parse(w.properties);
   std::string_view type = w.type;
   if (type.starts_with("AM_")) type.remove_prefix(3);
   json::object o{{"workflowType", type},
@@ -38,7 +37,7 @@ json::object workflow_json(const domain::Workflow& w) {
                  {"createdTime", common::iso8601_utc(w.created_time)},
                  {"updatedTime", common::iso8601_utc(w.updated_time)},
                  {"referenceId", w.reference_id},
-                 {"properties", props.is_object() ? std::move(props) : json::value(json::object())},
+                 {"properties", workflow::Approvals::properties(w)},
                  {"description", w.description}};
   // Archway additions: who asked, and what it concerns.
   o["createdBy"] = w.created_by;

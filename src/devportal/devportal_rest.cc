@@ -83,6 +83,14 @@ json::array endpoint_urls(const domain::Api& a, const std::vector<domain::Deploy
   return out;
 }
 
+// The product's ScopeInfo of an API's scope.
+json::object scope_info_json(const domain::ApiScope& sc) {
+  return json::object{{"key", sc.name},
+                      {"name", sc.display_name},
+                      {"roles", json::array(sc.bindings.begin(), sc.bindings.end())},
+                      {"description", sc.description}};
+}
+
 json::object app_json(const domain::Application& a, std::int64_t subscriptions) {
   return domain::application_to_json(a, subscriptions);
 }
@@ -392,10 +400,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     o["authorizationHeader"] = a->authorization_header.empty() ? std::string("Authorization") : a->authorization_header;
     json::array scopes;  // the product's ScopeInfo
     for (const auto& sc : a->scopes)
-      scopes.push_back(json::object{{"key", sc.name},
-                                    {"name", sc.display_name},
-                                    {"roles", json::array(sc.bindings.begin(), sc.bindings.end())},
-                                    {"description", sc.description}});
+      scopes.push_back(scope_info_json(sc));
     o["scopes"] = std::move(scopes);
     o["additionalProperties"] = domain::displayed_properties_json(*a);
     o["isSubscriptionAvailable"] = a->lifecycle_status == domain::kLifecyclePublished && !a->policies.empty();
@@ -486,10 +491,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
       if (const auto api = store.get_api(s.api_id))
         for (const auto& sc : api->scopes)
           if (seen.insert(sc.name).second)
-            scopes.push_back(json::object{{"key", sc.name},
-                                        {"name", sc.display_name},
-                                        {"roles", json::array(sc.bindings.begin(), sc.bindings.end())},
-                                        {"description", sc.description}});
+            scopes.push_back(scope_info_json(sc));
     o["subscriptionScopes"] = std::move(scopes);
     o["hashEnabled"] = true;  // client secrets are stored hashed and shown once
     return ok(200, o);
@@ -866,8 +868,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     json::object out = sub_json(*s, store.get_api(s->api_id), store.get_application(s->application_id));
     if (s->status == domain::kSubscriptionTierUpdatePending)
       if (auto task = store.find_pending_workflow(domain::kWorkflowSubscriptionUpdate, s->id, ""))
-        if (auto props = json::parse(task->properties); props.is_object())
-          if (const auto* tier = props.as_object().if_contains("throttlingPolicy")) out["requestedThrottlingPolicy"] = *tier;
+        out["requestedThrottlingPolicy"] = workflow::Approvals::property(*task, "throttlingPolicy");
     return ok(200, out);
   });
 
@@ -934,13 +935,7 @@ void add_approval_completions(workflow::Approvals& approvals, store::Store& stor
                                      approved ? domain::kSubscriptionUnblocked : domain::kSubscriptionRejected);
   });
   approvals.on_complete(domain::kWorkflowSubscriptionUpdate, [&store](const domain::Workflow& t, bool approved) {
-    if (approved) {
-      const json::value props = json::parse(t.properties);
-      const json::value* tier = props.is_object() ? props.as_object().if_contains("throttlingPolicy") : nullptr;
-      if (!tier || !tier->is_string())
-        throw ProblemError(Problem::internal(fmt::format("Workflow '{}' names no tier", t.reference_id)));
-      store.update_subscription_tier(t.subject_id, tier->as_string());
-    }
+    if (approved) store.update_subscription_tier(t.subject_id, workflow::Approvals::property(t, "throttlingPolicy"));
     store.update_subscription_status(t.subject_id, domain::kSubscriptionUnblocked);
   });
 }

@@ -478,9 +478,7 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
             const std::string& env = req.path_params["envName"];
             for (const auto& t : approvals.pending(api.id)) {
               if (t.type != domain::kWorkflowRevisionDeployment || t.environment != env) continue;
-              const json::value props = json::parse(t.properties);
-              const json::value* rev = props.is_object() ? props.as_object().if_contains("revisionId") : nullptr;
-              if (!rev || !rev->is_string() || rev->as_string() != revision_id) continue;
+              if (workflow::Approvals::property(t, "revisionId") != revision_id) continue;
               approvals.cancel(domain::kWorkflowRevisionDeployment, api.id, env);
               return RestResponse::empty(200);
             }
@@ -514,14 +512,15 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
       for (const auto& d : svc.deployments(api_id)) items.push_back(deployment_json(d));
       for (const auto& t : approvals.pending(api_id)) {  // deployments waiting for approval
         if (t.type != domain::kWorkflowRevisionDeployment) continue;
-        const json::value props = json::parse(t.properties);
-        if (!props.is_object()) continue;
-        json::object o{{"revisionUuid", props.as_object().contains("revisionId") ? props.at("revisionId") : nullptr},
+        const json::object props = workflow::Approvals::properties(t);
+        auto prop = [&props](std::string_view key, json::value otherwise) {
+          const json::value* v = props.if_contains(key);
+          return v ? *v : otherwise;
+        };
+        json::object o{{"revisionUuid", prop("revisionId", nullptr)},
                        {"name", t.environment},
-                       {"vhost", props.as_object().contains("vhost") ? props.at("vhost") : nullptr},
-                       {"displayOnDevportal", props.as_object().contains("displayOnDevportal")
-                                                  ? props.at("displayOnDevportal")
-                                                  : json::value(true)},
+                       {"vhost", prop("vhost", nullptr)},
+                       {"displayOnDevportal", prop("displayOnDevportal", true)},
                        {"deployedTime", nullptr},
                        {"successDeployedTime", nullptr},
                        {"status", "CREATED"}};
@@ -624,35 +623,29 @@ json::object deployment_json(const domain::Deployment& d) {
 }
 
 void add_approval_completions(workflow::Approvals& approvals, ApiService& apis, ApiService& products) {
-  // A task's properties as the Publisher stored them (a string each).
-  auto property = [](const domain::Workflow& t, std::string_view name) {
-    const json::value props = json::parse(t.properties);
-    const json::value* v = props.is_object() ? props.as_object().if_contains(name) : nullptr;
-    if (!v || !v->is_string())
-      throw ProblemError(Problem::internal(fmt::format("Workflow '{}' has no '{}'", t.reference_id, name)));
-    return std::string(v->as_string());
-  };
-  auto lifecycle = [property](ApiService& svc) {
-    return [&svc, property](const domain::Workflow& t, bool approved) {
+  using workflow::Approvals;
+  auto lifecycle = [](ApiService& svc) {
+    return [&svc](const domain::Workflow& t, bool approved) {
       if (!approved) return;
       domain::User requester;
       requester.username = t.created_by;
-      svc.change_lifecycle(t.subject_id, property(t, "action"), property(t, "lifecycleChecklist"), requester);
+      svc.change_lifecycle(t.subject_id, Approvals::property(t, "action"), Approvals::property(t, "lifecycleChecklist"),
+                           requester);
     };
   };
   approvals.on_complete(domain::kWorkflowApiState, lifecycle(apis));
   approvals.on_complete(domain::kWorkflowApiProductState, lifecycle(products));
-  approvals.on_complete(domain::kWorkflowRevisionDeployment, [&apis, &products, property](const domain::Workflow& t,
+  approvals.on_complete(domain::kWorkflowRevisionDeployment, [&apis, &products](const domain::Workflow& t,
                                                                                            bool approved) {
     if (!approved) return;
     domain::Deployment d;
     d.name = t.environment;
-    d.vhost = property(t, "vhost");
-    const json::value props = json::parse(t.properties);
-    if (const auto* shown = props.as_object().if_contains("displayOnDevportal"); shown && shown->is_bool())
+    d.vhost = Approvals::property(t, "vhost");
+    const json::object props = Approvals::properties(t);
+    if (const auto* shown = props.if_contains("displayOnDevportal"); shown && shown->is_bool())
       d.display_on_devportal = shown->as_bool();
     ApiService& svc = products.owns(t.subject_id) ? products : apis;
-    svc.deploy(t.subject_id, property(t, "revisionId"), {d});
+    svc.deploy(t.subject_id, Approvals::property(t, "revisionId"), {d});
   });
 }
 

@@ -1,5 +1,6 @@
 #include "workflow/approvals.h"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
@@ -31,6 +32,20 @@ domain::Workflow Approvals::task(std::string_view type, std::string subject_id, 
   w.created_time = common::now_millis();
   w.updated_time = w.created_time;
   return w;
+}
+
+boost::json::object Approvals::properties(const domain::Workflow& task) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(task.properties, ec);
+  return !ec && v.is_object() ? std::move(v.as_object()) : boost::json::object();
+}
+
+std::string Approvals::property(const domain::Workflow& task, std::string_view name) {
+  const boost::json::object props = properties(task);
+  const boost::json::value* v = props.if_contains(name);
+  if (!v || !v->is_string())
+    throw ProblemError(Problem::internal(fmt::format("Workflow '{}' has no '{}'", task.reference_id, name)));
+  return std::string(v->as_string());
 }
 
 void Approvals::on_complete(std::string_view type, Completion completion) {

@@ -29,6 +29,11 @@ class Approvals {
 
   // What approving (`approved` true) or rejecting a task of `type` does to what it holds back.
   // It may throw a ProblemError (the change is no longer possible): the task then stays pending.
+  // A task's properties (the JSON object it was stored with; empty if it is not one).
+  static boost::json::object properties(const domain::Workflow& task);
+  // One string property of a task; a 500 when it lacks it (the plane that stored the task wrote it).
+  static std::string property(const domain::Workflow& task, std::string_view name);
+
   using Completion = std::function<void(const domain::Workflow& task, bool approved)>;
   void on_complete(std::string_view type, Completion completion);
 
