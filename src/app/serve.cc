@@ -43,6 +43,7 @@
 #include "publisher/openapi_rest.h"
 #include "keymanager/key_manager.h"
 #include "keymanager/oauth_rest.h"
+#include "publisher/access_control.h"
 #include "publisher/api_service.h"
 #include "admin/admin_rest.h"
 #include "admin/api_rest.h"
@@ -444,6 +445,7 @@ int run_serve(const ServeOptions& options) {
     catalog::add_catalog_routes(*router, service_catalog, auth);
     publisher::ServiceImport service_import(api_service, openapi_service, service_catalog);
     publisher::add_service_import_routes(*router, service_import, auth);
+    publisher::add_access_control(*router, *store, auth);  // after every Publisher route
     webui::LoadedWebAssets web_from_dir;
     if (!cfg.web_dir.empty()) {
       web_from_dir = webui::load_web_assets(cfg.web_dir);

@@ -165,6 +165,10 @@ struct Api {
   // users) or RESTRICTED (signed-in users holding one of visible_roles).
   std::string visibility = "PUBLIC";
   std::vector<std::string> visible_roles;  // visibleRoles: RESTRICTED only
+  // Publisher access control: NONE (every Publisher user) or RESTRICTED (admins and the Publisher
+  // users holding one of access_control_roles, lower case, may see and change the API).
+  std::string access_control = "NONE";
+  std::vector<std::string> access_control_roles;  // accessControlRoles: RESTRICTED only
   EndpointConfig endpoint_config;
   std::vector<Operation> operations;
   std::vector<ApiScope> scopes;

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "common/problem.h"
+#include "common/strings.h"
 #include "domain/mediation_json.h"
 
 namespace archway::domain {
@@ -443,8 +444,6 @@ boost::json::object api_to_public_json(const Api& api) {
   o["subscriptionAvailableTenants"] = json::array();
   o["mediationPolicies"] = json::array();
   o["monetization"] = json::object{{"enabled", false}, {"properties", json::object()}};
-  o["accessControl"] = "NONE";
-  o["accessControlRoles"] = json::array();
   o["websubSubscriptionConfiguration"] = nullptr;
   o["workflowStatus"] = nullptr;
   o["lastUpdatedTimestamp"] = api.last_updated_time ? json::value(std::to_string(api.last_updated_time)) : nullptr;
@@ -585,12 +584,10 @@ Api api_from_json(const json::object& o) {
   }
   api.has_thumbnail = opt_bool(o, "hasThumbnail", "hasThumbnail").value_or(false);
   api.additional_properties = additional_properties_from(o);
+  if (auto ac = opt_string(o, "accessControl", "accessControl")) api.access_control = *ac;
+  api.access_control_roles = string_list(o, "accessControlRoles");
+  for (auto& role : api.access_control_roles) role = common::to_lower(role);  // as the product: case-insensitive
   // Settings Archway does not enforce yet are refused rather than stored and ignored.
-  if (auto ac = opt_string(o, "accessControl", "accessControl"); ac && *ac != "NONE")
-    throw common::ProblemError(common::Problem::bad_request(
-        fmt::format("'accessControl' {} is not supported: Publisher access control is not enforced by this server "
-                    "(use NONE)",
-                    *ac)));
   if (const json::array* aud = opt_array(o, "audiences", "audiences"); aud && !aud->empty())
     throw common::ProblemError(common::Problem::bad_request(
         "'audiences' is not supported: the gateway does not check token audiences per API (leave it empty)"));
@@ -646,6 +643,8 @@ json::object api_to_json(const Api& api) {
   o["securityScheme"] = to_array(api.security_scheme);
   o["visibility"] = api.visibility;
   o["visibleRoles"] = to_array(api.visible_roles);
+  o["accessControl"] = api.access_control;
+  o["accessControlRoles"] = to_array(api.access_control_roles);
   o["endpointConfig"] = api.endpoint_config.raw.empty() ? json::value(nullptr)
                                                           : json::value(api.endpoint_config.raw);
   json::array ops;
@@ -716,6 +715,8 @@ json::object product_to_json(const Api& p) {
   o["isDefaultVersion"] = p.is_default_version;
   o["visibility"] = p.visibility;
   o["visibleRoles"] = to_array(p.visible_roles);
+  o["accessControl"] = p.access_control;
+  o["accessControlRoles"] = to_array(p.access_control_roles);
   o["apiType"] = kApiTypeProduct;
   o["transport"] = to_array(p.transport);
   o["tags"] = to_array(p.tags);

@@ -98,6 +98,15 @@ void RestRouter::add(std::string_view method, std::string_view pattern, RestHand
   routes_.push_back(std::move(r));
 }
 
+void RestRouter::wrap(const std::function<bool(const RouteInfo&)>& applies,
+                      const std::function<RestHandler(RestHandler)>& wrapper) {
+  for (auto& r : routes_) {
+    RouteInfo info{r.method, {}};
+    for (const auto& seg : r.segments) info.pattern += "/" + seg;
+    if (applies(info)) r.handler = wrapper(std::move(r.handler));
+  }
+}
+
 std::vector<RestRouter::RouteInfo> RestRouter::routes() const {
   std::vector<RouteInfo> out;
   out.reserve(routes_.size());

@@ -58,6 +58,11 @@ class RestRouter {
   };
   std::vector<RouteInfo> routes() const;
 
+  // Replaces each handler registered so far whose route `applies` by `wrapper(that handler)`: a
+  // check that many routes share (the Publisher's access control) added once, after them.
+  void wrap(const std::function<bool(const RouteInfo&)>& applies,
+            const std::function<RestHandler(RestHandler)>& wrapper);
+
  private:
   struct Route {
     std::string method;

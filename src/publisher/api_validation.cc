@@ -144,6 +144,16 @@ void normalise_and_validate(domain::Api& api) {
       bad(fmt::format("'visibleRoles[{}]': unknown role '{}' (known: admin, creator, publisher, subscriber)", i,
                       api.visible_roles[i]));
   if (api.visibility != "RESTRICTED") api.visible_roles.clear();
+  if (api.access_control != "NONE" && api.access_control != "RESTRICTED")
+    bad(fmt::format("'accessControl' must be NONE or RESTRICTED, got '{}'", api.access_control));
+  if (api.access_control == "RESTRICTED" && api.access_control_roles.empty())
+    bad("'accessControlRoles' must name at least one role when 'accessControl' is RESTRICTED");
+  for (std::size_t i = 0; i < api.access_control_roles.size(); ++i)
+    if (!identity::is_known_role(api.access_control_roles[i]))
+      bad(fmt::format("Invalid user roles found in accessControlRole list: 'accessControlRoles[{}]' is '{}' (known: "
+                      "admin, creator, publisher, subscriber)",
+                      i, api.access_control_roles[i]));
+  if (api.access_control != "RESTRICTED") api.access_control_roles.clear();
 
   if (api.security_scheme.empty()) bad("'securityScheme' must name at least one scheme");
   for (const auto& sch : api.security_scheme)

@@ -13,6 +13,7 @@
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
 #include "identity/roles.h"
+#include "publisher/access_control.h"
 
 namespace archway::publisher {
 
@@ -137,7 +138,9 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
 
   r.add("POST", publisher_path("/apis"), [&, creator](RestRequest& req) {
     const auto user = creator(req);
-    domain::Api created = apis.create(api_from_body(req), user);
+    domain::Api body = api_from_body(req);
+    check_own_access(body, user);
+    domain::Api created = apis.create(std::move(body), user);
     RestResponse res = ok_json(201, domain::api_to_public_json(created));
     res.headers.emplace_back("Location", publisher_path("/apis/" + created.id));
     return res;
@@ -172,12 +175,13 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
   // provider:, version:, status: prefixes and free text); /search answers in its result shape.
   // GET /api-products lists the API products alike; /search finds both kinds.
   auto search = [&, reader](RestRequest& req, std::string_view kind, bool results) {
-    reader(req);
+    const domain::User user = reader(req);
     const std::string query = req.query_param("query") ? *req.query_param("query") : "";
     store::ApiQuery q = store::parse_api_query(query);
     q.kind = std::string(kind);
     q.limit = http::query_int(req, "limit", 25, 1, 1000);
     q.offset = http::query_int(req, "offset", 0, 0, INT64_MAX / 2);
+    q.publisher_roles = listing_roles(user);
     const store::ApiPage page = apis.list(q);
     json::array items;
     for (const auto& a : page.list) {
@@ -274,8 +278,10 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
   });
 
   r.add("PUT", publisher_path("/apis/{apiId}"), [&, creator](RestRequest& req) {
-    creator(req);
-    return ok_json(200, domain::api_to_public_json(apis.update(req.path_params["apiId"], api_from_body(req))));
+    const auto user = creator(req);
+    domain::Api body = api_from_body(req);
+    check_own_access(body, user);
+    return ok_json(200, domain::api_to_public_json(apis.update(req.path_params["apiId"], std::move(body))));
   });
 
   r.add("DELETE", publisher_path("/apis/{apiId}"), [&, creator](RestRequest& req) {
@@ -287,7 +293,9 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
   // API products: operations of several APIs under one context, tiers and lifecycle.
   r.add("POST", publisher_path("/api-products"), [&, creator](RestRequest& req) {
     const auto user = creator(req);
-    domain::Api created = products.create(api_from_body(req), user);
+    domain::Api body = api_from_body(req);
+    check_own_access(body, user);
+    domain::Api created = products.create(std::move(body), user);
     RestResponse res = ok_json(201, domain::product_to_json(created));
     res.headers.emplace_back("Location", publisher_path("/api-products/" + created.id));
     return res;
@@ -299,9 +307,10 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
   });
 
   r.add("PUT", publisher_path("/api-products/{apiProductId}"), [&, creator](RestRequest& req) {
-    creator(req);
-    return ok_json(200, domain::product_to_json(
-                            products.update(req.path_params["apiProductId"], api_from_body(req))));
+    const auto user = creator(req);
+    domain::Api body = api_from_body(req);
+    check_own_access(body, user);
+    return ok_json(200, domain::product_to_json(products.update(req.path_params["apiProductId"], std::move(body))));
   });
 
   r.add("DELETE", publisher_path("/api-products/{apiProductId}"), [&, creator](RestRequest& req) {

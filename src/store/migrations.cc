@@ -632,6 +632,16 @@ BEGIN DELETE FROM workflows WHERE subject_id = OLD.id; END;
 CREATE TRIGGER workflows_of_deleted_api AFTER DELETE ON apis
 BEGIN DELETE FROM workflows WHERE subject_id = OLD.id; END;
 )sql"},
+      {29, "Publisher access control: the roles that may see an API restricted to roles", R"sql(
+-- Rows only for APIs (and API products) whose accessControl is RESTRICTED: one per role of their
+-- accessControlRoles (lower case). Admins see every API; other Publisher users see the APIs
+-- without rows and those with a row of one of their roles.
+CREATE TABLE api_access_roles (
+  api_id TEXT NOT NULL REFERENCES apis(id) ON DELETE CASCADE,
+  role   TEXT NOT NULL,
+  PRIMARY KEY (api_id, role)
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -35,6 +35,9 @@ struct ApiQuery {
   std::vector<std::pair<std::string, std::string>> fields;
   // "API" or "APIPRODUCT": only records of that kind; empty: both.
   std::string kind;
+  // Set for a Publisher user who is not an admin, to the roles they hold: APIs whose Publisher
+  // access control is RESTRICTED to roles none of which they hold are left out.
+  std::optional<std::vector<std::string>> publisher_roles;
 };
 
 // Parses the product's search query: space-separated terms, each "prefix:value" (name, tag,
@@ -198,6 +201,9 @@ class Store {
   // counting and paging run in SQL through indexes (migration 19): a page of a search costs its
   // matches, never a read of every API's definition.
   virtual ApiPage list_apis(const ApiQuery& query) = 0;
+  // The roles an API's (or API product's) Publisher access control admits (lower case); empty
+  // when it is not RESTRICTED, or there is no such API. An index lookup (migration 29).
+  virtual std::vector<std::string> api_access_roles(std::string_view api_id) = 0;
   // The APIs and API products the Developer Portal shows `reader` (a lifecycle state the portal
   // shows, a visibility that admits the reader), a page of them in creation order with the total.
   // Who sees an API is kept as rows, so a page costs the page (and the total an index count).

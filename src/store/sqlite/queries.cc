@@ -191,6 +191,16 @@ ApiSearchSql api_search_sql(const ApiQuery& q, const std::vector<std::string>& a
     add("r.kind = ?");
     out.params.push_back(q.kind);
   }
+  if (q.publisher_roles) {
+    std::string restricted = "NOT EXISTS (SELECT 1 FROM api_access_roles p WHERE p.api_id = r.api_id)";
+    if (!q.publisher_roles->empty()) {
+      restricted = "(" + restricted +
+                   " OR EXISTS (SELECT 1 FROM api_access_roles p WHERE p.api_id = r.api_id AND p.role IN (" +
+                   placeholders(q.publisher_roles->size()) + ")))";
+      out.params.insert(out.params.end(), q.publisher_roles->begin(), q.publisher_roles->end());
+    }
+    add(restricted);
+  }
   if (!audiences.empty()) {
     add("EXISTS (SELECT 1 FROM api_audiences a WHERE a.api_id = r.api_id AND a.audience IN (" +
         placeholders(audiences.size()) + "))");

@@ -333,7 +333,7 @@ class SqliteStore final : public Store {
 
   ApiPage list_apis(const ApiQuery& q) override {
     std::lock_guard lock(mu_);
-    if (!q.text.empty() || !q.fields.empty()) return search_locked(q, {});
+    if (!q.text.empty() || !q.fields.empty() || q.publisher_roles) return search_locked(q, {});
     ApiPage page;  // the plain list: an index walk of one page
     {
       Stmt s = db_.prepare(q.kind.empty() ? "SELECT COUNT(*) FROM apis"
@@ -348,6 +348,15 @@ class SqliteStore final : public Store {
     s.bind(first, q.limit).bind(first + 1, q.offset);
     while (s.step()) page.list.push_back(api_from_row(s));
     return page;
+  }
+
+  std::vector<std::string> api_access_roles(std::string_view api_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare("SELECT role FROM api_access_roles WHERE api_id = ? ORDER BY role");
+    s.bind(1, api_id);
+    std::vector<std::string> roles;
+    while (s.step()) roles.push_back(s.text(0));
+    return roles;
   }
 
   ApiPage list_portal_apis(const PortalReader& reader, std::int64_t limit, std::int64_t offset) override {
@@ -3422,7 +3431,20 @@ class SqliteStore final : public Store {
     record_category_refs(api);
     record_scope_refs(api);
     record_audiences(api);
+    record_access_roles(api);
     record_search(api);
+  }
+
+  // Who may see the API in the Publisher besides admins (migration 29): rows only while its
+  // access control is RESTRICTED.
+  void record_access_roles(const domain::Api& api) {
+    db_.prepare("DELETE FROM api_access_roles WHERE api_id = ?").bind(1, api.id).run();
+    if (api.access_control != "RESTRICTED") return;
+    for (const auto& role : api.access_control_roles)
+      db_.prepare("INSERT OR IGNORE INTO api_access_roles (api_id, role) VALUES (?, ?)")
+          .bind(1, api.id)
+          .bind(2, role)
+          .run();
   }
 
   // What searches find the API by (migration 19): its text and tags from `api`; its kind,
