@@ -169,6 +169,9 @@ struct Api {
   // users holding one of access_control_roles, lower case, may see and change the API).
   std::string access_control = "NONE";
   std::vector<std::string> access_control_roles;  // accessControlRoles: RESTRICTED only
+  // audiences: when not empty, the gateway accepts an OAuth2 access token only if its aud claim
+  // holds one of them.
+  std::vector<std::string> audiences;
   EndpointConfig endpoint_config;
   std::vector<Operation> operations;
   std::vector<ApiScope> scopes;

@@ -434,7 +434,6 @@ boost::json::object api_to_public_json(const Api& api) {
   o["wsdlInfo"] = nullptr;
   o["wsdlUrl"] = nullptr;
   o["enableSubscriberVerification"] = false;
-  o["audiences"] = json::array();
   o["apiKeyHeader"] = "apikey";
   if (!o.contains("authorizationHeader")) o["authorizationHeader"] = "Authorization";
   o["organizationPolicies"] = json::array();
@@ -588,9 +587,7 @@ Api api_from_json(const json::object& o) {
   api.access_control_roles = string_list(o, "accessControlRoles");
   for (auto& role : api.access_control_roles) role = common::to_lower(role);  // as the product: case-insensitive
   // Settings Archway does not enforce yet are refused rather than stored and ignored.
-  if (const json::array* aud = opt_array(o, "audiences", "audiences"); aud && !aud->empty())
-    throw common::ProblemError(common::Problem::bad_request(
-        "'audiences' is not supported: the gateway does not check token audiences per API (leave it empty)"));
+  api.audiences = string_list(o, "audiences");
   if (const json::array* scopes = opt_array(o, "scopes", "scopes")) {
     for (std::size_t i = 0; i < scopes->size(); ++i) {
       const std::string p = fmt::format("scopes[{}]", i);
@@ -645,6 +642,7 @@ json::object api_to_json(const Api& api) {
   o["visibleRoles"] = to_array(api.visible_roles);
   o["accessControl"] = api.access_control;
   o["accessControlRoles"] = to_array(api.access_control_roles);
+  o["audiences"] = to_array(api.audiences);
   o["endpointConfig"] = api.endpoint_config.raw.empty() ? json::value(nullptr)
                                                           : json::value(api.endpoint_config.raw);
   json::array ops;

@@ -275,6 +275,7 @@ std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std:
   rt->authorization_header = a.authorization_header;
   rt->blocked = a.lifecycle_status == domain::kLifecycleBlocked;
   rt->prototyped = a.lifecycle_status == domain::kLifecyclePrototyped;
+  rt->audiences = a.audiences;
   if (!rt->production && !a.is_product()) {
     warn(fmt::format("API {} {}: no usable production endpoint; not served", a.name, a.version));
     return nullptr;

@@ -173,6 +173,8 @@ struct ApiRuntime {
   // needs no subscription (a valid credential of any application will do).
   bool blocked = false;
   bool prototyped = false;
+  // audiences: an access token's aud claim must hold one of them (empty: not checked).
+  std::vector<std::string> audiences;
 };
 
 struct ApplicationRuntime {

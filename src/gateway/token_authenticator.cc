@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "crypto/jwt.h"
 #include "domain/workflow.h"
 
@@ -121,6 +123,7 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
   e.scope = padded_scopes(jwt->claims, external ? std::string_view(external->scopes_claim) : std::string_view("scope"));
   if (external) e.issuer = iss;
   e.claims = boost::json::serialize(jwt->claims);
+  e.audiences = padded_scopes(jwt->claims, "aud");
   if (api_key) {
     if (auto* app = jwt->claims.if_contains("application"); app && app->is_object())
       e.application_id = string_claim(app->get_object(), "id");
@@ -169,6 +172,10 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
                          : deny(AuthOutcome::kInvalidCredentials, why);
   if (!entry->jti.empty() && snap.revoked(entry->jti))
     return deny(AuthOutcome::kInvalidCredentials, "the token has been revoked");
+
+  if (!use_key && !api.audiences.empty() &&
+      std::ranges::none_of(api.audiences, [&](const std::string& aud) { return has_word(entry->audiences, aud); }))
+    return deny(AuthOutcome::kInvalidCredentials, "the access token's audience is not one this API accepts");
 
   if (only_test_key && entry->test_api_id.empty())
     return deny(AuthOutcome::kMissingCredentials, "Send an access token: Authorization: Bearer <token>");

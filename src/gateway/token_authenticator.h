@@ -38,6 +38,7 @@ struct TokenCacheEntry {
   bool sandbox = false;
   bool api_key = false;
   std::string claims;  // the JWT payload (JSON), for JWT-claim conditions of throttling policies
+  std::string audiences;  // the aud claim (a string or an array) as " a b "
 };
 
 struct AuthDecision {

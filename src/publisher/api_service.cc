@@ -133,6 +133,15 @@ bool ApiService::service_outdated(const domain::Api& api) {
   return service && service->md5 != api.service_info.md5;
 }
 
+bool ApiService::product_outdated(const domain::Api& product) {
+  const std::int64_t saved = std::max(product.last_updated_time, product.created_time);
+  for (const auto& pa : product.product_apis) {
+    const auto api = store_.get_api(pa.api_id);
+    if (!api || std::max(api->last_updated_time, api->created_time) > saved) return true;
+  }
+  return false;
+}
+
 void ApiService::not_found(const std::string& id) const {
   throw ProblemError(Problem::not_found(fmt::format("{} '{}' not found", noun(), id)));
 }

@@ -55,6 +55,10 @@ class ApiService {
   // Whether the Service Catalog entry the API was created from has changed since (false for an
   // API not created from a service).
   bool service_outdated(const domain::Api& api);
+  // Whether an API product is outdated (the product's is-outdated): one of its APIs changed after
+  // the product was last saved, or is gone, so the operations, endpoints and policies it copied
+  // from them may differ from theirs (saving the product again takes them up).
+  bool product_outdated(const domain::Api& product);
 
   // Applies a lifecycle action (domain/lifecycle.h) with the `lifecycleChecklist` items; returns
   // the new state. A Publish also deprecates older PUBLISHED versions (same name and provider)

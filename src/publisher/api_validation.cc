@@ -154,6 +154,14 @@ void normalise_and_validate(domain::Api& api) {
                       "admin, creator, publisher, subscriber)",
                       i, api.access_control_roles[i]));
   if (api.access_control != "RESTRICTED") api.access_control_roles.clear();
+  if (api.audiences.size() > 32) bad("'audiences' may hold up to 32 entries");
+  for (std::size_t i = 0; i < api.audiences.size(); ++i) {
+    const std::string& aud = api.audiences[i];
+    if (aud.empty() || aud.size() > 256 || aud.find_first_of(" \t\r\n") != std::string::npos)
+      bad(fmt::format("'audiences[{}]' must be 1 to 256 characters without white space", i));
+    for (std::size_t j = 0; j < i; ++j)
+      if (api.audiences[j] == aud) bad(fmt::format("'audiences[{}]' repeats '{}'", i, aud));
+  }
 
   if (api.security_scheme.empty()) bad("'securityScheme' must name at least one scheme");
   for (const auto& sch : api.security_scheme)

@@ -306,6 +306,12 @@ void add_publisher_routes(http::RestRouter& r, ApiService& apis, ApiService& pro
     return ok_json(200, domain::product_to_json(products.get(req.path_params["apiProductId"])));
   });
 
+  r.add("GET", publisher_path("/api-products/{apiProductId}/is-outdated"), [&, reader](RestRequest& req) {
+    reader(req);
+    const domain::Api product = products.get(req.path_params["apiProductId"]);
+    return ok_json(200, json::object{{"isOutdated", products.product_outdated(product)}});
+  });
+
   r.add("PUT", publisher_path("/api-products/{apiProductId}"), [&, creator](RestRequest& req) {
     const auto user = creator(req);
     domain::Api body = api_from_body(req);

@@ -365,5 +365,28 @@ TEST_F(ApiProducts, CopyApiProductsRefusesBadRequests) {
   EXPECT_EQ(json_of(admin("GET", kProducts + "?query=name:CopyBadShop"))["count"], 1);  // nothing half-made
 }
 
+TEST_F(ApiProducts, IsOutdatedOnceOneOfItsApisChangesAfterTheProductWasSaved) {
+  const Pair p = two_apis("9");
+  const std::string id = create_product(product_body("Outdated", "/outdated", p));
+  auto fresh = admin("GET", kProducts + "/" + id + "/is-outdated");
+  ASSERT_EQ(fresh.status, 200) << fresh.body;
+  EXPECT_EQ(json_of(fresh).at("isOutdated"), false);
+
+  // The stock API changes (epoch-millisecond times: let the clock move first).
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  boost::json::object stock = json_of(admin("GET", kApis + "/" + p.stock));
+  stock["description"] = "restocked";
+  ASSERT_EQ(admin("PUT", kApis + "/" + p.stock, boost::json::serialize(stock)).status, 200);
+  EXPECT_EQ(json_of(admin("GET", kProducts + "/" + id + "/is-outdated")).at("isOutdated"), true);
+
+  // Saving the product again takes the APIs up.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(admin("PUT", kProducts + "/" + id, product_body("Outdated", "/outdated", p)).status, 200);
+  EXPECT_EQ(json_of(admin("GET", kProducts + "/" + id + "/is-outdated")).at("isOutdated"), false);
+
+  EXPECT_EQ(admin("GET", kProducts + "/nope/is-outdated").status, 404);
+  EXPECT_EQ(admin("GET", kProducts + "/" + p.stock + "/is-outdated").status, 404);  // an API, not a product
+}
+
 }  // namespace
 }  // namespace archway::testing
