@@ -82,8 +82,28 @@ export function TimeSeriesChart({
         valueFormatter: (v: unknown) => (typeof v === 'number' ? format(v) : String(v)),
       },
       legend: { top: 0, show: series.length > 1 },
-      grid: { left: 8, right: 16, top: series.length > 1 ? 32 : 12, bottom: 8 },
-      xAxis: { type: 'time' },
+      // The axis labels stay inside the element (the legend on top when there are several series).
+      grid: {
+        left: 8,
+        right: 24,
+        top: series.length > 1 ? 36 : 12,
+        bottom: 8,
+        outerBoundsMode: 'same',
+        outerBoundsContain: 'axisLabel',
+      },
+      xAxis: {
+        type: 'time',
+        axisLabel: {
+          hideOverlap: true,
+          formatter: {
+            year: '{yyyy}',
+            month: '{MMM} {d}',
+            day: '{MMM} {d}',
+            hour: '{HH}:{mm}',
+            minute: '{HH}:{mm}',
+          },
+        },
+      },
       yAxis: {
         type: 'value',
         minInterval: summary === 'total' ? 1 : 0,
@@ -224,9 +244,11 @@ export function BarList({
                   />
                 </Stack>
               </Table.Td>
-              <Table.Td ta="right">{format(item.value)}</Table.Td>
+              <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+                {format(item.value)}
+              </Table.Td>
               {item.details?.map((d) => (
-                <Table.Td key={d.label} ta="right">
+                <Table.Td key={d.label} ta="right" style={{ whiteSpace: 'nowrap' }}>
                   {d.value}
                 </Table.Td>
               ))}
