@@ -1,7 +1,10 @@
 // Chooses the dashboard's window: a preset (last hour, day, week, month) or a custom from/to, and
 // the granularity of its time series (automatic: the server's choice for the window).
 import { useState } from 'react';
-import { Button, Group, NativeSelect, SegmentedControl, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Group, NativeSelect, SegmentedControl, TextInput, Tooltip } from '@mantine/core';
+import { IconRefresh } from '@tabler/icons-react';
+import { useIsFetching, useQueryClient } from '@tanstack/react-query';
+import { analyticsKeys } from './client';
 import dayjs from 'dayjs';
 import {
   autoGranularity,
@@ -115,6 +118,26 @@ export function TimeRangePicker({
         }
         data={options}
       />
+      <RefreshButton />
     </Group>
+  );
+}
+
+/** Fetches every analytics panel of the page again: a preset range then ends now. */
+function RefreshButton() {
+  const client = useQueryClient();
+  const fetching = useIsFetching({ queryKey: analyticsKeys.all }) > 0;
+  return (
+    <Tooltip label="Refresh">
+      <ActionIcon
+        variant="default"
+        size="lg"
+        aria-label="Refresh"
+        loading={fetching}
+        onClick={() => void client.invalidateQueries({ queryKey: analyticsKeys.all })}
+      >
+        <IconRefresh size={16} />
+      </ActionIcon>
+    </Tooltip>
   );
 }

@@ -34,8 +34,13 @@ export function analyticsPath(base: string, route: AnalyticsRoute): string {
 
 export const analyticsKeys = {
   all: ['analytics'] as const,
-  route: (base: string, route: AnalyticsRoute, filter: AnalyticsFilter, extra?: Query) =>
-    ['analytics', base, route, filter, extra ?? {}] as const,
+  // The names in the filter only label its chips: they are not part of what is asked.
+  route: (
+    base: string,
+    route: AnalyticsRoute,
+    { range, granularity, apiId, applicationId }: AnalyticsFilter,
+    extra?: Query,
+  ) => ['analytics', base, route, { range, granularity, apiId, applicationId }, extra ?? {}] as const,
 };
 
 /**

@@ -123,6 +123,22 @@ describe('admin analytics', { timeout: 30_000 }, () => {
     expect(screen.getByRole('option', { name: 'Per minute' })).toBeDisabled();
   });
 
+  it('refresh fetches every panel again for the window ending now', async () => {
+    const calls = fakeAnalytics();
+    renderAnalytics('/analytics/overview');
+    await screen.findByRole('table', { name: 'Top applications' });
+    const before = calls.filter((c) => c.route === 'summary').length;
+    const firstTo = Date.parse(calls.find((c) => c.route === 'summary')!.params.get('to')!);
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => {
+      for (const route of ['summary', 'traffic', 'top-apis', 'top-applications'])
+        expect(calls.filter((c) => c.route === route).length).toBeGreaterThan(before);
+    });
+    expect(
+      Date.parse(last(calls.filter((c) => c.route === 'summary')).params.get('to')!),
+    ).toBeGreaterThanOrEqual(firstTo);
+  });
+
   it('a custom range asks for exactly that window', async () => {
     const calls = fakeAnalytics();
     renderAnalytics('/analytics/overview');
