@@ -153,6 +153,13 @@ describe('analytics dashboards', () => {
     await page.getByText(new RegExp(`^Calls: ${statuses.length} in total`)).waitFor();
     await expect.poll(() => page.getByLabel(/^Loading/).count()).toBe(0);
     await expectAccessible(page, 'the analytics overview');
+    // It fits a 390 px wide phone (the time range becomes a select there).
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('combobox', { name: 'Time range' }).waitFor();
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 720 });
   });
 
   it('choosing the API filters the dashboard; its errors show by category in both themes', async () => {

@@ -89,21 +89,34 @@ export function TimeRangePicker({
     const fits = !filter.granularity || granularityFits(filter.granularity, spanOf(range));
     return { ...filter, range, granularity: fits ? filter.granularity : undefined };
   };
+  const choice = custom ? 'custom' : filter.range.preset;
+  const choices = [
+    ...PRESETS.map((p) => ({ value: p.value, label: p.label })),
+    { value: 'custom', label: 'Custom' },
+  ];
+  const choose = (v: string) => {
+    if (v === 'custom') return setCustom(true);
+    setCustom(false);
+    onChange(withRange({ preset: v as Preset }));
+  };
   return (
     <Group align="flex-end" gap="sm">
+      {/* Five choices side by side do not fit a phone: a select there. */}
       <SegmentedControl
         aria-label="Time range"
         size="xs"
-        value={custom ? 'custom' : filter.range.preset}
-        onChange={(v) => {
-          if (v === 'custom') return setCustom(true);
-          setCustom(false);
-          onChange(withRange({ preset: v as Preset }));
-        }}
-        data={[
-          ...PRESETS.map((p) => ({ value: p.value, label: p.label })),
-          { value: 'custom', label: 'Custom' },
-        ]}
+        visibleFrom="sm"
+        value={choice}
+        onChange={choose}
+        data={choices}
+      />
+      <NativeSelect
+        label="Time range"
+        size="xs"
+        hiddenFrom="sm"
+        value={choice}
+        onChange={(e) => choose(e.currentTarget.value)}
+        data={choices}
       />
       {custom && <CustomRange range={filter.range} onApply={(r) => onChange(withRange(r))} />}
       <NativeSelect

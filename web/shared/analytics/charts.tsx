@@ -123,7 +123,7 @@ export function TimeSeriesChart({
   return (
     <Stack gap={4}>
       <EChart option={option} label={label} height={height} />
-      <Group justify="space-between" align="flex-start" wrap="nowrap">
+      <Group justify="space-between" align="flex-start">
         <Stack gap={0}>
           {series.map((s) => (
             <Text key={s.name} size="xs" c="dimmed">
@@ -204,7 +204,7 @@ export function BarList({
   const max = Math.max(1, ...items.map((i) => i.value));
   const detailLabels = items[0].details?.map((d) => d.label) ?? [];
   return (
-    <Table.ScrollContainer minWidth={280}>
+    <Table.ScrollContainer minWidth={detailLabels.length > 1 ? 440 : 280}>
       <Table aria-label={label} verticalSpacing={4} highlightOnHover={!!onSelect}>
         <Table.Thead>
           <Table.Tr>

@@ -50,7 +50,8 @@ describe('application usage', { timeout: 30_000 }, () => {
     const calls = fakeAnalytics();
     renderPage(<UsageTab app={app} />, { path: '/applications/app-mobile/usage', session: subscriber() });
     await screen.findByRole('table', { name: 'Calls per API' });
-    await userEvent.click(screen.getByRole('radio', { name: 'Last 7 days' }));
+    // The phone's select (the wide screen's segmented control is tested in the Admin portal).
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Time range' }), 'Last 7 days');
     await waitFor(() => {
       const t = calls.filter((c) => c.route === 'top-apis').at(-1)!;
       expect(Date.parse(t.params.get('to')!) - Date.parse(t.params.get('from')!)).toBe(7 * 86_400_000);
