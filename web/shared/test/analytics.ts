@@ -165,11 +165,19 @@ type Answer = { status?: number; body?: unknown };
  * Serves the analytics routes (under any base) from `fixtures`; `answer(route, params)` may return
  * another answer. Returns the calls made so far.
  */
-export function fakeAnalytics(answer?: (route: string, params: URLSearchParams) => Answer | undefined) {
+export function fakeAnalytics(
+  answer?: (route: string, params: URLSearchParams) => Answer | undefined,
+  /** The answer to calls of other REST routes (default: 404). */
+  other?: (method: string, url: string) => Answer | undefined,
+) {
   const calls: AnalyticsCall[] = [];
-  mockFetch((_method, url) => {
+  mockFetch((method, url) => {
     const u = new URL(url, 'http://portal.test');
     const m = /\/analytics\/([a-z-]+)$/.exec(u.pathname);
+    if (!m && other) {
+      const a = other(method, url);
+      if (a) return a;
+    }
     if (!m)
       return {
         status: 404,

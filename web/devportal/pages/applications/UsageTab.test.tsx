@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { renderPage, testSession } from '@shared/test/render';
 import { fakeAnalytics } from '@shared/test/analytics';
 import type { Application } from '../../api/types';
+import { ApplicationPage } from './ApplicationPage';
 import { UsageTab } from './UsageTab';
 
 vi.mock('@shared/components/EChart', () => import('@shared/test/EChartStub'));
@@ -70,5 +71,18 @@ describe('application usage', { timeout: 30_000 }, () => {
     renderPage(<UsageTab app={app} />, { path: '/applications/app-mobile/usage', session: subscriber() });
     expect(await screen.findByText('Calls per API could not be loaded (HTTP 403)')).toBeInTheDocument();
     expect(screen.getByText('The scope apim:subscribe is required')).toBeInTheDocument();
+  });
+
+  it("the application page's Usage tab has its own URL", async () => {
+    fakeAnalytics(undefined, (method, url) =>
+      method === 'GET' && url.endsWith('/devportal/v3/applications/app-mobile') ? { body: app } : undefined,
+    );
+    renderPage(<ApplicationPage />, {
+      route: '/applications/:applicationId/*',
+      path: '/applications/app-mobile/usage',
+      session: subscriber(),
+    });
+    expect(await screen.findByRole('tab', { name: 'Usage', selected: true })).toBeInTheDocument();
+    expect(await screen.findByRole('table', { name: 'Calls per API' })).toHaveTextContent('PetStore 1.0.0');
   });
 });

@@ -5,6 +5,7 @@ import { renderPage } from '@shared/test/render';
 import { fakeAnalytics } from '@shared/test/analytics';
 import type { ApiDetail } from '../../api/types';
 import { AnalyticsTab } from './AnalyticsTab';
+import { ApiPage } from './ApiPage';
 
 vi.mock('@shared/components/EChart', () => import('@shared/test/EChartStub'));
 afterEach(() => vi.unstubAllGlobals());
@@ -64,5 +65,17 @@ describe('publisher API analytics', { timeout: 30_000 }, () => {
     await waitFor(() =>
       expect(screen.getAllByText("No API with id 'api-pets'").length).toBeGreaterThanOrEqual(4),
     );
+  });
+
+  it("the API page's Analytics tab has its own URL", async () => {
+    const calls = fakeAnalytics(undefined, (method, url) =>
+      method === 'GET' && url.endsWith('/publisher/v4/apis/api-pets') ? { body: apiObj } : undefined,
+    );
+    renderPage(<ApiPage />, { route: '/apis/:apiId/*', path: '/apis/api-pets/analytics' });
+    expect(await screen.findByRole('tab', { name: 'Analytics', selected: true })).toBeInTheDocument();
+    expect(
+      within(await screen.findByRole('group', { name: 'Calls' })).getByText('1,234'),
+    ).toBeInTheDocument();
+    expect(calls.every((c) => c.params.get('apiId') === 'api-pets')).toBe(true);
   });
 });
