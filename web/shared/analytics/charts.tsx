@@ -75,7 +75,6 @@ export function TimeSeriesChart({
   const [table, setTable] = useState(false);
   const option = useMemo<ChartOption>(
     () => ({
-      aria: { enabled: true, label: { description: label } },
       color: series.map((s) => s.color),
       tooltip: {
         trigger: 'axis',
@@ -118,7 +117,7 @@ export function TimeSeriesChart({
         data: s.values.map((v, i) => [times[i], v]),
       })),
     }),
-    [label, series, times, kind, format, summary],
+    [series, times, kind, format, summary],
   );
   return (
     <Stack gap={4}>

@@ -395,6 +395,26 @@ export function TopApplicationsPanel({
   );
 }
 
+export function TopUsersPanel({ base, filter, limit = 10 }: PanelProps & { limit?: number }) {
+  const query = useAnalytics(base, 'top-users', filter, { limit });
+  return (
+    <Panel title="Top subscribers" query={query} height={200}>
+      {(top) => (
+        <BarList
+          label="Top subscribers"
+          empty="No calls from subscribers in this period."
+          items={top.list.map((u) => ({
+            key: u.subscriber,
+            name: u.subscriber,
+            value: u.count,
+            details: [{ label: 'Errors', value: formatCount(u.errors) }],
+          }))}
+        />
+      )}
+    </Panel>
+  );
+}
+
 /** The drill-down filters in effect, each a chip with a button that removes it. */
 export function FilterChips({
   filter,

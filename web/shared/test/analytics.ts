@@ -121,6 +121,14 @@ export const fixtures = {
       },
     ],
   } satisfies TopList<TopApplication>,
+  'top-users': {
+    from: times[0],
+    to: '2026-12-06T21:00:00Z',
+    list: [
+      { subscriber: 'alice', count: 900, errors: 40 },
+      { subscriber: 'bob', count: 12, errors: 0 },
+    ],
+  },
   throttling: {
     from: times[0],
     to: '2026-12-06T21:00:00Z',

@@ -10,6 +10,7 @@ import { EventsPage } from './EventsPage';
 import { LatencyPage } from './LatencyPage';
 import { OverviewPage } from './OverviewPage';
 import { ThrottlingPage } from './ThrottlingPage';
+import { TrafficPage } from './TrafficPage';
 
 vi.mock('@shared/components/EChart', () => import('@shared/test/EChartStub'));
 afterEach(() => vi.unstubAllGlobals());
@@ -20,6 +21,7 @@ function renderAnalytics(path: string) {
       <Route path="analytics" element={<AnalyticsLayout />}>
         <Route index element={<AnalyticsIndex />} />
         <Route path="overview" element={<OverviewPage />} />
+        <Route path="traffic" element={<TrafficPage />} />
         <Route path="errors" element={<ErrorsPage />} />
         <Route path="latency" element={<LatencyPage />} />
         <Route path="throttling" element={<ThrottlingPage />} />
@@ -195,6 +197,16 @@ describe('admin analytics', { timeout: 30_000 }, () => {
     expect(within(list).getAllByRole('row')[1]).toHaveTextContent(/Authentication\s*401\s*900901\s*30/);
     expect(screen.getByText(/^Authentication: 30 in total, at most 10/)).toBeInTheDocument();
     expect(within(await tile('Error rate')).getByText('4.5%')).toBeInTheDocument();
+  });
+
+  it('traffic shows calls, errors and throttled calls over time and the top subscribers', async () => {
+    fakeAnalytics();
+    renderAnalytics('/analytics/traffic');
+    expect(await screen.findByText(/^Calls: 1,234 in total, at most 534/)).toBeInTheDocument();
+    expect(await screen.findByText(/^Errors: 56 in total, at most 40/)).toBeInTheDocument();
+    const users = await screen.findByRole('table', { name: 'Top subscribers' });
+    expect(within(users).getAllByRole('row')[1]).toHaveTextContent(/alice\s*900\s*40/);
+    expect(within(await tile('Data')).getByText('2.0 KB in · 1.0 MB out')).toBeInTheDocument();
   });
 
   it('latency shows the percentiles and the backend p95', async () => {

@@ -1,7 +1,14 @@
-// Analytics traffic: calls, errors and throttled calls over time, and the data they carried.
+// Analytics traffic: calls, errors and throttled calls over time, the data they carried, and who
+// made them (APIs, applications, subscribers).
 import { SimpleGrid, Stack } from '@mantine/core';
 import { ADMIN } from '@shared/api/client';
-import { SummaryTiles, TopApisPanel, TopApplicationsPanel, TrafficPanel } from '@shared/analytics/panels';
+import {
+  SummaryTiles,
+  TopApisPanel,
+  TopApplicationsPanel,
+  TopUsersPanel,
+  TrafficPanel,
+} from '@shared/analytics/panels';
 import { useAnalyticsFilter } from '@shared/analytics/useAnalyticsFilter';
 
 export function TrafficPage() {
@@ -20,6 +27,7 @@ export function TrafficPage() {
         <TopApisPanel base={ADMIN} filter={filter} onSelect={(a) => setFilter({ ...filter, ...a })} />
         <TopApplicationsPanel base={ADMIN} filter={filter} onSelect={(a) => setFilter({ ...filter, ...a })} />
       </SimpleGrid>
+      <TopUsersPanel base={ADMIN} filter={filter} />
     </Stack>
   );
 }
