@@ -73,6 +73,9 @@ export function TimeSeriesChart({
   height,
 }: TimeSeriesProps) {
   const [table, setTable] = useState(false);
+  // Panels build their series anew on every render: the chart is given a new option (and
+  // animates) only when the numbers change.
+  const data = JSON.stringify([times, series, kind, summary]);
   const option = useMemo<ChartOption>(
     () => ({
       color: series.map((s) => s.color),
@@ -117,7 +120,9 @@ export function TimeSeriesChart({
         data: s.values.map((v, i) => [times[i], v]),
       })),
     }),
-    [series, times, kind, format, summary],
+    // `data` stands for times, series, kind and summary.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [data, format],
   );
   return (
     <Stack gap={4}>
