@@ -2,6 +2,7 @@ import type { RouteObject } from 'react-router';
 import { Navigate } from 'react-router';
 import {
   IconBan,
+  IconChartLine,
   IconCategory,
   IconGauge,
   IconHome,
@@ -12,6 +13,13 @@ import {
 import { RequireAuth } from '@shared/auth/RequireAuth';
 import { PortalShell, type NavItem } from '@shared/layout/PortalShell';
 import { CategoriesPage } from './pages/CategoriesPage';
+import { AnalyticsIndex, AnalyticsLayout } from './pages/analytics/AnalyticsLayout';
+import { ErrorsPage } from './pages/analytics/ErrorsPage';
+import { EventsPage } from './pages/analytics/EventsPage';
+import { LatencyPage } from './pages/analytics/LatencyPage';
+import { OverviewPage } from './pages/analytics/OverviewPage';
+import { ThrottlingPage } from './pages/analytics/ThrottlingPage';
+import { TrafficPage } from './pages/analytics/TrafficPage';
 import { HomePage } from './pages/HomePage';
 import { KeyManagersPage } from './pages/KeyManagersPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -22,6 +30,7 @@ import { UsersPage } from './pages/UsersPage';
 // The server has no custom (Siddhi) policies (/throttling/policies/custom), so neither has the portal.
 const nav: NavItem[] = [
   { to: '/', label: 'Dashboard', icon: <IconHome size={18} /> },
+  { to: '/analytics', label: 'Analytics', icon: <IconChartLine size={18} /> },
   { to: '/throttling/advanced', label: 'Advanced policies', icon: <IconGauge size={18} /> },
   { to: '/throttling/application', label: 'Application policies', icon: <IconGauge size={18} /> },
   { to: '/throttling/subscription', label: 'Subscription policies', icon: <IconGauge size={18} /> },
@@ -41,6 +50,19 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { index: true, element: <HomePage /> },
+      {
+        path: 'analytics',
+        element: <AnalyticsLayout />,
+        children: [
+          { index: true, element: <AnalyticsIndex /> },
+          { path: 'overview', element: <OverviewPage /> },
+          { path: 'traffic', element: <TrafficPage /> },
+          { path: 'errors', element: <ErrorsPage /> },
+          { path: 'latency', element: <LatencyPage /> },
+          { path: 'throttling', element: <ThrottlingPage /> },
+          { path: 'events', element: <EventsPage /> },
+        ],
+      },
       { path: 'throttling', element: <Navigate to="/throttling/advanced" replace /> },
       // key: each level is its own page, so its search and dialogs start afresh.
       { path: 'throttling/advanced', element: <PoliciesPage key="advanced" level="advanced" /> },

@@ -1,4 +1,4 @@
-// One application: overview, production and sandbox keys, subscriptions.
+// One application: overview, production and sandbox keys, subscriptions, usage (analytics).
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Anchor, Badge, Breadcrumbs, Button, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core';
@@ -9,8 +9,9 @@ import type { Application } from '../../api/types';
 import { ApplicationForm } from './ApplicationForm';
 import { KeysTab } from './KeysTab';
 import { SubscriptionsTab } from './SubscriptionsTab';
+import { UsageTab } from './UsageTab';
 
-const TABS = ['overview', 'production-keys', 'sandbox-keys', 'subscriptions'] as const;
+const TABS = ['overview', 'production-keys', 'sandbox-keys', 'subscriptions', 'usage'] as const;
 type Tab = (typeof TABS)[number];
 
 function Overview({ app }: { app: Application }) {
@@ -102,6 +103,7 @@ export function ApplicationPage() {
                 <Tabs.Tab value="production-keys">Production keys</Tabs.Tab>
                 <Tabs.Tab value="sandbox-keys">Sandbox keys</Tabs.Tab>
                 <Tabs.Tab value="subscriptions">Subscriptions</Tabs.Tab>
+                <Tabs.Tab value="usage">Usage</Tabs.Tab>
               </Tabs.List>
               <Tabs.Panel value="overview" pt="md">
                 <Overview app={a} />
@@ -114,6 +116,9 @@ export function ApplicationPage() {
               </Tabs.Panel>
               <Tabs.Panel value="subscriptions" pt="md">
                 <SubscriptionsTab app={a} />
+              </Tabs.Panel>
+              <Tabs.Panel value="usage" pt="md">
+                <UsageTab app={a} />
               </Tabs.Panel>
             </Tabs>
           </>

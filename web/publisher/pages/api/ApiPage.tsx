@@ -17,6 +17,7 @@ import { BusinessTab } from './BusinessTab';
 import { ThumbnailTab } from './ThumbnailTab';
 import { LifecycleTab } from './LifecycleTab';
 import { RevisionsTab } from './RevisionsTab';
+import { AnalyticsTab } from './AnalyticsTab';
 
 // The other section's tabs (documents with markdown, policies, the Swagger test console) are heavy:
 // loaded when opened.
@@ -43,6 +44,7 @@ export const apiTabs: TabDef[] = [
   { value: 'test', label: 'Test console', Component: TestConsoleTab },
   { value: 'lifecycle', label: 'Lifecycle', Component: LifecycleTab },
   { value: 'revisions', label: 'Revisions & deployments', Component: RevisionsTab },
+  { value: 'analytics', label: 'Analytics', Component: AnalyticsTab },
 ];
 
 function ApiHeader({ api }: { api: ApiDetail }) {
