@@ -33,9 +33,11 @@ class Stmt {
   Stmt& bind_null(int index);
   bool step();  // true while a row is available
   void run();   // steps to completion
+  void reset();  // ready to run again (bindings cleared): a statement prepared once, run many times
   std::string text(int col) const;
   std::string blob(int col) const;
   std::int64_t integer(int col) const;
+  double real(int col) const;
   bool is_null(int col) const;
 
  private:
