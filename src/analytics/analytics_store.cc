@@ -186,6 +186,9 @@ struct AnalyticsStore::Writer {
 
 AnalyticsStore::AnalyticsStore(const std::string& path, std::string environment)
     : environment_(std::move(environment)), writer_db_(std::make_unique<Db>(path)) {
+  // The writer keeps the indexes' hot pages in memory (64 MiB) and checkpoints the WAL in larger
+  // steps, so a batch costs page writes, not reads back.
+  writer_db_->exec("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;");
   writer_db_->exec(kSchema);
   w_ = std::make_unique<Writer>(*writer_db_);
   reader_ = std::make_unique<Db>(path);
@@ -217,31 +220,31 @@ void AnalyticsStore::write(std::span<const Event* const> events) {
   for (const Event* e : events) {
     ins.reset();
     ins.bind(1, e->time_ms)
-        .bind(2, e->api_id.view())
-        .bind(3, e->api_name.view())
-        .bind(4, e->api_version.view())
-        .bind(5, e->api_context.view())
-        .bind(6, e->method.view())
-        .bind(7, e->resource.view())
-        .bind(8, e->application_id.view())
-        .bind(9, e->application_name.view())
-        .bind(10, e->application_owner.view())
-        .bind(11, e->subscriber.view())
-        .bind(12, key_type_name(e->key_type))
-        .bind(13, e->auth_type.view())
-        .bind(14, e->client_ip.view())
-        .bind(15, e->user_agent.view())
-        .bind(16, environment_)
+        .bind_view(2, e->api_id.view())
+        .bind_view(3, e->api_name.view())
+        .bind_view(4, e->api_version.view())
+        .bind_view(5, e->api_context.view())
+        .bind_view(6, e->method.view())
+        .bind_view(7, e->resource.view())
+        .bind_view(8, e->application_id.view())
+        .bind_view(9, e->application_name.view())
+        .bind_view(10, e->application_owner.view())
+        .bind_view(11, e->subscriber.view())
+        .bind_view(12, key_type_name(e->key_type))
+        .bind_view(13, e->auth_type.view())
+        .bind_view(14, e->client_ip.view())
+        .bind_view(15, e->user_agent.view())
+        .bind_view(16, environment_)
         .bind(17, std::int64_t{e->status})
         .bind(18, std::int64_t{e->error_code})
-        .bind(19, category_name(e->category))
+        .bind_view(19, category_name(e->category))
         .bind(20, std::int64_t{e->throttled})
-        .bind(21, e->throttle_policy.view())
+        .bind_view(21, e->throttle_policy.view())
         .bind(22, e->total_us)
         .bind(23, e->backend_us)
         .bind(24, e->request_bytes)
         .bind(25, e->response_bytes)
-        .bind(26, e->backend.view());
+        .bind_view(26, e->backend.view());
     ins.run();
 
     const std::int64_t minute = floor_to(e->time_ms, kMinuteMs);

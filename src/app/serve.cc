@@ -533,7 +533,11 @@ int run_serve(const ServeOptions& options) {
     std::thread mgmt_stop([&] { management.stop(cfg.shutdown_grace_ms); });
     gateway.stop(cfg.shutdown_grace_ms);
     mgmt_stop.join();
-    if (recorder) recorder->stop();  // what the workers recorded before they stopped is stored
+    if (recorder) {
+      recorder->stop();  // what the workers recorded before they stopped is stored
+      spdlog::info("analytics: {} events stored, {} dropped (buffers full), {} lost to failed writes",
+                   recorder->delivered(), recorder->dropped(), recorder->failed_batches());
+    }
     jwks_fetcher.stop();
     feed.stop();
     spdlog::info("stopped");

@@ -29,6 +29,8 @@ class Stmt {
 
   Stmt& bind(int index, std::string_view text);
   Stmt& bind(int index, std::int64_t value);
+  // Binds `text` without copying it: it must stay valid until the statement is reset or stepped to its end.
+  Stmt& bind_view(int index, std::string_view text);
   Stmt& bind_blob(int index, std::string_view bytes);
   Stmt& bind_null(int index);
   bool step();  // true while a row is available
