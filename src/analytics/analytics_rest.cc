@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "analytics/alerts.h"
 #include "common/problem.h"
 #include "domain/user.h"
 #include "identity/roles.h"
@@ -134,7 +135,6 @@ Scope scope_from_query(const RestRequest& req, std::int64_t now_ms) {
 
 void add_analytics_routes(http::RestRouter& r, AnalyticsStore& analytics, store::Store& store,
                           identity::Authenticator& auth, AlertEngine* alerts) {
-  (void)alerts;
   // The scope a caller of `base` may query: its visibility rule applied to the parameters.
   auto scope_of = [&auth, &store](const RestRequest& req, Base base) {
     switch (base) {
@@ -204,6 +204,53 @@ void add_analytics_routes(http::RestRouter& r, AnalyticsStore& analytics, store:
       return ok(analytics.events(s, limit, offset));
     });
   }
+  if (!alerts) return;
+
+  // Alert rules and alerts: the Admin's alone.
+  const std::string admin_base = "/api/am/admin/v4/analytics";
+  auto admin = [&auth](const RestRequest& req) { auth.authorize(req, {domain::kRoleAdmin}, identity::kScopeAdmin); };
+  auto found = [alerts](const std::string& id) {
+    auto rule = alerts->rule(id);
+    if (!rule) throw ProblemError(Problem::not_found(fmt::format("Alert rule '{}' not found", id)));
+    return *rule;
+  };
+  r.add("GET", admin_base + "/alert-rules", [alerts, admin](RestRequest& req) {
+    admin(req);
+    json::array list;
+    for (const auto& rule : alerts->rules()) list.push_back(rule_json(rule));
+    const auto n = static_cast<std::int64_t>(list.size());
+    return ok(json::object{{"count", n}, {"list", std::move(list)}});
+  });
+  r.add("POST", admin_base + "/alert-rules", [alerts, admin, admin_base](RestRequest& req) {
+    admin(req);
+    const AlertRule created = alerts->create(rule_from_json(req.body));
+    RestResponse res = RestResponse::json(201, json::serialize(rule_json(created)));
+    res.headers.emplace_back("Location", admin_base + "/alert-rules/" + created.id);
+    return res;
+  });
+  r.add("GET", admin_base + "/alert-rules/{ruleId}", [admin, found](RestRequest& req) {
+    admin(req);
+    return ok(rule_json(found(req.path_params["ruleId"])));
+  });
+  r.add("PUT", admin_base + "/alert-rules/{ruleId}", [alerts, admin, found](RestRequest& req) {
+    admin(req);
+    const std::string& id = req.path_params["ruleId"];
+    found(id);
+    AlertRule rule = rule_from_json(req.body);
+    rule.id = id;
+    if (!alerts->update(rule)) throw ProblemError(Problem::not_found(fmt::format("Alert rule '{}' not found", id)));
+    return ok(rule_json(rule));
+  });
+  r.add("DELETE", admin_base + "/alert-rules/{ruleId}", [alerts, admin](RestRequest& req) {
+    admin(req);
+    const std::string& id = req.path_params["ruleId"];
+    if (!alerts->remove(id)) throw ProblemError(Problem::not_found(fmt::format("Alert rule '{}' not found", id)));
+    return RestResponse::empty(200);
+  });
+  r.add("GET", admin_base + "/alerts", [alerts, admin](RestRequest& req) {
+    admin(req);
+    return ok(alerts->alerts());
+  });
 }
 
 }  // namespace archway::analytics

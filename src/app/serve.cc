@@ -29,6 +29,7 @@
 #include "crypto/random.h"
 #include "crypto/secret_box.h"
 #include "crypto/tls_identity.h"
+#include "analytics/alerts.h"
 #include "analytics/analytics_rest.h"
 #include "analytics/analytics_store.h"
 #include "analytics/recorder.h"
@@ -287,6 +288,7 @@ int run_serve(const ServeOptions& options) {
     // stores them in batches in the analytics database (a file of its own) and prunes it.
     std::unique_ptr<analytics::AnalyticsStore> analytics_store;
     std::unique_ptr<analytics::Recorder> recorder;
+    std::unique_ptr<analytics::AlertEngine> alert_engine;
     if (cfg.analytics_enabled) {
       const std::string path = cfg.analytics_db_path.empty() ? (fs::path(cfg.data_dir) / "analytics.db").string()
                                                              : cfg.analytics_db_path;
@@ -305,6 +307,7 @@ int run_serve(const ServeOptions& options) {
           },
           60000);
       gw.analytics = recorder.get();
+      alert_engine = std::make_unique<analytics::AlertEngine>(*analytics_store, cfg.analytics_alert_interval_s * 1000);
     }
     gateway::GatewayServer gateway(gw);
 
@@ -466,7 +469,7 @@ int run_serve(const ServeOptions& options) {
     admin::add_system_scope_routes(*router, auth, *store, system_scopes);
     admin::add_workflow_routes(*router, auth, *store, approvals);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);
-    if (analytics_store) analytics::add_analytics_routes(*router, *analytics_store, *store, auth);
+    if (analytics_store) analytics::add_analytics_routes(*router, *analytics_store, *store, auth, alert_engine.get());
     catalog::ServiceCatalog service_catalog(*store);
     catalog::add_catalog_routes(*router, service_catalog, auth);
     publisher::ServiceImport service_import(api_service, openapi_service, service_catalog);
@@ -504,6 +507,7 @@ int run_serve(const ServeOptions& options) {
     feed.start();
     jwks_fetcher.start();
     if (recorder) recorder->start();
+    if (alert_engine) alert_engine->start();
     gateway.start();
     gateway_listening = true;
     heartbeat();
@@ -533,6 +537,7 @@ int run_serve(const ServeOptions& options) {
     std::thread mgmt_stop([&] { management.stop(cfg.shutdown_grace_ms); });
     gateway.stop(cfg.shutdown_grace_ms);
     mgmt_stop.join();
+    if (alert_engine) alert_engine->stop();
     if (recorder) {
       recorder->stop();  // what the workers recorded before they stopped is stored
       spdlog::info("analytics: {} events stored, {} dropped (buffers full), {} lost to failed writes",

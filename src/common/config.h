@@ -70,6 +70,7 @@ struct Config {
   std::int64_t analytics_rollup_retention_days = 90;
   std::int64_t analytics_buffer_events = 8192;     // per gateway worker; events beyond it are dropped
   std::int64_t analytics_flush_interval_ms = 100;  // how often the drain thread looks at idle buffers
+  std::int64_t analytics_alert_interval_s = 60;    // how often alert rules are evaluated
 
   std::string admin_password;  // from ARCHWAY_ADMIN_PASSWORD only; never from a file
 };

@@ -1,7 +1,12 @@
 // Analytics end to end: the real binary's gateway records every request, the drain stores it, and
 // the analytics REST API (Admin, Publisher, DevPortal) reports it. The drain is asynchronous: tests
 // poll the REST API until the counts settle (bounded), never sleep blindly.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <functional>
+#include <mutex>
 
 #include "integration/fixture.h"
 
@@ -312,6 +317,205 @@ TEST_F(AnalyticsVisibility, BadParametersAreAnsweredWith400Problems) {
   auto lat = admin("GET", kAdminAnalytics + "/latency?from=1796587200000&to=1796590800000&granularity=hour");
   ASSERT_EQ(lat.status, 200) << lat.body;
   ASSERT_EQ(json_of(lat).at("list").as_array().size(), 1u);
+}
+
+}  // namespace
+}  // namespace archway::testing
+
+namespace archway::testing {
+namespace {
+
+// Receives webhooks: one request per connection on a loopback port, its body kept.
+class WebhookReceiver {
+ public:
+  WebhookReceiver() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 16) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      throw std::runtime_error("webhook receiver: cannot listen");
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~WebhookReceiver() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  std::vector<std::string> bodies() {
+    std::lock_guard lock(mu_);
+    return bodies_;
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      const int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::string in;
+      char buf[4096];
+      std::size_t need = std::string::npos;
+      for (;;) {
+        const ssize_t n = ::recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        in.append(buf, static_cast<std::size_t>(n));
+        const std::size_t end = in.find("\r\n\r\n");
+        if (end != std::string::npos && need == std::string::npos) {
+          std::string head = in.substr(0, end);
+          for (auto& ch : head) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          const std::size_t cl = head.find("content-length:");
+          need = end + 4 + (cl == std::string::npos ? 0 : std::stoul(head.substr(cl + 15)));
+        }
+        if (need != std::string::npos && in.size() >= need) break;
+      }
+      if (need != std::string::npos && in.size() >= need) {
+        std::lock_guard lock(mu_);
+        bodies_.push_back(in.substr(in.find("\r\n\r\n") + 4));
+      }
+      const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      (void)::send(c, ok.data(), ok.size(), MSG_NOSIGNAL);
+      ::close(c);
+    }
+  }
+  int fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mu_;
+  std::vector<std::string> bodies_;
+};
+
+class AnalyticsAlerts : public AnalyticsSuite {
+ protected:
+  static void SetUpTestSuite() {
+    ServerOptions o;
+    o.extra_args = {"--set", "analytics.alert_interval_s=1"};
+    server_ = new ServerProcess(o);
+    backend_ = new Backend();
+    hooks_ = new WebhookReceiver();
+  }
+  static void TearDownTestSuite() {
+    ServerSuite::TearDownTestSuite();
+    delete hooks_;
+    hooks_ = nullptr;
+  }
+  inline static WebhookReceiver* hooks_ = nullptr;
+
+  // Polls the webhook receiver until a body mentions `event` for `rule` (at most 10 s).
+  bool webhook_said(const std::string& event, const std::string& rule) {
+    for (int i = 0; i < 200; ++i) {
+      for (const auto& body : hooks_->bodies()) {
+        const json::object o = json::parse(body).as_object();
+        if (str(o.at("event")) == event && str(o.at("alert").at("ruleId")) == rule) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+};
+
+TEST_F(AnalyticsAlerts, ErrorRateRuleFiresAWebhookAndItsRecoveryResolvesIt) {
+  const std::string api = quiet_secured_api("AnaAlert", "/anaalert", "Unlimited");
+  Client c = application("AnaAlertApp");
+  subscribe(c.app_id, api);
+  auto created = admin("POST", kAdminAnalytics + "/alert-rules",
+                       R"({"name":"errors on AnaAlert","apiId":")" + api +
+                           R"(","type":"errorRate","threshold":0.5,"windowMinutes":1,"webhookUrl":")" +
+                           hooks_->url("/hook/alerts") + R"("})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json::object rule = json_of(created);
+  const std::string rule_id = str(rule.at("id"));
+  EXPECT_EQ(str(rule.at("type")), "errorRate");
+  EXPECT_TRUE(rule.at("enabled").as_bool());
+  EXPECT_EQ(created.header("location"), kAdminAnalytics + "/alert-rules/" + rule_id);
+
+  for (int i = 0; i < 4; ++i) ASSERT_EQ(gw().get("/anaalert/1.0.0/x").status, 401);
+  ASSERT_TRUE(webhook_said("firing", rule_id));
+  json::object alerts = poll(kAdminAnalytics + "/alerts", [](const json::object& o) { return count_of(o) >= 1; });
+  const json::object fired = alerts.at("list").as_array()[0].as_object();
+  EXPECT_EQ(str(fired.at("ruleId")), rule_id);
+  EXPECT_EQ(str(fired.at("ruleName")), "errors on AnaAlert");
+  EXPECT_EQ(str(fired.at("state")), "firing");
+  EXPECT_DOUBLE_EQ(fired.at("value").as_double(), 1.0);
+  EXPECT_DOUBLE_EQ(fired.at("threshold").as_double(), 0.5);
+  EXPECT_TRUE(fired.at("resolvedAt").is_null());
+
+  // Successes bring the window's error rate under the threshold: one recovery notice.
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(call("/anaalert/1.0.0/x", c.token).status, 200);
+  ASSERT_TRUE(webhook_said("resolved", rule_id));
+  alerts = poll(kAdminAnalytics + "/alerts", [](const json::object& o) {
+    return str(o.at("list").as_array()[0].at("state")) == "resolved";
+  });
+  EXPECT_EQ(count_of(alerts), 1);  // fired once, resolved once
+  EXPECT_FALSE(alerts.at("list").as_array()[0].at("resolvedAt").is_null());
+  int firing = 0;
+  for (const auto& body : hooks_->bodies())
+    if (str(json::parse(body).at("event")) == "firing") ++firing;
+  EXPECT_EQ(firing, 1);
+}
+
+TEST_F(AnalyticsAlerts, AlertRulesAreManagedByAdminsWithValidatedBodies) {
+  const std::string base = kAdminAnalytics + "/alert-rules";
+  const std::string hook = hooks_->url("/hook/other");
+  auto r = admin("POST", base, R"({"name":"slow","type":"latencyP95","threshold":250,"webhookUrl":")" + hook + R"("})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = str(json_of(r).at("id"));
+  EXPECT_EQ(json_of(r).at("windowMinutes").as_int64(), 5);
+  EXPECT_TRUE(json_of(r).at("apiId").is_null());
+
+  expect_problem(admin("POST", base, R"({"name":"x","type":"cpu","threshold":1,"webhookUrl":")" + hook + R"("})"),
+                 400, "type");
+  expect_problem(admin("POST", base, R"({"name":"x","type":"throttling","webhookUrl":")" + hook + R"("})"), 400,
+                 "threshold");
+  expect_problem(admin("POST", base,
+                       R"({"name":"x","type":"throttling","threshold":1,"windowMinutes":0,"webhookUrl":")" + hook +
+                           R"("})"),
+                 400, "windowMinutes");
+  expect_problem(admin("POST", base, R"({"name":"x","type":"throttling","threshold":1,"webhookUrl":"ftp://h/x"})"),
+                 400, "webhookUrl");
+  expect_problem(admin("POST", base, R"({"name":"x","type":"errorRate","threshold":5,"webhookUrl":")" + hook + R"("})"),
+                 400, "threshold");
+  expect_problem(admin("POST", base, "not json"), 400, "JSON");
+
+  auto put = admin("PUT", base + "/" + id,
+                   R"({"name":"slower","type":"latencyP95","threshold":500,"windowMinutes":10,"enabled":false,"webhookUrl":")" +
+                       hook + R"("})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  const json::object got = json_of(admin("GET", base + "/" + id));
+  EXPECT_EQ(str(got.at("name")), "slower");
+  EXPECT_EQ(got.at("windowMinutes").as_int64(), 10);
+  EXPECT_FALSE(got.at("enabled").as_bool());
+  EXPECT_GE(count_of(json_of(admin("GET", base))), 1);
+
+  user("ana-alert-sub", R"(["subscriber"])");
+  EXPECT_EQ(as("ana-alert-sub", "GET", base).status, 403);
+  EXPECT_EQ(as("ana-alert-sub", "GET", kAdminAnalytics + "/alerts").status, 403);
+
+  EXPECT_EQ(admin("DELETE", base + "/" + id).status, 200);
+  expect_problem(admin("GET", base + "/" + id), 404, id);
+  expect_problem(admin("DELETE", base + "/" + id), 404, id);
+  expect_problem(admin("PUT", base + "/" + id,
+                       R"({"name":"x","type":"throttling","threshold":1,"webhookUrl":")" + hook + R"("})"),
+                 404, id);
+}
+
+TEST_F(AnalyticsAlerts, BackendThatCannotBeReachedCountsAsTargetError) {
+  const std::string api = create_api(api_body("AnaDown", "/anadown",
+                                              R"([{"target":"/*","verb":"GET","authType":"None"}])",
+                                              "http://127.0.0.1:" + std::to_string(unused_port())));
+  deploy(api, create_revision(api));
+  const int status = gw().get("/anadown/1.0.0/x").status;
+  ASSERT_TRUE(status == 502 || status == 503 || status == 504) << status;
+  const json::object errors = poll(kAdminAnalytics + "/errors?apiId=" + api,
+                                   [](const json::object& o) { return count_of(o) >= 1; });
+  std::map<std::string, std::int64_t> by;
+  const json::array cats = errors.at("byCategory").as_array();
+  for (const auto& c : cats) by[str(c.at("category"))] = c.at("count").as_int64();
+  EXPECT_EQ(by["target"], 1);
+  EXPECT_EQ(count_of(errors), 1);
 }
 
 }  // namespace

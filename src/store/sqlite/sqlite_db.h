@@ -32,6 +32,7 @@ class Stmt {
   // Binds `text` without copying it: it must stay valid until the statement is reset or stepped to its end.
   Stmt& bind_view(int index, std::string_view text);
   Stmt& bind_blob(int index, std::string_view bytes);
+  Stmt& bind_real(int index, double value);
   Stmt& bind_null(int index);
   bool step();  // true while a row is available
   void run();   // steps to completion
