@@ -29,6 +29,10 @@
 #include "crypto/random.h"
 #include "crypto/secret_box.h"
 #include "crypto/tls_identity.h"
+#include "analytics/alerts.h"
+#include "analytics/analytics_rest.h"
+#include "analytics/analytics_store.h"
+#include "analytics/recorder.h"
 #include "devportal/devportal_rest.h"
 #include "devportal/definition_rest.h"
 #include "devportal/application_transfer_rest.h"
@@ -281,6 +285,31 @@ int run_serve(const ServeOptions& options) {
     traffic::TrafficManager traffic_manager(tro);
     traffic_manager.start();
     gw.throttler = &traffic_manager.throttler();
+    // Analytics: each gateway worker records its requests into a ring of its own; one drain thread
+    // stores them in batches in the analytics database (a file of its own) and prunes it.
+    std::unique_ptr<analytics::AnalyticsStore> analytics_store;
+    std::unique_ptr<analytics::Recorder> recorder;
+    std::unique_ptr<analytics::AlertEngine> alert_engine;
+    if (cfg.analytics_enabled) {
+      const std::string path = cfg.analytics_db_path.empty() ? (fs::path(cfg.data_dir) / "analytics.db").string()
+                                                             : cfg.analytics_db_path;
+      analytics_store = std::make_unique<analytics::AnalyticsStore>(path, cfg.gateway_environment);
+      analytics::RecorderOptions ro;
+      ro.ring_events = static_cast<std::size_t>(cfg.analytics_buffer_events);
+      ro.flush_interval_ms = cfg.analytics_flush_interval_ms;
+      recorder = std::make_unique<analytics::Recorder>(
+          ro, [s = analytics_store.get()](std::span<const analytics::Event* const> events) { s->write(events); });
+      constexpr std::int64_t kDayMs = 86400000;
+      recorder->set_tick(
+          [s = analytics_store.get(), raw = cfg.analytics_raw_retention_days * kDayMs,
+           rollups = cfg.analytics_rollup_retention_days * kDayMs] {
+            const std::int64_t now = common::now_millis();
+            s->prune(now - raw, now - rollups);
+          },
+          60000);
+      gw.analytics = recorder.get();
+      alert_engine = std::make_unique<analytics::AlertEngine>(*analytics_store, cfg.analytics_alert_interval_s * 1000);
+    }
     gateway::GatewayServer gateway(gw);
 
     keymanager::KeyManagerOptions kmo;
@@ -441,6 +470,7 @@ int run_serve(const ServeOptions& options) {
     admin::add_system_scope_routes(*router, auth, *store, system_scopes);
     admin::add_workflow_routes(*router, auth, *store, approvals);
     keymanager::add_oauth_routes(*router, key_manager, *store, auth);
+    if (analytics_store) analytics::add_analytics_routes(*router, *analytics_store, *store, auth, alert_engine.get());
     catalog::ServiceCatalog service_catalog(*store);
     catalog::add_catalog_routes(*router, service_catalog, auth);
     publisher::ServiceImport service_import(api_service, openapi_service, service_catalog);
@@ -478,6 +508,8 @@ int run_serve(const ServeOptions& options) {
 
     feed.start();
     jwks_fetcher.start();
+    if (recorder) recorder->start();
+    if (alert_engine) alert_engine->start();
     gateway.start();
     gateway_listening = true;
     heartbeat();
@@ -507,6 +539,12 @@ int run_serve(const ServeOptions& options) {
     std::thread mgmt_stop([&] { management.stop(cfg.shutdown_grace_ms); });
     gateway.stop(cfg.shutdown_grace_ms);
     mgmt_stop.join();
+    if (alert_engine) alert_engine->stop();
+    if (recorder) {
+      recorder->stop();  // what the workers recorded before they stopped is stored
+      spdlog::info("analytics: {} events stored, {} dropped (buffers full), {} lost to failed writes",
+                   recorder->delivered(), recorder->dropped(), recorder->failed_batches());
+    }
     jwks_fetcher.stop();
     feed.stop();
     spdlog::info("stopped");

@@ -64,6 +64,14 @@ struct Config {
   std::int64_t security_login_backoff_max_ms = 15 * 60 * 1000;
   std::int64_t security_login_max_tracked = 100000;  // per kind of key (client, user, address)
 
+  bool analytics_enabled = true;              // one event per gateway request, stored and queryable
+  std::string analytics_db_path;              // empty: <data_dir>/analytics.db
+  std::int64_t analytics_raw_retention_days = 7;
+  std::int64_t analytics_rollup_retention_days = 90;
+  std::int64_t analytics_buffer_events = 8192;     // per gateway worker; events beyond it are dropped
+  std::int64_t analytics_flush_interval_ms = 100;  // how often the drain thread looks at idle buffers
+  std::int64_t analytics_alert_interval_s = 60;    // how often alert rules are evaluated
+
   std::string admin_password;  // from ARCHWAY_ADMIN_PASSWORD only; never from a file
 };
 

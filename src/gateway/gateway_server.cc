@@ -7,6 +7,7 @@
 #include <iterator>
 #include <utility>
 
+#include "analytics/recorder.h"
 #include "gateway/internal/worker.h"
 #include "http/listener.h"
 
@@ -149,6 +150,7 @@ void GatewayServer::start() {
     w->backend_jwt_signer = &i.backend_jwt;
     w->verify_pool = &i.verify_pool;
     w->cache = i.cache.get();
+    if (i.opts.analytics) w->events = &i.opts.analytics->open_ring();
     if (http_port >= 0) {
       w->http_acceptor.emplace(http::make_acceptor(w->io, i.opts.host, http_port, true));
       http_port = w->http_acceptor->local_endpoint().port();  // later workers share the chosen port

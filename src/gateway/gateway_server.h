@@ -13,6 +13,10 @@
 #include "gateway/runtime_snapshot.h"
 #include "traffic/throttler.h"
 
+namespace archway::analytics {
+class Recorder;
+}
+
 namespace archway::gateway {
 
 struct GatewayOptions {
@@ -43,6 +47,8 @@ struct GatewayOptions {
       basic_auth_verifier;
   // The Traffic Manager's decision (blocking and rate limits), shared by every worker; null: none.
   const traffic::Throttler* throttler = nullptr;
+  // Where each worker records one analytics event per request (a ring of its own); null: off.
+  analytics::Recorder* analytics = nullptr;
 };
 
 class GatewayServer {

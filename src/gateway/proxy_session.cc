@@ -50,7 +50,12 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       client_buffer_.commit(n);
     }
     if (!hr.parsed.done()) {
-      if (!hr.ec) co_await write_problem(client, 11, h1::error_problem(hr.parsed.error), false);
+      if (!hr.ec) {
+        start_clock();
+        timed(client).answered = {};
+        co_await write_problem(client, 11, h1::error_problem(hr.parsed.error), false);
+        record_refused_head(remote_ip, timed(client).answered);
+      }
       co_return;
     }
     client_buffer_.consume(
@@ -63,6 +68,8 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
 template <class Client>
 asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_ip,
                                      const domain::IpAddress& remote_addr, bool tls) {
+  start_clock();
+  timed(client).answered = {};
   RequestHeader& req = request_;
   req.assign(req_head_);
   req_body_.start(req_head_.framing, req_head_.content_length);
@@ -72,10 +79,12 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
   const auto keep = [&] { return client_keep_alive && req_body_.done(); };
 
   const Routing r = route_request(w_, req, normal_target_, response_.fields);
-  if (r.outcome != Routing::Outcome::kOperation)
-    co_return co_await write_routing_answer(client, version, r, req, w_, response_.fields,
-                                            keep()) &&
-        keep();
+  if (r.outcome != Routing::Outcome::kOperation) {
+    const bool ok =
+        co_await write_routing_answer(client, version, r, req, w_, response_.fields, keep()) && keep();
+    record_unrouted(r, req, remote_ip, timed(client).answered);
+    co_return ok;
+  }
 
   Call call{w_,          *r.snapshot, *r.match.api,
             *r.match.op, req,         r.target,
@@ -91,18 +100,22 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
   // The filters in order until one answers (in this frame: a nested coroutine would cost a frame
   // per request).
   Flow flow = Flow::kNext;
+  const Filter* stopped_by = nullptr;
   for (const auto& f : call.op.filters) {
     flow = f->suspends() ? co_await f->on_request_async(call) : f->on_request(call);
-    if (flow != Flow::kNext) break;
+    if (flow != Flow::kNext) {
+      stopped_by = f.get();
+      break;
+    }
   }
   bool ok = false;
-  if (flow == Flow::kAnswer) {
+  ExchangeState x{call, version, client_keep_alive, false, fault, nullptr};
+  if (flow == Flow::kAnswer)
     ok = co_await write_answer(client, version, call, keep(), fault) && keep();
-  } else {
-    ExchangeState x{call, version, client_keep_alive, false, fault, nullptr};
+  else
     ok = co_await forward(client, x, tls);
-  }
   for (const auto& f : call.op.filters) f->on_complete(call);
+  record_call(call, x, stopped_by, timed(client).answered);
   co_return ok;
 }
 

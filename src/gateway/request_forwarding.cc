@@ -82,10 +82,12 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
     const std::string sent_type(req[h1::FieldId::kContentType]);
     std::string content_type = sent_type;
     for (const auto& f : call.op.filters)
-      if (f->on_request_body(call, request_body, content_type) == Flow::kAnswer)
+      if (f->on_request_body(call, request_body, content_type) == Flow::kAnswer) {
+        x.filter_answered = true;
         co_return co_await write_answer(client, x.client_version, call, x.client_keep_alive,
                                         x.fault) &&
             x.client_keep_alive;
+      }
     if (content_type != sent_type) req.set(h1::FieldId::kContentType, content_type);
     req.erase(h1::FieldId::kTransferEncoding);
     set_content_length(req.fields, request_body.size());
@@ -107,8 +109,10 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
   if (!original_host_.empty()) req.set(h1::FieldId::kXForwardedHost, original_host_);
   if (chunked) req.set(h1::FieldId::kTransferEncoding, "chunked");
   for (const auto& f : call.op.filters)
-    if (f->acts_on_forward() && co_await f->on_forward(call) == Flow::kAnswer)
+    if (f->acts_on_forward() && co_await f->on_forward(call) == Flow::kAnswer) {
+      x.filter_answered = true;
       co_return co_await write_answer(client, x.client_version, call, keep(), x.fault) && keep();
+    }
   // From here on, HEAD is the backend's method (a rewriteMethod policy may have changed it).
   call.head = req.method() == h1::Method::kHead;
   call.forwarded = true;

@@ -37,6 +37,15 @@ class TimedSocket : public boost::asio::ip::tcp::socket {
     s.expired = false;
     if (s.at < s.scheduled) schedule(s.at);
   }
+  // What the gateway last answered itself on this connection (io::write_response): the request's
+  // analytics event reads it; the session clears it before each request.
+  struct Answered {
+    unsigned status = 0;  // 0: nothing yet
+    int code = 0;         // the problem's code, when the answer was one
+    std::uint64_t body_bytes = 0;
+  };
+  Answered answered;
+
   // After the operation armed for: an error caused by the deadline becomes asio::error::timed_out.
   void settle(boost::system::error_code& ec) noexcept {
     state_->active = false;

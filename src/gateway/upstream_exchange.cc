@@ -50,6 +50,7 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up,
     co_return Exchange::kClientGone;
   }
   Relay sent = Relay::kOk;
+  const auto sent_at = std::chrono::steady_clock::now();
   if (x.request_body) {
     timed(up).arm(upstream_timeout);
     const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_),
@@ -80,6 +81,7 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up,
     co_return Exchange::kClientGone;
   }
   if (sent == Relay::kReadError) co_return Exchange::kClientGone;
+  x.request_bytes = call.bytes;
 
   // Response header: parsed in the connection's read buffer; its fields stay views of it until the
   // head is written (or copied, for a body read whole).
@@ -97,6 +99,8 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up,
     if ((hr.ec = ec)) break;
     conn->buffer.commit(n);
   }
+  x.backend_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - sent_at)
+                     .count();
   if (!hr.parsed.done()) {
     if (hr.ec == asio::error::timed_out) {
       x.failure = UpstreamFailure::kTimeout;
@@ -224,6 +228,7 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up,
   std::string content_type(res[h1::FieldId::kContentType]);
   for (const auto& f : call.op.filters)
     if (f->on_response_body(call, res, body, content_type) == Flow::kAnswer) {
+      x.filter_answered = true;
       const bool ok =
           co_await write_fault(client, x.client_version, call.answer.problem, keep, x.fault);
       co_return ok&& keep ? Exchange::kErrorSent : Exchange::kClientGone;

@@ -1,6 +1,6 @@
 #pragma once
 // A small blocking HTTP(S) client for the control plane's own outbound calls (JWKS of external
-// identity providers). Not for the gateway's data path, which has its own pooled client.
+// identity providers, analytics alert webhooks). Not for the gateway's data path, which has its own pooled client.
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <string>
@@ -17,5 +17,8 @@ struct FetchResult {
 // body is cut off (an error) beyond `max_body` bytes.
 FetchResult fetch(const std::string& url, boost::asio::ssl::context& tls, std::chrono::milliseconds timeout,
                   std::size_t max_body = 1024 * 1024);
+// POST `body` as application/json to `url` (webhooks); the answer's body is cut off beyond 64 KiB.
+FetchResult post_json(const std::string& url, const std::string& body, boost::asio::ssl::context& tls,
+                      std::chrono::milliseconds timeout);
 
 }  // namespace archway::http

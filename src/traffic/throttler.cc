@@ -148,6 +148,7 @@ class Run {
     d.message = "Message throttled out";
     d.limit = v.limit;
     d.reset_ms = v.reset_ms;
+    d.policy.assign(what.name);
     const std::string group = what.group >= 0 ? fmt::format(" (conditional group {})", what.group + 1) : "";
     d.description = fmt::format("You have exceeded your quota: {} '{}'{} allows {}. Try again in {} s.", what.kind,
                                 what.name, group, what.display, (v.reset_ms + 999) / 1000);
@@ -179,6 +180,7 @@ Decision Throttler::admit(const PolicySet& policies, const Request& r, std::int6
       d.kind = Decision::Kind::kBlocked;
       d.code = kCodeBlocked;
       d.message = "Message blocked";
+      d.policy = "blocking condition";
       d.description = std::move(*why);
       return d;
     }

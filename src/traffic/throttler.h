@@ -56,6 +56,7 @@ struct Decision {
   std::string description;
   std::int64_t limit = 0;
   std::int64_t reset_ms = 0;
+  std::string policy;  // the refusing policy's (or custom rule's) name; "blocking condition" when blocked
   // Bandwidth limits that admitted the request: the bytes it moves are added afterwards.
   struct Meter {
     std::string key;

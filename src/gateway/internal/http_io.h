@@ -71,6 +71,8 @@ asio::awaitable<bool> write_response(Stream& s, unsigned version, int status, h1
   const bool bodiless = status / 100 == 1 || status == 204 || status == 304;
   if (!bodiless) set_content_length(fields, length.value_or(body.size()));
   if (head || bodiless) body = {};
+  timed(s).answered.status = static_cast<unsigned>(status);
+  timed(s).answered.body_bytes = body.size();
   std::string out;
   if (!h1::write_response_head(out, static_cast<int>(version), status, {}, fields.view())) co_return false;
   const std::array<asio::const_buffer, 2> bufs{asio::buffer(out), asio::buffer(body)};
@@ -84,6 +86,7 @@ template <class Stream>
 asio::awaitable<bool> write_problem(Stream& s, unsigned version, const Problem& p, bool keep_alive,
                                     std::string_view www_authenticate = {},
                                     const traffic::Decision* throttled = nullptr, std::int64_t retry_after_s = 0) {
+  timed(s).answered.code = p.code;
   h1::Fields f;
   f.set(h1::FieldId::kContentType, "application/json");
   if (!www_authenticate.empty()) f.set(h1::FieldId::kWwwAuthenticate, www_authenticate);
@@ -106,6 +109,7 @@ template <class Stream>
 asio::awaitable<bool> write_fault(Stream& s, unsigned version, const Problem& p, bool keep_alive,
                                   const CompiledFlow* fault, std::int64_t retry_after_s = 0) {
   if (!fault) co_return co_await write_problem(s, version, p, keep_alive, {}, nullptr, retry_after_s);
+  timed(s).answered.code = p.code;
   int status = p.status;
   h1::Fields f;
   if (retry_after_s > 0) f.set(h1::FieldId::kRetryAfter, std::to_string(retry_after_s));

@@ -32,6 +32,7 @@ namespace archway::gateway::internal {
 
 class Worker;
 struct ClientConnection;
+struct Routing;
 
 using TlsStream = boost::asio::ssl::stream<TimedSocket&>;
 
@@ -58,6 +59,10 @@ struct ExchangeState {
   UpstreamFailure failure = UpstreamFailure::kNone;  // set with kFailed
   unsigned failure_status = 0;
   std::optional<common::Problem> problem;  // set with kFailed
+  // For the request's analytics event:
+  std::int64_t backend_us = 0;     // the last attempt's wait from sending the request to its response head
+  std::int64_t request_bytes = 0;  // call.bytes once the request was sent (the rest is the response's)
+  bool filter_answered = false;    // a body or forward phase filter stopped it (mediation)
 };
 
 class Session {
@@ -96,7 +101,18 @@ class Session {
                                                      ExchangeState& x,
                                                      std::chrono::milliseconds upstream_timeout);
 
+  // The request's analytics event (request_event.cc), written into the worker's ring when analytics
+  // is on: for a routed request, one refused by routing, or a head refused before routing.
+  void start_clock();
+  void record_call(const Call& call, const ExchangeState& x, const Filter* stopped_by,
+                   const TimedSocket::Answered& answered);
+  void record_unrouted(const Routing& r, const RequestHeader& req, std::string_view remote_ip,
+                       const TimedSocket::Answered& answered);
+  void record_refused_head(std::string_view remote_ip, const TimedSocket::Answered& answered);
+
   Worker& w_;
+  std::chrono::steady_clock::time_point started_{};  // when the request's head was read
+  std::int64_t started_ms_ = 0;                      // ... on the wall clock
   std::string normal_target_;  // the request target as routed: its path normalised
   // Reused by every request of the connection, so the steady state allocates nothing for them.
   ReadBuffer client_buffer_{16 *

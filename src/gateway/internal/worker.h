@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/problem.h"
+#include "analytics/event_ring.h"
 #include "gateway/gateway_server.h"
 #include "gateway/backend_jwt.h"
 #include "gateway/response_cache.h"
@@ -45,6 +46,7 @@ class Worker {
   boost::asio::thread_pool* verify_pool = nullptr;  // slow credential checks run here
   const BackendJwtSigner* backend_jwt_signer = nullptr;
   ResponseCache* cache = nullptr;  // shared by the workers of this process; null: caching off
+  analytics::EventRing* events = nullptr;  // this worker's analytics buffer; null: analytics off
   std::optional<boost::asio::ip::tcp::acceptor> http_acceptor;
   std::optional<boost::asio::ip::tcp::acceptor> https_acceptor;
   std::list<ClientConnection> connections;

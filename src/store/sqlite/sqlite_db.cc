@@ -24,6 +24,12 @@ Stmt& Stmt::bind(int index, std::string_view text) {
   return *this;
 }
 
+Stmt& Stmt::bind_view(int index, std::string_view text) {
+  int rc = sqlite3_bind_text(stmt_, index, text.empty() ? "" : text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+
 Stmt& Stmt::bind(int index, std::int64_t value) {
   int rc = sqlite3_bind_int64(stmt_, index, value);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
@@ -33,6 +39,12 @@ Stmt& Stmt::bind(int index, std::int64_t value) {
 Stmt& Stmt::bind_blob(int index, std::string_view bytes) {
   // A zero-length blob still binds as a blob, not as NULL.
   int rc = sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+
+Stmt& Stmt::bind_real(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_, index, value);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
 }
@@ -54,6 +66,13 @@ void Stmt::run() {
   while (step()) {
   }
 }
+
+void Stmt::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+double Stmt::real(int col) const { return sqlite3_column_double(stmt_, col); }
 
 std::string Stmt::text(int col) const {
   const unsigned char* p = sqlite3_column_text(stmt_, col);

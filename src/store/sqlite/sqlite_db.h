@@ -29,13 +29,18 @@ class Stmt {
 
   Stmt& bind(int index, std::string_view text);
   Stmt& bind(int index, std::int64_t value);
+  // Binds `text` without copying it: it must stay valid until the statement is reset or stepped to its end.
+  Stmt& bind_view(int index, std::string_view text);
   Stmt& bind_blob(int index, std::string_view bytes);
+  Stmt& bind_real(int index, double value);
   Stmt& bind_null(int index);
   bool step();  // true while a row is available
   void run();   // steps to completion
+  void reset();  // ready to run again (bindings cleared): a statement prepared once, run many times
   std::string text(int col) const;
   std::string blob(int col) const;
   std::int64_t integer(int col) const;
+  double real(int col) const;
   bool is_null(int col) const;
 
  private:

@@ -1,0 +1,296 @@
+#include "analytics/alerts.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/url/parse.hpp>
+#include <algorithm>
+#include <chrono>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/problem.h"
+#include "http/client.h"
+#include "http/tls_context.h"
+#include "store/sqlite/sqlite_db.h"
+
+namespace archway::analytics {
+
+namespace json = boost::json;
+using common::Problem;
+using common::ProblemError;
+using store::sqlite::Stmt;
+
+namespace {
+
+constexpr std::string_view kSchema = R"(
+CREATE TABLE IF NOT EXISTS analytics_alert_rules (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, api_id TEXT NOT NULL, application_id TEXT NOT NULL,
+  type TEXT NOT NULL, threshold DOUBLE PRECISION NOT NULL, window_minutes INTEGER NOT NULL,
+  webhook_url TEXT NOT NULL, enabled INTEGER NOT NULL, created_ms BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS analytics_alerts (
+  id TEXT PRIMARY KEY, rule_id TEXT NOT NULL, rule_name TEXT NOT NULL, state TEXT NOT NULL,
+  value DOUBLE PRECISION NOT NULL, threshold DOUBLE PRECISION NOT NULL,
+  fired_ms BIGINT NOT NULL, resolved_ms BIGINT);
+CREATE INDEX IF NOT EXISTS analytics_alerts_rule ON analytics_alerts (rule_id, state);
+CREATE INDEX IF NOT EXISTS analytics_alerts_fired ON analytics_alerts (fired_ms);
+)";
+
+constexpr std::string_view kRuleColumns =
+    "id, name, api_id, application_id, type, threshold, window_minutes, webhook_url, enabled";
+
+constexpr std::string_view kTypes[] = {"errorRate", "latencyP95", "backendLatency", "trafficDrop", "throttling"};
+
+AlertRule rule_of(const Stmt& st) {
+  AlertRule r;
+  r.id = st.text(0);
+  r.name = st.text(1);
+  r.api_id = st.text(2);
+  r.application_id = st.text(3);
+  r.type = st.text(4);
+  r.threshold = st.real(5);
+  r.window_minutes = st.integer(6);
+  r.webhook_url = st.text(7);
+  r.enabled = st.integer(8) != 0;
+  return r;
+}
+
+json::object alert_json(const Stmt& st) {
+  return {{"id", st.text(0)},
+          {"ruleId", st.text(1)},
+          {"ruleName", st.text(2)},
+          {"state", st.text(3)},
+          {"value", st.real(4)},
+          {"threshold", st.real(5)},
+          {"firedAt", rfc3339(st.integer(6))},
+          {"resolvedAt", st.is_null(7) ? json::value(nullptr) : json::value(rfc3339(st.integer(7)))}};
+}
+
+[[noreturn]] void bad(std::string why) { throw ProblemError(Problem::bad_request(std::move(why))); }
+
+}  // namespace
+
+json::object rule_json(const AlertRule& r) {
+  json::object o{{"id", r.id},
+                 {"name", r.name},
+                 {"type", r.type},
+                 {"threshold", r.threshold},
+                 {"windowMinutes", r.window_minutes},
+                 {"webhookUrl", r.webhook_url},
+                 {"enabled", r.enabled}};
+  o["apiId"] = r.api_id.empty() ? json::value(nullptr) : json::value(r.api_id);
+  o["applicationId"] = r.application_id.empty() ? json::value(nullptr) : json::value(r.application_id);
+  return o;
+}
+
+AlertRule rule_from_json(std::string_view body) {
+  boost::system::error_code ec;
+  const json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) bad("The body must be a JSON object (an alert rule)");
+  const json::object& o = v.get_object();
+  auto text = [&o](std::string_view key, bool required) -> std::string {
+    const json::value* f = o.if_contains(key);
+    if (!f || f->is_null()) {
+      if (required) bad(fmt::format("'{}' is required", key));
+      return {};
+    }
+    if (!f->is_string()) bad(fmt::format("'{}' must be a string", key));
+    return std::string(f->get_string());
+  };
+  AlertRule r;
+  r.name = text("name", true);
+  if (r.name.empty() || r.name.size() > 200) bad("'name' must be 1 to 200 characters");
+  r.api_id = text("apiId", false);
+  r.application_id = text("applicationId", false);
+  r.type = text("type", true);
+  if (std::find(std::begin(kTypes), std::end(kTypes), r.type) == std::end(kTypes))
+    bad(fmt::format("'type' must be errorRate, latencyP95, backendLatency, trafficDrop or throttling, got '{}'",
+                    r.type));
+  const json::value* t = o.if_contains("threshold");
+  if (!t || !t->is_number()) bad("'threshold' is required and must be a number");
+  r.threshold = t->to_number<double>();
+  if (!(r.threshold >= 0) || r.threshold > 1e12) bad("'threshold' must be a number from 0");
+  if (r.type == "errorRate" && r.threshold > 1) bad("'threshold' of an errorRate rule is a fraction from 0 to 1");
+  if (const json::value* w = o.if_contains("windowMinutes"); w && !w->is_null()) {
+    if (!w->is_int64() && !w->is_uint64()) bad("'windowMinutes' must be an integer from 1 to 1440");
+    const std::int64_t m = w->is_int64() ? w->get_int64() : static_cast<std::int64_t>(std::min<std::uint64_t>(w->get_uint64(), 1u << 30));
+    if (m < 1 || m > 1440) bad(fmt::format("'windowMinutes' must be from 1 to 1440, got {}", m));
+    r.window_minutes = m;
+  }
+  r.webhook_url = text("webhookUrl", true);
+  const auto u = boost::urls::parse_absolute_uri(r.webhook_url);
+  if (!u || (u->scheme() != "http" && u->scheme() != "https") || u->encoded_host().empty())
+    bad(fmt::format("'webhookUrl' must be an http or https URL, got '{}'", r.webhook_url));
+  if (const json::value* e = o.if_contains("enabled"); e && !e->is_null()) {
+    if (!e->is_bool()) bad("'enabled' must be true or false");
+    r.enabled = e->get_bool();
+  }
+  return r;
+}
+
+double rule_value(const std::string& type, const AnalyticsStore::WindowTotals& t) {
+  if (type == "errorRate") return t.count ? static_cast<double>(t.errors) / static_cast<double>(t.count) : 0.0;
+  if (type == "latencyP95") return t.p95_ms;
+  if (type == "backendLatency") return t.backend_p95_ms;
+  if (type == "throttling") return static_cast<double>(t.throttled);
+  return static_cast<double>(t.count);  // trafficDrop
+}
+
+bool rule_breached(const std::string& type, double value, double threshold) {
+  return type == "trafficDrop" ? value < threshold : value > threshold;
+}
+
+AlertEngine::AlertEngine(AnalyticsStore& store, std::int64_t interval_ms)
+    : store_(store), interval_ms_(interval_ms), tls_(http::make_client_tls()) {
+  std::lock_guard lock(store_.read_mutex());
+  store_.reader().exec(kSchema);
+}
+
+AlertEngine::~AlertEngine() { stop(); }
+
+void AlertEngine::start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+}
+
+void AlertEngine::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void AlertEngine::run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stopping_; });
+      if (stopping_) return;
+    }
+    try {
+      evaluate(common::now_millis());
+    } catch (const std::exception& e) {
+      spdlog::warn("analytics alerts: evaluation failed: {}", e.what());
+    }
+  }
+}
+
+std::vector<AlertRule> AlertEngine::rules() {
+  std::lock_guard lock(store_.read_mutex());
+  Stmt st = store_.reader().prepare("SELECT " + std::string(kRuleColumns) +
+                                    " FROM analytics_alert_rules ORDER BY created_ms, id");
+  std::vector<AlertRule> out;
+  while (st.step()) out.push_back(rule_of(st));
+  return out;
+}
+
+std::optional<AlertRule> AlertEngine::rule(const std::string& id) {
+  std::lock_guard lock(store_.read_mutex());
+  Stmt st = store_.reader().prepare("SELECT " + std::string(kRuleColumns) + " FROM analytics_alert_rules WHERE id = ?");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return rule_of(st);
+}
+
+AlertRule AlertEngine::create(AlertRule r) {
+  r.id = common::new_uuid();
+  std::lock_guard lock(store_.read_mutex());
+  Stmt st = store_.reader().prepare(
+      "INSERT INTO analytics_alert_rules (id, name, api_id, application_id, type, threshold, window_minutes, "
+      "webhook_url, enabled, created_ms) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  st.bind(1, r.id).bind(2, r.name).bind(3, r.api_id).bind(4, r.application_id).bind(5, r.type);
+  st.bind_real(6, r.threshold).bind(7, r.window_minutes).bind(8, r.webhook_url).bind(9, std::int64_t{r.enabled});
+  st.bind(10, common::now_millis());
+  st.run();
+  return r;
+}
+
+bool AlertEngine::update(const AlertRule& r) {
+  std::lock_guard lock(store_.read_mutex());
+  Stmt st = store_.reader().prepare(
+      "UPDATE analytics_alert_rules SET name = ?, api_id = ?, application_id = ?, type = ?, threshold = ?, "
+      "window_minutes = ?, webhook_url = ?, enabled = ? WHERE id = ?");
+  st.bind(1, r.name).bind(2, r.api_id).bind(3, r.application_id).bind(4, r.type).bind_real(5, r.threshold);
+  st.bind(6, r.window_minutes).bind(7, r.webhook_url).bind(8, std::int64_t{r.enabled}).bind(9, r.id);
+  st.run();
+  return store_.reader().changes() > 0;
+}
+
+bool AlertEngine::remove(const std::string& id) {
+  std::lock_guard lock(store_.read_mutex());
+  store::sqlite::Transaction tx(store_.reader());
+  Stmt alerts = store_.reader().prepare("DELETE FROM analytics_alerts WHERE rule_id = ?");
+  alerts.bind(1, id);
+  alerts.run();
+  Stmt st = store_.reader().prepare("DELETE FROM analytics_alert_rules WHERE id = ?");
+  st.bind(1, id);
+  st.run();
+  const bool removed = store_.reader().changes() > 0;
+  tx.commit();
+  return removed;
+}
+
+json::object AlertEngine::alerts() {
+  std::lock_guard lock(store_.read_mutex());
+  Stmt st = store_.reader().prepare(
+      "SELECT id, rule_id, rule_name, state, value, threshold, fired_ms, resolved_ms FROM analytics_alerts "
+      "ORDER BY fired_ms DESC, id LIMIT 1000");
+  json::array list;
+  while (st.step()) list.push_back(alert_json(st));
+  const auto n = static_cast<std::int64_t>(list.size());
+  return {{"count", n}, {"list", std::move(list)}};
+}
+
+void AlertEngine::evaluate(std::int64_t now_ms) {
+  for (const AlertRule& r : rules()) {
+    if (!r.enabled) continue;
+    const auto totals = store_.window(r.api_id, r.application_id, now_ms - r.window_minutes * 60000, now_ms);
+    const double value = rule_value(r.type, totals);
+    const bool breached = rule_breached(r.type, value, r.threshold);
+    std::optional<json::object> changed;
+    {
+      std::lock_guard lock(store_.read_mutex());
+      Stmt open = store_.reader().prepare(
+          "SELECT id, rule_id, rule_name, state, value, threshold, fired_ms, resolved_ms FROM analytics_alerts "
+          "WHERE rule_id = ? AND state = 'firing'");
+      open.bind(1, r.id);
+      const bool firing = open.step();
+      if (breached && !firing) {
+        const std::string id = common::new_uuid();
+        Stmt ins = store_.reader().prepare(
+            "INSERT INTO analytics_alerts (id, rule_id, rule_name, state, value, threshold, fired_ms, resolved_ms) "
+            "VALUES (?,?,?,'firing',?,?,?,NULL)");
+        ins.bind(1, id).bind(2, r.id).bind(3, r.name).bind_real(4, value).bind_real(5, r.threshold).bind(6, now_ms);
+        ins.run();
+        changed = json::object{{"id", id},          {"ruleId", r.id},      {"ruleName", r.name},
+                               {"state", "firing"}, {"value", value},      {"threshold", r.threshold},
+                               {"firedAt", rfc3339(now_ms)}, {"resolvedAt", nullptr}};
+      } else if (!breached && firing) {
+        json::object a = alert_json(open);
+        Stmt upd = store_.reader().prepare(
+            "UPDATE analytics_alerts SET state = 'resolved', resolved_ms = ? WHERE id = ?");
+        upd.bind(1, now_ms).bind(2, std::string(a["id"].as_string()));
+        upd.run();
+        a["state"] = "resolved";
+        a["resolvedAt"] = rfc3339(now_ms);
+        a["value"] = value;  // what the window holds now
+        changed = std::move(a);
+      }
+    }
+    if (changed) {
+      const std::string event = std::string((*changed)["state"].as_string());
+      spdlog::info("analytics alert '{}' {} ({} = {}, threshold {})", r.name, event, r.type, value, r.threshold);
+      post(r.webhook_url, json::object{{"event", event}, {"alert", std::move(*changed)}, {"rule", rule_json(r)}});
+    }
+  }
+}
+
+void AlertEngine::post(const std::string& url, const json::object& payload) {
+  const http::FetchResult res = http::post_json(url, json::serialize(payload), *tls_, std::chrono::seconds(5));
+  if (res.status < 200 || res.status >= 300)
+    spdlog::warn("analytics alert webhook {} failed: {}", url,
+                 res.status ? fmt::format("HTTP {}", res.status) : res.error);
+}
+
+}  // namespace archway::analytics

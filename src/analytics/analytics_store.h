@@ -1,0 +1,91 @@
+#pragma once
+// The analytics database: a SQLite file of its own (analytics.db beside the main database), so
+// event writes never wait on management writes or hold them up. Raw events are kept for the raw
+// retention; per-minute rollups (counts, errors by category, bytes, a latency histogram in
+// histogram.h's buckets) for the rollup retention. The schema is plain SQL that PostgreSQL takes as
+// it is (BIGINT columns, composite primary keys, INSERT ... ON CONFLICT DO UPDATE).
+//
+// One writer (the recorder's drain thread: write(), prune()) and any number of readers (the REST
+// handlers: the query functions), each reader on the store's read connection under a mutex; in WAL
+// mode reading never blocks the writer.
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analytics/event.h"
+
+namespace archway::store::sqlite {
+class Db;
+}
+
+namespace archway::analytics {
+
+// Which traffic a query sees: a time range [from_ms, to_ms), an optional API and application, and
+// what the caller may see (the REST layer decides it: everything, any API's traffic, or only some
+// applications').
+struct Scope {
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = 0;
+  std::int64_t granularity_ms = 60000;
+  std::string api_id;          // empty: every API
+  std::string application_id;  // empty: every application
+  bool api_traffic_only = false;                          // requests that reached no API are left out
+  std::optional<std::vector<std::string>> applications;  // set: only these applications' requests
+};
+
+class AnalyticsStore {
+ public:
+  // Opens (creating) the database at `path`; `environment` is written into every event.
+  AnalyticsStore(const std::string& path, std::string environment);
+  ~AnalyticsStore();
+  AnalyticsStore(const AnalyticsStore&) = delete;
+  AnalyticsStore& operator=(const AnalyticsStore&) = delete;
+
+  // Stores a batch in one transaction: the raw events and their rollups.
+  void write(std::span<const Event* const> events);
+  // Deletes raw events older than `raw_before_ms` and rollups older than `rollups_before_ms`, in
+  // slices (each its own transaction) so the writer is never held for long.
+  void prune(std::int64_t raw_before_ms, std::int64_t rollups_before_ms);
+
+  // The contract's routes (docs/rest-api.md, "Analytics"), as JSON bodies.
+  boost::json::object summary(const Scope& s);
+  boost::json::object traffic(const Scope& s);
+  boost::json::object latency(const Scope& s);
+  boost::json::object errors(const Scope& s);
+  boost::json::object top_apis(const Scope& s, std::int64_t limit);
+  boost::json::object top_applications(const Scope& s, std::int64_t limit);
+  boost::json::object top_users(const Scope& s, std::int64_t limit);
+  boost::json::object throttling(const Scope& s);
+  boost::json::object events(const Scope& s, std::int64_t limit, std::int64_t offset);
+
+  // Rolled-up totals of the last `window_minutes` whole minutes before `now_ms` (alerts).
+  struct WindowTotals {
+    std::int64_t count = 0, errors = 0, throttled = 0;
+    double p95_ms = 0, backend_p95_ms = 0;
+  };
+  WindowTotals window(const std::string& api_id, const std::string& application_id, std::int64_t from_ms,
+                      std::int64_t to_ms);
+
+  // The database connection of the readers (alert rules live here too), under its mutex.
+  std::mutex& read_mutex() { return read_mu_; }
+  store::sqlite::Db& reader() { return *reader_; }
+
+ private:
+  struct Writer;
+  std::string environment_;
+  std::unique_ptr<store::sqlite::Db> writer_db_;
+  std::unique_ptr<Writer> w_;
+  std::mutex read_mu_;
+  std::unique_ptr<store::sqlite::Db> reader_;
+};
+
+// "2026-12-06T20:00:00Z" (milliseconds shown only when not zero).
+std::string rfc3339(std::int64_t ms);
+
+}  // namespace archway::analytics
