@@ -10,8 +10,14 @@
 #include <memory>
 #include <string>
 
+#include "gateway/gateway_metrics.h"
 #include "gateway/runtime_snapshot.h"
 #include "traffic/throttler.h"
+
+namespace archway::observability {
+class AccessLog;
+class SpanExporter;
+}  // namespace archway::observability
 
 namespace archway::gateway {
 
@@ -43,6 +49,16 @@ struct GatewayOptions {
       basic_auth_verifier;
   // The Traffic Manager's decision (blocking and rate limits), shared by every worker; null: none.
   const traffic::Throttler* throttler = nullptr;
+
+  // Observability (docs/observability.md). The request counters; null: the server keeps its own
+  // (then snapshots get no slots and every request counts as _unmatched_).
+  GatewayMetrics* metrics = nullptr;
+  // Set: GET `metrics_path` answers this text when no API operation matches that path.
+  std::function<std::string()> metrics_text;
+  std::string metrics_path = "/metrics";
+  observability::AccessLog* access_log = nullptr;  // set: one line per request
+  bool trace_propagation = true;  // traceparent accepted, or made, and sent to backends
+  observability::SpanExporter* span_exporter = nullptr;  // set: sampled requests' spans exported
 };
 
 class GatewayServer {
@@ -57,6 +73,11 @@ class GatewayServer {
   void update(std::shared_ptr<const RuntimeSnapshot> snapshot);
   int http_port() const;
   int https_port() const;
+  // The workers `options` make: options.workers, or one per core.
+  static int worker_count(const GatewayOptions& options);
+  // The gateway's families for /metrics: requests, latency, rate limits, token cache, upstream
+  // health and connections, client connections, snapshot generation and age.
+  void write_metrics(std::string& out) const;
   // Stops accepting, closes idle connections, lets requests in flight finish within grace_ms.
   void stop(std::int64_t grace_ms);
 
