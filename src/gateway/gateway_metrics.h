@@ -89,6 +89,10 @@ class GatewayMetrics {
   // Request path (worker `w`'s thread only): lock-free, allocation-free.
   OperationCounters& operation(int w, std::uint32_t slot) {
     OperationCounters* block = blocks_[slot / kBlock].load(std::memory_order_acquire);
+    if (!block) [[unlikely]] {  // a slot of another GatewayMetrics: counted as unmatched
+      block = blocks_[0].load(std::memory_order_acquire);
+      slot = kUnmatched;
+    }
     return block[static_cast<std::size_t>(w) * kBlock + slot % kBlock];
   }
   WorkerCounters& worker(int w) { return *worker_counters_[static_cast<std::size_t>(w)]; }

@@ -299,6 +299,20 @@ TEST_F(Metrics, ThrottledCallsAreCountedByPolicyLevel) {
             throttled);
 }
 
+TEST_F(Metrics, CountsSurviveARedeployment) {
+  const std::string id = deployed_api(
+      api_body("MetRedeployed", "/metredeployed", R"([{"target":"/status/{code}","verb":"GET","authType":"None"}])",
+               backend_->url()),
+      "/metredeployed/1.0.0/status/200");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(gw().get("/metredeployed/1.0.0/status/200").status, 200);
+  const auto labels = op_labels("MetRedeployed:1.0.0", "GET /status/{code}", "2xx");
+  const double before = scrape_gateway().value("archway_gateway_requests_total", labels);
+  ASSERT_GE(before, 3);
+  deploy(id, create_revision(id));  // a new snapshot with the API compiled afresh
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(gw().get("/metredeployed/1.0.0/status/200").status, 200);
+  EXPECT_EQ(scrape_gateway().value("archway_gateway_requests_total", labels), before + 2);
+}
+
 TEST_F(Metrics, ApiAtTheMetricsContextKeepsItsPaths) {
   deploy_apis("Met");
   // /metrics/1.0.0/... is the API's; /metrics itself stays the exposition.
