@@ -39,7 +39,11 @@
 #include "devportal/comment_rest.h"
 #include "devportal/document_rest.h"
 #include "devportal/settings_rest.h"
+#include "gateway/gateway_metrics.h"
 #include "gateway/gateway_server.h"
+#include "observability/access_log.h"
+#include "observability/prometheus.h"
+#include "observability/span_exporter.h"
 #include "gateway/snapshot_builder.h"
 #include "http/rest_server.h"
 #include "http/tls_context.h"
@@ -61,6 +65,7 @@
 #include "admin/system_scope_rest.h"
 #include "admin/workflow_rest.h"
 #include "identity/authenticator.h"
+#include "identity/roles.h"
 #include "identity/login_throttle.h"
 #include "identity/user_service.h"
 #include "publisher/comment_rest.h"
@@ -189,6 +194,11 @@ void bootstrap_admin(store::Store& store, const common::Config& cfg) {
   }
 }
 
+// Whether a management request comes over loopback (metrics.management_access = local).
+bool from_loopback(const std::string& address) {
+  return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
+}
+
 // The built-in gateway environment: this server's own gateway, answering on any host name.
 domain::Environment builtin_environment(const std::string& host, int http_port, int https_port) {
   domain::Environment env;
@@ -279,6 +289,42 @@ int run_serve(const ServeOptions& options) {
       if (!u || !crypto::verify_password(u->password_hash, password)) return std::nullopt;
       return u->roles;
     };
+    // Observability: one registry both listeners' /metrics render, the gateway's per-worker counters
+    // (slots given to operations when snapshots are built), the access log and span export.
+    observability::MetricsRegistry metrics_registry;
+    gateway::GatewayMetrics gateway_metrics(gateway::GatewayServer::worker_count(gw));
+    gw.metrics = &gateway_metrics;
+    if (cfg.metrics_gateway_enabled) {
+      gw.metrics_text = [&metrics_registry] { return metrics_registry.render(); };
+      gw.metrics_path = cfg.metrics_path;
+    }
+    std::unique_ptr<observability::AccessLog> access_log;
+    if (cfg.gateway_access_log != "off") {
+      observability::AccessLog::Options lo;
+      lo.path = cfg.gateway_access_log_path.empty() ? (fs::path(cfg.data_dir) / "access.log").string()
+                                                    : cfg.gateway_access_log_path;
+      observability::AccessLog::parse_format(cfg.gateway_access_log, lo.format);
+      lo.workers = gateway_metrics.workers();
+      access_log = std::make_unique<observability::AccessLog>(lo);
+      gw.access_log = access_log.get();
+    }
+    gw.trace_propagation = cfg.tracing_enabled;
+    std::unique_ptr<observability::SpanExporter> span_exporter;
+    if (!cfg.tracing_otlp_endpoint.empty() && cfg.tracing_enabled) {
+      observability::SpanExporter::Options so;
+      so.endpoint = cfg.tracing_otlp_endpoint;
+      so.service_name = cfg.tracing_service_name;
+      so.service_version = ARCHWAY_VERSION;
+      so.max_queue = static_cast<std::size_t>(cfg.tracing_max_queue_spans);
+      so.interval = std::chrono::milliseconds(cfg.tracing_export_interval_ms);
+      try {
+        span_exporter = std::make_unique<observability::SpanExporter>(so);
+      } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(std::string("tracing.otlp_endpoint: ") + e.what());
+      }
+      gw.span_exporter = span_exporter.get();
+    }
+    std::atomic<std::int64_t> applied_revision{0};
     traffic::TrafficOptions tro;
     tro.redis_url = cfg.traffic_redis;
     tro.sync_interval_ms = cfg.traffic_sync_interval_ms;
@@ -308,9 +354,29 @@ int run_serve(const ServeOptions& options) {
           },
           60000);
       gw.analytics = recorder.get();
+      metrics_registry.set_analytics_dropped_source([r = recorder.get()] { return r->dropped(); });
       alert_engine = std::make_unique<analytics::AlertEngine>(*analytics_store, cfg.analytics_alert_interval_s * 1000);
     }
     gateway::GatewayServer gateway(gw);
+    metrics_registry.add_collector([&](std::string& out) {
+      gateway.write_metrics(out);
+      observability::write_family(out, "archway_gateway_snapshot_revision",
+                                  "Change-log revision the gateway's runtime snapshot includes", "gauge");
+      observability::write_sample(out, "archway_gateway_snapshot_revision", {},
+                                  static_cast<double>(applied_revision.load(std::memory_order_relaxed)));
+      observability::write_family(out, "archway_gateway_access_log_dropped_total",
+                                  "Access log lines dropped because a worker's buffer was full", "counter");
+      observability::write_sample(out, "archway_gateway_access_log_dropped_total", {},
+                                  access_log ? access_log->dropped() : std::uint64_t{0});
+      observability::write_family(out, "archway_tracing_spans_dropped_total",
+                                  "Spans dropped: export queue full or the collector failed", "counter");
+      observability::write_sample(out, "archway_tracing_spans_dropped_total", {},
+                                  span_exporter ? span_exporter->dropped() : std::uint64_t{0});
+      observability::write_family(out, "archway_tracing_spans_exported_total",
+                                  "Spans the OTLP endpoint accepted", "counter");
+      observability::write_sample(out, "archway_tracing_spans_exported_total", {},
+                                  span_exporter ? span_exporter->exported() : std::uint64_t{0});
+    });
 
     keymanager::KeyManagerOptions kmo;
     kmo.issuer = cfg.keymanager_issuer;
@@ -331,6 +397,7 @@ int run_serve(const ServeOptions& options) {
                                        "/" + std::string(portal) + "/callback");
 
     gateway::SnapshotSettings snapshot_settings{kmo.issuer, kmo.leeway_s, {}, {}};
+    snapshot_settings.metrics = &gateway_metrics;
     snapshot_settings.trust_store = cfg.gateway_trust_store;
     snapshot_settings.default_cors.enabled = cfg.gateway_cors_enabled;
     snapshot_settings.default_cors.allow_origins = cors_origins(cfg.gateway_cors_allow_origins);
@@ -354,6 +421,7 @@ int run_serve(const ServeOptions& options) {
       for (std::vector<domain::Subscription> chunk; subscriptions(chunk); count += chunk.size())
         snapshots.add_subscriptions(chunk);
       publish();
+      applied_revision.store(rev, std::memory_order_relaxed);
       // A full load reads everything into temporary lists first: give their memory back.
       malloc_trim(0);
       spdlog::info("gateway serves {} API(s), {} application(s), {} subscription(s) at change revision {} "
@@ -361,7 +429,7 @@ int run_serve(const ServeOptions& options) {
                    apis.size(), security.applications.size(), count, rev,
                    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count());
     };
-    subscriber.apply = [&](const std::vector<domain::ConfigChange>& changes, std::int64_t) {
+    subscriber.apply = [&](const std::vector<domain::ConfigChange>& changes, std::int64_t rev) {
       // Counter resets first: a batch that makes the snapshot reload whole ends the loop below.
       for (const auto& c : changes)
         if (const auto* t = std::get_if<domain::ThrottleReset>(&c))
@@ -369,6 +437,7 @@ int run_serve(const ServeOptions& options) {
       for (const auto& c : changes)
         if (!snapshots.apply(c)) return false;
       publish();
+      applied_revision.store(rev, std::memory_order_relaxed);
       return true;
     };
     // Each gateway node records itself under its environment (the Admin API's
@@ -484,6 +553,18 @@ int run_serve(const ServeOptions& options) {
     const webui::StaticSite web_portals(cfg.web_dir.empty() ? webui::embedded_web_assets()
                                                             : std::span<const webui::WebAsset>(web_from_dir.table));
     web_portals.add_routes(*router);
+    // The same exposition as the gateway listener's. Access (metrics.management_access): local lets
+    // loopback callers in and asks others for an admin credential; open lets anyone in; admin
+    // always asks for one.
+    router->add("GET", "/metrics", [&](http::RestRequest& req) {
+      const std::string& access = cfg.metrics_management_access;
+      if (access == "admin" || (access == "local" && !from_loopback(req.remote_address)))
+        auth.authorize(req, {domain::kRoleAdmin}, identity::kScopeAdmin);
+      http::RestResponse r;
+      r.content_type = std::string(observability::kContentType);
+      r.body = metrics_registry.render();
+      return r;
+    });
     if (!options.routes_file.empty()) {
       // The route list the REST parity check (docs/rest-parity.md) compares against.
       std::ofstream out(options.routes_file);

@@ -128,6 +128,51 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string&, std::int64_t v) { c.security_login_backoff_max_ms = v; }},
       {"security.login_max_tracked", Kind::kInt, 16, 100000000,
        [](Config& c, const std::string&, std::int64_t v) { c.security_login_max_tracked = v; }},
+      {"metrics.gateway_enabled", Kind::kBool, 0, 0,
+       [](Config& c, const std::string&, std::int64_t v) { c.metrics_gateway_enabled = v != 0; }},
+      {"metrics.path", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) {
+         const bool valid = s.size() >= 2 && s.size() <= 256 && s.front() == '/' &&
+                            std::all_of(s.begin(), s.end(), [](unsigned char ch) {
+                              return std::isalnum(ch) || ch == '/' || ch == '-' || ch == '_' || ch == '.';
+                            });
+         if (!valid)
+           throw ConfigError("'metrics.path' must be a path such as /metrics (letters, digits, '/', '-', '_', '.'), "
+                             "got '" + s + "'");
+         c.metrics_path = s;
+       }},
+      {"metrics.management_access", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) {
+         if (s != "local" && s != "open" && s != "admin")
+           throw ConfigError("'metrics.management_access' must be local, open or admin, got '" + s + "'");
+         c.metrics_management_access = s;
+       }},
+      {"gateway.access_log", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) {
+         if (s != "off" && s != "combined" && s != "json")
+           throw ConfigError("'gateway.access_log' must be off, combined or json, got '" + s + "'");
+         c.gateway_access_log = s;
+       }},
+      {"gateway.access_log_path", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.gateway_access_log_path = s; }},
+      {"tracing.enabled", Kind::kBool, 0, 0,
+       [](Config& c, const std::string&, std::int64_t v) { c.tracing_enabled = v != 0; }},
+      {"tracing.otlp_endpoint", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) {
+         if (!s.empty() && (!s.starts_with("http://") || s.size() <= 7))
+           throw ConfigError("'tracing.otlp_endpoint' must be an http:// URL such as "
+                             "http://localhost:4318/v1/traces, got '" + s + "'");
+         c.tracing_otlp_endpoint = s;
+       }},
+      {"tracing.service_name", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) {
+         if (s.empty() || s.size() > 255) throw ConfigError("'tracing.service_name' must be 1-255 characters");
+         c.tracing_service_name = s;
+       }},
+      {"tracing.max_queue_spans", Kind::kInt, 16, 10000000,
+       [](Config& c, const std::string&, std::int64_t v) { c.tracing_max_queue_spans = v; }},
+      {"tracing.export_interval_ms", Kind::kInt, 10, 600000,
+       [](Config& c, const std::string&, std::int64_t v) { c.tracing_export_interval_ms = v; }},
       {"tls.cert_file", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.tls_cert_file = s; }},
       {"tls.key_file", Kind::kString, 0, 0,
@@ -341,6 +386,16 @@ constexpr KeyHelp kKeyHelp[] = {
     {"security.login_backoff_base_ms", "1000", "the first lock after the free attempts (doubles each time)"},
     {"security.login_backoff_max_ms", "900000", "the longest lock"},
     {"security.login_max_tracked", "100000", "client ids, users and addresses remembered per kind"},
+    {"metrics.gateway_enabled", "true", "whether the gateway listener answers GET <metrics.path> (Prometheus)"},
+    {"metrics.path", "/metrics", "the gateway listener's metrics path; an API deployed at it takes precedence"},
+    {"metrics.management_access", "local", "management /metrics: local (open to loopback), open, or admin"},
+    {"gateway.access_log", "off", "the gateway's access log: off, combined or json"},
+    {"gateway.access_log_path", "<data_dir>/access.log", "file the access log is appended to; - for standard output"},
+    {"tracing.enabled", "true", "W3C traceparent accepted (or started) and sent on to backends"},
+    {"tracing.otlp_endpoint", "(none)", "http://host:port/v1/traces: export spans there (OTLP/HTTP JSON)"},
+    {"tracing.service_name", "archway", "service.name of exported spans"},
+    {"tracing.max_queue_spans", "8192", "spans waiting for export; more are dropped and counted"},
+    {"tracing.export_interval_ms", "1000", "how often queued spans are sent"},
     {"tls.cert_file", "(self-signed)", "PEM certificate chain of both HTTPS listeners"},
     {"tls.key_file", "(self-signed)", "PEM private key of that certificate"},
     {"tls.ciphers", "(AEAD + PFS)", "TLS 1.2 cipher suites (AEAD, forward secrecy), in OpenSSL's cipher-list syntax"},

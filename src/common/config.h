@@ -72,6 +72,18 @@ struct Config {
   std::int64_t analytics_flush_interval_ms = 100;  // how often the drain thread looks at idle buffers
   std::int64_t analytics_alert_interval_s = 60;    // how often alert rules are evaluated
 
+  // Observability (docs/observability.md).
+  bool metrics_gateway_enabled = true;      // GET <metrics.path> on the gateway listener
+  std::string metrics_path = "/metrics";    // ... at this path (an API at that context wins)
+  std::string metrics_management_access = "local";  // local, open or admin
+  std::string gateway_access_log = "off";   // off, combined or json
+  std::string gateway_access_log_path;      // empty: <data_dir>/access.log; "-": standard output
+  bool tracing_enabled = true;              // W3C traceparent accepted or made, sent to backends
+  std::string tracing_otlp_endpoint;        // http://host:port/v1/traces; empty: no span export
+  std::string tracing_service_name = "archway";
+  std::int64_t tracing_max_queue_spans = 8192;
+  std::int64_t tracing_export_interval_ms = 1000;
+
   std::string admin_password;  // from ARCHWAY_ADMIN_PASSWORD only; never from a file
 };
 

@@ -83,6 +83,7 @@ struct Call {
   bool head = false;                        // HEAD: the client's method, then (once forwarded) the backend's
   bool forwarded = false;                   // the request went on to the backend
   unsigned status = 0;                      // the backend's status, once its header is read
+  unsigned sent_status = 0;                 // the status the client got (0: none was written)
   std::int64_t bytes = 0;                   // body bytes moved both ways (bandwidth limits)
   Answer answer;                            // set by the filter that stopped the request
 };

@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <condition_variable>
 #include <iterator>
+#include <map>
 #include <utility>
 
 #include "analytics/recorder.h"
 #include "gateway/internal/worker.h"
 #include "http/listener.h"
+#include "observability/prometheus.h"
 
 namespace archway::gateway {
 
@@ -89,6 +91,9 @@ struct GatewayServer::Impl {
   bool retiring_stopped = false;
   std::thread janitor;
   std::vector<std::unique_ptr<Worker>> workers;
+  std::unique_ptr<GatewayMetrics> own_metrics;  // when the options bring none
+  GatewayMetrics* metrics = nullptr;
+  std::atomic<std::int64_t> updated_unix_ms{0};  // when the snapshot served last changed
 
   // Frees the retired snapshots nobody else holds any more.
   void free_unused_retired() {
@@ -130,10 +135,20 @@ GatewayServer::~GatewayServer() {
   impl_->janitor.join();
 }
 
+int GatewayServer::worker_count(const GatewayOptions& options) {
+  const int n = options.workers > 0 ? options.workers : static_cast<int>(std::thread::hardware_concurrency());
+  return n > 0 ? n : 1;
+}
+
 void GatewayServer::start() {
   auto& i = *impl_;
-  int n = i.opts.workers > 0 ? i.opts.workers : static_cast<int>(std::thread::hardware_concurrency());
-  if (n <= 0) n = 1;
+  const int n = worker_count(i.opts);
+  i.metrics = i.opts.metrics;
+  if (!i.metrics || i.metrics->workers() < n) {
+    if (i.metrics) spdlog::warn("gateway metrics were made for fewer workers than {}; counting apart", n);
+    i.own_metrics = std::make_unique<GatewayMetrics>(n);
+    i.metrics = i.own_metrics.get();
+  }
   int http_port = i.opts.http_port;
   int https_port = i.opts.https_port;
   {
@@ -151,6 +166,8 @@ void GatewayServer::start() {
     w->verify_pool = &i.verify_pool;
     w->cache = i.cache.get();
     if (i.opts.analytics) w->events = &i.opts.analytics->open_ring();
+    w->index = k;
+    w->metrics = i.metrics;
     if (http_port >= 0) {
       w->http_acceptor.emplace(http::make_acceptor(w->io, i.opts.host, http_port, true));
       http_port = w->http_acceptor->local_endpoint().port();  // later workers share the chosen port
@@ -188,6 +205,9 @@ void GatewayServer::update(std::shared_ptr<const RuntimeSnapshot> snapshot) {
     previous = std::exchange(s.current, std::move(snapshot));
   }
   s.generation.fetch_add(1, std::memory_order_acq_rel);
+  impl_->updated_unix_ms.store(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count(),
+      std::memory_order_relaxed);
   if (previous) {
     std::lock_guard lock(impl_->retired_mu);
     impl_->retired.push_back(std::move(previous));
@@ -196,6 +216,65 @@ void GatewayServer::update(std::shared_ptr<const RuntimeSnapshot> snapshot) {
 }
 
 int GatewayServer::http_port() const { return impl_->http_port; }
+
+void GatewayServer::write_metrics(std::string& out) const {
+  namespace obs = observability;
+  auto& i = *impl_;
+  if (i.metrics) i.metrics->write(out);
+  std::int64_t live = 0, idle = 0;
+  for (const auto& w : i.workers) {
+    live += w->live.load(std::memory_order_relaxed);
+    idle += w->pool.idle_count();
+  }
+  obs::write_family(out, "archway_gateway_client_connections", "Client connections open on the gateway", "gauge");
+  obs::write_sample(out, "archway_gateway_client_connections", {}, static_cast<double>(live));
+  obs::write_family(out, "archway_gateway_upstream_idle_connections",
+                    "Keep-alive connections to backends waiting in the workers' pools", "gauge");
+  obs::write_sample(out, "archway_gateway_upstream_idle_connections", {}, static_cast<double>(idle));
+
+  std::shared_ptr<const RuntimeSnapshot> snap;
+  {
+    std::lock_guard lock(i.source.mu);
+    snap = i.source.current;
+  }
+  obs::write_family(out, "archway_gateway_snapshot_generation",
+                    "Number of the runtime snapshot the gateway serves (one more per applied change batch)", "gauge");
+  obs::write_sample(out, "archway_gateway_snapshot_generation", {},
+                    static_cast<double>(snap ? snap->generation() : 0));
+  const std::int64_t updated = i.updated_unix_ms.load(std::memory_order_relaxed);
+  if (updated > 0) {
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    obs::write_family(out, "archway_gateway_snapshot_age_seconds",
+                      "Seconds since the gateway last swapped in a new runtime snapshot", "gauge");
+    obs::write_sample(out, "archway_gateway_snapshot_age_seconds", {}, static_cast<double>(now - updated) / 1000.0);
+    obs::write_family(out, "archway_gateway_snapshot_updated_timestamp_seconds",
+                      "When the gateway last swapped in a new runtime snapshot (Unix time)", "gauge");
+    obs::write_sample(out, "archway_gateway_snapshot_updated_timestamp_seconds", {},
+                      static_cast<double>(updated) / 1000.0);
+  }
+  // Passive health per backend origin (endpoint labels come from configuration, not requests): up
+  // unless one of its endpoints is suspended.
+  std::map<std::string, bool, std::less<>> up;
+  if (snap) {
+    auto add_group = [&up](const EndpointGroup* g) {
+      if (!g) return;
+      for (const EndpointRuntime& ep : g->members) {
+        auto [it, fresh] = up.emplace(ep.pool_key, true);
+        it->second = it->second && ep.health->in_service();
+      }
+    };
+    for (const auto& api : snap->apis()) {
+      add_group(api->production ? &*api->production : nullptr);
+      add_group(api->sandbox ? &*api->sandbox : nullptr);
+      for (const auto& g : api->product_endpoints) add_group(g.get());
+    }
+  }
+  obs::write_family(out, "archway_gateway_upstream_up",
+                    "1 when a backend origin is in service, 0 while passive health suspends an endpoint of it", "gauge");
+  for (const auto& [origin, in_service] : up)
+    obs::write_sample(out, "archway_gateway_upstream_up", {{"endpoint", origin}}, in_service ? 1.0 : 0.0);
+}
 int GatewayServer::https_port() const { return impl_->https_port; }
 
 void GatewayServer::stop(std::int64_t grace_ms) {

@@ -10,12 +10,17 @@
 #include <memory>
 #include <string>
 
+#include "gateway/gateway_metrics.h"
 #include "gateway/runtime_snapshot.h"
 #include "traffic/throttler.h"
 
 namespace archway::analytics {
 class Recorder;
 }
+namespace archway::observability {
+class AccessLog;
+class SpanExporter;
+}  // namespace archway::observability
 
 namespace archway::gateway {
 
@@ -49,6 +54,16 @@ struct GatewayOptions {
   const traffic::Throttler* throttler = nullptr;
   // Where each worker records one analytics event per request (a ring of its own); null: off.
   analytics::Recorder* analytics = nullptr;
+
+  // Observability (docs/observability.md). The request counters; null: the server keeps its own
+  // (then snapshots get no slots and every request counts as _unmatched_).
+  GatewayMetrics* metrics = nullptr;
+  // Set: GET `metrics_path` answers this text when no API operation matches that path.
+  std::function<std::string()> metrics_text;
+  std::string metrics_path = "/metrics";
+  observability::AccessLog* access_log = nullptr;  // set: one line per request
+  bool trace_propagation = true;  // traceparent accepted, or made, and sent to backends
+  observability::SpanExporter* span_exporter = nullptr;  // set: sampled requests' spans exported
 };
 
 class GatewayServer {
@@ -63,6 +78,11 @@ class GatewayServer {
   void update(std::shared_ptr<const RuntimeSnapshot> snapshot);
   int http_port() const;
   int https_port() const;
+  // The workers `options` make: options.workers, or one per core.
+  static int worker_count(const GatewayOptions& options);
+  // The gateway's families for /metrics: requests, latency, rate limits, token cache, upstream
+  // health and connections, client connections, snapshot generation and age.
+  void write_metrics(std::string& out) const;
   // Stops accepting, closes idle connections, lets requests in flight finish within grace_ms.
   void stop(std::int64_t grace_ms);
 

@@ -70,6 +70,7 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
                                      const domain::IpAddress& remote_addr, bool tls) {
   start_clock();
   timed(client).answered = {};
+  const SteadyTime began = std::chrono::steady_clock::now();
   RequestHeader& req = request_;
   req.assign(req_head_);
   req_body_.start(req_head_.framing, req_head_.content_length);
@@ -79,12 +80,24 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
   const auto keep = [&] { return client_keep_alive && req_body_.done(); };
 
   const Routing r = route_request(w_, req, normal_target_, response_.fields);
+  ExchangeFacts facts;
+  facts.began = began;
+  facts.remote_ip = remote_ip;
+  facts.version = static_cast<int>(version);
+  if (w_.opts.access_log) log_fields_.take(req);
   if (r.outcome != Routing::Outcome::kOperation) {
-    const bool ok =
-        co_await write_routing_answer(client, version, r, req, w_, response_.fields, keep()) && keep();
+    facts.path = r.outcome == Routing::Outcome::kBadPath ? req.target().substr(0, req.target().find('?')) : r.path;
+    const bool written =
+        co_await write_routing_answer(client, version, r, req, w_, response_.fields, keep());
     record_unrouted(r, req, remote_ip, timed(client).answered);
-    co_return ok;
+    // The gateway's own resources are not API traffic; the rest counts as _unmatched_.
+    facts.counted = r.outcome != Routing::Outcome::kHealth && r.outcome != Routing::Outcome::kJwks &&
+                    r.outcome != Routing::Outcome::kMetrics;
+    facts.status = written ? routing_status(r) : 0;
+    observe_exchange(w_, facts, log_fields_);
+    co_return written && keep();
   }
+  begin_trace(w_, req, trace_);
 
   Call call{w_,          *r.snapshot, *r.match.api,
             *r.match.op, req,         r.target,
@@ -102,7 +115,9 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
   Flow flow = Flow::kNext;
   const Filter* stopped_by = nullptr;
   for (const auto& f : call.op.filters) {
+    const SteadyTime step = trace_.sampled ? std::chrono::steady_clock::now() : SteadyTime{};
     flow = f->suspends() ? co_await f->on_request_async(call) : f->on_request(call);
+    if (trace_.sampled) trace_.add_step(f->name(), step, std::chrono::steady_clock::now());
     if (flow != Flow::kNext) {
       stopped_by = f.get();
       break;
@@ -112,10 +127,20 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
   ExchangeState x{call, version, client_keep_alive, false, fault, nullptr};
   if (flow == Flow::kAnswer)
     ok = co_await write_answer(client, version, call, keep(), fault) && keep();
-  else
+  else {
+    if (trace_.sampled) trace_.backend_start = std::chrono::steady_clock::now();
     ok = co_await forward(client, x, tls);
+    if (trace_.sampled) trace_.backend_end = std::chrono::steady_clock::now();
+  }
+  if (!call.forwarded) trace_.backend_start = SteadyTime{};
   for (const auto& f : call.op.filters) f->on_complete(call);
   record_call(call, x, stopped_by, timed(client).answered);
+  facts.api = &call.api;
+  facts.op = &call.op;
+  facts.path = r.path;
+  facts.status = call.sent_status;
+  facts.trace = &trace_;
+  observe_exchange(w_, facts, log_fields_);
   co_return ok;
 }
 

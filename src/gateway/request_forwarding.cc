@@ -75,9 +75,11 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
     const Relay r =
         co_await read_body(client, client_buffer_, req_body_, w_.opts.max_transform_bytes, idle,
                            request_body, &call.bytes);
-    if (r == Relay::kTooLarge)
+    if (r == Relay::kTooLarge) {
+      call.sent_status = fault_status(payload_too_large(w_.opts.max_transform_bytes), x.fault);
       co_await write_fault(client, x.client_version, payload_too_large(w_.opts.max_transform_bytes),
                            false, x.fault);
+    }
     if (r != Relay::kOk) co_return false;
     const std::string sent_type(req[h1::FieldId::kContentType]);
     std::string content_type = sent_type;
@@ -168,6 +170,7 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
     co_await attempts.next(x.failure, x.failure_status, std::move(x.problem), true);
     allow_reuse = true;
   }
+  if (outcome == Exchange::kFailed) call.sent_status = fault_status(attempts.failure(), x.fault);
   if (outcome == Exchange::kFailed)
     outcome = co_await write_fault(client, x.client_version, attempts.failure(), keep(), x.fault,
                                    attempts.retry_after_s()) &&

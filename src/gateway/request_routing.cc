@@ -63,6 +63,11 @@ Routing route_request(Worker& w, const RequestHeader& req, std::string& normal_t
       break;
     default:
       r.outcome = Routing::Outcome::kNotFound;
+      // The gateway's /metrics: only where no API answers the path (an API deployed at that
+      // context keeps it).
+      if (w.opts.metrics_text && path == w.opts.metrics_path &&
+          (method == h1::Method::kGet || method == h1::Method::kHead))
+        r.outcome = Routing::Outcome::kMetrics;
       break;
   }
   return r;

@@ -1,4 +1,5 @@
 #include "gateway/runtime_snapshot.h"
+#include "gateway/gateway_metrics.h"
 
 #include "gateway/filter.h"
 
@@ -343,7 +344,11 @@ std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std:
     }
   }
   rt->cors = compile_cors(a.cors.enabled ? a.cors : settings.default_cors);
-  for (OperationRuntime& op : rt->operations) op.filters = compose_chain(*rt, op);
+  for (OperationRuntime& op : rt->operations) {
+    op.filters = compose_chain(*rt, op);
+    op.metrics_api = rt->name + ":" + rt->version;
+    if (settings.metrics) op.metrics_slot = settings.metrics->slot(rt->id, op.metrics_api, op.verb, op.target);
+  }
   return rt;
 }
 

@@ -36,6 +36,7 @@ using common::StringSet;
 
 struct EndpointGroup;
 class Filter;
+class GatewayMetrics;
 
 struct OperationRuntime {
   std::string verb;
@@ -60,6 +61,10 @@ struct OperationRuntime {
   bool validate_response = false;  // enableResponseSchemaValidation
   // The filters a request to this operation runs through, in order (filter.h, compose_chain).
   std::vector<std::shared_ptr<const Filter>> filters;
+  // Its counters in GatewayMetrics (gateway_metrics.h), carried over between snapshots; 0 when the
+  // snapshot was built without metrics.
+  std::uint32_t metrics_slot = 0;
+  std::string metrics_api;  // the API label: "name:version"
 };
 
 struct EndpointRuntime;
@@ -211,6 +216,8 @@ struct SnapshotSettings {
   // The trust store of HTTPS backends (`gateway.trust_store`; empty: the system's). Endpoint
   // certificates are trusted in addition to it, for their endpoint.
   std::string trust_store;
+  // Where operations get their metrics slots (shared with the GatewayServer); null: no slots.
+  GatewayMetrics* metrics = nullptr;
 };
 
 // A client certificate of an API, as the mutual TLS filter finds it.

@@ -77,7 +77,11 @@ const TokenCache::Entry* verified(const RuntimeSnapshot& snap, std::string_view 
   if (entry && (entry->api_key != api_key || (entry->exp != 0 && now_s > entry->exp + settings.leeway_s) ||
                 !key_of(snap, entry->issuer, entry->kid)))
     entry = nullptr;
-  if (entry) return entry;
+  if (entry) {
+    ++cache.hits;
+    return entry;
+  }
+  ++cache.misses;
   crypto::JwtError err = crypto::JwtError::kNone;
   auto jwt = crypto::parse_jwt(token, &err);
   if (!jwt) {

@@ -72,6 +72,9 @@ class TokenCache {
   const Entry* find(std::string_view token) const;
   void put(std::string_view token, Entry e);
   std::size_t size() const { return map_.size(); }
+  // Credentials found verified here, and verified afresh (the worker's own: metrics copy them).
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
 
  private:
   static constexpr std::size_t kMaxEntries = 20000;

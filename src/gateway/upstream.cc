@@ -49,6 +49,7 @@ asio::awaitable<Acquired> acquire(Worker& w, const EndpointRuntime& ep, bool all
   const domain::BackendUrl& be = ep.url;
   auto conn = std::make_unique<UpstreamConnection>(w.io.get_executor());
   conn->key = ep.pool_key;
+  bump(w.metrics->worker(w.index).upstream_connects);
   const std::string host_port = be.host + ":" + std::to_string(be.port);
   const auto* cached = w.pool.cached_resolution(host_port);
   tcp::resolver::results_type results;

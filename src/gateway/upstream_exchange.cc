@@ -44,6 +44,7 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up,
   // 400.
   if (!h1::write_request_head(head_out_, req.method_string(), req.target(), 11,
                               req.fields.view())) {
+    call.sent_status = 400;
     co_await write_problem(client, x.client_version,
                            Problem::bad_request("The request target cannot be sent to the backend"),
                            false);
@@ -77,6 +78,7 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up,
   }
   if (sent == Relay::kTooLarge) {
     Problem p{413, 413, "Payload Too Large", "Request body exceeds the gateway's limit"};
+    call.sent_status = fault_status(p, x.fault);
     co_await write_fault(client, x.client_version, p, false, x.fault);
     co_return Exchange::kClientGone;
   }
@@ -171,6 +173,7 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up,
     x.problem = bad_backend_response("The response header cannot be forwarded");
     co_return Exchange::kFailed;
   }
+  call.sent_status = static_cast<unsigned>(res.status);
   const Relay got = co_await relay_body(up, conn->buffer, up_body_, client, head_out_, rechunk,
                                         upstream_timeout, client_timeout, &call.bytes);
   if (got != Relay::kOk) {
@@ -210,6 +213,7 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up,
   if (got == Relay::kReadTimeout) {
     x.endpoint->health->record_failure(x.endpoint->failures, UpstreamFailure::kTimeout, 0,
                                        steady_millis());
+    call.sent_status = fault_status(backend_timeout(), x.fault);
     const bool ok =
         co_await write_fault(client, x.client_version, backend_timeout(), false, x.fault);
     co_return ok ? Exchange::kErrorSent : Exchange::kClientGone;
@@ -221,6 +225,7 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up,
                                       "response's payload policies or schema "
                                       "validation"
                                 : std::string("reading the response body failed");
+    call.sent_status = fault_status(bad_backend_response(why), x.fault);
     co_await write_fault(client, x.client_version, bad_backend_response(why), false, x.fault);
     co_return Exchange::kClientGone;
   }
@@ -229,6 +234,7 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up,
   for (const auto& f : call.op.filters)
     if (f->on_response_body(call, res, body, content_type) == Flow::kAnswer) {
       x.filter_answered = true;
+      call.sent_status = fault_status(call.answer.problem, x.fault);
       const bool ok =
           co_await write_fault(client, x.client_version, call.answer.problem, keep, x.fault);
       co_return ok&& keep ? Exchange::kErrorSent : Exchange::kClientGone;
@@ -247,11 +253,13 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up,
                    std::string_view(length.data(), end - length.data()));
   }
   if (!h1::write_response_head(head_out_, res.version, res.status, res.reason, res.fields.view())) {
+    call.sent_status = 502;
     co_await write_fault(client, x.client_version,
                          bad_backend_response("The response header cannot be forwarded"), false,
                          x.fault);
     co_return Exchange::kClientGone;
   }
+  call.sent_status = static_cast<unsigned>(res.status);
   timed(client).arm(ms(w_.opts.client_idle_timeout_ms));
   const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_), asio::buffer(body)};
   auto [wec, wn] = co_await asio::async_write(client, out, kTuple);

@@ -22,6 +22,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key) {
   while (!v.empty()) {
     auto c = std::move(v.back());
     v.pop_back();
+    idle_count_.store(idle_count_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
     if (now - c->idle_since <= max_age_ && c->tcp.is_open()) return c;
   }
   return nullptr;
@@ -32,10 +33,12 @@ void UpstreamPool::put(std::unique_ptr<UpstreamConnection> conn) {
   if (v.size() >= max_idle_) return;  // dropping closes the socket
   conn->idle_since = std::chrono::steady_clock::now();
   v.push_back(std::move(conn));
+  idle_count_.store(idle_count_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
 void UpstreamPool::clear() {
   idle_.clear();
+  idle_count_.store(0, std::memory_order_relaxed);
   last_key_ = nullptr;
   last_ = nullptr;
 }

@@ -2,6 +2,7 @@
 // Upstream keep-alive connections of one worker, keyed by backend (scheme, host, port).
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -34,6 +35,8 @@ class UpstreamPool {
   // Keeps the connection for reuse (or closes it when the pool for its key is full).
   void put(std::unique_ptr<UpstreamConnection> conn);
   void clear();
+  // Idle connections kept (read by other threads: metrics).
+  std::int64_t idle_count() const { return idle_count_.load(std::memory_order_relaxed); }
 
   // Cached name resolution; entries live for 30 s.
   const boost::asio::ip::tcp::resolver::results_type* cached_resolution(const std::string& host_port);
@@ -48,6 +51,7 @@ class UpstreamPool {
   Idle* idle_for(const std::string& key, bool create);
 
   std::unordered_map<std::string, Idle> idle_;
+  std::atomic<std::int64_t> idle_count_{0};
   const std::string* last_key_ = nullptr;  // the key of `last_` in idle_ (its nodes never move)
   Idle* last_ = nullptr;
   struct Resolved {

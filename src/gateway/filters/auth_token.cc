@@ -34,8 +34,12 @@ class TokenAuth final : public Filter {
     internal::Worker& w = call.worker;
     const std::int64_t now_s =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    TokenCache& cache = w.local<TokenCache>();
     call.auth = authorize(call.snapshot, call.api, call.op, credential_of(call), call.request[http::h1::FieldId::kApikey],
-                          w.local<TokenCache>(), now_s, w.opts.on_unknown_key);
+                          cache, now_s, w.opts.on_unknown_key);
+    WorkerCounters& counters = w.metrics->worker(w.index);
+    counters.token_cache_hits.store(cache.hits, std::memory_order_relaxed);
+    counters.token_cache_misses.store(cache.misses, std::memory_order_relaxed);
     const AuthDecision& d = call.auth;
     if (d.outcome != AuthOutcome::kAllowed) {
       const std::string_view challenge =

@@ -92,8 +92,13 @@ class Throttle final : public Filter {
     const std::int64_t now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
     call.throttle = throttler->admit(call.snapshot.policies(), tr, now_ms);
-    if (call.throttle.allowed()) return Flow::kNext;
     const traffic::Decision& t = call.throttle;
+    WorkerCounters& counters = call.worker.metrics->worker(call.worker.index);
+    const auto outcome = t.allowed() ? RateLimitOutcome::kAllowed
+                         : t.kind == traffic::Decision::Kind::kBlocked ? RateLimitOutcome::kBlocked
+                                                                       : RateLimitOutcome::kThrottled;
+    bump(counters.rate_limit[static_cast<int>(outcome)][static_cast<int>(rate_limit_level(t.code))]);
+    if (t.allowed()) return Flow::kNext;
     answer(call, {t.kind == traffic::Decision::Kind::kBlocked ? 403 : 429, t.code, t.message, t.description});
     call.answer.throttled = true;
     return Flow::kAnswer;

@@ -11,6 +11,7 @@
 #include "gateway/internal/http_io.h"
 #include "gateway/internal/request_routing.h"
 #include "gateway/internal/worker.h"
+#include "observability/prometheus.h"
 
 namespace archway::gateway::internal {
 
@@ -35,11 +36,46 @@ inline common::Problem payload_too_large(std::size_t limit) {
               " bytes (gateway.max_transform_bytes)"};
 }
 
-// Writes the answer of the filter that stopped `call`.
+// The status an error answered through `fault` (the operation's fault flow, or null) goes out with.
+inline unsigned fault_status(const common::Problem& p, const CompiledFlow* fault) {
+  if (fault && fault->mock && fault->mock->status_given) return static_cast<unsigned>(fault->mock->status);
+  return static_cast<unsigned>(p.status);
+}
+
+// The status of the answer of the filter that stopped `call`.
+inline unsigned answer_status(const Call& call, const CompiledFlow* fault) {
+  const Answer& a = call.answer;
+  switch (a.kind) {
+    case Answer::Kind::kProblem: return static_cast<unsigned>(a.problem.status);
+    case Answer::Kind::kFault: return fault_status(a.problem, fault);
+    case Answer::Kind::kCached: return static_cast<unsigned>(a.cached->status);
+    case Answer::Kind::kMock: return static_cast<unsigned>(call.op.request.mock->status);
+  }
+  return 0;
+}
+
+// The status a routing answer goes out with.
+inline unsigned routing_status(const Routing& r) {
+  using Outcome = Routing::Outcome;
+  switch (r.outcome) {
+    case Outcome::kBadPath: return static_cast<unsigned>(http::path_problem(r.verdict).status);
+    case Outcome::kPreflight: return 204;
+    case Outcome::kMethodNotAllowed: return 405;
+    case Outcome::kHealth:
+    case Outcome::kJwks:
+    case Outcome::kMetrics: return 200;
+    case Outcome::kNotFound:
+    case Outcome::kOperation: break;
+  }
+  return 404;
+}
+
+// Writes the answer of the filter that stopped `call` (and notes its status in the call).
 template <class Stream>
-boost::asio::awaitable<bool> write_answer(Stream& s, unsigned version, const Call& call, bool keep,
+boost::asio::awaitable<bool> write_answer(Stream& s, unsigned version, Call& call, bool keep,
                                           const CompiledFlow* fault) {
   namespace h1 = http::h1;
+  call.sent_status = answer_status(call, fault);
   const Answer& a = call.answer;
   switch (a.kind) {
     case Answer::Kind::kProblem:
@@ -79,6 +115,11 @@ boost::asio::awaitable<bool> write_routing_answer(Stream& s, unsigned version, c
                                          w.backend_jwt_signer->jwks_json(), keep, false);
     case Outcome::kPreflight:
       co_return co_await io::write_response(s, version, 204, preflight, {}, keep);
+    case Outcome::kMetrics: {
+      const std::string text = w.opts.metrics_text();
+      co_return co_await io::write_fixed(s, version, observability::kContentType, text, keep,
+                                         req.method() == http::h1::Method::kHead);
+    }
     case Outcome::kMethodNotAllowed:
       co_return co_await io::write_problem(s, version, method_not_allowed(req.method_string()),
                                            keep);

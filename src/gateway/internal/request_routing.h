@@ -23,6 +23,7 @@ struct Routing {
     kBadPath,           // the path cannot be routed (`verdict` says why): 400
     kHealth,            // GET or HEAD /health
     kJwks,              // GET /.well-known/jwks.json
+    kMetrics,           // GET (or HEAD) of the metrics path that no API operation matches
     kPreflight,         // a CORS preflight, answered 204 with the fields routing filled in
     kNotFound,          // no operation matches the path: 404
     kMethodNotAllowed,  // the path matches, not for this method: 405

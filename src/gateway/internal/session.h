@@ -22,6 +22,7 @@
 #include "gateway/filter.h"
 #include "gateway/internal/frame_pool.h"
 #include "gateway/internal/http_io.h"
+#include "gateway/internal/observer.h"
 #include "gateway/read_buffer.h"
 #include "gateway/request_header.h"
 #include "gateway/response_header.h"
@@ -129,6 +130,8 @@ class Session {
   ResponseHeader response_;  // ... as the filters change it
   io::BodyReader up_body_;   // where its body ends
   std::string head_out_;     // a head as written to the client
+  RequestTrace trace_;          // the request's trace context (observer.h)
+  AccessLogFields log_fields_;  // what the access log keeps of the request, when it is on
   crypto::CertificateFingerprint client_cert_{};  // of the TLS client certificate, when has_client_cert_
   bool has_client_cert_ = false;
 };

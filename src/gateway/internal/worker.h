@@ -42,6 +42,8 @@ class Worker {
   // to it, the verify pool's answers and stop()).
   boost::asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   const GatewayOptions& opts;
+  int index = 0;                     // among the server's workers: its metrics cells
+  GatewayMetrics* metrics = nullptr;  // never null once started
   UpstreamPool pool;
   boost::asio::thread_pool* verify_pool = nullptr;  // slow credential checks run here
   const BackendJwtSigner* backend_jwt_signer = nullptr;
