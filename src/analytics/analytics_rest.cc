@@ -143,11 +143,15 @@ void add_analytics_routes(http::RestRouter& r, AnalyticsStore& analytics, store:
         return scope_from_query(req, now_millis());
       }
       case Base::kPublisher: {
-        auth.authorize(req, {domain::kRoleCreator, domain::kRolePublisher}, identity::kScopeApiView);
+        const domain::User u =
+            auth.authorize(req, {domain::kRoleCreator, domain::kRolePublisher}, identity::kScopeApiView).user;
         Scope s = scope_from_query(req, now_millis());
-        // The Publisher shows every API and API product to its readers: an id it does not know is 404.
+        // An id the Publisher does not know is 404; one its access control hides from the caller
+        // is refused before this (publisher::add_access_control), and the traffic of every API it
+        // hides is left out of the rest.
         if (!s.api_id.empty() && !store.get_api(s.api_id))
           throw ProblemError(Problem::not_found(fmt::format("API '{}' not found", s.api_id)));
+        if (!u.has_role(domain::kRoleAdmin)) s.hidden_apis = store.apis_hidden_from(u.roles);
         s.api_traffic_only = true;
         return s;
       }

@@ -107,6 +107,14 @@ class Where {
     if (!s.api_id.empty()) add(" AND api_id = ?", s.api_id);
     if (!s.application_id.empty()) add(" AND application_id = ?", s.application_id);
     if (s.api_traffic_only) sql_ += " AND api_id <> ''";
+    if (!s.hidden_apis.empty()) {
+      sql_ += " AND api_id NOT IN (";
+      for (std::size_t i = 0; i < s.hidden_apis.size(); ++i) {
+        sql_ += i ? ",?" : "?";
+        values_.emplace_back(s.hidden_apis[i]);
+      }
+      sql_ += ")";
+    }
     if (s.applications) {
       if (s.applications->empty()) {
         sql_ += " AND 1 = 0";

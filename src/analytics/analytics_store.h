@@ -37,6 +37,7 @@ struct Scope {
   std::string application_id;  // empty: every application
   bool api_traffic_only = false;                          // requests that reached no API are left out
   std::optional<std::vector<std::string>> applications;  // set: only these applications' requests
+  std::vector<std::string> hidden_apis;  // these APIs' requests are left out (Publisher access control)
 };
 
 class AnalyticsStore {

@@ -204,6 +204,9 @@ class Store {
   // The roles an API's (or API product's) Publisher access control admits (lower case); empty
   // when it is not RESTRICTED, or there is no such API. An index lookup (migration 29).
   virtual std::vector<std::string> api_access_roles(std::string_view api_id) = 0;
+  // The APIs and API products whose Publisher access control admits none of `roles` (an admin's
+  // roles aside: callers skip this for admins).
+  virtual std::vector<std::string> apis_hidden_from(const std::vector<std::string>& roles) = 0;
   // The APIs and API products the Developer Portal shows `reader` (a lifecycle state the portal
   // shows, a visibility that admits the reader), a page of them in creation order with the total.
   // Who sees an API is kept as rows, so a page costs the page (and the total an index count).

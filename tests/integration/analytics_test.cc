@@ -288,6 +288,40 @@ TEST_F(AnalyticsVisibility, EachPortalSeesOnlyWhatItsCallerMaySee) {
   EXPECT_EQ(mgmt().get(kDevAnalytics + "/summary").status, 401);
 }
 
+TEST_F(AnalyticsVisibility, APublisherDoesNotSeeTrafficOfApisTheirAccessControlHides) {
+  user("ana-creator", R"(["creator"])");
+  const std::string open = quiet_secured_api("AnaOpen", "/anaopen", "Unlimited");
+  const std::string hidden = create_api(api_body("AnaHidden", "/anahidden", R"([{"target":"/*","verb":"GET"}])",
+                                                 backend_->url(""),
+                                                 R"("policies":["Unlimited"],"accessControl":"RESTRICTED",)"
+                                                 R"("accessControlRoles":["publisher"],)"));
+  ASSERT_EQ(admin("POST", kApis + "/change-lifecycle?apiId=" + hidden + "&action=Publish").status, 200);
+  deploy(hidden, create_revision(hidden));
+  Client c = application("AnaAcApp");
+  subscribe(c.app_id, open);
+  subscribe(c.app_id, hidden);
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(call("/anaopen/1.0.0/x", c.token).status, 200);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(call("/anahidden/1.0.0/x", c.token).status, 200);
+  poll(kAdminAnalytics + "/summary?applicationId=" + c.app_id, [](const json::object& o) { return count_of(o) == 5; });
+
+  // The creator holds no role the hidden API admits: its traffic is not theirs to see.
+  const json::object seen =
+      json_of(as("ana-creator", "GET", kPublisherAnalytics + "/summary?applicationId=" + c.app_id));
+  EXPECT_EQ(count_of(seen), 2);
+  const json::object top = json_of(as("ana-creator", "GET", kPublisherAnalytics + "/top-apis?limit=100"));
+  bool lists_open = false;
+  for (const auto& a : top.at("list").as_array()) {
+    EXPECT_NE(str(a.at("apiId")), hidden);
+    lists_open = lists_open || str(a.at("apiId")) == open;
+  }
+  EXPECT_TRUE(lists_open) << json::serialize(top);
+  auto refused = as("ana-creator", "GET", kPublisherAnalytics + "/summary?apiId=" + hidden);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_NE(refused.body.find("900365"), std::string::npos) << refused.body;
+  // An admin sees both.
+  EXPECT_EQ(count_of(json_of(admin("GET", kPublisherAnalytics + "/summary?applicationId=" + c.app_id))), 5);
+}
+
 TEST_F(AnalyticsVisibility, BadParametersAreAnsweredWith400Problems) {
   expect_problem(admin("GET", kAdminAnalytics + "/summary?from=yesterday"), 400, "from");
   expect_problem(admin("GET", kAdminAnalytics + "/traffic?to=2026-13-01T00:00:00Z"), 400, "to");

@@ -359,6 +359,21 @@ class SqliteStore final : public Store {
     return roles;
   }
 
+  std::vector<std::string> apis_hidden_from(const std::vector<std::string>& roles) override {
+    std::string sql = "SELECT DISTINCT api_id FROM api_access_roles";
+    if (!roles.empty()) {
+      sql += " WHERE api_id NOT IN (SELECT api_id FROM api_access_roles WHERE role IN (";
+      for (std::size_t i = 0; i < roles.size(); ++i) sql += i ? ",?" : "?";
+      sql += "))";
+    }
+    std::lock_guard lock(mu_);
+    Stmt s = db_.prepare(sql);
+    bind_all(s, roles);
+    std::vector<std::string> ids;
+    while (s.step()) ids.push_back(s.text(0));
+    return ids;
+  }
+
   ApiPage list_portal_apis(const PortalReader& reader, std::int64_t limit, std::int64_t offset) override {
     const std::vector<std::string> audiences = portal_audiences(reader);
     std::lock_guard lock(mu_);
