@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -48,7 +49,11 @@ std::optional<std::int64_t> int_claim(const json::object& c, std::string_view k,
   if (v->is_int64()) return v->get_int64();
   if (v->is_uint64()) return v->get_uint64() > static_cast<std::uint64_t>(kMax) ? kMax : static_cast<std::int64_t>(v->get_uint64());
   if (v->is_double()) {
-    const double d = v->get_double();  // JSON has no NaN or infinity
+    const double d = v->get_double();
+    if (std::isnan(d)) {
+      malformed = true;
+      return std::nullopt;
+    }
     if (d >= 9.2e18) return kMax;
     if (d <= -9.2e18) return kMin;
     return static_cast<std::int64_t>(d);
