@@ -4,12 +4,12 @@ PRESET    ?= release
 JOBS      ?= 2
 DATA_DIR  ?= ./data
 
-.PHONY: all deps web build server run test bench asan format lint clean
+.PHONY: all packages deps web build server run test bench asan fuzz format lint clean
 
 all: build
 
 # Installs the Debian packages listed in packages.txt that are not installed yet (needs root or sudo).
-deps:
+packages:
 	@missing=$$(grep -vE '^\s*(#|$$)' packages.txt | while read -r p; do \
 	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || echo "$$p"; done); \
 	if [ -n "$$missing" ]; then \
@@ -17,6 +17,8 @@ deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+
+deps: packages
 	@# the independent OpenAPI validator the integration tests run on exported definitions
 	@if [ ! -d tools/openapi-check/node_modules ]; then \
 	  command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -50,6 +52,13 @@ asan: deps web
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
+
+# Every libFuzzer target in tests/fuzz for FUZZ_SECONDS each (default 60), from tests/corpus/<target>;
+# builds into build/fuzz, fails when a target crashes. FUZZ_TARGETS="jwt multipart" runs only those.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: packages
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(JOBS) scripts/fuzz.sh $(FUZZ_TARGETS)
 
 format:
 	find src tests -name '*.h' -o -name '*.cc' | xargs clang-format -i

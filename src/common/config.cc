@@ -6,7 +6,12 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <functional>
+// toml++ 3.3 asserts (abort() without NDEBUG) on a table header such as "[,x]" and then, with the
+// assert off, reports the parse error itself; a typo in archway.toml must end in that message.
+#define TOML_ASSERT(expr) static_assert(true)
 #include <toml++/toml.h>
 #include <unistd.h>
 
@@ -213,10 +218,47 @@ void apply_text(Config& c, const KeySpec& spec, const std::string& text, const s
   }
 }
 
+// The line of the first byte outside ASCII that is not inside a string or comment, or 0. TOML
+// allows none there, and toml++ 3.3 reaches __builtin_unreachable() on some (U+00A1..U+0499 where
+// it looks for whitespace), so such a file is refused before it is parsed.
+std::size_t stray_non_ascii_line(std::string_view text) {
+  std::size_t line = 1;
+  for (std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch == '\n') {
+      ++line;
+    } else if (ch == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (ch == '"' || ch == '\'') {
+      const bool multi = text.substr(i, 3) == std::string(3, ch);
+      const std::string close = multi ? std::string(3, ch) : std::string(1, ch);
+      i += close.size();
+      while (i < text.size() && text.substr(i, close.size()) != close) {
+        if (text[i] == '\n') {
+          if (!multi) break;  // an unterminated string: the parser reports it
+          ++line;
+        }
+        if (text[i] == '\\' && ch == '"' && i + 1 < text.size() && text[i + 1] != '\n') ++i;
+        ++i;
+      }
+      if (i < text.size() && text[i] == '\n') --i;  // let the loop count it
+      else i += close.size() - 1;
+    } else if (static_cast<unsigned char>(ch) >= 0x80) {
+      return line;
+    }
+  }
+  return 0;
+}
+
 void apply_toml(Config& c, const std::string& path) {
   toml::table tbl;
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) throw ConfigError(fmt::format("{}: cannot be read", path));
+  if (const std::size_t line = stray_non_ascii_line(text))
+    throw ConfigError(fmt::format("{}:{}: a non-ASCII character outside a string or comment", path, line));
   try {
-    tbl = toml::parse_file(path);
+    tbl = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     throw ConfigError(fmt::format("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column,
                                   e.description()));

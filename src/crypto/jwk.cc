@@ -136,6 +136,8 @@ std::optional<VerificationKey> VerificationKey::from_jwk(const json::object& jwk
     auto y = member(jwk, "y");
     if (!x || !y || x->size() != 32 || y->size() != 32) return fail("EC key without 32-byte x/y");
     vk.alg_ = JwsAlg::kES256;
+    if (auto alg = jwk.if_contains("alg"); alg && alg->is_string() && alg->get_string() != "ES256")
+      return fail("unsupported alg for an EC key");
     point = std::string(1, '\x04') + *x + *y;
     OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "P-256", 0);
     OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());

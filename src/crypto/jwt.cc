@@ -2,6 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
 #include "crypto/base64url.h"
 
 namespace archway::crypto {
@@ -39,9 +43,21 @@ std::optional<json::object> decode_object(std::string_view part) {
 std::optional<std::int64_t> int_claim(const json::object& c, std::string_view k, bool& malformed) {
   auto* v = c.if_contains(k);
   if (!v) return std::nullopt;
+  // Out-of-range times saturate: a far-future nbf stays in the future, a far-past exp in the past.
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
   if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-  if (v->is_double()) return static_cast<std::int64_t>(v->get_double());
+  if (v->is_uint64()) return v->get_uint64() > static_cast<std::uint64_t>(kMax) ? kMax : static_cast<std::int64_t>(v->get_uint64());
+  if (v->is_double()) {
+    const double d = v->get_double();
+    if (std::isnan(d)) {
+      malformed = true;
+      return std::nullopt;
+    }
+    if (d >= 9.2e18) return kMax;
+    if (d <= -9.2e18) return kMin;
+    return static_cast<std::int64_t>(d);
+  }
   malformed = true;
   return std::nullopt;
 }
@@ -99,7 +115,7 @@ JwtError check_claims(const json::object& c, std::int64_t now, std::int64_t leew
   const auto nbf = int_claim(c, "nbf", malformed);
   const auto iat = int_claim(c, "iat", malformed);
   if (malformed || (!exp && require_exp)) return JwtError::kMalformed;
-  if (exp && now > *exp + leeway) return JwtError::kExpired;
+  if (exp && now - leeway > *exp) return JwtError::kExpired;  // not *exp + leeway: exp may be the maximum
   if (nbf && now + leeway < *nbf) return JwtError::kNotYetValid;
   if (iat && now + leeway < *iat) return JwtError::kNotYetValid;
   if (!issuer.empty()) {

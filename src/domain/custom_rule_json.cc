@@ -254,7 +254,8 @@ ThrottlePolicy custom_rule_from_json(const json::object& o) {
       bad(fmt::format(
           "'siddhiQuery' is not one Archway can enforce ({}); Archway does not run Siddhi: {}", why,
           kArchwayFields));
-    p.match = std::move(rule->match);
+    // The same checks as a 'condition' body: a rule read from a query must read back from its JSON.
+    p.match = match_from_json(match_to_json(rule->match));
     p.limit = rule->limit;
   } else {
     bad(std::string("a custom rule needs what it limits: ") + std::string(kArchwayFields));

@@ -184,7 +184,8 @@ std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_
   if (h.size() < 7 || !(h.substr(0, 6) == "Basic " || h.substr(0, 6) == "basic ")) return std::nullopt;
   std::string_view in = h.substr(6);
   while (!in.empty() && in.front() == ' ') in.remove_prefix(1);
-  std::string out(b64::decoded_size(in.size()), '\0');
+  // decoded_size() rounds down; decode() writes up to 3 bytes for each started group of 4.
+  std::string out((in.size() + 3) / 4 * 3, '\0');
   auto [written, read] = b64::decode(out.data(), in.data(), in.size());
   // decode() stops at the first character outside the alphabet; only '=' padding may follow.
   if (in.empty() || in.find_first_not_of('=', read) != std::string_view::npos || in.size() - read > 2)

@@ -137,7 +137,8 @@ struct Compiler {
     if (v->is_int64() && v->get_int64() >= 0) return static_cast<std::size_t>(v->get_int64());
     if (v->is_uint64()) return static_cast<std::size_t>(v->get_uint64());
     if (v->is_double() && v->get_double() >= 0 && std::trunc(v->get_double()) == v->get_double())
-      return static_cast<std::size_t>(v->get_double());
+      return v->get_double() >= 1.8e19 ? std::numeric_limits<std::size_t>::max()  // beyond size_t: no limit
+                                       : static_cast<std::size_t>(v->get_double());
     fail(pointer_append(loc, key), "must be a non-negative integer");
     return std::nullopt;
   }

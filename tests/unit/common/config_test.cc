@@ -101,6 +101,32 @@ TEST(Config, MalformedTomlNamesTheFileAndLine) {
   }
 }
 
+// Found by tests/fuzz/config_fuzz.cc: toml++ 3.3 aborted (a failed assert) on this table header.
+TEST(Config, TableHeaderWithoutAKeyIsAConfigErrorNotAnAbort) {
+  ConfigSources s;
+  s.config_file = write_toml("[,gahttp_prot = 80\n%");
+  EXPECT_THROW(load_config(s), ConfigError);
+  s.config_file = write_toml("[gateway]\n[ ,x]\n");
+  EXPECT_THROW(load_config(s), ConfigError);
+}
+
+// Found by tests/fuzz/config_fuzz.cc: toml++ 3.3 reached __builtin_unreachable() on U+0137 where
+// it looked for whitespace. Outside strings and comments TOML has no room for such characters.
+TEST(Config, NonAsciiOutsideStringsIsAConfigErrorNamingTheLine) {
+  ConfigSources s;
+  s.config_file = write_toml("[gateway]\nhttp_port = 1\u0137\n");
+  try {
+    load_config(s);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(":2:"), std::string::npos) << e.what();
+  }
+  // Inside strings and comments, and after a byte order mark, they are fine.
+  s.config_file = write_toml("\xEF\xBB\xBF# donn\u00e9es\n[server]\ndata_dir = \"/srv/donn\u00e9es\" # \u00e9\n"
+                             "[keymanager]\nissuer = '''https://\u0137\n'''\n");
+  EXPECT_EQ(load_config(s).data_dir, "/srv/donn\u00e9es");
+}
+
 TEST(Config, WrongTypeInFileIsRejected) {
   ConfigSources s;
   s.config_file = write_toml("[gateway]\nhttp_port = \"8280\"\n");

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
 #include <boost/json.hpp>
 
 #include "crypto/base64url.h"
@@ -109,12 +113,40 @@ TEST(Jwt, TimeAndIssuerChecks) {
   EXPECT_EQ(check_claims(json::object{{"exp", "soon"}}, 1, 30, ""), JwtError::kMalformed);
 }
 
+// Found by tests/fuzz/jwt_fuzz.cc: numbers beyond int64 used to wrap (an nbf of 2^64-1 became -1,
+// so the token counted as valid already) or overflow (1e300 cast, exp + leeway at the maximum).
+TEST(Jwt, OutOfRangeNumericDatesSaturateInsteadOfWrapping) {
+  json::object c{{"exp", std::numeric_limits<std::uint64_t>::max()}, {"nbf", std::numeric_limits<std::uint64_t>::max()}};
+  EXPECT_EQ(check_claims(c, 1500, 30, ""), JwtError::kNotYetValid);
+  EXPECT_EQ(check_claims(json::object{{"exp", 1e300}}, 1500, 30, ""), JwtError::kNone);
+  EXPECT_EQ(check_claims(json::object{{"exp", -1e300}}, 1500, 30, ""), JwtError::kExpired);
+  // Boost.JSON 1.81 reads "nbf":-0e+320 as NaN (the fuzzer's second input): malformed, not a cast.
+  EXPECT_EQ(check_claims(json::object{{"exp", std::nan("")}}, 1500, 30, ""), JwtError::kMalformed);
+  EXPECT_EQ(check_claims(json::object{{"exp", 5000}, {"iat", 1e300}}, 1500, 30, ""), JwtError::kNotYetValid);
+  EXPECT_EQ(check_claims(json::object{{"exp", std::numeric_limits<std::int64_t>::max()}}, 1500, 30, ""), JwtError::kNone);
+  // The fuzzer's input: {"exp":1e+300,"nbf":-1e+300}, parsed from a token.
+  auto jwt = parse_jwt("eyJhbGciOiJFUzI1NiJ9.eyJleHAiOjFlKzMwMCwibmJmIjotMWUrMzAwfQ.AQ", nullptr);
+  ASSERT_TRUE(jwt);
+  EXPECT_EQ(check_claims(jwt->claims, 1500, 30, ""), JwtError::kNone);
+}
+
 TEST(Jwk, RejectsWeakAndUnsupportedKeys) {
   std::string why;
   EXPECT_FALSE(VerificationKey::from_jwk(json::object{{"kty", "oct"}, {"k", "AAAA"}}, &why));
   EXPECT_FALSE(VerificationKey::from_jwk(json::object{{"kty", "RSA"}, {"n", "AQAB"}, {"e", "AQAB"}}, &why));
   EXPECT_NE(why.find("2048"), std::string::npos);
   EXPECT_FALSE(VerificationKey::from_jwk(json::object{{"kty", "EC"}, {"crv", "P-384"}}, &why));
+}
+
+// Found by tests/fuzz/jwt_fuzz.cc: an EC key labelled "alg": "RS256" was read as an ES256 key.
+TEST(Jwk, AnEcKeyWhoseAlgIsNotEs256IsRefused) {
+  const SigningKey es = SigningKey::generate(JwsAlg::kES256);
+  json::object jwk = es.public_jwk();
+  ASSERT_TRUE(VerificationKey::from_jwk(jwk));
+  jwk["alg"] = "RS256";
+  std::string why;
+  EXPECT_FALSE(VerificationKey::from_jwk(jwk, &why));
+  EXPECT_NE(why.find("alg"), std::string::npos) << why;
 }
 
 TEST(SecretBox, SealsAndDetectsTampering) {

@@ -271,6 +271,24 @@ TEST(CustomRuleJson, ReadsTheProductsSiddhiTemplateAndRefusesOtherQueries) {
   EXPECT_FALSE(read_siddhi_template("", why));
 }
 
+// Found by tests/fuzz/json_bodies_fuzz.cc: a Siddhi query whose quoted user id spans a line was
+// stored, and then its own JSON (condition.userId with a newline) was refused on the way back.
+TEST(CustomRuleJson, ASiddhiRuleIsHeldToTheConditionFieldsChecks) {
+  const std::string query =
+      "FROM RequestStream\nSELECT userId, ( userId == 'admin@carm\nSELECT userId, ( userId == "
+      "'admin@cabon.super' ) AS msEligible , str:concat('admin@carbon.super','') as throttleKjy\n"
+      "INzSERT INTO ElisEligible==true]#throttleV:timeBatch(1 min)\nSELECT throttleKey, (count(userId) >= 5) as "
+      "isThrottled, expiryTimeStampttleKey\nINSERT ALL EVENTS into ResultStream;";
+  const json::object body{{"policyName", "S1"}, {"keyTemplate", "$userId"}, {"siddhiQuery", query}};
+  try {
+    custom_rule_from_json(body);
+    FAIL() << "accepted";
+  } catch (const common::ProblemError& e) {
+    EXPECT_EQ(e.problem().status, 400);
+    EXPECT_NE(e.problem().description.find("userId"), std::string::npos) << e.problem().description;
+  }
+}
+
 TEST(CustomRuleJson, RejectionsNameTheField) {
   auto reject = [](const std::string& body) { return rejection(body, kPolicyLevelCustom); };
   EXPECT_NE(reject(R"({"policyName":"A","limit":{"requestCount":1}})").find("keyTemplate"), std::string::npos);

@@ -67,6 +67,18 @@ TEST(RestRouter, ARestParameterTakesTheRemainingSegmentsAndLosesToExactRoutes) {
   EXPECT_EQ(body("/devportal/x"), "none");
 }
 
+// Found by tests/fuzz/rest_router_fuzz.cc and oauth_form_fuzz.cc: credentials whose base64 length
+// is not a multiple of 4 were decoded into a buffer sized for the whole groups only (a heap
+// overflow from any client's Authorization header).
+TEST(BasicAuth, UnpaddedCredentialsDecodeWithoutOverrunningTheBuffer) {
+  EXPECT_EQ(parse_basic_auth("Basic YWRtaW46YWRtaW4"), std::make_pair(std::string("admin"), std::string("admin")));
+  EXPECT_EQ(parse_basic_auth("Basic YTpi"), std::make_pair(std::string("a"), std::string("b")));
+  EXPECT_EQ(parse_basic_auth("Basic YTpiYw"), std::make_pair(std::string("a"), std::string("bc")));
+  // The fuzzers' inputs (23 and 27 base64 characters, no ':' once decoded).
+  EXPECT_FALSE(parse_basic_auth("basic   YccccccccccccccccWRtaW4"));
+  EXPECT_FALSE(parse_basic_auth("Basic Y2xpZW5Y2xpZW50LTE6czNjcjN0"));
+}
+
 TEST(QueryString, DecodesPairs) {
   auto q = parse_query("a=1&b=x%20y+z&flag&=skip");
   EXPECT_EQ(q["a"], "1");

@@ -44,6 +44,16 @@ TEST(SchemaValidator, NumberAcceptsIntegers) {
   EXPECT_FALSE(c.valid("true"));
 }
 
+// Found by tests/fuzz/schema_validator_fuzz.cc: a count beyond size_t as a JSON double (2.2e121)
+// was cast to size_t (undefined behaviour); it now means "no value is that long".
+TEST(SchemaValidator, CountsBeyondSizeTAreTheLargestCount) {
+  Case c(R"({"type":"string","nullable":true,"minLength":2222222222222222222222222222222222222222})");
+  EXPECT_TRUE(c.valid("null"));
+  EXPECT_FALSE(c.valid(R"("short")"));
+  Case d(R"({"type":"array","maxItems":1e300})");
+  EXPECT_TRUE(d.valid("[1,2,3]"));
+}
+
 TEST(SchemaValidator, OpenApi30NullableAdmitsNullAndOtherwiseNullIsRefused) {
   Case nullable(R"({"type":"string","nullable":true})");
   EXPECT_TRUE(nullable.valid("null"));
