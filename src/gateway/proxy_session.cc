@@ -68,9 +68,9 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
 template <class Client>
 asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_ip,
                                      const domain::IpAddress& remote_addr, bool tls) {
-  start_clock();
+  start_clock();  // one clock read for the analytics event and the metrics
   timed(client).answered = {};
-  const SteadyTime began = std::chrono::steady_clock::now();
+  const SteadyTime began = started_;
   RequestHeader& req = request_;
   req.assign(req_head_);
   req_body_.start(req_head_.framing, req_head_.content_length);
