@@ -55,7 +55,24 @@ ErrorCategory category_of(const Filter* f) {
   return ErrorCategory::kMediation;
 }
 
+// The gateway's own answer as the client got it; `when_error` is the category of an error status.
+void note_answer(Event& e, const TimedSocket::Answered& answered, ErrorCategory when_error) {
+  e.status = static_cast<std::uint16_t>(answered.status);
+  e.error_code = answered.code;
+  e.response_bytes = static_cast<std::int64_t>(answered.body_bytes);
+  e.category = analytics::is_error(answered.status) ? when_error : ErrorCategory::kNone;
+}
+
 }  // namespace
+
+Event* Session::new_event() {
+  Event* e = w_.events ? w_.events->claim() : nullptr;
+  if (!e) return nullptr;
+  clear(*e);
+  e->time_ms = started_ms_;
+  e->total_us = micros_since(started_);
+  return e;
+}
 
 void Session::start_clock() {
   started_ = std::chrono::steady_clock::now();
@@ -66,15 +83,9 @@ void Session::start_clock() {
 
 void Session::record_refused_head(std::string_view remote_ip, const TimedSocket::Answered& answered) {
   if (!w_.events) return;
-  Event* e = w_.events->claim();
+  Event* e = new_event();
   if (!e) return;
-  clear(*e);
-  e->time_ms = started_ms_;
-  e->total_us = micros_since(started_);
-  e->status = static_cast<std::uint16_t>(answered.status);
-  e->error_code = answered.code;
-  e->response_bytes = static_cast<std::int64_t>(answered.body_bytes);
-  e->category = analytics::is_error(answered.status) ? ErrorCategory::kOther : ErrorCategory::kNone;
+  note_answer(*e, answered, ErrorCategory::kOther);
   e->client_ip.assign(remote_ip);
   w_.events->publish();
 }
@@ -94,15 +105,9 @@ void Session::record_unrouted(const Routing& r, const RequestHeader& req, std::s
     default:
       return;  // the gateway's own resources and preflights are not API traffic
   }
-  Event* e = w_.events->claim();
+  Event* e = new_event();
   if (!e) return;
-  clear(*e);
-  e->time_ms = started_ms_;
-  e->total_us = micros_since(started_);
-  e->status = static_cast<std::uint16_t>(answered.status);
-  e->error_code = answered.code;
-  e->response_bytes = static_cast<std::int64_t>(answered.body_bytes);
-  e->category = analytics::is_error(answered.status) ? category : ErrorCategory::kNone;
+  note_answer(*e, answered, category);
   e->method.assign(req.method_string());
   e->resource.assign(r.path.empty() ? req.target() : r.path);
   e->client_ip.assign(remote_ip);
@@ -120,11 +125,8 @@ void Session::record_unrouted(const Routing& r, const RequestHeader& req, std::s
 void Session::record_call(const Call& call, const ExchangeState& x, const Filter* stopped_by,
                           const TimedSocket::Answered& answered) {
   if (!w_.events) return;
-  Event* e = w_.events->claim();
+  Event* e = new_event();
   if (!e) return;
-  clear(*e);
-  e->time_ms = started_ms_;
-  e->total_us = micros_since(started_);
   const ApiRuntime& api = call.api;
   e->api_id.assign(api.id);
   e->api_name.assign(api.name);

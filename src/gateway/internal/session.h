@@ -110,6 +110,9 @@ class Session {
   void record_unrouted(const Routing& r, const RequestHeader& req, std::string_view remote_ip,
                        const TimedSocket::Answered& answered);
   void record_refused_head(std::string_view remote_ip, const TimedSocket::Answered& answered);
+  // A cleared event of the worker's ring stamped with the request's times; null when analytics is
+  // off or the ring is full (then the event is dropped and counted).
+  analytics::Event* new_event();
 
   Worker& w_;
   std::chrono::steady_clock::time_point started_{};  // when the request's head was read
