@@ -20,11 +20,14 @@
 #include <fstream>
 #include <stdexcept>
 #include <iostream>
+#include <optional>
+#include <utility>
 
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/ids.h"
 #include "common/logging.h"
+#include "common/problem.h"
 #include "crypto/password_hash.h"
 #include "crypto/random.h"
 #include "crypto/secret_box.h"
@@ -81,6 +84,8 @@
 #include "publisher/test_key_rest.h"
 #include "store/store.h"
 #include "sync/change_feed.h"
+#include "sync/feed_server.h"
+#include "sync/remote_feed.h"
 #include "traffic/traffic_manager.h"
 
 namespace archway::app {
@@ -214,10 +219,159 @@ domain::Environment builtin_environment(const std::string& host, int http_port, 
   return env;
 }
 
+// The management plane: the REST APIs, the portals and /metrics over the store. Its services live
+// as long as it does; the constructor registers their routes on `router`.
+struct ManagementDeps {
+  const common::Config& cfg;
+  store::Store& store;
+  const crypto::SecretBox& secrets;
+  keymanager::KeyManager& key_manager;
+  identity::LoginThrottle& login_throttle;
+  keymanager::JwksFetcher& jwks_fetcher;
+  analytics::AnalyticsStore* analytics_store;
+  analytics::AlertEngine* alert_engine;
+  observability::MetricsRegistry& metrics_registry;
+  std::function<std::pair<int, int>()> gateway_ports;  // http, https: what the Default environment announces
+};
+
+class ManagementPlane {
+ public:
+  explicit ManagementPlane(const ManagementDeps& d);
+  const std::shared_ptr<http::RestRouter> router = std::make_shared<http::RestRouter>();
+
+ private:
+  static publisher::OpenApiSettings openapi_settings(const ManagementDeps& d) {
+    publisher::OpenApiSettings s;
+    s.gateway_listeners = [ports = d.gateway_ports]() {
+      const auto [http_port, https_port] = ports();
+      return std::vector<std::pair<std::string, int>>{{"http", http_port}, {"https", https_port}};
+    };
+    s.token_url = d.cfg.keymanager_issuer;
+    s.client_tls = http::make_client_tls();
+    s.max_definition_bytes = static_cast<std::size_t>(d.cfg.management_max_body_bytes);
+    return s;
+  }
+
+  ManagementDeps d_;
+  publisher::ApiService api_service_{d_.store, &d_.secrets};
+  publisher::ApiService product_service_{d_.store, &d_.secrets, publisher::ApiKind::kProduct};
+  publisher::DocumentService document_service_{d_.store};
+  publisher::DocumentService product_document_service_{d_.store, publisher::ApiKind::kProduct};
+  identity::Authenticator auth_{d_.store, &d_.login_throttle};
+  identity::SystemScopes system_scopes_{d_.store};
+  identity::UserService users_{d_.store, auth_};
+  publisher::OpenApiService openapi_service_{api_service_, openapi_settings(d_), &product_service_};
+  publisher::CommentService comment_service_{d_.store};
+  publisher::ProjectArchive project_archive_{api_service_, product_service_, openapi_service_, document_service_,
+                                             d_.store};
+  workflow::Approvals approvals_{d_.store};
+  catalog::ServiceCatalog service_catalog_{d_.store};
+  publisher::ServiceImport service_import_{api_service_, openapi_service_, service_catalog_};
+  webui::LoadedWebAssets web_from_dir_;
+  std::optional<webui::StaticSite> web_portals_;
+};
+
+ManagementPlane::ManagementPlane(const ManagementDeps& deps) : d_(deps) {
+  const common::Config& cfg = d_.cfg;
+  store::Store& store = d_.store;
+  auto& key_manager = d_.key_manager;
+  auth_.set_bearer_verifier([&key_manager](std::string_view token) { return key_manager.verify_bearer(token); });
+  auth_.set_system_scopes(&system_scopes_);
+  key_manager.set_system_scopes(&system_scopes_);
+  auto& r = *router;
+  publisher::add_openapi_routes(r, openapi_service_, auth_);
+  publisher::add_document_routes(r, document_service_, product_document_service_, store, auth_);
+  publisher::add_comment_routes(r, api_service_, comment_service_, auth_);
+  publisher::add_project_archive_routes(r, project_archive_, api_service_, product_service_, auth_);
+  publisher::add_approval_completions(approvals_, api_service_, product_service_);
+  devportal::add_approval_completions(approvals_, store);
+  publisher::add_publisher_routes(r, api_service_, product_service_, auth_, approvals_);
+  publisher::add_test_key_routes(r, api_service_, key_manager, auth_);
+  // What the settings and key-manager calls announce: the gateway's URLs (asked when called, as
+  // its ports are known once it listens) and the Key Manager's endpoints.
+  const std::string oauth_base = keymanager::endpoint_base(cfg.keymanager_issuer);
+  const std::string& gw_host = cfg.gateway.host;
+  const std::string url_host = gw_host.empty() || gw_host == "0.0.0.0" || gw_host == "::" ? "localhost" : gw_host;
+  domain::ServerInfoSource server_info = [ports = d_.gateway_ports, &store, oauth_base, url_host] {
+    domain::ServerInfo info;
+    const auto [http_port, https_port] = ports();
+    info.environments.push_back(builtin_environment(url_host, http_port, https_port));
+    for (auto& env : store.list_environments()) info.environments.push_back(std::move(env));
+    info.management_url = oauth_base;
+    info.token_endpoint = oauth_base + "/oauth2/token";
+    info.revoke_endpoint = oauth_base + "/oauth2/revoke";
+    return info;
+  };
+  publisher::add_settings_routes(r, api_service_, store, auth_, server_info);
+  publisher::add_environment_routes(r, api_service_, product_service_, auth_);
+  publisher::add_operation_policy_routes(r, api_service_, store, auth_);
+  publisher::add_certificate_routes(r, store, api_service_, auth_);
+  publisher::add_scope_routes(r, store, auth_, system_scopes_);
+  devportal::add_devportal_routes(
+      r, store, key_manager, approvals_, auth_, users_, cfg.devportal_self_signup, server_info,
+      [this](const domain::Api& a) {
+        return boost::json::serialize(devportal::portal_definition(openapi_service_, a));
+      });
+  devportal::add_application_transfer_routes(r, auth_, store);
+  devportal::add_settings_routes(r, store, auth_, server_info, cfg.devportal_self_signup);
+  devportal::add_document_routes(r, store, auth_);
+  devportal::add_comment_routes(r, store, comment_service_, auth_);
+  devportal::add_definition_routes(r, store, openapi_service_, auth_);
+  admin::add_admin_routes(r, users_, auth_, key_manager, d_.jwks_fetcher, store);
+  admin::add_category_routes(r, auth_, store);
+  admin::add_policy_transfer_routes(r, auth_, store);
+  admin::add_api_key_routes(r, auth_, key_manager, store);
+  admin::add_environment_routes(r, auth_, store, server_info);
+  admin::add_application_routes(r, auth_, store);
+  admin::add_api_routes(r, auth_, store);
+  admin::add_system_scope_routes(r, auth_, store, system_scopes_);
+  admin::add_workflow_routes(r, auth_, store, approvals_);
+  keymanager::add_oauth_routes(r, key_manager, store, auth_);
+  if (d_.analytics_store) analytics::add_analytics_routes(r, *d_.analytics_store, store, auth_, d_.alert_engine);
+  catalog::add_catalog_routes(r, service_catalog_, auth_);
+  publisher::add_service_import_routes(r, service_import_, auth_);
+  publisher::add_access_control(r, store, auth_);  // after every Publisher route
+  if (!cfg.web_dir.empty()) {
+    web_from_dir_ = webui::load_web_assets(cfg.web_dir);
+    spdlog::info("serving the web portals from {} ({} files)", cfg.web_dir, web_from_dir_.table.size());
+  }
+  web_portals_.emplace(cfg.web_dir.empty() ? webui::embedded_web_assets()
+                                           : std::span<const webui::WebAsset>(web_from_dir_.table));
+  web_portals_->add_routes(r);
+  // The same exposition as the gateway listener's. Access (metrics.management_access): local lets
+  // loopback callers in and asks others for an admin credential; open lets anyone in; admin
+  // always asks for one.
+  r.add("GET", "/metrics", [this](http::RestRequest& req) {
+    const std::string& access = d_.cfg.metrics_management_access;
+    if (access == "admin" || (access == "local" && !from_loopback(req.remote_address)))
+      auth_.authorize(req, {domain::kRoleAdmin}, identity::kScopeAdmin);
+    http::RestResponse res;
+    res.content_type = std::string(observability::kContentType);
+    res.body = d_.metrics_registry.render();
+    return res;
+  });
+}
+
+// The answer of /ready: 200 with `detail` when every check passed, else 503 with a problem body
+// saying which failed.
+std::pair<int, std::string> readiness_answer(const std::vector<std::string>& failures, boost::json::object detail) {
+  if (failures.empty()) {
+    detail["status"] = "READY";
+    return {200, boost::json::serialize(detail)};
+  }
+  std::string why;
+  for (const auto& f : failures) why += (why.empty() ? "" : "; ") + f;
+  common::Problem p{503, 503, "Service Unavailable", "Not ready: " + why};
+  return {503, p.to_json()};
+}
+
 }  // namespace
 
 int run_serve(const ServeOptions& options) {
   const auto started = std::chrono::steady_clock::now();
+  const Role role = options.role;
+  const bool with_store = role != Role::kGateway;        // management plane, Key Manager, change log
+  const bool with_gateway = role != Role::kControlPlane;  // the gateway listener
   common::Config cfg;
   try {
     common::ConfigSources src;
@@ -230,6 +384,20 @@ int run_serve(const ServeOptions& options) {
     return 2;
   }
   common::init_logging(cfg.log_level, cfg.log_format == "json");
+  std::vector<std::string> control_planes;
+  if (role == Role::kGateway) {
+    try {
+      control_planes = sync::RemoteFeed::parse_urls(cfg.cluster_control_plane);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "archway: --control-plane (cluster.control_plane): " << e.what() << std::endl;
+      return 2;
+    }
+    if (cfg.cluster_gateway_token.empty())
+      spdlog::warn("cluster.gateway_token is not set: every control plane will refuse this gateway (401)");
+  }
+  if (role == Role::kControlPlane && cfg.cluster_gateway_token.empty())
+    spdlog::warn("cluster.gateway_token is not set: the gateway feed ({}) refuses every gateway",
+                 sync::FeedServer::kBase);
 
   // Signals are handled by sigwait in this thread; block them before any other thread starts.
   sigset_t signals;
@@ -241,17 +409,26 @@ int run_serve(const ServeOptions& options) {
 
   try {
     // Nothing is created (data directory, admin password) when the start would fail on a port.
-    for (const auto& taken : {port_taken("management HTTP", cfg.management.host, cfg.management.http_port),
-                              port_taken("management HTTPS", cfg.management.host, cfg.management.https_port),
-                              port_taken("gateway HTTP", cfg.gateway.host, cfg.gateway.http_port),
-                              port_taken("gateway HTTPS", cfg.gateway.host, cfg.gateway.https_port)})
-      if (taken) throw std::runtime_error(*taken + " (change it with --set or archway.toml)");
+    std::vector<std::optional<std::string>> taken;
+    if (with_store) {
+      taken.push_back(port_taken("management HTTP", cfg.management.host, cfg.management.http_port));
+      taken.push_back(port_taken("management HTTPS", cfg.management.host, cfg.management.https_port));
+    }
+    if (with_gateway) {
+      taken.push_back(port_taken("gateway HTTP", cfg.gateway.host, cfg.gateway.http_port));
+      taken.push_back(port_taken("gateway HTTPS", cfg.gateway.host, cfg.gateway.https_port));
+    }
+    for (const auto& t : taken)
+      if (t) throw std::runtime_error(*t + " (change it with --set or archway.toml)");
     fs::create_directories(cfg.data_dir);
     const int data_lock = lock_data_dir(cfg.data_dir);  // held (open) until the process exits
     (void)data_lock;
     fs::permissions(cfg.data_dir, fs::perms::owner_all, fs::perm_options::replace);
-    auto store = store::open_sqlite_store((fs::path(cfg.data_dir) / "archway.db").string());
-    bootstrap_admin(*store, cfg);
+    std::unique_ptr<store::Store> store;
+    if (with_store) {
+      store = store::open_sqlite_store((fs::path(cfg.data_dir) / "archway.db").string());
+      bootstrap_admin(*store, cfg);
+    }
 
     crypto::TlsIdentity tls{cfg.tls_cert_file, cfg.tls_key_file};
     if (tls.cert_file.empty()) tls = crypto::ensure_self_signed((fs::path(cfg.data_dir) / "tls").string());
@@ -278,17 +455,20 @@ int run_serve(const ServeOptions& options) {
                                           cfg.tls_ciphers.empty() ? http::kDefaultTls12Ciphers : cfg.tls_ciphers);
     http::request_client_certificates(*gw.server_tls);
     gw.client_tls = http::make_client_tls(cfg.gateway_trust_store);
-    keymanager::JwksFetcher jwks_fetcher(*store, http::make_client_tls(),
-                                         std::chrono::seconds(cfg.keymanager_jwks_refresh_s),
-                                         std::chrono::milliseconds(cfg.keymanager_jwks_min_refetch_ms));
-    gw.on_unknown_key = [&jwks_fetcher](std::string_view issuer) { jwks_fetcher.request_refresh(issuer); };
-    // Basic-auth APIs check the control plane's users (in process here; remote gateways will ask it).
-    gw.basic_auth_verifier = [&store](const std::string& user, const std::string& password)
-        -> std::optional<std::vector<std::string>> {
-      auto u = store->find_user(user);
-      if (!u || !crypto::verify_password(u->password_hash, password)) return std::nullopt;
-      return u->roles;
-    };
+    std::unique_ptr<keymanager::JwksFetcher> jwks_fetcher;
+    if (with_store) {
+      jwks_fetcher = std::make_unique<keymanager::JwksFetcher>(
+          *store, http::make_client_tls(), std::chrono::seconds(cfg.keymanager_jwks_refresh_s),
+          std::chrono::milliseconds(cfg.keymanager_jwks_min_refetch_ms));
+      gw.on_unknown_key = [f = jwks_fetcher.get()](std::string_view issuer) { f->request_refresh(issuer); };
+      // Basic-auth APIs check the control plane's users (in process here; a remote gateway has none).
+      gw.basic_auth_verifier = [&store](const std::string& user, const std::string& password)
+          -> std::optional<std::vector<std::string>> {
+        auto u = store->find_user(user);
+        if (!u || !crypto::verify_password(u->password_hash, password)) return std::nullopt;
+        return u->roles;
+      };
+    }
     // Observability: one registry both listeners' /metrics render, the gateway's per-worker counters
     // (slots given to operations when snapshots are built), the access log and span export.
     observability::MetricsRegistry metrics_registry;
@@ -299,7 +479,7 @@ int run_serve(const ServeOptions& options) {
       gw.metrics_path = cfg.metrics_path;
     }
     std::unique_ptr<observability::AccessLog> access_log;
-    if (cfg.gateway_access_log != "off") {
+    if (cfg.gateway_access_log != "off" && with_gateway) {
       observability::AccessLog::Options lo;
       lo.path = cfg.gateway_access_log_path.empty() ? (fs::path(cfg.data_dir) / "access.log").string()
                                                     : cfg.gateway_access_log_path;
@@ -310,7 +490,7 @@ int run_serve(const ServeOptions& options) {
     }
     gw.trace_propagation = cfg.tracing_enabled;
     std::unique_ptr<observability::SpanExporter> span_exporter;
-    if (!cfg.tracing_otlp_endpoint.empty() && cfg.tracing_enabled) {
+    if (!cfg.tracing_otlp_endpoint.empty() && cfg.tracing_enabled && with_gateway) {
       observability::SpanExporter::Options so;
       so.endpoint = cfg.tracing_otlp_endpoint;
       so.service_name = cfg.tracing_service_name;
@@ -325,14 +505,18 @@ int run_serve(const ServeOptions& options) {
       gw.span_exporter = span_exporter.get();
     }
     std::atomic<std::int64_t> applied_revision{0};
-    traffic::TrafficOptions tro;
-    tro.redis_url = cfg.traffic_redis;
-    tro.sync_interval_ms = cfg.traffic_sync_interval_ms;
-    traffic::TrafficManager traffic_manager(tro);
-    traffic_manager.start();
-    gw.throttler = &traffic_manager.throttler();
+    std::unique_ptr<traffic::TrafficManager> traffic_manager;
+    if (with_gateway) {
+      traffic::TrafficOptions tro;
+      tro.redis_url = cfg.traffic_redis;
+      tro.sync_interval_ms = cfg.traffic_sync_interval_ms;
+      traffic_manager = std::make_unique<traffic::TrafficManager>(tro);
+      traffic_manager->start();
+      gw.throttler = &traffic_manager->throttler();
+    }
     // Analytics: each gateway worker records its requests into a ring of its own; one drain thread
-    // stores them in batches in the analytics database (a file of its own) and prunes it.
+    // stores them in batches in the analytics database (a file of its own) and prunes it. The
+    // control plane serves what its database holds and evaluates the alert rules on it.
     std::unique_ptr<analytics::AnalyticsStore> analytics_store;
     std::unique_ptr<analytics::Recorder> recorder;
     std::unique_ptr<analytics::AlertEngine> alert_engine;
@@ -340,26 +524,67 @@ int run_serve(const ServeOptions& options) {
       const std::string path = cfg.analytics_db_path.empty() ? (fs::path(cfg.data_dir) / "analytics.db").string()
                                                              : cfg.analytics_db_path;
       analytics_store = std::make_unique<analytics::AnalyticsStore>(path, cfg.gateway_environment);
-      analytics::RecorderOptions ro;
-      ro.ring_events = static_cast<std::size_t>(cfg.analytics_buffer_events);
-      ro.flush_interval_ms = cfg.analytics_flush_interval_ms;
-      recorder = std::make_unique<analytics::Recorder>(
-          ro, [s = analytics_store.get()](std::span<const analytics::Event* const> events) { s->write(events); });
-      constexpr std::int64_t kDayMs = 86400000;
-      recorder->set_tick(
-          [s = analytics_store.get(), raw = cfg.analytics_raw_retention_days * kDayMs,
-           rollups = cfg.analytics_rollup_retention_days * kDayMs] {
-            const std::int64_t now = common::now_millis();
-            s->prune(now - raw, now - rollups);
-          },
-          60000);
-      gw.analytics = recorder.get();
-      metrics_registry.set_analytics_dropped_source([r = recorder.get()] { return r->dropped(); });
-      alert_engine = std::make_unique<analytics::AlertEngine>(*analytics_store, cfg.analytics_alert_interval_s * 1000);
+      if (with_gateway) {
+        analytics::RecorderOptions ro;
+        ro.ring_events = static_cast<std::size_t>(cfg.analytics_buffer_events);
+        ro.flush_interval_ms = cfg.analytics_flush_interval_ms;
+        recorder = std::make_unique<analytics::Recorder>(
+            ro, [s = analytics_store.get()](std::span<const analytics::Event* const> events) { s->write(events); });
+        constexpr std::int64_t kDayMs = 86400000;
+        recorder->set_tick(
+            [s = analytics_store.get(), raw = cfg.analytics_raw_retention_days * kDayMs,
+             rollups = cfg.analytics_rollup_retention_days * kDayMs] {
+              const std::int64_t now = common::now_millis();
+              s->prune(now - raw, now - rollups);
+            },
+            60000);
+        gw.analytics = recorder.get();
+        metrics_registry.set_analytics_dropped_source([r = recorder.get()] { return r->dropped(); });
+      }
+      if (with_store)
+        alert_engine = std::make_unique<analytics::AlertEngine>(*analytics_store, cfg.analytics_alert_interval_s * 1000);
     }
-    gateway::GatewayServer gateway(gw);
+
+    // The gateway's readiness (/ready on its listener and the management one): a snapshot served.
+    std::function<std::pair<int, std::string>()> readiness;
+    std::unique_ptr<sync::RemoteFeed> remote_feed;
+    std::atomic<const sync::RemoteFeed*> remote_status = nullptr;  // read by /ready and /metrics threads
+    std::atomic<bool> snapshot_loaded = false;
+    readiness = [&]() -> std::pair<int, std::string> {
+      std::vector<std::string> failures;
+      boost::json::object detail;
+      detail["role"] = role == Role::kServe ? "serve" : role == Role::kGateway ? "gateway" : "control-plane";
+      if (with_store) {
+        try {
+          (void)store->count_users();
+        } catch (const std::exception& e) {
+          failures.push_back(std::string("the store does not answer (") + e.what() + ")");
+        }
+      }
+      if (const auto* rf = remote_status.load()) {
+        const auto s = rf->status();
+        if (!s.loaded) failures.push_back("no snapshot loaded yet: no control plane has answered");
+        detail["revision"] = s.revision;
+        detail["snapshotRevision"] = s.snapshot_revision;
+        detail["revisionsApplied"] = s.revisions_applied;
+        detail["batchesApplied"] = s.batches_applied;
+        detail["duplicatesSkipped"] = s.duplicates_skipped;
+        detail["snapshotsLoaded"] = s.snapshots_loaded;
+        detail["source"] = s.from_disk ? "disk" : "control-plane";
+        detail["connected"] = s.connected;
+        detail["controlPlane"] = s.control_plane;
+      } else if (with_gateway) {
+        if (!snapshot_loaded) failures.push_back("the gateway has not loaded its snapshot yet");
+        detail["revision"] = applied_revision.load(std::memory_order_relaxed);
+      }
+      return readiness_answer(failures, std::move(detail));
+    };
+    gw.readiness = readiness;
+
+    std::unique_ptr<gateway::GatewayServer> gateway;
+    if (with_gateway) gateway = std::make_unique<gateway::GatewayServer>(gw);
     metrics_registry.add_collector([&](std::string& out) {
-      gateway.write_metrics(out);
+      if (gateway) gateway->write_metrics(out);
       observability::write_family(out, "archway_gateway_snapshot_revision",
                                   "Change-log revision the gateway's runtime snapshot includes", "gauge");
       observability::write_sample(out, "archway_gateway_snapshot_revision", {},
@@ -376,12 +601,31 @@ int run_serve(const ServeOptions& options) {
                                   "Spans the OTLP endpoint accepted", "counter");
       observability::write_sample(out, "archway_tracing_spans_exported_total", {},
                                   span_exporter ? span_exporter->exported() : std::uint64_t{0});
+      if (const auto* rf = remote_status.load()) {
+        const auto s = rf->status();
+        observability::write_family(out, "archway_gateway_feed_batches_applied_total",
+                                    "Change batches a remote gateway applied from its control plane", "counter");
+        observability::write_sample(out, "archway_gateway_feed_batches_applied_total", {},
+                                    static_cast<double>(s.batches_applied));
+        observability::write_family(out, "archway_gateway_feed_duplicates_skipped_total",
+                                    "Change batches a remote gateway skipped because it had them already", "counter");
+        observability::write_sample(out, "archway_gateway_feed_duplicates_skipped_total", {},
+                                    static_cast<double>(s.duplicates_skipped));
+        observability::write_family(out, "archway_gateway_feed_snapshots_loaded_total",
+                                    "Snapshots a remote gateway loaded (from a control plane or its disk)", "counter");
+        observability::write_sample(out, "archway_gateway_feed_snapshots_loaded_total", {},
+                                    static_cast<double>(s.snapshots_loaded));
+        observability::write_family(out, "archway_gateway_feed_connected",
+                                    "1 while a remote gateway streams from a control plane", "gauge");
+        observability::write_sample(out, "archway_gateway_feed_connected", {}, s.connected ? 1.0 : 0.0);
+      }
     });
 
     keymanager::KeyManagerOptions kmo;
     kmo.issuer = cfg.keymanager_issuer;
     kmo.alg = *crypto::parse_alg(cfg.keymanager_signing_alg);
-    // One master key seals secrets at rest: signing keys and endpoint_security credentials.
+    // One master key seals secrets at rest: signing keys and endpoint_security credentials. A remote
+    // gateway opens endpoint credentials with its own copy (docs/deployment.md).
     const crypto::SecretBox secrets = crypto::SecretBox::from_key_file((fs::path(cfg.data_dir) / "master.key").string());
     // Failed sign-ins anywhere (token endpoint, sign-in form, management Basic) share one throttle.
     identity::LoginThrottle login_throttle(identity::LoginThrottleOptions{
@@ -389,12 +633,15 @@ int run_serve(const ServeOptions& options) {
         std::chrono::milliseconds(cfg.security_login_backoff_base_ms),
         std::chrono::milliseconds(cfg.security_login_backoff_max_ms),
         static_cast<std::size_t>(cfg.security_login_max_tracked)});
-    keymanager::KeyManager key_manager(*store, secrets, kmo, &login_throttle);
-    key_manager.init();
-    // The web portals sign in as public clients of our own Key Manager (authorization code + PKCE).
-    for (std::string_view portal : webui::StaticSite::kPortals)
-      key_manager.ensure_public_client("archway-" + std::string(portal), "Archway " + std::string(portal),
-                                       "/" + std::string(portal) + "/callback");
+    std::unique_ptr<keymanager::KeyManager> key_manager;
+    if (with_store) {
+      key_manager = std::make_unique<keymanager::KeyManager>(*store, secrets, kmo, &login_throttle);
+      key_manager->init();
+      // The web portals sign in as public clients of our own Key Manager (authorization code + PKCE).
+      for (std::string_view portal : webui::StaticSite::kPortals)
+        key_manager->ensure_public_client("archway-" + std::string(portal), "Archway " + std::string(portal),
+                                          "/" + std::string(portal) + "/callback");
+    }
 
     gateway::SnapshotSettings snapshot_settings{kmo.issuer, kmo.leeway_s, {}, {}};
     snapshot_settings.metrics = &gateway_metrics;
@@ -405,12 +652,13 @@ int run_serve(const ServeOptions& options) {
       if (!sealed.starts_with(domain::kSealedSecretPrefix)) return std::nullopt;
       return secrets.open(sealed.substr(domain::kSealedSecretPrefix.size()));
     };
-    // The gateway's state follows the change feed: loaded whole at start, then changed by what each
-    // write names (both on the feed's thread); every batch is published as a new snapshot.
+    // The gateway's state follows a change feed (in process, or from a control plane): loaded
+    // whole at start, then changed by what each write names (both on the feed's thread); every
+    // batch is published as a new snapshot.
     std::uint64_t generation = 0;
     gateway::SnapshotBuilder snapshots(snapshot_settings);
     auto publish = [&] {
-      gateway.update(snapshots.snapshot(++generation));
+      gateway->update(snapshots.snapshot(++generation));
       for (const auto& w : snapshots.take_warnings()) spdlog::warn("gateway: {}", w);
     };
     sync::DeploymentFeed::Subscriber subscriber;
@@ -422,6 +670,7 @@ int run_serve(const ServeOptions& options) {
         snapshots.add_subscriptions(chunk);
       publish();
       applied_revision.store(rev, std::memory_order_relaxed);
+      snapshot_loaded = true;
       // A full load reads everything into temporary lists first: give their memory back.
       malloc_trim(0);
       spdlog::info("gateway serves {} API(s), {} application(s), {} subscription(s) at change revision {} "
@@ -433,7 +682,7 @@ int run_serve(const ServeOptions& options) {
       // Counter resets first: a batch that makes the snapshot reload whole ends the loop below.
       for (const auto& c : changes)
         if (const auto* t = std::get_if<domain::ThrottleReset>(&c))
-          traffic_manager.reset_application(t->application_id, t->user);
+          traffic_manager->reset_application(t->application_id, t->user);
       for (const auto& c : changes)
         if (!snapshots.apply(c)) return false;
       publish();
@@ -441,16 +690,19 @@ int run_serve(const ServeOptions& options) {
       return true;
     };
     // Each gateway node records itself under its environment (the Admin API's
-    // /environments/{id}/gateways), at start and then once a minute from the feed's thread.
+    // /environments/{id}/gateways), at start and then once a minute from the feed's thread; a
+    // remote gateway through its control plane.
     std::atomic<bool> gateway_listening = false;
-    auto heartbeat = [&] {
-      if (!gateway_listening) return;
+    auto gateway_id = [&] {
       char host[256] = {};
       if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
-      const int port = gateway.http_port() >= 0 ? gateway.http_port() : gateway.https_port();
+      const int port = gateway->http_port() >= 0 ? gateway->http_port() : gateway->https_port();
+      return fmt::format("{}:{}", host, port);
+    };
+    auto heartbeat = [&] {
+      if (!gateway_listening || !store) return;
       try {
-        store->record_gateway_heartbeat({fmt::format("{}:{}", host, port), cfg.gateway_environment,
-                                         common::now_millis()});
+        store->record_gateway_heartbeat({gateway_id(), cfg.gateway_environment, common::now_millis()});
       } catch (const std::exception& e) {
         spdlog::warn("gateway: could not record its heartbeat: {}", e.what());
       }
@@ -459,153 +711,105 @@ int run_serve(const ServeOptions& options) {
       heartbeat();
       // Retired signing keys stop being trusted once their grace ends; expired revocations go.
       snapshots.prune_revoked(now_s);
-      (void)snapshots.apply(domain::SigningKeysChange{
-          store->security_settings(now_s, sync::ChangeReader::kRetiredKeyGraceS).public_jwks});
+      if (store)
+        (void)snapshots.apply(domain::SigningKeysChange{
+            store->security_settings(now_s, sync::ChangeReader::kRetiredKeyGraceS).public_jwks});
       publish();
     };
-    if (cfg.gateway_environment != domain::kDefaultEnvironment && !store->find_environment(cfg.gateway_environment))
-      spdlog::warn("gateway: environment '{}' (gateway.environment) is not defined yet; the gateway serves what is "
-                   "deployed to it once an administrator adds it (POST /api/am/admin/v4/environments)",
-                   cfg.gateway_environment);
-    sync::DeploymentFeed feed(*store, cfg.gateway_environment, std::move(subscriber));
-
-    publisher::ApiService api_service(*store, &secrets);
-    publisher::ApiService product_service(*store, &secrets, publisher::ApiKind::kProduct);
-    publisher::DocumentService document_service(*store);
-    publisher::DocumentService product_document_service(*store, publisher::ApiKind::kProduct);
-    identity::Authenticator auth(*store, &login_throttle);
-    auth.set_bearer_verifier([&key_manager](std::string_view token) { return key_manager.verify_bearer(token); });
-    identity::SystemScopes system_scopes(*store);
-    auth.set_system_scopes(&system_scopes);
-    key_manager.set_system_scopes(&system_scopes);
-    identity::UserService users(*store, auth);
-    auto router = std::make_shared<http::RestRouter>();
-    publisher::OpenApiSettings openapi_settings;
-    openapi_settings.gateway_listeners = [&gateway]() {
-      return std::vector<std::pair<std::string, int>>{{"http", gateway.http_port()}, {"https", gateway.https_port()}};
-    };
-    openapi_settings.token_url = cfg.keymanager_issuer;
-    openapi_settings.client_tls = http::make_client_tls();
-    openapi_settings.max_definition_bytes = static_cast<std::size_t>(cfg.management_max_body_bytes);
-    publisher::OpenApiService openapi_service(api_service, openapi_settings, &product_service);
-    publisher::add_openapi_routes(*router, openapi_service, auth);
-    publisher::add_document_routes(*router, document_service, product_document_service, *store, auth);
-    publisher::CommentService comment_service(*store);
-    publisher::add_comment_routes(*router, api_service, comment_service, auth);
-    publisher::ProjectArchive project_archive(api_service, product_service, openapi_service, document_service,
-                                              *store);
-    publisher::add_project_archive_routes(*router, project_archive, api_service, product_service, auth);
-    workflow::Approvals approvals(*store);
-    publisher::add_approval_completions(approvals, api_service, product_service);
-    devportal::add_approval_completions(approvals, *store);
-    publisher::add_publisher_routes(*router, api_service, product_service, auth, approvals);
-    publisher::add_test_key_routes(*router, api_service, key_manager, auth);
-    // What the settings and key-manager calls announce: the gateway's URLs (asked when called, as
-    // its ports are known once it listens) and the Key Manager's endpoints.
-    const std::string oauth_base = keymanager::endpoint_base(cfg.keymanager_issuer);
-    const std::string& gw_host = cfg.gateway.host;
-    const std::string url_host = gw_host.empty() || gw_host == "0.0.0.0" || gw_host == "::" ? "localhost" : gw_host;
-    domain::ServerInfoSource server_info = [&gateway, &store, oauth_base, url_host] {
-      domain::ServerInfo info;
-      info.environments.push_back(builtin_environment(url_host, gateway.http_port(), gateway.https_port()));
-      for (auto& env : store->list_environments()) info.environments.push_back(std::move(env));
-      info.management_url = oauth_base;
-      info.token_endpoint = oauth_base + "/oauth2/token";
-      info.revoke_endpoint = oauth_base + "/oauth2/revoke";
-      return info;
-    };
-    publisher::add_settings_routes(*router, api_service, *store, auth, server_info);
-    publisher::add_environment_routes(*router, api_service, product_service, auth);
-    publisher::add_operation_policy_routes(*router, api_service, *store, auth);
-    publisher::add_certificate_routes(*router, *store, api_service, auth);
-    publisher::add_scope_routes(*router, *store, auth, system_scopes);
-    devportal::add_devportal_routes(
-        *router, *store, key_manager, approvals, auth, users, cfg.devportal_self_signup, server_info,
-        [&openapi_service](const domain::Api& a) {
-          return boost::json::serialize(devportal::portal_definition(openapi_service, a));
-        });
-    devportal::add_application_transfer_routes(*router, auth, *store);
-    devportal::add_settings_routes(*router, *store, auth, server_info, cfg.devportal_self_signup);
-    devportal::add_document_routes(*router, *store, auth);
-    devportal::add_comment_routes(*router, *store, comment_service, auth);
-    devportal::add_definition_routes(*router, *store, openapi_service, auth);
-    admin::add_admin_routes(*router, users, auth, key_manager, jwks_fetcher, *store);
-    admin::add_category_routes(*router, auth, *store);
-    admin::add_policy_transfer_routes(*router, auth, *store);
-    admin::add_api_key_routes(*router, auth, key_manager, *store);
-    admin::add_environment_routes(*router, auth, *store, server_info);
-    admin::add_application_routes(*router, auth, *store);
-    admin::add_api_routes(*router, auth, *store);
-    admin::add_system_scope_routes(*router, auth, *store, system_scopes);
-    admin::add_workflow_routes(*router, auth, *store, approvals);
-    keymanager::add_oauth_routes(*router, key_manager, *store, auth);
-    if (analytics_store) analytics::add_analytics_routes(*router, *analytics_store, *store, auth, alert_engine.get());
-    catalog::ServiceCatalog service_catalog(*store);
-    catalog::add_catalog_routes(*router, service_catalog, auth);
-    publisher::ServiceImport service_import(api_service, openapi_service, service_catalog);
-    publisher::add_service_import_routes(*router, service_import, auth);
-    publisher::add_access_control(*router, *store, auth);  // after every Publisher route
-    webui::LoadedWebAssets web_from_dir;
-    if (!cfg.web_dir.empty()) {
-      web_from_dir = webui::load_web_assets(cfg.web_dir);
-      spdlog::info("serving the web portals from {} ({} files)", cfg.web_dir, web_from_dir.table.size());
-    }
-    const webui::StaticSite web_portals(cfg.web_dir.empty() ? webui::embedded_web_assets()
-                                                            : std::span<const webui::WebAsset>(web_from_dir.table));
-    web_portals.add_routes(*router);
-    // The same exposition as the gateway listener's. Access (metrics.management_access): local lets
-    // loopback callers in and asks others for an admin credential; open lets anyone in; admin
-    // always asks for one.
-    router->add("GET", "/metrics", [&](http::RestRequest& req) {
-      const std::string& access = cfg.metrics_management_access;
-      if (access == "admin" || (access == "local" && !from_loopback(req.remote_address)))
-        auth.authorize(req, {domain::kRoleAdmin}, identity::kScopeAdmin);
-      http::RestResponse r;
-      r.content_type = std::string(observability::kContentType);
-      r.body = metrics_registry.render();
-      return r;
-    });
-    if (!options.routes_file.empty()) {
-      // The route list the REST parity check (docs/rest-parity.md) compares against.
-      std::ofstream out(options.routes_file);
-      for (const auto& r : router->routes()) out << r.method << ' ' << r.pattern << '\n';
-      if (!out) throw std::runtime_error("cannot write the routes file " + options.routes_file);
+    std::unique_ptr<sync::DeploymentFeed> feed;
+    if (role == Role::kServe) {
+      if (cfg.gateway_environment != domain::kDefaultEnvironment && !store->find_environment(cfg.gateway_environment))
+        spdlog::warn("gateway: environment '{}' (gateway.environment) is not defined yet; the gateway serves what is "
+                     "deployed to it once an administrator adds it (POST /api/am/admin/v4/environments)",
+                     cfg.gateway_environment);
+      feed = std::make_unique<sync::DeploymentFeed>(*store, cfg.gateway_environment, std::move(subscriber));
     }
 
-    http::RestServerOptions mo;
-    mo.host = cfg.management.host;
-    mo.http_port = cfg.management.http_port;
-    mo.https_port = cfg.management.https_port;
-    mo.threads = cfg.management_threads;
-    mo.max_body_bytes = static_cast<std::size_t>(cfg.management_max_body_bytes);
-    mo.tls = server_tls;
-    // Read-your-writes: a write is answered once this process's gateway serves it (deployments,
-    // keys, subscriptions, revocations), so a client may call the gateway right after.
-    mo.after_write = [&feed] {
-      if (!feed.wait_delivered(std::chrono::seconds(2)))
-        spdlog::warn("the gateway has not applied a change within 2 s; answering the write anyway");
-    };
-    http::RestServer management(mo, router);
+    std::unique_ptr<ManagementPlane> management_plane;
+    std::unique_ptr<sync::FeedServer> feed_server;
+    std::unique_ptr<http::RestServer> management;
+    if (with_store) {
+      management_plane = std::make_unique<ManagementPlane>(ManagementDeps{
+          cfg, *store, secrets, *key_manager, login_throttle, *jwks_fetcher, analytics_store.get(),
+          alert_engine.get(), metrics_registry, [&]() -> std::pair<int, int> {
+            if (gateway) return {gateway->http_port(), gateway->https_port()};
+            return {cfg.gateway.http_port, cfg.gateway.https_port};  // the remote gateways' configured ports
+          }});
+      auto& router = *management_plane->router;
+      if (role == Role::kControlPlane) {
+        sync::FeedServer::Options fo;
+        fo.token = cfg.cluster_gateway_token;
+        fo.ring_batches = static_cast<std::size_t>(cfg.cluster_feed_ring_batches);
+        fo.heartbeat = std::chrono::milliseconds(cfg.cluster_heartbeat_interval_ms);
+        feed_server = std::make_unique<sync::FeedServer>(*store, fo);
+        feed_server->start(router);
+      }
+      if (!options.routes_file.empty()) {
+        // The route list the REST parity check (docs/rest-parity.md) compares against.
+        std::ofstream out(options.routes_file);
+        for (const auto& r : router.routes()) out << r.method << ' ' << r.pattern << '\n';
+        if (!out) throw std::runtime_error("cannot write the routes file " + options.routes_file);
+      }
+      http::RestServerOptions mo;
+      mo.host = cfg.management.host;
+      mo.http_port = cfg.management.http_port;
+      mo.https_port = cfg.management.https_port;
+      mo.threads = cfg.management_threads;
+      mo.max_body_bytes = static_cast<std::size_t>(cfg.management_max_body_bytes);
+      mo.tls = server_tls;
+      mo.readiness = readiness;
+      // Read-your-writes: a write is answered once this process's gateway serves it (deployments,
+      // keys, subscriptions, revocations), so a client may call the gateway right after.
+      if (feed)
+        mo.after_write = [f = feed.get()] {
+          if (!f->wait_delivered(std::chrono::seconds(2)))
+            spdlog::warn("the gateway has not applied a change within 2 s; answering the write anyway");
+        };
+      management = std::make_unique<http::RestServer>(mo, management_plane->router);
+    }
 
-    feed.start();
-    jwks_fetcher.start();
+    if (feed) feed->start();
+    if (jwks_fetcher) jwks_fetcher->start();
     if (recorder) recorder->start();
     if (alert_engine) alert_engine->start();
-    gateway.start();
-    gateway_listening = true;
-    heartbeat();
-    management.start();
+    if (gateway) {
+      gateway->start();
+      gateway_listening = true;
+      heartbeat();
+    }
+    if (role == Role::kGateway) {
+      sync::RemoteFeed::Options ro;
+      ro.control_planes = control_planes;
+      ro.token = cfg.cluster_gateway_token;
+      ro.environment = cfg.gateway_environment;
+      ro.state_dir = cfg.data_dir;
+      ro.gateway_id = gateway_id();
+      ro.heartbeat = std::chrono::milliseconds(cfg.cluster_heartbeat_interval_ms);
+      ro.reconnect_max = std::chrono::milliseconds(cfg.cluster_reconnect_max_ms);
+      ro.persist_interval = std::chrono::milliseconds(cfg.cluster_snapshot_persist_ms);
+      ro.tls = http::make_client_tls(cfg.gateway_trust_store);
+      remote_feed = std::make_unique<sync::RemoteFeed>(std::move(ro), std::move(subscriber));
+      // The gateway listens before the first snapshot: /health answers, /ready says 503 until one
+      // is loaded (from the persisted file at once, or from a control plane).
+      remote_feed->start();
+      remote_status = remote_feed.get();
+    }
+    if (management) management->start();
 
     const auto ready_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("archway ready in {} ms: management http {} https {}, gateway http {} https {}, data {}", ready_ms,
-                 management.http_port(), management.https_port(), gateway.http_port(), gateway.https_port(),
-                 cfg.data_dir);
+    const int m_http = management ? management->http_port() : -1;
+    const int m_https = management ? management->https_port() : -1;
+    const int g_http = gateway ? gateway->http_port() : -1;
+    const int g_https = gateway ? gateway->https_port() : -1;
+    spdlog::info("archway {} ready in {} ms: management http {} https {}, gateway http {} https {}, data {}",
+                 role == Role::kServe ? "serve" : role == Role::kGateway ? "gateway" : "control-plane", ready_ms,
+                 m_http, m_https, g_http, g_https, cfg.data_dir);
     if (!options.ready_file.empty()) {
-      boost::json::object ports{{"management_http", management.http_port()},
-                                {"management_https", management.https_port()},
-                                {"gateway_http", gateway.http_port()},
-                                {"gateway_https", gateway.https_port()},
+      boost::json::object ports{{"management_http", m_http},
+                                {"management_https", m_https},
+                                {"gateway_http", g_http},
+                                {"gateway_https", g_https},
                                 {"pid", ::getpid()}};
       const std::string tmp = options.ready_file + ".tmp";
       std::ofstream(tmp) << boost::json::serialize(ports) << "\n";
@@ -616,18 +820,23 @@ int run_serve(const ServeOptions& options) {
     sigwait(&signals, &sig);
     spdlog::info("received {}, shutting down (grace {} ms)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
                  cfg.shutdown_grace_ms);
-    // Both listeners drain at once: stop accepting, finish requests in flight, then exit.
-    std::thread mgmt_stop([&] { management.stop(cfg.shutdown_grace_ms); });
-    gateway.stop(cfg.shutdown_grace_ms);
+    // Both listeners drain at once: stop accepting, finish requests in flight, then exit. The feed
+    // server goes first, so its streams end and their gateways reconnect elsewhere.
+    if (feed_server) feed_server->stop();
+    std::thread mgmt_stop([&] {
+      if (management) management->stop(cfg.shutdown_grace_ms);
+    });
+    if (gateway) gateway->stop(cfg.shutdown_grace_ms);
     mgmt_stop.join();
+    if (remote_feed) remote_feed->stop();  // persists what it applied last (the listeners are stopped)
     if (alert_engine) alert_engine->stop();
     if (recorder) {
       recorder->stop();  // what the workers recorded before they stopped is stored
       spdlog::info("analytics: {} events stored, {} dropped (buffers full), {} lost to failed writes",
                    recorder->delivered(), recorder->dropped(), recorder->failed_batches());
     }
-    jwks_fetcher.stop();
-    feed.stop();
+    if (jwks_fetcher) jwks_fetcher->stop();
+    if (feed) feed->stop();
     spdlog::info("stopped");
     return 0;
   } catch (const std::exception& e) {

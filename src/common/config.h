@@ -53,6 +53,14 @@ struct Config {
   bool devportal_self_signup = true;
   std::string web_dir;  // serve the portals from this directory instead of the embedded build
 
+  // Control plane and remote gateways (docs/deployment.md).
+  std::string cluster_gateway_token;           // the credential gateways present to the feed; empty: feed refuses all
+  std::string cluster_control_plane;           // gateway role: comma-separated control-plane base URLs
+  std::int64_t cluster_feed_ring_batches = 1024;  // recent batches a control plane keeps per environment
+  std::int64_t cluster_heartbeat_interval_ms = 5000;  // feed heartbeats; 3 missed: the gateway reconnects
+  std::int64_t cluster_reconnect_max_ms = 5000;  // the longest back-off between a gateway's attempts
+  std::int64_t cluster_snapshot_persist_ms = 1000;  // a gateway writes its snapshot at most this often
+
   std::string traffic_redis;                 // redis://host:port: share rate-limit counters; empty: this node only
   std::int64_t traffic_sync_interval_ms = 20;  // how often counters are synchronised through Redis
 

@@ -9,6 +9,7 @@
 #include <vector>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "gateway/gateway_metrics.h"
 #include "gateway/runtime_snapshot.h"
@@ -61,6 +62,9 @@ struct GatewayOptions {
   // Set: GET `metrics_path` answers this text when no API operation matches that path.
   std::function<std::string()> metrics_text;
   std::string metrics_path = "/metrics";
+  // Set: GET (or HEAD) /ready answers the status and JSON body it returns (200 when the gateway
+  // serves a loaded snapshot, 503 with a problem body otherwise), before any API routing.
+  std::function<std::pair<int, std::string>()> readiness;
   observability::AccessLog* access_log = nullptr;  // set: one line per request
   bool trace_propagation = true;  // traceparent accepted, or made, and sent to backends
   observability::SpanExporter* span_exporter = nullptr;  // set: sampled requests' spans exported

@@ -91,7 +91,8 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
         co_await write_routing_answer(client, version, r, req, w_, response_.fields, keep());
     record_unrouted(r, req, remote_ip, timed(client).answered);
     // The gateway's own resources are not API traffic; the rest counts as _unmatched_.
-    facts.counted = r.outcome != Routing::Outcome::kHealth && r.outcome != Routing::Outcome::kJwks &&
+    facts.counted = r.outcome != Routing::Outcome::kHealth && r.outcome != Routing::Outcome::kReady &&
+                    r.outcome != Routing::Outcome::kJwks &&
                     r.outcome != Routing::Outcome::kMetrics;
     facts.status = written ? routing_status(r) : 0;
     observe_exchange(w_, facts, log_fields_);

@@ -1,6 +1,8 @@
 // Routing a request on the gateway (internal/request_routing.h).
 #include "gateway/internal/request_routing.h"
 
+#include <tuple>
+
 #include "gateway/filters/cors.h"
 #include "gateway/internal/worker.h"
 
@@ -40,6 +42,11 @@ Routing route_request(Worker& w, const RequestHeader& req, std::string& normal_t
   const h1::Method method = req.method();
   if (path == "/health" && (method == h1::Method::kGet || method == h1::Method::kHead)) {
     r.outcome = Routing::Outcome::kHealth;
+    return r;
+  }
+  if (path == "/ready" && w.opts.readiness && (method == h1::Method::kGet || method == h1::Method::kHead)) {
+    r.outcome = Routing::Outcome::kReady;
+    std::tie(r.ready_status, r.ready_body) = w.opts.readiness();
     return r;
   }
   if (path == "/.well-known/jwks.json" && method == h1::Method::kGet) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,11 +29,25 @@ struct RestRequest {
   const std::string* query_param(std::string_view name) const;
 };
 
+// A response body written as it is produced (chunked transfer coding), for long-lived streams such
+// as the gateway feed. The server pulls it on its connection's strand and never blocks on it.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Appends what is ready now to `out`; false once the stream has ended (after its last bytes).
+  virtual bool pull(std::string& out) = 0;
+  // Registers `wake`, which the stream calls (from any thread) when more is ready. The server
+  // also pulls about once a second without it (heartbeats).
+  virtual void set_wake(std::function<void()> wake) = 0;
+};
+
 struct RestResponse {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set: the body is this stream, written chunked after the head (`body` is ignored).
+  std::shared_ptr<ResponseStream> stream;
 
   static RestResponse json(int status, std::string body);
   static RestResponse empty(int status);

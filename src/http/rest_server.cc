@@ -70,6 +70,10 @@ struct RestServer::Impl {
   RestResponse dispatch(RestRequest& req) {
     if (req.path == "/health" && (req.method == "GET" || req.method == "HEAD"))
       return RestResponse::json(200, R"({"status":"UP"})");
+    if (req.path == "/ready" && opts.readiness && (req.method == "GET" || req.method == "HEAD")) {
+      auto [status, body] = opts.readiness();
+      return RestResponse::json(status, std::move(body));
+    }
     bool path_known = false;
     const RestHandler* h = router->match(req, path_known);
     if (!h) {
@@ -164,6 +168,11 @@ struct RestServer::Impl {
       auto& msg = parser.get();
       RestRequest req = to_rest(msg, remote, secure);
       RestResponse out = dispatch(req);
+      if (out.stream) {
+        co_await write_stream(stream, msg.version(), out);
+        set_busy(conn, false);
+        break;  // a stream ends its connection
+      }
       bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(out.status), msg.version()};
       res.set(bhttp::field::server, "Archway");
       if (!out.content_type.empty()) res.set(bhttp::field::content_type, out.content_type);
@@ -177,6 +186,52 @@ struct RestServer::Impl {
       set_busy(conn, false);
       if (wec || !keep) break;
     }
+  }
+
+  // Writes a streamed response: the head, then each piece the stream has ready as one chunk. Waits
+  // on a timer between pulls that the stream's wake cancels (posted to this strand, so a wake
+  // between the check and the wait is not lost), and pulls at least once a second regardless.
+  template <class Stream>
+  asio::awaitable<void> write_stream(Stream& stream, unsigned version, RestResponse& out) {
+    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(out.status), version};
+    res.set(bhttp::field::server, "Archway");
+    if (!out.content_type.empty()) res.set(bhttp::field::content_type, out.content_type);
+    res.set(bhttp::field::cache_control, "no-cache");
+    for (const auto& [k, v] : out.headers) res.set(k, v);
+    res.keep_alive(false);
+    res.chunked(true);
+    bhttp::response_serializer<bhttp::empty_body> sr{res};
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
+    auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kTuple);
+    if (hec) co_return;
+    auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
+    auto woken = std::make_shared<std::atomic<bool>>(false);
+    out.stream->set_wake([weak = std::weak_ptr<asio::steady_timer>(timer), woken] {
+      woken->store(true);
+      if (auto t = weak.lock()) asio::post(t->get_executor(), [weak] {
+          if (auto t2 = weak.lock()) t2->cancel();
+        });
+    });
+    std::string piece;
+    for (;;) {
+      woken->store(false);
+      piece.clear();
+      const bool more = out.stream->pull(piece) && !stopping.load(std::memory_order_relaxed);
+      if (!piece.empty()) {
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
+        auto [wec, wn] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(piece)), kTuple);
+        if (wec) break;
+      }
+      if (!more) {
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+        co_await asio::async_write(stream, bhttp::make_chunk_last(), kTuple);
+        break;
+      }
+      if (woken->load()) continue;
+      timer->expires_after(std::chrono::seconds(1));
+      co_await timer->async_wait(kTuple);
+    }
+    out.stream->set_wake(nullptr);
   }
 
   asio::awaitable<void> session(tcp::socket sock, bool tls) {

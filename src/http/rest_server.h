@@ -1,12 +1,14 @@
 #pragma once
 // The management listener: HTTP and HTTPS on a small thread pool, whole requests read into
-// memory (bounded), dispatched to a RestRouter. Answers GET /health itself.
+// memory (bounded), dispatched to a RestRouter. Answers GET /health (and /ready when asked) itself.
+// A response may stream its body (RestResponse::stream) on the connection's strand.
 #include <boost/asio/ssl/context.hpp>
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "http/rest_router.h"
@@ -24,6 +26,8 @@ struct RestServerOptions {
   // Runs after a request other than GET, HEAD or OPTIONS succeeded (2xx or 3xx), before the
   // response is written: `archway serve` waits there until its gateway has the change.
   std::function<void()> after_write;
+  // Set: GET (or HEAD) /ready answers the status and JSON body it returns (readiness probes).
+  std::function<std::pair<int, std::string>()> readiness;
 };
 
 class RestServer {

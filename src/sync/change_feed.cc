@@ -275,19 +275,19 @@ class ChunkQueue {
 
 }  // namespace
 
-void DeploymentFeed::load_all() {
+void load_full_state(store::Store& store, ChangeReader& reader, std::int64_t revision, const FullLoad& load) {
   const auto began = std::chrono::steady_clock::now();
   domain::SecurityState security =
-      store_.security_state_except_subscriptions(common::now_millis() / 1000, ChangeReader::kRetiredKeyGraceS);
-  security.environment_type = reader_.environment_type();
-  security.gateway_policies = reader_.gateway_policies();
+      store.security_state_except_subscriptions(common::now_millis() / 1000, ChangeReader::kRetiredKeyGraceS);
+  security.environment_type = reader.environment_type();
+  security.gateway_policies = reader.gateway_policies();
   ChunkQueue queue;
-  std::thread reader([&] {
+  std::thread subscriptions_reader([&] {
     try {
       constexpr std::size_t kChunk = 16384;
       std::vector<domain::Subscription> chunk;
       chunk.reserve(kChunk);
-      store_.for_each_subscription([&](domain::Subscription&& s) {
+      store.for_each_subscription([&](domain::Subscription&& s) {
         chunk.push_back(std::move(s));
         if (chunk.size() == kChunk) {
           queue.push(std::move(chunk));
@@ -303,13 +303,13 @@ void DeploymentFeed::load_all() {
   });
   std::size_t subscriptions = 0;
   try {
-    subscriber_.load(reader_.deployed_list(), security,
-                     [&](std::vector<domain::Subscription>& chunk) {
-                       if (!queue.pop(chunk)) return false;
-                       subscriptions += chunk.size();
-                       return true;
-                     },
-                     revision());
+    load(reader.deployed_list(), security,
+         [&](std::vector<domain::Subscription>& chunk) {
+           if (!queue.pop(chunk)) return false;
+           subscriptions += chunk.size();
+           return true;
+         },
+         revision);
   } catch (...) {
     while (true) {  // let the reader finish before its queue goes
       std::vector<domain::Subscription> rest;
@@ -319,14 +319,23 @@ void DeploymentFeed::load_all() {
         break;
       }
     }
-    reader.join();
+    subscriptions_reader.join();
     throw;
   }
-  reader.join();
+  subscriptions_reader.join();
   spdlog::info("change feed: loaded {} application(s) and {} subscription(s) in {} ms", security.applications.size(),
                subscriptions,
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count());
 }
+
+bool needs_full_load(const std::vector<domain::ConfigChange>& changes) {
+  for (const auto& c : changes)
+    if (std::holds_alternative<domain::PoliciesChange>(c) || std::holds_alternative<domain::GatewayPoliciesChange>(c))
+      return true;
+  return false;
+}
+
+void DeploymentFeed::load_all() { load_full_state(store_, reader_, revision(), subscriber_.load); }
 
 void DeploymentFeed::start() {
   const auto began = std::chrono::steady_clock::now();

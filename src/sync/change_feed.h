@@ -54,18 +54,29 @@ class ChangeReader {
   std::map<std::string, domain::DeployedApi> apis_;  // by API id
 };
 
+// Fills `chunk` with the next subscriptions of a full load; false when there are no more.
+using SubscriptionChunks = std::function<bool(std::vector<domain::Subscription>& chunk)>;
+// Takes a full load: the security state without its subscriptions, which `subscriptions` then
+// hands over in chunks as a second thread reads them (so building and reading overlap).
+using FullLoad = std::function<void(const std::vector<domain::DeployedApi>& apis, const domain::SecurityState& security,
+                                    const SubscriptionChunks& subscriptions, std::int64_t revision)>;
+
+// Reads everything a gateway of the reader's environment serves (the reader's deployed APIs, as of
+// `revision`, and the security state as it is now) and hands it to `load`. The in-process feed and
+// the control plane's snapshots (sync/feed_server.h) both load through it.
+void load_full_state(store::Store& store, ChangeReader& reader, std::int64_t revision, const FullLoad& load);
+
+// Whether a subscriber must load afresh rather than apply `changes` alone: throttling policies
+// or the environment's gateway policies changed (every compiled API refers to them).
+bool needs_full_load(const std::vector<domain::ConfigChange>& changes);
+
 class DeploymentFeed {
  public:
-  // Fills `chunk` with the next subscriptions of a full load; false when there are no more.
-  using SubscriptionChunks = std::function<bool(std::vector<domain::Subscription>& chunk)>;
+  using SubscriptionChunks = sync::SubscriptionChunks;
 
   struct Subscriber {
-    // Everything, to load afresh (at start, and when `apply` could not take a batch): the security
-    // state without its subscriptions, which `subscriptions` then hands over in chunks as a second
-    // thread reads them from the store (so building and reading overlap).
-    std::function<void(const std::vector<domain::DeployedApi>& apis, const domain::SecurityState& security,
-                       const SubscriptionChunks& subscriptions, std::int64_t revision)>
-        load;
+    // Everything, to load afresh (at start, and when `apply` could not take a batch).
+    FullLoad load;
     // A batch of changes in order; false: it cannot be applied alone (load() follows).
     std::function<bool(const std::vector<domain::ConfigChange>& changes, std::int64_t revision)> apply;
     // Called about once a minute on the feed's thread, for what time changes (expired revocations).

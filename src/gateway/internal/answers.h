@@ -61,6 +61,7 @@ inline unsigned routing_status(const Routing& r) {
     case Outcome::kBadPath: return static_cast<unsigned>(http::path_problem(r.verdict).status);
     case Outcome::kPreflight: return 204;
     case Outcome::kMethodNotAllowed: return 405;
+    case Outcome::kReady: return static_cast<unsigned>(r.ready_status);
     case Outcome::kHealth:
     case Outcome::kJwks:
     case Outcome::kMetrics: return 200;
@@ -110,6 +111,12 @@ boost::asio::awaitable<bool> write_routing_answer(Stream& s, unsigned version, c
     case Outcome::kHealth:
       co_return co_await io::write_fixed(s, version, "application/json", R"({"status":"UP"})", keep,
                                          req.method() == http::h1::Method::kHead);
+    case Outcome::kReady: {
+      http::h1::Fields f;
+      f.set(http::h1::FieldId::kContentType, "application/json");
+      co_return co_await io::write_response(s, version, r.ready_status, f, r.ready_body, keep,
+                                            req.method() == http::h1::Method::kHead);
+    }
     case Outcome::kJwks:
       co_return co_await io::write_fixed(s, version, "application/jwk-set+json",
                                          w.backend_jwt_signer->jwks_json(), keep, false);

@@ -22,6 +22,7 @@ struct Routing {
     kOperation,         // `match` found an operation of `snapshot`
     kBadPath,           // the path cannot be routed (`verdict` says why): 400
     kHealth,            // GET or HEAD /health
+    kReady,             // GET or HEAD /ready, when the options ask for readiness answers
     kJwks,              // GET /.well-known/jwks.json
     kMetrics,           // GET (or HEAD) of the metrics path that no API operation matches
     kPreflight,         // a CORS preflight, answered 204 with the fields routing filled in
@@ -37,6 +38,9 @@ struct Routing {
   std::string_view target;
   std::string_view path;
   std::string_view query;
+  // kReady: what the readiness check answered.
+  int ready_status = 0;
+  std::string ready_body;
 };
 
 // Routes `request`; `normal_target` (the session's, reused) keeps the routed target, and

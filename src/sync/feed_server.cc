@@ -1,0 +1,359 @@
+#include "sync/feed_server.h"
+
+#include <boost/json.hpp>
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/problem.h"
+#include "domain/environment.h"
+#include "sync/change_feed.h"
+#include "sync/feed_codec.h"
+
+namespace archway::sync {
+
+using common::Problem;
+using common::ProblemError;
+namespace json = boost::json;
+
+class FeedStream;
+
+// One encoded batch (or a resnapshot marker) covering the revisions after `from` up to `revision`.
+struct RingEntry {
+  std::int64_t from = 0;
+  std::int64_t revision = 0;
+  std::shared_ptr<const std::string> line;
+  bool resnapshot = false;
+};
+
+// Follows the change log for one environment on its own thread.
+struct FeedServer::Follower {
+  Follower(store::Store& s, std::string env, const Options& o)
+      : store(s), environment(std::move(env)), reader(s, environment), options(o) {}
+
+  store::Store& store;
+  const std::string environment;
+  ChangeReader reader;  // the follower thread's only
+  const Options options;
+  std::thread thread;
+
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;
+  bool started = false;          // the reader has loaded the deployed APIs
+  std::int64_t applied = 0;      // the last revision in the ring
+  std::int64_t oldest = 0;       // the ring covers the revisions after this one
+  std::int64_t notified = 0;
+  std::deque<RingEntry> ring;
+  std::vector<std::weak_ptr<FeedStream>> streams;
+  std::vector<std::promise<std::shared_ptr<const std::string>>> snapshot_requests;
+  std::shared_ptr<const std::string> cached_snapshot;
+  std::int64_t cached_revision = -1;
+
+  void run();
+  void follow_log();
+  std::shared_ptr<const std::string> build_snapshot();
+  void wake_streams();
+};
+
+// The event stream of one gateway: what the ring holds after its cursor, heartbeats in between.
+class FeedStream : public http::ResponseStream {
+ public:
+  FeedStream(std::shared_ptr<FeedServer::Follower> f, std::int64_t after)
+      : follower_(std::move(f)), cursor_(after), last_sent_(std::chrono::steady_clock::now() - std::chrono::hours(1)) {}
+
+  bool pull(std::string& out) override {
+    auto& f = *follower_;
+    std::lock_guard lock(f.mu);
+    if (f.stop) {
+      out += encode_heartbeat(cursor_);  // the client reconnects (to another node, if this one is going)
+      return false;
+    }
+    if (f.started && cursor_ < f.oldest) {
+      out += encode_resnapshot(f.oldest, "the revision asked for is older than this control plane keeps");
+      return false;
+    }
+    // The first entry ending after the cursor (entries are in revision order).
+    auto it = std::upper_bound(f.ring.begin(), f.ring.end(), cursor_,
+                               [](std::int64_t rev, const RingEntry& e) { return rev < e.revision; });
+    constexpr std::size_t kMaxPull = 1 << 20;
+    for (; it != f.ring.end() && out.size() < kMaxPull; ++it) {
+      if (it->from != cursor_) {  // the cursor falls inside a batch: it cannot be sent in part
+        out += encode_resnapshot(it->revision, "the revision asked for is inside a batch");
+        return false;
+      }
+      out += *it->line;
+      cursor_ = it->revision;
+      if (it->resnapshot) return false;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (out.empty() && now - last_sent_ >= f.options.heartbeat) out += encode_heartbeat(cursor_);
+    if (!out.empty()) last_sent_ = now;
+    return true;
+  }
+
+  void set_wake(std::function<void()> wake) override {
+    std::lock_guard lock(wake_mu_);
+    wake_ = std::move(wake);
+  }
+  void wake() {
+    std::lock_guard lock(wake_mu_);
+    if (wake_) wake_();
+  }
+
+ private:
+  std::shared_ptr<FeedServer::Follower> follower_;
+  std::int64_t cursor_;
+  std::chrono::steady_clock::time_point last_sent_;
+  std::mutex wake_mu_;
+  std::function<void()> wake_;
+};
+
+void FeedServer::Follower::wake_streams() {
+  std::vector<std::shared_ptr<FeedStream>> live;
+  {
+    std::lock_guard lock(mu);
+    std::erase_if(streams, [&](const std::weak_ptr<FeedStream>& w) {
+      auto s = w.lock();
+      if (s) live.push_back(std::move(s));
+      return !s;
+    });
+  }
+  for (auto& s : live) s->wake();
+}
+
+void FeedServer::Follower::follow_log() {
+  for (;;) {
+    std::int64_t after;
+    {
+      std::lock_guard lock(mu);
+      after = applied;
+    }
+    auto events = store.events_after(after, 500);
+    if (events.empty()) return;
+    const std::vector<domain::ConfigChange> changes = reader.changes(events, common::now_millis() / 1000);
+    RingEntry e;
+    e.from = after;
+    e.revision = events.back().revision;
+    // What the in-process subscriber cannot apply alone, a remote gateway takes as a new snapshot.
+    e.resnapshot = needs_full_load(changes);
+    e.line = std::make_shared<const std::string>(
+        e.resnapshot ? encode_resnapshot(e.revision, "throttling or gateway policies changed")
+                     : encode_batch(e.from, e.revision, changes));
+    {
+      std::lock_guard lock(mu);
+      ring.push_back(std::move(e));
+      applied = ring.back().revision;
+      while (ring.size() > options.ring_batches) {
+        oldest = ring.front().revision;
+        ring.pop_front();
+      }
+    }
+    wake_streams();
+  }
+}
+
+std::shared_ptr<const std::string> FeedServer::Follower::build_snapshot() {
+  std::int64_t revision;
+  {
+    std::lock_guard lock(mu);
+    revision = applied;
+    if (cached_snapshot && cached_revision == revision) return cached_snapshot;
+  }
+  auto body = std::make_shared<std::string>();
+  // The reader's deployed APIs are those of `revision` (this thread moves it on); the security
+  // state is read now, at least as new: the batches after `revision` carry states as new or newer.
+  load_full_state(store, reader, revision,
+                  [&](const std::vector<domain::DeployedApi>& apis, const domain::SecurityState& security,
+                      const SubscriptionChunks& subscriptions, std::int64_t rev) {
+                    SnapshotHead head;
+                    head.revision = rev;
+                    head.environment = environment;
+                    head.apis = apis;
+                    head.security = security;
+                    *body += encode_snapshot_head(head);
+                    std::uint64_t count = 0;
+                    for (std::vector<domain::Subscription> chunk; subscriptions(chunk); count += chunk.size())
+                      *body += encode_subscriptions(chunk);
+                    *body += encode_snapshot_end(count);
+                  });
+  std::lock_guard lock(mu);
+  cached_snapshot = body;
+  cached_revision = revision;
+  return body;
+}
+
+void FeedServer::Follower::run() {
+  for (;;) {
+    try {
+      if (!started) {
+        const std::int64_t rev = reader.load_deployed();
+        std::lock_guard lock(mu);
+        applied = oldest = rev;
+        started = true;
+      }
+      follow_log();
+      std::vector<std::promise<std::shared_ptr<const std::string>>> waiting;
+      {
+        std::lock_guard lock(mu);
+        waiting.swap(snapshot_requests);
+      }
+      if (!waiting.empty()) {
+        std::shared_ptr<const std::string> snapshot;
+        try {
+          snapshot = build_snapshot();
+        } catch (...) {
+          for (auto& p : waiting) p.set_exception(std::current_exception());
+          waiting.clear();
+        }
+        for (auto& p : waiting) p.set_value(snapshot);
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("gateway feed ({}): {}", environment, e.what());
+    }
+    std::unique_lock lock(mu);
+    // Wake on a commit or a snapshot request, and every second regardless (other processes' commits).
+    cv.wait_for(lock, std::chrono::seconds(1),
+                [&] { return stop || notified > applied || !snapshot_requests.empty(); });
+    if (stop) {
+      for (auto& p : snapshot_requests)
+        p.set_exception(std::make_exception_ptr(std::runtime_error("the control plane is stopping")));
+      snapshot_requests.clear();
+      return;
+    }
+  }
+}
+
+FeedServer::FeedServer(store::Store& store, Options options) : store_(store), options_(std::move(options)) {}
+
+FeedServer::~FeedServer() { stop(); }
+
+void FeedServer::authorize(const http::RestRequest& req) const {
+  std::string_view auth = req.header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  const bool bearer = auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer;
+  const std::string_view given = bearer ? auth.substr(kBearer.size()) : std::string_view();
+  const std::string& want = options_.token;
+  const bool ok = !want.empty() && given.size() == want.size() &&
+                  CRYPTO_memcmp(given.data(), want.data(), want.size()) == 0;
+  if (!ok) {
+    Problem p = Problem::unauthorized(
+        given.empty() ? "The gateway feed needs the gateway credential: Authorization: Bearer <cluster.gateway_token>"
+                      : "The gateway credential is not valid");
+    throw ProblemError(std::move(p));
+  }
+}
+
+std::shared_ptr<FeedServer::Follower> FeedServer::follower(const std::string& environment) {
+  if (environment.empty()) throw ProblemError(Problem::bad_request("The query parameter 'environment' is required"));
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) throw ProblemError(Problem{503, 503, "Service Unavailable", "The control plane is stopping"});
+    if (auto it = followers_.find(environment); it != followers_.end()) return it->second;
+  }
+  if (environment != domain::kDefaultEnvironment && !store_.find_environment(environment))
+    throw ProblemError(Problem::not_found("No gateway environment named '" + environment + "'"));
+  std::lock_guard lock(mu_);
+  auto& f = followers_[environment];
+  if (!f) {
+    f = std::make_shared<Follower>(store_, environment, options_);
+    f->thread = std::thread([p = f.get()] { p->run(); });
+  }
+  return f;
+}
+
+void FeedServer::start(http::RestRouter& router) {
+  store_.set_commit_listener([this](std::int64_t rev) {
+    std::lock_guard lock(mu_);
+    for (auto& [env, f] : followers_) {
+      {
+        std::lock_guard flock(f->mu);
+        f->notified = std::max(f->notified, rev);
+      }
+      f->cv.notify_one();
+    }
+  });
+  const std::string base(kBase);
+  router.add("GET", base + "/snapshot", [this](http::RestRequest& req) {
+    authorize(req);
+    auto f = follower(req.query_param("environment") ? *req.query_param("environment") : std::string());
+    std::future<std::shared_ptr<const std::string>> done;
+    {
+      std::lock_guard lock(f->mu);
+      f->snapshot_requests.emplace_back();
+      done = f->snapshot_requests.back().get_future();
+    }
+    f->cv.notify_one();
+    if (done.wait_for(std::chrono::seconds(60)) != std::future_status::ready)
+      throw ProblemError(Problem{503, 503, "Service Unavailable", "The snapshot took too long; try again"});
+    std::shared_ptr<const std::string> body;
+    try {
+      body = done.get();
+    } catch (const std::exception& e) {
+      spdlog::warn("gateway feed: snapshot of '{}' failed: {}", f->environment, e.what());
+      throw ProblemError(Problem{503, 503, "Service Unavailable", "The snapshot could not be read; try again"});
+    }
+    http::RestResponse r;
+    r.content_type = "application/x-ndjson";
+    r.body = *body;
+    return r;
+  });
+  router.add("GET", base + "/events", [this](http::RestRequest& req) {
+    authorize(req);
+    const std::int64_t after = http::query_int(req, "after", -1, 0, INT64_MAX);
+    if (after < 0) throw ProblemError(Problem::bad_request("The query parameter 'after' (a revision) is required"));
+    auto f = follower(req.query_param("environment") ? *req.query_param("environment") : std::string());
+    auto stream = std::make_shared<FeedStream>(f, after);
+    {
+      std::lock_guard lock(f->mu);
+      f->streams.push_back(stream);
+    }
+    http::RestResponse r;
+    r.content_type = "application/x-ndjson";
+    r.stream = std::move(stream);
+    return r;
+  });
+  router.add("POST", base + "/heartbeat", [this](http::RestRequest& req) {
+    authorize(req);
+    boost::system::error_code ec;
+    const json::value v = json::parse(req.body, ec);
+    const json::object* o = !ec && v.is_object() ? &v.as_object() : nullptr;
+    const json::value* id = o ? o->if_contains("gatewayId") : nullptr;
+    const json::value* env = o ? o->if_contains("environment") : nullptr;
+    if (!id || !id->is_string() || id->get_string().empty() || id->get_string().size() > 255 || !env ||
+        !env->is_string() || env->get_string().empty() || env->get_string().size() > 255)
+      throw ProblemError(Problem::bad_request("Expected {\"gatewayId\": \"host:port\", \"environment\": \"NAME\"}"));
+    store_.record_gateway_heartbeat(
+        {std::string(id->get_string()), std::string(env->get_string()), common::now_millis()});
+    return http::RestResponse::empty(204);
+  });
+}
+
+void FeedServer::stop() {
+  std::map<std::string, std::shared_ptr<Follower>> followers;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    followers = followers_;
+  }
+  store_.set_commit_listener(nullptr);
+  for (auto& [env, f] : followers) {
+    {
+      std::lock_guard lock(f->mu);
+      f->stop = true;
+    }
+    f->cv.notify_one();
+    if (f->thread.joinable()) f->thread.join();
+    f->wake_streams();
+  }
+}
+
+}  // namespace archway::sync

@@ -1,0 +1,58 @@
+#pragma once
+// The control plane's side of the gateway feed (docs/deployment.md): remote gateways take a
+// snapshot of their environment, then stream the change batches after its revision over one
+// long-lived response. Per environment, one follower thread reads the change log through a
+// ChangeReader exactly as the in-process feed does, encodes each batch once (sync/feed_codec.h) and
+// keeps the last `ring_batches` of them for every gateway that follows.
+//
+// Routes (under kBase, each needing `Authorization: Bearer <cluster.gateway_token>`):
+//   GET  snapshot?environment=NAME          the full state as of a revision (JSON lines)
+//   GET  events?environment=NAME&after=REV  batches after REV, heartbeats, then "resnapshot" when
+//                                           REV is older than the ring or a batch needs a full load
+//   POST heartbeat {"gatewayId","environment"}  records a remote gateway (Admin /environments/{id}/gateways)
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "http/rest_router.h"
+#include "store/store.h"
+
+namespace archway::sync {
+
+class FeedServer {
+ public:
+  static constexpr std::string_view kBase = "/internal/gateway/v1";
+
+  struct Options {
+    std::string token;  // cluster.gateway_token; empty: every call is refused
+    std::size_t ring_batches = 1024;
+    std::chrono::milliseconds heartbeat{5000};
+  };
+
+  FeedServer(store::Store& store, Options options);
+  ~FeedServer();
+  FeedServer(const FeedServer&) = delete;
+  FeedServer& operator=(const FeedServer&) = delete;
+
+  // Follows the store's commits (its commit listener) and adds the routes.
+  void start(http::RestRouter& router);
+  void stop();
+
+  struct Follower;
+
+ private:
+  std::shared_ptr<Follower> follower(const std::string& environment);
+  void authorize(const http::RestRequest& req) const;
+
+  store::Store& store_;
+  Options options_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<Follower>> followers_;
+  bool stopped_ = false;
+};
+
+}  // namespace archway::sync

@@ -1,0 +1,376 @@
+// One `archway control-plane` on a SQLite data directory and three `archway gateway` processes
+// following it over HTTP (docs/deployment.md): deployments reach every gateway; a gateway killed
+// with SIGKILL catches up with no missed or doubled event; gateways keep serving (also after a
+// restart, from their persisted snapshot) while the control plane is down and catch up when it
+// returns; the feed refuses a wrong or missing gateway credential; a gateway fails over past a
+// dead control-plane URL.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <sstream>
+
+#include "integration/fixture.h"
+
+extern char** environ;
+
+namespace archway::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kToken = "cluster-test-gateway-token";
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t len = sizeof a;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+    throw std::runtime_error("no free port");
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// One archway process in a role, started and restarted on the same data directory.
+class RoleProcess {
+ public:
+  RoleProcess(std::string role, std::vector<std::string> args, std::string data_dir = "")
+      : role_(std::move(role)), args_(std::move(args)), root_(make_temp_dir()) {
+    data_dir_ = data_dir.empty() ? root_ + "/data" : std::move(data_dir);
+    start();
+  }
+  ~RoleProcess() { stop(); }
+
+  void start() {
+    const std::string ready = root_ + "/ready.json";
+    fs::remove(ready);
+    std::vector<std::string> args = {role_, "--data-dir", data_dir_, "--ready-file", ready};
+    for (const auto& a : args_) args.push_back(a);
+    log_ = root_ + "/log-" + std::to_string(++starts_) + ".txt";
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (fd >= 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+      }
+      std::vector<std::string> envs;
+      for (char** e = environ; *e; ++e)
+        if (!std::string(*e).starts_with("ARCHWAY_")) envs.emplace_back(*e);
+      envs.emplace_back("ARCHWAY_ADMIN_PASSWORD=" + std::string(kPassword));
+      std::vector<char*> envp;
+      for (auto& e : envs) envp.push_back(e.data());
+      envp.push_back(nullptr);
+      std::string bin = archway_binary();
+      std::vector<char*> argv{bin.data()};
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execve(bin.c_str(), argv.data(), envp.data());
+      _exit(127);
+    }
+    const auto began = std::chrono::steady_clock::now();
+    while (!fs::exists(ready)) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error(role_ + " exited before it was ready:\n" + slurp(log_));
+      }
+      if (std::chrono::steady_clock::now() - began > std::chrono::seconds(20))
+        throw std::runtime_error(role_ + " was not ready within 20 s:\n" + slurp(log_));
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    const auto v = boost::json::parse(slurp(ready)).as_object();
+    management_port_ = static_cast<int>(v.at("management_http").as_int64());
+    gateway_port_ = static_cast<int>(v.at("gateway_http").as_int64());
+  }
+  void stop() { signal_and_wait(SIGTERM); }
+  void kill9() { signal_and_wait(SIGKILL); }
+
+  int management_port() const { return management_port_; }
+  int gateway_port() const { return gateway_port_; }
+  const std::string& data_dir() const { return data_dir_; }
+  std::string output() const { return slurp(log_); }
+
+ private:
+  void signal_and_wait(int sig) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, sig);
+    int status = 0;
+    for (int i = 0; i < 3000 && waitpid(pid_, &status, WNOHANG) != pid_; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (waitpid(pid_, &status, WNOHANG) == 0) {
+      ::kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+    }
+    pid_ = -1;
+  }
+
+  std::string role_;
+  std::vector<std::string> args_;
+  std::string root_;
+  std::string data_dir_;
+  std::string log_;
+  int starts_ = 0;
+  int pid_ = -1;
+  int management_port_ = -1;
+  int gateway_port_ = -1;
+};
+
+std::vector<std::string> gateway_args(const std::string& control_planes, const std::string& token = kToken) {
+  return {"--control-plane", control_planes,
+          "--set", "gateway.host=127.0.0.1",
+          "--set", "gateway.http_port=0",
+          "--set", "gateway.https_port=-1",
+          "--set", "gateway.workers=1",
+          "--set", "cluster.gateway_token=" + token,
+          "--set", "cluster.heartbeat_interval_ms=500",
+          "--set", "cluster.reconnect_max_ms=200",
+          "--set", "cluster.snapshot_persist_ms=20",
+          "--set", "analytics.enabled=false",
+          "--set", "server.shutdown_grace_ms=500"};
+}
+
+class ClusterRoles : public ServerSuite {
+ protected:
+  static void SetUpTestSuite() {
+    backend_ = new Backend();
+    control_port_ = free_port();
+    control_ = new RoleProcess("control-plane", control_args());
+    for (auto*& g : gateways_) g = new RoleProcess("gateway", gateway_args(control_url()));
+  }
+  static void TearDownTestSuite() {
+    for (auto*& g : gateways_) {
+      delete g;
+      g = nullptr;
+    }
+    delete control_;
+    control_ = nullptr;
+    ServerSuite::TearDownTestSuite();
+  }
+  static std::vector<std::string> control_args() {
+    return {"--set", "management.host=127.0.0.1",
+            "--set", "management.http_port=" + std::to_string(control_port_),
+            "--set", "management.https_port=-1",
+            "--set", "cluster.gateway_token=" + std::string(kToken),
+            "--set", "cluster.heartbeat_interval_ms=500",
+            "--set", "analytics.enabled=false",
+            "--set", "server.shutdown_grace_ms=500"};
+  }
+  static std::string control_url() { return "http://127.0.0.1:" + std::to_string(control_port_); }
+
+  HttpResponse cp(const std::string& method, const std::string& target, const std::string& body = "") {
+    return HttpClient("127.0.0.1", control_port_).call(method, target, body, kAdmin, kPassword);
+  }
+
+  std::string create(const std::string& name) {
+    auto r = cp("POST", kApis, api_body(name, "/" + name));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? str(json_of(r).at("id")) : "";
+  }
+  std::string revision(const std::string& id) {
+    auto r = cp("POST", kApis + "/" + id + "/revisions", R"({"description":"t"})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? str(json_of(r).at("id")) : "";
+  }
+  // Creates and deploys an API at /<name>; returns {id, revision}.
+  std::pair<std::string, std::string> deploy_new(const std::string& name) {
+    const std::string id = create(name);
+    const std::string rev = revision(id);
+    auto r = cp("POST", kApis + "/" + id + "/deploy-revision?revisionId=" + rev,
+                R"([{"name":"Default","vhost":"localhost","displayOnDevportal":true}])");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return {id, rev};
+  }
+  void undeploy(const std::pair<std::string, std::string>& api) {
+    auto r = cp("POST", kApis + "/" + api.first + "/undeploy-revision?revisionId=" + api.second,
+                R"([{"name":"Default"}])");
+    EXPECT_EQ(r.status, 201) << r.body;
+  }
+
+  static int status_at(int port, const std::string& path) {
+    try {
+      return HttpClient("127.0.0.1", port).get(path).status;
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+  // Polls until `path` answers `want` on the gateway's port (at most `bound`); the last status.
+  static int wait_status(int port, const std::string& path, int want,
+                         std::chrono::milliseconds bound = std::chrono::seconds(10)) {
+    const auto end = std::chrono::steady_clock::now() + bound;
+    int s = 0;
+    while ((s = status_at(port, path)) != want && std::chrono::steady_clock::now() < end)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return s;
+  }
+  static boost::json::object ready_of(int port) {
+    auto r = HttpClient("127.0.0.1", port).get("/ready");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? boost::json::parse(r.body).as_object() : boost::json::object{};
+  }
+
+  static int control_port_;
+  static RoleProcess* control_;
+  static RoleProcess* gateways_[3];
+};
+
+int ClusterRoles::control_port_ = 0;
+RoleProcess* ClusterRoles::control_ = nullptr;
+RoleProcess* ClusterRoles::gateways_[3] = {};
+
+TEST_F(ClusterRoles, EveryRoleAnswersHealthAndReadiness) {
+  auto health = HttpClient("127.0.0.1", control_port_).get("/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, R"({"status":"UP"})");
+  auto ready = HttpClient("127.0.0.1", control_port_).get("/ready");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(str(json_of(ready).at("role")), "control-plane");
+  for (auto* g : gateways_) {
+    EXPECT_EQ(status_at(g->gateway_port(), "/health"), 200);
+    const auto body = ready_of(g->gateway_port());
+    EXPECT_EQ(str(body.at("role")), "gateway");
+    EXPECT_EQ(str(body.at("source")), "control-plane");
+  }
+  EXPECT_EQ(control_->gateway_port(), -1);     // the control plane has no gateway listener
+  EXPECT_EQ(gateways_[0]->management_port(), -1);  // a gateway has no management listener
+}
+
+TEST_F(ClusterRoles, DeploymentIsServedByEveryGateway) {
+  std::vector<double> worst_ms;
+  for (int i = 0; i < 20; ++i) {
+    const std::string name = "prop" + std::to_string(i);
+    deploy_new(name);
+    const auto answered = std::chrono::steady_clock::now();
+    double worst = 0;
+    for (auto* g : gateways_) {
+      ASSERT_EQ(wait_status(g->gateway_port(), "/" + name + "/1.0.0/x", 200), 200) << g->output();
+      worst = std::max(worst, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - answered).count());
+    }
+    worst_ms.push_back(worst);
+  }
+  std::sort(worst_ms.begin(), worst_ms.end());
+  std::printf("[ cluster ] deploy answered -> 200 on all 3 gateways over %zu deployments: median %.1f ms, worst %.1f ms\n",
+              worst_ms.size(), worst_ms[worst_ms.size() / 2], worst_ms.back());
+}
+
+TEST_F(ClusterRoles, KilledGatewayCatchesUpWithoutMissedOrDoubledEvents) {
+  std::vector<std::pair<std::string, std::string>> before;
+  for (int i = 0; i < 3; ++i) before.push_back(deploy_new("kill-before" + std::to_string(i)));
+  RoleProcess& victim = *gateways_[1];
+  ASSERT_EQ(wait_status(victim.gateway_port(), "/kill-before2/1.0.0/x", 200), 200);
+  // Deployments go on while the gateway dies and comes back.
+  std::atomic<bool> done = false;
+  std::vector<std::string> during;
+  std::thread writer([&] {
+    for (int i = 0; i < 8; ++i) {
+      during.push_back("kill-during" + std::to_string(i));
+      deploy_new(during.back());
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  victim.kill9();
+  undeploy(before[0]);
+  undeploy(before[1]);
+  victim.start();
+  writer.join();
+  const std::string last = "kill-after";
+  deploy_new(last);
+  for (auto* g : gateways_) {
+    ASSERT_EQ(wait_status(g->gateway_port(), "/" + last + "/1.0.0/x", 200), 200) << g->output();
+    for (const auto& name : during) EXPECT_EQ(status_at(g->gateway_port(), "/" + name + "/1.0.0/x"), 200) << name;
+    EXPECT_EQ(status_at(g->gateway_port(), "/kill-before2/1.0.0/x"), 200);
+    EXPECT_EQ(status_at(g->gateway_port(), "/kill-before0/1.0.0/x"), 404);
+    EXPECT_EQ(status_at(g->gateway_port(), "/kill-before1/1.0.0/x"), 404);
+    // Every revision since its last snapshot came from exactly one applied batch.
+    const auto r = ready_of(g->gateway_port());
+    EXPECT_EQ(r.at("revision").as_int64(), r.at("snapshotRevision").as_int64() + r.at("revisionsApplied").as_int64())
+        << boost::json::serialize(r);
+  }
+  // The restarted gateway started from its persisted snapshot and then followed the feed.
+  const auto r = ready_of(victim.gateway_port());
+  EXPECT_EQ(r.at("revision").as_int64(), ready_of(gateways_[0]->gateway_port()).at("revision").as_int64());
+}
+
+TEST_F(ClusterRoles, GatewaysServeWithoutControlPlaneAndCatchUpWhenItReturns) {
+  deploy_new("offline-before");
+  for (auto* g : gateways_) ASSERT_EQ(wait_status(g->gateway_port(), "/offline-before/1.0.0/x", 200), 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the persisted snapshot is written (debounced)
+  control_->stop();
+  for (auto* g : gateways_) EXPECT_EQ(status_at(g->gateway_port(), "/offline-before/1.0.0/x"), 200);
+  // A gateway restarted while no control plane answers serves its persisted snapshot.
+  gateways_[2]->stop();
+  gateways_[2]->start();
+  EXPECT_EQ(wait_status(gateways_[2]->gateway_port(), "/ready", 200, std::chrono::seconds(5)), 200);
+  const auto r = ready_of(gateways_[2]->gateway_port());
+  EXPECT_EQ(str(r.at("source")), "disk");
+  EXPECT_FALSE(r.at("connected").as_bool());
+  EXPECT_EQ(status_at(gateways_[2]->gateway_port(), "/offline-before/1.0.0/x"), 200);
+  // The control plane returns; a deployment made now reaches every gateway.
+  control_->start();
+  deploy_new("offline-after");
+  for (auto* g : gateways_)
+    EXPECT_EQ(wait_status(g->gateway_port(), "/offline-after/1.0.0/x", 200), 200) << g->output();
+}
+
+TEST_F(ClusterRoles, FeedRefusesAWrongOrMissingGatewayCredential) {
+  HttpClient c("127.0.0.1", control_port_);
+  for (const std::string path : {"/internal/gateway/v1/snapshot?environment=Default",
+                                 "/internal/gateway/v1/events?environment=Default&after=0"}) {
+    auto none = c.get(path);
+    EXPECT_EQ(none.status, 401) << none.body;
+    EXPECT_EQ(json_of(none).at("code").as_int64(), 401);
+    auto wrong = c.get(path, {{"Authorization", "Bearer not-the-token"}});
+    EXPECT_EQ(wrong.status, 401) << wrong.body;
+    auto basic = c.get(path, {{"Authorization", basic_auth(kAdmin, kPassword)}});
+    EXPECT_EQ(basic.status, 401) << basic.body;  // a user's credential is not a gateway's
+  }
+  auto ok = c.get("/internal/gateway/v1/snapshot?environment=Default", {{"Authorization", std::string("Bearer ") + kToken}});
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_NE(ok.body.find(R"("type":"end")"), std::string::npos);
+  auto unknown = c.get("/internal/gateway/v1/snapshot?environment=Nowhere", {{"Authorization", std::string("Bearer ") + kToken}});
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  auto no_after = c.get("/internal/gateway/v1/events?environment=Default", {{"Authorization", std::string("Bearer ") + kToken}});
+  EXPECT_EQ(no_after.status, 400) << no_after.body;
+  // A gateway holding a wrong token never becomes ready, and says why in its log.
+  RoleProcess stranger("gateway", gateway_args(control_url(), "wrong-token"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto ready = HttpClient("127.0.0.1", stranger.gateway_port()).get("/ready");
+  EXPECT_EQ(ready.status, 503) << ready.body;
+  EXPECT_EQ(json_of(ready).at("code").as_int64(), 503);
+  EXPECT_NE(stranger.output().find("gateway credential"), std::string::npos) << stranger.output();
+}
+
+TEST_F(ClusterRoles, GatewayFailsOverPastADeadControlPlane) {
+  const std::string dead = "http://127.0.0.1:" + std::to_string(free_port());
+  deploy_new("failover0");
+  RoleProcess g("gateway", gateway_args(dead + "," + control_url()));
+  EXPECT_EQ(wait_status(g.gateway_port(), "/ready", 200), 200) << g.output();
+  EXPECT_EQ(wait_status(g.gateway_port(), "/failover0/1.0.0/x", 200), 200);
+  // A gateway with only the dead one is live but not ready.
+  RoleProcess lonely("gateway", gateway_args(dead));
+  EXPECT_EQ(status_at(lonely.gateway_port(), "/health"), 200);
+  auto ready = HttpClient("127.0.0.1", lonely.gateway_port()).get("/ready");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_NE(ready.body.find("no snapshot"), std::string::npos) << ready.body;
+}
+
+}  // namespace
+}  // namespace archway::testing
