@@ -66,8 +66,11 @@ struct FeedServer::Follower {
 // The event stream of one gateway: what the ring holds after its cursor, heartbeats in between.
 class FeedStream : public http::ResponseStream {
  public:
-  FeedStream(std::shared_ptr<FeedServer::Follower> f, std::int64_t after)
-      : follower_(std::move(f)), cursor_(after), last_sent_(std::chrono::steady_clock::now() - std::chrono::hours(1)) {}
+  FeedStream(std::shared_ptr<FeedServer::Follower> f, std::int64_t after, std::chrono::milliseconds heartbeat)
+      : follower_(std::move(f)),
+        cursor_(after),
+        heartbeat_(heartbeat),
+        last_sent_(std::chrono::steady_clock::now() - std::chrono::hours(1)) {}
 
   bool pull(std::string& out) override {
     auto& f = *follower_;
@@ -94,7 +97,7 @@ class FeedStream : public http::ResponseStream {
       if (it->resnapshot) return false;
     }
     const auto now = std::chrono::steady_clock::now();
-    if (out.empty() && now - last_sent_ >= f.options.heartbeat) out += encode_heartbeat(cursor_);
+    if (out.empty() && now - last_sent_ >= heartbeat_) out += encode_heartbeat(cursor_);
     if (!out.empty()) last_sent_ = now;
     return true;
   }
@@ -111,6 +114,7 @@ class FeedStream : public http::ResponseStream {
  private:
   std::shared_ptr<FeedServer::Follower> follower_;
   std::int64_t cursor_;
+  std::chrono::milliseconds heartbeat_;
   std::chrono::steady_clock::time_point last_sent_;
   std::mutex wake_mu_;
   std::function<void()> wake_;
@@ -122,8 +126,9 @@ void FeedServer::Follower::wake_streams() {
     std::lock_guard lock(mu);
     std::erase_if(streams, [&](const std::weak_ptr<FeedStream>& w) {
       auto s = w.lock();
-      if (s) live.push_back(std::move(s));
-      return !s;
+      if (!s) return true;  // its connection has ended
+      live.push_back(std::move(s));
+      return false;
     });
   }
   for (auto& s : live) s->wake();
@@ -310,7 +315,10 @@ void FeedServer::start(http::RestRouter& router) {
     const std::int64_t after = http::query_int(req, "after", -1, 0, INT64_MAX);
     if (after < 0) throw ProblemError(Problem::bad_request("The query parameter 'after' (a revision) is required"));
     auto f = follower(req.query_param("environment") ? *req.query_param("environment") : std::string());
-    auto stream = std::make_shared<FeedStream>(f, after);
+    // The gateway says how often it needs a sign of life (it gives up after three silent intervals).
+    const auto wanted = std::chrono::milliseconds(
+        http::query_int(req, "heartbeatMs", options_.heartbeat.count(), 100, 60000));
+    auto stream = std::make_shared<FeedStream>(f, after, std::min(wanted, options_.heartbeat));
     {
       std::lock_guard lock(f->mu);
       f->streams.push_back(stream);

@@ -347,7 +347,8 @@ struct RemoteFeed::Impl {
   template <class Stream>
   asio::awaitable<void> follow(Stream& s, beast::tcp_stream& tcp, const Url& u) {
     co_await send(s, tcp, u, bhttp::verb::get,
-                  fmt::format("/internal/gateway/v1/events?environment={}&after={}", opts.environment, applied));
+                  fmt::format("/internal/gateway/v1/events?environment={}&after={}&heartbeatMs={}", opts.environment,
+                              applied, opts.heartbeat.count()));
     beast::flat_buffer buf;
     bhttp::response_parser<bhttp::buffer_body> p;
     p.body_limit(boost::none);
