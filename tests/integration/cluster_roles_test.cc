@@ -247,6 +247,14 @@ TEST_F(ClusterRoles, EveryRoleAnswersHealthAndReadiness) {
     EXPECT_EQ(str(body.at("role")), "gateway");
     EXPECT_EQ(str(body.at("source")), "control-plane");
   }
+  // Each remote gateway records itself through the control plane (Admin /environments/{id}/gateways).
+  std::int64_t listed = 0;
+  for (int i = 0; i < 500 && listed < 3; ++i) {
+    auto r = cp("GET", "/api/am/admin/v4/environments/Default/gateways");
+    listed = r.status == 200 ? json_of(r).at("count").as_int64() : 0;
+    if (listed < 3) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(listed, 3);
   EXPECT_EQ(control_->gateway_port(), -1);     // the control plane has no gateway listener
   EXPECT_EQ(gateways_[0]->management_port(), -1);  // a gateway has no management listener
 }
