@@ -373,11 +373,11 @@ export function AlertsPage() {
                         </Table.Td>
                         <Table.Td>
                           {rule.enabled ? (
-                            <Badge size="xs" variant="light" color="teal.9">
+                            <Badge size="xs" color="teal.9">
                               Enabled
                             </Badge>
                           ) : (
-                            <Badge size="xs" variant="light" color="gray">
+                            <Badge size="xs" color="gray.7">
                               Disabled
                             </Badge>
                           )}
