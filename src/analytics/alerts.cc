@@ -140,8 +140,8 @@ bool rule_breached(const std::string& type, double value, double threshold) {
   return type == "trafficDrop" ? value < threshold : value > threshold;
 }
 
-AlertEngine::AlertEngine(AnalyticsStore& store, std::int64_t interval_ms)
-    : store_(store), interval_ms_(interval_ms), tls_(http::make_client_tls()) {
+AlertEngine::AlertEngine(AnalyticsStore& store, AlertOptions options)
+    : store_(store), options_(options), tls_(http::make_client_tls()) {
   std::lock_guard lock(store_.read_mutex());
   store_.reader().exec(kSchema);
 }
@@ -150,6 +150,7 @@ AlertEngine::~AlertEngine() { stop(); }
 
 void AlertEngine::start() {
   if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+  if (!delivery_thread_.joinable()) delivery_thread_ = std::thread([this] { deliver_loop(); });
 }
 
 void AlertEngine::stop() {
@@ -158,14 +159,19 @@ void AlertEngine::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  delivery_wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (delivery_thread_.joinable()) delivery_thread_.join();
+  std::lock_guard lock(mu_);
+  if (!deliveries_.empty())
+    spdlog::warn("analytics alerts: {} webhook(s) not delivered at shutdown", deliveries_.size());
 }
 
 void AlertEngine::run() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      wake_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stopping_; });
+      wake_.wait_for(lock, std::chrono::milliseconds(options_.interval_ms), [this] { return stopping_; });
       if (stopping_) return;
     }
     try {
@@ -287,10 +293,60 @@ void AlertEngine::evaluate(std::int64_t now_ms) {
 }
 
 void AlertEngine::post(const std::string& url, const json::object& payload) {
-  const http::FetchResult res = http::post_json(url, json::serialize(payload), *tls_, std::chrono::seconds(5));
-  if (res.status < 200 || res.status >= 300)
-    spdlog::warn("analytics alert webhook {} failed: {}", url,
-                 res.status ? fmt::format("HTTP {}", res.status) : res.error);
+  {
+    std::lock_guard lock(mu_);
+    if (deliveries_.size() < options_.max_pending_webhooks) {
+      deliveries_.push_back(Delivery{url, json::serialize(payload)});
+      delivery_wake_.notify_one();
+      return;
+    }
+  }
+  webhook_failures_.fetch_add(1, std::memory_order_relaxed);
+  spdlog::warn("analytics alert webhook {} not sent: {} deliveries already wait", url,
+               options_.max_pending_webhooks);
+}
+
+bool AlertEngine::attempt(const Delivery& d, std::string* why) {
+  const http::FetchResult res =
+      http::post_json(d.url, d.body, *tls_, std::chrono::milliseconds(options_.webhook_timeout_ms));
+  if (res.status >= 200 && res.status < 300) return true;
+  *why = res.status ? fmt::format("HTTP {}", res.status) : res.error;
+  return false;
+}
+
+void AlertEngine::deliver_loop() {
+  for (;;) {
+    Delivery d;
+    {
+      std::unique_lock lock(mu_);
+      delivery_wake_.wait(lock, [this] { return stopping_ || !deliveries_.empty(); });
+      if (stopping_) return;
+      d = std::move(deliveries_.front());
+      deliveries_.pop_front();
+    }
+    std::string why;
+    std::int64_t backoff = options_.webhook_backoff_ms;
+    bool sent = attempt(d, &why);
+    for (int retry = 1; !sent && retry <= options_.webhook_retries; ++retry) {
+      spdlog::info("analytics alert webhook {} failed ({}); retry {} of {} in {} ms", d.url, why, retry,
+                   options_.webhook_retries, backoff);
+      {
+        std::unique_lock lock(mu_);
+        if (delivery_wake_.wait_for(lock, std::chrono::milliseconds(backoff), [this] { return stopping_; })) {
+          spdlog::warn("analytics alert webhook {} abandoned at shutdown ({})", d.url, why);
+          return;
+        }
+      }
+      webhook_retries_.fetch_add(1, std::memory_order_relaxed);
+      sent = attempt(d, &why);
+      backoff = std::min<std::int64_t>(backoff * 2, 3600 * 1000);
+    }
+    if (!sent) {
+      webhook_failures_.fetch_add(1, std::memory_order_relaxed);
+      spdlog::warn("analytics alert webhook {} failed after {} attempt(s): {}", d.url, options_.webhook_retries + 1,
+                   why);
+    }
+  }
 }
 
 }  // namespace archway::analytics

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS analytics_events (
   status INTEGER NOT NULL, error_code INTEGER NOT NULL, error_category TEXT NOT NULL,
   throttled INTEGER NOT NULL, throttle_policy TEXT NOT NULL,
   total_us BIGINT NOT NULL, backend_us BIGINT NOT NULL,
-  request_bytes BIGINT NOT NULL, response_bytes BIGINT NOT NULL, backend TEXT NOT NULL);
+  request_bytes BIGINT NOT NULL, response_bytes BIGINT NOT NULL, backend TEXT NOT NULL,
+  product_id TEXT NOT NULL DEFAULT '', product_name TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS analytics_events_time ON analytics_events (time_ms);
 CREATE INDEX IF NOT EXISTS analytics_events_api ON analytics_events (api_id, time_ms);
 CREATE INDEX IF NOT EXISTS analytics_events_application ON analytics_events (application_id, time_ms);
@@ -64,8 +65,8 @@ constexpr std::string_view kInsertEvent =
     "INSERT INTO analytics_events (time_ms, api_id, api_name, api_version, api_context, method, resource, "
     "application_id, application_name, application_owner, subscriber, key_type, auth_type, client_ip, user_agent, "
     "environment, status, error_code, error_category, throttled, throttle_policy, total_us, backend_us, "
-    "request_bytes, response_bytes, backend) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "request_bytes, response_bytes, backend, product_id, product_name) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 constexpr std::string_view kUpsertMinute =
     "INSERT INTO analytics_minute (minute_ms, api_id, application_id, subscriber, status, error_code, "
@@ -198,6 +199,14 @@ AnalyticsStore::AnalyticsStore(const std::string& path, std::string environment)
   // steps, so a batch costs page writes, not reads back.
   writer_db_->exec("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;");
   writer_db_->exec(kSchema);
+  // A database made before events named their API product gets the columns (empty for old events).
+  try {
+    (void)writer_db_->prepare("SELECT product_id FROM analytics_events LIMIT 0");
+  } catch (const std::exception&) {
+    writer_db_->exec(
+        "ALTER TABLE analytics_events ADD COLUMN product_id TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE analytics_events ADD COLUMN product_name TEXT NOT NULL DEFAULT '';");
+  }
   w_ = std::make_unique<Writer>(*writer_db_);
   reader_ = std::make_unique<Db>(path);
 }
@@ -252,7 +261,9 @@ void AnalyticsStore::write(std::span<const Event* const> events) {
         .bind(23, e->backend_us)
         .bind(24, e->request_bytes)
         .bind(25, e->response_bytes)
-        .bind_view(26, e->backend.view());
+        .bind_view(26, e->backend.view())
+        .bind_view(27, e->product_id.view())
+        .bind_view(28, e->product_name.view());
     ins.run();
 
     const std::int64_t minute = floor_to(e->time_ms, kMinuteMs);
@@ -266,7 +277,12 @@ void AnalyticsStore::write(std::span<const Event* const> events) {
     latencies[{minute, e->api_id.view(), e->application_id.view(), 0, latency_bucket(e->total_us)}] += 1;
     if (e->forwarded)
       latencies[{minute, e->api_id.view(), e->application_id.view(), 1, latency_bucket(e->backend_us)}] += 1;
-    if (!e->api_id.empty()) apis[e->api_id.view()] = e;
+    // An API's name row comes from a call made to it directly when the batch has one (a call
+    // through a product carries the product's context).
+    if (!e->api_id.empty()) {
+      const Event*& named = apis[e->api_id.view()];
+      if (!named || !named->product_id.empty()) named = e;
+    }
     if (!e->application_id.empty()) applications[e->application_id.view()] = e;
   }
   Stmt& um = w_->upsert_minute;
@@ -606,7 +622,7 @@ boost::json::object AnalyticsStore::events(const Scope& s, std::int64_t limit, s
       "SELECT time_ms, api_id, api_name, api_version, api_context, method, resource, application_id, "
       "application_name, application_owner, subscriber, key_type, auth_type, client_ip, user_agent, environment, "
       "status, error_code, error_category, throttled, throttle_policy, total_us, backend_us, request_bytes, "
-      "response_bytes, backend FROM analytics_events" +
+      "response_bytes, backend, product_id, product_name FROM analytics_events" +
       w.sql() + " ORDER BY time_ms DESC, id DESC LIMIT ? OFFSET ?");
   const int next = w.bind(st);
   st.bind(next, limit).bind(next + 1, offset);
@@ -641,6 +657,8 @@ boost::json::object AnalyticsStore::events(const Scope& s, std::int64_t limit, s
         {"requestBytes", st.integer(23)},
         {"responseBytes", st.integer(24)},
         {"backend", st.text(25)},
+        {"apiProductId", st.text(26).empty() ? json::value(nullptr) : json::value(st.text(26))},
+        {"apiProductName", st.text(27).empty() ? json::value(nullptr) : json::value(st.text(27))},
     });
   }
   const auto n = static_cast<std::int64_t>(list.size());

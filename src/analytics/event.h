@@ -78,6 +78,8 @@ struct Event {
   InlineText<128> user_agent;
   InlineText<64> throttle_policy;
   InlineText<96> backend;             // scheme://host:port of the endpoint that answered
+  InlineText<40> product_id;          // the API product the call came through (api_* name the API it reached)
+  InlineText<80> product_name;
 };
 
 // A request "errors" when the status its client got is 400 or more.

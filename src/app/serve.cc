@@ -444,6 +444,11 @@ int run_serve(const ServeOptions& options) {
     gw.max_body_bytes = static_cast<std::uint64_t>(cfg.gateway_max_body_bytes);
     gw.max_transform_bytes = static_cast<std::size_t>(cfg.gateway_max_transform_bytes);
     gw.allow_encoded_slashes = cfg.gateway_allow_encoded_slashes;
+    try {
+      gw.trusted_proxies = gateway::parse_networks(cfg.gateway_trusted_proxies);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(std::string("gateway.trusted_proxies: ") + e.what());
+    }
     gw.response_cache_max_bytes = static_cast<std::size_t>(cfg.gateway_response_cache_max_bytes);
     gw.connect_timeout_ms = cfg.gateway_connect_timeout_ms;
     gw.upstream_timeout_ms = cfg.gateway_upstream_timeout_ms;
@@ -510,6 +515,7 @@ int run_serve(const ServeOptions& options) {
       traffic::TrafficOptions tro;
       tro.redis_url = cfg.traffic_redis;
       tro.sync_interval_ms = cfg.traffic_sync_interval_ms;
+      tro.max_counters = static_cast<std::size_t>(cfg.traffic_max_counters);
       traffic_manager = std::make_unique<traffic::TrafficManager>(tro);
       traffic_manager->start();
       gw.throttler = &traffic_manager->throttler();
@@ -541,8 +547,21 @@ int run_serve(const ServeOptions& options) {
         gw.analytics = recorder.get();
         metrics_registry.set_analytics_dropped_source([r = recorder.get()] { return r->dropped(); });
       }
-      if (with_store)
-        alert_engine = std::make_unique<analytics::AlertEngine>(*analytics_store, cfg.analytics_alert_interval_s * 1000);
+      if (with_store) {
+        analytics::AlertOptions ao;
+        ao.interval_ms = cfg.analytics_alert_interval_s * 1000;
+        ao.webhook_retries = static_cast<int>(cfg.analytics_webhook_retries);
+        ao.webhook_backoff_ms = cfg.analytics_webhook_backoff_ms;
+        alert_engine = std::make_unique<analytics::AlertEngine>(*analytics_store, ao);
+        metrics_registry.add_collector([a = alert_engine.get()](std::string& out) {
+          observability::write_family(out, "archway_analytics_alert_webhook_failures_total",
+                                      "Alert webhooks that failed every attempt (or found the queue full)", "counter");
+          observability::write_sample(out, "archway_analytics_alert_webhook_failures_total", {}, a->webhook_failures());
+          observability::write_family(out, "archway_analytics_alert_webhook_retries_total",
+                                      "Alert webhook attempts made again after a failure", "counter");
+          observability::write_sample(out, "archway_analytics_alert_webhook_retries_total", {}, a->webhook_retries());
+        });
+      }
     }
 
     // The gateway's readiness (/ready on its listener and the management one): a snapshot served.

@@ -40,6 +40,9 @@ struct Config {
   std::string gateway_cors_allow_origins = "*";  // comma-separated origins, or *
   bool gateway_allow_encoded_slashes = false;  // %2F / %5C in gateway paths: refused (400) unless true
   std::string gateway_trust_store;  // PEM CA bundle for https backends; empty: the system store
+  // Comma-separated addresses and CIDRs of proxies whose X-Forwarded-For / Forwarded name the
+  // client; empty: the direct peer is the client and those headers are ignored.
+  std::string gateway_trusted_proxies;
 
   std::string tls_cert_file;  // empty: self-signed certificate in <data_dir>/tls
   std::string tls_key_file;
@@ -63,6 +66,7 @@ struct Config {
 
   std::string traffic_redis;                 // redis://host:port: share rate-limit counters; empty: this node only
   std::int64_t traffic_sync_interval_ms = 20;  // how often counters are synchronised through Redis
+  std::int64_t traffic_max_counters = 1000000;   // rate-limit counters kept at once (keys per IP, app, ...)
 
   // Credential guessing: failures past the free ones lock the client id / username (and, past
   // more, the source address) for base × 2^k ms, up to max.
@@ -79,6 +83,8 @@ struct Config {
   std::int64_t analytics_buffer_events = 8192;     // per gateway worker; events beyond it are dropped
   std::int64_t analytics_flush_interval_ms = 100;  // how often the drain thread looks at idle buffers
   std::int64_t analytics_alert_interval_s = 60;    // how often alert rules are evaluated
+  std::int64_t analytics_webhook_retries = 3;      // further attempts of a failed alert webhook
+  std::int64_t analytics_webhook_backoff_ms = 1000;  // wait before the first retry (doubles each time)
 
   // Observability (docs/observability.md).
   bool metrics_gateway_enabled = true;      // GET <metrics.path> on the gateway listener

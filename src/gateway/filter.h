@@ -86,6 +86,9 @@ struct Call {
   unsigned sent_status = 0;                 // the status the client got (0: none was written)
   std::int64_t bytes = 0;                   // body bytes moved both ways (bandwidth limits)
   Answer answer;                            // set by the filter that stopped the request
+  // The API key sent in the `apikey` query parameter (decoded), when no apikey header came: it
+  // authenticated the call and is left out of the query forwarded to the backend.
+  std::string query_api_key;
 };
 
 enum class Flow { kNext, kAnswer };

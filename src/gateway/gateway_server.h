@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "gateway/client_address.h"
 #include "gateway/gateway_metrics.h"
 #include "gateway/runtime_snapshot.h"
 #include "traffic/throttler.h"
@@ -43,6 +44,8 @@ struct GatewayOptions {
   std::size_t max_idle_upstream = 64;
   // Paths with %2F or %5C: refused with 400 (false), or routed and forwarded still encoded (true).
   bool allow_encoded_slashes = false;
+  // Peers whose X-Forwarded-For / Forwarded name the client (client_address.h); empty: none.
+  std::vector<IpNetwork> trusted_proxies;
   std::shared_ptr<boost::asio::ssl::context> server_tls;  // required when https_port >= 0
   std::shared_ptr<boost::asio::ssl::context> client_tls;  // for https backends; system trust by default
   // Told when a token of a known external issuer carries an unknown kid (see token_authenticator.h).

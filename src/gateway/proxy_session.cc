@@ -80,16 +80,31 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
   const auto keep = [&] { return client_keep_alive && req_body_.done(); };
 
   const Routing r = route_request(w_, req, normal_target_, response_.fields);
+  // The client: the direct peer, or the one a trusted proxy names (gateway.trusted_proxies).
+  peer_ip_ = remote_ip;
+  std::string_view client_ip = remote_ip;
+  const domain::IpAddress* client_addr = &remote_addr;
+  if (!w_.opts.trusted_proxies.empty() && is_trusted(w_.opts.trusted_proxies, remote_addr)) {
+    const auto* xff = req.fields.find(http::h1::FieldId::kXForwardedFor);
+    const auto* fwd = req.fields.find(http::h1::FieldId::kForwarded);
+    if (xff || fwd)
+      if (auto ip = forwarded_client(w_.opts.trusted_proxies, xff ? xff->value : std::string_view(),
+                                     fwd ? fwd->value : std::string_view(), client_ip_)) {
+        client_addr_ = *ip;
+        client_ip = client_ip_;
+        client_addr = &client_addr_;
+      }
+  }
   ExchangeFacts facts;
   facts.began = began;
-  facts.remote_ip = remote_ip;
+  facts.remote_ip = client_ip;
   facts.version = static_cast<int>(version);
   if (w_.opts.access_log) log_fields_.take(req);
   if (r.outcome != Routing::Outcome::kOperation) {
     facts.path = r.outcome == Routing::Outcome::kBadPath ? req.target().substr(0, req.target().find('?')) : r.path;
     const bool written =
         co_await write_routing_answer(client, version, r, req, w_, response_.fields, keep());
-    record_unrouted(r, req, remote_ip, timed(client).answered);
+    record_unrouted(r, req, client_ip, timed(client).answered);
     // The gateway's own resources are not API traffic; the rest counts as _unmatched_.
     facts.counted = r.outcome != Routing::Outcome::kHealth && r.outcome != Routing::Outcome::kReady &&
                     r.outcome != Routing::Outcome::kJwks &&
@@ -103,7 +118,7 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
   Call call{w_,          *r.snapshot, *r.match.api,
             *r.match.op, req,         r.target,
             r.path,      r.query,     r.match.resource_offset,
-            remote_ip,   remote_addr};
+            client_ip,   *client_addr};
   call.endpoint = r.match.op->production;
   if (has_client_cert_)
     call.client_certificate = std::string_view(reinterpret_cast<const char*>(client_cert_.data()), client_cert_.size());

@@ -43,6 +43,8 @@ void clear(Event& e) {
   e.user_agent.clear();
   e.throttle_policy.clear();
   e.backend.clear();
+  e.product_id.clear();
+  e.product_name.clear();
 }
 
 // Why the filter that stopped a request stopped it, by what the filter is.
@@ -128,9 +130,18 @@ void Session::record_call(const Call& call, const ExchangeState& x, const Filter
   Event* e = new_event();
   if (!e) return;
   const ApiRuntime& api = call.api;
-  e->api_id.assign(api.id);
-  e->api_name.assign(api.name);
-  e->api_version.assign(api.version);
+  if (api.is_product && !call.op.source_api_id.empty()) {
+    // Through an API product: the API the operation reached, and the product it came through.
+    e->api_id.assign(call.op.source_api_id);
+    e->api_name.assign(call.op.source_api_name);
+    e->api_version.assign(call.op.source_api_version);
+    e->product_id.assign(api.id);
+    e->product_name.assign(api.name);
+  } else {
+    e->api_id.assign(api.id);
+    e->api_name.assign(api.name);
+    e->api_version.assign(api.version);
+  }
   e->api_context.assign(api.context);
   e->method.assign(call.op.verb);
   e->resource.assign(call.op.target);

@@ -26,6 +26,24 @@ bool idempotent(h1::Method m) {
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
+// Appends "?query" to `out`; with `drop_apikey`, without its `apikey` parameters (the caller's
+// credential, which the backend must not see).
+void append_query(std::string& out, std::string_view query, bool drop_apikey) {
+  if (!drop_apikey) {
+    out.append("?").append(query);
+    return;
+  }
+  bool first = true;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.starts_with("apikey=") || pair == "apikey") continue;
+    out.append(first ? "?" : "&").append(pair);
+    first = false;
+  }
+}
+
 // The target toward the backend after the endpoint's base path: the resource (rewritten by a
 // rewrite policy), the query (rewritten by query policies), and endpoint security's query
 // parameter; into `out`, whose capacity is reused.
@@ -42,9 +60,9 @@ void resource_target(const Call& call, std::string& out) {
   if (flow.path.empty() || flow.keep_query) {
     if (flow.touches_query()) {
       const std::string query = rewrite_query(call.query, flow);
-      if (!query.empty()) out.append("?").append(query);
+      if (!query.empty()) append_query(out, query, !call.query_api_key.empty());
     } else if (call.target.size() > call.path.size()) {
-      out.append(call.target.substr(call.path.size()));
+      append_query(out, call.target.substr(call.path.size() + 1), !call.query_api_key.empty());
     }
   }
   const std::string& param = call.endpoint->credentials.query_param;
@@ -102,7 +120,7 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
   forwarded_for_.clear();
   if (auto* xff = req.fields.find(h1::FieldId::kXForwardedFor))
     forwarded_for_.append(xff->value).append(", ");
-  forwarded_for_.append(call.remote_ip);
+  forwarded_for_.append(peer_ip_);
   original_host_.assign(req[h1::FieldId::kHost]);
   strip_hop_by_hop(req.fields);
   req.erase(h1::FieldId::kExpect);

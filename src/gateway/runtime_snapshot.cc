@@ -299,6 +299,7 @@ std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std:
                                   : 0,
                               production, sandbox});
   };
+  rt->is_product = a.is_product();
   if (a.is_product()) {
     // Each bundled API's operations go to that API's endpoints, with its policies.
     std::size_t count = 0;
@@ -322,7 +323,13 @@ std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std:
       if (sandbox && pec.sandbox_security)
         if (auto c = credentials_of(*pec.sandbox_security, settings, where + " sandbox", warn))
           sandbox->credentials = std::move(*c);
-      for (const auto& op : pa.operations) add_operation(op, pa.api_policies, production.get(), sandbox.get());
+      for (const auto& op : pa.operations) {
+        add_operation(op, pa.api_policies, production.get(), sandbox.get());
+        OperationRuntime& added = rt->operations.back();
+        added.source_api_id = pa.api_id;
+        added.source_api_name = pa.name;
+        added.source_api_version = pa.version;
+      }
       rt->product_endpoints.push_back(std::move(production));
       if (sandbox) rt->product_endpoints.push_back(std::move(sandbox));
     }

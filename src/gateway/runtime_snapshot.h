@@ -65,6 +65,11 @@ struct OperationRuntime {
   // snapshot was built without metrics.
   std::uint32_t metrics_slot = 0;
   std::string metrics_api;  // the API label: "name:version"
+  // In an API product: the bundled API the operation comes from (analytics names it, and the
+  // product beside it); empty in a plain API.
+  std::string source_api_id;
+  std::string source_api_name;
+  std::string source_api_version;
 };
 
 struct EndpointRuntime;
@@ -155,6 +160,7 @@ struct ApiRuntime {
   // An API product's operations go to their own APIs' endpoints, kept here (production, sandbox).
   std::vector<std::unique_ptr<EndpointGroup>> product_endpoints;
   std::vector<OperationRuntime> operations;
+  bool is_product = false;  // an API product: its operations come from the APIs it bundles
   bool oauth2 = true;    // securityScheme allows Bearer access tokens
   bool api_key = false;  // securityScheme allows API keys (apikey header)
   bool backend_jwt = false;

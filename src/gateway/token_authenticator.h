@@ -69,6 +69,8 @@ struct TokenHash {
 class TokenCache {
  public:
   using Entry = TokenCacheEntry;
+  // The bound: a put into a full cache empties it first (tokens still in use are verified again).
+  static constexpr std::size_t kMaxEntries = 20000;
   const Entry* find(std::string_view token) const;
   void put(std::string_view token, Entry e);
   std::size_t size() const { return map_.size(); }
@@ -77,7 +79,6 @@ class TokenCache {
   std::uint64_t misses = 0;
 
  private:
-  static constexpr std::size_t kMaxEntries = 20000;
   std::unordered_map<std::string, Entry, TokenHash, std::equal_to<>> map_;
 };
 

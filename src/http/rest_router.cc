@@ -120,7 +120,7 @@ std::vector<RestRouter::RouteInfo> RestRouter::routes() const {
 
 const RestHandler* RestRouter::match(RestRequest& req, bool& path_known) const {
   path_known = false;
-  const auto segs = split_path(req.path);
+  const auto segs = split_path(req.raw_path.empty() ? req.path : req.raw_path);
   // The most specific route wins whatever the order routes were added in: a literal segment beats
   // a parameter at the first place they differ (GET /apis/export before GET /apis/{apiId}).
   const Route* best = nullptr;

@@ -16,6 +16,9 @@ namespace archway::http {
 struct RestRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // decoded path, no query
+  // The path as sent (still percent-encoded), no query: routes match its segments, each path
+  // parameter decoded once, so %2F stays inside a parameter and %2525 becomes %25. Empty: `path`.
+  std::string raw_path;
   std::map<std::string, std::string> query;  // decoded; last value wins
   std::map<std::string, std::string> path_params;
   std::vector<std::pair<std::string, std::string>> headers;  // lower-case names

@@ -116,7 +116,8 @@ struct RestServer::Impl {
     r.method = std::string(m.method_string());
     std::string_view target = m.target();
     auto q = target.find('?');
-    r.path = percent_decode(target.substr(0, q));
+    r.raw_path = std::string(target.substr(0, q));
+    r.path = percent_decode(r.raw_path);
     if (q != std::string_view::npos) r.query = parse_query(target.substr(q + 1));
     for (const auto& f : m) {
       r.headers.emplace_back(common::to_lower(std::string(f.name_string())), std::string(f.value()));

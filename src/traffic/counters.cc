@@ -9,6 +9,30 @@ CounterTable::CounterTable(std::size_t shards) {
   for (std::size_t i = 0; i < std::max<std::size_t>(shards, 1); ++i) shards_.push_back(std::make_unique<Shard>());
 }
 
+void CounterTable::set_max_keys(std::size_t max_keys) {
+  shard_cap_ = std::max<std::size_t>(1, (max_keys + shards_.size() - 1) / shards_.size());
+}
+
+void CounterTable::make_room(Shard& s, std::int64_t now_ms) {
+  // Look at a bounded number of entries: an ended window (nothing in flight to Redis) goes
+  // first; otherwise the one whose window ends soonest, whose count matters the shortest time.
+  constexpr int kLook = 32;
+  auto victim = s.map.end();
+  int looked = 0;
+  for (auto it = s.map.begin(); it != s.map.end() && looked < kLook; ++it, ++looked) {
+    const Entry& e = it->second;
+    if (now_ms >= e.window_end && e.in_flight == 0) {  // as sweep() drops it
+      s.map.erase(it);
+      return;
+    }
+    if (victim == s.map.end() || e.window_end < victim->second.window_end) victim = it;
+  }
+  if (victim != s.map.end()) {
+    s.map.erase(victim);
+    evicted_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
 CounterTable::Shard& CounterTable::shard(std::string_view key) {
   return *shards_[common::StringHash{}(key) % shards_.size()];
 }
@@ -16,7 +40,10 @@ CounterTable::Shard& CounterTable::shard(std::string_view key) {
 CounterTable::Entry& CounterTable::entry(Shard& s, std::string_view key, std::int64_t period_ms,
                                          std::int64_t now_ms) {
   auto it = s.map.find(key);
-  if (it == s.map.end()) it = s.map.emplace(std::string(key), Entry{}).first;
+  if (it == s.map.end()) {
+    if (s.map.size() >= shard_cap_) make_room(s, now_ms);
+    it = s.map.emplace(std::string(key), Entry{}).first;
+  }
   Entry& e = it->second;
   if (now_ms >= e.window_end || e.period_ms != period_ms) {
     // A new window (or the policy's period changed): start counting afresh.

@@ -20,6 +20,7 @@
 // read from Redis, what this node admitted since, and how many gateways share the limit; a node
 // then admits at most its share of what remains until the next synchronisation.
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -63,6 +64,14 @@ class CounterTable {
   std::size_t sweep(std::int64_t now_ms);
   std::size_t size() const;
 
+  // Bounds the table (per-client keys such as the Unauthenticated tier's per-IP counters): a new
+  // key in a full shard first drops ended windows, then the window that ends soonest among a few
+  // looked at, so a flood of distinct keys costs bounded memory and bounded work per request.
+  void set_max_keys(std::size_t max_keys);
+  std::size_t max_keys() const { return shard_cap_ * shards_.size(); }
+  // Keys evicted to make room while their window still ran (0 while the bound is not reached).
+  std::uint64_t evicted() const { return evicted_.load(std::memory_order_relaxed); }
+
   // Cluster mode: admissions follow the shared totals; `gateways` is how many share them.
   void set_cluster(bool on, int gateways);
   bool cluster() const { return cluster_.load(std::memory_order_relaxed); }
@@ -102,7 +111,11 @@ class CounterTable {
   Entry& entry(Shard& s, std::string_view key, std::int64_t period_ms, std::int64_t now_ms);
   std::int64_t counted(const Entry& e, std::int64_t limit, std::int64_t cost, bool* within_share) const;
 
+  void make_room(Shard& s, std::int64_t now_ms);
+
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::size_t shard_cap_ = SIZE_MAX / 1024;
+  std::atomic<std::uint64_t> evicted_{0};
   std::atomic<bool> cluster_{false};
   std::atomic<int> gateways_{1};
 };

@@ -126,6 +126,7 @@ struct TrafficManager::Redis {
 };
 
 TrafficManager::TrafficManager(TrafficOptions options) : options_(std::move(options)) {
+  counters_.set_max_keys(options_.max_counters);
   std::random_device rd;
   node_id_ = std::to_string(rd()) + "-" + std::to_string(rd());
 }

@@ -28,6 +28,7 @@ struct TrafficOptions {
   std::int64_t sync_interval_ms = 20;  // cluster synchronisation period
   std::int64_t sweep_interval_ms = 10000;
   std::string key_prefix = "archway:";
+  std::size_t max_counters = 1000000;  // counters kept at once (CounterTable::set_max_keys)
 };
 
 class TrafficManager {

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 
@@ -384,6 +385,9 @@ class WebhookReceiver {
     std::lock_guard lock(mu_);
     return bodies_;
   }
+  // The next `n` posts are answered 503 (and not kept); every post counts as an attempt.
+  void fail_next(int n) { failing_.store(n); }
+  int attempts() const { return attempts_.load(); }
 
  private:
   void run() {
@@ -406,6 +410,14 @@ class WebhookReceiver {
         }
         if (need != std::string::npos && in.size() >= need) break;
       }
+      ++attempts_;
+      if (failing_.load() > 0) {
+        --failing_;
+        const std::string busy = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        (void)::send(c, busy.data(), busy.size(), MSG_NOSIGNAL);
+        ::close(c);
+        continue;
+      }
       if (need != std::string::npos && in.size() >= need) {
         std::lock_guard lock(mu_);
         bodies_.push_back(in.substr(in.find("\r\n\r\n") + 4));
@@ -420,13 +432,16 @@ class WebhookReceiver {
   std::thread thread_;
   std::mutex mu_;
   std::vector<std::string> bodies_;
+  std::atomic<int> failing_{0};
+  std::atomic<int> attempts_{0};
 };
 
 class AnalyticsAlerts : public AnalyticsSuite {
  protected:
   static void SetUpTestSuite() {
     ServerOptions o;
-    o.extra_args = {"--set", "analytics.alert_interval_s=1"};
+    o.extra_args = {"--set", "analytics.alert_interval_s=1", "--set", "analytics.webhook_backoff_ms=50",
+                    "--set", "analytics.webhook_retries=3"};
     server_ = new ServerProcess(o);
     backend_ = new Backend();
     hooks_ = new WebhookReceiver();
@@ -534,6 +549,59 @@ TEST_F(AnalyticsAlerts, AlertRulesAreManagedByAdminsWithValidatedBodies) {
   expect_problem(admin("PUT", base + "/" + id,
                        R"({"name":"x","type":"throttling","threshold":1,"webhookUrl":")" + hook + R"("})"),
                  404, id);
+}
+
+TEST_F(AnalyticsAlerts, FailedWebhookIsRetriedWithBackOffUntilTheReceiverTakesIt) {
+  const std::string api = quiet_secured_api("AnaRetry", "/anaretry", "Unlimited");
+  const int before = hooks_->attempts();
+  hooks_->fail_next(2);  // two 503s, then the third attempt is taken
+  auto created = admin("POST", kAdminAnalytics + "/alert-rules",
+                       R"({"name":"retried","apiId":")" + api +
+                           R"(","type":"errorRate","threshold":0.5,"windowMinutes":1,"webhookUrl":")" +
+                           hooks_->url("/hook/retry") + R"("})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string rule_id = str(json_of(created).at("id"));
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(gw().get("/anaretry/1.0.0/x").status, 401);
+  ASSERT_TRUE(webhook_said("firing", rule_id));
+  EXPECT_GE(hooks_->attempts() - before, 3);
+  int firing = 0;
+  for (const auto& body : hooks_->bodies()) {
+    const json::object o = json::parse(body).as_object();
+    if (str(o.at("event")) == "firing" && str(o.at("alert").at("ruleId")) == rule_id) ++firing;
+  }
+  EXPECT_EQ(firing, 1);  // delivered once, not once per attempt
+  EXPECT_EQ(admin("DELETE", kAdminAnalytics + "/alert-rules/" + rule_id).status, 200);
+}
+
+TEST_F(AnalyticsAlerts, WebhookThatFailsEveryAttemptIsCountedInTheMetrics) {
+  auto failures = [this] {
+    const auto r = mgmt().get("/metrics");
+    const std::string name = "archway_analytics_alert_webhook_failures_total ";
+    const auto at = r.body.find("\n" + name);
+    return at == std::string::npos ? -1L : std::stol(r.body.substr(at + 1 + name.size()));
+  };
+  const long before = failures();
+  ASSERT_GE(before, 0);
+  const std::string api = quiet_secured_api("AnaNoHook", "/anonohook", "Unlimited");
+  auto created = admin("POST", kAdminAnalytics + "/alert-rules",
+                       R"({"name":"nobody listens","apiId":")" + api +
+                           R"(","type":"errorRate","threshold":0.5,"windowMinutes":1,"webhookUrl":"http://127.0.0.1:)" +
+                           std::to_string(unused_port()) + R"(/hook"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(gw().get("/anonohook/1.0.0/x").status, 401);
+  // Fired (the alert is stored whatever the webhook does), then 1 + 3 attempts, then counted.
+  poll(kAdminAnalytics + "/alerts", [](const json::object& o) {
+    for (const auto& a : o.at("list").as_array())
+      if (str(a.at("ruleName")) == "nobody listens") return true;
+    return false;
+  });
+  long now = before;
+  for (int i = 0; i < 200 && now == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    now = failures();
+  }
+  EXPECT_EQ(now, before + 1);
+  EXPECT_EQ(admin("DELETE", kAdminAnalytics + "/alert-rules/" + str(json_of(created).at("id"))).status, 200);
 }
 
 TEST_F(AnalyticsAlerts, BackendThatCannotBeReachedCountsAsTargetError) {

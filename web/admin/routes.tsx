@@ -13,6 +13,7 @@ import {
 import { RequireAuth } from '@shared/auth/RequireAuth';
 import { PortalShell, type NavItem } from '@shared/layout/PortalShell';
 import { CategoriesPage } from './pages/CategoriesPage';
+import { AlertsPage } from './pages/analytics/AlertsPage';
 import { AnalyticsIndex, AnalyticsLayout } from './pages/analytics/AnalyticsLayout';
 import { ErrorsPage } from './pages/analytics/ErrorsPage';
 import { EventsPage } from './pages/analytics/EventsPage';
@@ -61,6 +62,7 @@ export const routes: RouteObject[] = [
           { path: 'latency', element: <LatencyPage /> },
           { path: 'throttling', element: <ThrottlingPage /> },
           { path: 'events', element: <EventsPage /> },
+          { path: 'alerts', element: <AlertsPage /> },
         ],
       },
       { path: 'throttling', element: <Navigate to="/throttling/advanced" replace /> },

@@ -1,7 +1,10 @@
 // The analytics dashboards against a real server: traffic through the gateway (an application's
 // token, calls without one), then the Admin overview shows the counts, drills down to the API and
 // shows its errors by category in both themes; the Publisher's API Analytics tab and the Developer
-// Portal's application Usage tab show the same calls. Every dashboard passes the accessibility check.
+// Portal's application Usage tab show the same calls. An alert rule made on the Admin's Alerts tab
+// fires on failing calls (the server evaluates rules every second here), posts its webhook and is
+// listed as firing. Every dashboard passes the accessibility check.
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import {
@@ -10,6 +13,7 @@ import {
   describePageOnFailure,
   expectAccessible,
   launchBrowser,
+  openDialog,
   publishedApi,
   signInOnKeyManager,
   startArchway,
@@ -30,6 +34,10 @@ let page: Page;
 describePageOnFailure(() => page);
 let apiId: string;
 let applicationId: string;
+/** Receives the alert webhooks: each POST's JSON body. */
+let hooks: Server;
+let hookUrl: string;
+const hookBodies: { event: string; rule: { name: string } }[] = [];
 /** The status of every call sent to the gateway, in order: what the dashboards must count. */
 const statuses: { status: number; withToken: boolean }[] = [];
 
@@ -63,8 +71,23 @@ const tile = (p: Page, name: string) => p.getByRole('group', { name, exact: true
 const numberIn = async (l: Locator) => Number(((await l.textContent()) ?? '').replace(/[^\d]/g, ''));
 
 beforeAll(async () => {
-  server = await startArchway();
+  server = await startArchway(['--set', 'analytics.alert_interval_s=1']);
   backend = await startBackend();
+  hooks = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      try {
+        hookBodies.push(JSON.parse(body) as (typeof hookBodies)[number]);
+      } catch {
+        /* not JSON: not ours */
+      }
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
+  const hookAddr = hooks.address();
+  hookUrl = `http://127.0.0.1:${typeof hookAddr === 'object' && hookAddr ? hookAddr.port : 0}/alerts`;
   browser = await launchBrowser();
   context = await browser.newContext({ bypassCSP: true }); // axe-core is injected as an inline script
   page = await context.newPage();
@@ -94,6 +117,7 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) expect(await callGateway()).toBe(401);
 });
 afterAll(async () => {
+  await new Promise((r) => (hooks ? hooks.close(r) : r(undefined)));
   await browser?.close();
   await backend?.stop();
   await server?.stop();
@@ -187,6 +211,53 @@ describe('analytics dashboards', () => {
 
     await page.getByRole('button', { name: `Clear the filter API: ${API} 1.0.0` }).click();
     await expect.poll(() => page.url()).not.toContain('apiId=');
+  });
+
+  it('an alert rule made on the Alerts tab fires on failing calls and is listed as firing', async () => {
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    await page.getByRole('tab', { name: 'Alerts' }).click();
+    await page.waitForURL(/\/admin\/analytics\/alerts/);
+    await page.getByText('No alert rules yet.').waitFor();
+    await openDialog(
+      page,
+      page.getByRole('button', { name: 'Create alert rule' }),
+      page.getByRole('dialog', { name: 'Create alert rule' }),
+    );
+    const dialog = page.getByRole('dialog', { name: 'Create alert rule' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Pets failing');
+    await dialog.getByRole('combobox', { name: 'API' }).click();
+    await page.getByRole('option', { name: `${API} 1.0.0` }).click();
+    await dialog.getByRole('textbox', { name: 'Threshold' }).fill('0.2');
+    await dialog.getByRole('textbox', { name: 'Window (minutes)' }).fill('1');
+    await dialog.getByRole('textbox', { name: 'Webhook URL' }).fill(hookUrl);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const rules = page.getByRole('table', { name: 'Alert rules' });
+    await expect.poll(() => rules.getByRole('row').nth(1).textContent()).toContain('Pets failing');
+    expect(await rules.getByRole('row').nth(1).textContent()).toContain(`${API} 1.0.0`);
+
+    // Calls without a token: the API's error rate in the last minute goes over 20%.
+    for (let i = 0; i < 6; i++) expect(await callGateway()).toBe(401);
+    const firing = page.getByRole('table', { name: 'Firing alerts' });
+    await expect
+      .poll(
+        async () => {
+          if (!(await firing.isVisible())) await page.reload();
+          return (await firing.isVisible()) ? firing.getByRole('row').nth(1).textContent() : '';
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toContain('Pets failing');
+    const row = await firing.getByRole('row').nth(1).textContent();
+    expect(row).toContain(`${API} 1.0.0`);
+    expect(row).toMatch(/Error rate above 20%/);
+    await expect
+      .poll(() => hookBodies.some((b) => b.event === 'firing' && b.rule.name === 'Pets failing'), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    await expect.poll(() => page.getByLabel(/^Loading/).count()).toBe(0);
+    await expectAccessible(page, 'the analytics alerts');
   });
 
   it("the Publisher's API Analytics tab shows the API's calls", async () => {

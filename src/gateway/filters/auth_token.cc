@@ -1,15 +1,29 @@
-// Bearer access tokens and API keys (the `apikey` header), as the API's securityScheme allows, then
+// Bearer access tokens and API keys (the `apikey` header, or the `apikey` query parameter when no
+// such header came), as the API's securityScheme allows, then
 // the caller's application's subscription to the API (token_authenticator.h). Verified tokens are
 // cached per worker. The caller's credentials are not forwarded.
 #include <chrono>
+#include <optional>
 
 #include "gateway/filters/credentials.h"
 #include "gateway/filters/filters.h"
 #include "gateway/internal/worker.h"
+#include "http/rest_router.h"
 
 namespace archway::gateway::filters {
 
 namespace {
+
+// The raw value of the first `apikey` parameter of `query` (still percent-encoded); nullopt: none.
+std::optional<std::string_view> apikey_param(std::string_view query) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.starts_with("apikey=")) return pair.substr(7);
+  }
+  return std::nullopt;
+}
 
 common::Problem auth_problem(const AuthDecision& d) {
   switch (d.outcome) {
@@ -35,8 +49,14 @@ class TokenAuth final : public Filter {
     const std::int64_t now_s =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     TokenCache& cache = w.local<TokenCache>();
-    call.auth = authorize(call.snapshot, call.api, call.op, credential_of(call), call.request[http::h1::FieldId::kApikey],
-                          cache, now_s, w.opts.on_unknown_key);
+    std::string_view api_key = call.request[http::h1::FieldId::kApikey];
+    if (api_key.empty() && call.api.api_key)
+      if (const auto param = apikey_param(call.query)) {
+        call.query_api_key = http::percent_decode(*param, true);
+        api_key = call.query_api_key;
+      }
+    call.auth = authorize(call.snapshot, call.api, call.op, credential_of(call), api_key, cache, now_s,
+                          w.opts.on_unknown_key);
     WorkerCounters& counters = w.metrics->worker(w.index);
     counters.token_cache_hits.store(cache.hits, std::memory_order_relaxed);
     counters.token_cache_misses.store(cache.misses, std::memory_order_relaxed);

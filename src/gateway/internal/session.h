@@ -126,6 +126,9 @@ class Session {
   io::BodyReader req_body_;         // where its body ends
   std::string forwarded_for_;
   std::string original_host_;
+  std::string client_ip_;               // the client behind trusted proxies (client_address.h)
+  domain::IpAddress client_addr_{};
+  std::string_view peer_ip_;            // the direct peer, whom X-Forwarded-For toward the backend names
   std::string up_target_;
   std::string resource_;
   // Reused by every response of the connection, so the steady state allocates nothing for them.

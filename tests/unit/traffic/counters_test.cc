@@ -171,3 +171,29 @@ TEST(ClusterCounter, LocalModeAgainWhenRedisIsGone) {
   for (int i = 0; i < 100; ++i) admitted += t.take("k", 100, kMinute, 1, 0).allowed;
   EXPECT_EQ(admitted, 75);
 }
+
+TEST(CounterTableBound, AFloodOfDistinctKeysKeepsTheTableAtItsBound) {
+  CounterTable t(64);
+  t.set_max_keys(6400);
+  EXPECT_EQ(t.max_keys(), 6400u);
+  const std::int64_t now = 1'000'000;
+  // One client per key (the Unauthenticated tier counts per IP), all inside one window.
+  for (int i = 0; i < 100'000; ++i) t.take("ip:" + std::to_string(i), 10, kMinute, 1, now + i / 1000);
+  EXPECT_LE(t.size(), 6400u);
+  EXPECT_GT(t.size(), 6400u / 2);
+  EXPECT_GT(t.evicted(), 0u);
+  // The newest key is still counted after the flood.
+  EXPECT_EQ(t.take("ip:99999", 10, kMinute, 1, now + 100).remaining, 8);
+}
+
+TEST(CounterTableBound, EndedWindowsMakeRoomBeforeRunningOnes) {
+  CounterTable t(1);
+  t.set_max_keys(2);
+  const std::int64_t now = 1'000'000;
+  t.take("short", 10, 10, 1, now);       // a 10 ms window
+  t.take("long", 10, kMinute, 3, now);   // a minute's window
+  t.take("new", 10, kMinute, 1, now + 20);  // "short" has ended: it goes, "long" stays
+  EXPECT_EQ(t.size(), 2u);
+  EXPECT_EQ(t.evicted(), 0u);
+  EXPECT_EQ(t.take("long", 10, kMinute, 1, now + 30).remaining, 6);
+}

@@ -137,6 +137,9 @@ export interface AnalyticsEvent {
   requestBytes?: number;
   responseBytes?: number;
   backend?: string;
+  /** The API product the call came through (the API fields name the API it reached). */
+  apiProductId?: string | null;
+  apiProductName?: string | null;
 }
 
 export interface Events {

@@ -1,5 +1,6 @@
 // The Admin portal's analytics: one filter bar (time range, granularity, the API or application
-// drilled into) over a tab per dashboard; every tab keeps the filter, which lives in the URL.
+// drilled into) over a tab per dashboard; every tab keeps the filter, which lives in the URL. The
+// Alerts tab (rules and what they raised) has no time range.
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { Group, Stack, Tabs, Title } from '@mantine/core';
 import { FilterChips } from '@shared/analytics/panels';
@@ -13,7 +14,11 @@ export const analyticsTabs = [
   { value: 'latency', label: 'Latency' },
   { value: 'throttling', label: 'Throttling' },
   { value: 'events', label: 'Events' },
+  { value: 'alerts', label: 'Alerts' },
 ] as const;
+
+/** Tabs that are not traffic in a time range: no time picker, no filter. */
+const unfiltered = new Set<string>(['alerts']);
 
 export function AnalyticsLayout() {
   const [filter, setFilter] = useAnalyticsFilter();
@@ -24,10 +29,14 @@ export function AnalyticsLayout() {
   return (
     <Stack>
       <Title order={2}>Analytics</Title>
-      <Group justify="space-between" align="flex-end">
-        <TimeRangePicker filter={filter} onChange={setFilter} />
-      </Group>
-      <FilterChips filter={filter} onChange={setFilter} />
+      {!unfiltered.has(tab) && (
+        <>
+          <Group justify="space-between" align="flex-end">
+            <TimeRangePicker filter={filter} onChange={setFilter} />
+          </Group>
+          <FilterChips filter={filter} onChange={setFilter} />
+        </>
+      )}
       <Tabs
         value={tab}
         onChange={(v) => navigate(`/analytics/${v ?? 'overview'}${location.search}`)}

@@ -46,7 +46,15 @@ function Events({ filter }: { filter: AnalyticsFilter }) {
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>
                         {dayjs(ev.time).format('YYYY-MM-DD HH:mm:ss')}
                       </Table.Td>
-                      <Table.Td>{ev.apiName ? `${ev.apiName} ${ev.apiVersion ?? ''}` : '—'}</Table.Td>
+                      <Table.Td>
+                        {ev.apiName ? `${ev.apiName} ${ev.apiVersion ?? ''}` : '—'}
+                        {ev.apiProductName && (
+                          <Text span size="xs" c="dimmed">
+                            {' '}
+                            via {ev.apiProductName}
+                          </Text>
+                        )}
+                      </Table.Td>
                       <Table.Td>
                         <code>{ev.operation ?? '—'}</code>
                       </Table.Td>
