@@ -119,6 +119,23 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string&, std::int64_t v) { c.devportal_self_signup = v != 0; }},
       {"web.dir", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.web_dir = s; }},
+      {"store.url", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) {
+         // Only the scheme is repeated: the rest may hold a password.
+         if (!s.empty() && !s.starts_with("postgresql://") && !s.starts_with("postgres://")) {
+           const auto colon = s.find(':');
+           throw ConfigError(fmt::format(
+               "'store.url' must be empty (SQLite in server.data_dir) or a postgresql:// URL such as "
+               "postgresql://archway:secret@db.example:5432/archway; got {}",
+               colon == std::string::npos ? std::string("a value without a scheme")
+                                          : "the unsupported scheme '" + s.substr(0, colon) + "'"));
+         }
+         c.store_url = s;
+       }},
+      {"store.pool_size", Kind::kInt, 1, 1000,
+       [](Config& c, const std::string&, std::int64_t v) { c.store_pool_size = int(v); }},
+      {"store.pool_wait_ms", Kind::kInt, 0, 600000,
+       [](Config& c, const std::string&, std::int64_t v) { c.store_pool_wait_ms = v; }},
       {"traffic.redis", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.traffic_redis = s; }},
       {"traffic.sync_interval_ms", Kind::kInt, 5, 10000,
@@ -421,6 +438,9 @@ constexpr KeyHelp kKeyHelp[] = {
     {"keymanager.jwks_min_refetch_ms", "5000", "least time between refetches caused by an unknown kid"},
     {"devportal.self_signup", "true", "whether the Developer Portal's sign-up creates accounts"},
     {"web.dir", "(embedded)", "serve the web portals from this directory instead of the binary"},
+    {"store.url", "(SQLite)", "empty: SQLite in server.data_dir; postgresql://user:password@host:port/db: PostgreSQL"},
+    {"store.pool_size", "8", "PostgreSQL connections this node keeps open at most"},
+    {"store.pool_wait_ms", "5000", "how long a request waits for a free PostgreSQL connection (then 503)"},
     {"traffic.redis", "(none)", "redis://host:port shared by gateways for common rate limits"},
     {"traffic.sync_interval_ms", "20", "how often counters are synchronised through Redis"},
     {"security.login_free_attempts", "5", "failed logins a client id or user may have before back-off"},

@@ -53,6 +53,11 @@ struct Config {
   bool devportal_self_signup = true;
   std::string web_dir;  // serve the portals from this directory instead of the embedded build
 
+  // The store: empty, SQLite at <data_dir>/archway.db; postgresql://user:password@host:port/db, PostgreSQL.
+  std::string store_url;
+  int store_pool_size = 8;                 // PostgreSQL connections this node opens at most
+  std::int64_t store_pool_wait_ms = 5000;  // how long a request waits for a free one (then 503)
+
   std::string traffic_redis;                 // redis://host:port: share rate-limit counters; empty: this node only
   std::int64_t traffic_sync_interval_ms = 20;  // how often counters are synchronised through Redis
 

@@ -5,6 +5,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -17,6 +18,7 @@ using sql::Error;
 
 constexpr Oid kBoolOid = 16;
 constexpr Oid kByteaOid = 17;
+constexpr std::size_t kMaxPreparedStatements = 500;  // per session
 
 // The SQLSTATE classes a caller can act on (PostgreSQL's appendix "Error Codes").
 Error::Kind kind_of(std::string_view sqlstate, bool connection_bad) {
@@ -120,7 +122,7 @@ namespace {
 // result is read at once (the control plane's results are small) and walked row by row.
 class PgStatement : public sql::StatementImpl {
  public:
-  PgStatement(PgConnection* conn, std::string name, int n_params)
+  PgStatement(PgConnection* conn, std::shared_ptr<const std::string> name, int n_params)
       : conn_(conn), name_(std::move(name)), values_(n_params), set_(n_params, false), formats_(n_params, 0) {}
 
   void bind_text(int index, std::string_view text, bool) override {
@@ -212,7 +214,7 @@ class PgStatement : public sql::StatementImpl {
       values[i] = set_[i] ? values_[i].c_str() : nullptr;
       lengths[i] = static_cast<int>(values_[i].size());
     }
-    result_ = conn_->run_prepared(name_, static_cast<int>(values_.size()), values.data(), lengths.data(),
+    result_ = conn_->run_prepared(*name_, static_cast<int>(values_.size()), values.data(), lengths.data(),
                                   formats_.data());
     const char* tuples = PQcmdTuples(result_->res);
     changes_ = 0;
@@ -239,7 +241,7 @@ class PgStatement : public sql::StatementImpl {
   }
 
   PgConnection* conn_;
-  std::string name_;
+  std::shared_ptr<const std::string> name_;
   std::vector<std::string> values_;
   std::vector<bool> set_;  // unset parameters are NULL, as in SQLite
   std::vector<int> formats_;  // 1 (binary) for blobs, 0 (text) for the rest
@@ -254,8 +256,10 @@ class PgStatement : public sql::StatementImpl {
 PgConnection::PgConnection(const PgOptions& options) {
   const std::string timeout = std::to_string(options.connect_timeout_s);
   // Ours first: what the URL names itself (an application_name, say) replaces them.
-  const char* keywords[] = {"connect_timeout", "application_name", "client_encoding", "dbname", nullptr};
-  const char* values[] = {timeout.c_str(), "archway", "UTF8", options.url.c_str(), nullptr};
+  // TCP keepalives notice a server gone silent (a network partition) in about a minute, not hours.
+  const char* keywords[] = {"connect_timeout", "application_name", "client_encoding", "keepalives_idle",
+                            "keepalives_interval", "keepalives_count", "dbname", nullptr};
+  const char* values[] = {timeout.c_str(), "archway", "UTF8", "30", "10", "3", options.url.c_str(), nullptr};
   conn_ = PQconnectdbParams(keywords, values, 1);
   if (!conn_) throw Error(Error::Kind::kConnectionLost, "PostgreSQL: out of memory opening a connection");
   if (PQstatus(conn_) != CONNECTION_OK) {
@@ -298,13 +302,33 @@ sql::Stmt PgConnection::prepare(std::string_view sql) {
   return sql::Stmt(std::make_unique<PgStatement>(this, statement_name(numbered, n), n));
 }
 
-const std::string& PgConnection::statement_name(const std::string& numbered_sql, int n_params) {
+std::shared_ptr<const std::string> PgConnection::statement_name(const std::string& numbered_sql, int n_params) {
   if (auto it = prepared_.find(numbered_sql); it != prepared_.end()) return it->second;
-  std::string name = "archway_" + std::to_string(prepared_.size() + 1);
+  if (prepared_.size() >= kMaxPreparedStatements) forget_unused_statements();
+  auto name = std::make_shared<const std::string>("archway_" + std::to_string(++statements_made_));
   // The server infers each parameter's type from where it stands, as SQLite's affinity would.
-  Result r(PQprepare(conn_, name.c_str(), numbered_sql.c_str(), n_params, nullptr));
+  Result r(PQprepare(conn_, name->c_str(), numbered_sql.c_str(), n_params, nullptr));
   if (!r.res || PQresultStatus(r.res) != PGRES_COMMAND_OK) fail(r.res, "prepare failed");
-  return prepared_.emplace(numbered_sql, std::move(name)).first->second;
+  prepared_.emplace(numbered_sql, name);
+  return name;
+}
+
+// Statements built from a request (a search with many terms) could otherwise make the session's
+// set of prepared statements grow without end.
+void PgConnection::forget_unused_statements() {
+  std::string deallocate;
+  for (auto it = prepared_.begin(); it != prepared_.end();) {
+    if (it->second.use_count() == 1) {
+      deallocate += "DEALLOCATE " + *it->second + ";";
+      it = prepared_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (!deallocate.empty()) {
+    Result r(PQexec(conn_, deallocate.c_str()));
+    if (!r.res || PQresultStatus(r.res) != PGRES_COMMAND_OK) fail(r.res, "DEALLOCATE failed");
+  }
 }
 
 std::unique_ptr<PgConnection::Result> PgConnection::run_prepared(const std::string& name, int n_params,

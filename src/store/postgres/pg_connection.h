@@ -54,8 +54,9 @@ class PgConnection : public sql::Connection {
   struct Result;
   std::unique_ptr<Result> run_prepared(const std::string& name, int n_params, const char* const* values,
                                        const int* lengths, const int* formats);
-  // The server-side name of `sql` (with `$n` placeholders), prepared on first use.
-  const std::string& statement_name(const std::string& numbered_sql, int n_params);
+  // The server-side name of `sql` (with `$n` placeholders), prepared on first use. A statement
+  // object holds its name; names no statement holds may be deallocated when too many pile up.
+  std::shared_ptr<const std::string> statement_name(const std::string& numbered_sql, int n_params);
   void note_changes(std::int64_t n) { changes_ = n; }
 
  private:
@@ -63,7 +64,10 @@ class PgConnection : public sql::Connection {
   void command(const char* sql);
 
   pg_conn* conn_ = nullptr;
-  std::unordered_map<std::string, std::string> prepared_;  // numbered SQL -> statement name
+  void forget_unused_statements();
+
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> prepared_;  // numbered SQL -> name
+  std::uint64_t statements_made_ = 0;
   std::int64_t changes_ = 0;
 };
 

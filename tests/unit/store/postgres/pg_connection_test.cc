@@ -173,6 +173,17 @@ TEST_F(PostgresConnection, AStatementIsPreparedOnceAndRunsAgainAfterReset) {
   EXPECT_EQ(prepared.integer(0), 1);
 }
 
+TEST_F(PostgresConnection, StatementsBuiltPerRequestDoNotPileUpOnTheServer) {
+  PgConnection conn(options(fresh_database()));
+  sql::Stmt kept = conn.prepare("SELECT 'kept'");
+  for (int i = 0; i < 1200; ++i) conn.prepare("SELECT " + std::to_string(i)).run();
+  sql::Stmt n = conn.prepare("SELECT count(*) FROM pg_prepared_statements");
+  ASSERT_TRUE(n.step());
+  EXPECT_LE(n.integer(0), 510);
+  ASSERT_TRUE(kept.step());  // one still held was not deallocated under it
+  EXPECT_EQ(kept.text(0), "kept");
+}
+
 TEST_F(PostgresConnection, ConstraintViolationIsAConstraintErrorAndTheConnectionStaysUsable) {
   PgConnection conn(options(fresh_database()));
   conn.exec("CREATE TABLE t (k BIGINT PRIMARY KEY, v TEXT NOT NULL)");
