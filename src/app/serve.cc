@@ -408,6 +408,10 @@ int run_serve(const ServeOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);
 
   try {
+    if (!cfg.store_url.empty())
+      throw std::runtime_error(
+          "PostgreSQL store: not wired into the aggregates yet (store.url is set; leave it empty to use SQLite "
+          "in server.data_dir)");
     // Nothing is created (data directory, admin password) when the start would fail on a port.
     std::vector<std::optional<std::string>> taken;
     if (with_store) {

@@ -137,6 +137,23 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string&, std::int64_t v) { c.cluster_reconnect_max_ms = v; }},
       {"cluster.snapshot_persist_ms", Kind::kInt, 0, 600000,
        [](Config& c, const std::string&, std::int64_t v) { c.cluster_snapshot_persist_ms = v; }},
+      {"store.url", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) {
+         // Only the scheme is repeated: the rest may hold a password.
+         if (!s.empty() && !s.starts_with("postgresql://") && !s.starts_with("postgres://")) {
+           const auto colon = s.find(':');
+           throw ConfigError(fmt::format(
+               "'store.url' must be empty (SQLite in server.data_dir) or a postgresql:// URL such as "
+               "postgresql://archway:secret@db.example:5432/archway; got {}",
+               colon == std::string::npos ? std::string("a value without a scheme")
+                                          : "the unsupported scheme '" + s.substr(0, colon) + "'"));
+         }
+         c.store_url = s;
+       }},
+      {"store.pool_size", Kind::kInt, 1, 1000,
+       [](Config& c, const std::string&, std::int64_t v) { c.store_pool_size = int(v); }},
+      {"store.pool_wait_ms", Kind::kInt, 0, 600000,
+       [](Config& c, const std::string&, std::int64_t v) { c.store_pool_wait_ms = v; }},
       {"traffic.redis", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.traffic_redis = s; }},
       {"traffic.sync_interval_ms", Kind::kInt, 5, 10000,
@@ -450,6 +467,9 @@ constexpr KeyHelp kKeyHelp[] = {
     {"cluster.heartbeat_interval_ms", "5000", "feed heartbeat; a gateway reconnects after 3 silent intervals"},
     {"cluster.reconnect_max_ms", "5000", "the longest back-off between a gateway's connection attempts"},
     {"cluster.snapshot_persist_ms", "1000", "a gateway writes its snapshot to its data directory at most this often"},
+    {"store.url", "(SQLite)", "empty: SQLite in server.data_dir; postgresql://user:password@host:port/db: PostgreSQL"},
+    {"store.pool_size", "8", "PostgreSQL connections this node keeps open at most"},
+    {"store.pool_wait_ms", "5000", "how long a request waits for a free PostgreSQL connection (then 503)"},
     {"traffic.redis", "(none)", "redis://host:port shared by gateways for common rate limits"},
     {"traffic.sync_interval_ms", "20", "how often counters are synchronised through Redis"},
     {"traffic.max_counters", "1000000", "rate-limit counters kept at once; the oldest window goes first"},

@@ -63,6 +63,10 @@ struct Config {
   std::int64_t cluster_heartbeat_interval_ms = 5000;  // feed heartbeats; 3 missed: the gateway reconnects
   std::int64_t cluster_reconnect_max_ms = 5000;  // the longest back-off between a gateway's attempts
   std::int64_t cluster_snapshot_persist_ms = 1000;  // a gateway writes its snapshot at most this often
+  // The store: empty, SQLite at <data_dir>/archway.db; postgresql://user:password@host:port/db, PostgreSQL.
+  std::string store_url;
+  int store_pool_size = 8;                 // PostgreSQL connections this node opens at most
+  std::int64_t store_pool_wait_ms = 5000;  // how long a request waits for a free one (then 503)
 
   std::string traffic_redis;                 // redis://host:port: share rate-limit counters; empty: this node only
   std::int64_t traffic_sync_interval_ms = 20;  // how often counters are synchronised through Redis

@@ -109,6 +109,24 @@ TEST(Serve, TheShippedExampleConfigurationStartsAndNamesEveryKey) {
   EXPECT_EQ(HttpClient("127.0.0.1", s.management_tls_port(), true).get("/health").status, 200);
 }
 
+TEST(Serve, PostgresqlStoreUrlStopsTheStartSayingItIsNotWiredYet) {
+  const std::string dir = make_temp_dir();
+  std::string out;
+  const int rc = run_archway({"serve", "--data-dir", dir + "/data", "--set", "store.url=postgresql://archway@127.0.0.1:1/a"},
+                             {}, out);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("PostgreSQL store: not wired into the aggregates yet"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/data/archway.db")) << "it fell back to SQLite";
+}
+
+TEST(Serve, StoreUrlOfAnotherSchemeStopsTheStartNamingTheKey) {
+  std::string out;
+  const int rc = run_archway({"serve", "--data-dir", make_temp_dir()}, {{"ARCHWAY_STORE_URL", "mysql://root:pw@db/a"}}, out);
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(out.find("store.url"), std::string::npos) << out;
+  EXPECT_EQ(out.find(":pw@"), std::string::npos) << "the password was printed: " << out;
+}
+
 TEST(Serve, InvalidEnvironmentValueStopsTheStartNamingIt) {
   std::string out;
   int rc = run_archway({"serve", "--data-dir", make_temp_dir()}, {{"ARCHWAY_GATEWAY_HTTP_PORT", "http"}}, out);

@@ -97,7 +97,8 @@ class Connection {
   virtual void exec(std::string_view sql) = 0;
   virtual Stmt prepare(std::string_view sql) = 0;
   // A write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN ISOLATION LEVEL
-  // READ COMMITTED), committed or rolled back by the caller. rollback() never throws.
+  // REPEATABLE READ, where a concurrent update of a row read is a kSerialization error to retry),
+  // committed or rolled back by the caller. rollback() never throws.
   virtual void begin_write() = 0;
   // A read-only transaction: every statement in it sees one state of the database.
   virtual void begin_read() = 0;

@@ -45,6 +45,52 @@ TEST(Config, FlagsOverrideEnvironmentWhichOverridesFile) {
   EXPECT_EQ(c.gateway.https_port, 2222);
 }
 
+TEST(Config, StoreDefaultsToSqliteWithAPoolOfEight) {
+  Config c = load_config({});
+  EXPECT_EQ(c.store_url, "");
+  EXPECT_EQ(c.store_pool_size, 8);
+  EXPECT_EQ(c.store_pool_wait_ms, 5000);
+}
+
+TEST(Config, StorePostgresqlUrlAndPoolAreRead) {
+  ConfigSources s;
+  s.config_file = write_toml(
+      "[store]\nurl = \"postgresql://archway:pw@db:5432/archway?sslmode=require\"\npool_size = 3\n"
+      "pool_wait_ms = 250\n");
+  Config c = load_config(s);
+  EXPECT_EQ(c.store_url, "postgresql://archway:pw@db:5432/archway?sslmode=require");
+  EXPECT_EQ(c.store_pool_size, 3);
+  EXPECT_EQ(c.store_pool_wait_ms, 250);
+  s.environment = {{"ARCHWAY_STORE_URL", "postgres://db/archway"}, {"ARCHWAY_STORE_POOL_SIZE", "16"}};
+  c = load_config(s);
+  EXPECT_EQ(c.store_url, "postgres://db/archway");
+  EXPECT_EQ(c.store_pool_size, 16);
+}
+
+TEST(Config, StoreUrlOfAnotherSchemeIsRejectedByNameWithoutItsPassword) {
+  for (const std::string url : {"mysql://root:hunter2@db/archway", "sqlite:/var/lib/archway.db", "hunter2"}) {
+    ConfigSources s;
+    s.flags = {{"store.url", url}};
+    try {
+      load_config(s);
+      FAIL() << "expected ConfigError for " << url;
+    } catch (const ConfigError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("store.url"), std::string::npos) << what;
+      EXPECT_NE(what.find("postgresql://"), std::string::npos) << what;
+      EXPECT_EQ(what.find("hunter2"), std::string::npos) << what;
+    }
+  }
+}
+
+TEST(Config, StorePoolSizeOutOfRangeIsRejected) {
+  ConfigSources s;
+  s.flags = {{"store.pool_size", "0"}};
+  EXPECT_THROW(load_config(s), ConfigError);
+  s.flags = {{"store.pool_wait_ms", "-1"}};
+  EXPECT_THROW(load_config(s), ConfigError);
+}
+
 TEST(Config, UnknownFileKeyIsRejectedByName) {
   ConfigSources s;
   s.config_file = write_toml("[gateway]\nhttp_prot = 1\n");
