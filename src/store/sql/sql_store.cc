@@ -521,7 +521,7 @@ class SqlStore final : public Store {
   }
 
   void update_api(const domain::Api& changes) override {
-    db_.write([&](sql::Tx& tx) {
+    db_.write([&](sql::Tx& tx) { return update_api_locked(tx, changes); });
   }
 
   bool api_exists(std::string_view name, std::string_view context, std::string_view version) override {
@@ -2035,7 +2035,9 @@ class SqlStore final : public Store {
   }
 
 
-  void create_application(const domain::Application& a) override { db_.write([&](sql::Tx& tx) {
+  void create_application(const domain::Application& a) override {
+    db_.write([&](sql::Tx& tx) { return insert_application(tx, a); });
+  }
 
   void create_application(const domain::Application& a, const domain::Workflow& approval) override {
     db_.write([&](sql::Tx& tx) {
@@ -2257,7 +2259,7 @@ class SqlStore final : public Store {
   }
 
   void create_subscription(const domain::Subscription& sub) override {
-    db_.write([&](sql::Tx& tx) {
+    db_.write([&](sql::Tx& tx) { return insert_subscription(tx, sub); });
   }
 
   void create_subscription(const domain::Subscription& sub, const domain::Workflow& approval) override {
