@@ -37,7 +37,7 @@ std::int64_t create_api_locked(sql::Tx& tx, const domain::Api& api) {
       .bind(5, api.provider)
       .bind(6, api.lifecycle_status)
       .bind(7, search_text(api))
-      .bind(8, json::serialize(domain::api_to_json(api)))
+      .bind(8, codec::encode_api(api))
       .bind(9, api.created_time)
       .bind(10, api.last_updated_time)
       .bind(11, api.is_default_version ? 1 : 0)
@@ -122,7 +122,7 @@ std::int64_t update_api_locked(sql::Tx& tx, const domain::Api& changes) {
       .bind(4, api.provider)
       .bind(5, api.lifecycle_status)
       .bind(6, search_text(api))
-      .bind(7, json::serialize(domain::api_to_json(api)))
+      .bind(7, codec::encode_api(api))
       .bind(8, api.last_updated_time)
       .bind(9, api.is_default_version ? 1 : 0)
       .bind(10, api.id)
@@ -159,7 +159,7 @@ std::int64_t settle_default_version(sql::Tx& tx, const domain::Api& api, bool wa
       if (!other) continue;
       other->is_default_version = false;
       conn.prepare("UPDATE apis SET is_default = 0, definition = ? WHERE id = ?")
-          .bind(1, json::serialize(domain::api_to_json(*other)))
+          .bind(1, codec::encode_api(*other))
           .bind(2, id)
           .run();
       event(id, false);
@@ -688,7 +688,7 @@ domain::Revision SqlApiStore::create_revision(const domain::Api& snapshot,
         .bind(2, r.api_id)
         .bind(3, std::int64_t{r.number})
         .bind(4, r.description)
-        .bind(5, json::serialize(domain::api_to_json(snapshot)))
+        .bind(5, codec::encode_api(snapshot))
         .bind(6, r.created_time)
         .run();
     if (!snapshot.openapi_definition.empty())
@@ -844,7 +844,7 @@ void SqlApiStore::change_lifecycle(const std::vector<domain::LifecycleHistoryEnt
              "UPDATE apis SET lifecycle_status = ?, definition = ?, last_updated_time = ? "
              "WHERE id = ?")
           .bind(1, api->lifecycle_status)
-          .bind(2, json::serialize(domain::api_to_json(*api)))
+          .bind(2, codec::encode_api(*api))
           .bind(3, api->last_updated_time)
           .bind(4, api->id)
           .run();

@@ -227,7 +227,7 @@ void SqlCatalogStore::update_category(const domain::ApiCategory& c) {
         if (name == old->name) name = c.name;
       conn.prepare("UPDATE apis SET search_text = ?, definition = ? WHERE id = ?")
           .bind(1, search_text(*api))
-          .bind(2, json::serialize(domain::api_to_json(*api)))
+          .bind(2, codec::encode_api(*api))
           .bind(3, api_id)
           .run();
       record_category_refs(conn, *api);

@@ -29,9 +29,7 @@ std::string search_text(const domain::Api& api) {
   return common::to_lower(std::move(s));
 }
 
-domain::Api api_from_definition(const std::string& text) {
-  return domain::api_from_json(json::parse(text).as_object());
-}
+domain::Api api_from_definition(const std::string& text) { return codec::decode_api(text); }
 
 std::string join_roles(const std::vector<std::string>& roles) {
   std::string out;

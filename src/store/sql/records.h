@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/codec/api_codec.h"
 #include "store/sql/database.h"
 #include "store/sqlite/queries.h"
 #include "store/store.h"
