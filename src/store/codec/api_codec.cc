@@ -32,7 +32,8 @@ json::object operation(const domain::Operation& op) {
   x["throttlingPolicy"] = op.throttling_policy;
   x["scopes"] = strings(op.scopes);
   x["operationPolicies"] = domain::policy_flows_to_json(op.policies);
-  x["responseCachingEnabled"] = op.response_caching ? json::value(*op.response_caching) : json::value(nullptr);
+  x["responseCachingEnabled"] =
+      op.response_caching ? json::value(*op.response_caching) : json::value(nullptr);
   x["cacheTimeout"] = op.cache_timeout_s ? json::value(*op.cache_timeout_s) : json::value(nullptr);
   return x;
 }
@@ -59,8 +60,10 @@ std::string encode_api(const domain::Api& api) {
   o["transport"] = strings(api.transport);
   o["tags"] = strings(api.tags);
   o["policies"] = strings(api.policies);
-  if (api.api_throttling_policy.empty()) o["apiThrottlingPolicy"] = nullptr;
-  else o["apiThrottlingPolicy"] = api.api_throttling_policy;
+  if (api.api_throttling_policy.empty())
+    o["apiThrottlingPolicy"] = nullptr;
+  else
+    o["apiThrottlingPolicy"] = api.api_throttling_policy;
   if (api.max_tps_production == 0 && api.max_tps_sandbox == 0) {
     o["maxTps"] = nullptr;
   } else {
@@ -80,12 +83,13 @@ std::string encode_api(const domain::Api& api) {
   if (api.is_product()) {  // what the gateway needs to serve each bundled operation
     json::array apis;
     for (const auto& pa : api.product_apis)
-      apis.emplace_back(json::object{{"name", pa.name},
-                                     {"apiId", pa.api_id},
-                                     {"version", pa.version},
-                                     {"operations", operations(pa.operations)},
-                                     {"endpointConfig", endpoint_config(pa.endpoint_config)},
-                                     {"apiPolicies", domain::policy_flows_to_json(pa.api_policies)}});
+      apis.emplace_back(
+          json::object{{"name", pa.name},
+                       {"apiId", pa.api_id},
+                       {"version", pa.version},
+                       {"operations", operations(pa.operations)},
+                       {"endpointConfig", endpoint_config(pa.endpoint_config)},
+                       {"apiPolicies", domain::policy_flows_to_json(pa.api_policies)}});
     o["apis"] = std::move(apis);
   }
   if (!api.authorization_header.empty()) o["authorizationHeader"] = api.authorization_header;
@@ -120,7 +124,8 @@ std::string encode_api(const domain::Api& api) {
   if (!api.additional_properties.empty()) {
     json::array props;
     for (const auto& ap : api.additional_properties)
-      props.push_back(json::object{{"name", ap.name}, {"value", ap.value}, {"display", ap.display}});
+      props.push_back(
+          json::object{{"name", ap.name}, {"value", ap.value}, {"display", ap.display}});
     o["additionalProperties"] = std::move(props);
   }
   if (api.created_time) o["createdTime"] = common::iso8601_utc(api.created_time);
@@ -131,6 +136,8 @@ std::string encode_api(const domain::Api& api) {
 // The reader is still the REST reader, whose names the stored form shares today: its checks of
 // types keep a hand-edited row from loading half-read. When the REST shape renames a field, this
 // reader takes its own copy of the old names first (StoredApiCodecTest pins them).
-domain::Api decode_api(std::string_view stored) { return domain::api_from_json(json::parse(stored).as_object()); }
+domain::Api decode_api(std::string_view stored) {
+  return domain::api_from_json(json::parse(stored).as_object());
+}
 
 }  // namespace archway::store::codec

@@ -1,7 +1,5 @@
-// APIs, revisions, lifecycle, deployments and environment properties, over the SQL layer (see store/api_store.h).
-#include "store/sql/aggregates.h"
-#include "store/sql/records.h"
-
+// APIs, revisions, lifecycle, deployments and environment properties, over the SQL layer (see
+// store/api_store.h).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,6 +15,8 @@
 #include "domain/lifecycle.h"
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
+#include "store/sql/aggregates.h"
+#include "store/sql/records.h"
 
 namespace archway::store {
 
@@ -28,8 +28,9 @@ std::int64_t create_api_locked(sql::Tx& tx, const domain::Api& api) {
   auto& conn = tx.conn();
   check_unique(conn, api);
   conn.prepare(
-         "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
-         "definition, created_time, last_updated_time, is_default, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+          "INSERT INTO apis (id, name, version, context, provider, lifecycle_status, search_text, "
+          "definition, created_time, last_updated_time, is_default, kind) VALUES "
+          "(?,?,?,?,?,?,?,?,?,?,?,?)")
       .bind(1, api.id)
       .bind(2, api.name)
       .bind(3, api.version)
@@ -52,7 +53,8 @@ std::int64_t create_api_locked(sql::Tx& tx, const domain::Api& api) {
 
 // A search (with audiences: the DevPortal's) in two statements over migration 19's rows: the
 // total, and the ids of one page, whose definitions alone are read.
-ApiPage search_locked(sql::Connection& conn, const ApiQuery& q, const std::vector<std::string>& audiences) {
+ApiPage search_locked(sql::Connection& conn, const ApiQuery& q,
+                      const std::vector<std::string>& audiences) {
   ApiPage page;
   {
     const auto search = q::api_search_sql(q, audiences, true);
@@ -174,9 +176,9 @@ void check_unique(sql::Connection& conn, const domain::Api& api) {
     Stmt s = conn.prepare(q::kContextOfOtherKind);
     s.bind(1, api.context).bind(2, kind_of(api)).bind(3, api.id);
     if (s.step())
-      throw common::ProblemError(common::Problem::conflict(fmt::format(
-          "Context '{}' is used by {} '{}' {}", api.context, api.is_product() ? "API" : "API product",
-          s.text(0), s.text(1))));
+      throw common::ProblemError(common::Problem::conflict(
+          fmt::format("Context '{}' is used by {} '{}' {}", api.context,
+                      api.is_product() ? "API" : "API product", s.text(0), s.text(1))));
   }
   {
     Stmt s = conn.prepare(q::kNameVersionTaken);
@@ -205,7 +207,9 @@ void record_product_members(sql::Connection& conn, const domain::Api& api) {
     if (!s.step())  // checked by the Publisher, but deleted since
       throw common::ProblemError(common::Problem::conflict(
           fmt::format("API '{}' of API product '{}' no longer exists", pa.api_id, api.name)));
-    conn.prepare("INSERT OR IGNORE INTO api_product_members (product_id, api_id) VALUES (?, ?)")
+    conn.prepare(
+            "INSERT INTO api_product_members (product_id, api_id) VALUES (?, ?) ON CONFLICT DO "
+            "NOTHING")
         .bind(1, api.id)
         .bind(2, pa.api_id)
         .run();
@@ -215,7 +219,9 @@ void record_product_members(sql::Connection& conn, const domain::Api& api) {
 // What the API names as rows (its tiers and categories), so that usage checks are index lookups;
 // who the portal shows it to and what searches find it by.
 void record_api_refs(sql::Connection& conn, const domain::Api& api) {
-  conn.prepare("DELETE FROM api_policy_refs WHERE api_id = ? AND revision_id = ''").bind(1, api.id).run();
+  conn.prepare("DELETE FROM api_policy_refs WHERE api_id = ? AND revision_id = ''")
+      .bind(1, api.id)
+      .run();
   insert_policy_refs(conn, api, "");
   record_category_refs(conn, api);
   record_scope_refs(conn, api);
@@ -230,7 +236,7 @@ void record_access_roles(sql::Connection& conn, const domain::Api& api) {
   conn.prepare("DELETE FROM api_access_roles WHERE api_id = ?").bind(1, api.id).run();
   if (api.access_control != "RESTRICTED") return;
   for (const auto& role : api.access_control_roles)
-    conn.prepare("INSERT OR IGNORE INTO api_access_roles (api_id, role) VALUES (?, ?)")
+    conn.prepare("INSERT INTO api_access_roles (api_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .bind(1, api.id)
         .bind(2, role)
         .run();
@@ -244,8 +250,8 @@ void record_audiences(sql::Connection& conn, const domain::Api& api) {
   // The stored creation time: an update's copy of the API may not carry it.
   auto insert = [&](const std::string& audience) {
     conn.prepare(
-           "INSERT OR IGNORE INTO api_audiences (api_id, audience, created_time) "
-           "SELECT id, ?, created_time FROM apis WHERE id = ?")
+            "INSERT INTO api_audiences (api_id, audience, created_time) "
+            "SELECT id, ?, created_time FROM apis WHERE id = ? ON CONFLICT DO NOTHING")
         .bind(1, audience)
         .bind(2, api.id)
         .run();
@@ -277,9 +283,12 @@ void record_scope_refs(sql::Connection& conn, const domain::Api& api) {
 
 // The tiers a copy of the API (revision_id: '' for the working copy) names; the same rows
 // migration 14 derives from the stored definitions.
-void insert_policy_refs(sql::Connection& conn, const domain::Api& api, std::string_view revision_id) {
+void insert_policy_refs(sql::Connection& conn, const domain::Api& api,
+                        std::string_view revision_id) {
   auto insert = [&](std::string_view level, const std::string& name, const std::string& place) {
-    conn.prepare("INSERT INTO api_policy_refs (api_id, revision_id, level, name, place) VALUES (?,?,?,?,?)")
+    conn.prepare(
+            "INSERT INTO api_policy_refs (api_id, revision_id, level, name, place) VALUES "
+            "(?,?,?,?,?)")
         .bind(1, api.id)
         .bind(2, revision_id)
         .bind(3, level)
@@ -304,14 +313,15 @@ domain::Api api_from_row(const Stmt& s) {
 }
 
 // The OpenAPI definition lives beside the API's row (it can be large and list queries skip it).
-void save_openapi_definition(sql::Connection& conn, std::string_view api_id, const std::string& definition) {
+void save_openapi_definition(sql::Connection& conn, std::string_view api_id,
+                             const std::string& definition) {
   if (definition.empty()) {
     conn.prepare("DELETE FROM api_definitions WHERE api_id = ?").bind(1, api_id).run();
     return;
   }
   conn.prepare(
-         "INSERT INTO api_definitions (api_id, definition) VALUES (?, ?) "
-         "ON CONFLICT(api_id) DO UPDATE SET definition = excluded.definition")
+          "INSERT INTO api_definitions (api_id, definition) VALUES (?, ?) "
+          "ON CONFLICT(api_id) DO UPDATE SET definition = excluded.definition")
       .bind(1, api_id)
       .bind(2, definition)
       .run();
@@ -346,8 +356,8 @@ domain::Revision revision_from(const Stmt& s) {
 
 void insert_history(sql::Connection& conn, const domain::LifecycleHistoryEntry& e) {
   conn.prepare(
-         "INSERT INTO api_lifecycle_history "
-         "(api_id, previous_state, post_state, username, updated_time) VALUES (?,?,?,?,?)")
+          "INSERT INTO api_lifecycle_history "
+          "(api_id, previous_state, post_state, username, updated_time) VALUES (?,?,?,?,?)")
       .bind(1, e.api_id)
       .bind(2, e.previous_state)
       .bind(3, e.post_state)
@@ -363,17 +373,20 @@ std::string undeploy_payload(std::string_view api_id, std::string_view env) {
   return json::serialize(p);
 }
 
-std::optional<domain::Deployment> deployment_locked(sql::Connection& conn, std::string_view api_id, std::string_view environment) {
+std::optional<domain::Deployment> deployment_locked(sql::Connection& conn, std::string_view api_id,
+                                                    std::string_view environment) {
   Stmt s = conn.prepare(q::kDeploymentsOfApi);
   s.bind(1, api_id);
   while (s.step())
     if (s.text(2) == environment)
-      return domain::Deployment{s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.integer(5)};
+      return domain::Deployment{s.text(0), s.text(1),         s.text(2),
+                                s.text(3), s.integer(4) != 0, s.integer(5)};
   return std::nullopt;
 }
 
 // The api.deployed event of a deployment: what its environment's gateways serve.
-std::int64_t append_deployed_event(sql::Tx& tx, const domain::Deployment& d, const domain::Api& api) {
+std::int64_t append_deployed_event(sql::Tx& tx, const domain::Deployment& d,
+                                   const domain::Api& api) {
   json::object payload;
   payload["apiId"] = d.api_id;
   payload["revisionId"] = d.revision_id;
@@ -410,24 +423,29 @@ void SqlApiStore::create_api_version(const domain::Api& source_copy, std::string
     const std::int64_t rev = create_api_locked(tx, api);
     std::vector<std::string> docs;
     {
-      Stmt s = conn.prepare("SELECT id FROM api_documents WHERE api_id = ? ORDER BY created_time, id");
+      Stmt s =
+          conn.prepare("SELECT id FROM api_documents WHERE api_id = ? ORDER BY created_time, id");
       s.bind(1, source_id);
       while (s.step()) docs.push_back(s.text(0));
     }
     for (const auto& doc_id : docs)
       conn.prepare(
-             "INSERT INTO api_documents (id, api_id, name, type, other_type_name, summary, visibility, "
-             "source_type, source_url, file_name, media_type, content, created_by, created_time, updated_by, "
-             "updated_time) SELECT ?, ?, name, type, other_type_name, summary, visibility, source_type, "
-             "source_url, file_name, media_type, content, created_by, created_time, updated_by, updated_time "
-             "FROM api_documents WHERE id = ?")
+              "INSERT INTO api_documents (id, api_id, name, type, other_type_name, summary, "
+              "visibility, "
+              "source_type, source_url, file_name, media_type, content, created_by, created_time, "
+              "updated_by, "
+              "updated_time) SELECT ?, ?, name, type, other_type_name, summary, visibility, "
+              "source_type, "
+              "source_url, file_name, media_type, content, created_by, created_time, updated_by, "
+              "updated_time "
+              "FROM api_documents WHERE id = ?")
           .bind(1, common::new_uuid())
           .bind(2, api.id)
           .bind(3, doc_id)
           .run();
     conn.prepare(
-           "INSERT INTO api_thumbnails (api_id, media_type, data, updated_time) "
-           "SELECT ?, media_type, data, updated_time FROM api_thumbnails WHERE api_id = ?")
+            "INSERT INTO api_thumbnails (api_id, media_type, data, updated_time) "
+            "SELECT ?, media_type, data, updated_time FROM api_thumbnails WHERE api_id = ?")
         .bind(1, api.id)
         .bind(2, source_id)
         .run();
@@ -443,11 +461,12 @@ std::optional<domain::Api> SqlApiStore::get_api(std::string_view id) {
 
 ApiPage SqlApiStore::list_apis(const ApiQuery& q) {
   return db_.read([&](sql::Connection& conn) -> ApiPage {
-    if (!q.text.empty() || !q.fields.empty() || q.publisher_roles) return search_locked(conn, q, {});
+    if (!q.text.empty() || !q.fields.empty() || q.publisher_roles)
+      return search_locked(conn, q, {});
     ApiPage page;  // the plain list: an index walk of one page
     {
       Stmt s = conn.prepare(q.kind.empty() ? "SELECT COUNT(*) FROM apis"
-                                          : std::string(q::kApisOfKindCount));
+                                           : std::string(q::kApisOfKindCount));
       if (!q.kind.empty()) s.bind(1, q.kind);
       s.step();
       page.total = s.integer(0);
@@ -487,13 +506,15 @@ std::vector<std::string> SqlApiStore::apis_hidden_from(const std::vector<std::st
   });
 }
 
-ApiPage SqlApiStore::list_portal_apis(const PortalReader& reader, std::int64_t limit, std::int64_t offset) {
+ApiPage SqlApiStore::list_portal_apis(const PortalReader& reader, std::int64_t limit,
+                                      std::int64_t offset) {
   const std::vector<std::string> audiences = portal_audiences(reader);
   return db_.read([&](sql::Connection& conn) -> ApiPage {
     ApiPage page;
     {
       Stmt s = conn.prepare(q::portal_apis_sql(audiences.size(), true));
-      for (std::size_t i = 0; i < audiences.size(); ++i) s.bind(static_cast<int>(i + 1), audiences[i]);
+      for (std::size_t i = 0; i < audiences.size(); ++i)
+        s.bind(static_cast<int>(i + 1), audiences[i]);
       s.step();
       page.total = s.integer(0);
     }
@@ -545,24 +566,25 @@ ScopeBindings SqlApiStore::api_scope_bindings(std::string_view scope) {
     ScopeBindings out;
     while (s.step()) {
       out.declared = true;
-      if (s.integer(0) != 0) out.open = true;
-      else out.roles.push_back(s.text(1));
+      if (s.integer(0) != 0)
+        out.open = true;
+      else
+        out.roles.push_back(s.text(1));
     }
     return out;
   });
 }
 
-std::optional<domain::Api> SqlApiStore::find_api_by_name_version(std::string_view name, std::string_view version) {
+std::optional<domain::Api> SqlApiStore::find_api_by_name_version(std::string_view name,
+                                                                 std::string_view version) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::Api> {
-    Stmt s = conn.prepare(q::kApiByNameVersion);
-    s.bind(1, name).bind(2, version);
-    if (!s.step()) return std::nullopt;
-    return api_from_row(s);
+    return first_row(conn.prepare(q::kApiByNameVersion).bind(1, name).bind(2, version),
+                     api_from_row);
   });
 }
 
 std::vector<domain::Api> SqlApiStore::list_api_versions(std::string_view name,
-                                           std::string_view provider) {
+                                                        std::string_view provider) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::Api> {
     Stmt s = conn.prepare(q::kApiVersions);
     s.bind(1, name).bind(2, provider);
@@ -581,7 +603,8 @@ void SqlApiStore::update_api(const domain::Api& changes) {
   db_.write([&](sql::Tx& tx) { return update_api_locked(tx, changes); });
 }
 
-bool SqlApiStore::api_exists(std::string_view name, std::string_view context, std::string_view version) {
+bool SqlApiStore::api_exists(std::string_view name, std::string_view context,
+                             std::string_view version) {
   return db_.read([&](sql::Connection& conn) -> bool {
     Stmt s = conn.prepare(q::api_exists_sql(!name.empty(), !context.empty(), !version.empty()));
     int i = 0;
@@ -602,8 +625,8 @@ domain::Api SqlApiStore::change_api_provider(std::string_view id, std::string_vi
     Stmt u = conn.prepare("SELECT username FROM users WHERE username = ?");
     u.bind(1, provider);
     if (!u.step())
-      throw common::ProblemError(
-          common::Problem::bad_request(fmt::format("'provider': there is no user named '{}'", provider)));
+      throw common::ProblemError(common::Problem::bad_request(
+          fmt::format("'provider': there is no user named '{}'", provider)));
     api = std::move(*found);
     api.provider = u.text(0);
     api.last_updated_time = std::max(common::now_millis(), api.last_updated_time);
@@ -641,8 +664,8 @@ bool SqlApiStore::delete_api(std::string_view id) {
       while (s.step()) products.push_back(fmt::format("'{}' {}", s.text(0), s.text(1)));
       if (!products.empty())
         throw common::ProblemError(common::Problem::conflict(
-            fmt::format("API '{}' is used by API product{} {}; remove its operations from {} first", id,
-                        products.size() > 1 ? "s" : "", fmt::join(products, ", "),
+            fmt::format("API '{}' is used by API product{} {}; remove its operations from {} first",
+                        id, products.size() > 1 ? "s" : "", fmt::join(products, ", "),
                         products.size() > 1 ? "them" : "it")));
     }
     {
@@ -659,7 +682,7 @@ bool SqlApiStore::delete_api(std::string_view id) {
 }
 
 domain::Revision SqlApiStore::create_revision(const domain::Api& snapshot,
-                                 std::string_view description) {
+                                              std::string_view description) {
   return db_.write([&](sql::Tx& tx) -> domain::Revision {
     auto& conn = tx.conn();
     int number = 1;
@@ -669,8 +692,8 @@ domain::Revision SqlApiStore::create_revision(const domain::Api& snapshot,
       if (s.step()) number = static_cast<int>(s.integer(0)) + 1;
     }
     conn.prepare(
-           "INSERT INTO api_revision_counters (api_id, last_number) VALUES (?, ?) "
-           "ON CONFLICT(api_id) DO UPDATE SET last_number = excluded.last_number")
+            "INSERT INTO api_revision_counters (api_id, last_number) VALUES (?, ?) "
+            "ON CONFLICT(api_id) DO UPDATE SET last_number = excluded.last_number")
         .bind(1, snapshot.id)
         .bind(2, std::int64_t{number})
         .run();
@@ -682,8 +705,8 @@ domain::Revision SqlApiStore::create_revision(const domain::Api& snapshot,
     r.created_time = common::now_millis();
     r.api = snapshot;
     conn.prepare(
-           "INSERT INTO api_revisions (id, api_id, number, description, definition, created_time) "
-           "VALUES (?,?,?,?,?,?)")
+            "INSERT INTO api_revisions (id, api_id, number, description, definition, created_time) "
+            "VALUES (?,?,?,?,?,?)")
         .bind(1, r.id)
         .bind(2, r.api_id)
         .bind(3, std::int64_t{r.number})
@@ -713,7 +736,7 @@ std::vector<domain::Revision> SqlApiStore::list_revisions(std::string_view api_i
 }
 
 std::optional<domain::Revision> SqlApiStore::get_revision(std::string_view api_id,
-                                             std::string_view revision_id) {
+                                                          std::string_view revision_id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::Revision> {
     return get_revision_locked(conn, api_id, revision_id);
   });
@@ -781,12 +804,12 @@ std::vector<domain::Deployment> SqlApiStore::deploy_revision(
       d.revision_id = std::string(revision_id);
       d.deployed_time = now;
       conn.prepare(
-             "INSERT INTO api_deployments (api_id, environment, revision_id, vhost, "
-             "display_on_devportal, "
-             "deployed_time) VALUES (?,?,?,?,?,?) ON CONFLICT(api_id, environment) DO UPDATE SET "
-             "revision_id=excluded.revision_id, vhost=excluded.vhost, "
-             "display_on_devportal=excluded.display_on_devportal, "
-             "deployed_time=excluded.deployed_time")
+              "INSERT INTO api_deployments (api_id, environment, revision_id, vhost, "
+              "display_on_devportal, "
+              "deployed_time) VALUES (?,?,?,?,?,?) ON CONFLICT(api_id, environment) DO UPDATE SET "
+              "revision_id=excluded.revision_id, vhost=excluded.vhost, "
+              "display_on_devportal=excluded.display_on_devportal, "
+              "deployed_time=excluded.deployed_time")
           .bind(1, d.api_id)
           .bind(2, d.name)
           .bind(3, d.revision_id)
@@ -802,14 +825,14 @@ std::vector<domain::Deployment> SqlApiStore::deploy_revision(
 }
 
 int SqlApiStore::undeploy_revision(std::string_view api_id, std::string_view revision_id,
-                      const std::vector<std::string>& environments) {
+                                   const std::vector<std::string>& environments) {
   return db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     int removed = 0;
     for (const auto& env : environments) {
       conn.prepare(
-             "DELETE FROM api_deployments WHERE api_id = ? AND revision_id = ? AND environment = "
-             "?")
+              "DELETE FROM api_deployments WHERE api_id = ? AND revision_id = ? AND environment = "
+              "?")
           .bind(1, api_id)
           .bind(2, revision_id)
           .bind(3, env)
@@ -824,7 +847,7 @@ int SqlApiStore::undeploy_revision(std::string_view api_id, std::string_view rev
 }
 
 void SqlApiStore::change_lifecycle(const std::vector<domain::LifecycleHistoryEntry>& changes,
-                      const std::vector<domain::Subscription>& carried) {
+                                   const std::vector<domain::Subscription>& carried) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     std::int64_t rev = 0;
@@ -841,8 +864,8 @@ void SqlApiStore::change_lifecycle(const std::vector<domain::LifecycleHistoryEnt
       api->lifecycle_status = c.post_state;
       api->last_updated_time = c.updated_time;
       conn.prepare(
-             "UPDATE apis SET lifecycle_status = ?, definition = ?, last_updated_time = ? "
-             "WHERE id = ?")
+              "UPDATE apis SET lifecycle_status = ?, definition = ?, last_updated_time = ? "
+              "WHERE id = ?")
           .bind(1, api->lifecycle_status)
           .bind(2, codec::encode_api(*api))
           .bind(3, api->last_updated_time)
@@ -869,10 +892,10 @@ void SqlApiStore::change_lifecycle(const std::vector<domain::LifecycleHistoryEnt
     }
     for (const auto& sub : carried) {
       conn.prepare(
-             "INSERT INTO subscriptions (id, application_id, api_id, throttling_policy, "
-             "status, created_time) "
-             "SELECT ?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM applications WHERE id = ?) "
-             "AND EXISTS (SELECT 1 FROM apis WHERE id = ?) ON CONFLICT DO NOTHING")
+              "INSERT INTO subscriptions (id, application_id, api_id, throttling_policy, "
+              "status, created_time) "
+              "SELECT ?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM applications WHERE id = ?) "
+              "AND EXISTS (SELECT 1 FROM apis WHERE id = ?) ON CONFLICT DO NOTHING")
           .bind(1, sub.id)
           .bind(2, sub.application_id)
           .bind(3, sub.api_id)
@@ -915,7 +938,8 @@ DeployedState SqlApiStore::deployed_state(std::string_view environment) {
   return db_.read([&](sql::Connection& conn) {
     DeployedState st;
     Stmt s = conn.prepare(
-        "SELECT d.api_id, d.revision_id, r.definition, a.lifecycle_status, a.is_default, rd.definition "
+        "SELECT d.api_id, d.revision_id, r.definition, a.lifecycle_status, a.is_default, "
+        "rd.definition "
         "FROM api_deployments d "
         "JOIN api_revisions r ON r.id = d.revision_id JOIN apis a ON a.id = d.api_id "
         "LEFT JOIN api_revision_definitions rd ON rd.revision_id = d.revision_id "
@@ -926,7 +950,8 @@ DeployedState SqlApiStore::deployed_state(std::string_view environment) {
       st.apis.back().api.lifecycle_status = s.text(3);  // the API's state, not the revision's
       st.apis.back().api.is_default_version = s.integer(4) != 0;  // likewise its default flag
       // Schema validation compiles the revision's OpenAPI definition into the gateway's snapshot.
-      if (st.apis.back().api.enable_schema_validation) st.apis.back().api.openapi_definition = s.text(5);
+      if (st.apis.back().api.enable_schema_validation)
+        st.apis.back().api.openapi_definition = s.text(5);
     }
     Stmt m = conn.prepare("SELECT COALESCE(MAX(revision), 0) FROM change_log");
     m.step();
@@ -935,11 +960,14 @@ DeployedState SqlApiStore::deployed_state(std::string_view environment) {
   });
 }
 
-std::optional<domain::Deployment> SqlApiStore::update_deployment(std::string_view api_id, std::string_view environment,
-                                                    bool display_on_devportal) {
+std::optional<domain::Deployment> SqlApiStore::update_deployment(std::string_view api_id,
+                                                                 std::string_view environment,
+                                                                 bool display_on_devportal) {
   return db_.write([&](sql::Tx& tx) -> std::optional<domain::Deployment> {
     auto& conn = tx.conn();
-    conn.prepare("UPDATE api_deployments SET display_on_devportal = ? WHERE api_id = ? AND environment = ?")
+    conn.prepare(
+            "UPDATE api_deployments SET display_on_devportal = ? WHERE api_id = ? AND environment "
+            "= ?")
         .bind(1, std::int64_t{display_on_devportal})
         .bind(2, api_id)
         .bind(3, environment)
@@ -950,9 +978,10 @@ std::optional<domain::Deployment> SqlApiStore::update_deployment(std::string_vie
 }
 
 domain::EnvironmentProperties SqlApiStore::environment_properties(std::string_view api_id,
-                                                     std::string_view environment) {
+                                                                  std::string_view environment) {
   return db_.read([&](sql::Connection& conn) -> domain::EnvironmentProperties {
-    Stmt s = conn.prepare("SELECT properties FROM api_environment_properties WHERE api_id = ? AND environment = ?");
+    Stmt s = conn.prepare(
+        "SELECT properties FROM api_environment_properties WHERE api_id = ? AND environment = ?");
     s.bind(1, api_id).bind(2, environment);
     return s.step() ? properties_from_text(s.text(0)) : domain::EnvironmentProperties{};
   });
@@ -960,21 +989,24 @@ domain::EnvironmentProperties SqlApiStore::environment_properties(std::string_vi
 
 std::map<std::string, domain::EnvironmentProperties> SqlApiStore::environment_properties_of(
     std::string_view environment) {
-  return db_.read([&](sql::Connection& conn) -> std::map<std::string, domain::EnvironmentProperties> {
-    Stmt s = conn.prepare("SELECT api_id, properties FROM api_environment_properties WHERE environment = ?");
-    s.bind(1, environment);
-    std::map<std::string, domain::EnvironmentProperties> out;
-    while (s.step()) out[s.text(0)] = properties_from_text(s.text(1));
-    return out;
-  });
+  return db_.read(
+      [&](sql::Connection& conn) -> std::map<std::string, domain::EnvironmentProperties> {
+        Stmt s = conn.prepare(
+            "SELECT api_id, properties FROM api_environment_properties WHERE environment = ?");
+        s.bind(1, environment);
+        std::map<std::string, domain::EnvironmentProperties> out;
+        while (s.step()) out[s.text(0)] = properties_from_text(s.text(1));
+        return out;
+      });
 }
 
 void SqlApiStore::set_environment_properties(std::string_view api_id, std::string_view environment,
-                                const domain::EnvironmentProperties& properties) {
+                                             const domain::EnvironmentProperties& properties) {
   db_.write([&](sql::Tx& tx) -> std::int64_t {
     auto& conn = tx.conn();
     if (!get_api_locked(conn, api_id))
-      throw common::ProblemError(common::Problem::not_found(fmt::format("API '{}' not found", api_id)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("API '{}' not found", api_id)));
     if (properties.empty()) {
       conn.prepare("DELETE FROM api_environment_properties WHERE api_id = ? AND environment = ?")
           .bind(1, api_id)
@@ -984,8 +1016,9 @@ void SqlApiStore::set_environment_properties(std::string_view api_id, std::strin
       json::object o;
       for (const auto& [k, v] : properties) o[k] = v;
       conn.prepare(
-             "INSERT INTO api_environment_properties (api_id, environment, properties) VALUES (?,?,?) "
-             "ON CONFLICT(api_id, environment) DO UPDATE SET properties = excluded.properties")
+              "INSERT INTO api_environment_properties (api_id, environment, properties) VALUES "
+              "(?,?,?) "
+              "ON CONFLICT(api_id, environment) DO UPDATE SET properties = excluded.properties")
           .bind(1, api_id)
           .bind(2, environment)
           .bind(3, json::serialize(o))

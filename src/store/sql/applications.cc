@@ -1,7 +1,4 @@
 // Applications and their OAuth2 clients, over the SQL layer (see store/application_store.h).
-#include "store/sql/aggregates.h"
-#include "store/sql/records.h"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,6 +14,8 @@
 #include "domain/lifecycle.h"
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
+#include "store/sql/aggregates.h"
+#include "store/sql/records.h"
 
 namespace archway::store {
 
@@ -27,8 +26,8 @@ namespace records {
 std::int64_t insert_application(sql::Tx& tx, const domain::Application& a) {
   auto& conn = tx.conn();
   run_unique(conn.prepare("INSERT INTO applications (id, name, owner, throttling_policy, "
-                         "description, token_type, status, "
-                         "created_time, updated_time) VALUES (?,?,?,?,?,?,?,?,?)")
+                          "description, token_type, status, "
+                          "created_time, updated_time) VALUES (?,?,?,?,?,?,?,?,?)")
                  .bind(1, a.id)
                  .bind(2, a.name)
                  .bind(3, a.owner)
@@ -50,7 +49,8 @@ void SqlApplicationStore::create_application(const domain::Application& a) {
   db_.write([&](sql::Tx& tx) { return insert_application(tx, a); });
 }
 
-void SqlApplicationStore::create_application(const domain::Application& a, const domain::Workflow& approval) {
+void SqlApplicationStore::create_application(const domain::Application& a,
+                                             const domain::Workflow& approval) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     const std::int64_t rev = insert_application(tx, a);
@@ -62,26 +62,27 @@ void SqlApplicationStore::create_application(const domain::Application& a, const
 void SqlApplicationStore::set_application_status(std::string_view id, std::string_view status) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
-    conn.prepare("UPDATE applications SET status = ? WHERE id = ?").bind(1, status).bind(2, id).run();
+    conn.prepare("UPDATE applications SET status = ? WHERE id = ?")
+        .bind(1, status)
+        .bind(2, id)
+        .run();
     if (conn.changes() == 0)
-      throw common::ProblemError(common::Problem::not_found(fmt::format("Application '{}' not found", id)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("Application '{}' not found", id)));
     return tx.append_change("application.changed", id, "{}");
   });
 }
 
 std::optional<domain::Application> SqlApplicationStore::get_application(std::string_view id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::Application> {
-    Stmt s = conn.prepare(q::kAppById);
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return app_from(s);
+    return first_row(conn.prepare(q::kAppById).bind(1, id), app_from);
   });
 }
 
 std::vector<domain::Application> SqlApplicationStore::list_applications(std::string_view owner) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::Application> {
     Stmt s = conn.prepare(owner.empty() ? std::string(q::kAppColumns) + " ORDER BY created_time, id"
-                                       : std::string(q::kAppsOfOwner));
+                                        : std::string(q::kAppsOfOwner));
     if (!owner.empty()) s.bind(1, owner);
     std::vector<domain::Application> out;
     while (s.step()) out.push_back(app_from(s));
@@ -89,8 +90,9 @@ std::vector<domain::Application> SqlApplicationStore::list_applications(std::str
   });
 }
 
-ApplicationPage SqlApplicationStore::list_applications_page(std::string_view owner, std::int64_t limit,
-                                       std::int64_t offset) {
+ApplicationPage SqlApplicationStore::list_applications_page(std::string_view owner,
+                                                            std::int64_t limit,
+                                                            std::int64_t offset) {
   return db_.read([&](sql::Connection& conn) -> ApplicationPage {
     ApplicationPage page;
     {
@@ -111,9 +113,12 @@ ApplicationPage SqlApplicationStore::search_applications(const ApplicationQuery&
     // Filters in SQL; the order walks an index (name: migration 22, owner: the unique one).
     std::string where = " WHERE 1=1";
     if (!q.owner.empty()) where += " AND a.owner = ?";
+    // SQLite's LIKE ignores ASCII case; PostgreSQL: ILIKE (the same ESCAPE).
     if (!q.name.empty()) where += " AND a.name LIKE ? ESCAPE '\\'";
     if (!q.key_manager.empty())
-      where += " AND EXISTS (SELECT 1 FROM application_keys k WHERE k.application_id = a.id AND k.key_manager = ?)";
+      where +=
+          " AND EXISTS (SELECT 1 FROM application_keys k WHERE k.application_id = a.id AND "
+          "k.key_manager = ?)";
     auto bind_filters = [&](Stmt& s) {
       int i = 1;
       if (!q.owner.empty()) s.bind(i++, q.owner);
@@ -132,8 +137,10 @@ ApplicationPage SqlApplicationStore::search_applications(const ApplicationQuery&
     const std::string order = q.by_owner ? fmt::format(" ORDER BY a.owner{0}, a.name{0}", dir)
                                          : fmt::format(" ORDER BY a.name{0}, a.owner{0}", dir);
     Stmt s = conn.prepare(
-        "SELECT a.id, a.name, a.owner, a.throttling_policy, a.description, a.token_type, a.status, a.created_time, "
-        "a.updated_time, (SELECT COUNT(*) FROM subscriptions s WHERE s.application_id = a.id) FROM applications a" +
+        "SELECT a.id, a.name, a.owner, a.throttling_policy, a.description, a.token_type, a.status, "
+        "a.created_time, "
+        "a.updated_time, (SELECT COUNT(*) FROM subscriptions s WHERE s.application_id = a.id) FROM "
+        "applications a" +
         where + order + " LIMIT ? OFFSET ?");
     const int i = bind_filters(s);
     s.bind(i, q.limit).bind(i + 1, q.offset);
@@ -142,12 +149,10 @@ ApplicationPage SqlApplicationStore::search_applications(const ApplicationQuery&
   });
 }
 
-std::optional<domain::Application> SqlApplicationStore::find_application(std::string_view owner, std::string_view name) {
+std::optional<domain::Application> SqlApplicationStore::find_application(std::string_view owner,
+                                                                         std::string_view name) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::Application> {
-    Stmt s = conn.prepare(q::kAppByOwnerAndName);
-    s.bind(1, owner).bind(2, name);
-    if (!s.step()) return std::nullopt;
-    return app_from(s);
+    return first_row(conn.prepare(q::kAppByOwnerAndName).bind(1, owner).bind(2, name), app_from);
   });
 }
 
@@ -155,8 +160,8 @@ void SqlApplicationStore::update_application(const domain::Application& a) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     run_unique(conn.prepare("UPDATE applications SET name=?, throttling_policy=?, description=?, "
-                           "token_type=?, "
-                           "updated_time=?, owner=? WHERE id=?")
+                            "token_type=?, "
+                            "updated_time=?, owner=? WHERE id=?")
                    .bind(1, a.name)
                    .bind(2, a.throttling_policy)
                    .bind(3, a.description)
@@ -187,9 +192,9 @@ void SqlApplicationStore::create_key_mapping(const domain::KeyMapping& k) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     run_unique(conn.prepare("INSERT INTO application_keys (id, application_id, key_type, "
-                           "consumer_key, consumer_secret_hash, "
-                           "grant_types, callback_url, validity_seconds, created_time, "
-                           "key_manager) VALUES (?,?,?,?,?,?,?,?,?,?)")
+                            "consumer_key, consumer_secret_hash, "
+                            "grant_types, callback_url, validity_seconds, created_time, "
+                            "key_manager) VALUES (?,?,?,?,?,?,?,?,?,?)")
                    .bind(1, k.id)
                    .bind(2, k.application_id)
                    .bind(3, k.key_type)
@@ -205,27 +210,22 @@ void SqlApplicationStore::create_key_mapping(const domain::KeyMapping& k) {
   });
 }
 
-std::vector<domain::KeyMapping> SqlApplicationStore::list_key_mappings(std::string_view application_id) {
+std::vector<domain::KeyMapping> SqlApplicationStore::list_key_mappings(
+    std::string_view application_id) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::KeyMapping> {
-    Stmt s = conn.prepare(q::kKeysOfApplication);
-    s.bind(1, application_id);
-    std::vector<domain::KeyMapping> out;
-    while (s.step()) out.push_back(key_from(s));
-    return out;
+    return all_rows(conn.prepare(q::kKeysOfApplication).bind(1, application_id), key_from);
   });
 }
 
-std::optional<domain::KeyMapping> SqlApplicationStore::find_key_mapping(std::string_view consumer_key) {
+std::optional<domain::KeyMapping> SqlApplicationStore::find_key_mapping(
+    std::string_view consumer_key) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::KeyMapping> {
-    Stmt s = conn.prepare(q::kKeyByConsumerKey);
-    s.bind(1, consumer_key);
-    if (!s.step()) return std::nullopt;
-    return key_from(s);
+    return first_row(conn.prepare(q::kKeyByConsumerKey).bind(1, consumer_key), key_from);
   });
 }
 
 void SqlApplicationStore::update_consumer_secret(std::string_view key_mapping_id,
-                            std::string_view secret_hash) {
+                                                 std::string_view secret_hash) {
   return db_.write([&](sql::Tx& tx) -> void {
     auto& conn = tx.conn();
     conn.prepare("UPDATE application_keys SET consumer_secret_hash = ? WHERE id = ?")
@@ -238,14 +238,17 @@ void SqlApplicationStore::update_consumer_secret(std::string_view key_mapping_id
 void SqlApplicationStore::update_key_mapping(const domain::KeyMapping& k) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
-    conn.prepare("UPDATE application_keys SET grant_types = ?, callback_url = ?, validity_seconds = ? WHERE id = ?")
+    conn.prepare(
+            "UPDATE application_keys SET grant_types = ?, callback_url = ?, validity_seconds = ? "
+            "WHERE id = ?")
         .bind(1, join_roles(k.grant_types))
         .bind(2, k.callback_url)
         .bind(3, k.validity_seconds)
         .bind(4, k.id)
         .run();
     if (conn.changes() == 0)
-      throw common::ProblemError(common::Problem::not_found(fmt::format("Key mapping '{}' not found", k.id)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("Key mapping '{}' not found", k.id)));
     return tx.append_change("keys.changed", k.application_id, "{}");
   });
 }
@@ -269,9 +272,11 @@ bool SqlApplicationStore::delete_key_mapping(std::string_view key_mapping_id) {
   return removed;
 }
 
-void SqlApplicationStore::reset_application_throttle(std::string_view application_id, std::string_view user) {
+void SqlApplicationStore::reset_application_throttle(std::string_view application_id,
+                                                     std::string_view user) {
   db_.write([&](sql::Tx& tx) {
-    return tx.append_change("throttle.reset", application_id, json::serialize(json::object{{"userName", user}}));
+    return tx.append_change("throttle.reset", application_id,
+                            json::serialize(json::object{{"userName", user}}));
   });
 }
 

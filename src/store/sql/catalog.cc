@@ -1,7 +1,5 @@
-// Shared scopes, categories, environments, labels and the Service Catalog, over the SQL layer (see store/catalog_store.h).
-#include "store/sql/aggregates.h"
-#include "store/sql/records.h"
-
+// Shared scopes, categories, environments, labels and the Service Catalog, over the SQL layer (see
+// store/catalog_store.h).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,6 +15,8 @@
 #include "domain/lifecycle.h"
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
+#include "store/sql/aggregates.h"
+#include "store/sql/records.h"
 
 namespace archway::store {
 
@@ -78,17 +78,21 @@ std::vector<std::string> apis_in_category(sql::Connection& conn, const std::stri
 }
 
 // The environment whose `column` (id or name) is `value`.
-std::optional<domain::Environment> environment_where(sql::Connection& conn, std::string_view column, std::string_view value) {
-  Stmt s = conn.prepare(fmt::format(
-      "SELECT id, name, definition, created_time FROM gateway_environments WHERE {} = ?", column));
-  s.bind(1, value);
-  if (!s.step()) return std::nullopt;
-  return environment_from(s);
+std::optional<domain::Environment> environment_where(sql::Connection& conn, std::string_view column,
+                                                     std::string_view value) {
+  return first_row(
+      conn
+          .prepare(fmt::format(
+              "SELECT id, name, definition, created_time FROM gateway_environments WHERE {} = ?",
+              column))
+          .bind(1, value),
+      environment_from);
 }
 
 std::vector<domain::Label> api_labels_locked(sql::Connection& conn, std::string_view api_id) {
   Stmt s = conn.prepare(
       "SELECT b.id, b.name, b.description FROM api_labels l JOIN labels b ON b.id = l.label_id "
+      // PostgreSQL: ORDER BY lower(b.name) (no NOCASE collation there).
       "WHERE l.api_id = ? ORDER BY b.name COLLATE NOCASE, b.id");
   s.bind(1, api_id);
   std::vector<domain::Label> out;
@@ -103,12 +107,15 @@ using namespace records;
 void SqlCatalogStore::create_shared_scope(const domain::SharedScope& sc) {
   return db_.write([&](sql::Tx& tx) -> void {
     auto& conn = tx.conn();
-    // A local scope of an API may not take the name (the token endpoint must know whose bindings count).
+    // A local scope of an API may not take the name (the token endpoint must know whose bindings
+    // count).
     if (!apis_declaring_scope_locked(conn, sc.name).empty())
-      throw common::ProblemError(common::Problem::conflict(
-          fmt::format("Scope '{}' is already defined by an API; a shared scope needs a name of its own", sc.name)));
-    run_unique(conn.prepare("INSERT INTO shared_scopes (id, name, display_name, description, bindings, created_time) "
-                           "VALUES (?,?,?,?,?,?)")
+      throw common::ProblemError(common::Problem::conflict(fmt::format(
+          "Scope '{}' is already defined by an API; a shared scope needs a name of its own",
+          sc.name)));
+    run_unique(conn.prepare("INSERT INTO shared_scopes (id, name, display_name, description, "
+                            "bindings, created_time) "
+                            "VALUES (?,?,?,?,?,?)")
                    .bind(1, sc.id)
                    .bind(2, sc.name)
                    .bind(3, sc.display_name)
@@ -119,13 +126,16 @@ void SqlCatalogStore::create_shared_scope(const domain::SharedScope& sc) {
   });
 }
 
-std::vector<domain::SharedScope> SqlCatalogStore::list_shared_scopes(std::int64_t offset, std::int64_t limit) {
+std::vector<domain::SharedScope> SqlCatalogStore::list_shared_scopes(std::int64_t offset,
+                                                                     std::int64_t limit) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::SharedScope> {
-    Stmt s = conn.prepare(std::string(kSharedScopeColumns) + " ORDER BY created_time, id LIMIT ? OFFSET ?");
+    Stmt s = conn.prepare(std::string(kSharedScopeColumns) +
+                          " ORDER BY created_time, id LIMIT ? OFFSET ?");
     s.bind(1, limit).bind(2, offset);
     std::vector<domain::SharedScope> out;
     while (s.step()) out.push_back(shared_scope_from_row(s));
-    for (auto& sc : out) sc.usage_count = static_cast<std::int64_t>(apis_declaring_scope_locked(conn, sc.name).size());
+    for (auto& sc : out)
+      sc.usage_count = static_cast<std::int64_t>(apis_declaring_scope_locked(conn, sc.name).size());
     return out;
   });
 }
@@ -153,11 +163,16 @@ std::optional<domain::SharedScope> SqlCatalogStore::find_shared_scope(std::strin
 void SqlCatalogStore::update_shared_scope(const domain::SharedScope& sc) {
   return db_.write([&](sql::Tx& tx) -> void {
     auto& conn = tx.conn();
-    Stmt s = conn.prepare("UPDATE shared_scopes SET display_name = ?, description = ?, bindings = ? WHERE id = ?");
-    s.bind(1, sc.display_name).bind(2, sc.description).bind(3, bindings_text(sc.bindings)).bind(4, sc.id);
+    Stmt s = conn.prepare(
+        "UPDATE shared_scopes SET display_name = ?, description = ?, bindings = ? WHERE id = ?");
+    s.bind(1, sc.display_name)
+        .bind(2, sc.description)
+        .bind(3, bindings_text(sc.bindings))
+        .bind(4, sc.id);
     s.run();
     if (conn.changes() == 0)
-      throw common::ProblemError(common::Problem::not_found(fmt::format("Shared scope '{}' not found", sc.id)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("Shared scope '{}' not found", sc.id)));
   });
 }
 
@@ -167,8 +182,9 @@ bool SqlCatalogStore::delete_shared_scope(std::string_view id) {
     auto sc = shared_scope_where(conn, "id", id);
     if (!sc) return false;
     if (sc->usage_count > 0)
-      throw common::ProblemError(common::Problem::conflict(fmt::format(
-          "Shared scope '{}' is used by {} API(s); remove it from them first", sc->name, sc->usage_count)));
+      throw common::ProblemError(common::Problem::conflict(
+          fmt::format("Shared scope '{}' is used by {} API(s); remove it from them first", sc->name,
+                      sc->usage_count)));
     conn.prepare("DELETE FROM shared_scopes WHERE id = ?").bind(1, id).run();
     return true;
   });
@@ -183,17 +199,20 @@ std::vector<std::string> SqlCatalogStore::apis_declaring_scope(std::string_view 
 void SqlCatalogStore::create_category(const domain::ApiCategory& c) {
   return db_.write([&](sql::Tx& tx) -> void {
     auto& conn = tx.conn();
-    run_unique(conn.prepare("INSERT INTO api_categories (id, name, description, created_time) VALUES (?,?,?,?)")
-                   .bind(1, c.id)
-                   .bind(2, c.name)
-                   .bind(3, c.description)
-                   .bind(4, c.created_time),
-               fmt::format("An API category named '{}' already exists", c.name));
+    run_unique(
+        conn.prepare(
+                "INSERT INTO api_categories (id, name, description, created_time) VALUES (?,?,?,?)")
+            .bind(1, c.id)
+            .bind(2, c.name)
+            .bind(3, c.description)
+            .bind(4, c.created_time),
+        fmt::format("An API category named '{}' already exists", c.name));
   });
 }
 
 std::vector<domain::ApiCategory> SqlCatalogStore::list_categories() {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::ApiCategory> {
+    // PostgreSQL: ORDER BY lower(c.name).
     Stmt s = conn.prepare(std::string(q::kCategoryColumns) + " ORDER BY c.name COLLATE NOCASE");
     std::vector<domain::ApiCategory> out;
     while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)});
@@ -212,7 +231,8 @@ void SqlCatalogStore::update_category(const domain::ApiCategory& c) {
     auto& conn = tx.conn();
     auto old = get_category_locked(conn, c.id);
     if (!old)
-      throw common::ProblemError(common::Problem::not_found(fmt::format("API category '{}' not found", c.id)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("API category '{}' not found", c.id)));
     run_unique(conn.prepare("UPDATE api_categories SET name = ?, description = ? WHERE id = ?")
                    .bind(1, c.name)
                    .bind(2, c.description)
@@ -243,8 +263,9 @@ bool SqlCatalogStore::delete_category(std::string_view id) {
     auto c = get_category_locked(conn, id);
     if (!c) return false;
     if (c->api_count > 0)
-      throw common::ProblemError(common::Problem::conflict(fmt::format(
-          "API category '{}' is used by {} API(s); remove it from them first", c->name, c->api_count)));
+      throw common::ProblemError(common::Problem::conflict(
+          fmt::format("API category '{}' is used by {} API(s); remove it from them first", c->name,
+                      c->api_count)));
     conn.prepare("DELETE FROM api_categories WHERE id = ?").bind(1, id).run();
     return true;
   });
@@ -253,7 +274,8 @@ bool SqlCatalogStore::delete_category(std::string_view id) {
 void SqlCatalogStore::create_environment(const domain::Environment& env) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
-    Stmt s = conn.prepare("INSERT INTO gateway_environments (id, name, definition, created_time) VALUES (?,?,?,?)");
+    Stmt s = conn.prepare(
+        "INSERT INTO gateway_environments (id, name, definition, created_time) VALUES (?,?,?,?)");
     s.bind(1, env.id).bind(2, env.name).bind(3, environment_to_text(env)).bind(4, env.created_time);
     run_unique(s, fmt::format("A gateway environment named '{}' already exists", env.name));
     return tx.append_change("environment.changed", env.id, "{}");
@@ -262,11 +284,9 @@ void SqlCatalogStore::create_environment(const domain::Environment& env) {
 
 std::vector<domain::Environment> SqlCatalogStore::list_environments() {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::Environment> {
-    Stmt s = conn.prepare(
-        "SELECT id, name, definition, created_time FROM gateway_environments ORDER BY created_time, id");
-    std::vector<domain::Environment> out;
-    while (s.step()) out.push_back(environment_from(s));
-    return out;
+    return all_rows(conn.prepare("SELECT id, name, definition, created_time FROM "
+                                 "gateway_environments ORDER BY created_time, id"),
+                    environment_from);
   });
 }
 
@@ -310,11 +330,14 @@ bool SqlCatalogStore::delete_environment(std::string_view id) {
     d.bind(1, name);
     d.step();
     if (d.integer(0) > 0)
-      throw common::ProblemError(common::Problem::conflict(fmt::format(
-          "Gateway environment '{}' cannot be deleted: {} API revision(s) are deployed to it; undeploy them first",
-          name, d.integer(0))));
+      throw common::ProblemError(common::Problem::conflict(
+          fmt::format("Gateway environment '{}' cannot be deleted: {} API revision(s) are deployed "
+                      "to it; undeploy them first",
+                      name, d.integer(0))));
     conn.prepare("DELETE FROM gateway_environments WHERE id = ?").bind(1, id).run();
-    conn.prepare("DELETE FROM api_environment_properties WHERE environment = ?").bind(1, name).run();
+    conn.prepare("DELETE FROM api_environment_properties WHERE environment = ?")
+        .bind(1, name)
+        .run();
     conn.prepare("DELETE FROM gateway_instances WHERE environment = ?").bind(1, name).run();
     return tx.append_change("environment.changed", id, "{}");
   });
@@ -325,19 +348,22 @@ void SqlCatalogStore::record_gateway_heartbeat(const domain::GatewayInstance& g)
   return db_.write([&](sql::Tx& tx) -> void {
     auto& conn = tx.conn();
     conn.prepare(
-           "INSERT INTO gateway_instances (gateway_id, environment, last_active) VALUES (?,?,?) "
-           "ON CONFLICT(gateway_id) DO UPDATE SET environment = excluded.environment, "
-           "last_active = excluded.last_active")
+            "INSERT INTO gateway_instances (gateway_id, environment, last_active) VALUES (?,?,?) "
+            "ON CONFLICT(gateway_id) DO UPDATE SET environment = excluded.environment, "
+            "last_active = excluded.last_active")
         .bind(1, g.gateway_id)
         .bind(2, g.environment)
         .bind(3, g.last_active)
         .run();
     // Nodes gone for a day are forgotten.
-    conn.prepare("DELETE FROM gateway_instances WHERE last_active < ?").bind(1, g.last_active - 86'400'000).run();
+    conn.prepare("DELETE FROM gateway_instances WHERE last_active < ?")
+        .bind(1, g.last_active - 86'400'000)
+        .run();
   });
 }
 
-std::vector<domain::GatewayInstance> SqlCatalogStore::list_gateway_instances(std::string_view environment) {
+std::vector<domain::GatewayInstance> SqlCatalogStore::list_gateway_instances(
+    std::string_view environment) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::GatewayInstance> {
     Stmt s = conn.prepare(
         "SELECT gateway_id, environment, last_active FROM gateway_instances WHERE environment = ? "
@@ -360,7 +386,9 @@ void SqlCatalogStore::create_label(const domain::Label& label) {
 
 std::vector<domain::Label> SqlCatalogStore::list_labels() {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::Label> {
-    Stmt s = conn.prepare("SELECT id, name, description FROM labels ORDER BY name COLLATE NOCASE, id");
+    // PostgreSQL: ORDER BY lower(name), id.
+    Stmt s =
+        conn.prepare("SELECT id, name, description FROM labels ORDER BY name COLLATE NOCASE, id");
     std::vector<domain::Label> out;
     while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2)});
     return out;
@@ -383,7 +411,8 @@ void SqlCatalogStore::update_label(const domain::Label& label) {
     s.bind(1, label.name).bind(2, label.description).bind(3, label.id);
     run_unique(s, fmt::format("Label with name '{}' already exists", label.name));
     if (conn.changes() == 0)
-      throw common::ProblemError(common::Problem::not_found(fmt::format("Label '{}' not found", label.id)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("Label '{}' not found", label.id)));
   });
 }
 
@@ -394,9 +423,10 @@ bool SqlCatalogStore::delete_label(std::string_view id) {
     u.bind(1, id);
     u.step();
     if (u.integer(0) > 0)
-      throw common::ProblemError(common::Problem::conflict(fmt::format(
-          "The label cannot be deleted: it is attached to {} API(s); detach it first (see its usage)",
-          u.integer(0))));
+      throw common::ProblemError(
+          common::Problem::conflict(fmt::format("The label cannot be deleted: it is attached to {} "
+                                                "API(s); detach it first (see its usage)",
+                                                u.integer(0))));
     conn.prepare("DELETE FROM labels WHERE id = ?").bind(1, id).run();
     const bool found = conn.changes() > 0;
     return found;
@@ -421,20 +451,23 @@ std::vector<domain::Label> SqlCatalogStore::api_labels(std::string_view api_id) 
   });
 }
 
-std::vector<domain::Label> SqlCatalogStore::change_api_labels(std::string_view api_id, const std::vector<std::string>& label_ids,
-                                             bool attach) {
+std::vector<domain::Label> SqlCatalogStore::change_api_labels(
+    std::string_view api_id, const std::vector<std::string>& label_ids, bool attach) {
   return db_.write([&](sql::Tx& tx) -> std::vector<domain::Label> {
     auto& conn = tx.conn();
     if (!get_api_locked(conn, api_id))
-      throw common::ProblemError(common::Problem::not_found(fmt::format("API '{}' not found", api_id)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("API '{}' not found", api_id)));
     for (std::size_t i = 0; i < label_ids.size(); ++i) {
       Stmt s = conn.prepare("SELECT 1 FROM labels WHERE id = ?");
       s.bind(1, label_ids[i]);
       if (!s.step())
-        throw common::ProblemError(common::Problem::bad_request(
-            fmt::format("'labels[{}]': no label with id '{}' (see the Admin API's /labels)", i, label_ids[i])));
-      conn.prepare(attach ? "INSERT OR IGNORE INTO api_labels (api_id, label_id) VALUES (?,?)"
-                         : "DELETE FROM api_labels WHERE api_id = ? AND label_id = ?")
+        throw common::ProblemError(common::Problem::bad_request(fmt::format(
+            "'labels[{}]': no label with id '{}' (see the Admin API's /labels)", i, label_ids[i])));
+      conn.prepare(
+              attach
+                  ? "INSERT INTO api_labels (api_id, label_id) VALUES (?,?) ON CONFLICT DO NOTHING"
+                  : "DELETE FROM api_labels WHERE api_id = ? AND label_id = ?")
           .bind(1, api_id)
           .bind(2, label_ids[i])
           .run();
@@ -447,40 +480,38 @@ std::vector<domain::Label> SqlCatalogStore::change_api_labels(std::string_view a
 void SqlCatalogStore::create_service(const domain::CatalogService& c) {
   db_.write([&](sql::Tx& tx) -> std::int64_t {
     auto& conn = tx.conn();
-    run_unique(conn.prepare("INSERT INTO catalog_services (id, service_key, name, display_name, version, "
-                           "definition_type, metadata, definition, md5, created_time, last_updated_time) "
-                           "VALUES (?,?,?,?,?,?,?,?,?,?,?)")
-                   .bind(1, c.id)
-                   .bind(2, c.key)
-                   .bind(3, c.name)
-                   .bind(4, c.display_name)
-                   .bind(5, c.version)
-                   .bind(6, c.definition_type)
-                   .bind(7, service_metadata(c))
-                   .bind(8, c.definition)
-                   .bind(9, c.md5)
-                   .bind(10, c.created_time)
-                   .bind(11, c.last_updated_time),
-               fmt::format("A service with key '{}' already exists", c.key));
+    run_unique(
+        conn.prepare("INSERT INTO catalog_services (id, service_key, name, display_name, version, "
+                     "definition_type, metadata, definition, md5, created_time, last_updated_time) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+            .bind(1, c.id)
+            .bind(2, c.key)
+            .bind(3, c.name)
+            .bind(4, c.display_name)
+            .bind(5, c.version)
+            .bind(6, c.definition_type)
+            .bind(7, service_metadata(c))
+            .bind(8, c.definition)
+            .bind(9, c.md5)
+            .bind(10, c.created_time)
+            .bind(11, c.last_updated_time),
+        fmt::format("A service with key '{}' already exists", c.key));
     return 0;
   });
 }
 
 std::optional<domain::CatalogService> SqlCatalogStore::get_service(std::string_view id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::CatalogService> {
-    Stmt s = conn.prepare(std::string(kServiceColumns) + " WHERE id = ?");
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return service_from(s);
+    return first_row(conn.prepare(std::string(kServiceColumns) + " WHERE id = ?").bind(1, id),
+                     service_from);
   });
 }
 
 std::optional<domain::CatalogService> SqlCatalogStore::find_service_by_key(std::string_view key) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::CatalogService> {
-    Stmt s = conn.prepare(std::string(kServiceColumns) + " WHERE service_key = ?");
-    s.bind(1, key);
-    if (!s.step()) return std::nullopt;
-    return service_from(s);
+    return first_row(
+        conn.prepare(std::string(kServiceColumns) + " WHERE service_key = ?").bind(1, key),
+        service_from);
   });
 }
 
@@ -489,6 +520,7 @@ ServicePage SqlCatalogStore::list_services(const ServiceQuery& q) {
     std::string where = " WHERE 1=1";
     std::vector<std::string> args;
     if (!q.name.empty()) {
+      // lower() on both sides: case-insensitive in both dialects.
       where += " AND lower(name) LIKE ? ESCAPE '\\'";
       args.push_back("%" + escape_like(common::to_lower(q.name)) + "%");
     }
@@ -524,11 +556,14 @@ ServicePage SqlCatalogStore::list_services(const ServiceQuery& q) {
       s.step();
       page.total = s.integer(0);
     }
-    const std::string order = std::string(q.sort_by_definition_type ? "definition_type" : "lower(name)") +
-                              (q.descending ? " DESC" : " ASC") + ", version, id";
-    Stmt s = conn.prepare(std::string(kServiceColumns) + where + " ORDER BY " + order + " LIMIT ? OFFSET ?");
+    const std::string order =
+        std::string(q.sort_by_definition_type ? "definition_type" : "lower(name)") +
+        (q.descending ? " DESC" : " ASC") + ", version, id";
+    Stmt s = conn.prepare(std::string(kServiceColumns) + where + " ORDER BY " + order +
+                          " LIMIT ? OFFSET ?");
     bind_all(s);
-    s.bind(static_cast<int>(args.size() + 1), q.limit).bind(static_cast<int>(args.size() + 2), q.offset);
+    s.bind(static_cast<int>(args.size() + 1), q.limit)
+        .bind(static_cast<int>(args.size() + 2), q.offset);
     while (s.step()) page.list.push_back(service_from(s));
     return page;
   });
@@ -537,22 +572,24 @@ ServicePage SqlCatalogStore::list_services(const ServiceQuery& q) {
 void SqlCatalogStore::update_service(const domain::CatalogService& c) {
   db_.write([&](sql::Tx& tx) -> std::int64_t {
     auto& conn = tx.conn();
-    run_unique(conn.prepare("UPDATE catalog_services SET service_key = ?, name = ?, display_name = ?, "
-                           "version = ?, definition_type = ?, metadata = ?, definition = ?, md5 = ?, "
-                           "last_updated_time = ? WHERE id = ?")
-                   .bind(1, c.key)
-                   .bind(2, c.name)
-                   .bind(3, c.display_name)
-                   .bind(4, c.version)
-                   .bind(5, c.definition_type)
-                   .bind(6, service_metadata(c))
-                   .bind(7, c.definition)
-                   .bind(8, c.md5)
-                   .bind(9, c.last_updated_time)
-                   .bind(10, c.id),
-               fmt::format("A service with key '{}' already exists", c.key));
+    run_unique(
+        conn.prepare("UPDATE catalog_services SET service_key = ?, name = ?, display_name = ?, "
+                     "version = ?, definition_type = ?, metadata = ?, definition = ?, md5 = ?, "
+                     "last_updated_time = ? WHERE id = ?")
+            .bind(1, c.key)
+            .bind(2, c.name)
+            .bind(3, c.display_name)
+            .bind(4, c.version)
+            .bind(5, c.definition_type)
+            .bind(6, service_metadata(c))
+            .bind(7, c.definition)
+            .bind(8, c.md5)
+            .bind(9, c.last_updated_time)
+            .bind(10, c.id),
+        fmt::format("A service with key '{}' already exists", c.key));
     if (conn.changes() == 0)
-      throw common::ProblemError(common::Problem::not_found(fmt::format("Service '{}' not found", c.id)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("Service '{}' not found", c.id)));
     return 0;
   });
 }
@@ -566,6 +603,7 @@ bool SqlCatalogStore::delete_service(std::string_view id) {
     if (!k.step()) return 0;
     const std::string key = k.text(0);
     Stmt users = conn.prepare(
+        // PostgreSQL: definition::jsonb #>> '{serviceInfo,key}'.
         "SELECT name, version FROM apis WHERE json_extract(definition, '$.serviceInfo.key') = ? "
         "ORDER BY created_time, id");
     users.bind(1, key);

@@ -1,7 +1,4 @@
 // Endpoint and client certificates, over the SQL layer (see store/certificate_store.h).
-#include "store/sql/aggregates.h"
-#include "store/sql/records.h"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,6 +14,8 @@
 #include "domain/lifecycle.h"
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
+#include "store/sql/aggregates.h"
+#include "store/sql/records.h"
 
 namespace archway::store {
 
@@ -27,7 +26,9 @@ using namespace records;
 void SqlCertificateStore::add_endpoint_certificate(const domain::EndpointCertificate& c) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
-    Stmt s = conn.prepare("INSERT INTO endpoint_certificates (alias, endpoint, certificate, created_time) VALUES (?,?,?,?)");
+    Stmt s = conn.prepare(
+        "INSERT INTO endpoint_certificates (alias, endpoint, certificate, created_time) VALUES "
+        "(?,?,?,?)");
     s.bind(1, c.alias).bind(2, c.endpoint).bind(3, c.pem).bind(4, c.created_time);
     run_unique(s, fmt::format("A certificate with alias '{}' already exists", c.alias));
     return tx.append_change("certificate.changed", c.alias, "{}");
@@ -36,27 +37,29 @@ void SqlCertificateStore::add_endpoint_certificate(const domain::EndpointCertifi
 
 std::vector<domain::EndpointCertificate> SqlCertificateStore::list_endpoint_certificates() {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::EndpointCertificate> {
-    Stmt s = conn.prepare(std::string(kEndpointCertColumns) + " ORDER BY alias");
-    std::vector<domain::EndpointCertificate> out;
-    while (s.step()) out.push_back(endpoint_cert_from(s));
-    return out;
+    return all_rows(conn.prepare(std::string(kEndpointCertColumns) + " ORDER BY alias"),
+                    endpoint_cert_from);
   });
 }
 
-std::optional<domain::EndpointCertificate> SqlCertificateStore::get_endpoint_certificate(std::string_view alias) {
+std::optional<domain::EndpointCertificate> SqlCertificateStore::get_endpoint_certificate(
+    std::string_view alias) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::EndpointCertificate> {
-    Stmt s = conn.prepare(std::string(kEndpointCertColumns) + " WHERE alias = ?");
-    s.bind(1, alias);
-    if (!s.step()) return std::nullopt;
-    return endpoint_cert_from(s);
+    return first_row(
+        conn.prepare(std::string(kEndpointCertColumns) + " WHERE alias = ?").bind(1, alias),
+        endpoint_cert_from);
   });
 }
 
-bool SqlCertificateStore::update_endpoint_certificate(std::string_view alias, std::string_view pem) {
+bool SqlCertificateStore::update_endpoint_certificate(std::string_view alias,
+                                                      std::string_view pem) {
   bool found = false;
   db_.write([&](sql::Tx& tx) -> std::int64_t {
     auto& conn = tx.conn();
-    conn.prepare("UPDATE endpoint_certificates SET certificate = ? WHERE alias = ?").bind(1, pem).bind(2, alias).run();
+    conn.prepare("UPDATE endpoint_certificates SET certificate = ? WHERE alias = ?")
+        .bind(1, pem)
+        .bind(2, alias)
+        .run();
     if (!(found = conn.changes() > 0)) return 0;
     return tx.append_change("certificate.changed", alias, "{}");
   });
@@ -78,34 +81,44 @@ void SqlCertificateStore::add_client_certificate(const domain::ClientCertificate
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     Stmt s = conn.prepare(
-        "INSERT INTO api_client_certificates (api_id, key_type, alias, tier, certificate, created_time) "
+        "INSERT INTO api_client_certificates (api_id, key_type, alias, tier, certificate, "
+        "created_time) "
         "VALUES (?,?,?,?,?,?)");
-    s.bind(1, c.api_id).bind(2, c.key_type).bind(3, c.alias).bind(4, c.tier).bind(5, c.pem).bind(6, c.created_time);
-    run_unique(s, fmt::format("A client certificate with alias '{}' already exists for this API's {} keys", c.alias,
-                              c.key_type));
+    s.bind(1, c.api_id)
+        .bind(2, c.key_type)
+        .bind(3, c.alias)
+        .bind(4, c.tier)
+        .bind(5, c.pem)
+        .bind(6, c.created_time);
+    run_unique(
+        s, fmt::format("A client certificate with alias '{}' already exists for this API's {} keys",
+                       c.alias, c.key_type));
     return tx.append_change("certificate.changed", c.api_id, "{}");
   });
 }
 
-std::vector<domain::ClientCertificate> SqlCertificateStore::list_client_certificates(std::string_view api_id,
-                                                                std::string_view key_type) {
+std::vector<domain::ClientCertificate> SqlCertificateStore::list_client_certificates(
+    std::string_view api_id, std::string_view key_type) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::ClientCertificate> {
-    Stmt s = conn.prepare(std::string(kClientCertColumns) +
-                         " WHERE api_id = ? AND (? = '' OR key_type = ?) ORDER BY created_time, alias");
-    s.bind(1, api_id).bind(2, key_type).bind(3, key_type);
-    std::vector<domain::ClientCertificate> out;
-    while (s.step()) out.push_back(client_cert_from(s));
-    return out;
+    return all_rows(
+        conn.prepare(std::string(kClientCertColumns) +
+                     " WHERE api_id = ? AND (? = '' OR key_type = ?) ORDER BY created_time, alias")
+            .bind(1, api_id)
+            .bind(2, key_type)
+            .bind(3, key_type),
+        client_cert_from);
   });
 }
 
-std::optional<domain::ClientCertificate> SqlCertificateStore::get_client_certificate(std::string_view api_id, std::string_view key_type,
-                                                                std::string_view alias) {
+std::optional<domain::ClientCertificate> SqlCertificateStore::get_client_certificate(
+    std::string_view api_id, std::string_view key_type, std::string_view alias) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::ClientCertificate> {
-    Stmt s = conn.prepare(std::string(kClientCertColumns) + " WHERE api_id = ? AND key_type = ? AND alias = ?");
-    s.bind(1, api_id).bind(2, key_type).bind(3, alias);
-    if (!s.step()) return std::nullopt;
-    return client_cert_from(s);
+    return first_row(conn.prepare(std::string(kClientCertColumns) +
+                                  " WHERE api_id = ? AND key_type = ? AND alias = ?")
+                         .bind(1, api_id)
+                         .bind(2, key_type)
+                         .bind(3, alias),
+                     client_cert_from);
   });
 }
 
@@ -114,8 +127,10 @@ bool SqlCertificateStore::update_client_certificate(const domain::ClientCertific
   db_.write([&](sql::Tx& tx) -> std::int64_t {
     auto& conn = tx.conn();
     conn.prepare(
-           "UPDATE api_client_certificates SET certificate = CASE WHEN ? = '' THEN certificate ELSE ? END, "
-           "tier = CASE WHEN ? = '' THEN tier ELSE ? END WHERE api_id = ? AND key_type = ? AND alias = ?")
+            "UPDATE api_client_certificates SET certificate = CASE WHEN ? = '' THEN certificate "
+            "ELSE ? END, "
+            "tier = CASE WHEN ? = '' THEN tier ELSE ? END WHERE api_id = ? AND key_type = ? AND "
+            "alias = ?")
         .bind(1, c.pem)
         .bind(2, c.pem)
         .bind(3, c.tier)
@@ -130,11 +145,14 @@ bool SqlCertificateStore::update_client_certificate(const domain::ClientCertific
   return found;
 }
 
-bool SqlCertificateStore::delete_client_certificate(std::string_view api_id, std::string_view key_type, std::string_view alias) {
+bool SqlCertificateStore::delete_client_certificate(std::string_view api_id,
+                                                    std::string_view key_type,
+                                                    std::string_view alias) {
   bool found = false;
   db_.write([&](sql::Tx& tx) -> std::int64_t {
     auto& conn = tx.conn();
-    conn.prepare("DELETE FROM api_client_certificates WHERE api_id = ? AND key_type = ? AND alias = ?")
+    conn.prepare(
+            "DELETE FROM api_client_certificates WHERE api_id = ? AND key_type = ? AND alias = ?")
         .bind(1, api_id)
         .bind(2, key_type)
         .bind(3, alias)

@@ -1,7 +1,4 @@
 // Documents, thumbnails, comments and ratings, over the SQL layer (see store/content_store.h).
-#include "store/sql/aggregates.h"
-#include "store/sql/records.h"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,6 +14,8 @@
 #include "domain/lifecycle.h"
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
+#include "store/sql/aggregates.h"
+#include "store/sql/records.h"
 
 namespace archway::store {
 
@@ -73,7 +72,8 @@ domain::Document document_from(const Stmt& s) {
 
 using namespace records;
 
-void SqlContentStore::create_document(const domain::Document& d, const std::optional<domain::StoredFile>& content) {
+void SqlContentStore::create_document(const domain::Document& d,
+                                      const std::optional<domain::StoredFile>& content) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     insert_document_locked(conn, d, content);
@@ -83,52 +83,60 @@ void SqlContentStore::create_document(const domain::Document& d, const std::opti
 
 std::vector<domain::Document> SqlContentStore::list_documents(std::string_view api_id) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::Document> {
-    Stmt s = conn.prepare(std::string(kDocumentColumns) + " WHERE api_id = ? ORDER BY created_time, id");
-    s.bind(1, api_id);
-    std::vector<domain::Document> out;
-    while (s.step()) out.push_back(document_from(s));
-    return out;
+    return all_rows(
+        conn.prepare(std::string(kDocumentColumns) + " WHERE api_id = ? ORDER BY created_time, id")
+            .bind(1, api_id),
+        document_from);
   });
 }
 
-std::optional<domain::Document> SqlContentStore::get_document(std::string_view api_id, std::string_view id) {
+std::optional<domain::Document> SqlContentStore::get_document(std::string_view api_id,
+                                                              std::string_view id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::Document> {
-    Stmt s = conn.prepare(std::string(kDocumentColumns) + " WHERE api_id = ? AND id = ?");
-    s.bind(1, api_id).bind(2, id);
-    if (!s.step()) return std::nullopt;
-    return document_from(s);
+    return first_row(conn.prepare(std::string(kDocumentColumns) + " WHERE api_id = ? AND id = ?")
+                         .bind(1, api_id)
+                         .bind(2, id),
+                     document_from);
   });
 }
 
-void SqlContentStore::update_document(const domain::Document& d, const std::optional<domain::StoredFile>& content) {
+void SqlContentStore::update_document(const domain::Document& d,
+                                      const std::optional<domain::StoredFile>& content) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     std::optional<domain::StoredFile> kept = content;
     if (!kept) {
       // Content stays while the source type does; a new source type starts without any.
       Stmt s = conn.prepare(
-          "SELECT source_type, file_name, media_type, content FROM api_documents WHERE api_id = ? AND id = ?");
+          "SELECT source_type, file_name, media_type, content FROM api_documents WHERE api_id = ? "
+          "AND id = ?");
       s.bind(1, d.api_id).bind(2, d.id);
       if (!s.step())
-        throw common::ProblemError(common::Problem::not_found(fmt::format("Document '{}' not found", d.id)));
-      if (s.text(0) == d.source_type && !s.is_null(3)) kept = domain::StoredFile{s.text(2), s.text(1), s.blob(3)};
+        throw common::ProblemError(
+            common::Problem::not_found(fmt::format("Document '{}' not found", d.id)));
+      if (s.text(0) == d.source_type && !s.is_null(3))
+        kept = domain::StoredFile{s.text(2), s.text(1), s.blob(3)};
     }
     Stmt s = conn.prepare(
-        "UPDATE api_documents SET name=?, type=?, other_type_name=?, summary=?, visibility=?, source_type=?, "
+        "UPDATE api_documents SET name=?, type=?, other_type_name=?, summary=?, visibility=?, "
+        "source_type=?, "
         "source_url=?, file_name=?, media_type=?, content=?, updated_by=?, updated_time=? "
         "WHERE api_id = ? AND id = ?");
     bind_document(s, 1, d, kept);
     s.bind(11, d.updated_by).bind(12, d.updated_time).bind(13, d.api_id).bind(14, d.id);
     run_unique(s, fmt::format("The API already has a document named '{}'", d.name));
     if (conn.changes() == 0)
-      throw common::ProblemError(common::Problem::not_found(fmt::format("Document '{}' not found", d.id)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("Document '{}' not found", d.id)));
     return std::int64_t{0};
   });
 }
 
-std::optional<domain::StoredFile> SqlContentStore::document_content(std::string_view api_id, std::string_view id) {
+std::optional<domain::StoredFile> SqlContentStore::document_content(std::string_view api_id,
+                                                                    std::string_view id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::StoredFile> {
-    Stmt s = conn.prepare("SELECT media_type, file_name, content FROM api_documents WHERE api_id = ? AND id = ?");
+    Stmt s = conn.prepare(
+        "SELECT media_type, file_name, content FROM api_documents WHERE api_id = ? AND id = ?");
     s.bind(1, api_id).bind(2, id);
     if (!s.step() || s.is_null(2)) return std::nullopt;
     return domain::StoredFile{s.text(0), s.text(1), s.blob(2)};
@@ -138,7 +146,10 @@ std::optional<domain::StoredFile> SqlContentStore::document_content(std::string_
 bool SqlContentStore::delete_document(std::string_view api_id, std::string_view id) {
   return db_.write([&](sql::Tx& tx) -> bool {
     auto& conn = tx.conn();
-    conn.prepare("DELETE FROM api_documents WHERE api_id = ? AND id = ?").bind(1, api_id).bind(2, id).run();
+    conn.prepare("DELETE FROM api_documents WHERE api_id = ? AND id = ?")
+        .bind(1, api_id)
+        .bind(2, id)
+        .run();
     return conn.changes() > 0;
   });
 }
@@ -154,15 +165,18 @@ void SqlContentStore::create_comment(const domain::Comment& c) {
         throw common::ProblemError(common::Problem::not_found(
             fmt::format("Comment '{}' of API '{}' not found", c.parent_id, c.api_id)));
       if (!comment_from(p).parent_id.empty())
-        throw common::ProblemError(common::Problem::bad_request(
-            fmt::format("'replyTo': comment '{}' is a reply; replies nest one level", c.parent_id)));
+        throw common::ProblemError(common::Problem::bad_request(fmt::format(
+            "'replyTo': comment '{}' is a reply; replies nest one level", c.parent_id)));
     }
     Stmt s = conn.prepare(
-        "INSERT INTO api_comments (id, api_id, parent_id, content, category, entry_point, created_by, "
+        "INSERT INTO api_comments (id, api_id, parent_id, content, category, entry_point, "
+        "created_by, "
         "created_time, updated_time) VALUES (?,?,?,?,?,?,?,?,?)");
     s.bind(1, c.id).bind(2, c.api_id);
-    if (c.parent_id.empty()) s.bind_null(3);
-    else s.bind(3, c.parent_id);
+    if (c.parent_id.empty())
+      s.bind_null(3);
+    else
+      s.bind(3, c.parent_id);
     s.bind(4, c.content).bind(5, c.category).bind(6, c.entry_point).bind(7, c.created_by);
     s.bind(8, c.created_time).bind(9, c.updated_time);
     s.run();
@@ -170,17 +184,15 @@ void SqlContentStore::create_comment(const domain::Comment& c) {
   });
 }
 
-std::optional<domain::Comment> SqlContentStore::get_comment(std::string_view api_id, std::string_view id) {
+std::optional<domain::Comment> SqlContentStore::get_comment(std::string_view api_id,
+                                                            std::string_view id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::Comment> {
-    Stmt s = conn.prepare(q::kCommentById);
-    s.bind(1, api_id).bind(2, id);
-    if (!s.step()) return std::nullopt;
-    return comment_from(s);
+    return first_row(conn.prepare(q::kCommentById).bind(1, api_id).bind(2, id), comment_from);
   });
 }
 
-CommentPage SqlContentStore::list_comments(std::string_view api_id, std::string_view parent_id, std::int64_t limit,
-                          std::int64_t offset) {
+CommentPage SqlContentStore::list_comments(std::string_view api_id, std::string_view parent_id,
+                                           std::int64_t limit, std::int64_t offset) {
   return db_.read([&](sql::Connection& conn) -> CommentPage {
     CommentPage page;
     const bool replies = !parent_id.empty();
@@ -204,7 +216,9 @@ CommentPage SqlContentStore::list_comments(std::string_view api_id, std::string_
 bool SqlContentStore::update_comment(const domain::Comment& c) {
   return db_.write([&](sql::Tx& tx) -> bool {
     auto& conn = tx.conn();
-    conn.prepare("UPDATE api_comments SET content = ?, category = ?, updated_time = ? WHERE api_id = ? AND id = ?")
+    conn.prepare(
+            "UPDATE api_comments SET content = ?, category = ?, updated_time = ? WHERE api_id = ? "
+            "AND id = ?")
         .bind(1, c.content)
         .bind(2, c.category)
         .bind(3, c.updated_time)
@@ -218,7 +232,10 @@ bool SqlContentStore::update_comment(const domain::Comment& c) {
 bool SqlContentStore::delete_comment(std::string_view api_id, std::string_view id) {
   return db_.write([&](sql::Tx& tx) -> bool {
     auto& conn = tx.conn();
-    conn.prepare("DELETE FROM api_comments WHERE api_id = ? AND id = ?").bind(1, api_id).bind(2, id).run();
+    conn.prepare("DELETE FROM api_comments WHERE api_id = ? AND id = ?")
+        .bind(1, api_id)
+        .bind(2, id)
+        .run();
     return conn.changes() > 0;
   });
 }
@@ -229,8 +246,10 @@ domain::Rating SqlContentStore::set_rating(const domain::Rating& r) {
     auto& conn = tx.conn();
     require_api(conn, r.api_id);
     conn.prepare(
-           "INSERT INTO api_ratings (id, api_id, rated_by, rating, created_time, updated_time) VALUES (?,?,?,?,?,?) "
-           "ON CONFLICT (api_id, rated_by) DO UPDATE SET rating = excluded.rating, updated_time = excluded.updated_time")
+            "INSERT INTO api_ratings (id, api_id, rated_by, rating, created_time, updated_time) "
+            "VALUES (?,?,?,?,?,?) "
+            "ON CONFLICT (api_id, rated_by) DO UPDATE SET rating = excluded.rating, updated_time = "
+            "excluded.updated_time")
         .bind(1, r.id)
         .bind(2, r.api_id)
         .bind(3, r.rated_by)
@@ -247,24 +266,26 @@ domain::Rating SqlContentStore::set_rating(const domain::Rating& r) {
   return stored;
 }
 
-std::optional<domain::Rating> SqlContentStore::get_rating(std::string_view api_id, std::string_view user) {
+std::optional<domain::Rating> SqlContentStore::get_rating(std::string_view api_id,
+                                                          std::string_view user) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::Rating> {
-    Stmt s = conn.prepare(q::kRatingOf);
-    s.bind(1, api_id).bind(2, user);
-    if (!s.step()) return std::nullopt;
-    return rating_from(s);
+    return first_row(conn.prepare(q::kRatingOf).bind(1, api_id).bind(2, user), rating_from);
   });
 }
 
 bool SqlContentStore::delete_rating(std::string_view api_id, std::string_view user) {
   return db_.write([&](sql::Tx& tx) -> bool {
     auto& conn = tx.conn();
-    conn.prepare("DELETE FROM api_ratings WHERE api_id = ? AND rated_by = ?").bind(1, api_id).bind(2, user).run();
+    conn.prepare("DELETE FROM api_ratings WHERE api_id = ? AND rated_by = ?")
+        .bind(1, api_id)
+        .bind(2, user)
+        .run();
     return conn.changes() > 0;
   });
 }
 
-RatingPage SqlContentStore::list_ratings(std::string_view api_id, std::int64_t limit, std::int64_t offset) {
+RatingPage SqlContentStore::list_ratings(std::string_view api_id, std::int64_t limit,
+                                         std::int64_t offset) {
   return db_.read([&](sql::Connection& conn) -> RatingPage {
     RatingPage page;
     {
@@ -281,13 +302,15 @@ RatingPage SqlContentStore::list_ratings(std::string_view api_id, std::int64_t l
   });
 }
 
-std::vector<std::pair<std::string, ContentStore::RatingTotals>> SqlContentStore::rating_totals(const std::vector<std::string>& api_ids) {
+std::vector<std::pair<std::string, ContentStore::RatingTotals>> SqlContentStore::rating_totals(
+    const std::vector<std::string>& api_ids) {
   return db_.read([&](sql::Connection& conn) -> std::vector<std::pair<std::string, RatingTotals>> {
     std::vector<std::pair<std::string, RatingTotals>> out;
     for (const auto& id : api_ids) {
       Stmt s = conn.prepare(q::kRatingTotals);
       s.bind(1, id);
-      if (s.step() && s.integer(0) > 0) out.emplace_back(id, RatingTotals{s.integer(0), s.integer(1)});
+      if (s.step() && s.integer(0) > 0)
+        out.emplace_back(id, RatingTotals{s.integer(0), s.integer(1)});
     }
     return out;
   });

@@ -18,10 +18,12 @@ common::Problem unavailable(std::string description) {
 
 }  // namespace
 
-std::int64_t Tx::append_change(std::string_view type, std::string_view entity_id, std::string_view payload) {
+std::int64_t Tx::append_change(std::string_view type, std::string_view entity_id,
+                               std::string_view payload) {
   // RETURNING: SQLite (3.35 and later) and PostgreSQL spell it alike.
   Stmt s = conn_.prepare(
-      "INSERT INTO change_log (type, entity_id, payload, created_time) VALUES (?,?,?,?) RETURNING revision");
+      "INSERT INTO change_log (type, entity_id, payload, created_time) VALUES (?,?,?,?) RETURNING "
+      "revision");
   s.bind(1, type).bind(2, entity_id).bind(3, payload).bind(4, common::now_millis());
   s.step();
   revision_ = s.integer(0);
@@ -41,12 +43,14 @@ void run_unique(Stmt& stmt, const std::string& conflict) {
 void throw_write_failure(const Error& e) {
   switch (e.kind()) {
     case Error::Kind::kConstraint:
-      throw common::ProblemError(common::Problem::conflict("The change conflicts with a stored record"));
+      throw common::ProblemError(
+          common::Problem::conflict("The change conflicts with a stored record"));
     case Error::Kind::kConnectionLost:
       throw common::ProblemError(unavailable("The database is not reachable; nothing was changed"));
     case Error::Kind::kBusy:
     case Error::Kind::kSerialization:
-      throw common::ProblemError(unavailable("The database is busy; nothing was changed, try again"));
+      throw common::ProblemError(
+          unavailable("The database is busy; nothing was changed, try again"));
     case Error::Kind::kOther:
       break;
   }

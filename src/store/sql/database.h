@@ -1,10 +1,10 @@
 #pragma once
 // The one way the store's aggregates touch the database. `read(fn)` runs fn in a read transaction;
-// `write(fn)` runs fn in a write transaction with a Tx (the connection and the change log), commits,
-// and tells the commit listener the newest revision. Whatever fn throws rolls everything back,
-// change events included. A retryable error (busy, serialization) runs fn again from the start, up
-// to `kWriteAttempts` times; a constraint violation that escapes fn is a 409, a lost connection a
-// 503: never a half-applied write.
+// `write(fn)` runs fn in a write transaction with a Tx (the connection and the change log),
+// commits, and tells the commit listener the newest revision. Whatever fn throws rolls everything
+// back, change events included. A retryable error (busy, serialization) runs fn again from the
+// start, up to `kWriteAttempts` times; a constraint violation that escapes fn is a 409, a lost
+// connection a 503: never a half-applied write.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,7 +30,8 @@ class Tx {
   Connection& conn() { return conn_; }
   Stmt prepare(std::string_view sql) { return conn_.prepare(sql); }
   // Appends an event to the change log in this transaction and returns its revision.
-  std::int64_t append_change(std::string_view type, std::string_view entity_id, std::string_view payload);
+  std::int64_t append_change(std::string_view type, std::string_view entity_id,
+                             std::string_view payload);
   // The newest revision this transaction appended (0: none).
   std::int64_t revision() const { return revision_; }
 
@@ -110,7 +111,8 @@ class Database {
     }
   }
 
-  // Called after a commit that appended events, with the newest revision (from the writer's thread).
+  // Called after a commit that appended events, with the newest revision (from the writer's
+  // thread).
   void set_commit_listener(std::function<void(std::int64_t)> listener);
 
  private:

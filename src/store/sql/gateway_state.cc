@@ -1,7 +1,4 @@
 // What gateways load to authorise calls, over the SQL layer (see store/gateway_state_store.h).
-#include "store/sql/aggregates.h"
-#include "store/sql/records.h"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,6 +14,8 @@
 #include "domain/lifecycle.h"
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
+#include "store/sql/aggregates.h"
+#include "store/sql/records.h"
 
 namespace archway::store {
 
@@ -26,7 +25,8 @@ namespace records {
 
 // With `entries` false: only the small, rarely changed sets (policies, block conditions, signing
 // keys, external key managers).
-domain::SecurityState read_security(sql::Connection& conn, std::int64_t now_s, std::int64_t grace_s, bool entries, bool subscriptions) {
+domain::SecurityState read_security(sql::Connection& conn, std::int64_t now_s, std::int64_t grace_s,
+                                    bool entries, bool subscriptions) {
   domain::SecurityState st;
   {
     if (entries) {
@@ -61,11 +61,13 @@ domain::SecurityState read_security(sql::Connection& conn, std::int64_t now_s, s
       while (s.step()) st.external_key_managers.push_back(km_from(s));
     }
     {
-      Stmt s = conn.prepare("SELECT id, level, unlimited, definition FROM throttle_policies ORDER BY level, name");
+      Stmt s = conn.prepare(
+          "SELECT id, level, unlimited, definition FROM throttle_policies ORDER BY level, name");
       while (s.step()) st.policies.push_back(policy_from(s));
     }
     {
-      Stmt s = conn.prepare(std::string(kBlockColumns) + " WHERE enabled = 1 ORDER BY created_time, id");
+      Stmt s =
+          conn.prepare(std::string(kBlockColumns) + " WHERE enabled = 1 ORDER BY created_time, id");
       while (s.step()) st.block_conditions.push_back(block_from(s));
     }
     {
@@ -84,25 +86,29 @@ domain::SecurityState read_security(sql::Connection& conn, std::int64_t now_s, s
 
 using namespace records;
 
-domain::SecurityState SqlGatewayStateStore::security_state(std::int64_t now_s, std::int64_t grace_s) {
+domain::SecurityState SqlGatewayStateStore::security_state(std::int64_t now_s,
+                                                           std::int64_t grace_s) {
   return db_.read([&](sql::Connection& conn) -> domain::SecurityState {
     return read_security(conn, now_s, grace_s, true, true);
   });
 }
 
-domain::SecurityState SqlGatewayStateStore::security_settings(std::int64_t now_s, std::int64_t grace_s) {
+domain::SecurityState SqlGatewayStateStore::security_settings(std::int64_t now_s,
+                                                              std::int64_t grace_s) {
   return db_.read([&](sql::Connection& conn) -> domain::SecurityState {
     return read_security(conn, now_s, grace_s, false, false);
   });
 }
 
-domain::SecurityState SqlGatewayStateStore::security_state_except_subscriptions(std::int64_t now_s, std::int64_t grace_s) {
+domain::SecurityState SqlGatewayStateStore::security_state_except_subscriptions(
+    std::int64_t now_s, std::int64_t grace_s) {
   return db_.read([&](sql::Connection& conn) -> domain::SecurityState {
     return read_security(conn, now_s, grace_s, true, false);
   });
 }
 
-void SqlGatewayStateStore::for_each_subscription(const std::function<void(domain::Subscription&&)>& f) {
+void SqlGatewayStateStore::for_each_subscription(
+    const std::function<void(domain::Subscription&&)>& f) {
   return db_.read([&](sql::Connection& conn) -> void {
     Stmt s = conn.prepare(kSubColumns);
     while (s.step()) f(sub_from(s));

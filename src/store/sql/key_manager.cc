@@ -1,7 +1,4 @@
 // The Key Manager's records, over the SQL layer (see store/key_manager_store.h).
-#include "store/sql/aggregates.h"
-#include "store/sql/records.h"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,6 +14,8 @@
 #include "domain/lifecycle.h"
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
+#include "store/sql/aggregates.h"
+#include "store/sql/records.h"
 
 namespace archway::store {
 
@@ -25,8 +24,8 @@ using sql::run_unique;
 namespace records {
 
 domain::ApiKeyRecord api_key_from(const Stmt& s) {
-  return {s.text(0),    s.text(1),    s.text(2),     s.text(3),     s.text(4),     s.text(5),
-          s.text(6),    s.text(7),    s.integer(8),  s.integer(9),  s.integer(10), s.integer(11)};
+  return {s.text(0), s.text(1), s.text(2),    s.text(3),    s.text(4),     s.text(5),
+          s.text(6), s.text(7), s.integer(8), s.integer(9), s.integer(10), s.integer(11)};
 }
 
 // Within a write: records the revocation and its token.revoked event (the gateway's change feed
@@ -34,25 +33,24 @@ domain::ApiKeyRecord api_key_from(const Stmt& s) {
 std::int64_t insert_revocation(sql::Tx& tx, const domain::RevokedToken& t) {
   auto& conn = tx.conn();
   conn.prepare(
-         "INSERT INTO revoked_tokens (jti, expires_at, revoked_time) VALUES (?,?,?) "
-         "ON CONFLICT(jti) DO NOTHING")
+          "INSERT INTO revoked_tokens (jti, expires_at, revoked_time) VALUES (?,?,?) "
+          "ON CONFLICT(jti) DO NOTHING")
       .bind(1, t.jti)
       .bind(2, t.expires_at)
       .bind(3, common::now_millis())
       .run();
   if (conn.changes() == 0) return 0;
-  return tx.append_change("token.revoked", t.jti, json::serialize(json::object{{"expiresAt", t.expires_at}}));
+  return tx.append_change("token.revoked", t.jti,
+                          json::serialize(json::object{{"expiresAt", t.expires_at}}));
 }
 
 // Within a transaction: the token, after the cleanup of those expired a day ago.
 void insert_refresh_token(sql::Connection& conn, const domain::RefreshToken& t) {
-  conn.prepare(q::kDeleteRefreshTokensBefore)
-      .bind(1, common::now_millis() / 1000 - 86400)
-      .run();
+  conn.prepare(q::kDeleteRefreshTokensBefore).bind(1, common::now_millis() / 1000 - 86400).run();
   conn.prepare(
-         "INSERT INTO refresh_tokens (token_hash, consumer_key, subject, scope, expires_at, "
-         "used, created_time, family_id) "
-         "VALUES (?,?,?,?,?,0,?,?)")
+          "INSERT INTO refresh_tokens (token_hash, consumer_key, subject, scope, expires_at, "
+          "used, created_time, family_id) "
+          "VALUES (?,?,?,?,?,0,?,?)")
       .bind(1, t.token_hash)
       .bind(2, t.consumer_key)
       .bind(3, t.subject)
@@ -79,7 +77,8 @@ void insert_family_issue(sql::Connection& conn, const domain::FamilyIssue& f) {
 
 // Marks a code or refresh token used (`consume`, one row by its hash, only if unused) and records
 // what was issued from it, in one transaction: of two racing redemptions exactly one succeeds.
-bool redeem(sql::Connection& conn, const char* consume, std::string_view hash, const domain::FamilyIssue& f) {
+bool redeem(sql::Connection& conn, const char* consume, std::string_view hash,
+            const domain::FamilyIssue& f) {
   conn.prepare(consume).bind(1, hash).run();
   if (conn.changes() == 0) return false;
   insert_family_issue(conn, f);
@@ -94,10 +93,10 @@ void SqlKeyManagerStore::create_key_manager(const domain::ExternalKeyManager& k)
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     run_unique(conn.prepare("INSERT INTO key_managers (id, name, display_name, type, description, "
-                           "issuer, jwks_url, "
-                           "consumer_key_claim, scopes_claim, enabled, jwks, jwks_fetched_time, "
-                           "created_time) "
-                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                            "issuer, jwks_url, "
+                            "consumer_key_claim, scopes_claim, enabled, jwks, jwks_fetched_time, "
+                            "created_time) "
+                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
                    .bind(1, k.id)
                    .bind(2, k.name)
                    .bind(3, k.display_name)
@@ -119,19 +118,13 @@ void SqlKeyManagerStore::create_key_manager(const domain::ExternalKeyManager& k)
 
 std::vector<domain::ExternalKeyManager> SqlKeyManagerStore::list_key_managers() {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::ExternalKeyManager> {
-    Stmt s = conn.prepare(kKmColumns + std::string(" ORDER BY name"));
-    std::vector<domain::ExternalKeyManager> out;
-    while (s.step()) out.push_back(km_from(s));
-    return out;
+    return all_rows(conn.prepare(kKmColumns + std::string(" ORDER BY name")), km_from);
   });
 }
 
 std::optional<domain::ExternalKeyManager> SqlKeyManagerStore::get_key_manager(std::string_view id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::ExternalKeyManager> {
-    Stmt s = conn.prepare(kKmColumns + std::string(" WHERE id = ?"));
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return km_from(s);
+    return first_row(conn.prepare(kKmColumns + std::string(" WHERE id = ?")).bind(1, id), km_from);
   });
 }
 
@@ -139,8 +132,8 @@ void SqlKeyManagerStore::update_key_manager(const domain::ExternalKeyManager& k)
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     run_unique(conn.prepare("UPDATE key_managers SET name=?, display_name=?, type=?, "
-                           "description=?, issuer=?, jwks_url=?, "
-                           "consumer_key_claim=?, scopes_claim=?, enabled=? WHERE id=?")
+                            "description=?, issuer=?, jwks_url=?, "
+                            "consumer_key_claim=?, scopes_claim=?, enabled=? WHERE id=?")
                    .bind(1, k.name)
                    .bind(2, k.display_name)
                    .bind(3, k.type)
@@ -171,11 +164,11 @@ bool SqlKeyManagerStore::delete_key_manager(std::string_view id) {
 }
 
 void SqlKeyManagerStore::set_key_manager_jwks(std::string_view id, std::string_view jwks,
-                          std::int64_t fetched) {
+                                              std::int64_t fetched) {
   db_.write([&](sql::Tx& tx) -> std::int64_t {
     auto& conn = tx.conn();
     conn.prepare(
-           "UPDATE key_managers SET jwks = ?, jwks_fetched_time = ? WHERE id = ? AND jwks <> ?")
+            "UPDATE key_managers SET jwks = ?, jwks_fetched_time = ? WHERE id = ? AND jwks <> ?")
         .bind(1, jwks)
         .bind(2, fetched)
         .bind(3, id)
@@ -189,9 +182,9 @@ void SqlKeyManagerStore::add_signing_key(const domain::SigningKeyRecord& k) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     conn.prepare(
-           "INSERT INTO signing_keys (kid, alg, sealed_private_pem, public_jwk, created_time, "
-           "retired_time) "
-           "VALUES (?,?,?,?,?,?)")
+            "INSERT INTO signing_keys (kid, alg, sealed_private_pem, public_jwk, created_time, "
+            "retired_time) "
+            "VALUES (?,?,?,?,?,?)")
         .bind(1, k.kid)
         .bind(2, k.alg)
         .bind(3, k.sealed_private_pem)
@@ -235,9 +228,7 @@ void SqlKeyManagerStore::revoke_token(const domain::RevokedToken& t) {
         .run();
     const std::int64_t rev = insert_revocation(tx, t);
     if (rev != 0)
-      conn.prepare(q::kDeleteRevokedTokensBefore)
-          .bind(1, common::now_millis() / 1000 - 3600)
-          .run();
+      conn.prepare(q::kDeleteRevokedTokensBefore).bind(1, common::now_millis() / 1000 - 3600).run();
     return rev;
   });
 }
@@ -246,8 +237,10 @@ void SqlKeyManagerStore::record_api_key(const domain::ApiKeyRecord& k) {
   return db_.write([&](sql::Tx& tx) -> void {
     auto& conn = tx.conn();
     conn.prepare(
-           "INSERT INTO api_keys (id, name, application_id, application_name, api_id, api_name, key_type, owner, "
-           "issued_time, validity_seconds, expires_at, revoked_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+            "INSERT INTO api_keys (id, name, application_id, application_name, api_id, api_name, "
+            "key_type, owner, "
+            "issued_time, validity_seconds, expires_at, revoked_time) VALUES "
+            "(?,?,?,?,?,?,?,?,?,?,?,?)")
         .bind(1, k.id)
         .bind(2, k.name)
         .bind(3, k.application_id)
@@ -264,13 +257,14 @@ void SqlKeyManagerStore::record_api_key(const domain::ApiKeyRecord& k) {
   });
 }
 
-std::vector<domain::ApiKeyRecord> SqlKeyManagerStore::list_api_keys(std::int64_t limit, std::int64_t offset) {
+std::vector<domain::ApiKeyRecord> SqlKeyManagerStore::list_api_keys(std::int64_t limit,
+                                                                    std::int64_t offset) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::ApiKeyRecord> {
-    Stmt s = conn.prepare(std::string(kApiKeyColumns) + " ORDER BY issued_time DESC, id LIMIT ? OFFSET ?");
-    s.bind(1, limit).bind(2, offset);
-    std::vector<domain::ApiKeyRecord> out;
-    while (s.step()) out.push_back(api_key_from(s));
-    return out;
+    return all_rows(conn.prepare(std::string(kApiKeyColumns) +
+                                 " ORDER BY issued_time DESC, id LIMIT ? OFFSET ?")
+                        .bind(1, limit)
+                        .bind(2, offset),
+                    api_key_from);
   });
 }
 
@@ -284,10 +278,8 @@ std::int64_t SqlKeyManagerStore::count_api_keys() {
 
 std::optional<domain::ApiKeyRecord> SqlKeyManagerStore::get_api_key(std::string_view id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::ApiKeyRecord> {
-    Stmt s = conn.prepare(std::string(kApiKeyColumns) + " WHERE id = ?");
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return api_key_from(s);
+    return first_row(conn.prepare(std::string(kApiKeyColumns) + " WHERE id = ?").bind(1, id),
+                     api_key_from);
   });
 }
 
@@ -313,17 +305,20 @@ void SqlKeyManagerStore::record_family_issue(const domain::FamilyIssue& f) {
   });
 }
 
-bool SqlKeyManagerStore::redeem_authorization_code(std::string_view hash, const domain::FamilyIssue& f) {
+bool SqlKeyManagerStore::redeem_authorization_code(std::string_view hash,
+                                                   const domain::FamilyIssue& f) {
   return db_.write([&](sql::Tx& tx) -> bool {
     auto& conn = tx.conn();
-    return redeem(conn, "UPDATE authorization_codes SET used = 1 WHERE code_hash = ? AND used = 0", hash, f);
+    return redeem(conn, "UPDATE authorization_codes SET used = 1 WHERE code_hash = ? AND used = 0",
+                  hash, f);
   });
 }
 
 bool SqlKeyManagerStore::redeem_refresh_token(std::string_view hash, const domain::FamilyIssue& f) {
   return db_.write([&](sql::Tx& tx) -> bool {
     auto& conn = tx.conn();
-    return redeem(conn, "UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0", hash, f);
+    return redeem(conn, "UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0",
+                  hash, f);
   });
 }
 
@@ -348,9 +343,7 @@ std::size_t SqlKeyManagerStore::revoke_token_family(std::string_view family_id) 
         ++revoked;
       }
     if (rev != 0)
-      conn.prepare(q::kDeleteRevokedTokensBefore)
-          .bind(1, common::now_millis() / 1000 - 3600)
-          .run();
+      conn.prepare(q::kDeleteRevokedTokensBefore).bind(1, common::now_millis() / 1000 - 3600).run();
     return rev;
   });
   return revoked;
@@ -363,9 +356,9 @@ void SqlKeyManagerStore::save_authorization_code(const domain::AuthorizationCode
         .bind(1, common::now_millis() / 1000 - 3600)
         .run();
     conn.prepare(
-           "INSERT INTO authorization_codes (code_hash, consumer_key, redirect_uri, subject, "
-           "scope, code_challenge, "
-           "expires_at, used, family_id) VALUES (?,?,?,?,?,?,?,0,?)")
+            "INSERT INTO authorization_codes (code_hash, consumer_key, redirect_uri, subject, "
+            "scope, code_challenge, "
+            "expires_at, used, family_id) VALUES (?,?,?,?,?,?,?,0,?)")
         .bind(1, c.code_hash)
         .bind(2, c.consumer_key)
         .bind(3, c.redirect_uri)
@@ -378,7 +371,8 @@ void SqlKeyManagerStore::save_authorization_code(const domain::AuthorizationCode
   });
 }
 
-std::optional<domain::AuthorizationCode> SqlKeyManagerStore::find_authorization_code(std::string_view hash) {
+std::optional<domain::AuthorizationCode> SqlKeyManagerStore::find_authorization_code(
+    std::string_view hash) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::AuthorizationCode> {
     Stmt s = conn.prepare(
         "SELECT code_hash, consumer_key, redirect_uri, subject, scope, code_challenge, expires_at, "

@@ -1,7 +1,5 @@
-// Throttling policies, deny policies, operation policies and gateway policy mappings, over the SQL layer (see store/policy_store.h).
-#include "store/sql/aggregates.h"
-#include "store/sql/records.h"
-
+// Throttling policies, deny policies, operation policies and gateway policy mappings, over the SQL
+// layer (see store/policy_store.h).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,6 +15,8 @@
 #include "domain/lifecycle.h"
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
+#include "store/sql/aggregates.h"
+#include "store/sql/records.h"
 
 namespace archway::store {
 
@@ -25,7 +25,9 @@ using sql::run_unique;
 namespace records {
 
 std::vector<std::string> gateway_labels_locked(sql::Connection& conn, std::string_view mapping_id) {
-  Stmt s = conn.prepare("SELECT environment FROM gateway_policy_deployments WHERE mapping_id = ? ORDER BY environment");
+  Stmt s = conn.prepare(
+      "SELECT environment FROM gateway_policy_deployments WHERE mapping_id = ? ORDER BY "
+      "environment");
   s.bind(1, mapping_id);
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.text(0));
@@ -50,17 +52,20 @@ void SqlPolicyStore::create_operation_policy(const domain::OperationPolicy& p) {
   return db_.write([&](sql::Tx& tx) -> void {
     auto& conn = tx.conn();
     Stmt s = conn.prepare(
-        "INSERT INTO operation_policies (id, api_id, name, version, record, created_time) VALUES (?,?,?,?,?,?)");
+        "INSERT INTO operation_policies (id, api_id, name, version, record, created_time) VALUES "
+        "(?,?,?,?,?,?)");
     s.bind(1, p.id).bind(2, p.api_id).bind(3, p.spec.name).bind(4, p.version);
     s.bind(5, json::serialize(domain::operation_policy_record(p))).bind(6, p.created_time);
-    run_unique(s, fmt::format("{} policy '{}' {} already exists", p.api_id.empty() ? "A common" : "The API's",
-                              p.spec.name, p.version));
+    run_unique(s, fmt::format("{} policy '{}' {} already exists",
+                              p.api_id.empty() ? "A common" : "The API's", p.spec.name, p.version));
   });
 }
 
-std::vector<domain::OperationPolicy> SqlPolicyStore::list_operation_policies(std::string_view api_id) {
+std::vector<domain::OperationPolicy> SqlPolicyStore::list_operation_policies(
+    std::string_view api_id) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::OperationPolicy> {
-    Stmt s = conn.prepare("SELECT record FROM operation_policies WHERE api_id = ? ORDER BY name, version");
+    Stmt s = conn.prepare(
+        "SELECT record FROM operation_policies WHERE api_id = ? ORDER BY name, version");
     s.bind(1, api_id);
     std::vector<domain::OperationPolicy> out;
     while (s.step()) out.push_back(operation_policy_from(s.text(0)));
@@ -84,7 +89,8 @@ bool SqlPolicyStore::delete_operation_policy(std::string_view id) {
     s.bind(1, id);
     if (!s.step()) return false;
     const std::string api_id = s.text(0), name = s.text(1), version = s.text(2);
-    // A scan of the definitions that name the policy at all (a deletion is rare), then an exact check.
+    // A scan of the definitions that name the policy at all (a deletion is rare), then an exact
+    // check.
     const std::string like = "%\"policyName\":\"" + name + "\"%";
     std::vector<std::string> users;
     auto scan = [&](const char* sql, bool with_api) {
@@ -95,17 +101,26 @@ bool SqlPolicyStore::delete_operation_policy(std::string_view id) {
         if (names_policy(q.text(1), name, version)) users.push_back(q.text(0));
     };
     if (api_id.empty()) {
+      // A prefilter only (names_policy decides): SQLite's LIKE ignores case, PostgreSQL's does not,
+      // both find every use.
       scan("SELECT name || ' ' || version, definition FROM apis WHERE definition LIKE ?", false);
-      scan("SELECT a.name || ' ' || a.version || ' (revision ' || r.number || ')', r.definition FROM api_revisions r "
-           "JOIN apis a ON a.id = r.api_id WHERE r.definition LIKE ?",
-           false);
-      scan("SELECT 'gateway policy mapping ' || display_name, flows FROM gateway_policy_mappings WHERE flows LIKE ?",
-           false);
+      scan(
+          "SELECT a.name || ' ' || a.version || ' (revision ' || r.number || ')', r.definition "
+          "FROM api_revisions r "
+          "JOIN apis a ON a.id = r.api_id WHERE r.definition LIKE ?",
+          false);
+      scan(
+          "SELECT 'gateway policy mapping ' || display_name, flows FROM gateway_policy_mappings "
+          "WHERE flows LIKE ?",
+          false);
     } else {
-      scan("SELECT name || ' ' || version, definition FROM apis WHERE definition LIKE ? AND id = ?", true);
-      scan("SELECT a.name || ' ' || a.version || ' (revision ' || r.number || ')', r.definition FROM api_revisions r "
-           "JOIN apis a ON a.id = r.api_id WHERE r.definition LIKE ? AND r.api_id = ?",
+      scan("SELECT name || ' ' || version, definition FROM apis WHERE definition LIKE ? AND id = ?",
            true);
+      scan(
+          "SELECT a.name || ' ' || a.version || ' (revision ' || r.number || ')', r.definition "
+          "FROM api_revisions r "
+          "JOIN apis a ON a.id = r.api_id WHERE r.definition LIKE ? AND r.api_id = ?",
+          true);
     }
     if (!users.empty())
       throw common::ProblemError(common::Problem::conflict(
@@ -116,7 +131,8 @@ bool SqlPolicyStore::delete_operation_policy(std::string_view id) {
   });
 }
 
-void SqlPolicyStore::copy_operation_policies(std::string_view from_api_id, std::string_view to_api_id) {
+void SqlPolicyStore::copy_operation_policies(std::string_view from_api_id,
+                                             std::string_view to_api_id) {
   return db_.write([&](sql::Tx& tx) -> void {
     auto& conn = tx.conn();
     Stmt s = conn.prepare("SELECT record FROM operation_policies WHERE api_id = ?");
@@ -126,8 +142,9 @@ void SqlPolicyStore::copy_operation_policies(std::string_view from_api_id, std::
     for (auto& p : copies) {
       p.id = common::new_uuid();
       p.api_id = std::string(to_api_id);
-      conn.prepare("INSERT OR IGNORE INTO operation_policies (id, api_id, name, version, record, created_time) "
-                  "VALUES (?,?,?,?,?,?)")
+      conn.prepare(
+              "INSERT INTO operation_policies (id, api_id, name, version, record, created_time) "
+              "VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING")
           .bind(1, p.id)
           .bind(2, p.api_id)
           .bind(3, p.spec.name)
@@ -142,8 +159,10 @@ void SqlPolicyStore::copy_operation_policies(std::string_view from_api_id, std::
 void SqlPolicyStore::create_gateway_policy_mapping(const domain::GatewayPolicyMapping& m) {
   return db_.write([&](sql::Tx& tx) -> void {
     auto& conn = tx.conn();
-    conn.prepare("INSERT INTO gateway_policy_mappings (id, display_name, description, flows, created_time) "
-                "VALUES (?,?,?,?,?)")
+    conn.prepare(
+            "INSERT INTO gateway_policy_mappings (id, display_name, description, flows, "
+            "created_time) "
+            "VALUES (?,?,?,?,?)")
         .bind(1, m.id)
         .bind(2, m.display_name)
         .bind(3, m.description)
@@ -156,16 +175,19 @@ void SqlPolicyStore::create_gateway_policy_mapping(const domain::GatewayPolicyMa
 std::vector<domain::GatewayPolicyMapping> SqlPolicyStore::list_gateway_policy_mappings() {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::GatewayPolicyMapping> {
     Stmt s = conn.prepare(
-        "SELECT id, display_name, description, flows FROM gateway_policy_mappings ORDER BY created_time, id");
+        "SELECT id, display_name, description, flows FROM gateway_policy_mappings ORDER BY "
+        "created_time, id");
     std::vector<domain::GatewayPolicyMapping> out;
     while (s.step()) out.push_back(gateway_mapping_from(conn, s));
     return out;
   });
 }
 
-std::optional<domain::GatewayPolicyMapping> SqlPolicyStore::get_gateway_policy_mapping(std::string_view id) {
+std::optional<domain::GatewayPolicyMapping> SqlPolicyStore::get_gateway_policy_mapping(
+    std::string_view id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::GatewayPolicyMapping> {
-    Stmt s = conn.prepare("SELECT id, display_name, description, flows FROM gateway_policy_mappings WHERE id = ?");
+    Stmt s = conn.prepare(
+        "SELECT id, display_name, description, flows FROM gateway_policy_mappings WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return gateway_mapping_from(conn, s);
@@ -176,14 +198,18 @@ bool SqlPolicyStore::update_gateway_policy_mapping(const domain::GatewayPolicyMa
   bool found = false;
   db_.write([&](sql::Tx& tx) -> std::int64_t {
     auto& conn = tx.conn();
-    conn.prepare("UPDATE gateway_policy_mappings SET display_name = ?, description = ?, flows = ? WHERE id = ?")
+    conn.prepare(
+            "UPDATE gateway_policy_mappings SET display_name = ?, description = ?, flows = ? WHERE "
+            "id = ?")
         .bind(1, m.display_name)
         .bind(2, m.description)
         .bind(3, json::serialize(domain::policy_flows_to_json(m.flows)))
         .bind(4, m.id)
         .run();
     found = conn.changes() > 0;
-    return found && !gateway_labels_locked(conn, m.id).empty() ? tx.append_change("gateway_policy.changed", m.id, "{}") : 0;
+    return found && !gateway_labels_locked(conn, m.id).empty()
+               ? tx.append_change("gateway_policy.changed", m.id, "{}")
+               : 0;
   });
   return found;
 }
@@ -194,7 +220,8 @@ bool SqlPolicyStore::delete_gateway_policy_mapping(std::string_view id) {
     const auto labels = gateway_labels_locked(conn, id);
     if (!labels.empty()) {
       common::Problem p = common::Problem::conflict(
-          fmt::format("The gateway policy mapping is deployed to {}; undeploy it first", fmt::join(labels, ", ")));
+          fmt::format("The gateway policy mapping is deployed to {}; undeploy it first",
+                      fmt::join(labels, ", ")));
       p.status = p.code = 412;  // as the product lists for this call
       p.message = "Precondition Failed";
       throw common::ProblemError(std::move(p));
@@ -205,23 +232,29 @@ bool SqlPolicyStore::delete_gateway_policy_mapping(std::string_view id) {
   });
 }
 
-void SqlPolicyStore::deploy_gateway_policy_mapping(std::string_view id, const std::vector<std::string>& deploy,
-                                   const std::vector<std::string>& undeploy) {
+void SqlPolicyStore::deploy_gateway_policy_mapping(std::string_view id,
+                                                   const std::vector<std::string>& deploy,
+                                                   const std::vector<std::string>& undeploy) {
   db_.write([&](sql::Tx& tx) -> std::int64_t {
     auto& conn = tx.conn();
     for (const auto& env : deploy) {
-      Stmt s = conn.prepare("SELECT mapping_id FROM gateway_policy_deployments WHERE environment = ?");
+      Stmt s =
+          conn.prepare("SELECT mapping_id FROM gateway_policy_deployments WHERE environment = ?");
       s.bind(1, env);
       if (s.step() && s.text(0) != id)
         throw common::ProblemError(common::Problem::conflict(fmt::format(
-            "Gateway '{}' already has gateway policy mapping '{}' deployed; undeploy it first", env, s.text(0))));
-      conn.prepare("INSERT OR IGNORE INTO gateway_policy_deployments (environment, mapping_id) VALUES (?,?)")
+            "Gateway '{}' already has gateway policy mapping '{}' deployed; undeploy it first", env,
+            s.text(0))));
+      conn.prepare(
+              "INSERT INTO gateway_policy_deployments (environment, mapping_id) VALUES (?,?) ON "
+              "CONFLICT DO NOTHING")
           .bind(1, env)
           .bind(2, id)
           .run();
     }
     for (const auto& env : undeploy)
-      conn.prepare("DELETE FROM gateway_policy_deployments WHERE environment = ? AND mapping_id = ?")
+      conn.prepare(
+              "DELETE FROM gateway_policy_deployments WHERE environment = ? AND mapping_id = ?")
           .bind(1, env)
           .bind(2, id)
           .run();
@@ -232,7 +265,8 @@ void SqlPolicyStore::deploy_gateway_policy_mapping(std::string_view id, const st
 domain::PolicyFlows SqlPolicyStore::gateway_policies_of(std::string_view environment) {
   return db_.read([&](sql::Connection& conn) -> domain::PolicyFlows {
     Stmt s = conn.prepare(
-        "SELECT m.flows FROM gateway_policy_deployments d JOIN gateway_policy_mappings m ON m.id = d.mapping_id "
+        "SELECT m.flows FROM gateway_policy_deployments d JOIN gateway_policy_mappings m ON m.id = "
+        "d.mapping_id "
         "WHERE d.environment = ?");
     s.bind(1, environment);
     if (!s.step()) return {};
@@ -244,8 +278,8 @@ void SqlPolicyStore::create_policy(const domain::ThrottlePolicy& p) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     run_unique(conn.prepare("INSERT INTO throttle_policies (id, level, name, unlimited, "
-                           "definition, created_time) "
-                           "VALUES (?,?,?,?,?,?)")
+                            "definition, created_time) "
+                            "VALUES (?,?,?,?,?,?)")
                    .bind(1, p.id)
                    .bind(2, p.level)
                    .bind(3, p.name)
@@ -261,31 +295,21 @@ void SqlPolicyStore::create_policy(const domain::ThrottlePolicy& p) {
 
 std::vector<domain::ThrottlePolicy> SqlPolicyStore::list_policies(std::string_view level) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::ThrottlePolicy> {
-    Stmt s = conn.prepare(q::kPoliciesOfLevel);
-    s.bind(1, level);
-    std::vector<domain::ThrottlePolicy> out;
-    while (s.step()) out.push_back(policy_from(s));
-    return out;
+    return all_rows(conn.prepare(q::kPoliciesOfLevel).bind(1, level), policy_from);
   });
 }
 
 std::optional<domain::ThrottlePolicy> SqlPolicyStore::get_policy(std::string_view level,
-                                                 std::string_view id) {
+                                                                 std::string_view id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::ThrottlePolicy> {
-    Stmt s = conn.prepare(q::kPolicyById);
-    s.bind(1, level).bind(2, id);
-    if (!s.step()) return std::nullopt;
-    return policy_from(s);
+    return first_row(conn.prepare(q::kPolicyById).bind(1, level).bind(2, id), policy_from);
   });
 }
 
 std::optional<domain::ThrottlePolicy> SqlPolicyStore::find_policy(std::string_view level,
-                                                  std::string_view name) {
+                                                                  std::string_view name) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::ThrottlePolicy> {
-    Stmt s = conn.prepare(q::kPolicyByName);
-    s.bind(1, level).bind(2, name);
-    if (!s.step()) return std::nullopt;
-    return policy_from(s);
+    return first_row(conn.prepare(q::kPolicyByName).bind(1, level).bind(2, name), policy_from);
   });
 }
 
@@ -318,7 +342,8 @@ bool SqlPolicyStore::delete_policy(std::string_view level, std::string_view id) 
   return removed;
 }
 
-std::optional<PolicyUse> SqlPolicyStore::find_policy_use(std::string_view level, std::string_view name) {
+std::optional<PolicyUse> SqlPolicyStore::find_policy_use(std::string_view level,
+                                                         std::string_view name) {
   return db_.read([&](sql::Connection& conn) -> std::optional<PolicyUse> {
     if (level == domain::kPolicyLevelApplication) {
       Stmt s = conn.prepare(q::kAppUsingPolicy);
@@ -331,7 +356,8 @@ std::optional<PolicyUse> SqlPolicyStore::find_policy_use(std::string_view level,
       s.bind(1, level).bind(2, name);
       if (!s.step()) return std::nullopt;
       const int number = static_cast<int>(s.integer(2));
-      return PolicyUse{number > 0 ? PolicyUse::By::kRevision : PolicyUse::By::kApi, s.text(0), number, s.text(1)};
+      return PolicyUse{number > 0 ? PolicyUse::By::kRevision : PolicyUse::By::kApi, s.text(0),
+                       number, s.text(1)};
     }
     {
       Stmt s = conn.prepare(q::kApiRefToPolicy);
@@ -350,7 +376,7 @@ void SqlPolicyStore::create_block_condition(const domain::BlockCondition& c) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     run_unique(conn.prepare("INSERT INTO block_conditions (id, type, value, definition, enabled, "
-                           "created_time) VALUES (?,?,?,?,?,?)")
+                            "created_time) VALUES (?,?,?,?,?,?)")
                    .bind(1, c.id)
                    .bind(2, c.type)
                    .bind(3, domain::block_condition_key(c))
@@ -365,19 +391,15 @@ void SqlPolicyStore::create_block_condition(const domain::BlockCondition& c) {
 
 std::vector<domain::BlockCondition> SqlPolicyStore::list_block_conditions() {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::BlockCondition> {
-    Stmt s = conn.prepare(std::string(kBlockColumns) + " ORDER BY created_time, id");
-    std::vector<domain::BlockCondition> out;
-    while (s.step()) out.push_back(block_from(s));
-    return out;
+    return all_rows(conn.prepare(std::string(kBlockColumns) + " ORDER BY created_time, id"),
+                    block_from);
   });
 }
 
 std::optional<domain::BlockCondition> SqlPolicyStore::get_block_condition(std::string_view id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::BlockCondition> {
-    Stmt s = conn.prepare(std::string(kBlockColumns) + " WHERE id = ?");
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return block_from(s);
+    return first_row(conn.prepare(std::string(kBlockColumns) + " WHERE id = ?").bind(1, id),
+                     block_from);
   });
 }
 

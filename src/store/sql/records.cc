@@ -64,7 +64,8 @@ bool names_policy(const json::value& v, std::string_view name, std::string_view 
     const json::value* n = o.if_contains("policyName");
     if (n && n->is_string() && n->get_string() == name) {
       const json::value* ver = o.if_contains("policyVersion");
-      const std::string_view used = ver && ver->is_string() ? std::string_view(ver->get_string()) : "v1";
+      const std::string_view used =
+          ver && ver->is_string() ? std::string_view(ver->get_string()) : "v1";
       if (used == version) return true;
     }
     for (const auto& [k, x] : o)
@@ -84,12 +85,17 @@ bool names_policy(const std::string& definition, std::string_view name, std::str
 std::string environment_to_text(const domain::Environment& e) {
   json::array vhosts;
   for (const auto& v : e.vhosts)
-    vhosts.push_back(json::object{{"host", v.host},         {"http_context", v.http_context},
-                                  {"http_port", v.http_port}, {"https_port", v.https_port},
-                                  {"ws_port", v.ws_port},     {"wss_port", v.wss_port},
-                                  {"ws_host", v.ws_host},     {"wss_host", v.wss_host}});
+    vhosts.push_back(json::object{{"host", v.host},
+                                  {"http_context", v.http_context},
+                                  {"http_port", v.http_port},
+                                  {"https_port", v.https_port},
+                                  {"ws_port", v.ws_port},
+                                  {"wss_port", v.wss_port},
+                                  {"ws_host", v.ws_host},
+                                  {"wss_host", v.wss_host}});
   json::array props;
-  for (const auto& [k, v] : e.additional_properties) props.push_back(json::array{json::string(k), json::string(v)});
+  for (const auto& [k, v] : e.additional_properties)
+    props.push_back(json::array{json::string(k), json::string(v)});
   json::array roles;
   for (const auto& r : e.permission_roles) roles.emplace_back(r);
   return json::serialize(json::object{{"display_name", e.display_name},
@@ -134,7 +140,8 @@ domain::Environment environment_from(const Stmt& s) {
     e.additional_properties.emplace_back(std::string(p.as_array().at(0).as_string()),
                                          std::string(p.as_array().at(1).as_string()));
   e.permission_type = str("permission_type");
-  for (const auto& r : o.at("permission_roles").as_array()) e.permission_roles.emplace_back(r.as_string());
+  for (const auto& r : o.at("permission_roles").as_array())
+    e.permission_roles.emplace_back(r.as_string());
   e.updated_time = o.at("updated_time").as_int64();
   return e;
 }
@@ -154,11 +161,13 @@ int bind_all(Stmt& s, const std::vector<std::string>& params) {
   return n;
 }
 
-void insert_document_locked(sql::Connection& conn, const domain::Document& d, const std::optional<domain::StoredFile>& content) {
+void insert_document_locked(sql::Connection& conn, const domain::Document& d,
+                            const std::optional<domain::StoredFile>& content) {
   require_api(conn, d.api_id);
   Stmt s = conn.prepare(
       "INSERT INTO api_documents (id, api_id, name, type, other_type_name, summary, visibility, "
-      "source_type, source_url, file_name, media_type, content, created_by, created_time, updated_by, "
+      "source_type, source_url, file_name, media_type, content, created_by, created_time, "
+      "updated_by, "
       "updated_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.bind(1, d.id).bind(2, d.api_id);
   bind_document(s, 3, d, content);
@@ -166,18 +175,22 @@ void insert_document_locked(sql::Connection& conn, const domain::Document& d, co
   run_unique(s, fmt::format("The API already has a document named '{}'", d.name));
 }
 
-void set_thumbnail_locked(sql::Connection& conn, std::string_view api_id, const domain::StoredFile& image) {
+void set_thumbnail_locked(sql::Connection& conn, std::string_view api_id,
+                          const domain::StoredFile& image) {
   require_api(conn, api_id);
   conn.prepare(
-         "INSERT INTO api_thumbnails (api_id, media_type, data, updated_time) VALUES (?,?,?,?) "
-         "ON CONFLICT(api_id) DO UPDATE SET media_type = excluded.media_type, data = excluded.data, "
-         "updated_time = excluded.updated_time")
+          "INSERT INTO api_thumbnails (api_id, media_type, data, updated_time) VALUES (?,?,?,?) "
+          "ON CONFLICT(api_id) DO UPDATE SET media_type = excluded.media_type, data = "
+          "excluded.data, "
+          "updated_time = excluded.updated_time")
       .bind(1, api_id)
       .bind(2, image.media_type)
       .bind_blob(3, image.data)
       .bind(4, common::now_millis())
       .run();
-  conn.prepare("UPDATE apis SET definition = json_set(definition, '$.hasThumbnail', json('true')) WHERE id = ?")
+  conn.prepare(
+          "UPDATE apis SET definition = json_set(definition, '$.hasThumbnail', json('true')) WHERE "
+          "id = ?")
       .bind(1, api_id)
       .run();
 }
@@ -228,8 +241,10 @@ domain::Subscription sub_from(const Stmt& s) {
 }
 
 void insert_workflow(sql::Connection& conn, const domain::Workflow& w) {
-  run_unique(conn.prepare("INSERT INTO workflows (reference_id, type, status, subject_id, environment, created_by, "
-                         "properties, description, note, created_time, updated_time) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+  run_unique(conn.prepare("INSERT INTO workflows (reference_id, type, status, subject_id, "
+                          "environment, created_by, "
+                          "properties, description, note, created_time, updated_time) VALUES "
+                          "(?,?,?,?,?,?,?,?,?,?,?)")
                  .bind(1, w.reference_id)
                  .bind(2, w.type)
                  .bind(3, w.status)
@@ -258,10 +273,10 @@ std::string escape_like(const std::string& s) {
 // Its api_search row keeps its rowid across updates.
 void record_search(sql::Connection& conn, const domain::Api& api) {
   conn.prepare(
-         "INSERT INTO api_search_rows (api_id, kind, status, created_time) "
-         "SELECT id, kind, lower(lifecycle_status), created_time FROM apis WHERE id = ? "
-         "ON CONFLICT (api_id) DO UPDATE SET kind = excluded.kind, status = excluded.status, "
-         "created_time = excluded.created_time")
+          "INSERT INTO api_search_rows (api_id, kind, status, created_time) "
+          "SELECT id, kind, lower(lifecycle_status), created_time FROM apis WHERE id = ? "
+          "ON CONFLICT (api_id) DO UPDATE SET kind = excluded.kind, status = excluded.status, "
+          "created_time = excluded.created_time")
       .bind(1, api.id)
       .run();
   std::int64_t row = 0;
@@ -271,10 +286,12 @@ void record_search(sql::Connection& conn, const domain::Api& api) {
     if (!s.step()) return;  // no such API: nothing to find
     row = s.integer(0);
   }
+  // api_search is an fts5 table keyed by rowid (SQLite only); PostgreSQL: a tsvector/pg_trgm table
+  // keyed by the API row.
   conn.prepare("DELETE FROM api_search WHERE rowid = ?").bind(1, row).run();
   conn.prepare(
-         "INSERT INTO api_search (rowid, text, name, context, provider, version) VALUES "
-         "(?,?,?,?,?,?)")
+          "INSERT INTO api_search (rowid, text, name, context, provider, version) VALUES "
+          "(?,?,?,?,?,?)")
       .bind(1, row)
       .bind(2, search_text(api))
       .bind(3, api.name)
@@ -284,7 +301,7 @@ void record_search(sql::Connection& conn, const domain::Api& api) {
       .run();
   conn.prepare("DELETE FROM api_tags WHERE api_id = ?").bind(1, api.id).run();
   for (const auto& t : api.tags)
-    conn.prepare("INSERT OR IGNORE INTO api_tags (api_id, tag) VALUES (?, ?)")
+    conn.prepare("INSERT INTO api_tags (api_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .bind(1, api.id)
         .bind(2, t)
         .run();
@@ -297,18 +314,22 @@ domain::SharedScope shared_scope_from_row(Stmt& s) {
   return sc;
 }
 
-std::optional<domain::SharedScope> shared_scope_where(sql::Connection& conn, std::string_view column, std::string_view value,
-                                                     bool with_usage) {
-  Stmt s = conn.prepare(std::string(kSharedScopeColumns) + " WHERE " + std::string(column) + " = ?");
+std::optional<domain::SharedScope> shared_scope_where(sql::Connection& conn,
+                                                      std::string_view column,
+                                                      std::string_view value, bool with_usage) {
+  Stmt s =
+      conn.prepare(std::string(kSharedScopeColumns) + " WHERE " + std::string(column) + " = ?");
   s.bind(1, value);
   if (!s.step()) return std::nullopt;
   domain::SharedScope sc = shared_scope_from_row(s);
-  if (with_usage) sc.usage_count = static_cast<std::int64_t>(apis_declaring_scope_locked(conn, sc.name).size());
+  if (with_usage)
+    sc.usage_count = static_cast<std::int64_t>(apis_declaring_scope_locked(conn, sc.name).size());
   return sc;
 }
 
 std::vector<std::string> apis_declaring_scope_locked(sql::Connection& conn, std::string_view name) {
-  Stmt s = conn.prepare("SELECT DISTINCT api_id FROM api_scope_refs WHERE scope = ? ORDER BY api_id");
+  Stmt s =
+      conn.prepare("SELECT DISTINCT api_id FROM api_scope_refs WHERE scope = ? ORDER BY api_id");
   s.bind(1, name);
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.text(0));
@@ -318,7 +339,8 @@ std::vector<std::string> apis_declaring_scope_locked(sql::Connection& conn, std:
 void record_category_refs(sql::Connection& conn, const domain::Api& api) {
   conn.prepare("DELETE FROM api_category_refs WHERE api_id = ?").bind(1, api.id).run();
   for (const auto& c : api.categories)
-    conn.prepare("INSERT OR IGNORE INTO api_category_refs (api_id, name) VALUES (?, ?)")
+    conn.prepare(
+            "INSERT INTO api_category_refs (api_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .bind(1, api.id)
         .bind(2, c)
         .run();
@@ -328,12 +350,13 @@ void require_api(sql::Connection& conn, std::string_view api_id) {
   Stmt s = conn.prepare("SELECT 1 FROM apis WHERE id = ?");
   s.bind(1, api_id);
   if (!s.step())
-    throw common::ProblemError(common::Problem::not_found(fmt::format("API '{}' not found", api_id)));
+    throw common::ProblemError(
+        common::Problem::not_found(fmt::format("API '{}' not found", api_id)));
 }
 
 // Binds name .. content (ten columns) from `first`.
 void bind_document(Stmt& s, int first, const domain::Document& d,
-                          const std::optional<domain::StoredFile>& content) {
+                   const std::optional<domain::StoredFile>& content) {
   s.bind(first, d.name)
       .bind(first + 1, d.type)
       .bind(first + 2, d.other_type_name)
@@ -343,8 +366,10 @@ void bind_document(Stmt& s, int first, const domain::Document& d,
       .bind(first + 6, d.source_url)
       .bind(first + 7, content ? content->file_name : std::string())
       .bind(first + 8, content ? content->media_type : std::string());
-  if (content) s.bind_blob(first + 9, content->data);
-  else s.bind_null(first + 9);
+  if (content)
+    s.bind_blob(first + 9, content->data);
+  else
+    s.bind_null(first + 9);
 }
 
 std::optional<domain::Api> get_api_locked(sql::Connection& conn, std::string_view id) {

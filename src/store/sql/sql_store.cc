@@ -32,10 +32,12 @@ void migrate(sql::Connection& conn, const std::vector<Migration>& migrations) {
   // refuse it rather than run on half-understood tables.
   const std::int64_t known = migrations.empty() ? 0 : migrations.back().version;
   if (current > known)
-    throw std::runtime_error(fmt::format(
-        "the database's schema is at version {}, newer than the {} this Archway knows: it was written by a "
-        "newer release. Run that release (or newer), or restore a backup made with this one (docs/operations.md)",
-        current, known));
+    throw std::runtime_error(
+        fmt::format("the database's schema is at version {}, newer than the {} this Archway knows: "
+                    "it was written by a "
+                    "newer release. Run that release (or newer), or restore a backup made with "
+                    "this one (docs/operations.md)",
+                    current, known));
   // Each migration not yet recorded runs, in order: versions may have gaps (branches take
   // numbers apart), and one merged later than a higher one still runs once.
   std::set<std::int64_t> applied;
@@ -48,7 +50,8 @@ void migrate(sql::Connection& conn, const std::vector<Migration>& migrations) {
     conn.begin_write();
     try {
       conn.exec(m.sql);
-      conn.prepare("INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,?)")
+      conn.prepare(
+              "INSERT INTO schema_migrations (version, description, applied_time) VALUES (?,?,?)")
           .bind(1, std::int64_t{m.version})
           .bind(2, m.description)
           .bind(3, common::now_millis())
@@ -63,24 +66,25 @@ void migrate(sql::Connection& conn, const std::vector<Migration>& migrations) {
 
 // Holds the Database, so that it exists before the aggregates that keep a reference to it.
 struct DatabaseHolder {
-  explicit DatabaseHolder(std::unique_ptr<sql::ConnectionSource> source) : database_(std::move(source)) {}
+  explicit DatabaseHolder(std::unique_ptr<sql::ConnectionSource> source)
+      : database_(std::move(source)) {}
   sql::Database database_;
 };
 
 class SqlStore final : private DatabaseHolder,
                        public Store,
-                      public SqlUserStore,
-                      public SqlApiStore,
-                      public SqlContentStore,
-                      public SqlCatalogStore,
-                      public SqlPolicyStore,
-                      public SqlApplicationStore,
-                      public SqlSubscriptionStore,
-                      public SqlKeyManagerStore,
-                      public SqlCertificateStore,
-                      public SqlGatewayStateStore,
-                      public SqlWorkflowStore,
-                      public SqlChangeLog {
+                       public SqlUserStore,
+                       public SqlApiStore,
+                       public SqlContentStore,
+                       public SqlCatalogStore,
+                       public SqlPolicyStore,
+                       public SqlApplicationStore,
+                       public SqlSubscriptionStore,
+                       public SqlKeyManagerStore,
+                       public SqlCertificateStore,
+                       public SqlGatewayStateStore,
+                       public SqlWorkflowStore,
+                       public SqlChangeLog {
  public:
   SqlStore(std::unique_ptr<sql::ConnectionSource> source, const std::vector<Migration>& migrations)
       : DatabaseHolder(std::move(source)),
@@ -109,7 +113,8 @@ std::unique_ptr<Store> open_sql_store(std::unique_ptr<sql::ConnectionSource> sou
 }
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path) {
-  return open_sql_store(std::make_unique<sqlite::SqliteConnectionSource>(path), sqlite_migrations());
+  return open_sql_store(std::make_unique<sqlite::SqliteConnectionSource>(path),
+                        sqlite_migrations());
 }
 
 }  // namespace archway::store

@@ -1,7 +1,4 @@
 // Subscriptions, over the SQL layer (see store/subscription_store.h).
-#include "store/sql/aggregates.h"
-#include "store/sql/records.h"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,6 +14,8 @@
 #include "domain/lifecycle.h"
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
+#include "store/sql/aggregates.h"
+#include "store/sql/records.h"
 
 namespace archway::store {
 
@@ -27,8 +26,8 @@ namespace records {
 std::int64_t insert_subscription(sql::Tx& tx, const domain::Subscription& sub) {
   auto& conn = tx.conn();
   run_unique(conn.prepare("INSERT INTO subscriptions (id, application_id, api_id, "
-                         "throttling_policy, status, created_time) "
-                         "VALUES (?,?,?,?,?,?)")
+                          "throttling_policy, status, created_time) "
+                          "VALUES (?,?,?,?,?,?)")
                  .bind(1, sub.id)
                  .bind(2, sub.application_id)
                  .bind(3, sub.api_id)
@@ -47,7 +46,8 @@ void SqlSubscriptionStore::create_subscription(const domain::Subscription& sub) 
   db_.write([&](sql::Tx& tx) { return insert_subscription(tx, sub); });
 }
 
-void SqlSubscriptionStore::create_subscription(const domain::Subscription& sub, const domain::Workflow& approval) {
+void SqlSubscriptionStore::create_subscription(const domain::Subscription& sub,
+                                               const domain::Workflow& approval) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     const std::int64_t rev = insert_subscription(tx, sub);
@@ -56,7 +56,8 @@ void SqlSubscriptionStore::create_subscription(const domain::Subscription& sub, 
   });
 }
 
-void SqlSubscriptionStore::request_subscription_tier(std::string_view id, const domain::Workflow& approval) {
+void SqlSubscriptionStore::request_subscription_tier(std::string_view id,
+                                                     const domain::Workflow& approval) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     conn.prepare("UPDATE subscriptions SET status = ? WHERE id = ?")
@@ -64,29 +65,33 @@ void SqlSubscriptionStore::request_subscription_tier(std::string_view id, const 
         .bind(2, id)
         .run();
     if (conn.changes() == 0)
-      throw common::ProblemError(common::Problem::not_found(fmt::format("Subscription '{}' not found", id)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("Subscription '{}' not found", id)));
     insert_workflow(conn, approval);
     return tx.append_change("subscription.changed", id, "{}");
   });
 }
 
 void SqlSubscriptionStore::create_subscriptions(const std::vector<domain::Subscription>& subs,
-                          const std::vector<domain::Workflow>& approvals) {
+                                                const std::vector<domain::Workflow>& approvals) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     std::int64_t rev = 0;
     for (std::size_t i = 0; i < subs.size(); ++i) {
       const auto& sub = subs[i];
-      run_unique(conn.prepare("INSERT INTO subscriptions (id, application_id, api_id, "
-                             "throttling_policy, status, created_time) "
-                             "VALUES (?,?,?,?,?,?)")
-                     .bind(1, sub.id)
-                     .bind(2, sub.application_id)
-                     .bind(3, sub.api_id)
-                     .bind(4, sub.throttling_policy)
-                     .bind(5, sub.status)
-                     .bind(6, sub.created_time),
-                 fmt::format("[{}]: the application is already subscribed to this API; nothing was subscribed", i));
+      run_unique(
+          conn.prepare("INSERT INTO subscriptions (id, application_id, api_id, "
+                       "throttling_policy, status, created_time) "
+                       "VALUES (?,?,?,?,?,?)")
+              .bind(1, sub.id)
+              .bind(2, sub.application_id)
+              .bind(3, sub.api_id)
+              .bind(4, sub.throttling_policy)
+              .bind(5, sub.status)
+              .bind(6, sub.created_time),
+          fmt::format(
+              "[{}]: the application is already subscribed to this API; nothing was subscribed",
+              i));
       rev = tx.append_change("subscription.changed", sub.id, "{}");
     }
     for (const auto& w : approvals) insert_workflow(conn, w);
@@ -96,15 +101,12 @@ void SqlSubscriptionStore::create_subscriptions(const std::vector<domain::Subscr
 
 std::optional<domain::Subscription> SqlSubscriptionStore::get_subscription(std::string_view id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::Subscription> {
-    Stmt s = conn.prepare(q::kSubById);
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return sub_from(s);
+    return first_row(conn.prepare(q::kSubById).bind(1, id), sub_from);
   });
 }
 
-std::vector<domain::Subscription> SqlSubscriptionStore::list_subscriptions(std::string_view application_id,
-                                                     std::string_view api_id) {
+std::vector<domain::Subscription> SqlSubscriptionStore::list_subscriptions(
+    std::string_view application_id, std::string_view api_id) {
   SubscriptionQuery q;
   q.application_id = std::string(application_id);
   q.api_id = std::string(api_id);
@@ -149,7 +151,8 @@ std::int64_t SqlSubscriptionStore::count_subscriptions(std::string_view applicat
   });
 }
 
-void SqlSubscriptionStore::update_subscription_status(std::string_view id, std::string_view status) {
+void SqlSubscriptionStore::update_subscription_status(std::string_view id,
+                                                      std::string_view status) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
     conn.prepare("UPDATE subscriptions SET status = ? WHERE id = ?")
@@ -166,9 +169,13 @@ void SqlSubscriptionStore::update_subscription_status(std::string_view id, std::
 void SqlSubscriptionStore::update_subscription_tier(std::string_view id, std::string_view tier) {
   db_.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
-    conn.prepare("UPDATE subscriptions SET throttling_policy = ? WHERE id = ?").bind(1, tier).bind(2, id).run();
+    conn.prepare("UPDATE subscriptions SET throttling_policy = ? WHERE id = ?")
+        .bind(1, tier)
+        .bind(2, id)
+        .run();
     if (conn.changes() == 0)
-      throw common::ProblemError(common::Problem::not_found(fmt::format("Subscription '{}' not found", id)));
+      throw common::ProblemError(
+          common::Problem::not_found(fmt::format("Subscription '{}' not found", id)));
     return tx.append_change("subscription.changed", id, "{}");
   });
 }

@@ -1,7 +1,4 @@
 // Users and the roles of management scopes, over the SQL layer (see store/user_store.h).
-#include "store/sql/aggregates.h"
-#include "store/sql/records.h"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,6 +14,8 @@
 #include "domain/lifecycle.h"
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
+#include "store/sql/aggregates.h"
+#include "store/sql/records.h"
 
 namespace archway::store {
 
@@ -25,10 +24,11 @@ using sql::run_unique;
 namespace records {
 
 // The user's roles as rows as well, so that who holds a role is an index lookup.
-void record_user_roles(sql::Connection& conn, std::string_view user_id, const std::vector<std::string>& roles) {
+void record_user_roles(sql::Connection& conn, std::string_view user_id,
+                       const std::vector<std::string>& roles) {
   conn.prepare("DELETE FROM user_roles WHERE user_id = ?").bind(1, user_id).run();
   for (const auto& r : roles)
-    conn.prepare("INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?, ?)")
+    conn.prepare("INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .bind(1, user_id)
         .bind(2, r)
         .run();
@@ -39,7 +39,8 @@ UserStore::RoleMap role_map(sql::Connection& conn, const char* sql) {
   UserStore::RoleMap out;
   while (s.step()) {
     std::string key = s.text(0);
-    if (out.empty() || out.back().first != key) out.emplace_back(std::move(key), std::vector<std::string>{});
+    if (out.empty() || out.back().first != key)
+      out.emplace_back(std::move(key), std::vector<std::string>{});
     out.back().second.push_back(s.text(1));
   }
   return out;
@@ -63,7 +64,7 @@ void SqlUserStore::create_user(const domain::User& u) {
   return db_.write([&](sql::Tx& tx) -> void {
     auto& conn = tx.conn();
     run_unique(conn.prepare("INSERT INTO users (id, username, password_hash, roles, created_time) "
-                           "VALUES (?,?,?,?,?)")
+                            "VALUES (?,?,?,?,?)")
                    .bind(1, u.id)
                    .bind(2, u.username)
                    .bind(3, u.password_hash)
@@ -139,7 +140,11 @@ void SqlUserStore::set_system_scope_roles(const RoleMap& scopes) {
     for (const auto& [scope, roles] : scopes) {
       conn.prepare("DELETE FROM system_scope_roles WHERE scope = ?").bind(1, scope).run();
       for (const auto& role : roles)
-        conn.prepare("INSERT OR IGNORE INTO system_scope_roles (scope, role) VALUES (?, ?)").bind(1, scope).bind(2, role).run();
+        conn.prepare(
+                "INSERT INTO system_scope_roles (scope, role) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .bind(1, scope)
+            .bind(2, role)
+            .run();
     }
   });
 }
@@ -156,7 +161,10 @@ void SqlUserStore::set_role_aliases(const RoleMap& aliases) {
     conn.prepare("DELETE FROM role_aliases").run();
     for (const auto& [role, names] : aliases)
       for (const auto& alias : names)
-        conn.prepare("INSERT OR IGNORE INTO role_aliases (role, alias) VALUES (?, ?)").bind(1, role).bind(2, alias).run();
+        conn.prepare("INSERT INTO role_aliases (role, alias) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .bind(1, role)
+            .bind(2, alias)
+            .run();
   });
 }
 

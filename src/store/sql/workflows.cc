@@ -1,7 +1,4 @@
 // Approval tasks and settings, over the SQL layer (see store/workflow_store.h).
-#include "store/sql/aggregates.h"
-#include "store/sql/records.h"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,6 +14,8 @@
 #include "domain/lifecycle.h"
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
+#include "store/sql/aggregates.h"
+#include "store/sql/records.h"
 
 namespace archway::store {
 
@@ -53,41 +52,45 @@ void SqlWorkflowStore::create_workflow(const domain::Workflow& w) {
 
 std::optional<domain::Workflow> SqlWorkflowStore::get_workflow(std::string_view reference_id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::Workflow> {
-    Stmt s = conn.prepare(std::string(kWorkflowColumns) + " WHERE reference_id = ?");
-    s.bind(1, reference_id);
-    if (!s.step()) return std::nullopt;
-    return workflow_row(s);
+    return first_row(conn.prepare(std::string(kWorkflowColumns) + " WHERE reference_id = ?")
+                         .bind(1, reference_id),
+                     workflow_row);
   });
 }
 
-std::optional<domain::Workflow> SqlWorkflowStore::find_pending_workflow(std::string_view type, std::string_view subject_id,
-                                                      std::string_view environment) {
+std::optional<domain::Workflow> SqlWorkflowStore::find_pending_workflow(
+    std::string_view type, std::string_view subject_id, std::string_view environment) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::Workflow> {
-    Stmt s = conn.prepare(std::string(kWorkflowColumns) +
-                         " WHERE type = ? AND subject_id = ? AND environment = ? AND status = 'CREATED'");
-    s.bind(1, type).bind(2, subject_id).bind(3, environment);
-    if (!s.step()) return std::nullopt;
-    return workflow_row(s);
+    return first_row(
+        conn.prepare(
+                std::string(kWorkflowColumns) +
+                " WHERE type = ? AND subject_id = ? AND environment = ? AND status = 'CREATED'")
+            .bind(1, type)
+            .bind(2, subject_id)
+            .bind(3, environment),
+        workflow_row);
   });
 }
 
 std::vector<domain::Workflow> SqlWorkflowStore::pending_workflows_of(std::string_view subject_id) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::Workflow> {
-    Stmt s = conn.prepare(std::string(kWorkflowColumns) +
-                         " WHERE subject_id = ? AND status = 'CREATED' ORDER BY created_time, reference_id");
-    s.bind(1, subject_id);
-    std::vector<domain::Workflow> out;
-    while (s.step()) out.push_back(workflow_row(s));
-    return out;
+    return all_rows(
+        conn.prepare(
+                std::string(kWorkflowColumns) +
+                " WHERE subject_id = ? AND status = 'CREATED' ORDER BY created_time, reference_id")
+            .bind(1, subject_id),
+        workflow_row);
   });
 }
 
-WorkflowPage SqlWorkflowStore::list_pending_workflows(std::string_view type, std::int64_t limit, std::int64_t offset) {
+WorkflowPage SqlWorkflowStore::list_pending_workflows(std::string_view type, std::int64_t limit,
+                                                      std::int64_t offset) {
   return db_.read([&](sql::Connection& conn) -> WorkflowPage {
-    const std::string where = type.empty() ? " WHERE status = 'CREATED'" : " WHERE status = 'CREATED' AND type = ?";
+    const std::string where =
+        type.empty() ? " WHERE status = 'CREATED'" : " WHERE status = 'CREATED' AND type = ?";
     WorkflowPage page;
     Stmt s = conn.prepare(std::string(kWorkflowColumns) + where +
-                         " ORDER BY created_time, reference_id LIMIT ? OFFSET ?");
+                          " ORDER BY created_time, reference_id LIMIT ? OFFSET ?");
     int i = 1;
     if (!type.empty()) s.bind(i++, type);
     s.bind(i, limit);
@@ -101,11 +104,13 @@ WorkflowPage SqlWorkflowStore::list_pending_workflows(std::string_view type, std
   });
 }
 
-bool SqlWorkflowStore::finish_workflow(std::string_view reference_id, std::string_view status, std::string_view note,
-                     std::int64_t now) {
+bool SqlWorkflowStore::finish_workflow(std::string_view reference_id, std::string_view status,
+                                       std::string_view note, std::int64_t now) {
   return db_.write([&](sql::Tx& tx) -> bool {
     auto& conn = tx.conn();
-    conn.prepare("UPDATE workflows SET status = ?, note = ?, updated_time = ? WHERE reference_id = ? AND status = 'CREATED'")
+    conn.prepare(
+            "UPDATE workflows SET status = ?, note = ?, updated_time = ? WHERE reference_id = ? "
+            "AND status = 'CREATED'")
         .bind(1, status)
         .bind(2, note)
         .bind(3, now)
@@ -116,13 +121,14 @@ bool SqlWorkflowStore::finish_workflow(std::string_view reference_id, std::strin
 }
 
 int SqlWorkflowStore::cancel_pending_workflows(std::string_view type, std::string_view subject_id,
-                             std::string_view environment) {
+                                               std::string_view environment) {
   return db_.write([&](sql::Tx& tx) -> int {
     auto& conn = tx.conn();
-    Stmt s = conn.prepare(environment.empty()
-                             ? "DELETE FROM workflows WHERE type = ? AND subject_id = ? AND status = 'CREATED'"
-                             : "DELETE FROM workflows WHERE type = ? AND subject_id = ? AND status = 'CREATED' "
-                               "AND environment = ?");
+    Stmt s = conn.prepare(
+        environment.empty()
+            ? "DELETE FROM workflows WHERE type = ? AND subject_id = ? AND status = 'CREATED'"
+            : "DELETE FROM workflows WHERE type = ? AND subject_id = ? AND status = 'CREATED' "
+              "AND environment = ?");
     s.bind(1, type).bind(2, subject_id);
     if (!environment.empty()) s.bind(3, environment);
     s.run();
@@ -145,8 +151,9 @@ std::vector<std::pair<std::string, bool>> SqlWorkflowStore::workflow_settings() 
 void SqlWorkflowStore::set_workflow_setting(std::string_view type, bool approval_required) {
   return db_.write([&](sql::Tx& tx) -> void {
     auto& conn = tx.conn();
-    conn.prepare("INSERT INTO workflow_settings (type, approval_required) VALUES (?, ?) "
-                "ON CONFLICT (type) DO UPDATE SET approval_required = excluded.approval_required")
+    conn.prepare(
+            "INSERT INTO workflow_settings (type, approval_required) VALUES (?, ?) "
+            "ON CONFLICT (type) DO UPDATE SET approval_required = excluded.approval_required")
         .bind(1, type)
         .bind(2, approval_required ? 1 : 0)
         .run();

@@ -20,13 +20,16 @@ namespace {
 
 [[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
   const int code = db ? sqlite3_extended_errcode(db) : rc;
-  throw store::sql::Error(error_kind(code), fmt::format("sqlite: {}: {}", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+  throw store::sql::Error(
+      error_kind(code),
+      fmt::format("sqlite: {}: {}", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
 }
 
 class SqliteStatement final : public store::sql::StatementImpl {
  public:
   SqliteStatement(sqlite3* db, std::string_view text) : db_(db) {
-    const int rc = sqlite3_prepare_v2(db, text.data(), static_cast<int>(text.size()), &stmt_, nullptr);
+    const int rc =
+        sqlite3_prepare_v2(db, text.data(), static_cast<int>(text.size()), &stmt_, nullptr);
     if (rc != SQLITE_OK) fail(db, rc, "prepare");
   }
   ~SqliteStatement() override { sqlite3_finalize(stmt_); }
@@ -34,15 +37,21 @@ class SqliteStatement final : public store::sql::StatementImpl {
   SqliteStatement& operator=(const SqliteStatement&) = delete;
 
   void bind_text(int index, std::string_view text, bool copy) override {
-    check(sqlite3_bind_text(stmt_, index, text.empty() ? "" : text.data(), static_cast<int>(text.size()),
+    check(sqlite3_bind_text(stmt_, index, text.empty() ? "" : text.data(),
+                            static_cast<int>(text.size()),
                             copy ? SQLITE_TRANSIENT : SQLITE_STATIC));
   }
-  void bind_int(int index, std::int64_t value) override { check(sqlite3_bind_int64(stmt_, index, value)); }
+  void bind_int(int index, std::int64_t value) override {
+    check(sqlite3_bind_int64(stmt_, index, value));
+  }
   void bind_blob(int index, std::string_view bytes) override {
     // A zero-length blob still binds as a blob, not as NULL.
-    check(sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+    check(sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
+                              SQLITE_TRANSIENT));
   }
-  void bind_real(int index, double value) override { check(sqlite3_bind_double(stmt_, index, value)); }
+  void bind_real(int index, double value) override {
+    check(sqlite3_bind_double(stmt_, index, value));
+  }
   void bind_null(int index) override { check(sqlite3_bind_null(stmt_, index)); }
 
   bool step() override {
@@ -60,12 +69,14 @@ class SqliteStatement final : public store::sql::StatementImpl {
   }
   std::string text(int col) const override {
     const unsigned char* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
              : std::string();
   }
   std::string blob(int col) const override {
     const void* p = sqlite3_column_blob(stmt_, col);
-    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+    return p ? std::string(static_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
              : std::string();
   }
   std::int64_t integer(int col) const override { return sqlite3_column_int64(stmt_, col); }
@@ -86,13 +97,15 @@ class SqliteStatement final : public store::sql::StatementImpl {
 }  // namespace
 
 SqliteConnection::SqliteConnection(const std::string& path) {
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw store::sql::Error(store::sql::Error::Kind::kConnectionLost, fmt::format("sqlite: cannot open '{}': {}", path, msg));
+    throw store::sql::Error(store::sql::Error::Kind::kConnectionLost,
+                            fmt::format("sqlite: cannot open '{}': {}", path, msg));
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 5000);
@@ -108,7 +121,8 @@ void SqliteConnection::exec(std::string_view text) {
   if (rc != SQLITE_OK) {
     const std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    throw store::sql::Error(error_kind(sqlite3_extended_errcode(db_)), fmt::format("sqlite: {}", msg));
+    throw store::sql::Error(error_kind(sqlite3_extended_errcode(db_)),
+                            fmt::format("sqlite: {}", msg));
   }
 }
 

@@ -1,9 +1,10 @@
 // The stored form of an API belongs to the store (store/codec/api_codec.h): its names are pinned
 // here, so a change of the REST shape cannot change stored rows unnoticed.
+#include "store/codec/api_codec.h"
+
 #include <gtest/gtest.h>
 
 #include "domain/api.h"
-#include "store/codec/api_codec.h"
 
 namespace archway::store {
 namespace {

@@ -44,7 +44,8 @@ class WritePathTest : public ::testing::Test {
     db_->write([](sql::Tx& tx) {
       tx.conn().exec(
           "CREATE TABLE items (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
-          "CREATE TABLE change_log (revision INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, "
+          "CREATE TABLE change_log (revision INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT "
+          "NULL, "
           "entity_id TEXT NOT NULL, payload TEXT NOT NULL, created_time INTEGER NOT NULL);");
     });
     db_->set_commit_listener([this](std::int64_t revision) { heard_.push_back(revision); });
@@ -62,8 +63,9 @@ class WritePathTest : public ::testing::Test {
     });
   }
   static void insert(sql::Tx& tx, const std::string& id, const std::string& name) {
-    sql::run_unique(tx.prepare("INSERT INTO items (id, name) VALUES (?, ?)").bind(1, id).bind(2, name),
-                    "An item named '" + name + "' already exists");
+    sql::run_unique(
+        tx.prepare("INSERT INTO items (id, name) VALUES (?, ?)").bind(1, id).bind(2, name),
+        "An item named '" + name + "' already exists");
     tx.append_change("item.changed", id, "{}");
   }
   static int status_of(const std::function<void()>& f) {
@@ -227,7 +229,8 @@ TEST_F(SqliteConnectionFileTest, AUniqueViolationIsAConstraintErrorAndAMistakeIs
   SqliteConnection c(path());
   c.exec("CREATE TABLE t (name TEXT UNIQUE)");
   c.prepare("INSERT INTO t (name) VALUES ('x')").run();
-  EXPECT_EQ(kind_of([&] { c.prepare("INSERT INTO t (name) VALUES ('x')").run(); }), sql::Error::Kind::kConstraint);
+  EXPECT_EQ(kind_of([&] { c.prepare("INSERT INTO t (name) VALUES ('x')").run(); }),
+            sql::Error::Kind::kConstraint);
   EXPECT_EQ(kind_of([&] { c.prepare("SELEC 1"); }), sql::Error::Kind::kOther);
   EXPECT_EQ(c.dialect(), sql::Dialect::kSqlite);
 }
