@@ -913,13 +913,14 @@ void SqlApiStore::change_lifecycle(const std::vector<domain::LifecycleHistoryEnt
 
 std::vector<domain::LifecycleHistoryEntry> SqlApiStore::lifecycle_history(std::string_view api_id) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::LifecycleHistoryEntry> {
-    Stmt s = conn.prepare(
-        "SELECT api_id, previous_state, post_state, username, updated_time "
-        "FROM api_lifecycle_history WHERE api_id = ? ORDER BY id");
-    s.bind(1, api_id);
-    std::vector<domain::LifecycleHistoryEntry> out;
-    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4)});
-    return out;
+    return all_rows(
+        conn.prepare("SELECT api_id, previous_state, post_state, username, updated_time "
+                     "FROM api_lifecycle_history WHERE api_id = ? ORDER BY id")
+            .bind(1, api_id),
+        [](const Stmt& s) {
+          return domain::LifecycleHistoryEntry{s.text(0), s.text(1), s.text(2), s.text(3),
+                                               s.integer(4)};
+        });
   });
 }
 

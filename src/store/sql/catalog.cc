@@ -70,11 +70,8 @@ std::optional<domain::ApiCategory> get_category_locked(sql::Connection& conn, st
 }
 
 std::vector<std::string> apis_in_category(sql::Connection& conn, const std::string& name) {
-  Stmt s = conn.prepare(q::kApisInCategory);
-  s.bind(1, name);
-  std::vector<std::string> out;
-  while (s.step()) out.push_back(s.text(0));
-  return out;
+  return all_rows(conn.prepare(q::kApisInCategory).bind(1, name),
+                  [](const Stmt& s) { return s.text(0); });
 }
 
 // The environment whose `column` (id or name) is `value`.
@@ -90,14 +87,14 @@ std::optional<domain::Environment> environment_where(sql::Connection& conn, std:
 }
 
 std::vector<domain::Label> api_labels_locked(sql::Connection& conn, std::string_view api_id) {
-  Stmt s = conn.prepare(
-      "SELECT b.id, b.name, b.description FROM api_labels l JOIN labels b ON b.id = l.label_id "
-      // PostgreSQL: ORDER BY lower(b.name) (no NOCASE collation there).
-      "WHERE l.api_id = ? ORDER BY b.name COLLATE NOCASE, b.id");
-  s.bind(1, api_id);
-  std::vector<domain::Label> out;
-  while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2)});
-  return out;
+  return all_rows(conn.prepare("SELECT b.id, b.name, b.description FROM api_labels l JOIN labels b "
+                               "ON b.id = l.label_id "
+                               // PostgreSQL: ORDER BY lower(b.name) (no NOCASE collation there).
+                               "WHERE l.api_id = ? ORDER BY b.name COLLATE NOCASE, b.id")
+                      .bind(1, api_id),
+                  [](const Stmt& s) {
+                    return domain::Label{s.text(0), s.text(1), s.text(2)};
+                  });
 }
 
 }  // namespace records
@@ -213,10 +210,11 @@ void SqlCatalogStore::create_category(const domain::ApiCategory& c) {
 std::vector<domain::ApiCategory> SqlCatalogStore::list_categories() {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::ApiCategory> {
     // PostgreSQL: ORDER BY lower(c.name).
-    Stmt s = conn.prepare(std::string(q::kCategoryColumns) + " ORDER BY c.name COLLATE NOCASE");
-    std::vector<domain::ApiCategory> out;
-    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)});
-    return out;
+    return all_rows(
+        conn.prepare(std::string(q::kCategoryColumns) + " ORDER BY c.name COLLATE NOCASE"),
+        [](const Stmt& s) {
+          return domain::ApiCategory{s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)};
+        });
   });
 }
 
@@ -365,13 +363,13 @@ void SqlCatalogStore::record_gateway_heartbeat(const domain::GatewayInstance& g)
 std::vector<domain::GatewayInstance> SqlCatalogStore::list_gateway_instances(
     std::string_view environment) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::GatewayInstance> {
-    Stmt s = conn.prepare(
-        "SELECT gateway_id, environment, last_active FROM gateway_instances WHERE environment = ? "
-        "ORDER BY gateway_id");
-    s.bind(1, environment);
-    std::vector<domain::GatewayInstance> out;
-    while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2)});
-    return out;
+    return all_rows(conn.prepare("SELECT gateway_id, environment, last_active FROM "
+                                 "gateway_instances WHERE environment = ? "
+                                 "ORDER BY gateway_id")
+                        .bind(1, environment),
+                    [](const Stmt& s) {
+                      return domain::GatewayInstance{s.text(0), s.text(1), s.integer(2)};
+                    });
   });
 }
 
@@ -435,13 +433,11 @@ bool SqlCatalogStore::delete_label(std::string_view id) {
 
 std::vector<std::string> SqlCatalogStore::label_usage(std::string_view label_id) {
   return db_.read([&](sql::Connection& conn) -> std::vector<std::string> {
-    Stmt s = conn.prepare(
-        "SELECT l.api_id FROM api_labels l JOIN apis a ON a.id = l.api_id WHERE l.label_id = ? "
-        "ORDER BY a.created_time, a.id");
-    s.bind(1, label_id);
-    std::vector<std::string> out;
-    while (s.step()) out.push_back(s.text(0));
-    return out;
+    return all_rows(conn.prepare("SELECT l.api_id FROM api_labels l JOIN apis a ON a.id = l.api_id "
+                                 "WHERE l.label_id = ? "
+                                 "ORDER BY a.created_time, a.id")
+                        .bind(1, label_id),
+                    [](const Stmt& s) { return s.text(0); });
   });
 }
 

@@ -25,11 +25,11 @@ using namespace records;
 
 std::vector<ChangeEvent> SqlChangeLog::events_after(std::int64_t revision, std::size_t limit) {
   return db_.read([&](sql::Connection& conn) -> std::vector<ChangeEvent> {
-    Stmt s = conn.prepare(q::kEventsAfter);
-    s.bind(1, revision).bind(2, static_cast<std::int64_t>(limit));
-    std::vector<ChangeEvent> out;
-    while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4)});
-    return out;
+    return all_rows(
+        conn.prepare(q::kEventsAfter).bind(1, revision).bind(2, static_cast<std::int64_t>(limit)),
+        [](const Stmt& s) {
+          return ChangeEvent{s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4)};
+        });
   });
 }
 

@@ -25,13 +25,12 @@ using sql::run_unique;
 namespace records {
 
 std::vector<std::string> gateway_labels_locked(sql::Connection& conn, std::string_view mapping_id) {
-  Stmt s = conn.prepare(
-      "SELECT environment FROM gateway_policy_deployments WHERE mapping_id = ? ORDER BY "
-      "environment");
-  s.bind(1, mapping_id);
-  std::vector<std::string> out;
-  while (s.step()) out.push_back(s.text(0));
-  return out;
+  return all_rows(
+      conn.prepare(
+              "SELECT environment FROM gateway_policy_deployments WHERE mapping_id = ? ORDER BY "
+              "environment")
+          .bind(1, mapping_id),
+      [](const Stmt& s) { return s.text(0); });
 }
 
 domain::GatewayPolicyMapping gateway_mapping_from(sql::Connection& conn, const Stmt& s) {
@@ -64,12 +63,11 @@ void SqlPolicyStore::create_operation_policy(const domain::OperationPolicy& p) {
 std::vector<domain::OperationPolicy> SqlPolicyStore::list_operation_policies(
     std::string_view api_id) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::OperationPolicy> {
-    Stmt s = conn.prepare(
-        "SELECT record FROM operation_policies WHERE api_id = ? ORDER BY name, version");
-    s.bind(1, api_id);
-    std::vector<domain::OperationPolicy> out;
-    while (s.step()) out.push_back(operation_policy_from(s.text(0)));
-    return out;
+    return all_rows(
+        conn.prepare(
+                "SELECT record FROM operation_policies WHERE api_id = ? ORDER BY name, version")
+            .bind(1, api_id),
+        [](const Stmt& s) { return operation_policy_from(s.text(0)); });
   });
 }
 
@@ -174,12 +172,11 @@ void SqlPolicyStore::create_gateway_policy_mapping(const domain::GatewayPolicyMa
 
 std::vector<domain::GatewayPolicyMapping> SqlPolicyStore::list_gateway_policy_mappings() {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::GatewayPolicyMapping> {
-    Stmt s = conn.prepare(
-        "SELECT id, display_name, description, flows FROM gateway_policy_mappings ORDER BY "
-        "created_time, id");
-    std::vector<domain::GatewayPolicyMapping> out;
-    while (s.step()) out.push_back(gateway_mapping_from(conn, s));
-    return out;
+    return all_rows(
+        conn.prepare(
+            "SELECT id, display_name, description, flows FROM gateway_policy_mappings ORDER BY "
+            "created_time, id"),
+        [&](const Stmt& s) { return gateway_mapping_from(conn, s); });
   });
 }
 
