@@ -155,9 +155,11 @@ ApiSearchSql api_search_sql(const ApiQuery& q, const std::vector<std::string>& a
     for (const auto& p : phrases) match += (match.empty() ? "" : " AND ") + p;
     out.params.push_back(std::move(match));
     const std::string likes = short_likes("");
+    // fts5 MATCH (SQLite only); PostgreSQL: to_tsvector(...) @@ plainto_tsquery(?) or pg_trgm.
     add("r.id IN (SELECT rowid FROM api_search WHERE api_search MATCH ?" +
         (likes.empty() ? "" : " AND " + likes) + ")");
   } else if (!tags.empty()) {
+    // PostgreSQL: lower(tag) = lower(?), over an index on lower(tag).
     add("r.api_id IN (SELECT api_id FROM api_tags WHERE tag = ? COLLATE NOCASE)");
     out.params.push_back(take_first(tags));
     shorts_checked = shorts.empty();
@@ -222,6 +224,7 @@ std::string tag_counts_sql(std::size_t audiences) {
 std::string api_exists_sql(bool name, bool context, bool version) {
   std::string sql = "SELECT 1 FROM apis WHERE ";
   std::string sep;
+  // PostgreSQL: lower(name) = lower(?) over an index on lower(name) (likewise context).
   if (name) sql += std::exchange(sep, " AND ") + "name = ? COLLATE NOCASE";
   if (context) sql += std::exchange(sep, " AND ") + "context = ? COLLATE NOCASE";
   if (version) sql += std::exchange(sep, " AND ") + "version = ?";

@@ -92,6 +92,7 @@ inline constexpr std::string_view kProductsBundling =
 // The same expression as the index apis_by_service_key.
 inline constexpr std::string_view kApisUsingService =
     "SELECT definition, created_time, last_updated_time FROM apis "
+    // PostgreSQL: definition::jsonb #>> '{serviceInfo,key}'.
     "WHERE json_extract(definition, '$.serviceInfo.key') = ? ORDER BY created_time, id";
 inline constexpr std::string_view kScopeBindings =
     "SELECT DISTINCT open, role FROM api_scope_refs WHERE scope = ?";
@@ -188,6 +189,7 @@ inline constexpr std::string_view kCommentById =
 inline constexpr std::string_view kTopCommentsPage =
     "SELECT id, api_id, COALESCE(parent_id, ''), content, category, entry_point, created_by, created_time, "
     "updated_time FROM api_comments WHERE api_id = ? AND parent_id IS NULL "
+    // rowid breaks ties in insertion order; PostgreSQL: an identity column of the table.
     "ORDER BY created_time DESC, rowid DESC LIMIT ? OFFSET ?";
 inline constexpr std::string_view kTopCommentsCount =
     "SELECT COUNT(*) FROM api_comments WHERE api_id = ? AND parent_id IS NULL";

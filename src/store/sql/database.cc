@@ -1,0 +1,97 @@
+#include "store/sql/database.h"
+
+#include "common/clock.h"
+
+namespace archway::store::sql {
+
+namespace {
+
+common::Problem unavailable(std::string description) {
+  common::Problem p;
+  p.status = 503;
+  p.code = 503;
+  p.message = "Service Unavailable";
+  p.description = std::move(description);
+  p.retry_after_s = 1;
+  return p;
+}
+
+}  // namespace
+
+std::int64_t Tx::append_change(std::string_view type, std::string_view entity_id,
+                               std::string_view payload) {
+  // RETURNING: SQLite (3.35 and later) and PostgreSQL spell it alike.
+  Stmt s = conn_.prepare(
+      "INSERT INTO change_log (type, entity_id, payload, created_time) VALUES (?,?,?,?) RETURNING "
+      "revision");
+  s.bind(1, type).bind(2, entity_id).bind(3, payload).bind(4, common::now_millis());
+  s.step();
+  revision_ = s.integer(0);
+  s.run();
+  return revision_;
+}
+
+void run_unique(Stmt& stmt, const std::string& conflict) {
+  try {
+    stmt.run();
+  } catch (const Error& e) {
+    if (e.is_constraint()) throw common::ProblemError(common::Problem::conflict(conflict));
+    throw;
+  }
+}
+
+void throw_write_failure(const Error& e) {
+  switch (e.kind()) {
+    case Error::Kind::kConstraint:
+      throw common::ProblemError(
+          common::Problem::conflict("The change conflicts with a stored record"));
+    case Error::Kind::kConnectionLost:
+      throw common::ProblemError(unavailable("The database is not reachable; nothing was changed"));
+    case Error::Kind::kBusy:
+    case Error::Kind::kSerialization:
+      throw common::ProblemError(
+          unavailable("The database is busy; nothing was changed, try again"));
+    case Error::Kind::kOther:
+      break;
+  }
+  throw e;
+}
+
+void Database::throw_read_failure(const Error& e) {
+  if (e.kind() == Error::Kind::kConnectionLost || e.is_retryable())
+    throw common::ProblemError(unavailable("The database is not reachable"));
+  throw e;
+}
+
+ConnectionSource::Lease Database::acquire() {
+  try {
+    return source_->acquire();
+  } catch (const Error& e) {
+    if (e.kind() == Error::Kind::kConnectionLost)
+      throw common::ProblemError(unavailable("The database is not reachable; nothing was changed"));
+    throw;
+  }
+}
+
+void Database::end_failed(ConnectionSource::Lease& lease, const Error& e) noexcept {
+  // A connection that was lost, or failed in a way that leaves its state unknown, is not reused.
+  if (e.kind() == Error::Kind::kConnectionLost) lease.mark_broken();
+  lease->rollback();
+}
+
+void Database::set_commit_listener(std::function<void(std::int64_t)> listener) {
+  std::lock_guard lock(listener_mu_);
+  listener_ = std::move(listener);
+}
+
+void Database::notify(std::int64_t revision) {
+  if (revision == 0) return;
+  std::function<void(std::int64_t)> l;
+  {
+    std::lock_guard lock(listener_mu_);
+    l = listener_;
+  }
+  if (l) l(revision);
+}
+
+}  // namespace archway::store::sql
