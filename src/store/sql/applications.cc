@@ -256,6 +256,7 @@ void SqlApplicationStore::update_key_mapping(const domain::KeyMapping& k) {
 bool SqlApplicationStore::delete_key_mapping(std::string_view key_mapping_id) {
   bool removed = false;
   db_.write([&](sql::Tx& tx) -> std::int64_t {
+    removed = false;  // each attempt decides afresh (a retried write runs this again)
     auto& conn = tx.conn();
     std::string application_id;
     {

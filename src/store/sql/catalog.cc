@@ -318,6 +318,7 @@ void SqlCatalogStore::update_environment(const domain::Environment& env) {
 bool SqlCatalogStore::delete_environment(std::string_view id) {
   bool found = false;
   db_.write([&](sql::Tx& tx) -> std::int64_t {
+    found = false;  // each attempt decides afresh (a retried write runs this again)
     auto& conn = tx.conn();
     Stmt s = conn.prepare("SELECT name FROM gateway_environments WHERE id = ?");
     s.bind(1, id);
@@ -593,6 +594,7 @@ void SqlCatalogStore::update_service(const domain::CatalogService& c) {
 bool SqlCatalogStore::delete_service(std::string_view id) {
   bool removed = false;
   db_.write([&](sql::Tx& tx) -> std::int64_t {
+    removed = false;  // each attempt decides afresh (a retried write runs this again)
     auto& conn = tx.conn();
     Stmt k = conn.prepare("SELECT service_key FROM catalog_services WHERE id = ?");
     k.bind(1, id);

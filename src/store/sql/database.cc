@@ -58,8 +58,9 @@ void throw_write_failure(const Error& e) {
 }
 
 void Database::throw_read_failure(const Error& e) {
-  if (e.kind() == Error::Kind::kConnectionLost || e.is_retryable())
+  if (e.kind() == Error::Kind::kConnectionLost)
     throw common::ProblemError(unavailable("The database is not reachable"));
+  if (e.is_retryable()) throw common::ProblemError(unavailable("The database is busy; try again"));
   throw e;
 }
 

@@ -85,29 +85,24 @@ class Database {
   template <class F>
   auto write(F&& fn) -> std::invoke_result_t<F&, Tx&> {
     using R = std::invoke_result_t<F&, Tx&>;
+    using Out = std::conditional_t<std::is_void_v<R>, bool, std::optional<R>>;
     for (int attempt = 1;; ++attempt) {
       std::int64_t revision = 0;
+      [[maybe_unused]] Out out{};
       try {
-        if constexpr (std::is_void_v<R>) {
-          {
-            auto lease = acquire();
-            revision = run_write(lease, fn);
-          }
-          notify(revision);
-          return;
-        } else {
-          std::optional<R> out;
-          {
-            auto lease = acquire();
-            revision = run_write(lease, [&](Tx& tx) { out.emplace(fn(tx)); });
-          }
-          notify(revision);
-          return std::move(*out);
-        }
+        auto lease = acquire();
+        if constexpr (std::is_void_v<R>)
+          revision = run_write(lease, fn);
+        else
+          revision = run_write(lease, [&](Tx& tx) { out.emplace(fn(tx)); });
       } catch (const Error& e) {
         if (e.is_retryable() && attempt < kWriteAttempts) continue;
         throw_write_failure(e);
       }
+      // After the commit and outside the retry: a listener's failure must never run fn again.
+      notify(revision);
+      if constexpr (!std::is_void_v<R>) return std::move(*out);
+      else return;
     }
   }
 

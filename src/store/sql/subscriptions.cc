@@ -183,6 +183,7 @@ void SqlSubscriptionStore::update_subscription_tier(std::string_view id, std::st
 bool SqlSubscriptionStore::delete_subscription(std::string_view id) {
   bool removed = false;
   db_.write([&](sql::Tx& tx) -> std::int64_t {
+    removed = false;  // each attempt decides afresh (a retried write runs this again)
     auto& conn = tx.conn();
     json::object pair;  // gateways find a removed subscription by its application and API
     {

@@ -8,9 +8,9 @@ store::sql::Error::Kind error_kind(int result_code) {
   switch (result_code & 0xff) {
     case SQLITE_CONSTRAINT:
       return store::sql::Error::Kind::kConstraint;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
+    case SQLITE_BUSY:  // another process holds the write lock
       return store::sql::Error::Kind::kBusy;
+    // SQLITE_LOCKED (a conflict inside this one connection) is deterministic: retrying cannot help.
     default:
       return store::sql::Error::Kind::kOther;
   }
@@ -147,8 +147,10 @@ void SqliteConnection::rollback() noexcept {
 std::int64_t SqliteConnection::changes() { return sqlite3_changes64(db_); }
 
 store::sql::ConnectionSource::Lease SqliteConnectionSource::acquire() {
-  mu_.lock();
-  return Lease(&conn_, [this](store::sql::Connection*, bool) { mu_.unlock(); });
+  std::unique_lock lock(mu_);
+  Lease lease(&conn_, [this](store::sql::Connection*, bool) { mu_.unlock(); });
+  lock.release();  // the lease unlocks it now
+  return lease;
 }
 
 }  // namespace archway::store::sqlite
