@@ -21,7 +21,8 @@ export interface Archway {
 
 function binary(): string {
   const bin = process.env.ARCHWAY_BINARY ?? join(import.meta.dirname, '../../build/release/archway');
-  if (!existsSync(bin)) throw new Error(`archway binary not found at ${bin}; build it first (make build) or set ARCHWAY_BINARY`);
+  if (!existsSync(bin))
+    throw new Error(`archway binary not found at ${bin}; build it first (make build) or set ARCHWAY_BINARY`);
   return bin;
 }
 
@@ -29,22 +30,32 @@ export async function startArchway(extraArgs: string[] = []): Promise<Archway> {
   const dir = mkdtempSync(join(tmpdir(), 'archway-e2e-'));
   const ready = join(dir, 'ready.json');
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ARCHWAY_')) env[k] = v;  // the test sets the server's configuration fully
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('ARCHWAY_')) env[k] = v; // the test sets the server's configuration fully
   env.ARCHWAY_ADMIN_PASSWORD = ADMIN_PASSWORD;
   let output = '';
   const child: ChildProcess = spawn(
     binary(),
     [
       'serve',
-      '--data-dir', join(dir, 'data'),
-      '--ready-file', ready,
-      '--set', 'management.host=127.0.0.1',
-      '--set', 'gateway.host=127.0.0.1',
-      '--set', 'management.http_port=0',
-      '--set', 'management.https_port=-1',
-      '--set', 'gateway.http_port=0',
-      '--set', 'gateway.https_port=-1',
-      '--set', 'gateway.workers=1',
+      '--data-dir',
+      join(dir, 'data'),
+      '--ready-file',
+      ready,
+      '--set',
+      'management.host=127.0.0.1',
+      '--set',
+      'gateway.host=127.0.0.1',
+      '--set',
+      'management.http_port=0',
+      '--set',
+      'management.https_port=-1',
+      '--set',
+      'gateway.http_port=0',
+      '--set',
+      'gateway.https_port=-1',
+      '--set',
+      'gateway.workers=1',
       // ARCHWAY_E2E_WEB_DIR=dist tries a fresh `npm run build` without relinking the server.
       ...(process.env.ARCHWAY_E2E_WEB_DIR ? ['--set', `web.dir=${process.env.ARCHWAY_E2E_WEB_DIR}`] : []),
       ...extraArgs,
@@ -123,17 +134,37 @@ interface AxeViolation {
 
 /** Runs axe-core in the page; fails on any violation of impact serious or critical. */
 export async function expectAccessible(page: Page, what: string) {
+  // Colours are only final once transitions (a modal fading in, a button's active state) have
+  // ended: on a loaded machine axe could otherwise read a half-faded element as low contrast.
+  await page.waitForFunction(
+    () => document.getAnimations().every((a) => a.playState !== 'running'),
+    undefined,
+    {
+      timeout: 10_000,
+    },
+  );
   // Evaluated through the DevTools protocol, which the pages' Content-Security-Policy does not
   // govern (a script tag would be refused, as it should be).
   await page.evaluate(`${axeSource}\n;0`);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations;
   });
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = bad
-    .map((v) => `${v.impact} ${v.id}: ${v.help}\n` + v.nodes.slice(0, 5).map((n) => `   at ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`).join('\n'))
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help}\n` +
+        v.nodes
+          .slice(0, 5)
+          .map((n) => `   at ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`)
+          .join('\n'),
+    )
     .join('\n');
   expect(report, `accessibility of ${what}`).toBe('');
 }
@@ -147,7 +178,12 @@ export async function signInOnKeyManager(page: Page, username: string, password:
 }
 
 /** A REST call as admin with HTTP Basic, for test set-up. */
-export async function adminCall<T = unknown>(server: Archway, method: string, path: string, body?: unknown): Promise<T> {
+export async function adminCall<T = unknown>(
+  server: Archway,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(server.url + path, {
     method,
     headers: {
@@ -173,7 +209,9 @@ export async function publishedApi(server: Archway, backend: Backend, name: stri
     operations: [{ target: '/items', verb: 'GET' }],
   });
   await adminCall(server, 'POST', `${pub}/apis/change-lifecycle?apiId=${apiObj.id}&action=Publish`);
-  const rev = await adminCall<{ id: string }>(server, 'POST', `${pub}/apis/${apiObj.id}/revisions`, { description: 'e2e' });
+  const rev = await adminCall<{ id: string }>(server, 'POST', `${pub}/apis/${apiObj.id}/revisions`, {
+    description: 'e2e',
+  });
   await adminCall(server, 'POST', `${pub}/apis/${apiObj.id}/deploy-revision?revisionId=${rev.id}`, [
     { name: 'Default', vhost: 'localhost', displayOnDevportal: true },
   ]);
@@ -188,7 +226,10 @@ export function describePageOnFailure(current: () => Page | undefined) {
   afterEach(async (ctx) => {
     const page = current();
     if (ctx.task.result?.state !== 'fail' || !page || page.isClosed()) return;
-    const tree = await page.locator('body').ariaSnapshot({ timeout: 5_000 }).catch((e: unknown) => String(e));
+    const tree = await page
+      .locator('body')
+      .ariaSnapshot({ timeout: 5_000 })
+      .catch((e: unknown) => String(e));
     console.log(`The page at ${page.url()} when "${ctx.task.name}" failed:\n${tree}`);
   });
 }
