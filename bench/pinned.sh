@@ -169,7 +169,7 @@ ALLOC_COUNT_FILE="$work/allocs.txt" LD_PRELOAD="$work/alloc_count.so" ARCHWAY_AD
   --data-dir "$work/data" --ready-file "$work/ready3.json" \
   --set server.log_level=warn --set management.host=127.0.0.1 --set gateway.host=127.0.0.1 \
   --set management.http_port=0 --set management.https_port=0 --set gateway.http_port=0 --set gateway.https_port=0 \
-  --set gateway.workers=1 > "$work/archway3.log" 2>&1 & pids+=($!); COUNTED_PID=$!
+  "${GW_ARGS[@]}" > "$work/archway3.log" 2>&1 & pids+=($!); COUNTED_PID=$!
 for _ in $(seq 200); do [ -f "$work/ready3.json" ] && break; sleep 0.05; done
 [ -f "$work/ready3.json" ] || { echo "bench: Archway under alloc_count.so did not start"; cat "$work/archway3.log"; exit 1; }
 GW3=$(python3 -c "import json; print(json.load(open('$work/ready3.json'))['gateway_http'])")

@@ -34,6 +34,8 @@ case "$MODE" in
           GW_ARGS=(--set gateway.workers=1) ;;
   *) echo "bench: MODE must be 'default' or 'pinned', not '$MODE'"; exit 1 ;;
 esac
+# BENCH_SET="key=value key=value": extra settings for the measured gateway (e.g. analytics.enabled=false).
+for kv in ${BENCH_SET:-}; do GW_ARGS+=(--set "$kv"); done
 for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || { echo "bench: '$tool' is missing (make deps installs it)"; exit 1; }
 done
