@@ -151,14 +151,15 @@ std::int64_t SqlSubscriptionStore::count_subscriptions(std::string_view applicat
   });
 }
 
-void SqlSubscriptionStore::update_subscription_status(std::string_view id,
-                                                      std::string_view status) {
-  db_.write([&](sql::Tx& tx) {
+namespace {
+
+// Sets one column of a subscription (`update` names it: a fixed statement, never caller text) and
+// tells gateways; 404 when there is no such subscription.
+void update_subscription(sql::Database& db, std::string_view update, std::string_view id,
+                         std::string_view value) {
+  db.write([&](sql::Tx& tx) {
     auto& conn = tx.conn();
-    conn.prepare("UPDATE subscriptions SET status = ? WHERE id = ?")
-        .bind(1, status)
-        .bind(2, id)
-        .run();
+    conn.prepare(update).bind(1, value).bind(2, id).run();
     if (conn.changes() == 0)
       throw common::ProblemError(
           common::Problem::not_found(fmt::format("Subscription '{}' not found", id)));
@@ -166,18 +167,15 @@ void SqlSubscriptionStore::update_subscription_status(std::string_view id,
   });
 }
 
+}  // namespace
+
+void SqlSubscriptionStore::update_subscription_status(std::string_view id,
+                                                      std::string_view status) {
+  update_subscription(db_, "UPDATE subscriptions SET status = ? WHERE id = ?", id, status);
+}
+
 void SqlSubscriptionStore::update_subscription_tier(std::string_view id, std::string_view tier) {
-  db_.write([&](sql::Tx& tx) {
-    auto& conn = tx.conn();
-    conn.prepare("UPDATE subscriptions SET throttling_policy = ? WHERE id = ?")
-        .bind(1, tier)
-        .bind(2, id)
-        .run();
-    if (conn.changes() == 0)
-      throw common::ProblemError(
-          common::Problem::not_found(fmt::format("Subscription '{}' not found", id)));
-    return tx.append_change("subscription.changed", id, "{}");
-  });
+  update_subscription(db_, "UPDATE subscriptions SET throttling_policy = ? WHERE id = ?", id, tier);
 }
 
 bool SqlSubscriptionStore::delete_subscription(std::string_view id) {
