@@ -81,6 +81,13 @@ asio::awaitable<Acquired> acquire(Worker& w, const EndpointRuntime& ep, bool all
     co_return a;
   }
   boost::system::error_code ec;
+  // A backend that is down on a loopback port in the ephemeral range can be "reached" by a socket
+  // whose own source port the kernel picked equal to it (TCP simultaneous open): that is a refusal.
+  if (const auto local = conn->tcp.local_endpoint(ec); !ec && local == conn->tcp.remote_endpoint(ec) && !ec) {
+    a.error = backend_unavailable("Cannot connect to " + be.authority() + ": Connection refused");
+    a.failure = UpstreamFailure::kConnect;
+    co_return a;
+  }
   conn->tcp.set_option(tcp::no_delay(true), ec);
   if (be.tls) {
     a.failure = UpstreamFailure::kConnect;

@@ -586,7 +586,7 @@ TEST_F(AnalyticsAlerts, WebhookThatFailsEveryAttemptIsCountedInTheMetrics) {
   auto created = admin("POST", kAdminAnalytics + "/alert-rules",
                        R"({"name":"nobody listens","apiId":")" + api +
                            R"(","type":"errorRate","threshold":0.5,"windowMinutes":1,"webhookUrl":"http://127.0.0.1:)" +
-                           std::to_string(unused_port()) + R"(/hook"})");
+                           std::to_string(refused_port()) + R"(/hook"})");
   ASSERT_EQ(created.status, 201) << created.body;
   for (int i = 0; i < 3; ++i) ASSERT_EQ(gw().get("/anonohook/1.0.0/x").status, 401);
   // Fired (the alert is stored whatever the webhook does), then 1 + 3 attempts, then counted.
@@ -607,7 +607,7 @@ TEST_F(AnalyticsAlerts, WebhookThatFailsEveryAttemptIsCountedInTheMetrics) {
 TEST_F(AnalyticsAlerts, BackendThatCannotBeReachedCountsAsTargetError) {
   const std::string api = create_api(api_body("AnaDown", "/anadown",
                                               R"([{"target":"/*","verb":"GET","authType":"None"}])",
-                                              "http://127.0.0.1:" + std::to_string(unused_port())));
+                                              "http://127.0.0.1:" + std::to_string(refused_port())));
   deploy(api, create_revision(api));
   const int status = gw().get("/anadown/1.0.0/x").status;
   ASSERT_TRUE(status == 502 || status == 503 || status == 504) << status;

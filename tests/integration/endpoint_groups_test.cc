@@ -20,7 +20,7 @@ class EndpointGroups : public ServerSuite {
   }
 
   static std::string dead_url() {
-    return "http://127.0.0.1:" + std::to_string(unused_port()) + "/backend";
+    return "http://127.0.0.1:" + std::to_string(refused_port()) + "/backend";
   }
 
   // An API whose endpointConfig is `endpoint_config` (JSON text), open to anonymous GET and POST.

@@ -194,7 +194,7 @@ TEST_F(EndpointResilience, ASuspendedFailoverPrimaryIsSkippedAndNoRequestIsLost)
 }
 
 TEST_F(EndpointResilience, RefusedConnectionsFailOverForEveryMethod) {
-  const std::string dead = "http://127.0.0.1:" + std::to_string(unused_port()) + "/dead";
+  const std::string dead = "http://127.0.0.1:" + std::to_string(refused_port()) + "/dead";
   deploy_api(body_with("FoRefuse", "/forefuse", failover(member(dead), member(other_->url("/other")))), "/forefuse");
   EXPECT_EQ(gw().get("/forefuse/1.0.0/x").status, 200);
   EXPECT_EQ(gw().call("POST", "/forefuse/1.0.0/x", "{}", "", "").status, 200);

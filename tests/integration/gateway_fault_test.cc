@@ -8,7 +8,7 @@ namespace {
 
 class GatewayFault : public ServerSuite {
  protected:
-  std::string down() { return "http://127.0.0.1:" + std::to_string(unused_port()); }
+  std::string down() { return "http://127.0.0.1:" + std::to_string(refused_port()); }
 };
 
 constexpr const char* kApiFault =

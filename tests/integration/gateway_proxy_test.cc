@@ -190,7 +190,7 @@ TEST_F(GatewayProxy, KeepAliveIsUsedTowardTheBackend) {
 
 TEST_F(GatewayProxy, BackendDownIs503AndGatewayGoesOn) {
   deployed_api(api_body("Down", "/down", R"([{"target":"/*","verb":"GET","authType":"None"}])",
-                        "http://127.0.0.1:" + std::to_string(unused_port())),
+                        "http://127.0.0.1:" + std::to_string(refused_port())),
                "/down/1.0.0/x");
   auto c = gw();
   auto r = c.get("/down/1.0.0/x");

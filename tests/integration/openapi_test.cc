@@ -131,7 +131,7 @@ TEST_F(OpenApi, ImportingByUrlFetchesTheDefinitionWithHundredsOfOperations) {
 
 TEST_F(OpenApi, UnreachableOrFailingUrlsAre400) {
   auto down = form("POST", kApis + "/import-openapi",
-                   {{"url", "http://127.0.0.1:" + std::to_string(unused_port()) + "/x.yaml", ""}});
+                   {{"url", "http://127.0.0.1:" + std::to_string(refused_port()) + "/x.yaml", ""}});
   EXPECT_EQ(down.status, 400) << down.body;
   EXPECT_NE(down.body.find("Could not fetch"), std::string::npos) << down.body;
   auto missing = form("POST", kApis + "/validate-openapi", {{"url", backend_->url("/status/404"), ""}});

@@ -4,11 +4,17 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
 #include <boost/json.hpp>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace archway::testing {
 
@@ -269,6 +275,28 @@ int unused_port() {
   asio::io_context io;
   tcp::acceptor a(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   return a.local_endpoint().port();
+}
+
+int refused_port() {
+  // Bound without listen(): a connection is refused, and while the socket stays open no server and
+  // no client's ephemeral port can take the number (a closed port may come back as a client's
+  // source port, and a connect to it then reaches itself).
+  static std::mutex mu;
+  static std::vector<int> held;  // open until the process ends
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket() failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    throw std::runtime_error("binding a loopback port failed");
+  }
+  std::lock_guard lock(mu);
+  held.push_back(fd);
+  return ntohs(addr.sin_port);
 }
 
 }  // namespace archway::testing

@@ -51,7 +51,11 @@ class Backend {
   int digest_rotations_ = 0;
 };
 
-// A port on loopback that nothing listens on (bound then closed).
+// A free port on loopback (bound then closed), for a server a test is about to start.
 int unused_port();
+
+// A port on loopback that refuses connections for as long as the test process lives: the port for
+// a backend that is down.
+int refused_port();
 
 }  // namespace archway::testing
