@@ -6,6 +6,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
+#include <optional>
+
 namespace archway::http {
 
 namespace asio = boost::asio;
@@ -15,33 +17,92 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-template <class Stream>
-FetchResult exchange(Stream& s, beast::tcp_stream& tcp, const std::string& host, const std::string& target,
-                     std::chrono::milliseconds timeout, std::size_t max_body, const std::string* json_body) {
-  FetchResult out;
-  bhttp::request<bhttp::string_body> req{json_body ? bhttp::verb::post : bhttp::verb::get, target, 11};
-  req.set(bhttp::field::host, host);
-  req.set(bhttp::field::accept, "application/json");
-  req.set(bhttp::field::user_agent, "archway");
-  if (json_body) {
-    req.set(bhttp::field::content_type, "application/json");
-    req.body() = *json_body;
-    req.prepare_payload();
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+struct Target {
+  bool secure = false;
+  std::string host, port, host_header, path;
+};
+
+// One exchange under one deadline: every step (resolve, connect, handshake, write, read) is an
+// asynchronous operation on a stream whose timer is set to the same instant, so a peer that accepts
+// and then says nothing costs `timeout`, not a blocked thread (synchronous Beast calls ignore it).
+class Exchange {
+ public:
+  Exchange(asio::io_context& io, asio::ssl::context& tls, Target t, std::chrono::milliseconds timeout,
+           std::size_t max_body, const std::string* json_body)
+      : io_(io), tls_(tls), t_(std::move(t)), deadline_(std::chrono::steady_clock::now() + timeout),
+        max_body_(max_body), json_body_(json_body), stream_(io) {}
+
+  asio::awaitable<FetchResult> run() {
+    FetchResult out;
+    tcp::resolver resolver(io_);
+    // The resolver has no timer of its own: a watchdog cancels it at the deadline.
+    asio::steady_timer watchdog(io_, deadline_);
+    watchdog.async_wait([&resolver](boost::system::error_code ec) {
+      if (!ec) resolver.cancel();
+    });
+    auto [rec, endpoints] = co_await resolver.async_resolve(t_.host, t_.port, kTuple);
+    watchdog.cancel();
+    if (rec) co_return failed(out, rec == asio::error::operation_aborted ? "timed out resolving " + t_.host
+                                                                      : "resolving " + t_.host + ": " + rec.message());
+    stream_.expires_at(deadline_);
+    auto [cec, ep] = co_await stream_.async_connect(endpoints, kTuple);
+    if (cec) co_return failed(out, "connecting: " + message(cec));
+    if (!t_.secure) co_return co_await exchange(stream_);
+    beast::ssl_stream<beast::tcp_stream&> ssl(stream_, tls_);
+    SSL_set_tlsext_host_name(ssl.native_handle(), t_.host.c_str());
+    ssl.set_verify_callback(asio::ssl::host_name_verification(t_.host));
+    stream_.expires_at(deadline_);
+    auto [hec] = co_await ssl.async_handshake(asio::ssl::stream_base::client, kTuple);
+    if (hec) co_return failed(out, "TLS handshake: " + message(hec));
+    co_return co_await exchange(ssl);
   }
-  tcp.expires_after(timeout);
-  bhttp::write(s, req);
-  beast::flat_buffer buf;
-  bhttp::response_parser<bhttp::string_body> p;
-  p.body_limit(max_body);
-  bhttp::read(s, buf, p);
-  out.status = p.get().result_int();
-  out.body = std::move(p.get().body());
-  return out;
-}
 
-}  // namespace
+ private:
+  template <class Stream>
+  asio::awaitable<FetchResult> exchange(Stream& s) {
+    FetchResult out;
+    bhttp::request<bhttp::string_body> req{json_body_ ? bhttp::verb::post : bhttp::verb::get, t_.path, 11};
+    req.set(bhttp::field::host, t_.host_header);
+    req.set(bhttp::field::accept, "application/json");
+    req.set(bhttp::field::user_agent, "archway");
+    if (json_body_) {
+      req.set(bhttp::field::content_type, "application/json");
+      req.body() = *json_body_;
+      req.prepare_payload();
+    }
+    stream_.expires_at(deadline_);
+    auto [wec, wn] = co_await bhttp::async_write(s, req, kTuple);
+    if (wec) co_return failed(out, "sending the request: " + message(wec));
+    beast::flat_buffer buf;
+    bhttp::response_parser<bhttp::string_body> p;
+    p.body_limit(max_body_);
+    stream_.expires_at(deadline_);
+    auto [rec, rn] = co_await bhttp::async_read(s, buf, p, kTuple);
+    if (rec) co_return failed(out, "reading the response: " + message(rec));
+    out.status = p.get().result_int();
+    out.body = std::move(p.get().body());
+    co_return out;
+  }
 
-namespace {
+  static std::string message(const boost::system::error_code& ec) {
+    return ec == beast::error::timeout ? std::string("timed out") : ec.message();
+  }
+  static FetchResult failed(FetchResult& out, std::string why) {
+    out.status = 0;
+    out.error = std::move(why);
+    return out;
+  }
+
+  asio::io_context& io_;
+  asio::ssl::context& tls_;
+  Target t_;
+  std::chrono::steady_clock::time_point deadline_;
+  std::size_t max_body_;
+  const std::string* json_body_;
+  beast::tcp_stream stream_;
+};
 
 FetchResult request(const std::string& url, asio::ssl::context& tls, std::chrono::milliseconds timeout,
                     std::size_t max_body, const std::string* json_body) {
@@ -51,33 +112,30 @@ FetchResult request(const std::string& url, asio::ssl::context& tls, std::chrono
     out.error = "not an http(s) URL: " + url;
     return out;
   }
-  const bool secure = u->scheme() == "https";
-  const std::string host(u->host_address());
-  const std::string port = u->has_port() ? std::string(u->port()) : (secure ? "443" : "80");
-  std::string target(u->encoded_path());
-  if (target.empty()) target = "/";
-  if (u->has_query()) target += "?" + std::string(u->encoded_query());
-  try {
-    asio::io_context io;
-    tcp::resolver resolver(io);
-    beast::tcp_stream stream(io);
-    stream.expires_after(timeout);
-    stream.connect(resolver.resolve(host, port));
-    const std::string host_header = u->has_port() ? host + ":" + port : host;
-    if (!secure) {
-      out = exchange(stream, stream, host_header, target, timeout, max_body, json_body);
-    } else {
-      beast::ssl_stream<beast::tcp_stream&> ssl(stream, tls);
-      SSL_set_tlsext_host_name(ssl.native_handle(), host.c_str());
-      ssl.set_verify_callback(asio::ssl::host_name_verification(host));
-      ssl.handshake(asio::ssl::stream_base::client);
-      out = exchange(ssl, stream, host_header, target, timeout, max_body, json_body);
+  Target t;
+  t.secure = u->scheme() == "https";
+  t.host = std::string(u->host_address());
+  t.port = u->has_port() ? std::string(u->port()) : (t.secure ? "443" : "80");
+  t.host_header = u->has_port() ? t.host + ":" + t.port : t.host;
+  t.path = std::string(u->encoded_path());
+  if (t.path.empty()) t.path = "/";
+  if (u->has_query()) t.path += "?" + std::string(u->encoded_query());
+  asio::io_context io;
+  Exchange x(io, tls, std::move(t), timeout, max_body, json_body);
+  std::optional<FetchResult> result;
+  asio::co_spawn(io, x.run(), [&](std::exception_ptr e, FetchResult r) {
+    if (!e) {
+      result = std::move(r);
+      return;
     }
-  } catch (const std::exception& e) {
-    out.status = 0;
-    out.error = e.what();
-  }
-  return out;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      result = FetchResult{0, {}, ex.what()};
+    }
+  });
+  io.run();
+  return result ? std::move(*result) : FetchResult{0, {}, "the request did not complete"};
 }
 
 }  // namespace

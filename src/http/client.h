@@ -13,7 +13,8 @@ struct FetchResult {
   std::string error;    // why it failed, when status is 0
 };
 
-// GET `url` (http or https, verified against `tls`'s trust store), following no redirects; the
+// GET `url` (http or https, verified against `tls`'s trust store), following no redirects, the whole
+// exchange (resolve, connect, TLS, request, answer) bounded by `timeout`; the
 // body is cut off (an error) beyond `max_body` bytes.
 FetchResult fetch(const std::string& url, boost::asio::ssl::context& tls, std::chrono::milliseconds timeout,
                   std::size_t max_body = 1024 * 1024);
