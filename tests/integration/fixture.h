@@ -43,8 +43,10 @@ class ServerSuite : public ::testing::Test {
     backend_ = nullptr;
   }
 
-  HttpClient mgmt() { return HttpClient("127.0.0.1", server_->management_port()); }
-  HttpClient gw() { return HttpClient("127.0.0.1", server_->gateway_port()); }
+  // The listeners the helpers below talk to: server_'s, unless a suite of separate roles (a
+  // control plane and remote gateways) names its own.
+  HttpClient mgmt() { return HttpClient("127.0.0.1", management_port_ ? management_port_ : server_->management_port()); }
+  HttpClient gw() { return HttpClient("127.0.0.1", gateway_port_ ? gateway_port_ : server_->gateway_port()); }
 
   HttpResponse admin(const std::string& method, const std::string& target, const std::string& body = "") {
     return mgmt().call(method, target, body, kAdmin, kPassword);
@@ -255,6 +257,8 @@ class ServerSuite : public ::testing::Test {
 
   static ServerProcess* server_;
   static Backend* backend_;
+  static inline int management_port_ = 0;
+  static inline int gateway_port_ = 0;
 };
 
 inline ServerProcess* ServerSuite::server_ = nullptr;
