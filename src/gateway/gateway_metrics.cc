@@ -36,43 +36,119 @@ RateLimitLevel rate_limit_level(int code) {
   }
 }
 
-GatewayMetrics::GatewayMetrics(int workers) : workers_(workers > 0 ? workers : 1) {
+namespace metrics_detail {
+
+SlotTable::SlotTable(int w) : workers(w) {
+  slots.push_back({"\n_unmatched_", "_unmatched_", "_unmatched_", 1});  // held for good
+  owned.push_back(std::make_unique<OperationCounters[]>(static_cast<std::size_t>(workers) * kBlock));
+  blocks[0].store(owned.back().get(), std::memory_order_release);
+}
+
+}  // namespace metrics_detail
+
+using metrics_detail::kBlock;
+using metrics_detail::kMaxBlocks;
+
+MetricsSlot::MetricsSlot(const MetricsSlot& o) : table_(o.table_), index_(o.index_) {
+  if (table_ && index_ != 0) {
+    std::lock_guard lock(table_->mu);
+    ++table_->slots[index_].holds;
+  }
+}
+
+MetricsSlot& MetricsSlot::operator=(const MetricsSlot& o) {
+  if (this != &o) {
+    MetricsSlot copy(o);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+MetricsSlot& MetricsSlot::operator=(MetricsSlot&& o) noexcept {
+  if (this != &o) {
+    release();
+    table_ = std::move(o.table_);
+    index_ = std::exchange(o.index_, 0);
+  }
+  return *this;
+}
+
+// The last hold gone, no snapshot routes to the operation, so no worker writes its cells: they are
+// zeroed here for the slot's next operation.
+void MetricsSlot::release() {
+  if (!table_ || index_ == 0) return;
+  {
+    std::lock_guard lock(table_->mu);
+    auto& slot = table_->slots[index_];
+    if (--slot.holds == 0) {
+      for (int w = 0; w < table_->workers; ++w) {
+        OperationCounters& c = table_->cell(w, index_);
+        for (auto& a : c.count) a.store(0, std::memory_order_relaxed);
+        for (auto& a : c.sum_ns) a.store(0, std::memory_order_relaxed);
+        for (auto& row : c.bucket)
+          for (auto& a : row) a.store(0, std::memory_order_relaxed);
+      }
+      table_->by_key.erase(slot.key);
+      slot = {};
+      table_->free.push_back(index_);
+    }
+  }
+  table_.reset();
+  index_ = 0;
+}
+
+GatewayMetrics::GatewayMetrics(int workers)
+    : workers_(workers > 0 ? workers : 1), table_(std::make_shared<metrics_detail::SlotTable>(workers_)) {
   for (int w = 0; w < workers_; ++w) worker_counters_.push_back(std::make_unique<WorkerCounters>());
-  std::lock_guard lock(mu_);
-  labels_.push_back({"_unmatched_", "_unmatched_"});
-  owned_.push_back(std::make_unique<OperationCounters[]>(static_cast<std::size_t>(workers_) * kBlock));
-  blocks_[0].store(owned_.back().get(), std::memory_order_release);
 }
 
 GatewayMetrics::~GatewayMetrics() = default;
 
-std::uint32_t GatewayMetrics::slot(std::string_view api_id, std::string_view api_label, std::string_view verb,
-                                   std::string_view target) {
+MetricsSlot GatewayMetrics::slot(std::string_view api_id, std::string_view api_label, std::string_view verb,
+                                 std::string_view target) {
   std::string key = fmt::format("{}\n{}\n{}", api_id, verb, target);
   std::string operation = fmt::format("{} {}", verb, target);
-  std::lock_guard lock(mu_);
-  if (auto it = by_key_.find(key); it != by_key_.end()) {
-    labels_[it->second] = {std::string(api_label), std::move(operation)};
-    return it->second;
+  auto& t = *table_;
+  std::lock_guard lock(t.mu);
+  if (auto it = t.by_key.find(key); it != t.by_key.end()) {
+    auto& slot = t.slots[it->second];
+    slot.api = std::string(api_label);
+    slot.operation = std::move(operation);
+    ++slot.holds;
+    return MetricsSlot(table_, it->second);
   }
-  const std::size_t next = labels_.size();
-  if (next >= kBlock * kMaxBlocks) {
-    spdlog::warn("gateway metrics: more than {} operations; {} {} is counted as _unmatched_", kBlock * kMaxBlocks,
-                 api_label, operation);
-    return kUnmatched;
+  std::uint32_t index = 0;
+  if (!t.free.empty()) {
+    index = t.free.back();
+    t.free.pop_back();
+  } else {
+    const std::size_t next = t.slots.size();
+    if (next >= kBlock * kMaxBlocks) {
+      spdlog::warn("gateway metrics: more than {} operations deployed; {} {} is counted as _unmatched_",
+                   kBlock * kMaxBlocks, api_label, operation);
+      return MetricsSlot();
+    }
+    if (next % kBlock == 0) {
+      t.owned.push_back(std::make_unique<OperationCounters[]>(static_cast<std::size_t>(workers_) * kBlock));
+      t.blocks[next / kBlock].store(t.owned.back().get(), std::memory_order_release);
+    }
+    t.slots.emplace_back();
+    index = static_cast<std::uint32_t>(next);
   }
-  if (next % kBlock == 0) {
-    owned_.push_back(std::make_unique<OperationCounters[]>(static_cast<std::size_t>(workers_) * kBlock));
-    blocks_[next / kBlock].store(owned_.back().get(), std::memory_order_release);
-  }
-  labels_.push_back({std::string(api_label), std::move(operation)});
-  by_key_.emplace(std::move(key), static_cast<std::uint32_t>(next));
-  return static_cast<std::uint32_t>(next);
+  t.slots[index] = {key, std::string(api_label), std::move(operation), 1};
+  t.by_key.emplace(std::move(key), index);
+  return MetricsSlot(table_, index);
+}
+
+std::size_t GatewayMetrics::slots_in_use() const {
+  std::lock_guard lock(table_->mu);
+  return table_->slots.size() - table_->free.size();
 }
 
 void GatewayMetrics::write(std::string& out) const {
-  std::lock_guard lock(mu_);
-  const std::size_t slots = labels_.size();
+  const auto& t = *table_;
+  std::lock_guard lock(t.mu);
+  const std::size_t slots = t.slots.size();
   // Summed over workers, per slot and class.
   struct Sum {
     std::uint64_t count = 0;
@@ -81,9 +157,9 @@ void GatewayMetrics::write(std::string& out) const {
   };
   std::vector<std::array<Sum, kStatusClasses>> sums(slots);
   for (std::size_t s = 0; s < slots; ++s) {
-    const OperationCounters* block = blocks_[s / kBlock].load(std::memory_order_acquire);
+    if (t.slots[s].key.empty()) continue;  // free: its cells are zero
     for (int w = 0; w < workers_; ++w) {
-      const OperationCounters& c = block[static_cast<std::size_t>(w) * kBlock + s % kBlock];
+      const OperationCounters& c = t.cell(w, static_cast<std::uint32_t>(s));
       for (std::size_t k = 0; k < kStatusClasses; ++k) {
         Sum& sum = sums[s][k];
         sum.count += load(c.count[k]);
@@ -98,7 +174,7 @@ void GatewayMetrics::write(std::string& out) const {
     for (std::size_t k = 0; k < kStatusClasses; ++k)
       if (sums[s][k].count > 0)
         obs::write_sample(out, "archway_gateway_requests_total",
-                          {{"api", labels_[s].api}, {"operation", labels_[s].operation}, {"status_class", kClassNames[k]}},
+                          {{"api", t.slots[s].api}, {"operation", t.slots[s].operation}, {"status_class", kClassNames[k]}},
                           sums[s][k].count);
   obs::write_family(out, "archway_gateway_request_duration_seconds",
                     "Time from a request's head read to its response written, by API, operation and status class",
@@ -112,14 +188,14 @@ void GatewayMetrics::write(std::string& out) const {
         cumulative += sum.bucket[b];
         const std::string le = b < kLatencyBounds.size() ? fmt::format("{}", kLatencyBounds[b]) : "+Inf";
         obs::write_sample(out, "archway_gateway_request_duration_seconds_bucket",
-                          {{"api", labels_[s].api},
-                           {"operation", labels_[s].operation},
+                          {{"api", t.slots[s].api},
+                           {"operation", t.slots[s].operation},
                            {"status_class", kClassNames[k]},
                            {"le", le}},
                           cumulative);
       }
       const std::initializer_list<obs::Label> l = {
-          {"api", labels_[s].api}, {"operation", labels_[s].operation}, {"status_class", kClassNames[k]}};
+          {"api", t.slots[s].api}, {"operation", t.slots[s].operation}, {"status_class", kClassNames[k]}};
       obs::write_sample(out, "archway_gateway_request_duration_seconds_sum", l,
                         static_cast<double>(sum.sum_ns) / 1e9);
       obs::write_sample(out, "archway_gateway_request_duration_seconds_count", l, sum.count);

@@ -1,11 +1,14 @@
 #pragma once
 // The gateway's request metrics, kept per worker without locks and summed when scraped.
-// Each operation of a deployed API gets a slot when its snapshot is built (slot(), keyed by API id,
-// method and URL template, so a redeployment or any later snapshot finds the same slot and no
-// count is lost); its OperationRuntime keeps the slot number. A worker adds to its own cells only
-// (relaxed loads and stores of its atomics: no locked instruction, no shared cache line), and a
-// scrape reads them all. Cells live in blocks allocated at snapshot time; the request path never
-// allocates. Slot 0 holds the requests that matched no API (api="_unmatched_").
+// Each operation of a deployed API holds a slot while any snapshot holds it (slot(), keyed by API
+// id, method and URL template, so a redeployment or any later snapshot finds the same slot and no
+// count is lost); its OperationRuntime keeps the hold (MetricsSlot). When the last snapshot holding
+// an operation goes (its API deleted or undeployed), the slot is zeroed, its series leave the
+// scrape, and a later operation reuses it: memory and /metrics follow what is deployed, not
+// everything ever deployed. A worker adds to its own cells only (relaxed loads and stores of its
+// atomics: no locked instruction, no shared cache line), and a scrape reads them all. Cells live in
+// blocks allocated at snapshot time; the request path never allocates. Slot 0 holds the requests
+// that matched no API (api="_unmatched_").
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -14,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace archway::gateway {
@@ -70,6 +74,60 @@ struct alignas(64) WorkerCounters {
   std::atomic<std::uint64_t> upstream_connects{0};  // new connections to backends
 };
 
+namespace metrics_detail {
+struct SlotTable;
+}
+
+// An operation's hold on its slot: copying takes another hold, the last one to go frees the slot.
+// Safe to outlive the GatewayMetrics it came from.
+class MetricsSlot {
+ public:
+  MetricsSlot() = default;
+  MetricsSlot(std::shared_ptr<metrics_detail::SlotTable> table, std::uint32_t index)
+      : table_(std::move(table)), index_(index) {}
+  MetricsSlot(const MetricsSlot& o);
+  MetricsSlot& operator=(const MetricsSlot& o);
+  MetricsSlot(MetricsSlot&& o) noexcept : table_(std::move(o.table_)), index_(std::exchange(o.index_, 0)) {}
+  MetricsSlot& operator=(MetricsSlot&& o) noexcept;
+  ~MetricsSlot() { release(); }
+
+  std::uint32_t index() const { return index_; }
+
+ private:
+  void release();
+  std::shared_ptr<metrics_detail::SlotTable> table_;
+  std::uint32_t index_ = 0;  // 0: none (the unmatched slot, never freed)
+};
+
+namespace metrics_detail {
+
+inline constexpr std::size_t kBlock = 64;
+inline constexpr std::size_t kMaxBlocks = 4096;  // 262144 operations at once
+
+// The slots and their cells, shared by GatewayMetrics and every MetricsSlot.
+struct SlotTable {
+  explicit SlotTable(int workers);
+  const int workers;
+  std::array<std::atomic<OperationCounters*>, kMaxBlocks> blocks{};
+  mutable std::mutex mu;
+  struct Slot {
+    std::string key;  // empty: free
+    std::string api;
+    std::string operation;
+    std::uint32_t holds = 0;
+  };
+  std::unordered_map<std::string, std::uint32_t> by_key;
+  std::vector<Slot> slots;
+  std::vector<std::uint32_t> free;
+  std::vector<std::unique_ptr<OperationCounters[]>> owned;
+
+  OperationCounters& cell(int w, std::uint32_t slot) const {
+    return blocks[slot / kBlock].load(std::memory_order_acquire)[static_cast<std::size_t>(w) * kBlock + slot % kBlock];
+  }
+};
+
+}  // namespace metrics_detail
+
 class GatewayMetrics {
  public:
   static constexpr std::uint32_t kUnmatched = 0;
@@ -81,19 +139,22 @@ class GatewayMetrics {
 
   int workers() const { return workers_; }
 
-  // Snapshot time: the slot of an operation; the same key always gets the same slot, and the
-  // labels given last are the ones shown. Past the capacity, kUnmatched (with a warning).
-  std::uint32_t slot(std::string_view api_id, std::string_view api_label, std::string_view verb,
-                     std::string_view target);
+  // Snapshot time: a hold on the slot of an operation; the same key gets the same slot while it is
+  // held, and the labels given last are the ones shown. Past the capacity, kUnmatched (with a
+  // warning).
+  MetricsSlot slot(std::string_view api_id, std::string_view api_label, std::string_view verb,
+                   std::string_view target);
+  // Slots held now (the unmatched slot included): what a scrape reports series for.
+  std::size_t slots_in_use() const;
 
   // Request path (worker `w`'s thread only): lock-free, allocation-free.
   OperationCounters& operation(int w, std::uint32_t slot) {
-    OperationCounters* block = blocks_[slot / kBlock].load(std::memory_order_acquire);
+    OperationCounters* block = table_->blocks[slot / metrics_detail::kBlock].load(std::memory_order_acquire);
     if (!block) [[unlikely]] {  // a slot of another GatewayMetrics: counted as unmatched
-      block = blocks_[0].load(std::memory_order_acquire);
+      block = table_->blocks[0].load(std::memory_order_acquire);
       slot = kUnmatched;
     }
-    return block[static_cast<std::size_t>(w) * kBlock + slot % kBlock];
+    return block[static_cast<std::size_t>(w) * metrics_detail::kBlock + slot % metrics_detail::kBlock];
   }
   WorkerCounters& worker(int w) { return *worker_counters_[static_cast<std::size_t>(w)]; }
 
@@ -101,19 +162,8 @@ class GatewayMetrics {
   void write(std::string& out) const;
 
  private:
-  static constexpr std::size_t kBlock = 64;
-  static constexpr std::size_t kMaxBlocks = 4096;  // 262144 operations
-
   const int workers_;
-  std::array<std::atomic<OperationCounters*>, kMaxBlocks> blocks_{};
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, std::uint32_t> by_key_;
-  struct Labels {
-    std::string api;
-    std::string operation;
-  };
-  std::vector<Labels> labels_;  // by slot
-  std::vector<std::unique_ptr<OperationCounters[]>> owned_;
+  std::shared_ptr<metrics_detail::SlotTable> table_;
   std::vector<std::unique_ptr<WorkerCounters>> worker_counters_;
 };
 

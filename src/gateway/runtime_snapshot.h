@@ -20,6 +20,7 @@
 #include "domain/application.h"
 #include "domain/url.h"
 #include "gateway/endpoint_health.h"
+#include "gateway/gateway_metrics.h"
 #include "gateway/mediation.h"
 #include "gateway/router.h"
 #include "gateway/sharded_map.h"
@@ -61,9 +62,9 @@ struct OperationRuntime {
   bool validate_response = false;  // enableResponseSchemaValidation
   // The filters a request to this operation runs through, in order (filter.h, compose_chain).
   std::vector<std::shared_ptr<const Filter>> filters;
-  // Its counters in GatewayMetrics (gateway_metrics.h), carried over between snapshots; 0 when the
-  // snapshot was built without metrics.
-  std::uint32_t metrics_slot = 0;
+  // Its hold on its counters in GatewayMetrics (gateway_metrics.h), carried over between snapshots
+  // and freed with the last snapshot holding the operation; index 0 when built without metrics.
+  MetricsSlot metrics_slot;
   std::string metrics_api;  // the API label: "name:version"
   // In an API product: the bundled API the operation comes from (analytics names it, and the
   // product beside it); empty in a plain API.

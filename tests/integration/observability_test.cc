@@ -4,6 +4,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 #include <regex>
@@ -311,6 +312,30 @@ TEST_F(Metrics, CountsSurviveARedeployment) {
   deploy(id, create_revision(id));  // a new snapshot with the API compiled afresh
   for (int i = 0; i < 2; ++i) ASSERT_EQ(gw().get("/metredeployed/1.0.0/status/200").status, 200);
   EXPECT_EQ(scrape_gateway().value("archway_gateway_requests_total", labels), before + 2);
+}
+
+// A deleted API's series leave the scrape once no snapshot holds it (its slot is freed and reused),
+// so /metrics and the gateway's memory follow what is deployed, not everything ever deployed.
+TEST_F(Metrics, ADeletedApisSeriesLeaveTheScrape) {
+  const std::string id = deployed_api(
+      api_body("MetGone", "/metgone", R"([{"target":"/*","verb":"GET","authType":"None"}])", backend_->url()),
+      "/metgone/1.0.0/x");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(gw().get("/metgone/1.0.0/x").status, 200);
+  const auto labels = op_labels("MetGone:1.0.0", "GET /*", "2xx");
+  ASSERT_GE(scrape_gateway().value_or_zero("archway_gateway_requests_total", labels), 3);
+
+  ASSERT_EQ(admin("DELETE", kApis + "/" + id).status, 200);
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gw().get("/metgone/1.0.0/x");  // every worker moves on to the newest snapshot
+    const Exposition e = scrape_gateway();
+    gone = std::none_of(e.samples.begin(), e.samples.end(), [](const auto& s) {
+      auto it = s.labels.find("api");
+      return it != s.labels.end() && it->second == "MetGone:1.0.0";
+    });
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(gone) << "the deleted API's series are still scraped";
 }
 
 TEST_F(Metrics, ApiAtTheMetricsContextKeepsItsPaths) {

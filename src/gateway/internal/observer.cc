@@ -105,7 +105,7 @@ void observe_exchange(Worker& w, const ExchangeFacts& f, const AccessLogFields& 
   // Nothing written: the client went away first (499, as nginx logs it).
   const unsigned status = f.status != 0 ? f.status : 499;
   const std::int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(ended - f.began).count();
-  w.metrics->operation(w.index, f.op ? f.op->metrics_slot : GatewayMetrics::kUnmatched).record(status, ns);
+  w.metrics->operation(w.index, f.op ? f.op->metrics_slot.index() : GatewayMetrics::kUnmatched).record(status, ns);
   if (obs::AccessLog* log = w.opts.access_log) {
     obs::AccessLog::Entry e;
     e.remote = f.remote_ip;
