@@ -1,5 +1,6 @@
 // Analytics ingest rate: how many events a second the pipeline stores in the analytics database.
 // Usage: archway_analytics_ingest [seconds=5] [producers=2] [rate_per_producer=0 (as fast as possible)]
+//                                 [applications=200 (their calls spread over min(20, applications) APIs)]
 //        producers=0: the sink alone (AnalyticsStore::write of 4096-event batches, no rings, no threads)
 //
 // Producers stand in for gateway workers: each fills its own ring (analytics/event_ring.h) with
@@ -11,7 +12,9 @@
 // at that load.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -30,6 +33,10 @@ int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 5.0;
   const int producers = argc > 2 ? std::atoi(argv[2]) : 2;
   const double rate = argc > 3 ? std::atof(argv[3]) : 0.0;
+  // One application on one API is a single-API gateway's stream (a few rollup rows per batch);
+  // 200 on 20 is the default's spread (hundreds of rollup rows per batch).
+  const std::size_t applications = argc > 4 ? std::max<std::size_t>(1, std::strtoul(argv[4], nullptr, 10)) : 200;
+  const std::size_t api_count = std::min<std::size_t>(20, applications);
   const fs::path dir = fs::temp_directory_path() / ("archway-ingest-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   if (producers == 0) {
@@ -40,8 +47,8 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < events.size(); ++i) {
       Event& e = events[i];
       e.time_ms = 1796587200000 + static_cast<std::int64_t>(i);
-      e.api_id.assign("api-" + std::to_string(i % 20) + "-0000-0000-0000-000000000000");
-      e.application_id.assign("app-" + std::to_string(i % 200) + "-0000-0000-0000-000000000000");
+      e.api_id.assign("api-" + std::to_string(i % api_count) + "-0000-0000-0000-000000000000");
+      e.application_id.assign("app-" + std::to_string(i % applications) + "-0000-0000-0000-000000000000");
       e.api_name.assign("PetStore");
       e.resource.assign("/pets/{id}");
       e.subscriber.assign("alice");
@@ -86,8 +93,10 @@ int main(int argc, char** argv) {
       threads.emplace_back([&, p] {
         std::mt19937 rnd(static_cast<unsigned>(p + 1));
         std::vector<std::string> apis, apps;
-        for (int i = 0; i < 20; ++i) apis.push_back("api-" + std::to_string(i) + "-0000-0000-0000-000000000000");
-        for (int i = 0; i < 200; ++i) apps.push_back("app-" + std::to_string(i) + "-0000-0000-0000-000000000000");
+        for (std::size_t i = 0; i < api_count; ++i)
+          apis.push_back("api-" + std::to_string(i) + "-0000-0000-0000-000000000000");
+        for (std::size_t i = 0; i < applications; ++i)
+          apps.push_back("app-" + std::to_string(i) + "-0000-0000-0000-000000000000");
         std::uint64_t n = 0;
         const auto start = std::chrono::steady_clock::now();
         while (!stop.load(std::memory_order_relaxed)) {

@@ -39,8 +39,8 @@ CREATE TABLE IF NOT EXISTS analytics_events (
   request_bytes BIGINT NOT NULL, response_bytes BIGINT NOT NULL, backend TEXT NOT NULL,
   product_id TEXT NOT NULL DEFAULT '', product_name TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS analytics_events_time ON analytics_events (time_ms);
-CREATE INDEX IF NOT EXISTS analytics_events_api ON analytics_events (api_id, time_ms);
-CREATE INDEX IF NOT EXISTS analytics_events_application ON analytics_events (application_id, time_ms);
+DROP INDEX IF EXISTS analytics_events_api;
+DROP INDEX IF EXISTS analytics_events_application;
 
 CREATE TABLE IF NOT EXISTS analytics_minute (
   minute_ms BIGINT NOT NULL,
@@ -61,12 +61,25 @@ CREATE TABLE IF NOT EXISTS analytics_applications (
   application_id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL);
 )";
 
-constexpr std::string_view kInsertEvent =
-    "INSERT INTO analytics_events (time_ms, api_id, api_name, api_version, api_context, method, resource, "
-    "application_id, application_name, application_owner, subscriber, key_type, auth_type, client_ip, user_agent, "
-    "environment, status, error_code, error_category, throttled, throttle_policy, total_us, backend_us, "
-    "request_bytes, response_bytes, backend, product_id, product_name) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+// Raw events go in as multi-row INSERTs: 64 rows a statement, the rest of a batch in statements of
+// 32, 16, ... 1 rows. One statement step stores many rows and SQLite reuses its record buffer
+// between them, so a batch costs a handful of statement runs, not one per event.
+constexpr int kEventColumns = 28;
+constexpr std::size_t kInsertSizes[] = {64, 32, 16, 8, 4, 2, 1};
+
+std::string insert_events_sql(std::size_t rows) {
+  std::string sql =
+      "INSERT INTO analytics_events (time_ms, api_id, api_name, api_version, api_context, method, resource, "
+      "application_id, application_name, application_owner, subscriber, key_type, auth_type, client_ip, user_agent, "
+      "environment, status, error_code, error_category, throttled, throttle_policy, total_us, backend_us, "
+      "request_bytes, response_bytes, backend, product_id, product_name) VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r ? ",(" : "(";
+    for (int c = 0; c < kEventColumns; ++c) sql += c ? ",?" : "?";
+    sql += ')';
+  }
+  return sql;
+}
 
 constexpr std::string_view kUpsertMinute =
     "INSERT INTO analytics_minute (minute_ms, api_id, application_id, subscriber, status, error_code, "
@@ -185,19 +198,28 @@ std::string rfc3339(std::int64_t ms) {
 
 struct AnalyticsStore::Writer {
   explicit Writer(Db& db)
-      : insert_event(db.prepare(kInsertEvent)),
-        upsert_minute(db.prepare(kUpsertMinute)),
+      : upsert_minute(db.prepare(kUpsertMinute)),
         upsert_latency(db.prepare(kUpsertLatency)),
         upsert_api(db.prepare(kUpsertApi)),
-        upsert_application(db.prepare(kUpsertApplication)) {}
-  Stmt insert_event, upsert_minute, upsert_latency, upsert_api, upsert_application;
+        upsert_application(db.prepare(kUpsertApplication)) {
+    for (std::size_t rows : kInsertSizes)
+      insert_events.push_back(std::make_unique<Stmt>(db.handle(), insert_events_sql(rows)));
+  }
+  std::vector<std::unique_ptr<Stmt>> insert_events;  // one per kInsertSizes entry
+  Stmt upsert_minute, upsert_latency, upsert_api, upsert_application;
 };
 
 AnalyticsStore::AnalyticsStore(const std::string& path, std::string environment)
     : environment_(std::move(environment)), writer_db_(std::make_unique<Db>(path)) {
-  // The writer keeps the indexes' hot pages in memory (64 MiB) and checkpoints the WAL in larger
-  // steps, so a batch costs page writes, not reads back.
-  writer_db_->exec("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;");
+  // Room for the writer's record and cursor buffers in SQLite's per-connection lookaside (its
+  // default 100 slots are held by the long-lived prepared statements), so storing a batch does not
+  // go to malloc for them. Refused (SQLITE_BUSY) only while lookaside memory is in use: not here.
+  sqlite3_db_config(writer_db_->handle(), SQLITE_DBCONFIG_LOOKASIDE, nullptr, 1200, 1000);
+  // Raw events are appended (rowid and time order): a batch touches the right edge of the table and
+  // of its one index, and the rollups' pages of the current minutes, so a small page cache (4 MiB)
+  // holds them; once full it recycles its pages instead of allocating more. The WAL is
+  // checkpointed in larger steps.
+  writer_db_->exec("PRAGMA cache_size=-4096; PRAGMA wal_autocheckpoint=4000;");
   writer_db_->exec(kSchema);
   // A database made before events named their API product gets the columns (empty for old events).
   try {
@@ -233,39 +255,50 @@ void AnalyticsStore::write(std::span<const Event* const> events) {
   std::map<std::string_view, const Event*> apis, applications;
 
   Transaction tx(*writer_db_);
-  Stmt& ins = w_->insert_event;
-  for (const Event* e : events) {
-    ins.reset();
-    ins.bind(1, e->time_ms)
-        .bind_view(2, e->api_id.view())
-        .bind_view(3, e->api_name.view())
-        .bind_view(4, e->api_version.view())
-        .bind_view(5, e->api_context.view())
-        .bind_view(6, e->method.view())
-        .bind_view(7, e->resource.view())
-        .bind_view(8, e->application_id.view())
-        .bind_view(9, e->application_name.view())
-        .bind_view(10, e->application_owner.view())
-        .bind_view(11, e->subscriber.view())
-        .bind_view(12, key_type_name(e->key_type))
-        .bind_view(13, e->auth_type.view())
-        .bind_view(14, e->client_ip.view())
-        .bind_view(15, e->user_agent.view())
-        .bind_view(16, environment_)
-        .bind(17, std::int64_t{e->status})
-        .bind(18, std::int64_t{e->error_code})
-        .bind_view(19, category_name(e->category))
-        .bind(20, std::int64_t{e->throttled})
-        .bind_view(21, e->throttle_policy.view())
-        .bind(22, e->total_us)
-        .bind(23, e->backend_us)
-        .bind(24, e->request_bytes)
-        .bind(25, e->response_bytes)
-        .bind_view(26, e->backend.view())
-        .bind_view(27, e->product_id.view())
-        .bind_view(28, e->product_name.view());
-    ins.run();
+  // Binds event `e` as row `row` (0-based) of `st`.
+  const auto bind_event = [this](Stmt& st, int row, const Event* e) {
+    const int b = row * kEventColumns;
+    st.bind(b + 1, e->time_ms)
+        .bind_view(b + 2, e->api_id.view())
+        .bind_view(b + 3, e->api_name.view())
+        .bind_view(b + 4, e->api_version.view())
+        .bind_view(b + 5, e->api_context.view())
+        .bind_view(b + 6, e->method.view())
+        .bind_view(b + 7, e->resource.view())
+        .bind_view(b + 8, e->application_id.view())
+        .bind_view(b + 9, e->application_name.view())
+        .bind_view(b + 10, e->application_owner.view())
+        .bind_view(b + 11, e->subscriber.view())
+        .bind_view(b + 12, key_type_name(e->key_type))
+        .bind_view(b + 13, e->auth_type.view())
+        .bind_view(b + 14, e->client_ip.view())
+        .bind_view(b + 15, e->user_agent.view())
+        .bind_view(b + 16, environment_)
+        .bind(b + 17, std::int64_t{e->status})
+        .bind(b + 18, std::int64_t{e->error_code})
+        .bind_view(b + 19, category_name(e->category))
+        .bind(b + 20, std::int64_t{e->throttled})
+        .bind_view(b + 21, e->throttle_policy.view())
+        .bind(b + 22, e->total_us)
+        .bind(b + 23, e->backend_us)
+        .bind(b + 24, e->request_bytes)
+        .bind(b + 25, e->response_bytes)
+        .bind_view(b + 26, e->backend.view())
+        .bind_view(b + 27, e->product_id.view())
+        .bind_view(b + 28, e->product_name.view());
+  };
+  std::size_t stored = 0;
+  for (std::size_t i = 0; i < std::size(kInsertSizes); ++i) {
+    const std::size_t rows = kInsertSizes[i];
+    Stmt& st = *w_->insert_events[i];
+    for (; events.size() - stored >= rows; stored += rows) {
+      st.reset();
+      for (std::size_t r = 0; r < rows; ++r) bind_event(st, static_cast<int>(r), events[stored + r]);
+      st.run();
+    }
+  }
 
+  for (const Event* e : events) {
     const std::int64_t minute = floor_to(e->time_ms, kMinuteMs);
     MinuteRow& m = minutes[MinuteKey{minute, e->api_id.view(), e->application_id.view(), e->subscriber.view(),
                                      e->status, e->error_code, e->category, e->throttle_policy.view()}];
@@ -289,13 +322,13 @@ void AnalyticsStore::write(std::span<const Event* const> events) {
   for (const auto& [k, v] : minutes) {
     um.reset();
     um.bind(1, k.minute)
-        .bind(2, k.api)
-        .bind(3, k.app)
-        .bind(4, k.subscriber)
+        .bind_view(2, k.api)
+        .bind_view(3, k.app)
+        .bind_view(4, k.subscriber)
         .bind(5, std::int64_t{k.status})
         .bind(6, std::int64_t{k.code})
-        .bind(7, category_name(k.category))
-        .bind(8, k.policy)
+        .bind_view(7, category_name(k.category))
+        .bind_view(8, k.policy)
         .bind(9, v.requests)
         .bind(10, v.errors)
         .bind(11, v.throttled)
@@ -307,8 +340,8 @@ void AnalyticsStore::write(std::span<const Event* const> events) {
   for (const auto& [k, n] : latencies) {
     ul.reset();
     ul.bind(1, std::get<0>(k))
-        .bind(2, std::get<1>(k))
-        .bind(3, std::get<2>(k))
+        .bind_view(2, std::get<1>(k))
+        .bind_view(3, std::get<2>(k))
         .bind(4, std::int64_t{std::get<3>(k)})
         .bind(5, std::int64_t{std::get<4>(k)})
         .bind(6, n);
@@ -317,13 +350,16 @@ void AnalyticsStore::write(std::span<const Event* const> events) {
   for (const auto& [id, e] : apis) {
     Stmt& u = w_->upsert_api;
     u.reset();
-    u.bind(1, id).bind(2, e->api_name.view()).bind(3, e->api_version.view()).bind(4, e->api_context.view());
+    u.bind_view(1, id)
+        .bind_view(2, e->api_name.view())
+        .bind_view(3, e->api_version.view())
+        .bind_view(4, e->api_context.view());
     u.run();
   }
   for (const auto& [id, e] : applications) {
     Stmt& u = w_->upsert_application;
     u.reset();
-    u.bind(1, id).bind(2, e->application_name.view()).bind(3, e->application_owner.view());
+    u.bind_view(1, id).bind_view(2, e->application_name.view()).bind_view(3, e->application_owner.view());
     u.run();
   }
   tx.commit();

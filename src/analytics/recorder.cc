@@ -1,8 +1,15 @@
 #include "analytics/recorder.h"
 
 #include <spdlog/spdlog.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <bit>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 
 namespace archway::analytics {
@@ -82,6 +89,15 @@ std::size_t Recorder::drain_once() {
 
 void Recorder::run() {
   using clock = std::chrono::steady_clock;
+  ::pthread_setname_np(::pthread_self(), "aw-analytics");  // as top -H and perf show it
+  if (options_.drain_nice > 0) {
+    // On Linux a thread's nice value is its own: this lowers the drain thread only.
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    errno = 0;
+    const int now = ::getpriority(PRIO_PROCESS, tid);
+    if (errno == 0 && ::setpriority(PRIO_PROCESS, tid, std::min(19, now + options_.drain_nice)) != 0)
+      spdlog::debug("analytics: the drain thread keeps its priority ({})", std::strerror(errno));
+  }
   auto next_tick = clock::now() + std::chrono::milliseconds(tick_ms_);
   for (;;) {
     drain_once();

@@ -21,6 +21,10 @@ struct RecorderOptions {
   std::size_t ring_events = 8192;       // per worker
   std::size_t max_batch = 4096;         // events handed to the sink at once
   std::int64_t flush_interval_ms = 100;  // how long the drain thread sleeps when the rings are empty
+  // The drain thread's nice value relative to the process (Linux: per thread): the workers win the
+  // CPU when the two compete, and the drain catches up in their idle time (the rings absorb the
+  // difference; beyond them events are dropped and counted). 0: the workers' priority.
+  int drain_nice = 0;
 };
 
 class Recorder {

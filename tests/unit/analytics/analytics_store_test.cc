@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <unistd.h>
 
 #include "analytics/analytics_rest.h"
@@ -138,6 +139,42 @@ TEST_F(AnalyticsStoreTest, ScopesLimitWhatAQuerySees) {
   Scope one_api = all;
   one_api.api_id = "a";
   EXPECT_EQ(store_->events(one_api, 25, 0).at("count").as_int64(), 1);
+}
+
+// Batches go in as multi-row statements of 64, 32, ... 1 rows: a batch of 64 + 63 events uses
+// every size once, and each event is stored once, with its own fields in its own row.
+TEST_F(AnalyticsStoreTest, EveryEventOfABatchIsStoredOnceWithItsOwnFields) {
+  std::vector<Event> batch;
+  for (int i = 0; i < 127; ++i) {
+    Event e = event(kT0 + i, i % 2 ? "a" : "b", "app" + std::to_string(i), 200 + static_cast<unsigned>(i),
+                    ErrorCategory::kNone, 1000 * (i + 1));
+    e.client_ip.assign("10.0.0." + std::to_string(i));
+    batch.push_back(e);
+  }
+  write(batch);
+  write({event(kT0 + 500, "a", "app-last", 200, ErrorCategory::kNone, 7)});  // a batch of one
+  const json::object got = store_->events(scope(kT0, kT0 + 60000), 500, 0);
+  ASSERT_EQ(got.at("pagination").at("total").as_int64(), 128);
+  std::set<std::int64_t> statuses;
+  for (const auto& v : got.at("list").as_array()) {
+    const json::object& e = v.as_object();
+    const std::string app(e.at("applicationId").as_string());
+    if (app == "app-last") {
+      EXPECT_EQ(e.at("status").as_int64(), 200);
+      continue;
+    }
+    const int i = std::stoi(app.substr(3));
+    EXPECT_EQ(e.at("status").as_int64(), 200 + i) << app;
+    EXPECT_EQ(e.at("apiId").as_string(), i % 2 ? "a" : "b") << app;
+    EXPECT_EQ(e.at("clientIp").as_string(), "10.0.0." + std::to_string(i)) << app;
+    EXPECT_DOUBLE_EQ(e.at("totalLatency").to_number<double>(), i + 1.0) << app;
+    statuses.insert(e.at("status").as_int64());
+  }
+  EXPECT_EQ(statuses.size(), 127u);
+  EXPECT_EQ(store_->summary(scope(kT0, kT0 + 60000)).at("count").as_int64(), 128);
+  Scope one_api = scope(kT0, kT0 + 60000);
+  one_api.api_id = "a";
+  EXPECT_EQ(store_->events(one_api, 500, 0).at("pagination").at("total").as_int64(), 63 + 1);  // odd i, app-last
 }
 
 TEST_F(AnalyticsStoreTest, PruneDropsRawEventsAndRollupsPastTheirRetention) {
