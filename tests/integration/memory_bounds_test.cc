@@ -23,8 +23,8 @@ class MemoryBounds : public ServerSuite {
     ServerOptions o;
     // Small bounds so that the flood passes them many times over; the peer is a trusted proxy, so
     // every X-Forwarded-For names another client. Analytics is off: its store keeps a page cache of
-    // its own (bounded at 64 MiB, docs/analytics.md) that fills with the events for far longer than
-    // this flood and would hide what is measured here.
+    // its own (4 MiB, docs/operations.md) that fills with the event history, not with clients, and
+    // would blur what is measured here.
     o.extra_args = {"--set", "gateway.trusted_proxies=127.0.0.1",  "--set", "traffic.max_counters=1000",
                     "--set", "gateway.response_cache_max_bytes=524288", "--set", "gateway.workers=1", "--set", "analytics.enabled=false"};
     server_ = new ServerProcess(o);
