@@ -78,7 +78,9 @@ TEST_F(PostgresServe, AnApiIsPublishedDeployedSubscribedAndCalledThroughTheGatew
 // The same bad requests, answered by a node on SQLite and by this one: the same status and
 // problem code, never a 500.
 TEST_F(PostgresServe, BadInputGetsTheSameProblemsAsOnSqlite) {
-  ServerProcess sqlite_node;
+  ServerOptions lite;
+  lite.extra_args = {"--set", "store.url="};  // SQLite, even under scripts/test-on-postgres.sh
+  ServerProcess sqlite_node(lite);
   auto on = [](const ServerProcess& node, const std::string& method, const std::string& target,
                const std::string& body) {
     return HttpClient("127.0.0.1", node.management_port()).call(method, target, body, kAdmin, kPassword);
