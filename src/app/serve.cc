@@ -82,6 +82,7 @@
 #include "publisher/operation_policy_rest.h"
 #include "publisher/scope_rest.h"
 #include "publisher/test_key_rest.h"
+#include "store/postgres/pg_store.h"
 #include "store/store.h"
 #include "sync/change_feed.h"
 #include "sync/feed_server.h"
@@ -217,6 +218,23 @@ domain::Environment builtin_environment(const std::string& host, int http_port, 
   vhost.ws_port = vhost.wss_port = -1;
   env.vhosts.push_back(std::move(vhost));
   return env;
+}
+
+// SQLite in the data directory, or the PostgreSQL database store.url names (migrated under its
+// advisory lock, so nodes starting together take turns). Analytics stays in the data directory.
+std::unique_ptr<store::Store> open_store(const common::Config& cfg) {
+  if (cfg.store_url.empty()) return store::open_sqlite_store((fs::path(cfg.data_dir) / "archway.db").string());
+  store::postgres::PgPoolOptions options;
+  options.connection.url = cfg.store_url;
+  options.size = cfg.store_pool_size;
+  options.wait = std::chrono::milliseconds(cfg.store_pool_wait_ms);
+  try {
+    auto store = store::postgres::open_postgres_store(options);
+    spdlog::info("store: PostgreSQL ({} connections at most)", options.size);
+    return store;
+  } catch (const store::sql::Error& e) {
+    throw std::runtime_error(std::string("store.url: ") + e.what());
+  }
 }
 
 // The management plane: the REST APIs, the portals and /metrics over the store. Its services live
@@ -408,10 +426,6 @@ int run_serve(const ServeOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);
 
   try {
-    if (!cfg.store_url.empty())
-      throw std::runtime_error(
-          "PostgreSQL store: not wired into the aggregates yet (store.url is set; leave it empty to use SQLite "
-          "in server.data_dir)");
     // Nothing is created (data directory, admin password) when the start would fail on a port.
     std::vector<std::optional<std::string>> taken;
     if (with_store) {
@@ -430,7 +444,7 @@ int run_serve(const ServeOptions& options) {
     fs::permissions(cfg.data_dir, fs::perms::owner_all, fs::perm_options::replace);
     std::unique_ptr<store::Store> store;
     if (with_store) {
-      store = store::open_sqlite_store((fs::path(cfg.data_dir) / "archway.db").string());
+      store = open_store(cfg);
       bootstrap_admin(*store, cfg);
     }
 

@@ -64,6 +64,9 @@ class RoleProcess {
     fs::remove(ready);
     std::vector<std::string> args = {role_, "--data-dir", data_dir_, "--ready-file", ready};
     for (const auto& a : args_) args.push_back(a);
+    if (role_ == "control-plane")
+      if (const std::string url = postgres_store_url(data_dir_, args_); !url.empty())
+        args.insert(args.end(), {"--set", "store.url=" + url});
     log_ = root_ + "/log-" + std::to_string(++starts_) + ".txt";
     pid_ = ::fork();
     if (pid_ == 0) {

@@ -109,13 +109,16 @@ TEST(Serve, TheShippedExampleConfigurationStartsAndNamesEveryKey) {
   EXPECT_EQ(HttpClient("127.0.0.1", s.management_tls_port(), true).get("/health").status, 200);
 }
 
-TEST(Serve, PostgresqlStoreUrlStopsTheStartSayingItIsNotWiredYet) {
+TEST(Serve, AnUnreachablePostgresqlStoreStopsTheStartNamingTheKeyWithoutThePassword) {
   const std::string dir = make_temp_dir();
   std::string out;
-  const int rc = run_archway({"serve", "--data-dir", dir + "/data", "--set", "store.url=postgresql://archway@127.0.0.1:1/a"},
-                             {}, out);
+  const int rc = run_archway(
+      {"serve", "--data-dir", dir + "/data", "--set", "store.url=postgresql://archway:secretpw@127.0.0.1:1/a"}, {},
+      out);
   EXPECT_NE(rc, 0);
-  EXPECT_NE(out.find("PostgreSQL store: not wired into the aggregates yet"), std::string::npos) << out;
+  EXPECT_NE(out.find("store.url"), std::string::npos) << out;
+  EXPECT_NE(out.find("cannot connect"), std::string::npos) << out;
+  EXPECT_EQ(out.find("secretpw"), std::string::npos) << "the password was printed: " << out;
   EXPECT_FALSE(std::filesystem::exists(dir + "/data/archway.db")) << "it fell back to SQLite";
 }
 

@@ -86,6 +86,30 @@ std::string slurp(const std::string& path) {
 
 }  // namespace
 
+std::string postgres_store_url(const std::string& data_dir, const std::vector<std::string>& extra) {
+  const char* server = std::getenv("ARCHWAY_TEST_POSTGRES");
+  if (!server || !*server) return "";
+  for (const auto& a : extra)
+    if (a.starts_with("store.url=")) return "";
+  const std::string remembered = data_dir + ".store-url";
+  if (std::ifstream in(remembered); in) {
+    std::string url;
+    std::getline(in, url);
+    if (!url.empty()) return url;
+  }
+  const std::string host_port = server;
+  const std::string host = host_port.substr(0, host_port.rfind(':'));
+  const std::string port = host_port.substr(host_port.rfind(':') + 1);
+  static int made = 0;
+  const std::string name = "t" + std::to_string(getpid()) + "_" + std::to_string(++made) + "_" +
+                           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 100000);
+  const std::string cmd = "createdb -h " + host + " -p " + port + " -U archway " + name + " >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("ARCHWAY_TEST_POSTGRES: " + cmd + " failed");
+  const std::string url = "postgresql://archway@" + host_port + "/" + name;
+  std::ofstream(remembered) << url << "\n";
+  return url;
+}
+
 ServerProcess::ServerProcess(ServerOptions o) {
   own_dir_ = o.data_dir.empty();
   const std::string root = make_temp_dir();
@@ -103,6 +127,10 @@ ServerProcess::ServerProcess(ServerOptions o) {
                                    "--set", "gateway.https_port=0",
                                    "--set", "gateway.workers=2"};
   for (const auto& a : o.extra_args) args.push_back(a);
+  if (const std::string url = postgres_store_url(data_dir_, o.extra_args); !url.empty()) {
+    args.push_back("--set");
+    args.push_back("store.url=" + url);
+  }
   auto env = o.env;
   if (!o.admin_password.empty()) env["ARCHWAY_ADMIN_PASSWORD"] = o.admin_password;
   const auto start = std::chrono::steady_clock::now();

@@ -44,6 +44,11 @@ int run_archway(const std::vector<std::string>& args, const std::map<std::string
                 std::string& output, int timeout_ms = 15000);
 
 std::string archway_binary();
+
+// With ARCHWAY_TEST_POSTGRES=host:port (scripts/test-on-postgres.sh), the store.url of a server
+// whose arguments `extra` name none: a PostgreSQL database of its own on that server, remembered
+// beside `data_dir` so that a restart on the same directory finds its data. Empty: SQLite.
+std::string postgres_store_url(const std::string& data_dir, const std::vector<std::string>& extra);
 std::string make_temp_dir();
 
 // The management routes a server started with `--routes-file FILE` wrote there: {method, pattern}.

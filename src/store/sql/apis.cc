@@ -16,6 +16,7 @@
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
 #include "store/sql/aggregates.h"
+#include "store/sql/dialect.h"
 #include "store/sql/records.h"
 
 namespace archway::store {
@@ -57,7 +58,7 @@ ApiPage search_locked(sql::Connection& conn, const ApiQuery& q,
                       const std::vector<std::string>& audiences) {
   ApiPage page;
   {
-    const auto search = q::api_search_sql(q, audiences, true);
+    const auto search = q::api_search_sql(q, audiences, true, conn.dialect());
     Stmt s = conn.prepare(search.sql);
     bind_all(s, search.params);
     s.step();
@@ -65,10 +66,10 @@ ApiPage search_locked(sql::Connection& conn, const ApiQuery& q,
   }
   std::vector<std::string> ids;
   {
-    const auto search = q::api_search_sql(q, audiences, false);
+    const auto search = q::api_search_sql(q, audiences, false, conn.dialect());
     Stmt s = conn.prepare(search.sql);
     const int n = bind_all(s, search.params);
-    s.bind(n + 1, q.limit).bind(n + 2, q.offset);
+    s.bind(n + 1, sql::limit_param(q.limit)).bind(n + 2, q.offset);
     while (s.step()) ids.push_back(s.text(0));
   }
   page.list = apis_by_ids(conn, ids);
@@ -474,7 +475,7 @@ ApiPage SqlApiStore::list_apis(const ApiQuery& q) {
     Stmt s = conn.prepare(q.kind.empty() ? q::kApisPage : q::kApisOfKindPage);
     const int first = q.kind.empty() ? 1 : 2;
     if (!q.kind.empty()) s.bind(1, q.kind);
-    s.bind(first, q.limit).bind(first + 1, q.offset);
+    s.bind(first, sql::limit_param(q.limit)).bind(first + 1, q.offset);
     while (s.step()) page.list.push_back(api_from_row(s));
     return page;
   });
@@ -523,7 +524,7 @@ ApiPage SqlApiStore::list_portal_apis(const PortalReader& reader, std::int64_t l
       Stmt s = conn.prepare(q::portal_apis_sql(audiences.size(), false));
       const int n = static_cast<int>(audiences.size());
       for (int i = 0; i < n; ++i) s.bind(i + 1, audiences[static_cast<std::size_t>(i)]);
-      s.bind(n + 1, limit).bind(n + 2, offset);
+      s.bind(n + 1, sql::limit_param(limit)).bind(n + 2, offset);
       while (s.step()) ids.push_back(s.text(0));
     }
     page.list = apis_by_ids(conn, ids);
@@ -606,7 +607,7 @@ void SqlApiStore::update_api(const domain::Api& changes) {
 bool SqlApiStore::api_exists(std::string_view name, std::string_view context,
                              std::string_view version) {
   return db_.read([&](sql::Connection& conn) -> bool {
-    Stmt s = conn.prepare(q::api_exists_sql(!name.empty(), !context.empty(), !version.empty()));
+    Stmt s = conn.prepare(q::api_exists_sql(!name.empty(), !context.empty(), !version.empty(), conn.dialect()));
     int i = 0;
     if (!name.empty()) s.bind(++i, name);
     if (!context.empty()) s.bind(++i, context);

@@ -15,6 +15,7 @@
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
 #include "store/sql/aggregates.h"
+#include "store/sql/dialect.h"
 #include "store/sql/records.h"
 
 namespace archway::store {
@@ -102,7 +103,7 @@ ApplicationPage SqlApplicationStore::list_applications_page(std::string_view own
       page.total = s.integer(0);
     }
     Stmt s = conn.prepare(q::kAppsOfOwnerPage);
-    s.bind(1, owner).bind(2, limit).bind(3, offset);
+    s.bind(1, owner).bind(2, sql::limit_param(limit)).bind(3, offset);
     while (s.step()) page.list.push_back({app_from(s), s.integer(9)});
     return page;
   });
@@ -113,8 +114,9 @@ ApplicationPage SqlApplicationStore::search_applications(const ApplicationQuery&
     // Filters in SQL; the order walks an index (name: migration 22, owner: the unique one).
     std::string where = " WHERE 1=1";
     if (!q.owner.empty()) where += " AND a.owner = ?";
-    // SQLite's LIKE ignores ASCII case; PostgreSQL: ILIKE (the same ESCAPE).
-    if (!q.name.empty()) where += " AND a.name LIKE ? ESCAPE '\\'";
+    // A name ignores case (SQLite's LIKE, PostgreSQL's ILIKE; the same ESCAPE).
+    if (!q.name.empty())
+      where += std::string(" AND a.name ") + sql::like_nocase(conn.dialect()) + " ? ESCAPE '\\'";
     if (!q.key_manager.empty())
       where +=
           " AND EXISTS (SELECT 1 FROM application_keys k WHERE k.application_id = a.id AND "
@@ -143,7 +145,7 @@ ApplicationPage SqlApplicationStore::search_applications(const ApplicationQuery&
         "applications a" +
         where + order + " LIMIT ? OFFSET ?");
     const int i = bind_filters(s);
-    s.bind(i, q.limit).bind(i + 1, q.offset);
+    s.bind(i, sql::limit_param(q.limit)).bind(i + 1, q.offset);
     while (s.step()) page.list.push_back({app_from(s), s.integer(9)});
     return page;
   });

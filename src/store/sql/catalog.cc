@@ -16,6 +16,7 @@
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
 #include "store/sql/aggregates.h"
+#include "store/sql/dialect.h"
 #include "store/sql/records.h"
 
 namespace archway::store {
@@ -88,9 +89,8 @@ std::optional<domain::Environment> environment_where(sql::Connection& conn, std:
 
 std::vector<domain::Label> api_labels_locked(sql::Connection& conn, std::string_view api_id) {
   return all_rows(conn.prepare("SELECT b.id, b.name, b.description FROM api_labels l JOIN labels b "
-                               "ON b.id = l.label_id "
-                               // PostgreSQL: ORDER BY lower(b.name) (no NOCASE collation there).
-                               "WHERE l.api_id = ? ORDER BY b.name COLLATE NOCASE, b.id")
+                               "ON b.id = l.label_id WHERE l.api_id = ? ORDER BY " +
+                               sql::order_nocase(conn.dialect(), "b.name") + ", b.id")
                       .bind(1, api_id),
                   [](const Stmt& s) {
                     return domain::Label{s.text(0), s.text(1), s.text(2)};
@@ -128,7 +128,7 @@ std::vector<domain::SharedScope> SqlCatalogStore::list_shared_scopes(std::int64_
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::SharedScope> {
     Stmt s = conn.prepare(std::string(kSharedScopeColumns) +
                           " ORDER BY created_time, id LIMIT ? OFFSET ?");
-    s.bind(1, limit).bind(2, offset);
+    s.bind(1, sql::limit_param(limit)).bind(2, offset);
     std::vector<domain::SharedScope> out;
     while (s.step()) out.push_back(shared_scope_from_row(s));
     for (auto& sc : out)
@@ -209,9 +209,9 @@ void SqlCatalogStore::create_category(const domain::ApiCategory& c) {
 
 std::vector<domain::ApiCategory> SqlCatalogStore::list_categories() {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::ApiCategory> {
-    // PostgreSQL: ORDER BY lower(c.name).
     return all_rows(
-        conn.prepare(std::string(q::kCategoryColumns) + " ORDER BY c.name COLLATE NOCASE"),
+        conn.prepare(std::string(q::kCategoryColumns) + " ORDER BY " +
+                     sql::order_nocase(conn.dialect(), "c.name")),
         [](const Stmt& s) {
           return domain::ApiCategory{s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)};
         });
@@ -387,7 +387,8 @@ std::vector<domain::Label> SqlCatalogStore::list_labels() {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::Label> {
     // PostgreSQL: ORDER BY lower(name), id.
     Stmt s =
-        conn.prepare("SELECT id, name, description FROM labels ORDER BY name COLLATE NOCASE, id");
+        conn.prepare("SELECT id, name, description FROM labels ORDER BY " +
+                     sql::order_nocase(conn.dialect(), "name") + ", id");
     std::vector<domain::Label> out;
     while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2)});
     return out;
@@ -600,10 +601,9 @@ bool SqlCatalogStore::delete_service(std::string_view id) {
     k.bind(1, id);
     if (!k.step()) return 0;
     const std::string key = k.text(0);
-    Stmt users = conn.prepare(
-        // PostgreSQL: definition::jsonb #>> '{serviceInfo,key}'.
-        "SELECT name, version FROM apis WHERE json_extract(definition, '$.serviceInfo.key') = ? "
-        "ORDER BY created_time, id");
+    Stmt users = conn.prepare("SELECT name, version FROM apis WHERE " +
+                              sql::json_text(conn.dialect(), "definition", "$.serviceInfo.key") +
+                              " = ? ORDER BY created_time, id");
     users.bind(1, key);
     std::string names;
     while (users.step()) names += (names.empty() ? "" : ", ") + users.text(0) + " " + users.text(1);
@@ -619,7 +619,7 @@ bool SqlCatalogStore::delete_service(std::string_view id) {
 
 std::vector<domain::Api> SqlCatalogStore::apis_using_service(std::string_view key) {
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::Api> {
-    Stmt s = conn.prepare(q::kApisUsingService);
+    Stmt s = conn.prepare(q::apis_using_service_sql(conn.dialect()));
     s.bind(1, key);
     std::vector<domain::Api> out;
     while (s.step()) {

@@ -15,6 +15,7 @@
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
 #include "store/sql/aggregates.h"
+#include "store/sql/dialect.h"
 #include "store/sql/records.h"
 
 namespace archway::store {
@@ -201,7 +202,7 @@ CommentPage SqlContentStore::list_comments(std::string_view api_id, std::string_
       s.bind(1, api_id);
       if (replies) s.bind(2, parent_id);
       const int at = replies ? 3 : 2;
-      s.bind(at, limit).bind(at + 1, offset);
+      s.bind(at, sql::limit_param(limit)).bind(at + 1, offset);
       while (s.step()) page.list.push_back(comment_from(s));
     }
     Stmt n = conn.prepare(replies ? q::kRepliesCount : q::kTopCommentsCount);
@@ -290,7 +291,7 @@ RatingPage SqlContentStore::list_ratings(std::string_view api_id, std::int64_t l
     RatingPage page;
     {
       Stmt s = conn.prepare(q::kRatingsPage);
-      s.bind(1, api_id).bind(2, limit).bind(3, offset);
+      s.bind(1, api_id).bind(2, sql::limit_param(limit)).bind(3, offset);
       while (s.step()) page.list.push_back(rating_from(s));
     }
     Stmt n = conn.prepare(q::kRatingTotals);

@@ -15,6 +15,7 @@
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
 #include "store/sql/aggregates.h"
+#include "store/sql/dialect.h"
 #include "store/sql/records.h"
 
 namespace archway::store {
@@ -262,7 +263,7 @@ std::vector<domain::ApiKeyRecord> SqlKeyManagerStore::list_api_keys(std::int64_t
   return db_.read([&](sql::Connection& conn) -> std::vector<domain::ApiKeyRecord> {
     return all_rows(conn.prepare(std::string(kApiKeyColumns) +
                                  " ORDER BY issued_time DESC, id LIMIT ? OFFSET ?")
-                        .bind(1, limit)
+                        .bind(1, sql::limit_param(limit))
                         .bind(2, offset),
                     api_key_from);
   });

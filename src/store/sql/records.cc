@@ -188,10 +188,25 @@ void set_thumbnail_locked(sql::Connection& conn, std::string_view api_id,
       .bind_blob(3, image.data)
       .bind(4, common::now_millis())
       .run();
-  conn.prepare(
-          "UPDATE apis SET definition = json_set(definition, '$.hasThumbnail', json('true')) WHERE "
-          "id = ?")
-      .bind(1, api_id)
+  if (conn.dialect() == sql::Dialect::kSqlite) {
+    conn.prepare(
+            "UPDATE apis SET definition = json_set(definition, '$.hasThumbnail', json('true')) WHERE "
+            "id = ?")
+        .bind(1, api_id)
+        .run();
+    return;
+  }
+  // PostgreSQL's jsonb would rewrite the whole text (spaces, key order) that the policy scans'
+  // LIKE prefilters read compact: the flag is set here, and the text written as compact as SQLite's.
+  Stmt s = conn.prepare("SELECT definition FROM apis WHERE id = ?");
+  s.bind(1, api_id);
+  if (!s.step()) return;
+  boost::json::value definition = boost::json::parse(s.text(0));
+  if (!definition.is_object()) return;
+  definition.as_object()["hasThumbnail"] = true;
+  conn.prepare("UPDATE apis SET definition = ? WHERE id = ?")
+      .bind(1, boost::json::serialize(definition))
+      .bind(2, api_id)
       .run();
 }
 

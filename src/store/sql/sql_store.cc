@@ -86,7 +86,7 @@ class SqlStore final : private DatabaseHolder,
                        public SqlWorkflowStore,
                        public SqlChangeLog {
  public:
-  SqlStore(std::unique_ptr<sql::ConnectionSource> source, const std::vector<Migration>& migrations)
+  SqlStore(std::unique_ptr<sql::ConnectionSource> source, const MigrationRunner& run_migrations)
       : DatabaseHolder(std::move(source)),
         SqlUserStore(database_),
         SqlApiStore(database_),
@@ -101,7 +101,7 @@ class SqlStore final : private DatabaseHolder,
         SqlWorkflowStore(database_),
         SqlChangeLog(database_) {
     auto lease = database_.source().acquire();
-    migrate(*lease, migrations);
+    run_migrations(*lease);
   }
 };
 
@@ -109,7 +109,13 @@ class SqlStore final : private DatabaseHolder,
 
 std::unique_ptr<Store> open_sql_store(std::unique_ptr<sql::ConnectionSource> source,
                                       const std::vector<Migration>& migrations) {
-  return std::make_unique<SqlStore>(std::move(source), migrations);
+  return std::make_unique<SqlStore>(
+      std::move(source), [&migrations](sql::Connection& conn) { migrate(conn, migrations); });
+}
+
+std::unique_ptr<Store> open_sql_store(std::unique_ptr<sql::ConnectionSource> source,
+                                      const MigrationRunner& run_migrations) {
+  return std::make_unique<SqlStore>(std::move(source), run_migrations);
 }
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path) {

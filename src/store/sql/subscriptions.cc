@@ -15,6 +15,7 @@
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
 #include "store/sql/aggregates.h"
+#include "store/sql/dialect.h"
 #include "store/sql/records.h"
 
 namespace archway::store {
@@ -110,7 +111,7 @@ std::vector<domain::Subscription> SqlSubscriptionStore::list_subscriptions(
   SubscriptionQuery q;
   q.application_id = std::string(application_id);
   q.api_id = std::string(api_id);
-  q.limit = -1;  // SQLite: no limit
+  q.limit = -1;  // no limit
   return list_subscriptions_page(q).list;
 }
 
@@ -126,7 +127,7 @@ SubscriptionPage SqlSubscriptionStore::list_subscriptions_page(const Subscriptio
     SubscriptionPage page;
     Stmt s = conn.prepare(q::subscriptions_sql(q, false));
     const int next = bind_filters(s);
-    s.bind(next, q.limit).bind(next + 1, q.offset);
+    s.bind(next, sql::limit_param(q.limit)).bind(next + 1, q.offset);
     while (s.step()) page.list.push_back(sub_from(s));
     const auto n = static_cast<std::int64_t>(page.list.size());
     // A whole list, or a short page that is not past the end, tells the total without a count.

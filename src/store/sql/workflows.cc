@@ -15,6 +15,7 @@
 #include "domain/mediation_json.h"
 #include "domain/policy_json.h"
 #include "store/sql/aggregates.h"
+#include "store/sql/dialect.h"
 #include "store/sql/records.h"
 
 namespace archway::store {
@@ -93,7 +94,7 @@ WorkflowPage SqlWorkflowStore::list_pending_workflows(std::string_view type, std
                           " ORDER BY created_time, reference_id LIMIT ? OFFSET ?");
     int i = 1;
     if (!type.empty()) s.bind(i++, type);
-    s.bind(i, limit);
+    s.bind(i, sql::limit_param(limit));
     s.bind(i + 1, offset);
     while (s.step()) page.list.push_back(workflow_row(s));
     Stmt c = conn.prepare("SELECT COUNT(*) FROM workflows" + where);

@@ -1,5 +1,7 @@
 #include "store/sqlite/queries.h"
 
+#include "store/sql/dialect.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -42,6 +44,19 @@ std::string fts_phrase(std::string_view column, std::string_view needle) {
     out.push_back(c);
   }
   return out + "\"";
+}
+
+// Whether `s` is well-formed UTF-8 (PostgreSQL refuses any other text as a parameter).
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size() || (n == 2 && c < 0xC2)) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += n;
+  }
+  return true;
 }
 
 // The api_search column of a substring field of the search syntax.
@@ -98,7 +113,9 @@ std::string portal_apis_sql(std::size_t audiences, bool count) {
 }
 
 ApiSearchSql api_search_sql(const ApiQuery& q, const std::vector<std::string>& audiences,
-                            bool count) {
+                            bool count, store::sql::Dialect dialect) {
+  using store::sql::Dialect;
+  const bool pg = dialect == Dialect::kPostgres;
   std::vector<std::string> phrases;                              // FTS5 column phrases
   std::vector<std::pair<std::string_view, std::string>> shorts;  // column, LIKE pattern
   std::vector<std::string> tags, categories, states;
@@ -106,9 +123,9 @@ ApiSearchSql api_search_sql(const ApiQuery& q, const std::vector<std::string>& a
   // asked for, and matches nothing.
   bool unaskable = false;
   auto text_term = [&](std::string_view column, const std::string& needle) {
-    if (needle.find('\0') != std::string::npos)
+    if (needle.find('\0') != std::string::npos || (pg && !valid_utf8(needle)))
       unaskable = true;
-    else if (characters(needle) >= kTrigram)
+    else if (!pg && characters(needle) >= kTrigram)
       phrases.push_back(fts_phrase(column, needle));
     else
       shorts.emplace_back(column, like_substring(needle));
@@ -135,8 +152,8 @@ ApiSearchSql api_search_sql(const ApiQuery& q, const std::vector<std::string>& a
   auto short_likes = [&](std::string_view prefix) {
     std::string likes;
     for (const auto& [column, pattern] : shorts) {
-      likes +=
-          fmt::format("{}{}{} LIKE ? ESCAPE '\\'", likes.empty() ? "" : " AND ", prefix, column);
+      likes += fmt::format("{}{}{} {} ? ESCAPE '\\'", likes.empty() ? "" : " AND ", prefix, column,
+                           store::sql::like_nocase(dialect));
       out.params.push_back(pattern);
     }
     return likes;
@@ -146,7 +163,7 @@ ApiSearchSql api_search_sql(const ApiQuery& q, const std::vector<std::string>& a
     values.erase(values.begin());
     return first;
   };
-  if (unaskable) add("0");
+  if (unaskable) add(store::sql::never(dialect));
   // One term drives (the narrowest index first); the others filter what it finds. A lifecycle
   // state that does not drive is written +r.status, so that SQLite does not walk its index.
   bool shorts_checked = true;
@@ -160,33 +177,36 @@ ApiSearchSql api_search_sql(const ApiQuery& q, const std::vector<std::string>& a
         (likes.empty() ? "" : " AND " + likes) + ")");
   } else if (!tags.empty()) {
     // PostgreSQL: lower(tag) = lower(?), over an index on lower(tag).
-    add("r.api_id IN (SELECT api_id FROM api_tags WHERE tag = ? COLLATE NOCASE)");
+    add("r.api_id IN (SELECT api_id FROM api_tags WHERE " +
+        store::sql::equals_nocase(dialect, "tag") + ")");
     out.params.push_back(take_first(tags));
     shorts_checked = shorts.empty();
   } else if (!categories.empty()) {
-    add("r.api_id IN (SELECT api_id FROM api_category_refs WHERE name = ? COLLATE NOCASE)");
+    add("r.api_id IN (SELECT api_id FROM api_category_refs WHERE " +
+        store::sql::equals_nocase(dialect, "name") + ")");
     out.params.push_back(take_first(categories));
     shorts_checked = shorts.empty();
   } else if (!states.empty()) {
     add("r.status = ?");
     out.params.push_back(take_first(states));
     shorts_checked = shorts.empty();
-  } else if (!shorts.empty()) {  // only terms under 3 characters: a scan of the full-text rows
+  } else if (!shorts.empty()) {  // SQLite: only terms under 3 characters, a scan of the full-text rows
     add("r.id IN (SELECT rowid FROM api_search WHERE " + short_likes("") + ")");
   }
   if (!shorts_checked)
     add("EXISTS (SELECT 1 FROM api_search s WHERE s.rowid = r.id AND " + short_likes("s.") + ")");
   for (auto& state : states) {
-    add("+r.status = ?");
+    add(pg ? "r.status = ?" : "+r.status = ?");
     out.params.push_back(std::move(state));
   }
   for (auto& tag : tags) {
-    add("EXISTS (SELECT 1 FROM api_tags t WHERE t.api_id = r.api_id AND t.tag = ? COLLATE NOCASE)");
+    add("EXISTS (SELECT 1 FROM api_tags t WHERE t.api_id = r.api_id AND " +
+        store::sql::equals_nocase(dialect, "t.tag") + ")");
     out.params.push_back(std::move(tag));
   }
   for (auto& category : categories) {
-    add("EXISTS (SELECT 1 FROM api_category_refs c WHERE c.api_id = r.api_id AND c.name = ? "
-        "COLLATE NOCASE)");
+    add("EXISTS (SELECT 1 FROM api_category_refs c WHERE c.api_id = r.api_id AND " +
+        store::sql::equals_nocase(dialect, "c.name") + ")");
     out.params.push_back(std::move(category));
   }
   if (!q.kind.empty()) {
@@ -221,14 +241,21 @@ std::string tag_counts_sql(std::size_t audiences) {
          placeholders(audiences) + ")) GROUP BY tag ORDER BY tag";
 }
 
-std::string api_exists_sql(bool name, bool context, bool version) {
+std::string api_exists_sql(bool name, bool context, bool version, store::sql::Dialect dialect) {
   std::string sql = "SELECT 1 FROM apis WHERE ";
   std::string sep;
   // PostgreSQL: lower(name) = lower(?) over an index on lower(name) (likewise context).
-  if (name) sql += std::exchange(sep, " AND ") + "name = ? COLLATE NOCASE";
-  if (context) sql += std::exchange(sep, " AND ") + "context = ? COLLATE NOCASE";
+  if (name) sql += std::exchange(sep, " AND ") + store::sql::equals_nocase(dialect, "name");
+  if (context) sql += std::exchange(sep, " AND ") + store::sql::equals_nocase(dialect, "context");
   if (version) sql += std::exchange(sep, " AND ") + "version = ?";
   return sql + " LIMIT 1";
+}
+
+std::string apis_using_service_sql(store::sql::Dialect dialect) {
+  if (dialect == store::sql::Dialect::kSqlite) return std::string(kApisUsingService);
+  return "SELECT definition, created_time, last_updated_time FROM apis WHERE " +
+         store::sql::json_text(dialect, "definition", "$.serviceInfo.key") +
+         " = ? ORDER BY created_time, id";
 }
 
 std::vector<NamedQuery> hot_queries() {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/sql/connection.h"
 #include "store/store.h"
 
 namespace archway::store::sqlite::sql {
@@ -94,6 +95,8 @@ inline constexpr std::string_view kApisUsingService =
     "SELECT definition, created_time, last_updated_time FROM apis "
     // PostgreSQL: definition::jsonb #>> '{serviceInfo,key}'.
     "WHERE json_extract(definition, '$.serviceInfo.key') = ? ORDER BY created_time, id";
+// kApisUsingService in `dialect` (PostgreSQL's spelling of the expression its schema indexes).
+std::string apis_using_service_sql(store::sql::Dialect dialect);
 inline constexpr std::string_view kScopeBindings =
     "SELECT DISTINCT open, role FROM api_scope_refs WHERE scope = ?";
 // The DevPortal's lists: the APIs one of `audiences` may see (migration 18), a page of their ids
@@ -115,8 +118,10 @@ struct ApiSearchSql {
   std::string sql;
   std::vector<std::string> params;
 };
+// On PostgreSQL every text term is an ILIKE on the api_search table (its pg_trgm index serves
+// terms of 3 characters or more), and a term that is not valid UTF-8 matches nothing.
 ApiSearchSql api_search_sql(const ApiQuery& q, const std::vector<std::string>& audiences,
-                            bool count);
+                            bool count, store::sql::Dialect dialect = store::sql::Dialect::kSqlite);
 
 // How many APIs carry each tag, by tag (BINARY order): of every API, or (with audiences) of those
 // one of them may see in the DevPortal (tag rows of the visible APIs only).
@@ -189,7 +194,8 @@ inline constexpr std::string_view kCommentById =
 inline constexpr std::string_view kTopCommentsPage =
     "SELECT id, api_id, COALESCE(parent_id, ''), content, category, entry_point, created_by, created_time, "
     "updated_time FROM api_comments WHERE api_id = ? AND parent_id IS NULL "
-    // rowid breaks ties in insertion order; PostgreSQL: an identity column of the table.
+    // rowid breaks ties in insertion order (PostgreSQL's schema gives the table an identity
+    // column of that name).
     "ORDER BY created_time DESC, rowid DESC LIMIT ? OFFSET ?";
 inline constexpr std::string_view kTopCommentsCount =
     "SELECT COUNT(*) FROM api_comments WHERE api_id = ? AND parent_id IS NULL";
@@ -210,7 +216,8 @@ inline constexpr std::string_view kRatingTotals =
 
 // POST /apis/validate (Publisher): whether a name, a context or both are taken, optionally at a
 // version; each ignores case.
-std::string api_exists_sql(bool name, bool context, bool version);
+std::string api_exists_sql(bool name, bool context, bool version,
+                           store::sql::Dialect dialect = store::sql::Dialect::kSqlite);
 
 struct NamedQuery {
   std::string name;

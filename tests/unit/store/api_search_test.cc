@@ -8,22 +8,23 @@
 
 #include "common/ids.h"
 #include "store/store.h"
+#include "unit/store/store_backend.h"
 
 namespace archway::store {
 namespace {
 
 using Names = std::vector<std::string>;
 
-class ApiSearchTest : public ::testing::Test {
+class ApiSearchTest : public testing::StoreBackendTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("archway-search-" + common::new_uuid());
-    std::filesystem::create_directories(dir_);
-    store_ = open_sqlite_store((dir_ / "archway.db").string());
+    StoreBackendTest::SetUp();
+    if (IsSkipped()) return;
+    store_ = open_store();
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    StoreBackendTest::TearDown();
   }
 
   // An API created at `created` (the lists' order), PUBLISHED and PUBLIC unless changed.
@@ -62,11 +63,10 @@ class ApiSearchTest : public ::testing::Test {
     return names(store_->search_portal_apis(reader, q));
   }
 
-  std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(ApiSearchTest, FreeTextFindsASubstringAnywhereInANameIgnoringCase) {
+TEST_P(ApiSearchTest, FreeTextFindsASubstringAnywhereInANameIgnoringCase) {
   make("PizzaShack", 1);
   make("BurgerBar", 2);
   EXPECT_EQ(found("zzash"), Names{"PizzaShack"});
@@ -76,7 +76,7 @@ TEST_F(ApiSearchTest, FreeTextFindsASubstringAnywhereInANameIgnoringCase) {
   EXPECT_TRUE(found("pizzaburger").empty());
 }
 
-TEST_F(ApiSearchTest, FreeTextLooksAtEveryFieldTheDescriptionTagsAndCategories) {
+TEST_P(ApiSearchTest, FreeTextLooksAtEveryFieldTheDescriptionTagsAndCategories) {
   store_->create_category({common::new_uuid(), "Weather Data", "", 0, 1});
   make("Alpha", 1, [](domain::Api& a) { a.description = "Forecasts for pizza ovens"; });
   make("Beta", 2, [](domain::Api& a) { a.tags = {"Seafood"}; });
@@ -91,7 +91,7 @@ TEST_F(ApiSearchTest, FreeTextLooksAtEveryFieldTheDescriptionTagsAndCategories) 
   EXPECT_EQ(found("/gamm"), Names{"Gamma"});  // the context
 }
 
-TEST_F(ApiSearchTest, EachPrefixMatchesOnlyItsOwnField) {
+TEST_P(ApiSearchTest, EachPrefixMatchesOnlyItsOwnField) {
   make("Weather", 1, [](domain::Api& a) {
     a.context = "/forecast";
     a.provider = "meteo";
@@ -114,7 +114,7 @@ TEST_F(ApiSearchTest, EachPrefixMatchesOnlyItsOwnField) {
   EXPECT_TRUE(found("name:context").empty());  // only in the description
 }
 
-TEST_F(ApiSearchTest, TagAndCategoryMatchOneWholeValueIgnoringCase) {
+TEST_P(ApiSearchTest, TagAndCategoryMatchOneWholeValueIgnoringCase) {
   store_->create_category({common::new_uuid(), "Board Games", "", 0, 1});
   store_->create_category({common::new_uuid(), "Board", "", 0, 2});
   make("Chess", 1, [](domain::Api& a) {
@@ -134,7 +134,7 @@ TEST_F(ApiSearchTest, TagAndCategoryMatchOneWholeValueIgnoringCase) {
   EXPECT_TRUE(found("api-category:games").empty());
 }
 
-TEST_F(ApiSearchTest, StatusMatchesTheLifecycleStateWhole) {
+TEST_P(ApiSearchTest, StatusMatchesTheLifecycleStateWhole) {
   make("Live", 1);
   make("Draft", 2, [](domain::Api& a) { a.lifecycle_status = "CREATED"; });
   make("Proto", 3, [](domain::Api& a) { a.lifecycle_status = "PROTOTYPED"; });
@@ -144,7 +144,7 @@ TEST_F(ApiSearchTest, StatusMatchesTheLifecycleStateWhole) {
   EXPECT_EQ(found("status:prototyped pro"), Names{"Proto"});
 }
 
-TEST_F(ApiSearchTest, EveryTermMustHold) {
+TEST_P(ApiSearchTest, EveryTermMustHold) {
   store_->create_category({common::new_uuid(), "Food", "", 0, 1});
   make("PizzaShack", 1, [](domain::Api& a) {
     a.tags = {"food", "italian"};
@@ -166,7 +166,7 @@ TEST_F(ApiSearchTest, EveryTermMustHold) {
   EXPECT_TRUE(found("name:pizza context:/burger").empty());
 }
 
-TEST_F(ApiSearchTest, PercentUnderscoreBackslashAndQuotesAreLiteral) {
+TEST_P(ApiSearchTest, PercentUnderscoreBackslashAndQuotesAreLiteral) {
   make("Half", 1, [](domain::Api& a) { a.description = "50% off_today \\o/ \"quoted\""; });
   make("Other", 2, [](domain::Api& a) { a.description = "500 offXtoday"; });
   EXPECT_EQ(found("50%"), Names{"Half"});
@@ -185,7 +185,7 @@ TEST_F(ApiSearchTest, PercentUnderscoreBackslashAndQuotesAreLiteral) {
   EXPECT_EQ(names(store_->list_apis(q)), Names{"Half"});
 }
 
-TEST_F(ApiSearchTest, TermsOfOneOrTwoCharactersStillMatch) {
+TEST_P(ApiSearchTest, TermsOfOneOrTwoCharactersStillMatch) {
   make("Ab", 1, [](domain::Api& a) { a.version = "2"; });
   make("Xyz", 2, [](domain::Api& a) { a.description = "café"; });
   make("Qb", 3, [](domain::Api& a) { a.tags = {"x"}; });
@@ -201,7 +201,7 @@ TEST_F(ApiSearchTest, TermsOfOneOrTwoCharactersStillMatch) {
   EXPECT_TRUE(found("name:xyz version:2").empty());
 }
 
-TEST_F(ApiSearchTest, KindKeepsApisAndProductsApart) {
+TEST_P(ApiSearchTest, KindKeepsApisAndProductsApart) {
   const auto member = make("ShopApi", 1);
   make("ShopProduct", 2, [&](domain::Api& a) {
     a.type = std::string(domain::kApiTypeProduct);
@@ -218,7 +218,7 @@ TEST_F(ApiSearchTest, KindKeepsApisAndProductsApart) {
   EXPECT_EQ(found("sh", "APIPRODUCT"), Names{"ShopProduct"});
 }
 
-TEST_F(ApiSearchTest, TotalsCountEveryMatchAndPagesFollowCreationOrder) {
+TEST_P(ApiSearchTest, TotalsCountEveryMatchAndPagesFollowCreationOrder) {
   for (int i = 0; i < 30; ++i)
     make("Api" + std::to_string(100 + i), 1000 - i);  // created newest first
   make("Unrelated", 1);
@@ -246,7 +246,7 @@ TEST_F(ApiSearchTest, TotalsCountEveryMatchAndPagesFollowCreationOrder) {
   EXPECT_EQ(names(tail), (Names{"Api102", "Api101", "Api100"}));  // Unrelated, created first, leads
 }
 
-TEST_F(ApiSearchTest, UpdatesRenamesLifecycleChangesAndDeletesShowInSearchAtOnce) {
+TEST_P(ApiSearchTest, UpdatesRenamesLifecycleChangesAndDeletesShowInSearchAtOnce) {
   store_->create_category({common::new_uuid(), "Maps", "", 0, 1});
   auto a = make("Atlas", 5, [](domain::Api& x) {
     x.tags = {"geo"};
@@ -286,7 +286,7 @@ TEST_F(ApiSearchTest, UpdatesRenamesLifecycleChangesAndDeletesShowInSearchAtOnce
   EXPECT_EQ(found("r"), Names{"Other"});
 }
 
-TEST_F(ApiSearchTest, ANewVersionAndAnImportAreFoundAtOnce) {
+TEST_P(ApiSearchTest, ANewVersionAndAnImportAreFoundAtOnce) {
   const auto v1 = make("Ledger", 1);
   auto v2 = v1;
   v2.id = common::new_uuid();
@@ -310,7 +310,7 @@ TEST_F(ApiSearchTest, ANewVersionAndAnImportAreFoundAtOnce) {
   EXPECT_EQ(found("ourna"), Names{"Journal"});
 }
 
-TEST_F(ApiSearchTest, HostileQueriesMatchLiterallyAndNeverFail) {
+TEST_P(ApiSearchTest, HostileQueriesMatchLiterallyAndNeverFail) {
   make("Plain", 1);
   using namespace std::string_literals;
   for (const std::string& text : std::vector<std::string>{
@@ -324,7 +324,7 @@ TEST_F(ApiSearchTest, HostileQueriesMatchLiterallyAndNeverFail) {
   EXPECT_EQ(found("plain"), Names{"Plain"});
 }
 
-TEST_F(ApiSearchTest, PortalSearchShowsEachReaderOnlyWhatItMaySee) {
+TEST_P(ApiSearchTest, PortalSearchShowsEachReaderOnlyWhatItMaySee) {
   make("PubMap", 10);
   make("PrivMap", 20, [](domain::Api& a) { a.visibility = "PRIVATE"; });
   make("CreatorsMap", 30, [](domain::Api& a) {
@@ -358,7 +358,7 @@ TEST_F(ApiSearchTest, PortalSearchShowsEachReaderOnlyWhatItMaySee) {
   EXPECT_TRUE(shown("retiredmap", admin).empty());
 }
 
-TEST_F(ApiSearchTest, PortalSearchCountsAndPagesOnlyWhatTheReaderSees) {
+TEST_P(ApiSearchTest, PortalSearchCountsAndPagesOnlyWhatTheReaderSees) {
   for (int i = 0; i < 12; ++i)
     make("Shop" + std::to_string(10 + i), 100 + i, [&](domain::Api& a) {
       if (i % 3 == 1) a.visibility = "PRIVATE";
@@ -388,7 +388,7 @@ TEST_F(ApiSearchTest, PortalSearchCountsAndPagesOnlyWhatTheReaderSees) {
   EXPECT_EQ(store_->search_portal_apis({}, q).total, 4);
 }
 
-TEST_F(ApiSearchTest, TagCountsCountEachApiOncePerTagOverWhatTheReaderSees) {
+TEST_P(ApiSearchTest, TagCountsCountEachApiOncePerTagOverWhatTheReaderSees) {
   make("A", 1, [](domain::Api& a) { a.tags = {"food", "Food", "food"}; });
   make("B", 2, [](domain::Api& a) {
     a.tags = {"food", "drinks"};
@@ -414,6 +414,8 @@ TEST_F(ApiSearchTest, TagCountsCountEachApiOncePerTagOverWhatTheReaderSees) {
   EXPECT_EQ(store_->tag_counts(PortalReader{true, true, {"admin"}}),
             (Counts{{"Food", 1}, {"drinks", 2}, {"food", 2}}));
 }
+
+ARCHWAY_STORE_BACKENDS(ApiSearchTest);
 
 }  // namespace
 }  // namespace archway::store

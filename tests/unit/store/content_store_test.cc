@@ -6,20 +6,21 @@
 #include "common/ids.h"
 #include "common/problem.h"
 #include "store/store.h"
+#include "unit/store/store_backend.h"
 
 namespace archway::store {
 namespace {
 
-class ContentStoreTest : public ::testing::Test {
+class ContentStoreTest : public testing::StoreBackendTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("archway-content-" + common::new_uuid());
-    std::filesystem::create_directories(dir_);
-    store_ = open_sqlite_store((dir_ / "archway.db").string());
+    StoreBackendTest::SetUp();
+    if (IsSkipped()) return;
+    store_ = open_store();
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    StoreBackendTest::TearDown();
   }
   domain::Api api(const std::string& name, const std::string& version = "1.0") {
     domain::Api a;
@@ -49,11 +50,10 @@ class ContentStoreTest : public ::testing::Test {
     }
     return 0;
   }
-  std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(ContentStoreTest, BinaryFileContentRoundTripsExactly) {
+TEST_P(ContentStoreTest, BinaryFileContentRoundTripsExactly) {
   const auto a = api("A");
   store_->create_api(a);
   const std::string bytes("\0\x01\xff\r\n%PDF\0", 10);
@@ -67,7 +67,7 @@ TEST_F(ContentStoreTest, BinaryFileContentRoundTripsExactly) {
   EXPECT_TRUE(store_->get_document(a.id, d.id)->has_content);
 }
 
-TEST_F(ContentStoreTest, DocumentNamesAreUniquePerApi) {
+TEST_P(ContentStoreTest, DocumentNamesAreUniquePerApi) {
   const auto a = api("A");
   const auto b = api("B");
   store_->create_api(a);
@@ -78,7 +78,7 @@ TEST_F(ContentStoreTest, DocumentNamesAreUniquePerApi) {
   EXPECT_EQ(status_of([&] { store_->create_document(doc("no-such-api", "Guide"), std::nullopt); }), 404);
 }
 
-TEST_F(ContentStoreTest, ChangingTheSourceTypeDropsTheOldContent) {
+TEST_P(ContentStoreTest, ChangingTheSourceTypeDropsTheOldContent) {
   const auto a = api("A");
   store_->create_api(a);
   auto d = doc(a.id, "Guide", "INLINE");
@@ -92,7 +92,7 @@ TEST_F(ContentStoreTest, ChangingTheSourceTypeDropsTheOldContent) {
   EXPECT_FALSE(store_->get_document(a.id, d.id)->has_content);
 }
 
-TEST_F(ContentStoreTest, DeletingAnApiDeletesItsDocumentsAndThumbnail) {
+TEST_P(ContentStoreTest, DeletingAnApiDeletesItsDocumentsAndThumbnail) {
   const auto a = api("A");
   store_->create_api(a);
   const auto d = doc(a.id, "Guide");
@@ -105,7 +105,7 @@ TEST_F(ContentStoreTest, DeletingAnApiDeletesItsDocumentsAndThumbnail) {
   EXPECT_FALSE(store_->thumbnail(a.id));
 }
 
-TEST_F(ContentStoreTest, NewVersionCopiesDocumentsAndThumbnail) {
+TEST_P(ContentStoreTest, NewVersionCopiesDocumentsAndThumbnail) {
   const auto a = api("A");
   store_->create_api(a);
   store_->create_document(doc(a.id, "Guide"), domain::StoredFile{"text/plain", "g.txt", "guide"});
@@ -122,7 +122,7 @@ TEST_F(ContentStoreTest, NewVersionCopiesDocumentsAndThumbnail) {
   EXPECT_TRUE(store_->get_api(v2.id)->has_thumbnail);
 }
 
-TEST_F(ContentStoreTest, UpdatingAnApiKeepsItsThumbnailFlag) {
+TEST_P(ContentStoreTest, UpdatingAnApiKeepsItsThumbnailFlag) {
   auto a = api("A");
   store_->create_api(a);
   store_->set_thumbnail(a.id, domain::StoredFile{"image/png", "", "\x89PNG"});
@@ -132,7 +132,7 @@ TEST_F(ContentStoreTest, UpdatingAnApiKeepsItsThumbnailFlag) {
   EXPECT_TRUE(store_->get_api(a.id)->has_thumbnail);
 }
 
-TEST_F(ContentStoreTest, CategoriesCountTheirApisAndRefuseDeletionWhileUsed) {
+TEST_P(ContentStoreTest, CategoriesCountTheirApisAndRefuseDeletionWhileUsed) {
   domain::ApiCategory c{common::new_uuid(), "Finance", "money", 0, 1};
   store_->create_category(c);
   EXPECT_EQ(status_of([&] { store_->create_category({common::new_uuid(), "finance", "", 0, 1}); }), 409);
@@ -148,7 +148,7 @@ TEST_F(ContentStoreTest, CategoriesCountTheirApisAndRefuseDeletionWhileUsed) {
   EXPECT_FALSE(store_->delete_category(c.id));
 }
 
-TEST_F(ContentStoreTest, RenamingACategoryRenamesItInItsApis) {
+TEST_P(ContentStoreTest, RenamingACategoryRenamesItInItsApis) {
   domain::ApiCategory c{common::new_uuid(), "Finance", "", 0, 1};
   store_->create_category(c);
   auto a = api("A");
@@ -178,12 +178,12 @@ TEST(ApiQueryParser, DoubleQuotesKeepSpacesInsideOneValue) {
   EXPECT_EQ(q.text, "credit card pizza");
 }
 
-TEST_F(ContentStoreTest, SearchWithAnUnclosedQuoteOrAnEmptyQuotedValueIs400) {
+TEST_P(ContentStoreTest, SearchWithAnUnclosedQuoteOrAnEmptyQuotedValueIs400) {
   EXPECT_EQ(status_of([] { parse_api_query(R"(name:"Pizza)"); }), 400);
   EXPECT_EQ(status_of([] { parse_api_query(R"(api-category:"")"); }), 400);
 }
 
-TEST_F(ContentStoreTest, ACategoryWithSpacesIsFoundByAQuotedQuery) {
+TEST_P(ContentStoreTest, ACategoryWithSpacesIsFoundByAQuotedQuery) {
   store_->create_category({common::new_uuid(), "Weather Data", "", 0, 1});
   auto a = api("Forecast");
   a.categories = {"Weather Data"};
@@ -191,6 +191,8 @@ TEST_F(ContentStoreTest, ACategoryWithSpacesIsFoundByAQuotedQuery) {
   EXPECT_EQ(store_->list_apis(parse_api_query(R"(api-category:"weather data")")).total, 1);
   EXPECT_EQ(store_->list_apis(parse_api_query("api-category:weather")).total, 0);  // a category is matched whole
 }
+
+ARCHWAY_STORE_BACKENDS(ContentStoreTest);
 
 }  // namespace
 }  // namespace archway::store

@@ -9,20 +9,21 @@
 #include "domain/api_json.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
+#include "unit/store/store_backend.h"
 
 namespace archway::store {
 namespace {
 
-class SqliteStoreTest : public ::testing::Test {
+class StoreTest : public testing::StoreBackendTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("archway-store-" + common::new_uuid());
-    std::filesystem::create_directories(dir_);
-    store_ = open_sqlite_store((dir_ / "archway.db").string());
+    StoreBackendTest::SetUp();
+    if (IsSkipped()) return;
+    store_ = open_store();
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    StoreBackendTest::TearDown();
   }
   domain::Api api(const std::string& name, const std::string& context) {
     domain::Api a;
@@ -35,11 +36,13 @@ class SqliteStoreTest : public ::testing::Test {
     a.operations.push_back({"", "/*", "GET"});
     return a;
   }
-  std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(SqliteStoreTest, ADatabaseMigratedByANewerReleaseIsRefusedAndLeftAsItIs) {
+// Reads or shapes SQLite's file directly: SQLite only.
+class SqliteStoreTest : public StoreTest {};
+
+TEST_P(SqliteStoreTest, ADatabaseMigratedByANewerReleaseIsRefusedAndLeftAsItIs) {
   const std::string path = (dir_ / "archway.db").string();
   store_.reset();
   {
@@ -61,7 +64,7 @@ TEST_F(SqliteStoreTest, ADatabaseMigratedByANewerReleaseIsRefusedAndLeftAsItIs) 
 
 // Branches take migration numbers apart, so one may be merged after a higher one has run: it still
 // runs once, at the next start.
-TEST_F(SqliteStoreTest, AMigrationMissingBelowTheNewestRunsAtTheNextOpen) {
+TEST_P(SqliteStoreTest, AMigrationMissingBelowTheNewestRunsAtTheNextOpen) {
   const std::string path = (dir_ / "archway.db").string();
   store_.reset();
   {  // As a release without migration 20 left it: its tables gone, its row never written.
@@ -79,7 +82,7 @@ TEST_F(SqliteStoreTest, AMigrationMissingBelowTheNewestRunsAtTheNextOpen) {
   EXPECT_EQ(table.integer(0), 1);
 }
 
-TEST_F(SqliteStoreTest, DuplicateNameVersionOrContextVersionConflicts) {
+TEST_P(StoreTest, DuplicateNameVersionOrContextVersionConflicts) {
   store_->create_api(api("A", "/a"));
   try {
     store_->create_api(api("A", "/other"));
@@ -91,7 +94,7 @@ TEST_F(SqliteStoreTest, DuplicateNameVersionOrContextVersionConflicts) {
   EXPECT_EQ(store_->list_apis({}).total, 1);
 }
 
-TEST_F(SqliteStoreTest, ListSearchesAndPages) {
+TEST_P(StoreTest, ListSearchesAndPages) {
   for (int i = 0; i < 5; ++i) store_->create_api(api("Api" + std::to_string(i), "/c" + std::to_string(i)));
   store_->create_api(api("Weather", "/weather"));
   EXPECT_EQ(store_->list_apis({"weath", 25, 0}).total, 1);
@@ -109,7 +112,7 @@ TEST_F(SqliteStoreTest, ListSearchesAndPages) {
   EXPECT_EQ(store_->list_apis(store::parse_api_query("name:weather tag:none")).total, 0);
 }
 
-TEST_F(SqliteStoreTest, RevisionsAreNumberedAndNeverReused) {
+TEST_P(StoreTest, RevisionsAreNumberedAndNeverReused) {
   auto a = api("A", "/a");
   store_->create_api(a);
   auto r1 = store_->create_revision(a, "one");
@@ -120,7 +123,7 @@ TEST_F(SqliteStoreTest, RevisionsAreNumberedAndNeverReused) {
   EXPECT_EQ(store_->create_revision(a, "three").number, 3);
 }
 
-TEST_F(SqliteStoreTest, DeployAppendsEventsAndReplacesPerEnvironment) {
+TEST_P(StoreTest, DeployAppendsEventsAndReplacesPerEnvironment) {
   auto a = api("A", "/a");
   store_->create_api(a);
   auto r1 = store_->create_revision(a, "");
@@ -147,7 +150,7 @@ TEST_F(SqliteStoreTest, DeployAppendsEventsAndReplacesPerEnvironment) {
   EXPECT_TRUE(store_->deployed_state("Default").apis.empty());
 }
 
-TEST_F(SqliteStoreTest, DeletingADeployedApiUndeploysIt) {
+TEST_P(StoreTest, DeletingADeployedApiUndeploysIt) {
   auto a = api("A", "/a");
   store_->create_api(a);
   auto r1 = store_->create_revision(a, "");
@@ -170,7 +173,7 @@ int status_of(const std::function<void()>& f) {
   }
 }
 
-TEST_F(SqliteStoreTest, LifecycleChangeRecordsHistoryAndAppendsAnEvent) {
+TEST_P(StoreTest, LifecycleChangeRecordsHistoryAndAppendsAnEvent) {
   auto a = api("A", "/a");
   store_->create_api(a);
   std::int64_t notified = 0;
@@ -195,7 +198,7 @@ TEST_F(SqliteStoreTest, LifecycleChangeRecordsHistoryAndAppendsAnEvent) {
   EXPECT_EQ(notified, events[0].revision);
 }
 
-TEST_F(SqliteStoreTest, LifecycleChangeFromAStaleStateIs409AndWritesNothing) {
+TEST_P(StoreTest, LifecycleChangeFromAStaleStateIs409AndWritesNothing) {
   auto a = api("A", "/a");
   auto b = api("B", "/b");
   store_->create_api(a);
@@ -221,7 +224,7 @@ TEST_F(SqliteStoreTest, LifecycleChangeFromAStaleStateIs409AndWritesNothing) {
             404);
 }
 
-TEST_F(SqliteStoreTest, UpdateKeepsTheStoredLifecycleState) {
+TEST_P(StoreTest, UpdateKeepsTheStoredLifecycleState) {
   auto a = api("A", "/a");
   store_->create_api(a);
   store_->change_lifecycle({{a.id, "CREATED", "PUBLISHED", "dave", 5}}, {});
@@ -233,7 +236,7 @@ TEST_F(SqliteStoreTest, UpdateKeepsTheStoredLifecycleState) {
   EXPECT_EQ(store_->list_apis({}).list.at(0).lifecycle_status, "PUBLISHED");
 }
 
-TEST_F(SqliteStoreTest, DeployedCopyCarriesTheApisStateAndRetiringUndeploysEverywhere) {
+TEST_P(StoreTest, DeployedCopyCarriesTheApisStateAndRetiringUndeploysEverywhere) {
   auto a = api("A", "/a");
   store_->create_api(a);
   auto r1 = store_->create_revision(a, "");  // frozen while CREATED
@@ -262,7 +265,7 @@ TEST_F(SqliteStoreTest, DeployedCopyCarriesTheApisStateAndRetiringUndeploysEvery
   EXPECT_EQ(store_->lifecycle_history(a.id).back().post_state, "RETIRED");
 }
 
-TEST_F(SqliteStoreTest, CarriedSubscriptionsSkipTakenAndVanishedApplications) {
+TEST_P(StoreTest, CarriedSubscriptionsSkipTakenAndVanishedApplications) {
   auto v1 = api("A", "/a");
   auto v2 = api("A", "/a");
   v2.version = "2.0";
@@ -292,10 +295,10 @@ TEST_F(SqliteStoreTest, CarriedSubscriptionsSkipTakenAndVanishedApplications) {
   EXPECT_EQ(store_->events_after(0, 10).back().type, "subscription.changed");
 }
 
-TEST_F(SqliteStoreTest, MigrationsRunOnceAcrossReopen) {
+TEST_P(StoreTest, MigrationsRunOnceAcrossReopen) {
   store_->create_api(api("A", "/a"));
   store_.reset();
-  store_ = open_sqlite_store((dir_ / "archway.db").string());
+  store_ = open_store();
   EXPECT_EQ(store_->list_apis({}).total, 1);
 }
 
@@ -307,7 +310,7 @@ domain::BlockCondition ip_condition(const std::string& ip) {
   return c;
 }
 
-TEST_F(SqliteStoreTest, AdvancedTiersAreSeeded) {
+TEST_P(StoreTest, AdvancedTiersAreSeeded) {
   std::vector<std::string> names;
   for (const auto& p : store_->list_policies(domain::kPolicyLevelAdvanced)) names.push_back(p.name);
   EXPECT_EQ(names, (std::vector<std::string>{"Unlimited", "10KPerMin", "20KPerMin", "50KPerMin"}));
@@ -318,7 +321,7 @@ TEST_F(SqliteStoreTest, AdvancedTiersAreSeeded) {
   EXPECT_EQ(store_->find_policy(domain::kPolicyLevelAdvanced, "20KPerMin")->limit.request_count, 20000);
 }
 
-TEST_F(SqliteStoreTest, AdvancedPolicyKeepsItsConditionalGroups) {
+TEST_P(StoreTest, AdvancedPolicyKeepsItsConditionalGroups) {
   domain::ThrottlePolicy p;
   p.id = common::new_uuid();
   p.level = domain::kPolicyLevelAdvanced;
@@ -345,7 +348,7 @@ TEST_F(SqliteStoreTest, AdvancedPolicyKeepsItsConditionalGroups) {
   EXPECT_EQ(store_->events_after(0, 10).back().type, "policy.changed");
 }
 
-TEST_F(SqliteStoreTest, BlockConditionsAreCreatedListedToggledAndDeleted) {
+TEST_P(StoreTest, BlockConditionsAreCreatedListedToggledAndDeleted) {
   auto c = ip_condition("192.0.2.7");
   store_->create_block_condition(c);
   auto got = store_->get_block_condition(c.id);
@@ -362,7 +365,7 @@ TEST_F(SqliteStoreTest, BlockConditionsAreCreatedListedToggledAndDeleted) {
   EXPECT_FALSE(store_->get_block_condition(c.id));
 }
 
-TEST_F(SqliteStoreTest, TheSameBlockConditionCannotBeAddedTwice) {
+TEST_P(StoreTest, TheSameBlockConditionCannotBeAddedTwice) {
   store_->create_block_condition(ip_condition("2001:db8::1"));
   try {
     store_->create_block_condition(ip_condition("2001:DB8:0::1"));  // the same address, spelt otherwise
@@ -378,7 +381,7 @@ TEST_F(SqliteStoreTest, TheSameBlockConditionCannotBeAddedTwice) {
   EXPECT_EQ(store_->list_block_conditions().size(), 2u);
 }
 
-TEST_F(SqliteStoreTest, BlockConditionWritesAppendChangeEvents) {
+TEST_P(StoreTest, BlockConditionWritesAppendChangeEvents) {
   std::int64_t notified = 0;
   store_->set_commit_listener([&](std::int64_t rev) { notified = rev; });
   auto c = ip_condition("192.0.2.1");
@@ -394,7 +397,7 @@ TEST_F(SqliteStoreTest, BlockConditionWritesAppendChangeEvents) {
   EXPECT_EQ(notified, events.back().revision);
 }
 
-TEST_F(SqliteStoreTest, SecurityStateCarriesPoliciesAndEnabledBlockConditions) {
+TEST_P(StoreTest, SecurityStateCarriesPoliciesAndEnabledBlockConditions) {
   auto on = ip_condition("192.0.2.1");
   auto off = ip_condition("192.0.2.2");
   off.enabled = false;
@@ -435,7 +438,7 @@ domain::Api product_of(const domain::Api& member, const std::string& name, const
   return p;
 }
 
-TEST_F(SqliteStoreTest, AnApiAProductBundlesCannotBeDeletedUntilTheProductLetsGo) {
+TEST_P(StoreTest, AnApiAProductBundlesCannotBeDeletedUntilTheProductLetsGo) {
   const domain::Api a = api("Member", "/member");
   const domain::Api other = api("Other", "/other");
   store_->create_api(a);
@@ -458,7 +461,7 @@ TEST_F(SqliteStoreTest, AnApiAProductBundlesCannotBeDeletedUntilTheProductLetsGo
   EXPECT_TRUE(store_->delete_api(other.id));
 }
 
-TEST_F(SqliteStoreTest, ProductsAndApisNeverShareAContextAndListApartByKind) {
+TEST_P(StoreTest, ProductsAndApisNeverShareAContextAndListApartByKind) {
   const domain::Api a = api("Member", "/member");
   store_->create_api(a);
   EXPECT_THROW(store_->create_api(product_of(a, "Clash", "/member")), common::ProblemError);
@@ -485,10 +488,11 @@ TEST_F(SqliteStoreTest, ProductsAndApisNeverShareAContextAndListApartByKind) {
 }
 
 // Token families (RFC 9700 §4.14): what a client of key "ck" was issued, as the Key Manager records it.
-class TokenFamilyTest : public SqliteStoreTest {
+class TokenFamilyTest : public StoreTest {
  protected:
   void SetUp() override {
-    SqliteStoreTest::SetUp();
+    StoreTest::SetUp();
+    if (IsSkipped()) return;
     domain::Application app;
     app.id = "app";
     app.name = "app";
@@ -516,7 +520,7 @@ class TokenFamilyTest : public SqliteStoreTest {
   }
 };
 
-TEST_F(TokenFamilyTest, ReuseRevokesTheFamilysUnexpiredAccessTokensAndEveryRefreshToken) {
+TEST_P(TokenFamilyTest, ReuseRevokesTheFamilysUnexpiredAccessTokensAndEveryRefreshToken) {
   store_->record_family_issue(issue("F", "a1", "r1"));
   ASSERT_TRUE(store_->redeem_refresh_token("r1", issue("F", "a2", "r2")));
   store_->record_family_issue(issue("F", "a-expired", "", now() - 10));
@@ -540,7 +544,7 @@ TEST_F(TokenFamilyTest, ReuseRevokesTheFamilysUnexpiredAccessTokensAndEveryRefre
   EXPECT_EQ(store_->revoke_token_family(""), 0u);  // tokens from before families revoke nothing else
 }
 
-TEST_F(TokenFamilyTest, ACodeOrRefreshTokenIsRedeemedOnceAndTheLoserRecordsNothing) {
+TEST_P(TokenFamilyTest, ACodeOrRefreshTokenIsRedeemedOnceAndTheLoserRecordsNothing) {
   domain::AuthorizationCode code{"c1", "ck", "https://cb", "ann", "default", "challenge", now() + 60, false, "F"};
   store_->save_authorization_code(code);
   EXPECT_EQ(store_->find_authorization_code("c1")->family_id, "F");
@@ -555,7 +559,10 @@ TEST_F(TokenFamilyTest, ACodeOrRefreshTokenIsRedeemedOnceAndTheLoserRecordsNothi
   EXPECT_EQ(store_->revoke_token_family("H"), 0u);
 }
 
-TEST_F(TokenFamilyTest, AccessTokensLongExpiredAreDroppedOnTheNextIssue) {
+// Reads or shapes SQLite's file directly: SQLite only.
+class SqliteTokenFamilyTest : public TokenFamilyTest {};
+
+TEST_P(SqliteTokenFamilyTest, AccessTokensLongExpiredAreDroppedOnTheNextIssue) {
   store_->record_family_issue(issue("F", "old", "", now() - 7200));
   store_->record_family_issue(issue("F", "recent", "", now() - 60));
   store_->record_family_issue(issue("F", "new", "r1"));
@@ -565,6 +572,11 @@ TEST_F(TokenFamilyTest, AccessTokensLongExpiredAreDroppedOnTheNextIssue) {
   while (s.step()) kept.push_back(s.text(0));
   EXPECT_EQ(kept, (std::vector<std::string>{"new", "recent"}));
 }
+
+ARCHWAY_STORE_BACKENDS(StoreTest);
+INSTANTIATE_TEST_SUITE_P(, SqliteStoreTest, ::testing::Values(testing::Backend::kSqlite), testing::backend_name);
+ARCHWAY_STORE_BACKENDS(TokenFamilyTest);
+INSTANTIATE_TEST_SUITE_P(, SqliteTokenFamilyTest, ::testing::Values(testing::Backend::kSqlite), testing::backend_name);
 
 }  // namespace
 }  // namespace archway::store
