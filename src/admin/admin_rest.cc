@@ -114,6 +114,9 @@ void check_tier_unused(store::Store& store, const std::string& level, const std:
 
 }  // namespace
 
+// The server setting holding the Publisher's linter custom rules.
+constexpr std::string_view kLinterRules = "linter-custom-rules";
+
 void add_admin_routes(http::RestRouter& r, identity::UserService& users, identity::Authenticator& auth,
                       keymanager::KeyManager& km, keymanager::JwksFetcher& jwks, store::Store& store) {
   auto admin = [&auth](const RestRequest& req) {
@@ -161,7 +164,6 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
   // The Publisher's definition linter rules (what the product keeps as LinterCustomRules in its
   // tenant configuration): a Spectral ruleset, JSON, that the Publisher's GET
   // /linter-custom-rules answers. An Archway addition: the product sets them with tenant-config.
-  constexpr std::string_view kLinterRules = "linter-custom-rules";
   r.add("GET", admin_path("/settings/linter-custom-rules"), [&, admin](RestRequest& req) {
     admin(req);
     const auto rules = store.server_setting(kLinterRules);

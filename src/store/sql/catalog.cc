@@ -389,7 +389,8 @@ domain::PlatformGateway platform_gateway_from(const Stmt& s) {
   g.vhost = s.text(4);
   g.properties = s.text(5);
   g.permission_type = s.text(6);
-  for (const auto& r : json::parse(s.text(7)).as_array()) g.roles.emplace_back(r.as_string());
+  const json::value roles = json::parse(s.text(7));  // kept: a range-for would not extend a temporary's life
+  for (const auto& r : roles.as_array()) g.roles.emplace_back(r.as_string());
   g.token_hash = s.text(8);
   g.created_time = s.integer(9);
   g.updated_time = s.integer(10);
