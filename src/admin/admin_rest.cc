@@ -114,6 +114,9 @@ void check_tier_unused(store::Store& store, const std::string& level, const std:
 
 }  // namespace
 
+// The server setting holding the Publisher's linter custom rules.
+constexpr std::string_view kLinterRules = "linter-custom-rules";
+
 void add_admin_routes(http::RestRouter& r, identity::UserService& users, identity::Authenticator& auth,
                       keymanager::KeyManager& km, keymanager::JwksFetcher& jwks, store::Store& store) {
   auto admin = [&auth](const RestRequest& req) {
@@ -155,6 +158,36 @@ void add_admin_routes(http::RestRouter& r, identity::UserService& users, identit
   r.add("DELETE", admin_path("/users/{username}"), [&, admin](RestRequest& req) {
     admin(req);
     users.remove(req.path_params["username"]);
+    return RestResponse::empty(200);
+  });
+
+  // The Publisher's definition linter rules (what the product keeps as LinterCustomRules in its
+  // tenant configuration): a Spectral ruleset, JSON, that the Publisher's GET
+  // /linter-custom-rules answers. An Archway addition: the product sets them with tenant-config.
+  r.add("GET", admin_path("/settings/linter-custom-rules"), [&, admin](RestRequest& req) {
+    admin(req);
+    const auto rules = store.server_setting(kLinterRules);
+    if (!rules) throw ProblemError(Problem::not_found("No linter custom rules are set"));
+    return RestResponse::json(200, *rules);
+  });
+  r.add("PUT", admin_path("/settings/linter-custom-rules"), [&, admin](RestRequest& req) {
+    admin(req);
+    if (req.body.size() > 1024 * 1024) throw ProblemError(Problem::bad_request("The ruleset is larger than 1 MiB"));
+    const json::value v = common::parse_json_body(req.body);
+    const json::object& o = common::as_object(v, "");
+    if (const json::value* rules = o.if_contains("rules"); !rules || !rules->is_object())
+      throw ProblemError(Problem::bad_request("'rules' is required: an object of Spectral rules by name"));
+    if (const json::value* ext = o.if_contains("extends"); ext && !ext->is_string() && !ext->is_array())
+      throw ProblemError(Problem::bad_request("'extends' must be a ruleset name or a list of them"));
+    const std::string text = json::serialize(v);
+    store.set_server_setting(kLinterRules, text);
+    return RestResponse::json(200, text);
+  });
+  r.add("DELETE", admin_path("/settings/linter-custom-rules"), [&, admin](RestRequest& req) {
+    admin(req);
+    if (!store.server_setting(kLinterRules))
+      throw ProblemError(Problem::not_found("No linter custom rules are set"));
+    store.set_server_setting(kLinterRules, std::nullopt);
     return RestResponse::empty(200);
   });
 

@@ -63,6 +63,7 @@
 #include "admin/application_rest.h"
 #include "admin/category_rest.h"
 #include "admin/environment_rest.h"
+#include "admin/platform_gateway_rest.h"
 #include "admin/api_key_rest.h"
 #include "admin/policy_transfer_rest.h"
 #include "admin/system_scope_rest.h"
@@ -340,6 +341,7 @@ ManagementPlane::ManagementPlane(const ManagementDeps& deps) : d_(deps) {
   admin::add_policy_transfer_routes(r, auth_, store);
   admin::add_api_key_routes(r, auth_, key_manager, store);
   admin::add_environment_routes(r, auth_, store, server_info);
+  admin::add_platform_gateway_routes(r, auth_, store);
   admin::add_application_routes(r, auth_, store);
   admin::add_api_routes(r, auth_, store);
   admin::add_system_scope_routes(r, auth_, store, system_scopes_);

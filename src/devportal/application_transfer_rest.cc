@@ -149,6 +149,10 @@ void add_application_transfer_routes(http::RestRouter& r, identity::Authenticato
     if (!store.find_policy(domain::kPolicyLevelApplication, app.throttling_policy))
       bad(fmt::format("'data.applicationInfo.throttlingPolicy': no application tier '{}' here", app.throttling_policy));
     app.description = string_at(info, "description");
+    if (const json::value* attrs = info.if_contains("attributes"); attrs && attrs->is_object())
+      for (const auto& [name, value] : attrs->as_object())
+        if (value.is_string() && !name.empty()) app.attributes.emplace_back(std::string(name), std::string(value.get_string()));
+    std::sort(app.attributes.begin(), app.attributes.end());
     app.owner = owner;
 
     // Everything is checked before anything is written.

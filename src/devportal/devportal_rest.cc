@@ -54,6 +54,30 @@ json::object api_info(const domain::Api& a) {
   return o;
 }
 
+// The body's application attributes, when given: an object of string values, at most 50, names of
+// 1 to 255 characters, values of at most 1024; 400 naming the attribute otherwise.
+std::optional<std::vector<std::pair<std::string, std::string>>> attributes_from(const json::object& o) {
+  const json::object* a = common::opt_object(o, "attributes", "attributes");
+  if (!a) return std::nullopt;
+  if (a->size() > 50) bad("'attributes' may hold at most 50 attributes");
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, value] : *a) {
+    const std::string key(name);
+    if (key.empty() || key.size() > 255) bad("'attributes' names must be 1 to 255 characters");
+    if (!value.is_string()) bad(fmt::format("'attributes.{}' must be a string", key));
+    if (value.get_string().size() > 1024) bad(fmt::format("'attributes.{}' must be at most 1024 characters", key));
+    out.emplace_back(key, std::string(value.get_string()));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Whether a subscription tier's permissions admit the reader (anonymous readers hold no role).
+bool tier_open_to(const domain::ThrottlePolicy& p, const std::optional<domain::User>& reader) {
+  static const std::vector<std::string> kNoRoles;
+  return domain::tier_permits(p.permission, reader ? reader->roles : kNoRoles);
+}
+
 // The product's endpointURLs: for each deployment the Developer Portal shows, the URLs of the API on
 // that environment's virtual host (the deployment's), and the versionless ones of a default version.
 json::array endpoint_urls(const domain::Api& a, const std::vector<domain::Deployment>& deployments,
@@ -108,6 +132,7 @@ json::object key_json(const domain::KeyMapping& k, const std::string& secret) {
                  {"additionalProperties", json::object{{domain::kTokenExpiryProperty, k.validity_seconds}}}};
   // The secret is stored hashed: it is shown once, when it is created or regenerated.
   o["consumerSecret"] = secret.empty() ? json::value(nullptr) : json::value(secret);
+  o["token"] = nullptr;  // tokens are not kept: only generate-keys answers one
   return o;
 }
 
@@ -317,18 +342,20 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
       bad("Policy level must be subscription or application, got '" + level + "'");
     return level;
   };
+  // Subscription tiers whose permissions keep the caller out are not listed.
   r.add("GET", path("/throttling-policies/{policyLevel}"), [&, policy_level](RestRequest& req) {
-    reader_of(auth, req);
+    const auto reader = reader_of(auth, req);
     json::array items;
-    for (const auto& p : store.list_policies(policy_level(req))) items.push_back(domain::policy_summary_json(p));
+    for (const auto& p : store.list_policies(policy_level(req)))
+      if (tier_open_to(p, reader)) items.push_back(domain::policy_summary_json(p));
     return ok(200, list_of(std::move(items)));
   });
   // {policyId} is the tier's name, as in the product.
   r.add("GET", path("/throttling-policies/{policyLevel}/{policyId}"), [&, policy_level](RestRequest& req) {
-    reader_of(auth, req);
+    const auto reader = reader_of(auth, req);
     const std::string& name = req.path_params["policyId"];
     auto p = store.find_policy(policy_level(req), name);
-    if (!p) throw ProblemError(Problem::not_found(fmt::format("Throttling policy '{}' not found", name)));
+    if (!p || !tier_open_to(*p, reader)) throw ProblemError(Problem::not_found(fmt::format("Throttling policy '{}' not found", name)));
     return ok(200, domain::policy_summary_json(*p));
   });
 
@@ -390,6 +417,11 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     const auto ratings = average_ratings({*a});
     o["avgRating"] = ratings.empty() ? average_rating(0, 0) : ratings.begin()->second;
     o["operations"] = domain::api_to_json(*a)["operations"];
+    json::array tiers;  // the tiers the reader may subscribe with, and each one's plan
+    for (const auto& name : a->policies)
+      if (auto p = store.find_policy(domain::kPolicyLevelSubscription, name); p && tier_open_to(*p, reader))
+        tiers.push_back(json::object{{"tierName", p->name}, {"tierPlan", p->billing_plan}});
+    o["tiers"] = std::move(tiers);
     const auto deployments = store.list_deployments(a->id);
     o["endpointURLs"] = endpoint_urls(*a, deployments, server());
     json::array environments;
@@ -430,7 +462,8 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     if (!a || !shown_to(*a, reader)) throw ProblemError(Problem::not_found("API '" + req.path_params["apiId"] + "' not found"));
     json::array items;
     for (const auto& name : a->policies)
-      if (auto p = store.find_policy(domain::kPolicyLevelSubscription, name)) items.push_back(domain::policy_summary_json(*p));
+      if (auto p = store.find_policy(domain::kPolicyLevelSubscription, name); p && tier_open_to(*p, reader))
+        items.push_back(domain::policy_summary_json(*p));
     return ok(200, items);
   });
 
@@ -449,6 +482,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     app.description = common::opt_string(o, "description", "description").value_or("");
     app.token_type = common::opt_string(o, "tokenType", "tokenType").value_or("JWT");
     if (app.token_type != "JWT") bad("'tokenType' must be JWT");
+    if (auto attributes = attributes_from(o)) app.attributes = std::move(*attributes);
     app.created_time = app.updated_time = common::now_millis();
     if (approvals.required(domain::kWorkflowApplicationCreation)) {
       app.status = std::string(domain::kApplicationCreated);
@@ -510,6 +544,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
       app.throttling_policy = *t;
     }
     if (auto d = common::opt_string(o, "description", "description")) app.description = *d;
+    if (auto attributes = attributes_from(o)) app.attributes = std::move(*attributes);
     app.updated_time = common::now_millis();
     store.update_application(app);
     return ok(200, app_json(app, store.count_subscriptions(app.id)));
@@ -707,13 +742,19 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     return RestResponse::empty(200);
   });
 
-  // The body's throttlingPolicy: required, and one of the tiers `api` offers.
-  auto offered_tier = [](const json::object& o, const domain::Api& api) {
+  // The body's throttlingPolicy: required, one of the tiers `api` offers, and (unless it is the
+  // subscription's `current` tier) one whose permissions admit the user: 403 otherwise.
+  auto offered_tier = [&store](const json::object& o, const domain::Api& api, const domain::User& u,
+                               std::string_view current = {}) {
     const std::string tier = common::opt_string(o, "throttlingPolicy", "throttlingPolicy").value_or("");
     if (tier.empty()) bad("'throttlingPolicy' is required");
     if (std::find(api.policies.begin(), api.policies.end(), tier) == api.policies.end())
       bad(fmt::format("'throttlingPolicy' '{}' is not offered by API '{}' (offered: {})", tier, api.name,
                       api.policies.empty() ? std::string("none") : fmt::format("{}", fmt::join(api.policies, ", "))));
+    if (tier != current)
+      if (auto p = store.find_policy(domain::kPolicyLevelSubscription, tier); p && !tier_open_to(*p, u))
+        throw ProblemError(Problem::forbidden(
+            fmt::format("The subscription tier '{}' is not available to user '{}'", tier, u.username)));
     return tier;
   };
 
@@ -742,7 +783,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
     s.id = common::new_uuid();
     s.application_id = app.id;
     s.api_id = api->id;
-    s.throttling_policy = offered_tier(o, *api);
+    s.throttling_policy = offered_tier(o, *api, u);
     s.created_time = common::now_millis();
     return NewSubscription{std::move(s), std::move(*api), app};
   };
@@ -886,7 +927,7 @@ void add_devportal_routes(http::RestRouter& r, store::Store& store, keymanager::
       bad("'apiId' cannot change: subscribe to the other API instead");
     auto api = store.get_api(s->api_id);
     if (!api) throw ProblemError(Problem::not_found("Subscription not found"));
-    const std::string tier = offered_tier(o, *api);
+    const std::string tier = offered_tier(o, *api, u, s->throttling_policy);
     if (tier != s->throttling_policy && approvals.required(domain::kWorkflowSubscriptionUpdate)) {
       // The tier changes once approved; the subscription keeps working on its current tier meanwhile.
       if (s->status != domain::kSubscriptionUnblocked)

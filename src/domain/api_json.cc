@@ -470,6 +470,7 @@ EndpointConfig endpoint_config_from_json(const json::object& o) {
     ec.production_security = endpoint_security_from(*es, "production");
     ec.sandbox_security = endpoint_security_from(*es, "sandbox");
   }
+  if (ec.endpoint_type == "INLINE") return ec;  // the gateway answers with each operation's mock
   if (ec.endpoint_type == "http") {
     ec.production = endpoint_from(o, "production_endpoints");
     ec.sandbox = endpoint_from(o, "sandbox_endpoints");
@@ -488,7 +489,7 @@ EndpointConfig endpoint_config_from_json(const json::object& o) {
     ec.sandbox_group = failover_group(o, "sandbox_endpoints", "sandbox_failovers");
   } else {
     bad_endpoint(fmt::format(
-        "'endpointConfig.endpoint_type' must be http, load_balance or failover, got '{}'",
+        "'endpointConfig.endpoint_type' must be http, load_balance, failover or INLINE, got '{}'",
         ec.endpoint_type));
   }
   if (!ec.production_group.empty()) ec.production = ec.production_group.front();

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/certificate.h"
@@ -27,6 +28,8 @@ struct Application {
   std::string status = "APPROVED";
   std::int64_t created_time = 0;
   std::int64_t updated_time = 0;
+  // The product's application attributes (name -> value, e.g. "External Reference Id"), in name order.
+  std::vector<std::pair<std::string, std::string>> attributes;
 };
 
 // The OAuth2 client of an application for one key type (PRODUCTION or SANDBOX).

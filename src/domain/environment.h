@@ -58,6 +58,23 @@ struct GatewayInstance {
   std::int64_t last_active = 0;  // ms
 };
 
+// A platform gateway (the product's Admin /gateways): a remote gateway registered by name, whose
+// registration token opens the control plane's gateway feed as cluster.gateway_token does.
+struct PlatformGateway {
+  std::string id;
+  std::string name;  // 3 to 64 of a-z, 0-9 and '-'; unique; never changes
+  std::string display_name;
+  std::string description;
+  std::string vhost;              // the gateway's URL; never changes
+  std::string properties = "{}";  // JSON object text
+  std::string permission_type = "PUBLIC";  // PUBLIC, ALLOW or DENY (who sees it)
+  std::vector<std::string> roles;
+  std::string token_hash;  // SHA-256 (hex) of the registration token, which is shown once
+  std::int64_t created_time = 0;
+  std::int64_t updated_time = 0;
+  std::int64_t last_active_time = 0;  // ms; the last feed call made with its token
+};
+
 // Per-API, per-environment properties (the product's environment-specific API properties).
 using EnvironmentProperties = std::map<std::string, std::string>;
 

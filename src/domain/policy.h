@@ -65,6 +65,16 @@ struct CustomRuleMatch {
   }
 };
 
+// Who may subscribe with a subscription tier (the product's SubscriptionThrottlePolicyPermission):
+// with type ALLOW only holders of one of `roles`, with DENY everyone but them; an empty type
+// admits everyone. Roles compare as role names do elsewhere, ignoring case and a leading
+// "Internal/"; "everyone" names every caller.
+struct TierPermission {
+  std::string type;  // "", ALLOW or DENY
+  std::vector<std::string> roles;
+  bool empty() const { return type.empty(); }
+};
+
 struct ThrottlePolicy {
   std::string id;     // policyId
   std::string level;  // subscription | application | advanced
@@ -73,10 +83,15 @@ struct ThrottlePolicy {
   std::string description;
   bool unlimited = false;  // the Unlimited tiers have no limit
   ThrottleLimit limit;
-  std::int64_t rate_limit_count = 0;  // burst control (spike arrest); 0 = none (subscription)
+  std::int64_t rate_limit_count = 0;  // burst control (spike arrest); 0 = none (subscription, application)
   std::string rate_limit_time_unit;   // sec or min
   bool stop_on_quota_reach = true;    // subscription: false lets traffic through (billing plans)
   std::string billing_plan = "FREE";  // FREE, COMMERCIAL
+  // subscription: how many event subscriptions (WebSocket, WebSub) a subscription may hold; 0 is
+  // no limit. Kept and returned; Archway serves no event APIs, so nothing counts against it.
+  std::int64_t subscriber_count = 0;
+  std::vector<std::pair<std::string, std::string>> custom_attributes;  // subscription: name, value
+  TierPermission permission;                                           // subscription only
   std::vector<ConditionalGroup> conditional_groups;  // advanced only
   // Custom rules: each request `match` selects counts against `limit` (a request count) under the
   // counter `key_template` names ("$userId", "$apiContext:$apiVersion", ...).
@@ -84,6 +99,9 @@ struct ThrottlePolicy {
   std::string key_template;
   std::string siddhi_query;  // as given, for round trips; Archway enforces `match` and `limit`
 };
+
+// Whether `permission` admits a caller holding `roles` (none for an anonymous caller).
+bool tier_permits(const TierPermission& permission, const std::vector<std::string>& roles);
 
 // A deny policy (WSO2 BlockingCondition). `value` is the product's conditionValue:
 //   API         the API context, e.g. "/pizzashack/1.0.0" (or "/pizzashack" for every version)

@@ -174,6 +174,61 @@ std::vector<ConditionalGroup> groups_from_json(const json::object& o) {
   return out;
 }
 
+// Burst control (spike arrest): rateLimitCount requests per rateLimitTimeUnit (sec or min), at
+// `prefix` (the subscription tier's top level, an application tier's burstLimit).
+void burst_from_json(const json::object& o, const std::string& prefix, ThrottlePolicy& p) {
+  p.rate_limit_count = opt_int(o, "rateLimitCount", prefix + "rateLimitCount").value_or(0);
+  p.rate_limit_time_unit = opt_string(o, "rateLimitTimeUnit", prefix + "rateLimitTimeUnit").value_or("");
+  if (p.rate_limit_count < 0) bad(fmt::format("'{}rateLimitCount' must not be negative", prefix));
+  if (p.rate_limit_count > 0 && p.rate_limit_time_unit != "sec" && p.rate_limit_time_unit != "min")
+    bad(fmt::format("'{0}rateLimitTimeUnit' must be sec or min when '{0}rateLimitCount' is set", prefix));
+  if (p.rate_limit_count == 0) p.rate_limit_time_unit.clear();
+}
+
+std::vector<std::pair<std::string, std::string>> custom_attributes_from_json(const json::object& o) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const json::array* list = opt_array(o, "customAttributes", "customAttributes");
+  if (!list) return out;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string path = fmt::format("customAttributes[{}]", i);
+    const json::object& a = common::as_object((*list)[i], path);
+    std::string name = opt_string(a, "name", path + ".name").value_or("");
+    std::string value = opt_string(a, "value", path + ".value").value_or("");
+    if (name.empty() || name.size() > 255) bad(fmt::format("'{}.name' is required (at most 255 characters)", path));
+    if (value.size() > 1024) bad(fmt::format("'{}.value' must be at most 1024 characters", path));
+    if (std::any_of(out.begin(), out.end(), [&](const auto& e) { return e.first == name; }))
+      bad(fmt::format("'{}.name': '{}' is given twice", path, name));
+    out.emplace_back(std::move(name), std::move(value));
+  }
+  return out;
+}
+
+json::array custom_attributes_to_json(const ThrottlePolicy& p) {
+  json::array out;
+  for (const auto& [name, value] : p.custom_attributes) out.push_back(json::object{{"name", name}, {"value", value}});
+  return out;
+}
+
+TierPermission permission_from_json(const json::object& o) {
+  TierPermission perm;
+  const json::object* po = opt_object(o, "permissions", "permissions");
+  if (!po) return perm;
+  perm.type = opt_string(*po, "permissionType", "permissions.permissionType").value_or("");
+  std::transform(perm.type.begin(), perm.type.end(), perm.type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (perm.type != "ALLOW" && perm.type != "DENY")
+    bad(fmt::format("'permissions.permissionType' must be ALLOW or DENY, got '{}'", perm.type));
+  const json::array* roles = opt_array(*po, "roles", "permissions.roles");
+  if (!roles || roles->empty()) bad("'permissions.roles' must name at least one role");
+  for (std::size_t i = 0; i < roles->size(); ++i) {
+    const json::value& r = (*roles)[i];
+    if (!r.is_string() || r.get_string().empty() || r.get_string().size() > 255)
+      bad(fmt::format("'permissions.roles[{}]' must be a role name", i));
+    perm.roles.emplace_back(r.get_string());
+  }
+  return perm;
+}
+
 std::string_view policy_type(std::string_view level) {
   if (level == kPolicyLevelSubscription) return "SubscriptionThrottlePolicy";
   if (level == kPolicyLevelApplication) return "ApplicationThrottlePolicy";
@@ -214,16 +269,18 @@ ThrottlePolicy policy_from_json(const json::object& o, std::string_view level) {
   if (!dl) bad("'defaultLimit' is required");
   p.limit = limit_from_json(*dl, "defaultLimit");
   if (level == kPolicyLevelSubscription) {
-    p.rate_limit_count = opt_int(o, "rateLimitCount", "rateLimitCount").value_or(0);
-    p.rate_limit_time_unit = opt_string(o, "rateLimitTimeUnit", "rateLimitTimeUnit").value_or("");
-    if (p.rate_limit_count < 0) bad("'rateLimitCount' must not be negative");
-    if (p.rate_limit_count > 0 && p.rate_limit_time_unit != "sec" && p.rate_limit_time_unit != "min")
-      bad("'rateLimitTimeUnit' must be sec or min when 'rateLimitCount' is set");
+    burst_from_json(o, "", p);
+    p.subscriber_count = opt_int(o, "subscriberCount", "subscriberCount").value_or(0);
+    if (p.subscriber_count < 0) bad("'subscriberCount' must not be negative");
+    p.custom_attributes = custom_attributes_from_json(o);
+    p.permission = permission_from_json(o);
     p.stop_on_quota_reach = opt_bool(o, "stopOnQuotaReach", "stopOnQuotaReach").value_or(true);
     p.billing_plan = opt_string(o, "billingPlan", "billingPlan").value_or("FREE");
     if (p.billing_plan != "FREE" && p.billing_plan != "COMMERCIAL")
       bad(fmt::format("'billingPlan' must be FREE or COMMERCIAL, got '{}'", p.billing_plan));
   }
+  if (level == kPolicyLevelApplication)
+    if (const json::object* burst = opt_object(o, "burstLimit", "burstLimit")) burst_from_json(*burst, "burstLimit.", p);
   if (level == kPolicyLevelAdvanced) p.conditional_groups = groups_from_json(o);
   return p;
 }
@@ -242,7 +299,19 @@ json::object policy_to_json(const ThrottlePolicy& p) {
     o["rateLimitTimeUnit"] = p.rate_limit_time_unit.empty() ? json::value(nullptr) : json::value(p.rate_limit_time_unit);
     o["stopOnQuotaReach"] = p.stop_on_quota_reach;
     o["billingPlan"] = p.billing_plan;
+    o["subscriberCount"] = p.subscriber_count;
+    o["customAttributes"] = custom_attributes_to_json(p);
+    o["permissions"] = p.permission.empty() ? json::value(nullptr)
+                                            : json::value(json::object{
+                                                  {"permissionType", p.permission.type},
+                                                  {"roles", json::array(p.permission.roles.begin(),
+                                                                        p.permission.roles.end())}});
   }
+  if (p.level == kPolicyLevelApplication)
+    o["burstLimit"] = json::object{
+        {"rateLimitCount", p.rate_limit_count},
+        {"rateLimitTimeUnit",
+         p.rate_limit_time_unit.empty() ? json::value(nullptr) : json::value(p.rate_limit_time_unit)}};
   if (p.level == kPolicyLevelAdvanced) {
     json::array groups;
     for (const auto& g : p.conditional_groups) {
@@ -257,6 +326,14 @@ json::object policy_to_json(const ThrottlePolicy& p) {
 }
 
 json::object policy_summary_json(const ThrottlePolicy& p) {
+  json::object attributes;  // the DevPortal's map of the tier's custom attributes
+  for (const auto& [name, value] : p.custom_attributes) attributes[name] = value;
+  json::value permissions = nullptr;
+  if (!p.permission.empty()) {
+    std::string type = p.permission.type;
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    permissions = json::object{{"type", type}, {"roles", json::array(p.permission.roles.begin(), p.permission.roles.end())}};
+  }
   return json::object{{"name", p.name},
                       {"displayName", p.display_name},
                       {"description", p.description},
@@ -269,7 +346,9 @@ json::object policy_summary_json(const ThrottlePolicy& p) {
                       {"rateLimitTimeUnit", p.rate_limit_time_unit},
                       {"quotaPolicyType", p.limit.type},
                       {"tierPlan", p.billing_plan},
-                      {"stopOnQuotaReach", p.stop_on_quota_reach}};
+                      {"stopOnQuotaReach", p.stop_on_quota_reach},
+                      {"attributes", std::move(attributes)},
+                      {"throttlingPolicyPermissions", std::move(permissions)}};
 }
 
 BlockCondition block_condition_from_json(const json::object& o) {

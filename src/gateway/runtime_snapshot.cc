@@ -11,11 +11,14 @@
 
 #include <algorithm>
 #include <functional>
+#include <cctype>
+#include <map>
 #include <mutex>
 #include <unordered_set>
 
 #include "gateway/filter.h"
 #include "gateway/snapshot_builder.h"
+#include "openapi/mock_payload.h"
 
 namespace archway::gateway {
 
@@ -202,6 +205,51 @@ bool group_of(const domain::EndpointConfig& ec, const std::optional<domain::Endp
   return true;
 }
 
+// The mocks an INLINE API's definition holds in x-mediation-script (openapi/mock_payload.h), by
+// "VERB target"; scripts that are not Archway's declarative mocks (the product's JavaScript) are
+// left out.
+std::map<std::string, CompiledFlow::Mock> inline_mock_responses(const domain::Api& a) {
+  std::map<std::string, CompiledFlow::Mock> out;
+  if (a.openapi_definition.empty()) return out;
+  boost::json::error_code ec;
+  const boost::json::value doc = boost::json::parse(a.openapi_definition, ec);
+  if (ec || !doc.is_object()) return out;
+  const boost::json::value* paths = doc.get_object().if_contains("paths");
+  if (!paths || !paths->is_object()) return out;
+  for (const auto& [path, item] : paths->get_object()) {
+    if (!item.is_object()) continue;
+    for (const auto& [method, op] : item.get_object()) {
+      const boost::json::value* script = op.is_object() ? op.get_object().if_contains(openapi::kMockScriptExtension) : nullptr;
+      if (!script || !script->is_string()) continue;
+      const auto mock = openapi::parse_mock_script(std::string_view(script->get_string().data(), script->get_string().size()));
+      if (!mock) continue;
+      std::string verb(method);
+      for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      CompiledFlow::Mock m;
+      m.status = mock->status;
+      m.status_given = true;
+      m.content_type = mock->content_type;
+      m.body = mock->payload;
+      out.emplace(verb + " " + std::string(path), std::move(m));
+    }
+  }
+  return out;
+}
+
+// What an INLINE API's operation without a mock answers: 501 saying how to get one.
+CompiledFlow::Mock missing_mock(const domain::Operation& op) {
+  CompiledFlow::Mock m;
+  m.status = 501;
+  m.status_given = true;
+  m.body = boost::json::serialize(boost::json::object{
+      {"code", 501},
+      {"message", "Not Implemented"},
+      {"description", fmt::format("No mock response for {} {}: generate them with POST "
+                                  "/api/am/publisher/v4/apis/{{apiId}}/generate-mock-scripts",
+                                  op.verb, op.target)}});
+  return m;
+}
+
 }  // namespace
 
 // A policy worth enforcing: Unlimited tiers (no limit, no burst, no groups) are left out.
@@ -277,7 +325,8 @@ std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std:
   rt->blocked = a.lifecycle_status == domain::kLifecycleBlocked;
   rt->prototyped = a.lifecycle_status == domain::kLifecyclePrototyped;
   rt->audiences = a.audiences;
-  if (!rt->production && !a.is_product()) {
+  const bool inline_mocks = ec.endpoint_type == "INLINE" && !a.is_product();
+  if (!rt->production && !a.is_product() && !inline_mocks) {
     warn(fmt::format("API {} {}: no usable production endpoint; not served", a.name, a.version));
     return nullptr;
   }
@@ -342,8 +391,14 @@ std::shared_ptr<const ApiRuntime> compile_api(const domain::DeployedApi& d, std:
         warn(fmt::format("API {} {}: schema validation skips what cannot be compiled: {}", a.name, a.version,
                          openapi::describe(validators->errors)));
     }
+    const auto mocks = inline_mocks ? inline_mock_responses(a) : std::map<std::string, CompiledFlow::Mock>{};
     for (const auto& op : a.operations) {
-      add_operation(op, a.api_policies, &*rt->production, rt->sandbox ? &*rt->sandbox : nullptr);
+      add_operation(op, a.api_policies, rt->production ? &*rt->production : nullptr,
+                    rt->sandbox ? &*rt->sandbox : nullptr);
+      if (inline_mocks && !rt->operations.back().request.mock) {  // a mockResponse policy wins
+        const auto m = mocks.find(op.verb + " " + op.target);
+        rt->operations.back().request.mock = m != mocks.end() ? m->second : missing_mock(op);
+      }
       if (validators) {
         rt->operations.back().validator = validators->find(op.verb, op.target);
         rt->operations.back().validate_response = a.enable_response_validation;

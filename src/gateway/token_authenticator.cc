@@ -243,7 +243,9 @@ AuthDecision authorize(const RuntimeSnapshot& snap, const ApiRuntime& api, const
   d.subscription = subscription;
   d.sandbox = sandbox;
   if (sandbox) {
-    if (!op.sandbox) return deny(AuthOutcome::kInvalidCredentials, "the API has no sandbox endpoint for a SANDBOX token");
+    // A mock answers every key type (an INLINE API has no endpoints at all).
+    if (!op.sandbox && !op.request.mock)
+      return deny(AuthOutcome::kInvalidCredentials, "the API has no sandbox endpoint for a SANDBOX token");
     d.endpoint = op.sandbox;
   } else {
     d.endpoint = op.production;

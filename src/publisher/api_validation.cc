@@ -189,9 +189,9 @@ void normalise_and_validate(domain::Api& api) {
   const auto& ec = api.endpoint_config;
   if (!ec.raw.empty()) {
     if (ec.endpoint_type != "http" && ec.endpoint_type != "load_balance" &&
-        ec.endpoint_type != "failover")
+        ec.endpoint_type != "failover" && ec.endpoint_type != "INLINE")
       bad(fmt::format("'endpointConfig.endpoint_type' '{}' is not supported; use http, "
-                      "load_balance or failover",
+                      "load_balance, failover or INLINE",
                       ec.endpoint_type));
     if (ec.raw.contains("production_endpoints") && !ec.production)
       bad("'endpointConfig.production_endpoints.url' is required");
@@ -281,7 +281,8 @@ void require_for_state(const domain::Api& api, std::string_view state, const std
       if (!ec.production && !ec.sandbox)
         missing.push_back(fmt::format("an endpoint in API '{}' ('apis[{}]')", api.product_apis[i].name, i));
     }
-  } else if (needs_endpoint && !api.endpoint_config.production && !api.endpoint_config.sandbox)
+  } else if (needs_endpoint && !api.endpoint_config.production && !api.endpoint_config.sandbox &&
+             api.endpoint_config.endpoint_type != "INLINE")  // INLINE: the mocks answer
     missing.emplace_back(
         "an endpoint ('endpointConfig.production_endpoints' or "
         "'endpointConfig.sandbox_endpoints')");

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "common/json.h"
 #include "common/problem.h"
 #include "domain/api_json.h"
 #include "http/multipart.h"
 #include "identity/roles.h"
+#include "openapi/mock_payload.h"
 #include "publisher/publisher_rest.h"
 
 namespace archway::publisher {
@@ -168,6 +171,38 @@ void add_openapi_routes(http::RestRouter& r, OpenApiService& openapi, identity::
     const auto parts = http::form_parts(req);
     const std::string text = definition_from_form(parts, openapi, {"apiDefinition", "file"});
     return definition_response(req, 200, openapi.replace_definition(id, text));
+  });
+
+  // The product's generate-mock-scripts: every operation of the definition gets its mock response
+  // (openapi/mock_payload.h) in x-mediation-script; the gateway answers with it while the API's
+  // endpoint type is INLINE. Answers the updated definition.
+  r.add("POST", publisher_path("/apis/{apiId}/generate-mock-scripts"), [&, creator](RestRequest& req) {
+    creator(req);
+    const std::string& id = req.path_params["apiId"];
+    json::object doc = openapi.export_definition(id);
+    openapi::add_mock_scripts(doc);
+    return definition_response(req, 200, openapi.replace_definition(id, json::serialize(doc)));
+  });
+
+  // The mock of each operation as generate-mock-scripts (or a definition given through PUT
+  // /swagger) left it: the product's MockResponsePayloadList.
+  r.add("GET", publisher_path("/apis/{apiId}/generated-mock-scripts"), [&, creator](RestRequest& req) {
+    creator(req);
+    const json::object doc = openapi.export_definition(req.path_params["apiId"]);
+    json::array items;
+    if (const json::value* paths = doc.if_contains("paths"); paths && paths->is_object())
+      for (const auto& [path, item] : paths->get_object()) {
+        if (!item.is_object()) continue;
+        for (const auto& [method, op] : item.get_object()) {
+          if (!op.is_object()) continue;
+          const json::value* script = op.get_object().if_contains(openapi::kMockScriptExtension);
+          if (!script || !script->is_string()) continue;
+          std::string verb(method);
+          for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          items.push_back(json::object{{"path", path}, {"verb", verb}, {"content", *script}});
+        }
+      }
+    return RestResponse::json(200, json::serialize(common::list_body(std::move(items))));
   });
 }
 

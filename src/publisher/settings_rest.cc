@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/json.h"
+#include "common/problem.h"
 #include "domain/key_manager_info.h"
 #include "identity/roles.h"
 #include "publisher/publisher_rest.h"
@@ -79,6 +80,15 @@ void add_settings_routes(http::RestRouter& r, ApiService& apis, store::Store& st
   r.add("GET", publisher_path("/key-managers"), [&store, reader, server](RestRequest& req) {
     reader(req);
     return ok(domain::key_manager_list(server(), store.list_key_managers()));
+  });
+
+  // The definition linter rules the Admin set (PUT /api/am/admin/v4/settings/linter-custom-rules),
+  // a Spectral ruleset the Publisher applies when it lints a definition; 404 when none are set.
+  r.add("GET", publisher_path("/linter-custom-rules"), [&store, reader](RestRequest& req) {
+    reader(req);
+    const auto rules = store.server_setting("linter-custom-rules");
+    if (!rules) throw common::ProblemError(common::Problem::not_found("No linter custom rules are set"));
+    return RestResponse::json(200, *rules);
   });
 
   r.add("GET", publisher_path("/tags"), [&apis, reader](RestRequest& req) {

@@ -76,6 +76,18 @@ class CatalogStore {
   virtual void record_gateway_heartbeat(const domain::GatewayInstance& gateway) = 0;
   virtual std::vector<domain::GatewayInstance> list_gateway_instances(std::string_view environment) = 0;
 
+  // Platform gateways (Admin /gateways), by name. create: 409 when the name is taken; update
+  // writes what may change (display name, description, properties, permissions, token hash,
+  // updated time; 404 when gone).
+  virtual void create_platform_gateway(const domain::PlatformGateway& g) = 0;
+  virtual std::vector<domain::PlatformGateway> list_platform_gateways() = 0;
+  virtual std::optional<domain::PlatformGateway> get_platform_gateway(std::string_view id) = 0;
+  virtual void update_platform_gateway(const domain::PlatformGateway& g) = 0;
+  virtual bool delete_platform_gateway(std::string_view id) = 0;
+  // The gateway whose registration token hashes to `token_hash`, marked active at `now_ms`.
+  virtual std::optional<domain::PlatformGateway> use_platform_gateway_token(std::string_view token_hash,
+                                                                           std::int64_t now_ms) = 0;
+
   // Labels (names unique case-insensitively: 409) and the APIs they are attached to. Deleting a
   // label still attached to an API is refused (409); false when there is no such label.
   virtual void create_label(const domain::Label& label) = 0;

@@ -75,6 +75,12 @@ class ContentStore {
     std::int64_t sum = 0;
   };
   virtual std::vector<std::pair<std::string, RatingTotals>> rating_totals(const std::vector<std::string>& api_ids) = 0;
+
+  // Server-wide settings the portals read, by name (e.g. "linter-custom-rules": the Publisher's
+  // definition linter rules as Spectral ruleset JSON text); nullopt when not set.
+  virtual std::optional<std::string> server_setting(std::string_view name) = 0;
+  // Sets a server setting, or with nullopt removes it.
+  virtual void set_server_setting(std::string_view name, const std::optional<std::string>& value) = 0;
 };
 
 }  // namespace archway::store

@@ -2,6 +2,42 @@
 
 namespace archway::store {
 
+namespace {
+
+constexpr const char* kMigration30 = R"sql(
+-- Migration 30. The product's application attributes: name-value pairs an application carries (the DevPortal's
+-- Application.attributes), read in name order.
+CREATE TABLE application_attributes (
+  application_id TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+  name           TEXT NOT NULL,
+  value          TEXT NOT NULL,
+  PRIMARY KEY (application_id, name)
+);
+-- Server-wide settings the portals read (the Publisher's linter-custom-rules), by name.
+CREATE TABLE server_settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+-- Platform gateways (Admin /gateways): remote gateways registered by name; the SHA-256 of each
+-- one's registration token opens the gateway feed.
+CREATE TABLE platform_gateways (
+  id               TEXT PRIMARY KEY,
+  name             TEXT NOT NULL UNIQUE,
+  display_name     TEXT NOT NULL,
+  description      TEXT NOT NULL,
+  vhost            TEXT NOT NULL,
+  properties       TEXT NOT NULL,
+  permission_type  TEXT NOT NULL,
+  roles            TEXT NOT NULL,
+  token_hash       TEXT NOT NULL UNIQUE,
+  created_time     INTEGER NOT NULL,
+  updated_time     INTEGER NOT NULL,
+  last_active_time INTEGER NOT NULL
+);
+)sql";
+
+}  // namespace
+
 const std::vector<Migration>& sqlite_migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "users, apis, revisions, deployments, change log", R"sql(
@@ -642,6 +678,7 @@ CREATE TABLE api_access_roles (
   PRIMARY KEY (api_id, role)
 );
 )sql"},
+      {30, "application attributes, server settings (the Publisher's linter custom rules), platform gateways", kMigration30},
   };
   return kMigrations;
 }

@@ -249,6 +249,13 @@ Decision Throttler::admit(const PolicySet& policies, const Request& r, std::int6
   if (const Policy* app_tier = r.application_policy) {
     Key k;
     k.add("P").add(r.application_id).add(r.user);  // as application_key()
+    if (app_tier->burst) {
+      Key b = k;
+      b.add("burst");  // as application_key(..., true)
+      if (!run.check(b, app_tier->burst, true, kCodeBurstThrottled,
+                     {"the burst control of application tier", app_tier->name, app_tier->burst_display}, d))
+        return fail();
+    }
     if (!run.check(k, app_tier->limit, true, kCodeApplicationThrottled,
                    {"the application tier", app_tier->name, app_tier->display}, d))
       return fail();
@@ -267,9 +274,10 @@ Decision Throttler::admit(const PolicySet& policies, const Request& r, std::int6
   return d;
 }
 
-std::string Throttler::application_key(std::string_view application_id, std::string_view user) {
+std::string Throttler::application_key(std::string_view application_id, std::string_view user, bool burst) {
   Key k;
   k.add("P").add(application_id).add(user);
+  if (burst) k.add("burst");
   return std::string(k.view());
 }
 

@@ -74,7 +74,7 @@ class Throttler {
   void record_bytes(const Decision& d, std::int64_t bytes, std::int64_t now_ms) const;
   CounterTable& counters() const { return counters_; }
   // The counter key of the application tier for one user of one application.
-  static std::string application_key(std::string_view application_id, std::string_view user);
+  static std::string application_key(std::string_view application_id, std::string_view user, bool burst = false);
 
  private:
   CounterTable& counters_;

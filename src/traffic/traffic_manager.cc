@@ -150,10 +150,13 @@ void TrafficManager::stop() {
 
 void TrafficManager::reset_application(std::string_view application_id, std::string_view user) {
   const std::string key = Throttler::application_key(application_id, user);
+  const std::string burst = Throttler::application_key(application_id, user, true);
   counters_.reset(key);
+  counters_.reset(burst);
   if (options_.redis_url.empty()) return;
   std::lock_guard lock(mu_);
   resets_.push_back(key);
+  resets_.push_back(burst);
 }
 
 void TrafficManager::run() {

@@ -383,6 +383,35 @@ TEST_F(ClusterRoles, FeedRefusesAWrongOrMissingGatewayCredential) {
   EXPECT_NE(stranger.output().find("gateway credential"), std::string::npos) << stranger.output();
 }
 
+TEST_F(ClusterRoles, PlatformGatewayTokenOpensTheFeedUntilRegeneratedOrDeleted) {
+  auto created = cp("POST", "/api/am/admin/v4/gateways",
+                    R"({"name":"edge-eu-1","displayName":"Edge EU 1","vhost":"https://edge-eu-1.example.com:8243"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = str(json_of(created).at("id"));
+  const std::string first = str(json_of(created).at("registrationToken"));
+  const std::string snapshot = "/internal/gateway/v1/snapshot?environment=Default";
+  HttpClient c("127.0.0.1", control_port_);
+  auto with = [&](const std::string& token) { return c.get(snapshot, {{"Authorization", "Bearer " + token}}).status; };
+  EXPECT_EQ(with(first), 200);
+  // Its feed calls mark it active.
+  const boost::json::object listed = json_of(cp("GET", "/api/am/admin/v4/gateways"));
+  for (const auto& g : listed.at("list").as_array())
+    if (str(g.at("id")) == id) {
+      EXPECT_TRUE(g.at("isActive").as_bool());
+    }
+
+  auto regenerated = cp("POST", "/api/am/admin/v4/gateways/" + id + "/regenerate-token");
+  ASSERT_EQ(regenerated.status, 200) << regenerated.body;
+  const std::string second = str(json_of(regenerated).at("registrationToken"));
+  EXPECT_NE(second, first);
+  EXPECT_EQ(with(first), 401);
+  EXPECT_EQ(with(second), 200);
+  EXPECT_EQ(with(kToken), 200);  // cluster.gateway_token still opens it
+
+  ASSERT_EQ(cp("DELETE", "/api/am/admin/v4/gateways/" + id).status, 200);
+  EXPECT_EQ(with(second), 401);
+}
+
 TEST_F(ClusterRoles, GatewayFailsOverPastADeadControlPlane) {
   const std::string dead = "http://127.0.0.1:" + std::to_string(free_port());
   deploy_new("failover0");

@@ -566,12 +566,46 @@ INSERT INTO system_scope_roles (scope, role) VALUES
   ('apim:comment_write', 'publisher');
 )sql";
 
+// Version 30: SQLite's migration 30, the same statement (portable SQL).
+constexpr const char* kSchema30 = R"sql(
+-- Migration 30. The product's application attributes: name-value pairs an application carries (the DevPortal's
+-- Application.attributes), read in name order.
+CREATE TABLE application_attributes (
+  application_id TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+  name           TEXT NOT NULL,
+  value          TEXT NOT NULL,
+  PRIMARY KEY (application_id, name)
+);
+-- Server-wide settings the portals read (the Publisher's linter-custom-rules), by name.
+CREATE TABLE server_settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+-- Platform gateways (Admin /gateways): remote gateways registered by name; the SHA-256 of each
+-- one's registration token opens the gateway feed.
+CREATE TABLE platform_gateways (
+  id               TEXT PRIMARY KEY,
+  name             TEXT NOT NULL UNIQUE,
+  display_name     TEXT NOT NULL,
+  description      TEXT NOT NULL,
+  vhost            TEXT NOT NULL,
+  properties       TEXT NOT NULL,
+  permission_type  TEXT NOT NULL,
+  roles            TEXT NOT NULL,
+  token_hash       TEXT NOT NULL UNIQUE,
+  created_time     BIGINT NOT NULL,
+  updated_time     BIGINT NOT NULL,
+  last_active_time BIGINT NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& postgres_migrations() {
   static const std::vector<Migration> kMigrations = {
       {29, "the schema of SQLite migrations 1-29: users, APIs, applications, keys, subscriptions, policies, "
            "documents, comments, environments, certificates, workflows, change log", kSchema29},
+      {30, "application attributes, server settings (the Publisher's linter custom rules), platform gateways", kSchema30},
   };
   return kMigrations;
 }

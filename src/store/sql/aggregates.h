@@ -113,6 +113,8 @@ class SqlContentStore : public virtual ContentStore {
       const std::vector<std::string>& api_ids) override;
   void set_thumbnail(std::string_view api_id, const domain::StoredFile& image) override;
   std::optional<domain::StoredFile> thumbnail(std::string_view api_id) override;
+  std::optional<std::string> server_setting(std::string_view name) override;
+  void set_server_setting(std::string_view name, const std::optional<std::string>& value) override;
 
  protected:
   sql::Database& db_;
@@ -145,6 +147,13 @@ class SqlCatalogStore : public virtual CatalogStore {
   void record_gateway_heartbeat(const domain::GatewayInstance& g) override;
   std::vector<domain::GatewayInstance> list_gateway_instances(
       std::string_view environment) override;
+  void create_platform_gateway(const domain::PlatformGateway& g) override;
+  std::vector<domain::PlatformGateway> list_platform_gateways() override;
+  std::optional<domain::PlatformGateway> get_platform_gateway(std::string_view id) override;
+  void update_platform_gateway(const domain::PlatformGateway& g) override;
+  bool delete_platform_gateway(std::string_view id) override;
+  std::optional<domain::PlatformGateway> use_platform_gateway_token(std::string_view token_hash,
+                                                                   std::int64_t now_ms) override;
   void create_label(const domain::Label& label) override;
   std::vector<domain::Label> list_labels() override;
   std::optional<domain::Label> get_label(std::string_view id) override;

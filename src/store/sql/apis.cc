@@ -385,6 +385,11 @@ std::optional<domain::Deployment> deployment_locked(sql::Connection& conn, std::
   return std::nullopt;
 }
 
+// Whether the gateway reads the API's OpenAPI definition (schema validation, INLINE mocks).
+bool gateway_needs_definition(const domain::Api& api) {
+  return api.enable_schema_validation || api.endpoint_config.endpoint_type == "INLINE";
+}
+
 // The api.deployed event of a deployment: what its environment's gateways serve.
 std::int64_t append_deployed_event(sql::Tx& tx, const domain::Deployment& d,
                                    const domain::Api& api) {
@@ -394,8 +399,9 @@ std::int64_t append_deployed_event(sql::Tx& tx, const domain::Deployment& d,
   payload["environment"] = d.name;
   payload["vhost"] = d.vhost;
   payload["api"] = domain::api_to_json(api);
-  // Schema validation needs the definition at the gateway; other APIs keep the event small.
-  if (api.enable_schema_validation && !api.openapi_definition.empty())
+  // Schema validation and INLINE mocks need the definition at the gateway; other APIs keep the
+  // event small.
+  if (gateway_needs_definition(api) && !api.openapi_definition.empty())
     payload["openapiDefinition"] = api.openapi_definition;
   return tx.append_change("api.deployed", d.api_id, json::serialize(payload));
 }
@@ -951,8 +957,9 @@ DeployedState SqlApiStore::deployed_state(std::string_view environment) {
       st.apis.push_back({s.text(0), s.text(1), api_from_definition(s.text(2))});
       st.apis.back().api.lifecycle_status = s.text(3);  // the API's state, not the revision's
       st.apis.back().api.is_default_version = s.integer(4) != 0;  // likewise its default flag
-      // Schema validation compiles the revision's OpenAPI definition into the gateway's snapshot.
-      if (st.apis.back().api.enable_schema_validation)
+      // Schema validation and INLINE mocks compile the revision's OpenAPI definition into the
+      // gateway's snapshot.
+      if (gateway_needs_definition(st.apis.back().api))
         st.apis.back().api.openapi_definition = s.text(5);
     }
     Stmt m = conn.prepare("SELECT COALESCE(MAX(revision), 0) FROM change_log");

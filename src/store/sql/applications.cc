@@ -24,6 +24,25 @@ using sql::run_unique;
 
 namespace records {
 
+// Replaces the application's attributes with `a.attributes`.
+void write_attributes(sql::Connection& conn, const domain::Application& a) {
+  conn.prepare("DELETE FROM application_attributes WHERE application_id = ?").bind(1, a.id).run();
+  for (const auto& [name, value] : a.attributes)
+    conn.prepare("INSERT INTO application_attributes (application_id, name, value) VALUES (?,?,?)")
+        .bind(1, a.id)
+        .bind(2, name)
+        .bind(3, value)
+        .run();
+}
+
+// Fills the attributes of applications read without them (one primary-key range scan each).
+void read_attributes(sql::Connection& conn, domain::Application& a) {
+  Stmt s = conn.prepare("SELECT name, value FROM application_attributes WHERE application_id = ? ORDER BY name");
+  s.bind(1, a.id);
+  a.attributes.clear();
+  while (s.step()) a.attributes.emplace_back(s.text(0), s.text(1));
+}
+
 std::int64_t insert_application(sql::Tx& tx, const domain::Application& a) {
   auto& conn = tx.conn();
   run_unique(conn.prepare("INSERT INTO applications (id, name, owner, throttling_policy, "
@@ -39,6 +58,7 @@ std::int64_t insert_application(sql::Tx& tx, const domain::Application& a) {
                  .bind(8, a.created_time)
                  .bind(9, a.updated_time),
              fmt::format("An application named '{}' already exists for '{}'", a.name, a.owner));
+  write_attributes(conn, a);
   return tx.append_change("application.changed", a.id, "{}");
 }
 
@@ -76,7 +96,9 @@ void SqlApplicationStore::set_application_status(std::string_view id, std::strin
 
 std::optional<domain::Application> SqlApplicationStore::get_application(std::string_view id) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::Application> {
-    return first_row(conn.prepare(q::kAppById).bind(1, id), app_from);
+    auto a = first_row(conn.prepare(q::kAppById).bind(1, id), app_from);
+    if (a) read_attributes(conn, *a);
+    return a;
   });
 }
 
@@ -105,6 +127,7 @@ ApplicationPage SqlApplicationStore::list_applications_page(std::string_view own
     Stmt s = conn.prepare(q::kAppsOfOwnerPage);
     s.bind(1, owner).bind(2, sql::limit_param(limit)).bind(3, offset);
     while (s.step()) page.list.push_back({app_from(s), s.integer(9)});
+    for (auto& e : page.list) read_attributes(conn, e.application);
     return page;
   });
 }
@@ -147,6 +170,7 @@ ApplicationPage SqlApplicationStore::search_applications(const ApplicationQuery&
     const int i = bind_filters(s);
     s.bind(i, sql::limit_param(q.limit)).bind(i + 1, q.offset);
     while (s.step()) page.list.push_back({app_from(s), s.integer(9)});
+    for (auto& e : page.list) read_attributes(conn, e.application);
     return page;
   });
 }
@@ -154,7 +178,9 @@ ApplicationPage SqlApplicationStore::search_applications(const ApplicationQuery&
 std::optional<domain::Application> SqlApplicationStore::find_application(std::string_view owner,
                                                                          std::string_view name) {
   return db_.read([&](sql::Connection& conn) -> std::optional<domain::Application> {
-    return first_row(conn.prepare(q::kAppByOwnerAndName).bind(1, owner).bind(2, name), app_from);
+    auto a = first_row(conn.prepare(q::kAppByOwnerAndName).bind(1, owner).bind(2, name), app_from);
+    if (a) read_attributes(conn, *a);
+    return a;
   });
 }
 
@@ -175,6 +201,7 @@ void SqlApplicationStore::update_application(const domain::Application& a) {
     if (conn.changes() == 0)
       throw common::ProblemError(
           common::Problem::not_found(fmt::format("Application '{}' not found", a.id)));
+    write_attributes(conn, a);
     return tx.append_change("application.changed", a.id, "{}");
   });
 }

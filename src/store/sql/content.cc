@@ -334,4 +334,22 @@ std::optional<domain::StoredFile> SqlContentStore::thumbnail(std::string_view ap
   });
 }
 
+std::optional<std::string> SqlContentStore::server_setting(std::string_view name) {
+  return db_.read([&](sql::Connection& conn) -> std::optional<std::string> {
+    Stmt s = conn.prepare("SELECT value FROM server_settings WHERE name = ?");
+    s.bind(1, name);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+  });
+}
+
+void SqlContentStore::set_server_setting(std::string_view name, const std::optional<std::string>& value) {
+  db_.write([&](sql::Tx& tx) -> void {
+    auto& conn = tx.conn();
+    conn.prepare("DELETE FROM server_settings WHERE name = ?").bind(1, name).run();
+    if (value)
+      conn.prepare("INSERT INTO server_settings (name, value) VALUES (?, ?)").bind(1, name).bind(2, *value).run();
+  });
+}
+
 }  // namespace archway::store

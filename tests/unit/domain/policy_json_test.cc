@@ -306,3 +306,46 @@ TEST(CustomRuleJson, RejectionsNameTheField) {
 
 }  // namespace
 }  // namespace archway::domain
+
+namespace archway::domain {
+namespace {
+
+TEST(TierPermission, AllowAdmitsOnlyTheNamedRolesAndDenyEveryoneElse) {
+  const TierPermission allow{"ALLOW", {"Internal/Creator", "partner"}};
+  EXPECT_TRUE(tier_permits(allow, {"creator"}));  // case and the Internal/ prefix do not matter
+  EXPECT_TRUE(tier_permits(allow, {"subscriber", "PARTNER"}));
+  EXPECT_FALSE(tier_permits(allow, {"subscriber"}));
+  EXPECT_FALSE(tier_permits(allow, {}));  // an anonymous caller
+  const TierPermission deny{"DENY", {"subscriber"}};
+  EXPECT_FALSE(tier_permits(deny, {"Internal/subscriber"}));
+  EXPECT_TRUE(tier_permits(deny, {"creator"}));
+  EXPECT_TRUE(tier_permits(deny, {}));
+  EXPECT_FALSE(tier_permits(TierPermission{"DENY", {"Internal/everyone"}}, {"admin"}));
+  EXPECT_TRUE(tier_permits(TierPermission{}, {}));  // no permissions: open to all
+}
+
+TEST(PolicyJson, SubscriptionTierFieldsAndApplicationBurstRoundTrip) {
+  const auto sub = json::parse(R"({"policyName":"Partner","defaultLimit":{"type":"REQUESTCOUNTLIMIT",
+    "requestCount":{"timeUnit":"min","unitTime":1,"requestCount":5}},"subscriberCount":3,
+    "customAttributes":[{"name":"region","value":"eu"}],"permissions":{"permissionType":"deny","roles":["x"]}})").as_object();
+  const ThrottlePolicy p = policy_from_json(sub, kPolicyLevelSubscription);
+  EXPECT_EQ(p.subscriber_count, 3);
+  EXPECT_EQ(p.permission.type, "DENY");
+  const json::object out = policy_to_json(p);
+  EXPECT_EQ(out.at("customAttributes"), json::parse(R"([{"name":"region","value":"eu"}])"));
+  EXPECT_EQ(out.at("permissions"), json::parse(R"({"permissionType":"DENY","roles":["x"]})"));
+  const ThrottlePolicy again = policy_from_json(out, kPolicyLevelSubscription);
+  EXPECT_EQ(again.custom_attributes, p.custom_attributes);
+  EXPECT_EQ(again.permission.roles, p.permission.roles);
+  EXPECT_EQ(policy_summary_json(p).at("throttlingPolicyPermissions"), json::parse(R"({"type":"deny","roles":["x"]})"));
+
+  const auto app = json::parse(R"({"policyName":"B","defaultLimit":{"type":"REQUESTCOUNTLIMIT",
+    "requestCount":{"timeUnit":"min","unitTime":1,"requestCount":5}},"burstLimit":{"rateLimitCount":2,"rateLimitTimeUnit":"sec"}})").as_object();
+  const ThrottlePolicy a = policy_from_json(app, kPolicyLevelApplication);
+  EXPECT_EQ(a.rate_limit_count, 2);
+  EXPECT_EQ(policy_to_json(a).at("burstLimit"), json::parse(R"({"rateLimitCount":2,"rateLimitTimeUnit":"sec"})"));
+  EXPECT_EQ(policy_from_json(policy_to_json(a), kPolicyLevelApplication).rate_limit_time_unit, "sec");
+}
+
+}  // namespace
+}  // namespace archway::domain
