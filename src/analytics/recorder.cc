@@ -74,6 +74,10 @@ std::size_t Recorder::drain_once() {
       n += taken_[i];
     }
     if (n == 0) return total;
+    // Rings are read one worker after another: ordered by time, the store's ids follow the clock
+    // across workers too (a listing newest first stays in order within one millisecond).
+    std::stable_sort(batch_.begin(), batch_.begin() + static_cast<std::ptrdiff_t>(n),
+                     [](const Event* a, const Event* b) { return a->time_ms < b->time_ms; });
     try {
       sink_(std::span<const Event* const>(batch_.data(), n));
       delivered_.fetch_add(n, std::memory_order_relaxed);
