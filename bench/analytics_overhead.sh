@@ -13,24 +13,9 @@ WORKERS=${WORKERS:-2}
 for tool in nginx wrk curl python3; do
   command -v "$tool" >/dev/null || { echo "bench: '$tool' is missing"; exit 1; }
 done
-work=$(mktemp -d /tmp/archway-analytics-bench-XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-BACKEND=$(free_port)
-mkdir -p "$work/www" "$work/backend"
-head -c 1024 /dev/zero | tr '\0' 'a' > "$work/www/1k"
-cat > "$work/backend/nginx.conf" <<CONF
-worker_processes 1;
-user root;
-error_log $work/backend/error.log warn;
-pid $work/backend/nginx.pid;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000;
-  server { listen 127.0.0.1:$BACKEND; root $work/www; location / { } } }
-CONF
-nginx -p "$work/backend" -c "$work/backend/nginx.conf" -g 'daemon off;' & pids+=($!)
+. "$(dirname "$0")/lib.sh"
+bench_workdir archway-analytics-bench
+start_backend
 
 # Starts an archway with analytics on or off in $work/$1; sets GW and APID.
 start() {

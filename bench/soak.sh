@@ -13,31 +13,9 @@ for tool in nginx wrk python3; do
 done
 command -v "$ARCHWAY" >/dev/null || { echo "soak: no Archway binary at '$ARCHWAY'"; exit 1; }
 ARCHWAY=$(realpath "$ARCHWAY")
-work=$(mktemp -d /tmp/archway-soak-XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-BACKEND=$(free_port)
-mkdir -p "$work/www" "$work/backend"
-head -c 1024 /dev/zero | tr '\0' 'a' > "$work/www/1k"
-cat > "$work/backend/nginx.conf" <<CONF
-worker_processes 1;
-user root;
-error_log $work/backend/error.log warn;
-pid $work/backend/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$BACKEND; root $work/www; location / { }
-    location = /accept { default_type application/json; return 200 '{"ok":true}'; }
-  }
-}
-CONF
-nginx -p "$work/backend" -c "$work/backend/nginx.conf" -g 'daemon off;' & pids+=($!)
+. "$(dirname "$0")/lib.sh"
+bench_workdir archway-soak
+start_backend
 
 ARCHWAY_ADMIN_PASSWORD=soak "$ARCHWAY" serve --data-dir "$work/data" --ready-file "$work/ready.json" \
   --set server.log_level=warn --set management.host=127.0.0.1 --set gateway.host=127.0.0.1 \
