@@ -42,31 +42,12 @@ done
 command -v "$ARCHWAY" >/dev/null || { echo "bench: no Archway binary at '$ARCHWAY'"; exit 1; }
 if [ "$MODE" = pinned ] && [ "$(nproc)" -lt 2 ]; then echo "bench: MODE=pinned needs 2 CPUs, this machine has $(nproc)"; exit 1; fi
 NGINX=$(command -v nginx)
-work=$(mktemp -d /tmp/archway-bench-XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+bench_workdir archway-bench
+start_backend "${PIN0[@]}"
+PROXY=$(free_port); REDIS=$(free_port)
+mkdir -p "$work/proxy"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-BACKEND=$(free_port); PROXY=$(free_port); REDIS=$(free_port)
-mkdir -p "$work/www" "$work/backend" "$work/proxy"
-head -c 1024 /dev/zero | tr '\0' 'a' > "$work/www/1k"
-
-cat > "$work/backend/nginx.conf" <<CONF
-worker_processes 1;
-user root;
-error_log $work/backend/error.log warn;
-pid $work/backend/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$BACKEND; root $work/www; location / { }
-    location = /accept { default_type application/json; return 200 '{"ok":true}'; }
-  }
-}
-CONF
 cat > "$work/proxy/nginx.conf" <<CONF
 worker_processes $PROXY_WORKERS;
 user root;
@@ -88,7 +69,6 @@ http {
   }
 }
 CONF
-"${PIN0[@]}" "$NGINX" -p "$work/backend" -c "$work/backend/nginx.conf" -g 'daemon off;' & pids+=($!); BACKEND_PID=$!
 "${PIN0[@]}" "$NGINX" -p "$work/proxy" -c "$work/proxy/nginx.conf" -g 'daemon off;' & pids+=($!); NGINX_PID=$!
 
 ARCHWAY_ADMIN_PASSWORD=bench "${PIN0[@]}" "$ARCHWAY" serve --data-dir "$work/data" --ready-file "$work/ready.json" \

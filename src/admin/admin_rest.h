@@ -5,6 +5,7 @@
 // Users are an Archway extension (the product manages them through its identity server).
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,10 @@ inline constexpr std::string_view kAdminBase = "/api/am/admin/v4";
 
 // kAdminBase + `suffix` ("/environments").
 inline std::string admin_path(std::string_view suffix) { return std::string(kAdminBase) + std::string(suffix); }
+
+// A gateway counts as active while its last feed call or heartbeat (about once a minute) is this
+// recent: environments' gateway lists and the platform gateways both say so.
+inline constexpr std::int64_t kGatewayActiveWithinMs = 3 * 60 * 1000;
 
 // A JSON answer of the Admin routes.
 inline http::RestResponse ok(int status, const boost::json::value& v) {

@@ -23,10 +23,6 @@ using http::RestResponse;
 
 namespace {
 
-// A gateway node counts as active while its heartbeat (about once a minute) is this recent.
-constexpr std::int64_t kActiveWithinMs = 3 * 60 * 1000;
-
-
 bool is_name(std::string_view s) {
   return !s.empty() && s.size() <= 255 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '_' || c == '-';
@@ -277,7 +273,7 @@ void add_environment_routes(http::RestRouter& r, identity::Authenticator& auth, 
             items.push_back(json::object{
                 {"gatewayId", g.gateway_id},
                 {"lastActive", common::iso8601_utc(g.last_active)},
-                {"status", now - g.last_active <= kActiveWithinMs ? "ACTIVE" : "EXPIRED"}});
+                {"status", now - g.last_active <= kGatewayActiveWithinMs ? "ACTIVE" : "EXPIRED"}});
           return ok(200, common::list_body(std::move(items)));
         });
 

@@ -25,9 +25,6 @@ using http::RestResponse;
 
 namespace {
 
-// A gateway counts as active while its feed calls (a heartbeat about once a minute) are this recent.
-constexpr std::int64_t kActiveWithinMs = 3 * 60 * 1000;
-
 [[noreturn]] void refuse(std::string d) { throw ProblemError(Problem::bad_request(std::move(d))); }
 
 bool is_gateway_name(std::string_view s) {
@@ -44,7 +41,7 @@ json::object gateway_json(const domain::PlatformGateway& g) {
       {"description", g.description},
       {"properties", std::move(properties)},
       {"vhost", g.vhost},
-      {"isActive", g.last_active_time > 0 && common::now_millis() - g.last_active_time < kActiveWithinMs},
+      {"isActive", g.last_active_time > 0 && common::now_millis() - g.last_active_time < kGatewayActiveWithinMs},
       {"permissions", json::object{{"permissionType", g.permission_type},
                                    {"roles", json::array(g.roles.begin(), g.roles.end())}}},
       {"createdAt", common::iso8601_utc(g.created_time)},
