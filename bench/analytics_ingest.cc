@@ -10,6 +10,7 @@
 // push as fast as they can, so "dropped" shows how far the sink is behind an unbounded source; the
 // stored rate is the sink's capacity. A bounded rate (e.g. 20000) checks that nothing is dropped
 // at that load.
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +30,13 @@
 using namespace archway::analytics;
 namespace fs = std::filesystem;
 
+// CPU time of the calling thread, in microseconds: what storing costs, whatever else runs.
+static std::int64_t thread_cpu_us() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 5.0;
   const int producers = argc > 2 ? std::atoi(argv[2]) : 2;
@@ -41,7 +49,7 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   if (producers == 0) {
     // The sink alone: batches of 4096 events written back to back on this thread.
-    AnalyticsStore store((dir / "analytics.db").string(), "Default");
+    AnalyticsStore store((dir / "analytics.db").string(), "Default", AnalyticsStoreOptions{.rollup_flush_ms = 1000});
     std::vector<Event> events(4096);
     std::vector<const Event*> batch;
     for (std::size_t i = 0; i < events.size(); ++i) {
@@ -61,27 +69,34 @@ int main(int argc, char** argv) {
       batch.push_back(&e);
     }
     const auto began = std::chrono::steady_clock::now();
+    const std::int64_t cpu0 = thread_cpu_us();
     std::uint64_t n = 0;
     while (std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count() < seconds) {
       for (auto& e : events) e.time_ms += 4096;
       store.write(batch);
       n += batch.size();
     }
+    store.flush();
+    const double cpu = static_cast<double>(thread_cpu_us() - cpu0);
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-    std::printf("sink alone: %llu events in %.1f s, %.0f events/s\n", static_cast<unsigned long long>(n), elapsed,
-                static_cast<double>(n) / elapsed);
+    std::printf("sink alone: %llu events in %.1f s, %.0f events/s, %.3f CPU us/event\n",
+                static_cast<unsigned long long>(n), elapsed, static_cast<double>(n) / elapsed,
+                cpu / static_cast<double>(n));
     fs::remove_all(dir);
     return 0;
   }
   {
-    AnalyticsStore store((dir / "analytics.db").string(), "Default");
+    AnalyticsStore store((dir / "analytics.db").string(), "Default", AnalyticsStoreOptions{.rollup_flush_ms = 1000});
     RecorderOptions o;
-    std::atomic<std::int64_t> write_us{0};
-    Recorder rec(o, [&store, &write_us](std::span<const Event* const> batch) {
+    std::atomic<std::int64_t> write_us{0}, write_cpu_us{0};
+    Recorder rec(o, [&store, &write_us, &write_cpu_us](std::span<const Event* const> batch) {
       const auto t = std::chrono::steady_clock::now();
+      const std::int64_t cpu0 = thread_cpu_us();
       store.write(batch);
+      write_cpu_us += thread_cpu_us() - cpu0;
       write_us += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t).count();
     });
+    rec.add_tick([&store] { store.flush_if_due(); }, o.flush_interval_ms);
     std::vector<EventRing*> rings;
     for (int p = 0; p < producers; ++p) rings.push_back(&rec.open_ring());
     rec.start();
@@ -150,8 +165,10 @@ int main(int argc, char** argv) {
     for (auto& t : threads) t.join();
     rec.stop();  // stores what the rings still hold
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-    std::printf("sink busy %.2f s of %.2f s: %.0f events/s while writing\n", write_us.load() / 1e6, elapsed,
-                static_cast<double>(rec.delivered()) / (static_cast<double>(write_us.load()) / 1e6));
+    std::printf("sink busy %.2f s of %.2f s: %.0f events/s while writing, %.3f CPU us/event\n",
+                static_cast<double>(write_us.load()) / 1e6, elapsed,
+                static_cast<double>(rec.delivered()) / (static_cast<double>(write_us.load()) / 1e6),
+                static_cast<double>(write_cpu_us.load()) / static_cast<double>(std::max<std::uint64_t>(1, rec.delivered())));
     std::printf("producers %d, %.1f s: produced %llu, stored %llu, dropped %llu, stored %.0f events/s\n", producers,
                 elapsed, static_cast<unsigned long long>(produced.load()),
                 static_cast<unsigned long long>(rec.delivered()), static_cast<unsigned long long>(rec.dropped()),

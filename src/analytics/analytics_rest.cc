@@ -204,7 +204,7 @@ void add_analytics_routes(http::RestRouter& r, AnalyticsStore& analytics, store:
     r.add("GET", p + "/events", [&, b, scope_of](RestRequest& req) {
       const Scope s = scope_of(req, b);
       const std::int64_t limit = http::query_int(req, "limit", 25, 1, 500);
-      const std::int64_t offset = http::query_int(req, "offset", 0, 0, INT64_MAX / 2);
+      const std::int64_t offset = http::query_int(req, "offset", 0, 0, 100000);
       return ok(analytics.events(s, limit, offset));
     });
   }

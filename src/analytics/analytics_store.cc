@@ -5,10 +5,14 @@
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <queue>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 #include "analytics/histogram.h"
+#include "analytics/segment.h"
 #include "store/sqlite/sqlite_db.h"
 
 namespace archway::analytics {
@@ -22,25 +26,16 @@ namespace {
 
 constexpr std::int64_t kMinuteMs = 60000;
 
-// Portable SQL: BIGINT, TEXT, composite primary keys; the raw events' id becomes BIGSERIAL (or an
-// identity column) on PostgreSQL.
+// Portable SQL: BIGINT, TEXT, BLOB (BYTEA on PostgreSQL), composite primary keys; the segments' id
+// becomes BIGSERIAL (or an identity column) on PostgreSQL.
 constexpr std::string_view kSchema = R"(
-CREATE TABLE IF NOT EXISTS analytics_events (
+CREATE TABLE IF NOT EXISTS analytics_segments (
   id INTEGER PRIMARY KEY,
-  time_ms BIGINT NOT NULL,
-  api_id TEXT NOT NULL, api_name TEXT NOT NULL, api_version TEXT NOT NULL, api_context TEXT NOT NULL,
-  method TEXT NOT NULL, resource TEXT NOT NULL,
-  application_id TEXT NOT NULL, application_name TEXT NOT NULL, application_owner TEXT NOT NULL,
-  subscriber TEXT NOT NULL, key_type TEXT NOT NULL, auth_type TEXT NOT NULL,
-  client_ip TEXT NOT NULL, user_agent TEXT NOT NULL, environment TEXT NOT NULL,
-  status INTEGER NOT NULL, error_code INTEGER NOT NULL, error_category TEXT NOT NULL,
-  throttled INTEGER NOT NULL, throttle_policy TEXT NOT NULL,
-  total_us BIGINT NOT NULL, backend_us BIGINT NOT NULL,
-  request_bytes BIGINT NOT NULL, response_bytes BIGINT NOT NULL, backend TEXT NOT NULL,
-  product_id TEXT NOT NULL DEFAULT '', product_name TEXT NOT NULL DEFAULT '');
-CREATE INDEX IF NOT EXISTS analytics_events_time ON analytics_events (time_ms);
-DROP INDEX IF EXISTS analytics_events_api;
-DROP INDEX IF EXISTS analytics_events_application;
+  first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL, events INTEGER NOT NULL, body BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS analytics_segments_last ON analytics_segments (last_ms);
+-- raw_horizon_ms: raw events before it are past their retention (a segment that straddles it is
+-- kept whole until its last event is, but lists nothing older).
+CREATE TABLE IF NOT EXISTS analytics_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
 
 CREATE TABLE IF NOT EXISTS analytics_minute (
   minute_ms BIGINT NOT NULL,
@@ -61,46 +56,38 @@ CREATE TABLE IF NOT EXISTS analytics_applications (
   application_id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL);
 )";
 
-// Raw events go in as multi-row INSERTs: 64 rows a statement, the rest of a batch in statements of
-// 32, 16, ... 1 rows. One statement step stores many rows and SQLite reuses its record buffer
-// between them, so a batch costs a handful of statement runs, not one per event.
-constexpr int kEventColumns = 28;
-constexpr std::size_t kInsertSizes[] = {64, 32, 16, 8, 4, 2, 1};
+constexpr std::string_view kInsertSegment =
+    "INSERT INTO analytics_segments (first_ms, last_ms, events, body) VALUES (?,?,?,?)";
 
-std::string insert_events_sql(std::size_t rows) {
-  std::string sql =
-      "INSERT INTO analytics_events (time_ms, api_id, api_name, api_version, api_context, method, resource, "
-      "application_id, application_name, application_owner, subscriber, key_type, auth_type, client_ip, user_agent, "
-      "environment, status, error_code, error_category, throttled, throttle_policy, total_us, backend_us, "
-      "request_bytes, response_bytes, backend, product_id, product_name) VALUES ";
-  for (std::size_t r = 0; r < rows; ++r) {
-    sql += r ? ",(" : "(";
-    for (int c = 0; c < kEventColumns; ++c) sql += c ? ",?" : "?";
-    sql += ')';
-  }
-  return sql;
-}
+// A batch larger than this is stored as several segments (a segment stays a few hundred KiB).
+constexpr std::size_t kMaxSegmentEvents = 8192;
 
 constexpr std::string_view kUpsertMinute =
-    "INSERT INTO analytics_minute (minute_ms, api_id, application_id, subscriber, status, error_code, "
+    "INSERT INTO analytics_minute (minute_ms, api_id, application_id, subscriber, status, "
+    "error_code, "
     "error_category, throttle_policy, requests, errors, throttled, request_bytes, response_bytes) "
     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
-    "ON CONFLICT (minute_ms, api_id, application_id, subscriber, status, error_code, error_category, "
+    "ON CONFLICT (minute_ms, api_id, application_id, subscriber, status, error_code, "
+    "error_category, "
     "throttle_policy) DO UPDATE SET requests = analytics_minute.requests + excluded.requests, "
-    "errors = analytics_minute.errors + excluded.errors, throttled = analytics_minute.throttled + excluded.throttled, "
+    "errors = analytics_minute.errors + excluded.errors, throttled = analytics_minute.throttled + "
+    "excluded.throttled, "
     "request_bytes = analytics_minute.request_bytes + excluded.request_bytes, "
     "response_bytes = analytics_minute.response_bytes + excluded.response_bytes";
 
 constexpr std::string_view kUpsertLatency =
-    "INSERT INTO analytics_minute_latency (minute_ms, api_id, application_id, kind, bucket, requests) "
+    "INSERT INTO analytics_minute_latency (minute_ms, api_id, application_id, kind, bucket, "
+    "requests) "
     "VALUES (?,?,?,?,?,?) ON CONFLICT (minute_ms, api_id, application_id, kind, bucket) "
     "DO UPDATE SET requests = analytics_minute_latency.requests + excluded.requests";
 
 constexpr std::string_view kUpsertApi =
-    "INSERT INTO analytics_apis (api_id, name, version, context) VALUES (?,?,?,?) ON CONFLICT (api_id) "
+    "INSERT INTO analytics_apis (api_id, name, version, context) VALUES (?,?,?,?) ON CONFLICT "
+    "(api_id) "
     "DO UPDATE SET name = excluded.name, version = excluded.version, context = excluded.context";
 constexpr std::string_view kUpsertApplication =
-    "INSERT INTO analytics_applications (application_id, name, owner) VALUES (?,?,?) ON CONFLICT (application_id) "
+    "INSERT INTO analytics_applications (application_id, name, owner) VALUES (?,?,?) ON CONFLICT "
+    "(application_id) "
     "DO UPDATE SET name = excluded.name, owner = excluded.owner";
 
 std::int64_t floor_to(std::int64_t t, std::int64_t step) {
@@ -174,14 +161,19 @@ std::string bucket_expr(std::int64_t g) { return fmt::format("(minute_ms / {0}) 
 // Every bucket start of the scope's range, in order.
 std::vector<std::int64_t> buckets(const Scope& s) {
   std::vector<std::int64_t> out;
-  for (std::int64_t t = floor_to(s.from_ms, s.granularity_ms); t < s.to_ms; t += s.granularity_ms) out.push_back(t);
+  for (std::int64_t t = floor_to(s.from_ms, s.granularity_ms); t < s.to_ms; t += s.granularity_ms)
+    out.push_back(t);
   return out;
 }
 
-json::object range(const Scope& s) { return {{"from", rfc3339(s.from_ms)}, {"to", rfc3339(s.to_ms)}}; }
+json::object range(const Scope& s) {
+  return {{"from", rfc3339(s.from_ms)}, {"to", rfc3339(s.to_ms)}};
+}
 
 json::object percentiles(const LatencyHistogram& h) {
-  return {{"p50", percentile_ms(h, 0.50)}, {"p95", percentile_ms(h, 0.95)}, {"p99", percentile_ms(h, 0.99)}};
+  return {{"p50", percentile_ms(h, 0.50)},
+          {"p95", percentile_ms(h, 0.95)},
+          {"p99", percentile_ms(h, 0.99)}};
 }
 
 }  // namespace
@@ -196,179 +188,434 @@ std::string rfc3339(std::int64_t ms) {
   return frac ? fmt::format("{}.{:03}Z", buf, frac) : fmt::format("{}Z", buf);
 }
 
-struct AnalyticsStore::Writer {
-  explicit Writer(Db& db)
-      : upsert_minute(db.prepare(kUpsertMinute)),
-        upsert_latency(db.prepare(kUpsertLatency)),
-        upsert_api(db.prepare(kUpsertApi)),
-        upsert_application(db.prepare(kUpsertApplication)) {
-    for (std::size_t rows : kInsertSizes)
-      insert_events.push_back(std::make_unique<Stmt>(db.handle(), insert_events_sql(rows)));
+namespace {
+
+// The strings rollups are keyed by, each held once and named by a small number, so a rollup key is
+// a handful of integers. Ids stay valid until clear().
+class StringPool {
+ public:
+  StringPool() { clear(); }
+  std::uint32_t id(std::string_view s) {
+    const auto it = ids_.find(s);
+    if (it != ids_.end()) return it->second;
+    const auto [added, _] =
+        ids_.emplace(std::string(s), static_cast<std::uint32_t>(strings_.size()));
+    strings_.push_back(&added->first);
+    return added->second;
   }
-  std::vector<std::unique_ptr<Stmt>> insert_events;  // one per kInsertSizes entry
-  Stmt upsert_minute, upsert_latency, upsert_api, upsert_application;
+  std::string_view str(std::uint32_t id) const { return *strings_[id]; }
+  std::size_t size() const { return strings_.size(); }
+  void clear() {
+    ids_.clear();
+    strings_.clear();
+    (void)id("");
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> ids_;
+  std::vector<const std::string*> strings_;
 };
 
-AnalyticsStore::AnalyticsStore(const std::string& path, std::string environment)
-    : environment_(std::move(environment)), writer_db_(std::make_unique<Db>(path)) {
+struct MinuteKey {
+  std::int64_t minute;
+  std::uint32_t api, app, subscriber, policy;
+  std::int32_t code;
+  std::uint16_t status;
+  ErrorCategory category;
+  bool operator==(const MinuteKey&) const = default;
+};
+struct MinuteRow {
+  std::int64_t requests = 0, errors = 0, throttled = 0, request_bytes = 0, response_bytes = 0;
+};
+struct LatencyKey {
+  std::int64_t minute;
+  std::uint32_t api, app;
+  bool operator==(const LatencyKey&) const = default;
+};
+struct LatencyRow {
+  LatencyHistogram total{}, backend{};
+};
+
+std::size_t mix(std::size_t h, std::uint64_t v) noexcept {
+  return (h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2))) * 0xff51afd7ed558ccdULL;
+}
+struct MinuteKeyHash {
+  std::size_t operator()(const MinuteKey& k) const noexcept {
+    std::size_t h = mix(0, static_cast<std::uint64_t>(k.minute));
+    h = mix(h, (std::uint64_t{k.api} << 32) | k.app);
+    h = mix(h, (std::uint64_t{k.subscriber} << 32) | k.policy);
+    return mix(h, (static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.code)) << 24) |
+                      (std::uint64_t{k.status} << 8) | static_cast<std::uint64_t>(k.category));
+  }
+};
+struct LatencyKeyHash {
+  std::size_t operator()(const LatencyKey& k) const noexcept {
+    return mix(mix(0, static_cast<std::uint64_t>(k.minute)), (std::uint64_t{k.api} << 32) | k.app);
+  }
+};
+
+struct ApiName {
+  std::string name, version, context;
+  bool direct =
+      false;  // seen in a call made to the API itself (a call through a product names the product)
+  bool dirty = true;
+};
+struct ApplicationName {
+  std::string name, owner;
+  bool dirty = true;
+};
+
+// Past this many distinct strings, the pool and the name caches start again after a flush (a bound
+// on memory however many APIs and applications the traffic names).
+constexpr std::size_t kMaxPooledStrings = 100000;
+
+}  // namespace
+
+// The writer's side: prepared statements, the segment encoder, and the rollups gathered in memory
+// since they were last written.
+struct AnalyticsStore::Writer {
+  explicit Writer(Db& db)
+      : insert_segment(db.prepare(kInsertSegment)),
+        upsert_minute(db.prepare(kUpsertMinute)),
+        upsert_latency(db.prepare(kUpsertLatency)),
+        upsert_api(db.prepare(kUpsertApi)),
+        upsert_application(db.prepare(kUpsertApplication)) {}
+
+  void store_segment() {
+    const std::int64_t first = encoder.first_ms(), last = encoder.last_ms();
+    const auto n = static_cast<std::int64_t>(encoder.size());
+    const std::string_view body = encoder.finish();
+    insert_segment.reset();
+    insert_segment.bind(1, first).bind(2, last).bind(3, n).bind_blob(4, body);
+    insert_segment.run();
+  }
+
+  // The pool id of `s`, checking first the id the same field had in the previous event.
+  std::uint32_t pooled(std::uint32_t& last, std::string_view s) {
+    if (pool.str(last) != s) last = pool.id(s);
+    return last;
+  }
+
+  void add(const Event& e) {
+    const std::int64_t minute = floor_to(e.time_ms, kMinuteMs);
+    const MinuteKey key{minute,
+                        pooled(last_api, e.api_id.view()),
+                        pooled(last_app, e.application_id.view()),
+                        pooled(last_subscriber, e.subscriber.view()),
+                        pooled(last_policy, e.throttle_policy.view()),
+                        e.error_code,
+                        e.status,
+                        e.category};
+    if (!last_row || !(key == last_key)) {
+      last_row = &minutes[key];
+      last_key = key;
+    }
+    MinuteRow& m = *last_row;
+    m.requests += 1;
+    m.errors += is_error(e.status) ? 1 : 0;
+    m.throttled += e.throttled ? 1 : 0;
+    m.request_bytes += e.request_bytes;
+    m.response_bytes += e.response_bytes;
+    const LatencyKey lk{minute, key.api, key.app};
+    if (!last_latency || !(lk == last_latency_key)) {
+      last_latency = &latencies[lk];
+      last_latency_key = lk;
+    }
+    last_latency->total[static_cast<std::size_t>(latency_bucket(e.total_us))] += 1;
+    if (e.forwarded)
+      last_latency->backend[static_cast<std::size_t>(latency_bucket(e.backend_us))] += 1;
+    if (key.api != 0) note_api(key.api, e);
+    if (key.app != 0) note_application(key.app, e);
+    pending = true;
+  }
+
+  // An API's names come from a call made to it directly when there is one (a call through a product
+  // carries the product's context).
+  void note_api(std::uint32_t id, const Event& e) {
+    const bool direct = e.product_id.empty();
+    const auto [it, added] = api_names.try_emplace(id);
+    ApiName& n = it->second;
+    if (!added && ((n.direct && !direct) ||
+                   (n.direct == direct && n.name == e.api_name.view() &&
+                    n.version == e.api_version.view() && n.context == e.api_context.view())))
+      return;
+    n.name = e.api_name.view();
+    n.version = e.api_version.view();
+    n.context = e.api_context.view();
+    n.direct = direct;
+    n.dirty = true;
+  }
+  void note_application(std::uint32_t id, const Event& e) {
+    const auto [it, added] = application_names.try_emplace(id);
+    ApplicationName& n = it->second;
+    if (!added && n.name == e.application_name.view() && n.owner == e.application_owner.view())
+      return;
+    n.name = e.application_name.view();
+    n.owner = e.application_owner.view();
+    n.dirty = true;
+  }
+
+  // Writes the gathered rollups (inside the caller's transaction) and starts gathering afresh.
+  void write_rollups() {
+    for (const auto& [k, v] : minutes) {
+      upsert_minute.reset();
+      upsert_minute.bind(1, k.minute)
+          .bind_view(2, pool.str(k.api))
+          .bind_view(3, pool.str(k.app))
+          .bind_view(4, pool.str(k.subscriber))
+          .bind(5, std::int64_t{k.status})
+          .bind(6, std::int64_t{k.code})
+          .bind_view(7, category_name(k.category))
+          .bind_view(8, pool.str(k.policy))
+          .bind(9, v.requests)
+          .bind(10, v.errors)
+          .bind(11, v.throttled)
+          .bind(12, v.request_bytes)
+          .bind(13, v.response_bytes);
+      upsert_minute.run();
+    }
+    for (const auto& [k, row] : latencies) {
+      for (int kind = 0; kind < 2; ++kind) {
+        const LatencyHistogram& h = kind == 0 ? row.total : row.backend;
+        for (int b = 0; b < kLatencyBuckets; ++b) {
+          const std::int64_t n = h[static_cast<std::size_t>(b)];
+          if (n == 0) continue;
+          upsert_latency.reset();
+          upsert_latency.bind(1, k.minute)
+              .bind_view(2, pool.str(k.api))
+              .bind_view(3, pool.str(k.app))
+              .bind(4, std::int64_t{kind})
+              .bind(5, std::int64_t{b})
+              .bind(6, n);
+          upsert_latency.run();
+        }
+      }
+    }
+    for (auto& [id, n] : api_names) {
+      if (!n.dirty) continue;
+      upsert_api.reset();
+      upsert_api.bind_view(1, pool.str(id))
+          .bind_view(2, n.name)
+          .bind_view(3, n.version)
+          .bind_view(4, n.context);
+      upsert_api.run();
+    }
+    for (auto& [id, n] : application_names) {
+      if (!n.dirty) continue;
+      upsert_application.reset();
+      upsert_application.bind_view(1, pool.str(id)).bind_view(2, n.name).bind_view(3, n.owner);
+      upsert_application.run();
+    }
+  }
+  // After the transaction holding write_rollups() committed.
+  void rollups_written(std::chrono::steady_clock::time_point began) {
+    const auto now = std::chrono::steady_clock::now();
+    last_write_took = now - began;
+    minutes.clear();
+    latencies.clear();
+    last_row = nullptr;
+    last_latency = nullptr;
+    for (auto& [id, n] : api_names) n.dirty = false;
+    for (auto& [id, n] : application_names) n.dirty = false;
+    if (pool.size() > kMaxPooledStrings) {
+      pool.clear();
+      api_names.clear();
+      application_names.clear();
+      last_api = last_app = last_subscriber = last_policy = 0;
+    }
+    pending = false;
+    last_flush = now;
+  }
+
+  Stmt insert_segment, upsert_minute, upsert_latency, upsert_api, upsert_application;
+  SegmentEncoder encoder;
+
+  StringPool pool;
+  std::unordered_map<MinuteKey, MinuteRow, MinuteKeyHash> minutes;
+  std::unordered_map<LatencyKey, LatencyRow, LatencyKeyHash> latencies;
+  std::unordered_map<std::uint32_t, ApiName> api_names;
+  std::unordered_map<std::uint32_t, ApplicationName> application_names;
+  // Consecutive events mostly share their keys: the last ones found, to skip the lookups.
+  std::uint32_t last_api = 0, last_app = 0, last_subscriber = 0, last_policy = 0;
+  MinuteKey last_key{};
+  MinuteRow* last_row = nullptr;
+  LatencyKey last_latency_key{};
+  LatencyRow* last_latency = nullptr;
+  // Whether the rollups are to be written now: `interval` after they last were, and (with an
+  // interval set) at least 50 times as long as writing them took, so writing rollups of many keys
+  // (a row per API, application, status and latency bucket touched) takes at most about 2 % of the
+  // writer's time: with thousands of active keys the counts lag a few seconds rather than the
+  // drain falling behind.
+  bool rollups_due(std::chrono::steady_clock::time_point now,
+                   std::chrono::milliseconds interval) const {
+    if (interval.count() == 0) return true;
+    return now - last_flush >=
+           std::max<std::chrono::steady_clock::duration>(interval, 50 * last_write_took);
+  }
+
+  bool pending = false;
+  std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::duration last_write_took{};
+};
+
+AnalyticsStore::AnalyticsStore(const std::string& path, std::string environment,
+                               AnalyticsStoreOptions options)
+    : environment_(std::move(environment)),
+      options_(options),
+      writer_db_(std::make_unique<Db>(path)) {
   // Room for the writer's record and cursor buffers in SQLite's per-connection lookaside (its
   // default 100 slots are held by the long-lived prepared statements), so storing a batch does not
   // go to malloc for them. Refused (SQLITE_BUSY) only while lookaside memory is in use: not here.
   sqlite3_db_config(writer_db_->handle(), SQLITE_DBCONFIG_LOOKASIDE, nullptr, 1200, 1000);
-  // Raw events are appended (rowid and time order): a batch touches the right edge of the table and
-  // of its one index, and the rollups' pages of the current minutes, so a small page cache (4 MiB)
-  // holds them; once full it recycles its pages instead of allocating more. The WAL is
-  // checkpointed in larger steps.
+  // Segments are appended (rowid and time order), and the rollups' pages of the current minutes
+  // are the only others written, so a small page cache (4 MiB) holds them. The WAL is checkpointed
+  // in larger steps.
   writer_db_->exec("PRAGMA cache_size=-4096; PRAGMA wal_autocheckpoint=4000;");
   writer_db_->exec(kSchema);
-  // A database made before events named their API product gets the columns (empty for old events).
-  try {
-    (void)writer_db_->prepare("SELECT product_id FROM analytics_events LIMIT 0");
-  } catch (const std::exception&) {
-    writer_db_->exec(
-        "ALTER TABLE analytics_events ADD COLUMN product_id TEXT NOT NULL DEFAULT '';"
-        "ALTER TABLE analytics_events ADD COLUMN product_name TEXT NOT NULL DEFAULT '';");
-  }
   w_ = std::make_unique<Writer>(*writer_db_);
+  convert_row_events();
   reader_ = std::make_unique<Db>(path);
 }
 
-AnalyticsStore::~AnalyticsStore() = default;
+AnalyticsStore::~AnalyticsStore() {
+  try {
+    flush();
+  } catch (const std::exception&) {
+    // The database went away under us: the rollups of the last moments are lost, raw events are
+    // not.
+  }
+}
 
-void AnalyticsStore::write(std::span<const Event* const> events) {
-  if (events.empty()) return;
-  struct MinuteKey {
-    std::int64_t minute;
-    std::string_view api, app, subscriber;
-    int status, code;
-    ErrorCategory category;
-    std::string_view policy;
-    auto tie() const { return std::tie(minute, api, app, subscriber, status, code, category, policy); }
-    bool operator<(const MinuteKey& o) const { return tie() < o.tie(); }
-  };
-  struct MinuteRow {
-    std::int64_t requests = 0, errors = 0, throttled = 0, request_bytes = 0, response_bytes = 0;
-  };
-  using LatencyKey = std::tuple<std::int64_t, std::string_view, std::string_view, int, int>;
-  std::map<MinuteKey, MinuteRow> minutes;
-  std::map<LatencyKey, std::int64_t> latencies;
-  std::map<std::string_view, const Event*> apis, applications;
-
+void AnalyticsStore::convert_row_events() {
+  // Before segments, every raw event was a row of analytics_events (its rollups exist already).
+  const bool has_rows_table = [this] {
+    Stmt exists =
+        writer_db_->prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'analytics_events'");
+    return exists.step();
+  }();
+  if (!has_rows_table) return;
+  bool has_product = true;
+  try {
+    (void)writer_db_->prepare("SELECT product_id FROM analytics_events LIMIT 0");
+  } catch (const std::exception&) {
+    has_product = false;
+  }
   Transaction tx(*writer_db_);
-  // Binds event `e` as row `row` (0-based) of `st`.
-  const auto bind_event = [this](Stmt& st, int row, const Event* e) {
-    const int b = row * kEventColumns;
-    st.bind(b + 1, e->time_ms)
-        .bind_view(b + 2, e->api_id.view())
-        .bind_view(b + 3, e->api_name.view())
-        .bind_view(b + 4, e->api_version.view())
-        .bind_view(b + 5, e->api_context.view())
-        .bind_view(b + 6, e->method.view())
-        .bind_view(b + 7, e->resource.view())
-        .bind_view(b + 8, e->application_id.view())
-        .bind_view(b + 9, e->application_name.view())
-        .bind_view(b + 10, e->application_owner.view())
-        .bind_view(b + 11, e->subscriber.view())
-        .bind_view(b + 12, key_type_name(e->key_type))
-        .bind_view(b + 13, e->auth_type.view())
-        .bind_view(b + 14, e->client_ip.view())
-        .bind_view(b + 15, e->user_agent.view())
-        .bind_view(b + 16, environment_)
-        .bind(b + 17, std::int64_t{e->status})
-        .bind(b + 18, std::int64_t{e->error_code})
-        .bind_view(b + 19, category_name(e->category))
-        .bind(b + 20, std::int64_t{e->throttled})
-        .bind_view(b + 21, e->throttle_policy.view())
-        .bind(b + 22, e->total_us)
-        .bind(b + 23, e->backend_us)
-        .bind(b + 24, e->request_bytes)
-        .bind(b + 25, e->response_bytes)
-        .bind_view(b + 26, e->backend.view())
-        .bind_view(b + 27, e->product_id.view())
-        .bind_view(b + 28, e->product_name.view());
-  };
-  std::size_t stored = 0;
-  for (std::size_t i = 0; i < std::size(kInsertSizes); ++i) {
-    const std::size_t rows = kInsertSizes[i];
-    Stmt& st = *w_->insert_events[i];
-    for (; events.size() - stored >= rows; stored += rows) {
-      st.reset();
-      for (std::size_t r = 0; r < rows; ++r) bind_event(st, static_cast<int>(r), events[stored + r]);
-      st.run();
+  {
+    Stmt rows =
+        writer_db_->prepare(std::string("SELECT time_ms, api_id, api_name, api_version, "
+                                        "api_context, method, resource, application_id, "
+                                        "application_name, application_owner, subscriber, "
+                                        "key_type, auth_type, client_ip, user_agent, "
+                                        "environment, status, error_code, error_category, "
+                                        "throttled, throttle_policy, total_us, "
+                                        "backend_us, request_bytes, response_bytes, backend, ") +
+                            (has_product ? "product_id, product_name" : "'', ''") +
+                            " FROM analytics_events ORDER BY id");
+    std::vector<Event> events(kMaxSegmentEvents);
+    std::vector<std::string> environments(kMaxSegmentEvents);
+    std::size_t n = 0;
+    const auto store = [&] {
+      for (std::size_t i = 0; i < n; ++i) w_->encoder.add(events[i], environments[i]);
+      if (n) w_->store_segment();
+      n = 0;
+    };
+    while (rows.step()) {
+      Event& e = events[n];
+      e = Event{};
+      e.time_ms = rows.integer(0);
+      e.api_id.assign(rows.text(1));
+      e.api_name.assign(rows.text(2));
+      e.api_version.assign(rows.text(3));
+      e.api_context.assign(rows.text(4));
+      e.method.assign(rows.text(5));
+      e.resource.assign(rows.text(6));
+      e.application_id.assign(rows.text(7));
+      e.application_name.assign(rows.text(8));
+      e.application_owner.assign(rows.text(9));
+      e.subscriber.assign(rows.text(10));
+      const std::string key_type = rows.text(11);
+      e.key_type = key_type == "PRODUCTION" ? KeyType::kProduction
+                   : key_type == "SANDBOX"  ? KeyType::kSandbox
+                                            : KeyType::kNone;
+      e.auth_type.assign(rows.text(12));
+      e.client_ip.assign(rows.text(13));
+      e.user_agent.assign(rows.text(14));
+      environments[n] = rows.text(15);
+      e.status = static_cast<std::uint16_t>(rows.integer(16));
+      e.error_code = static_cast<std::int32_t>(rows.integer(17));
+      const std::string category = rows.text(18);
+      for (ErrorCategory c : kCategories)
+        if (category_name(c) == category) e.category = c;
+      e.throttled = rows.integer(19) != 0;
+      e.throttle_policy.assign(rows.text(20));
+      e.total_us = rows.integer(21);
+      e.backend_us = rows.integer(22);
+      e.forwarded = e.backend_us > 0 || !rows.text(25).empty();
+      e.request_bytes = rows.integer(23);
+      e.response_bytes = rows.integer(24);
+      e.backend.assign(rows.text(25));
+      e.product_id.assign(rows.text(26));
+      e.product_name.assign(rows.text(27));
+      if (++n == events.size()) store();
     }
+    store();
   }
-
-  for (const Event* e : events) {
-    const std::int64_t minute = floor_to(e->time_ms, kMinuteMs);
-    MinuteRow& m = minutes[MinuteKey{minute, e->api_id.view(), e->application_id.view(), e->subscriber.view(),
-                                     e->status, e->error_code, e->category, e->throttle_policy.view()}];
-    m.requests += 1;
-    m.errors += is_error(e->status) ? 1 : 0;
-    m.throttled += e->throttled ? 1 : 0;
-    m.request_bytes += e->request_bytes;
-    m.response_bytes += e->response_bytes;
-    latencies[{minute, e->api_id.view(), e->application_id.view(), 0, latency_bucket(e->total_us)}] += 1;
-    if (e->forwarded)
-      latencies[{minute, e->api_id.view(), e->application_id.view(), 1, latency_bucket(e->backend_us)}] += 1;
-    // An API's name row comes from a call made to it directly when the batch has one (a call
-    // through a product carries the product's context).
-    if (!e->api_id.empty()) {
-      const Event*& named = apis[e->api_id.view()];
-      if (!named || !named->product_id.empty()) named = e;
-    }
-    if (!e->application_id.empty()) applications[e->application_id.view()] = e;
-  }
-  Stmt& um = w_->upsert_minute;
-  for (const auto& [k, v] : minutes) {
-    um.reset();
-    um.bind(1, k.minute)
-        .bind_view(2, k.api)
-        .bind_view(3, k.app)
-        .bind_view(4, k.subscriber)
-        .bind(5, std::int64_t{k.status})
-        .bind(6, std::int64_t{k.code})
-        .bind_view(7, category_name(k.category))
-        .bind_view(8, k.policy)
-        .bind(9, v.requests)
-        .bind(10, v.errors)
-        .bind(11, v.throttled)
-        .bind(12, v.request_bytes)
-        .bind(13, v.response_bytes);
-    um.run();
-  }
-  Stmt& ul = w_->upsert_latency;
-  for (const auto& [k, n] : latencies) {
-    ul.reset();
-    ul.bind(1, std::get<0>(k))
-        .bind_view(2, std::get<1>(k))
-        .bind_view(3, std::get<2>(k))
-        .bind(4, std::int64_t{std::get<3>(k)})
-        .bind(5, std::int64_t{std::get<4>(k)})
-        .bind(6, n);
-    ul.run();
-  }
-  for (const auto& [id, e] : apis) {
-    Stmt& u = w_->upsert_api;
-    u.reset();
-    u.bind_view(1, id)
-        .bind_view(2, e->api_name.view())
-        .bind_view(3, e->api_version.view())
-        .bind_view(4, e->api_context.view());
-    u.run();
-  }
-  for (const auto& [id, e] : applications) {
-    Stmt& u = w_->upsert_application;
-    u.reset();
-    u.bind_view(1, id).bind_view(2, e->application_name.view()).bind_view(3, e->application_owner.view());
-    u.run();
-  }
+  writer_db_->exec("DROP TABLE analytics_events");
   tx.commit();
 }
 
+void AnalyticsStore::write(std::span<const Event* const> events) {
+  if (events.empty()) return;
+  Transaction tx(*writer_db_);
+  for (const Event* e : events) {
+    w_->encoder.add(*e, environment_);
+    if (w_->encoder.size() == kMaxSegmentEvents) w_->store_segment();
+  }
+  if (w_->encoder.size()) w_->store_segment();
+  for (const Event* e : events) w_->add(*e);
+  const auto now = std::chrono::steady_clock::now();
+  const bool due = w_->rollups_due(now, std::chrono::milliseconds(options_.rollup_flush_ms));
+  if (due) w_->write_rollups();
+  tx.commit();
+  if (due) w_->rollups_written(now);
+}
+
+void AnalyticsStore::flush() {
+  if (!w_ || !w_->pending) return;
+  const auto began = std::chrono::steady_clock::now();
+  Transaction tx(*writer_db_);
+  w_->write_rollups();
+  tx.commit();
+  w_->rollups_written(began);
+}
+
+void AnalyticsStore::flush_if_due() {
+  if (w_ && w_->pending &&
+      w_->rollups_due(std::chrono::steady_clock::now(),
+                      std::chrono::milliseconds(options_.rollup_flush_ms)))
+    flush();
+}
+
 void AnalyticsStore::prune(std::int64_t raw_before_ms, std::int64_t rollups_before_ms) {
+  {
+    Stmt horizon = writer_db_->prepare(
+        "INSERT INTO analytics_meta (key, value) VALUES ('raw_horizon_ms', ?) ON CONFLICT (key) "
+        "DO UPDATE SET value = MAX(analytics_meta.value, excluded.value)");
+    horizon.bind(1, raw_before_ms);
+    horizon.run();
+  }
   constexpr std::string_view kSlices[] = {
-      "DELETE FROM analytics_events WHERE id IN (SELECT id FROM analytics_events WHERE time_ms < ? LIMIT 5000)",
-      "DELETE FROM analytics_minute WHERE minute_ms IN (SELECT DISTINCT minute_ms FROM analytics_minute "
+      "DELETE FROM analytics_segments WHERE id IN (SELECT id FROM analytics_segments WHERE last_ms "
+      "< ? LIMIT 500)",
+      "DELETE FROM analytics_minute WHERE minute_ms IN (SELECT DISTINCT minute_ms FROM "
+      "analytics_minute "
       "WHERE minute_ms < ? LIMIT 10)",
       "DELETE FROM analytics_minute_latency WHERE minute_ms IN (SELECT DISTINCT minute_ms FROM "
       "analytics_minute_latency WHERE minute_ms < ? LIMIT 10)"};
@@ -405,8 +652,8 @@ boost::json::object AnalyticsStore::summary(const Scope& s) {
   }
   LatencyHistogram total{}, backend{};
   const Where lw(s, "minute_ms", true);
-  Stmt lt = reader_->prepare("SELECT kind, bucket, SUM(requests) FROM analytics_minute_latency" + lw.sql() +
-                             " GROUP BY kind, bucket");
+  Stmt lt = reader_->prepare("SELECT kind, bucket, SUM(requests) FROM analytics_minute_latency" +
+                             lw.sql() + " GROUP BY kind, bucket");
   lw.bind(lt);
   while (lt.step()) {
     const auto b = lt.integer(1);
@@ -421,17 +668,21 @@ boost::json::object AnalyticsStore::summary(const Scope& s) {
 boost::json::object AnalyticsStore::traffic(const Scope& s) {
   std::lock_guard lock(read_mu_);
   const Where w(s, "minute_ms", true);
-  Stmt st = reader_->prepare("SELECT " + bucket_expr(s.granularity_ms) +
-                             " AS t, SUM(requests), SUM(errors), SUM(throttled), SUM(request_bytes), "
-                             "SUM(response_bytes) FROM analytics_minute" +
-                             w.sql() + " GROUP BY t");
+  Stmt st =
+      reader_->prepare("SELECT " + bucket_expr(s.granularity_ms) +
+                       " AS t, SUM(requests), SUM(errors), SUM(throttled), SUM(request_bytes), "
+                       "SUM(response_bytes) FROM analytics_minute" +
+                       w.sql() + " GROUP BY t");
   w.bind(st);
   std::map<std::int64_t, std::array<std::int64_t, 5>> rows;
-  while (st.step()) rows[st.integer(0)] = {st.integer(1), st.integer(2), st.integer(3), st.integer(4), st.integer(5)};
+  while (st.step())
+    rows[st.integer(0)] = {st.integer(1), st.integer(2), st.integer(3), st.integer(4),
+                           st.integer(5)};
   json::array list;
   for (std::int64_t t : buckets(s)) {
     const auto it = rows.find(t);
-    const std::array<std::int64_t, 5> v = it == rows.end() ? std::array<std::int64_t, 5>{} : it->second;
+    const std::array<std::int64_t, 5> v =
+        it == rows.end() ? std::array<std::int64_t, 5>{} : it->second;
     list.push_back(json::object{{"time", rfc3339(t)},
                                 {"count", v[0]},
                                 {"errors", v[1]},
@@ -440,7 +691,9 @@ boost::json::object AnalyticsStore::traffic(const Scope& s) {
                                 {"responseBytes", v[4]}});
   }
   json::object out = range(s);
-  out["granularity"] = s.granularity_ms == kMinuteMs ? "minute" : s.granularity_ms == 3600000 ? "hour" : "day";
+  out["granularity"] = s.granularity_ms == kMinuteMs ? "minute"
+                       : s.granularity_ms == 3600000 ? "hour"
+                                                     : "day";
   out["list"] = std::move(list);
   return out;
 }
@@ -449,8 +702,8 @@ boost::json::object AnalyticsStore::latency(const Scope& s) {
   std::lock_guard lock(read_mu_);
   const Where w(s, "minute_ms", true);
   Stmt st = reader_->prepare("SELECT " + bucket_expr(s.granularity_ms) +
-                             " AS t, kind, bucket, SUM(requests) FROM analytics_minute_latency" + w.sql() +
-                             " GROUP BY t, kind, bucket");
+                             " AS t, kind, bucket, SUM(requests) FROM analytics_minute_latency" +
+                             w.sql() + " GROUP BY t, kind, bucket");
   w.bind(st);
   std::map<std::int64_t, std::pair<LatencyHistogram, LatencyHistogram>> rows;
   while (st.step()) {
@@ -461,7 +714,8 @@ boost::json::object AnalyticsStore::latency(const Scope& s) {
   }
   json::array list;
   for (std::int64_t t : buckets(s)) {
-    json::object o{{"time", rfc3339(t)}, {"count", 0}, {"p50", 0.0}, {"p95", 0.0}, {"p99", 0.0}, {"backendP95", 0.0}};
+    json::object o{{"time", rfc3339(t)}, {"count", 0}, {"p50", 0.0},
+                   {"p95", 0.0},         {"p99", 0.0}, {"backendP95", 0.0}};
     if (const auto it = rows.find(t); it != rows.end()) {
       std::int64_t n = 0;
       for (auto c : it->second.first) n += c;
@@ -474,7 +728,9 @@ boost::json::object AnalyticsStore::latency(const Scope& s) {
     list.push_back(std::move(o));
   }
   json::object out = range(s);
-  out["granularity"] = s.granularity_ms == kMinuteMs ? "minute" : s.granularity_ms == 3600000 ? "hour" : "day";
+  out["granularity"] = s.granularity_ms == kMinuteMs ? "minute"
+                       : s.granularity_ms == 3600000 ? "hour"
+                                                     : "day";
   out["list"] = std::move(list);
   return out;
 }
@@ -484,8 +740,10 @@ boost::json::object AnalyticsStore::errors(const Scope& s) {
   Where w(s, "minute_ms", true);
   w.add(" AND errors > 0");
   Stmt st = reader_->prepare(
-      "SELECT error_category, error_code, status, SUM(requests) AS n FROM analytics_minute" + w.sql() +
-      " GROUP BY error_category, error_code, status ORDER BY n DESC, error_category, error_code, status");
+      "SELECT error_category, error_code, status, SUM(requests) AS n FROM analytics_minute" +
+      w.sql() +
+      " GROUP BY error_category, error_code, status ORDER BY n DESC, error_category, error_code, "
+      "status");
   w.bind(st);
   std::map<std::string, std::int64_t> by_category;
   std::int64_t count = 0;
@@ -495,18 +753,20 @@ boost::json::object AnalyticsStore::errors(const Scope& s) {
     const std::int64_t n = st.integer(3);
     by_category[category] += n;
     count += n;
-    list.push_back(json::object{{"category", category}, {"errorCode", st.integer(1)}, {"status", st.integer(2)},
+    list.push_back(json::object{{"category", category},
+                                {"errorCode", st.integer(1)},
+                                {"status", st.integer(2)},
                                 {"count", n}});
   }
   json::array categories;
   for (ErrorCategory c : kCategories) {
     const auto it = by_category.find(std::string(category_name(c)));
-    categories.push_back(
-        json::object{{"category", category_name(c)}, {"count", it == by_category.end() ? 0 : it->second}});
+    categories.push_back(json::object{{"category", category_name(c)},
+                                      {"count", it == by_category.end() ? 0 : it->second}});
   }
   Stmt ot = reader_->prepare("SELECT " + bucket_expr(s.granularity_ms) +
-                             " AS t, error_category, SUM(requests) FROM analytics_minute" + w.sql() +
-                             " GROUP BY t, error_category");
+                             " AS t, error_category, SUM(requests) FROM analytics_minute" +
+                             w.sql() + " GROUP BY t, error_category");
   w.bind(ot);
   std::map<std::int64_t, std::map<std::string, std::int64_t>> over;
   while (ot.step()) over[ot.integer(0)][ot.text(1)] += ot.integer(2);
@@ -517,13 +777,16 @@ boost::json::object AnalyticsStore::errors(const Scope& s) {
     for (ErrorCategory c : kCategories) {
       std::int64_t n = 0;
       if (it != over.end())
-        if (auto ct = it->second.find(std::string(category_name(c))); ct != it->second.end()) n = ct->second;
+        if (auto ct = it->second.find(std::string(category_name(c))); ct != it->second.end())
+          n = ct->second;
       o[category_name(c)] = n;
     }
     over_time.push_back(std::move(o));
   }
   json::object out = range(s);
-  out["granularity"] = s.granularity_ms == kMinuteMs ? "minute" : s.granularity_ms == 3600000 ? "hour" : "day";
+  out["granularity"] = s.granularity_ms == kMinuteMs ? "minute"
+                       : s.granularity_ms == 3600000 ? "hour"
+                                                     : "day";
   out["count"] = count;
   out["byCategory"] = std::move(categories);
   out["list"] = std::move(list);
@@ -536,15 +799,21 @@ boost::json::object AnalyticsStore::top_apis(const Scope& s, std::int64_t limit)
   Where w(s, "minute_ms", true);
   w.add(" AND api_id <> ''");
   Stmt st = reader_->prepare(
-      "SELECT api_id, SUM(requests) AS n, SUM(errors), SUM(throttled) FROM analytics_minute" + w.sql() +
-      " GROUP BY api_id ORDER BY n DESC, api_id LIMIT ?");
+      "SELECT api_id, SUM(requests) AS n, SUM(errors), SUM(throttled) FROM analytics_minute" +
+      w.sql() + " GROUP BY api_id ORDER BY n DESC, api_id LIMIT ?");
   st.bind(w.bind(st), limit);
   json::array list;
   while (st.step()) {
     const std::string id = st.text(0);
-    json::object o{{"apiId", id}, {"apiName", ""}, {"apiVersion", ""}, {"apiContext", ""},
-                   {"count", st.integer(1)}, {"errors", st.integer(2)}, {"throttled", st.integer(3)}};
-    Stmt names = reader_->prepare("SELECT name, version, context FROM analytics_apis WHERE api_id = ?");
+    json::object o{{"apiId", id},
+                   {"apiName", ""},
+                   {"apiVersion", ""},
+                   {"apiContext", ""},
+                   {"count", st.integer(1)},
+                   {"errors", st.integer(2)},
+                   {"throttled", st.integer(3)}};
+    Stmt names =
+        reader_->prepare("SELECT name, version, context FROM analytics_apis WHERE api_id = ?");
     names.bind(1, id);
     if (names.step()) {
       o["apiName"] = names.text(0);
@@ -553,12 +822,13 @@ boost::json::object AnalyticsStore::top_apis(const Scope& s, std::int64_t limit)
     }
     Where lw(s, "minute_ms", true);
     lw.add(" AND api_id = ?", id).add(" AND kind = 0");
-    Stmt lt = reader_->prepare("SELECT bucket, SUM(requests) FROM analytics_minute_latency" + lw.sql() +
-                               " GROUP BY bucket");
+    Stmt lt = reader_->prepare("SELECT bucket, SUM(requests) FROM analytics_minute_latency" +
+                               lw.sql() + " GROUP BY bucket");
     lw.bind(lt);
     LatencyHistogram h{};
     while (lt.step())
-      if (const auto b = lt.integer(0); b >= 0 && b < kLatencyBuckets) h[static_cast<std::size_t>(b)] += lt.integer(1);
+      if (const auto b = lt.integer(0); b >= 0 && b < kLatencyBuckets)
+        h[static_cast<std::size_t>(b)] += lt.integer(1);
     o["p95"] = percentile_ms(h, 0.95);
     list.push_back(std::move(o));
   }
@@ -580,8 +850,11 @@ boost::json::object AnalyticsStore::top_applications(const Scope& s, std::int64_
   st.bind(w.bind(st), limit);
   json::array list;
   while (st.step())
-    list.push_back(json::object{{"applicationId", st.text(0)}, {"applicationName", st.text(4)},
-                                {"owner", st.text(5)}, {"count", st.integer(1)}, {"errors", st.integer(2)},
+    list.push_back(json::object{{"applicationId", st.text(0)},
+                                {"applicationName", st.text(4)},
+                                {"owner", st.text(5)},
+                                {"count", st.integer(1)},
+                                {"errors", st.integer(2)},
                                 {"throttled", st.integer(3)}});
   json::object out = range(s);
   out["list"] = std::move(list);
@@ -592,12 +865,14 @@ boost::json::object AnalyticsStore::top_users(const Scope& s, std::int64_t limit
   std::lock_guard lock(read_mu_);
   Where w(s, "minute_ms", true);
   w.add(" AND subscriber <> ''");
-  Stmt st = reader_->prepare("SELECT subscriber, SUM(requests) AS n, SUM(errors) FROM analytics_minute" + w.sql() +
-                             " GROUP BY subscriber ORDER BY n DESC, subscriber LIMIT ?");
+  Stmt st =
+      reader_->prepare("SELECT subscriber, SUM(requests) AS n, SUM(errors) FROM analytics_minute" +
+                       w.sql() + " GROUP BY subscriber ORDER BY n DESC, subscriber LIMIT ?");
   st.bind(w.bind(st), limit);
   json::array list;
   while (st.step())
-    list.push_back(json::object{{"subscriber", st.text(0)}, {"count", st.integer(1)}, {"errors", st.integer(2)}});
+    list.push_back(json::object{
+        {"subscriber", st.text(0)}, {"count", st.integer(1)}, {"errors", st.integer(2)}});
   json::object out = range(s);
   out["list"] = std::move(list);
   return out;
@@ -607,8 +882,9 @@ boost::json::object AnalyticsStore::throttling(const Scope& s) {
   std::lock_guard lock(read_mu_);
   Where w(s, "minute_ms", true);
   w.add(" AND throttled > 0");
-  Stmt ot = reader_->prepare("SELECT " + bucket_expr(s.granularity_ms) +
-                             " AS t, SUM(throttled) FROM analytics_minute" + w.sql() + " GROUP BY t");
+  Stmt ot =
+      reader_->prepare("SELECT " + bucket_expr(s.granularity_ms) +
+                       " AS t, SUM(throttled) FROM analytics_minute" + w.sql() + " GROUP BY t");
   w.bind(ot);
   std::map<std::int64_t, std::int64_t> over;
   std::int64_t count = 0;
@@ -619,28 +895,35 @@ boost::json::object AnalyticsStore::throttling(const Scope& s) {
   json::array over_time;
   for (std::int64_t t : buckets(s)) {
     const auto it = over.find(t);
-    over_time.push_back(json::object{{"time", rfc3339(t)}, {"count", it == over.end() ? 0 : it->second}});
+    over_time.push_back(
+        json::object{{"time", rfc3339(t)}, {"count", it == over.end() ? 0 : it->second}});
   }
-  Stmt bp = reader_->prepare("SELECT throttle_policy, SUM(throttled) AS n FROM analytics_minute" + w.sql() +
-                             " GROUP BY throttle_policy ORDER BY n DESC, throttle_policy");
+  Stmt bp =
+      reader_->prepare("SELECT throttle_policy, SUM(throttled) AS n FROM analytics_minute" +
+                       w.sql() + " GROUP BY throttle_policy ORDER BY n DESC, throttle_policy");
   w.bind(bp);
   json::array by_policy;
-  while (bp.step()) by_policy.push_back(json::object{{"policy", bp.text(0)}, {"count", bp.integer(1)}});
+  while (bp.step())
+    by_policy.push_back(json::object{{"policy", bp.text(0)}, {"count", bp.integer(1)}});
   Where aw = w;
   aw.add(" AND application_id <> ''");
   Stmt ba = reader_->prepare(
-      "SELECT m.application_id, SUM(m.throttled) AS n, COALESCE(MAX(a.name), '') FROM (SELECT * FROM "
+      "SELECT m.application_id, SUM(m.throttled) AS n, COALESCE(MAX(a.name), '') FROM (SELECT * "
+      "FROM "
       "analytics_minute" +
       aw.sql() +
-      ") m LEFT JOIN analytics_applications a ON a.application_id = m.application_id GROUP BY m.application_id "
+      ") m LEFT JOIN analytics_applications a ON a.application_id = m.application_id GROUP BY "
+      "m.application_id "
       "ORDER BY n DESC, m.application_id");
   aw.bind(ba);
   json::array by_application;
   while (ba.step())
-    by_application.push_back(
-        json::object{{"applicationId", ba.text(0)}, {"applicationName", ba.text(2)}, {"count", ba.integer(1)}});
+    by_application.push_back(json::object{
+        {"applicationId", ba.text(0)}, {"applicationName", ba.text(2)}, {"count", ba.integer(1)}});
   json::object out = range(s);
-  out["granularity"] = s.granularity_ms == kMinuteMs ? "minute" : s.granularity_ms == 3600000 ? "hour" : "day";
+  out["granularity"] = s.granularity_ms == kMinuteMs ? "minute"
+                       : s.granularity_ms == 3600000 ? "hour"
+                                                     : "day";
   out["count"] = count;
   out["overTime"] = std::move(over_time);
   out["byPolicy"] = std::move(by_policy);
@@ -648,62 +931,145 @@ boost::json::object AnalyticsStore::throttling(const Scope& s) {
   return out;
 }
 
-boost::json::object AnalyticsStore::events(const Scope& s, std::int64_t limit, std::int64_t offset) {
+namespace {
+
+json::object event_json(const StoredEvent& e) {
+  const std::string_view method = e[Text::kMethod], resource = e[Text::kResource];
+  const std::string operation = method.empty()     ? std::string(resource)
+                                : resource.empty() ? std::string(method)
+                                                   : fmt::format("{} {}", method, resource);
+  const auto optional = [](std::string_view v) {
+    return v.empty() ? json::value(nullptr) : json::value(v);
+  };
+  return json::object{
+      {"time", rfc3339(e.time_ms)},
+      {"apiId", e[Text::kApiId]},
+      {"apiName", e[Text::kApiName]},
+      {"apiVersion", e[Text::kApiVersion]},
+      {"apiContext", e[Text::kApiContext]},
+      {"operation", operation},
+      {"applicationId", e[Text::kApplicationId]},
+      {"applicationName", e[Text::kApplicationName]},
+      {"applicationOwner", e[Text::kApplicationOwner]},
+      {"subscriber", e[Text::kSubscriber]},
+      {"keyType", key_type_name(e.key_type)},
+      {"authType", e[Text::kAuthType]},
+      {"clientIp", e[Text::kClientIp]},
+      {"userAgent", e[Text::kUserAgent]},
+      {"environment", e[Text::kEnvironment]},
+      {"status", std::int64_t{e.status}},
+      {"errorCode", std::int64_t{e.error_code}},
+      {"errorCategory", category_name(e.category)},
+      {"throttled", e.throttled},
+      {"throttlePolicy", e[Text::kThrottlePolicy]},
+      {"gatewayLatency", ms_of(std::max<std::int64_t>(0, e.total_us - e.backend_us))},
+      {"backendLatency", ms_of(e.backend_us)},
+      {"totalLatency", ms_of(e.total_us)},
+      {"requestBytes", e.request_bytes},
+      {"responseBytes", e.response_bytes},
+      {"backend", e[Text::kBackend]},
+      {"apiProductId", optional(e[Text::kProductId])},
+      {"apiProductName", optional(e[Text::kProductName])},
+  };
+}
+
+}  // namespace
+
+boost::json::object AnalyticsStore::events(const Scope& scope, std::int64_t limit,
+                                           std::int64_t offset) {
   std::lock_guard lock(read_mu_);
-  const Where w(s, "time_ms", false);
-  Stmt cnt = reader_->prepare("SELECT COUNT(*) FROM analytics_events" + w.sql());
-  w.bind(cnt);
-  const std::int64_t total = cnt.step() ? cnt.integer(0) : 0;
-  Stmt st = reader_->prepare(
-      "SELECT time_ms, api_id, api_name, api_version, api_context, method, resource, application_id, "
-      "application_name, application_owner, subscriber, key_type, auth_type, client_ip, user_agent, environment, "
-      "status, error_code, error_category, throttled, throttle_policy, total_us, backend_us, request_bytes, "
-      "response_bytes, backend, product_id, product_name FROM analytics_events" +
-      w.sql() + " ORDER BY time_ms DESC, id DESC LIMIT ? OFFSET ?");
-  const int next = w.bind(st);
-  st.bind(next, limit).bind(next + 1, offset);
-  json::array list;
-  while (st.step()) {
-    const std::int64_t total_us = st.integer(21), backend_us = st.integer(22);
-    const std::string method = st.text(5), resource = st.text(6);
-    list.push_back(json::object{
-        {"time", rfc3339(st.integer(0))},
-        {"apiId", st.text(1)},
-        {"apiName", st.text(2)},
-        {"apiVersion", st.text(3)},
-        {"apiContext", st.text(4)},
-        {"operation", method.empty() ? resource : resource.empty() ? method : method + " " + resource},
-        {"applicationId", st.text(7)},
-        {"applicationName", st.text(8)},
-        {"applicationOwner", st.text(9)},
-        {"subscriber", st.text(10)},
-        {"keyType", st.text(11)},
-        {"authType", st.text(12)},
-        {"clientIp", st.text(13)},
-        {"userAgent", st.text(14)},
-        {"environment", st.text(15)},
-        {"status", st.integer(16)},
-        {"errorCode", st.integer(17)},
-        {"errorCategory", st.text(18)},
-        {"throttled", st.integer(19) != 0},
-        {"throttlePolicy", st.text(20)},
-        {"gatewayLatency", ms_of(std::max<std::int64_t>(0, total_us - backend_us))},
-        {"backendLatency", ms_of(backend_us)},
-        {"totalLatency", ms_of(total_us)},
-        {"requestBytes", st.integer(23)},
-        {"responseBytes", st.integer(24)},
-        {"backend", st.text(25)},
-        {"apiProductId", st.text(26).empty() ? json::value(nullptr) : json::value(st.text(26))},
-        {"apiProductName", st.text(27).empty() ? json::value(nullptr) : json::value(st.text(27))},
-    });
+  Scope s = scope;
+  {
+    Stmt horizon =
+        reader_->prepare("SELECT value FROM analytics_meta WHERE key = 'raw_horizon_ms'");
+    if (horizon.step()) s.from_ms = std::max(s.from_ms, horizon.integer(0));
   }
+  const std::unordered_set<std::string_view> hidden(s.hidden_apis.begin(), s.hidden_apis.end());
+  std::optional<std::unordered_set<std::string_view>> applications;
+  if (s.applications) applications.emplace(s.applications->begin(), s.applications->end());
+  const bool filtered = !s.api_id.empty() || !s.application_id.empty() || s.api_traffic_only ||
+                        !hidden.empty() || applications.has_value();
+  const auto matches = [&](const StoredEvent& e) {
+    if (e.time_ms < s.from_ms || e.time_ms >= s.to_ms) return false;
+    if (!filtered) return true;
+    const std::string_view api = e[Text::kApiId], app = e[Text::kApplicationId];
+    return (s.api_id.empty() || api == s.api_id) &&
+           (s.application_id.empty() || app == s.application_id) &&
+           (!s.api_traffic_only || !api.empty()) && !hidden.contains(api) &&
+           (!applications || applications->contains(app));
+  };
+
+  // One pass over the segments of the range, newest first: every match is counted, and the
+  // offset + limit newest are kept (a min-heap of where they are). A segment wholly inside the
+  // range and older than everything kept is counted from its header when nothing filters events.
+  struct Ref {
+    std::int64_t time, segment;
+    std::uint32_t index;
+    auto operator<=>(const Ref&) const =
+        default;  // later time, then later segment and index: newer
+  };
+  const auto keep = static_cast<std::size_t>(offset + limit);
+  std::priority_queue<Ref, std::vector<Ref>, std::greater<Ref>> newest;
+  std::int64_t total = 0;
+  Stmt st = reader_->prepare(
+      "SELECT id, first_ms, last_ms, events, body FROM analytics_segments WHERE last_ms >= ? AND "
+      "first_ms < ? "
+      "ORDER BY id DESC");
+  st.bind(1, s.from_ms).bind(2, s.to_ms);
+  StoredEvent e;
+  while (st.step()) {
+    const std::int64_t id = st.integer(0), first = st.integer(1), last = st.integer(2);
+    if (!filtered && first >= s.from_ms && last < s.to_ms && newest.size() == keep &&
+        last < newest.top().time) {
+      total += st.integer(3);
+      continue;
+    }
+    const std::string body = st.blob(4);
+    SegmentReader reader(body);
+    for (std::uint32_t i = 0; reader.next(e); ++i) {
+      if (!matches(e)) continue;
+      ++total;
+      const Ref ref{e.time_ms, id, i};
+      if (newest.size() < keep) {
+        newest.push(ref);
+      } else if (newest.top() < ref) {
+        newest.pop();
+        newest.push(ref);
+      }
+    }
+  }
+
+  // The page: the kept events newest first, from `offset` on, read back from their segments.
+  std::vector<Ref> page;
+  page.reserve(newest.size());
+  for (; !newest.empty(); newest.pop()) page.push_back(newest.top());
+  std::reverse(page.begin(), page.end());
+  page.erase(page.begin(), page.begin() + std::min(page.size(), static_cast<std::size_t>(offset)));
+  std::map<std::pair<std::int64_t, std::uint32_t>, json::object> found;
+  std::map<std::int64_t, std::uint32_t> wanted;  // segment -> the last index needed from it
+  for (const Ref& r : page) wanted[r.segment] = std::max(wanted[r.segment], r.index);
+  Stmt one = reader_->prepare("SELECT body FROM analytics_segments WHERE id = ?");
+  for (const auto& [segment, last_index] : wanted) {
+    one.reset();
+    one.bind(1, segment);
+    if (!one.step()) continue;  // pruned meanwhile
+    const std::string body = one.blob(0);
+    SegmentReader reader(body);
+    for (std::uint32_t i = 0; i <= last_index && reader.next(e); ++i)
+      found.emplace(std::pair{segment, i}, event_json(e));
+  }
+  json::array list;
+  for (const Ref& r : page)
+    if (const auto it = found.find({r.segment, r.index}); it != found.end())
+      list.push_back(std::move(it->second));
   const auto n = static_cast<std::int64_t>(list.size());
   return {{"count", n},
           {"list", std::move(list)},
           {"pagination", json::object{{"offset", offset}, {"limit", limit}, {"total", total}}}};
 }
 
-AnalyticsStore::WindowTotals AnalyticsStore::window(const std::string& api_id, const std::string& application_id,
+AnalyticsStore::WindowTotals AnalyticsStore::window(const std::string& api_id,
+                                                    const std::string& application_id,
                                                     std::int64_t from_ms, std::int64_t to_ms) {
   Scope s;
   s.from_ms = from_ms;
@@ -714,7 +1080,8 @@ AnalyticsStore::WindowTotals AnalyticsStore::window(const std::string& api_id, c
   WindowTotals out;
   const Where w(s, "minute_ms", true);
   Stmt st = reader_->prepare(
-      "SELECT COALESCE(SUM(requests),0), COALESCE(SUM(errors),0), COALESCE(SUM(throttled),0) FROM analytics_minute" +
+      "SELECT COALESCE(SUM(requests),0), COALESCE(SUM(errors),0), COALESCE(SUM(throttled),0) FROM "
+      "analytics_minute" +
       w.sql());
   w.bind(st);
   if (st.step()) {
@@ -722,8 +1089,8 @@ AnalyticsStore::WindowTotals AnalyticsStore::window(const std::string& api_id, c
     out.errors = st.integer(1);
     out.throttled = st.integer(2);
   }
-  Stmt lt = reader_->prepare("SELECT kind, bucket, SUM(requests) FROM analytics_minute_latency" + w.sql() +
-                             " GROUP BY kind, bucket");
+  Stmt lt = reader_->prepare("SELECT kind, bucket, SUM(requests) FROM analytics_minute_latency" +
+                             w.sql() + " GROUP BY kind, bucket");
   w.bind(lt);
   LatencyHistogram total{}, backend{};
   while (lt.step())

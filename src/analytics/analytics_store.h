@@ -1,13 +1,16 @@
 #pragma once
 // The analytics database: a SQLite file of its own (analytics.db beside the main database), so
 // event writes never wait on management writes or hold them up. Raw events are kept for the raw
-// retention; per-minute rollups (counts, errors by category, bytes, a latency histogram in
-// histogram.h's buckets) for the rollup retention. The schema is plain SQL that PostgreSQL takes as
-// it is (BIGINT columns, composite primary keys, INSERT ... ON CONFLICT DO UPDATE).
+// retention, each batch as one segment (segment.h: a compact encoding, one row per batch);
+// per-minute rollups (counts, errors by category, bytes, a latency histogram in histogram.h's
+// buckets) for the rollup retention. Rollups gather in memory and are written every
+// `rollup_flush_ms`, so a minute's row is updated once a second rather than once a batch. The
+// schema is plain SQL that PostgreSQL takes as it is (BIGINT columns, BLOB as BYTEA, composite
+// primary keys, INSERT ... ON CONFLICT DO UPDATE).
 //
-// One writer (the recorder's drain thread: write(), prune()) and any number of readers (the REST
-// handlers: the query functions), each reader on the store's read connection under a mutex; in WAL
-// mode reading never blocks the writer.
+// One writer (the recorder's drain thread: write(), flush(), prune()) and any number of readers
+// (the REST handlers: the query functions), each reader on the store's read connection under a
+// mutex; in WAL mode reading never blocks the writer.
 #include <boost/json.hpp>
 
 #include <cstdint>
@@ -40,16 +43,28 @@ struct Scope {
   std::vector<std::string> hidden_apis;  // these APIs' requests are left out (Publisher access control)
 };
 
+struct AnalyticsStoreOptions {
+  // How long rollups gather in memory before they are written; 0: with every batch. Raw events are
+  // written with every batch whatever this is.
+  std::int64_t rollup_flush_ms = 0;
+};
+
 class AnalyticsStore {
  public:
-  // Opens (creating) the database at `path`; `environment` is written into every event.
-  AnalyticsStore(const std::string& path, std::string environment);
+  // Opens (creating) the database at `path`; `environment` is written into every event. A database
+  // written by an older version (one row per raw event) is converted to segments here.
+  AnalyticsStore(const std::string& path, std::string environment, AnalyticsStoreOptions options = {});
   ~AnalyticsStore();
   AnalyticsStore(const AnalyticsStore&) = delete;
   AnalyticsStore& operator=(const AnalyticsStore&) = delete;
 
-  // Stores a batch in one transaction: the raw events and their rollups.
+  // Stores a batch's raw events in one transaction and adds them to the rollups, which are written
+  // with it when `rollup_flush_ms` has passed since they last were.
   void write(std::span<const Event* const> events);
+  // Writes the rollups gathered so far (the drain thread calls it when idle; the destructor too).
+  void flush();
+  // flush() when `rollup_flush_ms` has passed since the rollups were last written.
+  void flush_if_due();
   // Deletes raw events older than `raw_before_ms` and rollups older than `rollups_before_ms`, in
   // slices (each its own transaction) so the writer is never held for long.
   void prune(std::int64_t raw_before_ms, std::int64_t rollups_before_ms);
@@ -79,7 +94,9 @@ class AnalyticsStore {
 
  private:
   struct Writer;
+  void convert_row_events();
   std::string environment_;
+  AnalyticsStoreOptions options_;
   std::unique_ptr<store::sqlite::Db> writer_db_;
   std::unique_ptr<Writer> w_;
   std::mutex read_mu_;

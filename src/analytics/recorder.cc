@@ -31,10 +31,7 @@ EventRing& Recorder::open_ring() {
   return *rings_.back();
 }
 
-void Recorder::set_tick(Tick tick, std::int64_t tick_ms) {
-  tick_ = std::move(tick);
-  tick_ms_ = tick_ms;
-}
+void Recorder::add_tick(Tick tick, std::int64_t tick_ms) { ticks_.push_back({std::move(tick), tick_ms}); }
 
 void Recorder::start() {
   if (thread_.joinable()) return;
@@ -102,16 +99,18 @@ void Recorder::run() {
     if (errno == 0 && ::setpriority(PRIO_PROCESS, tid, std::min(19, now + options_.drain_nice)) != 0)
       spdlog::debug("analytics: the drain thread keeps its priority ({})", std::strerror(errno));
   }
-  auto next_tick = clock::now() + std::chrono::milliseconds(tick_ms_);
+  std::vector<clock::time_point> next_tick;
+  for (const auto& t : ticks_) next_tick.push_back(clock::now() + std::chrono::milliseconds(t.period_ms));
   for (;;) {
     drain_once();
-    if (tick_ && clock::now() >= next_tick) {
+    for (std::size_t i = 0; i < ticks_.size(); ++i) {
+      if (clock::now() < next_tick[i]) continue;
       try {
-        tick_();
+        ticks_[i].tick();
       } catch (const std::exception& e) {
         spdlog::warn("analytics: maintenance failed: {}", e.what());
       }
-      next_tick = clock::now() + std::chrono::milliseconds(tick_ms_);
+      next_tick[i] = clock::now() + std::chrono::milliseconds(ticks_[i].period_ms);
     }
     std::unique_lock lock(mu_);
     if (stopping_) break;

@@ -31,7 +31,8 @@ class Recorder {
  public:
   // Takes a batch of events (pointers valid during the call); may throw (logged, batch lost).
   using Sink = std::function<void(std::span<const Event* const>)>;
-  // Runs on the drain thread about every `tick_ms` whatever the traffic (retention pruning).
+  // Runs on the drain thread about every `tick_ms` whatever the traffic (retention pruning, writing
+  // what the sink gathered).
   using Tick = std::function<void()>;
 
   Recorder(RecorderOptions options, Sink sink);
@@ -41,7 +42,8 @@ class Recorder {
 
   // A ring for one producer thread; lives as long as the recorder.
   EventRing& open_ring();
-  void set_tick(Tick tick, std::int64_t tick_ms);
+  // Before start(); ticks run in the order added, each at most once per pass of the drain loop.
+  void add_tick(Tick tick, std::int64_t tick_ms);
 
   void start();
   // Drains what the rings hold, then stops the thread.
@@ -61,8 +63,11 @@ class Recorder {
 
   RecorderOptions options_;
   Sink sink_;
-  Tick tick_;
-  std::int64_t tick_ms_ = 60000;
+  struct Ticker {
+    Tick tick;
+    std::int64_t period_ms;
+  };
+  std::vector<Ticker> ticks_;
   mutable std::mutex mu_;  // guards rings_ (opened at start) and the stop flag
   std::condition_variable wake_;
   std::vector<std::unique_ptr<EventRing>> rings_;

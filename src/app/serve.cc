@@ -549,7 +549,9 @@ int run_serve(const ServeOptions& options) {
     if (cfg.analytics_enabled) {
       const std::string path = cfg.analytics_db_path.empty() ? (fs::path(cfg.data_dir) / "analytics.db").string()
                                                              : cfg.analytics_db_path;
-      analytics_store = std::make_unique<analytics::AnalyticsStore>(path, cfg.gateway_environment);
+      analytics::AnalyticsStoreOptions so;
+      so.rollup_flush_ms = cfg.analytics_rollup_interval_ms;
+      analytics_store = std::make_unique<analytics::AnalyticsStore>(path, cfg.gateway_environment, so);
       if (with_gateway) {
         analytics::RecorderOptions ro;
         ro.ring_events = static_cast<std::size_t>(cfg.analytics_buffer_events);
@@ -557,7 +559,9 @@ int run_serve(const ServeOptions& options) {
         recorder = std::make_unique<analytics::Recorder>(
             ro, [s = analytics_store.get()](std::span<const analytics::Event* const> events) { s->write(events); });
         constexpr std::int64_t kDayMs = 86400000;
-        recorder->set_tick(
+        // The rollups a batch added are written once they are rollup_interval_ms old, traffic or not.
+        recorder->add_tick([s = analytics_store.get()] { s->flush_if_due(); }, cfg.analytics_flush_interval_ms);
+        recorder->add_tick(
             [s = analytics_store.get(), raw = cfg.analytics_raw_retention_days * kDayMs,
              rollups = cfg.analytics_rollup_retention_days * kDayMs] {
               const std::int64_t now = common::now_millis();

@@ -10,6 +10,9 @@
 #include "analytics/histogram.h"
 #include "common/problem.h"
 #include "http/rest_router.h"
+#include "store/sqlite/sqlite_db.h"
+
+#include <fmt/format.h>
 
 namespace archway::analytics {
 namespace {
@@ -141,8 +144,7 @@ TEST_F(AnalyticsStoreTest, ScopesLimitWhatAQuerySees) {
   EXPECT_EQ(store_->events(one_api, 25, 0).at("count").as_int64(), 1);
 }
 
-// Batches go in as multi-row statements of 64, 32, ... 1 rows: a batch of 64 + 63 events uses
-// every size once, and each event is stored once, with its own fields in its own row.
+// Each batch is one segment: every event of it is stored once, with its own fields.
 TEST_F(AnalyticsStoreTest, EveryEventOfABatchIsStoredOnceWithItsOwnFields) {
   std::vector<Event> batch;
   for (int i = 0; i < 127; ++i) {
@@ -184,6 +186,100 @@ TEST_F(AnalyticsStoreTest, PruneDropsRawEventsAndRollupsPastTheirRetention) {
   const Scope all = scope(kT0, kT0 + 3600000);
   EXPECT_EQ(store_->events(all, 25, 0).at("pagination").at("total").as_int64(), 1);
   EXPECT_EQ(store_->summary(all).at("count").as_int64(), 1);
+}
+
+TEST_F(AnalyticsStoreTest, EventsListNewestFirstAcrossSegmentsWithPagesAndTotals) {
+  // Ten batches (segments) of 30 events, the times of consecutive batches interleaved.
+  for (int b = 0; b < 10; ++b) {
+    std::vector<Event> batch;
+    for (int i = 0; i < 30; ++i) {
+      const int n = i * 10 + b;  // event n happened at kT0 + n ms
+      batch.push_back(event(kT0 + n, n % 3 ? "a" : "b", "app" + std::to_string(n), 200, ErrorCategory::kNone, 1000));
+    }
+    write(batch);
+  }
+  const Scope all = scope(kT0, kT0 + 60000);
+  std::vector<std::string> seen;
+  for (std::int64_t offset = 0; offset < 300; offset += 70) {
+    const json::object page = store_->events(all, 70, offset);
+    EXPECT_EQ(page.at("pagination").at("total").as_int64(), 300);
+    for (const auto& v : page.at("list").as_array()) seen.emplace_back(v.at("applicationId").as_string());
+  }
+  ASSERT_EQ(seen.size(), 300u);
+  for (int k = 0; k < 300; ++k) EXPECT_EQ(seen[static_cast<std::size_t>(k)], "app" + std::to_string(299 - k));
+  EXPECT_EQ(store_->events(all, 10, 300).at("count").as_int64(), 0);
+
+  // A time range that cuts through segments counts only the events inside it.
+  const json::object mid = store_->events(scope(kT0 + 100, kT0 + 200), 500, 0);
+  EXPECT_EQ(mid.at("pagination").at("total").as_int64(), 100);
+  Scope one_api = all;
+  one_api.api_id = "b";
+  const json::object b = store_->events(one_api, 5, 0);
+  EXPECT_EQ(b.at("pagination").at("total").as_int64(), 100);
+  ASSERT_EQ(b.at("count").as_int64(), 5);
+  EXPECT_EQ(b.at("list").as_array()[0].at("applicationId").as_string(), "app297");
+}
+
+TEST_F(AnalyticsStoreTest, RollupsGatherInMemoryUntilTheirIntervalThenShowUp) {
+  store_.reset();
+  store_ = std::make_unique<AnalyticsStore>((dir_ / "analytics.db").string(), "Default",
+                                            AnalyticsStoreOptions{.rollup_flush_ms = 3600000});
+  write({event(kT0, "a", "app1", 200, ErrorCategory::kNone, 1000), event(kT0 + 1, "a", "app1", 500,
+                                                                            ErrorCategory::kBackend, 1000)});
+  const Scope all = scope(kT0, kT0 + 60000);
+  EXPECT_EQ(store_->events(all, 25, 0).at("count").as_int64(), 2);  // raw events: with the batch
+  EXPECT_EQ(store_->summary(all).at("count").as_int64(), 0);        // rollups: not yet
+  store_->flush_if_due();
+  EXPECT_EQ(store_->summary(all).at("count").as_int64(), 0);
+  store_->flush();
+  const json::object sum = store_->summary(all);
+  EXPECT_EQ(sum.at("count").as_int64(), 2);
+  EXPECT_EQ(sum.at("errors").as_int64(), 1);
+  EXPECT_EQ(store_->top_apis(all, 10).at("list").as_array()[0].at("apiName").as_string(), "a-name");
+
+  // What is gathered when the store closes is written then, not lost.
+  write({event(kT0 + 2, "a", "app1", 200, ErrorCategory::kNone, 1000)});
+  store_.reset();
+  store_ = std::make_unique<AnalyticsStore>((dir_ / "analytics.db").string(), "Default");
+  EXPECT_EQ(store_->summary(all).at("count").as_int64(), 3);
+}
+
+TEST_F(AnalyticsStoreTest, RawEventsStoredOneRowEachByEarlierVersionsAreKept) {
+  store_.reset();
+  {
+    store::sqlite::Db old((dir_ / "analytics.db").string());
+    old.exec(
+        "CREATE TABLE analytics_events (id INTEGER PRIMARY KEY, time_ms BIGINT NOT NULL, api_id TEXT NOT NULL, "
+        "api_name TEXT NOT NULL, api_version TEXT NOT NULL, api_context TEXT NOT NULL, method TEXT NOT NULL, "
+        "resource TEXT NOT NULL, application_id TEXT NOT NULL, application_name TEXT NOT NULL, "
+        "application_owner TEXT NOT NULL, subscriber TEXT NOT NULL, key_type TEXT NOT NULL, auth_type TEXT NOT NULL, "
+        "client_ip TEXT NOT NULL, user_agent TEXT NOT NULL, environment TEXT NOT NULL, status INTEGER NOT NULL, "
+        "error_code INTEGER NOT NULL, error_category TEXT NOT NULL, throttled INTEGER NOT NULL, "
+        "throttle_policy TEXT NOT NULL, total_us BIGINT NOT NULL, backend_us BIGINT NOT NULL, "
+        "request_bytes BIGINT NOT NULL, response_bytes BIGINT NOT NULL, backend TEXT NOT NULL);");
+    for (int i = 0; i < 3; ++i)
+      old.exec(fmt::format(
+          "INSERT INTO analytics_events VALUES (NULL, {}, 'api-{}', 'PetStore', '1.0.0', '/pets', 'GET', "
+          "'/pets/{{id}}', 'app', 'App', 'alice', 'alice', 'SANDBOX', 'oauth2', '10.0.0.{}', 'curl', 'Edge', "
+          "429, 900800, 'throttling', 1, 'Gold', 1500, 0, 0, 120, '')",
+          kT0 + i, i, i));
+  }
+  store_ = std::make_unique<AnalyticsStore>((dir_ / "analytics.db").string(), "Default");
+  const json::object got = store_->events(scope(kT0, kT0 + 60000), 25, 0);
+  ASSERT_EQ(got.at("count").as_int64(), 3);
+  const json::object& newest = got.at("list").as_array()[0].as_object();
+  EXPECT_EQ(newest.at("apiId").as_string(), "api-2");
+  EXPECT_EQ(newest.at("operation").as_string(), "GET /pets/{id}");
+  EXPECT_EQ(newest.at("keyType").as_string(), "SANDBOX");
+  EXPECT_EQ(newest.at("environment").as_string(), "Edge");
+  EXPECT_EQ(newest.at("status").as_int64(), 429);
+  EXPECT_EQ(newest.at("errorCategory").as_string(), "throttling");
+  EXPECT_TRUE(newest.at("throttled").as_bool());
+  EXPECT_EQ(newest.at("throttlePolicy").as_string(), "Gold");
+  EXPECT_EQ(newest.at("clientIp").as_string(), "10.0.0.2");
+  EXPECT_TRUE(newest.at("apiProductId").is_null());
+  store::sqlite::Db check((dir_ / "analytics.db").string());
+  EXPECT_FALSE(check.prepare("SELECT 1 FROM sqlite_master WHERE name = 'analytics_events'").step());
 }
 
 TEST(AnalyticsQuery, TimesParseAsRfc3339UtcOrEpochMillis) {
