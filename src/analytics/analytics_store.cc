@@ -36,6 +36,10 @@ CREATE INDEX IF NOT EXISTS analytics_segments_last ON analytics_segments (last_m
 -- raw_horizon_ms: raw events before it are past their retention (a segment that straddles it is
 -- kept whole until its last event is, but lists nothing older).
 CREATE TABLE IF NOT EXISTS analytics_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
+-- The last segment stored from each remote gateway (its process run and the segment's number in
+-- it), so a segment sent again after a lost answer is not counted twice.
+CREATE TABLE IF NOT EXISTS analytics_sources (
+  gateway TEXT PRIMARY KEY, boot TEXT NOT NULL, seq BIGINT NOT NULL, seen_ms BIGINT NOT NULL);
 
 CREATE TABLE IF NOT EXISTS analytics_minute (
   minute_ms BIGINT NOT NULL,
@@ -271,6 +275,48 @@ struct ApplicationName {
   bool dirty = true;
 };
 
+// What the rollups take from an event, whether it comes from a ring (Event) or a segment.
+struct RollupInput {
+  std::int64_t time_ms, total_us, backend_us, request_bytes, response_bytes;
+  std::int32_t error_code;
+  std::uint16_t status;
+  ErrorCategory category;
+  bool throttled, forwarded;
+  std::string_view api_id, api_name, api_version, api_context, application_id, application_name, application_owner,
+      subscriber, throttle_policy, product_id;
+};
+
+RollupInput rollup_input(const Event& e) {
+  return {e.time_ms,          e.total_us,          e.backend_us,         e.request_bytes,
+          e.response_bytes,   e.error_code,        e.status,             e.category,
+          e.throttled,        e.forwarded,         e.api_id.view(),      e.api_name.view(),
+          e.api_version.view(), e.api_context.view(), e.application_id.view(), e.application_name.view(),
+          e.application_owner.view(), e.subscriber.view(), e.throttle_policy.view(), e.product_id.view()};
+}
+
+RollupInput rollup_input(const StoredEvent& e) {
+  return {e.time_ms,
+          e.total_us,
+          e.backend_us,
+          e.request_bytes,
+          e.response_bytes,
+          e.error_code,
+          e.status,
+          e.category,
+          e.throttled,
+          e.forwarded,
+          e[Text::kApiId],
+          e[Text::kApiName],
+          e[Text::kApiVersion],
+          e[Text::kApiContext],
+          e[Text::kApplicationId],
+          e[Text::kApplicationName],
+          e[Text::kApplicationOwner],
+          e[Text::kSubscriber],
+          e[Text::kThrottlePolicy],
+          e[Text::kProductId]};
+}
+
 // Past this many distinct strings, the pool and the name caches start again after a flush (a bound
 // on memory however many APIs and applications the traffic names).
 constexpr std::size_t kMaxPooledStrings = 100000;
@@ -302,13 +348,13 @@ struct AnalyticsStore::Writer {
     return last;
   }
 
-  void add(const Event& e) {
+  void add(const RollupInput& e) {
     const std::int64_t minute = floor_to(e.time_ms, kMinuteMs);
     const MinuteKey key{minute,
-                        pooled(last_api, e.api_id.view()),
-                        pooled(last_app, e.application_id.view()),
-                        pooled(last_subscriber, e.subscriber.view()),
-                        pooled(last_policy, e.throttle_policy.view()),
+                        pooled(last_api, e.api_id),
+                        pooled(last_app, e.application_id),
+                        pooled(last_subscriber, e.subscriber),
+                        pooled(last_policy, e.throttle_policy),
                         e.error_code,
                         e.status,
                         e.category};
@@ -337,27 +383,27 @@ struct AnalyticsStore::Writer {
 
   // An API's names come from a call made to it directly when there is one (a call through a product
   // carries the product's context).
-  void note_api(std::uint32_t id, const Event& e) {
+  void note_api(std::uint32_t id, const RollupInput& e) {
     const bool direct = e.product_id.empty();
     const auto [it, added] = api_names.try_emplace(id);
     ApiName& n = it->second;
     if (!added && ((n.direct && !direct) ||
-                   (n.direct == direct && n.name == e.api_name.view() &&
-                    n.version == e.api_version.view() && n.context == e.api_context.view())))
+                   (n.direct == direct && n.name == e.api_name &&
+                    n.version == e.api_version && n.context == e.api_context)))
       return;
-    n.name = e.api_name.view();
-    n.version = e.api_version.view();
-    n.context = e.api_context.view();
+    n.name = e.api_name;
+    n.version = e.api_version;
+    n.context = e.api_context;
     n.direct = direct;
     n.dirty = true;
   }
-  void note_application(std::uint32_t id, const Event& e) {
+  void note_application(std::uint32_t id, const RollupInput& e) {
     const auto [it, added] = application_names.try_emplace(id);
     ApplicationName& n = it->second;
-    if (!added && n.name == e.application_name.view() && n.owner == e.application_owner.view())
+    if (!added && n.name == e.application_name && n.owner == e.application_owner)
       return;
-    n.name = e.application_name.view();
-    n.owner = e.application_owner.view();
+    n.name = e.application_name;
+    n.owner = e.application_owner;
     n.dirty = true;
   }
 
@@ -435,6 +481,7 @@ struct AnalyticsStore::Writer {
 
   Stmt insert_segment, upsert_minute, upsert_latency, upsert_api, upsert_application;
   SegmentEncoder encoder;
+  std::vector<StoredEvent> decoded;  // write_segment's events (views into the segment it was given)
 
   StringPool pool;
   std::unordered_map<MinuteKey, MinuteRow, MinuteKeyHash> minutes;
@@ -573,21 +620,68 @@ void AnalyticsStore::convert_row_events() {
 
 void AnalyticsStore::write(std::span<const Event* const> events) {
   if (events.empty()) return;
-  Transaction tx(*writer_db_);
-  for (const Event* e : events) {
-    w_->encoder.add(*e, environment_);
-    if (w_->encoder.size() == kMaxSegmentEvents) w_->store_segment();
+  std::lock_guard lock(write_mu_);
+  {
+    Transaction tx(*writer_db_);
+    for (const Event* e : events) {
+      w_->encoder.add(*e, environment_);
+      if (w_->encoder.size() == kMaxSegmentEvents) w_->store_segment();
+    }
+    if (w_->encoder.size()) w_->store_segment();
+    tx.commit();
   }
-  if (w_->encoder.size()) w_->store_segment();
-  for (const Event* e : events) w_->add(*e);
-  const auto now = std::chrono::steady_clock::now();
-  const bool due = w_->rollups_due(now, std::chrono::milliseconds(options_.rollup_flush_ms));
-  if (due) w_->write_rollups();
-  tx.commit();
-  if (due) w_->rollups_written(now);
+  // Only events stored count in the rollups.
+  for (const Event* e : events) w_->add(rollup_input(*e));
+  flush_if_due_locked();
+}
+
+bool AnalyticsStore::write_segment(std::string_view bytes, std::string_view source, std::string_view boot,
+                                   std::int64_t seq) {
+  std::lock_guard lock(write_mu_);
+  std::vector<StoredEvent>& events = w_->decoded;
+  events.clear();
+  SegmentReader reader(bytes);
+  StoredEvent e;
+  std::int64_t first = 0, last = 0;
+  while (reader.next(e)) {
+    first = events.empty() ? e.time_ms : std::min(first, e.time_ms);
+    last = events.empty() ? e.time_ms : std::max(last, e.time_ms);
+    events.push_back(e);
+  }
+  if (!reader.ok() || !reader.at_end() || events.size() != reader.size() || events.empty())
+    throw std::invalid_argument("the body is not a whole analytics segment");
+  {
+    Transaction tx(*writer_db_);
+    Stmt last_seen = writer_db_->prepare("SELECT boot, seq FROM analytics_sources WHERE gateway = ?");
+    last_seen.bind(1, source);
+    if (last_seen.step() && last_seen.text(0) == boot && seq <= last_seen.integer(1)) return false;
+    last_seen.reset();
+    w_->insert_segment.reset();
+    w_->insert_segment.bind(1, first).bind(2, last).bind(3, static_cast<std::int64_t>(events.size())).bind_blob(4, bytes);
+    w_->insert_segment.run();
+    Stmt seen = writer_db_->prepare(
+        "INSERT INTO analytics_sources (gateway, boot, seq, seen_ms) VALUES (?,?,?,?) ON CONFLICT (gateway) "
+        "DO UPDATE SET boot = excluded.boot, seq = excluded.seq, seen_ms = excluded.seen_ms");
+    seen.bind(1, source).bind(2, boot).bind(3, seq).bind(4, last);
+    seen.run();
+    tx.commit();
+  }
+  for (const StoredEvent& stored : events) w_->add(rollup_input(stored));
+  flush_if_due_locked();
+  return true;
 }
 
 void AnalyticsStore::flush() {
+  std::lock_guard lock(write_mu_);
+  flush_locked();
+}
+
+void AnalyticsStore::flush_if_due() {
+  std::lock_guard lock(write_mu_);
+  flush_if_due_locked();
+}
+
+void AnalyticsStore::flush_locked() {
   if (!w_ || !w_->pending) return;
   const auto began = std::chrono::steady_clock::now();
   Transaction tx(*writer_db_);
@@ -596,14 +690,14 @@ void AnalyticsStore::flush() {
   w_->rollups_written(began);
 }
 
-void AnalyticsStore::flush_if_due() {
+void AnalyticsStore::flush_if_due_locked() {
   if (w_ && w_->pending &&
-      w_->rollups_due(std::chrono::steady_clock::now(),
-                      std::chrono::milliseconds(options_.rollup_flush_ms)))
-    flush();
+      w_->rollups_due(std::chrono::steady_clock::now(), std::chrono::milliseconds(options_.rollup_flush_ms)))
+    flush_locked();
 }
 
 void AnalyticsStore::prune(std::int64_t raw_before_ms, std::int64_t rollups_before_ms) {
+  std::lock_guard lock(write_mu_);
   {
     Stmt horizon = writer_db_->prepare(
         "INSERT INTO analytics_meta (key, value) VALUES ('raw_horizon_ms', ?) ON CONFLICT (key) "

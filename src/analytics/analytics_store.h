@@ -8,9 +8,10 @@
 // schema is plain SQL that PostgreSQL takes as it is (BIGINT columns, BLOB as BYTEA, composite
 // primary keys, INSERT ... ON CONFLICT DO UPDATE).
 //
-// One writer (the recorder's drain thread: write(), flush(), prune()) and any number of readers
-// (the REST handlers: the query functions), each reader on the store's read connection under a
-// mutex; in WAL mode reading never blocks the writer.
+// Writers (the recorder's drain thread: write(), flush(), prune(); on a control plane also the
+// REST threads storing remote gateways' segments) take turns on the writer's connection under one
+// mutex; readers (the REST handlers: the query functions) share the read connection under another;
+// in WAL mode reading never blocks writing.
 #include <boost/json.hpp>
 
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/event.h"
@@ -61,6 +63,11 @@ class AnalyticsStore {
   // Stores a batch's raw events in one transaction and adds them to the rollups, which are written
   // with it when `rollup_flush_ms` has passed since they last were.
   void write(std::span<const Event* const> events);
+  // Stores a segment encoded elsewhere (a remote gateway's batch, segment.h) and adds its events to
+  // the rollups. `source` names the gateway, `boot` its process run and `seq` the segment's number
+  // in that run: a segment at or below the last one stored for (source, boot) is a resend and is
+  // not stored again (false). Throws std::invalid_argument when the bytes are not a whole segment.
+  bool write_segment(std::string_view bytes, std::string_view source, std::string_view boot, std::int64_t seq);
   // Writes the rollups gathered so far (the drain thread calls it when idle; the destructor too).
   void flush();
   // flush() when `rollup_flush_ms` has passed since the rollups were last written.
@@ -95,8 +102,11 @@ class AnalyticsStore {
  private:
   struct Writer;
   void convert_row_events();
+  void flush_locked();
+  void flush_if_due_locked();
   std::string environment_;
   AnalyticsStoreOptions options_;
+  std::mutex write_mu_;  // the writer's side: the drain thread, and REST threads storing remote segments
   std::unique_ptr<store::sqlite::Db> writer_db_;
   std::unique_ptr<Writer> w_;
   std::mutex read_mu_;

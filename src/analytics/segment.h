@@ -95,6 +95,8 @@ class SegmentReader {
   bool ok() const noexcept { return ok_; }
   // Events the segment says it holds.
   std::size_t size() const noexcept { return count_; }
+  // Every byte read (a whole, well-formed segment once next() said false with ok()).
+  bool at_end() const noexcept { return pos_ == in_.size(); }
 
  private:
   bool fail() noexcept {

@@ -87,6 +87,7 @@
 #include "store/store.h"
 #include "sync/change_feed.h"
 #include "sync/feed_server.h"
+#include "sync/analytics_uplink.h"
 #include "sync/remote_feed.h"
 #include "traffic/traffic_manager.h"
 
@@ -542,22 +543,34 @@ int run_serve(const ServeOptions& options) {
     }
     // Analytics: each gateway worker records its requests into a ring of its own; one drain thread
     // stores them in batches in the analytics database (a file of its own) and prunes it. The
-    // control plane serves what its database holds and evaluates the alert rules on it.
+    // control plane serves what its database holds and evaluates the alert rules on it. A remote
+    // gateway has no analytics database: its drain thread queues the batches for the control plane
+    // (the uplink, created once the gateway listens), whose own drain thread only keeps its
+    // database (rollups, pruning).
     std::unique_ptr<analytics::AnalyticsStore> analytics_store;
+    std::unique_ptr<sync::AnalyticsUplink> analytics_uplink;
     std::unique_ptr<analytics::Recorder> recorder;
     std::unique_ptr<analytics::AlertEngine> alert_engine;
     if (cfg.analytics_enabled) {
-      const std::string path = cfg.analytics_db_path.empty() ? (fs::path(cfg.data_dir) / "analytics.db").string()
-                                                             : cfg.analytics_db_path;
-      analytics::AnalyticsStoreOptions so;
-      so.rollup_flush_ms = cfg.analytics_rollup_interval_ms;
-      analytics_store = std::make_unique<analytics::AnalyticsStore>(path, cfg.gateway_environment, so);
-      if (with_gateway) {
-        analytics::RecorderOptions ro;
-        ro.ring_events = static_cast<std::size_t>(cfg.analytics_buffer_events);
-        ro.flush_interval_ms = cfg.analytics_flush_interval_ms;
-        recorder = std::make_unique<analytics::Recorder>(
-            ro, [s = analytics_store.get()](std::span<const analytics::Event* const> events) { s->write(events); });
+      if (with_store) {
+        const std::string path = cfg.analytics_db_path.empty() ? (fs::path(cfg.data_dir) / "analytics.db").string()
+                                                               : cfg.analytics_db_path;
+        analytics::AnalyticsStoreOptions so;
+        so.rollup_flush_ms = cfg.analytics_rollup_interval_ms;
+        analytics_store = std::make_unique<analytics::AnalyticsStore>(path, cfg.gateway_environment, so);
+      }
+      analytics::RecorderOptions ro;
+      ro.ring_events = static_cast<std::size_t>(cfg.analytics_buffer_events);
+      ro.flush_interval_ms = cfg.analytics_flush_interval_ms;
+      analytics::Recorder::Sink sink;
+      if (analytics_store)
+        sink = [s = analytics_store.get()](std::span<const analytics::Event* const> events) { s->write(events); };
+      else
+        sink = [&analytics_uplink](std::span<const analytics::Event* const> events) {
+          analytics_uplink->enqueue(events);
+        };
+      recorder = std::make_unique<analytics::Recorder>(ro, std::move(sink));
+      if (analytics_store) {
         constexpr std::int64_t kDayMs = 86400000;
         // The rollups a batch added are written once they are rollup_interval_ms old, traffic or not.
         recorder->add_tick([s = analytics_store.get()] { s->flush_if_due(); }, cfg.analytics_flush_interval_ms);
@@ -568,8 +581,12 @@ int run_serve(const ServeOptions& options) {
               s->prune(now - raw, now - rollups);
             },
             60000);
+      }
+      if (with_gateway) {
         gw.analytics = recorder.get();
-        metrics_registry.set_analytics_dropped_source([r = recorder.get()] { return r->dropped(); });
+        metrics_registry.set_analytics_dropped_source([r = recorder.get(), &analytics_uplink] {
+          return r->dropped() + (analytics_uplink ? analytics_uplink->dropped_events() : 0);
+        });
       }
       if (with_store) {
         analytics::AlertOptions ao;
@@ -784,6 +801,11 @@ int run_serve(const ServeOptions& options) {
         fo.token = cfg.cluster_gateway_token;
         fo.ring_batches = static_cast<std::size_t>(cfg.cluster_feed_ring_batches);
         fo.heartbeat = std::chrono::milliseconds(cfg.cluster_heartbeat_interval_ms);
+        if (analytics_store)
+          fo.analytics = [s = analytics_store.get()](std::string_view bytes, std::string_view gateway,
+                                                     std::string_view boot, std::int64_t seq) {
+            return s->write_segment(bytes, gateway, boot, seq);
+          };
         feed_server = std::make_unique<sync::FeedServer>(*store, fo);
         feed_server->start(router);
       }
@@ -813,7 +835,7 @@ int run_serve(const ServeOptions& options) {
 
     if (feed) feed->start();
     if (jwks_fetcher) jwks_fetcher->start();
-    if (recorder) recorder->start();
+    if (recorder && role != Role::kGateway) recorder->start();
     if (alert_engine) alert_engine->start();
     if (gateway) {
       gateway->start();
@@ -832,6 +854,19 @@ int run_serve(const ServeOptions& options) {
       ro.persist_interval = std::chrono::milliseconds(cfg.cluster_snapshot_persist_ms);
       ro.tls = http::make_client_tls(cfg.gateway_trust_store);
       remote_feed = std::make_unique<sync::RemoteFeed>(std::move(ro), std::move(subscriber));
+      if (recorder) {
+        sync::AnalyticsUplink::Options uo;
+        uo.control_planes = control_planes;
+        uo.token = cfg.cluster_gateway_token;
+        uo.environment = cfg.gateway_environment;
+        uo.gateway_id = gateway_id();
+        uo.max_queued_bytes = static_cast<std::size_t>(cfg.cluster_analytics_queue_mb) << 20;
+        uo.retry_max = std::chrono::milliseconds(cfg.cluster_reconnect_max_ms);
+        uo.tls = http::make_client_tls(cfg.gateway_trust_store);
+        analytics_uplink = std::make_unique<sync::AnalyticsUplink>(std::move(uo));
+        analytics_uplink->start();
+        recorder->start();  // requests recorded until now waited in the rings
+      }
       // The gateway listens before the first snapshot: /health answers, /ready says 503 until one
       // is loaded (from the persisted file at once, or from a control plane).
       remote_feed->start();
@@ -877,6 +912,11 @@ int run_serve(const ServeOptions& options) {
       recorder->stop();  // what the workers recorded before they stopped is stored
       spdlog::info("analytics: {} events stored, {} dropped (buffers full), {} lost to failed writes",
                    recorder->delivered(), recorder->dropped(), recorder->failed_batches());
+    }
+    if (analytics_uplink) {
+      analytics_uplink->stop(std::chrono::milliseconds(3000));  // sends what is queued while it can
+      spdlog::info("analytics: {} events sent to the control plane, {} dropped", analytics_uplink->sent_events(),
+                   analytics_uplink->dropped_events());
     }
     if (jwks_fetcher) jwks_fetcher->stop();
     if (feed) feed->stop();

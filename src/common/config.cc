@@ -139,6 +139,8 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string&, std::int64_t v) { c.cluster_reconnect_max_ms = v; }},
       {"cluster.snapshot_persist_ms", Kind::kInt, 0, 600000,
        [](Config& c, const std::string&, std::int64_t v) { c.cluster_snapshot_persist_ms = v; }},
+      {"cluster.analytics_queue_mb", Kind::kInt, 1, 4096,
+       [](Config& c, const std::string&, std::int64_t v) { c.cluster_analytics_queue_mb = v; }},
       {"store.url", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) {
          // Only the scheme is repeated: the rest may hold a password.
@@ -469,6 +471,7 @@ constexpr KeyHelp kKeyHelp[] = {
     {"cluster.feed_ring_batches", "1024", "recent change batches a control plane keeps per environment"},
     {"cluster.heartbeat_interval_ms", "5000", "feed heartbeat; a gateway reconnects after 3 silent intervals"},
     {"cluster.reconnect_max_ms", "5000", "the longest back-off between a gateway's connection attempts"},
+    {"cluster.analytics_queue_mb", "64", "gateway role: analytics waiting for a control plane, at most this many MiB"},
     {"cluster.snapshot_persist_ms", "1000", "a gateway writes its snapshot to its data directory at most this often"},
     {"store.url", "(SQLite)", "empty: SQLite in server.data_dir; postgresql://user:password@host:port/db: PostgreSQL"},
     {"store.pool_size", "8", "PostgreSQL connections this node keeps open at most"},

@@ -62,6 +62,7 @@ struct Config {
   std::int64_t cluster_feed_ring_batches = 1024;  // recent batches a control plane keeps per environment
   std::int64_t cluster_heartbeat_interval_ms = 5000;  // feed heartbeats; 3 missed: the gateway reconnects
   std::int64_t cluster_reconnect_max_ms = 5000;  // the longest back-off between a gateway's attempts
+  std::int64_t cluster_analytics_queue_mb = 64;  // a remote gateway's analytics waiting for a control plane
   std::int64_t cluster_snapshot_persist_ms = 1000;  // a gateway writes its snapshot at most this often
   // The store: empty, SQLite at <data_dir>/archway.db; postgresql://user:password@host:port/db, PostgreSQL.
   std::string store_url;

@@ -30,9 +30,9 @@ struct Target {
 class Exchange {
  public:
   Exchange(asio::io_context& io, asio::ssl::context& tls, Target t, std::chrono::milliseconds timeout,
-           std::size_t max_body, const std::string* json_body)
+           std::size_t max_body, const PostBody* body)
       : io_(io), tls_(tls), t_(std::move(t)), deadline_(std::chrono::steady_clock::now() + timeout),
-        max_body_(max_body), json_body_(json_body), stream_(io) {}
+        max_body_(max_body), body_(body), stream_(io) {}
 
   asio::awaitable<FetchResult> run() {
     FetchResult out;
@@ -63,13 +63,14 @@ class Exchange {
   template <class Stream>
   asio::awaitable<FetchResult> exchange(Stream& s) {
     FetchResult out;
-    bhttp::request<bhttp::string_body> req{json_body_ ? bhttp::verb::post : bhttp::verb::get, t_.path, 11};
+    bhttp::request<bhttp::string_body> req{body_ ? bhttp::verb::post : bhttp::verb::get, t_.path, 11};
     req.set(bhttp::field::host, t_.host_header);
     req.set(bhttp::field::accept, "application/json");
     req.set(bhttp::field::user_agent, "archway");
-    if (json_body_) {
-      req.set(bhttp::field::content_type, "application/json");
-      req.body() = *json_body_;
+    if (body_) {
+      req.set(bhttp::field::content_type, body_->content_type);
+      for (const auto& [name, value] : body_->headers) req.set(name, value);
+      req.body() = body_->bytes;
       req.prepare_payload();
     }
     stream_.expires_at(deadline_);
@@ -100,12 +101,12 @@ class Exchange {
   Target t_;
   std::chrono::steady_clock::time_point deadline_;
   std::size_t max_body_;
-  const std::string* json_body_;
+  const PostBody* body_;
   beast::tcp_stream stream_;
 };
 
 FetchResult request(const std::string& url, asio::ssl::context& tls, std::chrono::milliseconds timeout,
-                    std::size_t max_body, const std::string* json_body) {
+                    std::size_t max_body, const PostBody* body) {
   FetchResult out;
   auto u = boost::urls::parse_absolute_uri(url);
   if (!u || (u->scheme() != "http" && u->scheme() != "https") || u->encoded_host().empty()) {
@@ -121,7 +122,7 @@ FetchResult request(const std::string& url, asio::ssl::context& tls, std::chrono
   if (t.path.empty()) t.path = "/";
   if (u->has_query()) t.path += "?" + std::string(u->encoded_query());
   asio::io_context io;
-  Exchange x(io, tls, std::move(t), timeout, max_body, json_body);
+  Exchange x(io, tls, std::move(t), timeout, max_body, body);
   std::optional<FetchResult> result;
   asio::co_spawn(io, x.run(), [&](std::exception_ptr e, FetchResult r) {
     if (!e) {
@@ -147,6 +148,12 @@ FetchResult fetch(const std::string& url, asio::ssl::context& tls, std::chrono::
 
 FetchResult post_json(const std::string& url, const std::string& body, asio::ssl::context& tls,
                       std::chrono::milliseconds timeout) {
+  const PostBody b{"application/json", body, {}};
+  return request(url, tls, timeout, 64 * 1024, &b);
+}
+
+FetchResult post(const std::string& url, const PostBody& body, asio::ssl::context& tls,
+                 std::chrono::milliseconds timeout) {
   return request(url, tls, timeout, 64 * 1024, &body);
 }
 

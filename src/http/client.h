@@ -4,6 +4,9 @@
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace archway::http {
 
@@ -21,5 +24,15 @@ FetchResult fetch(const std::string& url, boost::asio::ssl::context& tls, std::c
 // POST `body` as application/json to `url` (webhooks); the answer's body is cut off beyond 64 KiB.
 FetchResult post_json(const std::string& url, const std::string& body, boost::asio::ssl::context& tls,
                       std::chrono::milliseconds timeout);
+
+struct PostBody {
+  std::string_view content_type;
+  std::string_view bytes;
+  std::vector<std::pair<std::string, std::string>> headers;  // further request headers
+};
+// POST any body with headers of the caller's (a gateway's analytics to its control plane); the
+// answer's body is cut off beyond 64 KiB.
+FetchResult post(const std::string& url, const PostBody& body, boost::asio::ssl::context& tls,
+                 std::chrono::milliseconds timeout);
 
 }  // namespace archway::http

@@ -4,7 +4,10 @@
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <charconv>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -237,6 +240,18 @@ void FeedServer::Follower::run() {
   }
 }
 
+namespace {
+
+// A header value a remote gateway must send, 1..`max` bytes.
+std::string_view required_header(const http::RestRequest& req, std::string_view name, std::size_t max) {
+  const std::string_view v = req.header(name);
+  if (v.empty() || v.size() > max)
+    throw ProblemError(Problem::bad_request(fmt::format("The header {} is required (1 to {} bytes)", name, max)));
+  return v;
+}
+
+}  // namespace
+
 FeedServer::FeedServer(store::Store& store, Options options) : store_(store), options_(std::move(options)) {}
 
 FeedServer::~FeedServer() { stop(); }
@@ -344,6 +359,24 @@ void FeedServer::start(http::RestRouter& router) {
       throw ProblemError(Problem::bad_request("Expected {\"gatewayId\": \"host:port\", \"environment\": \"NAME\"}"));
     store_.record_gateway_heartbeat(
         {std::string(id->get_string()), std::string(env->get_string()), common::now_millis()});
+    return http::RestResponse::empty(204);
+  });
+  router.add("POST", base + "/analytics", [this](http::RestRequest& req) {
+    authorize(req);
+    if (!options_.analytics)
+      throw ProblemError(Problem::not_found("Analytics is disabled on this control plane (analytics.enabled)"));
+    const std::string_view gateway = required_header(req, "x-archway-gateway", 255);
+    const std::string_view boot = required_header(req, "x-archway-boot", 64);
+    const std::string_view seq_text = required_header(req, "x-archway-sequence", 19);
+    std::int64_t seq = 0;
+    const auto [end, ec] = std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), seq);
+    if (ec != std::errc() || end != seq_text.data() + seq_text.size() || seq < 0)
+      throw ProblemError(Problem::bad_request("The header X-Archway-Sequence must be a non-negative integer"));
+    try {
+      options_.analytics(req.body, gateway, boot, seq);
+    } catch (const std::invalid_argument& e) {
+      throw ProblemError(Problem::bad_request(e.what()));
+    }
     return http::RestResponse::empty(204);
   });
 }

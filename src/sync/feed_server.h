@@ -10,8 +10,10 @@
 //   GET  events?environment=NAME&after=REV  batches after REV, heartbeats, then "resnapshot" when
 //                                           REV is older than the ring or a batch needs a full load
 //   POST heartbeat {"gatewayId","environment"}  records a remote gateway (Admin /environments/{id}/gateways)
+//   POST analytics (a segment, sync/analytics_uplink.h)  stores a remote gateway's analytics events
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,6 +33,10 @@ class FeedServer {
     std::string token;  // cluster.gateway_token; empty: every call is refused
     std::size_t ring_batches = 1024;
     std::chrono::milliseconds heartbeat{5000};
+    // Stores a remote gateway's analytics segment: (bytes, gateway id, process run, number in the
+    // run) -> false when it was stored before; throws std::invalid_argument on bytes that are not a
+    // segment. Unset: analytics is off here and the route answers 404.
+    std::function<bool(std::string_view, std::string_view, std::string_view, std::int64_t)> analytics;
   };
 
   FeedServer(store::Store& store, Options options);

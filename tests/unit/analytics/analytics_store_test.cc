@@ -8,6 +8,7 @@
 
 #include "analytics/analytics_rest.h"
 #include "analytics/histogram.h"
+#include "analytics/segment.h"
 #include "common/problem.h"
 #include "http/rest_router.h"
 #include "store/sqlite/sqlite_db.h"
@@ -280,6 +281,42 @@ TEST_F(AnalyticsStoreTest, RawEventsStoredOneRowEachByEarlierVersionsAreKept) {
   EXPECT_TRUE(newest.at("apiProductId").is_null());
   store::sqlite::Db check((dir_ / "analytics.db").string());
   EXPECT_FALSE(check.prepare("SELECT 1 FROM sqlite_master WHERE name = 'analytics_events'").step());
+}
+
+TEST_F(AnalyticsStoreTest, RemoteSegmentsAreStoredOnceAndCountedInTheRollups) {
+  SegmentEncoder enc;
+  const std::vector<Event> calls{event(kT0, "a", "app1", 200, ErrorCategory::kNone, 1000),
+                                 event(kT0 + 5, "a", "app1", 429, ErrorCategory::kThrottling, 300)};
+  for (const Event& e : calls) enc.add(e, "Edge");
+  const std::string segment(enc.finish());
+  const Scope all = scope(kT0, kT0 + 60000);
+  EXPECT_TRUE(store_->write_segment(segment, "gw1:8280", "boot-1", 1));
+  EXPECT_FALSE(store_->write_segment(segment, "gw1:8280", "boot-1", 1));  // sent again after a lost answer
+  EXPECT_EQ(store_->summary(all).at("count").as_int64(), 2);
+  EXPECT_EQ(store_->events(all, 25, 0).at("pagination").at("total").as_int64(), 2);
+  EXPECT_EQ(store_->events(all, 25, 0).at("list").as_array()[0].at("environment").as_string(), "Edge");
+  // The same numbers from another gateway, or from the same gateway's next run, are new segments.
+  EXPECT_TRUE(store_->write_segment(segment, "gw2:8280", "boot-9", 1));
+  EXPECT_TRUE(store_->write_segment(segment, "gw1:8280", "boot-2", 1));
+  EXPECT_FALSE(store_->write_segment(segment, "gw1:8280", "boot-2", 1));
+  const json::object sum = store_->summary(all);
+  EXPECT_EQ(sum.at("count").as_int64(), 6);
+  EXPECT_EQ(sum.at("throttled").as_int64(), 0);  // the events say they were not throttled, only 429
+  EXPECT_EQ(store_->errors(all).at("count").as_int64(), 3);
+}
+
+TEST_F(AnalyticsStoreTest, BytesThatAreNotAWholeSegmentAreRefusedAndStoreNothing) {
+  SegmentEncoder enc;
+  enc.add(event(kT0, "a", "app1", 200, ErrorCategory::kNone, 1000), "Edge");
+  const std::string segment(enc.finish());
+  EXPECT_THROW(store_->write_segment("", "gw", "b", 1), std::invalid_argument);
+  EXPECT_THROW(store_->write_segment("not a segment", "gw", "b", 1), std::invalid_argument);
+  EXPECT_THROW(store_->write_segment(segment.substr(0, segment.size() - 1), "gw", "b", 1), std::invalid_argument);
+  EXPECT_THROW(store_->write_segment(segment + "x", "gw", "b", 1), std::invalid_argument);
+  const Scope all = scope(kT0, kT0 + 60000);
+  EXPECT_EQ(store_->summary(all).at("count").as_int64(), 0);
+  EXPECT_EQ(store_->events(all, 25, 0).at("count").as_int64(), 0);
+  EXPECT_TRUE(store_->write_segment(segment, "gw", "b", 1));  // a refusal did not take its number
 }
 
 TEST(AnalyticsQuery, TimesParseAsRfc3339UtcOrEpochMillis) {
