@@ -122,12 +122,18 @@ std::uint32_t RouteTrie::literal(const Node& node, std::string_view segment) {
 
 void RouteTrie::match_from(std::uint32_t node_idx, std::string_view path, std::size_t pos, int verb,
                         RouteMatch& best, bool& method_mismatch) const {
+  // The path is an API's, not for this method: that API is named in the 405's analytics event.
+  const auto mismatch = [&](const MethodTable& t) {
+    method_mismatch = true;
+    for (const Leaf& l : t)
+      if (!best.api && l.op) best.api = l.api;
+  };
   const Node& node = nodes_[node_idx];
   auto [b, e] = next_segment(path, pos);
   if (b >= path.size()) {
     if (node.exact != kNone) {
       if (pick(tables_[node.exact], verb, path, best)) return;
-      method_mismatch = true;
+      mismatch(tables_[node.exact]);
     }
   } else {
     const std::string_view seg = path.substr(b, e - b);
@@ -142,7 +148,7 @@ void RouteTrie::match_from(std::uint32_t node_idx, std::string_view path, std::s
   }
   if (node.wildcard != kNone) {
     if (pick(tables_[node.wildcard], verb, path, best)) return;
-    method_mismatch = true;
+    mismatch(tables_[node.wildcard]);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
@@ -242,9 +243,11 @@ void FeedServer::Follower::run() {
 
 namespace {
 
-// A header value a remote gateway must send, 1..`max` bytes.
+// A header value a remote gateway must send, 1..`max` bytes (`name` as messages show it).
 std::string_view required_header(const http::RestRequest& req, std::string_view name, std::size_t max) {
-  const std::string_view v = req.header(name);
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string_view v = req.header(lower);
   if (v.empty() || v.size() > max)
     throw ProblemError(Problem::bad_request(fmt::format("The header {} is required (1 to {} bytes)", name, max)));
   return v;
@@ -365,9 +368,9 @@ void FeedServer::start(http::RestRouter& router) {
     authorize(req);
     if (!options_.analytics)
       throw ProblemError(Problem::not_found("Analytics is disabled on this control plane (analytics.enabled)"));
-    const std::string_view gateway = required_header(req, "x-archway-gateway", 255);
-    const std::string_view boot = required_header(req, "x-archway-boot", 64);
-    const std::string_view seq_text = required_header(req, "x-archway-sequence", 19);
+    const std::string_view gateway = required_header(req, "X-Archway-Gateway", 255);
+    const std::string_view boot = required_header(req, "X-Archway-Boot", 64);
+    const std::string_view seq_text = required_header(req, "X-Archway-Sequence", 19);
     std::int64_t seq = 0;
     const auto [end, ec] = std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), seq);
     if (ec != std::errc() || end != seq_text.data() + seq_text.size() || seq < 0)

@@ -41,6 +41,10 @@ TEST_F(RouterTest, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(r_.match("GET", "/store/2.0/pets").status, MatchStatus::kNotFound);
   EXPECT_EQ(r_.match("DELETE", "/store/1.0/pets/42").status, MatchStatus::kMethodNotAllowed);
   EXPECT_EQ(r_.match("BREW", "/store/1.0/pets/42").status, MatchStatus::kMethodNotAllowed);
+  // A 405 names the API whose path it is (its analytics event counts for that API); a 404 none.
+  EXPECT_EQ(r_.match("DELETE", "/store/1.0/pets/42").api, &api_);
+  EXPECT_EQ(r_.match("DELETE", "/store/1.0/pets/42").op, nullptr);
+  EXPECT_EQ(r_.match("GET", "/nope/1.0/pets").api, nullptr);
 }
 
 TEST_F(RouterTest, HeadFallsBackToGet) { EXPECT_EQ(r_.match("HEAD", "/store/1.0/pets").op, &list_); }
