@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include "store/copy/store_copy.h"
@@ -10,6 +11,7 @@
 namespace archway::app {
 
 namespace copy = store::copy;
+namespace fs = std::filesystem;
 
 int run_migrate(const MigrateOptions& options) {
   std::string error;
@@ -53,11 +55,17 @@ int run_migrate(const MigrateOptions& options) {
                  "the copy was rolled back, the target is as it was\n";
     return 1;
   }
+  // The key that opens the sealed secrets: beside the SQLite file, or on the cluster's nodes.
+  std::string key = "the source's master.key";
+  if (from->kind == copy::Endpoint::Kind::kSqlite) {
+    const fs::path dir = fs::is_directory(from->location) ? fs::path(from->location) : fs::path(from->location).parent_path();
+    key = (dir / "master.key").string();
+  }
   std::cout << fmt::format(
       "copied {} tables in {:.1f} s at schema version {}; the change log continues after revision {}.\n"
-      "Carry the source's master.key to the data directory of every node that opens the target: signing\n"
+      "Carry {} to the data directory of every node that opens the target: signing\n"
       "keys and endpoint credentials are sealed with it.\n",
-      report.tables.size(), seconds, report.schema_version, report.change_log_revision);
+      report.tables.size(), seconds, report.schema_version, report.change_log_revision, key);
   return 0;
 }
 

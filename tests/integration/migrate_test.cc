@@ -275,6 +275,10 @@ TEST_F(Migrate, SqliteInstallationMovesToPostgresWithEveryRecordIntact) {
     }
     if (known) targets.push_back(target);
   }
+  // Searches go through the trigram index (fts5 on SQLite, pg_trgm on PostgreSQL).
+  for (const char* search : {"/api/am/publisher/v4/apis?query=nvento", "/api/am/publisher/v4/apis?query=name:Stock",
+                             "/api/am/publisher/v4/search?query=Inventory", "/api/am/devportal/v3/apis?query=tock"})
+    targets.push_back(search);
   ASSERT_GT(targets.size(), 100u);
   auto read_all = [&] {
     std::map<std::string, Answer> out;
@@ -314,6 +318,7 @@ TEST_F(Migrate, SqliteInstallationMovesToPostgresWithEveryRecordIntact) {
                             "revoked_tokens", "change_log", "api_comments"})
     EXPECT_NE(out.find(std::string("\n") + table + " "), std::string::npos) << table << " missing:\n" << out;
   EXPECT_EQ(out.find("DIFFERENT"), std::string::npos) << out;
+  EXPECT_NE(out.find("Carry " + old_dir + "/master.key"), std::string::npos) << out;
 
   // A node of the cluster: a data directory of its own with only the master key carried over, on
   // the ports the SQLite node had (the Default environment's URLs name them).
@@ -434,9 +439,11 @@ TEST_F(Migrate, FailureHalfWayLeavesTheTargetAsItWas) {
   EXPECT_NE(out.find("api_deployments.deployed_time holds a text value where the schema says integer"),
             std::string::npos)
       << out;
-  for (const auto& [table, rows] : pg_counts(url))
-    if (table != "schema_migrations" && table != "throttle_policies" && table != "system_scope_roles")
+  for (const auto& [table, rows] : pg_counts(url)) {
+    if (table != "schema_migrations" && table != "throttle_policies" && table != "system_scope_roles") {
       EXPECT_EQ(rows, 0) << table;
+    }
+  }
   // Fixed, the same target takes it.
   sqlite_exec(source + "/archway.db", "UPDATE api_deployments SET deployed_time = 1");
   EXPECT_EQ(migrate({"--from", "sqlite:" + source, "--to", url}, out), 0) << out;
@@ -448,6 +455,16 @@ TEST_F(Migrate, PostgresDatabaseMovesBackToSqlite) {
   std::string out;
   ASSERT_EQ(migrate({"--from", "sqlite:" + small_installation(4), "--to", url}, out), 0) << out;
   const std::string dir = temp_dir();
+  auto pg_exec = [&](const std::string& sql) {
+    store::postgres::PgConnection conn(store::postgres::PgOptions{url});
+    conn.exec(sql);
+  };
+  // Refused (a table SQLite's schema lacks): the file it would have written is not left behind.
+  pg_exec("CREATE TABLE plugin_state (id TEXT PRIMARY KEY)");
+  EXPECT_EQ(migrate({"--from", url, "--to", "sqlite:" + dir}, out), 1) << out;
+  EXPECT_NE(out.find("tables only in PostgreSQL: plugin_state"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir + "/archway.db"));
+  pg_exec("DROP TABLE plugin_state");
   ASSERT_EQ(migrate({"--from", url, "--to", "sqlite:" + dir}, out), 0) << out;
   EXPECT_EQ(out.find("DIFFERENT"), std::string::npos) << out;
   const std::int64_t copied = pg_value(url, "SELECT MAX(revision) FROM change_log");

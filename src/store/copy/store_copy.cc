@@ -31,6 +31,7 @@ constexpr std::string_view kMigrationsTable = "schema_migrations";
 // At most this many rows per INSERT (and under both backends' limit on parameters).
 constexpr std::size_t kMaxBatchRows = 200;
 constexpr std::size_t kMaxBatchParams = 30000;
+constexpr std::size_t kMaxBatchBytes = 4 << 20;  // documents and thumbnails go a few at a time
 
 // How a column's values are read and written: by its PostgreSQL type, the side whose types are
 // strict (SQLite's declared types only suggest one).
@@ -438,8 +439,9 @@ class TableWriter {
     batch_rows_ = std::max<std::size_t>(1, std::min(kMaxBatchRows, kMaxBatchParams / t.columns.size()));
   }
   void add(Row row) {
+    for (const auto& v : row) pending_bytes_ += v.bytes.size() + sizeof(Value);
     pending_.push_back(std::move(row));
-    if (pending_.size() == batch_rows_) flush();
+    if (pending_.size() == batch_rows_ || pending_bytes_ >= kMaxBatchBytes) flush();
   }
   void flush() {
     if (pending_.empty()) return;
@@ -449,6 +451,7 @@ class TableWriter {
       for (const auto& v : row) bind_value(s, ++index, v);
     s.run();
     pending_.clear();
+    pending_bytes_ = 0;
   }
 
  private:
@@ -463,6 +466,7 @@ class TableWriter {
   Connection& conn_;
   const Table& table_;
   std::size_t batch_rows_;
+  std::size_t pending_bytes_ = 0;
   std::vector<Row> pending_;
 };
 
@@ -574,10 +578,9 @@ std::optional<Endpoint> parse_endpoint(std::string_view text, std::string* error
   return std::nullopt;
 }
 
-CopyReport copy_store(const Endpoint& from, const Endpoint& to, const CopyOptions& options) {
-  if (from.kind == to.kind)
-    throw CopyError(CopyError::Kind::kUsage,
-                    "the source and the target must be one SQLite file and one PostgreSQL database");
+namespace {
+
+CopyReport copy_into(const Endpoint& from, const Endpoint& to, const CopyOptions& options) {
   auto source = open_source(from);
   auto target = open_target(to);
   Connection& lite = from.kind == Endpoint::Kind::kSqlite ? *source : *target;
@@ -678,6 +681,30 @@ CopyReport copy_store(const Endpoint& from, const Endpoint& to, const CopyOption
                     fmt::format("the copy failed and was rolled back, the target is as it was: {}", e.what()));
   }
   return report;
+}
+
+}  // namespace
+
+CopyReport copy_store(const Endpoint& from, const Endpoint& to, const CopyOptions& options) {
+  if (from.kind == to.kind)
+    throw CopyError(CopyError::Kind::kUsage,
+                    "the source and the target must be one SQLite file and one PostgreSQL database");
+  // A SQLite file the copy creates is removed again unless the copy commits.
+  std::string created;
+  if (to.kind == Endpoint::Kind::kSqlite && !fs::exists(sqlite_file(to.location))) created = sqlite_file(to.location);
+  auto remove_created = [&] {
+    if (created.empty()) return;
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(created + suffix, ec);
+  };
+  try {
+    CopyReport report = copy_into(from, to, options);
+    if (!report.committed) remove_created();
+    return report;
+  } catch (...) {
+    remove_created();
+    throw;
+  }
 }
 
 }  // namespace archway::store::copy
