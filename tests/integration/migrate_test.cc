@@ -428,6 +428,14 @@ TEST_F(Migrate, TableOrColumnUnknownToTheTargetStopsTheCopy) {
   EXPECT_EQ(pg_counts(url).at("apis"), 0);
 }
 
+TEST_F(Migrate, SourceOfAnOlderReleaseIsRefusedWithTheWayForward) {
+  const std::string source = small_installation();
+  sqlite_exec(source + "/archway.db", "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)");
+  std::string out;
+  EXPECT_EQ(migrate({"--from", "sqlite:" + source, "--to", database("older")}, out), 1) << out;
+  EXPECT_NE(out.find("run this release's `archway serve` on the source once"), std::string::npos) << out;
+}
+
 // A value the copy cannot carry faithfully (text in an integer column) fails it half-way: the
 // tables already written are rolled back with it.
 TEST_F(Migrate, FailureHalfWayLeavesTheTargetAsItWas) {
@@ -447,6 +455,27 @@ TEST_F(Migrate, FailureHalfWayLeavesTheTargetAsItWas) {
   // Fixed, the same target takes it.
   sqlite_exec(source + "/archway.db", "UPDATE api_deployments SET deployed_time = 1");
   EXPECT_EQ(migrate({"--from", "sqlite:" + source, "--to", url}, out), 0) << out;
+}
+
+// The copy reads every table back before it commits: a target that stores something else than it
+// was given (here a trigger that renames APIs) is reported table by table and rolled back.
+TEST_F(Migrate, RowsThatReadBackDifferentlyAreReportedAndRolledBack) {
+  const std::string url = database("altered");
+  const std::string source = small_installation(2);
+  std::string out;
+  ASSERT_EQ(migrate({"--from", "sqlite:" + source, "--to", url}, out), 0) << out;
+  const auto counts = pg_counts(url);
+  {
+    store::postgres::PgConnection conn(store::postgres::PgOptions{url});
+    conn.exec(
+        "CREATE FUNCTION rename_api() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.name := NEW.name || '!'; "
+        "RETURN NEW; END $$; CREATE TRIGGER rename_api BEFORE INSERT ON apis FOR EACH ROW EXECUTE FUNCTION rename_api()");
+  }
+  EXPECT_EQ(migrate({"--from", "sqlite:" + source, "--to", url, "--overwrite"}, out), 1) << out;
+  EXPECT_NE(out.find("DIFFERENT"), std::string::npos) << out;
+  EXPECT_NE(out.find("rolled back"), std::string::npos) << out;
+  EXPECT_EQ(pg_counts(url), counts);
+  EXPECT_EQ(pg_value(url, "SELECT COUNT(*) FROM apis WHERE name LIKE '%!'"), 0);
 }
 
 // The way back: a PostgreSQL database into a new SQLite file that `archway serve` then runs on.
