@@ -1,6 +1,9 @@
 #include "app/migrate.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -13,6 +16,33 @@ namespace archway::app {
 namespace copy = store::copy;
 namespace fs = std::filesystem;
 
+namespace {
+
+// The data directory of a SQLite end: the directory given, or the one holding the file.
+fs::path data_dir_of(const copy::Endpoint& e) {
+  return fs::is_directory(e.location) ? fs::path(e.location) : fs::path(e.location).parent_path();
+}
+
+// The pid of an `archway` process serving from `dir` (it holds archway.lock while it runs), or
+// empty when none does.
+std::string running_server(const fs::path& dir) {
+  const int fd = ::open((dir / "archway.lock").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  std::string holder;
+  if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+    flock(fd, LOCK_UN);
+  } else {
+    char pid[32] = {};
+    const ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+    holder = n > 0 ? std::string(pid, static_cast<std::size_t>(n)) : std::string("?");
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+  }
+  ::close(fd);
+  return holder;
+}
+
+}  // namespace
+
 int run_migrate(const MigrateOptions& options) {
   std::string error;
   const auto from = copy::parse_endpoint(options.from, &error);
@@ -24,6 +54,16 @@ int run_migrate(const MigrateOptions& options) {
   if (!to) {
     std::cerr << "archway migrate: --to: " << error << "\n";
     return 2;
+  }
+  // A server still running on the source would take writes the copy does not see.
+  for (const auto* e : {&*from, &*to}) {
+    if (e->kind != copy::Endpoint::Kind::kSqlite) continue;
+    if (const std::string pid = running_server(data_dir_of(*e)); !pid.empty()) {
+      std::cerr << fmt::format("archway migrate: an archway process (pid {}) is running on {}: stop it first. "
+                               "Nothing was written\n",
+                               pid, data_dir_of(*e).string());
+      return 1;
+    }
   }
   std::cout << fmt::format("archway migrate: {} -> {}\n", from->display(), to->display()) << std::flush;
   const auto start = std::chrono::steady_clock::now();
@@ -58,8 +98,7 @@ int run_migrate(const MigrateOptions& options) {
   // The key that opens the sealed secrets: beside the SQLite file, or on the cluster's nodes.
   std::string key = "the source's master.key";
   if (from->kind == copy::Endpoint::Kind::kSqlite) {
-    const fs::path dir = fs::is_directory(from->location) ? fs::path(from->location) : fs::path(from->location).parent_path();
-    key = (dir / "master.key").string();
+    key = (data_dir_of(*from) / "master.key").string();
   }
   std::cout << fmt::format(
       "copied {} tables in {:.1f} s at schema version {}; the change log continues after revision {}.\n"

@@ -428,6 +428,24 @@ TEST_F(Migrate, TableOrColumnUnknownToTheTargetStopsTheCopy) {
   EXPECT_EQ(pg_counts(url).at("apis"), 0);
 }
 
+// A server still serving from the source would take writes the copy misses.
+TEST_F(Migrate, SourceStillServedByARunningServerIsRefused) {
+  const std::string dir = small_installation();
+  ServerOptions o;
+  o.data_dir = dir;
+  o.extra_args = {"--set", "store.url="};
+  server_ = new ServerProcess(o);
+  const std::string url = database("live");
+  std::string out;
+  EXPECT_EQ(migrate({"--from", "sqlite:" + dir, "--to", url}, out), 1) << out;
+  EXPECT_NE(out.find("an archway process (pid " + std::to_string(server_->pid()) + ") is running on " + dir),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(pg_value(url, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'apis'"), 0);
+  ASSERT_EQ(server_->stop(), 0);
+  EXPECT_EQ(migrate({"--from", "sqlite:" + dir, "--to", url}, out), 0) << out;
+}
+
 TEST_F(Migrate, SourceOfAnOlderReleaseIsRefusedWithTheWayForward) {
   const std::string source = small_installation();
   sqlite_exec(source + "/archway.db", "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)");
