@@ -122,6 +122,17 @@ class Migrate : public ServerSuite {
   std::vector<std::string> dirs_;
 };
 
+// The source's row count `archway migrate` printed for `table` (-1: no such line).
+std::int64_t rows_in_report(const std::string& out, const std::string& table) {
+  const std::size_t at = out.find("\n" + table + " ");
+  if (at == std::string::npos) return -1;
+  std::istringstream line(out.substr(at + 1, out.find('\n', at + 1) - at - 1));
+  std::string name;
+  std::int64_t source = -1;
+  line >> name >> source;
+  return source;
+}
+
 // What a GET route answered: status, content type and the exact body.
 struct Answer {
   int status = 0;
@@ -254,6 +265,24 @@ TEST_F(Migrate, SqliteInstallationMovesToPostgresWithEveryRecordIntact) {
                 .status,
             200);
 
+  // An external key manager (its JWKS served by the test's backend) and a task waiting for approval.
+  backend_->serve_static("/idp-jwks", admin("GET", "/oauth2/jwks").body);
+  auto km = admin("POST", "/api/am/admin/v4/key-managers",
+                  R"({"name":"Corporate","type":"Okta","issuer":"https://idp.example.com","certificates":{"type":"JWKS","value":")" +
+                      backend_->url("/idp-jwks") + R"("},"consumerKeyClaim":"cid","scopesClaim":"scp"})");
+  ASSERT_EQ(km.status, 201) << km.body;
+  ids["{keyManagerId}"] = str(json_of(km)["id"]);
+  ASSERT_EQ(admin("PUT", "/api/am/admin/v4/workflow-config",
+                  R"({"list":[{"workflowType":"AM_APPLICATION_CREATION","approvalRequired":true}]})")
+                .status,
+            200);
+  auto waiting = admin("POST", kDev + "/applications", R"({"name":"Awaiting","throttlingPolicy":"Unlimited"})");
+  ASSERT_EQ(waiting.status, 201) << waiting.body;
+  ASSERT_EQ(admin("PUT", "/api/am/admin/v4/workflow-config",
+                  R"({"list":[{"workflowType":"AM_APPLICATION_CREATION","approvalRequired":false}]})")
+                .status,
+            200);
+
   // Calls through the gateway with the token the application got before the move.
   EXPECT_EQ(wait_for_call("/inventory/1.0.0/items", client.token, 200), 200);
   EXPECT_EQ(call("/inventory/1.0.0/items", revoked.token).status, 401);
@@ -315,8 +344,8 @@ TEST_F(Migrate, SqliteInstallationMovesToPostgresWithEveryRecordIntact) {
   for (const char* table : {"apis", "api_documents", "api_thumbnails", "signing_keys", "application_keys",
                             "subscriptions", "throttle_policies", "catalog_services", "users", "shared_scopes",
                             "gateway_environments", "platform_gateways", "server_settings", "api_keys",
-                            "revoked_tokens", "change_log", "api_comments"})
-    EXPECT_NE(out.find(std::string("\n") + table + " "), std::string::npos) << table << " missing:\n" << out;
+                            "revoked_tokens", "change_log", "api_comments", "key_managers", "workflows"})
+    EXPECT_GT(rows_in_report(out, table), 0) << table << " copied no row:\n" << out;
   EXPECT_EQ(out.find("DIFFERENT"), std::string::npos) << out;
   EXPECT_NE(out.find("Carry " + old_dir + "/master.key"), std::string::npos) << out;
 
