@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "app/bulk_load.h"
+#include "app/migrate.h"
 #include "app/serve.h"
 #include "common/config.h"
 
@@ -24,6 +25,8 @@ constexpr const char* kDescription =
     "  gateway  The gateway listener only, fed by --control-plane URL[,URL...] over HTTP;\n"
     "           keeps its last snapshot in --data-dir and serves it while no control plane answers.\n"
     "  bulk-load  Write a large configuration into a data directory (for benchmarks).\n"
+    "  migrate  Copy the store between SQLite and PostgreSQL: --from sqlite:PATH\n"
+    "           --to postgresql://... moves an all-in-one installation to a cluster.\n"
     "  version  Print the version (also: archway --version).\n"
     "\n"
     "Configuration: archway.toml (or --config FILE), then ARCHWAY_* environment variables\n"
@@ -88,6 +91,24 @@ int main(int argc, char** argv) {
   bulk_cmd->add_option("--backend", bulk.backend_url, "The APIs' production endpoint (default http://127.0.0.1:8080)");
   bulk_cmd->add_option("--prefix", bulk.prefix, "Names and contexts: <prefix>N, /<prefix>N (default bulk)");
 
+  archway::app::MigrateOptions migrate;
+  auto* migrate_cmd = app.add_subcommand(
+      "migrate", "Copy every record of a store into an empty one: SQLite to PostgreSQL (an all-in-one "
+                 "installation to a cluster) or back, in one transaction, checked table by table");
+  migrate_cmd->add_option("--from", migrate.from, "The store to read: sqlite:PATH (file or data directory) "
+                                                  "or postgresql://user:password@host:port/db")
+      ->required();
+  migrate_cmd->add_option("--to", migrate.to, "The store to write, the other kind; its schema is created or "
+                                              "brought up to date first")
+      ->required();
+  migrate_cmd->add_flag("--overwrite", migrate.overwrite,
+                        "Replace whatever the target holds (deleted in the same transaction) instead of "
+                        "refusing a target with data");
+  migrate_cmd->footer(
+      "Stop every node on the source first. The source is only read. Nothing is written unless every "
+      "table copies whole: each table's rows are compared before the commit. Carry the source's "
+      "master.key to the nodes that open the target. See docs/deployment.md.");
+
   app.add_subcommand("version", "Print the version")->callback([] { std::cout << "archway " ARCHWAY_VERSION "\n"; });
 
   CLI11_PARSE(app, argc, argv);
@@ -107,6 +128,7 @@ int main(int argc, char** argv) {
     return archway::app::run_serve(rc.options);
   }
   if (bulk_cmd->parsed()) return archway::app::run_bulk_load(bulk);
+  if (migrate_cmd->parsed()) return archway::app::run_migrate(migrate);
   if (app.get_subcommands().empty()) {  // bare `archway`: who it is and what it can do
     std::cout << "archway " ARCHWAY_VERSION "\n\n" << app.help();
     return 0;

@@ -18,9 +18,12 @@ store::sql::Error::Kind error_kind(int result_code);
 
 class SqliteConnection final : public store::sql::Connection {
  public:
+  enum class Access { kReadWrite, kReadOnly };
   // Opens (creating if needed) the database at `path`: extended result codes, a busy timeout,
   // WAL, synchronous=NORMAL and foreign keys on. Throws store::sql::Error when it cannot.
-  explicit SqliteConnection(const std::string& path);
+  // kReadOnly opens an existing file without the right to write it (`archway migrate`'s source):
+  // no journal mode is set and every statement that would write fails.
+  explicit SqliteConnection(const std::string& path, Access access = Access::kReadWrite);
   ~SqliteConnection() override;
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
