@@ -2,7 +2,9 @@
 # Gateway throughput with analytics on and off: the same unsecured API in front of an nginx backend
 # (1 KB static file), two `archway serve` processes (analytics.enabled true / false) started one
 # at a time, loaded by wrk in alternating rounds; prints the median requests/s of each and the
-# ratio on/off (target >= 0.97), and what the analytics run stored and dropped (from its log).
+# ratio on/off (target >= 0.97), the gateway's CPU microseconds per request in each (utime+stime
+# of the archway process around each wrk run: steadier than requests/s on a shared machine) and
+# what the analytics run stored and dropped (from its log).
 # Usage: bench/analytics_overhead.sh [path/to/archway]   (env: DURATION=8s CONNECTIONS=50 ROUNDS=3 WORKERS=2)
 set -euo pipefail
 ARCHWAY=${1:-build/release/archway}
@@ -47,13 +49,21 @@ start() {
   for _ in $(seq 200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW/bench/1.0/1k")" = 200 ] && break; sleep 0.02; done
 }
 stop() { kill -TERM "$APID"; wait "$APID" || true; }
-measure() {  # prints "rps p99ms"
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$GW/bench/1.0/1k" | python3 -c '
-import sys,re
-t=sys.stdin.read()
-rps=float(re.search(r"Requests/sec:\s+([\d.]+)",t).group(1))
-m=re.search(r"99%\s+([\d.]+)(us|ms|s)",t); v=float(m.group(1)); v=v/1000 if m.group(2)=="us" else v*1000 if m.group(2)=="s" else v
-print(rps, v)'
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$APID/stat"; }  # utime + stime, in clock ticks
+measure() {  # prints "rps p99ms cpu_us_per_request"
+  local before after
+  before=$(cpu_ticks)
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$GW/bench/1.0/1k" > "$work/wrk.txt"
+  after=$(cpu_ticks)
+  python3 - "$work/wrk.txt" "$((after - before))" "$(getconf CLK_TCK)" <<'PY'
+import sys, re
+t = open(sys.argv[1]).read()
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+n = int(re.search(r"(\d+) requests in", t).group(1))
+m = re.search(r"99%\s+([\d.]+)(us|ms|s)", t); v = float(m.group(1))
+v = v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
+print(rps, v, int(sys.argv[2]) / int(sys.argv[3]) * 1e6 / max(n, 1))
+PY
 }
 on=(); off=()
 for r in $(seq "$ROUNDS"); do
@@ -65,9 +75,10 @@ python3 - "$work/on.txt" "$work/off.txt" <<'PY'
 import sys, statistics
 def load(p): return [tuple(map(float, l.split())) for l in open(p) if l.strip()]
 on, off = load(sys.argv[1]), load(sys.argv[2])
-mon, moff = statistics.median(r for r, _ in on), statistics.median(r for r, _ in off)
-print(f"analytics on : {mon:.0f} requests/s (p99 ms {statistics.median(p for _, p in on):.2f})  rounds {on}")
-print(f"analytics off: {moff:.0f} requests/s (p99 ms {statistics.median(p for _, p in off):.2f})  rounds {off}")
-print(f"throughput ratio on/off: {mon / moff:.3f}  (target >= 0.97)")
+med = lambda rows, i: statistics.median(r[i] for r in rows)
+mon, moff = med(on, 0), med(off, 0)
+print(f"analytics on : {mon:.0f} requests/s (p99 ms {med(on, 1):.2f}, {med(on, 2):.1f} CPU us/request)  rounds {[r[0] for r in on]}")
+print(f"analytics off: {moff:.0f} requests/s (p99 ms {med(off, 1):.2f}, {med(off, 2):.1f} CPU us/request)  rounds {[r[0] for r in off]}")
+print(f"throughput ratio on/off: {mon / moff:.3f}  (target >= 0.97); CPU per request on/off: {med(on, 2) / med(off, 2):.3f}")
 PY
 grep -h "analytics:" "$work/on.log" || true
