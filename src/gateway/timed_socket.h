@@ -1,7 +1,7 @@
 #pragma once
 // A TCP socket with one deadline timer for the life of the connection, the gateway's stream on both
 // sides (client and backend; under asio::ssl::stream for TLS). Each operation is bracketed:
-// `arm(timeout)` before it stores a deadline value (a clock read, no timer call) and `settle(ec)`
+// `arm(timeout)` before it stores a deadline value (a coarse clock read, no timer call) and `settle(ec)`
 // after it. The timer waits for the earliest deadline it was given and, when it fires, compares
 // with the current one: passed while an operation is pending, the socket is closed (the operation
 // completes and settle() reports asio::error::timed_out); not yet passed, it waits again. So a
@@ -11,6 +11,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
+
+#include <time.h>
 
 #include <chrono>
 #include <memory>
@@ -29,10 +31,11 @@ class TimedSocket : public boost::asio::ip::tcp::socket {
   TimedSocket& operator=(const TimedSocket&) = delete;
   ~TimedSocket() { state_->owner = nullptr; }  // a wait still queued finds no owner
 
-  // The next operation must complete within `timeout` from now.
+  // The next operation must complete within `timeout` from now (give or take the coarse clock's
+  // tick, a few milliseconds: deadlines are seconds long, and arming happens several times a request).
   void arm(std::chrono::milliseconds timeout) {
     State& s = *state_;
-    s.at = clock::now() + timeout;
+    s.at = coarse_now() + timeout;
     s.active = true;
     s.expired = false;
     if (s.at < s.scheduled) schedule(s.at);
@@ -61,6 +64,14 @@ class TimedSocket : public boost::asio::ip::tcp::socket {
     bool active = false;                                      // an armed operation is pending
     bool expired = false;                                     // the deadline closed the socket
   };
+
+  // CLOCK_MONOTONIC (steady_clock's clock) as of the last tick: no time-stamp counter read.
+  static clock::time_point coarse_now() noexcept {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return clock::time_point(std::chrono::duration_cast<clock::duration>(std::chrono::seconds(ts.tv_sec) +
+                                                                          std::chrono::nanoseconds(ts.tv_nsec)));
+  }
 
   void schedule(clock::time_point t) {
     state_->scheduled = t;
