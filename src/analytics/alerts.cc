@@ -6,35 +6,23 @@
 #include <boost/url/parse.hpp>
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/problem.h"
 #include "http/client.h"
 #include "http/tls_context.h"
-#include "store/sqlite/sqlite_db.h"
 
 namespace archway::analytics {
 
 namespace json = boost::json;
 using common::Problem;
 using common::ProblemError;
-using store::sqlite::Stmt;
+using store::sql::Stmt;
 
 namespace {
 
-constexpr std::string_view kSchema = R"(
-CREATE TABLE IF NOT EXISTS analytics_alert_rules (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL, api_id TEXT NOT NULL, application_id TEXT NOT NULL,
-  type TEXT NOT NULL, threshold DOUBLE PRECISION NOT NULL, window_minutes INTEGER NOT NULL,
-  webhook_url TEXT NOT NULL, enabled INTEGER NOT NULL, created_ms BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS analytics_alerts (
-  id TEXT PRIMARY KEY, rule_id TEXT NOT NULL, rule_name TEXT NOT NULL, state TEXT NOT NULL,
-  value DOUBLE PRECISION NOT NULL, threshold DOUBLE PRECISION NOT NULL,
-  fired_ms BIGINT NOT NULL, resolved_ms BIGINT);
-CREATE INDEX IF NOT EXISTS analytics_alerts_rule ON analytics_alerts (rule_id, state);
-CREATE INDEX IF NOT EXISTS analytics_alerts_fired ON analytics_alerts (fired_ms);
-)";
 
 constexpr std::string_view kRuleColumns =
     "id, name, api_id, application_id, type, threshold, window_minutes, webhook_url, enabled";
@@ -141,10 +129,7 @@ bool rule_breached(const std::string& type, double value, double threshold) {
 }
 
 AlertEngine::AlertEngine(AnalyticsStore& store, AlertOptions options)
-    : store_(store), options_(options), tls_(http::make_client_tls()) {
-  std::lock_guard lock(store_.read_mutex());
-  store_.reader().exec(kSchema);
-}
+    : store_(store), options_(options), tls_(http::make_client_tls()) {}
 
 AlertEngine::~AlertEngine() { stop(); }
 
@@ -183,8 +168,8 @@ void AlertEngine::run() {
 }
 
 std::vector<AlertRule> AlertEngine::rules() {
-  std::lock_guard lock(store_.read_mutex());
-  Stmt st = store_.reader().prepare("SELECT " + std::string(kRuleColumns) +
+  auto conn = store_.reader();
+  Stmt st = conn->prepare("SELECT " + std::string(kRuleColumns) +
                                     " FROM analytics_alert_rules ORDER BY created_ms, id");
   std::vector<AlertRule> out;
   while (st.step()) out.push_back(rule_of(st));
@@ -192,8 +177,8 @@ std::vector<AlertRule> AlertEngine::rules() {
 }
 
 std::optional<AlertRule> AlertEngine::rule(const std::string& id) {
-  std::lock_guard lock(store_.read_mutex());
-  Stmt st = store_.reader().prepare("SELECT " + std::string(kRuleColumns) + " FROM analytics_alert_rules WHERE id = ?");
+  auto conn = store_.reader();
+  Stmt st = conn->prepare("SELECT " + std::string(kRuleColumns) + " FROM analytics_alert_rules WHERE id = ?");
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
   return rule_of(st);
@@ -201,8 +186,8 @@ std::optional<AlertRule> AlertEngine::rule(const std::string& id) {
 
 AlertRule AlertEngine::create(AlertRule r) {
   r.id = common::new_uuid();
-  std::lock_guard lock(store_.read_mutex());
-  Stmt st = store_.reader().prepare(
+  auto conn = store_.reader();
+  Stmt st = conn->prepare(
       "INSERT INTO analytics_alert_rules (id, name, api_id, application_id, type, threshold, window_minutes, "
       "webhook_url, enabled, created_ms) VALUES (?,?,?,?,?,?,?,?,?,?)");
   st.bind(1, r.id).bind(2, r.name).bind(3, r.api_id).bind(4, r.application_id).bind(5, r.type);
@@ -213,33 +198,38 @@ AlertRule AlertEngine::create(AlertRule r) {
 }
 
 bool AlertEngine::update(const AlertRule& r) {
-  std::lock_guard lock(store_.read_mutex());
-  Stmt st = store_.reader().prepare(
+  auto conn = store_.reader();
+  Stmt st = conn->prepare(
       "UPDATE analytics_alert_rules SET name = ?, api_id = ?, application_id = ?, type = ?, threshold = ?, "
       "window_minutes = ?, webhook_url = ?, enabled = ? WHERE id = ?");
   st.bind(1, r.name).bind(2, r.api_id).bind(3, r.application_id).bind(4, r.type).bind_real(5, r.threshold);
   st.bind(6, r.window_minutes).bind(7, r.webhook_url).bind(8, std::int64_t{r.enabled}).bind(9, r.id);
   st.run();
-  return store_.reader().changes() > 0;
+  return conn->changes() > 0;
 }
 
 bool AlertEngine::remove(const std::string& id) {
-  std::lock_guard lock(store_.read_mutex());
-  store::sqlite::Transaction tx(store_.reader());
-  Stmt alerts = store_.reader().prepare("DELETE FROM analytics_alerts WHERE rule_id = ?");
-  alerts.bind(1, id);
-  alerts.run();
-  Stmt st = store_.reader().prepare("DELETE FROM analytics_alert_rules WHERE id = ?");
-  st.bind(1, id);
-  st.run();
-  const bool removed = store_.reader().changes() > 0;
-  tx.commit();
-  return removed;
+  auto conn = store_.reader();
+  conn->begin_write();
+  try {
+    Stmt alerts = conn->prepare("DELETE FROM analytics_alerts WHERE rule_id = ?");
+    alerts.bind(1, id);
+    alerts.run();
+    Stmt st = conn->prepare("DELETE FROM analytics_alert_rules WHERE id = ?");
+    st.bind(1, id);
+    st.run();
+    const bool removed = conn->changes() > 0;
+    conn->commit();
+    return removed;
+  } catch (...) {
+    conn->rollback();
+    throw;
+  }
 }
 
 json::object AlertEngine::alerts() {
-  std::lock_guard lock(store_.read_mutex());
-  Stmt st = store_.reader().prepare(
+  auto conn = store_.reader();
+  Stmt st = conn->prepare(
       "SELECT id, rule_id, rule_name, state, value, threshold, fired_ms, resolved_ms FROM analytics_alerts "
       "ORDER BY fired_ms DESC, id LIMIT 1000");
   json::array list;
@@ -249,6 +239,25 @@ json::object AlertEngine::alerts() {
 }
 
 void AlertEngine::evaluate(std::int64_t now_ms) {
+  // Control planes sharing one PostgreSQL database take turns: the one holding this transaction's
+  // advisory lock evaluates the round, the others skip it (alert state is shared, so a rule fires
+  // once however many nodes there are).
+  std::optional<store::sql::ConnectionSource::Lease> turn;
+  if (store_.dialect() == store::sql::Dialect::kPostgres) {
+    turn.emplace(store_.reader());
+    (*turn)->begin_write();
+    Stmt t = (*turn)->prepare("SELECT CASE WHEN pg_try_advisory_xact_lock(7373002) THEN 1 ELSE 0 END");
+    if (!t.step() || t.integer(0) == 0) {
+      (*turn)->rollback();
+      return;
+    }
+  }
+  struct EndTurn {
+    std::optional<store::sql::ConnectionSource::Lease>& turn;
+    ~EndTurn() {
+      if (turn) (*turn)->rollback();  // nothing was written on it: ending it releases the lock
+    }
+  } end_turn{turn};
   for (const AlertRule& r : rules()) {
     if (!r.enabled) continue;
     const auto totals = store_.window(r.api_id, r.application_id, now_ms - r.window_minutes * 60000, now_ms);
@@ -256,15 +265,15 @@ void AlertEngine::evaluate(std::int64_t now_ms) {
     const bool breached = rule_breached(r.type, value, r.threshold);
     std::optional<json::object> changed;
     {
-      std::lock_guard lock(store_.read_mutex());
-      Stmt open = store_.reader().prepare(
+      auto conn = store_.reader();
+      Stmt open = conn->prepare(
           "SELECT id, rule_id, rule_name, state, value, threshold, fired_ms, resolved_ms FROM analytics_alerts "
           "WHERE rule_id = ? AND state = 'firing'");
       open.bind(1, r.id);
       const bool firing = open.step();
       if (breached && !firing) {
         const std::string id = common::new_uuid();
-        Stmt ins = store_.reader().prepare(
+        Stmt ins = conn->prepare(
             "INSERT INTO analytics_alerts (id, rule_id, rule_name, state, value, threshold, fired_ms, resolved_ms) "
             "VALUES (?,?,?,'firing',?,?,?,NULL)");
         ins.bind(1, id).bind(2, r.id).bind(3, r.name).bind_real(4, value).bind_real(5, r.threshold).bind(6, now_ms);
@@ -274,7 +283,7 @@ void AlertEngine::evaluate(std::int64_t now_ms) {
                                {"firedAt", rfc3339(now_ms)}, {"resolvedAt", nullptr}};
       } else if (!breached && firing) {
         json::object a = alert_json(open);
-        Stmt upd = store_.reader().prepare(
+        Stmt upd = conn->prepare(
             "UPDATE analytics_alerts SET state = 'resolved', resolved_ms = ? WHERE id = ?");
         upd.bind(1, now_ms).bind(2, std::string(a["id"].as_string()));
         upd.run();

@@ -13,21 +13,22 @@
 
 #include "analytics/histogram.h"
 #include "analytics/segment.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_connection.h"
 
 namespace archway::analytics {
 
 namespace json = boost::json;
-using store::sqlite::Db;
-using store::sqlite::Stmt;
-using store::sqlite::Transaction;
+using store::sql::Connection;
+using store::sql::ConnectionSource;
+using store::sql::Dialect;
+using store::sql::Stmt;
 
 namespace {
 
 constexpr std::int64_t kMinuteMs = 60000;
 
-// Portable SQL: BIGINT, TEXT, BLOB (BYTEA on PostgreSQL), composite primary keys; the segments' id
-// becomes BIGSERIAL (or an identity column) on PostgreSQL.
+// Plain SQL both dialects take but for two spellings (schema()): the segments' key and body.
+// Alert rules and the alerts they raised (alerts.h) live here too.
 constexpr std::string_view kSchema = R"(
 CREATE TABLE IF NOT EXISTS analytics_segments (
   id INTEGER PRIMARY KEY,
@@ -58,7 +59,50 @@ CREATE TABLE IF NOT EXISTS analytics_apis (
   api_id TEXT PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL, context TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS analytics_applications (
   application_id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS analytics_alert_rules (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, api_id TEXT NOT NULL, application_id TEXT NOT NULL,
+  type TEXT NOT NULL, threshold DOUBLE PRECISION NOT NULL, window_minutes INTEGER NOT NULL,
+  webhook_url TEXT NOT NULL, enabled INTEGER NOT NULL, created_ms BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS analytics_alerts (
+  id TEXT PRIMARY KEY, rule_id TEXT NOT NULL, rule_name TEXT NOT NULL, state TEXT NOT NULL,
+  value DOUBLE PRECISION NOT NULL, threshold DOUBLE PRECISION NOT NULL,
+  fired_ms BIGINT NOT NULL, resolved_ms BIGINT);
+CREATE INDEX IF NOT EXISTS analytics_alerts_rule ON analytics_alerts (rule_id, state);
+CREATE INDEX IF NOT EXISTS analytics_alerts_fired ON analytics_alerts (fired_ms);
 )";
+
+std::string schema(Dialect d) {
+  std::string sql(kSchema);
+  if (d == Dialect::kPostgres) {
+    sql.replace(sql.find("id INTEGER PRIMARY KEY"), 22, "id BIGSERIAL PRIMARY KEY");
+    sql.replace(sql.find("body BLOB"), 9, "body BYTEA");
+  }
+  return sql;
+}
+
+// Runs fn(connection) in a write transaction on a connection of `source`, again from the start
+// when the database asks for it (busy, a serialization failure between control planes), at most
+// three times; fn must be safe to run again.
+template <class F>
+void write_tx(ConnectionSource& source, F&& fn) {
+  for (int attempt = 1;; ++attempt) {
+    auto conn = source.acquire();
+    try {
+      conn->begin_write();
+      fn(*conn);
+      conn->commit();
+      return;
+    } catch (const store::sql::Error& e) {
+      conn->rollback();
+      if (e.kind() == store::sql::Error::Kind::kConnectionLost) conn.mark_broken();
+      if (!e.is_retryable() || attempt == 3) throw;
+    } catch (...) {
+      conn->rollback();
+      throw;
+    }
+  }
+}
+
 
 constexpr std::string_view kInsertSegment =
     "INSERT INTO analytics_segments (first_ms, last_ms, events, body) VALUES (?,?,?,?)";
@@ -326,20 +370,21 @@ constexpr std::size_t kMaxPooledStrings = 100000;
 // The writer's side: prepared statements, the segment encoder, and the rollups gathered in memory
 // since they were last written.
 struct AnalyticsStore::Writer {
-  explicit Writer(Db& db)
-      : insert_segment(db.prepare(kInsertSegment)),
-        upsert_minute(db.prepare(kUpsertMinute)),
-        upsert_latency(db.prepare(kUpsertLatency)),
-        upsert_api(db.prepare(kUpsertApi)),
-        upsert_application(db.prepare(kUpsertApplication)) {}
-
-  void store_segment() {
+  struct Encoded {
+    std::int64_t first, last, events;
+    std::string body;
+  };
+  // Ends the segment being encoded: kept in `encoded` until stored.
+  void end_segment() {
     const std::int64_t first = encoder.first_ms(), last = encoder.last_ms();
     const auto n = static_cast<std::int64_t>(encoder.size());
-    const std::string_view body = encoder.finish();
-    insert_segment.reset();
-    insert_segment.bind(1, first).bind(2, last).bind(3, n).bind_blob(4, body);
-    insert_segment.run();
+    encoded.push_back({first, last, n, std::string(encoder.finish())});
+  }
+  static void store_segment(Connection& c, std::int64_t first, std::int64_t last, std::int64_t n,
+                            std::string_view body) {
+    Stmt insert = c.prepare(kInsertSegment);
+    insert.bind(1, first).bind(2, last).bind(3, n).bind_blob(4, body);
+    insert.run();
   }
 
   // The pool id of `s`, checking first the id the same field had in the previous event.
@@ -408,7 +453,9 @@ struct AnalyticsStore::Writer {
   }
 
   // Writes the gathered rollups (inside the caller's transaction) and starts gathering afresh.
-  void write_rollups() {
+  void write_rollups(Connection& c) {
+    Stmt upsert_minute = c.prepare(kUpsertMinute), upsert_latency = c.prepare(kUpsertLatency),
+         upsert_api = c.prepare(kUpsertApi), upsert_application = c.prepare(kUpsertApplication);
     for (const auto& [k, v] : minutes) {
       upsert_minute.reset();
       upsert_minute.bind(1, k.minute)
@@ -479,8 +526,8 @@ struct AnalyticsStore::Writer {
     last_flush = now;
   }
 
-  Stmt insert_segment, upsert_minute, upsert_latency, upsert_api, upsert_application;
   SegmentEncoder encoder;
+  std::vector<Encoded> encoded;  // segments of the batch being stored
   std::vector<StoredEvent> decoded;  // write_segment's events (views into the segment it was given)
 
   StringPool pool;
@@ -513,21 +560,48 @@ struct AnalyticsStore::Writer {
 
 AnalyticsStore::AnalyticsStore(const std::string& path, std::string environment,
                                AnalyticsStoreOptions options)
-    : environment_(std::move(environment)),
-      options_(options),
-      writer_db_(std::make_unique<Db>(path)) {
-  // Room for the writer's record and cursor buffers in SQLite's per-connection lookaside (its
-  // default 100 slots are held by the long-lived prepared statements), so storing a batch does not
-  // go to malloc for them. Refused (SQLITE_BUSY) only while lookaside memory is in use: not here.
-  sqlite3_db_config(writer_db_->handle(), SQLITE_DBCONFIG_LOOKASIDE, nullptr, 1200, 1000);
-  // Segments are appended (rowid and time order), and the rollups' pages of the current minutes
-  // are the only others written, so a small page cache (4 MiB) holds them. The WAL is checkpointed
-  // in larger steps.
-  writer_db_->exec("PRAGMA cache_size=-4096; PRAGMA wal_autocheckpoint=4000;");
-  writer_db_->exec(kSchema);
-  w_ = std::make_unique<Writer>(*writer_db_);
-  convert_row_events();
-  reader_ = std::make_unique<Db>(path);
+    : environment_(std::move(environment)), options_(options) {
+  auto writer = std::make_unique<store::sqlite::SqliteConnectionSource>(path);
+  {
+    auto conn = writer->acquire();
+    // Segments are appended (rowid and time order), and the rollups' pages of the current minutes
+    // are the only others written, so a small page cache (4 MiB) holds them. The WAL is
+    // checkpointed in larger steps.
+    conn->exec("PRAGMA cache_size=-4096; PRAGMA wal_autocheckpoint=4000;");
+  }
+  writer_ = std::move(writer);
+  readers_ = std::make_unique<store::sqlite::SqliteConnectionSource>(path);
+  open();
+}
+
+AnalyticsStore::AnalyticsStore(std::unique_ptr<ConnectionSource> writer, std::unique_ptr<ConnectionSource> readers,
+                               std::string environment, AnalyticsStoreOptions options)
+    : environment_(std::move(environment)), options_(options), writer_(std::move(writer)),
+      readers_(std::move(readers)) {
+  open();
+}
+
+void AnalyticsStore::open() {
+  {
+    auto conn = writer_->acquire();
+    if (conn->dialect() == Dialect::kPostgres) {
+      // Nodes starting together: one creates the tables, the others wait and find them.
+      conn->begin_write();
+      try {
+        Stmt lock = conn->prepare("SELECT pg_advisory_xact_lock(7373001)");
+        lock.run();
+        conn->exec(schema(Dialect::kPostgres));
+        conn->commit();
+      } catch (...) {
+        conn->rollback();
+        throw;
+      }
+    } else {
+      conn->exec(schema(Dialect::kSqlite));
+    }
+  }
+  w_ = std::make_unique<Writer>();
+  if (writer_->dialect() == Dialect::kSqlite) convert_row_events();
 }
 
 AnalyticsStore::~AnalyticsStore() {
@@ -541,22 +615,22 @@ AnalyticsStore::~AnalyticsStore() {
 
 void AnalyticsStore::convert_row_events() {
   // Before segments, every raw event was a row of analytics_events (its rollups exist already).
-  const bool has_rows_table = [this] {
-    Stmt exists =
-        writer_db_->prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'analytics_events'");
+  auto conn = writer_->acquire();
+  const bool has_rows_table = [&] {
+    Stmt exists = conn->prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'analytics_events'");
     return exists.step();
   }();
   if (!has_rows_table) return;
   bool has_product = true;
   try {
-    (void)writer_db_->prepare("SELECT product_id FROM analytics_events LIMIT 0");
+    (void)conn->prepare("SELECT product_id FROM analytics_events LIMIT 0");
   } catch (const std::exception&) {
     has_product = false;
   }
-  Transaction tx(*writer_db_);
-  {
+  conn->begin_write();
+  try {
     Stmt rows =
-        writer_db_->prepare(std::string("SELECT time_ms, api_id, api_name, api_version, "
+        conn->prepare(std::string("SELECT time_ms, api_id, api_name, api_version, "
                                         "api_context, method, resource, application_id, "
                                         "application_name, application_owner, subscriber, "
                                         "key_type, auth_type, client_ip, user_agent, "
@@ -570,7 +644,10 @@ void AnalyticsStore::convert_row_events() {
     std::size_t n = 0;
     const auto store = [&] {
       for (std::size_t i = 0; i < n; ++i) w_->encoder.add(events[i], environments[i]);
-      if (n) w_->store_segment();
+      if (n) {
+        const std::int64_t first = w_->encoder.first_ms(), last = w_->encoder.last_ms();
+        Writer::store_segment(*conn, first, last, static_cast<std::int64_t>(n), w_->encoder.finish());
+      }
       n = 0;
     };
     while (rows.step()) {
@@ -613,23 +690,27 @@ void AnalyticsStore::convert_row_events() {
       if (++n == events.size()) store();
     }
     store();
+    rows.reset();
+    conn->exec("DROP TABLE analytics_events");
+    conn->commit();
+  } catch (...) {
+    conn->rollback();
+    throw;
   }
-  writer_db_->exec("DROP TABLE analytics_events");
-  tx.commit();
 }
 
 void AnalyticsStore::write(std::span<const Event* const> events) {
   if (events.empty()) return;
   std::lock_guard lock(write_mu_);
-  {
-    Transaction tx(*writer_db_);
-    for (const Event* e : events) {
-      w_->encoder.add(*e, environment_);
-      if (w_->encoder.size() == kMaxSegmentEvents) w_->store_segment();
-    }
-    if (w_->encoder.size()) w_->store_segment();
-    tx.commit();
+  w_->encoded.clear();
+  for (const Event* e : events) {
+    w_->encoder.add(*e, environment_);
+    if (w_->encoder.size() == kMaxSegmentEvents) w_->end_segment();
   }
+  if (w_->encoder.size()) w_->end_segment();
+  write_tx(*writer_, [this](Connection& c) {
+    for (const auto& seg : w_->encoded) Writer::store_segment(c, seg.first, seg.last, seg.events, seg.body);
+  });
   // Only events stored count in the rollups.
   for (const Event* e : events) w_->add(rollup_input(*e));
   flush_if_due_locked();
@@ -650,23 +731,23 @@ bool AnalyticsStore::write_segment(std::string_view bytes, std::string_view sour
   }
   if (!reader.ok() || !reader.at_end() || events.size() != reader.size() || events.empty())
     throw std::invalid_argument("the body is not a whole analytics segment");
-  {
-    Transaction tx(*writer_db_);
-    Stmt last_seen = writer_db_->prepare("SELECT boot, seq FROM analytics_sources WHERE gateway = ?");
+  bool stored = false;
+  write_tx(*writer_, [&](Connection& c) {
+    stored = false;
+    Stmt last_seen = c.prepare("SELECT boot, seq FROM analytics_sources WHERE gateway = ?");
     last_seen.bind(1, source);
-    if (last_seen.step() && last_seen.text(0) == boot && seq <= last_seen.integer(1)) return false;
+    if (last_seen.step() && last_seen.text(0) == boot && seq <= last_seen.integer(1)) return;
     last_seen.reset();
-    w_->insert_segment.reset();
-    w_->insert_segment.bind(1, first).bind(2, last).bind(3, static_cast<std::int64_t>(events.size())).bind_blob(4, bytes);
-    w_->insert_segment.run();
-    Stmt seen = writer_db_->prepare(
+    Writer::store_segment(c, first, last, static_cast<std::int64_t>(events.size()), bytes);
+    Stmt seen = c.prepare(
         "INSERT INTO analytics_sources (gateway, boot, seq, seen_ms) VALUES (?,?,?,?) ON CONFLICT (gateway) "
         "DO UPDATE SET boot = excluded.boot, seq = excluded.seq, seen_ms = excluded.seen_ms");
     seen.bind(1, source).bind(2, boot).bind(3, seq).bind(4, last);
     seen.run();
-    tx.commit();
-  }
-  for (const StoredEvent& stored : events) w_->add(rollup_input(stored));
+    stored = true;
+  });
+  if (!stored) return false;
+  for (const StoredEvent& ev : events) w_->add(rollup_input(ev));
   flush_if_due_locked();
   return true;
 }
@@ -684,9 +765,7 @@ void AnalyticsStore::flush_if_due() {
 void AnalyticsStore::flush_locked() {
   if (!w_ || !w_->pending) return;
   const auto began = std::chrono::steady_clock::now();
-  Transaction tx(*writer_db_);
-  w_->write_rollups();
-  tx.commit();
+  write_tx(*writer_, [this](Connection& c) { w_->write_rollups(c); });
   w_->rollups_written(began);
 }
 
@@ -698,10 +777,12 @@ void AnalyticsStore::flush_if_due_locked() {
 
 void AnalyticsStore::prune(std::int64_t raw_before_ms, std::int64_t rollups_before_ms) {
   std::lock_guard lock(write_mu_);
+  auto conn = writer_->acquire();
   {
-    Stmt horizon = writer_db_->prepare(
-        "INSERT INTO analytics_meta (key, value) VALUES ('raw_horizon_ms', ?) ON CONFLICT (key) "
-        "DO UPDATE SET value = MAX(analytics_meta.value, excluded.value)");
+    Stmt horizon = conn->prepare(
+        std::string("INSERT INTO analytics_meta (key, value) VALUES ('raw_horizon_ms', ?) ON CONFLICT (key) "
+                    "DO UPDATE SET value = ") +
+        (conn->dialect() == Dialect::kSqlite ? "MAX" : "GREATEST") + "(analytics_meta.value, excluded.value)");
     horizon.bind(1, raw_before_ms);
     horizon.run();
   }
@@ -716,19 +797,19 @@ void AnalyticsStore::prune(std::int64_t raw_before_ms, std::int64_t rollups_befo
   for (std::size_t i = 0; i < std::size(kSlices); ++i) {
     const std::int64_t before = i == 0 ? raw_before_ms : rollups_before_ms;
     for (int round = 0; round < 1000; ++round) {
-      Stmt st = writer_db_->prepare(kSlices[i]);
+      Stmt st = conn->prepare(kSlices[i]);
       st.bind(1, before);
       st.run();
-      if (writer_db_->changes() == 0) break;
+      if (st.changes() == 0) break;
     }
   }
 }
 
 boost::json::object AnalyticsStore::summary(const Scope& s) {
-  std::lock_guard lock(read_mu_);
+  auto conn = readers_->acquire();
   json::object out = range(s);
   const Where w(s, "minute_ms", true);
-  Stmt st = reader_->prepare(
+  Stmt st = conn->prepare(
       "SELECT COALESCE(SUM(requests),0), COALESCE(SUM(errors),0), COALESCE(SUM(throttled),0), "
       "COALESCE(SUM(request_bytes),0), COALESCE(SUM(response_bytes),0) FROM analytics_minute" +
       w.sql());
@@ -746,7 +827,7 @@ boost::json::object AnalyticsStore::summary(const Scope& s) {
   }
   LatencyHistogram total{}, backend{};
   const Where lw(s, "minute_ms", true);
-  Stmt lt = reader_->prepare("SELECT kind, bucket, SUM(requests) FROM analytics_minute_latency" +
+  Stmt lt = conn->prepare("SELECT kind, bucket, SUM(requests) FROM analytics_minute_latency" +
                              lw.sql() + " GROUP BY kind, bucket");
   lw.bind(lt);
   while (lt.step()) {
@@ -760,10 +841,10 @@ boost::json::object AnalyticsStore::summary(const Scope& s) {
 }
 
 boost::json::object AnalyticsStore::traffic(const Scope& s) {
-  std::lock_guard lock(read_mu_);
+  auto conn = readers_->acquire();
   const Where w(s, "minute_ms", true);
   Stmt st =
-      reader_->prepare("SELECT " + bucket_expr(s.granularity_ms) +
+      conn->prepare("SELECT " + bucket_expr(s.granularity_ms) +
                        " AS t, SUM(requests), SUM(errors), SUM(throttled), SUM(request_bytes), "
                        "SUM(response_bytes) FROM analytics_minute" +
                        w.sql() + " GROUP BY t");
@@ -793,9 +874,9 @@ boost::json::object AnalyticsStore::traffic(const Scope& s) {
 }
 
 boost::json::object AnalyticsStore::latency(const Scope& s) {
-  std::lock_guard lock(read_mu_);
+  auto conn = readers_->acquire();
   const Where w(s, "minute_ms", true);
-  Stmt st = reader_->prepare("SELECT " + bucket_expr(s.granularity_ms) +
+  Stmt st = conn->prepare("SELECT " + bucket_expr(s.granularity_ms) +
                              " AS t, kind, bucket, SUM(requests) FROM analytics_minute_latency" +
                              w.sql() + " GROUP BY t, kind, bucket");
   w.bind(st);
@@ -830,10 +911,10 @@ boost::json::object AnalyticsStore::latency(const Scope& s) {
 }
 
 boost::json::object AnalyticsStore::errors(const Scope& s) {
-  std::lock_guard lock(read_mu_);
+  auto conn = readers_->acquire();
   Where w(s, "minute_ms", true);
   w.add(" AND errors > 0");
-  Stmt st = reader_->prepare(
+  Stmt st = conn->prepare(
       "SELECT error_category, error_code, status, SUM(requests) AS n FROM analytics_minute" +
       w.sql() +
       " GROUP BY error_category, error_code, status ORDER BY n DESC, error_category, error_code, "
@@ -858,7 +939,7 @@ boost::json::object AnalyticsStore::errors(const Scope& s) {
     categories.push_back(json::object{{"category", category_name(c)},
                                       {"count", it == by_category.end() ? 0 : it->second}});
   }
-  Stmt ot = reader_->prepare("SELECT " + bucket_expr(s.granularity_ms) +
+  Stmt ot = conn->prepare("SELECT " + bucket_expr(s.granularity_ms) +
                              " AS t, error_category, SUM(requests) FROM analytics_minute" +
                              w.sql() + " GROUP BY t, error_category");
   w.bind(ot);
@@ -889,10 +970,10 @@ boost::json::object AnalyticsStore::errors(const Scope& s) {
 }
 
 boost::json::object AnalyticsStore::top_apis(const Scope& s, std::int64_t limit) {
-  std::lock_guard lock(read_mu_);
+  auto conn = readers_->acquire();
   Where w(s, "minute_ms", true);
   w.add(" AND api_id <> ''");
-  Stmt st = reader_->prepare(
+  Stmt st = conn->prepare(
       "SELECT api_id, SUM(requests) AS n, SUM(errors), SUM(throttled) FROM analytics_minute" +
       w.sql() + " GROUP BY api_id ORDER BY n DESC, api_id LIMIT ?");
   st.bind(w.bind(st), limit);
@@ -907,7 +988,7 @@ boost::json::object AnalyticsStore::top_apis(const Scope& s, std::int64_t limit)
                    {"errors", st.integer(2)},
                    {"throttled", st.integer(3)}};
     Stmt names =
-        reader_->prepare("SELECT name, version, context FROM analytics_apis WHERE api_id = ?");
+        conn->prepare("SELECT name, version, context FROM analytics_apis WHERE api_id = ?");
     names.bind(1, id);
     if (names.step()) {
       o["apiName"] = names.text(0);
@@ -916,7 +997,7 @@ boost::json::object AnalyticsStore::top_apis(const Scope& s, std::int64_t limit)
     }
     Where lw(s, "minute_ms", true);
     lw.add(" AND api_id = ?", id).add(" AND kind = 0");
-    Stmt lt = reader_->prepare("SELECT bucket, SUM(requests) FROM analytics_minute_latency" +
+    Stmt lt = conn->prepare("SELECT bucket, SUM(requests) FROM analytics_minute_latency" +
                                lw.sql() + " GROUP BY bucket");
     lw.bind(lt);
     LatencyHistogram h{};
@@ -932,10 +1013,10 @@ boost::json::object AnalyticsStore::top_apis(const Scope& s, std::int64_t limit)
 }
 
 boost::json::object AnalyticsStore::top_applications(const Scope& s, std::int64_t limit) {
-  std::lock_guard lock(read_mu_);
+  auto conn = readers_->acquire();
   Where w(s, "minute_ms", true);
   w.add(" AND application_id <> ''");
-  Stmt st = reader_->prepare(
+  Stmt st = conn->prepare(
       "SELECT m.application_id, SUM(m.requests) AS n, SUM(m.errors), SUM(m.throttled), "
       "COALESCE(MAX(a.name), ''), COALESCE(MAX(a.owner), '') FROM (SELECT * FROM analytics_minute" +
       w.sql() +
@@ -956,11 +1037,11 @@ boost::json::object AnalyticsStore::top_applications(const Scope& s, std::int64_
 }
 
 boost::json::object AnalyticsStore::top_users(const Scope& s, std::int64_t limit) {
-  std::lock_guard lock(read_mu_);
+  auto conn = readers_->acquire();
   Where w(s, "minute_ms", true);
   w.add(" AND subscriber <> ''");
   Stmt st =
-      reader_->prepare("SELECT subscriber, SUM(requests) AS n, SUM(errors) FROM analytics_minute" +
+      conn->prepare("SELECT subscriber, SUM(requests) AS n, SUM(errors) FROM analytics_minute" +
                        w.sql() + " GROUP BY subscriber ORDER BY n DESC, subscriber LIMIT ?");
   st.bind(w.bind(st), limit);
   json::array list;
@@ -973,11 +1054,11 @@ boost::json::object AnalyticsStore::top_users(const Scope& s, std::int64_t limit
 }
 
 boost::json::object AnalyticsStore::throttling(const Scope& s) {
-  std::lock_guard lock(read_mu_);
+  auto conn = readers_->acquire();
   Where w(s, "minute_ms", true);
   w.add(" AND throttled > 0");
   Stmt ot =
-      reader_->prepare("SELECT " + bucket_expr(s.granularity_ms) +
+      conn->prepare("SELECT " + bucket_expr(s.granularity_ms) +
                        " AS t, SUM(throttled) FROM analytics_minute" + w.sql() + " GROUP BY t");
   w.bind(ot);
   std::map<std::int64_t, std::int64_t> over;
@@ -993,7 +1074,7 @@ boost::json::object AnalyticsStore::throttling(const Scope& s) {
         json::object{{"time", rfc3339(t)}, {"count", it == over.end() ? 0 : it->second}});
   }
   Stmt bp =
-      reader_->prepare("SELECT throttle_policy, SUM(throttled) AS n FROM analytics_minute" +
+      conn->prepare("SELECT throttle_policy, SUM(throttled) AS n FROM analytics_minute" +
                        w.sql() + " GROUP BY throttle_policy ORDER BY n DESC, throttle_policy");
   w.bind(bp);
   json::array by_policy;
@@ -1001,7 +1082,7 @@ boost::json::object AnalyticsStore::throttling(const Scope& s) {
     by_policy.push_back(json::object{{"policy", bp.text(0)}, {"count", bp.integer(1)}});
   Where aw = w;
   aw.add(" AND application_id <> ''");
-  Stmt ba = reader_->prepare(
+  Stmt ba = conn->prepare(
       "SELECT m.application_id, SUM(m.throttled) AS n, COALESCE(MAX(a.name), '') FROM (SELECT * "
       "FROM "
       "analytics_minute" +
@@ -1071,11 +1152,11 @@ json::object event_json(const StoredEvent& e) {
 
 boost::json::object AnalyticsStore::events(const Scope& scope, std::int64_t limit,
                                            std::int64_t offset) {
-  std::lock_guard lock(read_mu_);
+  auto conn = readers_->acquire();
   Scope s = scope;
   {
     Stmt horizon =
-        reader_->prepare("SELECT value FROM analytics_meta WHERE key = 'raw_horizon_ms'");
+        conn->prepare("SELECT value FROM analytics_meta WHERE key = 'raw_horizon_ms'");
     if (horizon.step()) s.from_ms = std::max(s.from_ms, horizon.integer(0));
   }
   const std::unordered_set<std::string_view> hidden(s.hidden_apis.begin(), s.hidden_apis.end());
@@ -1105,7 +1186,7 @@ boost::json::object AnalyticsStore::events(const Scope& scope, std::int64_t limi
   const auto keep = static_cast<std::size_t>(offset + limit);
   std::priority_queue<Ref, std::vector<Ref>, std::greater<Ref>> newest;
   std::int64_t total = 0;
-  Stmt st = reader_->prepare(
+  Stmt st = conn->prepare(
       "SELECT id, first_ms, last_ms, events, body FROM analytics_segments WHERE last_ms >= ? AND "
       "first_ms < ? "
       "ORDER BY id DESC");
@@ -1142,7 +1223,7 @@ boost::json::object AnalyticsStore::events(const Scope& scope, std::int64_t limi
   std::map<std::pair<std::int64_t, std::uint32_t>, json::object> found;
   std::map<std::int64_t, std::uint32_t> wanted;  // segment -> the last index needed from it
   for (const Ref& r : page) wanted[r.segment] = std::max(wanted[r.segment], r.index);
-  Stmt one = reader_->prepare("SELECT body FROM analytics_segments WHERE id = ?");
+  Stmt one = conn->prepare("SELECT body FROM analytics_segments WHERE id = ?");
   for (const auto& [segment, last_index] : wanted) {
     one.reset();
     one.bind(1, segment);
@@ -1170,10 +1251,10 @@ AnalyticsStore::WindowTotals AnalyticsStore::window(const std::string& api_id,
   s.to_ms = to_ms;
   s.api_id = api_id;
   s.application_id = application_id;
-  std::lock_guard lock(read_mu_);
+  auto conn = readers_->acquire();
   WindowTotals out;
   const Where w(s, "minute_ms", true);
-  Stmt st = reader_->prepare(
+  Stmt st = conn->prepare(
       "SELECT COALESCE(SUM(requests),0), COALESCE(SUM(errors),0), COALESCE(SUM(throttled),0) FROM "
       "analytics_minute" +
       w.sql());
@@ -1183,7 +1264,7 @@ AnalyticsStore::WindowTotals AnalyticsStore::window(const std::string& api_id,
     out.errors = st.integer(1);
     out.throttled = st.integer(2);
   }
-  Stmt lt = reader_->prepare("SELECT kind, bucket, SUM(requests) FROM analytics_minute_latency" +
+  Stmt lt = conn->prepare("SELECT kind, bucket, SUM(requests) FROM analytics_minute_latency" +
                              w.sql() + " GROUP BY kind, bucket");
   w.bind(lt);
   LatencyHistogram total{}, backend{};

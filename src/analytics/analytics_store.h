@@ -24,10 +24,7 @@
 #include <vector>
 
 #include "analytics/event.h"
-
-namespace archway::store::sqlite {
-class Db;
-}
+#include "store/sql/connection.h"
 
 namespace archway::analytics {
 
@@ -53,9 +50,16 @@ struct AnalyticsStoreOptions {
 
 class AnalyticsStore {
  public:
-  // Opens (creating) the database at `path`; `environment` is written into every event. A database
-  // written by an older version (one row per raw event) is converted to segments here.
+  // Opens (creating) the SQLite database at `path`; `environment` is written into every event. A
+  // database written by an older version (one row per raw event) is converted to segments here.
   AnalyticsStore(const std::string& path, std::string environment, AnalyticsStoreOptions options = {});
+  // The same tables in any database of the SQL layer (PostgreSQL: shared by several control
+  // planes): `writer` takes the writes (one connection at a time is enough), `readers` the queries.
+  // Creates the tables when missing (on PostgreSQL under an advisory lock, so nodes starting
+  // together do not race).
+  AnalyticsStore(std::unique_ptr<store::sql::ConnectionSource> writer,
+                 std::unique_ptr<store::sql::ConnectionSource> readers, std::string environment,
+                 AnalyticsStoreOptions options = {});
   ~AnalyticsStore();
   AnalyticsStore(const AnalyticsStore&) = delete;
   AnalyticsStore& operator=(const AnalyticsStore&) = delete;
@@ -95,9 +99,9 @@ class AnalyticsStore {
   WindowTotals window(const std::string& api_id, const std::string& application_id, std::int64_t from_ms,
                       std::int64_t to_ms);
 
-  // The database connection of the readers (alert rules live here too), under its mutex.
-  std::mutex& read_mutex() { return read_mu_; }
-  store::sqlite::Db& reader() { return *reader_; }
+  // A connection of the readers (alert rules live here too), held while the lease lives.
+  store::sql::ConnectionSource::Lease reader() { return readers_->acquire(); }
+  store::sql::Dialect dialect() const { return readers_->dialect(); }
 
  private:
   struct Writer;
@@ -106,11 +110,11 @@ class AnalyticsStore {
   void flush_if_due_locked();
   std::string environment_;
   AnalyticsStoreOptions options_;
+  void open();
   std::mutex write_mu_;  // the writer's side: the drain thread, and REST threads storing remote segments
-  std::unique_ptr<store::sqlite::Db> writer_db_;
+  std::unique_ptr<store::sql::ConnectionSource> writer_;
+  std::unique_ptr<store::sql::ConnectionSource> readers_;
   std::unique_ptr<Writer> w_;
-  std::mutex read_mu_;
-  std::unique_ptr<store::sqlite::Db> reader_;
 };
 
 // "2026-12-06T20:00:00Z" (milliseconds shown only when not zero).

@@ -223,7 +223,7 @@ domain::Environment builtin_environment(const std::string& host, int http_port, 
 }
 
 // SQLite in the data directory, or the PostgreSQL database store.url names (migrated under its
-// advisory lock, so nodes starting together take turns). Analytics stays in the data directory.
+// advisory lock, so nodes starting together take turns). Analytics follows (analytics.store_url).
 std::unique_ptr<store::Store> open_store(const common::Config& cfg) {
   if (cfg.store_url.empty()) return store::open_sqlite_store((fs::path(cfg.data_dir) / "archway.db").string());
   store::postgres::PgPoolOptions options;
@@ -553,11 +553,32 @@ int run_serve(const ServeOptions& options) {
     std::unique_ptr<analytics::AlertEngine> alert_engine;
     if (cfg.analytics_enabled) {
       if (with_store) {
-        const std::string path = cfg.analytics_db_path.empty() ? (fs::path(cfg.data_dir) / "analytics.db").string()
-                                                               : cfg.analytics_db_path;
         analytics::AnalyticsStoreOptions so;
         so.rollup_flush_ms = cfg.analytics_rollup_interval_ms;
-        analytics_store = std::make_unique<analytics::AnalyticsStore>(path, cfg.gateway_environment, so);
+        const std::string url = cfg.analytics_store_url.empty() ? cfg.store_url
+                                : cfg.analytics_store_url == "sqlite" ? std::string()
+                                                                      : cfg.analytics_store_url;
+        if (url.empty()) {
+          const std::string path = cfg.analytics_db_path.empty()
+                                       ? (fs::path(cfg.data_dir) / "analytics.db").string()
+                                       : cfg.analytics_db_path;
+          analytics_store = std::make_unique<analytics::AnalyticsStore>(path, cfg.gateway_environment, so);
+        } else {
+          // Connections of their own: analytics never waits for the store's pool, nor it for analytics.
+          store::postgres::PgPoolOptions writer, readers;
+          writer.connection.url = readers.connection.url = url;
+          writer.size = 1;
+          readers.size = 4;
+          writer.wait = readers.wait = std::chrono::milliseconds(cfg.store_pool_wait_ms);
+          try {
+            analytics_store = std::make_unique<analytics::AnalyticsStore>(
+                std::make_unique<store::postgres::PgPool>(writer), std::make_unique<store::postgres::PgPool>(readers),
+                cfg.gateway_environment, so);
+          } catch (const store::sql::Error& e) {
+            throw std::runtime_error(std::string("analytics.store_url: ") + e.what());
+          }
+          spdlog::info("analytics: PostgreSQL");
+        }
       }
       analytics::RecorderOptions ro;
       ro.ring_events = static_cast<std::size_t>(cfg.analytics_buffer_events);

@@ -107,6 +107,14 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string&, std::int64_t v) { c.analytics_buffer_events = v; }},
       {"analytics.flush_interval_ms", Kind::kInt, 10, 10000,
        [](Config& c, const std::string&, std::int64_t v) { c.analytics_flush_interval_ms = v; }},
+      {"analytics.store_url", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) {
+         if (!s.empty() && s != "sqlite" && !s.starts_with("postgresql://") && !s.starts_with("postgres://"))
+           throw ConfigError(
+               "'analytics.store_url' must be empty (the store's PostgreSQL database when store.url names one, "
+               "else analytics.db_path), \"sqlite\" (analytics.db_path) or a postgresql:// URL");
+         c.analytics_store_url = s;
+       }},
       {"analytics.rollup_interval_ms", Kind::kInt, 0, 60000,
        [](Config& c, const std::string&, std::int64_t v) { c.analytics_rollup_interval_ms = v; }},
       {"analytics.alert_interval_s", Kind::kInt, 1, 3600,
@@ -456,6 +464,7 @@ constexpr KeyHelp kKeyHelp[] = {
     {"analytics.rollup_retention_days", "90", "how long per-minute rollups are kept"},
     {"analytics.buffer_events", "8192", "events each gateway worker buffers; more are dropped (and counted)"},
     {"analytics.flush_interval_ms", "100", "how often idle buffers are drained into the database"},
+    {"analytics.store_url", "(follows store.url)", "empty: store.url's PostgreSQL if set, else the SQLite file; \"sqlite\"; or postgresql://..."},
     {"analytics.rollup_interval_ms", "1000", "how long per-minute rollups gather in memory before they are written"},
     {"analytics.alert_interval_s", "60", "how often analytics alert rules are evaluated on the rollups"},
     {"analytics.webhook_retries", "3", "further attempts of a failed alert webhook (exponential back-off)"},

@@ -87,6 +87,7 @@ struct Config {
   std::int64_t analytics_rollup_retention_days = 90;
   std::int64_t analytics_buffer_events = 8192;     // per gateway worker; events beyond it are dropped
   std::int64_t analytics_flush_interval_ms = 100;  // how often the drain thread looks at idle buffers
+  std::string analytics_store_url;  // empty: store_url when PostgreSQL, else the SQLite file; "sqlite"; postgresql://
   std::int64_t analytics_rollup_interval_ms = 1000;  // rollups gather in memory this long between writes
   std::int64_t analytics_alert_interval_s = 60;    // how often alert rules are evaluated
   std::int64_t analytics_webhook_retries = 3;      // further attempts of a failed alert webhook
