@@ -131,6 +131,8 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string& s, std::int64_t) { c.cluster_control_plane = s; }},
       {"cluster.feed_ring_batches", Kind::kInt, 1, 1000000,
        [](Config& c, const std::string&, std::int64_t v) { c.cluster_feed_ring_batches = v; }},
+      {"cluster.change_poll_ms", Kind::kInt, 10, 60000,
+       [](Config& c, const std::string&, std::int64_t v) { c.cluster_change_poll_ms = v; }},
       {"cluster.heartbeat_interval_ms", Kind::kInt, 100, 60000,
        [](Config& c, const std::string&, std::int64_t v) { c.cluster_heartbeat_interval_ms = v; }},
       {"cluster.reconnect_max_ms", Kind::kInt, 10, 600000,

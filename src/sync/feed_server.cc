@@ -225,8 +225,9 @@ void FeedServer::Follower::run() {
       spdlog::error("gateway feed ({}): {}", environment, e.what());
     }
     std::unique_lock lock(mu);
-    // Wake on a commit or a snapshot request, and every second regardless (other processes' commits).
-    cv.wait_for(lock, std::chrono::seconds(1),
+    // Wake on a commit or a snapshot request, and every change_poll regardless (other processes'
+    // commits, which no listener of this process hears).
+    cv.wait_for(lock, options.change_poll,
                 [&] { return stop || notified > applied || !snapshot_requests.empty(); });
     if (stop) {
       for (auto& p : snapshot_requests)
@@ -346,6 +347,16 @@ void FeedServer::start(http::RestRouter& router) {
         {std::string(id->get_string()), std::string(env->get_string()), common::now_millis()});
     return http::RestResponse::empty(204);
   });
+}
+
+std::map<std::string, std::int64_t> FeedServer::revisions() {
+  std::map<std::string, std::int64_t> out;
+  std::lock_guard lock(mu_);
+  for (const auto& [env, f] : followers_) {
+    std::lock_guard flock(f->mu);
+    if (f->started) out[env] = f->applied;
+  }
+  return out;
 }
 
 void FeedServer::stop() {

@@ -31,6 +31,9 @@ class FeedServer {
     std::string token;  // cluster.gateway_token; empty: every call is refused
     std::size_t ring_batches = 1024;
     std::chrono::milliseconds heartbeat{5000};
+    // How often each follower reads the change log when no commit of this process woke it: the
+    // wait for another node's commits (cluster.change_poll_ms).
+    std::chrono::milliseconds change_poll{100};
   };
 
   FeedServer(store::Store& store, Options options);
@@ -41,6 +44,8 @@ class FeedServer {
   // Follows the store's commits (its commit listener) and adds the routes.
   void start(http::RestRouter& router);
   void stop();
+  // The change-log revision each followed environment's reader has reached (what /ready reports).
+  std::map<std::string, std::int64_t> revisions();
 
   struct Follower;
 
