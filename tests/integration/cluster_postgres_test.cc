@@ -1,0 +1,359 @@
+// The cluster of docs/deployment.md on one machine: two `archway control-plane` nodes on one
+// PostgreSQL database, three `archway gateway` processes following them (two list control plane A
+// first, one lists B first) and one Redis for their counters, every server started by the test on
+// free loopback ports. Deployments made on either control plane reach every gateway; a gateway
+// killed with SIGKILL catches up with no missed or doubled event; a control plane killed with
+// SIGKILL amid writes loses no write it acknowledged, and the other one keeps taking writes that the
+// gateways follow; with every control plane down the gateways keep serving, also after a restart
+// from their persisted snapshot, and catch up when one returns. One PostgreSQL server for the
+// suite, so it runs as one CTest test (ClusterOnPostgres); its tests run in order on one database.
+// Timings are printed, never asserted (bench/propagation.sh measures them).
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "integration/fixture.h"
+#include "integration/role_process.h"
+#include "support/postgres_server.h"
+#include "support/redis_server.h"
+
+namespace archway::testing {
+namespace {
+
+constexpr const char* kToken = "cluster-postgres-gateway-token";
+constexpr auto kPropagation = std::chrono::seconds(20);  // generous: the machine may be busy
+
+class ClusterOnPostgres : public ServerSuite {
+ protected:
+  static void SetUpTestSuite() {
+    if (!PostgresServer::missing().empty()) return;
+    postgres_ = new PostgresServer();
+    postgres_->create_database("archway_cluster");
+    backend_ = new Backend();
+    redis_ = new RedisServer();
+    for (int& p : control_ports_) p = free_port();
+    control_[0] = new RoleProcess("control-plane", control_args(0));
+    // Every control plane needs the first one's master.key (docs/deployment.md).
+    const std::string second = make_temp_dir() + "/data";
+    std::filesystem::create_directories(second);
+    std::filesystem::copy_file(control_[0]->data_dir() + "/master.key", second + "/master.key");
+    control_[1] = new RoleProcess("control-plane", control_args(1), second);
+    const std::string a_first = control_url(0) + "," + control_url(1);
+    const std::string b_first = control_url(1) + "," + control_url(0);
+    for (int i = 0; i < 3; ++i) gateways_[i] = new RoleProcess("gateway", gateway_args(i == 1 ? b_first : a_first));
+    management_port_ = control_ports_[0];
+    gateway_port_ = gateways_[0]->gateway_port();
+  }
+  static void TearDownTestSuite() {
+    for (auto*& g : gateways_) {
+      delete g;
+      g = nullptr;
+    }
+    for (auto*& c : control_) {
+      delete c;
+      c = nullptr;
+    }
+    delete backend_;
+    backend_ = nullptr;
+    delete redis_;
+    redis_ = nullptr;
+    delete postgres_;
+    postgres_ = nullptr;
+    management_port_ = gateway_port_ = 0;
+  }
+  void SetUp() override {
+    if (!postgres_) GTEST_SKIP() << "PostgreSQL is not installed: missing " << PostgresServer::missing();
+  }
+
+  static std::vector<std::string> control_args(int i) {
+    return {"--set", "store.url=" + postgres_->url("archway_cluster"),
+            "--set", "store.pool_wait_ms=2000",
+            "--set", "management.host=127.0.0.1",
+            "--set", "management.http_port=" + std::to_string(control_ports_[i]),
+            "--set", "management.https_port=-1",
+            "--set", "cluster.gateway_token=" + std::string(kToken),
+            "--set", "cluster.heartbeat_interval_ms=500",
+            "--set", "analytics.enabled=false",
+            "--set", "server.shutdown_grace_ms=500"};
+  }
+  static std::vector<std::string> gateway_args(const std::string& control_planes) {
+    return {"--control-plane", control_planes,
+            "--set", "gateway.host=127.0.0.1",
+            "--set", "gateway.http_port=0",
+            "--set", "gateway.https_port=-1",
+            "--set", "gateway.workers=1",
+            "--set", "cluster.gateway_token=" + std::string(kToken),
+            "--set", "cluster.heartbeat_interval_ms=500",
+            "--set", "cluster.reconnect_max_ms=200",
+            "--set", "cluster.snapshot_persist_ms=20",
+            "--set", "traffic.redis=" + redis_->url(),
+            "--set", "analytics.enabled=false",
+            "--set", "server.shutdown_grace_ms=500"};
+  }
+  static std::string control_url(int i) { return "http://127.0.0.1:" + std::to_string(control_ports_[i]); }
+
+  // An admin call on control plane `i`; status 0 when it does not answer.
+  static HttpResponse cp(int i, const std::string& method, const std::string& target, const std::string& body = "") {
+    try {
+      return HttpClient("127.0.0.1", control_ports_[i]).call(method, target, body, kAdmin, kPassword);
+    } catch (const std::exception& e) {
+      HttpResponse r;
+      r.status = 0;
+      r.body = e.what();
+      return r;
+    }
+  }
+  // Creates, revisions and deploys an API at /<name> through control plane `i`; {id, revision}.
+  std::pair<std::string, std::string> deploy_new(int i, const std::string& name) {
+    auto created = cp(i, "POST", kApis, api_body(name, "/" + name));
+    EXPECT_EQ(created.status, 201) << created.body;
+    if (created.status != 201) return {};
+    const std::string id = str(json_of(created).at("id"));
+    auto rev = cp(i, "POST", kApis + "/" + id + "/revisions", R"({"description":"t"})");
+    EXPECT_EQ(rev.status, 201) << rev.body;
+    if (rev.status != 201) return {};
+    const std::string revision = str(json_of(rev).at("id"));
+    auto deployed = cp(i, "POST", kApis + "/" + id + "/deploy-revision?revisionId=" + revision,
+                       R"([{"name":"Default","vhost":"localhost","displayOnDevportal":true}])");
+    EXPECT_EQ(deployed.status, 201) << deployed.body;
+    return {id, revision};
+  }
+  void undeploy(int i, const std::pair<std::string, std::string>& api) {
+    auto r = cp(i, "POST", kApis + "/" + api.first + "/undeploy-revision?revisionId=" + api.second,
+                R"([{"name":"Default"}])");
+    EXPECT_EQ(r.status, 201) << r.body;
+  }
+
+  static int status_at(int port, const std::string& path) {
+    try {
+      return HttpClient("127.0.0.1", port).get(path).status;
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+  static int wait_status(int port, const std::string& path, int want,
+                         std::chrono::milliseconds bound = kPropagation) {
+    const auto end = std::chrono::steady_clock::now() + bound;
+    int s = 0;
+    while ((s = status_at(port, path)) != want && std::chrono::steady_clock::now() < end)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return s;
+  }
+  static boost::json::object ready_of(int port) {
+    try {
+      auto r = HttpClient("127.0.0.1", port).get("/ready");
+      if (r.status == 200) return boost::json::parse(r.body).as_object();
+    } catch (const std::exception&) {
+    }
+    return {};
+  }
+  // The change-log revision control plane `i`'s feed has read for Default (-1: none yet).
+  static std::int64_t feed_revision(int i) {
+    const auto r = ready_of(control_ports_[i]);
+    const auto* revs = r.if_contains("feedRevisions");
+    const auto* rev = revs && revs->is_object() ? revs->as_object().if_contains("Default") : nullptr;
+    return rev ? rev->as_int64() : -1;
+  }
+  // Waits until gateway `g` serves the revision the live control planes' feeds have reached (both
+  // read the same log, so once idle they agree); returns the gateway's /ready body.
+  static boost::json::object caught_up(const RoleProcess& g, const std::vector<int>& live) {
+    const auto end = std::chrono::steady_clock::now() + kPropagation;
+    boost::json::object r;
+    for (;;) {
+      std::int64_t head = -1;
+      for (int i : live) head = std::max(head, feed_revision(i));
+      r = ready_of(g.gateway_port());
+      const auto* rev = r.if_contains("revision");
+      if (head > 0 && rev && rev->as_int64() == head) {
+        bool agree = true;
+        for (int i : live) agree = agree && feed_revision(i) == head;
+        if (agree) return r;
+      }
+      if (std::chrono::steady_clock::now() > end) {
+        ADD_FAILURE() << "gateway not caught up with revision " << head << ": " << boost::json::serialize(r);
+        return r;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  // Every revision since the gateway's last snapshot came from exactly one applied batch.
+  static void expect_no_event_missed_or_doubled(const boost::json::object& r) {
+    ASSERT_TRUE(r.contains("revision")) << boost::json::serialize(r);
+    EXPECT_EQ(r.at("revision").as_int64(), r.at("snapshotRevision").as_int64() + r.at("revisionsApplied").as_int64())
+        << boost::json::serialize(r);
+  }
+
+  inline static PostgresServer* postgres_ = nullptr;
+  inline static RedisServer* redis_ = nullptr;
+  inline static int control_ports_[2] = {};
+  inline static RoleProcess* control_[2] = {};
+  inline static RoleProcess* gateways_[3] = {};
+};
+
+TEST_F(ClusterOnPostgres, DeploymentOnEitherControlPlaneIsServedByEveryGateway) {
+  for (auto* g : gateways_) ASSERT_EQ(wait_status(g->gateway_port(), "/ready", 200), 200) << g->output();
+  std::vector<double> worst_ms;
+  for (int i = 0; i < 20; ++i) {
+    const std::string name = "pgprop" + std::to_string(i);
+    const auto api = deploy_new(i % 2, name);  // alternate: A, B, A, ...
+    ASSERT_FALSE(api.first.empty());
+    const auto answered = std::chrono::steady_clock::now();
+    std::vector<bool> served(3, false);
+    double worst = 0;
+    for (int left = 3; left > 0;) {
+      ASSERT_LT(std::chrono::steady_clock::now() - answered, kPropagation)
+          << name << " deployed on control plane " << i % 2 << " is not served by every gateway";
+      for (int g = 0; g < 3; ++g) {
+        if (served[g] || status_at(gateways_[g]->gateway_port(), "/" + name + "/1.0.0/x") != 200) continue;
+        served[g] = true;
+        --left;
+        worst = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - answered).count();
+      }
+    }
+    worst_ms.push_back(worst);
+  }
+  std::sort(worst_ms.begin(), worst_ms.end());
+  std::printf("[ cluster ] 2 control planes on PostgreSQL, deploy answered -> 200 on all 3 gateways over %zu "
+              "deployments (alternating control planes): median %.1f ms, worst %.1f ms\n",
+              worst_ms.size(), worst_ms[worst_ms.size() / 2], worst_ms.back());
+  // Each gateway took the changes of both control planes through one feed and its revision is the
+  // log's.
+  for (auto* g : gateways_) expect_no_event_missed_or_doubled(caught_up(*g, {0, 1}));
+}
+
+TEST_F(ClusterOnPostgres, KilledGatewayCatchesUpWithoutMissedOrDoubledEvents) {
+  std::vector<std::pair<std::string, std::string>> before;
+  for (int i = 0; i < 4; ++i) before.push_back(deploy_new(i % 2, "pgkill-before" + std::to_string(i)));
+  RoleProcess& victim = *gateways_[1];
+  ASSERT_EQ(wait_status(victim.gateway_port(), "/pgkill-before3/1.0.0/x", 200), 200) << victim.output();
+  // Deployments and undeployments go on, on both control planes, while the gateway dies and
+  // comes back.
+  std::vector<std::string> during;
+  std::thread writer([&] {
+    for (int i = 0; i < 10; ++i) {
+      during.push_back("pgkill-during" + std::to_string(i));
+      deploy_new(i % 2, during.back());
+      if (i == 3) undeploy(0, before[0]);
+      if (i == 6) undeploy(1, before[1]);
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  victim.kill9();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  victim.start();
+  writer.join();
+  deploy_new(1, "pgkill-after");
+  for (auto* g : gateways_) {
+    ASSERT_EQ(wait_status(g->gateway_port(), "/pgkill-after/1.0.0/x", 200), 200) << g->output();
+    const auto r = caught_up(*g, {0, 1});
+    expect_no_event_missed_or_doubled(r);
+    for (const auto& name : during) EXPECT_EQ(status_at(g->gateway_port(), "/" + name + "/1.0.0/x"), 200) << name;
+    EXPECT_EQ(status_at(g->gateway_port(), "/pgkill-before0/1.0.0/x"), 404);
+    EXPECT_EQ(status_at(g->gateway_port(), "/pgkill-before1/1.0.0/x"), 404);
+    EXPECT_EQ(status_at(g->gateway_port(), "/pgkill-before2/1.0.0/x"), 200);
+    EXPECT_EQ(status_at(g->gateway_port(), "/pgkill-before3/1.0.0/x"), 200);
+  }
+}
+
+TEST_F(ClusterOnPostgres, ControlPlaneKilledAmidWritesLosesNoAcknowledgedWrite) {
+  // Six clients write to control plane A (create, revision, deploy) as fast as it answers; A is
+  // killed with SIGKILL while their writes are in flight.
+  constexpr int kClients = 6;
+  std::mutex mu;
+  std::vector<std::string> created;                 // ids answered 201
+  std::vector<std::string> deployed;                // names whose deployment was answered 201
+  std::atomic<bool> stop = false;
+  std::atomic<int> answered = 0;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c)
+    clients.emplace_back([&, c] {
+      for (int k = 0; !stop; ++k) {
+        const std::string name = "pgw" + std::to_string(c) + "x" + std::to_string(k);
+        auto r = cp(0, "POST", kApis, api_body(name, "/" + name));
+        if (r.status != 201) return;  // A is gone (or refused): this client is done
+        const std::string id = str(json_of(r).at("id"));
+        {
+          std::lock_guard lock(mu);
+          created.push_back(id);
+        }
+        ++answered;
+        auto rev = cp(0, "POST", kApis + "/" + id + "/revisions", R"({"description":"t"})");
+        if (rev.status != 201) return;
+        auto d = cp(0, "POST", kApis + "/" + id + "/deploy-revision?revisionId=" + str(json_of(rev).at("id")),
+                    R"([{"name":"Default","vhost":"localhost"}])");
+        if (d.status != 201) return;
+        std::lock_guard lock(mu);
+        deployed.push_back(name);
+      }
+    });
+  while (answered < 30) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  control_[0]->kill9();
+  stop = true;
+  for (auto& t : clients) t.join();
+  std::printf("[ cluster ] control plane A killed with %zu creations and %zu deployments acknowledged\n",
+              created.size(), deployed.size());
+  ASSERT_GE(created.size(), 30u);
+  // Every acknowledged write reads back from control plane B.
+  for (const auto& id : created) {
+    auto r = cp(1, "GET", kApis + "/" + id);
+    EXPECT_EQ(r.status, 200) << id << ": " << r.body;
+  }
+  // B keeps taking writes, and every gateway (two of which were following A) follows B.
+  deploy_new(1, "pgafter-kill");
+  for (auto* g : gateways_) {
+    EXPECT_EQ(wait_status(g->gateway_port(), "/pgafter-kill/1.0.0/x", 200), 200) << g->output();
+    for (const auto& name : deployed) EXPECT_EQ(status_at(g->gateway_port(), "/" + name + "/1.0.0/x"), 200) << name;
+    expect_no_event_missed_or_doubled(caught_up(*g, {1}));
+    EXPECT_EQ(str(ready_of(g->gateway_port()).at("controlPlane")), control_url(1));
+  }
+  // A comes back on the same database and serves what B wrote.
+  control_[0]->start();
+  auto list = cp(0, "GET", kApis + "?query=pgafter-kill");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(json_of(list).at("count").as_int64(), 1) << list.body;
+}
+
+TEST_F(ClusterOnPostgres, GatewaysServeTheirLastSnapshotWithEveryControlPlaneDownAndCatchUpAfter) {
+  const auto kept = deploy_new(0, "pgoffline-before");
+  const auto dropped = deploy_new(1, "pgoffline-dropped");
+  undeploy(0, dropped);
+  for (auto* g : gateways_) {
+    ASSERT_EQ(wait_status(g->gateway_port(), "/pgoffline-before/1.0.0/x", 200), 200) << g->output();
+    ASSERT_EQ(wait_status(g->gateway_port(), "/pgoffline-dropped/1.0.0/x", 404), 404);
+    caught_up(*g, {1});  // every gateway follows B since A was killed
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the persisted snapshot is written (debounced)
+  control_[0]->kill9();
+  control_[1]->stop();
+  for (auto* g : gateways_) {
+    EXPECT_EQ(status_at(g->gateway_port(), "/pgoffline-before/1.0.0/x"), 200);
+    EXPECT_EQ(status_at(g->gateway_port(), "/pgoffline-dropped/1.0.0/x"), 404);
+  }
+  // A gateway restarted while no control plane answers serves its persisted snapshot.
+  gateways_[2]->stop();
+  gateways_[2]->start();
+  const int port = gateways_[2]->gateway_port();
+  ASSERT_EQ(wait_status(port, "/ready", 200, std::chrono::seconds(10)), 200);
+  const auto r = ready_of(port);
+  EXPECT_EQ(str(r.at("source")), "disk");
+  EXPECT_FALSE(r.at("connected").as_bool());
+  EXPECT_EQ(status_at(port, "/pgoffline-before/1.0.0/x"), 200);
+  EXPECT_EQ(status_at(port, "/pgoffline-dropped/1.0.0/x"), 404);
+  // Control plane B returns; a deployment and an undeployment made now reach every gateway.
+  control_[1]->start();
+  deploy_new(1, "pgoffline-after");
+  undeploy(1, kept);
+  for (auto* g : gateways_) {
+    EXPECT_EQ(wait_status(g->gateway_port(), "/pgoffline-after/1.0.0/x", 200), 200) << g->output();
+    EXPECT_EQ(wait_status(g->gateway_port(), "/pgoffline-before/1.0.0/x", 404), 404);
+    expect_no_event_missed_or_doubled(caught_up(*g, {1}));
+  }
+}
+
+}  // namespace
+}  // namespace archway::testing
