@@ -223,6 +223,17 @@ TEST_F(ClusterOnPostgres, DeploymentOnEitherControlPlaneIsServedByEveryGateway) 
   // Each gateway took the changes of both control planes through one feed and its revision is the
   // log's.
   for (auto* g : gateways_) expect_no_event_missed_or_doubled(caught_up(*g, {0, 1}));
+  // Each gateway records itself through the control plane it follows, in the shared database: both
+  // control planes list all three.
+  for (int c = 0; c < 2; ++c) {
+    std::int64_t listed = 0;
+    for (int i = 0; i < 1000 && listed < 3; ++i) {
+      auto r = cp(c, "GET", "/api/am/admin/v4/environments/Default/gateways");
+      listed = r.status == 200 ? json_of(r).at("count").as_int64() : 0;
+      if (listed < 3) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(listed, 3) << "control plane " << c;
+  }
 }
 
 TEST_F(ClusterOnPostgres, KilledGatewayCatchesUpWithoutMissedOrDoubledEvents) {
@@ -298,10 +309,22 @@ TEST_F(ClusterOnPostgres, ControlPlaneKilledAmidWritesLosesNoAcknowledgedWrite) 
   std::printf("[ cluster ] control plane A killed with %zu creations and %zu deployments acknowledged\n",
               created.size(), deployed.size());
   ASSERT_GE(created.size(), 30u);
-  // Every acknowledged write reads back from control plane B.
+  // Every acknowledged write reads back from control plane B; besides them, at most the one
+  // creation each client had in flight was committed (its answer lost), and nothing half-written
+  // shows: every API B lists reads back whole.
   for (const auto& id : created) {
     auto r = cp(1, "GET", kApis + "/" + id);
     EXPECT_EQ(r.status, 200) << id << ": " << r.body;
+  }
+  auto listed = cp(1, "GET", kApis + "?query=pgw&limit=1000");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const boost::json::object page = json_of(listed);
+  const auto& all = page.at("list").as_array();
+  EXPECT_GE(all.size(), created.size());
+  EXPECT_LE(all.size(), created.size() + kClients);
+  for (const auto& api : all) {
+    auto r = cp(1, "GET", kApis + "/" + str(api.at("id")));
+    EXPECT_EQ(r.status, 200) << r.body;
   }
   // B keeps taking writes, and every gateway (two of which were following A) follows B.
   deploy_new(1, "pgafter-kill");
