@@ -197,6 +197,9 @@ std::shared_ptr<const std::string> FeedServer::Follower::build_snapshot() {
 }
 
 void FeedServer::Follower::run() {
+  // While the store is down every poll fails: say so when it starts, once a minute, and when it ends.
+  bool failing = false;
+  auto last_logged = std::chrono::steady_clock::time_point();
   for (;;) {
     try {
       if (!started) {
@@ -221,8 +224,18 @@ void FeedServer::Follower::run() {
         }
         for (auto& p : waiting) p.set_value(snapshot);
       }
+      if (failing) {
+        failing = false;
+        spdlog::info("gateway feed ({}): reads the change log again, at revision {}", environment, applied);
+      }
     } catch (const std::exception& e) {
-      spdlog::error("gateway feed ({}): {}", environment, e.what());
+      const auto now = std::chrono::steady_clock::now();
+      if (!failing || now - last_logged >= std::chrono::minutes(1)) {
+        spdlog::error("gateway feed ({}): {} (retried every {} ms; said again once a minute until it recovers)",
+                      environment, e.what(), options.change_poll.count());
+        last_logged = now;
+      }
+      failing = true;
     }
     std::unique_lock lock(mu);
     // Wake on a commit or a snapshot request, and every change_poll regardless (other processes'
