@@ -105,6 +105,7 @@ class RoleProcess {
   void stop() { signal_and_wait(SIGTERM); }
   void kill9() { signal_and_wait(SIGKILL); }
 
+  bool running() const { return pid_ > 0; }
   int management_port() const { return management_port_; }
   int gateway_port() const { return gateway_port_; }
   const std::string& data_dir() const { return data_dir_; }
