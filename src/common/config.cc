@@ -466,6 +466,7 @@ constexpr KeyHelp kKeyHelp[] = {
     {"cluster.gateway_token", "(none)", "the credential remote gateways present to the control plane's feed"},
     {"cluster.control_plane", "(none)", "gateway role: control-plane URLs, comma-separated (--control-plane)"},
     {"cluster.feed_ring_batches", "1024", "recent change batches a control plane keeps per environment"},
+    {"cluster.change_poll_ms", "100", "how often a control plane's feed reads other nodes' commits"},
     {"cluster.heartbeat_interval_ms", "5000", "feed heartbeat; a gateway reconnects after 3 silent intervals"},
     {"cluster.reconnect_max_ms", "5000", "the longest back-off between a gateway's connection attempts"},
     {"cluster.snapshot_persist_ms", "1000", "a gateway writes its snapshot to its data directory at most this often"},
