@@ -243,22 +243,27 @@ TEST_F(ClusterOnPostgres, KilledGatewayCatchesUpWithoutMissedOrDoubledEvents) {
   for (int i = 0; i < 4; ++i) before.push_back(deploy_new(i % 2, "pgkill-before" + std::to_string(i)));
   RoleProcess& victim = *gateways_[1];
   ASSERT_EQ(wait_status(victim.gateway_port(), "/pgkill-before3/1.0.0/x", 200), 200) << victim.output();
-  // Deployments and undeployments go on, on both control planes, while the gateway dies and
-  // comes back.
+  // Deployments, undeployments and a deletion go on, on both control planes, while the gateway
+  // dies and comes back three times.
   std::vector<std::string> during;
   std::thread writer([&] {
-    for (int i = 0; i < 10; ++i) {
+    for (int i = 0; i < 15; ++i) {
       during.push_back("pgkill-during" + std::to_string(i));
       deploy_new(i % 2, during.back());
       if (i == 3) undeploy(0, before[0]);
       if (i == 6) undeploy(1, before[1]);
+      if (i == 9) {
+        EXPECT_EQ(cp(0, "DELETE", kApis + "/" + before[2].first).status, 200);
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(30));
     }
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
-  victim.kill9();
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  victim.start();
+  for (int k = 0; k < 3; ++k) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    victim.kill9();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    victim.start();
+  }
   writer.join();
   deploy_new(1, "pgkill-after");
   for (auto* g : gateways_) {
@@ -268,7 +273,7 @@ TEST_F(ClusterOnPostgres, KilledGatewayCatchesUpWithoutMissedOrDoubledEvents) {
     for (const auto& name : during) EXPECT_EQ(status_at(g->gateway_port(), "/" + name + "/1.0.0/x"), 200) << name;
     EXPECT_EQ(status_at(g->gateway_port(), "/pgkill-before0/1.0.0/x"), 404);
     EXPECT_EQ(status_at(g->gateway_port(), "/pgkill-before1/1.0.0/x"), 404);
-    EXPECT_EQ(status_at(g->gateway_port(), "/pgkill-before2/1.0.0/x"), 200);
+    EXPECT_EQ(status_at(g->gateway_port(), "/pgkill-before2/1.0.0/x"), 404);  // deleted
     EXPECT_EQ(status_at(g->gateway_port(), "/pgkill-before3/1.0.0/x"), 200);
   }
 }
