@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <future>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -53,6 +54,10 @@ struct FeedServer::Follower {
   std::int64_t oldest = 0;       // the ring covers the revisions after this one
   std::int64_t notified = 0;
   std::deque<RingEntry> ring;
+  // Revisions past `applied` that gateways stream from (they followed another control plane, which
+  // read the log in batches of its own): the next batches end at them, so those gateways go on
+  // from here without a new snapshot.
+  std::set<std::int64_t> boundaries;
   std::vector<std::weak_ptr<FeedStream>> streams;
   std::vector<std::promise<std::shared_ptr<const std::string>>> snapshot_requests;
   std::shared_ptr<const std::string> cached_snapshot;
@@ -144,6 +149,15 @@ void FeedServer::Follower::follow_log() {
     }
     auto events = store.events_after(after, 500);
     if (events.empty()) return;
+    {
+      std::lock_guard lock(mu);
+      auto w = boundaries.upper_bound(after);
+      if (w != boundaries.end() && *w < events.back().revision) {
+        auto cut = std::upper_bound(events.begin(), events.end(), *w,
+                                    [](std::int64_t rev, const store::ChangeEvent& e) { return rev < e.revision; });
+        if (cut != events.begin()) events.erase(cut, events.end());
+      }
+    }
     const std::vector<domain::ConfigChange> changes = reader.changes(events, common::now_millis() / 1000);
     RingEntry e;
     e.from = after;
@@ -157,6 +171,7 @@ void FeedServer::Follower::follow_log() {
       std::lock_guard lock(mu);
       ring.push_back(std::move(e));
       applied = ring.back().revision;
+      boundaries.erase(boundaries.begin(), boundaries.upper_bound(applied));
       while (ring.size() > options.ring_batches) {
         oldest = ring.front().revision;
         ring.pop_front();
@@ -340,6 +355,8 @@ void FeedServer::start(http::RestRouter& router) {
     {
       std::lock_guard lock(f->mu);
       f->streams.push_back(stream);
+      constexpr std::size_t kMaxBoundaries = 4096;
+      if (f->started && after > f->applied && f->boundaries.size() < kMaxBoundaries) f->boundaries.insert(after);
     }
     http::RestResponse r;
     r.content_type = "application/x-ndjson";

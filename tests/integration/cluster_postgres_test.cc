@@ -432,5 +432,60 @@ TEST_F(ClusterOnPostgres, GatewaysKeepServingWhilePostgresIsDownAndFollowWhenItI
   }
 }
 
+// A gateway that followed control plane A and fails over to a control plane that has not yet read
+// as far as it has (C reads other nodes' commits only once a minute here) goes on streaming from C
+// without a new snapshot: C ends its next batch at the gateway's revision.
+TEST_F(ClusterOnPostgres, GatewayFailingOverToAControlPlaneBehindItNeedsNoNewSnapshot) {
+  if (!control_[0]->running()) control_[0]->start();
+  const int c_port = free_port();
+  const std::string c_data = make_temp_dir() + "/data";
+  std::filesystem::create_directories(c_data);
+  std::filesystem::copy_file(control_[0]->data_dir() + "/master.key", c_data + "/master.key");
+  std::vector<std::string> c_args = control_args(0);
+  for (auto& a : c_args)
+    if (a.starts_with("management.http_port=")) a = "management.http_port=" + std::to_string(c_port);
+  c_args.insert(c_args.end(), {"--set", "cluster.change_poll_ms=60000"});
+  RoleProcess c("control-plane", c_args, c_data);
+  const std::string c_url = "http://127.0.0.1:" + std::to_string(c_port);
+  // A gateway on C alone makes C follow the log now (and then only on its own commits).
+  RoleProcess watcher("gateway", gateway_args(c_url));
+  ASSERT_EQ(wait_status(watcher.gateway_port(), "/ready", 200), 200) << watcher.output();
+  RoleProcess g("gateway", gateway_args(control_url(0) + "," + c_url));
+  ASSERT_EQ(wait_status(g.gateway_port(), "/ready", 200), 200) << g.output();
+  for (int i = 0; i < 3; ++i) deploy_new(0, "pgalign" + std::to_string(i));
+  ASSERT_EQ(wait_status(g.gateway_port(), "/pgalign2/1.0.0/x", 200), 200) << g.output();
+  const std::int64_t snapshots = ready_of(g.gateway_port()).at("snapshotsLoaded").as_int64();
+
+  control_[0]->kill9();
+  const auto end = std::chrono::steady_clock::now() + kPropagation;
+  boost::json::object r;
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    r = ready_of(g.gateway_port());
+  } while (!(r.contains("controlPlane") && str(r.at("controlPlane")) == c_url && r.at("connected").as_bool()) &&
+           std::chrono::steady_clock::now() < end);
+  ASSERT_EQ(str(r.at("controlPlane")), c_url) << g.output();
+  // C's own write makes it read the log: A's deployments and this one.
+  const auto after = [&] {
+    auto created = HttpClient("127.0.0.1", c_port).call("POST", kApis, api_body("pgalign-c", "/pgalign-c"), kAdmin, kPassword);
+    EXPECT_EQ(created.status, 201) << created.body;
+    const std::string id = created.status == 201 ? str(json_of(created).at("id")) : "";
+    auto rev = HttpClient("127.0.0.1", c_port).call("POST", kApis + "/" + id + "/revisions", R"({"description":"t"})",
+                                                     kAdmin, kPassword);
+    EXPECT_EQ(rev.status, 201) << rev.body;
+    return HttpClient("127.0.0.1", c_port).call(
+        "POST", kApis + "/" + id + "/deploy-revision?revisionId=" + (rev.status == 201 ? str(json_of(rev).at("id")) : ""),
+        R"([{"name":"Default","vhost":"localhost"}])", kAdmin, kPassword);
+  }();
+  ASSERT_EQ(after.status, 201) << after.body;
+  EXPECT_EQ(wait_status(g.gateway_port(), "/pgalign-c/1.0.0/x", 200), 200) << g.output();
+  EXPECT_EQ(wait_status(watcher.gateway_port(), "/pgalign2/1.0.0/x", 200), 200) << watcher.output();
+  EXPECT_EQ(wait_status(watcher.gateway_port(), "/pgalign-c/1.0.0/x", 200), 200) << watcher.output();
+  const auto now = ready_of(g.gateway_port());
+  EXPECT_EQ(now.at("snapshotsLoaded").as_int64(), snapshots) << g.output();
+  expect_no_event_missed_or_doubled(now);
+  EXPECT_EQ(now.at("revision").as_int64(), ready_of(watcher.gateway_port()).at("revision").as_int64());
+}
+
 }  // namespace
 }  // namespace archway::testing
