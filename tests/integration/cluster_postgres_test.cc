@@ -6,7 +6,8 @@
 // SIGKILL amid writes loses no write it acknowledged, and the other one keeps taking writes that the
 // gateways follow; with every control plane down the gateways keep serving, also after a restart
 // from their persisted snapshot, and catch up when one returns; with PostgreSQL stopped the
-// gateways keep serving and follow again once it is back. One PostgreSQL server for the
+// gateways keep serving and follow again once it is back; a gateway failing over to a control plane
+// that is behind it needs no new snapshot. One PostgreSQL server for the
 // suite, so it runs as one CTest test (ClusterOnPostgres); its tests run in order on one database.
 // Timings are printed, never asserted (bench/propagation.sh measures them).
 #include <signal.h>
