@@ -40,7 +40,8 @@ class ClusterOnPostgres : public ServerSuite {
     for (int& p : control_ports_) p = free_port();
     control_[0] = new RoleProcess("control-plane", control_args(0));
     // Every control plane needs the first one's master.key (docs/deployment.md).
-    const std::string second = make_temp_dir() + "/data";
+    second_root_ = make_temp_dir();
+    const std::string second = second_root_ + "/data";
     std::filesystem::create_directories(second);
     std::filesystem::copy_file(control_[0]->data_dir() + "/master.key", second + "/master.key");
     control_[1] = new RoleProcess("control-plane", control_args(1), second);
@@ -59,6 +60,8 @@ class ClusterOnPostgres : public ServerSuite {
       delete c;
       c = nullptr;
     }
+    std::error_code ec;
+    if (!second_root_.empty()) std::filesystem::remove_all(second_root_, ec);
     delete backend_;
     backend_ = nullptr;
     delete redis_;
@@ -191,6 +194,7 @@ class ClusterOnPostgres : public ServerSuite {
 
   inline static PostgresServer* postgres_ = nullptr;
   inline static RedisServer* redis_ = nullptr;
+  inline static std::string second_root_;  // the second control plane's data directory's parent
   inline static int control_ports_[2] = {};
   inline static RoleProcess* control_[2] = {};
   inline static RoleProcess* gateways_[3] = {};
@@ -439,7 +443,14 @@ TEST_F(ClusterOnPostgres, GatewaysKeepServingWhilePostgresIsDownAndFollowWhenItI
 TEST_F(ClusterOnPostgres, GatewayFailingOverToAControlPlaneBehindItNeedsNoNewSnapshot) {
   if (!control_[0]->running()) control_[0]->start();
   const int c_port = free_port();
-  const std::string c_data = make_temp_dir() + "/data";
+  struct Removed {
+    std::string dir;
+    ~Removed() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } c_root{make_temp_dir()};
+  const std::string c_data = c_root.dir + "/data";
   std::filesystem::create_directories(c_data);
   std::filesystem::copy_file(control_[0]->data_dir() + "/master.key", c_data + "/master.key");
   std::vector<std::string> c_args = control_args(0);

@@ -55,7 +55,11 @@ class RoleProcess {
     data_dir_ = data_dir.empty() ? root_ + "/data" : std::move(data_dir);
     start();
   }
-  ~RoleProcess() { stop(); }
+  ~RoleProcess() {
+    stop();
+    std::error_code ec;
+    std::filesystem::remove_all(root_, ec);  // its log and, unless given one, its data directory
+  }
 
   void start() {
     const std::string ready = root_ + "/ready.json";
