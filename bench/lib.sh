@@ -34,3 +34,34 @@ http {
 CONF
   "$@" nginx -p "$work/backend" -c "$work/backend/nginx.conf" -g 'daemon off;' & pids+=($!); BACKEND_PID=$!
 }
+
+# start_redis: a redis-server without persistence on a free port; sets $REDIS_URL.
+start_redis() {
+  local port; port=$(free_port)
+  redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --dir "$work" \
+    >"$work/redis.log" 2>&1 & pids+=($!)
+  for _ in $(seq 200); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.02; done
+  REDIS_URL=redis://127.0.0.1:$port
+}
+
+# start_postgres: a PostgreSQL server of the bench's own (Debian's postgresql package: initdb into a
+# directory of its own, the server on a free loopback port, run as the postgres user when root);
+# sets $PG_URL to a database `archway` the user `archway` may use without a password.
+start_postgres() {
+  local bin; bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -x "$bin/initdb" ] || { echo "bench: PostgreSQL is missing (package postgresql)"; exit 1; }
+  local dir; dir=$(mktemp -d /tmp/archway-bench-pg-XXXXXX)
+  local as=()
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; as=(setpriv --reuid=postgres --regid=postgres --init-groups); fi
+  local port; port=$(free_port)
+  "${as[@]}" "$bin/initdb" -D "$dir/data" -U archway -A trust -E UTF8 --locale=C --no-instructions >"$work/initdb.log" 2>&1 \
+    || { cat "$work/initdb.log"; exit 1; }
+  # exec'd in place (setpriv does not fork), so its pid is the postmaster's and the exit trap stops it.
+  "${as[@]}" "$bin/postgres" -D "$dir/data" -p "$port" -k "$dir" -c listen_addresses=127.0.0.1 \
+    -c max_connections=100 >"$work/postgres.log" 2>&1 & pids+=($!)
+  PG_DIR=$dir
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work" "$PG_DIR"' EXIT
+  for _ in $(seq 300); do "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" && break; sleep 0.05; done
+  "$bin/createdb" -h 127.0.0.1 -p "$port" -U archway archway || { cat "$work/postgres.log"; exit 1; }
+  PG_URL=postgresql://archway@127.0.0.1:$port/archway
+}

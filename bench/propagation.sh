@@ -1,53 +1,78 @@
 #!/usr/bin/env bash
-# Propagation latency of the control plane's gateway feed: one `archway control-plane` and
-# GATEWAYS `archway gateway` processes on this machine; for each of N deployments (create, revision,
-# deploy through the Publisher REST API) the time from the deploy call's answer to the first 200 of
-# the new API on every gateway. Prints the median and the worst over N.
-# Usage: bench/propagation.sh [path/to/archway]   (env: N=20 GATEWAYS=3)
+# Propagation latency of the gateway feed: CONTROL_PLANES `archway control-plane` processes and
+# GATEWAYS `archway gateway` processes on this machine. With STORE=postgres (the default) the
+# control planes share a PostgreSQL server and the gateways a Redis server, both started here;
+# gateway g lists the control planes starting with number g (so each control plane feeds some).
+# For each of N deployments (create, revision, deploy through the Publisher REST API of control
+# plane k mod CONTROL_PLANES) the time from the deploy call's answer to the first 200 of the new API
+# on every gateway. Prints the median, p95 and worst over N.
+# Usage: bench/propagation.sh [path/to/archway]
+#   env: N=20 GATEWAYS=3 CONTROL_PLANES=2 STORE=postgres|sqlite (sqlite: one control plane, no Redis)
 set -euo pipefail
 ARCHWAY=${1:-build/release/archway}
 N=${N:-20}
 GATEWAYS=${GATEWAYS:-3}
-for tool in curl python3; do
+STORE=${STORE:-postgres}
+CONTROL_PLANES=${CONTROL_PLANES:-2}
+case "$STORE" in
+  postgres) tools=(nginx curl python3 redis-server redis-cli) ;;
+  sqlite) tools=(nginx curl python3); CONTROL_PLANES=1 ;;
+  *) echo "bench: STORE must be 'postgres' or 'sqlite', not '$STORE'"; exit 1 ;;
+esac
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || { echo "bench: '$tool' is missing"; exit 1; }
 done
-work=$(mktemp -d /tmp/archway-propagation-XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+command -v "$ARCHWAY" >/dev/null || { echo "bench: no Archway binary at '$ARCHWAY'"; exit 1; }
+. "$(dirname "$0")/lib.sh"
+bench_workdir archway-propagation
 wait_file() { for _ in $(seq 1 2000); do [ -s "$1" ] && return 0; sleep 0.01; done; echo "bench: $1 never appeared"; exit 1; }
+json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
-BACKEND=$(free_port)
-mkdir -p "$work/www" && echo ok > "$work/www/index.html"
-(cd "$work/www" && exec python3 -m http.server "$BACKEND" --bind 127.0.0.1 >/dev/null 2>&1) & pids+=($!)
+start_backend
+store=(); redis=()
+if [ "$STORE" = postgres ]; then
+  start_postgres; start_redis
+  store=(--set "store.url=$PG_URL")
+  redis=(--set "traffic.redis=$REDIS_URL")
+fi
 
 TOKEN=bench-gateway-token
-CP=$(free_port)
-ARCHWAY_ADMIN_PASSWORD=bench "$ARCHWAY" control-plane --data-dir "$work/cp" --ready-file "$work/cp.ready" \
-  --set management.host=127.0.0.1 --set management.http_port="$CP" --set management.https_port=-1 \
-  --set cluster.gateway_token=$TOKEN --set analytics.enabled=false >"$work/cp.log" 2>&1 & pids+=($!)
-wait_file "$work/cp.ready"
+cps=(); urls=()
+for c in $(seq 0 $((CONTROL_PLANES - 1))); do
+  cps+=("$(free_port)"); urls+=("http://127.0.0.1:${cps[$c]}")
+  mkdir -p "$work/cp$c"
+  # Every control plane seals secrets with the first one's master.key (docs/deployment.md).
+  [ "$c" -gt 0 ] && cp "$work/cp0/master.key" "$work/cp$c/master.key"
+  ARCHWAY_ADMIN_PASSWORD=bench "$ARCHWAY" control-plane --data-dir "$work/cp$c" --ready-file "$work/cp$c.ready" \
+    --set management.host=127.0.0.1 --set management.http_port="${cps[$c]}" --set management.https_port=-1 \
+    --set cluster.gateway_token=$TOKEN --set analytics.enabled=false --set server.log_level=warn "${store[@]}" \
+    >"$work/cp$c.log" 2>&1 & pids+=($!)
+  wait_file "$work/cp$c.ready"
+done
 ports=()
-for g in $(seq 1 "$GATEWAYS"); do
-  "$ARCHWAY" gateway --control-plane "http://127.0.0.1:$CP" --data-dir "$work/gw$g" --ready-file "$work/gw$g.ready" \
+for g in $(seq 0 $((GATEWAYS - 1))); do
+  list=""
+  for i in $(seq 0 $((CONTROL_PLANES - 1))); do list+="${list:+,}${urls[$(((g + i) % CONTROL_PLANES))]}"; done
+  "$ARCHWAY" gateway --control-plane "$list" --data-dir "$work/gw$g" --ready-file "$work/gw$g.ready" \
     --set gateway.host=127.0.0.1 --set gateway.http_port=0 --set gateway.https_port=-1 --set gateway.workers=1 \
-    --set cluster.gateway_token=$TOKEN --set analytics.enabled=false >"$work/gw$g.log" 2>&1 & pids+=($!)
+    --set cluster.gateway_token=$TOKEN --set analytics.enabled=false --set server.log_level=warn "${redis[@]}" \
+    >"$work/gw$g.log" 2>&1 & pids+=($!)
   wait_file "$work/gw$g.ready"
-  ports+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["gateway_http"])' "$work/gw$g.ready")")
+  ports+=("$(json_field "$work/gw$g.ready" gateway_http)")
 done
 for p in "${ports[@]}"; do
-  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/ready")" = 200 ]; do sleep 0.01; done
+  for _ in $(seq 1 2000); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/ready")" = 200 ] && break; sleep 0.01; done
 done
 
-python3 - "$CP" "$BACKEND" "$N" "${ports[@]}" <<'PY'
+python3 - "$BACKEND" "$N" "${cps[*]}" "${ports[@]}" <<'PY'
 import base64, http.client, json, statistics, sys, time
-cp, backend, n, ports = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), [int(p) for p in sys.argv[4:]]
+backend, n = int(sys.argv[1]), int(sys.argv[2])
+cps, ports = [int(p) for p in sys.argv[3].split()], [int(p) for p in sys.argv[4:]]
 auth = {"Authorization": "Basic " + base64.b64encode(b"admin:bench").decode(), "Content-Type": "application/json"}
-mgmt = http.client.HTTPConnection("127.0.0.1", cp)
-def call(method, path, body):
-    mgmt.request(method, path, json.dumps(body), auth)
-    r = mgmt.getresponse(); data = r.read()
+mgmt = [http.client.HTTPConnection("127.0.0.1", p) for p in cps]
+def call(c, method, path, body):
+    mgmt[c].request(method, path, json.dumps(body), auth)
+    r = mgmt[c].getresponse(); data = r.read()
     if r.status >= 300: raise SystemExit(f"{method} {path}: {r.status} {data[:300]}")
     return json.loads(data) if data else None
 gws = [http.client.HTTPConnection("127.0.0.1", p) for p in ports]
@@ -59,21 +84,24 @@ def status(i, path):
 worst = []
 base = "/api/am/publisher/v4/apis"
 for k in range(n):
-    name = f"prop{k}{int(time.time())}"
-    api = call("POST", base, {"name": name, "context": "/" + name, "version": "1.0.0",
+    c = k % len(cps)
+    name = f"prop{k}x{int(time.time())}"
+    api = call(c, "POST", base, {"name": name, "context": "/" + name, "version": "1.0.0",
                "endpointConfig": {"endpoint_type": "http", "production_endpoints": {"url": f"http://127.0.0.1:{backend}/"}},
                "operations": [{"target": "/*", "verb": "GET", "authType": "None"}]})
-    rev = call("POST", f"{base}/{api['id']}/revisions", {"description": "bench"})
-    call("POST", f"{base}/{api['id']}/deploy-revision?revisionId={rev['id']}", [{"name": "Default", "vhost": "localhost"}])
+    rev = call(c, "POST", f"{base}/{api['id']}/revisions", {"description": "bench"})
+    call(c, "POST", f"{base}/{api['id']}/deploy-revision?revisionId={rev['id']}", [{"name": "Default", "vhost": "localhost"}])
     answered = time.monotonic()
     pending = set(range(len(ports))); last = 0.0
     while pending:
         for i in list(pending):
-            if status(i, f"/{name}/1.0.0/") == 200:
+            if status(i, f"/{name}/1.0.0/1k") == 200:
                 pending.discard(i); last = time.monotonic() - answered
         if time.monotonic() - answered > 10: raise SystemExit(f"deployment {k} not served by all gateways in 10 s")
     worst.append(last * 1000)
 worst.sort()
-print(f"propagation over {n} deployments to {len(ports)} gateways (deploy answered -> 200 on every gateway): "
-      f"median {statistics.median(worst):.1f} ms, worst {worst[-1]:.1f} ms")
+p95 = worst[min(len(worst) - 1, int(round(0.95 * len(worst))) - 1)]
+print(f"propagation over {n} deployments made on {len(cps)} control plane(s) in turn to {len(ports)} gateways "
+      f"(deploy answered -> 200 on every gateway): median {statistics.median(worst):.1f} ms, "
+      f"p95 {p95:.1f} ms, worst {worst[-1]:.1f} ms")
 PY

@@ -630,6 +630,7 @@ int run_serve(const ServeOptions& options) {
     std::function<std::pair<int, std::string>()> readiness;
     std::unique_ptr<sync::RemoteFeed> remote_feed;
     std::atomic<const sync::RemoteFeed*> remote_status = nullptr;  // read by /ready and /metrics threads
+    std::atomic<sync::FeedServer*> feed_status = nullptr;          // the control plane's, read by /ready
     std::atomic<bool> snapshot_loaded = false;
     readiness = [&]() -> std::pair<int, std::string> {
       std::vector<std::string> failures;
@@ -654,6 +655,12 @@ int run_serve(const ServeOptions& options) {
         detail["source"] = s.from_disk ? "disk" : "control-plane";
         detail["connected"] = s.connected;
         detail["controlPlane"] = s.control_plane;
+      } else if (auto* feeds = feed_status.load()) {
+        // The change-log revision the gateway feed has read, per environment followed: a gateway
+        // that has caught up reports the same `revision`.
+        boost::json::object revisions;
+        for (const auto& [env, rev] : feeds->revisions()) revisions[env] = rev;
+        detail["feedRevisions"] = std::move(revisions);
       } else if (with_gateway) {
         if (!snapshot_loaded) failures.push_back("the gateway has not loaded its snapshot yet");
         detail["revision"] = applied_revision.load(std::memory_order_relaxed);
@@ -827,8 +834,10 @@ int run_serve(const ServeOptions& options) {
                                                      std::string_view boot, std::int64_t seq) {
             return s->write_segment(bytes, gateway, boot, seq);
           };
+        fo.change_poll = std::chrono::milliseconds(cfg.cluster_change_poll_ms);
         feed_server = std::make_unique<sync::FeedServer>(*store, fo);
         feed_server->start(router);
+        feed_status = feed_server.get();
       }
       if (!options.routes_file.empty()) {
         // The route list the REST parity check (docs/rest-parity.md) compares against.

@@ -60,6 +60,7 @@ struct Config {
   std::string cluster_gateway_token;           // the credential gateways present to the feed; empty: feed refuses all
   std::string cluster_control_plane;           // gateway role: comma-separated control-plane base URLs
   std::int64_t cluster_feed_ring_batches = 1024;  // recent batches a control plane keeps per environment
+  std::int64_t cluster_change_poll_ms = 100;  // a control plane reads other nodes' commits this often
   std::int64_t cluster_heartbeat_interval_ms = 5000;  // feed heartbeats; 3 missed: the gateway reconnects
   std::int64_t cluster_reconnect_max_ms = 5000;  // the longest back-off between a gateway's attempts
   std::int64_t cluster_analytics_queue_mb = 64;  // a remote gateway's analytics waiting for a control plane

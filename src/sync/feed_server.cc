@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <deque>
 #include <future>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -57,6 +58,10 @@ struct FeedServer::Follower {
   std::int64_t oldest = 0;       // the ring covers the revisions after this one
   std::int64_t notified = 0;
   std::deque<RingEntry> ring;
+  // Revisions past `applied` that gateways stream from (they followed another control plane, which
+  // read the log in batches of its own): the next batches end at them, so those gateways go on
+  // from here without a new snapshot.
+  std::set<std::int64_t> boundaries;
   std::vector<std::weak_ptr<FeedStream>> streams;
   std::vector<std::promise<std::shared_ptr<const std::string>>> snapshot_requests;
   std::shared_ptr<const std::string> cached_snapshot;
@@ -148,6 +153,15 @@ void FeedServer::Follower::follow_log() {
     }
     auto events = store.events_after(after, 500);
     if (events.empty()) return;
+    {
+      std::lock_guard lock(mu);
+      auto w = boundaries.upper_bound(after);
+      if (w != boundaries.end() && *w < events.back().revision) {
+        auto cut = std::upper_bound(events.begin(), events.end(), *w,
+                                    [](std::int64_t rev, const store::ChangeEvent& e) { return rev < e.revision; });
+        if (cut != events.begin()) events.erase(cut, events.end());
+      }
+    }
     const std::vector<domain::ConfigChange> changes = reader.changes(events, common::now_millis() / 1000);
     RingEntry e;
     e.from = after;
@@ -161,6 +175,7 @@ void FeedServer::Follower::follow_log() {
       std::lock_guard lock(mu);
       ring.push_back(std::move(e));
       applied = ring.back().revision;
+      boundaries.erase(boundaries.begin(), boundaries.upper_bound(applied));
       while (ring.size() > options.ring_batches) {
         oldest = ring.front().revision;
         ring.pop_front();
@@ -201,6 +216,9 @@ std::shared_ptr<const std::string> FeedServer::Follower::build_snapshot() {
 }
 
 void FeedServer::Follower::run() {
+  // While the store is down every poll fails: say so when it starts, once a minute, and when it ends.
+  bool failing = false;
+  auto last_logged = std::chrono::steady_clock::time_point();
   for (;;) {
     try {
       if (!started) {
@@ -225,12 +243,23 @@ void FeedServer::Follower::run() {
         }
         for (auto& p : waiting) p.set_value(snapshot);
       }
+      if (failing) {
+        failing = false;
+        spdlog::info("gateway feed ({}): reads the change log again, at revision {}", environment, applied);
+      }
     } catch (const std::exception& e) {
-      spdlog::error("gateway feed ({}): {}", environment, e.what());
+      const auto now = std::chrono::steady_clock::now();
+      if (!failing || now - last_logged >= std::chrono::minutes(1)) {
+        spdlog::error("gateway feed ({}): {} (retried every {} ms; said again once a minute until it recovers)",
+                      environment, e.what(), options.change_poll.count());
+        last_logged = now;
+      }
+      failing = true;
     }
     std::unique_lock lock(mu);
-    // Wake on a commit or a snapshot request, and every second regardless (other processes' commits).
-    cv.wait_for(lock, std::chrono::seconds(1),
+    // Wake on a commit or a snapshot request, and every change_poll regardless (other processes'
+    // commits, which no listener of this process hears).
+    cv.wait_for(lock, options.change_poll,
                 [&] { return stop || notified > applied || !snapshot_requests.empty(); });
     if (stop) {
       for (auto& p : snapshot_requests)
@@ -344,6 +373,8 @@ void FeedServer::start(http::RestRouter& router) {
     {
       std::lock_guard lock(f->mu);
       f->streams.push_back(stream);
+      constexpr std::size_t kMaxBoundaries = 4096;
+      if (f->started && after > f->applied && f->boundaries.size() < kMaxBoundaries) f->boundaries.insert(after);
     }
     http::RestResponse r;
     r.content_type = "application/x-ndjson";
@@ -382,6 +413,16 @@ void FeedServer::start(http::RestRouter& router) {
     }
     return http::RestResponse::empty(204);
   });
+}
+
+std::map<std::string, std::int64_t> FeedServer::revisions() {
+  std::map<std::string, std::int64_t> out;
+  std::lock_guard lock(mu_);
+  for (const auto& [env, f] : followers_) {
+    std::lock_guard flock(f->mu);
+    if (f->started) out[env] = f->applied;
+  }
+  return out;
 }
 
 void FeedServer::stop() {

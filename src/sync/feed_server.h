@@ -37,6 +37,9 @@ class FeedServer {
     // run) -> false when it was stored before; throws std::invalid_argument on bytes that are not a
     // segment. Unset: analytics is off here and the route answers 404.
     std::function<bool(std::string_view, std::string_view, std::string_view, std::int64_t)> analytics;
+    // How often each follower reads the change log when no commit of this process woke it: the
+    // wait for another node's commits (cluster.change_poll_ms).
+    std::chrono::milliseconds change_poll{100};
   };
 
   FeedServer(store::Store& store, Options options);
@@ -47,6 +50,8 @@ class FeedServer {
   // Follows the store's commits (its commit listener) and adds the routes.
   void start(http::RestRouter& router);
   void stop();
+  // The change-log revision each followed environment's reader has reached (what /ready reports).
+  std::map<std::string, std::int64_t> revisions();
 
   struct Follower;
 

@@ -144,6 +144,8 @@ TEST_F(ClusterRoles, EveryRoleAnswersHealthAndReadiness) {
   EXPECT_EQ(str(json_of(ready).at("role")), "control-plane");
   for (auto* g : gateways_) {
     EXPECT_EQ(status_at(g->gateway_port(), "/health"), 200);
+    // Ready once its first snapshot is in (the ready file only says the listener is up).
+    ASSERT_EQ(wait_status(g->gateway_port(), "/ready", 200), 200);
     const auto body = ready_of(g->gateway_port());
     EXPECT_EQ(str(body.at("role")), "gateway");
     EXPECT_EQ(str(body.at("source")), "control-plane");

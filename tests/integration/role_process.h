@@ -55,7 +55,11 @@ class RoleProcess {
     data_dir_ = data_dir.empty() ? root_ + "/data" : std::move(data_dir);
     start();
   }
-  ~RoleProcess() { stop(); }
+  ~RoleProcess() {
+    stop();
+    std::error_code ec;
+    std::filesystem::remove_all(root_, ec);  // its log and, unless given one, its data directory
+  }
 
   void start() {
     const std::string ready = root_ + "/ready.json";
@@ -105,6 +109,7 @@ class RoleProcess {
   void stop() { signal_and_wait(SIGTERM); }
   void kill9() { signal_and_wait(SIGKILL); }
 
+  bool running() const { return pid_ > 0; }
   int management_port() const { return management_port_; }
   int gateway_port() const { return gateway_port_; }
   const std::string& data_dir() const { return data_dir_; }
