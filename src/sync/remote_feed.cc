@@ -365,6 +365,7 @@ struct RemoteFeed::Impl {
     }
     update([&](Status& st2) {
       st2.connected = true;
+      st2.from_disk = false;  // following a control plane from here on, whatever it started from
       st2.control_plane = u.text;
     });
     if (!p.chunked()) throw FeedError(u.text + " did not stream its events (no chunked body)");

@@ -39,7 +39,8 @@ class RemoteFeed {
   // What /ready reports.
   struct Status {
     bool loaded = false;              // a snapshot (from a control plane or the disk) is served
-    bool from_disk = false;           // what is served came from the persisted snapshot
+    bool from_disk = false;           // what is served came from the persisted snapshot and no
+                                      // control plane has streamed to it since
     bool connected = false;           // streaming from a control plane now
     std::string control_plane;        // the one last answered
     std::int64_t revision = 0;        // the change-log revision served

@@ -239,6 +239,14 @@ TEST_F(ClusterRoles, GatewaysServeWithoutControlPlaneAndCatchUpWhenItReturns) {
   deploy_new("offline-after");
   for (auto* g : gateways_)
     EXPECT_EQ(wait_status(g->gateway_port(), "/offline-after/1.0.0/x", 200), 200) << g->output();
+  // The gateway that started from disk now says it follows the control plane.
+  auto after = ready_of(gateways_[2]->gateway_port());
+  for (int i = 0; i < 500 && !after.at("connected").as_bool(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    after = ready_of(gateways_[2]->gateway_port());
+  }
+  EXPECT_TRUE(after.at("connected").as_bool());
+  EXPECT_EQ(str(after.at("source")), "control-plane");
 }
 
 TEST_F(ClusterRoles, FeedRefusesAWrongOrMissingGatewayCredential) {
