@@ -811,6 +811,7 @@ int run_serve(const ServeOptions& options) {
                      "deployed to it once an administrator adds it (POST /api/am/admin/v4/environments)",
                      cfg.gateway_environment);
       feed = std::make_unique<sync::DeploymentFeed>(*store, cfg.gateway_environment, std::move(subscriber));
+      feed->set_poll_interval(std::chrono::milliseconds(cfg.cluster_change_poll_ms));
     }
 
     std::unique_ptr<ManagementPlane> management_plane;

@@ -389,8 +389,9 @@ void DeploymentFeed::run() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      // Wake on a commit, and every second regardless, so a missed notification cannot stall us.
-      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_ || notified_ > applied_; });
+      // Wake on a commit of this process, and every poll interval for other processes' commits (and
+      // so that a missed notification cannot stall us).
+      cv_.wait_for(lock, poll_, [this] { return stop_ || notified_ > applied_; });
       if (stop_) return;
     }
     try {

@@ -87,6 +87,9 @@ class DeploymentFeed {
   DeploymentFeed(store::Store& store, std::string environment, Subscriber subscriber);
   ~DeploymentFeed();
 
+  // How often the feed reads the log when no commit of this process woke it (other processes'
+  // commits on the same database); before start(). Default 1 s.
+  void set_poll_interval(std::chrono::milliseconds interval) { poll_ = interval; }
   // Loads the full state, delivers it, then follows the log on a background thread.
   void start();
   void stop();
@@ -100,6 +103,8 @@ class DeploymentFeed {
  private:
   void run();
   void load_all();
+
+  std::chrono::milliseconds poll_{1000};
 
   store::Store& store_;
   ChangeReader reader_;
