@@ -33,13 +33,33 @@ interface PolicyBase {
   defaultLimit: ThrottleLimit;
 }
 
-export type ApplicationPolicy = PolicyBase;
+/** Burst control (spike arrest): at most `rateLimitCount` requests per second or minute; 0 is none. */
+export interface BurstLimit {
+  rateLimitCount: number;
+  rateLimitTimeUnit: 'sec' | 'min' | null;
+}
+
+export interface ApplicationPolicy extends PolicyBase {
+  /** Per user of an application, on top of the quota; older servers leave it out. */
+  burstLimit?: BurstLimit | null;
+}
+
+/** Who may subscribe with a tier: only holders of one of `roles` (ALLOW) or everyone else (DENY). */
+export interface TierPermissions {
+  permissionType: 'ALLOW' | 'DENY';
+  roles: string[];
+}
 
 export interface SubscriptionPolicy extends PolicyBase {
   rateLimitCount: number;
   rateLimitTimeUnit: 'sec' | 'min' | null;
   stopOnQuotaReach: boolean;
   billingPlan: 'FREE' | 'COMMERCIAL';
+  /** The product's cap on event (WebSocket, WebSub) subscriptions; kept as it is. */
+  subscriberCount?: number;
+  customAttributes?: { name: string; value: string }[];
+  /** null (or absent): anyone may subscribe. */
+  permissions?: TierPermissions | null;
 }
 
 export type IpCondition =
