@@ -167,3 +167,23 @@ export interface GatewayEnvironment {
 export interface PublisherSettings {
   environment?: GatewayEnvironment[];
 }
+
+/** A platform gateway (`/gateways`): a remote gateway registered with a token it presents to the feed. */
+export interface PlatformGateway {
+  id: string;
+  name: string;
+  displayName: string;
+  description?: string;
+  vhost: string;
+  properties?: Record<string, unknown>;
+  /** A call to the gateway feed with its token within the last few minutes. */
+  isActive?: boolean;
+  permissions?: { permissionType: 'PUBLIC' | 'ALLOW' | 'DENY'; roles?: string[] } | null;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/** What registering a gateway (or regenerating its token) answers: the token, this once. */
+export interface RegisteredGateway extends PlatformGateway {
+  registrationToken: string;
+}
