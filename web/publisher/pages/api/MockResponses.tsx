@@ -118,7 +118,7 @@ export function MockResponses({ api: detail, saved }: { api: ApiDetail; saved: b
                       {mock ? (
                         <Stack gap={4}>
                           <Group gap="xs">
-                            <Badge variant="light" color={mock.statusCode < 400 ? 'teal' : 'orange'}>
+                            <Badge variant="light" color={mock.statusCode < 400 ? 'teal.9' : 'orange.9'}>
                               {mock.statusCode}
                             </Badge>
                             {mock.contentType && (
