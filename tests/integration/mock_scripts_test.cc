@@ -107,6 +107,28 @@ TEST_F(MockScripts, GatewayAnswersAnInlineApiWithItsMocks) {
   EXPECT_EQ(json_of(created)["created"], true);
 }
 
+TEST_F(MockScripts, MockAnswersCarryTheApisCorsHeadersForABrowser) {
+  const std::string id = create_api(
+      R"({"name":"CorsMocks","context":"/corsmocks","version":"1.0.0","endpointConfig":{"endpoint_type":"INLINE"},)"
+      R"("corsConfiguration":{"corsConfigurationEnabled":true,"accessControlAllowOrigins":["https://portal.example"],)"
+      R"("accessControlAllowMethods":["GET"],"accessControlAllowHeaders":["authorization"]},)"
+      R"("operations":[{"target":"/pets/{petId}","verb":"GET","authType":"None"}]})");
+  ASSERT_EQ(admin_form("PUT", kApis + "/" + id + "/swagger", Multipart().field("apiDefinition", kDefinition)).status,
+            200);
+  ASSERT_EQ(admin("POST", generate(id)).status, 200);
+  deploy(id, create_revision(id));
+  ASSERT_EQ(wait_for_status("/corsmocks/1.0.0/pets/7", [](int s) { return s == 200; }), 200);
+  HttpRequest get;
+  get.target = "/corsmocks/1.0.0/pets/7";
+  get.headers = {{"Origin", "https://portal.example"}};
+  auto got = gw().send(get);
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(got.header("access-control-allow-origin"), "https://portal.example");
+  EXPECT_EQ(got.header("vary"), "Origin");
+  get.headers = {{"Origin", "https://elsewhere.example"}};
+  EXPECT_EQ(gw().send(get).header("access-control-allow-origin"), "");
+}
+
 TEST_F(MockScripts, UnknownApiIs404AndSubscribersAre403) {
   EXPECT_EQ(admin("POST", generate("no-such-api")).status, 404);
   EXPECT_EQ(json_of(admin("GET", scripts("no-such-api")))["code"], 404);

@@ -7,6 +7,7 @@ import {
   IconGauge,
   IconHome,
   IconKey,
+  IconServer,
   IconSettings,
   IconUsers,
 } from '@tabler/icons-react';
@@ -21,6 +22,7 @@ import { LatencyPage } from './pages/analytics/LatencyPage';
 import { OverviewPage } from './pages/analytics/OverviewPage';
 import { ThrottlingPage } from './pages/analytics/ThrottlingPage';
 import { TrafficPage } from './pages/analytics/TrafficPage';
+import { GatewaysPage } from './pages/GatewaysPage';
 import { HomePage } from './pages/HomePage';
 import { KeyManagersPage } from './pages/KeyManagersPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -36,6 +38,7 @@ const nav: NavItem[] = [
   { to: '/throttling/application', label: 'Application policies', icon: <IconGauge size={18} /> },
   { to: '/throttling/subscription', label: 'Subscription policies', icon: <IconGauge size={18} /> },
   { to: '/throttling/deny', label: 'Deny policies', icon: <IconBan size={18} /> },
+  { to: '/gateways', label: 'Gateways', icon: <IconServer size={18} /> },
   { to: '/key-managers', label: 'Key managers', icon: <IconKey size={18} /> },
   { to: '/users', label: 'Users', icon: <IconUsers size={18} /> },
   { to: '/categories', label: 'API categories', icon: <IconCategory size={18} /> },
@@ -71,6 +74,7 @@ export const routes: RouteObject[] = [
       { path: 'throttling/application', element: <PoliciesPage key="application" level="application" /> },
       { path: 'throttling/subscription', element: <PoliciesPage key="subscription" level="subscription" /> },
       { path: 'throttling/deny', element: <DenyPoliciesPage /> },
+      { path: 'gateways', element: <GatewaysPage /> },
       { path: 'key-managers', element: <KeyManagersPage /> },
       { path: 'users', element: <UsersPage /> },
       { path: 'categories', element: <CategoriesPage /> },

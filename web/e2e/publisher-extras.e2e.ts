@@ -1,4 +1,4 @@
-// The Publisher's documents, operation policies, API products and Service Catalog, in a real browser against a real server.
+// The Publisher's documents, operation policies, mock responses, API products and Service Catalog, in a real browser against a real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -136,7 +136,11 @@ describe('Publisher documents, policies, products and catalog', () => {
     await page.getByRole('button', { name: /^GET\s*\/orders/ }).click();
     const dialog = page.getByRole('dialog');
     const picker = dialog.getByRole('combobox', { name: 'Policy' });
-    await openDialog(page, page.getByRole('button', { name: 'Add policy to the request flow of GET /orders' }), picker);
+    await openDialog(
+      page,
+      page.getByRole('button', { name: 'Add policy to the request flow of GET /orders' }),
+      picker,
+    );
     await picker.click();
     await page.getByRole('option', { name: 'Add Header' }).click();
     await dialog.getByRole('textbox', { name: 'Header Name', exact: true }).fill('X-Trace');
@@ -253,6 +257,59 @@ describe('Publisher documents, policies, products and catalog', () => {
     await response.getByText('200').first().waitFor();
     await response.getByText('"path": "/items/42"').waitFor();
     await expectAccessible(page, 'the test console with an answer');
+  });
+
+  it('generates the mock responses of an INLINE API, which the gateway then answers with', async () => {
+    const mocked = await adminCall<{ id: string }>(server, 'POST', `${PUB}/apis`, {
+      name: 'Mocked',
+      context: '/mocked',
+      version: '1.0.0',
+      policies: ['Unlimited'],
+      endpointConfig: { endpoint_type: 'INLINE' },
+      corsConfiguration: {
+        corsConfigurationEnabled: true,
+        accessControlAllowOrigins: ['*'],
+        accessControlAllowMethods: ['GET'],
+        accessControlAllowHeaders: ['authorization', 'accept', 'content-type'],
+      },
+      operations: [{ target: '/pets/{id}', verb: 'GET' }],
+    });
+    await page.goto(`${server.url}/publisher/apis/${mocked.id}/endpoints`);
+    const table = page.getByRole('table', { name: 'Mock responses' });
+    const row = table.getByRole('row').filter({ hasText: 'GET /pets/{id}' });
+    await expect.poll(() => row.textContent()).toContain('answers 501 Not Implemented');
+    await page.getByRole('button', { name: 'Generate mock scripts' }).click();
+    await expect.poll(() => row.textContent()).not.toContain('501');
+    const stored = await adminCall<{ count: number; list: { path: string; verb: string }[] }>(
+      server,
+      'GET',
+      `${PUB}/apis/${mocked.id}/generated-mock-scripts`,
+    );
+    expect(stored.list).toEqual([expect.objectContaining({ path: '/pets/{id}', verb: 'GET' })]);
+    const status = (await row.getByRole('cell').nth(1).textContent()) ?? '';
+    expect(status).toMatch(/^\d{3}/);
+    // The pointer leaves the button: a hovered light button has too little contrast (4.12).
+    await page.getByRole('heading', { name: 'Mocked' }).first().hover();
+    await expectAccessible(page, 'the mock responses of an INLINE API');
+
+    // Deployed, the gateway answers with the mock: no backend is called.
+    await adminCall(server, 'POST', `${PUB}/apis/change-lifecycle?apiId=${mocked.id}&action=Publish`);
+    const rev = await adminCall<{ id: string }>(server, 'POST', `${PUB}/apis/${mocked.id}/revisions`, {
+      description: 'e2e mocks',
+    });
+    await adminCall(server, 'POST', `${PUB}/apis/${mocked.id}/deploy-revision?revisionId=${rev.id}`, [
+      { name: 'Default', vhost: 'localhost', displayOnDevportal: true },
+    ]);
+    await page.goto(`${server.url}/publisher/apis/${mocked.id}/test`);
+    await page.getByRole('button', { name: 'Get a test token' }).click();
+    await page.getByText("Token of 'PublisherTestConsole'").waitFor();
+    await page.getByRole('textbox', { name: 'Path parameter id', exact: true }).fill('7');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const response = page.getByRole('region', { name: 'Response' });
+    await expect
+      .poll(() => response.textContent(), { timeout: 20_000 })
+      .toMatch(new RegExp(`^\\D*${status.slice(0, 3)}`));
+    expect(await response.textContent()).not.toContain('Not Implemented');
   });
 
   it("publishes and deploys the API product from its tabs, and its pages fit a phone's width", async () => {

@@ -91,6 +91,8 @@ boost::asio::awaitable<bool> write_answer(Stream& s, unsigned version, Call& cal
       const CompiledFlow::Mock& mock = *call.op.request.mock;
       h1::Fields f;
       if (!mock.content_type.empty()) f.set(h1::FieldId::kContentType, mock.content_type);
+      // A mock ends the chain before the cors filter: a browser must still read it.
+      io::add_cors_fields(f, call.api.cors, call.request[h1::FieldId::kOrigin]);
       co_return co_await io::write_response(s, version, mock.status, f, mock.body, keep,
                                             call.head);  // Content-Length stays
     }

@@ -11,6 +11,8 @@ export const keys = {
   categories: ['admin', 'api-categories'] as const,
   signingKeys: ['admin', 'signing-keys'] as const,
   settings: ['admin', 'settings'] as const,
+  gateways: ['admin', 'gateways'] as const,
+  linterRules: ['admin', 'linter-custom-rules'] as const,
   publisherSettings: ['publisher', 'settings'] as const,
 };
 
@@ -23,6 +25,9 @@ export const paths = {
   categories: `${ADMIN}/api-categories`,
   signingKeys: `${ADMIN}/signing-keys`,
   settings: `${ADMIN}/settings`,
+  gateways: `${ADMIN}/gateways`,
+  gateway: (id: string) => `${ADMIN}/gateways/${encodeURIComponent(id)}`,
+  linterRules: `${ADMIN}/settings/linter-custom-rules`,
 };
 
 /** One of the Admin API's `{count, list}` collections. */

@@ -33,13 +33,33 @@ interface PolicyBase {
   defaultLimit: ThrottleLimit;
 }
 
-export type ApplicationPolicy = PolicyBase;
+/** Burst control (spike arrest): at most `rateLimitCount` requests per second or minute; 0 is none. */
+export interface BurstLimit {
+  rateLimitCount: number;
+  rateLimitTimeUnit: 'sec' | 'min' | null;
+}
+
+export interface ApplicationPolicy extends PolicyBase {
+  /** Per user of an application, on top of the quota; older servers leave it out. */
+  burstLimit?: BurstLimit | null;
+}
+
+/** Who may subscribe with a tier: only holders of one of `roles` (ALLOW) or everyone else (DENY). */
+export interface TierPermissions {
+  permissionType: 'ALLOW' | 'DENY';
+  roles: string[];
+}
 
 export interface SubscriptionPolicy extends PolicyBase {
   rateLimitCount: number;
   rateLimitTimeUnit: 'sec' | 'min' | null;
   stopOnQuotaReach: boolean;
   billingPlan: 'FREE' | 'COMMERCIAL';
+  /** The product's cap on event (WebSocket, WebSub) subscriptions; kept as it is. */
+  subscriberCount?: number;
+  customAttributes?: { name: string; value: string }[];
+  /** null (or absent): anyone may subscribe. */
+  permissions?: TierPermissions | null;
 }
 
 export type IpCondition =
@@ -146,4 +166,24 @@ export interface GatewayEnvironment {
 
 export interface PublisherSettings {
   environment?: GatewayEnvironment[];
+}
+
+/** A platform gateway (`/gateways`): a remote gateway registered with a token it presents to the feed. */
+export interface PlatformGateway {
+  id: string;
+  name: string;
+  displayName: string;
+  description?: string;
+  vhost: string;
+  properties?: Record<string, unknown>;
+  /** A call to the gateway feed with its token within the last few minutes. */
+  isActive?: boolean;
+  permissions?: { permissionType: 'PUBLIC' | 'ALLOW' | 'DENY'; roles?: string[] } | null;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/** What registering a gateway (or regenerating its token) answers: the token, this once. */
+export interface RegisteredGateway extends PlatformGateway {
+  registrationToken: string;
 }

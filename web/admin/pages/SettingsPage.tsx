@@ -1,5 +1,6 @@
 // What the server tells about itself: the Admin settings, the gateway environments (as the
-// Publisher lists them) and the resident Key Manager's signing keys, which can be rotated.
+// Publisher lists them), the resident Key Manager's signing keys, which can be rotated, and the
+// Publisher's definition linter rules.
 import { useState } from 'react';
 import { Badge, Button, Card, Group, List, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -11,6 +12,7 @@ import { keys, paths, useList } from '../api/admin';
 import type { AdminSettings, PublisherSettings, SigningKey } from '../api/types';
 import { ConfirmDelete } from '../components/dialogs';
 import { PageHeader } from '../components/ListLayout';
+import { LinterRulesCard } from './LinterRulesCard';
 
 function AdminSettingsCard() {
   const query = useQuery({
@@ -180,13 +182,14 @@ export function SettingsPage() {
     <Stack>
       <PageHeader
         title="Settings and environments"
-        description="How this server is set up, read-only, and the Key Manager's signing keys."
+        description="How this server is set up, read-only, the Key Manager's signing keys and the Publisher's definition linter rules."
       />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <AdminSettingsCard />
         <EnvironmentsCard />
       </SimpleGrid>
       <SigningKeysCard />
+      <LinterRulesCard />
     </Stack>
   );
 }

@@ -6,6 +6,7 @@ import type {
   ApiDetail,
   ApiInfo,
   Application,
+  ApplicationAttributeDefinition,
   ApplicationKey,
   Category,
   Document,
@@ -25,6 +26,7 @@ export const keys = {
   tags: ['tags'] as const,
   categories: ['api-categories'] as const,
   settings: ['settings'] as const,
+  applicationAttributes: ['settings', 'application-attributes'] as const,
   policies: (level: 'application' | 'subscription') => ['throttling-policies', level] as const,
   applications: ['applications'] as const,
   application: (id: string) => ['applications', id] as const,
@@ -91,6 +93,24 @@ export function useSettings() {
   return useQuery({
     queryKey: keys.settings,
     queryFn: ({ signal }) => api<Settings>(`${DEVPORTAL}/settings`, { signal }),
+    staleTime: 300_000,
+  });
+}
+
+/** The application attributes the server defines; an answer without a list counts as none. */
+export function useApplicationAttributes(enabled = true) {
+  return useQuery({
+    queryKey: keys.applicationAttributes,
+    queryFn: async ({ signal }) => {
+      const r = await api<Partial<List<ApplicationAttributeDefinition>> | null>(
+        `${DEVPORTAL}/settings/application-attributes`,
+        { signal },
+      );
+      return Array.isArray(r?.list)
+        ? r.list.filter((a) => a && typeof a.attribute === 'string' && a.attribute)
+        : [];
+    },
+    enabled,
     staleTime: 300_000,
   });
 }

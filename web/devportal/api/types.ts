@@ -107,6 +107,8 @@ export interface Application {
   owner?: string;
   createdTime?: string;
   updatedTime?: string;
+  /** Values of the application attributes the server defines (and any others it was given). */
+  attributes?: Record<string, string>;
 }
 
 export interface ApplicationInput {
@@ -114,6 +116,22 @@ export interface ApplicationInput {
   throttlingPolicy: string;
   description: string;
   tokenType?: 'JWT';
+  attributes?: Record<string, string>;
+}
+
+/**
+ * An application attribute the server asks for (`GET /settings/application-attributes`). The
+ * product answers `required` and `hidden` as the strings "true"/"false"; booleans are taken too.
+ */
+export interface ApplicationAttributeDefinition {
+  attribute: string;
+  description?: string;
+  tooltip?: string;
+  /** e.g. "text" or "textarea" */
+  type?: string;
+  required?: boolean | string;
+  hidden?: boolean | string;
+  default?: string;
 }
 
 export type KeyType = 'PRODUCTION' | 'SANDBOX';

@@ -119,7 +119,9 @@ export function CatalogPage() {
           placeholder="Name, or name: tag: context: provider: version:"
           leftSection={<IconSearch size={16} />}
           rightSection={
-            apis.isFetching && apis.isPlaceholderData ? <Loader size={14} role="status" aria-label="Searching" /> : null
+            apis.isFetching && apis.isPlaceholderData ? (
+              <Loader size={14} role="status" aria-label="Searching" />
+            ) : null
           }
           value={text}
           onChange={(e) => {

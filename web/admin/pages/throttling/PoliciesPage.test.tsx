@@ -55,4 +55,47 @@ describe('application policies page', { timeout: 30_000 }, () => {
       await within(dialog).findByText("Tier '10PerMin' is used by application 'Shop'"),
     ).toBeInTheDocument();
   });
+
+  it("shows a subscription tier's permissions, subscriber count and attributes, and copes with older answers", async () => {
+    mockFetch(() => ({
+      body: {
+        count: 2,
+        list: [
+          {
+            ...policy('Gold', 5000),
+            rateLimitCount: 20,
+            rateLimitTimeUnit: 'sec',
+            stopOnQuotaReach: true,
+            billingPlan: 'FREE',
+            subscriberCount: 12,
+            customAttributes: [{ name: 'sla', value: '99.9%' }],
+            permissions: { permissionType: 'DENY', roles: ['guest'] },
+          },
+          // No burst, attributes, permissions or subscriber count at all.
+          { ...policy('Bronze', 1000), stopOnQuotaReach: true, billingPlan: 'FREE' },
+        ],
+      },
+    }));
+    renderPage(<PoliciesPage level="subscription" />);
+    const gold = (await screen.findByText('Gold')).closest('tr')!;
+    expect(within(gold).getByText('All but guest')).toBeInTheDocument();
+    expect(within(gold).getByText('12')).toBeInTheDocument();
+    expect(within(gold).getByText('sla: 99.9%')).toBeInTheDocument();
+    expect(within(gold).getByText('20 per second')).toBeInTheDocument();
+    const bronze = screen.getByText('Bronze').closest('tr')!;
+    expect(within(bronze).getByText('Everyone')).toBeInTheDocument();
+    expect(screen.getByRole('columnheader', { name: 'Subscriber count' })).toBeInTheDocument();
+  });
+
+  it("shows an application tier's burst limit", async () => {
+    mockFetch(() => ({
+      body: {
+        count: 1,
+        list: [{ ...policy('10PerMin', 10), burstLimit: { rateLimitCount: 3, rateLimitTimeUnit: 'sec' } }],
+      },
+    }));
+    renderPage(<PoliciesPage level="application" />);
+    const row = (await screen.findByText('10PerMin')).closest('tr')!;
+    expect(within(row).getByText('3 per second')).toBeInTheDocument();
+  });
 });

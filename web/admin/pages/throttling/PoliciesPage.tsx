@@ -4,7 +4,7 @@ import { api } from '@shared/api/client';
 import { QueryState } from '@shared/components/QueryState';
 import { useQueryClient } from '@tanstack/react-query';
 import { keys, paths, useList } from '../../api/admin';
-import type { AnyPolicy, PolicyLevel } from '../../api/types';
+import type { AnyPolicy, BurstLimit, PolicyLevel, TierPermissions } from '../../api/types';
 import { ConfirmDelete, FormModal, RowActions, useDialog } from '../../components/dialogs';
 import { CreateButton, ListTable, PageHeader } from '../../components/ListLayout';
 import { usePagedSearch } from '../../components/paging';
@@ -39,6 +39,18 @@ export function quotaOf(p: AnyPolicy) {
   return describeLimit(p.defaultLimit);
 }
 
+/** "20 per second", or a dash without burst control. */
+export function describeBurst(b: Partial<BurstLimit> | null | undefined) {
+  const n = b?.rateLimitCount ?? 0;
+  return n > 0 ? `${n} per ${b?.rateLimitTimeUnit === 'sec' ? 'second' : 'minute'}` : '—';
+}
+
+/** "Only creator, subscriber", "All but guest", or "Everyone". */
+export function describePermissions(p: TierPermissions | null | undefined) {
+  if (!p?.roles?.length) return 'Everyone';
+  return `${p.permissionType === 'DENY' ? 'All but' : 'Only'} ${p.roles.join(', ')}`;
+}
+
 export function PoliciesPage({ level }: { level: PolicyLevel }) {
   const meta = LEVELS[level];
   const query = useList<AnyPolicy>(keys.policies(level), paths.policies(level));
@@ -66,8 +78,10 @@ export function PoliciesPage({ level }: { level: PolicyLevel }) {
               <>
                 <Table.Th>Name</Table.Th>
                 <Table.Th>Quota</Table.Th>
-                {level === 'subscription' && <Table.Th>Burst</Table.Th>}
+                {level !== 'advanced' && <Table.Th>Burst</Table.Th>}
                 {level === 'subscription' && <Table.Th>Billing</Table.Th>}
+                {level === 'subscription' && <Table.Th>Who may subscribe</Table.Th>}
+                {level === 'subscription' && <Table.Th>Subscriber count</Table.Th>}
                 {level === 'advanced' && <Table.Th>Conditional groups</Table.Th>}
                 <Table.Th>
                   <Text size="sm" fw={700} ta="right">
@@ -92,13 +106,12 @@ export function PoliciesPage({ level }: { level: PolicyLevel }) {
                   )}
                 </Table.Td>
                 <Table.Td>{quotaOf(p)}</Table.Td>
+                {level === 'application' && (
+                  <Table.Td>{'burstLimit' in p ? describeBurst(p.burstLimit) : '—'}</Table.Td>
+                )}
                 {'billingPlan' in p && (
                   <>
-                    <Table.Td>
-                      {p.rateLimitCount > 0
-                        ? `${p.rateLimitCount} per ${p.rateLimitTimeUnit === 'sec' ? 'second' : 'minute'}`
-                        : '—'}
-                    </Table.Td>
+                    <Table.Td>{describeBurst(p)}</Table.Td>
                     <Table.Td>
                       <Badge variant="dot" color={p.billingPlan === 'COMMERCIAL' ? 'grape' : 'gray'}>
                         {p.billingPlan}
@@ -108,7 +121,14 @@ export function PoliciesPage({ level }: { level: PolicyLevel }) {
                           continues past quota
                         </Text>
                       )}
+                      {p.customAttributes?.length ? (
+                        <Text size="xs" c="dimmed">
+                          {p.customAttributes.map((a) => `${a.name}: ${a.value}`).join(', ')}
+                        </Text>
+                      ) : null}
                     </Table.Td>
+                    <Table.Td>{describePermissions(p.permissions)}</Table.Td>
+                    <Table.Td>{p.subscriberCount ?? '—'}</Table.Td>
                   </>
                 )}
                 {'conditionalGroups' in p && <Table.Td>{p.conditionalGroups.length || '—'}</Table.Td>}

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage } from '@shared/test/render';
 import { choose } from '../../test/select';
 import { PolicyForm } from './PolicyForm';
-import type { SubscriptionPolicy } from '../../api/types';
+import type { ApplicationPolicy, SubscriptionPolicy } from '../../api/types';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -18,7 +18,7 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
     const onDone = vi.fn();
     renderPage(<PolicyForm level="application" onDone={onDone} />);
     await user.type(screen.getByLabelText(/^Name/), 'E2EFivePerMin');
-    await user.type(screen.getByLabelText(/^Requests/), '5');
+    await user.type(screen.getByLabelText(/^Requests(?! \(burst)/), '5');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     await waitFor(() => expect(onDone).toHaveBeenCalled());
     const [url, init] = fetchMock.mock.calls[0];
@@ -31,7 +31,122 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
         type: 'REQUESTCOUNTLIMIT',
         requestCount: { timeUnit: 'min', unitTime: 1, requestCount: 5 },
       },
+      burstLimit: { rateLimitCount: 0, rateLimitTimeUnit: null },
     });
+  });
+
+  it("edits an application policy's burst limit", async () => {
+    const user = userEvent.setup({ delay: null });
+    const fetchMock = mockFetch((_m, _u, body) => ({
+      status: 200,
+      body: { policyId: 'a1', ...(body as object) },
+    }));
+    const policy: ApplicationPolicy = {
+      policyId: 'a1',
+      policyName: '10PerMin',
+      defaultLimit: {
+        type: 'REQUESTCOUNTLIMIT',
+        requestCount: { timeUnit: 'min', unitTime: 1, requestCount: 10 },
+      },
+      burstLimit: { rateLimitCount: 5, rateLimitTimeUnit: 'sec' },
+    };
+    renderPage(<PolicyForm level="application" policy={policy} onDone={() => {}} />);
+    expect(screen.getByLabelText(/^Requests \(burst\)/)).toHaveValue('5');
+    await user.clear(screen.getByLabelText(/^Requests \(burst\)/));
+    await user.type(screen.getByLabelText(/^Requests \(burst\)/), '3');
+    await choose(user, 'Burst time unit', 'per minute');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    expect(JSON.parse(fetchMock.mock.calls[0][1]!.body as string)).toMatchObject({
+      burstLimit: { rateLimitCount: 3, rateLimitTimeUnit: 'min' },
+    });
+  });
+
+  it("puts the server's message about the burst limit under its field", async () => {
+    const user = userEvent.setup({ delay: null });
+    mockFetch(() => ({
+      status: 400,
+      body: {
+        code: 400,
+        message: 'Bad Request',
+        description: "'burstLimit.rateLimitCount' must not be negative",
+      },
+    }));
+    renderPage(<PolicyForm level="application" onDone={() => {}} />);
+    await user.type(screen.getByLabelText(/^Name/), 'Spiky');
+    await user.type(screen.getByLabelText(/^Requests(?! \(burst)/), '5');
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText(/^Requests \(burst\)/)).toHaveAccessibleDescription(
+        expect.stringContaining("'burstLimit.rateLimitCount' must not be negative"),
+      ),
+    );
+  });
+
+  it('sets who may subscribe with a tier and its custom attributes, keeping the subscriber count', async () => {
+    const user = userEvent.setup({ delay: null });
+    const fetchMock = mockFetch((_m, _u, body) => ({
+      status: 200,
+      body: { policyId: 's1', ...(body as object) },
+    }));
+    // An older answer: no customAttributes, permissions null.
+    const policy: SubscriptionPolicy = {
+      policyId: 's1',
+      policyName: 'Gold',
+      defaultLimit: {
+        type: 'REQUESTCOUNTLIMIT',
+        requestCount: { timeUnit: 'min', unitTime: 1, requestCount: 5000 },
+      },
+      rateLimitCount: 0,
+      rateLimitTimeUnit: null,
+      stopOnQuotaReach: true,
+      billingPlan: 'FREE',
+      subscriberCount: 7,
+      permissions: null,
+    };
+    renderPage(<PolicyForm level="subscription" policy={policy} onDone={() => {}} />);
+    expect(screen.getByLabelText(/^Subscriber count/)).toHaveAttribute('readonly');
+    expect(screen.getByLabelText(/^Subscriber count/)).toHaveValue('7');
+    expect(screen.queryByLabelText(/^Roles/, { selector: 'input' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('radio', { name: 'Only these roles' }));
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Name at least one role')).toBeInTheDocument();
+    expect(fetchMock).not.toHaveBeenCalled();
+    await user.type(screen.getByLabelText(/^Roles/, { selector: 'input' }), 'creator{enter}partners{enter}');
+    await user.click(screen.getByRole('button', { name: 'Add an attribute' }));
+    await user.type(screen.getByLabelText(/^Attribute 1 name/), 'sla');
+    await user.type(screen.getByLabelText(/^Attribute 1 value/), '99.9%');
+    await user.click(screen.getByRole('button', { name: 'Add an attribute' }));
+    await user.type(screen.getByLabelText(/^Attribute 2 name/), 'sla');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText("'sla' is given twice")).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Remove attribute 2' }));
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    expect(JSON.parse(fetchMock.mock.calls[0][1]!.body as string)).toMatchObject({
+      subscriberCount: 7,
+      permissions: { permissionType: 'ALLOW', roles: ['creator', 'partners'] },
+      customAttributes: [{ name: 'sla', value: '99.9%' }],
+    });
+  });
+
+  it("shows the server's refusal of a tier's roles under Roles", async () => {
+    const user = userEvent.setup({ delay: null });
+    mockFetch(() => ({
+      status: 400,
+      body: { code: 400, message: 'Bad Request', description: "'permissions.roles[0]' must be a role name" },
+    }));
+    renderPage(<PolicyForm level="subscription" onDone={() => {}} />);
+    await user.type(screen.getByLabelText(/^Name/), 'Partner');
+    await user.type(screen.getByLabelText(/^Requests(?! \(burst)/), '5');
+    await user.click(screen.getByRole('radio', { name: 'All but these roles' }));
+    await user.type(screen.getByLabelText(/^Roles/, { selector: 'input' }), 'guest{enter}');
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText(/^Roles/, { selector: 'input' })).toHaveAccessibleDescription(
+        expect.stringContaining("'permissions.roles[0]' must be a role name"),
+      ),
+    );
   });
 
   it('switches the quota to bandwidth', async () => {
@@ -43,7 +158,7 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
     renderPage(<PolicyForm level="application" onDone={() => {}} />);
     expect(screen.queryByLabelText(/^Data amount/)).not.toBeInTheDocument();
     await user.click(screen.getByRole('radio', { name: 'Bandwidth' }));
-    expect(screen.queryByLabelText(/^Requests/)).not.toBeInTheDocument();
+    expect(screen.queryByLabelText(/^Requests(?! \(burst)/)).not.toBeInTheDocument();
     await user.type(screen.getByLabelText(/^Name/), 'Big');
     await user.type(screen.getByLabelText(/^Data amount/), '10');
     await choose(user, 'Data unit', 'GB');
@@ -81,7 +196,7 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
     mockFetch(() => reply);
     renderPage(<PolicyForm level="application" onDone={() => {}} />);
     await user.type(screen.getByLabelText(/^Name/), 'Gold');
-    await user.type(screen.getByLabelText(/^Requests/), '5');
+    await user.type(screen.getByLabelText(/^Requests(?! \(burst)/), '5');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     const per = screen.getByLabelText(/^Per/);
     await waitFor(() =>

@@ -1,16 +1,7 @@
 // Create or edit a throttling policy of one level: its name, quota and, per level, burst control
-// and billing (subscription) or conditional groups (advanced).
-import {
-  Button,
-  Divider,
-  Group,
-  NumberInput,
-  Select,
-  Stack,
-  Switch,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+// (application and subscription), billing, permissions and custom attributes (subscription) or
+// conditional groups (advanced).
+import { Button, Divider, Group, Select, Stack, Switch, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@shared/api/client';
@@ -20,6 +11,7 @@ import type { AnyPolicy, PolicyLevel } from '../../api/types';
 import { reportAdminError } from '../../components/serverErrors';
 import { ConditionalGroups } from './ConditionalGroups';
 import { LimitFields } from './LimitFields';
+import { BurstFields, CustomAttributeFields, PermissionFields } from './TierFields';
 import { emptyPolicy, formPathOf, policyValues, toPolicy, validatePolicy, type PolicyValues } from './model';
 
 const FIELDS = [
@@ -31,6 +23,9 @@ const FIELDS = [
   'rateLimitTimeUnit',
   'stopOnQuotaReach',
   'billingPlan',
+  'subscriberCount',
+  'customAttributes',
+  'permissions',
   'conditionalGroups',
 ];
 
@@ -64,7 +59,6 @@ export function PolicyForm({
     onError: (error) =>
       reportAdminError(form, error, { fields: FIELDS, conflictField: 'policyName', toFormPath: formPathOf }),
   });
-  const rate = Number(form.values.rateLimitCount) || 0;
   return (
     <form onSubmit={form.onSubmit((v) => save.mutate(v))} noValidate>
       <Stack gap="md">
@@ -97,37 +91,22 @@ export function PolicyForm({
           value={form.values.defaultLimit}
           label={level === 'advanced' ? 'Default limit' : 'Quota'}
         />
+        {level === 'application' && (
+          <>
+            <Divider label="Burst control" labelPosition="left" />
+            <BurstFields
+              form={form}
+              description="Caps short spikes of each user of an application, on top of the quota (429 with code 900807)."
+            />
+          </>
+        )}
         {level === 'subscription' && (
           <>
             <Divider label="Burst control" labelPosition="left" />
-            <Group grow align="flex-start" wrap="wrap" preventGrowOverflow={false}>
-              <NumberInput
-                label="Requests (burst)"
-                description="0: no burst control"
-                min={0}
-                allowDecimal={false}
-                allowNegative={false}
-                miw={160}
-                {...form.getInputProps('rateLimitCount')}
-              />
-              <Select
-                label="Burst time unit"
-                data={[
-                  { value: 'sec', label: 'per second' },
-                  { value: 'min', label: 'per minute' },
-                ]}
-                placeholder={rate > 0 ? 'Choose' : 'No burst control'}
-                disabled={rate <= 0}
-                withAsterisk={rate > 0}
-                clearable
-                miw={160}
-                {...form.getInputProps('rateLimitTimeUnit')}
-                value={form.values.rateLimitTimeUnit || null}
-                onChange={(v) =>
-                  form.setFieldValue('rateLimitTimeUnit', (v ?? '') as PolicyValues['rateLimitTimeUnit'])
-                }
-              />
-            </Group>
+            <BurstFields
+              form={form}
+              description="Caps short spikes of one subscription, on top of the quota."
+            />
             <Divider label="Billing" labelPosition="left" />
             <Group grow align="flex-start" wrap="wrap" preventGrowOverflow={false}>
               <Select
@@ -148,6 +127,18 @@ export function PolicyForm({
                 {...form.getInputProps('stopOnQuotaReach', { type: 'checkbox' })}
               />
             </Group>
+            {editing && (
+              <TextInput
+                label="Subscriber count"
+                description="The cap on event (WebSocket, WebSub) subscriptions; kept as it is"
+                readOnly
+                value={String(form.values.subscriberCount)}
+              />
+            )}
+            <Divider label="Permissions" labelPosition="left" />
+            <PermissionFields form={form} />
+            <Divider label="Custom attributes" labelPosition="left" />
+            <CustomAttributeFields form={form} />
           </>
         )}
         {level === 'advanced' && (

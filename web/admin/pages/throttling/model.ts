@@ -3,6 +3,7 @@
 import type {
   AdvancedPolicy,
   AnyPolicy,
+  ApplicationPolicy,
   ConditionalGroup,
   ConditionType,
   DataUnit,
@@ -54,15 +55,26 @@ export interface GroupValues {
   limit: LimitValues;
 }
 
+export interface AttributeValues {
+  key: string;
+  name: string;
+  value: string;
+}
+
 export interface PolicyValues {
   policyName: string;
   displayName: string;
   description: string;
   defaultLimit: LimitValues;
+  /** Burst control: a subscription tier's top-level fields, an application tier's burstLimit. */
   rateLimitCount: NumberValue;
   rateLimitTimeUnit: '' | 'sec' | 'min';
   stopOnQuotaReach: boolean;
   billingPlan: 'FREE' | 'COMMERCIAL';
+  /** Not edited here: sent back as it came so that saving keeps it. */
+  subscriberCount: number;
+  customAttributes: AttributeValues[];
+  permissions: { permissionType: 'NONE' | 'ALLOW' | 'DENY'; roles: string[] };
   conditionalGroups: GroupValues[];
 }
 
@@ -116,8 +128,15 @@ export function emptyPolicy(): PolicyValues {
     rateLimitTimeUnit: '',
     stopOnQuotaReach: true,
     billingPlan: 'FREE',
+    subscriberCount: 0,
+    customAttributes: [],
+    permissions: { permissionType: 'NONE', roles: [] },
     conditionalGroups: [],
   };
+}
+
+export function emptyAttribute(): AttributeValues {
+  return { key: newKey(), name: '', value: '' };
 }
 
 function limitValues(l: ThrottleLimit): LimitValues {
@@ -175,8 +194,25 @@ export function policyValues(p: AnyPolicy): PolicyValues {
   if ('billingPlan' in p) {
     v.rateLimitCount = p.rateLimitCount ?? 0;
     v.rateLimitTimeUnit = p.rateLimitTimeUnit ?? '';
-    v.stopOnQuotaReach = p.stopOnQuotaReach;
-    v.billingPlan = p.billingPlan;
+    v.stopOnQuotaReach = p.stopOnQuotaReach ?? true;
+    v.billingPlan = p.billingPlan ?? 'FREE';
+    v.subscriberCount = p.subscriberCount ?? 0;
+    v.customAttributes = (p.customAttributes ?? []).map((a) => ({
+      key: newKey(),
+      name: a.name ?? '',
+      value: a.value ?? '',
+    }));
+    if (
+      p.permissions &&
+      (p.permissions.permissionType === 'ALLOW' || p.permissions.permissionType === 'DENY')
+    )
+      v.permissions = {
+        permissionType: p.permissions.permissionType,
+        roles: [...(p.permissions.roles ?? [])],
+      };
+  } else if ('burstLimit' in p && p.burstLimit) {
+    v.rateLimitCount = p.burstLimit.rateLimitCount ?? 0;
+    v.rateLimitTimeUnit = p.burstLimit.rateLimitTimeUnit ?? '';
   }
   if ('conditionalGroups' in p)
     v.conditionalGroups = p.conditionalGroups.map((g) => ({
@@ -250,16 +286,29 @@ export function toPolicy(level: PolicyLevel, v: PolicyValues): AnyPolicy {
     description: v.description,
     defaultLimit: toLimit(v.defaultLimit),
   };
+  const rate = Number(v.rateLimitCount) || 0;
+  const burst = {
+    rateLimitCount: rate,
+    rateLimitTimeUnit: rate > 0 && v.rateLimitTimeUnit ? v.rateLimitTimeUnit : null,
+  };
   if (level === 'subscription') {
-    const rate = Number(v.rateLimitCount) || 0;
     const s: SubscriptionPolicy = {
       ...base,
-      rateLimitCount: rate,
-      rateLimitTimeUnit: rate > 0 && v.rateLimitTimeUnit ? v.rateLimitTimeUnit : null,
+      ...burst,
       stopOnQuotaReach: v.stopOnQuotaReach,
       billingPlan: v.billingPlan,
+      subscriberCount: v.subscriberCount,
+      customAttributes: v.customAttributes.map((a) => ({ name: a.name.trim(), value: a.value })),
+      permissions:
+        v.permissions.permissionType === 'NONE'
+          ? null
+          : { permissionType: v.permissions.permissionType, roles: v.permissions.roles },
     };
     return s;
+  }
+  if (level === 'application') {
+    const a: ApplicationPolicy = { ...base, burstLimit: burst };
+    return a;
   }
   if (level === 'advanced') {
     const groups: ConditionalGroup[] = v.conditionalGroups.map((g) => ({
@@ -361,11 +410,24 @@ export function validatePolicy(level: PolicyLevel, v: PolicyValues): Record<stri
   else if (name.length > 60) errors.policyName = 'At most 60 characters';
   else if (!/^[A-Za-z0-9_.-]+$/.test(name)) errors.policyName = "Only letters, digits, '_', '-' and '.'";
   limitErrors(v.defaultLimit, 'defaultLimit', errors);
-  if (level === 'subscription') {
+  if (level === 'subscription' || level === 'application') {
     const rate = v.rateLimitCount === '' ? 0 : Number(v.rateLimitCount);
     if (!Number.isInteger(rate) || rate < 0)
       errors.rateLimitCount = 'Enter zero (no burst control) or a positive number';
     else if (rate > 0 && !v.rateLimitTimeUnit) errors.rateLimitTimeUnit = 'Choose per second or per minute';
+  }
+  if (level === 'subscription') {
+    if (v.permissions.permissionType !== 'NONE' && v.permissions.roles.length === 0)
+      errors['permissions.roles'] = 'Name at least one role';
+    const seen = new Set<string>();
+    v.customAttributes.forEach((a, i) => {
+      const name = a.name.trim();
+      if (!name) errors[`customAttributes.${i}.name`] = 'Enter a name';
+      else if (name.length > 255) errors[`customAttributes.${i}.name`] = 'At most 255 characters';
+      else if (seen.has(name)) errors[`customAttributes.${i}.name`] = `'${name}' is given twice`;
+      if (a.value.length > 1024) errors[`customAttributes.${i}.value`] = 'At most 1024 characters';
+      seen.add(name);
+    });
   }
   if (level === 'advanced')
     v.conditionalGroups.forEach((g, i) => {
@@ -393,10 +455,12 @@ const CONDITION_FIELD: Record<string, string> = {
 /**
  * The form field a server field path names: `conditionalGroups[0].conditions[1].ipCondition.startingIP`
  * is `conditionalGroups.0.conditions.1.startingIP`, `defaultLimit.requestCount.requestCount` is
- * `defaultLimit.requestCount`.
+ * `defaultLimit.requestCount`, `burstLimit.rateLimitTimeUnit` is `rateLimitTimeUnit`.
  */
 export function formPathOf(serverField: string): string {
   let p = serverField.replace(/\[(\d+)\]/g, '.$1');
+  p = p.replace(/^burstLimit\./, '');
+  p = p.replace(/^permissions\.roles\.\d+$/, 'permissions.roles');
   p = p.replace(/(limit|Limit)\.(requestCount|bandwidth)\.(\w+)$/, '$1.$3');
   p = p.replace(
     /(conditions\.\d+)\.\w+Condition\.(\w+)$/,

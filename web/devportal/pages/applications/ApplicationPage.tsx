@@ -4,9 +4,10 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { Anchor, Badge, Breadcrumbs, Button, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import dayjs from 'dayjs';
 import { QueryState } from '@shared/components/QueryState';
-import { useApplication } from '../../api/queries';
+import { useApplication, useApplicationAttributes } from '../../api/queries';
 import type { Application } from '../../api/types';
 import { ApplicationForm } from './ApplicationForm';
+import { visibleAttributes } from './attributes';
 import { KeysTab } from './KeysTab';
 import { SubscriptionsTab } from './SubscriptionsTab';
 import { UsageTab } from './UsageTab';
@@ -17,6 +18,9 @@ type Tab = (typeof TABS)[number];
 function Overview({ app }: { app: Application }) {
   const [editing, setEditing] = useState(false);
   const when = (t?: string) => (t ? dayjs(t).format('YYYY-MM-DD HH:mm') : '—');
+  const definitions = useApplicationAttributes();
+  // Until the definitions are known, nothing is shown: a hidden attribute must not flash up.
+  const attributes = definitions.isSuccess ? visibleAttributes(definitions.data, app.attributes) : [];
   return (
     <Stack>
       <Table.ScrollContainer minWidth={300}>
@@ -54,6 +58,16 @@ function Overview({ app }: { app: Application }) {
               <Table.Th scope="row">Updated</Table.Th>
               <Table.Td>{when(app.updatedTime)}</Table.Td>
             </Table.Tr>
+            {attributes.map((a) => (
+              <Table.Tr key={a.name}>
+                <Table.Th scope="row" title={a.description}>
+                  {a.name}
+                </Table.Th>
+                <Table.Td style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                  {a.value || '—'}
+                </Table.Td>
+              </Table.Tr>
+            ))}
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>

@@ -1,5 +1,6 @@
 // Where the gateway sends the API's calls: one endpoint, a load-balanced group or a primary with
-// failovers, for production and sandbox keys each, and the credentials sent to those backends.
+// failovers, for production and sandbox keys each, and the credentials sent to those backends; or
+// no backend at all (INLINE), the gateway answering with mock responses.
 import {
   ActionIcon,
   Button,
@@ -23,6 +24,7 @@ import type { ApiDetail } from '../../api/types';
 import { checkEndpointUrl } from '../../components/apiRules';
 import { SaveBar } from '../../components/SaveBar';
 import { formFieldOf, toConfig, toValues, type EndpointRow, type EndpointType, type EndpointValues } from './endpointModel';
+import { MockResponses } from './MockResponses';
 import { useSaveApi } from './queries';
 
 type Form = UseFormReturnType<EndpointValues>;
@@ -178,6 +180,7 @@ export function EndpointsTab({ api }: { api: ApiDetail }) {
     initialValues: toValues(api.endpointConfig),
     validate: (v) => {
       const errors: Record<string, string | null> = {};
+      if (v.endpointType === 'INLINE') return errors;
       for (const k of ['production', 'sandbox'] as const) {
         const rows = v.endpointType === 'http' ? v[k].slice(0, 1) : v[k];
         rows.forEach((r, i) => {
@@ -231,12 +234,13 @@ export function EndpointsTab({ api }: { api: ApiDetail }) {
             onChange={(t) => {
               form.setFieldValue('endpointType', t as EndpointType);
               for (const k of ['production', 'sandbox'] as const)
-                if (t !== 'http' && form.getValues()[k].length === 0) form.setFieldValue(k, [{ ...emptyRow }]);
+                if (t !== 'http' && t !== 'INLINE' && form.getValues()[k].length === 0) form.setFieldValue(k, [{ ...emptyRow }]);
             }}
             data={[
               { value: 'http', label: 'Single' },
               { value: 'load_balance', label: 'Load balanced' },
               { value: 'failover', label: 'Failover' },
+              { value: 'INLINE', label: 'Mock' },
             ]}
           />
           <Text size="xs" c="dimmed" mt={4}>
@@ -244,17 +248,25 @@ export function EndpointsTab({ api }: { api: ApiDetail }) {
               ? 'Calls rotate over the endpoints (weighted round robin); an endpoint that cannot be reached is skipped.'
               : endpointType === 'failover'
                 ? 'Every call tries the primary first, then the failovers in order.'
-                : 'One backend for each key type.'}
+                : endpointType === 'INLINE'
+                  ? 'No backend (an INLINE endpoint): the gateway answers with mock responses.'
+                  : 'One backend for each key type.'}
           </Text>
         </div>
-        {(['production', 'sandbox'] as const).map((k) => (
-          <Fieldset key={k} legend={`${title[k]} (${k} keys)`}>
-            <Stack>
-              <Endpoints form={form} keyType={k} />
-              <Security form={form} keyType={k} stored={stored(k)} />
-            </Stack>
+        {endpointType === 'INLINE' ? (
+          <Fieldset legend="Mock responses">
+            <MockResponses api={api} saved={api.endpointConfig?.endpoint_type === 'INLINE'} />
           </Fieldset>
-        ))}
+        ) : (
+          (['production', 'sandbox'] as const).map((k) => (
+            <Fieldset key={k} legend={`${title[k]} (${k} keys)`}>
+              <Stack>
+                <Endpoints form={form} keyType={k} />
+                <Security form={form} keyType={k} stored={stored(k)} />
+              </Stack>
+            </Fieldset>
+          ))
+        )}
         <SaveBar dirty={form.isDirty()} pending={save.isPending} onDiscard={() => form.reset()} />
       </Stack>
     </form>

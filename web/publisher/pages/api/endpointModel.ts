@@ -1,7 +1,8 @@
 // endpointConfig (the product's shape, docs/gateway.md) <-> the Endpoints tab's form values.
 import type { Endpoint, EndpointConfig, EndpointSecurity } from '../../api/types';
 
-export type EndpointType = 'http' | 'load_balance' | 'failover';
+/** INLINE: no backend; the gateway answers each operation with its generated mock. */
+export type EndpointType = 'http' | 'load_balance' | 'failover' | 'INLINE';
 
 export interface EndpointRow {
   url: string;
@@ -65,7 +66,7 @@ function securityOf(s: EndpointSecurity | undefined): SecurityValues {
 }
 
 export function toValues(config: EndpointConfig | undefined): EndpointValues {
-  const type = (['http', 'load_balance', 'failover'].includes(config?.endpoint_type ?? '') ? config?.endpoint_type : 'http') as EndpointType;
+  const type = (['http', 'load_balance', 'failover', 'INLINE'].includes(config?.endpoint_type ?? '') ? config?.endpoint_type : 'http') as EndpointType;
   return {
     endpointType: type,
     production: rowsOf(config?.production_endpoints, type === 'failover' ? config?.production_failovers : undefined),
@@ -104,6 +105,8 @@ export function toConfig(v: EndpointValues, previous: EndpointConfig | undefined
   for (const k of ['endpoint_type', 'algoCombo', 'production_endpoints', 'sandbox_endpoints', 'production_failovers', 'sandbox_failovers', 'endpoint_security'])
     delete rest[k];
   const out: EndpointConfig = { ...rest, endpoint_type: v.endpointType };
+  // A mocked API has no backend: its endpoints and their credentials are not sent.
+  if (v.endpointType === 'INLINE') return out;
   const prod = v.production.filter((r) => r.url.trim());
   const sand = v.sandbox.filter((r) => r.url.trim());
   if (v.endpointType === 'http') {

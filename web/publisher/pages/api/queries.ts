@@ -11,6 +11,7 @@ export const keys = {
   tiers: (level: string) => ['publisher', 'throttling-policies', level] as const,
   categories: ['publisher', 'api-categories'] as const,
   settings: ['publisher', 'settings'] as const,
+  mockScripts: (id: string) => ['publisher', 'api', id, 'generated-mock-scripts'] as const,
 };
 
 export function useApiDetail(apiId: string) {
