@@ -32,7 +32,12 @@ export default defineConfig({
   },
   test: {
     environment: 'jsdom',
-    include: ['shared/**/*.test.{ts,tsx}', 'publisher/**/*.test.{ts,tsx}', 'devportal/**/*.test.{ts,tsx}', 'admin/**/*.test.{ts,tsx}'],
+    include: [
+      'shared/**/*.test.{ts,tsx}',
+      'publisher/**/*.test.{ts,tsx}',
+      'devportal/**/*.test.{ts,tsx}',
+      'admin/**/*.test.{ts,tsx}',
+    ],
     setupFiles: ['shared/test/setup.ts'],
     css: false,
   },

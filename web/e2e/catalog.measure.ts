@@ -63,7 +63,7 @@ it(`lists and searches ${COUNT} APIs`, async () => {
     const box = page.getByRole('textbox', { name: 'Search' });
     await box.click();
     await box.pressSequentially(target.slice(0, -1), { delay: 0 });
-    await page.waitForTimeout(600);  // the search for all but the last character settles first
+    await page.waitForTimeout(600); // the search for all but the last character settles first
     const typed = Date.now();
     await box.press(target.slice(-1));
     await page.waitForFunction(

@@ -28,7 +28,10 @@ beforeAll(async () => {
   backend = await startBackend();
   browser = await launchBrowser();
   const pub = '/api/am/publisher/v4';
-  await adminCall(server, 'POST', '/api/am/admin/v4/api-categories', { name: 'Retail', description: 'Shops and orders' });
+  await adminCall(server, 'POST', '/api/am/admin/v4/api-categories', {
+    name: 'Retail',
+    description: 'Shops and orders',
+  });
   petsId = await publishedApi(server, backend, 'PetStore', '/pets');
   await adminCall(server, 'PUT', `${pub}/apis/${petsId}`, {
     ...(await adminCall<Record<string, unknown>>(server, 'GET', `${pub}/apis/${petsId}`)),
@@ -49,13 +52,21 @@ beforeAll(async () => {
     version: '2.0.0',
     description: 'Draft of the shipping API',
     endpointConfig: { endpoint_type: 'http', production_endpoints: { url: backend.url } },
-    operations: [{ target: '/parcels', verb: 'GET' }, { target: '/parcels', verb: 'POST' }],
+    operations: [
+      { target: '/parcels', verb: 'GET' },
+      { target: '/parcels', verb: 'POST' },
+    ],
   });
-  const app = await adminCall<{ applicationId: string }>(server, 'POST', '/api/am/devportal/v3/applications', {
-    name: 'MobileApp',
-    throttlingPolicy: '10PerMin',
-    description: 'The iOS and Android app',
-  });
+  const app = await adminCall<{ applicationId: string }>(
+    server,
+    'POST',
+    '/api/am/devportal/v3/applications',
+    {
+      name: 'MobileApp',
+      throttlingPolicy: '10PerMin',
+      description: 'The iOS and Android app',
+    },
+  );
   await adminCall(server, 'POST', '/api/am/devportal/v3/subscriptions', {
     applicationId: app.applicationId,
     apiId: petsId,

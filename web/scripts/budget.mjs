@@ -24,14 +24,29 @@ for (const portal of ['publisher', 'devportal', 'admin']) {
   js.forEach((f) => firstLoad.add(f));
   const sum = (files, enc) => files.reduce((n, f) => n + size(f, enc), 0);
   const jsBr = sum(js, 'br');
-  rows.push(`| ${portal} | ${js.length} | ${kb(sum(js))} | ${kb(sum(js, 'gz'))} | ${kb(jsBr)} | ${kb(sum(css, 'br'))} |`);
+  rows.push(
+    `| ${portal} | ${js.length} | ${kb(sum(js))} | ${kb(sum(js, 'gz'))} | ${kb(jsBr)} | ${kb(sum(css, 'br'))} |`,
+  );
   if (jsBr > budget) {
     failed = true;
-    console.error(`budget: the ${portal} portal's first load is ${kb(jsBr)} of brotli JavaScript, over ${kb(budget)}`);
+    console.error(
+      `budget: the ${portal} portal's first load is ${kb(jsBr)} of brotli JavaScript, over ${kb(budget)}`,
+    );
   }
 }
-console.log('| portal | scripts | JS raw | JS gzip | JS brotli | CSS brotli |\n|---|---|---|---|---|---|\n' + rows.join('\n'));
-const lazy = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js') && !firstLoad.has(`assets/${f}`));
+console.log(
+  '| portal | scripts | JS raw | JS gzip | JS brotli | CSS brotli |\n|---|---|---|---|---|---|\n' +
+    rows.join('\n'),
+);
+const lazy = readdirSync(join(dist, 'assets')).filter(
+  (f) => f.endsWith('.js') && !firstLoad.has(`assets/${f}`),
+);
 const lazyBr = lazy.map((f) => [f, size(`assets/${f}`, 'br')]).sort((a, b) => b[1] - a[1]);
-console.log(`lazy chunks: ${lazy.length}, largest: ` + lazyBr.slice(0, 4).map(([f, n]) => `${f} ${kb(n)}`).join(', '));
+console.log(
+  `lazy chunks: ${lazy.length}, largest: ` +
+    lazyBr
+      .slice(0, 4)
+      .map(([f, n]) => `${f} ${kb(n)}`)
+      .join(', '),
+);
 if (failed) process.exit(1);

@@ -27,4 +27,6 @@ function walk(dir) {
   }
 }
 walk(dist);
-console.log(`compressed ${(raw / 1024).toFixed(0)} KiB of text assets to ${(br / 1024).toFixed(0)} KiB (brotli)`);
+console.log(
+  `compressed ${(raw / 1024).toFixed(0)} KiB of text assets to ${(br / 1024).toFixed(0)} KiB (brotli)`,
+);

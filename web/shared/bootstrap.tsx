@@ -20,14 +20,23 @@ export function makeQueryClient() {
       queries: {
         staleTime: 15_000,
         // A client mistake or a missing resource will not change by asking again.
-        retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+        retry: (count, error) =>
+          !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
         refetchOnWindowFocus: false,
       },
     },
   });
 }
 
-export function Providers({ session, client, children }: { session: AuthSession; client: QueryClient; children: React.ReactNode }) {
+export function Providers({
+  session,
+  client,
+  children,
+}: {
+  session: AuthSession;
+  client: QueryClient;
+  children: React.ReactNode;
+}) {
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto" cssVariablesResolver={cssVariablesResolver}>
       <Notifications position="top-right" />

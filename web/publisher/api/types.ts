@@ -211,7 +211,11 @@ export interface CatalogService {
 
 /** Publisher GET /settings (the gateway environments, as the product names them). */
 export interface PublisherSettings {
-  environment?: { name: string; displayName?: string; vhosts?: { host: string; httpPort?: number; httpContext?: string }[] }[];
+  environment?: {
+    name: string;
+    displayName?: string;
+    vhosts?: { host: string; httpPort?: number; httpContext?: string }[];
+  }[];
   [field: string]: unknown;
 }
 

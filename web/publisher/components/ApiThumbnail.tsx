@@ -18,10 +18,17 @@ export function useThumbnailUrl(apiId: string, enabled = true): string | null {
     staleTime: 5 * 60_000,
   });
   const blob = query.isSuccess ? query.data : null;
-  const url = useMemo(() => (blob && blob.size > 0 && typeof URL.createObjectURL === 'function' ? URL.createObjectURL(blob) : null), [blob]);
-  useEffect(() => () => {
-    if (url) URL.revokeObjectURL(url);
-  }, [url]);
+  const url = useMemo(
+    () =>
+      blob && blob.size > 0 && typeof URL.createObjectURL === 'function' ? URL.createObjectURL(blob) : null,
+    [blob],
+  );
+  useEffect(
+    () => () => {
+      if (url) URL.revokeObjectURL(url);
+    },
+    [url],
+  );
   return url;
 }
 

@@ -1,7 +1,13 @@
 import { Badge } from '@mantine/core';
 
 // Light enough shades for black text, which meets the contrast ratio in both themes.
-const colors: Record<string, string> = { GET: 'blue.3', POST: 'green.4', PUT: 'orange.4', DELETE: 'red.3', PATCH: 'violet.3' };
+const colors: Record<string, string> = {
+  GET: 'blue.3',
+  POST: 'green.4',
+  PUT: 'orange.4',
+  DELETE: 'red.3',
+  PATCH: 'violet.3',
+};
 
 export function VerbBadge({ verb }: { verb: string }) {
   const v = verb.toUpperCase();

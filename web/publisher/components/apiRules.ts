@@ -9,7 +9,8 @@ export function checkName(v: string): string | null {
   const name = v.trim();
   if (!name) return "'name' is required";
   if (name.length > 60) return "'name' must be at most 60 characters";
-  if (NAME_FORBIDDEN.test(name)) return `'name' contains an illegal character (none of ~!@#;:%^*()+={}|\\<>"',&$[]/ are allowed)`;
+  if (NAME_FORBIDDEN.test(name))
+    return `'name' contains an illegal character (none of ~!@#;:%^*()+={}|\\<>"',&$[]/ are allowed)`;
   return null;
 }
 
@@ -19,9 +20,11 @@ export function checkContext(v: string): string | null {
   if (!context.startsWith('/')) return `'context' must start with '/': '${context}'`;
   if (context === '/') return "'context' must name at least one path segment";
   if (context.length > 200) return "'context' must be at most 200 characters";
-  if (!/^[A-Za-z0-9/\-_.~]*$/.test(context)) return "'context' contains an illegal character (allowed: letters, digits, / - _ . ~)";
+  if (!/^[A-Za-z0-9/\-_.~]*$/.test(context))
+    return "'context' contains an illegal character (allowed: letters, digits, / - _ . ~)";
   if (context.includes('//')) return "'context' must not contain an empty segment ('//')";
-  if (/^\/(health|\.well-known)(\/|$)/.test(context)) return `'context' ${context.split('/').slice(0, 2).join('/')} is reserved by the gateway`;
+  if (/^\/(health|\.well-known)(\/|$)/.test(context))
+    return `'context' ${context.split('/').slice(0, 2).join('/')} is reserved by the gateway`;
   return null;
 }
 

@@ -18,7 +18,16 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue, useLocalStorage } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { IconApi, IconChevronDown, IconFileImport, IconLayoutGrid, IconList, IconPlus, IconSearch, IconBuildingWarehouse } from '@tabler/icons-react';
+import {
+  IconApi,
+  IconChevronDown,
+  IconFileImport,
+  IconLayoutGrid,
+  IconList,
+  IconPlus,
+  IconSearch,
+  IconBuildingWarehouse,
+} from '@tabler/icons-react';
 import { api, PUBLISHER } from '@shared/api/client';
 import { ErrorNotice, Loading } from '@shared/components/QueryState';
 import { useAuth } from '@shared/auth/AuthContext';
@@ -44,7 +53,11 @@ export function CreateApiMenu() {
         <Menu.Item component={Link} to="/apis/create/openapi" leftSection={<IconFileImport size={16} />}>
           Import an OpenAPI definition
         </Menu.Item>
-        <Menu.Item component={Link} to="/apis/create/service" leftSection={<IconBuildingWarehouse size={16} />}>
+        <Menu.Item
+          component={Link}
+          to="/apis/create/service"
+          leftSection={<IconBuildingWarehouse size={16} />}
+        >
           From a Service Catalog service
         </Menu.Item>
       </Menu.Dropdown>
@@ -131,13 +144,19 @@ export function ApiListPage() {
   const search = params.get('q') ?? '';
   const page = Math.max(1, Number(params.get('page')) || 1);
   const [debounced] = useDebouncedValue(search.trim(), 250);
-  const [view, setView] = useLocalStorage<string>({ key: 'archway.publisher.apiView', defaultValue: 'cards' });
+  const [view, setView] = useLocalStorage<string>({
+    key: 'archway.publisher.apiView',
+    defaultValue: 'cards',
+  });
   const { hasScope } = useAuth();
 
   const query = useQuery({
     queryKey: [...keys.apis, { q: debounced, page }],
     queryFn: ({ signal }) =>
-      api<ApiList>(`${PUBLISHER}/apis`, { query: { query: debounced, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal }),
+      api<ApiList>(`${PUBLISHER}/apis`, {
+        query: { query: debounced, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
+        signal,
+      }),
     placeholderData: keepPreviousData,
   });
 
@@ -201,7 +220,11 @@ export function ApiListPage() {
       {query.isPending ? (
         <Loading label="Loading APIs" />
       ) : query.isError ? (
-        <ErrorNotice error={query.error} onRetry={() => void query.refetch()} title="The APIs could not be listed" />
+        <ErrorNotice
+          error={query.error}
+          onRetry={() => void query.refetch()}
+          title="The APIs could not be listed"
+        />
       ) : query.data.list.length === 0 ? (
         <Text c="dimmed" py="xl" ta="center">
           {debounced ? `No API matches “${debounced}”.` : 'No APIs yet. Create one with the Create API menu.'}

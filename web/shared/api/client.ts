@@ -59,12 +59,17 @@ export interface RequestOptions {
 export function withQuery(path: string, query?: Query): string {
   if (!query) return path;
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const s = params.toString();
   return s ? `${path}${path.includes('?') ? '&' : '?'}${s}` : path;
 }
 
-function timeoutSignal(outer: AbortSignal | undefined): { signal: AbortSignal; timedOut: () => boolean; done: () => void } {
+function timeoutSignal(outer: AbortSignal | undefined): {
+  signal: AbortSignal;
+  timedOut: () => boolean;
+  done: () => void;
+} {
   const controller = new AbortController();
   let expired = false;
   const timer = setTimeout(() => {
@@ -120,9 +125,14 @@ export async function api<T = unknown>(path: string, options: RequestOptions = {
       credentials: 'omit',
     });
   } catch (e) {
-    if (t.timedOut()) throw new ApiError(0, 'Timeout', `The server did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+    if (t.timedOut())
+      throw new ApiError(0, 'Timeout', `The server did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
     if (options.signal?.aborted) throw e;
-    throw new ApiError(0, 'Network error', 'The server cannot be reached; check your connection and try again');
+    throw new ApiError(
+      0,
+      'Network error',
+      'The server cannot be reached; check your connection and try again',
+    );
   } finally {
     t.done();
   }

@@ -25,12 +25,14 @@ export function CallbackPage() {
   const [error, setError] = useState<string | null>(null);
   const started = useRef(false);
   useEffect(() => {
-    if (started.current) return;  // the code is single-use: never exchange it twice
+    if (started.current) return; // the code is single-use: never exchange it twice
     started.current = true;
     session
       .completeSignIn(new URLSearchParams(window.location.search))
       .then((to) => navigate(to, { replace: true }))
-      .catch((e: unknown) => setError(e instanceof SignInError || e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) =>
+        setError(e instanceof SignInError || e instanceof Error ? e.message : String(e)),
+      );
   }, [session, navigate]);
   if (error)
     return (
@@ -88,8 +90,8 @@ export function NoAccess({ portalName, roles }: { portalName: string; roles: str
   return (
     <Panel title="No access">
       <Text>
-        You are signed in as <b>{username}</b>, but the {portalName} needs {roles}. Ask an administrator to add the
-        role to your account, then sign in again.
+        You are signed in as <b>{username}</b>, but the {portalName} needs {roles}. Ask an administrator to
+        add the role to your account, then sign in again.
       </Text>
       <Button variant="default" onClick={() => void session.signOut()}>
         Sign out

@@ -25,7 +25,12 @@ function session() {
   const storage = new MemoryStorage() as unknown as Storage;
   const pending = new MemoryStorage() as unknown as Storage;
   const s = new AuthSession(
-    { clientId: 'archway-publisher', basePath: '/publisher', scopes: ['apim:api_view'], requiredScopes: ['apim:api_view'] },
+    {
+      clientId: 'archway-publisher',
+      basePath: '/publisher',
+      scopes: ['apim:api_view'],
+      requiredScopes: ['apim:api_view'],
+    },
     storage,
     pending,
   );
@@ -47,13 +52,17 @@ describe('portal sign-in session', () => {
   });
 
   it('computes the RFC 7636 example challenge', () => {
-    expect(challengeOf('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(challengeOf('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
   });
 
   it('refuses an answer whose state does not match', async () => {
     const { s } = session();
     s.authorizeUrl('/apis');
-    await expect(s.completeSignIn(new URLSearchParams('code=c&state=forged'))).rejects.toThrow('does not match');
+    await expect(s.completeSignIn(new URLSearchParams('code=c&state=forged'))).rejects.toThrow(
+      'does not match',
+    );
     expect(s.current.status).toBe('anonymous');
   });
 
@@ -61,7 +70,12 @@ describe('portal sign-in session', () => {
     const { s } = session();
     const state = new URL(s.authorizeUrl('/apis/7'), 'http://localhost').searchParams.get('state')!;
     const fetchMock = mockFetch(() => ({
-      body: { access_token: jwt({ sub: 'alice' }), refresh_token: 'r1', expires_in: 3600, scope: 'apim:api_view' },
+      body: {
+        access_token: jwt({ sub: 'alice' }),
+        refresh_token: 'r1',
+        expires_in: 3600,
+        scope: 'apim:api_view',
+      },
     }));
     await expect(s.completeSignIn(new URLSearchParams({ code: 'c', state }))).resolves.toBe('/apis/7');
     const form = new URLSearchParams(fetchMock.mock.calls[0][1]!.body as URLSearchParams);
@@ -74,25 +88,55 @@ describe('portal sign-in session', () => {
   it('shows the Key Manager error the callback carries', async () => {
     const { s } = session();
     s.authorizeUrl('/');
-    await expect(s.completeSignIn(new URLSearchParams('error=access_denied&error_description=No+way'))).rejects.toThrow('No way');
+    await expect(
+      s.completeSignIn(new URLSearchParams('error=access_denied&error_description=No+way')),
+    ).rejects.toThrow('No way');
   });
 
   it('refreshes a token about to expire, and expires the session when refresh fails', async () => {
     const { s, storage } = session();
     storage.setItem(
       'archway.session.archway-publisher',
-      JSON.stringify({ status: 'signed-in', tokens: { accessToken: 'old', refreshToken: 'r1', expiresAt: Date.now() + 1000, scopes: [], username: 'a' } }),
+      JSON.stringify({
+        status: 'signed-in',
+        tokens: {
+          accessToken: 'old',
+          refreshToken: 'r1',
+          expiresAt: Date.now() + 1000,
+          scopes: [],
+          username: 'a',
+        },
+      }),
     );
-    const s2 = new AuthSession({ clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] }, storage, storage);
-    mockFetch(() => ({ body: { access_token: jwt({ sub: 'a' }), refresh_token: 'r2', expires_in: 3600, scope: '' } }));
+    const s2 = new AuthSession(
+      { clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] },
+      storage,
+      storage,
+    );
+    mockFetch(() => ({
+      body: { access_token: jwt({ sub: 'a' }), refresh_token: 'r2', expires_in: 3600, scope: '' },
+    }));
     const t = await s2.accessToken();
     expect(t).not.toBe('old');
     mockFetch(() => ({ status: 400, body: { error: 'invalid_grant', error_description: 'used' } }));
     storage.setItem(
       'archway.session.archway-publisher',
-      JSON.stringify({ status: 'signed-in', tokens: { accessToken: 'x', refreshToken: 'r2', expiresAt: Date.now() + 1000, scopes: [], username: 'a' } }),
+      JSON.stringify({
+        status: 'signed-in',
+        tokens: {
+          accessToken: 'x',
+          refreshToken: 'r2',
+          expiresAt: Date.now() + 1000,
+          scopes: [],
+          username: 'a',
+        },
+      }),
     );
-    const s3 = new AuthSession({ clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] }, storage, storage);
+    const s3 = new AuthSession(
+      { clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] },
+      storage,
+      storage,
+    );
     expect(await s3.accessToken()).toBeNull();
     expect(s3.current.status).toBe('expired');
     void s;
@@ -111,12 +155,23 @@ describe('portal sign-in session', () => {
     const storage = new MemoryStorage() as unknown as Storage;
     storage.setItem(
       'archway.session.archway-publisher',
-      JSON.stringify({ status: 'signed-in', tokens: { accessToken: 'old', refreshToken: 'r1', expiresAt: Date.now() + 1000, scopes: [], username: 'a' } }),
+      JSON.stringify({
+        status: 'signed-in',
+        tokens: {
+          accessToken: 'old',
+          refreshToken: 'r1',
+          expiresAt: Date.now() + 1000,
+          scopes: [],
+          username: 'a',
+        },
+      }),
     );
     const config = { clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] };
     const tab1 = new AuthSession(config, storage, storage);
     const tab2 = new AuthSession(config, storage, storage);
-    const fetchMock = mockFetch(() => ({ body: { access_token: jwt({ sub: 'a' }), refresh_token: 'r2', expires_in: 3600, scope: '' } }));
+    const fetchMock = mockFetch(() => ({
+      body: { access_token: jwt({ sub: 'a' }), refresh_token: 'r2', expires_in: 3600, scope: '' },
+    }));
     const [a, b] = await Promise.all([tab1.refresh(), tab2.refresh()]);
     expect(fetchMock).toHaveBeenCalledTimes(1);
     expect(b?.accessToken).toBe(a?.accessToken);
@@ -127,12 +182,27 @@ describe('portal sign-in session', () => {
     const { s, storage } = session();
     storage.setItem(
       'archway.session.archway-publisher',
-      JSON.stringify({ status: 'signed-in', tokens: { accessToken: 'a1', refreshToken: 'r1', expiresAt: Date.now() + 3600_000, scopes: [], username: 'a' } }),
+      JSON.stringify({
+        status: 'signed-in',
+        tokens: {
+          accessToken: 'a1',
+          refreshToken: 'r1',
+          expiresAt: Date.now() + 3600_000,
+          scopes: [],
+          username: 'a',
+        },
+      }),
     );
-    const s2 = new AuthSession({ clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] }, storage, storage);
+    const s2 = new AuthSession(
+      { clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] },
+      storage,
+      storage,
+    );
     const fetchMock = mockFetch(() => ({ body: '' }));
     await s2.signOut();
-    const tokens = fetchMock.mock.calls.map((c) => new URLSearchParams(c[1]!.body as URLSearchParams).get('token'));
+    const tokens = fetchMock.mock.calls.map((c) =>
+      new URLSearchParams(c[1]!.body as URLSearchParams).get('token'),
+    );
     expect(tokens.sort()).toEqual(['a1', 'r1']);
     expect(s2.current.status).toBe('anonymous');
     void s;

@@ -24,9 +24,7 @@ export interface Tokens {
 }
 
 export type SessionState =
-  | { status: 'anonymous' }
-  | { status: 'expired' }
-  | { status: 'signed-in'; tokens: Tokens };
+  { status: 'anonymous' } | { status: 'expired' } | { status: 'signed-in'; tokens: Tokens };
 
 interface PendingSignIn {
   state: string;
@@ -108,9 +106,11 @@ export class AuthSession {
     this.pending.removeItem(`${this.key}.pending`);
     const error = params.get('error');
     if (error) throw new SignInError(params.get('error_description') ?? error);
-    if (!raw) throw new SignInError('This sign-in was not started here (or was already completed); sign in again.');
+    if (!raw)
+      throw new SignInError('This sign-in was not started here (or was already completed); sign in again.');
     const pending = JSON.parse(raw) as PendingSignIn;
-    if (params.get('state') !== pending.state) throw new SignInError('The sign-in answer does not match this request; sign in again.');
+    if (params.get('state') !== pending.state)
+      throw new SignInError('The sign-in answer does not match this request; sign in again.');
     const code = params.get('code');
     if (!code) throw new SignInError('The Key Manager sent no authorization code.');
     const tokens = await this.tokenCall({
@@ -127,7 +127,8 @@ export class AuthSession {
   /** A valid access token (refreshed if close to expiry), or null when not signed in. */
   async accessToken(): Promise<string | null> {
     if (this.state.status !== 'signed-in') return null;
-    if (this.state.tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS / 2) return this.state.tokens.accessToken;
+    if (this.state.tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS / 2)
+      return this.state.tokens.accessToken;
     const t = await this.refresh();
     return t?.accessToken ?? null;
   }
@@ -149,8 +150,11 @@ export class AuthSession {
   }
 
   private async refreshOnce(): Promise<Tokens | null> {
-    const fromOtherTab = this.load();  // another tab may have refreshed already
-    if (fromOtherTab.status === 'signed-in' && fromOtherTab.tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS) {
+    const fromOtherTab = this.load(); // another tab may have refreshed already
+    if (
+      fromOtherTab.status === 'signed-in' &&
+      fromOtherTab.tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS
+    ) {
       this.set(fromOtherTab, false);
       return fromOtherTab.tokens;
     }
@@ -213,7 +217,9 @@ export class AuthSession {
       accessToken,
       refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : undefined,
       expiresAt: Date.now() + Number(body.expires_in ?? 3600) * 1000,
-      scopes: String(body.scope ?? '').split(' ').filter(Boolean),
+      scopes: String(body.scope ?? '')
+        .split(' ')
+        .filter(Boolean),
       username: String(claims.sub ?? ''),
     };
   }
@@ -223,7 +229,11 @@ export class AuthSession {
     if (!raw) return { status: 'anonymous' };
     try {
       const parsed = JSON.parse(raw) as SessionState;
-      if (parsed.status === 'signed-in' && parsed.tokens.expiresAt < Date.now() && !parsed.tokens.refreshToken)
+      if (
+        parsed.status === 'signed-in' &&
+        parsed.tokens.expiresAt < Date.now() &&
+        !parsed.tokens.refreshToken
+      )
         return { status: 'expired' };
       return parsed;
     } catch {

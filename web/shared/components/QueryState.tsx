@@ -4,7 +4,15 @@ import { Alert, Button, Center, Group, Loader, Text } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { ApiError, messageOf } from '../api/client';
 
-export function ErrorNotice({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
+export function ErrorNotice({
+  error,
+  onRetry,
+  title,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
   const status = error instanceof ApiError && error.status ? ` (HTTP ${error.status})` : '';
   return (
     <Alert color="red" title={(title ?? 'Something went wrong') + status} role="alert">
@@ -29,7 +37,15 @@ export function Loading({ label = 'Loading' }: { label?: string }) {
 }
 
 /** Renders `children(data)` once `query` has data; a loader before; the error with a retry after. */
-export function QueryState<T>({ query, children, label }: { query: UseQueryResult<T>; children: (data: T) => ReactNode; label?: string }) {
+export function QueryState<T>({
+  query,
+  children,
+  label,
+}: {
+  query: UseQueryResult<T>;
+  children: (data: T) => ReactNode;
+  label?: string;
+}) {
   if (query.isPending) return <Loading label={label} />;
   if (query.isError) return <ErrorNotice error={query.error} onRetry={() => void query.refetch()} />;
   return <>{children(query.data)}</>;

@@ -12,7 +12,11 @@ interface FieldErrors {
  * mapped through `fields` when the form names it differently); returns false when no field of the
  * form matched, so the caller shows a notice instead.
  */
-export function applyServerError(form: FieldErrors, error: unknown, fields: Record<string, string> | string[]): boolean {
+export function applyServerError(
+  form: FieldErrors,
+  error: unknown,
+  fields: Record<string, string> | string[],
+): boolean {
   if (!(error instanceof ApiError) || !error.field) return false;
   const map = Array.isArray(fields) ? Object.fromEntries(fields.map((f) => [f, f])) : fields;
   const target = map[error.field] ?? map[error.field.split('.')[0]];
@@ -30,6 +34,10 @@ export function notifySuccess(message: string) {
 }
 
 /** For a form's submit: the error goes to its field when it names one, or to a notice. */
-export function reportFormError(form: FieldErrors, error: unknown, fields: Record<string, string> | string[]) {
+export function reportFormError(
+  form: FieldErrors,
+  error: unknown,
+  fields: Record<string, string> | string[],
+) {
   if (!applyServerError(form, error, fields)) notifyError(error);
 }

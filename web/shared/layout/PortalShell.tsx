@@ -36,7 +36,12 @@ function ColorSchemeToggle() {
   const next = computed === 'dark' ? 'light' : 'dark';
   return (
     <Tooltip label={`Switch to ${next} theme`}>
-      <ActionIcon variant="default" size="lg" aria-label={`Switch to ${next} theme`} onClick={() => setColorScheme(next)}>
+      <ActionIcon
+        variant="default"
+        size="lg"
+        aria-label={`Switch to ${next} theme`}
+        onClick={() => setColorScheme(next)}
+      >
         {computed === 'dark' ? <IconSun size={18} /> : <IconMoon size={18} />}
       </ActionIcon>
     </Tooltip>
@@ -75,7 +80,15 @@ function UserMenu() {
   );
 }
 
-export function PortalShell({ name, nav, extraHeader }: { name: string; nav: NavItem[]; extraHeader?: ReactNode }) {
+export function PortalShell({
+  name,
+  nav,
+  extraHeader,
+}: {
+  name: string;
+  nav: NavItem[];
+  extraHeader?: ReactNode;
+}) {
   const [opened, { toggle, close }] = useDisclosure();
   const { state, session } = useAuth();
   const location = useLocation();
@@ -89,9 +102,18 @@ export function PortalShell({ name, nav, extraHeader }: { name: string; nav: Nav
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label="Toggle navigation"
+            />
             <Title order={1} size="h4">
-              Archway <Text span c="dimmed" inherit fw={400}>{name}</Text>
+              Archway{' '}
+              <Text span c="dimmed" inherit fw={400}>
+                {name}
+              </Text>
             </Title>
           </Group>
           <Group gap="sm" wrap="nowrap">

@@ -36,7 +36,13 @@ export function testSession(signedIn?: Partial<Tokens>) {
       'archway.session.test',
       JSON.stringify({
         status: 'signed-in',
-        tokens: { accessToken: 'tok', expiresAt: Date.now() + 3600_000, scopes: [], username: 'alice', ...signedIn },
+        tokens: {
+          accessToken: 'tok',
+          expiresAt: Date.now() + 3600_000,
+          scopes: [],
+          username: 'alice',
+          ...signedIn,
+        },
       }),
     );
   return new AuthSession(
@@ -47,10 +53,15 @@ export function testSession(signedIn?: Partial<Tokens>) {
 }
 
 /** Renders `element` at `path` (matched by `route`); returns the Testing Library helpers. */
-export function renderPage(element: ReactElement, options: { path?: string; route?: string; session?: AuthSession } = {}) {
+export function renderPage(
+  element: ReactElement,
+  options: { path?: string; route?: string; session?: AuthSession } = {},
+) {
   const session = options.session ?? testSession({ scopes: [] });
   configureApi({ token: () => session.accessToken(), onUnauthorized: () => session.expire() });
-  const router = createMemoryRouter([{ path: options.route ?? '*', element }], { initialEntries: [options.path ?? '/'] });
+  const router = createMemoryRouter([{ path: options.route ?? '*', element }], {
+    initialEntries: [options.path ?? '/'],
+  });
   const client = makeQueryClient();
   return {
     session,
@@ -64,7 +75,9 @@ export function renderPage(element: ReactElement, options: { path?: string; rout
 }
 
 /** Replaces fetch with `handler`; each call gets (method, url, parsed JSON body or raw body). */
-export function mockFetch(handler: (method: string, url: string, body: unknown) => { status?: number; body?: unknown }) {
+export function mockFetch(
+  handler: (method: string, url: string, body: unknown) => { status?: number; body?: unknown },
+) {
   const fn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input.toString();
     let body: unknown = init?.body;
@@ -78,7 +91,10 @@ export function mockFetch(handler: (method: string, url: string, body: unknown) 
     const r = handler(init?.method ?? 'GET', url, body);
     const status = r.status ?? 200;
     const text = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
-    return new Response(status === 204 ? null : text, { status, headers: { 'Content-Type': 'application/json' } });
+    return new Response(status === 204 ? null : text, {
+      status,
+      headers: { 'Content-Type': 'application/json' },
+    });
   });
   vi.stubGlobal('fetch', fn);
   return fn;

@@ -93,7 +93,11 @@ export function ApiPage() {
               allowDeselect={false}
               onChange={(v) => navigate(`/apis/${apiId}/${v ?? 'overview'}`)}
             />
-            <Tabs value={tab} onChange={(v) => navigate(`/apis/${apiId}/${v ?? 'overview'}`)} keepMounted={false}>
+            <Tabs
+              value={tab}
+              onChange={(v) => navigate(`/apis/${apiId}/${v ?? 'overview'}`)}
+              keepMounted={false}
+            >
               <Tabs.List visibleFrom="sm" style={{ flexWrap: 'wrap' }}>
                 {apiTabs.map((t) => (
                   <Tabs.Tab key={t.value} value={t.value}>

@@ -23,22 +23,46 @@ export function BusinessTab({ api }: { api: ApiDetail }) {
     validate: { businessOwnerEmail: checkEmail, technicalOwnerEmail: checkEmail },
   });
   const fields = Object.fromEntries(
-    ['businessOwner', 'businessOwnerEmail', 'technicalOwner', 'technicalOwnerEmail'].map((f) => [`businessInformation.${f}`, f]),
+    ['businessOwner', 'businessOwnerEmail', 'technicalOwner', 'technicalOwnerEmail'].map((f) => [
+      `businessInformation.${f}`,
+      f,
+    ]),
   );
   const submit = form.onSubmit((v) =>
     save.mutate(
       { businessInformation: Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x.trim()])) },
-      { onSuccess: () => notifySuccess('Business information saved'), onError: (e) => reportApiError(form, e, fields) },
+      {
+        onSuccess: () => notifySuccess('Business information saved'),
+        onError: (e) => reportApiError(form, e, fields),
+      },
     ),
   );
   return (
     <form onSubmit={submit} noValidate>
       <Stack maw={760}>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput label="Business owner" key={form.key('businessOwner')} {...form.getInputProps('businessOwner')} />
-          <TextInput label="Business owner e-mail" type="email" key={form.key('businessOwnerEmail')} {...form.getInputProps('businessOwnerEmail')} />
-          <TextInput label="Technical owner" key={form.key('technicalOwner')} {...form.getInputProps('technicalOwner')} />
-          <TextInput label="Technical owner e-mail" type="email" key={form.key('technicalOwnerEmail')} {...form.getInputProps('technicalOwnerEmail')} />
+          <TextInput
+            label="Business owner"
+            key={form.key('businessOwner')}
+            {...form.getInputProps('businessOwner')}
+          />
+          <TextInput
+            label="Business owner e-mail"
+            type="email"
+            key={form.key('businessOwnerEmail')}
+            {...form.getInputProps('businessOwnerEmail')}
+          />
+          <TextInput
+            label="Technical owner"
+            key={form.key('technicalOwner')}
+            {...form.getInputProps('technicalOwner')}
+          />
+          <TextInput
+            label="Technical owner e-mail"
+            type="email"
+            key={form.key('technicalOwnerEmail')}
+            {...form.getInputProps('technicalOwnerEmail')}
+          />
         </SimpleGrid>
         <SaveBar dirty={form.isDirty()} pending={save.isPending} onDiscard={() => form.reset()} />
       </Stack>

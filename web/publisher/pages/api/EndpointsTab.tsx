@@ -23,7 +23,14 @@ import { notifyError, notifySuccess } from '@shared/components/forms';
 import type { ApiDetail } from '../../api/types';
 import { checkEndpointUrl } from '../../components/apiRules';
 import { SaveBar } from '../../components/SaveBar';
-import { formFieldOf, toConfig, toValues, type EndpointRow, type EndpointType, type EndpointValues } from './endpointModel';
+import {
+  formFieldOf,
+  toConfig,
+  toValues,
+  type EndpointRow,
+  type EndpointType,
+  type EndpointValues,
+} from './endpointModel';
 import { MockResponses } from './MockResponses';
 import { useSaveApi } from './queries';
 
@@ -37,7 +44,13 @@ function Endpoints({ form, keyType }: { form: Form; keyType: KeyType }) {
   const rows = form.getValues()[keyType];
   const shown = endpointType === 'http' ? (rows.length ? rows.slice(0, 1) : []) : rows;
   const label = (i: number) =>
-    endpointType === 'failover' ? (i === 0 ? `${title[keyType]} primary endpoint` : `${title[keyType]} failover ${i}`) : endpointType === 'load_balance' ? `${title[keyType]} endpoint ${i + 1}` : `${title[keyType]} endpoint`;
+    endpointType === 'failover'
+      ? i === 0
+        ? `${title[keyType]} primary endpoint`
+        : `${title[keyType]} failover ${i}`
+      : endpointType === 'load_balance'
+        ? `${title[keyType]} endpoint ${i + 1}`
+        : `${title[keyType]} endpoint`;
   return (
     <Stack gap="xs">
       {endpointType === 'http' && shown.length === 0 && (
@@ -60,7 +73,14 @@ function Endpoints({ form, keyType }: { form: Form; keyType: KeyType }) {
             {...form.getInputProps(`${keyType}.${i}.url`)}
           />
           {endpointType === 'load_balance' && (
-            <NumberInput label="Weight" min={1} max={1000} w={90} key={form.key(`${keyType}.${i}.weight`)} {...form.getInputProps(`${keyType}.${i}.weight`)} />
+            <NumberInput
+              label="Weight"
+              min={1}
+              max={1000}
+              w={90}
+              key={form.key(`${keyType}.${i}.weight`)}
+              {...form.getInputProps(`${keyType}.${i}.weight`)}
+            />
           )}
           <NumberInput
             label="Timeout (ms)"
@@ -71,15 +91,28 @@ function Endpoints({ form, keyType }: { form: Form; keyType: KeyType }) {
             key={form.key(`${keyType}.${i}.timeout`)}
             {...form.getInputProps(`${keyType}.${i}.timeout`)}
           />
-          <ActionIcon mt={28} variant="subtle" color="red" aria-label={`Remove ${label(i)}`} onClick={() => form.removeListItem(keyType, i)}>
+          <ActionIcon
+            mt={28}
+            variant="subtle"
+            color="red"
+            aria-label={`Remove ${label(i)}`}
+            onClick={() => form.removeListItem(keyType, i)}
+          >
             <IconTrash size={16} />
           </ActionIcon>
         </Group>
       ))}
       {endpointType !== 'http' && (
         <Group>
-          <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => form.insertListItem(keyType, { ...emptyRow })}>
-            {endpointType === 'failover' && rows.length > 0 ? `Add a ${keyType} failover` : `Add a ${keyType} endpoint`}
+          <Button
+            size="xs"
+            variant="light"
+            leftSection={<IconPlus size={14} />}
+            onClick={() => form.insertListItem(keyType, { ...emptyRow })}
+          >
+            {endpointType === 'failover' && rows.length > 0
+              ? `Add a ${keyType} failover`
+              : `Add a ${keyType} endpoint`}
           </Button>
         </Group>
       )}
@@ -98,8 +131,17 @@ function Security({ form, keyType, stored }: { form: Form; keyType: KeyType; sto
       {...form.getInputProps(`${path}.${field}`)}
     />
   );
-  const text = (field: 'username' | 'apiKeyIdentifier' | 'tokenUrl' | 'clientId', label: string, placeholder?: string) => (
-    <TextInput label={label} placeholder={placeholder} key={form.key(`${path}.${field}`)} {...form.getInputProps(`${path}.${field}`)} />
+  const text = (
+    field: 'username' | 'apiKeyIdentifier' | 'tokenUrl' | 'clientId',
+    label: string,
+    placeholder?: string,
+  ) => (
+    <TextInput
+      label={label}
+      placeholder={placeholder}
+      key={form.key(`${path}.${field}`)}
+      {...form.getInputProps(`${path}.${field}`)}
+    />
   );
   return (
     <Stack gap="xs">
@@ -185,7 +227,11 @@ export function EndpointsTab({ api }: { api: ApiDetail }) {
         const rows = v.endpointType === 'http' ? v[k].slice(0, 1) : v[k];
         rows.forEach((r, i) => {
           errors[`${k}.${i}.url`] = checkEndpointUrl(r.url, v.endpointType !== 'http');
-          if (v.endpointType === 'load_balance' && r.weight !== '' && !(Number.isInteger(Number(r.weight)) && Number(r.weight) >= 1 && Number(r.weight) <= 1000))
+          if (
+            v.endpointType === 'load_balance' &&
+            r.weight !== '' &&
+            !(Number.isInteger(Number(r.weight)) && Number(r.weight) >= 1 && Number(r.weight) <= 1000)
+          )
             errors[`${k}.${i}.weight`] = 'A weight is a whole number from 1 to 1000';
         });
         const sec = v[`${k}Security`];
@@ -193,7 +239,12 @@ export function EndpointsTab({ api }: { api: ApiDetail }) {
           const need = (f: keyof typeof sec, what: string) => {
             if (!String(sec[f]).trim()) errors[`${k}Security.${f}`] = `${what} is required`;
           };
-          if (sec.type === 'BASIC' || sec.type === 'DIGEST' || (sec.type === 'OAUTH' && sec.grantType === 'PASSWORD')) need('username', 'A username');
+          if (
+            sec.type === 'BASIC' ||
+            sec.type === 'DIGEST' ||
+            (sec.type === 'OAUTH' && sec.grantType === 'PASSWORD')
+          )
+            need('username', 'A username');
           if (sec.type === 'APIKEY') need('apiKeyIdentifier', 'The key name');
           if (sec.type === 'OAUTH') {
             need('clientId', 'A client ID');
@@ -234,7 +285,8 @@ export function EndpointsTab({ api }: { api: ApiDetail }) {
             onChange={(t) => {
               form.setFieldValue('endpointType', t as EndpointType);
               for (const k of ['production', 'sandbox'] as const)
-                if (t !== 'http' && t !== 'INLINE' && form.getValues()[k].length === 0) form.setFieldValue(k, [{ ...emptyRow }]);
+                if (t !== 'http' && t !== 'INLINE' && form.getValues()[k].length === 0)
+                  form.setFieldValue(k, [{ ...emptyRow }]);
             }}
             data={[
               { value: 'http', label: 'Single' },

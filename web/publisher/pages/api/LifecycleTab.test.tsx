@@ -38,44 +38,64 @@ const published = {
 };
 
 describe('Lifecycle tab', () => {
-  it('offers the allowed actions, sends the check-list, and shows the new state and history', { timeout: 30_000 }, async () => {
-    let state = created;
-    const history: LifecycleChange[] = [{ previousState: null, postState: 'CREATED', user: 'admin', updatedTime: '2025-01-02T03:04:05Z' }];
-    const calls: string[] = [];
-    mockFetch((method, url) => {
-      if (url.endsWith('/lifecycle-state')) return { body: state };
-      if (url.endsWith('/lifecycle-history')) return { body: { count: history.length, list: history } };
-      if (method === 'POST' && url.includes('/change-lifecycle')) {
-        calls.push(url);
-        state = published;
-        history.push({ previousState: 'CREATED', postState: 'PUBLISHED', user: 'admin', updatedTime: '2025-01-02T03:05:00Z' });
-        return { body: { workflowStatus: 'APPROVED', lifecycleState: published } };
-      }
-      return { status: 404, body: {} };
-    });
-    renderPage(<LifecycleTab api={apiObj} />, { session: testSession({ scopes: ['apim:api_view', 'apim:api_publish'] }) });
-    const user = userEvent.setup();
-    expect(await screen.findByText('Created as CREATED')).toBeInTheDocument();
-    await user.click(screen.getByLabelText('Requires re-subscription when publishing the API'));
-    await user.click(await screen.findByRole('button', { name: 'Publish' }));
-    await waitFor(() => expect(calls).toHaveLength(1));
-    const sent = new URL(calls[0], 'http://x').searchParams;
-    expect(sent.get('apiId')).toBe('a1');
-    expect(sent.get('action')).toBe('Publish');
-    expect(sent.get('lifecycleChecklist')).toBe(
-      'Deprecate old versions after publishing the API:false,Requires re-subscription when publishing the API:true',
-    );
-    expect(await screen.findByRole('button', { name: 'Block' })).toBeInTheDocument();
-    expect(await screen.findByText('CREATED → PUBLISHED')).toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: 'Publish' })).not.toBeInTheDocument();
-  });
+  it(
+    'offers the allowed actions, sends the check-list, and shows the new state and history',
+    { timeout: 30_000 },
+    async () => {
+      let state = created;
+      const history: LifecycleChange[] = [
+        { previousState: null, postState: 'CREATED', user: 'admin', updatedTime: '2025-01-02T03:04:05Z' },
+      ];
+      const calls: string[] = [];
+      mockFetch((method, url) => {
+        if (url.endsWith('/lifecycle-state')) return { body: state };
+        if (url.endsWith('/lifecycle-history')) return { body: { count: history.length, list: history } };
+        if (method === 'POST' && url.includes('/change-lifecycle')) {
+          calls.push(url);
+          state = published;
+          history.push({
+            previousState: 'CREATED',
+            postState: 'PUBLISHED',
+            user: 'admin',
+            updatedTime: '2025-01-02T03:05:00Z',
+          });
+          return { body: { workflowStatus: 'APPROVED', lifecycleState: published } };
+        }
+        return { status: 404, body: {} };
+      });
+      renderPage(<LifecycleTab api={apiObj} />, {
+        session: testSession({ scopes: ['apim:api_view', 'apim:api_publish'] }),
+      });
+      const user = userEvent.setup();
+      expect(await screen.findByText('Created as CREATED')).toBeInTheDocument();
+      await user.click(screen.getByLabelText('Requires re-subscription when publishing the API'));
+      await user.click(await screen.findByRole('button', { name: 'Publish' }));
+      await waitFor(() => expect(calls).toHaveLength(1));
+      const sent = new URL(calls[0], 'http://x').searchParams;
+      expect(sent.get('apiId')).toBe('a1');
+      expect(sent.get('action')).toBe('Publish');
+      expect(sent.get('lifecycleChecklist')).toBe(
+        'Deprecate old versions after publishing the API:false,Requires re-subscription when publishing the API:true',
+      );
+      expect(await screen.findByRole('button', { name: 'Block' })).toBeInTheDocument();
+      expect(await screen.findByText('CREATED → PUBLISHED')).toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: 'Publish' })).not.toBeInTheDocument();
+    },
+  );
 
   it("asks before blocking and shows the server's refusal", { timeout: 30_000 }, async () => {
     mockFetch((method, url) => {
       if (url.endsWith('/lifecycle-state')) return { body: published };
       if (url.endsWith('/lifecycle-history')) return { body: { count: 0, list: [] } };
       if (method === 'POST')
-        return { status: 409, body: { code: 409, message: 'Conflict', description: 'Another lifecycle change of this API won the race' } };
+        return {
+          status: 409,
+          body: {
+            code: 409,
+            message: 'Conflict',
+            description: 'Another lifecycle change of this API won the race',
+          },
+        };
       return { status: 404, body: {} };
     });
     renderPage(<LifecycleTab api={{ ...apiObj, lifeCycleStatus: 'PUBLISHED' }} />, {

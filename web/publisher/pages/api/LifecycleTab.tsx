@@ -1,7 +1,19 @@
 // The API's lifecycle: its state, the actions allowed from it (GET /apis/{apiId}/lifecycle-state),
 // the publish check-list, and the history of changes as a timeline.
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Group, Modal, Paper, SimpleGrid, Stack, Text, Timeline, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  Timeline,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconArrowRight, IconCircleDot } from '@tabler/icons-react';
 import dayjs from 'dayjs';
@@ -39,7 +51,8 @@ export function LifecycleTab({ api }: { api: ApiDetail }) {
   });
   const history = useQuery({
     queryKey: [...keys.lifecycle(api.id), 'history'],
-    queryFn: ({ signal }) => call<{ list: LifecycleChange[] }>(`${PUBLISHER}/apis/${api.id}/lifecycle-history`, { signal }),
+    queryFn: ({ signal }) =>
+      call<{ list: LifecycleChange[] }>(`${PUBLISHER}/apis/${api.id}/lifecycle-history`, { signal }),
   });
   const [checks, setChecks] = useState<Record<string, boolean>>({});
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -47,7 +60,9 @@ export function LifecycleTab({ api }: { api: ApiDetail }) {
   const change = useMutation({
     mutationFn: (action: string) => {
       const items = state.data?.checkItems ?? [];
-      const lifecycleChecklist = items.length ? items.map((i) => `${i.name}:${checks[i.name] ?? i.value}`).join(',') : undefined;
+      const lifecycleChecklist = items.length
+        ? items.map((i) => `${i.name}:${checks[i.name] ?? i.value}`).join(',')
+        : undefined;
       return call<{ lifecycleState: LifecycleState }>(`${PUBLISHER}/apis/change-lifecycle`, {
         method: 'POST',
         query: { apiId: api.id, action, lifecycleChecklist },
@@ -64,7 +79,10 @@ export function LifecycleTab({ api }: { api: ApiDetail }) {
     onError: () => setConfirming(null),
   });
 
-  const missing = [!hasEndpoint(api) && 'an endpoint (Endpoints tab)', !(api.policies?.length) && 'a subscription tier (Subscription tiers tab)'].filter(Boolean);
+  const missing = [
+    !hasEndpoint(api) && 'an endpoint (Endpoints tab)',
+    !api.policies?.length && 'a subscription tier (Subscription tiers tab)',
+  ].filter(Boolean);
 
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xl">
@@ -98,7 +116,11 @@ export function LifecycleTab({ api }: { api: ApiDetail }) {
               </Alert>
             )}
             {change.isError && <ErrorNotice error={change.error} title="The lifecycle was not changed" />}
-            {!canChange && <Text size="sm" c="dimmed">Changing the lifecycle needs the publisher role.</Text>}
+            {!canChange && (
+              <Text size="sm" c="dimmed">
+                Changing the lifecycle needs the publisher role.
+              </Text>
+            )}
             {(s.availableTransitions?.length ?? 0) === 0 ? (
               <Text c="dimmed">No further action: {s.state} is final.</Text>
             ) : (
@@ -111,7 +133,9 @@ export function LifecycleTab({ api }: { api: ApiDetail }) {
                       color={effects[t.event]?.confirm ? 'red' : undefined}
                       disabled={!canChange || (change.isPending && change.variables !== t.event)}
                       loading={change.isPending && change.variables === t.event}
-                      onClick={() => (effects[t.event]?.confirm ? setConfirming(t.event) : change.mutate(t.event))}
+                      onClick={() =>
+                        effects[t.event]?.confirm ? setConfirming(t.event) : change.mutate(t.event)
+                      }
                     >
                       {t.event}
                     </Button>
@@ -122,14 +146,22 @@ export function LifecycleTab({ api }: { api: ApiDetail }) {
                 ))}
               </Stack>
             )}
-            <Modal opened={confirming !== null} onClose={() => setConfirming(null)} title={`${confirming ?? ''} ${api.name}?`}>
+            <Modal
+              opened={confirming !== null}
+              onClose={() => setConfirming(null)}
+              title={`${confirming ?? ''} ${api.name}?`}
+            >
               <Stack>
                 <Text size="sm">{confirming ? effects[confirming]?.text : ''}</Text>
                 <Group justify="flex-end">
                   <Button variant="default" onClick={() => setConfirming(null)}>
                     Cancel
                   </Button>
-                  <Button color="red" loading={change.isPending} onClick={() => confirming && change.mutate(confirming)}>
+                  <Button
+                    color="red"
+                    loading={change.isPending}
+                    onClick={() => confirming && change.mutate(confirming)}
+                  >
                     {confirming}
                   </Button>
                 </Group>
@@ -146,9 +178,16 @@ export function LifecycleTab({ api }: { api: ApiDetail }) {
           {(h) => (
             <Timeline active={h.list.length - 1} bulletSize={20} lineWidth={2}>
               {h.list.map((e, i) => (
-                <Timeline.Item key={i} bullet={<IconCircleDot size={12} />} title={e.previousState ? `${e.previousState} → ${e.postState}` : `Created as ${e.postState}`}>
+                <Timeline.Item
+                  key={i}
+                  bullet={<IconCircleDot size={12} />}
+                  title={
+                    e.previousState ? `${e.previousState} → ${e.postState}` : `Created as ${e.postState}`
+                  }
+                >
                   <Text size="xs" c="dimmed">
-                    {e.user ? `by ${e.user}` : ''} {e.updatedTime ? dayjs(e.updatedTime).format('YYYY-MM-DD HH:mm:ss') : ''}
+                    {e.user ? `by ${e.user}` : ''}{' '}
+                    {e.updatedTime ? dayjs(e.updatedTime).format('YYYY-MM-DD HH:mm:ss') : ''}
                   </Text>
                 </Timeline.Item>
               ))}

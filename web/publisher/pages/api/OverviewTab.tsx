@@ -2,7 +2,21 @@
 // that can change (description, tags, categories, visibility, default version).
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Button, Divider, Group, Modal, MultiSelect, Select, SimpleGrid, Stack, Switch, TagsInput, Text, Textarea, Title } from '@mantine/core';
+import {
+  Button,
+  Divider,
+  Group,
+  Modal,
+  MultiSelect,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  TagsInput,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
@@ -56,7 +70,9 @@ function DeleteApi({ api }: { api: ApiDetail }) {
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={`Delete ${api.name} ${api.version}?`}>
         <Stack>
-          <Text size="sm">The API, its revisions, documents and deployments are removed; the gateway stops serving it.</Text>
+          <Text size="sm">
+            The API, its revisions, documents and deployments are removed; the gateway stops serving it.
+          </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpen(false)}>
               Cancel
@@ -89,10 +105,20 @@ export function OverviewTab({ api }: { api: ApiDetail }) {
     },
   });
   const submit = form.onSubmit((v) =>
-    save.mutate({ ...v }, {
-      onSuccess: () => notifySuccess('Basic information saved'),
-      onError: (e) => reportApiError(form, e, { description: 'description', tags: 'tags', categories: 'categories', visibility: 'visibility', isDefaultVersion: 'isDefaultVersion' }),
-    }),
+    save.mutate(
+      { ...v },
+      {
+        onSuccess: () => notifySuccess('Basic information saved'),
+        onError: (e) =>
+          reportApiError(form, e, {
+            description: 'description',
+            tags: 'tags',
+            categories: 'categories',
+            visibility: 'visibility',
+            isDefaultVersion: 'isDefaultVersion',
+          }),
+      },
+    ),
   );
   return (
     <Stack maw={760}>
@@ -102,14 +128,39 @@ export function OverviewTab({ api }: { api: ApiDetail }) {
         <Fact label="Context" value={api.context} />
         <Fact label="Type" value={api.type} />
         <Fact label="Provider" value={api.provider} />
-        <Fact label="Created" value={api.createdTime ? dayjs(api.createdTime).format('YYYY-MM-DD HH:mm') : undefined} />
-        <Fact label="Last updated" value={api.lastUpdatedTime ? dayjs(api.lastUpdatedTime).format('YYYY-MM-DD HH:mm') : undefined} />
-        <Fact label="From service" value={api.serviceInfo ? `${api.serviceInfo.name ?? ''} ${api.serviceInfo.version ?? ''}${api.serviceInfo.outdated ? ' (outdated)' : ''}` : undefined} />
+        <Fact
+          label="Created"
+          value={api.createdTime ? dayjs(api.createdTime).format('YYYY-MM-DD HH:mm') : undefined}
+        />
+        <Fact
+          label="Last updated"
+          value={api.lastUpdatedTime ? dayjs(api.lastUpdatedTime).format('YYYY-MM-DD HH:mm') : undefined}
+        />
+        <Fact
+          label="From service"
+          value={
+            api.serviceInfo
+              ? `${api.serviceInfo.name ?? ''} ${api.serviceInfo.version ?? ''}${api.serviceInfo.outdated ? ' (outdated)' : ''}`
+              : undefined
+          }
+        />
       </SimpleGrid>
       <form onSubmit={submit} noValidate>
         <Stack>
-          <Textarea label="Description" rows={4} key={form.key('description')} {...form.getInputProps('description')} />
-          <TagsInput label="Tags" description="Press Enter after each tag" clearable clearButtonProps={{ 'aria-label': 'Remove all tags' }} key={form.key('tags')} {...form.getInputProps('tags')} />
+          <Textarea
+            label="Description"
+            rows={4}
+            key={form.key('description')}
+            {...form.getInputProps('description')}
+          />
+          <TagsInput
+            label="Tags"
+            description="Press Enter after each tag"
+            clearable
+            clearButtonProps={{ 'aria-label': 'Remove all tags' }}
+            key={form.key('tags')}
+            {...form.getInputProps('tags')}
+          />
           <MultiSelect
             label="Categories"
             description="Categories the Admin portal defines; the Developer Portal groups APIs by them"

@@ -2,7 +2,22 @@
 // (advanced tiers of GET /throttling-policies/api); add and remove operations; the API's scopes and
 // API-wide rate limit. Saved with PUT /apis/{apiId}.
 import { useState } from 'react';
-import { ActionIcon, Button, Group, MultiSelect, Select, Stack, Switch, Table, TagsInput, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import {
+  ActionIcon,
+  Button,
+  Group,
+  MultiSelect,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  TagsInput,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { notifySuccess } from '@shared/components/forms';
@@ -26,7 +41,8 @@ export function checkTarget(target: string): string | null {
   if (/\s/.test(target)) return 'The URL template must not contain spaces';
   const body = target.endsWith('/*') ? target.slice(0, -2) : target;
   if (body.includes('*')) return "'*' may only end the URL template as '/*'";
-  if (!/^(\/([^/{}]+|\{[A-Za-z_][\w-]*\}))*\/?$/.test(body)) return 'Use path segments and {param} segments, e.g. /pets/{petId}';
+  if (!/^(\/([^/{}]+|\{[A-Za-z_][\w-]*\}))*\/?$/.test(body))
+    return 'Use path segments and {param} segments, e.g. /pets/{petId}';
   return null;
 }
 
@@ -37,12 +53,21 @@ function AddOperation({ existing, onAdd }: { existing: Operation[]; onAdd: (op: 
     validate: {
       target: (t, v) =>
         checkTarget(t) ??
-        (existing.some((o) => o.verb.toUpperCase() === v.verb && o.target === t) ? `${v.verb} ${t} is already an operation` : null),
+        (existing.some((o) => o.verb.toUpperCase() === v.verb && o.target === t)
+          ? `${v.verb} ${t} is already an operation`
+          : null),
     },
   });
   return (
     <Group align="flex-start" wrap="wrap" gap="xs">
-      <Select label="Verb" data={VERBS} allowDeselect={false} w={120} key={form.key('verb')} {...form.getInputProps('verb')} />
+      <Select
+        label="Verb"
+        data={VERBS}
+        allowDeselect={false}
+        w={120}
+        key={form.key('verb')}
+        {...form.getInputProps('verb')}
+      />
       <TextInput
         label="URL template"
         placeholder="/pets/{petId}"
@@ -85,17 +110,29 @@ export function ResourcesTab({ api }: { api: ApiDetail }) {
   const tierData = tierOptions(tiers.data?.list);
   const scopeData = values.scopes;
   const f = filter.trim().toLowerCase();
-  const shown = values.operations.map((op, i) => ({ op, i })).filter(({ op }) => !f || `${op.verb} ${op.target}`.toLowerCase().includes(f));
+  const shown = values.operations
+    .map((op, i) => ({ op, i }))
+    .filter(({ op }) => !f || `${op.verb} ${op.target}`.toLowerCase().includes(f));
 
   const submit = form.onSubmit((v) => {
     const byName = new Map((api.scopes ?? []).map((s) => [s.scope.name, s]));
-    const scopes: ApiScope[] = v.scopes.map((name) => byName.get(name) ?? { scope: { name, displayName: name, description: '', bindings: [] }, shared: false });
-    const operations = v.operations.map((op) => ({ ...op, scopes: (op.scopes ?? []).filter((s) => v.scopes.includes(s)) }));
+    const scopes: ApiScope[] = v.scopes.map(
+      (name) =>
+        byName.get(name) ?? {
+          scope: { name, displayName: name, description: '', bindings: [] },
+          shared: false,
+        },
+    );
+    const operations = v.operations.map((op) => ({
+      ...op,
+      scopes: (op.scopes ?? []).filter((s) => v.scopes.includes(s)),
+    }));
     save.mutate(
       { operations, scopes, apiThrottlingPolicy: v.apiThrottlingPolicy || undefined },
       {
         onSuccess: () => notifySuccess('Resources saved'),
-        onError: (e) => reportListError(form, e, [/^operations\.\d+\.(scopes|throttlingPolicy)$/, /^apiThrottlingPolicy$/]),
+        onError: (e) =>
+          reportListError(form, e, [/^operations\.\d+\.(scopes|throttlingPolicy)$/, /^apiThrottlingPolicy$/]),
       },
     );
   });
@@ -130,7 +167,12 @@ export function ResourcesTab({ api }: { api: ApiDetail }) {
         </Title>
         <AddOperation existing={values.operations} onAdd={(op) => form.insertListItem('operations', op)} />
         {values.operations.length > 10 && (
-          <TextInput label="Filter operations" placeholder="e.g. GET /pets" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} />
+          <TextInput
+            label="Filter operations"
+            placeholder="e.g. GET /pets"
+            value={filter}
+            onChange={(e) => setFilter(e.currentTarget.value)}
+          />
         )}
         {values.operations.length === 0 ? (
           <Text c="dimmed">No operations: the gateway answers 404 for every path. Add one above.</Text>
@@ -167,7 +209,12 @@ export function ResourcesTab({ api }: { api: ApiDetail }) {
                           aria-label={`Security of ${name}`}
                           label={secured ? 'Token' : 'None'}
                           checked={secured}
-                          onChange={(e) => form.setFieldValue(`operations.${i}.authType`, e.currentTarget.checked ? DEFAULT_AUTH : 'None')}
+                          onChange={(e) =>
+                            form.setFieldValue(
+                              `operations.${i}.authType`,
+                              e.currentTarget.checked ? DEFAULT_AUTH : 'None',
+                            )
+                          }
                         />
                       </Table.Td>
                       <Table.Td>
@@ -193,7 +240,12 @@ export function ResourcesTab({ api }: { api: ApiDetail }) {
                       </Table.Td>
                       <Table.Td>
                         <Tooltip label={`Remove ${name}`}>
-                          <ActionIcon variant="subtle" color="red" aria-label={`Remove ${name}`} onClick={() => form.removeListItem('operations', i)}>
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            aria-label={`Remove ${name}`}
+                            onClick={() => form.removeListItem('operations', i)}
+                          >
                             <IconTrash size={16} />
                           </ActionIcon>
                         </Tooltip>
@@ -205,7 +257,11 @@ export function ResourcesTab({ api }: { api: ApiDetail }) {
             </Table>
           </Table.ScrollContainer>
         )}
-        {tiers.isError && <Text size="sm" c="red">The rate-limit tiers could not be loaded: {tiers.error.message}</Text>}
+        {tiers.isError && (
+          <Text size="sm" c="red">
+            The rate-limit tiers could not be loaded: {tiers.error.message}
+          </Text>
+        )}
         <SaveBar dirty={form.isDirty()} pending={save.isPending} onDiscard={() => form.reset()} />
       </Stack>
     </form>

@@ -10,7 +10,16 @@ import type { ApiDetail, Revision } from '../../api/types';
 
 export const WORKING_COPY = 'working-copy';
 // Fields that differ between any two copies and say nothing about the API's behaviour.
-const VOLATILE = new Set(['id', 'createdTime', 'lastUpdatedTime', 'lastUpdatedTimestamp', 'updatedTime', 'revisionId', 'isRevision', 'revisionedApiId']);
+const VOLATILE = new Set([
+  'id',
+  'createdTime',
+  'lastUpdatedTime',
+  'lastUpdatedTimestamp',
+  'updatedTime',
+  'revisionId',
+  'isRevision',
+  'revisionedApiId',
+]);
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -25,20 +34,27 @@ function canonical(value: unknown): unknown {
 }
 
 export function jsonDiff(a: unknown, b: unknown) {
-  return diffLines(JSON.stringify(canonical(a), null, 2) + '\n', JSON.stringify(canonical(b), null, 2) + '\n');
+  return diffLines(
+    JSON.stringify(canonical(a), null, 2) + '\n',
+    JSON.stringify(canonical(b), null, 2) + '\n',
+  );
 }
 
 function useVersion(apiId: string, which: string | null) {
   return useQuery({
     queryKey: ['publisher', 'api', apiId, 'version', which],
-    queryFn: ({ signal }) => call<ApiDetail>(`${PUBLISHER}/apis/${which === WORKING_COPY ? apiId : which}`, { signal }),
+    queryFn: ({ signal }) =>
+      call<ApiDetail>(`${PUBLISHER}/apis/${which === WORKING_COPY ? apiId : which}`, { signal }),
     enabled: which !== null,
     staleTime: which === WORKING_COPY ? 0 : Infinity,
   });
 }
 
 export function RevisionCompare({ apiId, revisions }: { apiId: string; revisions: Revision[] }) {
-  const options = [{ value: WORKING_COPY, label: 'Working copy' }, ...revisions.map((r) => ({ value: r.id, label: r.displayName }))];
+  const options = [
+    { value: WORKING_COPY, label: 'Working copy' },
+    ...revisions.map((r) => ({ value: r.id, label: r.displayName })),
+  ];
   const [left, setLeft] = useState<string | null>(revisions[0]?.id ?? null);
   const [right, setRight] = useState<string | null>(WORKING_COPY);
   const [shown, setShown] = useState<[string, string] | null>(null);
@@ -49,14 +65,29 @@ export function RevisionCompare({ apiId, revisions }: { apiId: string; revisions
   return (
     <Stack>
       <Group align="flex-end" wrap="wrap">
-        <Select label="Compare" data={options} value={left} onChange={setLeft} allowDeselect={false} w={200} />
+        <Select
+          label="Compare"
+          data={options}
+          value={left}
+          onChange={setLeft}
+          allowDeselect={false}
+          w={200}
+        />
         <Select label="with" data={options} value={right} onChange={setRight} allowDeselect={false} w={200} />
-        <Button variant="default" disabled={!left || !right || left === right} onClick={() => left && right && setShown([left, right])}>
+        <Button
+          variant="default"
+          disabled={!left || !right || left === right}
+          onClick={() => left && right && setShown([left, right])}
+        >
           Show changes
         </Button>
       </Group>
-      {shown && (a.isError || b.isError) && <ErrorNotice error={a.error ?? b.error} title="A version could not be loaded" />}
-      {shown && (a.isFetching || b.isFetching) && !changes && !(a.isError || b.isError) && <Loading label="Loading the versions" />}
+      {shown && (a.isError || b.isError) && (
+        <ErrorNotice error={a.error ?? b.error} title="A version could not be loaded" />
+      )}
+      {shown && (a.isFetching || b.isFetching) && !changes && !(a.isError || b.isError) && (
+        <Loading label="Loading the versions" />
+      )}
       {changes && !changed && <Text c="dimmed">No differences.</Text>}
       {changes && changed && (
         <Code block aria-label="Differences" style={{ maxHeight: 480, overflow: 'auto' }}>
@@ -67,7 +98,11 @@ export function RevisionCompare({ apiId, revisions }: { apiId: string; revisions
               display="block"
               style={{
                 textDecoration: 'none',
-                background: c.added ? 'var(--mantine-color-green-light)' : c.removed ? 'var(--mantine-color-red-light)' : undefined,
+                background: c.added
+                  ? 'var(--mantine-color-green-light)'
+                  : c.removed
+                    ? 'var(--mantine-color-red-light)'
+                    : undefined,
               }}
             >
               {c.value

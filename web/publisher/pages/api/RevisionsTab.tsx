@@ -1,7 +1,21 @@
 // Revisions (snapshots of the API) and their deployments to the gateway environments: create,
 // compare, restore, delete (not while deployed), deploy and undeploy.
 import { lazy, Suspense, useState } from 'react';
-import { ActionIcon, Badge, Button, Checkbox, Group, Menu, Modal, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Menu,
+  Modal,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconDots } from '@tabler/icons-react';
 import dayjs from 'dayjs';
@@ -14,7 +28,15 @@ import { keys, useEnvironments } from './queries';
 
 const RevisionCompare = lazy(() => import('./RevisionCompare').then((m) => ({ default: m.RevisionCompare })));
 
-function DeployModal({ api, revision, onClose }: { api: ApiDetail; revision: Revision; onClose: () => void }) {
+function DeployModal({
+  api,
+  revision,
+  onClose,
+}: {
+  api: ApiDetail;
+  revision: Revision;
+  onClose: () => void;
+}) {
   const { envs } = useEnvironments();
   const client = useQueryClient();
   const [chosen, setChosen] = useState<string[]>([envs[0]?.name ?? 'Default']);
@@ -24,7 +46,9 @@ function DeployModal({ api, revision, onClose }: { api: ApiDetail; revision: Rev
       call<Deployment[]>(`${PUBLISHER}/apis/${api.id}/deploy-revision`, {
         method: 'POST',
         query: { revisionId: revision.id },
-        body: envs.filter((e) => chosen.includes(e.name)).map((e) => ({ name: e.name, vhost: e.vhost, displayOnDevportal: display })),
+        body: envs
+          .filter((e) => chosen.includes(e.name))
+          .map((e) => ({ name: e.name, vhost: e.vhost, displayOnDevportal: display })),
       }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: keys.revisions(api.id) });
@@ -43,7 +67,11 @@ function DeployModal({ api, revision, onClose }: { api: ApiDetail; revision: Rev
             ))}
           </Stack>
         </Checkbox.Group>
-        <Switch label="Show the gateway URL on the Developer Portal" checked={display} onChange={(e) => setDisplay(e.currentTarget.checked)} />
+        <Switch
+          label="Show the gateway URL on the Developer Portal"
+          checked={display}
+          onChange={(e) => setDisplay(e.currentTarget.checked)}
+        />
         <Text size="sm" c="dimmed">
           A revision deployed to an environment replaces the one deployed there.
         </Text>
@@ -71,12 +99,17 @@ export function RevisionsTab({ api }: { api: ApiDetail }) {
   const [confirm, setConfirm] = useState<Confirm>(null);
   const revisions = useQuery({
     queryKey: keys.revisions(api.id),
-    queryFn: ({ signal }) => call<{ count: number; list: Revision[] }>(`${PUBLISHER}/apis/${api.id}/revisions`, { signal }),
+    queryFn: ({ signal }) =>
+      call<{ count: number; list: Revision[] }>(`${PUBLISHER}/apis/${api.id}/revisions`, { signal }),
   });
   const refresh = () => void client.invalidateQueries({ queryKey: keys.revisions(api.id) });
 
   const create = useMutation({
-    mutationFn: () => call<Revision>(`${PUBLISHER}/apis/${api.id}/revisions`, { method: 'POST', body: { description: description.trim() } }),
+    mutationFn: () =>
+      call<Revision>(`${PUBLISHER}/apis/${api.id}/revisions`, {
+        method: 'POST',
+        body: { description: description.trim() },
+      }),
     onSuccess: (r) => {
       setDescription('');
       refresh();
@@ -86,7 +119,11 @@ export function RevisionsTab({ api }: { api: ApiDetail }) {
   });
   const undeploy = useMutation({
     mutationFn: ({ revision, env }: { revision: Revision; env: string }) =>
-      call(`${PUBLISHER}/apis/${api.id}/undeploy-revision`, { method: 'POST', query: { revisionId: revision.id }, body: [{ name: env }] }),
+      call(`${PUBLISHER}/apis/${api.id}/undeploy-revision`, {
+        method: 'POST',
+        query: { revisionId: revision.id },
+        body: [{ name: env }],
+      }),
     onSuccess: (_, { revision, env }) => {
       refresh();
       notifySuccess(`${revision.displayName} undeployed from ${env}`);
@@ -97,7 +134,10 @@ export function RevisionsTab({ api }: { api: ApiDetail }) {
     mutationFn: ({ kind, revision }: NonNullable<Confirm>) =>
       kind === 'delete'
         ? call(`${PUBLISHER}/apis/${api.id}/revisions/${revision.id}`, { method: 'DELETE' })
-        : call<ApiDetail>(`${PUBLISHER}/apis/${api.id}/restore-revision`, { method: 'POST', query: { revisionId: revision.id } }),
+        : call<ApiDetail>(`${PUBLISHER}/apis/${api.id}/restore-revision`, {
+            method: 'POST',
+            query: { revisionId: revision.id },
+          }),
     onSuccess: (result, { kind, revision }) => {
       setConfirm(null);
       refresh();
@@ -159,7 +199,9 @@ export function RevisionsTab({ api }: { api: ApiDetail }) {
                         <Table.Tr key={r.id}>
                           <Table.Td fw={500}>{r.displayName}</Table.Td>
                           <Table.Td>{r.description}</Table.Td>
-                          <Table.Td>{r.createdTime ? dayjs(r.createdTime).format('YYYY-MM-DD HH:mm') : ''}</Table.Td>
+                          <Table.Td>
+                            {r.createdTime ? dayjs(r.createdTime).format('YYYY-MM-DD HH:mm') : ''}
+                          </Table.Td>
                           <Table.Td>
                             <Group gap={4}>
                               {deployed.length === 0 ? (
@@ -184,19 +226,30 @@ export function RevisionsTab({ api }: { api: ApiDetail }) {
                               )}
                               <Menu position="bottom-end" withinPortal>
                                 <Menu.Target>
-                                  <ActionIcon variant="subtle" aria-label={`More actions for ${r.displayName}`}>
+                                  <ActionIcon
+                                    variant="subtle"
+                                    aria-label={`More actions for ${r.displayName}`}
+                                  >
                                     <IconDots size={16} />
                                   </ActionIcon>
                                 </Menu.Target>
                                 <Menu.Dropdown>
                                   {canPublish &&
                                     deployed.map((d) => (
-                                      <Menu.Item key={d.name} onClick={() => undeploy.mutate({ revision: r, env: d.name })}>
+                                      <Menu.Item
+                                        key={d.name}
+                                        onClick={() => undeploy.mutate({ revision: r, env: d.name })}
+                                      >
                                         Undeploy from {d.name}
                                       </Menu.Item>
                                     ))}
-                                  <Menu.Item onClick={() => setConfirm({ kind: 'restore', revision: r })}>Restore to the working copy</Menu.Item>
-                                  <Menu.Item color="red" onClick={() => setConfirm({ kind: 'delete', revision: r })}>
+                                  <Menu.Item onClick={() => setConfirm({ kind: 'restore', revision: r })}>
+                                    Restore to the working copy
+                                  </Menu.Item>
+                                  <Menu.Item
+                                    color="red"
+                                    onClick={() => setConfirm({ kind: 'delete', revision: r })}
+                                  >
                                     Delete
                                   </Menu.Item>
                                 </Menu.Dropdown>
@@ -223,7 +276,11 @@ export function RevisionsTab({ api }: { api: ApiDetail }) {
       <Modal
         opened={confirm !== null}
         onClose={() => setConfirm(null)}
-        title={confirm ? `${confirm.kind === 'delete' ? 'Delete' : 'Restore'} ${confirm.revision.displayName}?` : ''}
+        title={
+          confirm
+            ? `${confirm.kind === 'delete' ? 'Delete' : 'Restore'} ${confirm.revision.displayName}?`
+            : ''
+        }
       >
         <Stack>
           <Text size="sm">
@@ -235,7 +292,11 @@ export function RevisionsTab({ api }: { api: ApiDetail }) {
             <Button variant="default" onClick={() => setConfirm(null)}>
               Cancel
             </Button>
-            <Button color={confirm?.kind === 'delete' ? 'red' : undefined} loading={act.isPending} onClick={() => confirm && act.mutate(confirm)}>
+            <Button
+              color={confirm?.kind === 'delete' ? 'red' : undefined}
+              loading={act.isPending}
+              onClick={() => confirm && act.mutate(confirm)}
+            >
               {confirm?.kind === 'delete' ? 'Delete' : 'Restore'}
             </Button>
           </Group>

@@ -1,6 +1,17 @@
 // How the gateway runs the API: who may call (security schemes, authorization header), CORS,
 // schema validation, response caching, backend JWT and backend rate limits.
-import { Checkbox, Fieldset, Group, MultiSelect, NumberInput, SimpleGrid, Stack, Switch, TagsInput, TextInput } from '@mantine/core';
+import {
+  Checkbox,
+  Fieldset,
+  Group,
+  MultiSelect,
+  NumberInput,
+  SimpleGrid,
+  Stack,
+  Switch,
+  TagsInput,
+  TextInput,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifySuccess } from '@shared/components/forms';
 import type { ApiDetail } from '../../api/types';
@@ -39,7 +50,13 @@ export function RuntimeTab({ api }: { api: ApiDetail }) {
       corsEnabled: cors?.corsConfigurationEnabled ?? false,
       origins: cors?.accessControlAllowOrigins ?? ['*'],
       methods: cors?.accessControlAllowMethods ?? ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],
-      headers: cors?.accessControlAllowHeaders ?? ['authorization', 'Access-Control-Allow-Origin', 'Content-Type', 'SOAPAction', 'apikey'],
+      headers: cors?.accessControlAllowHeaders ?? [
+        'authorization',
+        'Access-Control-Allow-Origin',
+        'Content-Type',
+        'SOAPAction',
+        'apikey',
+      ],
       credentials: cors?.accessControlAllowCredentials ?? false,
       enableSchemaValidation: api.enableSchemaValidation ?? false,
       enableResponseSchemaValidation: api.enableResponseSchemaValidation ?? false,
@@ -51,11 +68,21 @@ export function RuntimeTab({ api }: { api: ApiDetail }) {
     },
     validate: {
       securityScheme: (v) => (v.length === 0 ? 'Choose at least one way to call the API' : null),
-      origins: (v, all) => (all.corsEnabled ? (v.find((o) => !ORIGIN.test(o)) ? `'${v.find((o) => !ORIGIN.test(o))}' is not * or scheme://host[:port]` : null) : null),
+      origins: (v, all) =>
+        all.corsEnabled
+          ? v.find((o) => !ORIGIN.test(o))
+            ? `'${v.find((o) => !ORIGIN.test(o))}' is not * or scheme://host[:port]`
+            : null
+          : null,
       cacheTimeout: (v, all) =>
-        all.responseCachingEnabled && !(Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 31536000) ? 'Between 1 and 31536000 seconds' : null,
-      maxTpsProduction: (v) => (v !== '' && !(Number.isInteger(Number(v)) && Number(v) >= 0) ? 'A whole number, 0 or more' : null),
-      maxTpsSandbox: (v) => (v !== '' && !(Number.isInteger(Number(v)) && Number(v) >= 0) ? 'A whole number, 0 or more' : null),
+        all.responseCachingEnabled &&
+        !(Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 31536000)
+          ? 'Between 1 and 31536000 seconds'
+          : null,
+      maxTpsProduction: (v) =>
+        v !== '' && !(Number.isInteger(Number(v)) && Number(v) >= 0) ? 'A whole number, 0 or more' : null,
+      maxTpsSandbox: (v) =>
+        v !== '' && !(Number.isInteger(Number(v)) && Number(v) >= 0) ? 'A whole number, 0 or more' : null,
     },
   });
   const v = form.getValues();
@@ -80,7 +107,10 @@ export function RuntimeTab({ api }: { api: ApiDetail }) {
         maxTps:
           x.maxTpsProduction === '' && x.maxTpsSandbox === ''
             ? null
-            : { production: x.maxTpsProduction === '' ? null : Number(x.maxTpsProduction), sandbox: x.maxTpsSandbox === '' ? null : Number(x.maxTpsSandbox) },
+            : {
+                production: x.maxTpsProduction === '' ? null : Number(x.maxTpsProduction),
+                sandbox: x.maxTpsSandbox === '' ? null : Number(x.maxTpsSandbox),
+              },
       },
       {
         onSuccess: () => notifySuccess('Runtime settings saved'),
@@ -106,7 +136,11 @@ export function RuntimeTab({ api }: { api: ApiDetail }) {
       <Stack maw={900}>
         <Fieldset legend="Access">
           <Stack>
-            <Checkbox.Group label="Callers authenticate with" key={form.key('securityScheme')} {...form.getInputProps('securityScheme')}>
+            <Checkbox.Group
+              label="Callers authenticate with"
+              key={form.key('securityScheme')}
+              {...form.getInputProps('securityScheme')}
+            >
               <Group mt="xs">
                 <Checkbox value="oauth2" label="OAuth 2.0 tokens" />
                 <Checkbox value="api_key" label="API keys" />
@@ -124,13 +158,35 @@ export function RuntimeTab({ api }: { api: ApiDetail }) {
         </Fieldset>
         <Fieldset legend="CORS">
           <Stack>
-            <Switch label="Answer cross-origin requests (CORS)" key={form.key('corsEnabled')} {...form.getInputProps('corsEnabled', { type: 'checkbox' })} />
+            <Switch
+              label="Answer cross-origin requests (CORS)"
+              key={form.key('corsEnabled')}
+              {...form.getInputProps('corsEnabled', { type: 'checkbox' })}
+            />
             {v.corsEnabled && (
               <>
-                <TagsInput label="Allowed origins" description="* or scheme://host[:port], Enter after each" key={form.key('origins')} {...form.getInputProps('origins')} />
-                <MultiSelect label="Allowed methods" data={VERBS} key={form.key('methods')} {...form.getInputProps('methods')} />
-                <TagsInput label="Allowed headers" key={form.key('headers')} {...form.getInputProps('headers')} />
-                <Switch label="Allow credentials" key={form.key('credentials')} {...form.getInputProps('credentials', { type: 'checkbox' })} />
+                <TagsInput
+                  label="Allowed origins"
+                  description="* or scheme://host[:port], Enter after each"
+                  key={form.key('origins')}
+                  {...form.getInputProps('origins')}
+                />
+                <MultiSelect
+                  label="Allowed methods"
+                  data={VERBS}
+                  key={form.key('methods')}
+                  {...form.getInputProps('methods')}
+                />
+                <TagsInput
+                  label="Allowed headers"
+                  key={form.key('headers')}
+                  {...form.getInputProps('headers')}
+                />
+                <Switch
+                  label="Allow credentials"
+                  key={form.key('credentials')}
+                  {...form.getInputProps('credentials', { type: 'checkbox' })}
+                />
               </>
             )}
           </Stack>
@@ -148,9 +204,20 @@ export function RuntimeTab({ api }: { api: ApiDetail }) {
               key={form.key('enableResponseSchemaValidation')}
               {...form.getInputProps('enableResponseSchemaValidation', { type: 'checkbox' })}
             />
-            <Switch label="Cache responses" key={form.key('responseCachingEnabled')} {...form.getInputProps('responseCachingEnabled', { type: 'checkbox' })} />
+            <Switch
+              label="Cache responses"
+              key={form.key('responseCachingEnabled')}
+              {...form.getInputProps('responseCachingEnabled', { type: 'checkbox' })}
+            />
             {v.responseCachingEnabled && (
-              <NumberInput label="Cache timeout (seconds)" min={1} max={31536000} w={220} key={form.key('cacheTimeout')} {...form.getInputProps('cacheTimeout')} />
+              <NumberInput
+                label="Cache timeout (seconds)"
+                min={1}
+                max={31536000}
+                w={220}
+                key={form.key('cacheTimeout')}
+                {...form.getInputProps('cacheTimeout')}
+              />
             )}
           </Stack>
         </Fieldset>
@@ -163,8 +230,20 @@ export function RuntimeTab({ api }: { api: ApiDetail }) {
               {...form.getInputProps('enableBackendJWT', { type: 'checkbox' })}
             />
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <NumberInput label="Production backend limit (requests/s)" placeholder="No limit" min={0} key={form.key('maxTpsProduction')} {...form.getInputProps('maxTpsProduction')} />
-              <NumberInput label="Sandbox backend limit (requests/s)" placeholder="No limit" min={0} key={form.key('maxTpsSandbox')} {...form.getInputProps('maxTpsSandbox')} />
+              <NumberInput
+                label="Production backend limit (requests/s)"
+                placeholder="No limit"
+                min={0}
+                key={form.key('maxTpsProduction')}
+                {...form.getInputProps('maxTpsProduction')}
+              />
+              <NumberInput
+                label="Sandbox backend limit (requests/s)"
+                placeholder="No limit"
+                min={0}
+                key={form.key('maxTpsSandbox')}
+                {...form.getInputProps('maxTpsSandbox')}
+              />
             </SimpleGrid>
           </Stack>
         </Fieldset>

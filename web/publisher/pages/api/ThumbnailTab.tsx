@@ -24,10 +24,19 @@ export function ThumbnailTab({ api }: { api: ApiDetail }) {
   const [error, setError] = useState<string | null>(null);
   const client = useQueryClient();
   // The chosen image, shown before it is uploaded.
-  const preview = useMemo(() => (file && !checkImage(file) && typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : null), [file]);
-  useEffect(() => () => {
-    if (preview) URL.revokeObjectURL(preview);
-  }, [preview]);
+  const preview = useMemo(
+    () =>
+      file && !checkImage(file) && typeof URL.createObjectURL === 'function'
+        ? URL.createObjectURL(file)
+        : null,
+    [file],
+  );
+  useEffect(
+    () => () => {
+      if (preview) URL.revokeObjectURL(preview);
+    },
+    [preview],
+  );
   const upload = useMutation({
     mutationFn: (f: File) => {
       const data = new FormData();

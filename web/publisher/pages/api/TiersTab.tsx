@@ -15,7 +15,10 @@ export function TiersTab({ api }: { api: ApiDetail }) {
   const form = useForm<{ policies: string[] }>({
     mode: 'controlled',
     initialValues: { policies: api.policies ?? [] },
-    validate: { policies: (v) => (live && v.length === 0 ? `A ${api.lifeCycleStatus} API must offer at least one tier` : null) },
+    validate: {
+      policies: (v) =>
+        live && v.length === 0 ? `A ${api.lifeCycleStatus} API must offer at least one tier` : null,
+    },
   });
   const submit = form.onSubmit((v) =>
     save.mutate(v, {
@@ -36,7 +39,14 @@ export function TiersTab({ api }: { api: ApiDetail }) {
             >
               <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} mt="sm">
                 {data.list.map((t) => (
-                  <Checkbox.Card key={t.name} value={t.name} radius="md" p="md" withBorder aria-label={t.displayName || t.name}>
+                  <Checkbox.Card
+                    key={t.name}
+                    value={t.name}
+                    radius="md"
+                    p="md"
+                    withBorder
+                    aria-label={t.displayName || t.name}
+                  >
                     <Stack gap={2}>
                       <Checkbox.Indicator />
                       <Text fw={600}>{t.displayName || t.name}</Text>

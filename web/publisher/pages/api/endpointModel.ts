@@ -40,7 +40,10 @@ export const ROUND_ROBIN = 'org.apache.synapse.endpoints.algorithms.RoundRobin';
 function rowOf(e: Endpoint | undefined): EndpointRow | null {
   if (!e || typeof e !== 'object' || typeof e.url !== 'string') return null;
   const { actionDuration, ...config } = (e.config ?? {}) as Record<string, unknown>;
-  const timeout = actionDuration === undefined || actionDuration === null || actionDuration === '' ? '' : Number(actionDuration);
+  const timeout =
+    actionDuration === undefined || actionDuration === null || actionDuration === ''
+      ? ''
+      : Number(actionDuration);
   return { url: e.url, weight: e.weight ?? '', timeout, config };
 }
 
@@ -66,10 +69,17 @@ function securityOf(s: EndpointSecurity | undefined): SecurityValues {
 }
 
 export function toValues(config: EndpointConfig | undefined): EndpointValues {
-  const type = (['http', 'load_balance', 'failover', 'INLINE'].includes(config?.endpoint_type ?? '') ? config?.endpoint_type : 'http') as EndpointType;
+  const type = (
+    ['http', 'load_balance', 'failover', 'INLINE'].includes(config?.endpoint_type ?? '')
+      ? config?.endpoint_type
+      : 'http'
+  ) as EndpointType;
   return {
     endpointType: type,
-    production: rowsOf(config?.production_endpoints, type === 'failover' ? config?.production_failovers : undefined),
+    production: rowsOf(
+      config?.production_endpoints,
+      type === 'failover' ? config?.production_failovers : undefined,
+    ),
     sandbox: rowsOf(config?.sandbox_endpoints, type === 'failover' ? config?.sandbox_failovers : undefined),
     productionSecurity: securityOf(config?.endpoint_security?.production),
     sandboxSecurity: securityOf(config?.endpoint_security?.sandbox),
@@ -89,11 +99,21 @@ function securityBody(s: SecurityValues): EndpointSecurity {
   if (!s.enabled) return { enabled: false };
   const out: EndpointSecurity = { enabled: true, type: s.type };
   // Secrets come back from the server as "" and sending "" keeps the stored value.
-  if (s.type === 'BASIC' || s.type === 'DIGEST') Object.assign(out, { username: s.username, password: s.password });
+  if (s.type === 'BASIC' || s.type === 'DIGEST')
+    Object.assign(out, { username: s.username, password: s.password });
   if (s.type === 'APIKEY')
-    Object.assign(out, { apiKeyIdentifier: s.apiKeyIdentifier, apiKeyValue: s.apiKeyValue, apiKeyIdentifierType: s.apiKeyIdentifierType });
+    Object.assign(out, {
+      apiKeyIdentifier: s.apiKeyIdentifier,
+      apiKeyValue: s.apiKeyValue,
+      apiKeyIdentifierType: s.apiKeyIdentifierType,
+    });
   if (s.type === 'OAUTH') {
-    Object.assign(out, { grantType: s.grantType, tokenUrl: s.tokenUrl, clientId: s.clientId, clientSecret: s.clientSecret });
+    Object.assign(out, {
+      grantType: s.grantType,
+      tokenUrl: s.tokenUrl,
+      clientId: s.clientId,
+      clientSecret: s.clientSecret,
+    });
     if (s.grantType === 'PASSWORD') Object.assign(out, { username: s.username, password: s.password });
   }
   return out;
@@ -102,7 +122,15 @@ function securityBody(s: SecurityValues): EndpointSecurity {
 /** The endpointConfig for these values; fields of `previous` this form does not edit are kept. */
 export function toConfig(v: EndpointValues, previous: EndpointConfig | undefined): EndpointConfig {
   const rest: Record<string, unknown> = { ...(previous ?? {}) };
-  for (const k of ['endpoint_type', 'algoCombo', 'production_endpoints', 'sandbox_endpoints', 'production_failovers', 'sandbox_failovers', 'endpoint_security'])
+  for (const k of [
+    'endpoint_type',
+    'algoCombo',
+    'production_endpoints',
+    'sandbox_endpoints',
+    'production_failovers',
+    'sandbox_failovers',
+    'endpoint_security',
+  ])
     delete rest[k];
   const out: EndpointConfig = { ...rest, endpoint_type: v.endpointType };
   // A mocked API has no backend: its endpoints and their credentials are not sent.
@@ -127,7 +155,10 @@ export function toConfig(v: EndpointValues, previous: EndpointConfig | undefined
     }
   }
   if (v.productionSecurity.enabled || v.sandboxSecurity.enabled || previous?.endpoint_security)
-    out.endpoint_security = { production: securityBody(v.productionSecurity), sandbox: securityBody(v.sandboxSecurity) };
+    out.endpoint_security = {
+      production: securityBody(v.productionSecurity),
+      sandbox: securityBody(v.sandboxSecurity),
+    };
   return out;
 }
 
@@ -137,7 +168,10 @@ export function toConfig(v: EndpointValues, previous: EndpointConfig | undefined
  * `endpointConfig.endpoint_security.sandbox.username` is `sandboxSecurity.username`.
  */
 export function formFieldOf(field: string, type: EndpointType): string | null {
-  let m = /^endpointConfig\.(production|sandbox)_(endpoints|failovers)(?:\[(\d+)\])?(?:\.(url|weight|config\.actionDuration))?/.exec(field);
+  let m =
+    /^endpointConfig\.(production|sandbox)_(endpoints|failovers)(?:\[(\d+)\])?(?:\.(url|weight|config\.actionDuration))?/.exec(
+      field,
+    );
   if (m) {
     const index = Number(m[3] ?? 0) + (m[2] === 'failovers' ? 1 : 0);
     // Other config fields (retries, suspension) have no field here: the message goes under the URL.

@@ -38,7 +38,8 @@ export function useSaveApi(current: ApiDetail) {
 export function useTiers(level: 'subscription' | 'api' | 'application') {
   return useQuery({
     queryKey: keys.tiers(level),
-    queryFn: ({ signal }) => api<{ list: ThrottlingPolicy[] }>(`${PUBLISHER}/throttling-policies/${level}`, { signal }),
+    queryFn: ({ signal }) =>
+      api<{ list: ThrottlingPolicy[] }>(`${PUBLISHER}/throttling-policies/${level}`, { signal }),
     staleTime: 5 * 60_000,
   });
 }
@@ -60,7 +61,11 @@ export function useEnvironments() {
     retry: false,
   });
   const envs = query.data?.environment?.length
-    ? query.data.environment.map((e) => ({ name: e.name, label: e.displayName || e.name, vhost: e.vhosts?.[0]?.host ?? 'localhost' }))
+    ? query.data.environment.map((e) => ({
+        name: e.name,
+        label: e.displayName || e.name,
+        vhost: e.vhosts?.[0]?.host ?? 'localhost',
+      }))
     : [{ name: 'Default', label: 'Default', vhost: 'localhost' }];
   return { envs, isPending: query.isPending };
 }

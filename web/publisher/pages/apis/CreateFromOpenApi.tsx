@@ -2,7 +2,18 @@
 // problem with its location), then create the API (POST /apis/import-openapi, multipart).
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Alert, Button, FileInput, Group, List, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  FileInput,
+  Group,
+  List,
+  SegmentedControl,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconCircleCheck, IconUpload } from '@tabler/icons-react';
 import { api, ApiError, messageOf, PUBLISHER } from '@shared/api/client';
@@ -68,7 +79,11 @@ export function CreateFromOpenApi() {
   const client = useQueryClient();
 
   const validate = useMutation({
-    mutationFn: (source: Source) => api<OpenApiValidation>(`${PUBLISHER}/apis/validate-openapi`, { method: 'POST', body: sourceForm(source) }),
+    mutationFn: (source: Source) =>
+      api<OpenApiValidation>(`${PUBLISHER}/apis/validate-openapi`, {
+        method: 'POST',
+        body: sourceForm(source),
+      }),
     onSuccess: (result) => {
       if (!result.isValid || !result.info) return;
       const { name = '', version = '1.0.0', context = '', endpoints = [] } = result.info;
@@ -102,7 +117,8 @@ export function CreateFromOpenApi() {
     },
   });
 
-  const source: Source | null = kind === 'file' ? (file ? { file } : null) : url.trim() ? { url: url.trim() } : null;
+  const source: Source | null =
+    kind === 'file' ? (file ? { file } : null) : url.trim() ? { url: url.trim() } : null;
   const result = validate.data;
   const checked = result?.isValid === true && !validate.isPending;
 
@@ -147,34 +163,58 @@ export function CreateFromOpenApi() {
               validate.reset();
             }}
           />
-          <Button variant="default" disabled={!source} loading={validate.isPending} onClick={() => source && validate.mutate(source)}>
+          <Button
+            variant="default"
+            disabled={!source}
+            loading={validate.isPending}
+            onClick={() => source && validate.mutate(source)}
+          >
             Check
           </Button>
         </Group>
       )}
-      {validate.isPending && kind === 'file' && <Text size="sm" c="dimmed">Checking the definition…</Text>}
+      {validate.isPending && kind === 'file' && (
+        <Text size="sm" c="dimmed">
+          Checking the definition…
+        </Text>
+      )}
       {validate.isError && (
         <Alert color="red" title="The definition could not be checked" role="alert" styles={plainTitle}>
           {messageOf(validate.error)}
         </Alert>
       )}
       {result && !result.isValid && (
-        <Alert color="red" icon={<IconAlertTriangle size={18} />} title={`The definition has ${result.errors?.length ?? 0} problem(s)`} role="alert" styles={plainTitle}>
+        <Alert
+          color="red"
+          icon={<IconAlertTriangle size={18} />}
+          title={`The definition has ${result.errors?.length ?? 0} problem(s)`}
+          role="alert"
+          styles={plainTitle}
+        >
           <Problems errors={result.errors ?? []} />
         </Alert>
       )}
       {checked && result.info && (
-        <Alert color="teal" icon={<IconCircleCheck size={18} />} title="The definition is valid" styles={plainTitle}>
+        <Alert
+          color="teal"
+          icon={<IconCircleCheck size={18} />}
+          title="The definition is valid"
+          styles={plainTitle}
+        >
           <Text size="sm">
-            {result.info.name} {result.info.version} · OpenAPI {result.info.openAPIVersion} · {result.info.operationCount ?? 0} operation(s)
+            {result.info.name} {result.info.version} · OpenAPI {result.info.openAPIVersion} ·{' '}
+            {result.info.operationCount ?? 0} operation(s)
             {result.info.endpoints?.length ? ` · server ${result.info.endpoints.join(', ')}` : ''}
           </Text>
         </Alert>
       )}
       {checked && (
-        <form onSubmit={form.onSubmit((v) => {
-          if (source) create.mutate({ source, body: basicsBody(v) });
-        })} noValidate>
+        <form
+          onSubmit={form.onSubmit((v) => {
+            if (source) create.mutate({ source, body: basicsBody(v) });
+          })}
+          noValidate
+        >
           <Stack>
             <BasicsFields form={form} />
             {importProblems.length > 0 && (

@@ -28,13 +28,21 @@ export function CreateFromScratch() {
   return (
     <form
       onSubmit={form.onSubmit((v) =>
-        create.mutate({ ...basicsBody(v), ...(description.trim() ? { description: description.trim() } : {}) }),
+        create.mutate({
+          ...basicsBody(v),
+          ...(description.trim() ? { description: description.trim() } : {}),
+        }),
       )}
       noValidate
     >
       <Stack>
         <BasicsFields form={form} />
-        <Textarea label="Description" rows={3} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+        <Textarea
+          label="Description"
+          rows={3}
+          value={description}
+          onChange={(e) => setDescription(e.currentTarget.value)}
+        />
         <Group justify="flex-end">
           <Button type="submit" loading={create.isPending}>
             Create

@@ -24,13 +24,20 @@ export function CreateFromService() {
   const services = useQuery({
     queryKey: ['catalog', 'services', { name: debounced, definitionType: 'OAS' }],
     queryFn: ({ signal }) =>
-      api<{ list: CatalogService[] }>(`${CATALOG}/services`, { query: { name: debounced, definitionType: 'OAS', limit: 50 }, signal }),
+      api<{ list: CatalogService[] }>(`${CATALOG}/services`, {
+        query: { name: debounced, definitionType: 'OAS', limit: 50 },
+        signal,
+      }),
     placeholderData: keepPreviousData,
   });
 
   const create = useMutation({
     mutationFn: ({ key, body }: { key: string; body: Partial<ApiDetail> }) =>
-      api<ApiDetail>(`${PUBLISHER}/apis/import-service`, { method: 'POST', query: { serviceKey: key }, body }),
+      api<ApiDetail>(`${PUBLISHER}/apis/import-service`, {
+        method: 'POST',
+        query: { serviceKey: key },
+        body,
+      }),
     onSuccess: (created) => {
       client.setQueryData(keys.api(created.id), created);
       void client.invalidateQueries({ queryKey: keys.apis });
@@ -54,7 +61,13 @@ export function CreateFromService() {
 
   return (
     <Stack>
-      {services.isError && <ErrorNotice error={services.error} onRetry={() => void services.refetch()} title="The services could not be listed" />}
+      {services.isError && (
+        <ErrorNotice
+          error={services.error}
+          onRetry={() => void services.refetch()}
+          title="The services could not be listed"
+        />
+      )}
       <Select
         label="Service"
         description="OpenAPI services of the Service Catalog"
@@ -64,12 +77,18 @@ export function CreateFromService() {
         onSearchChange={setSearch}
         filter={({ options }) => options}
         nothingFoundMessage={services.isFetching ? 'Loading…' : 'No OpenAPI service matches'}
-        data={(services.data?.list ?? []).map((s) => ({ value: s.id, label: `${s.displayName || s.name} ${s.version}` }))}
+        data={(services.data?.list ?? []).map((s) => ({
+          value: s.id,
+          label: `${s.displayName || s.name} ${s.version}`,
+        }))}
         value={service?.id ?? null}
         onChange={choose}
       />
       {service && (
-        <form onSubmit={form.onSubmit((v) => create.mutate({ key: service.key, body: basicsBody(v) }))} noValidate>
+        <form
+          onSubmit={form.onSubmit((v) => create.mutate({ key: service.key, body: basicsBody(v) }))}
+          noValidate
+        >
           <Stack>
             <Text size="sm" c="dimmed">
               {service.description || service.serviceUrl}

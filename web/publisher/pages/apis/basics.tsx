@@ -25,7 +25,14 @@ export const basicsFields: Record<string, string> = {
 export function useBasicsForm(initial?: Partial<BasicsValues>, endpointRequired = false) {
   return useForm<BasicsValues>({
     mode: 'controlled',
-    initialValues: { name: '', context: '', version: '1.0.0', endpoint: '', policies: ['Unlimited'], ...initial },
+    initialValues: {
+      name: '',
+      context: '',
+      version: '1.0.0',
+      endpoint: '',
+      policies: ['Unlimited'],
+      ...initial,
+    },
     validate: {
       name: checkName,
       context: checkContext,
@@ -38,18 +45,37 @@ export function useBasicsForm(initial?: Partial<BasicsValues>, endpointRequired 
 
 /** The API object these values describe (for POST /apis and additionalProperties). */
 export function basicsBody(v: BasicsValues): Partial<ApiDetail> {
-  const body: Partial<ApiDetail> = { name: v.name.trim(), context: v.context.trim(), version: v.version.trim(), policies: v.policies };
+  const body: Partial<ApiDetail> = {
+    name: v.name.trim(),
+    context: v.context.trim(),
+    version: v.version.trim(),
+    policies: v.policies,
+  };
   if (v.endpoint.trim())
-    body.endpointConfig = { endpoint_type: 'http', production_endpoints: { url: v.endpoint.trim() }, sandbox_endpoints: { url: v.endpoint.trim() } };
+    body.endpointConfig = {
+      endpoint_type: 'http',
+      production_endpoints: { url: v.endpoint.trim() },
+      sandbox_endpoints: { url: v.endpoint.trim() },
+    };
   return body;
 }
 
 function suggestContext(name: string) {
-  const slug = name.trim().toLowerCase().replace(/[^a-z0-9\-_.~]+/g, '-').replace(/^-+|-+$/g, '');
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9\-_.~]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return slug ? `/${slug}` : '';
 }
 
-export function BasicsFields({ form, endpointLabel = 'Endpoint URL' }: { form: UseFormReturnType<BasicsValues>; endpointLabel?: string }) {
+export function BasicsFields({
+  form,
+  endpointLabel = 'Endpoint URL',
+}: {
+  form: UseFormReturnType<BasicsValues>;
+  endpointLabel?: string;
+}) {
   const tiers = useTiers('subscription');
   return (
     <>
@@ -65,7 +91,8 @@ export function BasicsFields({ form, endpointLabel = 'Endpoint URL' }: { form: U
             const { name: before, context } = form.getValues();
             form.setFieldValue('name', name);
             // Until a context of its own is typed in, the context follows the name.
-            if (!context || context === suggestContext(before)) form.setFieldValue('context', suggestContext(name));
+            if (!context || context === suggestContext(before))
+              form.setFieldValue('context', suggestContext(name));
           }}
         />
         <TextInput label="Version" required key={form.key('version')} {...form.getInputProps('version')} />
@@ -91,7 +118,10 @@ export function BasicsFields({ form, endpointLabel = 'Endpoint URL' }: { form: U
         searchable
         key={form.key('policies')}
         {...form.getInputProps('policies')}
-        error={form.errors.policies ?? (tiers.isError ? `The tiers could not be loaded: ${tiers.error.message}` : undefined)}
+        error={
+          form.errors.policies ??
+          (tiers.isError ? `The tiers could not be loaded: ${tiers.error.message}` : undefined)
+        }
       />
     </>
   );
