@@ -70,6 +70,7 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
                                      const domain::IpAddress& remote_addr, bool tls) {
   start_clock();  // one clock read for the analytics event and the metrics
   timed(client).answered = {};
+  timed(client).cors = nullptr;
   const SteadyTime began = started_;
   RequestHeader& req = request_;
   req.assign(req_head_);
@@ -120,6 +121,10 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
             r.path,      r.query,     r.match.resource_offset,
             client_ip,   *client_addr};
   call.endpoint = r.match.op->production;
+  if (call.api.cors.enabled) {
+    timed(client).cors = &call.api.cors;
+    timed(client).origin = req[h1::FieldId::kOrigin];
+  }
   if (has_client_cert_)
     call.client_certificate = std::string_view(reinterpret_cast<const char*>(client_cert_.data()), client_cert_.size());
   call.body_done = req_body_.none();

@@ -16,8 +16,11 @@
 
 #include <chrono>
 #include <memory>
+#include <string_view>
 
 namespace archway::gateway {
+
+struct CompiledCors;
 
 class TimedSocket : public boost::asio::ip::tcp::socket {
  public:
@@ -48,6 +51,11 @@ class TimedSocket : public boost::asio::ip::tcp::socket {
     std::uint64_t body_bytes = 0;
   };
   Answered answered;
+  // The CORS configuration and Origin of the request in progress, set once it reached an API with
+  // CORS: the answers the gateway writes itself (401, 403, 429, 502, ...) carry the Access-Control
+  // fields too, so a browser application reads them as what they are. Reset with `answered`.
+  const CompiledCors* cors = nullptr;
+  std::string_view origin;
 
   // After the operation armed for: an error caused by the deadline becomes asio::error::timed_out.
   void settle(boost::system::error_code& ec) noexcept {

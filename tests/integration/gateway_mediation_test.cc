@@ -119,6 +119,29 @@ TEST_F(GatewayMediation, CorsPreflightIsAnsweredAtTheGatewayAndResponsesCarryThe
   EXPECT_EQ(get.header("access-control-allow-origin"), "https://app.example.com");
   EXPECT_EQ(get.header("vary"), "Origin");
 
+  // The gateway's own answers carry the fields too: a browser application reads a 401 (to sign
+  // in again) or a backend's failure as such, not as a network error.
+  deployed_api(api_body("CorsSecured", "/cors-secured", R"([{"target":"/*","verb":"GET"}])", "",
+                        R"("corsConfiguration":{"corsConfigurationEnabled":true,
+      "accessControlAllowOrigins":["https://app.example.com"],"accessControlAllowMethods":["GET"],
+      "accessControlAllowHeaders":["Authorization"],"accessControlAllowCredentials":true},)"),
+               "/cors-secured/1.0.0/probe");
+  auto unauthorized = gw().get("/cors-secured/1.0.0/items", {{"Origin", "https://app.example.com"}});
+  EXPECT_EQ(unauthorized.status, 401) << unauthorized.body;
+  EXPECT_EQ(unauthorized.header("access-control-allow-origin"), "https://app.example.com");
+  EXPECT_EQ(unauthorized.header("access-control-allow-credentials"), "true");
+  auto stranger = gw().get("/cors-secured/1.0.0/items", {{"Origin", "https://evil.example.com"}});
+  EXPECT_EQ(stranger.status, 401);
+  EXPECT_EQ(stranger.header("access-control-allow-origin"), "");
+  deployed_api(api_body("CorsDown", "/cors-down", R"([{"target":"/*","verb":"GET","authType":"None"}])",
+                        "http://127.0.0.1:" + std::to_string(refused_port()) + "/x",
+                        R"("corsConfiguration":{"corsConfigurationEnabled":true,
+      "accessControlAllowOrigins":["*"],"accessControlAllowMethods":["GET"]},)"),
+               "/cors-down/1.0.0/probe");
+  auto down = gw().get("/cors-down/1.0.0/items", {{"Origin", "https://app.example.com"}});
+  EXPECT_GE(down.status, 502) << down.body;
+  EXPECT_EQ(down.header("access-control-allow-origin"), "*");
+
   // An API without its own CORS configuration gets the gateway's default (gateway.cors_*): any
   // origin, without credentials, so browser clients such as the Developer Portal's try-it work.
   deployed_api(api_body("NoCors", "/nocors", R"([{"target":"/*","verb":"GET","authType":"None"}])"), "/nocors/1.0.0/p");

@@ -82,6 +82,16 @@ asio::awaitable<bool> write_response(Stream& s, unsigned version, int status, h1
   co_return !ec;
 }
 
+// The CORS fields of an answer the gateway writes itself (no cors filter ran) for `origin`.
+inline void add_cors_fields(h1::Fields& f, const CompiledCors& cors, std::string_view origin) {
+  if (!cors.enabled) return;
+  if (auto allowed = cors.allow_origin(origin)) {
+    f.set("Access-Control-Allow-Origin", *allowed);
+    if (cors.credentials) f.set("Access-Control-Allow-Credentials", "true");
+    if (*allowed != "*") f.set(h1::FieldId::kVary, "Origin");
+  }
+}
+
 template <class Stream>
 asio::awaitable<bool> write_problem(Stream& s, unsigned version, const Problem& p, bool keep_alive,
                                     std::string_view www_authenticate = {},
@@ -98,6 +108,7 @@ asio::awaitable<bool> write_problem(Stream& s, unsigned version, const Problem& 
     f.set("RateLimit-Remaining", "0");
     f.set("RateLimit-Reset", reset);
   }
+  if (const CompiledCors* cors = timed(s).cors) add_cors_fields(f, *cors, timed(s).origin);
   co_return co_await write_response(s, version, p.status, f, p.to_json(), keep_alive);
 }
 
@@ -130,6 +141,7 @@ asio::awaitable<bool> write_fault(Stream& s, unsigned version, const Problem& p,
     body = fault->mock->body;
   }
   if (!content_type.empty()) f.set(h1::FieldId::kContentType, content_type);
+  if (const CompiledCors* cors = timed(s).cors) add_cors_fields(f, *cors, timed(s).origin);
   apply_header_ops(fault->headers, f);
   co_return co_await write_response(s, version, status, f, body, keep_alive);
 }
@@ -140,16 +152,6 @@ asio::awaitable<bool> write_fixed(Stream& s, unsigned version, std::string_view 
   h1::Fields f;
   f.set(h1::FieldId::kContentType, content_type);
   co_return co_await write_response(s, version, 200, f, body, keep_alive, head);
-}
-
-// The CORS fields of an answer the gateway writes itself (no cors filter ran) for `origin`.
-inline void add_cors_fields(h1::Fields& f, const CompiledCors& cors, std::string_view origin) {
-  if (!cors.enabled) return;
-  if (auto allowed = cors.allow_origin(origin)) {
-    f.set("Access-Control-Allow-Origin", *allowed);
-    if (cors.credentials) f.set("Access-Control-Allow-Credentials", "true");
-    if (*allowed != "*") f.set(h1::FieldId::kVary, "Origin");
-  }
 }
 
 // Answers from a cache entry, with CORS for this request's origin.
