@@ -5,6 +5,8 @@
 // 401 and says so in its log; management clients without a certificate use the HTTPS API as
 // before; the token keeps working; a certificate and key that do not belong together, or files that
 // cannot be read, stop the start with a message naming them.
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -84,6 +86,39 @@ class Material {
   Pem files(const std::string& name) const { return {dir_ + "/" + name + ".crt", dir_ + "/" + name + ".key"}; }
   std::string dir_;
 };
+
+// A client certificate `issuer` signed whose validity ended yesterday (the openssl tool makes none).
+Pem expired_leaf(const std::string& dir, const Pem& issuer) {
+  Pem p{dir + "/expired.crt", dir + "/expired.key"};
+  BIO* in = BIO_new_file(issuer.cert.c_str(), "r");
+  X509* ca = PEM_read_bio_X509(in, nullptr, nullptr, nullptr);
+  BIO_free(in);
+  in = BIO_new_file(issuer.key.c_str(), "r");
+  EVP_PKEY* ca_key = PEM_read_bio_PrivateKey(in, nullptr, nullptr, nullptr);
+  BIO_free(in);
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 99);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -2 * 86400);
+  X509_gmtime_adj(X509_getm_notAfter(cert), -86400);
+  X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("gw-1.gateways.test"), -1, -1, 0);
+  X509_set_issuer_name(cert, X509_get_subject_name(ca));
+  X509_set_pubkey(cert, key);
+  X509_sign(cert, ca_key, EVP_sha256());
+  BIO* out = BIO_new_file(p.cert.c_str(), "w");
+  PEM_write_bio_X509(out, cert);
+  BIO_free(out);
+  out = BIO_new_file(p.key.c_str(), "w");
+  PEM_write_bio_PrivateKey(out, key, nullptr, nullptr, 0, nullptr, nullptr);
+  BIO_free(out);
+  X509_free(cert);
+  X509_free(ca);
+  EVP_PKEY_free(key);
+  EVP_PKEY_free(ca_key);
+  return p;
+}
 
 struct TlsAnswer {
   int status = 0;
@@ -275,6 +310,11 @@ TEST_F(ClusterMtls, FeedRoutesAcceptTrustedCertificateAndRefuseOthersWith401) {
   const auto unlisted = heartbeat(unlisted_);
   EXPECT_EQ(unlisted.status, 401) << unlisted.body;
   EXPECT_NE(unlisted.body.find("cluster.gateway_client_names"), std::string::npos) << unlisted.body;
+  // Its name is allowed and the CA signed it, but its time is over.
+  const Pem expired = expired_leaf(*dir_, *ca_);
+  const auto late = heartbeat(&expired);
+  EXPECT_EQ(late.status, 401) << late.body;
+  EXPECT_NE(late.body.find("certificate has expired"), std::string::npos) << late.body;
   const auto none = heartbeat(nullptr);
   EXPECT_EQ(none.status, 401) << none.body;
   EXPECT_NE(none.body.find("client certificate"), std::string::npos) << none.body;
