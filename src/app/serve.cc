@@ -119,6 +119,21 @@ std::vector<std::string> cors_origins(const std::string& text) {
   return out;
 }
 
+// The entries of a comma-separated list, trimmed, empty ones skipped.
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) out.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return out;
+}
+
 void write_private_file(const fs::path& p, const std::string& content) {
   const mode_t old = umask(077);
   std::ofstream f(p, std::ios::trunc);
@@ -413,12 +428,19 @@ int run_serve(const ServeOptions& options) {
       std::cerr << "archway: --control-plane (cluster.control_plane): " << e.what() << std::endl;
       return 2;
     }
-    if (cfg.cluster_gateway_token.empty())
-      spdlog::warn("cluster.gateway_token is not set: every control plane will refuse this gateway (401)");
+    if (cfg.cluster_gateway_token.empty() && cfg.cluster_gateway_cert.empty())
+      spdlog::warn("neither cluster.gateway_token nor cluster.gateway_cert is set: every control plane will "
+                   "refuse this gateway (401)");
+    if (!cfg.cluster_gateway_cert.empty())
+      for (const auto& url : control_planes)
+        if (!url.starts_with("https://"))
+          spdlog::warn("cluster.gateway_cert is presented over https only; {} is plain http", url);
   }
-  if (role == Role::kControlPlane && cfg.cluster_gateway_token.empty())
-    spdlog::warn("cluster.gateway_token is not set: the gateway feed ({}) refuses every gateway",
-                 sync::FeedServer::kBase);
+  if (role == Role::kControlPlane && cfg.cluster_gateway_token.empty() && cfg.cluster_gateway_client_ca.empty())
+    spdlog::warn("neither cluster.gateway_token nor cluster.gateway_client_ca is set: the gateway feed ({}) refuses "
+                 "every gateway but platform gateways (Admin /gateways)", sync::FeedServer::kBase);
+  if (role != Role::kControlPlane && !cfg.cluster_gateway_client_ca.empty())
+    spdlog::warn("cluster.gateway_client_ca is used by archway control-plane only; ignored");
 
   // Signals are handled by sigwait in this thread; block them before any other thread starts.
   sigset_t signals;
@@ -455,6 +477,22 @@ int run_serve(const ServeOptions& options) {
     if (tls.cert_file.empty()) tls = crypto::ensure_self_signed((fs::path(cfg.data_dir) / "tls").string());
     auto server_tls = http::make_server_tls(tls.cert_file, tls.key_file,
                                             cfg.tls_ciphers.empty() ? http::kDefaultTls12Ciphers : cfg.tls_ciphers);
+    // Mutual TLS with remote gateways: the control plane's HTTPS management listener asks for (never
+    // requires) a client certificate; a gateway presents its own on every https connection to one.
+    if (role == Role::kControlPlane && !cfg.cluster_gateway_client_ca.empty()) {
+      http::request_gateway_client_certificates(*server_tls, cfg.cluster_gateway_client_ca);
+      if (cfg.management.https_port < 0)
+        spdlog::warn("cluster.gateway_client_ca needs the HTTPS management listener (management.https_port is -1)");
+    }
+    std::shared_ptr<boost::asio::ssl::context> feed_tls, uplink_tls;
+    if (role == Role::kGateway) {
+      feed_tls = http::make_client_tls(cfg.gateway_trust_store);
+      uplink_tls = http::make_client_tls(cfg.gateway_trust_store);
+      if (!cfg.cluster_gateway_cert.empty()) {
+        http::use_client_certificate(*feed_tls, cfg.cluster_gateway_cert, cfg.cluster_gateway_key);
+        http::use_client_certificate(*uplink_tls, cfg.cluster_gateway_cert, cfg.cluster_gateway_key);
+      }
+    }
 
     gateway::GatewayOptions gw;
     gw.host = cfg.gateway.host;
@@ -828,6 +866,8 @@ int run_serve(const ServeOptions& options) {
       if (role == Role::kControlPlane) {
         sync::FeedServer::Options fo;
         fo.token = cfg.cluster_gateway_token;
+        fo.client_certificates = !cfg.cluster_gateway_client_ca.empty();
+        fo.client_names = comma_list(cfg.cluster_gateway_client_names);
         fo.ring_batches = static_cast<std::size_t>(cfg.cluster_feed_ring_batches);
         fo.heartbeat = std::chrono::milliseconds(cfg.cluster_heartbeat_interval_ms);
         if (analytics_store)
@@ -883,7 +923,7 @@ int run_serve(const ServeOptions& options) {
       ro.heartbeat = std::chrono::milliseconds(cfg.cluster_heartbeat_interval_ms);
       ro.reconnect_max = std::chrono::milliseconds(cfg.cluster_reconnect_max_ms);
       ro.persist_interval = std::chrono::milliseconds(cfg.cluster_snapshot_persist_ms);
-      ro.tls = http::make_client_tls(cfg.gateway_trust_store);
+      ro.tls = feed_tls;
       remote_feed = std::make_unique<sync::RemoteFeed>(std::move(ro), std::move(subscriber));
       if (recorder) {
         sync::AnalyticsUplink::Options uo;
@@ -893,7 +933,7 @@ int run_serve(const ServeOptions& options) {
         uo.gateway_id = gateway_id();
         uo.max_queued_bytes = static_cast<std::size_t>(cfg.cluster_analytics_queue_mb) << 20;
         uo.retry_max = std::chrono::milliseconds(cfg.cluster_reconnect_max_ms);
-        uo.tls = http::make_client_tls(cfg.gateway_trust_store);
+        uo.tls = uplink_tls;
         analytics_uplink = std::make_unique<sync::AnalyticsUplink>(std::move(uo));
         analytics_uplink->start();
         recorder->start();  // requests recorded until now waited in the rings

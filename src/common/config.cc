@@ -137,6 +137,14 @@ const std::vector<KeySpec>& specs() {
        [](Config& c, const std::string& s, std::int64_t) { c.web_dir = s; }},
       {"cluster.gateway_token", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.cluster_gateway_token = s; }},
+      {"cluster.gateway_client_ca", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.cluster_gateway_client_ca = s; }},
+      {"cluster.gateway_client_names", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.cluster_gateway_client_names = s; }},
+      {"cluster.gateway_cert", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.cluster_gateway_cert = s; }},
+      {"cluster.gateway_key", Kind::kString, 0, 0,
+       [](Config& c, const std::string& s, std::int64_t) { c.cluster_gateway_key = s; }},
       {"cluster.control_plane", Kind::kString, 0, 0,
        [](Config& c, const std::string& s, std::int64_t) { c.cluster_control_plane = s; }},
       {"cluster.feed_ring_batches", Kind::kInt, 1, 1000000,
@@ -401,6 +409,11 @@ Config load_config(const ConfigSources& src) {
     throw ConfigError("'security.login_backoff_base_ms' must not exceed 'security.login_backoff_max_ms'");
   if (c.tls_cert_file.empty() != c.tls_key_file.empty())
     throw ConfigError("'tls.cert_file' and 'tls.key_file' must be set together");
+  if (c.cluster_gateway_cert.empty() != c.cluster_gateway_key.empty())
+    throw ConfigError("'cluster.gateway_cert' and 'cluster.gateway_key' must be set together");
+  if (!c.cluster_gateway_client_names.empty() && c.cluster_gateway_client_ca.empty())
+    throw ConfigError("'cluster.gateway_client_names' needs 'cluster.gateway_client_ca' (the CA that signs those "
+                      "certificates)");
   return c;
 }
 
@@ -478,6 +491,10 @@ constexpr KeyHelp kKeyHelp[] = {
     {"devportal.self_signup", "true", "whether the Developer Portal's sign-up creates accounts"},
     {"web.dir", "(embedded)", "serve the web portals from this directory instead of the binary"},
     {"cluster.gateway_token", "(none)", "the credential remote gateways present to the control plane's feed"},
+    {"cluster.gateway_client_ca", "(none)", "control plane: PEM CA bundle whose gateway client certificates open the feed (mTLS)"},
+    {"cluster.gateway_client_names", "(any)", "control plane: names a gateway certificate must carry, comma-separated (*.x allowed)"},
+    {"cluster.gateway_cert", "(none)", "gateway role: PEM client certificate chain presented to https control planes"},
+    {"cluster.gateway_key", "(none)", "gateway role: PEM private key of cluster.gateway_cert"},
     {"cluster.control_plane", "(none)", "gateway role: control-plane URLs, comma-separated (--control-plane)"},
     {"cluster.feed_ring_batches", "1024", "recent change batches a control plane keeps per environment"},
     {"cluster.change_poll_ms", "100", "how often a control plane's feed reads other nodes' commits"},

@@ -59,6 +59,13 @@ struct Config {
   // Control plane and remote gateways (docs/deployment.md).
   std::string cluster_gateway_token;           // the credential gateways present to the feed; empty: feed refuses all
   std::string cluster_control_plane;           // gateway role: comma-separated control-plane base URLs
+  // Mutual TLS between gateways and control planes: the control plane's CA bundle for gateway
+  // client certificates and the names it allows (comma-separated; empty: any the CA signed); the
+  // gateway's certificate chain and key, presented on https connections to its control planes.
+  std::string cluster_gateway_client_ca;
+  std::string cluster_gateway_client_names;
+  std::string cluster_gateway_cert;
+  std::string cluster_gateway_key;
   std::int64_t cluster_feed_ring_batches = 1024;  // recent batches a control plane keeps per environment
   std::int64_t cluster_change_poll_ms = 100;  // a control plane reads other nodes' commits this often
   std::int64_t cluster_heartbeat_interval_ms = 5000;  // feed heartbeats; 3 missed: the gateway reconnects

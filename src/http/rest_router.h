@@ -13,6 +13,8 @@
 
 namespace archway::http {
 
+struct PeerCertificate;  // http/peer_certificate.h
+
 struct RestRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // decoded path, no query
@@ -25,6 +27,8 @@ struct RestRequest {
   std::string body;
   std::string remote_address;
   bool secure = false;
+  // The TLS client certificate of the connection (remote gateways, mutual TLS); null: none.
+  std::shared_ptr<const PeerCertificate> peer_certificate;
   // Who the authenticator found the caller to be (user name), for the audit log; empty: nobody.
   mutable std::string principal;
 

@@ -14,6 +14,7 @@
 
 #include "common/problem.h"
 #include "http/listener.h"
+#include "http/peer_certificate.h"
 #include "http/request_checks.h"
 
 namespace archway::http {
@@ -111,7 +112,7 @@ struct RestServer::Impl {
   }
 
   static RestRequest to_rest(const bhttp::request<bhttp::string_body>& m, const std::string& remote,
-                             bool secure) {
+                             bool secure, const std::shared_ptr<const PeerCertificate>& peer) {
     RestRequest r;
     r.method = std::string(m.method_string());
     std::string_view target = m.target();
@@ -125,6 +126,7 @@ struct RestServer::Impl {
     r.body = m.body();
     r.remote_address = remote;
     r.secure = secure;
+    r.peer_certificate = peer;
     return r;
   }
 
@@ -142,7 +144,7 @@ struct RestServer::Impl {
 
   template <class Stream>
   asio::awaitable<void> serve(Stream& stream, std::string remote, bool secure,
-                              std::list<Conn>::iterator conn) {
+                              std::list<Conn>::iterator conn, std::shared_ptr<const PeerCertificate> peer = nullptr) {
     beast::flat_buffer buffer;
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
@@ -167,7 +169,7 @@ struct RestServer::Impl {
       }
       set_busy(conn, true);
       auto& msg = parser.get();
-      RestRequest req = to_rest(msg, remote, secure);
+      RestRequest req = to_rest(msg, remote, secure, peer);
       RestResponse out = dispatch(req);
       if (out.stream) {
         co_await write_stream(stream, msg.version(), out);
@@ -256,7 +258,7 @@ struct RestServer::Impl {
       stream->expires_after(std::chrono::seconds(10));
       auto [hec] = co_await ssl.async_handshake(asio::ssl::stream_base::server, kTuple);
       if (!hec) {
-        co_await serve(ssl, remote, true, conn);
+        co_await serve(ssl, remote, true, conn, peer_certificate(ssl.native_handle()));
         stream->expires_after(std::chrono::seconds(2));
         co_await ssl.async_shutdown(kTuple);
       }

@@ -23,6 +23,19 @@ std::shared_ptr<boost::asio::ssl::context> make_server_tls(const std::string& ce
 // SSL). Sessions are resumable with it.
 void request_client_certificates(boost::asio::ssl::context& ctx);
 
+// Makes the management listener ask clients for a certificate issued by a CA of `ca_file` (a PEM
+// bundle; its subjects are the acceptable CAs the request names) without requiring one, so browsers
+// and tools without one go on as before. Every chain is accepted at the handshake and its verdict
+// kept (http/peer_certificate.h): the gateway feed's routes decide, with a 401 problem. Throws
+// std::runtime_error naming an unreadable file or one without a certificate.
+void request_gateway_client_certificates(boost::asio::ssl::context& ctx, const std::string& ca_file);
+
+// Makes a client context present `cert_file` (PEM chain, leaf first) with `key_file` (PEM private
+// key) to servers that ask (a remote gateway to its control planes). Throws std::runtime_error
+// naming the file that cannot be read or a key that does not belong to the certificate.
+void use_client_certificate(boost::asio::ssl::context& ctx, const std::string& cert_file,
+                            const std::string& key_file);
+
 // TLS 1.2+ client context verifying peers against `trust_store` (a PEM file of CA certificates)
 // or, when empty, the system trust store. Throws std::runtime_error naming an unreadable file.
 std::shared_ptr<boost::asio::ssl::context> make_client_tls(const std::string& trust_store = "");

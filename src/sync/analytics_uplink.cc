@@ -68,10 +68,11 @@ AnalyticsUplink::Sent AnalyticsUplink::send(const Segment& s) {
   const std::string& base = options_.control_planes[current_ % options_.control_planes.size()];
   http::PostBody body{"application/vnd.archway.analytics-segment",
                       s.bytes,
-                      {{"Authorization", "Bearer " + options_.token},
-                       {"X-Archway-Gateway", options_.gateway_id},
+                      {{"X-Archway-Gateway", options_.gateway_id},
                        {"X-Archway-Boot", boot_},
                        {"X-Archway-Sequence", std::to_string(s.seq)}}};
+  // Without a token the gateway's credential is its client certificate (options_.tls).
+  if (!options_.token.empty()) body.headers.emplace_back("Authorization", "Bearer " + options_.token);
   const http::FetchResult r = http::post(base + "/internal/gateway/v1/analytics", body, *options_.tls, options_.timeout);
   if (r.status == 204 || r.status == 200) return Sent::kDelivered;
   const auto now = std::chrono::steady_clock::now();

@@ -32,7 +32,8 @@ class AnalyticsUplink {
  public:
   struct Options {
     std::vector<std::string> control_planes;  // base URLs, tried in turn
-    std::string token;                        // cluster.gateway_token
+    // cluster.gateway_token; empty: none is sent (the client certificate in `tls` is the credential)
+    std::string token;
     std::string environment = "Default";      // written into every event
     std::string gateway_id;                   // host:port, as in the feed's heartbeat
     std::size_t max_queued_bytes = 64 << 20;

@@ -20,6 +20,7 @@
 #include "common/problem.h"
 #include "crypto/random.h"
 #include "domain/environment.h"
+#include "http/peer_certificate.h"
 #include "sync/change_feed.h"
 #include "sync/feed_codec.h"
 
@@ -289,6 +290,26 @@ FeedServer::FeedServer(store::Store& store, Options options) : store_(store), op
 FeedServer::~FeedServer() { stop(); }
 
 void FeedServer::authorize(const http::RestRequest& req) const {
+  // Mutual TLS: a certificate that chained to cluster.gateway_client_ca at the handshake (and names
+  // an allowed gateway, when the list is set) is the credential.
+  std::string cert_refusal;
+  if (const http::PeerCertificate* cert = req.peer_certificate.get()) {
+    if (!cert->verified) {
+      cert_refusal = fmt::format("The client certificate ({}) is not trusted by this control plane "
+                                 "(cluster.gateway_client_ca): {}", cert->subject, cert->verify_error);
+      req.principal = "untrusted certificate " + cert->subject;
+    } else if (!options_.client_names.empty() &&
+               std::none_of(cert->names.begin(), cert->names.end(), [this](const std::string& n) {
+                 return http::name_allowed(n, options_.client_names);
+               })) {
+      cert_refusal = fmt::format("The client certificate ({}) names no gateway that cluster.gateway_client_names "
+                                 "allows", cert->subject);
+      req.principal = "unlisted certificate " + cert->subject;
+    } else {
+      req.principal = "gateway certificate " + cert->subject;
+      return;
+    }
+  }
   std::string_view auth = req.header("authorization");
   constexpr std::string_view kBearer = "Bearer ";
   const bool bearer = auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer;
@@ -299,12 +320,19 @@ void FeedServer::authorize(const http::RestRequest& req) const {
   // A platform gateway's registration token (Admin /gateways), looked up by its hash.
   if (!ok && !given.empty() && given.size() <= 256)
     ok = store_.use_platform_gateway_token(crypto::sha256_hex(given), common::now_millis()).has_value();
-  if (!ok) {
-    Problem p = Problem::unauthorized(
-        given.empty() ? "The gateway feed needs the gateway credential: Authorization: Bearer <cluster.gateway_token>"
-                      : "The gateway credential is not valid");
-    throw ProblemError(std::move(p));
+  if (ok) {
+    req.principal.clear();  // the token let it in, whatever certificate came along
+    return;
   }
+  std::string why;
+  if (!given.empty()) why = "The gateway credential is not valid";
+  if (!cert_refusal.empty()) why = why.empty() ? cert_refusal : why + "; " + cert_refusal;
+  if (why.empty())
+    why = options_.client_certificates
+              ? "The gateway feed needs the gateway credential: a client certificate issued by the CA of "
+                "cluster.gateway_client_ca (over https), or Authorization: Bearer <cluster.gateway_token>"
+              : "The gateway feed needs the gateway credential: Authorization: Bearer <cluster.gateway_token>";
+  throw ProblemError(Problem::unauthorized(std::move(why)));
 }
 
 std::shared_ptr<FeedServer::Follower> FeedServer::follower(const std::string& environment) {

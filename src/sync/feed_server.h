@@ -5,7 +5,9 @@
 // ChangeReader exactly as the in-process feed does, encodes each batch once (sync/feed_codec.h) and
 // keeps the last `ring_batches` of them for every gateway that follows.
 //
-// Routes (under kBase, each needing `Authorization: Bearer <cluster.gateway_token>`):
+// Routes (under kBase, each needing the gateway credential: `Authorization: Bearer
+// <cluster.gateway_token>` or a platform gateway's token, or a TLS client certificate that verified
+// against cluster.gateway_client_ca):
 //   GET  snapshot?environment=NAME          the full state as of a revision (JSON lines)
 //   GET  events?environment=NAME&after=REV  batches after REV, heartbeats, then "resnapshot" when
 //                                           REV is older than the ring or a batch needs a full load
@@ -19,6 +21,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/rest_router.h"
 #include "store/store.h"
@@ -30,7 +33,11 @@ class FeedServer {
   static constexpr std::string_view kBase = "/internal/gateway/v1";
 
   struct Options {
-    std::string token;  // cluster.gateway_token; empty: every call is refused
+    std::string token;  // cluster.gateway_token; empty: no token but a platform gateway's opens the feed
+    // The listener asks for client certificates (cluster.gateway_client_ca); one that verified
+    // opens the feed when it names one of `client_names` (http::name_allowed), or any when empty.
+    bool client_certificates = false;
+    std::vector<std::string> client_names;
     std::size_t ring_batches = 1024;
     std::chrono::milliseconds heartbeat{5000};
     // Stores a remote gateway's analytics segment: (bytes, gateway id, process run, number in the

@@ -4,6 +4,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -311,7 +312,8 @@ struct RemoteFeed::Impl {
     bhttp::request<bhttp::string_body> req{verb, u.base_path + target, 11};
     req.set(bhttp::field::host, u.host + ":" + u.port);
     req.set(bhttp::field::user_agent, "archway-gateway");
-    req.set(bhttp::field::authorization, "Bearer " + opts.token);
+    // Without a token the gateway's credential is its client certificate (opts.tls).
+    if (!opts.token.empty()) req.set(bhttp::field::authorization, "Bearer " + opts.token);
     if (verb == bhttp::verb::post) {
       req.set(bhttp::field::content_type, "application/json");
       req.body() = std::move(body);
@@ -323,9 +325,16 @@ struct RemoteFeed::Impl {
   }
 
   static std::string refusal(const Url& u, int status, const std::string& body) {
-    return fmt::format("{} answered {}{}", u.text, status,
-                       status == 401 ? " (the gateway credential, cluster.gateway_token, was refused)"
-                                     : body.empty() ? "" : ": " + body.substr(0, 300));
+    std::string why = body.substr(0, 300);
+    if (status == 401) {
+      // The problem's message says which credential was refused and why (token, or certificate).
+      boost::system::error_code ec;
+      const auto v = boost::json::parse(body, ec);
+      const auto* d = !ec && v.is_object() ? v.as_object().if_contains("description") : nullptr;
+      why = fmt::format("the gateway credential (cluster.gateway_token or cluster.gateway_cert) was refused{}",
+                        d && d->is_string() ? ": " + std::string(d->get_string()) : std::string());
+    }
+    return fmt::format("{} answered {}{}", u.text, status, why.empty() ? "" : ": " + why);
   }
 
   // GET snapshot: the whole document, then loaded.

@@ -26,7 +26,8 @@ class RemoteFeed {
  public:
   struct Options {
     std::vector<std::string> control_planes;  // base URLs: http(s)://host:port
-    std::string token;                        // cluster.gateway_token
+    // cluster.gateway_token; empty: none is sent (the client certificate in `tls` is the credential)
+    std::string token;
     std::string environment = "Default";
     std::string state_dir;                    // the gateway's data directory
     std::string gateway_id;                   // host:port, for the control plane's heartbeat list
