@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <limits>
 #include <set>
 #include <unistd.h>
 
@@ -317,6 +318,19 @@ TEST_F(AnalyticsStoreTest, BytesThatAreNotAWholeSegmentAreRefusedAndStoreNothing
   EXPECT_EQ(store_->summary(all).at("count").as_int64(), 0);
   EXPECT_EQ(store_->events(all, 25, 0).at("count").as_int64(), 0);
   EXPECT_TRUE(store_->write_segment(segment, "gw", "b", 1));  // a refusal did not take its number
+}
+
+// Found by fuzzing: a segment whose time was near the int64 bounds was stored, and its minute
+// computed with an overflow (undefined behaviour).
+TEST_F(AnalyticsStoreTest, ASegmentWithATimePastTheRangeIsRefusedAndStoresNothing) {
+  for (std::int64_t t : {std::numeric_limits<std::int64_t>::min() + 1, std::numeric_limits<std::int64_t>::max()}) {
+    SegmentEncoder enc;
+    enc.add(event(kT0, "a", "app1", 200, ErrorCategory::kNone, 1000), "Edge");
+    enc.add(event(t, "a", "app1", 200, ErrorCategory::kNone, 1000), "Edge");
+    EXPECT_THROW(store_->write_segment(enc.finish(), "gw", "b", 1), std::invalid_argument) << t;
+  }
+  EXPECT_EQ(store_->summary(scope(kT0, kT0 + 60000)).at("count").as_int64(), 0);
+  EXPECT_EQ(store_->events(scope(kT0, kT0 + 60000), 25, 0).at("pagination").at("total").as_int64(), 0);
 }
 
 TEST(AnalyticsQuery, TimesParseAsRfc3339UtcOrEpochMillis) {
