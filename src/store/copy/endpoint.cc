@@ -88,7 +88,13 @@ std::optional<Endpoint> parse_endpoint(std::string_view text, std::string* error
     e.location = std::string(text);
     return e;
   }
-  if (error) *error = fmt::format("'{}' is neither sqlite:PATH nor a postgresql:// URL", redact_url(text));
+  if (!error) return std::nullopt;
+  // A libpq key=value string (host=db password=...) is not echoed: its password would be.
+  if (text.find('=') != std::string_view::npos)
+    *error = "neither sqlite:PATH nor a postgresql:// URL (a key=value connection string is not taken: "
+             "write it as a postgresql:// URL)";
+  else
+    *error = fmt::format("'{}' is neither sqlite:PATH nor a postgresql:// URL", redact_url(text));
   return std::nullopt;
 }
 

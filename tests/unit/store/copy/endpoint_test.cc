@@ -33,6 +33,9 @@ TEST(MigrateEndpoint, AnotherSchemeIsRefusedWithoutShowingItsPassword) {
   std::string error;
   EXPECT_FALSE(parse_endpoint("mysql://root:s3cret@db/x", &error));
   EXPECT_EQ(error.find("s3cret"), std::string::npos) << error;
+  // Found by the migrate_url fuzz target: a libpq key=value string was echoed whole.
+  EXPECT_FALSE(parse_endpoint("host=db user=archway password=s3cret", &error));
+  EXPECT_EQ(error.find("s3cret"), std::string::npos) << error;
   EXPECT_FALSE(parse_endpoint("sqlite:", &error));
   EXPECT_EQ(shown("sqlite:///srv/archway"), "sqlite:/srv/archway");
 }
