@@ -147,8 +147,8 @@ std::int64_t floor_to(std::int64_t t, std::int64_t step) {
 // sum += v, held at the int64 bounds rather than overflowing (a peer's segments may claim
 // terabytes per request; each value is within 2^48 of zero, their sum is not).
 void add_clamped(std::int64_t& sum, std::int64_t v) {
-  if (__builtin_add_overflow(sum, v, &sum))
-    sum = v > 0 ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+  using Limits = std::numeric_limits<std::int64_t>;
+  if (__builtin_add_overflow(sum, v, &sum)) sum = v > 0 ? Limits::max() : Limits::min();
 }
 
 double ms_of(std::int64_t us) { return static_cast<double>(us) / 1000.0; }

@@ -174,8 +174,9 @@ bool SegmentReader::next(StoredEvent& e) {
     return fail();
   const std::int64_t delta_ms = unzigzag(delta), error_code = unzigzag(code);
   // Two times in range are at most 2^49 apart; checked first, the sum cannot overflow.
-  if (delta_ms < -2 * kMaxMagnitude || delta_ms > 2 * kMaxMagnitude || !in_range(previous_ms_ + delta_ms) ||
-      error_code != static_cast<std::int32_t>(error_code) || !in_range(unzigzag(total)) ||
+  if (delta_ms < -2 * kMaxMagnitude || delta_ms > 2 * kMaxMagnitude ||
+      !in_range(previous_ms_ + delta_ms) || error_code != static_cast<std::int32_t>(error_code) ||
+      !in_range(unzigzag(total)) ||
       !in_range(unzigzag(backend)) || !in_range(unzigzag(req)) || !in_range(unzigzag(resp)))
     return fail();
   for (std::size_t f = 0; f < kTextFields; ++f) {

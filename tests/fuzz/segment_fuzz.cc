@@ -42,7 +42,8 @@ struct Database {
   std::int64_t seq = 0;
 
   Database() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "archway-fuzz-segment-XXXXXX").string();
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "archway-fuzz-segment-XXXXXX").string();
     if (!mkdtemp(tmpl.data())) __builtin_trap();
     dir = tmpl;
     store = std::make_unique<AnalyticsStore>(dir + "/analytics.db", "fuzz");
@@ -55,7 +56,9 @@ struct Database {
   // Starts the next input from an empty database (prune() would raise the raw horizon for good).
   void clear() {
     auto conn = store->reader();
-    conn->exec("DELETE FROM analytics_segments; DELETE FROM analytics_minute; DELETE FROM analytics_minute_latency");
+    conn->exec(
+        "DELETE FROM analytics_segments; DELETE FROM analytics_minute; DELETE FROM "
+        "analytics_minute_latency");
   }
   std::int64_t segments() {
     auto conn = store->reader();
@@ -71,7 +74,8 @@ Database& database() {
 }
 
 bool inside(std::string_view part, std::string_view whole) {
-  return part.empty() || (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
+  return part.empty() ||
+         (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
 }
 
 void check_bytes(std::string_view bytes) {
@@ -102,17 +106,22 @@ void check_bytes(std::string_view bytes) {
   all.from_ms = -kLimit;
   all.to_ms = kLimit + 1;
   const auto page = db.store->events(all, 5, 0);
-  if (page.at("count").as_int64() != static_cast<std::int64_t>(std::min<std::size_t>(n, 5))) __builtin_trap();
+  if (page.at("count").as_int64() != static_cast<std::int64_t>(std::min<std::size_t>(n, 5)))
+    __builtin_trap();
   (void)boost::json::serialize(page);
   db.clear();
 }
 
 std::int64_t quantity(FuzzedDataProvider& in) {
   switch (in.ConsumeIntegralInRange<int>(0, 3)) {
-    case 0: return in.ConsumeIntegralInRange<std::int64_t>(0, 1 << 20);
-    case 1: return in.ConsumeIntegralInRange<std::int64_t>(-kLimit, kLimit);
-    case 2: return in.ConsumeBool() ? kLimit : -kLimit;
-    default: return in.ConsumeIntegral<std::int64_t>();
+    case 0:
+      return in.ConsumeIntegralInRange<std::int64_t>(0, 1 << 20);
+    case 1:
+      return in.ConsumeIntegralInRange<std::int64_t>(-kLimit, kLimit);
+    case 2:
+      return in.ConsumeBool() ? kLimit : -kLimit;
+    default:
+      return in.ConsumeIntegral<std::int64_t>();
   }
 }
 
@@ -127,7 +136,8 @@ void text(FuzzedDataProvider& in, InlineText<N>& t, const std::vector<std::strin
 
 void check_round_trip(FuzzedDataProvider& in) {
   // Strings repeat across events, as a gateway's traffic does, so the dictionary is shared.
-  const std::vector<std::string> pool{"", "api-1", "GET", "/pets/{id}", "curl/8.5", std::string(200, 'x')};
+  const std::vector<std::string> pool{"",           "api-1",    "GET",
+                                      "/pets/{id}", "curl/8.5", std::string(200, 'x')};
   const std::size_t count = in.ConsumeIntegralInRange<std::size_t>(1, 24);
   std::vector<Event> events(count);
   const std::string environment = in.ConsumeRandomLengthString(40);
@@ -137,7 +147,8 @@ void check_round_trip(FuzzedDataProvider& in) {
     Event& e = events[i];
     // Mostly near the previous event's time, as a gateway's are.
     if (!in.ConsumeBool() ||
-        __builtin_add_overflow(previous, in.ConsumeIntegralInRange<std::int64_t>(-5000, 5000), &e.time_ms))
+        __builtin_add_overflow(previous, in.ConsumeIntegralInRange<std::int64_t>(-5000, 5000),
+                               &e.time_ms))
       e.time_ms = quantity(in);
     previous = e.time_ms;
     e.total_us = quantity(in);
@@ -190,7 +201,8 @@ void check_round_trip(FuzzedDataProvider& in) {
     if (s.time_ms != e.time_ms || s.total_us != e.total_us || s.backend_us != e.backend_us ||
         s.request_bytes != e.request_bytes || s.response_bytes != e.response_bytes ||
         s.error_code != e.error_code || s.status != e.status || s.category != e.category ||
-        s.key_type != e.key_type || s.throttled != e.throttled || s.forwarded != e.forwarded || s.text != texts)
+        s.key_type != e.key_type || s.throttled != e.throttled || s.forwarded != e.forwarded ||
+        s.text != texts)
       __builtin_trap();
   }
   const bool whole = reader.ok() && reader.at_end() && n == count && reader.size() == count;

@@ -58,7 +58,8 @@ std::string redact_url(std::string_view url) {
     const std::string_view param =
         url.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
     const auto eq = param.find('=');
-    if (eq != std::string_view::npos && eq + 1 < param.size() && decoded(param.substr(0, eq)) == "password")
+    if (eq != std::string_view::npos && eq + 1 < param.size() &&
+        decoded(param.substr(0, eq)) == "password")
       out += std::string(param.substr(0, eq + 1)) + "***";
     else
       out += param;
@@ -80,7 +81,8 @@ std::optional<Endpoint> parse_endpoint(std::string_view text, std::string* error
     e.location = std::string(text.substr(7));
     if (e.location.starts_with("//")) e.location = e.location.substr(2);  // sqlite:///abs/path
     if (!e.location.empty()) return e;
-    if (error) *error = "sqlite: needs a path (sqlite:/var/lib/archway/archway.db or a data directory)";
+    if (error)
+      *error = "sqlite: needs a path (sqlite:/var/lib/archway/archway.db or a data directory)";
     return std::nullopt;
   }
   if (text.starts_with("postgresql://") || text.starts_with("postgres://")) {
@@ -91,8 +93,9 @@ std::optional<Endpoint> parse_endpoint(std::string_view text, std::string* error
   if (!error) return std::nullopt;
   // A libpq key=value string (host=db password=...) is not echoed: its password would be.
   if (text.find('=') != std::string_view::npos)
-    *error = "neither sqlite:PATH nor a postgresql:// URL (a key=value connection string is not taken: "
-             "write it as a postgresql:// URL)";
+    *error =
+        "neither sqlite:PATH nor a postgresql:// URL (a key=value connection string is not taken: "
+        "write it as a postgresql:// URL)";
   else
     *error = fmt::format("'{}' is neither sqlite:PATH nor a postgresql:// URL", redact_url(text));
   return std::nullopt;

@@ -320,8 +320,8 @@ TEST_F(AnalyticsStoreTest, BytesThatAreNotAWholeSegmentAreRefusedAndStoreNothing
   EXPECT_TRUE(store_->write_segment(segment, "gw", "b", 1));  // a refusal did not take its number
 }
 
-// Found by fuzzing: a segment whose time was near the int64 bounds was stored, and its minute
-// computed with an overflow (undefined behaviour).
+// Found writing tests/fuzz/segment_fuzz.cc: a segment whose time was near the int64 bounds was
+// stored, and its minute computed with an overflow (undefined behaviour).
 TEST_F(AnalyticsStoreTest, ASegmentWithATimePastTheRangeIsRefusedAndStoresNothing) {
   for (std::int64_t t : {std::numeric_limits<std::int64_t>::min() + 1, std::numeric_limits<std::int64_t>::max()}) {
     SegmentEncoder enc;

@@ -175,9 +175,9 @@ void put_varint(std::string& out, std::uint64_t v) {
   out.push_back(static_cast<char>(v));
 }
 
-// Found by fuzzing (tests/fuzz/segment_fuzz.cc): a peer's segment could carry times whose sum
-// overflowed int64 (undefined behaviour), or that overflowed later in the rollups' minute
-// arithmetic; an error code past 32 bits was cut silently.
+// Found writing tests/fuzz/segment_fuzz.cc (UBSan confirms the overflow on the old reader): a
+// peer's segment could carry times whose sum overflowed int64 (undefined behaviour), or that
+// overflowed later in the rollups' minute arithmetic; an error code past 32 bits was cut silently.
 TEST(Segment, TimesAndQuantitiesFurtherThan2To48FromZeroAreRefusedNotWrapped) {
   constexpr std::int64_t kLimit = std::int64_t{1} << 48;
   Event e = sample(1);

@@ -13,10 +13,13 @@ std::string shown(std::string_view text) {
 }
 
 TEST(MigrateEndpoint, APasswordInTheUserPartIsNotShown) {
-  EXPECT_EQ(shown("postgresql://archway:s3cret@db:5432/archway"), "postgresql://archway:***@db:5432/archway");
-  EXPECT_EQ(shown("postgres://u:p%40ss@[::1]/x?sslmode=require"), "postgres://u:***@[::1]/x?sslmode=require");
+  EXPECT_EQ(shown("postgresql://archway:s3cret@db:5432/archway"),
+            "postgresql://archway:***@db:5432/archway");
+  EXPECT_EQ(shown("postgres://u:p%40ss@[::1]/x?sslmode=require"),
+            "postgres://u:***@[::1]/x?sslmode=require");
   EXPECT_EQ(shown("postgresql://archway@db/archway"), "postgresql://archway@db/archway");
-  EXPECT_EQ(shown("postgresql://archway:@db/archway"), "postgresql://archway:@db/archway");  // an empty one
+  EXPECT_EQ(shown("postgresql://archway:@db/archway"),
+            "postgresql://archway:@db/archway");  // an empty one
 }
 
 // Found writing tests/fuzz/migrate_url_fuzz.cc (libpq reads the password from the query too): the
@@ -24,9 +27,11 @@ TEST(MigrateEndpoint, APasswordInTheUserPartIsNotShown) {
 TEST(MigrateEndpoint, APasswordInAQueryParameterIsNotShown) {
   EXPECT_EQ(shown("postgresql://db/archway?user=a&password=s3cret&connect_timeout=5"),
             "postgresql://db/archway?user=a&password=***&connect_timeout=5");
-  EXPECT_EQ(shown("postgresql://db/archway?pass%77ord=s3cret"), "postgresql://db/archway?pass%77ord=***");
+  EXPECT_EQ(shown("postgresql://db/archway?pass%77ord=s3cret"),
+            "postgresql://db/archway?pass%77ord=***");
   EXPECT_EQ(shown("postgresql://u:one@db?password=two"), "postgresql://u:***@db?password=***");
-  EXPECT_EQ(shown("postgresql://db/archway?passfile=/etc/pgpass"), "postgresql://db/archway?passfile=/etc/pgpass");
+  EXPECT_EQ(shown("postgresql://db/archway?passfile=/etc/pgpass"),
+            "postgresql://db/archway?passfile=/etc/pgpass");
 }
 
 TEST(MigrateEndpoint, AnotherSchemeIsRefusedWithoutShowingItsPassword) {
