@@ -320,6 +320,21 @@ TEST_F(AnalyticsStoreTest, BytesThatAreNotAWholeSegmentAreRefusedAndStoreNothing
   EXPECT_TRUE(store_->write_segment(segment, "gw", "b", 1));  // a refusal did not take its number
 }
 
+// A peer may claim 2^48 bytes per request: the minute's sum holds at the int64 bound, it does not
+// wrap to a negative count.
+TEST_F(AnalyticsStoreTest, ByteCountsPastTheInt64BoundHoldAtTheBound) {
+  SegmentEncoder enc;
+  std::vector<Event> calls(40000, event(kT0, "a", "app1", 200, ErrorCategory::kNone, 1000));
+  for (Event& e : calls) {
+    e.request_bytes = std::int64_t{1} << 48;
+    enc.add(e, "Edge");
+  }
+  EXPECT_TRUE(store_->write_segment(enc.finish(), "gw", "b", 1));
+  const json::object sum = store_->summary(scope(kT0, kT0 + 60000));
+  EXPECT_EQ(sum.at("count").as_int64(), 40000);
+  EXPECT_EQ(sum.at("requestBytes").as_int64(), std::numeric_limits<std::int64_t>::max());
+}
+
 // Found writing tests/fuzz/segment_fuzz.cc: a segment whose time was near the int64 bounds was
 // stored, and its minute computed with an overflow (undefined behaviour).
 TEST_F(AnalyticsStoreTest, ASegmentWithATimePastTheRangeIsRefusedAndStoresNothing) {
