@@ -19,13 +19,15 @@ CCACHE=$(command -v ccache || true)
 FLAGS=(-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
        -fno-sanitize-recover=undefined -Isrc)
 LIBS=(-lboost_json -lboost_url -lfmt -lspdlog -lyaml-cpp -lzip -lpugixml -ltomlplusplus -lsodium
-      -lssl -lcrypto -lpthread)
+      -lsqlite3 -lpq -lssl -lcrypto -lpthread)
 
 # The sources the targets share, compiled once into one archive; each target links what it uses.
 SHARED=(src/common/*.cc src/domain/*.cc src/openapi/*.cc src/http/h1/*.cc
         src/http/rest_router.cc src/http/multipart.cc src/crypto/base64url.cc src/crypto/jwk.cc
         src/crypto/jwt.cc src/crypto/random.cc src/gateway/xml_json.cc src/gateway/payload.cc
-        src/archive/zip.cc src/publisher/operation_policies.cc)
+        src/archive/zip.cc src/publisher/operation_policies.cc src/analytics/segment.cc
+        src/analytics/analytics_store.cc src/analytics/histogram.cc
+        src/store/sqlite/sqlite_connection.cc src/store/copy/endpoint.cc)
 
 mkdir -p "$OUT/obj" "$OUT/bin" "$OUT/corpus" "$OUT/crashes" "$OUT/logs"
 
@@ -58,7 +60,7 @@ for t in "${targets[@]}"; do
   bin="$OUT/bin/${t}_fuzz"
   if [[ ! -x $bin || tests/fuzz/${t}_fuzz.cc -nt $bin || $OUT/libarchway_fuzz.a -nt $bin ]]; then
     echo "fuzz: linking $bin"
-    $CXX "${FLAGS[@]}" -fsanitize=fuzzer "tests/fuzz/${t}_fuzz.cc" "$OUT/libarchway_fuzz.a" \
+    $CXX "${FLAGS[@]}" -I/usr/include/postgresql -fsanitize=fuzzer "tests/fuzz/${t}_fuzz.cc" "$OUT/libarchway_fuzz.a" \
       "${LIBS[@]}" -o "$bin"
   fi
 done
@@ -75,7 +77,7 @@ for t in "${targets[@]}"; do
       [[ -f $corpus/$(basename "$f") ]] || { printf '\000\200'; cat "$f"; } >"$corpus/$(basename "$f")"
     done
   elif [[ -d tests/corpus/$t ]]; then
-    find "tests/corpus/$t" -type f ! -name README.md -exec cp -n -t "$corpus" {} +
+    find "tests/corpus/$t" -type f ! -name README.md ! -name '*.py' -exec cp -n -t "$corpus" {} +
   fi
   log="$OUT/logs/$t.log"
   echo "fuzz: running $t for ${SECONDS_PER_TARGET}s"

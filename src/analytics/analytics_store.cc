@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <limits>
 #include <map>
 #include <queue>
 #include <tuple>
@@ -141,6 +142,13 @@ constexpr std::string_view kUpsertApplication =
 std::int64_t floor_to(std::int64_t t, std::int64_t step) {
   const std::int64_t q = t / step;
   return (t % step < 0 ? q - 1 : q) * step;
+}
+
+// sum += v, held at the int64 bounds rather than overflowing (a peer's segments may claim
+// terabytes per request; each value is within 2^48 of zero, their sum is not).
+void add_clamped(std::int64_t& sum, std::int64_t v) {
+  using Limits = std::numeric_limits<std::int64_t>;
+  if (__builtin_add_overflow(sum, v, &sum)) sum = v > 0 ? Limits::max() : Limits::min();
 }
 
 double ms_of(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
@@ -411,8 +419,8 @@ struct AnalyticsStore::Writer {
     m.requests += 1;
     m.errors += is_error(e.status) ? 1 : 0;
     m.throttled += e.throttled ? 1 : 0;
-    m.request_bytes += e.request_bytes;
-    m.response_bytes += e.response_bytes;
+    add_clamped(m.request_bytes, e.request_bytes);
+    add_clamped(m.response_bytes, e.response_bytes);
     const LatencyKey lk{minute, key.api, key.app};
     if (!last_latency || !(lk == last_latency_key)) {
       last_latency = &latencies[lk];

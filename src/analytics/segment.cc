@@ -8,6 +8,12 @@ namespace {
 
 constexpr std::uint8_t kVersion = 1;
 constexpr std::uint8_t kThrottledFlag = 1, kForwardedFlag = 2;
+// The largest magnitude a time (ms) or a quantity (µs, bytes) of a stored event may have: far past
+// anything a gateway measures (2^48 ms is the year 10889), and small enough that sums of them and
+// minute arithmetic never overflow. A segment holding a larger one is malformed (a hostile peer).
+constexpr std::int64_t kMaxMagnitude = std::int64_t{1} << 48;
+
+bool in_range(std::int64_t v) { return v >= -kMaxMagnitude && v <= kMaxMagnitude; }
 
 void put_varint(std::string& out, std::uint64_t v) {
   char buf[10];
@@ -76,7 +82,9 @@ void SegmentEncoder::add(const Event& e, std::string_view environment) {
     previous_[f] = texts[f];
   }
   put_varint(events_, mask);
-  put_signed(events_, e.time_ms - previous_ms_);
+  // Wrapping (not overflowing) on absurd times: the reader refuses those.
+  put_signed(events_, static_cast<std::int64_t>(static_cast<std::uint64_t>(e.time_ms) -
+                                                static_cast<std::uint64_t>(previous_ms_)));
   put_varint(events_, e.status);
   put_signed(events_, e.error_code);
   events_.push_back(static_cast<char>(e.category));
@@ -128,6 +136,11 @@ SegmentReader::SegmentReader(std::string_view bytes) : in_(bytes) {
   }
   count_ = static_cast<std::size_t>(std::min<std::uint64_t>(count, in_.size()));
   previous_ms_ = unzigzag(base);
+  // Every string takes a byte at least (its length): no more than the bytes left.
+  if (!in_range(previous_ms_) || strings > in_.size() - pos_) {
+    ok_ = false;
+    return;
+  }
   dictionary_.reserve(static_cast<std::size_t>(strings) + 1);
   dictionary_.push_back({});
   for (std::uint64_t i = 0; i < strings; ++i) {
@@ -159,16 +172,23 @@ bool SegmentReader::next(StoredEvent& e) {
       key_type > static_cast<std::uint8_t>(KeyType::kSandbox) || status > 0xffff ||
       mask >> kTextFields)
     return fail();
+  const std::int64_t delta_ms = unzigzag(delta), error_code = unzigzag(code);
+  // Two times in range are at most 2^49 apart; checked first, the sum cannot overflow.
+  if (delta_ms < -2 * kMaxMagnitude || delta_ms > 2 * kMaxMagnitude ||
+      !in_range(previous_ms_ + delta_ms) || error_code != static_cast<std::int32_t>(error_code) ||
+      !in_range(unzigzag(total)) ||
+      !in_range(unzigzag(backend)) || !in_range(unzigzag(req)) || !in_range(unzigzag(resp)))
+    return fail();
   for (std::size_t f = 0; f < kTextFields; ++f) {
     if (!(mask & (1u << f))) continue;
     std::uint64_t ref = 0;
     if (!get_varint(in_, pos_, ref) || ref >= dictionary_.size()) return fail();
     previous_[f] = dictionary_[static_cast<std::size_t>(ref)];
   }
-  previous_ms_ += unzigzag(delta);
+  previous_ms_ += delta_ms;
   e.time_ms = previous_ms_;
   e.status = static_cast<std::uint16_t>(status);
-  e.error_code = static_cast<std::int32_t>(unzigzag(code));
+  e.error_code = static_cast<std::int32_t>(error_code);
   e.category = static_cast<ErrorCategory>(category);
   e.key_type = static_cast<KeyType>(key_type);
   e.throttled = flags & kThrottledFlag;

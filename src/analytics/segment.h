@@ -85,8 +85,9 @@ class SegmentEncoder {
   std::string out_;     // header, dictionary and events, as finish() hands them out
 };
 
-// Reads a segment's events in the order they were added. Malformed bytes (a damaged database)
-// end the reading early with ok() false, never read out of bounds.
+// Reads a segment's events in the order they were added. Malformed bytes (a damaged database, a
+// hostile peer) end the reading early with ok() false, never read out of bounds; so does a time or
+// quantity further than 2^48 from zero, or an error code past 32 bits.
 class SegmentReader {
  public:
   explicit SegmentReader(std::string_view bytes);

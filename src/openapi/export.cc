@@ -266,8 +266,16 @@ void emit(std::string& out, const json::value& v, int indent) {
         return;
       }
       for (const auto& kv : o) {
+        std::string key;
+        scalar(key, kv.key());
         out += pad;
-        scalar(out, kv.key());
+        if (key.size() > 1024) {
+          // An implicit key is at most 1024 characters (YAML 1.2, 7.4.2): a longer one is written
+          // as an explicit key ("? key" then ": value").
+          out += "? " + key + '\n' + pad;
+        } else {
+          out += key;
+        }
         out += ':';
         emit_block_child(out, kv.value(), indent + 2);
       }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstddef>
+#include <cstdio>
 #include <cstdint>
 #include <fstream>
 #include <string>
@@ -23,9 +24,15 @@ void check(bool ok) {
   if (!ok) __builtin_trap();
 }
 
+// The file the inputs are written to, removed when the run ends (kept after a crash).
+struct ConfigFile {
+  const std::string path = "/tmp/archway_config_fuzz_" + std::to_string(getpid()) + ".toml";
+  ~ConfigFile() { std::remove(path.c_str()); }
+};
+
 const std::string& config_path() {
-  static const std::string path = "/tmp/archway_config_fuzz_" + std::to_string(getpid()) + ".toml";
-  return path;
+  static const ConfigFile file;
+  return file.path;
 }
 
 // The configuration or the error message, to compare two loads.

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +11,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -22,9 +25,49 @@ namespace fs = std::filesystem;
 
 std::string archway_binary() { return ARCHWAY_BINARY; }
 
+namespace {
+
+// Every directory make_temp_dir() made in this process, removed when the process exits: after the
+// tests, whose servers (objects constructed after this one) have been stopped by then. When a test
+// failed they are kept, for the logs and data inside, and their paths printed. A test may remove
+// its directories earlier; what it leaves is caught here.
+class TempDirs {
+ public:
+  void add(const std::string& dir) {
+    std::lock_guard lock(mu_);
+    dirs_.push_back(dir);
+  }
+  ~TempDirs() {
+    if (::getpid() != owner_) return;  // a forked child exiting: the directories are its parent's
+    if (::testing::UnitTest::GetInstance()->Failed()) {
+      std::cerr << "a test failed: its temporary directories are kept:\n";
+      for (const auto& d : dirs_) std::cerr << "  " << d << "\n";
+      return;
+    }
+    for (const auto& d : dirs_) {
+      std::error_code ec;
+      fs::remove_all(d, ec);
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> dirs_;
+  const pid_t owner_ = ::getpid();
+};
+
+TempDirs& temp_dirs() {
+  static TempDirs dirs;
+  return dirs;
+}
+
+}  // namespace
+
 std::string make_temp_dir() {
+  TempDirs& dirs = temp_dirs();  // constructed before any caller's object that holds a directory
   std::string tmpl = (fs::temp_directory_path() / "archway-test-XXXXXX").string();
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  dirs.add(tmpl);
   return tmpl;
 }
 
@@ -172,6 +215,8 @@ int run_archway(const std::vector<std::string>& args, const std::map<std::string
   int pid = spawn(args, env, log);
   int rc = wait_exit(pid, timeout_ms);
   output = slurp(log);
+  std::error_code ec;
+  fs::remove_all(dir, ec);  // the output is the caller's now
   return rc;
 }
 

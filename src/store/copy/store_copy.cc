@@ -81,17 +81,6 @@ void check_identifier(const std::string& name) {
                     fmt::format("the table or column name '{}' is not one Archway's schema uses", name));
 }
 
-std::string redact_url(const std::string& url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const auto at = url.find('@', scheme + 3);
-  const auto slash = url.find('/', scheme + 3);
-  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
-  const auto colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
 // ---- Opening both ends ----
 
 std::string sqlite_file(const std::string& location) {
@@ -550,35 +539,6 @@ void continue_counters(Connection& target, const Table& t, std::int64_t source_n
     }
   }
 }
-
-}  // namespace
-
-std::string Endpoint::display() const {
-  return kind == Kind::kSqlite ? "sqlite:" + location : redact_url(location);
-}
-
-std::optional<Endpoint> parse_endpoint(std::string_view text, std::string* error) {
-  Endpoint e;
-  if (text.starts_with("sqlite:")) {
-    e.kind = Endpoint::Kind::kSqlite;
-    e.location = std::string(text.substr(7));
-    if (e.location.starts_with("//")) e.location = e.location.substr(2);  // sqlite:///abs/path
-    if (!e.location.empty()) return e;
-    if (error) *error = "sqlite: needs a path (sqlite:/var/lib/archway/archway.db or a data directory)";
-    return std::nullopt;
-  }
-  if (text.starts_with("postgresql://") || text.starts_with("postgres://")) {
-    e.kind = Endpoint::Kind::kPostgres;
-    e.location = std::string(text);
-    return e;
-  }
-  if (error)
-    *error = fmt::format("'{}' is neither sqlite:PATH nor a postgresql:// URL",
-                         redact_url(std::string(text)));
-  return std::nullopt;
-}
-
-namespace {
 
 CopyReport copy_into(const Endpoint& from, const Endpoint& to, const CopyOptions& options) {
   auto source = open_source(from);

@@ -13,20 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "store/copy/endpoint.h"
+
 namespace archway::store::copy {
-
-// One end of a copy: `sqlite:PATH` (a database file, or a data directory holding archway.db) or a
-// `postgresql://` (`postgres://`) URL.
-struct Endpoint {
-  enum class Kind { kSqlite, kPostgres };
-  Kind kind = Kind::kSqlite;
-  std::string location;  // the file path, or the URL
-  // How to name it in messages: the path, or the URL without its password.
-  std::string display() const;
-};
-
-// Parses an endpoint; nullopt (and `error` says why) for any other scheme.
-std::optional<Endpoint> parse_endpoint(std::string_view text, std::string* error);
 
 // Why a copy did not happen. Nothing was written to the target in any of these cases.
 class CopyError : public std::runtime_error {

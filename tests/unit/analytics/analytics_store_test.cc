@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <limits>
 #include <set>
 #include <unistd.h>
 
@@ -317,6 +318,34 @@ TEST_F(AnalyticsStoreTest, BytesThatAreNotAWholeSegmentAreRefusedAndStoreNothing
   EXPECT_EQ(store_->summary(all).at("count").as_int64(), 0);
   EXPECT_EQ(store_->events(all, 25, 0).at("count").as_int64(), 0);
   EXPECT_TRUE(store_->write_segment(segment, "gw", "b", 1));  // a refusal did not take its number
+}
+
+// A peer may claim 2^48 bytes per request: the minute's sum holds at the int64 bound, it does not
+// wrap to a negative count.
+TEST_F(AnalyticsStoreTest, ByteCountsPastTheInt64BoundHoldAtTheBound) {
+  SegmentEncoder enc;
+  std::vector<Event> calls(40000, event(kT0, "a", "app1", 200, ErrorCategory::kNone, 1000));
+  for (Event& e : calls) {
+    e.request_bytes = std::int64_t{1} << 48;
+    enc.add(e, "Edge");
+  }
+  EXPECT_TRUE(store_->write_segment(enc.finish(), "gw", "b", 1));
+  const json::object sum = store_->summary(scope(kT0, kT0 + 60000));
+  EXPECT_EQ(sum.at("count").as_int64(), 40000);
+  EXPECT_EQ(sum.at("requestBytes").as_int64(), std::numeric_limits<std::int64_t>::max());
+}
+
+// Found writing tests/fuzz/segment_fuzz.cc: a segment whose time was near the int64 bounds was
+// stored, and its minute computed with an overflow (undefined behaviour).
+TEST_F(AnalyticsStoreTest, ASegmentWithATimePastTheRangeIsRefusedAndStoresNothing) {
+  for (std::int64_t t : {std::numeric_limits<std::int64_t>::min() + 1, std::numeric_limits<std::int64_t>::max()}) {
+    SegmentEncoder enc;
+    enc.add(event(kT0, "a", "app1", 200, ErrorCategory::kNone, 1000), "Edge");
+    enc.add(event(t, "a", "app1", 200, ErrorCategory::kNone, 1000), "Edge");
+    EXPECT_THROW(store_->write_segment(enc.finish(), "gw", "b", 1), std::invalid_argument) << t;
+  }
+  EXPECT_EQ(store_->summary(scope(kT0, kT0 + 60000)).at("count").as_int64(), 0);
+  EXPECT_EQ(store_->events(scope(kT0, kT0 + 60000), 25, 0).at("pagination").at("total").as_int64(), 0);
 }
 
 TEST(AnalyticsQuery, TimesParseAsRfc3339UtcOrEpochMillis) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -153,6 +154,67 @@ TEST(Segment, DamagedBytesEndTheReadingWithoutReadingOutOfBounds) {
   }
   EXPECT_FALSE(SegmentReader("").ok());
   EXPECT_FALSE(SegmentReader("\x02").ok());  // a version this build does not know
+}
+
+bool reads_whole(std::string_view bytes) {
+  SegmentReader r(bytes);
+  StoredEvent got;
+  std::size_t n = 0;
+  while (r.next(got)) ++n;
+  return r.ok() && r.at_end() && n == r.size();
+}
+
+std::string encoded(const std::vector<Event>& events) {
+  SegmentEncoder enc;
+  for (const Event& e : events) enc.add(e, "Default");
+  return std::string(enc.finish());
+}
+
+void put_varint(std::string& out, std::uint64_t v) {
+  for (; v >= 0x80; v >>= 7) out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+  out.push_back(static_cast<char>(v));
+}
+
+// Found writing tests/fuzz/segment_fuzz.cc (UBSan confirms the overflow on the old reader): a
+// peer's segment could carry times whose sum overflowed int64 (undefined behaviour), or that
+// overflowed later in the rollups' minute arithmetic; an error code past 32 bits was cut silently.
+TEST(Segment, TimesAndQuantitiesFurtherThan2To48FromZeroAreRefusedNotWrapped) {
+  constexpr std::int64_t kLimit = std::int64_t{1} << 48;
+  Event e = sample(1);
+  EXPECT_TRUE(reads_whole(encoded({e})));
+  e.total_us = kLimit;
+  EXPECT_TRUE(reads_whole(encoded({e})));  // the bound itself is kept
+  for (std::int64_t Event::*field : {&Event::time_ms, &Event::total_us, &Event::backend_us,
+                                     &Event::request_bytes, &Event::response_bytes}) {
+    for (std::int64_t bad : {kLimit + 1, -kLimit - 1, std::numeric_limits<std::int64_t>::max(),
+                             std::numeric_limits<std::int64_t>::min()}) {
+      Event b = sample(1);
+      b.*field = bad;
+      EXPECT_FALSE(reads_whole(encoded({b}))) << bad;
+      EXPECT_FALSE(reads_whole(encoded({sample(2), b}))) << bad;  // as a delta from a sane time
+    }
+  }
+  // The furthest apart two times in range can be still reads back.
+  Event early = sample(1), late = sample(2);
+  early.time_ms = -kLimit;
+  late.time_ms = kLimit;
+  EXPECT_TRUE(reads_whole(encoded({early, late, early})));
+
+  // One event, every field zero but its error code, 2^40.
+  std::string bytes = "\x01";
+  put_varint(bytes, 1);  // events
+  put_varint(bytes, 0);  // base time
+  put_varint(bytes, 0);  // strings
+  put_varint(bytes, 0);  // mask
+  put_varint(bytes, 0);  // time delta
+  put_varint(bytes, 200);
+  std::string with_code = bytes;
+  put_varint(with_code, std::uint64_t{1} << 41);  // zigzag of 2^40
+  with_code.append(std::string(3, '\0') + std::string(4, '\0'));
+  EXPECT_FALSE(reads_whole(with_code));
+  put_varint(bytes, 2 * 900901);
+  bytes.append(std::string(3, '\0') + std::string(4, '\0'));
+  EXPECT_TRUE(reads_whole(bytes));
 }
 
 }  // namespace

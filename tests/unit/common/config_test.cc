@@ -4,15 +4,27 @@
 
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 namespace archway::common {
 namespace {
 
+// The files write_toml() wrote, removed when the test program exits.
+struct TomlFiles {
+  std::vector<std::filesystem::path> files;
+  ~TomlFiles() {
+    std::error_code ec;
+    for (const auto& f : files) std::filesystem::remove(f, ec);
+  }
+};
+
 std::string write_toml(const std::string& text) {
+  static TomlFiles written;
   static int n = 0;
   auto p = std::filesystem::temp_directory_path() / ("archway-config-test-" + std::to_string(getpid()) + "-" +
                                                      std::to_string(n++) + ".toml");
   std::ofstream(p) << text;
+  written.files.push_back(p);
   return p.string();
 }
 

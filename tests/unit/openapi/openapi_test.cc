@@ -439,5 +439,18 @@ TEST(OpenApiYaml, RenderingLoadsBackToTheSameDocument) {
   EXPECT_EQ(back.document->root, json::value(doc));
 }
 
+// Found by the openapi fuzz target: a key past YAML's 1024-character limit on implicit keys (a
+// long path) made an export that did not load back.
+TEST(OpenApiYaml, KeysLongerThan1024CharactersLoadBack) {
+  json::object doc{{"openapi", "3.0.1"}};
+  doc["x-long"] = json::object{{std::string(1500, 'a'), "v"},
+                               {std::string(600, '\0'), json::object{{"k", 1}}},
+                               {"short", json::array{json::object{{std::string(2000, 'b'), 2}}}}};
+  const std::string text = to_yaml(doc);
+  LoadResult back = load(text);
+  ASSERT_TRUE(back.document) << dump(back.errors) << text.substr(0, 300);
+  EXPECT_EQ(back.document->root, json::value(doc));
+}
+
 }  // namespace
 }  // namespace archway::openapi
