@@ -121,8 +121,19 @@ constexpr std::string_view kUpsertMinute =
     "throttle_policy) DO UPDATE SET requests = analytics_minute.requests + excluded.requests, "
     "errors = analytics_minute.errors + excluded.errors, throttled = analytics_minute.throttled + "
     "excluded.throttled, "
-    "request_bytes = analytics_minute.request_bytes + excluded.request_bytes, "
-    "response_bytes = analytics_minute.response_bytes + excluded.response_bytes";
+    "request_bytes = {0}, response_bytes = {1}";
+
+// kUpsertMinute with the byte columns' addition for `d`, held at the int64 bound like the rows
+// gathered in memory: SQLite's + turns an overflowing sum into a REAL that reads back as the bound;
+// PostgreSQL's bigint + fails, so the sum is made in numeric and capped.
+std::string upsert_minute_sql(Dialect d) {
+  const auto add = [d](std::string_view col) {
+    return d == Dialect::kSqlite
+               ? fmt::format("analytics_minute.{0} + excluded.{0}", col)
+               : fmt::format("LEAST(analytics_minute.{0}::numeric + excluded.{0}, 9223372036854775807)::bigint", col);
+  };
+  return fmt::format(fmt::runtime(kUpsertMinute), add("request_bytes"), add("response_bytes"));
+}
 
 constexpr std::string_view kUpsertLatency =
     "INSERT INTO analytics_minute_latency (minute_ms, api_id, application_id, kind, bucket, "
@@ -213,6 +224,13 @@ class Where {
 };
 
 std::string bucket_expr(std::int64_t g) { return fmt::format("(minute_ms / {0}) * {0}", g); }
+
+// The sum of a byte column, held at the int64 maximum (as the rows are) instead of failing: SQLite's
+// SUM raises an error on integer overflow, PostgreSQL sums bigint as numeric.
+std::string bytes_sum(Dialect d, std::string_view column) {
+  return d == Dialect::kSqlite ? fmt::format("CAST(MIN(TOTAL({}), 9223372036854775807.0) AS INTEGER)", column)
+                               : fmt::format("LEAST(COALESCE(SUM({}), 0), 9223372036854775807)", column);
+}
 
 // Every bucket start of the scope's range, in order.
 std::vector<std::int64_t> buckets(const Scope& s) {
@@ -462,7 +480,7 @@ struct AnalyticsStore::Writer {
 
   // Writes the gathered rollups (inside the caller's transaction) and starts gathering afresh.
   void write_rollups(Connection& c) {
-    Stmt upsert_minute = c.prepare(kUpsertMinute), upsert_latency = c.prepare(kUpsertLatency),
+    Stmt upsert_minute = c.prepare(upsert_minute_sql(c.dialect())), upsert_latency = c.prepare(kUpsertLatency),
          upsert_api = c.prepare(kUpsertApi), upsert_application = c.prepare(kUpsertApplication);
     for (const auto& [k, v] : minutes) {
       upsert_minute.reset();
@@ -818,9 +836,9 @@ boost::json::object AnalyticsStore::summary(const Scope& s) {
   json::object out = range(s);
   const Where w(s, "minute_ms", true);
   Stmt st = conn->prepare(
-      "SELECT COALESCE(SUM(requests),0), COALESCE(SUM(errors),0), COALESCE(SUM(throttled),0), "
-      "COALESCE(SUM(request_bytes),0), COALESCE(SUM(response_bytes),0) FROM analytics_minute" +
-      w.sql());
+      "SELECT COALESCE(SUM(requests),0), COALESCE(SUM(errors),0), COALESCE(SUM(throttled),0), " +
+      bytes_sum(conn->dialect(), "request_bytes") + ", " + bytes_sum(conn->dialect(), "response_bytes") +
+      " FROM analytics_minute" + w.sql());
   w.bind(st);
   std::int64_t count = 0, errors = 0;
   if (st.step()) {
@@ -852,10 +870,10 @@ boost::json::object AnalyticsStore::traffic(const Scope& s) {
   auto conn = readers_->acquire();
   const Where w(s, "minute_ms", true);
   Stmt st =
-      conn->prepare("SELECT " + bucket_expr(s.granularity_ms) +
-                       " AS t, SUM(requests), SUM(errors), SUM(throttled), SUM(request_bytes), "
-                       "SUM(response_bytes) FROM analytics_minute" +
-                       w.sql() + " GROUP BY t");
+      conn->prepare("SELECT " + bucket_expr(s.granularity_ms) + " AS t, SUM(requests), SUM(errors), SUM(throttled), " +
+                    bytes_sum(conn->dialect(), "request_bytes") + ", " +
+                    bytes_sum(conn->dialect(), "response_bytes") + " FROM analytics_minute" + w.sql() +
+                    " GROUP BY t");
   w.bind(st);
   std::map<std::int64_t, std::array<std::int64_t, 5>> rows;
   while (st.step())

@@ -96,6 +96,25 @@ TEST_P(AnalyticsStoreBackendTest, TwoControlPlanesShareCountsEventsAndResendChec
   }
 }
 
+TEST_P(AnalyticsStoreBackendTest, ByteTotalsPastInt64HoldAtTheBoundInSummaryAndTraffic) {
+  auto s = open_analytics();
+  // Two minutes whose rows each hold at the int64 bound: their sum would overflow; the second
+  // minute's row gets there over two writes (the database adds them).
+  for (int batch_no = 0; batch_no < 3; ++batch_no) {
+    const int minute = batch_no == 0 ? 0 : 1;
+    std::vector<Event> batch(batch_no == 0 ? 40000 : 20000, call(kT0 + minute * 60000, "api-1", "app-1", 200));
+    for (Event& e : batch) e.response_bytes = (std::int64_t{1} << 48) - 1;
+    write(*s, batch);
+  }
+  const json::object sum = s->summary(all());
+  EXPECT_EQ(sum.at("count").as_int64(), 80000);
+  EXPECT_EQ(sum.at("responseBytes").as_int64(), INT64_MAX);
+  Scope hourly = all();
+  hourly.granularity_ms = 3600000;
+  const json::object t = s->traffic(hourly);
+  EXPECT_EQ(t.at("list").as_array().at(0).at("responseBytes").as_int64(), INT64_MAX);
+}
+
 TEST_P(AnalyticsStoreBackendTest, PruningKeepsWhatIsWithinRetention) {
   auto s = open_analytics();
   write(*s, {call(kT0, "api-1", "app-1", 200)});
