@@ -164,13 +164,13 @@ void add_clamped(std::int64_t& sum, std::int64_t v) {
 
 double ms_of(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
 
-// The WHERE clause of a scope over a table whose time column is `time_col` (rollups: whole minutes
-// that overlap the range).
+// The WHERE clause of a scope over a rollup table: the whole minutes that overlap its range, and
+// what it lets the caller see.
 class Where {
  public:
-  Where(const Scope& s, std::string_view time_col, bool rollup) {
-    sql_ = fmt::format(" WHERE {0} >= ? AND {0} < ?", time_col);
-    values_.emplace_back(rollup ? floor_to(s.from_ms, kMinuteMs) : s.from_ms);
+  explicit Where(const Scope& s) {
+    sql_ = " WHERE minute_ms >= ? AND minute_ms < ?";
+    values_.emplace_back(floor_to(s.from_ms, kMinuteMs));
     values_.emplace_back(s.to_ms);
     if (!s.api_id.empty()) add(" AND api_id = ?", s.api_id);
     if (!s.application_id.empty()) add(" AND application_id = ?", s.application_id);
@@ -834,7 +834,7 @@ void AnalyticsStore::prune(std::int64_t raw_before_ms, std::int64_t rollups_befo
 boost::json::object AnalyticsStore::summary(const Scope& s) {
   auto conn = readers_->acquire();
   json::object out = range(s);
-  const Where w(s, "minute_ms", true);
+  const Where w(s);
   Stmt st = conn->prepare(
       "SELECT COALESCE(SUM(requests),0), COALESCE(SUM(errors),0), COALESCE(SUM(throttled),0), " +
       bytes_sum(conn->dialect(), "request_bytes") + ", " + bytes_sum(conn->dialect(), "response_bytes") +
@@ -852,7 +852,7 @@ boost::json::object AnalyticsStore::summary(const Scope& s) {
     out["responseBytes"] = st.integer(4);
   }
   LatencyHistogram total{}, backend{};
-  const Where lw(s, "minute_ms", true);
+  const Where lw(s);
   Stmt lt = conn->prepare("SELECT kind, bucket, SUM(requests) FROM analytics_minute_latency" +
                              lw.sql() + " GROUP BY kind, bucket");
   lw.bind(lt);
@@ -868,7 +868,7 @@ boost::json::object AnalyticsStore::summary(const Scope& s) {
 
 boost::json::object AnalyticsStore::traffic(const Scope& s) {
   auto conn = readers_->acquire();
-  const Where w(s, "minute_ms", true);
+  const Where w(s);
   Stmt st =
       conn->prepare("SELECT " + bucket_expr(s.granularity_ms) + " AS t, SUM(requests), SUM(errors), SUM(throttled), " +
                     bytes_sum(conn->dialect(), "request_bytes") + ", " +
@@ -901,7 +901,7 @@ boost::json::object AnalyticsStore::traffic(const Scope& s) {
 
 boost::json::object AnalyticsStore::latency(const Scope& s) {
   auto conn = readers_->acquire();
-  const Where w(s, "minute_ms", true);
+  const Where w(s);
   Stmt st = conn->prepare("SELECT " + bucket_expr(s.granularity_ms) +
                              " AS t, kind, bucket, SUM(requests) FROM analytics_minute_latency" +
                              w.sql() + " GROUP BY t, kind, bucket");
@@ -938,7 +938,7 @@ boost::json::object AnalyticsStore::latency(const Scope& s) {
 
 boost::json::object AnalyticsStore::errors(const Scope& s) {
   auto conn = readers_->acquire();
-  Where w(s, "minute_ms", true);
+  Where w(s);
   w.add(" AND errors > 0");
   Stmt st = conn->prepare(
       "SELECT error_category, error_code, status, SUM(requests) AS n FROM analytics_minute" +
@@ -997,7 +997,7 @@ boost::json::object AnalyticsStore::errors(const Scope& s) {
 
 boost::json::object AnalyticsStore::top_apis(const Scope& s, std::int64_t limit) {
   auto conn = readers_->acquire();
-  Where w(s, "minute_ms", true);
+  Where w(s);
   w.add(" AND api_id <> ''");
   Stmt st = conn->prepare(
       "SELECT api_id, SUM(requests) AS n, SUM(errors), SUM(throttled) FROM analytics_minute" +
@@ -1021,7 +1021,7 @@ boost::json::object AnalyticsStore::top_apis(const Scope& s, std::int64_t limit)
       o["apiVersion"] = names.text(1);
       o["apiContext"] = names.text(2);
     }
-    Where lw(s, "minute_ms", true);
+    Where lw(s);
     lw.add(" AND api_id = ?", id).add(" AND kind = 0");
     Stmt lt = conn->prepare("SELECT bucket, SUM(requests) FROM analytics_minute_latency" +
                                lw.sql() + " GROUP BY bucket");
@@ -1040,7 +1040,7 @@ boost::json::object AnalyticsStore::top_apis(const Scope& s, std::int64_t limit)
 
 boost::json::object AnalyticsStore::top_applications(const Scope& s, std::int64_t limit) {
   auto conn = readers_->acquire();
-  Where w(s, "minute_ms", true);
+  Where w(s);
   w.add(" AND application_id <> ''");
   Stmt st = conn->prepare(
       "SELECT m.application_id, SUM(m.requests) AS n, SUM(m.errors), SUM(m.throttled), "
@@ -1064,7 +1064,7 @@ boost::json::object AnalyticsStore::top_applications(const Scope& s, std::int64_
 
 boost::json::object AnalyticsStore::top_users(const Scope& s, std::int64_t limit) {
   auto conn = readers_->acquire();
-  Where w(s, "minute_ms", true);
+  Where w(s);
   w.add(" AND subscriber <> ''");
   Stmt st =
       conn->prepare("SELECT subscriber, SUM(requests) AS n, SUM(errors) FROM analytics_minute" +
@@ -1081,7 +1081,7 @@ boost::json::object AnalyticsStore::top_users(const Scope& s, std::int64_t limit
 
 boost::json::object AnalyticsStore::throttling(const Scope& s) {
   auto conn = readers_->acquire();
-  Where w(s, "minute_ms", true);
+  Where w(s);
   w.add(" AND throttled > 0");
   Stmt ot =
       conn->prepare("SELECT " + bucket_expr(s.granularity_ms) +
@@ -1279,7 +1279,7 @@ AnalyticsStore::WindowTotals AnalyticsStore::window(const std::string& api_id,
   s.application_id = application_id;
   auto conn = readers_->acquire();
   WindowTotals out;
-  const Where w(s, "minute_ms", true);
+  const Where w(s);
   Stmt st = conn->prepare(
       "SELECT COALESCE(SUM(requests),0), COALESCE(SUM(errors),0), COALESCE(SUM(throttled),0) FROM "
       "analytics_minute" +
