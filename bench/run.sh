@@ -21,6 +21,10 @@
 #                                            second Archway under bench/alloc_count.c (LD_PRELOAD)
 #                                            and prints its allocations per request. Needs haproxy,
 #                                            taskset, cc and 2 CPUs; ONLY= is ignored in this mode.
+#        MODE=syscalls bench/run.sh ...      the pinned set-up, counting instead of timing: system calls
+#                                            (perf's syscall tracepoints), context switches and TCP
+#                                            segments per request of nginx and of Archway (/bench and
+#                                            /throttled), proxy and backend apart (bench/syscalls.sh).
 set -euo pipefail
 ARCHWAY=${1:-build/release/archway}
 DURATION=${DURATION:-8s}
@@ -32,7 +36,9 @@ case "$MODE" in
   default) tools=(nginx wrk curl python3 redis-server); PIN0=(); PROXY_WORKERS=2; GW_ARGS=() ;;
   pinned) tools=(nginx wrk curl python3 haproxy taskset cc); PIN0=(taskset -c 0); PROXY_WORKERS=1
           GW_ARGS=(--set gateway.workers=1) ;;
-  *) echo "bench: MODE must be 'default' or 'pinned', not '$MODE'"; exit 1 ;;
+  syscalls) tools=(nginx wrk curl python3 taskset perf); PIN0=(taskset -c 0); PROXY_WORKERS=1
+          GW_ARGS=(--set gateway.workers=1) ;;
+  *) echo "bench: MODE must be 'default', 'pinned' or 'syscalls', not '$MODE'"; exit 1 ;;
 esac
 # BENCH_SET="key=value key=value": extra settings for the measured gateway (e.g. analytics.enabled=false).
 for kv in ${BENCH_SET:-}; do GW_ARGS+=(--set "$kv"); done
@@ -40,7 +46,7 @@ for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || { echo "bench: '$tool' is missing (make deps installs it)"; exit 1; }
 done
 command -v "$ARCHWAY" >/dev/null || { echo "bench: no Archway binary at '$ARCHWAY'"; exit 1; }
-if [ "$MODE" = pinned ] && [ "$(nproc)" -lt 2 ]; then echo "bench: MODE=pinned needs 2 CPUs, this machine has $(nproc)"; exit 1; fi
+if [ "$MODE" != default ] && [ "$(nproc)" -lt 2 ]; then echo "bench: MODE=$MODE needs 2 CPUs, this machine has $(nproc)"; exit 1; fi
 NGINX=$(command -v nginx)
 . "$(dirname "$0")/lib.sh"
 bench_workdir archway-bench
@@ -228,6 +234,7 @@ curl -sf "${auth[@]}" -d "{\"applicationId\":\"$tapp\",\"apiId\":\"$tid\",\"thro
 for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TTOKEN" "http://127.0.0.1:$GW/throttled/1.0/1k")" = 200 ] && break; sleep 0.02; done
 
 if [ "$MODE" = pinned ]; then . "$(dirname "$0")/pinned.sh"; exit 0; fi
+if [ "$MODE" = syscalls ]; then . "$(dirname "$0")/syscalls.sh"; exit 0; fi
 
 redis-server --port "$REDIS" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" --logfile "$work/redis.log" & pids+=($!)
 ARCHWAY_ADMIN_PASSWORD=bench "$ARCHWAY" serve --data-dir "$work/data" --ready-file "$work/ready2.json" \

@@ -91,7 +91,7 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
     }
     req.detach();  // the read buffer takes the body next
     const Relay r =
-        co_await read_body(client, client_buffer_, req_body_, w_.opts.max_transform_bytes, idle,
+        co_await read_body(client, ReadStart::kAttempt, client_buffer_, req_body_, w_.opts.max_transform_bytes, idle,
                            request_body, &call.bytes);
     if (r == Relay::kTooLarge) {
       call.sent_status = fault_status(payload_too_large(w_.opts.max_transform_bytes), x.fault);

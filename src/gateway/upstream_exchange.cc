@@ -8,6 +8,7 @@
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <charconv>
+#include <utility>
 
 #include "gateway/filters/endpoint_security.h"
 #include "gateway/filters/filters.h"
@@ -53,19 +54,19 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up,
   Relay sent = Relay::kOk;
   const auto sent_at = std::chrono::steady_clock::now();
   if (x.request_body) {
-    timed(up).arm(upstream_timeout);
-    const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_),
-                                                asio::buffer(*x.request_body)};
-    auto [wec, wn] = co_await asio::async_write(up, out, kTuple);
-    timed(up).settle(wec);
+    std::array<asio::const_buffer, 2> out{asio::buffer(head_out_), asio::buffer(*x.request_body)};
+    boost::system::error_code wec;
+    const auto rest = write_now(up, out, wec);
+    if (!wec && !rest.empty()) wec = co_await write_rest(up, rest, upstream_timeout);
     if (wec) sent = Relay::kWriteError;
   } else if (req_body_.done()) {  // no body: the head alone, without the relay's frame
-    timed(up).arm(upstream_timeout);
-    auto [wec, wn] = co_await asio::async_write(up, asio::buffer(head_out_), kTuple);
-    timed(up).settle(wec);
+    std::array<asio::const_buffer, 1> out{asio::buffer(head_out_)};
+    boost::system::error_code wec;
+    const auto rest = write_now(up, out, wec);
+    if (!wec && !rest.empty()) wec = co_await write_rest(up, rest, upstream_timeout);
     if (wec) sent = Relay::kWriteError;
   } else {
-    sent = co_await relay_body(client, client_buffer_, req_body_, up, head_out_,
+    sent = co_await relay_body(client, ReadStart::kAttempt, client_buffer_, req_body_, up, head_out_,
                                req_head_.framing == h1::Framing::kChunked, client_timeout,
                                upstream_timeout, &call.bytes);
   }
@@ -90,14 +91,14 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up,
   h1::Limits limits;
   limits.max_fields = h1::Head::kMaxFields;
   HeadRead hr;
+  // The first read cannot find the answer there yet: it waits for the socket to be readable.
+  ReadStart start = ReadStart::kAwaitAnswer;
   for (asio::mutable_buffer space;;) {
     hr.parsed = buffered_head(conn->buffer, kMaxUpstreamBuffer, space, [&](std::string_view in) {
       return h1::parse_response(in, up_head_, call.head, limits);
     });
     if (hr.parsed.status != h1::ParseStatus::kNeedMore) break;
-    timed(up).arm(upstream_timeout);
-    auto [ec, n] = co_await up.async_read_some(space, kTuple);
-    timed(up).settle(ec);
+    auto [ec, n] = co_await read_some(up, space, std::exchange(start, ReadStart::kInPlace), upstream_timeout);
     if ((hr.ec = ec)) break;
     conn->buffer.commit(n);
   }
@@ -174,7 +175,7 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up,
     co_return Exchange::kFailed;
   }
   call.sent_status = static_cast<unsigned>(res.status);
-  const Relay got = co_await relay_body(up, conn->buffer, up_body_, client, head_out_, rechunk,
+  const Relay got = co_await relay_body(up, ReadStart::kInPlace, conn->buffer, up_body_, client, head_out_, rechunk,
                                         upstream_timeout, client_timeout, &call.bytes);
   if (got != Relay::kOk) {
     // Mid-body failure: the status line is gone already, so the only honest signal is to close.
@@ -209,7 +210,7 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up,
   const std::size_t limit = only_cache ? w_.cache->max_entry_bytes() : w_.opts.max_transform_bytes;
   std::string body;
   const Relay got =
-      co_await read_body(up, conn->buffer, up_body_, limit, upstream_timeout, body, &call.bytes);
+      co_await read_body(up, ReadStart::kInPlace, conn->buffer, up_body_, limit, upstream_timeout, body, &call.bytes);
   if (got == Relay::kReadTimeout) {
     x.endpoint->health->record_failure(x.endpoint->failures, UpstreamFailure::kTimeout, 0,
                                        steady_millis());
@@ -260,10 +261,10 @@ asio::awaitable<Exchange> Session::buffered_response(Client& client, Up& up,
     co_return Exchange::kClientGone;
   }
   call.sent_status = static_cast<unsigned>(res.status);
-  timed(client).arm(ms(w_.opts.client_idle_timeout_ms));
-  const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_), asio::buffer(body)};
-  auto [wec, wn] = co_await asio::async_write(client, out, kTuple);
-  timed(client).settle(wec);
+  std::array<asio::const_buffer, 2> out{asio::buffer(head_out_), asio::buffer(body)};
+  boost::system::error_code wec;
+  const auto rest = write_now(client, out, wec);
+  if (!wec && !rest.empty()) wec = co_await write_rest(client, rest, ms(w_.opts.client_idle_timeout_ms));
   if (wec) co_return Exchange::kClientGone;
   co_return keep ? Exchange::kDone : Exchange::kClientGone;
 }

@@ -220,6 +220,36 @@ TEST_F(GatewayProxy, BackendClosingMidBodyClosesTheClientWithoutCrashing) {
   EXPECT_EQ(gw().get("/mid/1.0.0/status/200").status, 200);
 }
 
+// The backend's bytes and its FIN arrive together: reading on must find the end of the stream at
+// once, not wait out the endpoint's minute-long timeout (a 504).
+TEST_F(GatewayProxy, ABackendClosingInsideItsResponseHeadIs502AtOnce) {
+  const std::string body =
+      R"({"name":"MidHead","context":"/midhead","version":"1.0.0","endpointConfig":{"endpoint_type":"http",)"
+      R"("production_endpoints":{"url":")" + backend_->url() + R"(","config":{"actionDuration":"60000"}}},)"
+      R"("operations":[{"target":"/*","verb":"GET","authType":"None"}]})";
+  deployed_api(body, "/midhead/1.0.0/status/200");
+  auto c = gw();
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.get("/midhead/1.0.0/close-mid-head");
+    EXPECT_EQ(r.status, 502) << r.body;
+    EXPECT_EQ(c.get("/midhead/1.0.0/status/200").status, 200);
+  }
+}
+
+TEST_F(GatewayProxy, AConnectionTheBackendClosedRightAfterItsAnswerIsNotUsedIntoATimeout) {
+  const std::string body =
+      R"({"name":"AnsClose","context":"/ansclose","version":"1.0.0","endpointConfig":{"endpoint_type":"http",)"
+      R"("production_endpoints":{"url":")" + backend_->url() + R"(","config":{"actionDuration":"60000"}}},)"
+      R"("operations":[{"target":"/*","verb":"GET","authType":"None"}]})";
+  deployed_api(body, "/ansclose/1.0.0/status/200");
+  auto c = gw();
+  for (int i = 0; i < 6; ++i) {
+    auto r = c.get("/ansclose/1.0.0/answer-then-close");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "ok");
+  }
+}
+
 TEST_F(GatewayProxy, OversizedHeadersAre431AndBodiesAre413) {
   deployed_api(api_body("Lim", "/lim"), "/lim/1.0.0/x");
   std::string raw = "GET /lim/1.0.0/x HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'h') + "\r\n\r\n";

@@ -176,6 +176,14 @@ struct Backend::Impl {
         std::string raw = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n0123456789";
         co_await asio::async_write(sock, asio::buffer(raw), kTuple);
         co_return;
+      } else if (target == "/close-mid-head") {  // part of a head, then the connection closes
+        std::string raw = "HTTP/1.1 200 OK\r\nContent-Le";
+        co_await asio::async_write(sock, asio::buffer(raw), kTuple);
+        co_return;
+      } else if (target == "/answer-then-close") {  // a keep-alive answer, then the connection closes
+        std::string raw = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        co_await asio::async_write(sock, asio::buffer(raw), kTuple);
+        co_return;
       } else if (target.starts_with("/big/")) {
         res.body() = std::string(std::stoul(target.substr(5)), 'x');
       } else {

@@ -14,11 +14,15 @@
 #include <string>
 #include <optional>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 
 #include "common/problem.h"
 #include "gateway/mediation.h"
 #include "gateway/payload.h"
 #include "gateway/internal/frame_pool.h"
+#include "gateway/internal/socket_io.h"
 #include "gateway/read_buffer.h"
 #include "gateway/response_cache.h"
 #include "gateway/runtime_snapshot.h"
@@ -38,6 +42,36 @@ using ms = std::chrono::milliseconds;
 
 inline constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 inline constexpr std::size_t kChunk = 16 * 1024;
+
+// Reads into `space` from `s` under the `timeout` deadline, starting as `start` says (socket_io.h).
+template <class Stream>
+asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> read_some(Stream& s, asio::mutable_buffer space,
+                                                                              ReadStart start, ms timeout) {
+  if constexpr (std::is_same_v<Stream, TimedSocket>) {
+    if (start != ReadStart::kAttempt) {
+      boost::system::error_code ec;
+      if (start == ReadStart::kInPlace)
+        if (const std::size_t n = read_now(s, space, ec); n > 0 || ec) co_return std::tuple{ec, n};
+      timed(s).arm(timeout);
+      auto [rec, n] = co_await s.async_read_some(DrainingBuffer(space), kTuple);
+      timed(s).settle(rec);
+      co_return std::tuple{rec, n};
+    }
+  }
+  timed(s).arm(timeout);
+  auto [ec, n] = co_await s.async_read_some(space, kTuple);
+  timed(s).settle(ec);
+  co_return std::tuple{ec, n};
+}
+
+// The rest of a write the socket did not take at once (write_now), under the `timeout` deadline.
+template <class Stream>
+asio::awaitable<boost::system::error_code> write_rest(Stream& s, std::span<asio::const_buffer> rest, ms timeout) {
+  timed(s).arm(timeout);
+  auto [ec, n] = co_await asio::async_write(s, rest, kTuple);
+  timed(s).settle(ec);
+  co_return ec;
+}
 
 // Removes the hop-by-hop fields (RFC 9110 section 7.6.1), those Connection names included, and the
 // proxy's own credentials fields.
@@ -75,10 +109,10 @@ asio::awaitable<bool> write_response(Stream& s, unsigned version, int status, h1
   timed(s).answered.body_bytes = body.size();
   std::string out;
   if (!h1::write_response_head(out, static_cast<int>(version), status, {}, fields.view())) co_return false;
-  const std::array<asio::const_buffer, 2> bufs{asio::buffer(out), asio::buffer(body)};
-  timed(s).arm(std::chrono::seconds(10));
-  auto [ec, n] = co_await asio::async_write(s, bufs, kTuple);
-  timed(s).settle(ec);
+  std::array<asio::const_buffer, 2> bufs{asio::buffer(out), asio::buffer(body)};
+  boost::system::error_code ec;
+  const auto rest = write_now(s, bufs, ec);
+  if (!ec && !rest.empty()) ec = co_await write_rest(s, rest, std::chrono::seconds(10));
   co_return !ec;
 }
 
@@ -249,8 +283,9 @@ h1::ParseResult buffered_head(ReadBuffer& buf, std::size_t max_capacity, asio::m
 // they come. `rechunk`: the body goes out in the chunked coding, a chunk per piece decoded (the
 // backend's chunk extensions and trailers are not forwarded); else as bare bytes.
 template <class In, class Out>
-asio::awaitable<Relay> relay_body(In& in, ReadBuffer& buf, BodyReader& body, Out& out, std::string_view head,
-                                  bool rechunk, ms read_timeout, ms write_timeout, std::int64_t* counted) {
+asio::awaitable<Relay> relay_body(In& in, ReadStart start, ReadBuffer& buf, BodyReader& body, Out& out,
+                                  std::string_view head, bool rechunk, ms read_timeout, ms write_timeout,
+                                  std::int64_t* counted) {
   constexpr std::size_t kPieces = 8;
   static constexpr std::string_view kCrlf = "\r\n";
   static constexpr std::string_view kLastChunk = "0\r\n\r\n";
@@ -284,17 +319,15 @@ asio::awaitable<Relay> relay_body(In& in, ReadBuffer& buf, BodyReader& body, Out
     }
     if (done && rechunk) out_bufs[n++] = asio::buffer(kLastChunk);
     if (n > 0) {
-      timed(out).arm(write_timeout);
-      auto [wec, wn] = co_await asio::async_write(out, std::span<const asio::const_buffer>(out_bufs.data(), n), kTuple);
-      timed(out).settle(wec);
+      boost::system::error_code wec;
+      const auto rest = write_now(out, std::span<asio::const_buffer>(out_bufs.data(), n), wec);
+      if (!wec && !rest.empty()) wec = co_await write_rest(out, rest, write_timeout);
       if (wec) co_return Relay::kWriteError;
     }
     buf.consume(used);
     if (done) co_return Relay::kOk;
     if (used > 0) continue;  // more pieces may wait in the buffer
-    timed(in).arm(read_timeout);
-    auto [ec, got] = co_await in.async_read_some(buf.prepare(), kTuple);
-    timed(in).settle(ec);
+    auto [ec, got] = co_await read_some(in, buf.prepare(), start, read_timeout);
     if (ec) {
       if (ec == asio::error::eof && body.end_of_stream()) {
         done = true;
@@ -309,8 +342,8 @@ asio::awaitable<Relay> relay_body(In& in, ReadBuffer& buf, BodyReader& body, Out
 // Reads the rest of the body `body` finds in `in` (its first bytes already in `buf`) into `out`, at
 // most `limit` bytes: for the filters that read it whole.
 template <class In>
-asio::awaitable<Relay> read_body(In& in, ReadBuffer& buf, BodyReader& body, std::size_t limit, ms timeout,
-                                 std::string& out, std::int64_t* counted) {
+asio::awaitable<Relay> read_body(In& in, ReadStart start, ReadBuffer& buf, BodyReader& body, std::size_t limit,
+                                 ms timeout, std::string& out, std::int64_t* counted) {
   if (body.framing() == h1::Framing::kContentLength && body.announced() > limit) co_return Relay::kTooLarge;
   while (!body.done()) {
     std::size_t used = 0;
@@ -327,9 +360,7 @@ asio::awaitable<Relay> read_body(In& in, ReadBuffer& buf, BodyReader& body, std:
     } while (step.status == h1::BodyStatus::kData);
     buf.consume(used);
     if (step.status == h1::BodyStatus::kDone) break;
-    timed(in).arm(timeout);
-    auto [ec, got] = co_await in.async_read_some(buf.prepare(), kTuple);
-    timed(in).settle(ec);
+    auto [ec, got] = co_await read_some(in, buf.prepare(), start, timeout);
     if (ec) {
       if (ec == asio::error::eof && body.end_of_stream()) break;
       co_return ec == asio::error::timed_out ? Relay::kReadTimeout : Relay::kReadError;
