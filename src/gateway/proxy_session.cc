@@ -120,6 +120,7 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
             *r.match.op, req,         r.target,
             r.path,      r.query,     r.match.resource_offset,
             client_ip,   *client_addr};
+  call.began = began;
   call.endpoint = r.match.op->production;
   if (call.api.cors.enabled) {
     timed(client).cors = &call.api.cors;

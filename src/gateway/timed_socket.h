@@ -12,11 +12,11 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <time.h>
-
 #include <chrono>
 #include <memory>
 #include <string_view>
+
+#include "common/clock.h"
 
 namespace archway::gateway {
 
@@ -73,13 +73,7 @@ class TimedSocket : public boost::asio::ip::tcp::socket {
     bool expired = false;                                     // the deadline closed the socket
   };
 
-  // CLOCK_MONOTONIC (steady_clock's clock) as of the last tick: no time-stamp counter read.
-  static clock::time_point coarse_now() noexcept {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    return clock::time_point(std::chrono::duration_cast<clock::duration>(std::chrono::seconds(ts.tv_sec) +
-                                                                          std::chrono::nanoseconds(ts.tv_nsec)));
-  }
+  static clock::time_point coarse_now() noexcept { return common::steady_coarse_now(); }
 
   void schedule(clock::time_point t) {
     state_->scheduled = t;

@@ -1,5 +1,7 @@
 #include "gateway/upstream_pool.h"
 
+#include "common/clock.h"
+
 namespace archway::gateway {
 
 UpstreamPool::Idle* UpstreamPool::idle_for(const std::string& key, bool create) {
@@ -18,7 +20,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key) {
   Idle* idle = idle_for(key, false);
   if (!idle) return nullptr;
   auto& v = *idle;
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = common::steady_coarse_now();  // ages are seconds long
   while (!v.empty()) {
     auto c = std::move(v.back());
     v.pop_back();
@@ -31,7 +33,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key) {
 void UpstreamPool::put(std::unique_ptr<UpstreamConnection> conn) {
   auto& v = *idle_for(conn->key, true);
   if (v.size() >= max_idle_) return;  // dropping closes the socket
-  conn->idle_since = std::chrono::steady_clock::now();
+  conn->idle_since = common::steady_coarse_now();
   v.push_back(std::move(conn));
   idle_count_.store(idle_count_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "common/clock.h"
 #include "gateway/filters/filters.h"
 #include "gateway/internal/worker.h"
 #include "gateway/mediation.h"
@@ -90,7 +91,7 @@ class Throttle final : public Filter {
     }
     tr.backend_tps = tr.sandbox ? api.max_tps_sandbox : api.max_tps_production;
     const std::int64_t now_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+        std::chrono::duration_cast<std::chrono::milliseconds>(call.began.time_since_epoch()).count();
     call.throttle = throttler->admit(call.snapshot.policies(), tr, now_ms);
     const traffic::Decision& t = call.throttle;
     WorkerCounters& counters = call.worker.metrics->worker(call.worker.index);
@@ -108,7 +109,7 @@ class Throttle final : public Filter {
   void on_complete(Call& call) const override {
     if (!call.forwarded || call.throttle.meters.empty() || call.bytes == 0) return;
     const std::int64_t now_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+        std::chrono::duration_cast<std::chrono::milliseconds>(common::steady_coarse_now().time_since_epoch()).count();
     call.worker.opts.throttler->record_bytes(call.throttle, call.bytes, now_ms);
   }
 };
