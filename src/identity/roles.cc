@@ -17,8 +17,8 @@ struct RoleScopes {
 const std::vector<RoleScopes>& table() {
   static const std::vector<RoleScopes> kTable = {
       {domain::kRoleAdmin, {kScopeApiView, kScopeApiCreate, kScopeApiPublish, kScopeSubscribe, kScopeAdmin,
-                             kScopeServiceView, kScopeServiceWrite, kScopeApiImportExport, kScopeSharedScopeManage,
-                             kScopeScopeManage, kScopeCommentWrite}},
+                             kScopeServiceView, kScopeServiceWrite, kScopeApiImportExport, kScopeAppImportExport,
+                             kScopeSharedScopeManage, kScopeScopeManage, kScopeCommentWrite}},
       {domain::kRoleCreator, {kScopeApiView, kScopeApiCreate, kScopeServiceView, kScopeServiceWrite,
                               kScopeApiImportExport, kScopeSharedScopeManage, kScopeCommentWrite}},
       {domain::kRolePublisher, {kScopeApiView, kScopeApiPublish, kScopeServiceView, kScopeCommentWrite}},
@@ -30,9 +30,9 @@ const std::vector<RoleScopes>& table() {
 
 const std::vector<std::string_view>& system_scope_names() {
   static const std::vector<std::string_view> kNames = {
-      kScopeAdmin,     kScopeApiCreate,   kScopeApiImportExport,   kScopeApiPublish,  kScopeApiView,
-      kScopeCommentWrite, kScopeScopeManage, kScopeSharedScopeManage, kScopeSubscribe, kScopeServiceView,
-      kScopeServiceWrite};
+      kScopeAdmin,        kScopeApiCreate,   kScopeApiImportExport,   kScopeApiPublish, kScopeApiView,
+      kScopeAppImportExport, kScopeCommentWrite, kScopeScopeManage, kScopeSharedScopeManage, kScopeSubscribe,
+      kScopeServiceView,  kScopeServiceWrite};
   return kNames;
 }
 

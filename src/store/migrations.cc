@@ -679,6 +679,11 @@ CREATE TABLE api_access_roles (
 );
 )sql"},
       {30, "application attributes, server settings (the Publisher's linter custom rules), platform gateways", kMigration30},
+      {31, "apim:app_import_export held by admin", R"sql(
+-- apim:app_import_export (the DevPortal's application export and import) held by admin, so an
+-- admin's token can carry it as in the product (no role held it: only HTTP Basic reached those routes).
+INSERT INTO system_scope_roles (scope, role) VALUES ('apim:app_import_export', 'admin');
+)sql"},
   };
   return kMigrations;
 }

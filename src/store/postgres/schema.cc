@@ -606,6 +606,11 @@ const std::vector<Migration>& postgres_migrations() {
       {29, "the schema of SQLite migrations 1-29: users, APIs, applications, keys, subscriptions, policies, "
            "documents, comments, environments, certificates, workflows, change log", kSchema29},
       {30, "application attributes, server settings (the Publisher's linter custom rules), platform gateways", kSchema30},
+      {31, "apim:app_import_export held by admin", R"sql(
+-- apim:app_import_export (the DevPortal's application export and import) held by admin, so an
+-- admin's token can carry it as in the product (no role held it: only HTTP Basic reached those routes).
+INSERT INTO system_scope_roles (scope, role) VALUES ('apim:app_import_export', 'admin');
+)sql"},
   };
   return kMigrations;
 }
