@@ -4,12 +4,10 @@ import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@shared/api/client';
 import { notifySuccess } from '@shared/components/forms';
-import { QueryState } from '@shared/components/QueryState';
-import { keys, paths, useList } from '../api/admin';
+import { keys, paths } from '../api/admin';
 import type { ApiCategory } from '../api/types';
-import { ConfirmDelete, FormModal, RowActions, useDialog } from '../components/dialogs';
-import { CreateButton, ListTable, PageHeader } from '../components/ListLayout';
-import { usePagedSearch } from '../components/paging';
+import { CollectionPage } from '../components/CollectionPage';
+import { RowActions } from '../components/dialogs';
 import { reportAdminError } from '../components/serverErrors';
 
 export function validateCategory(v: { name: string; description: string }): Record<string, string> {
@@ -76,84 +74,48 @@ export function CategoryForm({ category, onDone }: { category?: ApiCategory; onD
 }
 
 export function CategoriesPage() {
-  const query = useList<ApiCategory>(keys.categories, paths.categories);
-  const client = useQueryClient();
-  const dialog = useDialog<ApiCategory>();
-  const paged = usePagedSearch(query.data?.list, (c) => `${c.name} ${c.description}`);
-  const { state } = dialog;
   return (
-    <Stack>
-      <PageHeader
-        title="API categories"
-        description="Groups of APIs that developers browse by in the Developer Portal. A category an API is in cannot be deleted."
-        action={<CreateButton label="Create category" onClick={dialog.create} />}
-      />
-      <QueryState query={query} label="Loading categories">
-        {() => (
-          <ListTable
-            paged={paged}
-            searchLabel="Search categories"
-            empty="No categories yet."
-            minWidth={480}
-            head={
-              <>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Description</Table.Th>
-                <Table.Th>APIs</Table.Th>
-                <Table.Th>
-                  <Text size="sm" fw={700} ta="right">
-                    Actions
-                  </Text>
-                </Table.Th>
-              </>
-            }
-          >
-            {paged.items.map((c) => (
-              <Table.Tr key={c.id}>
-                <Table.Td fw={500}>{c.name}</Table.Td>
-                <Table.Td>
-                  <Text size="sm" lineClamp={2}>
-                    {c.description}
-                  </Text>
-                </Table.Td>
-                <Table.Td>{c.numberOfAPIs ?? 0}</Table.Td>
-                <Table.Td>
-                  <RowActions
-                    name={`category ${c.name}`}
-                    onEdit={() => dialog.edit(c)}
-                    onDelete={() => dialog.remove(c)}
-                  />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </ListTable>
-        )}
-      </QueryState>
-      <FormModal
-        opened={state.mode === 'create' || state.mode === 'edit'}
-        onClose={dialog.close}
-        title={state.mode === 'edit' ? `Edit category ${state.item.name}` : 'Create category'}
-      >
-        {(state.mode === 'create' || state.mode === 'edit') && (
-          <CategoryForm category={state.mode === 'edit' ? state.item : undefined} onDone={dialog.close} />
-        )}
-      </FormModal>
-      {state.mode === 'delete' && (
-        <ConfirmDelete
-          opened
-          what={`category ${state.item.name}`}
-          consequence={
-            (state.item.numberOfAPIs ?? 0) > 0
-              ? `${state.item.numberOfAPIs} API(s) are in it: the server will refuse until they leave it.`
-              : undefined
-          }
-          onClose={dialog.close}
-          onDelete={async () => {
-            await api(`${paths.categories}/${state.item.id}`, { method: 'DELETE' });
-            await client.invalidateQueries({ queryKey: keys.categories });
-          }}
-        />
+    <CollectionPage<ApiCategory>
+      collection={{ key: keys.categories, path: paths.categories }}
+      itemPath={(c) => `${paths.categories}/${c.id}`}
+      title="API categories"
+      description="Groups of APIs that developers browse by in the Developer Portal. A category an API is in cannot be deleted."
+      createLabel="Create category"
+      loadingLabel="Loading categories"
+      searchLabel="Search categories"
+      searchText={(c) => `${c.name} ${c.description}`}
+      empty="No categories yet."
+      minWidth={480}
+      head={
+        <>
+          <Table.Th>Name</Table.Th>
+          <Table.Th>Description</Table.Th>
+          <Table.Th>APIs</Table.Th>
+        </>
+      }
+      rowKey={(c) => c.id}
+      cells={(c) => (
+        <>
+          <Table.Td fw={500}>{c.name}</Table.Td>
+          <Table.Td>
+            <Text size="sm" lineClamp={2}>
+              {c.description}
+            </Text>
+          </Table.Td>
+          <Table.Td>{c.numberOfAPIs ?? 0}</Table.Td>
+        </>
       )}
-    </Stack>
+      actions={(c, open) => (
+        <RowActions name={`category ${c.name}`} onEdit={open.edit} onDelete={open.remove} />
+      )}
+      editTitle={(c) => `Edit category ${c.name}`}
+      form={(c, close) => <CategoryForm category={c} onDone={close} />}
+      deleteWhat={(c) => `category ${c.name}`}
+      deleteConsequence={(c) =>
+        (c.numberOfAPIs ?? 0) > 0
+          ? `${c.numberOfAPIs} API(s) are in it: the server will refuse until they leave it.`
+          : undefined
+      }
+    />
   );
 }

@@ -21,13 +21,11 @@ import { IconRefresh } from '@tabler/icons-react';
 import { api } from '@shared/api/client';
 import { CopyField } from '@shared/components/CopyField';
 import { notifySuccess } from '@shared/components/forms';
-import { QueryState } from '@shared/components/QueryState';
 import { ShownOnce } from '@shared/components/ShownOnce';
-import { keys, paths, useList } from '../api/admin';
+import { keys, paths } from '../api/admin';
 import type { PlatformGateway, RegisteredGateway } from '../api/types';
-import { ConfirmDelete, FormModal, RowActions, useDialog } from '../components/dialogs';
-import { CreateButton, ListTable, PageHeader } from '../components/ListLayout';
-import { usePagedSearch } from '../components/paging';
+import { CollectionPage } from '../components/CollectionPage';
+import { ConfirmDelete, RowActions } from '../components/dialogs';
 import { reportAdminError } from '../components/serverErrors';
 
 interface GatewayValues {
@@ -193,94 +191,80 @@ function permissionsText(g: PlatformGateway) {
 }
 
 export function GatewaysPage() {
-  const query = useList<PlatformGateway>(keys.gateways, paths.gateways);
   const client = useQueryClient();
-  const dialog = useDialog<PlatformGateway>();
   const [token, setToken] = useState<RegisteredGateway | null>(null);
   const [regenerate, setRegenerate] = useState<PlatformGateway | null>(null);
-  const paged = usePagedSearch(
-    query.data?.list,
-    (g) => `${g.name} ${g.displayName ?? ''} ${g.description ?? ''} ${g.vhost ?? ''}`,
-  );
-  const { state } = dialog;
   return (
-    <Stack>
-      <PageHeader
-        title="Gateways"
-        description="Remote gateways registered with a token of their own: a gateway started with its token as cluster.gateway_token pulls its configuration from this control plane. Deleting a gateway or regenerating its token shuts the old token out at once."
-        action={<CreateButton label="Register gateway" onClick={dialog.create} />}
-      />
-      <QueryState query={query} label="Loading gateways">
-        {() => (
-          <ListTable
-            paged={paged}
-            searchLabel="Search gateways"
-            empty="No gateways registered yet."
-            head={
-              <>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>URL</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Visible to</Table.Th>
-                <Table.Th>Registered</Table.Th>
-                <Table.Th>
-                  <Text size="sm" fw={700} ta="right">
-                    Actions
-                  </Text>
-                </Table.Th>
-              </>
-            }
+    <CollectionPage<PlatformGateway>
+      collection={{ key: keys.gateways, path: paths.gateways }}
+      itemPath={(g) => paths.gateway(g.id)}
+      title="Gateways"
+      description="Remote gateways registered with a token of their own: a gateway started with its token as cluster.gateway_token pulls its configuration from this control plane. Deleting a gateway or regenerating its token shuts the old token out at once."
+      createLabel="Register gateway"
+      loadingLabel="Loading gateways"
+      searchLabel="Search gateways"
+      searchText={(g) => `${g.name} ${g.displayName ?? ''} ${g.description ?? ''} ${g.vhost ?? ''}`}
+      empty="No gateways registered yet."
+      head={
+        <>
+          <Table.Th>Name</Table.Th>
+          <Table.Th>URL</Table.Th>
+          <Table.Th>Status</Table.Th>
+          <Table.Th>Visible to</Table.Th>
+          <Table.Th>Registered</Table.Th>
+        </>
+      }
+      rowKey={(g) => g.id}
+      cells={(g) => (
+        <>
+          <Table.Td>
+            <Text size="sm" fw={500}>
+              {g.displayName && g.displayName !== g.name ? `${g.displayName} (${g.name})` : g.name}
+            </Text>
+            {g.description && (
+              <Text size="xs" c="dimmed" lineClamp={2}>
+                {g.description}
+              </Text>
+            )}
+          </Table.Td>
+          <Table.Td style={{ wordBreak: 'break-all' }}>{g.vhost ?? '—'}</Table.Td>
+          <Table.Td>
+            <Badge variant="dot" color={g.isActive ? 'teal' : 'gray'}>
+              {g.isActive ? 'Active' : 'Not seen'}
+            </Badge>
+          </Table.Td>
+          <Table.Td>{permissionsText(g)}</Table.Td>
+          <Table.Td>{g.createdAt ? dayjs(g.createdAt).format('YYYY-MM-DD HH:mm') : '—'}</Table.Td>
+        </>
+      )}
+      actions={(g, open) => (
+        <RowActions name={`gateway ${g.name}`} onDelete={open.remove}>
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            leftSection={<IconRefresh size={14} />}
+            aria-label={`Regenerate the token of gateway ${g.name}`}
+            onClick={() => setRegenerate(g)}
           >
-            {paged.items.map((g) => (
-              <Table.Tr key={g.id}>
-                <Table.Td>
-                  <Text size="sm" fw={500}>
-                    {g.displayName && g.displayName !== g.name ? `${g.displayName} (${g.name})` : g.name}
-                  </Text>
-                  {g.description && (
-                    <Text size="xs" c="dimmed" lineClamp={2}>
-                      {g.description}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td style={{ wordBreak: 'break-all' }}>{g.vhost ?? '—'}</Table.Td>
-                <Table.Td>
-                  <Badge variant="dot" color={g.isActive ? 'teal' : 'gray'}>
-                    {g.isActive ? 'Active' : 'Not seen'}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>{permissionsText(g)}</Table.Td>
-                <Table.Td>{g.createdAt ? dayjs(g.createdAt).format('YYYY-MM-DD HH:mm') : '—'}</Table.Td>
-                <Table.Td>
-                  <RowActions name={`gateway ${g.name}`} onDelete={() => dialog.remove(g)}>
-                    <Button
-                      size="compact-xs"
-                      variant="subtle"
-                      leftSection={<IconRefresh size={14} />}
-                      aria-label={`Regenerate the token of gateway ${g.name}`}
-                      onClick={() => setRegenerate(g)}
-                    >
-                      Token
-                    </Button>
-                  </RowActions>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </ListTable>
-        )}
-      </QueryState>
-      <FormModal opened={state.mode === 'create'} onClose={dialog.close} title="Register gateway">
-        {state.mode === 'create' && (
-          <RegisterGatewayForm
-            onCancel={dialog.close}
-            onRegistered={(g) => {
-              dialog.close();
-              notifySuccess(`Registered gateway ${g.name}`);
-              setToken(g);
-            }}
-          />
-        )}
-      </FormModal>
+            Token
+          </Button>
+        </RowActions>
+      )}
+      form={(_, close) => (
+        <RegisterGatewayForm
+          onCancel={close}
+          onRegistered={(g) => {
+            close();
+            notifySuccess(`Registered gateway ${g.name}`);
+            setToken(g);
+          }}
+        />
+      )}
+      deleteWhat={(g) => `gateway ${g.name}`}
+      deleteConsequence={() =>
+        'Its registration token stops working at once; the gateway can no longer pull its configuration.'
+      }
+    >
       {token && <TokenDialog gateway={token} onClose={() => setToken(null)} />}
       {regenerate && (
         <ConfirmDelete
@@ -299,18 +283,6 @@ export function GatewaysPage() {
           }}
         />
       )}
-      {state.mode === 'delete' && (
-        <ConfirmDelete
-          opened
-          what={`gateway ${state.item.name}`}
-          consequence="Its registration token stops working at once; the gateway can no longer pull its configuration."
-          onClose={dialog.close}
-          onDelete={async () => {
-            await api(paths.gateway(state.item.id), { method: 'DELETE' });
-            await client.invalidateQueries({ queryKey: keys.gateways });
-          }}
-        />
-      )}
-    </Stack>
+    </CollectionPage>
   );
 }

@@ -1,15 +1,13 @@
 // Deny policies: requests matching one (an API, application, user, IP or IP range) are refused
 // by the gateway with 403. Enable or disable in place, create, delete.
-import { Badge, Stack, Switch, Table, Text } from '@mantine/core';
+import { Badge, Switch, Table } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@shared/api/client';
 import { notifyError } from '@shared/components/forms';
-import { QueryState } from '@shared/components/QueryState';
-import { keys, paths, useList } from '../../api/admin';
+import { keys, paths } from '../../api/admin';
 import type { DenyPolicy } from '../../api/types';
-import { ConfirmDelete, FormModal, RowActions, useDialog } from '../../components/dialogs';
-import { CreateButton, ListTable, PageHeader } from '../../components/ListLayout';
-import { usePagedSearch } from '../../components/paging';
+import { CollectionPage } from '../../components/CollectionPage';
+import { RowActions } from '../../components/dialogs';
 import { DENY_TYPES, DenyPolicyForm } from './DenyPolicyForm';
 
 export function denyValueText(p: DenyPolicy): string {
@@ -45,73 +43,41 @@ function StatusSwitch({ policy }: { policy: DenyPolicy }) {
 }
 
 export function DenyPoliciesPage() {
-  const query = useList<DenyPolicy>(keys.denyPolicies, paths.denyPolicies);
-  const client = useQueryClient();
-  const dialog = useDialog<DenyPolicy>();
-  const paged = usePagedSearch(
-    query.data?.list,
-    (p) => `${p.conditionType} ${typeLabel(p.conditionType)} ${denyValueText(p)}`,
-  );
-  const { state } = dialog;
   return (
-    <Stack>
-      <PageHeader
-        title="Deny policies"
-        description="Requests to an API context, from an application, a user, an IP address or range are refused (403) while a policy is enforced."
-        action={<CreateButton label="Create deny policy" onClick={dialog.create} />}
-      />
-      <QueryState query={query} label="Loading deny policies">
-        {() => (
-          <ListTable
-            paged={paged}
-            searchLabel="Search deny policies"
-            empty="No deny policies: nothing is blocked."
-            minWidth={520}
-            head={
-              <>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Blocks</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>
-                  <Text size="sm" fw={700} ta="right">
-                    Actions
-                  </Text>
-                </Table.Th>
-              </>
-            }
-          >
-            {paged.items.map((p) => (
-              <Table.Tr key={p.conditionId}>
-                <Table.Td>
-                  <Badge variant="default">{typeLabel(p.conditionType)}</Badge>
-                </Table.Td>
-                <Table.Td style={{ wordBreak: 'break-all' }}>{denyValueText(p)}</Table.Td>
-                <Table.Td>
-                  <StatusSwitch policy={p} />
-                </Table.Td>
-                <Table.Td>
-                  <RowActions name={`deny policy ${denyValueText(p)}`} onDelete={() => dialog.remove(p)} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </ListTable>
-        )}
-      </QueryState>
-      <FormModal opened={state.mode === 'create'} onClose={dialog.close} title="Create deny policy">
-        {state.mode === 'create' && <DenyPolicyForm onDone={dialog.close} />}
-      </FormModal>
-      {state.mode === 'delete' && (
-        <ConfirmDelete
-          opened
-          what={`the deny policy on ${typeLabel(state.item.conditionType)} ${denyValueText(state.item)}`}
-          consequence="Requests it blocks are let through again."
-          onClose={dialog.close}
-          onDelete={async () => {
-            await api(paths.denyPolicy(state.item.conditionId!), { method: 'DELETE' });
-            await client.invalidateQueries({ queryKey: keys.denyPolicies });
-          }}
-        />
+    <CollectionPage<DenyPolicy>
+      collection={{ key: keys.denyPolicies, path: paths.denyPolicies }}
+      itemPath={(p) => paths.denyPolicy(p.conditionId!)}
+      title="Deny policies"
+      description="Requests to an API context, from an application, a user, an IP address or range are refused (403) while a policy is enforced."
+      createLabel="Create deny policy"
+      loadingLabel="Loading deny policies"
+      searchLabel="Search deny policies"
+      searchText={(p) => `${p.conditionType} ${typeLabel(p.conditionType)} ${denyValueText(p)}`}
+      empty="No deny policies: nothing is blocked."
+      minWidth={520}
+      head={
+        <>
+          <Table.Th>Type</Table.Th>
+          <Table.Th>Blocks</Table.Th>
+          <Table.Th>Status</Table.Th>
+        </>
+      }
+      rowKey={(p) => p.conditionId}
+      cells={(p) => (
+        <>
+          <Table.Td>
+            <Badge variant="default">{typeLabel(p.conditionType)}</Badge>
+          </Table.Td>
+          <Table.Td style={{ wordBreak: 'break-all' }}>{denyValueText(p)}</Table.Td>
+          <Table.Td>
+            <StatusSwitch policy={p} />
+          </Table.Td>
+        </>
       )}
-    </Stack>
+      actions={(p, open) => <RowActions name={`deny policy ${denyValueText(p)}`} onDelete={open.remove} />}
+      form={(_, close) => <DenyPolicyForm onDone={close} />}
+      deleteWhat={(p) => `the deny policy on ${typeLabel(p.conditionType)} ${denyValueText(p)}`}
+      deleteConsequence={() => 'Requests it blocks are let through again.'}
+    />
   );
 }

@@ -1,13 +1,9 @@
 // A level's throttling policies: a searchable list, create, edit and delete.
-import { Badge, Stack, Table, Text } from '@mantine/core';
-import { api } from '@shared/api/client';
-import { QueryState } from '@shared/components/QueryState';
-import { useQueryClient } from '@tanstack/react-query';
-import { keys, paths, useList } from '../../api/admin';
+import { Badge, Table, Text } from '@mantine/core';
+import { keys, paths } from '../../api/admin';
 import type { AnyPolicy, BurstLimit, PolicyLevel, TierPermissions } from '../../api/types';
-import { ConfirmDelete, FormModal, RowActions, useDialog } from '../../components/dialogs';
-import { CreateButton, ListTable, PageHeader } from '../../components/ListLayout';
-import { usePagedSearch } from '../../components/paging';
+import { CollectionPage } from '../../components/CollectionPage';
+import { RowActions } from '../../components/dialogs';
 import { describeLimit } from './model';
 import { PolicyForm } from './PolicyForm';
 
@@ -53,133 +49,94 @@ export function describePermissions(p: TierPermissions | null | undefined) {
 
 export function PoliciesPage({ level }: { level: PolicyLevel }) {
   const meta = LEVELS[level];
-  const query = useList<AnyPolicy>(keys.policies(level), paths.policies(level));
-  const client = useQueryClient();
-  const dialog = useDialog<AnyPolicy>();
-  const paged = usePagedSearch(
-    query.data?.list,
-    (p) => `${p.policyName} ${p.displayName ?? ''} ${p.description ?? ''}`,
-  );
-  const { state } = dialog;
   return (
-    <Stack>
-      <PageHeader
-        title={meta.title}
-        description={meta.description}
-        action={<CreateButton label={`Create ${meta.one}`} onClick={dialog.create} />}
-      />
-      <QueryState query={query} label={`Loading ${meta.title.toLowerCase()}`}>
-        {() => (
-          <ListTable
-            paged={paged}
-            searchLabel={`Search ${meta.title.toLowerCase()}`}
-            empty={`No ${meta.title.toLowerCase()} yet.`}
-            head={
-              <>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Quota</Table.Th>
-                {level !== 'advanced' && <Table.Th>Burst</Table.Th>}
-                {level === 'subscription' && <Table.Th>Billing</Table.Th>}
-                {level === 'subscription' && <Table.Th>Who may subscribe</Table.Th>}
-                {level === 'subscription' && <Table.Th>Subscriber count</Table.Th>}
-                {level === 'advanced' && <Table.Th>Conditional groups</Table.Th>}
-                <Table.Th>
-                  <Text size="sm" fw={700} ta="right">
-                    Actions
+    <CollectionPage<AnyPolicy>
+      collection={{ key: keys.policies(level), path: paths.policies(level) }}
+      itemPath={(p) => `${paths.policies(level)}/${p.policyId}`}
+      title={meta.title}
+      description={meta.description}
+      createLabel={`Create ${meta.one}`}
+      loadingLabel={`Loading ${meta.title.toLowerCase()}`}
+      searchLabel={`Search ${meta.title.toLowerCase()}`}
+      searchText={(p) => `${p.policyName} ${p.displayName ?? ''} ${p.description ?? ''}`}
+      empty={`No ${meta.title.toLowerCase()} yet.`}
+      head={
+        <>
+          <Table.Th>Name</Table.Th>
+          <Table.Th>Quota</Table.Th>
+          {level !== 'advanced' && <Table.Th>Burst</Table.Th>}
+          {level === 'subscription' && <Table.Th>Billing</Table.Th>}
+          {level === 'subscription' && <Table.Th>Who may subscribe</Table.Th>}
+          {level === 'subscription' && <Table.Th>Subscriber count</Table.Th>}
+          {level === 'advanced' && <Table.Th>Conditional groups</Table.Th>}
+        </>
+      }
+      rowKey={(p) => p.policyId ?? p.policyName}
+      cells={(p) => (
+        <>
+          <Table.Td>
+            <Text size="sm" fw={500}>
+              {p.displayName && p.displayName !== p.policyName
+                ? `${p.displayName} (${p.policyName})`
+                : p.policyName}
+            </Text>
+            {p.description && (
+              <Text size="xs" c="dimmed" lineClamp={2}>
+                {p.description}
+              </Text>
+            )}
+          </Table.Td>
+          <Table.Td>{quotaOf(p)}</Table.Td>
+          {level === 'application' && (
+            <Table.Td>{'burstLimit' in p ? describeBurst(p.burstLimit) : '—'}</Table.Td>
+          )}
+          {'billingPlan' in p && (
+            <>
+              <Table.Td>{describeBurst(p)}</Table.Td>
+              <Table.Td>
+                <Badge variant="dot" color={p.billingPlan === 'COMMERCIAL' ? 'grape' : 'gray'}>
+                  {p.billingPlan}
+                </Badge>
+                {!p.stopOnQuotaReach && (
+                  <Text size="xs" c="dimmed">
+                    continues past quota
                   </Text>
-                </Table.Th>
-              </>
-            }
-          >
-            {paged.items.map((p) => (
-              <Table.Tr key={p.policyId ?? p.policyName}>
-                <Table.Td>
-                  <Text size="sm" fw={500}>
-                    {p.displayName && p.displayName !== p.policyName
-                      ? `${p.displayName} (${p.policyName})`
-                      : p.policyName}
+                )}
+                {p.customAttributes?.length ? (
+                  <Text size="xs" c="dimmed">
+                    {p.customAttributes.map((a) => `${a.name}: ${a.value}`).join(', ')}
                   </Text>
-                  {p.description && (
-                    <Text size="xs" c="dimmed" lineClamp={2}>
-                      {p.description}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>{quotaOf(p)}</Table.Td>
-                {level === 'application' && (
-                  <Table.Td>{'burstLimit' in p ? describeBurst(p.burstLimit) : '—'}</Table.Td>
-                )}
-                {'billingPlan' in p && (
-                  <>
-                    <Table.Td>{describeBurst(p)}</Table.Td>
-                    <Table.Td>
-                      <Badge variant="dot" color={p.billingPlan === 'COMMERCIAL' ? 'grape' : 'gray'}>
-                        {p.billingPlan}
-                      </Badge>
-                      {!p.stopOnQuotaReach && (
-                        <Text size="xs" c="dimmed">
-                          continues past quota
-                        </Text>
-                      )}
-                      {p.customAttributes?.length ? (
-                        <Text size="xs" c="dimmed">
-                          {p.customAttributes.map((a) => `${a.name}: ${a.value}`).join(', ')}
-                        </Text>
-                      ) : null}
-                    </Table.Td>
-                    <Table.Td>{describePermissions(p.permissions)}</Table.Td>
-                    <Table.Td>{p.subscriberCount ?? '—'}</Table.Td>
-                  </>
-                )}
-                {'conditionalGroups' in p && <Table.Td>{p.conditionalGroups.length || '—'}</Table.Td>}
-                <Table.Td>
-                  {isUnlimited(p) ? (
-                    <Text size="xs" c="dimmed" ta="right">
-                      built in
-                    </Text>
-                  ) : (
-                    <RowActions
-                      name={p.policyName}
-                      onEdit={() => dialog.edit(p)}
-                      onDelete={
-                        level === 'subscription' && p.policyName === 'Unauthenticated'
-                          ? undefined
-                          : () => dialog.remove(p)
-                      }
-                    />
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </ListTable>
-        )}
-      </QueryState>
-      <FormModal
-        opened={state.mode === 'create' || state.mode === 'edit'}
-        onClose={dialog.close}
-        title={state.mode === 'edit' ? `Edit ${meta.one} ${state.item.policyName}` : `Create ${meta.one}`}
-        size={level === 'advanced' ? 'xl' : 'lg'}
-      >
-        {(state.mode === 'create' || state.mode === 'edit') && (
-          <PolicyForm
-            level={level}
-            policy={state.mode === 'edit' ? state.item : undefined}
-            onDone={dialog.close}
-          />
-        )}
-      </FormModal>
-      {state.mode === 'delete' && (
-        <ConfirmDelete
-          opened
-          what={`${meta.one} ${state.item.policyName}`}
-          consequence="A policy in use (offered by an API, chosen by an application or a subscription) cannot be deleted; the server says where it is used."
-          onClose={dialog.close}
-          onDelete={async () => {
-            await api(`${paths.policies(level)}/${state.item.policyId}`, { method: 'DELETE' });
-            await client.invalidateQueries({ queryKey: keys.policies(level) });
-          }}
-        />
+                ) : null}
+              </Table.Td>
+              <Table.Td>{describePermissions(p.permissions)}</Table.Td>
+              <Table.Td>{p.subscriberCount ?? '—'}</Table.Td>
+            </>
+          )}
+          {'conditionalGroups' in p && <Table.Td>{p.conditionalGroups.length || '—'}</Table.Td>}
+        </>
       )}
-    </Stack>
+      actions={(p, open) =>
+        isUnlimited(p) ? (
+          <Text size="xs" c="dimmed" ta="right">
+            built in
+          </Text>
+        ) : (
+          <RowActions
+            name={p.policyName}
+            onEdit={open.edit}
+            onDelete={
+              level === 'subscription' && p.policyName === 'Unauthenticated' ? undefined : open.remove
+            }
+          />
+        )
+      }
+      editTitle={(p) => `Edit ${meta.one} ${p.policyName}`}
+      formSize={level === 'advanced' ? 'xl' : 'lg'}
+      form={(p, close) => <PolicyForm level={level} policy={p} onDone={close} />}
+      deleteWhat={(p) => `${meta.one} ${p.policyName}`}
+      deleteConsequence={() =>
+        'A policy in use (offered by an API, chosen by an application or a subscription) cannot be deleted; the server says where it is used.'
+      }
+    />
   );
 }
