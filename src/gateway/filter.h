@@ -16,7 +16,6 @@
 //   on_complete       once the exchange is over, whatever its outcome (counters, statistics).
 // Bodies nobody reads stream through the session without being held.
 #include <boost/asio/awaitable.hpp>
-#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -90,8 +89,6 @@ struct Call {
   // The API key sent in the `apikey` query parameter (decoded), when no apikey header came: it
   // authenticated the call and is left out of the query forwarded to the backend.
   std::string query_api_key;
-  // When the request's head was read (the session's one clock read for it): "now" for the filters.
-  std::chrono::steady_clock::time_point began{};
 };
 
 enum class Flow { kNext, kAnswer };

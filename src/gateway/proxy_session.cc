@@ -5,6 +5,9 @@
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 
+#include <tuple>
+#include <utility>
+
 #include "gateway/internal/answers.h"
 #include "gateway/internal/request_routing.h"
 #include "gateway/internal/session.h"
@@ -36,16 +39,26 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
     // Read a request head. A malformed one, or framing two parsers could read differently
     // (smuggling), is refused and the connection closed; a client that goes away or idles out is
     // just let go.
+    // The first read follows the previous response: a draining read (socket_io.h); the rest of a
+    // head that came in pieces is read in place first.
     HeadRead hr;
+    bool after_write = true;
     for (asio::mutable_buffer space;;) {
       hr.parsed =
           buffered_head(client_buffer_, max_buffer, space, [this, &limits](std::string_view in) {
             return h1::parse_request(in, req_head_, limits);
           });
       if (hr.parsed.status != h1::ParseStatus::kNeedMore) break;
-      timed(client).arm(ms(w_.opts.client_idle_timeout_ms));
-      auto [ec, n] = co_await client.async_read_some(space, kTuple);
-      timed(client).settle(ec);
+      const ms idle(w_.opts.client_idle_timeout_ms);
+      boost::system::error_code ec;
+      std::size_t n = 0;
+      if (std::exchange(after_write, false)) {
+        timed(client).arm(idle);
+        std::tie(ec, n) = co_await read_after_write(client, space);
+        timed(client).settle(ec);
+      } else {
+        std::tie(ec, n) = co_await read_some(client, space, ReadStart::kInPlace, idle);
+      }
       if ((hr.ec = ec)) break;
       client_buffer_.commit(n);
     }
@@ -120,7 +133,6 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
             *r.match.op, req,         r.target,
             r.path,      r.query,     r.match.resource_offset,
             client_ip,   *client_addr};
-  call.began = began;
   call.endpoint = r.match.op->production;
   if (call.api.cors.enabled) {
     timed(client).cors = &call.api.cors;
@@ -169,6 +181,7 @@ asio::awaitable<bool> Session::serve(Client& client, const std::string& remote_i
 asio::awaitable<void> serve_client(Worker& w, tcp::socket socket, bool tls) {
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
+  io::enable_read_hints(socket);
   auto rep = socket.remote_endpoint(ec);
   const std::string remote_ip = ec ? std::string() : rep.address().to_string();
   domain::IpAddress remote_addr{};

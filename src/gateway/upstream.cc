@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "gateway/internal/socket_io.h"
 #include "gateway/internal/worker.h"
 
 namespace archway::gateway::internal {
@@ -89,6 +90,7 @@ asio::awaitable<Acquired> acquire(Worker& w, const EndpointRuntime& ep, bool all
     co_return a;
   }
   conn->tcp.set_option(tcp::no_delay(true), ec);
+  internal::io::enable_read_hints(conn->tcp);
   if (be.tls) {
     a.failure = UpstreamFailure::kConnect;
     if (!w.opts.client_tls) {

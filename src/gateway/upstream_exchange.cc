@@ -8,6 +8,7 @@
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <charconv>
+#include <tuple>
 #include <utility>
 
 #include "gateway/filters/endpoint_security.h"
@@ -92,13 +93,21 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up,
   limits.max_fields = h1::Head::kMaxFields;
   HeadRead hr;
   // The first read cannot find the answer there yet: it waits for the socket to be readable.
-  ReadStart start = ReadStart::kAwaitAnswer;
+  bool awaiting_answer = true;
   for (asio::mutable_buffer space;;) {
     hr.parsed = buffered_head(conn->buffer, kMaxUpstreamBuffer, space, [&](std::string_view in) {
       return h1::parse_response(in, up_head_, call.head, limits);
     });
     if (hr.parsed.status != h1::ParseStatus::kNeedMore) break;
-    auto [ec, n] = co_await read_some(up, space, std::exchange(start, ReadStart::kInPlace), upstream_timeout);
+    boost::system::error_code ec;
+    std::size_t n = 0;
+    if (std::exchange(awaiting_answer, false)) {
+      timed(up).arm(upstream_timeout);
+      std::tie(ec, n) = co_await read_after_write(up, space);
+      timed(up).settle(ec);
+    } else {
+      std::tie(ec, n) = co_await read_some(up, space, ReadStart::kInPlace, upstream_timeout);
+    }
     if ((hr.ec = ec)) break;
     conn->buffer.commit(n);
   }

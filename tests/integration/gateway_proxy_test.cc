@@ -1,5 +1,7 @@
 // The gateway against a real backend: create -> revision -> deploy -> invoke, routing, proxying
 // semantics, limits and backend failures.
+#include <boost/asio.hpp>
+
 #include "integration/fixture.h"
 
 namespace archway::testing {
@@ -247,6 +249,52 @@ TEST_F(GatewayProxy, AConnectionTheBackendClosedRightAfterItsAnswerIsNotUsedInto
     auto r = c.get("/ansclose/1.0.0/answer-then-close");
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, "ok");
+  }
+  // The backend's FIN comes with its answer but nothing resets the connection after it: the next
+  // request must not wait for an answer on it (a 504 after the minute-long timeout).
+  for (int i = 0; i < 6; ++i) {
+    auto r = c.get("/ansclose/1.0.0/answer-then-half-close");
+    EXPECT_EQ(r.status, 200) << "round " << i << ": " << r.body;
+    EXPECT_EQ(r.body, "ok");
+  }
+}
+
+// A client that half-closes right after its request (its FIN comes with the request's bytes) gets
+// the answer and then the end of the connection, not an open connection until the idle timeout.
+TEST_F(GatewayProxy, AClientHalfClosingAfterItsRequestGetsTheAnswerAndTheEnd) {
+  deployed_api(api_body("Half", "/half", R"([{"target":"/*","verb":"GET","authType":"None"}])", backend_->url()),
+               "/half/1.0.0/status/200");
+  namespace asio = boost::asio;
+  for (int i = 0; i < 20; ++i) {
+    asio::io_context io;
+    asio::ip::tcp::socket s(io);
+    s.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server_->gateway_port())});
+    asio::write(s, asio::buffer(std::string("GET /half/1.0.0/status/200 HTTP/1.1\r\nHost: x\r\n\r\n")));
+    s.shutdown(asio::ip::tcp::socket::shutdown_send);
+    // Reads until the gateway closes; a gateway that kept the connection open would leave the read
+    // pending until the deadline cancels it (operation_aborted).
+    std::string got;
+    boost::system::error_code end;
+    std::array<char, 4096> buf;
+    asio::steady_timer deadline(io, std::chrono::seconds(20));
+    deadline.async_wait([&](boost::system::error_code ec) {
+      if (!ec) s.cancel();
+    });
+    std::function<void()> next = [&] {
+      s.async_read_some(asio::buffer(buf), [&](boost::system::error_code ec, std::size_t n) {
+        got.append(buf.data(), n);
+        if (ec) {
+          end = ec;
+          deadline.cancel();
+          return;
+        }
+        next();
+      });
+    };
+    next();
+    io.run();
+    EXPECT_TRUE(got.starts_with("HTTP/1.1 200")) << got;
+    EXPECT_EQ(end, asio::error::eof) << "round " << i << ": " << end.message();
   }
 }
 

@@ -1,11 +1,16 @@
 #include "support/backend.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
 #include <boost/json.hpp>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/evp.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -183,6 +188,23 @@ struct Backend::Impl {
       } else if (target == "/answer-then-close") {  // a keep-alive answer, then the connection closes
         std::string raw = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
         co_await asio::async_write(sock, asio::buffer(raw), kTuple);
+        co_return;
+      } else if (target == "/answer-then-half-close") {
+        // A keep-alive answer, then the sending side closes while the connection goes on being read
+        // and discarded (a lingering close): what comes next draws no reset. Corked, the answer and
+        // the FIN leave in one segment, so they always arrive together.
+        auto& low = beast::get_lowest_layer(sock);
+        const int on = 1;
+        ::setsockopt(low.native_handle(), IPPROTO_TCP, TCP_CORK, &on, sizeof on);
+        std::string raw = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        co_await asio::async_write(sock, asio::buffer(raw), kTuple);
+        boost::system::error_code ignored;
+        low.shutdown(tcp::socket::shutdown_send, ignored);
+        std::array<char, 1024> sink;
+        for (;;) {
+          auto [rec, rn] = co_await beast::get_lowest_layer(sock).async_read_some(asio::buffer(sink), kTuple);
+          if (rec) break;
+        }
         co_return;
       } else if (target.starts_with("/big/")) {
         res.body() = std::string(std::stoul(target.substr(5)), 'x');

@@ -90,8 +90,10 @@ class Throttle final : public Filter {
       if (d.token) tr.user = d.token->subject;  // a Publisher test key: counted as anonymous, per IP
     }
     tr.backend_tps = tr.sandbox ? api.max_tps_sandbox : api.max_tps_production;
+    // The coarse clock (a tick behind at most): the request may have waited in a filter that
+    // suspended (Basic authentication), so its start time can be long past.
     const std::int64_t now_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(call.began.time_since_epoch()).count();
+        std::chrono::duration_cast<std::chrono::milliseconds>(common::steady_coarse_now().time_since_epoch()).count();
     call.throttle = throttler->admit(call.snapshot.policies(), tr, now_ms);
     const traffic::Decision& t = call.throttle;
     WorkerCounters& counters = call.worker.metrics->worker(call.worker.index);

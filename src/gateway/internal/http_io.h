@@ -43,15 +43,27 @@ using ms = std::chrono::milliseconds;
 inline constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 inline constexpr std::size_t kChunk = 16 * 1024;
 
+// The first read of a message that follows a write on the same stream (an answer to the request
+// just written, the client's next request after a response): a draining read (socket_io.h), as the
+// operation itself, not a coroutine of its own, so the hot path pays for one frame, not two. The
+// caller arms and settles the deadline.
+template <class Stream>
+asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> read_after_write(Stream& s,
+                                                                                     asio::mutable_buffer space) {
+  if constexpr (std::is_same_v<Stream, TimedSocket>)
+    return s.async_read_some(DrainingBuffer(space), kTuple);
+  else
+    return s.async_read_some(space, kTuple);
+}
+
 // Reads into `space` from `s` under the `timeout` deadline, starting as `start` says (socket_io.h).
 template <class Stream>
 asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> read_some(Stream& s, asio::mutable_buffer space,
                                                                               ReadStart start, ms timeout) {
   if constexpr (std::is_same_v<Stream, TimedSocket>) {
-    if (start != ReadStart::kAttempt) {
+    if (start == ReadStart::kInPlace) {
       boost::system::error_code ec;
-      if (start == ReadStart::kInPlace)
-        if (const std::size_t n = read_now(s, space, ec); n > 0 || ec) co_return std::tuple{ec, n};
+      if (const std::size_t n = read_now(s, space, ec); n > 0 || ec) co_return std::tuple{ec, n};
       timed(s).arm(timeout);
       auto [rec, n] = co_await s.async_read_some(DrainingBuffer(space), kTuple);
       timed(s).settle(rec);
