@@ -4,7 +4,7 @@ PRESET    ?= release
 JOBS      ?= 2
 DATA_DIR  ?= ./data
 
-.PHONY: all packages deps web build server run test bench asan fuzz format lint clean
+.PHONY: all packages deps web build server run test bench asan asan-unit fuzz format lint clean
 
 all: build
 
@@ -42,16 +42,28 @@ server: deps web
 run: server
 	./$(BUILD_DIR)/$(PRESET)/archway serve --data-dir $(DATA_DIR)
 
+# The whole suite, then the unit tests again under the sanitizers (asan-unit).
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
+	$(MAKE) --no-print-directory asan-unit
 
 bench: build
 	bench/run.sh ./$(BUILD_DIR)/$(PRESET)/archway
 
+# Everything (the server, every test) under ASan + UBSan (+ LeakSanitizer), in build/asan.
 asan: deps web
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
+
+# Only the unit tests (CTest label `unit`: parsers, decoders, the gateway's pieces, the store on
+# SQLite and on a PostgreSQL server they start) under ASan + UBSan + LeakSanitizer, in build/asan.
+# Builds their targets alone: neither the server nor the web portals (their tests embed their own).
+ASAN_UNIT_TARGETS = archway_unit_tests archway_store_tests archway_postgres_tests
+asan-unit: packages
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS) --target $(ASAN_UNIT_TARGETS)
+	ctest --preset asan -L unit -j $(JOBS)
 
 # Every libFuzzer target in tests/fuzz for FUZZ_SECONDS each (default 60), from tests/corpus/<target>;
 # builds into build/fuzz, fails when a target crashes. FUZZ_TARGETS="jwt multipart" runs only those.

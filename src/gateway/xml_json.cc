@@ -280,13 +280,12 @@ json::value typed(std::string_view s, json::storage_ptr sp) {
 
 class JsonBuilder {
  public:
-  explicit JsonBuilder(json::storage_ptr sp) : sp_(std::move(sp)) {}
+  explicit JsonBuilder(json::storage_ptr sp) : sp_(std::move(sp)) { repeated_.resize(kMaxPayloadDepth); }
 
-  bool convert(const pugi::xml_node& el, std::size_t depth, json::value& out) {
-    if (depth > kMaxPayloadDepth) {
-      error = "the XML payload nests deeper than " + std::to_string(kMaxPayloadDepth) + " levels";
-      return false;
-    }
+  // `el` as a value inside `level` objects and arrays of the output. The limit is on the JSON
+  // written: an element with children or attributes is an object, a repeated element's array a
+  // level of its own, and nothing deeper than kMaxPayloadDepth is built (nor recursed into).
+  bool convert(const pugi::xml_node& el, std::size_t level, json::value& out) {
     std::string text;
     bool has_children = false;
     for (const auto& child : el.children()) {
@@ -298,25 +297,27 @@ class JsonBuilder {
       out = text.empty() ? json::value(nullptr, sp_) : typed(text, sp_);
       return true;
     }
+    if (level + 1 > kMaxPayloadDepth) return too_deep();
     json::object o(sp_);
-    std::vector<std::string_view> repeated;  // names that became arrays by repetition, in this object
     for (const auto& a : el.attributes()) o[std::string("@") + a.name()] = typed(a.value(), sp_);
+    // This level's own list: the children's calls are all at deeper levels.
+    std::vector<std::string_view>& repeated = repeated_[level];
+    find_repeated(el, repeated);
+    if (!repeated.empty() && level + 2 > kMaxPayloadDepth) return too_deep();
     for (const auto& child : el.children()) {
       if (child.type() != pugi::node_element) continue;
-      json::value v;
-      if (!convert(child, depth + 1, v)) return false;
       const std::string_view name = child.name();
-      json::value* existing = o.if_contains(name);
-      if (!existing) {
+      const bool many = std::binary_search(repeated.begin(), repeated.end(), name);
+      json::value v;
+      if (!convert(child, level + (many ? 2 : 1), v)) return false;
+      if (!many) {
         o.emplace(name, std::move(v));
-      } else if (std::find(repeated.begin(), repeated.end(), name) != repeated.end()) {
+      } else if (json::value* existing = o.if_contains(name)) {
         existing->get_array().push_back(std::move(v));
       } else {
         json::array a(sp_);
-        a.push_back(std::move(*existing));
         a.push_back(std::move(v));
-        *existing = std::move(a);
-        repeated.push_back(name);
+        o.emplace(name, std::move(a));
       }
     }
     if (!text.empty()) o[kText] = typed(text, sp_);
@@ -327,6 +328,29 @@ class JsonBuilder {
   std::string error;
 
  private:
+  bool too_deep() {
+    error = "the XML payload nests deeper than " + std::to_string(kMaxPayloadDepth) +
+            " levels as JSON (an element with children or attributes is an object, repeated elements an array)";
+    return false;
+  }
+
+  // The names of `el`'s child elements that occur more than once (they become arrays), sorted.
+  static void find_repeated(const pugi::xml_node& el, std::vector<std::string_view>& names) {
+    names.clear();
+    for (const auto& child : el.children())
+      if (child.type() == pugi::node_element) names.emplace_back(child.name());
+    std::sort(names.begin(), names.end());
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < names.size();) {
+      std::size_t j = i + 1;
+      while (j < names.size() && names[j] == names[i]) ++j;
+      if (j - i > 1) names[kept++] = names[i];
+      i = j;
+    }
+    names.resize(kept);
+  }
+
+  std::vector<std::vector<std::string_view>> repeated_;  // per level, the repeated child names
   json::storage_ptr sp_;
 };
 
@@ -334,7 +358,7 @@ class JsonBuilder {
 
 std::optional<json::value> parse_json_payload(std::string_view text, json::storage_ptr sp, std::string& error) {
   json::parse_options opts;
-  opts.max_depth = kMaxPayloadDepth + 1;
+  opts.max_depth = kMaxPayloadDepth;  // objects and arrays, as xml_to_json counts them
   unsigned char temp[4096];  // the parser's own stack, off the heap for most documents
   json::stream_parser p(json::storage_ptr(), opts, temp, sizeof temp);
   p.reset(std::move(sp));
@@ -414,11 +438,12 @@ PayloadResult xml_to_json(std::string_view text) {
   json::monotonic_resource mr(scratch, sizeof scratch);
   JsonBuilder b(&mr);
   json::value v;
-  if (!b.convert(root, 0, v)) {
+  const bool unwrapped = std::string_view(root.name()) == "jsonObject";
+  if (!b.convert(root, unwrapped ? 0 : 1, v)) {
     r.error = b.error;
     return r;
   }
-  if (std::string_view(root.name()) != "jsonObject") {
+  if (!unwrapped) {
     json::object wrapped(&mr);
     wrapped.emplace(root.name(), std::move(v));
     v = std::move(wrapped);

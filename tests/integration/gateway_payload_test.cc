@@ -173,6 +173,64 @@ TEST_F(GatewayPayload, ABackendPayloadThatCannotBeConvertedIs502) {
   EXPECT_NE(str(p["description"]).find("not valid XML"), std::string::npos) << r.body;
 }
 
+// `levels` <a> elements, each with a sibling <a/>: as JSON, every level an object and an array.
+std::string repeated_elements(int levels) {
+  std::string inner = "1";
+  for (int i = 0; i < levels; ++i) inner = "<a>" + inner + "</a><a/>";
+  return "<r>" + inner + "</r>";
+}
+
+std::string nested_elements(int levels) {
+  std::string xml;
+  for (int i = 0; i < levels; ++i) xml += "<a>";
+  for (int i = 0; i < levels; ++i) xml += "</a>";
+  return xml;
+}
+
+TEST_F(GatewayPayload, XmlNestedDeeperThanTheJsonLimitIsRefusedInBothDirections) {
+  deployed_api(api_body("DeepReq", "/deepreq", ops(policy("xmlToJson"), "")), "/deepreq/1.0.0/x");
+  const int served = backend_->requests_served();
+  // 40 levels of XML, 81 of JSON (the repeated elements are arrays); then 9000 levels.
+  for (const std::string& xml : {repeated_elements(40), nested_elements(9000)}) {
+    auto r = post("/deepreq/1.0.0/orders", xml, "application/xml");
+    EXPECT_EQ(r.status, 400) << r.body.substr(0, 300);
+    auto p = json_of(r);
+    EXPECT_EQ(p["code"].as_int64(), 101410);
+    EXPECT_NE(str(p["description"]).find("deeper than 64 levels"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(backend_->requests_served(), served);
+  auto fits = post("/deepreq/1.0.0/orders", repeated_elements(31), "application/xml");
+  EXPECT_EQ(fits.status, 200) << fits.body;
+
+  backend_->serve_static("/backend/deep.xml", repeated_elements(40));
+  backend_->serve_static("/backend/deeper.xml", nested_elements(9000));
+  deployed_api(api_body("DeepRes", "/deepres", ops("", policy("xmlToJson"))), "/deepres/1.0.0/x");
+  for (const char* target : {"/deepres/1.0.0/deep.xml", "/deepres/1.0.0/deeper.xml"}) {
+    auto r = gw().get(target);
+    EXPECT_EQ(r.status, 502) << r.body.substr(0, 300);
+    auto p = json_of(r);
+    EXPECT_EQ(p["code"].as_int64(), 101505);
+    EXPECT_NE(str(p["description"]).find("deeper than 64 levels"), std::string::npos) << r.body;
+  }
+}
+
+TEST_F(GatewayPayload, JsonNestedDeeperThanTheLimitIsRefusedInBothDirections) {
+  std::string deep;
+  for (int i = 0; i < 9000; ++i) deep += "[";
+  deep += std::string(9000, ']');
+  deployed_api(api_body("DeepJ", "/deepj", ops(policy("jsonToXML"), "")), "/deepj/1.0.0/x");
+  auto r = post("/deepj/1.0.0/orders", deep);
+  EXPECT_EQ(r.status, 400) << r.body.substr(0, 300);
+  EXPECT_EQ(json_of(r)["code"].as_int64(), 101410);
+  EXPECT_NE(str(json_of(r)["description"]).find("deeper than 64 levels"), std::string::npos) << r.body;
+
+  backend_->serve_static("/backend/deep.json", deep);
+  deployed_api(api_body("DeepJR", "/deepjr", ops("", policy("jsonToXML"))), "/deepjr/1.0.0/x");
+  auto res = gw().get("/deepjr/1.0.0/deep.json");
+  EXPECT_EQ(res.status, 502) << res.body.substr(0, 300);
+  EXPECT_EQ(json_of(res)["code"].as_int64(), 101505);
+}
+
 TEST_F(GatewayPayload, DefinitionsThatDoNotCompileAreRefusedNamingTheParameter) {
   auto bad_pointer = admin("POST", kApis, api_body("BadJt", "/badjt", ops(policy("jsonTransform",
       R"({"operations":[{"op":"set","path":"/a","value":1},{"op":"remove","path":"a"}]})"), "")));

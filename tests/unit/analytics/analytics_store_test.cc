@@ -308,7 +308,8 @@ TEST_F(AnalyticsStoreTest, RemoteSegmentsAreStoredOnceAndCountedInTheRollups) {
 
 TEST_F(AnalyticsStoreTest, BytesThatAreNotAWholeSegmentAreRefusedAndStoreNothing) {
   SegmentEncoder enc;
-  enc.add(event(kT0, "a", "app1", 200, ErrorCategory::kNone, 1000), "Edge");
+  const Event e = event(kT0, "a", "app1", 200, ErrorCategory::kNone, 1000);  // referred to until finish()
+  enc.add(e, "Edge");
   const std::string segment(enc.finish());
   EXPECT_THROW(store_->write_segment("", "gw", "b", 1), std::invalid_argument);
   EXPECT_THROW(store_->write_segment("not a segment", "gw", "b", 1), std::invalid_argument);
@@ -340,8 +341,10 @@ TEST_F(AnalyticsStoreTest, ByteCountsPastTheInt64BoundHoldAtTheBound) {
 TEST_F(AnalyticsStoreTest, ASegmentWithATimePastTheRangeIsRefusedAndStoresNothing) {
   for (std::int64_t t : {std::numeric_limits<std::int64_t>::min() + 1, std::numeric_limits<std::int64_t>::max()}) {
     SegmentEncoder enc;
-    enc.add(event(kT0, "a", "app1", 200, ErrorCategory::kNone, 1000), "Edge");
-    enc.add(event(t, "a", "app1", 200, ErrorCategory::kNone, 1000), "Edge");
+    const Event first = event(kT0, "a", "app1", 200, ErrorCategory::kNone, 1000);  // referred to until finish()
+    const Event far = event(t, "a", "app1", 200, ErrorCategory::kNone, 1000);
+    enc.add(first, "Edge");
+    enc.add(far, "Edge");
     EXPECT_THROW(store_->write_segment(enc.finish(), "gw", "b", 1), std::invalid_argument) << t;
   }
   EXPECT_EQ(store_->summary(scope(kT0, kT0 + 60000)).at("count").as_int64(), 0);

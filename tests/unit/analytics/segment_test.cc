@@ -127,7 +127,9 @@ TEST(Segment, TheEncoderStartsAFreshSegmentAfterFinish) {
 
 TEST(Segment, DamagedBytesEndTheReadingWithoutReadingOutOfBounds) {
   SegmentEncoder enc;
-  for (int i = 0; i < 50; ++i) enc.add(sample(i), "Default");
+  std::vector<Event> events;  // the encoder refers to their strings until finish()
+  for (int i = 0; i < 50; ++i) events.push_back(sample(i));
+  for (const Event& e : events) enc.add(e, "Default");
   const std::string bytes(enc.finish());
   StoredEvent got;
   // Every truncation: never more events than whole ones, and a short read says so.

@@ -6,6 +6,9 @@
 
 #include <boost/json.hpp>
 
+#include <random>
+#include <utility>
+
 namespace archway::gateway {
 namespace {
 
@@ -146,6 +149,128 @@ TEST(XmlToJson, NestingIsBounded) {
   auto r = xml_to_json(deep);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error.find("deeper than 64"), std::string::npos) << r.error;
+}
+
+// `levels` <a> elements around "1", under a root named `root`.
+std::string nested_elements(std::size_t levels, std::string_view root) {
+  std::string xml = "<" + std::string(root) + ">";
+  for (std::size_t i = 0; i < levels; ++i) xml += "<a>";
+  xml += "1";
+  for (std::size_t i = 0; i < levels; ++i) xml += "</a>";
+  return xml + "</" + std::string(root) + ">";
+}
+
+// `levels` <a> elements, each with a sibling <a/>: every level is an array and an object.
+std::string repeated_elements(std::size_t levels) {
+  std::string inner = "1";
+  for (std::size_t i = 0; i < levels; ++i) inner = "<a>" + inner + "</a><a/>";
+  return "<r>" + inner + "</r>";
+}
+
+// Whether the gateway's JSON reader (the next payload step, schema validation) takes `json`.
+bool json_reader_accepts(const std::string& json) {
+  boost::json::monotonic_resource mr;
+  std::string error;
+  return parse_json_payload(json, &mr, error).has_value();
+}
+
+TEST(XmlToJson, WritesNoJsonTheJsonReaderRefuses) {
+  // Repeated elements double the JSON's depth: 40 levels of XML are 81 of JSON.
+  auto r = xml_to_json(repeated_elements(40));
+  ASSERT_FALSE(r.ok()) << "accepted, but the JSON reader refuses it: " << json_reader_accepts(r.body);
+  EXPECT_NE(r.error.find("deeper than 64 levels"), std::string::npos) << r.error;
+  // Near the limit, whatever the shape, a converted document is one the JSON reader and
+  // jsonToXML take, and exactly the documents that fit are converted.
+  for (std::size_t levels = 20; levels < 70; ++levels) {
+    for (const std::string& xml : {nested_elements(levels, "r"), nested_elements(levels, "jsonObject"),
+                                   repeated_elements(levels)}) {
+      auto converted = xml_to_json(xml);
+      if (!converted.ok()) {
+        EXPECT_NE(converted.error.find("deeper than 64 levels"), std::string::npos) << converted.error;
+        continue;
+      }
+      EXPECT_TRUE(json_reader_accepts(converted.body)) << levels << ": " << xml;
+      EXPECT_TRUE(json_to_xml(converted.body, "jsonObject").ok()) << levels << ": " << xml;
+    }
+  }
+  // The last accepted depth of each shape: objects and arrays, counted as the JSON reader does.
+  EXPECT_TRUE(xml_to_json(nested_elements(63, "r")).ok());  // {"r":{"a":{ ... "a":1}}}: 64 objects
+  EXPECT_FALSE(xml_to_json(nested_elements(64, "r")).ok());
+  EXPECT_TRUE(xml_to_json(nested_elements(64, "jsonObject")).ok());  // the root is unwrapped
+  EXPECT_FALSE(xml_to_json(nested_elements(65, "jsonObject")).ok());
+  EXPECT_TRUE(xml_to_json(repeated_elements(31)).ok());  // {"r":{"a":[{"a":[ ... [1,null] ...]},null]}}: 63
+  EXPECT_FALSE(xml_to_json(repeated_elements(32)).ok());
+}
+
+TEST(XmlToJson, AHundredThousandLevelsAreRefusedWithoutExhaustingTheStack) {
+  auto r = xml_to_json(nested_elements(100000, "r"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error.find("deeper than 64 levels"), std::string::npos) << r.error;
+  std::string attributes;  // elements with attributes only are objects too
+  for (int i = 0; i < 100000; ++i) attributes += "<a k='v'>";
+  for (int i = 0; i < 100000; ++i) attributes += "</a>";
+  EXPECT_FALSE(xml_to_json(attributes).ok());
+}
+
+TEST(JsonToXml, AHundredThousandLevelsAreRefusedWithoutExhaustingTheStack) {
+  for (const auto& [open, close] : {std::pair{"[", "]"}, std::pair{"{\"a\":", "}"}}) {
+    std::string deep;
+    for (int i = 0; i < 100000; ++i) deep += open;
+    deep += "1";
+    for (int i = 0; i < 100000; ++i) deep += close;
+    auto r = json_to_xml(deep, "r");
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error.find("deeper than 64 levels"), std::string::npos) << r.error;
+  }
+}
+
+// A JSON document of objects, arrays (in objects and in arrays), attributes and scalars, nested
+// about `depth` levels, the shape drawn from `rng`.
+std::string random_nesting(std::mt19937& rng, int depth) {
+  if (depth <= 0) return std::uniform_int_distribution<int>(0, 1)(rng) ? "1" : "{\"@k\":\"v\"}";
+  switch (std::uniform_int_distribution<int>(0, 3)(rng)) {
+    case 0: return "{\"a\":" + random_nesting(rng, depth - 1) + "}";
+    case 1: return "{\"a\":" + random_nesting(rng, depth - 1) + ",\"b\":[1,2]}";
+    case 2: return "[" + random_nesting(rng, depth - 1) + "," + random_nesting(rng, 0) + "]";
+    default: return "[" + random_nesting(rng, depth - 1) + "]";
+  }
+}
+
+TEST(JsonToXml, WhatItWritesXmlToJsonTakesBackNearTheLimit) {
+  std::mt19937 rng(19);
+  for (int i = 0; i < 2000; ++i) {
+    const std::string json = "{\"d\":" + random_nesting(rng, 50 + i % 20) + "}";
+    auto xml = json_to_xml(json, "jsonObject");
+    if (!xml.ok()) {
+      EXPECT_NE(xml.error.find("deeper than 64 levels"), std::string::npos) << xml.error;
+      continue;
+    }
+    auto back = xml_to_json(xml.body);
+    ASSERT_TRUE(back.ok()) << back.error << "\n" << json;
+    EXPECT_TRUE(json_reader_accepts(back.body)) << json;
+  }
+}
+
+TEST(JsonToXml, WhatTheJsonReaderTakesConvertsAndConvertsBack) {
+  // 64 levels of objects, and of arrays in objects, there and back.
+  std::string objects, arrays;
+  for (int i = 0; i < 63; ++i) objects += "{\"a\":";
+  objects += "{\"a\":1}" + std::string(63, '}');
+  for (int i = 0; i < 32; ++i) arrays += "{\"a\":[";
+  arrays += "1";
+  for (int i = 0; i < 32; ++i) arrays += ",2]}";
+  for (const std::string& json : {objects, arrays}) {
+    ASSERT_TRUE(json_reader_accepts(json)) << json;
+    auto xml = json_to_xml(json, "jsonObject");
+    ASSERT_TRUE(xml.ok()) << xml.error;
+    auto back = xml_to_json(xml.body);
+    ASSERT_TRUE(back.ok()) << back.error;
+    boost::json::parse_options deep;
+    deep.max_depth = kMaxPayloadDepth;
+    EXPECT_EQ(boost::json::parse(back.body, {}, deep), boost::json::parse(json, {}, deep));
+  }
+  EXPECT_FALSE(json_reader_accepts("{\"a\":" + objects + "}"));
+  EXPECT_FALSE(json_to_xml("{\"a\":" + objects + "}", "jsonObject").ok());
 }
 
 }  // namespace
