@@ -9,7 +9,18 @@ namespace {
 
 namespace json = boost::json;
 
-class GatewayProxy : public ServerSuite {};
+class GatewayProxy : public ServerSuite {
+ protected:
+  // An unsecured GET API on the suite's backend whose endpoint waits a minute for an answer: a
+  // read that waited for nothing would show as a 504, not as a timing.
+  void deploy_patient_api(const std::string& name, const std::string& context) {
+    const std::string body =
+        R"({"name":")" + name + R"(","context":")" + context + R"(","version":"1.0.0",)"
+        R"("endpointConfig":{"endpoint_type":"http","production_endpoints":{"url":")" + backend_->url() +
+        R"(","config":{"actionDuration":"60000"}}},"operations":[{"target":"/*","verb":"GET","authType":"None"}]})";
+    deployed_api(body, context + "/1.0.0/status/200");
+  }
+};
 
 TEST_F(GatewayProxy, CreatePublishRevisionDeployInvoke) {
   const std::string id =
@@ -225,11 +236,7 @@ TEST_F(GatewayProxy, BackendClosingMidBodyClosesTheClientWithoutCrashing) {
 // The backend's bytes and its FIN arrive together: reading on must find the end of the stream at
 // once, not wait out the endpoint's minute-long timeout (a 504).
 TEST_F(GatewayProxy, ABackendClosingInsideItsResponseHeadIs502AtOnce) {
-  const std::string body =
-      R"({"name":"MidHead","context":"/midhead","version":"1.0.0","endpointConfig":{"endpoint_type":"http",)"
-      R"("production_endpoints":{"url":")" + backend_->url() + R"(","config":{"actionDuration":"60000"}}},)"
-      R"("operations":[{"target":"/*","verb":"GET","authType":"None"}]})";
-  deployed_api(body, "/midhead/1.0.0/status/200");
+  deploy_patient_api("MidHead", "/midhead");
   auto c = gw();
   for (int i = 0; i < 3; ++i) {
     auto r = c.get("/midhead/1.0.0/close-mid-head");
@@ -239,11 +246,7 @@ TEST_F(GatewayProxy, ABackendClosingInsideItsResponseHeadIs502AtOnce) {
 }
 
 TEST_F(GatewayProxy, AConnectionTheBackendClosedRightAfterItsAnswerIsNotUsedIntoATimeout) {
-  const std::string body =
-      R"({"name":"AnsClose","context":"/ansclose","version":"1.0.0","endpointConfig":{"endpoint_type":"http",)"
-      R"("production_endpoints":{"url":")" + backend_->url() + R"(","config":{"actionDuration":"60000"}}},)"
-      R"("operations":[{"target":"/*","verb":"GET","authType":"None"}]})";
-  deployed_api(body, "/ansclose/1.0.0/status/200");
+  deploy_patient_api("AnsClose", "/ansclose");
   auto c = gw();
   for (int i = 0; i < 6; ++i) {
     auto r = c.get("/ansclose/1.0.0/answer-then-close");
