@@ -53,8 +53,7 @@ asio::awaitable<void> Session::run(Client& client, const std::string& remote_ip,
       boost::system::error_code ec;
       std::size_t n = 0;
       if (std::exchange(after_write, false)) {
-        timed(client).arm(idle);
-        std::tie(ec, n) = co_await read_after_write(client, space);
+        std::tie(ec, n) = co_await read_after_write(client, space, idle);
         timed(client).settle(ec);
       } else {
         std::tie(ec, n) = co_await read_some(client, space, ReadStart::kInPlace, idle);

@@ -38,7 +38,7 @@ class TimedSocket : public boost::asio::ip::tcp::socket {
   // tick, a few milliseconds: deadlines are seconds long, and arming happens several times a request).
   void arm(std::chrono::milliseconds timeout) {
     State& s = *state_;
-    s.at = coarse_now() + timeout;
+    s.at = common::steady_coarse_now() + timeout;
     s.active = true;
     s.expired = false;
     if (s.at < s.scheduled) schedule(s.at);
@@ -72,8 +72,6 @@ class TimedSocket : public boost::asio::ip::tcp::socket {
     bool active = false;                                      // an armed operation is pending
     bool expired = false;                                     // the deadline closed the socket
   };
-
-  static clock::time_point coarse_now() noexcept { return common::steady_coarse_now(); }
 
   void schedule(clock::time_point t) {
     state_->scheduled = t;

@@ -102,8 +102,7 @@ asio::awaitable<Exchange> Session::exchange(Client& client, Up& up,
     boost::system::error_code ec;
     std::size_t n = 0;
     if (std::exchange(awaiting_answer, false)) {
-      timed(up).arm(upstream_timeout);
-      std::tie(ec, n) = co_await read_after_write(up, space);
+      std::tie(ec, n) = co_await read_after_write(up, space, upstream_timeout);
       timed(up).settle(ec);
     } else {
       std::tie(ec, n) = co_await read_some(up, space, ReadStart::kInPlace, upstream_timeout);

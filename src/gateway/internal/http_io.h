@@ -44,12 +44,14 @@ inline constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 inline constexpr std::size_t kChunk = 16 * 1024;
 
 // The first read of a message that follows a write on the same stream (an answer to the request
-// just written, the client's next request after a response): a draining read (socket_io.h), as the
-// operation itself, not a coroutine of its own, so the hot path pays for one frame, not two. The
-// caller arms and settles the deadline.
+// just written, the client's next request after a response): a draining read (socket_io.h) under
+// the `timeout` deadline, as the operation itself, not a coroutine of its own, so the hot path pays
+// for one frame, not two. It arms the deadline; the caller settles it when the read completes.
 template <class Stream>
 asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> read_after_write(Stream& s,
-                                                                                     asio::mutable_buffer space) {
+                                                                                     asio::mutable_buffer space,
+                                                                                     ms timeout) {
+  timed(s).arm(timeout);
   if constexpr (std::is_same_v<Stream, TimedSocket>)
     return s.async_read_some(DrainingBuffer(space), kTuple);
   else

@@ -54,12 +54,16 @@ enum class ReadStart {
   kInPlace,  // within a message: a recv in place, then a draining read
 };
 
+// Puts `s` in non-blocking mode for the in-place reads and writes below, once per socket
+// (asynchronous operations are unaffected): false, with `ec` set, when that fails.
+inline bool ensure_non_blocking(TimedSocket& s, boost::system::error_code& ec) {
+  if (!s.non_blocking()) s.non_blocking(true, ec);
+  return !ec;
+}
+
 // Reads what `s` has now into `space` without waiting: the bytes read (0 and no error: nothing there).
 inline std::size_t read_now(TimedSocket& s, boost::asio::mutable_buffer space, boost::system::error_code& ec) {
-  if (!s.non_blocking()) {
-    s.non_blocking(true, ec);  // once per socket: asynchronous operations are unaffected
-    if (ec) return 0;
-  }
+  if (!ensure_non_blocking(s, ec)) return 0;
   const std::size_t n = s.read_some(space, ec);
   if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) ec = {};
   return n;
@@ -70,10 +74,7 @@ inline std::size_t read_now(TimedSocket& s, boost::asio::mutable_buffer space, b
 // failure other than a full send buffer. A stream other than TimedSocket writes nothing here.
 inline std::span<boost::asio::const_buffer> write_now(TimedSocket& s, std::span<boost::asio::const_buffer> bufs,
                                                       boost::system::error_code& ec) {
-  if (!s.non_blocking()) {
-    s.non_blocking(true, ec);  // once per socket: asynchronous operations are unaffected
-    if (ec) return bufs;
-  }
+  if (!ensure_non_blocking(s, ec)) return bufs;
   std::size_t n = s.write_some(bufs, ec);
   if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) ec = {};
   if (ec) return bufs;
