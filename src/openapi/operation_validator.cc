@@ -111,7 +111,7 @@ json::value coerce(const std::string& s, std::string_view type) {
 std::optional<json::value> parse_json(std::string_view text, std::string& error,
                                       json::storage_ptr sp = json::storage_ptr()) {
   json::parse_options opts;
-  opts.max_depth = kMaxBodyDepth + 1;
+  opts.max_depth = kMaxBodyDepth;  // objects and arrays: a body of exactly kMaxBodyDepth levels parses
   boost::system::error_code ec;
   json::value v = json::parse(text, ec, std::move(sp), opts);
   if (ec) {

@@ -408,6 +408,19 @@ TEST_F(OrdersOperation, BodyIsParsedAndValidatedAgainstTheReferencedSchema) {
   EXPECT_EQ(errors[0].message, "is required");
 }
 
+// The body's object and the arrays inside it count as levels: 64 parse, 65 are refused by name.
+TEST_F(OrdersOperation, BodiesNestedUpTo64LevelsAreReadAndDeeperOnesRefused) {
+  const auto nested = [](int levels) {  // an Order whose "extra" member nests to `levels` in all
+    return R"({"item":"x","extra":)" + std::string(levels - 1, '[') + std::string(levels - 1, ']') + "}";
+  };
+  EXPECT_EQ(op->check_body("application/json", nested(64), errors), BodyVerdict::kValid) << errors.size();
+  errors.clear();
+  EXPECT_EQ(op->check_body("application/json", nested(65), errors), BodyVerdict::kInvalid);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].location, "/body");
+  EXPECT_EQ(errors[0].message, "is not valid JSON: it nests deeper than 64 levels");
+}
+
 TEST_F(OrdersOperation, ResponsesMatchExactStatusThenRangeAndOnlyJson) {
   EXPECT_TRUE(op->check_response(200, "application/json", R"({"item":"x"})", errors));
   EXPECT_FALSE(op->check_response(200, "application/json", R"({"qty":2})", errors));
