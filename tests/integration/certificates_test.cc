@@ -1,10 +1,6 @@
 // Endpoint certificates (trusted for HTTPS backends at their endpoint) and client certificates of
 // APIs with mutual SSL, against the real binary: the Publisher routes, their errors, and what the
 // gateway does with the certificates (backend TLS verification, callers over TLS).
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <cstdlib>
@@ -13,6 +9,7 @@
 
 #include "crypto/tls_identity.h"
 #include "fixture.h"
+#include "support/expired_certificate.h"
 
 namespace archway::testing {
 namespace {
@@ -45,30 +42,6 @@ KeyPair make_certificate(const std::string& dir, const std::string& cn) {
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   k.pem = read_file(k.cert_file);
   return k;
-}
-
-// A self-signed certificate whose validity ended yesterday (the openssl tool makes none).
-std::string expired_certificate_pem() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* cert = X509_new();
-  X509_set_version(cert, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -2 * 86400);
-  X509_gmtime_adj(X509_getm_notAfter(cert), -86400);
-  X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("expired"), -1, -1, 0);
-  X509_set_issuer_name(cert, X509_get_subject_name(cert));
-  X509_set_pubkey(cert, key);
-  X509_sign(cert, key, EVP_sha256());
-  BIO* out = BIO_new(BIO_s_mem());
-  PEM_write_bio_X509(out, cert);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(out, &data);
-  std::string pem(data, static_cast<std::size_t>(n));
-  BIO_free(out);
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  return pem;
 }
 
 // One GET over TLS to the gateway, presenting `client` (when given) as the client certificate.
@@ -220,7 +193,7 @@ TEST_F(EndpointCertificates, BadUploadsAreRefusedWithTheirStatus) {
                      {{"alias", "ep-junk"}, {"endpoint", "https://junk.example"}});
   EXPECT_EQ(junk.status, 400);
   EXPECT_NE(str(json_of(junk)["description"]).find("certificate"), std::string::npos);
-  auto expired = upload("POST", kEndpointCerts, expired_certificate_pem(),
+  auto expired = upload("POST", kEndpointCerts, make_expired_certificate("expired").cert_pem,
                         {{"alias", "ep-expired"}, {"endpoint", "https://old.example"}});
   EXPECT_EQ(expired.status, 400);
   EXPECT_NE(str(json_of(expired)["description"]).find("expired"), std::string::npos);

@@ -5,17 +5,17 @@
 // 401 and says so in its log; management clients without a certificate use the HTTPS API as
 // before; the token keeps working; a certificate and key that do not belong together, or files that
 // cannot be read, stop the start with a message naming them.
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <cstdlib>
+#include <fstream>
 
 #include "integration/fixture.h"
 #include "integration/role_process.h"
+#include "support/expired_certificate.h"
 
 namespace archway::testing {
 namespace {
@@ -90,33 +90,9 @@ class Material {
 // A client certificate `issuer` signed whose validity ended yesterday (the openssl tool makes none).
 Pem expired_leaf(const std::string& dir, const Pem& issuer) {
   Pem p{dir + "/expired.crt", dir + "/expired.key"};
-  BIO* in = BIO_new_file(issuer.cert.c_str(), "r");
-  X509* ca = PEM_read_bio_X509(in, nullptr, nullptr, nullptr);
-  BIO_free(in);
-  in = BIO_new_file(issuer.key.c_str(), "r");
-  EVP_PKEY* ca_key = PEM_read_bio_PrivateKey(in, nullptr, nullptr, nullptr);
-  BIO_free(in);
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* cert = X509_new();
-  X509_set_version(cert, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 99);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -2 * 86400);
-  X509_gmtime_adj(X509_getm_notAfter(cert), -86400);
-  X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("gw-1.gateways.test"), -1, -1, 0);
-  X509_set_issuer_name(cert, X509_get_subject_name(ca));
-  X509_set_pubkey(cert, key);
-  X509_sign(cert, ca_key, EVP_sha256());
-  BIO* out = BIO_new_file(p.cert.c_str(), "w");
-  PEM_write_bio_X509(out, cert);
-  BIO_free(out);
-  out = BIO_new_file(p.key.c_str(), "w");
-  PEM_write_bio_PrivateKey(out, key, nullptr, nullptr, 0, nullptr, nullptr);
-  BIO_free(out);
-  X509_free(cert);
-  X509_free(ca);
-  EVP_PKEY_free(key);
-  EVP_PKEY_free(ca_key);
+  const ExpiredCertificate c = make_expired_certificate("gw-1.gateways.test", issuer.cert, issuer.key);
+  std::ofstream(p.cert) << c.cert_pem;
+  std::ofstream(p.key) << c.key_pem;
   return p;
 }
 
