@@ -116,8 +116,7 @@ class HeadParser {
     head_.status = status;
     p_ += 4;
     const char* const reason_start = p_;
-    p_ = internal::skip_printable<0x20>(p_, end_);
-    while (p_ < end_ && is(*p_, kValueChar)) ++p_;
+    p_ = internal::find_value_end(p_, end_);
     if (p_ == end_) return ParseStatus::kNeedMore;
     if (*p_ != '\r' && *p_ != '\n') return fail(ParseError::kBadReason);
     head_.reason = {reason_start, static_cast<std::size_t>(p_ - reason_start)};
@@ -172,8 +171,7 @@ class HeadParser {
 
       while (p_ < end_ && is_ows(*p_)) ++p_;
       const char* const value_start = p_;
-      p_ = internal::skip_printable<0x20>(p_, end_);
-      while (p_ < end_ && is(*p_, kValueChar)) ++p_;
+      p_ = internal::find_value_end(p_, end_);
       if (p_ == end_) return ParseStatus::kNeedMore;
       if (*p_ == '\n') return fail(ParseError::kBadLineEnding);
       if (*p_ != '\r') return fail(ParseError::kBadFieldValue);

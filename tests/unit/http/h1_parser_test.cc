@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "http/h1/internal/chars.h"
 #include "http/h1/parser.h"
 #include "http/request_checks.h"
 
@@ -31,6 +32,31 @@ ParseError response_error(const std::string& text, bool head_request = false) {
 
 std::string with_fields(const std::string& fields, const std::string& version = "HTTP/1.1") {
   return "POST /x " + version + "\r\n" + fields + "\r\n";
+}
+
+// The value scan reads sixteen bytes a step where it can, then words, then bytes: every byte a
+// value may not hold is found exactly where it is, at any offset of a block, and every byte it may
+// hold (HTAB, SP, visible ASCII, obs-text) is passed over.
+TEST(H1Parser, TheValueScanStopsAtTheFirstForbiddenByteWhereverItIs) {
+  const std::string allowed = "\t azAZ09~!\x80\xff";
+  for (const int bad : {0x00, 0x01, 0x08, 0x0a, 0x0b, 0x0d, 0x1f, 0x7f}) {
+    for (std::size_t at = 0; at < 40; ++at) {
+      for (std::size_t tail = 0; tail < 20; tail += 7) {
+        std::string v;
+        for (std::size_t i = 0; i < at; ++i) v += allowed[i % allowed.size()];
+        v += static_cast<char>(bad);
+        v += std::string(tail, 'x');
+        const char* end = internal::find_value_end(v.data(), v.data() + v.size());
+        ASSERT_EQ(end - v.data(), static_cast<std::ptrdiff_t>(at)) << "byte " << bad << " at " << at;
+      }
+    }
+  }
+  std::string clean;
+  for (int c = 0; c < 256; ++c)
+    if (c == '\t' || (c >= 0x20 && c != 0x7f)) clean += static_cast<char>(c);
+  EXPECT_EQ(internal::find_value_end(clean.data(), clean.data() + clean.size()), clean.data() + clean.size());
+  EXPECT_TRUE(internal::is_field_value(clean));
+  EXPECT_FALSE(internal::is_field_value(clean + "\r"));
 }
 
 TEST(H1Parser, ParsesARequestIntoViewsOfTheBuffer) {
