@@ -1,6 +1,7 @@
 #include "http/h1/field_id.h"
 
 #include <array>
+#include <cstring>
 
 namespace archway::http::h1 {
 
@@ -49,8 +50,10 @@ constexpr unsigned char lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
+  // Names mostly arrive in the case they are compared with: one memcmp settles those.
+  if (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0) return true;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] == b[i]) continue;  // names mostly arrive in the case they are compared with
+    if (a[i] == b[i]) continue;
     if (lower(static_cast<unsigned char>(a[i])) != lower(static_cast<unsigned char>(b[i])))
       return false;
   }
@@ -61,7 +64,8 @@ FieldId field_id(std::string_view name) noexcept {
   // Names are short; a switch on the length and first letter leaves one or two compares.
   if (name.empty()) return FieldId::kOther;
   const auto candidate = [&](FieldId id) {
-    return iequals(name, kNames[static_cast<std::size_t>(id)]);
+    const std::string_view known = kNames[static_cast<std::size_t>(id)];
+    return name.size() == known.size() && iequals(name, known);  // most candidates differ in length
   };
   switch (lower(static_cast<unsigned char>(name[0]))) {
     case 'a':
