@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cstring>
 
 namespace archway::traffic {
 
@@ -18,7 +19,8 @@ class Key {
       return *this;
     }
     if (n_) buf_[n_++] = '|';
-    for (char c : part) buf_[n_++] = c;
+    std::memcpy(buf_.data() + n_, part.data(), part.size());  // a byte loop re-reads n_ after each char store
+    n_ += part.size();
     return *this;
   }
   // Appends without a separator (the literal and expanded parts of a key template).
@@ -27,7 +29,8 @@ class Key {
       overflow_ = true;
       return *this;
     }
-    for (char c : part) buf_[n_++] = c;
+    std::memcpy(buf_.data() + n_, part.data(), part.size());
+    n_ += part.size();
     return *this;
   }
   std::string_view view() const { return {buf_.data(), n_}; }
