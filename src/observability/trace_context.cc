@@ -1,5 +1,8 @@
 #include "observability/trace_context.h"
 
+#include <algorithm>
+#include <array>
+#include <cstring>
 #include <random>
 
 namespace archway::observability {
@@ -39,17 +42,28 @@ std::uint64_t next_random() {
 
 void fill(std::uint8_t* p, std::size_t n) {
   for (;;) {
-    bool nonzero = false;
+    std::uint64_t any = 0;  // an id of all zero bytes is invalid: draw again
     for (std::size_t i = 0; i < n; i += 8) {
-      const std::uint64_t r = next_random();
-      for (std::size_t k = 0; k < 8 && i + k < n; ++k) {
-        p[i + k] = static_cast<std::uint8_t>(r >> (8 * k));
-        nonzero = nonzero || p[i + k] != 0;
-      }
+      std::uint64_t r = next_random();
+      const std::size_t k = std::min<std::size_t>(8, n - i);
+      if (k < 8) r &= (std::uint64_t{1} << (8 * k)) - 1;
+      std::memcpy(p + i, &r, k);  // random bytes: their order in the word does not matter
+      any |= r;
     }
-    if (nonzero) return;
+    if (any != 0) return;
   }
 }
+
+// "00".."ff" for each byte value: one two-byte copy a byte.
+constexpr std::array<char, 512> kHexPairs = [] {
+  std::array<char, 512> t{};
+  constexpr char kDigits[] = "0123456789abcdef";
+  for (std::size_t b = 0; b < 256; ++b) {
+    t[2 * b] = kDigits[b >> 4];
+    t[2 * b + 1] = kDigits[b & 0xf];
+  }
+  return t;
+}();
 
 }  // namespace
 
@@ -87,11 +101,7 @@ SpanId new_span_id() {
 }
 
 void to_hex(const std::uint8_t* bytes, std::size_t n, char* out) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < n; ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 0xf];
-  }
+  for (std::size_t i = 0; i < n; ++i) std::memcpy(out + 2 * i, &kHexPairs[2 * std::size_t{bytes[i]}], 2);
 }
 
 void write_traceparent(std::array<char, kTraceparentSize>& out, const TraceId& trace, const SpanId& span,
