@@ -36,4 +36,31 @@ describe('form actions', () => {
     expect(onCancel).toHaveBeenCalledTimes(1);
     expect(onSubmit).not.toHaveBeenCalled();
   });
+
+  it('leads Cancel back to the page the form came from when given a link instead of a handler', async () => {
+    renderPage(
+      <form aria-label="Fruit">
+        <FormActions submitLabel="Create" pending={false} cancelTo="/fruits" />
+      </form>,
+    );
+    expect(await screen.findByRole('link', { name: 'Cancel' })).toHaveAttribute('href', '/fruits');
+    expect(screen.getByRole('button', { name: 'Create' })).toBeEnabled();
+  });
+
+  it('keeps a form that cannot be sent from submitting while Cancel still closes it', async () => {
+    const user = userEvent.setup();
+    const onSubmit = vi.fn((e: React.FormEvent) => e.preventDefault());
+    const onCancel = vi.fn();
+    renderPage(
+      <form onSubmit={onSubmit} aria-label="Fruit">
+        <FormActions submitLabel="Create" pending={false} submitDisabled onCancel={onCancel} />
+      </form>,
+    );
+    const submit = await screen.findByRole('button', { name: 'Create' });
+    expect(submit).toBeDisabled();
+    await user.click(submit);
+    expect(onSubmit).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(onCancel).toHaveBeenCalledTimes(1);
+  });
 });
