@@ -1,8 +1,9 @@
 // API categories: developers browse the Developer Portal by them; publishers put APIs in them.
-import { Button, Group, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@shared/api/client';
+import { FormActions } from '@shared/components/FormActions';
 import { notifySuccess } from '@shared/components/forms';
 import { keys, paths } from '../api/admin';
 import type { ApiCategory } from '../api/types';
@@ -60,14 +61,7 @@ export function CategoryForm({ category, onDone }: { category?: ApiCategory; onD
           maxRows={6}
           {...form.getInputProps('description')}
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            {editing ? 'Save' : 'Create'}
-          </Button>
-        </Group>
+        <FormActions submitLabel={editing ? 'Save' : 'Create'} pending={save.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

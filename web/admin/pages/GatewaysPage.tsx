@@ -5,7 +5,6 @@ import {
   Badge,
   Button,
   Code,
-  Group,
   SegmentedControl,
   Stack,
   Table,
@@ -20,6 +19,7 @@ import dayjs from 'dayjs';
 import { IconRefresh } from '@tabler/icons-react';
 import { api } from '@shared/api/client';
 import { CopyField } from '@shared/components/CopyField';
+import { FormActions } from '@shared/components/FormActions';
 import { notifySuccess } from '@shared/components/forms';
 import { ShownOnce } from '@shared/components/ShownOnce';
 import { keys, paths } from '../api/admin';
@@ -147,14 +147,7 @@ export function RegisterGatewayForm({
             {...form.getInputProps('roles')}
           />
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            Register
-          </Button>
-        </Group>
+        <FormActions submitLabel="Register" pending={save.isPending} onCancel={onCancel} />
       </Stack>
     </form>
   );

@@ -1,9 +1,10 @@
 // Register or change an external key manager (an identity provider whose JWTs the gateway accepts,
 // verified with its JWKS).
-import { Button, Group, Select, Stack, Switch, Textarea, TextInput } from '@mantine/core';
+import { Group, Select, Stack, Switch, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@shared/api/client';
+import { FormActions } from '@shared/components/FormActions';
 import { notifySuccess } from '@shared/components/forms';
 import { keys, paths } from '../api/admin';
 import type { KeyManager } from '../api/types';
@@ -155,14 +156,7 @@ export function KeyManagerForm({
           label="Enabled: the gateway accepts its tokens"
           {...form.getInputProps('enabled', { type: 'checkbox' })}
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            {editing ? 'Save' : 'Register'}
-          </Button>
-        </Group>
+        <FormActions submitLabel={editing ? 'Save' : 'Register'} pending={save.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

@@ -1,9 +1,10 @@
 // Create a user, or change a user's roles and reset the password.
-import { Button, Group, MultiSelect, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { MultiSelect, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@shared/api/client';
 import { useAuth } from '@shared/auth/AuthContext';
+import { FormActions } from '@shared/components/FormActions';
 import { notifySuccess } from '@shared/components/forms';
 import { keys, paths } from '../api/admin';
 import type { User } from '../api/types';
@@ -112,14 +113,11 @@ export function UserForm({ user, onDone }: { user?: User; onDone: () => void }) 
           searchable={false}
           {...form.getInputProps('roles')}
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            {editing ? 'Save' : 'Create user'}
-          </Button>
-        </Group>
+        <FormActions
+          submitLabel={editing ? 'Save' : 'Create user'}
+          pending={save.isPending}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );

@@ -1,9 +1,10 @@
 // Subscribing one of the user's applications to an API or API product at one of its tiers.
 import { Link } from 'react-router';
-import { Anchor, Button, Group, Modal, Select, Stack, Text } from '@mantine/core';
+import { Anchor, Modal, Select, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, DEVPORTAL } from '@shared/api/client';
+import { FormActions } from '@shared/components/FormActions';
 import { reportFormError, notifySuccess } from '@shared/components/forms';
 import { ErrorNotice, Loading } from '@shared/components/QueryState';
 import { useApplications, useSubscriptionsOfApi } from '../api/queries';
@@ -98,14 +99,12 @@ export function SubscribeDialog({
               {...form.getInputProps('throttlingPolicy')}
             />
             {tiers.length === 0 && <Text c="red">This API offers no tier, so it takes no subscription.</Text>}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={subscribe.isPending} disabled={tiers.length === 0}>
-                Subscribe
-              </Button>
-            </Group>
+            <FormActions
+              submitLabel="Subscribe"
+              pending={subscribe.isPending}
+              submitDisabled={tiers.length === 0}
+              onCancel={onClose}
+            />
           </Stack>
         </form>
       )}

@@ -16,14 +16,18 @@ class MemoryStorage {
   }
 }
 
+function memoryStorage() {
+  return new MemoryStorage() as unknown as Storage;
+}
+
 function jwt(claims: object) {
   const b = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '');
   return `${b({ alg: 'RS256' })}.${b(claims)}.sig`;
 }
 
 function session() {
-  const storage = new MemoryStorage() as unknown as Storage;
-  const pending = new MemoryStorage() as unknown as Storage;
+  const storage = memoryStorage();
+  const pending = memoryStorage();
   const s = new AuthSession(
     {
       clientId: 'archway-publisher',
@@ -34,7 +38,29 @@ function session() {
     storage,
     pending,
   );
-  return { s, storage, pending };
+  return { s, pending };
+}
+
+const KEY = 'archway.session.archway-publisher';
+const CONFIG = { clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] };
+
+/** Keeps a signed-in session with these tokens in `storage`, and opens a tab on it. */
+function signedInTab(
+  storage: Storage,
+  tokens: { accessToken: string; refreshToken: string; expiresAt: number },
+) {
+  storage.setItem(
+    KEY,
+    JSON.stringify({ status: 'signed-in', tokens: { ...tokens, scopes: [], username: 'a' } }),
+  );
+  return new AuthSession(CONFIG, storage, storage);
+}
+
+/** The Key Manager answers a refresh with new tokens (refresh token r2). */
+function refreshAnswered() {
+  return mockFetch(() => ({
+    body: { access_token: jwt({ sub: 'a' }), refresh_token: 'r2', expires_in: 3600, scope: '' },
+  }));
 }
 
 afterEach(() => vi.unstubAllGlobals());
@@ -94,52 +120,15 @@ describe('portal sign-in session', () => {
   });
 
   it('refreshes a token about to expire, and expires the session when refresh fails', async () => {
-    const { s, storage } = session();
-    storage.setItem(
-      'archway.session.archway-publisher',
-      JSON.stringify({
-        status: 'signed-in',
-        tokens: {
-          accessToken: 'old',
-          refreshToken: 'r1',
-          expiresAt: Date.now() + 1000,
-          scopes: [],
-          username: 'a',
-        },
-      }),
-    );
-    const s2 = new AuthSession(
-      { clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] },
-      storage,
-      storage,
-    );
-    mockFetch(() => ({
-      body: { access_token: jwt({ sub: 'a' }), refresh_token: 'r2', expires_in: 3600, scope: '' },
-    }));
+    const storage = memoryStorage();
+    const s2 = signedInTab(storage, { accessToken: 'old', refreshToken: 'r1', expiresAt: Date.now() + 1000 });
+    refreshAnswered();
     const t = await s2.accessToken();
     expect(t).not.toBe('old');
     mockFetch(() => ({ status: 400, body: { error: 'invalid_grant', error_description: 'used' } }));
-    storage.setItem(
-      'archway.session.archway-publisher',
-      JSON.stringify({
-        status: 'signed-in',
-        tokens: {
-          accessToken: 'x',
-          refreshToken: 'r2',
-          expiresAt: Date.now() + 1000,
-          scopes: [],
-          username: 'a',
-        },
-      }),
-    );
-    const s3 = new AuthSession(
-      { clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] },
-      storage,
-      storage,
-    );
+    const s3 = signedInTab(storage, { accessToken: 'x', refreshToken: 'r2', expiresAt: Date.now() + 1000 });
     expect(await s3.accessToken()).toBeNull();
     expect(s3.current.status).toBe('expired');
-    void s;
   });
 
   it('lets one tab refresh at a time, so two tabs never present one refresh token twice', async () => {
@@ -152,26 +141,14 @@ describe('portal sign-in session', () => {
       },
     };
     vi.stubGlobal('navigator', Object.assign(Object.create(navigator) as Navigator, { locks }));
-    const storage = new MemoryStorage() as unknown as Storage;
-    storage.setItem(
-      'archway.session.archway-publisher',
-      JSON.stringify({
-        status: 'signed-in',
-        tokens: {
-          accessToken: 'old',
-          refreshToken: 'r1',
-          expiresAt: Date.now() + 1000,
-          scopes: [],
-          username: 'a',
-        },
-      }),
-    );
-    const config = { clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] };
-    const tab1 = new AuthSession(config, storage, storage);
-    const tab2 = new AuthSession(config, storage, storage);
-    const fetchMock = mockFetch(() => ({
-      body: { access_token: jwt({ sub: 'a' }), refresh_token: 'r2', expires_in: 3600, scope: '' },
-    }));
+    const storage = memoryStorage();
+    const tab1 = signedInTab(storage, {
+      accessToken: 'old',
+      refreshToken: 'r1',
+      expiresAt: Date.now() + 1000,
+    });
+    const tab2 = new AuthSession(CONFIG, storage, storage);
+    const fetchMock = refreshAnswered();
     const [a, b] = await Promise.all([tab1.refresh(), tab2.refresh()]);
     expect(fetchMock).toHaveBeenCalledTimes(1);
     expect(b?.accessToken).toBe(a?.accessToken);
@@ -179,25 +156,11 @@ describe('portal sign-in session', () => {
   });
 
   it('revokes both tokens on sign-out', async () => {
-    const { s, storage } = session();
-    storage.setItem(
-      'archway.session.archway-publisher',
-      JSON.stringify({
-        status: 'signed-in',
-        tokens: {
-          accessToken: 'a1',
-          refreshToken: 'r1',
-          expiresAt: Date.now() + 3600_000,
-          scopes: [],
-          username: 'a',
-        },
-      }),
-    );
-    const s2 = new AuthSession(
-      { clientId: 'archway-publisher', basePath: '/publisher', scopes: [], requiredScopes: [] },
-      storage,
-      storage,
-    );
+    const s2 = signedInTab(memoryStorage(), {
+      accessToken: 'a1',
+      refreshToken: 'r1',
+      expiresAt: Date.now() + 3600_000,
+    });
     const fetchMock = mockFetch(() => ({ body: '' }));
     await s2.signOut();
     const tokens = fetchMock.mock.calls.map((c) =>
@@ -205,6 +168,5 @@ describe('portal sign-in session', () => {
     );
     expect(tokens.sort()).toEqual(['a1', 'r1']);
     expect(s2.current.status).toBe('anonymous');
-    void s;
   });
 });

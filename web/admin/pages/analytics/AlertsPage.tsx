@@ -3,7 +3,6 @@
 // server on the rollups every `analytics.alert_interval_s`; the lists refresh on their own.
 import {
   Badge,
-  Button,
   Group,
   NumberInput,
   Select,
@@ -32,6 +31,7 @@ import {
   type AlertRuleInput,
   type AlertRuleType,
 } from '@shared/analytics/alerts';
+import { FormActions } from '@shared/components/FormActions';
 import { notifySuccess } from '@shared/components/forms';
 import { QueryState } from '@shared/components/QueryState';
 import { ConfirmDelete, FormModal, RowActions, useDialog } from '../../components/dialogs';
@@ -186,14 +186,7 @@ export function AlertRuleForm({ rule, onDone }: { rule?: AlertRule; onDone: () =
           {...form.getInputProps('webhookUrl')}
         />
         <Switch label="Enabled" {...form.getInputProps('enabled', { type: 'checkbox' })} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            {editing ? 'Save' : 'Create'}
-          </Button>
-        </Group>
+        <FormActions submitLabel={editing ? 'Save' : 'Create'} pending={save.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

@@ -1,8 +1,9 @@
 // A new deny policy (blocking condition): what it matches, by type.
-import { Button, Group, Select, Stack, Switch, TextInput } from '@mantine/core';
+import { Group, Select, Stack, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@shared/api/client';
+import { FormActions } from '@shared/components/FormActions';
 import { notifySuccess } from '@shared/components/forms';
 import { keys, paths } from '../../api/admin';
 import type { DenyConditionType, DenyPolicy } from '../../api/types';
@@ -181,14 +182,7 @@ export function DenyPolicyForm({ onDone }: { onDone: () => void }) {
           />
         )}
         <Switch label="Enforce now" {...form.getInputProps('conditionStatus', { type: 'checkbox' })} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            Create
-          </Button>
-        </Group>
+        <FormActions submitLabel="Create" pending={save.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

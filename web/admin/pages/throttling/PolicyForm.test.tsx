@@ -4,26 +4,65 @@ import userEvent from '@testing-library/user-event';
 import { mockFetch, renderPage } from '@shared/test/render';
 import { choose } from '../../test/select';
 import { PolicyForm } from './PolicyForm';
-import type { ApplicationPolicy, SubscriptionPolicy } from '../../api/types';
+import type { AnyPolicy, ApplicationPolicy, PolicyLevel, SubscriptionPolicy } from '../../api/types';
 
 afterEach(() => vi.unstubAllGlobals());
 
+/** The form of a `level` policy (a new one, or `policy`), and the user who fills it in. */
+function renderForm(level: PolicyLevel, policy?: AnyPolicy, onDone: () => void = () => {}) {
+  const user = userEvent.setup({ delay: null });
+  renderPage(<PolicyForm level={level} policy={policy} onDone={onDone} />);
+  return user;
+}
+
+/** A server that takes the policy sent, answering `status` with it under `policyId`. */
+function acceptingServer(status: number, policyId: string) {
+  return mockFetch((_m, _u, body) => ({ status, body: { policyId, ...(body as object) } }));
+}
+
+/** A server that refuses every policy with a 400 naming what is wrong. */
+function refusingServer(description: string) {
+  return mockFetch(() => ({ status: 400, body: { code: 400, message: 'Bad Request', description } }));
+}
+
+/** The JSON body of the first request sent. */
+function firstBody(fetchMock: ReturnType<typeof mockFetch>) {
+  return JSON.parse(fetchMock.mock.calls[0][1]!.body as string) as Record<string, unknown>;
+}
+
+/** Fills in a new policy's name and its quota of requests. */
+async function fillNameAndRequests(user: ReturnType<typeof userEvent.setup>, name: string, requests: string) {
+  await user.type(screen.getByLabelText(/^Name/), name);
+  await user.type(screen.getByLabelText(/^Requests(?! \(burst)/), requests);
+}
+
+/** The Gold subscription tier as the server keeps it: 5000 requests a minute, free, no burst limit. */
+function goldTier(more: Partial<SubscriptionPolicy>): SubscriptionPolicy {
+  return {
+    policyId: 's1',
+    policyName: 'Gold',
+    defaultLimit: {
+      type: 'REQUESTCOUNTLIMIT',
+      requestCount: { timeUnit: 'min', unitTime: 1, requestCount: 5000 },
+    },
+    rateLimitCount: 0,
+    rateLimitTimeUnit: null,
+    stopOnQuotaReach: true,
+    billingPlan: 'FREE',
+    ...more,
+  };
+}
+
 describe('throttling policy form', { timeout: 30_000 }, () => {
   it('creates a request count policy', async () => {
-    const user = userEvent.setup({ delay: null });
-    const fetchMock = mockFetch((_m, _u, body) => ({
-      status: 201,
-      body: { policyId: 'p1', ...(body as object) },
-    }));
+    const fetchMock = acceptingServer(201, 'p1');
     const onDone = vi.fn();
-    renderPage(<PolicyForm level="application" onDone={onDone} />);
-    await user.type(screen.getByLabelText(/^Name/), 'E2EFivePerMin');
-    await user.type(screen.getByLabelText(/^Requests(?! \(burst)/), '5');
+    const user = renderForm('application', undefined, onDone);
+    await fillNameAndRequests(user, 'E2EFivePerMin', '5');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     await waitFor(() => expect(onDone).toHaveBeenCalled());
-    const [url, init] = fetchMock.mock.calls[0];
-    expect(url).toBe('/api/am/admin/v4/throttling/policies/application');
-    expect(JSON.parse(init!.body as string)).toEqual({
+    expect(fetchMock.mock.calls[0][0]).toBe('/api/am/admin/v4/throttling/policies/application');
+    expect(firstBody(fetchMock)).toEqual({
       policyName: 'E2EFivePerMin',
       displayName: 'E2EFivePerMin',
       description: '',
@@ -36,11 +75,7 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
   });
 
   it("edits an application policy's burst limit", async () => {
-    const user = userEvent.setup({ delay: null });
-    const fetchMock = mockFetch((_m, _u, body) => ({
-      status: 200,
-      body: { policyId: 'a1', ...(body as object) },
-    }));
+    const fetchMock = acceptingServer(200, 'a1');
     const policy: ApplicationPolicy = {
       policyId: 'a1',
       policyName: '10PerMin',
@@ -50,31 +85,22 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
       },
       burstLimit: { rateLimitCount: 5, rateLimitTimeUnit: 'sec' },
     };
-    renderPage(<PolicyForm level="application" policy={policy} onDone={() => {}} />);
+    const user = renderForm('application', policy);
     expect(screen.getByLabelText(/^Requests \(burst\)/)).toHaveValue('5');
     await user.clear(screen.getByLabelText(/^Requests \(burst\)/));
     await user.type(screen.getByLabelText(/^Requests \(burst\)/), '3');
     await choose(user, 'Burst time unit', 'per minute');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(fetchMock).toHaveBeenCalled());
-    expect(JSON.parse(fetchMock.mock.calls[0][1]!.body as string)).toMatchObject({
+    expect(firstBody(fetchMock)).toMatchObject({
       burstLimit: { rateLimitCount: 3, rateLimitTimeUnit: 'min' },
     });
   });
 
   it("puts the server's message about the burst limit under its field", async () => {
-    const user = userEvent.setup({ delay: null });
-    mockFetch(() => ({
-      status: 400,
-      body: {
-        code: 400,
-        message: 'Bad Request',
-        description: "'burstLimit.rateLimitCount' must not be negative",
-      },
-    }));
-    renderPage(<PolicyForm level="application" onDone={() => {}} />);
-    await user.type(screen.getByLabelText(/^Name/), 'Spiky');
-    await user.type(screen.getByLabelText(/^Requests(?! \(burst)/), '5');
+    refusingServer("'burstLimit.rateLimitCount' must not be negative");
+    const user = renderForm('application');
+    await fillNameAndRequests(user, 'Spiky', '5');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     await waitFor(() =>
       expect(screen.getByLabelText(/^Requests \(burst\)/)).toHaveAccessibleDescription(
@@ -84,27 +110,9 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
   });
 
   it('sets who may subscribe with a tier and its custom attributes, keeping the subscriber count', async () => {
-    const user = userEvent.setup({ delay: null });
-    const fetchMock = mockFetch((_m, _u, body) => ({
-      status: 200,
-      body: { policyId: 's1', ...(body as object) },
-    }));
+    const fetchMock = acceptingServer(200, 's1');
     // An older answer: no customAttributes, permissions null.
-    const policy: SubscriptionPolicy = {
-      policyId: 's1',
-      policyName: 'Gold',
-      defaultLimit: {
-        type: 'REQUESTCOUNTLIMIT',
-        requestCount: { timeUnit: 'min', unitTime: 1, requestCount: 5000 },
-      },
-      rateLimitCount: 0,
-      rateLimitTimeUnit: null,
-      stopOnQuotaReach: true,
-      billingPlan: 'FREE',
-      subscriberCount: 7,
-      permissions: null,
-    };
-    renderPage(<PolicyForm level="subscription" policy={policy} onDone={() => {}} />);
+    const user = renderForm('subscription', goldTier({ subscriberCount: 7, permissions: null }));
     expect(screen.getByLabelText(/^Subscriber count/)).toHaveAttribute('readonly');
     expect(screen.getByLabelText(/^Subscriber count/)).toHaveValue('7');
     expect(screen.queryByLabelText(/^Roles/, { selector: 'input' })).not.toBeInTheDocument();
@@ -123,7 +131,7 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Remove attribute 2' }));
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(fetchMock).toHaveBeenCalled());
-    expect(JSON.parse(fetchMock.mock.calls[0][1]!.body as string)).toMatchObject({
+    expect(firstBody(fetchMock)).toMatchObject({
       subscriberCount: 7,
       permissions: { permissionType: 'ALLOW', roles: ['creator', 'partners'] },
       customAttributes: [{ name: 'sla', value: '99.9%' }],
@@ -131,14 +139,9 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
   });
 
   it("shows the server's refusal of a tier's roles under Roles", async () => {
-    const user = userEvent.setup({ delay: null });
-    mockFetch(() => ({
-      status: 400,
-      body: { code: 400, message: 'Bad Request', description: "'permissions.roles[0]' must be a role name" },
-    }));
-    renderPage(<PolicyForm level="subscription" onDone={() => {}} />);
-    await user.type(screen.getByLabelText(/^Name/), 'Partner');
-    await user.type(screen.getByLabelText(/^Requests(?! \(burst)/), '5');
+    refusingServer("'permissions.roles[0]' must be a role name");
+    const user = renderForm('subscription');
+    await fillNameAndRequests(user, 'Partner', '5');
     await user.click(screen.getByRole('radio', { name: 'All but these roles' }));
     await user.type(screen.getByLabelText(/^Roles/, { selector: 'input' }), 'guest{enter}');
     await user.click(screen.getByRole('button', { name: 'Create' }));
@@ -150,12 +153,8 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
   });
 
   it('switches the quota to bandwidth', async () => {
-    const user = userEvent.setup({ delay: null });
-    const fetchMock = mockFetch((_m, _u, body) => ({
-      status: 201,
-      body: { policyId: 'p1', ...(body as object) },
-    }));
-    renderPage(<PolicyForm level="application" onDone={() => {}} />);
+    const fetchMock = acceptingServer(201, 'p1');
+    const user = renderForm('application');
     expect(screen.queryByLabelText(/^Data amount/)).not.toBeInTheDocument();
     await user.click(screen.getByRole('radio', { name: 'Bandwidth' }));
     expect(screen.queryByLabelText(/^Requests(?! \(burst)/)).not.toBeInTheDocument();
@@ -165,17 +164,15 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
     await choose(user, 'Time unit', 'hour(s)');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     await waitFor(() => expect(fetchMock).toHaveBeenCalled());
-    const body = JSON.parse(fetchMock.mock.calls[0][1]!.body as string) as { defaultLimit: unknown };
-    expect(body.defaultLimit).toEqual({
+    expect(firstBody(fetchMock).defaultLimit).toEqual({
       type: 'BANDWIDTHLIMIT',
       bandwidth: { timeUnit: 'hour', unitTime: 1, dataAmount: 10, dataUnit: 'GB' },
     });
   });
 
   it('checks the fields as the server does before sending', async () => {
-    const user = userEvent.setup({ delay: null });
     const fetchMock = mockFetch(() => ({ status: 500 }));
-    renderPage(<PolicyForm level="application" onDone={() => {}} />);
+    const user = renderForm('application');
     await user.type(screen.getByLabelText(/^Name/), 'has space');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     expect(await screen.findByText("Only letters, digits, '_', '-' and '.'")).toBeInTheDocument();
@@ -184,7 +181,6 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
   });
 
   it("shows the server's message under the field it names, and a taken name under Name", async () => {
-    const user = userEvent.setup({ delay: null });
     let reply = {
       status: 400,
       body: {
@@ -194,9 +190,8 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
       },
     };
     mockFetch(() => reply);
-    renderPage(<PolicyForm level="application" onDone={() => {}} />);
-    await user.type(screen.getByLabelText(/^Name/), 'Gold');
-    await user.type(screen.getByLabelText(/^Requests(?! \(burst)/), '5');
+    const user = renderForm('application');
+    await fillNameAndRequests(user, 'Gold', '5');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     const per = screen.getByLabelText(/^Per/);
     await waitFor(() =>
@@ -221,26 +216,8 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
   });
 
   it('edits a subscription policy: name read-only, burst control and billing', async () => {
-    const user = userEvent.setup({ delay: null });
-    const fetchMock = mockFetch((_m, _u, body) => ({
-      status: 200,
-      body: { policyId: 's1', ...(body as object) },
-    }));
-    const policy: SubscriptionPolicy = {
-      policyId: 's1',
-      policyName: 'Gold',
-      displayName: 'Gold',
-      description: '',
-      defaultLimit: {
-        type: 'REQUESTCOUNTLIMIT',
-        requestCount: { timeUnit: 'min', unitTime: 1, requestCount: 5000 },
-      },
-      rateLimitCount: 0,
-      rateLimitTimeUnit: null,
-      stopOnQuotaReach: true,
-      billingPlan: 'FREE',
-    };
-    renderPage(<PolicyForm level="subscription" policy={policy} onDone={() => {}} />);
+    const fetchMock = acceptingServer(200, 's1');
+    const user = renderForm('subscription', goldTier({ displayName: 'Gold', description: '' }));
     expect(screen.getByLabelText(/^Name/)).toHaveAttribute('readonly');
     await user.type(screen.getByLabelText(/^Requests \(burst\)/), '{selectall}20');
     await user.click(screen.getByRole('button', { name: 'Save' }));
@@ -254,7 +231,7 @@ describe('throttling policy form', { timeout: 30_000 }, () => {
     const [url, init] = fetchMock.mock.calls[0];
     expect(url).toBe('/api/am/admin/v4/throttling/policies/subscription/s1');
     expect(init!.method).toBe('PUT');
-    expect(JSON.parse(init!.body as string)).toMatchObject({
+    expect(firstBody(fetchMock)).toMatchObject({
       policyName: 'Gold',
       rateLimitCount: 20,
       rateLimitTimeUnit: 'sec',

@@ -1,10 +1,11 @@
 // Create or edit a throttling policy of one level: its name, quota and, per level, burst control
 // (application and subscription), billing, permissions and custom attributes (subscription) or
 // conditional groups (advanced).
-import { Button, Divider, Group, Select, Stack, Switch, Textarea, TextInput } from '@mantine/core';
+import { Divider, Group, Select, Stack, Switch, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@shared/api/client';
+import { FormActions } from '@shared/components/FormActions';
 import { notifySuccess } from '@shared/components/forms';
 import { keys, paths } from '../../api/admin';
 import type { AnyPolicy, PolicyLevel } from '../../api/types';
@@ -147,14 +148,7 @@ export function PolicyForm({
             <ConditionalGroups form={form} />
           </>
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            {editing ? 'Save' : 'Create'}
-          </Button>
-        </Group>
+        <FormActions submitLabel={editing ? 'Save' : 'Create'} pending={save.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

@@ -1,9 +1,10 @@
 // Creating or editing an application: name, description, its throttling tier and the application
 // attributes the server asks for (required ones enforced, hidden ones neither shown nor lost).
-import { Button, Group, Modal, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Modal, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, DEVPORTAL } from '@shared/api/client';
+import { FormActions } from '@shared/components/FormActions';
 import { notifySuccess, reportFormError } from '@shared/components/forms';
 import { useApplicationAttributes, usePolicies } from '../../api/queries';
 import type {
@@ -195,14 +196,11 @@ function Fields({
               <TextInput key={d.attribute} title={d.tooltip} {...props} />
             );
           })}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {editing ? 'Save' : 'Create'}
-            </Button>
-          </Group>
+          <FormActions
+            submitLabel={editing ? 'Save' : 'Create'}
+            pending={save.isPending}
+            onCancel={onClose}
+          />
         </Stack>
       </form>
     </Modal>

@@ -25,6 +25,7 @@ import { notifyError, notifySuccess } from '@shared/components/forms';
 import { useAuth } from '@shared/auth/AuthContext';
 import type { ApiDetail } from '../../api/types';
 import { reportApiError } from '../../components/apiRules';
+import { ConfirmDeleteButtons } from '../../components/deleting';
 import { SaveBar } from '../../components/SaveBar';
 import { keys, useCategories, useSaveApi } from './queries';
 
@@ -73,14 +74,11 @@ function DeleteApi({ api }: { api: ApiDetail }) {
           <Text size="sm">
             The API, its revisions, documents and deployments are removed; the gateway stops serving it.
           </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
-              Delete
-            </Button>
-          </Group>
+          <ConfirmDeleteButtons
+            pending={remove.isPending}
+            onCancel={() => setOpen(false)}
+            onDelete={() => remove.mutate()}
+          />
         </Stack>
       </Modal>
     </>

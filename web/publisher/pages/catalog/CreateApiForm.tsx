@@ -1,7 +1,8 @@
 // An API from a catalogued service: the service's operations and URL, with the name, context, version and tiers given here.
-import { Button, Group, MultiSelect, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { MultiSelect, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
+import { FormActions } from '@shared/components/FormActions';
 import { reportFormError } from '@shared/components/forms';
 import { catalogApi, type CatalogService } from '../../api/catalog';
 import { checkApiName, checkContext, checkVersion } from '../../api/rules';
@@ -64,14 +65,7 @@ export function CreateApiForm({
             {...form.getInputProps('policies')}
           />
         </SimpleGrid>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create API
-          </Button>
-        </Group>
+        <FormActions submitLabel="Create API" pending={create.isPending} onCancel={onCancel} />
       </Stack>
     </form>
   );

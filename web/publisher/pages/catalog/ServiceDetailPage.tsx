@@ -3,8 +3,6 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
   Anchor,
-  Badge,
-  Breadcrumbs,
   Button,
   Code,
   Group,
@@ -15,16 +13,17 @@ import {
   Table,
   Tabs,
   Text,
-  Title,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { IconApi, IconTrash } from '@tabler/icons-react';
+import { IconApi } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { CopyField } from '@shared/components/CopyField';
 import { notifySuccess } from '@shared/components/forms';
 import { ErrorNotice, QueryState } from '@shared/components/QueryState';
 import { catalogApi, type CatalogService } from '../../api/catalog';
+import { ConfirmDeleteButtons, DeleteButton } from '../../components/deleting';
+import { ItemBreadcrumbs, ItemHeader } from '../../components/PageHeader';
 import { CreateApiForm } from './CreateApiForm';
 
 function pretty(text: string): string {
@@ -150,46 +149,34 @@ export function ServiceDetailPage() {
 
   return (
     <Stack>
-      <Breadcrumbs>
-        <Anchor component={Link} to="/service-catalog">
-          Service Catalog
-        </Anchor>
-        <span>{query.data?.displayName ?? query.data?.name ?? serviceId}</span>
-      </Breadcrumbs>
+      <ItemBreadcrumbs
+        list="Service Catalog"
+        to="/service-catalog"
+        item={query.data?.displayName ?? query.data?.name ?? serviceId}
+      />
       <QueryState query={query} label="Loading the service">
         {(s) => (
           <Stack>
-            <Group justify="space-between" align="flex-start">
-              <div>
-                <Group gap="xs">
-                  <Title order={2} style={{ overflowWrap: 'anywhere' }}>
-                    {s.displayName || s.name}
-                  </Title>
-                  <Badge variant="light">{s.version}</Badge>
+            <ItemHeader
+              title={s.displayName || s.name}
+              badge={s.version}
+              subtitle={s.key}
+              actions={
+                <Group>
+                  <Button
+                    leftSection={<IconApi size={16} />}
+                    onClick={() => setDialog('api')}
+                    disabled={!oas(s)}
+                    title={
+                      oas(s) ? undefined : 'APIs can be created from OpenAPI (OAS2 or OAS3) services only'
+                    }
+                  >
+                    Create API
+                  </Button>
+                  <DeleteButton onClick={() => setDialog('delete')} />
                 </Group>
-                <Text size="sm" c="dimmed">
-                  {s.key}
-                </Text>
-              </div>
-              <Group>
-                <Button
-                  leftSection={<IconApi size={16} />}
-                  onClick={() => setDialog('api')}
-                  disabled={!oas(s)}
-                  title={oas(s) ? undefined : 'APIs can be created from OpenAPI (OAS2 or OAS3) services only'}
-                >
-                  Create API
-                </Button>
-                <Button
-                  color="red"
-                  variant="light"
-                  leftSection={<IconTrash size={16} />}
-                  onClick={() => setDialog('delete')}
-                >
-                  Delete
-                </Button>
-              </Group>
-            </Group>
+              }
+            />
             <Tabs defaultValue="overview" keepMounted={false}>
               <Tabs.List>
                 <Tabs.Tab value="overview">Overview</Tabs.Tab>
@@ -239,14 +226,11 @@ export function ServiceDetailPage() {
                   deleted while APIs created from it exist.
                 </Text>
                 {remove.isError && <ErrorNotice error={remove.error} title="The service was not deleted" />}
-                <Group justify="flex-end">
-                  <Button variant="default" onClick={() => setDialog(null)}>
-                    Cancel
-                  </Button>
-                  <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
-                    Delete
-                  </Button>
-                </Group>
+                <ConfirmDeleteButtons
+                  pending={remove.isPending}
+                  onCancel={() => setDialog(null)}
+                  onDelete={() => remove.mutate()}
+                />
               </Stack>
             </Modal>
           </Stack>

@@ -1,8 +1,6 @@
 // Registering a service: its metadata and its definition (a file, or text pasted in).
 import {
-  Button,
   FileInput,
-  Group,
   SegmentedControl,
   Select,
   SimpleGrid,
@@ -13,6 +11,7 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
+import { FormActions } from '@shared/components/FormActions';
 import { reportFormError } from '@shared/components/forms';
 import {
   catalogApi,
@@ -189,14 +188,7 @@ export function ServiceForm({
             {...form.getInputProps('text')}
           />
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            Register service
-          </Button>
-        </Group>
+        <FormActions submitLabel="Register service" pending={save.isPending} onCancel={onCancel} />
       </Stack>
     </form>
   );

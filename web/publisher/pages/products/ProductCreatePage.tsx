@@ -1,8 +1,9 @@
 // Creating an API product from operations of several APIs.
 import { Link, useNavigate } from 'react-router';
-import { Anchor, Breadcrumbs, Button, Group, Stack, Title } from '@mantine/core';
+import { Anchor, Breadcrumbs, Stack, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { FormActions } from '@shared/components/FormActions';
 import { notifySuccess, reportFormError } from '@shared/components/forms';
 import { productsApi, selectionBody } from '../../api/products';
 import { OperationPicker } from './OperationPicker';
@@ -58,14 +59,7 @@ export function ProductCreatePage() {
             onChange={(apis) => form.setFieldValue('apis', apis)}
             error={form.errors.apis}
           />
-          <Group justify="flex-end">
-            <Button variant="default" component={Link} to="/api-products">
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create API product
-            </Button>
-          </Group>
+          <FormActions submitLabel="Create API product" pending={create.isPending} cancelTo="/api-products" />
         </Stack>
       </form>
     </Stack>

@@ -1,14 +1,15 @@
 // One API product: overview and settings, operations, documents, lifecycle, revisions and deployments.
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import { Anchor, Badge, Breadcrumbs, Button, Group, Modal, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useNavigate, useParams } from 'react-router';
+import { Button, Group, Modal, Stack, Tabs, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { PUBLISHER } from '@shared/api/client';
 import { notifySuccess, reportFormError } from '@shared/components/forms';
 import { ErrorNotice, QueryState } from '@shared/components/QueryState';
 import { productsApi, type ApiProduct } from '../../api/products';
+import { ConfirmDeleteButtons, DeleteButton } from '../../components/deleting';
+import { ItemBreadcrumbs, ItemHeader } from '../../components/PageHeader';
 import { DocumentsPanel } from '../api/documents/DocumentsPanel';
 import { LifecyclePanel } from './LifecyclePanel';
 import { OperationPicker } from './OperationPicker';
@@ -132,38 +133,22 @@ export function ProductDetailPage() {
   });
   return (
     <Stack>
-      <Breadcrumbs>
-        <Anchor component={Link} to="/api-products">
-          API products
-        </Anchor>
-        <span>{query.data?.name ?? productId}</span>
-      </Breadcrumbs>
+      <ItemBreadcrumbs list="API products" to="/api-products" item={query.data?.name ?? productId} />
       <QueryState query={query} label="Loading the API product">
         {(p) => (
           <Stack>
-            <Group justify="space-between" align="flex-start">
-              <div>
-                <Group gap="xs">
-                  <Title order={2} style={{ overflowWrap: 'anywhere' }}>
-                    {p.name}
-                  </Title>
-                  <Badge variant="light">{p.state ?? p.lifeCycleStatus}</Badge>
-                </Group>
-                <Text size="sm" c="dimmed">
+            <ItemHeader
+              title={p.name}
+              badge={p.state ?? p.lifeCycleStatus}
+              subtitle={
+                <>
                   {p.context}/{p.version}
                   {p.provider ? ` · by ${p.provider}` : ''} ·{' '}
                   {p.apis.reduce((n, a) => n + a.operations.length, 0)} operations from {p.apis.length} APIs
-                </Text>
-              </div>
-              <Button
-                color="red"
-                variant="light"
-                leftSection={<IconTrash size={16} />}
-                onClick={() => setDeleting(true)}
-              >
-                Delete
-              </Button>
-            </Group>
+                </>
+              }
+              actions={<DeleteButton onClick={() => setDeleting(true)} />}
+            />
             <Tabs
               value={tab}
               onChange={(v) => navigate(`/api-products/${productId}/${v ?? 'overview'}`)}
@@ -204,14 +189,11 @@ export function ProductDetailPage() {
                   bundles stay.
                 </Text>
                 {remove.isError && <ErrorNotice error={remove.error} title="The product was not deleted" />}
-                <Group justify="flex-end">
-                  <Button variant="default" onClick={() => setDeleting(false)}>
-                    Cancel
-                  </Button>
-                  <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
-                    Delete
-                  </Button>
-                </Group>
+                <ConfirmDeleteButtons
+                  pending={remove.isPending}
+                  onCancel={() => setDeleting(false)}
+                  onDelete={() => remove.mutate()}
+                />
               </Stack>
             </Modal>
           </Stack>

@@ -127,4 +127,27 @@ describe('documents', () => {
     });
     expect(text).toBe('# Getting started\nCall **GET /items**.');
   }, 20_000);
+
+  it('deletes a document only once the confirmation says Delete', async () => {
+    const guide = {
+      documentId: 'd1',
+      name: 'Guide',
+      type: 'HOWTO',
+      sourceType: 'URL',
+      visibility: 'API_LEVEL',
+    };
+    const fetchMock = mockFetch((method) =>
+      method === 'DELETE' ? { status: 200 } : { body: { count: 1, list: [guide] } },
+    );
+    const deletes = () => fetchMock.mock.calls.filter(([, init]) => init?.method === 'DELETE');
+    renderPage(<DocumentsPanel base={base} />, { session: session() });
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete Guide' }));
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(deletes()).toHaveLength(0);
+    await userEvent.click(screen.getByRole('button', { name: 'Delete Guide' }));
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(deletes()).toHaveLength(1));
+    expect(String(deletes()[0][0])).toBe(`${base}/documents/d1`);
+  }, 20_000);
 });

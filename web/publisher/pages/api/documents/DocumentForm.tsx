@@ -1,8 +1,9 @@
 // Creating or editing a document: its metadata and its content (markdown or text, a file or a URL).
 import { useState } from 'react';
-import { Button, FileInput, Group, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
+import { FileInput, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
+import { FormActions } from '@shared/components/FormActions';
 import { reportFormError } from '@shared/components/forms';
 import {
   DOCUMENT_LIMITS,
@@ -220,14 +221,11 @@ export function DocumentForm({ base, document, initialContent = '', onSaved, onC
             {...form.getInputProps('file')}
           />
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            {document ? 'Save document' : 'Add document'}
-          </Button>
-        </Group>
+        <FormActions
+          submitLabel={document ? 'Save document' : 'Add document'}
+          pending={save.isPending}
+          onCancel={onCancel}
+        />
       </Stack>
     </form>
   );

@@ -22,6 +22,7 @@ import { ApiError } from '@shared/api/client';
 import { notifyError, notifySuccess } from '@shared/components/forms';
 import { ErrorNotice, Loading, QueryState } from '@shared/components/QueryState';
 import { documentsApi, type ApiDocument } from '../../../api/documents';
+import { ConfirmDeleteButtons } from '../../../components/deleting';
 import { DocumentForm } from './DocumentForm';
 import { Preview } from './MarkdownEditor';
 
@@ -279,14 +280,11 @@ export function DocumentsPanel({ base }: { base: string }) {
             <Text>
               Delete <b>{dialog.doc.name}</b> and its content? Developers will no longer see it.
             </Text>
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setDialog(null)}>
-                Cancel
-              </Button>
-              <Button color="red" loading={remove.isPending} onClick={() => remove.mutate(dialog.doc)}>
-                Delete
-              </Button>
-            </Group>
+            <ConfirmDeleteButtons
+              pending={remove.isPending}
+              onCancel={() => setDialog(null)}
+              onDelete={() => remove.mutate(dialog.doc)}
+            />
           </Stack>
         )}
       </Modal>
