@@ -89,7 +89,7 @@ cmp -s "$work/www/1k" <(curl -sf -H "Authorization: Bearer $TTOKEN" "http://127.
 cmp -s "$work/www/1k" <(curl -sf -H "Authorization: Bearer $TTOKEN" "http://127.0.0.1:$GW/throttled/1.0/1k") || { echo "bench: archway /throttled body differs"; exit 1; }
 echo "bench: checked: haproxy answers 200 to Archway's token, 401 to a tampered, an unsigned and no token; archway 401 to the tampered one"
 
-cpu_ticks() {  # utime+stime in clock ticks of each argument's process tree, then CPU 0's busy and nice ticks
+cpu_ticks() {  # utime+stime in clock ticks of each argument's process tree, then CPU 0's busy and nice ticks, then the first tree's utime
   python3 - "$@" <<'PY'
 import os, sys
 procs, kids = {}, {}
@@ -101,16 +101,16 @@ for d in os.listdir("/proc"):
     except OSError:
         continue
     f = s[s.rindex(")") + 2:].split()
-    procs[int(d)] = (int(f[1]), int(f[11]) + int(f[12]))
-for pid, (ppid, _) in procs.items():
+    procs[int(d)] = (int(f[1]), int(f[11]) + int(f[12]), int(f[11]))
+for pid, (ppid, *_) in procs.items():
     kids.setdefault(ppid, []).append(pid)
-total = lambda pid: procs.get(pid, (0, 0))[1] + sum(total(k) for k in kids.get(pid, []))
+total = lambda pid, i=1: procs.get(pid, (0, 0, 0))[i] + sum(total(k, i) for k in kids.get(pid, []))
 cpu0 = next(l.split() for l in open("/proc/stat") if l.startswith("cpu0 "))
 busy = sum(int(v) for i, v in enumerate(cpu0[1:9]) if i not in (3, 4))  # all but idle and iowait
-print(" ".join(str(total(int(a))) for a in sys.argv[1:]), busy, cpu0[2])
+print(" ".join(str(total(int(a))) for a in sys.argv[1:]), busy, cpu0[2], total(int(sys.argv[1]), 2))
 PY
 }
-run_pinned() {  # $1 proxy pid, $2 url, rest to wrk; prints "rps p50 p99 requests proxy_us/req backend_us/req other_cpu0_% niced_cpu0_%"
+run_pinned() {  # $1 proxy pid, $2 url, rest to wrk; prints "rps p50 p99 requests proxy_us/req backend_us/req other_cpu0_% niced_cpu0_% proxy_user_us/req"
   local pid=$1 url=$2 before after out; shift 2
   before=$(cpu_ticks "$pid" "$BACKEND_PID")
   out=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url")
@@ -130,9 +130,9 @@ req, secs = re.search(r"(\d+) requests in ([\d.]+)(\w+)", t).groups()[:2]
 req = int(req)
 p50 = ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1)); p99 = ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
 us = 1e6 / os.sysconf("SC_CLK_TCK")
-proxy, backend, cpu0, nice = (a[i] - b[i] for i in range(4))
+proxy, backend, cpu0, nice, user = (a[i] - b[i] for i in range(5))
 other = max(0, cpu0 - proxy - backend) / max(1, cpu0) * 100
-print(f"{rps:.0f} {p50:.3f} {p99:.3f} {req} {proxy * us / req:.2f} {backend * us / req:.2f} {other:.1f} {nice / max(1, cpu0) * 100:.1f}")' "$url" "$before" "$after"
+print(f"{rps:.0f} {p50:.3f} {p99:.3f} {req} {proxy * us / req:.2f} {backend * us / req:.2f} {other:.1f} {nice / max(1, cpu0) * 100:.1f} {user * us / req:.2f}")' "$url" "$before" "$after"
 }
 
 H=(-H "Authorization: Bearer $TTOKEN")
@@ -214,10 +214,20 @@ labels = {
     "archway_throttled": "archway gateway, JWT + subscription + sub/app tiers counted (/throttled), 1 worker",
 }
 print(f"pinned: backend + proxy on CPU 0, wrk -t1 on CPU 1; {cpu}; medians of {rounds} rounds")
-print("| proxy | requests/s | p50 ms | p99 ms | CPU us/request, proxy | CPU us/request, backend | CPU 0 to other processes (nice'd) |")
+print("| proxy | requests/s | p50 ms | p99 ms | CPU us/request, proxy (user + kernel) | CPU us/request, backend | CPU 0 to other processes (nice'd) |")
 print("|---|---|---|---|---|---|---|")
 for k, label in labels.items():
-    print(f"| {label} | {med(k,0):.0f} | {med(k,1):.3f} | {med(k,2):.3f} | {med(k,4):.2f} | {med(k,5):.2f} | {med(k,6):.1f}% ({med(k,7):.1f}%) |")
+    print(f"| {label} | {med(k,0):.0f} | {med(k,1):.3f} | {med(k,2):.3f} | {med(k,4):.2f} ({med(k,8):.2f} + {med(k,4)-med(k,8):.2f}) | {med(k,5):.2f} | {med(k,6):.1f}% ({med(k,7):.1f}%) |")
+print()
+# Throughput on CPU 0 is 1 / (backend + proxy us per request). The kernel's share of a proxy's
+# request (its four loopback transfers, whose receive side runs in the sender's system call, and
+# the wake-ups) stays whatever the proxy's own code does: the throughput it would reach with no
+# user-space time at all bounds what any work on that code can bring.
+base = med("nginx", 5) + med("nginx", 4)
+for k in ("archway", "archway_throttled"):
+    floor = med(k, 5) + med(k, 4) - med(k, 8)
+    print(f"{k}: with no user-space time at all (its kernel time and backend cost as measured) it would reach "
+          f"{base / floor:.2f}x nginx's throughput")
 print()
 for k, vs in (("archway", "nginx"), ("archway_throttled", "nginx"), ("haproxy", "nginx"), ("haproxy_jwt", "nginx"),
               ("archway", "haproxy"), ("archway_throttled", "haproxy_jwt")):

@@ -16,8 +16,10 @@
 #                                            /bench unsecured and /throttled: JWT + subscription +
 #                                            subscription and application tiers counted). Prints
 #                                            requests/s, p50, p99 and the CPU microseconds per
-#                                            request of the proxy and of the backend (utime+stime of
-#                                            their process trees around each wrk run), then runs a
+#                                            request of the proxy (user + kernel) and of the backend
+#                                            (utime, stime of their process trees around each wrk
+#                                            run), the throughput Archway would reach with no
+#                                            user-space time at all (its bound), then runs a
 #                                            second Archway under bench/alloc_count.c (LD_PRELOAD)
 #                                            and prints its allocations per request. Needs haproxy,
 #                                            taskset, cc and 2 CPUs; ONLY= is ignored in this mode.
@@ -25,6 +27,10 @@
 #                                            (perf's syscall tracepoints), context switches and TCP
 #                                            segments per request of nginx and of Archway (/bench and
 #                                            /throttled), proxy and backend apart (bench/syscalls.sh).
+#        MODE=instructions bench/run.sh ...  user-space instructions per request of nginx and of
+#                                            Archway (/bench, /throttled) under Valgrind's callgrind
+#                                            (bench/instructions.sh): a count that holds on a busy
+#                                            machine; PROFILE=1 adds each one's top functions.
 set -euo pipefail
 ARCHWAY=${1:-build/release/archway}
 DURATION=${DURATION:-8s}
@@ -38,7 +44,9 @@ case "$MODE" in
           GW_ARGS=(--set gateway.workers=1) ;;
   syscalls) tools=(nginx wrk curl python3 taskset perf); PIN0=(taskset -c 0); PROXY_WORKERS=1
           GW_ARGS=(--set gateway.workers=1) ;;
-  *) echo "bench: MODE must be 'default', 'pinned' or 'syscalls', not '$MODE'"; exit 1 ;;
+  instructions) tools=(nginx wrk curl python3 valgrind callgrind_control); PIN0=(); PROXY_WORKERS=1
+          GW_ARGS=(--set gateway.workers=1) ;;
+  *) echo "bench: MODE must be 'default', 'pinned', 'syscalls' or 'instructions', not '$MODE'"; exit 1 ;;
 esac
 # BENCH_SET="key=value key=value": extra settings for the measured gateway (e.g. analytics.enabled=false).
 for kv in ${BENCH_SET:-}; do GW_ARGS+=(--set "$kv"); done
@@ -235,6 +243,7 @@ for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authoriz
 
 if [ "$MODE" = pinned ]; then . "$(dirname "$0")/pinned.sh"; exit 0; fi
 if [ "$MODE" = syscalls ]; then . "$(dirname "$0")/syscalls.sh"; exit 0; fi
+if [ "$MODE" = instructions ]; then . "$(dirname "$0")/instructions.sh"; exit 0; fi
 
 redis-server --port "$REDIS" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" --logfile "$work/redis.log" & pids+=($!)
 ARCHWAY_ADMIN_PASSWORD=bench "$ARCHWAY" serve --data-dir "$work/data" --ready-file "$work/ready2.json" \
