@@ -1,6 +1,5 @@
 #include "observability/trace_context.h"
 
-#include <algorithm>
 #include <array>
 #include <cstring>
 #include <random>
@@ -40,14 +39,13 @@ std::uint64_t next_random() {
   return z ^ (z >> 31);
 }
 
+// `n` is a whole number of words (trace ids are 16 bytes, span ids 8).
 void fill(std::uint8_t* p, std::size_t n) {
   for (;;) {
     std::uint64_t any = 0;  // an id of all zero bytes is invalid: draw again
-    for (std::size_t i = 0; i < n; i += 8) {
-      std::uint64_t r = next_random();
-      const std::size_t k = std::min<std::size_t>(8, n - i);
-      if (k < 8) r &= (std::uint64_t{1} << (8 * k)) - 1;
-      std::memcpy(p + i, &r, k);  // random bytes: their order in the word does not matter
+    for (std::size_t i = 0; i + 8 <= n; i += 8) {
+      const std::uint64_t r = next_random();
+      std::memcpy(p + i, &r, 8);  // random bytes: their order in the word does not matter
       any |= r;
     }
     if (any != 0) return;
@@ -87,6 +85,8 @@ bool parse_traceparent(std::string_view v, TraceContext& out) {
   out = c;
   return true;
 }
+
+static_assert(std::tuple_size_v<TraceId> % 8 == 0 && std::tuple_size_v<SpanId> % 8 == 0);
 
 TraceId new_trace_id() {
   TraceId id;

@@ -19,7 +19,8 @@ class Key {
       return *this;
     }
     if (n_) buf_[n_++] = '|';
-    std::memcpy(buf_.data() + n_, part.data(), part.size());  // a byte loop re-reads n_ after each char store
+    // One copy (a byte loop re-reads n_ after each char store); an empty part may have no data at all.
+    if (!part.empty()) std::memcpy(buf_.data() + n_, part.data(), part.size());
     n_ += part.size();
     return *this;
   }
@@ -29,7 +30,7 @@ class Key {
       overflow_ = true;
       return *this;
     }
-    std::memcpy(buf_.data() + n_, part.data(), part.size());
+    if (!part.empty()) std::memcpy(buf_.data() + n_, part.data(), part.size());
     n_ += part.size();
     return *this;
   }

@@ -88,6 +88,21 @@ TEST_F(ThrottlerTest, SubscriptionTierRefusesWith900804AndTheWindowReset) {
   EXPECT_EQ(admitted(r, 5, 61'000), 3);
 }
 
+// A caller known by a client certificate has a subscription tier but no application: the empty
+// parts of its keys (default string_views, no data at all) count like any other.
+TEST_F(ThrottlerTest, ACallerWithoutApplicationIsCountedUnderItsSubscriptionTier) {
+  compile({tier("subscription", "Bronze", 2)});
+  traffic::Request r = request();
+  r.application_id = {};
+  r.application_owner = {};
+  r.application_name = {};
+  r.subscription_policy = set->find("subscription", "Bronze");
+  ASSERT_NE(r.subscription_policy, nullptr);
+  Decision d;
+  EXPECT_EQ(admitted(r, 4, 1000, &d), 2);
+  EXPECT_EQ(d.code, traffic::kCodeSubscriptionThrottled);
+}
+
 TEST_F(ThrottlerTest, BillingPlanThatDoesNotStopLetsTrafficThrough) {
   auto p = tier("subscription", "Metered", 2);
   p.stop_on_quota_reach = false;
