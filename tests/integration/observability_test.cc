@@ -5,9 +5,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <regex>
+#include <thread>
 
 #include "integration/fixture.h"
 
@@ -159,11 +161,33 @@ class Metrics : public ObservedSuite {
     server_ = new ServerProcess();
     backend_ = new Backend();
   }
+  // The gateway counts a request just after writing its answer, so a scrape sent as soon as an
+  // answer arrived can come before that count (another connection, maybe another worker): scrape
+  // until the request counters stop moving.
   Exposition scrape_gateway() {
+    Exposition last = scrape_once();
+    for (int i = 0; i < 50; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      Exposition next = scrape_once();
+      if (requests_counted(next) == requests_counted(last)) return next;
+      last = std::move(next);
+    }
+    ADD_FAILURE() << "the gateway's request counters kept moving for a second with no traffic";
+    return last;
+  }
+
+ private:
+  Exposition scrape_once() {
     auto r = gw().get("/metrics");
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_TRUE(r.header("content-type").starts_with("text/plain; version=0.0.4")) << r.header("content-type");
     return parse_exposition(r.body);
+  }
+  static double requests_counted(const Exposition& e) {
+    double n = 0;
+    for (const auto& s : e.samples)
+      if (s.name == "archway_gateway_requests_total") n += s.value;
+    return n;
   }
 };
 
