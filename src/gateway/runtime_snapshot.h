@@ -307,8 +307,8 @@ class RuntimeSnapshot {
 
  private:
   friend class SnapshotBuilder;
-  using IdMap = ShardedMap<std::string, std::uint32_t, StringHash, std::equal_to<>>;
-  using ClientMap = ShardedMap<std::string, ClientRuntime, StringHash, std::equal_to<>>;
+  using IdMap = ShardedMap<std::string, std::uint32_t, common::FastStringHash, std::equal_to<>>;
+  using ClientMap = ShardedMap<std::string, ClientRuntime, common::FastStringHash, std::equal_to<>>;
 
   std::shared_ptr<const std::vector<std::shared_ptr<const ApiRuntime>>> apis_;
   Router router_;
@@ -318,7 +318,7 @@ class RuntimeSnapshot {
   ClientMap clients_;                                           // consumer key -> client
   ClientMap external_clients_;                                  // "<key manager>\n<consumer key>"
   ShardedMap<std::uint64_t, SubscriptionRuntime, std::hash<std::uint64_t>, std::equal_to<>, 10> subscriptions_;
-  ShardedMap<std::string, std::int64_t, StringHash, std::equal_to<>> revoked_;  // jti -> expires_at
+  ShardedMap<std::string, std::int64_t, common::FastStringHash, std::equal_to<>> revoked_;  // jti -> expires_at
   std::shared_ptr<const StringMap<ExternalIssuer>> issuers_;
   std::shared_ptr<const StringMap<crypto::VerificationKey>> keys_;
   std::shared_ptr<const SnapshotSettings> settings_;

@@ -61,7 +61,7 @@ struct TokenHash {
   std::size_t operator()(std::string_view token) const noexcept {
     constexpr std::size_t kTail = 32;
     const std::string_view tail = token.size() > kTail ? token.substr(token.size() - kTail) : token;
-    return std::hash<std::string_view>{}(tail) ^ (token.size() * 0x9E3779B97F4A7C15ULL);
+    return common::FastStringHash{}(tail) ^ (token.size() * 0x9E3779B97F4A7C15ULL);
   }
 };
 

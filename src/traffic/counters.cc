@@ -34,7 +34,7 @@ void CounterTable::make_room(Shard& s, std::int64_t now_ms) {
 }
 
 CounterTable::Shard& CounterTable::shard(std::string_view key) {
-  return *shards_[common::StringHash{}(key) % shards_.size()];
+  return *shards_[common::FastStringHash{}(key) % shards_.size()];
 }
 
 CounterTable::Entry& CounterTable::entry(Shard& s, std::string_view key, std::int64_t period_ms,

@@ -105,7 +105,7 @@ class CounterTable {
   };
   struct alignas(64) Shard {
     mutable std::mutex mu;
-    common::StringMap<Entry> map;
+    common::FastStringMap<Entry> map;
   };
   Shard& shard(std::string_view key);
   Entry& entry(Shard& s, std::string_view key, std::int64_t period_ms, std::int64_t now_ms);
