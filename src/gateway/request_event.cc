@@ -113,7 +113,7 @@ void Session::record_unrouted(const Routing& r, const RequestHeader& req, std::s
   e->method.assign(req.method_string());
   e->resource.assign(r.path.empty() ? req.target() : r.path);
   e->client_ip.assign(remote_ip);
-  e->user_agent.assign(req["user-agent"]);
+  e->user_agent.assign(req[http::h1::FieldId::kUserAgent]);
   if (r.outcome == Routing::Outcome::kMethodNotAllowed && r.match.api) {
     const ApiRuntime& api = *r.match.api;
     e->api_id.assign(api.id);
@@ -146,7 +146,7 @@ void Session::record_call(const Call& call, const ExchangeState& x, const Filter
   e->method.assign(call.op.verb);
   e->resource.assign(call.op.target);
   e->client_ip.assign(call.remote_ip);
-  e->user_agent.assign(call.request["user-agent"]);
+  e->user_agent.assign(call.request[http::h1::FieldId::kUserAgent]);
 
   const AuthDecision& d = call.auth;
   if (d.application) {

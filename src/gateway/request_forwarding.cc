@@ -122,8 +122,7 @@ asio::awaitable<bool> Session::forward(Client& client, ExchangeState& x, bool tl
     forwarded_for_.append(xff->value).append(", ");
   forwarded_for_.append(peer_ip_);
   original_host_.assign(req[h1::FieldId::kHost]);
-  strip_hop_by_hop(req.fields);
-  req.erase(h1::FieldId::kExpect);
+  strip_hop_by_hop(req.fields, h1::FieldId::kExpect);
   req.set(h1::FieldId::kXForwardedFor, forwarded_for_);
   req.set(h1::FieldId::kXForwardedProto, tls ? "https" : "http");
   if (!original_host_.empty()) req.set(h1::FieldId::kXForwardedHost, original_host_);

@@ -88,11 +88,9 @@ asio::awaitable<boost::system::error_code> write_rest(Stream& s, std::span<asio:
 }
 
 // Removes the hop-by-hop fields (RFC 9110 section 7.6.1), those Connection names included, and the
-// proxy's own credentials fields.
-inline void strip_hop_by_hop(h1::Fields& f) {
-  f.erase_hop_by_hop();
-  f.erase(h1::FieldId::kProxyAuthorization);
-  f.erase(h1::FieldId::kProxyAuthenticate);
+// proxy's own credentials fields; `also` names more fields to drop in the same pass.
+inline void strip_hop_by_hop(h1::Fields& f, h1::FieldId also = h1::FieldId::kOther) {
+  f.erase_hop_by_hop({h1::FieldId::kProxyAuthorization, h1::FieldId::kProxyAuthenticate, also});
 }
 
 // Connection for the client's version: "close" when an HTTP/1.1 connection ends after this message,

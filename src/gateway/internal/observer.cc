@@ -21,9 +21,9 @@ void begin_trace(Worker& w, RequestHeader& req, RequestTrace& t) {
   t.step_count = 0;
   t.backend_start = t.backend_end = SteadyTime{};
   if (!t.active) return;
-  if (!obs::parse_traceparent(req["traceparent"], t.context)) {
+  if (!obs::parse_traceparent(req[h1::FieldId::kTraceparent], t.context)) {
     // No trace, or an invalid one: a new trace (tracestate belongs to the traceparent it came with).
-    if (req.find("traceparent")) req.erase("tracestate");
+    if (req.fields.find(h1::FieldId::kTraceparent)) req.fields.erase(h1::FieldId::kTracestate);
     t.context.trace_id = obs::new_trace_id();
     t.context.parent_id = {};
     t.context.flags = w.opts.span_exporter ? 1 : 0;
@@ -33,12 +33,12 @@ void begin_trace(Worker& w, RequestHeader& req, RequestTrace& t) {
   t.backend_span = obs::new_span_id();
   obs::write_traceparent(t.header, t.context.trace_id, t.backend_span, t.context.flags);
   obs::to_hex(t.context.trace_id.data(), t.context.trace_id.size(), t.trace_hex.data());
-  req.set("traceparent", std::string_view(t.header.data(), t.header.size()));
+  req.fields.set(h1::FieldId::kTraceparent, std::string_view(t.header.data(), t.header.size()));
 }
 
 void AccessLogFields::take(const RequestHeader& req) {
   method.assign(req.method_string());
-  user_agent.assign(req["user-agent"]);
+  user_agent.assign(req[h1::FieldId::kUserAgent]);
   referer.assign(req["referer"]);
 }
 

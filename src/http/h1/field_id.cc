@@ -1,7 +1,10 @@
 #include "http/h1/field_id.h"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
+
+#include "common/bytes.h"
 
 namespace archway::http::h1 {
 
@@ -42,9 +45,81 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(FieldId::kCount)
     "Location",
     "Retry-After",
     "apikey",
+    "traceparent",
+    "tracestate",
+    "User-Agent",
+};
+
+// The same names in lower case, as field_id compares with them.
+constexpr std::array<std::string_view, static_cast<std::size_t>(FieldId::kCount)> kLowerNames = {
+    "",
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+    "expect",
+    "proxy-authorization",
+    "proxy-authenticate",
+    "authorization",
+    "content-type",
+    "content-encoding",
+    "accept-encoding",
+    "origin",
+    "x-forwarded-for",
+    "x-forwarded-proto",
+    "x-forwarded-host",
+    "forwarded",
+    "via",
+    "cache-control",
+    "pragma",
+    "set-cookie",
+    "cookie",
+    "vary",
+    "www-authenticate",
+    "date",
+    "server",
+    "location",
+    "retry-after",
+    "apikey",
+    "traceparent",
+    "tracestate",
+    "user-agent",
 };
 
 constexpr unsigned char lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+// Whether bytes `x` of a name equal bytes `k` of a known lower-case name (letters and '-') but for
+// the case of letters: they may differ only in bit 5 (0x20), and only where `k` holds a letter (the
+// bytes with bit 6 set; '-' has it clear), so "CONTENT-TYPE" matches and "content\rtype" does not.
+template <class Word>
+bool same_but_case(Word x, Word k) {
+  constexpr Word kCaseBits = static_cast<Word>(0x2020202020202020ull);
+  return ((x ^ k) & ~((k >> 1) & kCaseBits)) == 0;
+}
+
+// `name` against a known lower-case name of the same size (the caller checks), a word at a time
+// (the last word overlapping the one before it), the compare in line.
+inline bool matches_known(std::string_view name, std::string_view known) {
+  const std::size_t n = name.size();
+  const char* a = name.data();
+  const char* k = known.data();
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8)
+      if (!same_but_case(common::load_u64(a + i), common::load_u64(k + i))) return false;
+    return same_but_case(common::load_u64(a + n - 8), common::load_u64(k + n - 8));
+  }
+  if (n >= 4)
+    return same_but_case(common::load_u32(a), common::load_u32(k)) &&
+           same_but_case(common::load_u32(a + n - 4), common::load_u32(k + n - 4));
+  for (std::size_t i = 0; i < n; ++i)
+    if (lower(static_cast<unsigned char>(a[i])) != static_cast<unsigned char>(k[i])) return false;
+  return true;
+}
 
 }  // namespace
 
@@ -64,8 +139,8 @@ FieldId field_id(std::string_view name) noexcept {
   // Names are short; a switch on the length and first letter leaves one or two compares.
   if (name.empty()) return FieldId::kOther;
   const auto candidate = [&](FieldId id) {
-    const std::string_view known = kNames[static_cast<std::size_t>(id)];
-    return name.size() == known.size() && iequals(name, known);  // most candidates differ in length
+    const std::string_view known = kLowerNames[static_cast<std::size_t>(id)];
+    return name.size() == known.size() && matches_known(name, known);  // most differ in length
   };
   switch (lower(static_cast<unsigned char>(name[0]))) {
     case 'a':
@@ -119,9 +194,12 @@ FieldId field_id(std::string_view name) noexcept {
       if (candidate(FieldId::kTransferEncoding)) return FieldId::kTransferEncoding;
       if (candidate(FieldId::kTe)) return FieldId::kTe;
       if (candidate(FieldId::kTrailer)) return FieldId::kTrailer;
+      if (candidate(FieldId::kTraceparent)) return FieldId::kTraceparent;
+      if (candidate(FieldId::kTracestate)) return FieldId::kTracestate;
       break;
     case 'u':
       if (candidate(FieldId::kUpgrade)) return FieldId::kUpgrade;
+      if (candidate(FieldId::kUserAgent)) return FieldId::kUserAgent;
       break;
     case 'v':
       if (candidate(FieldId::kVary)) return FieldId::kVary;

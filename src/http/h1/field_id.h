@@ -41,6 +41,9 @@ enum class FieldId : std::uint8_t {
   kLocation,
   kRetryAfter,
   kApikey,
+  kTraceparent,
+  kTracestate,
+  kUserAgent,
   kCount,
 };
 

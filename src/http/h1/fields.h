@@ -4,6 +4,7 @@
 // blocks never move and are kept across clear(), so views stay valid while the table lives and a
 // reused table stops allocating after its first few messages.
 #include <cstddef>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -45,9 +46,9 @@ class Fields {
   std::size_t erase(FieldId id) noexcept;
   std::size_t erase(std::string_view name) noexcept;
   // Erases the hop-by-hop fields a proxy must not forward (RFC 9110 section 7.6.1): Connection, the
-  // fields it names, Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding and Upgrade.
-  // Returns how many were erased.
-  std::size_t erase_hop_by_hop() noexcept;
+  // fields it names, Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding and Upgrade; and,
+  // in the same pass, the fields of the ids in `also`. Returns how many were erased.
+  std::size_t erase_hop_by_hop(std::initializer_list<FieldId> also = {}) noexcept;
 
   std::span<const Field> view() const noexcept { return {fields_.data(), fields_.size()}; }
   auto begin() const noexcept { return fields_.begin(); }
@@ -59,6 +60,8 @@ class Fields {
   class Arena;
   std::string_view copy(std::string_view s);
   bool put(std::string_view name, FieldId id, std::string_view value, bool replace);
+  bool put_checked_name(std::string_view canonical, std::string_view name, FieldId id,
+                        std::string_view value, bool replace);
   bool listed_in_connection(std::string_view name) const noexcept;
 
   std::vector<Field> fields_;

@@ -2,7 +2,39 @@
 
 #include "http/h1/internal/chars.h"
 
+#if defined(ARCHWAY_H1_AVX2)
+#include <immintrin.h>
+#endif
+
 namespace archway::http::h1 {
+
+#if defined(ARCHWAY_H1_AVX2)
+namespace internal {
+
+const bool kHaveAvx2 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}();
+
+__attribute__((target("avx2"))) const char* find_value_end_avx2(const char* p,
+                                                                const char* end) noexcept {
+  const __m256i tab = _mm256_set1_epi8('\t');
+  const __m256i del = _mm256_set1_epi8(0x7f);
+  const __m256i ctl_max = _mm256_set1_epi8(0x1f);
+  while (end - p >= 32) {
+    const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const __m256i ctl = _mm256_cmpeq_epi8(_mm256_min_epu8(w, ctl_max), w);  // bytes 0x00-0x1f
+    const __m256i bad =
+        _mm256_or_si256(_mm256_andnot_si256(_mm256_cmpeq_epi8(w, tab), ctl), _mm256_cmpeq_epi8(w, del));
+    if (const auto mask = static_cast<unsigned>(_mm256_movemask_epi8(bad)); mask != 0)
+      return p + __builtin_ctz(mask);
+    p += 32;
+  }
+  return find_value_end_narrow(p, end);
+}
+
+}  // namespace internal
+#endif
 
 using internal::is;
 using internal::is_ows;
@@ -162,6 +194,10 @@ class HeadParser {
         return fail(ParseError::kObsFold);  // RFC 9112 section 5.2; also SP after the start line
 
       const char* const name_start = p_;
+      // Four bytes a step while the name goes on (one bounds check for four), then byte by byte.
+      while (end_ - p_ >= 4 && is(p_[0], kTokenChar) && is(p_[1], kTokenChar) &&
+             is(p_[2], kTokenChar) && is(p_[3], kTokenChar))
+        p_ += 4;
       while (p_ < end_ && is(*p_, kTokenChar)) ++p_;
       if (p_ == end_) return ParseStatus::kNeedMore;
       if (is_ows(*p_)) return fail(ParseError::kSpaceBeforeColon);

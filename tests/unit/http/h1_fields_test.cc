@@ -2,6 +2,7 @@
 // their safety, and heads that parse back to what was written.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 
 #include "http/h1/fields.h"
@@ -16,6 +17,36 @@ const std::string kRequest =
     "Connection: keep-alive, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: timeout=5\r\nContent-Length: "
     "4\r\nX-Trace: t1\r\n"
     "x-trace: t2\r\n\r\nbody";
+
+TEST(H1FieldId, EveryKnownNameIsFoundInAnyCaseAndNoOtherByteMatchesOneOfItsBytes) {
+  for (int i = 1; i < static_cast<int>(FieldId::kCount); ++i) {
+    const auto id = static_cast<FieldId>(i);
+    const std::string name(field_name(id));
+    std::string upper = name, lower = name, mixed = name;
+    for (std::size_t j = 0; j < name.size(); ++j) {
+      upper[j] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[j])));
+      lower[j] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[j])));
+      mixed[j] = j % 2 ? upper[j] : lower[j];
+    }
+    EXPECT_EQ(field_id(name), id) << name;
+    EXPECT_EQ(field_id(upper), id) << upper;
+    EXPECT_EQ(field_id(lower), id) << lower;
+    EXPECT_EQ(field_id(mixed), id) << mixed;
+    // Any other byte at any position, the case flip of '-' (CR) and the neighbours of letters
+    // ('@', '[', '`', '{') included, makes the name another one.
+    for (std::size_t j = 0; j < name.size(); ++j)
+      for (int c = 0; c < 256; ++c) {
+        if (std::tolower(c) == std::tolower(static_cast<unsigned char>(name[j]))) continue;
+        std::string changed = mixed;
+        changed[j] = static_cast<char>(c);
+        ASSERT_NE(field_id(changed), id) << name << " with byte " << c << " at " << j;
+      }
+    EXPECT_EQ(field_id(name + "x"), FieldId::kOther) << name;
+    EXPECT_NE(field_id(name.substr(0, name.size() - 1)), id) << name;
+  }
+  EXPECT_EQ(field_id(""), FieldId::kOther);
+  EXPECT_EQ(field_id("X-Forwarded-Fo"), FieldId::kOther);
+}
 
 TEST(H1Fields, StartsAsViewsOfTheParsedHead) {
   Head head;
@@ -106,6 +137,34 @@ TEST(H1Fields, EraseHopByHopHandlesAConnectionFieldNamingManyFields) {
   EXPECT_EQ(fields.erase_hop_by_hop(), 14u);
   ASSERT_EQ(fields.size(), 1u);
   EXPECT_EQ(fields.view()[0].name, "X-Kept");
+}
+
+TEST(H1Fields, EraseHopByHopDropsKnownFieldsConnectionNamesAndTheExtraIdsInOnePass) {
+  for (const bool many : {false, true}) {  // a few names, and more than the gathered handful
+    Fields fields;
+    std::string connection = "keep-alive, Cookie, x-one";
+    if (many)
+      for (int i = 0; i < 12; ++i) connection += ", x-m" + std::to_string(i);
+    ASSERT_TRUE(fields.add(FieldId::kConnection, connection));
+    ASSERT_TRUE(fields.add(FieldId::kKeepAlive, "timeout=5"));
+    ASSERT_TRUE(fields.add(FieldId::kCookie, "a=1"));
+    ASSERT_TRUE(fields.add("X-One", "1"));
+    ASSERT_TRUE(fields.add("X-M3", "3"));
+    ASSERT_TRUE(fields.add(FieldId::kExpect, "100-continue"));
+    ASSERT_TRUE(fields.add(FieldId::kProxyAuthorization, "Basic eDp5"));
+    ASSERT_TRUE(fields.add(FieldId::kHost, "h"));
+    ASSERT_TRUE(fields.add("X-Kept", "v"));
+    const std::size_t erased =
+        fields.erase_hop_by_hop({FieldId::kExpect, FieldId::kProxyAuthorization, FieldId::kOther});
+    EXPECT_EQ(erased, many ? 7u : 6u) << many;
+    ASSERT_EQ(fields.size(), many ? 2u : 3u) << many;
+    EXPECT_NE(fields.find(FieldId::kHost), nullptr);
+    EXPECT_NE(fields.find("x-kept"), nullptr);
+    EXPECT_EQ(fields.find(FieldId::kCookie), nullptr);
+    EXPECT_EQ(fields.find("x-one"), nullptr);
+    EXPECT_EQ(fields.find(FieldId::kExpect), nullptr);
+    EXPECT_EQ(fields.find("x-m3") != nullptr, !many) << many;
+  }
 }
 
 TEST(H1Writer, ARequestHeadParsesBackToWhatWasWritten) {

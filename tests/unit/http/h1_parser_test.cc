@@ -59,6 +59,39 @@ TEST(H1Parser, TheValueScanStopsAtTheFirstForbiddenByteWhereverItIs) {
   EXPECT_FALSE(internal::is_field_value(clean + "\r"));
 }
 
+TEST(H1Parser, TheValueScanOfLongValuesStopsAtTheFirstForbiddenByteWhereverItIs) {
+  // Values of 64 bytes and more take the 32-byte path where the machine has AVX2: every position
+  // up to 300, from every alignment, each forbidden byte kind, with a second bad byte after it.
+  const std::string allowed = "\t azAZ09~!\x80\xff";
+  std::string buffer(400, 'x');
+  for (const int bad : {0x00, 0x0a, 0x0d, 0x1f, 0x7f}) {
+    for (std::size_t offset = 0; offset < 32; offset += 5) {
+      for (std::size_t at = 0; at < 300; ++at) {
+        for (std::size_t i = 0; i < at; ++i) buffer[offset + i] = allowed[(i * 7) % allowed.size()];
+        buffer[offset + at] = static_cast<char>(bad);
+        buffer[offset + at + 1] = '\r';
+        const char* begin = buffer.data() + offset;
+        const char* end = begin + at + 40;
+        ASSERT_EQ(internal::find_value_end(begin, end) - begin, static_cast<std::ptrdiff_t>(at))
+            << "byte " << bad << " at " << at << " offset " << offset;
+#if defined(ARCHWAY_H1_AVX2)
+        if (internal::kHaveAvx2) {
+          ASSERT_EQ(internal::find_value_end_avx2(begin, end) - begin, static_cast<std::ptrdiff_t>(at))
+              << "byte " << bad << " at " << at << " offset " << offset;
+        }
+#endif
+        ASSERT_EQ(internal::find_value_end_narrow(begin, end) - begin, static_cast<std::ptrdiff_t>(at));
+      }
+    }
+  }
+  std::string clean;
+  while (clean.size() < 1000)
+    for (int c = 0; c < 256; ++c)
+      if (c == '\t' || (c >= 0x20 && c != 0x7f)) clean += static_cast<char>(c);
+  for (std::size_t n = 0; n <= clean.size(); n += 13)
+    ASSERT_EQ(internal::find_value_end(clean.data(), clean.data() + n), clean.data() + n) << n;
+}
+
 TEST(H1Parser, ParsesARequestIntoViewsOfTheBuffer) {
   const std::string text =
       "GET /pets/1?x=y HTTP/1.1\r\nHost: api.example\r\nX-Empty:\r\nAccept:  text/plain "
