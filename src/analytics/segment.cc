@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/bytes.h"
+
 namespace archway::analytics {
 
 namespace {
@@ -34,6 +36,43 @@ std::int64_t unzigzag(std::uint64_t v) {
 }
 
 void put_signed(std::string& out, std::int64_t v) { put_varint(out, zigzag(v)); }
+
+// The same two, writing at `p` (room for ten bytes) and returning the end.
+char* put_varint(char* p, std::uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
+char* put_signed(char* p, std::int64_t v) { return put_varint(p, zigzag(v)); }
+
+// The most an event's record takes: the mask (18 bits, 3 bytes), the time delta, the error code and
+// four quantities (10 bytes each at most), the status (16 bits, 3 bytes), three single bytes and a
+// 32-bit index per string (5 bytes each).
+constexpr std::size_t kMaxEventBytes = 3 + 10 + 3 + 10 + 3 + 4 * 10 + kTextFields * 5;
+
+// Whether an event's string equals the previous event's: nearly always, and they are short, so
+// they are compared a word at a time in line (the last word overlapping the one before it) rather
+// than through a call to memcmp for each of the eighteen.
+bool same_text(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8)
+      if (common::load_u64(x + i) != common::load_u64(y + i)) return false;
+    return common::load_u64(x + n - 8) == common::load_u64(y + n - 8);
+  }
+  if (n >= 4)
+    return common::load_u32(x) == common::load_u32(y) &&
+           common::load_u32(x + n - 4) == common::load_u32(y + n - 4);
+  for (std::size_t i = 0; i < n; ++i)
+    if (x[i] != y[i]) return false;
+  return true;
+}
 
 // Reads a varint at `pos`; false when the bytes end first or it runs past 64 bits.
 bool get_varint(std::string_view in, std::size_t& pos, std::uint64_t& v) {
@@ -76,27 +115,29 @@ void SegmentEncoder::add(const Event& e, std::string_view environment) {
   std::array<std::uint32_t, kTextFields> refs{};
   for (std::size_t f = 0; f < kTextFields; ++f) {
     // A segment starts with every previous string empty, as its reader does.
-    if (texts[f] == previous_[f]) continue;
+    if (same_text(texts[f], previous_[f])) continue;
     mask |= 1u << f;
     refs[f] = intern(texts[f]);
     previous_[f] = texts[f];
   }
-  put_varint(events_, mask);
+  // The record is written into a local buffer and appended once.
+  char record[kMaxEventBytes];
+  char* p = put_varint(record, mask);
   // Wrapping (not overflowing) on absurd times: the reader refuses those.
-  put_signed(events_, static_cast<std::int64_t>(static_cast<std::uint64_t>(e.time_ms) -
-                                                static_cast<std::uint64_t>(previous_ms_)));
-  put_varint(events_, e.status);
-  put_signed(events_, e.error_code);
-  events_.push_back(static_cast<char>(e.category));
-  events_.push_back(static_cast<char>(e.key_type));
-  events_.push_back(
-      static_cast<char>((e.throttled ? kThrottledFlag : 0) | (e.forwarded ? kForwardedFlag : 0)));
-  put_signed(events_, e.total_us);
-  put_signed(events_, e.backend_us);
-  put_signed(events_, e.request_bytes);
-  put_signed(events_, e.response_bytes);
+  p = put_signed(p, static_cast<std::int64_t>(static_cast<std::uint64_t>(e.time_ms) -
+                                              static_cast<std::uint64_t>(previous_ms_)));
+  p = put_varint(p, e.status);
+  p = put_signed(p, e.error_code);
+  *p++ = static_cast<char>(e.category);
+  *p++ = static_cast<char>(e.key_type);
+  *p++ = static_cast<char>((e.throttled ? kThrottledFlag : 0) | (e.forwarded ? kForwardedFlag : 0));
+  p = put_signed(p, e.total_us);
+  p = put_signed(p, e.backend_us);
+  p = put_signed(p, e.request_bytes);
+  p = put_signed(p, e.response_bytes);
   for (std::size_t f = 0; f < kTextFields; ++f)
-    if (mask & (1u << f)) put_varint(events_, refs[f]);
+    if (mask & (1u << f)) p = put_varint(p, refs[f]);
+  events_.append(record, static_cast<std::size_t>(p - record));
   previous_ms_ = e.time_ms;
   first_ms_ = std::min(first_ms_, e.time_ms);
   last_ms_ = std::max(last_ms_, e.time_ms);
@@ -176,8 +217,8 @@ bool SegmentReader::next(StoredEvent& e) {
   // Two times in range are at most 2^49 apart; checked first, the sum cannot overflow.
   if (delta_ms < -2 * kMaxMagnitude || delta_ms > 2 * kMaxMagnitude ||
       !in_range(previous_ms_ + delta_ms) || error_code != static_cast<std::int32_t>(error_code) ||
-      !in_range(unzigzag(total)) ||
-      !in_range(unzigzag(backend)) || !in_range(unzigzag(req)) || !in_range(unzigzag(resp)))
+      !in_range(unzigzag(total)) || !in_range(unzigzag(backend)) || !in_range(unzigzag(req)) ||
+      !in_range(unzigzag(resp)))
     return fail();
   for (std::size_t f = 0; f < kTextFields; ++f) {
     if (!(mask & (1u << f))) continue;

@@ -106,6 +106,71 @@ TEST(Segment, RepeatedStringsAreStoredOnce) {
   EXPECT_LT(bytes.size(), 1000u * 16);
 }
 
+TEST(Segment, AStringDifferingFromThePreviousEventsInAnyOneByteIsStoredAsItself) {
+  // Each length up to 40 (the encoder compares a word at a time, the last word overlapping), each
+  // event differing from the one before it in one byte at each position in turn.
+  SegmentEncoder enc;
+  std::vector<Event> events;
+  for (std::size_t n = 1; n <= 40; ++n)
+    for (std::size_t at = 0; at < n; ++at) {
+      Event e = sample(1);
+      std::string ua(n, 'u');
+      e.user_agent.assign(ua);
+      events.push_back(e);
+      ua[at] = 'v';
+      e.user_agent.assign(ua);
+      events.push_back(e);
+    }
+  for (const Event& e : events) enc.add(e, "Default");
+  const std::string bytes(enc.finish());
+  SegmentReader reader(bytes);
+  StoredEvent got;
+  std::size_t i = 0;
+  for (; reader.next(got); ++i)
+    ASSERT_EQ(got[Text::kUserAgent], events[i].user_agent.view()) << i;
+  EXPECT_EQ(i, events.size());
+  EXPECT_TRUE(reader.ok());
+}
+
+TEST(Segment, AnEventWithEveryStringChangedAndExtremeNumbersReadsBack) {
+  // The longest record an event can take: every string new, every number at its widest.
+  SegmentEncoder enc;
+  Event a = sample(3), b = sample(4);
+  b.time_ms = a.time_ms - (std::int64_t{1} << 47);
+  b.total_us = b.backend_us = b.request_bytes = b.response_bytes = -(std::int64_t{1} << 47);
+  b.error_code = std::numeric_limits<std::int32_t>::min();
+  b.status = std::numeric_limits<std::uint16_t>::max();
+  b.throttled = b.forwarded = true;
+  b.api_id.assign("x1");
+  b.api_name.assign("x2");
+  b.api_version.assign("x3");
+  b.api_context.assign("x4");
+  b.method.assign("x5");
+  b.resource.assign("x6");
+  b.application_id.assign("x7");
+  b.application_name.assign("x8");
+  b.application_owner.assign("x9");
+  b.subscriber.assign("x10");
+  b.auth_type.assign("x11");
+  b.client_ip.assign("x12");
+  b.user_agent.assign("x13");
+  b.throttle_policy.assign("x14");
+  b.backend.assign("x15");
+  b.product_id.assign("x16");
+  b.product_name.assign("x17");
+  enc.add(a, "Default");
+  enc.add(b, "Other");
+  const std::string bytes(enc.finish());
+  SegmentReader reader(bytes);
+  StoredEvent got;
+  ASSERT_TRUE(reader.next(got));
+  expect_same(a, "Default", got, 0);
+  ASSERT_TRUE(reader.next(got));
+  expect_same(b, "Other", got, 1);
+  EXPECT_FALSE(reader.next(got));
+  EXPECT_TRUE(reader.ok());
+}
+
 TEST(Segment, TheEncoderStartsAFreshSegmentAfterFinish) {
   SegmentEncoder enc;
   const Event a = sample(1), b = sample(2);
