@@ -93,6 +93,22 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(FieldId::kCount)
 
 constexpr unsigned char lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
+// matches_known relies on it: every name in lower case is made of letters and '-' only.
+static_assert(
+    [] {
+      for (std::size_t i = 0; i < kNames.size(); ++i) {
+        if (kNames[i].size() != kLowerNames[i].size()) return false;
+        for (std::size_t j = 0; j < kNames[i].size(); ++j) {
+          const char c = kLowerNames[i][j];
+          if (!((c >= 'a' && c <= 'z') || c == '-')) return false;
+          if (lower(static_cast<unsigned char>(kNames[i][j])) != static_cast<unsigned char>(c))
+            return false;
+        }
+      }
+      return true;
+    }(),
+    "kLowerNames must be kNames in lower case, letters and '-' only");
+
 // Whether bytes `x` of a name equal bytes `k` of a known lower-case name (letters and '-') but for
 // the case of letters: they may differ only in bit 5 (0x20), and only where `k` holds a letter (the
 // bytes with bit 6 set; '-' has it clear), so "CONTENT-TYPE" matches and "content\rtype" does not.

@@ -43,7 +43,7 @@ TEST(FastStringHash, KeysDifferingInOneByteAnywhereGetDifferentHashesAndSpreadOv
   }
   hashes.insert(FastStringHash{}(std::string_view()));
   ++keys;
-  EXPECT_EQ(hashes.size(), keys);  // no two of these 42,707 keys collide in 64 bits
+  EXPECT_EQ(hashes.size(), keys);  // no two of these 42,706 keys collide in 64 bits
   // Their low 16 bits take as many of the 65,536 values as random numbers would (about 31,400).
   EXPECT_GT(low_bits.size(), 30000u);
 }

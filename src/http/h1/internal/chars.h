@@ -60,12 +60,24 @@ inline const char* skip_printable(const char* p, const char* end) {
 inline bool is(char c, CharClass k) { return (kCharClass[static_cast<unsigned char>(c)] & k) != 0; }
 inline bool is_ows(char c) { return c == ' ' || c == '\t'; }
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__)
 #define ARCHWAY_H1_AVX2 1
 // Whether this machine has AVX2 (read once at start-up; false until then), and the value scan
-// thirty-two bytes a step with it (parser.cc), taken for long values: bearer tokens, cookies.
+// thirty-two bytes a step with it (parser.cc), for what is left of a long value (bearer tokens,
+// cookies).
 extern const bool kHaveAvx2;
 const char* find_value_end_avx2(const char* p, const char* end) noexcept;
+#endif
+
+#if defined(__SSE2__)
+// The bytes of p[0..15] a field value may not hold (a CTL other than HTAB, or DEL), as a bit mask.
+inline unsigned forbidden_in_16(const char* p) {
+  const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(w, _mm_set1_epi8(0x1f)), w);  // bytes 0x00-0x1f
+  const __m128i bad = _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('\t')), ctl),
+                                   _mm_cmpeq_epi8(w, _mm_set1_epi8(0x7f)));
+  return static_cast<unsigned>(_mm_movemask_epi8(bad));
+}
 #endif
 
 // find_value_end without the AVX2 path: sixteen bytes a step where SSE2 is there (every x86-64),
@@ -73,27 +85,24 @@ const char* find_value_end_avx2(const char* p, const char* end) noexcept;
 // the word-then-byte path.
 inline const char* find_value_end_narrow(const char* p, const char* end) {
 #if defined(__SSE2__)
-  const __m128i tab = _mm_set1_epi8('\t');
-  const __m128i del = _mm_set1_epi8(0x7f);
-  const __m128i ctl_max = _mm_set1_epi8(0x1f);
-  while (end - p >= 16) {
-    const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(w, ctl_max), w);  // bytes 0x00-0x1f
-    const __m128i bad = _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(w, tab), ctl), _mm_cmpeq_epi8(w, del));
-    if (const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(bad)); mask != 0)
-      return p + __builtin_ctz(mask);
-    p += 16;
-  }
+  for (; end - p >= 16; p += 16)
+    if (const unsigned mask = forbidden_in_16(p); mask != 0) return p + __builtin_ctz(mask);
 #endif
   p = skip_printable<0x20>(p, end);
   while (p < end && is(*p, kValueChar)) ++p;
   return p;
 }
 
-// The first byte from `p` that a field value may not hold (a CTL other than HTAB, or DEL), or `end`.
+// The first byte from `p` that a field value may not hold (a CTL other than HTAB, or DEL), or
+// `end`. `end` is the end of the bytes read, not of the value: most values end within their first
+// 64 bytes, which are scanned in line; only a value still going on past them goes on with AVX2.
 inline const char* find_value_end(const char* p, const char* end) {
 #if defined(ARCHWAY_H1_AVX2)
-  if (end - p >= 64 && kHaveAvx2) return find_value_end_avx2(p, end);
+  if (end - p >= 128 && kHaveAvx2) {
+    for (int i = 0; i < 4; ++i, p += 16)
+      if (const unsigned mask = forbidden_in_16(p); mask != 0) return p + __builtin_ctz(mask);
+    return find_value_end_avx2(p, end);
+  }
 #endif
   return find_value_end_narrow(p, end);
 }
