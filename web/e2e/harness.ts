@@ -119,6 +119,9 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      // The portals then skip their transitions (theme.respectReducedMotion): accessibility checks
+      // and clicks never meet a half-faded modal or notification on a loaded machine.
+      '--force-prefers-reduced-motion',
     ],
   });
 }

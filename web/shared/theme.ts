@@ -5,6 +5,9 @@ export const theme = createTheme({
   // Shades whose text contrast passes WCAG AA (4.5:1): white on filled buttons, links on the page.
   primaryShade: { light: 7, dark: 8 },
   defaultRadius: 'md',
+  // Modals, drawers and notifications appear without their fade and slide for users whose system
+  // asks for reduced motion.
+  respectReducedMotion: true,
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
   fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
   // Icon-only close buttons need a name for screen readers (axe: button-name).
