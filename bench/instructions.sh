@@ -19,13 +19,8 @@ sed -e "s/^worker_processes .*/master_process off;/" -e "s/listen 127.0.0.1:$PRO
 "${CG[@]}" "$NGINX" -p "$work/proxy" -c "$work/callgrind/nginx.conf" -g 'daemon off;' \
   > "$work/callgrind/nginx.log" 2>&1 & pids+=($!); CG_NGINX_PID=$!
 
-ARCHWAY_ADMIN_PASSWORD=bench "${CG[@]}" "$ARCHWAY" serve --data-dir "$work/data" --ready-file "$work/ready-cg.json" \
-  --set server.log_level=warn --set management.host=127.0.0.1 --set gateway.host=127.0.0.1 \
-  --set management.http_port=0 --set management.https_port=0 --set gateway.http_port=0 --set gateway.https_port=0 \
-  "${GW_ARGS[@]}" > "$work/callgrind/archway.log" 2>&1 & pids+=($!); CG_ARCHWAY_PID=$!
-for _ in $(seq 1200); do [ -f "$work/ready-cg.json" ] && break; sleep 0.1; done
-[ -f "$work/ready-cg.json" ] || { echo "bench: Archway under callgrind did not start"; tail "$work/callgrind/archway.log"; exit 1; }
-CG_GW=$(python3 -c "import json; print(json.load(open('$work/ready-cg.json'))['gateway_http'])")
+start_archway archway-callgrind "${CG[@]}"
+CG_ARCHWAY_PID=$STARTED_PID; CG_GW=$STARTED_GW
 H=(-H "Authorization: Bearer $TTOKEN")
 for u in "http://127.0.0.1:$CG_PROXY/1k" "http://127.0.0.1:$CG_GW/bench/1.0/1k"; do
   for _ in $(seq 300); do [ "$(code "$u")" = 200 ] && break; sleep 0.1; done

@@ -65,3 +65,18 @@ start_postgres() {
   "$bin/createdb" -h 127.0.0.1 -p "$port" -U archway archway || { cat "$work/postgres.log"; exit 1; }
   PG_URL=postgresql://archway@127.0.0.1:$port/archway
 }
+
+# start_archway NAME [command prefix...]: one more `archway serve` on the bench's data directory
+# (every port chosen by the kernel), run under the prefix (callgrind, taskset, env LD_PRELOAD=...),
+# its output in $work/NAME.log. Waits up to two minutes for its ready file, then sets $STARTED_PID
+# and $STARTED_GW (its gateway's HTTP port). Uses $ARCHWAY and $GW_ARGS; exits when it fails.
+start_archway() {
+  local name=$1; shift
+  ARCHWAY_ADMIN_PASSWORD=bench "$@" "$ARCHWAY" serve --data-dir "$work/data" --ready-file "$work/$name.ready.json" \
+    --set server.log_level=warn --set management.host=127.0.0.1 --set gateway.host=127.0.0.1 \
+    --set management.http_port=0 --set management.https_port=0 --set gateway.http_port=0 --set gateway.https_port=0 \
+    "${GW_ARGS[@]}" > "$work/$name.log" 2>&1 & pids+=($!); STARTED_PID=$!
+  for _ in $(seq 1200); do [ -f "$work/$name.ready.json" ] && break; sleep 0.1; done
+  [ -f "$work/$name.ready.json" ] || { echo "bench: Archway ($name) did not start"; tail "$work/$name.log"; exit 1; }
+  STARTED_GW=$(python3 -c "import json; print(json.load(open('$work/$name.ready.json'))['gateway_http'])")
+}

@@ -165,14 +165,8 @@ done
 # bench/alloc_count.c preloaded; SIGUSR2 makes it write its counters.
 cc -shared -fPIC -O2 -o "$work/alloc_count.so" "$bench_dir/alloc_count.c" -ldl \
   || { echo "bench: cannot compile bench/alloc_count.c"; exit 1; }
-ALLOC_COUNT_FILE="$work/allocs.txt" LD_PRELOAD="$work/alloc_count.so" ARCHWAY_ADMIN_PASSWORD=bench taskset -c 0 "$ARCHWAY" serve \
-  --data-dir "$work/data" --ready-file "$work/ready3.json" \
-  --set server.log_level=warn --set management.host=127.0.0.1 --set gateway.host=127.0.0.1 \
-  --set management.http_port=0 --set management.https_port=0 --set gateway.http_port=0 --set gateway.https_port=0 \
-  "${GW_ARGS[@]}" > "$work/archway3.log" 2>&1 & pids+=($!); COUNTED_PID=$!
-for _ in $(seq 200); do [ -f "$work/ready3.json" ] && break; sleep 0.05; done
-[ -f "$work/ready3.json" ] || { echo "bench: Archway under alloc_count.so did not start"; cat "$work/archway3.log"; exit 1; }
-GW3=$(python3 -c "import json; print(json.load(open('$work/ready3.json'))['gateway_http'])")
+start_archway archway-counted env ALLOC_COUNT_FILE="$work/allocs.txt" LD_PRELOAD="$work/alloc_count.so" taskset -c 0
+COUNTED_PID=$STARTED_PID; GW3=$STARTED_GW
 for p in bench/1.0/1k throttled/1.0/1k secure/1.0/1k; do
   if [ "$p" = secure/1.0/1k ]; then args=(-H "Authorization: Bearer $TOKEN"); else args=("${H[@]}"); fi
   for _ in $(seq 200); do [ "$(code "${args[@]}" "http://127.0.0.1:$GW3/$p")" = 200 ] && break; sleep 0.02; done
@@ -194,7 +188,7 @@ for p in bench/1.0/1k secure/1.0/1k throttled/1.0/1k; do
   a1=$(allocs)
   counted+=("${p%%/*}|$a0|$a1|$line")
 done
-kill -0 "$COUNTED_PID" 2>/dev/null || { echo "bench: Archway under alloc_count.so died"; cat "$work/archway3.log"; exit 1; }
+kill -0 "$COUNTED_PID" 2>/dev/null || { echo "bench: Archway under alloc_count.so died"; cat "$work/archway-counted.log"; exit 1; }
 echo "bench: load after the run:$(uptime | sed 's/.*load average/ load average/')"
 
 python3 - "$ROUNDS" "$cpu_model" "${#results[@]}" "${results[@]}" "${counted[@]}" <<'PY'
