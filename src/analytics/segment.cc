@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "common/bytes.h"
+#include "common/word_compare.h"
 
 namespace archway::analytics {
 
@@ -57,21 +57,8 @@ constexpr std::size_t kMaxEventBytes = 3 + 10 + 3 + 10 + 3 + 4 * 10 + kTextField
 // they are compared a word at a time in line (the last word overlapping the one before it) rather
 // than through a call to memcmp for each of the eighteen.
 bool same_text(std::string_view a, std::string_view b) {
-  const std::size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
-  if (n >= 8) {
-    for (std::size_t i = 0; i + 8 < n; i += 8)
-      if (common::load_u64(x + i) != common::load_u64(y + i)) return false;
-    return common::load_u64(x + n - 8) == common::load_u64(y + n - 8);
-  }
-  if (n >= 4)
-    return common::load_u32(x) == common::load_u32(y) &&
-           common::load_u32(x + n - 4) == common::load_u32(y + n - 4);
-  for (std::size_t i = 0; i < n; ++i)
-    if (x[i] != y[i]) return false;
-  return true;
+  return a.size() == b.size() &&
+         common::words_match(a.data(), b.data(), a.size(), [](auto x, auto y) { return x == y; });
 }
 
 // Reads a varint at `pos`; false when the bytes end first or it runs past 64 bits.

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "common/bytes.h"
+#include "common/word_compare.h"
 
 namespace archway::http::h1 {
 
@@ -121,20 +121,8 @@ bool same_but_case(Word x, Word k) {
 // `name` against a known lower-case name of the same size (the caller checks), a word at a time
 // (the last word overlapping the one before it), the compare in line.
 inline bool matches_known(std::string_view name, std::string_view known) {
-  const std::size_t n = name.size();
-  const char* a = name.data();
-  const char* k = known.data();
-  if (n >= 8) {
-    for (std::size_t i = 0; i + 8 < n; i += 8)
-      if (!same_but_case(common::load_u64(a + i), common::load_u64(k + i))) return false;
-    return same_but_case(common::load_u64(a + n - 8), common::load_u64(k + n - 8));
-  }
-  if (n >= 4)
-    return same_but_case(common::load_u32(a), common::load_u32(k)) &&
-           same_but_case(common::load_u32(a + n - 4), common::load_u32(k + n - 4));
-  for (std::size_t i = 0; i < n; ++i)
-    if (lower(static_cast<unsigned char>(a[i])) != static_cast<unsigned char>(k[i])) return false;
-  return true;
+  return common::words_match(name.data(), known.data(), name.size(),
+                             [](auto x, auto k) { return same_but_case(x, k); });
 }
 
 }  // namespace
