@@ -107,7 +107,7 @@ export async function startBackend(): Promise<Backend> {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: [
@@ -119,11 +119,16 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
-      // The portals then skip their transitions (theme.respectReducedMotion): accessibility checks
-      // and clicks never meet a half-faded modal or notification on a loaded machine.
-      '--force-prefers-reduced-motion',
     ],
   });
+  // Every page asks for reduced motion, so the portals skip their transitions
+  // (theme.respectReducedMotion): accessibility checks and clicks never meet a half-faded modal or
+  // notification on a loaded machine. It has to be the context's option: Playwright emulates the
+  // media feature per context ('no-preference' unless told), which overrides Chromium's own
+  // --force-prefers-reduced-motion. Browser.newPage opens its context through newContext.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (options) => newContext({ reducedMotion: 'reduce', ...options });
+  return browser;
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -1,6 +1,6 @@
 // The portals' frame: served by the server, sign-in through the Key Manager, sign-out, errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   ADMIN_PASSWORD,
   adminCall,
@@ -21,6 +21,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+});
+
+describe('the browser the tests drive', () => {
+  it('asks for reduced motion on every page, so no check meets a half-faded element', async () => {
+    const reduced = (page: Page) =>
+      page.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches);
+    const page = await browser.newPage();
+    const context = await browser.newContext({ bypassCSP: true });
+    const other = await context.newPage();
+    expect([await reduced(page), await reduced(other)]).toEqual([true, true]);
+    await page.close();
+    await context.close();
+  });
 });
 
 describe('portal sign-in', () => {
