@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    // A page under a loaded machine (CI runs the component tests beside these) may take seconds to
+    // show what it will show; a poll that passes still ends at once.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
