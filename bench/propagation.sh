@@ -5,9 +5,15 @@
 # gateway g lists the control planes starting with number g (so each control plane feeds some).
 # For each of N deployments (create, revision, deploy through the Publisher REST API of control
 # plane k mod CONTROL_PLANES) the time from the deploy call's answer to the first 200 of the new API
-# on every gateway. Prints the median, p95 and worst over N.
+# on every gateway. Then, on an API that needs a token, what takes access away and gives it: for
+# each of N rounds a token is taken from control plane k mod CONTROL_PLANES and revoked there
+# (/oauth2/revoke: answered -> 401 on every gateway), the application is unsubscribed (DELETE
+# subscription answered -> 403 on every gateway) and subscribed again (-> 200 on every gateway).
+# Prints the median, p95 and worst over N of each.
 # Usage: bench/propagation.sh [path/to/archway]
 #   env: N=20 GATEWAYS=3 CONTROL_PLANES=2 STORE=postgres|sqlite (sqlite: one control plane, no Redis)
+#        CP_SET="key=value ..." settings of every control plane (store.change_notifications=false: the
+#        other control planes' commits found by cluster.change_poll_ms alone)
 set -euo pipefail
 ARCHWAY=${1:-build/release/archway}
 N=${N:-20}
@@ -37,6 +43,7 @@ if [ "$STORE" = postgres ]; then
 fi
 
 TOKEN=bench-gateway-token
+cp_set=(); for kv in ${CP_SET:-}; do cp_set+=(--set "$kv"); done
 cps=(); urls=()
 for c in $(seq 0 $((CONTROL_PLANES - 1))); do
   cps+=("$(free_port)"); urls+=("http://127.0.0.1:${cps[$c]}")
@@ -46,7 +53,7 @@ for c in $(seq 0 $((CONTROL_PLANES - 1))); do
   ARCHWAY_ADMIN_PASSWORD=bench "$ARCHWAY" control-plane --data-dir "$work/cp$c" --ready-file "$work/cp$c.ready" \
     --set management.host=127.0.0.1 --set management.http_port="${cps[$c]}" --set management.https_port=-1 \
     --set cluster.gateway_token=$TOKEN --set analytics.enabled=false --set server.log_level=warn "${store[@]}" \
-    >"$work/cp$c.log" 2>&1 & pids+=($!)
+    "${cp_set[@]}" >"$work/cp$c.log" 2>&1 & pids+=($!)
   wait_file "$work/cp$c.ready"
 done
 ports=()
@@ -70,15 +77,15 @@ backend, n = int(sys.argv[1]), int(sys.argv[2])
 cps, ports = [int(p) for p in sys.argv[3].split()], [int(p) for p in sys.argv[4:]]
 auth = {"Authorization": "Basic " + base64.b64encode(b"admin:bench").decode(), "Content-Type": "application/json"}
 mgmt = [http.client.HTTPConnection("127.0.0.1", p) for p in cps]
-def call(c, method, path, body):
-    mgmt[c].request(method, path, json.dumps(body), auth)
+def call(c, method, path, body=None):
+    mgmt[c].request(method, path, b"" if body is None else json.dumps(body), auth)
     r = mgmt[c].getresponse(); data = r.read()
     if r.status >= 300: raise SystemExit(f"{method} {path}: {r.status} {data[:300]}")
     return json.loads(data) if data else None
 gws = [http.client.HTTPConnection("127.0.0.1", p) for p in ports]
-def status(i, path):
+def status(i, path, headers={}):
     try:
-        gws[i].request("GET", path); r = gws[i].getresponse(); r.read(); return r.status
+        gws[i].request("GET", path, headers=headers); r = gws[i].getresponse(); r.read(); return r.status
     except Exception:
         gws[i] = http.client.HTTPConnection("127.0.0.1", ports[i]); return 0
 worst = []
@@ -99,9 +106,61 @@ for k in range(n):
                 pending.discard(i); last = time.monotonic() - answered
         if time.monotonic() - answered > 10: raise SystemExit(f"deployment {k} not served by all gateways in 10 s")
     worst.append(last * 1000)
-worst.sort()
-p95 = worst[min(len(worst) - 1, int(round(0.95 * len(worst))) - 1)]
-print(f"propagation over {n} deployments made on {len(cps)} control plane(s) in turn to {len(ports)} gateways "
-      f"(deploy answered -> 200 on every gateway): median {statistics.median(worst):.1f} ms, "
-      f"p95 {p95:.1f} ms, worst {worst[-1]:.1f} ms")
+def summary(what, ms):
+    ms = sorted(ms)
+    p95 = ms[min(len(ms) - 1, int(round(0.95 * len(ms))) - 1)]
+    print(f"{what}: median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, worst {ms[-1]:.1f} ms")
+print(f"propagation over {n} rounds, the writes made on {len(cps)} control plane(s) in turn, to {len(ports)} gateways")
+summary("  deploy answered -> 200 on every gateway", worst)
+
+# Until every gateway answers `want` for `path` with `headers`: the milliseconds since `since`.
+def until_all(path, headers, want, since, what):
+    pending = set(range(len(ports))); last = 0.0
+    while pending:
+        for i in list(pending):
+            if status(i, path, headers) == want:
+                pending.discard(i); last = time.monotonic() - since
+        if time.monotonic() - since > 10: raise SystemExit(f"{what}: not {want} on every gateway in 10 s")
+    return last * 1000
+
+def form(c, path, body, ck, cs):
+    creds = base64.b64encode(f"{ck}:{cs}".encode()).decode()
+    mgmt[c].request("POST", path, body, {"Authorization": "Basic " + creds,
+                                         "Content-Type": "application/x-www-form-urlencoded"})
+    r = mgmt[c].getresponse(); data = r.read()
+    if r.status != 200: raise SystemExit(f"POST {path}: {r.status} {data[:300]}")
+    return json.loads(data) if data else None
+
+dev = "/api/am/devportal/v3"
+name = f"propsec{int(time.time())}"
+api = call(0, "POST", base, {"name": name, "context": "/" + name, "version": "1.0.0", "policies": ["Unlimited"],
+           "endpointConfig": {"endpoint_type": "http", "production_endpoints": {"url": f"http://127.0.0.1:{backend}/"}},
+           "operations": [{"target": "/*", "verb": "GET"}]})
+call(0, "POST", f"{base}/change-lifecycle?apiId={api['id']}&action=Publish")
+rev = call(0, "POST", f"{base}/{api['id']}/revisions", {"description": "bench"})
+call(0, "POST", f"{base}/{api['id']}/deploy-revision?revisionId={rev['id']}", [{"name": "Default", "vhost": "localhost"}])
+app = call(0, "POST", f"{dev}/applications", {"name": name, "throttlingPolicy": "Unlimited"})["applicationId"]
+keys = call(0, "POST", f"{dev}/applications/{app}/generate-keys",
+            {"keyType": "PRODUCTION", "grantTypesToBeSupported": ["client_credentials"]})
+ck, cs = keys["consumerKey"], keys["consumerSecret"]
+subscribe = {"applicationId": app, "apiId": api["id"], "throttlingPolicy": "Unlimited"}
+sub = call(0, "POST", f"{dev}/subscriptions", subscribe)["subscriptionId"]
+path = f"/{name}/1.0.0/1k"
+revoked, unsubscribed, subscribed = [], [], []
+for k in range(n):
+    c = k % len(cps)
+    token = form(c, "/oauth2/token", "grant_type=client_credentials", ck, cs)["access_token"]
+    bearer = {"Authorization": "Bearer " + token}
+    until_all(path, bearer, 200, time.monotonic(), f"round {k}: the new token")
+    form(c, "/oauth2/revoke", "token=" + token, ck, cs)
+    revoked.append(until_all(path, bearer, 401, time.monotonic(), f"round {k}: the revoked token"))
+    bearer = {"Authorization": "Bearer " + form(c, "/oauth2/token", "grant_type=client_credentials", ck, cs)["access_token"]}
+    until_all(path, bearer, 200, time.monotonic(), f"round {k}: the second token")
+    call(c, "DELETE", f"{dev}/subscriptions/{sub}")
+    unsubscribed.append(until_all(path, bearer, 403, time.monotonic(), f"round {k}: the removed subscription"))
+    sub = call(c, "POST", f"{dev}/subscriptions", subscribe)["subscriptionId"]
+    subscribed.append(until_all(path, bearer, 200, time.monotonic(), f"round {k}: the new subscription"))
+summary("  /oauth2/revoke answered -> 401 on every gateway", revoked)
+summary("  subscription DELETE answered -> 403 on every gateway", unsubscribed)
+summary("  subscription POST answered -> 200 on every gateway", subscribed)
 PY

@@ -245,9 +245,11 @@ std::unique_ptr<store::Store> open_store(const common::Config& cfg) {
   options.connection.url = cfg.store_url;
   options.size = cfg.store_pool_size;
   options.wait = std::chrono::milliseconds(cfg.store_pool_wait_ms);
+  options.watch_commits = cfg.store_change_notifications;
   try {
     auto store = store::postgres::open_postgres_store(options);
-    spdlog::info("store: PostgreSQL ({} connections at most)", options.size);
+    spdlog::info("store: PostgreSQL ({} connections at most{})", options.size,
+                 options.watch_commits ? "" : "; other nodes' commits found by polling alone");
     return store;
   } catch (const store::sql::Error& e) {
     throw std::runtime_error(std::string("store.url: ") + e.what());

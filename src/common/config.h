@@ -76,6 +76,7 @@ struct Config {
   std::string store_url;
   int store_pool_size = 8;                 // PostgreSQL connections this node opens at most
   std::int64_t store_pool_wait_ms = 5000;  // how long a request waits for a free one (then 503)
+  bool store_change_notifications = true;  // PostgreSQL: LISTEN for other nodes' commits
 
   std::string traffic_redis;                 // redis://host:port: share rate-limit counters; empty: this node only
   std::int64_t traffic_sync_interval_ms = 20;  // how often counters are synchronised through Redis

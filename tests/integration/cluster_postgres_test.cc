@@ -101,6 +101,26 @@ class ClusterOnPostgres : public ServerSuite {
   }
   static std::string control_url(int i) { return "http://127.0.0.1:" + std::to_string(control_ports_[i]); }
 
+  // One more control plane on the shared database: a data directory of its own holding the first
+  // one's master.key (removed with this), and the first one's settings but the port, plus `extra`.
+  struct MoreControlPlane {
+    std::string root = make_temp_dir();
+    std::string data = root + "/data";
+    std::vector<std::string> args;
+    MoreControlPlane(int port, const std::vector<std::string>& extra) {
+      std::filesystem::create_directories(data);
+      std::filesystem::copy_file(control_[0]->data_dir() + "/master.key", data + "/master.key");
+      args = control_args(0);
+      for (auto& a : args)
+        if (a.starts_with("management.http_port=")) a = "management.http_port=" + std::to_string(port);
+      args.insert(args.end(), extra.begin(), extra.end());
+    }
+    ~MoreControlPlane() {
+      std::error_code ec;
+      std::filesystem::remove_all(root, ec);
+    }
+  };
+
   // An admin call on control plane `i`; status 0 when it does not answer.
   static HttpResponse cp(int i, const std::string& method, const std::string& target, const std::string& body = "") {
     try {
@@ -437,27 +457,70 @@ TEST_F(ClusterOnPostgres, GatewaysKeepServingWhilePostgresIsDownAndFollowWhenItI
   }
 }
 
+// A control plane that reads the log only once a minute still hears of another control plane's
+// commits at once (PostgreSQL's notifications): a deployment, a revoked token and a removed
+// subscription made on A reach a gateway fed by this one alone within seconds, not a minute.
+TEST_F(ClusterOnPostgres, AControlPlaneHearsOfAnotherOnesCommitsWithoutWaitingForItsPoll) {
+  if (!control_[0]->running()) control_[0]->start();
+  const int d_port = free_port();
+  const MoreControlPlane setup(d_port, {"--set", "cluster.change_poll_ms=60000"});
+  RoleProcess d("control-plane", setup.args, setup.data);
+  RoleProcess g("gateway", gateway_args("http://127.0.0.1:" + std::to_string(d_port)));
+  ASSERT_EQ(wait_status(g.gateway_port(), "/ready", 200), 200) << g.output();
+  constexpr auto kAtOnce = std::chrono::seconds(10);  // the poll alone would take up to 60 s
+  const auto within = [&](const std::string& target, const std::string& bearer, int want) {
+    const auto end = std::chrono::steady_clock::now() + kAtOnce;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < end) {
+      std::vector<std::pair<std::string, std::string>> headers;
+      if (!bearer.empty()) headers.emplace_back("Authorization", "Bearer " + bearer);
+      status = HttpClient("127.0.0.1", g.gateway_port()).get(target, headers).status;
+      if (status == want) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return status;
+  };
+  // Deployed on A.
+  ASSERT_FALSE(deploy_new(0, "pgnotify").first.empty());
+  EXPECT_EQ(within("/pgnotify/1.0.0/x", "", 200), 200) << g.output();
+
+  // A secured API, an application subscribed to it and a token, all through A.
+  const std::string api = secured_api("pgsecure", "/pgsecure", R"("policies":["Unlimited"],)");
+  Client client = application("pgnotify-app");
+  const std::string sub = subscribe(client.app_id, api);
+  EXPECT_EQ(within("/pgsecure/1.0.0/x", client.token, 200), 200) << g.output();
+
+  // The token revoked on A.
+  const auto on_a = [&](const std::string& target, const std::string& body) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = target;
+    r.body = body;
+    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Authorization", basic_auth(client.consumer_key, client.consumer_secret)}};
+    return HttpClient("127.0.0.1", control_ports_[0]).send(r);
+  };
+  const HttpResponse revoked = on_a("/oauth2/revoke", "token=" + client.token);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(within("/pgsecure/1.0.0/x", client.token, 401), 401) << g.output();
+
+  // The subscription removed on A, seen with a second token.
+  const HttpResponse second = on_a("/oauth2/token", "grant_type=client_credentials");
+  ASSERT_EQ(second.status, 200) << second.body;
+  const std::string token = str(json_of(second).at("access_token"));
+  EXPECT_EQ(within("/pgsecure/1.0.0/x", token, 200), 200) << g.output();
+  ASSERT_EQ(admin("DELETE", kDev + "/subscriptions/" + sub).status, 200);
+  EXPECT_EQ(within("/pgsecure/1.0.0/x", token, 403), 403) << g.output();
+}
+
 // A gateway that followed control plane A and fails over to a control plane that has not yet read
-// as far as it has (C reads other nodes' commits only once a minute here) goes on streaming from C
-// without a new snapshot: C ends its next batch at the gateway's revision.
+// as far as it has (C hears of no other node's commits and reads them only once a minute here) goes
+// on streaming from C without a new snapshot: C ends its next batch at the gateway's revision.
 TEST_F(ClusterOnPostgres, GatewayFailingOverToAControlPlaneBehindItNeedsNoNewSnapshot) {
   if (!control_[0]->running()) control_[0]->start();
   const int c_port = free_port();
-  struct Removed {
-    std::string dir;
-    ~Removed() {
-      std::error_code ec;
-      std::filesystem::remove_all(dir, ec);
-    }
-  } c_root{make_temp_dir()};
-  const std::string c_data = c_root.dir + "/data";
-  std::filesystem::create_directories(c_data);
-  std::filesystem::copy_file(control_[0]->data_dir() + "/master.key", c_data + "/master.key");
-  std::vector<std::string> c_args = control_args(0);
-  for (auto& a : c_args)
-    if (a.starts_with("management.http_port=")) a = "management.http_port=" + std::to_string(c_port);
-  c_args.insert(c_args.end(), {"--set", "cluster.change_poll_ms=60000"});
-  RoleProcess c("control-plane", c_args, c_data);
+  const MoreControlPlane setup(c_port, {"--set", "cluster.change_poll_ms=60000", "--set", "store.change_notifications=false"});
+  RoleProcess c("control-plane", setup.args, setup.data);
   const std::string c_url = "http://127.0.0.1:" + std::to_string(c_port);
   // A gateway on C alone makes C follow the log now (and then only on its own commits).
   RoleProcess watcher("gateway", gateway_args(c_url));

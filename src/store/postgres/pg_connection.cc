@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "store/postgres/commit_watcher.h"
+
 namespace archway::store::postgres {
 
 namespace {
@@ -382,11 +384,28 @@ bool PgConnection::idle() const { return conn_ && PQtransactionStatus(conn_) == 
 
 int PgConnection::backend_pid() const { return conn_ ? PQbackendPID(conn_) : 0; }
 
+int PgConnection::socket() const { return conn_ ? PQsocket(conn_) : -1; }
+
+bool PgConnection::take_notifications(std::vector<std::string>& payloads) {
+  if (!conn_ || !PQconsumeInput(conn_)) return false;
+  while (PGnotify* n = PQnotifies(conn_)) {
+    payloads.emplace_back(n->extra ? n->extra : "");
+    PQfreemem(n);
+  }
+  return PQstatus(conn_) == CONNECTION_OK;
+}
+
 PgPool::PgPool(PgPoolOptions options) : options_(std::move(options)) {
   options_.size = std::max(1, options_.size);
 }
 
 PgPool::~PgPool() = default;
+
+void PgPool::watch_commits(std::function<void(std::int64_t)> on_commit) {
+  std::lock_guard lock(watcher_mu_);
+  watcher_.reset();  // the one running stops before another starts
+  if (on_commit && options_.watch_commits) watcher_ = std::make_unique<CommitWatcher>(options_.connection, std::move(on_commit));
+}
 
 sql::ConnectionSource::Lease PgPool::acquire() {
   std::unique_lock lock(mu_);

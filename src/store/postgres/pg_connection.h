@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,6 +50,11 @@ class PgConnection : public sql::Connection {
   // Outside any transaction (a lease must come back that way to be reused).
   bool idle() const;
   int backend_pid() const;
+  // The session's socket, to wait on for notifications (-1 when there is none).
+  int socket() const;
+  // Reads what the server has sent and appends the payload of each notification it held (after
+  // LISTEN); false when the session is lost.
+  bool take_notifications(std::vector<std::string>& payloads);
 
   // Internal to the statement class: runs a prepared statement, returns its result (owned).
   struct Result;
@@ -71,10 +77,13 @@ class PgConnection : public sql::Connection {
   std::int64_t changes_ = 0;
 };
 
+class CommitWatcher;
+
 struct PgPoolOptions {
   PgOptions connection;
   int size = 8;                                   // connections open at most
   std::chrono::milliseconds wait{5000};           // how long acquire() waits for a free one
+  bool watch_commits = true;                      // false: watch_commits() does nothing
 };
 
 // At most `size` connections, opened on demand. A lease that comes back broken, lost or inside a
@@ -89,6 +98,9 @@ class PgPool : public sql::ConnectionSource {
   // Waits up to the configured time for a free connection, then throws sql::Error(kConnectionLost);
   // also throws it when a new connection cannot be opened.
   Lease acquire() override;
+  // A session of its own (not one of the pool's) listens for the change log's notifications
+  // (store/postgres/commit_watcher.h).
+  void watch_commits(std::function<void(std::int64_t)> on_commit) override;
 
   int open_connections();  // for tests and metrics
   const PgPoolOptions& options() const { return options_; }
@@ -102,6 +114,8 @@ class PgPool : public sql::ConnectionSource {
   std::vector<std::unique_ptr<PgConnection>> idle_;
   std::vector<std::unique_ptr<PgConnection>> leased_;
   int opening_ = 0;  // connections being opened outside the lock
+  std::mutex watcher_mu_;
+  std::unique_ptr<CommitWatcher> watcher_;
 };
 
 }  // namespace archway::store::postgres

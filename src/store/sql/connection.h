@@ -140,6 +140,11 @@ class ConnectionSource {
   virtual Dialect dialect() const = 0;
   // Blocks until a connection is free; throws Error(kConnectionLost) when none can be opened.
   virtual Lease acquire() = 0;
+  // Commits of other processes on the same database that appended change events: `on_commit` is
+  // called with the newest revision, from a thread of the source's, as each is told; an empty
+  // function stops it (returning once no call is running). PostgreSQL tells them (LISTEN/NOTIFY);
+  // SQLite has no such signal, and its readers find other processes' commits by polling.
+  virtual void watch_commits(std::function<void(std::int64_t)> on_commit) { (void)on_commit; }
 };
 
 }  // namespace archway::store::sql

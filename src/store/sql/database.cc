@@ -20,10 +20,17 @@ common::Problem unavailable(std::string description) {
 
 std::int64_t Tx::append_change(std::string_view type, std::string_view entity_id,
                                std::string_view payload) {
-  // RETURNING: SQLite (3.35 and later) and PostgreSQL spell it alike.
+  // RETURNING: SQLite (3.35 and later) and PostgreSQL spell it alike. On PostgreSQL the same
+  // statement queues a notification of the revision, which the server hands every listening
+  // session when the transaction commits (and drops if it rolls back): other nodes' feeds wake at
+  // once instead of at their next poll (PgPool::watch_commits).
   Stmt s = conn_.prepare(
-      "INSERT INTO change_log (type, entity_id, payload, created_time) VALUES (?,?,?,?) RETURNING "
-      "revision");
+      conn_.dialect() == Dialect::kPostgres
+          ? "WITH appended AS (INSERT INTO change_log (type, entity_id, payload, created_time) VALUES "
+            "(?,?,?,?) RETURNING revision) SELECT revision, pg_notify('archway_changes', revision::text) "
+            "FROM appended"
+          : "INSERT INTO change_log (type, entity_id, payload, created_time) VALUES (?,?,?,?) RETURNING "
+            "revision");
   s.bind(1, type).bind(2, entity_id).bind(3, payload).bind(4, common::now_millis());
   s.step();
   revision_ = s.integer(0);
@@ -80,9 +87,19 @@ void Database::end_failed(ConnectionSource::Lease& lease, const Error& e) noexce
   lease->rollback();
 }
 
+Database::~Database() {
+  // Before the listener goes: the source's thread may be calling notify().
+  source_->watch_commits(nullptr);
+}
+
 void Database::set_commit_listener(std::function<void(std::int64_t)> listener) {
-  std::lock_guard lock(listener_mu_);
-  listener_ = std::move(listener);
+  const bool listening = static_cast<bool>(listener);
+  {
+    std::lock_guard lock(listener_mu_);
+    listener_ = std::move(listener);
+  }
+  // Outside the lock: the source's thread takes it in notify().
+  if (listening) std::call_once(watching_, [this] { source_->watch_commits([this](std::int64_t r) { notify(r); }); });
 }
 
 void Database::notify(std::int64_t revision) {

@@ -54,6 +54,9 @@ class Database {
   static constexpr int kWriteAttempts = 3;
 
   explicit Database(std::unique_ptr<ConnectionSource> source) : source_(std::move(source)) {}
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
 
   Dialect dialect() const { return source_->dialect(); }
   ConnectionSource& source() { return *source_; }
@@ -106,8 +109,9 @@ class Database {
     }
   }
 
-  // Called after a commit that appended events, with the newest revision (from the writer's
-  // thread).
+  // Called after a commit that appended events, with the newest revision: from the writer's
+  // thread for this process's commits, and from the source's thread for other processes' commits
+  // where the database tells them (PostgreSQL).
   void set_commit_listener(std::function<void(std::int64_t)> listener);
 
  private:
@@ -136,6 +140,7 @@ class Database {
   std::unique_ptr<ConnectionSource> source_;
   std::mutex listener_mu_;
   std::function<void(std::int64_t)> listener_;
+  std::once_flag watching_;  // the source tells other processes' commits from the first listener on
 };
 
 }  // namespace archway::store::sql

@@ -15,15 +15,7 @@
 namespace archway::store::postgres {
 namespace {
 
-class PostgresChangeLog : public PostgresTest {
- protected:
-  std::string migrated_database() {
-    const std::string url = fresh_database();
-    PgConnection conn(options(url));
-    migrate(conn);
-    return url;
-  }
-};
+class PostgresChangeLog : public PostgresTest {};
 
 std::vector<std::int64_t> revisions(const std::vector<ChangeRecord>& events) {
   std::vector<std::int64_t> out;

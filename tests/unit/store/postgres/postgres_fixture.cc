@@ -3,6 +3,8 @@
 #include <memory>
 #include <mutex>
 
+#include "store/postgres/schema.h"
+
 namespace archway::store::postgres {
 
 namespace {
@@ -40,6 +42,13 @@ std::string PostgresTest::fresh_database() {
   const std::string url = server().url("archway_test");
   PgConnection conn(PgOptions{url, 5});
   conn.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+  return url;
+}
+
+std::string PostgresTest::migrated_database() {
+  const std::string url = fresh_database();
+  PgConnection conn(options(url));
+  migrate(conn);
   return url;
 }
 

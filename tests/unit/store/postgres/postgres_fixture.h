@@ -18,6 +18,8 @@ class PostgresTest : public ::testing::Test {
   static archway::testing::PostgresServer& server();
   // An empty database for this test (nothing left of the tests before it); its URL.
   std::string fresh_database();
+  // fresh_database() brought up to the current schema.
+  std::string migrated_database();
   PgOptions options(const std::string& url) const { return PgOptions{url, 5}; }
 };
 
