@@ -27,7 +27,8 @@ struct ChangeRecord {
 
 // Appends one event in the caller's open write transaction; returns its revision. On PostgreSQL
 // other appenders wait from here until this transaction ends, so append as the last step before
-// commit.
+// commit. The store's own appends (sql::Tx::append_change) also notify the other nodes; this one,
+// for tests of the ordering, does not.
 std::int64_t append_change(sql::Connection& conn, std::string_view type, std::string_view entity_id,
                            std::string_view payload, std::int64_t created_time);
 

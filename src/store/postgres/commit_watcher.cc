@@ -5,7 +5,6 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <stdexcept>
@@ -15,11 +14,37 @@
 
 namespace archway::store::postgres {
 
+namespace {
+
+// `"name"` with inner quotes doubled: LISTEN takes an identifier.
+std::string quoted(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + '"';
+}
+
+}  // namespace
+
 CommitWatcher::CommitWatcher(PgOptions options, std::function<void(std::int64_t)> on_commit)
     : options_(std::move(options)), on_commit_(std::move(on_commit)) {
   stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (stop_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
-  thread_ = std::thread([this] { run(); });
+  std::unique_ptr<PgConnection> session;
+  try {
+    session = listen();
+  } catch (const std::exception& e) {
+    spdlog::warn(
+        "store: no change notifications from PostgreSQL yet ({}); other nodes' changes are read "
+        "every cluster.change_poll_ms until they come",
+        e.what());
+  }
+  try {
+    thread_ = std::thread([this](std::unique_ptr<PgConnection> s) { run(std::move(s)); },
+                          std::move(session));
+  } catch (...) {
+    ::close(stop_fd_);
+    throw;
+  }
 }
 
 CommitWatcher::~CommitWatcher() {
@@ -30,45 +55,71 @@ CommitWatcher::~CommitWatcher() {
   ::close(stop_fd_);
 }
 
+std::unique_ptr<PgConnection> CommitWatcher::listen() {
+  auto session = std::make_unique<PgConnection>(options_);
+  std::string schema;
+  {
+    sql::Stmt s = session->prepare("SELECT coalesce(current_schema(), '')");
+    if (s.step()) schema = s.text(0);
+    s.run();
+  }
+  session->exec("LISTEN " + quoted("archway_changes:" + schema));
+  return session;
+}
+
 bool CommitWatcher::wait(int fd, int timeout_ms) {
   pollfd fds[2] = {{stop_fd_, POLLIN, 0}, {fd, POLLIN, 0}};
   for (;;) {
     const int r = ::poll(fds, fd >= 0 ? 2 : 1, timeout_ms);
     if (stopping_.load()) return false;
-    if (r >= 0 || errno != EINTR) return true;
+    if (r >= 0) return true;
+    if (errno != EINTR) {  // not expected; no busy loop if it persists
+      ::usleep(100'000);
+      return true;
+    }
   }
 }
 
-void CommitWatcher::run() {
-  bool lost = false;  // said so in the log, until a session listens again
+bool CommitWatcher::tell(PgConnection& session) {
   std::vector<std::string> payloads;
+  const bool alive = session.take_notifications(payloads);
+  for (const auto& p : payloads) {
+    std::int64_t revision = 0;
+    if (std::from_chars(p.data(), p.data() + p.size(), revision).ec != std::errc{} || revision <= 0)
+      continue;
+    try {
+      on_commit_(revision);
+    } catch (const std::exception& e) {
+      spdlog::error("store: a change notification's listener failed: {}", e.what());
+    }
+  }
+  return alive;
+}
+
+void CommitWatcher::run(std::unique_ptr<PgConnection> session) {
+  bool lost = !session;  // said so in the log, until a session listens again
   while (!stopping_.load()) {
     try {
-      PgConnection session(options_);
-      session.exec(std::string("LISTEN ") + kChangeChannel);
-      if (lost) spdlog::info("store: PostgreSQL's change notifications are back");
-      lost = false;
-      while (wait(session.socket(), -1)) {
-        if (!session.take_notifications(payloads))
-          throw sql::Error(sql::Error::Kind::kConnectionLost, "the listening session was lost");
-        // The newest is enough: a reader reads every event up to it.
-        std::int64_t newest = 0;
-        for (const auto& p : payloads) {
-          std::int64_t r = 0;
-          if (std::from_chars(p.data(), p.data() + p.size(), r).ec == std::errc{})
-            newest = std::max(newest, r);
-        }
-        payloads.clear();
-        if (newest > 0) on_commit_(newest);
+      if (!session) {
+        session = listen();
+        spdlog::info("store: PostgreSQL's change notifications are back");
+        lost = false;
       }
+      // What came with the LISTEN's answer first, then as the socket has more.
+      if (!tell(*session))
+        throw sql::Error(sql::Error::Kind::kConnectionLost, "the listening session was lost");
+      while (wait(session->socket(), -1))
+        if (!tell(*session))
+          throw sql::Error(sql::Error::Kind::kConnectionLost, "the listening session was lost");
+      return;  // stopping
     } catch (const std::exception& e) {
+      session.reset();
       if (!lost)
         spdlog::warn(
             "store: no change notifications from PostgreSQL ({}); other nodes' changes are read "
             "every cluster.change_poll_ms until they are back",
             e.what());
       lost = true;
-      payloads.clear();
       wait(-1, 1000);
     }
   }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -111,7 +112,8 @@ class Database {
 
   // Called after a commit that appended events, with the newest revision: from the writer's
   // thread for this process's commits, and from the source's thread for other processes' commits
-  // where the database tells them (PostgreSQL).
+  // where the database tells them (PostgreSQL). Returns once no call of the previous listener is
+  // running; the listener must not call it.
   void set_commit_listener(std::function<void(std::int64_t)> listener);
 
  private:
@@ -138,7 +140,9 @@ class Database {
   void notify(std::int64_t revision);
 
   std::unique_ptr<ConnectionSource> source_;
-  std::mutex listener_mu_;
+  // Held shared while the listener runs: replacing it waits for the calls in progress, so no
+  // call reaches a listener's owner after set_commit_listener(nullptr) returned.
+  std::shared_mutex listener_mu_;
   std::function<void(std::int64_t)> listener_;
   std::once_flag watching_;  // the source tells other processes' commits from the first listener on
 };
