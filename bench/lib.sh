@@ -80,3 +80,26 @@ start_archway() {
   [ -f "$work/$name.ready.json" ] || { echo "bench: Archway ($name) did not start"; tail "$work/$name.log"; exit 1; }
   STARTED_GW=$(python3 -c "import json; print(json.load(open('$work/$name.ready.json'))['gateway_http'])")
 }
+
+# set_unauthenticated_tier MGMT_PORT COUNT UNIT: the Unauthenticated subscription tier (what calls
+# without a token count against, per client address) set to COUNT requests per UNIT (sec, min...),
+# through the Admin REST API of the node on MGMT_PORT (admin:bench).
+set_unauthenticated_tier() {
+  local mgmt=$1 count=$2 unit=$3 auth=(-u admin:bench -H 'Content-Type: application/json') id
+  id=$(curl -sf "${auth[@]}" "http://127.0.0.1:$mgmt/api/am/admin/v4/throttling/policies/subscription" \
+    | python3 -c 'import json,sys; print([p["policyId"] for p in json.load(sys.stdin)["list"] if p["policyName"]=="Unauthenticated"][0])')
+  curl -sf "${auth[@]}" -X PUT -d "{\"policyName\":\"Unauthenticated\",\"defaultLimit\":{\"type\":\"REQUESTCOUNTLIMIT\",\"requestCount\":{\"timeUnit\":\"$unit\",\"unitTime\":1,\"requestCount\":$count}}}" \
+    "http://127.0.0.1:$mgmt/api/am/admin/v4/throttling/policies/subscription/$id" >/dev/null
+}
+
+# deploy_unsecured_api MGMT_PORT NAME CONTEXT: an API at CONTEXT/1.0 (GET /*, no auth) in front of
+# the backend ($BACKEND), created, revised and deployed to Default through the Publisher REST API.
+deploy_unsecured_api() {
+  local mgmt=$1 name=$2 context=$3 auth=(-u admin:bench -H 'Content-Type: application/json') id rev
+  local api=http://127.0.0.1:$mgmt/api/am/publisher/v4
+  id=$(curl -sf "${auth[@]}" -d "{\"name\":\"$name\",\"context\":\"$context\",\"version\":\"1.0\",
+    \"endpointConfig\":{\"endpoint_type\":\"http\",\"production_endpoints\":{\"url\":\"http://127.0.0.1:$BACKEND\"}},
+    \"operations\":[{\"target\":\"/*\",\"verb\":\"GET\",\"authType\":\"None\"}]}" "$api/apis" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  rev=$(curl -sf "${auth[@]}" -d '{"description":"bench"}' "$api/apis/$id/revisions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  curl -sf "${auth[@]}" -d '[{"name":"Default","vhost":"localhost"}]' "$api/apis/$id/deploy-revision?revisionId=$rev" >/dev/null
+}

@@ -41,19 +41,10 @@ gw_listen=(--set gateway.host=127.0.0.1 --set gateway.http_port=0 --set gateway.
 # Sets the Unauthenticated tier to LIMIT per second and deploys /limited/1.0 (GET /*, no auth)
 # through the management API on port $1.
 configure() {
-  local mgmt=$1 auth=(-u admin:bench -H 'Content-Type: application/json') unauth id rev
-  unauth=$(curl -sf "${auth[@]}" "http://127.0.0.1:$mgmt/api/am/admin/v4/throttling/policies/subscription" \
-    | python3 -c 'import json,sys; print([p["policyId"] for p in json.load(sys.stdin)["list"] if p["policyName"]=="Unauthenticated"][0])')
-  curl -sf "${auth[@]}" -X PUT -d "{\"policyName\":\"Unauthenticated\",\"defaultLimit\":{\"type\":\"REQUESTCOUNTLIMIT\",\"requestCount\":{\"timeUnit\":\"sec\",\"unitTime\":1,\"requestCount\":$LIMIT}}}" \
-    "http://127.0.0.1:$mgmt/api/am/admin/v4/throttling/policies/subscription/$unauth" >/dev/null
-  local api=http://127.0.0.1:$mgmt/api/am/publisher/v4
-  id=$(curl -sf "${auth[@]}" -d "{\"name\":\"Limited\",\"context\":\"/limited\",\"version\":\"1.0\",
-    \"endpointConfig\":{\"endpoint_type\":\"http\",\"production_endpoints\":{\"url\":\"http://127.0.0.1:$BACKEND\"}},
-    \"operations\":[{\"target\":\"/*\",\"verb\":\"GET\",\"authType\":\"None\"}]}" "$api/apis" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-  rev=$(curl -sf "${auth[@]}" -d '{"description":"bench"}' "$api/apis/$id/revisions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-  curl -sf "${auth[@]}" -d '[{"name":"Default","vhost":"localhost"}]' "$api/apis/$id/deploy-revision?revisionId=$rev" >/dev/null
+  set_unauthenticated_tier "$1" "$LIMIT" sec
+  deploy_unsecured_api "$1" Limited /limited
 }
-# Waits until the gateway on port $1 serves the API, then for the window that wait opened to end.
+# Waits until the gateway on port $1 serves the API.
 wait_served() {
   for _ in $(seq 1000); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/limited/1.0/1k")" = 200 ] && return 0; sleep 0.02; done
   echo "bench: the gateway on port $1 never served /limited/1.0/1k"; exit 1

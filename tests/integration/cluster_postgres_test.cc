@@ -491,21 +491,13 @@ TEST_F(ClusterOnPostgres, AControlPlaneHearsOfAnotherOnesCommitsWithoutWaitingFo
   EXPECT_EQ(within("/pgsecure/1.0.0/x", client.token, 200), 200) << g.output();
 
   // The token revoked on A.
-  const auto on_a = [&](const std::string& target, const std::string& body) {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = target;
-    r.body = body;
-    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                 {"Authorization", basic_auth(client.consumer_key, client.consumer_secret)}};
-    return HttpClient("127.0.0.1", control_ports_[0]).send(r);
-  };
-  const HttpResponse revoked = on_a("/oauth2/revoke", "token=" + client.token);
+
+  const HttpResponse revoked = client_form("/oauth2/revoke", "token=" + client.token, client);
   ASSERT_EQ(revoked.status, 200) << revoked.body;
   EXPECT_EQ(within("/pgsecure/1.0.0/x", client.token, 401), 401) << g.output();
 
   // The subscription removed on A, seen with a second token.
-  const HttpResponse second = on_a("/oauth2/token", "grant_type=client_credentials");
+  const HttpResponse second = client_form("/oauth2/token", "grant_type=client_credentials", client);
   ASSERT_EQ(second.status, 200) << second.body;
   const std::string token = str(json_of(second).at("access_token"));
   EXPECT_EQ(within("/pgsecure/1.0.0/x", token, 200), 200) << g.output();

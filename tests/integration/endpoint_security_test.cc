@@ -173,16 +173,6 @@ class EndpointOAuth : public EndpointSecurity {
     const auto b = jwt.find('.', a + 1);
     return json::parse(*crypto::base64url_decode(jwt.substr(a + 1, b - a - 1))).as_object();
   }
-
-  HttpResponse token_form(const std::string& target, const std::string& body, const Client& c) {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = target;
-    r.body = body;
-    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                 {"Authorization", basic_auth(c.consumer_key, c.consumer_secret)}};
-    return mgmt().send(r);
-  }
 };
 
 TEST_F(EndpointOAuth, AClientCredentialsTokenIsFetchedOnceAndSentToTheBackend) {
@@ -201,7 +191,7 @@ TEST_F(EndpointOAuth, AClientCredentialsTokenIsFetchedOnceAndSentToTheBackend) {
   ASSERT_EQ(bearer.rfind("Bearer ", 0), 0u) << bearer;
   auto claims = jwt_claims(bearer);
   EXPECT_EQ(claims["exp"].as_int64() - claims["iat"].as_int64(), 120);  // customParameters
-  auto intro = token_form("/oauth2/introspect", "token=" + bearer.substr(7), c);
+  auto intro = client_form("/oauth2/introspect", "token=" + bearer.substr(7), c);
   ASSERT_EQ(intro.status, 200) << intro.body;
   EXPECT_EQ(json_of(intro)["active"], true);
   EXPECT_EQ(str(json_of(intro)["client_id"]), c.consumer_key);
@@ -269,7 +259,7 @@ TEST_F(EndpointOAuth, ATokenTheBackendRefusesIsReplacedByAFreshOne) {
   ASSERT_EQ(gw().get("/epoauthouter/1.0.0/x").status, 200);
   // Same credentials, same cached token: the echo shows it.
   const std::string bearer = str(json_of(gw().get("/epoauthecho/1.0.0/x"))["headers"].at("authorization"));
-  ASSERT_EQ(token_form("/oauth2/revoke", "token=" + bearer.substr(7), c).status, 200);
+  ASSERT_EQ(client_form("/oauth2/revoke", "token=" + bearer.substr(7), c).status, 200);
   EXPECT_EQ(gw().get("/epoauthouter/1.0.0/x").status, 401);  // the revoked token, refused: dropped
   EXPECT_EQ(gw().get("/epoauthouter/1.0.0/x").status, 200);  // a fresh one
   EXPECT_NE(str(json_of(gw().get("/epoauthecho/1.0.0/x"))["headers"].at("authorization")), bearer);

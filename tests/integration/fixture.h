@@ -223,6 +223,18 @@ class ServerSuite : public ::testing::Test {
     return str(json_of(r)["subscriptionId"]);
   }
 
+  // A form POST to an OAuth2 endpoint (/oauth2/token, /revoke, /introspect) with the
+  // application's client credentials.
+  HttpResponse client_form(const std::string& target, const std::string& body, const Client& c) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = target;
+    r.body = body;
+    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Authorization", basic_auth(c.consumer_key, c.consumer_secret)}};
+    return mgmt().send(r);
+  }
+
   HttpResponse call(const std::string& path, const std::string& token) {
     return gw().get(path, {{"Authorization", "Bearer " + token}});
   }
