@@ -511,7 +511,8 @@ TEST_F(ClusterOnPostgres, AControlPlaneHearsOfAnotherOnesCommitsWithoutWaitingFo
 TEST_F(ClusterOnPostgres, GatewayFailingOverToAControlPlaneBehindItNeedsNoNewSnapshot) {
   if (!control_[0]->running()) control_[0]->start();
   const int c_port = free_port();
-  const MoreControlPlane setup(c_port, {"--set", "cluster.change_poll_ms=60000", "--set", "store.change_notifications=false"});
+  const MoreControlPlane setup(
+      c_port, {"--set", "cluster.change_poll_ms=60000", "--set", "store.change_notifications=false"});
   RoleProcess c("control-plane", setup.args, setup.data);
   const std::string c_url = "http://127.0.0.1:" + std::to_string(c_port);
   // A gateway on C alone makes C follow the log now (and then only on its own commits).

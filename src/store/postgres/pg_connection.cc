@@ -404,7 +404,8 @@ PgPool::~PgPool() = default;
 void PgPool::watch_commits(std::function<void(std::int64_t)> on_commit) {
   std::lock_guard lock(watcher_mu_);
   watcher_.reset();  // the one running stops before another starts
-  if (on_commit && options_.watch_commits) watcher_ = std::make_unique<CommitWatcher>(options_.connection, std::move(on_commit));
+  if (on_commit && options_.watch_commits)
+    watcher_ = std::make_unique<CommitWatcher>(options_.connection, std::move(on_commit));
 }
 
 sql::ConnectionSource::Lease PgPool::acquire() {

@@ -100,7 +100,8 @@ void Database::set_commit_listener(std::function<void(std::int64_t)> listener) {
     listener_ = std::move(listener);
   }
   // Outside the lock: watch_commits may wait for the source's thread, which takes it in notify().
-  if (listening) std::call_once(watching_, [this] { source_->watch_commits([this](std::int64_t r) { notify(r); }); });
+  if (listening)
+    std::call_once(watching_, [this] { source_->watch_commits([this](std::int64_t r) { notify(r); }); });
 }
 
 void Database::notify(std::int64_t revision) {
