@@ -88,6 +88,16 @@ def status(i, path, headers={}):
         gws[i].request("GET", path, headers=headers); r = gws[i].getresponse(); r.read(); return r.status
     except Exception:
         gws[i] = http.client.HTTPConnection("127.0.0.1", ports[i]); return 0
+# Until every gateway answers `want` for `path` with `headers`: the milliseconds that took (called
+# right after the write's answer).
+def until_all(path, headers, want, what):
+    since = time.monotonic(); pending = set(range(len(ports))); last = 0.0
+    while pending:
+        for i in list(pending):
+            if status(i, path, headers) == want:
+                pending.discard(i); last = time.monotonic() - since
+        if time.monotonic() - since > 10: raise SystemExit(f"{what}: not {want} on every gateway in 10 s")
+    return last * 1000
 worst = []
 base = "/api/am/publisher/v4/apis"
 for k in range(n):
@@ -98,14 +108,7 @@ for k in range(n):
                "operations": [{"target": "/*", "verb": "GET", "authType": "None"}]})
     rev = call(c, "POST", f"{base}/{api['id']}/revisions", {"description": "bench"})
     call(c, "POST", f"{base}/{api['id']}/deploy-revision?revisionId={rev['id']}", [{"name": "Default", "vhost": "localhost"}])
-    answered = time.monotonic()
-    pending = set(range(len(ports))); last = 0.0
-    while pending:
-        for i in list(pending):
-            if status(i, f"/{name}/1.0.0/1k") == 200:
-                pending.discard(i); last = time.monotonic() - answered
-        if time.monotonic() - answered > 10: raise SystemExit(f"deployment {k} not served by all gateways in 10 s")
-    worst.append(last * 1000)
+    worst.append(until_all(f"/{name}/1.0.0/1k", {}, 200, f"deployment {k}"))
 def summary(what, ms):
     ms = sorted(ms)
     p95 = ms[min(len(ms) - 1, int(round(0.95 * len(ms))) - 1)]
@@ -113,15 +116,6 @@ def summary(what, ms):
 print(f"propagation over {n} rounds, the writes made on {len(cps)} control plane(s) in turn, to {len(ports)} gateways")
 summary("  deploy answered -> 200 on every gateway", worst)
 
-# Until every gateway answers `want` for `path` with `headers`: the milliseconds since `since`.
-def until_all(path, headers, want, since, what):
-    pending = set(range(len(ports))); last = 0.0
-    while pending:
-        for i in list(pending):
-            if status(i, path, headers) == want:
-                pending.discard(i); last = time.monotonic() - since
-        if time.monotonic() - since > 10: raise SystemExit(f"{what}: not {want} on every gateway in 10 s")
-    return last * 1000
 
 def form(c, path, body, ck, cs):
     creds = base64.b64encode(f"{ck}:{cs}".encode()).decode()
@@ -151,15 +145,15 @@ for k in range(n):
     c = k % len(cps)
     token = form(c, "/oauth2/token", "grant_type=client_credentials", ck, cs)["access_token"]
     bearer = {"Authorization": "Bearer " + token}
-    until_all(path, bearer, 200, time.monotonic(), f"round {k}: the new token")
+    until_all(path, bearer, 200, f"round {k}: the new token")
     form(c, "/oauth2/revoke", "token=" + token, ck, cs)
-    revoked.append(until_all(path, bearer, 401, time.monotonic(), f"round {k}: the revoked token"))
+    revoked.append(until_all(path, bearer, 401, f"round {k}: the revoked token"))
     bearer = {"Authorization": "Bearer " + form(c, "/oauth2/token", "grant_type=client_credentials", ck, cs)["access_token"]}
-    until_all(path, bearer, 200, time.monotonic(), f"round {k}: the second token")
+    until_all(path, bearer, 200, f"round {k}: the second token")
     call(c, "DELETE", f"{dev}/subscriptions/{sub}")
-    unsubscribed.append(until_all(path, bearer, 403, time.monotonic(), f"round {k}: the removed subscription"))
+    unsubscribed.append(until_all(path, bearer, 403, f"round {k}: the removed subscription"))
     sub = call(c, "POST", f"{dev}/subscriptions", subscribe)["subscriptionId"]
-    subscribed.append(until_all(path, bearer, 200, time.monotonic(), f"round {k}: the new subscription"))
+    subscribed.append(until_all(path, bearer, 200, f"round {k}: the new subscription"))
 summary("  /oauth2/revoke answered -> 401 on every gateway", revoked)
 summary("  subscription DELETE answered -> 403 on every gateway", unsubscribed)
 summary("  subscription POST answered -> 200 on every gateway", subscribed)

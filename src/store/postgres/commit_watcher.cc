@@ -12,18 +12,9 @@
 #include <system_error>
 #include <vector>
 
+#include "store/sql/database.h"
+
 namespace archway::store::postgres {
-
-namespace {
-
-// `"name"` with inner quotes doubled: LISTEN takes an identifier.
-std::string quoted(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + '"';
-}
-
-}  // namespace
 
 CommitWatcher::CommitWatcher(PgOptions options, std::function<void(std::int64_t)> on_commit)
     : options_(std::move(options)), on_commit_(std::move(on_commit)) {
@@ -57,13 +48,9 @@ CommitWatcher::~CommitWatcher() {
 
 std::unique_ptr<PgConnection> CommitWatcher::listen() {
   auto session = std::make_unique<PgConnection>(options_);
-  std::string schema;
-  {
-    sql::Stmt s = session->prepare("SELECT coalesce(current_schema(), '')");
-    if (s.step()) schema = s.text(0);
-    s.run();
-  }
-  session->exec("LISTEN " + quoted("archway_changes:" + schema));
+  // LISTEN takes an identifier: the server names and quotes the channel (%I) as the appends do.
+  session->exec("DO $$BEGIN EXECUTE format('LISTEN %I', " + std::string(sql::Tx::kChangeChannel) +
+                "); END$$");
   return session;
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 // Other nodes' commits, as PostgreSQL tells them: a session of its own LISTENs on the channel the
-// change log's appends notify (store/sql/database.cc, Tx::append_change:
-// `archway_changes:<schema>`), and each notification's revision goes to a callback. A lost session
-// is logged once and reopened every second; meanwhile the feeds find other nodes' commits by their
-// poll (cluster.change_poll_ms), as without it.
+// change log's appends notify (sql::Tx::kChangeChannel: `archway_changes:<schema>`), and each
+// notification's revision goes to a callback. A lost session is logged once and reopened every
+// second; meanwhile the feeds find other nodes' commits by their poll (cluster.change_poll_ms), as
+// without it.
 #include <atomic>
 #include <cstdint>
 #include <functional>

@@ -21,17 +21,18 @@ common::Problem unavailable(std::string description) {
 std::int64_t Tx::append_change(std::string_view type, std::string_view entity_id,
                                std::string_view payload) {
   // RETURNING: SQLite (3.35 and later) and PostgreSQL spell it alike. On PostgreSQL the same
-  // statement queues a notification of the revision on the channel of the schema it writes to,
-  // which the server hands every session listening there when the transaction commits (and drops
-  // if it rolls back): other nodes' feeds wake at once instead of at their next poll
-  // (PgPool::watch_commits); another installation in another schema of the database hears nothing.
-  Stmt s = conn_.prepare(
-      conn_.dialect() == Dialect::kPostgres
-          ? "WITH appended AS (INSERT INTO change_log (type, entity_id, payload, created_time) VALUES "
-            "(?,?,?,?) RETURNING revision) SELECT revision, pg_notify('archway_changes:' || "
-            "coalesce(current_schema(), ''), revision::text) FROM appended"
-          : "INSERT INTO change_log (type, entity_id, payload, created_time) VALUES (?,?,?,?) RETURNING "
-            "revision");
+  // statement queues a notification of the revision on kChangeChannel, which the server hands
+  // every session listening there when the transaction commits (and drops if it rolls back):
+  // other nodes' feeds wake at once instead of at their next poll (PgPool::watch_commits).
+  static const std::string kPostgres =
+      "WITH appended AS (INSERT INTO change_log (type, entity_id, payload, created_time) VALUES "
+      "(?,?,?,?) RETURNING revision) SELECT revision, pg_notify(" +
+      std::string(kChangeChannel) + ", revision::text) FROM appended";
+  constexpr std::string_view kSqlite =
+      "INSERT INTO change_log (type, entity_id, payload, created_time) VALUES (?,?,?,?) RETURNING "
+      "revision";
+  Stmt s =
+      conn_.prepare(conn_.dialect() == Dialect::kPostgres ? std::string_view(kPostgres) : kSqlite);
   s.bind(1, type).bind(2, entity_id).bind(3, payload).bind(4, common::now_millis());
   s.step();
   revision_ = s.integer(0);
@@ -100,8 +101,10 @@ void Database::set_commit_listener(std::function<void(std::int64_t)> listener) {
     listener_ = std::move(listener);
   }
   // Outside the lock: watch_commits may wait for the source's thread, which takes it in notify().
-  if (listening)
-    std::call_once(watching_, [this] { source_->watch_commits([this](std::int64_t r) { notify(r); }); });
+  if (listening) {
+    std::call_once(watching_,
+                   [this] { source_->watch_commits([this](std::int64_t r) { notify(r); }); });
+  }
 }
 
 void Database::notify(std::int64_t revision) {

@@ -30,6 +30,10 @@ class Tx {
 
   Connection& conn() { return conn_; }
   Stmt prepare(std::string_view sql) { return conn_.prepare(sql); }
+  // The channel append_change notifies on PostgreSQL, as an SQL expression: one per schema, so
+  // installations in other schemas of one database do not hear each other.
+  static constexpr std::string_view kChangeChannel =
+      "'archway_changes:' || coalesce(current_schema(), '')";
   // Appends an event to the change log in this transaction and returns its revision.
   std::int64_t append_change(std::string_view type, std::string_view entity_id,
                              std::string_view payload);
